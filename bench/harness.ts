@@ -1,0 +1,116 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import cliProgress from 'cli-progress';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a command that serves Tidegate and measures the wall time until /readyz answers 200. */
+export async function startServerProcess(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawn(cmd, args, { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}): ${stderr.slice(-2000)}`);
+    if (performance.now() - started > timeoutMs) throw new Error('server did not become ready in time');
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) break;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const readyMs = performance.now() - started;
+  return {
+    url,
+    child,
+    readyMs,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
+      await exited;
+    },
+  };
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/** Closed-loop load: `concurrency` workers each send the next request as soon as one returns. */
+export async function closedLoop(label: string, total: number, concurrency: number, send: (i: number) => Promise<boolean>): Promise<LoadResult> {
+  const bar = new cliProgress.SingleBar({ format: `${label.padEnd(34)} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0);
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const t0 = performance.now();
+        const ok = await send(i).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors++;
+        if (i % 50 === 0) bar.update(Math.min(next, total));
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  bar.update(total);
+  bar.stop();
+  latencies.sort((a, b) => a - b);
+  return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+}
+
+/** pgbench TPC-B on the same server, same run: the yardstick our ratios are quoted against. */
+export function pgbenchTps(databaseUrl: string, clients: number, seconds: number): number | null {
+  const u = new URL(databaseUrl);
+  const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username || 'postgres'), PGPASSWORD: decodeURIComponent(u.password) };
+  const db = 'tidegate_pgbench';
+  spawnSync('psql', ['-d', 'postgres', '-qc', `drop database if exists ${db}`], { env });
+  const created = spawnSync('psql', ['-d', 'postgres', '-qc', `create database ${db}`], { env });
+  if (created.status !== 0) return null;
+  const init = spawnSync('pgbench', ['-i', '-q', '-s', '1', db], { env, encoding: 'utf8' });
+  if (init.status !== 0) return null;
+  const run = spawnSync('pgbench', ['-c', String(clients), '-j', '2', '-T', String(seconds), db], { env, encoding: 'utf8' });
+  spawnSync('psql', ['-d', 'postgres', '-qc', `drop database if exists ${db}`], { env });
+  const m = /tps = ([\d.]+)/.exec(run.stdout ?? '');
+  return m ? Number(m[1]) : null;
+}

@@ -1,0 +1,229 @@
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { createContext, startTidegate } from './main.ts';
+import { loadConfig } from './platform/config.ts';
+import { openDatabase, redactUrl } from './platform/db/client.ts';
+import { runMigrations } from './platform/db/migrate.ts';
+import { countAuditEntries, verifyChain } from './platform/audit/service.ts';
+import { createApiClient, createUser, setPassword } from './platform/auth/service.ts';
+import { CLIENT_ROLES, systemActor, USER_ROLES, type ClientRole, type UserRole } from './platform/auth/roles.ts';
+import { runCommand } from './platform/command.ts';
+import { bootstrap } from './platform/bootstrap.ts';
+import { seedDemo, DEMO_USERS } from './seed/demo.ts';
+import { findUserByName } from './platform/auth/service.ts';
+import { Problem } from './kernel/problem.ts';
+import pino from 'pino';
+
+const program = new Command();
+program.name('tidegate').description('Tidegate — smart customs supervision for the free trade port (海关智慧监管平台)').showHelpAfterError();
+
+const quietLogger = () => pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+
+function describeDatabase(): string {
+  const c = loadConfig();
+  return c.databaseUrl ? `PostgreSQL at ${redactUrl(c.databaseUrl)}` : `embedded PGlite in ${c.dataDir}`;
+}
+
+program
+  .command('serve')
+  .description('Run the API and the web app (applies migrations; seeds demo data on first start unless --no-demo)')
+  .option('--no-demo', 'do not seed demo data on first start')
+  .addOption(new Option('-p, --port <port>', 'port to listen on (env PORT)').argParser((v) => Number.parseInt(v, 10)))
+  .action(async (opts: { demo: boolean; port?: number }) => {
+    const started = Date.now();
+    const tg = await startTidegate({ seedDemo: opts.demo, port: opts.port });
+    const lines = [
+      '',
+      `Tidegate is ready at ${tg.url} (database: ${tg.ctx.database.kind === 'pglite' ? `embedded PGlite in ${tg.ctx.database.location}` : tg.ctx.database.location}; ready in ${Date.now() - started} ms)`,
+      `  API docs: ${tg.url}/docs   OpenAPI: ${tg.url}/openapi.json   health: ${tg.url}/readyz`,
+    ];
+    if (tg.boot.generatedAdminPassword) {
+      lines.push(`  admin password (generated, shown once — set TIDEGATE_ADMIN_PASSWORD to choose it): admin / ${tg.boot.generatedAdminPassword}`);
+    } else {
+      lines.push(`  admin login: admin / ${tg.ctx.config.adminPassword ? '(TIDEGATE_ADMIN_PASSWORD)' : '(set at first start)'}`);
+    }
+    const demoPresent = tg.demoSeeded || (await findUserByName(tg.ctx.db, 'demo-ent')) !== null;
+    if (demoPresent) {
+      lines.push('  demo logins:');
+      for (const u of DEMO_USERS) lines.push(`    ${u.username.padEnd(9)} / ${u.password.padEnd(20)} ${u.role}`);
+    }
+    if (tg.ctx.config.secretSource === 'file') lines.push(`  keys: generated secret kept in ${tg.ctx.config.dataDir}/secret.key (set TIDEGATE_SECRET in production)`);
+    console.log(lines.join('\n') + '\n');
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal} received: closing the server and the database…`);
+      await tg.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('Apply the committed SQL migrations to the configured database')
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    await runMigrations(database);
+    await database.close();
+    console.log(`Migrations applied to ${describeDatabase()}.`);
+  });
+
+program
+  .command('seed')
+  .description('Seed policy parameters, the admin user and (with --demo) the demo data')
+  .option('--demo', 'also seed demo enterprises, users and individuals')
+  .action(async (opts: { demo?: boolean }) => {
+    const ctx = await createContext({ logger: quietLogger() });
+    const boot = await bootstrap(ctx, ctx.config.adminPassword);
+    console.log(`Parameters added: ${boot.parametersSeeded}.`);
+    if (boot.generatedAdminPassword) console.log(`admin password (shown once): ${boot.generatedAdminPassword}`);
+    if (opts.demo) {
+      if (await findUserByName(ctx.db, 'demo-ent')) console.log('Demo data is already there.');
+      else {
+        await seedDemo(ctx);
+        console.log('Demo data seeded.');
+      }
+    }
+    await ctx.database.close();
+  });
+
+const audit = program.command('audit').description('The tamper-evident audit chain');
+audit
+  .command('verify')
+  .description('Re-walk the audit chain and name the first broken entry (exit code 1 if broken)')
+  .action(async () => {
+    const ctx = await createContext({ logger: quietLogger() });
+    const total = await countAuditEntries(ctx.db);
+    const bar = new cliProgress.SingleBar({ format: 'verifying audit chain [{bar}] {value}/{total} entries', hideCursor: true }, cliProgress.Presets.shades_classic);
+    bar.start(Math.max(total, 1), 0);
+    const result = await verifyChain(ctx.db, (n) => bar.update(n));
+    bar.update(result.ok ? Math.max(total, 1) : result.checked);
+    bar.stop();
+    await ctx.database.close();
+    if (result.ok) {
+      console.log(`Audit chain intact: ${result.checked} entries, head #${result.headSeq} ${result.headHash}`);
+    } else {
+      console.error(`Audit chain BROKEN at entry #${result.firstBreak!.seq}: ${result.firstBreak!.reason}. Entries 1-${result.headSeq} are intact. Restore the entry from a backup and report the incident.`);
+      process.exitCode = 1;
+    }
+  });
+
+const user = program.command('user').description('Users who log in with a password');
+user
+  .command('create')
+  .description('Create a user')
+  .requiredOption('-u, --username <name>')
+  .requiredOption('-r, --role <role>', `one of ${USER_ROLES.join(', ')}`)
+  .requiredOption('-p, --password <password>', 'at least 10 characters')
+  .option('-e, --enterprise <uscc>', 'for enterprise_user: the enterprise (USCC)')
+  .action(async (opts: { username: string; role: string; password: string; enterprise?: string }) => {
+    if (!USER_ROLES.includes(opts.role as UserRole)) throw new Problem({ status: 400, code: 'validation', title: 'Invalid role', detail: `--role must be one of ${USER_ROLES.join(', ')}` });
+    const ctx = await createContext({ logger: quietLogger() });
+    try {
+      const { findEnterpriseByUscc } = await import('./modules/subjects/service.ts');
+      const enterprise = opts.enterprise ? await findEnterpriseByUscc(ctx.db, opts.enterprise) : null;
+      if (opts.enterprise && !enterprise) throw new Error(`No enterprise with USCC ${opts.enterprise}; create it first.`);
+      const row = await runCommand(ctx, 'user.create', (tx) => createUser(tx, { username: opts.username, password: opts.password, role: opts.role as UserRole, enterpriseId: enterprise?.id ?? null }, systemActor('cli'), ctx.clock.now()));
+      console.log(`User ${row.username} (${row.role}) created.`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+user
+  .command('password')
+  .description("Set a user's password")
+  .requiredOption('-u, --username <name>')
+  .requiredOption('-p, --password <password>')
+  .action(async (opts: { username: string; password: string }) => {
+    const ctx = await createContext({ logger: quietLogger() });
+    try {
+      await runCommand(ctx, 'user.setPassword', (tx) => setPassword(tx, opts.username, opts.password, systemActor('cli'), ctx.clock.now()));
+      console.log(`Password of ${opts.username} changed.`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+program
+  .command('apikey')
+  .description('Machine clients')
+  .command('create')
+  .description('Create an API client; prints its key once')
+  .requiredOption('-n, --name <name>')
+  .requiredOption('-r, --role <role>', `one of ${CLIENT_ROLES.join(', ')}`)
+  .option('-s, --scope <json>', 'scope as JSON, e.g. {"port":"HK-XINHAI","lane":"L1"}', '{}')
+  .action(async (opts: { name: string; role: string; scope: string }) => {
+    if (!CLIENT_ROLES.includes(opts.role as ClientRole)) throw new Error(`--role must be one of ${CLIENT_ROLES.join(', ')}`);
+    const scope = JSON.parse(opts.scope) as Record<string, unknown>;
+    const ctx = await createContext({ logger: quietLogger() });
+    try {
+      const { client, key } = await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, { name: opts.name, role: opts.role as ClientRole, scope }, systemActor('cli'), ctx.clock.now()));
+      console.log(`API client ${client.name} (${client.role}) created. Its key, shown this once:\n${key}`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+const credit = program.command('credit').description('Second-line credit classification (二线口岸通关信用)');
+credit
+  .command('sweep')
+  .description('Apply automatic removals whose day has come (also runs daily at 00:05 Asia/Shanghai)')
+  .option('--date <YYYY-MM-DD>', 'sweep as of this date (default: today in Asia/Shanghai)')
+  .action(async (opts: { date?: string }) => {
+    const ctx = await createContext({ logger: quietLogger() });
+    try {
+      const { sweep } = await import('./modules/credit/service.ts');
+      const { shanghaiDate } = await import('./kernel/clock.ts');
+      const bar = new cliProgress.SingleBar({ format: 'credit sweep [{bar}] {value}/{total} subjects due', hideCursor: true }, cliProgress.Presets.shades_classic);
+      let started = false;
+      const result = await sweep(ctx, opts.date ?? shanghaiDate(new Date()), (done, total) => {
+        if (!started) bar.start(total, 0), (started = true);
+        bar.update(done);
+      });
+      if (started) bar.stop();
+      console.log(`Checked ${result.checked} subjects due; ${result.changed} changed class.`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+credit
+  .command('import <file>')
+  .description('Backfill credit inputs from NDJSON (one POST /api/v1/credit/inputs body per line) or CSV (header: subjectKind,subject,source,effectiveDate,reference,type,department,level,isLowestLevel,kind,action)')
+  .action(async (file: string) => {
+    const { readCreditFile } = await import('./modules/credit/importFile.ts');
+    const { importInputs } = await import('./modules/credit/service.ts');
+    const { records, errors } = await readCreditFile(file);
+    const ctx = await createContext({ logger: quietLogger() });
+    try {
+      const bar = new cliProgress.SingleBar({ format: 'importing credit inputs [{bar}] {value}/{total} {percentage}% eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic);
+      bar.start(records.length, 0);
+      const result = await importInputs(ctx, systemActor('cli-import'), records, (done) => bar.update(done));
+      bar.stop();
+      const all = [...errors, ...result.errors];
+      console.log(`Imported ${result.imported} inputs; ${result.subjectsRecomputed} subjects recomputed, ${result.classChanges} class changes; ${all.length} lines rejected.`);
+      for (const e of all.slice(0, 20)) console.log(`  line ${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message}`);
+      if (all.length > 20) console.log(`  … and ${all.length - 20} more`);
+      if (all.length) process.exitCode = 2;
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+program
+  .command('bench')
+  .description('Run the benchmarks (see docs/benchmarks.md)')
+  .option('--quick', 'shorter runs')
+  .action(async (opts: { quick?: boolean }) => {
+    const { runBenchmarks } = await import('../bench/run.ts');
+    await runBenchmarks({ quick: Boolean(opts.quick) });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof Problem ? `${err.title}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  console.error(`tidegate: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { ApiPlugin } from '../http/server.ts';
+import { actorOf } from '../http/authHook.ts';
+import { runCommand } from '../command.ts';
+import { problems } from '../../kernel/problem.ts';
+import { signToken } from './credentials.ts';
+import { authenticatePassword, createApiClient, createUser, findUserById, publicUser } from './service.ts';
+import { ALL_ROLES, CLIENT_ROLES, USER_ROLES } from './roles.ts';
+import { enterpriseView, findEnterpriseById, findEnterpriseByUscc } from '../../modules/subjects/service.ts';
+
+const userOut = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string(), enterpriseId: z.string().nullable(), disabled: z.boolean(), createdAt: z.string() });
+const tags = ['auth'];
+
+export const authRoutes: ApiPlugin = (app, ctx) => {
+  app.post('/api/v1/auth/login', {
+    config: { access: { public: true } },
+    schema: {
+      tags,
+      summary: 'Log in with a username and password; returns a bearer token',
+      body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict(),
+      response: { 200: z.object({ token: z.string(), expiresIn: z.number(), user: userOut }) },
+    },
+    handler: async (req) => {
+      const user = await authenticatePassword(ctx.db, req.body.username, req.body.password);
+      if (!user) throw problems.unauthorized('Wrong username or password.');
+      const token = await signToken(ctx.keys.jwt, { sub: user.id, role: user.role as never, ent: user.enterpriseId, name: user.username }, ctx.clock.now());
+      return { token, expiresIn: 12 * 3600, user: publicUser(user) };
+    },
+  });
+
+  app.get('/api/v1/me', {
+    config: { access: { roles: ALL_ROLES } },
+    schema: { tags, summary: 'Who am I: the user or client and, for an enterprise user, its enterprise', response: { 200: z.object({ actor: z.object({ kind: z.string(), name: z.string(), role: z.string() }), user: userOut.nullable(), enterprise: z.any().nullable() }) } },
+    handler: async (req) => {
+      const actor = actorOf(req);
+      const user = actor.kind === 'user' ? await findUserById(ctx.db, actor.id) : null;
+      const enterprise = actor.enterpriseId ? await findEnterpriseById(ctx.db, actor.enterpriseId) : null;
+      return { actor: { kind: actor.kind, name: actor.name, role: actor.role }, user: user ? publicUser(user) : null, enterprise: enterprise ? enterpriseView(enterprise) : null };
+    },
+  });
+
+  app.post('/api/v1/users', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags,
+      summary: 'Create a user',
+      body: z.object({ username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'Use 3-64 lower-case letters, digits, dot, dash or underscore.'), password: z.string().max(256), role: z.enum(USER_ROLES), displayName: z.string().max(100).optional(), enterpriseUscc: z.string().optional() }).strict(),
+      response: { 201: userOut },
+    },
+    handler: async (req, reply) => {
+      const { enterpriseUscc, ...rest } = req.body;
+      const user = await runCommand(ctx, 'user.create', async (tx) => {
+        let enterpriseId: string | null = null;
+        if (enterpriseUscc) {
+          const e = await findEnterpriseByUscc(tx, enterpriseUscc);
+          if (!e) throw problems.field('enterpriseUscc', 'auth.enterpriseExists', `No enterprise with USCC ${enterpriseUscc}.`);
+          enterpriseId = e.id;
+        }
+        return createUser(tx, { ...rest, enterpriseId }, actorOf(req), ctx.clock.now());
+      });
+      return reply.code(201).send(publicUser(user));
+    },
+  });
+
+  app.post('/api/v1/api-clients', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags,
+      summary: 'Create a machine client; the key is returned once and stored hashed',
+      body: z.object({ name: z.string().min(3).max(100), role: z.enum(CLIENT_ROLES), scope: z.record(z.string(), z.unknown()).optional() }).strict(),
+      response: { 201: z.object({ key: z.string(), client: z.object({ id: z.string(), name: z.string(), role: z.string(), keyPrefix: z.string(), scope: z.unknown(), createdAt: z.string() }) }) },
+    },
+    handler: async (req, reply) => {
+      const created = await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, req.body, actorOf(req), ctx.clock.now()));
+      return reply.code(201).send({ key: created.key, client: { ...created.client, createdAt: created.client.createdAt.toISOString() } });
+    },
+  });
+};

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL server; when absent Tidegate runs on embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  natsUrl: string | undefined;
+  /** PGlite files and the generated secret live here. `memory://` keeps PGlite in memory. */
+  dataDir: string;
+  /** Root of encryption and signing keys (derived per purpose with HKDF). */
+  secret: string;
+  secretSource: 'env' | 'file' | 'ephemeral';
+  adminPassword: string | undefined;
+  logLevel: string;
+  bodyLimitBytes: number;
+}
+
+export interface ConfigOverrides {
+  port?: number;
+  host?: string;
+  databaseUrl?: string;
+  natsUrl?: string;
+  dataDir?: string;
+  secret?: string;
+  adminPassword?: string;
+  logLevel?: string;
+}
+
+/** Reads the environment; explicit overrides (tests, CLI flags) win. */
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = overrides.dataDir ?? env.TIDEGATE_DATA_DIR ?? './data';
+  const portText = overrides.port?.toString() ?? env.PORT ?? '8080';
+  const port = Number.parseInt(portText, 10);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a whole number from 0 to 65535, got "${portText}".`);
+  }
+  const { secret, source } = resolveSecret(overrides.secret ?? env.TIDEGATE_SECRET, dataDir);
+  return {
+    port,
+    host: overrides.host ?? env.HOST ?? '0.0.0.0',
+    databaseUrl: emptyToUndefined(overrides.databaseUrl ?? env.DATABASE_URL),
+    natsUrl: emptyToUndefined(overrides.natsUrl ?? env.NATS_URL),
+    dataDir,
+    secret,
+    secretSource: source,
+    adminPassword: emptyToUndefined(overrides.adminPassword ?? env.TIDEGATE_ADMIN_PASSWORD),
+    logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? 'info',
+    bodyLimitBytes: 1024 * 1024,
+  };
+}
+
+function emptyToUndefined(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * Personal data is encrypted with keys derived from this secret, so it must survive restarts:
+ * without TIDEGATE_SECRET we keep a generated one next to the embedded database.
+ */
+function resolveSecret(fromEnv: string | undefined, dataDir: string): { secret: string; source: Config['secretSource'] } {
+  if (fromEnv) {
+    if (fromEnv.length < 32) throw new Error('TIDEGATE_SECRET must be at least 32 characters long.');
+    return { secret: fromEnv, source: 'env' };
+  }
+  if (dataDir.startsWith('memory://')) return { secret: randomBytes(32).toString('hex'), source: 'ephemeral' };
+  const dir = resolve(dataDir);
+  const file = join(dir, 'secret.key');
+  if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), source: 'file' };
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return { secret, source: 'file' };
+}

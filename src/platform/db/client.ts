@@ -1,0 +1,80 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { sql, type SQL } from 'drizzle-orm';
+import postgres from 'postgres';
+
+/** The same Drizzle surface on both drivers; services only ever see this. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+export type Tx = PgTransaction<PgQueryResultHKT>;
+/** Anything that runs queries: the database or an open transaction. */
+export type Executor = Db | Tx;
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Drops a per-process resource: PGlite closes its files, postgres.js ends its pool. */
+  close(): Promise<void>;
+  /** Where the data lives, for logs: a folder, `memory://` or the server URL without password. */
+  location: string;
+  pglite?: PGlite;
+  postgres?: postgres.Sql;
+  /** The server URL (with credentials): only for opening side connections such as the migration lock. */
+  url?: string;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** A migrated PGlite data dir dump (tests clone one instead of migrating each time). */
+  pgliteLoadDataDir?: Blob | File;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const client = postgres(opts.databaseUrl, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => {},
+      // Numeric stays a string: money and quantities must never pass through a JS float.
+      types: { numeric: { to: 1700, from: [1700], serialize: (v: unknown) => String(v), parse: (v: string) => v } },
+    });
+    const db = drizzlePostgres({ client }) as unknown as Db;
+    return {
+      kind: 'postgres',
+      db,
+      postgres: client,
+      url: opts.databaseUrl,
+      location: redactUrl(opts.databaseUrl),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const dataDir = opts.dataDir ?? 'memory://';
+  const pg = await PGlite.create(dataDir.startsWith('memory://') ? undefined : dataDir, {
+    loadDataDir: opts.pgliteLoadDataDir,
+  });
+  const db = drizzlePglite({ client: pg }) as unknown as Db;
+  return { kind: 'pglite', db, pglite: pg, location: dataDir, close: () => pg.close() };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}
+
+/** Rows of a raw `execute`, whichever driver ran it (PGlite returns `{ rows }`, postgres.js an array). */
+export async function queryRows<T = Record<string, unknown>>(ex: Executor, query: SQL): Promise<T[]> {
+  const result = (await ex.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function ping(ex: Executor): Promise<void> {
+  await ex.execute(sql`select 1`);
+}

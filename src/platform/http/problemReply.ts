@@ -1,0 +1,86 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { Problem, problems, type FieldError, type ProblemBody } from '../../kernel/problem.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** "/lines/0/hsCode" -> "lines[0].hsCode": the field path a form or a client can point at. */
+export function jsonPointerToPath(pointer: string): string {
+  const parts = pointer.split('/').filter((p) => p !== '');
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out === '' ? p : `.${p}`;
+  return out;
+}
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  keyword?: string;
+  params?: { params?: { rule?: string }; expected?: string; keys?: string[] };
+}
+
+function fieldErrorsFromValidation(issues: ValidationIssue[], context: string | undefined): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    const base = jsonPointerToPath(issue.instancePath);
+    const rule = issue.params?.params?.rule ?? (issue.keyword ? `schema.${issue.keyword}` : undefined);
+    // Unknown keys are reported one per key so each can be pointed at.
+    if (issue.keyword === 'unrecognized_keys' && issue.params?.keys?.length) {
+      for (const key of issue.params.keys) {
+        errors.push({ path: base ? `${base}.${key}` : key, message: 'Unknown field; remove it.', rule: 'schema.unrecognizedKey' });
+      }
+      continue;
+    }
+    const path = base || (context === 'body' ? '' : context ?? '');
+    errors.push({ path, message: issue.message ?? 'Invalid value', ...(rule ? { rule } : {}) });
+  }
+  return errors;
+}
+
+/** Maps anything thrown by a route to a problem body. 5xx details stay in the log, never in the reply. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof Problem) return err;
+  const e = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
+  if (hasZodFastifySchemaValidationErrors(e)) {
+    const where = e.validationContext === 'querystring' ? 'query string' : e.validationContext === 'params' ? 'path' : e.validationContext === 'headers' ? 'headers' : 'body';
+    const errors = fieldErrorsFromValidation(e.validation as ValidationIssue[], e.validationContext);
+    return problems.validation(errors, `The request ${where} is invalid: ${errors.map((x) => `${x.path || '(root)'}: ${x.message}`).join('; ')}`);
+  }
+  switch (e?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new Problem({ status: 413, code: 'body-too-large', title: 'Request body too large', detail: 'The request body is larger than the 1 MiB limit; split the document or upload it as a bulk import.' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new Problem({ status: 415, code: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send the body as JSON with "Content-Type: application/json".' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problems.validation([{ path: '', message: 'The JSON body is empty.', rule: 'http.jsonBody' }]);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problems.validation([{ path: '', message: 'The body is not valid JSON.', rule: 'http.jsonBody' }]);
+  }
+  if (e instanceof SyntaxError || (e?.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
+    return problems.validation([{ path: '', message: 'The body is not valid JSON.', rule: 'http.jsonBody' }]);
+  }
+  const pgCode = (e as { code?: string })?.code ?? ((e as { cause?: { code?: string } })?.cause?.code);
+  if (pgCode === '23505') {
+    // A concurrent request won the race for a unique value: the same answer as the explicit check.
+    return problems.conflict('The record already exists (a concurrent request created it first).');
+  }
+  if (pgCode === '23514') {
+    return problems.rule('invariant', 'Invariant violated', 'The change would break a database invariant and was refused.');
+  }
+  if (e && typeof e === 'object' && isResponseSerializationError(e as never)) {
+    return new Problem({ status: 500, code: 'internal', title: 'Internal error', detail: 'The server built a response it could not validate; the error has been logged.' });
+  }
+  if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    return new Problem({ status: e.statusCode, code: 'bad-request', title: 'Bad request', detail: e.message });
+  }
+  return new Problem({ status: 500, code: 'internal', title: 'Internal error', detail: 'Something went wrong on our side; it has been logged. Retry later, or report the request id to an administrator.' });
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem, extraHeaders?: Record<string, string>): FastifyReply {
+  const body: ProblemBody = problem.toBody(request.url);
+  body.requestId = request.id;
+  reply.code(problem.status).header('content-type', PROBLEM_CONTENT_TYPE);
+  if (extraHeaders) reply.headers(extraHeaders);
+  return reply.send(JSON.stringify(body));
+}

@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import FindMyWay from 'find-my-way';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Problem, problems } from '../../kernel/problem.ts';
+import type { AppContext } from '../context.ts';
+import { ping } from '../db/client.ts';
+import { registerAuth, type RouteAccess } from './authHook.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { sendProblem, toProblem } from './problemReply.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+export type App = FastifyInstance;
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route with the roles it allows: the source of the route x role tests. */
+    routeTable: RouteEntry[];
+  }
+}
+
+export type ZodApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type ApiPlugin = (app: ZodApp, ctx: AppContext) => void | Promise<void>;
+
+export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promise<ZodApp> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  // JSON only: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // A mirror of the routes, to tell "wrong method" (405) from "no such path" (404).
+  const routeMirror = FindMyWay();
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url.startsWith('/api/')) {
+      for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: route.url, access: route.config?.access });
+    }
+    for (const m of methods) {
+      try {
+        routeMirror.on(m as 'GET', route.url, () => {});
+      } catch {
+        /* duplicates (HEAD for GET) are fine */
+      }
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ type: problem.type, status: problem.status }, 'request rejected');
+    return sendProblem(reply, request, problem);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => routeMirror.find(m, path));
+    if (allowed.length) {
+      const problem = new Problem({ status: 405, code: 'method-not-allowed', title: 'Method not allowed', detail: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.` });
+      return sendProblem(reply, request, problem, { allow: allowed.join(', ') });
+    }
+    const isPage = request.method === 'GET' && !path.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+    if (isPage && existsSync(WEB_DIST)) return reply.type('text/html').sendFile('index.html');
+    return sendProblem(reply, request, problems.notFound(`${request.method} ${path}`));
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tidegate API', description: 'Smart customs supervision for the free trade port (海关智慧监管平台).', version: '1.0.0' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'ApiKey <key>' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
+  }
+
+  registerAuth(app, ctx);
+  registerIdempotency(app, ctx);
+
+  const api = app.withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
+  api.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  api.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ping(ctx.db);
+      return { status: 'ready', database: ctx.database.kind };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: ctx.database.kind });
+    }
+  });
+  api.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+  api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const plugin of plugins) await plugin(api, ctx);
+  await app.ready();
+  return app as unknown as ZodApp;
+}

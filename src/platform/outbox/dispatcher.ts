@@ -1,0 +1,130 @@
+import type { Logger } from 'pino';
+import type { Executor } from '../db/client.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { cursorOf, readEventsAfter, saveCursor, type OutboxEvent } from './service.ts';
+
+export type EventHandler = (event: OutboxEvent) => Promise<void>;
+
+interface Consumer {
+  name: string;
+  handle: EventHandler;
+  /** Consecutive failures, for back-off; an error never advances the cursor. */
+  failures: number;
+  retryAt: number;
+}
+
+/**
+ * Delivers outbox events at least once, in id order (so in order per aggregate), to each consumer
+ * independently. Polls; `kick()` after a commit makes delivery near-immediate.
+ */
+export class Dispatcher {
+  private readonly consumers: Consumer[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private pending = false;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Executor,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly opts: { pollMs: number; batchSize: number; maxBackoffMs: number } = { pollMs: 500, batchSize: 200, maxBackoffMs: 30_000 },
+  ) {}
+
+  subscribe(name: string, handle: EventHandler): void {
+    if (this.consumers.some((c) => c.name === name)) throw new Error(`Consumer ${name} is already subscribed`);
+    this.consumers.push({ name, handle, failures: 0, retryAt: 0 });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Ask for a delivery round soon (after a command committed). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.pending = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Runs rounds until every consumer is caught up or failing; used by tests and shutdown. */
+  async drain(maxRounds = 100): Promise<void> {
+    for (let i = 0; i < maxRounds; i++) {
+      const moved = await this.exclusive(() => this.round(true));
+      if (!moved) return;
+    }
+  }
+
+  /** Rounds never overlap: a consumer sees its events one at a time, in order. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.exclusive(() => this.round(false))
+        .catch((err) => this.log.error({ err }, 'outbox dispatch round failed'))
+        .then((moved) => {
+          this.running = undefined;
+          if (this.stopped) return;
+          const again = this.pending || moved === true;
+          this.pending = false;
+          this.schedule(again ? 0 : this.opts.pollMs);
+        });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** One pass over all consumers; returns whether any cursor moved. */
+  private async round(ignoreBackoff: boolean): Promise<boolean> {
+    let moved = false;
+    for (const consumer of this.consumers) {
+      const now = this.clock.now().getTime();
+      if (!ignoreBackoff && consumer.retryAt > now) continue;
+      const position = await cursorOf(this.db, consumer.name);
+      const events = await readEventsAfter(this.db, position, this.opts.batchSize);
+      let reached = position;
+      let error: string | null = null;
+      for (const event of events) {
+        try {
+          await consumer.handle(event);
+          reached = event.id;
+        } catch (err) {
+          error = err instanceof Error ? err.message : String(err);
+          break;
+        }
+      }
+      if (reached !== position || error) {
+        await saveCursor(this.db, consumer.name, reached, error, this.clock.now());
+      }
+      if (error) {
+        consumer.failures++;
+        const backoff = Math.min(this.opts.maxBackoffMs, 250 * 2 ** Math.min(consumer.failures, 10));
+        consumer.retryAt = now + backoff;
+        this.log.warn({ consumer: consumer.name, error, retryInMs: backoff }, 'event delivery failed; will retry');
+      } else {
+        consumer.failures = 0;
+        consumer.retryAt = 0;
+      }
+      if (reached !== position) moved = true;
+    }
+    return moved;
+  }
+}

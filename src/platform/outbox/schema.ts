@@ -1,0 +1,24 @@
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Domain events written in the same transaction as the change they describe (transactional outbox). */
+export const outboxEvents = pgTable(
+  'outbox_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    aggregateType: text('aggregate_type').notNull(),
+    aggregateId: text('aggregate_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: jsonb('payload').notNull(),
+    auditSeq: bigint('audit_seq', { mode: 'number' }),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('outbox_events_aggregate_idx').on(t.aggregateType, t.aggregateId, t.id)],
+);
+
+/** Each consumer (an in-process subscriber, NATS) advances its own cursor, so one slow consumer delays no other. */
+export const outboxCursors = pgTable('outbox_cursors', {
+  consumer: text('consumer').primaryKey(),
+  position: bigint('position', { mode: 'number' }).notNull(),
+  lastError: text('last_error'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});

@@ -1,0 +1,40 @@
+/**
+ * The policy parameters of mission.md, as first seeded. After seeding they live in the database
+ * (policy_parameters) and only an administrator changes them; rules never read this file.
+ * Decimals are strings.
+ */
+export interface ParameterSeed {
+  name: string;
+  value: unknown;
+  validFrom: string;
+  validTo?: string;
+  reason: string;
+}
+
+const CLOSURE = '2025-12-18'; // 全岛封关运作
+
+export const DEFAULT_PARAMETERS: ParameterSeed[] = [
+  { name: 'subjects.reapplicationBarMonths', value: 12, validFrom: '2020-06-01', reason: 'A beneficiary that gives up zero-tariff treatment for a kind of goods cannot re-apply for 12 months.' },
+  { name: 'credit.focusPeriodYears', value: 3, validFrom: '2020-01-01', reason: 'Enterprises leave the focus list 3 years after the latest penalty or listing.' },
+  { name: 'credit.individualFocusPeriodYears', value: 3, validFrom: '2020-01-01', reason: 'Individuals are on the focus list for 3 years after such an event.' },
+  { name: 'credit.inspectionRateMultiplier.ADVANCED_CERTIFIED', value: '0.2', validFrom: CLOSURE, reason: 'AEO enterprises: below 20% of the routine inspection rate (observed 0.57% vs 2.44%).' },
+  { name: 'credit.inspectionRateMultiplier.WHITELIST', value: '0.8', validFrom: CLOSURE, reason: 'White-list enterprises: reduced inspection rate.' },
+  { name: 'credit.inspectionRateFloor.FOCUS', value: '0.8', validFrom: CLOSURE, reason: 'Dishonest enterprises: inspection rate at least 80%.' },
+  { name: 'credit.batchExitClasses', value: ['ADVANCED_CERTIFIED', 'WHITELIST'], validFrom: CLOSURE, reason: 'Only AEO and white-list enterprises may use batch exit with centralized declaration.' },
+  { name: 'credit.whitelistIndividualsInspectedWithoutRiskAlert', value: false, validFrom: CLOSURE, reason: 'White-list individuals are not inspected without a risk alert.' },
+  { name: 'credit.auditFrequency', value: { ADVANCED_CERTIFIED: 'REDUCED', WHITELIST: 'ROUTINE', FOCUS: 'INTENSIFIED' }, validFrom: CLOSURE, reason: 'Audit (稽核查) frequency by credit class.' },
+  { name: 'ledger.directReleaseEntryDays', value: 14, validFrom: CLOSURE, reason: 'First-line direct-release goods must be entered into the book within 14 days.' },
+  { name: 'tax.dutyCollectionThresholdCny', value: '50', validFrom: '2000-01-01', reason: 'Duty below 50 CNY per declaration is not collected.' },
+  { name: 'tax.vatRates', value: ['0.13', '0.09'], validFrom: '2019-04-01', reason: 'Import VAT rates.' },
+  { name: 'tax.valueAddedThreshold', value: '0.30', validFrom: '2021-07-01', reason: 'Processing value-added ratio at or above 30% exempts duty on sale to the mainland.' },
+  { name: 'declarations.centralizedDeclarationDueDay', value: 25, validFrom: CLOSURE, reason: 'Batch exits of one month are declared by the 25th of the following month.' },
+  { name: 'dutyfree.annualQuotaCny', value: '100000', validFrom: '2020-07-01', reason: 'Offshore duty-free quota per person per calendar year at retail price.' },
+  { name: 'dutyfree.minimumAge', value: 16, validFrom: '2011-04-20', validTo: '2025-11-01', reason: 'Buyers 16 or older before 2025-11-01.' },
+  { name: 'dutyfree.minimumAge', value: 18, validFrom: '2025-11-01', reason: 'Buyers 18 or older since 2025-11-01.' },
+  { name: 'dutyfree.perTripLimits', value: { cosmetics: { pieces: 30 }, mobilePhones: { pieces: 4 }, alcohol: { millilitres: 1500 } }, validFrom: '2020-07-01', reason: 'Per-trip limits by category.' },
+  { name: 'dutyfree.guaranteeCollectMinUnitPriceCny', value: '50000', validFrom: '2025-11-01', reason: 'Guarantee-and-collect for unit prices of 50,000 CNY or more.' },
+  { name: 'dutyfree.buyAndCollectMaxUnitPriceCny', value: '20000', validFrom: '2025-11-01', reason: 'Buy-and-collect for unit prices below 20,000 CNY.' },
+  { name: 'dutyfree.departureDeadlineDays', value: 30, validFrom: '2025-11-01', reason: 'With guarantee- or buy-and-collect the buyer must leave within 30 days.' },
+  { name: 'dutyfree.banYears', value: 3, validFrom: '2025-11-01', reason: 'Ban after a missed departure or a confirmed resale case.' },
+  { name: 'gate.weightToleranceRatio', value: '0.03', validFrom: CLOSURE, reason: 'Weighbridge tolerance against the expected gross weight.' },
+];

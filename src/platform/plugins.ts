@@ -1,0 +1,11 @@
+import type { ApiPlugin } from './http/server.ts';
+import { authRoutes } from './auth/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { parameterRoutes } from './parameters/routes.ts';
+import { subjectsRoutes } from '../modules/subjects/routes.ts';
+import { creditRoutes } from '../modules/credit/routes.ts';
+import { calcRoutes } from '../modules/tax/routes.ts';
+import { sharingRoutes } from '../modules/sharing/routes.ts';
+
+/** Every API plugin, in one list: adding a module means adding it here. */
+export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes];

@@ -1,0 +1,85 @@
+import type { AppContext } from '../platform/context.ts';
+import { runCommand } from '../platform/command.ts';
+import { createUser } from '../platform/auth/service.ts';
+import { systemActor, type UserRole } from '../platform/auth/roles.ts';
+import { usccCheckChar } from '../kernel/uscc.ts';
+import { residentIdCheckDigit } from '../kernel/residentId.ts';
+import { createEnterprise, createIndividual, grantQualification } from '../modules/subjects/service.ts';
+import { recordInput, type RecordInputRequest } from '../modules/credit/service.ts';
+import { addDays, addYears } from '../modules/credit/dates.ts';
+import { shanghaiDate } from '../kernel/clock.ts';
+
+/** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
+export function demoUscc(first17: string): string {
+  return first17 + usccCheckChar(first17);
+}
+
+export const DEMO_ENTERPRISES = [
+  { key: 'jerky', uscc: demoUscc('91460100MA5TJERKY'), name: '海南椰风食品加工有限公司 Hainan Coconut Breeze Foods Co., Ltd.', registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', industry: '食品制造 food manufacturing', encouragedIndustry: true },
+  { key: 'equipment', uscc: demoUscc('91469003MA5TEQP01'), name: '洋浦海港装备有限公司 Yangpu Harbour Equipment Co., Ltd.', registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', industry: '港口装备 port equipment', encouragedIndustry: true },
+  { key: 'logistics', uscc: demoUscc('91460100MA5TLG002'), name: '海口新海物流有限公司 Haikou Xinhai Logistics Co., Ltd.', registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', industry: '物流 logistics', encouragedIndustry: false },
+  { key: 'cosmetics', uscc: demoUscc('91460200MA5TCM003'), name: '三亚海棠湾商贸有限公司 Sanya Haitang Bay Trading Co., Ltd.', registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', industry: '批发零售 wholesale and retail', encouragedIndustry: false },
+  { key: 'branch', uscc: demoUscc('91460100MA5TBR004'), name: '某电子科技有限公司海口分公司 Haikou Branch of an Electronics Co.', registeredInHainan: true, legalForm: 'BRANCH', industry: '电子 electronics', encouragedIndustry: false },
+  { key: 'mainland', uscc: demoUscc('91440300MA5TGD005'), name: '深圳湾区贸易有限公司 Shenzhen Bay Trading Co., Ltd.', registeredInHainan: false, legalForm: 'INDEPENDENT_LEGAL_PERSON', industry: '贸易 trade', encouragedIndustry: false },
+] as const;
+
+/** Demo logins, printed at first start. Change or disable them before real use. */
+export const DEMO_USERS: { username: string; password: string; role: UserRole; displayName: string; enterprise?: string }[] = [
+  { username: 'officer', password: 'officer-pass-2026', role: 'inspector', displayName: '查验关员 Inspection officer' },
+  { username: 'analyst', password: 'analyst-pass-2026', role: 'risk_analyst', displayName: '风险分析员 Risk analyst' },
+  { username: 'auditor', password: 'auditor-pass-2026', role: 'auditor', displayName: '稽核查关员 Account auditor' },
+  { username: 'command', password: 'command-pass-2026', role: 'command_viewer', displayName: '指挥中心 Command centre' },
+  { username: 'demo-ent', password: 'demo-ent-pass-2026', role: 'enterprise_user', displayName: '企业申报员 Enterprise declarant', enterprise: 'jerky' },
+];
+
+export async function seedDemo(ctx: AppContext): Promise<void> {
+  const actor = systemActor('demo-seed');
+  const ids = new Map<string, string>();
+  for (const e of DEMO_ENTERPRISES) {
+    const view = await createEnterprise(ctx, actor, { uscc: e.uscc, name: e.name, registeredInHainan: e.registeredInHainan, legalForm: e.legalForm, industry: e.industry, encouragedIndustry: e.encouragedIndustry });
+    ids.set(e.key, view.id);
+  }
+  const uscc = (key: string) => DEMO_ENTERPRISES.find((e) => e.key === key)!.uscc;
+  await grantQualification(ctx, actor, uscc('jerky'), { kind: 'PROCESSING_VALUE_ADDED', goodsCategory: '', validFrom: '2025-12-18', validTo: null });
+  await grantQualification(ctx, actor, uscc('jerky'), { kind: 'ZERO_TARIFF_BENEFICIARY', goodsCategory: 'RAW_AND_AUXILIARY_MATERIALS', validFrom: '2025-12-18', validTo: null });
+  await grantQualification(ctx, actor, uscc('equipment'), { kind: 'ZERO_TARIFF_BENEFICIARY', goodsCategory: 'PRODUCTION_EQUIPMENT', validFrom: '2025-12-18', validTo: null });
+  await grantQualification(ctx, actor, uscc('logistics'), { kind: 'ZERO_TARIFF_BENEFICIARY', goodsCategory: 'TRANSPORT_VEHICLES_AND_YACHTS', validFrom: '2025-12-18', validTo: null });
+  await grantQualification(ctx, actor, uscc('cosmetics'), { kind: 'RELAXED_TRADE_END_USER', goodsCategory: '', validFrom: '2025-12-18', validTo: null });
+  for (const u of DEMO_USERS) {
+    await runCommand(ctx, 'user.create', (tx) =>
+      createUser(tx, { username: u.username, password: u.password, role: u.role, displayName: u.displayName, enterpriseId: u.enterprise ? ids.get(u.enterprise)! : null }, actor, ctx.clock.now()),
+    );
+  }
+  await seedCreditHistories(ctx, uscc);
+  const residentId = (first17: string) => first17 + residentIdCheckDigit(first17);
+  await createIndividual(ctx, actor, { idType: 'RESIDENT_ID', idNumber: residentId('46010019900307123'), name: '王海燕', nationality: 'CHN' });
+  const liMing = await createIndividual(ctx, actor, { idType: 'RESIDENT_ID', idNumber: residentId('44030119851120456'), name: '李明', nationality: 'CHN' });
+  // A traveller penalised for carrying goods for resale (套代购): FOCUS for three years.
+  await recordInput(ctx, actor, { subjectKind: 'INDIVIDUAL', subject: liMing.id, source: 'customs', effectiveDate: addDays(shanghaiDate(ctx.clock.now()), -120), input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' }, reference: '海关行政处罚 个人' });
+  await createIndividual(ctx, actor, { idType: 'PASSPORT', idNumber: 'E12345678', name: 'Tan Wei Ming', nationality: 'SGP' });
+}
+
+/**
+ * Credit histories so that every class shows, dated relative to the seeding day: the logistics
+ * company's smuggling penalty turns three years old a week after seeding, so the demo shows an
+ * automatic removal from the focus list.
+ */
+async function seedCreditHistories(ctx: AppContext, uscc: (key: string) => string): Promise<void> {
+  const actor = systemActor('demo-seed');
+  const today = shanghaiDate(ctx.clock.now());
+  const record = (req: RecordInputRequest) => recordInput(ctx, actor, req);
+  const enterprise = (key: string, source: string, effectiveDate: string, input: RecordInputRequest['input'], reference?: string) =>
+    record({ subjectKind: 'ENTERPRISE', subject: uscc(key), source, effectiveDate, input, ...(reference ? { reference } : {}) });
+  // 洋浦海港装备: AEO certified by Haikou customs.
+  await enterprise('equipment', 'customs', addDays(today, -400), { type: 'AEO', action: 'GRANTED' }, '海关AEO认证 2025-0117');
+  await enterprise('equipment', 'tax', addDays(today, -200), { type: 'SECTOR_RATING', department: 'tax', level: 'A', isLowestLevel: false }, '纳税信用A级');
+  // 海口新海物流: smuggling penalty almost three years ago; leaves FOCUS by itself in a week.
+  await enterprise('logistics', 'anti_smuggling', addDays(addYears(today, -3), 7), { type: 'EVENT', kind: 'SMUGGLING_PENALTY' }, '琼缉违字〔2023〕118号');
+  // 三亚海棠湾商贸: the tax bureau rates it at its lowest level (D): FOCUS until the bureau raises it.
+  await enterprise('cosmetics', 'tax', addDays(today, -60), { type: 'SECTOR_RATING', department: 'tax', level: 'D', isLowestLevel: true }, '纳税信用D级');
+  // 深圳湾区贸易: AEO granted, then revoked: back on the white list.
+  await enterprise('mainland', 'customs', addDays(today, -900), { type: 'AEO', action: 'GRANTED' });
+  await enterprise('mainland', 'customs', addDays(today, -100), { type: 'AEO', action: 'REVOKED' }, '取消高级认证');
+  // 海南椰风食品: a good market-regulation rating; white list by default.
+  await enterprise('jerky', 'market_regulation', addDays(today, -30), { type: 'SECTOR_RATING', department: 'market_regulation', level: 'A', isLowestLevel: false });
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { ALL_ROLES, type Role } from '../../src/platform/auth/roles.ts';
+import { DEMO_ENTERPRISES } from '../../src/seed/demo.ts';
+
+/**
+ * The access contract, written out by hand: route -> roles allowed. The test checks every route of
+ * the running server against it for every role, and that no route is missing from the table.
+ */
+const OFFICERS: Role[] = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer'];
+const EXPECTED: Record<string, Role[] | 'public'> = {
+  'POST /api/v1/auth/login': 'public',
+  'GET /api/v1/me': [...ALL_ROLES],
+  'POST /api/v1/users': ['admin'],
+  'POST /api/v1/api-clients': ['admin'],
+  'GET /api/v1/audit/entries/:seq': [...OFFICERS, 'department'],
+  'POST /api/v1/audit/verify': ['admin', 'auditor'],
+  'GET /api/v1/parameters': [...OFFICERS, 'department'],
+  'GET /api/v1/parameters/:name/versions': [...OFFICERS, 'department'],
+  'POST /api/v1/parameters': ['admin'],
+  'POST /api/v1/enterprises': ['admin', 'auditor'],
+  'GET /api/v1/enterprises': [...OFFICERS, 'department', 'enterprise_user'],
+  'GET /api/v1/enterprises/:uscc': [...OFFICERS, 'department', 'enterprise_user'],
+  'GET /api/v1/enterprises/:uscc/qualifications': [...OFFICERS, 'department', 'enterprise_user'],
+  'POST /api/v1/enterprises/:uscc/qualifications': ['admin', 'auditor'],
+  'POST /api/v1/enterprises/:uscc/qualifications/:id/relinquish': ['admin', 'auditor', 'enterprise_user'],
+  'POST /api/v1/individuals': ['admin', 'inspector', 'auditor'],
+  'GET /api/v1/individuals/:id': [...OFFICERS, 'department'],
+  'POST /api/v1/individuals/lookup': [...OFFICERS, 'department', 'dutyfree_shop'],
+  'GET /api/v1/credit/:kind/:id': [...OFFICERS, 'department', 'enterprise_user'],
+  'GET /api/v1/credit/:kind/:id/history': [...OFFICERS, 'department', 'enterprise_user'],
+  'GET /api/v1/credit/:kind/:id/inputs': [...OFFICERS, 'department'],
+  'GET /api/v1/credit/:kind/:id/measures': [...OFFICERS, 'department', 'enterprise_user'],
+  'POST /api/v1/credit/inputs': ['admin', 'department', 'auditor'],
+  'POST /api/v1/credit/inputs/bulk': ['admin', 'department', 'auditor'],
+  'POST /api/v1/credit/inputs/:inputId/withdraw': ['admin', 'department', 'auditor'],
+  'GET /api/v1/credit/changes': [...OFFICERS, 'department'],
+  'GET /api/v1/credit/stats': OFFICERS,
+  'POST /api/v1/credit/sweep': ['admin'],
+  'POST /api/v1/webhooks': ['department', 'admin'],
+  'GET /api/v1/webhooks': ['department', 'admin'],
+  'POST /api/v1/calc/tax': 'public',
+  'POST /api/v1/calc/value-added': 'public',
+};
+
+let t: TestApp;
+const jerky = DEMO_ENTERPRISES.find((e) => e.key === 'jerky')!;
+
+beforeAll(async () => {
+  t = await startTestApp({ seedDemo: true });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function concreteUrl(url: string): string {
+  return url
+    .replace(':uscc', jerky.uscc)
+    .replace(':seq', '1')
+    .replace(':kind', 'enterprise')
+    .replace(':inputId', '01900000-0000-7000-8000-000000000000')
+    .replace(':name', 'credit.focusPeriodYears')
+    .replace(/\/:id(\/|$)/, url.startsWith('/api/v1/credit/') ? `/${jerky.uscc}$1` : '/01900000-0000-7000-8000-000000000000$1');
+}
+
+describe('route x role access table', () => {
+  it('every API route is in the expected table, and every table row is a route', () => {
+    const actual = t.app.routeTable.map((r) => `${r.method} ${r.url}`).sort();
+    expect(actual).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('every route declares exactly the roles of the table', () => {
+    for (const r of t.app.routeTable) {
+      const expected = EXPECTED[`${r.method} ${r.url}`];
+      if (expected === 'public') expect(r.access, `${r.method} ${r.url}`).toEqual({ public: true });
+      else expect([...((r.access as { roles: Role[] }).roles ?? [])].sort(), `${r.method} ${r.url}`).toEqual([...expected!].sort());
+    }
+  });
+
+  it('without credentials, every non-public route answers 401 problem+json', async () => {
+    for (const r of t.app.routeTable) {
+      if (EXPECTED[`${r.method} ${r.url}`] === 'public') continue;
+      const res = await t.request({ method: r.method, url: concreteUrl(r.url), body: r.method === 'GET' ? undefined : {} });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  it('each role is allowed exactly where the table says, and refused with 403 elsewhere', async () => {
+    const ent = (await t.request({ method: 'GET', url: `/api/v1/enterprises/${jerky.uscc}`, auth: await t.authFor('admin', { name: 'admin' }) })).json();
+    const failures: string[] = [];
+    for (const role of ALL_ROLES) {
+      const auth = await t.authFor(role, role === 'enterprise_user' ? { enterpriseId: ent.id } : {});
+      for (const r of t.app.routeTable) {
+        const expected = EXPECTED[`${r.method} ${r.url}`]!;
+        const allowed = expected === 'public' || expected.includes(role);
+        const res = await t.request({ method: r.method, url: concreteUrl(r.url), auth, body: r.method === 'GET' ? undefined : {} });
+        const refused = res.statusCode === 403;
+        if (allowed === refused || res.statusCode === 401) failures.push(`${role} ${r.method} ${r.url}: ${res.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

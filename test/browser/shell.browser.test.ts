@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import pino from 'pino';
+import { startTidegate, type Tidegate } from '../../src/main.ts';
+import { openDatabase } from '../../src/platform/db/client.ts';
+import { DEMO_ENTERPRISES, demoUscc } from '../../src/seed/demo.ts';
+
+const ADMIN_PASSWORD = 'browser-admin-pass';
+let tg: Tidegate;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  tg = await startTidegate({
+    database: await openDatabase({ dataDir: 'memory://' }),
+    port: 0,
+    host: '127.0.0.1',
+    seedDemo: true,
+    adminPassword: ADMIN_PASSWORD,
+    secret: 'browser-test-secret-0123456789abcdef0123',
+    natsUrl: '',
+    logger: pino({ level: 'silent' }),
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await tg?.close();
+  await tg?.ctx.database.close();
+});
+
+async function login(username: string, password: string) {
+  await page.goto(`${tg.url}/`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+describe('the web shell in Chromium', () => {
+  it('logs in as admin, in Chinese by default, and switches to English and back', async () => {
+    await login('admin', ADMIN_PASSWORD);
+    await expect.poll(() => page.getByTestId('nav-command').textContent()).toBe('指挥中心');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('nav-command').textContent()).toBe('Command centre');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(() => page.getByTestId('card-enterprises').textContent()).toMatch(/Registered enterprises\s*6/);
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('nav-workbench').textContent()).toBe('关员工作台');
+  });
+
+  it('creates an enterprise and finds it in the search', async () => {
+    await page.getByTestId('nav-workbench').click();
+    const uscc = demoUscc('91460100MA5TBRW01');
+    await page.getByTestId('field-uscc').fill(uscc);
+    await page.getByTestId('field-name').fill('浏览器测试科技有限公司');
+    await page.getByTestId('field-industry').fill('软件');
+    await page.getByTestId('enterprise-submit').click();
+    await expect.poll(() => page.getByTestId('form-done').textContent()).toContain('浏览器测试科技有限公司');
+    await page.getByTestId('subjects-search').fill('浏览器测试');
+    await page.getByTestId('subjects-search-submit').click();
+    await expect.poll(() => page.getByTestId('subjects-table').textContent()).toContain(uscc);
+  });
+
+  it('shows the server error next to the uscc field for an invalid code, and registers nothing', async () => {
+    await page.getByTestId('field-uscc').fill('91460100MA5TBRW010');
+    await page.getByTestId('field-name').fill('错误代码有限公司');
+    await page.getByTestId('enterprise-submit').click();
+    await expect.poll(() => page.getByTestId('field-error-uscc').textContent()).toMatch(/GB 32100/);
+    const count = await tg.app.inject({ method: 'GET', url: '/api/v1/enterprises?q=%E9%94%99%E8%AF%AF%E4%BB%A3%E7%A0%81', headers: { authorization: `Bearer ${(await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })).json().token}` } });
+    expect(count.json().total).toBe(0);
+    mkdirSync('.tmp', { recursive: true });
+    await page.screenshot({ path: '.tmp/workbench.png', fullPage: true });
+  });
+
+  it('an officer looks up a credit class with its reasons, history and inputs', async () => {
+    const logistics = DEMO_ENTERPRISES.find((e) => e.key === 'logistics')!;
+    await page.getByTestId('credit-uscc').fill(logistics.uscc);
+    await page.getByTestId('credit-submit').click();
+    await expect.poll(() => page.getByTestId('credit-class').textContent()).toBe('重点关注名单');
+    await expect.poll(() => page.getByTestId('credit-reasons').textContent()).toContain('anti_smuggling');
+    await expect.poll(() => page.getByTestId('credit-inputs').textContent()).toContain('SMUGGLING_PENALTY');
+    await page.screenshot({ path: '.tmp/credit.png', fullPage: true });
+  });
+
+  it('an enterprise user sees only the enterprise portal with its credit class', async () => {
+    await page.getByTestId('logout').click();
+    await login('demo-ent', 'demo-ent-pass-2026');
+    await expect.poll(() => page.getByTestId('portal-enterprise').textContent()).toContain('海南椰风食品加工有限公司');
+    await expect.poll(() => page.getByTestId('portal-credit-class').textContent()).toBe('白名单');
+    expect(await page.getByTestId('nav-command').count()).toBe(0);
+    expect(await page.getByTestId('nav-workbench').count()).toBe(0);
+    await page.screenshot({ path: '.tmp/portal.png', fullPage: true });
+  });
+
+  it('the policy calculator works without logging in', async () => {
+    await page.getByTestId('logout').click();
+    await page.getByTestId('calculator-link').click();
+    await page.getByTestId('calc-submit').click();
+    await expect.poll(() => page.getByTestId('calc-total').textContent()).toBe('3958.82');
+    await page.getByTestId('va-submit').click();
+    await expect.poll(() => page.getByTestId('va-result').textContent()).toContain('0.4045');
+  });
+});

@@ -1,0 +1,34 @@
+import postgres from 'postgres';
+import { openDatabase } from '../../src/platform/db/client.ts';
+import { runMigrations } from '../../src/platform/db/migrate.ts';
+
+/** Name of the migrated template each PostgreSQL test file clones its own database from. */
+export const TEMPLATE_DB = 'tidegate_test_template';
+
+export function serverUrl(database: string): string {
+  const u = new URL(process.env.DATABASE_URL!);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function dropTestDatabases(admin: postgres.Sql, includeTemplate: boolean): Promise<void> {
+  const rows = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'tidegate_t_%'`;
+  for (const r of rows) await admin.unsafe(`drop database if exists "${r.datname}" with (force)`);
+  if (includeTemplate) await admin.unsafe(`drop database if exists "${TEMPLATE_DB}" with (force)`);
+}
+
+/** Vitest global setup for the postgres project: migrate a template database once per run. */
+export async function setup(): Promise<() => Promise<void>> {
+  const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  await dropTestDatabases(admin, true);
+  await admin.unsafe(`create database "${TEMPLATE_DB}"`);
+  const db = await openDatabase({ databaseUrl: serverUrl(TEMPLATE_DB), poolSize: 1 });
+  await runMigrations(db);
+  await db.close();
+  await admin.end();
+  return async () => {
+    const again = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await dropTestDatabases(again, true);
+    await again.end();
+  };
+}

@@ -1,0 +1,101 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api.ts';
+import { useT } from '../i18n/index.tsx';
+import { Spinner } from '../components/Spinner.tsx';
+
+interface TaxResult {
+  lines: { duty: string; consumptionTax: string; vat: string; total: string; formulas: { duty: string; consumptionTax: string; vat: string } }[];
+  duty: string;
+  consumptionTax: string;
+  vat: string;
+  total: string;
+  dutyWaived: boolean;
+}
+
+export function CalculatorPage() {
+  const t = useT();
+  const [line, setLine] = useState({ hsCode: '3304990000', customsValue: '10000', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13' });
+  const [tax, setTax] = useState<TaxResult | null>(null);
+  const [va, setVa] = useState({ salePrice: '500000', imported: '356000', domestic: '', hainan: '' });
+  const [vaResult, setVaResult] = useState<{ ratio: string; meetsThreshold: boolean; threshold: string } | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+
+  const list = (s: string) => s.split(/[,，\s]+/).filter(Boolean);
+
+  async function run<T>(fn: () => Promise<T>, done: (r: T) => void) {
+    setBusy(true);
+    setErrors({});
+    try {
+      done(await fn());
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const map: Record<string, string> = {};
+        for (const e of err.errors) map[e.path.replace(/^lines\[0\]\./, '')] = e.message;
+        if (!err.errors.length) map._ = err.detail || err.title;
+        setErrors(map);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const field = (k: keyof typeof line, label: string) => (
+    <label>
+      {label}
+      <input data-testid={`calc-${k}`} value={line[k]} onChange={(e) => setLine({ ...line, [k]: e.target.value })} />
+      {errors[k] && <span className="field-error">{errors[k]}</span>}
+    </label>
+  );
+
+  return (
+    <section>
+      <h1>{t('calc.title')}</h1>
+      <form
+        className="card form"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void run(() => api<TaxResult>('POST', '/api/v1/calc/tax', { lines: [{ ...line, consumptionTaxRate: line.consumptionTaxRate || undefined }] }), setTax);
+        }}
+      >
+        {field('hsCode', t('calc.hsCode'))}
+        {field('customsValue', t('calc.customsValue'))}
+        {field('dutyRate', t('calc.dutyRate'))}
+        {field('consumptionTaxRate', t('calc.ctRate'))}
+        {field('vatRate', t('calc.vatRate'))}
+        <button type="submit" className="primary" data-testid="calc-submit" disabled={busy}>{t('calc.compute')}</button>
+        {tax && (
+          <table className="table" data-testid="calc-result">
+            <tbody>
+              <tr><th>{t('calc.duty')}</th><td className="num">{tax.duty}</td><td className="formula">{tax.lines[0]?.formulas.duty}</td></tr>
+              <tr><th>{t('calc.ct')}</th><td className="num">{tax.consumptionTax}</td><td className="formula">{tax.lines[0]?.formulas.consumptionTax}</td></tr>
+              <tr><th>{t('calc.vat')}</th><td className="num">{tax.vat}</td><td className="formula">{tax.lines[0]?.formulas.vat}</td></tr>
+              <tr><th>{t('calc.total')}</th><td className="num" data-testid="calc-total">{tax.total}</td><td /></tr>
+            </tbody>
+          </table>
+        )}
+      </form>
+      <form
+        className="card form"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void run(() => api<{ ratio: string; meetsThreshold: boolean; threshold: string }>('POST', '/api/v1/calc/value-added', { salePrice: va.salePrice, importedMaterials: list(va.imported), domesticMaterials: list(va.domestic), hainanMadeInputs: list(va.hainan) }), setVaResult);
+        }}
+      >
+        <h3>{t('calc.va.title')}</h3>
+        <label>{t('calc.va.salePrice')}<input data-testid="va-salePrice" value={va.salePrice} onChange={(e) => setVa({ ...va, salePrice: e.target.value })} /></label>
+        <label>{t('calc.va.imported')}<input data-testid="va-imported" value={va.imported} onChange={(e) => setVa({ ...va, imported: e.target.value })} /></label>
+        <label>{t('calc.va.domestic')}<input value={va.domestic} onChange={(e) => setVa({ ...va, domestic: e.target.value })} /></label>
+        <label>{t('calc.va.hainan')}<input value={va.hainan} onChange={(e) => setVa({ ...va, hainan: e.target.value })} /></label>
+        <button type="submit" className="primary" data-testid="va-submit" disabled={busy}>{t('calc.compute')}</button>
+        {vaResult && (
+          <p data-testid="va-result" className={vaResult.meetsThreshold ? 'ok-box' : 'error-box'}>
+            {t('calc.va.ratio')}: <strong>{vaResult.ratio}</strong> — {vaResult.meetsThreshold ? t('calc.va.meets', { t: vaResult.threshold }) : t('calc.va.fails', { t: vaResult.threshold })}
+          </p>
+        )}
+      </form>
+      {errors._ && <div className="error-box" role="alert">{errors._}</div>}
+      {busy && <Spinner />}
+    </section>
+  );
+}
