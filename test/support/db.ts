@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/platform/db/client.ts';
 import { runMigrations } from '../../src/platform/db/migrate.ts';
-import { serverUrl, TEMPLATE_DB } from './postgresTemplate.ts';
+import { serverUrl, TEMPLATE_DB, TEST_DB_PREFIX } from './postgresTemplate.ts';
 
 export type TestDbKind = 'pglite' | 'postgres';
 
@@ -20,7 +20,7 @@ export async function openTestDatabase(): Promise<Database> {
     await runMigrations(db);
     return db;
   }
-  const name = `tidegate_t_${randomBytes(6).toString('hex')}`;
+  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
   const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}" template "${TEMPLATE_DB}"`);
   const db = await openDatabase({ databaseUrl: serverUrl(name), poolSize: 20 });
