@@ -1,0 +1,303 @@
+import { Decimal } from 'decimal.js';
+import type { Value } from './expression.ts';
+import type { AssessmentInput, AssessmentLine } from './input.ts';
+import { matchHsDescription } from './hsMatch.ts';
+import { daysBetween, decayed, momentsMean, momentsSd, round4, smoothedRate, type Moments } from './stats.ts';
+
+/**
+ * From a declaration and its context to the facts features and the model read. Pure: the context
+ * (derived statistics as they stood before this declaration) and the time come in. The facts are
+ * stored with the decision, so every later backtest and replay reads exactly these values.
+ */
+
+export interface TraderProfile {
+  declarations: number;
+  firstOn: string;
+  lastOn: string;
+  logValue: Moments;
+  chapters: Record<string, number>;
+  origins: Record<string, number>;
+  ports: Record<string, number>;
+  recentActivity: number;
+  inspected: number;
+  violations: number;
+  seizures: number;
+  lastViolationOn: string | null;
+}
+
+export interface OutcomeCounts {
+  inspected: number;
+  hits: number;
+}
+
+export interface PartyStats extends OutcomeCounts {
+  traders: number;
+  violationTraders: number;
+}
+
+export interface FactParameters {
+  /** risk.referenceMinSamples: below this a reference price or weight is not used. */
+  referenceMinSamples: number;
+  /** tax.valueAddedThreshold */
+  valueAddedThreshold: string;
+  /** tax.dutyCollectionThresholdCny */
+  dutyCollectionThresholdCny: string;
+  /** risk.defaultTaxBurden: tax share of value assumed for a line that carries no rates. */
+  defaultTaxBurden: string;
+}
+
+export interface FactContext {
+  now: Date;
+  asOf: string;
+  credit: { class: string; inspectWithoutRiskAlert: boolean };
+  enterprise: { registeredInHainan: boolean; legalForm: string; registeredOn: string; qualifications: readonly string[] };
+  trader: TraderProfile | null;
+  /** `${hs6}|${origin}|${unit}` and `${hs6}|*|${unit}` -> log unit prices */
+  prices: ReadonlyMap<string, Moments>;
+  /** `${hs6}|${unit}` -> log kg per unit */
+  weights: ReadonlyMap<string, Moments>;
+  origins: ReadonlyMap<string, OutcomeCounts>;
+  route: OutcomeCounts | null;
+  seller: PartyStats | null;
+  buyer: PartyStats | null;
+  params: FactParameters;
+}
+
+export interface Facts {
+  decl: Record<string, Value>;
+  lines: Record<string, Value>[];
+}
+
+export const priceKey = (hs6: string, origin: string, unit: string) => `${hs6}|${origin}|${unit}`;
+export const weightKey = (hs6: string, unit: string) => `${hs6}|${unit}`;
+export const routeKey = (port: string, origin: string) => `${port}|${origin}`;
+
+/** How far a line may sit from its reference before it is held back from the reference (robustness). */
+export const REFERENCE_OUTLIER_Z = 3;
+
+interface Reference {
+  count: number;
+  scope: 'ORIGIN' | 'ALL_ORIGINS' | 'NONE';
+  mean: number | null;
+  sd: number | null;
+}
+
+function reference(ctx: FactContext, hs6: string, origin: string, unit: string): Reference {
+  const min = ctx.params.referenceMinSamples;
+  const own = ctx.prices.get(priceKey(hs6, origin, unit));
+  if (own && own.n >= min) return { count: own.n, scope: 'ORIGIN', mean: momentsMean(own), sd: momentsSd(own) };
+  const all = ctx.prices.get(priceKey(hs6, '*', unit));
+  if (all && all.n >= min) return { count: all.n, scope: 'ALL_ORIGINS', mean: momentsMean(all), sd: momentsSd(all) };
+  return { count: Math.max(own?.n ?? 0, all?.n ?? 0), scope: 'NONE', mean: null, sd: null };
+}
+
+/** Combined import tax burden of a line: duty + VAT on (value + duty), plus consumption tax when given. */
+export function taxBurden(line: AssessmentLine, defaultBurden: string): Decimal {
+  if (line.dutyRate === undefined && line.vatRate === undefined) return new Decimal(defaultBurden);
+  const duty = new Decimal(line.dutyRate ?? 0);
+  const ct = new Decimal(line.consumptionTaxRate ?? 0);
+  const vat = new Decimal(line.vatRate ?? 0);
+  // Consumption tax on the composite base (value + duty) ÷ (1 − rate); VAT on value + duty + consumption tax.
+  const ctShare = ct.isZero() ? new Decimal(0) : new Decimal(1).plus(duty).div(new Decimal(1).minus(ct)).times(ct);
+  return duty.plus(ctShare).plus(new Decimal(1).plus(duty).plus(ctShare).times(vat));
+}
+
+export interface LineRevenue {
+  /** Taxes on the declared value plus on any gap below the reference value, CNY (2 decimals). */
+  atStake: Decimal;
+  undervaluationGap: Decimal;
+}
+
+function nullable(x: number | null | undefined): number | null {
+  return x === null || x === undefined || !Number.isFinite(x) ? null : round4(x);
+}
+
+export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts: Facts; revenue: LineRevenue[]; revenueAtStake: Decimal } {
+  const total = input.lines.reduce((s, l) => s.plus(l.valueCny), new Decimal(0));
+  const totalN = total.toNumber();
+  const min = ctx.params.referenceMinSamples;
+  const vaThreshold = Number(ctx.params.valueAddedThreshold);
+  const lines: Record<string, Value>[] = [];
+  const revenue: LineRevenue[] = [];
+  let estimatedDuty: Decimal | null = new Decimal(0);
+
+  input.lines.forEach((line, index) => {
+    const hs6 = line.hsCode.slice(0, 6);
+    const qty = Number(line.quantity);
+    const value = Number(line.valueCny);
+    const net = Number(line.netWeightKg);
+    const gross = line.grossWeightKg !== undefined ? Number(line.grossWeightKg) : null;
+    const unitPrice = value / qty;
+    const ref = reference(ctx, hs6, line.originCountry, line.unit);
+    const logPrice = unitPrice > 0 ? Math.log(unitPrice) : null;
+    const refPrice = ref.mean !== null ? Math.exp(ref.mean) : null;
+    const weightStats = ctx.weights.get(weightKey(hs6, line.unit));
+    const wpu = net / qty;
+    const wMean = weightStats && weightStats.n >= min ? momentsMean(weightStats) : null;
+    const wSd = weightStats && weightStats.n >= min ? momentsSd(weightStats) : null;
+    const hs = matchHsDescription(line.hsCode, line.description);
+    const origin = ctx.origins.get(line.originCountry);
+    const burden = taxBurden(line, ctx.params.defaultTaxBurden);
+    const gap = refPrice !== null && unitPrice < refPrice ? Decimal.max(0, new Decimal(refPrice.toFixed(6)).times(line.quantity).minus(line.valueCny)) : new Decimal(0);
+    revenue.push({ atStake: burden.times(new Decimal(line.valueCny).plus(gap)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP), undervaluationGap: gap.toDecimalPlaces(2, Decimal.ROUND_HALF_UP) });
+    if (estimatedDuty !== null) estimatedDuty = line.dutyRate !== undefined ? estimatedDuty.plus(new Decimal(line.valueCny).times(line.dutyRate)) : null;
+    const va = line.valueAddedRatio !== undefined ? Number(line.valueAddedRatio) : null;
+    lines.push({
+      'line.index': index,
+      'line.hsCode': line.hsCode,
+      'line.hs6': hs6,
+      'line.hsHeading': line.hsCode.slice(0, 4),
+      'line.hsChapter': line.hsCode.slice(0, 2),
+      'line.description': line.description,
+      'line.quantity': qty,
+      'line.unit': line.unit,
+      'line.netWeightKg': net,
+      'line.grossWeightKg': gross,
+      'line.valueCny': value,
+      'line.valueShare': totalN > 0 ? round4(value / totalN) : null,
+      'line.origin': line.originCountry,
+      'line.regime': line.regime ?? 'GENERAL',
+      'line.unitPrice': nullable(unitPrice),
+      'line.refCount': ref.count,
+      'line.refScope': ref.scope,
+      'line.priceRatio': refPrice !== null ? nullable(unitPrice / refPrice) : null,
+      'line.priceZ': ref.mean !== null && ref.sd !== null && logPrice !== null ? nullable((logPrice - ref.mean) / ref.sd) : null,
+      'line.weightPerUnit': nullable(wpu),
+      'line.weightCount': weightStats?.n ?? 0,
+      'line.weightRatio': wMean !== null ? nullable(wpu / Math.exp(wMean)) : null,
+      'line.weightZ': wMean !== null && wSd !== null ? nullable((Math.log(wpu) - wMean) / wSd) : null,
+      'line.grossNetRatio': gross !== null ? nullable(gross / net) : null,
+      'line.hsMatchScore': hs.score,
+      'line.hsKnownTerms': hs.knownTerms,
+      'line.hsBestHeading': hs.bestHeading,
+      'line.hsBestChapter': hs.bestHeading?.slice(0, 2) ?? null,
+      'line.hsBestScore': hs.bestScore,
+      'line.valueAddedRatio': va,
+      'line.valueAddedMargin': va !== null ? nullable(va - vaThreshold) : null,
+      'line.daysSinceEntry': line.bookEntryDate ? daysBetween(line.bookEntryDate, ctx.asOf) : null,
+      'line.dutyRate': line.dutyRate !== undefined ? Number(line.dutyRate) : null,
+      'line.taxBurden': nullable(burden.toNumber()),
+      'line.originInspected': origin?.inspected ?? 0,
+      'line.originHitRate': round4(smoothedRate(origin?.hits ?? 0, origin?.inspected ?? 0)),
+    });
+  });
+
+  const revenueAtStake = revenue.reduce((s, r) => s.plus(r.atStake), new Decimal(0));
+  return { facts: { decl: declarationFacts(input, ctx, lines, totalN, revenueAtStake, estimatedDuty), lines }, revenue, revenueAtStake };
+}
+
+function declarationFacts(input: AssessmentInput, ctx: FactContext, lines: Record<string, Value>[], total: number, revenueAtStake: Decimal, estimatedDuty: Decimal | null): Record<string, Value> {
+  const main = lines.reduce((best, l) => ((l['line.valueCny'] as number) > (best['line.valueCny'] as number) ? l : best), lines[0]!);
+  const mainOrigin = main['line.origin'] as string;
+  const shanghai = new Date(ctx.now.getTime() + 8 * 3600_000);
+  const via = input.route?.via ?? [];
+  const minOf = (key: string) => {
+    const xs = lines.map((l) => l[key]).filter((v): v is number => typeof v === 'number');
+    return xs.length ? Math.min(...xs) : null;
+  };
+  const weightDeviation = lines.map((l) => l['line.weightRatio']).filter((v): v is number => typeof v === 'number' && v > 0);
+  const origin = ctx.origins.get(mainOrigin);
+  return {
+    'decl.kind': input.kind,
+    'decl.port': input.port,
+    'decl.transportMode': input.transportMode ?? '',
+    'decl.totalValueCny': total,
+    'decl.lineCount': lines.length,
+    'decl.hourShanghai': shanghai.getUTCHours(),
+    'decl.weekday': ((shanghai.getUTCDay() + 6) % 7) + 1,
+    'decl.routeOrigin': input.route?.origin ?? '',
+    'decl.destination': input.route?.destination ?? '',
+    'decl.viaCount': via.length,
+    'decl.transshipped': via.length > 0,
+    'decl.mainOrigin': mainOrigin,
+    'decl.mainChapter': main['line.hsChapter'] as string,
+    'decl.hasZeroTariffLines': lines.some((l) => l['line.regime'] === 'ZERO_TARIFF'),
+    'decl.hasValueAddedClaim': lines.some((l) => l['line.valueAddedRatio'] !== null),
+    'decl.revenueAtStakeCny': revenueAtStake.toNumber(),
+    'decl.belowDutyThreshold': estimatedDuty === null ? null : estimatedDuty.lessThan(ctx.params.dutyCollectionThresholdCny),
+    'decl.minPriceRatio': minOf('line.priceRatio'),
+    'decl.maxWeightDeviation': weightDeviation.length ? round4(Math.max(...weightDeviation.map((r) => Math.abs(Math.log(r))))) : null,
+    'decl.minHsMatchScore': minOf('line.hsMatchScore'),
+    'decl.minDaysSinceEntry': minOf('line.daysSinceEntry'),
+    'credit.class': ctx.credit.class,
+    'credit.inspectWithoutRiskAlert': ctx.credit.inspectWithoutRiskAlert,
+    'enterprise.registeredInHainan': ctx.enterprise.registeredInHainan,
+    'enterprise.legalForm': ctx.enterprise.legalForm,
+    'enterprise.ageDays': daysBetween(ctx.enterprise.registeredOn, ctx.asOf),
+    'enterprise.hasZeroTariffQualification': ctx.enterprise.qualifications.includes('ZERO_TARIFF_BENEFICIARY'),
+    'enterprise.hasProcessingQualification': ctx.enterprise.qualifications.includes('PROCESSING_VALUE_ADDED'),
+    'enterprise.hasRelaxedTradeQualification': ctx.enterprise.qualifications.includes('RELAXED_TRADE_END_USER'),
+    ...traderFacts(input, ctx, lines, total),
+    'route.inspected': ctx.route?.inspected ?? 0,
+    'route.hitRate': round4(smoothedRate(ctx.route?.hits ?? 0, ctx.route?.inspected ?? 0)),
+    'origin.inspected': origin?.inspected ?? 0,
+    'origin.hitRate': round4(smoothedRate(origin?.hits ?? 0, origin?.inspected ?? 0)),
+    'party.sellerTraders': ctx.seller?.traders ?? 0,
+    'party.sellerInspected': ctx.seller?.inspected ?? 0,
+    'party.sellerHitRate': ctx.seller ? round4(smoothedRate(ctx.seller.hits, ctx.seller.inspected)) : null,
+    'party.sellerViolationTraders': ctx.seller?.violationTraders ?? 0,
+    'party.buyerTraders': ctx.buyer?.traders ?? 0,
+    'party.buyerViolationTraders': ctx.buyer?.violationTraders ?? 0,
+  };
+}
+
+function traderFacts(input: AssessmentInput, ctx: FactContext, lines: Record<string, Value>[], total: number): Record<string, Value> {
+  const t = ctx.trader;
+  if (!t || t.declarations === 0) {
+    return {
+      'trader.declarations': 0,
+      'trader.daysSinceFirst': null,
+      'trader.daysSinceLast': null,
+      'trader.typicalValueCny': null,
+      'trader.valueZ': null,
+      'trader.newChapterShare': 1,
+      'trader.newOriginShare': 1,
+      'trader.newPort': true,
+      'trader.recentActivity': 0,
+      'trader.activityRatio': null,
+      'trader.inspected': 0,
+      'trader.violations': 0,
+      'trader.seizures': 0,
+      'trader.daysSinceViolation': null,
+      'trader.hitRate': round4(smoothedRate(0, 0)),
+    };
+  }
+  const mean = momentsMean(t.logValue);
+  const sd = momentsSd(t.logValue, 0.25);
+  const share = (pred: (l: Record<string, Value>) => boolean) =>
+    total > 0 ? round4(lines.filter(pred).reduce((s, l) => s + (l['line.valueCny'] as number), 0) / total) : null;
+  const sinceFirst = daysBetween(t.firstOn, ctx.asOf);
+  const sinceLast = daysBetween(t.lastOn, ctx.asOf);
+  const recent = decayed(t.recentActivity, sinceLast);
+  // Long-run declarations per decay window, for comparing the recent burst with the usual pace.
+  const usual = t.declarations / Math.max(1, sinceFirst / 7);
+  return {
+    'trader.declarations': t.declarations,
+    'trader.daysSinceFirst': sinceFirst,
+    'trader.daysSinceLast': sinceLast,
+    'trader.typicalValueCny': mean !== null ? round4(Math.exp(mean)) : null,
+    'trader.valueZ': mean !== null && sd !== null && total > 0 ? round4((Math.log(total) - mean) / sd) : null,
+    'trader.newChapterShare': share((l) => !t.chapters[l['line.hsChapter'] as string]),
+    'trader.newOriginShare': share((l) => !t.origins[l['line.origin'] as string]),
+    'trader.newPort': !t.ports[input.port],
+    'trader.recentActivity': round4(recent),
+    'trader.activityRatio': sinceFirst >= 28 ? round4(recent / Math.max(1, usual)) : null,
+    'trader.inspected': t.inspected,
+    'trader.violations': t.violations,
+    'trader.seizures': t.seizures,
+    'trader.daysSinceViolation': t.lastViolationOn ? daysBetween(t.lastViolationOn, ctx.asOf) : null,
+    'trader.hitRate': round4(smoothedRate(t.violations, t.inspected)),
+  };
+}
+
+/**
+ * Which lines feed the reference prices at scoring time. A line far below (or above) its
+ * reference is held back until an inspection confirms it, so planted under-valuation does not drag
+ * the reference down to meet it.
+ */
+export function referenceInclusion(facts: Facts): boolean[] {
+  return facts.lines.map((l) => {
+    const z = l['line.priceZ'];
+    return l['line.refScope'] === 'NONE' || typeof z !== 'number' || Math.abs(z) <= REFERENCE_OUTLIER_Z;
+  });
+}
