@@ -22,3 +22,6 @@ $$ LANGUAGE plpgsql;
 --> statement-breakpoint
 CREATE TRIGGER risk_feature_versions_fixed BEFORE UPDATE OR DELETE ON "risk_feature_versions"
   FOR EACH ROW EXECUTE FUNCTION risk_feature_definition_fixed();
+--> statement-breakpoint
+-- The feature library starts empty at set version 0, with no model.
+INSERT INTO "risk_library_state" ("id", "set_version", "updated_at", "updated_by") VALUES (1, 0, now(), 'system:migration') ON CONFLICT DO NOTHING;

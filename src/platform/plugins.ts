@@ -6,6 +6,7 @@ import { subjectsRoutes } from '../modules/subjects/routes.ts';
 import { creditRoutes } from '../modules/credit/routes.ts';
 import { calcRoutes } from '../modules/tax/routes.ts';
 import { sharingRoutes } from '../modules/sharing/routes.ts';
+import { riskRoutes } from '../modules/risk/routes.ts';
 
 /** Every API plugin, in one list: adding a module means adding it here. */
-export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes];
+export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes];

@@ -42,3 +42,8 @@ export function daysBetween(from: string, to: string): number {
 }
 
 export const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+
+/** A business date moved by whole days (YYYY-MM-DD). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

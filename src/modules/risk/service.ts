@@ -1,0 +1,14 @@
+/**
+ * The risk module's public service (风险管理). Other modules call only what this file exports:
+ * - `assessDeclaration(tx, ctx, input)` at submission, inside the declaration's transaction;
+ * - `recordOutcome(tx, ctx, outcome)` when an inspection finishes, inside the inspection's.
+ * The rest serves the API, the CLI and the web app. See README.md for the input shape.
+ */
+export { assessDeclaration, createAssessMemo, type AssessOptions, type AssessMemo } from './service/assess.ts';
+export { recordOutcome, outcomeInput, OUTCOMES, type Outcome, type OutcomeInput, type OutcomeView } from './service/outcome.ts';
+export type { RiskDecision } from './service/decisionView.ts';
+export type { AssessmentInput, AssessmentLine, DeclarationKind } from './input.ts';
+export { assessmentInput, DECLARATION_KINDS } from './input.ts';
+export { createFeatureDraft, shadowFeature, approveFeatures, retireFeature, installBaselineLibrary, listFeatures, getFeature, featureStats, expressionProblem } from './service/features.ts';
+export { backtestFeature, backtestFeatures, listBacktests } from './service/backtest.ts';
+export { listAlerts, getDecision, replayDecision, riskOverview } from './service/decisions.ts';

@@ -1,0 +1,125 @@
+import { and, asc, eq, gt, gte, lte, or } from 'drizzle-orm';
+import type { AppContext } from '../../../platform/context.ts';
+import type { Executor } from '../../../platform/db/client.ts';
+import { runCommand } from '../../../platform/command.ts';
+import { appendAudit } from '../../../platform/audit/service.ts';
+import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
+import { uuidv7 } from '../../../kernel/ids.ts';
+import { shanghaiDate } from '../../../kernel/clock.ts';
+import { problems } from '../../../kernel/problem.ts';
+import { BacktestAccumulator } from '../backtestMetrics.ts';
+import type { Facts } from '../facts.ts';
+import { evaluateFeatures, type FiredFeature, type Level } from '../rules.ts';
+import { riskBacktests, riskDecisions, riskFeatureVersions, riskOutcomes } from '../schema.ts';
+import { addDays } from '../stats.ts';
+import { compileRow } from './library.ts';
+import { riskParametersOn } from './parameters.ts';
+
+export type DecisionWithOutcome = { d: typeof riskDecisions.$inferSelect; o: typeof riskOutcomes.$inferSelect | null };
+
+const PAGE = 1000;
+
+/** Past decisions of a window, oldest first, with their outcome: paged so memory stays flat. */
+export async function* decisionsInWindow(ex: Executor, from: string, to: string): AsyncGenerator<DecisionWithOutcome[]> {
+  let after: { at: Date; id: string } | null = null;
+  for (;;) {
+    const cursor: ReturnType<typeof and>[] = after
+      ? [or(gt(riskDecisions.createdAt, after.at), and(eq(riskDecisions.createdAt, after.at), gt(riskDecisions.declarationId, after.id)))]
+      : [];
+    const page: DecisionWithOutcome[] = await ex
+      .select({ d: riskDecisions, o: riskOutcomes })
+      .from(riskDecisions)
+      .leftJoin(riskOutcomes, and(eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId), eq(riskOutcomes.declarationId, riskDecisions.declarationId)))
+      .where(and(gte(riskDecisions.businessDate, from), lte(riskDecisions.businessDate, to), ...cursor))
+      .orderBy(asc(riskDecisions.createdAt), asc(riskDecisions.declarationId))
+      .limit(PAGE);
+    if (page.length === 0) return;
+    yield page;
+    const last = page[page.length - 1]!.d;
+    after = { at: last.createdAt, id: last.declarationId };
+    if (page.length < PAGE) return;
+  }
+}
+
+export function backtestWindowOf(ctx: AppContext, w: { from?: string; to?: string }): { from: string; to: string } {
+  const to = w.to ?? shanghaiDate(ctx.clock.now());
+  const from = w.from ?? addDays(to, -180);
+  if (from > to) throw problems.field('from', 'risk.backtest.window', 'from must not be after to.');
+  return { from, to };
+}
+
+/**
+ * Backtests feature versions against the stored facts of past declarations, in one pass over the
+ * window, and records one backtest per version.
+ */
+export async function backtestFeatures(ctx: AppContext, actor: Actor, items: { code: string; version: number }[], window: { from?: string; to?: string } = {}) {
+  const { from, to } = backtestWindowOf(ctx, window);
+  const params = await riskParametersOn(ctx.db, to);
+  const targets = [];
+  for (const { code, version } of items) {
+    const [row] = await ctx.db.select().from(riskFeatureVersions).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)));
+    if (!row) throw problems.notFound(`Risk feature ${code} version ${version}`);
+    const feature = { ...compileRow(row, 'LIVE'), expiresOn: null };
+    targets.push({ feature, acc: new BacktestAccumulator(feature.points, feature.forceLevel, params.level) });
+  }
+  for await (const page of decisionsInWindow(ctx.db, from, to)) {
+    for (const { d, o } of page) {
+      const stored = d.fired as FiredFeature[];
+      const reasons = d.reasons as string[];
+      const facts = d.facts as Facts;
+      for (const { feature, acc } of targets) {
+        const other = stored.find((f) => f.forceLevel && f.code !== feature.code && f.mode === 'LIVE');
+        acc.add({
+          fires: evaluateFeatures([feature], facts, d.businessDate).length > 0,
+          storedLevel: d.level as Level,
+          storedScore: Number(d.score),
+          storedContribution: stored.filter((f) => f.code === feature.code && f.mode === 'LIVE').reduce((s, f) => s + f.contribution, 0),
+          otherForcedLevel: (other?.forceLevel as 'RED' | 'YELLOW' | undefined) ?? null,
+          selectedOtherwise: reasons.some((r) => r !== 'RISK_RED'),
+          selected: d.selected,
+          outcome: (o?.outcome as 'MATCH' | 'DISCREPANCY' | 'SEIZURE' | undefined) ?? null,
+          unbiasedSample: d.unbiasedSample,
+          revenueRecovered: o?.revenueRecovered ?? '0',
+          revenueAtStake: d.revenueAtStake,
+          month: d.businessDate.slice(0, 7),
+        });
+      }
+    }
+  }
+  const out = [];
+  for (const { feature, acc } of targets) {
+    const metrics = acc.result();
+    out.push(await recordBacktest(ctx, actor, { targetKind: 'FEATURE', code: feature.code, version: feature.version, from, to, declarations: metrics.declarations, metrics }));
+  }
+  return out;
+}
+
+export async function backtestFeature(ctx: AppContext, actor: Actor, code: string, version: number, window: { from?: string; to?: string } = {}) {
+  const [result] = await backtestFeatures(ctx, actor, [{ code, version }], window);
+  return result!;
+}
+
+export async function recordBacktest(ctx: AppContext, actor: Actor, b: { targetKind: 'FEATURE' | 'MODEL'; code: string | null; version: number; from: string; to: string; declarations: number; metrics: object }) {
+  return runCommand(ctx, 'risk.backtest', async (tx) => {
+    const now = ctx.clock.now();
+    const [row] = await tx
+      .insert(riskBacktests)
+      .values({ id: uuidv7(now.getTime()), targetKind: b.targetKind, code: b.code, version: b.version, fromDate: b.from, toDate: b.to, declarations: b.declarations, metrics: b.metrics, runBy: actorLabel(actor), runAt: now })
+      .returning();
+    await appendAudit(tx, { actor: actorLabel(actor), action: 'risk.backtest', subject: b.targetKind === 'FEATURE' ? `risk-feature:${b.code}@${b.version}` : `risk-model:${b.version}`, change: { id: row!.id, from: b.from, to: b.to, declarations: b.declarations, metrics: b.metrics }, at: now });
+    return backtestView(row!);
+  });
+}
+
+export function backtestView(r: typeof riskBacktests.$inferSelect) {
+  return { id: r.id, targetKind: r.targetKind, code: r.code, version: r.version, fromDate: r.fromDate, toDate: r.toDate, declarations: r.declarations, metrics: r.metrics as Record<string, unknown>, runBy: r.runBy, runAt: r.runAt.toISOString() };
+}
+
+export async function listBacktests(ctx: AppContext, target: { kind: 'FEATURE' | 'MODEL'; code?: string; version?: number }) {
+  const rows = await ctx.db
+    .select()
+    .from(riskBacktests)
+    .where(and(eq(riskBacktests.targetKind, target.kind), ...(target.code ? [eq(riskBacktests.code, target.code)] : []), ...(target.version ? [eq(riskBacktests.version, target.version)] : [])))
+    .orderBy(asc(riskBacktests.runAt));
+  return rows.map(backtestView);
+}

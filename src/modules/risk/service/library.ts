@@ -1,0 +1,73 @@
+import { and, eq, gt, isNull, lte, or } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Executor } from '../../../platform/db/client.ts';
+import { compileFeature, type CompiledFeature, type FeatureCategory, type FeatureDefinition } from '../rules.ts';
+import type { Scope } from '../expression.ts';
+import { riskFeatureVersions, riskLibraryState } from '../schema.ts';
+
+export type FeatureRow = typeof riskFeatureVersions.$inferSelect;
+export type LibraryState = typeof riskLibraryState.$inferSelect;
+
+export async function libraryState(ex: Executor, lock = false): Promise<LibraryState> {
+  const q = ex.select().from(riskLibraryState).where(eq(riskLibraryState.id, 1));
+  const [row] = lock ? await q.for('update') : await q;
+  if (!row) throw new Error('risk_library_state has no row: run the migrations.');
+  return row;
+}
+
+export function definitionOf(row: FeatureRow, mode: 'LIVE' | 'SHADOW'): FeatureDefinition {
+  return {
+    code: row.code,
+    version: row.version,
+    name: row.name,
+    category: row.category as FeatureCategory,
+    scope: row.scope as Scope,
+    expression: row.expression,
+    weight: row.weight,
+    forceLevel: (row.forceLevel as 'RED' | 'YELLOW' | null) ?? null,
+    expiresOn: row.expiresOn,
+    mode,
+  };
+}
+
+export function compileRow(row: FeatureRow, mode: 'LIVE' | 'SHADOW'): CompiledFeature {
+  const r = compileFeature(definitionOf(row, mode));
+  // Stored versions were compiled when they were written; a failure here means the catalogue lost a field.
+  if (!r.ok) throw new Error(`Feature ${row.code} v${row.version} no longer compiles: ${r.errors[0]!.message}`);
+  return r.feature;
+}
+
+const inSet = (from: AnyPgColumn, to: AnyPgColumn, n: number) => and(lte(from, n), or(isNull(to), gt(to, n)));
+
+/** The live and shadow features of library version `n`, compiled. */
+export async function loadLibrary(ex: Executor, n: number): Promise<CompiledFeature[]> {
+  const rows = await ex
+    .select()
+    .from(riskFeatureVersions)
+    .where(or(inSet(riskFeatureVersions.liveFromSet, riskFeatureVersions.liveToSet, n), inSet(riskFeatureVersions.shadowFromSet, riskFeatureVersions.shadowToSet, n)));
+  const out: CompiledFeature[] = [];
+  for (const r of rows) {
+    const live = r.liveFromSet !== null && r.liveFromSet <= n && (r.liveToSet === null || r.liveToSet > n);
+    out.push(compileRow(r, live ? 'LIVE' : 'SHADOW'));
+  }
+  return out.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.version - b.version));
+}
+
+/**
+ * Compiled libraries by set version, per database. A set version never changes once published, so
+ * a cached one is always right; a process learns of a new version from the state row it reads anyway.
+ */
+const caches = new WeakMap<object, Map<number, Promise<CompiledFeature[]>>>();
+
+export function cachedLibrary(db: object, ex: Executor, n: number): Promise<CompiledFeature[]> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let hit = cache.get(n);
+  if (!hit) {
+    hit = loadLibrary(ex, n);
+    hit.catch(() => cache!.delete(n));
+    if (cache.size > 8) cache.delete(cache.keys().next().value!);
+    cache.set(n, hit);
+  }
+  return hit;
+}
