@@ -189,8 +189,7 @@ CREATE TABLE "risk_reference_stats" (
 	"n" integer NOT NULL,
 	"sum" double precision NOT NULL,
 	"sum_sq" double precision NOT NULL,
-	CONSTRAINT "risk_reference_stats_kind_hs6_origin_unit_pk" PRIMARY KEY("kind","hs6","origin","unit"),
-	CONSTRAINT "risk_reference_stats_n_ck" CHECK ("risk_reference_stats"."n" >= 0)
+	CONSTRAINT "risk_reference_stats_kind_hs6_origin_unit_pk" PRIMARY KEY("kind","hs6","origin","unit")
 );
 --> statement-breakpoint
 CREATE TABLE "risk_trader_profiles" (

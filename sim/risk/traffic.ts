@@ -190,7 +190,7 @@ export function traderDay(t: SimTrader, c: DayContext): SimDeclaration[] {
     }
     const night = rng.chance(truth.fraud ? 0.08 : 0.02);
     const hour = night ? rng.int(0, 5) : rng.int(8, 20);
-    const at = new Date(c.midnightUtc + (hour - 8) * 3600_000 + rng.int(0, 3599) * 1000);
+    const at = new Date(c.midnightUtc + hour * 3600_000 + rng.int(0, 3599) * 1000);
     const seller = rng.pick(t.sellers);
     out.push({
       trader: t,

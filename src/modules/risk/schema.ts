@@ -193,7 +193,9 @@ export const riskReferenceStats = pgTable(
     sum: doublePrecision('sum').notNull(),
     sumSq: doublePrecision('sum_sq').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.hs6, t.origin, t.unit] }), check('risk_reference_stats_n_ck', sql`${t.n} >= 0`)],
+  // No CHECK on n: a correction's negative delta must reach ON CONFLICT DO UPDATE (a CHECK would
+  // refuse the proposed row first); the service asserts n >= 0 on what the upsert returns.
+  (t) => [primaryKey({ columns: [t.kind, t.hs6, t.origin, t.unit] })],
 );
 
 /** Outcome counts by origin country, route (port × departure country), seller and buyer. */

@@ -140,7 +140,7 @@ export async function applyReferenceDeltas(tx: Executor, deltas: ReferenceDelta[
   }
   const rows = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d).filter((d) => d.n !== 0);
   if (rows.length === 0) return;
-  await tx
+  const after = await tx
     .insert(riskReferenceStats)
     .values(rows)
     .onConflictDoUpdate({
@@ -150,7 +150,11 @@ export async function applyReferenceDeltas(tx: Executor, deltas: ReferenceDelta[
         sum: sql`${riskReferenceStats.sum} + excluded.sum`,
         sumSq: sql`${riskReferenceStats.sumSq} + excluded.sum_sq`,
       },
-    });
+    })
+    .returning({ kind: riskReferenceStats.kind, hs6: riskReferenceStats.hs6, origin: riskReferenceStats.origin, n: riskReferenceStats.n });
+  // A correction only ever takes back what a declaration added: a negative count is a bug, and rolls back.
+  const broken = after.find((r) => r.n < 0);
+  if (broken) throw new Error(`Reference ${broken.kind} ${broken.hs6}/${broken.origin} would count ${broken.n} samples.`);
 }
 
 /** A party's name reduced to a keyed hash: links traders without keeping a second copy of names. */
