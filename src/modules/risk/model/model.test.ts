@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auc, evaluate, loadModel, trainModel, type FeatureSpec, type TrainedModel, type TrainingRow } from './index.ts';
 import { seededRandom } from './random.ts';
+import type { SerializedGbdt, SerializedTree } from './types.ts';
 
 const SPEC: FeatureSpec[] = [
   { name: 'x', kind: 'numeric' },
@@ -161,6 +162,20 @@ describe('baselines and options', () => {
     expect(() => trainModel([...SPEC, { name: 'x', kind: 'numeric' }], train, { seed: 1 })).toThrow(/unique/);
     expect(() => trainModel(SPEC, [], { seed: 1 })).toThrow(RangeError);
     expect(() => loadModel({ format: 'other' } as never)).toThrow(/not a Tidegate risk model/);
+  });
+
+  it('refuses a stored model whose trees are damaged', () => {
+    const json = trainModel(SPEC, train, { seed: 1, rounds: 3 }).model.toJSON();
+    const damaged = (edit: (t: SerializedTree) => void) => {
+      const copy = JSON.parse(JSON.stringify(json)) as SerializedGbdt;
+      edit(copy.trees[1]!);
+      return () => loadModel(copy);
+    };
+    expect(damaged((t) => (t.left[0] = 0))).toThrow(/tree 1: node 0: bad child 0/); // a cycle
+    expect(damaged((t) => (t.column[0] = 99))).toThrow(/column out of range/);
+    expect(damaged((t) => t.leafValue.pop())).toThrow(/one leaf more/);
+    expect(damaged((t) => (t.threshold[0] = null as never))).toThrow(/threshold/);
+    expect(() => loadModel(json)).not.toThrow();
   });
 });
 
