@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { closedLoop, pgbenchTps, startServerProcess, type LoadResult } from './harness.ts';
 import { usccCheckChar } from '../src/kernel/uscc.ts';
+import { riskModelBenchmark } from './riskModel.ts';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -91,5 +92,7 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
     await admin.unsafe('drop database if exists tidegate_bench with (force)');
   }
   await admin.end();
+
+  lines.push(...(await riskModelBenchmark(opts)));
   console.log('\n' + lines.join('\n'));
 }

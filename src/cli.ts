@@ -13,6 +13,7 @@ import { seedDemo, DEMO_USERS } from './seed/demo.ts';
 import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
 import pino from 'pino';
+import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
 
 const program = new Command();
 program.name('tidegate').description('Tidegate — smart customs supervision for the free trade port (海关智慧监管平台)').showHelpAfterError();
@@ -212,6 +213,9 @@ credit
       await ctx.database.close();
     }
   });
+
+const risk = program.command('risk').description('Risk management (风险管理): models and benchmarks');
+registerRiskBenchmarkCommand(risk);
 
 program
   .command('bench')
