@@ -23,6 +23,8 @@ export interface RiskSimOptions {
   traders: number;
   /** Inspections find a planted fraud with this probability. */
   detectionRate?: number;
+  /** Share of released declarations audited after clearance (稽核查), which also labels them. */
+  auditRate?: number;
   onDeclaration?: (done: number) => void;
   /** Called after each simulated day (the demo uses it to change the library between phases). */
   onDay?: (day: number, date: string) => Promise<void>;
@@ -92,6 +94,7 @@ export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions):
   // Nobody's class or qualification changes during a run: declarant facts are asked once per trader.
   const memo = createAssessMemo({ acrossDays: true });
   const detection = opts.detectionRate ?? 0.9;
+  const auditRate = opts.auditRate ?? 0.05;
   const result: RiskSimResult = { seed: opts.seed, traders: population.length, declarations: 0, frauds: 0, selected: 0, outcomes: 0, caught: 0, fraudsSelected: 0, byLevel: {}, revenueEvaded: 0, revenueRecovered: 0 };
   const rng = new Rng(opts.seed);
   for (let day = 0; day < opts.days; day++) {
@@ -121,9 +124,12 @@ export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions):
         result.selected++;
         lvl.selected++;
         if (d.truth.fraud) result.fraudsSelected++;
+      }
+      if (decision.selected || rng.chance(auditRate)) {
         const found = inspectionFinds(rng, d.truth, detection);
         clock.set(new Date(d.at.getTime() + 2 * HOUR));
-        await runCommand(ctx, 'risk.outcome', (tx) => recordOutcome(tx, ctx, { declarationId: d.input.declarationId, ...found }, 'system:simulated-inspection'));
+        const by = decision.selected ? 'system:simulated-inspection' : 'system:simulated-audit';
+        await runCommand(ctx, 'risk.outcome', (tx) => recordOutcome(tx, ctx, { declarationId: d.input.declarationId, ...found }, by));
         result.outcomes++;
         if (found.outcome !== 'MATCH') {
           result.caught++;

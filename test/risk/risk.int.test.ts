@@ -52,7 +52,7 @@ beforeAll(async () => {
   const drafts = (await listFeatures(t.ctx, { status: 'DRAFT' })).map((f) => ({ code: f.code, version: f.version }));
   await backtestFeatures(t.ctx, actorA, drafts);
   await approveFeatures(t.ctx, actorA, drafts);
-  await runRiskSimulation(t.ctx, { seed: 11, startDate: '2026-10-01', days: 12, traders: 40 });
+  await runRiskSimulation(t.ctx, { seed: 11, startDate: '2026-10-01', days: 12, traders: 40, auditRate: 0.3 });
   enterprise = await newEnterprise('MA5RK0001');
 });
 afterAll(async () => {
@@ -219,6 +219,44 @@ describe('the alert queue and the explanation', () => {
     const o = (await t.request({ method: 'GET', url: '/api/v1/risk/overview?from=2026-10-01', auth: inspector })).json();
     expect(o.total.assessed).toBe(await decisions());
     expect(o.byClass.find((c: { creditClass: string }) => c.creditClass === 'WHITELIST').assessed).toBeGreaterThan(0);
+  });
+});
+
+describe('the learned model', () => {
+  it('is trained on labelled declarations, backtested, approved by a second analyst, then scores and explains', async () => {
+    const admin = await t.authFor('admin', { name: 'admin' });
+    const train = () => t.request({ method: 'POST', url: '/api/v1/risk/models/train', auth: analystA, body: { seed: 3, from: '2026-09-01' } });
+    expect((await train()).json()).toMatchObject({ status: 422, type: 'urn:tidegate:error:not-enough-labels' });
+    const lowered = await t.request({ method: 'POST', url: '/api/v1/parameters', auth: admin, body: { name: 'risk.retrain', value: { intervalDays: 7, minLabelled: 20, validationShare: '0.3' }, validFrom: '2026-01-01', reason: 'small test platform: train on few labels' } });
+    expect(lowered.statusCode).toBe(201);
+    const trained = await train();
+    expect(trained.statusCode, trained.body).toBe(201);
+    const model = trained.json();
+    expect(model).toMatchObject({ status: 'DRAFT', createdBy: 'user:analyst-a', metrics: { valid: { auc: expect.any(Number), 'precision@10%': expect.any(Number) } }, training: { labelled: expect.any(Number) } });
+    const approve = (auth: string) => t.request({ method: 'POST', url: `/api/v1/risk/models/${model.version}/approve`, auth });
+    expect((await approve(analystB)).json().type).toBe('urn:tidegate:error:backtest-required');
+    const bt = await t.request({ method: 'POST', url: `/api/v1/risk/models/${model.version}/backtest`, auth: analystA, body: { from: '2026-09-01' } });
+    expect(bt.json().metrics).toMatchObject({ declarations: expect.any(Number), labelled: expect.any(Number), wouldBeRedRate: expect.any(Number) });
+    expect((await approve(analystA)).json().type).toBe('urn:tidegate:error:four-eyes');
+    expect((await approve(analystB)).json()).toMatchObject({ status: 'LIVE', approvedBy: 'user:analyst-b' });
+
+    const d = await assess(declaration(enterprise));
+    expect(d.model).toMatchObject({ version: model.version, probability: expect.any(Number) });
+    expect(d.model!.drivers.length).toBeGreaterThan(0);
+    expect(d.model!.drivers.length).toBeLessThanOrEqual(5);
+    expect(d.probabilitySource).toBe('MODEL');
+    expect(Number(d.modelScore)).toBeCloseTo(60 * d.model!.probability, 3);
+    expect((await t.request({ method: 'GET', url: `/api/v1/risk/decisions/${d.declarationId}/replay`, auth: analystA })).json()).toMatchObject({ identical: true });
+
+    const second = (await t.request({ method: 'POST', url: '/api/v1/risk/models/train', auth: analystB, body: { seed: 4, from: '2026-09-01', algorithm: 'logistic' } })).json();
+    expect((await t.request({ method: 'POST', url: `/api/v1/risk/models/${second.version}/shadow`, auth: analystB })).json().status).toBe('SHADOW');
+    const withShadow = await assess(declaration(enterprise));
+    expect(withShadow.shadowModel).toMatchObject({ version: second.version });
+    expect(withShadow.model!.version).toBe(model.version);
+    const listed = (await t.request({ method: 'GET', url: '/api/v1/risk/models', auth: analystA })).json().items;
+    expect(listed.map((m: { version: number; status: string }) => `${m.version}:${m.status}`)).toEqual([`${second.version}:SHADOW`, `${model.version}:LIVE`]);
+    const perf = (await t.request({ method: 'GET', url: '/api/v1/risk/models/performance?from=2026-09-01', auth: analystA })).json();
+    expect(perf.items).toEqual(expect.any(Array));
   });
 });
 

@@ -6,13 +6,14 @@ import { isoDate } from '../../kernel/wire.ts';
 import * as service from './service.ts';
 import { FIELD_CATALOGUE } from './fields.ts';
 import { FUNCTION_NAMES } from './expression.ts';
-import { alertItemOut, alertQuery, backtestOut, backtestWindow, decisionDetailOut, featureBody, featureCode, featureSummaryOut, featureVersionOut, statsPointOut, validateBody } from './wire.ts';
+import { alertItemOut, alertQuery, backtestOut, backtestWindow, decisionDetailOut, featureBody, featureCode, featureSummaryOut, featureVersionOut, modelOut, modelPerformanceOut, statsPointOut, trainBody, validateBody } from './wire.ts';
 
 const tags = ['risk'];
 /** Detection rules are confidential: analysts write them, auditors and administrators oversee them. */
 const RULE_READERS: Role[] = ['admin', 'risk_analyst', 'auditor'];
 const ANALYSTS: Role[] = ['risk_analyst'];
 const versionParams = z.object({ code: featureCode, version: z.coerce.number().int().min(1).max(1_000_000) });
+const modelParams = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
 const featureRef = z.object({ code: featureCode, version: z.number().int().min(1) }).strict();
 
 const overviewBlock = z.object({
@@ -132,5 +133,47 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
     config: { access: { roles: ANALYSTS } },
     schema: { tags, summary: 'Retire a version (it stops counting from the next feature-set version)', params: versionParams, body: z.object({ reason: z.string().trim().min(5).max(500) }).strict(), response: { 200: featureVersionOut } },
     handler: async (req) => service.retireFeature(ctx, actorOf(req), req.params.code, req.params.version, req.body.reason),
+  });
+
+  app.get('/api/v1/risk/models', {
+    config: { access: { roles: RULE_READERS } },
+    schema: { tags, summary: 'Model versions with their validation metrics and latest backtest, newest first', response: { 200: z.object({ items: z.array(modelOut) }) } },
+    handler: async () => ({ items: await service.listModels(ctx) }),
+  });
+
+  app.get('/api/v1/risk/models/performance', {
+    config: { access: { roles: RULE_READERS } },
+    schema: { tags, summary: 'Week by week, how the scoring models did on declarations with an outcome', querystring: z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(), response: { 200: z.object({ items: z.array(modelPerformanceOut) }) } },
+    handler: async (req) => ({ items: await service.modelPerformance(ctx, req.query) }),
+  });
+
+  app.post('/api/v1/risk/models/train', {
+    config: { access: { roles: ANALYSTS } },
+    schema: { tags, summary: 'Train a model on the labelled declarations (newest share held out for validation); stored as a draft', body: trainBody, response: { 201: modelOut } },
+    handler: async (req, reply) => reply.code(201).send(await service.trainRiskModel(ctx, actorOf(req), req.body)),
+  });
+
+  app.post('/api/v1/risk/models/:version/backtest', {
+    config: { access: { roles: ANALYSTS } },
+    schema: { tags, summary: 'Score past declarations with a model version: metrics on known outcomes, would-be RED rate', params: modelParams, body: backtestWindow, response: { 200: backtestOut } },
+    handler: async (req) => service.backtestModel(ctx, actorOf(req), req.params.version, req.body),
+  });
+
+  app.post('/api/v1/risk/models/:version/shadow', {
+    config: { access: { roles: ANALYSTS } },
+    schema: { tags, summary: 'Run a model in shadow mode (scored and recorded, never acted on)', params: modelParams, response: { 200: modelOut } },
+    handler: async (req) => service.shadowModel(ctx, actorOf(req), req.params.version),
+  });
+
+  app.post('/api/v1/risk/models/:version/approve', {
+    config: { access: { roles: ANALYSTS } },
+    schema: { tags, summary: 'Make a backtested model live; only an analyst other than the one who trained it may', params: modelParams, response: { 200: modelOut } },
+    handler: async (req) => service.approveModel(ctx, actorOf(req), req.params.version),
+  });
+
+  app.post('/api/v1/risk/models/:version/retire', {
+    config: { access: { roles: ANALYSTS } },
+    schema: { tags, summary: 'Retire a model version (a live one stops scoring)', params: modelParams, response: { 200: modelOut } },
+    handler: async (req) => service.retireModel(ctx, actorOf(req), req.params.version),
   });
 };

@@ -12,3 +12,4 @@ export { assessmentInput, DECLARATION_KINDS } from './input.ts';
 export { createFeatureDraft, shadowFeature, approveFeatures, retireFeature, installBaselineLibrary, listFeatures, getFeature, featureStats, expressionProblem } from './service/features.ts';
 export { backtestFeature, backtestFeatures, listBacktests } from './service/backtest.ts';
 export { listAlerts, getDecision, replayDecision, riskOverview } from './service/decisions.ts';
+export { trainRiskModel, shadowModel, approveModel, retireModel, backtestModel, listModels, modelPerformance } from './service/models.ts';

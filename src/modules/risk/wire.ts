@@ -157,3 +157,39 @@ export const backtestOut = z.object({
 });
 
 export const statsPointOut = z.object({ period: z.string(), fired: z.number(), inspected: z.number(), hits: z.number(), hitRate: z.number().nullable(), revenueRecovered: z.string() });
+
+export const modelOut = z.object({
+  version: z.number(),
+  status: z.string(),
+  algorithm: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  retiredBy: z.string().nullable(),
+  retiredAt: z.string().nullable(),
+  metrics: z.record(z.string(), z.unknown()),
+  training: z.record(z.string(), z.unknown()),
+  features: z.number(),
+  latestBacktest: z.object({ id: z.string(), runAt: z.string(), runBy: z.string(), metrics: z.record(z.string(), z.unknown()) }).nullable(),
+});
+
+export const trainBody = z
+  .object({
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    algorithm: z.enum(['gbdt', 'logistic']).optional(),
+  })
+  .strict();
+
+export const modelPerformanceOut = z.object({
+  week: z.string(),
+  labelled: z.number(),
+  positives: z.number(),
+  versions: z.array(z.number()),
+  auc: z.number().nullable(),
+  'precision@10%': z.number().nullable(),
+  meanProbability: z.number(),
+  hitRate: z.number(),
+});

@@ -1,15 +1,16 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../../../platform/db/client.ts';
 import type { ScoringModel } from '../decide.ts';
+import { loadModel, type SerializedModel } from '../model/index.ts';
+import type { ModelFeatureSpec } from '../modelFeatures.ts';
 import { riskModels } from '../schema.ts';
 
 type ModelRow = typeof riskModels.$inferSelect;
 
-/** Turns a stored model version into a scorer. Set once the learner is wired in (see models.ts). */
-let loader: ((row: ModelRow) => ScoringModel) | null = null;
-
-export function setModelLoader(fn: (row: ModelRow) => ScoringModel): void {
-  loader = fn;
+/** A stored model version, ready to score. */
+export function scorerOf(row: ModelRow): ScoringModel {
+  const model = loadModel(row.model as SerializedModel);
+  return { version: row.version, spec: row.spec as ModelFeatureSpec[], predict: (f) => model.predict(f), explain: (f) => model.explain(f) };
 }
 
 /** Loaded models by version, per database: a model version never changes once stored. */
@@ -24,8 +25,7 @@ export function scoringModel(db: object, ex: Executor, version: number | null): 
     hit = (async () => {
       const [row] = await ex.select().from(riskModels).where(eq(riskModels.version, version));
       if (!row) throw new Error(`Risk model version ${version} is not stored.`);
-      if (!loader) throw new Error('No model loader is registered; the learner is not wired in.');
-      return loader(row);
+      return scorerOf(row);
     })();
     hit.catch(() => cache!.delete(version));
     if (cache.size > 4) cache.delete(cache.keys().next().value!);
