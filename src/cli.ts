@@ -14,6 +14,7 @@ import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
 import pino from 'pino';
 import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
+import { registerRiskCommands } from './modules/risk/cli.ts';
 
 const program = new Command();
 program.name('tidegate').description('Tidegate — smart customs supervision for the free trade port (海关智慧监管平台)').showHelpAfterError();
@@ -214,8 +215,9 @@ credit
     }
   });
 
-const risk = program.command('risk').description('Risk management (风险管理): models and benchmarks');
+const risk = program.command('risk').description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
 registerRiskBenchmarkCommand(risk);
+registerRiskCommands(risk);
 
 program
   .command('bench')

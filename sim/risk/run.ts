@@ -4,7 +4,7 @@ import { systemActor } from '../../src/platform/auth/roles.ts';
 import { fixedClock } from '../../src/kernel/clock.ts';
 import { createEnterprise, findEnterpriseByUscc, grantQualification } from '../../src/modules/subjects/service.ts';
 import { recordInput } from '../../src/modules/credit/service.ts';
-import { assessDeclaration, createAssessMemo, recordOutcome, type RiskDecision } from '../../src/modules/risk/service.ts';
+import { assessDeclarations, createAssessMemo, recordOutcomes, type RiskDecision } from '../../src/modules/risk/service.ts';
 import { Rng } from '../random.ts';
 import { buildPopulation, type SimTrader } from './traders.ts';
 import { traderDay, type SimDeclaration, type Truth } from './traffic.ts';
@@ -26,8 +26,8 @@ export interface RiskSimOptions {
   /** Share of released declarations audited after clearance (稽核查), which also labels them. */
   auditRate?: number;
   onDeclaration?: (done: number) => void;
-  /** Called after each simulated day (the demo uses it to change the library between phases). */
-  onDay?: (day: number, date: string) => Promise<void>;
+  /** Called after each simulated day, with the simulation's context (its clock at the end of that day). */
+  onDay?: (day: number, date: string, ctx: AppContext) => Promise<void>;
 }
 
 export interface RiskSimResult {
@@ -81,6 +81,16 @@ function inspectionFinds(rng: Rng, truth: Truth, detectionRate: number) {
   };
 }
 
+/** A day's declarations by six-hour session of filing (night, morning, afternoon, evening), in order. */
+function sessions(ds: SimDeclaration[]): SimDeclaration[][] {
+  const slots = new Map<number, SimDeclaration[]>();
+  for (const d of ds) {
+    const h = Math.floor((d.at.getTime() + 8 * HOUR) / (6 * HOUR));
+    slots.set(h, [...(slots.get(h) ?? []), d]);
+  }
+  return [...slots.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
+}
+
 export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions): Promise<RiskSimResult> {
   // Traders existing at the start registered half a year earlier, but not before the closure the
   // policy parameters start at.
@@ -106,39 +116,46 @@ export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions):
         ids.set(t.index, await register(ctx, t, date));
       }
     }
-    const todays: SimDeclaration[] = population.flatMap((t) => traderDay(t, c)).sort((a, b) => a.at.getTime() - b.at.getTime());
-    for (const d of todays) {
-      const enterpriseId = ids.get(d.trader.index);
-      if (!enterpriseId) continue;
-      clock.set(d.at);
-      const decision: RiskDecision = await runCommand(ctx, 'risk.assess', (tx) => assessDeclaration(tx, ctx, { ...d.input, enterpriseId }, { memo }));
-      result.declarations++;
-      const lvl = (result.byLevel[decision.level] ??= { declarations: 0, frauds: 0, selected: 0 });
-      lvl.declarations++;
-      if (d.truth.fraud) {
-        result.frauds++;
-        lvl.frauds++;
-        result.revenueEvaded += Number(d.truth.revenue);
-      }
-      if (decision.selected) {
-        result.selected++;
-        lvl.selected++;
-        if (d.truth.fraud) result.fraudsSelected++;
-      }
-      if (decision.selected || rng.chance(auditRate)) {
-        const found = inspectionFinds(rng, d.truth, detection);
-        clock.set(new Date(d.at.getTime() + 2 * HOUR));
-        const by = decision.selected ? 'system:simulated-inspection' : 'system:simulated-audit';
-        await runCommand(ctx, 'risk.outcome', (tx) => recordOutcome(tx, ctx, { declarationId: d.input.declarationId, ...found }, by));
-        result.outcomes++;
-        if (found.outcome !== 'MATCH') {
-          result.caught++;
-          result.revenueRecovered += Number(found.revenueRecovered ?? 0);
+    const todays: SimDeclaration[] = population.flatMap((t) => traderDay(t, c)).filter((d) => ids.has(d.trader.index)).sort((a, b) => a.at.getTime() - b.at.getTime());
+    // Declarations are filed in batches per session (one transaction each); inspections and audits report at the end of the day.
+    const findings: { declarationId: string; found: ReturnType<typeof inspectionFinds>; by: string }[] = [];
+    for (const slot of sessions(todays)) {
+      clock.set(slot[slot.length - 1]!.at);
+      const decisions: RiskDecision[] = await runCommand(ctx, 'risk.assess', (tx) => assessDeclarations(tx, ctx, slot.map((d) => ({ ...d.input, enterpriseId: ids.get(d.trader.index)! })), { memo }));
+      decisions.forEach((decision, i) => {
+        const d = slot[i]!;
+        result.declarations++;
+        const lvl = (result.byLevel[decision.level] ??= { declarations: 0, frauds: 0, selected: 0 });
+        lvl.declarations++;
+        if (d.truth.fraud) {
+          result.frauds++;
+          lvl.frauds++;
+          result.revenueEvaded += Number(d.truth.revenue);
         }
-      }
+        if (decision.selected) {
+          result.selected++;
+          lvl.selected++;
+          if (d.truth.fraud) result.fraudsSelected++;
+        }
+        if (decision.selected || rng.chance(auditRate)) {
+          const found = inspectionFinds(rng, d.truth, detection);
+          findings.push({ declarationId: d.input.declarationId, found, by: decision.selected ? 'system:simulated-inspection' : 'system:simulated-audit' });
+          result.outcomes++;
+          if (found.outcome !== 'MATCH') {
+            result.caught++;
+            result.revenueRecovered += Number(found.revenueRecovered ?? 0);
+          }
+        }
+      });
       opts.onDeclaration?.(result.declarations);
     }
-    await opts.onDay?.(day, date);
+    clock.set(new Date(c.midnightUtc + 22 * HOUR));
+    for (const by of ['system:simulated-inspection', 'system:simulated-audit']) {
+      const batch = findings.filter((f) => f.by === by);
+      if (batch.length) await runCommand(ctx, 'risk.outcome', (tx) => recordOutcomes(tx, ctx, batch.map((f) => ({ declarationId: f.declarationId, ...f.found })), by));
+    }
+    clock.set(new Date(c.midnightUtc + 23 * HOUR));
+    await opts.onDay?.(day, date, ctx);
   }
   return result;
 }

@@ -8,6 +8,7 @@ import { createEnterprise, createIndividual, grantQualification } from '../modul
 import { recordInput, type RecordInputRequest } from '../modules/credit/service.ts';
 import { addDays, addYears } from '../modules/credit/dates.ts';
 import { shanghaiDate } from '../kernel/clock.ts';
+import { seedRiskDemo } from '../modules/risk/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -27,6 +28,7 @@ export const DEMO_ENTERPRISES = [
 export const DEMO_USERS: { username: string; password: string; role: UserRole; displayName: string; enterprise?: string }[] = [
   { username: 'officer', password: 'officer-pass-2026', role: 'inspector', displayName: '查验关员 Inspection officer' },
   { username: 'analyst', password: 'analyst-pass-2026', role: 'risk_analyst', displayName: '风险分析员 Risk analyst' },
+  { username: 'analyst2', password: 'analyst2-pass-2026', role: 'risk_analyst', displayName: '风险分析复核员 Second risk analyst' },
   { username: 'auditor', password: 'auditor-pass-2026', role: 'auditor', displayName: '稽核查关员 Account auditor' },
   { username: 'command', password: 'command-pass-2026', role: 'command_viewer', displayName: '指挥中心 Command centre' },
   { username: 'demo-ent', password: 'demo-ent-pass-2026', role: 'enterprise_user', displayName: '企业申报员 Enterprise declarant', enterprise: 'jerky' },
@@ -57,6 +59,7 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   // A traveller penalised for carrying goods for resale (套代购): FOCUS for three years.
   await recordInput(ctx, actor, { subjectKind: 'INDIVIDUAL', subject: liMing.id, source: 'customs', effectiveDate: addDays(shanghaiDate(ctx.clock.now()), -120), input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' }, reference: '海关行政处罚 个人' });
   await createIndividual(ctx, actor, { idType: 'PASSPORT', idNumber: 'E12345678', name: 'Tan Wei Ming', nationality: 'SGP' });
+  await seedRiskDemo(ctx);
 }
 
 /**

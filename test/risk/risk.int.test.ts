@@ -8,7 +8,7 @@ import { uuidv7 } from '../../src/kernel/ids.ts';
 import { Problem } from '../../src/kernel/problem.ts';
 import { createEnterprise } from '../../src/modules/subjects/service.ts';
 import { recordInput } from '../../src/modules/credit/service.ts';
-import { assessDeclaration, backtestFeatures, installBaselineLibrary, approveFeatures, listFeatures, recordOutcome, type AssessmentInput } from '../../src/modules/risk/service.ts';
+import { assessDeclaration, assessDeclarations, backtestFeatures, installBaselineLibrary, approveFeatures, listFeatures, recordOutcome, type AssessmentInput } from '../../src/modules/risk/service.ts';
 import { riskCapacityUsage, riskDecisions, riskFeatureDaily, riskReferenceStats } from '../../src/modules/risk/schema.ts';
 import { runRiskSimulation } from '../../sim/risk/run.ts';
 
@@ -113,6 +113,39 @@ describe('assessDeclaration', () => {
     expect(res.json()).toMatchObject({ identical: true, differences: [] });
     const [sample] = await t.ctx.db.select({ id: riskDecisions.declarationId }).from(riskDecisions).where(eq(riskDecisions.level, 'RED')).limit(1);
     expect((await t.request({ method: 'GET', url: `/api/v1/risk/decisions/${sample!.id}/replay`, auth: analystA })).json().identical).toBe(true);
+  });
+});
+
+describe('assessDeclarations (a batch)', () => {
+  it('decides exactly as the same declarations filed one by one would, all or nothing', async () => {
+    const one = await newEnterprise('MA5RB0001');
+    const batch = await newEnterprise('MA5RB0002');
+    // Two goods no one else declares, so each trader builds its own references.
+    const line = (hs: string, i: number) => ({ hsCode: hs, description: 'Live primates 活体灵长类动物', unit: 'PCS', quantity: '10', netWeightKg: String(50 + i), grossWeightKg: String(60 + i), valueCny: (10000 * (1 + i / 10)).toFixed(2), originCountry: 'KE' });
+    const singles = [];
+    for (let i = 0; i < 6; i++) singles.push(await assess(declaration(one, { route: { origin: 'KE' } }, line('0106110000', i))));
+    const inputs = Array.from({ length: 6 }, (_, i) => declaration(batch, { route: { origin: 'KE' } }, line('0106120000', i)));
+    const batched = await runCommand(t.ctx, 'risk.assess', (tx) => assessDeclarations(tx, t.ctx, inputs));
+    const facts = async (id: string) => (await t.request({ method: 'GET', url: `/api/v1/risk/decisions/${id}`, auth: analystA })).json().facts;
+    for (let i = 0; i < 6; i++) {
+      const a = await facts(singles[i]!.declarationId);
+      const b = await facts(batched[i]!.declarationId);
+      const pick = (f: { decl: Record<string, unknown>; lines: Record<string, unknown>[] }) => ({
+        trader: Object.fromEntries(Object.entries(f.decl).filter(([k]) => k.startsWith('trader.'))),
+        ref: [f.lines[0]!['line.weightCount'], f.lines[0]!['line.refCount']],
+      });
+      expect(pick(b), `declaration ${i}`).toEqual(pick(a));
+      expect(batched[i]!.features.map((f) => f.code)).toEqual(singles[i]!.features.map((f) => f.code));
+    }
+    const before = await decisions();
+    const dup = [declaration(batch), declaration(batch)];
+    dup[1] = { ...dup[1]!, declarationId: dup[0]!.declarationId };
+    const err = await runCommand(t.ctx, 'risk.assess', (tx) => assessDeclarations(tx, t.ctx, dup)).catch((e: unknown) => e);
+    expect((err as Problem).errors?.[0]).toMatchObject({ path: '[1].declarationId', rule: 'risk.batch.duplicate' });
+    const bad = [declaration(batch), declaration(batch, {}, { quantity: '-1' })];
+    const err2 = await runCommand(t.ctx, 'risk.assess', (tx) => assessDeclarations(tx, t.ctx, bad)).catch((e: unknown) => e);
+    expect((err2 as Problem).errors?.[0]).toMatchObject({ path: '[1].lines[0].quantity' });
+    expect(await decisions()).toBe(before);
   });
 });
 

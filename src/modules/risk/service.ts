@@ -4,8 +4,8 @@
  * - `recordOutcome(tx, ctx, outcome)` when an inspection finishes, inside the inspection's.
  * The rest serves the API, the CLI and the web app. See README.md for the input shape.
  */
-export { assessDeclaration, createAssessMemo, type AssessOptions, type AssessMemo } from './service/assess.ts';
-export { recordOutcome, outcomeInput, OUTCOMES, type Outcome, type OutcomeInput, type OutcomeView } from './service/outcome.ts';
+export { assessDeclaration, assessDeclarations, createAssessMemo, MAX_BATCH, type AssessOptions, type AssessMemo } from './service/assess.ts';
+export { recordOutcome, recordOutcomes, outcomeInput, OUTCOMES, type Outcome, type OutcomeInput, type OutcomeView } from './service/outcome.ts';
 export type { RiskDecision } from './service/decisionView.ts';
 export type { AssessmentInput, AssessmentLine, DeclarationKind } from './input.ts';
 export { assessmentInput, DECLARATION_KINDS } from './input.ts';

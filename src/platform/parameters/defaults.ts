@@ -45,6 +45,6 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
   { name: 'risk.referenceMinSamples', value: 20, validFrom: CLOSURE, reason: 'Declarations needed before a reference price or weight is used.' },
   { name: 'risk.defaultTaxBurden', value: '0.13', validFrom: CLOSURE, reason: 'Tax share of value assumed for revenue at stake when a line carries no duty or VAT rate.' },
   { name: 'risk.noModelProbability', value: { RED: '0.5', YELLOW: '0.2', BLUE: '0.02' }, validFrom: CLOSURE, reason: 'Prior probability of a discrepancy by level, used for expected revenue while no model is live.' },
-  { name: 'risk.retrain', value: { intervalDays: 7, minLabelled: 300, validationShare: '0.2' }, validFrom: CLOSURE, reason: 'Scheduled retraining: how often, the labelled declarations it needs, and the newest share kept for validation.' },
+  { name: 'risk.retrain', value: { intervalDays: 7, minLabelled: 150, validationShare: '0.2' }, validFrom: CLOSURE, reason: 'Scheduled retraining: how often, the labelled declarations it needs, and the newest share kept for validation.' },
   { name: 'gate.weightToleranceRatio', value: '0.03', validFrom: CLOSURE, reason: 'Weighbridge tolerance against the expected gross weight.' },
 ];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
@@ -19,9 +19,9 @@ import { riskDecisions } from '../schema.ts';
 import { cachedLibrary, libraryState } from './library.ts';
 import { scoringModel } from './modelCache.ts';
 import { capacityOf, riskParametersOn, type RiskParameters } from './parameters.ts';
-import { applyReferenceDeltas, linkParties, lineReferenceDeltas, loadOutcomeContext, loadReferences, lockTraderProfile, partyKey, profileAfterDeclaration, saveTraderProfile, type PartyKeys } from './derived.ts';
-import { bookInspection, tallyDecision } from './tallies.ts';
-import { decisionView, type RiskDecision } from './decisionView.ts';
+import { DerivedState, lineReferenceDeltas, partyKeysOf, profileAfterDeclaration, type BatchItem } from './derived.ts';
+import { Tallies } from './tallies.ts';
+import { decisionView, type DecisionRow, type RiskDecision } from './decisionView.ts';
 import { parseOrProblem } from './validate.ts';
 
 export interface RiskKeys {
@@ -102,65 +102,86 @@ export function inputHash(input: AssessmentInput): string {
   return createHash('sha256').update(canonicalJson(input)).digest('hex');
 }
 
+/** Declarations per batch: a centralized declaration or a backfill chunk. */
+export const MAX_BATCH = 1000;
+
 /**
- * Scores a declaration at submission (前置风险研判) inside the caller's transaction and stores the
- * decision. Idempotent by declaration id: the same input again returns the stored decision; a
- * different input for the same id is a conflict. It locks the trader's risk profile, books
- * inspection capacity and appends to the audit chain, so call it after the caller's own row locks.
+ * Scores declarations at submission (前置风险研判) inside the caller's transaction and stores one
+ * decision each. A batch is processed in order, each declaration seeing the derived facts as the
+ * previous ones left them, exactly as if they had come one by one; it is all-or-nothing.
+ * Idempotent by declaration id: the same input again returns the stored decision; other content
+ * under a stored id is a conflict. It locks the declarants' risk profiles and the ports' capacity
+ * and appends to the audit chain, so call it after the caller's own row locks.
  */
-export async function assessDeclaration(tx: Executor, ctx: AppContext, raw: AssessmentInput, opts: AssessOptions = {}): Promise<RiskDecision> {
-  const input = parseOrProblem(assessmentInput, raw, 'risk.input');
-  const hash = inputHash(input);
-  const [existing] = await tx.select().from(riskDecisions).where(eq(riskDecisions.declarationId, input.declarationId)).limit(1);
-  if (existing) {
-    if (existing.inputHash === hash && existing.enterpriseId === input.enterpriseId) return decisionView(existing);
-    throw problems.conflict(`Declaration ${input.declarationId} was already assessed with other content; an amendment is a new declaration.`, { rule: 'risk.decisionExists' });
-  }
+export async function assessDeclarations(tx: Executor, ctx: AppContext, raws: readonly AssessmentInput[], opts: AssessOptions = {}): Promise<RiskDecision[]> {
+  if (raws.length === 0) return [];
+  if (raws.length > MAX_BATCH) throw problems.field('', 'risk.batch.size', `At most ${MAX_BATCH} declarations per batch; split it.`);
+  const single = raws.length === 1;
+  const inputs = raws.map((r, i) => parseOrProblem(assessmentInput, r, 'risk.input', single ? [] : [i]));
+  const seen = new Map<string, number>();
+  inputs.forEach((input, i) => {
+    if (seen.has(input.declarationId)) throw problems.field(`[${i}].declarationId`, 'risk.batch.duplicate', `Declaration ${input.declarationId} is already item ${seen.get(input.declarationId)} of this batch.`);
+    seen.set(input.declarationId, i);
+  });
+  const hashes = inputs.map(inputHash);
+  const existing = new Map((await tx.select().from(riskDecisions).where(inArray(riskDecisions.declarationId, inputs.map((i) => i.declarationId)))).map((r) => [r.declarationId, r]));
+  inputs.forEach((input, i) => {
+    const stored = existing.get(input.declarationId);
+    if (stored && (stored.inputHash !== hashes[i] || stored.enterpriseId !== input.enterpriseId)) {
+      throw problems.conflict(`Declaration ${input.declarationId} was already assessed with other content; an amendment is a new declaration.`, { rule: 'risk.decisionExists' });
+    }
+  });
+  const fresh = inputs.map((input, i) => ({ input, hash: hashes[i]! })).filter(({ input }) => !existing.has(input.declarationId));
+  const made = fresh.length ? await decideAndStore(tx, ctx, fresh, opts) : new Map<string, RiskDecision>();
+  return inputs.map((input) => made.get(input.declarationId) ?? decisionView(existing.get(input.declarationId)!));
+}
+
+export async function assessDeclaration(tx: Executor, ctx: AppContext, input: AssessmentInput, opts: AssessOptions = {}): Promise<RiskDecision> {
+  return (await assessDeclarations(tx, ctx, [input], opts))[0]!;
+}
+
+async function decideAndStore(tx: Executor, ctx: AppContext, fresh: { input: AssessmentInput; hash: string }[], opts: AssessOptions): Promise<Map<string, RiskDecision>> {
   const now = ctx.clock.now();
   const asOf = shanghaiDate(now);
-  const { enterprise, credit, qualifications } = await (opts.memo?.declarant(tx, input, asOf) ?? loadDeclarant(tx, input, asOf));
+  const declarants: Declarant[] = [];
+  for (const { input } of fresh) declarants.push(await (opts.memo?.declarant(tx, input, asOf) ?? loadDeclarant(tx, input, asOf)));
   const params = await (opts.memo?.parameters(tx, asOf) ?? riskParametersOn(tx, asOf));
   const state = await libraryState(tx);
-  const [library, model, shadowModel] = await Promise.all([
-    cachedLibrary(ctx.db, tx, state.setVersion),
-    scoringModel(ctx.db, tx, state.liveModelVersion),
-    scoringModel(ctx.db, tx, state.shadowModelVersion),
-  ]);
+  const [library, model, shadowModel] = await Promise.all([cachedLibrary(ctx.db, tx, state.setVersion), scoringModel(ctx.db, tx, state.liveModelVersion), scoringModel(ctx.db, tx, state.shadowModelVersion)]);
   const keys = riskKeys(ctx);
-  const parties: PartyKeys = { seller: input.parties?.seller ? partyKey(keys.party, input.parties.seller) : null, buyer: input.parties?.buyer ? partyKey(keys.party, input.parties.buyer) : null };
+  const items: BatchItem[] = fresh.map(({ input }) => ({ enterpriseId: input.enterpriseId, input, parties: partyKeysOf(keys.party, input) }));
+  const derived = await DerivedState.load(tx, items, asOf, items.map((i) => i.input.port));
+  const tallies = new Tallies();
+  const rows: (typeof riskDecisions.$inferInsert)[] = [];
 
-  const profile = await lockTraderProfile(tx, enterprise.id, asOf);
-  const refs = await loadReferences(tx, input.lines);
-  const outcomes = await loadOutcomeContext(tx, input, parties);
-  const factContext: FactContext = {
-    now,
-    asOf,
-    credit: { class: credit.class, inspectWithoutRiskAlert: credit.selection.inspectWithoutRiskAlert },
-    enterprise: { registeredInHainan: enterprise.registeredInHainan, legalForm: enterprise.legalForm, registeredOn: shanghaiDate(enterprise.createdAt), qualifications },
-    trader: profile,
-    prices: refs.prices,
-    weights: refs.weights,
-    origins: outcomes.origins,
-    route: outcomes.route,
-    seller: outcomes.seller,
-    buyer: outcomes.buyer,
-    params: params.facts,
-  };
-  const { facts, revenueAtStake } = computeFacts(input, factContext);
-  const draw = selectionDraw(keys.draw, input.declarationId);
-  const decided = decide({ library, model, shadowModel, facts, asOf, level: params.level, selection: params.selection, credit: credit.selection, noModelProbability: params.noModelProbability, draw });
+  fresh.forEach(({ input, hash }, i) => {
+    const { enterprise, credit, qualifications } = declarants[i]!;
+    const item = items[i]!;
+    const factContext: FactContext = {
+      now,
+      asOf,
+      credit: { class: credit.class, inspectWithoutRiskAlert: credit.selection.inspectWithoutRiskAlert },
+      enterprise: { registeredInHainan: enterprise.registeredInHainan, legalForm: enterprise.legalForm, registeredOn: shanghaiDate(enterprise.createdAt), qualifications },
+      params: params.facts,
+      ...derived.context(item),
+    };
+    const { facts, revenueAtStake } = computeFacts(input, factContext);
+    const draw = selectionDraw(keys.draw, input.declarationId);
+    const decided = decide({ library, model, shadowModel, facts, asOf, level: params.level, selection: params.selection, credit: credit.selection, noModelProbability: params.noModelProbability, draw });
+    const mandatory = decided.plan.mandatory.length > 0;
+    const capacityRequested = mandatory || decided.plan.capacityBound !== null;
+    const capacityGranted = capacityRequested ? derived.bookInspection(input.port, capacityOf(params, input.port), mandatory) : false;
+    const selection = select(decided, capacityGranted);
+    const expected = expectedRevenue(revenueAtStake, decided.probability);
+    const included = referenceInclusion(facts);
+    const total = input.lines.reduce((sum, l) => sum.plus(l.valueCny), new Decimal(0));
 
-  const mandatory = decided.plan.mandatory.length > 0;
-  const capacityRequested = mandatory || decided.plan.capacityBound !== null;
-  const capacityGranted = capacityRequested ? await bookInspection(tx, input.port, asOf, capacityOf(params, input.port), mandatory) : false;
-  const selection = select(decided, capacityGranted);
-  const expected = expectedRevenue(revenueAtStake, decided.probability);
-  const included = referenceInclusion(facts);
-  const total = input.lines.reduce((s, l) => s + Number(l.valueCny), 0);
-
-  const [row] = await tx
-    .insert(riskDecisions)
-    .values({
+    derived.setProfile(enterprise.id, profileAfterDeclaration(derived.profile(enterprise.id), input, asOf, total.toNumber()));
+    derived.linkParties(enterprise.id, item.parties);
+    // The weight reference always learns; the price reference only from lines near it (see referenceInclusion).
+    derived.addReferences(input.lines.flatMap((l, j) => lineReferenceDeltas(l, 1).filter((d) => d.kind === 'WEIGHT' || included[j])));
+    tallies.decision({ day: asOf, port: input.port, level: decided.scored.level, creditClass: credit.class }, { selected: selection.selected, unbiasedSample: decided.plan.unbiasedSample, expectedRevenue: expected }, decided.fired);
+    rows.push({
       enterpriseId: enterprise.id,
       declarationId: input.declarationId,
       uscc: input.uscc,
@@ -192,23 +213,35 @@ export async function assessDeclaration(tx: Executor, ctx: AppContext, raw: Asse
       selected: selection.selected,
       action: selection.action,
       reasons: selection.reasons,
-      totalValue: input.lines.reduce((s, l) => s.plus(l.valueCny), new Decimal(0)).toFixed(2),
+      totalValue: total.toFixed(2),
       revenueAtStake: revenueAtStake.toFixed(2),
       expectedRevenue: expected,
       input,
       inputHash: hash,
       facts,
       referenceIncluded: included,
-    })
-    .returning();
+    });
+  });
 
-  await saveTraderProfile(tx, enterprise.id, profileAfterDeclaration(profile, input, asOf, total));
-  await linkParties(tx, enterprise.id, parties);
-  await applyReferenceDeltas(tx, input.lines.flatMap((l, i) => (included[i] ? lineReferenceDeltas(l, 1) : lineReferenceDeltas(l, 1).filter((d) => d.kind === 'WEIGHT'))));
-  await tallyDecision(tx, { day: asOf, port: input.port, level: decided.scored.level, creditClass: credit.class, selected: selection.selected, unbiasedSample: decided.plan.unbiasedSample, expectedRevenue: expected }, decided.fired);
+  const stored: DecisionRow[] = [];
+  for (let i = 0; i < rows.length; i += 250) stored.push(...(await tx.insert(riskDecisions).values(rows.slice(i, i + 250)).returning()));
+  await derived.flush(tx);
+  await tallies.flush(tx);
 
-  const view = decisionView(row!);
-  const digest = {
+  const views = stored.map(decisionView);
+  const digests = views.map((v, i) => digestOf(v, fresh[i]!.hash));
+  const subject = views.length === 1 ? `declaration:${views[0]!.declarationId}` : `declarations:${views.length}`;
+  const change = views.length === 1 ? digests[0] : { count: views.length, decisions: digests.map((d) => ({ declarationId: d.declarationId, level: d.level, selected: d.selected, inputHash: d.inputHash })) };
+  const { seq } = await appendAudit(tx, { actor: 'system:risk-engine', action: 'risk.assess', subject, change, at: now });
+  await enqueueEvents(
+    tx,
+    views.map((v, i) => ({ aggregateType: 'declaration', aggregateId: v.declarationId, eventType: 'RiskAssessed', payload: { ...digests[i], enterpriseId: v.enterpriseId, uscc: v.uscc }, occurredAt: now, auditSeq: seq })),
+  );
+  return new Map(views.map((v) => [v.declarationId, v]));
+}
+
+function digestOf(view: RiskDecision, hash: string) {
+  return {
     declarationId: view.declarationId,
     kind: view.kind,
     port: view.port,
@@ -224,7 +257,4 @@ export async function assessDeclaration(tx: Executor, ctx: AppContext, raw: Asse
     versions: view.versions,
     inputHash: hash,
   };
-  const { seq } = await appendAudit(tx, { actor: 'system:risk-engine', action: 'risk.assess', subject: `declaration:${input.declarationId}`, change: digest, at: now });
-  await enqueueEvents(tx, [{ aggregateType: 'declaration', aggregateId: input.declarationId, eventType: 'RiskAssessed', payload: { ...digest, enterpriseId: enterprise.id, uscc: input.uscc }, occurredAt: now, auditSeq: seq }]);
-  return view;
 }

@@ -1,104 +1,32 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../../../platform/db/client.ts';
-import { priceKey, routeKey, weightKey, type OutcomeCounts, type PartyStats, type TraderProfile } from '../facts.ts';
-import type { AssessmentInput, AssessmentLine } from '../input.ts';
+import { queryRows } from '../../../platform/db/client.ts';
+import { priceKey, routeKey, weightKey, type FactContext, type OutcomeCounts, type PartyStats, type TraderProfile } from '../facts.ts';
+import type { AssessmentInput } from '../input.ts';
 import { decayed, daysBetween, type Moments } from '../stats.ts';
-import { riskOutcomeStats, riskPartyTraders, riskReferenceStats, riskTraderProfiles } from '../schema.ts';
+import { riskCapacityUsage, riskOutcomeStats, riskPartyTraders, riskReferenceStats, riskTraderProfiles } from '../schema.ts';
 
 /**
- * The derived facts (参考价格分布、企业历史、航线与关联方统计), kept up to date incrementally: a
- * declaration adds itself when it is scored, an outcome adds what the inspection found. Rows are
- * always locked in the same order (trader, parties, references) so concurrent declarations queue
- * instead of deadlocking.
+ * The derived facts (参考价格分布、企业历史、航线与关联方统计) of one batch of declarations or
+ * outcomes: loaded once, updated in memory as each item is processed (so the second declaration of
+ * a batch sees the first, exactly as if they had come one by one), and written back as increments
+ * in a few statements. Rows are locked in one order everywhere — trader profiles, capacity,
+ * party links, then the counters — so concurrent batches queue instead of deadlocking.
  */
 
-type ProfileRow = typeof riskTraderProfiles.$inferSelect;
-
-function toProfile(r: ProfileRow): TraderProfile {
-  return {
-    declarations: r.declarations,
-    firstOn: r.firstOn,
-    lastOn: r.lastOn,
-    logValue: { n: r.logValueN, sum: r.logValueSum, sumSq: r.logValueSumSq },
-    chapters: r.chapters as Record<string, number>,
-    origins: r.origins as Record<string, number>,
-    ports: r.ports as Record<string, number>,
-    recentActivity: r.recentActivity,
-    inspected: r.inspected,
-    violations: r.violations,
-    seizures: r.seizures,
-    lastViolationOn: r.lastViolationOn,
-  };
+export interface PartyKeys {
+  seller: string | null;
+  buyer: string | null;
 }
 
-/** Locks (creating it empty if needed) and returns a trader's profile: one writer per trader at a time. */
-export async function lockTraderProfile(tx: Executor, enterpriseId: string, asOf: string): Promise<TraderProfile> {
-  // The no-op update takes the row lock and returns the row in one statement, new or not.
-  const [row] = await tx
-    .insert(riskTraderProfiles)
-    .values({ enterpriseId, declarations: 0, firstOn: asOf, lastOn: asOf, logValueN: 0, logValueSum: 0, logValueSumSq: 0, chapters: {}, origins: {}, ports: {}, recentActivity: 0, inspected: 0, violations: 0, seizures: 0, lastViolationOn: null })
-    .onConflictDoUpdate({ target: riskTraderProfiles.enterpriseId, set: { enterpriseId: sql`excluded.enterprise_id` } })
-    .returning();
-  return toProfile(row!);
+/** A party's name reduced to a keyed hash: links traders without keeping a second copy of names. */
+export function partyKey(key: Uint8Array, name: string): string {
+  return createHmac('sha256', key).update(name.normalize('NFKC').trim().replace(/\s+/g, ' ').toUpperCase()).digest('base64url').slice(0, 32);
 }
 
-/** The trader's profile after one more declaration (pure). */
-export function profileAfterDeclaration(p: TraderProfile, input: AssessmentInput, asOf: string, totalValue: number): TraderProfile {
-  const bump = (m: Record<string, number>, keys: string[]) => {
-    const out = { ...m };
-    for (const k of new Set(keys)) out[k] = (out[k] ?? 0) + 1;
-    return out;
-  };
-  const first = p.declarations === 0;
-  const log = totalValue > 0 ? Math.log(totalValue) : null;
-  return {
-    ...p,
-    declarations: p.declarations + 1,
-    firstOn: first ? asOf : p.firstOn < asOf ? p.firstOn : asOf,
-    lastOn: first || asOf > p.lastOn ? asOf : p.lastOn,
-    logValue: log === null ? p.logValue : { n: p.logValue.n + 1, sum: p.logValue.sum + log, sumSq: p.logValue.sumSq + log * log },
-    chapters: bump(p.chapters, input.lines.map((l) => l.hsCode.slice(0, 2))),
-    origins: bump(p.origins, input.lines.map((l) => l.originCountry)),
-    ports: bump(p.ports, [input.port]),
-    recentActivity: (first ? 0 : decayed(p.recentActivity, Math.max(0, daysBetween(p.lastOn, asOf)))) + 1,
-  };
-}
-
-export async function saveTraderProfile(tx: Executor, enterpriseId: string, p: TraderProfile): Promise<void> {
-  await tx
-    .update(riskTraderProfiles)
-    .set({
-      declarations: p.declarations,
-      firstOn: p.firstOn,
-      lastOn: p.lastOn,
-      logValueN: p.logValue.n,
-      logValueSum: p.logValue.sum,
-      logValueSumSq: p.logValue.sumSq,
-      chapters: p.chapters,
-      origins: p.origins,
-      ports: p.ports,
-      recentActivity: p.recentActivity,
-      inspected: p.inspected,
-      violations: p.violations,
-      seizures: p.seizures,
-      lastViolationOn: p.lastViolationOn,
-    })
-    .where(eq(riskTraderProfiles.enterpriseId, enterpriseId));
-}
-
-/** Reference rows for the subheadings of a declaration: price by origin and over all origins, weight. */
-export async function loadReferences(ex: Executor, lines: readonly AssessmentLine[]): Promise<{ prices: Map<string, Moments>; weights: Map<string, Moments> }> {
-  const hs6 = [...new Set(lines.map((l) => l.hsCode.slice(0, 6)))];
-  const rows = await ex.select().from(riskReferenceStats).where(inArray(riskReferenceStats.hs6, hs6));
-  const prices = new Map<string, Moments>();
-  const weights = new Map<string, Moments>();
-  for (const r of rows) {
-    const m = { n: r.n, sum: r.sum, sumSq: r.sumSq };
-    if (r.kind === 'PRICE') prices.set(priceKey(r.hs6, r.origin, r.unit), m);
-    else weights.set(weightKey(r.hs6, r.unit), m);
-  }
-  return { prices, weights };
+export function partyKeysOf(key: Uint8Array, input: Pick<AssessmentInput, 'parties'>): PartyKeys {
+  return { seller: input.parties?.seller ? partyKey(key, input.parties.seller) : null, buyer: input.parties?.buyer ? partyKey(key, input.parties.buyer) : null };
 }
 
 export interface ReferenceDelta {
@@ -129,139 +57,306 @@ export function lineReferenceDeltas(line: { hsCode: string; originCountry: strin
   return out;
 }
 
-/** Folds deltas into the reference rows: one upsert, keys merged and sorted (a stable lock order). */
-export async function applyReferenceDeltas(tx: Executor, deltas: ReferenceDelta[]): Promise<void> {
-  const merged = new Map<string, ReferenceDelta>();
-  for (const d of deltas) {
-    const k = `${d.kind}|${d.hs6}|${d.origin}|${d.unit}`;
-    const m = merged.get(k);
-    if (m) (m.n += d.n), (m.sum += d.sum), (m.sumSq += d.sumSq);
-    else merged.set(k, { ...d });
-  }
-  const rows = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d).filter((d) => d.n !== 0);
-  if (rows.length === 0) return;
-  const after = await tx
-    .insert(riskReferenceStats)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [riskReferenceStats.kind, riskReferenceStats.hs6, riskReferenceStats.origin, riskReferenceStats.unit],
-      set: {
-        n: sql`${riskReferenceStats.n} + excluded.n`,
-        sum: sql`${riskReferenceStats.sum} + excluded.sum`,
-        sumSq: sql`${riskReferenceStats.sumSq} + excluded.sum_sq`,
-      },
-    })
-    .returning({ kind: riskReferenceStats.kind, hs6: riskReferenceStats.hs6, origin: riskReferenceStats.origin, n: riskReferenceStats.n });
-  // A correction only ever takes back what a declaration added: a negative count is a bug, and rolls back.
-  const broken = after.find((r) => r.n < 0);
-  if (broken) throw new Error(`Reference ${broken.kind} ${broken.hs6}/${broken.origin} would count ${broken.n} samples.`);
-}
-
-/** A party's name reduced to a keyed hash: links traders without keeping a second copy of names. */
-export function partyKey(key: Uint8Array, name: string): string {
-  return createHmac('sha256', key).update(name.normalize('NFKC').trim().replace(/\s+/g, ' ').toUpperCase()).digest('base64url').slice(0, 32);
-}
-
-export interface OutcomeContext {
-  origins: Map<string, OutcomeCounts>;
-  route: OutcomeCounts | null;
-  seller: PartyStats | null;
-  buyer: PartyStats | null;
-}
-
-export interface PartyKeys {
-  seller: string | null;
-  buyer: string | null;
-}
-
-export async function loadOutcomeContext(ex: Executor, input: AssessmentInput, parties: PartyKeys): Promise<OutcomeContext> {
-  const origins = [...new Set(input.lines.map((l) => l.originCountry))];
-  const rk = routeKey(input.port, input.route?.origin ?? '');
-  const wanted: [string, string][] = [...origins.map((o): [string, string] => ['ORIGIN', o]), ['ROUTE', rk]];
-  if (parties.seller) wanted.push(['SELLER', parties.seller]);
-  if (parties.buyer) wanted.push(['BUYER', parties.buyer]);
-  const rows = await ex
-    .select()
-    .from(riskOutcomeStats)
-    .where(or(...wanted.map(([kind, key]) => and(eq(riskOutcomeStats.kind, kind), eq(riskOutcomeStats.key, key)))));
-  const by = new Map(rows.map((r) => [`${r.kind}|${r.key}`, r]));
-  const party = (k: string | null): PartyStats | null => {
-    if (!k) return null;
-    const r = by.get(k);
-    return r ? { inspected: r.inspected, hits: r.hits, traders: r.traders, violationTraders: r.violationTraders } : { inspected: 0, hits: 0, traders: 0, violationTraders: 0 };
-  };
-  return {
-    origins: new Map(origins.map((o) => [o, by.get(`ORIGIN|${o}`) ?? { inspected: 0, hits: 0 }])),
-    route: by.get(`ROUTE|${rk}`) ?? null,
-    seller: party(parties.seller ? `SELLER|${parties.seller}` : null),
-    buyer: party(parties.buyer ? `BUYER|${parties.buyer}` : null),
-  };
-}
-
-interface StatDelta {
-  kind: string;
-  key: string;
-  inspected: number;
-  hits: number;
+interface PartyStatsRow extends OutcomeCounts {
   traders: number;
   violationTraders: number;
 }
 
-export async function applyOutcomeStatDeltas(tx: Executor, deltas: StatDelta[]): Promise<void> {
-  const rows = deltas.filter((d) => d.inspected || d.hits || d.traders || d.violationTraders).sort((a, b) => (`${a.kind}|${a.key}` < `${b.kind}|${b.key}` ? -1 : 1));
-  if (rows.length === 0) return;
-  await tx
-    .insert(riskOutcomeStats)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [riskOutcomeStats.kind, riskOutcomeStats.key],
-      set: {
-        inspected: sql`${riskOutcomeStats.inspected} + excluded.inspected`,
-        hits: sql`${riskOutcomeStats.hits} + excluded.hits`,
-        traders: sql`${riskOutcomeStats.traders} + excluded.traders`,
-        violationTraders: sql`${riskOutcomeStats.violationTraders} + excluded.violation_traders`,
-      },
-    });
+type StatKey = string; // `${kind}|${key}`
+type LinkKey = string; // `${kind}|${partyKey}|${enterpriseId}`
+
+const EMPTY_PROFILE = (asOf: string): TraderProfile => ({ declarations: 0, firstOn: asOf, lastOn: asOf, logValue: { n: 0, sum: 0, sumSq: 0 }, chapters: {}, origins: {}, ports: {}, recentActivity: 0, inspected: 0, violations: 0, seizures: 0, lastViolationOn: null });
+
+const sorted = <T>(xs: Iterable<T>) => [...xs].sort();
+
+function statKeysOf(input: AssessmentInput, parties: PartyKeys): StatKey[] {
+  const keys = input.lines.map((l) => `ORIGIN|${l.originCountry}`);
+  keys.push(`ROUTE|${routeKey(input.port, input.route?.origin ?? '')}`);
+  if (parties.seller) keys.push(`SELLER|${parties.seller}`);
+  if (parties.buyer) keys.push(`BUYER|${parties.buyer}`);
+  return keys;
 }
 
-/** Links the trader to its parties; a first link adds one trader to the party's count. */
-export async function linkParties(tx: Executor, enterpriseId: string, parties: PartyKeys): Promise<void> {
-  const deltas: StatDelta[] = [];
-  for (const [kind, key] of [['SELLER', parties.seller], ['BUYER', parties.buyer]] as const) {
-    if (!key) continue;
-    const [row] = await tx
-      .insert(riskPartyTraders)
-      .values({ kind, partyKey: key, enterpriseId, declarations: 1, violated: false })
-      .onConflictDoUpdate({ target: [riskPartyTraders.kind, riskPartyTraders.partyKey, riskPartyTraders.enterpriseId], set: { declarations: sql`${riskPartyTraders.declarations} + 1` } })
-      .returning({ declarations: riskPartyTraders.declarations });
-    if (row?.declarations === 1) deltas.push({ kind, key, inspected: 0, hits: 0, traders: 1, violationTraders: 0 });
-  }
-  await applyOutcomeStatDeltas(tx, deltas);
+function linkKeysOf(enterpriseId: string, parties: PartyKeys): LinkKey[] {
+  const out: LinkKey[] = [];
+  if (parties.seller) out.push(`SELLER|${parties.seller}|${enterpriseId}`);
+  if (parties.buyer) out.push(`BUYER|${parties.buyer}|${enterpriseId}`);
+  return out;
 }
 
-/** Marks the trader as found in breach with its parties; the first time counts one more violating trader. */
-export async function markPartyViolations(tx: Executor, enterpriseId: string, parties: PartyKeys, hit: boolean): Promise<StatDelta[]> {
-  const deltas: StatDelta[] = [];
-  for (const [kind, key] of [['SELLER', parties.seller], ['BUYER', parties.buyer]] as const) {
-    if (!key) continue;
-    let newlyViolated = 0;
-    if (hit) {
-      const changed = await tx
-        .update(riskPartyTraders)
-        .set({ violated: true })
-        .where(and(eq(riskPartyTraders.kind, kind), eq(riskPartyTraders.partyKey, key), eq(riskPartyTraders.enterpriseId, enterpriseId), eq(riskPartyTraders.violated, false)))
-        .returning({ kind: riskPartyTraders.kind });
-      newlyViolated = changed.length;
+export interface BatchItem {
+  enterpriseId: string;
+  input: AssessmentInput;
+  parties: PartyKeys;
+}
+
+export class DerivedState {
+  private readonly profiles = new Map<string, TraderProfile>();
+  private readonly prices = new Map<string, Moments>();
+  private readonly weights = new Map<string, Moments>();
+  private readonly stats = new Map<StatKey, PartyStatsRow>();
+  private readonly links = new Map<LinkKey, { declarations: number; violated: boolean; stored: boolean }>();
+  private readonly capacity = new Map<string, { used: number; changed: boolean }>();
+  private readonly refDeltas = new Map<string, ReferenceDelta>();
+  private readonly statDeltas = new Map<StatKey, PartyStatsRow>();
+  private readonly linkDeltas = new Map<LinkKey, { declarations: number; violated: boolean }>();
+  private readonly dirtyProfiles = new Set<string>();
+
+  private constructor(private readonly asOf: string) {}
+
+  /** Loads and locks what a batch touches: trader profiles, capacity rows, references, counters, links. */
+  static async load(tx: Executor, items: BatchItem[], asOf: string, capacityPorts: string[] = []): Promise<DerivedState> {
+    const s = new DerivedState(asOf);
+    const enterprises = sorted(new Set(items.map((i) => i.enterpriseId)));
+    if (enterprises.length) {
+      // The no-op update takes each row lock and returns the row in one statement, new or not.
+      const rows = await tx
+        .insert(riskTraderProfiles)
+        .values(enterprises.map((enterpriseId) => ({ enterpriseId, declarations: 0, firstOn: asOf, lastOn: asOf, logValueN: 0, logValueSum: 0, logValueSumSq: 0, chapters: {}, origins: {}, ports: {}, recentActivity: 0, inspected: 0, violations: 0, seizures: 0, lastViolationOn: null })))
+        .onConflictDoUpdate({ target: riskTraderProfiles.enterpriseId, set: { enterpriseId: sql`excluded.enterprise_id` } })
+        .returning();
+      for (const r of rows) {
+        s.profiles.set(r.enterpriseId, r.declarations === 0 && r.inspected === 0 ? EMPTY_PROFILE(asOf) : {
+          declarations: r.declarations,
+          firstOn: r.firstOn,
+          lastOn: r.lastOn,
+          logValue: { n: r.logValueN, sum: r.logValueSum, sumSq: r.logValueSumSq },
+          chapters: r.chapters as Record<string, number>,
+          origins: r.origins as Record<string, number>,
+          ports: r.ports as Record<string, number>,
+          recentActivity: r.recentActivity,
+          inspected: r.inspected,
+          violations: r.violations,
+          seizures: r.seizures,
+          lastViolationOn: r.lastViolationOn,
+        });
+      }
     }
-    deltas.push({ kind, key, inspected: 1, hits: hit ? 1 : 0, traders: 0, violationTraders: newlyViolated });
+    const ports = sorted(new Set(capacityPorts));
+    if (ports.length) {
+      const rows = await tx
+        .insert(riskCapacityUsage)
+        .values(ports.map((port) => ({ port, day: asOf, used: 0 })))
+        .onConflictDoUpdate({ target: [riskCapacityUsage.port, riskCapacityUsage.day], set: { used: sql`${riskCapacityUsage.used}` } })
+        .returning();
+      for (const r of rows) s.capacity.set(r.port, { used: r.used, changed: false });
+    }
+    const linkKeys = sorted(new Set(items.flatMap((i) => linkKeysOf(i.enterpriseId, i.parties))));
+    if (linkKeys.length) {
+      const parts = linkKeys.map((k) => k.split('|'));
+      const rows = await queryRows<{ kind: string; party_key: string; enterprise_id: string; declarations: number; violated: boolean }>(
+        tx,
+        sql`select kind, party_key, enterprise_id, declarations, violated from ${riskPartyTraders}
+            where (kind, party_key, enterprise_id::text) in (select * from unnest(${toPgArray(parts.map((p) => p[0]!))}::text[], ${toPgArray(parts.map((p) => p[1]!))}::text[], ${toPgArray(parts.map((p) => p[2]!))}::text[]))
+            order by kind, party_key, enterprise_id for update`,
+      );
+      for (const r of rows) s.links.set(`${r.kind}|${r.party_key}|${r.enterprise_id}`, { declarations: Number(r.declarations), violated: r.violated, stored: true });
+    }
+    const hs6 = sorted(new Set(items.flatMap((i) => i.input.lines.map((l) => l.hsCode.slice(0, 6)))));
+    if (hs6.length) {
+      const rows = await queryRows<{ kind: string; hs6: string; origin: string; unit: string; n: number; sum: number; sum_sq: number }>(tx, sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats} where hs6 = any(${toPgArray(hs6)}::text[])`);
+      for (const r of rows) {
+        const m = { n: Number(r.n), sum: Number(r.sum), sumSq: Number(r.sum_sq) };
+        if (r.kind === 'PRICE') s.prices.set(priceKey(r.hs6, r.origin, r.unit), m);
+        else s.weights.set(weightKey(r.hs6, r.unit), m);
+      }
+    }
+    const statKeys = sorted(new Set(items.flatMap((i) => statKeysOf(i.input, i.parties))));
+    if (statKeys.length) {
+      const parts = statKeys.map((k) => [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1)] as const);
+      const rows = await queryRows<{ kind: string; key: string; inspected: number; hits: number; traders: number; violation_traders: number }>(
+        tx,
+        sql`select kind, key, inspected, hits, traders, violation_traders from ${riskOutcomeStats} where (kind, key) in (select * from unnest(${toPgArray(parts.map((p) => p[0]))}::text[], ${toPgArray(parts.map((p) => p[1]))}::text[]))`,
+      );
+      for (const r of rows) s.stats.set(`${r.kind}|${r.key}`, { inspected: Number(r.inspected), hits: Number(r.hits), traders: Number(r.traders), violationTraders: Number(r.violation_traders) });
+    }
+    return s;
   }
-  return deltas;
+
+  profile(enterpriseId: string): TraderProfile {
+    return this.profiles.get(enterpriseId) ?? EMPTY_PROFILE(this.asOf);
+  }
+
+  private stat(key: StatKey): PartyStatsRow {
+    return this.stats.get(key) ?? { inspected: 0, hits: 0, traders: 0, violationTraders: 0 };
+  }
+
+  /** The derived part of a declaration's fact context, as it stands now. */
+  context(item: BatchItem): Pick<FactContext, 'trader' | 'prices' | 'weights' | 'origins' | 'route' | 'seller' | 'buyer'> {
+    const { input, parties } = item;
+    const origins = new Map<string, OutcomeCounts>(input.lines.map((l) => [l.originCountry, this.stat(`ORIGIN|${l.originCountry}`)]));
+    const route = this.stats.get(`ROUTE|${routeKey(input.port, input.route?.origin ?? '')}`) ?? null;
+    const party = (k: string | null): PartyStats | null => (k ? this.stat(k) : null);
+    return { trader: this.profile(item.enterpriseId), prices: this.prices, weights: this.weights, origins, route, seller: party(parties.seller ? `SELLER|${parties.seller}` : null), buyer: party(parties.buyer ? `BUYER|${parties.buyer}` : null) };
+  }
+
+  /** Books one physical inspection: mandatory ones always, the others only under the capacity. */
+  bookInspection(port: string, capacity: number, mandatory: boolean): boolean {
+    const c = this.capacity.get(port);
+    if (!c) throw new Error(`Capacity of ${port} was not loaded for this batch.`);
+    if (!mandatory && c.used >= capacity) return false;
+    c.used++;
+    c.changed = true;
+    return true;
+  }
+
+  setProfile(enterpriseId: string, p: TraderProfile): void {
+    this.profiles.set(enterpriseId, p);
+    this.dirtyProfiles.add(enterpriseId);
+  }
+
+  addReferences(deltas: ReferenceDelta[]): void {
+    for (const d of deltas) {
+      const k = `${d.kind}|${d.hs6}|${d.origin}|${d.unit}`;
+      const pending = this.refDeltas.get(k);
+      if (pending) (pending.n += d.n), (pending.sum += d.sum), (pending.sumSq += d.sumSq);
+      else this.refDeltas.set(k, { ...d });
+      const map = d.kind === 'PRICE' ? this.prices : this.weights;
+      const mk = d.kind === 'PRICE' ? priceKey(d.hs6, d.origin, d.unit) : weightKey(d.hs6, d.unit);
+      const m = map.get(mk) ?? { n: 0, sum: 0, sumSq: 0 };
+      map.set(mk, { n: m.n + d.n, sum: m.sum + d.sum, sumSq: m.sumSq + d.sumSq });
+    }
+  }
+
+  private addStat(key: StatKey, d: Partial<PartyStatsRow>): void {
+    const apply = (t: PartyStatsRow) => ({ inspected: t.inspected + (d.inspected ?? 0), hits: t.hits + (d.hits ?? 0), traders: t.traders + (d.traders ?? 0), violationTraders: t.violationTraders + (d.violationTraders ?? 0) });
+    this.stats.set(key, apply(this.stat(key)));
+    this.statDeltas.set(key, apply(this.statDeltas.get(key) ?? { inspected: 0, hits: 0, traders: 0, violationTraders: 0 }));
+  }
+
+  /** A declaration links its trader to its parties; a first link counts one more trader for the party. */
+  linkParties(enterpriseId: string, parties: PartyKeys): void {
+    for (const k of linkKeysOf(enterpriseId, parties)) {
+      const link = this.links.get(k);
+      if (!link) {
+        this.links.set(k, { declarations: 1, violated: false, stored: false });
+        this.addStat(k.slice(0, k.lastIndexOf('|')), { traders: 1 });
+      } else link.declarations++;
+      const pending = this.linkDeltas.get(k) ?? { declarations: 0, violated: false };
+      pending.declarations++;
+      this.linkDeltas.set(k, pending);
+    }
+  }
+
+  /** An outcome counts for the origins, the route and the parties; a first breach marks the link. */
+  recordOutcome(enterpriseId: string, input: AssessmentInput, parties: PartyKeys, hit: boolean): void {
+    for (const o of new Set(input.lines.map((l) => l.originCountry))) this.addStat(`ORIGIN|${o}`, { inspected: 1, hits: hit ? 1 : 0 });
+    this.addStat(`ROUTE|${routeKey(input.port, input.route?.origin ?? '')}`, { inspected: 1, hits: hit ? 1 : 0 });
+    for (const k of linkKeysOf(enterpriseId, parties)) {
+      const partyStat = k.slice(0, k.lastIndexOf('|'));
+      const link = this.links.get(k);
+      const newlyViolated = hit && link !== undefined && !link.violated;
+      if (newlyViolated) {
+        link!.violated = true;
+        const pending = this.linkDeltas.get(k) ?? { declarations: 0, violated: false };
+        pending.violated = true;
+        this.linkDeltas.set(k, pending);
+      }
+      this.addStat(partyStat, { inspected: 1, hits: hit ? 1 : 0, violationTraders: newlyViolated ? 1 : 0 });
+    }
+  }
+
+  /** Writes every change back: absolute values for the rows this batch holds locked, increments for the rest. */
+  async flush(tx: Executor): Promise<void> {
+    for (const id of sorted(this.dirtyProfiles)) {
+      const p = this.profiles.get(id)!;
+      await tx
+        .update(riskTraderProfiles)
+        .set({ declarations: p.declarations, firstOn: p.firstOn, lastOn: p.lastOn, logValueN: p.logValue.n, logValueSum: p.logValue.sum, logValueSumSq: p.logValue.sumSq, chapters: p.chapters, origins: p.origins, ports: p.ports, recentActivity: p.recentActivity, inspected: p.inspected, violations: p.violations, seizures: p.seizures, lastViolationOn: p.lastViolationOn })
+        .where(sql`${riskTraderProfiles.enterpriseId} = ${id}`);
+    }
+    for (const [port, c] of [...this.capacity.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (c.changed) await tx.update(riskCapacityUsage).set({ used: c.used }).where(sql`${riskCapacityUsage.port} = ${port} and ${riskCapacityUsage.day} = ${this.asOf}`);
+    }
+    await this.flushLinks(tx);
+    await this.flushStats(tx);
+    await this.flushReferences(tx);
+  }
+
+  private async flushLinks(tx: Executor): Promise<void> {
+    const rows = sorted(this.linkDeltas.keys()).map((k) => {
+      const [kind, partyKey, enterpriseId] = k.split('|') as [string, string, string];
+      const d = this.linkDeltas.get(k)!;
+      return { kind, partyKey, enterpriseId, declarations: d.declarations, violated: d.violated };
+    });
+    if (!rows.length) return;
+    await tx
+      .insert(riskPartyTraders)
+      .values(rows)
+      .onConflictDoUpdate({ target: [riskPartyTraders.kind, riskPartyTraders.partyKey, riskPartyTraders.enterpriseId], set: { declarations: sql`${riskPartyTraders.declarations} + excluded.declarations`, violated: sql`${riskPartyTraders.violated} or excluded.violated` } });
+  }
+
+  private async flushStats(tx: Executor): Promise<void> {
+    const rows = sorted(this.statDeltas.keys())
+      .map((k) => ({ kind: k.slice(0, k.indexOf('|')), key: k.slice(k.indexOf('|') + 1), ...this.statDeltas.get(k)! }))
+      .filter((d) => d.inspected || d.hits || d.traders || d.violationTraders);
+    if (!rows.length) return;
+    await tx
+      .insert(riskOutcomeStats)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [riskOutcomeStats.kind, riskOutcomeStats.key],
+        set: {
+          inspected: sql`${riskOutcomeStats.inspected} + excluded.inspected`,
+          hits: sql`${riskOutcomeStats.hits} + excluded.hits`,
+          traders: sql`${riskOutcomeStats.traders} + excluded.traders`,
+          violationTraders: sql`${riskOutcomeStats.violationTraders} + excluded.violation_traders`,
+        },
+      });
+  }
+
+  private async flushReferences(tx: Executor): Promise<void> {
+    const rows = sorted(this.refDeltas.keys()).map((k) => this.refDeltas.get(k)!).filter((d) => d.n !== 0);
+    if (!rows.length) return;
+    const after = await tx
+      .insert(riskReferenceStats)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [riskReferenceStats.kind, riskReferenceStats.hs6, riskReferenceStats.origin, riskReferenceStats.unit],
+        set: { n: sql`${riskReferenceStats.n} + excluded.n`, sum: sql`${riskReferenceStats.sum} + excluded.sum`, sumSq: sql`${riskReferenceStats.sumSq} + excluded.sum_sq` },
+      })
+      .returning({ kind: riskReferenceStats.kind, hs6: riskReferenceStats.hs6, origin: riskReferenceStats.origin, n: riskReferenceStats.n });
+    // A correction only ever takes back what a declaration added: a negative count is a bug, and rolls back.
+    const broken = after.find((r) => r.n < 0);
+    if (broken) throw new Error(`Reference ${broken.kind} ${broken.hs6}/${broken.origin} would count ${broken.n} samples.`);
+  }
 }
 
-export function outcomeStatDeltas(input: AssessmentInput, hit: boolean): StatDelta[] {
-  const origins = [...new Set(input.lines.map((l) => l.originCountry))];
-  return [
-    ...origins.map((o) => ({ kind: 'ORIGIN', key: o, inspected: 1, hits: hit ? 1 : 0, traders: 0, violationTraders: 0 })),
-    { kind: 'ROUTE', key: routeKey(input.port, input.route?.origin ?? ''), inspected: 1, hits: hit ? 1 : 0, traders: 0, violationTraders: 0 },
-  ];
+/** A text[] literal for a parameter: the same SQL on PGlite and postgres.js. */
+function toPgArray(xs: readonly string[]): string {
+  return `{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+/** The trader's profile after one more declaration (pure). */
+export function profileAfterDeclaration(p: TraderProfile, input: AssessmentInput, asOf: string, totalValue: number): TraderProfile {
+  const bump = (m: Record<string, number>, keys: string[]) => {
+    const out = { ...m };
+    for (const k of new Set(keys)) out[k] = (out[k] ?? 0) + 1;
+    return out;
+  };
+  const first = p.declarations === 0;
+  const log = totalValue > 0 ? Math.log(totalValue) : null;
+  return {
+    ...p,
+    declarations: p.declarations + 1,
+    firstOn: first ? asOf : p.firstOn < asOf ? p.firstOn : asOf,
+    lastOn: first || asOf > p.lastOn ? asOf : p.lastOn,
+    logValue: log === null ? p.logValue : { n: p.logValue.n + 1, sum: p.logValue.sum + log, sumSq: p.logValue.sumSq + log * log },
+    chapters: bump(p.chapters, input.lines.map((l) => l.hsCode.slice(0, 2))),
+    origins: bump(p.origins, input.lines.map((l) => l.originCountry)),
+    ports: bump(p.ports, [input.port]),
+    recentActivity: (first ? 0 : decayed(p.recentActivity, Math.max(0, daysBetween(p.lastOn, asOf)))) + 1,
+  };
+}
+
+/** The trader's profile after an inspection outcome (pure). */
+export function profileAfterOutcome(p: TraderProfile, outcome: 'MATCH' | 'DISCREPANCY' | 'SEIZURE', today: string): TraderProfile {
+  const hit = outcome !== 'MATCH';
+  return {
+    ...p,
+    inspected: p.inspected + 1,
+    violations: p.violations + (hit ? 1 : 0),
+    seizures: p.seizures + (outcome === 'SEIZURE' ? 1 : 0),
+    lastViolationOn: hit && (p.lastViolationOn === null || today > p.lastViolationOn) ? today : p.lastViolationOn,
+  };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
@@ -13,9 +13,9 @@ import { validateHsCode } from '../../../kernel/hsCode.ts';
 import { MAX_LINES, type AssessmentInput, type AssessmentLine } from '../input.ts';
 import type { FiredFeature } from '../rules.ts';
 import { riskDecisions, riskOutcomes } from '../schema.ts';
-import { applyOutcomeStatDeltas, applyReferenceDeltas, lineReferenceDeltas, lockTraderProfile, markPartyViolations, outcomeStatDeltas, partyKey, saveTraderProfile, type ReferenceDelta } from './derived.ts';
-import { tallyOutcome } from './tallies.ts';
-import { riskKeys } from './assess.ts';
+import { DerivedState, lineReferenceDeltas, partyKeysOf, profileAfterOutcome, type BatchItem, type ReferenceDelta } from './derived.ts';
+import { Tallies } from './tallies.ts';
+import { MAX_BATCH, riskKeys } from './assess.ts';
 import { parseOrProblem } from './validate.ts';
 
 export const OUTCOMES = ['MATCH', 'DISCREPANCY', 'SEIZURE'] as const;
@@ -85,53 +85,85 @@ function referenceCorrections(input: AssessmentInput, included: boolean[], o: Ou
 }
 
 /**
- * Records what an inspection found, inside the caller's transaction (the inspection module's). It
- * labels the declaration for training, and updates the trader's history, the origin, route and
- * party hit rates, the reference prices and the per-feature hit rates and yield. Idempotent by
- * declaration id: the same outcome again is a no-op; a different one is a conflict.
+ * Records what inspections (or post-clearance audits) found, inside the caller's transaction (the
+ * inspection module's). Each outcome labels its declaration for training and updates the trader's
+ * history, the origin, route and party hit rates, the reference prices and the per-feature hit
+ * rates and yield. Idempotent by declaration id: the same outcome again is a no-op; a different
+ * one is a conflict. A batch is all-or-nothing.
  */
-export async function recordOutcome(tx: Executor, ctx: AppContext, raw: OutcomeInput, recordedBy = 'system:inspection'): Promise<OutcomeView> {
-  const o = parseOrProblem(outcomeInput, raw, 'risk.outcome');
-  if (o.correctedValues && o.outcome === 'MATCH') throw problems.field('correctedValues', 'risk.outcome.correctionNeedsDiscrepancy', 'Corrected values go with a DISCREPANCY or SEIZURE, not a MATCH.');
-  const [decision] = await tx.select().from(riskDecisions).where(eq(riskDecisions.declarationId, o.declarationId)).limit(1);
-  if (!decision) throw problems.notFound(`The risk decision of declaration ${o.declarationId}`);
-  const input = decision.input as AssessmentInput;
-  (o.correctedValues?.lines ?? []).forEach((c, i) => {
-    if (c.index >= input.lines.length) throw problems.field(`correctedValues.lines[${i}].index`, 'risk.outcome.lineIndex', `The declaration has ${input.lines.length} line(s), numbered from 0.`);
+export async function recordOutcomes(tx: Executor, ctx: AppContext, raws: readonly OutcomeInput[], recordedBy = 'system:inspection'): Promise<OutcomeView[]> {
+  if (raws.length === 0) return [];
+  if (raws.length > MAX_BATCH) throw problems.field('', 'risk.batch.size', `At most ${MAX_BATCH} outcomes per batch; split it.`);
+  const single = raws.length === 1;
+  const at = (i: number, path: string) => (single ? path : `[${i}]${path ? `.${path}` : ''}`);
+  const outcomes = raws.map((r, i) => parseOrProblem(outcomeInput, r, 'risk.outcome', single ? [] : [i]));
+  const ids = new Set<string>();
+  outcomes.forEach((o, i) => {
+    if (o.correctedValues && o.outcome === 'MATCH') throw problems.field(at(i, 'correctedValues'), 'risk.outcome.correctionNeedsDiscrepancy', 'Corrected values go with a DISCREPANCY or SEIZURE, not a MATCH.');
+    if (ids.has(o.declarationId)) throw problems.field(at(i, 'declarationId'), 'risk.batch.duplicate', `Declaration ${o.declarationId} appears twice in this batch.`);
+    ids.add(o.declarationId);
   });
-  const revenueRecovered = o.revenueRecovered ?? '0';
-  const payloadHash = createHash('sha256').update(canonicalJson({ ...o, revenueRecovered })).digest('hex');
+  const decisions = new Map((await tx.select().from(riskDecisions).where(inArray(riskDecisions.declarationId, [...ids]))).map((d) => [d.declarationId, d]));
+  outcomes.forEach((o, i) => {
+    const d = decisions.get(o.declarationId);
+    if (!d) throw problems.notFound(`The risk decision of declaration ${o.declarationId}`);
+    const lines = (d.input as AssessmentInput).lines.length;
+    (o.correctedValues?.lines ?? []).forEach((c, j) => {
+      if (c.index >= lines) throw problems.field(at(i, `correctedValues.lines[${j}].index`), 'risk.outcome.lineIndex', `The declaration has ${lines} line(s), numbered from 0.`);
+    });
+  });
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  const [inserted] = await tx
+  const prepared = outcomes.map((o) => {
+    const revenueRecovered = o.revenueRecovered ?? '0';
+    return { o, revenueRecovered, payloadHash: createHash('sha256').update(canonicalJson({ ...o, revenueRecovered })).digest('hex'), decision: decisions.get(o.declarationId)! };
+  });
+  const inserted = await tx
     .insert(riskOutcomes)
-    .values({ enterpriseId: decision.enterpriseId, declarationId: o.declarationId, outcome: o.outcome, correctedValues: o.correctedValues ?? null, revenueRecovered, payloadHash, decisionDate: decision.businessDate, recordedBy, recordedAt: now })
+    .values(prepared.map((p) => ({ enterpriseId: p.decision.enterpriseId, declarationId: p.o.declarationId, outcome: p.o.outcome, correctedValues: p.o.correctedValues ?? null, revenueRecovered: p.revenueRecovered, payloadHash: p.payloadHash, decisionDate: p.decision.businessDate, recordedBy, recordedAt: now })))
     .onConflictDoNothing()
     .returning();
-  if (!inserted) {
-    const [existing] = await tx.select().from(riskOutcomes).where(eq(riskOutcomes.declarationId, o.declarationId)).limit(1);
-    if (existing?.payloadHash === payloadHash) return view(existing);
-    throw problems.conflict(`An outcome was already recorded for declaration ${o.declarationId}.`, { rule: 'risk.outcomeExists' });
+  const fresh = new Map(inserted.map((r) => [r.declarationId, r]));
+  const repeated = prepared.filter((p) => !fresh.has(p.o.declarationId));
+  const earlier = repeated.length ? new Map((await tx.select().from(riskOutcomes).where(inArray(riskOutcomes.declarationId, repeated.map((p) => p.o.declarationId)))).map((r) => [r.declarationId, r])) : new Map();
+  for (const p of repeated) {
+    if (earlier.get(p.o.declarationId)?.payloadHash !== p.payloadHash) throw problems.conflict(`An outcome was already recorded for declaration ${p.o.declarationId}.`, { rule: 'risk.outcomeExists' });
   }
+  const learning = prepared.filter((p) => fresh.has(p.o.declarationId));
+  if (learning.length) await learnFrom(tx, ctx, learning, today, now, recordedBy);
+  return prepared.map((p) => view(fresh.get(p.o.declarationId) ?? earlier.get(p.o.declarationId)!));
+}
 
-  const hit = o.outcome !== 'MATCH';
-  const profile = await lockTraderProfile(tx, decision.enterpriseId, today);
-  await saveTraderProfile(tx, decision.enterpriseId, {
-    ...profile,
-    inspected: profile.inspected + 1,
-    violations: profile.violations + (hit ? 1 : 0),
-    seizures: profile.seizures + (o.outcome === 'SEIZURE' ? 1 : 0),
-    lastViolationOn: hit && (profile.lastViolationOn === null || today > profile.lastViolationOn) ? today : profile.lastViolationOn,
-  });
+export async function recordOutcome(tx: Executor, ctx: AppContext, raw: OutcomeInput, recordedBy = 'system:inspection'): Promise<OutcomeView> {
+  return (await recordOutcomes(tx, ctx, [raw], recordedBy))[0]!;
+}
+
+type Prepared = { o: OutcomeInput; revenueRecovered: string; payloadHash: string; decision: typeof riskDecisions.$inferSelect };
+
+async function learnFrom(tx: Executor, ctx: AppContext, learning: Prepared[], today: string, now: Date, recordedBy: string) {
   const keys = riskKeys(ctx);
-  const parties = { seller: input.parties?.seller ? partyKey(keys.party, input.parties.seller) : null, buyer: input.parties?.buyer ? partyKey(keys.party, input.parties.buyer) : null };
-  const partyDeltas = await markPartyViolations(tx, decision.enterpriseId, parties, hit);
-  await applyOutcomeStatDeltas(tx, [...outcomeStatDeltas(input, hit), ...partyDeltas]);
-  await applyReferenceDeltas(tx, referenceCorrections(input, decision.referenceIncluded as boolean[], o));
-  await tallyOutcome(tx, { day: decision.businessDate, port: decision.port, level: decision.level, creditClass: decision.creditClass, unbiasedSample: decision.unbiasedSample, hit, revenueRecovered }, decision.fired as FiredFeature[]);
-
-  const change = { declarationId: o.declarationId, outcome: o.outcome, revenueRecovered, corrected: o.correctedValues?.lines.map((l) => l.index) ?? [], payloadHash };
-  const { seq } = await appendAudit(tx, { actor: recordedBy, action: 'risk.outcome', subject: `declaration:${o.declarationId}`, change, at: now });
-  await enqueueEvents(tx, [{ aggregateType: 'declaration', aggregateId: o.declarationId, eventType: 'RiskOutcomeRecorded', payload: { ...change, enterpriseId: decision.enterpriseId, level: decision.level }, occurredAt: now, auditSeq: seq }]);
-  return view(inserted);
+  const items: BatchItem[] = learning.map((p) => {
+    const input = p.decision.input as AssessmentInput;
+    return { enterpriseId: p.decision.enterpriseId, input, parties: partyKeysOf(keys.party, input) };
+  });
+  const derived = await DerivedState.load(tx, items, today);
+  const tallies = new Tallies();
+  learning.forEach((p, i) => {
+    const { decision: d, o } = p;
+    const item = items[i]!;
+    const hit = o.outcome !== 'MATCH';
+    derived.setProfile(d.enterpriseId, profileAfterOutcome(derived.profile(d.enterpriseId), o.outcome, today));
+    derived.recordOutcome(d.enterpriseId, item.input, item.parties, hit);
+    derived.addReferences(referenceCorrections(item.input, d.referenceIncluded as boolean[], o));
+    tallies.outcome({ day: d.businessDate, port: d.port, level: d.level, creditClass: d.creditClass }, { hit, unbiasedSample: d.unbiasedSample, revenueRecovered: p.revenueRecovered }, d.fired as FiredFeature[]);
+  });
+  await derived.flush(tx);
+  await tallies.flush(tx);
+  const changes = learning.map((p) => ({ declarationId: p.o.declarationId, outcome: p.o.outcome, revenueRecovered: p.revenueRecovered, corrected: p.o.correctedValues?.lines.map((l) => l.index) ?? [], payloadHash: p.payloadHash }));
+  const single = changes.length === 1;
+  const { seq } = await appendAudit(tx, { actor: recordedBy, action: 'risk.outcome', subject: single ? `declaration:${changes[0]!.declarationId}` : `declarations:${changes.length}`, change: single ? changes[0] : { count: changes.length, outcomes: changes }, at: now });
+  await enqueueEvents(
+    tx,
+    changes.map((c, i) => ({ aggregateType: 'declaration', aggregateId: c.declarationId, eventType: 'RiskOutcomeRecorded', payload: { ...c, enterpriseId: learning[i]!.decision.enterpriseId, level: learning[i]!.decision.level }, occurredAt: now, auditSeq: seq })),
+  );
 }

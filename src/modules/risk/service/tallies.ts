@@ -1,95 +1,128 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { Decimal } from 'decimal.js';
 import type { Executor } from '../../../platform/db/client.ts';
-import type { FiredFeature } from '../rules.ts';
-import { riskCapacityUsage, riskDailyTotals, riskFeatureDaily } from '../schema.ts';
+import { riskDailyTotals, riskFeatureDaily } from '../schema.ts';
 
 /**
- * Running tallies, updated in the same transaction as the decision or outcome they count: per
- * feature version and day (hit rate and yield over time), per day × port × level × class (rates by
- * class, the model page), and the inspection capacity booked per port and day.
+ * Running tallies, counted in the same transaction as the decisions or outcomes they count: per
+ * feature version and day (hit rate and yield over time) and per day × port × level × credit class
+ * (rates by class, the model page). A batch adds up in memory and writes one upsert per table.
  */
 
-interface DecisionTally {
+interface FeatureTally {
+  fired: number;
+  inspected: number;
+  hits: number;
+  revenueRecovered: Decimal;
+}
+
+interface TotalTally {
+  assessed: number;
+  selected: number;
+  unbiasedSample: number;
+  outcomes: number;
+  hits: number;
+  unbiasedOutcomes: number;
+  unbiasedHits: number;
+  revenueRecovered: Decimal;
+  expectedRevenue: Decimal;
+}
+
+export interface TallyKey {
   day: string;
   port: string;
   level: string;
   creditClass: string;
-  selected: boolean;
-  unbiasedSample: boolean;
-  expectedRevenue: string;
 }
 
-const byFeature = (a: { code: string; version: number }, b: { code: string; version: number }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.version - b.version);
+export class Tallies {
+  private readonly features = new Map<string, FeatureTally>();
+  private readonly totals = new Map<string, TotalTally>();
 
-export async function tallyDecision(tx: Executor, t: DecisionTally, fired: readonly FiredFeature[]): Promise<void> {
-  if (fired.length) {
-    await tx
-      .insert(riskFeatureDaily)
-      .values([...fired].sort(byFeature).map((f) => ({ code: f.code, version: f.version, day: t.day, fired: 1, inspected: 0, hits: 0, revenueRecovered: '0' })))
-      .onConflictDoUpdate({ target: [riskFeatureDaily.code, riskFeatureDaily.version, riskFeatureDaily.day], set: { fired: sql`${riskFeatureDaily.fired} + 1` } });
+  private feature(code: string, version: number, day: string): FeatureTally {
+    const k = `${code}|${version}|${day}`;
+    let t = this.features.get(k);
+    if (!t) this.features.set(k, (t = { fired: 0, inspected: 0, hits: 0, revenueRecovered: new Decimal(0) }));
+    return t;
   }
-  await tx
-    .insert(riskDailyTotals)
-    .values({ day: t.day, port: t.port, level: t.level, creditClass: t.creditClass, assessed: 1, selected: t.selected ? 1 : 0, unbiasedSample: t.unbiasedSample ? 1 : 0, outcomes: 0, hits: 0, unbiasedOutcomes: 0, unbiasedHits: 0, revenueRecovered: '0', expectedRevenue: t.expectedRevenue })
-    .onConflictDoUpdate({
-      target: [riskDailyTotals.day, riskDailyTotals.port, riskDailyTotals.level, riskDailyTotals.creditClass],
-      set: {
-        assessed: sql`${riskDailyTotals.assessed} + 1`,
-        selected: sql`${riskDailyTotals.selected} + excluded.selected`,
-        unbiasedSample: sql`${riskDailyTotals.unbiasedSample} + excluded.unbiased_sample`,
-        expectedRevenue: sql`${riskDailyTotals.expectedRevenue} + excluded.expected_revenue`,
-      },
+
+  private total(k: TallyKey): TotalTally {
+    const key = `${k.day}|${k.port}|${k.level}|${k.creditClass}`;
+    let t = this.totals.get(key);
+    if (!t) this.totals.set(key, (t = { assessed: 0, selected: 0, unbiasedSample: 0, outcomes: 0, hits: 0, unbiasedOutcomes: 0, unbiasedHits: 0, revenueRecovered: new Decimal(0), expectedRevenue: new Decimal(0) }));
+    return t;
+  }
+
+  decision(k: TallyKey, d: { selected: boolean; unbiasedSample: boolean; expectedRevenue: string }, fired: readonly { code: string; version: number }[]): void {
+    for (const f of fired) this.feature(f.code, f.version, k.day).fired++;
+    const t = this.total(k);
+    t.assessed++;
+    if (d.selected) t.selected++;
+    if (d.unbiasedSample) t.unbiasedSample++;
+    t.expectedRevenue = t.expectedRevenue.plus(d.expectedRevenue);
+  }
+
+  outcome(k: TallyKey, o: { hit: boolean; unbiasedSample: boolean; revenueRecovered: string }, fired: readonly { code: string; version: number }[]): void {
+    for (const f of fired) {
+      const t = this.feature(f.code, f.version, k.day);
+      t.inspected++;
+      if (o.hit) t.hits++;
+      t.revenueRecovered = t.revenueRecovered.plus(o.revenueRecovered);
+    }
+    const t = this.total(k);
+    t.outcomes++;
+    if (o.hit) t.hits++;
+    if (o.unbiasedSample) {
+      t.unbiasedOutcomes++;
+      if (o.hit) t.unbiasedHits++;
+    }
+    t.revenueRecovered = t.revenueRecovered.plus(o.revenueRecovered);
+  }
+
+  async flush(tx: Executor): Promise<void> {
+    const features = [...this.features.keys()].sort().map((k) => {
+      const [code, version, day] = k.split('|') as [string, string, string];
+      const t = this.features.get(k)!;
+      return { code, version: Number(version), day, fired: t.fired, inspected: t.inspected, hits: t.hits, revenueRecovered: t.revenueRecovered.toFixed(2) };
     });
-}
-
-interface OutcomeTally {
-  day: string;
-  port: string;
-  level: string;
-  creditClass: string;
-  unbiasedSample: boolean;
-  hit: boolean;
-  revenueRecovered: string;
-}
-
-export async function tallyOutcome(tx: Executor, t: OutcomeTally, fired: readonly { code: string; version: number }[]): Promise<void> {
-  const hit = t.hit ? 1 : 0;
-  for (const f of [...fired].sort(byFeature)) {
-    await tx
-      .update(riskFeatureDaily)
-      .set({ inspected: sql`${riskFeatureDaily.inspected} + 1`, hits: sql`${riskFeatureDaily.hits} + ${hit}`, revenueRecovered: sql`${riskFeatureDaily.revenueRecovered} + ${t.revenueRecovered}::numeric` })
-      .where(and(eq(riskFeatureDaily.code, f.code), eq(riskFeatureDaily.version, f.version), eq(riskFeatureDaily.day, t.day)));
+    if (features.length) {
+      await tx
+        .insert(riskFeatureDaily)
+        .values(features)
+        .onConflictDoUpdate({
+          target: [riskFeatureDaily.code, riskFeatureDaily.version, riskFeatureDaily.day],
+          set: {
+            fired: sql`${riskFeatureDaily.fired} + excluded.fired`,
+            inspected: sql`${riskFeatureDaily.inspected} + excluded.inspected`,
+            hits: sql`${riskFeatureDaily.hits} + excluded.hits`,
+            revenueRecovered: sql`${riskFeatureDaily.revenueRecovered} + excluded.revenue_recovered`,
+          },
+        });
+    }
+    const totals = [...this.totals.keys()].sort().map((k) => {
+      const [day, port, level, creditClass] = k.split('|') as [string, string, string, string];
+      const t = this.totals.get(k)!;
+      return { day, port, level, creditClass, ...t, revenueRecovered: t.revenueRecovered.toFixed(2), expectedRevenue: t.expectedRevenue.toFixed(2) };
+    });
+    if (totals.length) {
+      const add = (c: keyof typeof riskDailyTotals._.columns, name: string) => sql`${riskDailyTotals[c]} + excluded.${sql.raw(name)}`;
+      await tx
+        .insert(riskDailyTotals)
+        .values(totals)
+        .onConflictDoUpdate({
+          target: [riskDailyTotals.day, riskDailyTotals.port, riskDailyTotals.level, riskDailyTotals.creditClass],
+          set: {
+            assessed: add('assessed', 'assessed'),
+            selected: add('selected', 'selected'),
+            unbiasedSample: add('unbiasedSample', 'unbiased_sample'),
+            outcomes: add('outcomes', 'outcomes'),
+            hits: add('hits', 'hits'),
+            unbiasedOutcomes: add('unbiasedOutcomes', 'unbiased_outcomes'),
+            unbiasedHits: add('unbiasedHits', 'unbiased_hits'),
+            revenueRecovered: add('revenueRecovered', 'revenue_recovered'),
+            expectedRevenue: add('expectedRevenue', 'expected_revenue'),
+          },
+        });
+    }
   }
-  await tx
-    .update(riskDailyTotals)
-    .set({
-      outcomes: sql`${riskDailyTotals.outcomes} + 1`,
-      hits: sql`${riskDailyTotals.hits} + ${hit}`,
-      unbiasedOutcomes: sql`${riskDailyTotals.unbiasedOutcomes} + ${t.unbiasedSample ? 1 : 0}`,
-      unbiasedHits: sql`${riskDailyTotals.unbiasedHits} + ${t.unbiasedSample ? hit : 0}`,
-      revenueRecovered: sql`${riskDailyTotals.revenueRecovered} + ${t.revenueRecovered}::numeric`,
-    })
-    .where(and(eq(riskDailyTotals.day, t.day), eq(riskDailyTotals.port, t.port), eq(riskDailyTotals.level, t.level), eq(riskDailyTotals.creditClass, t.creditClass)));
-}
-
-/**
- * Books one physical inspection at a port for a day. Mandatory inspections (RED, the random floor)
- * always book; the others only while fewer than `capacity` are booked. One atomic statement, so
- * concurrent declarations never book past the capacity.
- */
-export async function bookInspection(tx: Executor, port: string, day: string, capacity: number, mandatory: boolean): Promise<boolean> {
-  if (mandatory) {
-    await tx
-      .insert(riskCapacityUsage)
-      .values({ port, day, used: 1 })
-      .onConflictDoUpdate({ target: [riskCapacityUsage.port, riskCapacityUsage.day], set: { used: sql`${riskCapacityUsage.used} + 1` } });
-    return true;
-  }
-  if (capacity <= 0) return false;
-  const rows = await tx
-    .insert(riskCapacityUsage)
-    .values({ port, day, used: 1 })
-    .onConflictDoUpdate({ target: [riskCapacityUsage.port, riskCapacityUsage.day], set: { used: sql`${riskCapacityUsage.used} + 1` }, setWhere: sql`${riskCapacityUsage.used} < ${capacity}` })
-    .returning({ used: riskCapacityUsage.used });
-  return rows.length === 1;
 }
