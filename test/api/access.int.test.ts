@@ -8,6 +8,7 @@ import { DEMO_ENTERPRISES } from '../../src/seed/demo.ts';
  * the running server against it for every role, and that no route is missing from the table.
  */
 const OFFICERS: Role[] = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer'];
+const RISK_RULE_READERS: Role[] = ['admin', 'risk_analyst', 'auditor'];
 const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/auth/login': 'public',
   'GET /api/v1/me': [...ALL_ROLES],
@@ -41,6 +42,29 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/webhooks': ['department', 'admin'],
   'POST /api/v1/calc/tax': 'public',
   'POST /api/v1/calc/value-added': 'public',
+  'GET /api/v1/risk/alerts': OFFICERS,
+  'GET /api/v1/risk/overview': OFFICERS,
+  'GET /api/v1/risk/decisions/:declarationId': OFFICERS,
+  'GET /api/v1/risk/decisions/:declarationId/replay': RISK_RULE_READERS,
+  'GET /api/v1/risk/fields': RISK_RULE_READERS,
+  'POST /api/v1/risk/features/validate': RISK_RULE_READERS,
+  'GET /api/v1/risk/features': RISK_RULE_READERS,
+  'POST /api/v1/risk/features': ['risk_analyst'],
+  'POST /api/v1/risk/features/backtest': ['risk_analyst'],
+  'POST /api/v1/risk/features/approve': ['risk_analyst'],
+  'GET /api/v1/risk/features/:code': RISK_RULE_READERS,
+  'GET /api/v1/risk/features/:code/stats': RISK_RULE_READERS,
+  'POST /api/v1/risk/features/:code/versions/:version/backtest': ['risk_analyst'],
+  'POST /api/v1/risk/features/:code/versions/:version/shadow': ['risk_analyst'],
+  'POST /api/v1/risk/features/:code/versions/:version/approve': ['risk_analyst'],
+  'POST /api/v1/risk/features/:code/versions/:version/retire': ['risk_analyst'],
+  'GET /api/v1/risk/models': RISK_RULE_READERS,
+  'GET /api/v1/risk/models/performance': RISK_RULE_READERS,
+  'POST /api/v1/risk/models/train': ['risk_analyst'],
+  'POST /api/v1/risk/models/:version/backtest': ['risk_analyst'],
+  'POST /api/v1/risk/models/:version/shadow': ['risk_analyst'],
+  'POST /api/v1/risk/models/:version/approve': ['risk_analyst'],
+  'POST /api/v1/risk/models/:version/retire': ['risk_analyst'],
 };
 
 let t: TestApp;
@@ -55,6 +79,9 @@ afterAll(async () => {
 
 function concreteUrl(url: string): string {
   return url
+    .replace(':declarationId', '01900000-0000-7000-8000-000000000000')
+    .replace(':code', 'FOCUS_CLASS')
+    .replace(':version', '1')
     .replace(':uscc', jerky.uscc)
     .replace(':seq', '1')
     .replace(':kind', 'enterprise')
