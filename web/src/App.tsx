@@ -7,6 +7,7 @@ import { CommandCentrePage } from './pages/CommandCentrePage.tsx';
 import { WorkbenchPage } from './pages/WorkbenchPage.tsx';
 import { PortalPage } from './pages/PortalPage.tsx';
 import { CalculatorPage } from './pages/CalculatorPage.tsx';
+import { RiskPage } from './pages/risk/RiskPage.tsx';
 
 const OFFICERS = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer'];
 
@@ -44,11 +45,11 @@ export function App() {
   }
 
   const links = [
-    ...(isOfficer ? [{ to: '/command', key: 'nav.command' as const, id: 'nav-command' }, { to: '/workbench', key: 'nav.workbench' as const, id: 'nav-workbench' }] : []),
+    ...(isOfficer ? [{ to: '/command', key: 'nav.command' as const, id: 'nav-command' }, { to: '/workbench', key: 'nav.workbench' as const, id: 'nav-workbench' }, { to: '/risk', key: 'risk.nav' as const, id: 'nav-risk' }] : []),
     ...(!isOfficer || user.role === 'admin' ? [{ to: '/portal', key: 'nav.portal' as const, id: 'nav-portal' }] : []),
     { to: '/calculator', key: 'nav.calculator' as const, id: 'nav-calculator' },
   ];
-  const page = route.startsWith('/workbench') && isOfficer ? <WorkbenchPage /> : route.startsWith('/command') && isOfficer ? <CommandCentrePage /> : route.startsWith('/calculator') ? <CalculatorPage /> : <PortalPage user={user} />;
+  const page = route.startsWith('/risk') && isOfficer ? <RiskPage route={route} /> : route.startsWith('/workbench') && isOfficer ? <WorkbenchPage /> : route.startsWith('/command') && isOfficer ? <CommandCentrePage /> : route.startsWith('/calculator') ? <CalculatorPage /> : <PortalPage user={user} />;
 
   return (
     <Frame
