@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { closedLoop, pgbenchTps, startServerProcess, type LoadResult } from './harness.ts';
 import { usccCheckChar } from '../src/kernel/uscc.ts';
 import { riskModelBenchmark } from './riskModel.ts';
+import { riskBenchmark } from './risk.ts';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -94,5 +95,6 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
   await admin.end();
 
   lines.push(...(await riskModelBenchmark(opts)));
+  lines.push(...(await riskBenchmark(opts)));
   console.log('\n' + lines.join('\n'));
 }

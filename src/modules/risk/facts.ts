@@ -68,6 +68,8 @@ export interface Facts {
   lines: Record<string, Value>[];
 }
 
+const ZERO = new Decimal(0);
+
 export const priceKey = (hs6: string, origin: string, unit: string) => `${hs6}|${origin}|${unit}`;
 export const weightKey = (hs6: string, unit: string) => `${hs6}|${unit}`;
 export const routeKey = (port: string, origin: string) => `${port}|${origin}`;
@@ -91,8 +93,20 @@ function reference(ctx: FactContext, hs6: string, origin: string, unit: string):
   return { count: Math.max(own?.n ?? 0, all?.n ?? 0), scope: 'NONE', mean: null, sd: null };
 }
 
+const burdens = new Map<string, Decimal>();
+
 /** Combined import tax burden of a line: duty + VAT on (value + duty), plus consumption tax when given. */
 export function taxBurden(line: AssessmentLine, defaultBurden: string): Decimal {
+  const key = `${line.dutyRate}|${line.vatRate}|${line.consumptionTaxRate}|${defaultBurden}`;
+  let b = burdens.get(key);
+  if (!b) {
+    if (burdens.size > 10_000) burdens.clear();
+    burdens.set(key, (b = computeBurden(line, defaultBurden)));
+  }
+  return b;
+}
+
+function computeBurden(line: AssessmentLine, defaultBurden: string): Decimal {
   if (line.dutyRate === undefined && line.vatRate === undefined) return new Decimal(defaultBurden);
   const duty = new Decimal(line.dutyRate ?? 0);
   const ct = new Decimal(line.consumptionTaxRate ?? 0);
@@ -112,19 +126,30 @@ function nullable(x: number | null | undefined): number | null {
   return x === null || x === undefined || !Number.isFinite(x) ? null : round4(x);
 }
 
-export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts: Facts; revenue: LineRevenue[]; revenueAtStake: Decimal } {
-  const total = input.lines.reduce((s, l) => s.plus(l.valueCny), new Decimal(0));
-  const totalN = total.toNumber();
+export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts: Facts; revenue: LineRevenue[]; revenueAtStake: Decimal; totalValue: Decimal } {
+  const n = input.lines.length;
+  const values = new Array<number>(n);
+  let totalN = 0;
+  let total = ZERO;
+  for (let i = 0; i < n; i++) {
+    const v = input.lines[i]!.valueCny;
+    values[i] = Number(v);
+    totalN += values[i]!;
+    total = total.plus(v);
+  }
   const min = ctx.params.referenceMinSamples;
   const vaThreshold = Number(ctx.params.valueAddedThreshold);
-  const lines: Record<string, Value>[] = [];
-  const revenue: LineRevenue[] = [];
-  let estimatedDuty: Decimal | null = new Decimal(0);
+  const lines: Record<string, Value>[] = new Array(n);
+  const revenue: LineRevenue[] = new Array(n);
+  let revenueAtStake = ZERO;
+  // An estimate for a risk fact (is this declaration under the duty collection threshold?), never a tax.
+  let estimatedDuty: number | null = 0;
 
-  input.lines.forEach((line, index) => {
+  for (let index = 0; index < n; index++) {
+    const line = input.lines[index]!;
     const hs6 = line.hsCode.slice(0, 6);
     const qty = Number(line.quantity);
-    const value = Number(line.valueCny);
+    const value = values[index]!;
     const net = Number(line.netWeightKg);
     const gross = line.grossWeightKg !== undefined ? Number(line.grossWeightKg) : null;
     const unitPrice = value / qty;
@@ -133,16 +158,19 @@ export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts:
     const refPrice = ref.mean !== null ? Math.exp(ref.mean) : null;
     const weightStats = ctx.weights.get(weightKey(hs6, line.unit));
     const wpu = net / qty;
-    const wMean = weightStats && weightStats.n >= min ? momentsMean(weightStats) : null;
-    const wSd = weightStats && weightStats.n >= min ? momentsSd(weightStats) : null;
+    const weightKnown = weightStats !== undefined && weightStats.n >= min;
+    const wMean = weightKnown ? momentsMean(weightStats) : null;
+    const wSd = weightKnown ? momentsSd(weightStats) : null;
     const hs = matchHsDescription(line.hsCode, line.description);
     const origin = ctx.origins.get(line.originCountry);
     const burden = taxBurden(line, ctx.params.defaultTaxBurden);
-    const gap = refPrice !== null && unitPrice < refPrice ? Decimal.max(0, new Decimal(refPrice.toFixed(6)).times(line.quantity).minus(line.valueCny)) : new Decimal(0);
-    revenue.push({ atStake: burden.times(new Decimal(line.valueCny).plus(gap)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP), undervaluationGap: gap.toDecimalPlaces(2, Decimal.ROUND_HALF_UP) });
-    if (estimatedDuty !== null) estimatedDuty = line.dutyRate !== undefined ? estimatedDuty.plus(new Decimal(line.valueCny).times(line.dutyRate)) : null;
+    const gap = refPrice !== null && unitPrice < refPrice ? Decimal.max(0, new Decimal(refPrice.toFixed(6)).times(line.quantity).minus(line.valueCny)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP) : ZERO;
+    const atStake = burden.times(gap.isZero() ? line.valueCny : gap.plus(line.valueCny)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    revenue[index] = { atStake, undervaluationGap: gap };
+    revenueAtStake = revenueAtStake.plus(atStake);
+    if (estimatedDuty !== null) estimatedDuty = line.dutyRate !== undefined ? estimatedDuty + value * Number(line.dutyRate) : null;
     const va = line.valueAddedRatio !== undefined ? Number(line.valueAddedRatio) : null;
-    lines.push({
+    lines[index] = {
       'line.index': index,
       'line.hsCode': line.hsCode,
       'line.hs6': hs6,
@@ -179,23 +207,43 @@ export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts:
       'line.taxBurden': nullable(burden.toNumber()),
       'line.originInspected': origin?.inspected ?? 0,
       'line.originHitRate': round4(smoothedRate(origin?.hits ?? 0, origin?.inspected ?? 0)),
-    });
-  });
-
-  const revenueAtStake = revenue.reduce((s, r) => s.plus(r.atStake), new Decimal(0));
-  return { facts: { decl: declarationFacts(input, ctx, lines, totalN, revenueAtStake, estimatedDuty), lines }, revenue, revenueAtStake };
+    };
+  }
+  const duty = estimatedDuty === null ? null : estimatedDuty < Number(ctx.params.dutyCollectionThresholdCny);
+  return { facts: { decl: declarationFacts(input, ctx, lines, totalN, revenueAtStake.toNumber(), duty), lines }, revenue, revenueAtStake, totalValue: total };
 }
 
-function declarationFacts(input: AssessmentInput, ctx: FactContext, lines: Record<string, Value>[], total: number, revenueAtStake: Decimal, estimatedDuty: Decimal | null): Record<string, Value> {
-  const main = lines.reduce((best, l) => ((l['line.valueCny'] as number) > (best['line.valueCny'] as number) ? l : best), lines[0]!);
-  const mainOrigin = main['line.origin'] as string;
+/** Smallest and largest line facts, in one pass (null when no line has the fact). */
+function lineExtremes(lines: Record<string, Value>[]) {
+  let minPriceRatio: number | null = null;
+  let minHs: number | null = null;
+  let minDays: number | null = null;
+  let maxWeightDeviation: number | null = null;
+  let main = lines[0]!;
+  let zeroTariff = false;
+  let valueAdded = false;
+  const lower = (cur: number | null, v: Value) => (typeof v === 'number' && (cur === null || v < cur) ? v : cur);
+  for (const l of lines) {
+    if ((l['line.valueCny'] as number) > (main['line.valueCny'] as number)) main = l;
+    minPriceRatio = lower(minPriceRatio, l['line.priceRatio']!);
+    minHs = lower(minHs, l['line.hsMatchScore']!);
+    minDays = lower(minDays, l['line.daysSinceEntry']!);
+    const w = l['line.weightRatio'];
+    if (typeof w === 'number' && w > 0) {
+      const dev = Math.abs(Math.log(w));
+      if (maxWeightDeviation === null || dev > maxWeightDeviation) maxWeightDeviation = dev;
+    }
+    if (l['line.regime'] === 'ZERO_TARIFF') zeroTariff = true;
+    if (l['line.valueAddedRatio'] !== null) valueAdded = true;
+  }
+  return { main, minPriceRatio, minHs, minDays, maxWeightDeviation: maxWeightDeviation === null ? null : round4(maxWeightDeviation), zeroTariff, valueAdded };
+}
+
+function declarationFacts(input: AssessmentInput, ctx: FactContext, lines: Record<string, Value>[], total: number, revenueAtStake: number, belowDutyThreshold: boolean | null): Record<string, Value> {
+  const x = lineExtremes(lines);
+  const mainOrigin = x.main['line.origin'] as string;
   const shanghai = new Date(ctx.now.getTime() + 8 * 3600_000);
   const via = input.route?.via ?? [];
-  const minOf = (key: string) => {
-    const xs = lines.map((l) => l[key]).filter((v): v is number => typeof v === 'number');
-    return xs.length ? Math.min(...xs) : null;
-  };
-  const weightDeviation = lines.map((l) => l['line.weightRatio']).filter((v): v is number => typeof v === 'number' && v > 0);
   const origin = ctx.origins.get(mainOrigin);
   return {
     'decl.kind': input.kind,
@@ -210,15 +258,15 @@ function declarationFacts(input: AssessmentInput, ctx: FactContext, lines: Recor
     'decl.viaCount': via.length,
     'decl.transshipped': via.length > 0,
     'decl.mainOrigin': mainOrigin,
-    'decl.mainChapter': main['line.hsChapter'] as string,
-    'decl.hasZeroTariffLines': lines.some((l) => l['line.regime'] === 'ZERO_TARIFF'),
-    'decl.hasValueAddedClaim': lines.some((l) => l['line.valueAddedRatio'] !== null),
-    'decl.revenueAtStakeCny': revenueAtStake.toNumber(),
-    'decl.belowDutyThreshold': estimatedDuty === null ? null : estimatedDuty.lessThan(ctx.params.dutyCollectionThresholdCny),
-    'decl.minPriceRatio': minOf('line.priceRatio'),
-    'decl.maxWeightDeviation': weightDeviation.length ? round4(Math.max(...weightDeviation.map((r) => Math.abs(Math.log(r))))) : null,
-    'decl.minHsMatchScore': minOf('line.hsMatchScore'),
-    'decl.minDaysSinceEntry': minOf('line.daysSinceEntry'),
+    'decl.mainChapter': x.main['line.hsChapter'] as string,
+    'decl.hasZeroTariffLines': x.zeroTariff,
+    'decl.hasValueAddedClaim': x.valueAdded,
+    'decl.revenueAtStakeCny': revenueAtStake,
+    'decl.belowDutyThreshold': belowDutyThreshold,
+    'decl.minPriceRatio': x.minPriceRatio,
+    'decl.maxWeightDeviation': x.maxWeightDeviation,
+    'decl.minHsMatchScore': x.minHs,
+    'decl.minDaysSinceEntry': x.minDays,
     'credit.class': ctx.credit.class,
     'credit.inspectWithoutRiskAlert': ctx.credit.inspectWithoutRiskAlert,
     'enterprise.registeredInHainan': ctx.enterprise.registeredInHainan,
@@ -241,31 +289,35 @@ function declarationFacts(input: AssessmentInput, ctx: FactContext, lines: Recor
   };
 }
 
+const NEW_TRADER: Record<string, Value> = Object.freeze({
+  'trader.declarations': 0,
+  'trader.daysSinceFirst': null,
+  'trader.daysSinceLast': null,
+  'trader.typicalValueCny': null,
+  'trader.valueZ': null,
+  'trader.newChapterShare': 1,
+  'trader.newOriginShare': 1,
+  'trader.newPort': true,
+  'trader.recentActivity': 0,
+  'trader.activityRatio': null,
+  'trader.inspected': 0,
+  'trader.violations': 0,
+  'trader.seizures': 0,
+  'trader.daysSinceViolation': null,
+  'trader.hitRate': round4(smoothedRate(0, 0)),
+});
+
 function traderFacts(input: AssessmentInput, ctx: FactContext, lines: Record<string, Value>[], total: number): Record<string, Value> {
   const t = ctx.trader;
-  if (!t || t.declarations === 0) {
-    return {
-      'trader.declarations': 0,
-      'trader.daysSinceFirst': null,
-      'trader.daysSinceLast': null,
-      'trader.typicalValueCny': null,
-      'trader.valueZ': null,
-      'trader.newChapterShare': 1,
-      'trader.newOriginShare': 1,
-      'trader.newPort': true,
-      'trader.recentActivity': 0,
-      'trader.activityRatio': null,
-      'trader.inspected': 0,
-      'trader.violations': 0,
-      'trader.seizures': 0,
-      'trader.daysSinceViolation': null,
-      'trader.hitRate': round4(smoothedRate(0, 0)),
-    };
-  }
+  if (!t || t.declarations === 0) return NEW_TRADER;
   const mean = momentsMean(t.logValue);
   const sd = momentsSd(t.logValue, 0.25);
-  const share = (pred: (l: Record<string, Value>) => boolean) =>
-    total > 0 ? round4(lines.filter(pred).reduce((s, l) => s + (l['line.valueCny'] as number), 0) / total) : null;
+  let newChapterValue = 0;
+  let newOriginValue = 0;
+  for (const l of lines) {
+    if (!t.chapters[l['line.hsChapter'] as string]) newChapterValue += l['line.valueCny'] as number;
+    if (!t.origins[l['line.origin'] as string]) newOriginValue += l['line.valueCny'] as number;
+  }
   const sinceFirst = daysBetween(t.firstOn, ctx.asOf);
   const sinceLast = daysBetween(t.lastOn, ctx.asOf);
   const recent = decayed(t.recentActivity, sinceLast);
@@ -277,8 +329,8 @@ function traderFacts(input: AssessmentInput, ctx: FactContext, lines: Record<str
     'trader.daysSinceLast': sinceLast,
     'trader.typicalValueCny': mean !== null ? round4(Math.exp(mean)) : null,
     'trader.valueZ': mean !== null && sd !== null && total > 0 ? round4((Math.log(total) - mean) / sd) : null,
-    'trader.newChapterShare': share((l) => !t.chapters[l['line.hsChapter'] as string]),
-    'trader.newOriginShare': share((l) => !t.origins[l['line.origin'] as string]),
+    'trader.newChapterShare': total > 0 ? round4(newChapterValue / total) : null,
+    'trader.newOriginShare': total > 0 ? round4(newOriginValue / total) : null,
     'trader.newPort': !t.ports[input.port],
     'trader.recentActivity': round4(recent),
     'trader.activityRatio': sinceFirst >= 28 ? round4(recent / Math.max(1, usual)) : null,

@@ -91,7 +91,7 @@ describe('random selection', () => {
     const tolerance = (p: number) => 4.5 * Math.sqrt((p * (1 - p)) / n);
     expect(Math.abs(selected / n - expected)).toBeLessThan(tolerance(expected));
     expect(Math.abs(floor / n - 0.003)).toBeLessThan(tolerance(0.003));
-  });
+  }, 60_000);
 
   it('never selects a white-list individual at random: only a risk alert does', () => {
     const credit: CreditForSelection = { inspectionRate: { kind: 'MULTIPLIER', multiplier: '0.8' }, inspectWithoutRiskAlert: false };
@@ -120,3 +120,4 @@ describe('random selection', () => {
     expect(expectedRevenue('1000.05', 0.5)).toBe('500.03');
   });
 });
+

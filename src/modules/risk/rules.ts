@@ -66,16 +66,18 @@ function evidenceOf(feature: CompiledFeature, env: Env): Record<string, Value> {
 /** Evaluates every feature (live and shadow) that has not expired on `asOf`. Sorted by code for a stable score. */
 export function evaluateFeatures(features: readonly CompiledFeature[], facts: Facts, asOf: string): FiredFeature[] {
   const fired: FiredFeature[] = [];
+  // One environment per line, shared by every feature: the library runs dozens of features per declaration.
+  const declEnv: Env = { decl: facts.decl, line: null };
+  const lineEnvs: Env[] = facts.lines.map((line) => ({ decl: facts.decl, line }));
   for (const feature of features) {
     if (feature.expiresOn !== null && asOf >= feature.expiresOn) continue;
     let evidence: Record<string, Value> | null = null;
     const lines: number[] = [];
     if (feature.scope === 'DECLARATION') {
-      const env = { decl: facts.decl, line: null };
-      if (feature.compiled.evaluate(env) === true) evidence = evidenceOf(feature, env);
+      if (feature.compiled.evaluate(declEnv) === true) evidence = evidenceOf(feature, declEnv);
     } else {
-      for (let i = 0; i < facts.lines.length; i++) {
-        const env = { decl: facts.decl, line: facts.lines[i]! };
+      for (let i = 0; i < lineEnvs.length; i++) {
+        const env = lineEnvs[i]!;
         if (feature.compiled.evaluate(env) !== true) continue;
         lines.push(i);
         evidence ??= evidenceOf(feature, env);
@@ -128,8 +130,7 @@ export function combine(fired: readonly FiredFeature[], modelProbability: number
  * the same draw) yet unpredictable to a trader, who does not hold the key.
  */
 export function selectionDraw(key: Uint8Array, declarationId: string): number {
-  const mac = createHmac('sha256', key).update(`risk-selection:${declarationId}`).digest();
-  return mac.readUIntBE(0, 6) / 2 ** 48;
+  return createHmac('sha256', key).update(`risk-selection:${declarationId}`).digest().readUIntBE(0, 6) / 2 ** 48;
 }
 
 export interface SelectionParameters {
@@ -161,21 +162,35 @@ export interface SelectionPlan {
   unbiasedSample: boolean;
 }
 
+const rates = new Map<string, { classRate: string; classRateN: number; floorN: number }>();
+
+/** The class rate (never below the floor) for a credit rule and parameters, computed exactly once per combination. */
+function ratesFor(credit: CreditForSelection, p: SelectionParameters) {
+  const rule = credit.inspectionRate;
+  const key = `${rule.kind}|${rule.kind === 'MULTIPLIER' ? rule.multiplier : rule.minimumRate}|${p.routineRate}|${p.floorRate}`;
+  let r = rates.get(key);
+  if (!r) {
+    const classRate = Decimal.max(p.floorRate, inspectionRate({ inspectionRate: rule }, p.routineRate));
+    if (rates.size > 1000) rates.clear();
+    // The rates are decimal parameters of at most a few digits: as doubles they compare with the draw exactly enough.
+    rates.set(key, (r = { classRate: classRate.toString(), classRateN: classRate.toNumber(), floorN: Number(p.floorRate) }));
+  }
+  return r;
+}
+
 export function planSelection(level: Level, draw: number, probability: number | null, credit: CreditForSelection, p: SelectionParameters): SelectionPlan {
-  const floor = new Decimal(p.floorRate);
-  const classRate = Decimal.max(floor, inspectionRate({ inspectionRate: credit.inspectionRate }, p.routineRate));
+  const { classRate, classRateN, floorN } = ratesFor(credit, p);
   const randomAllowed = credit.inspectWithoutRiskAlert;
-  const d = new Decimal(draw);
   const mandatory: SelectionReason[] = [];
   if (level === 'RED') mandatory.push('RISK_RED');
-  const underFloor = randomAllowed && d.lessThan(floor);
+  const underFloor = randomAllowed && draw < floorN;
   if (underFloor) mandatory.push('RANDOM_FLOOR');
   let capacityBound: SelectionReason | null = null;
   if (mandatory.length === 0) {
-    if (randomAllowed && d.lessThan(classRate)) capacityBound = 'RANDOM_CLASS_RATE';
+    if (randomAllowed && draw < classRateN) capacityBound = 'RANDOM_CLASS_RATE';
     else if (level === 'YELLOW' && probability !== null && probability >= Number(p.yellowTargetedProbability)) capacityBound = 'TARGETED_YELLOW';
   }
-  return { classRate: classRate.toString(), mandatory, capacityBound, unbiasedSample: underFloor };
+  return { classRate, mandatory, capacityBound, unbiasedSample: underFloor };
 }
 
 export interface Selection {
@@ -200,5 +215,6 @@ export function finalizeSelection(level: Level, plan: SelectionPlan, capacityGra
 
 /** Taxes at stake weighted by how likely the declaration is wrong (2 decimals, half-up). */
 export function expectedRevenue(revenueAtStake: Decimal.Value, probability: number): string {
-  return new Decimal(revenueAtStake).times(new Decimal(probability.toFixed(6))).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
+  const stake = revenueAtStake instanceof Decimal ? revenueAtStake : new Decimal(revenueAtStake);
+  return stake.times(probability.toFixed(6)).toFixed(2, Decimal.ROUND_HALF_UP);
 }

@@ -36,9 +36,21 @@ export function decayed(count: number, days: number): number {
   return days <= 0 ? count : count * Math.exp(-days / ACTIVITY_DECAY_DAYS);
 }
 
+const dayNumbers = new Map<string, number>();
+
+/** Days since 1970-01-01 of a calendar date, remembered: the same few dates recur on every declaration. */
+function dayNumber(date: string): number {
+  let d = dayNumbers.get(date);
+  if (d === undefined) {
+    if (dayNumbers.size > 50_000) dayNumbers.clear();
+    dayNumbers.set(date, (d = Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000)));
+  }
+  return d;
+}
+
 /** Whole days from `from` to `to` (YYYY-MM-DD, calendar days, negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return dayNumber(to) - dayNumber(from);
 }
 
 export const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
-import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
@@ -165,7 +164,7 @@ async function decideAndStore(tx: Executor, ctx: AppContext, fresh: { input: Ass
       params: params.facts,
       ...derived.context(item),
     };
-    const { facts, revenueAtStake } = computeFacts(input, factContext);
+    const { facts, revenueAtStake, totalValue: total } = computeFacts(input, factContext);
     const draw = selectionDraw(keys.draw, input.declarationId);
     const decided = decide({ library, model, shadowModel, facts, asOf, level: params.level, selection: params.selection, credit: credit.selection, noModelProbability: params.noModelProbability, draw });
     const mandatory = decided.plan.mandatory.length > 0;
@@ -174,7 +173,6 @@ async function decideAndStore(tx: Executor, ctx: AppContext, fresh: { input: Ass
     const selection = select(decided, capacityGranted);
     const expected = expectedRevenue(revenueAtStake, decided.probability);
     const included = referenceInclusion(facts);
-    const total = input.lines.reduce((sum, l) => sum.plus(l.valueCny), new Decimal(0));
 
     derived.setProfile(enterprise.id, profileAfterDeclaration(derived.profile(enterprise.id), input, asOf, total.toNumber()));
     derived.linkParties(enterprise.id, item.parties);
