@@ -99,7 +99,7 @@ function addDays(date: string, days: number): string {
 }
 
 /** Plants one fraud into a declaration; returns the truth, or null when the kind does not apply. */
-function plant(rng: Rng, t: SimTrader, kind: FraudKind, lines: AssessmentLine[], goods: Good[], date: string, declKind: DeclarationKind): Truth | null {
+function plant(rng: Rng, kind: FraudKind, lines: AssessmentLine[], goods: Good[], date: string, declKind: DeclarationKind): Truth | null {
   const i = rng.int(0, lines.length - 1);
   const line = lines[i]!;
   const good = goods[i]!;
@@ -181,7 +181,7 @@ export function traderDay(t: SimTrader, c: DayContext): SimDeclaration[] {
       // The trader's favourite trick first; when it does not fit this declaration, the others.
       const first = rng.weighted(t.fraudKinds);
       for (const kindOf of [first, ...t.fraudKinds.map(([k]) => k).filter((k) => k !== first)]) {
-        const planted = plant(rng, t, kindOf, lines, goods, c.date, kind);
+        const planted = plant(rng, kindOf, lines, goods, c.date, kind);
         if (planted) {
           truth = { ...planted, seizure: planted.seizure || (t.ring !== null && rng.chance(0.3)) };
           break;

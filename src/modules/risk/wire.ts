@@ -110,6 +110,9 @@ export const alertQuery = z
   })
   .strict();
 
+/** The latest backtest of a feature or model version, as lists show it. */
+export const backtestRefOut = z.object({ id: z.string(), runAt: z.string(), runBy: z.string(), metrics: z.record(z.string(), z.unknown()) });
+
 export const featureVersionOut = z.object({
   code: z.string(),
   version: z.number(),
@@ -133,7 +136,7 @@ export const featureVersionOut = z.object({
   liveFromSet: z.number().nullable(),
   liveToSet: z.number().nullable(),
   expired: z.boolean(),
-  latestBacktest: z.object({ id: z.string(), runAt: z.string(), runBy: z.string(), metrics: z.record(z.string(), z.unknown()) }).nullable(),
+  latestBacktest: backtestRefOut.nullable(),
 });
 
 export const featureSummaryOut = featureVersionOut.extend({
@@ -171,7 +174,7 @@ export const modelOut = z.object({
   metrics: z.record(z.string(), z.unknown()),
   training: z.record(z.string(), z.unknown()),
   features: z.number(),
-  latestBacktest: z.object({ id: z.string(), runAt: z.string(), runBy: z.string(), metrics: z.record(z.string(), z.unknown()) }).nullable(),
+  latestBacktest: backtestRefOut.nullable(),
 });
 
 export const trainBody = z

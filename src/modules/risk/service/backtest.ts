@@ -111,6 +111,11 @@ export async function recordBacktest(ctx: AppContext, actor: Actor, b: { targetK
   });
 }
 
+/** The latest backtest of a version, as the feature and model lists show it. */
+export function backtestRef(r: typeof riskBacktests.$inferSelect | null | undefined) {
+  return r ? { id: r.id, runAt: r.runAt.toISOString(), runBy: r.runBy, metrics: r.metrics as Record<string, unknown> } : null;
+}
+
 export function backtestView(r: typeof riskBacktests.$inferSelect) {
   return { id: r.id, targetKind: r.targetKind, code: r.code, version: r.version, fromDate: r.fromDate, toDate: r.toDate, declarations: r.declarations, metrics: r.metrics as Record<string, unknown>, runBy: r.runBy, runAt: r.runAt.toISOString() };
 }

@@ -95,7 +95,7 @@ export class DerivedState {
   private readonly prices = new Map<string, Moments>();
   private readonly weights = new Map<string, Moments>();
   private readonly stats = new Map<StatKey, PartyStatsRow>();
-  private readonly links = new Map<LinkKey, { declarations: number; violated: boolean; stored: boolean }>();
+  private readonly links = new Map<LinkKey, { declarations: number; violated: boolean }>();
   private readonly capacity = new Map<string, { used: number; changed: boolean }>();
   private readonly refDeltas = new Map<string, ReferenceDelta>();
   private readonly statDeltas = new Map<StatKey, PartyStatsRow>();
@@ -150,7 +150,7 @@ export class DerivedState {
             where (kind, party_key, enterprise_id::text) in (select * from unnest(${toPgArray(parts.map((p) => p[0]!))}::text[], ${toPgArray(parts.map((p) => p[1]!))}::text[], ${toPgArray(parts.map((p) => p[2]!))}::text[]))
             order by kind, party_key, enterprise_id for update`,
       );
-      for (const r of rows) s.links.set(`${r.kind}|${r.party_key}|${r.enterprise_id}`, { declarations: Number(r.declarations), violated: r.violated, stored: true });
+      for (const r of rows) s.links.set(`${r.kind}|${r.party_key}|${r.enterprise_id}`, { declarations: Number(r.declarations), violated: r.violated });
     }
     const hs6 = sorted(new Set(items.flatMap((i) => i.input.lines.map((l) => l.hsCode.slice(0, 6)))));
     if (hs6.length) {
@@ -229,7 +229,7 @@ export class DerivedState {
     for (const k of linkKeysOf(enterpriseId, parties)) {
       const link = this.links.get(k);
       if (!link) {
-        this.links.set(k, { declarations: 1, violated: false, stored: false });
+        this.links.set(k, { declarations: 1, violated: false });
         this.addStat(k.slice(0, k.lastIndexOf('|')), { traders: 1 });
       } else link.declarations++;
       const pending = this.linkDeltas.get(k) ?? { declarations: 0, violated: false };

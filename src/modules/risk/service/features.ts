@@ -14,6 +14,7 @@ import { riskBacktests, riskFeatureDaily, riskFeatureVersions, riskLibraryState 
 import { featureBody, type FeatureBody } from '../wire.ts';
 import { libraryState, type FeatureRow } from './library.ts';
 import { parseOrProblem } from './validate.ts';
+import { backtestRef } from './backtest.ts';
 import { addDays } from '../stats.ts';
 
 /**
@@ -58,7 +59,7 @@ export function featureVersionView(r: FeatureRow, today: string, latestBacktest:
     liveFromSet: r.liveFromSet,
     liveToSet: r.liveToSet,
     expired: r.expiresOn !== null && today >= r.expiresOn,
-    latestBacktest: latestBacktest ? { id: latestBacktest.id, runAt: latestBacktest.runAt.toISOString(), runBy: latestBacktest.runBy, metrics: latestBacktest.metrics as Record<string, unknown> } : null,
+    latestBacktest: backtestRef(latestBacktest),
   };
 }
 

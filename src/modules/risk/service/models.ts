@@ -16,7 +16,7 @@ import { riskBacktests, riskDecisions, riskLibraryState, riskModels, riskOutcome
 import { addDays } from '../stats.ts';
 import { libraryState } from './library.ts';
 import { scorerOf } from './modelCache.ts';
-import { backtestWindowOf, decisionsInWindow, recordBacktest } from './backtest.ts';
+import { backtestRef, backtestWindowOf, decisionsInWindow, recordBacktest } from './backtest.ts';
 import { riskParametersOn } from './parameters.ts';
 
 /**
@@ -68,7 +68,7 @@ export function modelView(r: ModelRow, latestBacktest: typeof riskBacktests.$inf
     metrics: r.metrics as Record<string, unknown>,
     training: r.training as Record<string, unknown>,
     features: (r.spec as ModelFeatureSpec[]).length,
-    latestBacktest: latestBacktest ? { id: latestBacktest.id, runAt: latestBacktest.runAt.toISOString(), runBy: latestBacktest.runBy, metrics: latestBacktest.metrics as Record<string, unknown> } : null,
+    latestBacktest: backtestRef(latestBacktest),
   };
 }
 
