@@ -23,7 +23,15 @@ export interface ExchangeRateDayRule {
 export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 const ORDINALS = ['', 'first', 'second', 'third', 'fourth', 'fifth'];
 
+/** A run of public holidays, both ends included (tax.publicHolidays). */
+export interface HolidayRange {
+  from: string;
+  to: string;
+  name?: string;
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
+const holidayOn = (date: string, holidays: readonly HolidayRange[]) => holidays.find((h) => h.from <= date && date <= h.to);
 
 /** The n-th given weekday of a month, or null when the month has no such day (a fifth Wednesday). */
 export function nthWeekdayOfMonth(year: number, month: number, weekday: number, n: number): string | null {
@@ -46,16 +54,17 @@ export interface RateDay {
 }
 
 /** The day whose rate applies to a declaration made on `declarationDate` (YYYY-MM-DD). */
-export function exchangeRateDay(declarationDate: string, rule: ExchangeRateDayRule, holidays: readonly string[]): { ok: true; value: RateDay } | { ok: false; violation: RuleViolation } {
+export function exchangeRateDay(declarationDate: string, rule: ExchangeRateDayRule, holidays: readonly HolidayRange[]): { ok: true; value: RateDay } | { ok: false; violation: RuleViolation } {
   const { year, month } = monthsBefore(declarationDate, rule.monthsBack);
   const ym = `${year}-${pad(month)}`;
   const name = `${ORDINALS[rule.ordinal] ?? `#${rule.ordinal}`} ${WEEKDAY_NAMES[rule.weekday]}`;
   const first = nthWeekdayOfMonth(year, month, rule.weekday, rule.ordinal);
-  if (first && !holidays.includes(first)) return { ok: true, value: { date: first, explanation: `${name} of ${ym}` } };
+  const holiday = first ? holidayOn(first, holidays) : undefined;
+  if (first && !holiday) return { ok: true, value: { date: first, explanation: `${name} of ${ym}` } };
   const fallbackName = `${ORDINALS[rule.holidayOrdinal] ?? `#${rule.holidayOrdinal}`} ${WEEKDAY_NAMES[rule.weekday]}`;
   const fallback = nthWeekdayOfMonth(year, month, rule.weekday, rule.holidayOrdinal);
-  if (first && fallback && !holidays.includes(fallback)) {
-    return { ok: true, value: { date: fallback, explanation: `${name} of ${ym} (${first}) is a public holiday: ${fallbackName} of ${ym}` } };
+  if (first && fallback && !holidayOn(fallback, holidays)) {
+    return { ok: true, value: { date: fallback, explanation: `${name} of ${ym} (${first}) is a public holiday${holiday?.name ? ` (${holiday.name})` : ''}: ${fallbackName} of ${ym}` } };
   }
   return {
     ok: false,

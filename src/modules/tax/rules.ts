@@ -16,7 +16,7 @@ export { cny, D, fen, type Dec } from './money.ts';
 export { computeLine, lineViolations, type LineComputation, type LineTreatment, type Relief, type RuleViolation, type TaxLineInput, type TaxStatus, type TaxStep } from './lineTax.ts';
 export { computeDeclaration, type DeclarationComputation, type DeclarationLine, type TaxParameters } from './declaration.ts';
 export { computeRoute, routeNotes, EXIT_GOODS, ROUTE_KINDS, type Route, type RouteLine, type RouteNote, type ValueAddedFact } from './treatment.ts';
-export { convertAtRate, convertToCny, exchangeRateDay, missingRate, nthWeekdayOfMonth, thirdWednesdayOfPreviousMonth, type Conversion, type ExchangeRate, type ExchangeRateDayRule, type Rate, type RateDay, type RateQuote } from './exchangeRates.ts';
+export { convertAtRate, convertToCny, exchangeRateDay, missingRate, nthWeekdayOfMonth, thirdWednesdayOfPreviousMonth, type Conversion, type ExchangeRate, type ExchangeRateDayRule, type HolidayRange, type Rate, type RateDay, type RateQuote } from './exchangeRates.ts';
 export { carriedRecord, chainValueAdded, meetsValueAddedThreshold, ratioString, valueAddedRatio, type ChainInput, type ChainResult, type CumulativeRecord, type RatioBreakdown, type UpstreamUse, type ValueAddedInput } from './valueAdded.ts';
 export { confirmationDecision, cumulativeNumberDecision, formatValueAddedNumber, parseValueAddedNumber, type Condition, type IssueDecision, type ValueAddedNumberKind, type ValueAddedNumberParts } from './valueAddedNumbers.ts';
 
