@@ -31,6 +31,12 @@ export interface TaxLineResult {
   steps: LineComputation;
 }
 
+/** One text per tax: the formula when it is due, otherwise why it is not. */
+export function formulasOf(c: LineComputation): TaxLineResult['formulas'] {
+  const text = (s: LineComputation['duty']) => (s.status === 'DUE' ? s.formula : (s.reason ?? s.formula));
+  return { duty: text(c.duty), consumptionTax: text(c.consumptionTax), vat: text(c.vat) };
+}
+
 function lineResult(c: LineComputation): TaxLineResult {
   return {
     dutiableValue: c.dutiableValue.amount,
@@ -38,7 +44,7 @@ function lineResult(c: LineComputation): TaxLineResult {
     consumptionTax: c.consumptionTax.amount,
     vat: c.vat.amount,
     total: c.total,
-    formulas: { duty: c.duty.reason ?? c.duty.formula, consumptionTax: c.consumptionTax.status === 'DUE' ? c.consumptionTax.formula : (c.consumptionTax.reason ?? c.consumptionTax.formula), vat: c.vat.formula },
+    formulas: formulasOf(c),
     steps: c,
   };
 }
