@@ -7,7 +7,7 @@ import { parseValueAddedNumber } from './valueAddedNumbers.ts';
 const money = z.string().regex(/^\d{1,15}(\.\d{1,2})?$/, 'Use a non-negative amount in CNY with at most 2 decimals, as a string.');
 const foreignAmount = z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'Use a non-negative amount with at most 4 decimals, as a string, in the currency of the calculation.');
 const quantity = z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, 'Use a non-negative quantity with at most 6 decimals, as a string.');
-const positiveQuantity = quantity.refine((q) => /[1-9]/.test(q), { message: 'Use a quantity above 0.', params: { rule: 'schema.positive' } });
+const positiveQuantity = z.string().regex(/^(?=.*[1-9])\d{1,15}(\.\d{1,6})?$/, 'Use a quantity above 0 with at most 6 decimals, as a string.');
 const rate = z.string().regex(/^0(\.\d{1,6})?$/, 'Use a rate from 0 to below 1 with at most 6 decimals, as a string (0.13 = 13%).');
 const perUnit = z.string().regex(/^\d{1,10}(\.\d{1,6})?$/, 'Use a non-negative amount per unit, as a string.');
 const hsCode = z.string().superRefine(checkedBy((v) => validateHsCode(v)));
@@ -159,7 +159,7 @@ export const rateRow = z
   .object({
     currency: currencyCode.refine((c) => c !== 'CNY', { message: 'CNY needs no rate.', params: { rule: 'tax.rates.notCny' } }),
     rateDate: isoDate,
-    rate: z.string().regex(/^\d{1,13}(\.\d{1,10})?$/, 'Use a positive decimal with at most 10 decimals.').refine((r) => /[1-9]/.test(r), { message: 'A rate is above 0.', params: { rule: 'tax.rates.positive' } }),
+    rate: z.string().regex(/^(?=.*[1-9])\d{1,13}(\.\d{1,10})?$/, 'Use a decimal above 0 with at most 10 decimals, e.g. 7.1062.'),
     unit: z.coerce.number().int().min(1).max(1_000_000).default(1),
     quote: rateQuote.default('CNY_PER_UNIT'),
     source: z.string().trim().min(1).max(200).optional(),
