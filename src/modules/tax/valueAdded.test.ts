@@ -45,7 +45,7 @@ describe('the ratio', () => {
 
 describe('cumulation along a chain (累计编号)', () => {
   // Upstream A imported 100,000 of materials and sold 1,000 units of an intermediate to B for 120,000.
-  const a: CumulativeRecord = { number: 'LJ202664010000000115', salePrice: '120000', quantity: '1000', importedMaterials: '100000', domesticMaterials: '0', hainanMadeInputs: '0' };
+  const a: CumulativeRecord = { number: 'LJ202664010000000125', salePrice: '120000', quantity: '1000', importedMaterials: '100000', domesticMaterials: '0', hainanMadeInputs: '0' };
 
   it('B on its own is at 15.38%; with A’s number the chain is at 36.36% and meets 30%', () => {
     // own: the intermediate is untaxed imported content at its price: (150000 − 120000 − 10000) ÷ 130000 = 0.1538
@@ -82,7 +82,7 @@ describe('cumulation along a chain (累计编号)', () => {
   });
 
   it('adds up over three links: A → B → C', () => {
-    const recordA: CumulativeRecord = { number: 'LJ202664010000000115', salePrice: '115000', quantity: '1000', importedMaterials: '100000', domesticMaterials: '0', hainanMadeInputs: '0' };
+    const recordA: CumulativeRecord = { number: 'LJ202664010000000125', salePrice: '115000', quantity: '1000', importedMaterials: '100000', domesticMaterials: '0', hainanMadeInputs: '0' };
     // B uses all of A's goods, adds 5000 domestic and 3000 Hainan-made, and passes 500 units to C for 135000.
     const b = carriedRecord('LJ202664080000004244', { salePrice: '135000', quantity: '500', importedMaterials: [], domesticMaterials: ['5000'], hainanMadeInputs: ['3000'], upstream: [{ record: recordA, quantityUsed: '1000' }] });
     if (!b.ok) throw new Error('carried record');
@@ -130,7 +130,7 @@ describe('confirmation and cumulative numbers', () => {
   });
 
   it('a confirmation reached only through cumulation says so', () => {
-    const a: CumulativeRecord = { number: 'LJ202664010000000115', salePrice: '120000', quantity: '1000', importedMaterials: '100000', domesticMaterials: '0', hainanMadeInputs: '0' };
+    const a: CumulativeRecord = { number: 'LJ202664010000000125', salePrice: '120000', quantity: '1000', importedMaterials: '100000', domesticMaterials: '0', hainanMadeInputs: '0' };
     const va = chain({ salePrice: '150000', importedMaterials: [], domesticMaterials: ['10000'], upstream: [{ record: a, quantityUsed: '1000' }] });
     expect(confirmationDecision({ processingQualification: true, destination: 'MAINLAND', valueAdded: va }).conditions[2]!.rule).toBe('valueAdded.thresholdWithCumulation');
   });
