@@ -145,7 +145,7 @@ describe('the public calculators on the database', () => {
     // content 1,500,000 × 4.6512 ÷ 100 = 69768.00; duty 3488.40; CT (69768 + 3488.40) ÷ 0.85 × 0.15 = 12927.60; VAT exempt
     expect(res.json()).toMatchObject({ duty: '3488.40', consumptionTax: '12927.60', vat: '0.00', total: '16416.00' });
     expect(res.json().lines[0].vat).toMatchObject({ status: 'EXEMPT', rule: 'tax.secondLine.domesticVatPaid' });
-    expect(res.json().notes.map((n: { rule: string }) => n.rule)).toEqual(['tax.secondLine', 'tax.secondLine.domesticVatPaid']);
+    expect(res.json().notes.map((n: { rule: string }) => n.rule)).toEqual(['tax.secondLine.importedContent', 'tax.secondLine.domesticVatPaid']);
   });
 
   it('second-line exit of the GACC jerky: value added 0.4045 ≥ 0.30, no duty, VAT on the beef', async () => {

@@ -126,7 +126,7 @@ describe('second line to the mainland (二线出岛)', () => {
 
 describe('route notes', () => {
   it('say why, with rule ids', () => {
-    expect(routeNotes({ kind: 'SECOND_LINE_EXIT', goods: 'PROCESSED', domesticVatPaid: true, valueAdded: jerkyVa }).map((n) => n.rule)).toEqual(['tax.secondLine', 'tax.secondLine.valueAddedDutyExemption', 'tax.secondLine.domesticVatPaid']);
+    expect(routeNotes({ kind: 'SECOND_LINE_EXIT', goods: 'PROCESSED', domesticVatPaid: true, valueAdded: jerkyVa }).map((n) => n.rule)).toEqual(['tax.secondLine.importedContent', 'tax.secondLine.valueAddedDutyExemption', 'tax.secondLine.domesticVatPaid']);
     expect(routeNotes({ kind: 'IMPORT' })[0]!.rule).toBe('tax.import');
   });
 });

@@ -94,20 +94,32 @@ function secondLine(route: Extract<Route, { kind: 'SECOND_LINE_EXIT' }>, line: R
   return { input: { ...line, customsValue: content }, treatment };
 }
 
-/** What the route says as a whole, before any line: the page shows it above the figures. */
+/** What the route says as a whole, before any line: each note is named by the rule that decides it. */
 export function routeNotes(route: Route): RouteNote[] {
   switch (route.kind) {
     case 'IMPORT':
       return [{ rule: 'tax.import', text: 'An ordinary import: duty, consumption tax and import VAT on the customs value.' }];
     case 'FIRST_LINE_IMPORT':
-      return [{ rule: 'tax.firstLine', text: route.importerIsBeneficiary ? 'First-line import by a zero-tariff beneficiary: goods outside the taxed catalogue are exempt from all three taxes.' : 'First-line import by an importer who is not a zero-tariff beneficiary: all three taxes are due.' }];
+      return [
+        route.importerIsBeneficiary
+          ? { rule: 'tax.firstLine.zeroTariff', text: 'First-line import by a zero-tariff beneficiary: goods outside the taxed catalogue are exempt from all three taxes; goods in it pay.' }
+          : { rule: 'tax.firstLine.nonBeneficiary', text: 'First-line import by an importer who is not a zero-tariff beneficiary: all three taxes are due.' },
+      ];
     case 'ISLAND_TRANSFER':
-      return [{ rule: 'tax.islandTransfer', text: route.transfereeIsBeneficiary ? 'Island transfer between beneficiaries: free inside the island.' : 'Island transfer to a non-beneficiary: the import taxes the goods were spared become due.' }];
+      return [
+        route.transfereeIsBeneficiary
+          ? { rule: 'tax.islandTransfer.betweenBeneficiaries', text: 'Island transfer between beneficiaries: free inside the island, recorded on the books.' }
+          : { rule: 'tax.islandTransfer.toNonBeneficiary', text: 'Island transfer to a non-beneficiary: the import taxes the goods were spared become due.' },
+      ];
     case 'SECOND_LINE_EXIT': {
-      const notes: RouteNote[] = [{ rule: 'tax.secondLine', text: route.goods === 'ZERO_TARIFF' ? 'Zero-tariff goods and their products entering the mainland pay duty, import VAT and consumption tax on their imported content.' : 'Processed goods entering the mainland pay on their imported content; duty depends on the value added.' }];
+      const notes: RouteNote[] = [{ rule: 'tax.secondLine.importedContent', text: 'Goods entering the mainland pay duty, import VAT and consumption tax on their imported content (zero-tariff goods, their products, processed goods).' }];
       if (route.goods === 'PROCESSED' && route.valueAdded) {
         const va = route.valueAdded;
-        notes.push({ rule: va.meetsThreshold ? 'tax.secondLine.valueAddedDutyExemption' : 'tax.secondLine.valueAddedBelowThreshold', text: va.meetsThreshold ? `Value added ${ratioString(va.ratio)} reaches ${plain(va.threshold)}: no duty.` : `Value added ${ratioString(va.ratio)} is below ${plain(va.threshold)}: duty is due like any zero-tariff content.` });
+        notes.push(
+          va.meetsThreshold
+            ? { rule: 'tax.secondLine.valueAddedDutyExemption', text: `Value added ${ratioString(va.ratio)} reaches ${plain(va.threshold)}: no duty; VAT and consumption tax are still due.` }
+            : { rule: 'tax.secondLine.valueAddedBelowThreshold', text: `Value added ${ratioString(va.ratio)} is below ${plain(va.threshold)}: duty is due on the imported content.` },
+        );
       }
       if (route.domesticVatPaid) notes.push({ rule: 'tax.secondLine.domesticVatPaid', text: 'Domestic VAT was paid on the island: no import VAT.' });
       return notes;

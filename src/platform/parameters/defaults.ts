@@ -29,8 +29,15 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
   { name: 'tax.exchangeRateDay', value: { monthsBack: 1, weekday: 3, ordinal: 3, holidayOrdinal: 4 }, validFrom: '2014-02-01', reason: 'Foreign values convert at the rate of the third Wednesday of the previous month; the fourth Wednesday when the third is a public holiday.' },
   {
     name: 'tax.publicHolidays',
-    // Mainland public holidays (State Council notices for 2025 and 2026); the exchange-rate day moves when one falls on it.
+    // Mainland public holidays (State Council notices for 2024 to 2026); the exchange-rate day moves when one falls on it.
     value: [
+      { name: '元旦 New Year', from: '2024-01-01', to: '2024-01-01' },
+      { name: '春节 Spring Festival', from: '2024-02-10', to: '2024-02-17' },
+      { name: '清明节 Qingming', from: '2024-04-04', to: '2024-04-06' },
+      { name: '劳动节 Labour Day', from: '2024-05-01', to: '2024-05-05' },
+      { name: '端午节 Dragon Boat', from: '2024-06-10', to: '2024-06-10' },
+      { name: '中秋节 Mid-Autumn', from: '2024-09-15', to: '2024-09-17' },
+      { name: '国庆节 National Day', from: '2024-10-01', to: '2024-10-07' },
       { name: '元旦 New Year', from: '2025-01-01', to: '2025-01-01' },
       { name: '春节 Spring Festival', from: '2025-01-28', to: '2025-02-04' },
       { name: '清明节 Qingming', from: '2025-04-04', to: '2025-04-06' },
@@ -45,8 +52,8 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
       { name: '中秋节 Mid-Autumn', from: '2026-09-25', to: '2026-09-27' },
       { name: '国庆节 National Day', from: '2026-10-01', to: '2026-10-07' },
     ],
-    validFrom: '2025-01-01',
-    reason: 'Public holidays of 2025 and 2026; add the next year when the State Council publishes it.',
+    validFrom: '2024-01-01',
+    reason: 'Public holidays of 2024 to 2026; add the next year when the State Council publishes it.',
   },
   { name: 'tax.valueAddedThreshold', value: '0.30', validFrom: '2021-07-01', reason: 'Processing value-added ratio at or above 30% exempts duty on sale to the mainland.' },
   { name: 'declarations.centralizedDeclarationDueDay', value: 25, validFrom: CLOSURE, reason: 'Batch exits of one month are declared by the 25th of the following month.' },
