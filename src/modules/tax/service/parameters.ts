@@ -1,5 +1,5 @@
 import type { Executor } from '../../../platform/db/client.ts';
-import { getParameter, listParameters, type ParameterValue } from '../../../platform/parameters/service.ts';
+import { getParameters, type ParameterValue } from '../../../platform/parameters/service.ts';
 import type { TaxParameters } from '../declaration.ts';
 import type { ExchangeRateDayRule, HolidayRange } from '../exchangeRates.ts';
 
@@ -24,18 +24,14 @@ export interface TaxParameterSet {
 }
 
 export async function loadTaxParameters(ex: Executor, asOf: string): Promise<TaxParameterSet> {
-  const inForce = new Map((await listParameters(ex, asOf)).map((p) => [p.name, p]));
-  const pick = async <T>(key: Key): Promise<ParameterValue<T>> => {
-    const name = TAX_PARAMETER_NAMES[key];
-    // getParameter throws the standard "parameter missing" problem naming the parameter and the date.
-    return (inForce.get(name) as ParameterValue<T> | undefined) ?? getParameter<T>(ex, name, asOf);
-  };
+  const inForce = await getParameters(ex, Object.values(TAX_PARAMETER_NAMES), asOf);
+  const pick = <T>(key: Key) => inForce.get(TAX_PARAMETER_NAMES[key]) as ParameterValue<T>;
   const p = {
-    dutyCollectionThresholdCny: await pick<string>('dutyCollectionThresholdCny'),
-    vatRates: await pick<string[]>('vatRates'),
-    valueAddedThreshold: await pick<string>('valueAddedThreshold'),
-    exchangeRateDay: await pick<ExchangeRateDayRule>('exchangeRateDay'),
-    publicHolidays: await pick<HolidayRange[]>('publicHolidays'),
+    dutyCollectionThresholdCny: pick<string>('dutyCollectionThresholdCny'),
+    vatRates: pick<string[]>('vatRates'),
+    valueAddedThreshold: pick<string>('valueAddedThreshold'),
+    exchangeRateDay: pick<ExchangeRateDayRule>('exchangeRateDay'),
+    publicHolidays: pick<HolidayRange[]>('publicHolidays'),
   };
   return {
     asOf,
