@@ -11,6 +11,8 @@ export interface TaxParameters {
   dutyCollectionThresholdCny: string;
   /** tax.vatRates: the import VAT rates in force. */
   vatRates: readonly string[];
+  /** The versions of these parameters (service/parameters.ts), echoed in the result for its record. */
+  versions?: Record<string, number>;
 }
 
 export interface DeclarationLine {
@@ -27,6 +29,7 @@ export interface DeclarationComputation {
   /** The duty the lines would owe before the threshold: what the threshold was compared with. */
   dutyBeforeThreshold: Dec;
   dutyWaived: boolean;
+  parameterVersions: Record<string, number>;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; violations: RuleViolation[] };
@@ -55,6 +58,7 @@ export function computeDeclaration(lines: readonly DeclarationLine[], params: Ta
       total: total((r) => r.total),
       dutyBeforeThreshold,
       dutyWaived,
+      parameterVersions: { ...params.versions },
     },
   };
 }

@@ -40,7 +40,7 @@ export async function calculateTax(ex: Executor, lines: readonly TaxLineInput[],
     vat: fen(r.vat),
     total: fen(r.total),
     dutyWaived: r.dutyWaived,
-    parameterVersions: params.versionsOf('dutyCollectionThresholdCny', 'vatRates'),
+    parameterVersions: r.parameterVersions,
   };
 }
 
@@ -165,6 +165,6 @@ export async function calculateScenario(ex: Executor, body: CalcScenarioBody, to
     dutyWaived: r.dutyWaived,
     dutyBeforeThreshold: fen(r.dutyBeforeThreshold),
     valueAdded: va ? { ratio: ratioString(va.fact.ratio), threshold: va.fact.threshold, meetsThreshold: va.fact.meetsThreshold, formula: va.chain?.result.formula ?? null, cumulationApplied: va.chain?.cumulationApplied ?? false } : null,
-    parameterVersions: { ...params.versionsOf('dutyCollectionThresholdCny', 'vatRates', ...(va ? (['valueAddedThreshold'] as const) : [])), ...converted.versions },
+    parameterVersions: { ...r.parameterVersions, ...(va ? params.versionsOf('valueAddedThreshold') : {}), ...converted.versions },
   };
 }

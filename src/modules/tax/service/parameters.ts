@@ -35,7 +35,7 @@ export async function loadTaxParameters(ex: Executor, asOf: string): Promise<Tax
   };
   return {
     asOf,
-    tax: { dutyCollectionThresholdCny: p.dutyCollectionThresholdCny.value, vatRates: p.vatRates.value },
+    tax: { dutyCollectionThresholdCny: p.dutyCollectionThresholdCny.value, vatRates: p.vatRates.value, versions: { [TAX_PARAMETER_NAMES.dutyCollectionThresholdCny]: p.dutyCollectionThresholdCny.version, [TAX_PARAMETER_NAMES.vatRates]: p.vatRates.version } },
     valueAddedThreshold: p.valueAddedThreshold.value,
     rateDay: p.exchangeRateDay.value,
     holidays: p.publicHolidays.value,
