@@ -12,12 +12,10 @@
  *   threshold pay no duty but still VAT and consumption tax; no import VAT where domestic VAT was
  *   already paid on the island.
  */
-import { cny, fen, plain } from './money.ts';
-import { computeDeclaration, type DeclarationComputation, type Result, type TaxParameters } from './declaration.ts';
-import type { DeclarationLine, } from './declaration.ts';
+import { cny, fen, plain, type Dec } from './money.ts';
+import { computeDeclaration, type DeclarationComputation, type DeclarationLine, type Result, type TaxParameters } from './declaration.ts';
 import type { Relief, RuleViolation, TaxLineInput } from './lineTax.ts';
 import { ratioString } from './valueAdded.ts';
-import type { Dec } from './money.ts';
 
 export const ROUTE_KINDS = ['IMPORT', 'FIRST_LINE_IMPORT', 'ISLAND_TRANSFER', 'SECOND_LINE_EXIT'] as const;
 export const EXIT_GOODS = ['ZERO_TARIFF', 'PROCESSED'] as const;
@@ -94,6 +92,19 @@ function secondLine(route: Extract<Route, { kind: 'SECOND_LINE_EXIT' }>, line: R
   return { input: { ...line, customsValue: content }, treatment };
 }
 
+function treatLine(route: Route, line: RouteLine, at: (f: string) => string): DeclarationLine | RuleViolation {
+  switch (route.kind) {
+    case 'IMPORT':
+      return { input: line, treatment: line.valueFormula ? { base: { rule: 'tax.dutiableValue', reason: 'The customs value converted to CNY.', formula: line.valueFormula } } : {} };
+    case 'FIRST_LINE_IMPORT':
+      return firstLine(route, line, at);
+    case 'ISLAND_TRANSFER':
+      return islandTransfer(route, line);
+    case 'SECOND_LINE_EXIT':
+      return secondLine(route, line, at);
+  }
+}
+
 /** What the route says as a whole, before any line: each note is named by the rule that decides it. */
 export function routeNotes(route: Route): RouteNote[] {
   switch (route.kind) {
@@ -136,7 +147,7 @@ export function computeRoute(route: Route, lines: readonly RouteLine[], params: 
   const treated: DeclarationLine[] = [];
   lines.forEach((line, i) => {
     const at = (f: string) => `lines[${i}].${f}`;
-    const r = route.kind === 'IMPORT' ? { input: line, treatment: line.valueFormula ? { base: { rule: 'tax.dutiableValue', reason: 'The customs value converted to CNY.', formula: line.valueFormula } } : {} } : route.kind === 'FIRST_LINE_IMPORT' ? firstLine(route, line, at) : route.kind === 'ISLAND_TRANSFER' ? islandTransfer(route, line) : secondLine(route, line, at);
+    const r = treatLine(route, line, at);
     if ('path' in r) violations.push(r);
     else treated.push({ input: stripFacts(r.input), treatment: r.treatment });
   });
