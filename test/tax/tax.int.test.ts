@@ -111,6 +111,12 @@ describe('toCny, the conversion other modules call inside their transaction', ()
 });
 
 describe('the public calculators on the database', () => {
+  it('are described in the OpenAPI document', async () => {
+    const spec = (await t.request({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/calc/tax', '/api/v1/calc/value-added', '/api/v1/calc/scenario', '/api/v1/calc/exchange-rate', '/api/v1/tax/exchange-rates', '/api/v1/tax/exchange-rates/import']));
+    expect(spec.paths['/api/v1/calc/scenario'].post.requestBody.content['application/json'].schema.properties.route).toBeTruthy();
+  });
+
   it('GET /calc/exchange-rate names the rate a declaration converts at, without login', async () => {
     const res = await t.request({ method: 'GET', url: '/api/v1/calc/exchange-rate?currency=JPY&declarationDate=2026-11-02' });
     expect(res.statusCode).toBe(200);
@@ -118,6 +124,8 @@ describe('the public calculators on the database', () => {
     const missing = await t.request({ method: 'GET', url: '/api/v1/calc/exchange-rate?currency=CHF' });
     expect(missing.statusCode).toBe(422);
     expect(missing.json().detail).toContain('CHF');
+    const cny = await t.request({ method: 'GET', url: '/api/v1/calc/exchange-rate?currency=CNY' });
+    expect([cny.statusCode, cny.json().errors[0].rule]).toEqual([400, 'tax.rates.notCny']);
   });
 
   it('first-line import in USD by a non-beneficiary: all taxes on the converted value', async () => {

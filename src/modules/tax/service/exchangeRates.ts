@@ -71,6 +71,7 @@ export interface RateResolution {
 
 /** The rate that applies to a declaration in a foreign currency, or the exchange-rate-missing problem. */
 export async function applicableRate(ex: Executor, currency: string, declarationDate: string, path = 'currency', params?: TaxParameterSet): Promise<RateResolution> {
+  if (currency === 'CNY') throw problems.field(path, 'tax.rates.notCny', 'CNY needs no exchange rate.');
   const p = params ?? (await loadTaxParameters(ex, declarationDate));
   const rateDay = rateDayOf(p, declarationDate);
   const rate = await findRate(ex, currency, rateDay.date);
