@@ -138,7 +138,13 @@ export function ScenarioCalculator() {
       <p className="formula">{t('tax.scenario.intro')}</p>
       <div className="examples">
         {EXAMPLES.map((x) => (
-          <button type="button" key={x.key} data-testid={x.key.replace('tax.example.', 'sc-example-')} onClick={() => (setForm(x.form), setResult(null), setErrors([]), setFailure(null))}>
+          <button type="button" key={x.key} data-testid={x.key.replace('tax.example.', 'sc-example-')} onClick={() => {
+              setForm(x.form);
+              setResult(null);
+              setErrors([]);
+              setFailure(null);
+            }}
+          >
             {t(x.key)}
           </button>
         ))}
