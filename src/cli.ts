@@ -12,6 +12,7 @@ import { bootstrap } from './platform/bootstrap.ts';
 import { seedDemo, DEMO_USERS } from './seed/demo.ts';
 import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
+import { registerTaxCommands } from './modules/tax/cli.ts';
 import pino from 'pino';
 import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
 import { registerRiskCommands } from './modules/risk/cli.ts';
@@ -218,6 +219,7 @@ credit
 const risk = program.command('risk').description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
 registerRiskBenchmarkCommand(risk);
 registerRiskCommands(risk);
+registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
 
 program
   .command('bench')

@@ -9,6 +9,7 @@ import { recordInput, type RecordInputRequest } from '../modules/credit/service.
 import { addDays, addYears } from '../modules/credit/dates.ts';
 import { shanghaiDate } from '../kernel/clock.ts';
 import { seedRiskDemo } from '../modules/risk/demo.ts';
+import { seedTaxDemo } from '../modules/tax/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -60,6 +61,7 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   await recordInput(ctx, actor, { subjectKind: 'INDIVIDUAL', subject: liMing.id, source: 'customs', effectiveDate: addDays(shanghaiDate(ctx.clock.now()), -120), input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' }, reference: '海关行政处罚 个人' });
   await createIndividual(ctx, actor, { idType: 'PASSPORT', idNumber: 'E12345678', name: 'Tan Wei Ming', nationality: 'SGP' });
   await seedRiskDemo(ctx);
+  await seedTaxDemo(ctx);
 }
 
 /**

@@ -65,6 +65,10 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/risk/models/:version/shadow': ['risk_analyst'],
   'POST /api/v1/risk/models/:version/approve': ['risk_analyst'],
   'POST /api/v1/risk/models/:version/retire': ['risk_analyst'],
+  'POST /api/v1/calc/scenario': 'public',
+  'GET /api/v1/calc/exchange-rate': 'public',
+  'GET /api/v1/tax/exchange-rates': [...ALL_ROLES],
+  'POST /api/v1/tax/exchange-rates/import': ['admin'],
 };
 
 let t: TestApp;
