@@ -11,6 +11,7 @@ import { recordInput } from '../../src/modules/credit/service.ts';
 import { assessDeclaration, assessDeclarations, backtestFeatures, installBaselineLibrary, approveFeatures, listFeatures, recordOutcome, type AssessmentInput } from '../../src/modules/risk/service.ts';
 import { riskCapacityUsage, riskDecisions, riskFeatureDaily, riskReferenceStats } from '../../src/modules/risk/schema.ts';
 import { runRiskSimulation } from '../../sim/risk/run.ts';
+import { retrainIfDue } from '../../src/modules/risk/scheduler.ts';
 
 let t: TestApp;
 let analystA: string;
@@ -290,6 +291,21 @@ describe('the learned model', () => {
     expect(listed.map((m: { version: number; status: string }) => `${m.version}:${m.status}`)).toEqual([`${second.version}:SHADOW`, `${model.version}:LIVE`]);
     const perf = (await t.request({ method: 'GET', url: '/api/v1/risk/models/performance?from=2026-09-01', auth: analystA })).json();
     expect(perf.items).toEqual(expect.any(Array));
+  });
+
+  it('the scheduled retrain trains only when the newest model is older than the interval, and runs it in shadow mode', async () => {
+    expect((await retrainIfDue(t.ctx)).trained).toBeNull();
+    const now = t.clock.now();
+    t.clock.set(new Date(now.getTime() + 8 * 86_400_000));
+    try {
+      const r = await retrainIfDue(t.ctx);
+      expect(r.trained).toEqual(expect.any(Number));
+      const models = (await t.request({ method: 'GET', url: '/api/v1/risk/models', auth: await t.authFor('auditor') })).json().items;
+      expect(models[0]).toMatchObject({ version: r.trained, status: 'SHADOW', createdBy: 'system:risk-retrain' });
+      expect((await retrainIfDue(t.ctx)).trained).toBeNull();
+    } finally {
+      t.clock.set(now);
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { systemActor } from '../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { Problem } from '../../kernel/problem.ts';
 import { riskModels } from './schema.ts';
-import { daysBetween } from './stats.ts';
+import { addDays, daysBetween } from './stats.ts';
 import { shadowModel, trainRiskModel, type RetrainParameters } from './service/models.ts';
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
@@ -31,11 +31,11 @@ export async function retrainIfDue(ctx: AppContext): Promise<{ trained: number |
   if (newest && daysBetween(shanghaiDate(newest.createdAt), today) < p.value.intervalDays) return { trained: null, reason: `newest model is less than ${p.value.intervalDays} days old` };
   const actor = systemActor('risk-retrain');
   try {
-    const model = await trainRiskModel(ctx, actor);
+    const model = await trainRiskModel(ctx, actor, { unlessTrainedSince: addDays(today, 1 - p.value.intervalDays) });
     await shadowModel(ctx, actor, model.version);
     return { trained: model.version, reason: 'due' };
   } catch (err) {
-    if (err instanceof Problem && err.type.endsWith(':not-enough-labels')) return { trained: null, reason: err.message };
+    if (err instanceof Problem && (err.type.endsWith(':not-enough-labels') || err.extra.rule === 'risk.retrainNotDue')) return { trained: null, reason: err.message };
     throw err;
   }
 }

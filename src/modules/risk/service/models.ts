@@ -78,6 +78,8 @@ export interface TrainRequest {
   to?: string;
   algorithm?: 'gbdt' | 'logistic';
   onProgress?: (round: number, rounds: number) => void;
+  /** Store the model only if no version was trained on or after this date (the scheduled retrain, run by every API process). */
+  unlessTrainedSince?: string;
 }
 
 /**
@@ -122,6 +124,12 @@ export async function trainRiskModel(ctx: AppContext, actor: Actor, req: TrainRe
   };
   return runCommand(ctx, 'risk.model.train', async (tx) => {
     const now = ctx.clock.now();
+    if (req.unlessTrainedSince) {
+      // The state row serialises the processes that retrained the same night: the first one stores its model.
+      await libraryState(tx, true);
+      const [newest] = await tx.select({ createdAt: riskModels.createdAt }).from(riskModels).orderBy(desc(riskModels.version)).limit(1);
+      if (newest && shanghaiDate(newest.createdAt) >= req.unlessTrainedSince) throw problems.conflict('Another process trained a model meanwhile.', { rule: 'risk.retrainNotDue' });
+    }
     const [row] = await tx.insert(riskModels).values({ status: 'DRAFT', algorithm: report.kind, spec, model: model.toJSON(), metrics, training, createdBy: actorLabel(actor), createdAt: now }).returning();
     const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'risk.model.train', subject: `risk-model:${row!.version}`, change: { version: row!.version, algorithm: report.kind, metrics, training }, at: now });
     await enqueueEvents(tx, [{ aggregateType: 'risk-model', aggregateId: String(row!.version), eventType: 'RiskModelTrained', payload: { version: row!.version, metrics }, occurredAt: now, auditSeq: seq }]);
