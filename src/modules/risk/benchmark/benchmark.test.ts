@@ -40,18 +40,18 @@ describe('KCS benchmark pipeline', () => {
   it('learns from a small sample of the train file: validation AUC clearly above chance', () => {
     const train = parseKcs(sample(spring));
     const valid = parseKcs(sample(december.filter((_, i) => i % 2 === 0)));
-    const { result, report } = runKcsBenchmark(train, valid, undefined, { seed: 3, train: { rounds: 300 } });
+    const { result, report } = runKcsBenchmark(train, valid, undefined, { seed: 3, train: { rounds: 150 } });
     expect(train.length).toBeGreaterThan(3000);
     expect(Object.keys(result.valid)).toEqual([...BENCHMARK_METRICS]);
     expect(result.valid.auc).toBeGreaterThan(0.7);
     // Inspecting the top 5% finds frauds far more often than the base rate (about 22%).
     expect(result.valid['precision@5%']).toBeGreaterThan(0.5);
     expect(report.rounds).toBeGreaterThan(1);
-  });
+  }, 120_000);
 
   it('runs as `tidegate risk benchmark` and prints exactly one JSON object on stdout', async () => {
     const files = { train: join(tmp, 'train.csv'), valid: join(tmp, 'valid.csv'), test: join(tmp, 'test.csv') };
-    writeFileSync(files.train, sample(spring.filter((_, i) => i % 2 === 0)));
+    writeFileSync(files.train, sample(spring.filter((_, i) => i % 3 === 0)));
     writeFileSync(files.valid, sample(december.filter((_, i) => i % 2 === 0)));
     writeFileSync(files.test, sample(december.filter((_, i) => i % 2 === 1)));
     const { stdout, stderr } = await promisify(execFile)(
@@ -69,7 +69,7 @@ describe('KCS benchmark pipeline', () => {
       expect(json[split]!['auc']).toBeGreaterThan(0.6);
     }
     expect(stderr).toMatch(/KCS benchmark: \d+ train/);
-  });
+  }, 180_000);
 
   it('reads quoted CSV fields', () => {
     expect(parseCsv('a,b\r\n"x, ""y""",2\r\n').records).toEqual([{ a: 'x, "y"', b: '2' }]);

@@ -89,8 +89,9 @@ export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
 const CATEGORICAL = [
   'office', 'processType', 'importType', 'importUse', 'paymentType', 'transportMode', 'declarant', 'importer', 'seller', 'courier',
   'hs6', 'hs4', 'hs2', 'departureCountry', 'originCountry', 'taxType', 'originIndicator',
-  // Pairs: a trader with a kind of goods, a broker with a client, a route.
+  // Pairs: a trader with a kind of goods, a broker with a client, a route, goods on a route.
   'importer×hs6', 'declarant×importer', 'importer×seller', 'importer×originCountry', 'route', 'hs6×originCountry', 'declarant×hs6', 'office×importer',
+  'hs6×departureCountry', 'hs6×taxType', 'hs6×route',
 ] as const;
 
 const NUMERIC = [
@@ -176,6 +177,9 @@ export class KcsProfiles {
       'hs6×originCountry': `${d.hs6}|${d.originCountry}`,
       'declarant×hs6': `${d.declarant}|${d.hs6}`,
       'office×importer': `${d.office}|${d.importer}`,
+      'hs6×departureCountry': `${d.hs6}|${d.departureCountry}`,
+      'hs6×taxType': `${d.hs6}|${d.taxType}`,
+      'hs6×route': `${d.hs6}|${d.departureCountry}>${d.originCountry}`,
       taxRate: d.taxRate,
       logNetMass: logMass,
       logItemPrice: logPrice,

@@ -123,7 +123,9 @@ export function trainGbdt(
       if (value > best.value) best = { round: roundsRun, value };
       else if (p.earlyStoppingRounds > 0 && roundsRun - best.round >= p.earlyStoppingRounds) break;
     }
-    if (tree.column.length === 0 && round > 0) break; // nothing left to learn
+    // A tree without a split on all rows and all columns means nothing is left to learn; with
+    // sampling, the next draw may still find something.
+    if (tree.column.length === 0 && round > 0 && colCount === nCols && bagSize === n) break;
   }
   const kept = valid && p.earlyStoppingRounds > 0 ? trees.slice(0, Math.max(1, best.round)) : trees;
   return { initScore, trees: kept.map((t) => toRawTree(t, bins)), roundsRun, gain };
@@ -292,9 +294,18 @@ function toRawTree(t: BinTree, bins: ColumnBins[]): SerializedTree {
     missingLeft: t.missingLeft,
     left: t.left,
     right: t.right,
-    nodeValue: t.nodeValue,
-    leafValue: t.leafValue,
+    nodeValue: t.nodeValue.map(compact),
+    leafValue: t.leafValue.map(compact),
   };
+}
+
+/**
+ * Seven significant digits (float32 precision) for stored leaf and node values: the JSON shrinks by
+ * half and scores move by less than 1e-6 in log-odds. Thresholds stay exact: a rounded cut could
+ * cross a data value and change a split.
+ */
+export function compact(v: number): number {
+  return Number(v.toPrecision(7));
 }
 
 /** Higher is better for every metric (log-loss is negated). */
