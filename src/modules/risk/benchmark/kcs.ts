@@ -45,6 +45,27 @@ export interface KcsDeclaration {
 
 export class KcsFormatError extends Error {}
 
+/** Text fields of KcsDeclaration and the column each one is read from. */
+const TEXT_COLUMNS = {
+  id: 'Declaration ID',
+  date: 'Date',
+  office: 'Office ID',
+  processType: 'Process Type',
+  importType: 'Import Type',
+  importUse: 'Import Use',
+  paymentType: 'Payment Type',
+  transportMode: 'Mode of Transport',
+  declarant: 'Declarant ID',
+  importer: 'Importer ID',
+  seller: 'Seller ID',
+  courier: 'Courier ID',
+  hs6: 'HS6 Code',
+  departureCountry: 'Country of Departure',
+  originCountry: 'Country of Origin',
+  taxType: 'Tax Type',
+  originIndicator: 'Country of Origin Indicator',
+} as const satisfies Partial<Record<keyof KcsDeclaration, (typeof KCS_COLUMNS)[number]>>;
+
 export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
   const { header, records } = parseCsv(text);
   const missing = KCS_COLUMNS.filter((c) => !header.includes(c));
@@ -59,25 +80,11 @@ export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
     const fraud = number('Fraud');
     if (fraud !== 0 && fraud !== 1) throw new KcsFormatError(`${source} line ${line}: Fraud must be 0 or 1`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(r['Date']!)) throw new KcsFormatError(`${source} line ${line}: Date must be YYYY-MM-DD`);
+    const text = Object.fromEntries(Object.entries(TEXT_COLUMNS).map(([field, column]) => [field, r[column]!])) as Record<keyof typeof TEXT_COLUMNS, string>;
     return {
-      id: r['Declaration ID']!,
-      date: r['Date']!,
-      office: r['Office ID']!,
-      processType: r['Process Type']!,
-      importType: r['Import Type']!,
-      importUse: r['Import Use']!,
-      paymentType: r['Payment Type']!,
-      transportMode: r['Mode of Transport']!,
-      declarant: r['Declarant ID']!,
-      importer: r['Importer ID']!,
-      seller: r['Seller ID']!,
-      courier: r['Courier ID']!,
-      hs6: r['HS6 Code']!.padStart(6, '0'),
-      departureCountry: r['Country of Departure']!,
-      originCountry: r['Country of Origin']!,
+      ...text,
+      hs6: text.hs6.padStart(6, '0'),
       taxRate: number('Tax Rate'),
-      taxType: r['Tax Type']!,
-      originIndicator: r['Country of Origin Indicator']!,
       netMass: number('Net Mass'),
       itemPrice: number('Item Price'),
       fraud: fraud as 0 | 1,

@@ -23,7 +23,7 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<Resolved, 'seed'> = {
   featureFraction: 0.5,
   maxBins: 255,
   earlyStoppingRounds: 100,
-  earlyStoppingMetric: 'auc',
+  earlyStoppingMetric: 'logloss',
   targetEncoding: 'kfold',
   targetFolds: 5,
   targetSmoothing: 20,
