@@ -39,6 +39,15 @@ describe('trainModel (gbdt)', () => {
     expect(model.predict({ x: 0.1, y: 0.9, country: 'CC' })).toBeLessThan(0.1);
     expect(report.valid!.auc).toBeGreaterThan(0.99);
     expect(report.importance.map((i) => i.feature)).toContain('country');
+    expect(report.valid!['revenue@5%']).toBeUndefined();
+  });
+
+  it('reports revenue captured on the validation rows when they carry the revenue at stake', () => {
+    const withRevenue = valid.map((r, i) => ({ ...r, revenue: r.label ? 100 + (i % 7) : 0 }));
+    const { report: r } = trainModel(SPEC, train, { seed: 7, rounds: 50 }, withRevenue);
+    // The top 10% holds about a quarter of the frauds (base rate about 40%), so about a quarter of the revenue.
+    expect(r.valid!['revenue@10%']).toBeGreaterThan(0.2);
+    expect(r.valid!['revenue@10%']).toBeCloseTo(r.valid!['recall@10%'], 1);
   });
 
   it('is deterministic for a seed, and the seed matters', () => {
