@@ -35,6 +35,18 @@ describe('KCS benchmark pipeline', () => {
     expect(features['route']).toBe(`${decls[0]!.departureCountry}>${decls[0]!.originCountry}`);
     expect(features['importerDistinctHs']).toBeGreaterThanOrEqual(1);
     expect(() => parseKcs('Declaration ID,Date\n1,2020-01-01\n', 'bad.csv')).toThrow(/bad.csv: missing column\(s\) Office ID/);
+
+    // A file without the columns the model does not use, with an empty mass, still parses.
+    const columns = header.split(',');
+    const keep = columns.map((c, i) => (c === 'Critical Fraud' || c === 'Declaration ID' ? -1 : i)).filter((i) => i >= 0);
+    const cells = spring[0]!.split(',');
+    cells[columns.indexOf('Net Mass')] = '';
+    const lean = parseKcs([keep.map((i) => columns[i]).join(','), keep.map((i) => cells[i]).join(',')].join('\n'));
+    expect(lean[0]!.netMass).toBeNull();
+    expect(lean[0]!.criticalFraud).toBeNull();
+    expect(KcsProfiles.fit(lean).features(lean[0]!)['logNetMass']).toBeNull();
+    cells[columns.indexOf('Net Mass')] = 'heavy';
+    expect(() => parseKcs([header, cells.join(',')].join('\n'), 'x.csv')).toThrow(/x.csv line 2: Net Mass is not a number/);
   });
 
   it('learns from a small sample of the train file: validation AUC clearly above chance', () => {

@@ -34,16 +34,19 @@ export interface KcsDeclaration {
   hs6: string;
   departureCountry: string;
   originCountry: string;
-  taxRate: number;
+  taxRate: number | null;
   taxType: string;
   originIndicator: string;
-  netMass: number;
-  itemPrice: number;
+  netMass: number | null;
+  itemPrice: number | null;
   fraud: 0 | 1;
-  criticalFraud: number;
+  criticalFraud: number | null;
 }
 
 export class KcsFormatError extends Error {}
+
+/** Not used by the model, so a file without them is still a KCS file. */
+const OPTIONAL_COLUMNS = new Set<string>(['Declaration ID', 'Critical Fraud']);
 
 /** Text fields of KcsDeclaration and the column each one is read from. */
 const TEXT_COLUMNS = {
@@ -68,26 +71,31 @@ const TEXT_COLUMNS = {
 
 export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
   const { header, records } = parseCsv(text);
-  const missing = KCS_COLUMNS.filter((c) => !header.includes(c));
+  const missing = KCS_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c) && !header.includes(c));
   if (missing.length) throw new KcsFormatError(`${source}: missing column(s) ${missing.join(', ')}`);
   return records.map((r, k) => {
     const line = k + 2;
+    // An empty cell is a missing value; anything else must be a number.
     const number = (column: string) => {
-      const v = Number(r[column]);
-      if (r[column] === '' || !Number.isFinite(v)) throw new KcsFormatError(`${source} line ${line}: ${column} is not a number (${JSON.stringify(r[column])})`);
+      const cell = (r[column] ?? '').trim();
+      const v = Number(cell);
+      if (cell === '') return null;
+      if (!Number.isFinite(v)) throw new KcsFormatError(`${source} line ${line}: ${column} is not a number (${JSON.stringify(r[column])})`);
       return v;
     };
     const fraud = number('Fraud');
     if (fraud !== 0 && fraud !== 1) throw new KcsFormatError(`${source} line ${line}: Fraud must be 0 or 1`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(r['Date']!)) throw new KcsFormatError(`${source} line ${line}: Date must be YYYY-MM-DD`);
+    const date = /^\d{4}-\d{2}-\d{2}/.exec(r['Date']!)?.[0];
+    if (!date) throw new KcsFormatError(`${source} line ${line}: Date must start YYYY-MM-DD`);
     const text = Object.fromEntries(Object.entries(TEXT_COLUMNS).map(([field, column]) => [field, r[column]!])) as Record<keyof typeof TEXT_COLUMNS, string>;
     return {
       ...text,
+      date,
       hs6: text.hs6.padStart(6, '0'),
       taxRate: number('Tax Rate'),
       netMass: number('Net Mass'),
       itemPrice: number('Item Price'),
-      fraud: fraud as 0 | 1,
+      fraud,
       criticalFraud: number('Critical Fraud'),
     };
   });
@@ -143,8 +151,8 @@ export class KcsProfiles {
       if (d.seller) add('importerDistinctSellers', d.importer, d.seller), add('sellerDistinctImporters', d.seller, d.importer);
       add('importerDistinctDeclarants', d.importer, d.declarant);
       add('declarantDistinctImporters', d.declarant, d.importer);
-      (massByHs.get(d.hs6) ?? massByHs.set(d.hs6, []).get(d.hs6)!).push(Math.log1p(d.netMass));
-      (priceByImporter.get(d.importer) ?? priceByImporter.set(d.importer, []).get(d.importer)!).push(Math.log1p(d.itemPrice));
+      if (d.netMass !== null) (massByHs.get(d.hs6) ?? massByHs.set(d.hs6, []).get(d.hs6)!).push(Math.log1p(d.netMass));
+      if (d.itemPrice !== null) (priceByImporter.get(d.importer) ?? priceByImporter.set(d.importer, []).get(d.importer)!).push(Math.log1p(d.itemPrice));
     }
     const distinct = new Map([...sets].map(([profile, byKey]) => [profile, new Map([...byKey].map(([k, s]) => [k, s.size]))]));
     const medians = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, median(v)]));
@@ -153,8 +161,8 @@ export class KcsProfiles {
 
   features(d: KcsDeclaration): Record<string, FeatureValue> {
     const count = (profile: string, key: string) => (key ? (this.distinct.get(profile)?.get(key) ?? 0) : null);
-    const logMass = Math.log1p(d.netMass);
-    const logPrice = Math.log1p(d.itemPrice);
+    const logMass = d.netMass === null ? null : Math.log1p(d.netMass);
+    const logPrice = d.itemPrice === null ? null : Math.log1p(d.itemPrice);
     const hsMass = this.hsMedianLogMass.get(d.hs6);
     const importerPrice = this.importerMedianLogPrice.get(d.importer);
     const seller = d.seller || null;
@@ -195,8 +203,8 @@ export class KcsProfiles {
       importerDistinctDeclarants: count('importerDistinctDeclarants', d.importer),
       declarantDistinctImporters: count('declarantDistinctImporters', d.declarant),
       sellerDistinctImporters: count('sellerDistinctImporters', d.seller),
-      massVsHsMedian: hsMass === undefined ? null : logMass - hsMass,
-      priceVsImporterMedian: importerPrice === undefined ? null : logPrice - importerPrice,
+      massVsHsMedian: hsMass === undefined || logMass === null ? null : logMass - hsMass,
+      priceVsImporterMedian: importerPrice === undefined || logPrice === null ? null : logPrice - importerPrice,
       weekday: new Date(`${d.date}T00:00:00Z`).getUTCDay(),
     };
   }
