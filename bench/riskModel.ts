@@ -44,11 +44,13 @@ export async function riskModelBenchmark(opts: { quick: boolean }): Promise<stri
   const inputs = validRows.map((r) => r.features);
   const predict = timeCalls(inputs, (f) => model.predict(f), opts.quick ? 3 : 10);
   const explain = timeCalls(inputs, (f) => model.explain(f), opts.quick ? 1 : 2);
+  const shap = timeCalls(inputs.slice(0, opts.quick ? 500 : 2000), (f) => model.explain(f, { method: 'treeshap' }), 1);
   const size = JSON.stringify(model.toJSON()).length;
   const describe = (what: string, t: ReturnType<typeof timeCalls>) =>
     `  ${what}: ${t.cpuUs.toFixed(1)} µs CPU per row = ${(1e6 / t.cpuUs).toFixed(0)} rows/s per core; wall clock p50 ${t.p50Us.toFixed(1)} µs, p99 ${t.p99Us.toFixed(1)} µs, ${t.perSecond.toFixed(0)} rows/s`;
   lines.push(describe(`predict (gbdt, ${report(model)})`, predict));
-  lines.push(describe('explain (gbdt)', explain));
+  lines.push(describe('explain (gbdt, path contributions)', explain));
+  lines.push(describe('explain (gbdt, TreeSHAP)', shap));
   lines.push(`  model JSON ${(size / 1024 / 1024).toFixed(1)} MiB`);
   return lines;
 }

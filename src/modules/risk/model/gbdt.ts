@@ -61,6 +61,8 @@ interface BinTree {
   right: number[];
   nodeValue: number[];
   leafValue: number[];
+  nodeCover: number[];
+  leafCover: number[];
 }
 
 export function trainGbdt(
@@ -131,7 +133,7 @@ export function trainGbdt(
   return { initScore, trees: kept.map((t) => toRawTree(t, bins)), roundsRun, gain };
 
   function growTree(bagCount: number): BinTree {
-    const tree: BinTree = { column: [], bin: [], missingLeft: [], left: [], right: [], nodeValue: [], leafValue: [] };
+    const tree: BinTree = { column: [], bin: [], missingLeft: [], left: [], right: [], nodeValue: [], leafValue: [], nodeCover: [], leafCover: [] };
     const root = makeLeaf(0, bagCount, 0, null, null);
     const open: Leaf[] = [root];
     let leaves = 1;
@@ -151,6 +153,7 @@ export function trainGbdt(
       tree.left.push(0);
       tree.right.push(0);
       tree.nodeValue.push(output(leaf.sumG, leaf.sumH));
+      tree.nodeCover.push(leaf.end - leaf.start);
       attach(tree, leaf.parent, node);
       gain[split.column]! += split.gain;
 
@@ -167,6 +170,7 @@ export function trainGbdt(
     for (const leaf of open) {
       attach(tree, leaf.parent, ~tree.leafValue.length);
       tree.leafValue.push(output(leaf.sumG, leaf.sumH));
+      tree.leafCover.push(leaf.end - leaf.start);
       pool.push(leaf.hist);
     }
     return tree;
@@ -296,6 +300,8 @@ function toRawTree(t: BinTree, bins: ColumnBins[]): SerializedTree {
     right: t.right,
     nodeValue: t.nodeValue.map(compact),
     leafValue: t.leafValue.map(compact),
+    nodeCover: t.nodeCover,
+    leafCover: t.leafCover,
   };
 }
 

@@ -18,6 +18,7 @@ export type {
   CategoryTable,
   Contribution,
   EarlyStoppingMetric,
+  ExplainMethod,
   Explanation,
   FeatureSpec,
   FeatureValue,

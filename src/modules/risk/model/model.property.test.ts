@@ -19,7 +19,7 @@ const dataSet = fc
   });
 
 describe('learner properties', () => {
-  it('on any data: probabilities in (0, 1), contributions + bias = raw score, JSON round trip scores the same', () => {
+  it('on any data: probabilities in (0, 1), contributions + bias = raw score (path and TreeSHAP), JSON round trip scores the same', () => {
     fc.assert(
       fc.property(dataSet, ([spec, rows, seed, algorithm]) => {
         const { model } = trainModel(spec, rows, { seed, algorithm, rounds: 5, minDataInLeaf: 2, targetFolds: 3 });
@@ -32,6 +32,8 @@ describe('learner properties', () => {
           const e = model.explain(r.features);
           expect(e.contributions).toHaveLength(spec.length);
           expect(e.bias + e.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(model.rawScore(r.features), 8);
+          const shap = model.explain(r.features, { method: 'treeshap' });
+          expect(shap.bias + shap.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(model.rawScore(r.features), 8);
         }
       }),
       { numRuns: 60 },
