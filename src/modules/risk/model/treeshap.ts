@@ -17,16 +17,28 @@ export interface ShapForest {
   owner: Int32Array;
 }
 
-interface PathElement {
-  feature: number;
-  zero: number;
-  one: number;
-  weight: number;
+/**
+ * The paths of all recursion levels live in one set of typed arrays, each level's copy right after
+ * its parent's (as in the reference implementation), so a row's explanation allocates once.
+ */
+class Paths {
+  feature: Int32Array;
+  zero: Float64Array;
+  one: Float64Array;
+  weight: Float64Array;
+  constructor(maxDepth: number) {
+    const size = ((maxDepth + 2) * (maxDepth + 3)) / 2;
+    this.feature = new Int32Array(size);
+    this.zero = new Float64Array(size);
+    this.one = new Float64Array(size);
+    this.weight = new Float64Array(size);
+  }
 }
 
 /** Adds each feature's Shapley value to phi (by spec index) and returns the expected raw score of the trees. */
 export function treeShap(forest: ShapForest, x: Float64Array, phi: Float64Array): number {
   let expected = 0;
+  let paths: Paths | null = null;
   for (let k = 0; k < forest.roots.length; k++) {
     const root = forest.roots[k]!;
     if (root < 0) {
@@ -34,9 +46,15 @@ export function treeShap(forest: ShapForest, x: Float64Array, phi: Float64Array)
       continue;
     }
     expected += expectation(forest, root);
-    recurse(forest, x, phi, root, [], 1, 1, -1);
+    const depth = maxDepth(forest, root);
+    if (!paths || paths.feature.length < ((depth + 2) * (depth + 3)) / 2) paths = new Paths(depth);
+    recurse(forest, x, phi, paths, root, 0, 0, 0, 1, 1, -1);
   }
   return expected;
+}
+
+function maxDepth(f: ShapForest, node: number): number {
+  return node < 0 ? 0 : 1 + Math.max(maxDepth(f, f.links[node * 3 + 1]!), maxDepth(f, f.links[node * 3 + 2]!));
 }
 
 function expectation(f: ShapForest, node: number): number {
@@ -50,16 +68,21 @@ function cover(f: ShapForest, node: number): number {
   return node < 0 ? f.leafCover[~node]! : f.nodeCover[node]!;
 }
 
-function recurse(f: ShapForest, x: Float64Array, phi: Float64Array, node: number, parentPath: PathElement[], zero: number, one: number, feature: number): void {
-  const path = parentPath.map((e) => ({ ...e }));
-  extend(path, zero, one, feature);
-  const depth = path.length - 1;
+/**
+ * `parent` is where the parent's path starts and `depth` its last index; this level's path starts
+ * right after it.
+ */
+function recurse(f: ShapForest, x: Float64Array, phi: Float64Array, P: Paths, node: number, parent: number, parentLength: number, depthIn: number, zero: number, one: number, feature: number): void {
+  const p = parent + parentLength;
+  P.feature.copyWithin(p, parent, parent + parentLength);
+  P.zero.copyWithin(p, parent, parent + parentLength);
+  P.one.copyWithin(p, parent, parent + parentLength);
+  P.weight.copyWithin(p, parent, parent + parentLength);
+  let depth = depthIn;
+  extend(P, p, depth, zero, one, feature);
   if (node < 0) {
     const value = f.leafValue[~node]!;
-    for (let i = 1; i <= depth; i++) {
-      const e = path[i]!;
-      phi[e.feature]! += unwoundSum(path, i) * (e.one - e.zero) * value;
-    }
+    for (let i = 1; i <= depth; i++) phi[P.feature[p + i]!]! += unwoundSum(P, p, depth, i) * (P.one[p + i]! - P.zero[p + i]!) * value;
     return;
   }
   const at = node * 3;
@@ -72,60 +95,66 @@ function recurse(f: ShapForest, x: Float64Array, phi: Float64Array, node: number
   const splitFeature = f.owner[column]!;
   let incomingZero = 1;
   let incomingOne = 1;
-  const seen = path.findIndex((e) => e.feature === splitFeature);
-  if (seen > 0) {
-    incomingZero = path[seen]!.zero;
-    incomingOne = path[seen]!.one;
-    unwind(path, seen);
+  let seen = 1;
+  while (seen <= depth && P.feature[p + seen] !== splitFeature) seen++;
+  if (seen <= depth) {
+    incomingZero = P.zero[p + seen]!;
+    incomingOne = P.one[p + seen]!;
+    unwind(P, p, depth, seen);
+    depth--;
   }
   const here = f.nodeCover[node]!;
-  recurse(f, x, phi, hot, path, (cover(f, hot) / here) * incomingZero, incomingOne, splitFeature);
-  recurse(f, x, phi, cold, path, (cover(f, cold) / here) * incomingZero, 0, splitFeature);
+  recurse(f, x, phi, P, hot, p, depth + 1, depth + 1, (cover(f, hot) / here) * incomingZero, incomingOne, splitFeature);
+  recurse(f, x, phi, P, cold, p, depth + 1, depth + 1, (cover(f, cold) / here) * incomingZero, 0, splitFeature);
 }
 
-function extend(path: PathElement[], zero: number, one: number, feature: number): void {
-  const d = path.length;
-  path.push({ feature, zero, one, weight: d === 0 ? 1 : 0 });
+function extend(P: Paths, p: number, d: number, zero: number, one: number, feature: number): void {
+  P.feature[p + d] = feature;
+  P.zero[p + d] = zero;
+  P.one[p + d] = one;
+  P.weight[p + d] = d === 0 ? 1 : 0;
+  const w = P.weight;
   for (let i = d - 1; i >= 0; i--) {
-    path[i + 1]!.weight += (one * path[i]!.weight * (i + 1)) / (d + 1);
-    path[i]!.weight = (zero * path[i]!.weight * (d - i)) / (d + 1);
+    w[p + i + 1]! += (one * w[p + i]! * (i + 1)) / (d + 1);
+    w[p + i] = (zero * w[p + i]! * (d - i)) / (d + 1);
   }
 }
 
-function unwind(path: PathElement[], index: number): void {
-  const d = path.length - 1;
-  const { one, zero } = path[index]!;
-  let next = path[d]!.weight;
+function unwind(P: Paths, p: number, d: number, index: number): void {
+  const one = P.one[p + index]!;
+  const zero = P.zero[p + index]!;
+  const w = P.weight;
+  let next = w[p + d]!;
   for (let i = d - 1; i >= 0; i--) {
     if (one !== 0) {
-      const w = path[i]!.weight;
-      path[i]!.weight = (next * (d + 1)) / ((i + 1) * one);
-      next = w - (path[i]!.weight * zero * (d - i)) / (d + 1);
+      const t = w[p + i]!;
+      w[p + i] = (next * (d + 1)) / ((i + 1) * one);
+      next = t - (w[p + i]! * zero * (d - i)) / (d + 1);
     } else {
-      path[i]!.weight = (path[i]!.weight * (d + 1)) / (zero * (d - i));
+      w[p + i] = (w[p + i]! * (d + 1)) / (zero * (d - i));
     }
   }
   for (let i = index; i < d; i++) {
-    path[i]!.feature = path[i + 1]!.feature;
-    path[i]!.zero = path[i + 1]!.zero;
-    path[i]!.one = path[i + 1]!.one;
+    P.feature[p + i] = P.feature[p + i + 1]!;
+    P.zero[p + i] = P.zero[p + i + 1]!;
+    P.one[p + i] = P.one[p + i + 1]!;
   }
-  path.pop();
 }
 
-function unwoundSum(path: PathElement[], index: number): number {
-  const d = path.length - 1;
-  const { one, zero } = path[index]!;
-  let next = path[d]!.weight;
+function unwoundSum(P: Paths, p: number, d: number, index: number): number {
+  const one = P.one[p + index]!;
+  const zero = P.zero[p + index]!;
+  const w = P.weight;
+  let next = w[p + d]!;
   let total = 0;
   if (one !== 0) {
     for (let i = d - 1; i >= 0; i--) {
       const t = next / ((i + 1) * one);
       total += t;
-      next = path[i]!.weight - t * zero * (d - i);
+      next = w[p + i]! - t * zero * (d - i);
     }
   } else {
-    for (let i = d - 1; i >= 0; i--) total += path[i]!.weight / (zero * (d - i));
+    for (let i = d - 1; i >= 0; i--) total += w[p + i]! / (zero * (d - i));
   }
   return total * (d + 1);
 }
