@@ -166,6 +166,12 @@ describe('baselines and options', () => {
     expect(report.rounds).toBe(report.roundsRun - 20);
   });
 
+  it('without a validation set, stops at a safe number of rounds unless told otherwise', () => {
+    const small = train.slice(0, 300);
+    expect(trainModel(SPEC, small, { seed: 1 }).report.rounds).toBe(300);
+    expect(trainModel(SPEC, small, { seed: 1, rounds: 7 }).report.rounds).toBe(7);
+  });
+
   it('rejects nonsense options and specs', () => {
     expect(() => trainModel(SPEC, train, { seed: 1, learningRate: 0 })).toThrow(RangeError);
     expect(() => trainModel(SPEC, train, { seed: 1, baggingFraction: 1.5 })).toThrow(RangeError);
