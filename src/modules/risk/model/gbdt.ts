@@ -52,18 +52,8 @@ interface Leaf {
   parent: [number, 'left' | 'right'] | null;
 }
 
-/** Tree in bin space while training; thresholds become raw values when it is serialised. */
-interface BinTree {
-  column: number[];
-  bin: number[];
-  missingLeft: number[];
-  left: number[];
-  right: number[];
-  nodeValue: number[];
-  leafValue: number[];
-  nodeCover: number[];
-  leafCover: number[];
-}
+/** Tree in bin space while training: the split bin becomes a raw threshold when it is serialised. */
+type BinTree = Omit<SerializedTree, 'threshold'> & { bin: number[] };
 
 export function trainGbdt(
   train: { columns: Float64Array[]; labels: Uint8Array },
