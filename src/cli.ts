@@ -12,6 +12,7 @@ import { bootstrap } from './platform/bootstrap.ts';
 import { seedDemo, DEMO_USERS } from './seed/demo.ts';
 import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
+import { registerTaxCommands } from './modules/tax/cli.ts';
 import pino from 'pino';
 import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
 
@@ -213,6 +214,8 @@ credit
       await ctx.database.close();
     }
   });
+
+registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
 
 const risk = program.command('risk').description('Risk management (风险管理): models and benchmarks');
 registerRiskBenchmarkCommand(risk);

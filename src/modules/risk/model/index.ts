@@ -11,7 +11,7 @@
  *
  * Give `valid` rows later in time than `train` (e.g. the last month): they stop the boosting and
  * measure the model. Categorical values (IDs, codes) are taken as they are; derived facts (histories,
- * reference prices) belong to the feature library. Method and measurements: docs/decisions/0003-risk-model.md.
+ * reference prices) belong to the feature library. Method and measurements: docs/decisions/0004-risk-model.md.
  */
 export type {
   Algorithm,

@@ -1,6 +1,6 @@
 /**
  * L2-regularised logistic regression over the same encoded columns as the trees: the baseline the
- * tree ensemble has to beat (decision 0003). Fitted by Newton's method (IRLS), which converges in a
+ * tree ensemble has to beat (decision 0004). Fitted by Newton's method (IRLS), which converges in a
  * few deterministic steps on a hundred columns.
  */
 import { FeatureEncoder } from './encoding.ts';

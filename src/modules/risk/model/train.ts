@@ -8,7 +8,7 @@ import type { FeatureSpec, SerializedModel, TrainedModel, TrainingRow, TrainOpti
 
 type Resolved = Omit<Required<TrainOptions>, 'onProgress'>;
 
-/** Defaults chosen on the KCS validation split (docs/decisions/0003-risk-model.md). */
+/** Defaults chosen on the KCS validation split (docs/decisions/0004-risk-model.md). */
 export const DEFAULT_TRAIN_OPTIONS: Omit<Resolved, 'seed'> = {
   algorithm: 'gbdt',
   rounds: 2000,
