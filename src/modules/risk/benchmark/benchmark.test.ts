@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsv } from './csv.ts';
 import { KCS_FEATURE_SPEC, KcsProfiles, parseKcs } from './kcs.ts';
 import { BENCHMARK_METRICS, runKcsBenchmark } from './run.ts';
 
@@ -82,8 +81,4 @@ describe('KCS benchmark pipeline', () => {
     }
     expect(stderr).toMatch(/KCS benchmark: \d+ train/);
   }, 180_000);
-
-  it('reads quoted CSV fields', () => {
-    expect(parseCsv('a,b\r\n"x, ""y""",2\r\n').records).toEqual([{ a: 'x, "y"', b: '2' }]);
-  });
 });

@@ -9,7 +9,7 @@
  * signal to find here; price features exist to carry the declared size of a consignment.
  */
 import type { FeatureSpec, FeatureValue, TrainingRow } from '../model/index.ts';
-import { parseCsv } from './csv.ts';
+import { readCsv } from '../../../kernel/csv.ts';
 
 export const KCS_COLUMNS = [
   'Declaration ID', 'Date', 'Office ID', 'Process Type', 'Import Type', 'Import Use', 'Payment Type', 'Mode of Transport',
@@ -70,14 +70,13 @@ const TEXT_COLUMNS = {
 } as const satisfies Partial<Record<keyof KcsDeclaration, (typeof KCS_COLUMNS)[number]>>;
 
 export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
-  const { header, records } = parseCsv(text);
+  const { header, records } = readCsv(text);
   const missing = KCS_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c) && !header.includes(c));
   if (missing.length) throw new KcsFormatError(`${source}: missing column(s) ${missing.join(', ')}`);
-  return records.map((r, k) => {
-    const line = k + 2;
+  return records.map(({ line, cells: r }) => {
     // An empty cell is a missing value; anything else must be a number.
     const number = (column: string) => {
-      const cell = (r[column] ?? '').trim();
+      const cell = r[column] ?? '';
       const v = Number(cell);
       if (cell === '') return null;
       if (!Number.isFinite(v)) throw new KcsFormatError(`${source} line ${line}: ${column} is not a number (${JSON.stringify(r[column])})`);
@@ -85,9 +84,9 @@ export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
     };
     const fraud = number('Fraud');
     if (fraud !== 0 && fraud !== 1) throw new KcsFormatError(`${source} line ${line}: Fraud must be 0 or 1`);
-    const date = /^\d{4}-\d{2}-\d{2}/.exec(r['Date']!)?.[0];
+    const date = /^\d{4}-\d{2}-\d{2}/.exec(r['Date'] ?? '')?.[0];
     if (!date) throw new KcsFormatError(`${source} line ${line}: Date must start YYYY-MM-DD`);
-    const text = Object.fromEntries(Object.entries(TEXT_COLUMNS).map(([field, column]) => [field, r[column]!])) as Record<keyof typeof TEXT_COLUMNS, string>;
+    const text = Object.fromEntries(Object.entries(TEXT_COLUMNS).map(([field, column]) => [field, r[column] ?? ''])) as Record<keyof typeof TEXT_COLUMNS, string>;
     return {
       ...text,
       date,
