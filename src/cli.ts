@@ -216,10 +216,11 @@ credit
     }
   });
 
+registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
+
 const risk = program.command('risk').description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
 registerRiskBenchmarkCommand(risk);
 registerRiskCommands(risk);
-registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
 
 program
   .command('bench')

@@ -9,7 +9,7 @@
  * signal to find here; price features exist to carry the declared size of a consignment.
  */
 import type { FeatureSpec, FeatureValue, TrainingRow } from '../model/index.ts';
-import { parseCsv } from './csv.ts';
+import { readCsv } from '../../../kernel/csv.ts';
 
 export const KCS_COLUMNS = [
   'Declaration ID', 'Date', 'Office ID', 'Process Type', 'Import Type', 'Import Use', 'Payment Type', 'Mode of Transport',
@@ -34,53 +34,67 @@ export interface KcsDeclaration {
   hs6: string;
   departureCountry: string;
   originCountry: string;
-  taxRate: number;
+  taxRate: number | null;
   taxType: string;
   originIndicator: string;
-  netMass: number;
-  itemPrice: number;
+  netMass: number | null;
+  itemPrice: number | null;
   fraud: 0 | 1;
-  criticalFraud: number;
+  criticalFraud: number | null;
 }
 
 export class KcsFormatError extends Error {}
 
+/** Not used by the model, so a file without them is still a KCS file. */
+const OPTIONAL_COLUMNS = new Set<string>(['Declaration ID', 'Critical Fraud']);
+
+/** Text fields of KcsDeclaration and the column each one is read from. */
+const TEXT_COLUMNS = {
+  id: 'Declaration ID',
+  date: 'Date',
+  office: 'Office ID',
+  processType: 'Process Type',
+  importType: 'Import Type',
+  importUse: 'Import Use',
+  paymentType: 'Payment Type',
+  transportMode: 'Mode of Transport',
+  declarant: 'Declarant ID',
+  importer: 'Importer ID',
+  seller: 'Seller ID',
+  courier: 'Courier ID',
+  hs6: 'HS6 Code',
+  departureCountry: 'Country of Departure',
+  originCountry: 'Country of Origin',
+  taxType: 'Tax Type',
+  originIndicator: 'Country of Origin Indicator',
+} as const satisfies Partial<Record<keyof KcsDeclaration, (typeof KCS_COLUMNS)[number]>>;
+
 export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
-  const { header, records } = parseCsv(text);
-  const missing = KCS_COLUMNS.filter((c) => !header.includes(c));
+  const { header, records } = readCsv(text);
+  const missing = KCS_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c) && !header.includes(c));
   if (missing.length) throw new KcsFormatError(`${source}: missing column(s) ${missing.join(', ')}`);
-  return records.map((r, k) => {
-    const line = k + 2;
+  return records.map(({ line, cells: r }) => {
+    // An empty cell is a missing value; anything else must be a number.
     const number = (column: string) => {
-      const v = Number(r[column]);
-      if (r[column] === '' || !Number.isFinite(v)) throw new KcsFormatError(`${source} line ${line}: ${column} is not a number (${JSON.stringify(r[column])})`);
+      const cell = r[column] ?? '';
+      const v = Number(cell);
+      if (cell === '') return null;
+      if (!Number.isFinite(v)) throw new KcsFormatError(`${source} line ${line}: ${column} is not a number (${JSON.stringify(r[column])})`);
       return v;
     };
     const fraud = number('Fraud');
     if (fraud !== 0 && fraud !== 1) throw new KcsFormatError(`${source} line ${line}: Fraud must be 0 or 1`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(r['Date']!)) throw new KcsFormatError(`${source} line ${line}: Date must be YYYY-MM-DD`);
+    const date = /^\d{4}-\d{2}-\d{2}/.exec(r['Date'] ?? '')?.[0];
+    if (!date) throw new KcsFormatError(`${source} line ${line}: Date must start YYYY-MM-DD`);
+    const text = Object.fromEntries(Object.entries(TEXT_COLUMNS).map(([field, column]) => [field, r[column] ?? ''])) as Record<keyof typeof TEXT_COLUMNS, string>;
     return {
-      id: r['Declaration ID']!,
-      date: r['Date']!,
-      office: r['Office ID']!,
-      processType: r['Process Type']!,
-      importType: r['Import Type']!,
-      importUse: r['Import Use']!,
-      paymentType: r['Payment Type']!,
-      transportMode: r['Mode of Transport']!,
-      declarant: r['Declarant ID']!,
-      importer: r['Importer ID']!,
-      seller: r['Seller ID']!,
-      courier: r['Courier ID']!,
-      hs6: r['HS6 Code']!.padStart(6, '0'),
-      departureCountry: r['Country of Departure']!,
-      originCountry: r['Country of Origin']!,
+      ...text,
+      date,
+      hs6: text.hs6.padStart(6, '0'),
       taxRate: number('Tax Rate'),
-      taxType: r['Tax Type']!,
-      originIndicator: r['Country of Origin Indicator']!,
       netMass: number('Net Mass'),
       itemPrice: number('Item Price'),
-      fraud: fraud as 0 | 1,
+      fraud,
       criticalFraud: number('Critical Fraud'),
     };
   });
@@ -89,8 +103,9 @@ export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
 const CATEGORICAL = [
   'office', 'processType', 'importType', 'importUse', 'paymentType', 'transportMode', 'declarant', 'importer', 'seller', 'courier',
   'hs6', 'hs4', 'hs2', 'departureCountry', 'originCountry', 'taxType', 'originIndicator',
-  // Pairs: a trader with a kind of goods, a broker with a client, a route.
+  // Pairs: a trader with a kind of goods, a broker with a client, a route, goods on a route.
   'importer×hs6', 'declarant×importer', 'importer×seller', 'importer×originCountry', 'route', 'hs6×originCountry', 'declarant×hs6', 'office×importer',
+  'hs6×departureCountry', 'hs6×taxType', 'hs6×route',
 ] as const;
 
 const NUMERIC = [
@@ -135,8 +150,8 @@ export class KcsProfiles {
       if (d.seller) add('importerDistinctSellers', d.importer, d.seller), add('sellerDistinctImporters', d.seller, d.importer);
       add('importerDistinctDeclarants', d.importer, d.declarant);
       add('declarantDistinctImporters', d.declarant, d.importer);
-      (massByHs.get(d.hs6) ?? massByHs.set(d.hs6, []).get(d.hs6)!).push(Math.log1p(d.netMass));
-      (priceByImporter.get(d.importer) ?? priceByImporter.set(d.importer, []).get(d.importer)!).push(Math.log1p(d.itemPrice));
+      if (d.netMass !== null) (massByHs.get(d.hs6) ?? massByHs.set(d.hs6, []).get(d.hs6)!).push(Math.log1p(d.netMass));
+      if (d.itemPrice !== null) (priceByImporter.get(d.importer) ?? priceByImporter.set(d.importer, []).get(d.importer)!).push(Math.log1p(d.itemPrice));
     }
     const distinct = new Map([...sets].map(([profile, byKey]) => [profile, new Map([...byKey].map(([k, s]) => [k, s.size]))]));
     const medians = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, median(v)]));
@@ -145,8 +160,8 @@ export class KcsProfiles {
 
   features(d: KcsDeclaration): Record<string, FeatureValue> {
     const count = (profile: string, key: string) => (key ? (this.distinct.get(profile)?.get(key) ?? 0) : null);
-    const logMass = Math.log1p(d.netMass);
-    const logPrice = Math.log1p(d.itemPrice);
+    const logMass = d.netMass === null ? null : Math.log1p(d.netMass);
+    const logPrice = d.itemPrice === null ? null : Math.log1p(d.itemPrice);
     const hsMass = this.hsMedianLogMass.get(d.hs6);
     const importerPrice = this.importerMedianLogPrice.get(d.importer);
     const seller = d.seller || null;
@@ -176,6 +191,9 @@ export class KcsProfiles {
       'hs6×originCountry': `${d.hs6}|${d.originCountry}`,
       'declarant×hs6': `${d.declarant}|${d.hs6}`,
       'office×importer': `${d.office}|${d.importer}`,
+      'hs6×departureCountry': `${d.hs6}|${d.departureCountry}`,
+      'hs6×taxType': `${d.hs6}|${d.taxType}`,
+      'hs6×route': `${d.hs6}|${d.departureCountry}>${d.originCountry}`,
       taxRate: d.taxRate,
       logNetMass: logMass,
       logItemPrice: logPrice,
@@ -184,8 +202,8 @@ export class KcsProfiles {
       importerDistinctDeclarants: count('importerDistinctDeclarants', d.importer),
       declarantDistinctImporters: count('declarantDistinctImporters', d.declarant),
       sellerDistinctImporters: count('sellerDistinctImporters', d.seller),
-      massVsHsMedian: hsMass === undefined ? null : logMass - hsMass,
-      priceVsImporterMedian: importerPrice === undefined ? null : logPrice - importerPrice,
+      massVsHsMedian: hsMass === undefined || logMass === null ? null : logMass - hsMass,
+      priceVsImporterMedian: importerPrice === undefined || logPrice === null ? null : logPrice - importerPrice,
       weekday: new Date(`${d.date}T00:00:00Z`).getUTCDay(),
     };
   }

@@ -176,7 +176,7 @@ export function fitEncoder(spec: FeatureSpec[], rows: TrainingRow[], opts: Encod
     // Sorted by key so the serialised model is byte-stable for a seed.
     const table: CategoryTable = [...ids.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([key, id]) => [key, total[id]!, smoothed(positives[id]!, total[id]!)]);
+      .map(([key, id]) => [key, total[id]!, Number(smoothed(positives[id]!, total[id]!).toPrecision(7))]);
     tables.set(f.name, table);
   }
   return { encoder: new FeatureEncoder(spec, prior, tables), matrix: trainColumns };

@@ -7,7 +7,8 @@
  */
 import { FeatureEncoder } from './encoding.ts';
 import { sigmoid } from './random.ts';
-import type { Contribution, Explanation, FeatureValue, SerializedGbdt, SerializedTree, TrainedModel } from './types.ts';
+import { treeShap } from './treeshap.ts';
+import type { Contribution, ExplainMethod, Explanation, FeatureValue, SerializedGbdt, SerializedTree, TrainedModel } from './types.ts';
 
 export class ForestModel implements TrainedModel {
   readonly kind: SerializedGbdt['kind'];
@@ -19,6 +20,8 @@ export class ForestModel implements TrainedModel {
   private readonly threshold: Float64Array;
   private readonly nodeValue: Float64Array;
   private readonly leafValue: Float64Array;
+  private readonly nodeCover: Float64Array;
+  private readonly leafCover: Float64Array;
   private readonly buffer: Float64Array;
 
   constructor(private readonly json: SerializedGbdt) {
@@ -35,6 +38,8 @@ export class ForestModel implements TrainedModel {
     this.threshold = new Float64Array(nodes);
     this.nodeValue = new Float64Array(nodes);
     this.leafValue = new Float64Array(leaves);
+    this.nodeCover = new Float64Array(nodes);
+    this.leafCover = new Float64Array(leaves);
     let nodeBase = 0;
     let leafBase = 0;
     const relocate = (child: number) => (child < 0 ? ~(~child + leafBase) : child + nodeBase);
@@ -49,6 +54,8 @@ export class ForestModel implements TrainedModel {
         this.nodeValue[nodeBase + i] = t.nodeValue[i]!;
       }
       this.leafValue.set(t.leafValue, leafBase);
+      this.nodeCover.set(t.nodeCover, nodeBase);
+      this.leafCover.set(t.leafCover, leafBase);
       nodeBase += t.column.length;
       leafBase += t.leafValue.length;
     });
@@ -56,8 +63,11 @@ export class ForestModel implements TrainedModel {
   }
 
   rawScore(features: Record<string, FeatureValue>): number {
-    const x = this.buffer;
-    this.encoder.encodeInto(features, x);
+    this.encoder.encodeInto(features, this.buffer);
+    return this.rawScoreOfEncoded(this.buffer);
+  }
+
+  private rawScoreOfEncoded(x: Float64Array): number {
     let sum = this.json.initScore;
     const { links, threshold, leafValue, roots } = this;
     for (let k = 0; k < roots.length; k++) {
@@ -78,10 +88,15 @@ export class ForestModel implements TrainedModel {
     return sigmoid(this.rawScore(features));
   }
 
-  explain(features: Record<string, FeatureValue>): Explanation {
+  explain(features: Record<string, FeatureValue>, options?: { method?: ExplainMethod }): Explanation {
     const x = new Float64Array(this.encoder.columns.length);
     this.encoder.encodeInto(features, x);
     const perFeature = new Float64Array(this.spec.length);
+    if (options?.method === 'treeshap') {
+      const forest = { roots: this.roots, links: this.links, threshold: this.threshold, leafValue: this.leafValue, nodeCover: this.nodeCover, leafCover: this.leafCover, owner: this.encoder.columnFeature };
+      const bias = this.json.initScore + treeShap(forest, x, perFeature);
+      return { probability: sigmoid(this.rawScoreOfEncoded(x)), bias, contributions: rankContributions(this.spec, perFeature) };
+    }
     const owner = this.encoder.columnFeature;
     let bias = this.json.initScore;
     let raw = this.json.initScore;
@@ -123,8 +138,10 @@ function checkTree(t: SerializedTree, k: number, columns: number): void {
   };
   const nodes = t.column?.length ?? -1;
   if (nodes < 0 || !Array.isArray(t.leafValue)) fail('missing arrays');
-  for (const key of ['threshold', 'missingLeft', 'left', 'right', 'nodeValue'] as const) if (t[key]?.length !== nodes) fail(`${key} has the wrong length`);
+  for (const key of ['threshold', 'missingLeft', 'left', 'right', 'nodeValue', 'nodeCover'] as const) if (t[key]?.length !== nodes) fail(`${key} has the wrong length`);
   if (t.leafValue.length !== nodes + 1) fail('a binary tree has one leaf more than internal nodes');
+  if (t.leafCover?.length !== nodes + 1) fail('leafCover has the wrong length');
+  if ([...t.nodeCover, ...t.leafCover].some((c) => typeof c !== 'number' || !(c > 0))) fail('covers must be positive numbers');
   const reached = new Uint8Array(nodes);
   const leavesReached = new Uint8Array(nodes + 1);
   for (let i = 0; i < nodes; i++) {

@@ -52,16 +52,8 @@ interface Leaf {
   parent: [number, 'left' | 'right'] | null;
 }
 
-/** Tree in bin space while training; thresholds become raw values when it is serialised. */
-interface BinTree {
-  column: number[];
-  bin: number[];
-  missingLeft: number[];
-  left: number[];
-  right: number[];
-  nodeValue: number[];
-  leafValue: number[];
-}
+/** Tree in bin space while training: the split bin becomes a raw threshold when it is serialised. */
+type BinTree = Omit<SerializedTree, 'threshold'> & { bin: number[] };
 
 export function trainGbdt(
   train: { columns: Float64Array[]; labels: Uint8Array },
@@ -123,13 +115,15 @@ export function trainGbdt(
       if (value > best.value) best = { round: roundsRun, value };
       else if (p.earlyStoppingRounds > 0 && roundsRun - best.round >= p.earlyStoppingRounds) break;
     }
-    if (tree.column.length === 0 && round > 0) break; // nothing left to learn
+    // A tree without a split on all rows and all columns means nothing is left to learn; with
+    // sampling, the next draw may still find something.
+    if (tree.column.length === 0 && round > 0 && colCount === nCols && bagSize === n) break;
   }
   const kept = valid && p.earlyStoppingRounds > 0 ? trees.slice(0, Math.max(1, best.round)) : trees;
   return { initScore, trees: kept.map((t) => toRawTree(t, bins)), roundsRun, gain };
 
   function growTree(bagCount: number): BinTree {
-    const tree: BinTree = { column: [], bin: [], missingLeft: [], left: [], right: [], nodeValue: [], leafValue: [] };
+    const tree: BinTree = { column: [], bin: [], missingLeft: [], left: [], right: [], nodeValue: [], leafValue: [], nodeCover: [], leafCover: [] };
     const root = makeLeaf(0, bagCount, 0, null, null);
     const open: Leaf[] = [root];
     let leaves = 1;
@@ -149,6 +143,7 @@ export function trainGbdt(
       tree.left.push(0);
       tree.right.push(0);
       tree.nodeValue.push(output(leaf.sumG, leaf.sumH));
+      tree.nodeCover.push(leaf.end - leaf.start);
       attach(tree, leaf.parent, node);
       gain[split.column]! += split.gain;
 
@@ -165,6 +160,7 @@ export function trainGbdt(
     for (const leaf of open) {
       attach(tree, leaf.parent, ~tree.leafValue.length);
       tree.leafValue.push(output(leaf.sumG, leaf.sumH));
+      tree.leafCover.push(leaf.end - leaf.start);
       pool.push(leaf.hist);
     }
     return tree;
@@ -292,9 +288,20 @@ function toRawTree(t: BinTree, bins: ColumnBins[]): SerializedTree {
     missingLeft: t.missingLeft,
     left: t.left,
     right: t.right,
-    nodeValue: t.nodeValue,
-    leafValue: t.leafValue,
+    nodeValue: t.nodeValue.map(compact),
+    leafValue: t.leafValue.map(compact),
+    nodeCover: t.nodeCover,
+    leafCover: t.leafCover,
   };
+}
+
+/**
+ * Seven significant digits (float32 precision) for stored leaf and node values: the JSON shrinks by
+ * half and scores move by less than 1e-6 in log-odds. Thresholds stay exact: a rounded cut could
+ * cross a data value and change a split.
+ */
+export function compact(v: number): number {
+  return Number(v.toPrecision(7));
 }
 
 /** Higher is better for every metric (log-loss is negated). */

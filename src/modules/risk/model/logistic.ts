@@ -1,12 +1,12 @@
 /**
  * L2-regularised logistic regression over the same encoded columns as the trees: the baseline the
- * tree ensemble has to beat (decision 0003). Fitted by Newton's method (IRLS), which converges in a
+ * tree ensemble has to beat (decision 0004). Fitted by Newton's method (IRLS), which converges in a
  * few deterministic steps on a hundred columns.
  */
 import { FeatureEncoder } from './encoding.ts';
 import { rankContributions } from './forest.ts';
 import { sigmoid } from './random.ts';
-import type { Explanation, FeatureValue, SerializedLogistic, TrainedModel } from './types.ts';
+import type { ExplainMethod, Explanation, FeatureValue, SerializedLogistic, TrainedModel } from './types.ts';
 
 export function fitLogistic(encoder: FeatureEncoder, columns: Float64Array[], labels: Uint8Array, l2: number, onProgress?: (step: number, steps: number) => void): SerializedLogistic {
   const n = labels.length;
@@ -157,7 +157,8 @@ export class LogisticModel implements TrainedModel {
     return sigmoid(this.rawScore(features));
   }
 
-  explain(features: Record<string, FeatureValue>): Explanation {
+  /** Linear terms around the training means are the Shapley values of a linear model (missing values aside): both methods give them. */
+  explain(features: Record<string, FeatureValue>, _options?: { method?: ExplainMethod }): Explanation {
     const x = new Float64Array(this.encoder.columns.length);
     this.terms(features, x);
     const perFeature = new Float64Array(this.spec.length);

@@ -9,20 +9,14 @@ export function evaluate(scores: number[], labels: (0 | 1)[], revenue?: number[]
   if (revenue && revenue.length !== labels.length) throw new Error(`evaluate: ${revenue.length} revenue figures but ${labels.length} labels`);
   const order = rankDescending(scores);
   const totalPositives = labels.reduce<number>((s, y) => s + y, 0);
-  const precisionAt = (n: number) => {
-    const k = Math.floor(n * scores.length);
-    if (k === 0) return 0;
+  const topCount = (n: number) => Math.floor(n * scores.length);
+  const hitsInTop = (k: number) => {
     let hits = 0;
     for (let i = 0; i < k; i++) hits += labels[order[i]!]!;
-    return hits / k;
+    return hits;
   };
-  const recallAt = (n: number) => {
-    const k = Math.floor(n * scores.length);
-    if (totalPositives === 0) return 0;
-    let hits = 0;
-    for (let i = 0; i < k; i++) hits += labels[order[i]!]!;
-    return hits / totalPositives;
-  };
+  const precisionAt = (n: number) => (topCount(n) === 0 ? 0 : hitsInTop(topCount(n)) / topCount(n));
+  const recallAt = (n: number) => (totalPositives === 0 ? 0 : hitsInTop(topCount(n)) / totalPositives);
   const metrics: Metrics = {
     'precision@1%': precisionAt(0.01),
     'precision@2%': precisionAt(0.02),
@@ -35,7 +29,7 @@ export function evaluate(scores: number[], labels: (0 | 1)[], revenue?: number[]
   if (revenue) {
     const total = revenue.reduce((s, r) => s + r, 0);
     const revenueAt = (n: number) => {
-      const k = Math.floor(n * scores.length);
+      const k = topCount(n);
       let caught = 0;
       for (let i = 0; i < k; i++) caught += revenue[order[i]!]!;
       return total > 0 ? caught / total : 0;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auc, evaluate, loadModel, trainModel, type FeatureSpec, type TrainedModel, type TrainingRow } from './index.ts';
 import { seededRandom } from './random.ts';
 import type { SerializedGbdt, SerializedTree } from './types.ts';
+import { FeatureEncoder } from './encoding.ts';
 
 const SPEC: FeatureSpec[] = [
   { name: 'x', kind: 'numeric' },
@@ -39,6 +40,15 @@ describe('trainModel (gbdt)', () => {
     expect(model.predict({ x: 0.1, y: 0.9, country: 'CC' })).toBeLessThan(0.1);
     expect(report.valid!.auc).toBeGreaterThan(0.99);
     expect(report.importance.map((i) => i.feature)).toContain('country');
+    expect(report.valid!['revenue@5%']).toBeUndefined();
+  });
+
+  it('reports revenue captured on the validation rows when they carry the revenue at stake', () => {
+    const withRevenue = valid.map((r, i) => ({ ...r, revenue: r.label ? 100 + (i % 7) : 0 }));
+    const { report: r } = trainModel(SPEC, train, { seed: 7, rounds: 50 }, withRevenue);
+    // The top 10% holds about a quarter of the frauds (base rate about 40%), so about a quarter of the revenue.
+    expect(r.valid!['revenue@10%']).toBeGreaterThan(0.2);
+    expect(r.valid!['revenue@10%']).toBeCloseTo(r.valid!['recall@10%'], 1);
   });
 
   it('is deterministic for a seed, and the seed matters', () => {
@@ -156,6 +166,12 @@ describe('baselines and options', () => {
     expect(report.rounds).toBe(report.roundsRun - 20);
   });
 
+  it('without a validation set, stops at a safe number of rounds unless told otherwise', () => {
+    const small = train.slice(0, 300);
+    expect(trainModel(SPEC, small, { seed: 1 }).report.rounds).toBe(300);
+    expect(trainModel(SPEC, small, { seed: 1, rounds: 7 }).report.rounds).toBe(7);
+  });
+
   it('rejects nonsense options and specs', () => {
     expect(() => trainModel(SPEC, train, { seed: 1, learningRate: 0 })).toThrow(RangeError);
     expect(() => trainModel(SPEC, train, { seed: 1, baggingFraction: 1.5 })).toThrow(RangeError);
@@ -209,5 +225,54 @@ describe('evaluate', () => {
     expect(m['revenue@5%']).toBeUndefined();
     expect(m.auc).toBe(1);
     expect(() => evaluate([1], [1, 0])).toThrow();
+  });
+});
+
+describe('explain with TreeSHAP', () => {
+  const { model } = trainModel(SPEC, train, { seed: 3, rounds: 15, numLeaves: 8 });
+  const json = model.toJSON() as SerializedGbdt;
+  const encoder = FeatureEncoder.fromJSON(json.spec, json.encoder);
+
+  /** The model's expected raw score when only the features in `known` are known (cover-weighted over the rest). */
+  function valueOf(x: Float64Array, known: Set<number>): number {
+    const expect = (t: SerializedTree, node: number): number => {
+      if (node < 0) return t.leafValue[~node]!;
+      const column = t.column[node]!;
+      const v = x[column]!;
+      const left = v <= t.threshold[node]! || (Number.isNaN(v) && t.missingLeft[node] === 1);
+      if (known.has(encoder.columnFeature[column]!)) return expect(t, left ? t.left[node]! : t.right[node]!);
+      const cover = (c: number) => (c < 0 ? t.leafCover[~c]! : t.nodeCover[c]!);
+      return (cover(t.left[node]!) * expect(t, t.left[node]!) + cover(t.right[node]!) * expect(t, t.right[node]!)) / t.nodeCover[node]!;
+    };
+    return json.trees.reduce((s, t) => s + (t.column.length ? expect(t, 0) : t.leafValue[0]!), json.initScore);
+  }
+
+  it('gives each feature its exact Shapley value (checked by enumerating every coalition)', () => {
+    const m = SPEC.length;
+    const factorial = (k: number): number => (k <= 1 ? 1 : k * factorial(k - 1));
+    for (const r of [...test.slice(0, 15), { features: { x: null, y: 0.3, country: 'never-seen' }, label: 0 as const }]) {
+      const x = new Float64Array(encoder.columns.length);
+      encoder.encodeInto(r.features, x);
+      const shap = model.explain(r.features, { method: 'treeshap' });
+      expect(shap.bias).toBeCloseTo(valueOf(x, new Set()), 9);
+      for (let i = 0; i < m; i++) {
+        let phi = 0;
+        for (let mask = 0; mask < 1 << m; mask++) {
+          if (mask & (1 << i)) continue;
+          const coalition = new Set([...Array(m).keys()].filter((j) => mask & (1 << j)));
+          const weight = (factorial(coalition.size) * factorial(m - coalition.size - 1)) / factorial(m);
+          phi += weight * (valueOf(x, new Set([...coalition, i])) - valueOf(x, coalition));
+        }
+        expect(shap.contributions.find((c) => c.feature === SPEC[i]!.name)!.contribution).toBeCloseTo(phi, 9);
+      }
+      expect(shap.bias + shap.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(model.rawScore(r.features), 9);
+      expect(shap.probability).toBeCloseTo(model.predict(r.features), 12);
+    }
+  });
+
+  it('puts the same main driver first as the path method on a clear case', () => {
+    const features = { x: 0.1, y: 0.9, country: 'BB' };
+    expect(model.explain(features, { method: 'treeshap' }).contributions[0]!.feature).toBe('country');
+    expect(model.explain(features).contributions[0]!.feature).toBe('country');
   });
 });

@@ -8,22 +8,22 @@ import type { FeatureSpec, SerializedModel, TrainedModel, TrainingRow, TrainOpti
 
 type Resolved = Omit<Required<TrainOptions>, 'onProgress'>;
 
-/** Defaults chosen on the KCS validation split (docs/decisions/0003-risk-model.md). */
+/** Defaults chosen on the KCS validation split (docs/decisions/0004-risk-model.md). */
 export const DEFAULT_TRAIN_OPTIONS: Omit<Resolved, 'seed'> = {
   algorithm: 'gbdt',
-  rounds: 1000,
-  learningRate: 0.05,
-  numLeaves: 31,
+  rounds: 2000,
+  learningRate: 0.1,
+  numLeaves: 63,
   maxDepth: 0,
   minDataInLeaf: 20,
   minSumHessianInLeaf: 1e-3,
   lambdaL2: 1,
   minGainToSplit: 0,
   baggingFraction: 0.8,
-  featureFraction: 0.8,
+  featureFraction: 0.5,
   maxBins: 255,
   earlyStoppingRounds: 100,
-  earlyStoppingMetric: 'auc',
+  earlyStoppingMetric: 'logloss',
   targetEncoding: 'kfold',
   targetFolds: 5,
   targetSmoothing: 20,
@@ -33,10 +33,13 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<Resolved, 'seed'> = {
 /** One tree, grown as deep as the data allows: the single-tree baseline. */
 const TREE_PRESET: Partial<Resolved> = { rounds: 1, learningRate: 1, numLeaves: 64, baggingFraction: 1, featureFraction: 1, minDataInLeaf: 50, earlyStoppingRounds: 0 };
 
-export function resolveOptions(opts: TrainOptions): Resolved {
+/** Rounds when there is no validation set to stop on. */
+export const ROUNDS_WITHOUT_VALIDATION = 300;
+
+export function resolveOptions(opts: TrainOptions, hasValidation: boolean): Resolved {
   const { onProgress: _ignored, ...given } = opts;
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<Resolved>;
-  const preset = defined.algorithm === 'tree' ? TREE_PRESET : {};
+  const preset = defined.algorithm === 'tree' ? TREE_PRESET : hasValidation ? {} : { rounds: ROUNDS_WITHOUT_VALIDATION };
   const o: Resolved = { ...DEFAULT_TRAIN_OPTIONS, ...preset, ...defined, seed: opts.seed };
   const fail = (what: string) => {
     throw new RangeError(`TrainOptions.${what}`);
@@ -57,7 +60,7 @@ export function resolveOptions(opts: TrainOptions): Resolved {
 
 export function trainModel(spec: FeatureSpec[], train: TrainingRow[], opts: TrainOptions, valid?: TrainingRow[]): { model: TrainedModel; report: TrainReport } {
   const started = performance.now();
-  const o = resolveOptions(opts);
+  const o = resolveOptions(opts, Boolean(valid?.length));
   checkSpec(spec);
   if (train.length === 0) throw new RangeError('trainModel needs at least one training row');
   const random = seededRandom(o.seed);
