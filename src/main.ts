@@ -72,7 +72,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   }
   ctx.dispatcher.start();
   const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
-  const stopWebhooks = opts.schedule === false ? () => {} : startWebhookDelivery(ctx);
+  const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
   if (opts.listen !== false) {
@@ -92,7 +92,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       if (closed) return;
       closed = true;
       stopSweep();
-      stopWebhooks();
+      await stopWebhooks();
       await app.close();
       await ctx.dispatcher.stop();
       await nats?.close();

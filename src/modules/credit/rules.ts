@@ -145,6 +145,16 @@ export function nextChangeDate(subjectKind: SubjectKind, inputs: readonly Credit
 }
 
 /**
+ * The first day after `asOf` on which the classification (class, reasons or their end dates) may
+ * read differently if no input is added, or null when it never will. Up to the day before, the
+ * classification of `asOf` stands, so a stored one can be served without re-reading the inputs.
+ */
+export function nextReviewDate(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): BusinessDate | null {
+  validate(subjectKind, inputs, params, asOf);
+  return changePoints(subjectKind, inputs, params).find((date) => date > asOf) ?? null;
+}
+
+/**
  * Class changes on the days after `from` up to and including `to`, oldest first: consecutive ranges
  * (a, b], (b, c] never report a change twice. The class can only change on an input's effective
  * date, a withdrawal date or the end of a legal event's period, so only those days are evaluated.
