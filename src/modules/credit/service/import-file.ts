@@ -28,6 +28,8 @@ export interface FileImportOptions {
   skipInvalid?: boolean;
   /** Import a file that was fully imported before, once more. */
   again?: boolean;
+  /** Lines per transaction; IMPORT_CHUNK unless a test wants many small ones. */
+  chunkLines?: number;
   onProgress?: (phase: ImportPhase, done: number, total: number) => void;
 }
 
@@ -200,7 +202,7 @@ export async function importCreditFile(ctx: AppContext, actor: Actor, path: stri
     if (parsed.line <= job.linesDone) continue;
     if (v.badLines.has(parsed.line) || !parsed.record) bad++;
     else chunk.push({ line: parsed.line, record: parsed.record });
-    if (chunk.length + bad >= IMPORT_CHUNK) {
+    if (chunk.length + bad >= (opts.chunkLines ?? IMPORT_CHUNK)) {
       await commit(parsed.line);
       opts.onProgress?.('insert', read, v.lines);
     }
