@@ -4,6 +4,8 @@ import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { isoDate } from '../../kernel/wire.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
+import { registerParameterCheck } from '../../platform/parameters/service.ts';
+import { creditParameterValueViolations } from './measures.ts';
 import * as service from './service.ts';
 import { bulkResultOut, changeOut, creditInputBody, creditOut, inputOut, measuresOut, timelineOut, withdrawalBody } from './wire.ts';
 
@@ -14,6 +16,8 @@ const subjectParams = z.object({ kind: z.enum(['enterprise', 'individual']), id:
 const toKind = (k: 'enterprise' | 'individual'): 'ENTERPRISE' | 'INDIVIDUAL' => (k === 'enterprise' ? 'ENTERPRISE' : 'INDIVIDUAL');
 
 export const creditRoutes: ApiPlugin = (app, ctx) => {
+  registerParameterCheck(creditParameterValueViolations);
+
   app.get('/api/v1/credit/:kind/:id', {
     config: { access: { roles: LOOKUP } },
     schema: {
