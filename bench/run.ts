@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { closedLoop, pgbenchTps, startServerProcess, type LoadResult } from './harness.ts';
 import { usccCheckChar } from '../src/kernel/uscc.ts';
+import { runCreditBenchmark } from './credit.ts';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -89,6 +90,7 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
       lines.push(`ratio Tidegate enterprise-creates/s ÷ pgbench tps: ${(onPg.perSecond / tps).toFixed(3)}`);
     } else lines.push('pgbench did not run (is the pgbench binary installed?)');
     await admin.unsafe('drop database if exists tidegate_bench with (force)');
+    lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency })));
   }
   await admin.end();
   console.log('\n' + lines.join('\n'));

@@ -79,6 +79,8 @@ async function* lines(path: string, onChunk?: (chunk: Buffer) => void): AsyncGen
 
 export interface ParsedLine {
   line: number;
+  /** The line as read (without its line break). */
+  raw: string;
   record: RecordInputRequest | null;
   errors: LineError[];
 }
@@ -87,12 +89,14 @@ export interface ParsedLine {
  * Reads a backfill file line by line, in constant memory: NDJSON (one API body per line) or, for a
  * `.csv` name, CSV with a header row naming CSV_COLUMNS. Every non-empty data line yields once, with
  * its record or its errors. `onChunk` sees the raw bytes (for the file digest and progress).
+ * `checked`: the lines were validated before and the caller verifies they are unchanged (by digest),
+ * so the schema is not run again.
  */
-export async function* readCreditFile(path: string, onChunk?: (chunk: Buffer) => void): AsyncGenerator<ParsedLine> {
+export async function* readCreditFile(path: string, opts: { onChunk?: (chunk: Buffer) => void; checked?: boolean } = {}): AsyncGenerator<ParsedLine> {
   const csv = path.toLowerCase().endsWith('.csv');
   let column: Map<string, number> | null = null;
   let n = 0;
-  for await (const raw of lines(path, onChunk)) {
+  for await (const raw of lines(path, opts.onChunk)) {
     n++;
     const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (!line.trim()) continue;
@@ -105,7 +109,7 @@ export async function* readCreditFile(path: string, onChunk?: (chunk: Buffer) =>
         const missing = REQUIRED_CSV_COLUMNS.filter((h) => !column!.has(h));
         if (unknown.length || missing.length) {
           const errors = [...unknown.map((h) => ({ line: n, path: h, rule: 'credit.csvHeader', message: `Unknown column "${h}"; the columns are ${CSV_COLUMNS.join(', ')}.` })), ...missing.map((h) => ({ line: n, path: h, rule: 'credit.csvHeader', message: `Column "${h}" is missing from the header.` }))];
-          yield { line: n, record: null, errors };
+          yield { line: n, raw: line, record: null, errors };
           return;
         }
         continue;
@@ -115,11 +119,15 @@ export async function* readCreditFile(path: string, onChunk?: (chunk: Buffer) =>
       try {
         value = JSON.parse(line);
       } catch {
-        yield { line: n, record: null, errors: [{ line: n, path: '', rule: 'credit.ndjson', message: 'Not valid JSON: each line must be one JSON object.' }] };
+        yield { line: n, raw: line, record: null, errors: [{ line: n, path: '', rule: 'credit.ndjson', message: 'Not valid JSON: each line must be one JSON object.' }] };
         continue;
       }
     }
+    if (opts.checked) {
+      yield { line: n, raw: line, record: value as RecordInputRequest, errors: [] };
+      continue;
+    }
     const parsed = creditInputBody.safeParse(value);
-    yield parsed.success ? { line: n, record: parsed.data, errors: [] } : { line: n, record: null, errors: issueErrors(n, parsed.error.issues) };
+    yield parsed.success ? { line: n, raw: line, record: parsed.data, errors: [] } : { line: n, raw: line, record: null, errors: issueErrors(n, parsed.error.issues) };
   }
 }

@@ -11,7 +11,7 @@ import { buildInputRow, callerDepartment, recordedInputs, sameInput, type Record
 import { recomputeSubjects } from './recompute.ts';
 import { insertInputRows, lockCreditWrites, slices, type InputRow } from './store.ts';
 import { resolveSubjects, subjectKey, unknownSubjectError, type Subject } from './subjects.ts';
-import { digestOf, inputMaterial } from './trace.ts';
+import { inputsDigest } from './trace.ts';
 
 export interface LineRecord {
   /** Line number in a file, or index in a request's list. */
@@ -84,7 +84,7 @@ export async function checkRecords(
 export async function insertBatch(tx: Executor, accepted: readonly AcceptedRecord[], actor: Actor, now: Date, label: Record<string, unknown>): Promise<{ auditSeq: number | null; rows: InputRow[] }> {
   if (accepted.length === 0) return { auditSeq: null, rows: [] };
   const rows = accepted.map((a) => buildInputRow(a.subject, a.record, actorLabel(actor), now, null)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'credit.importInputs', subject: 'credit:inputs', change: { ...label, count: rows.length, digest: digestOf(rows.map(inputMaterial)) }, at: now });
+  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'credit.importInputs', subject: 'credit:inputs', change: { ...label, count: rows.length, digest: inputsDigest(rows), digestOf: 'credit_inputs with this audit_seq, by id' }, at: now });
   const stored = rows.map((r) => ({ ...r, auditSeq: seq }));
   await insertInputRows(tx, stored);
   return { auditSeq: seq, rows: stored };

@@ -53,6 +53,8 @@ export interface FileImportResult {
 interface Validation {
   digest: string;
   lines: number;
+  /** SHA-256 of the raw lines of each chunk: the second pass proves it records what was checked. */
+  chunkDigests: string[];
   badLines: Set<number>;
   errors: LineError[];
   errorCount: number;
@@ -64,11 +66,12 @@ interface Validation {
  * (subjects registered, client ids), writing nothing; also the file's SHA-256, which identifies the
  * import so that an interrupted one resumes instead of starting over.
  */
-async function validateFile(ctx: AppContext, actor: Actor, path: string, today: string, onProgress?: FileImportOptions['onProgress']): Promise<Validation> {
+async function validateFile(ctx: AppContext, actor: Actor, path: string, today: string, chunkLines: number, onProgress?: FileImportOptions['onProgress']): Promise<Validation> {
   const size = statSync(path).size;
   const hash = createHash('sha256');
+  let chunkHash = createHash('sha256');
   let bytes = 0;
-  const v: Validation = { digest: '', lines: 0, badLines: new Set(), errors: [], errorCount: 0, subjects: new Map() };
+  const v: Validation = { digest: '', lines: 0, chunkDigests: [], badLines: new Set(), errors: [], errorCount: 0, subjects: new Map() };
   const unknown = new Set<string>();
   const seenIds = new Set<string>();
   const fail = (errors: LineError[]) => {
@@ -86,16 +89,23 @@ async function validateFile(ctx: AppContext, actor: Actor, path: string, today: 
     fail((await checkRecords(ctx.db, batch, actor, today, v.subjects, seenIds)).errors);
     batch = [];
   };
-  for await (const parsed of readCreditFile(path, (chunk) => {
+  const onChunk = (chunk: Buffer) => {
     hash.update(chunk);
     bytes += chunk.length;
     onProgress?.('validate', bytes, size);
-  })) {
+  };
+  for await (const parsed of readCreditFile(path, { onChunk })) {
     v.lines++;
+    chunkHash.update(parsed.raw + '\n');
+    if (v.lines % chunkLines === 0) {
+      v.chunkDigests.push(chunkHash.digest('hex'));
+      chunkHash = createHash('sha256');
+    }
     if (parsed.record) batch.push({ line: parsed.line, record: parsed.record });
     else fail(parsed.errors);
     if (batch.length >= IMPORT_CHUNK) await flush();
   }
+  if (v.lines % chunkLines !== 0) v.chunkDigests.push(chunkHash.digest('hex'));
   await flush();
   v.errors.sort((a, b) => a.line - b.line);
   v.digest = hash.digest('hex');
@@ -156,6 +166,55 @@ async function insertChunk(ctx: AppContext, actor: Actor, importId: string, reco
   });
 }
 
+/**
+ * Pass 2: reads the file again, chunk by chunk, and records each chunk in its own transaction while
+ * the next chunk is being read (the database and the parsing overlap; the transactions themselves
+ * stay in file order). A chunk whose raw lines no longer hash to what pass 1 checked stops the import
+ * before anything of it is written: the file changed in between.
+ */
+async function recordFile(ctx: AppContext, actor: Actor, path: string, job: ImportRow, v: Validation, chunkLines: number, result: FileImportResult, onProgress: FileImportOptions['onProgress']): Promise<void> {
+  let inFlight: Promise<void> | null = null;
+  let hash = createHash('sha256');
+  let chunk: LineRecord[] = [];
+  let bad = 0;
+  let read = 0;
+  let lastLine = 0;
+  const settle = async () => {
+    if (inFlight) await inFlight;
+    inFlight = null;
+  };
+  const flush = async (index: number) => {
+    const digest = hash.digest('hex');
+    hash = createHash('sha256');
+    if (digest !== v.chunkDigests[index]) throw problems.conflict(`${basename(path)} changed while it was being imported (lines up to ${lastLine}); nothing of that part was recorded. Run the import again to check and resume it.`);
+    const [records, skipped, through, done] = [chunk, bad, lastLine, read];
+    chunk = [];
+    bad = 0;
+    await settle();
+    if (through <= job.linesDone) return;
+    const commit = insertChunk(ctx, actor, job.id, records, skipped, through, v).then((outcome) => {
+      result.imported += outcome.imported;
+      result.alreadyRecorded += outcome.alreadyRecorded;
+      result.skipped += outcome.skipped;
+      onProgress?.('insert', done, v.lines);
+    });
+    commit.catch(() => {}); // awaited by the next flush; this only keeps the rejection from going unhandled meanwhile
+    inFlight = commit;
+  };
+  for await (const parsed of readCreditFile(path, { checked: true })) {
+    hash.update(parsed.raw + '\n');
+    read++;
+    lastLine = parsed.line;
+    if (parsed.line > job.linesDone) {
+      if (v.badLines.has(parsed.line) || !parsed.record) bad++;
+      else chunk.push({ line: parsed.line, record: parsed.record });
+    }
+    if (read % chunkLines === 0) await flush(read / chunkLines - 1);
+  }
+  if (read % chunkLines !== 0) await flush(Math.floor(read / chunkLines));
+  await settle();
+}
+
 async function finish(ctx: AppContext, actor: Actor, importId: string, summary: Record<string, unknown>): Promise<void> {
   await runCommand(ctx, 'credit.importFinished', async (tx) => {
     await lockCreditWrites(tx);
@@ -175,7 +234,8 @@ async function finish(ctx: AppContext, actor: Actor, importId: string, summary: 
 export async function importCreditFile(ctx: AppContext, actor: Actor, path: string, opts: FileImportOptions = {}): Promise<FileImportResult> {
   const seconds: Record<ImportPhase, number> = { validate: 0, insert: 0, recompute: 0 };
   let t0 = performance.now();
-  const v = await validateFile(ctx, actor, path, shanghaiDate(ctx.clock.now()), opts.onProgress);
+  const chunkLines = opts.chunkLines ?? IMPORT_CHUNK;
+  const v = await validateFile(ctx, actor, path, shanghaiDate(ctx.clock.now()), chunkLines, opts.onProgress);
   seconds.validate = (performance.now() - t0) / 1000;
   const result: FileImportResult = { importId: null, fileDigest: v.digest, lines: v.lines, imported: 0, alreadyRecorded: 0, skipped: 0, resumedAfterLine: null, subjectsRecomputed: 0, classChanges: 0, errorCount: v.errorCount, errors: v.errors, seconds };
   if (v.errorCount > 0 && !opts.skipInvalid) return result;
@@ -184,30 +244,7 @@ export async function importCreditFile(ctx: AppContext, actor: Actor, path: stri
   result.importId = job.id;
   if (job.linesDone > 0) result.resumedAfterLine = job.linesDone;
   t0 = performance.now();
-  let chunk: LineRecord[] = [];
-  let bad = 0;
-  let read = 0;
-  const commit = async (lastLine: number) => {
-    const outcome = await insertChunk(ctx, actor, job.id, chunk, bad, lastLine, v);
-    result.imported += outcome.imported;
-    result.alreadyRecorded += outcome.alreadyRecorded;
-    result.skipped += outcome.skipped;
-    chunk = [];
-    bad = 0;
-  };
-  let lastLine = 0;
-  for await (const parsed of readCreditFile(path)) {
-    read++;
-    lastLine = parsed.line;
-    if (parsed.line <= job.linesDone) continue;
-    if (v.badLines.has(parsed.line) || !parsed.record) bad++;
-    else chunk.push({ line: parsed.line, record: parsed.record });
-    if (chunk.length + bad >= (opts.chunkLines ?? IMPORT_CHUNK)) {
-      await commit(parsed.line);
-      opts.onProgress?.('insert', read, v.lines);
-    }
-  }
-  if (chunk.length + bad > 0) await commit(lastLine);
+  await recordFile(ctx, actor, path, job, v, chunkLines, result, opts.onProgress);
   opts.onProgress?.('insert', v.lines, v.lines);
   seconds.insert = (performance.now() - t0) / 1000;
 

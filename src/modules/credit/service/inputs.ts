@@ -1,10 +1,9 @@
-import { inArray } from 'drizzle-orm';
 import type { Executor } from '../../../platform/db/client.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { uuidv7Ordered } from '../../../kernel/ids.ts';
 import { creditInputs } from '../schema.ts';
 import type { CreditInputBody } from '../wire.ts';
-import { slices, type InputRow } from './store.ts';
+import { anyOf, slices, type InputRow } from './store.ts';
 import type { Subject } from './subjects.ts';
 
 export type RecordInputRequest = CreditInputBody;
@@ -48,7 +47,7 @@ export function sameInput(a: InputRow, b: InputRow): boolean {
 export async function recordedInputs(ex: Executor, ids: readonly string[]): Promise<Map<string, InputRow>> {
   const found = new Map<string, InputRow>();
   for (const slice of slices([...new Set(ids)], 5000)) {
-    for (const row of await ex.select().from(creditInputs).where(inArray(creditInputs.id, slice))) found.set(row.id, row);
+    for (const row of await ex.select().from(creditInputs).where(anyOf(creditInputs.id, slice, 'uuid'))) found.set(row.id, row);
   }
   return found;
 }

@@ -4,7 +4,7 @@ import type { Executor } from '../../../platform/db/client.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { creditClassChanges, creditClasses, creditInputs, creditPending, creditWithdrawals } from '../schema.ts';
-import { classChanges, classify, nextChangeDate, type CreditClass, type SubjectKind } from '../rules.ts';
+import { assess, classChanges, type CreditClass, type SubjectKind } from '../rules.ts';
 import { measuresFor, type CreditMeasures } from '../measures.ts';
 import { addDays } from '../dates.ts';
 import { classificationParameters, measureParameters, sameVersions } from './parameters.ts';
@@ -53,8 +53,8 @@ export async function classificationOn(ex: Executor, subject: Subject, date: str
     return { ...base, class: hit.row.class as CreditClass, reasons: hit.row.reasons as ReasonView[], validUntil: hit.row.validUntil, nextChange: hit.row.nextChange };
   }
   const { inputs, rows } = await loadInputs(ex, subject.id);
-  const c = classify(subject.kind, inputs, date, params);
-  return { ...base, class: c.class, reasons: withEvidence(c.reasons, rows), validUntil: c.validUntil ?? null, nextChange: nextChangeDate(subject.kind, inputs, date, params) };
+  const { classification: c, nextChange } = assess(subject.kind, inputs, date, params);
+  return { ...base, class: c.class, reasons: withEvidence(c.reasons, rows), validUntil: c.validUntil ?? null, nextChange };
 }
 
 /** GET /credit/{kind}/{id}: today in Asia/Shanghai unless `asOf` is given. */

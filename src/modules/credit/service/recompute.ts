@@ -1,11 +1,11 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { creditClasses, creditPending } from '../schema.ts';
-import { classify, nextChangeDate, nextReviewDate, type CreditClass } from '../rules.ts';
+import { assess, type CreditClass } from '../rules.ts';
 import { classificationParameters } from './parameters.ts';
-import { loadInputsOf, slices, withEvidence, type ReasonView } from './store.ts';
+import { anyOf, loadInputsOf, slices, withEvidence, type ReasonView } from './store.ts';
 import { changeMaterial, digestOf } from './trace.ts';
 import type { Subject } from './subjects.ts';
 
@@ -42,14 +42,14 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
   const loaded = await loadInputsOf(tx, ids);
   const previous = new Map<string, string>();
   for (const slice of slices(ids, 5000)) {
-    for (const r of await tx.select({ subjectId: creditClasses.subjectId, class: creditClasses.class }).from(creditClasses).where(inArray(creditClasses.subjectId, slice))) previous.set(r.subjectId, r.class);
+    for (const r of await tx.select({ subjectId: creditClasses.subjectId, class: creditClasses.class }).from(creditClasses).where(anyOf(creditClasses.subjectId, slice, 'uuid'))) previous.set(r.subjectId, r.class);
   }
 
   const stored: Record<string, unknown>[] = [];
   const changed: { subject: Subject; from: CreditClass; to: CreditClass; reasons: ReasonView[] }[] = [];
   for (const subject of subjects) {
     const { inputs, rows } = loaded.get(subject.id) ?? { inputs: [], rows: new Map() };
-    const c = classify(subject.kind, inputs, rc.today, params);
+    const { classification: c, nextChange, nextReview } = assess(subject.kind, inputs, rc.today, params);
     const reasons = withEvidence(c.reasons, rows);
     stored.push({
       subject_id: subject.id,
@@ -58,8 +58,8 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
       reasons,
       as_of: rc.today,
       valid_until: c.validUntil ?? null,
-      next_change: nextChangeDate(subject.kind, inputs, rc.today, params),
-      next_review: nextReviewDate(subject.kind, inputs, rc.today, params),
+      next_change: nextChange,
+      next_review: nextReview,
       parameter_versions: versions,
       computed_at: rc.now.toISOString(),
     });
@@ -69,7 +69,7 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
     if (before === null ? c.class !== 'WHITELIST' : before !== c.class) changed.push({ subject, from: before ?? 'WHITELIST', to: c.class, reasons });
   }
   await upsertClasses(tx, stored);
-  await tx.delete(creditPending).where(inArray(creditPending.subjectId, ids));
+  for (const slice of slices(ids, 5000)) await tx.delete(creditPending).where(anyOf(creditPending.subjectId, slice, 'uuid'));
   if (changed.length === 0) return result;
 
   const rows = changed.map((ch) => ({

@@ -1,6 +1,6 @@
-import { asc, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../../../platform/db/client.ts';
-import { creditInputs, creditWithdrawals } from '../schema.ts';
+import { sql, type SQLWrapper } from 'drizzle-orm';
+import { queryRows, type Executor } from '../../../platform/db/client.ts';
+import type { creditInputs, creditWithdrawals } from '../schema.ts';
 import type { CreditInput, CreditReason, SubjectKind } from '../rules.ts';
 
 export type InputRow = typeof creditInputs.$inferSelect;
@@ -27,18 +27,22 @@ export function slices<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-export function toRuleInput(row: InputRow, withdrawal: WithdrawalRow | undefined): CreditInput {
-  const base = {
-    id: row.id,
-    subjectKind: row.subjectKind as SubjectKind,
-    source: row.source,
-    effectiveDate: row.effectiveDate,
-    ...(row.reference ? { reference: row.reference } : {}),
-    ...(withdrawal ? { withdrawn: { date: withdrawal.date, reason: withdrawal.reason } } : {}),
-  };
-  if (row.type === 'SECTOR_RATING') return { ...base, type: 'SECTOR_RATING', department: row.department!, level: row.level!, isLowestLevel: row.isLowestLevel! };
-  if (row.type === 'EVENT') return { ...base, type: 'EVENT', kind: row.eventKind as never };
-  return { ...base, type: 'AEO', action: row.aeoAction as never };
+/** `column = any(values)` with the values as ONE text parameter: thousands of ids cost no bind parameters to build, describe and encode. */
+export function anyOf(column: SQLWrapper, values: readonly string[], type: 'uuid' | 'text') {
+  return sql`${column} = any(string_to_array(${values.join(',')}, ',')::${sql.raw(type)}[])`;
+}
+
+/** The fields of an input that the rules and the reasons read. */
+export type InputFacts = Pick<InputRow, 'subjectId' | 'id' | 'subjectKind' | 'type' | 'source' | 'effectiveDate' | 'reference' | 'department' | 'level' | 'isLowestLevel' | 'eventKind' | 'aeoAction'>;
+
+export function toRuleInput(row: InputFacts, withdrawal: { date: string; reason: string } | null): CreditInput {
+  const base: Record<string, unknown> = { id: row.id, subjectKind: row.subjectKind, source: row.source, effectiveDate: row.effectiveDate };
+  if (row.reference) base.reference = row.reference;
+  if (withdrawal) base.withdrawn = withdrawal;
+  if (row.type === 'SECTOR_RATING') Object.assign(base, { type: 'SECTOR_RATING', department: row.department, level: row.level, isLowestLevel: row.isLowestLevel });
+  else if (row.type === 'EVENT') Object.assign(base, { type: 'EVENT', kind: row.eventKind });
+  else Object.assign(base, { type: 'AEO', action: row.aeoAction });
+  return base as unknown as CreditInput;
 }
 
 export interface InputSummary {
@@ -55,7 +59,7 @@ export interface InputSummary {
 }
 
 /** What a subject, an officer or a department is shown of an input. */
-export function inputSummary(row: InputRow): InputSummary {
+export function inputSummary(row: InputFacts): InputSummary {
   const s: InputSummary = { id: row.id, type: row.type, source: row.source, effectiveDate: row.effectiveDate };
   if (row.reference) s.reference = row.reference;
   if (row.type === 'SECTOR_RATING') Object.assign(s, { department: row.department!, level: row.level!, isLowestLevel: row.isLowestLevel! });
@@ -67,37 +71,69 @@ export function inputSummary(row: InputRow): InputSummary {
 export type ReasonView = CreditReason & { inputs: InputSummary[] };
 
 /** Reasons with the inputs they rest on spelled out (which input, which rule, until when). */
-export function withEvidence(reasons: readonly CreditReason[], rows: ReadonlyMap<string, InputRow>): ReasonView[] {
+export function withEvidence(reasons: readonly CreditReason[], rows: ReadonlyMap<string, InputFacts>): ReasonView[] {
   return reasons.map((r) => ({ ...r, inputs: r.inputIds.flatMap((id) => (rows.has(id) ? [inputSummary(rows.get(id)!)] : [])) }));
 }
 
 export interface SubjectInputs {
-  rows: Map<string, InputRow>;
-  withdrawals: Map<string, WithdrawalRow>;
+  rows: Map<string, InputFacts>;
   inputs: CreditInput[];
 }
 
-/** The inputs (with their withdrawals) of many subjects, in two queries per slice of ids. */
+interface FactRow {
+  subject_id: string;
+  id: string;
+  subject_kind: string;
+  type: string;
+  source: string;
+  effective_date: string;
+  reference: string | null;
+  department: string | null;
+  level: string | null;
+  is_lowest_level: boolean | null;
+  event_kind: string | null;
+  aeo_action: string | null;
+  withdrawn_on: string | null;
+  withdrawn_reason: string | null;
+}
+
+/** The inputs (with their withdrawals) of many subjects: one query per slice of ids, dates as text on both drivers. */
 export async function loadInputsOf(ex: Executor, subjectIds: readonly string[]): Promise<Map<string, SubjectInputs>> {
   const out = new Map<string, SubjectInputs>();
   for (const ids of slices([...new Set(subjectIds)], IDS_PER_QUERY)) {
-    const rows = await ex.select().from(creditInputs).where(inArray(creditInputs.subjectId, ids)).orderBy(asc(creditInputs.subjectId), asc(creditInputs.effectiveDate), asc(creditInputs.id));
-    const withdrawals = await ex.select().from(creditWithdrawals).where(inArray(creditWithdrawals.subjectId, ids));
-    const byInput = new Map(withdrawals.map((w) => [w.inputId, w]));
-    for (const row of rows) {
-      let entry = out.get(row.subjectId);
-      if (!entry) out.set(row.subjectId, (entry = { rows: new Map(), withdrawals: new Map(), inputs: [] }));
-      entry.rows.set(row.id, row);
-      const w = byInput.get(row.id);
-      if (w) entry.withdrawals.set(row.id, w);
-      entry.inputs.push(toRuleInput(row, w));
+    const rows = await queryRows<FactRow>(
+      ex,
+      sql`select i.subject_id, i.id, i.subject_kind, i.type, i.source, i.effective_date::text as effective_date, i.reference, i.department, i.level, i.is_lowest_level,
+                 i.event_kind, i.aeo_action, w.date::text as withdrawn_on, w.reason as withdrawn_reason
+          from credit_inputs i left join credit_withdrawals w on w.input_id = i.id
+          where ${anyOf(sql`i.subject_id`, ids, 'uuid')}`,
+    );
+    for (const r of rows) {
+      const facts: InputFacts = {
+        subjectId: r.subject_id,
+        id: r.id,
+        subjectKind: r.subject_kind,
+        type: r.type,
+        source: r.source,
+        effectiveDate: r.effective_date,
+        reference: r.reference,
+        department: r.department,
+        level: r.level,
+        isLowestLevel: r.is_lowest_level,
+        eventKind: r.event_kind,
+        aeoAction: r.aeo_action,
+      };
+      let entry = out.get(r.subject_id);
+      if (!entry) out.set(r.subject_id, (entry = { rows: new Map(), inputs: [] }));
+      entry.rows.set(r.id, facts);
+      entry.inputs.push(toRuleInput(facts, r.withdrawn_on === null ? null : { date: r.withdrawn_on, reason: r.withdrawn_reason ?? '' }));
     }
   }
   return out;
 }
 
 export async function loadInputs(ex: Executor, subjectId: string): Promise<SubjectInputs> {
-  return (await loadInputsOf(ex, [subjectId])).get(subjectId) ?? { rows: new Map(), withdrawals: new Map(), inputs: [] };
+  return (await loadInputsOf(ex, [subjectId])).get(subjectId) ?? { rows: new Map(), inputs: [] };
 }
 
 /** Rows per multi-row statement: one JSON parameter, so any row count fits the protocol. */
