@@ -1,5 +1,15 @@
 import { useT } from '../../i18n/index.tsx';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
 import type { History } from './types.ts';
+
+/** The server's cause ("input <id>", "withdrawal of <id>", "bulk import <id>", "automatic (daily sweep)"…) in words. */
+function causeKey(cause: string): MessageKey | null {
+  if (cause.startsWith('input ')) return 'credit.cause.input';
+  if (cause.startsWith('withdrawal of ')) return 'credit.cause.withdrawal';
+  if (cause.startsWith('bulk ')) return 'credit.cause.bulk';
+  if (cause.startsWith('automatic')) return 'credit.cause.automatic';
+  return null;
+}
 
 /** The class over time as the rules derive it from the inputs, and the changes as they were published. */
 export function CreditHistory({ history, testId }: { history: History; testId: string }) {
@@ -36,7 +46,7 @@ export function CreditHistory({ history, testId }: { history: History; testId: s
                   <td>{c.effectiveDate}</td>
                   <td>{c.from ? t(`class.${c.from as History['items'][number]['to']}`) : ''}</td>
                   <td>{t(`class.${c.to}`)}</td>
-                  <td>{c.cause}</td>
+                  <td title={c.cause}>{causeKey(c.cause) ? t(causeKey(c.cause)!) : c.cause}</td>
                 </tr>
               ))}
             </tbody>
