@@ -25,8 +25,13 @@ export interface RecomputeResult {
   auditSeq: number | null;
 }
 
-/** Subjects recomputed per transaction by the sweep and the import: bounds the events and the audit digest of one commit. */
-export const RECOMPUTE_CHUNK = 2000;
+/**
+ * Subjects recomputed per transaction by the sweep and the import. Large, because a backfill's inputs
+ * lie in the table in arrival order, not by subject: reading the inputs of any few thousand subjects
+ * touches most of the table's pages, so ten chunks of 10,000 read it ten times where fifty chunks of
+ * 2,000 read it fifty times. A daily sweep with few subjects due reads them by index.
+ */
+export const RECOMPUTE_CHUNK = 10_000;
 
 /**
  * Recomputes and stores the class of many subjects for `today`, set-based: one query for the
@@ -92,10 +97,13 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
     at: rc.now,
   });
   await insertChangeRows(tx, rows, seq);
-  await enqueueEvents(
-    tx,
-    rows.map((r) => ({ aggregateType: 'credit', aggregateId: r.subjectId, eventType: 'CreditClassChanged', payload: { ...changeMaterial(r), parameterVersions: versions }, occurredAt: rc.now, auditSeq: seq })),
-  );
+  // Events go out in slices: each is a multi-row insert, and the wire protocol caps bind parameters.
+  for (const slice of slices(rows, 2000)) {
+    await enqueueEvents(
+      tx,
+      slice.map((r) => ({ aggregateType: 'credit', aggregateId: r.subjectId, eventType: 'CreditClassChanged', payload: { ...changeMaterial(r), parameterVersions: versions }, occurredAt: rc.now, auditSeq: seq })),
+    );
+  }
   result.changes = rows.length;
   result.auditSeq = seq;
   return result;

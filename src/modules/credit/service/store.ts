@@ -18,8 +18,8 @@ export async function lockCreditWrites(tx: Executor): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${CREDIT_WRITE_LOCK_ID})`);
 }
 
-/** Largest id list per query: well under the 65,535 bind parameters of the wire protocol. */
-const IDS_PER_QUERY = 5000;
+/** Largest id list per query (one text parameter, see anyOf). */
+const IDS_PER_QUERY = 20_000;
 
 export function slices<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
