@@ -3,10 +3,11 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { demoUscc, DEMO_ENTERPRISES } from '../../src/seed/demo.ts';
 import { shanghaiDate } from '../../src/kernel/clock.ts';
 import { systemActor } from '../../src/platform/auth/roles.ts';
-import { changesAfter, classHistory, creditClassOf, recordInput, sweep, type RecordInputRequest } from '../../src/modules/credit/service.ts';
+import { changesAfter, classHistory, creditClassOf, creditMeasuresOf, recordInput, sweep, type RecordInputRequest } from '../../src/modules/credit/service.ts';
 import { msUntilNextRun, scheduleDailySweep } from '../../src/modules/credit/scheduler.ts';
 import { classify, type CreditInput } from '../../src/modules/credit/rules.ts';
 import { addDays } from '../../src/modules/credit/dates.ts';
+import { findEnterpriseByUscc } from '../../src/modules/subjects/service.ts';
 
 const SEEDED = new Date('2026-03-01T04:00:00Z');
 let t: TestApp;
@@ -28,20 +29,24 @@ async function enterprise(org: string): Promise<string> {
 }
 
 const penalty = (subject: string, effectiveDate: string): RecordInputRequest => ({ subjectKind: 'ENTERPRISE', subject, source: 'customs', effectiveDate, input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' } });
-const classOn = async (uscc: string, date?: string) => (await creditClassOf(t.ctx.db, 'ENTERPRISE', uscc, date ?? shanghaiDate(t.clock.now()))).class;
+const classOn = async (uscc: string, date?: string) => (await creditClassOf(t.ctx.db, { kind: 'ENTERPRISE', code: uscc }, date ?? shanghaiDate(t.clock.now()))).class;
 const feed = async () => (await changesAfter(t.ctx.db, 0, 1000)).items;
 
 describe('demo data', () => {
   it('has every class, and the logistics company leaves FOCUS by itself a week after seeding', async () => {
     const uscc = (key: string) => DEMO_ENTERPRISES.find((e) => e.key === key)!.uscc;
     expect(await classOn(uscc('equipment'))).toBe('ADVANCED_CERTIFIED');
+    // What risk and declarations ask, inside their own transaction, by enterprise id.
+    const equipment = (await findEnterpriseByUscc(t.ctx.db, uscc('equipment')))!;
+    const measures = await t.ctx.db.transaction((tx) => creditMeasuresOf(tx, { enterpriseId: equipment.id }, '2026-03-01'));
+    expect(measures).toMatchObject({ class: 'ADVANCED_CERTIFIED', inspectionRate: { kind: 'MULTIPLIER', multiplier: '0.2' }, batchExitAllowed: true, auditFrequency: 'REDUCED' });
     expect(await classOn(uscc('logistics'))).toBe('FOCUS');
     expect(await classOn(uscc('cosmetics'))).toBe('FOCUS');
     expect(await classOn(uscc('mainland'))).toBe('WHITELIST');
     expect(await classOn(uscc('jerky'))).toBe('WHITELIST');
     const stats = (await t.request({ method: 'GET', url: '/api/v1/credit/stats', auth: admin })).json().items;
     expect(stats).toContainEqual({ subjectKind: 'INDIVIDUAL', class: 'FOCUS', count: 1 });
-    const logistics = await creditClassOf(t.ctx.db, 'ENTERPRISE', uscc('logistics'), '2026-03-01');
+    const logistics = await creditClassOf(t.ctx.db, { kind: 'ENTERPRISE', code: uscc('logistics') }, '2026-03-01');
     expect(logistics).toMatchObject({ validUntil: '2026-03-08', nextChange: '2026-03-08' });
 
     t.clock.set(new Date('2026-03-07T16:05:00Z')); // 00:05 on 2026-03-08, Asia/Shanghai
@@ -159,7 +164,7 @@ describe('policy parameters', () => {
     expect(bad.json().errors).toEqual([expect.objectContaining({ path: 'value', rule: 'credit.parameters.focusPeriodYears' })]);
     const set = await t.request({ method: 'POST', url: '/api/v1/parameters', auth: admin, body: { name: 'credit.focusPeriodYears', value: 5, validFrom: '2026-03-01', reason: 'Focus period extended to five years (test).' } });
     expect(set.statusCode).toBe(201);
-    const now = await creditClassOf(t.ctx.db, 'ENTERPRISE', uscc, '2026-03-01');
+    const now = await creditClassOf(t.ctx.db, { kind: 'ENTERPRISE', code: uscc }, '2026-03-01');
     expect(now).toMatchObject({ class: 'FOCUS', validUntil: '2027-06-01' });
     expect(now.parameterVersions['credit.focusPeriodYears']).toBe(set.json().version ?? set.json().id);
     expect((await classOn(uscc, '2026-02-28'))).toBe('WHITELIST');

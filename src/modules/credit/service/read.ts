@@ -3,13 +3,14 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
+import { problems } from '../../../kernel/problem.ts';
 import { creditClassChanges, creditClasses, creditInputs, creditPending, creditWithdrawals } from '../schema.ts';
 import { assess, classChanges, type CreditClass, type SubjectKind } from '../rules.ts';
 import { measuresFor, type CreditMeasures } from '../measures.ts';
 import { addDays } from '../dates.ts';
 import { classificationParameters, measureParameters, sameVersions } from './parameters.ts';
 import { inputSummary, loadInputs, withEvidence, type ReasonView } from './store.ts';
-import { resolveSubject, type Subject } from './subjects.ts';
+import { resolveSubject, subjectsByIds, type Subject } from './subjects.ts';
 
 export interface CreditView {
   subjectKind: SubjectKind;
@@ -63,12 +64,22 @@ export async function getCredit(ctx: AppContext, actor: Actor, kind: SubjectKind
   return classificationOn(ctx.db, subject, asOf ?? shanghaiDate(ctx.clock.now()));
 }
 
+/** How other modules name a subject: by its code (USCC or individual id), or by enterprise id. */
+export type SubjectRef = { kind: SubjectKind; code: string } | { enterpriseId: string };
+
+async function subjectOf(tx: Executor, ref: SubjectRef): Promise<Subject> {
+  if ('code' in ref) return resolveSubject(tx, null, ref.kind, ref.code);
+  const [subject] = await subjectsByIds(tx, [{ subjectId: ref.enterpriseId, subjectKind: 'ENTERPRISE' }]);
+  if (!subject) throw problems.notFound(`Enterprise ${ref.enterpriseId}`);
+  return subject;
+}
+
 /**
  * For other modules (risk, inspection, declarations), inside their own transaction: the class of a
- * subject named by USCC or individual id on a date.
+ * subject on a date, with its reasons.
  */
-export async function creditClassOf(tx: Executor, kind: SubjectKind, code: string, asOf: string): Promise<CreditView> {
-  return classificationOn(tx, await resolveSubject(tx, null, kind, code), asOf);
+export async function creditClassOf(tx: Executor, ref: SubjectRef, asOf: string): Promise<CreditView> {
+  return classificationOn(tx, await subjectOf(tx, ref), asOf);
 }
 
 export type MeasuresView = CreditMeasures & { parameterVersions: Record<string, number> };
@@ -77,15 +88,15 @@ export type MeasuresView = CreditMeasures & { parameterVersions: Record<string, 
  * Measures by class (inspection rate rule, batch exit, audit frequency) for a subject on a date:
  * what risk, inspection and declarations ask, inside their own transaction.
  */
-export async function creditMeasuresOf(tx: Executor, kind: SubjectKind, code: string, asOf: string): Promise<MeasuresView> {
-  const credit = await creditClassOf(tx, kind, code, asOf);
+export async function creditMeasuresOf(tx: Executor, ref: SubjectRef, asOf: string): Promise<MeasuresView> {
+  const credit = await creditClassOf(tx, ref, asOf);
   const { params, versions } = await measureParameters(tx, asOf);
-  return { ...measuresFor(credit.class, kind, params), parameterVersions: { ...credit.parameterVersions, ...versions } };
+  return { ...measuresFor(credit.class, credit.subjectKind, params), parameterVersions: { ...credit.parameterVersions, ...versions } };
 }
 
 export async function getMeasures(ctx: AppContext, actor: Actor, kind: SubjectKind, code: string, asOf?: string): Promise<MeasuresView> {
   await resolveSubject(ctx.db, actor, kind, code);
-  return creditMeasuresOf(ctx.db, kind, code, asOf ?? shanghaiDate(ctx.clock.now()));
+  return creditMeasuresOf(ctx.db, { kind, code }, asOf ?? shanghaiDate(ctx.clock.now()));
 }
 
 function changeView(r: typeof creditClassChanges.$inferSelect) {
