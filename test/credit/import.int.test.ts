@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -153,6 +153,23 @@ describe('file import (tidegate credit import)', () => {
     }
     const again = importCreditFile(t.ctx, actor, path, { chunkLines: 4 });
     await expect(again).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('stops before writing a chunk whose lines changed after they were checked', async () => {
+    const [h] = await enterprises('MA5TCHGD', 1);
+    const lines = [event(h!, '2026-01-01'), rating(h!, '2026-01-02', 'B', false), rating(h!, '2026-01-03', 'C', false), rating(h!, '2026-01-04', 'A', false)];
+    const path = file('changed.ndjson', lines);
+    const swapped = file('changed-later.ndjson', [lines[0]!, lines[1]!, { ...lines[2]!, effectiveDate: '2026-01-05' }, lines[3]!]);
+    const importing = importCreditFile(t.ctx, actor, path, {
+      chunkLines: 2,
+      onProgress: (phase, done, total) => {
+        // Someone rewrites the file between the check and the recording.
+        if (phase === 'validate' && done === total) writeFileSync(path, readFileSync(swapped));
+      },
+    });
+    await expect(importing).rejects.toMatchObject({ status: 409, message: expect.stringContaining('changed while it was being imported') });
+    // The first chunk (unchanged) is in; nothing of the changed one.
+    expect((await inputsOf(h!)).map((i) => (i as unknown as { effectiveDate: string }).effectiveDate)).toEqual(['2026-01-01', '2026-01-02']);
   });
 
   it('reads CSV with the same checks', async () => {

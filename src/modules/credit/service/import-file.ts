@@ -201,17 +201,23 @@ async function recordFile(ctx: AppContext, actor: Actor, path: string, job: Impo
     commit.catch(() => {}); // awaited by the next flush; this only keeps the rejection from going unhandled meanwhile
     inFlight = commit;
   };
-  for await (const parsed of readCreditFile(path, { checked: true })) {
-    hash.update(parsed.raw + '\n');
-    read++;
-    lastLine = parsed.line;
-    if (parsed.line > job.linesDone) {
-      if (v.badLines.has(parsed.line) || !parsed.record) bad++;
-      else chunk.push({ line: parsed.line, record: parsed.record });
+  try {
+    for await (const parsed of readCreditFile(path, { checked: true })) {
+      hash.update(parsed.raw + '\n');
+      read++;
+      lastLine = parsed.line;
+      if (parsed.line > job.linesDone) {
+        if (v.badLines.has(parsed.line) || !parsed.record) bad++;
+        else chunk.push({ line: parsed.line, record: parsed.record });
+      }
+      if (read % chunkLines === 0) await flush(read / chunkLines - 1);
     }
-    if (read % chunkLines === 0) await flush(read / chunkLines - 1);
+    if (read % chunkLines !== 0) await flush(Math.floor(read / chunkLines));
+  } catch (err) {
+    // Never leave a chunk's transaction running behind an error: the caller may close the database.
+    await (inFlight as Promise<void> | null)?.catch(() => {});
+    throw err;
   }
-  if (read % chunkLines !== 0) await flush(Math.floor(read / chunkLines));
   await settle();
 }
 
