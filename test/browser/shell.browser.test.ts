@@ -5,6 +5,7 @@ import pino from 'pino';
 import { startTidegate, type Tidegate } from '../../src/main.ts';
 import { openDatabase } from '../../src/platform/db/client.ts';
 import { DEMO_ENTERPRISES, demoUscc } from '../../src/seed/demo.ts';
+import { residentIdCheckDigit } from '../../src/kernel/residentId.ts';
 
 const ADMIN_PASSWORD = 'browser-admin-pass';
 let tg: Tidegate;
@@ -97,6 +98,13 @@ describe('the web shell in Chromium', () => {
     await expect.poll(() => page.getByTestId('credit-timeline').textContent()).toContain('白名单 → 重点关注名单');
     await expect.poll(() => page.getByTestId('credit-inputs').textContent()).toContain('SMUGGLING_PENALTY');
     await expect.poll(() => page.getByTestId('credit-inputs').textContent()).toContain('交通运输');
+    // A traveller, looked up by the number on the ID card.
+    await page.getByTestId('credit-kind').selectOption('individual');
+    await page.getByTestId('credit-uscc').fill(`44030119851120456${residentIdCheckDigit('44030119851120456')}`);
+    await page.getByTestId('credit-submit').click();
+    await expect.poll(() => page.getByTestId('credit-person').textContent()).toContain('李明');
+    await expect.poll(() => page.getByTestId('credit-class').textContent()).toBe('重点关注名单');
+    await expect.poll(() => page.getByTestId('credit-measures').textContent()).not.toContain('分批出岛');
     await page.screenshot({ path: '.tmp/credit.png', fullPage: true });
   });
 

@@ -85,7 +85,7 @@ export const en: Record<MessageKey, string> = {
   'credit.kind': 'Subject',
   'credit.kind.enterprise': 'Enterprise',
   'credit.kind.individual': 'Individual',
-  'credit.individualId': 'Individual (Tidegate id)',
+  'credit.individualId': 'ID document number or Tidegate id',
   'credit.asOfDate': 'as of {date}',
   'credit.changesOn': 'changes by itself on {date} if nothing new comes in',
   'credit.noAutomaticChange': 'no automatic change ahead',

@@ -83,7 +83,7 @@ export const zhCN = {
   'credit.kind': '主体类型',
   'credit.kind.enterprise': '企业',
   'credit.kind.individual': '个人',
-  'credit.individualId': '个人编号（平台编号）',
+  'credit.individualId': '身份证件号码或平台编号',
   'credit.asOfDate': '查询日 {date}',
   'credit.changesOn': '如无新信息，将于 {date} 自动变更',
   'credit.noAutomaticChange': '不会自动变更',

@@ -10,6 +10,9 @@ import { CreditMeasures } from './credit/CreditMeasures.tsx';
 import { useCreditLabels } from './credit/labels.ts';
 import type { Credit, History, InputRow, Measures, SubjectKindPath } from './credit/types.ts';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RESIDENT_ID = /^\d{17}[\dXx]$/;
+
 /** Officer look-up: class on any date with its reasons and measures, the history, and the inputs by department. */
 export function CreditLookupPanel() {
   const t = useT();
@@ -18,12 +21,20 @@ export function CreditLookupPanel() {
   const [code, setCode] = useState('');
   const [asOf, setAsOf] = useState('');
   const [query, setQuery] = useState<{ kind: SubjectKindPath; code: string; asOf: string } | null>(null);
-  const base = query ? `/api/v1/credit/${query.kind}/${encodeURIComponent(query.code)}` : '';
+  // An individual is named by the ID number on the document; the API knows the person by Tidegate id.
+  const byIdNumber = query?.kind === 'individual' && !UUID.test(query.code);
+  const person = useQuery({
+    queryKey: ['individual-lookup', query?.code],
+    enabled: byIdNumber,
+    queryFn: () => api<{ id: string; name: string; idNumber: string }>('POST', '/api/v1/individuals/lookup', { idType: RESIDENT_ID.test(query!.code) ? 'RESIDENT_ID' : 'PASSPORT', idNumber: query!.code.toUpperCase() }),
+  });
+  const subject = !query ? null : byIdNumber ? (person.data?.id ?? null) : query.code;
+  const base = subject ? `/api/v1/credit/${query!.kind}/${encodeURIComponent(subject)}` : '';
   const at = query?.asOf ? `?asOf=${query.asOf}` : '';
-  const credit = useQuery({ queryKey: ['credit', query], enabled: Boolean(query), queryFn: () => api<Credit>('GET', `${base}${at}`) });
-  const measures = useQuery({ queryKey: ['credit-measures', query], enabled: Boolean(query), queryFn: () => api<Measures>('GET', `${base}/measures${at}`) });
-  const history = useQuery({ queryKey: ['credit-history', query?.kind, query?.code], enabled: Boolean(query), queryFn: () => api<History>('GET', `${base}/history`) });
-  const inputs = useQuery({ queryKey: ['credit-inputs', query?.kind, query?.code], enabled: Boolean(query), queryFn: () => api<{ items: InputRow[] }>('GET', `${base}/inputs`) });
+  const credit = useQuery({ queryKey: ['credit', subject, query?.asOf], enabled: Boolean(subject), queryFn: () => api<Credit>('GET', `${base}${at}`) });
+  const measures = useQuery({ queryKey: ['credit-measures', subject, query?.asOf], enabled: Boolean(subject), queryFn: () => api<Measures>('GET', `${base}/measures${at}`) });
+  const history = useQuery({ queryKey: ['credit-history', query?.kind, subject], enabled: Boolean(subject), queryFn: () => api<History>('GET', `${base}/history`) });
+  const inputs = useQuery({ queryKey: ['credit-inputs', query?.kind, subject], enabled: Boolean(subject), queryFn: () => api<{ items: InputRow[] }>('GET', `${base}/inputs`) });
   const byDepartment = new Map<string, InputRow[]>();
   for (const i of inputs.data?.items ?? []) byDepartment.set(i.source, [...(byDepartment.get(i.source) ?? []), i]);
   return (
@@ -32,7 +43,7 @@ export function CreditLookupPanel() {
         className="search"
         onSubmit={(e) => {
           e.preventDefault();
-          setQuery({ kind, code: kind === 'enterprise' ? code.trim().toUpperCase() : code.trim().toLowerCase(), asOf });
+          setQuery({ kind, code: kind === 'enterprise' ? code.trim().toUpperCase() : code.trim(), asOf });
         }}
       >
         <select data-testid="credit-kind" aria-label={t('credit.kind')} value={kind} onChange={(e) => setKind(e.target.value as SubjectKindPath)}>
@@ -43,7 +54,13 @@ export function CreditLookupPanel() {
         <input data-testid="credit-asof" type="date" aria-label={t('credit.asOf')} value={asOf} onChange={(e) => setAsOf(e.target.value)} />
         <button type="submit" data-testid="credit-submit">{t('common.search')}</button>
       </form>
-      {credit.isFetching && <Spinner />}
+      {(credit.isFetching || person.isFetching) && <Spinner />}
+      {person.error && <ErrorBox error={person.error} />}
+      {person.data && (
+        <div className="muted" data-testid="credit-person">
+          {person.data.name} · {person.data.idNumber}
+        </div>
+      )}
       {credit.error && <ErrorBox error={credit.error} />}
       {credit.data && <CreditSummary credit={credit.data} testId="credit" />}
       {measures.data && (
