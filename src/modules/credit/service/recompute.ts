@@ -45,18 +45,16 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
   const ids = subjects.map((s) => s.id);
   const { params, versions } = await classificationParameters(tx, rc.today);
   const loaded = await loadInputsOf(tx, ids);
-  const previous = new Map<string, string>();
-  for (const slice of slices(ids, 5000)) {
-    for (const r of await tx.select({ subjectId: creditClasses.subjectId, class: creditClasses.class }).from(creditClasses).where(anyOf(creditClasses.subjectId, slice, 'uuid'))) previous.set(r.subjectId, r.class);
-  }
+  const stored = await tx.select({ subjectId: creditClasses.subjectId, class: creditClasses.class }).from(creditClasses).where(anyOf(creditClasses.subjectId, ids, 'uuid'));
+  const previous = new Map(stored.map((r) => [r.subjectId, r.class]));
 
-  const stored: Record<string, unknown>[] = [];
+  const computed: Record<string, unknown>[] = [];
   const changed: { subject: Subject; from: CreditClass; to: CreditClass; reasons: ReasonView[] }[] = [];
   for (const subject of subjects) {
     const { inputs, rows } = loaded.get(subject.id) ?? { inputs: [], rows: new Map() };
     const { classification: c, nextChange, nextReview } = assess(subject.kind, inputs, rc.today, params);
     const reasons = withEvidence(c.reasons, rows);
-    stored.push({
+    computed.push({
       subject_id: subject.id,
       subject_kind: subject.kind,
       class: c.class,
@@ -73,8 +71,8 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
     // A subject first seen as WHITELIST is what it always was (the default): only real changes are news.
     if (before === null ? c.class !== 'WHITELIST' : before !== c.class) changed.push({ subject, from: before ?? 'WHITELIST', to: c.class, reasons });
   }
-  await upsertClasses(tx, stored);
-  for (const slice of slices(ids, 5000)) await tx.delete(creditPending).where(anyOf(creditPending.subjectId, slice, 'uuid'));
+  await upsertClasses(tx, computed);
+  await tx.delete(creditPending).where(anyOf(creditPending.subjectId, ids, 'uuid'));
   if (changed.length === 0) return result;
 
   const rows = changed.map((ch) => ({
