@@ -90,6 +90,7 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
       lines.push(`ratio Tidegate enterprise-creates/s ÷ pgbench tps: ${(onPg.perSecond / tps).toFixed(3)}`);
     } else lines.push('pgbench did not run (is the pgbench binary installed?)');
     await admin.unsafe('drop database if exists tidegate_bench with (force)');
+    lines.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps: tps })));
     lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency })));
   }
   await admin.end();

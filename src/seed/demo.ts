@@ -6,6 +6,7 @@ import { usccCheckChar } from '../kernel/uscc.ts';
 import { residentIdCheckDigit } from '../kernel/residentId.ts';
 import { createEnterprise, createIndividual, grantQualification } from '../modules/subjects/service.ts';
 import { seedCreditDemo } from '../modules/credit/demo.ts';
+import { seedTaxDemo } from '../modules/tax/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -53,4 +54,5 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   const liMing = await createIndividual(ctx, actor, { idType: 'RESIDENT_ID', idNumber: residentId('44030119851120456'), name: '李明', nationality: 'CHN' });
   await createIndividual(ctx, actor, { idType: 'PASSPORT', idNumber: 'E12345678', name: 'Tan Wei Ming', nationality: 'SGP' });
   await seedCreditDemo(ctx, { uscc, penalisedTraveller: liMing.id });
+  await seedTaxDemo(ctx);
 }

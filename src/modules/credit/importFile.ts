@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { z } from 'zod';
+import { splitCsvLine } from '../../kernel/csv.ts';
 import { creditInputBody } from './wire.ts';
 import type { RecordInputRequest } from './service/inputs.ts';
 import type { LineError } from './service/import-batch.ts';
@@ -8,25 +9,6 @@ import type { LineError } from './service/import-batch.ts';
 /** CSV columns of a credit backfill; NDJSON lines carry the same shape as POST /api/v1/credit/inputs. */
 export const CSV_COLUMNS = ['inputId', 'subjectKind', 'subject', 'source', 'effectiveDate', 'reference', 'type', 'department', 'level', 'isLowestLevel', 'kind', 'action'] as const;
 const REQUIRED_CSV_COLUMNS = ['subjectKind', 'subject', 'source', 'effectiveDate', 'type'];
-
-/** One CSV line (RFC 4180 quoting, no line breaks inside fields). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(field), (field = '');
-    else field += c;
-  }
-  out.push(field);
-  return out;
-}
 
 /** A CSV row as the JSON body it stands for; the body schema then checks it like an API request. */
 function csvRecord(cells: string[], column: ReadonlyMap<string, number>): unknown {

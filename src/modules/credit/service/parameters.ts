@@ -1,6 +1,5 @@
 import type { Executor } from '../../../platform/db/client.ts';
-import { listParameters, type ParameterValue } from '../../../platform/parameters/service.ts';
-import { problems } from '../../../kernel/problem.ts';
+import { getParameters } from '../../../platform/parameters/service.ts';
 import type { CreditClass, CreditClassificationParameters } from '../rules.ts';
 import type { AuditFrequency, CreditMeasureParameters } from '../measures.ts';
 
@@ -24,14 +23,13 @@ const MEASURES = {
   audit: 'credit.auditFrequency',
 } as const;
 
-/** The named parameters in force on a date, read in one query. */
+/** The named parameters in force on a date, read in one query (a missing one is a problem naming it). */
 async function inForce<K extends string>(ex: Executor, asOf: string, names: Record<K, string>): Promise<{ values: Record<K, unknown>; versions: Record<string, number> }> {
-  const all = new Map<string, ParameterValue>((await listParameters(ex, asOf)).map((p) => [p.name, p]));
+  const found = await getParameters(ex, Object.values(names), asOf);
   const values = {} as Record<K, unknown>;
   const versions: Record<string, number> = {};
   for (const [key, name] of Object.entries(names) as [K, string][]) {
-    const p = all.get(name);
-    if (!p) throw problems.rule('parameter-missing', 'Policy parameter missing', `No version of policy parameter "${name}" is in force on ${asOf}; an administrator must set one.`);
+    const p = found.get(name)!;
     values[key] = p.value;
     versions[name] = p.version;
   }
