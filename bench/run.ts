@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { closedLoop, pgbenchTps, startServerProcess, type LoadResult } from './harness.ts';
 import { usccCheckChar } from '../src/kernel/uscc.ts';
 import { runCreditBenchmark } from './credit.ts';
+import { riskModelBenchmark } from './riskModel.ts';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -94,5 +95,7 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
     lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency })));
   }
   await admin.end();
+
+  lines.push(...(await riskModelBenchmark(opts)));
   console.log('\n' + lines.join('\n'));
 }
