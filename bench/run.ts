@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { closedLoop, pgbenchTps, startServerProcess, type LoadResult } from './harness.ts';
 import { usccCheckChar } from '../src/kernel/uscc.ts';
+import { runCreditBenchmark } from './credit.ts';
 import { riskModelBenchmark } from './riskModel.ts';
 import { riskBenchmark } from './risk.ts';
 
@@ -92,6 +93,7 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
     } else lines.push('pgbench did not run (is the pgbench binary installed?)');
     await admin.unsafe('drop database if exists tidegate_bench with (force)');
     lines.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps: tps })));
+    lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency })));
   }
   await admin.end();
 

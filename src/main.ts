@@ -73,7 +73,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   }
   ctx.dispatcher.start();
   const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
-  const stopWebhooks = opts.schedule === false ? () => {} : startWebhookDelivery(ctx);
+  const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
   const stopRetrain = opts.schedule === false ? () => {} : scheduleRetrain(ctx);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
@@ -94,7 +94,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       if (closed) return;
       closed = true;
       stopSweep();
-      stopWebhooks();
+      await stopWebhooks();
       stopRetrain();
       await app.close();
       await ctx.dispatcher.stop();

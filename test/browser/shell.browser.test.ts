@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Tidegate } from '../../src/main.ts';
 import { launchChromium, startDemoServer, stopDemoServer } from '../support/browser.ts';
 import { DEMO_ENTERPRISES, demoUscc } from '../../src/seed/demo.ts';
+import { residentIdCheckDigit } from '../../src/kernel/residentId.ts';
 
 const ADMIN_PASSWORD = 'browser-admin-pass';
 let tg: Tidegate;
@@ -35,11 +36,19 @@ describe('the web shell in Chromium', () => {
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => page.getByTestId('nav-command').textContent()).toBe('Command centre');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-    // The demo registers its enterprises and the risk simulation's traders: count what the API counts.
+    // The demo also registers the risk simulation's traders, some AEO, some on the focus list: the cards show what the API counts.
     const token = (await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })).json().token;
-    const registered = (await tg.app.inject({ method: 'GET', url: '/api/v1/enterprises?pageSize=1', headers: { authorization: `Bearer ${token}` } })).json().total;
+    const get = (url: string) => tg.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+    const registered = (await get('/api/v1/enterprises?pageSize=1')).total;
+    const classes: { subjectKind: string; class: string; count: number }[] = (await get('/api/v1/credit/stats')).items;
+    const count = (kind: string, cls: string) => classes.filter((c) => c.subjectKind === kind && c.class === cls).reduce((s, c) => s + c.count, 0);
     expect(registered).toBeGreaterThan(6);
+    expect(count('ENTERPRISE', 'FOCUS')).toBeGreaterThanOrEqual(2);
+    expect(count('ENTERPRISE', 'ADVANCED_CERTIFIED')).toBeGreaterThanOrEqual(1);
     await expect.poll(() => page.getByTestId('card-enterprises').textContent()).toMatch(new RegExp(`Registered enterprises\\s*${registered}`));
+    await expect.poll(() => page.getByTestId('card-class-FOCUS').textContent()).toMatch(new RegExp(`Focus list\\s*${count('ENTERPRISE', 'FOCUS')}`));
+    await expect.poll(() => page.getByTestId('card-class-ADVANCED_CERTIFIED').textContent()).toMatch(new RegExp(`\\(AEO\\)\\s*${count('ENTERPRISE', 'ADVANCED_CERTIFIED')}`));
+    await expect.poll(() => page.getByTestId('card-individuals-focus').textContent()).toMatch(/Individuals on the focus list\s*1/);
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => page.getByTestId('nav-workbench').textContent()).toBe('关员工作台');
   });
@@ -73,8 +82,23 @@ describe('the web shell in Chromium', () => {
     await page.getByTestId('credit-uscc').fill(logistics.uscc);
     await page.getByTestId('credit-submit').click();
     await expect.poll(() => page.getByTestId('credit-class').textContent()).toBe('重点关注名单');
-    await expect.poll(() => page.getByTestId('credit-reasons').textContent()).toContain('anti_smuggling');
+    // The reason in words, with the input behind it and the day it stops applying.
+    const reasons = page.getByTestId('credit-reasons');
+    await expect.poll(() => reasons.textContent()).toContain('走私行政处罚');
+    await expect.poll(() => reasons.textContent()).toContain('海关缉私');
+    await expect.poll(() => reasons.textContent()).toContain('琼缉违字〔2023〕118号');
+    await expect.poll(() => reasons.textContent()).toMatch(/\d{4}-\d{2}-\d{2} 起不再适用/);
+    await expect.poll(() => page.getByTestId('credit-measures').textContent()).toContain('查验率不低于 80%');
+    await expect.poll(() => page.getByTestId('credit-timeline').textContent()).toContain('白名单 → 重点关注名单');
     await expect.poll(() => page.getByTestId('credit-inputs').textContent()).toContain('SMUGGLING_PENALTY');
+    await expect.poll(() => page.getByTestId('credit-inputs').textContent()).toContain('交通运输');
+    // A traveller, looked up by the number on the ID card.
+    await page.getByTestId('credit-kind').selectOption('individual');
+    await page.getByTestId('credit-uscc').fill(`44030119851120456${residentIdCheckDigit('44030119851120456')}`);
+    await page.getByTestId('credit-submit').click();
+    await expect.poll(() => page.getByTestId('credit-person').textContent()).toContain('李明');
+    await expect.poll(() => page.getByTestId('credit-class').textContent()).toBe('重点关注名单');
+    await expect.poll(() => page.getByTestId('credit-measures').textContent()).not.toContain('分批出岛');
     await page.screenshot({ path: '.tmp/credit.png', fullPage: true });
   });
 
@@ -83,6 +107,10 @@ describe('the web shell in Chromium', () => {
     await login('demo-ent', 'demo-ent-pass-2026');
     await expect.poll(() => page.getByTestId('portal-enterprise').textContent()).toContain('海南椰风食品加工有限公司');
     await expect.poll(() => page.getByTestId('portal-credit-class').textContent()).toBe('白名单');
+    // Its own history: a listing entered in error, withdrawn ten days later.
+    await expect.poll(() => page.getByTestId('portal-credit-timeline').textContent()).toContain('白名单 → 重点关注名单');
+    await expect.poll(() => page.getByTestId('portal-credit-timeline').textContent()).toContain('重点关注名单 → 白名单');
+    await expect.poll(() => page.getByTestId('credit-measures').textContent()).toContain('可分批出岛、集中申报');
     expect(await page.getByTestId('nav-command').count()).toBe(0);
     expect(await page.getByTestId('nav-workbench').count()).toBe(0);
     await page.screenshot({ path: '.tmp/portal.png', fullPage: true });

@@ -8,7 +8,7 @@ import { deriveKey } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems } from '../../../kernel/problem.ts';
-import { measuresForSubject } from '../../credit/service.ts';
+import { creditMeasuresOf } from '../../credit/service.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { assessmentInput, type AssessmentInput } from '../input.ts';
 import { computeFacts, referenceInclusion, type FactContext } from '../facts.ts';
@@ -44,10 +44,10 @@ export interface CreditFacts {
 }
 
 /** Credit class and measures of the declarant, from the credit module. */
-export type CreditLookup = (ex: Executor, uscc: string, asOf: string) => Promise<CreditFacts>;
+export type CreditLookup = (ex: Executor, enterpriseId: string, asOf: string) => Promise<CreditFacts>;
 
-export const creditFromService: CreditLookup = async (ex, uscc, asOf) => {
-  const m = await measuresForSubject(ex, 'ENTERPRISE', uscc, asOf);
+export const creditFromService: CreditLookup = async (ex, enterpriseId, asOf) => {
+  const m = await creditMeasuresOf(ex, { enterpriseId }, asOf);
   return { class: m.class, selection: { inspectionRate: m.inspectionRate, inspectWithoutRiskAlert: m.inspectWithoutRiskAlert }, parameterVersions: m.parameterVersions };
 };
 
@@ -61,7 +61,7 @@ async function loadDeclarant(ex: Executor, input: AssessmentInput, asOf: string)
   const enterprise = await findEnterpriseById(ex, input.enterpriseId);
   if (!enterprise) throw problems.field('enterpriseId', 'risk.input.enterpriseUnknown', `No enterprise ${input.enterpriseId} is registered.`);
   if (enterprise.uscc !== input.uscc) throw problems.field('uscc', 'risk.input.enterpriseMismatch', `USCC ${input.uscc} is not the code of enterprise ${input.enterpriseId}.`);
-  const credit = await creditFromService(ex, input.uscc, asOf);
+  const credit = await creditFromService(ex, enterprise.id, asOf);
   const qualifications = (await activeQualifications(ex, enterprise.id, asOf)).map((q) => q.kind);
   return { enterprise, credit, qualifications };
 }
