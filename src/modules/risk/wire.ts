@@ -110,6 +110,16 @@ export const alertQuery = z
   })
   .strict();
 
+/** Who wrote, approved and retired a feature or model version, and when (four eyes). */
+const governanceStampOut = {
+  createdBy: z.string(),
+  createdAt: z.string(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  retiredBy: z.string().nullable(),
+  retiredAt: z.string().nullable(),
+};
+
 /** The latest backtest of a feature or model version, as lists show it. */
 export const backtestRefOut = z.object({ id: z.string(), runAt: z.string(), runBy: z.string(), metrics: z.record(z.string(), z.unknown()) });
 
@@ -126,12 +136,7 @@ export const featureVersionOut = z.object({
   forceLevel: z.string().nullable(),
   expiresOn: z.string().nullable(),
   owner: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  approvedBy: z.string().nullable(),
-  approvedAt: z.string().nullable(),
-  retiredBy: z.string().nullable(),
-  retiredAt: z.string().nullable(),
+  ...governanceStampOut,
   retireReason: z.string().nullable(),
   liveFromSet: z.number().nullable(),
   liveToSet: z.number().nullable(),
@@ -165,12 +170,7 @@ export const modelOut = z.object({
   version: z.number(),
   status: z.string(),
   algorithm: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  approvedBy: z.string().nullable(),
-  approvedAt: z.string().nullable(),
-  retiredBy: z.string().nullable(),
-  retiredAt: z.string().nullable(),
+  ...governanceStampOut,
   metrics: z.record(z.string(), z.unknown()),
   training: z.record(z.string(), z.unknown()),
   features: z.number(),

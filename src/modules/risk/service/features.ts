@@ -14,6 +14,7 @@ import { riskBacktests, riskFeatureDaily, riskFeatureVersions, riskLibraryState 
 import { featureBody, type FeatureBody } from '../wire.ts';
 import { libraryState, type FeatureRow } from './library.ts';
 import { parseOrProblem } from './validate.ts';
+import { governanceStamp } from './governanceStamp.ts';
 import { backtestRef } from './backtest.ts';
 import { addDays } from '../stats.ts';
 
@@ -49,12 +50,7 @@ export function featureVersionView(r: FeatureRow, today: string, latestBacktest:
     forceLevel: r.forceLevel,
     expiresOn: r.expiresOn,
     owner: r.owner,
-    createdBy: r.createdBy,
-    createdAt: r.createdAt.toISOString(),
-    approvedBy: r.approvedBy,
-    approvedAt: r.approvedAt?.toISOString() ?? null,
-    retiredBy: r.retiredBy,
-    retiredAt: r.retiredAt?.toISOString() ?? null,
+    ...governanceStamp(r),
     retireReason: r.retireReason,
     liveFromSet: r.liveFromSet,
     liveToSet: r.liveToSet,

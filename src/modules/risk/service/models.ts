@@ -18,6 +18,7 @@ import { libraryState } from './library.ts';
 import { scorerOf } from './modelCache.ts';
 import { backtestRef, backtestWindowOf, decisionsInWindow, recordBacktest } from './backtest.ts';
 import { riskParametersOn } from './parameters.ts';
+import { governanceStamp } from './governanceStamp.ts';
 
 /**
  * The learned model's life cycle: trained on the platform's own labelled declarations (the
@@ -59,12 +60,7 @@ export function modelView(r: ModelRow, latestBacktest: typeof riskBacktests.$inf
     version: r.version,
     status: r.status,
     algorithm: r.algorithm,
-    createdBy: r.createdBy,
-    createdAt: r.createdAt.toISOString(),
-    approvedBy: r.approvedBy,
-    approvedAt: r.approvedAt?.toISOString() ?? null,
-    retiredBy: r.retiredBy,
-    retiredAt: r.retiredAt?.toISOString() ?? null,
+    ...governanceStamp(r),
     metrics: r.metrics as Record<string, unknown>,
     training: r.training as Record<string, unknown>,
     features: (r.spec as ModelFeatureSpec[]).length,
