@@ -15,6 +15,7 @@ import type { AppContext } from './platform/context.ts';
 import { seedDemo } from './seed/demo.ts';
 import { scheduleDailySweep } from './modules/credit/scheduler.ts';
 import { startWebhookDelivery } from './modules/sharing/service.ts';
+import { startAuditAnchoring } from './platform/audit/anchor.ts';
 
 export interface StartOptions extends ConfigOverrides {
   /** Seed demo data on first start (npm start does; tests choose). */
@@ -73,6 +74,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   ctx.dispatcher.start();
   const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
   const stopWebhooks = opts.schedule === false ? () => {} : startWebhookDelivery(ctx);
+  const stopAnchoring = opts.schedule === false ? async () => {} : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
   if (opts.listen !== false) {
@@ -93,6 +95,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       closed = true;
       stopSweep();
       stopWebhooks();
+      await stopAnchoring();
       await app.close();
       await ctx.dispatcher.stop();
       await nats?.close();
