@@ -136,7 +136,8 @@ export function headsRoot(heads: readonly Head[]): string {
 
 export interface AnchorMaterial {
   seq: number;
-  at: Date;
+  /** A Date, or its ISO text as the API returns it. */
+  at: Date | string;
   partitionCount: number;
   root: string;
   prevHash: string;
@@ -144,7 +145,7 @@ export interface AnchorMaterial {
 
 /** hash = SHA-256(canonical JSON of seq, at, partitionCount, root, prevHash). */
 export function anchorHash(a: AnchorMaterial): string {
-  return sha256Hex(canonicalJson({ seq: a.seq, at: a.at.toISOString(), partitionCount: a.partitionCount, root: a.root, prevHash: a.prevHash }));
+  return sha256Hex(canonicalJson({ seq: a.seq, at: new Date(a.at).toISOString(), partitionCount: a.partitionCount, root: a.root, prevHash: a.prevHash }));
 }
 
 // ---- inclusion proofs --------------------------------------------------------------------------

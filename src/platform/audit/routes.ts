@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../http/server.ts';
 import { OFFICER_ROLES } from '../auth/roles.ts';
 import { problems } from '../../kernel/problem.ts';
-import { entryHash, GENESIS_HASH, LEGACY_FORMAT, PARTITIONED_FORMAT } from './chain.ts';
+import { entryHash, GENESIS_HASH, LEGACY_FORMAT, PARTITIONED_FORMAT, type AnchorMaterial } from './chain.ts';
 import { getAuditEntry, getPartitionEntry, verifyChain } from './service.ts';
-import { anchoredHeads, anchorAudit, getAnchor, latestAnchor, type Anchor } from './anchor.ts';
+import { anchoredHeads, anchorAudit, getAnchor, latestAnchor } from './anchor.ts';
 import { inclusionProof } from './proof.ts';
 
 const tags = ['audit'];
@@ -23,7 +23,7 @@ const linkOut = z.union([
 ]);
 const breakOut = z.object({ seq: z.number().nullable(), partition: z.number().nullable(), pseq: z.number().nullable(), anchor: z.number().nullable(), reason: z.string() });
 
-const anchorView = (a: Pick<Anchor, 'seq' | 'at' | 'partitionCount' | 'root' | 'prevHash' | 'hash'>) => ({ seq: Number(a.seq), at: a.at.toISOString(), partitionCount: a.partitionCount, root: a.root, prevHash: a.prevHash, hash: a.hash });
+const anchorView = (a: AnchorMaterial & { hash: string }) => ({ seq: Number(a.seq), at: new Date(a.at).toISOString(), partitionCount: a.partitionCount, root: a.root, prevHash: a.prevHash, hash: a.hash });
 
 export const auditRoutes: ApiPlugin = (app, ctx) => {
   app.get('/api/v1/audit/entries/:seq', {
@@ -95,7 +95,6 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Anchor the log now: commit the head of every partition (a new anchor only when some head moved)',
-      body: z.object({}).strict().optional(),
       response: { 200: anchorOut.extend({ created: z.boolean() }) },
     },
     handler: async () => {
