@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import cliProgress from 'cli-progress';
+import { createHash } from 'node:crypto';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -99,11 +100,16 @@ export async function closedLoop(label: string, total: number, concurrency: numb
   return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
 }
 
+/** Database names on the shared server carry the checkout, so benchmarks of two checkouts never drop each other's. */
+export function benchDatabaseName(prefix: string): string {
+  return `${prefix}_${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8)}`;
+}
+
 /** pgbench TPC-B on the same server, same run: the yardstick our ratios are quoted against. */
 export function pgbenchTps(databaseUrl: string, clients: number, seconds: number): number | null {
   const u = new URL(databaseUrl);
   const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username || 'postgres'), PGPASSWORD: decodeURIComponent(u.password) };
-  const db = 'tidegate_pgbench';
+  const db = benchDatabaseName('tidegate_pgbench');
   spawnSync('psql', ['-d', 'postgres', '-qc', `drop database if exists ${db}`], { env });
   const created = spawnSync('psql', ['-d', 'postgres', '-qc', `create database ${db}`], { env });
   if (created.status !== 0) return null;
