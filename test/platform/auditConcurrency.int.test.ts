@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { testDbKind } from '../support/db.ts';
+import { deferred, sleep } from '../support/async.ts';
 import { appendAudit, partitionCount, verifyChain, type AuditInput } from '../../src/platform/audit/service.ts';
 import { partitionOf } from '../../src/platform/audit/chain.ts';
 import { runCommand } from '../../src/platform/command.ts';
 
 /** Appends to different partitions run side by side; one partition stays gap-free and linear. PostgreSQL only: PGlite has one connection. */
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const at = new Date('2026-11-23T03:00:00Z');
 const input = (subject: string, change: unknown = { subject }): AuditInput => ({ actor: 'user:test', action: 'thing.do', subject, change, at });
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe.skipIf(testDbKind() !== 'postgres')('audit partitions under concurrency (PostgreSQL)', () => {
   let t: TestApp;

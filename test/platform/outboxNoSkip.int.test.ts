@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openTestDatabase, testDbKind } from '../support/db.ts';
+import { deferred, sleep } from '../support/async.ts';
 import { queryRows, type Database } from '../../src/platform/db/client.ts';
 import { enqueueEvents, readEventsAfter, type NewEvent } from '../../src/platform/outbox/service.ts';
 
@@ -9,14 +10,7 @@ import { enqueueEvents, readEventsAfter, type NewEvent } from '../../src/platfor
  * hazard (a naive reader passes an id that is still open) and that the settled horizon never skips
  * an event and keeps each aggregate's events in commit order. PostgreSQL only: PGlite has one connection.
  */
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const event = (aggregateId: string, payload: Record<string, unknown>): NewEvent => ({ aggregateType: 'test', aggregateId, eventType: 'Tick', payload, occurredAt: new Date() });
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe.skipIf(testDbKind() !== 'postgres')('outbox readers never skip an event that commits late (PostgreSQL)', () => {
   let database: Database;
