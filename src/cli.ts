@@ -4,7 +4,7 @@ import { createContext, startTidegate } from './main.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase, redactUrl } from './platform/db/client.ts';
 import { runMigrations } from './platform/db/migrate.ts';
-import { countAuditEntries, verifyChain } from './platform/audit/service.ts';
+import { choosePartitioning, countAuditEntries, verifyChain } from './platform/audit/service.ts';
 import { anchorAudit, countAnchors } from './platform/audit/anchor.ts';
 import { createApiClient, createUser, setPassword } from './platform/auth/service.ts';
 import { CLIENT_ROLES, systemActor, USER_ROLES, type ClientRole, type UserRole } from './platform/auth/roles.ts';
@@ -69,8 +69,9 @@ program
     const config = loadConfig();
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     await runMigrations(database);
+    const partitions = await choosePartitioning(database.db, config.auditPartitions, quietLogger());
     await database.close();
-    console.log(`Migrations applied to ${describeDatabase()}.`);
+    console.log(`Migrations applied to ${describeDatabase()}; the audit log has ${partitions} partitions.`);
   });
 
 program

@@ -16,6 +16,7 @@ import { seedDemo } from './seed/demo.ts';
 import { scheduleDailySweep } from './modules/credit/scheduler.ts';
 import { startWebhookDelivery } from './modules/sharing/service.ts';
 import { startAuditAnchoring } from './platform/audit/anchor.ts';
+import { choosePartitioning } from './platform/audit/service.ts';
 
 export interface StartOptions extends ConfigOverrides {
   /** Seed demo data on first start (npm start does; tests choose). */
@@ -44,6 +45,7 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
   const log = opts.logger ?? pino({ level: config.logLevel, base: { service: 'tidegate' } });
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   await runMigrations(database);
+  await choosePartitioning(database.db, config.auditPartitions, log);
   const clock = opts.clock ?? systemClock;
   const ctx: AppContext = {
     config,

@@ -7,7 +7,6 @@ import { createUser, findUserByName } from './auth/service.ts';
 import { randomPassword } from './auth/credentials.ts';
 import { systemActor } from './auth/roles.ts';
 import { runCommand } from './command.ts';
-import { ensurePartitioning } from './audit/service.ts';
 
 /** The id of this database, stable for its life; names it as the source of published events. */
 export async function instanceId(ctx: AppContext): Promise<string> {
@@ -27,10 +26,6 @@ export interface BootstrapResult {
 
 /** Policy parameters and the first administrator. Safe to run at every start. */
 export async function bootstrap(ctx: AppContext, adminPassword: string | undefined): Promise<BootstrapResult> {
-  const partitions = await ensurePartitioning(ctx.db, ctx.config.auditPartitions);
-  if (partitions !== ctx.config.auditPartitions) {
-    ctx.log.warn({ recorded: partitions, configured: ctx.config.auditPartitions }, 'this database chose its audit partitions before; TIDEGATE_AUDIT_PARTITIONS is ignored');
-  }
   const parametersSeeded = await runCommand(ctx, 'parameters.seed', (tx) => seedDefaultParameters(tx, ctx.clock.now()));
   const existing = await findUserByName(ctx.db, 'admin');
   if (existing) return { firstStart: false, generatedAdminPassword: null, parametersSeeded };

@@ -15,7 +15,10 @@ import { appendAudit, ensurePartitioning, getAuditEntry, verifyChain } from '../
 import { anchorAudit } from '../../src/platform/audit/anchor.ts';
 import { inclusionProof } from '../../src/platform/audit/proof.ts';
 import { checkInclusionProof, GENESIS_HASH, legacyHash, partitionOf } from '../../src/platform/audit/chain.ts';
-import { testDbKind } from '../support/db.ts';
+import { openTestDatabase, testDbKind } from '../support/db.ts';
+import pino from 'pino';
+import { createContext } from '../../src/main.ts';
+import { partitionCount } from '../../src/platform/audit/service.ts';
 import { serverUrl, TEST_DB_PREFIX } from '../support/postgresTemplate.ts';
 
 /**
@@ -94,5 +97,22 @@ describe('migrating a one-chain audit log to partitions', () => {
 
     const [{ n }] = (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox_events where tx_id is null`)) as [{ n: number }];
     expect(Number(n)).toBe(1);
+  });
+});
+
+describe('the partition count of a database', () => {
+  it('is the configured one at first start, then fixed: a different setting later is ignored with a warning', async () => {
+    const db = await openTestDatabase();
+    try {
+      const warnings: string[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+      await createContext({ database: db, auditPartitions: 8, logger, secret: 'x'.repeat(32) });
+      expect(await partitionCount(db.db)).toBe(8);
+      await createContext({ database: db, auditPartitions: 16, logger, secret: 'x'.repeat(32) });
+      expect(await partitionCount(db.db)).toBe(8);
+      expect(warnings.join('')).toContain('TIDEGATE_AUDIT_PARTITIONS is ignored');
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { queryRows, type Executor } from '../db/client.ts';
 import { auditEntries, auditPartitioning } from './schema.ts';
@@ -87,6 +88,16 @@ export async function ensurePartitioning(ex: Executor, wanted: number): Promise<
     left join lateral (select e.pseq, e.hash, e.seq from audit_entries e where e.partition = p order by e.pseq desc limit 1) last on true
     on conflict (partition) do nothing`);
   return (await partitionCount(ex))!;
+}
+
+/**
+ * Called at every start, right after the migrations, so that the first database a deployment
+ * creates gets the configured partition count (not the default of the first append).
+ */
+export async function choosePartitioning(ex: Executor, configured: number, log: Logger): Promise<number> {
+  const partitions = await ensurePartitioning(ex, configured);
+  if (partitions !== configured) log.warn({ recorded: partitions, configured }, 'this database chose its audit partitions before; TIDEGATE_AUDIT_PARTITIONS is ignored');
+  return partitions;
 }
 
 /** The recorded partition count, or null before the first append. */
