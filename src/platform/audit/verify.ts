@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte, or, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, or, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { auditAnchorHeads, auditAnchors, auditEntries, auditHeads } from './schema.ts';
 import { advance, anchorBreak, anchorHash, checkLink, emptyHead, entryBreak, GENESIS_HASH, headsRoot, startOfPartition, type ChainBreak, type Head } from './chain.ts';
@@ -31,16 +31,18 @@ async function* paged<T>(fetch: (after: number) => Promise<T[]>, keyOf: (row: T)
 }
 
 /**
- * Walks one partition in order, checking every link and every head an anchor committed to it; then
- * that the recorded head is where the chain ends (entries deleted from the end leave no gap).
+ * Walks one partition in order up to its head as read when the verification started (later
+ * appends are for the next run), checking every link and every head an anchor up to `lastAnchor`
+ * committed to it; then that the chain does reach that head (entries deleted from the end leave no gap).
  */
-async function verifyPartition(ex: Executor, partition: number, pageSize: number, onEntry: () => void): Promise<{ checked: number; broken: ChainBreak | null }> {
+async function verifyPartition(ex: Executor, partition: number, head: Head | undefined, lastAnchor: number, pageSize: number, onEntry: () => void): Promise<{ checked: number; broken: ChainBreak | null }> {
+  if (!head) return { checked: 0, broken: entryBreak(partition, 1, null, `partition ${partition} has no recorded head`) };
   const anchored = paged<AnchoredHead>(
     (after) =>
       ex
         .select({ anchorSeq: auditAnchorHeads.anchorSeq, pseq: auditAnchorHeads.pseq, hash: auditAnchorHeads.hash })
         .from(auditAnchorHeads)
-        .where(and(eq(auditAnchorHeads.partition, partition), gt(auditAnchorHeads.anchorSeq, after)))
+        .where(and(eq(auditAnchorHeads.partition, partition), gt(auditAnchorHeads.anchorSeq, after), lte(auditAnchorHeads.anchorSeq, lastAnchor)))
         .orderBy(asc(auditAnchorHeads.anchorSeq))
         .limit(pageSize),
     (r) => r.anchorSeq,
@@ -51,7 +53,13 @@ async function verifyPartition(ex: Executor, partition: number, pageSize: number
   let checked = 0;
   let anchoredPseq = 0;
   const entries = paged(
-    (after) => ex.select().from(auditEntries).where(and(eq(auditEntries.partition, partition), gt(auditEntries.pseq, after))).orderBy(asc(auditEntries.pseq), asc(auditEntries.seq)).limit(pageSize),
+    (after) =>
+      ex
+        .select()
+        .from(auditEntries)
+        .where(and(eq(auditEntries.partition, partition), gt(auditEntries.pseq, after), lte(auditEntries.pseq, head.pseq)))
+        .orderBy(asc(auditEntries.pseq), asc(auditEntries.seq))
+        .limit(pageSize),
     (r) => r.pseq,
     pageSize,
   );
@@ -74,22 +82,20 @@ async function verifyPartition(ex: Executor, partition: number, pageSize: number
   if (next) {
     return { checked, broken: entryBreak(partition, state.pseq + 1, null, `entry ${partition}#${state.pseq + 1} is missing: anchor ${next.anchorSeq} committed partition ${partition} up to ${next.pseq}, the chain ends at ${state.pseq}`) };
   }
-  const [head] = await ex.select().from(auditHeads).where(eq(auditHeads.partition, partition));
-  if (!head || Number(head.pseq) !== state.pseq || head.hash !== state.prevHash) {
-    const at = head ? Number(head.pseq) : 'nowhere';
-    return { checked, broken: entryBreak(partition, state.pseq + 1, null, `partition ${partition} ends at ${state.pseq} but its recorded head is at ${at}: entries were removed from its end, or the head was altered`) };
+  if (head.pseq !== state.pseq || head.hash !== state.prevHash) {
+    return { checked, broken: entryBreak(partition, state.pseq + 1, null, `partition ${partition} ends at ${state.pseq} but its recorded head is at ${head.pseq}: entries were removed from its end, or the head was altered`) };
   }
   return { checked, broken: null };
 }
 
 /** Walks the root chain: each anchor's link, its hash, and that its root is the Merkle root of the heads it committed. */
-async function verifyAnchors(ex: Executor, partitions: number, pageSize: number, onAnchor: () => void): Promise<{ anchors: number; latest: VerifyResult['latestAnchor']; broken: ChainBreak | null }> {
+async function verifyAnchors(ex: Executor, partitions: number, lastAnchor: number, pageSize: number, onAnchor: () => void): Promise<{ anchors: number; latest: VerifyResult['latestAnchor']; broken: ChainBreak | null }> {
   const heads: Head[] = Array.from({ length: partitions }, (_, p) => emptyHead(p));
   let expected = 1;
   let prevHash = GENESIS_HASH;
   let latest: VerifyResult['latestAnchor'] = null;
   for (;;) {
-    const page = await ex.select().from(auditAnchors).where(gte(auditAnchors.seq, expected)).orderBy(asc(auditAnchors.seq)).limit(pageSize);
+    const page = await ex.select().from(auditAnchors).where(and(gte(auditAnchors.seq, expected), lte(auditAnchors.seq, lastAnchor))).orderBy(asc(auditAnchors.seq)).limit(pageSize);
     if (page.length === 0) break;
     const last = Number(page[page.length - 1]!.seq);
     const moved = await ex.select().from(auditAnchorHeads).where(and(gte(auditAnchorHeads.anchorSeq, expected), lte(auditAnchorHeads.anchorSeq, last))).orderBy(asc(auditAnchorHeads.anchorSeq));
@@ -118,12 +124,17 @@ async function verifyAnchors(ex: Executor, partitions: number, pageSize: number,
 }
 
 /**
- * Re-walks every partition and the anchors and reports the first break of each. Tampering with any
+ * Re-walks every partition and the anchors and reports the first break of each. Safe while
+ * commands keep appending: the latest anchor, then the heads, are read first, and only what they
+ * cover (committed, append-only) is walked. Tampering with any
  * stored entry (edit, delete, reorder, insert, move to another partition) breaks its partition's
  * chain; rewriting a partition consistently up to its end breaks the anchors that committed to it.
  */
 export async function verifyChain(ex: Executor, onProgress?: (checked: number) => void, pageSize = 5000): Promise<VerifyResult> {
   const partitions = (await partitionCount(ex)) ?? 0;
+  const [newest] = await ex.select({ seq: auditAnchors.seq }).from(auditAnchors).orderBy(desc(auditAnchors.seq)).limit(1);
+  const lastAnchor = Number(newest?.seq ?? 0);
+  const heads = new Map((await ex.select().from(auditHeads)).map((h) => [h.partition, { partition: h.partition, pseq: Number(h.pseq), hash: h.hash }]));
   const breaks: ChainBreak[] = [];
   let checked = 0;
   const tick = () => {
@@ -138,10 +149,10 @@ export async function verifyChain(ex: Executor, onProgress?: (checked: number) =
     .limit(1);
   if (stray) breaks.push(entryBreak(stray.partition, Number(stray.pseq), Number(stray.seq), `entry ${stray.seq} sits in partition ${stray.partition}, outside the ${partitions} partitions of this log`));
   for (let p = 0; p < partitions; p++) {
-    const r = await verifyPartition(ex, p, pageSize, tick);
+    const r = await verifyPartition(ex, p, heads.get(p), lastAnchor, pageSize, tick);
     if (r.broken) breaks.push(r.broken);
   }
-  const anchors = await verifyAnchors(ex, partitions, pageSize, tick);
+  const anchors = await verifyAnchors(ex, partitions, lastAnchor, pageSize, tick);
   onProgress?.(checked);
   const entryBreaks = breaks.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
   if (anchors.broken) entryBreaks.push(anchors.broken);
