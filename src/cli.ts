@@ -127,7 +127,7 @@ audit
     try {
       const r = await anchorAudit(ctx.db, ctx.clock.now());
       if (!r) console.log('The audit log is empty: nothing to anchor.');
-      else console.log(`${r.created ? 'Anchored' : 'Nothing moved since'} anchor #${r.anchor.seq} at ${r.anchor.at.toISOString()}: root ${r.anchor.root}, hash ${r.anchor.hash}`);
+      else console.log(`${r.created ? 'New anchor' : 'Nothing moved since anchor'} #${r.anchor.seq} at ${r.anchor.at.toISOString()}: root ${r.anchor.root}, hash ${r.anchor.hash}`);
     } finally {
       await ctx.database.close();
     }
