@@ -96,12 +96,37 @@ async function commandSkeletons(databaseUrl: string, partitions: number, total: 
   }
 }
 
+/** Best of the runs of each configuration: on a shared machine, the slow runs measure the neighbours. */
+function best(runs: Measured[]): Measured[] {
+  const out = new Map<string, Measured & { all: number[] }>();
+  for (const m of runs) {
+    const key = `${m.database} ${m.label}`;
+    const seen = out.get(key);
+    const all = [...(seen?.all ?? []), m.result.perSecond];
+    out.set(key, { ...(seen && seen.result.perSecond >= m.result.perSecond ? seen : m), all });
+  }
+  return [...out.values()];
+}
+
+function report(lines: string[], title: string, runs: Measured[], yardstick: number | null): void {
+  lines.push(title);
+  for (const m of best(runs) as (Measured & { all: number[] })[]) {
+    const ratio = yardstick ? `  ratio to pgbench ${(m.result.perSecond / yardstick).toFixed(3)}` : '';
+    const of = m.all.length > 1 ? `  [best of ${m.all.map((x) => x.toFixed(0)).join(', ')}]` : '';
+    lines.push(`  ${m.database.padEnd(10)} ${m.label.padEnd(44)} ${fmt(m.result)}${ratio}${of}`);
+  }
+}
+
 export async function benchAuditPartitions(opts: { quick: boolean; run: number }, lines: string[]): Promise<void> {
-  const total = opts.quick ? 1000 : 5000;
+  const total = opts.quick ? 1000 : 3000;
+  const rounds = opts.quick ? 1 : 2;
   const concurrency = 16;
   const pgbenchSeconds = opts.quick ? 5 : 15;
-  const measured: Measured[] = [];
-  for (const [k, c] of CONFIGS.entries()) measured.push(await measure('PGlite', null, c, total, concurrency, opts.run + k));
+  const creates: Measured[] = [];
+  const skeletons: Measured[] = [];
+  let run = opts.run;
+  // Rounds alternate the configurations, so a burst of load from elsewhere hits both alike.
+  for (let r = 0; r < rounds; r++) for (const c of CONFIGS) creates.push(await measure('PGlite', null, c, total, concurrency, run++));
 
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const { default: postgres } = await import('postgres');
@@ -110,7 +135,6 @@ export async function benchAuditPartitions(opts: { quick: boolean; run: number }
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
   const tps: number[] = [];
-  const skeletons: Measured[] = [];
   try {
     const fresh = async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -120,13 +144,15 @@ export async function benchAuditPartitions(opts: { quick: boolean; run: number }
     // pgbench before and after the Tidegate runs: the machine is shared, the mean is the yardstick.
     const before = pgbenchTps(serverUrl, concurrency, pgbenchSeconds);
     if (before) tps.push(before);
-    for (const [k, c] of CONFIGS.entries()) {
-      await fresh();
-      measured.push(await measure('PostgreSQL', u.toString(), c, total, concurrency, opts.run + 10 + k));
-    }
-    for (const c of CONFIGS) {
-      await fresh();
-      skeletons.push({ database: 'PostgreSQL', label: `${c.label}, no HTTP`, result: await commandSkeletons(u.toString(), c.partitions, total * 2, concurrency) });
+    for (let r = 0; r < rounds; r++) {
+      for (const c of CONFIGS) {
+        await fresh();
+        creates.push(await measure('PostgreSQL', u.toString(), c, total, concurrency, run++));
+      }
+      for (const c of CONFIGS) {
+        await fresh();
+        skeletons.push({ database: 'PostgreSQL', label: `${c.label}, no HTTP`, result: await commandSkeletons(u.toString(), c.partitions, total * 2, concurrency) });
+      }
     }
     const after = pgbenchTps(serverUrl, concurrency, pgbenchSeconds);
     if (after) tps.push(after);
@@ -138,21 +164,14 @@ export async function benchAuditPartitions(opts: { quick: boolean; run: number }
   }
 
   const yardstick = tps.length ? tps.reduce((a, b) => a + b, 0) / tps.length : null;
-  lines.push(`enterprise create over HTTP, ${concurrency} clients, ${total} requests per run:`);
-  for (const m of measured) {
-    const ratio = yardstick ? `  ratio to pgbench ${(m.result.perSecond / yardstick).toFixed(3)}` : '';
-    lines.push(`  ${m.database.padEnd(10)} ${m.label.padEnd(44)} ${fmt(m.result)}${ratio}`);
-  }
-  lines.push(`audit append + outbox event, one transaction each, ${concurrency} connections, ${total * 2} per run:`);
-  for (const m of skeletons) {
-    const ratio = yardstick ? `  ratio to pgbench ${(m.result.perSecond / yardstick).toFixed(3)}` : '';
-    lines.push(`  ${m.database.padEnd(10)} ${m.label.padEnd(44)} ${fmt(m.result)}${ratio}`);
-  }
+  report(lines, `enterprise create over HTTP, ${concurrency} clients, ${total} requests per run:`, creates, yardstick);
+  report(lines, `audit append + outbox event, one transaction each, ${concurrency} connections, ${total * 2} per run:`, skeletons, yardstick);
   if (yardstick) lines.push(`pgbench TPC-B (scale 1, ${concurrency} clients, ${pgbenchSeconds} s), same server, same run: ${tps.map((t) => t.toFixed(0)).join(' before, ')} after; mean ${yardstick.toFixed(0)} tps`);
   else lines.push('pgbench did not run (is the pgbench binary installed?)');
-  for (const database of ['PGlite', 'PostgreSQL'] as const) {
-    const [one, many] = CONFIGS.map((c) => measured.find((m) => m.database === database && m.label === c.label));
-    if (one && many) lines.push(`${database} enterprise creates: 64 partitions ÷ one chain = ${(many.result.perSecond / one.result.perSecond).toFixed(2)}×`);
+  const rate = (runs: Measured[], database: string, label: string) => best(runs).find((m) => m.database === database && m.label.startsWith(label))?.result.perSecond;
+  for (const [what, runs, database] of [['enterprise creates', creates, 'PGlite'], ['enterprise creates', creates, 'PostgreSQL'], ['command skeletons', skeletons, 'PostgreSQL']] as const) {
+    const one = rate(runs, database, CONFIGS[0].label);
+    const many = rate(runs, database, CONFIGS[1].label);
+    if (one && many) lines.push(`${database} ${what}: 64 partitions ÷ one chain = ${(many / one).toFixed(2)}×`);
   }
-  if (skeletons.length === 2) lines.push(`PostgreSQL command skeletons: 64 partitions ÷ one chain = ${(skeletons[1]!.result.perSecond / skeletons[0]!.result.perSecond).toFixed(2)}×`);
 }

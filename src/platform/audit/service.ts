@@ -21,8 +21,11 @@ export interface AuditInput {
   change: unknown;
   at: Date;
   /**
-   * Which chain the entry joins; defaults to `subject`. Pass `enterprise:<uscc>` for anything an
-   * enterprise owns (its books, documents…), so the enterprise's whole history is one chain, in order.
+   * Which chain the entry joins; defaults to `subject`. A partition is a point of serialisation:
+   * appends whose keys fall in the same partition queue behind each other until they commit. Pass
+   * `enterprise:<uscc>` for anything an enterprise owns when its whole history should be one chain,
+   * in order; pass the unit a module already serialises on (e.g. a book) when one enterprise's
+   * commands must run side by side.
    */
   partitionKey?: string;
 }

@@ -25,7 +25,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The settled horizon of `sequence` (e.g. `outbox_events_id_seq`), or null when transactions older
- * than the fence are still running after `maxWaitMs`. Must not run inside a writing transaction.
+ * than the fence are still running after `maxWaitMs`. Call it on the database, outside any
+ * transaction: inside one, the fence would not be fresh (the function refuses if the transaction
+ * has written) and session statistics would not move.
  */
 export async function settledHorizon(ex: Executor, sequence: string, opts: HorizonOptions = {}): Promise<number | null> {
   const [fence] = await queryRows<{ last_id: string; fence: string }>(ex, sql`select last_id::text as last_id, fence::text as fence from tidegate_sequence_fence(${sequence}::regclass)`);
