@@ -117,7 +117,8 @@ function report(lines: string[], title: string, runs: Measured[], yardstick: num
   }
 }
 
-export async function benchAuditPartitions(opts: { quick: boolean; run: number }, lines: string[]): Promise<void> {
+/** Appends its figures to `lines`; returns the pgbench tps of the run (the mean of before and after), for the module benchmarks. */
+export async function benchAuditPartitions(opts: { quick: boolean; run: number; databaseUrl: string }, lines: string[]): Promise<number | null> {
   const total = opts.quick ? 1000 : 3000;
   const rounds = opts.quick ? 1 : 2;
   const concurrency = 16;
@@ -128,7 +129,7 @@ export async function benchAuditPartitions(opts: { quick: boolean; run: number }
   // Rounds alternate the configurations, so a burst of load from elsewhere hits both alike.
   for (let r = 0; r < rounds; r++) for (const c of CONFIGS) creates.push(await measure('PGlite', null, c, total, concurrency, run++));
 
-  const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const serverUrl = opts.databaseUrl;
   const { default: postgres } = await import('postgres');
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   const name = benchDatabaseName('tidegate_bench');
@@ -174,4 +175,5 @@ export async function benchAuditPartitions(opts: { quick: boolean; run: number }
     const many = rate(runs, database, CONFIGS[1].label);
     if (one && many) lines.push(`${database} ${what}: 64 partitions ÷ one chain = ${(many / one).toFixed(2)}×`);
   }
+  return yardstick;
 }

@@ -20,7 +20,11 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
   lines.push(`npm start → ready (PGlite): first start ${first.readyMs.toFixed(0)} ms (migrate + seed), restart ${second.readyMs.toFixed(0)} ms`);
 
   // 2. Enterprise creates over HTTP, one audit chain vs partitioned, PGlite and PostgreSQL, beside pgbench.
-  await benchAuditPartitions({ quick: opts.quick, run }, lines);
+  const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const pgbenchTps = await benchAuditPartitions({ quick: opts.quick, run, databaseUrl }, lines);
+
+  // 3. Module benchmarks, as ratios to the same pgbench run.
+  lines.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps })));
 
   console.log('\n' + lines.join('\n'));
 }

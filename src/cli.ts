@@ -13,6 +13,7 @@ import { bootstrap } from './platform/bootstrap.ts';
 import { seedDemo, DEMO_USERS } from './seed/demo.ts';
 import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
+import { registerTaxCommands } from './modules/tax/cli.ts';
 import pino from 'pino';
 
 const program = new Command();
@@ -233,6 +234,8 @@ credit
       await ctx.database.close();
     }
   });
+
+registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
 
 program
   .command('bench')

@@ -8,6 +8,7 @@ import { createEnterprise, createIndividual, grantQualification } from '../modul
 import { recordInput, type RecordInputRequest } from '../modules/credit/service.ts';
 import { addDays, addYears } from '../modules/credit/dates.ts';
 import { shanghaiDate } from '../kernel/clock.ts';
+import { seedTaxDemo } from '../modules/tax/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -57,6 +58,7 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   // A traveller penalised for carrying goods for resale (套代购): FOCUS for three years.
   await recordInput(ctx, actor, { subjectKind: 'INDIVIDUAL', subject: liMing.id, source: 'customs', effectiveDate: addDays(shanghaiDate(ctx.clock.now()), -120), input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' }, reference: '海关行政处罚 个人' });
   await createIndividual(ctx, actor, { idType: 'PASSPORT', idNumber: 'E12345678', name: 'Tan Wei Ming', nationality: 'SGP' });
+  await seedTaxDemo(ctx);
 }
 
 /**

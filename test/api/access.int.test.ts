@@ -43,6 +43,10 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/webhooks': ['department', 'admin'],
   'POST /api/v1/calc/tax': 'public',
   'POST /api/v1/calc/value-added': 'public',
+  'POST /api/v1/calc/scenario': 'public',
+  'GET /api/v1/calc/exchange-rate': 'public',
+  'GET /api/v1/tax/exchange-rates': [...ALL_ROLES],
+  'POST /api/v1/tax/exchange-rates/import': ['admin'],
 };
 
 let t: TestApp;

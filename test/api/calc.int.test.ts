@@ -28,5 +28,36 @@ describe('public calculators (contract of mission.md)', () => {
     expect(paths).toEqual(expect.arrayContaining(['lines[0].hsCode', 'lines[0].customsValue', 'lines[0].dutyRate']));
     const vat = await t.request({ method: 'POST', url: '/api/v1/calc/tax', body: { lines: [{ hsCode: '851713', customsValue: '5', dutyRate: '0.1', vatRate: '0.17' }] } });
     expect(vat.json().errors[0]).toMatchObject({ path: 'lines[0].vatRate', rule: 'tax.vatRate' });
+    const specific = await t.request({ method: 'POST', url: '/api/v1/calc/tax', body: { lines: [{ hsCode: '0201300000', customsValue: '5', dutyRate: '0', specificDutyPerUnit: '1.5', vatRate: '0.13' }] } });
+    expect(specific.json().errors[0]).toMatchObject({ path: 'lines[0].quantity', rule: 'tax.specificNeedsQuantity' });
+    const unknown = await t.request({ method: 'POST', url: '/api/v1/calc/tax', body: { lines: [{ hsCode: '0201300000', customsValue: '5', dutyRate: '0', vatRate: '0.13', discount: '1' }] } });
+    expect(unknown.json().errors[0]).toMatchObject({ path: 'lines[0].discount', rule: 'schema.unrecognizedKey' });
+    const empty = await t.request({ method: 'POST', url: '/api/v1/calc/tax', body: { lines: [] } });
+    expect(empty.json().errors[0].path).toBe('lines');
+  });
+
+  it('specific and compound duties, and the 50 CNY threshold, through the contract', async () => {
+    // compound: 8000 × 0.1 + 50 × 2 = 900; specific only: 200 × 1.5 = 300
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/calc/tax',
+      body: { lines: [{ hsCode: '8528720000', customsValue: '8000', dutyRate: '0.1', quantity: '50', specificDutyPerUnit: '2', vatRate: '0.13' }, { hsCode: '0201300000', customsValue: '1000', dutyRate: '0', quantity: '200', specificDutyPerUnit: '1.5', vatRate: '0.09' }] },
+    });
+    expect(res.json()).toMatchObject({ lines: [{ duty: '900.00' }, { duty: '300.00' }], duty: '1200.00', dutyWaived: false });
+    expect(res.json().lines[0].steps.duty).toMatchObject({ rule: 'tax.duty.compound', formula: '8000.00 × 0.1 + 50 × 2 = 900.00' });
+    // 499.90 × 0.1 = 49.99 < 50: waived; VAT 499.90 × 0.13 = 64.987 → 64.99
+    const small = await t.request({ method: 'POST', url: '/api/v1/calc/tax', body: { lines: [{ hsCode: '8517130000', customsValue: '499.90', dutyRate: '0.1', vatRate: '0.13' }] } });
+    expect(small.json()).toMatchObject({ duty: '0.00', vat: '64.99', total: '64.99', dutyWaived: true, lines: [{ steps: { duty: { status: 'WAIVED', rule: 'tax.dutyCollectionThreshold' } } }] });
+    expect(Object.keys(small.json().parameterVersions).sort()).toEqual(['tax.dutyCollectionThresholdCny', 'tax.vatRates']);
+  });
+
+  it('value-added bad input names the field and the rule', async () => {
+    const none = await t.request({ method: 'POST', url: '/api/v1/calc/value-added', body: { salePrice: '100', importedMaterials: [], domesticMaterials: [], hainanMadeInputs: ['50'] } });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().errors[0]).toMatchObject({ path: 'importedMaterials', rule: 'valueAdded.noMaterials' });
+    const bad = await t.request({ method: 'POST', url: '/api/v1/calc/value-added', body: { salePrice: '1e5', importedMaterials: ['-3'], domesticMaterials: 'none' } });
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['salePrice', 'importedMaterials[0]', 'domesticMaterials']));
+    const ok = await t.request({ method: 'POST', url: '/api/v1/calc/value-added', body: { salePrice: '500000', importedMaterials: ['300000'], domesticMaterials: ['100000'], hainanMadeInputs: ['50000'] } });
+    expect(ok.json()).toMatchObject({ ratio: '0.2500', meetsThreshold: false, threshold: '0.30', formula: '(500000.00 − 300000.00 − 100000.00) ÷ (300000.00 + 100000.00) = 0.2500' });
   });
 });

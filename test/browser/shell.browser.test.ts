@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
-import pino from 'pino';
-import { startTidegate, type Tidegate } from '../../src/main.ts';
-import { openDatabase } from '../../src/platform/db/client.ts';
+import type { Tidegate } from '../../src/main.ts';
+import { launchChromium, startDemoServer, stopDemoServer } from '../support/browser.ts';
 import { DEMO_ENTERPRISES, demoUscc } from '../../src/seed/demo.ts';
 
 const ADMIN_PASSWORD = 'browser-admin-pass';
@@ -12,27 +11,13 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  tg = await startTidegate({
-    database: await openDatabase({ dataDir: 'memory://' }),
-    port: 0,
-    host: '127.0.0.1',
-    seedDemo: true,
-    adminPassword: ADMIN_PASSWORD,
-    secret: 'browser-test-secret-0123456789abcdef0123',
-    natsUrl: '',
-    logger: pino({ level: 'silent' }),
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  tg = await startDemoServer(ADMIN_PASSWORD, 'browser-test-secret-0123456789abcdef0123');
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await tg?.close();
-  await tg?.ctx.database.close();
+  await stopDemoServer(tg, browser);
 });
 
 async function login(username: string, password: string) {

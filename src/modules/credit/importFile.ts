@@ -1,28 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { splitCsvLine } from '../../kernel/csv.ts';
 import { creditInputBody } from './wire.ts';
 import type { ImportError, RecordInputRequest } from './service.ts';
 
 /** CSV columns of a credit backfill; NDJSON lines carry the same shape as POST /api/v1/credit/inputs. */
 export const CSV_COLUMNS = ['subjectKind', 'subject', 'source', 'effectiveDate', 'reference', 'type', 'department', 'level', 'isLowestLevel', 'kind', 'action'] as const;
-
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(field), (field = '');
-    else field += c;
-  }
-  out.push(field);
-  return out;
-}
 
 function csvRecord(cells: string[], header: string[]): unknown {
   const v = (name: string) => {

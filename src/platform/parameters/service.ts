@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { appendAudit } from '../audit/service.ts';
 import { policyParameters } from './schema.ts';
@@ -30,6 +30,19 @@ export async function getParameter<T = unknown>(ex: Executor, name: string, asOf
     .limit(1);
   if (!row) throw problems.rule('parameter-missing', 'Policy parameter missing', `No version of policy parameter "${name}" is in force on ${asOf}; an administrator must set one.`);
   return toValue<T>(row);
+}
+
+/** Several parameters in force on `asOf`, in one query; a missing one is the same problem as getParameter's. */
+export async function getParameters(ex: Executor, names: readonly string[], asOf: string): Promise<Map<string, ParameterValue>> {
+  const rows = await ex
+    .select()
+    .from(policyParameters)
+    .where(and(inArray(policyParameters.name, [...names]), lte(policyParameters.validFrom, asOf), or(isNull(policyParameters.validTo), gt(policyParameters.validTo, asOf))))
+    .orderBy(asc(policyParameters.name), desc(policyParameters.id));
+  const found = new Map<string, ParameterValue>();
+  for (const row of rows) if (!found.has(row.name)) found.set(row.name, toValue(row));
+  for (const name of names) if (!found.has(name)) await getParameter(ex, name, asOf);
+  return found;
 }
 
 /** Every parameter in force on `asOf`. */

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { useT } from '../i18n/index.tsx';
 import { Spinner } from '../components/Spinner.tsx';
+import { ScenarioCalculator } from './tax/ScenarioCalculator.tsx';
 
 interface TaxResult {
   lines: { duty: string; consumptionTax: string; vat: string; total: string; formulas: { duty: string; consumptionTax: string; vat: string } }[];
@@ -51,6 +52,8 @@ export function CalculatorPage() {
   return (
     <section>
       <h1>{t('calc.title')}</h1>
+      <ScenarioCalculator />
+      <h2>{t('tax.quick.title')}</h2>
       <form
         className="card form"
         onSubmit={(e: FormEvent) => {
