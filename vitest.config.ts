@@ -10,7 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: integration } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: integration, testTimeout: 30_000 } },
       { test: { name: 'pglite', include: integration, env: { TIDEGATE_TEST_DB: 'pglite' }, testTimeout: 60_000, hookTimeout: 120_000 } },
       ...(onPostgres
         ? [{ test: { name: 'postgres', include: integration, env: { TIDEGATE_TEST_DB: 'postgres' }, globalSetup: ['test/support/postgresTemplate.ts'], testTimeout: 60_000, hookTimeout: 120_000 } }]

@@ -109,7 +109,8 @@ export function benchDatabaseName(prefix: string): string {
 export function pgbenchTps(databaseUrl: string, clients: number, seconds: number): number | null {
   const u = new URL(databaseUrl);
   const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username || 'postgres'), PGPASSWORD: decodeURIComponent(u.password) };
-  const db = benchDatabaseName('tidegate_pgbench');
+  // One database per benchmark process: two benchmark runs on one server never drop each other's.
+  const db = `tidegate_pgbench_${process.pid}`;
   spawnSync('psql', ['-d', 'postgres', '-qc', `drop database if exists ${db}`], { env });
   const created = spawnSync('psql', ['-d', 'postgres', '-qc', `create database ${db}`], { env });
   if (created.status !== 0) return null;

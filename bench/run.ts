@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { startServerProcess } from './harness.ts';
 import { ADMIN_PASSWORD, benchAuditPartitions } from './platform.ts';
+import { runCreditBenchmark } from './credit.ts';
 
 export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
   const run = Date.now() % 1000;
@@ -23,8 +24,9 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const pgbenchTps = await benchAuditPartitions({ quick: opts.quick, run, databaseUrl }, lines);
 
-  // 3. Module benchmarks, as ratios to the same pgbench run.
+  // 3. Module benchmarks, as ratios to pgbench.
   lines.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps })));
+  lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency: 16 })));
 
   console.log('\n' + lines.join('\n'));
 }

@@ -214,23 +214,52 @@ credit
   });
 credit
   .command('import <file>')
-  .description('Backfill credit inputs from NDJSON (one POST /api/v1/credit/inputs body per line) or CSV (header: subjectKind,subject,source,effectiveDate,reference,type,department,level,isLowestLevel,kind,action)')
-  .action(async (file: string) => {
-    const { readCreditFile } = await import('./modules/credit/importFile.ts');
-    const { importInputs } = await import('./modules/credit/service.ts');
-    const { records, errors } = await readCreditFile(file);
+  .description(
+    'Backfill credit inputs from NDJSON (one POST /api/v1/credit/inputs body per line) or a .csv file (header: inputId,subjectKind,subject,source,effectiveDate,reference,type,department,level,isLowestLevel,kind,action). ' +
+      'Checks every line first and writes nothing if one is bad; an interrupted import of the same file resumes where it stopped.',
+  )
+  .option('--skip-invalid', 'import the valid lines and list the others (default: one bad line refuses the file)')
+  .option('--again', 'import a file that was already imported completely, once more')
+  .option('--json', 'print the result as one JSON line (for scripts)')
+  .action(async (file: string, opts: { skipInvalid?: boolean; again?: boolean; json?: boolean }) => {
+    const { importCreditFile } = await import('./modules/credit/service.ts');
     const ctx = await createContext({ logger: quietLogger() });
+    const labels = { validate: 'checking lines  ', insert: 'recording inputs', recompute: 'classifying     ' } as const;
+    const units = { validate: 'bytes', insert: 'lines', recompute: 'subjects' } as const;
+    let bar: cliProgress.SingleBar | null = null;
+    let phase: keyof typeof labels | null = null;
     try {
-      const bar = new cliProgress.SingleBar({ format: 'importing credit inputs [{bar}] {value}/{total} {percentage}% eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic);
-      bar.start(records.length, 0);
-      const result = await importInputs(ctx, systemActor('cli-import'), records, (done) => bar.update(done));
-      bar.stop();
-      const all = [...errors, ...result.errors];
-      console.log(`Imported ${result.imported} inputs; ${result.subjectsRecomputed} subjects recomputed, ${result.classChanges} class changes; ${all.length} lines rejected.`);
-      for (const e of all.slice(0, 20)) console.log(`  line ${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message}`);
-      if (all.length > 20) console.log(`  … and ${all.length - 20} more`);
-      if (all.length) process.exitCode = 2;
+      const result = await importCreditFile(ctx, systemActor('cli-import'), file, {
+        skipInvalid: Boolean(opts.skipInvalid),
+        again: Boolean(opts.again),
+        onProgress: (p, done, total) => {
+          if (opts.json) return;
+          if (p !== phase) {
+            bar?.stop();
+            phase = p;
+            bar = new cliProgress.SingleBar({ format: `${labels[p]} [{bar}] {value}/{total} ${units[p]} {percentage}% eta {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+            bar.start(Math.max(total, 1), 0);
+          }
+          bar!.setTotal(Math.max(total, 1));
+          bar!.update(done);
+        },
+      });
+      (bar as cliProgress.SingleBar | null)?.stop();
+      if (opts.json) console.log(JSON.stringify(result));
+      else {
+        const s = result.seconds;
+        if (result.importId === null) console.log(`Refused: ${result.errorCount} errors in ${result.lines} lines; nothing was recorded. Fix the lines or pass --skip-invalid.`);
+        else {
+          if (result.resumedAfterLine !== null) console.log(`Resumed import ${result.importId} after line ${result.resumedAfterLine}.`);
+          console.log(`Import ${result.importId}: ${result.imported} inputs recorded, ${result.alreadyRecorded} already recorded, ${result.skipped} lines skipped; ${result.subjectsRecomputed} subjects classified, ${result.classChanges} class changes.`);
+        }
+        console.log(`Timings: check ${s.validate.toFixed(1)} s, record ${s.insert.toFixed(1)} s, classify ${s.recompute.toFixed(1)} s.`);
+        for (const e of result.errors.slice(0, 20)) console.log(`  line ${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message} [${e.rule}]`);
+        if (result.errorCount > 20) console.log(`  … and ${result.errorCount - 20} more`);
+      }
+      if (result.errorCount) process.exitCode = 2;
     } finally {
+      (bar as cliProgress.SingleBar | null)?.stop();
       await ctx.database.close();
     }
   });

@@ -75,7 +75,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   }
   ctx.dispatcher.start();
   const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
-  const stopWebhooks = opts.schedule === false ? () => {} : startWebhookDelivery(ctx);
+  const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
   const stopAnchoring = opts.schedule === false ? async () => {} : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
@@ -96,7 +96,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       if (closed) return;
       closed = true;
       stopSweep();
-      stopWebhooks();
+      await stopWebhooks();
       await stopAnchoring();
       await app.close();
       await ctx.dispatcher.stop();

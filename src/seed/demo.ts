@@ -5,9 +5,7 @@ import { systemActor, type UserRole } from '../platform/auth/roles.ts';
 import { usccCheckChar } from '../kernel/uscc.ts';
 import { residentIdCheckDigit } from '../kernel/residentId.ts';
 import { createEnterprise, createIndividual, grantQualification } from '../modules/subjects/service.ts';
-import { recordInput, type RecordInputRequest } from '../modules/credit/service.ts';
-import { addDays, addYears } from '../modules/credit/dates.ts';
-import { shanghaiDate } from '../kernel/clock.ts';
+import { seedCreditDemo } from '../modules/credit/demo.ts';
 import { seedTaxDemo } from '../modules/tax/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
@@ -51,37 +49,10 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
       createUser(tx, { username: u.username, password: u.password, role: u.role, displayName: u.displayName, enterpriseId: u.enterprise ? ids.get(u.enterprise)! : null }, actor, ctx.clock.now()),
     );
   }
-  await seedCreditHistories(ctx, uscc);
   const residentId = (first17: string) => first17 + residentIdCheckDigit(first17);
   await createIndividual(ctx, actor, { idType: 'RESIDENT_ID', idNumber: residentId('46010019900307123'), name: '王海燕', nationality: 'CHN' });
   const liMing = await createIndividual(ctx, actor, { idType: 'RESIDENT_ID', idNumber: residentId('44030119851120456'), name: '李明', nationality: 'CHN' });
-  // A traveller penalised for carrying goods for resale (套代购): FOCUS for three years.
-  await recordInput(ctx, actor, { subjectKind: 'INDIVIDUAL', subject: liMing.id, source: 'customs', effectiveDate: addDays(shanghaiDate(ctx.clock.now()), -120), input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' }, reference: '海关行政处罚 个人' });
   await createIndividual(ctx, actor, { idType: 'PASSPORT', idNumber: 'E12345678', name: 'Tan Wei Ming', nationality: 'SGP' });
+  await seedCreditDemo(ctx, { uscc, penalisedTraveller: liMing.id });
   await seedTaxDemo(ctx);
-}
-
-/**
- * Credit histories so that every class shows, dated relative to the seeding day: the logistics
- * company's smuggling penalty turns three years old a week after seeding, so the demo shows an
- * automatic removal from the focus list.
- */
-async function seedCreditHistories(ctx: AppContext, uscc: (key: string) => string): Promise<void> {
-  const actor = systemActor('demo-seed');
-  const today = shanghaiDate(ctx.clock.now());
-  const record = (req: RecordInputRequest) => recordInput(ctx, actor, req);
-  const enterprise = (key: string, source: string, effectiveDate: string, input: RecordInputRequest['input'], reference?: string) =>
-    record({ subjectKind: 'ENTERPRISE', subject: uscc(key), source, effectiveDate, input, ...(reference ? { reference } : {}) });
-  // 洋浦海港装备: AEO certified by Haikou customs.
-  await enterprise('equipment', 'customs', addDays(today, -400), { type: 'AEO', action: 'GRANTED' }, '海关AEO认证 2025-0117');
-  await enterprise('equipment', 'tax', addDays(today, -200), { type: 'SECTOR_RATING', department: 'tax', level: 'A', isLowestLevel: false }, '纳税信用A级');
-  // 海口新海物流: smuggling penalty almost three years ago; leaves FOCUS by itself in a week.
-  await enterprise('logistics', 'anti_smuggling', addDays(addYears(today, -3), 7), { type: 'EVENT', kind: 'SMUGGLING_PENALTY' }, '琼缉违字〔2023〕118号');
-  // 三亚海棠湾商贸: the tax bureau rates it at its lowest level (D): FOCUS until the bureau raises it.
-  await enterprise('cosmetics', 'tax', addDays(today, -60), { type: 'SECTOR_RATING', department: 'tax', level: 'D', isLowestLevel: true }, '纳税信用D级');
-  // 深圳湾区贸易: AEO granted, then revoked: back on the white list.
-  await enterprise('mainland', 'customs', addDays(today, -900), { type: 'AEO', action: 'GRANTED' });
-  await enterprise('mainland', 'customs', addDays(today, -100), { type: 'AEO', action: 'REVOKED' }, '取消高级认证');
-  // 海南椰风食品: a good market-regulation rating; white list by default.
-  await enterprise('jerky', 'market_regulation', addDays(today, -30), { type: 'SECTOR_RATING', department: 'market_regulation', level: 'A', isLowestLevel: false });
 }

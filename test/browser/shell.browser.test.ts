@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Tidegate } from '../../src/main.ts';
 import { launchChromium, startDemoServer, stopDemoServer } from '../support/browser.ts';
 import { DEMO_ENTERPRISES, demoUscc } from '../../src/seed/demo.ts';
+import { residentIdCheckDigit } from '../../src/kernel/residentId.ts';
 
 const ADMIN_PASSWORD = 'browser-admin-pass';
 let tg: Tidegate;
@@ -36,6 +37,9 @@ describe('the web shell in Chromium', () => {
     await expect.poll(() => page.getByTestId('nav-command').textContent()).toBe('Command centre');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await expect.poll(() => page.getByTestId('card-enterprises').textContent()).toMatch(/Registered enterprises\s*6/);
+    await expect.poll(() => page.getByTestId('card-class-FOCUS').textContent()).toMatch(/Focus list\s*2/);
+    await expect.poll(() => page.getByTestId('card-class-ADVANCED_CERTIFIED').textContent()).toMatch(/\(AEO\)\s*1/);
+    await expect.poll(() => page.getByTestId('card-individuals-focus').textContent()).toMatch(/Individuals on the focus list\s*1/);
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => page.getByTestId('nav-workbench').textContent()).toBe('关员工作台');
   });
@@ -69,8 +73,23 @@ describe('the web shell in Chromium', () => {
     await page.getByTestId('credit-uscc').fill(logistics.uscc);
     await page.getByTestId('credit-submit').click();
     await expect.poll(() => page.getByTestId('credit-class').textContent()).toBe('重点关注名单');
-    await expect.poll(() => page.getByTestId('credit-reasons').textContent()).toContain('anti_smuggling');
+    // The reason in words, with the input behind it and the day it stops applying.
+    const reasons = page.getByTestId('credit-reasons');
+    await expect.poll(() => reasons.textContent()).toContain('走私行政处罚');
+    await expect.poll(() => reasons.textContent()).toContain('海关缉私');
+    await expect.poll(() => reasons.textContent()).toContain('琼缉违字〔2023〕118号');
+    await expect.poll(() => reasons.textContent()).toMatch(/\d{4}-\d{2}-\d{2} 起不再适用/);
+    await expect.poll(() => page.getByTestId('credit-measures').textContent()).toContain('查验率不低于 80%');
+    await expect.poll(() => page.getByTestId('credit-timeline').textContent()).toContain('白名单 → 重点关注名单');
     await expect.poll(() => page.getByTestId('credit-inputs').textContent()).toContain('SMUGGLING_PENALTY');
+    await expect.poll(() => page.getByTestId('credit-inputs').textContent()).toContain('交通运输');
+    // A traveller, looked up by the number on the ID card.
+    await page.getByTestId('credit-kind').selectOption('individual');
+    await page.getByTestId('credit-uscc').fill(`44030119851120456${residentIdCheckDigit('44030119851120456')}`);
+    await page.getByTestId('credit-submit').click();
+    await expect.poll(() => page.getByTestId('credit-person').textContent()).toContain('李明');
+    await expect.poll(() => page.getByTestId('credit-class').textContent()).toBe('重点关注名单');
+    await expect.poll(() => page.getByTestId('credit-measures').textContent()).not.toContain('分批出岛');
     await page.screenshot({ path: '.tmp/credit.png', fullPage: true });
   });
 
@@ -79,6 +98,10 @@ describe('the web shell in Chromium', () => {
     await login('demo-ent', 'demo-ent-pass-2026');
     await expect.poll(() => page.getByTestId('portal-enterprise').textContent()).toContain('海南椰风食品加工有限公司');
     await expect.poll(() => page.getByTestId('portal-credit-class').textContent()).toBe('白名单');
+    // Its own history: a listing entered in error, withdrawn ten days later.
+    await expect.poll(() => page.getByTestId('portal-credit-timeline').textContent()).toContain('白名单 → 重点关注名单');
+    await expect.poll(() => page.getByTestId('portal-credit-timeline').textContent()).toContain('重点关注名单 → 白名单');
+    await expect.poll(() => page.getByTestId('credit-measures').textContent()).toContain('可分批出岛、集中申报');
     expect(await page.getByTestId('nav-command').count()).toBe(0);
     expect(await page.getByTestId('nav-workbench').count()).toBe(0);
     await page.screenshot({ path: '.tmp/portal.png', fullPage: true });

@@ -13,7 +13,7 @@ export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 export interface TestApp extends Tidegate {
   clock: ReturnType<typeof fixedClock>;
   /** Bearer or ApiKey header value for a role (users and clients created on first use). */
-  authFor(role: Role, opts?: { enterpriseId?: string; name?: string }): Promise<string>;
+  authFor(role: Role, opts?: { enterpriseId?: string; name?: string; scope?: Record<string, unknown> }): Promise<string>;
   request(opts: { method: string; url: string; body?: unknown; auth?: string; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
 }
 
@@ -42,14 +42,14 @@ export async function startTestApp(opts: { seedDemo?: boolean; at?: Date } = {})
     return tg.app.inject({ method: o.method as 'GET', url: o.url, headers, ...(o.body !== undefined ? { payload: o.body as object } : {}) });
   }
 
-  async function authFor(role: Role, o: { enterpriseId?: string; name?: string } = {}): Promise<string> {
+  async function authFor(role: Role, o: { enterpriseId?: string; name?: string; scope?: Record<string, unknown> } = {}): Promise<string> {
     const cacheKey = `${role}:${o.enterpriseId ?? ''}:${o.name ?? ''}`;
     const cached = cache.get(cacheKey);
     if (cached) return cached;
     let value: string;
     if ((CLIENT_ROLES as readonly string[]).includes(role)) {
       const { key } = await runCommand(tg.ctx, 'apiClient.create', (tx) =>
-        createApiClient(tx, { name: o.name ?? `test-${role}-${++counter}`, role: role as ClientRole }, systemActor('test'), clock.now()),
+        createApiClient(tx, { name: o.name ?? `test-${role}-${++counter}`, role: role as ClientRole, ...(o.scope ? { scope: o.scope } : {}) }, systemActor('test'), clock.now()),
       );
       value = `ApiKey ${key}`;
     } else if ((USER_ROLES as readonly string[]).includes(role)) {

@@ -43,7 +43,7 @@ const defaults: CreditParameters = {
  * - FOCUS at least 80% of declarations inspected (national rule for dishonest enterprises);
  * - batch exit: ADVANCED_CERTIFIED and WHITELIST enterprises only;
  * - white-list individuals: no inspection without a risk alert;
- * - audit: REDUCED for AEO, ROUTINE for WHITELIST, INTENSIFIED for FOCUS (not yet seeded).
+ * - audit: REDUCED for AEO, ROUTINE for WHITELIST, INTENSIFIED for FOCUS.
  */
 export const DEFAULT_CREDIT_PARAMETERS: Readonly<CreditParameters> = Object.freeze(defaults);
 
@@ -92,34 +92,43 @@ export function inspectionRate(measures: Pick<CreditMeasures, 'inspectionRate'>,
 }
 
 const DECIMAL = /^\d+(\.\d+)?$/;
+const YEARS = ['credit.focusPeriodYears', 'credit.individualFocusPeriodYears'];
+const RATES = ['credit.inspectionRateMultiplier.ADVANCED_CERTIFIED', 'credit.inspectionRateMultiplier.WHITELIST', 'credit.inspectionRateFloor.FOCUS'];
+
+/**
+ * What is wrong with a value an administrator sets for one credit parameter (empty when valid), or
+ * null when the name is not a credit parameter. Checked before a version is stored, so the rules
+ * never meet a value they cannot use.
+ */
+export function creditParameterValueViolations(name: string, value: unknown): Violation[] | null {
+  const rule = name.replace(/^credit\./, 'credit.parameters.');
+  const bad = (message: string) => [{ rule, message }];
+  if (YEARS.includes(name)) return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 50 ? [] : bad(`${name} must be a whole number of years from 1 to 50.`);
+  if (RATES.includes(name)) return typeof value === 'string' && DECIMAL.test(value) && !new Decimal(value).greaterThan(1) ? [] : bad(`${name} must be a decimal string between 0 and 1, e.g. "0.2".`);
+  if (name === 'credit.batchExitClasses') {
+    const ok = Array.isArray(value) && value.every((c) => CREDIT_CLASSES.includes(c as CreditClass) && c !== 'FOCUS');
+    return ok ? [] : bad('Only ADVANCED_CERTIFIED and WHITELIST enterprises may use batch exit with centralized declaration.');
+  }
+  if (name === 'credit.whitelistIndividualsInspectedWithoutRiskAlert') return typeof value === 'boolean' ? [] : bad(`${name} must be true or false.`);
+  if (name === 'credit.auditFrequency') {
+    const v = (value ?? {}) as Record<string, unknown>;
+    const wrong = typeof value !== 'object' || Array.isArray(value) ? [...CREDIT_CLASSES] : CREDIT_CLASSES.filter((c) => !['REDUCED', 'ROUTINE', 'INTENSIFIED'].includes(v[c] as string));
+    return wrong.map((c) => ({ rule: `${rule}.${c}`, message: `auditFrequency.${c} must be REDUCED, ROUTINE or INTENSIFIED.` }));
+  }
+  return null;
+}
 
 /** What an administrator must fix before a parameter set can be used. Empty when valid. */
 export function creditParameterViolations(params: CreditParameters): Violation[] {
-  const v: Violation[] = [];
-  for (const [name, years] of [
-    ['focusPeriodYears', params.focusPeriodYears],
-    ['individualFocusPeriodYears', params.individualFocusPeriodYears],
-  ] as const) {
-    if (!Number.isInteger(years) || years < 1) v.push({ rule: `credit.parameters.${name}`, message: `${name} must be a whole number of years, at least 1.` });
-  }
-  const rates: [string, string][] = [
-    ['inspectionRateMultiplier.ADVANCED_CERTIFIED', params.inspectionRateMultiplier.ADVANCED_CERTIFIED],
-    ['inspectionRateMultiplier.WHITELIST', params.inspectionRateMultiplier.WHITELIST],
-    ['inspectionRateFloor.FOCUS', params.inspectionRateFloor.FOCUS],
+  const values: [string, unknown][] = [
+    ['credit.focusPeriodYears', params.focusPeriodYears],
+    ['credit.individualFocusPeriodYears', params.individualFocusPeriodYears],
+    ['credit.inspectionRateMultiplier.ADVANCED_CERTIFIED', params.inspectionRateMultiplier.ADVANCED_CERTIFIED],
+    ['credit.inspectionRateMultiplier.WHITELIST', params.inspectionRateMultiplier.WHITELIST],
+    ['credit.inspectionRateFloor.FOCUS', params.inspectionRateFloor.FOCUS],
+    ['credit.batchExitClasses', params.batchExitClasses],
+    ['credit.whitelistIndividualsInspectedWithoutRiskAlert', params.whitelistIndividualsInspectedWithoutRiskAlert],
+    ['credit.auditFrequency', params.auditFrequency],
   ];
-  for (const [name, value] of rates) {
-    if (typeof value !== 'string' || !DECIMAL.test(value) || new Decimal(value).greaterThan(1)) {
-      v.push({ rule: `credit.parameters.${name}`, message: `${name} must be a decimal string between 0 and 1.` });
-    }
-  }
-  if (params.batchExitClasses.some((c) => !CREDIT_CLASSES.includes(c) || c === 'FOCUS')) {
-    v.push({ rule: 'credit.parameters.batchExitClasses', message: 'Only ADVANCED_CERTIFIED and WHITELIST enterprises may use batch exit with centralized declaration.' });
-  }
-  for (const c of CREDIT_CLASSES) {
-    const f: string = params.auditFrequency[c];
-    if (!AUDIT_FREQUENCIES.includes(f as AuditFrequency) || f === 'NOT_APPLICABLE') {
-      v.push({ rule: `credit.parameters.auditFrequency.${c}`, message: `auditFrequency.${c} must be REDUCED, ROUTINE or INTENSIFIED.` });
-    }
-  }
-  return v;
+  return values.flatMap(([name, value]) => creditParameterValueViolations(name, value) ?? []);
 }

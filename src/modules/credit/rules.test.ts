@@ -7,6 +7,7 @@ import {
   compareClasses,
   CREDIT_RULES,
   nextChangeDate,
+  nextReviewDate,
   type AeoAction,
   type AeoInput,
   type CreditClass,
@@ -550,6 +551,25 @@ describe('classify: properties', () => {
           expect(classOn(kind, inputs, addDays(next, -1), params)).toBe(classOn(kind, inputs, asOf, params));
           expect(classOn(kind, inputs, next, params)).not.toBe(classOn(kind, inputs, asOf, params));
         }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('nextReviewDate: the classification of asOf stands, reasons and all, until that day', () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 1, max: 4 * 366 }), ({ kind, inputs, params, asOf }, step) => {
+        const review = nextReviewDate(kind, inputs, asOf, params);
+        const next = nextChangeDate(kind, inputs, asOf, params);
+        if (next !== null) expect(review !== null && review <= next).toBe(true);
+        const last = review === null ? addDays(asOf, step) : addDays(review, -1);
+        const day = last < addDays(asOf, step) ? last : addDays(asOf, step);
+        const here = classify(kind, inputs, asOf, params);
+        // With no input in force yet, the white list has run "since asOf" as far as anyone knows.
+        const knownSince = inputs.some((i) => i.effectiveDate <= asOf);
+        const there = classify(kind, inputs, day, params);
+        if (knownSince || here.class !== 'WHITELIST') expect(there).toEqual(here);
+        else expect(there.class).toBe(here.class);
       }),
       { numRuns: 300 },
     );

@@ -17,7 +17,7 @@
  * (see `addYears`): 2024-02-29 + 3 years ends the period on 2027-03-01, so 2027-02-28 is the last
  * FOCUS day.
  */
-import { addDays, addYears, parseDate, type BusinessDate } from './dates.ts';
+import { addYears, parseDate, type BusinessDate } from './dates.ts';
 
 export const SUBJECT_KINDS = ['ENTERPRISE', 'INDIVIDUAL'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
@@ -128,20 +128,36 @@ export interface CreditClassificationParameters {
 
 export function classify(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): Classification {
   validate(subjectKind, inputs, params, asOf);
-  const found = evaluate(subjectKind, inputs, asOf, params);
-  if (found.class !== 'WHITELIST') return found;
-  return { class: 'WHITELIST', reasons: [whitelistReason(subjectKind, inputs, asOf, params)] };
+  return classifyOn(subjectKind, inputs, asOf, params, timeline(subjectKind, inputs, params));
 }
 
 /** The first day after `asOf` with another class if no input is added, or null if the class never changes. */
 export function nextChangeDate(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): BusinessDate | null {
   validate(subjectKind, inputs, params, asOf);
-  const current = evaluate(subjectKind, inputs, asOf, params).class;
-  for (const date of changePoints(subjectKind, inputs, params)) {
-    if (date <= asOf) continue;
-    if (evaluate(subjectKind, inputs, date, params).class !== current) return date;
-  }
-  return null;
+  return changeAfter(timeline(subjectKind, inputs, params), asOf);
+}
+
+/**
+ * The first day after `asOf` on which the classification (class, reasons or their end dates) may
+ * read differently if no input is added, or null when it never will. Up to the day before, the
+ * classification of `asOf` stands, so a stored one can be served without re-reading the inputs.
+ */
+export function nextReviewDate(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): BusinessDate | null {
+  validate(subjectKind, inputs, params, asOf);
+  return reviewAfter(timeline(subjectKind, inputs, params), asOf);
+}
+
+export interface Assessment {
+  classification: Classification;
+  nextChange: BusinessDate | null;
+  nextReview: BusinessDate | null;
+}
+
+/** classify, nextChangeDate and nextReviewDate at once, evaluating each change point once (bulk recomputation). */
+export function assess(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): Assessment {
+  validate(subjectKind, inputs, params, asOf);
+  const tl = timeline(subjectKind, inputs, params);
+  return { classification: classifyOn(subjectKind, inputs, asOf, params, tl), nextChange: changeAfter(tl, asOf), nextReview: reviewAfter(tl, asOf) };
 }
 
 /**
@@ -153,15 +169,15 @@ export function classChanges(subjectKind: SubjectKind, inputs: readonly CreditIn
   validate(subjectKind, inputs, params, from);
   parseDate(to, 'to');
   if (to < from) throw new RangeError(`classChanges: to (${to}) is before from (${from}).`);
+  const tl = timeline(subjectKind, inputs, params);
   const changes: ClassChange[] = [];
-  let previous = evaluate(subjectKind, inputs, from, params).class;
-  for (const date of changePoints(subjectKind, inputs, params)) {
-    if (date <= from || date > to) continue;
-    const now = evaluate(subjectKind, inputs, date, params).class;
-    if (now === previous) continue;
-    changes.push({ date, from: previous, to: now, reasons: classify(subjectKind, inputs, date, params).reasons });
+  let previous = classAt(tl, from);
+  tl.points.forEach((date, i) => {
+    const now = tl.classes[i]!;
+    if (date <= from || date > to || now === previous) return;
+    changes.push({ date, from: previous, to: now, reasons: classifyOn(subjectKind, inputs, date, params, tl).reasons });
     previous = now;
-  }
+  });
   return changes;
 }
 
@@ -171,6 +187,56 @@ export function compareClasses(a: CreditClass, b: CreditClass): number {
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation
+
+/**
+ * The class on every day it may change (the change points), each evaluated once. Between two
+ * points nothing that the rules read changes, so the class on any day is the class of the last
+ * point on or before it, and WHITELIST before the first (no input is in force yet).
+ */
+interface Timeline {
+  points: BusinessDate[];
+  classes: CreditClass[];
+}
+
+function timeline(subjectKind: SubjectKind, inputs: readonly CreditInput[], params: CreditClassificationParameters): Timeline {
+  const sorted = [...inputs].sort(byDateThenId);
+  const points = changePoints(subjectKind, inputs, params);
+  return { points, classes: points.map((date) => evaluate(subjectKind, sorted, date, params).class) };
+}
+
+/** Index of the last change point on or before `date`, -1 when there is none. */
+function pointIndex(tl: Timeline, date: BusinessDate): number {
+  let lo = 0;
+  let hi = tl.points.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (tl.points[mid]! <= date) (found = mid), (lo = mid + 1);
+    else hi = mid - 1;
+  }
+  return found;
+}
+
+function classAt(tl: Timeline, date: BusinessDate): CreditClass {
+  const i = pointIndex(tl, date);
+  return i < 0 ? 'WHITELIST' : tl.classes[i]!;
+}
+
+function changeAfter(tl: Timeline, asOf: BusinessDate): BusinessDate | null {
+  const current = classAt(tl, asOf);
+  for (let i = pointIndex(tl, asOf) + 1; i < tl.points.length; i++) if (tl.classes[i] !== current) return tl.points[i]!;
+  return null;
+}
+
+function reviewAfter(tl: Timeline, asOf: BusinessDate): BusinessDate | null {
+  return tl.points[pointIndex(tl, asOf) + 1] ?? null;
+}
+
+function classifyOn(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters, tl: Timeline): Classification {
+  const found = evaluate(subjectKind, inputs, asOf, params);
+  if (found.class !== 'WHITELIST') return found;
+  return { class: 'WHITELIST', reasons: [whitelistReason(inputs, asOf, tl)] };
+}
 
 /** The class on `asOf`; for WHITELIST the reasons are left to `whitelistReason`. */
 function evaluate(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): Classification {
@@ -248,16 +314,11 @@ function trailingRun<T>(items: readonly T[], matches: (item: T) => boolean): T[]
  * has been on the white list since its credit record began: the earliest input dated on or before
  * `asOf`, or `asOf` itself when there is none.
  */
-function whitelistReason(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): CreditReason {
-  const points = changePoints(subjectKind, inputs, params).filter((d) => d <= asOf);
+function whitelistReason(inputs: readonly CreditInput[], asOf: BusinessDate, tl: Timeline): CreditReason {
   let since: BusinessDate | undefined;
-  for (let i = points.length - 1; i >= 0; i -= 1) {
-    const day = points[i]!;
-    if (day === '0000-01-01') break; // nothing can precede the calendar's first day
-    if (evaluate(subjectKind, inputs, addDays(day, -1), params).class !== 'WHITELIST') {
-      since = day;
-      break;
-    }
+  for (let i = pointIndex(tl, asOf); i >= 0 && since === undefined; i -= 1) {
+    // The class on the day before point i is that of point i - 1 (nothing changes in between).
+    if ((i > 0 ? tl.classes[i - 1]! : 'WHITELIST') !== 'WHITELIST') since = tl.points[i]!;
   }
   if (since === undefined) {
     const dated = inputs.map((i) => i.effectiveDate).filter((d) => d <= asOf);

@@ -17,6 +17,8 @@ export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
   lastError: text('last_error'),
   lastDeliveredAt: timestamp('last_delivered_at', { withTimezone: true }),
+  // A delivery pass owns the subscription until then, so two API processes never deliver it at once.
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
 });

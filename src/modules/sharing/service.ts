@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, lte, or } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import { runCommand } from '../../platform/command.ts';
@@ -15,6 +15,8 @@ type Subscription = typeof webhookSubscriptions.$inferSelect;
 
 export const WEBHOOK_BATCH = 50;
 export const WEBHOOK_TIMEOUT_MS = 5000;
+/** How long a delivery pass owns a subscription: longer than a full batch of timeouts. */
+const LEASE_MS = WEBHOOK_BATCH * WEBHOOK_TIMEOUT_MS + 60_000;
 
 function view(s: Subscription) {
   return { id: s.id, url: s.url, feed: s.feed, cursor: s.cursor, failures: s.failures, nextAttemptAt: s.nextAttemptAt.toISOString(), lastError: s.lastError, lastDeliveredAt: s.lastDeliveredAt?.toISOString() ?? null, createdAt: s.createdAt.toISOString() };
@@ -26,7 +28,7 @@ export async function registerWebhook(ctx: AppContext, actor: Actor, input: { ur
     const now = ctx.clock.now();
     const secret = randomBytes(32).toString('base64url');
     const next = input.fromStart ? 0 : await latestChangeSeq(tx);
-    const row: Subscription = { id: uuidv7(now.getTime()), clientId: actor.id, clientName: actor.name, url: input.url, secretEncrypted: encrypt(ctx.keys.webhook, secret), feed: 'credit.classChanges', cursor: next, failures: 0, nextAttemptAt: now, lastError: null, lastDeliveredAt: null, createdAt: now, disabledAt: null };
+    const row: Subscription = { id: uuidv7(now.getTime()), clientId: actor.id, clientName: actor.name, url: input.url, secretEncrypted: encrypt(ctx.keys.webhook, secret), feed: 'credit.classChanges', cursor: next, failures: 0, nextAttemptAt: now, lastError: null, lastDeliveredAt: null, leaseUntil: null, createdAt: now, disabledAt: null };
     await tx.insert(webhookSubscriptions).values(row);
     await appendAudit(tx, { actor: actorLabel(actor), action: 'webhook.register', subject: `webhook:${row.id}`, change: view(row), at: now });
     return { ...view(row), secret };
@@ -38,24 +40,48 @@ export async function listWebhooks(ctx: AppContext, actor: Actor) {
   return rows.map(view);
 }
 
+/** Subscriptions due for delivery and not owned by another pass. */
+function dueNow(now: Date) {
+  return and(isNull(webhookSubscriptions.disabledAt), lte(webhookSubscriptions.nextAttemptAt, now), or(isNull(webhookSubscriptions.leaseUntil), lt(webhookSubscriptions.leaseUntil, now)));
+}
+
 /**
- * One delivery pass: every due subscription is served concurrently, each in order from its own
- * cursor; a failure backs that subscription off and touches no other. At-least-once: the cursor
- * moves only after the receiver answered 2xx, so a receiver must ignore a `seq` it has seen.
+ * Takes a subscription for one delivery pass. The conditional update is atomic, so when several API
+ * processes run delivery, each subscription is served by one of them at a time, in order.
+ */
+async function claim(ctx: AppContext, id: string): Promise<Subscription | null> {
+  const now = ctx.clock.now();
+  const [row] = await ctx.db
+    .update(webhookSubscriptions)
+    .set({ leaseUntil: new Date(now.getTime() + LEASE_MS) })
+    .where(and(eq(webhookSubscriptions.id, id), dueNow(now)))
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * One delivery pass over every due subscription, concurrently, each in order from its own cursor;
+ * a failure backs that subscription off and touches no other. At-least-once: the cursor moves only
+ * after the receiver answered 2xx, so a receiver must ignore a `seq` it has seen.
  */
 export async function deliverWebhooks(ctx: AppContext): Promise<{ delivered: number; failed: number }> {
-  const now = ctx.clock.now();
-  const due = await ctx.db.select().from(webhookSubscriptions).where(and(isNull(webhookSubscriptions.disabledAt), lte(webhookSubscriptions.nextAttemptAt, now)));
-  const results = await Promise.all(due.map((s) => deliverOne(ctx, s)));
+  const due = await ctx.db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(dueNow(ctx.clock.now()));
+  const results = await Promise.all(
+    due.map(async ({ id }) => {
+      const s = await claim(ctx, id);
+      return s ? deliverOne(ctx, s) : { delivered: 0, failed: false };
+    }),
+  );
   return { delivered: results.reduce((a, r) => a + r.delivered, 0), failed: results.filter((r) => r.failed).length };
 }
 
-async function deliverOne(ctx: AppContext, s: Subscription): Promise<{ delivered: number; failed: boolean }> {
+async function deliverOne(ctx: AppContext, s: Subscription, stopping: () => boolean = () => false): Promise<{ delivered: number; failed: boolean }> {
   const secret = decrypt(ctx.keys.webhook, s.secretEncrypted);
   const { items } = await changesAfter(ctx.db, s.cursor, WEBHOOK_BATCH);
   let cursor = s.cursor;
   let error: string | null = null;
   for (const change of items) {
+    if (stopping()) break;
     const body = JSON.stringify({ feed: s.feed, subscription: s.id, change });
     const timestamp = Math.floor(ctx.clock.now().getTime() / 1000);
     try {
@@ -77,32 +103,39 @@ async function deliverOne(ctx: AppContext, s: Subscription): Promise<{ delivered
   const failures = error ? s.failures + 1 : 0;
   await ctx.db
     .update(webhookSubscriptions)
-    .set({ cursor, failures, lastError: error, nextAttemptAt: new Date(now.getTime() + (error ? backoffMs(failures) : 0)), ...(cursor !== s.cursor ? { lastDeliveredAt: now } : {}) })
+    .set({ cursor, failures, lastError: error, leaseUntil: null, nextAttemptAt: new Date(now.getTime() + (error ? backoffMs(failures) : 0)), ...(cursor !== s.cursor ? { lastDeliveredAt: now } : {}) })
     .where(eq(webhookSubscriptions.id, s.id));
   if (error) ctx.log.warn({ subscription: s.id, url: s.url, error, failures }, 'webhook delivery failed; will retry with back-off');
   return { delivered: cursor === s.cursor ? 0 : items.findIndex((c) => c.seq === cursor) + 1, failed: Boolean(error) };
 }
 
-/** Runs delivery passes every `intervalMs` until stopped. */
-export function startWebhookDelivery(ctx: AppContext, intervalMs = 1000): () => void {
+/**
+ * Delivers in the background: every `intervalMs` each due subscription not already being served
+ * starts its own pass. A department that answers slowly (or times out) occupies only its own pass;
+ * the others keep being served on every tick.
+ */
+export function startWebhookDelivery(ctx: AppContext, intervalMs = 1000): () => Promise<void> {
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const loop = async () => {
-    if (stopped) return;
-    try {
-      await deliverWebhooks(ctx);
-    } catch (err) {
-      ctx.log.error({ err }, 'webhook delivery pass failed');
-    }
-    if (!stopped) {
-      timer = setTimeout(() => void loop(), intervalMs);
-      timer.unref();
+  const inFlight = new Map<string, Promise<unknown>>();
+  const tick = async () => {
+    const due = await ctx.db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(dueNow(ctx.clock.now()));
+    for (const { id } of due) {
+      if (stopped || inFlight.has(id)) continue;
+      const pass = claim(ctx, id)
+        .then((s) => (s ? deliverOne(ctx, s, () => stopped) : undefined))
+        .catch((err: unknown) => ctx.log.error({ err, subscription: id }, 'webhook delivery pass failed'))
+        .finally(() => inFlight.delete(id));
+      inFlight.set(id, pass);
     }
   };
-  timer = setTimeout(() => void loop(), intervalMs);
+  const timer = setInterval(() => {
+    if (!stopped) tick().catch((err: unknown) => ctx.log.error({ err }, 'webhook delivery tick failed'));
+  }, intervalMs);
   timer.unref();
-  return () => {
+  // Stopping lets each pass finish the delivery it is in (and save its cursor), then returns.
+  return async () => {
     stopped = true;
-    if (timer) clearTimeout(timer);
+    clearInterval(timer);
+    await Promise.allSettled([...inFlight.values()]);
   };
 }

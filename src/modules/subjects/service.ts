@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, or, sql, type SQLWrapper } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
@@ -54,6 +54,20 @@ export async function findEnterpriseByUscc(ex: Executor, uscc: string): Promise<
 export async function findEnterpriseById(ex: Executor, id: string): Promise<EnterpriseRow | null> {
   const [row] = await ex.select().from(enterprises).where(eq(enterprises.id, id)).limit(1);
   return row ?? null;
+}
+
+// Many keys as ONE text parameter (codes and ids never contain a comma): thousands of keys cost no
+// bind parameters to build, describe and encode.
+const anyOf = (column: SQLWrapper, values: readonly string[], type: 'uuid' | 'text') => sql`${column} = any(string_to_array(${values.join(',')}, ',')::${sql.raw(type)}[])`;
+
+/** Enterprises by USCC, many at once (bulk imports); unknown codes are simply absent. */
+export async function findEnterprisesByUscc(ex: Executor, usccs: readonly string[]): Promise<EnterpriseRow[]> {
+  return usccs.length ? ex.select().from(enterprises).where(anyOf(enterprises.uscc, usccs, 'text')) : [];
+}
+
+/** Enterprises by id, many at once. */
+export async function findEnterprisesByIds(ex: Executor, ids: readonly string[]): Promise<EnterpriseRow[]> {
+  return ids.length ? ex.select().from(enterprises).where(anyOf(enterprises.id, ids, 'uuid')) : [];
 }
 
 async function visibleEnterprise(ex: Executor, actor: Actor, uscc: string): Promise<EnterpriseRow> {
@@ -219,6 +233,14 @@ export async function individualExists(ex: Executor, id: string): Promise<boolea
   if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
   const rows = await ex.select({ id: individuals.id }).from(individuals).where(eq(individuals.id, id)).limit(1);
   return rows.length > 0;
+}
+
+/** Which of these individual ids are registered, many at once. */
+export async function existingIndividualIds(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  const wellFormed = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (!wellFormed.length) return new Set();
+  const rows = await ex.select({ id: individuals.id }).from(individuals).where(anyOf(individuals.id, wellFormed, 'uuid'));
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function findIndividualByIdNumber(ctx: AppContext, actor: Actor, idType: string, idNumber: string) {

@@ -126,9 +126,9 @@ export async function countAuditEntries(ex: Executor): Promise<number> {
 }
 
 /**
- * @deprecated Neither `appendAudit` nor `enqueueEvents` takes this lock any more. It only still
- * orders feeds that read a serial id under it (credit class changes); such a feed should read up to
- * `settledHorizon()` (outbox/horizon.ts) instead, and then this lock can go.
+ * @deprecated Neither `appendAudit` nor `enqueueEvents` takes this lock any more, and nothing needs
+ * it: a feed that reads a serial id reads up to `settledHorizon()` (outbox/horizon.ts) instead.
+ * Kept only so that code written against it still compiles; it serialises whoever takes it.
  */
 export const CHAIN_LOCK_ID = 7355609;
 

@@ -74,11 +74,22 @@ export interface SetParameterInput {
   reason: string;
 }
 
+/** A module's check of the values it can use for its parameters: null when the name is not its own. */
+export type ParameterCheck = (name: string, value: unknown) => { rule: string; message: string }[] | null;
+const parameterChecks: ParameterCheck[] = [];
+
+/** Modules register the checks of their parameters, so a value their rules cannot use is refused when set. */
+export function registerParameterCheck(check: ParameterCheck): void {
+  if (!parameterChecks.includes(check)) parameterChecks.push(check);
+}
+
 /** Adds a version (append-only); the caller's transaction also appends the audit entry. */
 export async function setParameter(tx: Executor, input: SetParameterInput, actor: string, now: Date) {
   if (input.validTo && input.validTo <= input.validFrom) {
     throw problems.field('validTo', 'parameters.validRange', 'validTo must be after validFrom.');
   }
+  const violations = parameterChecks.flatMap((check) => check(input.name, input.value) ?? []);
+  if (violations.length) throw problems.validation(violations.map((v) => ({ path: 'value', rule: v.rule, message: v.message })));
   const known = await tx.select({ n: sql<number>`count(*)::int` }).from(policyParameters).where(eq(policyParameters.name, input.name));
   if (Number(known[0]?.n ?? 0) === 0 && !DEFAULT_PARAMETERS.some((p) => p.name === input.name)) {
     throw problems.field('name', 'parameters.knownName', `Unknown policy parameter "${input.name}"; parameters are defined by the platform.`);

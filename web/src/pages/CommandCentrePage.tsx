@@ -39,6 +39,10 @@ export function CommandCentrePage() {
             <div className="card-value">{classes.isLoading ? <Spinner /> : c === 'WHITELIST' ? white : classified(c)}</div>
           </div>
         ))}
+        <div className="card class-FOCUS" data-testid="card-individuals-focus">
+          <div className="card-label">{t('credit.individualsFocus')}</div>
+          <div className="card-value">{classes.isLoading ? <Spinner /> : (classes.data?.items.find((i) => i.subjectKind === 'INDIVIDUAL' && i.class === 'FOCUS')?.count ?? 0)}</div>
+        </div>
       </div>
       {(enterprises.error || classes.error) && <ErrorBox error={enterprises.error ?? classes.error} onRetry={() => { void enterprises.refetch(); void classes.refetch(); }} />}
       <h2>{t('command.ports')}</h2>

@@ -4,113 +4,100 @@ import { api } from '../api.ts';
 import { useT } from '../i18n/index.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { CreditSummary } from './credit/CreditReasons.tsx';
+import { CreditHistory } from './credit/CreditHistory.tsx';
+import { CreditMeasures } from './credit/CreditMeasures.tsx';
+import { useCreditLabels } from './credit/labels.ts';
+import type { Credit, History, InputRow, Measures, SubjectKindPath } from './credit/types.ts';
 
-type CreditClass = 'ADVANCED_CERTIFIED' | 'WHITELIST' | 'FOCUS';
-interface Credit {
-  class: CreditClass;
-  asOf: string;
-  validUntil: string | null;
-  reasons: { rule: string; source: string; since: string; until?: string; inputIds: string[] }[];
-}
-interface Change {
-  seq: number;
-  effectiveDate: string;
-  from: string | null;
-  to: CreditClass;
-  cause: string;
-}
-interface Input {
-  id: string;
-  type: string;
-  source: string;
-  effectiveDate: string;
-  reference: string | null;
-  level: string | null;
-  isLowestLevel: boolean | null;
-  kind: string | null;
-  action: string | null;
-  withdrawn: { date: string; reason: string } | null;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RESIDENT_ID = /^\d{17}[\dXx]$/;
 
-/** Officer look-up: class on any date, the reasons, the change history and the inputs behind it. */
+/** Officer look-up: class on any date with its reasons and measures, the history, and the inputs by department. */
 export function CreditLookupPanel() {
   const t = useT();
-  const [uscc, setUscc] = useState('');
+  const labels = useCreditLabels();
+  const [kind, setKind] = useState<SubjectKindPath>('enterprise');
+  const [code, setCode] = useState('');
   const [asOf, setAsOf] = useState('');
-  const [query, setQuery] = useState<{ uscc: string; asOf: string } | null>(null);
-  const base = query ? `/api/v1/credit/enterprise/${encodeURIComponent(query.uscc)}` : '';
-  const credit = useQuery({ queryKey: ['credit', query], enabled: Boolean(query), queryFn: () => api<Credit>('GET', `${base}${query?.asOf ? `?asOf=${query.asOf}` : ''}`) });
-  const history = useQuery({ queryKey: ['credit-history', query?.uscc], enabled: Boolean(query), queryFn: () => api<{ items: Change[] }>('GET', `${base}/history`) });
-  const inputs = useQuery({ queryKey: ['credit-inputs', query?.uscc], enabled: Boolean(query), queryFn: () => api<{ items: Input[] }>('GET', `${base}/inputs`) });
+  const [query, setQuery] = useState<{ kind: SubjectKindPath; code: string; asOf: string } | null>(null);
+  // An individual is named by the ID number on the document; the API knows the person by Tidegate id.
+  const byIdNumber = query?.kind === 'individual' && !UUID.test(query.code);
+  const person = useQuery({
+    queryKey: ['individual-lookup', query?.code],
+    enabled: byIdNumber,
+    queryFn: () => api<{ id: string; name: string; idNumber: string }>('POST', '/api/v1/individuals/lookup', { idType: RESIDENT_ID.test(query!.code) ? 'RESIDENT_ID' : 'PASSPORT', idNumber: query!.code.toUpperCase() }),
+  });
+  const subject = !query ? null : byIdNumber ? (person.data?.id ?? null) : query.code;
+  const base = subject ? `/api/v1/credit/${query!.kind}/${encodeURIComponent(subject)}` : '';
+  const at = query?.asOf ? `?asOf=${query.asOf}` : '';
+  const credit = useQuery({ queryKey: ['credit', subject, query?.asOf], enabled: Boolean(subject), queryFn: () => api<Credit>('GET', `${base}${at}`) });
+  const measures = useQuery({ queryKey: ['credit-measures', subject, query?.asOf], enabled: Boolean(subject), queryFn: () => api<Measures>('GET', `${base}/measures${at}`) });
+  const history = useQuery({ queryKey: ['credit-history', query?.kind, subject], enabled: Boolean(subject), queryFn: () => api<History>('GET', `${base}/history`) });
+  const inputs = useQuery({ queryKey: ['credit-inputs', query?.kind, subject], enabled: Boolean(subject), queryFn: () => api<{ items: InputRow[] }>('GET', `${base}/inputs`) });
+  const byDepartment = new Map<string, InputRow[]>();
+  for (const i of inputs.data?.items ?? []) byDepartment.set(i.source, [...(byDepartment.get(i.source) ?? []), i]);
   return (
     <div className="card" data-testid="credit-lookup">
       <form
         className="search"
         onSubmit={(e) => {
           e.preventDefault();
-          setQuery({ uscc: uscc.trim().toUpperCase(), asOf });
+          setQuery({ kind, code: kind === 'enterprise' ? code.trim().toUpperCase() : code.trim(), asOf });
         }}
       >
-        <input data-testid="credit-uscc" className="mono" placeholder={t('credit.uscc')} value={uscc} onChange={(e) => setUscc(e.target.value)} />
+        <select data-testid="credit-kind" aria-label={t('credit.kind')} value={kind} onChange={(e) => setKind(e.target.value as SubjectKindPath)}>
+          <option value="enterprise">{t('credit.kind.enterprise')}</option>
+          <option value="individual">{t('credit.kind.individual')}</option>
+        </select>
+        <input data-testid="credit-uscc" className="mono" placeholder={kind === 'enterprise' ? t('credit.uscc') : t('credit.individualId')} value={code} onChange={(e) => setCode(e.target.value)} />
         <input data-testid="credit-asof" type="date" aria-label={t('credit.asOf')} value={asOf} onChange={(e) => setAsOf(e.target.value)} />
         <button type="submit" data-testid="credit-submit">{t('common.search')}</button>
       </form>
-      {credit.isFetching && <Spinner />}
+      {(credit.isFetching || person.isFetching) && <Spinner />}
+      {person.error && <ErrorBox error={person.error} />}
+      {person.data && (
+        <div className="muted" data-testid="credit-person">
+          {person.data.name} · {person.data.idNumber}
+        </div>
+      )}
       {credit.error && <ErrorBox error={credit.error} />}
-      {credit.data && (
+      {credit.data && <CreditSummary credit={credit.data} testId="credit" />}
+      {measures.data && (
         <>
-          <div className={`badge class-${credit.data.class}`} data-testid="credit-class">
-            {t(`class.${credit.data.class}`)}
-          </div>
-          <span> · {credit.data.asOf} · {t('credit.validUntil')} {credit.data.validUntil ?? t('credit.openEnded')}</span>
-          <ul data-testid="credit-reasons">
-            {credit.data.reasons.map((r, i) => (
-              <li key={i}>
-                <code>{r.rule}</code> · {r.source} · {t('portal.since')} {r.since}
-                {r.until ? ` ${t('portal.until')} ${r.until}` : ''}
-              </li>
-            ))}
-          </ul>
+          <h4>{t('credit.measures')}</h4>
+          <CreditMeasures measures={measures.data} enterprise={query?.kind === 'enterprise'} />
         </>
       )}
-      {history.data && history.data.items.length > 0 && (
-        <>
-          <h4>{t('credit.history')}</h4>
-          <table className="table" data-testid="credit-history">
-            <thead>
-              <tr><th>{t('credit.col.date')}</th><th>{t('credit.col.from')}</th><th>{t('credit.col.to')}</th><th>{t('credit.col.cause')}</th></tr>
-            </thead>
-            <tbody>
-              {history.data.items.map((c) => (
-                <tr key={c.seq}>
-                  <td>{c.effectiveDate}</td>
-                  <td>{c.from ? t(`class.${c.from as CreditClass}`) : ''}</td>
-                  <td>{t(`class.${c.to}`)}</td>
-                  <td>{c.cause}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-      {inputs.data && inputs.data.items.length > 0 && (
+      {history.data && <CreditHistory history={history.data} testId="credit" />}
+      {byDepartment.size > 0 && (
         <>
           <h4>{t('credit.inputs')}</h4>
           <table className="table" data-testid="credit-inputs">
             <thead>
-              <tr><th>{t('credit.col.date')}</th><th>{t('credit.col.source')}</th><th>{t('credit.col.type')}</th><th>{t('credit.col.detail')}</th><th>{t('credit.col.withdrawn')}</th></tr>
+              <tr>
+                <th>{t('credit.col.source')}</th>
+                <th>{t('credit.col.date')}</th>
+                <th>{t('credit.col.detail')}</th>
+                <th>{t('credit.col.reference')}</th>
+                <th>{t('credit.col.withdrawn')}</th>
+              </tr>
             </thead>
-            <tbody>
-              {inputs.data.items.map((i) => (
-                <tr key={i.id} className={i.withdrawn ? 'withdrawn' : ''}>
-                  <td>{i.effectiveDate}</td>
-                  <td>{i.source}</td>
-                  <td>{i.type}</td>
-                  <td>{[i.level && `${i.level}${i.isLowestLevel ? ' (lowest)' : ''}`, i.kind, i.action, i.reference].filter(Boolean).join(' · ')}</td>
-                  <td>{i.withdrawn ? `${i.withdrawn.date}: ${i.withdrawn.reason}` : ''}</td>
-                </tr>
-              ))}
-            </tbody>
+            {[...byDepartment.entries()].map(([department, rows]) => (
+              <tbody key={department}>
+                {rows.map((i, n) => (
+                  <tr key={i.id} className={i.withdrawn ? 'withdrawn' : ''}>
+                    {n === 0 && <th rowSpan={rows.length}>{labels.department(department)}</th>}
+                    <td>{i.effectiveDate}</td>
+                    <td>
+                      {labels.input(i)} <span className="muted">{i.type}{i.kind ? ` ${i.kind}` : ''}</span>
+                    </td>
+                    <td>{i.reference ?? ''}</td>
+                    <td>{i.withdrawn ? `${i.withdrawn.date}: ${i.withdrawn.reason}` : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            ))}
           </table>
         </>
       )}

@@ -4,17 +4,18 @@ import { useI18n } from '../i18n/index.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import type { Enterprise } from './SubjectsPanel.tsx';
-
-interface Credit {
-  class: 'ADVANCED_CERTIFIED' | 'WHITELIST' | 'FOCUS';
-  reasons: { rule: string; source: string; since: string; until?: string }[];
-}
+import { CreditSummary } from './credit/CreditReasons.tsx';
+import { CreditHistory } from './credit/CreditHistory.tsx';
+import { CreditMeasures } from './credit/CreditMeasures.tsx';
+import type { Credit, History, Measures } from './credit/types.ts';
 
 export function PortalPage({ user }: { user: SessionUser }) {
   const { t } = useI18n();
   const me = useQuery({ queryKey: ['me'], queryFn: () => api<{ enterprise: Enterprise | null }>('GET', '/api/v1/me') });
   const uscc = me.data?.enterprise?.uscc;
   const credit = useQuery({ queryKey: ['credit', uscc], enabled: Boolean(uscc), queryFn: () => api<Credit>('GET', `/api/v1/credit/enterprise/${uscc}`) });
+  const measures = useQuery({ queryKey: ['credit-measures', uscc], enabled: Boolean(uscc), queryFn: () => api<Measures>('GET', `/api/v1/credit/enterprise/${uscc}/measures`) });
+  const history = useQuery({ queryKey: ['credit-history', uscc], enabled: Boolean(uscc), queryFn: () => api<History>('GET', `/api/v1/credit/enterprise/${uscc}/history`) });
   if (me.isLoading) return <Spinner />;
   if (me.error) return <ErrorBox error={me.error} onRetry={() => void me.refetch()} />;
   const e = me.data?.enterprise;
@@ -34,22 +35,14 @@ export function PortalPage({ user }: { user: SessionUser }) {
             <div className="card-label">{t('portal.credit')}</div>
             {credit.isLoading && <Spinner />}
             {credit.error && <ErrorBox error={credit.error} onRetry={() => void credit.refetch()} />}
-            {credit.data && (
+            {credit.data && <CreditSummary credit={credit.data} testId="portal-credit" />}
+            {measures.data && (
               <>
-                <div className={`badge class-${credit.data.class}`} data-testid="portal-credit-class">
-                  {t(`class.${credit.data.class}`)}
-                </div>
-                <h4>{t('portal.reasons')}</h4>
-                <ul>
-                  {credit.data.reasons.map((r, i) => (
-                    <li key={i}>
-                      <code>{r.rule}</code> · {r.source} · {t('portal.since')} {r.since}
-                      {r.until ? ` ${t('portal.until')} ${r.until}` : ''}
-                    </li>
-                  ))}
-                </ul>
+                <h4>{t('credit.measures')}</h4>
+                <CreditMeasures measures={measures.data} enterprise />
               </>
             )}
+            {history.data && <CreditHistory history={history.data} testId="portal-credit" />}
           </div>
         </>
       )}
