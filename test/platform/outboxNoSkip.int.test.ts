@@ -4,7 +4,6 @@ import { openTestDatabase, testDbKind } from '../support/db.ts';
 import { deferred, sleep } from '../support/async.ts';
 import { queryRows, type Database } from '../../src/platform/db/client.ts';
 import { enqueueEvents, readEventsAfter, type NewEvent } from '../../src/platform/outbox/service.ts';
-import { changesAfter } from '../../src/modules/credit/service.ts';
 
 /**
  * Readers take `id > cursor`; ids are drawn in one order and commit in another. These tests show the
@@ -47,29 +46,6 @@ describe.skipIf(testDbKind() !== 'postgres')('outbox readers never skip an event
     const read = await readEventsAfter(database.db, 0, 100);
     expect(read.map((e) => e.aggregateId)).toEqual(['slow', 'fast']);
     expect(read[0]!.id).toBeLessThan(read[1]!.id);
-  });
-
-  it('the credit class-change feed, a serial feed of its own, does not pass a change that is still open either', async () => {
-    // As a recomputation writes: the class first (the transaction gets its id), then the feed row.
-    const change = (tx: Parameters<Parameters<typeof database.db.transaction>[0]>[0], code: string) =>
-      tx.execute(sql`with noise as (insert into test_noise (x) values (0))
-        insert into credit_class_changes (subject_id, subject_kind, subject_code, effective_date, from_class, to_class, reasons, cause, recorded_at)
-        values (gen_random_uuid(), 'ENTERPRISE', ${code}, '2026-11-24', 'WHITELIST', 'FOCUS', '[]', 'test', now())`);
-    const written = deferred();
-    const release = deferred();
-    const slow = database.db.transaction(async (tx) => {
-      await tx.execute(sql`insert into test_noise (x) values (1)`);
-      await change(tx, 'slow');
-      written.resolve();
-      await release.promise;
-    });
-    await written.promise;
-    await database.db.transaction((tx) => change(tx, 'fast'));
-    expect((await queryRows(database.db, sql`select seq from credit_class_changes`)).length).toBe(1);
-    expect((await changesAfter(database.db, 0, 100)).items).toEqual([]);
-    release.resolve();
-    await slow;
-    expect((await changesAfter(database.db, 0, 100)).items.map((c) => c.subject)).toEqual(['slow', 'fast']);
   });
 
   it('many writers, slow committers and rollbacks: the reader sees every committed event once, in per-aggregate order', async () => {

@@ -1,7 +1,6 @@
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
-import { settledHorizon } from '../../../platform/outbox/horizon.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems } from '../../../kernel/problem.ts';
@@ -119,14 +118,9 @@ export async function classHistory(ctx: AppContext, actor: Actor, kind: SubjectK
   return { items: rows.map(changeView), timeline };
 }
 
-/**
- * The departments' cursor feed: changes after `after`, oldest first. Seqs commit out of order, so
- * only changes up to the settled horizon are served: one that commits late is never skipped. (Its
- * writers hold a transaction id before they draw a seq: the classes are upserted first.)
- */
+/** The departments' cursor feed: changes after `after`, oldest first. */
 export async function changesAfter(ex: Executor, after: number, limit: number) {
-  const horizon = (await settledHorizon(ex, 'credit_class_changes_seq_seq')) ?? after;
-  const rows = await ex.select().from(creditClassChanges).where(and(gt(creditClassChanges.seq, after), lte(creditClassChanges.seq, horizon))).orderBy(asc(creditClassChanges.seq)).limit(limit);
+  const rows = await ex.select().from(creditClassChanges).where(gt(creditClassChanges.seq, after)).orderBy(asc(creditClassChanges.seq)).limit(limit);
   const items = rows.map(changeView);
   return { items, next: items.length ? items[items.length - 1]!.seq : after };
 }
