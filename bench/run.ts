@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { startServerProcess } from './harness.ts';
 import { ADMIN_PASSWORD, benchAuditPartitions } from './platform.ts';
 import { runCreditBenchmark } from './credit.ts';
+import { riskModelBenchmark } from './riskModel.ts';
 
 export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
   const run = Date.now() % 1000;
@@ -27,6 +28,7 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
   // 3. Module benchmarks, as ratios to pgbench.
   lines.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps })));
   lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency: 16 })));
+  lines.push(...(await riskModelBenchmark(opts)));
 
   console.log('\n' + lines.join('\n'));
 }

@@ -1,6 +1,6 @@
 -- Partitioned audit chain: place the entries written while the log was one chain, then make the
 -- partition positions unique and the new tables append-only. See
--- docs/decisions/0004-partitioned-audit-chain.md.
+-- docs/decisions/0005-partitioned-audit-chain.md.
 
 -- Entries from before partitioning are the start of partition 0: position = their old gap-free seq,
 -- format 1 (their original hash formula). This is the only time the append-only trigger steps aside,

@@ -15,6 +15,7 @@ import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
 import { registerTaxCommands } from './modules/tax/cli.ts';
 import pino from 'pino';
+import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
 
 const program = new Command();
 program.name('tidegate').description('Tidegate — smart customs supervision for the free trade port (海关智慧监管平台)').showHelpAfterError();
@@ -265,6 +266,9 @@ credit
   });
 
 registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
+
+const risk = program.command('risk').description('Risk management (风险管理): models and benchmarks');
+registerRiskBenchmarkCommand(risk);
 
 program
   .command('bench')

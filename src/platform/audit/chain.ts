@@ -4,7 +4,7 @@ import { leafHash, merkleRoot, rootFromPath, type PathStep } from './merkle.ts';
 
 /**
  * The audit log is N hash chains (partitions) plus a root chain of anchors. Everything here is pure,
- * so anyone holding the rows can recompute it; docs/decisions/0004-partitioned-audit-chain.md spells
+ * so anyone holding the rows can recompute it; docs/decisions/0005-partitioned-audit-chain.md spells
  * the formulas out.
  */
 
