@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import cliProgress from 'cli-progress';
+import { createHash } from 'node:crypto';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,6 +98,11 @@ export async function closedLoop(label: string, total: number, concurrency: numb
   bar.stop();
   latencies.sort((a, b) => a - b);
   return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+}
+
+/** Database names on the shared server carry the checkout, so benchmarks of two checkouts never drop each other's. */
+export function benchDatabaseName(prefix: string): string {
+  return `${prefix}_${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8)}`;
 }
 
 /** pgbench TPC-B on the same server, same run: the yardstick our ratios are quoted against. */

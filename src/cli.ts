@@ -4,7 +4,8 @@ import { createContext, startTidegate } from './main.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase, redactUrl } from './platform/db/client.ts';
 import { runMigrations } from './platform/db/migrate.ts';
-import { countAuditEntries, verifyChain } from './platform/audit/service.ts';
+import { choosePartitioning, countAuditEntries, verifyChain } from './platform/audit/service.ts';
+import { anchorAudit, countAnchors } from './platform/audit/anchor.ts';
 import { createApiClient, createUser, setPassword } from './platform/auth/service.ts';
 import { CLIENT_ROLES, systemActor, USER_ROLES, type ClientRole, type UserRole } from './platform/auth/roles.ts';
 import { runCommand } from './platform/command.ts';
@@ -71,8 +72,9 @@ program
     const config = loadConfig();
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     await runMigrations(database);
+    const partitions = await choosePartitioning(database.db, config.auditPartitions, quietLogger());
     await database.close();
-    console.log(`Migrations applied to ${describeDatabase()}.`);
+    console.log(`Migrations applied to ${describeDatabase()}; the audit log has ${partitions} partitions.`);
   });
 
 program
@@ -94,24 +96,43 @@ program
     await ctx.database.close();
   });
 
-const audit = program.command('audit').description('The tamper-evident audit chain');
+const audit = program.command('audit').description('The tamper-evident audit log: partitioned hash chains pinned by anchors');
 audit
   .command('verify')
-  .description('Re-walk the audit chain and name the first broken entry (exit code 1 if broken)')
+  .description('Re-walk every audit partition and the anchors; name the first broken entry of each (exit code 1 if any)')
   .action(async () => {
     const ctx = await createContext({ logger: quietLogger() });
-    const total = await countAuditEntries(ctx.db);
-    const bar = new cliProgress.SingleBar({ format: 'verifying audit chain [{bar}] {value}/{total} entries', hideCursor: true }, cliProgress.Presets.shades_classic);
+    const total = (await countAuditEntries(ctx.db)) + (await countAnchors(ctx.db));
+    const bar = new cliProgress.SingleBar({ format: 'verifying audit log [{bar}] {value}/{total} entries and anchors', hideCursor: true }, cliProgress.Presets.shades_classic);
     bar.start(Math.max(total, 1), 0);
     const result = await verifyChain(ctx.db, (n) => bar.update(n));
     bar.update(result.ok ? Math.max(total, 1) : result.checked);
     bar.stop();
     await ctx.database.close();
+    const anchor = result.latestAnchor ? `latest anchor #${result.latestAnchor.seq} root ${result.latestAnchor.root} hash ${result.latestAnchor.hash}` : 'no anchor yet';
     if (result.ok) {
-      console.log(`Audit chain intact: ${result.checked} entries, head #${result.headSeq} ${result.headHash}`);
-    } else {
-      console.error(`Audit chain BROKEN at entry #${result.firstBreak!.seq}: ${result.firstBreak!.reason}. Entries 1-${result.headSeq} are intact. Restore the entry from a backup and report the incident.`);
-      process.exitCode = 1;
+      console.log(`Audit log intact: ${result.checked} entries in ${result.partitions} partitions, ${result.anchors} anchors; ${anchor}`);
+      return;
+    }
+    console.error(`Audit log BROKEN in ${result.breaks.length} place(s):`);
+    for (const b of result.breaks) {
+      const where = b.anchor !== null ? `anchor #${b.anchor}` : `partition ${b.partition}, entry ${b.partition}#${b.pseq}${b.seq !== null ? ` (seq ${b.seq})` : ''}`;
+      console.error(`  ${where}: ${b.reason}`);
+    }
+    console.error('Entries before each break are intact. Restore the broken entries from a backup and report the incident.');
+    process.exitCode = 1;
+  });
+audit
+  .command('anchor')
+  .description('Anchor the audit log now: one root hash over the heads of all partitions (also done every TIDEGATE_AUDIT_ANCHOR_SECONDS by the server)')
+  .action(async () => {
+    const ctx = await createContext({ logger: quietLogger() });
+    try {
+      const r = await anchorAudit(ctx.db, ctx.clock.now());
+      if (!r) console.log('The audit log is empty: nothing to anchor.');
+      else console.log(`${r.created ? 'New anchor' : 'Nothing moved since anchor'} #${r.anchor.seq} at ${r.anchor.at.toISOString()}: root ${r.anchor.root}, hash ${r.anchor.hash}`);
+    } finally {
+      await ctx.database.close();
     }
   });
 

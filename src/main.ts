@@ -15,6 +15,8 @@ import type { AppContext } from './platform/context.ts';
 import { seedDemo } from './seed/demo.ts';
 import { scheduleDailySweep } from './modules/credit/scheduler.ts';
 import { startWebhookDelivery } from './modules/sharing/service.ts';
+import { startAuditAnchoring } from './platform/audit/anchor.ts';
+import { choosePartitioning } from './platform/audit/service.ts';
 import { scheduleRetrain } from './modules/risk/scheduler.ts';
 
 export interface StartOptions extends ConfigOverrides {
@@ -44,6 +46,7 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
   const log = opts.logger ?? pino({ level: config.logLevel, base: { service: 'tidegate' } });
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   await runMigrations(database);
+  await choosePartitioning(database.db, config.auditPartitions, log);
   const clock = opts.clock ?? systemClock;
   const ctx: AppContext = {
     config,
@@ -74,6 +77,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   ctx.dispatcher.start();
   const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
   const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
+  const stopAnchoring = opts.schedule === false ? async () => {} : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
   const stopRetrain = opts.schedule === false ? () => {} : scheduleRetrain(ctx);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
@@ -95,6 +99,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       closed = true;
       stopSweep();
       await stopWebhooks();
+      await stopAnchoring();
       stopRetrain();
       await app.close();
       await ctx.dispatcher.stop();

@@ -16,6 +16,10 @@ export interface Config {
   adminPassword: string | undefined;
   logLevel: string;
   bodyLimitBytes: number;
+  /** Audit chain partitions for a new database; once recorded in the database, that value holds. */
+  auditPartitions: number;
+  /** How often the audit log is anchored (a new anchor only when some partition moved). */
+  auditAnchorSeconds: number;
 }
 
 export interface ConfigOverrides {
@@ -27,6 +31,7 @@ export interface ConfigOverrides {
   secret?: string;
   adminPassword?: string;
   logLevel?: string;
+  auditPartitions?: number;
 }
 
 /** Reads the environment; explicit overrides (tests, CLI flags) win. */
@@ -49,7 +54,16 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     adminPassword: emptyToUndefined(overrides.adminPassword ?? env.TIDEGATE_ADMIN_PASSWORD),
     logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? 'info',
     bodyLimitBytes: 1024 * 1024,
+    auditPartitions: wholeNumber('TIDEGATE_AUDIT_PARTITIONS', overrides.auditPartitions?.toString() ?? env.TIDEGATE_AUDIT_PARTITIONS, 64, 1, 1024),
+    auditAnchorSeconds: wholeNumber('TIDEGATE_AUDIT_ANCHOR_SECONDS', env.TIDEGATE_AUDIT_ANCHOR_SECONDS, 60, 1, 86_400),
   };
+}
+
+function wholeNumber(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
+  return n;
 }
 
 function emptyToUndefined(v: string | undefined): string | undefined {

@@ -1,53 +1,190 @@
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { sha256Hex } from '../crypto.ts';
+import { leafHash, merkleRoot, rootFromPath, type PathStep } from './merkle.ts';
+
+/**
+ * The audit log is N hash chains (partitions) plus a root chain of anchors. Everything here is pure,
+ * so anyone holding the rows can recompute it; docs/decisions/0005-partitioned-audit-chain.md spells
+ * the formulas out.
+ */
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditMaterial {
+/** Entries written while the log was one chain: kept, and still checked, with their original hash. */
+export const LEGACY_FORMAT = 1;
+/** Entries of a partitioned chain: the hash covers a digest of the body, so proofs need not reveal other entries. */
+export const PARTITIONED_FORMAT = 2;
+
+/** What the command recorded. `change` is the canonical JSON text, exactly the bytes that were hashed. */
+export interface EntryBody {
   seq: number;
   at: Date;
   actor: string;
   action: string;
   subject: string;
-  /** canonical JSON text of the change */
   change: string;
+}
+
+/** Where the entry sits: partition, gap-free position in it, and the hash of its predecessor there. */
+export interface EntryLink {
+  partition: number;
+  pseq: number;
+  format: number;
   prevHash: string;
 }
 
-/** hash = SHA-256 of the canonical JSON of every field but the hash itself. Pure, so anyone can recompute it. */
-export function entryHash(m: AuditMaterial): string {
-  return sha256Hex(
-    canonicalJson({
-      seq: m.seq,
-      at: m.at.toISOString(),
-      actor: m.actor,
-      action: m.action,
-      subject: m.subject,
-      change: m.change,
-      prevHash: m.prevHash,
-    }),
-  );
+export type StoredEntry = EntryBody & EntryLink & { hash: string };
+
+/** body = SHA-256(canonical JSON of seq, at, actor, action, subject, change). */
+export function bodyDigest(b: EntryBody): string {
+  return sha256Hex(canonicalJson({ seq: b.seq, at: b.at.toISOString(), actor: b.actor, action: b.action, subject: b.subject, change: b.change }));
 }
 
+/** hash = SHA-256(canonical JSON of format, partition, pseq, prevHash, body). */
+export function partitionedHash(link: Omit<EntryLink, 'format'>, body: string): string {
+  return sha256Hex(canonicalJson({ format: PARTITIONED_FORMAT, partition: link.partition, pseq: link.pseq, prevHash: link.prevHash, body }));
+}
+
+/** The one-chain formula: SHA-256(canonical JSON of seq, at, actor, action, subject, change, prevHash). */
+export function legacyHash(b: EntryBody, prevHash: string): string {
+  return sha256Hex(canonicalJson({ seq: b.seq, at: b.at.toISOString(), actor: b.actor, action: b.action, subject: b.subject, change: b.change, prevHash }));
+}
+
+export function entryHash(e: EntryBody & EntryLink): string {
+  if (e.format === LEGACY_FORMAT) return legacyHash(e, e.prevHash);
+  if (e.format === PARTITIONED_FORMAT) return partitionedHash(e, bodyDigest(e));
+  throw new Error(`unknown audit entry format ${e.format}`);
+}
+
+/** First 32 bits of SHA-256 of the key: stable across processes and languages. */
+export function partitionHash(key: string): number {
+  return Buffer.from(sha256Hex(key).slice(0, 8), 'hex').readUInt32BE(0);
+}
+
+export function partitionOf(key: string, partitions: number): number {
+  return partitionHash(key) % partitions;
+}
+
+/** A place where the log does not hold together. `seq` is null when the broken entry is missing altogether. */
 export interface ChainBreak {
-  seq: number;
+  seq: number | null;
+  partition: number | null;
+  pseq: number | null;
+  anchor: number | null;
   reason: string;
 }
 
+export const entryBreak = (partition: number, pseq: number, seq: number | null, reason: string): ChainBreak => ({ seq, partition, pseq, anchor: null, reason });
+export const anchorBreak = (anchor: number, reason: string): ChainBreak => ({ seq: null, partition: null, pseq: null, anchor, reason });
+
+/** What the walk of one partition expects next. */
+export interface WalkState {
+  partition: number;
+  pseq: number;
+  prevHash: string;
+  /** Global seq of the previous entry: it must grow along the chain. */
+  seq: number;
+  /** Once a partitioned entry is seen, no legacy entry may follow. */
+  partitionedSeen: boolean;
+}
+
+export const startOfPartition = (partition: number): WalkState => ({ partition, pseq: 0, prevHash: GENESIS_HASH, seq: 0, partitionedSeen: false });
+
 /**
- * Checks one entry against its predecessor. Walk in seq order from 1: a deleted row shows as a gap,
- * an edited row as a wrong hash, a reordered row as a wrong previous hash.
+ * Checks the next stored entry of a partition, walked in pseq order: a deleted entry shows as a
+ * gap, an edited one as a wrong hash, a reordered or moved one as a wrong position or previous hash.
  */
-export function checkLink(entry: AuditMaterial & { hash: string }, expectedSeq: number, expectedPrevHash: string): ChainBreak | null {
-  if (entry.seq !== expectedSeq) {
-    return { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (next stored entry is ${entry.seq})` };
+export function checkLink(e: StoredEntry, s: WalkState): ChainBreak | null {
+  const here = (reason: string) => entryBreak(s.partition, s.pseq + 1, e.seq, reason);
+  const name = `entry ${s.partition}#${s.pseq + 1}`;
+  if (e.pseq < s.pseq + 1) return entryBreak(s.partition, e.pseq, e.seq, `entry ${s.partition}#${e.pseq} is stored twice (seq ${e.seq} repeats a position)`);
+  if (e.pseq > s.pseq + 1) return entryBreak(s.partition, s.pseq + 1, null, `${name} is missing (the next stored entry is ${s.partition}#${e.pseq}, seq ${e.seq})`);
+  if (e.prevHash !== s.prevHash) return here(`${name} (seq ${e.seq}) does not point at the hash of ${s.partition}#${s.pseq}`);
+  if (e.format === LEGACY_FORMAT && (e.partition !== 0 || e.seq !== e.pseq || s.partitionedSeen)) {
+    return here(`${name} (seq ${e.seq}) claims the one-chain format outside the start of partition 0`);
   }
-  if (entry.prevHash !== expectedPrevHash) {
-    return { seq: entry.seq, reason: `entry ${entry.seq} does not point at the hash of entry ${entry.seq - 1}` };
+  if (e.format !== LEGACY_FORMAT && e.format !== PARTITIONED_FORMAT) return here(`${name} (seq ${e.seq}) has an unknown format ${e.format}`);
+  if (e.seq <= s.seq) return here(`${name} (seq ${e.seq}) is out of order: the entry before it has seq ${s.seq}`);
+  const recomputed = entryHash(e);
+  if (recomputed !== e.hash) return here(`${name} (seq ${e.seq}) was altered: its content hashes to ${recomputed.slice(0, 12)}…, stored ${e.hash.slice(0, 12)}…`);
+  return null;
+}
+
+export function advance(s: WalkState, e: StoredEntry): WalkState {
+  return { partition: s.partition, pseq: e.pseq, prevHash: e.hash, seq: e.seq, partitionedSeen: s.partitionedSeen || e.format === PARTITIONED_FORMAT };
+}
+
+// ---- anchors: the root chain -------------------------------------------------------------------
+
+/** The head a partition had when an anchor was made; pseq 0 and the genesis hash while it is empty. */
+export interface Head {
+  partition: number;
+  pseq: number;
+  hash: string;
+}
+
+export const emptyHead = (partition: number): Head => ({ partition, pseq: 0, hash: GENESIS_HASH });
+
+/** Leaf of partition p in an anchor's Merkle tree: leafHash(canonical JSON of partition, pseq, hash). */
+export function headLeaf(h: Head): string {
+  return leafHash(canonicalJson({ partition: h.partition, pseq: h.pseq, hash: h.hash }));
+}
+
+export function headsRoot(heads: readonly Head[]): string {
+  return merkleRoot(heads.map(headLeaf));
+}
+
+export interface AnchorMaterial {
+  seq: number;
+  /** A Date, or its ISO text as the API returns it. */
+  at: Date | string;
+  partitionCount: number;
+  root: string;
+  prevHash: string;
+}
+
+/** hash = SHA-256(canonical JSON of seq, at, partitionCount, root, prevHash). */
+export function anchorHash(a: AnchorMaterial): string {
+  return sha256Hex(canonicalJson({ seq: a.seq, at: new Date(a.at).toISOString(), partitionCount: a.partitionCount, root: a.root, prevHash: a.prevHash }));
+}
+
+// ---- inclusion proofs --------------------------------------------------------------------------
+
+/** One later entry of the same partition: its body digest, or for a one-chain entry its whole content. */
+export type ProofLink =
+  | { pseq: number; format: typeof PARTITIONED_FORMAT; body: string; hash: string }
+  | { pseq: number; format: typeof LEGACY_FORMAT; entry: { seq: number; at: string; actor: string; action: string; subject: string; change: string }; hash: string };
+
+export interface InclusionProof {
+  anchor: AnchorMaterial & { hash: string };
+  /** The head of the entry's partition that the anchor committed to. */
+  head: Head;
+  /** Entries after the proven one, up to and including the head, in order. */
+  links: ProofLink[];
+  /** From the head's leaf up to the anchor's root. */
+  merklePath: PathStep[];
+}
+
+/** Recomputes the way from an entry to the anchor's hash. Null when the proof holds, else why not. */
+export function checkInclusionProof(entry: StoredEntry, proof: InclusionProof): string | null {
+  let hash = entryHash(entry);
+  if (hash !== entry.hash) return `the entry's content hashes to ${hash}, not to its stored hash`;
+  if (proof.head.partition !== entry.partition) return `the proof is for partition ${proof.head.partition}, the entry is in ${entry.partition}`;
+  let pseq = entry.pseq;
+  for (const link of proof.links) {
+    if (link.pseq !== pseq + 1) return `link ${link.pseq} does not follow ${entry.partition}#${pseq}`;
+    const next =
+      link.format === PARTITIONED_FORMAT
+        ? partitionedHash({ partition: entry.partition, pseq: link.pseq, prevHash: hash }, link.body)
+        : legacyHash({ ...link.entry, at: new Date(link.entry.at) }, hash);
+    if (next !== link.hash) return `link ${entry.partition}#${link.pseq} hashes to ${next}, not ${link.hash}`;
+    hash = next;
+    pseq = link.pseq;
   }
-  const recomputed = entryHash(entry);
-  if (recomputed !== entry.hash) {
-    return { seq: entry.seq, reason: `entry ${entry.seq} was altered: its content hashes to ${recomputed.slice(0, 12)}…, stored ${entry.hash.slice(0, 12)}…` };
-  }
+  if (pseq !== proof.head.pseq || hash !== proof.head.hash) return `the links end at ${entry.partition}#${pseq} ${hash}, not at the anchored head ${proof.head.pseq} ${proof.head.hash}`;
+  const root = rootFromPath(headLeaf(proof.head), proof.merklePath);
+  if (root !== proof.anchor.root) return `the Merkle path leads to ${root}, not to the anchor's root ${proof.anchor.root}`;
+  const anchor = anchorHash(proof.anchor);
+  if (anchor !== proof.anchor.hash) return `the anchor hashes to ${anchor}, not ${proof.anchor.hash}`;
   return null;
 }

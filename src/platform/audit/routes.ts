@@ -2,43 +2,126 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../http/server.ts';
 import { OFFICER_ROLES } from '../auth/roles.ts';
 import { problems } from '../../kernel/problem.ts';
-import { entryHash, GENESIS_HASH } from './chain.ts';
-import { getAuditEntry, verifyChain } from './service.ts';
+import { entryHash, GENESIS_HASH, LEGACY_FORMAT, PARTITIONED_FORMAT, type AnchorMaterial } from './chain.ts';
+import { getAuditEntry, getPartitionEntry, verifyChain } from './service.ts';
+import { anchoredHeads, anchorAudit, getAnchor, latestAnchor } from './anchor.ts';
+import { inclusionProof } from './proof.ts';
 
 const tags = ['audit'];
 const readers = [...OFFICER_ROLES, 'department'] as const;
+
+const HASHES =
+  'format 2: hash = SHA-256(canonical JSON {body, format, partition, prevHash, pseq}) with body = SHA-256(canonical JSON {action, actor, at, change, seq, subject}); ' +
+  'format 1 (entries from before partitioning, partition 0): hash = SHA-256(canonical JSON {action, actor, at, change, prevHash, seq, subject}). ' +
+  'Anchors: hash = SHA-256(canonical JSON {at, partitionCount, prevHash, root, seq}); root = RFC 6962 Merkle root over leaves SHA-256(0x00 ‖ canonical JSON {hash, partition, pseq}) of every partition head, in partition order.';
+
+const anchorOut = z.object({ seq: z.number(), at: z.string(), partitionCount: z.number(), root: z.string(), prevHash: z.string(), hash: z.string() });
+const headOut = z.object({ partition: z.number(), pseq: z.number(), hash: z.string() });
+const linkOut = z.union([
+  z.object({ pseq: z.number(), format: z.literal(PARTITIONED_FORMAT), body: z.string(), hash: z.string() }),
+  z.object({ pseq: z.number(), format: z.literal(LEGACY_FORMAT), entry: z.object({ seq: z.number(), at: z.string(), actor: z.string(), action: z.string(), subject: z.string(), change: z.string() }), hash: z.string() }),
+]);
+const breakOut = z.object({ seq: z.number().nullable(), partition: z.number().nullable(), pseq: z.number().nullable(), anchor: z.number().nullable(), reason: z.string() });
+
+const anchorView = (a: AnchorMaterial & { hash: string }) => ({ seq: Number(a.seq), at: new Date(a.at).toISOString(), partitionCount: a.partitionCount, root: a.root, prevHash: a.prevHash, hash: a.hash });
 
 export const auditRoutes: ApiPlugin = (app, ctx) => {
   app.get('/api/v1/audit/entries/:seq', {
     config: { access: { roles: readers } },
     schema: {
       tags,
-      summary: 'One audit entry with what is needed to check it: hash = SHA-256(canonical JSON of seq, at, actor, action, subject, change, prevHash)',
+      summary: 'One audit entry, the hashes that check it, and an inclusion proof against the latest anchor (or `anchor`)',
+      description:
+        `${HASHES} To check the proof: recompute the entry's hash; fold each link in order (its prevHash is the hash before it); the result must be proof.head.hash; ` +
+        'fold proof.merklePath from the leaf of proof.head (a left sibling goes first) to get proof.anchor.root; recompute proof.anchor.hash and compare it with an anchor hash you trust. ' +
+        '`proof` is null until an anchor covers the entry.',
       params: z.object({ seq: z.coerce.number().int().min(1) }),
+      querystring: z.object({ anchor: z.coerce.number().int().min(1).optional() }).strict(),
       response: {
         200: z.object({
-          seq: z.number(), at: z.string(), actor: z.string(), action: z.string(), subject: z.string(), change: z.string(),
-          prevHash: z.string(), hash: z.string(), hashValid: z.boolean(), previous: z.object({ seq: z.number(), hash: z.string() }).nullable(), algorithm: z.string(),
+          seq: z.number(),
+          at: z.string(),
+          actor: z.string(),
+          action: z.string(),
+          subject: z.string(),
+          change: z.string(),
+          partition: z.number(),
+          pseq: z.number(),
+          format: z.number(),
+          prevHash: z.string(),
+          hash: z.string(),
+          hashValid: z.boolean(),
+          previous: z.object({ seq: z.number(), pseq: z.number(), hash: z.string() }).nullable(),
+          algorithm: z.string(),
+          proof: z.object({ anchor: anchorOut, head: headOut, links: z.array(linkOut), merklePath: z.array(z.object({ side: z.enum(['left', 'right']), hash: z.string() })) }).nullable(),
         }),
       },
     },
     handler: async (req) => {
       const row = await getAuditEntry(ctx.db, req.params.seq);
       if (!row) throw problems.notFound(`Audit entry ${req.params.seq}`);
-      const prev = row.seq > 1 ? await getAuditEntry(ctx.db, row.seq - 1) : null;
+      const entry = { ...row, seq: Number(row.seq), pseq: Number(row.pseq) };
+      const prev = entry.pseq > 1 ? await getPartitionEntry(ctx.db, entry.partition, entry.pseq - 1) : null;
+      const proof = await inclusionProof(ctx.db, entry, req.query.anchor);
       return {
-        ...row,
-        at: row.at.toISOString(),
-        hashValid: entryHash(row) === row.hash && (row.seq === 1 ? row.prevHash === GENESIS_HASH : prev?.hash === row.prevHash),
-        previous: prev ? { seq: prev.seq, hash: prev.hash } : null,
-        algorithm: 'sha256(canonical-json{action,actor,at,change,prevHash,seq,subject})',
+        ...entry,
+        at: entry.at.toISOString(),
+        hashValid: entryHash(entry) === entry.hash && (entry.pseq === 1 ? entry.prevHash === GENESIS_HASH : prev?.hash === entry.prevHash),
+        previous: prev ? { seq: Number(prev.seq), pseq: Number(prev.pseq), hash: prev.hash } : null,
+        algorithm: HASHES,
+        proof: proof && { ...proof, anchor: anchorView(proof.anchor) },
       };
+    },
+  });
+
+  app.get('/api/v1/audit/anchors/:seq', {
+    config: { access: { roles: readers } },
+    schema: {
+      tags,
+      summary: 'One anchor of the root chain (`latest` for the newest) with the partition heads it committed',
+      description: HASHES,
+      params: z.object({ seq: z.union([z.literal('latest'), z.coerce.number().int().min(1)]) }),
+      response: { 200: anchorOut.extend({ heads: z.array(headOut) }) },
+    },
+    handler: async (req) => {
+      const anchor = req.params.seq === 'latest' ? await latestAnchor(ctx.db) : await getAnchor(ctx.db, req.params.seq);
+      if (!anchor) throw problems.notFound(`Audit anchor ${req.params.seq}`);
+      return { ...anchorView(anchor), heads: await anchoredHeads(ctx.db, anchor.seq, anchor.partitionCount) };
+    },
+  });
+
+  app.post('/api/v1/audit/anchors', {
+    config: { access: { roles: ['admin', 'auditor'] } },
+    schema: {
+      tags,
+      summary: 'Anchor the log now: commit the head of every partition (a new anchor only when some head moved)',
+      response: { 200: anchorOut.extend({ created: z.boolean() }) },
+    },
+    handler: async () => {
+      const r = await anchorAudit(ctx.db, ctx.clock.now());
+      if (!r) throw problems.rule('audit-log-empty', 'Nothing to anchor', 'The audit log has no entries yet.');
+      return { ...anchorView(r.anchor), created: r.created };
     },
   });
 
   app.post('/api/v1/audit/verify', {
     config: { access: { roles: ['admin', 'auditor'] } },
-    schema: { tags, summary: 'Re-walk the whole chain and report the first broken entry', response: { 200: z.object({ ok: z.boolean(), checked: z.number(), headSeq: z.number(), headHash: z.string(), firstBreak: z.object({ seq: z.number(), reason: z.string() }).nullable() }) } },
+    schema: {
+      tags,
+      summary: 'Re-walk every partition and the anchors; report the first broken entry of each',
+      response: {
+        200: z.object({
+          ok: z.boolean(),
+          checked: z.number(),
+          partitions: z.number(),
+          anchors: z.number(),
+          latestAnchor: z.object({ seq: z.number(), root: z.string(), hash: z.string() }).nullable(),
+          breaks: z.array(breakOut),
+          firstBreak: breakOut.nullable(),
+        }),
+      },
+    },
     handler: async () => verifyChain(ctx.db),
   });
+
 };

@@ -1,15 +1,18 @@
-import { asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
-import type { Executor } from '../db/client.ts';
-import { auditEntries } from './schema.ts';
-import { checkLink, entryHash, GENESIS_HASH, type ChainBreak } from './chain.ts';
+import { queryRows, type Executor } from '../db/client.ts';
+import { auditEntries, auditPartitioning } from './schema.ts';
+import { bodyDigest, GENESIS_HASH, partitionedHash, partitionHash, PARTITIONED_FORMAT, type StoredEntry } from './chain.ts';
 
 /**
- * One chain for the whole platform: appends are serialised by a transaction-scoped advisory lock,
- * which also orders the outbox (see outbox/service.ts). Measured in docs/benchmarks.md; partition
- * the chain if this lock ever caps throughput.
+ * The audit log is N hash chains. A command appends to the chain of its subject's partition and
+ * holds only that partition's head until it commits, so commands on different partitions never
+ * wait for each other (architecture rule 7); anchors (anchor.ts) tie the partitions together.
  */
-export const CHAIN_LOCK_ID = 7355609;
+
+/** Partitions chosen for a database that never had them chosen explicitly (tests, scripts on a bare database). */
+export const DEFAULT_AUDIT_PARTITIONS = 64;
 
 export interface AuditInput {
   actor: string;
@@ -17,32 +20,103 @@ export interface AuditInput {
   subject: string;
   change: unknown;
   at: Date;
+  /**
+   * Which chain the entry joins; defaults to `subject`. A partition is a point of serialisation:
+   * appends whose keys fall in the same partition queue behind each other until they commit. Pass
+   * `enterprise:<uscc>` for anything an enterprise owns when its whole history should be one chain,
+   * in order; pass the unit a module already serialises on (e.g. a book) when one enterprise's
+   * commands must run side by side.
+   */
+  partitionKey?: string;
 }
 
-export async function lockChain(tx: Executor): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_ID})`);
+export interface AppendedEntry {
+  /** Global entry number (`GET /api/v1/audit/entries/{seq}`). */
+  seq: number;
+  hash: string;
+  partition: number;
+  /** Position in the partition's chain, gap-free from 1. */
+  pseq: number;
+}
+
+/**
+ * Locks the head of the key's partition (held until commit) and draws the entry's global seq after
+ * the lock, so seq grows along every chain.
+ */
+async function lockHead(tx: Executor, key: number) {
+  const [head] = await queryRows<{ partition: number; pseq: string; hash: string; seq: string }>(
+    tx,
+    sql`with head as materialized (
+          select h.partition, h.pseq, h.hash from audit_heads h
+          where h.partition = (select (${key}::bigint % c.partitions)::int from audit_partitioning c)
+          for update of h)
+        select partition, pseq::text as pseq, hash, nextval('audit_entries_seq')::text as seq from head`,
+  );
+  return head ? { partition: Number(head.partition), pseq: Number(head.pseq), hash: head.hash, seq: Number(head.seq) } : null;
 }
 
 /** Appends one entry. Must run inside the command's transaction. */
-export async function appendAudit(tx: Executor, input: AuditInput): Promise<{ seq: number; hash: string }> {
-  await lockChain(tx);
-  const [last] = await tx
-    .select({ seq: auditEntries.seq, hash: auditEntries.hash })
-    .from(auditEntries)
-    .orderBy(desc(auditEntries.seq))
-    .limit(1);
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS_HASH;
+export async function appendAudit(tx: Executor, input: AuditInput): Promise<AppendedEntry> {
+  const key = partitionHash(input.partitionKey ?? input.subject);
+  let head = await lockHead(tx, key);
+  if (!head) {
+    await ensurePartitioning(tx, DEFAULT_AUDIT_PARTITIONS);
+    head = await lockHead(tx, key);
+    if (!head) throw new Error('audit partitioning is configured but the head of a partition is missing');
+  }
   // Millisecond precision: what timestamptz(3) stores is exactly what we hashed.
   const at = new Date(Math.floor(input.at.getTime()));
-  const material = { seq, at, actor: input.actor, action: input.action, subject: input.subject, change: canonicalJson(input.change), prevHash };
-  const hash = entryHash(material);
-  await tx.insert(auditEntries).values({ ...material, hash });
-  return { seq, hash };
+  const entry = { seq: head.seq, at, actor: input.actor, action: input.action, subject: input.subject, change: canonicalJson(input.change), partition: head.partition, pseq: head.pseq + 1, prevHash: head.hash };
+  const hash = partitionedHash(entry, bodyDigest(entry));
+  await tx.execute(sql`
+    with entry as (
+      insert into audit_entries (seq, partition, pseq, format, at, actor, action, subject, change, prev_hash, hash)
+      values (${entry.seq}, ${entry.partition}, ${entry.pseq}, ${PARTITIONED_FORMAT}, ${at.toISOString()}::timestamptz, ${entry.actor}, ${entry.action}, ${entry.subject}, ${entry.change}, ${entry.prevHash}, ${hash}))
+    update audit_heads set pseq = ${entry.pseq}, hash = ${hash}, seq = ${entry.seq} where partition = ${entry.partition}`);
+  return { seq: entry.seq, hash, partition: entry.partition, pseq: entry.pseq };
 }
 
-export async function getAuditEntry(ex: Executor, seq: number) {
+/**
+ * Records the partition count if none is recorded yet and makes sure every partition has a head
+ * (taken from its last entry, so entries from before partitioning keep their place in partition 0).
+ * Returns the count in force, which is the recorded one when it differs from `wanted`.
+ */
+export async function ensurePartitioning(ex: Executor, wanted: number): Promise<number> {
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 1024) throw new Error(`audit partitions must be a whole number from 1 to 1024, got ${wanted}`);
+  await ex.execute(sql`insert into audit_partitioning (id, partitions, chosen_at) values (true, ${wanted}, now()) on conflict do nothing`);
+  await ex.execute(sql`
+    insert into audit_heads (partition, pseq, hash, seq)
+    select p, coalesce(last.pseq, 0), coalesce(last.hash, ${GENESIS_HASH}), last.seq
+    from generate_series(0, (select partitions - 1 from audit_partitioning)) p
+    left join lateral (select e.pseq, e.hash, e.seq from audit_entries e where e.partition = p order by e.pseq desc limit 1) last on true
+    on conflict (partition) do nothing`);
+  return (await partitionCount(ex))!;
+}
+
+/**
+ * Called at every start, right after the migrations, so that the first database a deployment
+ * creates gets the configured partition count (not the default of the first append).
+ */
+export async function choosePartitioning(ex: Executor, configured: number, log: Logger): Promise<number> {
+  const partitions = await ensurePartitioning(ex, configured);
+  if (partitions !== configured) log.warn({ recorded: partitions, configured }, 'this database chose its audit partitions before; TIDEGATE_AUDIT_PARTITIONS is ignored');
+  return partitions;
+}
+
+/** The recorded partition count, or null before the first append. */
+export async function partitionCount(ex: Executor): Promise<number | null> {
+  const [row] = await ex.select({ partitions: auditPartitioning.partitions }).from(auditPartitioning);
+  return row?.partitions ?? null;
+}
+
+export async function getAuditEntry(ex: Executor, seq: number): Promise<StoredEntry | null> {
   const [row] = await ex.select().from(auditEntries).where(eq(auditEntries.seq, seq)).limit(1);
+  return row ?? null;
+}
+
+/** Position `pseq` of a partition's chain. */
+export async function getPartitionEntry(ex: Executor, partition: number, pseq: number): Promise<StoredEntry | null> {
+  const [row] = await ex.select().from(auditEntries).where(and(eq(auditEntries.partition, partition), eq(auditEntries.pseq, pseq))).limit(1);
   return row ?? null;
 }
 
@@ -51,35 +125,16 @@ export async function countAuditEntries(ex: Executor): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBreak: ChainBreak | null;
-  headSeq: number;
-  headHash: string;
+/**
+ * @deprecated Neither `appendAudit` nor `enqueueEvents` takes this lock any more, and nothing needs
+ * it: a feed that reads a serial id reads up to `settledHorizon()` (outbox/horizon.ts) instead.
+ * Kept only so that code written against it still compiles; it serialises whoever takes it.
+ */
+export const CHAIN_LOCK_ID = 7355609;
+
+/** @deprecated See CHAIN_LOCK_ID. */
+export async function lockChain(tx: Executor): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_ID})`);
 }
 
-/** Re-walks the chain in pages; reports the first broken entry. */
-export async function verifyChain(ex: Executor, onProgress?: (checked: number) => void, pageSize = 5000): Promise<VerifyResult> {
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let checked = 0;
-  for (;;) {
-    const page = await ex
-      .select()
-      .from(auditEntries)
-      .where(gt(auditEntries.seq, expectedSeq - 1))
-      .orderBy(asc(auditEntries.seq))
-      .limit(pageSize);
-    for (const row of page) {
-      const broken = checkLink(row, expectedSeq, prevHash);
-      if (broken) return { ok: false, checked, firstBreak: broken, headSeq: expectedSeq - 1, headHash: prevHash };
-      prevHash = row.hash;
-      expectedSeq++;
-      checked++;
-    }
-    onProgress?.(checked);
-    if (page.length < pageSize) break;
-  }
-  return { ok: true, checked, firstBreak: null, headSeq: expectedSeq - 1, headHash: prevHash };
-}
+export { verifyChain, type VerifyResult } from './verify.ts';

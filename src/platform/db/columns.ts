@@ -6,3 +6,10 @@ export const jsonText = customType<{ data: unknown; driverData: string }>({
   toDriver: (v) => JSON.stringify(v),
   fromDriver: (v) => JSON.parse(v),
 });
+
+/** A 64-bit transaction id (`pg_current_xact_id()`), kept as text: it never passes through a JS number. */
+export const xid8 = customType<{ data: string; driverData: string }>({
+  dataType: () => 'xid8',
+  toDriver: (v) => v,
+  fromDriver: (v) => String(v),
+});

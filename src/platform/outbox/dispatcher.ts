@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Executor } from '../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
-import { cursorOf, readEventsAfter, saveCursor, type OutboxEvent } from './service.ts';
+import { cursorOf, outboxHorizon, readEventsBetween, saveCursor, type OutboxEvent } from './service.ts';
 
 export type EventHandler = (event: OutboxEvent) => Promise<void>;
 
@@ -15,7 +15,8 @@ interface Consumer {
 
 /**
  * Delivers outbox events at least once, in id order (so in order per aggregate), to each consumer
- * independently. Polls; `kick()` after a commit makes delivery near-immediate.
+ * independently. Polls; `kick()` after a commit makes delivery near-immediate. Each round reads only
+ * up to the settled horizon (horizon.ts), so an event that commits late is never skipped.
  */
 export class Dispatcher {
   private readonly consumers: Consumer[] = [];
@@ -95,11 +96,14 @@ export class Dispatcher {
   /** One pass over all consumers; returns whether any cursor moved. */
   private async round(ignoreBackoff: boolean): Promise<boolean> {
     let moved = false;
+    if (this.consumers.length === 0) return false;
+    const horizon = await outboxHorizon(this.db);
+    if (horizon === null) return false;
     for (const consumer of this.consumers) {
       const now = this.clock.now().getTime();
       if (!ignoreBackoff && consumer.retryAt > now) continue;
       const position = await cursorOf(this.db, consumer.name);
-      const events = await readEventsAfter(this.db, position, this.opts.batchSize);
+      const events = await readEventsBetween(this.db, position, horizon, this.opts.batchSize);
       let reached = position;
       let error: string | null = null;
       for (const event of events) {

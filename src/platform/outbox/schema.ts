@@ -1,4 +1,5 @@
 import { bigint, bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { xid8 } from '../db/columns.ts';
 
 /** Domain events written in the same transaction as the change they describe (transactional outbox). */
 export const outboxEvents = pgTable(
@@ -11,6 +12,8 @@ export const outboxEvents = pgTable(
     payload: jsonb('payload').notNull(),
     auditSeq: bigint('audit_seq', { mode: 'number' }),
     occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
+    // The writing transaction, taken before the id is drawn (see outbox/horizon.ts); null on events from before.
+    txId: xid8('tx_id'),
   },
   (t) => [index('outbox_events_aggregate_idx').on(t.aggregateType, t.aggregateId, t.id)],
 );

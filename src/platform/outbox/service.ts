@@ -1,7 +1,8 @@
-import { asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
-import { lockChain } from '../audit/service.ts';
+import { sha256Hex } from '../crypto.ts';
 import { outboxCursors, outboxEvents } from './schema.ts';
+import { settledHorizon, type HorizonOptions } from './horizon.ts';
 
 export interface NewEvent {
   aggregateType: string;
@@ -22,18 +23,55 @@ export interface OutboxEvent {
   occurredAt: Date;
 }
 
+export const OUTBOX_SEQUENCE = 'outbox_events_id_seq';
+
+/** Advisory lock class of the per-aggregate locks (the key is a hash of the aggregate). */
+const AGGREGATE_LOCK_CLASS = 7355611;
+
+function aggregateLockKey(type: string, id: string): number {
+  return Buffer.from(sha256Hex(`${type}:${id}`).slice(0, 8), 'hex').readInt32BE(0);
+}
+
 /**
- * Writes events in the command's transaction. The chain lock makes ids commit in order, so a
- * consumer reading `id > cursor` can never skip an event that commits late.
+ * Writes events in the command's transaction, without any global lock. Two things happen before the
+ * ids are drawn, in one statement:
+ * - a transaction-scoped lock per aggregate (in key order, so two commands never wait on each other
+ *   in a circle), held until commit: a later command on the same aggregate draws its ids after this
+ *   one committed, so id order is per-aggregate commit order;
+ * - the transaction id is taken, so it is older than any fence taken after the ids (horizon.ts).
  */
 export async function enqueueEvents(tx: Executor, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await lockChain(tx);
-  await tx.insert(outboxEvents).values(events.map((e) => ({ ...e, payload: e.payload as object })));
+  const keys = [...new Set(events.map((e) => aggregateLockKey(e.aggregateType, e.aggregateId)))].sort((a, b) => a - b);
+  const rows = events.map(
+    (e) => sql`(${e.aggregateType}, ${e.aggregateId}, ${e.eventType}, ${JSON.stringify(e.payload)}::jsonb, ${e.auditSeq ?? null}::bigint, ${e.occurredAt.toISOString()}::timestamptz)`,
+  );
+  await tx.execute(sql`
+    with locked as materialized (
+      select pg_advisory_xact_lock(${AGGREGATE_LOCK_CLASS}::int, k) from (values ${sql.join(keys.map((k) => sql`(${k}::int)`), sql`, `)}) as keys(k)),
+    xact as materialized (select pg_current_xact_id() as tx_id from (select count(*) from locked) l)
+    insert into outbox_events (tx_id, aggregate_type, aggregate_id, event_type, payload, audit_seq, occurred_at)
+    select xact.tx_id, v.* from xact cross join (values ${sql.join(rows, sql`, `)}) as v(aggregate_type, aggregate_id, event_type, payload, audit_seq, occurred_at)`);
 }
 
-export async function readEventsAfter(ex: Executor, after: number, limit: number): Promise<OutboxEvent[]> {
-  return ex.select().from(outboxEvents).where(gt(outboxEvents.id, after)).orderBy(asc(outboxEvents.id)).limit(limit);
+/** Events after `after` up to `horizon` (a settled horizon: nothing at or below it can still appear). */
+export async function readEventsBetween(ex: Executor, after: number, horizon: number, limit: number): Promise<OutboxEvent[]> {
+  if (horizon <= after) return [];
+  return ex.select().from(outboxEvents).where(and(gt(outboxEvents.id, after), lte(outboxEvents.id, horizon))).orderBy(asc(outboxEvents.id)).limit(limit);
+}
+
+/** The settled horizon of the outbox; null while older transactions are still open (read again later). */
+export function outboxHorizon(ex: Executor, opts?: HorizonOptions): Promise<number | null> {
+  return settledHorizon(ex, OUTBOX_SEQUENCE, opts);
+}
+
+/**
+ * Events after `after`, in id order, never skipping one that commits late: only events up to the
+ * settled horizon are returned. Call outside a writing transaction.
+ */
+export async function readEventsAfter(ex: Executor, after: number, limit: number, opts?: HorizonOptions): Promise<OutboxEvent[]> {
+  const horizon = await outboxHorizon(ex, opts);
+  return horizon === null ? [] : readEventsBetween(ex, after, horizon, limit);
 }
 
 export async function cursorOf(ex: Executor, consumer: string): Promise<number> {
@@ -48,7 +86,9 @@ export async function saveCursor(ex: Executor, consumer: string, position: numbe
     .onConflictDoUpdate({ target: outboxCursors.consumer, set: { position, lastError, updatedAt: now } });
 }
 
+/** A position to start a new consumer "from now": every event at or below it has settled. */
 export async function latestEventId(ex: Executor): Promise<number> {
-  const [row] = await ex.select({ id: sql<number>`coalesce(max(${outboxEvents.id}), 0)::bigint` }).from(outboxEvents);
-  return Number(row?.id ?? 0);
+  const horizon = await outboxHorizon(ex, { maxWaitMs: 30_000 });
+  if (horizon === null) throw new Error('outbox writers older than 30 s are still open; try again when they have finished');
+  return horizon;
 }

@@ -228,9 +228,11 @@ async function decideAndStore(tx: Executor, ctx: AppContext, fresh: { input: Ass
 
   const views = stored.map(decisionView);
   const digests = views.map((v, i) => digestOf(v, fresh[i]!.hash));
-  const subject = views.length === 1 ? `declaration:${views[0]!.declarationId}` : `declarations:${views.length}`;
-  const change = views.length === 1 ? digests[0] : { count: views.length, decisions: digests.map((d) => ({ declarationId: d.declarationId, level: d.level, selected: d.selected, inputHash: d.inputHash })) };
-  const { seq } = await appendAudit(tx, { actor: 'system:risk-engine', action: 'risk.assess', subject, change, at: now });
+  const single = views.length === 1;
+  const subject = single ? `declaration:${views[0]!.declarationId}` : `declarations:${views[0]!.declarationId}+${views.length - 1}`;
+  const change = single ? digests[0] : { count: views.length, decisions: digests.map((d) => ({ declarationId: d.declarationId, level: d.level, selected: d.selected, inputHash: d.inputHash })) };
+  // One declarant's decisions chain in order in its enterprise's audit partition, like its other records.
+  const { seq } = await appendAudit(tx, { actor: 'system:risk-engine', action: 'risk.assess', subject, change, at: now, ...(single ? { partitionKey: `enterprise:${views[0]!.uscc}` } : {}) });
   await enqueueEvents(
     tx,
     views.map((v, i) => ({ aggregateType: 'declaration', aggregateId: v.declarationId, eventType: 'RiskAssessed', payload: { ...digests[i], enterpriseId: v.enterpriseId, uscc: v.uscc }, occurredAt: now, auditSeq: seq })),

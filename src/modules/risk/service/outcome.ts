@@ -161,7 +161,14 @@ async function learnFrom(tx: Executor, ctx: AppContext, learning: Prepared[], to
   await tallies.flush(tx);
   const changes = learning.map((p) => ({ declarationId: p.o.declarationId, outcome: p.o.outcome, revenueRecovered: p.revenueRecovered, corrected: p.o.correctedValues?.lines.map((l) => l.index) ?? [], payloadHash: p.payloadHash }));
   const single = changes.length === 1;
-  const { seq } = await appendAudit(tx, { actor: recordedBy, action: 'risk.outcome', subject: single ? `declaration:${changes[0]!.declarationId}` : `declarations:${changes.length}`, change: single ? changes[0] : { count: changes.length, outcomes: changes }, at: now });
+  const { seq } = await appendAudit(tx, {
+    actor: recordedBy,
+    action: 'risk.outcome',
+    subject: single ? `declaration:${changes[0]!.declarationId}` : `declarations:${changes[0]!.declarationId}+${changes.length - 1}`,
+    change: single ? changes[0] : { count: changes.length, outcomes: changes },
+    at: now,
+    ...(single ? { partitionKey: `enterprise:${learning[0]!.decision.uscc}` } : {}),
+  });
   await enqueueEvents(
     tx,
     changes.map((c, i) => ({ aggregateType: 'declaration', aggregateId: c.declarationId, eventType: 'RiskOutcomeRecorded', payload: { ...c, enterpriseId: learning[i]!.decision.enterpriseId, level: learning[i]!.decision.level }, occurredAt: now, auditSeq: seq })),
