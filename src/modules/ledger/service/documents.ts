@@ -18,7 +18,7 @@ import { activeQualifications, findEnterpriseById } from '../../subjects/service
 import { loadTaxParameters } from '../../tax/service.ts';
 import { computeRoute, fen, type RouteLine } from '../../tax/rules.ts';
 import { ledgerAlerts, ledgerDirectReleases, ledgerDocumentLines, ledgerDocuments, ledgerMovements, ledgerTaxedCatalogue } from '../schema.ts';
-import { adjustmentViolation, costOf, costStrings, D, directReleaseDueOn, inCatalogue, moneyViolation, QUALIFICATION_FOR_REGIME, quantityViolation, splitCost, totalCost, ZERO_COST, addCost, type Cost, type Dec, type Regime } from '../rules.ts';
+import { isCalendarDate, adjustmentViolation, costOf, costStrings, D, directReleaseDueOn, inCatalogue, moneyViolation, QUALIFICATION_FOR_REGIME, quantityViolation, splitCost, totalCost, ZERO_COST, addCost, type Cost, type Dec, type Regime } from '../rules.ts';
 import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, writeMoves, type BookRow, type MoveSpec, type PlannedMove } from './core.ts';
 
 interface Base {
@@ -123,7 +123,7 @@ const itemId = (errors: FieldError[], path: string, v: unknown) => {
 function shapeErrors(input: DocumentInput): FieldError[] {
   const e: FieldError[] = [];
   if (!UUID.test(input.documentId ?? '')) e.push({ path: 'documentId', rule: 'ledger.id', message: 'documentId must be a UUID' });
-  if (input.businessDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.businessDate)) e.push({ path: 'businessDate', rule: 'ledger.date', message: 'a date YYYY-MM-DD' });
+  if (input.businessDate !== undefined && !isCalendarDate(input.businessDate)) e.push({ path: 'businessDate', rule: 'ledger.date', message: 'a date YYYY-MM-DD' });
   const nonEmpty = (path: string, arr: unknown[] | undefined) => {
     if (!Array.isArray(arr) || arr.length === 0) e.push({ path, rule: 'ledger.linesRequired', message: 'at least one line is required' });
   };
@@ -518,7 +518,7 @@ export async function pendingAdjustments(ex: Executor) {
 /** Records goods released at the first line that must be entered into the book within the deadline. */
 export async function registerDirectRelease(tx: Tx, ctx: AppContext, input: { releaseId: string; bookId: string; reference: string; releasedOn: string; actor: Actor }) {
   if (!UUID.test(input.releaseId ?? '')) throw problems.field('releaseId', 'ledger.id', 'releaseId must be a UUID');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.releasedOn ?? '')) throw problems.field('releasedOn', 'ledger.date', 'a date YYYY-MM-DD');
+  if (!isCalendarDate(input.releasedOn ?? '')) throw problems.field('releasedOn', 'ledger.date', 'a date YYYY-MM-DD');
   const book = (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
   const [existing] = await tx.select().from(ledgerDirectReleases).where(eq(ledgerDirectReleases.id, input.releaseId)).limit(1);
   if (existing) {
