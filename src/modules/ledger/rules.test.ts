@@ -42,7 +42,7 @@ describe('invariants', () => {
   const acct = (kind: string, onHand: string, reserved = '0', importedCny = '0') => ({ itemId: 'i', kind, onHand, reserved, importedCny, domesticCny: '0', hainanMadeCny: '0' });
   it('a balanced ledger passes; negative stock, over-reservation and imbalance are named', () => {
     expect(invariantViolations([acct('stock', '5', '2', '10'), acct('abroad', '-5', '0', '-10')])).toEqual([]);
-    expect(invariantViolations([acct('stock', '-1'), acct('abroad', '1')]).map((v) => v.rule)).toEqual(['ledger.invariant.onHandNonNegative']);
+    expect(invariantViolations([acct('stock', '-1'), acct('abroad', '1')]).map((v) => v.rule)).toEqual(['ledger.invariant.onHandNonNegative', 'ledger.invariant.reservedWithinOnHand']);
     expect(invariantViolations([acct('stock', '1', '2'), acct('abroad', '-1')]).map((v) => v.rule)).toEqual(['ledger.invariant.reservedWithinOnHand']);
     expect(invariantViolations([acct('stock', '1'), acct('abroad', '0')]).map((v) => v.rule)).toEqual(['ledger.invariant.balanced']);
     expect(invariantViolations([acct('stock', '1', '0', '1'), acct('abroad', '-1', '0', '0')]).map((v) => v.rule)).toEqual(['ledger.invariant.balanced']);
