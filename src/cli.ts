@@ -278,9 +278,10 @@ program
   .command('bench')
   .description('Run the benchmarks (see docs/benchmarks.md)')
   .option('--quick', 'shorter runs')
-  .action(async (opts: { quick?: boolean }) => {
+  .option('--only <module>', 'run one module\'s benchmark alone (ledger)')
+  .action(async (opts: { quick?: boolean; only?: string }) => {
     const { runBenchmarks } = await import('../bench/run.ts');
-    await runBenchmarks({ quick: Boolean(opts.quick) });
+    await runBenchmarks({ quick: Boolean(opts.quick), ...(opts.only ? { only: opts.only } : {}) });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
