@@ -87,6 +87,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/ledger/documents/:documentId/decision': ['auditor'],
   'GET /api/v1/ledger/adjustments/pending': ['admin', 'auditor'],
   'POST /api/v1/ledger/verify': ['admin', 'auditor'],
+  'POST /api/v1/ledger/direct-releases': ['admin', 'inspector', 'auditor'],
   'GET /api/v1/ledger/alerts': OFFICERS,
   'GET /api/v1/ledger/catalogue': [...OFFICERS, 'enterprise_user'],
   'POST /api/v1/ledger/catalogue/import': ['admin'],

@@ -68,4 +68,16 @@ describe('the ledger API', () => {
     const v = await t.request({ method: 'POST', url: '/api/v1/ledger/verify', auth: auditor, body: {} });
     expect(v.json()).toMatchObject({ ok: true, firstProblem: null });
   });
+
+  it('an officer records a direct release; its due day follows the 14-day parameter', async () => {
+    const inspector = await t.authFor('inspector');
+    const releaseId = uuidv7();
+    const res = await t.request({ method: 'POST', url: '/api/v1/ledger/direct-releases', auth: inspector, body: { releaseId, bookId: own.bookId, reference: 'DR-2026-0009', releasedOn: '2026-11-20' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ id: releaseId, dueOn: '2026-12-04', enteredDocumentId: null });
+    const bad = await t.request({ method: 'POST', url: '/api/v1/ledger/direct-releases', auth: inspector, body: { releaseId: uuidv7(), bookId: own.bookId, reference: 'X', releasedOn: '2026-02-30' } });
+    expect(bad.json().errors[0]).toMatchObject({ path: 'releasedOn', rule: 'date.calendar' });
+    const entered = await t.request({ method: 'POST', url: '/api/v1/ledger/documents', auth: ent, body: { type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: own.bookId, directReleaseId: releaseId, lines: [{ itemId: own.itemIds[0], quantity: '1', importedCny: '100' }] } });
+    expect(entered.json().flags).toMatchObject({ directRelease: { late: false } });
+  });
 });

@@ -4,10 +4,12 @@ import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { problems } from '../../kernel/problem.ts';
+import { isoDate } from '../../kernel/wire.ts';
+import { runCommand } from '../../platform/command.ts';
 import { findEnterpriseByUscc } from '../subjects/service.ts';
 import * as service from './service.ts';
 import type { DocumentInput } from './service.ts';
-import { alertOut, bookOut, catalogueOut, documentBody, documentOut, documentSummaryOut, itemBalanceOut, itemIn, itemOut, movementOut, movementQuery, openBookBody, reservationOut, valueAddedOut, valueAddedQuery, verifyOut } from './wire.ts';
+import { directReleaseOut, alertOut, bookOut, catalogueOut, documentBody, documentOut, documentSummaryOut, itemBalanceOut, itemIn, itemOut, movementOut, movementQuery, openBookBody, reservationOut, valueAddedOut, valueAddedQuery, verifyOut } from './wire.ts';
 
 const READERS: Role[] = [...OFFICER_ROLES, 'enterprise_user'];
 /** Who files on a book: the enterprise itself, and officers acting for it. */
@@ -160,6 +162,20 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
     config: { access: { roles: AUDITORS } },
     schema: { tags, summary: 'Recompute every balance from the movements and compare (the verifier)', body: z.object({}).strict().optional(), response: { 200: verifyOut } },
     handler: async () => service.verifyLedger(ctx.db),
+  });
+
+  app.post('/api/v1/ledger/direct-releases', {
+    config: { access: { roles: ['admin', 'inspector', 'auditor'] } },
+    schema: {
+      tags,
+      summary: 'Record goods released directly at the first line (径予放行): they must be entered into the book (a first-line import naming directReleaseId) within ledger.directReleaseEntryDays, or an alert is raised',
+      body: z.object({ releaseId: z.uuid(), bookId: z.uuid(), reference: z.string().min(1).max(64), releasedOn: isoDate }).strict(),
+      response: { 201: directReleaseOut },
+    },
+    handler: async (req, reply) => {
+      const r = await runCommand(ctx, 'ledger.directRelease', (tx) => service.registerDirectRelease(tx, ctx, { ...req.body, actor: actorOf(req) }));
+      return reply.code(201).send({ id: r.id, bookId: r.bookId, reference: r.reference, releasedOn: r.releasedOn, dueOn: r.dueOn, enteredDocumentId: r.enteredDocumentId });
+    },
   });
 
   app.get('/api/v1/ledger/alerts', {
