@@ -245,18 +245,6 @@ function assertAfterWrite(deltas: Map<string, Delta>, updated: { item_id: string
   }
 }
 
-/** The invariants over every account of the given ledgers, asserted after each command (TigerBeetle style). */
-export async function assertInvariants(ex: Executor, itemIds: readonly string[]): Promise<void> {
-  if (!itemIds.length) return;
-  const rows = await queryRows<{ item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string }>(
-    ex,
-    sql`select item_id, kind, on_hand::text, reserved::text, imported_cny::text, domestic_cny::text, hainan_made_cny::text from ledger_accounts
-        where item_id = any(string_to_array(${itemIds.join(',')}, ',')::uuid[])`,
-  );
-  const violations = invariantViolations(rows.map((r) => ({ itemId: r.item_id, kind: r.kind, onHand: r.on_hand, reserved: r.reserved, importedCny: r.imported_cny, domesticCny: r.domestic_cny, hainanMadeCny: r.hainan_made_cny })));
-  if (violations.length) throw new Error(`ledger invariant violated: ${violations.map((v) => `${v.rule} (${v.itemId}${v.kind ? ` ${v.kind}` : ''}): ${v.message}`).join('; ')}`);
-}
-
 /** Creates the accounts of new items (stock and every system account). */
 export async function createAccounts(tx: Executor, bookId: string, itemIds: readonly string[]): Promise<void> {
   if (!itemIds.length) return;

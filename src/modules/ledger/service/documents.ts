@@ -17,7 +17,7 @@ import { problems, type FieldError } from '../../../kernel/problem.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
 import { computeRoute, fen, type RouteLine } from '../../tax/rules.ts';
-import { ledgerAlerts, ledgerDirectReleases, ledgerDocumentLines, ledgerDocuments, ledgerMovements, ledgerTaxedCatalogue } from '../schema.ts';
+import { ledgerAlerts, ledgerDirectReleases, ledgerDocuments, ledgerMovements, ledgerTaxedCatalogue } from '../schema.ts';
 import { isCalendarDate, adjustmentViolation, costOf, costStrings, D, directReleaseDueOn, inCatalogue, moneyViolation, QUALIFICATION_FOR_REGIME, quantityViolation, splitCost, totalCost, ZERO_COST, addCost, type Cost, type Dec, type Regime } from '../rules.ts';
 import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, writeMoves, type BookRow, type MoveSpec, type PlannedMove } from './core.ts';
 
