@@ -8,7 +8,15 @@ import { runCreditBenchmark } from './credit.ts';
 import { riskModelBenchmark } from './riskModel.ts';
 import { riskBenchmark } from './risk.ts';
 
-export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
+export async function runBenchmarks(opts: { quick: boolean; only?: string }): Promise<void> {
+  if (opts.only) {
+    const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+    const header = `Tidegate benchmarks (${opts.only} only) — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`;
+    if (opts.only !== 'ledger') throw new Error(`--only knows: ledger`);
+    const figures = await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl });
+    console.log('\n' + [header, ...figures].join('\n'));
+    return;
+  }
   const run = Date.now() % 1000;
   const lines: string[] = [`Tidegate benchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`];
 
@@ -28,6 +36,7 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
 
   // 3. Module benchmarks, as ratios to pgbench.
   lines.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps })));
+  lines.push(...(await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl, pgbenchTps })));
   lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency: 16 })));
   lines.push(...(await riskModelBenchmark(opts)));
   lines.push(...(await riskBenchmark(opts)));

@@ -18,6 +18,7 @@ import { startWebhookDelivery } from './modules/sharing/service.ts';
 import { startAuditAnchoring } from './platform/audit/anchor.ts';
 import { choosePartitioning } from './platform/audit/service.ts';
 import { scheduleRetrain } from './modules/risk/scheduler.ts';
+import { scheduleLedgerSweep } from './modules/ledger/scheduler.ts';
 
 export interface StartOptions extends ConfigOverrides {
   /** Seed demo data on first start (npm start does; tests choose). */
@@ -79,6 +80,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
   const stopAnchoring = opts.schedule === false ? async () => {} : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
   const stopRetrain = opts.schedule === false ? () => {} : scheduleRetrain(ctx);
+  const stopLedgerSweep = opts.schedule === false ? () => {} : scheduleLedgerSweep(ctx);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
   if (opts.listen !== false) {
@@ -101,6 +103,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       await stopWebhooks();
       await stopAnchoring();
       stopRetrain();
+      stopLedgerSweep();
       await app.close();
       await ctx.dispatcher.stop();
       await nats?.close();

@@ -8,6 +8,7 @@ import { createEnterprise, createIndividual, grantQualification } from '../modul
 import { seedCreditDemo } from '../modules/credit/demo.ts';
 import { seedRiskDemo } from '../modules/risk/demo.ts';
 import { seedTaxDemo } from '../modules/tax/demo.ts';
+import { seedLedgerDemo } from '../modules/ledger/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -58,4 +59,5 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   await seedCreditDemo(ctx, { uscc, penalisedTraveller: liMing.id });
   await seedRiskDemo(ctx);
   await seedTaxDemo(ctx);
+  await seedLedgerDemo(ctx, (key) => ids.get(key)!);
 }
