@@ -141,7 +141,7 @@ export function decideGate(reading: GateReading, orders: readonly OrderForGate[]
   else if (reading.at >= order.validTo) reasons.push({ code: 'ORDER_EXPIRED', detail: `release order expired at ${order.validTo.toISOString()}` });
 
   if (reading.sealState === 'ABSENT' && order.seals.length > 0) reasons.push({ code: 'SEAL_BROKEN', detail: `seal missing (expected ${order.seals.join(', ')})` });
-  if (reading.seals && reading.seals.length > 0 && reading.sealState !== 'BROKEN') {
+  if (reading.seals && reading.seals.length > 0) {
     const expected = new Set(order.seals);
     const wrong = reading.seals.filter((s) => !expected.has(s));
     if (wrong.length) reasons.push({ code: 'SEAL_MISMATCH', detail: `seal(s) ${wrong.join(', ')} are not the order's` });
