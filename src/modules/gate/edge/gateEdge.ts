@@ -104,6 +104,23 @@ export class GateEdge {
     }
   }
 
+  /**
+   * Reloads the whole cache from cursor 0. Versions are drawn when an order changes, so a change that
+   * commits after a later one could be skipped by the cursor; the lane controller calls this hourly.
+   */
+  async resync(): Promise<number> {
+    const saved = { orders: this.orders, cursor: this.cursor };
+    this.orders = new Map();
+    this.cursor = 0;
+    try {
+      return await this.sync();
+    } catch (err) {
+      this.orders = saved.orders;
+      this.cursor = saved.cursor;
+      throw err;
+    }
+  }
+
   get cachedOrders(): number {
     return this.orders.size;
   }
