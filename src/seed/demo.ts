@@ -9,6 +9,7 @@ import { seedCreditDemo } from '../modules/credit/demo.ts';
 import { seedRiskDemo } from '../modules/risk/demo.ts';
 import { seedTaxDemo } from '../modules/tax/demo.ts';
 import { seedLedgerDemo } from '../modules/ledger/demo.ts';
+import { seedGateDemo } from '../modules/gate/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -60,4 +61,5 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   await seedRiskDemo(ctx);
   await seedTaxDemo(ctx);
   await seedLedgerDemo(ctx, (key) => ids.get(key)!);
+  await seedGateDemo(ctx, ids.get('logistics')!);
 }

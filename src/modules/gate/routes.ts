@@ -2,8 +2,6 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
-import { shanghaiDate } from '../../kernel/clock.ts';
-import { isoDate } from '../../kernel/wire.ts';
 import { problems } from '../../kernel/problem.ts';
 import { runCommand } from '../../platform/command.ts';
 import { validateSecondLinePortCode } from '../../kernel/ports.ts';
@@ -100,10 +98,10 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/gate/ports/:portCode/view', {
     config: { access: { roles: OFFICER_ROLES } },
-    schema: { tags, summary: 'Command-centre port view: lanes, trucks passed and diverted per hour, divert reasons, open inspections', params: z.object({ portCode: z.string() }), querystring: z.object({ date: isoDate.optional() }).strict(), response: { 200: portViewOut } },
+    schema: { tags, summary: 'Command-centre port view over the 24 hours before `until` (default now): lanes, trucks passed and diverted per hour, divert reasons, open inspections', params: z.object({ portCode: z.string() }), querystring: z.object({ until: z.iso.datetime({ offset: true }).optional() }).strict(), response: { 200: portViewOut } },
     handler: async (req) => {
       portOrProblem(req.params.portCode);
-      return service.portView(ctx.db, req.params.portCode, req.query.date ?? shanghaiDate(ctx.clock.now()));
+      return service.portView(ctx.db, req.params.portCode, req.query.until ? new Date(req.query.until) : ctx.clock.now());
     },
   });
 

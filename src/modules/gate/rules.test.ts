@@ -40,6 +40,8 @@ describe('decideGate: one reason at a time', () => {
     ['one of two containers missing (unsplit order)', { containers: [C1] }, { containers: [C1, C2] }, ['CONTAINER_MISMATCH']],
     ['no container read', { containers: [] }, {}, ['CONTAINER_MISMATCH']],
     ['bad check digit', { containers: [C1, BAD] }, {}, ['CONTAINER_CHECK_DIGIT']],
+    ["the order's container misread (check digit fails)", { containers: [BAD] }, {}, ['CONTAINER_CHECK_DIGIT']],
+    ['a foreign container with a bad check digit', { containers: ['TGHU6203981'] }, {}, ['CONTAINER_CHECK_DIGIT', 'CONTAINER_MISMATCH']],
     ['overweight beyond 3%', { weightKg: '25751' }, {}, ['OVERWEIGHT']],
     ['overweight within 3%', { weightKg: '25750' }, {}, []],
     ['underweight beyond 3%', { weightKg: '24249' }, {}, ['UNDERWEIGHT']],

@@ -159,11 +159,15 @@ export function decideGate(reading: GateReading, orders: readonly OrderForGate[]
   }
   const leaving = read.filter((c) => remainingSet.has(c));
   const split = order.containerGoods !== null && order.containerGoods.length > 0;
+  // A number failing its check digit whose first 10 characters are an order container's is that
+  // container misread or tampered with: CONTAINER_CHECK_DIGIT says it, not a mismatch as well.
+  const misread = new Set(read.filter((c) => validateContainerNumber(c)).map((c) => c.slice(0, 10)));
   const missing = remaining.filter((c) => !leaving.includes(c));
-  if (order.containers.length > 0 && leaving.length === 0 && order.status === 'OPEN') {
+  const unexplained = missing.filter((c) => !misread.has(c.slice(0, 10)));
+  if (order.containers.length > 0 && leaving.length === 0 && unexplained.length === missing.length && order.status === 'OPEN') {
     if (!reasons.some((r) => r.code === 'CONTAINER_MISMATCH' || r.code === 'CONTAINER_ALREADY_PASSED')) reasons.push({ code: 'CONTAINER_MISMATCH', detail: `no container read; expected ${remaining.join(', ')}` });
-  } else if (!split && missing.length > 0) {
-    for (const c of missing) reasons.push({ code: 'CONTAINER_MISMATCH', container: c, detail: `container ${c} of the order is not on the truck` });
+  } else if (!split && unexplained.length > 0) {
+    for (const c of unexplained) reasons.push({ code: 'CONTAINER_MISMATCH', container: c, detail: `container ${c} of the order is not on the truck` });
   }
 
   // Weight: the whole order, or the containers leaving when the order is split.

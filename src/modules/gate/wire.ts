@@ -136,9 +136,10 @@ export const conflictOut = z.object({
 
 export const portViewOut = z.object({
   portCode: z.string(),
-  date: z.string(),
+  from: z.date(),
+  to: z.date(),
   lanes: z.array(z.object({ code: z.string(), laneNo: z.number(), kind: z.string(), nameZh: z.string(), passed: z.number(), diverted: z.number() })),
-  hours: z.array(z.object({ hour: z.number(), passed: z.number(), diverted: z.number() })),
+  hours: z.array(z.object({ hour: z.number(), start: z.date(), label: z.string().describe('Shanghai hour'), passed: z.number(), diverted: z.number() })),
   divertReasons: z.array(z.object({ code: z.string(), count: z.number() })),
   openInspections: z.number(),
   openReleaseOrders: z.number(),
