@@ -1,5 +1,5 @@
 /**
- * Demo gate traffic: the 24 hours before now at Haikou Xinhai port (海口新海港), four trucks an hour
+ * Demo gate traffic: the day before now at Haikou Xinhai port (海口新海港), a truck every 14 minutes
  * over its six lanes, each leaving with goods of a logistics company's zero-tariff book under a
  * release order issued over a real ledger reservation, and two diverts of each kind: unknown plate,
  * container mismatch, bad check digit, overweight, broken seal, selected for inspection, expired
@@ -59,10 +59,11 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
     kinds[5 + i * 6] = k;
     kinds[50 + i * 6] = k;
   });
-  const start = now.getTime() - 24 * 3600_000;
+  // Inside the port view's rolling day (from the hour 23 hours before this one), none in the future.
+  const start = Math.floor(now.getTime() / 3600_000) * 3600_000 - 23 * 3600_000;
   for (let i = 0; i < TRUCKS; i++) {
     const kind = kinds[i]!;
-    const at = new Date(start + i * 15 * 60_000 + 7 * 60_000);
+    const at = new Date(start + i * 14 * 60_000 + 7 * 60_000);
     const device = devices[i % devices.length]!;
     const plate = `琼A${String(60000 + i * 37).slice(0, 5)}`;
     const container = containerNo('HNX', 300000 + i);
