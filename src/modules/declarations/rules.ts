@@ -164,6 +164,8 @@ export interface ExitTaxLine {
   domesticVatPaid: boolean;
   /** From the book (ledger costBasisOf) for the quantity declared. */
   costBasis: { importedCny: string; domesticCny: string; hainanMadeCny: string };
+  /** The line's own regime when a declaration gathers goods of several books (a centralized declaration). */
+  regime?: Regime;
   /** Processed goods: the value added decided for the line (valueAdded.ts, with any cumulation). */
   valueAdded?: { ratio: string; meetsThreshold: boolean; threshold: string; confirmationNumber?: string | null };
 }
@@ -176,7 +178,7 @@ export interface ExitTaxLine {
  */
 export function exitTaxes(regime: Regime, lines: readonly ExitTaxLine[], params: { dutyCollectionThresholdCny: string; vatRates: readonly string[]; versions?: Record<string, number> }) {
   const treated: DeclarationLine[] = lines.map((l) => {
-    const processed = regime === 'PROCESSING_VALUE_ADDED';
+    const processed = (l.regime ?? regime) === 'PROCESSING_VALUE_ADDED';
     const base = processed ? cny(l.costBasis.importedCny) : cny(l.valueCny);
     const input: TaxLineInput = {
       hsCode: l.hsCode,
