@@ -1,0 +1,268 @@
+import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { AppContext } from '../../../platform/context.ts';
+import type { Executor, Tx } from '../../../platform/db/client.ts';
+import { runCommand } from '../../../platform/command.ts';
+import { appendAudit } from '../../../platform/audit/service.ts';
+import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
+import { assertEnterpriseVisible, enterpriseFilter } from '../../../platform/auth/scope.ts';
+import { uuidv7 } from '../../../kernel/ids.ts';
+import { shanghaiDate } from '../../../kernel/clock.ts';
+import { problems, type FieldError } from '../../../kernel/problem.ts';
+import { validateHsCode } from '../../../kernel/hsCode.ts';
+import { readCsv } from '../../../kernel/csv.ts';
+import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
+import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements } from '../schema.ts';
+import { D, QUALIFICATION_FOR_REGIME, takeCost, costOf, costStrings, type Regime } from '../rules.ts';
+import { auditPartition, bookView, createAccounts, itemView, lockBooks, plainQty, type BookRow } from './core.ts';
+
+const REGIME_CODE: Record<Regime, string> = { ZERO_TARIFF: 'ZT', PROCESSING_VALUE_ADDED: 'PV', RELAXED_TRADE: 'RT' };
+
+export async function getBook(ex: Executor, bookId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(bookId)) return null;
+  const [row] = await ex.select().from(ledgerBooks).where(eq(ledgerBooks.id, bookId)).limit(1);
+  return row ? bookView(row) : null;
+}
+
+export async function getItem(ex: Executor, itemId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(itemId)) return null;
+  const [row] = await ex.select().from(ledgerItems).where(eq(ledgerItems.id, itemId)).limit(1);
+  return row ? itemView(row) : null;
+}
+
+export async function balanceOf(ex: Executor, bookId: string, itemId: string): Promise<{ onHand: string; reserved: string; available: string }> {
+  const [row] = /^[0-9a-f-]{36}$/i.test(itemId) ? await ex.select().from(ledgerAccounts).where(and(eq(ledgerAccounts.itemId, itemId), eq(ledgerAccounts.kind, 'stock'), eq(ledgerAccounts.bookId, bookId))).limit(1) : [];
+  if (!row) return { onHand: '0', reserved: '0', available: '0' };
+  return { onHand: plainQty(row.onHand), reserved: plainQty(row.reserved), available: plainQty(new D(row.onHand).minus(row.reserved)) };
+}
+
+/** The cost basis of `quantity` units taken from on-hand stock at moving average, and the first entry date. */
+export async function costBasisOf(ex: Executor, q: { bookId: string; itemId: string; quantity: string }) {
+  const [row] = /^[0-9a-f-]{36}$/i.test(q.itemId) ? await ex.select().from(ledgerAccounts).where(and(eq(ledgerAccounts.itemId, q.itemId), eq(ledgerAccounts.kind, 'stock'), eq(ledgerAccounts.bookId, q.bookId))).limit(1) : [];
+  if (!row) throw problems.field('itemId', 'ledger.itemUnknown', `Item ${q.itemId} is not on book ${q.bookId}.`);
+  let quantity: InstanceType<typeof D>;
+  try {
+    quantity = new D(q.quantity);
+  } catch {
+    throw problems.field('quantity', 'ledger.quantity', 'quantity must be a decimal string');
+  }
+  if (quantity.lte(0)) throw problems.field('quantity', 'ledger.quantity', 'quantity must be greater than 0');
+  const onHand = new D(row.onHand);
+  if (quantity.gt(onHand)) throw problems.field('quantity', 'ledger.costBasisExceedsOnHand', `Only ${onHand.toString()} on hand.`);
+  const cost = costStrings(takeCost(onHand, costOf(row), quantity));
+  return { quantity: quantity.toString(), ...cost, firstEntryDate: row.firstEntryDate };
+}
+
+/** Opens the enterprise's book of a regime; it must hold the qualification the regime needs on that day. */
+export async function openBook(ctx: AppContext, actor: Actor, input: { enterpriseId: string; regime: Regime }) {
+  return runCommand(ctx, 'ledger.openBook', (tx) => openBookTx(tx, ctx, actor, input));
+}
+
+export async function openBookTx(tx: Tx, ctx: AppContext, actor: Actor, input: { enterpriseId: string; regime: Regime }) {
+  const enterprise = await findEnterpriseById(tx, input.enterpriseId);
+  if (!enterprise) throw problems.field('enterpriseId', 'ledger.enterpriseUnknown', `Enterprise ${input.enterpriseId} is not registered.`);
+  assertEnterpriseVisible(actor, enterprise.id, `Enterprise ${enterprise.uscc}`);
+  const now = ctx.clock.now();
+  const today = shanghaiDate(now);
+  const needed = QUALIFICATION_FOR_REGIME[input.regime];
+  const held = await activeQualifications(tx, enterprise.id, today);
+  if (!held.some((q) => q.kind === needed)) throw problems.field('regime', 'ledger.book.qualificationRequired', `A ${input.regime} book needs an active ${needed} qualification.`);
+  const existing = await tx.select().from(ledgerBooks).where(and(eq(ledgerBooks.enterpriseId, enterprise.id), eq(ledgerBooks.regime, input.regime))).limit(1);
+  if (existing.length) throw problems.conflict(`Enterprise ${enterprise.uscc} already keeps a ${input.regime} book (${existing[0]!.bookNo}).`, { bookId: existing[0]!.id });
+  const row: BookRow = { id: uuidv7(now.getTime()), enterpriseId: enterprise.id, regime: input.regime, bookNo: `${REGIME_CODE[input.regime]}${enterprise.uscc}`, status: 'ACTIVE', openedBy: actorLabel(actor), createdAt: now, version: 0 };
+  await tx.insert(ledgerBooks).values(row);
+  const view = bookView(row);
+  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'ledger.openBook', subject: `ledger-book:${row.id}`, change: view, at: now, partitionKey: auditPartition(row.id) });
+  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: row.id, eventType: 'BookOpened', payload: view, occurredAt: now, auditSeq: seq }]);
+  return view;
+}
+
+export interface NewItem {
+  itemNo: string;
+  hsCode: string;
+  name: string;
+  specification?: string;
+  unit: string;
+  originCountry: string;
+}
+
+function itemViolations(item: NewItem, at: (f: string) => string): FieldError[] {
+  const v: FieldError[] = [];
+  if (!item.itemNo || item.itemNo.length > 40) v.push({ path: at('itemNo'), rule: 'ledger.item.itemNo', message: 'itemNo is required, at most 40 characters' });
+  const hs = validateHsCode(item.hsCode, 10);
+  if (hs) v.push({ path: at('hsCode'), rule: hs.rule, message: hs.message });
+  if (!item.name) v.push({ path: at('name'), rule: 'ledger.item.name', message: 'name is required' });
+  if (!item.unit) v.push({ path: at('unit'), rule: 'ledger.item.unit', message: 'the legal unit is required' });
+  if (!/^[A-Z]{2,3}$/.test(item.originCountry ?? '')) v.push({ path: at('originCountry'), rule: 'ledger.item.originCountry', message: 'origin is an ISO 3166 country code (2 or 3 capital letters)' });
+  return v;
+}
+
+/** Adds items (料号) to a book, all or nothing; an item number already on the book is a field error. */
+export async function addItemsTx(tx: Tx, ctx: AppContext, actor: Actor, bookId: string, items: readonly NewItem[], pathPrefix = 'items') {
+  const books = await lockBooks(tx, [bookId]);
+  const book = books.get(bookId)!;
+  assertEnterpriseVisible(actor, book.enterpriseId, `Book ${bookId}`);
+  const errors = items.flatMap((it, i) => itemViolations(it, (f) => `${pathPrefix}[${i}].${f}`));
+  const seen = new Map<string, number>();
+  items.forEach((it, i) => {
+    if (seen.has(it.itemNo)) errors.push({ path: `${pathPrefix}[${i}].itemNo`, rule: 'ledger.item.duplicateInFile', message: `item number ${it.itemNo} appears twice (first at ${seen.get(it.itemNo)})` });
+    else seen.set(it.itemNo, i);
+  });
+  if (items.length) {
+    const existing = await tx.select({ itemNo: ledgerItems.itemNo }).from(ledgerItems).where(and(eq(ledgerItems.bookId, bookId), inArray(ledgerItems.itemNo, items.map((i) => i.itemNo))));
+    const taken = new Set(existing.map((e) => e.itemNo));
+    items.forEach((it, i) => {
+      if (taken.has(it.itemNo)) errors.push({ path: `${pathPrefix}[${i}].itemNo`, rule: 'ledger.item.exists', message: `item number ${it.itemNo} is already on this book` });
+    });
+  }
+  if (errors.length) throw problems.validation(errors);
+  const now = ctx.clock.now();
+  const rows = items.map((it) => ({ id: uuidv7(now.getTime()), bookId, itemNo: it.itemNo, hsCode: it.hsCode, name: it.name, specification: it.specification ?? '', unit: it.unit, originCountry: it.originCountry, createdAt: now }));
+  if (rows.length) {
+    await tx.insert(ledgerItems).values(rows);
+    await createAccounts(
+      tx,
+      bookId,
+      rows.map((r) => r.id),
+    );
+  }
+  const views = rows.map(itemView);
+  await appendAudit(tx, { actor: actorLabel(actor), action: 'ledger.addItems', subject: `ledger-book:${bookId}`, change: { bookId, items: views }, at: now, partitionKey: auditPartition(bookId) });
+  return views;
+}
+
+export async function addItems(ctx: AppContext, actor: Actor, bookId: string, items: readonly NewItem[]) {
+  return runCommand(ctx, 'ledger.addItems', (tx) => addItemsTx(tx, ctx, actor, bookId, items));
+}
+
+export const ITEM_CSV_COLUMNS = ['itemNo', 'hsCode', 'name', 'specification', 'unit', 'originCountry'] as const;
+
+export interface ItemCsvReport {
+  rows: number;
+  imported: number;
+  errors: { line: number; path: string; rule: string; message: string }[];
+  items: ReturnType<typeof itemView>[];
+}
+
+/**
+ * Bulk item import from CSV (how traders keep their item lists): every bad row is reported by line
+ * and column; with any error nothing is imported (the report comes back as a 400 problem).
+ */
+export async function importItemsCsv(ctx: AppContext, actor: Actor, bookId: string, csv: string): Promise<ItemCsvReport> {
+  const { header, records } = readCsv(csv);
+  const missing = ['itemNo', 'hsCode', 'name', 'unit', 'originCountry'].filter((c) => !header.includes(c));
+  if (missing.length) throw problems.validation([{ path: 'csv[1].header', rule: 'ledger.items.header', message: `the header must name ${ITEM_CSV_COLUMNS.join(',')}; missing ${missing.join(', ')}` }]);
+  const items: NewItem[] = records.map((r) => ({ itemNo: r.cells.itemNo ?? '', hsCode: r.cells.hsCode ?? '', name: r.cells.name ?? '', specification: r.cells.specification ?? '', unit: r.cells.unit ?? '', originCountry: r.cells.originCountry ?? '' }));
+  if (!items.length) throw problems.validation([{ path: 'csv', rule: 'ledger.items.empty', message: 'the file has no rows' }]);
+  try {
+    const views = await runCommand(ctx, 'ledger.importItems', (tx) => addItemsTx(tx, ctx, actor, bookId, items, 'rows'));
+    return { rows: items.length, imported: views.length, errors: [], items: views };
+  } catch (err) {
+    const e = err as { errors?: FieldError[]; status?: number };
+    if (e.status === 400 && e.errors?.length && e.errors[0]!.path.startsWith('rows[')) {
+      // Name rows by their line in the file, as the trader sees it.
+      const mapped = e.errors.map((fe) => {
+        const m = /^rows\[(\d+)\]\.(.*)$/.exec(fe.path)!;
+        const line = records[Number(m[1])]!.line;
+        return { path: `csv[${line}].${m[2]}`, rule: fe.rule ?? 'ledger.items.invalid', message: fe.message };
+      });
+      throw problems.validation(mapped, `${new Set(mapped.map((m) => m.path.split('.')[0])).size} of ${items.length} rows have errors; nothing was imported.`);
+    }
+    throw err;
+  }
+}
+
+/** Books an actor may see (an enterprise user: its own). */
+export async function listBooks(ex: Executor, actor: Actor, q: { enterpriseId?: string } = {}) {
+  const own = enterpriseFilter(actor);
+  const conds: SQL[] = [];
+  if (own) conds.push(eq(ledgerBooks.enterpriseId, own));
+  if (q.enterpriseId) conds.push(eq(ledgerBooks.enterpriseId, q.enterpriseId));
+  const rows = await ex.select().from(ledgerBooks).where(conds.length ? and(...conds) : undefined).orderBy(asc(ledgerBooks.bookNo)).limit(500);
+  const withNames = await Promise.all(rows.map(async (b) => ({ ...bookView(b), enterpriseName: (await findEnterpriseById(ex, b.enterpriseId))?.name ?? '', enterpriseUscc: (await findEnterpriseById(ex, b.enterpriseId))?.uscc ?? '' })));
+  return withNames;
+}
+
+export async function visibleBook(ex: Executor, actor: Actor, bookId: string): Promise<BookRow> {
+  const [row] = /^[0-9a-f-]{36}$/i.test(bookId) ? await ex.select().from(ledgerBooks).where(eq(ledgerBooks.id, bookId)).limit(1) : [];
+  if (!row) throw problems.notFound(`Book ${bookId}`);
+  assertEnterpriseVisible(actor, row.enterpriseId, `Book ${bookId}`);
+  return row;
+}
+
+/** Items of a book with their stock balance and cost basis. */
+export async function listItemsWithBalances(ex: Executor, actor: Actor, bookId: string) {
+  await visibleBook(ex, actor, bookId);
+  const rows = await ex
+    .select({ item: ledgerItems, account: ledgerAccounts })
+    .from(ledgerItems)
+    .innerJoin(ledgerAccounts, and(eq(ledgerAccounts.itemId, ledgerItems.id), eq(ledgerAccounts.kind, 'stock')))
+    .where(eq(ledgerItems.bookId, bookId))
+    .orderBy(asc(ledgerItems.itemNo));
+  return rows.map(({ item, account }) => ({
+    ...itemView(item),
+    onHand: plainQty(account.onHand),
+    reserved: plainQty(account.reserved),
+    available: plainQty(new D(account.onHand).minus(account.reserved)),
+    importedCny: new D(account.importedCny).toFixed(2),
+    domesticCny: new D(account.domesticCny).toFixed(2),
+    hainanMadeCny: new D(account.hainanMadeCny).toFixed(2),
+    firstEntryDate: account.firstEntryDate,
+  }));
+}
+
+export interface MovementQuery {
+  itemId?: string;
+  documentType?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Movement history of a book, newest first, with filters. */
+export async function listMovements(ex: Executor, actor: Actor, bookId: string, q: MovementQuery) {
+  await visibleBook(ex, actor, bookId);
+  const conds: SQL[] = [eq(ledgerMovements.bookId, bookId)];
+  if (q.itemId) conds.push(eq(ledgerMovements.itemId, q.itemId));
+  if (q.documentType) conds.push(eq(ledgerMovements.documentType, q.documentType));
+  if (q.from) conds.push(gte(ledgerMovements.businessDate, q.from));
+  if (q.to) conds.push(lte(ledgerMovements.businessDate, q.to));
+  const where = and(...conds);
+  const [{ n }] = (await ex.select({ n: sql<number>`count(*)::int` }).from(ledgerMovements).where(where)) as [{ n: number }];
+  const rows = await ex
+    .select({ m: ledgerMovements, itemNo: ledgerItems.itemNo, itemName: ledgerItems.name, unit: ledgerItems.unit })
+    .from(ledgerMovements)
+    .innerJoin(ledgerItems, eq(ledgerItems.id, ledgerMovements.itemId))
+    .where(where)
+    .orderBy(desc(ledgerMovements.seq))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
+  return {
+    total: Number(n),
+    page: q.page,
+    pageSize: q.pageSize,
+    items: rows.map(({ m, itemNo, itemName, unit }) => ({
+      id: m.id,
+      seq: m.seq,
+      itemId: m.itemId,
+      itemNo,
+      itemName,
+      unit,
+      from: m.fromKind,
+      to: m.toKind,
+      quantity: plainQty(m.quantity),
+      importedCny: new D(m.importedCny).toFixed(2),
+      domesticCny: new D(m.domesticCny).toFixed(2),
+      hainanMadeCny: new D(m.hainanMadeCny).toFixed(2),
+      documentId: m.documentId,
+      documentType: m.documentType,
+      lineNo: m.lineNo,
+      postingId: m.postingId,
+      reversalOf: m.reversalOf,
+      auditSeq: m.auditSeq,
+      businessDate: m.businessDate,
+      createdAt: m.createdAt.toISOString(),
+    })),
+  };
+}

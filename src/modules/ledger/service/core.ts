@@ -1,0 +1,257 @@
+/**
+ * The ledger engine every command goes through: lock the books (the unit of serialisation), plan
+ * movements line by line against the stock in memory (so the first failing line is named before
+ * anything is written), write movements and balance deltas in a few statements, then assert the
+ * invariants on what was touched.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../../../platform/db/client.ts';
+import { sha256Hex } from '../../../platform/crypto.ts';
+import { canonicalJson } from '../../../kernel/canonicalJson.ts';
+import { Problem, problems } from '../../../kernel/problem.ts';
+import { uuidv7 } from '../../../kernel/ids.ts';
+import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements } from '../schema.ts';
+import { addCost, costOf, costStrings, D, invariantViolations, takeCost, ZERO_COST, type AccountKind, type Cost, type Dec, type Regime } from '../rules.ts';
+
+export type BookRow = typeof ledgerBooks.$inferSelect;
+export type ItemRow = typeof ledgerItems.$inferSelect;
+
+export const ACCOUNT_KINDS: AccountKind[] = ['stock', 'abroad', 'mainland', 'island', 'consumed', 'produced', 'scrapped', 'adjustment'];
+
+export const contentHash = (content: unknown): string => sha256Hex(canonicalJson(content));
+
+/** 409 for an idempotency key reused with other content. */
+export function idempotencyConflict(path: string, what: string): Problem {
+  return new Problem({
+    status: 409,
+    code: 'conflict',
+    title: 'Conflict',
+    detail: `${what} was already used with different content; use a new id for a new request.`,
+    errors: [{ path, rule: 'ledger.idempotencyConflict', message: 'this id was already used with different content' }],
+  });
+}
+
+export const plainQty = (v: string | Dec): string => new D(v).toString();
+
+/** Locks books FOR UPDATE in id order (two commands on the same books never wait in a circle). */
+export async function lockBooks(tx: Executor, ids: readonly string[], path = 'bookId'): Promise<Map<string, BookRow>> {
+  const unique = [...new Set(ids)].sort();
+  const out = new Map<string, BookRow>();
+  for (const id of unique) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw problems.field(path, 'ledger.bookUnknown', `Book ${id} does not exist.`);
+    const [row] = await tx.select().from(ledgerBooks).where(eq(ledgerBooks.id, id)).for('update');
+    if (!row) throw problems.field(path, 'ledger.bookUnknown', `Book ${id} does not exist.`);
+    out.set(id, row);
+  }
+  return out;
+}
+
+export function assertBookActive(book: BookRow, path = 'bookId'): void {
+  if (book.status !== 'ACTIVE') throw problems.field(path, 'ledger.bookClosed', `Book ${book.bookNo} is closed.`);
+}
+
+/** Items by id, many at once. */
+export async function loadItems(ex: Executor, ids: readonly string[]): Promise<Map<string, ItemRow>> {
+  const wellFormed = [...new Set(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))];
+  if (!wellFormed.length) return new Map();
+  const rows = await ex.select().from(ledgerItems).where(sql`${ledgerItems.id} = any(string_to_array(${wellFormed.join(',')}, ',')::uuid[])`);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Every line's item must exist and belong to the book. */
+export function itemsOfBook(items: Map<string, ItemRow>, bookId: string, lines: readonly { itemId: string }[], pathOf: (i: number) => string): ItemRow[] {
+  return lines.map((l, i) => {
+    const item = items.get(l.itemId);
+    if (!item || item.bookId !== bookId) throw problems.field(pathOf(i), 'ledger.itemUnknown', `Item ${l.itemId} is not on this book.`);
+    return item;
+  });
+}
+
+export interface StockState {
+  onHand: Dec;
+  reserved: Dec;
+  cost: Cost;
+}
+
+/** The stock accounts of some items, as the plan starts from them. */
+export async function loadStock(ex: Executor, itemIds: readonly string[]): Promise<Map<string, StockState>> {
+  const ids = [...new Set(itemIds)];
+  const out = new Map<string, StockState>();
+  if (!ids.length) return out;
+  const rows = await ex
+    .select()
+    .from(ledgerAccounts)
+    .where(and(eq(ledgerAccounts.kind, 'stock'), sql`${ledgerAccounts.itemId} = any(string_to_array(${ids.join(',')}, ',')::uuid[])`));
+  for (const r of rows) out.set(r.itemId, { onHand: new D(r.onHand), reserved: new D(r.reserved), cost: costOf(r) });
+  for (const id of ids) if (!out.has(id)) out.set(id, { onHand: new D(0), reserved: new D(0), cost: ZERO_COST });
+  return out;
+}
+
+export interface MoveSpec {
+  bookId: string;
+  itemId: string;
+  from: AccountKind;
+  to: AccountKind;
+  quantity: Dec;
+  /** Cost that travels; taken at moving average from stock when absent (required when `from` is not stock). */
+  cost?: Cost;
+  lineNo: number;
+  /** Field path a failure of this line names, e.g. `lines[2].quantity`. */
+  path: string;
+  /** Quantity of this move that was reserved (a posting); it may use reserved stock. */
+  fromReserved?: Dec;
+  reversalOf?: string;
+}
+
+export interface PlannedMove extends MoveSpec {
+  id: string;
+  cost: Cost;
+}
+
+/**
+ * Plans moves in order against the stock: a move out of stock may use only what is available
+ * (on hand less reserved, plus its own reservation), and may never take more cost than the stock
+ * holds. The first failing line throws, naming its path.
+ */
+export function planMoves(stock: Map<string, StockState>, specs: readonly MoveSpec[], now: number, shortfallRule = 'ledger.insufficientAvailable'): PlannedMove[] {
+  return specs.map((m) => {
+    let cost = m.cost;
+    if (m.from === 'stock') {
+      const s = stock.get(m.itemId)!;
+      const usable = s.onHand.minus(s.reserved).plus(m.fromReserved ?? 0);
+      if (m.quantity.gt(usable)) throw problems.field(m.path, shortfallRule, `Only ${usable.toString()} available, ${m.quantity.toString()} asked.`);
+      cost ??= takeCost(s.onHand, s.cost, m.quantity);
+      const left = { importedCny: s.cost.importedCny.minus(cost.importedCny), domesticCny: s.cost.domesticCny.minus(cost.domesticCny), hainanMadeCny: s.cost.hainanMadeCny.minus(cost.hainanMadeCny) };
+      if (left.importedCny.isNeg() || left.domesticCny.isNeg() || left.hainanMadeCny.isNeg()) {
+        throw problems.field(m.path, 'ledger.costExceedsStock', 'The cost basis moved out exceeds what the stock holds (the goods were already used).');
+      }
+      const onHand = s.onHand.minus(m.quantity);
+      stock.set(m.itemId, { onHand, reserved: s.reserved.minus(m.fromReserved ?? 0), cost: onHand.isZero() && left.importedCny.plus(left.domesticCny).plus(left.hainanMadeCny).isZero() ? ZERO_COST : left });
+    }
+    if (!cost) throw new Error(`a move into ${m.to} from ${m.from} needs its cost`);
+    if (m.to === 'stock') {
+      const s = stock.get(m.itemId)!;
+      stock.set(m.itemId, { onHand: s.onHand.plus(m.quantity), reserved: s.reserved, cost: addCost(s.cost, cost) });
+    }
+    return { ...m, id: uuidv7(now), cost };
+  });
+}
+
+export interface WriteContext {
+  documentId: string;
+  documentType: string;
+  postingId?: string | null;
+  auditSeq: number;
+  businessDate: string;
+  now: Date;
+}
+
+/** Reserved-quantity changes of stock accounts that are not movements (reserve, release). */
+export type ReservedDelta = Map<string, Dec>;
+
+/**
+ * Writes planned movements and all balance deltas (including reservation changes), then checks
+ * the invariants of every touched ledger. Throws (rolling back) if an invariant fails.
+ */
+export async function writeMoves(tx: Executor, w: WriteContext, moves: readonly PlannedMove[], reservedDelta: ReservedDelta = new Map()): Promise<void> {
+  if (moves.length) {
+    await tx.insert(ledgerMovements).values(
+      moves.map((m) => ({
+        id: m.id,
+        bookId: m.bookId,
+        itemId: m.itemId,
+        fromKind: m.from,
+        toKind: m.to,
+        quantity: m.quantity.toString(),
+        ...costStrings(m.cost),
+        documentId: w.documentId,
+        documentType: w.documentType,
+        lineNo: m.lineNo,
+        postingId: w.postingId ?? null,
+        reversalOf: m.reversalOf ?? null,
+        auditSeq: w.auditSeq,
+        businessDate: w.businessDate,
+        createdAt: w.now,
+      })),
+    );
+  }
+  await applyDeltas(tx, moves, reservedDelta, w.businessDate);
+}
+
+interface Delta {
+  itemId: string;
+  kind: string;
+  q: Dec;
+  r: Dec;
+  cost: Cost;
+  n: number;
+  entry: boolean;
+}
+
+async function applyDeltas(tx: Executor, moves: readonly PlannedMove[], reservedDelta: ReservedDelta, businessDate: string): Promise<void> {
+  const deltas = new Map<string, Delta>();
+  const at = (itemId: string, kind: string) => {
+    const key = `${itemId}|${kind}`;
+    let d = deltas.get(key);
+    if (!d) deltas.set(key, (d = { itemId, kind, q: new D(0), r: new D(0), cost: ZERO_COST, n: 0, entry: false }));
+    return d;
+  };
+  const neg = (c: Cost): Cost => ({ importedCny: c.importedCny.neg(), domesticCny: c.domesticCny.neg(), hainanMadeCny: c.hainanMadeCny.neg() });
+  for (const m of moves) {
+    const from = at(m.itemId, m.from);
+    from.q = from.q.minus(m.quantity);
+    from.cost = addCost(from.cost, neg(m.cost));
+    from.n++;
+    if (m.fromReserved) from.r = from.r.minus(m.fromReserved);
+    const to = at(m.itemId, m.to);
+    to.q = to.q.plus(m.quantity);
+    to.cost = addCost(to.cost, m.cost);
+    to.n++;
+    if (m.to === 'stock') to.entry = true;
+  }
+  for (const [itemId, r] of reservedDelta) {
+    const d = at(itemId, 'stock');
+    d.r = d.r.plus(r);
+  }
+  if (!deltas.size) return;
+  const rows = [...deltas.values()].map(
+    (d) =>
+      sql`(${d.itemId}::uuid, ${d.kind}::text, ${d.q.toString()}::numeric, ${d.r.toString()}::numeric, ${d.cost.importedCny.toFixed(2)}::numeric, ${d.cost.domesticCny.toFixed(2)}::numeric, ${d.cost.hainanMadeCny.toFixed(2)}::numeric, ${d.n}::int, ${d.entry ? businessDate : null}::date)`,
+  );
+  const updated = await queryRows<{ item_id: string }>(
+    tx,
+    sql`update ledger_accounts a set
+          on_hand = a.on_hand + v.dq, reserved = a.reserved + v.dr,
+          imported_cny = a.imported_cny + v.di, domestic_cny = a.domestic_cny + v.dd, hainan_made_cny = a.hainan_made_cny + v.dh,
+          movements = a.movements + v.n,
+          first_entry_date = case when v.entry is null then a.first_entry_date else least(coalesce(a.first_entry_date, v.entry), v.entry) end
+        from (values ${sql.join(rows, sql`, `)}) as v(item_id, kind, dq, dr, di, dd, dh, n, entry)
+        where a.item_id = v.item_id and a.kind = v.kind
+        returning a.item_id`,
+  );
+  if (updated.length !== deltas.size) throw new Error(`ledger accounts missing: updated ${updated.length} of ${deltas.size}`);
+  await assertInvariants(tx, [...new Set([...deltas.values()].map((d) => d.itemId))]);
+}
+
+/** The invariants over every account of the given ledgers, asserted after each command (TigerBeetle style). */
+export async function assertInvariants(ex: Executor, itemIds: readonly string[]): Promise<void> {
+  if (!itemIds.length) return;
+  const rows = await queryRows<{ item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string }>(
+    ex,
+    sql`select item_id, kind, on_hand::text, reserved::text, imported_cny::text, domestic_cny::text, hainan_made_cny::text from ledger_accounts
+        where item_id = any(string_to_array(${itemIds.join(',')}, ',')::uuid[])`,
+  );
+  const violations = invariantViolations(rows.map((r) => ({ itemId: r.item_id, kind: r.kind, onHand: r.on_hand, reserved: r.reserved, importedCny: r.imported_cny, domesticCny: r.domestic_cny, hainanMadeCny: r.hainan_made_cny })));
+  if (violations.length) throw new Error(`ledger invariant violated: ${violations.map((v) => `${v.rule} (${v.itemId}${v.kind ? ` ${v.kind}` : ''}): ${v.message}`).join('; ')}`);
+}
+
+/** Creates the accounts of new items (stock and every system account). */
+export async function createAccounts(tx: Executor, bookId: string, itemIds: readonly string[]): Promise<void> {
+  if (!itemIds.length) return;
+  await tx.insert(ledgerAccounts).values(itemIds.flatMap((itemId) => ACCOUNT_KINDS.map((kind) => ({ itemId, kind, bookId }))));
+}
+
+export const bookView = (b: BookRow) => ({ id: b.id, enterpriseId: b.enterpriseId, regime: b.regime as Regime, bookNo: b.bookNo, status: b.status as 'ACTIVE' | 'CLOSED' });
+export const itemView = (i: ItemRow) => ({ id: i.id, bookId: i.bookId, itemNo: i.itemNo, hsCode: i.hsCode, name: i.name, specification: i.specification, unit: i.unit, originCountry: i.originCountry });
+
+export const auditPartition = (bookId: string) => `ledger-book:${bookId}`;

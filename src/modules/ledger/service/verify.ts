@@ -1,0 +1,88 @@
+/**
+ * The verifier (`tidegate ledger verify`): recomputes every balance from the movements and every
+ * reserved quantity from the open reservations, compares them with the materialised balances, and
+ * checks the invariants. Reads book by book, so a large database shows progress.
+ */
+import { asc, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../../../platform/db/client.ts';
+import { ledgerBooks } from '../schema.ts';
+import { D, invariantViolations } from '../rules.ts';
+
+export interface Mismatch {
+  bookId: string;
+  itemId: string;
+  kind: string;
+  field: string;
+  stored: string;
+  recomputed: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  books: number;
+  accounts: number;
+  movements: number;
+  mismatches: Mismatch[];
+  invariantViolations: { rule: string; itemId: string; kind?: string; message: string }[];
+  /** The first problem found, in words (null when clean). */
+  firstProblem: string | null;
+}
+
+export async function verifyLedger(ex: Executor, opts: { onProgress?: (done: number, total: number) => void; maxReported?: number } = {}): Promise<VerifyResult> {
+  const books = await ex.select({ id: ledgerBooks.id }).from(ledgerBooks).orderBy(asc(ledgerBooks.id));
+  const result: VerifyResult = { ok: true, books: books.length, accounts: 0, movements: 0, mismatches: [], invariantViolations: [], firstProblem: null };
+  const max = opts.maxReported ?? 100;
+  for (const [i, b] of books.entries()) {
+    const rows = await queryRows<{ item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string; movements: string; m_q: string; m_i: string; m_d: string; m_h: string; m_n: string; r_q: string }>(
+      ex,
+      sql`with m as (
+            select item_id, kind, sum(q) as q, sum(i) as i, sum(d) as d, sum(h) as h, sum(n) as n from (
+              select item_id, to_kind as kind, quantity as q, imported_cny as i, domestic_cny as d, hainan_made_cny as h, 1 as n from ledger_movements where book_id = ${b.id}
+              union all
+              select item_id, from_kind, -quantity, -imported_cny, -domestic_cny, -hainan_made_cny, 1 from ledger_movements where book_id = ${b.id}) x
+            group by item_id, kind),
+          r as (
+            select l.item_id, sum(l.reserved - l.posted - l.released) as q from ledger_reservation_lines l
+            join ledger_reservations res on res.id = l.reservation_id
+            where res.book_id = ${b.id} and res.status = 'OPEN' group by l.item_id)
+          select a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text, a.domestic_cny::text, a.hainan_made_cny::text, a.movements::text,
+                 coalesce(m.q, 0)::text as m_q, coalesce(m.i, 0)::text as m_i, coalesce(m.d, 0)::text as m_d, coalesce(m.h, 0)::text as m_h, coalesce(m.n, 0)::text as m_n,
+                 (case when a.kind = 'stock' then coalesce(r.q, 0) else 0 end)::text as r_q
+          from ledger_accounts a
+          left join m on m.item_id = a.item_id and m.kind = a.kind
+          left join r on r.item_id = a.item_id
+          where a.book_id = ${b.id}
+          order by a.item_id, a.kind`,
+    );
+    result.accounts += rows.length;
+    for (const r of rows) {
+      if (r.kind === 'stock') result.movements += 0;
+      const checks: [string, string, string][] = [
+        ['onHand', r.on_hand, r.m_q],
+        ['reserved', r.reserved, r.r_q],
+        ['importedCny', r.imported_cny, r.m_i],
+        ['domesticCny', r.domestic_cny, r.m_d],
+        ['hainanMadeCny', r.hainan_made_cny, r.m_h],
+        ['movements', r.movements, r.m_n],
+      ];
+      for (const [field, stored, recomputed] of checks) {
+        if (!new D(stored).eq(recomputed)) {
+          result.ok = false;
+          if (result.mismatches.length < max) result.mismatches.push({ bookId: b.id, itemId: r.item_id, kind: r.kind, field, stored: new D(stored).toString(), recomputed: new D(recomputed).toString() });
+        }
+      }
+    }
+    const [{ n }] = (await queryRows<{ n: string }>(ex, sql`select count(*)::text as n from ledger_movements where book_id = ${b.id}`)) as [{ n: string }];
+    result.movements += Number(n);
+    const v = invariantViolations(rows.map((r) => ({ itemId: r.item_id, kind: r.kind, onHand: r.on_hand, reserved: r.reserved, importedCny: r.imported_cny, domesticCny: r.domestic_cny, hainanMadeCny: r.hainan_made_cny })));
+    if (v.length) {
+      result.ok = false;
+      result.invariantViolations.push(...v.slice(0, Math.max(0, max - result.invariantViolations.length)));
+    }
+    opts.onProgress?.(i + 1, books.length);
+  }
+  const m = result.mismatches[0];
+  const v = result.invariantViolations[0];
+  result.firstProblem = m ? `book ${m.bookId} item ${m.itemId} account ${m.kind}: ${m.field} stored ${m.stored}, recomputed from movements ${m.recomputed}` : v ? `${v.rule} on item ${v.itemId}${v.kind ? ` (${v.kind})` : ''}: ${v.message}` : null;
+  return result;
+}
