@@ -8,6 +8,7 @@ import { WorkbenchPage } from './pages/WorkbenchPage.tsx';
 import { PortalPage } from './pages/PortalPage.tsx';
 import { CalculatorPage } from './pages/CalculatorPage.tsx';
 import { RiskPage } from './pages/risk/RiskPage.tsx';
+import { DeclarationsPage } from './pages/declarations/DeclarationsPage.tsx';
 
 const OFFICERS = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer'];
 
@@ -47,9 +48,10 @@ export function App() {
   const links = [
     ...(isOfficer ? [{ to: '/command', key: 'nav.command' as const, id: 'nav-command' }, { to: '/workbench', key: 'nav.workbench' as const, id: 'nav-workbench' }, { to: '/risk', key: 'risk.nav' as const, id: 'nav-risk' }] : []),
     ...(!isOfficer || user.role === 'admin' ? [{ to: '/portal', key: 'nav.portal' as const, id: 'nav-portal' }] : []),
+    { to: '/declarations', key: 'nav.declarations' as const, id: 'nav-declarations' },
     { to: '/calculator', key: 'nav.calculator' as const, id: 'nav-calculator' },
   ];
-  const page = route.startsWith('/risk') && isOfficer ? <RiskPage route={route} /> : route.startsWith('/workbench') && isOfficer ? <WorkbenchPage /> : route.startsWith('/command') && isOfficer ? <CommandCentrePage /> : route.startsWith('/calculator') ? <CalculatorPage /> : <PortalPage user={user} />;
+  const page = route.startsWith('/declarations') ? <DeclarationsPage route={route} /> : route.startsWith('/risk') && isOfficer ? <RiskPage route={route} /> : route.startsWith('/workbench') && isOfficer ? <WorkbenchPage /> : route.startsWith('/command') && isOfficer ? <CommandCentrePage /> : route.startsWith('/calculator') ? <CalculatorPage /> : <PortalPage user={user} />;
 
   return (
     <Frame

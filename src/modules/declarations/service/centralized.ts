@@ -3,7 +3,7 @@ import { uuidv7 } from '../../../kernel/ids.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems } from '../../../kernel/problem.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/client.ts';
+import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { D } from '../../tax/rules.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/client.ts';
+import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { systemActor } from '../../../platform/auth/roles.ts';
@@ -49,12 +49,12 @@ interface Completed {
 }
 
 /** Claims an event for this module: false when it was handled before (at-least-once delivery). */
-async function claim(tx: Executor, ctx: AppContext, event: OutboxEvent): Promise<boolean> {
+async function claim(tx: Tx, ctx: AppContext, event: OutboxEvent): Promise<boolean> {
   const rows = await tx.insert(processedEvents).values({ eventId: event.id, eventType: event.eventType, processedAt: ctx.clock.now() }).onConflictDoNothing().returning();
   return rows.length > 0;
 }
 
-async function locked(tx: Executor, id: string): Promise<DeclarationRow | null> {
+async function locked(tx: Tx, id: string): Promise<DeclarationRow | null> {
   const [row] = await tx.select().from(declarations).where(eq(declarations.id, id)).for('update');
   return row ?? null;
 }
@@ -74,7 +74,7 @@ export async function handleEvent(ctx: AppContext, event: OutboxEvent): Promise<
   });
 }
 
-async function onPassed(tx: Executor, ctx: AppContext, row: DeclarationRow, uscc: string, e: Passed) {
+async function onPassed(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, e: Passed) {
   if (!e.complete || row.state !== 'RELEASED') return;
   await transition(tx, ctx, row, uscc, gateActor, { to: 'EXITED', reason: `Passed the gate at ${e.portCode} at ${e.passedAt} (release order ${e.releaseOrderId}); the book quantities are posted to the mainland.`, rule: 'declarations.exited', change: { gateEventId: e.gateEventId, releaseOrderId: e.releaseOrderId } });
 }
@@ -97,7 +97,7 @@ function correctedLines(lines: PreparedLine[], corrections: Correction[]): Prepa
   });
 }
 
-async function onInspected(tx: Executor, ctx: AppContext, row: DeclarationRow, uscc: string, e: Completed) {
+async function onInspected(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, e: Completed) {
   const state = row.state as DeclarationState;
   if (e.outcome === 'SEIZURE') {
     if (TERMINAL_STATES.includes(state)) return;
@@ -122,7 +122,7 @@ async function onInspected(tx: Executor, ctx: AppContext, row: DeclarationRow, u
  * A discrepancy re-computes the taxes on the corrected lines. Not yet billed (HELD): the declaration
  * carries the corrected figures into its bill. Already billed: a supplementary bill (补税) for the increase.
  */
-async function retax(tx: Executor, ctx: AppContext, row: DeclarationRow, uscc: string, e: Completed): Promise<DeclarationRow> {
+async function retax(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, e: Completed): Promise<DeclarationRow> {
   const lines = correctedLines(row.lines as PreparedLine[], e.corrections);
   const params = await loadTaxParameters(tx, row.businessDate);
   const computed = exitTaxes((row.regime ?? 'ZERO_TARIFF') as Regime, lines, params.tax);

@@ -5,7 +5,7 @@ import { shanghaiDate } from '../../../kernel/clock.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { problems } from '../../../kernel/problem.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/client.ts';
+import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
@@ -44,7 +44,7 @@ export interface PreparedLine extends ExitTaxLine {
   unit: string;
   originCountry: string;
   netWeightKg: string;
-  firstEntryDate: string;
+  firstEntryDate: string | null;
 }
 
 export interface Prepared {
@@ -56,7 +56,7 @@ export interface Prepared {
 }
 
 /** Reads the book and its items, checks the form, asks the book for the cost basis and decides the value added and taxes. */
-async function prepare(tx: Executor, ctx: AppContext, actor: Actor, body: ExitDeclarationBody, kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT'): Promise<Prepared> {
+async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarationBody, kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT'): Promise<Prepared> {
   const book = await getBook(tx, body.bookId);
   if (!book) throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
   const enterpriseId = declarantOf(actor, book.enterpriseId);
@@ -143,7 +143,7 @@ async function prepare(tx: Executor, ctx: AppContext, actor: Actor, body: ExitDe
 export const ratesOf = (l: ExitTaxLine) => ({ dutyRate: l.dutyRate, vatRate: l.vatRate, ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}), ...(l.specificDutyPerUnit ? { specificDutyPerUnit: l.specificDutyPerUnit } : {}) });
 
 /** Batch exit is a facility of ADVANCED_CERTIFIED and WHITELIST enterprises, withdrawn while suspended. */
-async function assertBatchAllowed(tx: Executor, enterpriseId: string, today: string) {
+async function assertBatchAllowed(tx: Tx, enterpriseId: string, today: string) {
   const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
   if (!measures.batchExitAllowed) throw problems.rule('batch-exit-not-allowed', 'Batch exit not allowed', `Batch exit with centralized declaration is for ADVANCED_CERTIFIED and WHITELIST enterprises; this enterprise is ${measures.class}.`, [{ path: 'bookId', rule: 'declarations.batch.creditClass', message: `Credit class ${measures.class} may not use batch exit.` }]);
   const [facility] = await tx.select().from(batchFacilities).where(eq(batchFacilities.enterpriseId, enterpriseId));
@@ -169,7 +169,7 @@ export function riskInput(d: { id: string; kind: 'SECOND_LINE_EXIT' | 'CENTRALIZ
       valueCny: l.valueCny,
       originCountry: l.originCountry,
       ...(l.valueAdded ? { valueAddedRatio: l.valueAdded.ratio } : {}),
-      bookEntryDate: l.firstEntryDate,
+      ...(l.firstEntryDate ? { bookEntryDate: l.firstEntryDate } : {}),
       regime: l.regime ?? d.regime,
       dutyRate: l.dutyRate,
       vatRate: l.vatRate,
@@ -198,7 +198,7 @@ async function releaseValidityHours(ex: Executor, today: string): Promise<number
 }
 
 /** Accepted: the tax bill (single exits) and the release order for the gate; the declaration is RELEASED. */
-export async function acceptAndRelease(tx: Executor, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, reason: { text: string; rule: string }) {
+export async function acceptAndRelease(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, reason: { text: string; rule: string }) {
   let d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: reason.text, rule: reason.rule });
   if (d.kind === 'SECOND_LINE_EXIT' && d.taxes) {
     const t = d.taxes as ReturnType<typeof billFigures>;
@@ -313,7 +313,7 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
 }
 
 /** Retires a version being amended or cancelled: voids its reservation and cancels its release orders. */
-export async function retireVersion(tx: Executor, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, newId: string | null, reason?: string) {
+export async function retireVersion(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, newId: string | null, reason?: string) {
   if (row.kind === 'CENTRALIZED_DECLARATION') throw problems.conflict('A centralized declaration is not amended or cancelled here; its taxes are billed.', { rule: 'declarations.centralized.final' });
   const to = newId ? 'AMENDED' : 'CANCELLED';
   const text = newId ? `Replaced by version ${row.version + 1} (${newId}).` : (reason ?? 'Cancelled.');
