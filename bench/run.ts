@@ -8,9 +8,20 @@ import { runCreditBenchmark } from './credit.ts';
 import { riskModelBenchmark } from './riskModel.ts';
 import { riskBenchmark } from './risk.ts';
 
-export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
+export async function runBenchmarks(opts: { quick: boolean; only?: string }): Promise<void> {
   const run = Date.now() % 1000;
   const lines: string[] = [`Tidegate benchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`];
+  if (opts.only === 'declarations') {
+    // One module's figures with their own pgbench run: exit declarations and the calculators.
+    const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+    const { pgbenchTps } = await import('./harness.ts');
+    const tps = pgbenchTps(databaseUrl, 16, opts.quick ? 5 : 15);
+    if (tps) lines.push(`pgbench TPC-B, 16 clients: ${tps.toFixed(0)} tps`);
+    lines.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps: tps })));
+    lines.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps: tps })));
+    console.log('\n' + lines.join('\n'));
+    return;
+  }
 
   // 1. npm start to ready on PGlite: first start (migrations, seed) and a restart.
   const dataDir = mkdtempSync(join(tmpdir(), 'tidegate-bench-'));
@@ -31,6 +42,7 @@ export async function runBenchmarks(opts: { quick: boolean }): Promise<void> {
   lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency: 16 })));
   lines.push(...(await riskModelBenchmark(opts)));
   lines.push(...(await riskBenchmark(opts)));
+  lines.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps })));
 
   console.log('\n' + lines.join('\n'));
 }

@@ -293,9 +293,10 @@ program
   .command('bench')
   .description('Run the benchmarks (see docs/benchmarks.md)')
   .option('--quick', 'shorter runs')
-  .action(async (opts: { quick?: boolean }) => {
+  .option('--only <module>', 'one module only: declarations (exit declarations and calculators beside pgbench)')
+  .action(async (opts: { quick?: boolean; only?: string }) => {
     const { runBenchmarks } = await import('../bench/run.ts');
-    await runBenchmarks({ quick: Boolean(opts.quick) });
+    await runBenchmarks({ quick: Boolean(opts.quick), ...(opts.only ? { only: opts.only } : {}) });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
