@@ -31,6 +31,7 @@ export const DEMO_USERS: { username: string; password: string; role: UserRole; d
   { username: 'auditor', password: 'auditor-pass-2026', role: 'auditor', displayName: '稽核查关员 Account auditor' },
   { username: 'command', password: 'command-pass-2026', role: 'command_viewer', displayName: '指挥中心 Command centre' },
   { username: 'demo-ent', password: 'demo-ent-pass-2026', role: 'enterprise_user', displayName: '企业申报员 Enterprise declarant', enterprise: 'jerky' },
+  { username: 'demo-batch', password: 'demo-batch-pass-2026', role: 'enterprise_user', displayName: '白名单企业申报员 White-list enterprise declarant', enterprise: 'equipment' },
 ];
 
 export async function seedDemo(ctx: AppContext): Promise<void> {
