@@ -8,6 +8,7 @@ import { uuidv7 } from '../../src/kernel/ids.ts';
 import { setParameter } from '../../src/platform/parameters/service.ts';
 import { addItems, balanceOf, fileDocument, getReservation } from '../../src/modules/ledger/service.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import { exitBody } from './helpers.ts';
 
 /**
  * Second-line exits end to end over HTTP: goods enter the book by a first-line import, are
@@ -22,20 +23,6 @@ async function setParam(name: string, value: unknown) {
 }
 
 let seq = 0;
-export function exitBody(bookId: string, lines: { itemId: string; quantity: string; valueCny: string; netWeightKg: string; dutyRate?: string; vatRate?: string; consumptionTaxRate?: string }[], requestId = `req-${Date.now()}-${++seq}`) {
-  return {
-    requestId,
-    bookId,
-    portCode: 'CNHAK-XINHAI',
-    destination: { region: 'CN-MAINLAND', province: '广东', city: '湛江' },
-    consignee: { name: '湛江某食品贸易有限公司' },
-    contact: { name: '王海燕', phone: '0898-66668888' },
-    transport: { mode: 'ROAD', plate: '琼A12345', containers: ['CSQU3054383'], seals: ['HK0001'], expectedGrossWeightKg: '1000' },
-    packages: { count: 40, kind: '箱' },
-    documents: { contractNo: 'HT-2026-001', invoiceNo: 'INV-2026-001' },
-    lines: lines.map((l) => ({ dutyRate: '0.12', vatRate: '0.09', ...l })),
-  };
-}
 
 async function count(table: string): Promise<number> {
   const [r] = await queryRows<{ n: number }>(app.ctx.db, sql.raw(`select count(*)::int as n from ${table}`));
