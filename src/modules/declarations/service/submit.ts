@@ -12,7 +12,7 @@ import { getParameter } from '../../../platform/parameters/service.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { creditMeasuresOf } from '../../credit/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
-import { chainValueAdded, confirmationDecision, formatValueAddedNumber, parseValueAddedNumber, ratioString, type ChainInput } from '../../tax/rules.ts';
+import { chainValueAdded, confirmationDecision, D, formatValueAddedNumber, parseValueAddedNumber, ratioString, type ChainInput } from '../../tax/rules.ts';
 import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
 import { costBasisOf, getBook, getItem, reserveGoods, voidReservation } from '../../ledger/service.ts';
 import { cancelReleaseOrdersFor, issueReleaseOrder, openInspectionTask } from '../../gate/service.ts';
@@ -56,7 +56,7 @@ export interface Prepared {
 }
 
 /** Reads the book and its items, checks the form, asks the book for the cost basis and decides the value added and taxes. */
-async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarationBody, kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT'): Promise<Prepared> {
+async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarationBody, kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT', reserve: () => Promise<unknown>): Promise<Prepared> {
   const book = await getBook(tx, body.bookId);
   if (!book) throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
   const enterpriseId = declarantOf(actor, book.enterpriseId);
@@ -76,6 +76,8 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
   if (v.length) throw problems.validation(v);
   const today = shanghaiDate(ctx.clock.now());
   if (kind === 'BATCH_EXIT') await assertBatchAllowed(tx, enterpriseId, today);
+  // The book refuses a shortfall here, naming the line, before the cost basis is asked for.
+  await reserve();
   const params = await loadTaxParameters(tx, today);
   const qualifications = (await activeQualifications(tx, enterpriseId, today)).map((q) => q.kind);
   const notes: unknown[] = [];
@@ -150,6 +152,20 @@ async function assertBatchAllowed(tx: Tx, enterpriseId: string, today: string) {
   if (facility?.status === 'SUSPENDED') throw problems.rule('batch-exit-suspended', 'Batch exit suspended', `The batch-exit facility is suspended: ${facility.reason}. An officer lifts it once the centralized declaration is filed.`, [{ path: 'bookId', rule: 'declarations.batch.suspended', message: facility.reason }]);
 }
 
+/** One risk line per item (a centralized declaration gathers many batches of the same goods). */
+function byItem(lines: readonly PreparedLine[]): PreparedLine[] {
+  const out = new Map<string, PreparedLine>();
+  for (const l of lines) {
+    const seen = out.get(l.itemId);
+    if (!seen) out.set(l.itemId, { ...l });
+    else {
+      const add = (a: string, b: string) => new D(a).plus(b).toString();
+      out.set(l.itemId, { ...seen, quantity: add(seen.quantity, l.quantity), valueCny: add(seen.valueCny, l.valueCny), netWeightKg: add(seen.netWeightKg, l.netWeightKg), firstEntryDate: [seen.firstEntryDate, l.firstEntryDate].filter(Boolean).sort()[0] ?? null });
+    }
+  }
+  return [...out.values()];
+}
+
 export function riskInput(d: { id: string; kind: 'SECOND_LINE_EXIT' | 'CENTRALIZED_DECLARATION'; enterpriseId: string; uscc: string; portCode: string; transportMode?: string; consignee?: string; regime: Regime }, lines: readonly PreparedLine[]) {
   return {
     declarationId: d.id,
@@ -160,7 +176,7 @@ export function riskInput(d: { id: string; kind: 'SECOND_LINE_EXIT' | 'CENTRALIZ
     ...(d.transportMode ? { transportMode: d.transportMode as 'ROAD' } : {}),
     route: { destination: 'CN-MAINLAND' },
     ...(d.consignee ? { parties: { buyer: d.consignee } } : {}),
-    lines: lines.map((l) => ({
+    lines: byItem(lines).map((l) => ({
       hsCode: l.hsCode,
       description: l.name,
       quantity: l.quantity,
@@ -241,6 +257,7 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
   return runCommand(ctx, `declarations.${kind === 'BATCH_EXIT' ? 'batch' : 'exit'}`, async (tx) => {
     const hash = requestHash({ kind, amend: amend?.previousId ?? null, body });
     const book = await getBook(tx, body.bookId);
+    if (!book && actor.role !== 'enterprise_user') throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
     const enterpriseId = declarantOf(actor, book?.enterpriseId ?? '');
     const existing = await findByRequest(tx, enterpriseId, body.requestId);
     if (existing) {
@@ -257,11 +274,12 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     const uscc = (await findEnterpriseById(tx, enterpriseId))?.uscc ?? '';
     // An amendment first releases the old version's goods, so the new version can reserve them again.
     if (previous) await retireVersion(tx, ctx, previous, uscc, actor, id);
-    const p = await prepare(tx, ctx, actor, body, kind);
     const now = ctx.clock.now();
     const today = shanghaiDate(now);
     const reservationId = uuidv7(now.getTime());
-    await reserveGoods(tx, ctx, { reservationId, bookId: body.bookId, lines: body.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })), purpose: { documentType: kind, documentId: id }, actor });
+    const p = await prepare(tx, ctx, actor, body, kind, () =>
+      reserveGoods(tx, ctx, { reservationId, bookId: body.bookId, lines: body.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })), purpose: { documentType: kind, documentId: id }, actor }),
+    );
     const [row] = await tx
       .insert(declarations)
       .values({
