@@ -126,7 +126,12 @@ async function retax(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string,
   const lines = correctedLines(row.lines as PreparedLine[], e.corrections);
   const params = await loadTaxParameters(tx, row.businessDate);
   const computed = exitTaxes((row.regime ?? 'ZERO_TARIFF') as Regime, lines, params.tax);
-  if (!computed.ok) throw new Error(`corrected lines cannot be taxed: ${computed.violations.map((v) => `${v.path} ${v.rule}`).join('; ')}`);
+  if (!computed.ok) {
+    // A correction the tax rules cannot use (e.g. a negative value) must not block the event stream: the
+    // declaration keeps its figures and an officer sees the inspection result in the gate module.
+    ctx.log.error({ declarationId: row.id, taskId: e.taskId, violations: computed.violations }, 'inspection corrections cannot be taxed; figures left as declared');
+    return row;
+  }
   const before = row.taxes as TaxBillFigures;
   const after = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
   after.parameterVersions = { ...after.parameterVersions, ...params.versionsOf('valueAddedThreshold') };
