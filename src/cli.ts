@@ -14,6 +14,7 @@ import { seedDemo, DEMO_USERS } from './seed/demo.ts';
 import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
 import { registerTaxCommands } from './modules/tax/cli.ts';
+import { registerLedgerCommands } from './modules/ledger/cli.ts';
 import pino from 'pino';
 import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
 import { registerRiskCommands } from './modules/risk/cli.ts';
@@ -284,6 +285,7 @@ credit
   });
 
 registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
+registerLedgerCommands(program, () => createContext({ logger: quietLogger() }));
 
 const risk = program.command('risk').description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
 registerRiskBenchmarkCommand(risk);
@@ -293,7 +295,7 @@ program
   .command('bench')
   .description('Run the benchmarks (see docs/benchmarks.md)')
   .option('--quick', 'shorter runs')
-  .option('--only <module>', 'one module only: declarations (exit declarations and calculators beside pgbench)')
+  .option('--only <module>', 'run one module\'s benchmark alone (ledger, declarations)')
   .action(async (opts: { quick?: boolean; only?: string }) => {
     const { runBenchmarks } = await import('../bench/run.ts');
     await runBenchmarks({ quick: Boolean(opts.quick), ...(opts.only ? { only: opts.only } : {}) });

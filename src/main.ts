@@ -20,6 +20,7 @@ import { choosePartitioning } from './platform/audit/service.ts';
 import { scheduleRetrain } from './modules/risk/scheduler.ts';
 import { scheduleDeadlineCheck } from './modules/declarations/scheduler.ts';
 import { subscribeDeclarations } from './modules/declarations/service.ts';
+import { scheduleLedgerSweep } from './modules/ledger/scheduler.ts';
 
 export interface StartOptions extends ConfigOverrides {
   /** Seed demo data on first start (npm start does; tests choose). */
@@ -83,6 +84,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   const stopAnchoring = opts.schedule === false ? async () => {} : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
   const stopRetrain = opts.schedule === false ? () => {} : scheduleRetrain(ctx);
   const stopDeadlineCheck = opts.schedule === false ? () => {} : scheduleDeadlineCheck(ctx);
+  const stopLedgerSweep = opts.schedule === false ? () => {} : scheduleLedgerSweep(ctx);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
   if (opts.listen !== false) {
@@ -106,6 +108,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       await stopAnchoring();
       stopRetrain();
       stopDeadlineCheck();
+      stopLedgerSweep();
       await app.close();
       await ctx.dispatcher.stop();
       await nats?.close();

@@ -8,6 +8,8 @@ import { createEnterprise, createIndividual, grantQualification } from '../modul
 import { seedCreditDemo } from '../modules/credit/demo.ts';
 import { seedRiskDemo } from '../modules/risk/demo.ts';
 import { seedTaxDemo } from '../modules/tax/demo.ts';
+import { seedLedgerDemo } from '../modules/ledger/demo.ts';
+import { seedDeclarationsDemo } from '../modules/declarations/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -59,4 +61,7 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   await seedCreditDemo(ctx, { uscc, penalisedTraveller: liMing.id });
   await seedRiskDemo(ctx);
   await seedTaxDemo(ctx);
+  await seedLedgerDemo(ctx, (key) => ids.get(key)!);
+  // After the books: the second-line exits, batches and centralized declaration use their goods.
+  await seedDeclarationsDemo(ctx, { jerky: ids.get('jerky')!, logistics: ids.get('logistics')!, equipment: ids.get('equipment')! });
 }

@@ -88,6 +88,25 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/calc/exchange-rate': 'public',
   'GET /api/v1/tax/exchange-rates': [...ALL_ROLES],
   'POST /api/v1/tax/exchange-rates/import': ['admin'],
+  'GET /api/v1/ledger/books': [...OFFICERS, 'enterprise_user'],
+  'POST /api/v1/ledger/books': ['admin', 'auditor', 'enterprise_user'],
+  'GET /api/v1/ledger/books/:bookId': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/ledger/books/:bookId/items': [...OFFICERS, 'enterprise_user'],
+  'POST /api/v1/ledger/books/:bookId/items': ['admin', 'auditor', 'enterprise_user'],
+  'POST /api/v1/ledger/books/:bookId/items/import': ['admin', 'auditor', 'enterprise_user'],
+  'GET /api/v1/ledger/books/:bookId/items/:itemId/value-added': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/ledger/books/:bookId/movements': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/ledger/books/:bookId/movements.csv': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/ledger/books/:bookId/documents': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/ledger/books/:bookId/reservations': [...OFFICERS, 'enterprise_user'],
+  'POST /api/v1/ledger/documents': ['admin', 'auditor', 'enterprise_user'],
+  'GET /api/v1/ledger/documents/:documentId': [...OFFICERS, 'enterprise_user'],
+  'POST /api/v1/ledger/documents/:documentId/decision': ['auditor'],
+  'GET /api/v1/ledger/adjustments/pending': ['admin', 'auditor'],
+  'POST /api/v1/ledger/verify': ['admin', 'auditor'],
+  'GET /api/v1/ledger/alerts': OFFICERS,
+  'GET /api/v1/ledger/catalogue': [...OFFICERS, 'enterprise_user'],
+  'POST /api/v1/ledger/catalogue/import': ['admin'],
 };
 
 let t: TestApp;
@@ -106,6 +125,9 @@ function concreteUrl(url: string): string {
     .replace(':code', 'FOCUS_CLASS')
     .replace(':version', '1')
     .replace(':uscc', jerky.uscc)
+    .replace(':bookId', '01900000-0000-7000-8000-000000000000')
+    .replace(':itemId', '01900000-0000-7000-8000-000000000000')
+    .replace(':documentId', '01900000-0000-7000-8000-000000000000')
     .replace(':seq', '1')
     .replace(':kind', 'enterprise')
     .replace(':inputId', '01900000-0000-7000-8000-000000000000')

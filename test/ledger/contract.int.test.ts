@@ -139,6 +139,9 @@ describe('two-phase reservations', () => {
     expect(early.errors?.[0]).toMatchObject({ rule: 'ledger.reservationNotOpen' });
     expect(await expireReservations(t.ctx)).toEqual({ expired: 1 });
     expect((await getReservation(t.ctx.db, soon.id))!.status).toBe('EXPIRED');
+    // Voiding it afterwards (a declaration cancelled late) changes nothing and does not fail.
+    const voided = await runCommand(t.ctx, 'v', (tx) => voidReservation(tx, t.ctx, { reservationId: soon.id, reason: 'cancelled', actor }));
+    expect(voided).toMatchObject({ status: 'EXPIRED', lines: [{ reserved: '1', released: '1' }] });
     expect((await getReservation(t.ctx.db, r.id))!.status).toBe('OPEN');
     t.clock.advance(72 * 3600_000);
     expect(await expireReservations(t.ctx)).toEqual({ expired: 1 });

@@ -3,7 +3,8 @@ import { systemActor, type Actor } from '../../platform/auth/roles.ts';
 import { fixedClock, shanghaiDate } from '../../kernel/clock.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { Problem } from '../../kernel/problem.ts';
-import { addItems, fileDocument, openBook, type Regime } from '../ledger/service.ts';
+import { addItems, fileDocument, listItemsWithBalances, openBook, type Regime } from '../ledger/service.ts';
+import { D } from '../tax/rules.ts';
 import { fileCentralized, submitExit } from './service.ts';
 import { passDemoGate } from './demoGate.ts';
 import type { ExitDeclarationBody } from './wire.ts';
@@ -44,8 +45,9 @@ function at(ctx: AppContext, when: Date): AppContext {
 
 /**
  * Demo second-line traffic, seeded after the books:
- * - the jerky maker (海南椰风食品) imports beef (356,000 CNY), processes it into jerky and sells it
- *   to the mainland for 500,000 CNY: value added 40.45%, a confirmation number, no duty, VAT 9%;
+ * - the jerky maker (海南椰风食品) sells the jerky it made from 356,000 CNY of beef (the ledger's
+ *   demo book) to the mainland at the GACC example's price: value added 40.45%, a confirmation
+ *   number, no duty, VAT 9% on the imported content;
  * - the logistics company (海口新海物流) sells a zero-tariff SUV to the mainland: duty, consumption
  *   tax and VAT all due;
  * - the white-list equipment maker (洋浦海港装备) lets spare parts leave in batches all last month,
@@ -55,15 +57,23 @@ export async function seedDeclarationsDemo(ctx: AppContext, ids: { jerky: string
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
 
-  // 1. 加工增值: beef → jerky at 40.45% value added.
+  // 1. 加工增值: the ledger demo's jerky (beef 356,000 CNY → 4,000 kg of jerky) leaves for the mainland at
+  // the GACC example's price; 12 kg of it wait for a stock-take adjustment, so 3,988 kg at the same unit price.
   const jerkyBook = await bookOf(ctx, ids.jerky, 'PROCESSING_VALUE_ADDED');
-  const [beef, jerky] = await addItems(ctx, actor, jerkyBook, [
-    { itemNo: 'YF-BEEF-001', hsCode: '0202300090', name: '冻去骨牛肉 frozen boneless beef', specification: '澳洲 AU, 20kg/箱', unit: 'KG', originCountry: 'AU' },
-    { itemNo: 'YF-JERKY-001', hsCode: '1602500090', name: '椰香牛肉干 coconut beef jerky', specification: '100g/袋', unit: 'KG', originCountry: 'CN' },
-  ]);
-  await fileDocument(ctx, actor, { type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: jerkyBook, reference: 'YF-IMP-2026-001', businessDate: today, lines: [{ itemId: beef!.id, quantity: '1000', importedCny: '356000' }] });
-  await fileDocument(ctx, actor, { type: 'PROCESSING', documentId: uuidv7(), bookId: jerkyBook, reference: 'YF-JG-2026-001', businessDate: today, inputs: [{ itemId: beef!.id, quantity: '1000' }], outputs: [{ itemId: jerky!.id, quantity: '800' }] });
-  await submitExit(ctx, declarantActor(ids.jerky), form('demo-jerky-exit-001', jerkyBook, '琼A·J8801', '900', [{ itemId: jerky!.id, quantity: '800', valueCny: '500000', netWeightKg: '800', dutyRate: '0.12', vatRate: '0.09', domesticVatPaid: false, description: '椰香牛肉干 coconut beef jerky' }]));
+  const items = await listItemsWithBalances(ctx.db, actor, jerkyBook);
+  let jerky = items.find((i) => i.hsCode === '1602500090');
+  if (!jerky || !new D(jerky.available).gte(3988)) {
+    // Without the ledger's demo books: enter the beef and make the jerky here.
+    const [beef, made] = await addItems(ctx, actor, jerkyBook, [
+      { itemNo: 'YF-BEEF-001', hsCode: '0202300090', name: '冻去骨牛肉 frozen boneless beef', specification: '澳洲 AU', unit: '千克', originCountry: 'AU' },
+      { itemNo: 'YF-JERKY-001', hsCode: '1602500090', name: '椰香牛肉干 coconut beef jerky', specification: '200 g', unit: '千克', originCountry: 'CN' },
+    ]);
+    await fileDocument(ctx, actor, { type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: jerkyBook, reference: 'YF-IMP-2026-001', businessDate: today, lines: [{ itemId: beef!.id, quantity: '8000', importedCny: '356000' }] });
+    await fileDocument(ctx, actor, { type: 'PROCESSING', documentId: uuidv7(), bookId: jerkyBook, reference: 'YF-JG-2026-001', businessDate: today, inputs: [{ itemId: beef!.id, quantity: '8000' }], outputs: [{ itemId: made!.id, quantity: '4000' }] });
+    jerky = (await listItemsWithBalances(ctx.db, actor, jerkyBook)).find((i) => i.id === made!.id)!;
+  }
+  // 3,988 of 4,000 kg: imported content 354,932.00 CNY, sold for 498,500 CNY → (498,500 − 354,932) ÷ 354,932 = 0.4045.
+  await submitExit(ctx, declarantActor(ids.jerky), form('demo-jerky-exit-001', jerkyBook, '琼A·J8801', '4400', [{ itemId: jerky.id, quantity: '3988', valueCny: '498500', netWeightKg: '3988', dutyRate: '0.12', vatRate: '0.09', domesticVatPaid: false, description: '牛肉干 beef jerky' }]));
 
   // 2. 零关税货物内销: all three taxes.
   const carBook = await bookOf(ctx, ids.logistics, 'ZERO_TARIFF');

@@ -148,6 +148,19 @@ export function formViolations(lines: readonly FormLine[], f: FormFacts): RuleVi
 }
 
 // ---------------------------------------------------------------------------------------------
+// Legal units (海关法定计量单位): books keep them as customs writes them (千克, 台); risk and
+// statistics use the codes.
+
+const UNIT_CODES: Record<string, string> = { 千克: 'KG', 公斤: 'KG', 克: 'G', 吨: 'TNE', 台: 'SET', 套: 'SET', 件: 'PCS', 个: 'PCS', 只: 'PCS', 支: 'PCS', 条: 'PCS', 张: 'PCS', 块: 'PCS', 辆: 'UNIT', 艘: 'UNIT', 架: 'UNIT', 升: 'L', 千升: 'KL', 米: 'M', 平方米: 'M2', 立方米: 'M3', 双: 'PR', 对: 'PR', 箱: 'CTN', 包: 'PK', 袋: 'BG', 瓶: 'BO', 盒: 'BX' };
+
+/** The code of a legal unit: codes pass through (upper-cased), Chinese names map, anything else is UNIT. */
+export function unitCode(unit: string): string {
+  const u = unit.trim();
+  if (/^[A-Za-z0-9]{1,8}$/.test(u)) return u.toUpperCase();
+  return UNIT_CODES[u] ?? 'UNIT';
+}
+
+// ---------------------------------------------------------------------------------------------
 // Taxes of an exit (二线出岛征税): on the imported content, the 30% rule for processed goods.
 
 export interface ExitTaxLine {

@@ -170,3 +170,10 @@ export function adjustmentViolation(delta: string): string | null {
   const magnitude = delta.startsWith('-') ? delta.slice(1) : delta;
   return quantityViolation(magnitude);
 }
+
+/** A calendar date YYYY-MM-DD that exists (2026-02-30 does not). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}

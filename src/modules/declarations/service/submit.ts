@@ -16,7 +16,7 @@ import { chainValueAdded, confirmationDecision, D, formatValueAddedNumber, parse
 import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
 import { costBasisOf, getBook, getItem, reserveGoods, voidReservation } from '../../ledger/service.ts';
 import { cancelReleaseOrdersFor, issueReleaseOrder, openInspectionTask } from '../../gate/service.ts';
-import { billFigures, exitTaxes, formViolations, periodOf, type ExitTaxLine, type Regime } from '../rules.ts';
+import { billFigures, exitTaxes, formViolations, periodOf, unitCode, type ExitTaxLine, type Regime } from '../rules.ts';
 import { declarations, batchFacilities } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
 import { issueBill } from './bills.ts';
@@ -180,7 +180,7 @@ export function riskInput(d: { id: string; kind: 'SECOND_LINE_EXIT' | 'CENTRALIZ
       hsCode: l.hsCode,
       description: l.name,
       quantity: l.quantity,
-      unit: l.unit,
+      unit: unitCode(l.unit),
       netWeightKg: l.netWeightKg,
       valueCny: l.valueCny,
       originCountry: l.originCountry,

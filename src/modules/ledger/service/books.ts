@@ -12,6 +12,8 @@ import { problems, type FieldError } from '../../../kernel/problem.ts';
 import { validateHsCode } from '../../../kernel/hsCode.ts';
 import { readCsv } from '../../../kernel/csv.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
+import { getParameter } from '../../../platform/parameters/service.ts';
+import { meetsValueAddedThreshold, ratioString, valueAddedRatio } from '../../tax/rules.ts';
 import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements } from '../schema.ts';
 import { D, QUALIFICATION_FOR_REGIME, takeCost, costOf, costStrings, type Regime } from '../rules.ts';
 import { auditPartition, bookView, createAccounts, itemView, lockBooks, plainQty, type BookRow } from './core.ts';
@@ -265,4 +267,17 @@ export async function listMovements(ex: Executor, actor: Actor, bookId: string, 
       createdAt: m.createdAt.toISOString(),
     })),
   };
+}
+
+/**
+ * The value-added ratio (加工增值) of `quantity` units of an item sold for `salePrice`, from the cost
+ * basis the book carries: (price − imported − domestic) ÷ (imported + domestic), Hainan-made inputs
+ * counting as value added; compared with parameter tax.valueAddedThreshold.
+ */
+export async function valueAddedOf(ex: Executor, q: { bookId: string; itemId: string; quantity: string; salePrice: string }, asOf: string) {
+  const basis = await costBasisOf(ex, q);
+  const r = valueAddedRatio({ salePrice: q.salePrice, importedMaterials: [basis.importedCny], domesticMaterials: [basis.domesticCny], hainanMadeInputs: [basis.hainanMadeCny] });
+  if (!r.ok) throw problems.field('itemId', r.violation.rule, r.violation.message);
+  const threshold = await getParameter<string>(ex, 'tax.valueAddedThreshold', asOf);
+  return { ...basis, salePrice: q.salePrice, ratio: ratioString(r.ratio), threshold: threshold.value, meetsThreshold: meetsValueAddedThreshold(r.ratio, threshold.value), parameterVersions: { 'tax.valueAddedThreshold': threshold.version } };
 }

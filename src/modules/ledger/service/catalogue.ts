@@ -10,8 +10,8 @@ import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
 import { ledgerTaxedCatalogue } from '../schema.ts';
 import { cataloguePrefixes } from './documents.ts';
+import { isCalendarDate } from '../rules.ts';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Loads catalogue versions from CSV `hsPrefix,description,validFrom[,validTo]`, all or nothing; bad
@@ -26,8 +26,8 @@ export async function importCatalogue(ctx: AppContext, actor: Actor, csv: string
     const c = r.cells;
     if (!/^[0-9]{2,10}$/.test(c.hsPrefix ?? '')) errors.push({ path: `csv[${r.line}].hsPrefix`, rule: 'ledger.catalogue.hsPrefix', message: 'an HS prefix of 2 to 10 digits' });
     if (!c.description) errors.push({ path: `csv[${r.line}].description`, rule: 'ledger.catalogue.description', message: 'description is required' });
-    if (!DATE.test(c.validFrom ?? '')) errors.push({ path: `csv[${r.line}].validFrom`, rule: 'ledger.date', message: 'a date YYYY-MM-DD' });
-    if (c.validTo !== undefined && (!DATE.test(c.validTo) || c.validTo <= (c.validFrom ?? ''))) errors.push({ path: `csv[${r.line}].validTo`, rule: 'ledger.date', message: 'a date YYYY-MM-DD after validFrom' });
+    if (!isCalendarDate(c.validFrom ?? '')) errors.push({ path: `csv[${r.line}].validFrom`, rule: 'ledger.date', message: 'a date YYYY-MM-DD' });
+    if (c.validTo !== undefined && (!isCalendarDate(c.validTo) || c.validTo <= (c.validFrom ?? ''))) errors.push({ path: `csv[${r.line}].validTo`, rule: 'ledger.date', message: 'a date YYYY-MM-DD after validFrom' });
   }
   if (!records.length) errors.push({ path: 'csv', rule: 'ledger.catalogue.empty', message: 'the file has no rows' });
   if (errors.length) throw problems.validation(errors);

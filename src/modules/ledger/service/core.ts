@@ -4,13 +4,13 @@
  * anything is written), write movements and balance deltas in a few statements, then assert the
  * invariants on what was touched.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../../platform/db/client.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { Problem, problems } from '../../../kernel/problem.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
-import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements } from '../schema.ts';
+import { ledgerAccounts, ledgerBooks, ledgerItems } from '../schema.ts';
 import { addCost, costOf, costStrings, D, invariantViolations, takeCost, ZERO_COST, type AccountKind, type Cost, type Dec, type Regime } from '../rules.ts';
 
 export type BookRow = typeof ledgerBooks.$inferSelect;
@@ -150,32 +150,42 @@ export interface WriteContext {
 export type ReservedDelta = Map<string, Dec>;
 
 /**
- * Writes planned movements and all balance deltas (including reservation changes), then checks
- * the invariants of every touched ledger. Throws (rolling back) if an invariant fails.
+ * Writes planned movements and all balance deltas (including reservation changes) in one statement,
+ * after the caller's own inserts (`prelude`, e.g. the document and its lines) as CTEs of the same
+ * statement: one round trip for the whole write. Then asserts the invariants on what it touched.
  */
-export async function writeMoves(tx: Executor, w: WriteContext, moves: readonly PlannedMove[], reservedDelta: ReservedDelta = new Map()): Promise<void> {
+export async function writeMoves(tx: Executor, w: WriteContext, moves: readonly PlannedMove[], reservedDelta: ReservedDelta = new Map(), prelude: SQL[] = []): Promise<void> {
+  const ctes: SQL[] = [...prelude];
   if (moves.length) {
-    await tx.insert(ledgerMovements).values(
-      moves.map((m) => ({
-        id: m.id,
-        bookId: m.bookId,
-        itemId: m.itemId,
-        fromKind: m.from,
-        toKind: m.to,
-        quantity: m.quantity.toString(),
-        ...costStrings(m.cost),
-        documentId: w.documentId,
-        documentType: w.documentType,
-        lineNo: m.lineNo,
-        postingId: w.postingId ?? null,
-        reversalOf: m.reversalOf ?? null,
-        auditSeq: w.auditSeq,
-        businessDate: w.businessDate,
-        createdAt: w.now,
-      })),
+    const rows = moves.map(
+      (m) =>
+        sql`(${m.id}::uuid, ${m.bookId}::uuid, ${m.itemId}::uuid, ${m.from}, ${m.to}, ${m.quantity.toString()}::numeric, ${m.cost.importedCny.toFixed(2)}::numeric, ${m.cost.domesticCny.toFixed(2)}::numeric, ${m.cost.hainanMadeCny.toFixed(2)}::numeric, ${w.documentId}::uuid, ${w.documentType}, ${m.lineNo}::int, ${w.postingId ?? null}::uuid, ${m.reversalOf ?? null}::uuid, ${w.auditSeq}::bigint, ${w.businessDate}::date, ${w.now.toISOString()}::timestamptz)`,
     );
+    ctes.push(sql`insert into ledger_movements (id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, business_date, created_at) values ${sql.join(rows, sql`, `)}`);
   }
-  await applyDeltas(tx, moves, reservedDelta, w.businessDate);
+  const deltas = deltasOf(moves, reservedDelta);
+  const withClause = ctes.length ? sql`with ${sql.join(ctes.map((c, i) => sql`${sql.raw(`w${i}`)} as (${c})`), sql`, `)} ` : sql``;
+  if (!deltas.size) {
+    if (ctes.length) await tx.execute(sql`${withClause}select 1`);
+    return;
+  }
+  const rows = [...deltas.values()].map(
+    (d) =>
+      sql`(${d.itemId}::uuid, ${d.kind}::text, ${d.q.toString()}::numeric, ${d.r.toString()}::numeric, ${d.cost.importedCny.toFixed(2)}::numeric, ${d.cost.domesticCny.toFixed(2)}::numeric, ${d.cost.hainanMadeCny.toFixed(2)}::numeric, ${d.n}::int, ${d.entry ? w.businessDate : null}::date)`,
+  );
+  const updated = await queryRows<{ item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string }>(
+    tx,
+    sql`${withClause}update ledger_accounts a set
+          on_hand = a.on_hand + v.dq, reserved = a.reserved + v.dr,
+          imported_cny = a.imported_cny + v.di, domestic_cny = a.domestic_cny + v.dd, hainan_made_cny = a.hainan_made_cny + v.dh,
+          movements = a.movements + v.n,
+          first_entry_date = case when v.entry is null then a.first_entry_date else least(coalesce(a.first_entry_date, v.entry), v.entry) end
+        from (values ${sql.join(rows, sql`, `)}) as v(item_id, kind, dq, dr, di, dd, dh, n, entry)
+        where a.item_id = v.item_id and a.kind = v.kind
+        returning a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text, a.domestic_cny::text, a.hainan_made_cny::text`,
+  );
+  if (updated.length !== deltas.size) throw new Error(`ledger accounts missing: updated ${updated.length} of ${deltas.size}`);
+  assertAfterWrite(deltas, updated);
 }
 
 interface Delta {
@@ -188,7 +198,7 @@ interface Delta {
   entry: boolean;
 }
 
-async function applyDeltas(tx: Executor, moves: readonly PlannedMove[], reservedDelta: ReservedDelta, businessDate: string): Promise<void> {
+function deltasOf(moves: readonly PlannedMove[], reservedDelta: ReservedDelta): Map<string, Delta> {
   const deltas = new Map<string, Delta>();
   const at = (itemId: string, kind: string) => {
     const key = `${itemId}|${kind}`;
@@ -213,24 +223,26 @@ async function applyDeltas(tx: Executor, moves: readonly PlannedMove[], reserved
     const d = at(itemId, 'stock');
     d.r = d.r.plus(r);
   }
-  if (!deltas.size) return;
-  const rows = [...deltas.values()].map(
-    (d) =>
-      sql`(${d.itemId}::uuid, ${d.kind}::text, ${d.q.toString()}::numeric, ${d.r.toString()}::numeric, ${d.cost.importedCny.toFixed(2)}::numeric, ${d.cost.domesticCny.toFixed(2)}::numeric, ${d.cost.hainanMadeCny.toFixed(2)}::numeric, ${d.n}::int, ${d.entry ? businessDate : null}::date)`,
-  );
-  const updated = await queryRows<{ item_id: string }>(
-    tx,
-    sql`update ledger_accounts a set
-          on_hand = a.on_hand + v.dq, reserved = a.reserved + v.dr,
-          imported_cny = a.imported_cny + v.di, domestic_cny = a.domestic_cny + v.dd, hainan_made_cny = a.hainan_made_cny + v.dh,
-          movements = a.movements + v.n,
-          first_entry_date = case when v.entry is null then a.first_entry_date else least(coalesce(a.first_entry_date, v.entry), v.entry) end
-        from (values ${sql.join(rows, sql`, `)}) as v(item_id, kind, dq, dr, di, dd, dh, n, entry)
-        where a.item_id = v.item_id and a.kind = v.kind
-        returning a.item_id`,
-  );
-  if (updated.length !== deltas.size) throw new Error(`ledger accounts missing: updated ${updated.length} of ${deltas.size}`);
-  await assertInvariants(tx, [...new Set([...deltas.values()].map((d) => d.itemId))]);
+  return deltas;
+}
+
+/**
+ * The invariants asserted in code after every write (TigerBeetle style): the touched stock accounts
+ * are never negative and hold reservations within their stock (the row values the update returned),
+ * and the write kept every ledger balanced — per item, its deltas sum to zero for the quantity and
+ * each cost column, so a ledger that balanced before balances after (the verifier checks the whole).
+ */
+function assertAfterWrite(deltas: Map<string, Delta>, updated: { item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string }[]): void {
+  const sums = new Map<string, Dec[]>();
+  for (const d of deltas.values()) {
+    const s = sums.get(d.itemId) ?? [new D(0), new D(0), new D(0), new D(0)];
+    sums.set(d.itemId, [s[0]!.plus(d.q), s[1]!.plus(d.cost.importedCny), s[2]!.plus(d.cost.domesticCny), s[3]!.plus(d.cost.hainanMadeCny)]);
+  }
+  const unbalanced = [...sums].filter(([, s]) => s.some((x) => !x.isZero()));
+  const violations = invariantViolations(updated.filter((r) => r.kind === 'stock').map((r) => ({ itemId: r.item_id, kind: r.kind, onHand: r.on_hand, reserved: r.reserved, importedCny: '0', domesticCny: '0', hainanMadeCny: '0' }))).filter((v) => v.rule !== 'ledger.invariant.balanced');
+  if (unbalanced.length || violations.length) {
+    throw new Error(`ledger invariant violated: ${[...unbalanced.map(([itemId]) => `ledger.invariant.balanced (${itemId})`), ...violations.map((v) => `${v.rule} (${v.itemId}): ${v.message}`)].join('; ')}`);
+  }
 }
 
 /** The invariants over every account of the given ledgers, asserted after each command (TigerBeetle style). */

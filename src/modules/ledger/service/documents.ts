@@ -2,7 +2,7 @@
  * Documents that move a book (核注清单 and its kin). Each is one transaction, all or nothing; the
  * error names the first failing line. Idempotent by the client's document id.
  */
-import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
@@ -18,7 +18,7 @@ import { activeQualifications, findEnterpriseById } from '../../subjects/service
 import { loadTaxParameters } from '../../tax/service.ts';
 import { computeRoute, fen, type RouteLine } from '../../tax/rules.ts';
 import { ledgerAlerts, ledgerDirectReleases, ledgerDocumentLines, ledgerDocuments, ledgerMovements, ledgerTaxedCatalogue } from '../schema.ts';
-import { adjustmentViolation, costOf, costStrings, D, directReleaseDueOn, inCatalogue, moneyViolation, QUALIFICATION_FOR_REGIME, quantityViolation, splitCost, totalCost, ZERO_COST, addCost, type Cost, type Dec, type Regime } from '../rules.ts';
+import { isCalendarDate, adjustmentViolation, costOf, costStrings, D, directReleaseDueOn, inCatalogue, moneyViolation, QUALIFICATION_FOR_REGIME, quantityViolation, splitCost, totalCost, ZERO_COST, addCost, type Cost, type Dec, type Regime } from '../rules.ts';
 import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, writeMoves, type BookRow, type MoveSpec, type PlannedMove } from './core.ts';
 
 interface Base {
@@ -123,7 +123,7 @@ const itemId = (errors: FieldError[], path: string, v: unknown) => {
 function shapeErrors(input: DocumentInput): FieldError[] {
   const e: FieldError[] = [];
   if (!UUID.test(input.documentId ?? '')) e.push({ path: 'documentId', rule: 'ledger.id', message: 'documentId must be a UUID' });
-  if (input.businessDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.businessDate)) e.push({ path: 'businessDate', rule: 'ledger.date', message: 'a date YYYY-MM-DD' });
+  if (input.businessDate !== undefined && !isCalendarDate(input.businessDate)) e.push({ path: 'businessDate', rule: 'ledger.date', message: 'a date YYYY-MM-DD' });
   const nonEmpty = (path: string, arr: unknown[] | undefined) => {
     if (!Array.isArray(arr) || arr.length === 0) e.push({ path, rule: 'ledger.linesRequired', message: 'at least one line is required' });
   };
@@ -204,11 +204,13 @@ async function isBeneficiary(ex: Executor, enterpriseId: string, date: string): 
 }
 
 /** HS prefixes of the taxed catalogue in force on a date. */
-export async function cataloguePrefixes(ex: Executor, date: string): Promise<string[]> {
+export async function cataloguePrefixes(ex: Executor, date: string, forCodes?: readonly string[]): Promise<string[]> {
+  // For a document, only the entries that could cover its codes (every prefix of 2 to 10 digits).
+  const candidates = forCodes ? [...new Set(forCodes.flatMap((c) => Array.from({ length: 9 }, (_, i) => c.slice(0, i + 2))))] : null;
   const rows = await ex
     .select({ hsPrefix: ledgerTaxedCatalogue.hsPrefix, validFrom: ledgerTaxedCatalogue.validFrom, validTo: ledgerTaxedCatalogue.validTo, id: ledgerTaxedCatalogue.id })
     .from(ledgerTaxedCatalogue)
-    .where(sql`${ledgerTaxedCatalogue.validFrom} <= ${date}`)
+    .where(candidates ? sql`${ledgerTaxedCatalogue.validFrom} <= ${date} and ${ledgerTaxedCatalogue.hsPrefix} = any(string_to_array(${candidates.join(',')}, ','))` : sql`${ledgerTaxedCatalogue.validFrom} <= ${date}`)
     .orderBy(asc(ledgerTaxedCatalogue.id));
   // The newest version of each prefix decides (a later row with validTo ends an entry).
   const latest = new Map<string, (typeof rows)[number]>();
@@ -291,16 +293,45 @@ export async function fileDocumentTx(tx: Tx, ctx: AppContext, actor: Actor, inpu
     decidedBy: null,
     decidedAt: null,
   };
-  await tx.insert(ledgerDocuments).values(row);
+  // The document, its lines, its movements and the balances: one statement.
+  const prelude: SQL[] = [
+    sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date, counterparty_book_id, counterparty_enterprise_id, reversal_of, reason, body, tax, flags, created_by, created_at)
+        values (${row.id}::uuid, ${row.bookId}::uuid, ${row.type}, ${row.status}, ${row.contentHash}, ${row.reference}, ${row.businessDate}::date, ${row.counterpartyBookId}::uuid, ${row.counterpartyEnterpriseId}::uuid, ${row.reversalOf}::uuid, ${row.reason}, ${JSON.stringify(row.body)}::jsonb, ${row.tax === null ? null : JSON.stringify(row.tax)}::jsonb, ${JSON.stringify(row.flags)}::jsonb, ${row.createdBy}, ${row.createdAt.toISOString()}::timestamptz)`,
+  ];
   if (p.lines.length) {
-    await tx.insert(ledgerDocumentLines).values(p.lines.map((l) => ({ documentId: row.id, lineNo: l.lineNo, itemId: l.itemId, direction: l.direction, quantity: l.quantity, ...costStrings(l.cost) })));
+    const lineRows = p.lines.map((l) => sql`(${row.id}::uuid, ${l.lineNo}::int, ${l.itemId}::uuid, ${l.direction}, ${l.quantity}::numeric, ${l.cost.importedCny.toFixed(2)}::numeric, ${l.cost.domesticCny.toFixed(2)}::numeric, ${l.cost.hainanMadeCny.toFixed(2)}::numeric)`);
+    prelude.push(sql`insert into ledger_document_lines (document_id, line_no, item_id, direction, quantity, imported_cny, domestic_cny, hainan_made_cny) values ${sql.join(lineRows, sql`, `)}`);
   }
-  if (status === 'POSTED') await writeMoves(tx, { documentId: row.id, documentType: input.type, auditSeq: seq, businessDate, now }, p.moves);
+  const posted = status === 'POSTED' ? p.moves : [];
+  await writeMoves(tx, { documentId: row.id, documentType: input.type, auditSeq: seq, businessDate, now }, posted, new Map(), prelude);
   await p.afterWrite?.(tx, row.id);
   for (const a of p.alerts ?? []) await raiseAlert(tx, ctx, book, a.kind, a.reference, a.detail, seq);
   const payload = { documentId: row.id, bookId: book.id, enterpriseId: book.enterpriseId, type: input.type, status, businessDate, reference: row.reference, counterpartyBookId: row.counterpartyBookId, lines: p.lines.map((l) => ({ lineNo: l.lineNo, itemId: l.itemId, direction: l.direction, quantity: l.quantity })), tax: p.tax ?? null };
   await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: status === 'POSTED' ? 'DocumentPosted' : 'AdjustmentFiled', payload, occurredAt: now, auditSeq: seq }]);
-  return documentView(tx, row);
+  return viewOf(row, posted);
+}
+
+/** The view of a document just written, from what was planned (no read back). */
+function viewOf(d: DocumentRow, moves: readonly PlannedMove[]): DocumentView {
+  return {
+    id: d.id,
+    bookId: d.bookId,
+    type: d.type,
+    status: d.status,
+    reference: d.reference,
+    businessDate: d.businessDate,
+    reversalOf: d.reversalOf,
+    counterpartyBookId: d.counterpartyBookId,
+    counterpartyEnterpriseId: d.counterpartyEnterpriseId,
+    tax: d.tax,
+    flags: d.flags,
+    body: d.body,
+    createdBy: d.createdBy,
+    createdAt: d.createdAt.toISOString(),
+    decidedBy: d.decidedBy,
+    decidedAt: d.decidedAt?.toISOString() ?? null,
+    movements: moves.map((m) => ({ id: m.id, bookId: m.bookId, itemId: m.itemId, from: m.from, to: m.to, quantity: m.quantity.toString(), ...costStrings(m.cost), lineNo: m.lineNo })),
+  };
 }
 
 export async function fileDocument(ctx: AppContext, actor: Actor, input: DocumentInput): Promise<DocumentView> {
@@ -316,7 +347,7 @@ async function plan(tx: Tx, ctx: AppContext, book: BookRow, books: Map<string, B
         throw problems.field('bookId', book.regime === 'ZERO_TARIFF' ? 'ledger.import.notBeneficiary' : 'ledger.import.qualificationRequired', `On ${businessDate} the enterprise holds no ${QUALIFICATION_FOR_REGIME[book.regime as Regime]} qualification: the goods cannot enter this book.`);
       }
       if (book.regime === 'ZERO_TARIFF') {
-        const prefixes = await cataloguePrefixes(tx, businessDate);
+        const prefixes = await cataloguePrefixes(tx, businessDate, items.map((it) => it.hsCode));
         items.forEach((it, i) => {
           if (inCatalogue(it.hsCode, prefixes)) throw problems.field(`lines[${i}].itemId`, 'ledger.import.taxedCatalogue', `HS ${it.hsCode} is in the taxed catalogue (进口征税商品目录) on ${businessDate}: these goods pay import taxes and are not zero-tariff goods.`);
         });
@@ -518,7 +549,7 @@ export async function pendingAdjustments(ex: Executor) {
 /** Records goods released at the first line that must be entered into the book within the deadline. */
 export async function registerDirectRelease(tx: Tx, ctx: AppContext, input: { releaseId: string; bookId: string; reference: string; releasedOn: string; actor: Actor }) {
   if (!UUID.test(input.releaseId ?? '')) throw problems.field('releaseId', 'ledger.id', 'releaseId must be a UUID');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.releasedOn ?? '')) throw problems.field('releasedOn', 'ledger.date', 'a date YYYY-MM-DD');
+  if (!isCalendarDate(input.releasedOn ?? '')) throw problems.field('releasedOn', 'ledger.date', 'a date YYYY-MM-DD');
   const book = (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
   const [existing] = await tx.select().from(ledgerDirectReleases).where(eq(ledgerDirectReleases.id, input.releaseId)).limit(1);
   if (existing) {
