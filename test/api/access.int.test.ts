@@ -107,6 +107,24 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/ledger/alerts': OFFICERS,
   'GET /api/v1/ledger/catalogue': [...OFFICERS, 'enterprise_user'],
   'POST /api/v1/ledger/catalogue/import': ['admin'],
+  'POST /api/v1/gate/events': ['gate_device'],
+  'GET /api/v1/gate/lanes': [...OFFICERS, 'gate_device'],
+  'POST /api/v1/gate/release-orders': ['admin', 'auditor'],
+  'GET /api/v1/gate/release-orders/sync': ['gate_device', 'admin'],
+  'GET /api/v1/gate/release-orders/:id': OFFICERS,
+  'POST /api/v1/gate/devices/key': ['gate_device'],
+  'POST /api/v1/gate/replay': ['gate_device'],
+  'GET /api/v1/gate/conflicts': OFFICERS,
+  'POST /api/v1/gate/conflicts/:id/resolve': ['admin', 'inspector', 'auditor'],
+  'GET /api/v1/gate/ports/:portCode/view': OFFICERS,
+  'GET /api/v1/inspection/tasks': OFFICERS,
+  'POST /api/v1/inspection/tasks': ['admin', 'inspector', 'risk_analyst'],
+  'GET /api/v1/inspection/tasks/:taskId': OFFICERS,
+  'POST /api/v1/inspection/tasks/:taskId/assign': ['admin', 'inspector'],
+  'POST /api/v1/inspection/tasks/:taskId/start': ['admin', 'inspector'],
+  'POST /api/v1/inspection/tasks/:taskId/evidence': ['admin', 'inspector'],
+  'GET /api/v1/inspection/tasks/:taskId/evidence/:evidenceId': OFFICERS,
+  'POST /api/v1/inspection/tasks/:taskId/complete': ['admin', 'inspector'],
 };
 
 let t: TestApp;
@@ -129,6 +147,9 @@ function concreteUrl(url: string): string {
     .replace(':itemId', '01900000-0000-7000-8000-000000000000')
     .replace(':documentId', '01900000-0000-7000-8000-000000000000')
     .replace(':seq', '1')
+    .replace(':portCode', 'CNHAK-XINHAI')
+    .replace(':taskId', '01900000-0000-7000-8000-000000000000')
+    .replace(':evidenceId', '01900000-0000-7000-8000-000000000000')
     .replace(':kind', 'enterprise')
     .replace(':inputId', '01900000-0000-7000-8000-000000000000')
     .replace(':name', 'credit.focusPeriodYears')

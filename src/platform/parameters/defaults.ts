@@ -27,6 +27,7 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
   { name: 'ledger.maxLinesPerDocument', value: 1000, validFrom: CLOSURE, reason: 'A document that moves a book has at most 1,000 lines.' },
   { name: 'ledger.maxOpenReservationsPerBook', value: 10000, validFrom: CLOSURE, reason: 'At most 10,000 open reservations per book: beyond it, post, void or let them expire first.' },
   { name: 'ledger.directReleaseEntryDays', value: 14, validFrom: CLOSURE, reason: 'First-line direct-release goods must be entered into the book within 14 days.' },
+  { name: 'gate.weightToleranceMinKg', value: '300', validFrom: CLOSURE, reason: 'The weighbridge tolerance is never less than 300 kg (weighbridge resolution, fuel, driver).' },
   { name: 'tax.dutyCollectionThresholdCny', value: '50', validFrom: '2000-01-01', reason: 'Duty below 50 CNY per declaration is not collected.' },
   { name: 'tax.vatRates', value: ['0.13', '0.09'], validFrom: '2019-04-01', reason: 'Import VAT rates.' },
   { name: 'tax.exchangeRateDay', value: { monthsBack: 1, weekday: 3, ordinal: 3, holidayOrdinal: 4 }, validFrom: '2014-02-01', reason: 'Foreign values convert at the rate of the third Wednesday of the previous month; the fourth Wednesday when the third is a public holiday.' },
