@@ -25,7 +25,7 @@ async function traders(ctx: AppContext, n: number) {
       regime: 'ZERO_TARIFF',
       items: [
         { hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '1000000', importedCny: '3000000000' },
-        { hsCode: '3304990099', name: '护肤品 skin care', unit: 'KG', originCountry: 'FR', quantity: '1000000', importedCny: '200000000' },
+        { hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '1000000', importedCny: '200000000' },
       ],
     });
     out.push({ actor: { kind: 'system', id: 'bench', name: 'bench', role: 'enterprise_user', enterpriseId: b.enterpriseId }, bookId: b.bookId, itemIds: b.itemIds });

@@ -82,7 +82,7 @@ describe('second-line exit (二线出岛) over HTTP', () => {
   });
 
   it('zero-tariff goods sold to the mainland pay all three taxes', async () => {
-    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '3304990099', name: '护肤品 skin care', unit: 'KG', originCountry: 'FR', quantity: '500', importedCny: '80000' }] });
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '500', importedCny: '80000' }] });
     const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
     const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '500', valueCny: '100000', netWeightKg: '500', dutyRate: '0.10', consumptionTaxRate: '0.15', vatRate: '0.13' }]) });
     expect(res.statusCode, res.body).toBe(201);

@@ -48,7 +48,7 @@ function at(ctx: AppContext, when: Date): AppContext {
  * - the jerky maker (海南椰风食品) sells the jerky it made from 356,000 CNY of beef (the ledger's
  *   demo book) to the mainland at the GACC example's price: value added 40.45%, a confirmation
  *   number, no duty, VAT 9% on the imported content;
- * - the logistics company (海口新海物流) sells a zero-tariff SUV to the mainland: duty, consumption
+ * - the logistics company (海口新海物流) sells a zero-tariff yacht to the mainland: duty, consumption
  *   tax and VAT all due;
  * - the white-list equipment maker (洋浦海港装备) lets spare parts leave in batches all last month,
  *   each through the gate, and files the month's centralized declaration: one tax bill.
@@ -75,11 +75,11 @@ export async function seedDeclarationsDemo(ctx: AppContext, ids: { jerky: string
   // 3,988 of 4,000 kg: imported content 354,932.00 CNY, sold for 498,500 CNY → (498,500 − 354,932) ÷ 354,932 = 0.4045.
   await submitExit(ctx, declarantActor(ids.jerky), form('demo-jerky-exit-001', jerkyBook, '琼A·J8801', '4400', [{ itemId: jerky.id, quantity: '3988', valueCny: '498500', netWeightKg: '3988', dutyRate: '0.12', vatRate: '0.09', domesticVatPaid: false, description: '牛肉干 beef jerky' }]));
 
-  // 2. 零关税货物内销: all three taxes.
-  const carBook = await bookOf(ctx, ids.logistics, 'ZERO_TARIFF');
-  const [suv] = await addItems(ctx, actor, carBook, [{ itemNo: 'XH-SUV-001', hsCode: '8703239090', name: '运输用越野车 SUV for transport', specification: '2.0L', unit: 'SET', originCountry: 'DE' }]);
-  await fileDocument(ctx, actor, { type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: carBook, reference: 'XH-IMP-2026-001', businessDate: today, lines: [{ itemId: suv!.id, quantity: '2', importedCny: '560000' }] });
-  await submitExit(ctx, declarantActor(ids.logistics), form('demo-suv-exit-001', carBook, '琼A·X6602', '4300', [{ itemId: suv!.id, quantity: '1', valueCny: '320000', netWeightKg: '2100', dutyRate: '0.15', consumptionTaxRate: '0.05', vatRate: '0.13', domesticVatPaid: false, description: '越野车 SUV' }], { consignee: { name: '深圳湾区贸易有限公司 Shenzhen Bay Trading' } }));
+  // 2. 零关税货物内销: a zero-tariff yacht sold on to the mainland pays duty, consumption tax and VAT.
+  const yachtBook = await bookOf(ctx, ids.logistics, 'ZERO_TARIFF');
+  const [yacht] = await addItems(ctx, actor, yachtBook, [{ itemNo: 'XH-YACHT-001', hsCode: '8903990090', name: '游艇 yacht', specification: '12 m', unit: '艘', originCountry: 'IT' }]);
+  await fileDocument(ctx, actor, { type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: yachtBook, reference: 'XH-IMP-2026-001', businessDate: today, lines: [{ itemId: yacht!.id, quantity: '2', importedCny: '2400000' }] });
+  await submitExit(ctx, declarantActor(ids.logistics), form('demo-yacht-exit-001', yachtBook, '琼A·X6602', '9800', [{ itemId: yacht!.id, quantity: '1', valueCny: '1350000', netWeightKg: '9000', dutyRate: '0.10', consumptionTaxRate: '0.10', vatRate: '0.13', domesticVatPaid: false, description: '游艇 yacht' }], { consignee: { name: '深圳湾区贸易有限公司 Shenzhen Bay Trading' } }));
 
   // 3. 分批出岛、集中申报: last month's batches, then the centralized declaration.
   const partsBook = await bookOf(ctx, ids.equipment, 'ZERO_TARIFF');

@@ -1,6 +1,7 @@
 import { problems } from '../../../kernel/problem.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand } from '../../../platform/command.ts';
+import type { Executor } from '../../../platform/db/client.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { findEnterpriseById } from '../../subjects/service.ts';
 import { hasOpenInspectionHold, cancelReleaseOrdersFor } from '../../gate/service.ts';
@@ -8,8 +9,8 @@ import { voidReservation } from '../../ledger/service.ts';
 import { declarationView, lockDeclaration, transition } from './store.ts';
 import { acceptAndRelease, retireVersion } from './submit.ts';
 
-async function usccOf(ctx: AppContext, enterpriseId: string) {
-  return (await findEnterpriseById(ctx.db, enterpriseId))?.uscc ?? '';
+async function usccOf(ex: Executor, enterpriseId: string) {
+  return (await findEnterpriseById(ex, enterpriseId))?.uscc ?? '';
 }
 
 /** The declarant (or an administrator) withdraws a declaration whose goods have not left: reservation voided, release orders cancelled. */
@@ -17,7 +18,7 @@ export async function cancelDeclaration(ctx: AppContext, actor: Actor, id: strin
   return runCommand(ctx, 'declarations.cancel', async (tx) => {
     const row = await lockDeclaration(tx, id);
     if (actor.role === 'enterprise_user' && actor.enterpriseId !== row.enterpriseId) throw problems.notFound(`Declaration ${id}`);
-    const d = await retireVersion(tx, ctx, row, await usccOf(ctx, row.enterpriseId), actor, null, reason);
+    const d = await retireVersion(tx, ctx, row, await usccOf(tx, row.enterpriseId), actor, null, reason);
     return declarationView(d);
   });
 }
@@ -27,7 +28,7 @@ export async function decideHeld(ctx: AppContext, actor: Actor, id: string, deci
   return runCommand(ctx, `declarations.${decision.toLowerCase()}`, async (tx) => {
     const row = await lockDeclaration(tx, id);
     if (row.state !== 'HELD') throw problems.conflict(`Declaration ${id} is ${row.state}: officers act on HELD declarations.`, { rule: 'declarations.notHeld' });
-    const uscc = await usccOf(ctx, row.enterpriseId);
+    const uscc = await usccOf(tx, row.enterpriseId);
     if (decision === 'ACCEPT') {
       if (await hasOpenInspectionHold(tx, { documentType: row.kind, documentId: row.id })) {
         throw problems.conflict('The inspection task of this declaration is still open: complete it first.', { rule: 'declarations.inspectionOpen' });
