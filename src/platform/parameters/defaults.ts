@@ -61,6 +61,7 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
   },
   { name: 'tax.valueAddedThreshold', value: '0.30', validFrom: '2021-07-01', reason: 'Processing value-added ratio at or above 30% exempts duty on sale to the mainland.' },
   { name: 'declarations.centralizedDeclarationDueDay', value: 25, validFrom: CLOSURE, reason: 'Batch exits of one month are declared by the 25th of the following month.' },
+  { name: 'declarations.releaseOrderValidityHours', value: 72, validFrom: CLOSURE, reason: 'A release order issued when a second-line exit is accepted is valid at the gate for this many hours.' },
   { name: 'dutyfree.annualQuotaCny', value: '100000', validFrom: '2020-07-01', reason: 'Offshore duty-free quota per person per calendar year at retail price.' },
   { name: 'dutyfree.minimumAge', value: 16, validFrom: '2011-04-20', validTo: '2025-11-01', reason: 'Buyers 16 or older before 2025-11-01.' },
   { name: 'dutyfree.minimumAge', value: 18, validFrom: '2025-11-01', reason: 'Buyers 18 or older since 2025-11-01.' },
