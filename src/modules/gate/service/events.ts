@@ -100,7 +100,7 @@ export async function decideEventTx(tx: Tx, ctx: AppContext, e: GateEventInput, 
   }
   const now = ctx.clock.now();
   // Locks the plate's orders: two events for one order decide one after the other.
-  const orders = await ordersOfPlate(tx, e.plate, true);
+  const orders = await ordersOfPlate(tx, e.plate, e.portCode, true, now);
   const forRules = [];
   for (const o of orders) {
     const g = forGate(o);

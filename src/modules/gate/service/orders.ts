@@ -3,7 +3,7 @@
  * accepted, cancelled with it. Every change takes the next gate_order_version_seq number, which is
  * the cursor the gate-side cache syncs by.
  */
-import { and, eq, gt, inArray, sql, asc } from 'drizzle-orm';
+import { and, eq, gt, sql, asc } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
@@ -257,9 +257,18 @@ export async function releaseOrdersFor(ex: Executor, q: { documentType: string; 
   return rows.map(orderView);
 }
 
-/** Orders of a plate (normalised) at any port, locked when `lock` (the event's transaction). */
-export async function ordersOfPlate(ex: Executor, plate: string, lock: boolean): Promise<ReleaseOrder[]> {
-  const q = ex.select().from(gateReleaseOrders).where(and(eq(gateReleaseOrders.plate, normalisePlate(plate)), inArray(gateReleaseOrders.status, ['OPEN', 'PASSED']))).orderBy(asc(gateReleaseOrders.id));
+/**
+ * Orders of a plate (normalised) at the port that can matter at `at`: the open ones, and those that
+ * left within the last day (for ORDER_ALREADY_PASSED); a truck's years of past trips are not read.
+ * Locked when `lock` (the event's transaction), in id order.
+ */
+export async function ordersOfPlate(ex: Executor, plate: string, portCode: string, lock: boolean, at: Date = new Date()): Promise<ReleaseOrder[]> {
+  const since = new Date(at.getTime() - 86_400_000).toISOString();
+  const q = ex
+    .select()
+    .from(gateReleaseOrders)
+    .where(and(eq(gateReleaseOrders.portCode, portCode), eq(gateReleaseOrders.plate, normalisePlate(plate)), sql`(${gateReleaseOrders.status} = 'OPEN' or (${gateReleaseOrders.status} = 'PASSED' and ${gateReleaseOrders.closedAt} > ${since}::timestamptz))`))
+    .orderBy(asc(gateReleaseOrders.id));
   const rows = lock ? await q.for('update') : await q;
   return rows.map(orderView);
 }

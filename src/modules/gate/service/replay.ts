@@ -64,7 +64,7 @@ function eventOf(e: LogEntry['event']): GateEventInput {
 async function passConflict(tx: Executor, ctx: AppContext, entry: LogEntry): Promise<{ kind: string; detail: string } | null> {
   const orderId = entry.decision.releaseOrderId;
   if (!orderId) return { kind: 'ORDER_UNKNOWN', detail: 'the offline PASS names no release order' };
-  const orders = await ordersOfPlate(tx, entry.event.plate, true);
+  const orders = await ordersOfPlate(tx, entry.event.plate, entry.event.portCode, true, ctx.clock.now());
   const order = orders.find((o) => o.id === orderId);
   if (!order) return { kind: 'ORDER_CANCELLED', detail: `release order ${orderId} was cancelled before the truck's passage was replayed` };
   if (order.status === 'PASSED') return { kind: 'OVER_POSTING', detail: `release order ${orderId} had already left in full; posting again would exceed the reservation` };
@@ -130,7 +130,7 @@ export async function replayDeviceLog(ctx: AppContext, actor: Actor, entries: Lo
           await decideEventTx(tx, ctx, eventOf(e.event), actor, { source: 'REPLAY', forced: local, skipPosting: true });
           await conflict(e, why.kind, why.detail);
         } else {
-          const orders = await ordersOfPlate(tx, e.event.plate, false);
+          const orders = await ordersOfPlate(tx, e.event.plate, e.event.portCode, false, ctx.clock.now());
           const order = orders.find((o) => o.id === local.releaseOrderId)!;
           const remaining = order.containers.filter((c) => !order.passedContainers.includes(c));
           const complete = remaining.every((c) => local.leaving.includes(c));
