@@ -22,7 +22,12 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       console.log('\n' + [header, ...figures].join('\n'));
       return;
     }
-    if (opts.only !== 'ledger') throw new Error(`--only knows: ledger, declarations`);
+    if (opts.only === 'gate') {
+      const figures = await (await import('./gate.ts')).benchGate({ quick: opts.quick, databaseUrl });
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
+    if (opts.only !== 'ledger') throw new Error(`--only knows: ledger, declarations, gate`);
     const figures = await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl });
     console.log('\n' + [header, ...figures].join('\n'));
     return;
@@ -51,6 +56,7 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
   lines.push(...(await riskModelBenchmark(opts)));
   lines.push(...(await riskBenchmark(opts)));
   lines.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps })));
+  lines.push(...(await (await import('./gate.ts')).benchGate({ quick: opts.quick, databaseUrl, pgbenchTps })));
 
   console.log('\n' + lines.join('\n'));
 }

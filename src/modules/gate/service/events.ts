@@ -150,7 +150,7 @@ export async function decideEventTx(tx: Tx, ctx: AppContext, e: GateEventInput, 
     decidedAt: now,
   };
   await tx.insert(gateEvents).values(row);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: d.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${e.eventId}`, change: { ...row, postings }, at: now, partitionKey: `gate-lane:${e.laneCode}` });
+  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: d.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${e.eventId}`, change: { ...row, postings }, at: now, partitionKey: d.releaseOrderId ? `gate-release-order:${d.releaseOrderId}` : `gate-event:${e.eventId}` });
   if (d.decision === 'PASS') {
     // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
     if (order && !opts.skipPosting) await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, gateEventId: e.eventId, portCode: e.portCode, passedAt: e.at.toISOString(), complete: d.complete, postings }, occurredAt: now, auditSeq: seq }]);

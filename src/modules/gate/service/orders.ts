@@ -225,7 +225,7 @@ export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueRel
     })
     .returning();
   const order = orderView(row!);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.issue', subject: `gate-release-order:${order.id}`, change: order, at: now, partitionKey: `gate-port:${order.portCode}` });
+  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.issue', subject: `gate-release-order:${order.id}`, change: order, at: now });
   await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderIssued', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, portCode: order.portCode, plate: order.plate }, occurredAt: now, auditSeq: seq }]);
   return order;
 }
@@ -240,7 +240,7 @@ export async function cancelReleaseOrdersFor(tx: Tx, ctx: AppContext, input: { d
     .where(and(eq(gateReleaseOrders.documentType, input.documentType), eq(gateReleaseOrders.documentId, input.documentId), eq(gateReleaseOrders.status, 'OPEN')))
     .returning();
   for (const r of rows) {
-    const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.cancel', subject: `gate-release-order:${r.id}`, change: { releaseOrderId: r.id, reason: input.reason }, at: now, partitionKey: `gate-port:${r.portCode}` });
+    const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.cancel', subject: `gate-release-order:${r.id}`, change: { releaseOrderId: r.id, reason: input.reason }, at: now });
     await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: r.id, eventType: 'ReleaseOrderCancelled', payload: { releaseOrderId: r.id, documentType: r.documentType, documentId: r.documentId, reason: input.reason }, occurredAt: now, auditSeq: seq }]);
   }
   return rows.length;
