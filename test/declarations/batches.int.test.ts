@@ -25,33 +25,43 @@ afterAll(async () => {
   await app.close();
 });
 
+/** A fresh login after the clock moved (tokens expire). */
+let logins = 0;
+const login = (role: 'enterprise_user' | 'admin' | 'auditor' | 'department', enterpriseId?: string) => app.authFor(role, { ...(enterpriseId ? { enterpriseId } : {}), name: `${role.replace('_', '-')}-${++logins}` });
+
 const parts = { hsCode: '8431490000', name: '起重机零件 crane parts', unit: 'KG', originCountry: 'DE', quantity: '6000', importedCny: '900000' };
 
 describe('batch exit, centralized declaration (分批出岛、集中申报)', () => {
   it('batches leave through the gate; the month is declared once, taxed once, with one tax bill', async () => {
     app.clock.set(new Date('2026-11-05T02:00:00Z'));
     const b = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', entryDate: '2026-11-02', items: [parts] });
-    const auth = await app.authFor('enterprise_user', { enterpriseId: b.enterpriseId });
-    const line = (q: string, v: string) => [{ itemId: b.itemIds[0]!, quantity: q, valueCny: v, netWeightKg: q, dutyRate: '0.05', vatRate: '0.13' }];
+    let auth = await login('enterprise_user', b.enterpriseId);
+    const line = (q: string, v: string) => [{ itemId: b.itemIds[0]!, quantity: q, valueCny: v, netWeightKg: String(Number(q) / 2), dutyRate: '0.05', vatRate: '0.13' }];
     const first = await app.request({ method: 'POST', url: '/api/v1/declarations/batches', auth, body: exitBody(b.bookId, line('1500', '240000')) });
     expect(first.statusCode, first.body).toBe(201);
     expect(first.json()).toMatchObject({ kind: 'BATCH_EXIT', state: 'RELEASED', period: '2026-11', taxes: null });
-    app.clock.set(new Date('2026-11-20T02:00:00Z'));
-    const second = await app.request({ method: 'POST', url: '/api/v1/declarations/batches', auth, body: exitBody(b.bookId, line('1000', '160000')) });
-    expect(second.statusCode, second.body).toBe(201);
-
-    app.clock.set(new Date('2026-12-02T02:00:00Z'));
+    // The next day, the truck is still on the island: the month cannot be declared with a batch on the road (nor before it ends).
+    app.clock.set(new Date('2026-11-06T02:00:00Z'));
+    auth = await login('enterprise_user', b.enterpriseId);
     const early = await app.request({ method: 'POST', url: '/api/v1/declarations/centralized', auth, body: { requestId: 'central-2026-11-a', period: '2026-11' } });
     expect(early.statusCode).toBe(400);
-    expect(early.json().errors.map((e: { rule: string }) => e.rule)).toContain('declarations.centralized.batchNotExited');
+    expect(early.json().errors.map((e: { rule: string }) => e.rule)).toEqual(expect.arrayContaining(['declarations.centralized.periodOpen', 'declarations.centralized.batchNotExited']));
+    expect((await passGate(app, first.json())).decision).toBe('PASS');
 
-    for (const d of [first.json(), second.json()]) await passGate(app, d);
+    app.clock.set(new Date('2026-11-20T02:00:00Z'));
+    auth = await login('enterprise_user', b.enterpriseId);
+    const second = await app.request({ method: 'POST', url: '/api/v1/declarations/batches', auth, body: exitBody(b.bookId, line('1000', '160000')) });
+    expect(second.statusCode, second.body).toBe(201);
+    expect((await passGate(app, second.json())).decision).toBe('PASS');
     for (const d of [first.json(), second.json()]) {
       const after = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json();
       expect(after.state).toBe('EXITED');
+      expect(after.transitions.at(-1).reason).toContain('Passed the gate');
       expect((await getReservation(app.ctx.db, d.reservationId))!.status).toBe('POSTED');
     }
 
+    app.clock.set(new Date('2026-12-02T02:00:00Z'));
+    auth = await login('enterprise_user', b.enterpriseId);
     const res = await app.request({ method: 'POST', url: '/api/v1/declarations/centralized', auth, body: { requestId: 'central-2026-11-b', period: '2026-11' } });
     expect(res.statusCode, res.body).toBe(201);
     const c = res.json();
@@ -77,10 +87,10 @@ describe('batch exit, centralized declaration (分批出岛、集中申报)', ()
   it('a FOCUS enterprise may not use batch exit', async () => {
     app.clock.set(new Date('2026-11-06T02:00:00Z'));
     const b = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', entryDate: '2026-11-02', items: [parts] });
-    const customs = await app.authFor('department');
+    const customs = await login('department');
     const focus = await app.request({ method: 'POST', url: '/api/v1/credit/inputs', auth: customs, body: { subjectKind: 'ENTERPRISE', subject: b.uscc, source: 'customs', effectiveDate: '2026-11-01', input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' } } });
     expect(focus.json().class, focus.body).toBe('FOCUS');
-    const auth = await app.authFor('enterprise_user', { enterpriseId: b.enterpriseId });
+    const auth = await login('enterprise_user', b.enterpriseId);
     const res = await app.request({ method: 'POST', url: '/api/v1/declarations/batches', auth, body: exitBody(b.bookId, [{ itemId: b.itemIds[0]!, quantity: '10', valueCny: '1600', netWeightKg: '10' }]) });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0]).toMatchObject({ rule: 'declarations.batch.creditClass' });
@@ -89,13 +99,16 @@ describe('batch exit, centralized declaration (分批出岛、集中申报)', ()
   it('a month not declared by the 25th raises one alert and suspends batch exit until an officer lifts it', async () => {
     app.clock.set(new Date('2026-11-10T02:00:00Z'));
     const b = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', entryDate: '2026-11-02', items: [parts] });
-    const auth = await app.authFor('enterprise_user', { enterpriseId: b.enterpriseId });
+    let auth = await login('enterprise_user', b.enterpriseId);
     const body = () => exitBody(b.bookId, [{ itemId: b.itemIds[0]!, quantity: '10', valueCny: '1600', netWeightKg: '10' }]);
     expect((await app.request({ method: 'POST', url: '/api/v1/declarations/batches', auth, body: body() })).statusCode).toBe(201);
-    const admin = await app.authFor('admin', { name: 'admin' });
     app.clock.set(new Date('2026-12-25T02:00:00Z'));
-    expect((await app.request({ method: 'POST', url: '/api/v1/declarations/centralized/check', auth: admin, body: {} })).json().alerts).toBe(0);
+    let admin = await login('admin');
+    const quiet = await app.request({ method: 'POST', url: '/api/v1/declarations/centralized/check', auth: admin, body: {} });
+    expect(quiet.json().alerts, quiet.body).toBe(0);
     app.clock.set(new Date('2026-12-26T02:00:00Z'));
+    admin = await login('admin');
+    auth = await login('enterprise_user', b.enterpriseId);
     const check = await app.request({ method: 'POST', url: '/api/v1/declarations/centralized/check', auth: admin, body: {} });
     expect(check.json().alerts).toBeGreaterThanOrEqual(1);
     expect((await app.request({ method: 'POST', url: '/api/v1/declarations/centralized/check', auth: admin, body: {} })).json().alerts).toBe(0);
@@ -104,7 +117,7 @@ describe('batch exit, centralized declaration (分批出岛、集中申报)', ()
     const refused = await app.request({ method: 'POST', url: '/api/v1/declarations/batches', auth, body: body() });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().errors[0].rule).toBe('declarations.batch.suspended');
-    const auditor = await app.authFor('auditor');
+    const auditor = await login('auditor');
     const lifted = await app.request({ method: 'POST', url: `/api/v1/declarations/batch-facility/${b.uscc}/lift`, auth: auditor, body: { reason: 'centralized declaration filed late, penalty decided' } });
     expect(lifted.statusCode, lifted.body).toBe(200);
     expect(lifted.json().status).toBe('ACTIVE');

@@ -58,11 +58,11 @@ export async function seedDeclarationsDemo(ctx: AppContext, ids: { jerky: string
   const today = shanghaiDate(now);
 
   // 1. 加工增值: the ledger demo's jerky (beef 356,000 CNY → 4,000 kg of jerky) leaves for the mainland at
-  // the GACC example's price; 12 kg of it wait for a stock-take adjustment, so 3,988 kg at the same unit price.
+  // the GACC example's unit price (500,000 CNY for 4,000 kg); 3,000 kg go now, the rest stays for island sales.
   const jerkyBook = await bookOf(ctx, ids.jerky, 'PROCESSING_VALUE_ADDED');
   const items = await listItemsWithBalances(ctx.db, actor, jerkyBook);
   let jerky = items.find((i) => i.hsCode === '1602500090');
-  if (!jerky || !new D(jerky.available).gte(3988)) {
+  if (!jerky || !new D(jerky.available).gte(3000)) {
     // Without the ledger's demo books: enter the beef and make the jerky here.
     const [beef, made] = await addItems(ctx, actor, jerkyBook, [
       { itemNo: 'YF-BEEF-001', hsCode: '0202300090', name: '冻去骨牛肉 frozen boneless beef', specification: '澳洲 AU', unit: '千克', originCountry: 'AU' },
@@ -72,8 +72,8 @@ export async function seedDeclarationsDemo(ctx: AppContext, ids: { jerky: string
     await fileDocument(ctx, actor, { type: 'PROCESSING', documentId: uuidv7(), bookId: jerkyBook, reference: 'YF-JG-2026-001', businessDate: today, inputs: [{ itemId: beef!.id, quantity: '8000' }], outputs: [{ itemId: made!.id, quantity: '4000' }] });
     jerky = (await listItemsWithBalances(ctx.db, actor, jerkyBook)).find((i) => i.id === made!.id)!;
   }
-  // 3,988 of 4,000 kg: imported content 354,932.00 CNY, sold for 498,500 CNY → (498,500 − 354,932) ÷ 354,932 = 0.4045.
-  await submitExit(ctx, declarantActor(ids.jerky), form('demo-jerky-exit-001', jerkyBook, '琼A·J8801', '4400', [{ itemId: jerky.id, quantity: '3988', valueCny: '498500', netWeightKg: '3988', dutyRate: '0.12', vatRate: '0.09', domesticVatPaid: false, description: '牛肉干 beef jerky' }]));
+  // 3,000 of 4,000 kg: imported content 267,000.00 CNY, sold for 375,000 CNY → (375,000 − 267,000) ÷ 267,000 = 0.4045.
+  await submitExit(ctx, declarantActor(ids.jerky), form('demo-jerky-exit-001', jerkyBook, '琼A·J8801', '3300', [{ itemId: jerky.id, quantity: '3000', valueCny: '375000', netWeightKg: '3000', dutyRate: '0.12', vatRate: '0.09', domesticVatPaid: false, description: '牛肉干 beef jerky' }]));
 
   // 2. 零关税货物内销: a zero-tariff yacht sold on to the mainland pays duty, consumption tax and VAT.
   const yachtBook = await bookOf(ctx, ids.logistics, 'ZERO_TARIFF');
