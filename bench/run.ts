@@ -12,7 +12,22 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
   if (opts.only) {
     const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
     const header = `Tidegate benchmarks (${opts.only} only) — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`;
-    if (opts.only !== 'ledger') throw new Error(`--only knows: ledger`);
+    if (opts.only === 'declarations') {
+      // Exit declarations and the calculators, beside their own pgbench run.
+      const { pgbenchTps } = await import('./harness.ts');
+      const tps = pgbenchTps(databaseUrl, 16, opts.quick ? 5 : 15);
+      const figures = [...(tps ? [`pgbench TPC-B, 16 clients: ${tps.toFixed(0)} tps`] : [])];
+      figures.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps: tps })));
+      figures.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps: tps })));
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
+    if (opts.only === 'gate') {
+      const figures = await (await import('./gate.ts')).benchGate({ quick: opts.quick, databaseUrl });
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
+    if (opts.only !== 'ledger') throw new Error(`--only knows: ledger, declarations, gate`);
     const figures = await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl });
     console.log('\n' + [header, ...figures].join('\n'));
     return;
@@ -40,6 +55,8 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
   lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency: 16 })));
   lines.push(...(await riskModelBenchmark(opts)));
   lines.push(...(await riskBenchmark(opts)));
+  lines.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps })));
+  lines.push(...(await (await import('./gate.ts')).benchGate({ quick: opts.quick, databaseUrl, pgbenchTps })));
 
   console.log('\n' + lines.join('\n'));
 }

@@ -193,6 +193,23 @@ program
     }
   });
 
+const declarationsCmd = program.command('declarations').description('Second-line declarations (二线出岛申报), batch exit and centralized declaration (分批出岛、集中申报)');
+declarationsCmd
+  .command('check')
+  .description('Raise an alert and suspend batch exit for every month whose centralized declaration is overdue (also runs daily at 00:10 Asia/Shanghai)')
+  .option('--date <YYYY-MM-DD>', 'check as of this date (default: today in Asia/Shanghai)')
+  .action(async (opts: { date?: string }) => {
+    const ctx = await createContext({ logger: quietLogger() });
+    try {
+      const { checkCentralizedDeadlines } = await import('./modules/declarations/service.ts');
+      const { shanghaiDate } = await import('./kernel/clock.ts');
+      const result = await checkCentralizedDeadlines(ctx, opts.date ?? shanghaiDate(new Date()));
+      console.log(`Checked the centralized declarations due by ${result.date}: ${result.alerts} new overdue alert(s), facility suspended for each.`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
 const credit = program.command('credit').description('Second-line credit classification (二线口岸通关信用)');
 credit
   .command('sweep')
@@ -278,7 +295,7 @@ program
   .command('bench')
   .description('Run the benchmarks (see docs/benchmarks.md)')
   .option('--quick', 'shorter runs')
-  .option('--only <module>', 'run one module\'s benchmark alone (ledger)')
+  .option('--only <module>', 'run one module\'s benchmark alone (ledger, declarations, gate)')
   .action(async (opts: { quick?: boolean; only?: string }) => {
     const { runBenchmarks } = await import('../bench/run.ts');
     await runBenchmarks({ quick: Boolean(opts.quick), ...(opts.only ? { only: opts.only } : {}) });

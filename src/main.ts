@@ -18,6 +18,8 @@ import { startWebhookDelivery } from './modules/sharing/service.ts';
 import { startAuditAnchoring } from './platform/audit/anchor.ts';
 import { choosePartitioning } from './platform/audit/service.ts';
 import { scheduleRetrain } from './modules/risk/scheduler.ts';
+import { scheduleDeadlineCheck } from './modules/declarations/scheduler.ts';
+import { subscribeDeclarations } from './modules/declarations/service.ts';
 import { scheduleLedgerSweep } from './modules/ledger/scheduler.ts';
 
 export interface StartOptions extends ConfigOverrides {
@@ -75,11 +77,13 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
     nats = await NatsPublisher.connect(ctx.config.natsUrl, await instanceId(ctx));
     ctx.dispatcher.subscribe('nats', (event) => nats!.publish(event));
   }
+  subscribeDeclarations(ctx);
   ctx.dispatcher.start();
   const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
   const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
   const stopAnchoring = opts.schedule === false ? async () => {} : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
   const stopRetrain = opts.schedule === false ? () => {} : scheduleRetrain(ctx);
+  const stopDeadlineCheck = opts.schedule === false ? () => {} : scheduleDeadlineCheck(ctx);
   const stopLedgerSweep = opts.schedule === false ? () => {} : scheduleLedgerSweep(ctx);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
@@ -103,6 +107,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       await stopWebhooks();
       await stopAnchoring();
       stopRetrain();
+      stopDeadlineCheck();
       stopLedgerSweep();
       await app.close();
       await ctx.dispatcher.stop();

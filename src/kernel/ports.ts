@@ -37,3 +37,17 @@ export function validateSecondLinePortCode(input: unknown): Violation | null {
   if (typeof input === 'string' && SECOND_LINE_PORTS.some((p) => p.code === input)) return null;
   return { rule: 'ports.secondLine', message: `Use one of the second-line port codes: ${SECOND_LINE_PORTS.map((p) => p.code).join(', ')}.` };
 }
+
+/**
+ * Customs channels (通道) per second-line port, 27 in all: a plausible split by traffic (the ro-ro
+ * ports Xinhai and Nangang carry most of the trucks). Seeded into gate_lanes by migration; lane
+ * codes are `<port>-L<nn>`.
+ */
+export const LANES_PER_PORT: Readonly<Record<string, number>> = {
+  'CNHAK-PORT': 3, 'CNYPG-PORT': 3, 'CNBSP-PORT': 2, 'CNSYX-PORT': 2, 'CNQLN-PORT': 2,
+  'CNHAK-XINHAI': 6, 'CNHAK-NANGANG': 4, 'CNHAK-MEILAN': 2, 'CNSYX-PHOENIX': 2, 'CNQHI-BOAO': 1,
+};
+
+export function laneCode(portCode: string, laneNo: number): string {
+  return `${portCode}-L${String(laneNo).padStart(2, '0')}`;
+}

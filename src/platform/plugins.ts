@@ -7,7 +7,9 @@ import { creditRoutes } from '../modules/credit/routes.ts';
 import { calcRoutes } from '../modules/tax/routes.ts';
 import { sharingRoutes } from '../modules/sharing/routes.ts';
 import { riskRoutes } from '../modules/risk/routes.ts';
+import { declarationsRoutes } from '../modules/declarations/routes.ts';
 import { ledgerRoutes } from '../modules/ledger/routes.ts';
+import { gateRoutes } from '../modules/gate/routes.ts';
 
 /** Every API plugin, in one list: adding a module means adding it here. */
-export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes];
+export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes];

@@ -9,6 +9,8 @@ import { seedCreditDemo } from '../modules/credit/demo.ts';
 import { seedRiskDemo } from '../modules/risk/demo.ts';
 import { seedTaxDemo } from '../modules/tax/demo.ts';
 import { seedLedgerDemo } from '../modules/ledger/demo.ts';
+import { seedGateDemo } from '../modules/gate/demo.ts';
+import { seedDeclarationsDemo } from '../modules/declarations/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -32,6 +34,7 @@ export const DEMO_USERS: { username: string; password: string; role: UserRole; d
   { username: 'auditor', password: 'auditor-pass-2026', role: 'auditor', displayName: '稽核查关员 Account auditor' },
   { username: 'command', password: 'command-pass-2026', role: 'command_viewer', displayName: '指挥中心 Command centre' },
   { username: 'demo-ent', password: 'demo-ent-pass-2026', role: 'enterprise_user', displayName: '企业申报员 Enterprise declarant', enterprise: 'jerky' },
+  { username: 'demo-batch', password: 'demo-batch-pass-2026', role: 'enterprise_user', displayName: '白名单企业申报员 White-list enterprise declarant', enterprise: 'equipment' },
 ];
 
 export async function seedDemo(ctx: AppContext): Promise<void> {
@@ -60,4 +63,7 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   await seedRiskDemo(ctx);
   await seedTaxDemo(ctx);
   await seedLedgerDemo(ctx, (key) => ids.get(key)!);
+  await seedGateDemo(ctx, ids.get('logistics')!);
+  // After the books: the second-line exits, batches and centralized declaration use their goods.
+  await seedDeclarationsDemo(ctx, { jerky: ids.get('jerky')!, logistics: ids.get('logistics')!, equipment: ids.get('equipment')! });
 }

@@ -67,6 +67,23 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/risk/models/:version/shadow': ['risk_analyst'],
   'POST /api/v1/risk/models/:version/approve': ['risk_analyst'],
   'POST /api/v1/risk/models/:version/retire': ['risk_analyst'],
+  'POST /api/v1/declarations/exits': ['enterprise_user'],
+  'POST /api/v1/declarations/batches': ['enterprise_user'],
+  'POST /api/v1/declarations/centralized': ['enterprise_user'],
+  'GET /api/v1/declarations/month': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/declarations': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/declarations/:id': [...OFFICERS, 'enterprise_user'],
+  'POST /api/v1/declarations/:id/amend': ['enterprise_user'],
+  'POST /api/v1/declarations/:id/cancel': ['enterprise_user', 'admin'],
+  'POST /api/v1/declarations/:id/accept': ['admin', 'inspector'],
+  'POST /api/v1/declarations/:id/reject': ['admin', 'inspector'],
+  'GET /api/v1/declarations/batch-facility/:uscc': [...OFFICERS, 'enterprise_user'],
+  'POST /api/v1/declarations/batch-facility/:uscc/lift': ['admin', 'auditor'],
+  'POST /api/v1/declarations/centralized/check': ['admin'],
+  'GET /api/v1/tax-bills': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/tax-bills/export.csv': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/tax-bills/:id': [...OFFICERS, 'enterprise_user'],
+  'GET /api/v1/tax-bills/:id/csv': [...OFFICERS, 'enterprise_user'],
   'POST /api/v1/calc/scenario': 'public',
   'GET /api/v1/calc/exchange-rate': 'public',
   'GET /api/v1/tax/exchange-rates': [...ALL_ROLES],
@@ -91,6 +108,24 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/ledger/alerts': OFFICERS,
   'GET /api/v1/ledger/catalogue': [...OFFICERS, 'enterprise_user'],
   'POST /api/v1/ledger/catalogue/import': ['admin'],
+  'POST /api/v1/gate/events': ['gate_device'],
+  'GET /api/v1/gate/lanes': [...OFFICERS, 'gate_device'],
+  'POST /api/v1/gate/release-orders': ['admin', 'auditor'],
+  'GET /api/v1/gate/release-orders/sync': ['gate_device', 'admin'],
+  'GET /api/v1/gate/release-orders/:id': OFFICERS,
+  'POST /api/v1/gate/devices/key': ['gate_device'],
+  'POST /api/v1/gate/replay': ['gate_device'],
+  'GET /api/v1/gate/conflicts': OFFICERS,
+  'POST /api/v1/gate/conflicts/:id/resolve': ['admin', 'inspector', 'auditor'],
+  'GET /api/v1/gate/ports/:portCode/view': OFFICERS,
+  'GET /api/v1/inspection/tasks': OFFICERS,
+  'POST /api/v1/inspection/tasks': ['admin', 'inspector', 'risk_analyst'],
+  'GET /api/v1/inspection/tasks/:taskId': OFFICERS,
+  'POST /api/v1/inspection/tasks/:taskId/assign': ['admin', 'inspector'],
+  'POST /api/v1/inspection/tasks/:taskId/start': ['admin', 'inspector'],
+  'POST /api/v1/inspection/tasks/:taskId/evidence': ['admin', 'inspector'],
+  'GET /api/v1/inspection/tasks/:taskId/evidence/:evidenceId': OFFICERS,
+  'POST /api/v1/inspection/tasks/:taskId/complete': ['admin', 'inspector'],
 };
 
 let t: TestApp;
@@ -113,6 +148,9 @@ function concreteUrl(url: string): string {
     .replace(':itemId', '01900000-0000-7000-8000-000000000000')
     .replace(':documentId', '01900000-0000-7000-8000-000000000000')
     .replace(':seq', '1')
+    .replace(':portCode', 'CNHAK-XINHAI')
+    .replace(':taskId', '01900000-0000-7000-8000-000000000000')
+    .replace(':evidenceId', '01900000-0000-7000-8000-000000000000')
     .replace(':kind', 'enterprise')
     .replace(':inputId', '01900000-0000-7000-8000-000000000000')
     .replace(':name', 'credit.focusPeriodYears')

@@ -8,7 +8,9 @@ import { WorkbenchPage } from './pages/WorkbenchPage.tsx';
 import { PortalPage } from './pages/PortalPage.tsx';
 import { CalculatorPage } from './pages/CalculatorPage.tsx';
 import { RiskPage } from './pages/risk/RiskPage.tsx';
+import { DeclarationsPage } from './pages/declarations/DeclarationsPage.tsx';
 import { LedgerPage } from './pages/ledger/LedgerPage.tsx';
+import { GatePage } from './pages/gate/GatePage.tsx';
 
 const OFFICERS = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer'];
 
@@ -46,12 +48,13 @@ export function App() {
   }
 
   const links = [
-    ...(isOfficer ? [{ to: '/command', key: 'nav.command' as const, id: 'nav-command' }, { to: '/workbench', key: 'nav.workbench' as const, id: 'nav-workbench' }, { to: '/risk', key: 'risk.nav' as const, id: 'nav-risk' }] : []),
+    ...(isOfficer ? [{ to: '/command', key: 'nav.command' as const, id: 'nav-command' }, { to: '/workbench', key: 'nav.workbench' as const, id: 'nav-workbench' }, { to: '/risk', key: 'risk.nav' as const, id: 'nav-risk' }, { to: '/gate', key: 'gate.nav' as const, id: 'nav-gate' }, { to: '/inspection', key: 'inspection.nav' as const, id: 'nav-inspection' }] : []),
     ...(!isOfficer || user.role === 'admin' ? [{ to: '/portal', key: 'nav.portal' as const, id: 'nav-portal' }] : []),
     ...(!isOfficer || ['admin', 'auditor', 'inspector', 'command_viewer', 'risk_analyst'].includes(user.role) ? [{ to: '/ledger', key: 'ledger.nav' as const, id: 'nav-ledger' }] : []),
+    { to: '/declarations', key: 'nav.declarations' as const, id: 'nav-declarations' },
     { to: '/calculator', key: 'nav.calculator' as const, id: 'nav-calculator' },
   ];
-  const page = route.startsWith('/ledger') ? <LedgerPage route={route} user={user} /> : route.startsWith('/risk') && isOfficer ? <RiskPage route={route} /> : route.startsWith('/workbench') && isOfficer ? <WorkbenchPage /> : route.startsWith('/command') && isOfficer ? <CommandCentrePage /> : route.startsWith('/calculator') ? <CalculatorPage /> : <PortalPage user={user} />;
+  const page = route.startsWith('/declarations') ? <DeclarationsPage route={route} /> : (route.startsWith('/gate') || route.startsWith('/inspection')) && isOfficer ? <GatePage route={route} /> : route.startsWith('/ledger') ? <LedgerPage route={route} user={user} /> : route.startsWith('/risk') && isOfficer ? <RiskPage route={route} /> : route.startsWith('/workbench') && isOfficer ? <WorkbenchPage /> : route.startsWith('/command') && isOfficer ? <CommandCentrePage /> : route.startsWith('/calculator') ? <CalculatorPage /> : <PortalPage user={user} />;
 
   return (
     <Frame

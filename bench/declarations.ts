@@ -1,0 +1,99 @@
+/**
+ * Second-line exit declarations per second, end to end in one transaction each: form and book
+ * checks, reservation of the quantities (ledger), cost basis, taxes, risk assessment, audit entries,
+ * outbox events, tax bill and release order (gate) — on PGlite and on PostgreSQL beside pgbench in
+ * the same run. The declarants are spread over several enterprises (one book each), as real traffic
+ * is; one book serialises its own declarations.
+ */
+import pino from 'pino';
+import { closedLoop, benchDatabaseName, pgbenchTps, type LoadResult } from './harness.ts';
+import { createContext } from '../src/main.ts';
+import { bootstrap } from '../src/platform/bootstrap.ts';
+import { openDatabase } from '../src/platform/db/client.ts';
+import type { AppContext } from '../src/platform/context.ts';
+import type { Actor } from '../src/platform/auth/roles.ts';
+import { submitExit } from '../src/modules/declarations/service.ts';
+import { bookWithGoods } from '../test/support/ledgerFixtures.ts';
+
+const SECRET = 'bench-declarations-secret-0123456789abcdef';
+const fmt = (r: LoadResult) => `${r.perSecond.toFixed(1)} declarations/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} declarations, ${r.errors} errors)`;
+
+async function traders(ctx: AppContext, n: number) {
+  const out: { actor: Actor; bookId: string; itemIds: string[] }[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = await bookWithGoods(ctx, {
+      regime: 'ZERO_TARIFF',
+      items: [
+        { hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '1000000', importedCny: '3000000000' },
+        { hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '1000000', importedCny: '200000000' },
+      ],
+    });
+    out.push({ actor: { kind: 'system', id: 'bench', name: 'bench', role: 'enterprise_user', enterpriseId: b.enterpriseId }, bookId: b.bookId, itemIds: b.itemIds });
+  }
+  return out;
+}
+
+async function run(ctx: AppContext, label: string, total: number, concurrency: number): Promise<LoadResult> {
+  await bootstrap(ctx, 'bench-admin-password');
+  const ts = await traders(ctx, concurrency * 2);
+  const send = async (i: number) => {
+    const t = ts[i % ts.length]!;
+    await submitExit(ctx, t.actor, {
+      requestId: `bench-${label}-${i}-${Date.now()}`,
+      bookId: t.bookId,
+      portCode: 'CNHAK-XINHAI',
+      destination: { region: 'CN-MAINLAND', province: '广东' },
+      consignee: { name: '广州某贸易有限公司' },
+      contact: { name: '申报员', phone: '0898-66668888' },
+      transport: { mode: 'ROAD', plate: '琼A12345', containers: ['CSQU3054383'], seals: ['S1'], expectedGrossWeightKg: '40' },
+      packages: { count: 2, kind: '箱' },
+      documents: {},
+      lines: [
+        { itemId: t.itemIds[0]!, quantity: '2', valueCny: '7000', netWeightKg: '5', dutyRate: '0', vatRate: '0.13', domesticVatPaid: false },
+        { itemId: t.itemIds[1]!, quantity: '10', valueCny: '2500', netWeightKg: '10', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13', domesticVatPaid: false },
+      ],
+    });
+    return true;
+  };
+  await closedLoop(`warm-up ${label}`, Math.min(50, total), concurrency, send);
+  return closedLoop(`exit declarations ${label}`, total, concurrency, send);
+}
+
+export async function benchDeclarations(opts: { quick: boolean; databaseUrl: string; pgbenchTps?: number | null }): Promise<string[]> {
+  const total = opts.quick ? 300 : 2000;
+  const lines: string[] = [];
+  const pglite = await createContext({ database: await openDatabase({ dataDir: 'memory://' }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+  try {
+    lines.push(`exit declarations end to end (validate, reserve, tax, risk, audit, release order; 2 lines), PGlite in process, 4 concurrent: ${fmt(await run(pglite, 'PGlite', Math.min(total, 300), 4))}`);
+  } finally {
+    await pglite.database.close();
+  }
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+  const name = benchDatabaseName('tidegate_bench_decl');
+  const u = new URL(opts.databaseUrl);
+  u.pathname = `/${name}`;
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+  } catch (err) {
+    await admin.end();
+    return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the declarations bench (${(err as Error).message}).`];
+  }
+  try {
+    const pg = await createContext({ database: await openDatabase({ databaseUrl: u.toString(), poolSize: 20 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+    let r: LoadResult;
+    try {
+      r = await run(pg, 'PostgreSQL', total, 16);
+    } finally {
+      await pg.database.close();
+    }
+    const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
+    lines.push(`exit declarations end to end (2 lines), PostgreSQL, 16 concurrent over 32 books: ${fmt(r)}`);
+    if (tps) lines.push(`ratio exit declarations/s ÷ pgbench tps (${tps.toFixed(0)}, 16 clients, same run): ${(r.perSecond / tps).toFixed(4)}`);
+  } finally {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+  return lines;
+}

@@ -1,0 +1,155 @@
+/**
+ * Gate decisions over HTTP (POST /api/v1/gate/events) at a steady 500 events per second (open
+ * loop: events are sent on schedule whatever the answers do, as trucks arrive), on PostgreSQL,
+ * against a server process of its own. 80% of the trucks match an open release order and PASS
+ * (each PASS posts its ledger reservation in the same transaction), 20% are unknown plates and
+ * DIVERT (each opens an inspection task). Then the same mix as fast as 16 clients can send it.
+ */
+import pino from 'pino';
+import { benchDatabaseName, closedLoop, percentile, pgbenchTps, startServerProcess, type LoadResult } from './harness.ts';
+import { createContext } from '../src/main.ts';
+import { bootstrap } from '../src/platform/bootstrap.ts';
+import { openDatabase } from '../src/platform/db/client.ts';
+import type { AppContext } from '../src/platform/context.ts';
+import { runCommand } from '../src/platform/command.ts';
+import { createApiClient } from '../src/platform/auth/service.ts';
+import { systemActor } from '../src/platform/auth/roles.ts';
+import { uuidv7 } from '../src/kernel/ids.ts';
+import { containerCheckDigit } from '../src/kernel/iso6346.ts';
+import { reserveGoods } from '../src/modules/ledger/service.ts';
+import { issueReleaseOrder } from '../src/modules/gate/service.ts';
+import { bookWithGoods } from '../test/support/ledgerFixtures.ts';
+
+const SECRET = 'bench-gate-secret-0123456789abcdef0123456';
+const PORT = 'CNHAK-XINHAI';
+const fmt = (r: LoadResult) => `${r.perSecond.toFixed(0)} decisions/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} events, ${r.errors} errors)`;
+
+interface Truck {
+  plate: string;
+  containers: string[];
+  weightKg: string;
+}
+
+function containerNo(n: number): string {
+  const first10 = `BNC${'U'}${String(n).padStart(6, '0')}`;
+  return first10 + containerCheckDigit(first10);
+}
+
+/** Orders for `n` trucks over several books (one book serialises its own postings), 16 at a time. */
+async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
+  await bootstrap(ctx, 'bench-admin-password');
+  const actor = systemActor('bench');
+  const books: Awaited<ReturnType<typeof bookWithGoods>>[] = [];
+  for (let b = 0; b < 16; b++) {
+    books.push(await bookWithGoods(ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8479899990', name: '包装机零件 packing machine parts', unit: '套', originCountry: 'DE', quantity: '10000000', importedCny: '1000000000' }] }));
+  }
+  const now = ctx.clock.now();
+  const trucks: Truck[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= n) return;
+      const book = books[i % books.length]!;
+      const plate = `琼B${String(10000 + i).padStart(5, '0')}`;
+      const containers = [containerNo(100000 + i)];
+      await runCommand(ctx, 'bench.order', async (tx) => {
+        const reservationId = uuidv7();
+        const documentId = uuidv7();
+        await reserveGoods(tx, ctx, { reservationId, bookId: book.bookId, lines: [{ itemId: book.itemIds[0]!, quantity: '3' }], purpose: { documentType: 'SECOND_LINE_EXIT', documentId }, actor });
+        await issueReleaseOrder(tx, ctx, { releaseOrderId: uuidv7(), enterpriseId: book.enterpriseId, documentType: 'SECOND_LINE_EXIT', documentId, portCode: PORT, plate, containers, seals: ['BENCH-0001'], expectedGrossWeightKg: '24000', validFrom: new Date(now.getTime() - 3600_000), validTo: new Date(now.getTime() + 6 * 3600_000), reservationIds: [reservationId], actor });
+      });
+      trucks[i] = { plate, containers, weightKg: '24100' };
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return trucks;
+}
+
+/** Open loop: event i is sent at start + i / rate, whatever happened to the others. */
+async function steady(send: (i: number) => Promise<boolean>, total: number, rate: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(
+      (async () => {
+        const t0 = performance.now();
+        const ok = await send(i).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors++;
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+}
+
+export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgbenchTps?: number | null }): Promise<string[]> {
+  const seconds = opts.quick ? 6 : 20;
+  const rate = 500;
+  const steadyTotal = seconds * rate;
+  const closedTotal = opts.quick ? 2000 : 6000;
+  const passes = Math.ceil((steadyTotal + closedTotal + 200) * 0.8) + 10;
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+  const name = benchDatabaseName('tidegate_bench_gate');
+  const u = new URL(opts.databaseUrl);
+  u.pathname = `/${name}`;
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+  } catch (err) {
+    await admin.end();
+    return [`PostgreSQL at ${opts.databaseUrl} not reachable for the gate bench (${(err as Error).message}).`];
+  }
+  const lines: string[] = [];
+  try {
+    const ctx = await createContext({ database: await openDatabase({ databaseUrl: u.toString(), poolSize: 20 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+    let trucks: Truck[];
+    let key: string;
+    try {
+      const t0 = performance.now();
+      trucks = await prepare(ctx, passes);
+      lines.push(`gate bench set-up: ${passes} reservations + release orders over 16 books in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      key = (await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, { name: 'bench-gate', role: 'gate_device', scope: { portCode: PORT, laneCode: `${PORT}-L01` } }, systemActor('bench'), new Date()))).key;
+    } finally {
+      await ctx.database.close();
+    }
+    const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], { DATABASE_URL: u.toString(), TIDEGATE_SECRET: SECRET, TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', NATS_URL: '', LOG_LEVEL: 'warn' });
+    try {
+      let truck = 0;
+      let unknown = 0;
+      const send = async (i: number) => {
+        const divert = i % 5 === 4;
+        const t = divert ? { plate: `琼Z${String(unknown++).padStart(6, '0')}`, containers: [], weightKg: '9000' } : trucks[truck++]!;
+        const r = await fetch(`${server.url}/api/v1/gate/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `ApiKey ${key}` },
+          body: JSON.stringify({ eventId: `bench-${i}-${Math.random().toString(36).slice(2)}`, portCode: PORT, laneCode: `${PORT}-L01`, direction: 'OUT', plate: t.plate, containers: t.containers, weightKg: t.weightKg, sealState: 'INTACT', at: new Date().toISOString() }),
+        });
+        const body = (await r.json()) as { decision?: string };
+        return r.status === 200 && body.decision === (divert ? 'DIVERT' : 'PASS');
+      };
+      await closedLoop('warm-up', 200, 8, send);
+      const s = await steady(send, steadyTotal, rate);
+      lines.push(`gate decisions over HTTP at a steady ${rate} events/s (80% PASS posting the book, 20% DIVERT opening a task), PostgreSQL, ${seconds} s: ${fmt(s)}; goal p99 < 20 ms`);
+      const c = await closedLoop('closed loop', closedTotal, 16, send);
+      lines.push(`gate decisions over HTTP, same mix, 16 clients as fast as they go, PostgreSQL: ${fmt(c)}`);
+      const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
+      if (tps) lines.push(`ratio gate decisions/s (16 clients) ÷ pgbench tps (${tps.toFixed(0)}, 16 clients, same run): ${(c.perSecond / tps).toFixed(3)}`);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+  return lines;
+}

@@ -1,0 +1,11 @@
+/**
+ * The declarations module's public service (二线出岛申报, 分批出岛、集中申报, 税单). Other modules
+ * and the routes call only what this file exports; one use case per file under service/.
+ */
+export { submitExit, retireVersion } from './service/submit.ts';
+export { cancelDeclaration, decideHeld } from './service/lifecycle.ts';
+export { fileCentralized, checkCentralizedDeadlines, liftSuspension, facilityOf, monthOf } from './service/centralized.ts';
+export { listTaxBills, getTaxBill, taxBillsCsv } from './service/bills.ts';
+export { listDeclarations, getDeclaration } from './service/read.ts';
+export { handleEvent, subscribeDeclarations } from './service/events.ts';
+export type { DeclarationView } from './service/store.ts';

@@ -1,0 +1,39 @@
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { problems } from '../../../kernel/problem.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import type { Actor } from '../../../platform/auth/roles.ts';
+import { findEnterpriseByUscc } from '../../subjects/service.ts';
+import { getReservation } from '../../ledger/service.ts';
+import { declarations } from '../schema.ts';
+import { assertVisible, batchesOf, billsOf, declarationView, findDeclaration, transitionsOf, versionsOf } from './store.ts';
+
+export async function listDeclarations(ctx: AppContext, actor: Actor, q: { kind?: string; state?: string; uscc?: string; page: number; pageSize: number }) {
+  const where: SQL[] = [];
+  if (actor.role === 'enterprise_user') where.push(eq(declarations.enterpriseId, actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000'));
+  else if (q.uscc) {
+    const e = await findEnterpriseByUscc(ctx.db, q.uscc);
+    if (!e) return { items: [], total: 0 };
+    where.push(eq(declarations.enterpriseId, e.id));
+  }
+  if (q.kind) where.push(eq(declarations.kind, q.kind));
+  if (q.state) where.push(eq(declarations.state, q.state));
+  const cond = where.length ? and(...where) : undefined;
+  const rows = await ctx.db.select().from(declarations).where(cond).orderBy(desc(declarations.createdAt), desc(declarations.id)).limit(q.pageSize).offset((q.page - 1) * q.pageSize);
+  const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(declarations).where(cond);
+  return { items: rows.map(declarationView), total: count?.n ?? 0 };
+}
+
+/** A declaration with its transitions (each with the audit entry that records it), bills, versions, the book reservation and, for a centralized one, its batches. */
+export async function getDeclaration(ctx: AppContext, actor: Actor, id: string) {
+  const row = await findDeclaration(ctx.db, id);
+  if (!row) throw problems.notFound(`Declaration ${id}`);
+  assertVisible(actor, row.enterpriseId, `Declaration ${id}`);
+  const [transitions, taxBills, versions, batches, reservation] = await Promise.all([
+    transitionsOf(ctx.db, id),
+    billsOf(ctx.db, id),
+    versionsOf(ctx.db, row.rootId),
+    row.kind === 'CENTRALIZED_DECLARATION' ? batchesOf(ctx.db, id) : Promise.resolve([]),
+    row.reservationId ? getReservation(ctx.db, row.reservationId) : Promise.resolve(null),
+  ]);
+  return { ...declarationView(row), transitions, taxBills, versions, batches, reservation: reservation ?? null };
+}

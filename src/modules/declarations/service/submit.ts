@@ -1,0 +1,341 @@
+import { and, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { uuidv7 } from '../../../kernel/ids.ts';
+import { shanghaiDate } from '../../../kernel/clock.ts';
+import { canonicalJson } from '../../../kernel/canonicalJson.ts';
+import { problems } from '../../../kernel/problem.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import type { Executor, Tx } from '../../../platform/db/client.ts';
+import { runCommand } from '../../../platform/command.ts';
+import type { Actor } from '../../../platform/auth/roles.ts';
+import { getParameter } from '../../../platform/parameters/service.ts';
+import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
+import { creditMeasuresOf } from '../../credit/service.ts';
+import { loadTaxParameters } from '../../tax/service.ts';
+import { chainValueAdded, confirmationDecision, D, formatValueAddedNumber, parseValueAddedNumber, ratioString, type ChainInput } from '../../tax/rules.ts';
+import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
+import { costBasisOf, getBook, getItem, reserveGoods, voidReservation } from '../../ledger/service.ts';
+import { cancelReleaseOrdersFor, issueReleaseOrder, openInspectionTask } from '../../gate/service.ts';
+import { billFigures, exitTaxes, formViolations, periodOf, unitCode, type ExitTaxLine, type Regime } from '../rules.ts';
+import { declarations, batchFacilities } from '../schema.ts';
+import type { ExitDeclarationBody } from '../wire.ts';
+import { issueBill } from './bills.ts';
+import { declarationView, lockDeclaration, nextSerial, recordSubmission, transition, type DeclarationRow } from './store.ts';
+
+/** The customs code (关区代码) that issues confirmation numbers: Haikou customs. */
+const ISSUING_CUSTOMS = '6401';
+
+export const requestHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
+
+/** The enterprise the actor declares for: an enterprise user its own; the system (demo, bench) the book's. */
+export function declarantOf(actor: Actor, bookEnterpriseId: string): string {
+  if (actor.role === 'enterprise_user') {
+    if (!actor.enterpriseId) throw problems.forbidden('This login is not bound to an enterprise.');
+    return actor.enterpriseId;
+  }
+  if (actor.role === 'system') return bookEnterpriseId;
+  throw problems.forbidden('Only the declaring enterprise files a declaration.');
+}
+
+export interface PreparedLine extends ExitTaxLine {
+  itemId: string;
+  itemNo: string;
+  name: string;
+  unit: string;
+  originCountry: string;
+  netWeightKg: string;
+  firstEntryDate: string | null;
+}
+
+export interface Prepared {
+  enterprise: NonNullable<Awaited<ReturnType<typeof findEnterpriseById>>>;
+  regime: Regime;
+  lines: PreparedLine[];
+  taxes: ReturnType<typeof billFigures> | null;
+  valueAddedNotes: unknown[];
+}
+
+/** Reads the book and its items, checks the form, asks the book for the cost basis and decides the value added and taxes. */
+async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarationBody, kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT', reserve: () => Promise<unknown>): Promise<Prepared> {
+  const book = await getBook(tx, body.bookId);
+  if (!book) throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
+  const enterpriseId = declarantOf(actor, book.enterpriseId);
+  const enterprise = await findEnterpriseById(tx, enterpriseId);
+  if (!enterprise) throw problems.field('bookId', 'declarations.enterpriseUnknown', 'The declaring enterprise is not registered.');
+  const items = await Promise.all(body.lines.map((l) => getItem(tx, l.itemId)));
+  const v = formViolations(body.lines, {
+    regime: book.regime,
+    bookStatus: book.status,
+    bookEnterpriseId: book.enterpriseId,
+    declarantEnterpriseId: enterpriseId,
+    destination: body.destination.region,
+    bookId: book.id,
+    itemBookOf: (itemId) => items.find((i) => i?.id === itemId)?.bookId ?? null,
+    expectedGrossWeightKg: body.transport.expectedGrossWeightKg,
+  });
+  if (v.length) throw problems.validation(v);
+  const today = shanghaiDate(ctx.clock.now());
+  if (kind === 'BATCH_EXIT') await assertBatchAllowed(tx, enterpriseId, today);
+  // The book refuses a shortfall here, naming the line, before the cost basis is asked for.
+  await reserve();
+  const params = await loadTaxParameters(tx, today);
+  const qualifications = (await activeQualifications(tx, enterpriseId, today)).map((q) => q.kind);
+  const notes: unknown[] = [];
+  const lines: PreparedLine[] = [];
+  for (const [i, l] of body.lines.entries()) {
+    const item = items[i]!;
+    const basis = await costBasisOf(tx, { bookId: book.id, itemId: l.itemId, quantity: l.quantity });
+    const line: PreparedLine = {
+      itemId: l.itemId,
+      itemNo: item.itemNo,
+      name: item.name,
+      unit: item.unit,
+      originCountry: item.originCountry,
+      hsCode: item.hsCode,
+      regime: book.regime,
+      quantity: l.quantity,
+      valueCny: l.valueCny,
+      netWeightKg: l.netWeightKg,
+      dutyRate: l.dutyRate,
+      vatRate: l.vatRate,
+      ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}),
+      ...(l.specificDutyPerUnit ? { specificDutyPerUnit: l.specificDutyPerUnit } : {}),
+      ...(l.specificConsumptionTaxPerUnit ? { specificConsumptionTaxPerUnit: l.specificConsumptionTaxPerUnit } : {}),
+      domesticVatPaid: l.domesticVatPaid,
+      costBasis: { importedCny: basis.importedCny, domesticCny: basis.domesticCny, hainanMadeCny: basis.hainanMadeCny },
+      firstEntryDate: basis.firstEntryDate,
+    };
+    if (book.regime === 'PROCESSING_VALUE_ADDED') {
+      (l.upstream ?? []).forEach((u, j) => {
+        const parsed = parseValueAddedNumber(u.cumulativeNumber, 'CUMULATIVE');
+        if (!parsed.ok) throw problems.field(`lines[${i}].upstream[${j}].cumulativeNumber`, parsed.rule, parsed.message);
+      });
+      const input: ChainInput = {
+        salePrice: l.valueCny,
+        importedMaterials: [basis.importedCny],
+        domesticMaterials: [basis.domesticCny],
+        hainanMadeInputs: [basis.hainanMadeCny],
+        upstream: (l.upstream ?? []).map((u) => ({ record: { number: u.cumulativeNumber, salePrice: u.salePrice, quantity: u.quantity, importedMaterials: u.importedMaterials, domesticMaterials: u.domesticMaterials, hainanMadeInputs: u.hainanMadeInputs ?? '0' }, quantityUsed: u.quantityUsed })),
+      };
+      const chain = chainValueAdded(input, params.valueAddedThreshold);
+      if (!chain.ok) throw problems.validation(chain.violations.map((x) => ({ ...x, path: `lines[${i}].${x.path}` })));
+      const decision = confirmationDecision({ processingQualification: qualifications.includes('PROCESSING_VALUE_ADDED'), destination: 'MAINLAND', valueAdded: chain.value });
+      let confirmationNumber: string | null = null;
+      // A batch is declared, and its confirmation number issued, with the month's centralized declaration.
+      if (decision.issue && kind === 'SECOND_LINE_EXIT') {
+        const year = Number(today.slice(0, 4));
+        confirmationNumber = formatValueAddedNumber({ kind: 'CONFIRMATION', year, customsCode: ISSUING_CUSTOMS, serial: await nextSerial(tx, 'CONFIRMATION', `${year}-${ISSUING_CUSTOMS}`) });
+      }
+      line.valueAdded = { ratio: ratioString(chain.value.result.ratio), meetsThreshold: decision.issue, threshold: params.valueAddedThreshold, confirmationNumber };
+      notes.push({ line: i, formula: chain.value.result.formula, cumulationApplied: chain.value.cumulationApplied, conditions: decision.conditions, confirmationNumber, parameterVersions: params.versionsOf('valueAddedThreshold') });
+    }
+    lines.push(line);
+  }
+  let taxes: Prepared['taxes'] = null;
+  // A batch is taxed once, on the month's centralized declaration.
+  if (kind === 'SECOND_LINE_EXIT') {
+    const computed = exitTaxes(book.regime, lines, params.tax);
+    if (!computed.ok) throw problems.validation(computed.violations);
+    taxes = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
+    taxes.parameterVersions = { ...taxes.parameterVersions, ...params.versionsOf('valueAddedThreshold') };
+  }
+  return { enterprise, regime: book.regime, lines, taxes, valueAddedNotes: notes };
+}
+
+export const ratesOf = (l: ExitTaxLine) => ({ dutyRate: l.dutyRate, vatRate: l.vatRate, ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}), ...(l.specificDutyPerUnit ? { specificDutyPerUnit: l.specificDutyPerUnit } : {}) });
+
+/** Batch exit is a facility of ADVANCED_CERTIFIED and WHITELIST enterprises, withdrawn while suspended. */
+async function assertBatchAllowed(tx: Tx, enterpriseId: string, today: string) {
+  const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
+  if (!measures.batchExitAllowed) throw problems.rule('batch-exit-not-allowed', 'Batch exit not allowed', `Batch exit with centralized declaration is for ADVANCED_CERTIFIED and WHITELIST enterprises; this enterprise is ${measures.class}.`, [{ path: 'bookId', rule: 'declarations.batch.creditClass', message: `Credit class ${measures.class} may not use batch exit.` }]);
+  const [facility] = await tx.select().from(batchFacilities).where(eq(batchFacilities.enterpriseId, enterpriseId));
+  if (facility?.status === 'SUSPENDED') throw problems.rule('batch-exit-suspended', 'Batch exit suspended', `The batch-exit facility is suspended: ${facility.reason}. An officer lifts it once the centralized declaration is filed.`, [{ path: 'bookId', rule: 'declarations.batch.suspended', message: facility.reason }]);
+}
+
+/** One risk line per item (a centralized declaration gathers many batches of the same goods). */
+function byItem(lines: readonly PreparedLine[]): PreparedLine[] {
+  const out = new Map<string, PreparedLine>();
+  for (const l of lines) {
+    const seen = out.get(l.itemId);
+    if (!seen) out.set(l.itemId, { ...l });
+    else {
+      const add = (a: string, b: string) => new D(a).plus(b).toString();
+      out.set(l.itemId, { ...seen, quantity: add(seen.quantity, l.quantity), valueCny: add(seen.valueCny, l.valueCny), netWeightKg: add(seen.netWeightKg, l.netWeightKg), firstEntryDate: [seen.firstEntryDate, l.firstEntryDate].filter(Boolean).sort()[0] ?? null });
+    }
+  }
+  return [...out.values()];
+}
+
+export function riskInput(d: { id: string; kind: 'SECOND_LINE_EXIT' | 'CENTRALIZED_DECLARATION'; enterpriseId: string; uscc: string; portCode: string; transportMode?: string; consignee?: string; regime: Regime }, lines: readonly PreparedLine[]) {
+  return {
+    declarationId: d.id,
+    kind: d.kind,
+    enterpriseId: d.enterpriseId,
+    uscc: d.uscc,
+    port: d.portCode,
+    ...(d.transportMode ? { transportMode: d.transportMode as 'ROAD' } : {}),
+    route: { destination: 'CN-MAINLAND' },
+    ...(d.consignee ? { parties: { buyer: d.consignee } } : {}),
+    lines: byItem(lines).map((l) => ({
+      hsCode: l.hsCode,
+      description: l.name,
+      quantity: l.quantity,
+      unit: unitCode(l.unit),
+      netWeightKg: l.netWeightKg,
+      valueCny: l.valueCny,
+      originCountry: l.originCountry,
+      ...(l.valueAdded ? { valueAddedRatio: l.valueAdded.ratio } : {}),
+      ...(l.firstEntryDate ? { bookEntryDate: l.firstEntryDate } : {}),
+      regime: l.regime ?? d.regime,
+      dutyRate: l.dutyRate,
+      vatRate: l.vatRate,
+      ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}),
+    })),
+  };
+}
+
+export function riskSummary(r: RiskDecision) {
+  const x = r as unknown as Record<string, unknown>;
+  return { level: x.level, score: x.score, action: x.action, selected: x.selected, reasons: x.reasons, featureSetVersion: (x.versions as Record<string, unknown> | undefined)?.featureSet ?? null, versions: x.versions, model: x.model ? { version: (x.model as { version: unknown }).version } : null, decidedBy: 'risk.assessDeclaration' };
+}
+
+async function findByRequest(ex: Executor, enterpriseId: string, requestId: string) {
+  const [row] = await ex.select().from(declarations).where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.requestId, requestId)));
+  return row ?? null;
+}
+
+/** Validity of a release order issued at acceptance (hours), parameter declarations.releaseOrderValidityHours. */
+async function releaseValidityHours(ex: Executor, today: string): Promise<number> {
+  try {
+    return Number((await getParameter<number>(ex, 'declarations.releaseOrderValidityHours', today)).value);
+  } catch {
+    return 72;
+  }
+}
+
+/** Accepted: the tax bill (single exits) and the release order for the gate; the declaration is RELEASED. */
+export async function acceptAndRelease(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, reason: { text: string; rule: string }) {
+  let d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: reason.text, rule: reason.rule });
+  if (d.kind === 'SECOND_LINE_EXIT' && d.taxes) {
+    const t = d.taxes as ReturnType<typeof billFigures>;
+    await issueBill(tx, ctx, d, uscc, actor, { kind: 'ORIGINAL', cause: 'Accepted second-line exit declaration', amounts: { duty: t.duty, consumptionTax: t.consumptionTax, vat: t.vat, total: t.total }, figures: t });
+  }
+  if (d.kind === 'CENTRALIZED_DECLARATION') {
+    const t = d.taxes as ReturnType<typeof billFigures>;
+    await issueBill(tx, ctx, d, uscc, actor, { kind: 'ORIGINAL', cause: `Centralized declaration of the batch exits of ${d.period}`, amounts: { duty: t.duty, consumptionTax: t.consumptionTax, vat: t.vat, total: t.total }, figures: t });
+    return d;
+  }
+  const form = d.form as ExitDeclarationBody;
+  const now = ctx.clock.now();
+  const hours = await releaseValidityHours(tx, shanghaiDate(now));
+  const order = await issueReleaseOrder(tx, ctx, {
+    releaseOrderId: uuidv7(now.getTime()),
+    enterpriseId: d.enterpriseId,
+    documentType: d.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
+    documentId: d.id,
+    portCode: d.portCode,
+    plate: form.transport.plate,
+    containers: form.transport.containers,
+    seals: form.transport.seals,
+    expectedGrossWeightKg: form.transport.expectedGrossWeightKg,
+    validFrom: now,
+    validTo: new Date(now.getTime() + hours * 3600_000),
+    reservationIds: d.reservationId ? [d.reservationId] : [],
+    actor,
+  });
+  const releaseOrderId = (order as { id?: string; releaseOrderId?: string }).releaseOrderId ?? (order as { id: string }).id;
+  d = await transition(tx, ctx, d, uscc, actor, { to: 'RELEASED', reason: `Release order ${releaseOrderId} issued to the gate at ${d.portCode} for ${form.transport.plate}.`, rule: 'declarations.releaseOrderIssued', set: { releaseOrderId }, change: { releaseOrderId } });
+  return d;
+}
+
+/**
+ * Files a second-line exit or a batch of a batch exit, in one transaction: form and book checks,
+ * reservation of the quantities, value added and taxes, risk (single exits), then ACCEPTED →
+ * RELEASED with a release order, or HELD with an inspection task. Idempotent by `requestId`.
+ */
+export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclarationBody, kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' = 'SECOND_LINE_EXIT', amend?: { previousId: string }) {
+  return runCommand(ctx, `declarations.${kind === 'BATCH_EXIT' ? 'batch' : 'exit'}`, async (tx) => {
+    const hash = requestHash({ kind, amend: amend?.previousId ?? null, body });
+    const book = await getBook(tx, body.bookId);
+    if (!book && actor.role !== 'enterprise_user') throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
+    const enterpriseId = declarantOf(actor, book?.enterpriseId ?? '');
+    const existing = await findByRequest(tx, enterpriseId, body.requestId);
+    if (existing) {
+      if (existing.requestHash !== hash) throw problems.conflict(`requestId ${body.requestId} was already used for another declaration.`, { rule: 'declarations.idempotencyConflict' });
+      return declarationView(existing);
+    }
+    let previous: DeclarationRow | null = null;
+    if (amend) {
+      previous = await lockDeclaration(tx, amend.previousId);
+      if (previous.enterpriseId !== enterpriseId) throw problems.notFound(`Declaration ${amend.previousId}`);
+      if (previous.kind !== kind) throw problems.field('kind', 'declarations.amend.sameKind', 'An amendment keeps the kind of the declaration it replaces.');
+    }
+    const id = uuidv7(ctx.clock.now().getTime());
+    const uscc = (await findEnterpriseById(tx, enterpriseId))?.uscc ?? '';
+    // An amendment first releases the old version's goods, so the new version can reserve them again.
+    if (previous) await retireVersion(tx, ctx, previous, uscc, actor, id);
+    const now = ctx.clock.now();
+    const today = shanghaiDate(now);
+    const reservationId = uuidv7(now.getTime());
+    const p = await prepare(tx, ctx, actor, body, kind, () =>
+      reserveGoods(tx, ctx, { reservationId, bookId: body.bookId, lines: body.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })), purpose: { documentType: kind, documentId: id }, actor }),
+    );
+    const [row] = await tx
+      .insert(declarations)
+      .values({
+        id,
+        enterpriseId,
+        kind,
+        requestId: body.requestId,
+        requestHash: hash,
+        version: previous ? previous.version + 1 : 1,
+        rootId: previous ? previous.rootId : id,
+        previousId: previous?.id ?? null,
+        state: 'SUBMITTED',
+        stateReason: previous ? `Amendment of version ${previous.version}.` : 'Submitted.',
+        bookId: body.bookId,
+        regime: p.regime,
+        portCode: body.portCode,
+        businessDate: today,
+        period: kind === 'BATCH_EXIT' ? periodOf(today) : null,
+        form: body,
+        lines: p.lines,
+        taxes: p.taxes,
+        risk: null,
+        reservationId,
+        createdBy: actor.name,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    let d = row!;
+    await recordSubmission(tx, ctx, d, uscc, actor, d.stateReason, { reservationId, lines: body.lines.length, valueAdded: p.valueAddedNotes, ...(previous ? { previousId: previous.id } : {}) });
+    if (kind === 'BATCH_EXIT') {
+      const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
+      d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Batch exit by a ${measures.class} enterprise: released on its release list, declared with the month ${periodOf(today)} by the centralized declaration.`, rule: 'declarations.batch.accepted' });
+      return declarationView(d);
+    }
+    const decision = await assessDeclaration(tx, ctx, riskInput({ id, kind: 'SECOND_LINE_EXIT', enterpriseId, uscc, portCode: body.portCode, transportMode: body.transport.mode, consignee: body.consignee.name, regime: p.regime }, p.lines));
+    const risk = riskSummary(decision);
+    await tx.update(declarations).set({ risk }).where(eq(declarations.id, id));
+    d = { ...d, risk };
+    const x = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
+    if (x.selected || x.action === 'INSPECT') {
+      const task = await openInspectionTask(tx, ctx, { source: 'RISK_SELECTION', documentType: 'SECOND_LINE_EXIT', documentId: id, portCode: body.portCode, reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })), actor });
+      d = await transition(tx, ctx, d, uscc, actor, { to: 'HELD', reason: `Selected for inspection by the risk engine (${x.level}; ${(x.reasons ?? []).join(', ') || 'selection'}): inspection task ${task.taskId}.`, rule: 'declarations.heldForInspection', set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, risk } });
+      return declarationView(d);
+    }
+    d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Risk ${x.level}, ${x.action}: accepted.`, rule: 'declarations.acceptedByRisk' });
+    return declarationView(d);
+  });
+}
+
+/** Retires a version being amended or cancelled: voids its reservation and cancels its release orders. */
+export async function retireVersion(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, newId: string | null, reason?: string) {
+  if (row.kind === 'CENTRALIZED_DECLARATION') throw problems.conflict('A centralized declaration is not amended or cancelled here; its taxes are billed.', { rule: 'declarations.centralized.final' });
+  const to = newId ? 'AMENDED' : 'CANCELLED';
+  const text = newId ? `Replaced by version ${row.version + 1} (${newId}).` : (reason ?? 'Cancelled.');
+  await cancelReleaseOrdersFor(tx, ctx, { documentType: row.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT', documentId: row.id, reason: text, actor });
+  if (row.reservationId) await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: text, actor });
+  return transition(tx, ctx, row, uscc, actor, { to, reason: text, rule: newId ? 'declarations.amended' : 'declarations.cancelled', ...(newId ? { change: { newId } } : {}) });
+}

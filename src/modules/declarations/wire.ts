@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { checkedBy } from '../../kernel/wire.ts';
+import { validateContainerNumber } from '../../kernel/iso6346.ts';
+import { validateSecondLinePortCode } from '../../kernel/ports.ts';
+import { validateUscc } from '../../kernel/uscc.ts';
+
+/**
+ * The simplified second-line exit declaration (简化申报, about 42 data items instead of 105):
+ * declarant and book, consignee and destination, port and transport (what the release order needs:
+ * plate, containers, seals, expected gross weight), packages and documents, and per goods line the
+ * book item, quantity, price, weight, rates and the facts the taxes turn on.
+ */
+const decimal = (what: string) => z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, `${what}: a non-negative decimal string, e.g. "1250.50".`);
+const positive = (what: string) => decimal(what).refine((s) => /[1-9]/.test(s), { message: `${what} must be more than zero.`, params: { rule: 'declarations.positive' } });
+const rate = (what: string) => z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, `${what}: a rate from 0 to 1 as a decimal string, e.g. "0.13".`);
+
+export const MAX_LINES = 50;
+
+export const upstreamUse = z
+  .object({
+    cumulativeNumber: z.string().min(1).max(40).describe('累计编号 of the upstream processing enterprise'),
+    salePrice: decimal('salePrice'),
+    quantity: positive('quantity'),
+    importedMaterials: decimal('importedMaterials'),
+    domesticMaterials: decimal('domesticMaterials'),
+    hainanMadeInputs: decimal('hainanMadeInputs').optional(),
+    quantityUsed: positive('quantityUsed'),
+  })
+  .strict();
+
+export const exitLine = z
+  .object({
+    itemId: z.uuid().describe('The account-book item (料号) the goods leave from'),
+    quantity: positive('quantity').describe("In the item's legal unit"),
+    valueCny: positive('valueCny').describe('Price to the mainland buyer, CNY'),
+    netWeightKg: positive('netWeightKg'),
+    dutyRate: rate('dutyRate'),
+    vatRate: rate('vatRate'),
+    consumptionTaxRate: rate('consumptionTaxRate').optional(),
+    specificDutyPerUnit: decimal('specificDutyPerUnit').optional(),
+    specificConsumptionTaxPerUnit: decimal('specificConsumptionTaxPerUnit').optional(),
+    domesticVatPaid: z.boolean().default(false).describe('Domestic VAT already paid on the island for these goods'),
+    description: z.string().trim().max(200).optional(),
+    upstream: z.array(upstreamUse).max(20).optional().describe('Processed goods: upstream cumulative numbers (累计编号) applied to the value added'),
+  })
+  .strict();
+
+const transport = z
+  .object({
+    mode: z.enum(['ROAD', 'SEA', 'AIR']),
+    plate: z.string().trim().min(2).max(16).describe('Vehicle plate, e.g. 琼A12345'),
+    containers: z.array(z.string().superRefine(checkedBy(validateContainerNumber))).max(10).default([]),
+    seals: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+    expectedGrossWeightKg: positive('expectedGrossWeightKg'),
+    vesselOrFlight: z.string().trim().max(40).optional(),
+    plannedExitDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  })
+  .strict();
+
+export const exitDeclarationBody = z
+  .object({
+    requestId: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'A client-chosen key of 8 to 128 letters, digits or _.:-; the same key and form return the first result.'),
+    bookId: z.uuid(),
+    portCode: z.string().superRefine(checkedBy(validateSecondLinePortCode)),
+    destination: z
+      .object({
+        region: z.literal('CN-MAINLAND').default('CN-MAINLAND'),
+        province: z.string().trim().min(2).max(20).describe('Receiving province, e.g. 广东'),
+        city: z.string().trim().max(40).optional(),
+      })
+      .strict(),
+    consignee: z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        uscc: z.string().superRefine(checkedBy(validateUscc)).optional(),
+      })
+      .strict(),
+    contact: z.object({ name: z.string().trim().min(1).max(60), phone: z.string().trim().min(5).max(30) }).strict(),
+    transport,
+    packages: z.object({ count: z.number().int().min(1).max(1_000_000), kind: z.string().trim().min(1).max(20) }).strict(),
+    documents: z
+      .object({
+        contractNo: z.string().trim().max(60).optional(),
+        invoiceNo: z.string().trim().max(60).optional(),
+        packingListNo: z.string().trim().max(60).optional(),
+      })
+      .strict()
+      .default({}),
+    remarks: z.string().trim().max(500).optional(),
+    lines: z.array(exitLine).min(1).max(MAX_LINES),
+  })
+  .strict();
+export type ExitDeclarationBody = z.infer<typeof exitDeclarationBody>;
+
+export const centralizedBody = z
+  .object({
+    requestId: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/),
+    period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'A calendar month, YYYY-MM.'),
+    portCode: z.string().superRefine(checkedBy(validateSecondLinePortCode)).optional().describe('Port named on the declaration; default the port most batches left by'),
+  })
+  .strict();
+export type CentralizedBody = z.infer<typeof centralizedBody>;
+
+export const reasonBody = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
+
+const stepOut = z.object({ amount: z.string(), status: z.string(), formula: z.string(), rule: z.string(), reason: z.string().optional() });
+export const taxFiguresOut = z.object({
+  duty: z.string(),
+  consumptionTax: z.string(),
+  vat: z.string(),
+  total: z.string(),
+  dutyWaived: z.boolean(),
+  parameterVersions: z.record(z.string(), z.number()),
+  lines: z.array(
+    z.object({
+      lineIndex: z.number(),
+      hsCode: z.string(),
+      dutiableValue: z.string(),
+      duty: z.string(),
+      consumptionTax: z.string(),
+      vat: z.string(),
+      total: z.string(),
+      rates: z.record(z.string(), z.string()),
+      steps: z.object({ dutiableValue: stepOut, duty: stepOut, consumptionTax: stepOut, vat: stepOut }),
+    }),
+  ),
+});
+
+export const taxBillOut = z.object({
+  id: z.string(),
+  billNo: z.string(),
+  declarationId: z.string(),
+  kind: z.enum(['ORIGINAL', 'SUPPLEMENTARY']),
+  cause: z.string(),
+  duty: z.string(),
+  consumptionTax: z.string(),
+  vat: z.string(),
+  total: z.string(),
+  figures: z.unknown(),
+  businessDate: z.string(),
+  issuedAt: z.string(),
+  auditSeq: z.number(),
+});
+
+export const transitionOut = z.object({ from: z.string().nullable(), to: z.string(), reason: z.string(), rule: z.string(), actor: z.string(), at: z.string(), auditSeq: z.number() });
+
+export const declarationOut = z.object({
+  id: z.string(),
+  kind: z.string(),
+  enterpriseId: z.string(),
+  requestId: z.string(),
+  version: z.number(),
+  rootId: z.string(),
+  previousId: z.string().nullable(),
+  state: z.string(),
+  stateReason: z.string(),
+  bookId: z.string().nullable(),
+  regime: z.string().nullable(),
+  portCode: z.string(),
+  businessDate: z.string(),
+  period: z.string().nullable(),
+  form: z.unknown(),
+  lines: z.array(z.record(z.string(), z.unknown())),
+  taxes: taxFiguresOut.nullable(),
+  risk: z.record(z.string(), z.unknown()).nullable(),
+  reservationId: z.string().nullable(),
+  releaseOrderId: z.string().nullable(),
+  inspectionTaskId: z.string().nullable(),
+  centralizedId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const declarationDetailOut = declarationOut.extend({
+  transitions: z.array(transitionOut),
+  taxBills: z.array(taxBillOut),
+  versions: z.array(z.object({ id: z.string(), version: z.number(), state: z.string() })),
+  reservation: z.unknown().nullable(),
+  batches: z.array(z.object({ id: z.string(), state: z.string(), businessDate: z.string() })),
+});
+
+export const listQuery = z
+  .object({
+    kind: z.enum(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']).optional(),
+    state: z.enum(['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED']).optional(),
+    uscc: z.string().max(18).optional(),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(20),
+  })
+  .strict();
+
+export const monthOut = z.object({
+  enterpriseId: z.string(),
+  period: z.string(),
+  dueDate: z.string(),
+  overdue: z.boolean(),
+  facility: z.object({ status: z.string(), reason: z.string(), period: z.string().nullable() }),
+  batches: z.array(declarationOut),
+  centralized: declarationOut.nullable(),
+});

@@ -1,0 +1,44 @@
+/**
+ * The gate's local decision log (degraded mode): append-only, hash-chained, each entry signed with
+ * the device's Ed25519 key. The central service verifies the chain and the signatures on replay.
+ * Shared by the edge component and the central replay (no I/O here).
+ */
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import { canonicalJson } from '../../../kernel/canonicalJson.ts';
+import type { GateDecision, SealState } from '../rules.ts';
+
+export const GENESIS = '0'.repeat(64);
+
+export interface LoggedEvent {
+  eventId: string;
+  portCode: string;
+  laneCode: string;
+  direction: 'OUT' | 'IN';
+  plate: string;
+  containers: string[];
+  weightKg: string;
+  sealState: SealState;
+  seals?: string[];
+  /** ISO date-time */
+  at: string;
+}
+
+export interface LogEntry {
+  seq: number;
+  prevHash: string;
+  event: LoggedEvent;
+  decision: GateDecision;
+  decidedAt: string;
+  hash: string;
+  signature: string;
+}
+
+export function entryHash(e: Pick<LogEntry, 'seq' | 'prevHash' | 'event' | 'decision' | 'decidedAt'>): string {
+  return createHash('sha256').update(canonicalJson({ seq: e.seq, prevHash: e.prevHash, event: e.event, decision: e.decision, decidedAt: e.decidedAt })).digest('hex');
+}
+
+export function signedEntry(prev: { seq: number; hash: string }, event: LoggedEvent, decision: GateDecision, decidedAt: Date, key: KeyObject): LogEntry {
+  const body = { seq: prev.seq + 1, prevHash: prev.hash, event, decision: JSON.parse(JSON.stringify(decision)) as GateDecision, decidedAt: decidedAt.toISOString() };
+  const hash = entryHash(body);
+  return { ...body, hash, signature: sign(null, Buffer.from(hash, 'hex'), key).toString('base64') };
+}

@@ -1,0 +1,194 @@
+/** The gate's HTTP shapes: zod in (strict), zod out. The service checks the rules and names fields. */
+import { z } from 'zod';
+import { REASON_CODES, SEAL_STATES } from './rules.ts';
+
+const decimal = z.string().max(40).describe('decimal string');
+const dateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time');
+const reasonOut = z.object({ code: z.enum(REASON_CODES), detail: z.string(), container: z.string().optional(), byKg: z.string().optional() });
+
+export const gateEventBody = z
+  .object({
+    eventId: z.string().min(1).max(64).describe('the device\'s event id: the same id always gets the same answer'),
+    portCode: z.string(),
+    laneCode: z.string(),
+    direction: z.enum(['OUT', 'IN']),
+    plate: z.string().min(1).max(20).describe('plate as read'),
+    containers: z.array(z.string().max(20)).max(4).describe('container numbers as read'),
+    weightKg: z.string().regex(/^\d{1,7}(\.\d{1,3})?$/, 'weightKg is a decimal string of kg').describe('weighbridge gross weight, kg'),
+    sealState: z.enum(SEAL_STATES),
+    seals: z.array(z.string().max(20)).max(8).optional().describe('seal numbers as read (e-seal lanes)'),
+    at: dateTime,
+  })
+  .strict();
+
+export const gateAnswerOut = z.object({
+  eventId: z.string(),
+  decision: z.enum(['PASS', 'DIVERT']),
+  reasons: z.array(reasonOut),
+  releaseOrderId: z.string().nullable(),
+  complete: z.boolean(),
+  inspectionTaskId: z.string().nullable(),
+  postings: z.array(z.object({ reservationId: z.string(), postingId: z.string(), lines: z.array(z.object({ itemId: z.string(), quantity: z.string() })) })),
+});
+
+const containerGoods = z.object({ container: z.string(), grossWeightKg: decimal, goods: z.array(z.object({ reservationId: z.string(), itemId: z.string(), quantity: decimal }).strict()).min(1).max(200) }).strict();
+
+export const issueBody = z
+  .object({
+    releaseOrderId: z.string(),
+    enterpriseId: z.string(),
+    documentType: z.enum(['SECOND_LINE_EXIT', 'BATCH_EXIT']),
+    documentId: z.string().min(1).max(64),
+    portCode: z.string(),
+    plate: z.string().max(20),
+    containers: z.array(z.string().max(20)).max(4),
+    seals: z.array(z.string().max(30)).max(8),
+    expectedGrossWeightKg: decimal,
+    validFrom: dateTime,
+    validTo: dateTime,
+    reservationIds: z.array(z.string()).max(50),
+    containerGoods: z.array(containerGoods).max(4).optional(),
+  })
+  .strict();
+
+export const orderOut = z.object({
+  id: z.string(),
+  enterpriseId: z.string(),
+  documentType: z.string(),
+  documentId: z.string(),
+  portCode: z.string(),
+  plate: z.string(),
+  containers: z.array(z.string()),
+  seals: z.array(z.string()),
+  expectedGrossWeightKg: z.string(),
+  containerGoods: z.array(z.object({ container: z.string(), grossWeightKg: z.string(), goods: z.array(z.object({ reservationId: z.string(), itemId: z.string(), quantity: z.string() })) })).nullable(),
+  validFrom: z.date(),
+  validTo: z.date(),
+  reservationIds: z.array(z.string()),
+  status: z.enum(['OPEN', 'PASSED', 'CANCELLED']),
+  passedContainers: z.array(z.string()),
+  held: z.boolean(),
+  version: z.number(),
+  createdAt: z.date(),
+  closedAt: z.date().nullable(),
+  cancelReason: z.string().nullable(),
+});
+
+export const syncOut = z.object({ orders: z.array(orderOut), next: z.number(), more: z.boolean(), tolerance: z.object({ pct: z.string(), minKg: z.string() }) });
+
+export const laneOut = z.object({ code: z.string(), portCode: z.string(), laneNo: z.number(), kind: z.string(), nameZh: z.string() });
+
+const decisionIn = z
+  .object({
+    decision: z.enum(['PASS', 'DIVERT']),
+    reasons: z.array(z.object({ code: z.enum(REASON_CODES), detail: z.string(), container: z.string().optional(), byKg: z.string().optional() }).strict()),
+    releaseOrderId: z.string().nullable(),
+    leaving: z.array(z.string()),
+    complete: z.boolean(),
+    expectedWeightKg: z.string().nullable(),
+  })
+  .strict();
+
+export const replayBody = z
+  .object({
+    entries: z
+      .array(
+        z
+          .object({
+            seq: z.number().int().min(1),
+            prevHash: z.string().length(64),
+            event: gateEventBody,
+            decision: decisionIn,
+            decidedAt: dateTime,
+            hash: z.string().length(64),
+            signature: z.string().max(200),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(500),
+  })
+  .strict();
+
+export const replayOut = z.object({
+  replayedSeq: z.number(),
+  recorded: z.number(),
+  alreadyRecorded: z.number(),
+  posted: z.number(),
+  diverted: z.number(),
+  conflicts: z.array(z.object({ eventId: z.string(), logSeq: z.number(), kind: z.string(), detail: z.string(), conflictId: z.string() })),
+});
+
+export const conflictOut = z.object({
+  id: z.string(),
+  deviceId: z.string(),
+  eventId: z.string(),
+  logSeq: z.number(),
+  kind: z.string(),
+  detail: z.string(),
+  releaseOrderId: z.string().nullable(),
+  status: z.string(),
+  createdAt: z.date(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.date().nullable(),
+  resolution: z.string().nullable(),
+});
+
+export const portViewOut = z.object({
+  portCode: z.string(),
+  from: z.date(),
+  to: z.date(),
+  lanes: z.array(z.object({ code: z.string(), laneNo: z.number(), kind: z.string(), nameZh: z.string(), passed: z.number(), diverted: z.number() })),
+  hours: z.array(z.object({ hour: z.number(), start: z.date(), label: z.string().describe('Shanghai hour'), passed: z.number(), diverted: z.number() })),
+  divertReasons: z.array(z.object({ code: z.string(), count: z.number() })),
+  openInspections: z.number(),
+  openReleaseOrders: z.number(),
+  openReplayConflicts: z.number(),
+});
+
+const correction = z.object({ lineIndex: z.number().int(), hsCode: z.string().optional(), quantity: decimal.optional(), netWeightKg: decimal.optional(), valueCny: decimal.optional(), originCountry: z.string().optional() }).strict();
+
+export const taskOut = z.object({
+  id: z.string(),
+  source: z.string(),
+  documentType: z.string(),
+  documentId: z.string(),
+  releaseOrderId: z.string().nullable(),
+  portCode: z.string(),
+  reasons: z.array(z.object({ code: z.string(), detail: z.string() })),
+  status: z.string(),
+  assignee: z.string().nullable(),
+  outcome: z.string().nullable(),
+  attended: z.boolean().nullable(),
+  corrections: z.array(correction).nullable(),
+  disposition: z.string().nullable(),
+  note: z.string().nullable(),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  completedAt: z.date().nullable(),
+});
+
+export const openTaskBody = z
+  .object({
+    taskId: z.string().optional(),
+    documentType: z.string().min(1).max(40),
+    documentId: z.string().min(1).max(64),
+    releaseOrderId: z.string().nullable().optional(),
+    portCode: z.string(),
+    reasons: z.array(z.object({ code: z.string().min(1).max(60), detail: z.string().max(500) }).strict()).min(1).max(20),
+  })
+  .strict();
+
+export const completeBody = z
+  .object({
+    outcome: z.enum(['MATCH', 'DISCREPANCY', 'SEIZURE']),
+    attended: z.boolean().describe('false: 无陪同查验 (inspected without the trader)'),
+    corrections: z.array(correction).max(1000).optional(),
+    disposition: z.enum(['RELEASE', 'KEEP']),
+    note: z.string().max(2000).optional(),
+    revenueRecoveredCny: decimal.optional(),
+  })
+  .strict();
+
+export const evidenceBody = z.object({ fileName: z.string().min(1).max(200), contentType: z.string().max(100).default('application/octet-stream'), contentBase64: z.string().min(1).max(14_000_000) }).strict();
+export const evidenceOut = z.object({ id: z.string(), taskId: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string(), uploadedAt: z.date() });

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bookWithGoods } from '../support/ledgerFixtures.ts';
+import { runCommand } from '../../src/platform/command.ts';
+import { systemActor } from '../../src/platform/auth/roles.ts';
+import { uuidv7 } from '../../src/kernel/ids.ts';
+import { setParameter } from '../../src/platform/parameters/service.ts';
+import { addItems, balanceOf, fileDocument, getReservation } from '../../src/modules/ledger/service.ts';
+import { queryRows } from '../../src/platform/db/client.ts';
+import { exitBody } from './helpers.ts';
+
+/**
+ * Second-line exits end to end over HTTP: goods enter the book by a first-line import, are
+ * processed, and leave by an exit declaration that reserves them, is taxed, risk-scored and
+ * released with a release order; plus the refusals, idempotency, amendments and cancellations.
+ */
+let app: TestApp;
+const actor = systemActor('test');
+
+async function setParam(name: string, value: unknown) {
+  await runCommand(app.ctx, 'parameter.set', (tx) => setParameter(tx, { name, value, validFrom: '2025-12-18', reason: 'test' }, 'system:test', app.clock.now()));
+}
+
+let seq = 0;
+
+async function count(table: string): Promise<number> {
+  const [r] = await queryRows<{ n: number }>(app.ctx.db, sql.raw(`select count(*)::int as n from ${table}`));
+  return Number(r!.n);
+}
+
+/** The jerky maker: beef enters by a first-line import, is processed into jerky on the book. */
+async function jerkyMaker() {
+  const beef = await bookWithGoods(app.ctx, { regime: 'PROCESSING_VALUE_ADDED', entryDate: '2026-11-02', items: [{ hsCode: '0202300090', name: '冻去骨牛肉 frozen boneless beef', unit: 'KG', originCountry: 'AU', quantity: '1000', importedCny: '356000' }] });
+  const [jerky] = await addItems(app.ctx, actor, beef.bookId, [{ itemNo: `JERKY-${++seq}`, hsCode: '1602500090', name: '牛肉干 beef jerky', specification: '100g', unit: 'KG', originCountry: 'CN' }]);
+  await fileDocument(app.ctx, actor, { type: 'PROCESSING', documentId: uuidv7(), bookId: beef.bookId, reference: 'JG-2026-11', businessDate: '2026-11-10', inputs: [{ itemId: beef.itemIds[0]!, quantity: '1000' }], outputs: [{ itemId: jerky!.id, quantity: '800' }] });
+  return { ...beef, jerkyId: jerky!.id, beefId: beef.itemIds[0]! };
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  // Deterministic selection: no random draws unless a test asks for one.
+  await setParam('risk.randomFloorRate', '0');
+  await setParam('risk.routineInspectionRate', '0');
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+describe('second-line exit (二线出岛) over HTTP', () => {
+  it('import → processing → exit at 40.45% value added: duty exempt with a confirmation number, VAT on the beef, reserved, released with a release order', async () => {
+    const m = await jerkyMaker();
+    const auth = await app.authFor('enterprise_user', { enterpriseId: m.enterpriseId });
+    const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(m.bookId, [{ itemId: m.jerkyId, quantity: '800', valueCny: '500000', netWeightKg: '800' }]) });
+    expect(res.statusCode, res.body).toBe(201);
+    const d = res.json();
+    expect(d.state).toBe('RELEASED');
+    expect(d.lines[0].valueAdded).toMatchObject({ ratio: '0.4045', meetsThreshold: true, threshold: '0.30' });
+    expect(d.lines[0].valueAdded.confirmationNumber).toMatch(/^QR20266401\d{10}$/);
+    // duty exempt; VAT (356,000.00 + 0) × 9% = 32,040.00
+    expect(d.taxes).toMatchObject({ duty: '0.00', consumptionTax: '0.00', vat: '32040.00', total: '32040.00' });
+    expect(d.taxes.lines[0].steps.duty.rule).toBe('tax.secondLine.valueAddedDutyExemption');
+    expect(d.risk).toMatchObject({ decidedBy: 'risk.assessDeclaration' });
+    expect(d.risk.versions).toBeTruthy();
+    expect(d.releaseOrderId).toBeTruthy();
+
+    const detail = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json();
+    expect(detail.transitions.map((t: { to: string }) => t.to)).toEqual(['SUBMITTED', 'ACCEPTED', 'RELEASED']);
+    expect(detail.transitions.every((t: { reason: string; auditSeq: number }) => t.reason.length > 0 && t.auditSeq > 0)).toBe(true);
+    expect(detail.reservation).toMatchObject({ status: 'OPEN', lines: [{ itemId: m.jerkyId, reserved: expect.stringMatching(/^800(\.0+)?$/) }] });
+    expect(detail.taxBills).toHaveLength(1);
+    expect(detail.taxBills[0]).toMatchObject({ kind: 'ORIGINAL', duty: '0.00', vat: '32040.00', total: '32040.00' });
+    expect(detail.taxBills[0].figures.parameterVersions['tax.valueAddedThreshold']).toBeGreaterThan(0);
+    expect((await balanceOf(app.ctx.db, m.bookId, m.jerkyId)).available).toMatch(/^0(\.0+)?$/);
+
+    const csv = await app.request({ method: 'GET', url: `/api/v1/tax-bills/${detail.taxBills[0].id}/csv`, auth });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain(',TOTAL,');
+    expect(csv.body).toContain('32040.00');
+  });
+
+  it('zero-tariff goods sold to the mainland pay all three taxes', async () => {
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '500', importedCny: '80000' }] });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '500', valueCny: '100000', netWeightKg: '500', dutyRate: '0.10', consumptionTaxRate: '0.15', vatRate: '0.13' }]) });
+    expect(res.statusCode, res.body).toBe(201);
+    // 100,000 × 10% = 10,000.00; (100,000 + 10,000) ÷ 0.85 × 0.15 = 19,411.76; (129,411.76) × 13% = 16,823.53
+    expect(res.json().taxes).toMatchObject({ duty: '10000.00', consumptionTax: '19411.76', vat: '16823.53', total: '46235.29' });
+  });
+
+  it('refuses relaxed-trade goods, a shortfall and an item of another book, naming path and rule, writing nothing', async () => {
+    const relaxed = await bookWithGoods(app.ctx, { regime: 'RELAXED_TRADE', items: [{ hsCode: '8703239090', name: '小汽车 car', unit: 'SET', originCountry: 'DE', quantity: '2', importedCny: '400000' }] });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: relaxed.enterpriseId });
+    const before = await count('decl_declarations');
+    const r1 = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(relaxed.bookId, [{ itemId: relaxed.itemIds[0]!, quantity: '1', valueCny: '200000', netWeightKg: '900' }]) });
+    expect(r1.statusCode).toBe(400);
+    expect(r1.headers['content-type']).toContain('application/problem+json');
+    expect(r1.json().errors).toContainEqual(expect.objectContaining({ path: 'bookId', rule: 'declarations.relaxedTradeToMainland' }));
+
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '10', importedCny: '50000' }] });
+    const zAuth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const r2 = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth: zAuth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '11', valueCny: '60000', netWeightKg: '30', vatRate: '0.13' }]) });
+    expect(r2.statusCode).toBe(400);
+    expect(r2.json().errors).toContainEqual(expect.objectContaining({ path: 'lines[0].quantity', rule: 'ledger.insufficientAvailable' }));
+
+    const r3 = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth: zAuth, body: exitBody(z.bookId, [{ itemId: relaxed.itemIds[0]!, quantity: '1', valueCny: '1', netWeightKg: '1' }]) });
+    expect(r3.statusCode).toBe(400);
+    expect(r3.json().errors).toContainEqual(expect.objectContaining({ path: 'lines[0].itemId', rule: 'declarations.itemOfBook' }));
+
+    const r4 = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth: zAuth, body: { ...exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '1', valueCny: '1', netWeightKg: '1' }]), portCode: 'CNXXX-NOPE' } });
+    expect(r4.statusCode).toBe(400);
+    expect(r4.json().errors[0]).toMatchObject({ path: 'portCode' });
+
+    expect(await count('decl_declarations')).toBe(before);
+    expect((await balanceOf(app.ctx.db, z.bookId, z.itemIds[0]!)).reserved).toMatch(/^0(\.0+)?$/);
+  });
+
+  it('is idempotent by requestId; an enterprise sees only its own; amend voids and re-reserves in one go; cancel releases the goods', async () => {
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '10', importedCny: '50000' }] });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const body = exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '10', valueCny: '60000', netWeightKg: '30', dutyRate: '0', vatRate: '0.13' }]);
+    const a = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body });
+    const b = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body });
+    expect(a.statusCode, a.body).toBe(201);
+    expect(b.json().id).toBe(a.json().id);
+    const c = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: { ...body, remarks: 'other' } });
+    expect(c.statusCode).toBe(409);
+
+    const other = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8471300000', name: 'x', unit: 'SET', originCountry: 'JP', quantity: '1', importedCny: '1000' }] });
+    const otherAuth = await app.authFor('enterprise_user', { enterpriseId: other.enterpriseId });
+    expect((await app.request({ method: 'GET', url: `/api/v1/declarations/${a.json().id}`, auth: otherAuth })).statusCode).toBe(404);
+    const list = (await app.request({ method: 'GET', url: '/api/v1/declarations', auth: otherAuth })).json();
+    expect(list.items.every((d: { enterpriseId: string }) => d.enterpriseId === other.enterpriseId)).toBe(true);
+
+    const first = a.json();
+    const amended = await app.request({ method: 'POST', url: `/api/v1/declarations/${first.id}/amend`, auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '6', valueCny: '36000', netWeightKg: '18', dutyRate: '0', vatRate: '0.13' }]) });
+    expect(amended.statusCode, amended.body).toBe(201);
+    const v2 = amended.json();
+    expect(v2).toMatchObject({ version: 2, previousId: first.id, rootId: first.id, state: 'RELEASED' });
+    expect((await getReservation(app.ctx.db, first.reservationId))!.status).toBe('VOID');
+    expect((await getReservation(app.ctx.db, v2.reservationId))!.status).toBe('OPEN');
+    const old = (await app.request({ method: 'GET', url: `/api/v1/declarations/${first.id}`, auth })).json();
+    expect(old.state).toBe('AMENDED');
+    expect(old.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect((await balanceOf(app.ctx.db, z.bookId, z.itemIds[0]!)).available).toMatch(/^4(\.0+)?$/);
+
+    const cancelled = await app.request({ method: 'POST', url: `/api/v1/declarations/${v2.id}/cancel`, auth, body: { reason: 'buyer withdrew the order' } });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(cancelled.json()).toMatchObject({ state: 'CANCELLED', stateReason: 'buyer withdrew the order' });
+    expect((await balanceOf(app.ctx.db, z.bookId, z.itemIds[0]!)).available).toMatch(/^10(\.0+)?$/);
+    const again = await app.request({ method: 'POST', url: `/api/v1/declarations/${v2.id}/cancel`, auth, body: { reason: 'twice' } });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('risk selection holds the declaration with an inspection task; an officer rejects it and the goods return to the book', async () => {
+    await setParam('risk.randomFloorRate', '1');
+    try {
+      const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '5', importedCny: '25000' }] });
+      const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+      const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '5', valueCny: '30000', netWeightKg: '15', dutyRate: '0', vatRate: '0.13' }]) });
+      expect(res.statusCode, res.body).toBe(201);
+      const d = res.json();
+      expect(d.state).toBe('HELD');
+      expect(d.inspectionTaskId).toBeTruthy();
+      expect(d.releaseOrderId).toBeNull();
+      const officer = await app.authFor('inspector');
+      const held = (await app.request({ method: 'GET', url: '/api/v1/declarations?state=HELD', auth: officer })).json();
+      expect(held.items.map((x: { id: string }) => x.id)).toContain(d.id);
+      const rejected = await app.request({ method: 'POST', url: `/api/v1/declarations/${d.id}/reject`, auth: officer, body: { reason: 'goods do not match the invoice' } });
+      expect(rejected.statusCode, rejected.body).toBe(200);
+      expect(rejected.json().state).toBe('REJECTED');
+      expect((await getReservation(app.ctx.db, d.reservationId))!.status).toBe('VOID');
+      expect((await app.request({ method: 'GET', url: `/api/v1/tax-bills`, auth })).json().total).toBe(0);
+    } finally {
+      await setParam('risk.randomFloorRate', '0');
+    }
+  });
+});

@@ -1,0 +1,43 @@
+/** Test helpers shared by the declarations tests. */
+import type { TestApp } from '../support/app.ts';
+import { uuidv7 } from '../../src/kernel/ids.ts';
+
+let counter = 0;
+export function exitBody(bookId: string, lines: { itemId: string; quantity: string; valueCny: string; netWeightKg: string; dutyRate?: string; vatRate?: string; consumptionTaxRate?: string }[], requestId = `req-${Date.now()}-${++counter}`) {
+  return {
+    requestId,
+    bookId,
+    portCode: 'CNHAK-XINHAI',
+    destination: { region: 'CN-MAINLAND', province: '广东', city: '湛江' },
+    consignee: { name: '湛江某食品贸易有限公司' },
+    contact: { name: '王海燕', phone: '0898-66668888' },
+    transport: { mode: 'ROAD', plate: '琼A12345', containers: ['CSQU3054383'], seals: ['HK0001'], expectedGrossWeightKg: '1000' },
+    packages: { count: 40, kind: '箱' },
+    documents: { contractNo: 'HT-2026-001', invoiceNo: 'INV-2026-001' },
+    lines: lines.map((l) => ({ dutyRate: '0.12', vatRate: '0.09', ...l })),
+  };
+}
+
+
+
+interface Released {
+  id: string;
+  portCode: string;
+  form: unknown;
+}
+
+/** The truck of a released declaration reaches its port's first lane: a gate device posts the event over HTTP; returns the answer after the events are delivered. */
+export async function passGate(app: TestApp, d: Released, overrides: { weightKg?: string } = {}) {
+  const form = d.form as { transport: { plate: string; containers: string[]; seals: string[]; expectedGrossWeightKg: string } };
+  const laneCode = `${d.portCode}-L01`;
+  const device = await app.authFor('gate_device', { name: `gate-${laneCode}`, scope: { portCode: d.portCode, laneCode } });
+  const res = await app.request({
+    method: 'POST',
+    url: '/api/v1/gate/events',
+    auth: device,
+    body: { eventId: uuidv7(app.clock.now().getTime()), portCode: d.portCode, laneCode, direction: 'OUT', plate: form.transport.plate, containers: form.transport.containers, weightKg: overrides.weightKg ?? form.transport.expectedGrossWeightKg, sealState: 'INTACT', seals: form.transport.seals, at: app.clock.now().toISOString() },
+  });
+  if (res.statusCode !== 200) throw new Error(`gate event refused: ${res.body}`);
+  await app.ctx.dispatcher.drain();
+  return res.json() as { decision: 'PASS' | 'DIVERT'; reasons: { code: string }[]; complete: boolean; inspectionTaskId: string | null };
+}

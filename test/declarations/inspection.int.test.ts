@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { bookWithGoods } from '../support/ledgerFixtures.ts';
+import { runCommand } from '../../src/platform/command.ts';
+import { setParameter } from '../../src/platform/parameters/service.ts';
+import { exitBody, passGate } from './helpers.ts';
+
+/**
+ * What the gate's inspections do to a declaration, through the gate's events: a held exit whose
+ * inspection matches is released and leaves; a discrepancy found after the bill was issued adds a
+ * supplementary bill for the tax on the corrected value; a seizure rejects the declaration.
+ */
+let app: TestApp;
+
+async function setParam(name: string, value: string) {
+  await runCommand(app.ctx, 'parameter.set', (tx) => setParameter(tx, { name, value, validFrom: '2025-12-18', reason: 'test' }, 'system:test', app.clock.now()));
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await setParam('risk.randomFloorRate', '0');
+  await setParam('risk.routineInspectionRate', '0');
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+const laptops = { hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '10', importedCny: '50000' };
+
+async function inspect(taskId: string, body: object) {
+  const inspector = await app.authFor('inspector');
+  expect((await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/start`, auth: inspector, body: {} })).statusCode).toBe(200);
+  const done = await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/complete`, auth: inspector, body: { attended: true, ...body } });
+  expect(done.statusCode, done.body).toBe(200);
+  await app.ctx.dispatcher.drain();
+}
+
+describe('inspection results on a declaration', () => {
+  it('a held exit whose inspection matches is accepted, released and leaves through the gate', async () => {
+    await setParam('risk.randomFloorRate', '1');
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [laptops] });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '10', valueCny: '60000', netWeightKg: '30', dutyRate: '0', vatRate: '0.13' }]) });
+    await setParam('risk.randomFloorRate', '0');
+    const d = res.json();
+    expect(d.state, res.body).toBe('HELD');
+    const officer = await app.authFor('inspector');
+    const tooEarly = await app.request({ method: 'POST', url: `/api/v1/declarations/${d.id}/accept`, auth: officer, body: { reason: 'looks fine' } });
+    expect(tooEarly.statusCode).toBe(409);
+    await inspect(d.inspectionTaskId, { outcome: 'MATCH', disposition: 'RELEASE' });
+    const after = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json();
+    expect(after.state).toBe('RELEASED');
+    expect(after.transitions.map((t: { to: string }) => t.to)).toEqual(['SUBMITTED', 'HELD', 'ACCEPTED', 'RELEASED']);
+    expect(after.taxBills).toHaveLength(1);
+    expect((await passGate(app, after)).decision).toBe('PASS');
+    expect((await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json().state).toBe('EXITED');
+  });
+
+  it('a discrepancy after billing adds a supplementary bill for the increase; a seizure rejects', async () => {
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [laptops] });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '5', valueCny: '30000', netWeightKg: '15', dutyRate: '0.05', vatRate: '0.13' }]) });
+    const d = res.json();
+    expect(d.state, res.body).toBe('RELEASED');
+    // 30,000 × 5% = 1,500.00; VAT (31,500) × 13% = 4,095.00
+    expect(d.taxes).toMatchObject({ duty: '1500.00', vat: '4095.00' });
+    const officer = await app.authFor('inspector');
+    const opened = await app.request({ method: 'POST', url: '/api/v1/inspection/tasks', auth: officer, body: { documentType: 'SECOND_LINE_EXIT', documentId: d.id, portCode: d.portCode, reasons: [{ code: 'PRICE_CHECK', detail: 'invoice price far below reference' }] } });
+    expect(opened.statusCode, opened.body).toBe(200);
+    await inspect(opened.json().taskId, { outcome: 'DISCREPANCY', corrections: [{ lineIndex: 0, valueCny: '40000' }], disposition: 'RELEASE' });
+    const after = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json();
+    // corrected: 40,000 × 5% = 2,000.00; VAT 42,000 × 13% = 5,460.00 → owed 500.00 + 1,365.00
+    expect(after.taxes).toMatchObject({ duty: '2000.00', vat: '5460.00' });
+    expect(after.taxBills.map((b: { kind: string; total: string }) => `${b.kind} ${b.total}`)).toEqual(['ORIGINAL 5595.00', 'SUPPLEMENTARY 1865.00']);
+
+    const y = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [laptops] });
+    const yAuth = await app.authFor('enterprise_user', { enterpriseId: y.enterpriseId });
+    const e = (await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth: yAuth, body: exitBody(y.bookId, [{ itemId: y.itemIds[0]!, quantity: '5', valueCny: '30000', netWeightKg: '15', dutyRate: '0', vatRate: '0.13' }]) })).json();
+    const task = (await app.request({ method: 'POST', url: '/api/v1/inspection/tasks', auth: officer, body: { documentType: 'SECOND_LINE_EXIT', documentId: e.id, portCode: e.portCode, reasons: [{ code: 'TIP_OFF', detail: 'anti-smuggling tip-off' }] } })).json();
+    await inspect(task.taskId, { outcome: 'SEIZURE', disposition: 'KEEP' });
+    const seized = (await app.request({ method: 'GET', url: `/api/v1/declarations/${e.id}`, auth: yAuth })).json();
+    expect(seized.state).toBe('REJECTED');
+    expect(seized.reservation.status).toBe('VOID');
+  });
+});

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { uuidv7 } from '../../src/kernel/ids.ts';
+import { balanceOf, getReservation, verifyLedger } from '../../src/modules/ledger/service.ts';
+import { container, goods, orderWithGoods, reserve } from './support.ts';
+
+/**
+ * Many trucks presenting the same release order at the same moment on different lanes: the order's
+ * row lock makes them decide one after the other, so the book is posted at most what was reserved.
+ * On PostgreSQL the requests really run side by side (a pool of 20).
+ */
+let t: TestApp;
+const devices: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  for (let lane = 1; lane <= 6; lane++) {
+    const laneCode = `CNHAK-XINHAI-L0${lane}`;
+    devices.push(await t.authFor('gate_device', { name: `xinhai-${lane}`, scope: { portCode: 'CNHAK-XINHAI', laneCode } }));
+  }
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const ev = (plate: string, containers: string[], lane: number, weightKg: string) => ({ eventId: uuidv7(), portCode: 'CNHAK-XINHAI', laneCode: `CNHAK-XINHAI-L0${lane}`, direction: 'OUT', plate, containers, weightKg, sealState: 'INTACT', at: t.clock.now().toISOString() });
+
+describe('concurrent events for one release order', () => {
+  it('30 simultaneous presentations of one order: exactly one PASS, the reservation posted once', async () => {
+    const { book, reservation, input } = await orderWithGoods(t.ctx, { reserveQuantity: '40' });
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => t.request({ method: 'POST', url: '/api/v1/gate/events', auth: devices[i % 6], body: ev(input.plate, input.containers, (i % 6) + 1, '25000') })));
+    for (const a of answers) expect(a.statusCode, a.body).toBe(200);
+    const decisions = answers.map((a) => a.json().decision);
+    expect(decisions.filter((d) => d === 'PASS')).toHaveLength(1);
+    expect(await balanceOf(t.ctx.db, book.bookId, book.itemIds[0]!)).toMatchObject({ onHand: '60', reserved: '0' });
+    const r = (await getReservation(t.ctx.db, reservation.id))!;
+    expect(r.lines[0]).toMatchObject({ reserved: '40', posted: '40' });
+    expect((await verifyLedger(t.ctx.db)).ok).toBe(true);
+  });
+
+  it('a split order presented by many trucks at once: every container posts once, never more than reserved', async () => {
+    const book = await goods(t.ctx, '100');
+    const documentId = uuidv7();
+    const res = await reserve(t.ctx, book, '40', documentId);
+    const item = book.itemIds[0]!;
+    const cs = [container(), container(), container(), container()];
+    const { input } = await orderWithGoods(t.ctx, {
+      documentId,
+      enterpriseId: book.enterpriseId,
+      containers: cs,
+      reservationIds: [res.id],
+      expectedGrossWeightKg: '40000',
+      containerGoods: cs.map((c) => ({ container: c, grossWeightKg: '10000', goods: [{ reservationId: res.id, itemId: item, quantity: '10' }] })),
+    });
+    // Each container presented by three trucks at the same moment.
+    const sends = cs.flatMap((c, k) => [0, 1, 2].map((j) => t.request({ method: 'POST', url: '/api/v1/gate/events', auth: devices[(k + j) % 6], body: ev(input.plate, [c], ((k + j) % 6) + 1, '10000') })));
+    const answers = await Promise.all(sends);
+    const passes = answers.filter((a) => a.json().decision === 'PASS');
+    expect(passes.length).toBeLessThanOrEqual(4);
+    const posted = (await getReservation(t.ctx.db, res.id))!.lines.reduce((s, l) => s + Number(l.posted), 0);
+    expect(posted).toBe(passes.length * 10);
+    expect(posted).toBeLessThanOrEqual(40);
+    expect(await balanceOf(t.ctx.db, book.bookId, item)).toMatchObject({ onHand: String(100 - posted) });
+  });
+});

@@ -1,0 +1,198 @@
+import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { api, ApiError } from '../../api.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { navigate } from '../../router.ts';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import type { Declaration } from './types.ts';
+
+const PORTS = ['CNHAK-XINHAI', 'CNHAK-NANGANG', 'CNHAK-PORT', 'CNYPG-PORT', 'CNBSP-PORT', 'CNSYX-PORT', 'CNQLN-PORT', 'CNHAK-MEILAN', 'CNSYX-PHOENIX', 'CNQHI-BOAO'];
+
+interface Line {
+  itemId: string;
+  quantity: string;
+  valueCny: string;
+  netWeightKg: string;
+  dutyRate: string;
+  vatRate: string;
+  consumptionTaxRate: string;
+  domesticVatPaid: boolean;
+}
+
+interface Book {
+  id: string;
+  regime: string;
+  bookNo: string;
+}
+interface Item {
+  id: string;
+  itemNo: string;
+  name: string;
+  hsCode: string;
+  unit: string;
+  available?: string;
+}
+
+const emptyLine = (): Line => ({ itemId: '', quantity: '', valueCny: '', netWeightKg: '', dutyRate: '0', vatRate: '0.13', consumptionTaxRate: '', domesticVatPaid: false });
+
+/** The simplified exit form (简化申报): book and items, values, destination, port and the release order's vehicle data. */
+export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) {
+  const { t } = useI18n();
+  const [bookId, setBookId] = useState('');
+  const [portCode, setPortCode] = useState('CNHAK-XINHAI');
+  const [province, setProvince] = useState('广东');
+  const [consignee, setConsignee] = useState('');
+  const [plate, setPlate] = useState('');
+  const [containers, setContainers] = useState('');
+  const [seals, setSeals] = useState('');
+  const [gross, setGross] = useState('');
+  const [packages, setPackages] = useState('1');
+  const [lines, setLines] = useState<Line[]>([emptyLine()]);
+  const books = useQuery({ queryKey: ['ledger-books'], queryFn: () => api<{ items: Book[] }>('GET', '/api/v1/ledger/books').catch(() => ({ items: [] as Book[] })) });
+  const items = useQuery({ queryKey: ['ledger-items', bookId], enabled: /^[0-9a-f-]{36}$/.test(bookId), queryFn: () => api<{ items: Item[] }>('GET', `/api/v1/ledger/books/${bookId}/items`).catch(() => ({ items: [] as Item[] })) });
+  const submit = useMutation({
+    mutationFn: () =>
+      api<Declaration>('POST', kind === 'BATCH_EXIT' ? '/api/v1/declarations/batches' : '/api/v1/declarations/exits', {
+        requestId: `web-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+        bookId,
+        portCode,
+        destination: { region: 'CN-MAINLAND', province },
+        consignee: { name: consignee },
+        contact: { name: '申报员', phone: '0898-00000000' },
+        transport: { mode: 'ROAD', plate, containers: containers.split(/[\s,]+/).filter(Boolean), seals: seals.split(/[\s,]+/).filter(Boolean), expectedGrossWeightKg: gross },
+        packages: { count: Number(packages) || 1, kind: '箱' },
+        lines: lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity, valueCny: l.valueCny, netWeightKg: l.netWeightKg, dutyRate: l.dutyRate, vatRate: l.vatRate, ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}), domesticVatPaid: l.domesticVatPaid })),
+      }),
+    onSuccess: (d) => navigate(`/declarations/${d.id}`),
+  });
+  const set = (i: number, patch: Partial<Line>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
+  const fieldErrors = submit.error instanceof ApiError ? submit.error.errors : [];
+  return (
+    <form
+      className="form"
+      data-testid={`exit-form-${kind}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit.mutate();
+      }}
+    >
+      <h2>{t(kind === 'BATCH_EXIT' ? 'decl.form.batchTitle' : 'decl.form.title')}</h2>
+      <label>
+        {t('decl.form.book')}
+        {books.data && books.data.items.length > 0 ? (
+          <select value={bookId} onChange={(e) => setBookId(e.target.value)} data-testid="exit-book">
+            <option value="">—</option>
+            {books.data.items.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.bookNo} · {b.regime}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input className="mono" value={bookId} onChange={(e) => setBookId(e.target.value)} data-testid="exit-book" />
+        )}
+      </label>
+      <label>
+        {t('decl.col.port')}
+        <select value={portCode} onChange={(e) => setPortCode(e.target.value)} data-testid="exit-port">
+          {PORTS.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('decl.form.province')}
+        <input value={province} onChange={(e) => setProvince(e.target.value)} />
+      </label>
+      <label>
+        {t('decl.form.consignee')}
+        <input value={consignee} onChange={(e) => setConsignee(e.target.value)} data-testid="exit-consignee" />
+      </label>
+      <label>
+        {t('decl.form.plate')}
+        <input value={plate} onChange={(e) => setPlate(e.target.value)} data-testid="exit-plate" />
+      </label>
+      <label>
+        {t('decl.form.containers')}
+        <input className="mono" value={containers} onChange={(e) => setContainers(e.target.value)} />
+      </label>
+      <label>
+        {t('decl.form.seals')}
+        <input className="mono" value={seals} onChange={(e) => setSeals(e.target.value)} />
+      </label>
+      <label>
+        {t('decl.form.gross')}
+        <input value={gross} onChange={(e) => setGross(e.target.value)} data-testid="exit-gross" />
+      </label>
+      <label>
+        {t('decl.form.packages')}
+        <input value={packages} onChange={(e) => setPackages(e.target.value)} />
+      </label>
+      <h3>{t('decl.goods')}</h3>
+      {lines.map((l, i) => (
+        <fieldset key={i} data-testid={`exit-line-${i}`}>
+          <label>
+            {t('decl.item')}
+            {items.data && items.data.items.length > 0 ? (
+              <select value={l.itemId} onChange={(e) => set(i, { itemId: e.target.value })} data-testid={`exit-line-${i}-item`}>
+                <option value="">—</option>
+                {items.data.items.map((it) => (
+                  <option key={it.id} value={it.id}>
+                    {it.itemNo} {it.name} ({it.hsCode}) {it.available ? `· ${it.available} ${it.unit}` : ''}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input className="mono" value={l.itemId} onChange={(e) => set(i, { itemId: e.target.value })} data-testid={`exit-line-${i}-item`} />
+            )}
+          </label>
+          <label>
+            {t('decl.quantity')}
+            <input value={l.quantity} onChange={(e) => set(i, { quantity: e.target.value })} data-testid={`exit-line-${i}-quantity`} />
+          </label>
+          <label>
+            {t('decl.value')}
+            <input value={l.valueCny} onChange={(e) => set(i, { valueCny: e.target.value })} data-testid={`exit-line-${i}-value`} />
+          </label>
+          <label>
+            {t('decl.form.net')}
+            <input value={l.netWeightKg} onChange={(e) => set(i, { netWeightKg: e.target.value })} data-testid={`exit-line-${i}-net`} />
+          </label>
+          <label>
+            {t('decl.form.dutyRate')}
+            <input value={l.dutyRate} onChange={(e) => set(i, { dutyRate: e.target.value })} data-testid={`exit-line-${i}-duty`} />
+          </label>
+          <label>
+            {t('decl.form.vatRate')}
+            <select value={l.vatRate} onChange={(e) => set(i, { vatRate: e.target.value })} data-testid={`exit-line-${i}-vat`}>
+              <option value="0.13">13%</option>
+              <option value="0.09">9%</option>
+            </select>
+          </label>
+          <label>
+            {t('decl.form.ctRate')}
+            <input value={l.consumptionTaxRate} onChange={(e) => set(i, { consumptionTaxRate: e.target.value })} />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={l.domesticVatPaid} onChange={(e) => set(i, { domesticVatPaid: e.target.checked })} />
+            {t('decl.form.domesticVatPaid')}
+          </label>
+        </fieldset>
+      ))}
+      <div className="actions">
+        <button type="button" onClick={() => setLines([...lines, emptyLine()])}>
+          {t('decl.form.addLine')}
+        </button>
+        <button type="submit" disabled={submit.isPending} data-testid="exit-submit">
+          {t('decl.form.submit')}
+        </button>
+      </div>
+      {submit.error && <ErrorBox error={submit.error} />}
+      {fieldErrors.map((e) => (
+        <div key={`${e.path}-${e.rule}`} className="field-error" data-testid="exit-field-error">
+          {e.path}: {e.message} ({e.rule})
+        </div>
+      ))}
+    </form>
+  );
+}
