@@ -45,7 +45,7 @@ async function run(ctx: AppContext, label: string, total: number, concurrency: n
       destination: { region: 'CN-MAINLAND', province: '广东' },
       consignee: { name: '广州某贸易有限公司' },
       contact: { name: '申报员', phone: '0898-66668888' },
-      transport: { mode: 'ROAD', plate: '琼A12345', containers: ['CSQU3054383'], seals: ['S1'], expectedGrossWeightKg: '40' },
+      transport: { mode: 'ROAD', plate: '琼A12345', containers: ['CSQU3054383'], seals: ['HK2026000001'], expectedGrossWeightKg: '40' },
       packages: { count: 2, kind: '箱' },
       documents: {},
       lines: [

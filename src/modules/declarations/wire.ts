@@ -50,7 +50,7 @@ const transport = z
     mode: z.enum(['ROAD', 'SEA', 'AIR']),
     plate: z.string().trim().min(2).max(16).describe('Vehicle plate, e.g. 琼A12345'),
     containers: z.array(z.string().superRefine(checkedBy(validateContainerNumber))).max(10).default([]),
-    seals: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+    seals: z.array(z.string().regex(/^[A-Z0-9-]{4,20}$/, 'A seal number is 4 to 20 capital letters, digits or dashes (as the gate reads it).')).max(20).default([]),
     expectedGrossWeightKg: positive('expectedGrossWeightKg'),
     vesselOrFlight: z.string().trim().max(40).optional(),
     plannedExitDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
