@@ -7,3 +7,4 @@ export { openInspectionTask, assignTask, startTask, completeTask, addEvidence, l
 export { recordGateEvent, getGateEvent, gateTolerance, assertDeviceScope, type GateEventInput, type GateAnswer } from './service/events.ts';
 export { registerDeviceKey, replayDeviceLog, listConflicts, resolveConflict, type ReplayReport } from './service/replay.ts';
 export { portView, listLanes } from './service/portView.ts';
+export { releaseOrderAuditKey, inspectionTaskAuditKey } from './service/auditKeys.ts';

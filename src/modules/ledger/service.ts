@@ -9,3 +9,4 @@ export { reserveGoods, postReservation, voidReservation, getReservation, expireR
 export { fileDocument, fileDocumentTx, getDocument, decideAdjustment, listDocuments, pendingAdjustments, registerDirectRelease, raiseOverdueAlerts, listAlerts, cataloguePrefixes, type DocumentInput, type DocumentView } from './service/documents.ts';
 export { importCatalogue, listCatalogue } from './service/catalogue.ts';
 export { verifyLedger, type VerifyResult, type Mismatch } from './service/verify.ts';
+export { lockBooks, auditPartition as bookAuditKey } from './service/core.ts';

@@ -55,6 +55,23 @@ async function lockHead(tx: Executor, key: number) {
   return head ? { partition: Number(head.partition), pseq: Number(head.pseq), hash: head.hash, seq: Number(head.seq) } : null;
 }
 
+/**
+ * Locks the heads of the partitions these keys fall in, in ascending partition order, for the rest
+ * of the transaction. A command that appends to several partitions and also takes hot row locks
+ * (a port's inspection capacity, say) calls this first, so its later appends wait for nothing and
+ * two such commands never wait on each other's partitions in a circle. Without partitioning set up
+ * yet (a new database) it does nothing: the first append sets it up.
+ */
+export async function lockAuditPartitions(tx: Executor, partitionKeys: readonly string[]): Promise<void> {
+  const keys = [...new Set(partitionKeys.map((k) => partitionHash(k)))];
+  if (keys.length === 0) return;
+  await tx.execute(sql`
+    select h.partition from audit_heads h
+    where h.partition in (select (k::bigint % c.partitions)::int from audit_partitioning c, unnest(${`{${keys.join(',')}}`}::bigint[]) k)
+    order by h.partition
+    for update of h`);
+}
+
 /** Appends one entry. Must run inside the command's transaction. */
 export async function appendAudit(tx: Executor, input: AuditInput): Promise<AppendedEntry> {
   const key = partitionHash(input.partitionKey ?? input.subject);

@@ -9,18 +9,19 @@ import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
+import { lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { creditMeasuresOf } from '../../credit/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
 import { chainValueAdded, confirmationDecision, D, formatValueAddedNumber, parseValueAddedNumber, ratioString, type ChainInput } from '../../tax/rules.ts';
 import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
-import { costBasisOf, getBook, getItem, reserveGoods, voidReservation } from '../../ledger/service.ts';
-import { cancelReleaseOrdersFor, issueReleaseOrder, openInspectionTask } from '../../gate/service.ts';
+import { bookAuditKey, costBasisOf, getBook, getItem, lockBooks, reserveGoods, voidReservation } from '../../ledger/service.ts';
+import { cancelReleaseOrdersFor, inspectionTaskAuditKey, issueReleaseOrder, openInspectionTask, releaseOrderAuditKey } from '../../gate/service.ts';
 import { billFigures, exitTaxes, formViolations, periodOf, unitCode, type ExitTaxLine, type Regime } from '../rules.ts';
 import { declarations, batchFacilities } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
 import { issueBill } from './bills.ts';
-import { declarationView, lockDeclaration, nextSerial, recordSubmission, transition, type DeclarationRow } from './store.ts';
+import { declarationView, lockDeclaration, nextSerial, partitionOf, recordSubmission, transition, type DeclarationRow } from './store.ts';
 
 /** The customs code (关区代码) that issues confirmation numbers: Haikou customs. */
 const ISSUING_CUSTOMS = '6401';
@@ -214,7 +215,7 @@ async function releaseValidityHours(ex: Executor, today: string): Promise<number
 }
 
 /** Accepted: the tax bill (single exits) and the release order for the gate; the declaration is RELEASED. */
-export async function acceptAndRelease(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, reason: { text: string; rule: string }) {
+export async function acceptAndRelease(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, reason: { text: string; rule: string }, orderId?: string) {
   let d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: reason.text, rule: reason.rule });
   if (d.kind === 'SECOND_LINE_EXIT' && d.taxes) {
     const t = d.taxes as ReturnType<typeof billFigures>;
@@ -229,7 +230,7 @@ export async function acceptAndRelease(tx: Tx, ctx: AppContext, row: Declaration
   const now = ctx.clock.now();
   const hours = await releaseValidityHours(tx, shanghaiDate(now));
   const order = await issueReleaseOrder(tx, ctx, {
-    releaseOrderId: uuidv7(now.getTime()),
+    releaseOrderId: orderId ?? uuidv7(now.getTime()),
     enterpriseId: d.enterpriseId,
     documentType: d.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
     documentId: d.id,
@@ -272,9 +273,25 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     }
     const id = uuidv7(ctx.clock.now().getTime());
     const uscc = (await findEnterpriseById(tx, enterpriseId))?.uscc ?? '';
+    const now = ctx.clock.now();
+    const releaseOrderId = uuidv7(now.getTime());
+    const taskId = uuidv7(now.getTime());
+    // Lock order of a submission: the book row, then every audit partition this command will append
+    // to (ascending), and only then risk's rows (the declarant's profile, the port's capacity of the
+    // day). Otherwise two declarations holding the hot capacity row and a partition each, reached in
+    // different orders, wait on each other in a circle until PostgreSQL kills one.
+    if (book) {
+      await lockBooks(tx, [book.id]);
+      await lockAuditPartitions(tx, [
+        bookAuditKey(book.id),
+        partitionOf(uscc),
+        releaseOrderAuditKey(releaseOrderId),
+        inspectionTaskAuditKey(taskId),
+        ...(previous?.releaseOrderId ? [releaseOrderAuditKey(previous.releaseOrderId)] : []),
+      ]);
+    }
     // An amendment first releases the old version's goods, so the new version can reserve them again.
     if (previous) await retireVersion(tx, ctx, previous, uscc, actor, id);
-    const now = ctx.clock.now();
     const today = shanghaiDate(now);
     const reservationId = uuidv7(now.getTime());
     const p = await prepare(tx, ctx, actor, body, kind, () =>
@@ -312,7 +329,7 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     await recordSubmission(tx, ctx, d, uscc, actor, d.stateReason, { reservationId, lines: body.lines.length, valueAdded: p.valueAddedNotes, ...(previous ? { previousId: previous.id } : {}) });
     if (kind === 'BATCH_EXIT') {
       const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
-      d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Batch exit by a ${measures.class} enterprise: released on its release list, declared with the month ${periodOf(today)} by the centralized declaration.`, rule: 'declarations.batch.accepted' });
+      d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Batch exit by a ${measures.class} enterprise: released on its release list, declared with the month ${periodOf(today)} by the centralized declaration.`, rule: 'declarations.batch.accepted' }, releaseOrderId);
       return declarationView(d);
     }
     const decision = await assessDeclaration(tx, ctx, riskInput({ id, kind: 'SECOND_LINE_EXIT', enterpriseId, uscc, portCode: body.portCode, transportMode: body.transport.mode, consignee: body.consignee.name, regime: p.regime }, p.lines));
@@ -321,11 +338,11 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     d = { ...d, risk };
     const x = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
     if (x.selected || x.action === 'INSPECT') {
-      const task = await openInspectionTask(tx, ctx, { source: 'RISK_SELECTION', documentType: 'SECOND_LINE_EXIT', documentId: id, portCode: body.portCode, reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })), actor });
+      const task = await openInspectionTask(tx, ctx, { taskId, source: 'RISK_SELECTION', documentType: 'SECOND_LINE_EXIT', documentId: id, portCode: body.portCode, reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })), actor });
       d = await transition(tx, ctx, d, uscc, actor, { to: 'HELD', reason: `Selected for inspection by the risk engine (${x.level}; ${(x.reasons ?? []).join(', ') || 'selection'}): inspection task ${task.taskId}.`, rule: 'declarations.heldForInspection', set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, risk } });
       return declarationView(d);
     }
-    d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Risk ${x.level}, ${x.action}: accepted.`, rule: 'declarations.acceptedByRisk' });
+    d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Risk ${x.level}, ${x.action}: accepted.`, rule: 'declarations.acceptedByRisk' }, releaseOrderId);
     return declarationView(d);
   });
 }

@@ -8,6 +8,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
+import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { getParameters } from '../../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
@@ -150,7 +151,7 @@ export async function decideEventTx(tx: Tx, ctx: AppContext, e: GateEventInput, 
     decidedAt: now,
   };
   await tx.insert(gateEvents).values(row);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: d.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${e.eventId}`, change: { ...row, postings }, at: now, partitionKey: d.releaseOrderId ? `gate-release-order:${d.releaseOrderId}` : `gate-event:${e.eventId}` });
+  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: d.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${e.eventId}`, change: { ...row, postings }, at: now, partitionKey: d.releaseOrderId ? releaseOrderAuditKey(d.releaseOrderId) : `gate-event:${e.eventId}` });
   if (d.decision === 'PASS') {
     // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
     if (order && !opts.skipPosting) await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, gateEventId: e.eventId, portCode: e.portCode, passedAt: e.at.toISOString(), complete: d.complete, postings }, occurredAt: now, auditSeq: seq }]);

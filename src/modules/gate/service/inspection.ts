@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
+import { inspectionTaskAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
@@ -131,7 +132,7 @@ export async function openInspectionTaskTx(tx: Executor, ctx: AppContext, input:
   const id = input.taskId ?? uuidv7(now.getTime());
   await tx.insert(inspectionTasks).values({ id, source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons, status: 'OPEN', contentHash: hash, createdBy: actorLabel(input.actor), createdAt: now });
   await refreshHolds(tx, input);
-  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.open', subject: `inspection-task:${id}`, change: { id, source: input.source, documentType: input.documentType, documentId: input.documentId, portCode: input.portCode, reasons }, at: now });
+  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.open', subject: inspectionTaskAuditKey(id), change: { id, source: input.source, documentType: input.documentType, documentId: input.documentId, portCode: input.portCode, reasons }, at: now });
   return { taskId: id };
 }
 
@@ -156,7 +157,7 @@ export async function assignTask(tx: Tx, ctx: AppContext, input: { taskId: strin
   if (p) throw p;
   const now = ctx.clock.now();
   const [u] = await tx.update(inspectionTasks).set({ status: 'ASSIGNED', assignee: input.assignee }).where(eq(inspectionTasks.id, row.id)).returning();
-  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.assign', subject: `inspection-task:${row.id}`, change: { assignee: input.assignee }, at: now });
+  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.assign', subject: inspectionTaskAuditKey(row.id), change: { assignee: input.assignee }, at: now });
   return taskView(u!);
 }
 
@@ -166,7 +167,7 @@ export async function startTask(tx: Tx, ctx: AppContext, input: { taskId: string
   if (p) throw p;
   const now = ctx.clock.now();
   const [u] = await tx.update(inspectionTasks).set({ status: 'IN_PROGRESS', startedAt: now, assignee: row.assignee ?? input.actor.name }).where(eq(inspectionTasks.id, row.id)).returning();
-  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.start', subject: `inspection-task:${row.id}`, change: { startedAt: now }, at: now });
+  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.start', subject: inspectionTaskAuditKey(row.id), change: { startedAt: now }, at: now });
   return taskView(u!);
 }
 
@@ -233,7 +234,7 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
     }
   }
   const task = taskView(u!);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.complete', subject: `inspection-task:${row.id}`, change: { outcome: input.outcome, attended: input.attended, corrections: task.corrections, disposition: input.disposition, riskRecorded }, at: now });
+  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.complete', subject: inspectionTaskAuditKey(row.id), change: { outcome: input.outcome, attended: input.attended, corrections: task.corrections, disposition: input.disposition, riskRecorded }, at: now });
   await enqueueEvents(tx, [
     {
       aggregateType: 'gate',
@@ -260,7 +261,7 @@ export async function addEvidence(tx: Tx, ctx: AppContext, input: { taskId: stri
   const sha256 = createHash('sha256').update(input.content).digest('hex');
   const id = uuidv7(now.getTime());
   await tx.insert(inspectionEvidence).values({ id, taskId: row.id, fileName: input.fileName, contentType: input.contentType || 'application/octet-stream', sizeBytes: input.content.length, sha256, content: input.content, uploadedBy: actorLabel(input.actor), uploadedAt: now });
-  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.evidence', subject: `inspection-task:${row.id}`, change: { evidenceId: id, fileName: input.fileName, sizeBytes: input.content.length, sha256 }, at: now });
+  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.evidence', subject: inspectionTaskAuditKey(row.id), change: { evidenceId: id, fileName: input.fileName, sizeBytes: input.content.length, sha256 }, at: now });
   return { id, taskId: row.id, fileName: input.fileName, contentType: input.contentType || 'application/octet-stream', sizeBytes: input.content.length, sha256, uploadedAt: now };
 }
 

@@ -8,6 +8,7 @@ import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
+import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
@@ -225,7 +226,7 @@ export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueRel
     })
     .returning();
   const order = orderView(row!);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.issue', subject: `gate-release-order:${order.id}`, change: order, at: now });
+  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.issue', subject: releaseOrderAuditKey(order.id), change: order, at: now });
   await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderIssued', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, portCode: order.portCode, plate: order.plate }, occurredAt: now, auditSeq: seq }]);
   return order;
 }
@@ -240,7 +241,7 @@ export async function cancelReleaseOrdersFor(tx: Tx, ctx: AppContext, input: { d
     .where(and(eq(gateReleaseOrders.documentType, input.documentType), eq(gateReleaseOrders.documentId, input.documentId), eq(gateReleaseOrders.status, 'OPEN')))
     .returning();
   for (const r of rows) {
-    const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.cancel', subject: `gate-release-order:${r.id}`, change: { releaseOrderId: r.id, reason: input.reason }, at: now });
+    const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.cancel', subject: releaseOrderAuditKey(r.id), change: { releaseOrderId: r.id, reason: input.reason }, at: now });
     await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: r.id, eventType: 'ReleaseOrderCancelled', payload: { releaseOrderId: r.id, documentType: r.documentType, documentId: r.documentId, reason: input.reason }, occurredAt: now, auditSeq: seq }]);
   }
   return rows.length;
