@@ -7,6 +7,8 @@ import { runCommand } from '../../src/platform/command.ts';
 import { systemActor, type Actor } from '../../src/platform/auth/roles.ts';
 import { uuidv7 } from '../../src/kernel/ids.ts';
 import { Problem } from '../../src/kernel/problem.ts';
+import { shanghaiDate } from '../../src/kernel/clock.ts';
+import { setParameter } from '../../src/platform/parameters/service.ts';
 import { addItems, balanceOf, costBasisOf, decideAdjustment, fileDocument, importCatalogue, importItemsCsv, listAlerts, raiseOverdueAlerts, registerDirectRelease, valueAddedOf, verifyLedger, type DocumentInput } from '../../src/modules/ledger/service.ts';
 import { createEnterprise } from '../../src/modules/subjects/service.ts';
 import { randomUscc } from '../support/ledgerFixtures.ts';
@@ -53,6 +55,27 @@ describe('first-line import', () => {
       ['csv[3].description', 'ledger.catalogue.description'],
       ['csv[3].validFrom', 'ledger.date'],
     ]);
+  });
+
+  it('a catalogue entry or a parameter version that takes effect applies to the very next document', async () => {
+    const b = await bookWithGoods(t.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8428909000', name: '装载机', unit: '台', originCountry: 'JP', quantity: '1', importedCny: '100' }] });
+    const line = { itemId: b.itemIds[0]!, quantity: '1', importedCny: '100' };
+    expect((await file({ type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: b.bookId, lines: [line] })).status).toBe('POSTED');
+    // The catalogue gains the item's 10-digit code: the next document on the same book is refused.
+    await importCatalogue(t.ctx, actor, 'hsPrefix,description,validFrom\n8428909000,装载机 loaders,2025-12-18');
+    const refused = await problemOf(file({ type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: b.bookId, lines: [line] }));
+    expect(refused.errors?.[0]).toMatchObject({ path: 'lines[0].itemId', rule: 'ledger.import.taxedCatalogue' });
+    await importCatalogue(t.ctx, actor, 'hsPrefix,description,validFrom,validTo\n8428909000,装载机 loaders,2025-12-18,2026-01-01');
+    expect((await file({ type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: b.bookId, lines: [line] })).status).toBe('POSTED');
+    // A new version of the line limit, in force today: the next document obeys it, then the old value again.
+    const today = shanghaiDate(t.ctx.clock.now());
+    const limit = (value: number) => runCommand(t.ctx, 'test.parameter', (tx) => setParameter(tx, { name: 'ledger.maxLinesPerDocument', value, validFrom: today, reason: 'test' }, 'test', t.ctx.clock.now()));
+    await limit(1);
+    const tooMany = await problemOf(file({ type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: b.bookId, lines: [line, line] }));
+    expect(tooMany.errors?.[0]).toMatchObject({ path: 'lines', rule: 'ledger.tooManyLines' });
+    await limit(1000);
+    expect((await file({ type: 'FIRST_LINE_IMPORT', documentId: uuidv7(), bookId: b.bookId, lines: [line, line] })).status).toBe('POSTED');
+    expect(await balanceOf(t.ctx.db, b.bookId, b.itemIds[0]!)).toMatchObject({ onHand: '5' });
   });
 
   it('a non-beneficiary cannot keep a zero-tariff book; field errors name every bad field', async () => {

@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor, Tx } from '../../../platform/db/client.ts';
+import { queryRows, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -19,7 +19,7 @@ import { loadTaxParameters } from '../../tax/service.ts';
 import { computeRoute, fen, type RouteLine } from '../../tax/rules.ts';
 import { ledgerAlerts, ledgerDirectReleases, ledgerDocuments, ledgerMovements, ledgerTaxedCatalogue } from '../schema.ts';
 import { isCalendarDate, adjustmentViolation, costOf, costStrings, D, directReleaseDueOn, inCatalogue, moneyViolation, QUALIFICATION_FOR_REGIME, quantityViolation, splitCost, totalCost, ZERO_COST, addCost, type Cost, type Dec, type Regime } from '../rules.ts';
-import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, writeMoves, type BookRow, type MoveSpec, type PlannedMove } from './core.ts';
+import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, writeMoves, type BookRow, type ItemRow, type MoveSpec, type PlannedMove } from './core.ts';
 
 interface Base {
   documentId: string;
@@ -212,10 +212,44 @@ export async function cataloguePrefixes(ex: Executor, date: string, forCodes?: r
     .from(ledgerTaxedCatalogue)
     .where(candidates ? sql`${ledgerTaxedCatalogue.validFrom} <= ${date} and ${ledgerTaxedCatalogue.hsPrefix} = any(string_to_array(${candidates.join(',')}, ','))` : sql`${ledgerTaxedCatalogue.validFrom} <= ${date}`)
     .orderBy(asc(ledgerTaxedCatalogue.id));
-  // The newest version of each prefix decides (a later row with validTo ends an entry).
-  const latest = new Map<string, (typeof rows)[number]>();
+  return prefixesInForce(rows, date);
+}
+
+/** The newest version of each prefix decides (a later row with validTo ends an entry); rows in id order. */
+function prefixesInForce(rows: readonly { hsPrefix: string; validTo: string | null }[], date: string): string[] {
+  const latest = new Map<string, { hsPrefix: string; validTo: string | null }>();
   for (const r of rows) latest.set(r.hsPrefix, r);
   return [...latest.values()].filter((r) => r.validTo === null || r.validTo > date).map((r) => r.hsPrefix);
+}
+
+/**
+ * The catalogue entries that could cover the HS codes of some items (every prefix of 2 to 10
+ * digits of each code), in force on a date, read by item id so that it needs no earlier read of the
+ * items: it runs beside the item read, in the same round trip.
+ */
+async function cataloguePrefixesForItems(ex: Executor, date: string, itemIds: readonly string[]): Promise<string[]> {
+  const ids = [...new Set(itemIds.filter((id) => UUID.test(id)))];
+  if (!ids.length) return [];
+  const rows = await queryRows<{ hs_prefix: string; valid_to: string | null }>(
+    ex,
+    sql`select c.hs_prefix, c.valid_to::text as valid_to from ledger_taxed_catalogue c
+        where c.valid_from <= ${date}::date
+          and c.hs_prefix in (select left(i.hs_code, n) from ledger_items i cross join generate_series(2, 10) n where i.id = any(string_to_array(${ids.join(',')}, ',')::uuid[]))
+        order by c.id`,
+  );
+  return prefixesInForce(rows.map((r) => ({ hsPrefix: r.hs_prefix, validTo: r.valid_to })), date);
+}
+
+/**
+ * Waits for reads issued together (on PostgreSQL they travel pipelined on the transaction's
+ * connection: one round trip instead of one each) and returns them in order; the first failure
+ * is thrown only after all have settled, so none is left unobserved.
+ */
+async function together<T extends readonly unknown[]>(reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 interface Planned {
@@ -255,15 +289,29 @@ export async function fileDocumentTx(tx: Tx, ctx: AppContext, actor: Actor, inpu
   const books = await lockBooks(tx, bookIds.filter((b, i) => i === 0 || UUID.test(b)), 'bookId');
   const book = books.get(input.bookId)!;
   assertEnterpriseVisible(actor, book.enterpriseId, `Book ${input.bookId}`);
-  const [existing] = await tx.select().from(ledgerDocuments).where(eq(ledgerDocuments.id, input.documentId)).limit(1);
+  // After the lock, the reads the document needs go out together (pipelined on PostgreSQL: one
+  // round trip): the id look-up, the line limit and, for a first-line import, its items,
+  // qualifications and catalogue entries. Each is read inside the transaction, after the lock, on
+  // every document: nothing is cached, so a parameter or catalogue version that takes effect
+  // applies to the next document. The answers are then judged in the order they always were.
+  const [existingRead, maxLinesRead, importRead] = await Promise.allSettled([
+    tx.select().from(ledgerDocuments).where(eq(ledgerDocuments.id, input.documentId)).limit(1),
+    getParameter<number>(tx, 'ledger.maxLinesPerDocument', today),
+    input.type === 'FIRST_LINE_IMPORT' ? importReads(tx, book, input.lines, businessDate) : Promise.resolve(undefined),
+  ]);
+  const settledValue = <T>(r: PromiseSettledResult<T>): T => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  };
+  const [existing] = settledValue(existingRead);
   if (existing) {
     if (existing.contentHash !== hash) throw idempotencyConflict('documentId', `Document ${input.documentId}`);
     return documentView(tx, existing);
   }
   assertBookActive(book);
-  const maxLines = await getParameter<number>(tx, 'ledger.maxLinesPerDocument', today);
+  const maxLines = settledValue(maxLinesRead);
   if (linesOf(input) > Number(maxLines.value)) throw problems.field('lines', 'ledger.tooManyLines', `at most ${maxLines.value} lines per document`);
-  const p = await plan(tx, ctx, book, books, input, businessDate, now);
+  const p = await plan(tx, ctx, book, books, input, businessDate, now, settledValue(importRead));
   const status = p.status ?? 'POSTED';
   const { seq } = await appendAudit(tx, {
     actor: actorLabel(actor),
@@ -303,11 +351,18 @@ export async function fileDocumentTx(tx: Tx, ctx: AppContext, actor: Actor, inpu
     prelude.push(sql`insert into ledger_document_lines (document_id, line_no, item_id, direction, quantity, imported_cny, domestic_cny, hainan_made_cny) values ${sql.join(lineRows, sql`, `)}`);
   }
   const posted = status === 'POSTED' ? p.moves : [];
-  await writeMoves(tx, { documentId: row.id, documentType: input.type, auditSeq: seq, businessDate, now }, posted, new Map(), prelude);
-  await p.afterWrite?.(tx, row.id);
-  for (const a of p.alerts ?? []) await raiseAlert(tx, ctx, book, a.kind, a.reference, a.detail, seq);
   const payload = { documentId: row.id, bookId: book.id, enterpriseId: book.enterpriseId, type: input.type, status, businessDate, reference: row.reference, counterpartyBookId: row.counterpartyBookId, lines: p.lines.map((l) => ({ lineNo: l.lineNo, itemId: l.itemId, direction: l.direction, quantity: l.quantity })), tax: p.tax ?? null };
-  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: status === 'POSTED' ? 'DocumentPosted' : 'AdjustmentFiled', payload, occurredAt: now, auditSeq: seq }]);
+  const events = [{ aggregateType: 'ledger', aggregateId: book.id, eventType: status === 'POSTED' ? 'DocumentPosted' : 'AdjustmentFiled', payload, occurredAt: now, auditSeq: seq }];
+  const write = { documentId: row.id, documentType: input.type, auditSeq: seq, businessDate, now };
+  if (!p.afterWrite && !p.alerts?.length) {
+    // The write and the outbox event, pipelined (they run in this order on the connection).
+    await together([writeMoves(tx, write, posted, new Map(), prelude), enqueueEvents(tx, events)]);
+  } else {
+    await writeMoves(tx, write, posted, new Map(), prelude);
+    await p.afterWrite?.(tx, row.id);
+    for (const a of p.alerts ?? []) await raiseAlert(tx, ctx, book, a.kind, a.reference, a.detail, seq);
+    await enqueueEvents(tx, events);
+  }
   return viewOf(row, posted);
 }
 
@@ -338,16 +393,35 @@ export async function fileDocument(ctx: AppContext, actor: Actor, input: Documen
   return runCommand(ctx, `ledger.document.${input.type}`, (tx) => fileDocumentTx(tx, ctx, actor, input));
 }
 
-async function plan(tx: Tx, ctx: AppContext, book: BookRow, books: Map<string, BookRow>, input: DocumentInput, businessDate: string, now: Date): Promise<Planned> {
+interface ImportReads {
+  items: Map<string, ItemRow>;
+  qualified: boolean;
+  /** Taxed-catalogue prefixes in force that could cover the items' codes (ZERO_TARIFF books only). */
+  prefixes: string[] | null;
+}
+
+/** What a first-line import reads, issued together: its items, the qualification, the catalogue. */
+async function importReads(tx: Executor, book: BookRow, lines: readonly { itemId: string }[], businessDate: string): Promise<ImportReads> {
+  const ids = lines.map((l) => l.itemId);
+  const [items, qualified, prefixes] = await together<[Map<string, ItemRow>, boolean, string[] | null]>([
+    loadItems(tx, ids),
+    regimeQualified(tx, book.enterpriseId, book.regime as Regime, businessDate),
+    book.regime === 'ZERO_TARIFF' ? cataloguePrefixesForItems(tx, businessDate, ids) : Promise.resolve(null),
+  ]);
+  return { items, qualified, prefixes };
+}
+
+async function plan(tx: Tx, ctx: AppContext, book: BookRow, books: Map<string, BookRow>, input: DocumentInput, businessDate: string, now: Date, read?: ImportReads): Promise<Planned> {
   const t = now.getTime();
   switch (input.type) {
     case 'FIRST_LINE_IMPORT': {
-      const items = itemsOfBook(await loadItems(tx, input.lines.map((l) => l.itemId)), book.id, input.lines, (i) => `lines[${i}].itemId`);
-      if (!(await regimeQualified(tx, book.enterpriseId, book.regime as Regime, businessDate))) {
+      const r = read ?? (await importReads(tx, book, input.lines, businessDate));
+      const items = itemsOfBook(r.items, book.id, input.lines, (i) => `lines[${i}].itemId`);
+      if (!r.qualified) {
         throw problems.field('bookId', book.regime === 'ZERO_TARIFF' ? 'ledger.import.notBeneficiary' : 'ledger.import.qualificationRequired', `On ${businessDate} the enterprise holds no ${QUALIFICATION_FOR_REGIME[book.regime as Regime]} qualification: the goods cannot enter this book.`);
       }
       if (book.regime === 'ZERO_TARIFF') {
-        const prefixes = await cataloguePrefixes(tx, businessDate, items.map((it) => it.hsCode));
+        const prefixes = r.prefixes ?? [];
         items.forEach((it, i) => {
           if (inCatalogue(it.hsCode, prefixes)) throw problems.field(`lines[${i}].itemId`, 'ledger.import.taxedCatalogue', `HS ${it.hsCode} is in the taxed catalogue (进口征税商品目录) on ${businessDate}: these goods pay import taxes and are not zero-tariff goods.`);
         });
