@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import type { Tidegate } from '../../src/main.ts';
-import { launchChromium, startDemoServer, stopDemoServer } from '../support/browser.ts';
+import { launchChromium, startDemoServer, stopDemoServer, signIn } from '../support/browser.ts';
 
 let tg: Tidegate;
 let browser: Browser;
@@ -19,13 +19,7 @@ afterAll(async () => {
 });
 
 async function login(username: string, password: string) {
-  await page.goto(`${tg.url}/`);
-  await page.evaluate(() => sessionStorage.clear());
-  await page.goto(`${tg.url}/`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await expect.poll(() => page.getByTestId('who').count()).toBe(1);
+  await signIn(page, tg.url, username, password);
 }
 
 async function apiGet(path: string, username: string, password: string) {

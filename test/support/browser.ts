@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import pino from 'pino';
 import { startTidegate, type Tidegate } from '../../src/main.ts';
 import { openDatabase } from '../../src/platform/db/client.ts';
@@ -29,4 +29,18 @@ export async function stopDemoServer(tg: Tidegate | undefined, browser: Browser 
   await browser?.close();
   await tg?.close();
   await tg?.ctx.database.close();
+}
+
+/**
+ * Signs in through the login form as a fresh session (the token lives in sessionStorage) and waits
+ * for the signed-in header, then for `waitFor` (a test id of the page the user should land on).
+ */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string, waitFor = 'who'): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId(waitFor).waitFor();
 }
