@@ -59,8 +59,9 @@ type EventRow = typeof gateEvents.$inferSelect;
 
 /** What remains reserved behind an order: a reservation voided or expired meanwhile blocks the PASS. */
 async function reservationProblem(tx: Executor, order: ReleaseOrder, now: Date): Promise<string | null> {
-  for (const id of order.reservationIds) {
-    const r = await getReservation(tx, id);
+  const found = await Promise.all(order.reservationIds.map((id) => getReservation(tx, id)));
+  for (const [k, id] of order.reservationIds.entries()) {
+    const r = found[k];
     if (!r) return `reservation ${id} does not exist`;
     if (r.status !== 'OPEN') return `reservation ${id} is ${r.status}`;
     if (r.expiresAt <= now) return `reservation ${id} expired at ${r.expiresAt.toISOString()}`;
@@ -94,37 +95,49 @@ function plannedPostings(order: ReleaseOrder, d: GateDecision): { reservationId:
  */
 export async function decideEventTx(tx: Tx, ctx: AppContext, e: GateEventInput, actor: Actor, opts: { source: 'LIVE' | 'REPLAY'; forced?: GateDecision; skipPosting?: boolean } = { source: 'LIVE' }): Promise<{ answer: GateAnswer; replayed: boolean }> {
   const hash = requestHash(e);
-  const [prior] = await tx.select().from(gateEvents).where(eq(gateEvents.eventId, e.eventId)).limit(1);
+  const now = ctx.clock.now();
+  // One round trip for the three reads a decision starts with (the queries are pipelined on the
+  // transaction's connection and run in this order): the stored answer, the plate's orders locked
+  // (two events for one order decide one after the other), the weight tolerance in force.
+  const [priorRows, orders, tolerance] = await Promise.all([
+    tx.select().from(gateEvents).where(eq(gateEvents.eventId, e.eventId)).limit(1),
+    ordersOfPlate(tx, e.plate, e.portCode, true, now),
+    opts.forced ? null : gateTolerance(tx, now),
+  ]);
+  const prior = priorRows[0];
   if (prior) {
     if (prior.requestHash !== hash) throw problems.conflict(`Gate event ${e.eventId} was already received with other content.`, { errors: [{ path: 'eventId', rule: 'gate.idempotencyConflict', message: 'same event id, other content' }] });
     return { answer: storedAnswer(prior), replayed: true };
   }
-  const now = ctx.clock.now();
-  // Locks the plate's orders: two events for one order decide one after the other.
-  const orders = await ordersOfPlate(tx, e.plate, e.portCode, true, now);
-  const forRules = [];
-  for (const o of orders) {
-    const g = forGate(o);
-    if (o.status === 'OPEN' && o.portCode === e.portCode) g.reservationProblem = await reservationProblem(tx, o, now);
-    forRules.push(g);
-  }
+  const forRules = await Promise.all(
+    orders.map(async (o) => {
+      const g = forGate(o);
+      if (o.status === 'OPEN' && o.portCode === e.portCode) g.reservationProblem = await reservationProblem(tx, o, now);
+      return g;
+    }),
+  );
   const reading: GateReading = { portCode: e.portCode, plate: e.plate, containers: e.containers, weightKg: e.weightKg, sealState: e.sealState, seals: e.seals, at: e.at };
-  const d = opts.forced ?? decideGate(reading, forRules, await gateTolerance(tx, now));
+  const d = opts.forced ?? decideGate(reading, forRules, tolerance!);
   const order = d.releaseOrderId ? orders.find((o) => o.id === d.releaseOrderId) ?? null : null;
   const postings: GateAnswer['postings'] = [];
   let inspectionTaskId: string | null = null;
   if (d.decision === 'PASS' && order && !opts.skipPosting) {
-    for (const p of plannedPostings(order, d)) {
-      const postingId = uuidv7(now.getTime());
-      const r = await postReservation(tx, ctx, { postingId, reservationId: p.reservationId, ...(p.lines ? { lines: p.lines } : {}), to: 'mainland', document: { type: 'GATE_EVENT', id: e.eventId }, releaseRest: p.releaseRest, actor });
-      const lines = p.lines ?? r.reservation.lines.map((l) => ({ itemId: l.itemId, quantity: l.posted }));
-      postings.push({ reservationId: p.reservationId, postingId, lines });
-    }
     const passed = [...new Set([...order.passedContainers, ...d.leaving])];
-    await tx
+    // The order's row is ours (locked above): its update rides in the same pipeline as the postings.
+    const orderUpdate = tx
       .update(gateReleaseOrders)
       .set({ passedContainers: passed, status: d.complete ? 'PASSED' : 'OPEN', closedAt: d.complete ? now : null, version: sql`nextval('gate_order_version_seq')` })
-      .where(eq(gateReleaseOrders.id, order.id));
+      .where(eq(gateReleaseOrders.id, order.id))
+      .then(() => undefined);
+    const posting = (async () => {
+      for (const p of plannedPostings(order, d)) {
+        const postingId = uuidv7(now.getTime());
+        const r = await postReservation(tx, ctx, { postingId, reservationId: p.reservationId, ...(p.lines ? { lines: p.lines } : {}), to: 'mainland', document: { type: 'GATE_EVENT', id: e.eventId }, releaseRest: p.releaseRest, actor });
+        const lines = p.lines ?? r.reservation.lines.map((l) => ({ itemId: l.itemId, quantity: l.posted }));
+        postings.push({ reservationId: p.reservationId, postingId, lines });
+      }
+    })();
+    await Promise.all([orderUpdate, posting]);
   } else if (d.decision === 'DIVERT') {
     const doc = order ? { documentType: order.documentType, documentId: order.documentId } : { documentType: 'GATE_EVENT', documentId: e.eventId };
     const t = await openInspectionTaskTx(tx, ctx, { source: 'GATE_DIVERT', ...doc, releaseOrderId: order?.id ?? null, portCode: e.portCode, reasons: d.reasons.map((r) => ({ code: r.code, detail: r.detail })), actor, reuseOpen: true });
@@ -150,8 +163,11 @@ export async function decideEventTx(tx: Tx, ctx: AppContext, e: GateEventInput, 
     source: opts.source,
     decidedAt: now,
   };
-  await tx.insert(gateEvents).values(row);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: d.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${e.eventId}`, change: { ...row, postings }, at: now, partitionKey: d.releaseOrderId ? releaseOrderAuditKey(d.releaseOrderId) : `gate-event:${e.eventId}` });
+  // The stored answer and the audit entry are independent statements: one round trip for both.
+  const [, { seq }] = await Promise.all([
+    tx.insert(gateEvents).values(row).then(() => undefined),
+    appendAudit(tx, { actor: actorLabel(actor), action: d.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${e.eventId}`, change: { ...row, postings }, at: now, partitionKey: d.releaseOrderId ? releaseOrderAuditKey(d.releaseOrderId) : `gate-event:${e.eventId}` }),
+  ]);
   if (d.decision === 'PASS') {
     // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
     if (order && !opts.skipPosting) await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, gateEventId: e.eventId, portCode: e.portCode, passedAt: e.at.toISOString(), complete: d.complete, postings }, occurredAt: now, auditSeq: seq }]);
