@@ -38,6 +38,18 @@ describe('concurrent events for one release order', () => {
     expect((await verifyLedger(t.ctx.db)).ok).toBe(true);
   });
 
+  it('the same event sent 12 times at the same moment (a gate retrying): one decision, the same answer to every copy', async () => {
+    const { book, reservation, input } = await orderWithGoods(t.ctx, { reserveQuantity: '40' });
+    const body = ev(input.plate, input.containers, 1, '25000');
+    const answers = await Promise.all(Array.from({ length: 12 }, () => t.request({ method: 'POST', url: '/api/v1/gate/events', auth: devices[0], body })));
+    for (const a of answers) expect(a.statusCode, a.body).toBe(200);
+    const first = answers[0]!.json();
+    expect(first.decision).toBe('PASS');
+    for (const a of answers) expect(a.json()).toEqual(first);
+    expect((await getReservation(t.ctx.db, reservation.id))!.lines[0]).toMatchObject({ reserved: '40', posted: '40' });
+    expect(await balanceOf(t.ctx.db, book.bookId, book.itemIds[0]!)).toMatchObject({ onHand: '60', reserved: '0' });
+  });
+
   it('a split order presented by many trucks at once: every container posts once, never more than reserved', async () => {
     const book = await goods(t.ctx, '100');
     const documentId = uuidv7();

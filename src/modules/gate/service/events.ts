@@ -6,7 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
-import { runCommand } from '../../../platform/command.ts';
+import { runCommand, sqlState } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -185,7 +185,15 @@ export function storedAnswer(r: EventRow): GateAnswer {
 /** A gate device's event: the device's scope (port, lane) must be the event's. */
 export async function recordGateEvent(ctx: AppContext, actor: Actor, e: GateEventInput): Promise<GateAnswer> {
   assertDeviceScope(actor, e.portCode, e.laneCode);
-  return runCommand(ctx, 'gate.event', async (tx) => (await decideEventTx(tx, ctx, e, actor)).answer);
+  const decide = () => runCommand(ctx, 'gate.event', async (tx) => (await decideEventTx(tx, ctx, e, actor)).answer);
+  try {
+    return await decide();
+  } catch (err) {
+    // Two copies of one event at the same moment both found no stored answer before the order lock;
+    // the second to commit hits the event's unique key. Once more, it finds the stored answer.
+    if (sqlState(err) === '23505') return decide();
+    throw err;
+  }
 }
 
 export function assertDeviceScope(actor: Actor, portCode: string, laneCode?: string): void {
