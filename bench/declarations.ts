@@ -6,7 +6,7 @@
  * is; one book serialises its own declarations.
  */
 import pino from 'pino';
-import { closedLoop, benchDatabaseName, pgbenchTps, type LoadResult } from './harness.ts';
+import { closedLoop, pgbenchTps, type LoadResult, withScratchDatabase } from './harness.ts';
 import { createContext } from '../src/main.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
@@ -68,20 +68,8 @@ export async function benchDeclarations(opts: { quick: boolean; databaseUrl: str
   } finally {
     await pglite.database.close();
   }
-  const { default: postgres } = await import('postgres');
-  const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
-  const name = benchDatabaseName('tidegate_bench_decl');
-  const u = new URL(opts.databaseUrl);
-  u.pathname = `/${name}`;
-  try {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.unsafe(`create database ${name}`);
-  } catch (err) {
-    await admin.end();
-    return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the declarations bench (${(err as Error).message}).`];
-  }
-  try {
-    const pg = await createContext({ database: await openDatabase({ databaseUrl: u.toString(), poolSize: 20 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+  const reached = await withScratchDatabase(opts.databaseUrl, 'tidegate_bench_decl', async (url) => {
+    const pg = await createContext({ database: await openDatabase({ databaseUrl: url, poolSize: 20 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
     let r: LoadResult;
     try {
       r = await run(pg, 'PostgreSQL', total, 16);
@@ -91,9 +79,7 @@ export async function benchDeclarations(opts: { quick: boolean; databaseUrl: str
     const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
     lines.push(`exit declarations end to end (2 lines), PostgreSQL, 16 concurrent over 32 books: ${fmt(r)}`);
     if (tps) lines.push(`ratio exit declarations/s ÷ pgbench tps (${tps.toFixed(0)}, 16 clients, same run): ${(r.perSecond / tps).toFixed(4)}`);
-  } finally {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
+  if ('unreachable' in reached) return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the declarations bench (${reached.unreachable}).`];
   return lines;
 }

@@ -6,7 +6,7 @@
  * DIVERT (each opens an inspection task). Then the same mix as fast as 16 clients can send it.
  */
 import pino from 'pino';
-import { benchDatabaseName, closedLoop, percentile, pgbenchTps, startServerProcess, type LoadResult } from './harness.ts';
+import { closedLoop, percentile, pgbenchTps, startServerProcess, type LoadResult, withScratchDatabase } from './harness.ts';
 import { createContext } from '../src/main.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
@@ -97,21 +97,9 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
   const steadyTotal = seconds * rate;
   const closedTotal = opts.quick ? 2000 : 6000;
   const passes = Math.ceil((steadyTotal + closedTotal + 200) * 0.8) + 10;
-  const { default: postgres } = await import('postgres');
-  const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
-  const name = benchDatabaseName('tidegate_bench_gate');
-  const u = new URL(opts.databaseUrl);
-  u.pathname = `/${name}`;
-  try {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.unsafe(`create database ${name}`);
-  } catch (err) {
-    await admin.end();
-    return [`PostgreSQL at ${opts.databaseUrl} not reachable for the gate bench (${(err as Error).message}).`];
-  }
   const lines: string[] = [];
-  try {
-    const ctx = await createContext({ database: await openDatabase({ databaseUrl: u.toString(), poolSize: 20 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+  const reached = await withScratchDatabase(opts.databaseUrl, 'tidegate_bench_gate', async (url) => {
+    const ctx = await createContext({ database: await openDatabase({ databaseUrl: url, poolSize: 20 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
     let trucks: Truck[];
     let key: string;
     try {
@@ -122,7 +110,7 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
     } finally {
       await ctx.database.close();
     }
-    const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], { DATABASE_URL: u.toString(), TIDEGATE_SECRET: SECRET, TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', NATS_URL: '', LOG_LEVEL: 'warn' });
+    const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], { DATABASE_URL: url, TIDEGATE_SECRET: SECRET, TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', NATS_URL: '', LOG_LEVEL: 'warn' });
     try {
       let truck = 0;
       let unknown = 0;
@@ -147,9 +135,7 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
     } finally {
       await server.stop();
     }
-  } finally {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
+  if ('unreachable' in reached) return [`PostgreSQL at ${opts.databaseUrl} not reachable for the gate bench (${reached.unreachable}).`];
   return lines;
 }

@@ -121,3 +121,29 @@ export function pgbenchTps(databaseUrl: string, clients: number, seconds: number
   const m = /tps = ([\d.]+)/.exec(run.stdout ?? '');
   return m ? Number(m[1]) : null;
 }
+
+/**
+ * Runs `body` against a fresh database on the PostgreSQL server of `databaseUrl` (dropped afterwards,
+ * also when `body` throws). Returns `{ unreachable }` with the server's message when the database
+ * cannot be created, so a benchmark can say so and go on.
+ */
+export async function withScratchDatabase<T>(databaseUrl: string, prefix: string, body: (url: string) => Promise<T>): Promise<{ value: T } | { unreachable: string }> {
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const name = benchDatabaseName(prefix);
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+  } catch (err) {
+    await admin.end();
+    return { unreachable: (err as Error).message };
+  }
+  try {
+    return { value: await body(url.toString()) };
+  } finally {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}

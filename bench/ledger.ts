@@ -10,7 +10,7 @@ import { uuidv7 } from '../src/kernel/ids.ts';
 import { usccCheckChar } from '../src/kernel/uscc.ts';
 import { createEnterprise, grantQualification } from '../src/modules/subjects/service.ts';
 import { addItems, fileDocument, openBook, verifyLedger } from '../src/modules/ledger/service.ts';
-import { benchDatabaseName, closedLoop, pgbenchTps, type LoadResult } from './harness.ts';
+import { closedLoop, pgbenchTps, type LoadResult, withScratchDatabase } from './harness.ts';
 
 /**
  * The account book's throughput (issue 4): first-line import documents per second with 1 and 20
@@ -101,21 +101,9 @@ export async function benchLedger(opts: { quick: boolean; databaseUrl: string; p
     rmSync(dataDir, { recursive: true, force: true });
   }
 
-  const { default: postgres } = await import('postgres');
-  const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
-  const name = benchDatabaseName('tidegate_bench_ledger');
-  const u = new URL(opts.databaseUrl);
-  u.pathname = `/${name}`;
-  try {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.unsafe(`create database ${name}`);
-  } catch (err) {
-    await admin.end();
-    return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the ledger bench (${(err as Error).message}).`];
-  }
-  try {
+  const reached = await withScratchDatabase(opts.databaseUrl, 'tidegate_bench_ledger', async (url) => {
     const before = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
-    const ctx = await createContext({ databaseUrl: u.toString(), logger, adminPassword: 'bench-admin-password', natsUrl: '' });
+    const ctx = await createContext({ databaseUrl: url, logger, adminPassword: 'bench-admin-password', natsUrl: '' });
     let figures: Figures;
     try {
       await bootstrap(ctx, 'bench-admin-password');
@@ -127,9 +115,7 @@ export async function benchLedger(opts: { quick: boolean; databaseUrl: string; p
     const tps = before && after ? (before + after) / 2 : (before ?? after);
     if (!opts.pgbenchTps && tps) lines.push(`pgbench TPC-B (scale 1, 16 clients), same server, same run: ${before?.toFixed(0)} before, ${after?.toFixed(0)} after; mean ${tps.toFixed(0)} tps`);
     report(lines, 'PostgreSQL', figures, tps);
-  } finally {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
+  if ('unreachable' in reached) return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the ledger bench (${reached.unreachable}).`];
   return lines;
 }
