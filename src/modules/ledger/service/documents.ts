@@ -77,8 +77,8 @@ export interface DocumentView {
   movements: { id: string; bookId: string; itemId: string; from: string; to: string; quantity: string; importedCny: string; domesticCny: string; hainanMadeCny: string; lineNo: number }[];
 }
 
-export async function documentView(ex: Executor, d: DocumentRow): Promise<DocumentView> {
-  const moves = await ex.select().from(ledgerMovements).where(eq(ledgerMovements.documentId, d.id)).orderBy(asc(ledgerMovements.seq));
+/** The document's own fields in a view; the movements come from the table or from the plan. */
+function documentHeader(d: DocumentRow): Omit<DocumentView, 'movements'> {
   return {
     id: d.id,
     bookId: d.bookId,
@@ -96,6 +96,13 @@ export async function documentView(ex: Executor, d: DocumentRow): Promise<Docume
     createdAt: d.createdAt.toISOString(),
     decidedBy: d.decidedBy,
     decidedAt: d.decidedAt?.toISOString() ?? null,
+  };
+}
+
+export async function documentView(ex: Executor, d: DocumentRow): Promise<DocumentView> {
+  const moves = await ex.select().from(ledgerMovements).where(eq(ledgerMovements.documentId, d.id)).orderBy(asc(ledgerMovements.seq));
+  return {
+    ...documentHeader(d),
     movements: moves.map((m) => ({ id: m.id, bookId: m.bookId, itemId: m.itemId, from: m.fromKind, to: m.toKind, quantity: plainQty(m.quantity), importedCny: new D(m.importedCny).toFixed(2), domesticCny: new D(m.domesticCny).toFixed(2), hainanMadeCny: new D(m.hainanMadeCny).toFixed(2), lineNo: m.lineNo })),
   };
 }
@@ -369,22 +376,7 @@ export async function fileDocumentTx(tx: Tx, ctx: AppContext, actor: Actor, inpu
 /** The view of a document just written, from what was planned (no read back). */
 function viewOf(d: DocumentRow, moves: readonly PlannedMove[]): DocumentView {
   return {
-    id: d.id,
-    bookId: d.bookId,
-    type: d.type,
-    status: d.status,
-    reference: d.reference,
-    businessDate: d.businessDate,
-    reversalOf: d.reversalOf,
-    counterpartyBookId: d.counterpartyBookId,
-    counterpartyEnterpriseId: d.counterpartyEnterpriseId,
-    tax: d.tax,
-    flags: d.flags,
-    body: d.body,
-    createdBy: d.createdBy,
-    createdAt: d.createdAt.toISOString(),
-    decidedBy: d.decidedBy,
-    decidedAt: d.decidedAt?.toISOString() ?? null,
+    ...documentHeader(d),
     movements: moves.map((m) => ({ id: m.id, bookId: m.bookId, itemId: m.itemId, from: m.from, to: m.to, quantity: m.quantity.toString(), ...costStrings(m.cost), lineNo: m.lineNo })),
   };
 }
