@@ -120,6 +120,16 @@ describe('gate events over HTTP', () => {
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json().errors[0].path).toBe('weightKg');
   });
+
+  it('an inspection task about an unknown kind of document is refused, naming documentType, and not opened', async () => {
+    const insp = await t.authFor('inspector');
+    const before = (await t.request({ method: 'GET', url: '/api/v1/inspection/tasks', auth: insp })).json();
+    const res = await t.request({ method: 'POST', url: '/api/v1/inspection/tasks', auth: insp, body: { documentType: 'LUNCH_ORDER', documentId: 'x-1', portCode: 'CNHAK-XINHAI', reasons: [{ code: 'TIP_OFF', detail: 'tip-off' }] } });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors).toContainEqual(expect.objectContaining({ path: 'documentType', rule: 'inspection.documentType' }));
+    expect((await t.request({ method: 'GET', url: '/api/v1/inspection/tasks', auth: insp })).json()).toEqual(before);
+  });
 });
 
 describe('the contract functions', () => {

@@ -23,6 +23,8 @@ import { inspectionEvidence, inspectionTasks } from '../schema.ts';
 import { refreshHolds } from './orders.ts';
 
 export const TASK_SOURCES = ['RISK_SELECTION', 'GATE_DIVERT', 'OFFICER'] as const;
+/** What an inspection task can be about: a declaration of one of these kinds, or a diverted gate event. */
+export const INSPECTED_DOCUMENT_TYPES = ['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION', 'FIRST_LINE_IMPORT', 'FIRST_LINE_EXPORT', 'ISLAND_TRANSFER', 'PROCESSING_REPORT', 'GATE_EVENT'] as const;
 export const OUTCOMES = ['MATCH', 'DISCREPANCY', 'SEIZURE'] as const;
 export const DISPOSITIONS = ['RELEASE', 'KEEP'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
@@ -101,7 +103,7 @@ export async function openInspectionTaskTx(tx: Executor, ctx: AppContext, input:
   const errors: FieldError[] = [];
   if (input.taskId !== undefined && !UUID_PATTERN.test(input.taskId)) errors.push({ path: 'taskId', rule: 'inspection.id', message: 'taskId must be a UUID' });
   if (!TASK_SOURCES.includes(input.source)) errors.push({ path: 'source', rule: 'inspection.source', message: `source must be one of ${TASK_SOURCES.join(', ')}` });
-  if (!input.documentType) errors.push({ path: 'documentType', rule: 'inspection.document', message: 'documentType is required' });
+  if (!(INSPECTED_DOCUMENT_TYPES as readonly string[]).includes(input.documentType)) errors.push({ path: 'documentType', rule: 'inspection.documentType', message: `documentType must be one of ${INSPECTED_DOCUMENT_TYPES.join(', ')}` });
   if (!input.documentId) errors.push({ path: 'documentId', rule: 'inspection.document', message: 'documentId is required' });
   const port = validateSecondLinePortCode(input.portCode);
   if (port) errors.push({ path: 'portCode', rule: port.rule, message: port.message });
