@@ -126,6 +126,17 @@ function nullable(x: number | null | undefined): number | null {
   return x === null || x === undefined || !Number.isFinite(x) ? null : round4(x);
 }
 
+/**
+ * The value a line declares below its reference price, in CNY (half-up to the fen), or zero. The
+ * reference unit price is a statistical estimate (the exponent of a log-normal mean, a double); it
+ * enters the money arithmetic once, as a decimal of 6 places, and everything after is decimal.
+ */
+function undervaluationGap(refPrice: number | null, unitPrice: number, quantity: string, valueCny: string): Decimal {
+  if (refPrice === null || !(unitPrice < refPrice)) return ZERO;
+  const expected = new Decimal(refPrice).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).times(quantity);
+  return Decimal.max(ZERO, expected.minus(valueCny)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+}
+
 export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts: Facts; revenue: LineRevenue[]; revenueAtStake: Decimal; totalValue: Decimal } {
   const n = input.lines.length;
   const values = new Array<number>(n);
@@ -143,7 +154,7 @@ export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts:
   const revenue: LineRevenue[] = new Array(n);
   let revenueAtStake = ZERO;
   // An estimate for a risk fact (is this declaration under the duty collection threshold?), never a tax.
-  let estimatedDuty: number | null = 0;
+  let estimatedDuty: Decimal | null = ZERO;
 
   for (let index = 0; index < n; index++) {
     const line = input.lines[index]!;
@@ -164,11 +175,11 @@ export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts:
     const hs = matchHsDescription(line.hsCode, line.description);
     const origin = ctx.origins.get(line.originCountry);
     const burden = taxBurden(line, ctx.params.defaultTaxBurden);
-    const gap = refPrice !== null && unitPrice < refPrice ? Decimal.max(0, new Decimal(refPrice.toFixed(6)).times(line.quantity).minus(line.valueCny)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP) : ZERO;
+    const gap = undervaluationGap(refPrice, unitPrice, line.quantity, line.valueCny);
     const atStake = burden.times(gap.isZero() ? line.valueCny : gap.plus(line.valueCny)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
     revenue[index] = { atStake, undervaluationGap: gap };
     revenueAtStake = revenueAtStake.plus(atStake);
-    if (estimatedDuty !== null) estimatedDuty = line.dutyRate !== undefined ? estimatedDuty + value * Number(line.dutyRate) : null;
+    if (estimatedDuty !== null) estimatedDuty = line.dutyRate !== undefined ? estimatedDuty.plus(new Decimal(line.valueCny).times(line.dutyRate)) : null;
     const va = line.valueAddedRatio !== undefined ? Number(line.valueAddedRatio) : null;
     lines[index] = {
       'line.index': index,
@@ -209,7 +220,7 @@ export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts:
       'line.originHitRate': round4(smoothedRate(origin?.hits ?? 0, origin?.inspected ?? 0)),
     };
   }
-  const duty = estimatedDuty === null ? null : estimatedDuty < Number(ctx.params.dutyCollectionThresholdCny);
+  const duty = estimatedDuty === null ? null : estimatedDuty.lt(ctx.params.dutyCollectionThresholdCny);
   return { facts: { decl: declarationFacts(input, ctx, lines, totalN, revenueAtStake.toNumber(), duty), lines }, revenue, revenueAtStake, totalValue: total };
 }
 

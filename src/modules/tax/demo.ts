@@ -28,6 +28,9 @@ const DEMO_CURRENCIES: { currency: string; level: string; unit: number; quote: R
   { currency: 'THB', level: '4.5700', unit: 1, quote: 'UNIT_PER_CNY' },
 ];
 
+/** A 16-week wave of ±1.2% (one period of a sine, written out as decimals), each currency a few weeks apart. */
+const WEEKLY_WOBBLE = ['0.0000', '0.0046', '0.0085', '0.0111', '0.0120', '0.0111', '0.0085', '0.0046', '0.0000', '-0.0046', '-0.0085', '-0.0111', '-0.0120', '-0.0111', '-0.0085', '-0.0046'] as const;
+
 export const DEMO_RATE_SOURCE = 'demo: illustrative, not official';
 
 /** Every Wednesday from January 2025 to the end of the seeding month: the rate days of the demo period. */
@@ -39,8 +42,8 @@ export function demoRateRows(today: string): RateRow[] {
   for (let d = new Date(Date.UTC(2025, 0, 1)); d <= end; d = new Date(d.getTime() + 7 * 86_400_000), week++) {
     const rateDate = d.toISOString().slice(0, 10);
     DEMO_CURRENCIES.forEach((c, i) => {
-      const wobble = new D(Math.sin(week * 0.37 + i).toFixed(6)).times('0.012');
-      rows.push({ currency: c.currency, rateDate, rate: new D(c.level).times(wobble.plus(1)).toFixed(4), unit: c.unit, quote: c.quote, source: DEMO_RATE_SOURCE });
+      const wobble = WEEKLY_WOBBLE[(week + 3 * i) % WEEKLY_WOBBLE.length]!;
+      rows.push({ currency: c.currency, rateDate, rate: new D(c.level).times(new D(wobble).plus(1)).toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4), unit: c.unit, quote: c.quote, source: DEMO_RATE_SOURCE });
     });
   }
   return rows;
