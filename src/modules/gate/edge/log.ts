@@ -5,23 +5,13 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
-import type { GateDecision, SealState } from '../rules.ts';
+import type { GateDecision } from '../rules.ts';
+import type { GateEventInput } from '../service/events.ts';
 
 export const GENESIS = '0'.repeat(64);
 
-export interface LoggedEvent {
-  eventId: string;
-  portCode: string;
-  laneCode: string;
-  direction: 'OUT' | 'IN';
-  plate: string;
-  containers: string[];
-  weightKg: string;
-  sealState: SealState;
-  seals?: string[];
-  /** ISO date-time */
-  at: string;
-}
+/** A gate event as the lane logs it: the central service's input, with the time as an ISO date-time. */
+export type LoggedEvent = Omit<GateEventInput, 'at'> & { at: string };
 
 export interface LogEntry {
   seq: number;

@@ -42,23 +42,12 @@ export interface IssueReleaseOrderInput {
   actor: Actor;
 }
 
-export interface ReleaseOrder {
-  id: string;
+/** A stored release order: what the gate rules read, plus whose it is, what is behind it and its life. */
+export interface ReleaseOrder extends Omit<OrderForGate, 'reservationProblem'> {
   enterpriseId: string;
   documentType: string;
   documentId: string;
-  portCode: string;
-  plate: string;
-  containers: string[];
-  seals: string[];
-  expectedGrossWeightKg: string;
-  containerGoods: ContainerGoods[] | null;
-  validFrom: Date;
-  validTo: Date;
   reservationIds: string[];
-  status: 'OPEN' | 'PASSED' | 'CANCELLED';
-  passedContainers: string[];
-  held: boolean;
   version: number;
   createdAt: Date;
   closedAt: Date | null;
