@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { queryRows, type Executor } from '../db/client.ts';
@@ -40,19 +40,31 @@ export interface AppendedEntry {
 }
 
 /**
- * Locks the head of the key's partition (held until commit) and draws the entry's global seq after
- * the lock, so seq grows along every chain.
+ * Locks the heads of the keys' partitions (held until commit), in ascending partition order, and
+ * draws `count` global seqs after the locks, so seq grows along every chain. Null before
+ * partitioning is set up.
  */
-async function lockHead(tx: Executor, key: number) {
-  const [head] = await queryRows<{ partition: number; pseq: string; hash: string; seq: string }>(
+async function lockHeads(tx: Executor, keys: readonly number[], count: number) {
+  const rows = await queryRows<{ key: string; partition: number; pseq: string; hash: string; seqs: string[] }>(
     tx,
-    sql`with head as materialized (
+    sql`with wanted as materialized (
+          select k, (k % c.partitions)::int as partition from audit_partitioning c, unnest(${`{${keys.join(',')}}`}::bigint[]) k),
+        heads as materialized (
           select h.partition, h.pseq, h.hash from audit_heads h
-          where h.partition = (select (${key}::bigint % c.partitions)::int from audit_partitioning c)
-          for update of h)
-        select partition, pseq::text as pseq, hash, nextval('audit_entries_seq')::text as seq from head`,
+          where h.partition in (select partition from wanted) order by h.partition for update of h),
+        seqs as materialized (
+          select array_agg(s::text order by s) as seqs from (select nextval('audit_entries_seq') as s from (select count(*) from heads) locked, generate_series(1, ${count}::int)) drawn)
+        select w.k::text as key, h.partition, h.pseq::text as pseq, h.hash, seqs.seqs from wanted w join heads h using (partition) cross join seqs`,
   );
-  return head ? { partition: Number(head.partition), pseq: Number(head.pseq), hash: head.hash, seq: Number(head.seq) } : null;
+  if (rows.length === 0) return null;
+  const heads = new Map<number, { partition: number; pseq: number; hash: string }>();
+  const byKey = new Map<number, { partition: number; pseq: number; hash: string }>();
+  for (const r of rows) {
+    const head = heads.get(r.partition) ?? { partition: Number(r.partition), pseq: Number(r.pseq), hash: r.hash };
+    heads.set(r.partition, head);
+    byKey.set(Number(r.key), head);
+  }
+  return { byKey, seqs: rows[0]!.seqs.map(Number).sort((a, b) => a - b) };
 }
 
 /**
@@ -74,23 +86,49 @@ export async function lockAuditPartitions(tx: Executor, partitionKeys: readonly 
 
 /** Appends one entry. Must run inside the command's transaction. */
 export async function appendAudit(tx: Executor, input: AuditInput): Promise<AppendedEntry> {
-  const key = partitionHash(input.partitionKey ?? input.subject);
-  let head = await lockHead(tx, key);
-  if (!head) {
+  return (await appendAuditMany(tx, [input]))[0]!;
+}
+
+/**
+ * Appends several entries in two statements whatever their number: lock the heads of their
+ * partitions (ascending) and draw their seqs, then write every entry and move every head. Entries
+ * of one partition are chained in the order given. Must run inside the command's transaction.
+ */
+export async function appendAuditMany(tx: Executor, inputs: readonly AuditInput[]): Promise<AppendedEntry[]> {
+  if (inputs.length === 0) return [];
+  const keys = inputs.map((i) => partitionHash(i.partitionKey ?? i.subject));
+  const unique = [...new Set(keys)];
+  let locked = await lockHeads(tx, unique, inputs.length);
+  if (!locked) {
     await ensurePartitioning(tx, DEFAULT_AUDIT_PARTITIONS);
-    head = await lockHead(tx, key);
-    if (!head) throw new Error('audit partitioning is configured but the head of a partition is missing');
+    locked = await lockHeads(tx, unique, inputs.length);
+    if (!locked) throw new Error('audit partitioning is configured but the head of a partition is missing');
   }
-  // Millisecond precision: what timestamptz(3) stores is exactly what we hashed.
-  const at = new Date(Math.floor(input.at.getTime()));
-  const entry = { seq: head.seq, at, actor: input.actor, action: input.action, subject: input.subject, change: canonicalJson(input.change), partition: head.partition, pseq: head.pseq + 1, prevHash: head.hash };
-  const hash = partitionedHash(entry, bodyDigest(entry));
+  const { byKey, seqs } = locked;
+  const out: AppendedEntry[] = [];
+  const rows: SQL[] = [];
+  inputs.forEach((input, i) => {
+    const head = byKey.get(keys[i]!);
+    if (!head) throw new Error('audit partitioning is configured but the head of a partition is missing');
+    // Millisecond precision: what timestamptz(3) stores is exactly what we hashed.
+    const at = new Date(Math.floor(input.at.getTime()));
+    const entry = { seq: seqs[i]!, at, actor: input.actor, action: input.action, subject: input.subject, change: canonicalJson(input.change), partition: head.partition, pseq: head.pseq + 1, prevHash: head.hash };
+    const hash = partitionedHash(entry, bodyDigest(entry));
+    head.pseq = entry.pseq;
+    head.hash = hash;
+    rows.push(sql`(${entry.seq}::bigint, ${entry.partition}::int, ${entry.pseq}::bigint, ${PARTITIONED_FORMAT}::int, ${at.toISOString()}::timestamptz, ${entry.actor}, ${entry.action}, ${entry.subject}, ${entry.change}, ${entry.prevHash}, ${hash})`);
+    out.push({ seq: entry.seq, hash, partition: entry.partition, pseq: entry.pseq });
+  });
+  // Each head moves to the last entry written on its chain.
+  const last = new Map(out.map((e) => [e.partition, e]));
+  const heads = [...last.values()].map((e) => sql`(${e.partition}::int, ${e.pseq}::bigint, ${e.hash}, ${e.seq}::bigint)`);
   await tx.execute(sql`
-    with entry as (
+    with entries as (
       insert into audit_entries (seq, partition, pseq, format, at, actor, action, subject, change, prev_hash, hash)
-      values (${entry.seq}, ${entry.partition}, ${entry.pseq}, ${PARTITIONED_FORMAT}, ${at.toISOString()}::timestamptz, ${entry.actor}, ${entry.action}, ${entry.subject}, ${entry.change}, ${entry.prevHash}, ${hash}))
-    update audit_heads set pseq = ${entry.pseq}, hash = ${hash}, seq = ${entry.seq} where partition = ${entry.partition}`);
-  return { seq: entry.seq, hash, partition: entry.partition, pseq: entry.pseq };
+      values ${sql.join(rows, sql`, `)})
+    update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq
+    from (values ${sql.join(heads, sql`, `)}) as v(partition, pseq, hash, seq) where h.partition = v.partition`);
+  return out;
 }
 
 /**

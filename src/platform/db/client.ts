@@ -78,3 +78,15 @@ export async function queryRows<T = Record<string, unknown>>(ex: Executor, query
 export async function ping(ex: Executor): Promise<void> {
   await ex.execute(sql`select 1`);
 }
+
+/**
+ * Waits for statements issued together (on PostgreSQL they travel pipelined on the transaction's
+ * connection and run in the order issued: one round trip instead of one each) and returns them in
+ * order; the first failure is thrown only after all have settled, so none is left unobserved.
+ */
+export async function together<T extends readonly unknown[]>(reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

@@ -4,7 +4,7 @@
  * anything is written), write movements and balance deltas in a few statements, then assert the
  * invariants on what was touched.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../../platform/db/client.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
@@ -33,16 +33,18 @@ export function idempotencyConflict(path: string, what: string): Problem {
 
 export const plainQty = (v: string | Dec): string => new D(v).toString();
 
-/** Locks books FOR UPDATE in id order (two commands on the same books never wait in a circle). */
+/**
+ * Locks books FOR UPDATE in id order (two commands on the same books never wait in a circle), in one
+ * statement: the lock sits above the sort, so rows are locked in the order they are returned.
+ */
 export async function lockBooks(tx: Executor, ids: readonly string[], path = 'bookId'): Promise<Map<string, BookRow>> {
   const unique = [...new Set(ids)].sort();
-  const out = new Map<string, BookRow>();
-  for (const id of unique) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw problems.field(path, 'ledger.bookUnknown', `Book ${id} does not exist.`);
-    const [row] = await tx.select().from(ledgerBooks).where(eq(ledgerBooks.id, id)).for('update');
-    if (!row) throw problems.field(path, 'ledger.bookUnknown', `Book ${id} does not exist.`);
-    out.set(id, row);
-  }
+  const bad = unique.find((id) => !/^[0-9a-f-]{36}$/i.test(id));
+  if (bad) throw problems.field(path, 'ledger.bookUnknown', `Book ${bad} does not exist.`);
+  const rows = unique.length ? await tx.select().from(ledgerBooks).where(inArray(ledgerBooks.id, unique)).orderBy(asc(ledgerBooks.id)).for('update') : [];
+  const out = new Map(rows.map((r) => [r.id, r]));
+  const missing = unique.find((id) => !out.has(id));
+  if (missing) throw problems.field(path, 'ledger.bookUnknown', `Book ${missing} does not exist.`);
   return out;
 }
 
@@ -76,12 +78,17 @@ export interface StockState {
 /** The stock accounts of some items, as the plan starts from them. */
 export async function loadStock(ex: Executor, itemIds: readonly string[]): Promise<Map<string, StockState>> {
   const ids = [...new Set(itemIds)];
-  const out = new Map<string, StockState>();
-  if (!ids.length) return out;
+  if (!ids.length) return new Map();
   const rows = await ex
     .select()
     .from(ledgerAccounts)
     .where(and(eq(ledgerAccounts.kind, 'stock'), sql`${ledgerAccounts.itemId} = any(string_to_array(${ids.join(',')}, ',')::uuid[])`));
+  return stockStates(rows, ids);
+}
+
+/** Stock account rows as plan states; items in `ids` without a row start empty. */
+export function stockStates(rows: readonly (typeof ledgerAccounts.$inferSelect)[], ids: readonly string[]): Map<string, StockState> {
+  const out = new Map<string, StockState>();
   for (const r of rows) out.set(r.itemId, { onHand: new D(r.onHand), reserved: new D(r.reserved), cost: costOf(r) });
   for (const id of ids) if (!out.has(id)) out.set(id, { onHand: new D(0), reserved: new D(0), cost: ZERO_COST });
   return out;
@@ -155,11 +162,19 @@ export type ReservedDelta = Map<string, Dec>;
  * statement: one round trip for the whole write. Then asserts the invariants on what it touched.
  */
 export async function writeMoves(tx: Executor, w: WriteContext, moves: readonly PlannedMove[], reservedDelta: ReservedDelta = new Map(), prelude: SQL[] = []): Promise<void> {
+  return writeMoveGroups(tx, w.businessDate, [{ w, moves }], reservedDelta, prelude);
+}
+
+/** `writeMoves` for several documents at once (each group its own document, posting and audit entry), still one statement. */
+export async function writeMoveGroups(tx: Executor, businessDate: string, groups: readonly { w: WriteContext; moves: readonly PlannedMove[] }[], reservedDelta: ReservedDelta = new Map(), prelude: SQL[] = []): Promise<void> {
   const ctes: SQL[] = [...prelude];
+  const moves = groups.flatMap((g) => g.moves);
   if (moves.length) {
-    const rows = moves.map(
-      (m) =>
-        sql`(${m.id}::uuid, ${m.bookId}::uuid, ${m.itemId}::uuid, ${m.from}, ${m.to}, ${m.quantity.toString()}::numeric, ${m.cost.importedCny.toFixed(2)}::numeric, ${m.cost.domesticCny.toFixed(2)}::numeric, ${m.cost.hainanMadeCny.toFixed(2)}::numeric, ${w.documentId}::uuid, ${w.documentType}, ${m.lineNo}::int, ${w.postingId ?? null}::uuid, ${m.reversalOf ?? null}::uuid, ${w.auditSeq}::bigint, ${w.businessDate}::date, ${w.now.toISOString()}::timestamptz)`,
+    const rows = groups.flatMap(({ w, moves: ms }) =>
+      ms.map(
+        (m) =>
+          sql`(${m.id}::uuid, ${m.bookId}::uuid, ${m.itemId}::uuid, ${m.from}, ${m.to}, ${m.quantity.toString()}::numeric, ${m.cost.importedCny.toFixed(2)}::numeric, ${m.cost.domesticCny.toFixed(2)}::numeric, ${m.cost.hainanMadeCny.toFixed(2)}::numeric, ${w.documentId}::uuid, ${w.documentType}, ${m.lineNo}::int, ${w.postingId ?? null}::uuid, ${m.reversalOf ?? null}::uuid, ${w.auditSeq}::bigint, ${w.businessDate}::date, ${w.now.toISOString()}::timestamptz)`,
+      ),
     );
     ctes.push(sql`insert into ledger_movements (id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, business_date, created_at) values ${sql.join(rows, sql`, `)}`);
   }
@@ -171,7 +186,7 @@ export async function writeMoves(tx: Executor, w: WriteContext, moves: readonly 
   }
   const rows = [...deltas.values()].map(
     (d) =>
-      sql`(${d.itemId}::uuid, ${d.kind}::text, ${d.q.toString()}::numeric, ${d.r.toString()}::numeric, ${d.cost.importedCny.toFixed(2)}::numeric, ${d.cost.domesticCny.toFixed(2)}::numeric, ${d.cost.hainanMadeCny.toFixed(2)}::numeric, ${d.n}::int, ${d.entry ? w.businessDate : null}::date)`,
+      sql`(${d.itemId}::uuid, ${d.kind}::text, ${d.q.toString()}::numeric, ${d.r.toString()}::numeric, ${d.cost.importedCny.toFixed(2)}::numeric, ${d.cost.domesticCny.toFixed(2)}::numeric, ${d.cost.hainanMadeCny.toFixed(2)}::numeric, ${d.n}::int, ${d.entry ? businessDate : null}::date)`,
   );
   const updated = await queryRows<{ item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string }>(
     tx,

@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import { queryRows, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { queryRows, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -245,18 +245,6 @@ async function cataloguePrefixesForItems(ex: Executor, date: string, itemIds: re
         order by c.id`,
   );
   return prefixesInForce(rows.map((r) => ({ hsPrefix: r.hs_prefix, validTo: r.valid_to })), date);
-}
-
-/**
- * Waits for reads issued together (on PostgreSQL they travel pipelined on the transaction's
- * connection: one round trip instead of one each) and returns them in order; the first failure
- * is thrown only after all have settled, so none is left unobserved.
- */
-async function together<T extends readonly unknown[]>(reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(reads);
-  const failed = settled.find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 interface Planned {

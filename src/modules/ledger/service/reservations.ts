@@ -3,19 +3,19 @@
  * when the reservation is made, so posting it at the gate can never fail on balance; a partial post
  * may release the rest; void and expiry release what is still reserved.
  */
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor, Tx } from '../../../platform/db/client.ts';
+import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
+import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
-import { ledgerDocuments, ledgerPostings, ledgerReservationLines, ledgerReservations } from '../schema.ts';
-import { D, POST_DESTINATIONS, quantityViolation, type Dec, type PostDestination } from '../rules.ts';
-import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, writeMoves, type BookRow, type MoveSpec } from './core.ts';
+import { ledgerAccounts, ledgerBooks, ledgerPostings, ledgerReservationLines, ledgerReservations } from '../schema.ts';
+import { D, POST_DESTINATIONS, quantityViolation, ZERO_COST, type Dec, type PostDestination } from '../rules.ts';
+import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, stockStates, writeMoveGroups, writeMoves, type BookRow, type MoveSpec, type PlannedMove, type StockState } from './core.ts';
 
 export interface GoodsLine {
   itemId: string;
@@ -150,30 +150,123 @@ export interface PostInput {
   actor: Actor;
 }
 
+export interface PostResult {
+  postingId: string;
+  reservation: Reservation;
+  movementIds: string[];
+}
+
 /**
- * Posts a reservation: moves the posted quantities from stock to `to` (cost at moving average) and,
- * with releaseRest, releases what remains. Cannot fail on balance: the quantity was reserved.
+ * Posting several reservations in one transaction, the way the gate does it for a batch of trucks:
+ * the books behind the reservations are locked and the reservations, their lines and their stock
+ * read in one round trip (`openPostingSession`); the caller looks at them (`reservation`), then
+ * `post` plans every posting against the stock in memory and writes them all in a few statements,
+ * whatever their number. A session serves one transaction.
  */
-export async function postReservation(tx: Tx, ctx: AppContext, input: PostInput): Promise<{ postingId: string; reservation: Reservation; movementIds: string[] }> {
+export interface PostingSession {
+  /** The reservation as it stands now, its book locked; null when it does not exist. */
+  reservation(id: string): Reservation | null;
+  /** Posts in order (a later posting sees what an earlier one took); throws on the first refusal. */
+  post(inputs: readonly PostInput[]): Promise<PostResult[]>;
+}
+
+function postInputErrors(input: PostInput): FieldError[] {
   const errors: FieldError[] = [];
   if (!UUID.test(input.postingId ?? '')) errors.push({ path: 'postingId', rule: 'ledger.id', message: 'postingId must be a UUID' });
   if (!UUID.test(input.reservationId ?? '')) errors.push({ path: 'reservationId', rule: 'ledger.id', message: 'reservationId must be a UUID' });
   if (!POST_DESTINATIONS.includes(input.to)) errors.push({ path: 'to', rule: 'ledger.postDestination', message: `to must be one of ${POST_DESTINATIONS.join(', ')}` });
   if (!input.document?.type || !input.document?.id) errors.push({ path: 'document', rule: 'ledger.documentRequired', message: 'document needs type and id' });
   if (input.lines !== undefined) errors.push(...lineErrors(input.lines));
-  if (errors.length) throw problems.validation(errors);
-  const first = await load(tx, input.reservationId);
-  if (!first) throw problems.field('reservationId', 'ledger.reservationUnknown', `Reservation ${input.reservationId} does not exist.`);
-  const book = (await lockBooks(tx, [first.row.bookId])).get(first.row.bookId)!;
-  const hash = contentHash({ reservationId: input.reservationId, lines: input.lines?.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: new D(l.quantity).toString() })) ?? null, to: input.to, document: input.document, releaseRest: input.releaseRest });
-  const [done] = await tx.select().from(ledgerPostings).where(eq(ledgerPostings.id, input.postingId)).limit(1);
-  const current = (await load(tx, input.reservationId))!;
-  if (done) {
-    if (done.contentHash !== hash) throw idempotencyConflict('postingId', `Posting ${input.postingId}`);
-    return { postingId: done.id, reservation: view(current.row, current.lines), movementIds: done.movementIds as string[] };
+  return errors;
+}
+
+const postingHash = (input: PostInput) =>
+  contentHash({ reservationId: input.reservationId, lines: input.lines?.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: new D(l.quantity).toString() })) ?? null, to: input.to, document: input.document, releaseRest: input.releaseRest });
+
+/** Locks the books behind the reservations (id order) and reads the reservations, their lines and their stock: one round trip. */
+export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds: readonly string[]): Promise<PostingSession> {
+  const ids = [...new Set(reservationIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const state = new Map<string, { row: ReservationRow; lines: LineRow[] }>();
+  const books = new Map<string, BookRow>();
+  let stock = new Map<string, StockState>();
+  if (ids.length) {
+    const behind = tx.select({ id: ledgerReservations.bookId }).from(ledgerReservations).where(inArray(ledgerReservations.id, ids));
+    // The lock runs first on the connection; the reads after it see what the lock holders committed.
+    const [locked, rows, lines, accounts] = await together([
+      tx.select().from(ledgerBooks).where(inArray(ledgerBooks.id, behind)).orderBy(asc(ledgerBooks.id)).for('update'),
+      tx.select().from(ledgerReservations).where(inArray(ledgerReservations.id, ids)),
+      tx.select().from(ledgerReservationLines).where(inArray(ledgerReservationLines.reservationId, ids)).orderBy(asc(ledgerReservationLines.lineNo)),
+      tx.select().from(ledgerAccounts).where(and(eq(ledgerAccounts.kind, 'stock'), inArray(ledgerAccounts.itemId, tx.select({ id: ledgerReservationLines.itemId }).from(ledgerReservationLines).where(inArray(ledgerReservationLines.reservationId, ids))))),
+    ] as const);
+    for (const b of locked) books.set(b.id, b);
+    for (const r of rows) state.set(r.id, { row: r, lines: lines.filter((l) => l.reservationId === r.id) });
+    stock = stockStates(accounts, []);
   }
-  const now = ctx.clock.now();
-  const today = shanghaiDate(now);
+  const session: PostingSession = {
+    reservation: (id) => {
+      const r = state.get(id.toLowerCase());
+      return r ? view(r.row, [...r.lines]) : null;
+    },
+    post: async (inputs) => {
+      for (const input of inputs) {
+        const errors = postInputErrors(input);
+        if (errors.length) throw problems.validation(errors);
+        if (!state.has(input.reservationId.toLowerCase())) throw problems.field('reservationId', 'ledger.reservationUnknown', `Reservation ${input.reservationId} does not exist.`);
+      }
+      if (!inputs.length) return [];
+      const done = new Map((await tx.select().from(ledgerPostings).where(inArray(ledgerPostings.id, inputs.map((i) => i.postingId)))).map((p) => [p.id, p]));
+      const now = ctx.clock.now();
+      const today = shanghaiDate(now);
+      const results: PostResult[] = [];
+      const planned: Planned[] = [];
+      for (const input of inputs) {
+        const current = state.get(input.reservationId.toLowerCase())!;
+        const hash = postingHash(input);
+        const prior = done.get(input.postingId) ?? planned.find((p) => p.input.postingId === input.postingId)?.stored;
+        if (prior) {
+          if (prior.contentHash !== hash) throw idempotencyConflict('postingId', `Posting ${input.postingId}`);
+          results.push({ postingId: prior.id, reservation: view(current.row, [...current.lines]), movementIds: prior.movementIds as string[] });
+          continue;
+        }
+        const p = planPosting(input, hash, current, books.get(current.row.bookId)!, stock, now);
+        state.set(current.row.id, { row: p.row, lines: p.lines });
+        planned.push(p);
+        results.push({ postingId: input.postingId, reservation: p.reservation, movementIds: p.moves.map((m) => m.id) });
+      }
+      if (!planned.length) return results;
+      const entries = await appendAuditMany(
+        tx,
+        planned.map((p) => ({
+          actor: actorLabel(p.input.actor),
+          action: 'ledger.postReservation',
+          subject: `ledger-reservation:${p.row.id}`,
+          change: { postingId: p.input.postingId, reservationId: p.row.id, to: p.input.to, document: p.input.document, releaseRest: p.input.releaseRest, movements: p.moves.map((m) => ({ id: m.id, itemId: m.itemId, quantity: m.quantity.toString(), to: m.to })), status: p.row.status },
+          at: now,
+          partitionKey: auditPartition(p.book.id),
+        })),
+      );
+      await together([writePostings(tx, planned, entries.map((e) => e.seq), today, now), enqueueEvents(tx, planned.map((p, k) => ({ aggregateType: 'ledger', aggregateId: p.book.id, eventType: 'ReservationPosted', payload: { ...eventPayload(p.reservation, p.book), postingId: p.input.postingId, to: p.input.to, document: p.input.document, posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })) }, occurredAt: now, auditSeq: entries[k]!.seq })))]);
+      return results;
+    },
+  };
+  return session;
+}
+
+interface Planned {
+  input: PostInput;
+  book: BookRow;
+  wanted: GoodsLine[];
+  moves: PlannedMove[];
+  reservedDelta: Map<string, Dec>;
+  row: ReservationRow;
+  lines: LineRow[];
+  reservation: Reservation;
+  /** What the posting row will hold, for a repeated posting id later in the same call. */
+  stored: { id: string; contentHash: string; movementIds: string[] };
+}
+
+/** One posting planned against the stock in memory (which it updates); throws when the reservation cannot take it. */
+function planPosting(input: PostInput, hash: string, current: { row: ReservationRow; lines: LineRow[] }, book: BookRow, stock: Map<string, StockState>, now: Date): Planned {
   const r = current.row;
   const open = r.status === 'OPEN' && r.expiresAt > now && current.lines.some((l) => remaining(l).gt(0));
   if (!open) {
@@ -204,49 +297,68 @@ export async function postReservation(tx: Tx, ctx: AppContext, input: PostInput)
   });
   const byLine = new Map(current.lines.map((l) => [l.lineNo, l]));
   const specs: MoveSpec[] = [...posted.entries()].map(([lineNo, q]) => ({ bookId: book.id, itemId: byLine.get(lineNo)!.itemId, from: 'stock', to: input.to, quantity: q, fromReserved: q, lineNo, path: `lines[${lineNo}].quantity` }));
-  const stock = await loadStock(tx, specs.map((s) => s.itemId));
+  for (const s of specs) if (!stock.has(s.itemId)) stock.set(s.itemId, { onHand: new D(0), reserved: new D(0), cost: ZERO_COST });
   const moves = planMoves(stock, specs, now.getTime());
-  const released = new Map<number, Dec>();
   const reservedDelta = new Map<string, Dec>();
+  const released = new Map<number, Dec>();
   if (input.releaseRest) {
     for (const [lineNo, q] of left) {
       if (q.gt(0)) {
         released.set(lineNo, q);
         const itemId = byLine.get(lineNo)!.itemId;
         reservedDelta.set(itemId, (reservedDelta.get(itemId) ?? new D(0)).minus(q));
+        const s = stock.get(itemId);
+        if (s) stock.set(itemId, { ...s, reserved: s.reserved.minus(q) });
       }
     }
   }
-  const newLines = current.lines.map((l) => ({ ...l, posted: new D(l.posted).plus(posted.get(l.lineNo) ?? 0).toString(), released: new D(l.released).plus(released.get(l.lineNo) ?? 0).toString() }));
-  const finished = newLines.every((l) => remaining(l).isZero());
-  const newRow: ReservationRow = { ...r, status: finished ? 'POSTED' : 'OPEN', closedAt: finished ? now : null };
-  const res = view(newRow, newLines);
-  const movementIds = moves.map((m) => m.id);
-  const { seq } = await appendAudit(tx, {
-    actor: actorLabel(input.actor),
-    action: 'ledger.postReservation',
-    subject: `ledger-reservation:${r.id}`,
-    change: { postingId: input.postingId, reservationId: r.id, to: input.to, document: input.document, releaseRest: input.releaseRest, movements: moves.map((m) => ({ id: m.id, itemId: m.itemId, quantity: m.quantity.toString(), to: m.to })), status: newRow.status },
-    at: now,
-    partitionKey: auditPartition(book.id),
-  });
-  await tx.insert(ledgerDocuments).values({
-    id: input.postingId,
-    bookId: book.id,
-    type: 'RESERVATION_POSTING',
-    status: 'POSTED',
-    contentHash: hash,
-    reference: `${input.document.type}:${input.document.id}`,
-    businessDate: today,
-    body: { reservationId: r.id, to: input.to, document: input.document, releaseRest: input.releaseRest, lines: wanted },
-    createdBy: actorLabel(input.actor),
-    createdAt: now,
-  });
-  await writeMoves(tx, { documentId: input.postingId, documentType: 'RESERVATION_POSTING', postingId: input.postingId, auditSeq: seq, businessDate: today, now }, moves, reservedDelta);
-  await tx.insert(ledgerPostings).values({ id: input.postingId, reservationId: r.id, contentHash: hash, toKind: input.to, documentType: input.document.type, documentId: input.document.id, releaseRest: input.releaseRest, lines: wanted, movementIds, createdBy: actorLabel(input.actor), createdAt: now });
-  await saveLines(tx, newRow, newLines);
-  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: 'ReservationPosted', payload: { ...eventPayload(res, book), postingId: input.postingId, to: input.to, document: input.document, posted: moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })) }, occurredAt: now, auditSeq: seq }]);
-  return { postingId: input.postingId, reservation: res, movementIds };
+  const lines = current.lines.map((l) => ({ ...l, posted: new D(l.posted).plus(posted.get(l.lineNo) ?? 0).toString(), released: new D(l.released).plus(released.get(l.lineNo) ?? 0).toString() }));
+  const finished = lines.every((l) => remaining(l).isZero());
+  const row: ReservationRow = { ...r, status: finished ? 'POSTED' : 'OPEN', closedAt: finished ? now : null };
+  return { input, book, wanted, moves, reservedDelta, row, lines, reservation: view(row, [...lines]), stored: { id: input.postingId, contentHash: hash, movementIds: moves.map((m) => m.id) } };
+}
+
+/** Every planned posting's document, posting row, movements, balances and reservation lines: one statement. */
+async function writePostings(tx: Executor, planned: readonly Planned[], seqs: readonly number[], today: string, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const documents = planned.map(
+    (p) =>
+      sql`(${p.input.postingId}::uuid, ${p.book.id}::uuid, 'RESERVATION_POSTING', 'POSTED', ${p.stored.contentHash}, ${`${p.input.document.type}:${p.input.document.id}`}, ${today}::date, ${JSON.stringify({ reservationId: p.row.id, to: p.input.to, document: p.input.document, releaseRest: p.input.releaseRest, lines: p.wanted })}::jsonb, ${actorLabel(p.input.actor)}, ${at}::timestamptz)`,
+  );
+  const postings = planned.map(
+    (p) =>
+      sql`(${p.input.postingId}::uuid, ${p.row.id}::uuid, ${p.stored.contentHash}, ${p.input.to}, ${p.input.document.type}, ${p.input.document.id}, ${p.input.releaseRest}::boolean, ${JSON.stringify(p.wanted)}::jsonb, ${JSON.stringify(p.stored.movementIds)}::jsonb, ${actorLabel(p.input.actor)}, ${at}::timestamptz)`,
+  );
+  // A reservation posted twice in one call is written once, with its final state.
+  const finalRows = new Map(planned.map((p) => [p.row.id, p]));
+  const reservations = [...finalRows.values()].map((p) => sql`(${p.row.id}::uuid, ${p.row.status}, ${p.row.closedAt ? p.row.closedAt.toISOString() : null}::timestamptz)`);
+  const lines = [...finalRows.values()].flatMap((p) => p.lines.map((l) => sql`(${l.reservationId}::uuid, ${l.lineNo}::int, ${l.posted}::numeric, ${l.released}::numeric)`));
+  const reservedDelta = new Map<string, Dec>();
+  for (const p of planned) for (const [itemId, q] of p.reservedDelta) reservedDelta.set(itemId, (reservedDelta.get(itemId) ?? new D(0)).plus(q));
+  const prelude: SQL[] = [
+    sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date, body, created_by, created_at) values ${sql.join(documents, sql`, `)}`,
+    sql`insert into ledger_postings (id, reservation_id, content_hash, to_kind, document_type, document_id, release_rest, lines, movement_ids, created_by, created_at) values ${sql.join(postings, sql`, `)}`,
+    sql`update ledger_reservations r set status = v.status, closed_at = v.closed_at from (values ${sql.join(reservations, sql`, `)}) as v(id, status, closed_at) where r.id = v.id`,
+    sql`update ledger_reservation_lines l set posted = v.posted, released = v.released from (values ${sql.join(lines, sql`, `)}) as v(reservation_id, line_no, posted, released) where l.reservation_id = v.reservation_id and l.line_no = v.line_no`,
+  ];
+  await writeMoveGroups(
+    tx,
+    today,
+    planned.map((p, k) => ({ w: { documentId: p.input.postingId, documentType: 'RESERVATION_POSTING', postingId: p.input.postingId, auditSeq: seqs[k]!, businessDate: today, now }, moves: p.moves })),
+    reservedDelta,
+    prelude,
+  );
+}
+
+/**
+ * Posts a reservation: moves the posted quantities from stock to `to` (cost at moving average) and,
+ * with releaseRest, releases what remains. Cannot fail on balance: the quantity was reserved.
+ */
+export async function postReservation(tx: Tx, ctx: AppContext, input: PostInput): Promise<PostResult> {
+  const errors = postInputErrors(input);
+  if (errors.length) throw problems.validation(errors);
+  const session = await openPostingSession(tx, ctx, [input.reservationId]);
+  return (await session.post([input]))[0]!;
 }
 
 async function saveLines(tx: Executor, row: ReservationRow, lines: LineRow[]): Promise<void> {
