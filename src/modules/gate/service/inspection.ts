@@ -8,8 +8,8 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor, Tx } from '../../../platform/db/client.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
+import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
 import { inspectionTaskAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
@@ -20,7 +20,7 @@ import { validateSecondLinePortCode } from '../../../kernel/ports.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { recordOutcome } from '../../risk/service.ts';
 import { inspectionEvidence, inspectionTasks } from '../schema.ts';
-import { refreshHolds } from './orders.ts';
+import { holdOrders, refreshHolds } from './orders.ts';
 
 export const TASK_SOURCES = ['RISK_SELECTION', 'GATE_DIVERT', 'OFFICER'] as const;
 /** What an inspection task can be about: a declaration of one of these kinds, or a diverted gate event. */
@@ -100,6 +100,10 @@ export async function openInspectionTask(tx: Tx, ctx: AppContext, input: OpenTas
 }
 
 export async function openInspectionTaskTx(tx: Executor, ctx: AppContext, input: OpenTaskInput & { reuseOpen?: boolean }): Promise<{ taskId: string }> {
+  return (await openInspectionTasksTx(tx, ctx, [input]))[0]!;
+}
+
+function openTaskErrors(input: OpenTaskInput): FieldError[] {
   const errors: FieldError[] = [];
   if (input.taskId !== undefined && !UUID_PATTERN.test(input.taskId)) errors.push({ path: 'taskId', rule: 'inspection.id', message: 'taskId must be a UUID' });
   if (!TASK_SOURCES.includes(input.source)) errors.push({ path: 'source', rule: 'inspection.source', message: `source must be one of ${TASK_SOURCES.join(', ')}` });
@@ -111,31 +115,64 @@ export async function openInspectionTaskTx(tx: Executor, ctx: AppContext, input:
   (input.reasons ?? []).forEach((r, i) => {
     if (!r?.code) errors.push({ path: `reasons[${i}].code`, rule: 'inspection.reason', message: 'a reason has a code' });
   });
-  if (errors.length) throw problems.validation(errors);
+  return errors;
+}
+
+/**
+ * Opens several tasks (a batch of gate diverts) in a fixed number of statements: one read for the
+ * ids already used and the documents' open tasks (`reuseOpen`: a second divert of a truck waiting
+ * for inspection joins its open task), one insert, one update holding the documents' release
+ * orders, and the audit entries.
+ */
+export async function openInspectionTasksTx(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[]): Promise<{ taskId: string }[]> {
+  for (const input of inputs) {
+    const errors = openTaskErrors(input);
+    if (errors.length) throw problems.validation(errors);
+  }
+  if (!inputs.length) return [];
   const now = ctx.clock.now();
-  const reasons = input.reasons.map((r) => ({ code: r.code, detail: r.detail ?? '' }));
-  const hash = sha256Hex(canonicalJson({ source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons }));
-  if (input.taskId) {
-    const [existing] = await tx.select().from(inspectionTasks).where(eq(inspectionTasks.id, input.taskId)).limit(1);
+  const reasonsOf = (input: OpenTaskInput) => input.reasons.map((r) => ({ code: r.code, detail: r.detail ?? '' }));
+  const hashOf = (input: OpenTaskInput) => sha256Hex(canonicalJson({ source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons: reasonsOf(input) }));
+  const ids = inputs.flatMap((i) => (i.taskId ? [i.taskId] : []));
+  const reused = inputs.filter((i) => i.reuseOpen);
+  const docs = reused.map((i) => sql`(${i.documentType}, ${i.documentId})`);
+  const found: TaskRow[] = ids.length || docs.length
+    ? await tx
+        .select()
+        .from(inspectionTasks)
+        .where(sql`${ids.length ? sql`${inspectionTasks.id} = any(${`{${ids.join(',')}}`}::uuid[])` : sql`false`} or ${docs.length ? sql`(${inspectionTasks.status} <> 'COMPLETED' and (${inspectionTasks.documentType}, ${inspectionTasks.documentId}) in (${sql.join(docs, sql`, `)}))` : sql`false`}`)
+    : [];
+  const out: { taskId: string }[] = [];
+  const fresh: TaskRow[] = [];
+  for (const input of inputs) {
+    const hash = hashOf(input);
+    const existing = input.taskId ? found.find((t) => t.id === input.taskId) : undefined;
     if (existing) {
       if (existing.contentHash !== hash) throw problems.conflict(`Inspection task ${input.taskId} was opened with other content.`, { errors: [{ path: 'taskId', rule: 'inspection.idempotencyConflict', message: 'same id, other content' }] });
-      return { taskId: existing.id };
+      out.push({ taskId: existing.id });
+      continue;
     }
+    const open = input.reuseOpen ? found.find((t) => t.status !== 'COMPLETED' && t.documentType === input.documentType && t.documentId === input.documentId) : undefined;
+    if (open) {
+      out.push({ taskId: open.id });
+      continue;
+    }
+    const id = input.taskId ?? uuidv7(now.getTime());
+    const row: TaskRow = { id, source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons: reasonsOf(input), status: 'OPEN', assignee: null, outcome: null, attended: null, corrections: null, disposition: null, note: null, contentHash: hash, createdBy: actorLabel(input.actor), createdAt: now, startedAt: null, completedAt: null };
+    fresh.push(row);
+    // A later divert of the same document in this batch joins this task.
+    found.push(row);
+    out.push({ taskId: id });
   }
-  if (input.reuseOpen) {
-    // A second divert of a truck already waiting for inspection joins the open task instead of opening another.
-    const [open] = await tx
-      .select()
-      .from(inspectionTasks)
-      .where(and(eq(inspectionTasks.documentType, input.documentType), eq(inspectionTasks.documentId, input.documentId), sql`${inspectionTasks.status} <> 'COMPLETED'`))
-      .limit(1);
-    if (open) return { taskId: open.id };
+  if (fresh.length) {
+    await together([
+      tx.insert(inspectionTasks).values(fresh),
+      // A task just opened is open: its documents' open release orders are held from now on.
+      holdOrders(tx, fresh),
+      appendAuditMany(tx, fresh.map((t) => ({ actor: t.createdBy, action: 'inspection.open', subject: inspectionTaskAuditKey(t.id), change: { id: t.id, source: t.source, documentType: t.documentType, documentId: t.documentId, portCode: t.portCode, reasons: t.reasons }, at: now }))),
+    ] as const);
   }
-  const id = input.taskId ?? uuidv7(now.getTime());
-  await tx.insert(inspectionTasks).values({ id, source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons, status: 'OPEN', contentHash: hash, createdBy: actorLabel(input.actor), createdAt: now });
-  await refreshHolds(tx, input);
-  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.open', subject: inspectionTaskAuditKey(id), change: { id, source: input.source, documentType: input.documentType, documentId: input.documentId, portCode: input.portCode, reasons }, at: now });
-  return { taskId: id };
+  return out;
 }
 
 async function lockTask(tx: Executor, id: string): Promise<TaskRow> {

@@ -157,6 +157,15 @@ export async function refreshHolds(tx: Executor, q: { documentType: string; docu
     .where(and(eq(gateReleaseOrders.documentType, q.documentType), eq(gateReleaseOrders.documentId, q.documentId), eq(gateReleaseOrders.status, 'OPEN'), sql`${gateReleaseOrders.held} <> ${held}`));
 }
 
+/** Holds the open release orders of documents that just got an open inspection task (bumping their version). */
+export async function holdOrders(tx: Executor, docs: readonly { documentType: string; documentId: string }[]): Promise<void> {
+  if (!docs.length) return;
+  await tx
+    .update(gateReleaseOrders)
+    .set({ held: true, version: nextVersion })
+    .where(and(sql`(${gateReleaseOrders.documentType}, ${gateReleaseOrders.documentId}) in (${sql.join(docs.map((d) => sql`(${d.documentType}, ${d.documentId})`), sql`, `)})`, eq(gateReleaseOrders.status, 'OPEN'), eq(gateReleaseOrders.held, false)));
+}
+
 export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueReleaseOrderInput): Promise<ReleaseOrder> {
   const errors = inputErrors(input);
   if (errors.length) throw problems.validation(errors);
@@ -253,14 +262,30 @@ export async function releaseOrdersFor(ex: Executor, q: { documentType: string; 
  * Locked when `lock` (the event's transaction), in id order.
  */
 export async function ordersOfPlate(ex: Executor, plate: string, portCode: string, lock: boolean, at: Date = new Date()): Promise<ReleaseOrder[]> {
+  return ordersOfPlates(ex, [{ plate, portCode }], lock, at);
+}
+
+/** `ordersOfPlate` for several (port, plate) pairs at once: one statement, locked in id order. */
+export async function ordersOfPlates(ex: Executor, keys: readonly { plate: string; portCode: string }[], lock: boolean, at: Date = new Date()): Promise<ReleaseOrder[]> {
+  if (!keys.length) return [];
   const since = new Date(at.getTime() - 86_400_000).toISOString();
+  const pairs = keys.map((k) => sql`(${k.portCode}, ${normalisePlate(k.plate)})`);
   const q = ex
     .select()
     .from(gateReleaseOrders)
-    .where(and(eq(gateReleaseOrders.portCode, portCode), eq(gateReleaseOrders.plate, normalisePlate(plate)), sql`(${gateReleaseOrders.status} = 'OPEN' or (${gateReleaseOrders.status} = 'PASSED' and ${gateReleaseOrders.closedAt} > ${since}::timestamptz))`))
+    .where(and(sql`(${gateReleaseOrders.portCode}, ${gateReleaseOrders.plate}) in (${sql.join(pairs, sql`, `)})`, sql`(${gateReleaseOrders.status} = 'OPEN' or (${gateReleaseOrders.status} = 'PASSED' and ${gateReleaseOrders.closedAt} > ${since}::timestamptz))`))
     .orderBy(asc(gateReleaseOrders.id));
   const rows = lock ? await q.for('update') : await q;
   return rows.map(orderView);
+}
+
+/** What a batch of PASS decisions changes on their orders: containers gone, status, closing time; each takes a new version. */
+export async function savePassedOrders(tx: Executor, updates: readonly { id: string; passedContainers: string[]; complete: boolean }[], now: Date): Promise<void> {
+  if (!updates.length) return;
+  const rows = updates.map((u) => sql`(${u.id}::uuid, ${JSON.stringify(u.passedContainers)}::jsonb, ${u.complete ? 'PASSED' : 'OPEN'}, ${u.complete ? now.toISOString() : null}::timestamptz)`);
+  await tx.execute(sql`
+    update gate_release_orders o set passed_containers = v.passed, status = v.status, closed_at = v.closed_at, version = nextval('gate_order_version_seq')
+    from (values ${sql.join(rows, sql`, `)}) as v(id, passed, status, closed_at) where o.id = v.id`);
 }
 
 /**

@@ -1,0 +1,112 @@
+/**
+ * Group commit for gate events. A gate decision is a handful of rows, but one transaction per
+ * truck costs some 25 statements and a commit; at a busy port's peak the statements, not the
+ * rules, are the limit. Events that arrive while a batch is being decided wait for the next one,
+ * which decides them all in one transaction with a fixed number of statements.
+ *
+ * Rules that keep every answer the one the event would get alone:
+ * - a batch never holds two events of one plate (port and plate) or one event id, and no two
+ *   batches in flight share one: a later event of a truck waits until the earlier one committed;
+ * - a batch that fails as a whole (a deadlock retried three times, a refusal of the ledger) is
+ *   decided again one event per transaction, so one bad event fails alone.
+ */
+import type { AppContext } from '../../../platform/context.ts';
+import { runCommand, sqlState } from '../../../platform/command.ts';
+import type { Actor } from '../../../platform/auth/roles.ts';
+import { decideEventsTx, plateKey, type EventItem, type EventOutcome, type GateAnswer, type GateEventInput } from './events.ts';
+
+/** At most this many events in one transaction (bounds a statement's size and a batch's latency). */
+export const MAX_BATCH = 64;
+/** Batches decided at the same time (connections taken from the pool). */
+export const MAX_IN_FLIGHT = 2;
+
+interface Waiting {
+  item: EventItem & { e: GateEventInput; actor: Actor };
+  key: string;
+  resolve: (a: GateAnswer) => void;
+  reject: (err: unknown) => void;
+}
+
+export class GateBatcher {
+  private readonly queue: Waiting[] = [];
+  private readonly busyPlates = new Set<string>();
+  private readonly busyIds = new Set<string>();
+  private inFlight = 0;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly limits = { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT },
+  ) {}
+
+  submit(item: { e: GateEventInput; actor: Actor }): Promise<GateAnswer> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, key: plateKey(item.e), resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Starts batches while there is room: the oldest waiting events whose plate and id are free. */
+  private pump(): void {
+    while (this.inFlight < this.limits.maxInFlight && this.queue.length) {
+      const batch: Waiting[] = [];
+      for (let i = 0; i < this.queue.length && batch.length < this.limits.maxBatch; ) {
+        const w = this.queue[i]!;
+        if (this.busyPlates.has(w.key) || this.busyIds.has(w.item.e.eventId)) {
+          i++;
+          continue;
+        }
+        this.busyPlates.add(w.key);
+        this.busyIds.add(w.item.e.eventId);
+        batch.push(w);
+        this.queue.splice(i, 1);
+      }
+      if (!batch.length) return;
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        for (const w of batch) {
+          this.busyPlates.delete(w.key);
+          this.busyIds.delete(w.item.e.eventId);
+        }
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
+    let outcomes: EventOutcome[];
+    try {
+      outcomes = await runCommand(this.ctx, 'gate.event', (tx) => decideEventsTx(tx, this.ctx, batch.map((w) => w.item)));
+    } catch (err) {
+      if (batch.length === 1) return this.single(batch[0]!, err);
+      for (const w of batch) await this.run([w]);
+      return;
+    }
+    outcomes.forEach((o, k) => ('problem' in o ? batch[k]!.reject(o.problem) : batch[k]!.resolve(o.answer)));
+  }
+
+  /**
+   * One event alone failed. Two copies of one event id sent to two processes at the same moment
+   * both found no stored answer; the second to commit hits the event's unique key. Once more, it
+   * finds the stored answer. Anything else is the event's own failure.
+   */
+  private async single(w: Waiting, err: unknown): Promise<void> {
+    if (sqlState(err) !== '23505') return w.reject(err);
+    try {
+      const [o] = await runCommand(this.ctx, 'gate.event', (tx) => decideEventsTx(tx, this.ctx, [w.item]));
+      if ('problem' in o!) w.reject(o.problem);
+      else w.resolve(o!.answer);
+    } catch (again) {
+      w.reject(again);
+    }
+  }
+}
+
+const batchers = new WeakMap<AppContext, GateBatcher>();
+
+/** The context's batcher (one per process and database). */
+export function gateBatcher(ctx: AppContext): GateBatcher {
+  let b = batchers.get(ctx);
+  if (!b) batchers.set(ctx, (b = new GateBatcher(ctx)));
+  return b;
+}
