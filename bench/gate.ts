@@ -20,11 +20,11 @@ import { reserveGoods } from '../src/modules/ledger/service.ts';
 import { issueReleaseOrder } from '../src/modules/gate/service.ts';
 import { bookWithGoods } from '../test/support/ledgerFixtures.ts';
 
-const SECRET = 'bench-gate-secret-0123456789abcdef0123456';
-const PORT = 'CNHAK-XINHAI';
+export const SECRET = 'bench-gate-secret-0123456789abcdef0123456';
+export const PORT = 'CNHAK-XINHAI';
 const fmt = (r: LoadResult) => `${r.perSecond.toFixed(0)} decisions/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} events, ${r.errors} errors)`;
 
-interface Truck {
+export interface Truck {
   plate: string;
   containers: string[];
   weightKg: string;
@@ -36,7 +36,7 @@ function containerNo(n: number): string {
 }
 
 /** Orders for `n` trucks over several books (one book serialises its own postings), 16 at a time. */
-async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
+export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
   await bootstrap(ctx, 'bench-admin-password');
   const actor = systemActor('bench');
   const books: Awaited<ReturnType<typeof bookWithGoods>>[] = [];

@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
-import { queryRows, type Executor } from '../db/client.ts';
+import { queryRows, recordset, together, type Executor } from '../db/client.ts';
 import { auditEntries, auditPartitioning } from './schema.ts';
 import { bodyDigest, GENESIS_HASH, partitionedHash, partitionHash, PARTITIONED_FORMAT, type StoredEntry } from './chain.ts';
 
@@ -94,8 +94,25 @@ export async function appendAudit(tx: Executor, input: AuditInput): Promise<Appe
  * partitions (ascending) and draw their seqs, then write every entry and move every head. Entries
  * of one partition are chained in the order given. Must run inside the command's transaction.
  */
-export async function appendAuditMany(tx: Executor, inputs: readonly AuditInput[]): Promise<AppendedEntry[]> {
-  if (inputs.length === 0) return [];
+export function appendAuditMany(tx: Executor, inputs: readonly AuditInput[]): Promise<AppendedEntry[]> {
+  if (inputs.length === 0) return Promise.resolve([]);
+  // Appends issued side by side in one transaction (pipelined statements of different modules)
+  // would read the same head: each waits for the one issued before it.
+  const previous = lastAppend.get(tx) ?? Promise.resolve();
+  const appended = previous.then(() => appendNow(tx, inputs));
+  lastAppend.set(
+    tx,
+    appended.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return appended;
+}
+
+const lastAppend = new WeakMap<Executor, Promise<void>>();
+
+async function appendNow(tx: Executor, inputs: readonly AuditInput[]): Promise<AppendedEntry[]> {
   const keys = inputs.map((i) => partitionHash(i.partitionKey ?? i.subject));
   const unique = [...new Set(keys)];
   let locked = await lockHeads(tx, unique, inputs.length);
@@ -106,7 +123,7 @@ export async function appendAuditMany(tx: Executor, inputs: readonly AuditInput[
   }
   const { byKey, seqs } = locked;
   const out: AppendedEntry[] = [];
-  const rows: SQL[] = [];
+  const rows: Record<string, unknown>[] = [];
   inputs.forEach((input, i) => {
     const head = byKey.get(keys[i]!);
     if (!head) throw new Error('audit partitioning is configured but the head of a partition is missing');
@@ -116,18 +133,19 @@ export async function appendAuditMany(tx: Executor, inputs: readonly AuditInput[
     const hash = partitionedHash(entry, bodyDigest(entry));
     head.pseq = entry.pseq;
     head.hash = hash;
-    rows.push(sql`(${entry.seq}::bigint, ${entry.partition}::int, ${entry.pseq}::bigint, ${PARTITIONED_FORMAT}::int, ${at.toISOString()}::timestamptz, ${entry.actor}, ${entry.action}, ${entry.subject}, ${entry.change}, ${entry.prevHash}, ${hash})`);
+    rows.push({ seq: entry.seq, partition: entry.partition, pseq: entry.pseq, at: at.toISOString(), actor: entry.actor, action: entry.action, subject: entry.subject, change: entry.change, prev_hash: entry.prevHash, hash });
     out.push({ seq: entry.seq, hash, partition: entry.partition, pseq: entry.pseq });
   });
-  // Each head moves to the last entry written on its chain.
+  // Each head moves to the last entry written on its chain. Two statements, pipelined: the head
+  // trigger checks that the entry it moves onto exists, which it sees only from a later statement.
   const last = new Map(out.map((e) => [e.partition, e]));
-  const heads = [...last.values()].map((e) => sql`(${e.partition}::int, ${e.pseq}::bigint, ${e.hash}, ${e.seq}::bigint)`);
-  await tx.execute(sql`
-    with entries as (
-      insert into audit_entries (seq, partition, pseq, format, at, actor, action, subject, change, prev_hash, hash)
-      values ${sql.join(rows, sql`, `)})
-    update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq
-    from (values ${sql.join(heads, sql`, `)}) as v(partition, pseq, hash, seq) where h.partition = v.partition`);
+  const heads = [...last.values()].map((e) => ({ partition: e.partition, pseq: e.pseq, hash: e.hash, seq: e.seq }));
+  await together([
+    tx.execute(sql`insert into audit_entries (seq, partition, pseq, format, at, actor, action, subject, change, prev_hash, hash)
+      select seq, partition, pseq, ${PARTITIONED_FORMAT}, at, actor, action, subject, change, prev_hash, hash
+      from ${recordset(rows, 'seq bigint, partition int, pseq bigint, at timestamptz, actor text, action text, subject text, change text, prev_hash text, hash text')}`),
+    tx.execute(sql`update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq from ${recordset(heads, 'partition int, pseq bigint, hash text, seq bigint')} where h.partition = v.partition`),
+  ] as const);
   return out;
 }
 

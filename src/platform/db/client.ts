@@ -90,3 +90,13 @@ export async function together<T extends readonly unknown[]>(reads: { [K in keyo
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
+
+/**
+ * Many rows as one parameter, for set-based writes: `insert into t (a, b) select a, b from
+ * ${recordset(rows, 'a uuid, b numeric')}`. One JSON text instead of a parameter per value is
+ * cheaper to build, send, parse and bind when a statement carries a batch. Give values as the column
+ * type reads them from text: numerics, dates and times as strings (never through a JS float).
+ */
+export function recordset(rows: readonly Record<string, unknown>[], columns: string): SQL {
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(${sql.raw(columns)})`;
+}

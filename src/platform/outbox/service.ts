@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.ts';
+import { recordset, type Executor } from '../db/client.ts';
 import { sha256Hex } from '../crypto.ts';
 import { outboxCursors, outboxEvents } from './schema.ts';
 import { settledHorizon, type HorizonOptions } from './horizon.ts';
@@ -43,15 +43,14 @@ function aggregateLockKey(type: string, id: string): number {
 export async function enqueueEvents(tx: Executor, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   const keys = [...new Set(events.map((e) => aggregateLockKey(e.aggregateType, e.aggregateId)))].sort((a, b) => a - b);
-  const rows = events.map(
-    (e) => sql`(${e.aggregateType}, ${e.aggregateId}, ${e.eventType}, ${JSON.stringify(e.payload)}::jsonb, ${e.auditSeq ?? null}::bigint, ${e.occurredAt.toISOString()}::timestamptz)`,
-  );
+  const rows = events.map((e) => ({ aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, event_type: e.eventType, payload: e.payload, audit_seq: e.auditSeq ?? null, occurred_at: e.occurredAt.toISOString() }));
   await tx.execute(sql`
     with locked as materialized (
-      select pg_advisory_xact_lock(${AGGREGATE_LOCK_CLASS}::int, k) from (values ${sql.join(keys.map((k) => sql`(${k}::int)`), sql`, `)}) as keys(k)),
+      select pg_advisory_xact_lock(${AGGREGATE_LOCK_CLASS}::int, k) from unnest(${`{${keys.join(',')}}`}::int[]) as keys(k)),
     xact as materialized (select pg_current_xact_id() as tx_id from (select count(*) from locked) l)
     insert into outbox_events (tx_id, aggregate_type, aggregate_id, event_type, payload, audit_seq, occurred_at)
-    select xact.tx_id, v.* from xact cross join (values ${sql.join(rows, sql`, `)}) as v(aggregate_type, aggregate_id, event_type, payload, audit_seq, occurred_at)`);
+    select xact.tx_id, v.aggregate_type, v.aggregate_id, v.event_type, v.payload, v.audit_seq, v.occurred_at
+    from xact cross join ${recordset(rows, 'aggregate_type text, aggregate_id text, event_type text, payload jsonb, audit_seq bigint, occurred_at timestamptz')}`);
 }
 
 /** Events after `after` up to `horizon` (a settled horizon: nothing at or below it can still appear). */

@@ -75,13 +75,16 @@ export class GateBatcher {
 
   private async run(batch: Waiting[]): Promise<void> {
     let outcomes: EventOutcome[];
+    const t0 = performance.now();
     try {
       outcomes = await runCommand(this.ctx, 'gate.event', (tx) => decideEventsTx(tx, this.ctx, batch.map((w) => w.item)));
     } catch (err) {
       if (batch.length === 1) return this.single(batch[0]!, err);
+      this.ctx.log.warn({ events: batch.length, sqlState: sqlState(err), err: rootMessage(err) }, 'a batch of gate events failed as a whole; deciding its events one at a time');
       for (const w of batch) await this.run([w]);
       return;
     }
+    if (process.env.GATE_TRACE) this.ctx.log.warn({ trace: 1, n: batch.length, ms: +(performance.now() - t0).toFixed(1), q: this.queue.length });
     outcomes.forEach((o, k) => ('problem' in o ? batch[k]!.reject(o.problem) : batch[k]!.resolve(o.answer)));
   }
 
@@ -100,6 +103,13 @@ export class GateBatcher {
       w.reject(again);
     }
   }
+}
+
+/** The innermost message (a driver error wrapped by the query builder names the rule broken). */
+function rootMessage(err: unknown): string {
+  let e = err;
+  while (e && typeof e === 'object' && (e as { cause?: unknown }).cause) e = (e as { cause?: unknown }).cause;
+  return e instanceof Error ? e.message : String(e);
 }
 
 const batchers = new WeakMap<AppContext, GateBatcher>();

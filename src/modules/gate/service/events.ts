@@ -2,10 +2,10 @@
  * Gate events (卡口过车): decide, store the decision under the event id (the same id always gets
  * the same answer), and on PASS post the reserved book quantities in the same transaction.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
-import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { appendAuditMany, lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { inspectionTaskAuditKey, releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
@@ -246,8 +246,17 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
     return enqueueEvents(tx, events);
   });
   // The stored answers and the audit entries travel together; the outbox follows the entries' seqs.
-  await together([tx.insert(gateEvents).values(rows), announce] as const);
+  await together([insertEvents(tx, rows), announce] as const);
   return outcomes as EventOutcome[];
+}
+
+/** The stored answers of a batch: one statement. */
+function insertEvents(tx: Tx, rows: readonly EventRow[]) {
+  const values = rows.map((r) => ({ event_id: r.eventId, device_id: r.deviceId, port_code: r.portCode, lane_code: r.laneCode, direction: r.direction, plate: r.plate, containers: r.containers, weight_kg: r.weightKg, seal_state: r.sealState, occurred_at: r.occurredAt.toISOString(), request_hash: r.requestHash, decision: r.decision, reasons: r.reasons, release_order_id: r.releaseOrderId, postings: r.postings, inspection_task_id: r.inspectionTaskId, source: r.source, decided_at: r.decidedAt.toISOString() }));
+  const columns = 'event_id, device_id, port_code, lane_code, direction, plate, containers, weight_kg, seal_state, occurred_at, request_hash, decision, reasons, release_order_id, postings, inspection_task_id, source, decided_at';
+  return tx.execute(
+    sql`insert into gate_events (${sql.raw(columns)}) select ${sql.raw(columns)} from ${recordset(values, 'event_id text, device_id text, port_code text, lane_code text, direction text, plate text, containers jsonb, weight_kg numeric, seal_state text, occurred_at timestamptz, request_hash text, decision text, reasons jsonb, release_order_id uuid, postings jsonb, inspection_task_id uuid, source text, decided_at timestamptz')}`,
+  );
 }
 
 export function storedAnswer(r: EventRow): GateAnswer {

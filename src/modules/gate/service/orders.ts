@@ -3,10 +3,10 @@
  * accepted, cancelled with it. Every change takes the next gate_order_version_seq number, which is
  * the cursor the gate-side cache syncs by.
  */
-import { and, eq, gt, sql, asc } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql, asc } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor, Tx } from '../../../platform/db/client.ts';
+import { recordset, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -269,23 +269,27 @@ export async function ordersOfPlate(ex: Executor, plate: string, portCode: strin
 export async function ordersOfPlates(ex: Executor, keys: readonly { plate: string; portCode: string }[], lock: boolean, at: Date = new Date()): Promise<ReleaseOrder[]> {
   if (!keys.length) return [];
   const since = new Date(at.getTime() - 86_400_000).toISOString();
-  const pairs = keys.map((k) => sql`(${k.portCode}, ${normalisePlate(k.plate)})`);
+  // Ports and plates as two arrays (the (port, plate) index serves = any); a plate read at another
+  // of the batch's ports is dropped after the read. Locking that order too is harmless.
+  const ports = [...new Set(keys.map((k) => k.portCode))];
+  const plates = [...new Set(keys.map((k) => normalisePlate(k.plate)))];
+  const wanted = new Set(keys.map((k) => `${k.portCode}|${normalisePlate(k.plate)}`));
   const q = ex
     .select()
     .from(gateReleaseOrders)
-    .where(and(sql`(${gateReleaseOrders.portCode}, ${gateReleaseOrders.plate}) in (${sql.join(pairs, sql`, `)})`, sql`(${gateReleaseOrders.status} = 'OPEN' or (${gateReleaseOrders.status} = 'PASSED' and ${gateReleaseOrders.closedAt} > ${since}::timestamptz))`))
+    .where(and(inArray(gateReleaseOrders.portCode, ports), inArray(gateReleaseOrders.plate, plates), sql`(${gateReleaseOrders.status} = 'OPEN' or (${gateReleaseOrders.status} = 'PASSED' and ${gateReleaseOrders.closedAt} > ${since}::timestamptz))`))
     .orderBy(asc(gateReleaseOrders.id));
   const rows = lock ? await q.for('update') : await q;
-  return rows.map(orderView);
+  return rows.filter((r) => wanted.has(`${r.portCode}|${r.plate}`)).map(orderView);
 }
 
 /** What a batch of PASS decisions changes on their orders: containers gone, status, closing time; each takes a new version. */
 export async function savePassedOrders(tx: Executor, updates: readonly { id: string; passedContainers: string[]; complete: boolean }[], now: Date): Promise<void> {
   if (!updates.length) return;
-  const rows = updates.map((u) => sql`(${u.id}::uuid, ${JSON.stringify(u.passedContainers)}::jsonb, ${u.complete ? 'PASSED' : 'OPEN'}, ${u.complete ? now.toISOString() : null}::timestamptz)`);
+  const rows = updates.map((u) => ({ id: u.id, passed: u.passedContainers, status: u.complete ? 'PASSED' : 'OPEN', closed_at: u.complete ? now.toISOString() : null }));
   await tx.execute(sql`
     update gate_release_orders o set passed_containers = v.passed, status = v.status, closed_at = v.closed_at, version = nextval('gate_order_version_seq')
-    from (values ${sql.join(rows, sql`, `)}) as v(id, passed, status, closed_at) where o.id = v.id`);
+    from ${recordset(rows, 'id uuid, passed jsonb, status text, closed_at timestamptz')} where o.id = v.id`);
 }
 
 /**

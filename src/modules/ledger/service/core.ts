@@ -5,7 +5,7 @@
  * invariants on what was touched.
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../../../platform/db/client.ts';
+import { queryRows, recordset, type Executor } from '../../../platform/db/client.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { Problem, problems } from '../../../kernel/problem.ts';
@@ -171,12 +171,30 @@ export async function writeMoveGroups(tx: Executor, businessDate: string, groups
   const moves = groups.flatMap((g) => g.moves);
   if (moves.length) {
     const rows = groups.flatMap(({ w, moves: ms }) =>
-      ms.map(
-        (m) =>
-          sql`(${m.id}::uuid, ${m.bookId}::uuid, ${m.itemId}::uuid, ${m.from}, ${m.to}, ${m.quantity.toString()}::numeric, ${m.cost.importedCny.toFixed(2)}::numeric, ${m.cost.domesticCny.toFixed(2)}::numeric, ${m.cost.hainanMadeCny.toFixed(2)}::numeric, ${w.documentId}::uuid, ${w.documentType}, ${m.lineNo}::int, ${w.postingId ?? null}::uuid, ${m.reversalOf ?? null}::uuid, ${w.auditSeq}::bigint, ${w.businessDate}::date, ${w.now.toISOString()}::timestamptz)`,
-      ),
+      ms.map((m) => ({
+        id: m.id,
+        book_id: m.bookId,
+        item_id: m.itemId,
+        from_kind: m.from,
+        to_kind: m.to,
+        quantity: m.quantity.toString(),
+        imported_cny: m.cost.importedCny.toFixed(2),
+        domestic_cny: m.cost.domesticCny.toFixed(2),
+        hainan_made_cny: m.cost.hainanMadeCny.toFixed(2),
+        document_id: w.documentId,
+        document_type: w.documentType,
+        line_no: m.lineNo,
+        posting_id: w.postingId ?? null,
+        reversal_of: m.reversalOf ?? null,
+        audit_seq: w.auditSeq,
+        business_date: w.businessDate,
+        created_at: w.now.toISOString(),
+      })),
     );
-    ctes.push(sql`insert into ledger_movements (id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, business_date, created_at) values ${sql.join(rows, sql`, `)}`);
+    const columns = 'id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, business_date, created_at';
+    ctes.push(
+      sql`insert into ledger_movements (${sql.raw(columns)}) select ${sql.raw(columns)} from ${recordset(rows, 'id uuid, book_id uuid, item_id uuid, from_kind text, to_kind text, quantity numeric, imported_cny numeric, domestic_cny numeric, hainan_made_cny numeric, document_id uuid, document_type text, line_no int, posting_id uuid, reversal_of uuid, audit_seq bigint, business_date date, created_at timestamptz')}`,
+    );
   }
   const deltas = deltasOf(moves, reservedDelta);
   const withClause = ctes.length ? sql`with ${sql.join(ctes.map((c, i) => sql`${sql.raw(`w${i}`)} as (${c})`), sql`, `)} ` : sql``;
@@ -184,10 +202,17 @@ export async function writeMoveGroups(tx: Executor, businessDate: string, groups
     if (ctes.length) await tx.execute(sql`${withClause}select 1`);
     return;
   }
-  const rows = [...deltas.values()].map(
-    (d) =>
-      sql`(${d.itemId}::uuid, ${d.kind}::text, ${d.q.toString()}::numeric, ${d.r.toString()}::numeric, ${d.cost.importedCny.toFixed(2)}::numeric, ${d.cost.domesticCny.toFixed(2)}::numeric, ${d.cost.hainanMadeCny.toFixed(2)}::numeric, ${d.n}::int, ${d.entry ? businessDate : null}::date)`,
-  );
+  const rows = [...deltas.values()].map((d) => ({
+    item_id: d.itemId,
+    kind: d.kind,
+    dq: d.q.toString(),
+    dr: d.r.toString(),
+    di: d.cost.importedCny.toFixed(2),
+    dd: d.cost.domesticCny.toFixed(2),
+    dh: d.cost.hainanMadeCny.toFixed(2),
+    n: d.n,
+    entry: d.entry ? businessDate : null,
+  }));
   const updated = await queryRows<{ item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string }>(
     tx,
     sql`${withClause}update ledger_accounts a set
@@ -195,7 +220,7 @@ export async function writeMoveGroups(tx: Executor, businessDate: string, groups
           imported_cny = a.imported_cny + v.di, domestic_cny = a.domestic_cny + v.dd, hainan_made_cny = a.hainan_made_cny + v.dh,
           movements = a.movements + v.n,
           first_entry_date = case when v.entry is null then a.first_entry_date else least(coalesce(a.first_entry_date, v.entry), v.entry) end
-        from (values ${sql.join(rows, sql`, `)}) as v(item_id, kind, dq, dr, di, dd, dh, n, entry)
+        from ${recordset(rows, 'item_id uuid, kind text, dq numeric, dr numeric, di numeric, dd numeric, dh numeric, n int, entry date')}
         where a.item_id = v.item_id and a.kind = v.kind
         returning a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text, a.domestic_cny::text, a.hainan_made_cny::text`,
   );

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -321,25 +321,23 @@ function planPosting(input: PostInput, hash: string, current: { row: Reservation
 /** Every planned posting's document, posting row, movements, balances and reservation lines: one statement. */
 async function writePostings(tx: Executor, planned: readonly Planned[], seqs: readonly number[], today: string, now: Date): Promise<void> {
   const at = now.toISOString();
-  const documents = planned.map(
-    (p) =>
-      sql`(${p.input.postingId}::uuid, ${p.book.id}::uuid, 'RESERVATION_POSTING', 'POSTED', ${p.stored.contentHash}, ${`${p.input.document.type}:${p.input.document.id}`}, ${today}::date, ${JSON.stringify({ reservationId: p.row.id, to: p.input.to, document: p.input.document, releaseRest: p.input.releaseRest, lines: p.wanted })}::jsonb, ${actorLabel(p.input.actor)}, ${at}::timestamptz)`,
-  );
-  const postings = planned.map(
-    (p) =>
-      sql`(${p.input.postingId}::uuid, ${p.row.id}::uuid, ${p.stored.contentHash}, ${p.input.to}, ${p.input.document.type}, ${p.input.document.id}, ${p.input.releaseRest}::boolean, ${JSON.stringify(p.wanted)}::jsonb, ${JSON.stringify(p.stored.movementIds)}::jsonb, ${actorLabel(p.input.actor)}, ${at}::timestamptz)`,
-  );
+  const documents = planned.map((p) => ({ id: p.input.postingId, book_id: p.book.id, content_hash: p.stored.contentHash, reference: `${p.input.document.type}:${p.input.document.id}`, body: { reservationId: p.row.id, to: p.input.to, document: p.input.document, releaseRest: p.input.releaseRest, lines: p.wanted }, created_by: actorLabel(p.input.actor) }));
+  const postings = planned.map((p) => ({ id: p.input.postingId, reservation_id: p.row.id, content_hash: p.stored.contentHash, to_kind: p.input.to, document_type: p.input.document.type, document_id: p.input.document.id, release_rest: p.input.releaseRest, lines: p.wanted, movement_ids: p.stored.movementIds, created_by: actorLabel(p.input.actor) }));
   // A reservation posted twice in one call is written once, with its final state.
-  const finalRows = new Map(planned.map((p) => [p.row.id, p]));
-  const reservations = [...finalRows.values()].map((p) => sql`(${p.row.id}::uuid, ${p.row.status}, ${p.row.closedAt ? p.row.closedAt.toISOString() : null}::timestamptz)`);
-  const lines = [...finalRows.values()].flatMap((p) => p.lines.map((l) => sql`(${l.reservationId}::uuid, ${l.lineNo}::int, ${l.posted}::numeric, ${l.released}::numeric)`));
+  const finalRows = [...new Map(planned.map((p) => [p.row.id, p])).values()];
+  const reservations = finalRows.map((p) => ({ id: p.row.id, status: p.row.status, closed_at: p.row.closedAt ? p.row.closedAt.toISOString() : null }));
+  const lines = finalRows.flatMap((p) => p.lines.map((l) => ({ reservation_id: l.reservationId, line_no: l.lineNo, posted: l.posted, released: l.released })));
   const reservedDelta = new Map<string, Dec>();
   for (const p of planned) for (const [itemId, q] of p.reservedDelta) reservedDelta.set(itemId, (reservedDelta.get(itemId) ?? new D(0)).plus(q));
   const prelude: SQL[] = [
-    sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date, body, created_by, created_at) values ${sql.join(documents, sql`, `)}`,
-    sql`insert into ledger_postings (id, reservation_id, content_hash, to_kind, document_type, document_id, release_rest, lines, movement_ids, created_by, created_at) values ${sql.join(postings, sql`, `)}`,
-    sql`update ledger_reservations r set status = v.status, closed_at = v.closed_at from (values ${sql.join(reservations, sql`, `)}) as v(id, status, closed_at) where r.id = v.id`,
-    sql`update ledger_reservation_lines l set posted = v.posted, released = v.released from (values ${sql.join(lines, sql`, `)}) as v(reservation_id, line_no, posted, released) where l.reservation_id = v.reservation_id and l.line_no = v.line_no`,
+    sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date, body, created_by, created_at)
+        select id, book_id, 'RESERVATION_POSTING', 'POSTED', content_hash, reference, ${today}::date, body, created_by, ${at}::timestamptz
+        from ${recordset(documents, 'id uuid, book_id uuid, content_hash text, reference text, body jsonb, created_by text')}`,
+    sql`insert into ledger_postings (id, reservation_id, content_hash, to_kind, document_type, document_id, release_rest, lines, movement_ids, created_by, created_at)
+        select id, reservation_id, content_hash, to_kind, document_type, document_id, release_rest, lines, movement_ids, created_by, ${at}::timestamptz
+        from ${recordset(postings, 'id uuid, reservation_id uuid, content_hash text, to_kind text, document_type text, document_id text, release_rest boolean, lines jsonb, movement_ids jsonb, created_by text')}`,
+    sql`update ledger_reservations r set status = v.status, closed_at = v.closed_at from ${recordset(reservations, 'id uuid, status text, closed_at timestamptz')} where r.id = v.id`,
+    sql`update ledger_reservation_lines l set posted = v.posted, released = v.released from ${recordset(lines, 'reservation_id uuid, line_no int, posted numeric, released numeric')} where l.reservation_id = v.reservation_id and l.line_no = v.line_no`,
   ];
   await writeMoveGroups(
     tx,
