@@ -110,7 +110,7 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
     } finally {
       await ctx.database.close();
     }
-    const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], { DATABASE_URL: url, TIDEGATE_SECRET: SECRET, TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', NATS_URL: '', LOG_LEVEL: 'warn' });
+    const server = await startServerProcess('node', [...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []), 'bin/tidegate.mjs', 'serve'], { DATABASE_URL: url, TIDEGATE_SECRET: SECRET, TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', NATS_URL: '', LOG_LEVEL: 'warn' });
     try {
       let truck = 0;
       let unknown = 0;

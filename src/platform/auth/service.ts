@@ -3,6 +3,7 @@ import type { Executor } from '../db/client.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems } from '../../kernel/problem.ts';
 import { appendAudit } from '../audit/service.ts';
+import { sha256Hex } from '../crypto.ts';
 import { apiClients, users } from './schema.ts';
 import {
   apiKeyMatches,
@@ -101,12 +102,33 @@ export async function createApiClient(tx: Executor, input: CreateApiClientInput,
   return { client: visible, key };
 }
 
+/**
+ * How long a checked API key is trusted without reading it again. A gate lane sends several events
+ * a second, each with its key: reading the client row every time was one query per event. A key
+ * revoked in the database stops working within this time.
+ */
+export const API_KEY_CACHE_MS = 5_000;
+const API_KEY_CACHE_MAX = 10_000;
+const keyCache = new WeakMap<Executor, Map<string, { actor: Actor; until: number }>>();
+
 export async function authenticateApiKey(ex: Executor, key: string): Promise<Actor | null> {
   const parsed = parseApiKey(key);
   if (!parsed) return null;
+  // Keyed by the key's hash (the cache never holds a key), per database; only successes are kept.
+  const digest = sha256Hex(key);
+  let cache = keyCache.get(ex);
+  if (!cache) keyCache.set(ex, (cache = new Map()));
+  const hit = cache.get(digest);
+  if (hit && hit.until > Date.now()) return hit.actor;
   const [row] = await ex.select().from(apiClients).where(and(eq(apiClients.keyPrefix, parsed.prefix), isNull(apiClients.revokedAt))).limit(1);
-  if (!row || !apiKeyMatches(key, row.keyHash)) return null;
-  return { kind: 'client', id: row.id, name: row.name, role: row.role as ClientRole, enterpriseId: null, scope: row.scope as Record<string, unknown> };
+  if (!row || !apiKeyMatches(key, row.keyHash)) {
+    cache.delete(digest);
+    return null;
+  }
+  const actor: Actor = { kind: 'client', id: row.id, name: row.name, role: row.role as ClientRole, enterpriseId: null, scope: row.scope as Record<string, unknown> };
+  if (cache.size >= API_KEY_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(digest, { actor, until: Date.now() + API_KEY_CACHE_MS });
+  return actor;
 }
 
 export function userActor(u: Pick<UserRow, 'id' | 'username' | 'role' | 'enterpriseId'>): Actor {

@@ -18,7 +18,7 @@ import { decideEventsTx, plateKey, type EventItem, type EventOutcome, type GateA
 /** At most this many events in one transaction (bounds a statement's size and a batch's latency). */
 export const MAX_BATCH = 64;
 /** Batches decided at the same time (connections taken from the pool). */
-export const MAX_IN_FLIGHT = 2;
+export const MAX_IN_FLIGHT = Number(process.env.GATE_IN_FLIGHT ?? 2);
 
 interface Waiting {
   item: EventItem & { e: GateEventInput; actor: Actor };
