@@ -40,7 +40,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       // Numeric stays a string: money and quantities must never pass through a JS float.
       types: { numeric: { to: 1700, from: [1700], serialize: (v: unknown) => String(v), parse: (v: string) => v } },
     });
-    const db = drizzlePostgres({ client }) as unknown as Db;
+    const db = drizzlePostgres({ client: preparedStatements(client) }) as unknown as Db;
     return {
       kind: 'postgres',
       db,
@@ -56,6 +56,33 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   });
   const db = drizzlePglite({ client: pg }) as unknown as Db;
   return { kind: 'pglite', db, pglite: pg, location: dataDir, close: () => pg.close() };
+}
+
+/**
+ * Drizzle sends every query unnamed. postgres.js then describes an unnamed query with parameters
+ * before binding it (Parse/Describe, wait for the parameter types, then Bind/Execute): two round
+ * trips per query, and the connection stops pipelining while it waits. Named (prepared) statements
+ * are described once per connection; afterwards a query is one message, and queries issued
+ * together travel together. This wraps the client so that every query, in and out of transactions
+ * (and savepoints), is sent as a prepared statement. postgres.js keeps them per connection, and
+ * connections are recycled (`max_lifetime`), which bounds how many a connection accumulates.
+ */
+function preparedStatements(client: postgres.Sql): postgres.Sql {
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop) {
+        const value = Reflect.get(t, prop, t) as unknown;
+        if (prop === 'unsafe') return (query: string, params?: unknown[], opts?: Record<string, unknown>) => (value as (...a: unknown[]) => unknown).call(t, query, params, { ...opts, prepare: true });
+        if (prop === 'begin' || prop === 'savepoint') {
+          return (...args: unknown[]) => {
+            const body = args[args.length - 1] as (tx: object) => unknown;
+            return (value as (...a: unknown[]) => unknown).apply(t, [...args.slice(0, -1), (tx: object) => body(wrap(tx))]);
+          };
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+      },
+    });
+  return wrap(client);
 }
 
 export function redactUrl(url: string): string {
