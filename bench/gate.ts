@@ -6,7 +6,7 @@
  * DIVERT (each opens an inspection task). Then the same mix as fast as 16 clients can send it.
  */
 import pino from 'pino';
-import { closedLoop, percentile, pgbenchTps, startServerProcess, type LoadResult, withScratchDatabase } from './harness.ts';
+import { closedLoop, jsonPoster, percentile, pgbenchTps, startServerProcess, type LoadResult, withScratchDatabase } from './harness.ts';
 import { createContext } from '../src/main.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
@@ -114,16 +114,12 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
     try {
       let truck = 0;
       let unknown = 0;
+      const post = jsonPoster(server.url, { authorization: `ApiKey ${key}` });
       const send = async (i: number) => {
         const divert = i % 5 === 4;
         const t = divert ? { plate: `琼Z${String(unknown++).padStart(6, '0')}`, containers: [], weightKg: '9000' } : trucks[truck++]!;
-        const r = await fetch(`${server.url}/api/v1/gate/events`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `ApiKey ${key}` },
-          body: JSON.stringify({ eventId: `bench-${i}-${Math.random().toString(36).slice(2)}`, portCode: PORT, laneCode: `${PORT}-L01`, direction: 'OUT', plate: t.plate, containers: t.containers, weightKg: t.weightKg, sealState: 'INTACT', at: new Date().toISOString() }),
-        });
-        const body = (await r.json()) as { decision?: string };
-        return r.status === 200 && body.decision === (divert ? 'DIVERT' : 'PASS');
+        const r = await post('/api/v1/gate/events', { eventId: `bench-${i}-${Math.random().toString(36).slice(2)}`, portCode: PORT, laneCode: `${PORT}-L01`, direction: 'OUT', plate: t.plate, containers: t.containers, weightKg: t.weightKg, sealState: 'INTACT', at: new Date().toISOString() });
+        return r.status === 200 && (r.json as { decision?: string }).decision === (divert ? 'DIVERT' : 'PASS');
       };
       await closedLoop('warm-up', 200, 8, send);
       const s = await steady(send, steadyTotal, rate);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import http from 'node:http';
 import cliProgress from 'cli-progress';
 import { createHash } from 'node:crypto';
 
@@ -146,4 +147,32 @@ export async function withScratchDatabase<T>(databaseUrl: string, prefix: string
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
+}
+
+/**
+ * A lean JSON POST over keep-alive connections (node:http), for open-loop load: `fetch` costs the
+ * load generator several times the CPU per request, and on a two-core machine whatever the
+ * generator burns is taken from the server and the database being measured.
+ */
+export function jsonPoster(baseUrl: string, headers: Record<string, string>, maxSockets = 128) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const { hostname, port } = new URL(baseUrl);
+  return (path: string, body: unknown): Promise<{ status: number; json: unknown }> =>
+    new Promise((resolve, reject) => {
+      const payload = Buffer.from(JSON.stringify(body));
+      const req = http.request({ agent, hostname, port, path, method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
 }
