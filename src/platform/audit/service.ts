@@ -92,14 +92,16 @@ export async function appendAudit(tx: Executor, input: AuditInput): Promise<Appe
 /**
  * Appends several entries in two statements whatever their number: lock the heads of their
  * partitions (ascending) and draw their seqs, then write every entry and move every head. Entries
- * of one partition are chained in the order given. Must run inside the command's transaction.
+ * of one partition are chained in the order given. `andThen` issues the caller's statements that
+ * need the seqs (movements, outbox events) together with the audit writes. Must run inside the
+ * command's transaction.
  */
-export function appendAuditMany(tx: Executor, inputs: readonly AuditInput[]): Promise<AppendedEntry[]> {
-  if (inputs.length === 0) return Promise.resolve([]);
+export function appendAuditMany(tx: Executor, inputs: readonly AuditInput[], andThen?: (entries: AppendedEntry[]) => Promise<unknown>): Promise<AppendedEntry[]> {
+  if (inputs.length === 0) return andThen ? andThen([]).then(() => []) : Promise.resolve([]);
   // Appends issued side by side in one transaction (pipelined statements of different modules)
   // would read the same head: each waits for the one issued before it.
   const previous = lastAppend.get(tx) ?? Promise.resolve();
-  const appended = previous.then(() => appendNow(tx, inputs));
+  const appended = previous.then(() => appendNow(tx, inputs, andThen));
   lastAppend.set(
     tx,
     appended.then(
@@ -112,7 +114,7 @@ export function appendAuditMany(tx: Executor, inputs: readonly AuditInput[]): Pr
 
 const lastAppend = new WeakMap<Executor, Promise<void>>();
 
-async function appendNow(tx: Executor, inputs: readonly AuditInput[]): Promise<AppendedEntry[]> {
+async function appendNow(tx: Executor, inputs: readonly AuditInput[], andThen?: (entries: AppendedEntry[]) => Promise<unknown>): Promise<AppendedEntry[]> {
   const keys = inputs.map((i) => partitionHash(i.partitionKey ?? i.subject));
   const unique = [...new Set(keys)];
   let locked = await lockHeads(tx, unique, inputs.length);
@@ -145,6 +147,8 @@ async function appendNow(tx: Executor, inputs: readonly AuditInput[]): Promise<A
       select seq, partition, pseq, ${PARTITIONED_FORMAT}, at, actor, action, subject, change, prev_hash, hash
       from ${recordset(rows, 'seq bigint, partition int, pseq bigint, at timestamptz, actor text, action text, subject text, change text, prev_hash text, hash text')}`),
     tx.execute(sql`update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq from ${recordset(heads, 'partition int, pseq bigint, hash text, seq bigint')} where h.partition = v.partition`),
+    // What the caller writes with the entries' seqs rides in the same round trip.
+    andThen ? andThen(out) : Promise.resolve(),
   ] as const);
   return out;
 }

@@ -6,8 +6,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
-import { appendAuditMany, lockAuditPartitions } from '../../../platform/audit/service.ts';
-import { inspectionTaskAuditKey, releaseOrderAuditKey } from './auditKeys.ts';
+import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
+import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
 import { getParameters } from '../../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
@@ -16,11 +16,11 @@ import { shanghaiDate } from '../../../kernel/clock.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems, type Problem } from '../../../kernel/problem.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
-import { bookAuditKey, openPostingSession, type PostInput, type PostingSession } from '../../ledger/service.ts';
+import { openPostingSession, type PostInput, type PostingSession } from '../../ledger/service.ts';
 import { gateEvents } from '../schema.ts';
 import { decideGate, normalisePlate, type GateDecision, type GateReading, type Reason, type SealState, type Tolerance } from '../rules.ts';
 import { forGate, ordersOfPlates, savePassedOrders, type ReleaseOrder } from './orders.ts';
-import { openInspectionTasksTx, type OpenTaskInput } from './inspection.ts';
+import { prepareInspectionTasks, type OpenTaskInput } from './inspection.ts';
 import { gateBatcher } from './batcher.ts';
 
 export interface GateEventInput {
@@ -154,7 +154,6 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   const postInputs: PostInput[] = [];
   const taskInputs: (OpenTaskInput & { reuseOpen: boolean })[] = [];
   const passedOrders: { id: string; passedContainers: string[]; complete: boolean }[] = [];
-  const partitions: string[] = [];
   for (const k of live) {
     const { e, actor, opts } = items[k]!;
     const mine = ordersOf(e);
@@ -167,42 +166,36 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
     const d = opts?.forced ?? decideGate(reading, forRules, tolerance!);
     const order = d.releaseOrderId ? mine.find((o) => o.id === d.releaseOrderId) ?? null : null;
     const entry: Decided = { k, d, order, postings: [], taskIndex: null };
-    partitions.push(d.releaseOrderId ? releaseOrderAuditKey(d.releaseOrderId) : `gate-event:${e.eventId}`);
     if (d.decision === 'PASS' && order && !opts?.skipPosting) {
       passedOrders.push({ id: order.id, passedContainers: [...new Set([...order.passedContainers, ...d.leaving])], complete: d.complete });
       for (const p of plannedPostings(order, d)) {
         const input: PostInput = { postingId: uuidv7(now.getTime()), reservationId: p.reservationId, ...(p.lines ? { lines: p.lines } : {}), to: 'mainland', document: { type: 'GATE_EVENT', id: e.eventId }, releaseRest: p.releaseRest, actor };
         entry.postings.push({ input, index: postInputs.length });
         postInputs.push(input);
-        const bookId = session?.reservation(p.reservationId)?.bookId;
-        if (bookId) partitions.push(bookAuditKey(bookId));
       }
     } else if (d.decision === 'DIVERT') {
       const doc = order ? { documentType: order.documentType, documentId: order.documentId } : { documentType: 'GATE_EVENT', documentId: e.eventId };
       const taskId = uuidv7(now.getTime());
       entry.taskIndex = taskInputs.length;
       taskInputs.push({ taskId, source: 'GATE_DIVERT', ...doc, releaseOrderId: order?.id ?? null, portCode: e.portCode, reasons: d.reasons.map((r) => ({ code: r.code, detail: r.detail })), actor, reuseOpen: true });
-      partitions.push(inspectionTaskAuditKey(taskId));
     }
     decided.push(entry);
   }
   if (!decided.length) return outcomes as EventOutcome[];
 
-  // Every audit partition of the batch, locked up front in order (then no append waits in a
-  // circle with another batch); the orders, the postings and the tasks, pipelined.
-  const [, , posted, tasks] = await together([
-    lockAuditPartitions(tx, partitions),
+  // The orders' update, the postings planned and the tasks looked up: one round trip.
+  const [, prepared, tasks] = await together([
     savePassedOrders(tx, passedOrders, now),
-    session && postInputs.length ? session.post(postInputs) : Promise.resolve([]),
-    openInspectionTasksTx(tx, ctx, taskInputs),
+    session && postInputs.length ? session.prepare(postInputs) : Promise.resolve(null),
+    prepareInspectionTasks(tx, ctx, taskInputs),
   ] as const);
 
   const rows: EventRow[] = [];
   const answers: GateAnswer[] = [];
   for (const { k, d, postings, taskIndex } of decided) {
     const { e, actor, opts } = items[k]!;
-    const list: GateAnswer['postings'] = postings.map(({ input, index }) => ({ reservationId: input.reservationId, postingId: input.postingId, lines: input.lines ?? posted[index]!.reservation.lines.map((l) => ({ itemId: l.itemId, quantity: l.posted })) }));
-    const inspectionTaskId = taskIndex === null ? null : tasks[taskIndex]!.taskId;
+    const list: GateAnswer['postings'] = postings.map(({ input, index }) => ({ reservationId: input.reservationId, postingId: input.postingId, lines: input.lines ?? prepared!.results[index]!.reservation.lines.map((l) => ({ itemId: l.itemId, quantity: l.posted })) }));
+    const inspectionTaskId = taskIndex === null ? null : tasks.tasks[taskIndex]!.taskId;
     rows.push({
       eventId: e.eventId,
       deviceId: actor.id,
@@ -226,16 +219,14 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
     answers.push({ eventId: e.eventId, decision: d.decision, reasons: d.reasons, releaseOrderId: d.releaseOrderId, complete: d.complete, inspectionTaskId, postings: list });
     outcomes[k] = { answer: answers[answers.length - 1]!, replayed: false };
   }
-  const audit = appendAuditMany(
-    tx,
-    rows.map((row, n) => ({ actor: actorLabel(items[decided[n]!.k]!.actor), action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${row.eventId}`, change: { ...row, postings: answers[n]!.postings }, at: now, partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}` })),
-  );
-  const announce = audit.then((entries) => {
+  const ledgerAudit = prepared?.audit ?? [];
+  const gateAudit: AuditInput[] = rows.map((row, n) => ({ actor: actorLabel(items[decided[n]!.k]!.actor), action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${row.eventId}`, change: { ...row, postings: answers[n]!.postings }, at: now, partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}` }));
+  const announcements = (seqs: readonly number[]): NewEvent[] => {
     const events: NewEvent[] = [];
     decided.forEach(({ k, d, order }, n) => {
       const { e, opts } = items[k]!;
       const answer = answers[n]!;
-      const auditSeq = entries[n]!.seq;
+      const auditSeq = seqs[n]!;
       // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
       if (d.decision === 'PASS') {
         if (order && !opts?.skipPosting) events.push({ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, gateEventId: e.eventId, portCode: e.portCode, passedAt: e.at.toISOString(), complete: d.complete, postings: answer.postings }, occurredAt: now, auditSeq });
@@ -243,10 +234,16 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
         events.push({ aggregateType: 'gate', aggregateId: d.releaseOrderId ?? e.eventId, eventType: 'ReleaseOrderDiverted', payload: { releaseOrderId: d.releaseOrderId, gateEventId: e.eventId, portCode: e.portCode, reasons: d.reasons, inspectionTaskId: answer.inspectionTaskId }, occurredAt: now, auditSeq });
       }
     });
-    return enqueueEvents(tx, events);
+    return events;
+  };
+  // Every audit entry of the batch (the postings', the tasks', the decisions') in one append, which
+  // locks their partitions in order; everything written after it rides in its last round trip:
+  // the books, the tasks, the stored answers and the outbox.
+  await appendAuditMany(tx, [...ledgerAudit, ...tasks.audit, ...gateAudit], (entries) => {
+    const seqs = entries.map((x) => x.seq);
+    const gateSeqs = seqs.slice(ledgerAudit.length + tasks.audit.length);
+    return together([prepared ? prepared.write(seqs.slice(0, ledgerAudit.length)) : Promise.resolve(), tasks.write(), insertEvents(tx, rows), enqueueEvents(tx, announcements(gateSeqs))] as const);
   });
-  // The stored answers and the audit entries travel together; the outbox follows the entries' seqs.
-  await together([insertEvents(tx, rows), announce] as const);
   return outcomes as EventOutcome[];
 }
 

@@ -9,7 +9,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.ts';
 import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
-import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
+import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { inspectionTaskAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
@@ -125,11 +125,21 @@ function openTaskErrors(input: OpenTaskInput): FieldError[] {
  * orders, and the audit entries.
  */
 export async function openInspectionTasksTx(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[]): Promise<{ taskId: string }[]> {
+  const p = await prepareInspectionTasks(tx, ctx, inputs);
+  await appendAuditMany(tx, p.audit, () => p.write());
+  return p.tasks;
+}
+
+/**
+ * `openInspectionTasksTx` in two halves, for a caller that appends its own audit entries in the
+ * same statement: the tasks (reused or new), their audit entries, and the write of the new ones.
+ */
+export async function prepareInspectionTasks(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[]): Promise<{ tasks: { taskId: string }[]; audit: AuditInput[]; write(): Promise<unknown> }> {
   for (const input of inputs) {
     const errors = openTaskErrors(input);
     if (errors.length) throw problems.validation(errors);
   }
-  if (!inputs.length) return [];
+  if (!inputs.length) return { tasks: [], audit: [], write: () => Promise.resolve() };
   const now = ctx.clock.now();
   const reasonsOf = (input: OpenTaskInput) => input.reasons.map((r) => ({ code: r.code, detail: r.detail ?? '' }));
   const hashOf = (input: OpenTaskInput) => sha256Hex(canonicalJson({ source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons: reasonsOf(input) }));
@@ -164,15 +174,12 @@ export async function openInspectionTasksTx(tx: Executor, ctx: AppContext, input
     found.push(row);
     out.push({ taskId: id });
   }
-  if (fresh.length) {
-    await together([
-      tx.insert(inspectionTasks).values(fresh),
-      // A task just opened is open: its documents' open release orders are held from now on.
-      holdOrders(tx, fresh),
-      appendAuditMany(tx, fresh.map((t) => ({ actor: t.createdBy, action: 'inspection.open', subject: inspectionTaskAuditKey(t.id), change: { id: t.id, source: t.source, documentType: t.documentType, documentId: t.documentId, portCode: t.portCode, reasons: t.reasons }, at: now }))),
-    ] as const);
-  }
-  return out;
+  return {
+    tasks: out,
+    audit: fresh.map((t) => ({ actor: t.createdBy, action: 'inspection.open', subject: inspectionTaskAuditKey(t.id), change: { id: t.id, source: t.source, documentType: t.documentType, documentId: t.documentId, portCode: t.portCode, reasons: t.reasons }, at: now })),
+    // A task just opened is open: its documents' open release orders are held from now on.
+    write: () => (fresh.length ? together([tx.insert(inspectionTasks).values(fresh), holdOrders(tx, fresh)] as const) : Promise.resolve()),
+  };
 }
 
 async function lockTask(tx: Executor, id: string): Promise<TaskRow> {

@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
-import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
+import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
@@ -168,6 +168,18 @@ export interface PostingSession {
   reservation(id: string): Reservation | null;
   /** Posts in order (a later posting sees what an earlier one took); throws on the first refusal. */
   post(inputs: readonly PostInput[]): Promise<PostResult[]>;
+  /**
+   * `post` in two halves, for a caller that appends its own audit entries in the same statement:
+   * plans the postings (throwing on the first refusal) and returns their audit entries and the
+   * write, which takes the entries' seqs (`appendAuditMany(tx, [...audit, ...own], (e) => write(seqs))`).
+   */
+  prepare(inputs: readonly PostInput[]): Promise<PreparedPostings>;
+}
+
+export interface PreparedPostings {
+  results: PostResult[];
+  audit: AuditInput[];
+  write(seqs: readonly number[]): Promise<unknown>;
 }
 
 function postInputErrors(input: PostInput): FieldError[] {
@@ -208,12 +220,17 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
       return r ? view(r.row, [...r.lines]) : null;
     },
     post: async (inputs) => {
+      const p = await session.prepare(inputs);
+      await appendAuditMany(tx, p.audit, (entries) => p.write(entries.map((e) => e.seq)));
+      return p.results;
+    },
+    prepare: async (inputs) => {
       for (const input of inputs) {
         const errors = postInputErrors(input);
         if (errors.length) throw problems.validation(errors);
         if (!state.has(input.reservationId.toLowerCase())) throw problems.field('reservationId', 'ledger.reservationUnknown', `Reservation ${input.reservationId} does not exist.`);
       }
-      if (!inputs.length) return [];
+      if (!inputs.length) return { results: [], audit: [], write: () => Promise.resolve() };
       const done = new Map((await tx.select().from(ledgerPostings).where(inArray(ledgerPostings.id, inputs.map((i) => i.postingId)))).map((p) => [p.id, p]));
       const now = ctx.clock.now();
       const today = shanghaiDate(now);
@@ -233,20 +250,21 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
         planned.push(p);
         results.push({ postingId: input.postingId, reservation: p.reservation, movementIds: p.moves.map((m) => m.id) });
       }
-      if (!planned.length) return results;
-      const entries = await appendAuditMany(
-        tx,
-        planned.map((p) => ({
-          actor: actorLabel(p.input.actor),
-          action: 'ledger.postReservation',
-          subject: `ledger-reservation:${p.row.id}`,
-          change: { postingId: p.input.postingId, reservationId: p.row.id, to: p.input.to, document: p.input.document, releaseRest: p.input.releaseRest, movements: p.moves.map((m) => ({ id: m.id, itemId: m.itemId, quantity: m.quantity.toString(), to: m.to })), status: p.row.status },
-          at: now,
-          partitionKey: auditPartition(p.book.id),
-        })),
-      );
-      await together([writePostings(tx, planned, entries.map((e) => e.seq), today, now), enqueueEvents(tx, planned.map((p, k) => ({ aggregateType: 'ledger', aggregateId: p.book.id, eventType: 'ReservationPosted', payload: { ...eventPayload(p.reservation, p.book), postingId: p.input.postingId, to: p.input.to, document: p.input.document, posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })) }, occurredAt: now, auditSeq: entries[k]!.seq })))]);
-      return results;
+      const audit: AuditInput[] = planned.map((p) => ({
+        actor: actorLabel(p.input.actor),
+        action: 'ledger.postReservation',
+        subject: `ledger-reservation:${p.row.id}`,
+        change: { postingId: p.input.postingId, reservationId: p.row.id, to: p.input.to, document: p.input.document, releaseRest: p.input.releaseRest, movements: p.moves.map((m) => ({ id: m.id, itemId: m.itemId, quantity: m.quantity.toString(), to: m.to })), status: p.row.status },
+        at: now,
+        partitionKey: auditPartition(p.book.id),
+      }));
+      const write = (seqs: readonly number[]) => {
+        if (!planned.length) return Promise.resolve();
+        if (seqs.length !== planned.length) throw new Error(`postings need one audit seq each: ${seqs.length} for ${planned.length}`);
+        const events = planned.map((p, k) => ({ aggregateType: 'ledger', aggregateId: p.book.id, eventType: 'ReservationPosted', payload: { ...eventPayload(p.reservation, p.book), postingId: p.input.postingId, to: p.input.to, document: p.input.document, posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })) }, occurredAt: now, auditSeq: seqs[k]! }));
+        return together([writePostings(tx, planned, seqs, today, now), enqueueEvents(tx, events)] as const);
+      };
+      return { results, audit, write };
     },
   };
   return session;
