@@ -20,6 +20,8 @@ export interface Config {
   auditPartitions: number;
   /** How often the audit log is anchored (a new anchor only when some partition moved). */
   auditAnchorSeconds: number;
+  /** Gate event batches decided at the same time per process (gate/service/batcher.ts). */
+  gateBatchesInFlight: number;
 }
 
 export interface ConfigOverrides {
@@ -56,6 +58,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     bodyLimitBytes: 1024 * 1024,
     auditPartitions: wholeNumber('TIDEGATE_AUDIT_PARTITIONS', overrides.auditPartitions?.toString() ?? env.TIDEGATE_AUDIT_PARTITIONS, 64, 1, 1024),
     auditAnchorSeconds: wholeNumber('TIDEGATE_AUDIT_ANCHOR_SECONDS', env.TIDEGATE_AUDIT_ANCHOR_SECONDS, 60, 1, 86_400),
+    gateBatchesInFlight: wholeNumber('TIDEGATE_GATE_BATCHES_IN_FLIGHT', env.TIDEGATE_GATE_BATCHES_IN_FLIGHT, 1, 1, 16),
   };
 }
 

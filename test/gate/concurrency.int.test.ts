@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { uuidv7 } from '../../src/kernel/ids.ts';
 import { balanceOf, getReservation, verifyLedger } from '../../src/modules/ledger/service.ts';
-import { container, goods, orderWithGoods, reserve } from './support.ts';
+import { getTask, recordGateEvent, type GateEventInput } from '../../src/modules/gate/service.ts';
+import { authenticateApiKey } from '../../src/platform/auth/service.ts';
+import { verifyChain } from '../../src/platform/audit/verify.ts';
+import { container, goods, orderWithGoods, plate, reserve } from './support.ts';
 
 /**
  * Many trucks presenting the same release order at the same moment on different lanes: the order's
@@ -73,5 +76,57 @@ describe('concurrent events for one release order', () => {
     expect(posted).toBe(passes.length * 10);
     expect(posted).toBeLessThanOrEqual(40);
     expect(await balanceOf(t.ctx.db, book.bookId, item)).toMatchObject({ onHand: String(100 - posted) });
+  });
+
+  it('trucks arriving together are decided in shared transactions, each with the answer it would get alone', async () => {
+    const histogram = t.ctx.metrics.gateBatchEvents;
+    const observed = async () => {
+      const values = (await histogram.get()).values;
+      return { batches: values.find((v) => v.metricName === 'tidegate_gate_batch_events_count')?.value ?? 0, events: values.find((v) => v.metricName === 'tidegate_gate_batch_events_sum')?.value ?? 0 };
+    };
+    const orders = await Promise.all(Array.from({ length: 10 }, () => orderWithGoods(t.ctx, { reserveQuantity: '40' })));
+    const lanes = await Promise.all(devices.map((header) => authenticateApiKey(t.ctx.db, header.replace(/^ApiKey /, ''))));
+    const at = (e: ReturnType<typeof ev>) => ({ ...e, at: new Date(e.at) }) as GateEventInput;
+    const passing = orders.slice(0, 8).map((o, i) => ev(o.input.plate, o.input.containers, (i % 6) + 1, '25000'));
+    const overweight = ev(orders[8]!.input.plate, orders[8]!.input.containers, 1, '28000');
+    const brokenSeal = { ...ev(orders[9]!.input.plate, orders[9]!.input.containers, 2, '25000'), sealState: 'BROKEN' };
+    const unknown = [ev(plate(), [], 3, '9000'), ev(plate(), [], 4, '9000')];
+    // The first passing event again under its id with another weight: refused, nothing written.
+    const conflicting = { ...passing[0]!, weightKg: '25001' };
+    const events = [...passing, overweight, brokenSeal, ...unknown, conflicting];
+    const before = await observed();
+    // All handed to the service in one tick, as the lanes' requests arriving at one moment: the
+    // first starts a transaction at once, the others wait for it and go together in the next.
+    const settled = await Promise.allSettled(events.map((e) => recordGateEvent(t.ctx, lanes[Number(e.laneCode.slice(-1)) - 1]!, at(e))));
+    const after = await observed();
+
+    const answer = (k: number) => {
+      const r = settled[k]!;
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    };
+    for (const [k, o] of orders.slice(0, 8).entries()) {
+      expect(answer(k)).toMatchObject({ decision: 'PASS', releaseOrderId: o.order.id, reasons: [] });
+      expect((await getReservation(t.ctx.db, o.reservation.id))!.lines[0]).toMatchObject({ reserved: '40', posted: '40' });
+      expect(await balanceOf(t.ctx.db, o.book.bookId, o.book.itemIds[0]!)).toMatchObject({ onHand: '60', reserved: '0' });
+    }
+    const codes = (k: number) => answer(k).reasons.map((r) => r.code);
+    expect(codes(8)).toEqual(['OVERWEIGHT']);
+    expect(codes(9)).toEqual(['SEAL_BROKEN']);
+    expect(codes(10)).toEqual(['UNKNOWN_PLATE']);
+    expect(codes(11)).toEqual(['UNKNOWN_PLATE']);
+    for (const k of [8, 9, 10, 11]) expect(await getTask(t.ctx.db, answer(k).inspectionTaskId!)).toMatchObject({ source: 'GATE_DIVERT', status: 'OPEN' });
+    for (const o of orders.slice(8)) expect((await getReservation(t.ctx.db, o.reservation.id))!.lines[0]).toMatchObject({ reserved: '40', posted: '0' });
+    const refused = settled[12]!;
+    expect(refused.status).toBe('rejected');
+    expect((refused as PromiseRejectedResult).reason).toMatchObject({ status: 409, extra: { errors: [{ path: 'eventId', rule: 'gate.idempotencyConflict' }] } });
+
+    // 13 events in 2 transactions: the first alone, then the other 12 together. The refused copy
+    // could join the second only because its id's first event had committed in the first (a
+    // transaction never holds two events of one id or one plate).
+    expect(after.events - before.events).toBe(13);
+    expect(after.batches - before.batches).toBe(2);
+    expect((await verifyLedger(t.ctx.db)).ok).toBe(true);
+    expect((await verifyChain(t.ctx.db)).ok).toBe(true);
   });
 });

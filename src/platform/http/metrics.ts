@@ -4,6 +4,9 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   commands: Counter<'action'>;
+  /** Gate group commit: events per batch and a batch's time in the database (see gate/service/batcher.ts). */
+  gateBatchEvents: Histogram;
+  gateBatchSeconds: Histogram;
 }
 
 export function createMetrics(): Metrics {
@@ -19,5 +22,7 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     commands: new Counter({ name: 'tidegate_commands_total', help: 'Accepted commands by action', labelNames: ['action'], registers: [registry] }),
+    gateBatchEvents: new Histogram({ name: 'tidegate_gate_batch_events', help: 'Gate events decided together in one transaction', buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
+    gateBatchSeconds: new Histogram({ name: 'tidegate_gate_batch_seconds', help: 'Time of one batch of gate events, from begin to commit', buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [registry] }),
   };
 }

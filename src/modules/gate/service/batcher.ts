@@ -9,6 +9,13 @@
  *   batches in flight share one: a later event of a truck waits until the earlier one committed;
  * - a batch that fails as a whole (a deadlock retried three times, a refusal of the ledger) is
  *   decided again one event per transaction, so one bad event fails alone.
+ *
+ * One batch at a time per process by default (TIDEGATE_GATE_BATCHES_IN_FLIGHT): the next batch
+ * gathers every event that arrived meanwhile. Two batches at once mostly wait for each other anyway
+ * (their postings lock the same books, their audit entries the same partitions) and spend the CPU
+ * on twice the statements; on the two-core bench machine one in flight gave a lower p99 at 500
+ * events/s than two or more (docs/benchmarks.md). Raise it where the database is far away and round
+ * trips, not CPU, are the cost.
  */
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
@@ -17,8 +24,6 @@ import { decideEventsTx, plateKey, type EventItem, type EventOutcome, type GateA
 
 /** At most this many events in one transaction (bounds a statement's size and a batch's latency). */
 export const MAX_BATCH = 64;
-/** Batches decided at the same time (connections taken from the pool). */
-export const MAX_IN_FLIGHT = Number(process.env.GATE_IN_FLIGHT ?? 2);
 
 interface Waiting {
   item: EventItem & { e: GateEventInput; actor: Actor };
@@ -35,7 +40,7 @@ export class GateBatcher {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly limits = { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT },
+    private readonly limits = { maxBatch: MAX_BATCH, maxInFlight: ctx.config.gateBatchesInFlight },
   ) {}
 
   submit(item: { e: GateEventInput; actor: Actor }): Promise<GateAnswer> {
@@ -84,7 +89,8 @@ export class GateBatcher {
       for (const w of batch) await this.run([w]);
       return;
     }
-    if (process.env.GATE_TRACE) this.ctx.log.warn({ trace: 1, n: batch.length, ms: +(performance.now() - t0).toFixed(1), q: this.queue.length });
+    this.ctx.metrics.gateBatchEvents.observe(batch.length);
+    this.ctx.metrics.gateBatchSeconds.observe((performance.now() - t0) / 1000);
     outcomes.forEach((o, k) => ('problem' in o ? batch[k]!.reject(o.problem) : batch[k]!.resolve(o.answer)));
   }
 
