@@ -16,8 +16,9 @@ import { createApiClient } from '../src/platform/auth/service.ts';
 import { systemActor } from '../src/platform/auth/roles.ts';
 import { uuidv7 } from '../src/kernel/ids.ts';
 import { containerCheckDigit } from '../src/kernel/iso6346.ts';
-import { reserveGoods } from '../src/modules/ledger/service.ts';
-import { issueReleaseOrder } from '../src/modules/gate/service.ts';
+import { bookAuditKey, lockBooks, reserveGoods } from '../src/modules/ledger/service.ts';
+import { issueReleaseOrder, releaseOrderAuditKey } from '../src/modules/gate/service.ts';
+import { lockAuditPartitions } from '../src/platform/audit/service.ts';
 import { bookWithGoods } from '../test/support/ledgerFixtures.ts';
 
 export const SECRET = 'bench-gate-secret-0123456789abcdef0123456';
@@ -61,8 +62,13 @@ export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
       await runCommand(ctx, 'bench.order', async (tx) => {
         const reservationId = uuidv7();
         const documentId = uuidv7();
+        const releaseOrderId = uuidv7();
+        // The book, then both audit partitions in order, as a declaration's acceptance does: two
+        // set-up commands never hold a partition each and wait for the other's.
+        await lockBooks(tx, [book.bookId]);
+        await lockAuditPartitions(tx, [bookAuditKey(book.bookId), releaseOrderAuditKey(releaseOrderId)]);
         await reserveGoods(tx, ctx, { reservationId, bookId: book.bookId, lines: [{ itemId: book.itemIds[0]!, quantity: '3' }], purpose: { documentType: 'SECOND_LINE_EXIT', documentId }, actor });
-        await issueReleaseOrder(tx, ctx, { releaseOrderId: uuidv7(), enterpriseId: book.enterpriseId, documentType: 'SECOND_LINE_EXIT', documentId, portCode: PORT, plate, containers, seals: ['BENCH-0001'], expectedGrossWeightKg: '24000', validFrom: new Date(now.getTime() - 3600_000), validTo: new Date(now.getTime() + 6 * 3600_000), reservationIds: [reservationId], actor });
+        await issueReleaseOrder(tx, ctx, { releaseOrderId, enterpriseId: book.enterpriseId, documentType: 'SECOND_LINE_EXIT', documentId, portCode: PORT, plate, containers, seals: ['BENCH-0001'], expectedGrossWeightKg: '24000', validFrom: new Date(now.getTime() - 3600_000), validTo: new Date(now.getTime() + 6 * 3600_000), reservationIds: [reservationId], actor });
       });
       trucks[i] = { plate, containers, weightKg: '24100' };
     }
