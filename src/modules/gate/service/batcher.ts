@@ -15,7 +15,8 @@
  * (their postings lock the same books, their audit entries the same partitions) and spend the CPU
  * on twice the statements; on the two-core bench machine one in flight gave a lower p99 at 500
  * events/s than two or more (docs/benchmarks.md). Raise it where the database is far away and round
- * trips, not CPU, are the cost.
+ * trips, not CPU, are the cost, or where a batch often waits on a book another command holds: with
+ * one in flight, every truck of the process waits behind that batch.
  */
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
