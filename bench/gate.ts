@@ -77,6 +77,17 @@ export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
   return trucks;
 }
 
+/**
+ * The server's own count of gate answers within `le` seconds (Fastify's request time, from the
+ * request read to the answer written, in the duration histogram of /metrics), and of all of them.
+ */
+async function serverAnswers(baseUrl: string, le: string): Promise<{ within: number; all: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const route = 'route="/api/v1/gate/events",status="200"';
+  const sum = (prefix: string) => text.split('\n').filter((l) => l.startsWith(prefix) && l.includes(route)).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return { within: sum(`tidegate_http_request_duration_seconds_bucket{le="${le}",`), all: sum('tidegate_http_request_duration_seconds_count{') };
+}
+
 /** Open loop: event i is sent at start + i / rate, whatever happened to the others. */
 async function steady(send: (i: number) => Promise<boolean>, total: number, rate: number): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -133,8 +144,12 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
         return r.status === 200 && (r.json as { decision?: string }).decision === (divert ? 'DIVERT' : 'PASS');
       };
       await closedLoop('warm-up', WARM_UP, 8, send);
+      const before = await serverAnswers(server.url, '0.02');
       const s = await steady(send, steadyTotal, rate);
+      const after = await serverAnswers(server.url, '0.02');
+      const share = (100 * (after.within - before.within)) / Math.max(1, after.all - before.all);
       lines.push(`gate decisions over HTTP at a steady ${rate} events/s (80% PASS posting the book, 20% DIVERT opening a task), PostgreSQL, ${seconds} s: ${fmt(s)}; goal p99 < 20 ms`);
+      lines.push(`  the same events timed by the server (request read to answer written): ${share.toFixed(2)}% within 20 ms (${after.all - before.all} answers)`);
       const c = await closedLoop('closed loop', closedTotal, 16, send);
       lines.push(`gate decisions over HTTP, same mix, 16 clients as fast as they go, PostgreSQL: ${fmt(c)}`);
       const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);

@@ -18,7 +18,7 @@ export function createMetrics(): Metrics {
       name: 'tidegate_http_request_duration_seconds',
       help: 'HTTP request duration by route',
       labelNames: ['method', 'route', 'status'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
     commands: new Counter({ name: 'tidegate_commands_total', help: 'Accepted commands by action', labelNames: ['action'], registers: [registry] }),
