@@ -16,7 +16,7 @@ import { shanghaiDate } from '../../../kernel/clock.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems, type Problem } from '../../../kernel/problem.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
-import { openPostingSession, type PostInput, type PostingSession } from '../../ledger/service.ts';
+import { openPostingSession, type PostInput, type PostResult, type PostingSession } from '../../ledger/service.ts';
 import { gateEvents } from '../schema.ts';
 import { decideGate, normalisePlate, type GateDecision, type GateReading, type Reason, type SealState, type Tolerance } from '../rules.ts';
 import { forGate, ordersOfPlates, savePassedOrders, type ReleaseOrder } from './orders.ts';
@@ -149,7 +149,45 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   // The books behind the open orders locked, their reservations read: one round trip.
   const session = reservationIds.length ? await openPostingSession(tx, ctx, reservationIds) : null;
 
-  interface Decided { k: number; d: GateDecision; order: ReleaseOrder | null; postings: { input: PostInput; index: number }[]; taskIndex: number | null }
+  const { decided, postInputs, taskInputs, passedOrders } = planDecisions(items, live, ordersOf, session, tolerance, now);
+  if (!decided.length) return outcomes as EventOutcome[];
+
+  // The orders' update, the postings planned and the tasks looked up: one round trip.
+  const [, prepared, tasks] = await together([
+    savePassedOrders(tx, passedOrders, now),
+    session && postInputs.length ? session.prepare(postInputs) : Promise.resolve(null),
+    prepareInspectionTasks(tx, ctx, taskInputs),
+  ] as const);
+
+  const { rows, answers } = storedRows(items, decided, hashes, now, (index) => prepared!.results[index]!, (index) => tasks.tasks[index]!.taskId);
+  decided.forEach(({ k }, n) => (outcomes[k] = { answer: answers[n]!, replayed: false }));
+  const ledgerAudit = prepared?.audit ?? [];
+  const gateAudit: AuditInput[] = rows.map((row, n) => ({ actor: actorLabel(items[decided[n]!.k]!.actor), action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${row.eventId}`, change: { ...row, postings: answers[n]!.postings }, at: now, partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}` }));
+  // Every audit entry of the batch (the postings', the tasks', the decisions') in one append, which
+  // locks their partitions in order; everything written after it rides in its last round trip:
+  // the books, the tasks, the stored answers and the outbox.
+  await appendAuditMany(tx, [...ledgerAudit, ...tasks.audit, ...gateAudit], (entries) => {
+    const seqs = entries.map((x) => x.seq);
+    const gateSeqs = seqs.slice(ledgerAudit.length + tasks.audit.length);
+    return together([prepared ? prepared.write(seqs.slice(0, ledgerAudit.length)) : Promise.resolve(), tasks.write(), insertEvents(tx, rows), enqueueEvents(tx, announcements(items, decided, answers, gateSeqs, now))] as const);
+  });
+  return outcomes as EventOutcome[];
+}
+
+interface Decided {
+  /** The event's index in the batch. */
+  k: number;
+  d: GateDecision;
+  order: ReleaseOrder | null;
+  postings: { input: PostInput; index: number }[];
+  taskIndex: number | null;
+}
+
+/**
+ * The rules applied to every live event of a batch, against the orders and reservations read:
+ * what each decided, and what the batch must write for it (postings, tasks, order updates).
+ */
+function planDecisions(items: readonly EventItem[], live: readonly number[], ordersOf: (e: GateEventInput) => ReleaseOrder[], session: PostingSession | null, tolerance: Tolerance | null, now: Date) {
   const decided: Decided[] = [];
   const postInputs: PostInput[] = [];
   const taskInputs: (OpenTaskInput & { reuseOpen: boolean })[] = [];
@@ -175,27 +213,22 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
       }
     } else if (d.decision === 'DIVERT') {
       const doc = order ? { documentType: order.documentType, documentId: order.documentId } : { documentType: 'GATE_EVENT', documentId: e.eventId };
-      const taskId = uuidv7(now.getTime());
       entry.taskIndex = taskInputs.length;
-      taskInputs.push({ taskId, source: 'GATE_DIVERT', ...doc, releaseOrderId: order?.id ?? null, portCode: e.portCode, reasons: d.reasons.map((r) => ({ code: r.code, detail: r.detail })), actor, reuseOpen: true });
+      taskInputs.push({ taskId: uuidv7(now.getTime()), source: 'GATE_DIVERT', ...doc, releaseOrderId: order?.id ?? null, portCode: e.portCode, reasons: d.reasons.map((r) => ({ code: r.code, detail: r.detail })), actor, reuseOpen: true });
     }
     decided.push(entry);
   }
-  if (!decided.length) return outcomes as EventOutcome[];
+  return { decided, postInputs, taskInputs, passedOrders };
+}
 
-  // The orders' update, the postings planned and the tasks looked up: one round trip.
-  const [, prepared, tasks] = await together([
-    savePassedOrders(tx, passedOrders, now),
-    session && postInputs.length ? session.prepare(postInputs) : Promise.resolve(null),
-    prepareInspectionTasks(tx, ctx, taskInputs),
-  ] as const);
-
+/** The stored row and the answer of every decided event, once its postings and task are known. */
+function storedRows(items: readonly EventItem[], decided: readonly Decided[], hashes: readonly string[], now: Date, posting: (index: number) => PostResult, taskIdAt: (index: number) => string) {
   const rows: EventRow[] = [];
   const answers: GateAnswer[] = [];
   for (const { k, d, postings, taskIndex } of decided) {
     const { e, actor, opts } = items[k]!;
-    const list: GateAnswer['postings'] = postings.map(({ input, index }) => ({ reservationId: input.reservationId, postingId: input.postingId, lines: input.lines ?? prepared!.results[index]!.reservation.lines.map((l) => ({ itemId: l.itemId, quantity: l.posted })) }));
-    const inspectionTaskId = taskIndex === null ? null : tasks.tasks[taskIndex]!.taskId;
+    const list: GateAnswer['postings'] = postings.map(({ input, index }) => ({ reservationId: input.reservationId, postingId: input.postingId, lines: input.lines ?? posting(index).reservation.lines.map((l) => ({ itemId: l.itemId, quantity: l.posted })) }));
+    const inspectionTaskId = taskIndex === null ? null : taskIdAt(taskIndex);
     rows.push({
       eventId: e.eventId,
       deviceId: actor.id,
@@ -217,34 +250,25 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
       decidedAt: now,
     });
     answers.push({ eventId: e.eventId, decision: d.decision, reasons: d.reasons, releaseOrderId: d.releaseOrderId, complete: d.complete, inspectionTaskId, postings: list });
-    outcomes[k] = { answer: answers[answers.length - 1]!, replayed: false };
   }
-  const ledgerAudit = prepared?.audit ?? [];
-  const gateAudit: AuditInput[] = rows.map((row, n) => ({ actor: actorLabel(items[decided[n]!.k]!.actor), action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${row.eventId}`, change: { ...row, postings: answers[n]!.postings }, at: now, partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}` }));
-  const announcements = (seqs: readonly number[]): NewEvent[] => {
-    const events: NewEvent[] = [];
-    decided.forEach(({ k, d, order }, n) => {
-      const { e, opts } = items[k]!;
-      const answer = answers[n]!;
-      const auditSeq = seqs[n]!;
-      // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
-      if (d.decision === 'PASS') {
-        if (order && !opts?.skipPosting) events.push({ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, gateEventId: e.eventId, portCode: e.portCode, passedAt: e.at.toISOString(), complete: d.complete, postings: answer.postings }, occurredAt: now, auditSeq });
-      } else {
-        events.push({ aggregateType: 'gate', aggregateId: d.releaseOrderId ?? e.eventId, eventType: 'ReleaseOrderDiverted', payload: { releaseOrderId: d.releaseOrderId, gateEventId: e.eventId, portCode: e.portCode, reasons: d.reasons, inspectionTaskId: answer.inspectionTaskId }, occurredAt: now, auditSeq });
-      }
-    });
-    return events;
-  };
-  // Every audit entry of the batch (the postings', the tasks', the decisions') in one append, which
-  // locks their partitions in order; everything written after it rides in its last round trip:
-  // the books, the tasks, the stored answers and the outbox.
-  await appendAuditMany(tx, [...ledgerAudit, ...tasks.audit, ...gateAudit], (entries) => {
-    const seqs = entries.map((x) => x.seq);
-    const gateSeqs = seqs.slice(ledgerAudit.length + tasks.audit.length);
-    return together([prepared ? prepared.write(seqs.slice(0, ledgerAudit.length)) : Promise.resolve(), tasks.write(), insertEvents(tx, rows), enqueueEvents(tx, announcements(gateSeqs))] as const);
+  return { rows, answers };
+}
+
+/** The outbox events of the decided events, each after its decision's audit entry (`seqs[n]`). */
+function announcements(items: readonly EventItem[], decided: readonly Decided[], answers: readonly GateAnswer[], seqs: readonly number[], now: Date): NewEvent[] {
+  const events: NewEvent[] = [];
+  decided.forEach(({ k, d, order }, n) => {
+    const { e, opts } = items[k]!;
+    const answer = answers[n]!;
+    const auditSeq = seqs[n]!;
+    // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
+    if (d.decision === 'PASS') {
+      if (order && !opts?.skipPosting) events.push({ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, gateEventId: e.eventId, portCode: e.portCode, passedAt: e.at.toISOString(), complete: d.complete, postings: answer.postings }, occurredAt: now, auditSeq });
+    } else {
+      events.push({ aggregateType: 'gate', aggregateId: d.releaseOrderId ?? e.eventId, eventType: 'ReleaseOrderDiverted', payload: { releaseOrderId: d.releaseOrderId, gateEventId: e.eventId, portCode: e.portCode, reasons: d.reasons, inspectionTaskId: answer.inspectionTaskId }, occurredAt: now, auditSeq });
+    }
   });
-  return outcomes as EventOutcome[];
+  return events;
 }
 
 /** The stored answers of a batch: one statement. */
