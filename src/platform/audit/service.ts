@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
-import { queryRows, recordset, together, type Executor } from '../db/client.ts';
+import { pgArray, queryRows, recordset, together, type Executor } from '../db/client.ts';
 import { auditEntries, auditPartitioning } from './schema.ts';
 import { bodyDigest, GENESIS_HASH, partitionedHash, partitionHash, PARTITIONED_FORMAT, type StoredEntry } from './chain.ts';
 
@@ -48,7 +48,7 @@ async function lockHeads(tx: Executor, keys: readonly number[], count: number) {
   const rows = await queryRows<{ key: string; partition: number; pseq: string; hash: string; seqs: string[] }>(
     tx,
     sql`with wanted as materialized (
-          select k, (k % c.partitions)::int as partition from audit_partitioning c, unnest(${`{${keys.join(',')}}`}::bigint[]) k),
+          select k, (k % c.partitions)::int as partition from audit_partitioning c, unnest(${pgArray(keys)}::bigint[]) k),
         heads as materialized (
           select h.partition, h.pseq, h.hash from audit_heads h
           where h.partition in (select partition from wanted) order by h.partition for update of h),
@@ -79,7 +79,7 @@ export async function lockAuditPartitions(tx: Executor, partitionKeys: readonly 
   if (keys.length === 0) return;
   await tx.execute(sql`
     select h.partition from audit_heads h
-    where h.partition in (select (k::bigint % c.partitions)::int from audit_partitioning c, unnest(${`{${keys.join(',')}}`}::bigint[]) k)
+    where h.partition in (select (k::bigint % c.partitions)::int from audit_partitioning c, unnest(${pgArray(keys)}::bigint[]) k)
     order by h.partition
     for update of h`);
 }

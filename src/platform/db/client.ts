@@ -119,6 +119,15 @@ export async function together<T extends readonly unknown[]>(reads: { [K in keyo
 }
 
 /**
+ * A PostgreSQL array literal of the values, for one parameter cast to an array type
+ * (`unnest(${pgArray(ids)}::bigint[])`): the same SQL on PGlite and postgres.js whatever the number
+ * of values; every element quoted, so commas, quotes and backslashes are safe.
+ */
+export function pgArray(values: readonly (string | number)[]): string {
+  return `{${values.map((v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+/**
  * Many rows as one parameter, for set-based writes: `insert into t (a, b) select a, b from
  * ${recordset(rows, 'a uuid, b numeric')}`. One JSON text instead of a parameter per value is
  * cheaper to build, send, parse and bind when a statement carries a batch. Give values as the column

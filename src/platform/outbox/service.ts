@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import { recordset, type Executor } from '../db/client.ts';
+import { pgArray, recordset, type Executor } from '../db/client.ts';
 import { sha256Hex } from '../crypto.ts';
 import { outboxCursors, outboxEvents } from './schema.ts';
 import { settledHorizon, type HorizonOptions } from './horizon.ts';
@@ -46,7 +46,7 @@ export async function enqueueEvents(tx: Executor, events: NewEvent[]): Promise<v
   const rows = events.map((e) => ({ aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, event_type: e.eventType, payload: e.payload, audit_seq: e.auditSeq ?? null, occurred_at: e.occurredAt.toISOString() }));
   await tx.execute(sql`
     with locked as materialized (
-      select pg_advisory_xact_lock(${AGGREGATE_LOCK_CLASS}::int, k) from unnest(${`{${keys.join(',')}}`}::int[]) as keys(k)),
+      select pg_advisory_xact_lock(${AGGREGATE_LOCK_CLASS}::int, k) from unnest(${pgArray(keys)}::int[]) as keys(k)),
     xact as materialized (select pg_current_xact_id() as tx_id from (select count(*) from locked) l)
     insert into outbox_events (tx_id, aggregate_type, aggregate_id, event_type, payload, audit_seq, occurred_at)
     select xact.tx_id, v.aggregate_type, v.aggregate_id, v.event_type, v.payload, v.audit_seq, v.occurred_at

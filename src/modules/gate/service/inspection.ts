@@ -8,7 +8,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.ts';
-import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { pgArray, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { inspectionTaskAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -100,7 +100,9 @@ export async function openInspectionTask(tx: Tx, ctx: AppContext, input: OpenTas
 }
 
 export async function openInspectionTaskTx(tx: Executor, ctx: AppContext, input: OpenTaskInput & { reuseOpen?: boolean }): Promise<{ taskId: string }> {
-  return (await openInspectionTasksTx(tx, ctx, [input]))[0]!;
+  const p = await prepareInspectionTasks(tx, ctx, [input]);
+  await appendAuditMany(tx, p.audit, () => p.write());
+  return p.tasks[0]!;
 }
 
 function openTaskErrors(input: OpenTaskInput): FieldError[] {
@@ -119,20 +121,11 @@ function openTaskErrors(input: OpenTaskInput): FieldError[] {
 }
 
 /**
- * Opens several tasks (a batch of gate diverts) in a fixed number of statements: one read for the
- * ids already used and the documents' open tasks (`reuseOpen`: a second divert of a truck waiting
- * for inspection joins its open task), one insert, one update holding the documents' release
- * orders, and the audit entries.
- */
-export async function openInspectionTasksTx(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[]): Promise<{ taskId: string }[]> {
-  const p = await prepareInspectionTasks(tx, ctx, inputs);
-  await appendAuditMany(tx, p.audit, () => p.write());
-  return p.tasks;
-}
-
-/**
- * `openInspectionTasksTx` in two halves, for a caller that appends its own audit entries in the
- * same statement: the tasks (reused or new), their audit entries, and the write of the new ones.
+ * Opens several tasks (a batch of gate diverts) in a fixed number of statements, in two halves for
+ * a caller that appends its own audit entries in the same statement: one read for the ids already
+ * used and the documents' open tasks (`reuseOpen`: a second divert of a truck waiting for inspection
+ * joins its open task), then the tasks (reused or new), their audit entries, and the write of the
+ * new ones (one insert, one update holding the documents' release orders).
  */
 export async function prepareInspectionTasks(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[]): Promise<{ tasks: { taskId: string }[]; audit: AuditInput[]; write(): Promise<unknown> }> {
   for (const input of inputs) {
@@ -150,7 +143,7 @@ export async function prepareInspectionTasks(tx: Executor, ctx: AppContext, inpu
     ? await tx
         .select()
         .from(inspectionTasks)
-        .where(sql`${ids.length ? sql`${inspectionTasks.id} = any(${`{${ids.join(',')}}`}::uuid[])` : sql`false`} or ${docs.length ? sql`(${inspectionTasks.status} <> 'COMPLETED' and (${inspectionTasks.documentType}, ${inspectionTasks.documentId}) in (${sql.join(docs, sql`, `)}))` : sql`false`}`)
+        .where(sql`${ids.length ? sql`${inspectionTasks.id} = any(${pgArray(ids)}::uuid[])` : sql`false`} or ${docs.length ? sql`(${inspectionTasks.status} <> 'COMPLETED' and (${inspectionTasks.documentType}, ${inspectionTasks.documentId}) in (${sql.join(docs, sql`, `)}))` : sql`false`}`)
     : [];
   const out: { taskId: string }[] = [];
   const fresh: TaskRow[] = [];

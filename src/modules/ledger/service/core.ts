@@ -86,11 +86,14 @@ export async function loadStock(ex: Executor, itemIds: readonly string[]): Promi
   return stockStates(rows, ids);
 }
 
+/** The plan state of an item with no stock account yet. */
+export const emptyStock = (): StockState => ({ onHand: new D(0), reserved: new D(0), cost: ZERO_COST });
+
 /** Stock account rows as plan states; items in `ids` without a row start empty. */
 export function stockStates(rows: readonly (typeof ledgerAccounts.$inferSelect)[], ids: readonly string[]): Map<string, StockState> {
   const out = new Map<string, StockState>();
   for (const r of rows) out.set(r.itemId, { onHand: new D(r.onHand), reserved: new D(r.reserved), cost: costOf(r) });
-  for (const id of ids) if (!out.has(id)) out.set(id, { onHand: new D(0), reserved: new D(0), cost: ZERO_COST });
+  for (const id of ids) if (!out.has(id)) out.set(id, emptyStock());
   return out;
 }
 

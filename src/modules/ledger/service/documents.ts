@@ -19,7 +19,7 @@ import { loadTaxParameters } from '../../tax/service.ts';
 import { computeRoute, fen, type RouteLine } from '../../tax/rules.ts';
 import { ledgerAlerts, ledgerDirectReleases, ledgerDocuments, ledgerMovements, ledgerTaxedCatalogue } from '../schema.ts';
 import { isCalendarDate, adjustmentViolation, costOf, costStrings, D, directReleaseDueOn, inCatalogue, moneyViolation, QUALIFICATION_FOR_REGIME, quantityViolation, splitCost, totalCost, ZERO_COST, addCost, type Cost, type Dec, type Regime } from '../rules.ts';
-import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, writeMoves, type BookRow, type ItemRow, type MoveSpec, type PlannedMove } from './core.ts';
+import { assertBookActive, emptyStock, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, writeMoves, type BookRow, type ItemRow, type MoveSpec, type PlannedMove } from './core.ts';
 
 interface Base {
   documentId: string;
@@ -417,7 +417,7 @@ async function plan(tx: Tx, ctx: AppContext, book: BookRow, books: Map<string, B
         path: `lines[${i}].quantity`,
       }));
       // Goods come in from abroad: nothing to check against stock, so the plan starts from nothing.
-      const moves = planMoves(new Map(input.lines.map((l) => [l.itemId, { onHand: new D(0), reserved: new D(0), cost: ZERO_COST }])), specs, t);
+      const moves = planMoves(new Map(input.lines.map((l) => [l.itemId, emptyStock()])), specs, t);
       const p: Planned = { moves, lines: inLines(moves), flags: {} };
       if (input.directReleaseId) await directReleaseEntry(tx, ctx, book, input.directReleaseId, businessDate, p);
       return p;

@@ -14,8 +14,8 @@ import { actorLabel, systemActor, type Actor } from '../../../platform/auth/role
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
 import { ledgerAccounts, ledgerBooks, ledgerPostings, ledgerReservationLines, ledgerReservations } from '../schema.ts';
-import { D, POST_DESTINATIONS, quantityViolation, ZERO_COST, type Dec, type PostDestination } from '../rules.ts';
-import { assertBookActive, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, stockStates, writeMoveGroups, writeMoves, type BookRow, type MoveSpec, type PlannedMove, type StockState } from './core.ts';
+import { D, POST_DESTINATIONS, quantityViolation, type Dec, type PostDestination } from '../rules.ts';
+import { assertBookActive, emptyStock, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, stockStates, writeMoveGroups, writeMoves, type BookRow, type MoveSpec, type PlannedMove, type StockState } from './core.ts';
 
 export interface GoodsLine {
   itemId: string;
@@ -315,7 +315,7 @@ function planPosting(input: PostInput, hash: string, current: { row: Reservation
   });
   const byLine = new Map(current.lines.map((l) => [l.lineNo, l]));
   const specs: MoveSpec[] = [...posted.entries()].map(([lineNo, q]) => ({ bookId: book.id, itemId: byLine.get(lineNo)!.itemId, from: 'stock', to: input.to, quantity: q, fromReserved: q, lineNo, path: `lines[${lineNo}].quantity` }));
-  for (const s of specs) if (!stock.has(s.itemId)) stock.set(s.itemId, { onHand: new D(0), reserved: new D(0), cost: ZERO_COST });
+  for (const s of specs) if (!stock.has(s.itemId)) stock.set(s.itemId, emptyStock());
   const moves = planMoves(stock, specs, now.getTime());
   const reservedDelta = new Map<string, Dec>();
   const released = new Map<number, Dec>();

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../../../platform/db/client.ts';
-import { queryRows } from '../../../platform/db/client.ts';
+import { pgArray, queryRows } from '../../../platform/db/client.ts';
 import { priceKey, routeKey, weightKey, type FactContext, type OutcomeCounts, type PartyStats, type TraderProfile } from '../facts.ts';
 import type { AssessmentInput } from '../input.ts';
 import { decayed, daysBetween, type Moments } from '../stats.ts';
@@ -147,14 +147,14 @@ export class DerivedState {
       const rows = await queryRows<{ kind: string; party_key: string; enterprise_id: string; declarations: number; violated: boolean }>(
         tx,
         sql`select kind, party_key, enterprise_id, declarations, violated from ${riskPartyTraders}
-            where (kind, party_key, enterprise_id::text) in (select * from unnest(${toPgArray(parts.map((p) => p[0]!))}::text[], ${toPgArray(parts.map((p) => p[1]!))}::text[], ${toPgArray(parts.map((p) => p[2]!))}::text[]))
+            where (kind, party_key, enterprise_id::text) in (select * from unnest(${pgArray(parts.map((p) => p[0]!))}::text[], ${pgArray(parts.map((p) => p[1]!))}::text[], ${pgArray(parts.map((p) => p[2]!))}::text[]))
             order by kind, party_key, enterprise_id for update`,
       );
       for (const r of rows) s.links.set(`${r.kind}|${r.party_key}|${r.enterprise_id}`, { declarations: Number(r.declarations), violated: r.violated });
     }
     const hs6 = sorted(new Set(items.flatMap((i) => i.input.lines.map((l) => l.hsCode.slice(0, 6)))));
     if (hs6.length) {
-      const rows = await queryRows<{ kind: string; hs6: string; origin: string; unit: string; n: number; sum: number; sum_sq: number }>(tx, sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats} where hs6 = any(${toPgArray(hs6)}::text[])`);
+      const rows = await queryRows<{ kind: string; hs6: string; origin: string; unit: string; n: number; sum: number; sum_sq: number }>(tx, sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats} where hs6 = any(${pgArray(hs6)}::text[])`);
       for (const r of rows) {
         const m = { n: Number(r.n), sum: Number(r.sum), sumSq: Number(r.sum_sq) };
         if (r.kind === 'PRICE') s.prices.set(priceKey(r.hs6, r.origin, r.unit), m);
@@ -166,7 +166,7 @@ export class DerivedState {
       const parts = statKeys.map((k) => [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1)] as const);
       const rows = await queryRows<{ kind: string; key: string; inspected: number; hits: number; traders: number; violation_traders: number }>(
         tx,
-        sql`select kind, key, inspected, hits, traders, violation_traders from ${riskOutcomeStats} where (kind, key) in (select * from unnest(${toPgArray(parts.map((p) => p[0]))}::text[], ${toPgArray(parts.map((p) => p[1]))}::text[]))`,
+        sql`select kind, key, inspected, hits, traders, violation_traders from ${riskOutcomeStats} where (kind, key) in (select * from unnest(${pgArray(parts.map((p) => p[0]))}::text[], ${pgArray(parts.map((p) => p[1]))}::text[]))`,
       );
       for (const r of rows) s.stats.set(`${r.kind}|${r.key}`, { inspected: Number(r.inspected), hits: Number(r.hits), traders: Number(r.traders), violationTraders: Number(r.violation_traders) });
     }
@@ -320,11 +320,6 @@ export class DerivedState {
     const broken = after.find((r) => r.n < 0);
     if (broken) throw new Error(`Reference ${broken.kind} ${broken.hs6}/${broken.origin} would count ${broken.n} samples.`);
   }
-}
-
-/** A text[] literal for a parameter: the same SQL on PGlite and postgres.js. */
-function toPgArray(xs: readonly string[]): string {
-  return `{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
 
 /** The trader's profile after one more declaration (pure). */
