@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
+import { inList, tableRows } from '../db/rows.ts';
 import { appendAudit } from '../audit/service.ts';
 import { policyParameters } from './schema.ts';
 import { DEFAULT_PARAMETERS } from './defaults.ts';
@@ -32,13 +33,14 @@ export async function getParameter<T = unknown>(ex: Executor, name: string, asOf
   return toValue<T>(row);
 }
 
+/** Read without the query builder: every gate batch reads its weight tolerance. */
+const parameterRows = tableRows(policyParameters);
+
 /** Several parameters in force on `asOf`, in one query; a missing one is the same problem as getParameter's. */
 export async function getParameters(ex: Executor, names: readonly string[], asOf: string): Promise<Map<string, ParameterValue>> {
-  const rows = await ex
-    .select()
-    .from(policyParameters)
-    .where(and(inArray(policyParameters.name, [...names]), lte(policyParameters.validFrom, asOf), or(isNull(policyParameters.validTo), gt(policyParameters.validTo, asOf))))
-    .orderBy(asc(policyParameters.name), desc(policyParameters.id));
+  const rows = names.length
+    ? await parameterRows.select(ex, sql`select ${parameterRows.columns} from policy_parameters where name in ${inList(names)} and valid_from <= ${asOf} and (valid_to is null or valid_to > ${asOf}) order by name, id desc`)
+    : [];
   const found = new Map<string, ParameterValue>();
   for (const row of rows) if (!found.has(row.name)) found.set(row.name, toValue(row));
   for (const name of names) if (!found.has(name)) await getParameter(ex, name, asOf);

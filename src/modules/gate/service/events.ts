@@ -2,10 +2,11 @@
  * Gate events (卡口过车): decide, store the decision under the event id (the same id always gets
  * the same answer), and on PASS post the reserved book quantities in the same transaction.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
-import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { pgArray, together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { inList, tableRows } from '../../../platform/db/rows.ts';
 import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
@@ -20,7 +21,7 @@ import { openPostingSession, type PostInput, type PostResult, type PostingSessio
 import { gateEvents } from '../schema.ts';
 import { decideGate, normalisePlate, type GateDecision, type GateReading, type Reason, type SealState, type Tolerance } from '../rules.ts';
 import { forGate, ordersOfPlates, savePassedOrders, type ReleaseOrder } from './orders.ts';
-import { prepareInspectionTasks, type OpenTaskInput } from './inspection.ts';
+import { findTasks, planInspectionTasks, type OpenTaskInput } from './inspection.ts';
 import { gateBatcher } from './batcher.ts';
 
 export interface GateEventInput {
@@ -58,9 +59,9 @@ function requestHash(e: GateEventInput): string {
 type EventRow = typeof gateEvents.$inferSelect;
 
 /** What remains reserved behind an order: a reservation voided or expired meanwhile blocks the PASS. */
-function reservationProblem(session: PostingSession | null, order: ReleaseOrder, now: Date): string | null {
+function reservationProblem(session: PostingSession, order: ReleaseOrder, now: Date): string | null {
   for (const id of order.reservationIds) {
-    const r = session?.reservation(id);
+    const r = session.reservation(id);
     if (!r) return `reservation ${id} does not exist`;
     if (r.status !== 'OPEN') return `reservation ${id} is ${r.status}`;
     if (r.expiresAt <= now) return `reservation ${id} expired at ${r.expiresAt.toISOString()}`;
@@ -128,9 +129,10 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   }
   const now = ctx.clock.now();
   const hashes = items.map((i) => requestHash(i.e));
+  const eventIds = items.map((i) => i.e.eventId);
   // One round trip: the stored answers, the plates' orders locked (in id order), the tolerance.
   const [priors, orders, tolerance] = await together([
-    tx.select().from(gateEvents).where(inArray(gateEvents.eventId, items.map((i) => i.e.eventId))),
+    eventRows.select(tx, sql`select ${eventRows.columns} from gate_events where event_id in ${inList(eventIds)}`),
     ordersOfPlates(tx, items.map((i) => i.e), true, now),
     items.some((i) => !i.opts?.forced) ? gateTolerance(tx, now) : Promise.resolve(null),
   ] as const);
@@ -144,20 +146,23 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
         ? { answer: storedAnswer(prior), replayed: true }
         : { problem: problems.conflict(`Gate event ${it.e.eventId} was already received with other content.`, { errors: [{ path: 'eventId', rule: 'gate.idempotencyConflict', message: 'same event id, other content' }] }) };
   });
+  if (!live.length) return outcomes as EventOutcome[];
   const ordersOf = (e: GateEventInput) => orders.filter((o) => o.portCode === e.portCode && o.plate === normalisePlate(e.plate));
-  const reservationIds = live.flatMap((k) => ordersOf(items[k]!.e).filter((o) => o.status === 'OPEN').flatMap((o) => o.reservationIds));
-  // The books behind the open orders locked, their reservations read: one round trip.
-  const session = reservationIds.length ? await openPostingSession(tx, ctx, reservationIds) : null;
+  const liveOrders = live.flatMap((k) => ordersOf(items[k]!.e));
+  // One round trip: the books behind the open orders locked, their reservations, lines and stock
+  // read; the open inspection tasks any divert may join (those of the orders' documents, and of
+  // the events themselves for a truck without an order).
+  const [session, openTasks] = await together([
+    openPostingSession(tx, ctx, liveOrders.filter((o) => o.status === 'OPEN').flatMap((o) => o.reservationIds)),
+    findTasks(tx, [], { types: [...liveOrders.map((o) => o.documentType), 'GATE_EVENT'], ids: [...liveOrders.map((o) => o.documentId), ...live.map((k) => items[k]!.e.eventId)] }),
+  ] as const);
 
   const { decided, postInputs, taskInputs, passedOrders } = planDecisions(items, live, ordersOf, session, tolerance, now);
-  if (!decided.length) return outcomes as EventOutcome[];
 
-  // The orders' update, the postings planned and the tasks looked up: one round trip.
-  const [, prepared, tasks] = await together([
-    savePassedOrders(tx, passedOrders, now),
-    session && postInputs.length ? session.prepare(postInputs) : Promise.resolve(null),
-    prepareInspectionTasks(tx, ctx, taskInputs),
-  ] as const);
+  // The postings planned (their ids are minted here, so there is no earlier posting to look up)
+  // and the tasks opened or joined: no statement until the audit append.
+  const prepared = postInputs.length ? await session.prepare(postInputs, { newIds: true }) : null;
+  const tasks = planInspectionTasks(tx, ctx, taskInputs, openTasks);
 
   const { rows, answers } = storedRows(items, decided, hashes, now, (index) => prepared!.results[index]!, (index) => tasks.tasks[index]!.taskId);
   decided.forEach(({ k }, n) => (outcomes[k] = { answer: answers[n]!, replayed: false }));
@@ -169,7 +174,7 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   await appendAuditMany(tx, [...ledgerAudit, ...tasks.audit, ...gateAudit], (entries) => {
     const seqs = entries.map((x) => x.seq);
     const gateSeqs = seqs.slice(ledgerAudit.length + tasks.audit.length);
-    return together([prepared ? prepared.write(seqs.slice(0, ledgerAudit.length)) : Promise.resolve(), tasks.write(), insertEvents(tx, rows), enqueueEvents(tx, announcements(items, decided, answers, gateSeqs, now))] as const);
+    return together([savePassedOrders(tx, passedOrders, now), prepared ? prepared.write(seqs.slice(0, ledgerAudit.length)) : Promise.resolve(), tasks.write(), eventRows.insert(tx, rows), enqueueEvents(tx, announcements(items, decided, answers, gateSeqs, now))] as const);
   });
   return outcomes as EventOutcome[];
 }
@@ -187,7 +192,7 @@ interface Decided {
  * The rules applied to every live event of a batch, against the orders and reservations read:
  * what each decided, and what the batch must write for it (postings, tasks, order updates).
  */
-function planDecisions(items: readonly EventItem[], live: readonly number[], ordersOf: (e: GateEventInput) => ReleaseOrder[], session: PostingSession | null, tolerance: Tolerance | null, now: Date) {
+function planDecisions(items: readonly EventItem[], live: readonly number[], ordersOf: (e: GateEventInput) => ReleaseOrder[], session: PostingSession, tolerance: Tolerance | null, now: Date) {
   const decided: Decided[] = [];
   const postInputs: PostInput[] = [];
   const taskInputs: (OpenTaskInput & { reuseOpen: boolean })[] = [];
@@ -271,14 +276,8 @@ function announcements(items: readonly EventItem[], decided: readonly Decided[],
   return events;
 }
 
-/** The stored answers of a batch: one statement. */
-function insertEvents(tx: Tx, rows: readonly EventRow[]) {
-  const values = rows.map((r) => ({ event_id: r.eventId, device_id: r.deviceId, port_code: r.portCode, lane_code: r.laneCode, direction: r.direction, plate: r.plate, containers: r.containers, weight_kg: r.weightKg, seal_state: r.sealState, occurred_at: r.occurredAt.toISOString(), request_hash: r.requestHash, decision: r.decision, reasons: r.reasons, release_order_id: r.releaseOrderId, postings: r.postings, inspection_task_id: r.inspectionTaskId, source: r.source, decided_at: r.decidedAt.toISOString() }));
-  const columns = 'event_id, device_id, port_code, lane_code, direction, plate, containers, weight_kg, seal_state, occurred_at, request_hash, decision, reasons, release_order_id, postings, inspection_task_id, source, decided_at';
-  return tx.execute(
-    sql`insert into gate_events (${sql.raw(columns)}) select ${sql.raw(columns)} from ${recordset(values, 'event_id text, device_id text, port_code text, lane_code text, direction text, plate text, containers jsonb, weight_kg numeric, seal_state text, occurred_at timestamptz, request_hash text, decision text, reasons jsonb, release_order_id uuid, postings jsonb, inspection_task_id uuid, source text, decided_at timestamptz')}`,
-  );
-}
+/** Gate events read and written on the hot path without the query builder. */
+const eventRows = tableRows(gateEvents);
 
 export function storedAnswer(r: EventRow): GateAnswer {
   const p = r.postings as unknown as { complete: boolean; list: GateAnswer['postings'] };

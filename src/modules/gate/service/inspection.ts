@@ -9,6 +9,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.ts';
 import { pgArray, together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { inspectionTaskAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -60,6 +61,8 @@ export interface InspectionTask {
 }
 
 type TaskRow = typeof inspectionTasks.$inferSelect;
+/** Inspection tasks read and written on the gate's hot path (a batch of diverts) without the query builder. */
+const taskRows = tableRows(inspectionTasks);
 
 export function taskView(r: TaskRow): InspectionTask {
   return {
@@ -127,24 +130,53 @@ function openTaskErrors(input: OpenTaskInput): FieldError[] {
  * joins its open task), then the tasks (reused or new), their audit entries, and the write of the
  * new ones (one insert, one update holding the documents' release orders).
  */
-export async function prepareInspectionTasks(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[]): Promise<{ tasks: { taskId: string }[]; audit: AuditInput[]; write(): Promise<unknown> }> {
+export async function prepareInspectionTasks(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[]): Promise<PreparedTasks> {
+  assertOpenTaskInputs(inputs);
+  const ids = inputs.flatMap((i) => (i.taskId ? [i.taskId] : []));
+  const reused = inputs.filter((i) => i.reuseOpen);
+  const docs = reused.length ? { types: reused.map((i) => i.documentType), ids: reused.map((i) => i.documentId) } : null;
+  const found = ids.length || docs ? await findTasks(tx, ids, docs) : [];
+  return planInspectionTasks(tx, ctx, inputs, found);
+}
+
+export interface PreparedTasks {
+  tasks: { taskId: string }[];
+  audit: AuditInput[];
+  write(): Promise<unknown>;
+}
+
+function assertOpenTaskInputs(inputs: readonly OpenTaskInput[]): void {
   for (const input of inputs) {
     const errors = openTaskErrors(input);
     if (errors.length) throw problems.validation(errors);
   }
+}
+
+/**
+ * The tasks openings may meet: those with the given ids, and the open tasks whose document type is
+ * among `documents.types` and whose document id among `documents.ids`: a superset of the
+ * documents wanted, as the plan matches type and id together. One statement.
+ */
+export function findTasks(tx: Executor, ids: readonly string[], documents: { types: readonly string[]; ids: readonly string[] } | null): Promise<TaskRow[]> {
+  const docs = documents?.ids.length ? documents : null;
+  return taskRows.select(
+    tx,
+    sql`select ${taskRows.columns} from inspection_tasks where ${ids.length ? sql`id = any(${pgArray(ids)}::uuid[])` : sql`false`}
+        or ${docs ? sql`(status <> 'COMPLETED' and document_type = any(${pgArray([...new Set(docs.types)])}::text[]) and document_id = any(${pgArray([...new Set(docs.ids)])}::text[]))` : sql`false`}`,
+  );
+}
+
+/**
+ * The openings planned against the tasks found (`findTasks`, which must cover their ids and, for
+ * `reuseOpen`, their documents): which are reused, which are new, their audit entries and the write.
+ */
+export function planInspectionTasks(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[], tasksFound: readonly TaskRow[]): PreparedTasks {
+  assertOpenTaskInputs(inputs);
   if (!inputs.length) return { tasks: [], audit: [], write: () => Promise.resolve() };
+  const found = [...tasksFound];
   const now = ctx.clock.now();
   const reasonsOf = (input: OpenTaskInput) => input.reasons.map((r) => ({ code: r.code, detail: r.detail ?? '' }));
   const hashOf = (input: OpenTaskInput) => sha256Hex(canonicalJson({ source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons: reasonsOf(input) }));
-  const ids = inputs.flatMap((i) => (i.taskId ? [i.taskId] : []));
-  const reused = inputs.filter((i) => i.reuseOpen);
-  const docs = reused.map((i) => sql`(${i.documentType}, ${i.documentId})`);
-  const found: TaskRow[] = ids.length || docs.length
-    ? await tx
-        .select()
-        .from(inspectionTasks)
-        .where(sql`${ids.length ? sql`${inspectionTasks.id} = any(${pgArray(ids)}::uuid[])` : sql`false`} or ${docs.length ? sql`(${inspectionTasks.status} <> 'COMPLETED' and (${inspectionTasks.documentType}, ${inspectionTasks.documentId}) in (${sql.join(docs, sql`, `)}))` : sql`false`}`)
-    : [];
   const out: { taskId: string }[] = [];
   const fresh: TaskRow[] = [];
   for (const input of inputs) {
@@ -171,7 +203,7 @@ export async function prepareInspectionTasks(tx: Executor, ctx: AppContext, inpu
     tasks: out,
     audit: fresh.map((t) => ({ actor: t.createdBy, action: 'inspection.open', subject: inspectionTaskAuditKey(t.id), change: { id: t.id, source: t.source, documentType: t.documentType, documentId: t.documentId, portCode: t.portCode, reasons: t.reasons }, at: now })),
     // A task just opened is open: its documents' open release orders are held from now on.
-    write: () => (fresh.length ? together([tx.insert(inspectionTasks).values(fresh), holdOrders(tx, fresh)] as const) : Promise.resolve()),
+    write: () => (fresh.length ? together([taskRows.insert(tx, fresh), holdOrders(tx, fresh)] as const) : Promise.resolve()),
   };
 }
 

@@ -7,6 +7,7 @@ import { and, eq, gt, inArray, sql, asc } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import { recordset, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { inList, tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -158,7 +159,9 @@ export async function refreshHolds(tx: Executor, q: { documentType: string; docu
 }
 
 /** Holds the open release orders of documents that just got an open inspection task (bumping their version). */
-export async function holdOrders(tx: Executor, docs: readonly { documentType: string; documentId: string }[]): Promise<void> {
+export async function holdOrders(tx: Executor, held: readonly { documentType: string; documentId: string }[]): Promise<void> {
+  // Only these documents have release orders (a diverted unknown plate's task is about its gate event).
+  const docs = held.filter((d) => (RELEASE_DOCUMENT_TYPES as readonly string[]).includes(d.documentType));
   if (!docs.length) return;
   await tx
     .update(gateReleaseOrders)
@@ -265,21 +268,23 @@ export async function ordersOfPlate(ex: Executor, plate: string, portCode: strin
   return ordersOfPlates(ex, [{ plate, portCode }], lock, at);
 }
 
+/** Release orders read on the gate's hot path without the query builder. */
+const orderRows = tableRows(gateReleaseOrders);
+
 /** `ordersOfPlate` for several (port, plate) pairs at once: one statement, locked in id order. */
 export async function ordersOfPlates(ex: Executor, keys: readonly { plate: string; portCode: string }[], lock: boolean, at: Date = new Date()): Promise<ReleaseOrder[]> {
   if (!keys.length) return [];
   const since = new Date(at.getTime() - 86_400_000).toISOString();
-  // Ports and plates as two arrays (the (port, plate) index serves = any); a plate read at another
+  // Ports and plates as two lists (the (port, plate) index serves both); a plate read at another
   // of the batch's ports is dropped after the read. Locking that order too is harmless.
   const ports = [...new Set(keys.map((k) => k.portCode))];
   const plates = [...new Set(keys.map((k) => normalisePlate(k.plate)))];
   const wanted = new Set(keys.map((k) => `${k.portCode}|${normalisePlate(k.plate)}`));
-  const q = ex
-    .select()
-    .from(gateReleaseOrders)
-    .where(and(inArray(gateReleaseOrders.portCode, ports), inArray(gateReleaseOrders.plate, plates), sql`(${gateReleaseOrders.status} = 'OPEN' or (${gateReleaseOrders.status} = 'PASSED' and ${gateReleaseOrders.closedAt} > ${since}::timestamptz))`))
-    .orderBy(asc(gateReleaseOrders.id));
-  const rows = lock ? await q.for('update') : await q;
+  const rows = await orderRows.select(
+    ex,
+    sql`select ${orderRows.columns} from gate_release_orders where port_code in ${inList(ports)} and plate in ${inList(plates)}
+        and (status = 'OPEN' or (status = 'PASSED' and closed_at > ${since}::timestamptz)) order by id ${sql.raw(lock ? 'for update' : '')}`,
+  );
   return rows.filter((r) => wanted.has(`${r.portCode}|${r.plate}`)).map(orderView);
 }
 

@@ -6,6 +6,7 @@
 import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { inList, tableRows } from '../../../platform/db/rows.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -173,7 +174,15 @@ export interface PostingSession {
    * plans the postings (throwing on the first refusal) and returns their audit entries and the
    * write, which takes the entries' seqs (`appendAuditMany(tx, [...audit, ...own], (e) => write(seqs))`).
    */
-  prepare(inputs: readonly PostInput[]): Promise<PreparedPostings>;
+  prepare(inputs: readonly PostInput[], opts?: PrepareOptions): Promise<PreparedPostings>;
+}
+
+export interface PrepareOptions {
+  /**
+   * The caller minted every postingId in this transaction (the gate, whose own event id is the
+   * idempotency key): there is no earlier posting to look up, and the statement doing so is skipped.
+   */
+  newIds?: boolean;
 }
 
 export interface PreparedPostings {
@@ -195,20 +204,28 @@ function postInputErrors(input: PostInput): FieldError[] {
 const postingHash = (input: PostInput) =>
   contentHash({ reservationId: input.reservationId, lines: input.lines?.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: new D(l.quantity).toString() })) ?? null, to: input.to, document: input.document, releaseRest: input.releaseRest });
 
-/** Locks the books behind the reservations (id order) and reads the reservations, their lines and their stock: one round trip. */
+/** The session's reads, without the query builder (they run for every batch of gate decisions). */
+const sessionRows = { books: tableRows(ledgerBooks), reservations: tableRows(ledgerReservations), lines: tableRows(ledgerReservationLines), accounts: tableRows(ledgerAccounts) };
+
+/**
+ * Locks the books behind the reservations (id order) and reads the reservations, their lines and
+ * their stock: one round trip. The statements are issued before the first await, so with other
+ * reads issued together they travel in the same round trip, in the order issued.
+ */
 export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds: readonly string[]): Promise<PostingSession> {
   const ids = [...new Set(reservationIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
   const state = new Map<string, { row: ReservationRow; lines: LineRow[] }>();
   const books = new Map<string, BookRow>();
   let stock = new Map<string, StockState>();
   if (ids.length) {
-    const behind = tx.select({ id: ledgerReservations.bookId }).from(ledgerReservations).where(inArray(ledgerReservations.id, ids));
+    const list = inList(ids);
+    const r = sessionRows;
     // The lock runs first on the connection; the reads after it see what the lock holders committed.
     const [locked, rows, lines, accounts] = await together([
-      tx.select().from(ledgerBooks).where(inArray(ledgerBooks.id, behind)).orderBy(asc(ledgerBooks.id)).for('update'),
-      tx.select().from(ledgerReservations).where(inArray(ledgerReservations.id, ids)),
-      tx.select().from(ledgerReservationLines).where(inArray(ledgerReservationLines.reservationId, ids)).orderBy(asc(ledgerReservationLines.lineNo)),
-      tx.select().from(ledgerAccounts).where(and(eq(ledgerAccounts.kind, 'stock'), inArray(ledgerAccounts.itemId, tx.select({ id: ledgerReservationLines.itemId }).from(ledgerReservationLines).where(inArray(ledgerReservationLines.reservationId, ids))))),
+      r.books.select(tx, sql`select ${r.books.columns} from ledger_books where id in (select book_id from ledger_reservations where id in ${list}) order by id for update`),
+      r.reservations.select(tx, sql`select ${r.reservations.columns} from ledger_reservations where id in ${list}`),
+      r.lines.select(tx, sql`select ${r.lines.columns} from ledger_reservation_lines where reservation_id in ${list} order by line_no`),
+      r.accounts.select(tx, sql`select ${r.accounts.columns} from ledger_accounts where kind = 'stock' and item_id in (select item_id from ledger_reservation_lines where reservation_id in ${list})`),
     ] as const);
     for (const b of locked) books.set(b.id, b);
     for (const r of rows) state.set(r.id, { row: r, lines: lines.filter((l) => l.reservationId === r.id) });
@@ -224,14 +241,14 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
       await appendAuditMany(tx, p.audit, (entries) => p.write(entries.map((e) => e.seq)));
       return p.results;
     },
-    prepare: async (inputs) => {
+    prepare: async (inputs, opts) => {
       for (const input of inputs) {
         const errors = postInputErrors(input);
         if (errors.length) throw problems.validation(errors);
         if (!state.has(input.reservationId.toLowerCase())) throw problems.field('reservationId', 'ledger.reservationUnknown', `Reservation ${input.reservationId} does not exist.`);
       }
       if (!inputs.length) return { results: [], audit: [], write: () => Promise.resolve() };
-      const done = new Map((await tx.select().from(ledgerPostings).where(inArray(ledgerPostings.id, inputs.map((i) => i.postingId)))).map((p) => [p.id, p]));
+      const done = new Map(opts?.newIds ? [] : (await tx.select().from(ledgerPostings).where(inArray(ledgerPostings.id, inputs.map((i) => i.postingId)))).map((p) => [p.id, p]));
       const now = ctx.clock.now();
       const today = shanghaiDate(now);
       const results: PostResult[] = [];
