@@ -18,6 +18,42 @@ describe('canonical JSON', () => {
   });
 });
 
+/** The definition, written plainly: the implementation must give exactly this text. */
+function reference(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') return JSON.stringify(value);
+  if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return '[' + value.map((v) => reference(v)).join(',') + ']';
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return '{' + keys.map((k) => JSON.stringify(k) + ':' + reference(obj[k])).join(',') + '}';
+}
+
+describe('canonical JSON against its definition', () => {
+  const leaf = fc.oneof(fc.string({ unit: 'binary' }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.bigInt(), fc.date({ noInvalidDate: true }));
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('tree')), fc.dictionary(fc.string({ unit: 'binary' }), tie('tree'))),
+  }));
+
+  it('property: the same text as the definition for any value (unicode keys, undefined, dates, bigints)', () => {
+    fc.assert(
+      fc.property(tree, (v) => {
+        expect(canonicalJson(v)).toBe(reference(v));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses what JSON cannot hold', () => {
+    expect(() => canonicalJson({ a: Number.POSITIVE_INFINITY })).toThrow(/non-finite/);
+    expect(() => canonicalJson([() => 1])).toThrow(/cannot hold a function/);
+  });
+});
+
 describe('uuidv7', () => {
   it('is time-ordered and well-formed', () => {
     const a = uuidv7(1_700_000_000_000);
