@@ -4,6 +4,11 @@ import { bookWithGoods } from '../support/ledgerFixtures.ts';
 import { runCommand } from '../../src/platform/command.ts';
 import { setParameter } from '../../src/platform/parameters/service.ts';
 import { exitBody, passGate } from './helpers.ts';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/platform/db/client.ts';
+import { readEventsBetween } from '../../src/platform/outbox/service.ts';
+import { handleEvent } from '../../src/modules/declarations/service/events.ts';
+import { uuidv7 } from '../../src/kernel/ids.ts';
 
 /**
  * What the gate's inspections do to a declaration, through the gate's events: a held exit whose
@@ -82,5 +87,30 @@ describe('inspection results on a declaration', () => {
     const seized = (await app.request({ method: 'GET', url: `/api/v1/declarations/${e.id}`, auth: yAuth })).json();
     expect(seized.state).toBe('REJECTED');
     expect(seized.reservation.status).toBe('VOID');
+  });
+
+  it('a gate event delivered again changes nothing; a partial pass and an unknown declaration claim nothing', async () => {
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [laptops] });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const d = (await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '5', valueCny: '30000', netWeightKg: '15', dutyRate: '0.05', vatRate: '0.13' }]) })).json();
+    const officer = await app.authFor('inspector');
+    const task = (await app.request({ method: 'POST', url: '/api/v1/inspection/tasks', auth: officer, body: { documentType: 'SECOND_LINE_EXIT', documentId: d.id, portCode: d.portCode, reasons: [{ code: 'PRICE_CHECK', detail: 'invoice price far below reference' }] } })).json();
+    await inspect(task.taskId, { outcome: 'DISCREPANCY', corrections: [{ lineIndex: 0, valueCny: '40000' }], disposition: 'RELEASE' });
+    const bills = async () => (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json().taxBills.map((b: { kind: string; total: string }) => `${b.kind} ${b.total}`);
+    expect(await bills()).toEqual(['ORIGINAL 5595.00', 'SUPPLEMENTARY 1865.00']);
+    const claimed = async () => Number(((await queryRows<{ n: string }>(app.ctx.db, sql`select count(*) as n from decl_processed_events`))[0]!).n);
+    const before = await claimed();
+
+    // At-least-once delivery: the same event handled again bills nothing more.
+    const completed = (await readEventsBetween(app.ctx.db, 0, Number.MAX_SAFE_INTEGER, 10_000)).find((e) => e.eventType === 'InspectionCompleted' && (e.payload as { taskId: string }).taskId === task.taskId)!;
+    await handleEvent(app.ctx, completed);
+    expect(await bills()).toEqual(['ORIGINAL 5595.00', 'SUPPLEMENTARY 1865.00']);
+
+    // Part of a batch exit's containers leaving, and a pass for a declaration this system never saw: nothing to do, nothing claimed.
+    const passed = (documentId: string, complete: boolean) => ({ ...completed, id: completed.id + 1_000_000 + Number(complete), eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: uuidv7(), documentType: 'SECOND_LINE_EXIT', documentId, portCode: d.portCode, passedAt: app.clock.now().toISOString(), complete, gateEventId: 'evt-x' } });
+    await handleEvent(app.ctx, passed(d.id, false));
+    await handleEvent(app.ctx, passed(uuidv7(), true));
+    expect(await claimed()).toBe(before);
+    expect((await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json().state).toBe('RELEASED');
   });
 });

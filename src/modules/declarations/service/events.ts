@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { D } from '../../tax/rules.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor, Tx } from '../../../platform/db/client.ts';
+import { queryRows, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { tableRows } from '../../../platform/db/rows.ts';
+import { UUID_PATTERN } from '../../../kernel/ids.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { systemActor } from '../../../platform/auth/roles.ts';
@@ -11,7 +13,7 @@ import { loadTaxParameters } from '../../tax/service.ts';
 import { cancelReleaseOrdersFor } from '../../gate/service.ts';
 import { voidReservation } from '../../ledger/service.ts';
 import { billFigures, exitTaxes, supplementaryFigures, TERMINAL_STATES, type DeclarationState, type Regime, type TaxBillFigures } from '../rules.ts';
-import { declarations, processedEvents } from '../schema.ts';
+import { declarations } from '../schema.ts';
 import { issueBill } from './bills.ts';
 import { partitionOf, transition, type DeclarationRow } from './store.ts';
 import { acceptAndRelease, ratesOf, type PreparedLine } from './submit.ts';
@@ -50,24 +52,32 @@ interface Completed {
 
 /** Claims an event for this module: false when it was handled before (at-least-once delivery). */
 async function claim(tx: Tx, ctx: AppContext, event: OutboxEvent): Promise<boolean> {
-  const rows = await tx.insert(processedEvents).values({ eventId: event.id, eventType: event.eventType, processedAt: ctx.clock.now() }).onConflictDoNothing().returning();
+  const rows = await queryRows(tx, sql`insert into decl_processed_events (event_id, event_type, processed_at) values (${event.id}, ${event.eventType}, ${ctx.clock.now().toISOString()}) on conflict do nothing returning event_id`);
   return rows.length > 0;
 }
 
+/** Read for every truck that passes the gate: without the query builder. */
+const declarationRows = tableRows(declarations);
+
 async function locked(tx: Tx, id: string): Promise<DeclarationRow | null> {
-  const [row] = await tx.select().from(declarations).where(eq(declarations.id, id)).for('update');
+  const [row] = await declarationRows.select(tx, sql`select ${declarationRows.columns} from decl_declarations where id = ${id} for update`);
   return row ?? null;
 }
 
-/** The dispatcher's handler: the gate passed a vehicle, or an inspection ended. Idempotent by event id. */
+/**
+ * The dispatcher's handler: the gate passed a vehicle, or an inspection ended. Idempotent by event
+ * id. Every truck that passes sends one, so what needs nothing is settled cheaply: a partial pass
+ * (part of a batch exit's containers) opens no transaction, and an event about a declaration that
+ * does not exist is not claimed (there is nothing to do twice).
+ */
 export async function handleEvent(ctx: AppContext, event: OutboxEvent): Promise<void> {
   if (event.aggregateType !== 'gate' || (event.eventType !== 'ReleaseOrderPassed' && event.eventType !== 'InspectionCompleted')) return;
-  const p = event.payload as { documentType?: string; documentId?: string };
-  if (!p.documentType || !OUR_DOCUMENTS.has(p.documentType) || !p.documentId) return;
+  const p = event.payload as { documentType?: string; documentId?: string; complete?: boolean };
+  if (!p.documentType || !OUR_DOCUMENTS.has(p.documentType) || !p.documentId || !UUID_PATTERN.test(p.documentId)) return;
+  if (event.eventType === 'ReleaseOrderPassed' && !p.complete) return;
   await runCommand(ctx, `declarations.on${event.eventType}`, async (tx) => {
-    if (!(await claim(tx, ctx, event))) return;
     const row = await locked(tx, p.documentId!);
-    if (!row) return;
+    if (!row || !(await claim(tx, ctx, event))) return;
     const uscc = (await findEnterpriseById(tx, row.enterpriseId))?.uscc ?? '';
     if (event.eventType === 'ReleaseOrderPassed') await onPassed(tx, ctx, row, uscc, event.payload as Passed);
     else await onInspected(tx, ctx, row, uscc, event.payload as Completed);
