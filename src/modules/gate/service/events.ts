@@ -167,7 +167,8 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   const { rows, answers } = storedRows(items, decided, hashes, now, (index) => prepared!.results[index]!, (index) => tasks.tasks[index]!.taskId);
   decided.forEach(({ k }, n) => (outcomes[k] = { answer: answers[n]!, replayed: false }));
   const ledgerAudit = prepared?.audit ?? [];
-  const gateAudit: AuditInput[] = rows.map((row, n) => ({ actor: actorLabel(items[decided[n]!.k]!.actor), action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${row.eventId}`, change: { ...row, postings: answers[n]!.postings }, at: now, partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}` }));
+  // A decision's entry carries its stored row, which holds the postings made.
+  const gateAudit: AuditInput[] = rows.map((row, n) => ({ actor: actorLabel(items[decided[n]!.k]!.actor), action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${row.eventId}`, change: row, at: now, partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}` }));
   // Every audit entry of the batch (the postings', the tasks', the decisions') in one append, which
   // locks their partitions in order; everything written after it rides in its last round trip:
   // the books, the tasks, the stored answers and the outbox.
