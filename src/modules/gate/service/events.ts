@@ -5,7 +5,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
-import { pgArray, together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { inList, tableRows } from '../../../platform/db/rows.ts';
 import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';

@@ -3,7 +3,7 @@
  * accepted, cancelled with it. Every change takes the next gate_order_version_seq number, which is
  * the cursor the gate-side cache syncs by.
  */
-import { and, eq, gt, inArray, sql, asc } from 'drizzle-orm';
+import { and, eq, gt, sql, asc } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import { recordset, type Executor, type Tx } from '../../../platform/db/client.ts';

@@ -219,13 +219,13 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
   let stock = new Map<string, StockState>();
   if (ids.length) {
     const list = inList(ids);
-    const r = sessionRows;
+    const q = sessionRows;
     // The lock runs first on the connection; the reads after it see what the lock holders committed.
     const [locked, rows, lines, accounts] = await together([
-      r.books.select(tx, sql`select ${r.books.columns} from ledger_books where id in (select book_id from ledger_reservations where id in ${list}) order by id for update`),
-      r.reservations.select(tx, sql`select ${r.reservations.columns} from ledger_reservations where id in ${list}`),
-      r.lines.select(tx, sql`select ${r.lines.columns} from ledger_reservation_lines where reservation_id in ${list} order by line_no`),
-      r.accounts.select(tx, sql`select ${r.accounts.columns} from ledger_accounts where kind = 'stock' and item_id in (select item_id from ledger_reservation_lines where reservation_id in ${list})`),
+      q.books.select(tx, sql`select ${q.books.columns} from ledger_books where id in (select book_id from ledger_reservations where id in ${list}) order by id for update`),
+      q.reservations.select(tx, sql`select ${q.reservations.columns} from ledger_reservations where id in ${list}`),
+      q.lines.select(tx, sql`select ${q.lines.columns} from ledger_reservation_lines where reservation_id in ${list} order by line_no`),
+      q.accounts.select(tx, sql`select ${q.accounts.columns} from ledger_accounts where kind = 'stock' and item_id in (select item_id from ledger_reservation_lines where reservation_id in ${list})`),
     ] as const);
     for (const b of locked) books.set(b.id, b);
     for (const r of rows) state.set(r.id, { row: r, lines: lines.filter((l) => l.reservationId === r.id) });
