@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { openTestDatabase, testDbKind } from '../support/db.ts';
 import type { Database } from '../../src/platform/db/client.ts';
 import { inList, tableRows } from '../../src/platform/db/rows.ts';
+import { queryRows, recordset } from '../../src/platform/db/client.ts';
 import { gateReleaseOrders, inspectionTasks } from '../../src/modules/gate/schema.ts';
 
 /** Rows read and written without the query builder are exactly the rows Drizzle reads and writes. */
@@ -92,5 +93,19 @@ describe(`tableRows on ${testDbKind()}`, () => {
     await tasks.insert(database.db, []);
     const [{ n }] = (await database.db.select({ n: sql<number>`count(*)::int` }).from(inspectionTasks)) as [{ n: number }];
     expect(n).toBe(3);
+  });
+
+  it('an update joined to a recordset of a few rows looks them up by key, not by scanning the table', async () => {
+    await database.db.execute(sql`create table recordset_probe (id uuid primary key, n int not null)`);
+    await database.db.execute(sql`insert into recordset_probe select gen_random_uuid(), 0 from generate_series(1, 20000)`);
+    await database.db.execute(sql`analyze recordset_probe`);
+    const [a, b] = await queryRows<{ id: string }>(database.db, sql`select id from recordset_probe order by id limit 2`);
+    const update = (prefix: string) => sql`${sql.raw(prefix)} update recordset_probe p set n = v.n from ${recordset([{ id: a!.id, n: 1 }, { id: b!.id, n: 2 }], 'id uuid, n int')} where p.id = v.id`;
+    const [plan] = await queryRows<{ 'QUERY PLAN': unknown }>(database.db, update('explain (format json)'));
+    const text = JSON.stringify(plan!['QUERY PLAN']);
+    expect(text).toContain('recordset_probe_pkey');
+    expect(text).not.toContain('"Seq Scan"');
+    await database.db.execute(update(''));
+    expect(await queryRows(database.db, sql`select n from recordset_probe where n > 0 order by n`)).toEqual([{ n: 1 }, { n: 2 }]);
   });
 });

@@ -134,5 +134,9 @@ export function pgArray(values: readonly (string | number)[]): string {
  * type reads them from text: numerics, dates and times as strings (never through a JS float).
  */
 export function recordset(rows: readonly Record<string, unknown>[], columns: string): SQL {
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(${sql.raw(columns)})`;
+  // The LIMIT is the number of rows, so the planner knows it: it estimates 100 rows for any
+  // set-returning function, and for an `update … from` a recordset of a few rows it then hashed the
+  // whole target table (a sequential scan of every release order, reservation or line, growing with
+  // the table) instead of looking each row up by its key.
+  return sql`(select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columns)}) limit ${rows.length}) as v`;
 }
