@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { D } from '../../tax/rules.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import { queryRows, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { queryRows, type Tx } from '../../../platform/db/client.ts';
 import { tableRows } from '../../../platform/db/rows.ts';
 import { UUID_PATTERN } from '../../../kernel/ids.ts';
 import { runCommand } from '../../../platform/command.ts';
