@@ -136,7 +136,7 @@ export async function prepareInspectionTasks(tx: Executor, ctx: AppContext, inpu
   const reused = inputs.filter((i) => i.reuseOpen);
   const docs = reused.length ? { types: reused.map((i) => i.documentType), ids: reused.map((i) => i.documentId) } : null;
   const found = ids.length || docs ? await findTasks(tx, ids, docs) : [];
-  return planInspectionTasks(tx, ctx, inputs, found);
+  return planChecked(tx, ctx, inputs, found);
 }
 
 export interface PreparedTasks {
@@ -172,6 +172,11 @@ export function findTasks(tx: Executor, ids: readonly string[], documents: { typ
  */
 export function planInspectionTasks(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[], tasksFound: readonly TaskRow[]): PreparedTasks {
   assertOpenTaskInputs(inputs);
+  return planChecked(tx, ctx, inputs, tasksFound);
+}
+
+/** `planInspectionTasks` for inputs already checked. */
+function planChecked(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[], tasksFound: readonly TaskRow[]): PreparedTasks {
   if (!inputs.length) return { tasks: [], audit: [], write: () => Promise.resolve() };
   const found = [...tasksFound];
   const now = ctx.clock.now();
