@@ -1,7 +1,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/client.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
+import { recordset, together, type Executor } from '../../../platform/db/client.ts';
+import { tableRows } from '../../../platform/db/rows.ts';
+import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
@@ -84,35 +85,72 @@ export interface TransitionInput {
   reason: string;
   rule: string;
   change?: Record<string, unknown>;
-  set?: Partial<typeof declarations.$inferInsert>;
+  /** The link the transition creates, kept on the row. */
+  set?: { releaseOrderId?: string; inspectionTaskId?: string };
 }
 
-/**
- * Moves a locked declaration to a new state with its reason: checks the state machine, updates the
- * row, appends the transition, the audit entry and the DeclarationStateChanged event.
- */
+export interface Transition {
+  row: DeclarationRow;
+  uscc: string;
+  actor: Actor;
+  t: TransitionInput;
+}
+
+/** Moves a locked declaration to a new state: `transitionMany` with one. */
 export async function transition(tx: Executor, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, t: TransitionInput): Promise<DeclarationRow> {
-  const bad = transitionViolation(row.state as DeclarationState, t.to);
-  if (bad) throw problems.conflict(bad.message, { rule: bad.rule });
+  return (await transitionMany(tx, ctx, [{ row, uscc, actor, t }]))[0]!;
+}
+
+/** Every truck that leaves moves its declaration to EXITED: the row is read and written without the query builder. */
+export const declarationRows = tableRows(declarations);
+const UPDATE_COLUMNS = 'decl_id uuid, new_state text, new_reason text, new_release_order_id uuid, new_inspection_task_id uuid';
+const TRANSITION_COLUMNS = 'declaration_id uuid, enterprise_id uuid, from_state text, to_state text, reason text, rule text, actor text, at timestamptz, audit_seq bigint';
+
+/**
+ * Moves locked declarations (each at most once) to new states with their reasons: checks the state
+ * machine for every one before writing anything, then appends the audit entries and, in the same
+ * round trip, updates the rows, records the transitions and enqueues the DeclarationStateChanged
+ * events. Two round trips whatever the number. Returns the updated rows in the order given.
+ */
+export async function transitionMany(tx: Executor, ctx: AppContext, items: readonly Transition[]): Promise<DeclarationRow[]> {
+  if (items.length === 0) return [];
+  if (new Set(items.map((i) => i.row.id)).size !== items.length) throw new Error('transitionMany: a declaration appears twice');
+  for (const { row, t } of items) {
+    const bad = transitionViolation(row.state as DeclarationState, t.to);
+    if (bad) throw problems.conflict(bad.message, { rule: bad.rule });
+  }
   const now = ctx.clock.now();
-  const { seq } = await appendAudit(tx, {
-    actor: actorLabel(actor),
-    action: `declarations.${t.to.toLowerCase()}`,
-    subject: `declaration:${row.id}`,
-    change: { kind: row.kind, from: row.state, to: t.to, reason: t.reason, rule: t.rule, ...t.change },
-    at: now,
-    partitionKey: partitionOf(uscc),
+  const at = now.toISOString();
+  const updates = items.map(({ row, t }) => ({ decl_id: row.id, new_state: t.to, new_reason: t.reason, new_release_order_id: t.set?.releaseOrderId ?? null, new_inspection_task_id: t.set?.inspectionTaskId ?? null }));
+  let updated: DeclarationRow[] = [];
+  await appendAuditMany(
+    tx,
+    items.map(({ row, uscc, actor, t }) => ({ actor: actorLabel(actor), action: `declarations.${t.to.toLowerCase()}`, subject: `declaration:${row.id}`, change: { kind: row.kind, from: row.state, to: t.to, reason: t.reason, rule: t.rule, ...t.change }, at: now, partitionKey: partitionOf(uscc) })),
+    async (entries) => {
+      const transitions = items.map(({ row, actor, t }, i) => ({ declaration_id: row.id, enterprise_id: row.enterpriseId, from_state: row.state, to_state: t.to, reason: t.reason, rule: t.rule, actor: actorLabel(actor), at, audit_seq: entries[i]!.seq }));
+      const [rows] = await together([
+        declarationRows.select(
+          tx,
+          sql`update decl_declarations set state = v.new_state, state_reason = v.new_reason, updated_at = ${at}::timestamptz,
+                release_order_id = coalesce(v.new_release_order_id, release_order_id), inspection_task_id = coalesce(v.new_inspection_task_id, inspection_task_id)
+              from ${recordset(updates, UPDATE_COLUMNS)} where id = v.decl_id returning ${declarationRows.columns}`,
+        ),
+        tx.execute(sql`insert into decl_transitions (declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq)
+          select declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq from ${recordset(transitions, TRANSITION_COLUMNS)}`),
+        enqueueEvents(
+          tx,
+          items.map(({ row, t }, i) => ({ aggregateType: 'declaration', aggregateId: row.id, eventType: 'DeclarationStateChanged', payload: { declarationId: row.id, kind: row.kind, enterpriseId: row.enterpriseId, from: row.state, to: t.to, reason: t.reason, rule: t.rule }, occurredAt: now, auditSeq: entries[i]!.seq })),
+        ),
+      ] as const);
+      updated = rows;
+    },
+  );
+  const byId = new Map(updated.map((r) => [r.id, r]));
+  return items.map(({ row }) => {
+    const r = byId.get(row.id);
+    if (!r) throw new Error(`transitionMany: declaration ${row.id} was not updated`);
+    return r;
   });
-  const [updated] = await tx
-    .update(declarations)
-    .set({ ...t.set, state: t.to, stateReason: t.reason, updatedAt: now })
-    .where(eq(declarations.id, row.id))
-    .returning();
-  await tx.insert(declarationTransitions).values({ declarationId: row.id, enterpriseId: row.enterpriseId, fromState: row.state, toState: t.to, reason: t.reason, rule: t.rule, actor: actorLabel(actor), at: now, auditSeq: seq });
-  await enqueueEvents(tx, [
-    { aggregateType: 'declaration', aggregateId: row.id, eventType: 'DeclarationStateChanged', payload: { declarationId: row.id, kind: row.kind, enterpriseId: row.enterpriseId, from: row.state, to: t.to, reason: t.reason, rule: t.rule }, occurredAt: now, auditSeq: seq },
-  ]);
-  return updated!;
 }
 
 /** The first transition (nothing → SUBMITTED) of a new declaration row. */
