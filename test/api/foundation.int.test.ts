@@ -258,4 +258,28 @@ describe('outbox', () => {
     expect(flaky).toEqual(ids);
     expect(seen.length).toBe(ids.length);
   });
+
+  it('a batch consumer takes a round\'s events together; a failing batch goes again one at a time and stops just before the event that fails', async () => {
+    const ids = (await queryRows<{ id: string }>(t.ctx.db, sql`select id from outbox_events order by id`)).map((r) => Number(r.id));
+    expect(ids.length).toBeGreaterThan(3);
+    const poison = ids[2]!;
+    let poisoned = true;
+    const batches: number[][] = [];
+    t.ctx.dispatcher.subscribeBatch('test-batch', async (events) => {
+      if (poisoned && events.some((e) => e.id === poison)) throw new Error('cannot take this one');
+      batches.push(events.map((e) => e.id));
+    });
+    const cursor = async () => (await queryRows<{ position: string; last_error: string | null }>(t.ctx.db, sql`select position, last_error from outbox_cursors where consumer = 'test-batch'`))[0]!;
+    await t.ctx.dispatcher.drain();
+    expect(batches).toEqual([[ids[0]], [ids[1]]]);
+    expect(Number((await cursor()).position)).toBe(ids[1]);
+    expect((await cursor()).last_error).toBe('cannot take this one');
+
+    poisoned = false;
+    await t.ctx.dispatcher.drain();
+    expect(batches.slice(2).flat()).toEqual(ids.slice(2));
+    expect(batches[2]!.length).toBe(Math.min(ids.length - 2, 200));
+    expect(Number((await cursor()).position)).toBe(ids.at(-1));
+    expect((await cursor()).last_error).toBeNull();
+  });
 });

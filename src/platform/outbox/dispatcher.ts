@@ -4,13 +4,35 @@ import type { Clock } from '../../kernel/clock.ts';
 import { cursorOf, outboxHorizon, readEventsBetween, saveCursor, type OutboxEvent } from './service.ts';
 
 export type EventHandler = (event: OutboxEvent) => Promise<void>;
+/** Handles events in one go (one transaction, say): all of them, or fails having changed nothing. */
+export type BatchHandler = (events: readonly OutboxEvent[]) => Promise<void>;
 
 interface Consumer {
   name: string;
-  handle: EventHandler;
+  deliver: (events: readonly OutboxEvent[]) => Promise<Delivery>;
   /** Consecutive failures, for back-off; an error never advances the cursor. */
   failures: number;
   retryAt: number;
+}
+
+interface Delivery {
+  /** How many of the events, from the first, were handled. */
+  handled: number;
+  error: string | null;
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Handles events in order and stops at the first failure. */
+async function oneByOne(handle: EventHandler, events: readonly OutboxEvent[]): Promise<Delivery> {
+  for (let i = 0; i < events.length; i++) {
+    try {
+      await handle(events[i]!);
+    } catch (err) {
+      return { handled: i, error: messageOf(err) };
+    }
+  }
+  return { handled: events.length, error: null };
 }
 
 /**
@@ -33,9 +55,32 @@ export class Dispatcher {
     private readonly opts: { pollMs: number; batchSize: number; maxBackoffMs: number } = { pollMs: 500, batchSize: 200, maxBackoffMs: 30_000 },
   ) {}
 
+  /** A consumer that takes events one at a time. */
   subscribe(name: string, handle: EventHandler): void {
+    this.add(name, (events) => oneByOne(handle, events));
+  }
+
+  /**
+   * A consumer that takes a round's events together. When a batch fails, its events are delivered
+   * again one at a time, so the cursor still stops just before the event that fails.
+   */
+  subscribeBatch(name: string, handle: BatchHandler): void {
+    this.add(name, async (events) => {
+      if (events.length === 0) return { handled: 0, error: null };
+      try {
+        await handle(events);
+        return { handled: events.length, error: null };
+      } catch (err) {
+        if (events.length === 1) return { handled: 0, error: messageOf(err) };
+        this.log.warn({ consumer: name, events: events.length, error: messageOf(err) }, 'a batch of events failed; delivering them one at a time');
+        return oneByOne((e) => handle([e]), events);
+      }
+    });
+  }
+
+  private add(name: string, deliver: Consumer['deliver']): void {
     if (this.consumers.some((c) => c.name === name)) throw new Error(`Consumer ${name} is already subscribed`);
-    this.consumers.push({ name, handle, failures: 0, retryAt: 0 });
+    this.consumers.push({ name, deliver, failures: 0, retryAt: 0 });
   }
 
   start(): void {
@@ -104,17 +149,8 @@ export class Dispatcher {
       if (!ignoreBackoff && consumer.retryAt > now) continue;
       const position = await cursorOf(this.db, consumer.name);
       const events = await readEventsBetween(this.db, position, horizon, this.opts.batchSize);
-      let reached = position;
-      let error: string | null = null;
-      for (const event of events) {
-        try {
-          await consumer.handle(event);
-          reached = event.id;
-        } catch (err) {
-          error = err instanceof Error ? err.message : String(err);
-          break;
-        }
-      }
+      const { handled, error } = await consumer.deliver(events);
+      const reached = handled > 0 ? events[handled - 1]!.id : position;
       if (reached !== position || error) {
         await saveCursor(this.db, consumer.name, reached, error, this.clock.now());
       }
