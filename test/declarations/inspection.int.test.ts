@@ -7,7 +7,8 @@ import { exitBody, passGate } from './helpers.ts';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { readEventsBetween } from '../../src/platform/outbox/service.ts';
-import { handleEvent } from '../../src/modules/declarations/service/events.ts';
+import { handleEvent, handleEvents } from '../../src/modules/declarations/service/events.ts';
+import { verifyChain } from '../../src/platform/audit/service.ts';
 import { uuidv7 } from '../../src/kernel/ids.ts';
 
 /**
@@ -112,5 +113,44 @@ describe('inspection results on a declaration', () => {
     await handleEvent(app.ctx, passed(uuidv7(), true));
     expect(await claimed()).toBe(before);
     expect((await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json().state).toBe('RELEASED');
+  });
+  // Last in the file: it stops the background dispatcher and hands the events over itself.
+  it('a batch of gate events is one transaction: passes of several declarants exit together, an inspection result first when it came first; the batch again changes nothing', async () => {
+    await app.ctx.dispatcher.stop();
+    const a = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [laptops] });
+    const b = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [laptops] });
+    const authA = await app.authFor('enterprise_user', { enterpriseId: a.enterpriseId });
+    const authB = await app.authFor('enterprise_user', { enterpriseId: b.enterpriseId });
+    const exit = async (book: typeof a, auth: typeof authA) => (await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(book.bookId, [{ itemId: book.itemIds[0]!, quantity: '1', valueCny: '6000', netWeightKg: '3', dutyRate: '0', vatRate: '0.13' }]) })).json();
+    const d1 = await exit(a, authA);
+    const d2 = await exit(b, authB);
+    await setParam('risk.randomFloorRate', '1');
+    const d3 = await exit(a, authA);
+    await setParam('risk.randomFloorRate', '0');
+    expect([d1.state, d2.state, d3.state]).toEqual(['RELEASED', 'RELEASED', 'HELD']);
+    const inspector = await app.authFor('inspector');
+    expect((await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${d3.inspectionTaskId}/start`, auth: inspector, body: {} })).statusCode).toBe(200);
+    expect((await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${d3.inspectionTaskId}/complete`, auth: inspector, body: { attended: false, outcome: 'MATCH', disposition: 'RELEASE' } })).statusCode).toBe(200);
+
+    const all = await readEventsBetween(app.ctx.db, 0, Number.MAX_SAFE_INTEGER, 100_000);
+    const completed = all.find((e) => e.eventType === 'InspectionCompleted' && (e.payload as { taskId: string }).taskId === d3.inspectionTaskId)!;
+    let next = all.at(-1)!.id + 2_000_000;
+    const pass = (d: { id: string; portCode: string }, complete = true) => ({ ...completed, id: ++next, eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: uuidv7(), documentType: 'SECOND_LINE_EXIT', documentId: d.id, portCode: d.portCode, passedAt: app.clock.now().toISOString(), complete, gateEventId: `evt-${next}` } });
+    // d3 passes after its inspection released it, in the same batch; d1 passes twice; d2's first pass is partial.
+    const batch = [pass(d1), pass(d2, false), completed, pass(d3), pass(d2), pass(d1), pass({ id: uuidv7(), portCode: d1.portCode })];
+    const claimed = async () => Number(((await queryRows<{ n: string }>(app.ctx.db, sql`select count(*) as n from decl_processed_events`))[0]!).n);
+    const before = await claimed();
+    await handleEvents(app.ctx, batch);
+
+    const view = async (d: { id: string }, auth: typeof authA) => (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json();
+    const states = async () => [(await view(d1, authA)).transitions, (await view(d2, authB)).transitions, (await view(d3, authA)).transitions].map((ts: { to: string }[]) => ts.map((x) => x.to).join(' '));
+    expect(await states()).toEqual(['SUBMITTED ACCEPTED RELEASED EXITED', 'SUBMITTED ACCEPTED RELEASED EXITED', 'SUBMITTED HELD ACCEPTED RELEASED EXITED']);
+    // Five events were about declarations that exist and were not partial passes.
+    expect((await claimed()) - before).toBe(5);
+
+    await handleEvents(app.ctx, batch);
+    expect(await states()).toEqual(['SUBMITTED ACCEPTED RELEASED EXITED', 'SUBMITTED ACCEPTED RELEASED EXITED', 'SUBMITTED HELD ACCEPTED RELEASED EXITED']);
+    expect((await claimed()) - before).toBe(5);
+    expect((await verifyChain(app.ctx.db)).ok).toBe(true);
   });
 });

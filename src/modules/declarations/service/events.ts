@@ -1,21 +1,20 @@
 import { eq, sql } from 'drizzle-orm';
 import { D } from '../../tax/rules.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import { queryRows, type Tx } from '../../../platform/db/client.ts';
-import { tableRows } from '../../../platform/db/rows.ts';
+import { pgArray, queryRows, type Tx } from '../../../platform/db/client.ts';
 import { UUID_PATTERN } from '../../../kernel/ids.ts';
 import { runCommand } from '../../../platform/command.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
+import { appendAudit, lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { systemActor } from '../../../platform/auth/roles.ts';
 import type { OutboxEvent } from '../../../platform/outbox/service.ts';
-import { findEnterpriseById } from '../../subjects/service.ts';
+import { findEnterprisesByIds } from '../../subjects/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
 import { cancelReleaseOrdersFor } from '../../gate/service.ts';
 import { voidReservation } from '../../ledger/service.ts';
 import { billFigures, exitTaxes, supplementaryFigures, TERMINAL_STATES, type DeclarationState, type Regime, type TaxBillFigures } from '../rules.ts';
 import { declarations } from '../schema.ts';
 import { issueBill } from './bills.ts';
-import { partitionOf, transition, type DeclarationRow } from './store.ts';
+import { declarationRows, partitionOf, transition, transitionMany, type DeclarationRow, type Transition } from './store.ts';
 import { acceptAndRelease, ratesOf, type PreparedLine } from './submit.ts';
 
 const OUR_DOCUMENTS = new Set(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']);
@@ -50,43 +49,83 @@ interface Completed {
   completedAt: string;
 }
 
-/** Claims an event for this module: false when it was handled before (at-least-once delivery). */
-async function claim(tx: Tx, ctx: AppContext, event: OutboxEvent): Promise<boolean> {
-  const rows = await queryRows(tx, sql`insert into decl_processed_events (event_id, event_type, processed_at) values (${event.id}, ${event.eventType}, ${ctx.clock.now().toISOString()}) on conflict do nothing returning event_id`);
-  return rows.length > 0;
+/** Claims events for this module; returns those not handled before (at-least-once delivery). */
+async function claim(tx: Tx, ctx: AppContext, events: readonly OutboxEvent[]): Promise<Set<number>> {
+  const rows = await queryRows<{ event_id: string }>(
+    tx,
+    sql`insert into decl_processed_events (event_id, event_type, processed_at)
+        select e.id, e.type, ${ctx.clock.now().toISOString()}::timestamptz from unnest(${pgArray(events.map((e) => e.id))}::bigint[], ${pgArray(events.map((e) => e.eventType))}::text[]) as e(id, type)
+        on conflict do nothing returning event_id`,
+  );
+  return new Set(rows.map((r) => Number(r.event_id)));
 }
 
-/** Read for every truck that passes the gate: without the query builder. */
-const declarationRows = tableRows(declarations);
+/** The declarations, locked in id order (two batches never wait on each other in a circle). */
+async function lockedMany(tx: Tx, ids: readonly string[]): Promise<Map<string, DeclarationRow>> {
+  const rows = await declarationRows.select(tx, sql`select ${declarationRows.columns} from decl_declarations where id = any(${pgArray(ids)}::uuid[]) order by id for update`);
+  return new Map(rows.map((r) => [r.id, r]));
+}
 
-async function locked(tx: Tx, id: string): Promise<DeclarationRow | null> {
-  const [row] = await declarationRows.select(tx, sql`select ${declarationRows.columns} from decl_declarations where id = ${id} for update`);
-  return row ?? null;
+type Ours = OutboxEvent & { payload: { documentType: string; documentId: string } };
+
+/** Whether the event may concern one of our declarations; decided without the database. */
+function isOurs(event: OutboxEvent): event is Ours {
+  if (event.aggregateType !== 'gate' || (event.eventType !== 'ReleaseOrderPassed' && event.eventType !== 'InspectionCompleted')) return false;
+  const p = event.payload as { documentType?: string; documentId?: string; complete?: boolean };
+  if (!p.documentType || !OUR_DOCUMENTS.has(p.documentType) || !p.documentId || !UUID_PATTERN.test(p.documentId)) return false;
+  // A partial pass (part of a batch exit's containers) changes nothing here.
+  return event.eventType !== 'ReleaseOrderPassed' || p.complete === true;
+}
+
+/** One event: `handleEvents` with one. */
+export function handleEvent(ctx: AppContext, event: OutboxEvent): Promise<void> {
+  return handleEvents(ctx, [event]);
 }
 
 /**
- * The dispatcher's handler: the gate passed a vehicle, or an inspection ended. Idempotent by event
- * id. Every truck that passes sends one, so what needs nothing is settled cheaply: a partial pass
- * (part of a batch exit's containers) opens no transaction, and an event about a declaration that
- * does not exist is not claimed (there is nothing to do twice).
+ * The dispatcher's handler: the gate passed vehicles, or inspections ended. Idempotent by event id.
+ * Every truck that passes sends an event, so a batch of them is one transaction: the declarations
+ * are locked and the events claimed in one statement each, and the passes that complete a release
+ * order move their declarations to EXITED together. An inspection's result is applied on its own,
+ * in event order. What needs nothing is settled cheaply: events about other documents or partial
+ * passes open no transaction, and an event about a declaration that does not exist is not claimed.
  */
-export async function handleEvent(ctx: AppContext, event: OutboxEvent): Promise<void> {
-  if (event.aggregateType !== 'gate' || (event.eventType !== 'ReleaseOrderPassed' && event.eventType !== 'InspectionCompleted')) return;
-  const p = event.payload as { documentType?: string; documentId?: string; complete?: boolean };
-  if (!p.documentType || !OUR_DOCUMENTS.has(p.documentType) || !p.documentId || !UUID_PATTERN.test(p.documentId)) return;
-  if (event.eventType === 'ReleaseOrderPassed' && !p.complete) return;
-  await runCommand(ctx, `declarations.on${event.eventType}`, async (tx) => {
-    const row = await locked(tx, p.documentId!);
-    if (!row || !(await claim(tx, ctx, event))) return;
-    const uscc = (await findEnterpriseById(tx, row.enterpriseId))?.uscc ?? '';
-    if (event.eventType === 'ReleaseOrderPassed') await onPassed(tx, ctx, row, uscc, event.payload as Passed);
-    else await onInspected(tx, ctx, row, uscc, event.payload as Completed);
+export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent[]): Promise<void> {
+  const ours = events.filter(isOurs);
+  if (ours.length === 0) return;
+  await runCommand(ctx, 'declarations.onGateEvents', async (tx) => {
+    const rows = await lockedMany(tx, [...new Set(ours.map((e) => e.payload.documentId))]);
+    const known = ours.filter((e) => rows.has(e.payload.documentId));
+    if (known.length === 0) return;
+    const claimed = await claim(tx, ctx, known);
+    const todo = known.filter((e) => claimed.has(e.id));
+    if (todo.length === 0) return;
+    const rowOf = (e: Ours) => rows.get(e.payload.documentId)!;
+    const usccs = new Map((await findEnterprisesByIds(tx, [...new Set(todo.map((e) => rowOf(e).enterpriseId))])).map((x) => [x.id, x.uscc]));
+    const usccOf = (row: DeclarationRow) => usccs.get(row.enterpriseId) ?? '';
+    // Several declarants' chains in one transaction: their heads are locked in order first.
+    const partitions = [...new Set(todo.map((e) => partitionOf(usccOf(rowOf(e)))))];
+    if (partitions.length > 1) await lockAuditPartitions(tx, partitions);
+    let passes: Transition[] = [];
+    const flush = async () => {
+      for (const r of await transitionMany(tx, ctx, passes)) rows.set(r.id, r);
+      passes = [];
+    };
+    for (const e of todo) {
+      const row = rowOf(e);
+      if (e.eventType === 'ReleaseOrderPassed') {
+        const p = e.payload as unknown as Passed;
+        // A second complete pass of the same declaration in this batch finds it EXITED already.
+        if (row.state !== 'RELEASED' || passes.some((x) => x.row.id === row.id)) continue;
+        passes.push({ row, uscc: usccOf(row), actor: gateActor, t: { to: 'EXITED', reason: `Passed the gate at ${p.portCode} at ${p.passedAt} (release order ${p.releaseOrderId}); the book quantities are posted to the mainland.`, rule: 'declarations.exited', change: { gateEventId: p.gateEventId, releaseOrderId: p.releaseOrderId } } });
+        continue;
+      }
+      await flush();
+      await onInspected(tx, ctx, row, usccOf(row), e.payload as unknown as Completed);
+      rows.set(row.id, (await lockedMany(tx, [row.id])).get(row.id)!);
+    }
+    await flush();
   });
-}
-
-async function onPassed(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, e: Passed) {
-  if (!e.complete || row.state !== 'RELEASED') return;
-  await transition(tx, ctx, row, uscc, gateActor, { to: 'EXITED', reason: `Passed the gate at ${e.portCode} at ${e.passedAt} (release order ${e.releaseOrderId}); the book quantities are posted to the mainland.`, rule: 'declarations.exited', change: { gateEventId: e.gateEventId, releaseOrderId: e.releaseOrderId } });
 }
 
 /** The declaration's lines with the inspection's corrections; a quantity change scales the cost basis pro rata. */
@@ -158,5 +197,5 @@ async function retax(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string,
 
 /** Subscribes the module to the gate's events (in-process dispatch). */
 export function subscribeDeclarations(ctx: AppContext): void {
-  ctx.dispatcher.subscribe('declarations', (event) => handleEvent(ctx, event));
+  ctx.dispatcher.subscribeBatch('declarations', (events) => handleEvents(ctx, events));
 }
