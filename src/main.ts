@@ -5,7 +5,7 @@ import { openDatabase, type Database } from './platform/db/client.ts';
 import { runMigrations } from './platform/db/migrate.ts';
 import { deriveKeys } from './platform/crypto.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
-import { Dispatcher } from './platform/outbox/dispatcher.ts';
+import { DEFAULT_DISPATCH, Dispatcher } from './platform/outbox/dispatcher.ts';
 import { NatsPublisher } from './platform/outbox/nats.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { buildServer } from './platform/http/server.ts';
@@ -58,7 +58,7 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
     keys: deriveKeys(config.secret),
     clock,
     log,
-    dispatcher: new Dispatcher(database.db, clock, log),
+    dispatcher: new Dispatcher(database.db, clock, log, { ...DEFAULT_DISPATCH, roundGapMs: config.outboxRoundGapMs }),
     metrics: createMetrics(),
   };
   return ctx;

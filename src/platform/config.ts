@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_DISPATCH } from './outbox/dispatcher.ts';
 
 export interface Config {
   port: number;
@@ -22,6 +23,8 @@ export interface Config {
   auditAnchorSeconds: number;
   /** Gate event batches decided at the same time per process (gate/service/batcher.ts). */
   gateBatchesInFlight: number;
+  /** The least time between two outbox delivery rounds (outbox/dispatcher.ts). */
+  outboxRoundGapMs: number;
 }
 
 export interface ConfigOverrides {
@@ -59,6 +62,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     auditPartitions: wholeNumber('TIDEGATE_AUDIT_PARTITIONS', overrides.auditPartitions?.toString() ?? env.TIDEGATE_AUDIT_PARTITIONS, 64, 1, 1024),
     auditAnchorSeconds: wholeNumber('TIDEGATE_AUDIT_ANCHOR_SECONDS', env.TIDEGATE_AUDIT_ANCHOR_SECONDS, 60, 1, 86_400),
     gateBatchesInFlight: wholeNumber('TIDEGATE_GATE_BATCHES_IN_FLIGHT', env.TIDEGATE_GATE_BATCHES_IN_FLIGHT, 1, 1, 16),
+    outboxRoundGapMs: wholeNumber('TIDEGATE_OUTBOX_ROUND_GAP_MS', env.TIDEGATE_OUTBOX_ROUND_GAP_MS, DEFAULT_DISPATCH.roundGapMs, 0, 10_000),
   };
 }
 

@@ -4,6 +4,9 @@ import { startTestApp, ADMIN_PASSWORD, type TestApp } from '../support/app.ts';
 import { DEMO_ENTERPRISES, demoUscc } from '../../src/seed/demo.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { verifyChain } from '../../src/platform/audit/service.ts';
+import { DEFAULT_DISPATCH, Dispatcher } from '../../src/platform/outbox/dispatcher.ts';
+import { enqueueEvents } from '../../src/platform/outbox/service.ts';
+import { runCommand } from '../../src/platform/command.ts';
 import { getParameter } from '../../src/platform/parameters/service.ts';
 
 let t: TestApp;
@@ -281,5 +284,44 @@ describe('outbox', () => {
     expect(batches[2]!.length).toBe(Math.min(ids.length - 2, 200));
     expect(Number((await cursor()).position)).toBe(ids.at(-1));
     expect((await cursor()).last_error).toBeNull();
+  });
+
+  it('rounds are a gap apart: events committed meanwhile arrive together; a consumer behind (full batches) goes on without waiting', async () => {
+    const log = t.ctx.log;
+    const until = async (what: () => boolean, ms: number) => {
+      const end = Date.now() + ms;
+      while (!what() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      return what();
+    };
+    const existing = Number((await queryRows<{ n: string }>(t.ctx.db, sql`select count(*) as n from outbox_events`))[0]!.n);
+    expect(existing).toBeGreaterThan(6);
+
+    // Behind: batches of 2 over every event so far, with a gap far longer than the test waits.
+    const behind = new Dispatcher(t.ctx.db, t.ctx.clock, log, { ...DEFAULT_DISPATCH, batchSize: 2, roundGapMs: 60_000 });
+    let seen = 0;
+    behind.subscribeBatch('test-behind', async (events) => {
+      seen += events.length;
+    });
+    behind.start();
+    expect(await until(() => seen >= existing, 5_000)).toBe(true);
+    await behind.stop();
+
+    // Caught up: three commits, each kicking, within the gap after a round arrive as one batch.
+    const gapped = new Dispatcher(t.ctx.db, t.ctx.clock, log, { ...DEFAULT_DISPATCH, roundGapMs: 1_000 });
+    const batches: number[] = [];
+    gapped.subscribeBatch('test-gapped', async (events) => {
+      batches.push(events.length);
+    });
+    gapped.start();
+    const delivered = () => batches.reduce((a, b) => a + b, 0);
+    expect(await until(() => delivered() >= existing, 5_000)).toBe(true);
+    const before = batches.length;
+    for (let i = 0; i < 3; i++) {
+      await runCommand(t.ctx, 'test.enqueue', (tx) => enqueueEvents(tx, [{ aggregateType: 'test', aggregateId: `gap-${i}`, eventType: 'Gapped', payload: { i }, occurredAt: new Date() }]));
+      gapped.kick();
+    }
+    expect(await until(() => delivered() >= existing + 3, 5_000)).toBe(true);
+    await gapped.stop();
+    expect(batches.slice(before)).toEqual([3]);
   });
 });

@@ -35,6 +35,23 @@ async function oneByOne(handle: EventHandler, events: readonly OutboxEvent[]): P
   return { handled: events.length, error: null };
 }
 
+export interface DispatcherOptions {
+  /** How often an idle dispatcher looks for events no commit kicked it about (another process's). */
+  pollMs: number;
+  /** Events read per consumer and round. */
+  batchSize: number;
+  maxBackoffMs: number;
+  /**
+   * The least time between the end of one round and the start of the next. Every gate decision
+   * commits and kicks; a round per commit (some ten statements, and a transaction per batch
+   * consumer) spent CPU the decisions needed. With a gap, a round takes what arrived meanwhile
+   * in one go: events wait at most this long more, and a consumer's batches grow with the load.
+   */
+  roundGapMs: number;
+}
+
+export const DEFAULT_DISPATCH: DispatcherOptions = { pollMs: 500, batchSize: 200, maxBackoffMs: 30_000, roundGapMs: 50 };
+
 /**
  * Delivers outbox events at least once, in id order (so in order per aggregate), to each consumer
  * independently. Polls; `kick()` after a commit makes delivery near-immediate. Each round reads only
@@ -47,12 +64,14 @@ export class Dispatcher {
   private stopped = false;
   private pending = false;
   private tail: Promise<void> = Promise.resolve();
+  /** When the last round ended (performance.now()), for the gap between rounds. */
+  private lastRoundEnd = -Infinity;
 
   constructor(
     private readonly db: Executor,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly opts: { pollMs: number; batchSize: number; maxBackoffMs: number } = { pollMs: 500, batchSize: 200, maxBackoffMs: 30_000 },
+    private readonly opts: DispatcherOptions = DEFAULT_DISPATCH,
   ) {}
 
   /** A consumer that takes events one at a time. */
@@ -95,14 +114,18 @@ export class Dispatcher {
       this.pending = true;
       return;
     }
-    this.schedule(0);
+    this.schedule(this.untilNextRound());
+  }
+
+  private untilNextRound(): number {
+    return Math.max(0, this.lastRoundEnd + this.opts.roundGapMs - performance.now());
   }
 
   /** Runs rounds until every consumer is caught up or failing; used by tests and shutdown. */
   async drain(maxRounds = 100): Promise<void> {
     for (let i = 0; i < maxRounds; i++) {
-      const moved = await this.exclusive(() => this.round(true));
-      if (!moved) return;
+      const progress = await this.exclusive(() => this.round(true));
+      if (progress === 'idle') return;
     }
   }
 
@@ -127,23 +150,26 @@ export class Dispatcher {
     this.timer = setTimeout(() => {
       this.running = this.exclusive(() => this.round(false))
         .catch((err) => this.log.error({ err }, 'outbox dispatch round failed'))
-        .then((moved) => {
+        .then((progress) => {
           this.running = undefined;
+          this.lastRoundEnd = performance.now();
           if (this.stopped) return;
-          const again = this.pending || moved === true;
+          // A consumer that read a full batch is behind: go on at once. Otherwise new events (a
+          // kick, or a cursor that moved) wait out the gap, and an idle dispatcher polls.
+          const again = this.pending || progress === 'moved';
           this.pending = false;
-          this.schedule(again ? 0 : this.opts.pollMs);
+          this.schedule(progress === 'behind' ? 0 : again ? this.untilNextRound() : this.opts.pollMs);
         });
     }, ms);
     this.timer.unref?.();
   }
 
-  /** One pass over all consumers; returns whether any cursor moved. */
-  private async round(ignoreBackoff: boolean): Promise<boolean> {
-    let moved = false;
-    if (this.consumers.length === 0) return false;
+  /** One pass over all consumers: whether a cursor moved, and whether one read a full batch. */
+  private async round(ignoreBackoff: boolean): Promise<'idle' | 'moved' | 'behind'> {
+    let progress: 'idle' | 'moved' | 'behind' = 'idle';
+    if (this.consumers.length === 0) return progress;
     const horizon = await outboxHorizon(this.db);
-    if (horizon === null) return false;
+    if (horizon === null) return progress;
     for (const consumer of this.consumers) {
       const now = this.clock.now().getTime();
       if (!ignoreBackoff && consumer.retryAt > now) continue;
@@ -163,8 +189,9 @@ export class Dispatcher {
         consumer.failures = 0;
         consumer.retryAt = 0;
       }
-      if (reached !== position) moved = true;
+      if (handled === this.opts.batchSize) progress = 'behind';
+      else if (reached !== position && progress === 'idle') progress = 'moved';
     }
-    return moved;
+    return progress;
   }
 }
