@@ -103,9 +103,11 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
     const rowOf = (e: Ours) => rows.get(e.payload.documentId)!;
     const usccs = new Map((await findEnterprisesByIds(tx, [...new Set(todo.map((e) => rowOf(e).enterpriseId))])).map((x) => [x.id, x.uscc]));
     const usccOf = (row: DeclarationRow) => usccs.get(row.enterpriseId) ?? '';
-    // Several declarants' chains in one transaction: their heads are locked in order first.
+    // Passes alone append once, and that append locks its chains in order. An inspection's result
+    // appends on its own (and to the book's and the order's chains), so with one in the batch the
+    // declarants' chains are locked in order first: two batches never wait on each other in a circle.
     const partitions = [...new Set(todo.map((e) => partitionOf(usccOf(rowOf(e)))))];
-    if (partitions.length > 1) await lockAuditPartitions(tx, partitions);
+    if (partitions.length > 1 && todo.some((e) => e.eventType === 'InspectionCompleted')) await lockAuditPartitions(tx, partitions);
     let passes: Transition[] = [];
     const flush = async () => {
       for (const r of await transitionMany(tx, ctx, passes)) rows.set(r.id, r);
