@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import http from 'node:http';
 import cliProgress from 'cli-progress';
@@ -175,4 +176,52 @@ export function jsonPoster(baseUrl: string, headers: Record<string, string>, max
       req.on('error', reject);
       req.end(payload);
     });
+}
+
+/** CPU seconds so far, from Linux's /proc: the bench process, a process group (the server), PostgreSQL's processes, and the whole machine. Null without /proc. */
+export interface CpuSnapshot {
+  client: number;
+  server: number;
+  postgres: number;
+  /** All cores' busy time (not idle, not waiting for I/O), and how many cores. */
+  machineBusy: number;
+  cores: number;
+}
+
+const TICKS = 100;
+
+export function cpuSnapshot(serverGroup: number): CpuSnapshot | null {
+  if (!existsSync('/proc/stat')) return null;
+  let server = 0;
+  let postgres = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state(0) ppid(1) pgrp(2) … utime(11) stime(12).
+    const seconds = (Number(f[11]) + Number(f[12])) / TICKS;
+    if (Number(f[2]) === serverGroup) server += seconds;
+    else if (comm === 'postgres') postgres += seconds;
+  }
+  const lines = readFileSync('/proc/stat', 'utf8').split('\n');
+  const all = lines[0]!.split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+  const machineBusy = (all.reduce((a, b) => a + b, 0) - all[3]! - all[4]!) / TICKS;
+  const cores = lines.filter((l) => /^cpu\d/.test(l)).length;
+  const own = process.cpuUsage();
+  return { client: (own.user + own.system) / 1e6, server, postgres, machineBusy, cores };
+}
+
+/** What each part used between two snapshots, per event, and the machine's load. */
+export function cpuPerEvent(before: CpuSnapshot | null, after: CpuSnapshot | null, events: number, seconds: number): string {
+  if (!before || !after) return 'CPU per event: not measured (no /proc)';
+  const ms = (k: 'client' | 'server' | 'postgres') => (((after[k] - before[k]) * 1000) / events).toFixed(2);
+  const busy = (after.machineBusy - before.machineBusy) / seconds;
+  return `CPU per event: load generator ${ms('client')} ms, server ${ms('server')} ms, PostgreSQL ${ms('postgres')} ms; the machine's ${after.cores} cores ${((100 * busy) / after.cores).toFixed(0)}% busy`;
 }
