@@ -88,6 +88,11 @@ describe('second-line exit (二线出岛) over HTTP', () => {
     expect(res.statusCode, res.body).toBe(201);
     // 100,000 × 10% = 10,000.00; (100,000 + 10,000) ÷ 0.85 × 0.15 = 19,411.76; (129,411.76) × 13% = 16,823.53
     expect(res.json().taxes).toMatchObject({ duty: '10000.00', consumptionTax: '19411.76', vat: '16823.53', total: '46235.29' });
+    // The answer (built from the rows the transitions return, not read back) is what a read finds.
+    const { transitions, taxBills, versions, batches, reservation, ...stored } = (await app.request({ method: 'GET', url: `/api/v1/declarations/${res.json().id}`, auth })).json();
+    expect(transitions.map((t: { to: string }) => t.to)).toEqual(['SUBMITTED', 'ACCEPTED', 'RELEASED']);
+    expect([taxBills.length, versions.length, batches.length, reservation.status]).toEqual([1, 1, 0, 'OPEN']);
+    expect(res.json()).toEqual(stored);
   });
 
   it('refuses relaxed-trade goods, a shortfall and an item of another book, naming path and rule, writing nothing', async () => {

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import { recordset, together, type Executor } from '../../../platform/db/client.ts';
+import { queryRows, recordset, together, type Executor } from '../../../platform/db/client.ts';
 import { tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -122,18 +122,18 @@ export async function transitionMany(tx: Executor, ctx: AppContext, items: reado
   const now = ctx.clock.now();
   const at = now.toISOString();
   const updates = items.map(({ row, t }) => ({ decl_id: row.id, new_state: t.to, new_reason: t.reason, new_release_order_id: t.set?.releaseOrderId ?? null, new_inspection_task_id: t.set?.inspectionTaskId ?? null }));
-  let updated: DeclarationRow[] = [];
+  let updatedIds = new Set<string>();
   await appendAuditMany(
     tx,
     items.map(({ row, uscc, actor, t }) => ({ actor: actorLabel(actor), action: `declarations.${t.to.toLowerCase()}`, subject: `declaration:${row.id}`, change: { kind: row.kind, from: row.state, to: t.to, reason: t.reason, rule: t.rule, ...t.change }, at: now, partitionKey: partitionOf(uscc) })),
     async (entries) => {
       const transitions = items.map(({ row, actor, t }, i) => ({ declaration_id: row.id, enterprise_id: row.enterpriseId, from_state: row.state, to_state: t.to, reason: t.reason, rule: t.rule, actor: actorLabel(actor), at, audit_seq: entries[i]!.seq }));
       const [rows] = await together([
-        declarationRows.select(
+        queryRows<{ id: string }>(
           tx,
           sql`update decl_declarations set state = v.new_state, state_reason = v.new_reason, updated_at = ${at}::timestamptz,
                 release_order_id = coalesce(v.new_release_order_id, release_order_id), inspection_task_id = coalesce(v.new_inspection_task_id, inspection_task_id)
-              from ${recordset(updates, UPDATE_COLUMNS)} where id = v.decl_id returning ${declarationRows.columns}`,
+              from ${recordset(updates, UPDATE_COLUMNS)} where id = v.decl_id returning id`,
         ),
         tx.execute(sql`insert into decl_transitions (declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq)
           select declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq from ${recordset(transitions, TRANSITION_COLUMNS)}`),
@@ -142,14 +142,13 @@ export async function transitionMany(tx: Executor, ctx: AppContext, items: reado
           items.map(({ row, t }, i) => ({ aggregateType: 'declaration', aggregateId: row.id, eventType: 'DeclarationStateChanged', payload: { declarationId: row.id, kind: row.kind, enterpriseId: row.enterpriseId, from: row.state, to: t.to, reason: t.reason, rule: t.rule }, occurredAt: now, auditSeq: entries[i]!.seq })),
         ),
       ] as const);
-      updated = rows;
+      updatedIds = new Set(rows.map((r) => r.id));
     },
   );
-  const byId = new Map(updated.map((r) => [r.id, r]));
-  return items.map(({ row }) => {
-    const r = byId.get(row.id);
-    if (!r) throw new Error(`transitionMany: declaration ${row.id} was not updated`);
-    return r;
+  // The rows as written, without reading back their forms and lines.
+  return items.map(({ row, t }) => {
+    if (!updatedIds.has(row.id)) throw new Error(`transitionMany: declaration ${row.id} was not updated`);
+    return { ...row, state: t.to, stateReason: t.reason, updatedAt: now, releaseOrderId: t.set?.releaseOrderId ?? row.releaseOrderId, inspectionTaskId: t.set?.inspectionTaskId ?? row.inspectionTaskId };
   });
 }
 
