@@ -7,6 +7,8 @@ import { systemActor } from '../../src/platform/auth/roles.ts';
 import { balanceOf, getReservation, voidReservation } from '../../src/modules/ledger/service.ts';
 import { cancelReleaseOrdersFor, getReleaseOrder, hasOpenInspectionHold, openInspectionTask } from '../../src/modules/gate/service.ts';
 import { readEventsBetween } from '../../src/platform/outbox/service.ts';
+import { queryRows } from '../../src/platform/db/client.ts';
+import { sql } from 'drizzle-orm';
 import { container, orderWithGoods, plate } from './support.ts';
 
 let t: TestApp;
@@ -54,6 +56,14 @@ describe('gate events over HTTP', () => {
     expect((await getReleaseOrder(t.ctx.db, order.id))!.status).toBe('PASSED');
     const passed = (await gateEvents()).find((e) => e.eventType === 'ReleaseOrderPassed' && (e.payload as { releaseOrderId: string }).releaseOrderId === order.id);
     expect(passed?.payload).toMatchObject({ documentId: input.documentId, complete: true, postings: [{ reservationId: reservation.id, lines: [{ itemId: book.itemIds[0], quantity: '40' }] }] });
+    // The ledger's event and the gate's, written together: one transaction, the posting first, each after its audit entry.
+    const outbox = await queryRows<{ id: string; tx_id: string; event_type: string; audit_seq: string }>(
+      t.ctx.db,
+      sql`select id, tx_id::text, event_type, audit_seq from outbox_events where (aggregate_type = 'ledger' and event_type = 'ReservationPosted' and payload->>'reservationId' = ${reservation.id}) or (aggregate_type = 'gate' and aggregate_id = ${order.id} and event_type = 'ReleaseOrderPassed') order by id`,
+    );
+    expect(outbox.map((e) => e.event_type)).toEqual(['ReservationPosted', 'ReleaseOrderPassed']);
+    expect(outbox[0]!.tx_id).toBe(outbox[1]!.tx_id);
+    expect(Number(outbox[0]!.audit_seq)).toBeLessThan(Number(outbox[1]!.audit_seq));
   });
 
   it('the same event id always gets the same answer; other content under it is a 409', async () => {

@@ -175,7 +175,11 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   await appendAuditMany(tx, [...ledgerAudit, ...tasks.audit, ...gateAudit], (entries) => {
     const seqs = entries.map((x) => x.seq);
     const gateSeqs = seqs.slice(ledgerAudit.length + tasks.audit.length);
-    return together([savePassedOrders(tx, passedOrders, now), prepared ? prepared.write(seqs.slice(0, ledgerAudit.length)) : Promise.resolve(), tasks.write(), eventRows.insert(tx, rows), enqueueEvents(tx, announcements(items, decided, answers, gateSeqs, now))] as const);
+    // The postings' events and the decisions' go to the outbox in one statement.
+    const outbox: NewEvent[] = [];
+    const ledgerWrite = prepared ? prepared.write(seqs.slice(0, ledgerAudit.length), outbox) : Promise.resolve();
+    outbox.push(...announcements(items, decided, answers, gateSeqs, now));
+    return together([savePassedOrders(tx, passedOrders, now), ledgerWrite, tasks.write(), eventRows.insert(tx, rows), enqueueEvents(tx, outbox)] as const);
   });
   return outcomes as EventOutcome[];
 }

@@ -9,7 +9,7 @@ import { recordset, together, type Executor, type Tx } from '../../../platform/d
 import { inList, tableRows } from '../../../platform/db/rows.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
-import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
@@ -188,7 +188,11 @@ export interface PrepareOptions {
 export interface PreparedPostings {
   results: PostResult[];
   audit: AuditInput[];
-  write(seqs: readonly number[]): Promise<unknown>;
+  /**
+   * Writes the postings with the entries' seqs. With `outbox`, their events are added to it for the
+   * caller to enqueue with its own in one statement; without, they are enqueued here.
+   */
+  write(seqs: readonly number[], outbox?: NewEvent[]): Promise<unknown>;
 }
 
 function postInputErrors(input: PostInput): FieldError[] {
@@ -275,10 +279,14 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
         at: now,
         partitionKey: auditPartition(p.book.id),
       }));
-      const write = (seqs: readonly number[]) => {
+      const write = (seqs: readonly number[], outbox?: NewEvent[]) => {
         if (!planned.length) return Promise.resolve();
         if (seqs.length !== planned.length) throw new Error(`postings need one audit seq each: ${seqs.length} for ${planned.length}`);
-        const events = planned.map((p, k) => ({ aggregateType: 'ledger', aggregateId: p.book.id, eventType: 'ReservationPosted', payload: { ...eventPayload(p.reservation, p.book), postingId: p.input.postingId, to: p.input.to, document: p.input.document, posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })) }, occurredAt: now, auditSeq: seqs[k]! }));
+        const events: NewEvent[] = planned.map((p, k) => ({ aggregateType: 'ledger', aggregateId: p.book.id, eventType: 'ReservationPosted', payload: { ...eventPayload(p.reservation, p.book), postingId: p.input.postingId, to: p.input.to, document: p.input.document, posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })) }, occurredAt: now, auditSeq: seqs[k]! }));
+        if (outbox) {
+          outbox.push(...events);
+          return writePostings(tx, planned, seqs, today, now);
+        }
         return together([writePostings(tx, planned, seqs, today, now), enqueueEvents(tx, events)] as const);
       };
       return { results, audit, write };
