@@ -122,9 +122,27 @@ async function serverAnswers(baseUrl: string, le: string): Promise<{ within: num
   return { within: sum(`tidegate_http_request_duration_seconds_bucket{le="${le}",`), all: sum('tidegate_http_request_duration_seconds_count{') };
 }
 
+/**
+ * How the answers over `limitMs` are spread in time: in how many of the run's 100 ms windows half of
+ * them fall. Few windows mean bursts (a pause, a contended core), many mean the service is slow
+ * throughout.
+ */
+function slowAnswers(answers: readonly { sentMs: number; ms: number }[], limitMs: number): string {
+  const perWindow = new Map<number, number>();
+  for (const a of answers) if (a.ms > limitMs) perWindow.set(Math.floor(a.sentMs / 100), (perWindow.get(Math.floor(a.sentMs / 100)) ?? 0) + 1);
+  const slow = [...perWindow.values()].reduce((x, y) => x + y, 0);
+  if (slow === 0) return `no answer over ${limitMs} ms`;
+  const windows = Math.ceil(Math.max(...answers.map((a) => a.sentMs)) / 100);
+  const counts = [...perWindow.values()].sort((x, y) => y - x);
+  let half = 0;
+  for (let seen = 0; seen * 2 < slow; half++) seen += counts[half]!;
+  return `${slow} answers over ${limitMs} ms, half of them within ${half} of the ${windows} windows of 100 ms`;
+}
+
 /** Open loop: event i is sent at start + i / rate, whatever happened to the others. */
-async function steady(send: (i: number) => Promise<boolean>, total: number, rate: number): Promise<LoadResult> {
+async function steady(send: (i: number) => Promise<boolean>, total: number, rate: number): Promise<LoadResult & { spread: string }> {
   const latencies: number[] = [];
+  const answers: { sentMs: number; ms: number }[] = [];
   let errors = 0;
   const start = performance.now();
   const pending: Promise<void>[] = [];
@@ -137,6 +155,7 @@ async function steady(send: (i: number) => Promise<boolean>, total: number, rate
         const t0 = performance.now();
         const ok = await send(i).catch(() => false);
         latencies.push(performance.now() - t0);
+        answers.push({ sentMs: t0 - start, ms: performance.now() - t0 });
         if (!ok) errors++;
       })(),
     );
@@ -144,7 +163,7 @@ async function steady(send: (i: number) => Promise<boolean>, total: number, rate
   await Promise.all(pending);
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+  return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), spread: slowAnswers(answers, 20) };
 }
 
 /**
@@ -212,6 +231,7 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
       lines.push(`gate decisions over HTTP at a steady ${rate} events/s (80% PASS posting the book, 20% DIVERT opening a task), PostgreSQL, ${seconds} s: ${fmt(s)}; goal p99 < 20 ms`);
       lines.push(`  the same events timed by the server (request read to answer written): ${share.toFixed(2)}% within 20 ms (${after.all - before.all} answers)`);
       lines.push(`  ${cpuPerEvent(cpuBefore, cpuAfter, steadyTotal, s.seconds)}`);
+      lines.push(`  ${s.spread}`);
       const c = await closedLoop('closed loop', closedTotal, 16, send);
       lines.push(`gate decisions over HTTP, same mix, 16 clients as fast as they go, PostgreSQL: ${fmt(c)}`);
       lines.push(await exitsCaughtUp(url, truck));
