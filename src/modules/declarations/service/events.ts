@@ -91,7 +91,9 @@ export function handleEvent(ctx: AppContext, event: OutboxEvent): Promise<void> 
  * passes open no transaction, and an event about a declaration that does not exist is not claimed.
  */
 export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent[]): Promise<void> {
-  const ours = events.filter(isOurs);
+  // An event given twice (a caller's retry within one batch) is handled once: its claim would not tell the copies apart.
+  const ids = new Set<number>();
+  const ours = events.filter((e): e is Ours => isOurs(e) && !ids.has(e.id) && Boolean(ids.add(e.id)));
   if (ours.length === 0) return;
   await runCommand(ctx, 'declarations.onGateEvents', async (tx) => {
     const rows = await lockedMany(tx, [...new Set(ours.map((e) => e.payload.documentId))]);
