@@ -324,4 +324,19 @@ describe('outbox', () => {
     await gapped.stop();
     expect(batches.slice(before)).toEqual([3]);
   });
+
+  it('a consumer that names its event types gets only those, and its cursor still moves past the rest', async () => {
+    const got: string[] = [];
+    t.ctx.dispatcher.subscribeBatch('test-filtered', async (events) => {
+      got.push(...events.map((e) => `${e.eventType}:${e.aggregateId}`));
+    }, { eventTypes: ['Filtered'] });
+    for (const [type, id] of [['Filtered', 'f-1'], ['Unfiltered', 'u-1'], ['Filtered', 'f-2'], ['Unfiltered', 'u-2']] as const) {
+      await runCommand(t.ctx, 'test.enqueue', (tx) => enqueueEvents(tx, [{ aggregateType: 'test', aggregateId: id, eventType: type, payload: {}, occurredAt: new Date() }]));
+    }
+    await t.ctx.dispatcher.drain();
+    expect(got).toEqual(['Filtered:f-1', 'Filtered:f-2']);
+    const [last] = await queryRows<{ id: string }>(t.ctx.db, sql`select max(id) as id from outbox_events`);
+    const [cursor] = await queryRows<{ position: string }>(t.ctx.db, sql`select position from outbox_cursors where consumer = 'test-filtered'`);
+    expect(Number(cursor!.position)).toBe(Number(last!.id));
+  });
 });

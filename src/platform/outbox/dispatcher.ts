@@ -10,6 +10,8 @@ export type BatchHandler = (events: readonly OutboxEvent[]) => Promise<void>;
 interface Consumer {
   name: string;
   deliver: (events: readonly OutboxEvent[]) => Promise<Delivery>;
+  /** Only these types are read for it; undefined: every event. */
+  eventTypes: readonly string[] | undefined;
   /** Consecutive failures, for back-off; an error never advances the cursor. */
   failures: number;
   retryAt: number;
@@ -33,6 +35,14 @@ async function oneByOne(handle: EventHandler, events: readonly OutboxEvent[]): P
     }
   }
   return { handled: events.length, error: null };
+}
+
+export interface SubscribeOptions {
+  /**
+   * Read only events of these types for the consumer (the others are skipped, never parsed): a
+   * consumer that needs a few kinds of a busy outbox does not read all of it.
+   */
+  eventTypes?: readonly string[];
 }
 
 export interface DispatcherOptions {
@@ -75,15 +85,15 @@ export class Dispatcher {
   ) {}
 
   /** A consumer that takes events one at a time. */
-  subscribe(name: string, handle: EventHandler): void {
-    this.add(name, (events) => oneByOne(handle, events));
+  subscribe(name: string, handle: EventHandler, opts: SubscribeOptions = {}): void {
+    this.add(name, (events) => oneByOne(handle, events), opts);
   }
 
   /**
    * A consumer that takes a round's events together. When a batch fails, its events are delivered
    * again one at a time, so the cursor still stops just before the event that fails.
    */
-  subscribeBatch(name: string, handle: BatchHandler): void {
+  subscribeBatch(name: string, handle: BatchHandler, opts: SubscribeOptions = {}): void {
     this.add(name, async (events) => {
       if (events.length === 0) return { handled: 0, error: null };
       try {
@@ -94,12 +104,12 @@ export class Dispatcher {
         this.log.warn({ consumer: name, events: events.length, error: messageOf(err) }, 'a batch of events failed; delivering them one at a time');
         return oneByOne((e) => handle([e]), events);
       }
-    });
+    }, opts);
   }
 
-  private add(name: string, deliver: Consumer['deliver']): void {
+  private add(name: string, deliver: Consumer['deliver'], opts: SubscribeOptions): void {
     if (this.consumers.some((c) => c.name === name)) throw new Error(`Consumer ${name} is already subscribed`);
-    this.consumers.push({ name, deliver, failures: 0, retryAt: 0 });
+    this.consumers.push({ name, deliver, eventTypes: opts.eventTypes, failures: 0, retryAt: 0 });
   }
 
   start(): void {
@@ -174,9 +184,13 @@ export class Dispatcher {
       const now = this.clock.now().getTime();
       if (!ignoreBackoff && consumer.retryAt > now) continue;
       const position = await cursorOf(this.db, consumer.name);
-      const events = await readEventsBetween(this.db, position, horizon, this.opts.batchSize);
+      const events = await readEventsBetween(this.db, position, horizon, this.opts.batchSize, consumer.eventTypes);
+      const full = events.length === this.opts.batchSize;
       const { handled, error } = await consumer.deliver(events);
-      const reached = handled > 0 ? events[handled - 1]!.id : position;
+      let reached = handled > 0 ? events[handled - 1]!.id : position;
+      // A filtered read that was not full saw every event up to the horizon: the ones it left out
+      // are not this consumer's, so its cursor moves past them.
+      if (consumer.eventTypes && !full && !error) reached = Math.max(reached, horizon);
       if (reached !== position || error) {
         await saveCursor(this.db, consumer.name, reached, error, this.clock.now());
       }
@@ -189,7 +203,7 @@ export class Dispatcher {
         consumer.failures = 0;
         consumer.retryAt = 0;
       }
-      if (handled === this.opts.batchSize) progress = 'behind';
+      if (full && !error) progress = 'behind';
       else if (reached !== position && progress === 'idle') progress = 'moved';
     }
     return progress;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { pgArray, recordset, type Executor } from '../db/client.ts';
 import { sha256Hex } from '../crypto.ts';
 import { outboxCursors, outboxEvents } from './schema.ts';
@@ -53,10 +53,19 @@ export async function enqueueEvents(tx: Executor, events: NewEvent[]): Promise<v
     from xact cross join ${recordset(rows, 'aggregate_type text, aggregate_id text, event_type text, payload jsonb, audit_seq bigint, occurred_at timestamptz')}`);
 }
 
-/** Events after `after` up to `horizon` (a settled horizon: nothing at or below it can still appear). */
-export async function readEventsBetween(ex: Executor, after: number, horizon: number, limit: number): Promise<OutboxEvent[]> {
-  if (horizon <= after) return [];
-  return ex.select().from(outboxEvents).where(and(gt(outboxEvents.id, after), lte(outboxEvents.id, horizon))).orderBy(asc(outboxEvents.id)).limit(limit);
+/**
+ * Events after `after` up to `horizon` (a settled horizon: nothing at or below it can still appear),
+ * of the given types only when `eventTypes` is given.
+ */
+export async function readEventsBetween(ex: Executor, after: number, horizon: number, limit: number, eventTypes?: readonly string[]): Promise<OutboxEvent[]> {
+  if (horizon <= after || eventTypes?.length === 0) return [];
+  const range = and(gt(outboxEvents.id, after), lte(outboxEvents.id, horizon));
+  return ex
+    .select()
+    .from(outboxEvents)
+    .where(eventTypes ? and(range, inArray(outboxEvents.eventType, [...eventTypes])) : range)
+    .orderBy(asc(outboxEvents.id))
+    .limit(limit);
 }
 
 /** The settled horizon of the outbox; null while older transactions are still open (read again later). */

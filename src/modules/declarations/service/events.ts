@@ -201,5 +201,5 @@ async function retax(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string,
 
 /** Subscribes the module to the gate's events (in-process dispatch). */
 export function subscribeDeclarations(ctx: AppContext): void {
-  ctx.dispatcher.subscribeBatch('declarations', (events) => handleEvents(ctx, events));
+  ctx.dispatcher.subscribeBatch('declarations', (events) => handleEvents(ctx, events), { eventTypes: ['ReleaseOrderPassed', 'InspectionCompleted'] });
 }
