@@ -18,6 +18,8 @@ import { declarationRows, partitionOf, transition, transitionMany, type Declarat
 import { acceptAndRelease, ratesOf, type PreparedLine } from './submit.ts';
 
 const OUR_DOCUMENTS = new Set(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']);
+/** The gate's events this module acts on: the consumer reads only these. */
+const HANDLED_EVENTS: readonly string[] = ['ReleaseOrderPassed', 'InspectionCompleted'];
 const gateActor = systemActor('declarations-events');
 
 interface Passed {
@@ -70,7 +72,7 @@ type Ours = OutboxEvent & { payload: { documentType: string; documentId: string 
 
 /** Whether the event may concern one of our declarations; decided without the database. */
 function isOurs(event: OutboxEvent): event is Ours {
-  if (event.aggregateType !== 'gate' || (event.eventType !== 'ReleaseOrderPassed' && event.eventType !== 'InspectionCompleted')) return false;
+  if (event.aggregateType !== 'gate' || !HANDLED_EVENTS.includes(event.eventType)) return false;
   const p = event.payload as { documentType?: string; documentId?: string; complete?: boolean };
   if (!p.documentType || !OUR_DOCUMENTS.has(p.documentType) || !p.documentId || !UUID_PATTERN.test(p.documentId)) return false;
   // A partial pass (part of a batch exit's containers) changes nothing here.
@@ -201,5 +203,5 @@ async function retax(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string,
 
 /** Subscribes the module to the gate's events (in-process dispatch). */
 export function subscribeDeclarations(ctx: AppContext): void {
-  ctx.dispatcher.subscribeBatch('declarations', (events) => handleEvents(ctx, events), { eventTypes: ['ReleaseOrderPassed', 'InspectionCompleted'] });
+  ctx.dispatcher.subscribeBatch('declarations', (events) => handleEvents(ctx, events), { eventTypes: HANDLED_EVENTS });
 }
