@@ -8,7 +8,7 @@
  */
 import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { queryRows, recordset, type Executor } from './client.ts';
+import { pgArray, queryRows, recordset, type Executor } from './client.ts';
 
 export interface TableRows<T extends PgTable> {
   /** The table's name, quoted. */
@@ -55,12 +55,12 @@ export function tableRows<T extends PgTable>(table: T): TableRows<T> {
 }
 
 /**
- * `(v1, v2, …)` with each value a plain parameter: for `where id in ${inList(ids)}`. Drizzle's
- * `inArray` wraps every value in a parameter object that each build then inspects; plain values
- * cost it almost nothing. At least one value.
+ * `= any($1::type[])`: for `where id ${anyOf(ids, 'uuid')}`. One array parameter, so the statement's
+ * text is the same whatever the number of values. An in-list of one parameter per value made a new
+ * statement for every batch size: each prepared again on each pooled connection and planned afresh
+ * for its first executions (35 texts of the release orders' read in a 6 s gate bench, about 1.7 ms
+ * of server time per call). The values are sent as an array literal (`pgArray`); none is no match.
  */
-export function inList(values: readonly unknown[]): SQL {
-  if (!values.length) throw new Error('inList needs at least one value');
-  const strings = ['(', ...values.slice(1).map(() => ', '), ')'];
-  return sql(Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, ...values);
+export function anyOf(values: readonly (string | number)[], type: 'text' | 'uuid' | 'bigint' | 'int'): SQL {
+  return sql`= any(${pgArray(values)}::${sql.raw(type)}[])`;
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
-import { inList, tableRows } from '../db/rows.ts';
+import { anyOf, tableRows } from '../db/rows.ts';
 import { appendAudit } from '../audit/service.ts';
 import { policyParameters } from './schema.ts';
 import { DEFAULT_PARAMETERS } from './defaults.ts';
@@ -39,7 +39,7 @@ const parameterRows = tableRows(policyParameters);
 /** Several parameters in force on `asOf`, in one query; a missing one is the same problem as getParameter's. */
 export async function getParameters(ex: Executor, names: readonly string[], asOf: string): Promise<Map<string, ParameterValue>> {
   const rows = names.length
-    ? await parameterRows.select(ex, sql`select ${parameterRows.columns} from policy_parameters where name in ${inList(names)} and valid_from <= ${asOf} and (valid_to is null or valid_to > ${asOf}) order by name, id desc`)
+    ? await parameterRows.select(ex, sql`select ${parameterRows.columns} from policy_parameters where name ${anyOf(names, 'text')} and valid_from <= ${asOf} and (valid_to is null or valid_to > ${asOf}) order by name, id desc`)
     : [];
   const found = new Map<string, ParameterValue>();
   for (const row of rows) if (!found.has(row.name)) found.set(row.name, toValue(row));

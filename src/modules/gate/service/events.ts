@@ -6,7 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
-import { inList, tableRows } from '../../../platform/db/rows.ts';
+import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
@@ -132,7 +132,7 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   const eventIds = items.map((i) => i.e.eventId);
   // One round trip: the stored answers, the plates' orders locked (in id order), the tolerance.
   const [priors, orders, tolerance] = await together([
-    eventRows.select(tx, sql`select ${eventRows.columns} from gate_events where event_id in ${inList(eventIds)}`),
+    eventRows.select(tx, sql`select ${eventRows.columns} from gate_events where event_id ${anyOf(eventIds, 'text')}`),
     ordersOfPlates(tx, items.map((i) => i.e), true, now),
     items.some((i) => !i.opts?.forced) ? gateTolerance(tx, now) : Promise.resolve(null),
   ] as const);

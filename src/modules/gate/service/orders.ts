@@ -7,7 +7,7 @@ import { and, eq, gt, sql, asc } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import { recordset, type Executor, type Tx } from '../../../platform/db/client.ts';
-import { inList, tableRows } from '../../../platform/db/rows.ts';
+import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -282,7 +282,7 @@ export async function ordersOfPlates(ex: Executor, keys: readonly { plate: strin
   const wanted = new Set(keys.map((k) => `${k.portCode}|${normalisePlate(k.plate)}`));
   const rows = await orderRows.select(
     ex,
-    sql`select ${orderRows.columns} from gate_release_orders where port_code in ${inList(ports)} and plate in ${inList(plates)}
+    sql`select ${orderRows.columns} from gate_release_orders where port_code ${anyOf(ports, 'text')} and plate ${anyOf(plates, 'text')}
         and (status = 'OPEN' or (status = 'PASSED' and closed_at > ${since}::timestamptz)) order by id ${sql.raw(lock ? 'for update' : '')}`,
   );
   return rows.filter((r) => wanted.has(`${r.portCode}|${r.plate}`)).map(orderView);

@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
-import { inList, tableRows } from '../../../platform/db/rows.ts';
+import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
@@ -222,14 +222,14 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
   const books = new Map<string, BookRow>();
   let stock = new Map<string, StockState>();
   if (ids.length) {
-    const list = inList(ids);
+    const list = anyOf(ids, 'uuid');
     const q = sessionRows;
     // The lock runs first on the connection; the reads after it see what the lock holders committed.
     const [locked, rows, lines, accounts] = await together([
-      q.books.select(tx, sql`select ${q.books.columns} from ledger_books where id in (select book_id from ledger_reservations where id in ${list}) order by id for update`),
-      q.reservations.select(tx, sql`select ${q.reservations.columns} from ledger_reservations where id in ${list}`),
-      q.lines.select(tx, sql`select ${q.lines.columns} from ledger_reservation_lines where reservation_id in ${list} order by line_no`),
-      q.accounts.select(tx, sql`select ${q.accounts.columns} from ledger_accounts where kind = 'stock' and item_id in (select item_id from ledger_reservation_lines where reservation_id in ${list})`),
+      q.books.select(tx, sql`select ${q.books.columns} from ledger_books where id in (select book_id from ledger_reservations where id ${list}) order by id for update`),
+      q.reservations.select(tx, sql`select ${q.reservations.columns} from ledger_reservations where id ${list}`),
+      q.lines.select(tx, sql`select ${q.lines.columns} from ledger_reservation_lines where reservation_id ${list} order by line_no`),
+      q.accounts.select(tx, sql`select ${q.accounts.columns} from ledger_accounts where kind = 'stock' and item_id in (select item_id from ledger_reservation_lines where reservation_id ${list})`),
     ] as const);
     for (const b of locked) books.set(b.id, b);
     for (const r of rows) state.set(r.id, { row: r, lines: lines.filter((l) => l.reservationId === r.id) });
