@@ -8,7 +8,7 @@
  */
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
-import { closedLoop, cpuPerEvent, cpuSnapshot, jsonPoster, percentile, pgbenchTps, startServerProcess, type LoadResult, withScratchDatabase } from './harness.ts';
+import { analyzeDatabase, closedLoop, cpuPerEvent, cpuSnapshot, jsonPoster, percentile, pgbenchSteadyLatency, pgbenchTps, startServerProcess, type LoadResult, withScratchDatabase } from './harness.ts';
 import { createContext } from '../src/main.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
@@ -206,6 +206,7 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
     } finally {
       await ctx.database.close();
     }
+    await analyzeDatabase(url);
     const server = await startServerProcess('node', [...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []), 'bin/tidegate.mjs', 'serve'], { DATABASE_URL: url, TIDEGATE_SECRET: SECRET, TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', NATS_URL: '', LOG_LEVEL: 'warn' });
     try {
       let truck = 0;
@@ -221,6 +222,9 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
       // The measured phase starts from a steady state: the warm-up's passes have left the outbox,
       // and the server has run the open-loop pattern (batches of 3–4, not the warm-up's 8) for a while.
       await exitsCaughtUp(url, truck);
+      // The warm-up's events, tasks and movements are thousands of new rows in tables that were
+      // empty: statistics as autovacuum would have them by now on a port's database.
+      await analyzeDatabase(url);
       await steady(send, STEADY_WARM_UP_SECONDS * rate, rate);
       const before = await serverAnswers(server.url, '0.02');
       const cpuBefore = cpuSnapshot(server.child.pid!);
@@ -232,6 +236,10 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
       lines.push(`  the same events timed by the server (request read to answer written): ${share.toFixed(2)}% within 20 ms (${after.all - before.all} answers)`);
       lines.push(`  ${cpuPerEvent(cpuBefore, cpuAfter, steadyTotal, s.seconds)}`);
       lines.push(`  ${s.spread}`);
+      // The same rate of pgbench's smallest writing transaction on the same server, while the gate
+      // server idles: the machine's own floor for an open-loop p99 at this rate.
+      const yardstick = pgbenchSteadyLatency(opts.databaseUrl, rate, opts.quick ? 6 : 15);
+      if (yardstick) lines.push(`  pgbench simple-update at a steady ${rate}/s (16 clients), same server, same run: p50 ${yardstick.p50Ms.toFixed(1)} ms, p99 ${yardstick.p99Ms.toFixed(1)} ms (${yardstick.transactions} transactions); ratio gate p99 ÷ pgbench p99 = ${(s.p99Ms / yardstick.p99Ms).toFixed(2)}`);
       const c = await closedLoop('closed loop', closedTotal, 16, send);
       lines.push(`gate decisions over HTTP, same mix, 16 clients as fast as they go, PostgreSQL: ${fmt(c)}`);
       lines.push(await exitsCaughtUp(url, truck));

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import http from 'node:http';
 import cliProgress from 'cli-progress';
@@ -107,8 +109,11 @@ export function benchDatabaseName(prefix: string): string {
   return `${prefix}_${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8)}`;
 }
 
-/** pgbench TPC-B on the same server, same run: the yardstick our ratios are quoted against. */
-export function pgbenchTps(databaseUrl: string, clients: number, seconds: number): number | null {
+/**
+ * Runs pgbench with `args` against a scratch pgbench database (scale 1) on the server of
+ * `databaseUrl`, dropped afterwards. Its standard output, or null when pgbench cannot run there.
+ */
+function runPgbench(databaseUrl: string, args: string[], logDir?: string): string | null {
   const u = new URL(databaseUrl);
   const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username || 'postgres'), PGPASSWORD: decodeURIComponent(u.password) };
   // One database per benchmark process: two benchmark runs on one server never drop each other's.
@@ -116,12 +121,46 @@ export function pgbenchTps(databaseUrl: string, clients: number, seconds: number
   spawnSync('psql', ['-d', 'postgres', '-qc', `drop database if exists ${db}`], { env });
   const created = spawnSync('psql', ['-d', 'postgres', '-qc', `create database ${db}`], { env });
   if (created.status !== 0) return null;
-  const init = spawnSync('pgbench', ['-i', '-q', '-s', '1', db], { env, encoding: 'utf8' });
-  if (init.status !== 0) return null;
-  const run = spawnSync('pgbench', ['-c', String(clients), '-j', '2', '-T', String(seconds), db], { env, encoding: 'utf8' });
-  spawnSync('psql', ['-d', 'postgres', '-qc', `drop database if exists ${db}`], { env });
-  const m = /tps = ([\d.]+)/.exec(run.stdout ?? '');
+  try {
+    const init = spawnSync('pgbench', ['-i', '-q', '-s', '1', db], { env, encoding: 'utf8' });
+    if (init.status !== 0) return null;
+    const run = spawnSync('pgbench', [...args, db], { env, encoding: 'utf8', cwd: logDir });
+    return run.status === 0 ? run.stdout : null;
+  } finally {
+    spawnSync('psql', ['-d', 'postgres', '-qc', `drop database if exists ${db}`], { env });
+  }
+}
+
+/** pgbench TPC-B on the same server, same run: the yardstick our ratios are quoted against. */
+export function pgbenchTps(databaseUrl: string, clients: number, seconds: number): number | null {
+  const m = /tps = ([\d.]+)/.exec(runPgbench(databaseUrl, ['-c', String(clients), '-j', '2', '-T', String(seconds)]) ?? '');
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * The latency yardstick of an open-loop bench: pgbench's simple-update transaction (one update,
+ * one select, one insert, one commit) sent at a steady `rate` per second by 16 clients, on the same
+ * server in the same run; p50 and p99 of its transactions, from pgbench's own log. A machine that
+ * cannot hold pgbench's p99 low at a rate cannot hold a heavier transaction's lower; the ratio of
+ * the two p99s is what compares between machines. Null when pgbench cannot run.
+ */
+export function pgbenchSteadyLatency(databaseUrl: string, rate: number, seconds: number): { p50Ms: number; p99Ms: number; transactions: number } | null {
+  const dir = mkdtempSync(join(tmpdir(), 'tidegate-pgbench-'));
+  try {
+    const out = runPgbench(databaseUrl, ['-b', 'simple-update', '-c', '16', '-j', '2', '-R', String(rate), '-T', String(seconds), '--log', '--log-prefix=latency'], dir);
+    if (out === null) return null;
+    // One line per transaction: client, transaction number, latency in µs, …
+    const latencies = readdirSync(dir)
+      .filter((f) => f.startsWith('latency'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+      .filter((l) => l.trim())
+      .map((l) => Number(l.split(' ')[2]) / 1000)
+      .sort((a, b) => a - b);
+    if (!latencies.length) return null;
+    return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), transactions: latencies.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -147,6 +186,24 @@ export async function withScratchDatabase<T>(databaseUrl: string, prefix: string
   } finally {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
+  }
+}
+
+/**
+ * Updates the planner's statistics of every table of the database at `url`, as autovacuum would
+ * after a bulk load. A bench database is filled in seconds, and on a server with autovacuum off
+ * (this project's CI machines) nothing else ever analyzes it: the planner then guesses, and a
+ * plan cached on a connection while a table was nearly empty stays (a sequential scan of the gate
+ * events where the key would do, every release order of the port read to find a batch's plates).
+ * ANALYZE also drops the plans cached on the tables it analyzed, so every connection plans again.
+ */
+export async function analyzeDatabase(url: string): Promise<void> {
+  const { default: postgres } = await import('postgres');
+  const db = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await db.unsafe('analyze');
+  } finally {
+    await db.end();
   }
 }
 
