@@ -4,6 +4,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
+import { pgSocket, type PgSocketOptions } from './pgSocket.ts';
 
 /** The same Drizzle surface on both drivers; services only ever see this. */
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -37,6 +38,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const client = postgres(opts.databaseUrl, {
       max: opts.poolSize ?? 10,
       onnotice: () => {},
+      // Connected without Nagle's delay, each tick's writes in one system call (pgSocket.ts). A
+      // documented option ("Custom socket" in postgres.js's README) that its types do not list.
+      ...({ socket: (o: unknown) => pgSocket(o as PgSocketOptions) } as object),
       // Numeric stays a string: money and quantities must never pass through a JS float.
       types: { numeric: { to: 1700, from: [1700], serialize: (v: unknown) => String(v), parse: (v: string) => v } },
     });

@@ -1,0 +1,84 @@
+/**
+ * The sockets of the postgres.js pool, connected here rather than by postgres.js, for two things it
+ * does not do (both seen on the gate's path, docs/benchmarks.md):
+ *
+ * - **Nagle's algorithm off** (TCP_NODELAY, as libpq sets it). postgres.js leaves Node's default,
+ *   so a small message written while an earlier one waits for its acknowledgement is held back.
+ * - **One system call per tick.** postgres.js writes a message of 1 KiB or more at once and batches
+ *   only smaller ones, so a round trip of five statements carrying JSON rows was five socket writes,
+ *   each one the whole loopback TCP path and a wake-up of the backend. Here every write of a tick is
+ *   corked and leaves in one `writev` when the tick's I/O is done (`setImmediate`, when postgres.js
+ *   sends its small messages anyway). Statements issued together still travel together, now in one
+ *   packet train.
+ *
+ * postgres.js takes a connected socket from `options.socket` and runs its startup (and TLS, when
+ * asked: the TLS socket it wraps this one in writes through the handle, uncoalesced) over it. Hosts are tried in the order given, as postgres.js does; a host that does not
+ * answer within `connect_timeout` is given up.
+ */
+import net from 'node:net';
+
+/** The part of postgres.js's parsed options this needs. */
+export interface PgSocketOptions {
+  host: string[];
+  port: number[];
+  /** A Unix-domain socket path (a host that is a directory, e.g. `?host=/var/run/postgresql`). */
+  path?: string | false;
+  /** Seconds. */
+  connect_timeout?: number;
+}
+
+function connectOne(target: { path: string } | { host: string; port: number }, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = 'path' in target ? net.connect({ path: target.path }) : net.connect({ host: target.host, port: target.port, noDelay: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(Object.assign(new Error(`connecting to PostgreSQL at ${'path' in target ? target.path : `${target.host}:${target.port}`} timed out after ${timeoutMs / 1000} s`), { code: 'CONNECT_TIMEOUT' }));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeListener('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** Corks the socket at its first write of a tick and uncorks it once the tick's I/O has run. */
+export function coalesceWrites(socket: net.Socket): net.Socket {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = ((...args: unknown[]) => {
+    if (!corked && !socket.destroyed) {
+      corked = true;
+      socket.cork();
+      setImmediate(flush);
+    }
+    return write(...args);
+  }) as typeof socket.write;
+  return socket;
+}
+
+/** `options.socket` for postgres.js: a connected, write-coalescing socket without Nagle's delay. */
+export async function pgSocket(options: PgSocketOptions): Promise<net.Socket> {
+  const timeoutMs = (options.connect_timeout ?? 30) * 1000;
+  if (options.path) return coalesceWrites(await connectOne({ path: options.path }, timeoutMs));
+  let lastError: unknown = new Error('no PostgreSQL host given');
+  for (let i = 0; i < options.host.length; i++) {
+    const target = { host: options.host[i]!, port: options.port[i] ?? options.port[0] ?? 5432 };
+    try {
+      // postgres.js reads `host` and `port` off its socket: the TLS server name (SNI and certificate
+      // check) and its connection errors' text.
+      return Object.assign(coalesceWrites(await connectOne(target, timeoutMs)), target);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
