@@ -34,14 +34,16 @@ function connectOne(target: { path: string } | { host: string; port: number }, t
       socket.destroy();
       reject(Object.assign(new Error(`connecting to PostgreSQL at ${'path' in target ? target.path : `${target.host}:${target.port}`} timed out after ${timeoutMs / 1000} s`), { code: 'CONNECT_TIMEOUT' }));
     }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeListener('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
+    const failed = (err: Error) => {
       clearTimeout(timer);
       reject(err);
+    };
+    socket.once('error', failed);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      // From here on, postgres.js's own listener takes the socket's errors.
+      socket.removeListener('error', failed);
+      resolve(socket);
     });
   });
 }

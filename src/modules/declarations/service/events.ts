@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { D } from '../../tax/rules.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { pgArray, queryRows, type Tx } from '../../../platform/db/client.ts';
+import { anyOf } from '../../../platform/db/rows.ts';
 import { UUID_PATTERN } from '../../../kernel/ids.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit, lockAuditPartitions } from '../../../platform/audit/service.ts';
@@ -64,7 +65,7 @@ async function claim(tx: Tx, ctx: AppContext, events: readonly OutboxEvent[]): P
 
 /** The declarations, locked in id order (two batches never wait on each other in a circle). */
 async function lockedMany(tx: Tx, ids: readonly string[]): Promise<Map<string, DeclarationRow>> {
-  const rows = await declarationRows.select(tx, sql`select ${declarationRows.columns} from decl_declarations where id = any(${pgArray(ids)}::uuid[]) order by id for update`);
+  const rows = await declarationRows.select(tx, sql`select ${declarationRows.columns} from decl_declarations where id ${anyOf(ids, 'uuid')} order by id for update`);
   return new Map(rows.map((r) => [r.id, r]));
 }
 

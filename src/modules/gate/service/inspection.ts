@@ -8,8 +8,8 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.ts';
-import { pgArray, together, type Executor, type Tx } from '../../../platform/db/client.ts';
-import { tableRows } from '../../../platform/db/rows.ts';
+import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { inspectionTaskAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -158,11 +158,13 @@ function assertOpenTaskInputs(inputs: readonly OpenTaskInput[]): void {
  * documents wanted, as the plan matches type and id together. One statement.
  */
 export function findTasks(tx: Executor, ids: readonly string[], documents: { types: readonly string[]; ids: readonly string[] } | null): Promise<TaskRow[]> {
-  const docs = documents?.ids.length ? documents : null;
+  // An empty list matches nothing, so the statement has one text whatever is asked.
+  const types = documents ? [...new Set(documents.types)] : [];
+  const docIds = documents ? [...new Set(documents.ids)] : [];
   return taskRows.select(
     tx,
-    sql`select ${taskRows.columns} from inspection_tasks where ${ids.length ? sql`id = any(${pgArray(ids)}::uuid[])` : sql`false`}
-        or ${docs ? sql`(status <> 'COMPLETED' and document_type = any(${pgArray([...new Set(docs.types)])}::text[]) and document_id = any(${pgArray([...new Set(docs.ids)])}::text[]))` : sql`false`}`,
+    sql`select ${taskRows.columns} from inspection_tasks where id ${anyOf(ids, 'uuid')}
+        or (status <> 'COMPLETED' and document_type ${anyOf(types, 'text')} and document_id ${anyOf(docIds, 'text')})`,
   );
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../../../platform/db/client.ts';
 import { pgArray, queryRows } from '../../../platform/db/client.ts';
+import { anyOf } from '../../../platform/db/rows.ts';
 import { priceKey, routeKey, weightKey, type FactContext, type OutcomeCounts, type PartyStats, type TraderProfile } from '../facts.ts';
 import type { AssessmentInput } from '../input.ts';
 import { decayed, daysBetween, type Moments } from '../stats.ts';
@@ -154,7 +155,7 @@ export class DerivedState {
     }
     const hs6 = sorted(new Set(items.flatMap((i) => i.input.lines.map((l) => l.hsCode.slice(0, 6)))));
     if (hs6.length) {
-      const rows = await queryRows<{ kind: string; hs6: string; origin: string; unit: string; n: number; sum: number; sum_sq: number }>(tx, sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats} where hs6 = any(${pgArray(hs6)}::text[])`);
+      const rows = await queryRows<{ kind: string; hs6: string; origin: string; unit: string; n: number; sum: number; sum_sq: number }>(tx, sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats} where hs6 ${anyOf(hs6, 'text')}`);
       for (const r of rows) {
         const m = { n: Number(r.n), sum: Number(r.sum), sumSq: Number(r.sum_sq) };
         if (r.kind === 'PRICE') s.prices.set(priceKey(r.hs6, r.origin, r.unit), m);
