@@ -1,3 +1,5 @@
+import { DUTYFREE_PARAMETERS } from '../../modules/dutyfree/parameters.ts';
+
 /**
  * The policy parameters of mission.md, as first seeded. After seeding they live in the database
  * (policy_parameters) and only an administrator changes them; rules never read this file.
@@ -62,14 +64,7 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
   { name: 'tax.valueAddedThreshold', value: '0.30', validFrom: '2021-07-01', reason: 'Processing value-added ratio at or above 30% exempts duty on sale to the mainland.' },
   { name: 'declarations.centralizedDeclarationDueDay', value: 25, validFrom: CLOSURE, reason: 'Batch exits of one month are declared by the 25th of the following month.' },
   { name: 'declarations.releaseOrderValidityHours', value: 72, validFrom: CLOSURE, reason: 'A release order issued when a second-line exit is accepted is valid at the gate for this many hours.' },
-  { name: 'dutyfree.annualQuotaCny', value: '100000', validFrom: '2020-07-01', reason: 'Offshore duty-free quota per person per calendar year at retail price.' },
-  { name: 'dutyfree.minimumAge', value: 16, validFrom: '2011-04-20', validTo: '2025-11-01', reason: 'Buyers 16 or older before 2025-11-01.' },
-  { name: 'dutyfree.minimumAge', value: 18, validFrom: '2025-11-01', reason: 'Buyers 18 or older since 2025-11-01.' },
-  { name: 'dutyfree.perTripLimits', value: { cosmetics: { pieces: 30 }, mobilePhones: { pieces: 4 }, alcohol: { millilitres: 1500 } }, validFrom: '2020-07-01', reason: 'Per-trip limits by category.' },
-  { name: 'dutyfree.guaranteeCollectMinUnitPriceCny', value: '50000', validFrom: '2025-11-01', reason: 'Guarantee-and-collect for unit prices of 50,000 CNY or more.' },
-  { name: 'dutyfree.buyAndCollectMaxUnitPriceCny', value: '20000', validFrom: '2025-11-01', reason: 'Buy-and-collect for unit prices below 20,000 CNY.' },
-  { name: 'dutyfree.departureDeadlineDays', value: 30, validFrom: '2025-11-01', reason: 'With guarantee- or buy-and-collect the buyer must leave within 30 days.' },
-  { name: 'dutyfree.banYears', value: 3, validFrom: '2025-11-01', reason: 'Ban after a missed departure or a confirmed resale case.' },
+  ...DUTYFREE_PARAMETERS,
   { name: 'risk.levelThresholds', value: { red: '60', yellow: '30' }, validFrom: CLOSURE, reason: 'Risk score at or above red is RED (inspect; joint control), at or above yellow is YELLOW (document check or targeted inspection), below is BLUE.' },
   { name: 'risk.modelWeight', value: '60', validFrom: CLOSURE, reason: 'Points the learned model adds to the risk score at probability 1.' },
   { name: 'risk.routineInspectionRate', value: '0.0244', validFrom: CLOSURE, reason: 'Routine random inspection rate the credit-class multipliers apply to (observed 2.44% for routine enterprises).' },
