@@ -1,4 +1,4 @@
-import { boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const users = pgTable('users', {
   id: uuid('id').primaryKey(),
@@ -28,4 +28,23 @@ export const apiClients = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [index('api_clients_role_idx').on(t.role)],
+);
+
+/**
+ * Failed logins per user name and per client address (login throttling, auth/throttle.ts). One row
+ * per key, shared by every API process through the database.
+ */
+export const loginThrottle = pgTable(
+  'login_throttle',
+  {
+    kind: text('kind').notNull(), // 'user' | 'address'
+    key: text('key').notNull(),
+    failures: integer('failures').notNull(),
+    windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    // Lock-outs in a row: each doubles the next one's length (exponential back-off).
+    lockouts: integer('lockouts').notNull().default(0),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] }), index('login_throttle_last_failure_idx').on(t.lastFailureAt)],
 );
