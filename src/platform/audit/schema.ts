@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, pgSequence, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, customType, index, integer, pgSequence, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 /** Global entry numbers: increasing, not gap-free (a rolled-back command burns one). The chains are gap-free per partition. */
 export const auditSeq = pgSequence('audit_entries_seq');
@@ -63,7 +65,14 @@ export const auditAnchors = pgTable('audit_anchors', {
   hash: text('hash').notNull(),
 });
 
-/** The heads an anchor committed to, stored only where they moved since the anchor before (the rest carry over). */
+/**
+ * The heads an anchor committed to, stored only where they moved since the anchor before (the rest carry over).
+ * `hashes` records the hash of every entry the anchor covered in the partition, from the one after
+ * the previous anchored head up to this head, 32 bytes each in chain order: when a partition was
+ * rewritten and re-hashed up to its end, verification compares the stored entries with these to
+ * name the first one altered (the anchor alone only shows that something before its head was).
+ * Null on anchors made before it was recorded.
+ */
 export const auditAnchorHeads = pgTable(
   'audit_anchor_heads',
   {
@@ -71,6 +80,7 @@ export const auditAnchorHeads = pgTable(
     partition: integer('partition').notNull(),
     pseq: bigint('pseq', { mode: 'number' }).notNull(),
     hash: text('hash').notNull(),
+    hashes: bytea('hashes'),
   },
   (t) => [primaryKey({ columns: [t.partition, t.anchorSeq] }), index('audit_anchor_heads_covering_idx').on(t.partition, t.pseq)],
 );

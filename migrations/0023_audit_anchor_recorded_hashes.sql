@@ -1,0 +1,1 @@
+ALTER TABLE "audit_anchor_heads" ADD COLUMN "hashes" "bytea";
