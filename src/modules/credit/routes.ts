@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
-import { isoDate } from '../../kernel/wire.ts';
+import { isoDate, text } from '../../kernel/wire.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { registerParameterCheck } from '../../platform/parameters/service.ts';
 import { creditParameterValueViolations } from './measures.ts';
@@ -12,7 +12,7 @@ import { bulkResultOut, changeOut, creditInputBody, creditOut, inputOut, measure
 const tags = ['credit'];
 const LOOKUP: Role[] = [...OFFICER_ROLES, 'department', 'enterprise_user'];
 const FEEDERS: Role[] = ['admin', 'department', 'auditor'];
-const subjectParams = z.object({ kind: z.enum(['enterprise', 'individual']), id: z.string().min(1).max(64) });
+const subjectParams = z.object({ kind: z.enum(['enterprise', 'individual']), id: text.min(1).max(64) });
 const toKind = (k: 'enterprise' | 'individual'): 'ENTERPRISE' | 'INDIVIDUAL' => (k === 'enterprise' ? 'ENTERPRISE' : 'INDIVIDUAL');
 
 export const creditRoutes: ApiPlugin = (app, ctx) => {
@@ -98,7 +98,7 @@ export const creditRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Cursor feed of class changes for departments: pass the last seq you processed as after',
-      querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict(),
+      querystring: z.object({ after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict(),
       response: { 200: z.object({ items: z.array(changeOut), next: z.number() }) },
     },
     handler: async (req) => service.changesAfter(ctx.db, req.query.after, req.query.limit),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../kernel/wire.ts';
+import { isoDate, text } from '../../kernel/wire.ts';
 import { validateUscc } from '../../kernel/uscc.ts';
 import { AEO_ACTIONS, CREDIT_CLASSES, LEGAL_EVENT_KINDS, SUBJECT_KINDS } from './rules.ts';
 
@@ -15,12 +15,12 @@ export const creditInputBody = z
       .optional()
       .describe('Your id for this input (UUIDv7): a retry with the same id and content returns the first result, other content is a 409. Inputs of one day count in id order.'),
     subjectKind: z.enum(SUBJECT_KINDS),
-    subject: z.string().min(1).max(64).describe('USCC of an enterprise, or the id of an individual'),
+    subject: text.min(1).max(64).describe('USCC of an enterprise, or the id of an individual'),
     source: department.describe('The department that pushes the input'),
     effectiveDate: isoDate,
-    reference: z.string().max(120).optional(),
+    reference: text.max(120).optional(),
     input: z.discriminatedUnion('type', [
-      z.object({ type: z.literal('SECTOR_RATING'), department, level: z.string().min(1).max(20), isLowestLevel: z.boolean() }).strict(),
+      z.object({ type: z.literal('SECTOR_RATING'), department, level: text.min(1).max(20), isLowestLevel: z.boolean() }).strict(),
       z.object({ type: z.literal('EVENT'), kind: z.enum(LEGAL_EVENT_KINDS) }).strict(),
       z.object({ type: z.literal('AEO'), action: z.enum(AEO_ACTIONS) }).strict(),
     ]),
@@ -40,7 +40,7 @@ export type CreditInputBody = z.infer<typeof creditInputBody>;
 export const withdrawalBody = z
   .object({
     date: isoDate.optional().describe('The day the input stops counting (default today; never in the future)'),
-    reason: z.string().trim().min(3).max(500),
+    reason: text.trim().min(3).max(500),
   })
   .strict();
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
-import { isoDate } from '../../kernel/wire.ts';
+import { isoDate, text } from '../../kernel/wire.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import * as service from './service.ts';
 import { centralizedBody, declarationDetailOut, declarationOut, exitDeclarationBody, listQuery, monthOut, reasonBody, taxBillOut } from './wire.ts';
@@ -35,7 +35,7 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/declarations/month', {
     config: { access: { roles: READERS } },
-    schema: { tags, summary: "A month's batch exits, its centralized declaration and due date, and the batch-exit facility", querystring: z.object({ uscc: z.string().max(18).optional(), period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }).strict(), response: { 200: monthOut } },
+    schema: { tags, summary: "A month's batch exits, its centralized declaration and due date, and the batch-exit facility", querystring: z.object({ uscc: text.max(18).optional(), period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }).strict(), response: { 200: monthOut } },
     handler: async (req) => service.monthOf(ctx, actorOf(req), req.query),
   });
 
@@ -80,13 +80,13 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/declarations/batch-facility/:uscc', {
     config: { access: { roles: READERS } },
-    schema: { tags, summary: 'Whether the batch-exit facility of an enterprise is active or suspended, and why', params: z.object({ uscc: z.string().max(18) }), response: { 200: z.object({ status: z.string(), reason: z.string(), period: z.string().nullable() }) } },
+    schema: { tags, summary: 'Whether the batch-exit facility of an enterprise is active or suspended, and why', params: z.object({ uscc: text.max(18) }), response: { 200: z.object({ status: z.string(), reason: z.string(), period: z.string().nullable() }) } },
     handler: async (req) => (await service.monthOf(ctx, actorOf(req), { uscc: req.params.uscc })).facility,
   });
 
   app.post('/api/v1/declarations/batch-facility/:uscc/lift', {
     config: { access: { roles: ['admin', 'auditor'] } },
-    schema: { tags, summary: 'Officer: lift the suspension of a batch-exit facility, with a reason', params: z.object({ uscc: z.string().max(18) }), body: reasonBody, response: { 200: z.object({ status: z.string(), reason: z.string(), period: z.string().nullable() }) } },
+    schema: { tags, summary: 'Officer: lift the suspension of a batch-exit facility, with a reason', params: z.object({ uscc: text.max(18) }), body: reasonBody, response: { 200: z.object({ status: z.string(), reason: z.string(), period: z.string().nullable() }) } },
     handler: async (req) => service.liftSuspension(ctx, actorOf(req), req.params.uscc, req.body.reason),
   });
 
@@ -98,13 +98,13 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/tax-bills', {
     config: { access: { roles: READERS } },
-    schema: { tags, summary: 'Tax bills (税单), newest first (an enterprise user sees its own)', querystring: z.object({ uscc: z.string().max(18).optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(20) }).strict(), response: { 200: z.object({ items: z.array(taxBillOut), total: z.number() }) } },
+    schema: { tags, summary: 'Tax bills (税单), newest first (an enterprise user sees its own)', querystring: z.object({ uscc: text.max(18).optional(), page: z.coerce.number().int().min(1).max(100_000).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(20) }).strict(), response: { 200: z.object({ items: z.array(taxBillOut), total: z.number() }) } },
     handler: async (req) => service.listTaxBills(ctx, actorOf(req), req.query),
   });
 
   app.get('/api/v1/tax-bills/export.csv', {
     config: { access: { roles: READERS } },
-    schema: { tags, summary: 'Export tax bills as CSV: one row per line, a total row per bill', querystring: z.object({ uscc: z.string().max(18).optional() }).strict() },
+    schema: { tags, summary: 'Export tax bills as CSV: one row per line, a total row per bill', querystring: z.object({ uscc: text.max(18).optional() }).strict() },
     handler: async (req, reply) => reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="tax-bills.csv"').send(await service.taxBillsCsv(ctx, actorOf(req), { uscc: req.query.uscc })),
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkedBy } from '../../kernel/wire.ts';
+import { checkedBy, isoDate, text } from '../../kernel/wire.ts';
 import { validateContainerNumber } from '../../kernel/iso6346.ts';
 import { validateSecondLinePortCode } from '../../kernel/ports.ts';
 import { validateUscc } from '../../kernel/uscc.ts';
@@ -18,7 +18,7 @@ export const MAX_LINES = 50;
 
 export const upstreamUse = z
   .object({
-    cumulativeNumber: z.string().min(1).max(40).describe('累计编号 of the upstream processing enterprise'),
+    cumulativeNumber: text.min(1).max(40).describe('累计编号 of the upstream processing enterprise'),
     salePrice: decimal('salePrice'),
     quantity: positive('quantity'),
     importedMaterials: decimal('importedMaterials'),
@@ -40,7 +40,7 @@ export const exitLine = z
     specificDutyPerUnit: decimal('specificDutyPerUnit').optional(),
     specificConsumptionTaxPerUnit: decimal('specificConsumptionTaxPerUnit').optional(),
     domesticVatPaid: z.boolean().default(false).describe('Domestic VAT already paid on the island for these goods'),
-    description: z.string().trim().max(200).optional(),
+    description: text.trim().max(200).optional(),
     upstream: z.array(upstreamUse).max(20).optional().describe('Processed goods: upstream cumulative numbers (累计编号) applied to the value added'),
   })
   .strict();
@@ -48,12 +48,12 @@ export const exitLine = z
 const transport = z
   .object({
     mode: z.enum(['ROAD', 'SEA', 'AIR']),
-    plate: z.string().trim().min(2).max(16).describe('Vehicle plate, e.g. 琼A12345'),
+    plate: text.trim().min(2).max(16).describe('Vehicle plate, e.g. 琼A12345'),
     containers: z.array(z.string().superRefine(checkedBy(validateContainerNumber))).max(10).default([]),
     seals: z.array(z.string().regex(/^[A-Z0-9-]{4,20}$/, 'A seal number is 4 to 20 capital letters, digits or dashes (as the gate reads it).')).max(20).default([]),
     expectedGrossWeightKg: positive('expectedGrossWeightKg'),
-    vesselOrFlight: z.string().trim().max(40).optional(),
-    plannedExitDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    vesselOrFlight: text.trim().max(40).optional(),
+    plannedExitDate: isoDate.optional(),
   })
   .strict();
 
@@ -65,28 +65,28 @@ export const exitDeclarationBody = z
     destination: z
       .object({
         region: z.literal('CN-MAINLAND').default('CN-MAINLAND'),
-        province: z.string().trim().min(2).max(20).describe('Receiving province, e.g. 广东'),
-        city: z.string().trim().max(40).optional(),
+        province: text.trim().min(2).max(20).describe('Receiving province, e.g. 广东'),
+        city: text.trim().max(40).optional(),
       })
       .strict(),
     consignee: z
       .object({
-        name: z.string().trim().min(1).max(200),
+        name: text.trim().min(1).max(200),
         uscc: z.string().superRefine(checkedBy(validateUscc)).optional(),
       })
       .strict(),
-    contact: z.object({ name: z.string().trim().min(1).max(60), phone: z.string().trim().min(5).max(30) }).strict(),
+    contact: z.object({ name: text.trim().min(1).max(60), phone: text.trim().min(5).max(30) }).strict(),
     transport,
-    packages: z.object({ count: z.number().int().min(1).max(1_000_000), kind: z.string().trim().min(1).max(20) }).strict(),
+    packages: z.object({ count: z.number().int().min(1).max(1_000_000), kind: text.trim().min(1).max(20) }).strict(),
     documents: z
       .object({
-        contractNo: z.string().trim().max(60).optional(),
-        invoiceNo: z.string().trim().max(60).optional(),
-        packingListNo: z.string().trim().max(60).optional(),
+        contractNo: text.trim().max(60).optional(),
+        invoiceNo: text.trim().max(60).optional(),
+        packingListNo: text.trim().max(60).optional(),
       })
       .strict()
       .default({}),
-    remarks: z.string().trim().max(500).optional(),
+    remarks: text.trim().max(500).optional(),
     lines: z.array(exitLine).min(1).max(MAX_LINES),
   })
   .strict();
@@ -101,7 +101,7 @@ export const centralizedBody = z
   .strict();
 export type CentralizedBody = z.infer<typeof centralizedBody>;
 
-export const reasonBody = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
+export const reasonBody = z.object({ reason: text.trim().min(3).max(500) }).strict();
 
 const stepOut = z.object({ amount: z.string(), status: z.string(), formula: z.string(), rule: z.string(), reason: z.string().optional() });
 export const taxFiguresOut = z.object({
@@ -183,7 +183,7 @@ export const listQuery = z
   .object({
     kind: z.enum(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']).optional(),
     state: z.enum(['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED']).optional(),
-    uscc: z.string().max(18).optional(),
+    uscc: text.max(18).optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(200).default(20),
   })

@@ -5,6 +5,7 @@ import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { problems } from '../../kernel/problem.ts';
 import { runCommand } from '../../platform/command.ts';
 import { validateSecondLinePortCode } from '../../kernel/ports.ts';
+import { isoDateTime, text } from '../../kernel/wire.ts';
 import * as service from './service.ts';
 import { conflictOut, completeBody, evidenceBody, evidenceOut, gateAnswerOut, gateEventBody, issueBody, laneOut, openTaskBody, orderOut, portViewOut, replayBody, replayOut, syncOut, taskOut } from './wire.ts';
 
@@ -37,7 +38,7 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/gate/lanes', {
     config: { access: { roles: [...OFFICER_ROLES, 'gate_device'] } },
-    schema: { tags, summary: 'Customs channels (通道) of the 10 second-line ports (27 in all)', querystring: z.object({ portCode: z.string().optional() }).strict(), response: { 200: z.object({ items: z.array(laneOut) }) } },
+    schema: { tags, summary: 'Customs channels (通道) of the 10 second-line ports (27 in all)', querystring: z.object({ portCode: text.max(64).optional() }).strict(), response: { 200: z.object({ items: z.array(laneOut) }) } },
     handler: async (req) => ({ items: await service.listLanes(ctx.db, req.query.portCode) }),
   });
 
@@ -52,7 +53,7 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/gate/release-orders/sync', {
     config: { access: { roles: ['gate_device', 'admin'] } },
-    schema: { tags, summary: "Gate-side cache feed: the port's release orders changed after a version cursor (cancelled and passed ones too), with the weight tolerance in force", querystring: z.object({ portCode: z.string(), after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }).strict(), response: { 200: syncOut } },
+    schema: { tags, summary: "Gate-side cache feed: the port's release orders changed after a version cursor (cancelled and passed ones too), with the weight tolerance in force", querystring: z.object({ portCode: text.max(64), after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }).strict(), response: { 200: syncOut } },
     handler: async (req) => {
       portOrProblem(req.query.portCode);
       service.assertDeviceScope(actorOf(req), req.query.portCode);
@@ -73,7 +74,7 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
 
   app.post('/api/v1/gate/devices/key', {
     config: { access: { roles: ['gate_device'] } },
-    schema: { tags, summary: "Register the device's Ed25519 public key for its signed offline decision log", body: z.object({ publicKeyPem: z.string().min(40).max(2000) }).strict(), response: { 200: z.object({ deviceId: z.string(), replayedSeq: z.number() }) } },
+    schema: { tags, summary: "Register the device's Ed25519 public key for its signed offline decision log", body: z.object({ publicKeyPem: text.min(40).max(2000) }).strict(), response: { 200: z.object({ deviceId: z.string(), replayedSeq: z.number() }) } },
     handler: async (req) => service.registerDeviceKey(ctx, actorOf(req), req.body.publicKeyPem),
   });
 
@@ -92,13 +93,13 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
 
   app.post('/api/v1/gate/conflicts/:id/resolve', {
     config: { access: { roles: ['admin', 'inspector', 'auditor'] } },
-    schema: { tags, summary: 'Settle a replay conflict, saying how', params: z.object({ id: z.uuid() }), body: z.object({ resolution: z.string().min(1).max(1000) }).strict(), response: { 200: conflictOut } },
+    schema: { tags, summary: 'Settle a replay conflict, saying how', params: z.object({ id: z.uuid() }), body: z.object({ resolution: text.min(1).max(1000) }).strict(), response: { 200: conflictOut } },
     handler: async (req) => service.resolveConflict(ctx, actorOf(req), req.params.id, req.body.resolution),
   });
 
   app.get('/api/v1/gate/ports/:portCode/view', {
     config: { access: { roles: OFFICER_ROLES } },
-    schema: { tags, summary: 'Command-centre port view over the 24 hours before `until` (default now): lanes, trucks passed and diverted per hour, divert reasons, open inspections', params: z.object({ portCode: z.string() }), querystring: z.object({ until: z.iso.datetime({ offset: true }).optional() }).strict(), response: { 200: portViewOut } },
+    schema: { tags, summary: 'Command-centre port view over the 24 hours before `until` (default now): lanes, trucks passed and diverted per hour, divert reasons, open inspections', params: z.object({ portCode: text.max(64) }), querystring: z.object({ until: isoDateTime.optional() }).strict(), response: { 200: portViewOut } },
     handler: async (req) => {
       portOrProblem(req.params.portCode);
       return service.portView(ctx.db, req.params.portCode, req.query.until ? new Date(req.query.until) : ctx.clock.now());
@@ -107,7 +108,7 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/inspection/tasks', {
     config: { access: { roles: OFFICER_ROLES } },
-    schema: { tags, summary: "Inspection tasks, newest first (default: not yet completed)", querystring: z.object({ status: z.string().optional(), portCode: z.string().optional() }).strict(), response: { 200: z.object({ items: z.array(taskOut) }) } },
+    schema: { tags, summary: "Inspection tasks, newest first (default: not yet completed)", querystring: z.object({ status: text.max(200).optional(), portCode: text.max(64).optional() }).strict(), response: { 200: z.object({ items: z.array(taskOut) }) } },
     handler: async (req) => {
       const status = req.query.status ? req.query.status.split(',') : ['OPEN', 'ASSIGNED', 'IN_PROGRESS'];
       return { items: await service.listTasks(ctx.db, { status: status.includes('ALL') ? [] : status, ...(req.query.portCode ? { portCode: req.query.portCode } : {}), limit: 500 }) };
@@ -132,7 +133,7 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
 
   app.post('/api/v1/inspection/tasks/:taskId/assign', {
     config: { access: { roles: INSPECTORS } },
-    schema: { tags, summary: 'Assign the task to an inspector', params: taskParams, body: z.object({ assignee: z.string().min(1).max(100) }).strict(), response: { 200: taskOut } },
+    schema: { tags, summary: 'Assign the task to an inspector', params: taskParams, body: z.object({ assignee: text.min(1).max(100) }).strict(), response: { 200: taskOut } },
     handler: async (req) => runCommand(ctx, 'inspection.assign', (tx) => service.assignTask(tx, ctx, { taskId: req.params.taskId, assignee: req.body.assignee, actor: actorOf(req) })),
   });
 

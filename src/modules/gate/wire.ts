@@ -1,22 +1,25 @@
 /** The gate's HTTP shapes: zod in (strict), zod out. The service checks the rules and names fields. */
 import { z } from 'zod';
+import { isoDateTime, text } from '../../kernel/wire.ts';
 import { REASON_CODES, SEAL_STATES } from './rules.ts';
 
-const decimal = z.string().max(40).describe('decimal string');
-const dateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time');
+const decimal = text.max(40).describe('decimal string');
+const dateTime = isoDateTime;
+// Ids and codes are checked by the service, which names the field; here only that they are storable text.
+const id = text.max(64);
 const reasonOut = z.object({ code: z.enum(REASON_CODES), detail: z.string(), container: z.string().optional(), byKg: z.string().optional() });
 
 export const gateEventBody = z
   .object({
-    eventId: z.string().min(1).max(64).describe('the device\'s event id: the same id always gets the same answer'),
-    portCode: z.string(),
-    laneCode: z.string(),
+    eventId: text.min(1).max(64).describe('the device\'s event id: the same id always gets the same answer'),
+    portCode: id,
+    laneCode: id,
     direction: z.enum(['OUT', 'IN']),
-    plate: z.string().min(1).max(20).describe('plate as read'),
-    containers: z.array(z.string().max(20)).max(4).describe('container numbers as read'),
+    plate: text.min(1).max(20).describe('plate as read'),
+    containers: z.array(text.max(20)).max(4).describe('container numbers as read'),
     weightKg: z.string().regex(/^\d{1,7}(\.\d{1,3})?$/, 'weightKg is a decimal string of kg').describe('weighbridge gross weight, kg'),
     sealState: z.enum(SEAL_STATES),
-    seals: z.array(z.string().max(20)).max(8).optional().describe('seal numbers as read (e-seal lanes)'),
+    seals: z.array(text.max(20)).max(8).optional().describe('seal numbers as read (e-seal lanes)'),
     at: dateTime,
   })
   .strict();
@@ -31,22 +34,22 @@ export const gateAnswerOut = z.object({
   postings: z.array(z.object({ reservationId: z.string(), postingId: z.string(), lines: z.array(z.object({ itemId: z.string(), quantity: z.string() })) })),
 });
 
-const containerGoods = z.object({ container: z.string(), grossWeightKg: decimal, goods: z.array(z.object({ reservationId: z.string(), itemId: z.string(), quantity: decimal }).strict()).min(1).max(200) }).strict();
+const containerGoods = z.object({ container: text.max(20), grossWeightKg: decimal, goods: z.array(z.object({ reservationId: id, itemId: id, quantity: decimal }).strict()).min(1).max(200) }).strict();
 
 export const issueBody = z
   .object({
-    releaseOrderId: z.string(),
-    enterpriseId: z.string(),
+    releaseOrderId: id,
+    enterpriseId: id,
     documentType: z.enum(['SECOND_LINE_EXIT', 'BATCH_EXIT']),
-    documentId: z.string().min(1).max(64),
-    portCode: z.string(),
-    plate: z.string().max(20),
-    containers: z.array(z.string().max(20)).max(4),
-    seals: z.array(z.string().max(30)).max(8),
+    documentId: text.min(1).max(64),
+    portCode: id,
+    plate: text.max(20),
+    containers: z.array(text.max(20)).max(4),
+    seals: z.array(text.max(30)).max(8),
     expectedGrossWeightKg: decimal,
     validFrom: dateTime,
     validTo: dateTime,
-    reservationIds: z.array(z.string()).max(50),
+    reservationIds: z.array(id).max(50),
     containerGoods: z.array(containerGoods).max(4).optional(),
   })
   .strict();
@@ -81,11 +84,11 @@ export const laneOut = z.object({ code: z.string(), portCode: z.string(), laneNo
 const decisionIn = z
   .object({
     decision: z.enum(['PASS', 'DIVERT']),
-    reasons: z.array(z.object({ code: z.enum(REASON_CODES), detail: z.string(), container: z.string().optional(), byKg: z.string().optional() }).strict()),
-    releaseOrderId: z.string().nullable(),
-    leaving: z.array(z.string()),
+    reasons: z.array(z.object({ code: z.enum(REASON_CODES), detail: text.max(500), container: text.max(20).optional(), byKg: decimal.optional() }).strict()),
+    releaseOrderId: id.nullable(),
+    leaving: z.array(text.max(20)),
     complete: z.boolean(),
-    expectedWeightKg: z.string().nullable(),
+    expectedWeightKg: decimal.nullable(),
   })
   .strict();
 
@@ -95,13 +98,13 @@ export const replayBody = z
       .array(
         z
           .object({
-            seq: z.number().int().min(1),
-            prevHash: z.string().length(64),
+            seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+            prevHash: text.length(64),
             event: gateEventBody,
             decision: decisionIn,
             decidedAt: dateTime,
-            hash: z.string().length(64),
-            signature: z.string().max(200),
+            hash: text.length(64),
+            signature: text.max(200),
           })
           .strict(),
       )
@@ -146,7 +149,7 @@ export const portViewOut = z.object({
   openReplayConflicts: z.number(),
 });
 
-const correction = z.object({ lineIndex: z.number().int(), hsCode: z.string().optional(), quantity: decimal.optional(), netWeightKg: decimal.optional(), valueCny: decimal.optional(), originCountry: z.string().optional() }).strict();
+const correction = z.object({ lineIndex: z.number().int().min(0).max(10_000), hsCode: text.max(20).optional(), quantity: decimal.optional(), netWeightKg: decimal.optional(), valueCny: decimal.optional(), originCountry: text.max(3).optional() }).strict();
 
 export const taskOut = z.object({
   id: z.string(),
@@ -170,12 +173,12 @@ export const taskOut = z.object({
 
 export const openTaskBody = z
   .object({
-    taskId: z.string().optional(),
-    documentType: z.string().min(1).max(40),
-    documentId: z.string().min(1).max(64),
-    releaseOrderId: z.string().nullable().optional(),
-    portCode: z.string(),
-    reasons: z.array(z.object({ code: z.string().min(1).max(60), detail: z.string().max(500) }).strict()).min(1).max(20),
+    taskId: id.optional(),
+    documentType: text.min(1).max(40),
+    documentId: text.min(1).max(64),
+    releaseOrderId: id.nullable().optional(),
+    portCode: id,
+    reasons: z.array(z.object({ code: text.min(1).max(60), detail: text.max(500) }).strict()).min(1).max(20),
   })
   .strict();
 
@@ -185,10 +188,10 @@ export const completeBody = z
     attended: z.boolean().describe('false: 无陪同查验 (inspected without the trader)'),
     corrections: z.array(correction).max(1000).optional(),
     disposition: z.enum(['RELEASE', 'KEEP']),
-    note: z.string().max(2000).optional(),
+    note: text.max(2000).optional(),
     revenueRecoveredCny: decimal.optional(),
   })
   .strict();
 
-export const evidenceBody = z.object({ fileName: z.string().min(1).max(200), contentType: z.string().max(100).default('application/octet-stream'), contentBase64: z.string().min(1).max(14_000_000) }).strict();
+export const evidenceBody = z.object({ fileName: text.min(1).max(200), contentType: text.max(100).default('application/octet-stream'), contentBase64: text.min(1).max(14_000_000) }).strict();
 export const evidenceOut = z.object({ id: z.string(), taskId: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string(), uploadedAt: z.date() });

@@ -4,7 +4,7 @@ import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { problems } from '../../kernel/problem.ts';
-import { isoDate } from '../../kernel/wire.ts';
+import { isoDate, text } from '../../kernel/wire.ts';
 import { runCommand } from '../../platform/command.ts';
 import { findEnterpriseByUscc } from '../subjects/service.ts';
 import * as service from './service.ts';
@@ -71,7 +71,7 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
       tags,
       summary: 'Import items from CSV (itemNo,hsCode,name,specification,unit,originCountry); any bad row refuses the file, each named as csv[line].field',
       params: bookParams,
-      body: z.object({ csv: z.string().min(1).max(5_000_000) }).strict(),
+      body: z.object({ csv: text.min(1).max(5_000_000) }).strict(),
       response: { 200: z.object({ rows: z.number(), imported: z.number(), items: z.array(itemOut) }) },
     },
     handler: async (req) => {
@@ -113,7 +113,7 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/ledger/books/:bookId/documents', {
     config: { access: { roles: READERS } },
-    schema: { tags, summary: 'Documents filed on a book, newest first', params: bookParams, querystring: z.object({ status: z.string().max(20).optional(), type: z.string().max(40).optional() }).strict(), response: { 200: z.object({ items: z.array(documentSummaryOut) }) } },
+    schema: { tags, summary: 'Documents filed on a book, newest first', params: bookParams, querystring: z.object({ status: text.max(20).optional(), type: text.max(40).optional() }).strict(), response: { 200: z.object({ items: z.array(documentSummaryOut) }) } },
     handler: async (req) => {
       await service.visibleBook(ctx.db, actorOf(req), req.params.bookId);
       return { items: await service.listDocuments(ctx.db, req.params.bookId, req.query) };
@@ -148,7 +148,7 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
 
   app.post('/api/v1/ledger/documents/:documentId/decision', {
     config: { access: { roles: ['auditor'] } },
-    schema: { tags, summary: 'Approve or reject a pending adjustment (a second person: not who filed it)', params: z.object({ documentId: z.uuid() }), body: z.object({ approve: z.boolean(), note: z.string().max(500).optional() }).strict(), response: { 200: documentOut } },
+    schema: { tags, summary: 'Approve or reject a pending adjustment (a second person: not who filed it)', params: z.object({ documentId: z.uuid() }), body: z.object({ approve: z.boolean(), note: text.max(500).optional() }).strict(), response: { 200: documentOut } },
     handler: async (req) => service.decideAdjustment(ctx, actorOf(req), req.params.documentId, req.body),
   });
 
@@ -169,7 +169,7 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Record goods released directly at the first line (径予放行): they must be entered into the book (a first-line import naming directReleaseId) within ledger.directReleaseEntryDays, or an alert is raised',
-      body: z.object({ releaseId: z.uuid(), bookId: z.uuid(), reference: z.string().min(1).max(64), releasedOn: isoDate }).strict(),
+      body: z.object({ releaseId: z.uuid(), bookId: z.uuid(), reference: text.min(1).max(64), releasedOn: isoDate }).strict(),
       response: { 201: directReleaseOut },
     },
     handler: async (req, reply) => {
@@ -186,7 +186,7 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/ledger/catalogue', {
     config: { access: { roles: READERS } },
-    schema: { tags, summary: 'The taxed catalogue (进口征税商品目录) in force on a date, by HS prefix', querystring: z.object({ asOf: z.string().optional() }).strict(), response: { 200: z.object({ asOf: z.string(), items: z.array(catalogueOut) }) } },
+    schema: { tags, summary: 'The taxed catalogue (进口征税商品目录) in force on a date, by HS prefix', querystring: z.object({ asOf: isoDate.optional() }).strict(), response: { 200: z.object({ asOf: z.string(), items: z.array(catalogueOut) }) } },
     handler: async (req) => {
       const asOf = req.query.asOf ?? shanghaiDate(ctx.clock.now());
       return { asOf, items: await service.listCatalogue(ctx.db, asOf) };
@@ -195,7 +195,7 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
 
   app.post('/api/v1/ledger/catalogue/import', {
     config: { access: { roles: ['admin'] } },
-    schema: { tags, summary: 'Load taxed-catalogue versions from CSV (hsPrefix,description,validFrom[,validTo]); all or nothing', body: z.object({ csv: z.string().min(1).max(5_000_000), source: z.string().max(200).optional() }).strict(), response: { 200: z.object({ batchId: z.string(), imported: z.number() }) } },
+    schema: { tags, summary: 'Load taxed-catalogue versions from CSV (hsPrefix,description,validFrom[,validTo]); all or nothing', body: z.object({ csv: text.min(1).max(5_000_000), source: text.max(200).optional() }).strict(), response: { 200: z.object({ batchId: z.string(), imported: z.number() }) } },
     handler: async (req) => service.importCatalogue(ctx, actorOf(req), req.body.csv, req.body.source),
   });
 };

@@ -1,31 +1,33 @@
 /** The ledger's HTTP shapes: zod in (strict), zod out. The service checks the law and names fields. */
 import { z } from 'zod';
-import { isoDate, pageQuery } from '../../kernel/wire.ts';
+import { isoDate, pageQuery, text } from '../../kernel/wire.ts';
 import { usccField } from '../subjects/wire.ts';
 import { REGIMES } from './rules.ts';
 
-const decimal = z.string().max(40).describe('decimal string');
-const goodsLine = z.object({ itemId: z.string(), quantity: decimal }).strict();
+const decimal = text.max(40).describe('decimal string');
+// Ids are checked by the service, which names the line; here only that they are storable text.
+const id = text.max(64);
+const goodsLine = z.object({ itemId: id, quantity: decimal }).strict();
 const base = {
-  documentId: z.string().describe('client-chosen UUID (UUIDv7): the idempotency key'),
-  bookId: z.string(),
-  reference: z.string().max(64).optional().describe('the external document number, e.g. the 核注清单 number'),
+  documentId: id.describe('client-chosen UUID (UUIDv7): the idempotency key'),
+  bookId: id,
+  reference: text.max(64).optional().describe('the external document number, e.g. the 核注清单 number'),
   businessDate: isoDate.optional(),
 };
 
 export const documentBody = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('FIRST_LINE_IMPORT'), ...base, directReleaseId: z.string().optional(), lines: z.array(z.object({ itemId: z.string(), quantity: decimal, importedCny: decimal, domesticCny: decimal.optional(), hainanMadeCny: decimal.optional() }).strict()).max(5000) }).strict(),
+  z.object({ type: z.literal('FIRST_LINE_IMPORT'), ...base, directReleaseId: id.optional(), lines: z.array(z.object({ itemId: id, quantity: decimal, importedCny: decimal, domesticCny: decimal.optional(), hainanMadeCny: decimal.optional() }).strict()).max(5000) }).strict(),
   z.object({ type: z.literal('FIRST_LINE_EXPORT'), ...base, lines: z.array(goodsLine).max(5000) }).strict(),
-  z.object({ type: z.literal('ISLAND_TRANSFER'), ...base, toEnterpriseId: z.string(), toBookId: z.string().optional(), lines: z.array(z.object({ itemId: z.string(), quantity: decimal, toItemId: z.string().optional(), valueCny: decimal.optional(), dutyRate: decimal.optional(), vatRate: decimal.optional(), consumptionTaxRate: decimal.optional() }).strict()).max(5000) }).strict(),
-  z.object({ type: z.literal('PROCESSING'), ...base, inputs: z.array(goodsLine).max(5000), outputs: z.array(z.object({ itemId: z.string(), quantity: decimal, costShare: decimal.optional(), domesticCny: decimal.optional(), hainanMadeCny: decimal.optional() }).strict()).max(5000) }).strict(),
-  z.object({ type: z.literal('SCRAP'), ...base, reason: z.string().min(1).max(500), lines: z.array(goodsLine).max(5000) }).strict(),
-  z.object({ type: z.literal('ADJUSTMENT'), ...base, reason: z.string().min(1).max(500), lines: z.array(z.object({ itemId: z.string(), delta: decimal, importedCny: decimal.optional() }).strict()).max(5000) }).strict(),
-  z.object({ type: z.literal('REVERSAL'), ...base, reversalOf: z.string(), reason: z.string().min(1).max(500) }).strict(),
+  z.object({ type: z.literal('ISLAND_TRANSFER'), ...base, toEnterpriseId: id, toBookId: id.optional(), lines: z.array(z.object({ itemId: id, quantity: decimal, toItemId: id.optional(), valueCny: decimal.optional(), dutyRate: decimal.optional(), vatRate: decimal.optional(), consumptionTaxRate: decimal.optional() }).strict()).max(5000) }).strict(),
+  z.object({ type: z.literal('PROCESSING'), ...base, inputs: z.array(goodsLine).max(5000), outputs: z.array(z.object({ itemId: id, quantity: decimal, costShare: decimal.optional(), domesticCny: decimal.optional(), hainanMadeCny: decimal.optional() }).strict()).max(5000) }).strict(),
+  z.object({ type: z.literal('SCRAP'), ...base, reason: text.min(1).max(500), lines: z.array(goodsLine).max(5000) }).strict(),
+  z.object({ type: z.literal('ADJUSTMENT'), ...base, reason: text.min(1).max(500), lines: z.array(z.object({ itemId: id, delta: decimal, importedCny: decimal.optional() }).strict()).max(5000) }).strict(),
+  z.object({ type: z.literal('REVERSAL'), ...base, reversalOf: id, reason: text.min(1).max(500) }).strict(),
 ]);
 
 export const bookOut = z.object({ id: z.string(), enterpriseId: z.string(), regime: z.enum(REGIMES), bookNo: z.string(), status: z.string(), enterpriseName: z.string().optional(), enterpriseUscc: z.string().optional() });
 export const openBookBody = z.object({ uscc: usccField, regime: z.enum(REGIMES) }).strict();
-export const itemIn = z.object({ itemNo: z.string().min(1).max(40), hsCode: z.string(), name: z.string().min(1).max(200), specification: z.string().max(200).optional(), unit: z.string().min(1).max(20), originCountry: z.string() }).strict();
+export const itemIn = z.object({ itemNo: text.min(1).max(40), hsCode: text, name: text.min(1).max(200), specification: text.max(200).optional(), unit: text.min(1).max(20), originCountry: text }).strict();
 export const itemOut = z.object({ id: z.string(), bookId: z.string(), itemNo: z.string(), hsCode: z.string(), name: z.string(), specification: z.string(), unit: z.string(), originCountry: z.string() });
 export const itemBalanceOut = itemOut.extend({ onHand: z.string(), reserved: z.string(), available: z.string(), importedCny: z.string(), domesticCny: z.string(), hainanMadeCny: z.string(), firstEntryDate: z.string().nullable() });
 export const movementOut = z.object({
@@ -51,7 +53,7 @@ export const movementOut = z.object({
   createdAt: z.string(),
 });
 export const movementQuery = z
-  .object({ itemId: z.uuid().optional(), documentType: z.string().max(40).optional(), from: isoDate.optional(), to: isoDate.optional(), ...pageQuery })
+  .object({ itemId: z.uuid().optional(), documentType: text.max(40).optional(), from: isoDate.optional(), to: isoDate.optional(), ...pageQuery })
   .strict();
 export const documentOut = z.object({
   id: z.string(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
-import { isoDate } from '../../kernel/wire.ts';
+import { isoDate, text } from '../../kernel/wire.ts';
 import * as service from './service.ts';
 import { FIELD_CATALOGUE } from './fields.ts';
 import { FUNCTION_NAMES } from './expression.ts';
@@ -14,7 +14,7 @@ const RULE_READERS: Role[] = ['admin', 'risk_analyst', 'auditor'];
 const ANALYSTS: Role[] = ['risk_analyst'];
 const versionParams = z.object({ code: featureCode, version: z.coerce.number().int().min(1).max(1_000_000) });
 const modelParams = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
-const featureRef = z.object({ code: featureCode, version: z.number().int().min(1) }).strict();
+const featureRef = z.object({ code: featureCode, version: z.number().int().min(1).max(1_000_000) }).strict();
 
 const overviewBlock = z.object({
   assessed: z.number(),
@@ -131,7 +131,7 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
 
   app.post('/api/v1/risk/features/:code/versions/:version/retire', {
     config: { access: { roles: ANALYSTS } },
-    schema: { tags, summary: 'Retire a version (it stops counting from the next feature-set version)', params: versionParams, body: z.object({ reason: z.string().trim().min(5).max(500) }).strict(), response: { 200: featureVersionOut } },
+    schema: { tags, summary: 'Retire a version (it stops counting from the next feature-set version)', params: versionParams, body: z.object({ reason: text.trim().min(5).max(500) }).strict(), response: { 200: featureVersionOut } },
     handler: async (req) => service.retireFeature(ctx, actorOf(req), req.params.code, req.params.version, req.body.reason),
   });
 

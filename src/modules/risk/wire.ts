@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../kernel/wire.ts';
+import { isoDate, text } from '../../kernel/wire.ts';
 import { FEATURE_CATEGORIES, LEVELS } from './rules.ts';
 
 export const featureCode = z.string().regex(/^[A-Z][A-Z0-9_]{2,63}$/, 'A code in capitals, digits and underscores, e.g. PRICE_FAR_BELOW_REFERENCE.');
@@ -11,20 +11,20 @@ const weight = z
 export const featureBody = z
   .object({
     code: featureCode,
-    name: z.string().trim().min(2).max(200),
-    description: z.string().trim().min(10, 'Say what the feature looks for and why (at least 10 characters).').max(2000),
+    name: text.trim().min(2).max(200),
+    description: text.trim().min(10, 'Say what the feature looks for and why (at least 10 characters).').max(2000),
     category: z.enum(FEATURE_CATEGORIES),
     scope: z.enum(['DECLARATION', 'LINE']),
-    expression: z.string().min(1).max(4000),
+    expression: text.min(1).max(4000),
     weight,
     forceLevel: z.enum(['RED', 'YELLOW']).nullish(),
     expiresOn: isoDate.nullish(),
-    owner: z.string().trim().min(2).max(100).optional().describe('Who answers for the feature; the author by default'),
+    owner: text.trim().min(2).max(100).optional().describe('Who answers for the feature; the author by default'),
   })
   .strict();
 export type FeatureBody = z.infer<typeof featureBody>;
 
-export const validateBody = z.object({ scope: z.enum(['DECLARATION', 'LINE']), expression: z.string().max(4000) }).strict();
+export const validateBody = z.object({ scope: z.enum(['DECLARATION', 'LINE']), expression: text.max(4000) }).strict();
 
 const firedOut = z.object({
   code: z.string(),
@@ -100,8 +100,8 @@ export const alertQuery = z
       .string()
       .regex(/^(RED|YELLOW|BLUE)(,(RED|YELLOW|BLUE))*$/, 'One or more of RED, YELLOW, BLUE, comma-separated.')
       .optional(),
-    port: z.string().max(32).optional(),
-    trader: z.string().max(18).optional().describe('USCC of the declarant'),
+    port: text.max(32).optional(),
+    trader: text.max(18).optional().describe('USCC of the declarant'),
     from: isoDate.optional(),
     to: isoDate.optional(),
     selected: z.enum(['true', 'false']).optional(),

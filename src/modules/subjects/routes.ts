@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
+import { text } from '../../kernel/wire.ts';
 import * as service from './service.ts';
 import {
   createEnterpriseBody,
@@ -71,7 +72,7 @@ export const subjectsRoutes: ApiPlugin = (app, ctx) => {
 
   app.post('/api/v1/individuals/lookup', {
     config: { access: { roles: [...OFFICER_ROLES, 'department', 'dutyfree_shop'] } },
-    schema: { tags, summary: 'Find an individual by ID number (sent in the body, never in a URL)', body: z.object({ idType: z.enum(['RESIDENT_ID', 'PASSPORT']), idNumber: z.string().min(1).max(32) }).strict(), response: { 200: individualOut } },
+    schema: { tags, summary: 'Find an individual by ID number (sent in the body, never in a URL)', body: z.object({ idType: z.enum(['RESIDENT_ID', 'PASSPORT']), idNumber: text.min(1).max(32) }).strict(), response: { 200: individualOut } },
     handler: async (req) => service.findIndividualByIdNumber(ctx, actorOf(req), req.body.idType, req.body.idNumber),
   });
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkedBy, isoDate, pageQuery } from '../../kernel/wire.ts';
+import { checkedBy, isoDate, pageQuery, text } from '../../kernel/wire.ts';
 import { validateUscc } from '../../kernel/uscc.ts';
 import { LEGAL_FORMS, QUALIFICATION_KINDS } from './rules.ts';
 
@@ -8,10 +8,10 @@ export const usccField = z.string().superRefine(checkedBy(validateUscc)).describ
 export const createEnterpriseBody = z
   .object({
     uscc: usccField,
-    name: z.string().trim().min(2, 'Give the registered name (at least 2 characters).').max(200),
+    name: text.trim().min(2, 'Give the registered name (at least 2 characters).').max(200),
     registeredInHainan: z.boolean(),
     legalForm: z.enum(LEGAL_FORMS).default('INDEPENDENT_LEGAL_PERSON'),
-    industry: z.string().trim().max(100).nullish(),
+    industry: text.trim().max(100).nullish(),
     encouragedIndustry: z.boolean().default(false),
   })
   .strict();
@@ -29,7 +29,7 @@ export const enterpriseOut = z.object({
 });
 
 export const enterpriseSearchQuery = z
-  .object({ q: z.string().trim().max(100).optional(), ...pageQuery })
+  .object({ q: text.trim().max(100).optional(), ...pageQuery })
   .strict();
 
 export const enterprisePage = z.object({ items: z.array(enterpriseOut), total: z.number(), page: z.number(), pageSize: z.number() });
@@ -37,14 +37,14 @@ export const enterprisePage = z.object({ items: z.array(enterpriseOut), total: z
 export const grantQualificationBody = z
   .object({
     kind: z.enum(QUALIFICATION_KINDS),
-    goodsCategory: z.string().max(60).default(''),
+    goodsCategory: text.max(60).default(''),
     validFrom: isoDate,
     validTo: isoDate.nullish(),
   })
   .strict();
 
 export const relinquishBody = z
-  .object({ date: isoDate.optional(), reason: z.string().trim().min(3, 'Say why treatment is given up.').max(500) })
+  .object({ date: isoDate.optional(), reason: text.trim().min(3, 'Say why treatment is given up.').max(500) })
   .strict();
 
 export const qualificationOut = z.object({
@@ -63,8 +63,8 @@ export const qualificationOut = z.object({
 export const createIndividualBody = z
   .object({
     idType: z.enum(['RESIDENT_ID', 'PASSPORT']),
-    idNumber: z.string().trim().min(1).max(32),
-    name: z.string().trim().min(1).max(100),
+    idNumber: text.trim().min(1).max(32),
+    name: text.trim().min(1).max(100),
     nationality: z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 3166-1 alpha-3 code such as CHN.').default('CHN'),
   })
   .strict();

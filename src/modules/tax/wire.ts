@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkedBy, isoDate } from '../../kernel/wire.ts';
+import { checkedBy, isoDate, text } from '../../kernel/wire.ts';
 import { validateHsCode } from '../../kernel/hsCode.ts';
 import { EXIT_GOODS } from './treatment.ts';
 import { parseValueAddedNumber } from './valueAddedNumbers.ts';
@@ -105,7 +105,7 @@ export const calcScenarioBody = z
         z
           .object({
             ...goodsRates,
-            description: z.string().max(200).optional(),
+            description: text.max(200).optional(),
             value: foreignAmount.describe('Customs value of the goods, in the currency of the calculation'),
             importedContentValue: foreignAmount.optional().describe('Second line: value of the imported materials the goods hold (default: the whole value for zero-tariff goods)'),
             inTaxedCatalogue: z.boolean().optional().describe('First line: the goods are in the taxed catalogue (进口征税商品目录)'),
@@ -162,15 +162,15 @@ export const rateRow = z
     rate: z.string().regex(/^(?=.*[1-9])\d{1,13}(\.\d{1,10})?$/, 'Use a decimal above 0 with at most 10 decimals, e.g. 7.1062.'),
     unit: z.coerce.number().int().min(1).max(1_000_000).default(1),
     quote: rateQuote.default('CNY_PER_UNIT'),
-    source: z.string().trim().min(1).max(200).optional(),
+    source: text.trim().min(1).max(200).optional(),
   })
   .strict();
 export type RateRow = z.infer<typeof rateRow>;
 
 export const importRatesBody = z
   .object({
-    csv: z.string().min(1).max(900_000).describe('CSV with the header currency,rateDate,rate[,unit][,quote][,source]; quote is CNY_PER_UNIT (default) or UNIT_PER_CNY'),
-    source: z.string().trim().min(1).max(200).optional().describe('Default source for rows without one, e.g. "PBoC central parity"'),
+    csv: text.min(1).max(900_000).describe('CSV with the header currency,rateDate,rate[,unit][,quote][,source]; quote is CNY_PER_UNIT (default) or UNIT_PER_CNY'),
+    source: text.trim().min(1).max(200).optional().describe('Default source for rows without one, e.g. "PBoC central parity"'),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../http/server.ts';
 import { OFFICER_ROLES } from '../auth/roles.ts';
 import { problems } from '../../kernel/problem.ts';
+import { serialNumber } from '../../kernel/wire.ts';
 import { entryHash, GENESIS_HASH, LEGACY_FORMAT, PARTITIONED_FORMAT, type AnchorMaterial } from './chain.ts';
 import { getAuditEntry, getPartitionEntry, verifyChain } from './service.ts';
 import { anchoredHeads, anchorAudit, getAnchor, latestAnchor } from './anchor.ts';
@@ -35,8 +36,8 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
         `${HASHES} To check the proof: recompute the entry's hash; fold each link in order (its prevHash is the hash before it); the result must be proof.head.hash; ` +
         'fold proof.merklePath from the leaf of proof.head (a left sibling goes first) to get proof.anchor.root; recompute proof.anchor.hash and compare it with an anchor hash you trust. ' +
         '`proof` is null until an anchor covers the entry.',
-      params: z.object({ seq: z.coerce.number().int().min(1) }),
-      querystring: z.object({ anchor: z.coerce.number().int().min(1).optional() }).strict(),
+      params: z.object({ seq: serialNumber }),
+      querystring: z.object({ anchor: serialNumber.optional() }).strict(),
       response: {
         200: z.object({
           seq: z.number(),
@@ -80,7 +81,7 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
       tags,
       summary: 'One anchor of the root chain (`latest` for the newest) with the partition heads it committed',
       description: HASHES,
-      params: z.object({ seq: z.union([z.literal('latest'), z.coerce.number().int().min(1)]) }),
+      params: z.object({ seq: z.union([z.literal('latest'), serialNumber]) }),
       response: { 200: anchorOut.extend({ heads: z.array(headOut) }) },
     },
     handler: async (req) => {

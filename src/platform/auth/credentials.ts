@@ -1,6 +1,7 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
+import { UUID_PATTERN } from '../../kernel/ids.ts';
 import { sha256Hex, safeEqualHex } from '../crypto.ts';
 import type { Role } from './roles.ts';
 
@@ -55,8 +56,10 @@ export async function signToken(key: Uint8Array, claims: TokenClaims, now: Date)
 
 export async function verifyToken(key: Uint8Array, token: string, now: Date): Promise<TokenClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: now });
-    if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') return null;
+    // A token without an expiry would be good forever: refuse it even when the signature holds.
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: now, requiredClaims: ['exp', 'iat', 'sub'] });
+    // The subject is a user id; anything else never names a user (and is not a value to query by).
+    if (typeof payload.sub !== 'string' || !UUID_PATTERN.test(payload.sub) || typeof payload.role !== 'string') return null;
     return { sub: payload.sub, role: payload.role as Role, ent: (payload.ent as string | null) ?? null, name: String(payload.name ?? '') };
   } catch {
     return null;

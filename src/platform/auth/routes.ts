@@ -3,6 +3,7 @@ import type { ApiPlugin } from '../http/server.ts';
 import { actorOf } from '../http/authHook.ts';
 import { runCommand } from '../command.ts';
 import { problems } from '../../kernel/problem.ts';
+import { jsonValue, text } from '../../kernel/wire.ts';
 import { signToken } from './credentials.ts';
 import { authenticatePassword, createApiClient, createUser, findUserById, publicUser } from './service.ts';
 import { ALL_ROLES, CLIENT_ROLES, USER_ROLES } from './roles.ts';
@@ -17,7 +18,7 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Log in with a username and password; returns a bearer token',
-      body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict(),
+      body: z.object({ username: text.min(1).max(64), password: text.min(1).max(256) }).strict(),
       response: { 200: z.object({ token: z.string(), expiresIn: z.number(), user: userOut }) },
     },
     handler: async (req) => {
@@ -44,7 +45,7 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Create a user',
-      body: z.object({ username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'Use 3-64 lower-case letters, digits, dot, dash or underscore.'), password: z.string().max(256), role: z.enum(USER_ROLES), displayName: z.string().max(100).optional(), enterpriseUscc: z.string().optional() }).strict(),
+      body: z.object({ username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'Use 3-64 lower-case letters, digits, dot, dash or underscore.'), password: text.max(256), role: z.enum(USER_ROLES), displayName: text.max(100).optional(), enterpriseUscc: text.max(18).optional() }).strict(),
       response: { 201: userOut },
     },
     handler: async (req, reply) => {
@@ -67,7 +68,7 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Create a machine client; the key is returned once and stored hashed',
-      body: z.object({ name: z.string().min(3).max(100), role: z.enum(CLIENT_ROLES), scope: z.record(z.string(), z.unknown()).optional() }).strict(),
+      body: z.object({ name: text.min(3).max(100), role: z.enum(CLIENT_ROLES), scope: z.record(text, jsonValue).optional() }).strict(),
       response: { 201: z.object({ key: z.string(), client: z.object({ id: z.string(), name: z.string(), role: z.string(), keyPrefix: z.string(), scope: z.unknown(), createdAt: z.string() }) }) },
     },
     handler: async (req, reply) => {

@@ -4,6 +4,9 @@ import { Problem, problems, type FieldError, type ProblemBody } from '../../kern
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
+/** The rule of a 400 made from a database data exception: a wire type should have named the field. */
+export const DATA_EXCEPTION_RULE = 'database.dataException';
+
 /** "/lines/0/hsCode" -> "lines[0].hsCode": the field path a form or a client can point at. */
 export function jsonPointerToPath(pointer: string): string {
   const parts = pointer.split('/').filter((p) => p !== '');
@@ -64,6 +67,11 @@ export function toProblem(err: unknown): Problem {
   if (pgCode === '23505') {
     // A concurrent request won the race for a unique value: the same answer as the explicit check.
     return problems.conflict('The record already exists (a concurrent request created it first).');
+  }
+  if (typeof pgCode === 'string' && pgCode.startsWith('22')) {
+    // Class 22, data exception (a NUL byte, a value out of range, text that is not a date): the input
+    // was wrong, not the server. The wire types refuse these by field first; this is the last resort.
+    return problems.validation([{ path: '', message: 'A value in the request cannot be stored or compared (out of range or not valid text).', rule: DATA_EXCEPTION_RULE }]);
   }
   if (pgCode === '23514') {
     return problems.rule('invariant', 'Invariant violated', 'The change would break a database invariant and was refused.');

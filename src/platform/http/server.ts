@@ -13,7 +13,7 @@ import type { AppContext } from '../context.ts';
 import { ping } from '../db/client.ts';
 import { registerAuth, type RouteAccess } from './authHook.ts';
 import { registerIdempotency } from './idempotency.ts';
-import { sendProblem, toProblem } from './problemReply.ts';
+import { DATA_EXCEPTION_RULE, sendProblem, toProblem } from './problemReply.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -78,6 +78,8 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
+    // A data exception the wire types let through: refused, but worth a field check in the schema.
+    else if (problem.errors?.some((e) => e.rule === DATA_EXCEPTION_RULE)) request.log.warn({ err }, 'request refused by the database');
     else request.log.info({ type: problem.type, status: problem.status }, 'request rejected');
     return sendProblem(reply, request, problem);
   });

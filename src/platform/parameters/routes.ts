@@ -4,7 +4,7 @@ import { actorOf } from '../http/authHook.ts';
 import { runCommand } from '../command.ts';
 import { OFFICER_ROLES } from '../auth/roles.ts';
 import { actorLabel } from '../auth/roles.ts';
-import { isoDate } from '../../kernel/wire.ts';
+import { isoDate, jsonValue, text } from '../../kernel/wire.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { listParameters, parameterHistory, setParameter } from './service.ts';
 
@@ -28,7 +28,7 @@ export const parameterRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/parameters/:name/versions', {
     config: { access: { roles: [...OFFICER_ROLES, 'department'] } },
-    schema: { tags, summary: 'Every version of one parameter, with who set it and why', params: z.object({ name: z.string().max(100) }), response: { 200: z.object({ items: z.array(versionOut) }) } },
+    schema: { tags, summary: 'Every version of one parameter, with who set it and why', params: z.object({ name: text.max(100) }), response: { 200: z.object({ items: z.array(versionOut) }) } },
     handler: async (req) => ({ items: (await parameterHistory(ctx.db, req.params.name)).map(versionView) }),
   });
 
@@ -37,7 +37,7 @@ export const parameterRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Set a new version of a policy parameter (effective-dated, append-only)',
-      body: z.object({ name: z.string().min(3).max(100), value: z.unknown().refine((v) => v !== undefined, 'value is required'), validFrom: isoDate, validTo: isoDate.nullish(), reason: z.string().trim().min(5, 'Say why the parameter changes (at least 5 characters).').max(1000) }).strict(),
+      body: z.object({ name: text.min(3).max(100), value: jsonValue.refine((v) => v !== undefined, 'value is required'), validFrom: isoDate, validTo: isoDate.nullish(), reason: text.trim().min(5, 'Say why the parameter changes (at least 5 characters).').max(1000) }).strict(),
       response: { 201: versionOut },
     },
     handler: async (req, reply) => {
