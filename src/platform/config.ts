@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_DISPATCH } from './outbox/dispatcher.ts';
+import { parseCidrList } from '../kernel/ipAddress.ts';
 
 export interface Config {
   port: number;
@@ -25,6 +26,21 @@ export interface Config {
   gateBatchesInFlight: number;
   /** The least time between two outbox delivery rounds (outbox/dispatcher.ts). */
   outboxRoundGapMs: number;
+  /**
+   * Which proxies in front of Tidegate to believe about the client address and protocol
+   * (X-Forwarded-For, X-Forwarded-Proto): false, true, a hop count or a list of addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string;
+  /** Strict-Transport-Security: 'auto' sends it on requests that came over TLS (directly or per the proxy). */
+  hsts: 'auto' | 'on' | 'off';
+  /** Request limits of the public calculators (per address) and machine clients (per API key), per minute. */
+  rateLimits: { enabled: boolean; calcPerMinute: number; clientPerMinute: number };
+  /** Login throttling (auth/throttle.ts); always on. */
+  loginThrottle: { maxFailuresPerUser: number; maxFailuresPerAddress: number; windowMinutes: number; maxLockHours: number };
+  /** Networks webhooks may reach although they are private or loopback (department networks), as CIDRs. */
+  webhookAllow: string[];
+  /** How long an Idempotency-Key claim outlives a silent process (renewed while its request runs). */
+  idempotencyLeaseSeconds: number;
 }
 
 export interface ConfigOverrides {
@@ -37,6 +53,7 @@ export interface ConfigOverrides {
   adminPassword?: string;
   logLevel?: string;
   auditPartitions?: number;
+  webhookAllow?: string[];
 }
 
 /** Reads the environment; explicit overrides (tests, CLI flags) win. */
@@ -63,7 +80,46 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     auditAnchorSeconds: wholeNumber('TIDEGATE_AUDIT_ANCHOR_SECONDS', env.TIDEGATE_AUDIT_ANCHOR_SECONDS, 60, 1, 86_400),
     gateBatchesInFlight: wholeNumber('TIDEGATE_GATE_BATCHES_IN_FLIGHT', env.TIDEGATE_GATE_BATCHES_IN_FLIGHT, 1, 1, 16),
     outboxRoundGapMs: wholeNumber('TIDEGATE_OUTBOX_ROUND_GAP_MS', env.TIDEGATE_OUTBOX_ROUND_GAP_MS, DEFAULT_DISPATCH.roundGapMs, 0, 10_000),
+    trustProxy: trustProxy(env.TIDEGATE_TRUST_PROXY),
+    hsts: oneOf('TIDEGATE_HSTS', env.TIDEGATE_HSTS, ['auto', 'on', 'off'] as const, 'auto'),
+    rateLimits: {
+      enabled: oneOf('TIDEGATE_RATE_LIMITS', env.TIDEGATE_RATE_LIMITS, ['on', 'off'] as const, 'on') === 'on',
+      calcPerMinute: wholeNumber('TIDEGATE_RATE_LIMIT_CALC_PER_MINUTE', env.TIDEGATE_RATE_LIMIT_CALC_PER_MINUTE, 120, 1, 1_000_000),
+      clientPerMinute: wholeNumber('TIDEGATE_RATE_LIMIT_CLIENT_PER_MINUTE', env.TIDEGATE_RATE_LIMIT_CLIENT_PER_MINUTE, 1200, 1, 1_000_000),
+    },
+    loginThrottle: {
+      maxFailuresPerUser: wholeNumber('TIDEGATE_LOGIN_MAX_FAILURES', env.TIDEGATE_LOGIN_MAX_FAILURES, 10, 1, 1000),
+      maxFailuresPerAddress: wholeNumber('TIDEGATE_LOGIN_MAX_FAILURES_PER_ADDRESS', env.TIDEGATE_LOGIN_MAX_FAILURES_PER_ADDRESS, 30, 1, 100_000),
+      windowMinutes: wholeNumber('TIDEGATE_LOGIN_WINDOW_MINUTES', env.TIDEGATE_LOGIN_WINDOW_MINUTES, 15, 1, 1440),
+      maxLockHours: wholeNumber('TIDEGATE_LOGIN_MAX_LOCK_HOURS', env.TIDEGATE_LOGIN_MAX_LOCK_HOURS, 24, 1, 720),
+    },
+    webhookAllow: overrides.webhookAllow ?? cidrs('TIDEGATE_WEBHOOK_ALLOW', env.TIDEGATE_WEBHOOK_ALLOW),
+    idempotencyLeaseSeconds: wholeNumber('TIDEGATE_IDEMPOTENCY_LEASE_SECONDS', env.TIDEGATE_IDEMPOTENCY_LEASE_SECONDS, 15, 3, 3600),
   };
+}
+
+function oneOf<const T extends readonly string[]>(name: string, text: string | undefined, values: T, fallback: T[number]): T[number] {
+  if (text === undefined || text === '') return fallback;
+  if (!values.includes(text)) throw new Error(`${name} must be one of ${values.join(', ')}, got "${text}".`);
+  return text;
+}
+
+/** TIDEGATE_TRUST_PROXY: unset or "false" trusts no proxy; "true", a hop count, or addresses/CIDRs (comma-separated). */
+function trustProxy(text: string | undefined): boolean | number | string {
+  if (text === undefined || text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return wholeNumber('TIDEGATE_TRUST_PROXY', text, 1, 1, 16);
+  cidrs('TIDEGATE_TRUST_PROXY', text);
+  return text;
+}
+
+function cidrs(name: string, text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  try {
+    return parseCidrList(text).map((c) => `${c.address}/${c.prefix}`);
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}`);
+  }
 }
 
 function wholeNumber(name: string, text: string | undefined, fallback: number, min: number, max: number): number {

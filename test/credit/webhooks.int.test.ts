@@ -2,13 +2,18 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { demoUscc } from '../../src/seed/demo.ts';
+import { sql } from 'drizzle-orm';
 import { deliverWebhooks, startWebhookDelivery } from '../../src/modules/sharing/service.ts';
 import { verifySignature } from '../../src/modules/sharing/rules.ts';
+import { webhookUrlViolation } from '../../src/modules/sharing/outbound.ts';
+import { queryRows } from '../../src/platform/db/client.ts';
 
 interface Receiver {
   url: string;
   received: { seq: number; to: string; signatureOk: boolean }[];
   failing: boolean;
+  /** Answer every delivery with this status and a body that must never reach lastError. */
+  answer?: { status: number; location?: string };
   /** Answer after this many milliseconds (a slow department). */
   delayMs: number;
   server: Server;
@@ -25,6 +30,12 @@ async function receiver(): Promise<Receiver> {
       if (r.failing) {
         res.statusCode = 503;
         return res.end('down for maintenance');
+      }
+      if (r.answer) {
+        r.received.push({ seq: -1, to: 'answered', signatureOk: false });
+        res.statusCode = r.answer.status;
+        if (r.answer.location) res.setHeader('location', r.answer.location);
+        return res.end('internal: db-primary.corp.example:5432 password=hunter2');
       }
       const payload = JSON.parse(body);
       const signatureOk = verifySignature(r.secret!, String(req.headers['tidegate-signature']), body, Math.floor(Date.parse('2026-03-01T04:00:00Z') / 1000), 10 ** 9);
@@ -43,11 +54,17 @@ let admin: string;
 let healthy: Receiver;
 let flaky: Receiver;
 
+// The receivers listen on loopback: this test allows it as an operator allows a department network.
+const allowBefore = process.env.TIDEGATE_WEBHOOK_ALLOW;
+process.env.TIDEGATE_WEBHOOK_ALLOW = '127.0.0.1/32';
+
 beforeAll(async () => {
   t = await startTestApp({ at: new Date('2026-03-01T04:00:00Z') });
   admin = await t.authFor('admin', { name: 'admin' });
 });
 afterAll(async () => {
+  if (allowBefore === undefined) delete process.env.TIDEGATE_WEBHOOK_ALLOW;
+  else process.env.TIDEGATE_WEBHOOK_ALLOW = allowBefore;
   for (const r of receivers) {
     r.server.closeAllConnections();
     r.server.close();
@@ -91,7 +108,7 @@ describe('signed webhooks for credit class changes', () => {
     expect(flaky.received).toEqual([]);
     const dept = await t.authFor('department', { name: 'market-regulator' });
     const state = (await t.request({ method: 'GET', url: '/api/v1/webhooks', auth: dept })).json().items[0];
-    expect(state).toMatchObject({ failures: 2, lastError: 'receiver answered 503' });
+    expect(state).toMatchObject({ failures: 2, lastError: 'receiver answered 5xx' });
 
     await penalise('MA5THK003');
     flaky.failing = false;
@@ -144,5 +161,82 @@ describe('signed webhooks for credit class changes', () => {
     const bad = await t.request({ method: 'POST', url: '/api/v1/webhooks', auth: dept, body: { url: 'ftp://example' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].path).toBe('url');
+  });
+
+  it('refuses URLs that reach this host or internal networks, in any notation, writing nothing', async () => {
+    const dept = await t.authFor('department', { name: 'curious-bureau' });
+    const count = async () => Number((await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from webhook_subscriptions`))[0]!.n);
+    const before = await count();
+    const refused = [
+      ['http://169.254.169.254/latest/meta-data/', 'sharing.webhookUrl.address', 'a link-local address'],
+      ['http://10.0.0.1/hook', 'sharing.webhookUrl.address', 'a private address'],
+      ['http://192.168.1.20:8080/hook', 'sharing.webhookUrl.address', 'a private address'],
+      ['http://[fd00::1]/hook', 'sharing.webhookUrl.address', 'a unique-local address'],
+      ['http://[::1]:9200/', 'sharing.webhookUrl.address', 'a loopback address'],
+      ['http://[::ffff:127.0.0.1]/hook', 'sharing.webhookUrl.address', 'an IPv4-mapped IPv6 address'],
+      ['http://[::ffff:a9fe:a9fe]/latest', 'sharing.webhookUrl.address', 'an IPv4-mapped IPv6 address'],
+      // Odd IPv4 notations of loopback addresses outside the allowed 127.0.0.1/32.
+      ['http://0x7f.2/hook', 'sharing.webhookUrl.address', 'a loopback address'],
+      ['http://2130706434/hook', 'sharing.webhookUrl.address', 'a loopback address'],
+      ['http://0177.0.0.3/hook', 'sharing.webhookUrl.address', 'a loopback address'],
+      ['http://0/hook', 'sharing.webhookUrl.address', 'the unspecified network'],
+      ['http://user:secret@127.0.0.1/hook', 'sharing.webhookUrl.credentials', 'no user name or password'],
+      ['http://no-such-host.invalid/hook', 'sharing.webhookUrl.unresolvable', 'does not resolve'],
+    ] as const;
+    for (const [url, rule, reason] of refused) {
+      const res = await t.request({ method: 'POST', url: '/api/v1/webhooks', auth: dept, body: { url } });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().errors[0], url).toMatchObject({ path: 'url', rule, message: expect.stringContaining(reason) });
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses names that resolve to such addresses, and odd notations of loopback without an allow-list', async () => {
+    // With no operator allow-list: localhost resolves to loopback; 0x7f.1 and 2130706433 are 127.0.0.1.
+    for (const url of ['http://localhost:8080/hook', 'http://LOCALHOST/hook', 'http://0x7f.1/hook', 'http://2130706433/hook', 'http://127.1/hook']) {
+      const v = await webhookUrlViolation(url, []);
+      expect(v, url).toMatchObject({ path: 'url', rule: 'sharing.webhookUrl.address', message: expect.stringContaining('a loopback address') });
+    }
+    expect(await webhookUrlViolation('http://127.0.0.1:8080/hook', ['127.0.0.1/32'])).toBeNull();
+  });
+
+  it('checks the address again at each delivery: a receiver no longer allowed gets nothing', async () => {
+    const r = await subscribed('rebinding-bureau');
+    const allowed = t.ctx.config.webhookAllow;
+    t.ctx.config.webhookAllow = [];
+    try {
+      await penalise('MA5THK008');
+      t.clock.advance(600_000);
+      await deliverWebhooks(t.ctx);
+      expect(r.received).toEqual([]);
+      const dept = await t.authFor('department', { name: 'rebinding-bureau' });
+      const state = (await t.request({ method: 'GET', url: '/api/v1/webhooks', auth: dept })).json().items[0];
+      expect(state).toMatchObject({ failures: 1, lastError: 'refused: the receiver is a loopback address' });
+    } finally {
+      t.ctx.config.webhookAllow = allowed;
+    }
+    t.clock.advance(600_000);
+    await deliverWebhooks(t.ctx);
+    expect(r.received.map((x) => x.to)).toEqual(['FOCUS']);
+  });
+
+  it('follows no redirect and reports only the status class, never the receiver\'s answer', async () => {
+    const elsewhere = await subscribed('redirect-target');
+    const redirecting = await subscribed('redirecting-bureau');
+    const erring = await subscribed('erring-bureau');
+    redirecting.answer = { status: 307, location: elsewhere.url };
+    erring.answer = { status: 500 };
+    const received = elsewhere.received.length;
+    await penalise('MA5THK009');
+    t.clock.advance(600_000);
+    await deliverWebhooks(t.ctx);
+    expect(redirecting.received.map((x) => x.to)).toEqual(['answered']);
+    // The target got its own delivery only, not the redirected copy.
+    expect(elsewhere.received.length).toBe(received + 1);
+    const state = async (name: string) => (await t.request({ method: 'GET', url: '/api/v1/webhooks', auth: await t.authFor('department', { name }) })).json().items[0];
+    expect(await state('redirecting-bureau')).toMatchObject({ lastError: 'receiver answered 3xx (redirects are not followed)' });
+    expect(await state('erring-bureau')).toMatchObject({ lastError: 'receiver answered 5xx' });
+    expect(JSON.stringify(await state('erring-bureau'))).not.toContain('hunter2');
   });
 });

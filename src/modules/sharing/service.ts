@@ -10,6 +10,7 @@ import { problems } from '../../kernel/problem.ts';
 import { changesAfter, latestChangeSeq } from '../credit/service.ts';
 import { webhookSubscriptions } from './schema.ts';
 import { backoffMs, signPayload } from './rules.ts';
+import { DeliveryError, postWebhook, webhookUrlViolation } from './outbound.ts';
 
 type Subscription = typeof webhookSubscriptions.$inferSelect;
 
@@ -24,6 +25,8 @@ function view(s: Subscription) {
 
 export async function registerWebhook(ctx: AppContext, actor: Actor, input: { url: string; fromStart?: boolean }) {
   if (actor.kind !== 'client' && actor.role !== 'admin') throw problems.forbidden('Webhooks belong to department clients.');
+  const violation = await webhookUrlViolation(input.url, ctx.config.webhookAllow);
+  if (violation) throw problems.validation([violation]);
   return runCommand(ctx, 'webhook.register', async (tx) => {
     const now = ctx.clock.now();
     const secret = randomBytes(32).toString('base64url');
@@ -85,17 +88,13 @@ async function deliverOne(ctx: AppContext, s: Subscription, stopping: () => bool
     const body = JSON.stringify({ feed: s.feed, subscription: s.id, change });
     const timestamp = Math.floor(ctx.clock.now().getTime() / 1000);
     try {
-      const res = await fetch(s.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'tidegate-signature': signPayload(secret, timestamp, body), 'tidegate-delivery': `${s.id}:${change.seq}` },
-        body,
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status < 200 || res.status >= 300) throw new Error(`receiver answered ${res.status}`);
+      const headers = { 'content-type': 'application/json', 'tidegate-signature': signPayload(secret, timestamp, body), 'tidegate-delivery': `${s.id}:${change.seq}` };
+      await postWebhook(s.url, headers, body, ctx.config.webhookAllow, WEBHOOK_TIMEOUT_MS);
       cursor = change.seq;
     } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
+      // Only our own words reach lastError: the receiver's answer and internal error texts never do.
+      if (!(err instanceof DeliveryError)) ctx.log.warn({ err, subscription: s.id }, 'webhook delivery failed unexpectedly');
+      error = err instanceof DeliveryError ? err.message : 'delivery failed';
       break;
     }
   }
