@@ -10,6 +10,8 @@ import { riskRoutes } from '../modules/risk/routes.ts';
 import { declarationsRoutes } from '../modules/declarations/routes.ts';
 import { ledgerRoutes } from '../modules/ledger/routes.ts';
 import { gateRoutes } from '../modules/gate/routes.ts';
+import { commandRoutes } from '../modules/command/routes.ts';
+import { permissionRoutes } from './auth/permissions.ts';
 
 /** Every API plugin, in one list: adding a module means adding it here. */
-export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes];
+export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes, commandRoutes, permissionRoutes];

@@ -12,6 +12,8 @@ interface Consumer {
   deliver: (events: readonly OutboxEvent[]) => Promise<Delivery>;
   /** Only these types are read for it; undefined: every event. */
   eventTypes: readonly string[] | undefined;
+  /** A live notifier's cursor, kept in this process (see SubscribeOptions.live); undefined: in outbox_cursors. */
+  live: { listening(): boolean; position: number | null } | undefined;
   /** Consecutive failures, for back-off; an error never advances the cursor. */
   failures: number;
   retryAt: number;
@@ -43,6 +45,13 @@ export interface SubscribeOptions {
    * consumer that needs a few kinds of a busy outbox does not read all of it.
    */
   eventTypes?: readonly string[];
+  /**
+   * A live notifier of this process (the command centre's server-sent events): its cursor lives in
+   * memory and starts at the horizon, so it never replays the past nor shares a cursor with the same
+   * consumer of another process (each process tells its own listeners). While `listening()` is
+   * false nothing is read for it and its cursor moves to the horizon.
+   */
+  live?: { listening(): boolean };
 }
 
 export interface DispatcherOptions {
@@ -109,7 +118,8 @@ export class Dispatcher {
 
   private add(name: string, deliver: Consumer['deliver'], opts: SubscribeOptions): void {
     if (this.consumers.some((c) => c.name === name)) throw new Error(`Consumer ${name} is already subscribed`);
-    this.consumers.push({ name, deliver, eventTypes: opts.eventTypes, failures: 0, retryAt: 0 });
+    const live = opts.live ? { listening: () => opts.live!.listening(), position: null } : undefined;
+    this.consumers.push({ name, deliver, eventTypes: opts.eventTypes, live, failures: 0, retryAt: 0 });
   }
 
   start(): void {
@@ -183,7 +193,11 @@ export class Dispatcher {
     for (const consumer of this.consumers) {
       const now = this.clock.now().getTime();
       if (!ignoreBackoff && consumer.retryAt > now) continue;
-      const position = await cursorOf(this.db, consumer.name);
+      if (consumer.live && (consumer.live.position === null || !consumer.live.listening())) {
+        consumer.live.position = Math.max(consumer.live.position ?? horizon, horizon);
+        continue;
+      }
+      const position = consumer.live ? consumer.live.position! : await cursorOf(this.db, consumer.name);
       const events = await readEventsBetween(this.db, position, horizon, this.opts.batchSize, consumer.eventTypes);
       const full = events.length === this.opts.batchSize;
       const { handled, error } = await consumer.deliver(events);
@@ -191,7 +205,8 @@ export class Dispatcher {
       // A filtered read that was not full saw every event up to the horizon: the ones it left out
       // are not this consumer's, so its cursor moves past them.
       if (consumer.eventTypes && !full && !error) reached = Math.max(reached, horizon);
-      if (reached !== position || error) {
+      if (consumer.live) consumer.live.position = reached;
+      else if (reached !== position || error) {
         await saveCursor(this.db, consumer.name, reached, error, this.clock.now());
       }
       if (error) {

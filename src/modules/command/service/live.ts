@@ -1,0 +1,82 @@
+/**
+ * Live updates of the command centre by server-sent events: a live consumer of the outbox (its
+ * cursor in this process, see the dispatcher's `live` option) tells every open stream of this
+ * process which kinds of events committed, at most once per `coalesceMs`; the page then reads the
+ * summary again. No table is polled for it.
+ */
+import type { ServerResponse } from 'node:http';
+import type { AppContext } from '../../../platform/context.ts';
+import type { OutboxEvent } from '../../../platform/outbox/service.ts';
+
+/** The events that move a panel of the centre. */
+export const LIVE_EVENT_TYPES = [
+  'ReleaseOrderPassed',
+  'ReleaseOrderDiverted',
+  'ReleaseOrderIssued',
+  'ReleaseOrderCancelled',
+  'InspectionCompleted',
+  'DeclarationSubmitted',
+  'DeclarationStateChanged',
+  'TaxBillIssued',
+  'RiskAssessed',
+  'RiskOutcomeRecorded',
+] as const;
+
+export interface LiveFeed {
+  /** Adds a stream; returns the function that removes it. */
+  add(res: ServerResponse): () => void;
+  readonly size: number;
+  /** Ends every stream (server shutdown). */
+  closeAll(): void;
+}
+
+const HEARTBEAT_MS = 15_000;
+
+export function startLiveFeed(ctx: AppContext, opts: { coalesceMs?: number } = {}): LiveFeed {
+  const streams = new Set<ServerResponse>();
+  const coalesceMs = opts.coalesceMs ?? 250;
+  let pending = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  let seq = 0;
+
+  const send = (chunk: string) => {
+    for (const res of streams) res.write(chunk);
+  };
+  const flush = () => {
+    timer = undefined;
+    if (pending.size === 0) return;
+    const counts = Object.fromEntries(pending);
+    pending = new Map();
+    send(`id: ${++seq}\nevent: changed\ndata: ${JSON.stringify({ events: counts, at: ctx.clock.now().toISOString() })}\n\n`);
+  };
+  ctx.dispatcher.subscribeBatch(
+    'command-centre-live',
+    async (events: readonly OutboxEvent[]) => {
+      for (const e of events) pending.set(e.eventType, (pending.get(e.eventType) ?? 0) + 1);
+      // Many commits a second at a busy port: one message per interval, not one per truck.
+      timer ??= setTimeout(flush, coalesceMs);
+    },
+    { eventTypes: LIVE_EVENT_TYPES, live: { listening: () => streams.size > 0 } },
+  );
+  const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    add(res) {
+      streams.add(res);
+      res.write(`retry: 3000\nevent: ready\ndata: {}\n\n`);
+      // A new listener starts the consumer at the horizon: kick so it is placed now, not at the next poll.
+      ctx.dispatcher.kick();
+      return () => streams.delete(res);
+    },
+    get size() {
+      return streams.size;
+    },
+    closeAll() {
+      clearInterval(heartbeat);
+      if (timer) clearTimeout(timer);
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  };
+}
