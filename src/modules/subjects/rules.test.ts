@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addMonths, eligibilityViolations, historyViolations, isActiveOn, maskIdNumber, maskName, type EnterpriseFacts, type QualificationRecord } from './rules.ts';
+import { readFileSync } from 'node:fs';
+import { addMonths, eligibilityViolations, historyViolations, individualFor, isActiveOn, maskIdNumber, maskName, PERSONAL_DATA_ACCESS, type EnterpriseFacts, type QualificationRecord } from './rules.ts';
 
 const hainanLegalPerson: EnterpriseFacts = { registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', encouragedIndustry: true };
 const zt = (goodsCategory = 'PRODUCTION_EQUIPMENT') => ({ kind: 'ZERO_TARIFF_BENEFICIARY' as const, goodsCategory, validFrom: '2026-01-01', validTo: null });
@@ -88,5 +89,36 @@ describe('masking', () => {
     expect(maskIdNumber('E1234')).toBe('*****');
     expect(maskName('王海燕')).toBe('王**');
     expect(maskName('Tan Wei Ming')).toMatch(/^T\*+$/);
+  });
+});
+
+describe('masking of individuals', () => {
+  const facts = { id: 'i-1', idType: 'RESIDENT_ID', nationality: 'CHN', createdAt: '2026-01-01T00:00:00.000Z' };
+  const full = () => ({ ...facts, idNumber: '11010519491231002X', name: '张三丰', birthDate: '1949-12-31' });
+  const masked = { ...facts, idNumber: maskIdNumber('11010519491231002X'), name: maskName('张三丰') };
+
+  it('a masked view drops the birth date: 5 of 18 characters of the ID number remain', () => {
+    const view = individualFor('department', full, masked);
+    expect(view).toEqual({ ...facts, idNumber: '110*************2X', name: '张**', birthDate: null, masked: true });
+    expect(view.idNumber.replace(/\*/g, '')).toHaveLength(5);
+    expect(JSON.stringify(view)).not.toMatch(/1949|1231/);
+  });
+
+  it('full access shows everything; no access is refused', () => {
+    expect(individualFor('inspector', full, masked)).toEqual({ ...full(), masked: false });
+    expect(() => individualFor('enterprise_user', full, masked)).toThrow();
+  });
+
+  it("the README's masking table is the code's table, role by role", () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Masking of individuals'));
+    const rows = [...section.matchAll(/^\| (\w+) \| (FULL|MASKED|NONE) \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+    const table = Object.fromEntries(rows.map((r) => [r[1], r[2]]));
+    const { system: _internal, ...roles } = PERSONAL_DATA_ACCESS;
+    expect(table).toEqual(roles);
+    for (const r of rows) {
+      const shown = { FULL: ['full', 'full', 'shown'], MASKED: ['masked', 'masked', 'left out'], NONE: ['—', '—', '—'] }[r[2] as 'FULL'];
+      expect([r[3], r[4], r[5]].map((c) => c!.trim()), r[1]).toEqual(shown);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import type { Role } from '../../platform/auth/roles.ts';
+
 /**
  * Who may hold which qualification (mission.md §1). Pure: dates and parameters come in.
  */
@@ -140,4 +142,42 @@ export function maskName(name: string): string {
   const chars = [...name.trim()];
   if (chars.length === 0) return '';
   return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+}
+
+/**
+ * What each role sees of an individual (the masking table of this module's README). MASKED keeps
+ * the first 3 and last 2 characters of the ID number and the first character of the name, and
+ * drops the birth date: with it, a masked resident ID would show 11 of its 18 digits, and the
+ * check digit follows from the other 17.
+ */
+export type PersonalDataAccess = 'FULL' | 'MASKED' | 'NONE';
+export const PERSONAL_DATA_ACCESS: Readonly<Record<Role | 'system', PersonalDataAccess>> = {
+  admin: 'FULL',
+  inspector: 'FULL',
+  auditor: 'FULL',
+  risk_analyst: 'MASKED',
+  command_viewer: 'MASKED',
+  department: 'MASKED',
+  dutyfree_shop: 'MASKED',
+  enterprise_user: 'NONE',
+  gate_device: 'NONE',
+  system: 'FULL',
+};
+
+export interface IndividualFacts {
+  id: string;
+  idType: string;
+  idNumber: string;
+  name: string;
+  birthDate: string | null;
+  nationality: string;
+  createdAt: string;
+}
+
+/** The view of an individual for a role; `masked` holds the stored masked forms. */
+export function individualFor(role: Role | 'system', full: () => IndividualFacts, masked: Omit<IndividualFacts, 'birthDate'>) {
+  const access = PERSONAL_DATA_ACCESS[role];
+  if (access === 'NONE') throw new Error(`role ${role} may not see individuals`);
+  if (access === 'FULL') return { ...full(), masked: false };
+  return { ...masked, birthDate: null, masked: true };
 }

@@ -5,7 +5,7 @@ import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
 import { getParameter } from '../../platform/parameters/service.ts';
-import { actorLabel, seesPersonalData, type Actor } from '../../platform/auth/roles.ts';
+import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
 import { assertEnterpriseVisible, enterpriseFilter } from '../../platform/auth/scope.ts';
 import { decrypt, encrypt, lookupHash } from '../../platform/crypto.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
@@ -13,7 +13,7 @@ import { shanghaiDate } from '../../kernel/clock.ts';
 import { problems } from '../../kernel/problem.ts';
 import { validateResidentId, validatePassportNumber, residentIdBirthDate } from '../../kernel/residentId.ts';
 import { enterprises, individuals, qualifications } from './schema.ts';
-import { eligibilityViolations, historyViolations, isActiveOn, maskIdNumber, maskName, type LegalForm, type QualificationKind } from './rules.ts';
+import { eligibilityViolations, historyViolations, individualFor, isActiveOn, maskIdNumber, maskName, type LegalForm, type QualificationKind } from './rules.ts';
 import type { CreateEnterpriseBody } from './wire.ts';
 
 type EnterpriseRow = typeof enterprises.$inferSelect;
@@ -179,17 +179,12 @@ export async function relinquishQualification(ctx: AppContext, actor: Actor, usc
 type IndividualRow = typeof individuals.$inferSelect;
 
 function individualView(ctx: AppContext, actor: Actor, row: IndividualRow) {
-  const full = seesPersonalData(actor);
-  return {
-    id: row.id,
-    idType: row.idType,
-    idNumber: full ? decrypt(ctx.keys.personalData, row.idNumberEncrypted) : row.idNumberMasked,
-    name: full ? decrypt(ctx.keys.personalData, row.nameEncrypted) : row.nameMasked,
-    masked: !full,
-    birthDate: row.birthDate,
-    nationality: row.nationality,
-    createdAt: row.createdAt.toISOString(),
-  };
+  const facts = { id: row.id, idType: row.idType, nationality: row.nationality, createdAt: row.createdAt.toISOString() };
+  return individualFor(
+    actor.role,
+    () => ({ ...facts, idNumber: decrypt(ctx.keys.personalData, row.idNumberEncrypted), name: decrypt(ctx.keys.personalData, row.nameEncrypted), birthDate: row.birthDate }),
+    { ...facts, idNumber: row.idNumberMasked, name: row.nameMasked },
+  );
 }
 
 function idLookupHash(ctx: AppContext, idType: string, idNumber: string): string {
