@@ -13,6 +13,8 @@ import { bootstrap, instanceId, type BootstrapResult } from './platform/bootstra
 import { API_PLUGINS } from './platform/plugins.ts';
 import type { AppContext } from './platform/context.ts';
 import { seedDemo } from './seed/demo.ts';
+import { useParameterDefinitions } from './platform/parameters/service.ts';
+import { PARAMETER_DEFINITIONS } from './modules/parameters.ts';
 import { scheduleDailySweep } from './modules/credit/scheduler.ts';
 import { startWebhookDelivery } from './modules/sharing/service.ts';
 import { startAuditAnchoring } from './platform/audit/anchor.ts';
@@ -46,6 +48,8 @@ export interface Tidegate {
 /** Creates the context: config, database (migrated), keys, dispatcher. No HTTP. */
 export async function createContext(opts: StartOptions = {}): Promise<AppContext> {
   const config = loadConfig(opts);
+  // Before anything is opened: a seed that breaks its parameter's schema stops the start here.
+  useParameterDefinitions(PARAMETER_DEFINITIONS);
   const log = opts.logger ?? pino({ level: config.logLevel, base: { service: 'tidegate' } });
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   await runMigrations(database);

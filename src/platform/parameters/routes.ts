@@ -6,7 +6,7 @@ import { OFFICER_ROLES } from '../auth/roles.ts';
 import { actorLabel } from '../auth/roles.ts';
 import { isoDate, jsonValue, text } from '../../kernel/wire.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
-import { listParameters, parameterHistory, setParameter } from './service.ts';
+import { listStoredParameters, parameterHistory, setParameter } from './service.ts';
 
 const parameterOut = z.object({ name: z.string(), value: z.unknown(), version: z.number(), validFrom: z.string(), validTo: z.string().nullable() });
 const versionOut = z.object({ id: z.number(), name: z.string(), value: z.unknown(), validFrom: z.string(), validTo: z.string().nullable(), setBy: z.string(), reason: z.string(), createdAt: z.string() });
@@ -22,7 +22,7 @@ export const parameterRoutes: ApiPlugin = (app, ctx) => {
     schema: { tags, summary: 'Policy parameters in force on a date (default: today, Asia/Shanghai)', querystring: z.object({ asOf: isoDate.optional() }).strict(), response: { 200: z.object({ asOf: z.string(), items: z.array(parameterOut) }) } },
     handler: async (req) => {
       const asOf = req.query.asOf ?? shanghaiDate(ctx.clock.now());
-      return { asOf, items: await listParameters(ctx.db, asOf) };
+      return { asOf, items: await listStoredParameters(ctx.db, asOf) };
     },
   });
 

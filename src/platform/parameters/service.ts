@@ -3,8 +3,8 @@ import type { Executor } from '../db/client.ts';
 import { anyOf, tableRows } from '../db/rows.ts';
 import { appendAudit } from '../audit/service.ts';
 import { policyParameters } from './schema.ts';
-import { DEFAULT_PARAMETERS } from './defaults.ts';
 import { problems } from '../../kernel/problem.ts';
+import { validateDefinitions, valueViolations, type ParameterDefinition } from './definition.ts';
 
 export interface ParameterValue<T = unknown> {
   name: string;
@@ -17,7 +17,37 @@ export interface ParameterValue<T = unknown> {
 
 type Row = typeof policyParameters.$inferSelect;
 
+/**
+ * The definitions in use: the composition root (src/main.ts) passes every module's list once at
+ * start-up. The platform imports no module, so it learns the parameters here.
+ */
+let definitions = new Map<string, ParameterDefinition>();
+
+/** Checks the seeds against their schemas (a bad seed fails the start) and makes the list the one in use. */
+export function useParameterDefinitions(defs: readonly ParameterDefinition[]): void {
+  validateDefinitions(defs);
+  definitions = new Map(defs.map((d) => [d.name, d]));
+}
+
+export function parameterDefinitions(): ParameterDefinition[] {
+  return [...definitions.values()];
+}
+
+/**
+ * A stored value is parsed with its schema before any rule uses it: a value stored before the
+ * schema existed, or written around the API, is a problem naming the parameter, never a 500 later.
+ */
 function toValue<T>(row: Row): ParameterValue<T> {
+  const def = definitions.get(row.name);
+  const wrong = def ? valueViolations(def, row.value) : [];
+  if (wrong.length) {
+    throw problems.rule(
+      'parameter-invalid',
+      'Policy parameter invalid',
+      `Version ${row.id} of policy parameter "${row.name}" does not satisfy its schema (${wrong.map((w) => `value${w.path}: ${w.message}`).join('; ')}); an administrator must set a valid version.`,
+      wrong.map((w) => ({ path: `${row.name}${w.path}`, rule: w.rule, message: w.message })),
+    );
+  }
   return { name: row.name, value: row.value as T, version: row.id, validFrom: row.validFrom, validTo: row.validTo };
 }
 
@@ -47,19 +77,28 @@ export async function getParameters(ex: Executor, names: readonly string[], asOf
   return found;
 }
 
-/** Every parameter in force on `asOf`. */
+/** Every parameter in force on `asOf`, each parsed with its schema (what rules read). */
 export async function listParameters(ex: Executor, asOf: string): Promise<ParameterValue[]> {
+  return (await latestRows(ex, asOf)).map((row) => toValue(row));
+}
+
+/** Every parameter in force on `asOf` as stored, so an administrator sees (and replaces) a version that breaks its schema. */
+export async function listStoredParameters(ex: Executor, asOf: string): Promise<ParameterValue[]> {
+  return (await latestRows(ex, asOf)).map((row) => ({ name: row.name, value: row.value, version: row.id, validFrom: row.validFrom, validTo: row.validTo }));
+}
+
+async function latestRows(ex: Executor, asOf: string): Promise<Row[]> {
   const rows = await ex
     .select()
     .from(policyParameters)
     .where(and(lte(policyParameters.validFrom, asOf), or(isNull(policyParameters.validTo), gt(policyParameters.validTo, asOf))))
     .orderBy(asc(policyParameters.name), desc(policyParameters.id));
   const seen = new Set<string>();
-  const result: ParameterValue[] = [];
+  const result: Row[] = [];
   for (const row of rows) {
     if (seen.has(row.name)) continue;
     seen.add(row.name);
-    result.push(toValue(row));
+    result.push(row);
   }
   return result;
 }
@@ -90,12 +129,12 @@ export async function setParameter(tx: Executor, input: SetParameterInput, actor
   if (input.validTo && input.validTo <= input.validFrom) {
     throw problems.field('validTo', 'parameters.validRange', 'validTo must be after validFrom.');
   }
+  const def = definitions.get(input.name);
+  if (!def) throw problems.field('name', 'parameters.knownName', `Unknown policy parameter "${input.name}"; parameters are defined by the modules.`);
+  const wrong = valueViolations(def, input.value);
+  if (wrong.length) throw problems.validation(wrong.map((v) => ({ path: `value${v.path}`, rule: v.rule, message: v.message })));
   const violations = parameterChecks.flatMap((check) => check(input.name, input.value) ?? []);
   if (violations.length) throw problems.validation(violations.map((v) => ({ path: 'value', rule: v.rule, message: v.message })));
-  const known = await tx.select({ n: sql<number>`count(*)::int` }).from(policyParameters).where(eq(policyParameters.name, input.name));
-  if (Number(known[0]?.n ?? 0) === 0 && !DEFAULT_PARAMETERS.some((p) => p.name === input.name)) {
-    throw problems.field('name', 'parameters.knownName', `Unknown policy parameter "${input.name}"; parameters are defined by the platform.`);
-  }
   const [row] = await tx
     .insert(policyParameters)
     .values({ name: input.name, value: input.value, validFrom: input.validFrom, validTo: input.validTo ?? null, setBy: actor, reason: input.reason, createdAt: now })
@@ -104,10 +143,10 @@ export async function setParameter(tx: Executor, input: SetParameterInput, actor
   return row!;
 }
 
-/** Seeds the defaults once (only names that have no version yet). */
+/** Seeds the defaults of every definition once (only versions not there yet). */
 export async function seedDefaultParameters(tx: Executor, now: Date): Promise<number> {
   let added = 0;
-  for (const p of DEFAULT_PARAMETERS) {
+  for (const p of parameterDefinitions().flatMap((d) => d.defaults)) {
     const existing = await tx.select({ id: policyParameters.id }).from(policyParameters).where(and(eq(policyParameters.name, p.name), eq(policyParameters.validFrom, p.validFrom))).limit(1);
     if (existing.length) continue;
     const [row] = await tx

@@ -1,0 +1,37 @@
+/** The schemas of the risk policy parameters (seeds: src/platform/parameters/defaults.ts). */
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+import { decimalString, rate, wholeNumber, type ParameterSpecs } from '../../platform/parameters/definition.ts';
+
+const points = decimalString('0', '1000', 'points');
+const portCode = z.string().regex(/^[A-Z]{5}-[A-Z0-9]{2,20}$/, 'Use a port code such as CNHAK-XINHAI.');
+
+export const RISK_PARAMETERS: ParameterSpecs = {
+  'risk.levelThresholds': {
+    description: 'Risk score (points) at or above which a declaration is RED, and YELLOW; below yellow it is BLUE.',
+    schema: z
+      .object({ red: points, yellow: points })
+      .strict()
+      .refine((t) => !/^\d/.test(t.red) || !/^\d/.test(t.yellow) || new Decimal(t.yellow).lt(t.red), { message: 'yellow must be below red.', path: ['yellow'] }),
+  },
+  'risk.modelWeight': { description: 'Points the learned model adds to the risk score at probability 1.', schema: decimalString('0', '100', 'points') },
+  'risk.routineInspectionRate': { description: 'Routine random inspection rate the credit-class multipliers apply to.', schema: rate() },
+  'risk.randomFloorRate': { description: 'Share of all declarations always inspected at random, whatever the capacity.', schema: rate() },
+  'risk.yellowTargetedProbability': { description: 'Model probability at or above which a YELLOW declaration gets a targeted physical inspection.', schema: rate('a probability') },
+  'risk.inspectionCapacityPerPortDay': {
+    description: 'Physical inspections a port can carry out per day: a default, and per port code.',
+    schema: z.object({ default: wholeNumber(0, 100_000, 'inspections'), ports: z.record(portCode, wholeNumber(0, 100_000, 'inspections')) }).strict(),
+  },
+  'risk.referenceMinSamples': { description: 'Declarations needed before a reference price or weight is used.', schema: wholeNumber(1, 1_000_000, 'declarations') },
+  'risk.defaultTaxBurden': { description: 'Tax share of value assumed for revenue at stake when a line carries no rate.', schema: rate('a share') },
+  'risk.noModelProbability': {
+    description: 'Prior probability of a discrepancy by level, while no model is live.',
+    schema: z.object({ RED: rate('a probability'), YELLOW: rate('a probability'), BLUE: rate('a probability') }).strict(),
+  },
+  'risk.retrain': {
+    description: 'Scheduled retraining: days between runs, labelled declarations needed, and the newest share kept for validation.',
+    schema: z
+      .object({ intervalDays: wholeNumber(1, 365, 'days'), minLabelled: wholeNumber(1, 10_000_000, 'declarations'), validationShare: decimalString('0.01', '0.9', 'a share') })
+      .strict(),
+  },
+};
