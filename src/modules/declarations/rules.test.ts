@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { chainValueAdded } from '../tax/rules.ts';
 import { billCsv, billFigures, billNumber, canTransition, centralizedDueDate, centralizedViolations, exitTaxes, formViolations, isOverdue, periodClosed, periodOf, supplementaryFigures, valueAddedInputOf, type ExitTaxLine } from './rules.ts';
 
-const params = { dutyCollectionThresholdCny: '50', vatRates: ['0.13', '0.09'], versions: { 'tax.vatRates': 1 } };
+const params = { notCollectedAtOrBelowCny: '50', vatRates: ['0.13', '0.09'], versions: { 'tax.vatRates': 1 } };
 const basis = (importedCny: string, domesticCny = '0', hainanMadeCny = '0') => ({ importedCny, domesticCny, hainanMadeCny });
 
 describe('exit taxes (二线出岛), hand-computed', () => {
@@ -27,10 +27,23 @@ describe('exit taxes (二线出岛), hand-computed', () => {
     expect(r.ok && billFigures(r.value, [{ dutyRate: '0.12', vatRate: '0.09' }], ['x'])).toMatchObject({ duty: '42720.00', vat: '35884.80', total: '78604.80' });
   });
 
-  it('zero-tariff goods to the mainland: all three taxes on the price', () => {
-    // V = 100,000; duty 10% = 10,000.00; CT 15%: (100,000 + 10,000) ÷ 0.85 × 0.15 = 19,411.76; VAT (100,000 + 10,000 + 19,411.76) × 13% = 16,823.53
-    const r = exitTaxes('ZERO_TARIFF', [{ hsCode: '3304990099', quantity: '1000', valueCny: '100000', dutyRate: '0.10', consumptionTaxRate: '0.15', vatRate: '0.13', domesticVatPaid: false, costBasis: basis('80000') }], params);
-    expect(r.ok && billFigures(r.value, [{ dutyRate: '0.10', vatRate: '0.13' }], ['x'])).toMatchObject({ duty: '10000.00', consumptionTax: '19411.76', vat: '16823.53', total: '46235.29' });
+  it('zero-tariff goods to the mainland: all three taxes on their imported content, not on the price', () => {
+    // Imported 80,000 sold at 100,000: duty 10% = 8,000.00; CT 15%: (80,000 + 8,000) ÷ 0.85 × 0.15 = 15,529.41;
+    // VAT (80,000 + 8,000 + 15,529.41) × 13% = 13,458.82
+    const line = { hsCode: '3304990099', quantity: '1000', valueCny: '100000', dutyRate: '0.10', consumptionTaxRate: '0.15', vatRate: '0.13', domesticVatPaid: false, costBasis: basis('80000') };
+    const r = exitTaxes('ZERO_TARIFF', [line], params);
+    const rates = [{ dutyRate: '0.10', vatRate: '0.13' }];
+    expect(r.ok && billFigures(r.value, rates, ['x'])).toMatchObject({ duty: '8000.00', consumptionTax: '15529.41', vat: '13458.82', total: '36988.23' });
+    expect(r.ok && r.value.lines[0]!.dutiableValue).toMatchObject({ rule: 'tax.secondLine.importedContent', formula: 'imported materials 80000.00 CNY (account book cost basis; price 100000.00 CNY)' });
+  });
+
+  it('products of zero-tariff materials: pellets made into bags pay on the pellets, not on the bags\' price', () => {
+    // Book cost of the bags: imported pellets 10,000 + domestic 2,000 + Hainan-made 3,000; sold at 30,000.
+    // Duty 10,000 × 6.5% = 650.00; VAT (10,000 + 650) × 13% = 1,384.50 (not 1,950.00 + 4,153.50 on the price).
+    const bags = { hsCode: '3923210000', quantity: '1000', valueCny: '30000', dutyRate: '0.065', vatRate: '0.13', domesticVatPaid: false, costBasis: basis('10000', '2000', '3000') };
+    const r = exitTaxes('ZERO_TARIFF', [bags], params);
+    expect(r.ok && billFigures(r.value, [{ dutyRate: '0.065', vatRate: '0.13' }], ['x'])).toMatchObject({ duty: '650.00', vat: '1384.50', total: '2034.50' });
+    expect(r.ok && r.value.lines[0]!.dutiableValue.formula).toBe('imported materials 10000.00 CNY (account book cost basis; domestic 2000.00 and Hainan-made 3000.00 left out; price 30000.00 CNY)');
   });
 
   it('domestic VAT paid on the island: no import VAT', () => {
@@ -38,14 +51,15 @@ describe('exit taxes (二线出岛), hand-computed', () => {
     expect(r.ok && billFigures(r.value, [{ dutyRate: '0.10', vatRate: '0.13' }], ['x'])).toMatchObject({ duty: '100.00', vat: '0.00', total: '100.00' });
   });
 
-  it('the 50 CNY duty threshold for the whole declaration, half-up rounding at the half cent', () => {
-    // 0.05 × 999.90 = 49.995 → 50.00 collected (half-up); 0.05 × 999.80 = 49.99 → waived
+  it('the 50 CNY threshold for the whole declaration includes 50, half-up rounding at the half cent', () => {
+    // 0.05 × 1,000.10 = 50.005 → 50.01 collected (half-up); 0.05 × 999.90 = 49.995 → 50.00 not collected (以下 includes 50)
     const at = (v: string) => exitTaxes('ZERO_TARIFF', [{ hsCode: '8471300000', quantity: '1', valueCny: v, dutyRate: '0.05', vatRate: '0.13', domesticVatPaid: false, costBasis: basis(v) }], params);
-    const a = at('999.90');
-    const b = at('999.80');
-    expect(a.ok && a.value.duty.toFixed(2)).toBe('50.00');
-    expect(b.ok && b.value.duty.toFixed(2)).toBe('0.00');
-    expect(b.ok && b.value.dutyWaived).toBe(true);
+    const a = at('1000.10');
+    const b = at('999.90');
+    expect(a.ok && a.value.duty.toFixed(2)).toBe('50.01');
+    expect(b.ok && [b.value.duty.toFixed(2), b.value.dutyBeforeThreshold.toFixed(2), b.value.dutyWaived]).toEqual(['0.00', '50.00', true]);
+    // VAT is judged on its own: 999.90 × 13% = 129.99, collected.
+    expect(b.ok && [b.value.vat.toFixed(2), b.value.waived.vat]).toEqual(['129.99', false]);
   });
 
   it('compound duty: specific per unit plus ad valorem', () => {
@@ -119,12 +133,12 @@ describe('tax bills', () => {
   it('a supplementary bill owes only the increase, and the CSV has a row per line and a total', () => {
     const line: ExitTaxLine = { hsCode: '3304990099', quantity: '1', valueCny: '1000', dutyRate: '0.10', vatRate: '0.13', domesticVatPaid: false, costBasis: basis('1000') };
     const a = exitTaxes('ZERO_TARIFF', [line], params);
-    const b = exitTaxes('ZERO_TARIFF', [{ ...line, valueCny: '1500' }], params);
+    const b = exitTaxes('ZERO_TARIFF', [{ ...line, valueCny: '1500', costBasis: basis('1500') }], params);
     if (!a.ok || !b.ok) throw new Error('computable');
     const rates = [{ dutyRate: '0.10', vatRate: '0.13' }];
     const fa = billFigures(a.value, rates, ['3304990099']);
     const fb = billFigures(b.value, rates, ['3304990099']);
-    // before 100.00 + 143.00; after 150.00 + 214.50
+    // before 100.00 + 143.00; after 150.00 + 214.50 (the cost basis rose with the correction)
     expect(supplementaryFigures(fa, fb)).toEqual({ duty: '50.00', consumptionTax: '0.00', vat: '71.50', total: '121.50' });
     expect(supplementaryFigures(fb, fa).total).toBe('0.00');
     expect(billNumber('2026-11-23', 7)).toBe('SD2026112300000007');

@@ -3,7 +3,8 @@
  * (分批出岛、集中申报) and their tax bills (税单), mission.md §4–5. Pure: dates, parameters and the
  * facts read from the books come in as arguments; nothing here reads a clock or a database.
  */
-import { computeDeclaration, cny, D, fen, ratioString, type DeclarationComputation, type DeclarationLine, type LineTreatment, type RuleViolation, type TaxLineInput } from '../tax/rules.ts';
+import { chainValueAdded, computeDeclaration, confirmationDecision, cny, D, fen, ratioString, secondLineLine } from '../tax/rules.ts';
+import type { ChainInput, ChainResult, Condition, DeclarationComputation, DeclarationLine, RuleViolation, SecondLineFacts, TaxParameters } from '../tax/rules.ts';
 
 const plain = (v: string | InstanceType<typeof D>): string => new D(v).toString();
 
@@ -163,10 +164,21 @@ export function unitCode(unit: string): string {
 // ---------------------------------------------------------------------------------------------
 // Taxes of an exit (二线出岛征税): on the imported content, the 30% rule for processed goods.
 
+/** An upstream cumulative number (累计编号) as the exit form gives it. */
+export interface UpstreamOnForm {
+  cumulativeNumber: string;
+  salePrice: string;
+  quantity: string;
+  importedMaterials: string;
+  domesticMaterials: string;
+  hainanMadeInputs?: string;
+  quantityUsed: string;
+}
+
 export interface ExitTaxLine {
   hsCode: string;
   quantity: string;
-  /** The price of the line's goods to the mainland buyer, CNY. */
+  /** The price of the line's goods to the mainland buyer, CNY: the value-added ratio's sale price, never the taxable base. */
   valueCny: string;
   dutyRate: string;
   vatRate: string;
@@ -175,27 +187,48 @@ export interface ExitTaxLine {
   specificConsumptionTaxPerUnit?: string;
   /** Domestic VAT already paid on the island for these goods: no import VAT. */
   domesticVatPaid: boolean;
-  /** From the book (ledger costBasisOf) for the quantity declared. */
+  /** From the book (ledger costBasisOf) for the quantity declared: its imported part is the taxable base. */
   costBasis: { importedCny: string; domesticCny: string; hainanMadeCny: string };
   /** The line's own regime when a declaration gathers goods of several books (a centralized declaration). */
   regime?: Regime;
   /** Processed goods: the value added decided for the line (valueAdded.ts, with any cumulation). */
-  valueAdded?: { ratio: string; meetsThreshold: boolean; threshold: string; confirmationNumber?: string | null };
+  valueAdded?: LineValueAdded;
+  /** Processed goods: the upstream cumulative numbers the value added counted, kept so a correction can count them again. */
+  upstream?: UpstreamOnForm[];
+}
+
+export interface LineValueAdded {
+  ratio: string;
+  meetsThreshold: boolean;
+  threshold: string;
+  confirmationNumber?: string | null;
+  /** A number an inspection's correction took back: the ratio it was issued on no longer holds. */
+  withdrawnConfirmationNumber?: string;
+}
+
+const isProcessed = (regime: Regime, l: Pick<ExitTaxLine, 'regime'>) => (l.regime ?? regime) === 'PROCESSING_VALUE_ADDED';
+
+function secondLineFacts(regime: Regime, l: ExitTaxLine): SecondLineFacts {
+  const va = l.valueAdded;
+  const valueAdded = va ? { ratio: new D(va.ratio), threshold: va.threshold, meetsThreshold: va.meetsThreshold, confirmationNumber: va.confirmationNumber ?? null } : undefined;
+  return { goods: isProcessed(regime, l) ? 'PROCESSED' : 'ZERO_TARIFF', domesticVatPaid: l.domesticVatPaid, ...(valueAdded ? { valueAdded } : {}) };
 }
 
 /**
- * The treatment of each exit line, then the declaration's taxes (threshold included).
- * - ZERO_TARIFF goods leave as they came: the dutiable value is their price to the mainland.
- * - PROCESSING_VALUE_ADDED outputs are taxed on their imported content (the book's cost basis of
- *   imported materials); at or above the value-added threshold no duty is due.
+ * The treatment of each exit line, then the declaration's taxes (the collection threshold
+ * included), for an exit, a month's batches declared centrally and an inspection's re-tax alike.
+ * Every line is taxed on its imported content, the imported part of the book's cost basis
+ * (tax taxableBase.ts), whether the goods were processed or not; the price only feeds the value
+ * added. Processed goods at or above the value-added threshold pay no duty.
  */
-export function exitTaxes(regime: Regime, lines: readonly ExitTaxLine[], params: { dutyCollectionThresholdCny: string; vatRates: readonly string[]; versions?: Record<string, number> }) {
-  const treated: DeclarationLine[] = lines.map((l) => {
-    const processed = (l.regime ?? regime) === 'PROCESSING_VALUE_ADDED';
-    const base = processed ? cny(l.costBasis.importedCny) : cny(l.valueCny);
-    const input: TaxLineInput = {
+export function exitTaxes(regime: Regime, lines: readonly ExitTaxLine[], params: TaxParameters) {
+  const violations: RuleViolation[] = [];
+  const treated: DeclarationLine[] = [];
+  lines.forEach((l, i) => {
+    const input = {
       hsCode: l.hsCode,
-      customsValue: fen(base),
+      customsValue: l.valueCny,
+      book: l.costBasis,
       dutyRate: l.dutyRate,
       vatRate: l.vatRate,
       quantity: l.quantity,
@@ -203,23 +236,103 @@ export function exitTaxes(regime: Regime, lines: readonly ExitTaxLine[], params:
       ...(l.specificDutyPerUnit ? { specificDutyPerUnit: l.specificDutyPerUnit } : {}),
       ...(l.specificConsumptionTaxPerUnit ? { specificConsumptionTaxPerUnit: l.specificConsumptionTaxPerUnit } : {}),
     };
-    const treatment: LineTreatment = {
-      base: processed
-        ? { rule: 'tax.secondLine.importedContent', reason: 'Processed goods entering the mainland pay on the imported materials they hold (the account book cost basis), not on the island value added.', formula: `imported materials ${fen(base)} CNY` }
-        : { rule: 'tax.secondLine.importedContent', reason: 'Zero-tariff goods entering the mainland pay on their value, all of it imported content.', formula: `${fen(base)} CNY` },
-    };
-    if (processed && l.valueAdded?.meetsThreshold) {
-      treatment.duty = { rule: 'tax.secondLine.valueAddedDutyExemption', reason: `Value added ${l.valueAdded.ratio} ≥ ${plain(l.valueAdded.threshold)}${l.valueAdded.confirmationNumber ? ` (confirmation ${l.valueAdded.confirmationNumber})` : ''}: no duty; VAT and consumption tax are still due.` };
-    }
-    if (l.domesticVatPaid) treatment.vat = { rule: 'tax.secondLine.domesticVatPaid', reason: 'Domestic VAT was already paid on the island: no import VAT is due at the second line.' };
-    return { input, treatment };
+    const r = secondLineLine(secondLineFacts(regime, l), input, (f) => `lines[${i}].${f}`);
+    if ('path' in r) violations.push(r);
+    else treated.push(r);
   });
+  if (violations.length) return { ok: false as const, violations };
   return computeDeclaration(treated, params);
 }
 
-/** The processed line's value-added input from the book's cost basis and the declared price. */
-export function valueAddedInputOf(l: Pick<ExitTaxLine, 'valueCny' | 'costBasis'>) {
-  return { salePrice: l.valueCny, importedMaterials: [l.costBasis.importedCny], domesticMaterials: [l.costBasis.domesticCny], hainanMadeInputs: [l.costBasis.hainanMadeCny] };
+/**
+ * Goods leaving for the mainland owe duty on their imported content. Until the platform knows the
+ * tariff lines' rates, a line that holds imported content must carry a duty rate above 0 (or a
+ * specific duty): 0 is refused, never assumed. Processed goods too, even at the value-added
+ * threshold: the exemption is conditional, and an inspection's correction may withdraw it.
+ */
+export function dutyRateViolations(lines: readonly Pick<ExitTaxLine, 'dutyRate' | 'specificDutyPerUnit' | 'costBasis'>[]): RuleViolation[] {
+  return lines.flatMap((l, i) => {
+    const owesDuty = cny(l.costBasis.importedCny).gt(0);
+    const rated = new D(l.dutyRate).gt(0) || (l.specificDutyPerUnit !== undefined && new D(l.specificDutyPerUnit).gt(0));
+    if (!owesDuty || rated) return [];
+    const message = `These goods hold imported materials of ${fen(cny(l.costBasis.importedCny))} CNY and owe duty on them at the second line: give the duty rate of their tariff line; 0 is not accepted.`;
+    return [{ path: `lines[${i}].dutyRate`, rule: 'declarations.dutyRateRequired', message }];
+  });
+}
+
+/** The processed line's value-added input: the declared price, the book's cost basis and any upstream numbers. */
+export function valueAddedInputOf(l: Pick<ExitTaxLine, 'valueCny' | 'costBasis' | 'upstream'>): ChainInput {
+  return {
+    salePrice: l.valueCny,
+    importedMaterials: [l.costBasis.importedCny],
+    domesticMaterials: [l.costBasis.domesticCny],
+    hainanMadeInputs: [l.costBasis.hainanMadeCny],
+    upstream: (l.upstream ?? []).map((u) => ({
+      record: { number: u.cumulativeNumber, salePrice: u.salePrice, quantity: u.quantity, importedMaterials: u.importedMaterials, domesticMaterials: u.domesticMaterials, hainanMadeInputs: u.hainanMadeInputs ?? '0' },
+      quantityUsed: u.quantityUsed,
+    })),
+  };
+}
+
+export interface ValueAddedDecision {
+  chain: ChainResult;
+  /** A confirmation number is due: the ratio (with any cumulation) reaches the threshold and the seller is qualified. */
+  exempt: boolean;
+  conditions: Condition[];
+}
+
+/**
+ * The value added of one processed line and whether it earns the duty exemption (with its
+ * confirmation number), from the declared price, the book's cost basis and the upstream numbers:
+ * decided the same way when the exit is filed and when an inspection corrects it.
+ */
+export function valueAddedDecision(
+  l: Pick<ExitTaxLine, 'valueCny' | 'costBasis' | 'upstream'>,
+  facts: { threshold: string; processingQualification: boolean },
+): { ok: true; value: ValueAddedDecision } | { ok: false; violations: RuleViolation[] } {
+  const chain = chainValueAdded(valueAddedInputOf(l), facts.threshold);
+  if (!chain.ok) return chain;
+  const decision = confirmationDecision({ processingQualification: facts.processingQualification, destination: 'MAINLAND', valueAdded: chain.value });
+  return { ok: true, value: { chain: chain.value, exempt: decision.issue, conditions: decision.conditions } };
+}
+
+/**
+ * What a re-decision did to the confirmation numbers of a declaration's lines: the numbers no line
+ * holds any more are withdrawn (one number may cover several lines of a centralized declaration).
+ */
+export function confirmationChanges(before: readonly Pick<ExitTaxLine, 'valueAdded'>[], after: readonly Pick<ExitTaxLine, 'valueAdded'>[]) {
+  const held = (lines: readonly Pick<ExitTaxLine, 'valueAdded'>[]) => new Set(lines.map((l) => l.valueAdded?.confirmationNumber).filter((n): n is string => Boolean(n)));
+  const was = held(before);
+  const is = held(after);
+  return { withdrawn: [...was].filter((n) => !is.has(n)), issued: [...is].filter((n) => !was.has(n)) };
+}
+
+/** An inspection's correction of one line (the gate's InspectionCompleted event). */
+export interface LineCorrection {
+  lineIndex: number;
+  hsCode?: string;
+  quantity?: string;
+  netWeightKg?: string;
+  valueCny?: string;
+  originCountry?: string;
+}
+
+/** The declaration's lines with the inspection's corrections; a quantity change scales the cost basis pro rata. */
+export function correctedLines<L extends ExitTaxLine & { netWeightKg?: string; originCountry?: string }>(lines: readonly L[], corrections: readonly LineCorrection[]): L[] {
+  return lines.map((l, i) => {
+    const c = corrections.find((x) => x.lineIndex === i);
+    if (!c) return l;
+    const ratio = c.quantity ? new D(c.quantity).div(l.quantity) : new D(1);
+    const scale = (s: string) => fen(cny(ratio.times(s)));
+    return {
+      ...l,
+      ...(c.hsCode ? { hsCode: c.hsCode } : {}),
+      ...(c.quantity ? { quantity: c.quantity, costBasis: { importedCny: scale(l.costBasis.importedCny), domesticCny: scale(l.costBasis.domesticCny), hainanMadeCny: scale(l.costBasis.hainanMadeCny) } } : {}),
+      ...(c.valueCny ? { valueCny: c.valueCny } : {}),
+      ...(c.netWeightKg ? { netWeightKg: c.netWeightKg } : {}),
+      ...(c.originCountry ? { originCountry: c.originCountry } : {}),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,6 +356,8 @@ export interface TaxBillFigures {
   vat: string;
   total: string;
   dutyWaived: boolean;
+  /** Which taxes the collection threshold left uncollected (absent on bills issued before it was kept). */
+  notCollected?: { duty: boolean; consumptionTax: boolean; vat: boolean };
   lines: TaxBillLine[];
   parameterVersions: Record<string, number>;
 }
@@ -256,6 +371,7 @@ export function billFigures(c: DeclarationComputation, rates: readonly TaxBillLi
     vat: fen(c.vat),
     total: fen(c.total),
     dutyWaived: c.dutyWaived,
+    notCollected: c.waived,
     parameterVersions: c.parameterVersions,
     lines: c.lines.map((l, i) => ({
       lineIndex: i,

@@ -70,17 +70,18 @@ describe('reliefs and the declaration threshold', () => {
     expect(r.value.dutyWaived).toBe(true);
     expect(r.value.dutyBeforeThreshold.toFixed(2)).toBe('49.99');
     expect(r.value.lines.map((l) => l.duty.status)).toEqual(['WAIVED', 'WAIVED', 'DUE']);
-    expect(r.value.lines[0]!.duty.rule).toBe('tax.dutyCollectionThreshold');
+    expect(r.value.lines[0]!.duty.rule).toBe('tax.notCollected.duty');
     // VAT without the waived duty: 32.4935 → 32.49, 32.487 → 32.49, 130.00
     expect(r.value.vat.toFixed(2)).toBe('194.98');
     expect(r.value.total.toFixed(2)).toBe('194.98');
   });
 
-  it('the threshold is a parameter: at 100 CNY a duty of 50 is waived too', () => {
-    const r = computeDeclaration([{ input: { hsCode: '8517130000', customsValue: '500', dutyRate: '0.1', vatRate: '0.13' } }], { ...DEFAULT_TAX_PARAMETERS, dutyCollectionThresholdCny: '100' });
-    expect(r.ok && r.value.dutyWaived).toBe(true);
-    const at50 = computeDeclaration([{ input: { hsCode: '8517130000', customsValue: '500', dutyRate: '0.1', vatRate: '0.13' } }], DEFAULT_TAX_PARAMETERS);
-    expect(at50.ok && at50.value.duty.toFixed(2)).toBe('50.00');
+  it('the threshold is a parameter: at 100 CNY a duty of 80 goes uncollected, at the seeded 50 it is collected', () => {
+    const line = { input: { hsCode: '8517130000', customsValue: '800', dutyRate: '0.1', vatRate: '0.13' } };
+    const r = computeDeclaration([line], { ...DEFAULT_TAX_PARAMETERS, notCollectedAtOrBelowCny: '100' });
+    expect(r.ok && [r.value.dutyWaived, r.value.duty.toFixed(2)]).toEqual([true, '0.00']);
+    const seeded = computeDeclaration([line], DEFAULT_TAX_PARAMETERS);
+    expect(seeded.ok && seeded.value.duty.toFixed(2)).toBe('80.00');
   });
 
   it('refuses what cannot be computed, naming the field and the rule', () => {

@@ -100,11 +100,20 @@ function dutyStep(line: TaxLineInput, value: Dec, qty: Dec, relief: Relief | und
   return { amount, status: 'DUE', formula: `${parts.join(' + ')} = ${fen(amount)}`, rule };
 }
 
-function consumptionTaxStep(line: TaxLineInput, value: Dec, duty: Dec, qty: Dec, relief: Relief | undefined): TaxStep {
+type Relieved = 'EXEMPT' | 'WAIVED';
+
+function consumptionTaxStep(
+  line: TaxLineInput,
+  value: Dec,
+  duty: Dec,
+  qty: Dec,
+  relief: Relief | undefined,
+  status: Relieved,
+): TaxStep {
   const rate = new D(isSet(line.consumptionTaxRate) ? line.consumptionTaxRate : 0);
   const specific = isSet(line.specificConsumptionTaxPerUnit);
   if (rate.isZero() && !specific) return { amount: ZERO, status: 'NOT_APPLICABLE', formula: '0.00', rule: 'tax.consumptionTax.notApplicable', reason: 'The goods are not subject to consumption tax (no rate given).' };
-  if (relief) return relieved(relief, 'EXEMPT');
+  if (relief) return relieved(relief, status);
   const specificTax = specific ? qty.times(line.specificConsumptionTaxPerUnit!) : ZERO;
   const specificText = specific ? `${plain(qty)} × ${plain(line.specificConsumptionTaxPerUnit!)}` : '';
   if (rate.isZero()) {
@@ -120,17 +129,25 @@ function consumptionTaxStep(line: TaxLineInput, value: Dec, duty: Dec, qty: Dec,
   return { amount, status: 'DUE', formula, rule: specific ? 'tax.consumptionTax.compound' : 'tax.consumptionTax.adValorem' };
 }
 
-function vatStep(line: TaxLineInput, value: Dec, duty: Dec, ct: Dec, relief: Relief | undefined): TaxStep {
-  if (relief) return relieved(relief, 'EXEMPT');
+function vatStep(line: TaxLineInput, value: Dec, duty: Dec, ct: Dec, relief: Relief | undefined, s: Relieved): TaxStep {
+  if (relief) return relieved(relief, s);
   const amount = cny(value.plus(duty).plus(ct).times(line.vatRate));
   return { amount, status: 'DUE', formula: `(${fen(value)} + ${fen(duty)} + ${fen(ct)}) × ${plain(line.vatRate)} = ${fen(amount)}`, rule: 'tax.vat' };
 }
 
+/** The declaration-level waivers (a tax of the whole declaration at or under the collection threshold). */
+export interface Waivers {
+  duty?: Relief;
+  consumptionTax?: Relief;
+  vat?: Relief;
+}
+
 /**
- * One line under a treatment. `dutyWaiver` is the declaration-level waiver (duty under the
- * collection threshold): it applies after the route's own reliefs.
+ * One line under a treatment. `waivers` are the declaration's (a tax not collected under the
+ * threshold): they apply after the route's own reliefs, and a waived tax is left out of the bases
+ * after it, as an exempt one is.
  */
-export function computeLine(line: TaxLineInput, treatment: LineTreatment = {}, dutyWaiver?: Relief): LineComputation {
+export function computeLine(line: TaxLineInput, treatment: LineTreatment = {}, waivers: Waivers = {}): LineComputation {
   const value = cny(line.customsValue);
   const qty = new D(isSet(line.quantity) ? line.quantity : 0);
   const base = treatment.base;
@@ -141,8 +158,11 @@ export function computeLine(line: TaxLineInput, treatment: LineTreatment = {}, d
     rule: base?.rule ?? 'tax.dutiableValue',
     ...(base ? { reason: base.reason } : {}),
   };
-  const duty = dutyStep(line, value, qty, treatment.duty ?? dutyWaiver, treatment.duty ? 'EXEMPT' : 'WAIVED');
-  const consumptionTax = consumptionTaxStep(line, value, duty.amount, qty, treatment.consumptionTax);
-  const vat = vatStep(line, value, duty.amount, consumptionTax.amount, treatment.vat);
-  return { dutiableValue, duty, consumptionTax, vat, total: duty.amount.plus(consumptionTax.amount).plus(vat.amount) };
+  // The route's relief is an exemption; only without one does the declaration's waiver apply.
+  const status = (relief: Relief | undefined): Relieved => (relief ? 'EXEMPT' : 'WAIVED');
+  const { duty: dutyRelief, consumptionTax: ctRelief, vat: vatRelief } = treatment;
+  const duty = dutyStep(line, value, qty, dutyRelief ?? waivers.duty, status(dutyRelief));
+  const ct = consumptionTaxStep(line, value, duty.amount, qty, ctRelief ?? waivers.consumptionTax, status(ctRelief));
+  const vat = vatStep(line, value, duty.amount, ct.amount, vatRelief ?? waivers.vat, status(vatRelief));
+  return { dutiableValue, duty, consumptionTax: ct, vat, total: duty.amount.plus(ct.amount).plus(vat.amount) };
 }

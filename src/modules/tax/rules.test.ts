@@ -39,11 +39,13 @@ describe('a declaration and the 50 CNY duty threshold', () => {
     // VAT 249.95 × 0.13 = 32.4935 → 32.49; 249.90 × 0.13 = 32.487 → 32.49
     expect(r.value.vat.toFixed(2)).toBe('64.98');
   });
-  it('duty of exactly 50.00 is collected', () => {
+  it('duty of exactly 50.00 is not collected (50 元以下 includes 50); 50.01 is', () => {
     const r = declarationTax([line('250'), line('250')], P);
     if (!r.ok) throw new Error('unexpected');
-    expect(r.value.dutyWaived).toBe(false);
-    expect(r.value.duty.toFixed(2)).toBe('50.00');
+    expect([r.value.dutyWaived, r.value.duty.toFixed(2)]).toEqual([true, '0.00']);
+    const over = declarationTax([line('250'), line('250.10')], P);
+    if (!over.ok) throw new Error('unexpected');
+    expect([over.value.dutyWaived, over.value.duty.toFixed(2)]).toEqual([false, '50.01']);
   });
   it('a VAT rate outside the parameter is refused with its path', () => {
     const r = declarationTax([line('100'), { ...line('100'), vatRate: '0.17' }], P);

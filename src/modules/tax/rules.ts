@@ -2,7 +2,8 @@
  * The tax law of mission.md §5, pure and exact (decimal.js, parameters passed in, no clock). This
  * file is the module's rule surface that other modules import; the rules themselves live in:
  * - lineTax.ts: duty, consumption tax, VAT of one line, each step with formula and rule id;
- * - declaration.ts: a declaration's lines and the duty collection threshold;
+ * - declaration.ts: a declaration's lines and the collection threshold (each tax of 50 CNY or less);
+ * - taxableBase.ts: what a line is taxed on, for every route (the imported content of goods leaving);
  * - treatment.ts: which taxes each route (first line, island transfer, second line) makes due;
  * - exchangeRates.ts: the rate day (third Wednesday of the previous month) and conversion;
  * - valueAdded.ts, valueAddedNumbers.ts: the 30% rule, cumulation, confirmation and cumulative numbers.
@@ -14,8 +15,9 @@ import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
 
 export { cny, D, fen, type Dec } from './money.ts';
 export { computeLine, lineViolations, type LineComputation, type LineTreatment, type Relief, type RuleViolation, type TaxLineInput, type TaxStatus, type TaxStep } from './lineTax.ts';
-export { computeDeclaration, type DeclarationComputation, type DeclarationLine, type TaxParameters } from './declaration.ts';
-export { computeRoute, routeNotes, EXIT_GOODS, ROUTE_KINDS, type Route, type RouteLine, type RouteNote, type ValueAddedFact } from './treatment.ts';
+export { computeDeclaration, notCollected, THRESHOLD_TAXES, type DeclarationComputation, type DeclarationLine, type PerTax, type TaxParameters, type ThresholdTax } from './declaration.ts';
+export { taxableBase, BASE_ROUTES, type BaseGoods, type BaseRoute, type BookCostBasis, type TaxableBase, type TaxableBaseInput } from './taxableBase.ts';
+export { computeRoute, routeNotes, secondLineLine, EXIT_GOODS, ROUTE_KINDS, type Route, type RouteLine, type RouteNote, type SecondLineFacts, type ValueAddedFact } from './treatment.ts';
 export { convertAtRate, convertToCny, exchangeRateDay, missingRate, nthWeekdayOfMonth, thirdWednesdayOfPreviousMonth, type Conversion, type ExchangeRate, type ExchangeRateDayRule, type HolidayRange, type Rate, type RateDay, type RateQuote } from './exchangeRates.ts';
 export { carriedRecord, chainValueAdded, meetsValueAddedThreshold, ratioString, valueAddedRatio, type ChainInput, type ChainResult, type CumulativeRecord, type RatioBreakdown, type UpstreamUse, type ValueAddedInput } from './valueAdded.ts';
 export { confirmationDecision, cumulativeNumberDecision, formatValueAddedNumber, parseValueAddedNumber, type Condition, type IssueDecision, type ValueAddedNumberKind, type ValueAddedNumberParts } from './valueAddedNumbers.ts';
@@ -49,9 +51,10 @@ function lineResult(c: LineComputation): TaxLineResult {
   };
 }
 
-/** One line with every tax due; `dutyWaived` zeroes the duty (the declaration is under the threshold). */
+/** One line with every tax due; `dutyWaived` zeroes the duty (the declaration's is at or under the threshold). */
 export function taxLine(line: TaxLineInput, dutyWaived = false): TaxLineResult {
-  return lineResult(computeLine(line, {}, dutyWaived ? { rule: 'tax.dutyCollectionThreshold', reason: 'duty waived (declaration total below the collection threshold)' } : undefined));
+  const waiver = { rule: 'tax.notCollected.duty', reason: "duty not collected (the declaration's is at or under the threshold)" };
+  return lineResult(computeLine(line, {}, dutyWaived ? { duty: waiver } : {}));
 }
 
 export interface DeclarationTax {
@@ -76,7 +79,7 @@ export function declarationTax(lines: readonly TaxLineInput[], params: TaxParame
  * services read the parameters in force from the database and record their versions.
  */
 export const DEFAULT_TAX_PARAMETERS: TaxParameters = {
-  dutyCollectionThresholdCny: seededValue<string>('tax.dutyCollectionThresholdCny'),
+  notCollectedAtOrBelowCny: seededValue<string>('tax.notCollectedAtOrBelowCny'),
   vatRates: seededValue<string[]>('tax.vatRates'),
 };
 

@@ -116,11 +116,14 @@ describe('second line to the mainland (二线出岛)', () => {
     expect(violations({ kind: 'SECOND_LINE_EXIT', goods: 'PROCESSED', domesticVatPaid: false, valueAdded: jerkyVa }, [{ ...jerky, importedContentValue: undefined }])).toEqual([['lines[0].importedContentValue', 'tax.secondLine.importedContentRequired']]);
   });
 
-  it('the 50 CNY threshold applies to the exit declaration as well', () => {
-    // imported content 400 × 0.12 = 48 < 50: waived; VAT 400 × 0.09 = 36
+  it('the 50 CNY threshold applies to the exit declaration as well, each tax on its own', () => {
+    // imported content 400 × 0.12 = 48 ≤ 50: not collected; VAT 400 × 0.09 = 36 ≤ 50: not collected either
     const r = run({ kind: 'SECOND_LINE_EXIT', goods: 'ZERO_TARIFF', domesticVatPaid: false }, [{ ...jerky, customsValue: '700', importedContentValue: '400' }]);
-    expect(r.figures).toEqual({ duty: '0.00', ct: '0.00', vat: '36.00', total: '36.00' });
-    expect(r.status.duty).toBe('WAIVED');
+    expect(r.figures).toEqual({ duty: '0.00', ct: '0.00', vat: '0.00', total: '0.00' });
+    expect([r.status.duty, r.status.vat]).toEqual(['WAIVED', 'WAIVED']);
+    // 1,000 of imported content: duty 120 collected; VAT (1,000 + 120) × 0.09 = 100.80 collected
+    const more = run({ kind: 'SECOND_LINE_EXIT', goods: 'ZERO_TARIFF', domesticVatPaid: false }, [{ ...jerky, customsValue: '1700', importedContentValue: '1000' }]);
+    expect(more.figures).toEqual({ duty: '120.00', ct: '0.00', vat: '100.80', total: '220.80' });
   });
 });
 

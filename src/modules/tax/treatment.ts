@@ -11,11 +11,13 @@
  *   and consumption tax on their imported content; processed goods whose value added reaches the
  *   threshold pay no duty but still VAT and consumption tax; no import VAT where domestic VAT was
  *   already paid on the island.
+ * What every route taxes a line on is decided by one function, taxableBase.ts.
  */
-import { cny, fen, plain, type Dec } from './money.ts';
+import { fen, plain, type Dec } from './money.ts';
 import { computeDeclaration, type DeclarationComputation, type DeclarationLine, type Result, type TaxParameters } from './declaration.ts';
-import type { Relief, RuleViolation, TaxLineInput } from './lineTax.ts';
+import type { LineTreatment, Relief, RuleViolation, TaxLineInput } from './lineTax.ts';
 import { ratioString } from './valueAdded.ts';
+import { taxableBase, type BookCostBasis, type TaxableBaseInput } from './taxableBase.ts';
 
 export const ROUTE_KINDS = ['IMPORT', 'FIRST_LINE_IMPORT', 'ISLAND_TRANSFER', 'SECOND_LINE_EXIT'] as const;
 export const EXIT_GOODS = ['ZERO_TARIFF', 'PROCESSED'] as const;
@@ -24,6 +26,8 @@ export interface ValueAddedFact {
   ratio: Dec;
   threshold: string;
   meetsThreshold: boolean;
+  /** The confirmation number (内销免关税确认编号) issued for it, named in the exemption's reason. */
+  confirmationNumber?: string | null;
 }
 
 export type Route =
@@ -39,7 +43,9 @@ export interface RouteLine extends TaxLineInput {
   valueFormula?: string;
   /** First line: the HS code is in the taxed catalogue on the declaration date. */
   inTaxedCatalogue?: boolean;
-  /** Second line: CNY value of the imported materials the goods hold; default the whole value for zero-tariff goods. */
+  /** Island transfer, second line: the book's cost basis of the quantity; its imported part is the base. */
+  book?: BookCostBasis;
+  /** Island transfer, second line, without a book: CNY value of the imported materials the goods hold. */
   importedContentValue?: string;
   importedContentFormula?: string;
 }
@@ -53,7 +59,7 @@ const ALL_RELIEVED = (relief: Relief) => ({ duty: relief, consumptionTax: relief
 
 function firstLine(route: { importerIsBeneficiary: boolean }, line: RouteLine, at: (f: string) => string): DeclarationLine | RuleViolation {
   if (line.inTaxedCatalogue === undefined) return { path: at('inTaxedCatalogue'), rule: 'tax.firstLine.catalogueFact', message: 'Say whether the goods are in the taxed catalogue (进口征税商品目录) on the declaration date.' };
-  const base = { formula: line.valueFormula ?? `${fen(cny(line.customsValue))} CNY` };
+  const base = { formula: baseOf({ route: 'FIRST_LINE_IMPORT', ...valueOf(line) }).formula };
   if (route.importerIsBeneficiary && !line.inTaxedCatalogue) {
     const relief = { rule: 'tax.firstLine.zeroTariff', reason: 'Goods outside the taxed catalogue imported by a zero-tariff beneficiary are exempt from duty, import VAT and consumption tax.' };
     return { input: line, treatment: { base: { ...base, ...relief }, ...ALL_RELIEVED(relief) } };
@@ -64,44 +70,87 @@ function firstLine(route: { importerIsBeneficiary: boolean }, line: RouteLine, a
   return { input: line, treatment: { base: { ...base, ...reason } } };
 }
 
-function islandTransfer(route: { transfereeIsBeneficiary: boolean }, line: RouteLine): DeclarationLine {
-  const formula = line.valueFormula ?? `${fen(cny(line.customsValue))} CNY`;
+type At = (field: string) => string;
+type Treated = DeclarationLine | RuleViolation;
+
+function islandTransfer(route: { transfereeIsBeneficiary: boolean }, line: RouteLine, at: At): Treated {
+  const base = taxableBase({ route: 'ISLAND_TRANSFER', ...valueOf(line), ...contentOf(line) }, at);
+  if (!base.ok) return base.violation;
+  const input = { ...line, customsValue: fen(base.value.amount) };
+  const formula = base.value.formula;
   if (route.transfereeIsBeneficiary) {
-    const relief = { rule: 'tax.islandTransfer.betweenBeneficiaries', reason: 'Zero-tariff goods pass between beneficiaries on their account books: no tax is due.' };
-    return { input: line, treatment: { base: { formula, ...relief }, ...ALL_RELIEVED(relief) } };
+    const reason = 'Zero-tariff goods pass between beneficiaries on their account books: no tax is due.';
+    const relief = { rule: 'tax.islandTransfer.betweenBeneficiaries', reason };
+    return { input, treatment: { base: { formula, ...relief }, ...ALL_RELIEVED(relief) } };
   }
-  return { input: line, treatment: { base: { formula, rule: 'tax.islandTransfer.toNonBeneficiary', reason: 'Zero-tariff goods passed to a non-beneficiary lose the exemption: the import taxes become due on their value.' } } };
+  return { input, treatment: { base: { formula, rule: base.value.rule, reason: base.value.reason } } };
 }
 
-function secondLine(route: Extract<Route, { kind: 'SECOND_LINE_EXIT' }>, line: RouteLine, at: (f: string) => string): DeclarationLine | RuleViolation {
-  if (route.goods === 'PROCESSED' && line.importedContentValue === undefined) {
-    return { path: at('importedContentValue'), rule: 'tax.secondLine.importedContentRequired', message: 'Processed goods are taxed on the imported materials they hold: give their value.' };
+/** What a line leaving for the mainland turns on: the kind of goods, domestic VAT paid, the value added. */
+export interface SecondLineFacts {
+  goods: (typeof EXIT_GOODS)[number];
+  domesticVatPaid: boolean;
+  valueAdded?: ValueAddedFact;
+}
+
+/**
+ * One line leaving for the mainland (an exit, a batch in its centralized declaration, an
+ * inspection's re-tax, the calculator): the imported content as its base, the value-added duty
+ * exemption of processed goods, the relief of VAT paid on the island.
+ */
+export function secondLineLine(facts: SecondLineFacts, line: RouteLine, at: At): Treated {
+  const base = taxableBase({ route: 'SECOND_LINE_EXIT', goods: facts.goods, ...valueOf(line), ...contentOf(line) }, at);
+  if (!base.ok) return base.violation;
+  const { amount, rule, reason, formula } = base.value;
+  const treatment: LineTreatment = { base: { rule, reason, formula } };
+  const va = facts.valueAdded;
+  if (facts.goods === 'PROCESSED' && va?.meetsThreshold) {
+    const number = va.confirmationNumber ? ` (confirmation ${va.confirmationNumber})` : '';
+    treatment.duty = {
+      rule: 'tax.secondLine.valueAddedDutyExemption',
+      reason: `Value added ${ratioString(va.ratio)} ≥ ${plain(va.threshold)}${number}: processed goods enter the `
+        + 'mainland free of duty; VAT and consumption tax are still due.',
+    };
   }
-  const content = line.importedContentValue ?? line.customsValue;
-  const formula = line.importedContentValue === undefined ? (line.valueFormula ?? `${fen(cny(content))} CNY`) : (line.importedContentFormula ?? `${fen(cny(content))} CNY`);
-  const treatment: DeclarationLine['treatment'] = {
-    base: { rule: 'tax.secondLine.importedContent', reason: 'Goods entering the mainland pay on their imported content: the zero-tariff or bonded materials they hold, not the island value added.', formula },
+  if (facts.domesticVatPaid) {
+    const why = 'Domestic VAT was already paid on the island: no import VAT is due at the second line.';
+    treatment.vat = { rule: 'tax.secondLine.domesticVatPaid', reason: why };
+  }
+  return { input: { ...line, customsValue: fen(amount) }, treatment };
+}
+
+function valueOf(line: RouteLine): Pick<TaxableBaseInput, 'value' | 'valueFormula'> {
+  return { value: line.customsValue, ...(line.valueFormula ? { valueFormula: line.valueFormula } : {}) };
+}
+
+type ContentFields = Pick<TaxableBaseInput, 'book' | 'importedContent' | 'importedContentFormula'>;
+
+function contentOf(line: RouteLine): ContentFields {
+  return {
+    ...(line.book ? { book: line.book } : {}),
+    ...(line.importedContentValue !== undefined ? { importedContent: line.importedContentValue } : {}),
+    ...(line.importedContentFormula ? { importedContentFormula: line.importedContentFormula } : {}),
   };
-  const va = route.valueAdded;
-  if (route.goods === 'PROCESSED' && va?.meetsThreshold) {
-    treatment.duty = { rule: 'tax.secondLine.valueAddedDutyExemption', reason: `Value added ${ratioString(va.ratio)} ≥ ${plain(va.threshold)}: processed goods enter the mainland free of duty; VAT and consumption tax are still due.` };
-  }
-  if (route.domesticVatPaid) {
-    treatment.vat = { rule: 'tax.secondLine.domesticVatPaid', reason: 'Domestic VAT was already paid on the island: no import VAT is due at the second line.' };
-  }
-  return { input: { ...line, customsValue: content }, treatment };
+}
+
+function baseOf(input: TaxableBaseInput) {
+  const r = taxableBase(input);
+  if (!r.ok) throw new Error(`an import's base never fails: ${r.violation.rule}`);
+  return r.value;
 }
 
 function treatLine(route: Route, line: RouteLine, at: (f: string) => string): DeclarationLine | RuleViolation {
   switch (route.kind) {
-    case 'IMPORT':
-      return { input: line, treatment: line.valueFormula ? { base: { rule: 'tax.dutiableValue', reason: 'The customs value converted to CNY.', formula: line.valueFormula } } : {} };
+    case 'IMPORT': {
+      const { amount, rule, reason, formula } = baseOf({ route: 'IMPORT', ...valueOf(line) });
+      return { input: { ...line, customsValue: fen(amount) }, treatment: { base: { rule, reason, formula } } };
+    }
     case 'FIRST_LINE_IMPORT':
       return firstLine(route, line, at);
     case 'ISLAND_TRANSFER':
-      return islandTransfer(route, line);
+      return islandTransfer(route, line, at);
     case 'SECOND_LINE_EXIT':
-      return secondLine(route, line, at);
+      return secondLineLine(route, line, at);
   }
 }
 
@@ -156,6 +205,7 @@ export function computeRoute(route: Route, lines: readonly RouteLine[], params: 
 }
 
 function stripFacts(line: TaxLineInput & Partial<RouteLine>): TaxLineInput {
-  const { valueFormula: _v, inTaxedCatalogue: _c, importedContentValue: _i, importedContentFormula: _f, ...input } = line;
+  const { valueFormula: _v, inTaxedCatalogue: _c, book: _b, ...rest } = line;
+  const { importedContentValue: _i, importedContentFormula: _f, ...input } = rest;
   return input;
 }

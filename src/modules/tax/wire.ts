@@ -37,6 +37,9 @@ export const stepOut = z.object({ amount: z.string(), status: z.enum(['DUE', 'EX
 const stepsOut = z.object({ dutiableValue: stepOut, duty: stepOut, consumptionTax: stepOut, vat: stepOut });
 const lineOut = z.object({ dutiableValue: z.string(), duty: z.string(), consumptionTax: z.string(), vat: z.string(), total: z.string(), formulas: z.object({ duty: z.string(), consumptionTax: z.string(), vat: z.string() }), steps: stepsOut });
 
+/** Which of the declaration's taxes the collection threshold left uncollected (each of 50 CNY or less). */
+export const notCollectedOut = z.object({ duty: z.boolean(), consumptionTax: z.boolean(), vat: z.boolean() });
+
 export const calcTaxResponse = z.object({
   lines: z.array(lineOut),
   duty: z.string(),
@@ -44,6 +47,7 @@ export const calcTaxResponse = z.object({
   vat: z.string(),
   total: z.string(),
   dutyWaived: z.boolean(),
+  notCollected: notCollectedOut,
   parameterVersions: z.record(z.string(), z.number()),
 });
 
@@ -107,7 +111,10 @@ export const calcScenarioBody = z
             ...goodsRates,
             description: text.max(200).optional(),
             value: foreignAmount.describe('Customs value of the goods, in the currency of the calculation'),
-            importedContentValue: foreignAmount.optional().describe('Second line: value of the imported materials the goods hold (default: the whole value for zero-tariff goods)'),
+            importedContentValue: foreignAmount
+              .optional()
+              .describe('Second line and island transfer: value of the imported materials the goods hold, the taxable base '
+                + '(default for zero-tariff goods: their whole value, as imported, unprocessed; required for processed goods)'),
             inTaxedCatalogue: z.boolean().optional().describe('First line: the goods are in the taxed catalogue (进口征税商品目录)'),
           })
           .strict(),
@@ -148,6 +155,8 @@ export const calcScenarioResponse = z.object({
   total: z.string(),
   dutyWaived: z.boolean(),
   dutyBeforeThreshold: z.string(),
+  notCollected: notCollectedOut,
+  beforeThreshold: z.object({ duty: z.string(), consumptionTax: z.string(), vat: z.string() }),
   valueAdded: z.object({ ratio: z.string(), threshold: z.string(), meetsThreshold: z.boolean(), formula: z.string().nullable(), cumulationApplied: z.boolean() }).nullable(),
   parameterVersions: z.record(z.string(), z.number()),
 });

@@ -31,6 +31,19 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
   { name: 'ledger.directReleaseEntryDays', value: 14, validFrom: CLOSURE, reason: 'First-line direct-release goods must be entered into the book within 14 days.' },
   { name: 'gate.weightToleranceMinKg', value: '300', validFrom: CLOSURE, reason: 'The weighbridge tolerance is never less than 300 kg (weighbridge resolution, fuel, driver).' },
   { name: 'tax.dutyCollectionThresholdCny', value: '50', validFrom: '2000-01-01', reason: 'Duty below 50 CNY per declaration is not collected.' },
+  // Replaces tax.dutyCollectionThresholdCny (duty only, strictly below), which misread 以下 and left out import VAT
+  // and consumption tax; that one is kept as it was, for the versions old computations recorded.
+  {
+    name: 'tax.notCollectedAtOrBelowCny',
+    value: '50',
+    validFrom: '2000-01-01',
+    reason:
+      "A declaration's duty, import VAT or consumption tax of 50 CNY or less is not collected, each tax on its own. "
+      + 'Duty: 《中华人民共和国进出口关税条例》(2003) 第四十五条第（一）项, 关税税额在人民币50元以下的一票货物免征关税; '
+      + 'from 2024-12-01 《中华人民共和国关税法》, 一票货物 within the amount the State Council sets. Import VAT and '
+      + 'consumption tax collected by customs: the same 50 CNY per declaration (mission.md §5). 以下 includes the '
+      + 'number itself: 《中华人民共和国民法典》第一千二百五十九条.',
+  },
   { name: 'tax.vatRates', value: ['0.13', '0.09'], validFrom: '2019-04-01', reason: 'Import VAT rates.' },
   { name: 'tax.exchangeRateDay', value: { monthsBack: 1, weekday: 3, ordinal: 3, holidayOrdinal: 4 }, validFrom: '2014-02-01', reason: 'Foreign values convert at the rate of the third Wednesday of the previous month; the fourth Wednesday when the third is a public holiday.' },
   {

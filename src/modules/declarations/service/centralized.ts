@@ -11,17 +11,17 @@ import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { findEnterpriseById, findEnterpriseByUscc } from '../../subjects/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
-import { formatValueAddedNumber } from '../../tax/rules.ts';
 import { assessDeclaration } from '../../risk/service.ts';
 import { openInspectionTask } from '../../gate/service.ts';
 import { billFigures, centralizedDueDate, centralizedViolations, exitTaxes, isOverdue, periodOf, type DeclarationState, type Regime } from '../rules.ts';
 import { batchFacilities, declarationAlerts, declarations } from '../schema.ts';
 import type { CentralizedBody } from '../wire.ts';
-import { declarationView, nextSerial, partitionOf, recordSubmission, transition } from './store.ts';
+import { declarationView, partitionOf, recordSubmission, transition } from './store.ts';
+import { newConfirmationNumber } from './valueAdded.ts';
+import type { ExitDeclarationBody } from '../wire.ts';
 import { acceptAndRelease, ratesOf, requestHash, riskInput, riskSummary, type PreparedLine } from './submit.ts';
 
 const DUE_DAY = 'declarations.centralizedDeclarationDueDay';
-const ISSUING_CUSTOMS = '6401';
 const DEAD: DeclarationState[] = ['CANCELLED', 'AMENDED', 'REJECTED'];
 
 export async function dueDayOn(ex: Executor, date: string): Promise<{ day: number; version: number }> {
@@ -67,13 +67,12 @@ export async function fileCentralized(ctx: AppContext, actor: Actor, body: Centr
     let confirmation: string | null = null;
     const lines: (PreparedLine & { batchId: string })[] = [];
     for (const b of live) {
-      for (const l of b.lines as PreparedLine[]) {
-        let line = { ...l, batchId: b.id };
+      for (const [k, l] of (b.lines as PreparedLine[]).entries()) {
+        // Batches filed before lines kept their upstream numbers have them on the form only.
+        const upstream = l.upstream ?? (l.valueAdded ? ((b.form as ExitDeclarationBody).lines[k]?.upstream ?? []) : undefined);
+        let line = { ...l, batchId: b.id, ...(upstream ? { upstream } : {}) };
         if (l.valueAdded?.meetsThreshold) {
-          if (!confirmation) {
-            const year = Number(body.period.slice(0, 4));
-            confirmation = formatValueAddedNumber({ kind: 'CONFIRMATION', year, customsCode: ISSUING_CUSTOMS, serial: await nextSerial(tx, 'CONFIRMATION', `${year}-${ISSUING_CUSTOMS}`) });
-          }
+          confirmation ??= await newConfirmationNumber(tx, `${body.period}-01`);
           line = { ...line, valueAdded: { ...l.valueAdded, confirmationNumber: confirmation } };
         }
         lines.push(line);

@@ -1,22 +1,19 @@
-import { eq, sql } from 'drizzle-orm';
-import { D } from '../../tax/rules.ts';
+import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { pgArray, queryRows, type Tx } from '../../../platform/db/client.ts';
 import { anyOf } from '../../../platform/db/rows.ts';
 import { UUID_PATTERN } from '../../../kernel/ids.ts';
 import { runCommand } from '../../../platform/command.ts';
-import { appendAudit, lockAuditPartitions } from '../../../platform/audit/service.ts';
+import { lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { systemActor } from '../../../platform/auth/roles.ts';
 import type { OutboxEvent } from '../../../platform/outbox/service.ts';
 import { findEnterprisesByIds } from '../../subjects/service.ts';
-import { loadTaxParameters } from '../../tax/service.ts';
 import { cancelReleaseOrdersFor } from '../../gate/service.ts';
 import { voidReservation } from '../../ledger/service.ts';
-import { billFigures, exitTaxes, supplementaryFigures, TERMINAL_STATES, type DeclarationState, type Regime, type TaxBillFigures } from '../rules.ts';
-import { declarations } from '../schema.ts';
-import { issueBill } from './bills.ts';
+import { TERMINAL_STATES, type DeclarationState, type LineCorrection } from '../rules.ts';
 import { declarationRows, partitionOf, transition, transitionMany, type DeclarationRow, type Transition } from './store.ts';
-import { acceptAndRelease, ratesOf, type PreparedLine } from './submit.ts';
+import { acceptAndRelease } from './submit.ts';
+import { applyCorrection } from './correction.ts';
 
 const OUR_DOCUMENTS = new Set(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']);
 /** The gate's events this module acts on: the consumer reads only these. */
@@ -33,22 +30,13 @@ interface Passed {
   gateEventId: string;
 }
 
-interface Correction {
-  lineIndex: number;
-  hsCode?: string;
-  quantity?: string;
-  netWeightKg?: string;
-  valueCny?: string;
-  originCountry?: string;
-}
-
 interface Completed {
   taskId: string;
   documentType: string;
   documentId: string;
   outcome: 'MATCH' | 'DISCREPANCY' | 'SEIZURE';
   attended: boolean;
-  corrections: Correction[];
+  corrections: LineCorrection[];
   completedAt: string;
 }
 
@@ -135,24 +123,6 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
   });
 }
 
-/** The declaration's lines with the inspection's corrections; a quantity change scales the cost basis pro rata. */
-function correctedLines(lines: PreparedLine[], corrections: Correction[]): PreparedLine[] {
-  return lines.map((l, i) => {
-    const c = corrections.find((x) => x.lineIndex === i);
-    if (!c) return l;
-    const ratio = c.quantity ? new D(c.quantity).div(l.quantity) : new D(1);
-    const scale = (s: string) => ratio.times(s).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2);
-    return {
-      ...l,
-      ...(c.hsCode ? { hsCode: c.hsCode } : {}),
-      ...(c.quantity ? { quantity: c.quantity, costBasis: { importedCny: scale(l.costBasis.importedCny), domesticCny: scale(l.costBasis.domesticCny), hainanMadeCny: scale(l.costBasis.hainanMadeCny) } } : {}),
-      ...(c.valueCny ? { valueCny: c.valueCny } : {}),
-      ...(c.netWeightKg ? { netWeightKg: c.netWeightKg } : {}),
-      ...(c.originCountry ? { originCountry: c.originCountry } : {}),
-    };
-  });
-}
-
 async function onInspected(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, e: Completed) {
   const state = row.state as DeclarationState;
   if (e.outcome === 'SEIZURE') {
@@ -163,43 +133,14 @@ async function onInspected(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: s
     return;
   }
   let d = row;
-  if (e.outcome === 'DISCREPANCY' && row.taxes) {
-    d = await retax(tx, ctx, row, uscc, e);
-  }
+  // A correction re-runs the whole tax decision: value added, exemption and number, taxes, bills.
+  if (e.outcome === 'DISCREPANCY') d = await applyCorrection(tx, ctx, row, uscc, e);
   if (d.state === 'HELD' && d.kind !== 'CENTRALIZED_DECLARATION') {
     const text = e.outcome === 'MATCH' ? `Inspection ${e.taskId}: goods match the declaration; accepted.` : `Inspection ${e.taskId}: discrepancy corrected and taxed on the corrected figures; accepted.`;
     await acceptAndRelease(tx, ctx, d, uscc, gateActor, { text, rule: e.outcome === 'MATCH' ? 'declarations.inspectionMatch' : 'declarations.inspectionDiscrepancy' });
   } else if (d.state === 'HELD') {
     await acceptAndRelease(tx, ctx, d, uscc, gateActor, { text: `Check ${e.taskId}: ${e.outcome}; accepted.`, rule: 'declarations.inspectionDone' });
   }
-}
-
-/**
- * A discrepancy re-computes the taxes on the corrected lines. Not yet billed (HELD): the declaration
- * carries the corrected figures into its bill. Already billed: a supplementary bill (补税) for the increase.
- */
-async function retax(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, e: Completed): Promise<DeclarationRow> {
-  const lines = correctedLines(row.lines as PreparedLine[], e.corrections);
-  const params = await loadTaxParameters(tx, row.businessDate);
-  const computed = exitTaxes((row.regime ?? 'ZERO_TARIFF') as Regime, lines, params.tax);
-  if (!computed.ok) {
-    // A correction the tax rules cannot use (e.g. a negative value) must not block the event stream: the
-    // declaration keeps its figures and an officer sees the inspection result in the gate module.
-    ctx.log.error({ declarationId: row.id, taskId: e.taskId, violations: computed.violations }, 'inspection corrections cannot be taxed; figures left as declared');
-    return row;
-  }
-  const before = row.taxes as TaxBillFigures;
-  const after = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
-  after.parameterVersions = { ...after.parameterVersions, ...params.versionsOf('valueAddedThreshold') };
-  const now = ctx.clock.now();
-  const [updated] = await tx.update(declarations).set({ lines, taxes: after, updatedAt: now }).where(eq(declarations.id, row.id)).returning();
-  await appendAudit(tx, { actor: 'system:declarations-events', action: 'declarations.retax', subject: `declaration:${row.id}`, change: { taskId: e.taskId, corrections: e.corrections, before: { duty: before.duty, consumptionTax: before.consumptionTax, vat: before.vat, total: before.total }, after: { duty: after.duty, consumptionTax: after.consumptionTax, vat: after.vat, total: after.total } }, at: now, partitionKey: partitionOf(uscc) });
-  const billed = row.state !== 'HELD' && row.state !== 'SUBMITTED';
-  if (billed) {
-    const extra = supplementaryFigures(before, after);
-    if (new D(extra.total).gt(0)) await issueBill(tx, ctx, updated!, uscc, gateActor, { kind: 'SUPPLEMENTARY', cause: `Inspection ${e.taskId} found a discrepancy`, amounts: extra, figures: { ...after, supplementOf: { duty: before.duty, consumptionTax: before.consumptionTax, vat: before.vat, total: before.total } } });
-  }
-  return updated!;
 }
 
 /** Subscribes the module to the gate's events (in-process dispatch). */

@@ -13,18 +13,17 @@ import { lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { creditMeasuresOf } from '../../credit/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
-import { chainValueAdded, confirmationDecision, D, formatValueAddedNumber, parseValueAddedNumber, ratioString, type ChainInput } from '../../tax/rules.ts';
+import { D, parseValueAddedNumber, ratioString } from '../../tax/rules.ts';
 import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
 import { bookAuditKey, costBasisOf, getBook, getItem, lockBooks, reserveGoods, voidReservation } from '../../ledger/service.ts';
 import { cancelReleaseOrdersFor, inspectionTaskAuditKey, issueReleaseOrder, openInspectionTask, releaseOrderAuditKey } from '../../gate/service.ts';
-import { billFigures, exitTaxes, formViolations, periodOf, unitCode, type ExitTaxLine, type Regime } from '../rules.ts';
+import { billFigures, dutyRateViolations, exitTaxes, formViolations, periodOf, unitCode, valueAddedDecision } from '../rules.ts';
+import type { ExitTaxLine, Regime } from '../rules.ts';
 import { declarations, batchFacilities } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
 import { issueBill } from './bills.ts';
-import { declarationView, lockDeclaration, nextSerial, partitionOf, recordSubmission, transition, type DeclarationRow } from './store.ts';
-
-/** The customs code (关区代码) that issues confirmation numbers: Haikou customs. */
-const ISSUING_CUSTOMS = '6401';
+import { declarationView, lockDeclaration, partitionOf, recordSubmission, transition, type DeclarationRow } from './store.ts';
+import { newConfirmationNumber } from './valueAdded.ts';
 
 export const requestHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
 
@@ -111,27 +110,23 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
         const parsed = parseValueAddedNumber(u.cumulativeNumber, 'CUMULATIVE');
         if (!parsed.ok) throw problems.field(`lines[${i}].upstream[${j}].cumulativeNumber`, parsed.rule, parsed.message);
       });
-      const input: ChainInput = {
-        salePrice: l.valueCny,
-        importedMaterials: [basis.importedCny],
-        domesticMaterials: [basis.domesticCny],
-        hainanMadeInputs: [basis.hainanMadeCny],
-        upstream: (l.upstream ?? []).map((u) => ({ record: { number: u.cumulativeNumber, salePrice: u.salePrice, quantity: u.quantity, importedMaterials: u.importedMaterials, domesticMaterials: u.domesticMaterials, hainanMadeInputs: u.hainanMadeInputs ?? '0' }, quantityUsed: u.quantityUsed })),
-      };
-      const chain = chainValueAdded(input, params.valueAddedThreshold);
-      if (!chain.ok) throw problems.validation(chain.violations.map((x) => ({ ...x, path: `lines[${i}].${x.path}` })));
-      const decision = confirmationDecision({ processingQualification: qualifications.includes('PROCESSING_VALUE_ADDED'), destination: 'MAINLAND', valueAdded: chain.value });
-      let confirmationNumber: string | null = null;
+      // Kept on the line: an inspection's correction decides the value added again with them.
+      line.upstream = l.upstream ?? [];
+      const processingQualification = qualifications.includes('PROCESSING_VALUE_ADDED');
+      const va = valueAddedDecision(line, { threshold: params.valueAddedThreshold, processingQualification });
+      if (!va.ok) throw problems.validation(va.violations.map((x) => ({ ...x, path: `lines[${i}].${x.path}` })));
+      const { chain, exempt, conditions } = va.value;
       // A batch is declared, and its confirmation number issued, with the month's centralized declaration.
-      if (decision.issue && kind === 'SECOND_LINE_EXIT') {
-        const year = Number(today.slice(0, 4));
-        confirmationNumber = formatValueAddedNumber({ kind: 'CONFIRMATION', year, customsCode: ISSUING_CUSTOMS, serial: await nextSerial(tx, 'CONFIRMATION', `${year}-${ISSUING_CUSTOMS}`) });
-      }
-      line.valueAdded = { ratio: ratioString(chain.value.result.ratio), meetsThreshold: decision.issue, threshold: params.valueAddedThreshold, confirmationNumber };
-      notes.push({ line: i, formula: chain.value.result.formula, cumulationApplied: chain.value.cumulationApplied, conditions: decision.conditions, confirmationNumber, parameterVersions: params.versionsOf('valueAddedThreshold') });
+      const confirmationNumber = exempt && kind === 'SECOND_LINE_EXIT' ? await newConfirmationNumber(tx, today) : null;
+      line.valueAdded = { ratio: ratioString(chain.result.ratio), meetsThreshold: exempt, threshold: params.valueAddedThreshold, confirmationNumber };
+      const versions = params.versionsOf('valueAddedThreshold');
+      notes.push({ line: i, formula: chain.result.formula, cumulationApplied: chain.cumulationApplied, conditions, confirmationNumber, parameterVersions: versions });
     }
     lines.push(line);
   }
+  // Goods that owe duty carry its rate: a 0 is refused, not assumed (the tariff table will decide rates).
+  const unrated = dutyRateViolations(lines);
+  if (unrated.length) throw problems.validation(unrated);
   let taxes: Prepared['taxes'] = null;
   // A batch is taxed once, on the month's centralized declaration.
   if (kind === 'SECOND_LINE_EXIT') {

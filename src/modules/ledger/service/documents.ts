@@ -494,8 +494,11 @@ async function planTransfer(tx: Tx, book: BookRow, books: Map<string, BookRow>, 
   // Not a beneficiary: the goods leave the book and the import taxes they were spared become due.
   const routeLines: RouteLine[] = input.lines.map((l, i) => {
     if (!l.dutyRate || !l.vatRate) throw problems.field(`lines[${i}].${l.dutyRate ? 'vatRate' : 'dutyRate'}`, 'ledger.transfer.ratesRequired', 'The receiver is not a zero-tariff beneficiary: the import taxes are due, give the duty and VAT rates of the goods.');
-    const value = l.valueCny ?? fen(totalCost(outMoves[i]!.cost));
-    return { hsCode: fromItems[i]!.hsCode, customsValue: value, dutyRate: l.dutyRate, vatRate: l.vatRate, ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}), quantity: l.quantity };
+    // Taxed on the imported content the goods carry out of the book (tax taxableBase.ts), never on the price.
+    const price = l.valueCny ?? fen(totalCost(outMoves[i]!.cost));
+    const book = costStrings(outMoves[i]!.cost);
+    const ct = l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {};
+    return { hsCode: fromItems[i]!.hsCode, customsValue: price, book, dutyRate: l.dutyRate, vatRate: l.vatRate, ...ct, quantity: l.quantity };
   });
   const params = await loadTaxParameters(tx, businessDate);
   const r = computeRoute({ kind: 'ISLAND_TRANSFER', transfereeIsBeneficiary: false }, routeLines, params.tax);

@@ -5,7 +5,7 @@
 import type { Executor } from '../../../platform/db/client.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { D, fen, type Dec } from '../money.ts';
-import { computeDeclaration } from '../declaration.ts';
+import type { DeclarationComputation } from '../declaration.ts';
 import { convertAtRate, missingRate } from '../exchangeRates.ts';
 import type { LineComputation, TaxLineInput, TaxStep } from '../lineTax.ts';
 import { formulasOf } from '../rules.ts';
@@ -19,10 +19,20 @@ export const stepView = (s: TaxStep) => ({ amount: fen(s.amount), status: s.stat
 
 const stepsView = (c: LineComputation) => ({ dutiableValue: stepView(c.dutiableValue), duty: stepView(c.duty), consumptionTax: stepView(c.consumptionTax), vat: stepView(c.vat) });
 
-/** POST /calc/tax: every tax due on the customs value in CNY, as the public contract says. */
+/** Which taxes the collection threshold left uncollected, and what each was before it. */
+const thresholdView = (r: DeclarationComputation) => ({
+  notCollected: r.waived,
+  beforeThreshold: {
+    duty: fen(r.beforeThreshold.duty),
+    consumptionTax: fen(r.beforeThreshold.consumptionTax),
+    vat: fen(r.beforeThreshold.vat),
+  },
+});
+
+/** POST /calc/tax: every tax due on the customs value in CNY (an ordinary import), as the public contract says. */
 export async function calculateTax(ex: Executor, lines: readonly TaxLineInput[], asOf: string) {
   const params = await loadTaxParameters(ex, asOf);
-  const result = computeDeclaration(lines.map((input) => ({ input })), params.tax);
+  const result = computeRoute({ kind: 'IMPORT' }, lines, params.tax);
   if (!result.ok) throw problems.validation(result.violations);
   const r = result.value;
   return {
@@ -40,6 +50,7 @@ export async function calculateTax(ex: Executor, lines: readonly TaxLineInput[],
     vat: fen(r.vat),
     total: fen(r.total),
     dutyWaived: r.dutyWaived,
+    notCollected: r.waived,
     parameterVersions: r.parameterVersions,
   };
 }
@@ -164,6 +175,7 @@ export async function calculateScenario(ex: Executor, body: CalcScenarioBody, to
     total: fen(r.total),
     dutyWaived: r.dutyWaived,
     dutyBeforeThreshold: fen(r.dutyBeforeThreshold),
+    ...thresholdView(r),
     valueAdded: va ? { ratio: ratioString(va.fact.ratio), threshold: va.fact.threshold, meetsThreshold: va.fact.meetsThreshold, formula: va.chain?.result.formula ?? null, cumulationApplied: va.chain?.cumulationApplied ?? false } : null,
     parameterVersions: { ...r.parameterVersions, ...(va ? params.versionsOf('valueAddedThreshold') : {}), ...converted.versions },
   };

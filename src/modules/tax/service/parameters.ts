@@ -4,7 +4,7 @@ import type { TaxParameters } from '../declaration.ts';
 import type { ExchangeRateDayRule, HolidayRange } from '../exchangeRates.ts';
 
 export const TAX_PARAMETER_NAMES = {
-  dutyCollectionThresholdCny: 'tax.dutyCollectionThresholdCny',
+  notCollectedAtOrBelowCny: 'tax.notCollectedAtOrBelowCny',
   vatRates: 'tax.vatRates',
   valueAddedThreshold: 'tax.valueAddedThreshold',
   exchangeRateDay: 'tax.exchangeRateDay',
@@ -27,7 +27,7 @@ export async function loadTaxParameters(ex: Executor, asOf: string): Promise<Tax
   const inForce = await getParameters(ex, Object.values(TAX_PARAMETER_NAMES), asOf);
   const pick = <T>(key: Key) => inForce.get(TAX_PARAMETER_NAMES[key]) as ParameterValue<T>;
   const p = {
-    dutyCollectionThresholdCny: pick<string>('dutyCollectionThresholdCny'),
+    notCollectedAtOrBelowCny: pick<string>('notCollectedAtOrBelowCny'),
     vatRates: pick<string[]>('vatRates'),
     valueAddedThreshold: pick<string>('valueAddedThreshold'),
     exchangeRateDay: pick<ExchangeRateDayRule>('exchangeRateDay'),
@@ -35,7 +35,14 @@ export async function loadTaxParameters(ex: Executor, asOf: string): Promise<Tax
   };
   return {
     asOf,
-    tax: { dutyCollectionThresholdCny: p.dutyCollectionThresholdCny.value, vatRates: p.vatRates.value, versions: { [TAX_PARAMETER_NAMES.dutyCollectionThresholdCny]: p.dutyCollectionThresholdCny.version, [TAX_PARAMETER_NAMES.vatRates]: p.vatRates.version } },
+    tax: {
+      notCollectedAtOrBelowCny: p.notCollectedAtOrBelowCny.value,
+      vatRates: p.vatRates.value,
+      versions: {
+        [TAX_PARAMETER_NAMES.notCollectedAtOrBelowCny]: p.notCollectedAtOrBelowCny.version,
+        [TAX_PARAMETER_NAMES.vatRates]: p.vatRates.version,
+      },
+    },
     valueAddedThreshold: p.valueAddedThreshold.value,
     rateDay: p.exchangeRateDay.value,
     holidays: p.publicHolidays.value,
