@@ -200,6 +200,12 @@ async function findByRequest(ex: Executor, enterpriseId: string, requestId: stri
   return row ?? null;
 }
 
+/** The answer to a repeated `requestId`: the first declaration, or a 409 when the form differs. */
+function sameRequest(existing: DeclarationRow, hash: string, requestId: string) {
+  if (existing.requestHash !== hash) throw problems.conflict(`requestId ${requestId} was already used for another declaration.`, { rule: 'declarations.idempotencyConflict' });
+  return declarationView(existing);
+}
+
 /** Validity of a release order issued at acceptance (hours), parameter declarations.releaseOrderValidityHours. */
 async function releaseValidityHours(ex: Executor, today: string): Promise<number> {
   try {
@@ -256,10 +262,7 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     if (!book && actor.role !== 'enterprise_user') throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
     const enterpriseId = declarantOf(actor, book?.enterpriseId ?? '');
     const existing = await findByRequest(tx, enterpriseId, body.requestId);
-    if (existing) {
-      if (existing.requestHash !== hash) throw problems.conflict(`requestId ${body.requestId} was already used for another declaration.`, { rule: 'declarations.idempotencyConflict' });
-      return declarationView(existing);
-    }
+    if (existing) return sameRequest(existing, hash, body.requestId);
     let previous: DeclarationRow | null = null;
     if (amend) {
       previous = await lockDeclaration(tx, amend.previousId);
@@ -277,6 +280,11 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     // different orders, wait on each other in a circle until PostgreSQL kills one.
     if (book) {
       await lockBooks(tx, [book.id]);
+      // Identical submissions sent at once all found no declaration above and queued on the book's
+      // lock; each one after the first finds the first one's declaration now (every statement reads
+      // what committed before it) and answers with it instead of failing on the unique requestId.
+      const first = await findByRequest(tx, enterpriseId, body.requestId);
+      if (first) return sameRequest(first, hash, body.requestId);
       await lockAuditPartitions(tx, [
         bookAuditKey(book.id),
         partitionOf(uscc),
