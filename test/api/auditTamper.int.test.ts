@@ -87,33 +87,103 @@ describe('audit log tamper detection, in any partition', () => {
     }
   });
 
-  it('editing an entry and recomputing its hash is detected at the next entry', async () => {
+  it('editing an entry and recomputing its hash is found at that entry: the next points at its old hash', async () => {
     for (const m of await middles()) {
       const e = (await getPartitionEntry(database.db, m.partition, m.pseq))!;
       const forged = { ...e, actor: 'user:mallory' };
       await asTamperer(sql`update audit_entries set actor = ${forged.actor}, hash = ${partitionedHash(forged, bodyDigest(forged))} where seq = ${m.seq}`);
       const r = await verifyChain(database.db);
-      expect(breakOf(r.breaks, m.partition)).toMatchObject({ pseq: m.pseq + 1, reason: expect.stringContaining('does not point at') });
+      const reason = expect.stringContaining('was altered and its hash recomputed');
+      expect(breakOf(r.breaks, m.partition)).toMatchObject({ seq: m.seq, pseq: m.pseq, reason });
     }
   });
 
-  it('rewriting the whole rest of a partition consistently is caught by the anchor', async () => {
-    const p = 2;
+  /** Alters the change at the given positions of a partition and re-hashes its chain from there to the head. */
+  async function rewrite(p: number, altered: number[]) {
     const chain = await chainOf(p);
+    const from = Math.min(...altered);
     const statements: SQL[] = [];
-    let prevHash = (await getPartitionEntry(database.db, p, 1))!.prevHash;
-    for (const { pseq } of chain) {
+    let prevHash = (await getPartitionEntry(database.db, p, from))!.prevHash;
+    for (const { pseq } of chain.filter((c) => c.pseq >= from)) {
       const e = (await getPartitionEntry(database.db, p, pseq))!;
-      const forged = { ...e, prevHash, change: pseq === 1 ? '{"amount":"0.01"}' : e.change };
+      const forged = { ...e, prevHash, change: altered.includes(pseq) ? '{"amount":"0.01"}' : e.change };
       const hash = partitionedHash(forged, bodyDigest(forged));
       statements.push(sql`update audit_entries set change = ${forged.change}, prev_hash = ${prevHash}, hash = ${hash} where seq = ${e.seq}`);
       prevHash = hash;
     }
     statements.push(sql`update audit_heads set hash = ${prevHash} where partition = ${p}`);
     await asTamperer(...statements);
+  }
+
+  const anchoredPseqs = async (p: number) => {
+    const rows = await queryRows<{ pseq: number }>(
+      database.db,
+      sql`select pseq::int as pseq from audit_anchor_heads where partition = ${p} order by anchor_seq`,
+    );
+    return rows.map((r) => r.pseq);
+  };
+
+  it('rewriting the rest of a partition: the anchor catches it, the first altered entry is named', async () => {
+    const p = 2;
+    const first = (await getPartitionEntry(database.db, p, 1))!;
+    await rewrite(p, [1]);
     const r = await verifyChain(database.db);
     expect(r.breaks).toHaveLength(1);
-    expect(r.breaks[0]).toMatchObject({ partition: p, reason: expect.stringContaining('is not the entry anchor 1 committed to') });
+    const reason = expect.stringContaining('no longer hashes to the hash anchor 1 recorded for it');
+    expect(r.breaks[0]).toMatchObject({ partition: p, pseq: 1, seq: first.seq, reason });
+    expect(r.firstBreak).toEqual(r.breaks[0]);
+  });
+
+  it('the first altered entry is named in every partition, wherever it sits under the anchor', async () => {
+    for (const m of await middles()) {
+      const [head] = await anchoredPseqs(m.partition);
+      expect(m.pseq).toBeLessThan(head!);
+      await rewrite(m.partition, [m.pseq, head!]);
+      const r = await verifyChain(database.db);
+      const reason = expect.stringContaining('re-hashed to hide it');
+      expect(breakOf(r.breaks, m.partition)).toMatchObject({ seq: m.seq, pseq: m.pseq, reason });
+    }
+  });
+
+  it('several anchors: an entry altered after the first anchored head is named by the next anchor', async () => {
+    await anchorAudit(database.db, new Date(Date.UTC(2026, 10, 23, 2)));
+    const p = 1;
+    const [firstHead, secondHead] = await anchoredPseqs(p);
+    expect(secondHead).toBeGreaterThan(firstHead! + 1);
+    const target = (await getPartitionEntry(database.db, p, firstHead! + 1))!;
+    await rewrite(p, [target.pseq]);
+    const r = await verifyChain(database.db);
+    const reason = expect.stringContaining('anchor 2 recorded');
+    expect(r.breaks).toEqual([expect.objectContaining({ partition: p, pseq: target.pseq, seq: target.seq, reason })]);
+  });
+
+  it('an anchor made before entry hashes were recorded still catches the rewrite, at its head', async () => {
+    const p = 3;
+    const [head] = await anchoredPseqs(p);
+    await asTamperer(sql`update audit_anchor_heads set hashes = null`);
+    await rewrite(p, [1]);
+    const r = await verifyChain(database.db);
+    const reason = expect.stringContaining('is not the entry anchor 1 committed to');
+    expect(r.breaks).toEqual([expect.objectContaining({ partition: p, pseq: head, reason })]);
+  });
+
+  it('an anchor records the hash of each entry it covered since the previous anchored head', async () => {
+    await anchorAudit(database.db, new Date(Date.UTC(2026, 10, 23, 2)));
+    const rows = await queryRows<{ partition: number; anchor_seq: number; pseq: number; hashes: string }>(
+      database.db,
+      sql`select partition, anchor_seq::int, pseq::int, encode(hashes, 'hex') as hashes
+          from audit_anchor_heads order by partition, anchor_seq`,
+    );
+    const entries = await queryRows<{ partition: number; pseq: number; hash: string }>(
+      database.db,
+      sql`select partition, pseq::int as pseq, hash from audit_entries order by partition, pseq`,
+    );
+    expect(rows).toHaveLength(2 * PARTITIONS);
+    for (const r of rows) {
+      const before = rows.filter((x) => x.partition === r.partition && x.anchor_seq < r.anchor_seq).at(-1)?.pseq ?? 0;
+      const covered = entries.filter((e) => e.partition === r.partition && e.pseq > before && e.pseq <= r.pseq);
+      expect(r.hashes).toBe(covered.map((e) => e.hash).join(''));
+    }
   });
 
   it('deleting an entry is detected as a gap', async () => {

@@ -2,7 +2,7 @@ import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { problems } from '../../kernel/problem.ts';
 import type { Clock } from '../../kernel/clock.ts';
-import { queryRows, type Db, type Executor } from '../db/client.ts';
+import { queryRows, recordset, type Db, type Executor } from '../db/client.ts';
 import { auditAnchorHeads, auditAnchors, auditHeads } from './schema.ts';
 import { anchorHash, emptyHead, GENESIS_HASH, headsRoot, type Head } from './chain.ts';
 import { partitionCount } from './service.ts';
@@ -94,7 +94,14 @@ export async function anchorAudit(db: Db, at: Date): Promise<AnchorResult | null
     const material = { seq: (last?.seq ?? 0) + 1, at: new Date(Math.floor(at.getTime())), partitionCount: partitions, root: headsRoot(heads), prevHash: last?.hash ?? GENESIS_HASH };
     const anchor = { ...material, hash: anchorHash(material) };
     await tx.insert(auditAnchors).values(anchor);
-    await tx.insert(auditAnchorHeads).values(moved.map((h) => ({ anchorSeq: anchor.seq, partition: h.partition, pseq: h.pseq, hash: h.hash })));
+    // Each moved head with the hashes of the entries it covers since the previous anchored head,
+    // gathered by the database (a minute of a busy port is tens of thousands of entries).
+    const rows = moved.map((h) => ({ ...h, since: before[h.partition]!.pseq }));
+    await tx.execute(sql`insert into audit_anchor_heads (anchor_seq, partition, pseq, hash, hashes)
+      select ${anchor.seq}::bigint, v.partition, v.pseq, v.hash,
+        (select string_agg(decode(e.hash, 'hex'), ''::bytea order by e.pseq) from audit_entries e
+         where e.partition = v.partition and e.pseq > v.since and e.pseq <= v.pseq)
+      from ${recordset(rows, 'partition int, pseq bigint, hash text, since bigint')}`);
     return { anchor, created: true };
   });
 }

@@ -1,7 +1,22 @@
 import { and, asc, desc, eq, gt, gte, lte, or, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.ts';
+import { queryRows, type Executor } from '../db/client.ts';
 import { auditAnchorHeads, auditAnchors, auditEntries, auditHeads } from './schema.ts';
-import { advance, anchorBreak, anchorHash, checkLink, emptyHead, entryBreak, GENESIS_HASH, headsRoot, startOfPartition, type ChainBreak, type Head } from './chain.ts';
+import {
+  advance,
+  anchorBreak,
+  anchorHash,
+  checkLink,
+  emptyHead,
+  entryBreak,
+  entryHash,
+  GENESIS_HASH,
+  headsRoot,
+  startOfPartition,
+  type ChainBreak,
+  type Head,
+  type StoredEntry,
+  type WalkState,
+} from './chain.ts';
 import { partitionCount } from './service.ts';
 
 export interface VerifyResult {
@@ -52,6 +67,7 @@ async function verifyPartition(ex: Executor, partition: number, head: Head | und
   let state = startOfPartition(partition);
   let checked = 0;
   let anchoredPseq = 0;
+  let anchoredHash = GENESIS_HASH;
   const entries = paged(
     (after) =>
       ex
@@ -66,16 +82,22 @@ async function verifyPartition(ex: Executor, partition: number, head: Head | und
   for await (const row of entries) {
     const e = { ...row, pseq: Number(row.pseq), seq: Number(row.seq) };
     const broken = checkLink(e, state);
-    if (broken) return { checked, broken };
+    if (broken) return { checked, broken: rehashedBefore(e, state) ?? broken };
     state = advance(state, e);
     checked++;
     onEntry();
     while (next && next.pseq <= e.pseq) {
       if (next.pseq < anchoredPseq) return { checked, broken: entryBreak(partition, next.pseq, null, `anchor ${next.anchorSeq} took partition ${partition} back to ${next.pseq} after an earlier anchor committed ${anchoredPseq}`) };
       if (next.pseq === e.pseq && next.hash !== e.hash) {
-        return { checked, broken: entryBreak(partition, e.pseq, e.seq, `entry ${partition}#${e.pseq} (seq ${e.seq}) is not the entry anchor ${next.anchorSeq} committed to: the partition was rewritten up to here`) };
+        const from = { pseq: anchoredPseq, hash: anchoredHash };
+        const first = await firstAlteredEntry(ex, partition, next, from, pageSize);
+        const reason =
+          `entry ${partition}#${e.pseq} (seq ${e.seq}) is not the entry anchor ${next.anchorSeq} committed to: ` +
+          'the partition was rewritten up to here';
+        return { checked, broken: first ?? entryBreak(partition, e.pseq, e.seq, reason) };
       }
       anchoredPseq = next.pseq;
+      anchoredHash = next.hash;
       next = (await anchored.next()).value as AnchoredHead | undefined;
     }
   }
@@ -88,6 +110,69 @@ async function verifyPartition(ex: Executor, partition: number, head: Head | und
   return { checked, broken: null };
 }
 
+/**
+ * An entry edited and given a recomputed hash breaks the link of the entry after it, which still
+ * points at the hash it had. When that next entry is otherwise sound (in place, in order, hashing
+ * to its own hash), the altered one is the entry before it: name that one.
+ */
+function rehashedBefore(e: StoredEntry, s: WalkState): ChainBreak | null {
+  if (s.pseq === 0 || e.pseq !== s.pseq + 1 || e.prevHash === s.prevHash) return null;
+  if (checkLink(e, { ...s, prevHash: e.prevHash })) return null;
+  const name = (pseq: number, seq: number) => `entry ${s.partition}#${pseq} (seq ${seq})`;
+  const reason = `${name(s.pseq, s.seq)} was altered and its hash recomputed`;
+  return entryBreak(s.partition, s.pseq, s.seq, `${reason}: ${name(e.pseq, e.seq)} still points at its old hash`);
+}
+
+/**
+ * A partition rewritten and re-hashed consistently up to its end only shows at the head an anchor
+ * committed to. The anchor also recorded the hash of every entry it covered (`hashes`), from the
+ * one after the previous anchored head (`from`, which verified) up to that head: walking those
+ * entries again, the first whose stored content no longer hashes, from the recorded hash before
+ * it, to the recorded hash of its own is the first altered entry. Null when the anchor recorded no
+ * hashes (made before they were recorded) or its record does not end at the head it committed to.
+ */
+async function firstAlteredEntry(
+  ex: Executor,
+  partition: number,
+  head: AnchoredHead,
+  from: { pseq: number; hash: string },
+  pageSize: number,
+): Promise<ChainBreak | null> {
+  const [row] = await queryRows<{ hashes: string | null }>(
+    ex,
+    sql`select encode(hashes, 'hex') as hashes from audit_anchor_heads
+        where partition = ${partition} and anchor_seq = ${head.anchorSeq}`,
+  );
+  const recorded = row?.hashes ?? null;
+  if (!recorded || recorded.length !== (head.pseq - from.pseq) * 64 || recorded.slice(-64) !== head.hash) return null;
+  const [start, to] = [from.pseq, head.pseq];
+  const offset = (pseq: number) => (pseq - from.pseq - 1) * 64;
+  const hashAt = (pseq: number) => (pseq === from.pseq ? from.hash : recorded.slice(offset(pseq), offset(pseq) + 64));
+  const entries = paged(
+    (after) =>
+      ex
+        .select()
+        .from(auditEntries)
+        .where(
+          and(eq(auditEntries.partition, partition), gt(auditEntries.pseq, Math.max(after, start)), lte(auditEntries.pseq, to)),
+        )
+        .orderBy(asc(auditEntries.pseq))
+        .limit(pageSize),
+    (r) => r.pseq,
+    pageSize,
+  );
+  for await (const row of entries) {
+    const e = { ...row, pseq: Number(row.pseq), seq: Number(row.seq) };
+    if (entryHash({ ...e, prevHash: hashAt(e.pseq - 1) }) !== hashAt(e.pseq)) {
+      const rest = e.pseq < to ? `; the entries after it up to ${partition}#${to} were re-hashed to hide it` : '';
+      const what = `entry ${partition}#${e.pseq} (seq ${e.seq}) was altered`;
+      const why = `its content no longer hashes to the hash anchor ${head.anchorSeq} recorded for it`;
+      return entryBreak(partition, e.pseq, e.seq, `${what}: ${why}${rest}`);
+    }
+  }
+  return null;
+}
+
 /** Walks the root chain: each anchor's link, its hash, and that its root is the Merkle root of the heads it committed. */
 async function verifyAnchors(ex: Executor, partitions: number, lastAnchor: number, pageSize: number, onAnchor: () => void): Promise<{ anchors: number; latest: VerifyResult['latestAnchor']; broken: ChainBreak | null }> {
   const heads: Head[] = Array.from({ length: partitions }, (_, p) => emptyHead(p));
@@ -98,7 +183,12 @@ async function verifyAnchors(ex: Executor, partitions: number, lastAnchor: numbe
     const page = await ex.select().from(auditAnchors).where(and(gte(auditAnchors.seq, expected), lte(auditAnchors.seq, lastAnchor))).orderBy(asc(auditAnchors.seq)).limit(pageSize);
     if (page.length === 0) break;
     const last = Number(page[page.length - 1]!.seq);
-    const moved = await ex.select().from(auditAnchorHeads).where(and(gte(auditAnchorHeads.anchorSeq, expected), lte(auditAnchorHeads.anchorSeq, last))).orderBy(asc(auditAnchorHeads.anchorSeq));
+    const h = auditAnchorHeads;
+    const moved = await ex
+      .select({ anchorSeq: h.anchorSeq, partition: h.partition, pseq: h.pseq, hash: h.hash })
+      .from(h)
+      .where(and(gte(h.anchorSeq, expected), lte(h.anchorSeq, last)))
+      .orderBy(asc(h.anchorSeq));
     let m = 0;
     for (const a of page) {
       const seq = Number(a.seq);
