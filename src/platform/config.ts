@@ -41,6 +41,12 @@ export interface Config {
   webhookAllow: string[];
   /** How long an Idempotency-Key claim outlives a silent process (renewed while its request runs). */
   idempotencyLeaseSeconds: number;
+  /** 'production' closes what development leaves open: the API docs and /metrics (http/exposure.ts). */
+  environment: 'development' | 'production';
+  /** Who reads /docs and /openapi.json: anyone, a logged-in caller, or nobody (not served). */
+  apiDocs: 'public' | 'login' | 'off';
+  /** When set, /metrics answers only `Authorization: Bearer <token>`; unset in production, /metrics is off. */
+  metricsToken: string | undefined;
 }
 
 export interface ConfigOverrides {
@@ -54,6 +60,9 @@ export interface ConfigOverrides {
   logLevel?: string;
   auditPartitions?: number;
   webhookAllow?: string[];
+  environment?: Config['environment'];
+  apiDocs?: Config['apiDocs'];
+  metricsToken?: string;
 }
 
 /** Reads the environment; explicit overrides (tests, CLI flags) win. */
@@ -95,7 +104,18 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     },
     webhookAllow: overrides.webhookAllow ?? cidrs('TIDEGATE_WEBHOOK_ALLOW', env.TIDEGATE_WEBHOOK_ALLOW),
     idempotencyLeaseSeconds: wholeNumber('TIDEGATE_IDEMPOTENCY_LEASE_SECONDS', env.TIDEGATE_IDEMPOTENCY_LEASE_SECONDS, 15, 3, 3600),
+    ...exposure(overrides, env),
   };
+}
+
+/** Development serves the docs and metrics to anyone (the quick start); production puts them behind a login and a token. */
+function exposure(overrides: ConfigOverrides, env: NodeJS.ProcessEnv): Pick<Config, 'environment' | 'apiDocs' | 'metricsToken'> {
+  const environment = overrides.environment ?? oneOf('TIDEGATE_ENV', env.TIDEGATE_ENV, ['development', 'production'] as const, 'development');
+  const apiDocs = overrides.apiDocs ?? oneOf('TIDEGATE_API_DOCS', env.TIDEGATE_API_DOCS, ['public', 'login', 'off'] as const, environment === 'production' ? 'login' : 'public');
+  const metricsToken = emptyToUndefined(overrides.metricsToken ?? env.TIDEGATE_METRICS_TOKEN);
+  // A short token could be guessed by anyone who can reach the port.
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new Error('TIDEGATE_METRICS_TOKEN must be at least 16 characters long.');
+  return { environment, apiDocs, metricsToken };
 }
 
 function oneOf<const T extends readonly string[]>(name: string, text: string | undefined, values: T, fallback: T[number]): T[number] {

@@ -14,6 +14,7 @@ import { ping } from '../db/client.ts';
 import { registerAuth, type RouteAccess } from './authHook.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { DATA_EXCEPTION_RULE, sendProblem, toProblem } from './problemReply.ts';
+import { docsGuard, docsServed, metricsGuard, metricsServed } from './exposure.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -109,7 +110,7 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  if (docsServed(ctx)) await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: docsGuard(ctx) } });
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
   }
@@ -127,11 +128,13 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
       return reply.code(503).send({ status: 'unavailable', database: ctx.database.kind });
     }
   });
-  api.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-    reply.header('content-type', ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
-  });
-  api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (metricsServed(ctx)) {
+    api.get('/metrics', { schema: { hide: true }, onRequest: metricsGuard(ctx) }, async (_req, reply) => {
+      reply.header('content-type', ctx.metrics.registry.contentType);
+      return ctx.metrics.registry.metrics();
+    });
+  }
+  if (docsServed(ctx)) api.get('/openapi.json', { schema: { hide: true }, onRequest: docsGuard(ctx) }, async () => app.swagger());
 
   for (const plugin of plugins) await plugin(api, ctx);
   await app.ready();
