@@ -39,8 +39,11 @@ describe('second-line exit pages in Chromium', () => {
     // The risk engine of the demo is live: the page shows whatever state it decided, as the API has it.
     const id = /declarations\/([0-9a-f-]{36})/.exec(page.url())![1]!;
     const api = await apiGet(`/api/v1/declarations/${id}`, 'demo-ent', 'demo-ent-pass-2026');
-    const label: Record<string, string> = { RELEASED: '已放行', HELD: '布控查验', EXITED: '已出岛', ACCEPTED: '已接受' };
+    const label: Record<string, string> = { RELEASED: '已放行', HELD: '待查验', EXITED: '已出岛', ACCEPTED: '已接受' };
     await expect.poll(() => text('decl-state')).toBe(label[api.state]);
+    // The declarant is given no risk verdict, and its page has no place for one.
+    expect(api.risk).toBeUndefined();
+    expect(await page.getByTestId('decl-risk').count()).toBe(0);
     expect(await text('decl-va-0')).toContain('0.4045');
     expect(await text('decl-duty')).toBe('0.00');
     expect(await text('decl-vat')).toBe('24030.00');
@@ -97,6 +100,7 @@ describe('second-line exit pages in Chromium', () => {
     await expect.poll(() => page.getByTestId('decl-table').locator('tbody tr').count()).toBeGreaterThan(3);
     await page.getByTestId('decl-table').locator('tbody tr', { hasText: '集中申报' }).first().click();
     await expect.poll(() => page.getByTestId('decl-trail').locator('li').count()).toBeGreaterThan(1);
+    expect(await page.getByTestId('decl-risk').count()).toBe(1);
     expect(await page.getByTestId('bill-table').locator('tbody tr').count()).toBe(month.centralized.state === 'ACCEPTED' ? 1 : 0);
   });
 });

@@ -61,8 +61,11 @@ describe('second-line exit (二线出岛) over HTTP', () => {
     // duty exempt; VAT (356,000.00 + 0) × 9% = 32,040.00
     expect(d.taxes).toMatchObject({ duty: '0.00', consumptionTax: '0.00', vat: '32040.00', total: '32040.00' });
     expect(d.taxes.lines[0].steps.duty.rule).toBe('tax.secondLine.valueAddedDutyExemption');
-    expect(d.risk).toMatchObject({ decidedBy: 'risk.assessDeclaration' });
-    expect(d.risk.versions).toBeTruthy();
+    // The declarant is not told the risk verdict; an officer reads it on the same declaration.
+    expect(d.risk).toBeUndefined();
+    const seen = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth: await app.authFor('inspector') })).json();
+    expect(seen.risk).toMatchObject({ decidedBy: 'risk.assessDeclaration' });
+    expect(seen.risk.versions).toBeTruthy();
     expect(d.releaseOrderId).toBeTruthy();
 
     const detail = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id}`, auth })).json();

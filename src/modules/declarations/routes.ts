@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { isoDate, text } from '../../kernel/wire.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import * as service from './service.ts';
+import { forReader } from './audience.ts';
 import { centralizedBody, declarationDetailOut, declarationOut, exitDeclarationBody, listQuery, monthOut, reasonBody, taxBillOut } from './wire.ts';
 
 const tags = ['declarations'];
@@ -12,43 +14,45 @@ const READERS: Role[] = [...OFFICER_ROLES, 'enterprise_user'];
 const DECLARANT: Role[] = ['enterprise_user'];
 const HOLD_OFFICERS: Role[] = ['admin', 'inspector'];
 const idParams = z.object({ id: z.uuid() });
+/** The projection of what a route answers for its caller: the declarant never sees a risk verdict (audience.ts). */
+const reader = (req: FastifyRequest) => forReader(actorOf(req));
 
 /** Second-line exit declarations, batch exits and centralized declarations, and tax bills. */
 export const declarationsRoutes: ApiPlugin = (app, ctx) => {
   app.post('/api/v1/declarations/exits', {
     config: { access: { roles: DECLARANT } },
     schema: { tags, summary: 'File a second-line exit declaration (二线出岛): reserves the book quantities, decides value added and taxes, risk-scores, then releases (release order) or holds (inspection)', body: exitDeclarationBody, response: { 201: declarationOut } },
-    handler: async (req, reply) => reply.code(201).send(await service.submitExit(ctx, actorOf(req), req.body, 'SECOND_LINE_EXIT')),
+    handler: async (req, reply) => reply.code(201).send(reader(req).one(await service.submitExit(ctx, actorOf(req), req.body, 'SECOND_LINE_EXIT'))),
   });
 
   app.post('/api/v1/declarations/batches', {
     config: { access: { roles: DECLARANT } },
     schema: { tags, summary: 'Let a batch leave on its release list (分批出岛): ADVANCED_CERTIFIED and WHITELIST enterprises; declared with the month by the centralized declaration', body: exitDeclarationBody, response: { 201: declarationOut } },
-    handler: async (req, reply) => reply.code(201).send(await service.submitExit(ctx, actorOf(req), req.body, 'BATCH_EXIT')),
+    handler: async (req, reply) => reply.code(201).send(reader(req).one(await service.submitExit(ctx, actorOf(req), req.body, 'BATCH_EXIT'))),
   });
 
   app.post('/api/v1/declarations/centralized', {
     config: { access: { roles: DECLARANT } },
     schema: { tags, summary: "File the month's centralized declaration (集中申报): all batches that left, taxed once, one tax bill", body: centralizedBody, response: { 201: declarationOut } },
-    handler: async (req, reply) => reply.code(201).send(await service.fileCentralized(ctx, actorOf(req), req.body)),
+    handler: async (req, reply) => reply.code(201).send(reader(req).one(await service.fileCentralized(ctx, actorOf(req), req.body))),
   });
 
   app.get('/api/v1/declarations/month', {
     config: { access: { roles: READERS } },
     schema: { tags, summary: "A month's batch exits, its centralized declaration and due date, and the batch-exit facility", querystring: z.object({ uscc: text.max(18).optional(), period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }).strict(), response: { 200: monthOut } },
-    handler: async (req) => service.monthOf(ctx, actorOf(req), req.query),
+    handler: async (req) => reader(req).month(await service.monthOf(ctx, actorOf(req), req.query)),
   });
 
   app.get('/api/v1/declarations', {
     config: { access: { roles: READERS } },
     schema: { tags, summary: 'Declarations, newest first (an enterprise user sees its own)', querystring: listQuery, response: { 200: z.object({ items: z.array(declarationOut), total: z.number() }) } },
-    handler: async (req) => service.listDeclarations(ctx, actorOf(req), req.query),
+    handler: async (req) => reader(req).list(await service.listDeclarations(ctx, actorOf(req), req.query)),
   });
 
   app.get('/api/v1/declarations/:id', {
     config: { access: { roles: READERS } },
     schema: { tags, summary: 'A declaration with its state history and reasons, tax bills, versions and book reservation', params: idParams, response: { 200: declarationDetailOut } },
-    handler: async (req) => service.getDeclaration(ctx, actorOf(req), req.params.id),
+    handler: async (req) => reader(req).one(await service.getDeclaration(ctx, actorOf(req), req.params.id)),
   });
 
   app.post('/api/v1/declarations/:id/amend', {
@@ -56,14 +60,14 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
     schema: { tags, summary: 'Amend: a new linked version; the old version is AMENDED, its reservation voided and the new one reserved in one transaction', params: idParams, body: exitDeclarationBody, response: { 201: declarationOut } },
     handler: async (req, reply) => {
       const prev = await service.getDeclaration(ctx, actorOf(req), req.params.id);
-      return reply.code(201).send(await service.submitExit(ctx, actorOf(req), req.body, prev.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT', { previousId: req.params.id }));
+      return reply.code(201).send(reader(req).one(await service.submitExit(ctx, actorOf(req), req.body, prev.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT', { previousId: req.params.id })));
     },
   });
 
   app.post('/api/v1/declarations/:id/cancel', {
     config: { access: { roles: ['enterprise_user', 'admin'] } },
     schema: { tags, summary: 'Cancel a declaration whose goods have not left: reservation voided, release orders cancelled', params: idParams, body: reasonBody, response: { 200: declarationOut } },
-    handler: async (req) => service.cancelDeclaration(ctx, actorOf(req), req.params.id, req.body.reason),
+    handler: async (req) => reader(req).one(await service.cancelDeclaration(ctx, actorOf(req), req.params.id, req.body.reason)),
   });
 
   app.post('/api/v1/declarations/:id/accept', {

@@ -162,7 +162,7 @@ export const declarationOut = z.object({
   form: z.unknown(),
   lines: z.array(z.record(z.string(), z.unknown())),
   taxes: taxFiguresOut.nullable(),
-  risk: z.record(z.string(), z.unknown()).nullable(),
+  risk: z.record(z.string(), z.unknown()).nullable().optional().describe('The risk verdict: officers only, absent for the declarant (audience.ts)'),
   reservationId: z.string().nullable(),
   releaseOrderId: z.string().nullable(),
   inspectionTaskId: z.string().nullable(),

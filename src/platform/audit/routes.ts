@@ -7,6 +7,8 @@ import { entryHash, GENESIS_HASH, LEGACY_FORMAT, PARTITIONED_FORMAT, type Anchor
 import { getAuditEntry, getPartitionEntry, verifyChain } from './service.ts';
 import { anchoredHeads, anchorAudit, getAnchor, latestAnchor } from './anchor.ts';
 import { inclusionProof } from './proof.ts';
+import { entryContentFor, linksFor } from './readers.ts';
+import { actorOf } from '../http/authHook.ts';
 
 const tags = ['audit'];
 const readers = [...OFFICER_ROLES, 'department'] as const;
@@ -21,6 +23,7 @@ const headOut = z.object({ partition: z.number(), pseq: z.number(), hash: z.stri
 const linkOut = z.union([
   z.object({ pseq: z.number(), format: z.literal(PARTITIONED_FORMAT), body: z.string(), hash: z.string() }),
   z.object({ pseq: z.number(), format: z.literal(LEGACY_FORMAT), entry: z.object({ seq: z.number(), at: z.string(), actor: z.string(), action: z.string(), subject: z.string(), change: z.string() }), hash: z.string() }),
+  z.object({ pseq: z.number(), format: z.literal(LEGACY_FORMAT), withheld: z.literal(true), hash: z.string() }),
 ]);
 const breakOut = z.object({ seq: z.number().nullable(), partition: z.number().nullable(), pseq: z.number().nullable(), anchor: z.number().nullable(), reason: z.string() });
 
@@ -42,10 +45,12 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
         200: z.object({
           seq: z.number(),
           at: z.string(),
-          actor: z.string(),
-          action: z.string(),
-          subject: z.string(),
-          change: z.string(),
+          actor: z.string().nullable(),
+          action: z.string().nullable(),
+          subject: z.string().nullable(),
+          change: z.string().nullable(),
+          body: z.string().nullable().describe('Format 2: the body digest the hash covers'),
+          withheld: z.boolean().describe('The content is not the reader\'s to see (a department reading a risk, declaration or inspection entry): only the hashes that place it in the chain'),
           partition: z.number(),
           pseq: z.number(),
           format: z.number(),
@@ -59,6 +64,7 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
       },
     },
     handler: async (req) => {
+      const reader = actorOf(req);
       const row = await getAuditEntry(ctx.db, req.params.seq);
       if (!row) throw problems.notFound(`Audit entry ${req.params.seq}`);
       const entry = { ...row, seq: Number(row.seq), pseq: Number(row.pseq) };
@@ -66,11 +72,12 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
       const proof = await inclusionProof(ctx.db, entry, req.query.anchor);
       return {
         ...entry,
+        ...entryContentFor(reader, entry),
         at: entry.at.toISOString(),
         hashValid: entryHash(entry) === entry.hash && (entry.pseq === 1 ? entry.prevHash === GENESIS_HASH : prev?.hash === entry.prevHash),
         previous: prev ? { seq: Number(prev.seq), pseq: Number(prev.pseq), hash: prev.hash } : null,
         algorithm: HASHES,
-        proof: proof && { ...proof, anchor: anchorView(proof.anchor) },
+        proof: proof && { ...proof, links: linksFor(reader, proof.links), anchor: anchorView(proof.anchor) },
       };
     },
   });

@@ -32,3 +32,13 @@ export const systemActor = (what: string): Actor => ({ kind: 'system', id: what,
 export function seesPersonalData(actor: Actor): boolean {
   return actor.role === 'system' || PERSONAL_DATA_ROLES.includes(actor.role);
 }
+
+/**
+ * Whether the actor may see risk verdicts (level, score, action, fired features, model output,
+ * random draw, the decision's parameter versions): customs officers only. A trader must never learn
+ * why or whether it was selected; departments and devices are given none either (no client scope
+ * grants it today).
+ */
+export function seesRiskVerdicts(actor: Actor): boolean {
+  return actor.role === 'system' || OFFICER_ROLES.includes(actor.role);
+}

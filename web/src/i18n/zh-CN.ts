@@ -385,7 +385,7 @@ export const zhCN = {
   'decl.none': '暂无申报单。',
   'decl.state.SUBMITTED': '已申报',
   'decl.state.ACCEPTED': '已接受',
-  'decl.state.HELD': '布控查验',
+  'decl.state.HELD': '待查验',
   'decl.state.REJECTED': '已退单',
   'decl.state.RELEASED': '已放行',
   'decl.state.EXITED': '已出岛',

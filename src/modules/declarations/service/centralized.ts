@@ -103,10 +103,10 @@ export async function fileCentralized(ctx: AppContext, actor: Actor, body: Centr
     if (x.selected || x.action === 'INSPECT') {
       // The goods have left: the check is on the documents and the books (稽核查), opened as a task all the same.
       const task = await openInspectionTask(tx, ctx, { source: 'RISK_SELECTION', documentType: 'CENTRALIZED_DECLARATION', documentId: id, portCode, reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })), actor });
-      d = await transition(tx, ctx, d, enterprise.uscc, actor, { to: 'HELD', reason: `Selected for checking by the risk engine (${x.level}): task ${task.taskId}.`, rule: 'declarations.heldForInspection', set: { inspectionTaskId: task.taskId } });
+      d = await transition(tx, ctx, d, enterprise.uscc, actor, { to: 'HELD', reason: `Held for checking: task ${task.taskId}.`, rule: 'declarations.heldForInspection', set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, risk } });
       return declarationView(d);
     }
-    d = await acceptAndRelease(tx, ctx, d, enterprise.uscc, actor, { text: `Risk ${x.level}, ${x.action}: accepted; taxes billed once for the month.`, rule: 'declarations.centralized.accepted' });
+    d = await acceptAndRelease(tx, ctx, d, enterprise.uscc, actor, { text: 'Accepted; taxes billed once for the month.', rule: 'declarations.centralized.accepted' });
     return declarationView(d);
   });
 }

@@ -342,10 +342,10 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     const x = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
     if (x.selected || x.action === 'INSPECT') {
       const task = await openInspectionTask(tx, ctx, { taskId, source: 'RISK_SELECTION', documentType: 'SECOND_LINE_EXIT', documentId: id, portCode: body.portCode, reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })), actor });
-      d = await transition(tx, ctx, d, uscc, actor, { to: 'HELD', reason: `Selected for inspection by the risk engine (${x.level}; ${(x.reasons ?? []).join(', ') || 'selection'}): inspection task ${task.taskId}.`, rule: 'declarations.heldForInspection', set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, risk } });
+      d = await transition(tx, ctx, d, uscc, actor, { to: 'HELD', reason: `Held for inspection: inspection task ${task.taskId}.`, rule: 'declarations.heldForInspection', set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, risk } });
       return declarationView(d);
     }
-    d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Risk ${x.level}, ${x.action}: accepted.`, rule: 'declarations.acceptedByRisk' }, releaseOrderId);
+    d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: 'Accepted.', rule: 'declarations.acceptedByRisk' }, releaseOrderId);
     return declarationView(d);
   });
 }

@@ -44,11 +44,14 @@ export function DeclarationDetail({ id }: { id: string }) {
           <div className="card-label">{t('decl.regime')}</div>
           <div className="card-title">{x.regime ?? '—'}</div>
         </div>
-        <div className="card">
-          <div className="card-label">{t('decl.risk')}</div>
-          <div className="card-title" data-testid="decl-risk">{x.risk ? `${String(x.risk.level)} · ${String(x.risk.action)}` : '—'}</div>
-          {x.risk && <div className="small mono">{JSON.stringify(x.risk.versions ?? {})}</div>}
-        </div>
+        {/* Officers only: the API gives a declarant no risk verdict, and its page has no place for one. */}
+        {x.risk !== undefined && (
+          <div className="card">
+            <div className="card-label">{t('decl.risk')}</div>
+            <div className="card-title" data-testid="decl-risk">{x.risk ? `${String(x.risk.level)} · ${String(x.risk.action)}` : '—'}</div>
+            {x.risk && <div className="small mono">{JSON.stringify(x.risk.versions ?? {})}</div>}
+          </div>
+        )}
         <div className="card">
           <div className="card-label">{t('decl.releaseOrder')}</div>
           <div className="small mono">{x.releaseOrderId ?? '—'}</div>

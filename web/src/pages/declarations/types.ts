@@ -46,7 +46,8 @@ export interface Declaration {
   form: unknown;
   lines: DeclarationLine[];
   taxes: TaxFigures | null;
-  risk: Record<string, unknown> | null;
+  /** The risk verdict: sent to officers only, absent for the declarant. */
+  risk?: Record<string, unknown> | null;
   reservationId: string | null;
   releaseOrderId: string | null;
   inspectionTaskId: string | null;
