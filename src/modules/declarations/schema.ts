@@ -145,3 +145,26 @@ export const processedEvents = pgTable('decl_processed_events', {
   eventType: text('event_type').notNull(),
   processedAt: timestamp('processed_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Selections that outlived their declaration: an officer rejected a held declaration before its
+ * inspection ended, and its goods went back to the book. The next exit or batch of the same
+ * enterprise with any of these book items is held for inspection in its place and settles the row
+ * (README, "Cancelling does not dodge an inspection").
+ */
+export const pendingSelections = pgTable(
+  'decl_pending_selections',
+  {
+    enterpriseId: uuid('enterprise_id').notNull(),
+    /** The declaration that was selected and did not leave. */
+    declarationId: uuid('declaration_id').notNull(),
+    itemIds: uuid('item_ids').array().notNull(),
+    /** Its inspection task, still open when the goods went back. */
+    taskId: uuid('task_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** The declaration that inherited the selection. */
+    settledBy: uuid('settled_by'),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.enterpriseId, t.declarationId] })],
+);

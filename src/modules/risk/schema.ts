@@ -176,6 +176,10 @@ export const riskTraderProfiles = pgTable('risk_trader_profiles', {
   violations: integer('violations').notNull(),
   seizures: integer('seizures').notNull(),
   lastViolationOn: date('last_violation_on'),
+  /** Declarations the trader cancelled. */
+  cancellations: integer('cancellations').notNull().default(0),
+  /** Declarations selected for inspection whose goods went back to the book before the inspection ended. */
+  selectedNotInspected: integer('selected_not_inspected').notNull().default(0),
 });
 
 /**
