@@ -46,7 +46,7 @@ export const ledgerItems = pgTable(
   (t) => [
     uniqueIndex('ledger_items_book_item_no_uq').on(t.bookId, t.itemNo),
     check('ledger_items_hs_ck', sql`${t.hsCode} ~ '^[0-9]{10}$'`),
-    check('ledger_items_origin_ck', sql`${t.originCountry} ~ '^[A-Z]{2,3}$'`),
+    check('ledger_items_origin_ck', sql`${t.originCountry} ~ '^[A-Z]{2}$'`),
   ],
 );
 
