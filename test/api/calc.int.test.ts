@@ -45,10 +45,26 @@ describe('public calculators (contract of mission.md)', () => {
     });
     expect(res.json()).toMatchObject({ lines: [{ duty: '900.00' }, { duty: '300.00' }], duty: '1200.00', dutyWaived: false });
     expect(res.json().lines[0].steps.duty).toMatchObject({ rule: 'tax.duty.compound', formula: '8000.00 × 0.1 + 50 × 2 = 900.00' });
-    // 499.90 × 0.1 = 49.99 < 50: waived; VAT 499.90 × 0.13 = 64.987 → 64.99
+    // 499.90 × 0.1 = 49.99 ≤ 50: not collected; VAT 499.90 × 0.13 = 64.987 → 64.99
     const small = await t.request({ method: 'POST', url: '/api/v1/calc/tax', body: { lines: [{ hsCode: '8517130000', customsValue: '499.90', dutyRate: '0.1', vatRate: '0.13' }] } });
-    expect(small.json()).toMatchObject({ duty: '0.00', vat: '64.99', total: '64.99', dutyWaived: true, lines: [{ steps: { duty: { status: 'WAIVED', rule: 'tax.dutyCollectionThreshold' } } }] });
-    expect(Object.keys(small.json().parameterVersions).sort()).toEqual(['tax.dutyCollectionThresholdCny', 'tax.vatRates']);
+    expect(small.json()).toMatchObject({ duty: '0.00', vat: '64.99', total: '64.99', dutyWaived: true, lines: [{ steps: { duty: { status: 'WAIVED', rule: 'tax.notCollected.duty' } } }] });
+    expect(Object.keys(small.json().parameterVersions).sort()).toEqual(['tax.notCollectedAtOrBelowCny', 'tax.vatRates']);
+  });
+
+  it('50 元以下 includes 50: a declaration\'s duty, or its VAT, of exactly 50.00 is not collected, each tax on its own', async () => {
+    const calc = async (customsValue: string, dutyRate: string) => (await t.request({ method: 'POST', url: '/api/v1/calc/tax', body: { lines: [{ hsCode: '8517130000', customsValue, dutyRate, vatRate: '0.13' }] } })).json();
+    // duty 500 × 0.1 = 50.00: not collected; VAT 500 × 0.13 = 65.00: collected
+    const duty50 = await calc('500', '0.1');
+    expect(duty50).toMatchObject({ duty: '0.00', vat: '65.00', total: '65.00', notCollected: { duty: true, consumptionTax: false, vat: false } });
+    expect(duty50.lines[0].steps.duty).toMatchObject({ status: 'WAIVED', rule: 'tax.notCollected.duty' });
+    expect(duty50.lines[0].steps.duty.reason).toContain('50.00 CNY, is at or below the collection threshold of 50 CNY');
+    // duty 500.10 × 0.1 = 50.01: collected
+    expect(await calc('500.10', '0.1')).toMatchObject({ duty: '50.01', notCollected: { duty: false } });
+    // no duty; VAT 384.62 × 0.13 = 50.0006 → 50.00: not collected; 384.70 × 0.13 = 50.011 → 50.01: collected
+    const vat50 = await calc('384.62', '0');
+    expect(vat50).toMatchObject({ vat: '0.00', total: '0.00', notCollected: { duty: false, consumptionTax: false, vat: true } });
+    expect(vat50.lines[0].steps.vat).toMatchObject({ amount: '0.00', status: 'WAIVED', rule: 'tax.notCollected.vat' });
+    expect(await calc('384.70', '0')).toMatchObject({ vat: '50.01', total: '50.01', notCollected: { vat: false } });
   });
 
   it('value-added bad input names the field and the rule', async () => {

@@ -66,12 +66,16 @@ describe('batch exit, centralized declaration (分批出岛、集中申报)', ()
     expect(res.statusCode, res.body).toBe(201);
     const c = res.json();
     expect(c).toMatchObject({ kind: 'CENTRALIZED_DECLARATION', state: 'ACCEPTED', period: '2026-11' });
-    // 400,000 × 5% = 20,000.00 (12,000.00 + 8,000.00); VAT (240,000 + 12,000) × 13% + (160,000 + 8,000) × 13% = 32,760.00 + 21,840.00
-    expect(c.taxes).toMatchObject({ duty: '20000.00', vat: '54600.00', total: '74600.00' });
+    // Taxed on the imported cost of the parts that left (900,000 for 6,000 kg: 225,000 and 150,000), not on their
+    // prices of 240,000 and 160,000: duty 375,000 × 5% = 18,750.00 (11,250.00 + 7,500.00);
+    // VAT (225,000 + 11,250) × 13% + (150,000 + 7,500) × 13% = 30,712.50 + 20,475.00
+    expect(c.taxes).toMatchObject({ duty: '18750.00', vat: '51187.50', total: '69937.50' });
+    expect(c.taxes.lines.map((l: { dutiableValue: string }) => l.dutiableValue)).toEqual(['225000.00', '150000.00']);
+    expect(c.taxes.lines[0].steps.dutiableValue.formula).toBe('imported materials 225000.00 CNY (account book cost basis; price 240000.00 CNY)');
     const detail = (await app.request({ method: 'GET', url: `/api/v1/declarations/${c.id}`, auth })).json();
     expect(detail.batches.map((x: { id: string }) => x.id).sort()).toEqual([first.json().id, second.json().id].sort());
     expect(detail.taxBills).toHaveLength(1);
-    expect(detail.taxBills[0]).toMatchObject({ kind: 'ORIGINAL', total: '74600.00' });
+    expect(detail.taxBills[0]).toMatchObject({ kind: 'ORIGINAL', total: '69937.50' });
     const again = await app.request({ method: 'POST', url: '/api/v1/declarations/centralized', auth, body: { requestId: 'central-2026-11-b', period: '2026-11' } });
     expect(again.json().id).toBe(c.id);
     const twice = await app.request({ method: 'POST', url: '/api/v1/declarations/centralized', auth, body: { requestId: 'central-2026-11-c', period: '2026-11' } });

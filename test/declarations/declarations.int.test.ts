@@ -84,18 +84,73 @@ describe('second-line exit (二线出岛) over HTTP', () => {
     expect(csv.body).toContain('32040.00');
   });
 
-  it('zero-tariff goods sold to the mainland pay all three taxes', async () => {
+  it('zero-tariff goods sold to the mainland pay all three taxes, on their imported content', async () => {
     const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '500', importedCny: '80000' }] });
     const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
     const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '500', valueCny: '100000', netWeightKg: '500', dutyRate: '0.10', consumptionTaxRate: '0.15', vatRate: '0.13' }]) });
     expect(res.statusCode, res.body).toBe(201);
-    // 100,000 × 10% = 10,000.00; (100,000 + 10,000) ÷ 0.85 × 0.15 = 19,411.76; (129,411.76) × 13% = 16,823.53
-    expect(res.json().taxes).toMatchObject({ duty: '10000.00', consumptionTax: '19411.76', vat: '16823.53', total: '46235.29' });
+    // On the imported content, 80,000 (not the price of 100,000): 80,000 × 10% = 8,000.00;
+    // (80,000 + 8,000) ÷ 0.85 × 0.15 = 15,529.41; (103,529.41) × 13% = 13,458.82
+    expect(res.json().taxes).toMatchObject({ duty: '8000.00', consumptionTax: '15529.41', vat: '13458.82', total: '36988.23' });
+    expect(res.json().taxes.lines[0].dutiableValue).toBe('80000.00');
     // The answer (built from the rows the transitions return, not read back) is what a read finds.
     const { transitions, taxBills, versions, batches, reservation, ...stored } = (await app.request({ method: 'GET', url: `/api/v1/declarations/${res.json().id}`, auth })).json();
     expect(transitions.map((t: { to: string }) => t.to)).toEqual(['SUBMITTED', 'ACCEPTED', 'RELEASED']);
     expect([taxBills.length, versions.length, batches.length, reservation.status]).toEqual([1, 1, 0, 'OPEN']);
     expect(res.json()).toEqual(stored);
+  });
+
+  it('products of zero-tariff materials pay on the imported materials they hold: pellets made into bags', async () => {
+    // Pellets imported zero-tariff for 10,000 are made into bags with 2,000 of domestic materials and 3,000 of
+    // recognised Hainan-made inputs, and sold to the mainland for 30,000.
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '3901100000', name: '聚乙烯粒子 PE pellets', unit: 'KG', originCountry: 'SA', quantity: '1000', importedCny: '10000' }] });
+    const [bags] = await addItems(app.ctx, actor, z.bookId, [{ itemNo: `BAG-${++seq}`, hsCode: '3923210000', name: '塑料袋 plastic bags', specification: '30 x 40 cm', unit: 'KG', originCountry: 'CN' }]);
+    const outputs = [{ itemId: bags!.id, quantity: '1000', domesticCny: '2000', hainanMadeCny: '3000' }];
+    await fileDocument(app.ctx, actor, { type: 'PROCESSING', documentId: uuidv7(), bookId: z.bookId, reference: `ZZ-${seq}`, businessDate: '2026-11-10', inputs: [{ itemId: z.itemIds[0]!, quantity: '1000' }], outputs });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: bags!.id, quantity: '1000', valueCny: '30000', netWeightKg: '1000', dutyRate: '0.065', vatRate: '0.13' }]) });
+    expect(res.statusCode, res.body).toBe(201);
+    // duty 10,000 × 6.5% = 650.00; VAT (10,000 + 650) × 13% = 1,384.50 (on the price it was 1,950.00 + 4,153.50)
+    expect(res.json().taxes).toMatchObject({ duty: '650.00', consumptionTax: '0.00', vat: '1384.50', total: '2034.50' });
+    expect(res.json().taxes.lines[0].steps.dutiableValue).toMatchObject({
+      amount: '10000.00',
+      rule: 'tax.secondLine.importedContent',
+      formula: 'imported materials 10000.00 CNY (account book cost basis; domestic 2000.00 and Hainan-made 3000.00 left out; price 30000.00 CNY)',
+    });
+    const bill = (await app.request({ method: 'GET', url: `/api/v1/declarations/${res.json().id}`, auth })).json().taxBills[0];
+    expect(bill).toMatchObject({ kind: 'ORIGINAL', duty: '650.00', vat: '1384.50', total: '2034.50' });
+  });
+
+  it('a duty rate of 0, or none, on goods that owe duty is refused, naming the field and the rule, writing nothing', async () => {
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '10', importedCny: '8000' }] });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const before = await count('decl_declarations');
+    const line = { itemId: z.itemIds[0]!, quantity: '10', valueCny: '10000', netWeightKg: '10', vatRate: '0.13' };
+    for (const [url, dutyRate] of [['exits', '0'], ['exits', '0.000'], ['batches', '0']] as const) {
+      const r = await app.request({ method: 'POST', url: `/api/v1/declarations/${url}`, auth, body: exitBody(z.bookId, [{ ...line, dutyRate }]) });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      expect(r.json().errors).toEqual([expect.objectContaining({ path: 'lines[0].dutyRate', rule: 'declarations.dutyRateRequired' })]);
+    }
+    const missing = exitBody(z.bookId, [line]) as { lines: Record<string, unknown>[] };
+    delete missing.lines[0]!.dutyRate;
+    const r = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: missing });
+    expect([r.statusCode, r.json().errors[0].path]).toEqual([400, 'lines[0].dutyRate']);
+    expect(await count('decl_declarations')).toBe(before);
+    expect((await balanceOf(app.ctx.db, z.bookId, z.itemIds[0]!)).reserved).toMatch(/^0(\.0+)?$/);
+    // A specific duty is a duty: 0 ad valorem with 3.5 per unit is accepted.
+    const specific = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ ...line, dutyRate: '0', specificDutyPerUnit: '3.5' }]) });
+    expect(specific.statusCode, specific.body).toBe(201);
+  });
+
+  it('an exit whose duty is exactly 50.00 CNY does not pay it; its VAT is judged on its own and paid', async () => {
+    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '1', importedCny: '1000' }] });
+    const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
+    const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '1', valueCny: '1500', netWeightKg: '3', dutyRate: '0.05', vatRate: '0.13' }]) });
+    expect(res.statusCode, res.body).toBe(201);
+    // duty 1,000 × 5% = 50.00: not collected (50 元以下 includes 50); VAT 1,000 × 13% = 130.00
+    expect(res.json().taxes).toMatchObject({ duty: '0.00', vat: '130.00', total: '130.00', dutyWaived: true, notCollected: { duty: true, consumptionTax: false, vat: false } });
+    expect(res.json().taxes.lines[0].steps.duty).toMatchObject({ status: 'WAIVED', rule: 'tax.notCollected.duty' });
   });
 
   it('refuses relaxed-trade goods, a shortfall and an item of another book, naming path and rule, writing nothing', async () => {
@@ -128,7 +183,7 @@ describe('second-line exit (二线出岛) over HTTP', () => {
   it('is idempotent by requestId; an enterprise sees only its own; amend voids and re-reserves in one go; cancel releases the goods', async () => {
     const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '10', importedCny: '50000' }] });
     const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
-    const body = exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '10', valueCny: '60000', netWeightKg: '30', dutyRate: '0', vatRate: '0.13' }]);
+    const body = exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '10', valueCny: '60000', netWeightKg: '30', dutyRate: '0.05', vatRate: '0.13' }]);
     const a = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body });
     const b = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body });
     expect(a.statusCode, a.body).toBe(201);
@@ -143,7 +198,7 @@ describe('second-line exit (二线出岛) over HTTP', () => {
     expect(list.items.every((d: { enterpriseId: string }) => d.enterpriseId === other.enterpriseId)).toBe(true);
 
     const first = a.json();
-    const amended = await app.request({ method: 'POST', url: `/api/v1/declarations/${first.id}/amend`, auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '6', valueCny: '36000', netWeightKg: '18', dutyRate: '0', vatRate: '0.13' }]) });
+    const amended = await app.request({ method: 'POST', url: `/api/v1/declarations/${first.id}/amend`, auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '6', valueCny: '36000', netWeightKg: '18', dutyRate: '0.05', vatRate: '0.13' }]) });
     expect(amended.statusCode, amended.body).toBe(201);
     const v2 = amended.json();
     expect(v2).toMatchObject({ version: 2, previousId: first.id, rootId: first.id, state: 'RELEASED' });
@@ -167,7 +222,7 @@ describe('second-line exit (二线出岛) over HTTP', () => {
     try {
       const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '5', importedCny: '25000' }] });
       const auth = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
-      const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '5', valueCny: '30000', netWeightKg: '15', dutyRate: '0', vatRate: '0.13' }]) });
+      const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity: '5', valueCny: '30000', netWeightKg: '15', dutyRate: '0.05', vatRate: '0.13' }]) });
       expect(res.statusCode, res.body).toBe(201);
       const d = res.json();
       expect(d.state).toBe('HELD');

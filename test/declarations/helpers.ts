@@ -1,6 +1,9 @@
 /** Test helpers shared by the declarations tests. */
 import type { TestApp } from '../support/app.ts';
 import { uuidv7 } from '../../src/kernel/ids.ts';
+import { systemActor } from '../../src/platform/auth/roles.ts';
+import { addItems, fileDocument } from '../../src/modules/ledger/service.ts';
+import { bookWithGoods } from '../support/ledgerFixtures.ts';
 
 let counter = 0;
 export function exitBody(bookId: string, lines: { itemId: string; quantity: string; valueCny: string; netWeightKg: string; dutyRate?: string; vatRate?: string; consumptionTaxRate?: string }[], requestId = `req-${Date.now()}-${++counter}`) {
@@ -18,7 +21,18 @@ export function exitBody(bookId: string, lines: { itemId: string; quantity: stri
   };
 }
 
-
+let jerkies = 0;
+/** The GACC example's jerky maker: 356,000 CNY of beef imported into a processing book and made into 800 kg of jerky. */
+export async function jerkyMaker(app: TestApp) {
+  const actor = systemActor('test');
+  const beefItem = { hsCode: '0202300090', name: '冻去骨牛肉 frozen boneless beef', unit: 'KG', originCountry: 'AU', quantity: '1000', importedCny: '356000' };
+  const beef = await bookWithGoods(app.ctx, { regime: 'PROCESSING_VALUE_ADDED', entryDate: '2026-11-02', items: [beefItem] });
+  const jerkyItem = { itemNo: `JERKY-H${++jerkies}`, hsCode: '1602500090', name: '牛肉干 beef jerky', specification: '100g', unit: 'KG', originCountry: 'CN' };
+  const [jerky] = await addItems(app.ctx, actor, beef.bookId, [jerkyItem]);
+  const inputs = [{ itemId: beef.itemIds[0]!, quantity: '1000' }];
+  await fileDocument(app.ctx, actor, { type: 'PROCESSING', documentId: uuidv7(), bookId: beef.bookId, reference: `JG-H${jerkies}`, businessDate: '2026-11-10', inputs, outputs: [{ itemId: jerky!.id, quantity: '800' }] });
+  return { ...beef, jerkyId: jerky!.id };
+}
 
 interface Released {
   id: string;

@@ -136,7 +136,7 @@ describe('the public calculators on the database', () => {
     expect(body).toMatchObject({ route: 'FIRST_LINE_IMPORT', declarationDate: '2026-11-23', duty: '852.74', vat: '1034.66', total: '1887.40' });
     expect(body.lines[0].dutiableValue).toMatchObject({ amount: '7106.20', formula: '1000 USD × 7.1062 = 7106.20 CNY (rate of 2026-10-21)', rule: 'tax.firstLine.nonBeneficiary' });
     expect(body.lines[0].conversion).toMatchObject({ rate: '7.1062', rateDate: '2026-10-21' });
-    expect(Object.keys(body.parameterVersions)).toEqual(expect.arrayContaining(['tax.dutyCollectionThresholdCny', 'tax.vatRates', 'tax.exchangeRateDay', 'exchangeRate:USD@2026-10-21']));
+    expect(Object.keys(body.parameterVersions)).toEqual(expect.arrayContaining(['tax.notCollectedAtOrBelowCny', 'tax.vatRates', 'tax.exchangeRateDay', 'exchangeRate:USD@2026-10-21']));
   });
 
   it('first-line import by a beneficiary of goods outside the taxed catalogue: nothing due, and why', async () => {
@@ -203,14 +203,16 @@ describe('the public calculators on the database', () => {
 
   it('parameters are effective-dated: a new threshold applies from its date, and the answer names the version', async () => {
     const line = { hsCode: '8517130000', value: '600', dutyRate: '0.1', vatRate: '0.13' };
-    const set = await post('/api/v1/parameters', { name: 'tax.dutyCollectionThresholdCny', value: '100', validFrom: '2027-01-01', reason: 'Test: the threshold rises to 100 CNY.' }, admin);
+    const set = await post('/api/v1/parameters', { name: 'tax.notCollectedAtOrBelowCny', value: '100', validFrom: '2027-01-01', reason: 'Test: the threshold rises to 100 CNY.' }, admin);
     expect(set.statusCode).toBe(201);
     const before = (await post('/api/v1/calc/scenario', { route: { kind: 'IMPORT' }, declarationDate: '2026-12-31', lines: [line] })).json();
     const after = (await post('/api/v1/calc/scenario', { route: { kind: 'IMPORT' }, declarationDate: '2027-01-01', lines: [line] })).json();
-    // 600 × 0.1 = 60: collected under 50, waived under 100
-    expect([before.duty, before.dutyWaived]).toEqual(['60.00', false]);
-    expect([after.duty, after.dutyWaived, after.dutyBeforeThreshold]).toEqual(['0.00', true, '60.00']);
-    expect(after.parameterVersions['tax.dutyCollectionThresholdCny']).toBe(set.json().id);
-    expect(before.parameterVersions['tax.dutyCollectionThresholdCny']).not.toBe(set.json().id);
+    // Under 50: duty 600 × 0.1 = 60 and VAT (600 + 60) × 0.13 = 85.80 collected. Under 100: the duty of 60 is not
+    // collected, then the VAT without it, 600 × 0.13 = 78, is not either (each tax judged on its own).
+    expect([before.duty, before.dutyWaived, before.vat]).toEqual(['60.00', false, '85.80']);
+    expect([after.duty, after.dutyWaived, after.dutyBeforeThreshold, after.vat]).toEqual(['0.00', true, '60.00', '0.00']);
+    expect([after.notCollected, after.beforeThreshold.vat]).toEqual([{ duty: true, consumptionTax: false, vat: true }, '78.00']);
+    expect(after.parameterVersions['tax.notCollectedAtOrBelowCny']).toBe(set.json().id);
+    expect(before.parameterVersions['tax.notCollectedAtOrBelowCny']).not.toBe(set.json().id);
   });
 });

@@ -110,6 +110,8 @@ export const taxFiguresOut = z.object({
   vat: z.string(),
   total: z.string(),
   dutyWaived: z.boolean(),
+  /** Which taxes the collection threshold (each of 50 CNY or less) left uncollected; absent on older bills. */
+  notCollected: z.object({ duty: z.boolean(), consumptionTax: z.boolean(), vat: z.boolean() }).optional(),
   parameterVersions: z.record(z.string(), z.number()),
   lines: z.array(
     z.object({
