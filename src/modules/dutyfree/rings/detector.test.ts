@@ -120,7 +120,7 @@ describe('RingDetector: rings', () => {
     expect(ring.memberScores.map((m) => m.score)).toEqual([85, 85, 85, 85, 85]);
     expect(ring).toMatchObject({ behaviour: 59, structure: 12, score: 71 });
     expect(ring.links).toEqual([expect.objectContaining({ kind: 'PAYER', buyers: [5, 6, 7, 8, 9] })]);
-    expect(Array.from(r.ringScoreOf)).toEqual([10, 10, 10, -1, -1, 71, 71, 71, 71, 71, -1, -1]);
+    expect(Array.from(r.ringScoreOf)).toEqual([0, 0, 0, -1, -1, 71, 71, 71, 71, 71, -1, -1]);
     expect(r.stats).toMatchObject({ sales: 18, components: 2, flaggedRings: 1, shared: 3 });
   });
 });

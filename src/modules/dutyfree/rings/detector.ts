@@ -2,7 +2,12 @@
  * Streaming resale-ring detection. Sales arrive one by one in time order (from the database through a
  * cursor, or from the simulator) and are folded into fixed-size per-buyer counters; nothing per sale
  * is kept. At the end the counters give each buyer's facts and score (rules.ts) and the link graph
- * (graph.ts) gives the rings. A year of Hainan's sales (7 M buyers, 35 M items) fits in about 1.5 GB.
+ * (graph.ts) gives the rings. A buyer costs about 65 bytes here and each identifier about 20 in the
+ * graph: a year of Hainan's sales (7 M buyers, 35 M items) fits in about 1.5 GB.
+ *
+ * Categories bought are kept as a bitmask per trip (up to 64 categories); a trip's categories are
+ * compared with those of the buyer's two previous trips, which is where a carrier's repeat shows (a
+ * carrier comes back within weeks; three trips inside the window are all compared with each other).
  *
  * Days are business day numbers (days since 1970-01-01, Asia/Shanghai); money is whole fen (integers,
  * exact far beyond a year's quota); category quantities are in the unit of the category's per-trip
@@ -71,17 +76,24 @@ export interface DetectionResult {
   yellow: BuyerFlag[];
   /** Each buyer's ring score (the component's), -1 when in no component: for threshold sweeps. */
   ringScoreOf: Int16Array;
+  /** 1 for each buyer seen in the stream (a sale or a code found). */
+  activeBuyers: Uint8Array;
   stats: GraphStats & { buyers: number; sales: number; components: number; flaggedRings: number };
 }
 
 const NO_TRIP = -2_147_483_648;
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
 const U16 = 65_535;
 
 export class RingDetector {
   private readonly n: number;
   private readonly c: number;
   private readonly p: RingParameters;
-  private readonly limits: Int32Array;
   private readonly quotaFen: number;
   private readonly day0: number;
   readonly graph: LinkGraph;
@@ -103,16 +115,25 @@ export class RingDetector {
   private readonly usedYear: Uint16Array;
   private readonly maxQuotaPercent: Uint8Array;
   private readonly marketCodes: Uint8Array;
-  // Per buyer and category.
+  // Per buyer: units of each limited category this trip; categories bought this trip and on the
+  // two trips before (bitmasks of W words) with those trips' last purchase days.
+  private readonly limited: Int8Array;
+  private readonly limitOf: Int32Array;
+  private readonly l: number;
+  private readonly w: number;
   private readonly tripUnits: Uint16Array;
-  private readonly lastBought: Uint16Array;
+  private readonly tripMask: Uint32Array;
+  private readonly pastMask: Uint32Array;
+  private readonly pastEnd: Uint16Array;
+  private readonly pastPos: Uint8Array;
   private readonly k: number;
+  private readonly scratch: Uint32Array;
 
   constructor(o: DetectorOptions) {
     this.n = o.buyers;
     this.c = o.limits.length;
+    if (this.c > 64) throw new RangeError('At most 64 categories.');
     this.p = o.params;
-    this.limits = Int32Array.from(o.limits);
     this.quotaFen = o.quotaFen;
     this.day0 = o.firstDay - 1;
     this.k = o.params.frequentTrips.count - 1;
@@ -133,8 +154,20 @@ export class RingDetector {
     this.usedYear = new Uint16Array(n);
     this.maxQuotaPercent = new Uint8Array(n);
     this.marketCodes = new Uint8Array(n);
-    this.tripUnits = new Uint16Array(n * this.c);
-    this.lastBought = new Uint16Array(n * this.c);
+    this.limited = new Int8Array(this.c).fill(-1);
+    const limitOf: number[] = [];
+    o.limits.forEach((limit, c) => {
+      if (limit > 0) this.limited[c] = limitOf.push(limit) - 1;
+    });
+    this.limitOf = Int32Array.from(limitOf);
+    this.l = limitOf.length;
+    this.w = Math.max(1, Math.ceil(this.c / 32));
+    this.tripUnits = new Uint16Array(n * this.l);
+    this.tripMask = new Uint32Array(n * this.w);
+    this.pastMask = new Uint32Array(n * 2 * this.w);
+    this.pastEnd = new Uint16Array(n * 2);
+    this.pastPos = new Uint8Array(n);
+    this.scratch = new Uint32Array(this.w);
   }
 
   private offset(day: number): number {
@@ -160,9 +193,13 @@ export class RingDetector {
       this.tripDeparture[b] = this.offset(Math.max(s.departureDay, s.day));
     }
     this.tripEnd[b] = day;
-    const row = b * this.c;
     for (const l of s.lines) {
-      const i = row + l.category;
+      const c = l.category;
+      if (!(c >= 0 && c < this.c)) throw new RangeError(`Category ${c} is outside 0..${this.c - 1}.`);
+      this.tripMask[b * this.w + (c >>> 5)]! |= 1 << (c & 31);
+      const slot = this.limited[c]!;
+      if (slot < 0) continue;
+      const i = b * this.l + slot;
       this.tripUnits[i] = Math.min(U16, this.tripUnits[i]! + l.units);
     }
     this.addSpend(b, s.year, s.amountFen);
@@ -192,21 +229,37 @@ export class RingDetector {
     if (this.trip[b] === NO_TRIP) return;
     this.trip[b] = NO_TRIP;
     this.trips[b] = Math.min(U16, this.trips[b]! + 1);
-    const row = b * this.c;
-    const start = this.tripStart[b]!;
     let near = false;
-    for (let c = 0; c < this.c; c++) {
-      const units = this.tripUnits[row + c]!;
-      if (units === 0) continue;
-      const limit = this.limits[c]!;
-      if (limit > 0 && units * 100 >= this.p.nearMax.limitPercent * limit) near = true;
-      const last = this.lastBought[row + c]!;
-      if (last !== 0 && start - last <= this.p.repeatWindowDays) this.repeats[b] = Math.min(U16, this.repeats[b]! + 1);
-      this.lastBought[row + c] = this.tripEnd[b]!;
-      this.tripUnits[row + c] = 0;
+    for (let j = 0; j < this.l; j++) {
+      const i = b * this.l + j;
+      if (this.tripUnits[i]! * 100 >= this.p.nearMax.limitPercent * this.limitOf[j]!) near = true;
+      this.tripUnits[i] = 0;
     }
     if (near) this.nearMaxTrips[b] = Math.min(U16, this.nearMaxTrips[b]! + 1);
+    this.countRepeats(b);
     this.countDeparture(b, this.tripDeparture[b]!);
+  }
+
+  /** Categories of this trip also bought on one of the two trips before, within the window. */
+  private countRepeats(b: number): void {
+    const w = this.w;
+    const recent = this.scratch.fill(0);
+    for (let t = 0; t < 2; t++) {
+      const end = this.pastEnd[b * 2 + t]!;
+      if (end === 0 || this.tripStart[b]! - end > this.p.repeatWindowDays) continue;
+      for (let x = 0; x < w; x++) recent[x]! |= this.pastMask[(b * 2 + t) * w + x]!;
+    }
+    let repeated = 0;
+    for (let x = 0; x < w; x++) repeated += popcount(this.tripMask[b * w + x]! & recent[x]!);
+    if (repeated) this.repeats[b] = Math.min(U16, this.repeats[b]! + repeated);
+    // This trip becomes the older of the two remembered.
+    const t = this.pastPos[b]!;
+    for (let x = 0; x < w; x++) {
+      this.pastMask[(b * 2 + t) * w + x] = this.tripMask[b * w + x]!;
+      this.tripMask[b * w + x] = 0;
+    }
+    this.pastEnd[b * 2 + t] = this.tripEnd[b]!;
+    this.pastPos[b] = t ^ 1;
   }
 
   /** `frequentTrips.count` departures within the window: the oldest of the last count-1 is recent enough. */
@@ -267,7 +320,7 @@ export class RingDetector {
     }
     rings.sort((a, b) => b.score - a.score || a.members[0]! - b.members[0]!);
     const counts = { buyers: this.n, sales: this.sales, components: components.length, flaggedRings };
-    return { rings, yellow, ringScoreOf, stats: { ...stats, ...counts } };
+    return { rings, yellow, ringScoreOf, activeBuyers: this.seen, stats: { ...stats, ...counts } };
   }
 
   private scoreComponent(comp: Component): DetectedRing {

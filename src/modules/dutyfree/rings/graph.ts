@@ -5,8 +5,9 @@
  * spends ~80 bytes on each, an open-addressing table of 64-bit hashes spends 17.
  *
  * Links are not stored as buyer pairs (an identifier shared by k buyers would be k(k-1)/2 pairs):
- * each identifier remembers the first buyer seen with it, and every other buyer seen with it adds one
- * (identifier, buyer) edge. Components are then a union-find over those edges.
+ * each identifier remembers the first buyer seen with it, and every use of it by another buyer adds
+ * one (identifier, buyer) edge, duplicates removed when the graph is cut. Components are then a
+ * union-find over those edges.
  */
 import { LINK_KINDS, linksBuyers, type LinkKind, type RingParameters } from './rules.ts';
 
@@ -35,8 +36,9 @@ export function identifierHash(kind: LinkKind, key: string): string {
 }
 
 /**
- * Identifiers by their 64-bit hash, with linear probing. A slot keeps the kind, the first buyer and
- * the last buyer seen with the identifier (so a buyer paying twice with one card adds no edge).
+ * Identifiers by their 64-bit hash, with linear probing: 13 bytes a slot, the kind and the first
+ * buyer seen with the identifier (that buyer using it again adds nothing; most identifiers are one
+ * buyer's own). The table stays at most 70% full.
  */
 export class IdentifierTable {
   private hi: Uint32Array;
@@ -44,7 +46,6 @@ export class IdentifierTable {
   /** The kind + 1 (0 marks an empty slot). */
   kind: Uint8Array;
   first: Int32Array;
-  last: Int32Array;
   size = 0;
 
   constructor(capacity = 1 << 16) {
@@ -53,14 +54,13 @@ export class IdentifierTable {
     this.lo = new Uint32Array(cap);
     this.kind = new Uint8Array(cap);
     this.first = new Int32Array(cap);
-    this.last = new Int32Array(cap);
   }
 
   get capacity(): number {
     return this.kind.length;
   }
 
-  /** The slot of an identifier; `created` says whether it was new (then first and last are unset). */
+  /** The slot of an identifier; `created` says whether it was new (then `first` is unset). */
   slotOf(kind: number, h: Uint32Array): { slot: number; created: boolean } {
     if ((this.size + 1) * 10 > this.capacity * 7) this.grow();
     return this.probe(kind, h[0]!, h[1]!);
@@ -86,20 +86,18 @@ export class IdentifierTable {
   /** Doubles the table; slot numbers change, so it may only happen before edges refer to slots. */
   private grow(): void {
     if (this.onGrow === null) throw new Error('IdentifierTable cannot grow after its slots were handed out.');
-    const { hi, lo, kind, first, last } = this;
+    const { hi, lo, kind, first } = this;
     const cap = kind.length * 2;
     this.hi = new Uint32Array(cap);
     this.lo = new Uint32Array(cap);
     this.kind = new Uint8Array(cap);
     this.first = new Int32Array(cap);
-    this.last = new Int32Array(cap);
     this.size = 0;
     const moved = new Int32Array(kind.length);
     for (let i = 0; i < kind.length; i++) {
       if (kind[i] === 0) continue;
       const { slot } = this.probe(kind[i]! - 1, hi[i]!, lo[i]!);
       this.first[slot] = first[i]!;
-      this.last[slot] = last[i]!;
       moved[i] = slot;
     }
     this.onGrow(moved);
@@ -193,14 +191,8 @@ export class LinkGraph {
     hashIdentifier(k, key, this.h);
     const { slot, created } = this.table.slotOf(k, this.h);
     const t = this.table;
-    if (created) {
-      t.first[slot] = buyer;
-      t.last[slot] = buyer;
-      return;
-    }
-    if (t.last[slot] === buyer || t.first[slot] === buyer) return;
-    t.last[slot] = buyer;
-    this.push(slot, buyer);
+    if (created) t.first[slot] = buyer;
+    else if (t.first[slot] !== buyer) this.push(slot, buyer);
   }
 
   private push(slot: number, buyer: number): void {

@@ -48,8 +48,9 @@ describe('ringScore', () => {
       { kind: 'ADDRESS', sharers: 3 },
     ] as const;
     const r = ringScore([0, 15, 0], links, P);
-    // behaviour floor(15 × 70 / 300) = 3; structure 3×2 + 3×1 + 2×2 = 13
-    expect(r).toMatchObject({ behaviour: 3, structure: 13, score: 16, flagged: false });
+    // behaviour floor(15 × 70 / 300) = 3; links 3×2 + 3×1 + 2×2 = 13, counted up to the behaviour: 3
+    expect(r).toMatchObject({ behaviour: 3, structure: 3, score: 6, flagged: false });
+    expect(r.parts.at(-1)).toEqual({ code: 'STRUCTURE_UP_TO_BEHAVIOUR', points: -10, value: 3 });
   });
   it('carriers paid by one organiser are flagged', () => {
     const r = ringScore([55, 45, 70, 30, 55, 55], [{ kind: 'PAYER', sharers: 6 }], P);
@@ -58,9 +59,13 @@ describe('ringScore', () => {
     expect(r.parts.map((p) => p.code)).toEqual(['MEMBERS_BEHAVIOUR', 'SHARED_PAYER']);
   });
   it('caps the structure and says so', () => {
-    const r = ringScore(Array(20).fill(0), [{ kind: 'DEVICE', sharers: 20 }], P);
-    expect(r.structure).toBe(30);
+    const r = ringScore(Array(20).fill(60), [{ kind: 'DEVICE', sharers: 20 }], P);
+    expect(r).toMatchObject({ behaviour: 42, structure: 30, score: 72 });
     expect(r.parts.at(-1)).toEqual({ code: 'STRUCTURE_CAP', points: -8, value: 30 });
+  });
+  it('a tour group whose guide’s phone is on every sale scores nothing, however large', () => {
+    const r = ringScore(Array(40).fill(0), [{ kind: 'PHONE', sharers: 40 }], P);
+    expect(r).toMatchObject({ behaviour: 0, structure: 0, score: 0 });
   });
   it('is flagged exactly at the threshold, never under the minimum size', () => {
     const at = ringScore([50, 50], [{ kind: 'PHONE', sharers: 2 }], { ...P, ring: { ...P.ring, threshold: 38 } });

@@ -13,10 +13,10 @@
  * - MARKET_CODE: a traceability code of the buyer's goods found on the market.
  *
  * A ring is a connected group of buyers who share a payer, payment account, phone, mail address or
- * device. Its score
- * adds how its members behave (the mean of their scores, weighted) and how tightly they are bound
- * (each shared identifier's weight times the other buyers it binds, capped): a family sharing a card
- * and an address is bound but behaves like tourists; a ring is bound and behaves like carriers.
+ * device. Its score adds how its members behave (the mean of their scores, weighted) and how tightly
+ * they are bound (each shared identifier's weight times the other buyers it binds, capped, and never
+ * more than the behaviour part): a family sharing a card and an address is bound but shops like
+ * tourists; a ring is bound and behaves like carriers.
  */
 import type { Violation } from '../../../kernel/violation.ts';
 
@@ -117,7 +117,10 @@ export interface RingScore {
 
 /**
  * The ring's score: behaviour (the members' mean score × behaviourPercent ÷ 100, rounded down) plus
- * structure (Σ link weight × (sharers − 1), capped), at most 100.
+ * structure (Σ link weight × (sharers − 1), capped, and never more than the behaviour part: links
+ * make carriers' conduct weigh more, they never make a ring of people who shop like tourists — a
+ * family or a tour group whose guide's phone is on every sale scores nothing however large), at
+ * most 100.
  */
 export function ringScore(
   memberScores: readonly number[],
@@ -135,7 +138,8 @@ export function ringScore(
     byKind.set(l.kind, k);
   }
   const rawStructure = [...byKind.values()].reduce((s, k) => s + k.points, 0);
-  const structure = Math.min(p.ring.structureCap, rawStructure);
+  const limit = Math.min(p.ring.structureCap, behaviour);
+  const structure = Math.min(limit, rawStructure);
   const mean = size === 0 ? 0 : Math.floor(total / size);
   const parts: ScorePart[] = [{ code: 'MEMBERS_BEHAVIOUR', points: behaviour, value: mean }];
   for (const kind of LINK_KINDS) {
@@ -143,7 +147,8 @@ export function ringScore(
     if (k) parts.push({ code: `SHARED_${kind}`, points: k.points, value: k.links });
   }
   if (rawStructure > structure) {
-    parts.push({ code: 'STRUCTURE_CAP', points: structure - rawStructure, value: p.ring.structureCap });
+    const code = limit === behaviour && behaviour < p.ring.structureCap ? 'STRUCTURE_UP_TO_BEHAVIOUR' : 'STRUCTURE_CAP';
+    parts.push({ code, points: structure - rawStructure, value: limit });
   }
   const score = Math.min(100, behaviour + structure);
   return { score, behaviour, structure, parts, flagged: size >= p.ring.minSize && score >= p.ring.threshold };
