@@ -49,7 +49,7 @@ async function run(ctx: AppContext, label: string, total: number, concurrency: n
       packages: { count: 2, kind: '箱' },
       documents: {},
       lines: [
-        { itemId: t.itemIds[0]!, quantity: '2', valueCny: '7000', netWeightKg: '5', dutyRate: '0', vatRate: '0.13', domesticVatPaid: false },
+        { itemId: t.itemIds[0]!, quantity: '2', valueCny: '7000', netWeightKg: '5', dutyRate: '0.05', vatRate: '0.13', domesticVatPaid: false },
         { itemId: t.itemIds[1]!, quantity: '10', valueCny: '2500', netWeightKg: '10', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13', domesticVatPaid: false },
       ],
     });

@@ -73,6 +73,9 @@ describe('second-line exit pages in Chromium', () => {
     await page.getByTestId('exit-line-0-quantity').fill('99999999');
     await page.getByTestId('exit-line-0-value').fill('100');
     await page.getByTestId('exit-line-0-net').fill('1');
+    // No duty rate is filled in for the declarant: the field starts empty and must be given.
+    expect(await page.getByTestId('exit-line-0-duty').inputValue()).toBe('');
+    await page.getByTestId('exit-line-0-duty').fill('0.05');
     await page.getByTestId('exit-submit').click();
     await expect.poll(() => text('exit-field-error')).toContain('lines[0].quantity');
     expect(await text('exit-field-error')).toContain('ledger.insufficientAvailable');

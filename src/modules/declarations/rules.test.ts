@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { chainValueAdded } from '../tax/rules.ts';
 import { billCsv, billFigures, billNumber, canTransition, centralizedDueDate, centralizedViolations, exitTaxes, formViolations, isOverdue, periodClosed, periodOf, supplementaryFigures, valueAddedInputOf, type ExitTaxLine } from './rules.ts';
+import { confirmationChanges, correctedLines, dutyRateViolations, valueAddedDecision } from './rules.ts';
 
 const params = { notCollectedAtOrBelowCny: '50', vatRates: ['0.13', '0.09'], versions: { 'tax.vatRates': 1 } };
 const basis = (importedCny: string, domesticCny = '0', hainanMadeCny = '0') => ({ importedCny, domesticCny, hainanMadeCny });
@@ -145,5 +146,65 @@ describe('tax bills', () => {
     const csv = billCsv({ billNo: 'SD1', kind: 'ORIGINAL', declarationId: 'd', issuedAt: '2026-11-23T02:00:00.000Z', figures: fa });
     expect(csv.trim().split('\n')).toHaveLength(3);
     expect(csv).toContain(',TOTAL,');
+  });
+});
+
+describe('an inspection correction decides again', () => {
+  const jerky: ExitTaxLine = {
+    hsCode: '1602500090',
+    quantity: '800',
+    valueCny: '500000',
+    dutyRate: '0.12',
+    vatRate: '0.09',
+    domesticVatPaid: false,
+    costBasis: basis('356000'),
+    valueAdded: { ratio: '0.4045', meetsThreshold: true, threshold: '0.30', confirmationNumber: 'QR2026640100000001' },
+  };
+  const facts = { threshold: '0.30', processingQualification: true };
+
+  it('the jerky re-priced from 500,000 to 450,000: 26.40% < 30%, no exemption, duty 42,720.00 + VAT 35,884.80', () => {
+    const [corrected] = correctedLines([jerky], [{ lineIndex: 0, valueCny: '450000' }]);
+    const d = valueAddedDecision(corrected!, facts);
+    if (!d.ok) throw new Error(JSON.stringify(d.violations));
+    expect([d.value.chain.result.ratio.toFixed(4), d.value.exempt]).toEqual(['0.2640', false]);
+    const va = { ratio: '0.2640', meetsThreshold: false, threshold: '0.30', confirmationNumber: null };
+    const r = exitTaxes('PROCESSING_VALUE_ADDED', [{ ...corrected!, valueAdded: va }], params);
+    const rates = [{ dutyRate: '0.12', vatRate: '0.09' }];
+    const billed = r.ok && billFigures(r.value, rates, ['x']);
+    expect(billed).toMatchObject({ duty: '42720.00', vat: '35884.80', total: '78604.80' });
+    expect(valueAddedDecision(jerky, facts)).toMatchObject({ ok: true, value: { exempt: true } });
+    const unqualified = valueAddedDecision(jerky, { ...facts, processingQualification: false });
+    expect(unqualified).toMatchObject({ ok: true, value: { exempt: false } });
+  });
+
+  it('a quantity correction scales the cost basis; other lines are left alone', () => {
+    const other = { ...jerky, costBasis: basis('100', '20', '3') };
+    const out = correctedLines([other, jerky], [{ lineIndex: 0, quantity: '400' }]);
+    expect(out[0]!.costBasis).toEqual(basis('50.00', '10.00', '1.50'));
+    expect(out[1]).toBe(jerky);
+  });
+
+  it('a number no line holds any more is withdrawn; one still held by another line is not', () => {
+    const held = (n: string | null) => ({
+      valueAdded: { ratio: '0.4', meetsThreshold: n !== null, threshold: '0.30', confirmationNumber: n },
+    });
+    expect(confirmationChanges([held('QR1')], [held(null)])).toEqual({ withdrawn: ['QR1'], issued: [] });
+    const shared = confirmationChanges([held('QR1'), held('QR1')], [held(null), held('QR1')]);
+    expect(shared).toEqual({ withdrawn: [], issued: [] });
+    expect(confirmationChanges([held(null)], [held('QR2')])).toEqual({ withdrawn: [], issued: ['QR2'] });
+  });
+});
+
+describe('a duty rate is given for goods that owe duty', () => {
+  it('0 is refused on a line that holds imported content; a rate, a specific duty, or no imported content pass', () => {
+    const line = (dutyRate: string, importedCny = '1000', specific?: string) => ({
+      dutyRate,
+      costBasis: basis(importedCny),
+      ...(specific ? { specificDutyPerUnit: specific } : {}),
+    });
+    const lines = [line('0.05'), line('0'), line('0.000000'), line('0', '0'), line('0', '1000', '3.5')];
+    lines.push(line('0', '1000', '0'));
+    const refused = dutyRateViolations(lines).map((x) => `${x.path} ${x.rule}`);
+    expect(refused).toEqual([1, 2, 5].map((i) => `lines[${i}].dutyRate declarations.dutyRateRequired`));
   });
 });

@@ -33,7 +33,8 @@ interface Item {
   available?: string;
 }
 
-const emptyLine = (): Line => ({ itemId: '', quantity: '', valueCny: '', netWeightKg: '', dutyRate: '0', vatRate: '0.13', consumptionTaxRate: '', domesticVatPaid: false });
+// No duty rate is assumed: the declarant gives its goods' rate (the API refuses 0 on goods that owe duty).
+const emptyLine = (): Line => ({ itemId: '', quantity: '', valueCny: '', netWeightKg: '', dutyRate: '', vatRate: '0.13', consumptionTaxRate: '', domesticVatPaid: false });
 
 /** The simplified exit form (简化申报): book and items, values, destination, port and the release order's vehicle data. */
 export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) {
