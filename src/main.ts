@@ -23,6 +23,7 @@ import { scheduleRetrain } from './modules/risk/scheduler.ts';
 import { scheduleDeadlineCheck } from './modules/declarations/scheduler.ts';
 import { subscribeDeclarations } from './modules/declarations/service.ts';
 import { scheduleLedgerSweep } from './modules/ledger/scheduler.ts';
+import { scheduleDutyfree } from './modules/dutyfree/scheduler.ts';
 
 export interface StartOptions extends ConfigOverrides {
   /** Seed demo data on first start (npm start does; tests choose). */
@@ -89,6 +90,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   const stopRetrain = opts.schedule === false ? () => {} : scheduleRetrain(ctx);
   const stopDeadlineCheck = opts.schedule === false ? () => {} : scheduleDeadlineCheck(ctx);
   const stopLedgerSweep = opts.schedule === false ? () => {} : scheduleLedgerSweep(ctx);
+  const stopDutyfree = opts.schedule === false ? () => {} : scheduleDutyfree(ctx);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
   if (opts.listen !== false) {
@@ -113,6 +115,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       stopRetrain();
       stopDeadlineCheck();
       stopLedgerSweep();
+      stopDutyfree();
       await app.close();
       await ctx.dispatcher.stop();
       await nats?.close();

@@ -12,6 +12,8 @@ import { ledgerRoutes } from '../modules/ledger/routes.ts';
 import { gateRoutes } from '../modules/gate/routes.ts';
 import { commandRoutes } from '../modules/command/routes.ts';
 import { permissionRoutes } from './auth/permissions.ts';
+import { clientRoutes } from './auth/clients.ts';
+import { dutyfreeRoutes } from '../modules/dutyfree/routes.ts';
 
 /** Every API plugin, in one list: adding a module means adding it here. */
-export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes, commandRoutes, permissionRoutes];
+export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes, commandRoutes, permissionRoutes, clientRoutes, dutyfreeRoutes];

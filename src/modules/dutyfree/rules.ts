@@ -4,7 +4,7 @@
  * purchase date and the parameters in force come in; refusals come out, each naming the request
  * field and the rule. No I/O, no clock.
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { residentIdBirthDate, validatePassportNumber, validateResidentId } from '../../kernel/residentId.ts';
 import type { Violation } from '../../kernel/violation.ts';
 import type { CategoryEntry, CategoryTable } from './parameters.ts';
@@ -45,8 +45,8 @@ export interface Refusal {
   message: string;
 }
 
-export type Dec = Decimal;
 export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+export type Dec = InstanceType<typeof D>;
 
 /** Money as the wire and the database carry it: two decimals. */
 export const money = (d: Decimal.Value): string => new D(d).toFixed(2);
@@ -304,7 +304,7 @@ export function quotaLeft(q: QuotaState): Dec {
   return new D(q.quota).minus(q.used).minus(q.reserved);
 }
 
-export function quotaRefusal(q: QuotaState, amount: Dec.Value): Refusal | null {
+export function quotaRefusal(q: QuotaState, amount: Decimal.Value): Refusal | null {
   const left = quotaLeft(q);
   if (left.gte(amount)) return null;
   return { path: 'items', rule: RULES.quota, message: `The sale (${money(amount)} CNY) is over the buyer's quota left this year (${money(D.max(left, 0))} of ${money(q.quota)} CNY).` };

@@ -16,6 +16,9 @@ import { enterprises, individuals, qualifications } from './schema.ts';
 import { eligibilityViolations, historyViolations, individualFor, isActiveOn, maskIdNumber, maskName, type LegalForm, type QualificationKind } from './rules.ts';
 import type { CreateEnterpriseBody } from './wire.ts';
 
+/** How other modules mask personal data the way individuals are masked. */
+export { maskIdNumber, maskName } from './rules.ts';
+
 type EnterpriseRow = typeof enterprises.$inferSelect;
 type QualificationRow = typeof qualifications.$inferSelect;
 

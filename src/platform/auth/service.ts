@@ -131,6 +131,14 @@ export async function authenticateApiKey(ex: Executor, key: string): Promise<Act
   return actor;
 }
 
+/**
+ * Forgets every key this process trusted without reading it again: a revocation made here takes
+ * effect at once in this process (other processes stop trusting the key within API_KEY_CACHE_MS).
+ */
+export function forgetCachedApiKeys(ex: Executor): void {
+  keyCache.get(ex)?.clear();
+}
+
 export function userActor(u: Pick<UserRow, 'id' | 'username' | 'role' | 'enterpriseId'>): Actor {
   return { kind: 'user', id: u.id, name: u.username, role: u.role as UserRole, enterpriseId: u.enterpriseId };
 }

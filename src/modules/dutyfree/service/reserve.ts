@@ -1,0 +1,388 @@
+/**
+ * Reserving quota at the till (the first phase of a sale). One transaction: the buyer's row is
+ * upserted and locked (`FOR UPDATE` by the upsert itself), so every reservation of one buyer runs
+ * after the one before it has committed, whichever till sends it; the rules are checked against what
+ * the buyer's trip and year hold; the quota row is raised only where `used + reserved + amount <=
+ * quota` (and its CHECK refuses anything else), then the audit entry and the outbox event.
+ *
+ * Lock order, the same in every duty-free command: buyer → reservation rows → quota row → audit
+ * partition heads → outbox aggregate. Nothing takes them the other way round, so two commands
+ * never wait for each other in a circle.
+ */
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../../../platform/context.ts';
+import { queryRows, together, type Tx } from '../../../platform/db/client.ts';
+import { runCommand, sqlState } from '../../../platform/command.ts';
+import { appendAuditMany } from '../../../platform/audit/service.ts';
+import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { sha256Hex } from '../../../platform/crypto.ts';
+import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
+import { canonicalJson } from '../../../kernel/canonicalJson.ts';
+import { shanghaiDate } from '../../../kernel/clock.ts';
+import { uuidv7 } from '../../../kernel/ids.ts';
+import { problems, type FieldError } from '../../../kernel/problem.ts';
+import {
+  ageRefusal,
+  banRefusal,
+  birthDateOf,
+  categoryRefusals,
+  collectionRefusals,
+  departureRefusals,
+  idNumberViolation,
+  isIslandResident,
+  missingVolumes,
+  money,
+  quotaRefusal,
+  quotaYear,
+  RULES,
+  saleAmount,
+  type CategoryUsage,
+  type Refusal,
+  type SaleLine,
+} from '../rules.ts';
+import type { ReserveBody } from '../wire.ts';
+import { expireOverdue } from './expire.ts';
+import {
+  actingShop,
+  AGGREGATE,
+  buyerAuditKey,
+  buyerRows,
+  linkHash,
+  newBuyerRow,
+  normaliseAddress,
+  normalisePhone,
+  parametersOn,
+  personHash,
+  reservationRows,
+  seal,
+  type BuyerRow,
+  type DutyfreeParameters,
+  type ReservationRow,
+} from './store.ts';
+
+export interface ReserveAnswer {
+  reservationId: string;
+  status: 'RESERVED';
+  amount: string;
+  quotaLeft: string;
+  expiresAt: string;
+}
+
+/** A 422 naming every rule that refused the sale. */
+export function refused(refusals: Refusal[]) {
+  const errors: FieldError[] = refusals.map((r) => ({ path: r.path, rule: r.rule, message: r.message }));
+  return problems.rule('dutyfree-refused', 'Refused by a duty-free rule', refusals.map((r) => r.message).join(' '), errors);
+}
+
+/** Malformed identities and a missing or contradicting birth date are 400s, before any work. */
+function identityErrors(body: ReserveBody, now: Date): FieldError[] {
+  const errors: FieldError[] = [];
+  const people: [string, { idType: ReserveBody['buyer']['idType']; idNumber: string } | undefined][] = [
+    ['buyer', body.buyer],
+    ['payer', body.payer],
+    ['mail.recipient', body.mail?.recipient],
+  ];
+  for (const [path, p] of people) {
+    const v = p ? idNumberViolation(p.idType, p.idNumber, now) : null;
+    if (v) errors.push({ path: `${path}.idNumber`, rule: v.rule, message: v.message });
+  }
+  return errors;
+}
+
+interface Prepared {
+  shop: string;
+  now: Date;
+  purchaseDate: string;
+  year: number;
+  requestHash: string;
+  buyer: BuyerRow;
+  buyerHash: string;
+  payerHash: string | null;
+  recipientHash: string | null;
+  lines: SaleLine[];
+  amount: string;
+  links: { phone: string | null; address: string | null; account: string | null; device: string | null };
+  personal: string | null;
+}
+
+function prepare(ctx: AppContext, shop: string, body: ReserveBody): Prepared {
+  const now = ctx.clock.now();
+  const errors = identityErrors(body, now);
+  const birth = birthDateOf(body.buyer.idType, body.buyer.idNumber, body.buyer.birthDate);
+  if ('rule' in birth) errors.push(birth);
+  if (errors.length) throw problems.validation(errors);
+  const purchaseDate = shanghaiDate(now);
+  const { idType, idNumber, name } = body.buyer;
+  const buyer = newBuyerRow(ctx, uuidv7(now.getTime()), { idType, idNumber, name, birthDate: (birth as { birthDate: string }).birthDate, islandResident: isIslandResident(idType, idNumber) }, now);
+  const lines: SaleLine[] = body.items.map((i) => ({ category: i.category, unitPrice: i.unitPrice, quantity: i.quantity, piecesPerUnit: i.piecesPerUnit ?? 1, volumeMl: i.volumeMl ?? null }));
+  const extra = { payer: body.payer, phone: body.phone, mail: body.mail, paymentAccount: body.paymentAccount, deviceId: body.deviceId };
+  const anyExtra = Object.values(extra).some((v) => v !== undefined);
+  return {
+    shop,
+    now,
+    purchaseDate,
+    year: quotaYear(purchaseDate),
+    requestHash: sha256Hex(canonicalJson(body)),
+    buyer,
+    buyerHash: buyer.idNumberHash,
+    payerHash: body.payer ? personHash(ctx, body.payer.idType, body.payer.idNumber) : null,
+    recipientHash: body.mail ? personHash(ctx, body.mail.recipient.idType, body.mail.recipient.idNumber) : null,
+    lines,
+    amount: money(saleAmount(lines)),
+    links: {
+      phone: body.phone ? linkHash(ctx, 'phone', normalisePhone(body.phone)) : null,
+      address: body.mail ? linkHash(ctx, 'address', normaliseAddress(body.mail.address)) : null,
+      account: body.paymentAccount ? linkHash(ctx, 'account', body.paymentAccount) : null,
+      device: body.deviceId ? linkHash(ctx, 'device', body.deviceId) : null,
+    },
+    personal: anyExtra ? seal(ctx, extra) : null,
+  };
+}
+
+/** Inserts the buyer or, when known, locks the row: `do update` takes the row lock and returns the row. */
+async function lockBuyer(tx: Tx, row: BuyerRow): Promise<BuyerRow> {
+  const rows = await buyerRows.select(
+    tx,
+    sql`insert into dutyfree_buyers (${buyerRows.columns})
+        values (${row.id}, ${row.idType}, ${row.idNumberHash}, ${row.idNumberEncrypted}, ${row.nameEncrypted}, ${row.idNumberMasked},
+                ${row.nameMasked}, ${row.birthDate}, ${row.islandResident}, ${row.createdAt.toISOString()})
+        on conflict (id_number_hash) do update set id_type = dutyfree_buyers.id_type
+        returning ${buyerRows.columns}`,
+  );
+  return rows[0]!;
+}
+
+interface QuotaRead {
+  quota: string;
+  used: string;
+  reserved: string;
+}
+
+async function readQuota(tx: Tx, buyerId: string, year: number): Promise<QuotaRead | null> {
+  const [row] = await queryRows<QuotaRead>(tx, sql`select quota::text as quota, used::text as used, reserved::text as reserved from dutyfree_quotas where buyer_id = ${buyerId} and year = ${year}`);
+  return row ?? null;
+}
+
+/** What the trip's other sales count per category: confirmed and not returned, or held and not yet expired. */
+async function tripUsage(tx: Tx, buyerId: string, dep: ReserveBody['departure'], now: Date): Promise<Map<string, CategoryUsage>> {
+  const rows = await queryRows<{ category: string; pieces: number | string; millilitres: number | string }>(
+    tx,
+    sql`select i.category,
+          sum((i.quantity - i.returned_quantity) * i.pieces_per_unit)::int as pieces,
+          sum((i.quantity - i.returned_quantity) * coalesce(i.volume_ml, 0))::int as millilitres
+        from dutyfree_trips t
+        join dutyfree_reservations r on r.trip_id = t.id
+        join dutyfree_reservation_items i on i.reservation_id = r.id
+        where t.buyer_id = ${buyerId} and t.mode = ${dep.mode} and t.number = ${dep.number} and t.departure_date = ${dep.date}
+          and (r.status = 'CONFIRMED' or (r.status = 'RESERVED' and r.expires_at > ${now.toISOString()}))
+        group by i.category`,
+  );
+  return new Map(rows.map((r) => [r.category, { pieces: Number(r.pieces), millilitres: Number(r.millilitres) }]));
+}
+
+/** The buyer's trip for this departure, created on first use (the buyer's lock is held, so no race). */
+async function upsertTrip(tx: Tx, buyerId: string, dep: ReserveBody['departure'], now: Date): Promise<{ id: string; destination: string }> {
+  const id = uuidv7(now.getTime());
+  const [row] = await queryRows<{ id: string; destination: string }>(
+    tx,
+    sql`with ins as (
+          insert into dutyfree_trips (id, buyer_id, mode, number, departure_date, destination, created_at)
+          values (${id}, ${buyerId}, ${dep.mode}, ${dep.number}, ${dep.date}, ${dep.destination}, ${now.toISOString()})
+          on conflict (buyer_id, mode, number, departure_date) do nothing
+          returning id, destination)
+        select id, destination from ins
+        union all
+        select id, destination from dutyfree_trips
+        where buyer_id = ${buyerId} and mode = ${dep.mode} and number = ${dep.number} and departure_date = ${dep.date}
+        limit 1`,
+  );
+  return row!;
+}
+
+async function bansInForce(tx: Tx, buyerId: string, date: string) {
+  return queryRows<{ validFrom: string; validTo: string; reason: string }>(
+    tx,
+    sql`select valid_from::text as "validFrom", valid_to::text as "validTo", reason from dutyfree_bans
+        where buyer_id = ${buyerId} and lifted_at is null and valid_from <= ${date} and valid_to > ${date}`,
+  );
+}
+
+async function priorRequest(tx: Tx, shop: string, requestId: string | undefined): Promise<ReservationRow | null> {
+  if (!requestId) return null;
+  const rows = await reservationRows.select(tx, sql`select ${reservationRows.columns} from dutyfree_reservations where shop_code = ${shop} and request_id = ${requestId}`);
+  return rows[0] ?? null;
+}
+
+export function firstAnswer(r: ReservationRow): ReserveAnswer {
+  return { reservationId: r.id, status: 'RESERVED', amount: money(r.amount), quotaLeft: money(r.quotaLeft), expiresAt: r.expiresAt.toISOString() };
+}
+
+function ruleRefusals(body: ReserveBody, p: Prepared, buyer: BuyerRow, params: DutyfreeParameters, ctx: { bans: { validFrom: string; validTo: string; reason: string }[]; trip: { destination: string }; usage: Map<string, CategoryUsage> }): Refusal[] {
+  const out: Refusal[] = [];
+  const ban = banRefusal(ctx.bans, p.purchaseDate);
+  if (ban) out.push(ban);
+  const age = ageRefusal(buyer.birthDate, p.purchaseDate, params.minimumAge);
+  if (age) out.push(age);
+  out.push(...departureRefusals(body.departure, p.purchaseDate, { windowDays: params.windowDays, destinations: params.destinations }));
+  if (ctx.trip.destination !== body.departure.destination) {
+    out.push({ path: 'departure.destination', rule: RULES.departure, message: `This departure was recorded for the buyer with destination ${ctx.trip.destination}.` });
+  }
+  const mail = body.mail && p.recipientHash ? { recipientHash: p.recipientHash, province: body.mail.address.province } : null;
+  out.push(
+    ...collectionRefusals(
+      p.lines,
+      { collection: body.collection, islandResident: buyer.islandResident, buyerHash: buyer.idNumberHash, payerHash: p.payerHash, mail, departureDate: body.departure.date, purchaseDate: p.purchaseDate },
+      { guaranteeMinUnitPrice: params.guaranteeMinUnitPrice, buyAndCollectMaxUnitPrice: params.buyAndCollectMaxUnitPrice, departureDeadlineDays: params.departureDeadlineDays },
+      params.categories,
+    ),
+  );
+  out.push(...categoryRefusals(p.lines, params.categories, ctx.usage));
+  return out;
+}
+
+/** Raises the quota row and writes the reservation in one statement; no row when the quota would be exceeded. */
+async function writeReservation(tx: Tx, p: Prepared, row: Omit<ReservationRow, 'quotaLeft'>, quota: string): Promise<ReservationRow | null> {
+  const rows = await reservationRows.select(
+    tx,
+    sql`with q as (
+          insert into dutyfree_quotas as q (buyer_id, year, quota, used, reserved, updated_at)
+          values (${row.buyerId}, ${row.quotaYear}, ${quota}, 0, ${row.amount}, ${p.now.toISOString()})
+          on conflict (buyer_id, year) do update
+            set reserved = q.reserved + excluded.reserved, quota = excluded.quota, updated_at = excluded.updated_at
+            where q.used + q.reserved + excluded.reserved <= excluded.quota
+          returning q.quota - q.used - q.reserved as left_after)
+        insert into dutyfree_reservations (${reservationRows.columns})
+        select ${row.id}, ${row.shopCode}, ${row.requestId}, ${row.requestHash}, ${row.buyerId}, ${row.tripId}, ${row.quotaYear},
+               ${row.purchaseDate}, ${row.collection}, ${row.status}, ${row.amount}, 0, q.left_after, ${row.expiresAt.toISOString()},
+               ${row.createdBy}, ${row.createdAt.toISOString()}, null, null, ${row.payerHash}, ${row.phoneHash}, ${row.addressHash},
+               ${row.accountHash}, ${row.deviceHash}, ${row.personalEncrypted}, ${JSON.stringify(row.parameterVersions)}::jsonb
+        from q
+        returning ${reservationRows.columns}`,
+  );
+  return rows[0] ?? null;
+}
+
+async function writeItems(tx: Tx, reservationId: string, body: ReserveBody): Promise<void> {
+  const rows = body.items.map((i, lineNo) => ({
+    reservation_id: reservationId,
+    line_no: lineNo,
+    sku: i.sku,
+    name: i.name,
+    category: i.category,
+    unit_price: i.unitPrice,
+    quantity: i.quantity,
+    pieces_per_unit: i.piecesPerUnit ?? 1,
+    volume_ml: i.volumeMl ?? null,
+    amount: money(saleAmount([i])),
+  }));
+  await tx.execute(sql`insert into dutyfree_reservation_items (reservation_id, line_no, sku, name, category, unit_price, quantity, pieces_per_unit, volume_ml, amount)
+    select reservation_id, line_no, sku, name, category, unit_price, quantity, pieces_per_unit, volume_ml, amount
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(reservation_id uuid, line_no int, sku text, name text, category text, unit_price numeric, quantity int, pieces_per_unit int, volume_ml int, amount numeric)`);
+}
+
+async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBody, p: Prepared): Promise<ReserveAnswer> {
+  const [params, buyer] = await together([parametersOn(tx, p.purchaseDate), lockBuyer(tx, p.buyer)] as const);
+  if (buyer.birthDate !== p.buyer.birthDate) {
+    throw problems.field('buyer.birthDate', 'dutyfree.birthDateMismatch', `This buyer is recorded as born on ${buyer.birthDate}, not ${p.buyer.birthDate}.`);
+  }
+  const [bans, trip, usage, prior, quotaRow] = await together([
+    bansInForce(tx, buyer.id, p.purchaseDate),
+    upsertTrip(tx, buyer.id, body.departure, p.now),
+    tripUsage(tx, buyer.id, body.departure, p.now),
+    priorRequest(tx, p.shop, body.requestId),
+    readQuota(tx, buyer.id, p.year),
+  ] as const);
+  if (prior) {
+    if (prior.requestHash !== p.requestHash) throw problems.conflict(`requestId ${body.requestId} was already used for another sale; use a new requestId for a new request.`, { rule: 'dutyfree.requestIdReused' });
+    return firstAnswer(prior);
+  }
+  const volumes = missingVolumes(p.lines, params.categories);
+  if (volumes.length) throw problems.validation(volumes);
+  const refusals = ruleRefusals(body, p, buyer, params, { bans, trip, usage });
+  if (refusals.length) throw refused(refusals);
+  let state = { quota: params.annualQuota, used: quotaRow?.used ?? '0', reserved: quotaRow?.reserved ?? '0' };
+  if (quotaRefusal(state, p.amount) && (await expireOverdue(tx, ctx, { now: p.now, buyerId: buyer.id })) > 0) {
+    // Held quota past its time is given back first: a crashed till's reservation never blocks the buyer.
+    const again = await readQuota(tx, buyer.id, p.year);
+    state = { quota: params.annualQuota, used: again?.used ?? '0', reserved: again?.reserved ?? '0' };
+  }
+  const overQuota = quotaRefusal(state, p.amount);
+  if (overQuota) throw refused([overQuota]);
+  const expiresAt = new Date(p.now.getTime() + params.ttlMinutes * 60_000);
+  const row = {
+    id: uuidv7(p.now.getTime()),
+    shopCode: p.shop,
+    requestId: body.requestId ?? null,
+    requestHash: p.requestHash,
+    buyerId: buyer.id,
+    tripId: trip.id,
+    quotaYear: p.year,
+    purchaseDate: p.purchaseDate,
+    collection: body.collection,
+    status: 'RESERVED',
+    amount: p.amount,
+    returnedAmount: '0',
+    expiresAt,
+    createdBy: actorLabel(actor),
+    createdAt: p.now,
+    confirmedAt: null,
+    closedAt: null,
+    payerHash: p.payerHash ?? buyer.idNumberHash,
+    phoneHash: p.links.phone,
+    addressHash: p.links.address,
+    accountHash: p.links.account,
+    deviceHash: p.links.device,
+    personalEncrypted: p.personal,
+    parameterVersions: params.versions,
+  };
+  const [written] = await together([writeReservation(tx, p, row, params.annualQuota), writeItems(tx, row.id, body)] as const);
+  // The buyer's lock makes this unreachable; the CHECK on the quota row would refuse it anyway.
+  if (!written) throw refused([quotaRefusal(state, p.amount) ?? { path: 'items', rule: RULES.quota, message: 'The sale is over the buyer\'s quota.' }]);
+  const change = {
+    reservationId: row.id,
+    shop: p.shop,
+    buyer: { buyerId: buyer.id, idType: buyer.idType, idNumber: buyer.idNumberMasked, name: buyer.nameMasked, idNumberHash: buyer.idNumberHash },
+    trip: { tripId: trip.id, ...body.departure },
+    collection: body.collection,
+    quotaYear: p.year,
+    amount: p.amount,
+    items: body.items,
+    expiresAt: expiresAt.toISOString(),
+    parameterVersions: params.versions,
+  };
+  await appendAuditMany(tx, [{ actor: actorLabel(actor), action: 'dutyfree.reserve', subject: `dutyfree-reservation:${row.id}`, change, at: p.now, partitionKey: buyerAuditKey(buyer.id) }], ([entry]) =>
+    enqueueEvents(tx, [
+      {
+        aggregateType: AGGREGATE,
+        aggregateId: buyer.id,
+        eventType: 'DutyFreeReserved',
+        payload: { reservationId: row.id, buyerId: buyer.id, shop: p.shop, tripId: trip.id, quotaYear: p.year, purchaseDate: p.purchaseDate, collection: body.collection, amount: p.amount, expiresAt: expiresAt.toISOString() },
+        occurredAt: p.now,
+        auditSeq: entry!.seq,
+      },
+    ]),
+  );
+  return firstAnswer(written);
+}
+
+/**
+ * Reserves quota for a sale. The same requestId and body return the first answer; the same
+ * requestId with another body is a 409. A refusal is a 422 naming every rule that refused it and
+ * writes nothing.
+ */
+export async function reserve(ctx: AppContext, actor: Actor, body: ReserveBody): Promise<ReserveAnswer> {
+  const shop = await actingShop(ctx, actor);
+  if (!shop) throw problems.forbidden('Only a duty-free shop client reserves quota.');
+  const p = prepare(ctx, shop, body);
+  try {
+    return await runCommand(ctx, 'dutyfree.reserve', (tx) => reserveIn(tx, ctx, actor, body, p));
+  } catch (err) {
+    // Two different bodies under one requestId at the same moment (for different buyers, so not
+    // serialised by a buyer's lock): the unique index lets one in; the other is told so.
+    if (sqlState(err) === '23505' && body.requestId) {
+      throw problems.conflict(`requestId ${body.requestId} was already used for another sale; use a new requestId for a new request.`, { rule: 'dutyfree.requestIdReused' });
+    }
+    throw err;
+  }
+}

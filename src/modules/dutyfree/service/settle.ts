@@ -1,0 +1,100 @@
+/**
+ * The second phase of a sale: confirm (the sale itself: held quota becomes used, every unit gets its
+ * traceability code) or cancel (the held quota goes back). Each locks the reservation row first,
+ * then the quota row, then the audit head (the order of reserve.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../../../platform/context.ts';
+import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
+import { runCommand } from '../../../platform/command.ts';
+import { appendAudit } from '../../../platform/audit/service.ts';
+import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
+import { problems } from '../../../kernel/problem.ts';
+import { money } from '../rules.ts';
+import { newTraceCode } from '../traceCode.ts';
+import { actingShop, AGGREGATE, assertShopVisible, buyerAuditKey, loadItems, loadReservation, type ItemRow, type ReservationRow } from './store.ts';
+
+export interface LineCodes {
+  lineNo: number;
+  sku: string;
+  codes: string[];
+}
+
+export interface SettleAnswer {
+  reservationId: string;
+  status: 'CONFIRMED' | 'CANCELLED';
+  codes?: LineCodes[];
+}
+
+/** Confirming what is not open, or cancelling what was sold or expired: a 409 saying what to do instead. */
+function closedProblem(r: ReservationRow, wanted: 'confirm' | 'cancel') {
+  const state = r.status === 'RESERVED' || r.status === 'EXPIRED' ? `expired at ${r.expiresAt.toISOString()}` : `was ${r.status.toLowerCase()}`;
+  const then = wanted === 'confirm' ? 'sell again with a new reservation' : r.status === 'CONFIRMED' ? 'record a return instead' : 'its quota was already released';
+  const status = r.status === 'RESERVED' ? 'EXPIRED' : r.status;
+  return problems.conflict(`Reservation ${r.id} ${state}; ${then}.`, { rule: 'dutyfree.reservationClosed', status });
+}
+
+async function codesOf(tx: Tx, reservationId: string, items: ItemRow[]): Promise<LineCodes[]> {
+  const rows = await queryRows<{ line_no: number; code: string }>(tx, sql`select line_no, code from dutyfree_codes where reservation_id = ${reservationId} order by line_no, unit_no`);
+  return items.map((i) => ({ lineNo: i.lineNo, sku: i.sku, codes: rows.filter((r) => Number(r.line_no) === i.lineNo).map((r) => r.code) }));
+}
+
+async function lockForSettling(tx: Tx, id: string, shop: string | null) {
+  const [r, items] = await together([loadReservation(tx, id, true), loadItems(tx, id)] as const);
+  if (!r) throw problems.notFound(`Reservation ${id}`);
+  assertShopVisible(shop, r);
+  return { r, items };
+}
+
+async function confirmIn(tx: Tx, actor: Actor, id: string, shop: string | null, now: Date): Promise<SettleAnswer> {
+  const { r, items } = await lockForSettling(tx, id, shop);
+  if (r.status === 'CONFIRMED') return { reservationId: r.id, status: 'CONFIRMED', codes: await codesOf(tx, r.id, items) };
+  if (r.status !== 'RESERVED' || r.expiresAt <= now) throw closedProblem(r, 'confirm');
+  const units = items.reduce((n, i) => n + i.quantity, 0);
+  const random = randomBytes(13 * units);
+  let k = 0;
+  const codes: LineCodes[] = items.map((i) => ({ lineNo: i.lineNo, sku: i.sku, codes: Array.from({ length: i.quantity }, () => newTraceCode(random.subarray(13 * k, 13 * ++k))) }));
+  const codeRows = items.flatMap((i, n) =>
+    codes[n]!.codes.map((code, unitNo) => ({ code, reservation_id: r.id, line_no: i.lineNo, unit_no: unitNo + 1, buyer_id: r.buyerId, shop_code: r.shopCode, trip_id: r.tripId, collection: r.collection, category: i.category, sold_at: now.toISOString() })),
+  );
+  await together([
+    tx.execute(sql`update dutyfree_reservations set status = 'CONFIRMED', confirmed_at = ${now.toISOString()} where id = ${r.id}`),
+    tx.execute(sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, used = used + ${r.amount}, updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`),
+    tx.execute(sql`insert into dutyfree_codes (code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, status)
+      select code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, 'SOLD'
+      from ${recordset(codeRows, 'code text, reservation_id uuid, line_no int, unit_no int, buyer_id uuid, shop_code text, trip_id uuid, collection text, category text, sold_at timestamptz')}`),
+  ] as const);
+  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'dutyfree.confirm', subject: `dutyfree-reservation:${r.id}`, change: { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, amount: money(r.amount), quotaYear: r.quotaYear, codes }, at: now, partitionKey: buyerAuditKey(r.buyerId) });
+  const payload = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, tripId: r.tripId, quotaYear: r.quotaYear, purchaseDate: r.purchaseDate, collection: r.collection, amount: money(r.amount), units, categories: [...new Set(items.map((i) => i.category))] };
+  await enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeConfirmed', payload, occurredAt: now, auditSeq: seq }]);
+  return { reservationId: r.id, status: 'CONFIRMED', codes };
+}
+
+async function cancelIn(tx: Tx, actor: Actor, id: string, shop: string | null, now: Date): Promise<SettleAnswer> {
+  const { r } = await lockForSettling(tx, id, shop);
+  if (r.status === 'CANCELLED') return { reservationId: r.id, status: 'CANCELLED' };
+  // An open reservation past its time not yet swept is still the till's to cancel: the quota goes back either way.
+  if (r.status !== 'RESERVED') throw closedProblem(r, 'cancel');
+  await together([
+    tx.execute(sql`update dutyfree_reservations set status = 'CANCELLED', closed_at = ${now.toISOString()} where id = ${r.id}`),
+    tx.execute(sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`),
+  ] as const);
+  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'dutyfree.cancel', subject: `dutyfree-reservation:${r.id}`, change: { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, amount: money(r.amount), quotaYear: r.quotaYear }, at: now, partitionKey: buyerAuditKey(r.buyerId) });
+  const payload = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, quotaYear: r.quotaYear, amount: money(r.amount) };
+  await enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeCancelled', payload, occurredAt: now, auditSeq: seq }]);
+  return { reservationId: r.id, status: 'CANCELLED' };
+}
+
+/** Confirms a sale (idempotent: a confirmed one answers again with its codes); cancelled or expired is a 409. */
+export async function confirm(ctx: AppContext, actor: Actor, id: string): Promise<SettleAnswer> {
+  const shop = await actingShop(ctx, actor);
+  return runCommand(ctx, 'dutyfree.confirm', (tx) => confirmIn(tx, actor, id, shop, ctx.clock.now()));
+}
+
+/** Cancels an open reservation (idempotent); a confirmed or expired one is a 409. */
+export async function cancel(ctx: AppContext, actor: Actor, id: string): Promise<SettleAnswer> {
+  const shop = await actingShop(ctx, actor);
+  return runCommand(ctx, 'dutyfree.cancel', (tx) => cancelIn(tx, actor, id, shop, ctx.clock.now()));
+}
