@@ -23,6 +23,10 @@ export interface TraderProfile {
   violations: number;
   seizures: number;
   lastViolationOn: string | null;
+  /** Declarations the trader cancelled (declarations README: a withdrawal is a risk fact). */
+  cancellations: number;
+  /** Declarations selected for inspection whose goods went back to the book before the inspection ended. */
+  selectedNotInspected: number;
 }
 
 export interface OutcomeCounts {
@@ -316,11 +320,15 @@ const NEW_TRADER: Record<string, Value> = Object.freeze({
   'trader.seizures': 0,
   'trader.daysSinceViolation': null,
   'trader.hitRate': round4(smoothedRate(0, 0)),
+  'trader.cancellations': 0,
+  'trader.selectedNotInspected': 0,
 });
 
 function traderFacts(input: AssessmentInput, ctx: FactContext, lines: Record<string, Value>[], total: number): Record<string, Value> {
   const t = ctx.trader;
-  if (!t || t.declarations === 0) return NEW_TRADER;
+  if (!t) return NEW_TRADER;
+  // A trader known so far only by its withdrawals (batch exits are not scored) still carries them.
+  if (t.declarations === 0) return { ...NEW_TRADER, 'trader.cancellations': t.cancellations, 'trader.selectedNotInspected': t.selectedNotInspected };
   const mean = momentsMean(t.logValue);
   const sd = momentsSd(t.logValue, 0.25);
   let newChapterValue = 0;
@@ -350,6 +358,8 @@ function traderFacts(input: AssessmentInput, ctx: FactContext, lines: Record<str
     'trader.seizures': t.seizures,
     'trader.daysSinceViolation': t.lastViolationOn ? daysBetween(t.lastViolationOn, ctx.asOf) : null,
     'trader.hitRate': round4(smoothedRate(t.violations, t.inspected)),
+    'trader.cancellations': t.cancellations,
+    'trader.selectedNotInspected': t.selectedNotInspected,
   };
 }
 

@@ -60,6 +60,8 @@ export const FIELD_CATALOGUE: readonly CatalogueField[] = [
   f('trader.seizures', 'number', '历史查扣次数', 'Seizures'),
   f('trader.daysSinceViolation', 'number', '上次违规距今天数', 'Days since the latest discrepancy or seizure (null when none)'),
   f('trader.hitRate', 'number', '查验命中率（平滑）', 'Smoothed share of inspections that found something'),
+  f('trader.cancellations', 'number', '历史撤单票数', 'Declarations the trader cancelled'),
+  f('trader.selectedNotInspected', 'number', '布控后未查验即退回票数', 'Declarations selected for inspection whose goods went back to the book before the inspection ended'),
   // Route, origin and parties (from outcomes)
   f('route.inspected', 'number', '该口岸-启运地航线查验数', 'Inspections on this port × departure-country route'),
   f('route.hitRate', 'number', '航线查验命中率（平滑）', 'Smoothed hit rate on this route'),

@@ -75,6 +75,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
   decl('PAST_VIOLATION_RECENT', 'HISTORY', '20', '近两年有违规记录 Violation in the last two years', 'trader.violations >= 1 and trader.daysSinceViolation <= 730', 'An inspection found a discrepancy or seized goods within two years.'),
   decl('REPEATED_VIOLATIONS', 'HISTORY', '25', '多次违规 Repeated violations', 'trader.violations >= 3', 'Three or more inspections of this trader found something.'),
   decl('PAST_SEIZURE', 'HISTORY', '30', '曾被查扣 Goods seized before', 'trader.seizures >= 1', 'Goods of this trader were seized before.', 'YELLOW'),
+  decl('SELECTED_GOODS_WITHDRAWN', 'HISTORY', '30', '布控后未查验即撤回 Selected goods withdrawn before inspection', 'trader.selectedNotInspected >= 1', 'Goods of this trader selected for inspection went back to the book before the inspection ended: the next declarations are looked at closely.', 'YELLOW'),
+  decl('FREQUENT_CANCELLATIONS', 'HISTORY', '10', '频繁撤单 Frequent cancellations', 'trader.cancellations >= 3 and trader.cancellations >= trader.declarations * 0.2', 'A fifth or more of the trader\'s declarations were cancelled (at least three): filing to probe the controls.'),
   decl('HIGH_TRADER_HIT_RATE', 'HISTORY', '20', '企业查验命中率高 High inspection hit rate', 'trader.inspected >= 5 and trader.hitRate >= 0.3', 'Three in ten or more of this trader\'s inspections found something.'),
   decl('AEO_WITH_RECENT_VIOLATION', 'CREDIT', '10', '高级认证企业近期违规 AEO enterprise with a recent violation', "credit.class == 'ADVANCED_CERTIFIED' and trader.daysSinceViolation <= 180", 'An AEO enterprise with a violation in the last six months: certification may be due for review.'),
   // Routes and origins (航线与原产地)

@@ -2,10 +2,12 @@
  * The risk module's public service (风险管理). Other modules call only what this file exports:
  * - `assessDeclaration(tx, ctx, input)` at submission, inside the declaration's transaction;
  * - `recordOutcome(tx, ctx, outcome)` when an inspection finishes, inside the inspection's.
+ * - `recordWithdrawal(tx, ctx, w)` when a declaration is cancelled, or its selected goods go back uninspected.
  * The rest serves the API, the CLI and the web app. See README.md for the input shape.
  */
 export { assessDeclaration, assessDeclarations, createAssessMemo, MAX_BATCH, type AssessOptions, type AssessMemo } from './service/assess.ts';
 export { recordOutcome, recordOutcomes, outcomeInput, OUTCOMES, type Outcome, type OutcomeInput, type OutcomeView } from './service/outcome.ts';
+export { recordWithdrawal, type Withdrawal } from './service/withdrawals.ts';
 export type { RiskDecision } from './service/decisionView.ts';
 export type { AssessmentInput, AssessmentLine, DeclarationKind } from './input.ts';
 export { assessmentInput, DECLARATION_KINDS } from './input.ts';

@@ -8,22 +8,34 @@ import { hasOpenInspectionHold, cancelReleaseOrdersFor } from '../../gate/servic
 import { voidReservation } from '../../ledger/service.ts';
 import { declarationView, lockDeclaration, transition } from './store.ts';
 import { acceptAndRelease, retireVersion } from './submit.ts';
+import { assertNoOpenInspection, leaveSelectionOnGoods, recordCancellation } from './selection.ts';
 
 async function usccOf(ex: Executor, enterpriseId: string) {
   return (await findEnterpriseById(ex, enterpriseId))?.uscc ?? '';
 }
 
-/** The declarant (or an administrator) withdraws a declaration whose goods have not left: reservation voided, release orders cancelled. */
+/**
+ * The declarant (or an administrator) withdraws a declaration whose goods have not left: reservation
+ * voided, release orders cancelled. Not while its goods are to be inspected; the cancellation counts
+ * against the trader in risk.
+ */
 export async function cancelDeclaration(ctx: AppContext, actor: Actor, id: string, reason: string) {
   return runCommand(ctx, 'declarations.cancel', async (tx) => {
     const row = await lockDeclaration(tx, id);
     if (actor.role === 'enterprise_user' && actor.enterpriseId !== row.enterpriseId) throw problems.notFound(`Declaration ${id}`);
+    await assertNoOpenInspection(tx, row, 'cancelled');
     const d = await retireVersion(tx, ctx, row, await usccOf(tx, row.enterpriseId), actor, null, reason);
+    // Risk's row last, after the declaration's, the book's and the audit chains' locks.
+    await recordCancellation(tx, ctx, row);
     return declarationView(d);
   });
 }
 
-/** An officer acts on a HELD declaration: accept (release order) once no inspection hold is open, or reject (goods released back to the book). */
+/**
+ * An officer acts on a HELD declaration: accept (release order) once no inspection hold is open, or
+ * reject (goods released back to the book). Rejected before its inspection ended, the selection stays
+ * with the goods for the enterprise's next filing of them.
+ */
 export async function decideHeld(ctx: AppContext, actor: Actor, id: string, decision: 'ACCEPT' | 'REJECT', reason: string) {
   return runCommand(ctx, `declarations.${decision.toLowerCase()}`, async (tx) => {
     const row = await lockDeclaration(tx, id);
@@ -37,6 +49,8 @@ export async function decideHeld(ctx: AppContext, actor: Actor, id: string, deci
     }
     await cancelReleaseOrdersFor(tx, ctx, { documentType: row.kind as 'SECOND_LINE_EXIT', documentId: row.id, reason, actor });
     if (row.reservationId) await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: `Rejected: ${reason}`, actor });
-    return declarationView(await transition(tx, ctx, row, uscc, actor, { to: 'REJECTED', reason: `Rejected by officer: ${reason}`, rule: 'declarations.rejectedByOfficer' }));
+    const rejected = await transition(tx, ctx, row, uscc, actor, { to: 'REJECTED', reason: `Rejected by officer: ${reason}`, rule: 'declarations.rejectedByOfficer' });
+    await leaveSelectionOnGoods(tx, ctx, row);
+    return declarationView(rejected);
   });
 }

@@ -22,6 +22,7 @@ import type { ExitTaxLine, Regime } from '../rules.ts';
 import { declarations, batchFacilities } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
 import { issueBill } from './bills.ts';
+import { assertNoOpenInspection, inheritedReasons, inheritSelections } from './selection.ts';
 import { declarationView, lockDeclaration, partitionOf, recordSubmission, transition, type DeclarationRow } from './store.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
 
@@ -268,6 +269,7 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
       previous = await lockDeclaration(tx, amend.previousId);
       if (previous.enterpriseId !== enterpriseId) throw problems.notFound(`Declaration ${amend.previousId}`);
       if (previous.kind !== kind) throw problems.field('kind', 'declarations.amend.sameKind', 'An amendment keeps the kind of the declaration it replaces.');
+      await assertNoOpenInspection(tx, previous, 'amended');
     }
     const id = uuidv7(ctx.clock.now().getTime());
     const uscc = (await findEnterpriseById(tx, enterpriseId))?.uscc ?? '';
@@ -330,6 +332,12 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
       .returning();
     let d = row!;
     await recordSubmission(tx, ctx, d, uscc, actor, d.stateReason, { reservationId, lines: body.lines.length, valueAdded: p.valueAddedNotes, ...(previous ? { previousId: previous.id } : {}) });
+    // Goods whose earlier selection was never served are inspected now, whatever the new verdict.
+    const inherited = await inheritSelections(tx, ctx, { id, enterpriseId, itemIds: body.lines.map((l) => l.itemId) });
+    const inheritedFrom = inherited.map((s) => s.declarationId);
+    if (kind === 'BATCH_EXIT' && inherited.length) {
+      return declarationView(await holdForInspection(tx, ctx, { row: d, uscc, actor, taskId }, inheritedReasons(inherited), 'declarations.selectionInherited', { inheritedFrom }));
+    }
     if (kind === 'BATCH_EXIT') {
       const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
       d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Batch exit by a ${measures.class} enterprise: released on its release list, declared with the month ${periodOf(today)} by the centralized declaration.`, rule: 'declarations.batch.accepted' }, releaseOrderId);
@@ -340,14 +348,22 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     await tx.update(declarations).set({ risk }).where(eq(declarations.id, id));
     d = { ...d, risk };
     const x = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
-    if (x.selected || x.action === 'INSPECT') {
-      const task = await openInspectionTask(tx, ctx, { taskId, source: 'RISK_SELECTION', documentType: 'SECOND_LINE_EXIT', documentId: id, portCode: body.portCode, reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })), actor });
-      d = await transition(tx, ctx, d, uscc, actor, { to: 'HELD', reason: `Held for inspection: inspection task ${task.taskId}.`, rule: 'declarations.heldForInspection', set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, risk } });
-      return declarationView(d);
+    const selected = x.selected || x.action === 'INSPECT';
+    if (selected || inherited.length) {
+      const reasons = [...inheritedReasons(inherited), ...(selected ? (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })) : [])];
+      const rule = inherited.length ? 'declarations.selectionInherited' : 'declarations.heldForInspection';
+      return declarationView(await holdForInspection(tx, ctx, { row: d, uscc, actor, taskId }, reasons, rule, { risk, ...(inherited.length ? { inheritedFrom } : {}) }));
     }
     d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: 'Accepted.', rule: 'declarations.acceptedByRisk' }, releaseOrderId);
     return declarationView(d);
   });
+}
+
+/** Opens the inspection task of a declaration selected at filing and holds it (HELD); the reasons and the verdict go to officers only. */
+async function holdForInspection(tx: Tx, ctx: AppContext, at: { row: DeclarationRow; uscc: string; actor: Actor; taskId: string }, reasons: { code: string; detail: string }[], rule: string, change: Record<string, unknown>) {
+  const { row, uscc, actor } = at;
+  const task = await openInspectionTask(tx, ctx, { taskId: at.taskId, source: 'RISK_SELECTION', documentType: row.kind, documentId: row.id, portCode: row.portCode, reasons, actor });
+  return transition(tx, ctx, row, uscc, actor, { to: 'HELD', reason: `Held for inspection: inspection task ${task.taskId}.`, rule, set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, ...change } });
 }
 
 /** Retires a version being amended or cancelled: voids its reservation and cancels its release orders. */

@@ -66,7 +66,7 @@ interface PartyStatsRow extends OutcomeCounts {
 type StatKey = string; // `${kind}|${key}`
 type LinkKey = string; // `${kind}|${partyKey}|${enterpriseId}`
 
-const EMPTY_PROFILE = (asOf: string): TraderProfile => ({ declarations: 0, firstOn: asOf, lastOn: asOf, logValue: { n: 0, sum: 0, sumSq: 0 }, chapters: {}, origins: {}, ports: {}, recentActivity: 0, inspected: 0, violations: 0, seizures: 0, lastViolationOn: null });
+const EMPTY_PROFILE = (asOf: string): TraderProfile => ({ declarations: 0, firstOn: asOf, lastOn: asOf, logValue: { n: 0, sum: 0, sumSq: 0 }, chapters: {}, origins: {}, ports: {}, recentActivity: 0, inspected: 0, violations: 0, seizures: 0, lastViolationOn: null, cancellations: 0, selectedNotInspected: 0 });
 
 const sorted = <T>(xs: Iterable<T>) => [...xs].sort();
 
@@ -117,7 +117,9 @@ export class DerivedState {
         .onConflictDoUpdate({ target: riskTraderProfiles.enterpriseId, set: { enterpriseId: sql`excluded.enterprise_id` } })
         .returning();
       for (const r of rows) {
-        s.profiles.set(r.enterpriseId, r.declarations === 0 && r.inspected === 0 ? EMPTY_PROFILE(asOf) : {
+        const withdrawals = { cancellations: r.cancellations, selectedNotInspected: r.selectedNotInspected };
+        s.profiles.set(r.enterpriseId, r.declarations === 0 && r.inspected === 0 ? { ...EMPTY_PROFILE(asOf), ...withdrawals } : {
+          ...withdrawals,
           declarations: r.declarations,
           firstOn: r.firstOn,
           lastOn: r.lastOn,
