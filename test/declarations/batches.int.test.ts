@@ -88,6 +88,37 @@ describe('batch exit, centralized declaration (分批出岛、集中申报)', ()
     expect(csv.body.trim().split('\n')).toHaveLength(1 + 2 + 1);
   });
 
+  it('a batch corrected at inspection after its month was declared: the centralized declaration is taxed again and bills the difference', async () => {
+    app.clock.set(new Date('2026-11-05T02:00:00Z'));
+    const b = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', entryDate: '2026-11-02', items: [parts] });
+    let auth = await login('enterprise_user', b.enterpriseId);
+    const line = [{ itemId: b.itemIds[0]!, quantity: '1500', valueCny: '240000', netWeightKg: '750', dutyRate: '0.05', vatRate: '0.13' }];
+    const batch = (await app.request({ method: 'POST', url: '/api/v1/declarations/batches', auth, body: exitBody(b.bookId, line) })).json();
+    expect((await passGate(app, batch)).decision).toBe('PASS');
+    app.clock.set(new Date('2026-12-02T02:00:00Z'));
+    auth = await login('enterprise_user', b.enterpriseId);
+    const c = (await app.request({ method: 'POST', url: '/api/v1/declarations/centralized', auth, body: { requestId: `central-corr-${b.uscc}`, period: '2026-11' } })).json();
+    // 225,000 of imported parts: duty 11,250.00; VAT 236,250 × 13% = 30,712.50
+    expect(c.taxes, JSON.stringify(c)).toMatchObject({ duty: '11250.00', vat: '30712.50', total: '41962.50' });
+
+    // A post-clearance check finds 1,600 kg of parts left on that truck, not 1,500.
+    const inspector = await app.authFor('inspector', { name: `inspector-${++logins}` });
+    const task = await app.request({ method: 'POST', url: '/api/v1/inspection/tasks', auth: inspector, body: { documentType: 'BATCH_EXIT', documentId: batch.id, portCode: batch.portCode, reasons: [{ code: 'AUDIT', detail: 'post-clearance check of the books' }] } });
+    expect(task.statusCode, task.body).toBe(200);
+    const taskId = task.json().taskId;
+    expect((await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/start`, auth: inspector, body: {} })).statusCode).toBe(200);
+    const done = await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/complete`, auth: inspector, body: { attended: false, outcome: 'DISCREPANCY', corrections: [{ lineIndex: 0, quantity: '1600' }], disposition: 'RELEASE' } });
+    expect(done.statusCode, done.body).toBe(200);
+    await app.ctx.dispatcher.drain();
+
+    const corrected = (await app.request({ method: 'GET', url: `/api/v1/declarations/${batch.id}`, auth })).json();
+    expect(corrected.lines[0]).toMatchObject({ quantity: '1600', costBasis: { importedCny: '240000.00' } });
+    const after = (await app.request({ method: 'GET', url: `/api/v1/declarations/${c.id}`, auth })).json();
+    // 240,000 of imported parts: duty 12,000.00; VAT 252,000 × 13% = 32,760.00; owed 750.00 + 2,047.50
+    expect(after.taxes).toMatchObject({ duty: '12000.00', vat: '32760.00', total: '44760.00' });
+    expect(after.taxBills.map((x: { kind: string; total: string }) => `${x.kind} ${x.total}`)).toEqual(['ORIGINAL 41962.50', 'SUPPLEMENTARY 2797.50']);
+  });
+
   it('a FOCUS enterprise may not use batch exit', async () => {
     app.clock.set(new Date('2026-11-06T02:00:00Z'));
     const b = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', entryDate: '2026-11-02', items: [parts] });
