@@ -19,6 +19,7 @@ import { DUTYFREE_PARAMETERS } from './dutyfree/parameters.ts';
 import { dutyfreeParameterViolations } from './dutyfree/rules.ts';
 import { PERSONAL_CREDIT_PARAMETERS } from './personalcredit/parameters.ts';
 import { personalCreditParameterViolations } from './personalcredit/rules.ts';
+import { RING_PARAMETERS, ringParameterCheck } from './dutyfree/rings/parameters.ts';
 
 export const PARAMETER_SPECS: ParameterSpecs = {
   ...SUBJECTS_PARAMETERS,
@@ -30,6 +31,7 @@ export const PARAMETER_SPECS: ParameterSpecs = {
   ...RISK_PARAMETERS,
   ...specsFromCheck(DUTYFREE_PARAMETERS, dutyfreeParameterViolations),
   ...specsFromCheck(PERSONAL_CREDIT_PARAMETERS, personalCreditParameterViolations),
+  ...specsFromCheck(RING_PARAMETERS, ringParameterCheck),
 };
 
 export const PARAMETER_DEFINITIONS = defineParameters(PARAMETER_SPECS, DEFAULT_PARAMETERS);

@@ -1,4 +1,6 @@
 import { DUTYFREE_PARAMETERS } from '../../modules/dutyfree/parameters.ts';
+import { RING_PARAMETERS } from '../../modules/dutyfree/rings/parameters.ts';
+import { PERSONAL_CREDIT_PARAMETERS } from '../../modules/personalcredit/parameters.ts';
 
 /**
  * The policy parameters of mission.md, as first seeded. After seeding they live in the database
@@ -89,4 +91,6 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
   { name: 'risk.noModelProbability', value: { RED: '0.5', YELLOW: '0.2', BLUE: '0.02' }, validFrom: CLOSURE, reason: 'Prior probability of a discrepancy by level, used for expected revenue while no model is live.' },
   { name: 'risk.retrain', value: { intervalDays: 7, minLabelled: 150, validationShare: '0.2' }, validFrom: CLOSURE, reason: 'Scheduled retraining: how often, the labelled declarations it needs, and the newest share kept for validation.' },
   { name: 'gate.weightToleranceRatio', value: '0.03', validFrom: CLOSURE, reason: 'Weighbridge tolerance against the expected gross weight.' },
+  ...RING_PARAMETERS,
+  ...PERSONAL_CREDIT_PARAMETERS,
 ];
