@@ -96,6 +96,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/ledger/books/:bookId/items': [...OFFICERS, 'enterprise_user'],
   'POST /api/v1/ledger/books/:bookId/items': ['admin', 'auditor', 'enterprise_user'],
   'POST /api/v1/ledger/books/:bookId/items/import': ['admin', 'auditor', 'enterprise_user'],
+  'POST /api/v1/ledger/books/:bookId/items/:itemId/correction': ['admin', 'auditor', 'enterprise_user'],
   'GET /api/v1/ledger/books/:bookId/items/:itemId/value-added': [...OFFICERS, 'enterprise_user'],
   'GET /api/v1/ledger/books/:bookId/movements': [...OFFICERS, 'enterprise_user'],
   'GET /api/v1/ledger/books/:bookId/movements.csv': [...OFFICERS, 'enterprise_user'],

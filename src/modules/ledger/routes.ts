@@ -9,7 +9,7 @@ import { runCommand } from '../../platform/command.ts';
 import { findEnterpriseByUscc } from '../subjects/service.ts';
 import * as service from './service.ts';
 import type { DocumentInput } from './service.ts';
-import { directReleaseOut, alertOut, bookOut, catalogueOut, documentBody, documentOut, documentSummaryOut, itemBalanceOut, itemIn, itemOut, movementOut, movementQuery, openBookBody, reservationOut, valueAddedOut, valueAddedQuery, verifyOut } from './wire.ts';
+import { directReleaseOut, alertOut, bookOut, catalogueOut, documentBody, documentOut, documentSummaryOut, itemBalanceOut, itemCorrectionBody, itemIn, itemOut, movementOut, movementQuery, openBookBody, reservationOut, valueAddedOut, valueAddedQuery, verifyOut } from './wire.ts';
 
 const READERS: Role[] = [...OFFICER_ROLES, 'enterprise_user'];
 /** Who files on a book: the enterprise itself, and officers acting for it. */
@@ -78,6 +78,22 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
       await service.visibleBook(ctx.db, actorOf(req), req.params.bookId);
       const r = await service.importItemsCsv(ctx, actorOf(req), req.params.bookId, req.body.csv);
       return { rows: r.rows, imported: r.imported, items: r.items };
+    },
+  });
+
+  app.post('/api/v1/ledger/books/:bookId/items/:itemId/correction', {
+    config: { access: { roles: FILERS } },
+    schema: {
+      tags,
+      summary: 'Correct an item\'s master data (HS code, origin, name, specification), checked as a new item; refused while a reservation is open on it (ledger.item.reserved); audited',
+      params: z.object({ bookId: z.uuid(), itemId: z.uuid() }),
+      body: itemCorrectionBody,
+      response: { 200: itemOut },
+    },
+    handler: async (req) => {
+      await service.visibleBook(ctx.db, actorOf(req), req.params.bookId);
+      const { reason, ...changes } = req.body;
+      return service.correctItem(ctx, actorOf(req), { bookId: req.params.bookId, itemId: req.params.itemId, changes, reason });
     },
   });
 

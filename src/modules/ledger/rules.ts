@@ -4,6 +4,9 @@
  * deadline, and the invariants every command is checked against. No I/O, no clock.
  */
 import { Decimal } from 'decimal.js';
+import { validateCountryCode } from '../../kernel/country.ts';
+import { validateHsCode } from '../../kernel/hsCode.ts';
+import type { FieldError } from '../../kernel/problem.ts';
 
 export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
 export type Dec = InstanceType<typeof D>;
@@ -114,6 +117,40 @@ export function addDays(date: string, days: number): string {
 /** The direct-release deadline (径予放行): goods must be entered within `days` days of release. */
 export function directReleaseDueOn(releasedOn: string, days: number): string {
   return addDays(releasedOn, days);
+}
+
+/** An item (料号) as the book keeps it: what every declaration of its goods will carry. */
+export interface ItemMasterData {
+  itemNo: string;
+  hsCode: string;
+  name: string;
+  specification?: string;
+  unit: string;
+  originCountry: string;
+}
+
+/** What an enterprise may correct on an item: not its number or legal unit, which its quantities are kept in. */
+export const CORRECTABLE_ITEM_FIELDS = ['hsCode', 'originCountry', 'name', 'specification'] as const;
+export type ItemCorrection = Partial<Pick<ItemMasterData, (typeof CORRECTABLE_ITEM_FIELDS)[number]>>;
+
+/**
+ * An item is checked with the same shared validators as the declarations that will carry its
+ * goods (HS 2022, ISO 3166-1 alpha-2 origin, a description the risk engine takes), so that goods
+ * entered on a book can always be declared: an item that passed here was never refused later on a
+ * field the declarant cannot see. `at` names a field for the caller (`items[3].hsCode`, `csv[4].name`).
+ */
+export function itemViolations(item: ItemMasterData, at: (field: string) => string): FieldError[] {
+  const v: FieldError[] = [];
+  const add = (field: string, rule: string, message: string) => v.push({ path: at(field), rule, message });
+  if (!item.itemNo?.trim() || item.itemNo.length > 40) add('itemNo', 'ledger.item.itemNo', 'itemNo is required, at most 40 characters');
+  const hs = validateHsCode(item.hsCode, 10);
+  if (hs) add('hsCode', hs.rule, hs.message);
+  if (!item.name?.trim() || item.name.length > 200) add('name', 'ledger.item.name', 'name is required (not only spaces), at most 200 characters');
+  if ((item.specification ?? '').length > 200) add('specification', 'ledger.item.specification', 'specification is at most 200 characters');
+  if (!item.unit?.trim() || item.unit.length > 20) add('unit', 'ledger.item.unit', 'the legal unit is required, at most 20 characters');
+  const origin = validateCountryCode(item.originCountry);
+  if (origin) add('originCountry', origin.rule, origin.message);
+  return v;
 }
 
 /** An HS code falls under a catalogue entry when the entry's prefix starts it. */

@@ -28,6 +28,15 @@ export const documentBody = z.discriminatedUnion('type', [
 export const bookOut = z.object({ id: z.string(), enterpriseId: z.string(), regime: z.enum(REGIMES), bookNo: z.string(), status: z.string(), enterpriseName: z.string().optional(), enterpriseUscc: z.string().optional() });
 export const openBookBody = z.object({ uscc: usccField, regime: z.enum(REGIMES) }).strict();
 export const itemIn = z.object({ itemNo: text.min(1).max(40), hsCode: text, name: text.min(1).max(200), specification: text.max(200).optional(), unit: text.min(1).max(20), originCountry: text }).strict();
+export const itemCorrectionBody = z
+  .object({
+    hsCode: text.optional(),
+    originCountry: text.optional(),
+    name: text.max(200).optional(),
+    specification: text.max(200).optional(),
+    reason: text.min(1).max(500).describe('why the master data is corrected (kept in the audit log)'),
+  })
+  .strict();
 export const itemOut = z.object({ id: z.string(), bookId: z.string(), itemNo: z.string(), hsCode: z.string(), name: z.string(), specification: z.string(), unit: z.string(), originCountry: z.string() });
 export const itemBalanceOut = itemOut.extend({ onHand: z.string(), reserved: z.string(), available: z.string(), importedCny: z.string(), domesticCny: z.string(), hainanMadeCny: z.string(), firstEntryDate: z.string().nullable() });
 export const movementOut = z.object({

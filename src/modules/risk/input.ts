@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkedBy, isoDate } from '../../kernel/wire.ts';
 import { validateHsCode } from '../../kernel/hsCode.ts';
 import { validateUscc } from '../../kernel/uscc.ts';
+import { validateCountryCode } from '../../kernel/country.ts';
 
 /**
  * What the declaration module hands to `assessDeclaration` (see README.md): a plain description of a
@@ -19,7 +20,8 @@ export const MAX_LINES = 200;
 const decimal = (what: string) => z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, `${what}: a non-negative decimal string, e.g. "1250.50".`);
 const positive = (what: string) => decimal(what).refine((s) => Number(s) > 0, { message: `${what} must be more than zero.`, params: { rule: 'risk.input.positive' } });
 const rate = (what: string) => z.string().regex(/^\d{1,3}(\.\d{1,6})?$/, `${what}: a decimal string, e.g. "0.13".`);
-const country = z.string().regex(/^[A-Z]{2}$/, 'An ISO 3166 alpha-2 country code, e.g. AU.');
+// The shared validator: a book item's origin is checked by the same rule, so goods on a book can always be declared.
+const country = z.string().superRefine(checkedBy(validateCountryCode));
 
 export const assessmentLine = z
   .object({

@@ -18,6 +18,8 @@ import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { uuidv7, UUID_PATTERN } from '../../../kernel/ids.ts';
 import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
 import { validateSecondLinePortCode } from '../../../kernel/ports.ts';
+import { validateCountryCode } from '../../../kernel/country.ts';
+import { validateHsCode } from '../../../kernel/hsCode.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { recordOutcome } from '../../risk/service.ts';
 import { inspectionEvidence, inspectionTasks } from '../schema.ts';
@@ -275,12 +277,14 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
   if (input.outcome === 'SEIZURE' && input.disposition === 'RELEASE') errors.push({ path: 'disposition', rule: 'inspection.seizureKeeps', message: 'seized goods are kept' });
   corrections.forEach((c, i) => {
     if (!Number.isInteger(c.lineIndex) || c.lineIndex < 0) errors.push({ path: `corrections[${i}].lineIndex`, rule: 'inspection.lineIndex', message: 'lineIndex is the declaration line number from 0' });
-    if (c.hsCode !== undefined && !/^\d{10}$/.test(c.hsCode)) errors.push({ path: `corrections[${i}].hsCode`, rule: 'inspection.hsCode', message: 'hsCode has 10 digits' });
+    const hs = c.hsCode === undefined ? null : validateHsCode(c.hsCode, 10);
+    if (hs) errors.push({ path: `corrections[${i}].hsCode`, rule: hs.rule, message: hs.message });
     for (const k of ['quantity', 'netWeightKg', 'valueCny'] as const) {
       const v = c[k];
       if (v !== undefined && !/^\d+(\.\d+)?$/.test(v)) errors.push({ path: `corrections[${i}].${k}`, rule: 'inspection.decimal', message: `${k} is a decimal string` });
     }
-    if (c.originCountry !== undefined && !/^[A-Z]{2}$/.test(c.originCountry)) errors.push({ path: `corrections[${i}].originCountry`, rule: 'inspection.country', message: 'originCountry is an ISO 3166 alpha-2 code' });
+    const country = c.originCountry === undefined ? null : validateCountryCode(c.originCountry);
+    if (country) errors.push({ path: `corrections[${i}].originCountry`, rule: country.rule, message: country.message });
     if (Object.keys(c).length <= 1) errors.push({ path: `corrections[${i}]`, rule: 'inspection.correctionEmpty', message: 'a correction changes at least one value' });
   });
   if (input.revenueRecoveredCny !== undefined && !/^\d+(\.\d{1,2})?$/.test(input.revenueRecoveredCny)) errors.push({ path: 'revenueRecoveredCny', rule: 'inspection.decimal', message: 'a CNY amount with at most 2 decimals' });

@@ -9,14 +9,16 @@ import { assertEnterpriseVisible, enterpriseFilter } from '../../../platform/aut
 import { uuidv7 } from '../../../kernel/ids.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
-import { validateHsCode } from '../../../kernel/hsCode.ts';
 import { readCsv } from '../../../kernel/csv.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { meetsValueAddedThreshold, ratioString, valueAddedRatio } from '../../tax/rules.ts';
-import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements } from '../schema.ts';
-import { D, QUALIFICATION_FOR_REGIME, takeCost, costOf, costStrings, type Regime } from '../rules.ts';
+import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements, ledgerReservationLines, ledgerReservations } from '../schema.ts';
+import { D, QUALIFICATION_FOR_REGIME, takeCost, costOf, costStrings, inCatalogue, itemViolations, CORRECTABLE_ITEM_FIELDS, type ItemCorrection, type ItemMasterData, type Regime } from '../rules.ts';
 import { auditPartition, bookView, createAccounts, itemView, lockBooks, plainQty, type BookRow } from './core.ts';
+import { cataloguePrefixes } from './documents.ts';
+
+const UUID = /^[0-9a-f-]{36}$/i;
 
 const REGIME_CODE: Record<Regime, string> = { ZERO_TARIFF: 'ZT', PROCESSING_VALUE_ADDED: 'PV', RELAXED_TRADE: 'RT' };
 
@@ -79,25 +81,7 @@ export async function openBookTx(tx: Tx, ctx: AppContext, actor: Actor, input: {
   return view;
 }
 
-export interface NewItem {
-  itemNo: string;
-  hsCode: string;
-  name: string;
-  specification?: string;
-  unit: string;
-  originCountry: string;
-}
-
-function itemViolations(item: NewItem, at: (f: string) => string): FieldError[] {
-  const v: FieldError[] = [];
-  if (!item.itemNo || item.itemNo.length > 40) v.push({ path: at('itemNo'), rule: 'ledger.item.itemNo', message: 'itemNo is required, at most 40 characters' });
-  const hs = validateHsCode(item.hsCode, 10);
-  if (hs) v.push({ path: at('hsCode'), rule: hs.rule, message: hs.message });
-  if (!item.name) v.push({ path: at('name'), rule: 'ledger.item.name', message: 'name is required' });
-  if (!item.unit) v.push({ path: at('unit'), rule: 'ledger.item.unit', message: 'the legal unit is required' });
-  if (!/^[A-Z]{2,3}$/.test(item.originCountry ?? '')) v.push({ path: at('originCountry'), rule: 'ledger.item.originCountry', message: 'origin is an ISO 3166 country code (2 or 3 capital letters)' });
-  return v;
-}
+export type NewItem = ItemMasterData;
 
 /** Adds items (料号) to a book, all or nothing; an item number already on the book is a field error. */
 export async function addItemsTx(tx: Tx, ctx: AppContext, actor: Actor, bookId: string, items: readonly NewItem[], pathPrefix = 'items') {
@@ -135,6 +119,71 @@ export async function addItemsTx(tx: Tx, ctx: AppContext, actor: Actor, bookId: 
 
 export async function addItems(ctx: AppContext, actor: Actor, bookId: string, items: readonly NewItem[]) {
   return runCommand(ctx, 'ledger.addItems', (tx) => addItemsTx(tx, ctx, actor, bookId, items));
+}
+
+export interface ItemCorrectionInput {
+  bookId: string;
+  itemId: string;
+  changes: ItemCorrection;
+  reason: string;
+}
+
+/** The open reservations holding some of an item (read under the book's lock, so none can start meanwhile). */
+async function openReservationsOf(tx: Executor, itemId: string) {
+  return tx
+    .selectDistinct({ id: ledgerReservations.id, purposeType: ledgerReservations.purposeType, purposeId: ledgerReservations.purposeId })
+    .from(ledgerReservationLines)
+    .innerJoin(ledgerReservations, eq(ledgerReservations.id, ledgerReservationLines.reservationId))
+    .where(and(eq(ledgerReservationLines.itemId, itemId), eq(ledgerReservations.status, 'OPEN')))
+    .orderBy(asc(ledgerReservations.id))
+    .limit(10);
+}
+
+/**
+ * Corrects an item's master data (HS code, origin, name, specification): the enterprise fixes what
+ * it entered wrong, e.g. an origin its declarations are refused on. The corrected item is checked
+ * with the same rules as a new one; on a zero-tariff book it may not move into the taxed catalogue.
+ * Refused while a reservation is open on the item (`ledger.item.reserved`): a declaration in
+ * progress carries the item as it was, and its goods must leave as declared. Audited with the
+ * values before and after; a correction that changes nothing writes nothing.
+ */
+export async function correctItem(ctx: AppContext, actor: Actor, input: ItemCorrectionInput) {
+  return runCommand(ctx, 'ledger.correctItem', (tx) => correctItemTx(tx, ctx, actor, input));
+}
+
+export async function correctItemTx(tx: Tx, ctx: AppContext, actor: Actor, input: ItemCorrectionInput) {
+  const book = (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
+  assertEnterpriseVisible(actor, book.enterpriseId, `Book ${input.bookId}`);
+  const [item] = UUID.test(input.itemId) ? await tx.select().from(ledgerItems).where(and(eq(ledgerItems.id, input.itemId), eq(ledgerItems.bookId, book.id))).limit(1) : [];
+  if (!item) throw problems.notFound(`Item ${input.itemId} of book ${book.bookNo}`);
+  const errors: FieldError[] = [];
+  if (!input.reason?.trim()) errors.push({ path: 'reason', rule: 'ledger.item.correctionReason', message: 'say why the item is corrected' });
+  const changed = CORRECTABLE_ITEM_FIELDS.filter((f) => input.changes[f] !== undefined && input.changes[f] !== item[f]);
+  if (!CORRECTABLE_ITEM_FIELDS.some((f) => input.changes[f] !== undefined)) errors.push({ path: '', rule: 'ledger.item.correctionEmpty', message: `give at least one of ${CORRECTABLE_ITEM_FIELDS.join(', ')}` });
+  // The item as it would be: every field checked, so an origin entered wrong before these rules must be corrected too.
+  const after = { ...item, ...Object.fromEntries(changed.map((f) => [f, input.changes[f]])) };
+  errors.push(...itemViolations(after, (f) => f));
+  if (errors.length) throw problems.validation(errors);
+  if (changed.length === 0) return itemView(item);
+  const now = ctx.clock.now();
+  const today = shanghaiDate(now);
+  if (book.regime === 'ZERO_TARIFF' && changed.includes('hsCode') && inCatalogue(after.hsCode, await cataloguePrefixes(tx, today, [after.hsCode]))) {
+    throw problems.field('hsCode', 'ledger.item.taxedCatalogue', `HS ${after.hsCode} is in the taxed catalogue (进口征税商品目录) on ${today}: a zero-tariff book does not hold these goods.`);
+  }
+  const open = await openReservationsOf(tx, item.id);
+  if (open.length) {
+    const held = open.map((r) => `${r.id} (${r.purposeType} ${r.purposeId})`).join(', ');
+    throw problems.rule('item-reserved', 'Item reserved', `Item ${item.itemNo} cannot be corrected while a reservation is open on it: ${held}. Correct it once the declaration has left, been cancelled or expired.`, [
+      { path: 'itemId', rule: 'ledger.item.reserved', message: `reserved by ${held}` },
+    ]);
+  }
+  const set = Object.fromEntries(changed.map((f) => [f, after[f]]));
+  await tx.update(ledgerItems).set(set).where(eq(ledgerItems.id, item.id));
+  const view = itemView(after);
+  const change = { bookId: book.id, itemId: item.id, itemNo: item.itemNo, before: Object.fromEntries(changed.map((f) => [f, item[f]])), after: set, reason: input.reason };
+  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'ledger.correctItem', subject: `ledger-book:${book.id}`, change, at: now, partitionKey: auditPartition(book.id) });
+  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: 'ItemCorrected', payload: { ...change, enterpriseId: book.enterpriseId }, occurredAt: now, auditSeq: seq }]);
+  return view;
 }
 
 export const ITEM_CSV_COLUMNS = ['itemNo', 'hsCode', 'name', 'specification', 'unit', 'originCountry'] as const;
