@@ -1,5 +1,6 @@
 import type { AppContext } from './context.ts';
 import type { Tx } from './db/client.ts';
+import { outsideRequestScope, requestScope } from './requestScope.ts';
 
 /**
  * Deadlock (two commands locking the same rows or audit partitions in opposite order, e.g. a bulk
@@ -24,11 +25,22 @@ export function sqlState(err: unknown): string | undefined {
  * database rolled back for a deadlock is run again from the start (at most three times in all).
  */
 export async function runCommand<T>(ctx: AppContext, action: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  // A request with an Idempotency-Key records each command's commit in the command's transaction,
+  // so that a retry after a crash runs again only what never committed (http/idempotency.ts).
+  const scope = requestScope.getStore();
+  const index = scope ? scope.commands++ : 0;
+  const recorder = scope?.recorder;
+  const recorded = recorder?.recorded(index);
+  if (recorded) return recorded.value as T;
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await ctx.db.transaction(async (tx) => fn(tx as unknown as Tx));
+      const result = await ctx.db.transaction(async (tx) => {
+        const value = await fn(tx as unknown as Tx);
+        if (recorder) await recorder.committing(tx as unknown as Tx, index, value);
+        return value;
+      });
       ctx.metrics.commands.inc({ action });
-      ctx.dispatcher.kick();
+      outsideRequestScope(() => ctx.dispatcher.kick());
       return result;
     } catch (err) {
       const state = sqlState(err);

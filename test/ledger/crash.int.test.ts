@@ -41,14 +41,15 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
  */
 describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of documents', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tidegate-ledger-crash-'));
-  const env = { ...process.env, TIDEGATE_DATA_DIR: dir, TIDEGATE_ADMIN_PASSWORD: 'crash-admin-pass-1', DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn' };
+  // A short Idempotency-Key lease: the claims the killed server held run out soon after it died.
+  const env = { ...process.env, TIDEGATE_DATA_DIR: dir, TIDEGATE_ADMIN_PASSWORD: 'crash-admin-pass-1', DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn', TIDEGATE_IDEMPOTENCY_LEASE_SECONDS: '3' };
   let child: ChildProcess | undefined;
   afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loses no acknowledged document and leaves nothing partial', async () => {
+  it('loses no acknowledged document and leaves nothing partial; every Idempotency-Key in flight runs again exactly once after the restart', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, ['bin/tidegate.mjs', 'serve', '--no-demo'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,8 +57,8 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     await waitReady(url, child, 90_000);
-    const call = async (method: string, path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const call = async (method: string, path: string, body: unknown, token?: string, key?: string, base = url) => {
+      const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body) });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> & { id: string; items: { id: string }[]; token: string } };
     };
     const { json: login } = await call('POST', '/api/v1/auth/login', { username: 'admin', password: 'crash-admin-pass-1' });
@@ -68,8 +69,10 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
     const book = (await call('POST', '/api/v1/ledger/books', { uscc, regime: 'ZERO_TARIFF' }, token)).json;
     const items = (await call('POST', `/api/v1/ledger/books/${book.id}/items`, { items: [{ itemNo: 'M1', hsCode: '8479899990', name: '包装机', unit: '台', originCountry: 'DE' }, { itemNo: 'M2', hsCode: '8429520000', name: '挖掘机', unit: '台', originCountry: 'JP' }] }, token)).json.items;
 
-    // Four writers stream two-line imports and one-line exports until the server dies.
+    // Four writers stream two-line imports and one-line exports until the server dies, each with an
+    // Idempotency-Key; a fifth registers enterprises (a command with no idempotency of its own).
     const acknowledged: string[] = [];
+    const keyed: { key: string; path: string; body: { uscc?: string; documentId?: string }; first?: { status: number; json: unknown } }[] = [];
     let sent = 0;
     let killed = false;
     const writer = async (w: number) => {
@@ -80,15 +83,30 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
             ? { type: 'FIRST_LINE_EXPORT', documentId, bookId: book.id, lines: [{ itemId: items[w % 2]!.id, quantity: '1' }] }
             : { type: 'FIRST_LINE_IMPORT', documentId, bookId: book.id, lines: [{ itemId: items[0]!.id, quantity: '2', importedCny: '1000.10' }, { itemId: items[1]!.id, quantity: '3', importedCny: '333.33' }] };
         sent++;
+        const request: (typeof keyed)[number] = { key: `doc-${documentId}`, path: '/api/v1/ledger/documents', body };
+        keyed.push(request);
         try {
-          const res = await call('POST', '/api/v1/ledger/documents', body, token);
+          const res = await call('POST', request.path, body, token, request.key);
+          request.first = res;
           if (res.status === 201) acknowledged.push(documentId);
         } catch {
           return; // the connection died with the server
         }
       }
     };
-    const writers = [0, 1, 2, 3].map(writer);
+    const registrar = async () => {
+      while (!killed) {
+        const body = { uscc: randomUscc(), name: '崩溃重试企业', registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', encouragedIndustry: false };
+        const request: (typeof keyed)[number] = { key: `ent-${body.uscc}`, path: '/api/v1/enterprises', body };
+        keyed.push(request);
+        try {
+          request.first = await call('POST', request.path, body, token, request.key);
+        } catch {
+          return;
+        }
+      }
+    };
+    const writers = [...[0, 1, 2, 3].map(writer), registrar()];
     while (acknowledged.length < 60) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     killed = true;
@@ -117,6 +135,44 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
       await db.close();
     }
 
+    // The restart: every key sent, with the same body, gets its first answer (replayed) or runs now —
+    // never "still running" for ever, never twice. Claims of the dead server wait out their lease.
+    const port2 = await freePort();
+    const url2 = `http://127.0.0.1:${port2}`;
+    child = spawn(process.execPath, ['bin/tidegate.mjs', 'serve', '--no-demo'], { env: { ...env, PORT: String(port2), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    await waitReady(url2, child, 90_000);
+    const token2 = (await call('POST', '/api/v1/auth/login', { username: 'admin', password: 'crash-admin-pass-1' }, undefined, undefined, url2)).json.token;
+    const inFlight = keyed.filter((k) => !k.first).length;
+    expect(inFlight).toBeGreaterThan(0);
+    const deadline = Date.now() + 30_000;
+    const retry = async (k: (typeof keyed)[number]) => {
+      let res = await call('POST', k.path, k.body, token2, k.key, url2);
+      while (res.status === 409 && /still running/.test(String(res.json.detail)) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        res = await call('POST', k.path, k.body, token2, k.key, url2);
+      }
+      expect(res.status, `${k.key}: ${JSON.stringify(res.json)}`).toBe(k.first?.status ?? 201);
+      if (k.first) expect(res.json, k.key).toEqual(k.first.json);
+      k.first = res;
+    };
+    for (let i = 0; i < keyed.length; i += 8) await Promise.all(keyed.slice(i, i + 8).map(retry));
+    child.kill('SIGTERM');
+    await new Promise((r) => (child!.exitCode !== null ? r(null) : child!.once('exit', r)));
+    const db3 = await openDatabase({ dataDir: dir });
+    try {
+      for (const k of keyed.filter((x) => x.body.uscc)) {
+        const [n] = await queryRows<{ n: number }>(db3.db, sql`select count(*)::int as n from enterprises where uscc = ${k.body.uscc!}`);
+        expect(n!.n, k.body.uscc).toBe(1);
+      }
+      const filed = keyed.filter((x) => x.body.documentId && x.first!.status === 201).length;
+      const [docs] = await queryRows<{ n: number }>(db3.db, sql`select count(*)::int as n from ledger_documents where book_id = ${book.id}`);
+      expect(docs!.n).toBe(filed);
+      const [running] = await queryRows<{ n: number }>(db3.db, sql`select count(*)::int as n from idempotency_records where status is null`);
+      expect(running!.n).toBe(0);
+    } finally {
+      await db3.close();
+    }
+
     // A tampered balance is found and named by the verifier (exit 1).
     const db2 = await openDatabase({ dataDir: dir });
     await db2.db.execute(sql`update ledger_accounts set on_hand = on_hand + 1 where item_id = ${items[0]!.id} and kind = 'stock'`);
@@ -125,5 +181,5 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
     expect(tampered.status).toBe(1);
     expect(tampered.stderr).toContain(`item ${items[0]!.id} account stock: onHand stored`);
     void output;
-  });
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Executor } from '../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
+import { outsideRequestScope } from '../requestScope.ts';
 import { cursorOf, outboxHorizon, readEventsBetween, saveCursor, type OutboxEvent } from './service.ts';
 
 export type EventHandler = (event: OutboxEvent) => Promise<void>;
@@ -167,7 +168,7 @@ export class Dispatcher {
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    const next = () => {
       this.running = this.exclusive(() => this.round(false))
         .catch((err) => this.log.error({ err }, 'outbox dispatch round failed'))
         .then((progress) => {
@@ -180,7 +181,9 @@ export class Dispatcher {
           this.pending = false;
           this.schedule(progress === 'behind' ? 0 : again ? this.untilNextRound() : this.opts.pollMs);
         });
-    }, ms);
+    };
+    // Rounds serve every consumer: never inside the scope of the request whose commit kicked them.
+    this.timer = outsideRequestScope(() => setTimeout(next, ms));
     this.timer.unref?.();
   }
 

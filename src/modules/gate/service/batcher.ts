@@ -21,6 +21,7 @@
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
+import { outsideRequestScope } from '../../../platform/requestScope.ts';
 import { decideEventsTx, plateKey, type EventItem, type EventOutcome, type GateAnswer, type GateEventInput } from './events.ts';
 
 /** At most this many events in one transaction (bounds a statement's size and a batch's latency). */
@@ -47,7 +48,8 @@ export class GateBatcher {
   submit(item: { e: GateEventInput; actor: Actor }): Promise<GateAnswer> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, key: plateKey(item.e), resolve, reject });
-      this.pump();
+      // A batch decides other requests' events too: it runs outside this request's scope.
+      outsideRequestScope(() => this.pump());
     });
   }
 
