@@ -94,6 +94,10 @@ export const gateDeviceKeys = pgTable('gate_device_keys', {
   replayedSeq: integer('replayed_seq').notNull().default(0),
   replayedHash: text('replayed_hash').notNull(),
   registeredAt: timestamp('registered_at', { withTimezone: true }).notNull(),
+  /** The first log entry the current key signs; entries before it were signed with the previous key. */
+  keyFromSeq: integer('key_from_seq').notNull().default(1),
+  /** The key before the last rotation: it still verifies the entries before `keyFromSeq` until they are replayed. */
+  previousPublicKeyPem: text('previous_public_key_pem'),
 });
 
 /** Officer queue: what a replayed offline decision could not do (reservation voided meanwhile, order cancelled, over-posting). */
