@@ -6,7 +6,19 @@ import { addItems, fileDocument } from '../../src/modules/ledger/service.ts';
 import { bookWithGoods } from '../support/ledgerFixtures.ts';
 
 let counter = 0;
-export function exitBody(bookId: string, lines: { itemId: string; quantity: string; valueCny: string; netWeightKg: string; dutyRate?: string; vatRate?: string; consumptionTaxRate?: string }[], requestId = `req-${Date.now()}-${++counter}`) {
+/** A goods line of the exit form; duty 12% and VAT 9% unless given. */
+export interface ExitLineInput {
+  itemId: string;
+  quantity: string;
+  valueCny: string;
+  netWeightKg: string;
+  dutyRate?: string;
+  vatRate?: string;
+  consumptionTaxRate?: string;
+  specificDutyPerUnit?: string;
+}
+
+export function exitBody(bookId: string, lines: ExitLineInput[], requestId = `req-${Date.now()}-${++counter}`) {
   return {
     requestId,
     bookId,
