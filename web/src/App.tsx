@@ -1,18 +1,45 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { session, setUnauthorizedHandler, type SessionUser } from './api.ts';
 import { useI18n } from './i18n/index.tsx';
+import type { MessageKey } from './i18n/zh-CN.ts';
 import { navigate, useRoute } from './router.ts';
 import { LoginPage } from './pages/LoginPage.tsx';
-import { CommandCentrePage } from './pages/CommandCentrePage.tsx';
-import { WorkbenchPage } from './pages/WorkbenchPage.tsx';
-import { PortalPage } from './pages/PortalPage.tsx';
-import { CalculatorPage } from './pages/CalculatorPage.tsx';
-import { RiskPage } from './pages/risk/RiskPage.tsx';
-import { DeclarationsPage } from './pages/declarations/DeclarationsPage.tsx';
-import { LedgerPage } from './pages/ledger/LedgerPage.tsx';
-import { GatePage } from './pages/gate/GatePage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { Spinner } from './components/Spinner.tsx';
+import { PermissionsProvider, useCan } from './permissions.tsx';
+
+// One chunk per area, fetched when first opened: the login page loads none of them.
+const CommandCentrePage = lazy(() => import('./pages/command/CommandCentrePage.tsx').then((m) => ({ default: m.CommandCentrePage })));
+const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage.tsx').then((m) => ({ default: m.WorkbenchPage })));
+const PortalPage = lazy(() => import('./pages/PortalPage.tsx').then((m) => ({ default: m.PortalPage })));
+const CalculatorPage = lazy(() => import('./pages/CalculatorPage.tsx').then((m) => ({ default: m.CalculatorPage })));
+const RiskPage = lazy(() => import('./pages/risk/RiskPage.tsx').then((m) => ({ default: m.RiskPage })));
+const DeclarationsPage = lazy(() => import('./pages/declarations/DeclarationsPage.tsx').then((m) => ({ default: m.DeclarationsPage })));
+const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx').then((m) => ({ default: m.LedgerPage })));
+const GatePage = lazy(() => import('./pages/gate/GatePage.tsx').then((m) => ({ default: m.GatePage })));
 
 const OFFICERS = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer'];
+
+/** Each area's tab title; `null`: a route no area answers (the 404 page). */
+const TITLES: [prefix: string, key: MessageKey][] = [
+  ['/command', 'nav.command'],
+  ['/workbench', 'nav.workbench'],
+  ['/portal', 'nav.portal'],
+  ['/calculator', 'nav.calculator'],
+  ['/risk', 'risk.nav'],
+  ['/declarations', 'nav.declarations'],
+  ['/ledger', 'ledger.nav'],
+  ['/gate', 'gate.nav'],
+  ['/inspection', 'inspection.nav'],
+];
+const areaOf = (route: string) => TITLES.find(([prefix]) => route === prefix || route.startsWith(`${prefix}/`) || route.startsWith(`${prefix}?`));
+
+function usePageTitle(key: MessageKey | null) {
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = `${key ? t(key) : t('notFound.title')} · ${t('app.short')}`;
+  }, [key, t]);
+}
 
 export function App() {
   const { t, lang, setLang } = useI18n();
@@ -25,9 +52,11 @@ export function App() {
   useEffect(() => {
     if (user && (route === '/' || route === '/login')) navigate(home);
   }, [user, route, home]);
+  const area = areaOf(route);
+  usePageTitle(route === '/' || route === '/login' ? 'login.title' : (area?.[1] ?? null));
 
   const langButton = (
-    <button type="button" className="link-button" data-testid="lang-switch" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
+    <button type="button" className="link-button" data-testid="lang-switch" lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
       {t('lang.switch')}
     </button>
   );
@@ -35,7 +64,9 @@ export function App() {
   if (route === '/calculator' && !user) {
     return (
       <Frame header={<>{langButton}<a href="#/">{t('login.title')}</a></>}>
-        <CalculatorPage />
+        <Suspense fallback={<Spinner />}>
+          <CalculatorPage />
+        </Suspense>
       </Frame>
     );
   }
@@ -46,23 +77,45 @@ export function App() {
       </Frame>
     );
   }
+  return (
+    <PermissionsProvider user={user}>
+      <SignedIn user={user} route={route} isOfficer={isOfficer} langButton={langButton} onLogout={() => setUser(null)} />
+    </PermissionsProvider>
+  );
+}
 
+function SignedIn({ user, route, isOfficer, langButton, onLogout }: { user: SessionUser; route: string; isOfficer: boolean; langButton: ReactNode; onLogout: () => void }) {
+  const { t } = useI18n();
+  const can = useCan();
   const links = [
     ...(isOfficer ? [{ to: '/command', key: 'nav.command' as const, id: 'nav-command' }, { to: '/workbench', key: 'nav.workbench' as const, id: 'nav-workbench' }, { to: '/risk', key: 'risk.nav' as const, id: 'nav-risk' }, { to: '/gate', key: 'gate.nav' as const, id: 'nav-gate' }, { to: '/inspection', key: 'inspection.nav' as const, id: 'nav-inspection' }] : []),
     ...(!isOfficer || user.role === 'admin' ? [{ to: '/portal', key: 'nav.portal' as const, id: 'nav-portal' }] : []),
-    ...(!isOfficer || ['admin', 'auditor', 'inspector', 'command_viewer', 'risk_analyst'].includes(user.role) ? [{ to: '/ledger', key: 'ledger.nav' as const, id: 'nav-ledger' }] : []),
+    ...(can('GET', '/api/v1/ledger/books') ? [{ to: '/ledger', key: 'ledger.nav' as const, id: 'nav-ledger' }] : []),
     { to: '/declarations', key: 'nav.declarations' as const, id: 'nav-declarations' },
     { to: '/calculator', key: 'nav.calculator' as const, id: 'nav-calculator' },
   ];
-  const page = route.startsWith('/declarations') ? <DeclarationsPage route={route} /> : (route.startsWith('/gate') || route.startsWith('/inspection')) && isOfficer ? <GatePage route={route} /> : route.startsWith('/ledger') ? <LedgerPage route={route} user={user} /> : route.startsWith('/risk') && isOfficer ? <RiskPage route={route} /> : route.startsWith('/workbench') && isOfficer ? <WorkbenchPage /> : route.startsWith('/command') && isOfficer ? <CommandCentrePage /> : route.startsWith('/calculator') ? <CalculatorPage /> : <PortalPage user={user} />;
+  const area = areaOf(route)?.[0];
+  const officerOnly = ['/command', '/workbench', '/risk', '/gate', '/inspection'];
+  const page =
+    route === '/' || route === '/login' ? <Spinner />
+    : !area || (officerOnly.includes(area) && !isOfficer) ? <NotFoundPage />
+    : area === '/declarations' ? <DeclarationsPage route={route} />
+    : area === '/gate' || area === '/inspection' ? <GatePage route={route} />
+    : area === '/ledger' ? <LedgerPage route={route} user={user} />
+    : area === '/risk' ? <RiskPage route={route} />
+    : area === '/workbench' ? <WorkbenchPage />
+    : area === '/command' ? <CommandCentrePage />
+    : area === '/calculator' ? <CalculatorPage />
+    : <PortalPage user={user} />;
 
   return (
     <Frame
+      wide={area === '/command'}
       header={
         <>
-          <nav className="nav">
+          <nav className="nav" aria-label={t('nav.main')}>
             {links.map((l) => (
-              <a key={l.to} href={`#${l.to}`} data-testid={l.id} className={route.startsWith(l.to) ? 'active' : ''}>
+              <a key={l.to} href={`#${l.to}`} data-testid={l.id} className={route.startsWith(l.to) ? 'active' : ''} aria-current={route.startsWith(l.to) ? 'page' : undefined}>
                 {t(l.key)}
               </a>
             ))}
@@ -75,7 +128,7 @@ export function App() {
             data-testid="logout"
             onClick={() => {
               session.clear();
-              setUser(null);
+              onLogout();
               navigate('/');
             }}
           >
@@ -84,12 +137,12 @@ export function App() {
         </>
       }
     >
-      {page}
+      <Suspense fallback={<Spinner />}>{page}</Suspense>
     </Frame>
   );
 }
 
-function Frame({ header, children }: { header: React.ReactNode; children: React.ReactNode }) {
+function Frame({ header, children, wide }: { header: ReactNode; children: ReactNode; wide?: boolean }) {
   const { t } = useI18n();
   return (
     <div className="app">
@@ -100,7 +153,7 @@ function Frame({ header, children }: { header: React.ReactNode; children: React.
         </div>
         <div className="topbar-right">{header}</div>
       </header>
-      <main className="content">{children}</main>
+      <main className={wide ? 'content wide' : 'content'}>{children}</main>
     </div>
   );
 }

@@ -93,7 +93,7 @@ export const PORT_LOCATIONS: Readonly<Record<string, readonly [number, number]>>
 };
 
 export function portsForMap() {
-  return SECOND_LINE_PORTS.map((p) => ({ code: p.code, nameZh: p.nameZh, nameEn: p.nameEn, kind: p.kind, location: PORT_LOCATIONS[p.code]! }));
+  return SECOND_LINE_PORTS.map((p) => ({ code: p.code, nameZh: p.nameZh, nameEn: p.nameEn, kind: p.kind, location: [...PORT_LOCATIONS[p.code]!] as [number, number] }));
 }
 
 /** The Shanghai dates of the `days` days ending with the one that holds `now`. */

@@ -5,7 +5,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import fastifyStatic from '@fastify/static';
 import FindMyWay from 'find-my-way';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Problem, problems } from '../../kernel/problem.ts';
@@ -14,6 +13,7 @@ import { ping } from '../db/client.ts';
 import { registerAuth, type RouteAccess } from './authHook.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { DATA_EXCEPTION_RULE, sendProblem, toProblem } from './problemReply.ts';
+import { registerCompression, registerWebApp, sendNotFoundPage } from './webAssets.ts';
 import { docsGuard, docsServed, metricsGuard, metricsServed } from './exposure.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -93,10 +93,11 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
       return sendProblem(reply, request, problem, { allow: allowed.join(', ') });
     }
     const isPage = request.method === 'GET' && !path.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
-    if (isPage && existsSync(WEB_DIST)) return reply.type('text/html').sendFile('index.html');
+    if (isPage && existsSync(WEB_DIST)) return sendNotFoundPage(reply);
     return sendProblem(reply, request, problems.notFound(`${request.method} ${path}`));
   });
 
+  await registerCompression(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -112,7 +113,7 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
   });
   if (docsServed(ctx)) await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: docsGuard(ctx) } });
   if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
+    await registerWebApp(app, WEB_DIST);
   }
 
   registerAuth(app, ctx);
