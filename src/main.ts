@@ -79,7 +79,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   }
   let nats: NatsPublisher | undefined;
   if (ctx.config.natsUrl) {
-    nats = await NatsPublisher.connect(ctx.config.natsUrl, await instanceId(ctx));
+    nats = await NatsPublisher.connect(ctx.config.natsUrl, await instanceId(ctx), { log: ctx.log });
     ctx.dispatcher.subscribe('nats', (event) => nats!.publish(event));
   }
   subscribeDeclarations(ctx);

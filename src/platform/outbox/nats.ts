@@ -1,43 +1,173 @@
-import { connect, type JetStreamClient, type NatsConnection, JSONCodec, RetentionPolicy } from 'nats';
+import { connect, JSONCodec, RetentionPolicy, type JetStreamClient, type JetStreamManager, type NatsConnection, type NatsError } from 'nats';
+import type { Logger } from 'pino';
+import { DEFAULT_DISPATCH } from './dispatcher.ts';
 import type { OutboxEvent } from './service.ts';
 
-export const STREAM = 'TIDEGATE_EVENTS';
-export const SUBJECT_PREFIX = 'tidegate.events';
-
-export function subjectFor(e: Pick<OutboxEvent, 'aggregateType' | 'eventType'>): string {
-  return `${SUBJECT_PREFIX}.${e.aggregateType}.${e.eventType}`;
+/**
+ * Outbox events on NATS JetStream, in two streams that no permission mixes up (docs/operations.md,
+ * "NATS subjects and permissions"):
+ * - internal, `tidegate.internal.<aggregate>.<event>` in stream `TIDEGATE_INTERNAL`: every event,
+ *   risk verdicts included, for Tidegate's own consumers only;
+ * - shared, `tidegate.shared.<aggregate>.<event>` in stream `TIDEGATE_SHARED`: the events a
+ *   department may be given (`SHARED_EVENTS`), published there as well.
+ * Separate streams, not only separate subjects: a client allowed to create consumers on a stream
+ * reads every subject in it, whatever its subscribe permissions say.
+ */
+export interface NatsLayout {
+  /** First token of every subject. */
+  root: string;
+  internalStream: string;
+  sharedStream: string;
+  /** How long each stream remembers message ids to drop a second copy. */
+  duplicateWindowMs: number;
 }
 
 /**
- * Publishes outbox events to NATS JetStream. The message id is the database instance id plus the
- * event id, so a redelivery after a crash is deduplicated by the stream.
+ * The outbox redelivers an event it may already have published when a delivery round failed after
+ * the publish (retried within `maxBackoffMs`, 30 s), or when another process read the cursor before
+ * the one that published saved it (within a round). The streams remember ids for ten minutes, many
+ * times that. A redelivery after longer — a process that died before saving its cursor and came back
+ * later — is caught by the publisher itself, which asks the stream what it holds before publishing
+ * after a start or a failure.
+ */
+export const DUPLICATE_WINDOW_MS = 10 * 60_000;
+if (DUPLICATE_WINDOW_MS < 4 * DEFAULT_DISPATCH.maxBackoffMs) throw new Error('The NATS duplicate window must outlast the outbox retries.');
+
+export const DEFAULT_LAYOUT: NatsLayout = { root: 'tidegate', internalStream: 'TIDEGATE_INTERNAL', sharedStream: 'TIDEGATE_SHARED', duplicateWindowMs: DUPLICATE_WINDOW_MS };
+
+/** The stream of the releases before the split: every event on `tidegate.events.>`, verdicts among them. No longer written. */
+export const LEGACY_STREAM = 'TIDEGATE_EVENTS';
+
+/**
+ * The events a department may be given: what the credit feed and webhooks share already (class
+ * changes with their reasons), subjects' registrations and qualifications, exchange rates loaded.
+ * Everything else — risk assessments and models, declarations and their states, inspections, gates,
+ * books — is internal.
+ */
+export const SHARED_EVENTS: Readonly<Record<string, readonly string[]>> = {
+  credit: ['CreditClassChanged'],
+  enterprise: ['EnterpriseRegistered', 'QualificationGranted', 'QualificationRelinquished'],
+  'exchange-rates': ['ExchangeRatesLoaded'],
+};
+
+type Routed = Pick<OutboxEvent, 'aggregateType' | 'eventType'>;
+
+export function internalSubject(e: Routed, layout: NatsLayout = DEFAULT_LAYOUT): string {
+  return `${layout.root}.internal.${e.aggregateType}.${e.eventType}`;
+}
+
+/** The shared subject of an event departments may be given, else null. */
+export function sharedSubject(e: Routed, layout: NatsLayout = DEFAULT_LAYOUT): string | null {
+  return SHARED_EVENTS[e.aggregateType]?.includes(e.eventType) ? `${layout.root}.shared.${e.aggregateType}.${e.eventType}` : null;
+}
+
+/** `nats://user:password@host:port`: the client takes the user and password apart from the address. */
+export function serverOptions(url: string): { servers: string; user?: string; pass?: string } {
+  const m = /^([a-z]+:\/\/)([^:@/]+):([^@/]*)@(.+)$/.exec(url);
+  return m ? { servers: `${m[1]}${m[4]}`, user: decodeURIComponent(m[2]!), pass: decodeURIComponent(m[3]!) } : { servers: url };
+}
+
+const apiErrorCode = (err: unknown) => (err as NatsError).api_error?.err_code;
+const STREAM_NOT_FOUND = 10059;
+const STREAM_NAME_IN_USE = 10058;
+const NO_MESSAGE_FOUND = 10037;
+
+/** Creates the stream, or raises the duplicate window of one created with less. */
+async function ensureStream(jsm: JetStreamManager, name: string, subject: string, windowMs: number): Promise<void> {
+  const window = windowMs * 1_000_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const info = await jsm.streams.info(name);
+      if (info.config.duplicate_window < window) await jsm.streams.update(name, { ...info.config, duplicate_window: window });
+      return;
+    } catch (err) {
+      if (apiErrorCode(err) !== STREAM_NOT_FOUND || attempt > 0) throw err;
+    }
+    try {
+      await jsm.streams.add({ name, subjects: [subject], retention: RetentionPolicy.Limits, duplicate_window: window });
+      return;
+    } catch (err) {
+      // Another process created it meanwhile: check its window on the next turn.
+      if (apiErrorCode(err) !== STREAM_NAME_IN_USE) throw err;
+    }
+  }
+}
+
+/**
+ * Publishes outbox events to the internal stream, and those on the shared list to the shared
+ * stream too. The message id is the database instance id plus the event id, so a second copy within
+ * the duplicate window is dropped by the stream. Beyond it: the dispatcher hands events over in id
+ * order, so the last message of a subject that this instance wrote tells which of its events the
+ * subject holds; after a start, or after any failure (an ack may have been lost), that is asked
+ * before publishing on the subject, and what is already there is not published again.
  */
 export class NatsPublisher {
-  private constructor(
-    private readonly nc: NatsConnection,
-    private readonly js: JetStreamClient,
-    private readonly sourceId: string,
-  ) {}
-
-  static async connect(url: string, sourceId: string): Promise<NatsPublisher> {
-    const nc = await connect({ servers: url, name: 'tidegate', timeout: 5000 });
-    const jsm = await nc.jetstreamManager();
-    try {
-      await jsm.streams.info(STREAM);
-    } catch {
-      await jsm.streams.add({ name: STREAM, subjects: [`${SUBJECT_PREFIX}.>`], retention: RetentionPolicy.Limits, duplicate_window: 2 * 60 * 1_000_000_000 });
-    }
-    return new NatsPublisher(nc, nc.jetstream(), sourceId);
-  }
-
+  /** Per stream and subject: the highest event id of ours known to be there (-1: none, or another source wrote last). */
+  private readonly known = new Map<string, number>();
   private readonly codec = JSONCodec();
 
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly jsm: JetStreamManager,
+    private readonly js: JetStreamClient,
+    private readonly sourceId: string,
+    readonly layout: NatsLayout,
+  ) {}
+
+  static async connect(url: string, sourceId: string, opts: { layout?: Partial<NatsLayout>; log?: Logger } = {}): Promise<NatsPublisher> {
+    const layout = { ...DEFAULT_LAYOUT, ...opts.layout };
+    const nc = await connect({ ...serverOptions(url), name: 'tidegate', timeout: 5000 });
+    const jsm = await nc.jetstreamManager();
+    await ensureStream(jsm, layout.internalStream, `${layout.root}.internal.>`, layout.duplicateWindowMs);
+    await ensureStream(jsm, layout.sharedStream, `${layout.root}.shared.>`, layout.duplicateWindowMs);
+    if (layout.root === DEFAULT_LAYOUT.root) await warnOfLegacyStream(jsm, opts.log);
+    return new NatsPublisher(nc, jsm, nc.jetstream(), sourceId, layout);
+  }
+
   async publish(event: OutboxEvent): Promise<void> {
-    await this.js.publish(subjectFor(event), this.codec.encode(serialiseEvent(event)), { msgID: `${this.sourceId}-${event.id}` });
+    try {
+      await this.put(this.layout.internalStream, internalSubject(event, this.layout), event);
+      const shared = sharedSubject(event, this.layout);
+      if (shared) await this.put(this.layout.sharedStream, shared, event);
+    } catch (err) {
+      this.known.clear();
+      throw err;
+    }
+  }
+
+  private async put(stream: string, subject: string, event: OutboxEvent): Promise<void> {
+    const key = `${stream} ${subject}`;
+    const last = this.known.get(key) ?? (await this.lastOfOurs(stream, subject));
+    this.known.set(key, last);
+    if (event.id <= last) return;
+    await this.js.publish(subject, this.codec.encode(serialiseEvent(event)), { msgID: `${this.sourceId}-${event.id}`, expect: { streamName: stream } });
+    this.known.set(key, event.id);
+  }
+
+  /** The event id of the subject's last message in the stream when this instance wrote it, else -1. */
+  private async lastOfOurs(stream: string, subject: string): Promise<number> {
+    try {
+      const msg = await this.jsm.streams.getMessage(stream, { last_by_subj: subject });
+      const id = msg.header.get('Nats-Msg-Id');
+      const prefix = `${this.sourceId}-`;
+      return id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length)) ? Number(id.slice(prefix.length)) : -1;
+    } catch (err) {
+      if (apiErrorCode(err) === NO_MESSAGE_FOUND) return -1;
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
     await this.nc.drain();
+  }
+}
+
+async function warnOfLegacyStream(jsm: JetStreamManager, log: Logger | undefined): Promise<void> {
+  try {
+    const info = await jsm.streams.info(LEGACY_STREAM);
+    log?.warn({ stream: LEGACY_STREAM, messages: info.state.messages }, 'the old events stream holds risk verdicts beside shareable events and is no longer written: delete it once its readers have moved (docs/operations.md)');
+  } catch (err) {
+    if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;
   }
 }
 
