@@ -11,6 +11,7 @@ import { seedTaxDemo } from '../modules/tax/demo.ts';
 import { seedLedgerDemo } from '../modules/ledger/demo.ts';
 import { seedGateDemo } from '../modules/gate/demo.ts';
 import { seedDeclarationsDemo } from '../modules/declarations/demo.ts';
+import { seedDutyfreeDemo } from '../modules/dutyfree/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -66,4 +67,5 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   await seedGateDemo(ctx, ids.get('logistics')!);
   // After the books: the second-line exits, batches and centralized declaration use their goods.
   await seedDeclarationsDemo(ctx, { jerky: ids.get('jerky')!, logistics: ids.get('logistics')!, equipment: ids.get('equipment')! });
+  await seedDutyfreeDemo(ctx);
 }
