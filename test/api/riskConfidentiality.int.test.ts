@@ -137,12 +137,14 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/parameters/:name/versions': ['/api/v1/parameters/risk.levelThresholds/versions'],
     '/api/v1/webhooks': ['/api/v1/webhooks'],
     '/api/v1/audit/anchors/:seq': ['/api/v1/audit/anchors/latest'],
+    '/api/v1/dutyfree/codes/:code': ['/api/v1/dutyfree/codes/HNDF0000000000000000'],
+    '/api/v1/personal-credit/points': ['/api/v1/personal-credit/points'],
   };
   return table[route];
 }
 
 /** Routes whose answer is not about this world's declarations (no exchange rates or individuals here): any status. */
-const NOT_FOUND_OK = new Set(['/api/v1/individuals/:id', '/api/v1/calc/exchange-rate']);
+const NOT_FOUND_OK = new Set(['/api/v1/individuals/:id', '/api/v1/calc/exchange-rate', '/api/v1/dutyfree/codes/:code']);
 
 function getRoutesOf(role: Role): string[] {
   return app.app.routeTable
