@@ -14,6 +14,8 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/me': [...ALL_ROLES],
   'POST /api/v1/users': ['admin'],
   'POST /api/v1/api-clients': ['admin'],
+  'GET /api/v1/auth/lockouts': ['admin'],
+  'POST /api/v1/auth/lockouts/unlock': ['admin'],
   'GET /api/v1/api-clients': ['admin'],
   'POST /api/v1/api-clients/:id/revoke': ['admin'],
   'GET /api/v1/audit/entries/:seq': [...OFFICERS, 'department'],

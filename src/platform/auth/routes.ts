@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import type { ApiPlugin } from '../http/server.ts';
 import { actorOf } from '../http/authHook.ts';
 import { runCommand } from '../command.ts';
@@ -7,10 +8,19 @@ import { jsonValue, text } from '../../kernel/wire.ts';
 import { signToken } from './credentials.ts';
 import { authenticatePassword, createApiClient, createUser, findUserById, publicUser } from './service.ts';
 import { ALL_ROLES, CLIENT_ROLES, USER_ROLES } from './roles.ts';
+import { clearUser, listLockouts, lockedProblem, lockedUntil, recordFailure, throttleKeys, unlock } from './lockouts.ts';
 import { enterpriseView, findEnterpriseById, findEnterpriseByUscc } from '../../modules/subjects/service.ts';
 
 const userOut = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string(), enterpriseId: z.string().nullable(), disabled: z.boolean(), createdAt: z.string() });
 const tags = ['auth'];
+const lockoutOut = z.object({ kind: z.string(), key: z.string(), failures: z.number(), locked: z.boolean(), lockedUntil: z.string().nullable(), lockouts: z.number(), lastFailureAt: z.string() });
+
+/** The 429 of a locked log-in: Retry-After on the reply, the problem to throw. */
+function refuseLocked(reply: FastifyReply, until: Date, now: Date) {
+  const problem = lockedProblem(until, now);
+  reply.header('retry-after', String(problem.extra.retryAfterSeconds));
+  return problem;
+}
 
 export const authRoutes: ApiPlugin = (app, ctx) => {
   app.post('/api/v1/auth/login', {
@@ -21,12 +31,39 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
       body: z.object({ username: text.min(1).max(64), password: text.min(1).max(256) }).strict(),
       response: { 200: z.object({ token: z.string(), expiresIn: z.number(), user: userOut }) },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
+      // Throttled per user name and per address (lockouts.ts): a locked log-in is refused before the
+      // password is even checked, and is not counted again.
+      const keys = throttleKeys(req.body.username, req.ip);
+      const locked = await lockedUntil(ctx.db, keys, ctx.clock.now());
+      if (locked) throw refuseLocked(reply, locked, ctx.clock.now());
       const user = await authenticatePassword(ctx.db, req.body.username, req.body.password);
-      if (!user) throw problems.unauthorized('Wrong username or password.');
+      if (!user) {
+        const lockedNow = await recordFailure(ctx, keys, ctx.clock.now());
+        if (lockedNow) throw refuseLocked(reply, lockedNow, ctx.clock.now());
+        throw problems.unauthorized('Wrong username or password.');
+      }
+      await clearUser(ctx.db, keys);
       const token = await signToken(ctx.keys.jwt, { sub: user.id, role: user.role as never, ent: user.enterpriseId, name: user.username }, ctx.clock.now());
       return { token, expiresIn: 12 * 3600, user: publicUser(user) };
     },
+  });
+
+  app.get('/api/v1/auth/lockouts', {
+    config: { access: { roles: ['admin'] } },
+    schema: { tags, summary: 'Failed log-ins: user names and addresses locked now or failing in the current window', response: { 200: z.object({ items: z.array(lockoutOut) }) } },
+    handler: async () => ({ items: await listLockouts(ctx) }),
+  });
+
+  app.post('/api/v1/auth/lockouts/unlock', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags,
+      summary: 'Lift a log-in lock of a user name or an address and forget its failures (audited)',
+      body: z.object({ kind: z.enum(['user', 'address']), key: text.min(1).max(128) }).strict(),
+      response: { 200: z.object({ kind: z.string(), key: z.string(), unlocked: z.boolean(), wasLocked: z.boolean() }) },
+    },
+    handler: async (req) => unlock(ctx, actorOf(req), req.body),
   });
 
   app.get('/api/v1/me', {
