@@ -4,7 +4,8 @@
  * facts read from the books come in as arguments; nothing here reads a clock or a database.
  */
 import { chainValueAdded, computeDeclaration, confirmationDecision, cny, D, fen, ratioString, secondLineLine } from '../tax/rules.ts';
-import type { ChainInput, ChainResult, Condition, DeclarationComputation, DeclarationLine, RuleViolation, SecondLineFacts, TaxParameters } from '../tax/rules.ts';
+import type { ChainInput, ChainResult, Condition, DeclarationComputation, DeclarationLine } from '../tax/rules.ts';
+import type { RuleViolation, SecondLineFacts, TaxParameters } from '../tax/rules.ts';
 
 const plain = (v: string | InstanceType<typeof D>): string => new D(v).toString();
 
@@ -178,7 +179,7 @@ export interface UpstreamOnForm {
 export interface ExitTaxLine {
   hsCode: string;
   quantity: string;
-  /** The price of the line's goods to the mainland buyer, CNY: the value-added ratio's sale price, never the taxable base. */
+  /** The price of the goods to the mainland buyer, CNY: the value-added ratio's sale price, never the taxable base. */
   valueCny: string;
   dutyRate: string;
   vatRate: string;
@@ -193,7 +194,7 @@ export interface ExitTaxLine {
   regime?: Regime;
   /** Processed goods: the value added decided for the line (valueAdded.ts, with any cumulation). */
   valueAdded?: LineValueAdded;
-  /** Processed goods: the upstream cumulative numbers the value added counted, kept so a correction can count them again. */
+  /** Processed goods: the upstream cumulative numbers the value added counted (a correction counts them again). */
   upstream?: UpstreamOnForm[];
 }
 
@@ -206,12 +207,13 @@ export interface LineValueAdded {
   withdrawnConfirmationNumber?: string;
 }
 
-const isProcessed = (regime: Regime, l: Pick<ExitTaxLine, 'regime'>) => (l.regime ?? regime) === 'PROCESSING_VALUE_ADDED';
-
 function secondLineFacts(regime: Regime, l: ExitTaxLine): SecondLineFacts {
+  const goods = (l.regime ?? regime) === 'PROCESSING_VALUE_ADDED' ? 'PROCESSED' : 'ZERO_TARIFF';
   const va = l.valueAdded;
-  const valueAdded = va ? { ratio: new D(va.ratio), threshold: va.threshold, meetsThreshold: va.meetsThreshold, confirmationNumber: va.confirmationNumber ?? null } : undefined;
-  return { goods: isProcessed(regime, l) ? 'PROCESSED' : 'ZERO_TARIFF', domesticVatPaid: l.domesticVatPaid, ...(valueAdded ? { valueAdded } : {}) };
+  if (!va) return { goods, domesticVatPaid: l.domesticVatPaid };
+  const { threshold, meetsThreshold, confirmationNumber = null } = va;
+  const valueAdded = { ratio: new D(va.ratio), threshold, meetsThreshold, confirmationNumber };
+  return { goods, domesticVatPaid: l.domesticVatPaid, valueAdded };
 }
 
 /**
@@ -250,12 +252,15 @@ export function exitTaxes(regime: Regime, lines: readonly ExitTaxLine[], params:
  * specific duty): 0 is refused, never assumed. Processed goods too, even at the value-added
  * threshold: the exemption is conditional, and an inspection's correction may withdraw it.
  */
-export function dutyRateViolations(lines: readonly Pick<ExitTaxLine, 'dutyRate' | 'specificDutyPerUnit' | 'costBasis'>[]): RuleViolation[] {
-  return lines.flatMap((l, i) => {
-    const owesDuty = cny(l.costBasis.importedCny).gt(0);
-    const rated = new D(l.dutyRate).gt(0) || (l.specificDutyPerUnit !== undefined && new D(l.specificDutyPerUnit).gt(0));
-    if (!owesDuty || rated) return [];
-    const message = `These goods hold imported materials of ${fen(cny(l.costBasis.importedCny))} CNY and owe duty on them at the second line: give the duty rate of their tariff line; 0 is not accepted.`;
+type Rated = Pick<ExitTaxLine, 'dutyRate' | 'specificDutyPerUnit' | 'costBasis'>;
+
+export function dutyRateViolations(lines: readonly Rated[]) {
+  return lines.flatMap((l, i): RuleViolation[] => {
+    const imported = cny(l.costBasis.importedCny);
+    const specific = l.specificDutyPerUnit !== undefined && new D(l.specificDutyPerUnit).gt(0);
+    if (!imported.gt(0) || new D(l.dutyRate).gt(0) || specific) return [];
+    const message = `These goods hold imported materials of ${fen(imported)} CNY and owe duty on them at the second `
+      + 'line: give the duty rate of their tariff line; 0 is not accepted.';
     return [{ path: `lines[${i}].dutyRate`, rule: 'declarations.dutyRateRequired', message }];
   });
 }
@@ -267,16 +272,16 @@ export function valueAddedInputOf(l: Pick<ExitTaxLine, 'valueCny' | 'costBasis' 
     importedMaterials: [l.costBasis.importedCny],
     domesticMaterials: [l.costBasis.domesticCny],
     hainanMadeInputs: [l.costBasis.hainanMadeCny],
-    upstream: (l.upstream ?? []).map((u) => ({
-      record: { number: u.cumulativeNumber, salePrice: u.salePrice, quantity: u.quantity, importedMaterials: u.importedMaterials, domesticMaterials: u.domesticMaterials, hainanMadeInputs: u.hainanMadeInputs ?? '0' },
-      quantityUsed: u.quantityUsed,
+    upstream: (l.upstream ?? []).map(({ cumulativeNumber, quantityUsed, hainanMadeInputs, ...figures }) => ({
+      record: { number: cumulativeNumber, ...figures, hainanMadeInputs: hainanMadeInputs ?? '0' },
+      quantityUsed,
     })),
   };
 }
 
 export interface ValueAddedDecision {
   chain: ChainResult;
-  /** A confirmation number is due: the ratio (with any cumulation) reaches the threshold and the seller is qualified. */
+  /** A confirmation number is due: the ratio (with any cumulation) reaches the threshold, the seller is qualified. */
   exempt: boolean;
   conditions: Condition[];
 }
@@ -292,7 +297,8 @@ export function valueAddedDecision(
 ): { ok: true; value: ValueAddedDecision } | { ok: false; violations: RuleViolation[] } {
   const chain = chainValueAdded(valueAddedInputOf(l), facts.threshold);
   if (!chain.ok) return chain;
-  const decision = confirmationDecision({ processingQualification: facts.processingQualification, destination: 'MAINLAND', valueAdded: chain.value });
+  const { processingQualification } = facts;
+  const decision = confirmationDecision({ processingQualification, destination: 'MAINLAND', valueAdded: chain.value });
   return { ok: true, value: { chain: chain.value, exempt: decision.issue, conditions: decision.conditions } };
 }
 
@@ -300,8 +306,11 @@ export function valueAddedDecision(
  * What a re-decision did to the confirmation numbers of a declaration's lines: the numbers no line
  * holds any more are withdrawn (one number may cover several lines of a centralized declaration).
  */
-export function confirmationChanges(before: readonly Pick<ExitTaxLine, 'valueAdded'>[], after: readonly Pick<ExitTaxLine, 'valueAdded'>[]) {
-  const held = (lines: readonly Pick<ExitTaxLine, 'valueAdded'>[]) => new Set(lines.map((l) => l.valueAdded?.confirmationNumber).filter((n): n is string => Boolean(n)));
+type WithValueAdded = readonly Pick<ExitTaxLine, 'valueAdded'>[];
+
+export function confirmationChanges(before: WithValueAdded, after: WithValueAdded) {
+  const numbers = (lines: WithValueAdded) => lines.map((l) => l.valueAdded?.confirmationNumber);
+  const held = (lines: WithValueAdded) => new Set(numbers(lines).filter((n): n is string => !!n));
   const was = held(before);
   const is = held(after);
   return { withdrawn: [...was].filter((n) => !is.has(n)), issued: [...is].filter((n) => !was.has(n)) };
@@ -318,16 +327,22 @@ export interface LineCorrection {
 }
 
 /** The declaration's lines with the inspection's corrections; a quantity change scales the cost basis pro rata. */
-export function correctedLines<L extends ExitTaxLine & { netWeightKg?: string; originCountry?: string }>(lines: readonly L[], corrections: readonly LineCorrection[]): L[] {
+export function correctedLines<L extends ExitTaxLine>(lines: readonly L[], corrections: readonly LineCorrection[]) {
   return lines.map((l, i) => {
     const c = corrections.find((x) => x.lineIndex === i);
     if (!c) return l;
     const ratio = c.quantity ? new D(c.quantity).div(l.quantity) : new D(1);
     const scale = (s: string) => fen(cny(ratio.times(s)));
+    const { importedCny, domesticCny, hainanMadeCny } = l.costBasis;
+    const costBasis = {
+      importedCny: scale(importedCny),
+      domesticCny: scale(domesticCny),
+      hainanMadeCny: scale(hainanMadeCny),
+    };
     return {
       ...l,
       ...(c.hsCode ? { hsCode: c.hsCode } : {}),
-      ...(c.quantity ? { quantity: c.quantity, costBasis: { importedCny: scale(l.costBasis.importedCny), domesticCny: scale(l.costBasis.domesticCny), hainanMadeCny: scale(l.costBasis.hainanMadeCny) } } : {}),
+      ...(c.quantity ? { quantity: c.quantity, costBasis } : {}),
       ...(c.valueCny ? { valueCny: c.valueCny } : {}),
       ...(c.netWeightKg ? { netWeightKg: c.netWeightKg } : {}),
       ...(c.originCountry ? { originCountry: c.originCountry } : {}),

@@ -15,9 +15,12 @@ import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
 
 export { cny, D, fen, type Dec } from './money.ts';
 export { computeLine, lineViolations, type LineComputation, type LineTreatment, type Relief, type RuleViolation, type TaxLineInput, type TaxStatus, type TaxStep } from './lineTax.ts';
-export { computeDeclaration, notCollected, THRESHOLD_TAXES, type DeclarationComputation, type DeclarationLine, type PerTax, type TaxParameters, type ThresholdTax } from './declaration.ts';
-export { taxableBase, BASE_ROUTES, type BaseGoods, type BaseRoute, type BookCostBasis, type TaxableBase, type TaxableBaseInput } from './taxableBase.ts';
-export { computeRoute, routeNotes, secondLineLine, EXIT_GOODS, ROUTE_KINDS, type Route, type RouteLine, type RouteNote, type SecondLineFacts, type ValueAddedFact } from './treatment.ts';
+export { computeDeclaration, notCollected, THRESHOLD_TAXES } from './declaration.ts';
+export type { DeclarationComputation, DeclarationLine, PerTax, TaxParameters, ThresholdTax } from './declaration.ts';
+export { taxableBase, BASE_ROUTES } from './taxableBase.ts';
+export type { BaseGoods, BaseRoute, BookCostBasis, TaxableBase, TaxableBaseInput } from './taxableBase.ts';
+export { computeRoute, routeNotes, secondLineLine, EXIT_GOODS, ROUTE_KINDS } from './treatment.ts';
+export type { Route, RouteLine, RouteNote, SecondLineFacts, ValueAddedFact } from './treatment.ts';
 export { convertAtRate, convertToCny, exchangeRateDay, missingRate, nthWeekdayOfMonth, thirdWednesdayOfPreviousMonth, type Conversion, type ExchangeRate, type ExchangeRateDayRule, type HolidayRange, type Rate, type RateDay, type RateQuote } from './exchangeRates.ts';
 export { carriedRecord, chainValueAdded, meetsValueAddedThreshold, ratioString, valueAddedRatio, type ChainInput, type ChainResult, type CumulativeRecord, type RatioBreakdown, type UpstreamUse, type ValueAddedInput } from './valueAdded.ts';
 export { confirmationDecision, cumulativeNumberDecision, formatValueAddedNumber, parseValueAddedNumber, type Condition, type IssueDecision, type ValueAddedNumberKind, type ValueAddedNumberParts } from './valueAddedNumbers.ts';
@@ -53,7 +56,8 @@ function lineResult(c: LineComputation): TaxLineResult {
 
 /** One line with every tax due; `dutyWaived` zeroes the duty (the declaration's is at or under the threshold). */
 export function taxLine(line: TaxLineInput, dutyWaived = false): TaxLineResult {
-  const waiver = { rule: 'tax.notCollected.duty', reason: "duty not collected (the declaration's is at or under the threshold)" };
+  const reason = "duty not collected (the declaration's is at or under the threshold)";
+  const waiver = { rule: 'tax.notCollected.duty', reason };
   return lineResult(computeLine(line, {}, dutyWaived ? { duty: waiver } : {}));
 }
 

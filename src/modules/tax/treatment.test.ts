@@ -122,7 +122,8 @@ describe('second line to the mainland (二线出岛)', () => {
     expect(r.figures).toEqual({ duty: '0.00', ct: '0.00', vat: '0.00', total: '0.00' });
     expect([r.status.duty, r.status.vat]).toEqual(['WAIVED', 'WAIVED']);
     // 1,000 of imported content: duty 120 collected; VAT (1,000 + 120) × 0.09 = 100.80 collected
-    const more = run({ kind: 'SECOND_LINE_EXIT', goods: 'ZERO_TARIFF', domesticVatPaid: false }, [{ ...jerky, customsValue: '1700', importedContentValue: '1000' }]);
+    const exit = { kind: 'SECOND_LINE_EXIT', goods: 'ZERO_TARIFF', domesticVatPaid: false } as const;
+    const more = run(exit, [{ ...jerky, customsValue: '1700', importedContentValue: '1000' }]);
     expect(more.figures).toEqual({ duty: '120.00', ct: '0.00', vat: '100.80', total: '220.80' });
   });
 });

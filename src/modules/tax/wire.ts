@@ -99,6 +99,10 @@ const routeIn = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('SECOND_LINE_EXIT'), goods: z.enum(EXIT_GOODS), domesticVatPaid: z.boolean() }).strict().describe('Second-line exit to the mainland (二线出岛)'),
 ]);
 
+const IMPORTED_CONTENT =
+  'Second line and island transfer: value of the imported materials the goods hold, the taxable base (default '
+  + 'for zero-tariff goods: their whole value, as imported, unprocessed; required for processed goods)';
+
 export const calcScenarioBody = z
   .object({
     route: routeIn,
@@ -111,10 +115,7 @@ export const calcScenarioBody = z
             ...goodsRates,
             description: text.max(200).optional(),
             value: foreignAmount.describe('Customs value of the goods, in the currency of the calculation'),
-            importedContentValue: foreignAmount
-              .optional()
-              .describe('Second line and island transfer: value of the imported materials the goods hold, the taxable base '
-                + '(default for zero-tariff goods: their whole value, as imported, unprocessed; required for processed goods)'),
+            importedContentValue: foreignAmount.optional().describe(IMPORTED_CONTENT),
             inTaxedCatalogue: z.boolean().optional().describe('First line: the goods are in the taxed catalogue (进口征税商品目录)'),
           })
           .strict(),

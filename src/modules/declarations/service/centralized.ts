@@ -69,7 +69,8 @@ export async function fileCentralized(ctx: AppContext, actor: Actor, body: Centr
     for (const b of live) {
       for (const [k, l] of (b.lines as PreparedLine[]).entries()) {
         // Batches filed before lines kept their upstream numbers have them on the form only.
-        const upstream = l.upstream ?? (l.valueAdded ? ((b.form as ExitDeclarationBody).lines[k]?.upstream ?? []) : undefined);
+        const onForm = () => (b.form as ExitDeclarationBody).lines[k]?.upstream ?? [];
+        const upstream = l.upstream ?? (l.valueAdded ? onForm() : undefined);
         let line = { ...l, batchId: b.id, ...(upstream ? { upstream } : {}) };
         if (l.valueAdded?.meetsThreshold) {
           confirmation ??= await newConfirmationNumber(tx, `${body.period}-01`);

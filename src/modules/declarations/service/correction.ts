@@ -40,7 +40,23 @@ interface Redecided {
   issued: string[];
 }
 
+type Decided = { ok: true; value: Redecided } | { ok: false; violations: RuleViolation[] };
+
+/** One inspection's correction being applied: the transaction, the declarant's chain, the cause. */
+interface Job {
+  tx: Tx;
+  ctx: AppContext;
+  uscc: string;
+  cause: CorrectionCause;
+}
+
 const isProcessed = (row: DeclarationRow, l: Line) => (l.regime ?? row.regime) === 'PROCESSING_VALUE_ADDED';
+const numberOf = (l: Line) => l.valueAdded?.confirmationNumber ?? null;
+
+function audit(job: Job, row: DeclarationRow, at: Date, action: string, change: unknown) {
+  const subject = `declaration:${row.id}`;
+  return appendAudit(job.tx, { actor: ACTOR, action, subject, change, at, partitionKey: partitionOf(job.uscc) });
+}
 
 /**
  * The upstream numbers each processed line counted. Lines filed before they were kept on the line
@@ -53,28 +69,41 @@ async function withUpstream(tx: Tx, row: DeclarationRow, lines: Line[]): Promise
     return lines.map((l, i) => (l.upstream ? l : { ...l, upstream: form.lines[i]?.upstream ?? [] }));
   }
   const ids = [...new Set(lines.map((l) => l.batchId).filter((b): b is string => Boolean(b)))];
-  const batches = ids.length ? await tx.select({ id: declarations.id, form: declarations.form }).from(declarations).where(inArray(declarations.id, ids)) : [];
+  const columns = { id: declarations.id, form: declarations.form };
+  const batches = ids.length ? await tx.select(columns).from(declarations).where(inArray(declarations.id, ids)) : [];
   const forms = new Map(batches.map((b) => [b.id, b.form as ExitDeclarationBody]));
   const seen = new Map<string, number>();
   return lines.map((l) => {
-    const k = seen.get(l.batchId ?? '') ?? 0;
-    seen.set(l.batchId ?? '', k + 1);
-    return l.upstream ? l : { ...l, upstream: forms.get(l.batchId ?? '')?.lines[k]?.upstream ?? [] };
+    const batch = l.batchId ?? '';
+    const k = seen.get(batch) ?? 0;
+    seen.set(batch, k + 1);
+    return l.upstream ? l : { ...l, upstream: forms.get(batch)?.lines[k]?.upstream ?? [] };
   });
+}
+
+/** The number an exempt line holds after the re-decision: its own, or a new one where its kind issues one. */
+async function numberFor(tx: Tx, row: DeclarationRow, l: Line, month: { number: string | null }) {
+  if (row.kind === 'SECOND_LINE_EXIT') return numberOf(l) ?? (await newConfirmationNumber(tx, row.businessDate));
+  // A centralized declaration has one number for the month; a batch none (its month's declaration issues it).
+  if (row.kind === 'CENTRALIZED_DECLARATION') {
+    month.number ??= await newConfirmationNumber(tx, `${row.period ?? row.businessDate.slice(0, 7)}-01`);
+    return month.number;
+  }
+  return null;
 }
 
 /**
  * The value added of every processed line decided again on the corrected figures, by the rule the
- * filing used. A line still exempt keeps its number; one newly exempt gets one (an exit its own, a
- * centralized declaration the number of the month; a batch none, its month's declaration issues
- * it); a number no line holds any more is withdrawn.
+ * filing used. A line still exempt keeps its number; one newly exempt gets one; a number no line
+ * holds any more is withdrawn.
  */
-async function redecide(tx: Tx, row: DeclarationRow, corrected: Line[], params: TaxParameterSet): Promise<{ ok: true; value: Redecided } | { ok: false; violations: RuleViolation[] }> {
+async function redecide(tx: Tx, row: DeclarationRow, corrected: Line[], params: TaxParameterSet): Promise<Decided> {
   const lines = await withUpstream(tx, row, corrected);
   if (!lines.some((l) => isProcessed(row, l))) return { ok: true, value: { lines, withdrawn: [], issued: [] } };
   const held = await activeQualifications(tx, row.enterpriseId, row.businessDate);
-  const facts = { threshold: params.valueAddedThreshold, processingQualification: held.some((q) => q.kind === 'PROCESSING_VALUE_ADDED') };
-  let monthNumber = lines.map((l) => l.valueAdded?.confirmationNumber).find((n): n is string => Boolean(n)) ?? null;
+  const threshold = params.valueAddedThreshold;
+  const facts = { threshold, processingQualification: held.some((q) => q.kind === 'PROCESSING_VALUE_ADDED') };
+  const month = { number: lines.map(numberOf).find((n) => n !== null) ?? null };
   const out: Line[] = [];
   for (const [i, l] of lines.entries()) {
     if (!isProcessed(row, l)) {
@@ -83,17 +112,14 @@ async function redecide(tx: Tx, row: DeclarationRow, corrected: Line[], params: 
     }
     const d = valueAddedDecision(l, facts);
     if (!d.ok) return { ok: false, violations: d.violations.map((v) => ({ ...v, path: `lines[${i}].${v.path}` })) };
-    let number: string | null = null;
-    if (d.value.exempt) {
-      if (row.kind === 'SECOND_LINE_EXIT') number = l.valueAdded?.confirmationNumber ?? (await newConfirmationNumber(tx, row.businessDate));
-      if (row.kind === 'CENTRALIZED_DECLARATION') number = monthNumber ??= await newConfirmationNumber(tx, `${row.period ?? row.businessDate.slice(0, 7)}-01`);
-    }
-    const { withdrawnConfirmationNumber: _w, ...before } = l.valueAdded ?? { ratio: '', meetsThreshold: false, threshold: '' };
-    out.push({ ...l, valueAdded: { ...before, ratio: ratioString(d.value.chain.result.ratio), meetsThreshold: d.value.exempt, threshold: params.valueAddedThreshold, confirmationNumber: number } });
+    const { exempt, chain } = d.value;
+    const confirmationNumber = exempt ? await numberFor(tx, row, l, month) : null;
+    const ratio = ratioString(chain.result.ratio);
+    out.push({ ...l, valueAdded: { ...l.valueAdded, ratio, meetsThreshold: exempt, threshold, confirmationNumber } });
   }
   const { withdrawn, issued } = confirmationChanges(lines, out);
   const marked = out.map((l, i) => {
-    const was = lines[i]!.valueAdded?.confirmationNumber;
+    const was = numberOf(lines[i]!);
     return was && withdrawn.includes(was) ? { ...l, valueAdded: { ...l.valueAdded!, withdrawnConfirmationNumber: was } } : l;
   });
   return { ok: true, value: { lines: marked, withdrawn, issued } };
@@ -103,27 +129,47 @@ const totals = (f: TaxBillFigures) => ({ duty: f.duty, consumptionTax: f.consump
 const vaOf = (lines: Line[]) => lines.map((l, i) => (l.valueAdded ? { line: i, ...l.valueAdded } : null)).filter(Boolean);
 
 /** Withdraws numbers that no longer hold: in the declarant's chain, and published, as their issue was. */
-async function withdraw(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, r: Redecided, cause: CorrectionCause) {
-  const now = ctx.clock.now();
+async function withdraw(job: Job, row: DeclarationRow, r: Redecided) {
+  const now = job.ctx.clock.now();
   for (const number of r.withdrawn) {
-    const line = r.lines.find((l) => l.valueAdded?.withdrawnConfirmationNumber === number)!;
-    const reason = `Inspection ${cause.taskId} corrected the declaration: value added ${line.valueAdded!.ratio} is below ${new D(line.valueAdded!.threshold).toString()}, so confirmation ${number} no longer holds; duty is due.`;
-    const change = { number, taskId: cause.taskId, ratio: line.valueAdded!.ratio, threshold: line.valueAdded!.threshold, reason };
-    const { seq } = await appendAudit(tx, { actor: ACTOR, action: 'declarations.confirmationWithdrawn', subject: `declaration:${row.id}`, change, at: now, partitionKey: partitionOf(uscc) });
+    const va = r.lines.find((l) => l.valueAdded?.withdrawnConfirmationNumber === number)!.valueAdded!;
+    const reason = `Inspection ${job.cause.taskId} corrected the declaration: the value added decided again `
+      + `(${va.ratio}, threshold ${new D(va.threshold).toString()}) no longer earns the exemption, so `
+      + `confirmation ${number} is withdrawn; duty is due.`;
+    const change = { number, taskId: job.cause.taskId, ratio: va.ratio, threshold: va.threshold, reason };
+    const { seq } = await audit(job, row, now, 'declarations.confirmationWithdrawn', change);
     const payload = { declarationId: row.id, enterpriseId: row.enterpriseId, ...change };
-    await enqueueEvents(tx, [{ aggregateType: 'declaration', aggregateId: row.id, eventType: 'ConfirmationNumberWithdrawn', payload, occurredAt: now, auditSeq: seq }]);
+    const eventType = 'ConfirmationNumberWithdrawn';
+    const event = { aggregateType: 'declaration', aggregateId: row.id, eventType, payload };
+    await enqueueEvents(job.tx, [{ ...event, occurredAt: now, auditSeq: seq }]);
   }
 }
 
+/** The supplementary bill (补税) of a declaration already billed: each tax that rose, never a refund. */
+type BeforeAfter = Record<'before' | 'after', TaxBillFigures>;
+
+async function supplement(job: Job, row: DeclarationRow, { before, after }: BeforeAfter, withdrawn: string[]) {
+  const extra = supplementaryFigures(before, after);
+  if (!new D(extra.total).gt(0)) return;
+  const lost = withdrawn.length ? `; confirmation ${withdrawn.join(', ')} withdrawn, duty due` : '';
+  const cause = `Inspection ${job.cause.taskId} found a discrepancy${lost}`;
+  const figures = { ...after, supplementOf: totals(before) };
+  await issueBill(job.tx, job.ctx, row, job.uscc, actor, { kind: 'SUPPLEMENTARY', cause, amounts: extra, figures });
+}
+
 /** The corrected lines decided and taxed again; a declaration already billed gets the supplementary bill. */
-async function retax(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, corrected: Line[], cause: CorrectionCause): Promise<DeclarationRow> {
+async function retax(job: Job, row: DeclarationRow, corrected: Line[]): Promise<DeclarationRow> {
+  const { tx, ctx, cause } = job;
   const params = await loadTaxParameters(tx, row.businessDate);
   const decided = await redecide(tx, row, corrected, params);
-  const computed = decided.ok ? exitTaxes((row.regime ?? 'ZERO_TARIFF') as Regime, decided.value.lines, params.tax) : decided;
+  const regime = (row.regime ?? 'ZERO_TARIFF') as Regime;
+  const computed = decided.ok ? exitTaxes(regime, decided.value.lines, params.tax) : decided;
   if (!decided.ok || !computed.ok) {
     // A correction the tax rules cannot use (e.g. a quantity of 0) must not block the event stream: the
     // declaration keeps its figures and an officer sees the inspection result in the gate module.
-    ctx.log.error({ declarationId: row.id, taskId: cause.taskId, violations: computed.ok ? [] : computed.violations }, 'inspection corrections cannot be taxed; figures left as declared');
+    const violations = computed.ok ? [] : computed.violations;
+    const what = { declarationId: row.id, taskId: cause.taskId, violations };
+    ctx.log.error(what, 'inspection corrections cannot be taxed; figures left as declared');
     return row;
   }
   const { lines, withdrawn, issued } = decided.value;
@@ -131,46 +177,57 @@ async function retax(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string,
   const after = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
   after.parameterVersions = { ...after.parameterVersions, ...params.versionsOf('valueAddedThreshold') };
   const now = ctx.clock.now();
-  const [updated] = await tx.update(declarations).set({ lines, taxes: after, updatedAt: now }).where(eq(declarations.id, row.id)).returning();
+  const set = { lines, taxes: after, updatedAt: now };
+  const [updated] = await tx.update(declarations).set(set).where(eq(declarations.id, row.id)).returning();
   const valueAdded = { before: vaOf(row.lines as Line[]), after: vaOf(lines), withdrawn, issued };
-  await appendAudit(tx, { actor: ACTOR, action: 'declarations.retax', subject: `declaration:${row.id}`, change: { taskId: cause.taskId, corrections: cause.corrections, valueAdded, before: totals(before), after: totals(after) }, at: now, partitionKey: partitionOf(uscc) });
-  await withdraw(tx, ctx, row, uscc, decided.value, cause);
+  const { taskId, corrections } = cause;
+  const change = { taskId, corrections, valueAdded, before: totals(before), after: totals(after) };
+  await audit(job, row, now, 'declarations.retax', change);
+  await withdraw(job, row, decided.value);
   const billed = row.state !== 'HELD' && row.state !== 'SUBMITTED';
-  if (billed) {
-    const extra = supplementaryFigures(before, after);
-    const lost = withdrawn.length ? `; confirmation ${withdrawn.join(', ')} withdrawn, duty due` : '';
-    const text = `Inspection ${cause.taskId} found a discrepancy${lost}`;
-    if (new D(extra.total).gt(0)) await issueBill(tx, ctx, updated!, uscc, actor, { kind: 'SUPPLEMENTARY', cause: text, amounts: extra, figures: { ...after, supplementOf: totals(before) } });
-  }
+  if (billed) await supplement(job, updated!, { before, after }, withdrawn);
   return updated!;
 }
 
 /** A batch's lines corrected and their value added decided again; its month's declaration, if filed, taxed again. */
-async function correctBatch(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, corrected: Line[], cause: CorrectionCause): Promise<DeclarationRow> {
-  const params = await loadTaxParameters(tx, row.businessDate);
-  const decided = await redecide(tx, row, corrected, params);
+async function correctBatch(job: Job, row: DeclarationRow, corrected: Line[]): Promise<DeclarationRow> {
+  const { tx, ctx, cause } = job;
+  const decided = await redecide(tx, row, corrected, await loadTaxParameters(tx, row.businessDate));
   if (!decided.ok) {
-    ctx.log.error({ declarationId: row.id, taskId: cause.taskId, violations: decided.violations }, 'inspection corrections cannot be used; batch left as declared');
+    const what = { declarationId: row.id, taskId: cause.taskId, violations: decided.violations };
+    ctx.log.error(what, 'inspection corrections cannot be used; batch left as declared');
     return row;
   }
   const now = ctx.clock.now();
-  const [updated] = await tx.update(declarations).set({ lines: decided.value.lines, updatedAt: now }).where(eq(declarations.id, row.id)).returning();
-  await appendAudit(tx, { actor: ACTOR, action: 'declarations.corrected', subject: `declaration:${row.id}`, change: { taskId: cause.taskId, corrections: cause.corrections, valueAdded: { before: vaOf(row.lines as Line[]), after: vaOf(decided.value.lines) } }, at: now, partitionKey: partitionOf(uscc) });
-  if (row.centralizedId) {
-    const [central] = await tx.select().from(declarations).where(eq(declarations.id, row.centralizedId)).for('update');
-    if (central?.taxes) {
-      const mine = [...decided.value.lines];
-      const lines = (central.lines as Line[]).map((l) => (l.batchId === row.id ? { ...mine.shift()!, batchId: row.id, valueAdded: l.valueAdded } : l));
-      await retax(tx, ctx, central, uscc, lines, cause);
-    }
+  const { lines } = decided.value;
+  const where = eq(declarations.id, row.id);
+  const [updated] = await tx.update(declarations).set({ lines, updatedAt: now }).where(where).returning();
+  const valueAdded = { before: vaOf(row.lines as Line[]), after: vaOf(lines) };
+  const { taskId, corrections } = cause;
+  await audit(job, row, now, 'declarations.corrected', { taskId, corrections, valueAdded });
+  if (!row.centralizedId) return updated!;
+  const [central] = await tx.select().from(declarations).where(eq(declarations.id, row.centralizedId)).for('update');
+  if (central?.taxes) {
+    // The batch's lines in the month's declaration, in their order, keep the month's number for the re-decision.
+    const mine = [...lines];
+    const ofMonth = (l: Line) => 
+      l.batchId === row.id ? { ...mine.shift()!, batchId: row.id, valueAdded: l.valueAdded } : l;
+    await retax(job, central, (central.lines as Line[]).map(ofMonth));
   }
   return updated!;
 }
 
 /** Applies an inspection's corrections to a declaration; returns the row as it now is. */
-export async function applyCorrection(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, cause: CorrectionCause): Promise<DeclarationRow> {
+export async function applyCorrection(
+  tx: Tx,
+  ctx: AppContext,
+  row: DeclarationRow,
+  uscc: string,
+  cause: CorrectionCause,
+): Promise<DeclarationRow> {
+  const job: Job = { tx, ctx, uscc, cause };
   const corrected = correctedLines(row.lines as Line[], cause.corrections);
-  if (row.kind === 'BATCH_EXIT') return correctBatch(tx, ctx, row, uscc, corrected, cause);
+  if (row.kind === 'BATCH_EXIT') return correctBatch(job, row, corrected);
   if (!row.taxes) return row;
-  return retax(tx, ctx, row, uscc, corrected, cause);
+  return retax(job, row, corrected);
 }

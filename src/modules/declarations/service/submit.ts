@@ -17,13 +17,15 @@ import { D, parseValueAddedNumber, ratioString } from '../../tax/rules.ts';
 import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
 import { bookAuditKey, costBasisOf, getBook, getItem, lockBooks, reserveGoods, voidReservation } from '../../ledger/service.ts';
 import { cancelReleaseOrdersFor, inspectionTaskAuditKey, issueReleaseOrder, openInspectionTask, releaseOrderAuditKey } from '../../gate/service.ts';
-import { billFigures, dutyRateViolations, exitTaxes, formViolations, periodOf, unitCode, valueAddedDecision } from '../rules.ts';
+import { billFigures, dutyRateViolations, exitTaxes, formViolations, periodOf, unitCode } from '../rules.ts';
+import { valueAddedDecision } from '../rules.ts';
 import type { ExitTaxLine, Regime } from '../rules.ts';
 import { declarations, batchFacilities } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
 import { issueBill } from './bills.ts';
 import { assertNoOpenInspection, inheritedReasons, inheritSelections } from './selection.ts';
-import { declarationView, lockDeclaration, partitionOf, recordSubmission, transition, type DeclarationRow } from './store.ts';
+import { declarationView, lockDeclaration, partitionOf, recordSubmission, transition } from './store.ts';
+import type { DeclarationRow } from './store.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
 
 export const requestHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
@@ -119,9 +121,11 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
       const { chain, exempt, conditions } = va.value;
       // A batch is declared, and its confirmation number issued, with the month's centralized declaration.
       const confirmationNumber = exempt && kind === 'SECOND_LINE_EXIT' ? await newConfirmationNumber(tx, today) : null;
-      line.valueAdded = { ratio: ratioString(chain.result.ratio), meetsThreshold: exempt, threshold: params.valueAddedThreshold, confirmationNumber };
-      const versions = params.versionsOf('valueAddedThreshold');
-      notes.push({ line: i, formula: chain.result.formula, cumulationApplied: chain.cumulationApplied, conditions, confirmationNumber, parameterVersions: versions });
+      const ratio = ratioString(chain.result.ratio);
+      line.valueAdded = { ratio, meetsThreshold: exempt, threshold: params.valueAddedThreshold, confirmationNumber };
+      const decided = { formula: chain.result.formula, cumulationApplied: chain.cumulationApplied, conditions };
+      const parameterVersions = params.versionsOf('valueAddedThreshold');
+      notes.push({ line: i, ...decided, confirmationNumber, parameterVersions });
     }
     lines.push(line);
   }

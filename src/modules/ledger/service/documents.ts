@@ -498,7 +498,8 @@ async function planTransfer(tx: Tx, book: BookRow, books: Map<string, BookRow>, 
     const price = l.valueCny ?? fen(totalCost(outMoves[i]!.cost));
     const book = costStrings(outMoves[i]!.cost);
     const ct = l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {};
-    return { hsCode: fromItems[i]!.hsCode, customsValue: price, book, dutyRate: l.dutyRate, vatRate: l.vatRate, ...ct, quantity: l.quantity };
+    const rates = { dutyRate: l.dutyRate, vatRate: l.vatRate, ...ct };
+    return { hsCode: fromItems[i]!.hsCode, customsValue: price, book, ...rates, quantity: l.quantity };
   });
   const params = await loadTaxParameters(tx, businessDate);
   const r = computeRoute({ kind: 'ISLAND_TRANSFER', transfereeIsBeneficiary: false }, routeLines, params.tax);
