@@ -47,7 +47,7 @@ describe('exit declaration → release order → gate → book', () => {
     const after1 = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d1.id}`, auth: ent })).json();
     expect(after1.state).toBe('EXITED');
 
-    // 2. Overweight: diverted to inspection; the discrepancy (value under-declared) re-computes the taxes.
+    // 2. Overweight: diverted to inspection; the discrepancy (quantity under-declared) re-computes the taxes.
     const d2 = await file('100', '20000');
     const divert = await passGate(app, d2, { weightKg: '1800' });
     expect(divert.decision).toBe('DIVERT');
@@ -58,15 +58,16 @@ describe('exit declaration → release order → gate → book', () => {
       const r = await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/${step}`, auth: insp, ...(step === 'assign' ? { body: { assignee: '李查验' } } : {}) });
       expect(r.statusCode, r.body).toBe(200);
     }
-    const done = await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/complete`, auth: insp, body: { outcome: 'DISCREPANCY', attended: true, corrections: [{ lineIndex: 0, valueCny: '30000' }], disposition: 'RELEASE' } });
+    const done = await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/complete`, auth: insp, body: { outcome: 'DISCREPANCY', attended: true, corrections: [{ lineIndex: 0, quantity: '150', valueCny: '30000' }], disposition: 'RELEASE' } });
     expect(done.statusCode, done.body).toBe(200);
     await app.ctx.dispatcher.drain();
     const after2 = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d2.id}`, auth: ent })).json();
     const bills = after2.taxBills as { kind: string; amounts?: { total: string }; total?: string }[];
     expect(bills.map((b) => b.kind).sort()).toEqual(['ORIGINAL', 'SUPPLEMENTARY']);
     const supplementary = bills.find((b) => b.kind === 'SUPPLEMENTARY')!;
-    // 10,000 CNY more customs value: duty +1,000.00, VAT (11,000 × 13%) +1,430.00.
-    expect(JSON.stringify(supplementary)).toContain('2430.00');
+    // 150 sets, not 100: the imported content (the taxable base) rises from 16,000 to 24,000 CNY;
+    // duty +800.00, VAT (8,800 × 13%) +1,144.00.
+    expect(JSON.stringify(supplementary)).toContain('1944.00');
     // Released by the inspection, the truck (now at the right weight) passes and the book is posted.
     const pass2 = await passGate(app, d2);
     expect(pass2.decision).toBe('PASS');
