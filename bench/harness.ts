@@ -25,12 +25,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a command that serves Tidegate and measures the wall time until /readyz answers 200. */
+/**
+ * Starts a command that serves Tidegate and measures the wall time until /readyz answers 200. The
+ * request limits are off (TIDEGATE_RATE_LIMITS=off, unless `env` says otherwise): a benchmark's
+ * clients send far more than a calculator user or a gate lane would; login throttling stays on.
+ */
 export async function startServerProcess(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(cmd, args, { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn(cmd, args, { env: { ...process.env, TIDEGATE_RATE_LIMITS: 'off', ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   for (;;) {

@@ -26,3 +26,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, env({ TIDEGATE_SECRET: 'short' }))).toThrow(/at least 32 characters/);
   });
 });
+
+describe('security settings', () => {
+  it('have safe defaults', () => {
+    const c = loadConfig({}, env({}));
+    expect(c.rateLimits).toEqual({ enabled: true, calcPerMinute: 120, clientPerMinute: 1200 });
+    expect(c.loginThrottle).toEqual({ maxFailuresPerUser: 10, maxFailuresPerAddress: 30, windowMinutes: 15, maxLockHours: 24 });
+    expect(c.trustProxy).toBe(false);
+    expect(c.hsts).toBe('auto');
+    expect(c.webhookAllow).toEqual([]);
+    expect(c.idempotencyLeaseSeconds).toBe(15);
+  });
+
+  it('read the environment and refuse what they cannot mean', () => {
+    const c = loadConfig({}, env({ TIDEGATE_RATE_LIMITS: 'off', TIDEGATE_WEBHOOK_ALLOW: '127.0.0.1/32, 10.20.0.0/16', TIDEGATE_TRUST_PROXY: '10.0.0.1,10.0.1.0/24', TIDEGATE_LOGIN_MAX_FAILURES: '5' }));
+    expect(c.rateLimits.enabled).toBe(false);
+    expect(c.webhookAllow).toEqual(['127.0.0.1/32', '10.20.0.0/16']);
+    expect(c.trustProxy).toBe('10.0.0.1/32,10.0.1.0/24');
+    expect(c.loginThrottle.maxFailuresPerUser).toBe(5);
+    expect(loadConfig({}, env({ TIDEGATE_TRUST_PROXY: 'true' })).trustProxy).toBe(true);
+    expect(() => loadConfig({}, env({ TIDEGATE_RATE_LIMITS: 'no' }))).toThrow('TIDEGATE_RATE_LIMITS must be one of on, off, got "no".');
+    expect(() => loadConfig({}, env({ TIDEGATE_WEBHOOK_ALLOW: 'intranet' }))).toThrow('TIDEGATE_WEBHOOK_ALLOW: "intranet" is not an IP address or CIDR');
+    expect(() => loadConfig({}, env({ TIDEGATE_HSTS: 'always' }))).toThrow('TIDEGATE_HSTS must be one of auto, on, off');
+    expect(() => loadConfig({}, env({ TIDEGATE_LOGIN_MAX_FAILURES: '0' }))).toThrow('TIDEGATE_LOGIN_MAX_FAILURES must be a whole number from 1 to 1000');
+  });
+});

@@ -28,9 +28,9 @@ export interface Config {
   outboxRoundGapMs: number;
   /**
    * Which proxies in front of Tidegate to believe about the client address and protocol
-   * (X-Forwarded-For, X-Forwarded-Proto): false, true, a hop count or a list of addresses/CIDRs.
+   * (X-Forwarded-For, X-Forwarded-Proto): false, true (any), or the proxies' addresses/CIDRs.
    */
-  trustProxy: boolean | number | string;
+  trustProxy: boolean | string;
   /** Strict-Transport-Security: 'auto' sends it on requests that came over TLS (directly or per the proxy). */
   hsts: 'auto' | 'on' | 'off';
   /** Request limits of the public calculators (per address) and machine clients (per API key), per minute. */
@@ -124,13 +124,11 @@ function oneOf<const T extends readonly string[]>(name: string, text: string | u
   return text;
 }
 
-/** TIDEGATE_TRUST_PROXY: unset or "false" trusts no proxy; "true", a hop count, or addresses/CIDRs (comma-separated). */
-function trustProxy(text: string | undefined): boolean | number | string {
+/** TIDEGATE_TRUST_PROXY: unset or "false" trusts no proxy; "true" any; or the proxies' addresses/CIDRs, comma-separated. */
+function trustProxy(text: string | undefined): boolean | string {
   if (text === undefined || text === '' || text === 'false') return false;
   if (text === 'true') return true;
-  if (/^\d+$/.test(text)) return wholeNumber('TIDEGATE_TRUST_PROXY', text, 1, 1, 16);
-  cidrs('TIDEGATE_TRUST_PROXY', text);
-  return text;
+  return cidrs('TIDEGATE_TRUST_PROXY', text).join(',');
 }
 
 function cidrs(name: string, text: string | undefined): string[] {

@@ -12,6 +12,7 @@ import type { AppContext } from '../context.ts';
 import { ping } from '../db/client.ts';
 import { registerAuth, type RouteAccess } from './authHook.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerRateLimits, registerSecurityHeaders } from './security.ts';
 import { DATA_EXCEPTION_RULE, sendProblem, toProblem } from './problemReply.ts';
 import { registerCompression, registerWebApp, sendNotFoundPage } from './webAssets.ts';
 import { docsGuard, docsServed, metricsGuard, metricsServed } from './exposure.ts';
@@ -44,6 +45,9 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
       return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // Whose X-Forwarded-For/-Proto to believe (TIDEGATE_TRUST_PROXY): request.ip is what login
+    // throttling and the calculators' limits count by.
+    trustProxy: ctx.config.trustProxy,
   });
   // JSON only: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
@@ -98,6 +102,10 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
   });
 
   await registerCompression(app);
+  // Before any route: helmet's headers go on every response, the limits apply to every route.
+  await registerSecurityHeaders(app, ctx);
+  await registerRateLimits(app, ctx);
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
