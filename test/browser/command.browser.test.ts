@@ -84,6 +84,25 @@ describe('the command centre in Chromium', () => {
     await expect.poll(() => page.getByTestId('cc-drill').count()).toBe(0);
   });
 
+  it('shows a command viewer no button its role may not use (from the server\'s access table)', async () => {
+    await page.goto(`${tg.url}/#/inspection`);
+    await page.getByTestId('inspection-task-0').locator('a').click();
+    await expect.poll(() => text('task-status')).toBe('待领取');
+    await page.getByTestId('task-reasons').waitFor();
+    expect(await page.getByTestId('task-assign').count()).toBe(0);
+    expect(await page.getByTestId('task-start').count()).toBe(0);
+    await page.goto(`${tg.url}/#/workbench`);
+    await page.getByTestId('subjects-table').waitFor();
+    expect(await page.getByTestId('field-uscc').count()).toBe(0);
+    // An inspector, on the same task, has them.
+    await signIn(page, tg.url, 'officer', 'officer-pass-2026', 'command-centre');
+    await page.goto(`${tg.url}/#/inspection`);
+    await page.getByTestId('inspection-task-0').locator('a').click();
+    await page.getByTestId('task-assign').waitFor();
+    expect(await page.getByTestId('task-start').count()).toBe(1);
+    await signIn(page, tg.url, 'command', 'command-pass-2026', 'command-centre');
+  });
+
   it('fits a phone: no horizontal scroll at 390 px, and no script errors anywhere', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);

@@ -77,8 +77,10 @@ describe('second-line exit pages in Chromium', () => {
     expect(await page.getByTestId('exit-line-0-duty').inputValue()).toBe('');
     await page.getByTestId('exit-line-0-duty').fill('0.05');
     await page.getByTestId('exit-submit').click();
-    await expect.poll(() => text('exit-field-error')).toContain('lines[0].quantity');
-    expect(await text('exit-field-error')).toContain('ledger.insufficientAvailable');
+    // At the field, in words; the rule code and the server's wording behind the technical detail.
+    await expect.poll(() => text('exit-error-lines[0].quantity')).toBe('可用数量不足。');
+    expect(await text('error-technical')).toContain('lines[0].quantity [ledger.insufficientAvailable]');
+    expect(await page.getByTestId('error-technical').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
   });
 
   it('the white-list enterprise sees last month declared centrally and an officer sees the audit trail', async () => {

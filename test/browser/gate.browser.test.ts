@@ -37,19 +37,20 @@ describe('the gate and inspection pages in Chromium', () => {
     await page.getByTestId('nav-inspection').click();
     await page.getByTestId('inspection-task-0').locator('a').click();
     await page.getByTestId('task-assign').click();
-    await expect.poll(() => text('task-status')).toBe('ASSIGNED');
+    await expect.poll(() => text('task-status')).toBe('已领取');
     await page.getByTestId('task-start').click();
-    await expect.poll(() => text('task-status')).toBe('IN_PROGRESS');
+    await expect.poll(() => text('task-status')).toBe('查验中');
     const photo = Buffer.from('gate photo: container door and seal');
     await page.getByTestId('evidence-file').setInputFiles({ name: 'seal.jpg', mimeType: 'image/jpeg', buffer: photo });
     await expect.poll(() => text('evidence-sha256')).toBe(createHash('sha256').update(photo).digest('hex'));
     // A discrepancy without corrected values is refused at its field, with the rule.
     await page.getByTestId('task-outcome').selectOption('DISCREPANCY');
     await page.getByTestId('task-complete').click();
-    await expect.poll(() => text('task-corrections-error')).toContain('inspection.discrepancyNeedsCorrections');
+    await expect.poll(() => text('task-corrections-error')).toBe('查验不符时，请填写更正后的数值。');
+    expect(await text('error-technical')).toContain('inspection.discrepancyNeedsCorrections');
     await page.getByTestId('task-correction-value').fill('52000');
     await page.getByTestId('task-complete').click();
-    await expect.poll(() => text('task-status')).toBe('COMPLETED');
+    await expect.poll(() => text('task-status')).toBe('已完成');
     expect(await text('task-result')).toContain('DISCREPANCY');
     expect(await text('task-result')).toContain('无陪同查验');
   });

@@ -11,8 +11,16 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors: FieldError[] = [],
+    /** The problem's type, `urn:tidegate:error:<code>`, and the request id to quote to an administrator. */
+    readonly type = '',
+    readonly requestId = '',
   ) {
     super(detail || title);
+  }
+
+  /** The code of the problem's type: `validation`, `forbidden`, `four-eyes`… */
+  get code(): string {
+    return this.type.replace(/^urn:tidegate:error:/, '');
   }
 }
 
@@ -60,13 +68,18 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
     throw new ApiError(0, 'network', '');
   }
   const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON (a proxy's error page): the status speaks for it.
+  }
   if (!res.ok) {
     if (res.status === 401 && token) {
       session.clear();
       onUnauthorized();
     }
-    throw new ApiError(res.status, data?.title ?? res.statusText, data?.detail ?? '', data?.errors ?? []);
+    throw new ApiError(res.status, data?.title ?? res.statusText, data?.detail ?? '', data?.errors ?? [], data?.type ?? '', data?.requestId ?? res.headers.get('x-request-id') ?? '');
   }
   return data as T;
 }

@@ -700,4 +700,8 @@ export const en: Record<MessageKey, string> = {
   'notFound.home': 'Back to the start',
   'command.series.red': 'RED',
   'command.series.yellow': 'YELLOW',
+  'error.unexpected': 'Something unexpected happened; reload the page and try again.',
+  'error.technical': 'Technical detail',
+  'login.wrong': 'Wrong username or password.',
+  'command.task.COMPLETED': 'Completed',
 };

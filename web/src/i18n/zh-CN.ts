@@ -698,6 +698,10 @@ export const zhCN = {
   'notFound.home': '返回首页',
   'command.series.red': '红色',
   'command.series.yellow': '黄色',
+  'error.unexpected': '出现意外错误，请刷新页面后重试。',
+  'error.technical': '技术详情',
+  'login.wrong': '用户名或密码错误。',
+  'command.task.COMPLETED': '已完成',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

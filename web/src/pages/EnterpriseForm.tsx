@@ -1,7 +1,11 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.ts';
+import { api } from '../api.ts';
 import { useT } from '../i18n/index.tsx';
 import { Spinner } from '../components/Spinner.tsx';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { useExplain } from '../errors.tsx';
+
+const FIELDS = ['uscc', 'name', 'legalForm', 'industry', 'registeredInHainan', 'encouragedIndustry'] as const;
 
 const LEGAL_FORMS = ['INDEPENDENT_LEGAL_PERSON', 'BRANCH', 'PUBLIC_INSTITUTION', 'NON_PROFIT', 'OTHER'] as const;
 const empty = { uscc: '', name: '', registeredInHainan: true, industry: '', encouragedIndustry: false, legalForm: 'INDEPENDENT_LEGAL_PERSON' as string };
@@ -10,7 +14,8 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
   const t = useT();
   const [form, setForm] = useState(empty);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const [serverError, setServerError] = useState<unknown>(null);
+  const explained = useExplain(serverError);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // One key per attempt: a double click or a retry after a timeout never registers twice.
@@ -23,7 +28,7 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setFormError(null);
+    setServerError(null);
     setDone(null);
     const local: Record<string, string> = {};
     if (!form.uscc.trim()) local.uscc = t('field.required');
@@ -40,38 +45,34 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
       attemptKey.current = null;
       onCreated();
     } catch (err) {
-      if (err instanceof ApiError && err.errors.length) {
-        const byField: Record<string, string> = {};
-        for (const fe of err.errors) byField[fe.path.split(/[.[]/)[0] || '_'] ??= fe.message;
-        setFieldErrors(byField);
-        if (byField._) setFormError(byField._);
-      } else if (err instanceof ApiError) {
-        setFormError(err.status === 0 ? t('error.network') : `${err.title}: ${err.detail}`);
-      } else setFormError(String(err));
+      setServerError(err);
       attemptKey.current = null;
     } finally {
       setBusy(false);
     }
   }
 
+  // The form's own check (required) first, else what the server said of the field, in words.
+  const messageAt = (k: string) => fieldErrors[k] ?? explained?.at(k).join(' ') ?? '';
   const err = (k: string) =>
-    fieldErrors[k] ? (
-      <span className="field-error" data-testid={`field-error-${k}`}>
-        {fieldErrors[k]}
+    messageAt(k) ? (
+      <span className="field-error" id={`enterprise-error-${k}`} data-testid={`field-error-${k}`}>
+        {messageAt(k)}
       </span>
     ) : null;
+  const invalid = (k: string) => ({ 'aria-invalid': Boolean(messageAt(k)), 'aria-describedby': messageAt(k) ? `enterprise-error-${k}` : undefined });
 
   return (
     <form className="card form" onSubmit={submit} data-testid="enterprise-form" noValidate>
       <h3>{t('subjects.create')}</h3>
       <label>
         {t('field.uscc')}
-        <input data-testid="field-uscc" className="mono" maxLength={18} value={form.uscc} onChange={(e) => set('uscc', e.target.value.toUpperCase())} aria-invalid={Boolean(fieldErrors.uscc)} />
+        <input data-testid="field-uscc" className="mono" maxLength={18} value={form.uscc} onChange={(e) => set('uscc', e.target.value.toUpperCase())} {...invalid('uscc')} />
         {err('uscc')}
       </label>
       <label>
         {t('field.name')}
-        <input data-testid="field-name" value={form.name} onChange={(e) => set('name', e.target.value)} aria-invalid={Boolean(fieldErrors.name)} />
+        <input data-testid="field-name" value={form.name} onChange={(e) => set('name', e.target.value)} {...invalid('name')} />
         {err('name')}
       </label>
       <label>
@@ -98,11 +99,7 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
         <input type="checkbox" data-testid="field-encouragedIndustry" checked={form.encouragedIndustry} onChange={(e) => set('encouragedIndustry', e.target.checked)} />
         {t('field.encouragedIndustry')}
       </label>
-      {formError && (
-        <div className="error-box" role="alert" data-testid="form-error">
-          {formError}
-        </div>
-      )}
+      {serverError ? <ErrorBox error={serverError} fieldsShown={FIELDS} /> : null}
       {done && (
         <div className="ok-box" data-testid="form-done">
           {done}

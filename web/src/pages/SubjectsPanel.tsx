@@ -5,6 +5,7 @@ import { useT } from '../i18n/index.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { EnterpriseForm } from './EnterpriseForm.tsx';
+import { useCan } from '../permissions.tsx';
 
 export interface Enterprise {
   id: string;
@@ -20,6 +21,7 @@ export interface Enterprise {
 const PAGE_SIZE = 20;
 
 export function SubjectsPanel() {
+  const can = useCan();
   const t = useT();
   const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
@@ -78,7 +80,7 @@ export function SubjectsPanel() {
           </div>
         </>
       )}
-      <EnterpriseForm onCreated={() => void list.refetch()} />
+      {can('POST', '/api/v1/enterprises') && <EnterpriseForm onCreated={() => void list.refetch()} />}
     </div>
   );
 }

@@ -34,7 +34,7 @@ const HEARTBEAT_MS = 15_000;
 
 export function startLiveFeed(ctx: AppContext, opts: { coalesceMs?: number } = {}): LiveFeed {
   const streams = new Set<ServerResponse>();
-  const coalesceMs = opts.coalesceMs ?? 250;
+  const coalesceMs = opts.coalesceMs ?? 100;
   let pending = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let seq = 0;

@@ -1,17 +1,18 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, session } from '../../api.ts';
+import { api } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { BillTable, StateBadge } from './DeclarationsPage.tsx';
 import type { DeclarationDetailView } from './types.ts';
+import { useCan } from '../../permissions.tsx';
 
 /** A declaration: state and reasons, the book movements it reserved and posted, taxes with formulas, bills, versions and the audit trail. */
 export function DeclarationDetail({ id }: { id: string }) {
   const { t } = useI18n();
   const qc = useQueryClient();
-  const user = session.user();
+  const can = useCan();
   const d = useQuery({ queryKey: ['declaration', id], queryFn: () => api<DeclarationDetailView>('GET', `/api/v1/declarations/${id}`) });
   const [reason, setReason] = useState('');
   const act = useMutation({
@@ -21,7 +22,7 @@ export function DeclarationDetail({ id }: { id: string }) {
   if (d.isLoading) return <Spinner />;
   if (d.error) return <ErrorBox error={d.error} onRetry={() => void d.refetch()} />;
   const x = d.data!;
-  const officer = user && ['admin', 'inspector'].includes(user.role);
+  const officer = can('POST', '/api/v1/declarations/:id/accept') && can('POST', '/api/v1/declarations/:id/reject');
   const live = !['EXITED', 'REJECTED', 'CANCELLED', 'AMENDED'].includes(x.state) && x.kind !== 'CENTRALIZED_DECLARATION';
   return (
     <section data-testid="decl-detail">
@@ -188,7 +189,7 @@ export function DeclarationDetail({ id }: { id: string }) {
               <button type="button" onClick={() => act.mutate('reject')} data-testid="decl-reject">{t('decl.reject')}</button>
             </>
           )}
-          {(user?.role === 'enterprise_user' || user?.role === 'admin') && (
+          {can('POST', '/api/v1/declarations/:id/cancel') && (
             <button type="button" onClick={() => act.mutate('cancel')} data-testid="decl-cancel">{t('decl.cancel')}</button>
           )}
         </div>

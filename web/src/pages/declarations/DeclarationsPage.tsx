@@ -8,6 +8,7 @@ import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { DeclarationDetail } from './DeclarationDetail.tsx';
 import { ExitForm } from './ExitForm.tsx';
 import type { Declaration, MonthView, TaxBill } from './types.ts';
+import { useCan } from '../../permissions.tsx';
 
 const STATE_COLOR: Record<string, string> = { SUBMITTED: '#5b6b7c', ACCEPTED: '#1a7f4b', HELD: '#c77700', REJECTED: '#c0392b', RELEASED: '#1f5fa8', EXITED: '#1a7f4b', CANCELLED: '#888', AMENDED: '#888' };
 
@@ -28,11 +29,14 @@ export function StateBadge({ state }: { state: string }) {
 export function DeclarationsPage({ route }: { route: string }) {
   const { t } = useI18n();
   const user = session.user();
+  const can = useCan();
   const enterprise = user?.role === 'enterprise_user';
+  // The filing tabs follow what the server lets this role file, not a copied list of roles.
+  const files = can('POST', '/api/v1/declarations/exits');
   const id = /^\/declarations\/([0-9a-f-]{36})/.exec(route)?.[1];
   const [tab, setTab] = useState<'list' | 'new' | 'batch' | 'month' | 'bills'>('list');
   if (id) return <DeclarationDetail id={id} />;
-  const tabs = enterprise ? (['list', 'new', 'batch', 'month', 'bills'] as const) : (['list', 'bills'] as const);
+  const tabs = files && enterprise ? (['list', 'new', 'batch', 'month', 'bills'] as const) : (['list', 'bills'] as const);
   return (
     <section>
       <h1>{t('decl.title')}</h1>

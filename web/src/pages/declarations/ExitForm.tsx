@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { api, ApiError } from '../../api.ts';
+import { api } from '../../api.ts';
+import { FieldMessage } from '../../errors.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
@@ -67,7 +68,9 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
     onSuccess: (d) => navigate(`/declarations/${d.id}`),
   });
   const set = (i: number, patch: Partial<Line>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
-  const fieldErrors = submit.error instanceof ApiError ? submit.error.errors : [];
+  // The server's findings at their fields, in words; the rest (and the technical detail) below the form.
+  const F = ({ path }: { path: string }) => <FieldMessage error={submit.error} path={path} testId={`exit-error-${path}`} />;
+  const shown = ['bookId', 'portCode', 'destination.province', 'consignee.name', 'transport.plate', 'transport.containers', 'transport.seals', 'transport.expectedGrossWeightKg', 'packages', ...lines.flatMap((_, i) => ['itemId', 'quantity', 'valueCny', 'netWeightKg', 'dutyRate', 'consumptionTaxRate'].map((k) => `lines[${i}].${k}`))];
   return (
     <form
       className="form"
@@ -92,6 +95,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
         ) : (
           <input className="mono" value={bookId} onChange={(e) => setBookId(e.target.value)} data-testid="exit-book" />
         )}
+        <F path="bookId" />
       </label>
       <label>
         {t('decl.col.port')}
@@ -100,34 +104,42 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
             <option key={p}>{p}</option>
           ))}
         </select>
+        <F path="portCode" />
       </label>
       <label>
         {t('decl.form.province')}
         <input value={province} onChange={(e) => setProvince(e.target.value)} />
+        <F path='destination.province' />
       </label>
       <label>
         {t('decl.form.consignee')}
         <input value={consignee} onChange={(e) => setConsignee(e.target.value)} data-testid="exit-consignee" />
+        <F path='consignee.name' />
       </label>
       <label>
         {t('decl.form.plate')}
         <input value={plate} onChange={(e) => setPlate(e.target.value)} data-testid="exit-plate" />
+        <F path='transport.plate' />
       </label>
       <label>
         {t('decl.form.containers')}
         <input className="mono" value={containers} onChange={(e) => setContainers(e.target.value)} />
+        <F path='transport.containers' />
       </label>
       <label>
         {t('decl.form.seals')}
         <input className="mono" value={seals} onChange={(e) => setSeals(e.target.value)} />
+        <F path='transport.seals' />
       </label>
       <label>
         {t('decl.form.gross')}
         <input value={gross} onChange={(e) => setGross(e.target.value)} data-testid="exit-gross" />
+        <F path='transport.expectedGrossWeightKg' />
       </label>
       <label>
         {t('decl.form.packages')}
         <input value={packages} onChange={(e) => setPackages(e.target.value)} />
+        <F path='packages' />
       </label>
       <h3>{t('decl.goods')}</h3>
       {lines.map((l, i) => (
@@ -146,22 +158,27 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
             ) : (
               <input className="mono" value={l.itemId} onChange={(e) => set(i, { itemId: e.target.value })} data-testid={`exit-line-${i}-item`} />
             )}
+            <F path={`lines[${i}].itemId`} />
           </label>
           <label>
             {t('decl.quantity')}
             <input value={l.quantity} onChange={(e) => set(i, { quantity: e.target.value })} data-testid={`exit-line-${i}-quantity`} />
+        <F path={`lines[${i}].quantity`} />
           </label>
           <label>
             {t('decl.value')}
             <input value={l.valueCny} onChange={(e) => set(i, { valueCny: e.target.value })} data-testid={`exit-line-${i}-value`} />
+        <F path={`lines[${i}].valueCny`} />
           </label>
           <label>
             {t('decl.form.net')}
             <input value={l.netWeightKg} onChange={(e) => set(i, { netWeightKg: e.target.value })} data-testid={`exit-line-${i}-net`} />
+        <F path={`lines[${i}].netWeightKg`} />
           </label>
           <label>
             {t('decl.form.dutyRate')}
             <input value={l.dutyRate} onChange={(e) => set(i, { dutyRate: e.target.value })} data-testid={`exit-line-${i}-duty`} />
+        <F path={`lines[${i}].dutyRate`} />
           </label>
           <label>
             {t('decl.form.vatRate')}
@@ -173,6 +190,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
           <label>
             {t('decl.form.ctRate')}
             <input value={l.consumptionTaxRate} onChange={(e) => set(i, { consumptionTaxRate: e.target.value })} />
+        <F path={`lines[${i}].consumptionTaxRate`} />
           </label>
           <label className="check">
             <input type="checkbox" checked={l.domesticVatPaid} onChange={(e) => set(i, { domesticVatPaid: e.target.checked })} />
@@ -188,12 +206,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
           {t('decl.form.submit')}
         </button>
       </div>
-      {submit.error && <ErrorBox error={submit.error} />}
-      {fieldErrors.map((e) => (
-        <div key={`${e.path}-${e.rule}`} className="field-error" data-testid="exit-field-error">
-          {e.path}: {e.message} ({e.rule})
-        </div>
-      ))}
+      {submit.error && <ErrorBox error={submit.error} fieldsShown={shown} />}
     </form>
   );
 }

@@ -1,9 +1,14 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, type FieldError } from '../../api.ts';
+import { api, session } from '../../api.ts';
+import { useExplain } from '../../errors.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { useCan } from '../../permissions.tsx';
+import { formatDateTime } from '../../format.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { PORT_NAMES } from '../risk/ports.ts';
 
 const PORTS = ['CNHAK-XINHAI', 'CNHAK-NANGANG', 'CNHAK-PORT', 'CNYPG-PORT', 'CNBSP-PORT', 'CNSYX-PORT', 'CNQLN-PORT', 'CNHAK-MEILAN', 'CNSYX-PHOENIX', 'CNQHI-BOAO'];
 
@@ -136,8 +141,17 @@ export function PortViewPage() {
   );
 }
 
+/** A port's name in the user's language. */
+const portLabel = (code: string, lang: string) => (PORT_NAMES[code] ?? [code, code])[lang === 'zh-CN' ? 0 : 1];
+/** A divert or selection reason in words where the app knows the code, else the code. */
+function reasonLabel(code: string, t: (k: MessageKey) => string): string {
+  const key = `gate.reason.${code}` as MessageKey;
+  const text = t(key);
+  return text === key ? code : text;
+}
+
 export function TaskListPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const q = useQuery({ queryKey: ['inspection-tasks'], queryFn: () => api<{ items: Task[] }>('GET', '/api/v1/inspection/tasks') });
   return (
     <section className="page" data-testid="inspection-tasks">
@@ -159,12 +173,12 @@ export function TaskListPage() {
             {q.data.items.map((task, i) => (
               <tr key={task.id} data-testid={`inspection-task-${i}`}>
                 <td>
-                  <a href={`#/inspection/${task.id}`}>{new Date(task.createdAt).toLocaleString()}</a>
+                  <a href={`#/inspection/${task.id}`}>{formatDateTime(task.createdAt, lang)}</a>
                 </td>
-                <td>{task.portCode}</td>
-                <td>{task.source}</td>
-                <td>{task.reasons.map((r) => r.code).join(', ')}</td>
-                <td>{task.status}</td>
+                <td>{portLabel(task.portCode, lang)}</td>
+                <td>{t(`command.source.${task.source}` as MessageKey)}</td>
+                <td>{task.reasons.map((r) => reasonLabel(r.code, t)).join('、')}</td>
+                <td>{t(`command.task.${task.status}` as MessageKey)}</td>
               </tr>
             ))}
           </tbody>
@@ -184,7 +198,12 @@ function readBase64(file: File): Promise<string> {
 }
 
 export function TaskPage({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const can = useCan();
+  const canAssign = can('POST', '/api/v1/inspection/tasks/:taskId/assign');
+  const canStart = can('POST', '/api/v1/inspection/tasks/:taskId/start');
+  const canEvidence = can('POST', '/api/v1/inspection/tasks/:taskId/evidence');
+  const canComplete = can('POST', '/api/v1/inspection/tasks/:taskId/complete');
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['inspection-task', id], queryFn: () => api<Task>('GET', `/api/v1/inspection/tasks/${id}`) });
   const [outcome, setOutcome] = useState('MATCH');
@@ -192,12 +211,10 @@ export function TaskPage({ id }: { id: string }) {
   const [disposition, setDisposition] = useState('RELEASE');
   const [line, setLine] = useState('0');
   const [value, setValue] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
   const refresh = () => qc.invalidateQueries({ queryKey: ['inspection-task', id] });
   const act = useMutation({
     mutationFn: async (what: 'assign' | 'start' | 'complete' | { file: File }) => {
-      setErrors([]);
-      if (what === 'assign') return api('POST', `/api/v1/inspection/tasks/${id}/assign`, { assignee: 'me' });
+      if (what === 'assign') return api('POST', `/api/v1/inspection/tasks/${id}/assign`, { assignee: session.user()?.username ?? '' });
       if (what === 'start') return api('POST', `/api/v1/inspection/tasks/${id}/start`);
       if (what === 'complete') {
         const corrections = outcome === 'MATCH' || !value ? undefined : [{ lineIndex: Number(line), valueCny: value }];
@@ -206,12 +223,12 @@ export function TaskPage({ id }: { id: string }) {
       return api('POST', `/api/v1/inspection/tasks/${id}/evidence`, { fileName: what.file.name, contentType: what.file.type || 'application/octet-stream', contentBase64: await readBase64(what.file) });
     },
     onSuccess: refresh,
-    onError: (e) => setErrors(e instanceof ApiError ? e.errors : []),
   });
+  const explained = useExplain(act.error);
   if (q.isLoading) return <Spinner />;
   if (q.error) return <ErrorBox error={q.error} />;
   const task = q.data!;
-  const err = (path: string) => errors.filter((e) => e.path === path || e.path.startsWith(path)).map((e) => `${e.message} (${e.rule})`).join('; ');
+  const err = (path: string) => explained?.at(path).join(' ') ?? '';
   return (
     <section className="page" data-testid="inspection-task">
       <p>
@@ -221,28 +238,30 @@ export function TaskPage({ id }: { id: string }) {
         {t('inspection.task')} <small>{task.documentType} {task.documentId}</small>
       </h1>
       <p>
-        {t('inspection.status')}: <strong data-testid="task-status">{task.status}</strong> · {task.portCode} · {task.source}
+        {t('inspection.status')}: <strong data-testid="task-status" data-status={task.status}>{t(`command.task.${task.status}` as MessageKey)}</strong> · {portLabel(task.portCode, lang)} · {t(`command.source.${task.source}` as MessageKey)}
         {task.assignee && <> · {task.assignee}</>}
       </p>
       <h2>{t('inspection.reasons')}</h2>
       <ul data-testid="task-reasons">
         {task.reasons.map((r, i) => (
           <li key={i}>
-            <strong>{r.code}</strong> {r.detail}
+            <strong>{reasonLabel(r.code, t)}</strong> <span className="small" lang="en">{r.detail}</span>
           </li>
         ))}
       </ul>
-      {act.error && !errors.length && <ErrorBox error={act.error} />}
-      {(task.status === 'OPEN' || task.status === 'ASSIGNED') && (
+      {act.error && <ErrorBox error={act.error} fieldsShown={['corrections', 'disposition']} />}
+      {(task.status === 'OPEN' || task.status === 'ASSIGNED') && (canAssign || canStart) && (
         <p>
-          {task.status === 'OPEN' && (
+          {task.status === 'OPEN' && canAssign && (
             <button type="button" data-testid="task-assign" onClick={() => act.mutate('assign')}>
               {t('inspection.assign')}
             </button>
           )}{' '}
-          <button type="button" data-testid="task-start" onClick={() => act.mutate('start')}>
-            {t('inspection.start')}
-          </button>
+          {canStart && (
+            <button type="button" data-testid="task-start" onClick={() => act.mutate('start')}>
+              {t('inspection.start')}
+            </button>
+          )}
         </p>
       )}
       <h2>{t('inspection.evidence')}</h2>
@@ -253,7 +272,7 @@ export function TaskPage({ id }: { id: string }) {
           </li>
         ))}
       </ul>
-      {(task.status === 'ASSIGNED' || task.status === 'IN_PROGRESS') && (
+      {(task.status === 'ASSIGNED' || task.status === 'IN_PROGRESS') && canEvidence && (
         <input
           type="file"
           data-testid="evidence-file"
@@ -263,7 +282,7 @@ export function TaskPage({ id }: { id: string }) {
           }}
         />
       )}
-      {task.status === 'IN_PROGRESS' && (
+      {task.status === 'IN_PROGRESS' && canComplete && (
         <form
           className="form"
           onSubmit={(e) => {

@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { useCan } from '../../permissions.tsx';
 
 interface Book {
   id: string;
@@ -77,12 +78,13 @@ const uuidv7 = () => {
 export function LedgerPage({ route, user }: { route: string; user: SessionUser }) {
   const { t } = useI18n();
   const bookId = route.split('/')[2];
-  const auditor = user.role === 'auditor' || user.role === 'admin';
+  const can = useCan();
+  const auditor = can('GET', '/api/v1/ledger/adjustments/pending');
   return (
     <section data-testid="ledger-page">
       <h1>{t('ledger.title')}</h1>
       {auditor && <AuditorPanel />}
-      {bookId ? <BookView bookId={bookId} canFile={['enterprise_user', 'auditor', 'admin'].includes(user.role)} /> : <BookList />}
+      {bookId ? <BookView bookId={bookId} canFile={can('POST', '/api/v1/ledger/documents')} /> : <BookList />}
     </section>
   );
 }

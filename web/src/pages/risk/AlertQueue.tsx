@@ -7,6 +7,7 @@ import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { navigate } from '../../router.ts';
 import { LEVEL_COLOR, type Level } from './types.ts';
 import { PORT_NAMES } from './ports.ts';
+import { formatDateTime } from '../../format.ts';
 
 interface Alert {
   declarationId: string;
@@ -89,7 +90,7 @@ export function AlertQueue() {
             <tbody>
               {list.data.items.map((a) => (
                 <tr key={a.declarationId} onClick={() => navigate(`/risk/decision/${a.declarationId}`)} data-testid="risk-alert-row">
-                  <td>{new Date(a.decidedAt).toLocaleString(lang)}</td>
+                  <td>{formatDateTime(a.decidedAt, lang)}</td>
                   <td><span className="level-badge" style={{ background: LEVEL_COLOR[a.level] }}>{t(`risk.level.${a.level}`)}</span></td>
                   <td className="num">{Number(a.score).toFixed(1)}</td>
                   <td>

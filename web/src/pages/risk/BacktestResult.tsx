@@ -1,5 +1,6 @@
-import { useT } from '../../i18n/index.tsx';
+import { useI18n } from '../../i18n/index.tsx';
 import { pct, type Backtest } from './types.ts';
+import { formatDateTime } from '../../format.ts';
 
 interface Confusion {
   labelled: number;
@@ -13,7 +14,7 @@ interface Confusion {
 
 /** A feature backtest: hits, would-be inspection rate, precision and recall on known outcomes, revenue. */
 export function BacktestResult({ backtest }: { backtest: Backtest }) {
-  const t = useT();
+  const { t, lang } = useI18n();
   const m = backtest.metrics as {
     declarations: number;
     hits: number;
@@ -29,7 +30,7 @@ export function BacktestResult({ backtest }: { backtest: Backtest }) {
   };
   return (
     <div className="card" data-testid="risk-backtest">
-      <div className="card-label">{t('risk.backtestOf', { at: new Date(backtest.runAt).toLocaleString(), by: backtest.runBy })}</div>
+      <div className="card-label">{t('risk.backtestOf', { at: formatDateTime(backtest.runAt, lang), by: backtest.runBy })}</div>
       <div className="cards compact">
         <div><div className="card-label">{t('risk.bt.declarations')}</div><div className="card-value small-value" data-testid="risk-bt-declarations">{m.declarations}</div></div>
         <div><div className="card-label">{t('risk.bt.hits')}</div><div className="card-value small-value" data-testid="risk-bt-hits">{m.hits} ({pct(m.hitRate)})</div></div>

@@ -7,6 +7,7 @@ import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { ScoreBar } from './charts.tsx';
 import { PORT_NAMES } from './ports.ts';
 import { LEVEL_COLOR, pct, type Decision, type Fired } from './types.ts';
+import { formatDateTime, formatMoney } from '../../format.ts';
 
 const PALETTE = ['#0b4f8a', '#1e7d4f', '#7b3fa0', '#b7791f', '#2c7a7b', '#8a4b08', '#4a5568', '#c05621'];
 
@@ -42,7 +43,7 @@ export function DecisionView({ id, canReplay }: { id: string; canReplay: boolean
         <div>
           <div className="card-title">{t('risk.score')} <span data-testid="risk-decision-score">{Number(x.score).toFixed(1)}</span> · {t(`risk.action.${x.action}`)}</div>
           <div className="small">
-            {x.enterpriseName} <span className="mono">{x.uscc}</span> · {t(`risk.kind.${x.kind}` as 'risk.kind.FIRST_LINE_IMPORT')} · {(PORT_NAMES[x.port] ?? [x.port, x.port])[lang === 'zh-CN' ? 0 : 1]} · {new Date(x.decidedAt).toLocaleString(lang)}
+            {x.enterpriseName} <span className="mono">{x.uscc}</span> · {t(`risk.kind.${x.kind}` as 'risk.kind.FIRST_LINE_IMPORT')} · {(PORT_NAMES[x.port] ?? [x.port, x.port])[lang === 'zh-CN' ? 0 : 1]} · {formatDateTime(x.decidedAt, lang)}
           </div>
           <div className="small mono">{x.declarationId}</div>
         </div>
@@ -111,9 +112,9 @@ export function DecisionView({ id, canReplay }: { id: string; canReplay: boolean
         </div>
         <div className="card">
           <div className="card-label">{t('risk.revenue')}</div>
-          <div>{t('risk.totalValue')} {Number(x.totalValue).toLocaleString(lang)}</div>
-          <div>{t('risk.atStake')} {Number(x.revenueAtStake).toLocaleString(lang)}</div>
-          <div>{t('risk.expected')} <strong data-testid="risk-decision-expected">{Number(x.expectedRevenue).toLocaleString(lang)}</strong></div>
+          <div>{t('risk.totalValue')} {formatMoney(x.totalValue, lang)}</div>
+          <div>{t('risk.atStake')} {formatMoney(x.revenueAtStake, lang)}</div>
+          <div>{t('risk.expected')} <strong data-testid="risk-decision-expected">{formatMoney(x.expectedRevenue, lang)}</strong></div>
           <div className="small">{x.probabilitySource === 'MODEL' ? t('risk.probabilityFromModel') : t('risk.probabilityFromLevel')}</div>
         </div>
         <div className="card" data-testid="risk-decision-versions">
@@ -136,15 +137,15 @@ export function DecisionView({ id, canReplay }: { id: string; canReplay: boolean
         <thead><tr><th>#</th><th>{t('risk.col.hs')}</th><th>{t('risk.col.description')}</th><th className="num">{t('risk.col.quantity')}</th><th className="num">{t('risk.col.value')}</th><th>{t('risk.col.origin')}</th></tr></thead>
         <tbody>
           {x.input.lines.map((l, i) => (
-            <tr key={i}><td>{i + 1}</td><td className="mono">{l.hsCode}</td><td>{l.description}</td><td className="num">{l.quantity} {l.unit}</td><td className="num">{Number(l.valueCny).toLocaleString(lang)}</td><td>{l.originCountry}</td></tr>
+            <tr key={i}><td>{i + 1}</td><td className="mono">{l.hsCode}</td><td>{l.description}</td><td className="num">{l.quantity} {l.unit}</td><td className="num">{formatMoney(l.valueCny, lang)}</td><td>{l.originCountry}</td></tr>
           ))}
         </tbody>
       </table>
       {x.outcome && (
         <div className="card" data-testid="risk-decision-outcome">
           <div className="card-label">{t('risk.outcomeSection')}</div>
-          <div>{t(`risk.outcome.${x.outcome.outcome}` as 'risk.outcome.MATCH')} · {t('risk.recovered')} {Number(x.outcome.revenueRecovered).toLocaleString(lang)}</div>
-          <div className="small">{x.outcome.recordedBy} · {new Date(x.outcome.recordedAt).toLocaleString(lang)}</div>
+          <div>{t(`risk.outcome.${x.outcome.outcome}` as 'risk.outcome.MATCH')} · {t('risk.recovered')} {formatMoney(x.outcome.revenueRecovered, lang)}</div>
+          <div className="small">{x.outcome.recordedBy} · {formatDateTime(x.outcome.recordedAt, lang)}</div>
         </div>
       )}
     </div>

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, session } from '../../api.ts';
-import { useT } from '../../i18n/index.tsx';
+import { useI18n } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { LineChart } from './charts.tsx';
 import { FeatureEditor } from './FeatureEditor.tsx';
 import { BacktestResult } from './BacktestResult.tsx';
 import type { Backtest, FeatureVersion } from './types.ts';
+import { formatDateTime } from '../../format.ts';
 
 interface StatPoint {
   period: string;
@@ -20,7 +21,7 @@ interface StatPoint {
 
 /** One feature: its versions, backtest, shadow mode, four-eyes approval, retirement, hit rate over time. */
 export function FeatureDetail({ code }: { code: string }) {
-  const t = useT();
+  const { t, lang } = useI18n();
   const qc = useQueryClient();
   const versions = useQuery({ queryKey: ['risk-feature', code], queryFn: () => api<{ items: FeatureVersion[] }>('GET', `/api/v1/risk/features/${code}`) });
   const stats = useQuery({ queryKey: ['risk-feature-stats', code], queryFn: () => api<{ items: StatPoint[] }>('GET', `/api/v1/risk/features/${code}/stats?bucket=week`) });
@@ -62,7 +63,7 @@ export function FeatureDetail({ code }: { code: string }) {
         <p>{v.description}</p>
         <pre className="expression" data-testid="risk-feature-expression">{v.expression}</pre>
         <div className="small">
-          {t('risk.author')} {v.createdBy} · {new Date(v.createdAt).toLocaleString()}
+          {t('risk.author')} {v.createdBy} · {formatDateTime(v.createdAt, lang)}
           {v.approvedBy && <> · {t('risk.approver')} {v.approvedBy}</>}
           {v.retireReason && <> · {t('risk.retired')}: {v.retireReason}</>}
           {v.expiresOn && <> · {t('risk.field.expiresOn')} {v.expiresOn}</>}

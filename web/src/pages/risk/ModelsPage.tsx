@@ -6,6 +6,7 @@ import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { LineChart } from './charts.tsx';
 import { pct, type Model } from './types.ts';
+import { useCan } from '../../permissions.tsx';
 
 interface Week {
   week: string;
@@ -29,7 +30,7 @@ export function ModelsPage() {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiError | null>(null);
   const me = `user:${session.user()?.username ?? ''}`;
-  const analyst = session.user()?.role === 'risk_analyst';
+  const analyst = useCan()('POST', '/api/v1/risk/models/train');
   const act = async (method: string, path: string, body?: unknown) => {
     setBusy(true);
     setProblem(null);

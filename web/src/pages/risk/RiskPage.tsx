@@ -1,4 +1,3 @@
-import { session } from '../../api.ts';
 import { useT } from '../../i18n/index.tsx';
 import { AlertQueue } from './AlertQueue.tsx';
 import { DecisionView } from './DecisionView.tsx';
@@ -6,13 +5,13 @@ import { FeatureLibrary } from './FeatureLibrary.tsx';
 import { FeatureDetail } from './FeatureDetail.tsx';
 import { FeatureEditor } from './FeatureEditor.tsx';
 import { ModelsPage } from './ModelsPage.tsx';
-import { RULE_ROLES } from './types.ts';
+import { useCan } from '../../permissions.tsx';
 
 /** Risk management (风险管理): #/risk, #/risk/decision/<id>, #/risk/features[/<code>|/new], #/risk/models. */
 export function RiskPage({ route }: { route: string }) {
   const t = useT();
-  const role = session.user()?.role ?? '';
-  const rules = RULE_ROLES.includes(role);
+  const can = useCan();
+  const rules = can('GET', '/api/v1/risk/features');
   const parts = route.split('/').filter(Boolean);
   const tab = parts[1] ?? 'alerts';
   const links = [

@@ -94,4 +94,3 @@ export interface Model {
 
 export const LEVEL_COLOR: Record<Level, string> = { RED: '#c0392b', YELLOW: '#b7791f', BLUE: '#0b4f8a' };
 export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
-export const RULE_ROLES = ['admin', 'risk_analyst', 'auditor'];
