@@ -7,7 +7,7 @@ import { runCommand } from '../../platform/command.ts';
 import { validateSecondLinePortCode } from '../../kernel/ports.ts';
 import { isoDateTime, text } from '../../kernel/wire.ts';
 import * as service from './service.ts';
-import { conflictOut, completeBody, evidenceBody, evidenceOut, gateAnswerOut, gateEventBody, issueBody, laneOut, openTaskBody, orderOut, portViewOut, replayBody, replayOut, syncOut, taskOut } from './wire.ts';
+import { conflictOut, completeBody, deviceKeyBody, evidenceBody, evidenceOut, gateAnswerOut, gateEventBody, issueBody, laneOut, openTaskBody, orderOut, portViewOut, replayBody, replayOut, syncOut, taskOut } from './wire.ts';
 
 const tags = ['gate'];
 const INSPECTORS: Role[] = ['admin', 'inspector'];
@@ -74,8 +74,27 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
 
   app.post('/api/v1/gate/devices/key', {
     config: { access: { roles: ['gate_device'] } },
-    schema: { tags, summary: "Register the device's Ed25519 public key for its signed offline decision log", body: z.object({ publicKeyPem: text.min(40).max(2000) }).strict(), response: { 200: z.object({ deviceId: z.string(), replayedSeq: z.number() }) } },
-    handler: async (req) => service.registerDeviceKey(ctx, actorOf(req), req.body.publicKeyPem),
+    schema: {
+      tags,
+      summary:
+        "Register the device's Ed25519 public key for its signed offline decision log (the same key again " +
+        'changes nothing); a rotation names the first entry the new key signs and is endorsed by the current ' +
+        'key, which keeps verifying the entries before it; newLog for a lane that lost its key',
+      body: deviceKeyBody,
+      response: { 200: z.object({ deviceId: z.string(), replayedSeq: z.number(), keyFromSeq: z.number() }) },
+    },
+    handler: async (req) => {
+      const { publicKeyPem, fromSeq, endorsement, newLog } = req.body;
+      if ((fromSeq === undefined) !== (endorsement === undefined)) {
+        const missing = fromSeq === undefined ? 'fromSeq' : 'endorsement';
+        throw problems.field(missing, 'gate.keyRotation', 'a rotation gives both fromSeq and endorsement');
+      }
+      if (newLog && fromSeq !== undefined) {
+        throw problems.field('newLog', 'gate.keyRotation', 'a rotation continues the log; newLog starts another');
+      }
+      const rotation = fromSeq === undefined ? undefined : { fromSeq, endorsement: endorsement! };
+      return service.registerDeviceKey(ctx, actorOf(req), publicKeyPem, rotation, newLog ?? false);
+    },
   });
 
   app.post('/api/v1/gate/replay', {

@@ -92,6 +92,15 @@ const decisionIn = z
   })
   .strict();
 
+export const deviceKeyBody = z
+  .object({
+    publicKeyPem: text.min(40).max(2000),
+    fromSeq: z.number().int().min(1).max(2_000_000_000).optional().describe('a rotation: the first entry the new key signs'),
+    endorsement: text.max(200).optional().describe('a rotation signed by the current key, base64 (edge/log.ts endorseRotation)'),
+    newLog: z.boolean().optional().describe('a lane that lost its key and its log starts a new one'),
+  })
+  .strict();
+
 export const replayBody = z
   .object({
     entries: z

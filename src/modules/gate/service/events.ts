@@ -222,7 +222,12 @@ function planDecisions(items: readonly EventItem[], live: readonly number[], ord
         postInputs.push(input);
       }
     } else if (d.decision === 'DIVERT') {
-      const doc = order ? { documentType: order.documentType, documentId: order.documentId } : { documentType: 'GATE_EVENT', documentId: e.eventId };
+      // A truck diverted for an order whose goods all left already (another passage, or a replayed
+      // offline divert decided before they left) is inspected as a truck: the document has exited,
+      // and a task on it would hold nothing and re-open a closed declaration.
+      const exited = order?.status === 'PASSED';
+      const truck = { documentType: 'GATE_EVENT', documentId: e.eventId };
+      const doc = order && !exited ? { documentType: order.documentType, documentId: order.documentId } : truck;
       entry.taskIndex = taskInputs.length;
       taskInputs.push({ taskId: uuidv7(now.getTime()), source: 'GATE_DIVERT', ...doc, releaseOrderId: order?.id ?? null, portCode: e.portCode, reasons: d.reasons.map((r) => ({ code: r.code, detail: r.detail })), actor, reuseOpen: true });
     }
