@@ -48,8 +48,8 @@ function declarantStateReason(state: string, reason: string): string {
 }
 
 function declarantTransition<T extends TransitionLike>(t: T): T {
-  const reason = DECLARANT_REASONS[t.rule] ?? (VERDICT_TEXT.test(t.reason) ? (STATE_REASONS[t.to] ?? `${t.to}.`) : t.reason);
-  return { ...t, reason };
+  const recorded = VERDICT_TEXT.test(t.reason) ? (STATE_REASONS[t.to] ?? `${t.to}.`) : t.reason;
+  return { ...t, reason: DECLARANT_REASONS[t.rule] ?? recorded };
 }
 
 /** A declaration (row view, list item or detail) as a reader without risk rights may see it. */
@@ -70,7 +70,11 @@ const officers: DeclarationProjection = { one: (d) => d, month: (m) => m, list: 
 
 const declarants: DeclarationProjection = {
   one: withoutVerdict,
-  month: (m) => ({ ...m, batches: m.batches.map(withoutVerdict), centralized: m.centralized && withoutVerdict(m.centralized) }),
+  month: (m) => ({
+    ...m,
+    batches: m.batches.map(withoutVerdict),
+    centralized: m.centralized && withoutVerdict(m.centralized),
+  }),
   list: (l) => ({ ...l, items: l.items.map(withoutVerdict) }),
 };
 

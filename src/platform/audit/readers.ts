@@ -28,7 +28,9 @@ export interface EntryContent {
 /** The content of an entry as the reader may see it. */
 export function entryContentFor(reader: Actor, e: StoredEntry): EntryContent {
   const body = e.format === LEGACY_FORMAT ? null : bodyDigest(e);
-  if (readsEntryInFull(reader, e.action)) return { actor: e.actor, action: e.action, subject: e.subject, change: e.change, body, withheld: false };
+  if (readsEntryInFull(reader, e.action)) {
+    return { actor: e.actor, action: e.action, subject: e.subject, change: e.change, body, withheld: false };
+  }
   return { actor: null, action: null, subject: null, change: null, body, withheld: true };
 }
 
@@ -40,5 +42,8 @@ export type ReaderLink = ProofLink | { pseq: number; format: typeof LEGACY_FORMA
  * that entry: such a proof can be followed, not recomputed, past that link.
  */
 export function linksFor(reader: Actor, links: readonly ProofLink[]): ReaderLink[] {
-  return links.map((l) => (l.format === LEGACY_FORMAT && !readsEntryInFull(reader, l.entry.action) ? { pseq: l.pseq, format: LEGACY_FORMAT, withheld: true, hash: l.hash } : l));
+  return links.map((l) => {
+    if (l.format !== LEGACY_FORMAT || readsEntryInFull(reader, l.entry.action)) return l;
+    return { pseq: l.pseq, format: LEGACY_FORMAT, withheld: true, hash: l.hash };
+  });
 }

@@ -1,4 +1,5 @@
-import { connect, JSONCodec, RetentionPolicy, type JetStreamClient, type JetStreamManager, type NatsConnection, type NatsError } from 'nats';
+import { connect, JSONCodec, RetentionPolicy } from 'nats';
+import type { JetStreamClient, JetStreamManager, NatsConnection, NatsError } from 'nats';
 import type { Logger } from 'pino';
 import { DEFAULT_DISPATCH } from './dispatcher.ts';
 import type { OutboxEvent } from './service.ts';
@@ -31,11 +32,18 @@ export interface NatsLayout {
  * after a start or a failure.
  */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
-if (DUPLICATE_WINDOW_MS < 4 * DEFAULT_DISPATCH.maxBackoffMs) throw new Error('The NATS duplicate window must outlast the outbox retries.');
+if (DUPLICATE_WINDOW_MS < 4 * DEFAULT_DISPATCH.maxBackoffMs) {
+  throw new Error('The NATS duplicate window must outlast the outbox retries.');
+}
 
-export const DEFAULT_LAYOUT: NatsLayout = { root: 'tidegate', internalStream: 'TIDEGATE_INTERNAL', sharedStream: 'TIDEGATE_SHARED', duplicateWindowMs: DUPLICATE_WINDOW_MS };
+export const DEFAULT_LAYOUT: NatsLayout = {
+  root: 'tidegate',
+  internalStream: 'TIDEGATE_INTERNAL',
+  sharedStream: 'TIDEGATE_SHARED',
+  duplicateWindowMs: DUPLICATE_WINDOW_MS,
+};
 
-/** The stream of the releases before the split: every event on `tidegate.events.>`, verdicts among them. No longer written. */
+/** The stream of releases before the split: every event on `tidegate.events.>`, verdicts among them. Not written. */
 export const LEGACY_STREAM = 'TIDEGATE_EVENTS';
 
 /**
@@ -58,13 +66,15 @@ export function internalSubject(e: Routed, layout: NatsLayout = DEFAULT_LAYOUT):
 
 /** The shared subject of an event departments may be given, else null. */
 export function sharedSubject(e: Routed, layout: NatsLayout = DEFAULT_LAYOUT): string | null {
-  return SHARED_EVENTS[e.aggregateType]?.includes(e.eventType) ? `${layout.root}.shared.${e.aggregateType}.${e.eventType}` : null;
+  if (!SHARED_EVENTS[e.aggregateType]?.includes(e.eventType)) return null;
+  return `${layout.root}.shared.${e.aggregateType}.${e.eventType}`;
 }
 
 /** `nats://user:password@host:port`: the client takes the user and password apart from the address. */
 export function serverOptions(url: string): { servers: string; user?: string; pass?: string } {
   const m = /^([a-z]+:\/\/)([^:@/]+):([^@/]*)@(.+)$/.exec(url);
-  return m ? { servers: `${m[1]}${m[4]}`, user: decodeURIComponent(m[2]!), pass: decodeURIComponent(m[3]!) } : { servers: url };
+  if (!m) return { servers: url };
+  return { servers: `${m[1]}${m[4]}`, user: decodeURIComponent(m[2]!), pass: decodeURIComponent(m[3]!) };
 }
 
 const apiErrorCode = (err: unknown) => (err as NatsError).api_error?.err_code;
@@ -78,7 +88,9 @@ async function ensureStream(jsm: JetStreamManager, name: string, subject: string
   for (let attempt = 0; ; attempt++) {
     try {
       const info = await jsm.streams.info(name);
-      if (info.config.duplicate_window < window) await jsm.streams.update(name, { ...info.config, duplicate_window: window });
+      if (info.config.duplicate_window < window) {
+        await jsm.streams.update(name, { ...info.config, duplicate_window: window });
+      }
       return;
     } catch (err) {
       if (apiErrorCode(err) !== STREAM_NOT_FOUND || attempt > 0) throw err;
@@ -102,7 +114,7 @@ async function ensureStream(jsm: JetStreamManager, name: string, subject: string
  * before publishing on the subject, and what is already there is not published again.
  */
 export class NatsPublisher {
-  /** Per stream and subject: the highest event id of ours known to be there (-1: none, or another source wrote last). */
+  /** Per stream and subject: the highest event id of ours known there (-1: none, or another source wrote last). */
   private readonly known = new Map<string, number>();
   private readonly codec = JSONCodec();
 
@@ -114,7 +126,7 @@ export class NatsPublisher {
     readonly layout: NatsLayout,
   ) {}
 
-  static async connect(url: string, sourceId: string, opts: { layout?: Partial<NatsLayout>; log?: Logger } = {}): Promise<NatsPublisher> {
+  static async connect(url: string, sourceId: string, opts: { layout?: Partial<NatsLayout>; log?: Logger } = {}) {
     const layout = { ...DEFAULT_LAYOUT, ...opts.layout };
     const nc = await connect({ ...serverOptions(url), name: 'tidegate', timeout: 5000 });
     const jsm = await nc.jetstreamManager();
@@ -140,7 +152,8 @@ export class NatsPublisher {
     const last = this.known.get(key) ?? (await this.lastOfOurs(stream, subject));
     this.known.set(key, last);
     if (event.id <= last) return;
-    await this.js.publish(subject, this.codec.encode(serialiseEvent(event)), { msgID: `${this.sourceId}-${event.id}`, expect: { streamName: stream } });
+    const data = this.codec.encode(serialiseEvent(event));
+    await this.js.publish(subject, data, { msgID: `${this.sourceId}-${event.id}`, expect: { streamName: stream } });
     this.known.set(key, event.id);
   }
 
@@ -165,7 +178,9 @@ export class NatsPublisher {
 async function warnOfLegacyStream(jsm: JetStreamManager, log: Logger | undefined): Promise<void> {
   try {
     const info = await jsm.streams.info(LEGACY_STREAM);
-    log?.warn({ stream: LEGACY_STREAM, messages: info.state.messages }, 'the old events stream holds risk verdicts beside shareable events and is no longer written: delete it once its readers have moved (docs/operations.md)');
+    const why = 'the old events stream holds risk verdicts beside shareable events and is no longer written: '
+      + 'delete it once its readers have moved (docs/operations.md)';
+    log?.warn({ stream: LEGACY_STREAM, messages: info.state.messages }, why);
   } catch (err) {
     if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;
   }

@@ -15,13 +15,16 @@ import type { DeclarationRow } from './store.ts';
  */
 
 /** Refuses to cancel or amend a declaration while an inspection of its goods is open (or kept them). */
-export async function assertNoOpenInspection(ex: Executor, row: DeclarationRow, what: 'cancelled' | 'amended'): Promise<void> {
+export async function assertNoOpenInspection(ex: Executor, row: DeclarationRow, what: 'cancelled' | 'amended') {
   if (!(await hasOpenInspectionHold(ex, { documentType: row.kind, documentId: row.id }))) return;
-  const message = `The goods of declaration ${row.id} are to be inspected: it is not ${what} until the inspection has ended.`;
-  throw new Problem({ status: 409, code: 'inspection-open', title: 'Inspection open', detail: message, errors: [{ path: 'id', rule: 'declarations.inspectionOpen', message }] });
+  const message = `The goods of declaration ${row.id} are to be inspected: not ${what} until the inspection has ended.`;
+  const errors = [{ path: 'id', rule: 'declarations.inspectionOpen', message }];
+  throw new Problem({ status: 409, code: 'inspection-open', title: 'Inspection open', detail: message, errors });
 }
 
-const itemsOf = (row: DeclarationRow) => [...new Set((row.lines as { itemId?: string }[]).flatMap((l) => (l.itemId ? [l.itemId] : [])))];
+function itemsOf(row: DeclarationRow): string[] {
+  return [...new Set((row.lines as { itemId?: string }[]).flatMap((l) => l.itemId ?? []))];
+}
 
 /**
  * An officer sends the goods of a held declaration back to the book while its inspection is still
@@ -32,7 +35,8 @@ export async function leaveSelectionOnGoods(tx: Executor, ctx: AppContext, row: 
   if (!(await hasOpenInspectionHold(tx, { documentType: row.kind, documentId: row.id }))) return false;
   const items = itemsOf(row);
   if (items.length === 0) return false;
-  await tx.insert(pendingSelections).values({ enterpriseId: row.enterpriseId, declarationId: row.id, itemIds: items, taskId: row.inspectionTaskId, createdAt: ctx.clock.now() }).onConflictDoNothing();
+  const left = { enterpriseId: row.enterpriseId, declarationId: row.id, itemIds: items, taskId: row.inspectionTaskId };
+  await tx.insert(pendingSelections).values({ ...left, createdAt: ctx.clock.now() }).onConflictDoNothing();
   await recordWithdrawal(tx, ctx, { enterpriseId: row.enterpriseId, kind: 'SELECTED_NOT_INSPECTED' });
   return true;
 }
@@ -47,7 +51,11 @@ export interface InheritedSelection {
  * earlier declarations, claimed by it in one statement (a second filing at the same moment waits
  * for the row and finds it settled). Rolled back with the filing if it fails.
  */
-export async function inheritSelections(tx: Executor, ctx: AppContext, d: { id: string; enterpriseId: string; itemIds: readonly string[] }): Promise<InheritedSelection[]> {
+export async function inheritSelections(
+  tx: Executor,
+  ctx: AppContext,
+  d: { id: string; enterpriseId: string; itemIds: readonly string[] },
+): Promise<InheritedSelection[]> {
   if (d.itemIds.length === 0) return [];
   const rows = await queryRows<{ declaration_id: string; task_id: string | null }>(
     tx,
@@ -55,12 +63,17 @@ export async function inheritSelections(tx: Executor, ctx: AppContext, d: { id: 
         where enterprise_id = ${d.enterpriseId} and settled_by is null and item_ids && ${pgArray(d.itemIds)}::uuid[]
         returning declaration_id, task_id`,
   );
-  return rows.map((r) => ({ declarationId: r.declaration_id, taskId: r.task_id })).sort((a, b) => (a.declarationId < b.declarationId ? -1 : 1));
+  const found = rows.map((r) => ({ declarationId: r.declaration_id, taskId: r.task_id }));
+  return found.sort((a, b) => (a.declarationId < b.declarationId ? -1 : 1));
 }
 
 /** The reasons an inherited selection gives its inspection task (officers read them; the declarant never does). */
 export function inheritedReasons(inherited: readonly InheritedSelection[]) {
-  return inherited.map((s) => ({ code: 'INHERITED_SELECTION', detail: `The same goods were selected on declaration ${s.declarationId} and went back to the book before inspection task ${s.taskId ?? '—'} ended.` }));
+  return inherited.map((s) => ({
+    code: 'INHERITED_SELECTION',
+    detail: `The same goods were selected on declaration ${s.declarationId} and went back to the book before `
+      + `inspection task ${s.taskId ?? '—'} ended.`,
+  }));
 }
 
 /** The declarant cancelled: a fact about the trader for its next declarations. */
