@@ -24,6 +24,8 @@ import { scheduleDeadlineCheck } from './modules/declarations/scheduler.ts';
 import { subscribeDeclarations } from './modules/declarations/service.ts';
 import { scheduleLedgerSweep } from './modules/ledger/scheduler.ts';
 import { scheduleDutyfree } from './modules/dutyfree/scheduler.ts';
+import { subscribeConduct } from './modules/dutyfree/rings/service/conduct.ts';
+import { scheduleRingDetection } from './modules/dutyfree/rings/scheduler.ts';
 
 export interface StartOptions extends ConfigOverrides {
   /** Seed demo data on first start (npm start does; tests choose). */
@@ -83,6 +85,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
     ctx.dispatcher.subscribe('nats', (event) => nats!.publish(event));
   }
   subscribeDeclarations(ctx);
+  subscribeConduct(ctx);
   ctx.dispatcher.start();
   const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
   const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
@@ -91,6 +94,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   const stopDeadlineCheck = opts.schedule === false ? () => {} : scheduleDeadlineCheck(ctx);
   const stopLedgerSweep = opts.schedule === false ? () => {} : scheduleLedgerSweep(ctx);
   const stopDutyfree = opts.schedule === false ? () => {} : scheduleDutyfree(ctx);
+  const stopRings = opts.schedule === false ? () => {} : scheduleRingDetection(ctx);
   const app = await buildServer(ctx, API_PLUGINS);
   let url = '';
   if (opts.listen !== false) {
@@ -116,6 +120,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       stopDeadlineCheck();
       stopLedgerSweep();
       stopDutyfree();
+      stopRings();
       await app.close();
       await ctx.dispatcher.stop();
       await nats?.close();

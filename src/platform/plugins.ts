@@ -14,6 +14,8 @@ import { commandRoutes } from '../modules/command/routes.ts';
 import { permissionRoutes } from './auth/permissions.ts';
 import { clientRoutes } from './auth/clients.ts';
 import { dutyfreeRoutes } from '../modules/dutyfree/routes.ts';
+import { personalCreditRoutes } from '../modules/personalcredit/routes.ts';
+import { ringRoutes } from '../modules/dutyfree/rings/routes.ts';
 
 /** Every API plugin, in one list: adding a module means adding it here. */
-export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes, commandRoutes, permissionRoutes, clientRoutes, dutyfreeRoutes];
+export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes, commandRoutes, permissionRoutes, clientRoutes, dutyfreeRoutes, personalCreditRoutes, ringRoutes];

@@ -3,7 +3,7 @@
  * database (policy_parameters) and an administrator changes them; the rules never read this file.
  */
 import type { ParameterSeed } from '../../platform/parameters/defaults.ts';
-import type { PersonalCreditParameters, PointsRule } from './rules.ts';
+import type { Level, PersonalCreditParameters, PointsRule } from './rules.ts';
 
 const FROM = '2025-11-01'; // the offshore duty-free rules of 2025-11-01 brought the individual credit input
 
@@ -17,8 +17,20 @@ const rule = (kind: Kind, points: number, validYears: number | null, zh: string,
 });
 
 const POINTS: Record<string, PointsRule> = {
-  'dutyfree.missedDeparture': rule('VIOLATION', -30, 3, '提货后未按期离岛', 'Did not leave the island in time after buying'),
-  'dutyfree.resaleCase': rule('VIOLATION', -40, 3, '经查实参与套购代购', 'Confirmed part of a duty-free resale ring (套代购)'),
+  'dutyfree.missedDeparture': rule(
+    'VIOLATION',
+    -30,
+    3,
+    '提货后未按期离岛',
+    'Did not leave the island in time after buying',
+  ),
+  'dutyfree.resaleCase': rule(
+    'VIOLATION',
+    -40,
+    3,
+    '经查实参与套购代购',
+    'Confirmed part of a duty-free resale ring (套代购)',
+  ),
   'dutyfree.ban': rule('BAN', -20, 3, '被禁止购买离岛免税品', 'Banned from buying offshore duty-free goods'),
   'customs.smugglingPenalty': rule('PENALTY', -50, 3, '走私行政处罚', 'Administrative penalty for smuggling'),
   'customs.administrativePenalty': rule('PENALTY', -20, 2, '其他海关行政处罚', 'Other customs administrative penalty'),
@@ -32,7 +44,7 @@ export const DEFAULT_PERSONAL_CREDIT_PARAMETERS: Readonly<PersonalCreditParamete
   bounds: { min: 0, max: 120 },
   points: POINTS,
   levelThresholds: { A: 105, B: 90, C: 70 },
-  reviewEverySaleLevels: ['D'],
+  reviewEverySaleLevels: ['D'] as Level[],
 });
 
 const d = DEFAULT_PERSONAL_CREDIT_PARAMETERS;

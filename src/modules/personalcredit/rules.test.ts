@@ -23,7 +23,14 @@ function rec(code: string, occurredOn: string, extra: Partial<BehaviourRecord> =
 
 describe('levelOf: thresholds are inclusive from the top', () => {
   it.each([
-    [120, 'A'], [105, 'A'], [104, 'B'], [90, 'B'], [89, 'C'], [70, 'C'], [69, 'D'], [0, 'D'],
+    [120, 'A'],
+    [105, 'A'],
+    [104, 'B'],
+    [90, 'B'],
+    [89, 'C'],
+    [70, 'C'],
+    [69, 'D'],
+    [0, 'D'],
   ] as const)('score %i is %s', (score, level) => {
     expect(levelOf(score, P.levelThresholds)).toBe(level);
   });

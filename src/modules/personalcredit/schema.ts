@@ -31,15 +31,16 @@ export const personalCreditRecords = pgTable(
     withdrawReason: text('withdraw_reason'),
     withdrawnBy: text('withdrawn_by'),
   },
-  (t) => [
-    uniqueIndex('personal_credit_records_source_uq').on(t.sourceRef),
-    index('personal_credit_records_person_idx').on(t.personHash, t.occurredOn),
-    check('personal_credit_records_kind_ck', sql`${t.kind} in ('VIOLATION', 'BAN', 'PENALTY', 'GOOD_CONDUCT')`),
-    check('personal_credit_records_points_ck', sql`${t.points} between -100 and 100`),
-    check('personal_credit_records_until_ck', sql`${t.countsUntil} is null or ${t.countsUntil} > ${t.occurredOn}`),
-    check(
-      'personal_credit_records_withdrawal_ck',
-      sql`(${t.withdrawnOn} is null) = (${t.withdrawReason} is null) and (${t.withdrawnOn} is null) = (${t.withdrawnBy} is null)`,
-    ),
-  ],
+  (t) => {
+    const reasoned = sql`(${t.withdrawnOn} is null) = (${t.withdrawReason} is null)`;
+    const signed = sql`(${t.withdrawnOn} is null) = (${t.withdrawnBy} is null)`;
+    return [
+      uniqueIndex('personal_credit_records_source_uq').on(t.sourceRef),
+      index('personal_credit_records_person_idx').on(t.personHash, t.occurredOn),
+      check('personal_credit_records_kind_ck', sql`${t.kind} in ('VIOLATION', 'BAN', 'PENALTY', 'GOOD_CONDUCT')`),
+      check('personal_credit_records_points_ck', sql`${t.points} between -100 and 100`),
+      check('personal_credit_records_until_ck', sql`${t.countsUntil} is null or ${t.countsUntil} > ${t.occurredOn}`),
+      check('personal_credit_records_withdrawal_ck', sql`${reasoned} and ${signed}`),
+    ];
+  },
 );

@@ -42,7 +42,16 @@ describe('RingDetector: a buyer’s facts', () => {
     const d = detector();
     d.observe(sale({ buyer: 0, on: '2026-03-01', lines: [[0, 5]] }));
     d.observe(sale({ buyer: 0, on: '2026-03-01', lines: [[0, 5]] })); // same trip
-    d.observe(sale({ buyer: 0, on: '2026-03-31', lines: [[0, 5], [3, 1]] })); // 30 days after: a repeat
+    d.observe(
+      sale({
+        buyer: 0,
+        on: '2026-03-31',
+        lines: [
+          [0, 5],
+          [3, 1],
+        ],
+      }),
+    ); // 30 days after: a repeat
     d.observe(sale({ buyer: 1, on: '2026-03-01', lines: [[0, 5]] }));
     d.observe(sale({ buyer: 1, on: '2026-04-01', lines: [[0, 5]] })); // 31 days after: none
     const r = d.finish();
@@ -101,13 +110,26 @@ describe('RingDetector: rings', () => {
     const d = detector(12);
     // A family (buyers 0-2) shares a card and an address and shops once.
     for (const b of [0, 1, 2]) {
-      const links: [LinkKind, string][] = [['PAYER', 'family-card'], ['ADDRESS', 'home']];
+      const links: [LinkKind, string][] = [
+        ['PAYER', 'family-card'],
+        ['ADDRESS', 'home'],
+      ];
       d.observe(sale({ buyer: b, on: '2026-02-10', lines: [[0, 6]], links }));
     }
     // Five carriers (buyers 5-9), one organiser's card, cosmetics at the limit twice a month.
     for (const b of [5, 6, 7, 8, 9]) {
       for (const on of ['2026-03-01', '2026-03-15', '2026-03-29']) {
-        d.observe(sale({ buyer: b, on, lines: [[0, 30]], links: [['PAYER', 'organiser'], ['PHONE', `own-${b}`]] }));
+        d.observe(
+          sale({
+            buyer: b,
+            on,
+            lines: [[0, 30]],
+            links: [
+              ['PAYER', 'organiser'],
+              ['PHONE', `own-${b}`],
+            ],
+          }),
+        );
       }
     }
     const r = d.finish({ reportFloor: 0 });

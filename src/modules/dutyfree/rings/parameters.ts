@@ -13,6 +13,7 @@ export const RING_PARAMETER = 'dutyfree.rings';
  * the simulator and the benchmark read it; services read the database.
  */
 export const DEFAULT_RING_PARAMETERS: Readonly<RingParameters> = Object.freeze({
+  lookbackDays: 90,
   repeatWindowDays: 30,
   nearMax: { limitPercent: 80, tripsPercent: 75, minTrips: 2 },
   frequentTrips: { count: 3, windowDays: 30 },

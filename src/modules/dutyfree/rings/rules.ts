@@ -34,6 +34,8 @@ export const MEMBER_FACTS = [
 export type MemberFactCode = (typeof MEMBER_FACTS)[number];
 
 export interface RingParameters {
+  /** How many days of sales one detection run looks at, ending on the run's day. */
+  lookbackDays: number;
   repeatWindowDays: number;
   nearMax: { limitPercent: number; tripsPercent: number; minTrips: number };
   frequentTrips: { count: number; windowDays: number };
@@ -97,7 +99,10 @@ export function memberScore(f: MemberFacts, p: RingParameters): MemberScore {
   if (f.frequentTripRuns > 0) add('FREQUENT_TRIPS', p.points.FREQUENT_TRIPS, f.frequentTripRuns);
   if (f.maxQuotaPercent >= p.quotaUsedPercent) add('QUOTA_EXHAUSTED', p.points.QUOTA_EXHAUSTED, f.maxQuotaPercent);
   add('MARKET_CODE', Math.min(p.caps.MARKET_CODE, f.marketCodes * p.points.MARKET_CODE), f.marketCodes);
-  const score = Math.min(100, parts.reduce((s, x) => s + x.points, 0));
+  const score = Math.min(
+    100,
+    parts.reduce((s, x) => s + x.points, 0),
+  );
   return { score, parts };
 }
 
@@ -168,6 +173,7 @@ export function ringParameterViolations(value: unknown, rule = 'dutyfree.paramet
   const need = (ok: boolean, path: string, message: string) => {
     if (!ok) out.push({ rule: `${rule}.${path}`, message: `${path}: ${message}` });
   };
+  need(isInt(v.lookbackDays, 7, 731), 'lookbackDays', 'whole days from 7 to 731.');
   need(isInt(v.repeatWindowDays, 1, 366), 'repeatWindowDays', 'whole days from 1 to 366.');
   need(isInt(v.nearMax?.limitPercent, 1, 100), 'nearMax.limitPercent', 'a whole percent from 1 to 100.');
   need(isInt(v.nearMax?.tripsPercent, 1, 100), 'nearMax.tripsPercent', 'a whole percent from 1 to 100.');

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Resale-ring (套代购) detection and its review: each detection run, the rings it found with their
@@ -78,7 +90,9 @@ export const dutyfreeYellowList = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('dutyfree_yellow_open_uq').on(t.buyerId).where(sql`${t.status} in ('OPEN', 'PROPOSED')`),
+    uniqueIndex('dutyfree_yellow_open_uq')
+      .on(t.buyerId)
+      .where(sql`${t.status} in ('OPEN', 'PROPOSED')`),
     index('dutyfree_yellow_status_idx').on(t.status, t.score),
     index('dutyfree_yellow_ring_idx').on(t.ringId),
     check('dutyfree_yellow_status_ck', sql`${t.status} in ('OPEN', 'PROPOSED', 'CLEARED', 'CONFIRMED')`),
@@ -133,9 +147,13 @@ export const dutyfreeSaleReviews = pgTable(
     outcome: text('outcome'),
     note: text('note'),
   },
-  (t) => [
-    index('dutyfree_sale_reviews_status_idx').on(t.status, t.openedAt),
-    check('dutyfree_sale_reviews_status_ck', sql`${t.status} in ('OPEN', 'DONE')`),
-    check('dutyfree_sale_reviews_outcome_ck', sql`(${t.status} = 'DONE') = (${t.outcome} is not null) and (${t.outcome} is null or ${t.outcome} in ('NORMAL', 'SUSPECT'))`),
-  ],
+  (t) => {
+    const decided = sql`(${t.status} = 'DONE') = (${t.outcome} is not null)`;
+    const known = sql`(${t.outcome} is null or ${t.outcome} in ('NORMAL', 'SUSPECT'))`;
+    return [
+      index('dutyfree_sale_reviews_status_idx').on(t.status, t.openedAt),
+      check('dutyfree_sale_reviews_status_ck', sql`${t.status} in ('OPEN', 'DONE')`),
+      check('dutyfree_sale_reviews_outcome_ck', sql`${decided} and ${known}`),
+    ];
+  },
 );

@@ -448,6 +448,13 @@ const TRIP_LIMITS: Record<string, number> = { COSMETICS: 30, MOBILE_PHONE: 4, AL
 
 // The buy-and-collect list (即购即提) of dutyfree.perTripLimits for the simulator's categories.
 const BUY_AND_COLLECT = new Set([
-  'COSMETICS', 'PERFUME', 'EYEWEAR', 'SILK_SCARVES', 'CLOTHING', 'SHOES_AND_HATS', 'SMALL_LEATHER_GOODS',
-  'CONFECTIONERY', 'INFANT_FORMULA',
+  'COSMETICS',
+  'PERFUME',
+  'EYEWEAR',
+  'SILK_SCARVES',
+  'CLOTHING',
+  'SHOES_AND_HATS',
+  'SMALL_LEATHER_GOODS',
+  'CONFECTIONERY',
+  'INFANT_FORMULA',
 ]);

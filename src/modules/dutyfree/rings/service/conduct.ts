@@ -1,0 +1,204 @@
+/**
+ * What a buyer's conduct does elsewhere, driven by the duty-free events through the outbox (at least
+ * once; every effect is idempotent by its source, so a redelivery changes nothing):
+ * - a ban, a missed departure → a personal credit record (dutyfree.ban, dutyfree.missedDeparture);
+ *   a lifted ban withdraws the ban's record from the day it was lifted;
+ * - a sale confirmed to a person whose level asks for it (D: every sale) → a sale review for officers;
+ * - a confirmed resale case → the individual's second-line credit input (a smuggling penalty event,
+ *   FOCUS for the individual focus period), for people registered in subjects or registrable from
+ *   their resident ID.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../../../../platform/context.ts';
+import { queryRows } from '../../../../platform/db/client.ts';
+import { anyOf } from '../../../../platform/db/rows.ts';
+import { runCommand } from '../../../../platform/command.ts';
+import { decrypt } from '../../../../platform/crypto.ts';
+import { systemActor } from '../../../../platform/auth/roles.ts';
+import type { OutboxEvent } from '../../../../platform/outbox/service.ts';
+import { shanghaiDate } from '../../../../kernel/clock.ts';
+import { Problem } from '../../../../kernel/problem.ts';
+import { addDays } from '../../../credit/dates.ts';
+import { levelsOf, recordBehaviour, withdrawBySource } from '../../../personalcredit/service.ts';
+import { createIndividual, findIndividualByIdNumber } from '../../../subjects/service.ts';
+import { recordInput } from '../../../credit/service.ts';
+
+const ACTOR = 'system:dutyfree-conduct';
+export const CONDUCT_EVENTS = ['DutyFreeBuyerBanned', 'DutyFreeDepartureMissed', 'DutyFreeBanLifted'] as const;
+
+interface Banned {
+  buyerId: string;
+  idType: string;
+  idNumberHash: string;
+  banId: string;
+  reason: string;
+  validFrom: string;
+  validTo: string;
+}
+interface Missed {
+  buyerId: string;
+  factId: string;
+  reservationId: string;
+  deadline: string;
+  purchaseDate: string;
+}
+interface Lifted {
+  buyerId: string;
+  banId: string;
+  liftReason: string;
+}
+
+async function buyerPersons(ctx: AppContext, ids: readonly string[]) {
+  if (ids.length === 0) return new Map<string, { idType: string; hash: string }>();
+  const rows = await queryRows<{ id: string; id_type: string; id_number_hash: string }>(
+    ctx.db,
+    sql`select id, id_type, id_number_hash from dutyfree_buyers where id ${anyOf(ids, 'uuid')}`,
+  );
+  return new Map(rows.map((r) => [r.id, { idType: r.id_type, hash: r.id_number_hash }]));
+}
+
+/** Personal credit records for a round of conduct events, in one transaction. */
+export async function handleConductEvents(ctx: AppContext, events: readonly OutboxEvent[]): Promise<void> {
+  const missed = events.filter((e) => e.eventType === 'DutyFreeDepartureMissed').map((e) => e.payload as Missed);
+  const persons = await buyerPersons(ctx, [...new Set(missed.map((m) => m.buyerId))]);
+  await runCommand(ctx, 'personalCredit.fromDutyfree', async (tx) => {
+    const today = shanghaiDate(ctx.clock.now());
+    for (const e of events) {
+      if (e.eventType === 'DutyFreeBuyerBanned') {
+        const b = e.payload as Banned;
+        const reason = `离岛免税禁购 ${b.validFrom} – ${b.validTo} (${b.reason}) duty-free ban`;
+        const base = {
+          personHash: b.idNumberHash,
+          idType: b.idType,
+          code: 'dutyfree.ban',
+          reason,
+          source: 'dutyfree',
+          actor: ACTOR,
+        };
+        await recordBehaviour(tx, ctx, {
+          ...base,
+          occurredOn: b.validFrom <= today ? b.validFrom : today,
+          sourceRef: `ban:${b.banId}`,
+        });
+      } else if (e.eventType === 'DutyFreeDepartureMissed') {
+        const m = e.payload as Missed;
+        const p = persons.get(m.buyerId);
+        if (!p) continue;
+        const occurredOn = addDays(m.deadline, 1) <= today ? addDays(m.deadline, 1) : today;
+        const reason = `${m.purchaseDate} 购买后未在 ${m.deadline} 前离岛 did not leave by the deadline`;
+        await recordBehaviour(tx, ctx, {
+          personHash: p.hash,
+          idType: p.idType,
+          code: 'dutyfree.missedDeparture',
+          occurredOn,
+          reason,
+          source: 'dutyfree',
+          sourceRef: `fact:${m.factId}`,
+          actor: ACTOR,
+        });
+      } else if (e.eventType === 'DutyFreeBanLifted') {
+        const l = e.payload as Lifted;
+        await withdrawBySource(tx, ctx, `ban:${l.banId}`, today, `禁购已解除 ban lifted: ${l.liftReason}`, ACTOR);
+      }
+    }
+  });
+}
+
+interface Confirmed {
+  reservationId: string;
+  buyerId: string;
+  shop: string;
+  purchaseDate: string;
+}
+
+/** Opens a review of every confirmed sale whose buyer's personal credit level asks for one. */
+export async function handleConfirmedSales(ctx: AppContext, events: readonly OutboxEvent[]): Promise<void> {
+  const sales = events.filter((e) => e.eventType === 'DutyFreeConfirmed').map((e) => e.payload as Confirmed);
+  if (sales.length === 0) return;
+  const persons = await buyerPersons(ctx, [...new Set(sales.map((s) => s.buyerId))]);
+  const today = shanghaiDate(ctx.clock.now());
+  const levels = await levelsOf(ctx.db, [...new Set([...persons.values()].map((p) => p.hash))], today);
+  const reviews = sales.flatMap((s) => {
+    const level = levels.get(persons.get(s.buyerId)?.hash ?? '');
+    return level?.reviewEverySale ? [{ ...s, level: level.level, score: level.score }] : [];
+  });
+  if (reviews.length === 0) return;
+  const now = ctx.clock.now().toISOString();
+  await runCommand(ctx, 'dutyfree.saleReviewOpened', async (tx) => {
+    for (const r of reviews) {
+      await tx.execute(sql`insert into dutyfree_sale_reviews
+          (reservation_id, buyer_id, shop_code, level, score, status, opened_at)
+        values (${r.reservationId}, ${r.buyerId}, ${r.shop}, ${r.level}, ${r.score}, 'OPEN', ${now})
+        on conflict do nothing`);
+    }
+  });
+}
+
+/** A UUIDv7-shaped id fixed by its inputs: the same case and buyer always give the same credit input id. */
+export function stableUuidv7(ms: number, key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  const time = ms.toString(16).padStart(12, '0').slice(-12);
+  const variant = ((parseInt(h[3]!, 16) & 0x3) | 0x8).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${h.slice(0, 3)}-${variant}${h.slice(4, 7)}-${h.slice(7, 19)}`;
+}
+
+interface CaseConfirmed {
+  caseId: string;
+  buyerId: string;
+  idType: string;
+  confirmedOn: string;
+}
+
+/** The individual's second-line credit input for a confirmed resale case (走私行为, FOCUS). */
+export async function handleCaseConfirmed(ctx: AppContext, event: OutboxEvent): Promise<void> {
+  if (event.eventType !== 'DutyFreeResaleCaseConfirmed') return;
+  const c = event.payload as CaseConfirmed;
+  const [b] = await queryRows<{ id_type: string; id_number_encrypted: string; name_encrypted: string }>(
+    ctx.db,
+    sql`select id_type, id_number_encrypted, name_encrypted from dutyfree_buyers where id = ${c.buyerId}`,
+  );
+  if (!b) return;
+  const actor = systemActor('dutyfree-cases');
+  const idNumber = decrypt(ctx.keys.personalData, b.id_number_encrypted);
+  let individualId: string | null = null;
+  try {
+    individualId = (await findIndividualByIdNumber(ctx, actor, b.id_type, idNumber)).id;
+  } catch (err) {
+    if (!(err instanceof Problem && err.status === 404)) throw err;
+  }
+  if (!individualId && b.id_type === 'RESIDENT_ID') {
+    const name = decrypt(ctx.keys.personalData, b.name_encrypted);
+    individualId = (await createIndividual(ctx, actor, { idType: 'RESIDENT_ID', idNumber, name, nationality: 'CHN' }))
+      .id;
+  }
+  if (!individualId) {
+    ctx.log.warn(
+      { caseId: c.caseId, buyerId: c.buyerId, idType: b.id_type },
+      'resale case: the buyer is not a registered individual; no second-line credit input',
+    );
+    return;
+  }
+  await recordInput(ctx, actor, {
+    inputId: stableUuidv7(event.occurredAt.getTime(), `${c.caseId}:${c.buyerId}`),
+    subjectKind: 'INDIVIDUAL',
+    subject: individualId,
+    source: 'customs',
+    effectiveDate: c.confirmedOn,
+    reference: `套代购案件 ${c.caseId}`,
+    input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' },
+  });
+}
+
+/** Subscribes the three consumers; each keeps its own cursor. */
+export function subscribeConduct(ctx: AppContext): void {
+  ctx.dispatcher.subscribeBatch('dutyfree-conduct', (events) => handleConductEvents(ctx, events), {
+    eventTypes: CONDUCT_EVENTS,
+  });
+  ctx.dispatcher.subscribeBatch('dutyfree-sale-reviews', (events) => handleConfirmedSales(ctx, events), {
+    eventTypes: ['DutyFreeConfirmed'],
+  });
+  ctx.dispatcher.subscribe('dutyfree-credit-input', (event) => handleCaseConfirmed(ctx, event), {
+    eventTypes: ['DutyFreeResaleCaseConfirmed'],
+  });
+}
