@@ -85,7 +85,9 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
     config: { access: { roles: FILERS } },
     schema: {
       tags,
-      summary: 'Correct an item\'s master data (HS code, origin, name, specification), checked as a new item; refused while a reservation is open on it (ledger.item.reserved); audited',
+      summary:
+        "Correct an item's master data (HS code, origin, name, specification), checked as a new item; " +
+        'refused while a reservation is open on it (ledger.item.reserved); audited',
       params: z.object({ bookId: z.uuid(), itemId: z.uuid() }),
       body: itemCorrectionBody,
       response: { 200: itemOut },
@@ -93,7 +95,8 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
     handler: async (req) => {
       await service.visibleBook(ctx.db, actorOf(req), req.params.bookId);
       const { reason, ...changes } = req.body;
-      return service.correctItem(ctx, actorOf(req), { bookId: req.params.bookId, itemId: req.params.itemId, changes, reason });
+      const { bookId, itemId } = req.params;
+      return service.correctItem(ctx, actorOf(req), { bookId, itemId, changes, reason });
     },
   });
 

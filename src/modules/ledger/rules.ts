@@ -142,15 +142,33 @@ export type ItemCorrection = Partial<Pick<ItemMasterData, (typeof CORRECTABLE_IT
 export function itemViolations(item: ItemMasterData, at: (field: string) => string): FieldError[] {
   const v: FieldError[] = [];
   const add = (field: string, rule: string, message: string) => v.push({ path: at(field), rule, message });
-  if (!item.itemNo?.trim() || item.itemNo.length > 40) add('itemNo', 'ledger.item.itemNo', 'itemNo is required, at most 40 characters');
+  const blankOrLonger = (s: string | undefined, max: number) => !s?.trim() || s.length > max;
+  if (blankOrLonger(item.itemNo, 40)) add('itemNo', 'ledger.item.itemNo', 'itemNo is required, at most 40 characters');
   const hs = validateHsCode(item.hsCode, 10);
   if (hs) add('hsCode', hs.rule, hs.message);
-  if (!item.name?.trim() || item.name.length > 200) add('name', 'ledger.item.name', 'name is required (not only spaces), at most 200 characters');
-  if ((item.specification ?? '').length > 200) add('specification', 'ledger.item.specification', 'specification is at most 200 characters');
-  if (!item.unit?.trim() || item.unit.length > 20) add('unit', 'ledger.item.unit', 'the legal unit is required, at most 20 characters');
+  if (blankOrLonger(item.name, 200)) add('name', 'ledger.item.name', 'name is required (not only spaces), at most 200 characters');
+  if ((item.specification ?? '').length > 200) add('specification', 'ledger.item.specification', 'at most 200 characters');
+  if (blankOrLonger(item.unit, 20)) add('unit', 'ledger.item.unit', 'the legal unit is required, at most 20 characters');
   const origin = validateCountryCode(item.originCountry);
   if (origin) add('originCountry', origin.rule, origin.message);
   return v;
+}
+
+/**
+ * An item as a correction would leave it: which fields change, and every rule the corrected item
+ * breaks (all of it is checked, so an origin entered before the rules must be corrected too).
+ */
+export function correctedItem<T extends ItemMasterData>(item: T, changes: ItemCorrection, reason: string) {
+  const errors: FieldError[] = [];
+  if (!reason?.trim()) errors.push({ path: 'reason', rule: 'ledger.item.correctionReason', message: 'say why the item is corrected' });
+  if (!CORRECTABLE_ITEM_FIELDS.some((f) => changes[f] !== undefined)) {
+    errors.push({ path: '', rule: 'ledger.item.correctionEmpty', message: `give at least one of ${CORRECTABLE_ITEM_FIELDS.join(', ')}` });
+  }
+  const changed = CORRECTABLE_ITEM_FIELDS.filter((f) => changes[f] !== undefined && changes[f] !== (item[f] ?? ''));
+  const after: T = { ...item, ...Object.fromEntries(changed.map((f) => [f, changes[f]])) };
+  errors.push(...itemViolations(after, (f) => f));
+  const pick = (from: ItemMasterData) => Object.fromEntries(changed.map((f) => [f, from[f] ?? '']));
+  return { changed, after, before: pick(item), values: pick(after), errors };
 }
 
 /** An HS code falls under a catalogue entry when the entry's prefix starts it. */

@@ -14,7 +14,8 @@ import { activeQualifications, findEnterpriseById } from '../../subjects/service
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { meetsValueAddedThreshold, ratioString, valueAddedRatio } from '../../tax/rules.ts';
 import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements, ledgerReservationLines, ledgerReservations } from '../schema.ts';
-import { D, QUALIFICATION_FOR_REGIME, takeCost, costOf, costStrings, inCatalogue, itemViolations, CORRECTABLE_ITEM_FIELDS, type ItemCorrection, type ItemMasterData, type Regime } from '../rules.ts';
+import { D, QUALIFICATION_FOR_REGIME, takeCost, costOf, costStrings, inCatalogue, itemViolations, correctedItem } from '../rules.ts';
+import type { ItemCorrection, ItemMasterData, Regime } from '../rules.ts';
 import { auditPartition, bookView, createAccounts, itemView, lockBooks, plainQty, type BookRow } from './core.ts';
 import { cataloguePrefixes } from './documents.ts';
 
@@ -154,36 +155,39 @@ export async function correctItem(ctx: AppContext, actor: Actor, input: ItemCorr
 export async function correctItemTx(tx: Tx, ctx: AppContext, actor: Actor, input: ItemCorrectionInput) {
   const book = (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
   assertEnterpriseVisible(actor, book.enterpriseId, `Book ${input.bookId}`);
-  const [item] = UUID.test(input.itemId) ? await tx.select().from(ledgerItems).where(and(eq(ledgerItems.id, input.itemId), eq(ledgerItems.bookId, book.id))).limit(1) : [];
+  const [item] = UUID.test(input.itemId)
+    ? await tx.select().from(ledgerItems).where(and(eq(ledgerItems.id, input.itemId), eq(ledgerItems.bookId, book.id))).limit(1)
+    : [];
   if (!item) throw problems.notFound(`Item ${input.itemId} of book ${book.bookNo}`);
-  const errors: FieldError[] = [];
-  if (!input.reason?.trim()) errors.push({ path: 'reason', rule: 'ledger.item.correctionReason', message: 'say why the item is corrected' });
-  const changed = CORRECTABLE_ITEM_FIELDS.filter((f) => input.changes[f] !== undefined && input.changes[f] !== item[f]);
-  if (!CORRECTABLE_ITEM_FIELDS.some((f) => input.changes[f] !== undefined)) errors.push({ path: '', rule: 'ledger.item.correctionEmpty', message: `give at least one of ${CORRECTABLE_ITEM_FIELDS.join(', ')}` });
-  // The item as it would be: every field checked, so an origin entered wrong before these rules must be corrected too.
-  const after = { ...item, ...Object.fromEntries(changed.map((f) => [f, input.changes[f]])) };
-  errors.push(...itemViolations(after, (f) => f));
-  if (errors.length) throw problems.validation(errors);
-  if (changed.length === 0) return itemView(item);
+  const c = correctedItem(item, input.changes, input.reason);
+  if (c.errors.length) throw problems.validation(c.errors);
+  if (c.changed.length === 0) return itemView(item);
   const now = ctx.clock.now();
-  const today = shanghaiDate(now);
-  if (book.regime === 'ZERO_TARIFF' && changed.includes('hsCode') && inCatalogue(after.hsCode, await cataloguePrefixes(tx, today, [after.hsCode]))) {
-    throw problems.field('hsCode', 'ledger.item.taxedCatalogue', `HS ${after.hsCode} is in the taxed catalogue (进口征税商品目录) on ${today}: a zero-tariff book does not hold these goods.`);
-  }
+  if (book.regime === 'ZERO_TARIFF' && c.changed.includes('hsCode')) await assertOutsideTaxedCatalogue(tx, c.after.hsCode, shanghaiDate(now));
+  await assertNotReserved(tx, item);
+  await tx.update(ledgerItems).set(c.values).where(eq(ledgerItems.id, item.id));
+  const change = { bookId: book.id, itemId: item.id, itemNo: item.itemNo, before: c.before, after: c.values, reason: input.reason };
+  const partitionKey = auditPartition(book.id);
+  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'ledger.correctItem', subject: `ledger-book:${book.id}`, change, at: now, partitionKey });
+  const payload = { ...change, enterpriseId: book.enterpriseId };
+  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: 'ItemCorrected', payload, occurredAt: now, auditSeq: seq }]);
+  return itemView(c.after);
+}
+
+/** A zero-tariff book holds no goods of the taxed catalogue (the import refuses them; so does a correction). */
+async function assertOutsideTaxedCatalogue(tx: Executor, hsCode: string, today: string) {
+  if (!inCatalogue(hsCode, await cataloguePrefixes(tx, today, [hsCode]))) return;
+  const message = `HS ${hsCode} is in the taxed catalogue (进口征税商品目录) on ${today}: a zero-tariff book does not hold these goods.`;
+  throw problems.field('hsCode', 'ledger.item.taxedCatalogue', message);
+}
+
+/** A declaration in progress carries the item as it was filed: no correction while a reservation is open on it. */
+async function assertNotReserved(tx: Executor, item: { id: string; itemNo: string }) {
   const open = await openReservationsOf(tx, item.id);
-  if (open.length) {
-    const held = open.map((r) => `${r.id} (${r.purposeType} ${r.purposeId})`).join(', ');
-    throw problems.rule('item-reserved', 'Item reserved', `Item ${item.itemNo} cannot be corrected while a reservation is open on it: ${held}. Correct it once the declaration has left, been cancelled or expired.`, [
-      { path: 'itemId', rule: 'ledger.item.reserved', message: `reserved by ${held}` },
-    ]);
-  }
-  const set = Object.fromEntries(changed.map((f) => [f, after[f]]));
-  await tx.update(ledgerItems).set(set).where(eq(ledgerItems.id, item.id));
-  const view = itemView(after);
-  const change = { bookId: book.id, itemId: item.id, itemNo: item.itemNo, before: Object.fromEntries(changed.map((f) => [f, item[f]])), after: set, reason: input.reason };
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'ledger.correctItem', subject: `ledger-book:${book.id}`, change, at: now, partitionKey: auditPartition(book.id) });
-  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: 'ItemCorrected', payload: { ...change, enterpriseId: book.enterpriseId }, occurredAt: now, auditSeq: seq }]);
-  return view;
+  if (!open.length) return;
+  const held = open.map((r) => `${r.id} (${r.purposeType} ${r.purposeId})`).join(', ');
+  const detail = `Item ${item.itemNo} cannot be corrected while a reservation is open on it: ${held}. Correct it once the declaration has left, been cancelled or expired.`;
+  throw problems.rule('item-reserved', 'Item reserved', detail, [{ path: 'itemId', rule: 'ledger.item.reserved', message: `reserved by ${held}` }]);
 }
 
 export const ITEM_CSV_COLUMNS = ['itemNo', 'hsCode', 'name', 'specification', 'unit', 'originCountry'] as const;
