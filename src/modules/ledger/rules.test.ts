@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { adjustmentViolation, costOf, D, directReleaseDueOn, inCatalogue, invariantViolations, isCalendarDate, quantityViolation, splitCost, takeCost, totalCost } from './rules.ts';
+import { adjustmentViolation, correctedItem, costOf, D, directReleaseDueOn, inCatalogue, invariantViolations, isCalendarDate, itemViolations, quantityViolation, splitCost, takeCost, totalCost } from './rules.ts';
 
 const cost = (i: string, d = '0', h = '0') => costOf({ importedCny: i, domesticCny: d, hainanMadeCny: h });
 
@@ -62,5 +62,31 @@ describe('small rules', () => {
     expect(inCatalogue('8703236990', ['8703'])).toBe(true);
     expect(inCatalogue('8704236990', ['8703'])).toBe(false);
     expect(directReleaseDueOn('2026-12-25', 14)).toBe('2027-01-08');
+  });
+});
+
+describe('items are checked with the declarations\' rules', () => {
+  const item = { itemNo: 'EXC-1', hsCode: '8429520000', name: '挖掘机', specification: '', unit: '台', originCountry: 'DE' };
+  const rules = (over: Partial<typeof item>) => itemViolations({ ...item, ...over }, (f) => f).map((v) => `${v.path}:${v.rule}`);
+
+  it.each([
+    [{}, []],
+    [{ originCountry: 'DEU' }, ['originCountry:ISO3166.format']],
+    [{ originCountry: 'XX' }, ['originCountry:ISO3166.unknown']],
+    [{ hsCode: '84295200' }, ['hsCode:HS.length']],
+    [{ hsCode: '0101990000' }, ['hsCode:HS.unknownSubheading']],
+    [{ name: '  ' }, ['name:ledger.item.name']],
+    [{ name: 'x'.repeat(201) }, ['name:ledger.item.name']],
+    [{ unit: '' }, ['unit:ledger.item.unit']],
+  ])('%j → %j', (over, expected) => {
+    expect(rules(over)).toEqual(expected);
+  });
+
+  it('a correction changes only what differs, and checks the whole corrected item', () => {
+    const legacy = { ...item, originCountry: 'DEU' };
+    expect(correctedItem(legacy, { name: '履带式挖掘机' }, 'why').errors.map((e) => e.rule)).toEqual(['ISO3166.format']);
+    const fixed = correctedItem(legacy, { originCountry: 'DE', name: '挖掘机' }, 'why');
+    expect(fixed).toMatchObject({ errors: [], changed: ['originCountry'], before: { originCountry: 'DEU' }, values: { originCountry: 'DE' } });
+    expect(correctedItem(item, {}, ' ').errors.map((e) => e.rule)).toEqual(['ledger.item.correctionReason', 'ledger.item.correctionEmpty']);
   });
 });
