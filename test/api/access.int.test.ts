@@ -150,6 +150,22 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/dutyfree/bans/:id/lift': ['admin', 'inspector'],
   'POST /api/v1/dutyfree/departure-check': ['admin'],
   'GET /api/v1/dutyfree/shops': ['dutyfree_shop', ...OFFICERS],
+  'POST /api/v1/dutyfree/rings/detect': ['admin', 'risk_analyst'],
+  'GET /api/v1/dutyfree/rings/runs': OFFICERS,
+  'GET /api/v1/dutyfree/rings/:id': OFFICERS,
+  'GET /api/v1/dutyfree/yellow-list': OFFICERS,
+  'POST /api/v1/dutyfree/cases': ['admin', 'inspector', 'auditor', 'risk_analyst'],
+  'GET /api/v1/dutyfree/cases': OFFICERS,
+  'POST /api/v1/dutyfree/cases/:id/decision': ['admin', 'inspector', 'auditor', 'risk_analyst'],
+  'GET /api/v1/dutyfree/buyers/:id/profile': OFFICERS,
+  'GET /api/v1/dutyfree/sales/by-shop': OFFICERS,
+  'GET /api/v1/dutyfree/sale-reviews': OFFICERS,
+  'POST /api/v1/dutyfree/sale-reviews/:reservationId': ['admin', 'inspector', 'auditor', 'risk_analyst'],
+  'POST /api/v1/dutyfree/self': 'public',
+  'POST /api/v1/personal-credit/lookup': OFFICERS,
+  'POST /api/v1/personal-credit/records': ['admin', 'inspector', 'auditor'],
+  'POST /api/v1/personal-credit/records/:id/withdraw': ['admin', 'inspector', 'auditor'],
+  'GET /api/v1/personal-credit/points': 'public',
 };
 
 let t: TestApp;
