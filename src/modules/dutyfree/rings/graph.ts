@@ -60,13 +60,16 @@ export class IdentifierTable {
     return this.kind.length;
   }
 
-  /** The slot of an identifier; `created` says whether it was new (then `first` is unset). */
-  slotOf(kind: number, h: Uint32Array): { slot: number; created: boolean } {
+  /**
+   * The slot of an identifier, or -1 - slot when it was new (then `first` is unset): a number, not
+   * an object, because this runs for every identifier of every sale.
+   */
+  slotOf(kind: number, h: Uint32Array): number {
     if ((this.size + 1) * 10 > this.capacity * 7) this.grow();
     return this.probe(kind, h[0]!, h[1]!);
   }
 
-  private probe(kind: number, hi: number, lo: number): { slot: number; created: boolean } {
+  private probe(kind: number, hi: number, lo: number): number {
     const mask = this.capacity - 1;
     let i = (lo ^ Math.imul(hi, 0x85ebca6b)) & mask;
     for (;;) {
@@ -76,9 +79,9 @@ export class IdentifierTable {
         this.hi[i] = hi;
         this.lo[i] = lo;
         this.size++;
-        return { slot: i, created: true };
+        return -1 - i;
       }
-      if (k === kind + 1 && this.hi[i] === hi && this.lo[i] === lo) return { slot: i, created: false };
+      if (k === kind + 1 && this.hi[i] === hi && this.lo[i] === lo) return i;
       i = (i + 1) & mask;
     }
   }
@@ -96,7 +99,7 @@ export class IdentifierTable {
     const moved = new Int32Array(kind.length);
     for (let i = 0; i < kind.length; i++) {
       if (kind[i] === 0) continue;
-      const { slot } = this.probe(kind[i]! - 1, hi[i]!, lo[i]!);
+      const slot = -1 - this.probe(kind[i]! - 1, hi[i]!, lo[i]!);
       this.first[slot] = first[i]!;
       moved[i] = slot;
     }
@@ -189,7 +192,9 @@ export class LinkGraph {
   observe(kind: LinkKind, key: string, buyer: number): void {
     const k = LINK_KINDS.indexOf(kind);
     hashIdentifier(k, key, this.h);
-    const { slot, created } = this.table.slotOf(k, this.h);
+    const found = this.table.slotOf(k, this.h);
+    const created = found < 0;
+    const slot = created ? -1 - found : found;
     const t = this.table;
     if (created) t.first[slot] = buyer;
     else if (t.first[slot] !== buyer) this.push(slot, buyer);

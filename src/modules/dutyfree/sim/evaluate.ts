@@ -20,7 +20,16 @@ export function simCategories() {
 }
 
 const MODES = { FLIGHT: 0, TRAIN: 1, SHIP: 2 } as const;
-const yearOfDay = (day: number) => new Date(day * 86_400_000).getUTCFullYear();
+let lastDay = NaN;
+let lastYear = 0;
+/** The calendar year of a day number; sales come in day order, so one Date per day, not per sale. */
+function yearOfDay(day: number): number {
+  if (day !== lastDay) {
+    lastDay = day;
+    lastYear = new Date(day * 86_400_000).getUTCFullYear();
+  }
+  return lastYear;
+}
 
 /** The detector's view of a sale: category units in the limit's unit, the identifiers as links. */
 export function observationOf(s: SimSale, cats: ReturnType<typeof simCategories>): SaleObservation {
