@@ -20,6 +20,7 @@ import { dutyfreeParameterViolations } from './dutyfree/rules.ts';
 import { PERSONAL_CREDIT_PARAMETERS } from './personalcredit/parameters.ts';
 import { personalCreditParameterViolations } from './personalcredit/rules.ts';
 import { RING_PARAMETERS, ringParameterCheck } from './dutyfree/rings/parameters.ts';
+import { TARIFF_PARAMETERS } from './tariff/parameters.ts';
 
 export const PARAMETER_SPECS: ParameterSpecs = {
   ...SUBJECTS_PARAMETERS,
@@ -32,6 +33,7 @@ export const PARAMETER_SPECS: ParameterSpecs = {
   ...specsFromCheck(DUTYFREE_PARAMETERS, dutyfreeParameterViolations),
   ...specsFromCheck(PERSONAL_CREDIT_PARAMETERS, personalCreditParameterViolations),
   ...specsFromCheck(RING_PARAMETERS, ringParameterCheck),
+  ...TARIFF_PARAMETERS,
 };
 
 export const PARAMETER_DEFINITIONS = defineParameters(PARAMETER_SPECS, DEFAULT_PARAMETERS);

@@ -1,6 +1,7 @@
 import { DUTYFREE_PARAMETERS } from '../../modules/dutyfree/parameters.ts';
 import { RING_PARAMETERS } from '../../modules/dutyfree/rings/parameters.ts';
 import { PERSONAL_CREDIT_PARAMETERS } from '../../modules/personalcredit/parameters.ts';
+import { TARIFF_PARAMETER_SEEDS } from '../../modules/tariff/parameters.ts';
 
 /**
  * The policy parameters of mission.md, as first seeded. After seeding they live in the database
@@ -93,4 +94,5 @@ export const DEFAULT_PARAMETERS: ParameterSeed[] = [
   { name: 'gate.weightToleranceRatio', value: '0.03', validFrom: CLOSURE, reason: 'Weighbridge tolerance against the expected gross weight.' },
   ...RING_PARAMETERS,
   ...PERSONAL_CREDIT_PARAMETERS,
+  ...TARIFF_PARAMETER_SEEDS,
 ];

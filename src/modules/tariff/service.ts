@@ -1,0 +1,184 @@
+/**
+ * The tariff module's public service: loading the table, reading its versions, and the duty and
+ * taxes of goods by code, origin and date. Other modules call `ratesFor` inside their own
+ * transaction; the choice itself is the pure `selectDuty` of rules.ts.
+ */
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/client.ts';
+import { runCommand } from '../../platform/command.ts';
+import { appendAudit } from '../../platform/audit/service.ts';
+import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { getParameter } from '../../platform/parameters/service.ts';
+import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
+import { canonicalJson } from '../../kernel/canonicalJson.ts';
+import { uuidv7 } from '../../kernel/ids.ts';
+import { plain } from '../tax/money.ts';
+import { selectDuty, versionInForce, type Duty, type SelectedDuty, type StoredTariffLine, type TariffLine } from './rules.ts';
+import { tariffLines } from './schema.ts';
+
+/** Serialises tariff loads, so two loads of the same file never both add a version. */
+const TARIFF_LOCK_ID = 7355612;
+const CHUNK = 200;
+
+type Row = typeof tariffLines.$inferSelect;
+
+const duty = (rate: string | null, perUnit: string | null): Duty | null =>
+  rate === null ? null : { rate: plain(rate), ...(perUnit !== null ? { perUnit: plain(perUnit) } : {}) };
+
+function stored(r: Row): StoredTariffLine {
+  return {
+    version: r.id,
+    code: r.code,
+    description: r.description,
+    unit: r.unit,
+    validFrom: r.validFrom,
+    validTo: r.validTo,
+    mfn: duty(r.mfnRate, r.mfnPerUnit)!,
+    general: duty(r.generalRate, r.generalPerUnit)!,
+    provisional: duty(r.provisionalRate, r.provisionalPerUnit),
+    provisionalTo: r.provisionalTo,
+    conventional: r.conventional.map((c) => ({ ...c, rate: plain(c.rate), ...(c.perUnit ? { perUnit: plain(c.perUnit) } : {}) })),
+    consumptionTax: duty(r.consumptionTaxRate, r.consumptionTaxPerUnit),
+    vatRate: plain(r.vatRate),
+    source: r.source,
+  };
+}
+
+/** The content of a version, to tell a reloaded row from a changed one. */
+const content = (l: TariffLine) => canonicalJson({ ...l, conventional: l.conventional.map((c) => ({ ...c })) });
+
+function values(l: TariffLine) {
+  return {
+    code: l.code,
+    description: l.description,
+    unit: l.unit,
+    validFrom: l.validFrom,
+    validTo: l.validTo,
+    mfnRate: l.mfn.rate,
+    mfnPerUnit: l.mfn.perUnit ?? null,
+    generalRate: l.general.rate,
+    generalPerUnit: l.general.perUnit ?? null,
+    provisionalRate: l.provisional?.rate ?? null,
+    provisionalPerUnit: l.provisional?.perUnit ?? null,
+    provisionalTo: l.provisionalTo,
+    conventional: l.conventional,
+    consumptionTaxRate: l.consumptionTax?.rate ?? null,
+    consumptionTaxPerUnit: l.consumptionTax?.perUnit ?? null,
+    vatRate: l.vatRate,
+  };
+}
+
+/** Normalised as the database gives it back (trailing zeros dropped), so equal rows compare equal. */
+const normalised = (l: TariffLine): TariffLine => {
+  const { version: _v, source: _s, ...rest } = stored({ ...values(l), id: 0, source: '', batchId: '', loadedBy: '', loadedAt: new Date(0) } as Row);
+  return rest;
+};
+
+export interface ImportTariffResult {
+  batchId: string;
+  rows: number;
+  imported: number;
+  unchanged: number;
+  codes: number;
+}
+
+/**
+ * Loads validated tariff rows as one command (all or nothing). A row equal to the newest version of
+ * its code and validFrom is left alone, so loading the same file twice adds nothing.
+ */
+export async function importTariff(
+  ctx: AppContext,
+  actor: Actor,
+  rows: readonly TariffLine[],
+  opts: { source: string; onProgress?: (done: number, total: number) => void },
+): Promise<ImportTariffResult> {
+  return runCommand(ctx, 'tariff.import', async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${TARIFF_LOCK_ID})`);
+    const now = ctx.clock.now();
+    const batchId = uuidv7(now.getTime());
+    const codes = [...new Set(rows.map((r) => r.code))];
+    const current = new Map<string, string>();
+    for (let i = 0; i < codes.length; i += 1000) {
+      const found = await tx
+        .selectDistinctOn([tariffLines.code, tariffLines.validFrom])
+        .from(tariffLines)
+        .where(inArray(tariffLines.code, codes.slice(i, i + 1000)))
+        .orderBy(asc(tariffLines.code), asc(tariffLines.validFrom), desc(tariffLines.id));
+      for (const r of found) {
+        const { version: _v, source: _s, ...line } = stored(r);
+        current.set(`${r.code}@${r.validFrom}`, content(line));
+      }
+    }
+    const fresh = rows.filter((r) => current.get(`${r.code}@${r.validFrom}`) !== content(normalised(r)));
+    const inserts = fresh.map((r) => ({ ...values(r), source: opts.source, batchId, loadedBy: actorLabel(actor), loadedAt: now }));
+    for (let i = 0; i < inserts.length; i += CHUNK) {
+      await tx.insert(tariffLines).values(inserts.slice(i, i + CHUNK));
+      opts.onProgress?.(Math.min(inserts.length, i + CHUNK), inserts.length);
+    }
+    const result: ImportTariffResult = { batchId, rows: rows.length, imported: fresh.length, unchanged: rows.length - fresh.length, codes: codes.length };
+    // The digest proves which rows this batch added without copying them into the chain.
+    const digest = createHash('sha256').update(canonicalJson(inserts.map(({ loadedAt: _l, ...v }) => v))).digest('hex');
+    const change = { ...result, source: opts.source, digest };
+    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'tariff.import', subject: `tariff:${batchId}`, change, at: now });
+    if (fresh.length) {
+      await enqueueEvents(tx, [{ aggregateType: 'tariff', aggregateId: batchId, eventType: 'TariffLoaded', payload: result, occurredAt: now, auditSeq: seq }]);
+    }
+    return result;
+  });
+}
+
+/** Every version of a tariff line, oldest first. */
+export async function tariffVersions(ex: Executor, code: string): Promise<StoredTariffLine[]> {
+  const rows = await ex.select().from(tariffLines).where(eq(tariffLines.code, code)).orderBy(asc(tariffLines.validFrom), asc(tariffLines.id));
+  return rows.map(stored);
+}
+
+/** The version of a line in force on a day, or null. */
+export async function tariffLineOn(ex: Executor, code: string, date: string): Promise<StoredTariffLine | null> {
+  const rows = await ex
+    .select()
+    .from(tariffLines)
+    .where(and(eq(tariffLines.code, code), sql`${tariffLines.validFrom} <= ${date}`))
+    .orderBy(asc(tariffLines.validFrom), asc(tariffLines.id));
+  return versionInForce(rows.map(stored), date);
+}
+
+export interface TariffRates {
+  line: StoredTariffLine;
+  duty: SelectedDuty;
+  consumptionTax: Duty | null;
+  vatRate: string;
+  parameterVersions: Record<string, number>;
+}
+
+export interface RateQuery {
+  code: string;
+  /** Alpha-2, or null when not stated. */
+  origin: string | null;
+  date: string;
+  customsValue?: string;
+  quantity?: string;
+}
+
+/** The duty and taxes of goods by code, origin and date; null when the table has no line in force. */
+export async function ratesFor(ex: Executor, q: RateQuery): Promise<TariffRates | null> {
+  const line = await tariffLineOn(ex, q.code, q.date);
+  if (!line) return null;
+  const general = await getParameter<string[]>(ex, 'tariff.generalRateOrigins', q.date);
+  const facts = {
+    origin: q.origin,
+    date: q.date,
+    generalRateOrigins: general.value,
+    ...(q.customsValue !== undefined ? { customsValue: q.customsValue } : {}),
+    ...(q.quantity !== undefined ? { quantity: q.quantity } : {}),
+  };
+  return {
+    line,
+    duty: selectDuty(line, facts),
+    consumptionTax: line.consumptionTax,
+    vatRate: line.vatRate,
+    parameterVersions: { [`tariff:${line.code}`]: line.version, 'tariff.generalRateOrigins': general.version },
+  };
+}
