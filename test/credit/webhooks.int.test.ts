@@ -5,7 +5,7 @@ import { demoUscc } from '../../src/seed/demo.ts';
 import { sql } from 'drizzle-orm';
 import { deliverWebhooks, startWebhookDelivery } from '../../src/modules/sharing/service.ts';
 import { verifySignature } from '../../src/modules/sharing/rules.ts';
-import { webhookUrlViolation } from '../../src/modules/sharing/outbound.ts';
+import { postWebhook, webhookUrlViolation } from '../../src/modules/sharing/outbound.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 
 interface Receiver {
@@ -238,5 +238,18 @@ describe('signed webhooks for credit class changes', () => {
     expect(await state('redirecting-bureau')).toMatchObject({ lastError: 'receiver answered 3xx (redirects are not followed)' });
     expect(await state('erring-bureau')).toMatchObject({ lastError: 'receiver answered 5xx' });
     expect(JSON.stringify(await state('erring-bureau'))).not.toContain('hunter2');
+  });
+
+  it('a name is resolved and checked when the delivery connects: refused unless every address is allowed', async () => {
+    const r = await receiver();
+    receivers.push(r);
+    r.secret = 'unused';
+    const port = new URL(r.url).port;
+    await expect(postWebhook(`http://localhost:${port}/hook`, {}, '{}', [], 2000)).rejects.toThrow('refused: the receiver resolves to a loopback address');
+    expect(r.received).toEqual([]);
+    // Allowed, the connection goes to the address the check resolved.
+    r.answer = { status: 204 };
+    expect(await postWebhook(`http://localhost:${port}/hook`, {}, '{}', ['127.0.0.1/32', '::1/128'], 2000)).toBe(204);
+    expect(r.received).toHaveLength(1);
   });
 });
