@@ -16,6 +16,7 @@ import { clientRoutes } from './auth/clients.ts';
 import { dutyfreeRoutes } from '../modules/dutyfree/routes.ts';
 import { personalCreditRoutes } from '../modules/personalcredit/routes.ts';
 import { ringRoutes } from '../modules/dutyfree/rings/routes.ts';
+import { tariffRoutes } from '../modules/tariff/routes.ts';
 
 /** Every API plugin, in one list: adding a module means adding it here. */
-export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes, commandRoutes, permissionRoutes, clientRoutes, dutyfreeRoutes, personalCreditRoutes, ringRoutes];
+export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes, commandRoutes, permissionRoutes, clientRoutes, dutyfreeRoutes, personalCreditRoutes, ringRoutes, tariffRoutes];

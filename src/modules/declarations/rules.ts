@@ -252,10 +252,12 @@ export function exitTaxes(regime: Regime, lines: readonly ExitTaxLine[], params:
  * specific duty): 0 is refused, never assumed. Processed goods too, even at the value-added
  * threshold: the exemption is conditional, and an inspection's correction may withdraw it.
  */
-type Rated = Pick<ExitTaxLine, 'dutyRate' | 'specificDutyPerUnit' | 'costBasis'>;
+type Rated = Pick<ExitTaxLine, 'dutyRate' | 'specificDutyPerUnit' | 'costBasis'> & { tariff?: unknown };
 
 export function dutyRateViolations(lines: readonly Rated[]) {
   return lines.flatMap((l, i): RuleViolation[] => {
+    // A rate the tariff table gave is known, 0 included (goods under a 0 MFN rate owe no duty).
+    if (l.tariff) return [];
     const imported = cny(l.costBasis.importedCny);
     const specific = l.specificDutyPerUnit !== undefined && new D(l.specificDutyPerUnit).gt(0);
     if (!imported.gt(0) || new D(l.dutyRate).gt(0) || specific) return [];

@@ -63,7 +63,7 @@ describe('withTableRates', () => {
     expect(withTableRates(line, table)).toEqual(line);
   });
   it('a line without rates takes the duty, consumption tax and VAT of the table', () => {
-    expect(withTableRates({ hsCode: 'x' }, table)).toEqual({ hsCode: 'x', dutyRate: '0', specificDutyPerUnit: '0.5', vatRate: '0.13', consumptionTaxRate: '0.1' });
+    expect(withTableRates({ hsCode: 'x' } as { hsCode: string; dutyRate?: string }, table)).toEqual({ hsCode: 'x', dutyRate: '0', specificDutyPerUnit: '0.5', vatRate: '0.13', consumptionTaxRate: '0.1' });
   });
   it('a line with its duty rate only takes the VAT and keeps its duty', () => {
     expect(withTableRates({ dutyRate: '0.3' }, table)).toEqual({ dutyRate: '0.3', vatRate: '0.13', consumptionTaxRate: '0.1' });

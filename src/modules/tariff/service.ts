@@ -14,8 +14,9 @@ import { getParameter } from '../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
+import { problems, type FieldError } from '../../kernel/problem.ts';
 import { plain } from '../tax/money.ts';
-import { selectDuty, versionInForce, type Duty, type SelectedDuty, type StoredTariffLine, type TariffLine } from './rules.ts';
+import { needsTable, selectDuty, versionInForce, withTableRates, type Duty, type OwnRates, type SelectedDuty, type StoredTariffLine, type TariffLine } from './rules.ts';
 import { tariffLines } from './schema.ts';
 
 /** Serialises tariff loads, so two loads of the same file never both add a version. */
@@ -158,8 +159,8 @@ export interface RateQuery {
   /** Alpha-2, or null when not stated. */
   origin: string | null;
   date: string;
-  customsValue?: string;
-  quantity?: string;
+  customsValue?: string | undefined;
+  quantity?: string | undefined;
 }
 
 /** The duty and taxes of goods by code, origin and date; null when the table has no line in force. */
@@ -181,4 +182,60 @@ export async function ratesFor(ex: Executor, q: RateQuery): Promise<TariffRates 
     vatRate: line.vatRate,
     parameterVersions: { [`tariff:${line.code}`]: line.version, 'tariff.generalRateOrigins': general.version },
   };
+}
+
+const missing = (path: string, code: string, date: string) => ({ path, rule: 'tariff.lineMissing', message: `No tariff line ${code} in force on ${date}.` });
+
+/** No line in force: a rate is never guessed; the problem names each field, code and day. */
+function missingProblem(errors: FieldError[]) {
+  const detail = `The tariff table has no line in force for ${errors.length === 1 ? 'this line' : 'these lines'}; give the rates or load the line.`;
+  return problems.rule('tariff-line-missing', 'Tariff line missing', detail, errors);
+}
+
+export const tariffLineMissing = (path: string, code: string, date: string) => missingProblem([missing(path, code, date)]);
+
+export interface TableLine extends OwnRates {
+  hsCode: string;
+  originCountry?: string | null | undefined;
+  customsValue?: string | undefined;
+  quantity?: string | undefined;
+}
+
+/** What the table gave a line: the version and the rate chosen, for the record of the computation. */
+export interface TariffUse {
+  code: string;
+  version: number;
+  validFrom: string;
+  unit: string;
+  duty: SelectedDuty;
+}
+
+/**
+ * Lines that omit their duty or VAT rate take them from the table by code, origin and date; lines
+ * that give both are left as they are. Every line the table cannot rate is named at once
+ * (`path(i)`: where the line's duty rate is on the caller's form).
+ */
+export async function withTariffRates<T extends TableLine>(ex: Executor, lines: readonly T[], date: string, path: (i: number) => string) {
+  const errors: FieldError[] = [];
+  const uses: (TariffUse | null)[] = [];
+  const parameterVersions: Record<string, number> = {};
+  const out: (T & { dutyRate: string; vatRate: string })[] = [];
+  for (const [i, l] of lines.entries()) {
+    if (!needsTable(l)) {
+      out.push(l as T & { dutyRate: string; vatRate: string });
+      uses.push(null);
+      continue;
+    }
+    const q = { code: l.hsCode, origin: l.originCountry ?? null, date, customsValue: l.customsValue, quantity: l.quantity };
+    const r = l.hsCode.length === 10 ? await ratesFor(ex, q) : null;
+    if (!r) {
+      errors.push(l.hsCode.length === 10 ? missing(path(i), l.hsCode, date) : { path: path(i), rule: 'tariff.codeNeedsTenDigits', message: `The table is kept by 10-digit code; ${l.hsCode} has ${l.hsCode.length} digits. Give the rates or the full code.` });
+      continue;
+    }
+    out.push(withTableRates(l, { duty: r.duty, consumptionTax: r.consumptionTax, vatRate: r.vatRate }));
+    uses.push({ code: r.line.code, version: r.line.version, validFrom: r.line.validFrom, unit: r.line.unit, duty: r.duty });
+    Object.assign(parameterVersions, r.parameterVersions);
+  }
+  if (errors.length) throw missingProblem(errors);
+  return { lines: out, uses, parameterVersions };
 }

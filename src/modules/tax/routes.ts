@@ -31,7 +31,7 @@ export const taxRoutes: ApiPlugin = (app, ctx) => {
   app.post('/api/v1/calc/tax', {
     config: { access: { public: true } },
     schema: { tags: calculators, summary: 'Duty, consumption tax and import VAT for goods lines in CNY, each with its formula', body: calcTaxBody, response: { 200: calcTaxResponse } },
-    handler: async (req) => service.calculateTax(ctx.db, req.body.lines, today()),
+    handler: async (req) => service.calculateTax(ctx.db, req.body, today()),
   });
 
   app.post('/api/v1/calc/value-added', {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkedBy, isoDate, text } from '../../kernel/wire.ts';
 import { validateHsCode } from '../../kernel/hsCode.ts';
+import { validateCountryCode } from '../../kernel/country.ts';
 import { EXIT_GOODS } from './treatment.ts';
 import { parseValueAddedNumber } from './valueAddedNumbers.ts';
 
@@ -24,18 +25,40 @@ const goodsRates = {
   specificConsumptionTaxPerUnit: perUnit.optional(),
 };
 
+const FROM_TABLE = 'Omitted: taken from the tariff table by the 10-digit hsCode, originCountry and declarationDate';
+
 export const calcTaxBody = z
   .object({
+    declarationDate: isoDate.optional().describe('Default: today (Asia/Shanghai). The tariff-table version a line without rates takes.'),
     lines: z
-      .array(z.object({ ...goodsRates, customsValue: money }).strict())
+      .array(
+        z
+          .object({
+            ...goodsRates,
+            dutyRate: rate.optional().describe(FROM_TABLE),
+            vatRate: rate.optional().describe(FROM_TABLE),
+            originCountry: z.string().superRefine(checkedBy(validateCountryCode)).optional().describe('For the tariff table: without it, MFN treatment'),
+            customsValue: money,
+          })
+          .strict(),
+      )
       .min(1, 'Give at least one line.')
       .max(200, 'At most 200 lines per calculation.'),
   })
   .strict();
 
+/** The tariff-table version and the duty chosen, on a line that took its rates from the table. */
+const tariffUseOut = z.object({
+  code: z.string(),
+  version: z.number(),
+  validFrom: z.string(),
+  unit: z.string(),
+  duty: z.object({ kind: z.string(), rate: z.string(), perUnit: z.string().optional(), agreement: z.string().optional(), rule: z.string(), reason: z.string() }),
+});
+
 export const stepOut = z.object({ amount: z.string(), status: z.enum(['DUE', 'EXEMPT', 'WAIVED', 'NOT_APPLICABLE']), formula: z.string(), rule: z.string(), reason: z.string().optional() });
 const stepsOut = z.object({ dutiableValue: stepOut, duty: stepOut, consumptionTax: stepOut, vat: stepOut });
-const lineOut = z.object({ dutiableValue: z.string(), duty: z.string(), consumptionTax: z.string(), vat: z.string(), total: z.string(), formulas: z.object({ duty: z.string(), consumptionTax: z.string(), vat: z.string() }), steps: stepsOut });
+const lineOut = z.object({ dutiableValue: z.string(), duty: z.string(), consumptionTax: z.string(), vat: z.string(), total: z.string(), formulas: z.object({ duty: z.string(), consumptionTax: z.string(), vat: z.string() }), steps: stepsOut, tariff: tariffUseOut.optional() });
 
 /** Which of the declaration's taxes the collection threshold left uncollected (each of 50 CNY or less). */
 export const notCollectedOut = z.object({ duty: z.boolean(), consumptionTax: z.boolean(), vat: z.boolean() });
@@ -129,6 +152,7 @@ export const calcScenarioBody = z
   })
   .strict();
 export type CalcScenarioBody = z.infer<typeof calcScenarioBody>;
+export type CalcTaxBody = z.infer<typeof calcTaxBody>;
 
 const conversionOut = z.object({ rate: z.string(), unit: z.number(), quote: z.string(), rateDate: z.string(), rateVersion: z.number(), rateDay: z.string() });
 

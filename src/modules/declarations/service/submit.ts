@@ -13,6 +13,7 @@ import { lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { creditMeasuresOf } from '../../credit/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
+import { withTariffRates, type TariffUse } from '../../tariff/service.ts';
 import { D, parseValueAddedNumber, ratioString } from '../../tax/rules.ts';
 import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
 import { bookAuditKey, costBasisOf, getBook, getItem, lockBooks, reserveGoods, voidReservation } from '../../ledger/service.ts';
@@ -48,6 +49,8 @@ export interface PreparedLine extends ExitTaxLine {
   originCountry: string;
   netWeightKg: string;
   firstEntryDate: string | null;
+  /** The tariff-table version and duty a line without its own rates was taxed at. */
+  tariff?: TariffUse;
 }
 
 export interface Prepared {
@@ -85,8 +88,10 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
   const qualifications = (await activeQualifications(tx, enterpriseId, today)).map((q) => q.kind);
   const notes: unknown[] = [];
   const lines: PreparedLine[] = [];
-  for (const [i, l] of body.lines.entries()) {
+  const table = await tableRates(tx, body, items.map((it) => it!), today);
+  for (const [i, form] of body.lines.entries()) {
     const item = items[i]!;
+    const l = table.lines[i]!;
     const basis = await costBasisOf(tx, { bookId: book.id, itemId: l.itemId, quantity: l.quantity });
     const line: PreparedLine = {
       itemId: l.itemId,
@@ -107,14 +112,15 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
       domesticVatPaid: l.domesticVatPaid,
       costBasis: { importedCny: basis.importedCny, domesticCny: basis.domesticCny, hainanMadeCny: basis.hainanMadeCny },
       firstEntryDate: basis.firstEntryDate,
+      ...(table.uses[i] ? { tariff: table.uses[i]! } : {}),
     };
     if (book.regime === 'PROCESSING_VALUE_ADDED') {
-      (l.upstream ?? []).forEach((u, j) => {
+      (form.upstream ?? []).forEach((u, j) => {
         const parsed = parseValueAddedNumber(u.cumulativeNumber, 'CUMULATIVE');
         if (!parsed.ok) throw problems.field(`lines[${i}].upstream[${j}].cumulativeNumber`, parsed.rule, parsed.message);
       });
       // Kept on the line: an inspection's correction decides the value added again with them.
-      line.upstream = l.upstream ?? [];
+      line.upstream = form.upstream ?? [];
       const processingQualification = qualifications.includes('PROCESSING_VALUE_ADDED');
       const va = valueAddedDecision(line, { threshold: params.valueAddedThreshold, processingQualification });
       if (!va.ok) throw problems.validation(va.violations.map((x) => ({ ...x, path: `lines[${i}].${x.path}` })));
@@ -138,9 +144,30 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
     const computed = exitTaxes(book.regime, lines, params.tax);
     if (!computed.ok) throw problems.validation(computed.violations);
     taxes = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
-    taxes.parameterVersions = { ...taxes.parameterVersions, ...params.versionsOf('valueAddedThreshold') };
+    taxes.parameterVersions = { ...taxes.parameterVersions, ...params.versionsOf('valueAddedThreshold'), ...table.parameterVersions };
   }
   return { enterprise, regime: book.regime, lines, taxes, valueAddedNotes: notes };
+}
+
+type Item = NonNullable<Awaited<ReturnType<typeof getItem>>>;
+
+/**
+ * Lines without their rates take them from the tariff table by the item's code and origin on the
+ * declaration date; refused, naming the line, only when the table has none either. A specific
+ * duty or tax from the table is charged per its unit, so the item's unit must be that one.
+ */
+async function tableRates(tx: Tx, body: ExitDeclarationBody, items: readonly Item[], today: string) {
+  const asked = body.lines.map((l, i) => ({ ...l, hsCode: items[i]!.hsCode, originCountry: items[i]!.originCountry }));
+  const table = await withTariffRates(tx, asked, today, (i) => `lines[${i}].dutyRate`);
+  const wrongUnit = table.uses.flatMap((u, i) => {
+    const l = table.lines[i]!;
+    const perUnit = [l.specificDutyPerUnit, l.specificConsumptionTaxPerUnit].some((x) => x !== undefined && new D(x).gt(0));
+    if (!u || !perUnit || unitCode(u.unit) === unitCode(items[i]!.unit)) return [];
+    const message = `Tariff line ${u.code} charges per ${u.unit}; the item is kept in ${items[i]!.unit}. Give the rates or correct the item's unit.`;
+    return [{ path: `lines[${i}].quantity`, rule: 'tariff.unitMismatch', message }];
+  });
+  if (wrongUnit.length) throw problems.validation(wrongUnit);
+  return table;
 }
 
 export const ratesOf = (l: ExitTaxLine) => ({ dutyRate: l.dutyRate, vatRate: l.vatRate, ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}), ...(l.specificDutyPerUnit ? { specificDutyPerUnit: l.specificDutyPerUnit } : {}) });

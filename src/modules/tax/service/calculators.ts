@@ -11,7 +11,8 @@ import type { LineComputation, TaxLineInput, TaxStep } from '../lineTax.ts';
 import { formulasOf } from '../rules.ts';
 import { computeRoute, routeNotes, type Route, type RouteLine, type ValueAddedFact } from '../treatment.ts';
 import { chainValueAdded, ratioString, type ChainInput, type ChainResult, type RatioBreakdown } from '../valueAdded.ts';
-import type { CalcScenarioBody } from '../wire.ts';
+import type { CalcScenarioBody, CalcTaxBody } from '../wire.ts';
+import { withTariffRates } from '../../tariff/service.ts';
 import { loadTaxParameters } from './parameters.ts';
 import { exchangeRateMissing, findRate, rateDayOf, type MissingRate, type StoredRate } from './exchangeRates.ts';
 
@@ -30,13 +31,17 @@ const thresholdView = (r: DeclarationComputation) => ({
 });
 
 /** POST /calc/tax: every tax due on the customs value in CNY (an ordinary import), as the public contract says. */
-export async function calculateTax(ex: Executor, lines: readonly TaxLineInput[], asOf: string) {
+export async function calculateTax(ex: Executor, body: CalcTaxBody, today: string) {
+  const asOf = body.declarationDate ?? today;
   const params = await loadTaxParameters(ex, asOf);
+  // A line without its duty or VAT rate takes them from the tariff table; one with both is taken as it is.
+  const table = await withTariffRates(ex, body.lines, asOf, (i) => `lines[${i}].dutyRate`);
+  const lines: TaxLineInput[] = table.lines.map(({ originCountry: _o, ...l }) => l);
   const result = computeRoute({ kind: 'IMPORT' }, lines, params.tax);
   if (!result.ok) throw problems.validation(result.violations);
   const r = result.value;
   return {
-    lines: r.lines.map((c) => ({
+    lines: r.lines.map((c, i) => ({
       dutiableValue: fen(c.dutiableValue.amount),
       duty: fen(c.duty.amount),
       consumptionTax: fen(c.consumptionTax.amount),
@@ -44,6 +49,7 @@ export async function calculateTax(ex: Executor, lines: readonly TaxLineInput[],
       total: fen(c.total),
       formulas: formulasOf(c),
       steps: stepsView(c),
+      ...(table.uses[i] ? { tariff: table.uses[i] } : {}),
     })),
     duty: fen(r.duty),
     consumptionTax: fen(r.consumptionTax),
@@ -51,7 +57,7 @@ export async function calculateTax(ex: Executor, lines: readonly TaxLineInput[],
     total: fen(r.total),
     dutyWaived: r.dutyWaived,
     notCollected: r.waived,
-    parameterVersions: r.parameterVersions,
+    parameterVersions: { ...r.parameterVersions, ...table.parameterVersions },
   };
 }
 
