@@ -15,6 +15,7 @@ import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
 import { registerTaxCommands } from './modules/tax/cli.ts';
 import { registerLedgerCommands } from './modules/ledger/cli.ts';
+import { registerTariffCommands } from './modules/tariff/cli.ts';
 import pino from 'pino';
 import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
 import { registerRiskCommands } from './modules/risk/cli.ts';
@@ -286,6 +287,7 @@ credit
 
 registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
 registerLedgerCommands(program, () => createContext({ logger: quietLogger() }));
+registerTariffCommands(program, () => createContext({ logger: quietLogger() }));
 
 const risk = program.command('risk').description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
 registerRiskBenchmarkCommand(risk);
