@@ -140,6 +140,28 @@ describe('island transfer', () => {
     expect(doc.movements).toEqual([expect.objectContaining({ from: 'stock', to: 'island', quantity: '1', importedCny: '100000.00' })]);
   });
 
+  it('to a non-beneficiary, products of zero-tariff materials pay on their imported materials', async () => {
+    // Pellets imported for 10,000 made into bags with 2,000 of domestic and 3,000 of Hainan-made inputs.
+    const pellets = { hsCode: '3901100000', name: '聚乙烯粒子', unit: '千克', originCountry: 'SA', quantity: '1000' };
+    const from = await bookWithGoods(t.ctx, { regime: 'ZERO_TARIFF', items: [{ ...pellets, importedCny: '10000' }] });
+    const bagItem = { itemNo: `BAG-${from.bookId.slice(-6)}`, hsCode: '3923210000', name: '塑料袋', specification: '' };
+    const [bags] = await addItems(t.ctx, actor, from.bookId, [{ ...bagItem, unit: '千克', originCountry: 'CN' }]);
+    const outputs = [{ itemId: bags!.id, quantity: '1000', domesticCny: '2000', hainanMadeCny: '3000' }];
+    const inputs = [{ itemId: from.itemIds[0]!, quantity: '1000' }];
+    const businessDate = shanghaiDate(t.clock.now());
+    const processing = { documentId: uuidv7(), bookId: from.bookId, reference: 'JG-BAGS', businessDate };
+    await file({ type: 'PROCESSING', ...processing, inputs, outputs });
+    const company = { uscc: randomUscc(), name: '非享惠企业 bags buyer', registeredInHainan: true };
+    const kind = { legalForm: 'INDEPENDENT_LEGAL_PERSON' as const, industry: null as unknown as string };
+    const buyer = await createEnterprise(t.ctx, actor, { ...company, ...kind, encouragedIndustry: false });
+    const line = { itemId: bags!.id, quantity: '1000', valueCny: '30000', dutyRate: '0.065', vatRate: '0.13' };
+    const transfer = { documentId: uuidv7(), bookId: from.bookId, toEnterpriseId: buyer.id, lines: [line] };
+    const doc = await file({ type: 'ISLAND_TRANSFER', ...transfer });
+    // On 10,000 (not the cost of 15,000 nor the price of 30,000): duty 650.00; VAT (10,650) × 13% = 1,384.50.
+    const tax = { due: true, duty: '650.00', vat: '1384.50', total: '2034.50', lines: [{ dutiableValue: '10000.00' }] };
+    expect(doc.tax).toMatchObject(tax);
+  });
+
   it('relaxed-trade goods are never transferred', async () => {
     const from = await bookWithGoods(t.ctx, { regime: 'RELAXED_TRADE', items: [{ hsCode: '3304990099', name: '护肤品', unit: '千克', originCountry: 'FR', quantity: '10', importedCny: '1000' }] });
     const to = await bookWithGoods(t.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8429520000', name: '挖掘机', unit: '台', originCountry: 'JP', quantity: '1', importedCny: '1' }] });
