@@ -51,6 +51,14 @@ describe('the command centre in Chromium', () => {
     expect(await page.getByTestId('cc-gate-chart').locator('svg').textContent()).toContain('车辆（辆）');
     expect(await page.getByTestId('cc-gate-chart').locator('svg').textContent()).toContain('分流');
     await expect.poll(() => text('cc-live')).toBe('实时更新');
+    // No English word on the zh-CN screen, outside what is English on purpose (lang="en": the language
+    // switch, technical detail) and names people typed (the signed-in user's display name).
+    const words = await page.evaluate(() => {
+      const root = document.body.cloneNode(true) as HTMLElement;
+      root.querySelectorAll('[lang="en"], [data-testid="who"], script, style').forEach((e) => e.remove());
+      return (root.innerText.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !/^(GB|HS|CNY|P\d+)$/.test(w));
+    });
+    expect(words).toEqual([]);
     await page.screenshot({ path: '.tmp/command-centre.png', fullPage: true });
   });
 

@@ -19,7 +19,7 @@ interface Column {
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const time = (field: string) => (r: DrillRow, _t: T, lang: Lang) => formatDateTime(str(r[field]) || null, lang);
 const port = (r: DrillRow, _t: T, lang: Lang) => (PORT_NAMES[str(r.portCode)] ?? [str(r.portCode), str(r.portCode)])[lang === 'zh-CN' ? 0 : 1];
-const declaration = (field: string) => (r: DrillRow) => <a href={`#/declarations/${str(r[field])}`} className="mono">{str(r[field]).slice(0, 8)}</a>;
+const declaration = (field: string) => (r: DrillRow) => <a href={`#/declarations/${str(r[field])}`} className="mono">{str(r[field]).slice(-8)}</a>;
 const enterprise = (r: DrillRow) => str(r.enterprise).split(/ (?=[A-Z])/)[0] || str(r.uscc);
 const label = (prefix: string, field: string) => (r: DrillRow, t: T) => (r[field] === null ? '—' : t(`${prefix}.${str(r[field])}` as MessageKey));
 const codes = (prefix: string) => (r: DrillRow, t: T) => str(r.reasons).split(',').filter(Boolean).map((c) => t(`${prefix}.${c}` as MessageKey)).join('、') || '—';
@@ -37,7 +37,7 @@ const COLUMNS: Record<DrillResult['panel'], Column[]> = {
     { key: 'command.col.plate', cell: (r) => str(r.plate) },
     { key: 'command.col.decision', cell: label('command.decision', 'decision') },
     { key: 'command.col.reasons', cell: codes('gate.reason') },
-    { key: 'command.col.document', cell: (r) => (r.inspectionTaskId ? <a href={`#/inspection/${str(r.inspectionTaskId)}`}>{str(r.inspectionTaskId).slice(0, 8)}</a> : '—') },
+    { key: 'command.col.document', cell: (r) => (r.inspectionTaskId ? <a href={`#/inspection/${str(r.inspectionTaskId)}`}>{str(r.inspectionTaskId).slice(-8)}</a> : '—') },
   ],
   declarations: [
     { key: 'command.col.time', cell: time('createdAt') },
@@ -61,7 +61,7 @@ const COLUMNS: Record<DrillResult['panel'], Column[]> = {
     { key: 'command.col.status', cell: label('command.task', 'status') },
     { key: 'command.col.assignee', cell: (r) => str(r.assignee) || '—' },
     { key: 'command.col.reasons', cell: codes('gate.reason') },
-    { key: 'command.col.document', cell: (r) => (r.documentType === 'SECOND_LINE_EXIT' || r.documentType === 'BATCH_EXIT' ? declaration('documentId')(r) : <span className="mono">{str(r.documentId).slice(0, 12)}</span>) },
+    { key: 'command.col.document', cell: (r) => (r.documentType === 'SECOND_LINE_EXIT' || r.documentType === 'BATCH_EXIT' ? declaration('documentId')(r) : <span className="mono">{str(r.documentId).slice(-12)}</span>) },
   ],
   alerts: [
     { key: 'command.col.time', cell: time('createdAt') },
@@ -70,7 +70,7 @@ const COLUMNS: Record<DrillResult['panel'], Column[]> = {
     { key: 'command.col.port', cell: port },
     { key: 'command.col.score', cell: (r) => str(r.score), num: true },
     { key: 'command.col.class', cell: label('class', 'creditClass') },
-    { key: 'command.col.document', cell: (r) => <a href={`#/risk/decision/${str(r.declarationId)}`} className="mono">{str(r.declarationId).slice(0, 8)}</a> },
+    { key: 'command.col.document', cell: (r) => <a href={`#/risk/decision/${str(r.declarationId)}`} className="mono">{str(r.declarationId).slice(-8)}</a> },
   ],
   taxBills: [
     { key: 'command.col.time', cell: time('issuedAt') },
@@ -96,7 +96,7 @@ const COLUMNS: Record<DrillResult['panel'], Column[]> = {
     { key: 'command.col.enterprise', cell: enterprise },
     { key: 'command.col.selected', cell: (r, t) => t(r.selected ? 'common.yes' : 'common.no') },
     { key: 'command.col.outcome', cell: label('command.outcome', 'outcome') },
-    { key: 'command.col.document', cell: (r) => <a href={`#/risk/decision/${str(r.declarationId)}`} className="mono">{str(r.declarationId).slice(0, 8)}</a> },
+    { key: 'command.col.document', cell: (r) => <a href={`#/risk/decision/${str(r.declarationId)}`} className="mono">{str(r.declarationId).slice(-8)}</a> },
   ],
 };
 

@@ -221,8 +221,9 @@ export function mapOption(s: Summary, t: T, lang: Lang): ChartOption {
       map: 'hainan',
       // The main island, where the ten ports are (the province's South China Sea islands are in the data, off this view).
       boundingCoords: [[108.45, 20.25], [111.25, 18.05]],
-      top: 6,
-      bottom: 6,
+      // Room above the north shore for the Haikou ports' labels.
+      top: 40,
+      bottom: 12,
       left: 'center',
       roam: true,
       scaleLimit: { min: 0.8, max: 6 },
