@@ -48,7 +48,7 @@ class RowCheck {
 
   matching(field: string, pattern: RegExp, what: string): string | undefined {
     const v = this.cells[field];
-    if (v !== undefined && !pattern.test(v)) this.fail(field, 'tariff.file.format', `${field}: ${what}.`);
+    if (v !== undefined && !pattern.test(v)) this.fail(field, 'tariff.file.format', `${what}.`);
     return v;
   }
 
@@ -56,16 +56,16 @@ class RowCheck {
     const v = this.cells[field];
     if (v === undefined) return undefined;
     const r = isoDate.safeParse(v);
-    if (!r.success) this.fail(field, 'tariff.file.date', `${field}: a date YYYY-MM-DD.`);
+    if (!r.success) this.fail(field, 'tariff.file.date', 'Use a date YYYY-MM-DD.');
     return v;
   }
 
   duty(rateField: string, perUnitField: string): Duty | null {
-    const rate = this.matching(rateField, DUTY_RATE, 'a rate as a decimal, 0.12 = 12% (at most 6 decimals)');
+    const rate = this.matching(rateField, DUTY_RATE, 'Use a rate as a decimal, 0.12 = 12% (at most 6 decimals)');
     const perUnit = this.matching(perUnitField, PER_UNIT, 'CNY per unit, a non-negative decimal');
     if (rate === undefined && perUnit === undefined) return null;
     if (rate === undefined) {
-      this.fail(rateField, 'tariff.file.rateRequired', `${rateField}: give the ad valorem part (0 for a specific duty).`);
+      this.fail(rateField, 'tariff.file.rateRequired', 'give the ad valorem part (0 for a specific duty).');
     }
     return { rate: rate ?? '0', ...(perUnit !== undefined ? { perUnit } : {}) };
   }
@@ -78,14 +78,14 @@ class RowCheck {
     for (const entry of v.split(';').map((e) => e.trim()).filter(Boolean)) {
       const m = /^([^:]+):([^=]+)=([^+]+)(?:\+(.+))?$/.exec(entry);
       if (!m || !AGREEMENT.test(m[1]!) || !DUTY_RATE.test(m[3]!) || (m[4] !== undefined && !PER_UNIT.test(m[4]))) {
-        this.fail('conventional', 'tariff.file.conventional', `conventional: "${entry}" is not AGREEMENT:CC|CC=rate[+perUnit].`);
+        this.fail('conventional', 'tariff.file.conventional', `"${entry}" is not AGREEMENT:CC|CC=rate[+perUnit].`);
         continue;
       }
       const origins = m[2]!.split('|').map((o) => o.trim());
       for (const o of origins) {
         const bad = validateCountryCode(o);
-        if (bad) this.fail('conventional', bad.rule, `conventional: ${bad.message}`);
-        else if (seen.has(o)) this.fail('conventional', 'tariff.file.originTwice', `conventional: ${o} is given two rates.`);
+        if (bad) this.fail('conventional', bad.rule, bad.message);
+        else if (seen.has(o)) this.fail('conventional', 'tariff.file.originTwice', `${o} is given two rates.`);
         seen.add(o);
       }
       out.push({ agreement: m[1]!, origins, rate: m[3]!, ...(m[4] !== undefined ? { perUnit: m[4] } : {}) });
@@ -100,16 +100,16 @@ function parseRow(line: number, cells: Cells): { row: TariffLine | null; errors:
   const code = cells.code;
   if (code !== undefined) {
     const bad = validateHsCode(code, 10);
-    if (bad) c.fail('code', bad.rule, `code: ${bad.message} (10 digits: HS 2022 and the national digits).`);
+    if (bad) c.fail('code', bad.rule, `${bad.message} (10 digits: HS 2022 and the national digits).`);
   }
-  if ((cells.description?.length ?? 0) > 300) c.fail('description', 'tariff.file.tooLong', 'description: at most 300 characters.');
+  if ((cells.description?.length ?? 0) > 300) c.fail('description', 'tariff.file.tooLong', 'A description of at most 300 characters.');
   c.matching('unit', /^\S{1,12}$/, 'the unit of quantity, up to 12 characters without spaces, e.g. kg, L, unit');
   const validFrom = c.date('validFrom');
   const validTo = c.date('validTo');
   const provisionalTo = c.date('provisionalTo');
-  if (validFrom && validTo && validTo <= validFrom) c.fail('validTo', 'tariff.file.validTo', 'validTo: after validFrom.');
+  if (validFrom && validTo && validTo <= validFrom) c.fail('validTo', 'tariff.file.validTo', 'validTo must come after validFrom.');
   if (validFrom && provisionalTo && provisionalTo <= validFrom) {
-    c.fail('provisionalTo', 'tariff.file.provisionalTo', 'provisionalTo: after validFrom.');
+    c.fail('provisionalTo', 'tariff.file.provisionalTo', 'provisionalTo must come after validFrom.');
   }
   const mfn = c.duty('mfnRate', 'mfnPerUnit');
   const general = c.duty('generalRate', 'generalPerUnit');
