@@ -12,7 +12,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, together, type Tx } from '../../../platform/db/client.ts';
-import { runCommand, sqlState } from '../../../platform/command.ts';
+import { sqlState } from '../../../platform/command.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
@@ -58,6 +58,7 @@ import {
   type BuyerRow,
   type DutyfreeParameters,
   type ReservationRow,
+  command,
 } from './store.ts';
 
 export interface ReserveAnswer {
@@ -158,13 +159,19 @@ interface QuotaRead {
   reserved: string;
 }
 
-async function readQuota(tx: Tx, buyerId: string, year: number): Promise<QuotaRead | null> {
-  const [row] = await queryRows<QuotaRead>(tx, sql`select quota::text as quota, used::text as used, reserved::text as reserved from dutyfree_quotas where buyer_id = ${buyerId} and year = ${year}`);
+/**
+ * The buyer's id by the keyed hash. The reads after the buyer's upsert name the buyer this way, so
+ * they travel in the same round trip as the upsert (pipelined, run in order: they see its row).
+ */
+const buyerIdOf = (hash: string) => sql`(select id from dutyfree_buyers where id_number_hash = ${hash})`;
+
+async function readQuota(tx: Tx, buyerHash: string, year: number): Promise<QuotaRead | null> {
+  const [row] = await queryRows<QuotaRead>(tx, sql`select quota::text as quota, used::text as used, reserved::text as reserved from dutyfree_quotas where buyer_id = ${buyerIdOf(buyerHash)} and year = ${year}`);
   return row ?? null;
 }
 
 /** What the trip's other sales count per category: confirmed and not returned, or held and not yet expired. */
-async function tripUsage(tx: Tx, buyerId: string, dep: ReserveBody['departure'], now: Date): Promise<Map<string, CategoryUsage>> {
+async function tripUsage(tx: Tx, buyerHash: string, dep: ReserveBody['departure'], now: Date): Promise<Map<string, CategoryUsage>> {
   const rows = await queryRows<{ category: string; pieces: number | string; millilitres: number | string }>(
     tx,
     sql`select i.category,
@@ -173,7 +180,7 @@ async function tripUsage(tx: Tx, buyerId: string, dep: ReserveBody['departure'],
         from dutyfree_trips t
         join dutyfree_reservations r on r.trip_id = t.id
         join dutyfree_reservation_items i on i.reservation_id = r.id
-        where t.buyer_id = ${buyerId} and t.mode = ${dep.mode} and t.number = ${dep.number} and t.departure_date = ${dep.date}
+        where t.buyer_id = ${buyerIdOf(buyerHash)} and t.mode = ${dep.mode} and t.number = ${dep.number} and t.departure_date = ${dep.date}
           and (r.status = 'CONFIRMED' or (r.status = 'RESERVED' and r.expires_at > ${now.toISOString()}))
         group by i.category`,
   );
@@ -181,29 +188,30 @@ async function tripUsage(tx: Tx, buyerId: string, dep: ReserveBody['departure'],
 }
 
 /** The buyer's trip for this departure, created on first use (the buyer's lock is held, so no race). */
-async function upsertTrip(tx: Tx, buyerId: string, dep: ReserveBody['departure'], now: Date): Promise<{ id: string; destination: string }> {
+async function upsertTrip(tx: Tx, buyerHash: string, dep: ReserveBody['departure'], now: Date): Promise<{ id: string; destination: string }> {
   const id = uuidv7(now.getTime());
   const [row] = await queryRows<{ id: string; destination: string }>(
     tx,
     sql`with ins as (
           insert into dutyfree_trips (id, buyer_id, mode, number, departure_date, destination, created_at)
-          values (${id}, ${buyerId}, ${dep.mode}, ${dep.number}, ${dep.date}, ${dep.destination}, ${now.toISOString()})
+          select ${id}, b.id, ${dep.mode}, ${dep.number}, ${dep.date}, ${dep.destination}, ${now.toISOString()}
+          from dutyfree_buyers b where b.id_number_hash = ${buyerHash}
           on conflict (buyer_id, mode, number, departure_date) do nothing
           returning id, destination)
         select id, destination from ins
         union all
         select id, destination from dutyfree_trips
-        where buyer_id = ${buyerId} and mode = ${dep.mode} and number = ${dep.number} and departure_date = ${dep.date}
+        where buyer_id = ${buyerIdOf(buyerHash)} and mode = ${dep.mode} and number = ${dep.number} and departure_date = ${dep.date}
         limit 1`,
   );
   return row!;
 }
 
-async function bansInForce(tx: Tx, buyerId: string, date: string) {
+async function bansInForce(tx: Tx, buyerHash: string, date: string) {
   return queryRows<{ validFrom: string; validTo: string; reason: string }>(
     tx,
     sql`select valid_from::text as "validFrom", valid_to::text as "validTo", reason from dutyfree_bans
-        where buyer_id = ${buyerId} and lifted_at is null and valid_from <= ${date} and valid_to > ${date}`,
+        where buyer_id = ${buyerIdOf(buyerHash)} and lifted_at is null and valid_from <= ${date} and valid_to > ${date}`,
   );
 }
 
@@ -282,17 +290,20 @@ async function writeItems(tx: Tx, reservationId: string, body: ReserveBody): Pro
 }
 
 async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBody, p: Prepared): Promise<ReserveAnswer> {
-  const [params, buyer] = await together([parametersOn(tx, p.purchaseDate), lockBuyer(tx, p.buyer)] as const);
+  // One round trip: the parameters, the buyer's upsert (which locks the row), then what the rules
+  // read about the buyer, which the server runs after the upsert.
+  const [params, buyer, bans, trip, usage, prior, quotaRow] = await together([
+    parametersOn(tx, p.purchaseDate),
+    lockBuyer(tx, p.buyer),
+    bansInForce(tx, p.buyerHash, p.purchaseDate),
+    upsertTrip(tx, p.buyerHash, body.departure, p.now),
+    tripUsage(tx, p.buyerHash, body.departure, p.now),
+    priorRequest(tx, p.shop, body.requestId),
+    readQuota(tx, p.buyerHash, p.year),
+  ] as const);
   if (buyer.birthDate !== p.buyer.birthDate) {
     throw problems.field('buyer.birthDate', 'dutyfree.birthDateMismatch', `This buyer is recorded as born on ${buyer.birthDate}, not ${p.buyer.birthDate}.`);
   }
-  const [bans, trip, usage, prior, quotaRow] = await together([
-    bansInForce(tx, buyer.id, p.purchaseDate),
-    upsertTrip(tx, buyer.id, body.departure, p.now),
-    tripUsage(tx, buyer.id, body.departure, p.now),
-    priorRequest(tx, p.shop, body.requestId),
-    readQuota(tx, buyer.id, p.year),
-  ] as const);
   if (prior) {
     if (prior.requestHash !== p.requestHash) throw problems.conflict(`requestId ${body.requestId} was already used for another sale; use a new requestId for a new request.`, { rule: 'dutyfree.requestIdReused' });
     return firstAnswer(prior);
@@ -304,7 +315,7 @@ async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBod
   let state = { quota: params.annualQuota, used: quotaRow?.used ?? '0', reserved: quotaRow?.reserved ?? '0' };
   if (quotaRefusal(state, p.amount) && (await expireOverdue(tx, ctx, { now: p.now, buyerId: buyer.id })) > 0) {
     // Held quota past its time is given back first: a crashed till's reservation never blocks the buyer.
-    const again = await readQuota(tx, buyer.id, p.year);
+    const again = await readQuota(tx, p.buyerHash, p.year);
     state = { quota: params.annualQuota, used: again?.used ?? '0', reserved: again?.reserved ?? '0' };
   }
   const overQuota = quotaRefusal(state, p.amount);
@@ -336,9 +347,6 @@ async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBod
     personalEncrypted: p.personal,
     parameterVersions: params.versions,
   };
-  const [written] = await together([writeReservation(tx, p, row, params.annualQuota), writeItems(tx, row.id, body)] as const);
-  // The buyer's lock makes this unreachable; the CHECK on the quota row would refuse it anyway.
-  if (!written) throw refused([quotaRefusal(state, p.amount) ?? { path: 'items', rule: RULES.quota, message: 'The sale is over the buyer\'s quota.' }]);
   const change = {
     reservationId: row.id,
     shop: p.shop,
@@ -351,18 +359,22 @@ async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBod
     expiresAt: expiresAt.toISOString(),
     parameterVersions: params.versions,
   };
-  await appendAuditMany(tx, [{ actor: actorLabel(actor), action: 'dutyfree.reserve', subject: `dutyfree-reservation:${row.id}`, change, at: p.now, partitionKey: buyerAuditKey(buyer.id) }], ([entry]) =>
-    enqueueEvents(tx, [
-      {
-        aggregateType: AGGREGATE,
-        aggregateId: buyer.id,
-        eventType: 'DutyFreeReserved',
-        payload: { reservationId: row.id, buyerId: buyer.id, shop: p.shop, tripId: trip.id, quotaYear: p.year, purchaseDate: p.purchaseDate, collection: body.collection, amount: p.amount, expiresAt: expiresAt.toISOString() },
-        occurredAt: p.now,
-        auditSeq: entry!.seq,
-      },
-    ]),
+  const event = {
+    aggregateType: AGGREGATE,
+    aggregateId: buyer.id,
+    eventType: 'DutyFreeReserved',
+    payload: { reservationId: row.id, buyerId: buyer.id, shop: p.shop, tripId: trip.id, quotaYear: p.year, purchaseDate: p.purchaseDate, collection: body.collection, amount: p.amount, expiresAt: expiresAt.toISOString() },
+    occurredAt: p.now,
+  };
+  // The quota row and the sale are written first, then the audit head is locked (the lock order),
+  // in one round trip; the audit entry and the event in the next.
+  const writes = together([writeReservation(tx, p, row, params.annualQuota), writeItems(tx, row.id, body)] as const);
+  const audit = appendAuditMany(tx, [{ actor: actorLabel(actor), action: 'dutyfree.reserve', subject: `dutyfree-reservation:${row.id}`, change, at: p.now, partitionKey: buyerAuditKey(buyer.id) }], ([entry]) =>
+    enqueueEvents(tx, [{ ...event, auditSeq: entry!.seq }]),
   );
+  const [[written]] = await together([writes, audit] as const);
+  // The buyer's lock makes this unreachable; the CHECK on the quota row would refuse it anyway.
+  if (!written) throw refused([quotaRefusal(state, p.amount) ?? { path: 'items', rule: RULES.quota, message: 'The sale is over the buyer\'s quota.' }]);
   return firstAnswer(written);
 }
 
@@ -376,7 +388,7 @@ export async function reserve(ctx: AppContext, actor: Actor, body: ReserveBody):
   if (!shop) throw problems.forbidden('Only a duty-free shop client reserves quota.');
   const p = prepare(ctx, shop, body);
   try {
-    return await runCommand(ctx, 'dutyfree.reserve', (tx) => reserveIn(tx, ctx, actor, body, p));
+    return await command(ctx, 'dutyfree.reserve', (tx) => reserveIn(tx, ctx, actor, body, p));
   } catch (err) {
     // Two different bodies under one requestId at the same moment (for different buyers, so not
     // serialised by a buyer's lock): the unique index lets one in; the other is told so.

@@ -6,7 +6,6 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
-import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { anyOf } from '../../../platform/db/rows.ts';
@@ -14,7 +13,7 @@ import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
 import { D, money } from '../rules.ts';
 import { normaliseTraceCode } from '../traceCode.ts';
-import { actingShop, AGGREGATE, assertShopVisible, buyerAuditKey, loadItems, loadReservation } from './store.ts';
+import { actingShop, AGGREGATE, assertShopVisible, buyerAuditKey, loadItems, loadReservation, command } from './store.ts';
 
 export interface ReturnAnswer {
   reservationId: string;
@@ -71,5 +70,5 @@ async function returnIn(tx: Tx, actor: Actor, id: string, shop: string | null, g
 export async function returnUnits(ctx: AppContext, actor: Actor, id: string, codes: string[]): Promise<ReturnAnswer> {
   const shop = await actingShop(ctx, actor);
   const given = codes.map(normaliseTraceCode);
-  return runCommand(ctx, 'dutyfree.return', (tx) => returnIn(tx, actor, id, shop, given, ctx.clock.now()));
+  return command(ctx, 'dutyfree.return', (tx) => returnIn(tx, actor, id, shop, given, ctx.clock.now()));
 }

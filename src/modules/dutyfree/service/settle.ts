@@ -7,14 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
-import { runCommand } from '../../../platform/command.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
-import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { money } from '../rules.ts';
 import { newTraceCode } from '../traceCode.ts';
-import { actingShop, AGGREGATE, assertShopVisible, buyerAuditKey, loadItems, loadReservation, type ItemRow, type ReservationRow } from './store.ts';
+import { actingShop, AGGREGATE, assertShopVisible, auditWithEvent, buyerAuditKey, command, loadItems, loadReservation, type ItemRow, type ReservationRow } from './store.ts';
 
 export interface LineCodes {
   lineNo: number;
@@ -59,16 +56,17 @@ async function confirmIn(tx: Tx, actor: Actor, id: string, shop: string | null, 
   const codeRows = items.flatMap((i, n) =>
     codes[n]!.codes.map((code, unitNo) => ({ code, reservation_id: r.id, line_no: i.lineNo, unit_no: unitNo + 1, buyer_id: r.buyerId, shop_code: r.shopCode, trip_id: r.tripId, collection: r.collection, category: i.category, sold_at: now.toISOString() })),
   );
+  const change = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, amount: money(r.amount), quotaYear: r.quotaYear, codes };
+  const payload = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, tripId: r.tripId, quotaYear: r.quotaYear, purchaseDate: r.purchaseDate, collection: r.collection, amount: money(r.amount), units, categories: [...new Set(items.map((i) => i.category))] };
+  // The writes, then the audit head's lock (the lock order), in one round trip; the entry and the event in the next.
   await together([
     tx.execute(sql`update dutyfree_reservations set status = 'CONFIRMED', confirmed_at = ${now.toISOString()} where id = ${r.id}`),
     tx.execute(sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, used = used + ${r.amount}, updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`),
     tx.execute(sql`insert into dutyfree_codes (code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, status)
       select code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, 'SOLD'
       from ${recordset(codeRows, 'code text, reservation_id uuid, line_no int, unit_no int, buyer_id uuid, shop_code text, trip_id uuid, collection text, category text, sold_at timestamptz')}`),
+    auditWithEvent(tx, { actor: actorLabel(actor), action: 'dutyfree.confirm', subject: `dutyfree-reservation:${r.id}`, change, at: now, partitionKey: buyerAuditKey(r.buyerId) }, { aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeConfirmed', payload, occurredAt: now }),
   ] as const);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'dutyfree.confirm', subject: `dutyfree-reservation:${r.id}`, change: { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, amount: money(r.amount), quotaYear: r.quotaYear, codes }, at: now, partitionKey: buyerAuditKey(r.buyerId) });
-  const payload = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, tripId: r.tripId, quotaYear: r.quotaYear, purchaseDate: r.purchaseDate, collection: r.collection, amount: money(r.amount), units, categories: [...new Set(items.map((i) => i.category))] };
-  await enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeConfirmed', payload, occurredAt: now, auditSeq: seq }]);
   return { reservationId: r.id, status: 'CONFIRMED', codes };
 }
 
@@ -77,24 +75,23 @@ async function cancelIn(tx: Tx, actor: Actor, id: string, shop: string | null, n
   if (r.status === 'CANCELLED') return { reservationId: r.id, status: 'CANCELLED' };
   // An open reservation past its time not yet swept is still the till's to cancel: the quota goes back either way.
   if (r.status !== 'RESERVED') throw closedProblem(r, 'cancel');
+  const change = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, amount: money(r.amount), quotaYear: r.quotaYear };
   await together([
     tx.execute(sql`update dutyfree_reservations set status = 'CANCELLED', closed_at = ${now.toISOString()} where id = ${r.id}`),
     tx.execute(sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`),
+    auditWithEvent(tx, { actor: actorLabel(actor), action: 'dutyfree.cancel', subject: `dutyfree-reservation:${r.id}`, change, at: now, partitionKey: buyerAuditKey(r.buyerId) }, { aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeCancelled', payload: change, occurredAt: now }),
   ] as const);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'dutyfree.cancel', subject: `dutyfree-reservation:${r.id}`, change: { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, amount: money(r.amount), quotaYear: r.quotaYear }, at: now, partitionKey: buyerAuditKey(r.buyerId) });
-  const payload = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, quotaYear: r.quotaYear, amount: money(r.amount) };
-  await enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeCancelled', payload, occurredAt: now, auditSeq: seq }]);
   return { reservationId: r.id, status: 'CANCELLED' };
 }
 
 /** Confirms a sale (idempotent: a confirmed one answers again with its codes); cancelled or expired is a 409. */
 export async function confirm(ctx: AppContext, actor: Actor, id: string): Promise<SettleAnswer> {
   const shop = await actingShop(ctx, actor);
-  return runCommand(ctx, 'dutyfree.confirm', (tx) => confirmIn(tx, actor, id, shop, ctx.clock.now()));
+  return command(ctx, 'dutyfree.confirm', (tx) => confirmIn(tx, actor, id, shop, ctx.clock.now()));
 }
 
 /** Cancels an open reservation (idempotent); a confirmed or expired one is a 409. */
 export async function cancel(ctx: AppContext, actor: Actor, id: string): Promise<SettleAnswer> {
   const shop = await actingShop(ctx, actor);
-  return runCommand(ctx, 'dutyfree.cancel', (tx) => cancelIn(tx, actor, id, shop, ctx.clock.now()));
+  return command(ctx, 'dutyfree.cancel', (tx) => cancelIn(tx, actor, id, shop, ctx.clock.now()));
 }

@@ -4,10 +4,13 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/client.ts';
+import { runCommand } from '../../../platform/command.ts';
+import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { tableRows } from '../../../platform/db/rows.ts';
 import { decrypt, encrypt, lookupHash } from '../../../platform/crypto.ts';
 import { getParameters } from '../../../platform/parameters/service.ts';
+import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
+import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
 import { seesPersonalData, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { maskIdNumber, maskName } from '../../subjects/service.ts';
@@ -174,4 +177,30 @@ export async function loadReservation(ex: Executor, id: string, lock: boolean): 
 
 export async function loadItems(ex: Executor, reservationId: string): Promise<ItemRow[]> {
   return itemRows.select(ex, sql`select ${itemRows.columns} from dutyfree_reservation_items where reservation_id = ${reservationId} order by line_no`);
+}
+
+/**
+ * One audit entry and its outbox event: the head's lock goes out with whatever the caller issued
+ * before (pipelined), the entry and the event together in the next round trip.
+ */
+export async function auditWithEvent(tx: Tx, entry: AuditInput, event: Omit<NewEvent, 'auditSeq'>): Promise<number> {
+  const [appended] = await appendAuditMany(tx, [entry], ([e]) => enqueueEvents(tx, [{ ...event, auditSeq: e!.seq }]));
+  return appended!.seq;
+}
+
+/**
+ * runCommand, run again when postgres.js refused to start the transaction (UNSAFE_TRANSACTION: its
+ * BEGIN went out while the connection's socket pushed back, so the connection was never bound to
+ * the transaction and none of its statements ran). Seen on PostgreSQL with a thousand tills' requests
+ * at once; the command itself is safe to run again, having not run at all.
+ */
+export async function command<T>(ctx: AppContext, action: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runCommand(ctx, action, fn);
+    } catch (err) {
+      if (attempt >= 3 || (err as { code?: unknown }).code !== 'UNSAFE_TRANSACTION') throw err;
+      ctx.log.warn({ action, attempt }, 'the database driver did not start the transaction; running the command again');
+    }
+  }
 }

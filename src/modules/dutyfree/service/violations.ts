@@ -10,7 +10,6 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, type Tx } from '../../../platform/db/client.ts';
-import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
@@ -19,7 +18,7 @@ import { shanghaiDate } from '../../../kernel/clock.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { addDays, addYears, money } from '../rules.ts';
-import { AGGREGATE, buyerAuditKey } from './store.ts';
+import { AGGREGATE, buyerAuditKey, command } from './store.ts';
 import { factView, factColumns, type FactView } from './codes.ts';
 
 /** How far back the check looks for sales not yet judged (it runs daily; this covers long outages). */
@@ -132,7 +131,7 @@ export async function checkMissedDepartures(ctx: AppContext, opts: { today?: str
   let sales = 0;
   let bans = 0;
   for (const [buyerId, list] of byBuyer) {
-    const r = await runCommand(ctx, 'dutyfree.missedDeparture', (tx) => judgeBuyer(tx, buyerId, list, ctx.clock.now()));
+    const r = await command(ctx, 'dutyfree.missedDeparture', (tx) => judgeBuyer(tx, buyerId, list, ctx.clock.now()));
     sales += r.facts;
     if (r.banned) bans++;
   }
@@ -141,7 +140,7 @@ export async function checkMissedDepartures(ctx: AppContext, opts: { today?: str
 
 /** An officer lifts a ban with a reason (a justified late departure, a mistaken case); the ban stays on record. */
 export async function liftBan(ctx: AppContext, actor: Actor, banId: string, reason: string) {
-  return runCommand(ctx, 'dutyfree.liftBan', async (tx) => {
+  return command(ctx, 'dutyfree.liftBan', async (tx) => {
     const now = ctx.clock.now();
     const [row] = await queryRows<{ buyer_id: string; lifted_at: string | null; reason: string; valid_from: string; valid_to: string }>(
       tx,
