@@ -27,7 +27,13 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       console.log('\n' + [header, ...figures].join('\n'));
       return;
     }
-    if (opts.only !== 'ledger') throw new Error(`--only knows: ledger, declarations, gate`);
+    if (opts.only === 'dutyfree') {
+      // Reserve + confirm at the till and the quota look-up, beside pgbench TPC-B in the same run.
+      const figures = await (await import('./dutyfree.ts')).benchDutyfree({ quick: opts.quick, databaseUrl });
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
+    if (opts.only !== 'ledger') throw new Error(`--only knows: ledger, declarations, gate, dutyfree`);
     const figures = await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl });
     console.log('\n' + [header, ...figures].join('\n'));
     return;
@@ -57,6 +63,7 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
   lines.push(...(await riskBenchmark(opts)));
   lines.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps })));
   lines.push(...(await (await import('./gate.ts')).benchGate({ quick: opts.quick, databaseUrl, pgbenchTps })));
+  lines.push(...(await (await import('./dutyfree.ts')).benchDutyfree({ quick: opts.quick, databaseUrl, pgbenchTps })));
 
   console.log('\n' + lines.join('\n'));
 }

@@ -297,7 +297,7 @@ program
   .command('bench')
   .description('Run the benchmarks (see docs/benchmarks.md)')
   .option('--quick', 'shorter runs')
-  .option('--only <module>', 'run one module\'s benchmark alone (ledger, declarations, gate)')
+  .option('--only <module>', 'run one module\'s benchmark alone (ledger, declarations, gate, dutyfree)')
   .action(async (opts: { quick?: boolean; only?: string }) => {
     const { runBenchmarks } = await import('../bench/run.ts');
     await runBenchmarks({ quick: Boolean(opts.quick), ...(opts.only ? { only: opts.only } : {}) });
