@@ -4,7 +4,7 @@
  * parameters.ts); the composition root hands the whole list to the parameters service, which checks
  * the seeds at start-up, every value an administrator sets, and every value it reads.
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { Violation } from '../../kernel/violation.ts';
 import type { ParameterSeed } from './defaults.ts';
