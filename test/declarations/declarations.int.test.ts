@@ -134,8 +134,9 @@ describe('second-line exit (二线出岛) over HTTP', () => {
     }
     const missing = exitBody(z.bookId, [line]) as { lines: Record<string, unknown>[] };
     delete missing.lines[0]!.dutyRate;
+    // No rate given: the tariff table's would be taken; it has no line for these goods, so none is assumed either.
     const r = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth, body: missing });
-    expect([r.statusCode, r.json().errors[0].path]).toEqual([400, 'lines[0].dutyRate']);
+    expect([r.statusCode, r.json().errors[0].path, r.json().errors[0].rule]).toEqual([422, 'lines[0].dutyRate', 'tariff.lineMissing']);
     expect(await count('decl_declarations')).toBe(before);
     expect((await balanceOf(app.ctx.db, z.bookId, z.itemIds[0]!)).reserved).toMatch(/^0(\.0+)?$/);
     // A specific duty is a duty: 0 ad valorem with 3.5 per unit is accepted.

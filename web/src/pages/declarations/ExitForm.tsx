@@ -34,7 +34,7 @@ interface Item {
   available?: string;
 }
 
-// No duty rate is assumed: the declarant gives its goods' rate (the API refuses 0 on goods that owe duty).
+// No duty rate is assumed: left empty, the tariff table's applies; a 0 typed on goods that owe duty is refused.
 const emptyLine = (): Line => ({ itemId: '', quantity: '', valueCny: '', netWeightKg: '', dutyRate: '', vatRate: '0.13', consumptionTaxRate: '', domesticVatPaid: false });
 
 /** The simplified exit form (简化申报): book and items, values, destination, port and the release order's vehicle data. */
@@ -63,7 +63,16 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
         contact: { name: '申报员', phone: '0898-00000000' },
         transport: { mode: 'ROAD', plate, containers: containers.split(/[\s,]+/).filter(Boolean), seals: seals.split(/[\s,]+/).filter(Boolean), expectedGrossWeightKg: gross },
         packages: { count: Number(packages) || 1, kind: '箱' },
-        lines: lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity, valueCny: l.valueCny, netWeightKg: l.netWeightKg, dutyRate: l.dutyRate, vatRate: l.vatRate, ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}), domesticVatPaid: l.domesticVatPaid })),
+        lines: lines.map((l) => ({
+          itemId: l.itemId,
+          quantity: l.quantity,
+          valueCny: l.valueCny,
+          netWeightKg: l.netWeightKg,
+          ...(l.dutyRate ? { dutyRate: l.dutyRate } : {}),
+          vatRate: l.vatRate,
+          ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}),
+          domesticVatPaid: l.domesticVatPaid,
+        })),
       }),
     onSuccess: (d) => navigate(`/declarations/${d.id}`),
   });
