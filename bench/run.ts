@@ -30,6 +30,8 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
     if (opts.only === 'dutyfree') {
       // Reserve + confirm at the till and the quota look-up, beside pgbench TPC-B in the same run.
       const figures = await (await import('./dutyfree.ts')).benchDutyfree({ quick: opts.quick, databaseUrl });
+      // Resale-ring detection over a simulated year (365 days at scale 1; --quick: 30 days).
+      figures.push(...(await (await import('./dutyfreeRings.ts')).benchRingDetection({ quick: opts.quick })));
       console.log('\n' + [header, ...figures].join('\n'));
       return;
     }
@@ -64,6 +66,7 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
   lines.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps })));
   lines.push(...(await (await import('./gate.ts')).benchGate({ quick: opts.quick, databaseUrl, pgbenchTps })));
   lines.push(...(await (await import('./dutyfree.ts')).benchDutyfree({ quick: opts.quick, databaseUrl, pgbenchTps })));
+  lines.push(...(await (await import('./dutyfreeRings.ts')).benchRingDetection({ quick: opts.quick })));
 
   console.log('\n' + lines.join('\n'));
 }

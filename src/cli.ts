@@ -19,6 +19,7 @@ import { registerTariffCommands } from './modules/tariff/cli.ts';
 import pino from 'pino';
 import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
 import { registerRiskCommands } from './modules/risk/cli.ts';
+import { registerDutyfreeCommands } from './modules/dutyfree/sim/cli.ts';
 
 const program = new Command();
 program.name('tidegate').description('Tidegate — smart customs supervision for the free trade port (海关智慧监管平台)').showHelpAfterError();
@@ -292,6 +293,9 @@ registerTariffCommands(program, () => createContext({ logger: quietLogger() }));
 const risk = program.command('risk').description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
 registerRiskBenchmarkCommand(risk);
 registerRiskCommands(risk);
+
+const dutyfree = program.command('dutyfree').description('Offshore duty-free (离岛免税): simulated sales and resale-ring detection');
+registerDutyfreeCommands(dutyfree);
 
 program
   .command('bench')

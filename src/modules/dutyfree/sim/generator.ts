@@ -289,7 +289,13 @@ export class DutyfreeSimulation {
 
   private collectionFor(items: SimItem[], resident: boolean): Collection {
     const top = Math.max(...items.map((i) => i.product.priceFen));
-    if (top >= 50_000 * 100) return this.rng.chance(0.5) ? 'GUARANTEE_AND_COLLECT' : 'DEPARTURE_PICKUP';
+    if (top >= 50_000 * 100) {
+      if (!this.rng.chance(0.5)) return 'DEPARTURE_PICKUP';
+      // Guarantee-and-collect covers only units of 50,000 or more: the luxury piece is a sale of its own.
+      const luxury = items.filter((i) => i.product.priceFen >= 50_000 * 100);
+      items.splice(0, items.length, ...luxury);
+      return 'GUARANTEE_AND_COLLECT';
+    }
     const r = this.rng.next();
     if (resident && r < 0.35) return 'RETURN_PICKUP';
     if (r < 0.22) return 'MAIL';
