@@ -8,7 +8,17 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { analyzeDatabase, closedLoop, cpuPerEvent, cpuSnapshot, jsonPoster, pgbenchTps, startServerProcess, withScratchDatabase, type LoadResult } from './harness.ts';
+import {
+  analyzeDatabase,
+  closedLoop,
+  cpuPerEvent,
+  cpuSnapshot,
+  jsonPoster,
+  pgbenchTps,
+  startServerProcess,
+  withScratchDatabase,
+  type LoadResult,
+} from './harness.ts';
 import { createContext } from '../src/main.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
@@ -20,10 +30,25 @@ import { shanghaiDate } from '../src/kernel/clock.ts';
 import { addDays } from '../src/modules/dutyfree/rules.ts';
 
 const SECRET = 'bench-dutyfree-secret-0123456789abcdef01234';
-const SHOPS = ['SANYA-PHOENIX', 'SANYA-HAITANG', 'SANYA-HAILV', 'SANYA-CNSC', 'HAIKOU-CDF', 'HAIKOU-MEILAN-T1', 'HAIKOU-MEILAN-T2', 'HAIKOU-RIYUE', 'HAIKOU-HAIKONG', 'HAIKOU-GUANLANHU', 'QIONGHAI-BOAO', 'WANNING-WANGFUJING'];
+const SHOPS = [
+  'SANYA-PHOENIX',
+  'SANYA-HAITANG',
+  'SANYA-HAILV',
+  'SANYA-CNSC',
+  'HAIKOU-CDF',
+  'HAIKOU-MEILAN-T1',
+  'HAIKOU-MEILAN-T2',
+  'HAIKOU-RIYUE',
+  'HAIKOU-HAIKONG',
+  'HAIKOU-GUANLANHU',
+  'QIONGHAI-BOAO',
+  'WANNING-WANGFUJING',
+];
 const CLIENTS = 16;
 const BUYERS = 4000;
-const fmt = (r: LoadResult, what: string) => `${r.perSecond.toFixed(1)} ${what}/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} ${what}, ${r.errors} errors)`;
+const fmt = (r: LoadResult, what: string) =>
+  `${r.perSecond.toFixed(1)} ${what}/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms ` +
+  `(${r.requests} ${what}, ${r.errors} errors)`;
 
 const buyerOf = (n: number) => {
   const first17 = `440301${1970 + (n % 30)}0${1 + (n % 9)}1${n % 10}${String(n % 1000).padStart(3, '0')}`;
@@ -39,7 +64,9 @@ function jsonGetter(baseUrl: string, headers: Record<string, string>) {
       const req = http.request({ agent, hostname, port, path, method: 'GET', headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -47,23 +74,46 @@ function jsonGetter(baseUrl: string, headers: Record<string, string>) {
     });
 }
 
-export async function benchDutyfree(opts: { quick: boolean; databaseUrl: string; pgbenchTps?: number | null }): Promise<string[]> {
+export async function benchDutyfree(opts: {
+  quick: boolean;
+  databaseUrl: string;
+  pgbenchTps?: number | null;
+}): Promise<string[]> {
   const sales = opts.quick ? 1500 : 6000;
   const lookups = opts.quick ? 3000 : 12000;
   const lines: string[] = [];
   const reached = await withScratchDatabase(opts.databaseUrl, 'tidegate_bench_dutyfree', async (url) => {
-    const ctx = await createContext({ database: await openDatabase({ databaseUrl: url, poolSize: 4 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+    const ctx = await createContext({
+      database: await openDatabase({ databaseUrl: url, poolSize: 4 }),
+      logger: pino({ level: 'warn' }),
+      dataDir: 'memory://',
+      secret: SECRET,
+    });
     const keys: string[] = [];
     try {
       await bootstrap(ctx, 'bench-admin-password');
       for (const shop of SHOPS) {
-        const { key } = await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, { name: `bench-${shop}`, role: 'dutyfree_shop', scope: { shop } }, systemActor('bench'), new Date()));
+        const { key } = await runCommand(ctx, 'apiClient.create', (tx) =>
+          createApiClient(
+            tx,
+            { name: `bench-${shop}`, role: 'dutyfree_shop', scope: { shop } },
+            systemActor('bench'),
+            new Date(),
+          ),
+        );
         keys.push(key);
       }
     } finally {
       await ctx.database.close();
     }
-    const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], { DATABASE_URL: url, TIDEGATE_SECRET: SECRET, TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', TIDEGATE_RATE_LIMITS: 'off', NATS_URL: '', LOG_LEVEL: 'warn' });
+    const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], {
+      DATABASE_URL: url,
+      TIDEGATE_SECRET: SECRET,
+      TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password',
+      TIDEGATE_RATE_LIMITS: 'off',
+      NATS_URL: '',
+      LOG_LEVEL: 'warn',
+    });
     try {
       const posters = keys.map((k) => jsonPoster(server.url, { authorization: `ApiKey ${k}` }, 8));
       const date = addDays(shanghaiDate(new Date()), 2);
@@ -72,16 +122,36 @@ export async function benchDutyfree(opts: { quick: boolean; databaseUrl: string;
         const body = {
           requestId: randomUUID(),
           buyer: buyerOf(i % BUYERS),
-          departure: { mode: 'FLIGHT', number: `HU${7000 + (i % 300)}`, date, destination: i % 10 === 0 ? 'ABROAD' : 'MAINLAND' },
+          departure: {
+            mode: 'FLIGHT',
+            number: `HU${7000 + (i % 300)}`,
+            date,
+            destination: i % 10 === 0 ? 'ABROAD' : 'MAINLAND',
+          },
           collection: 'DEPARTURE_PICKUP',
           items: [
-            { sku: 'LANCOME-ABS-50', name: '兰蔻菁纯面霜 50ml', category: 'COSMETICS', unitPrice: '2780.00', quantity: 2 },
-            { sku: 'OMEGA-SEAMASTER', name: '欧米茄海马腕表', category: 'WATCHES', unitPrice: `${3000 + (i % 997)}.50`, quantity: 1 },
+            {
+              sku: 'LANCOME-ABS-50',
+              name: '兰蔻菁纯面霜 50ml',
+              category: 'COSMETICS',
+              unitPrice: '2780.00',
+              quantity: 2,
+            },
+            {
+              sku: 'OMEGA-SEAMASTER',
+              name: '欧米茄海马腕表',
+              category: 'WATCHES',
+              unitPrice: `${3000 + (i % 997)}.50`,
+              quantity: 1,
+            },
           ],
         };
         const r = await posters[shop]!('/api/v1/dutyfree/reservations', body);
         if (r.status !== 201) return false;
-        const c = await posters[shop]!(`/api/v1/dutyfree/reservations/${(r.json as { reservationId: string }).reservationId}/confirm`, {});
+        const c = await posters[shop]!(
+          `/api/v1/dutyfree/reservations/${(r.json as { reservationId: string }).reservationId}/confirm`,
+          {},
+        );
         return c.status === 200;
       };
       let next = 0;
@@ -91,7 +161,10 @@ export async function benchDutyfree(opts: { quick: boolean; databaseUrl: string;
       const cpuBefore = cpuSnapshot(server.child.pid!);
       const s = await closedLoop('sales (reserve + confirm)', sales, CLIENTS, () => sale(next++));
       const cpuAfter = cpuSnapshot(server.child.pid!);
-      lines.push(`duty-free sales over HTTP (reserve + confirm: 2 requests, 2 transactions, 3 codes each), PostgreSQL, ${CLIENTS} tills over 12 shops and ${BUYERS} buyers: ${fmt(s, 'sales')}`);
+      lines.push(
+        'duty-free sales over HTTP (reserve + confirm: 2 requests, 2 transactions, 3 codes each), PostgreSQL, ' +
+          `${CLIENTS} tills over 12 shops and ${BUYERS} buyers: ${fmt(s, 'sales')}`,
+      );
       lines.push(`  ${cpuPerEvent(cpuBefore, cpuAfter, sales, s.seconds)} (per sale)`);
 
       const getter = jsonGetter(server.url, { authorization: `ApiKey ${keys[0]}` });
@@ -102,14 +175,22 @@ export async function benchDutyfree(opts: { quick: boolean; databaseUrl: string;
       };
       await closedLoop('warm-up look-ups', 1000, CLIENTS, lookup);
       const q = await closedLoop('quota look-ups', lookups, CLIENTS, lookup);
-      lines.push(`duty-free quota look-up over HTTP (GET /api/v1/dutyfree/quota, buyers with sales), ${CLIENTS} clients: ${fmt(q, 'look-ups')}; goal p99 < 10 ms`);
+      lines.push(
+        'duty-free quota look-up over HTTP (GET /api/v1/dutyfree/quota, buyers with sales), ' +
+          `${CLIENTS} clients: ${fmt(q, 'look-ups')}; goal p99 < 10 ms`,
+      );
 
       const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
-      if (tps) lines.push(`pgbench TPC-B, 16 clients, same server, same run: ${tps.toFixed(0)} tps; ratio sales/s ÷ pgbench tps = ${(s.perSecond / tps).toFixed(3)} (goal ≥ 1.0)`);
+      if (tps)
+        lines.push(
+          `pgbench TPC-B, 16 clients, same server, same run: ${tps.toFixed(0)} tps; ` +
+            `ratio sales/s ÷ pgbench tps = ${(s.perSecond / tps).toFixed(3)} (goal ≥ 1.0)`,
+        );
     } finally {
       await server.stop();
     }
   });
-  if ('unreachable' in reached) return [`PostgreSQL at ${opts.databaseUrl} not reachable for the duty-free bench (${reached.unreachable}).`];
+  if ('unreachable' in reached)
+    return [`PostgreSQL at ${opts.databaseUrl} not reachable for the duty-free bench (${reached.unreachable}).`];
   return lines;
 }

@@ -32,7 +32,11 @@ let serial = Math.floor(Math.random() * 900);
 export function newBuyer(over: { birth?: string; province?: string } = {}) {
   const birth = (over.birth ?? '1990-05-17').replace(/-/g, '');
   const order = String(serial++ % 1000).padStart(3, '0');
-  return { idType: 'RESIDENT_ID' as const, idNumber: residentId(`${over.province ?? '440301'}${birth}${order}`), name: '陈晓东' };
+  return {
+    idType: 'RESIDENT_ID' as const,
+    idNumber: residentId(`${over.province ?? '440301'}${birth}${order}`),
+    name: '陈晓东',
+  };
 }
 
 export interface ItemSpec {
@@ -46,14 +50,33 @@ export interface ItemSpec {
 }
 
 export function item(o: ItemSpec = {}) {
-  return { sku: o.sku ?? 'SKU-W-1', name: o.name ?? '腕表 watch', category: o.category ?? 'WATCHES', unitPrice: o.unitPrice ?? '1200.00', quantity: o.quantity ?? 1, ...(o.volumeMl ? { volumeMl: o.volumeMl } : {}), ...(o.piecesPerUnit ? { piecesPerUnit: o.piecesPerUnit } : {}) };
+  return {
+    sku: o.sku ?? 'SKU-W-1',
+    name: o.name ?? '腕表 watch',
+    category: o.category ?? 'WATCHES',
+    unitPrice: o.unitPrice ?? '1200.00',
+    quantity: o.quantity ?? 1,
+    ...(o.volumeMl ? { volumeMl: o.volumeMl } : {}),
+    ...(o.piecesPerUnit ? { piecesPerUnit: o.piecesPerUnit } : {}),
+  };
 }
 
 /** A sale body: a flight to the mainland `daysAhead` days after the test clock's Asia/Shanghai date. */
-export function saleBody(t: TestApp, buyer: ReturnType<typeof newBuyer> | Record<string, unknown>, items: ReturnType<typeof item>[], extra: Record<string, unknown> = {}) {
+export function saleBody(
+  t: TestApp,
+  buyer: ReturnType<typeof newBuyer> | Record<string, unknown>,
+  items: ReturnType<typeof item>[],
+  extra: Record<string, unknown> = {},
+) {
   const shanghai = new Date(t.clock.now().getTime() + 8 * 3600_000);
   const date = new Date(shanghai.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
-  return { buyer, departure: { mode: 'FLIGHT', number: 'HU7181', date, destination: 'MAINLAND' }, collection: 'DEPARTURE_PICKUP', items, ...extra };
+  return {
+    buyer,
+    departure: { mode: 'FLIGHT', number: 'HU7181', date, destination: 'MAINLAND' },
+    collection: 'DEPARTURE_PICKUP',
+    items,
+    ...extra,
+  };
 }
 
 export async function count(t: TestApp, table: string): Promise<number> {
@@ -63,13 +86,30 @@ export async function count(t: TestApp, table: string): Promise<number> {
 
 /** Rows in every duty-free table and the audit and outbox, to show a refusal wrote nothing. */
 export async function footprint(t: TestApp): Promise<Record<string, number>> {
-  const tables = ['dutyfree_buyers', 'dutyfree_quotas', 'dutyfree_trips', 'dutyfree_reservations', 'dutyfree_reservation_items', 'dutyfree_codes', 'dutyfree_departures', 'dutyfree_buyer_facts', 'dutyfree_bans', 'audit_entries', 'outbox_events'];
+  const tables = [
+    'dutyfree_buyers',
+    'dutyfree_quotas',
+    'dutyfree_trips',
+    'dutyfree_reservations',
+    'dutyfree_reservation_items',
+    'dutyfree_codes',
+    'dutyfree_departures',
+    'dutyfree_buyer_facts',
+    'dutyfree_bans',
+    'audit_entries',
+    'outbox_events',
+  ];
   const out: Record<string, number> = {};
   for (const table of tables) out[table] = await count(t, table);
   return out;
 }
 
-export function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json(): any }, status: number, rule?: string, path?: string) {
+export function expectProblem(
+  res: { statusCode: number; headers: Record<string, unknown>; json(): any },
+  status: number,
+  rule?: string,
+  path?: string,
+) {
   expect(res.statusCode, JSON.stringify(res.json())).toBe(status);
   expect(String(res.headers['content-type'])).toContain('application/problem+json');
   const body = res.json();
@@ -82,7 +122,8 @@ export function expectProblem(res: { statusCode: number; headers: Record<string,
 export async function quotaRow(t: TestApp, buyerIdNumberHashOrId: { buyerId: string }, year: number) {
   const [row] = await queryRows<{ quota: string; used: string; reserved: string }>(
     t.ctx.db,
-    sql`select quota::text as quota, used::text as used, reserved::text as reserved from dutyfree_quotas where buyer_id = ${buyerIdNumberHashOrId.buyerId} and year = ${year}`,
+    sql`select quota::text as quota, used::text as used, reserved::text as reserved from dutyfree_quotas
+        where buyer_id = ${buyerIdNumberHashOrId.buyerId} and year = ${year}`,
   );
   return row;
 }

@@ -12,7 +12,15 @@ import { fixedClock, shanghaiDate } from '../../kernel/clock.ts';
 import { residentIdCheckDigit } from '../../kernel/residentId.ts';
 import { addDays } from './rules.ts';
 import type { ReserveBody } from './wire.ts';
-import { checkMissedDepartures, confirm, recordDepartures, recordFinding, recordPickup, reserve, returnUnits } from './service.ts';
+import {
+  checkMissedDepartures,
+  confirm,
+  recordDepartures,
+  recordFinding,
+  recordPickup,
+  reserve,
+  returnUnits,
+} from './service.ts';
 
 const residentId = (first17: string) => first17 + residentIdCheckDigit(first17);
 
@@ -25,13 +33,33 @@ export const DEMO_BUYERS = {
 } as const;
 
 async function till(ctx: AppContext, shop: string, name: string): Promise<Actor> {
-  const { client } = await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, { name, role: 'dutyfree_shop', scope: { shop } }, systemActor('demo-seed'), ctx.clock.now()));
-  return { kind: 'client', id: client.id, name: client.name, role: 'dutyfree_shop', enterpriseId: null, scope: { shop } };
+  const { client } = await runCommand(ctx, 'apiClient.create', (tx) =>
+    createApiClient(tx, { name, role: 'dutyfree_shop', scope: { shop } }, systemActor('demo-seed'), ctx.clock.now()),
+  );
+  return {
+    kind: 'client',
+    id: client.id,
+    name: client.name,
+    role: 'dutyfree_shop',
+    enterpriseId: null,
+    scope: { shop },
+  };
 }
 
-function sale(ctx: AppContext, buyer: ReserveBody['buyer'], items: ReserveBody['items'], extra: Partial<ReserveBody> = {}): ReserveBody {
+function sale(
+  ctx: AppContext,
+  buyer: ReserveBody['buyer'],
+  items: ReserveBody['items'],
+  extra: Partial<ReserveBody> = {},
+): ReserveBody {
   const date = addDays(shanghaiDate(ctx.clock.now()), 2);
-  return { buyer, departure: { mode: 'FLIGHT', number: 'HU7181', date, destination: 'MAINLAND' }, collection: 'DEPARTURE_PICKUP', items, ...extra };
+  return {
+    buyer,
+    departure: { mode: 'FLIGHT', number: 'HU7181', date, destination: 'MAINLAND' },
+    collection: 'DEPARTURE_PICKUP',
+    items,
+    ...extra,
+  };
 }
 
 async function sell(ctx: AppContext, shop: Actor, body: ReserveBody) {
@@ -46,37 +74,112 @@ export async function seedDutyfreeDemo(ctx: AppContext): Promise<void> {
   const { traveller, islander, visitor, stayer, reseller } = DEMO_BUYERS;
 
   // A traveller's trip: cosmetics, a watch and wine, picked up at Meilan when leaving; one lipstick returned.
-  const trip = await sell(ctx, riyue, sale(ctx, traveller, [
-    { sku: 'LANCOME-ABS-50', name: '兰蔻菁纯面霜 50ml', category: 'COSMETICS', unitPrice: '2780.00', quantity: 2 },
-    { sku: 'DIOR-999-LIP', name: '迪奥烈艳蓝金唇膏', category: 'COSMETICS', unitPrice: '320.00', quantity: 3 },
-    { sku: 'OMEGA-SEAMASTER', name: '欧米茄海马腕表', category: 'WATCHES', unitPrice: '38500.00', quantity: 1 },
-    { sku: 'MOUTAI-500', name: '飞天茅台 500ml', category: 'ALCOHOL', unitPrice: '1499.00', quantity: 2, volumeMl: 500 },
-  ], { phone: '13912345678' }));
+  const trip = await sell(
+    ctx,
+    riyue,
+    sale(
+      ctx,
+      traveller,
+      [
+        { sku: 'LANCOME-ABS-50', name: '兰蔻菁纯面霜 50ml', category: 'COSMETICS', unitPrice: '2780.00', quantity: 2 },
+        { sku: 'DIOR-999-LIP', name: '迪奥烈艳蓝金唇膏', category: 'COSMETICS', unitPrice: '320.00', quantity: 3 },
+        { sku: 'OMEGA-SEAMASTER', name: '欧米茄海马腕表', category: 'WATCHES', unitPrice: '38500.00', quantity: 1 },
+        {
+          sku: 'MOUTAI-500',
+          name: '飞天茅台 500ml',
+          category: 'ALCOHOL',
+          unitPrice: '1499.00',
+          quantity: 2,
+          volumeMl: 500,
+        },
+      ],
+      { phone: '13912345678' },
+    ),
+  );
   const lipsticks = trip.codes!.find((l) => l.sku === 'DIOR-999-LIP')!.codes;
   await returnUnits(ctx, riyue, trip.reservationId, [lipsticks[0]!]);
-  await recordPickup(ctx, riyue, { point: 'CNHAK-MEILAN', codes: trip.codes!.flatMap((l) => l.codes).filter((c) => c !== lipsticks[0]) });
+  await recordPickup(ctx, riyue, {
+    point: 'CNHAK-MEILAN',
+    codes: trip.codes!.flatMap((l) => l.codes).filter((c) => c !== lipsticks[0]),
+  });
 
   // An island resident collects on return; a visitor leaving abroad has a reservation still held at the till.
-  await sell(ctx, haitang, sale(ctx, islander, [{ sku: 'DYSON-HD15', name: '戴森吹风机', category: 'SMALL_APPLIANCES', unitPrice: '2990.00', quantity: 1 }], { collection: 'RETURN_PICKUP' }));
-  await reserve(ctx, haitang, { ...sale(ctx, visitor, [{ sku: 'SKII-PITERA-230', name: 'SK-II 神仙水 230ml', category: 'COSMETICS', unitPrice: '1370.00', quantity: 2 }]), departure: { mode: 'FLIGHT', number: 'NH924', date: addDays(shanghaiDate(ctx.clock.now()), 3), destination: 'ABROAD' } });
+  await sell(
+    ctx,
+    haitang,
+    sale(
+      ctx,
+      islander,
+      [{ sku: 'DYSON-HD15', name: '戴森吹风机', category: 'SMALL_APPLIANCES', unitPrice: '2990.00', quantity: 1 }],
+      { collection: 'RETURN_PICKUP' },
+    ),
+  );
+  await reserve(ctx, haitang, {
+    ...sale(ctx, visitor, [
+      { sku: 'SKII-PITERA-230', name: 'SK-II 神仙水 230ml', category: 'COSMETICS', unitPrice: '1370.00', quantity: 2 },
+    ]),
+    departure: {
+      mode: 'FLIGHT',
+      number: 'NH924',
+      date: addDays(shanghaiDate(ctx.clock.now()), 3),
+      destination: 'ABROAD',
+    },
+  });
 
   // Mail delivery to Shenzhen: buyer = payer = recipient.
   const self = { idType: traveller.idType, idNumber: traveller.idNumber, name: traveller.name };
-  await sell(ctx, meilan, sale(ctx, traveller, [{ sku: 'HUAWEI-MATE-X', name: '华为折叠屏手机', category: 'MOBILE_PHONE', unitPrice: '12999.00', quantity: 1 }], {
-    collection: 'MAIL',
-    payer: self,
-    mail: { recipient: self, phone: '13912345678', address: { province: '44', city: '深圳', line: '南山区粤海街道科技南路 8 号', postalCode: '518057' } },
-  }));
+  await sell(
+    ctx,
+    meilan,
+    sale(
+      ctx,
+      traveller,
+      [{ sku: 'HUAWEI-MATE-X', name: '华为折叠屏手机', category: 'MOBILE_PHONE', unitPrice: '12999.00', quantity: 1 }],
+      {
+        collection: 'MAIL',
+        payer: self,
+        mail: {
+          recipient: self,
+          phone: '13912345678',
+          address: { province: '44', city: '深圳', line: '南山区粤海街道科技南路 8 号', postalCode: '518057' },
+        },
+      },
+    ),
+  );
 
   // Forty days ago two buyers bought and collected at once; one left (the carrier says so), one never did.
   const past = { ...ctx, clock: fixedClock(new Date(ctx.clock.now().getTime() - 40 * 86_400_000)) };
-  const handbag = (sku: string) => [{ sku, name: '古驰手袋', category: 'CLOTHING', unitPrice: '18800.00', quantity: 1 }];
+  const handbag = (sku: string) => [
+    { sku, name: '古驰手袋', category: 'CLOTHING', unitPrice: '18800.00', quantity: 1 },
+  ];
   await sell(past, riyue, sale(past, stayer, handbag('GUCCI-BAG-1'), { collection: 'BUY_AND_COLLECT' }));
-  const left = await sell(past, riyue, sale(past, reseller, handbag('GUCCI-BAG-2'), { collection: 'BUY_AND_COLLECT', phone: '13600001111', deviceId: 'demo-device-7f3a' }));
+  const left = await sell(
+    past,
+    riyue,
+    sale(past, reseller, handbag('GUCCI-BAG-2'), {
+      collection: 'BUY_AND_COLLECT',
+      phone: '13600001111',
+      deviceId: 'demo-device-7f3a',
+    }),
+  );
   const flown = addDays(shanghaiDate(past.clock.now()), 2);
-  await recordDepartures(past, systemActor('demo-carrier'), [{ idType: reseller.idType, idNumber: reseller.idNumber, mode: 'FLIGHT', number: 'HU7181', date: flown, departedAt: `${flown}T09:30:00+08:00` }]);
+  await recordDepartures(past, systemActor('demo-carrier'), [
+    {
+      idType: reseller.idType,
+      idNumber: reseller.idNumber,
+      mode: 'FLIGHT',
+      number: 'HU7181',
+      date: flown,
+      departedAt: `${flown}T09:30:00+08:00`,
+    },
+  ]);
   await checkMissedDepartures(ctx);
 
   // The handbag that left with the reseller turns up in an online shop.
-  await recordFinding(ctx, systemActor('demo-seed'), left.codes![0]!.codes[0]!, { foundOn: shanghaiDate(ctx.clock.now()), channel: 'ONLINE', place: '某二手交易平台店铺 a second-hand marketplace listing', note: '标价低于免税店零售价 priced below the shop' });
+  await recordFinding(ctx, systemActor('demo-seed'), left.codes![0]!.codes[0]!, {
+    foundOn: shanghaiDate(ctx.clock.now()),
+    channel: 'ONLINE',
+    place: '某二手交易平台店铺 a second-hand marketplace listing',
+    note: '标价低于免税店零售价 priced below the shop',
+  });
 }

@@ -45,10 +45,18 @@ const CATEGORIES_2020: CategoryTable = {
   SMALL_LEATHER_GOODS: { nameZh: '小皮件', nameEn: 'Small leather goods', buyAndCollect: true },
   CONFECTIONERY: { nameZh: '糖果', nameEn: 'Confectionery', buyAndCollect: true },
   SPORTS_GOODS: { nameZh: '体育用品', nameEn: 'Sports goods' },
-  BEAUTY_AND_HEALTH_DEVICES: { nameZh: '美容及保健器材', nameEn: 'Beauty and health devices, shavers', buyAndCollect: true },
+  BEAUTY_AND_HEALTH_DEVICES: {
+    nameZh: '美容及保健器材',
+    nameEn: 'Beauty and health devices, shavers',
+    buyAndCollect: true,
+  },
   TABLEWARE_AND_KITCHENWARE: { nameZh: '餐具及厨房用品', nameEn: 'Tableware and kitchenware' },
   TOYS: { nameZh: '玩具（含童车）', nameEn: 'Toys, prams included', buyAndCollect: true },
-  INFANT_FORMULA: { nameZh: '零售包装的婴幼儿配方奶粉及辅食', nameEn: 'Infant formula and food, retail packed', buyAndCollect: true },
+  INFANT_FORMULA: {
+    nameZh: '零售包装的婴幼儿配方奶粉及辅食',
+    nameEn: 'Infant formula and food, retail packed',
+    buyAndCollect: true,
+  },
   COFFEE: { nameZh: '咖啡', nameEn: 'Coffee' },
   BEVERAGES: { nameZh: '饮料', nameEn: 'Beverages' },
   ALCOHOL: { nameZh: '酒类', nameEn: 'Alcoholic drinks', millilitres: 1500 },
@@ -87,17 +95,86 @@ function categories2025(): CategoryTable {
 }
 
 export const DUTYFREE_PARAMETERS: ParameterSeed[] = [
-  { name: 'dutyfree.annualQuotaCny', value: '100000', validFrom: POLICY_2020, reason: 'Offshore duty-free quota per person per calendar year at retail price.' },
-  { name: 'dutyfree.minimumAge', value: 16, validFrom: '2011-04-20', validTo: POLICY_2025, reason: 'Buyers 16 or older before 2025-11-01.' },
+  {
+    name: 'dutyfree.annualQuotaCny',
+    value: '100000',
+    validFrom: POLICY_2020,
+    reason: 'Offshore duty-free quota per person per calendar year at retail price.',
+  },
+  {
+    name: 'dutyfree.minimumAge',
+    value: 16,
+    validFrom: '2011-04-20',
+    validTo: POLICY_2025,
+    reason: 'Buyers 16 or older before 2025-11-01.',
+  },
   { name: 'dutyfree.minimumAge', value: 18, validFrom: POLICY_2025, reason: 'Buyers 18 or older since 2025-11-01.' },
-  { name: 'dutyfree.perTripLimits', value: CATEGORIES_2020, validFrom: POLICY_2020, validTo: POLICY_2025, reason: 'Duty-free categories with their per-trip limits: cosmetics 30 pieces, mobile phones 4, alcohol 1,500 ml in total; the buy-and-collect list (from 2023-04-01).' },
-  { name: 'dutyfree.perTripLimits', value: categories2025(), validFrom: POLICY_2025, reason: 'Categories from 2025-11-01: pet supplies and portable musical instruments added, small appliances and consumer electronics widened; the same per-trip limits.' },
-  { name: 'dutyfree.destinations', value: ['MAINLAND'], validFrom: '2011-04-20', validTo: POLICY_2025, reason: 'Only travellers leaving the island for the mainland could buy before 2025-11-01.' },
-  { name: 'dutyfree.destinations', value: ['MAINLAND', 'ABROAD'], validFrom: POLICY_2025, reason: 'Since 2025-11-01 travellers leaving the island for abroad buy too, counted in the same yearly quota.' },
-  { name: 'dutyfree.departureWindowDays', value: 180, validFrom: '2011-04-20', reason: 'A purchase names a departure at most this many days ahead (the ticket the buyer shows); a platform default until customs sets another.' },
-  { name: 'dutyfree.reservationTtlMinutes', value: 30, validFrom: '2011-04-20', reason: 'Quota held at the till and neither confirmed nor cancelled within 30 minutes is released.' },
-  { name: 'dutyfree.guaranteeCollectMinUnitPriceCny', value: '50000', validFrom: COLLECT_2023, reason: 'Guarantee-and-collect (担保即提) for unit prices of 50,000 CNY or more.' },
-  { name: 'dutyfree.buyAndCollectMaxUnitPriceCny', value: '20000', validFrom: COLLECT_2023, reason: 'Buy-and-collect (即购即提) for unit prices below 20,000 CNY, goods of the listed categories.' },
-  { name: 'dutyfree.departureDeadlineDays', value: 30, validFrom: COLLECT_2023, reason: 'With guarantee- or buy-and-collect the buyer must leave within 30 days of the purchase.' },
-  { name: 'dutyfree.banYears', value: 3, validFrom: COLLECT_2023, reason: 'No duty-free purchases for 3 years after leaving too late with guarantee- or buy-and-collect goods.' },
+  {
+    name: 'dutyfree.perTripLimits',
+    value: CATEGORIES_2020,
+    validFrom: POLICY_2020,
+    validTo: POLICY_2025,
+    reason:
+      'Duty-free categories with their per-trip limits: cosmetics 30 pieces, mobile phones 4, alcohol 1,500 ml ' +
+      'in total; the buy-and-collect list (from 2023-04-01).',
+  },
+  {
+    name: 'dutyfree.perTripLimits',
+    value: categories2025(),
+    validFrom: POLICY_2025,
+    reason:
+      'Categories from 2025-11-01: pet supplies and portable musical instruments added, small appliances and ' +
+      'consumer electronics widened; the same per-trip limits.',
+  },
+  {
+    name: 'dutyfree.destinations',
+    value: ['MAINLAND'],
+    validFrom: '2011-04-20',
+    validTo: POLICY_2025,
+    reason: 'Only travellers leaving the island for the mainland could buy before 2025-11-01.',
+  },
+  {
+    name: 'dutyfree.destinations',
+    value: ['MAINLAND', 'ABROAD'],
+    validFrom: POLICY_2025,
+    reason: 'Since 2025-11-01 travellers leaving the island for abroad buy too, counted in the same yearly quota.',
+  },
+  {
+    name: 'dutyfree.departureWindowDays',
+    value: 180,
+    validFrom: '2011-04-20',
+    reason:
+      'A purchase names a departure at most this many days ahead (the ticket the buyer shows); ' +
+      'a platform default until customs sets another.',
+  },
+  {
+    name: 'dutyfree.reservationTtlMinutes',
+    value: 30,
+    validFrom: '2011-04-20',
+    reason: 'Quota held at the till and neither confirmed nor cancelled within 30 minutes is released.',
+  },
+  {
+    name: 'dutyfree.guaranteeCollectMinUnitPriceCny',
+    value: '50000',
+    validFrom: COLLECT_2023,
+    reason: 'Guarantee-and-collect (担保即提) for unit prices of 50,000 CNY or more.',
+  },
+  {
+    name: 'dutyfree.buyAndCollectMaxUnitPriceCny',
+    value: '20000',
+    validFrom: COLLECT_2023,
+    reason: 'Buy-and-collect (即购即提) for unit prices below 20,000 CNY, goods of the listed categories.',
+  },
+  {
+    name: 'dutyfree.departureDeadlineDays',
+    value: 30,
+    validFrom: COLLECT_2023,
+    reason: 'With guarantee- or buy-and-collect the buyer must leave within 30 days of the purchase.',
+  },
+  {
+    name: 'dutyfree.banYears',
+    value: 3,
+    validFrom: COLLECT_2023,
+    reason: 'No duty-free purchases for 3 years after leaving too late with guarantee- or buy-and-collect goods.',
+  },
 ];

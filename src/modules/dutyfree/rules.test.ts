@@ -28,7 +28,8 @@ import {
 } from './rules.ts';
 import { checkTraceCode, newTraceCode, normaliseTraceCode } from './traceCode.ts';
 
-const seeded = (name: string, validFrom: string) => DUTYFREE_PARAMETERS.find((p) => p.name === name && p.validFrom === validFrom)!.value;
+const seeded = (name: string, validFrom: string) =>
+  DUTYFREE_PARAMETERS.find((p) => p.name === name && p.validFrom === validFrom)!.value;
 const TABLE_2025 = categoryTable(seeded('dutyfree.perTripLimits', '2025-11-01'));
 const TABLE_2020 = categoryTable(seeded('dutyfree.perTripLimits', '2020-07-01'));
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -62,15 +63,22 @@ describe('age on the purchase date', () => {
     const id = residentId('46010020071207123');
     expect(birthDateOf('RESIDENT_ID', id, undefined)).toEqual({ birthDate: '2007-12-07' });
     expect(birthDateOf('RESIDENT_ID', id, '2007-12-07')).toEqual({ birthDate: '2007-12-07' });
-    expect(birthDateOf('RESIDENT_ID', id, '2001-01-01')).toMatchObject({ path: 'buyer.birthDate', rule: 'dutyfree.birthDateMismatch' });
-    expect(birthDateOf('PASSPORT', 'E12345678', undefined)).toMatchObject({ path: 'buyer.birthDate', rule: 'dutyfree.birthDateRequired' });
+    expect(birthDateOf('RESIDENT_ID', id, '2001-01-01')).toMatchObject({
+      path: 'buyer.birthDate',
+      rule: 'dutyfree.birthDateMismatch',
+    });
+    expect(birthDateOf('PASSPORT', 'E12345678', undefined)).toMatchObject({
+      path: 'buyer.birthDate',
+      rule: 'dutyfree.birthDateRequired',
+    });
     expect(birthDateOf('PASSPORT', 'E12345678', '1990-05-01')).toEqual({ birthDate: '1990-05-01' });
   });
 
   it('identity documents: check digit, permits, island residents', () => {
     const now = new Date('2026-12-07T00:00:00Z');
     expect(idNumberViolation('RESIDENT_ID', residentId('46010019900307123'), now)).toBeNull();
-    const bad = residentId('46010019900307123').slice(0, 17) + (residentId('46010019900307123').endsWith('0') ? '1' : '0');
+    const bad =
+      residentId('46010019900307123').slice(0, 17) + (residentId('46010019900307123').endsWith('0') ? '1' : '0');
     expect(idNumberViolation('RESIDENT_ID', bad, now)?.rule).toBe('GB11643.checkDigit');
     expect(idNumberViolation('HK_MACAO_PERMIT', 'H12345678', now)).toBeNull();
     expect(idNumberViolation('HK_MACAO_PERMIT', 'X12345678', now)?.rule).toBe('dutyfree.idNumber.hkMacaoPermit');
@@ -107,14 +115,22 @@ describe('departure', () => {
 
   it('travellers leaving for abroad were not covered before 2025-11-01', () => {
     const before = seeded('dutyfree.destinations', '2011-04-20') as string[];
-    const refusals = departureRefusals({ date: '2025-10-20', destination: 'ABROAD' }, '2025-10-20', { windowDays: 180, destinations: before });
+    const refusals = departureRefusals({ date: '2025-10-20', destination: 'ABROAD' }, '2025-10-20', {
+      windowDays: 180,
+      destinations: before,
+    });
     expect(refusals).toEqual([expect.objectContaining({ path: 'departure.destination', rule: 'dutyfree.departure' })]);
   });
 });
 
 describe('collection methods', () => {
   const params = { guaranteeMinUnitPrice: '50000', buyAndCollectMaxUnitPrice: '20000', departureDeadlineDays: 30 };
-  const line = (unitPrice: string, category = 'WATCHES'): SaleLine => ({ category, unitPrice, quantity: 1, piecesPerUnit: 1 });
+  const line = (unitPrice: string, category = 'WATCHES'): SaleLine => ({
+    category,
+    unitPrice,
+    quantity: 1,
+    piecesPerUnit: 1,
+  });
   const facts = (collection: Collection, over: Partial<CollectionFacts> = {}): CollectionFacts => ({
     collection,
     islandResident: false,
@@ -125,7 +141,8 @@ describe('collection methods', () => {
     purchaseDate: '2026-12-07',
     ...over,
   });
-  const paths = (lines: SaleLine[], f: CollectionFacts) => collectionRefusals(lines, f, params, TABLE_2025).map((r) => `${r.rule} ${r.path}`);
+  const paths = (lines: SaleLine[], f: CollectionFacts) =>
+    collectionRefusals(lines, f, params, TABLE_2025).map((r) => `${r.rule} ${r.path}`);
 
   it('departure pickup: always', () => {
     expect(paths([line('90000')], facts('DEPARTURE_PICKUP', { payerHash: 'someone else' }))).toEqual([]);
@@ -134,10 +151,26 @@ describe('collection methods', () => {
   it.each([
     ['buyer = payer = recipient, Guangdong', { mail: { recipientHash: 'buyer', province: '44' } }, []],
     ['no address', { mail: null }, ['dutyfree.collection mail']],
-    ['no payer named', { payerHash: null, mail: { recipientHash: 'buyer', province: '44' } }, ['dutyfree.collection payer']],
-    ['another payer', { payerHash: 'friend', mail: { recipientHash: 'buyer', province: '44' } }, ['dutyfree.collection payer']],
-    ['another recipient', { mail: { recipientHash: 'friend', province: '44' } }, ['dutyfree.collection mail.recipient']],
-    ['an island address', { mail: { recipientHash: 'buyer', province: '46' } }, ['dutyfree.collection mail.address.province']],
+    [
+      'no payer named',
+      { payerHash: null, mail: { recipientHash: 'buyer', province: '44' } },
+      ['dutyfree.collection payer'],
+    ],
+    [
+      'another payer',
+      { payerHash: 'friend', mail: { recipientHash: 'buyer', province: '44' } },
+      ['dutyfree.collection payer'],
+    ],
+    [
+      'another recipient',
+      { mail: { recipientHash: 'friend', province: '44' } },
+      ['dutyfree.collection mail.recipient'],
+    ],
+    [
+      'an island address',
+      { mail: { recipientHash: 'buyer', province: '46' } },
+      ['dutyfree.collection mail.address.province'],
+    ],
     ['Hong Kong', { mail: { recipientHash: 'buyer', province: '81' } }, ['dutyfree.collection mail.address.province']],
   ])('mail: %s', (_label, over, expected) => {
     expect(paths([line('500')], facts('MAIL', over as Partial<CollectionFacts>))).toEqual(expected);
@@ -166,14 +199,32 @@ describe('collection methods', () => {
 
   it('goods taken at once: the named departure must fall within the deadline', () => {
     expect(paths([line('60000')], facts('GUARANTEE_AND_COLLECT', { departureDate: '2027-01-06' }))).toEqual([]);
-    expect(paths([line('60000')], facts('GUARANTEE_AND_COLLECT', { departureDate: '2027-01-07' }))).toEqual(['dutyfree.collection departure.date']);
+    expect(paths([line('60000')], facts('GUARANTEE_AND_COLLECT', { departureDate: '2027-01-07' }))).toEqual([
+      'dutyfree.collection departure.date',
+    ]);
   });
 });
 
 describe('per-trip category limits, summed over the trip', () => {
-  const cosmetics = (quantity: number, piecesPerUnit = 1): SaleLine => ({ category: 'COSMETICS', unitPrice: '300', quantity, piecesPerUnit });
-  const wine = (quantity: number, volumeMl: number): SaleLine => ({ category: 'ALCOHOL', unitPrice: '800', quantity, piecesPerUnit: 1, volumeMl });
-  const phone = (quantity: number): SaleLine => ({ category: 'MOBILE_PHONE', unitPrice: '9000', quantity, piecesPerUnit: 1 });
+  const cosmetics = (quantity: number, piecesPerUnit = 1): SaleLine => ({
+    category: 'COSMETICS',
+    unitPrice: '300',
+    quantity,
+    piecesPerUnit,
+  });
+  const wine = (quantity: number, volumeMl: number): SaleLine => ({
+    category: 'ALCOHOL',
+    unitPrice: '800',
+    quantity,
+    piecesPerUnit: 1,
+    volumeMl,
+  });
+  const phone = (quantity: number): SaleLine => ({
+    category: 'MOBILE_PHONE',
+    unitPrice: '9000',
+    quantity,
+    piecesPerUnit: 1,
+  });
   const used = (entries: [string, CategoryUsage][]) => new Map(entries);
 
   it.each([
@@ -186,10 +237,20 @@ describe('per-trip category limits, summed over the trip', () => {
     ['two 750 ml bottles', [wine(2, 750)], [], []],
     ['750 ml + 2 × 500 ml', [wine(1, 750), wine(2, 500)], [], ['items[0]']],
     ['1,000 ml on the trip already + 500 ml', [wine(1, 500)], [['ALCOHOL', { pieces: 1, millilitres: 1000 }]], []],
-    ['1,000 ml on the trip already + 501 ml', [wine(1, 501)], [['ALCOHOL', { pieces: 1, millilitres: 1000 }]], ['items[0]']],
+    [
+      '1,000 ml on the trip already + 501 ml',
+      [wine(1, 501)],
+      [['ALCOHOL', { pieces: 1, millilitres: 1000 }]],
+      ['items[0]'],
+    ],
     ['4 phones', [phone(4)], [], []],
     ['3 phones on the trip already + 2', [phone(2)], [['MOBILE_PHONE', { pieces: 3, millilitres: 0 }]], ['items[0]']],
-    ['watches have no per-trip limit', [{ category: 'WATCHES', unitPrice: '90000', quantity: 50, piecesPerUnit: 1 }], [], []],
+    [
+      'watches have no per-trip limit',
+      [{ category: 'WATCHES', unitPrice: '90000', quantity: 50, piecesPerUnit: 1 }],
+      [],
+      [],
+    ],
   ] as [string, SaleLine[], [string, CategoryUsage][], string[]][])('%s', (_label, lines, usage, expected) => {
     const refusals = categoryRefusals(lines, TABLE_2025, used(usage));
     expect(refusals.map((r) => r.path)).toEqual(expected);
@@ -199,16 +260,24 @@ describe('per-trip category limits, summed over the trip', () => {
   it('a category not on the list that day is refused; pet supplies are listed from 2025-11-01', () => {
     const pets: SaleLine[] = [{ category: 'PET_SUPPLIES', unitPrice: '200', quantity: 1, piecesPerUnit: 1 }];
     expect(categoryRefusals(pets, TABLE_2025, new Map())).toEqual([]);
-    expect(categoryRefusals(pets, TABLE_2020, new Map())).toEqual([expect.objectContaining({ path: 'items[0].category', rule: 'dutyfree.categoryLimit' })]);
+    expect(categoryRefusals(pets, TABLE_2020, new Map())).toEqual([
+      expect.objectContaining({ path: 'items[0].category', rule: 'dutyfree.categoryLimit' }),
+    ]);
   });
 
   it('a volume-limited category needs the volume of each unit', () => {
-    expect(missingVolumes([{ category: 'ALCOHOL', unitPrice: '800', quantity: 1, piecesPerUnit: 1 }], TABLE_2025)).toEqual([expect.objectContaining({ path: 'items[0].volumeMl' })]);
+    expect(
+      missingVolumes([{ category: 'ALCOHOL', unitPrice: '800', quantity: 1, piecesPerUnit: 1 }], TABLE_2025),
+    ).toEqual([expect.objectContaining({ path: 'items[0].volumeMl' })]);
     expect(missingVolumes([wine(1, 750), cosmetics(1)], TABLE_2025)).toEqual([]);
   });
 
   it('the first table (keyed by words) is read with category codes', () => {
-    const legacy = categoryTable({ cosmetics: { pieces: 30 }, mobilePhones: { pieces: 4 }, alcohol: { millilitres: 1500 } });
+    const legacy = categoryTable({
+      cosmetics: { pieces: 30 },
+      mobilePhones: { pieces: 4 },
+      alcohol: { millilitres: 1500 },
+    });
     expect(legacy.COSMETICS?.pieces).toBe(30);
     expect(legacy.MOBILE_PHONE?.pieces).toBe(4);
     expect(legacy.ALCOHOL?.millilitres).toBe(1500);
@@ -227,7 +296,12 @@ describe('quota, exact to the fen', () => {
   });
 
   it('the amount is Σ unit price × quantity without floating point', () => {
-    expect(saleAmount([{ unitPrice: '0.10', quantity: 3 }, { unitPrice: '0.20', quantity: 1 }]).toFixed(2)).toBe('0.50');
+    expect(
+      saleAmount([
+        { unitPrice: '0.10', quantity: 3 },
+        { unitPrice: '0.20', quantity: 1 },
+      ]).toFixed(2),
+    ).toBe('0.50');
     expect(saleAmount([{ unitPrice: '33333.33', quantity: 3 }]).toFixed(2)).toBe('99999.99');
   });
 });
@@ -255,11 +329,16 @@ describe('traceability codes', () => {
 
   it('one wrong character is always caught by the check character', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 13, maxLength: 13 }), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 1, max: 35 }), (bytes, at, shift) => {
-        const code = newTraceCode(bytes);
-        const wrong = code.slice(0, at) + ALPHABET[(ALPHABET.indexOf(code[at]!) + shift) % 36] + code.slice(at + 1);
-        expect(checkTraceCode(wrong).valid).toBe(false);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 13, maxLength: 13 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.integer({ min: 1, max: 35 }),
+        (bytes, at, shift) => {
+          const code = newTraceCode(bytes);
+          const wrong = code.slice(0, at) + ALPHABET[(ALPHABET.indexOf(code[at]!) + shift) % 36] + code.slice(at + 1);
+          expect(checkTraceCode(wrong).valid).toBe(false);
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -70,9 +70,20 @@ export function idNumberViolation(idType: IdType, idNumber: string, asOf: Date):
     case 'PASSPORT':
       return validatePassportNumber(idNumber);
     case 'HK_MACAO_PERMIT':
-      return /^[HM]\d{8}(\d{2})?$/.test(idNumber) ? null : { rule: 'dutyfree.idNumber.hkMacaoPermit', message: 'A Mainland Travel Permit for Hong Kong and Macao Residents is H or M and 8 (older cards 10) digits.' };
+      return /^[HM]\d{8}(\d{2})?$/.test(idNumber)
+        ? null
+        : {
+            rule: 'dutyfree.idNumber.hkMacaoPermit',
+            message:
+              'A Mainland Travel Permit for Hong Kong and Macao Residents is H or M and 8 (older cards 10) digits.',
+          };
     case 'TAIWAN_PERMIT':
-      return /^(\d{8}|\d{10}[A-Z]?)$/.test(idNumber) ? null : { rule: 'dutyfree.idNumber.taiwanPermit', message: 'A Mainland Travel Permit for Taiwan Residents is 8 digits (older booklets 10 and a letter).' };
+      return /^(\d{8}|\d{10}[A-Z]?)$/.test(idNumber)
+        ? null
+        : {
+            rule: 'dutyfree.idNumber.taiwanPermit',
+            message: 'A Mainland Travel Permit for Taiwan Residents is 8 digits (older booklets 10 and a letter).',
+          };
   }
 }
 
@@ -80,13 +91,27 @@ export function idNumberViolation(idType: IdType, idNumber: string, asOf: Date):
  * The birth date a sale checks the age with: the resident ID's own (a different one in the body is
  * an error), or the one given for any other document (required).
  */
-export function birthDateOf(idType: IdType, idNumber: string, given: string | undefined): { birthDate: string } | Refusal {
+export function birthDateOf(
+  idType: IdType,
+  idNumber: string,
+  given: string | undefined,
+): { birthDate: string } | Refusal {
   if (idType === 'RESIDENT_ID') {
     const fromId = residentIdBirthDate(idNumber);
-    if (given && given !== fromId) return { path: 'buyer.birthDate', rule: 'dutyfree.birthDateMismatch', message: `The resident ID says the buyer was born on ${fromId}, not ${given}.` };
+    if (given && given !== fromId)
+      return {
+        path: 'buyer.birthDate',
+        rule: 'dutyfree.birthDateMismatch',
+        message: `The resident ID says the buyer was born on ${fromId}, not ${given}.`,
+      };
     return { birthDate: fromId };
   }
-  if (!given) return { path: 'buyer.birthDate', rule: 'dutyfree.birthDateRequired', message: `Give the buyer's birth date (YYYY-MM-DD) from the ${idType}.` };
+  if (!given)
+    return {
+      path: 'buyer.birthDate',
+      rule: 'dutyfree.birthDateRequired',
+      message: `Give the buyer's birth date (YYYY-MM-DD) from the ${idType}.`,
+    };
   return { birthDate: given };
 }
 
@@ -138,13 +163,21 @@ export interface BanInForce {
 export function banRefusal(bans: readonly BanInForce[], purchaseDate: string): Refusal | null {
   const ban = bans.find((b) => b.validFrom <= purchaseDate && purchaseDate < b.validTo);
   if (!ban) return null;
-  return { path: 'buyer', rule: RULES.banned, message: `The buyer may not buy duty-free goods until ${addDays(ban.validTo, -1)} inclusive (${ban.reason}).` };
+  return {
+    path: 'buyer',
+    rule: RULES.banned,
+    message: `The buyer may not buy duty-free goods until ${addDays(ban.validTo, -1)} inclusive (${ban.reason}).`,
+  };
 }
 
 export function ageRefusal(birthDate: string, purchaseDate: string, minimumAge: number): Refusal | null {
   const age = ageOn(birthDate, purchaseDate);
   if (age >= minimumAge) return null;
-  return { path: 'buyer.birthDate', rule: RULES.age, message: `Buyers must be ${minimumAge} or older; this buyer is ${Math.max(age, 0)} on ${purchaseDate}.` };
+  return {
+    path: 'buyer.birthDate',
+    rule: RULES.age,
+    message: `Buyers must be ${minimumAge} or older; this buyer is ${Math.max(age, 0)} on ${purchaseDate}.`,
+  };
 }
 
 export interface DepartureFacts {
@@ -153,12 +186,31 @@ export interface DepartureFacts {
 }
 
 /** The departure: not before the purchase, within the window, to a destination the policy covers. */
-export function departureRefusals(dep: DepartureFacts, purchaseDate: string, p: { windowDays: number; destinations: readonly string[] }): Refusal[] {
+export function departureRefusals(
+  dep: DepartureFacts,
+  purchaseDate: string,
+  p: { windowDays: number; destinations: readonly string[] },
+): Refusal[] {
   const out: Refusal[] = [];
-  if (dep.date < purchaseDate) out.push({ path: 'departure.date', rule: RULES.departure, message: `The departure (${dep.date}) is before the purchase (${purchaseDate}).` });
+  if (dep.date < purchaseDate)
+    out.push({
+      path: 'departure.date',
+      rule: RULES.departure,
+      message: `The departure (${dep.date}) is before the purchase (${purchaseDate}).`,
+    });
   const latest = addDays(purchaseDate, p.windowDays);
-  if (dep.date > latest) out.push({ path: 'departure.date', rule: RULES.departure, message: `A purchase on ${purchaseDate} names a departure on or before ${latest} (${p.windowDays} days).` });
-  if (!p.destinations.includes(dep.destination)) out.push({ path: 'departure.destination', rule: RULES.departure, message: `Travellers leaving for ${dep.destination} may not buy duty-free goods on ${purchaseDate}.` });
+  if (dep.date > latest)
+    out.push({
+      path: 'departure.date',
+      rule: RULES.departure,
+      message: `A purchase on ${purchaseDate} names a departure on or before ${latest} (${p.windowDays} days).`,
+    });
+  if (!p.destinations.includes(dep.destination))
+    out.push({
+      path: 'departure.destination',
+      rule: RULES.departure,
+      message: `Travellers leaving for ${dep.destination} may not buy duty-free goods on ${purchaseDate}.`,
+    });
   return out;
 }
 
@@ -197,22 +249,74 @@ export interface CollectionParameters {
   departureDeadlineDays: number;
 }
 
-/** Mainland provinces (GB/T 2260), where mailed goods may go: not Hainan (46), Taiwan (71), Hong Kong (81), Macao (82). */
-const MAINLAND_PROVINCES = new Set(['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65']);
+/**
+ * Mainland provinces (GB/T 2260), where mailed goods may go: not Hainan (46), Taiwan (71), Hong Kong (81), Macao
+ * (82).
+ */
+const MAINLAND_PROVINCES = new Set([
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+]);
 
 function mailRefusals(f: CollectionFacts): Refusal[] {
   const rule = RULES.collection;
-  if (!f.mail) return [{ path: 'mail', rule, message: 'Mail delivery needs the recipient and the off-island address (mail).' }];
+  if (!f.mail)
+    return [{ path: 'mail', rule, message: 'Mail delivery needs the recipient and the off-island address (mail).' }];
   const out: Refusal[] = [];
-  if (f.payerHash === null) out.push({ path: 'payer', rule, message: 'Mail delivery needs the payer named: buyer, payer and recipient must be one person.' });
-  else if (f.payerHash !== f.buyerHash) out.push({ path: 'payer', rule, message: 'With mail delivery the buyer must pay: the payer is another person.' });
-  if (f.mail.recipientHash !== f.buyerHash) out.push({ path: 'mail.recipient', rule, message: 'With mail delivery the buyer must be the recipient.' });
-  if (!MAINLAND_PROVINCES.has(f.mail.province)) out.push({ path: 'mail.address.province', rule, message: `Mailed goods go to an address off the island on the mainland; province ${f.mail.province} is not one.` });
+  if (f.payerHash === null)
+    out.push({
+      path: 'payer',
+      rule,
+      message: 'Mail delivery needs the payer named: buyer, payer and recipient must be one person.',
+    });
+  else if (f.payerHash !== f.buyerHash)
+    out.push({ path: 'payer', rule, message: 'With mail delivery the buyer must pay: the payer is another person.' });
+  if (f.mail.recipientHash !== f.buyerHash)
+    out.push({ path: 'mail.recipient', rule, message: 'With mail delivery the buyer must be the recipient.' });
+  if (!MAINLAND_PROVINCES.has(f.mail.province))
+    out.push({
+      path: 'mail.address.province',
+      rule,
+      message: `Mailed goods go to an address off the island on the mainland; province ${f.mail.province} is not one.`,
+    });
   return out;
 }
 
 /** The collection method's own conditions on the buyer, the payer, the address and each line's unit price. */
-export function collectionRefusals(lines: readonly SaleLine[], f: CollectionFacts, p: CollectionParameters, categories: CategoryTable): Refusal[] {
+export function collectionRefusals(
+  lines: readonly SaleLine[],
+  f: CollectionFacts,
+  p: CollectionParameters,
+  categories: CategoryTable,
+): Refusal[] {
   const rule = RULES.collection;
   switch (f.collection) {
     case 'DEPARTURE_PICKUP':
@@ -220,20 +324,47 @@ export function collectionRefusals(lines: readonly SaleLine[], f: CollectionFact
     case 'MAIL':
       return mailRefusals(f);
     case 'RETURN_PICKUP':
-      return f.islandResident ? [] : [{ path: 'collection', rule, message: 'Only island residents (resident ID of Hainan) may collect on their return.' }];
+      return f.islandResident
+        ? []
+        : [
+            {
+              path: 'collection',
+              rule,
+              message: 'Only island residents (resident ID of Hainan) may collect on their return.',
+            },
+          ];
     case 'GUARANTEE_AND_COLLECT':
     case 'BUY_AND_COLLECT': {
       const out: Refusal[] = [];
       const deadline = addDays(f.purchaseDate, p.departureDeadlineDays);
-      if (f.departureDate > deadline) out.push({ path: 'departure.date', rule, message: `Goods taken at once must leave the island within ${p.departureDeadlineDays} days, by ${deadline}.` });
+      if (f.departureDate > deadline)
+        out.push({
+          path: 'departure.date',
+          rule,
+          message: `Goods taken at once must leave the island within ${p.departureDeadlineDays} days, by ${deadline}.`,
+        });
       lines.forEach((l, i) => {
         const price = new D(l.unitPrice);
         if (f.collection === 'GUARANTEE_AND_COLLECT' && price.lt(p.guaranteeMinUnitPrice)) {
-          out.push({ path: `items[${i}].unitPrice`, rule, message: `Guarantee-and-collect is for unit prices of ${p.guaranteeMinUnitPrice} CNY or more.` });
+          out.push({
+            path: `items[${i}].unitPrice`,
+            rule,
+            message: `Guarantee-and-collect is for unit prices of ${p.guaranteeMinUnitPrice} CNY or more.`,
+          });
         }
         if (f.collection === 'BUY_AND_COLLECT') {
-          if (!price.lt(p.buyAndCollectMaxUnitPrice)) out.push({ path: `items[${i}].unitPrice`, rule, message: `Buy-and-collect is for unit prices below ${p.buyAndCollectMaxUnitPrice} CNY.` });
-          if (!categories[l.category]?.buyAndCollect) out.push({ path: `items[${i}].category`, rule, message: `${l.category} is not on the list of goods that may be bought and collected at once.` });
+          if (!price.lt(p.buyAndCollectMaxUnitPrice))
+            out.push({
+              path: `items[${i}].unitPrice`,
+              rule,
+              message: `Buy-and-collect is for unit prices below ${p.buyAndCollectMaxUnitPrice} CNY.`,
+            });
+          if (!categories[l.category]?.buyAndCollect)
+            out.push({
+              path: `items[${i}].category`,
+              rule,
+              message: `${l.category} is not on the list of goods that may be bought and collected at once.`,
+            });
         }
       });
       return out;
@@ -253,7 +384,15 @@ export interface CategoryUsage {
 /** The lines a category limit needs and does not have (a volume for a millilitre limit): malformed, 400. */
 export function missingVolumes(lines: readonly SaleLine[], categories: CategoryTable): Refusal[] {
   return lines.flatMap((l, i) =>
-    categories[l.category]?.millilitres !== undefined && !l.volumeMl ? [{ path: `items[${i}].volumeMl`, rule: 'dutyfree.volumeRequired', message: `${l.category} is limited by volume: give volumeMl per unit.` }] : [],
+    categories[l.category]?.millilitres !== undefined && !l.volumeMl
+      ? [
+          {
+            path: `items[${i}].volumeMl`,
+            rule: 'dutyfree.volumeRequired',
+            message: `${l.category} is limited by volume: give volumeMl per unit.`,
+          },
+        ]
+      : [],
   );
 }
 
@@ -261,13 +400,21 @@ export function missingVolumes(lines: readonly SaleLine[], categories: CategoryT
  * Per-trip limits by category, summed over the trip: what the trip's other sales count plus every
  * line of this one. A category missing from the table is not a duty-free category that day.
  */
-export function categoryRefusals(lines: readonly SaleLine[], categories: CategoryTable, usage: ReadonlyMap<string, CategoryUsage>): Refusal[] {
+export function categoryRefusals(
+  lines: readonly SaleLine[],
+  categories: CategoryTable,
+  usage: ReadonlyMap<string, CategoryUsage>,
+): Refusal[] {
   const rule = RULES.categoryLimit;
   const out: Refusal[] = [];
   const sums = new Map<string, { pieces: number; millilitres: number; first: number }>();
   lines.forEach((l, i) => {
     if (!categories[l.category]) {
-      out.push({ path: `items[${i}].category`, rule, message: `${l.category} is not a duty-free category on the purchase date.` });
+      out.push({
+        path: `items[${i}].category`,
+        rule,
+        message: `${l.category} is not a duty-free category on the purchase date.`,
+      });
       return;
     }
     const s = sums.get(l.category) ?? { pieces: 0, millilitres: 0, first: i };
@@ -280,10 +427,22 @@ export function categoryRefusals(lines: readonly SaleLine[], categories: Categor
     const before = usage.get(category) ?? { pieces: 0, millilitres: 0 };
     const path = `items[${s.first}]`;
     if (limit.pieces !== undefined && before.pieces + s.pieces > limit.pieces) {
-      out.push({ path, rule, message: `${limit.nameZh} ${category}: at most ${limit.pieces} pieces per trip; ${before.pieces} already on this trip, ${s.pieces} more asked.` });
+      out.push({
+        path,
+        rule,
+        message:
+          `${limit.nameZh} ${category}: at most ${limit.pieces} pieces per trip; ` +
+          `${before.pieces} already on this trip, ${s.pieces} more asked.`,
+      });
     }
     if (limit.millilitres !== undefined && before.millilitres + s.millilitres > limit.millilitres) {
-      out.push({ path, rule, message: `${limit.nameZh} ${category}: at most ${limit.millilitres} ml per trip; ${before.millilitres} ml already on this trip, ${s.millilitres} ml more asked.` });
+      out.push({
+        path,
+        rule,
+        message:
+          `${limit.nameZh} ${category}: at most ${limit.millilitres} ml per trip; ` +
+          `${before.millilitres} ml already on this trip, ${s.millilitres} ml more asked.`,
+      });
     }
   }
   return out;
@@ -307,7 +466,13 @@ export function quotaLeft(q: QuotaState): Dec {
 export function quotaRefusal(q: QuotaState, amount: Decimal.Value): Refusal | null {
   const left = quotaLeft(q);
   if (left.gte(amount)) return null;
-  return { path: 'items', rule: RULES.quota, message: `The sale (${money(amount)} CNY) is over the buyer's quota left this year (${money(D.max(left, 0))} of ${money(q.quota)} CNY).` };
+  return {
+    path: 'items',
+    rule: RULES.quota,
+    message:
+      `The sale (${money(amount)} CNY) is over the buyer's quota left this year ` +
+      `(${money(D.max(left, 0))} of ${money(q.quota)} CNY).`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,28 +481,44 @@ export function quotaRefusal(q: QuotaState, amount: Decimal.Value): Refusal | nu
 const DECIMAL = /^\d{1,12}(\.\d{1,2})?$/;
 const CATEGORY_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 /** The first table (2020) was keyed by English words; later versions by the contract's category codes. */
-const LEGACY_KEYS: Record<string, string> = { cosmetics: 'COSMETICS', mobilePhones: 'MOBILE_PHONE', alcohol: 'ALCOHOL' };
+const LEGACY_KEYS: Record<string, string> = {
+  cosmetics: 'COSMETICS',
+  mobilePhones: 'MOBILE_PHONE',
+  alcohol: 'ALCOHOL',
+};
 
 function entryViolations(code: string, e: unknown): string[] {
-  if (!e || typeof e !== 'object' || Array.isArray(e)) return [`${code} must be an object { nameZh, nameEn, pieces?, millilitres?, buyAndCollect? }.`];
+  if (!e || typeof e !== 'object' || Array.isArray(e))
+    return [`${code} must be an object { nameZh, nameEn, pieces?, millilitres?, buyAndCollect? }.`];
   const v = e as Record<string, unknown>;
   const out: string[] = [];
-  for (const k of Object.keys(v)) if (!['nameZh', 'nameEn', 'pieces', 'millilitres', 'buyAndCollect'].includes(k)) out.push(`${code}.${k} is not a known field.`);
-  for (const k of ['nameZh', 'nameEn']) if (typeof v[k] !== 'string' || !(v[k] as string).trim() || (v[k] as string).length > 100) out.push(`${code}.${k} must be a name of 1 to 100 characters.`);
+  for (const k of Object.keys(v))
+    if (!['nameZh', 'nameEn', 'pieces', 'millilitres', 'buyAndCollect'].includes(k))
+      out.push(`${code}.${k} is not a known field.`);
+  for (const k of ['nameZh', 'nameEn'])
+    if (typeof v[k] !== 'string' || !(v[k] as string).trim() || (v[k] as string).length > 100)
+      out.push(`${code}.${k} must be a name of 1 to 100 characters.`);
   for (const k of ['pieces', 'millilitres']) {
-    if (v[k] !== undefined && !(Number.isInteger(v[k]) && (v[k] as number) > 0 && (v[k] as number) <= 1_000_000)) out.push(`${code}.${k} must be a whole number from 1 to 1000000.`);
+    if (v[k] !== undefined && !(Number.isInteger(v[k]) && (v[k] as number) > 0 && (v[k] as number) <= 1_000_000))
+      out.push(`${code}.${k} must be a whole number from 1 to 1000000.`);
   }
-  if (v.buyAndCollect !== undefined && typeof v.buyAndCollect !== 'boolean') out.push(`${code}.buyAndCollect must be true or false.`);
+  if (v.buyAndCollect !== undefined && typeof v.buyAndCollect !== 'boolean')
+    out.push(`${code}.buyAndCollect must be true or false.`);
   return out;
 }
 
 /** Checks a category table; empty when an administrator may store it. */
 export function categoryTableViolations(value: unknown): string[] {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return ['The category table is an object keyed by category code.'];
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return ['The category table is an object keyed by category code.'];
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return ['The category table needs at least one category.'];
   if (entries.length > 200) return ['At most 200 categories.'];
-  return entries.flatMap(([code, e]) => (CATEGORY_CODE.test(code) ? entryViolations(code, e) : [`${code} is not a category code (capital letters, digits and _, e.g. COSMETICS).`]));
+  return entries.flatMap(([code, e]) =>
+    CATEGORY_CODE.test(code)
+      ? entryViolations(code, e)
+      : [`${code} is not a category code (capital letters, digits and _, e.g. COSMETICS).`],
+  );
 }
 
 /** The table in force as rules read it; the first (2020) version's keys are mapped to category codes. */
@@ -345,16 +526,26 @@ export function categoryTable(value: unknown): CategoryTable {
   const out: CategoryTable = {};
   for (const [key, e] of Object.entries((value ?? {}) as Record<string, Partial<CategoryEntry>>)) {
     const code = LEGACY_KEYS[key] ?? key;
-    out[code] = { nameZh: e.nameZh ?? code, nameEn: e.nameEn ?? code, ...(e.pieces !== undefined ? { pieces: e.pieces } : {}), ...(e.millilitres !== undefined ? { millilitres: e.millilitres } : {}), ...(e.buyAndCollect ? { buyAndCollect: true } : {}) };
+    out[code] = {
+      nameZh: e.nameZh ?? code,
+      nameEn: e.nameEn ?? code,
+      ...(e.pieces !== undefined ? { pieces: e.pieces } : {}),
+      ...(e.millilitres !== undefined ? { millilitres: e.millilitres } : {}),
+      ...(e.buyAndCollect ? { buyAndCollect: true } : {}),
+    };
   }
   return out;
 }
 
-const wholeIn = (min: number, max: number) => (v: unknown) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const wholeIn = (min: number, max: number) => (v: unknown) =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 const positiveDecimal = (v: unknown) => typeof v === 'string' && DECIMAL.test(v) && new D(v).gt(0);
 
 const CHECKS: Record<string, { ok: (v: unknown) => boolean; says: string }> = {
-  'dutyfree.annualQuotaCny': { ok: positiveDecimal, says: 'a positive decimal string of CNY with at most 2 decimals, e.g. "100000"' },
+  'dutyfree.annualQuotaCny': {
+    ok: positiveDecimal,
+    says: 'a positive decimal string of CNY with at most 2 decimals, e.g. "100000"',
+  },
   'dutyfree.minimumAge': { ok: wholeIn(0, 100), says: 'a whole number of years from 0 to 100' },
   'dutyfree.departureWindowDays': { ok: wholeIn(0, 3650), says: 'a whole number of days from 0 to 3650' },
   'dutyfree.reservationTtlMinutes': { ok: wholeIn(1, 1440), says: 'a whole number of minutes from 1 to 1440' },
@@ -362,7 +553,14 @@ const CHECKS: Record<string, { ok: (v: unknown) => boolean; says: string }> = {
   'dutyfree.buyAndCollectMaxUnitPriceCny': { ok: positiveDecimal, says: 'a positive decimal string of CNY' },
   'dutyfree.departureDeadlineDays': { ok: wholeIn(1, 365), says: 'a whole number of days from 1 to 365' },
   'dutyfree.banYears': { ok: wholeIn(1, 20), says: 'a whole number of years from 1 to 20' },
-  'dutyfree.destinations': { ok: (v) => Array.isArray(v) && v.length > 0 && v.every((d) => (DESTINATIONS as readonly unknown[]).includes(d)) && new Set(v).size === v.length, says: 'a list of MAINLAND and/or ABROAD' },
+  'dutyfree.destinations': {
+    ok: (v) =>
+      Array.isArray(v) &&
+      v.length > 0 &&
+      v.every((d) => (DESTINATIONS as readonly unknown[]).includes(d)) &&
+      new Set(v).size === v.length,
+    says: 'a list of MAINLAND and/or ABROAD',
+  },
 };
 
 /** The check registered with the parameters service: null for names that are not duty-free's. */

@@ -59,7 +59,8 @@ export function scheduleDutyfree(ctx: AppContext): () => void {
     'duty-free departure check',
     async () => {
       const r = await checkMissedDepartures(ctx, { today: shanghaiDate(ctx.clock.now()) });
-      if (r.sales) ctx.log.warn(r, 'duty-free buyers who took goods at once did not leave in time: facts recorded, bans imposed');
+      if (r.sales)
+        ctx.log.warn(r, 'duty-free buyers who took goods at once did not leave in time: facts recorded, bans imposed');
     },
     () => msUntilNextDepartureCheck(ctx.clock.now()),
   );

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Offshore duty-free (离岛免税): buyers, their yearly quota, their trips off the island, the sales
@@ -40,7 +55,10 @@ export const dutyfreeBuyers = pgTable(
   },
   (t) => [
     uniqueIndex('dutyfree_buyers_id_number_hash_uq').on(t.idNumberHash),
-    check('dutyfree_buyers_id_type_ck', sql`${t.idType} in ('RESIDENT_ID', 'PASSPORT', 'HK_MACAO_PERMIT', 'TAIWAN_PERMIT')`),
+    check(
+      'dutyfree_buyers_id_type_ck',
+      sql`${t.idType} in ('RESIDENT_ID', 'PASSPORT', 'HK_MACAO_PERMIT', 'TAIWAN_PERMIT')`,
+    ),
   ],
 );
 
@@ -125,18 +143,43 @@ export const dutyfreeReservations = pgTable(
     uniqueIndex('dutyfree_reservations_request_uq').on(t.shopCode, t.requestId),
     index('dutyfree_reservations_buyer_idx').on(t.buyerId, t.quotaYear),
     index('dutyfree_reservations_trip_idx').on(t.tripId),
-    index('dutyfree_reservations_open_idx').on(t.expiresAt).where(sql`${t.status} = 'RESERVED'`),
+    index('dutyfree_reservations_open_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'RESERVED'`),
     index('dutyfree_reservations_shop_idx').on(t.shopCode, t.createdAt),
-    index('dutyfree_reservations_collect_idx').on(t.purchaseDate).where(sql`${t.status} = 'CONFIRMED' and ${t.collection} in ('GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')`),
+    index('dutyfree_reservations_collect_idx')
+      .on(t.purchaseDate)
+      .where(sql`${t.status} = 'CONFIRMED' and ${t.collection} in ('GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')`),
     index('dutyfree_reservations_payer_idx').on(t.payerHash),
-    index('dutyfree_reservations_phone_idx').on(t.phoneHash).where(sql`${t.phoneHash} is not null`),
-    index('dutyfree_reservations_address_idx').on(t.addressHash).where(sql`${t.addressHash} is not null`),
-    index('dutyfree_reservations_account_idx').on(t.accountHash).where(sql`${t.accountHash} is not null`),
-    index('dutyfree_reservations_device_idx').on(t.deviceHash).where(sql`${t.deviceHash} is not null`),
+    index('dutyfree_reservations_phone_idx')
+      .on(t.phoneHash)
+      .where(sql`${t.phoneHash} is not null`),
+    index('dutyfree_reservations_address_idx')
+      .on(t.addressHash)
+      .where(sql`${t.addressHash} is not null`),
+    index('dutyfree_reservations_account_idx')
+      .on(t.accountHash)
+      .where(sql`${t.accountHash} is not null`),
+    index('dutyfree_reservations_device_idx')
+      .on(t.deviceHash)
+      .where(sql`${t.deviceHash} is not null`),
     check('dutyfree_reservations_status_ck', sql`${t.status} in ('RESERVED', 'CONFIRMED', 'CANCELLED', 'EXPIRED')`),
-    check('dutyfree_reservations_collection_ck', sql`${t.collection} in ('DEPARTURE_PICKUP', 'MAIL', 'RETURN_PICKUP', 'GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')`),
+    check(
+      'dutyfree_reservations_collection_ck',
+      sql`${t.collection} in ('DEPARTURE_PICKUP', 'MAIL', 'RETURN_PICKUP', 'GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')`,
+    ),
     check('dutyfree_reservations_amount_ck', sql`${t.amount} > 0`),
-    check('dutyfree_reservations_returned_ck', sql`${t.returnedAmount} >= 0 and ${t.returnedAmount} <= ${t.amount} and (${t.returnedAmount} = 0 or ${t.status} = 'CONFIRMED')`),
+    check(
+      'dutyfree_reservations_returned_ck',
+      sql.join(
+        [
+          sql`${t.returnedAmount} >= 0`,
+          sql`${t.returnedAmount} <= ${t.amount}`,
+          sql`(${t.returnedAmount} = 0 or ${t.status} = 'CONFIRMED')`,
+        ],
+        sql` and `,
+      ),
+    ),
     check('dutyfree_reservations_confirmed_ck', sql`(${t.status} = 'CONFIRMED') = (${t.confirmedAt} is not null)`),
   ],
 );
@@ -160,7 +203,10 @@ export const dutyfreeReservationItems = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.reservationId, t.lineNo] }),
-    check('dutyfree_items_quantity_ck', sql`${t.quantity} > 0 and ${t.piecesPerUnit} > 0 and (${t.volumeMl} is null or ${t.volumeMl} > 0)`),
+    check(
+      'dutyfree_items_quantity_ck',
+      sql`${t.quantity} > 0 and ${t.piecesPerUnit} > 0 and (${t.volumeMl} is null or ${t.volumeMl} > 0)`,
+    ),
     check('dutyfree_items_returned_ck', sql`${t.returnedQuantity} >= 0 and ${t.returnedQuantity} <= ${t.quantity}`),
     check('dutyfree_items_price_ck', sql`${t.unitPrice} > 0 and ${t.amount} = ${t.unitPrice} * ${t.quantity}`),
   ],
@@ -245,11 +291,18 @@ export const dutyfreeBuyerFacts = pgTable(
   },
   (t) => [
     index('dutyfree_facts_buyer_idx').on(t.buyerId, t.occurredOn),
-    index('dutyfree_facts_code_idx').on(t.code).where(sql`${t.code} is not null`),
+    index('dutyfree_facts_code_idx')
+      .on(t.code)
+      .where(sql`${t.code} is not null`),
     uniqueIndex('dutyfree_facts_request_uq').on(t.requestKey),
     // A sale's missed departure is recorded once, whoever runs the check and how often.
-    uniqueIndex('dutyfree_facts_missed_departure_uq').on(t.reservationId).where(sql`${t.kind} = 'MISSED_DEPARTURE'`),
-    check('dutyfree_facts_kind_ck', sql`${t.kind} in ('MISSED_DEPARTURE', 'BANNED', 'BAN_LIFTED', 'CODE_FOUND_ON_MARKET')`),
+    uniqueIndex('dutyfree_facts_missed_departure_uq')
+      .on(t.reservationId)
+      .where(sql`${t.kind} = 'MISSED_DEPARTURE'`),
+    check(
+      'dutyfree_facts_kind_ck',
+      sql`${t.kind} in ('MISSED_DEPARTURE', 'BANNED', 'BAN_LIFTED', 'CODE_FOUND_ON_MARKET')`,
+    ),
   ],
 );
 
@@ -273,6 +326,9 @@ export const dutyfreeBans = pgTable(
     index('dutyfree_bans_buyer_idx').on(t.buyerId, t.validFrom),
     check('dutyfree_bans_reason_ck', sql`${t.reason} in ('MISSED_DEPARTURE', 'RESALE')`),
     check('dutyfree_bans_range_ck', sql`${t.validTo} > ${t.validFrom}`),
-    check('dutyfree_bans_lift_ck', sql`(${t.liftedAt} is null) = (${t.liftedBy} is null) and (${t.liftedAt} is null) = (${t.liftReason} is null)`),
+    check(
+      'dutyfree_bans_lift_ck',
+      sql`(${t.liftedAt} is null) = (${t.liftedBy} is null) and (${t.liftedAt} is null) = (${t.liftReason} is null)`,
+    ),
   ],
 );

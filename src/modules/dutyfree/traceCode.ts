@@ -44,5 +44,7 @@ export type TraceCodeCheck = { valid: true } | { valid: false; reason: 'format' 
 export function checkTraceCode(code: string): TraceCodeCheck {
   const shape = new RegExp(`^${TRACE_CODE_PREFIX}[${BASE32}]{${BODY_LENGTH}}[0-9A-Z]$`);
   if (!shape.test(code)) return { valid: false, reason: 'format' };
-  return checkCharacter(code.slice(0, -1)) === code.slice(-1) ? { valid: true } : { valid: false, reason: 'checkCharacter' };
+  return checkCharacter(code.slice(0, -1)) === code.slice(-1)
+    ? { valid: true }
+    : { valid: false, reason: 'checkCharacter' };
 }

@@ -25,12 +25,17 @@ export const person = z
   })
   .strict();
 
-const buyer = person.extend({ birthDate: isoDate.optional().describe('required unless idType is RESIDENT_ID') }).strict();
+const buyer = person
+  .extend({ birthDate: isoDate.optional().describe('required unless idType is RESIDENT_ID') })
+  .strict();
 
 export const departure = z
   .object({
     mode: z.enum(DEPARTURE_MODES),
-    number: text.trim().toUpperCase().regex(/^[A-Z0-9][A-Z0-9-]{1,19}$/, 'A flight, train or sailing number: letters, digits, dash.'),
+    number: text
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9][A-Z0-9-]{1,19}$/, 'A flight, train or sailing number: letters, digits, dash.'),
     date: isoDate,
     destination: z.enum(DESTINATIONS),
   })
@@ -43,12 +48,26 @@ const item = z
     category: text.regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'A category code such as COSMETICS, MOBILE_PHONE, ALCOHOL.'),
     unitPrice: money,
     quantity: z.number().int().min(1).max(MAX_UNITS),
-    piecesPerUnit: z.number().int().min(1).max(100).optional().describe('pieces in a set (套装), counted towards a pieces limit; 1 by default'),
-    volumeMl: z.number().int().min(1).max(100_000).optional().describe('millilitres per unit; required for a category limited by volume (ALCOHOL)'),
+    piecesPerUnit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('pieces in a set (套装), counted towards a pieces limit; 1 by default'),
+    volumeMl: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe('millilitres per unit; required for a category limited by volume (ALCOHOL)'),
   })
   .strict();
 
-const phone = text.trim().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'A phone number: digits, spaces, dashes, an optional leading +.');
+const phone = text
+  .trim()
+  .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'A phone number: digits, spaces, dashes, an optional leading +.');
 
 export const mail = z
   .object({
@@ -67,21 +86,35 @@ export const mail = z
 
 export const reserveBody = z
   .object({
-    requestId: z.uuid().optional().describe('the till\'s id for this request: the same id and body return the first answer'),
+    requestId: z
+      .uuid()
+      .optional()
+      .describe("the till's id for this request: the same id and body return the first answer"),
     buyer,
     departure,
     collection: z.enum(COLLECTIONS),
     items: z.array(item).min(1).max(MAX_LINES),
     payer: person.optional().describe('who paid; required for MAIL (buyer = payer = recipient)'),
-    paymentAccount: text.trim().min(1).max(64).optional().describe('card or wallet account the payment came from (stored as a keyed hash)'),
-    phone: phone.optional().describe('the buyer\'s phone'),
-    deviceId: text.trim().min(1).max(128).optional().describe('id of the buyer\'s app or payment device'),
+    paymentAccount: text
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('card or wallet account the payment came from (stored as a keyed hash)'),
+    phone: phone.optional().describe("the buyer's phone"),
+    deviceId: text.trim().min(1).max(128).optional().describe("id of the buyer's app or payment device"),
     mail: mail.optional().describe('required for MAIL'),
   })
   .strict()
   .superRefine((body, ctx) => {
     const units = body.items.reduce((n, i) => n + i.quantity, 0);
-    if (units > MAX_UNITS) ctx.addIssue({ code: 'custom', path: ['items'], message: `At most ${MAX_UNITS} units in one sale (${units} asked).`, params: { rule: 'dutyfree.maxUnits' } });
+    if (units > MAX_UNITS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items'],
+        message: `At most ${MAX_UNITS} units in one sale (${units} asked).`,
+        params: { rule: 'dutyfree.maxUnits' },
+      });
   });
 export type ReserveBody = z.infer<typeof reserveBody>;
 
@@ -96,13 +129,22 @@ export const reserveOut = z.object({
 export const statusOut = z.object({
   reservationId: z.string(),
   status: z.enum(['CONFIRMED', 'CANCELLED']),
-  codes: z.array(z.object({ lineNo: z.number(), sku: z.string(), codes: z.array(z.string()) })).optional().describe('one traceability code per unit sold'),
+  codes: z
+    .array(z.object({ lineNo: z.number(), sku: z.string(), codes: z.array(z.string()) }))
+    .optional()
+    .describe('one traceability code per unit sold'),
 });
 
 export const reservationIdParams = z.object({ id: z.uuid() });
 
 export const returnBody = z
-  .object({ codes: z.array(text.trim().min(1).max(40)).min(1).max(MAX_UNITS).describe('the traceability codes of the units returned') })
+  .object({
+    codes: z
+      .array(text.trim().min(1).max(40))
+      .min(1)
+      .max(MAX_UNITS)
+      .describe('the traceability codes of the units returned'),
+  })
   .strict();
 
 export const returnOut = z.object({
@@ -117,13 +159,25 @@ export const quotaQuery = z
   .object({
     idType: z.enum(ID_TYPES),
     idNumber: text.trim().toUpperCase().min(5).max(32),
-    year: z.coerce.number().int().min(2011).max(2199).optional().describe('calendar year (Asia/Shanghai); this year by default'),
+    year: z.coerce
+      .number()
+      .int()
+      .min(2011)
+      .max(2199)
+      .optional()
+      .describe('calendar year (Asia/Shanghai); this year by default'),
   })
   .strict();
 
 export const quotaLookupBody = quotaQuery.strict();
 
-export const quotaOut = z.object({ year: z.number(), quota: z.string(), used: z.string(), reserved: z.string(), left: z.string() });
+export const quotaOut = z.object({
+  year: z.number(),
+  quota: z.string(),
+  used: z.string(),
+  reserved: z.string(),
+  left: z.string(),
+});
 
 export const reservationOut = z.object({
   reservationId: z.string(),
@@ -139,7 +193,19 @@ export const reservationOut = z.object({
   expiresAt: z.string(),
   confirmedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
-  items: z.array(z.object({ lineNo: z.number(), sku: z.string(), name: z.string(), category: z.string(), unitPrice: z.string(), quantity: z.number(), returnedQuantity: z.number(), volumeMl: z.number().nullable(), piecesPerUnit: z.number() })),
+  items: z.array(
+    z.object({
+      lineNo: z.number(),
+      sku: z.string(),
+      name: z.string(),
+      category: z.string(),
+      unitPrice: z.string(),
+      quantity: z.number(),
+      returnedQuantity: z.number(),
+      volumeMl: z.number().nullable(),
+      piecesPerUnit: z.number(),
+    }),
+  ),
 });
 
 export const pickupBody = z
@@ -171,7 +237,11 @@ export const departuresBody = z
   })
   .strict();
 
-export const departuresOut = z.object({ recorded: z.number(), alreadyRecorded: z.number(), unknownTravellers: z.number() });
+export const departuresOut = z.object({
+  recorded: z.number(),
+  alreadyRecorded: z.number(),
+  unknownTravellers: z.number(),
+});
 
 export const codeParams = z.object({ code: text.max(60) });
 
@@ -189,7 +259,13 @@ export const codeOfficerOut = codePublicOut.extend({
   reservationId: z.string(),
   soldAt: z.string(),
   collection: z.string(),
-  buyer: z.object({ buyerId: z.string(), idType: z.string(), idNumber: z.string(), name: z.string(), masked: z.boolean() }),
+  buyer: z.object({
+    buyerId: z.string(),
+    idType: z.string(),
+    idNumber: z.string(),
+    name: z.string(),
+    masked: z.boolean(),
+  }),
   trip: z.object({ mode: z.string(), number: z.string(), date: z.string(), destination: z.string() }),
   pickedUpAt: z.string().nullable(),
   pickupPoint: z.string().nullable(),
@@ -201,7 +277,9 @@ export const findingBody = z
   .object({
     requestId: z.uuid().optional(),
     foundOn: isoDate,
-    channel: z.enum(['ONLINE', 'SHOP', 'MARKET', 'OTHER']).describe('where it was offered: an online listing, a shop, a market stall'),
+    channel: z
+      .enum(['ONLINE', 'SHOP', 'MARKET', 'OTHER'])
+      .describe('where it was offered: an online listing, a shop, a market stall'),
     place: text.trim().min(1).max(200).describe('the listing address, shop or market'),
     note: text.trim().max(1000).optional(),
   })
@@ -233,7 +311,9 @@ export const banOut = z.object({
   liftReason: z.string().nullable(),
 });
 
-export const buyerLookupBody = z.object({ idType: z.enum(ID_TYPES), idNumber: text.trim().toUpperCase().min(5).max(32) }).strict();
+export const buyerLookupBody = z
+  .object({ idType: z.enum(ID_TYPES), idNumber: text.trim().toUpperCase().min(5).max(32) })
+  .strict();
 
 export const buyerOut = z.object({
   buyerId: z.string(),
@@ -246,10 +326,31 @@ export const buyerOut = z.object({
   quotas: z.array(quotaOut),
   bans: z.array(banOut),
   facts: z.array(factOut),
-  recentSales: z.array(z.object({ reservationId: z.string(), shop: z.string(), status: z.string(), amount: z.string(), collection: z.string(), createdAt: z.string() })),
+  recentSales: z.array(
+    z.object({
+      reservationId: z.string(),
+      shop: z.string(),
+      status: z.string(),
+      amount: z.string(),
+      collection: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
 });
 
 export const violationCheckBody = z.object({ date: isoDate.optional() }).strict();
-export const violationCheckOut = z.object({ date: z.string(), sales: z.number(), buyers: z.number(), bans: z.number() });
+export const violationCheckOut = z.object({
+  date: z.string(),
+  sales: z.number(),
+  buyers: z.number(),
+  bans: z.number(),
+});
 
-export const shopOut = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), city: z.string(), operator: z.string(), active: z.boolean() });
+export const shopOut = z.object({
+  code: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  city: z.string(),
+  operator: z.string(),
+  active: z.boolean(),
+});

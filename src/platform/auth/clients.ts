@@ -35,7 +35,11 @@ export async function listApiClients(ex: Executor, filter: { role?: string; incl
   const where: SQL[] = [];
   if (filter.role) where.push(eq(apiClients.role, filter.role));
   if (!filter.includeRevoked) where.push(isNull(apiClients.revokedAt));
-  const rows = await ex.select().from(apiClients).where(and(...where)).orderBy(asc(apiClients.role), asc(apiClients.name), asc(apiClients.createdAt));
+  const rows = await ex
+    .select()
+    .from(apiClients)
+    .where(and(...where))
+    .orderBy(asc(apiClients.role), asc(apiClients.name), asc(apiClients.createdAt));
   return rows.map(clientView);
 }
 
@@ -45,7 +49,13 @@ export async function revokeApiClient(tx: Executor, id: string, reason: string, 
   if (!row) throw problems.notFound(`API client ${id}`);
   if (row.revokedAt) return clientView(row);
   const [revoked] = await tx.update(apiClients).set({ revokedAt: now }).where(eq(apiClients.id, id)).returning();
-  await appendAudit(tx, { actor: actorLabel(actor), action: 'apiClient.revoke', subject: `apiClient:${id}`, change: { ...clientView(revoked!), reason }, at: now });
+  await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'apiClient.revoke',
+    subject: `apiClient:${id}`,
+    change: { ...clientView(revoked!), reason },
+    at: now,
+  });
   return clientView(revoked!);
 }
 
@@ -66,24 +76,37 @@ export const clientRoutes: ApiPlugin = (app, ctx) => {
     config: { access: { roles: ['admin'] } },
     schema: {
       tags,
-      summary: 'Machine clients (departments, gate devices, duty-free shops), without their keys; revoked ones with includeRevoked=true',
-      querystring: z.object({ role: z.enum(CLIENT_ROLES).optional(), includeRevoked: z.enum(['true', 'false']).optional() }).strict(),
+      summary:
+        'Machine clients (departments, gate devices, duty-free shops), without their keys; ' +
+        'revoked ones with includeRevoked=true',
+      querystring: z
+        .object({ role: z.enum(CLIENT_ROLES).optional(), includeRevoked: z.enum(['true', 'false']).optional() })
+        .strict(),
       response: { 200: z.object({ items: z.array(clientOut) }) },
     },
-    handler: async (req) => ({ items: await listApiClients(ctx.db, { role: req.query.role, includeRevoked: req.query.includeRevoked === 'true' }) }),
+    handler: async (req) => ({
+      items: await listApiClients(ctx.db, {
+        role: req.query.role,
+        includeRevoked: req.query.includeRevoked === 'true',
+      }),
+    }),
   });
 
   app.post('/api/v1/api-clients/:id/revoke', {
     config: { access: { roles: ['admin'] } },
     schema: {
       tags,
-      summary: 'Revoke a machine client\'s key (the client stays listed, revoked)',
+      summary: "Revoke a machine client's key (the client stays listed, revoked)",
       params: z.object({ id: z.uuid() }),
-      body: z.object({ reason: text.trim().min(5, 'Say why the key is revoked (at least 5 characters).').max(1000) }).strict(),
+      body: z
+        .object({ reason: text.trim().min(5, 'Say why the key is revoked (at least 5 characters).').max(1000) })
+        .strict(),
       response: { 200: clientOut },
     },
     handler: async (req) => {
-      const revoked = await runCommand(ctx, 'apiClient.revoke', (tx) => revokeApiClient(tx, req.params.id, req.body.reason, actorOf(req), ctx.clock.now()));
+      const revoked = await runCommand(ctx, 'apiClient.revoke', (tx) =>
+        revokeApiClient(tx, req.params.id, req.body.reason, actorOf(req), ctx.clock.now()),
+      );
       forgetCachedApiKeys(ctx.db);
       return revoked;
     },

@@ -41,7 +41,8 @@ const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOS
 async function findCode(ex: Executor, code: string): Promise<CodeRow | null> {
   const [row] = await queryRows<CodeRow>(
     ex,
-    sql`select c.code, c.reservation_id, c.buyer_id, c.shop_code, c.collection, c.category, c.sold_at, c.status, c.returned_at,
+    sql`select c.code, c.reservation_id, c.buyer_id, c.shop_code, c.collection, c.category, c.sold_at, c.status,
+        c.returned_at,
           c.picked_up_at, c.pickup_point, t.mode, t.number, t.departure_date::text as departure_date, t.destination
         from dutyfree_codes c join dutyfree_trips t on t.id = c.trip_id where c.code = ${code}`,
   );
@@ -77,15 +78,33 @@ interface FactRow {
   created_at: Date | string;
 }
 
-export const factColumns = sql`id, buyer_id, kind, occurred_on::text as occurred_on, reservation_id, code, shop_code, detail, source, request_key, audit_seq, created_at`;
+export const factColumns = sql`id, buyer_id, kind, occurred_on::text as occurred_on, reservation_id, code, shop_code,
+  detail, source, request_key, audit_seq, created_at`;
 
 export function factView(f: FactRow): FactView {
   const detail = typeof f.detail === 'string' ? JSON.parse(f.detail) : f.detail;
-  return { factId: f.id, buyerId: f.buyer_id, kind: f.kind, occurredOn: f.occurred_on, reservationId: f.reservation_id, code: f.code, shop: f.shop_code, detail, source: f.source, auditSeq: Number(f.audit_seq), createdAt: new Date(f.created_at).toISOString() };
+  return {
+    factId: f.id,
+    buyerId: f.buyer_id,
+    kind: f.kind,
+    occurredOn: f.occurred_on,
+    reservationId: f.reservation_id,
+    code: f.code,
+    shop: f.shop_code,
+    detail,
+    source: f.source,
+    auditSeq: Number(f.audit_seq),
+    createdAt: new Date(f.created_at).toISOString(),
+  };
 }
 
 export async function factsWhere(ex: Executor, where: ReturnType<typeof sql>): Promise<FactView[]> {
-  return (await queryRows<FactRow>(ex, sql`select ${factColumns} from dutyfree_buyer_facts where ${where} order by occurred_on, created_at`)).map(factView);
+  return (
+    await queryRows<FactRow>(
+      ex,
+      sql`select ${factColumns} from dutyfree_buyer_facts where ${where} order by occurred_on, created_at`,
+    )
+  ).map(factView);
 }
 
 /** What a code says: to anyone, genuine or not and when it was sold; to an officer, the sale behind it. */
@@ -97,7 +116,14 @@ export async function lookupCode(ctx: AppContext, actor: Actor | null, raw: stri
   if (!row) return { code, valid: false, reason: 'notIssued' as const };
   const shop = (await shops(ctx.db)).get(row.shop_code);
   const soldAt = new Date(row.sold_at);
-  const publicView = { code, valid: true, status: row.status, soldOn: shanghaiDate(soldAt), shop: shop ? `${shop.nameZh} ${shop.nameEn}` : row.shop_code, category: row.category };
+  const publicView = {
+    code,
+    valid: true,
+    status: row.status,
+    soldOn: shanghaiDate(soldAt),
+    shop: shop ? `${shop.nameZh} ${shop.nameEn}` : row.shop_code,
+    category: row.category,
+  };
   if (!actor || !OFFICER_ROLES.includes(actor.role as never)) return publicView;
   const [buyer] = await ctx.db.select().from(dutyfreeBuyers).where(eq(dutyfreeBuyers.id, row.buyer_id)).limit(1);
   const findings = await factsWhere(ctx.db, sql`code = ${code} and kind = 'CODE_FOUND_ON_MARKET'`);
@@ -125,41 +151,97 @@ export interface FindingInput {
 
 async function recordFindingIn(tx: Tx, actor: Actor, row: CodeRow, input: FindingInput, now: Date): Promise<FactView> {
   const requestKey = input.requestId ? `${actorLabel(actor)}:${input.requestId}` : null;
-  const detail = { channel: input.channel, place: input.place, note: input.note ?? null, codeStatus: row.status, category: row.category };
+  const detail = {
+    channel: input.channel,
+    place: input.place,
+    note: input.note ?? null,
+    codeStatus: row.status,
+    category: row.category,
+  };
   if (requestKey) {
-    const [prior] = await queryRows<FactRow>(tx, sql`select ${factColumns} from dutyfree_buyer_facts where request_key = ${requestKey}`);
+    const [prior] = await queryRows<FactRow>(
+      tx,
+      sql`select ${factColumns} from dutyfree_buyer_facts where request_key = ${requestKey}`,
+    );
     if (prior) {
-      const same = prior.code === row.code && prior.occurred_on === input.foundOn && canonicalJson(factView(prior).detail) === canonicalJson(detail);
-      if (!same) throw problems.conflict(`requestId ${input.requestId} was already used for another finding.`, { rule: 'dutyfree.requestIdReused' });
+      const same =
+        prior.code === row.code &&
+        prior.occurred_on === input.foundOn &&
+        canonicalJson(factView(prior).detail) === canonicalJson(detail);
+      if (!same)
+        throw problems.conflict(`requestId ${input.requestId} was already used for another finding.`, {
+          rule: 'dutyfree.requestIdReused',
+        });
       return factView(prior);
     }
   }
   const id = uuidv7(now.getTime());
-  const change = { factId: id, buyerId: row.buyer_id, kind: 'CODE_FOUND_ON_MARKET', code: row.code, reservationId: row.reservation_id, shop: row.shop_code, foundOn: input.foundOn, ...detail };
+  const change = {
+    factId: id,
+    buyerId: row.buyer_id,
+    kind: 'CODE_FOUND_ON_MARKET',
+    code: row.code,
+    reservationId: row.reservation_id,
+    shop: row.shop_code,
+    foundOn: input.foundOn,
+    ...detail,
+  };
   let written: FactRow | undefined;
-  await appendAuditMany(tx, [{ actor: actorLabel(actor), action: 'dutyfree.codeFound', subject: `dutyfree-buyer:${row.buyer_id}`, change, at: now, partitionKey: buyerAuditKey(row.buyer_id) }], async ([entry]) => {
-    const [inserted] = await Promise.all([
-      queryRows<FactRow>(
-        tx,
-        sql`insert into dutyfree_buyer_facts (id, buyer_id, kind, occurred_on, reservation_id, code, shop_code, detail, source, request_key, audit_seq, created_at)
-            values (${id}, ${row.buyer_id}, 'CODE_FOUND_ON_MARKET', ${input.foundOn}, ${row.reservation_id}, ${row.code}, ${row.shop_code},
-                    ${JSON.stringify(detail)}::jsonb, ${actorLabel(actor)}, ${requestKey}, ${entry!.seq}, ${now.toISOString()})
+  await appendAuditMany(
+    tx,
+    [
+      {
+        actor: actorLabel(actor),
+        action: 'dutyfree.codeFound',
+        subject: `dutyfree-buyer:${row.buyer_id}`,
+        change,
+        at: now,
+        partitionKey: buyerAuditKey(row.buyer_id),
+      },
+    ],
+    async ([entry]) => {
+      const [inserted] = await Promise.all([
+        queryRows<FactRow>(
+          tx,
+          sql`insert into dutyfree_buyer_facts (id, buyer_id, kind, occurred_on, reservation_id, code, shop_code,
+              detail, source, request_key, audit_seq, created_at)
+            values (${id}, ${row.buyer_id}, 'CODE_FOUND_ON_MARKET', ${input.foundOn}, ${row.reservation_id},
+              ${row.code}, ${row.shop_code},
+                    ${JSON.stringify(detail)}::jsonb, ${actorLabel(actor)}, ${requestKey}, ${entry!.seq},
+                      ${now.toISOString()})
             returning ${factColumns}`,
-      ),
-      enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: row.buyer_id, eventType: 'DutyFreeCodeFoundOnMarket', payload: change, occurredAt: now, auditSeq: entry!.seq }]),
-    ]);
-    written = inserted[0];
-  });
+        ),
+        enqueueEvents(tx, [
+          {
+            aggregateType: AGGREGATE,
+            aggregateId: row.buyer_id,
+            eventType: 'DutyFreeCodeFoundOnMarket',
+            payload: change,
+            occurredAt: now,
+            auditSeq: entry!.seq,
+          },
+        ]),
+      ]);
+      written = inserted[0];
+    },
+  );
   return factView(written!);
 }
 
 /** An officer records a code found on the market: a fact against the buyer the unit was sold to. */
-export async function recordFinding(ctx: AppContext, actor: Actor, raw: string, input: FindingInput): Promise<FactView> {
+export async function recordFinding(
+  ctx: AppContext,
+  actor: Actor,
+  raw: string,
+  input: FindingInput,
+): Promise<FactView> {
   const code = normaliseTraceCode(raw);
   const now = ctx.clock.now();
-  if (input.foundOn > shanghaiDate(now)) throw problems.field('foundOn', 'dutyfree.foundOnFuture', 'A finding cannot be dated in the future.');
+  if (input.foundOn > shanghaiDate(now))
+    throw problems.field('foundOn', 'dutyfree.foundOnFuture', 'A finding cannot be dated in the future.');
   const row = checkTraceCode(code).valid ? await findCode(ctx.db, code) : null;
   if (!row) throw problems.notFound(`Traceability code ${code}`);
-  if (input.foundOn < shanghaiDate(new Date(row.sold_at))) throw problems.field('foundOn', 'dutyfree.foundBeforeSale', 'The unit was sold after that date.');
+  if (input.foundOn < shanghaiDate(new Date(row.sold_at)))
+    throw problems.field('foundOn', 'dutyfree.foundBeforeSale', 'The unit was sold after that date.');
   return command(ctx, 'dutyfree.codeFound', (tx) => recordFindingIn(tx, actor, row, input, now));
 }

@@ -29,7 +29,11 @@ interface Expired {
  * appends an audit entry and a `DutyFreeExpired` event for each. Rows another transaction holds
  * (a confirm under way) are skipped: that transaction decides them. Returns how many expired.
  */
-export async function expireOverdue(tx: Tx, ctx: AppContext, opts: { now: Date; buyerId?: string; limit?: number }): Promise<number> {
+export async function expireOverdue(
+  tx: Tx,
+  ctx: AppContext,
+  opts: { now: Date; buyerId?: string; limit?: number },
+): Promise<number> {
   const now = opts.now.toISOString();
   const byBuyer = opts.buyerId ? sql`and buyer_id = ${opts.buyerId}` : sql``;
   const expired = await queryRows<Expired>(
@@ -48,7 +52,8 @@ export async function expireOverdue(tx: Tx, ctx: AppContext, opts: { now: Date; 
           update dutyfree_quotas q set reserved = q.reserved - t.total, updated_at = ${now}
           from totals t where q.buyer_id = t.buyer_id and q.year = t.quota_year
           returning q.buyer_id)
-        select e.id, e.buyer_id as "buyerId", e.quota_year as "quotaYear", e.amount::text as amount, e.shop_code as shop,
+        select e.id, e.buyer_id as "buyerId", e.quota_year as "quotaYear", e.amount::text as amount,
+          e.shop_code as shop,
                e.expires_at::text as "expiresAt", (select count(*) from released) as released
         from expired e order by e.id`,
   );
@@ -57,7 +62,14 @@ export async function expireOverdue(tx: Tx, ctx: AppContext, opts: { now: Date; 
     actor: 'system:dutyfree-expiry',
     action: 'dutyfree.expire',
     subject: `dutyfree-reservation:${e.id}`,
-    change: { reservationId: e.id, buyerId: e.buyerId, shop: e.shop, quotaYear: Number(e.quotaYear), amount: money(e.amount), expiresAt: e.expiresAt },
+    change: {
+      reservationId: e.id,
+      buyerId: e.buyerId,
+      shop: e.shop,
+      quotaYear: Number(e.quotaYear),
+      amount: money(e.amount),
+      expiresAt: e.expiresAt,
+    },
     at: opts.now,
     partitionKey: buyerAuditKey(e.buyerId),
   }));
@@ -68,7 +80,14 @@ export async function expireOverdue(tx: Tx, ctx: AppContext, opts: { now: Date; 
         aggregateType: AGGREGATE,
         aggregateId: e.buyerId,
         eventType: 'DutyFreeExpired',
-        payload: { reservationId: e.id, buyerId: e.buyerId, shop: e.shop, quotaYear: Number(e.quotaYear), amount: money(e.amount), reason: 'not confirmed in time' },
+        payload: {
+          reservationId: e.id,
+          buyerId: e.buyerId,
+          shop: e.shop,
+          quotaYear: Number(e.quotaYear),
+          amount: money(e.amount),
+          reason: 'not confirmed in time',
+        },
         occurredAt: opts.now,
         auditSeq: entries[i]!.seq,
       })),

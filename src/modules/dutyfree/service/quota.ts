@@ -19,14 +19,20 @@ export interface QuotaAnswer {
   left: string;
 }
 
-/** The day whose parameter gives a year's quota: today for this year, its last day for a past one, its first for a later one. */
+/**
+ * The day whose parameter gives a year's quota: today for this year, its last day for a past
+ * year, its first for a later one.
+ */
 function quotaDay(year: number, today: string): string {
   const current = quotaYear(today);
   if (year === current) return today;
   return year < current ? `${year}-12-31` : `${year}-01-01`;
 }
 
-export async function quotaOf(ctx: AppContext, q: { idType: IdType; idNumber: string; year?: number }): Promise<QuotaAnswer> {
+export async function quotaOf(
+  ctx: AppContext,
+  q: { idType: IdType; idNumber: string; year?: number },
+): Promise<QuotaAnswer> {
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
   const year = q.year ?? quotaYear(today);
@@ -37,7 +43,8 @@ export async function quotaOf(ctx: AppContext, q: { idType: IdType; idNumber: st
       ctx.db,
       sql`select q.used::text as used, q.reserved::text as reserved,
             coalesce((select sum(r.amount) from dutyfree_reservations r
-                      where r.buyer_id = b.id and r.quota_year = ${year} and r.status = 'RESERVED' and r.expires_at <= ${now.toISOString()}), 0)::text as overdue
+                      where r.buyer_id = b.id and r.quota_year = ${year} and r.status = 'RESERVED'
+                        and r.expires_at <= ${now.toISOString()}), 0)::text as overdue
           from dutyfree_buyers b join dutyfree_quotas q on q.buyer_id = b.id and q.year = ${year}
           where b.id_number_hash = ${hash}`,
     ),
@@ -47,5 +54,11 @@ export async function quotaOf(ctx: AppContext, q: { idType: IdType; idNumber: st
   const used = new D(row?.used ?? 0);
   // Held quota past its time is free already, even before the sweep records it.
   const reserved = new D(row?.reserved ?? 0).minus(row?.overdue ?? 0);
-  return { year, quota: money(quota), used: money(used), reserved: money(reserved), left: money(quota.minus(used).minus(reserved)) };
+  return {
+    year,
+    quota: money(quota),
+    used: money(used),
+    reserved: money(reserved),
+    left: money(quota.minus(used).minus(reserved)),
+  };
 }

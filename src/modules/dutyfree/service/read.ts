@@ -33,7 +33,17 @@ export async function getReservation(ctx: AppContext, actor: Actor, id: string) 
     expiresAt: r.expiresAt.toISOString(),
     confirmedAt: r.confirmedAt?.toISOString() ?? null,
     closedAt: r.closedAt?.toISOString() ?? null,
-    items: items.map((i) => ({ lineNo: i.lineNo, sku: i.sku, name: i.name, category: i.category, unitPrice: money(i.unitPrice), quantity: i.quantity, returnedQuantity: i.returnedQuantity, volumeMl: i.volumeMl, piecesPerUnit: i.piecesPerUnit })),
+    items: items.map((i) => ({
+      lineNo: i.lineNo,
+      sku: i.sku,
+      name: i.name,
+      category: i.category,
+      unitPrice: money(i.unitPrice),
+      quantity: i.quantity,
+      returnedQuantity: i.returnedQuantity,
+      volumeMl: i.volumeMl,
+      piecesPerUnit: i.piecesPerUnit,
+    })),
   };
 }
 
@@ -42,15 +52,34 @@ export async function buyerDossier(ctx: AppContext, actor: Actor, idType: IdType
   const b = await findBuyer(ctx.db, ctx, idType, idNumber);
   if (!b) throw problems.notFound('A duty-free buyer with this ID number');
   const [years, bans, facts, sales] = await together([
-    queryRows<{ year: number }>(ctx.db, sql`select year from dutyfree_quotas where buyer_id = ${b.id} order by year desc limit 5`),
-    queryRows<{ id: string; reason: string; valid_from: string; valid_to: string; lifted_at: Date | string | null; lift_reason: string | null }>(
+    queryRows<{ year: number }>(
       ctx.db,
-      sql`select id, reason, valid_from::text as valid_from, valid_to::text as valid_to, lifted_at, lift_reason from dutyfree_bans where buyer_id = ${b.id} order by valid_from`,
+      sql`select year from dutyfree_quotas where buyer_id = ${b.id} order by year desc limit 5`,
+    ),
+    queryRows<{
+      id: string;
+      reason: string;
+      valid_from: string;
+      valid_to: string;
+      lifted_at: Date | string | null;
+      lift_reason: string | null;
+    }>(
+      ctx.db,
+      sql`select id, reason, valid_from::text as valid_from, valid_to::text as valid_to, lifted_at, lift_reason
+          from dutyfree_bans where buyer_id = ${b.id} order by valid_from`,
     ),
     factsWhere(ctx.db, sql`buyer_id = ${b.id}`),
-    queryRows<{ id: string; shop_code: string; status: string; amount: string; collection: string; created_at: Date | string }>(
+    queryRows<{
+      id: string;
+      shop_code: string;
+      status: string;
+      amount: string;
+      collection: string;
+      created_at: Date | string;
+    }>(
       ctx.db,
-      sql`select id, shop_code, status, amount::text as amount, collection, created_at from dutyfree_reservations where buyer_id = ${b.id} order by created_at desc limit 50`,
+      sql`select id, shop_code, status, amount::text as amount, collection, created_at from dutyfree_reservations
+          where buyer_id = ${b.id} order by created_at desc limit 50`,
     ),
   ] as const);
   const quotas = await Promise.all(years.map((y) => quotaOf(ctx, { idType, idNumber, year: Number(y.year) })));
@@ -60,9 +89,24 @@ export async function buyerDossier(ctx: AppContext, actor: Actor, idType: IdType
     birthDate: b.birthDate,
     islandResident: b.islandResident,
     quotas,
-    bans: bans.map((x) => ({ banId: x.id, buyerId: b.id, reason: x.reason, validFrom: x.valid_from, validTo: x.valid_to, liftedAt: x.lifted_at ? new Date(x.lifted_at).toISOString() : null, liftReason: x.lift_reason })),
+    bans: bans.map((x) => ({
+      banId: x.id,
+      buyerId: b.id,
+      reason: x.reason,
+      validFrom: x.valid_from,
+      validTo: x.valid_to,
+      liftedAt: x.lifted_at ? new Date(x.lifted_at).toISOString() : null,
+      liftReason: x.lift_reason,
+    })),
     facts,
-    recentSales: sales.map((s) => ({ reservationId: s.id, shop: s.shop_code, status: s.status, amount: money(s.amount), collection: s.collection, createdAt: new Date(s.created_at).toISOString() })),
+    recentSales: sales.map((s) => ({
+      reservationId: s.id,
+      shop: s.shop_code,
+      status: s.status,
+      amount: money(s.amount),
+      collection: s.collection,
+      createdAt: new Date(s.created_at).toISOString(),
+    })),
   };
 }
 

@@ -72,7 +72,12 @@ export interface ReserveAnswer {
 /** A 422 naming every rule that refused the sale. */
 export function refused(refusals: Refusal[]) {
   const errors: FieldError[] = refusals.map((r) => ({ path: r.path, rule: r.rule, message: r.message }));
-  return problems.rule('dutyfree-refused', 'Refused by a duty-free rule', refusals.map((r) => r.message).join(' '), errors);
+  return problems.rule(
+    'dutyfree-refused',
+    'Refused by a duty-free rule',
+    refusals.map((r) => r.message).join(' '),
+    errors,
+  );
 }
 
 /** Malformed identities and a missing or contradicting birth date are 400s, before any work. */
@@ -114,9 +119,32 @@ function prepare(ctx: AppContext, shop: string, body: ReserveBody): Prepared {
   if (errors.length) throw problems.validation(errors);
   const purchaseDate = shanghaiDate(now);
   const { idType, idNumber, name } = body.buyer;
-  const buyer = newBuyerRow(ctx, uuidv7(now.getTime()), { idType, idNumber, name, birthDate: (birth as { birthDate: string }).birthDate, islandResident: isIslandResident(idType, idNumber) }, now);
-  const lines: SaleLine[] = body.items.map((i) => ({ category: i.category, unitPrice: i.unitPrice, quantity: i.quantity, piecesPerUnit: i.piecesPerUnit ?? 1, volumeMl: i.volumeMl ?? null }));
-  const extra = { payer: body.payer, phone: body.phone, mail: body.mail, paymentAccount: body.paymentAccount, deviceId: body.deviceId };
+  const buyer = newBuyerRow(
+    ctx,
+    uuidv7(now.getTime()),
+    {
+      idType,
+      idNumber,
+      name,
+      birthDate: (birth as { birthDate: string }).birthDate,
+      islandResident: isIslandResident(idType, idNumber),
+    },
+    now,
+  );
+  const lines: SaleLine[] = body.items.map((i) => ({
+    category: i.category,
+    unitPrice: i.unitPrice,
+    quantity: i.quantity,
+    piecesPerUnit: i.piecesPerUnit ?? 1,
+    volumeMl: i.volumeMl ?? null,
+  }));
+  const extra = {
+    payer: body.payer,
+    phone: body.phone,
+    mail: body.mail,
+    paymentAccount: body.paymentAccount,
+    deviceId: body.deviceId,
+  };
   const anyExtra = Object.values(extra).some((v) => v !== undefined);
   return {
     shop,
@@ -145,7 +173,8 @@ async function lockBuyer(tx: Tx, row: BuyerRow): Promise<BuyerRow> {
   const rows = await buyerRows.select(
     tx,
     sql`insert into dutyfree_buyers (${buyerRows.columns})
-        values (${row.id}, ${row.idType}, ${row.idNumberHash}, ${row.idNumberEncrypted}, ${row.nameEncrypted}, ${row.idNumberMasked},
+        values (${row.id}, ${row.idType}, ${row.idNumberHash}, ${row.idNumberEncrypted}, ${row.nameEncrypted},
+          ${row.idNumberMasked},
                 ${row.nameMasked}, ${row.birthDate}, ${row.islandResident}, ${row.createdAt.toISOString()})
         on conflict (id_number_hash) do update set id_type = dutyfree_buyers.id_type
         returning ${buyerRows.columns}`,
@@ -166,12 +195,21 @@ interface QuotaRead {
 const buyerIdOf = (hash: string) => sql`(select id from dutyfree_buyers where id_number_hash = ${hash})`;
 
 async function readQuota(tx: Tx, buyerHash: string, year: number): Promise<QuotaRead | null> {
-  const [row] = await queryRows<QuotaRead>(tx, sql`select quota::text as quota, used::text as used, reserved::text as reserved from dutyfree_quotas where buyer_id = ${buyerIdOf(buyerHash)} and year = ${year}`);
+  const [row] = await queryRows<QuotaRead>(
+    tx,
+    sql`select quota::text as quota, used::text as used, reserved::text as reserved from dutyfree_quotas
+        where buyer_id = ${buyerIdOf(buyerHash)} and year = ${year}`,
+  );
   return row ?? null;
 }
 
 /** What the trip's other sales count per category: confirmed and not returned, or held and not yet expired. */
-async function tripUsage(tx: Tx, buyerHash: string, dep: ReserveBody['departure'], now: Date): Promise<Map<string, CategoryUsage>> {
+async function tripUsage(
+  tx: Tx,
+  buyerHash: string,
+  dep: ReserveBody['departure'],
+  now: Date,
+): Promise<Map<string, CategoryUsage>> {
   const rows = await queryRows<{ category: string; pieces: number | string; millilitres: number | string }>(
     tx,
     sql`select i.category,
@@ -180,7 +218,8 @@ async function tripUsage(tx: Tx, buyerHash: string, dep: ReserveBody['departure'
         from dutyfree_trips t
         join dutyfree_reservations r on r.trip_id = t.id
         join dutyfree_reservation_items i on i.reservation_id = r.id
-        where t.buyer_id = ${buyerIdOf(buyerHash)} and t.mode = ${dep.mode} and t.number = ${dep.number} and t.departure_date = ${dep.date}
+        where t.buyer_id = ${buyerIdOf(buyerHash)} and t.mode = ${dep.mode} and t.number = ${dep.number}
+          and t.departure_date = ${dep.date}
           and (r.status = 'CONFIRMED' or (r.status = 'RESERVED' and r.expires_at > ${now.toISOString()}))
         group by i.category`,
   );
@@ -188,7 +227,12 @@ async function tripUsage(tx: Tx, buyerHash: string, dep: ReserveBody['departure'
 }
 
 /** The buyer's trip for this departure, created on first use (the buyer's lock is held, so no race). */
-async function upsertTrip(tx: Tx, buyerHash: string, dep: ReserveBody['departure'], now: Date): Promise<{ id: string; destination: string }> {
+async function upsertTrip(
+  tx: Tx,
+  buyerHash: string,
+  dep: ReserveBody['departure'],
+  now: Date,
+): Promise<{ id: string; destination: string }> {
   const id = uuidv7(now.getTime());
   const [row] = await queryRows<{ id: string; destination: string }>(
     tx,
@@ -201,7 +245,8 @@ async function upsertTrip(tx: Tx, buyerHash: string, dep: ReserveBody['departure
         select id, destination from ins
         union all
         select id, destination from dutyfree_trips
-        where buyer_id = ${buyerIdOf(buyerHash)} and mode = ${dep.mode} and number = ${dep.number} and departure_date = ${dep.date}
+        where buyer_id = ${buyerIdOf(buyerHash)} and mode = ${dep.mode} and number = ${dep.number}
+          and departure_date = ${dep.date}
         limit 1`,
   );
   return row!;
@@ -211,36 +256,79 @@ async function bansInForce(tx: Tx, buyerHash: string, date: string) {
   return queryRows<{ validFrom: string; validTo: string; reason: string }>(
     tx,
     sql`select valid_from::text as "validFrom", valid_to::text as "validTo", reason from dutyfree_bans
-        where buyer_id = ${buyerIdOf(buyerHash)} and lifted_at is null and valid_from <= ${date} and valid_to > ${date}`,
+        where buyer_id = ${buyerIdOf(buyerHash)} and lifted_at is null and valid_from <= ${date}
+          and valid_to > ${date}`,
   );
 }
 
 async function priorRequest(tx: Tx, shop: string, requestId: string | undefined): Promise<ReservationRow | null> {
   if (!requestId) return null;
-  const rows = await reservationRows.select(tx, sql`select ${reservationRows.columns} from dutyfree_reservations where shop_code = ${shop} and request_id = ${requestId}`);
+  const rows = await reservationRows.select(
+    tx,
+    sql`select ${reservationRows.columns} from dutyfree_reservations where shop_code = ${shop}
+        and request_id = ${requestId}`,
+  );
   return rows[0] ?? null;
 }
 
 export function firstAnswer(r: ReservationRow): ReserveAnswer {
-  return { reservationId: r.id, status: 'RESERVED', amount: money(r.amount), quotaLeft: money(r.quotaLeft), expiresAt: r.expiresAt.toISOString() };
+  return {
+    reservationId: r.id,
+    status: 'RESERVED',
+    amount: money(r.amount),
+    quotaLeft: money(r.quotaLeft),
+    expiresAt: r.expiresAt.toISOString(),
+  };
 }
 
-function ruleRefusals(body: ReserveBody, p: Prepared, buyer: BuyerRow, params: DutyfreeParameters, ctx: { bans: { validFrom: string; validTo: string; reason: string }[]; trip: { destination: string }; usage: Map<string, CategoryUsage> }): Refusal[] {
+function ruleRefusals(
+  body: ReserveBody,
+  p: Prepared,
+  buyer: BuyerRow,
+  params: DutyfreeParameters,
+  ctx: {
+    bans: { validFrom: string; validTo: string; reason: string }[];
+    trip: { destination: string };
+    usage: Map<string, CategoryUsage>;
+  },
+): Refusal[] {
   const out: Refusal[] = [];
   const ban = banRefusal(ctx.bans, p.purchaseDate);
   if (ban) out.push(ban);
   const age = ageRefusal(buyer.birthDate, p.purchaseDate, params.minimumAge);
   if (age) out.push(age);
-  out.push(...departureRefusals(body.departure, p.purchaseDate, { windowDays: params.windowDays, destinations: params.destinations }));
+  out.push(
+    ...departureRefusals(body.departure, p.purchaseDate, {
+      windowDays: params.windowDays,
+      destinations: params.destinations,
+    }),
+  );
   if (ctx.trip.destination !== body.departure.destination) {
-    out.push({ path: 'departure.destination', rule: RULES.departure, message: `This departure was recorded for the buyer with destination ${ctx.trip.destination}.` });
+    out.push({
+      path: 'departure.destination',
+      rule: RULES.departure,
+      message: `This departure was recorded for the buyer with destination ${ctx.trip.destination}.`,
+    });
   }
-  const mail = body.mail && p.recipientHash ? { recipientHash: p.recipientHash, province: body.mail.address.province } : null;
+  const mail =
+    body.mail && p.recipientHash ? { recipientHash: p.recipientHash, province: body.mail.address.province } : null;
   out.push(
     ...collectionRefusals(
       p.lines,
-      { collection: body.collection, islandResident: buyer.islandResident, buyerHash: buyer.idNumberHash, payerHash: p.payerHash, mail, departureDate: body.departure.date, purchaseDate: p.purchaseDate },
-      { guaranteeMinUnitPrice: params.guaranteeMinUnitPrice, buyAndCollectMaxUnitPrice: params.buyAndCollectMaxUnitPrice, departureDeadlineDays: params.departureDeadlineDays },
+      {
+        collection: body.collection,
+        islandResident: buyer.islandResident,
+        buyerHash: buyer.idNumberHash,
+        payerHash: p.payerHash,
+        mail,
+        departureDate: body.departure.date,
+        purchaseDate: p.purchaseDate,
+      },
+      {
+        guaranteeMinUnitPrice: params.guaranteeMinUnitPrice,
+        buyAndCollectMaxUnitPrice: params.buyAndCollectMaxUnitPrice,
+        departureDeadlineDays: params.departureDeadlineDays,
+      },
       params.categories,
     ),
   );
@@ -249,7 +337,12 @@ function ruleRefusals(body: ReserveBody, p: Prepared, buyer: BuyerRow, params: D
 }
 
 /** Raises the quota row and writes the reservation in one statement; no row when the quota would be exceeded. */
-async function writeReservation(tx: Tx, p: Prepared, row: Omit<ReservationRow, 'quotaLeft'>, quota: string): Promise<ReservationRow | null> {
+async function writeReservation(
+  tx: Tx,
+  p: Prepared,
+  row: Omit<ReservationRow, 'quotaLeft'>,
+  quota: string,
+): Promise<ReservationRow | null> {
   const rows = await reservationRows.select(
     tx,
     sql`with q as (
@@ -260,10 +353,14 @@ async function writeReservation(tx: Tx, p: Prepared, row: Omit<ReservationRow, '
             where q.used + q.reserved + excluded.reserved <= excluded.quota
           returning q.quota - q.used - q.reserved as left_after)
         insert into dutyfree_reservations (${reservationRows.columns})
-        select ${row.id}, ${row.shopCode}, ${row.requestId}, ${row.requestHash}, ${row.buyerId}, ${row.tripId}, ${row.quotaYear},
-               ${row.purchaseDate}, ${row.collection}, ${row.status}, ${row.amount}, 0, q.left_after, ${row.expiresAt.toISOString()},
-               ${row.createdBy}, ${row.createdAt.toISOString()}, null, null, ${row.payerHash}, ${row.phoneHash}, ${row.addressHash},
-               ${row.accountHash}, ${row.deviceHash}, ${row.personalEncrypted}, ${JSON.stringify(row.parameterVersions)}::jsonb
+        select ${row.id}, ${row.shopCode}, ${row.requestId}, ${row.requestHash}, ${row.buyerId}, ${row.tripId},
+          ${row.quotaYear},
+               ${row.purchaseDate}, ${row.collection}, ${row.status}, ${row.amount}, 0, q.left_after,
+                 ${row.expiresAt.toISOString()},
+               ${row.createdBy}, ${row.createdAt.toISOString()}, null, null, ${row.payerHash}, ${row.phoneHash},
+                 ${row.addressHash},
+               ${row.accountHash}, ${row.deviceHash}, ${row.personalEncrypted},
+                 ${JSON.stringify(row.parameterVersions)}::jsonb
         from q
         returning ${reservationRows.columns}`,
   );
@@ -283,13 +380,21 @@ async function writeItems(tx: Tx, reservationId: string, body: ReserveBody): Pro
     volume_ml: i.volumeMl ?? null,
     amount: money(saleAmount([i])),
   }));
-  await tx.execute(sql`insert into dutyfree_reservation_items (reservation_id, line_no, sku, name, category, unit_price, quantity, pieces_per_unit, volume_ml, amount)
+  await tx.execute(sql`insert into dutyfree_reservation_items (reservation_id, line_no, sku, name, category,
+      unit_price, quantity, pieces_per_unit, volume_ml, amount)
     select reservation_id, line_no, sku, name, category, unit_price, quantity, pieces_per_unit, volume_ml, amount
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as v(reservation_id uuid, line_no int, sku text, name text, category text, unit_price numeric, quantity int, pieces_per_unit int, volume_ml int, amount numeric)`);
+      as v(reservation_id uuid, line_no int, sku text, name text, category text, unit_price numeric, quantity int,
+        pieces_per_unit int, volume_ml int, amount numeric)`);
 }
 
-async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBody, p: Prepared): Promise<ReserveAnswer> {
+async function reserveIn(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  body: ReserveBody,
+  p: Prepared,
+): Promise<ReserveAnswer> {
   // One round trip: the parameters, the buyer's upsert (which locks the row), then what the rules
   // read about the buyer, which the server runs after the upsert.
   const [params, buyer, bans, trip, usage, prior, quotaRow] = await together([
@@ -302,10 +407,18 @@ async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBod
     readQuota(tx, p.buyerHash, p.year),
   ] as const);
   if (buyer.birthDate !== p.buyer.birthDate) {
-    throw problems.field('buyer.birthDate', 'dutyfree.birthDateMismatch', `This buyer is recorded as born on ${buyer.birthDate}, not ${p.buyer.birthDate}.`);
+    throw problems.field(
+      'buyer.birthDate',
+      'dutyfree.birthDateMismatch',
+      `This buyer is recorded as born on ${buyer.birthDate}, not ${p.buyer.birthDate}.`,
+    );
   }
   if (prior) {
-    if (prior.requestHash !== p.requestHash) throw problems.conflict(`requestId ${body.requestId} was already used for another sale; use a new requestId for a new request.`, { rule: 'dutyfree.requestIdReused' });
+    if (prior.requestHash !== p.requestHash)
+      throw problems.conflict(
+        `requestId ${body.requestId} was already used for another sale; use a new requestId for a new request.`,
+        { rule: 'dutyfree.requestIdReused' },
+      );
     return firstAnswer(prior);
   }
   const volumes = missingVolumes(p.lines, params.categories);
@@ -350,7 +463,13 @@ async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBod
   const change = {
     reservationId: row.id,
     shop: p.shop,
-    buyer: { buyerId: buyer.id, idType: buyer.idType, idNumber: buyer.idNumberMasked, name: buyer.nameMasked, idNumberHash: buyer.idNumberHash },
+    buyer: {
+      buyerId: buyer.id,
+      idType: buyer.idType,
+      idNumber: buyer.idNumberMasked,
+      name: buyer.nameMasked,
+      idNumberHash: buyer.idNumberHash,
+    },
     trip: { tripId: trip.id, ...body.departure },
     collection: body.collection,
     quotaYear: p.year,
@@ -363,18 +482,46 @@ async function reserveIn(tx: Tx, ctx: AppContext, actor: Actor, body: ReserveBod
     aggregateType: AGGREGATE,
     aggregateId: buyer.id,
     eventType: 'DutyFreeReserved',
-    payload: { reservationId: row.id, buyerId: buyer.id, shop: p.shop, tripId: trip.id, quotaYear: p.year, purchaseDate: p.purchaseDate, collection: body.collection, amount: p.amount, expiresAt: expiresAt.toISOString() },
+    payload: {
+      reservationId: row.id,
+      buyerId: buyer.id,
+      shop: p.shop,
+      tripId: trip.id,
+      quotaYear: p.year,
+      purchaseDate: p.purchaseDate,
+      collection: body.collection,
+      amount: p.amount,
+      expiresAt: expiresAt.toISOString(),
+    },
     occurredAt: p.now,
   };
   // The quota row and the sale are written first, then the audit head is locked (the lock order),
   // in one round trip; the audit entry and the event in the next.
   const writes = together([writeReservation(tx, p, row, params.annualQuota), writeItems(tx, row.id, body)] as const);
-  const audit = appendAuditMany(tx, [{ actor: actorLabel(actor), action: 'dutyfree.reserve', subject: `dutyfree-reservation:${row.id}`, change, at: p.now, partitionKey: buyerAuditKey(buyer.id) }], ([entry]) =>
-    enqueueEvents(tx, [{ ...event, auditSeq: entry!.seq }]),
+  const audit = appendAuditMany(
+    tx,
+    [
+      {
+        actor: actorLabel(actor),
+        action: 'dutyfree.reserve',
+        subject: `dutyfree-reservation:${row.id}`,
+        change,
+        at: p.now,
+        partitionKey: buyerAuditKey(buyer.id),
+      },
+    ],
+    ([entry]) => enqueueEvents(tx, [{ ...event, auditSeq: entry!.seq }]),
   );
   const [[written]] = await together([writes, audit] as const);
   // The buyer's lock makes this unreachable; the CHECK on the quota row would refuse it anyway.
-  if (!written) throw refused([quotaRefusal(state, p.amount) ?? { path: 'items', rule: RULES.quota, message: 'The sale is over the buyer\'s quota.' }]);
+  if (!written)
+    throw refused([
+      quotaRefusal(state, p.amount) ?? {
+        path: 'items',
+        rule: RULES.quota,
+        message: "The sale is over the buyer's quota.",
+      },
+    ]);
   return firstAnswer(written);
 }
 
@@ -393,7 +540,10 @@ export async function reserve(ctx: AppContext, actor: Actor, body: ReserveBody):
     // Two different bodies under one requestId at the same moment (for different buyers, so not
     // serialised by a buyer's lock): the unique index lets one in; the other is told so.
     if (sqlState(err) === '23505' && body.requestId) {
-      throw problems.conflict(`requestId ${body.requestId} was already used for another sale; use a new requestId for a new request.`, { rule: 'dutyfree.requestIdReused' });
+      throw problems.conflict(
+        `requestId ${body.requestId} was already used for another sale; use a new requestId for a new request.`,
+        { rule: 'dutyfree.requestIdReused' },
+      );
     }
     throw err;
   }

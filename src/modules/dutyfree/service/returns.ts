@@ -13,7 +13,15 @@ import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
 import { D, money } from '../rules.ts';
 import { normaliseTraceCode } from '../traceCode.ts';
-import { actingShop, AGGREGATE, assertShopVisible, buyerAuditKey, loadItems, loadReservation, command } from './store.ts';
+import {
+  actingShop,
+  AGGREGATE,
+  assertShopVisible,
+  buyerAuditKey,
+  loadItems,
+  loadReservation,
+  command,
+} from './store.ts';
 
 export interface ReturnAnswer {
   reservationId: string;
@@ -23,7 +31,10 @@ export interface ReturnAnswer {
   quotaYear: number;
 }
 
-function codeErrors(given: string[], found: Map<string, { lineNo: number; status: string }>): { bad: FieldError[]; returned: FieldError[] } {
+function codeErrors(
+  given: string[],
+  found: Map<string, { lineNo: number; status: string }>,
+): { bad: FieldError[]; returned: FieldError[] } {
   const bad: FieldError[] = [];
   const returned: FieldError[] = [];
   const seen = new Set<string>();
@@ -33,37 +44,103 @@ function codeErrors(given: string[], found: Map<string, { lineNo: number; status
     seen.add(code);
     const c = found.get(code);
     if (!c) bad.push({ path, rule: 'dutyfree.codeNotInSale', message: `${code} is not a unit of this sale.` });
-    else if (c.status === 'RETURNED') returned.push({ path, rule: 'dutyfree.alreadyReturned', message: `${code} was already returned.` });
+    else if (c.status === 'RETURNED')
+      returned.push({ path, rule: 'dutyfree.alreadyReturned', message: `${code} was already returned.` });
   });
   return { bad, returned };
 }
 
-async function returnIn(tx: Tx, actor: Actor, id: string, shop: string | null, given: string[], now: Date): Promise<ReturnAnswer> {
+async function returnIn(
+  tx: Tx,
+  actor: Actor,
+  id: string,
+  shop: string | null,
+  given: string[],
+  now: Date,
+): Promise<ReturnAnswer> {
   const [r, items] = await together([loadReservation(tx, id, true), loadItems(tx, id)] as const);
   if (!r) throw problems.notFound(`Reservation ${id}`);
   assertShopVisible(shop, r);
-  if (r.status !== 'CONFIRMED') throw problems.conflict(`Reservation ${id} is ${r.status}: only a confirmed sale has units to return.`, { rule: 'dutyfree.notSold' });
-  const rows = await queryRows<{ code: string; line_no: number; status: string }>(tx, sql`select code, line_no, status from dutyfree_codes where reservation_id = ${r.id} and code ${anyOf(given, 'text')} for update`);
+  if (r.status !== 'CONFIRMED')
+    throw problems.conflict(`Reservation ${id} is ${r.status}: only a confirmed sale has units to return.`, {
+      rule: 'dutyfree.notSold',
+    });
+  const rows = await queryRows<{ code: string; line_no: number; status: string }>(
+    tx,
+    sql`select code, line_no, status from dutyfree_codes where reservation_id = ${r.id}
+        and code ${anyOf(given, 'text')} for update`,
+  );
   const found = new Map(rows.map((c) => [c.code, { lineNo: Number(c.line_no), status: c.status }]));
   const { bad, returned } = codeErrors(given, found);
   if (bad.length) throw problems.validation(bad);
-  if (returned.length) throw new Problem({ status: 409, code: 'conflict', title: 'Conflict', detail: returned.map((e) => e.message).join(' '), errors: returned });
+  if (returned.length)
+    throw new Problem({
+      status: 409,
+      code: 'conflict',
+      title: 'Conflict',
+      detail: returned.map((e) => e.message).join(' '),
+      errors: returned,
+    });
   const perLine = new Map<number, number>();
   for (const code of given) perLine.set(found.get(code)!.lineNo, (perLine.get(found.get(code)!.lineNo) ?? 0) + 1);
-  const amount = [...perLine].reduce((sum, [lineNo, n]) => sum.plus(new D(items.find((i) => i.lineNo === lineNo)!.unitPrice).times(n)), new D(0));
+  const amount = [...perLine].reduce(
+    (sum, [lineNo, n]) => sum.plus(new D(items.find((i) => i.lineNo === lineNo)!.unitPrice).times(n)),
+    new D(0),
+  );
   const lines = [...perLine].map(([line_no, n]) => ({ line_no, n }));
   const at = now.toISOString();
   await together([
-    tx.execute(sql`update dutyfree_codes set status = 'RETURNED', returned_at = ${at} where reservation_id = ${r.id} and code ${anyOf(given, 'text')}`),
-    tx.execute(sql`update dutyfree_reservation_items i set returned_quantity = i.returned_quantity + v.n from ${recordset(lines, 'line_no int, n int')} where i.reservation_id = ${r.id} and i.line_no = v.line_no`),
-    tx.execute(sql`update dutyfree_reservations set returned_amount = returned_amount + ${money(amount)} where id = ${r.id}`),
-    tx.execute(sql`update dutyfree_quotas set used = used - ${money(amount)}, updated_at = ${at} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`),
+    tx.execute(
+      sql`update dutyfree_codes set status = 'RETURNED', returned_at = ${at} where reservation_id = ${r.id}
+          and code ${anyOf(given, 'text')}`,
+    ),
+    tx.execute(
+      sql`update dutyfree_reservation_items i set returned_quantity = i.returned_quantity + v.n
+          from ${recordset(lines, 'line_no int, n int')} where i.reservation_id = ${r.id} and i.line_no = v.line_no`,
+    ),
+    tx.execute(
+      sql`update dutyfree_reservations set returned_amount = returned_amount + ${money(amount)} where id = ${r.id}`,
+    ),
+    tx.execute(
+      sql`update dutyfree_quotas set used = used - ${money(amount)}, updated_at = ${at} where buyer_id = ${r.buyerId}
+          and year = ${r.quotaYear}`,
+    ),
   ] as const);
   const kept = money(new D(r.amount).minus(r.returnedAmount).minus(amount));
-  const change = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, quotaYear: r.quotaYear, codes: given, amountReturned: money(amount), amountKept: kept };
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'dutyfree.return', subject: `dutyfree-reservation:${r.id}`, change, at: now, partitionKey: buyerAuditKey(r.buyerId) });
-  await enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeReturned', payload: change, occurredAt: now, auditSeq: seq }]);
-  return { reservationId: r.id, returnedUnits: given.length, amountReturned: money(amount), amountKept: kept, quotaYear: r.quotaYear };
+  const change = {
+    reservationId: r.id,
+    buyerId: r.buyerId,
+    shop: r.shopCode,
+    quotaYear: r.quotaYear,
+    codes: given,
+    amountReturned: money(amount),
+    amountKept: kept,
+  };
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'dutyfree.return',
+    subject: `dutyfree-reservation:${r.id}`,
+    change,
+    at: now,
+    partitionKey: buyerAuditKey(r.buyerId),
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: AGGREGATE,
+      aggregateId: r.buyerId,
+      eventType: 'DutyFreeReturned',
+      payload: change,
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
+  return {
+    reservationId: r.id,
+    returnedUnits: given.length,
+    amountReturned: money(amount),
+    amountKept: kept,
+    quotaYear: r.quotaYear,
+  };
 }
 
 /** Returns units of a confirmed sale by their codes; the quota of the sale's year is given back. */

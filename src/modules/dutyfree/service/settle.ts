@@ -11,7 +11,18 @@ import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { money } from '../rules.ts';
 import { newTraceCode } from '../traceCode.ts';
-import { actingShop, AGGREGATE, assertShopVisible, auditWithEvent, buyerAuditKey, command, loadItems, loadReservation, type ItemRow, type ReservationRow } from './store.ts';
+import {
+  actingShop,
+  AGGREGATE,
+  assertShopVisible,
+  auditWithEvent,
+  buyerAuditKey,
+  command,
+  loadItems,
+  loadReservation,
+  type ItemRow,
+  type ReservationRow,
+} from './store.ts';
 
 export interface LineCodes {
   lineNo: number;
@@ -27,15 +38,34 @@ export interface SettleAnswer {
 
 /** Confirming what is not open, or cancelling what was sold or expired: a 409 saying what to do instead. */
 function closedProblem(r: ReservationRow, wanted: 'confirm' | 'cancel') {
-  const state = r.status === 'RESERVED' || r.status === 'EXPIRED' ? `expired at ${r.expiresAt.toISOString()}` : `was ${r.status.toLowerCase()}`;
-  const then = wanted === 'confirm' ? 'sell again with a new reservation' : r.status === 'CONFIRMED' ? 'record a return instead' : 'its quota was already released';
+  const state =
+    r.status === 'RESERVED' || r.status === 'EXPIRED'
+      ? `expired at ${r.expiresAt.toISOString()}`
+      : `was ${r.status.toLowerCase()}`;
+  const then =
+    wanted === 'confirm'
+      ? 'sell again with a new reservation'
+      : r.status === 'CONFIRMED'
+        ? 'record a return instead'
+        : 'its quota was already released';
   const status = r.status === 'RESERVED' ? 'EXPIRED' : r.status;
   return problems.conflict(`Reservation ${r.id} ${state}; ${then}.`, { rule: 'dutyfree.reservationClosed', status });
 }
 
+const CODE_COLUMNS =
+  'code text, reservation_id uuid, line_no int, unit_no int, buyer_id uuid, shop_code text, trip_id uuid, ' +
+  'collection text, category text, sold_at timestamptz';
+
 async function codesOf(tx: Tx, reservationId: string, items: ItemRow[]): Promise<LineCodes[]> {
-  const rows = await queryRows<{ line_no: number; code: string }>(tx, sql`select line_no, code from dutyfree_codes where reservation_id = ${reservationId} order by line_no, unit_no`);
-  return items.map((i) => ({ lineNo: i.lineNo, sku: i.sku, codes: rows.filter((r) => Number(r.line_no) === i.lineNo).map((r) => r.code) }));
+  const rows = await queryRows<{ line_no: number; code: string }>(
+    tx,
+    sql`select line_no, code from dutyfree_codes where reservation_id = ${reservationId} order by line_no, unit_no`,
+  );
+  return items.map((i) => ({
+    lineNo: i.lineNo,
+    sku: i.sku,
+    codes: rows.filter((r) => Number(r.line_no) === i.lineNo).map((r) => r.code),
+  }));
 }
 
 async function lockForSettling(tx: Tx, id: string, shop: string | null) {
@@ -47,25 +77,77 @@ async function lockForSettling(tx: Tx, id: string, shop: string | null) {
 
 async function confirmIn(tx: Tx, actor: Actor, id: string, shop: string | null, now: Date): Promise<SettleAnswer> {
   const { r, items } = await lockForSettling(tx, id, shop);
-  if (r.status === 'CONFIRMED') return { reservationId: r.id, status: 'CONFIRMED', codes: await codesOf(tx, r.id, items) };
+  if (r.status === 'CONFIRMED')
+    return { reservationId: r.id, status: 'CONFIRMED', codes: await codesOf(tx, r.id, items) };
   if (r.status !== 'RESERVED' || r.expiresAt <= now) throw closedProblem(r, 'confirm');
   const units = items.reduce((n, i) => n + i.quantity, 0);
   const random = randomBytes(13 * units);
   let k = 0;
-  const codes: LineCodes[] = items.map((i) => ({ lineNo: i.lineNo, sku: i.sku, codes: Array.from({ length: i.quantity }, () => newTraceCode(random.subarray(13 * k, 13 * ++k))) }));
+  const codes: LineCodes[] = items.map((i) => ({
+    lineNo: i.lineNo,
+    sku: i.sku,
+    codes: Array.from({ length: i.quantity }, () => newTraceCode(random.subarray(13 * k, 13 * ++k))),
+  }));
   const codeRows = items.flatMap((i, n) =>
-    codes[n]!.codes.map((code, unitNo) => ({ code, reservation_id: r.id, line_no: i.lineNo, unit_no: unitNo + 1, buyer_id: r.buyerId, shop_code: r.shopCode, trip_id: r.tripId, collection: r.collection, category: i.category, sold_at: now.toISOString() })),
+    codes[n]!.codes.map((code, unitNo) => ({
+      code,
+      reservation_id: r.id,
+      line_no: i.lineNo,
+      unit_no: unitNo + 1,
+      buyer_id: r.buyerId,
+      shop_code: r.shopCode,
+      trip_id: r.tripId,
+      collection: r.collection,
+      category: i.category,
+      sold_at: now.toISOString(),
+    })),
   );
-  const change = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, amount: money(r.amount), quotaYear: r.quotaYear, codes };
-  const payload = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, tripId: r.tripId, quotaYear: r.quotaYear, purchaseDate: r.purchaseDate, collection: r.collection, amount: money(r.amount), units, categories: [...new Set(items.map((i) => i.category))] };
+  const change = {
+    reservationId: r.id,
+    buyerId: r.buyerId,
+    shop: r.shopCode,
+    amount: money(r.amount),
+    quotaYear: r.quotaYear,
+    codes,
+  };
+  const payload = {
+    reservationId: r.id,
+    buyerId: r.buyerId,
+    shop: r.shopCode,
+    tripId: r.tripId,
+    quotaYear: r.quotaYear,
+    purchaseDate: r.purchaseDate,
+    collection: r.collection,
+    amount: money(r.amount),
+    units,
+    categories: [...new Set(items.map((i) => i.category))],
+  };
   // The writes, then the audit head's lock (the lock order), in one round trip; the entry and the event in the next.
   await together([
-    tx.execute(sql`update dutyfree_reservations set status = 'CONFIRMED', confirmed_at = ${now.toISOString()} where id = ${r.id}`),
-    tx.execute(sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, used = used + ${r.amount}, updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`),
-    tx.execute(sql`insert into dutyfree_codes (code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, status)
+    tx.execute(
+      sql`update dutyfree_reservations set status = 'CONFIRMED', confirmed_at = ${now.toISOString()}
+          where id = ${r.id}`,
+    ),
+    tx.execute(
+      sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, used = used + ${r.amount},
+          updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`,
+    ),
+    tx.execute(sql`insert into dutyfree_codes (code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id,
+        collection, category, sold_at, status)
       select code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, 'SOLD'
-      from ${recordset(codeRows, 'code text, reservation_id uuid, line_no int, unit_no int, buyer_id uuid, shop_code text, trip_id uuid, collection text, category text, sold_at timestamptz')}`),
-    auditWithEvent(tx, { actor: actorLabel(actor), action: 'dutyfree.confirm', subject: `dutyfree-reservation:${r.id}`, change, at: now, partitionKey: buyerAuditKey(r.buyerId) }, { aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeConfirmed', payload, occurredAt: now }),
+      from ${recordset(codeRows, CODE_COLUMNS)}`),
+    auditWithEvent(
+      tx,
+      {
+        actor: actorLabel(actor),
+        action: 'dutyfree.confirm',
+        subject: `dutyfree-reservation:${r.id}`,
+        change,
+        at: now,
+        partitionKey: buyerAuditKey(r.buyerId),
+      },
+      { aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeConfirmed', payload, occurredAt: now },
+    ),
   ] as const);
   return { reservationId: r.id, status: 'CONFIRMED', codes };
 }
@@ -75,11 +157,39 @@ async function cancelIn(tx: Tx, actor: Actor, id: string, shop: string | null, n
   if (r.status === 'CANCELLED') return { reservationId: r.id, status: 'CANCELLED' };
   // An open reservation past its time not yet swept is still the till's to cancel: the quota goes back either way.
   if (r.status !== 'RESERVED') throw closedProblem(r, 'cancel');
-  const change = { reservationId: r.id, buyerId: r.buyerId, shop: r.shopCode, amount: money(r.amount), quotaYear: r.quotaYear };
+  const change = {
+    reservationId: r.id,
+    buyerId: r.buyerId,
+    shop: r.shopCode,
+    amount: money(r.amount),
+    quotaYear: r.quotaYear,
+  };
   await together([
-    tx.execute(sql`update dutyfree_reservations set status = 'CANCELLED', closed_at = ${now.toISOString()} where id = ${r.id}`),
-    tx.execute(sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`),
-    auditWithEvent(tx, { actor: actorLabel(actor), action: 'dutyfree.cancel', subject: `dutyfree-reservation:${r.id}`, change, at: now, partitionKey: buyerAuditKey(r.buyerId) }, { aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeCancelled', payload: change, occurredAt: now }),
+    tx.execute(
+      sql`update dutyfree_reservations set status = 'CANCELLED', closed_at = ${now.toISOString()} where id = ${r.id}`,
+    ),
+    tx.execute(
+      sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, updated_at = ${now.toISOString()}
+          where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`,
+    ),
+    auditWithEvent(
+      tx,
+      {
+        actor: actorLabel(actor),
+        action: 'dutyfree.cancel',
+        subject: `dutyfree-reservation:${r.id}`,
+        change,
+        at: now,
+        partitionKey: buyerAuditKey(r.buyerId),
+      },
+      {
+        aggregateType: AGGREGATE,
+        aggregateId: r.buyerId,
+        eventType: 'DutyFreeCancelled',
+        payload: change,
+        occurredAt: now,
+      },
+    ),
   ] as const);
   return { reservationId: r.id, status: 'CANCELLED' };
 }

@@ -15,7 +15,13 @@ import { seesPersonalData, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { maskIdNumber, maskName } from '../../subjects/service.ts';
 import { categoryTable, type CategoryTable, type IdType } from '../rules.ts';
-import { dutyfreeBuyers, dutyfreeReservationItems, dutyfreeReservations, dutyfreeShops, dutyfreeTrips } from '../schema.ts';
+import {
+  dutyfreeBuyers,
+  dutyfreeReservationItems,
+  dutyfreeReservations,
+  dutyfreeShops,
+  dutyfreeTrips,
+} from '../schema.ts';
 
 export type BuyerRow = typeof dutyfreeBuyers.$inferSelect;
 export type ReservationRow = typeof dutyfreeReservations.$inferSelect;
@@ -40,7 +46,10 @@ export function personHash(ctx: AppContext, idType: IdType | string, idNumber: s
   return lookupHash(ctx.keys.lookup, `${idType}:${idNumber}`);
 }
 
-/** Keyed hashes of the other linking facts; each purpose has its own prefix, so equal text in two fields never matches. */
+/**
+ * Keyed hashes of the other linking facts; each purpose has its own prefix: equal text in two fields never
+ * matches.
+ */
 export function linkHash(ctx: AppContext, purpose: 'phone' | 'address' | 'account' | 'device', value: string): string {
   return lookupHash(ctx.keys.lookup, `dutyfree.${purpose}:${value}`);
 }
@@ -56,7 +65,8 @@ export function normaliseAddress(a: { province: string; city: string; line: stri
 }
 
 export const seal = (ctx: AppContext, value: unknown) => encrypt(ctx.keys.personalData, JSON.stringify(value));
-export const unseal = <T>(ctx: AppContext, sealed: string): T => JSON.parse(decrypt(ctx.keys.personalData, sealed)) as T;
+export const unseal = <T>(ctx: AppContext, sealed: string): T =>
+  JSON.parse(decrypt(ctx.keys.personalData, sealed)) as T;
 
 /** A buyer as a caller may see them: masked unless the role needs personal data. */
 export function buyerIdentity(ctx: AppContext, actor: Actor | null, b: BuyerRow) {
@@ -69,7 +79,12 @@ export function buyerIdentity(ctx: AppContext, actor: Actor | null, b: BuyerRow)
   };
 }
 
-export function newBuyerRow(ctx: AppContext, id: string, p: { idType: IdType; idNumber: string; name: string; birthDate: string; islandResident: boolean }, now: Date): BuyerRow {
+export function newBuyerRow(
+  ctx: AppContext,
+  id: string,
+  p: { idType: IdType; idNumber: string; name: string; birthDate: string; islandResident: boolean },
+  now: Date,
+): BuyerRow {
   return {
     id,
     idType: p.idType,
@@ -84,8 +99,17 @@ export function newBuyerRow(ctx: AppContext, id: string, p: { idType: IdType; id
   };
 }
 
-export async function findBuyer(ex: Executor, ctx: AppContext, idType: IdType, idNumber: string): Promise<BuyerRow | null> {
-  const [row] = await ex.select().from(dutyfreeBuyers).where(eq(dutyfreeBuyers.idNumberHash, personHash(ctx, idType, idNumber))).limit(1);
+export async function findBuyer(
+  ex: Executor,
+  ctx: AppContext,
+  idType: IdType,
+  idNumber: string,
+): Promise<BuyerRow | null> {
+  const [row] = await ex
+    .select()
+    .from(dutyfreeBuyers)
+    .where(eq(dutyfreeBuyers.idNumberHash, personHash(ctx, idType, idNumber)))
+    .limit(1);
   return row ?? null;
 }
 
@@ -161,7 +185,11 @@ export async function actingShop(ctx: AppContext, actor: Actor): Promise<string 
   if (actor.role !== 'dutyfree_shop') return null;
   const code = actor.scope?.shop;
   const shop = typeof code === 'string' ? (await shops(ctx.db)).get(code) : undefined;
-  if (!shop?.active) throw problems.forbidden(`This duty-free client's scope names no active shop (scope.shop = ${JSON.stringify(code ?? null)}); an administrator must create its key with { "shop": "<code>" }.`);
+  if (!shop?.active)
+    throw problems.forbidden(
+      `This duty-free client's scope names no active shop (scope.shop = ${JSON.stringify(code ?? null)}); ` +
+        'an administrator must create its key with { "shop": "<code>" }.',
+    );
   return shop.code;
 }
 
@@ -171,12 +199,20 @@ export function assertShopVisible(shop: string | null, r: { shopCode: string; id
 }
 
 export async function loadReservation(ex: Executor, id: string, lock: boolean): Promise<ReservationRow | null> {
-  const rows = await reservationRows.select(ex, sql`select ${reservationRows.columns} from dutyfree_reservations where id = ${id}${lock ? sql` for update` : sql``}`);
+  const rows = await reservationRows.select(
+    ex,
+    sql`select ${reservationRows.columns} from dutyfree_reservations
+        where id = ${id}${lock ? sql` for update` : sql``}`,
+  );
   return rows[0] ?? null;
 }
 
 export async function loadItems(ex: Executor, reservationId: string): Promise<ItemRow[]> {
-  return itemRows.select(ex, sql`select ${itemRows.columns} from dutyfree_reservation_items where reservation_id = ${reservationId} order by line_no`);
+  return itemRows.select(
+    ex,
+    sql`select ${itemRows.columns} from dutyfree_reservation_items where reservation_id = ${reservationId}
+        order by line_no`,
+  );
 }
 
 /**

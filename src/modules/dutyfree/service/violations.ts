@@ -37,13 +37,16 @@ interface Overdue {
 async function overdueSales(ctx: AppContext, purchaseDate: string, deadline: string): Promise<Overdue[]> {
   return queryRows<Overdue>(
     ctx.db,
-    sql`select r.id as reservation_id, r.buyer_id, r.shop_code, r.purchase_date::text as purchase_date, r.amount::text as amount, r.collection
+    sql`select r.id as reservation_id, r.buyer_id, r.shop_code, r.purchase_date::text as purchase_date,
+        r.amount::text as amount, r.collection
         from dutyfree_reservations r
         where r.status = 'CONFIRMED' and r.collection in ('GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')
           and r.purchase_date = ${purchaseDate} and r.returned_amount < r.amount
           and not exists (select 1 from dutyfree_departures d
-                          where d.buyer_id = r.buyer_id and d.departure_date >= r.purchase_date and d.departure_date <= ${deadline})
-          and not exists (select 1 from dutyfree_buyer_facts f where f.kind = 'MISSED_DEPARTURE' and f.reservation_id = r.id)
+                          where d.buyer_id = r.buyer_id and d.departure_date >= r.purchase_date
+                            and d.departure_date <= ${deadline})
+          and not exists (select 1 from dutyfree_buyer_facts f where f.kind = 'MISSED_DEPARTURE'
+            and f.reservation_id = r.id)
         order by r.buyer_id, r.id`,
   );
 }
@@ -56,59 +59,171 @@ async function pendingDates(ctx: AppContext, today: string): Promise<string[]> {
         where r.status = 'CONFIRMED' and r.collection in ('GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')
           and r.purchase_date >= ${addDays(today, -LOOKBACK_DAYS)} and r.purchase_date < ${today}
           and r.returned_amount < r.amount
-          and not exists (select 1 from dutyfree_buyer_facts f where f.kind = 'MISSED_DEPARTURE' and f.reservation_id = r.id)
+          and not exists (select 1 from dutyfree_buyer_facts f where f.kind = 'MISSED_DEPARTURE'
+            and f.reservation_id = r.id)
         order by 1`,
   );
   return rows.map((r) => r.d);
 }
 
-async function insertFact(tx: Tx, f: { id: string; buyerId: string; kind: string; occurredOn: string; reservationId: string | null; shop: string | null; detail: unknown; source: string; auditSeq: number; now: Date }): Promise<FactView> {
+async function insertFact(
+  tx: Tx,
+  f: {
+    id: string;
+    buyerId: string;
+    kind: string;
+    occurredOn: string;
+    reservationId: string | null;
+    shop: string | null;
+    detail: unknown;
+    source: string;
+    auditSeq: number;
+    now: Date;
+  },
+): Promise<FactView> {
   const [row] = await queryRows<Parameters<typeof factView>[0]>(
     tx,
-    sql`insert into dutyfree_buyer_facts (id, buyer_id, kind, occurred_on, reservation_id, code, shop_code, detail, source, request_key, audit_seq, created_at)
-        values (${f.id}, ${f.buyerId}, ${f.kind}, ${f.occurredOn}, ${f.reservationId}, null, ${f.shop}, ${JSON.stringify(f.detail)}::jsonb, ${f.source}, null, ${f.auditSeq}, ${f.now.toISOString()})
+    sql`insert into dutyfree_buyer_facts (id, buyer_id, kind, occurred_on, reservation_id, code, shop_code, detail,
+        source, request_key, audit_seq, created_at)
+        values (${f.id}, ${f.buyerId}, ${f.kind}, ${f.occurredOn}, ${f.reservationId}, null, ${f.shop},
+          ${JSON.stringify(f.detail)}::jsonb, ${f.source}, null, ${f.auditSeq}, ${f.now.toISOString()})
         returning ${factColumns}`,
   );
   return factView(row!);
 }
 
 /** One buyer's missed departures, in one transaction under the buyer's lock: facts, then a ban if none is in force. */
-async function judgeBuyer(tx: Tx, buyerId: string, sales: (Overdue & { deadline: string })[], now: Date): Promise<{ facts: number; banned: boolean }> {
+async function judgeBuyer(
+  tx: Tx,
+  buyerId: string,
+  sales: (Overdue & { deadline: string })[],
+  now: Date,
+): Promise<{ facts: number; banned: boolean }> {
   await tx.execute(sql`select id from dutyfree_buyers where id = ${buyerId} for update`);
   const actor = 'system:dutyfree-departure-check';
   let facts = 0;
   for (const s of sales) {
-    const already = await queryRows(tx, sql`select 1 from dutyfree_buyer_facts where kind = 'MISSED_DEPARTURE' and reservation_id = ${s.reservation_id}`);
+    const already = await queryRows(
+      tx,
+      sql`select 1 from dutyfree_buyer_facts where kind = 'MISSED_DEPARTURE' and reservation_id = ${s.reservation_id}`,
+    );
     if (already.length) continue;
     const id = uuidv7(now.getTime());
-    const detail = { purchaseDate: s.purchase_date, deadline: s.deadline, collection: s.collection, amount: money(s.amount) };
-    const { seq } = await appendAudit(tx, { actor, action: 'dutyfree.missedDeparture', subject: `dutyfree-buyer:${buyerId}`, change: { factId: id, reservationId: s.reservation_id, ...detail }, at: now, partitionKey: buyerAuditKey(buyerId) });
-    await insertFact(tx, { id, buyerId, kind: 'MISSED_DEPARTURE', occurredOn: addDays(s.deadline, 1), reservationId: s.reservation_id, shop: s.shop_code, detail, source: actor, auditSeq: seq, now });
-    await enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: buyerId, eventType: 'DutyFreeDepartureMissed', payload: { buyerId, factId: id, reservationId: s.reservation_id, ...detail }, occurredAt: now, auditSeq: seq }]);
+    const detail = {
+      purchaseDate: s.purchase_date,
+      deadline: s.deadline,
+      collection: s.collection,
+      amount: money(s.amount),
+    };
+    const { seq } = await appendAudit(tx, {
+      actor,
+      action: 'dutyfree.missedDeparture',
+      subject: `dutyfree-buyer:${buyerId}`,
+      change: { factId: id, reservationId: s.reservation_id, ...detail },
+      at: now,
+      partitionKey: buyerAuditKey(buyerId),
+    });
+    await insertFact(tx, {
+      id,
+      buyerId,
+      kind: 'MISSED_DEPARTURE',
+      occurredOn: addDays(s.deadline, 1),
+      reservationId: s.reservation_id,
+      shop: s.shop_code,
+      detail,
+      source: actor,
+      auditSeq: seq,
+      now,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: AGGREGATE,
+        aggregateId: buyerId,
+        eventType: 'DutyFreeDepartureMissed',
+        payload: { buyerId, factId: id, reservationId: s.reservation_id, ...detail },
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
     facts++;
   }
   if (facts === 0) return { facts, banned: false };
   const first = sales.map((s) => addDays(s.deadline, 1)).sort()[0]!;
-  const inForce = await queryRows(tx, sql`select 1 from dutyfree_bans where buyer_id = ${buyerId} and lifted_at is null and valid_from <= ${first} and valid_to > ${first}`);
+  const inForce = await queryRows(
+    tx,
+    sql`select 1 from dutyfree_bans where buyer_id = ${buyerId} and lifted_at is null and valid_from <= ${first}
+        and valid_to > ${first}`,
+  );
   if (inForce.length) return { facts, banned: false };
   const years = await getParameter<number>(tx, 'dutyfree.banYears', first);
-  await ban(tx, { buyerId, reason: 'MISSED_DEPARTURE', validFrom: first, validTo: addYears(first, Number(years.value)), actor, now, basis: { reservations: sales.map((s) => s.reservation_id), parameterVersion: years.version } });
+  await ban(tx, {
+    buyerId,
+    reason: 'MISSED_DEPARTURE',
+    validFrom: first,
+    validTo: addYears(first, Number(years.value)),
+    actor,
+    now,
+    basis: { reservations: sales.map((s) => s.reservation_id), parameterVersion: years.version },
+  });
   return { facts, banned: true };
 }
 
 /** Writes a ban and its BANNED fact; the caller holds the buyer's lock. */
-export async function ban(tx: Tx, b: { buyerId: string; reason: 'MISSED_DEPARTURE' | 'RESALE'; validFrom: string; validTo: string; actor: string; now: Date; basis: unknown }): Promise<{ banId: string }> {
+export async function ban(
+  tx: Tx,
+  b: {
+    buyerId: string;
+    reason: 'MISSED_DEPARTURE' | 'RESALE';
+    validFrom: string;
+    validTo: string;
+    actor: string;
+    now: Date;
+    basis: unknown;
+  },
+): Promise<{ banId: string }> {
   const banId = uuidv7(b.now.getTime());
   const factId = uuidv7(b.now.getTime());
-  const [who] = await queryRows<{ id_type: string; id_number_hash: string }>(tx, sql`select id_type, id_number_hash from dutyfree_buyers where id = ${b.buyerId}`);
+  const [who] = await queryRows<{ id_type: string; id_number_hash: string }>(
+    tx,
+    sql`select id_type, id_number_hash from dutyfree_buyers where id = ${b.buyerId}`,
+  );
   const detail = { banId, reason: b.reason, validFrom: b.validFrom, validTo: b.validTo, basis: b.basis };
-  const { seq } = await appendAudit(tx, { actor: b.actor, action: 'dutyfree.ban', subject: `dutyfree-buyer:${b.buyerId}`, change: { factId, buyerId: b.buyerId, ...detail }, at: b.now, partitionKey: buyerAuditKey(b.buyerId) });
-  await tx.execute(sql`insert into dutyfree_bans (id, buyer_id, reason, valid_from, valid_to, fact_id, created_by, created_at)
-    values (${banId}, ${b.buyerId}, ${b.reason}, ${b.validFrom}, ${b.validTo}, ${factId}, ${b.actor}, ${b.now.toISOString()})`);
-  await insertFact(tx, { id: factId, buyerId: b.buyerId, kind: 'BANNED', occurredOn: b.validFrom, reservationId: null, shop: null, detail, source: b.actor, auditSeq: seq, now: b.now });
+  const { seq } = await appendAudit(tx, {
+    actor: b.actor,
+    action: 'dutyfree.ban',
+    subject: `dutyfree-buyer:${b.buyerId}`,
+    change: { factId, buyerId: b.buyerId, ...detail },
+    at: b.now,
+    partitionKey: buyerAuditKey(b.buyerId),
+  });
+  await tx.execute(sql`insert into dutyfree_bans (id, buyer_id, reason, valid_from, valid_to, fact_id, created_by,
+      created_at)
+    values (${banId}, ${b.buyerId}, ${b.reason}, ${b.validFrom}, ${b.validTo}, ${factId}, ${b.actor},
+      ${b.now.toISOString()})`);
+  await insertFact(tx, {
+    id: factId,
+    buyerId: b.buyerId,
+    kind: 'BANNED',
+    occurredOn: b.validFrom,
+    reservationId: null,
+    shop: null,
+    detail,
+    source: b.actor,
+    auditSeq: seq,
+    now: b.now,
+  });
   // The individual's credit (个人信用) takes this as an input: the keyed hash is how it finds the person.
   const payload = { buyerId: b.buyerId, idType: who?.id_type, idNumberHash: who?.id_number_hash, factId, ...detail };
-  await enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: b.buyerId, eventType: 'DutyFreeBuyerBanned', payload, occurredAt: b.now, auditSeq: seq }]);
+  await enqueueEvents(tx, [
+    {
+      aggregateType: AGGREGATE,
+      aggregateId: b.buyerId,
+      eventType: 'DutyFreeBuyerBanned',
+      payload,
+      occurredAt: b.now,
+      auditSeq: seq,
+    },
+  ]);
   return { banId };
 }
 
@@ -116,7 +231,10 @@ export async function ban(tx: Tx, b: { buyerId: string; reason: 'MISSED_DEPARTUR
  * The daily check. `today` defaults to the Asia/Shanghai date; a sale bought on D with an N-day
  * deadline is judged from D + N + 1 on. Returns what it found and did.
  */
-export async function checkMissedDepartures(ctx: AppContext, opts: { today?: string } = {}): Promise<{ date: string; sales: number; buyers: number; bans: number }> {
+export async function checkMissedDepartures(
+  ctx: AppContext,
+  opts: { today?: string } = {},
+): Promise<{ date: string; sales: number; buyers: number; bans: number }> {
   const today = opts.today ?? shanghaiDate(ctx.clock.now());
   const due: (Overdue & { deadline: string })[] = [];
   for (const date of await pendingDates(ctx, today)) {
@@ -142,19 +260,64 @@ export async function checkMissedDepartures(ctx: AppContext, opts: { today?: str
 export async function liftBan(ctx: AppContext, actor: Actor, banId: string, reason: string) {
   return command(ctx, 'dutyfree.liftBan', async (tx) => {
     const now = ctx.clock.now();
-    const [row] = await queryRows<{ buyer_id: string; lifted_at: string | null; reason: string; valid_from: string; valid_to: string }>(
+    const [row] = await queryRows<{
+      buyer_id: string;
+      lifted_at: string | null;
+      reason: string;
+      valid_from: string;
+      valid_to: string;
+    }>(
       tx,
-      sql`select buyer_id, lifted_at, reason, valid_from::text as valid_from, valid_to::text as valid_to from dutyfree_bans where id = ${banId}`,
+      sql`select buyer_id, lifted_at, reason, valid_from::text as valid_from, valid_to::text as valid_to
+          from dutyfree_bans where id = ${banId}`,
     );
     if (!row) throw problems.notFound(`Ban ${banId}`);
     await tx.execute(sql`select id from dutyfree_buyers where id = ${row.buyer_id} for update`);
     if (row.lifted_at) throw problems.conflict(`Ban ${banId} was already lifted.`, { rule: 'dutyfree.banLifted' });
     const factId = uuidv7(now.getTime());
     const detail = { banId, reason: row.reason, validFrom: row.valid_from, validTo: row.valid_to, liftReason: reason };
-    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'dutyfree.liftBan', subject: `dutyfree-buyer:${row.buyer_id}`, change: { factId, ...detail }, at: now, partitionKey: buyerAuditKey(row.buyer_id) });
-    await tx.execute(sql`update dutyfree_bans set lifted_at = ${now.toISOString()}, lifted_by = ${actorLabel(actor)}, lift_reason = ${reason} where id = ${banId}`);
-    await insertFact(tx, { id: factId, buyerId: row.buyer_id, kind: 'BAN_LIFTED', occurredOn: shanghaiDate(now), reservationId: null, shop: null, detail, source: actorLabel(actor), auditSeq: seq, now });
-    await enqueueEvents(tx, [{ aggregateType: AGGREGATE, aggregateId: row.buyer_id, eventType: 'DutyFreeBanLifted', payload: { buyerId: row.buyer_id, factId, ...detail }, occurredAt: now, auditSeq: seq }]);
-    return { banId, buyerId: row.buyer_id, reason: row.reason, validFrom: row.valid_from, validTo: row.valid_to, liftedAt: now.toISOString(), liftReason: reason };
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'dutyfree.liftBan',
+      subject: `dutyfree-buyer:${row.buyer_id}`,
+      change: { factId, ...detail },
+      at: now,
+      partitionKey: buyerAuditKey(row.buyer_id),
+    });
+    await tx.execute(
+      sql`update dutyfree_bans set lifted_at = ${now.toISOString()}, lifted_by = ${actorLabel(actor)},
+          lift_reason = ${reason} where id = ${banId}`,
+    );
+    await insertFact(tx, {
+      id: factId,
+      buyerId: row.buyer_id,
+      kind: 'BAN_LIFTED',
+      occurredOn: shanghaiDate(now),
+      reservationId: null,
+      shop: null,
+      detail,
+      source: actorLabel(actor),
+      auditSeq: seq,
+      now,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: AGGREGATE,
+        aggregateId: row.buyer_id,
+        eventType: 'DutyFreeBanLifted',
+        payload: { buyerId: row.buyer_id, factId, ...detail },
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
+    return {
+      banId,
+      buyerId: row.buyer_id,
+      reason: row.reason,
+      validFrom: row.valid_from,
+      validTo: row.valid_to,
+      liftedAt: now.toISOString(),
+      liftReason: reason,
+    };
   });
 }
