@@ -36,7 +36,8 @@ describe('the account-book pages in Chromium', () => {
     await page.getByTestId('doc-line0-item').selectOption({ label: 'JERKY-200G 牛肉干 beef jerky' });
     await page.getByTestId('doc-line0-quantity').fill('5000');
     await page.getByTestId('doc-submit').click();
-    await expect.poll(() => text('doc-line0-quantity-error')).toContain('ledger.insufficientAvailable');
+    await expect.poll(() => text('doc-line0-quantity-error')).toBe('可用数量不足。');
+    expect(await text('error-technical')).toContain('[ledger.insufficientAvailable]');
     await page.getByTestId('doc-line0-quantity').fill('100');
     await page.getByTestId('doc-submit').click();
     await expect.poll(() => text('doc-done')).toContain('已记账');

@@ -193,7 +193,7 @@ export const RULE_TEXTS: Record<string, Text> = {
   'tax.vatRate': ['请选择有效的增值税税率。', 'Choose a valid import VAT rate.'],
   'tax.consumptionTaxRateBelowOne': ['从价消费税税率须小于 1。', 'The ad valorem consumption tax rate must be below 1.'],
   'tax.specificNeedsQuantity': ['从量税须填写法定计量单位的数量。', 'A specific duty needs the quantity in the legal unit.'],
-  'tax.exchangeRateMissing': ['缺少该日适用的汇率，请联系管理员录入。', 'No exchange rate for that day; an administrator must load it.'],
+  'tax.exchangeRateMissing': ['缺少申报日适用的汇率（币种和汇率日见技术详情），请联系管理员录入。', 'No exchange rate for the declaration day (currency and rate day in the technical detail); an administrator must load it.'],
   'tax.exchangeRateDay': ['无法确定适用汇率的日期。', 'The exchange-rate day cannot be determined.'],
   'tax.firstLine.catalogueFact': ['请说明货物在申报日是否列入进口征税商品目录。', 'Say whether the goods are in the taxed catalogue on the declaration date.'],
   'tax.secondLine.valueAddedRequired': ['加工货物须填写增值比例或料件金额。', 'Processed goods need their value added (a ratio or the materials).'],

@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.ts';
+import { api } from '../api.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { useExplain } from '../errors.tsx';
 import { useT } from '../i18n/index.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { ScenarioCalculator } from './tax/ScenarioCalculator.tsx';
@@ -19,23 +21,21 @@ export function CalculatorPage() {
   const [tax, setTax] = useState<TaxResult | null>(null);
   const [va, setVa] = useState({ salePrice: '500000', imported: '356000', domestic: '', hainan: '' });
   const [vaResult, setVaResult] = useState<{ ratio: string; meetsThreshold: boolean; threshold: string } | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const explained = useExplain(error);
+  // The tax calculator names `lines[0].<field>`, the value-added one the field itself.
+  const messageAt = (k: string) => [...(explained?.at(`lines[0].${k}`) ?? []), ...(explained?.at(k) ?? [])].join(' ');
   const [busy, setBusy] = useState(false);
 
   const list = (s: string) => s.split(/[,，\s]+/).filter(Boolean);
 
   async function run<T>(fn: () => Promise<T>, done: (r: T) => void) {
     setBusy(true);
-    setErrors({});
+    setError(null);
     try {
       done(await fn());
     } catch (err) {
-      if (err instanceof ApiError) {
-        const map: Record<string, string> = {};
-        for (const e of err.errors) map[e.path.replace(/^lines\[0\]\./, '')] = e.message;
-        if (!err.errors.length) map._ = err.detail || err.title;
-        setErrors(map);
-      }
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -45,7 +45,7 @@ export function CalculatorPage() {
     <label>
       {label}
       <input data-testid={`calc-${k}`} value={line[k]} onChange={(e) => setLine({ ...line, [k]: e.target.value })} />
-      {errors[k] && <span className="field-error">{errors[k]}</span>}
+      {messageAt(k) && <span className="field-error">{messageAt(k)}</span>}
     </label>
   );
 
@@ -97,7 +97,7 @@ export function CalculatorPage() {
           </p>
         )}
       </form>
-      {errors._ && <div className="error-box" role="alert">{errors._}</div>}
+      {error ? <ErrorBox error={error} fieldsShown={['lines[0]', ...Object.keys(line)]} /> : null}
       {busy && <Spinner />}
     </section>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, session } from '../../api.ts';
+import { api, session } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
 import { Spinner } from '../../components/Spinner.tsx';
@@ -175,8 +175,7 @@ function MonthPanel() {
               </button>
             )
           )}
-          {file.error && <ErrorBox error={file.error} />}
-          {file.error instanceof ApiError && file.error.errors.map((e) => <div key={e.path + e.rule} className="field-error">{e.message}</div>)}
+          {file.error && <ErrorBox error={file.error} fieldsShown={[]} />}
         </>
       )}
     </div>

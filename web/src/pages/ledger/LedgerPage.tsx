@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, session, type FieldError, type SessionUser } from '../../api.ts';
+import { api, session, type SessionUser } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { useCan } from '../../permissions.tsx';
+import { useExplain } from '../../errors.tsx';
 
 interface Book {
   id: string;
@@ -294,13 +295,13 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
       void qc.invalidateQueries({ queryKey: ['ledger-movements', bookId] });
     },
   });
-  const errors: FieldError[] = file.error instanceof ApiError ? file.error.errors : [];
-  const errorAt = (path: string) => errors.find((e) => e.path === path);
+  // The server's findings under their fields, in words; its wording and rule codes behind the disclosure.
+  const explained = useExplain(file.error);
   const fieldError = (path: string, testId: string) => {
-    const e = errorAt(path);
-    return e ? (
+    const texts = explained?.at(path) ?? [];
+    return texts.length ? (
       <div className="field-error" data-testid={testId}>
-        {e.message} <span className="mono small">[{e.rule}]</span>
+        {texts.join(' ')}
       </div>
     ) : null;
   };
@@ -380,7 +381,7 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
             {t('ledger.submit')}
           </button>
         </div>
-        {file.error && !errors.some((e) => /^lines\[|^reason$/.test(e.path)) && <ErrorBox error={file.error} />}
+        {file.error && <ErrorBox error={file.error} fieldsShown={['reason', ...lines.flatMap((_, i) => [`lines[${i}].itemId`, `lines[${i}].quantity`, `lines[${i}].delta`, `lines[${i}].importedCny`])]} />}
         {done && (
           <p data-testid="doc-done">
             {t('ledger.filed')}: {t(`ledger.status.${done}` as 'ledger.status.POSTED')}

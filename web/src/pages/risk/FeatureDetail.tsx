@@ -86,7 +86,7 @@ export function FeatureDetail({ code }: { code: string }) {
         )}
       </div>
       {mine && pending && <p className="small">{t('risk.fourEyesHint')}</p>}
-      {problem && <div className="error-box" role="alert" data-testid="risk-feature-problem">{problem.title}: {problem.detail}</div>}
+      {problem && <div data-testid="risk-feature-problem"><ErrorBox error={problem} /></div>}
       {bt ? <BacktestResult backtest={bt} /> : pending && <p className="small">{t('risk.backtestFirst')}</p>}
       <h2>{t('risk.overTime')}</h2>
       {stats.data && stats.data.items.length > 0 ? (

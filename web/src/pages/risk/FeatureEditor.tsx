@@ -4,6 +4,8 @@ import { api, ApiError } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
 import type { FeatureVersion } from './types.ts';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { useExplain } from '../../errors.tsx';
 
 const CATEGORIES = ['PRICE', 'WEIGHT', 'CLASSIFICATION', 'VALUE_ADDED', 'TIMING', 'TRADER', 'CREDIT', 'HISTORY', 'ROUTE', 'NETWORK', 'GOODS'] as const;
 
@@ -41,6 +43,7 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
   });
   const [check, setCheck] = useState<Check | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const explained = useExplain(error);
   const [saving, setSaving] = useState(false);
   const [filter, setFilter] = useState('');
   const fields = useQuery({ queryKey: ['risk-fields'], queryFn: () => api<{ fields: Field[]; functions: string[] }>('GET', '/api/v1/risk/fields') });
@@ -58,7 +61,7 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
     () => (fields.data?.fields ?? []).filter((f) => (form.scope === 'LINE' || f.scope === 'DECLARATION') && (!filter || f.name.includes(filter) || f.zh.includes(filter) || f.en.toLowerCase().includes(filter.toLowerCase()))),
     [fields.data, form.scope, filter],
   );
-  const fieldError = (path: string) => error?.errors.find((e) => e.path === path)?.message;
+  const fieldError = (path: string) => explained?.at(path).join(' ') || undefined;
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -95,7 +98,7 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
       {check?.ok === false && <div className="field-error" data-testid="risk-expression-error">{check.errors.map((e) => e.message).join(' ')}</div>}
       {check?.ok && <div className="ok-box small" data-testid="risk-expression-ok">{t('risk.expressionOk', { fields: check.fields.join(', ') })}</div>}
       {fieldError('expression') && <div className="field-error">{fieldError('expression')}</div>}
-      {error && !error.errors.length && <div className="error-box">{error.title}: {error.detail}</div>}
+      {error && <ErrorBox error={error} fieldsShown={['code', 'description', 'expression']} />}
       <button type="submit" className="primary" disabled={saving} data-testid="risk-feature-save">{t('risk.saveDraft')}</button>
       <details className="catalogue">
         <summary>{t('risk.catalogue', { n: visible.length })} · {t('risk.functions')}: <span className="mono">{fields.data?.functions.join(', ')}</span></summary>

@@ -54,7 +54,7 @@ export function ModelsPage() {
         </div>
       )}
       {busy && <Spinner />}
-      {problem && <div className="error-box" role="alert" data-testid="risk-model-problem">{problem.title}: {problem.detail}</div>}
+      {problem && <div data-testid="risk-model-problem"><ErrorBox error={problem} /></div>}
       {models.data.items.length === 0 ? (
         <p>{t('risk.noModels')}</p>
       ) : (

@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, type FieldError } from '../../api.ts';
+import { api } from '../../api.ts';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { useExplain } from '../../errors.tsx';
 import { useT } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { Spinner } from '../../components/Spinner.tsx';
@@ -99,26 +101,22 @@ export function ScenarioCalculator() {
   const t = useT();
   const [form, setForm] = useState<Form>(EXAMPLES[0]!.form);
   const [result, setResult] = useState<ScenarioResult | null>(null);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const explained = useExplain(error);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<Form>) => setForm({ ...form, ...patch });
   const setLine = (i: number, patch: Partial<Line>) => set({ lines: form.lines.map((l, k) => (k === i ? { ...l, ...patch } : l)) });
-  const errorAt = (path: string) => errors.find((e) => e.path === path)?.message;
+  const errorAt = (path: string) => explained?.at(path).join(' ') || undefined;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
-    setErrors([]);
-    setFailure(null);
+    setError(null);
     try {
       setResult(await api<ScenarioResult>('POST', '/api/v1/calc/scenario', requestBody(form)));
     } catch (err) {
       setResult(null);
-      if (err instanceof ApiError) {
-        setErrors(err.errors);
-        setFailure(err.status === 0 ? t('error.network') : err.detail || err.title);
-      } else setFailure(String(err));
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -141,8 +139,7 @@ export function ScenarioCalculator() {
           <button type="button" key={x.key} data-testid={x.key.replace('tax.example.', 'sc-example-')} onClick={() => {
               setForm(x.form);
               setResult(null);
-              setErrors([]);
-              setFailure(null);
+              setError(null);
             }}
           >
             {t(x.key)}
@@ -224,7 +221,7 @@ export function ScenarioCalculator() {
                 <label>{t('calc.va.hainan')}<input value={form.vaHainan} onChange={(e) => set({ vaHainan: e.target.value })} /></label>
               </div>
             )}
-            {errors.filter((e) => e.path.startsWith('valueAdded')).map((e) => <span key={e.path} className="field-error">{e.message}</span>)}
+            {errorAt('valueAdded') && <span className="field-error">{errorAt('valueAdded')}</span>}
           </fieldset>
         )}
         {form.lines.map((line, i) => (
@@ -269,11 +266,11 @@ export function ScenarioCalculator() {
             {t('calc.compute')}
           </button>
         </div>
-        {failure && (
-          <div className="error-box" role="alert" data-testid="sc-error">
-            {failure}
+        {error ? (
+          <div data-testid="sc-error">
+            <ErrorBox error={error} fieldsShown={[...form.lines.map((_, i) => `lines[${i}]`), 'valueAdded']} />
           </div>
-        )}
+        ) : null}
         {busy && <Spinner />}
       </form>
       {result && <ScenarioResultView result={result} />}
