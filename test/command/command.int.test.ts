@@ -6,7 +6,6 @@ import { runCommand } from '../../src/platform/command.ts';
 import { enqueueEvents } from '../../src/platform/outbox/service.ts';
 import { DEFAULT_DISPATCH, Dispatcher } from '../../src/platform/outbox/dispatcher.ts';
 import { startLiveFeed } from '../../src/modules/command/service.ts';
-import { hourBuckets, shanghaiDayStart, windowOf } from '../../src/modules/command/rules.ts';
 
 let t: TestApp;
 let viewer: string;
@@ -25,19 +24,6 @@ const get = async (url: string, auth = viewer) => {
   return res.json();
 };
 const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
-
-describe('windows', () => {
-  it('today is the Shanghai day; 24h ends with the current hour; buckets are Shanghai hours', () => {
-    // 02:00 UTC is 10:00 in Shanghai; 17:30 UTC is 01:30 the next Shanghai day.
-    expect(shanghaiDayStart(new Date('2026-11-23T02:00:00Z')).toISOString()).toBe('2026-11-22T16:00:00.000Z');
-    expect(shanghaiDayStart(new Date('2026-11-22T17:30:00Z')).toISOString()).toBe('2026-11-22T16:00:00.000Z');
-    const day = windowOf('today', new Date('2026-11-23T02:00:00Z'));
-    expect(hourBuckets(day)[0]!.label).toBe('00:00');
-    const rolling = windowOf('24h', new Date('2026-11-23T02:10:00Z'));
-    expect(rolling.to.toISOString()).toBe('2026-11-23T03:00:00.000Z');
-    expect(hourBuckets(rolling)[23]!.label).toBe('10:00');
-  });
-});
 
 describe('the command centre summary', () => {
   it('agrees with the gate\'s port view, and every number with the list behind it', async () => {

@@ -227,7 +227,8 @@ export function mapOption(s: Summary, t: T, lang: Lang): ChartOption {
       left: 'center',
       roam: true,
       scaleLimit: { min: 0.8, max: 6 },
-      label: { show: true, color: 'rgba(214, 228, 245, 0.45)', fontSize: 10 },
+      // The divisions' names come with the geometry, in Chinese: shown on the Chinese screen only.
+      label: { show: lang === 'zh-CN', color: 'rgba(214, 228, 245, 0.45)', fontSize: 10 },
       itemStyle: { areaColor: COLORS.land, borderColor: COLORS.landEdge, borderWidth: 1 },
       emphasis: { label: { color: COLORS.text }, itemStyle: { areaColor: '#1f4676' } },
       select: { disabled: true },
