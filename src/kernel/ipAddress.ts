@@ -23,10 +23,14 @@ export function parseCidrList(text: string): Cidr[] {
 export function parseCidr(entry: string): Cidr {
   const [address = '', prefixText, extra] = entry.split('/');
   const version = isIP(address);
-  if (version === 0 || extra !== undefined) throw new Error(`"${entry}" is not an IP address or CIDR (e.g. 10.20.0.0/16).`);
+  if (version === 0 || extra !== undefined) {
+    throw new Error(`"${entry}" is not an IP address or CIDR (e.g. 10.20.0.0/16).`);
+  }
   const max = version === 4 ? 32 : 128;
   const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
-  if (!(prefix >= 0 && prefix <= max)) throw new Error(`"${entry}": the prefix length must be a whole number from 0 to ${max}.`);
+  if (!(prefix >= 0 && prefix <= max)) {
+    throw new Error(`"${entry}": the prefix length must be a whole number from 0 to ${max}.`);
+  }
   return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
@@ -68,7 +72,11 @@ function blockListOf(cidrs: readonly Cidr[]): BlockList {
   return list;
 }
 
-const refused = REFUSED.map(([cidr, reason]) => ({ reason, list: blockListOf([parseCidr(cidr)]), v6: cidr.includes(':') }));
+const refused = REFUSED.map(([cidr, reason]) => ({
+  reason,
+  list: blockListOf([parseCidr(cidr)]),
+  v6: cidr.includes(':'),
+}));
 const mapped = refused[0]!.list;
 const allowLists = new WeakMap<readonly string[], BlockList>();
 

@@ -36,7 +36,12 @@ export interface Config {
   /** Request limits of the public calculators (per address) and machine clients (per API key), per minute. */
   rateLimits: { enabled: boolean; calcPerMinute: number; clientPerMinute: number };
   /** Login throttling (auth/throttle.ts); always on. */
-  loginThrottle: { maxFailuresPerUser: number; maxFailuresPerAddress: number; windowMinutes: number; maxLockHours: number };
+  loginThrottle: {
+    maxFailuresPerUser: number;
+    maxFailuresPerAddress: number;
+    windowMinutes: number;
+    maxLockHours: number;
+  };
   /** Networks webhooks may reach although they are private or loopback (department networks), as CIDRs. */
   webhookAllow: string[];
   /** How long an Idempotency-Key claim outlives a silent process (renewed while its request runs). */
@@ -91,19 +96,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     outboxRoundGapMs: wholeNumber('TIDEGATE_OUTBOX_ROUND_GAP_MS', env.TIDEGATE_OUTBOX_ROUND_GAP_MS, DEFAULT_DISPATCH.roundGapMs, 0, 10_000),
     trustProxy: trustProxy(env.TIDEGATE_TRUST_PROXY),
     hsts: oneOf('TIDEGATE_HSTS', env.TIDEGATE_HSTS, ['auto', 'on', 'off'] as const, 'auto'),
-    rateLimits: {
-      enabled: oneOf('TIDEGATE_RATE_LIMITS', env.TIDEGATE_RATE_LIMITS, ['on', 'off'] as const, 'on') === 'on',
-      calcPerMinute: wholeNumber('TIDEGATE_RATE_LIMIT_CALC_PER_MINUTE', env.TIDEGATE_RATE_LIMIT_CALC_PER_MINUTE, 120, 1, 1_000_000),
-      clientPerMinute: wholeNumber('TIDEGATE_RATE_LIMIT_CLIENT_PER_MINUTE', env.TIDEGATE_RATE_LIMIT_CLIENT_PER_MINUTE, 1200, 1, 1_000_000),
-    },
-    loginThrottle: {
-      maxFailuresPerUser: wholeNumber('TIDEGATE_LOGIN_MAX_FAILURES', env.TIDEGATE_LOGIN_MAX_FAILURES, 10, 1, 1000),
-      maxFailuresPerAddress: wholeNumber('TIDEGATE_LOGIN_MAX_FAILURES_PER_ADDRESS', env.TIDEGATE_LOGIN_MAX_FAILURES_PER_ADDRESS, 30, 1, 100_000),
-      windowMinutes: wholeNumber('TIDEGATE_LOGIN_WINDOW_MINUTES', env.TIDEGATE_LOGIN_WINDOW_MINUTES, 15, 1, 1440),
-      maxLockHours: wholeNumber('TIDEGATE_LOGIN_MAX_LOCK_HOURS', env.TIDEGATE_LOGIN_MAX_LOCK_HOURS, 24, 1, 720),
-    },
+    rateLimits: rateLimits(env),
+    loginThrottle: loginThrottle(env),
     webhookAllow: overrides.webhookAllow ?? cidrs('TIDEGATE_WEBHOOK_ALLOW', env.TIDEGATE_WEBHOOK_ALLOW),
-    idempotencyLeaseSeconds: wholeNumber('TIDEGATE_IDEMPOTENCY_LEASE_SECONDS', env.TIDEGATE_IDEMPOTENCY_LEASE_SECONDS, 15, 3, 3600),
+    idempotencyLeaseSeconds: leaseSeconds(env.TIDEGATE_IDEMPOTENCY_LEASE_SECONDS),
     ...exposure(overrides, env),
   };
 }
@@ -118,13 +114,39 @@ function exposure(overrides: ConfigOverrides, env: NodeJS.ProcessEnv): Pick<Conf
   return { environment, apiDocs, metricsToken };
 }
 
-function oneOf<const T extends readonly string[]>(name: string, text: string | undefined, values: T, fallback: T[number]): T[number] {
+const leaseSeconds = (text: string | undefined) => wholeNumber('TIDEGATE_IDEMPOTENCY_LEASE_SECONDS', text, 15, 3, 3600);
+
+function rateLimits(env: NodeJS.ProcessEnv): Config['rateLimits'] {
+  const { TIDEGATE_RATE_LIMIT_CALC_PER_MINUTE: calc, TIDEGATE_RATE_LIMIT_CLIENT_PER_MINUTE: client } = env;
+  return {
+    enabled: oneOf('TIDEGATE_RATE_LIMITS', env.TIDEGATE_RATE_LIMITS, ['on', 'off'] as const, 'on') === 'on',
+    calcPerMinute: wholeNumber('TIDEGATE_RATE_LIMIT_CALC_PER_MINUTE', calc, 120, 1, 1_000_000),
+    clientPerMinute: wholeNumber('TIDEGATE_RATE_LIMIT_CLIENT_PER_MINUTE', client, 1200, 1, 1_000_000),
+  };
+}
+
+function loginThrottle(env: NodeJS.ProcessEnv): Config['loginThrottle'] {
+  const perAddress = env.TIDEGATE_LOGIN_MAX_FAILURES_PER_ADDRESS;
+  return {
+    maxFailuresPerUser: wholeNumber('TIDEGATE_LOGIN_MAX_FAILURES', env.TIDEGATE_LOGIN_MAX_FAILURES, 10, 1, 1000),
+    maxFailuresPerAddress: wholeNumber('TIDEGATE_LOGIN_MAX_FAILURES_PER_ADDRESS', perAddress, 30, 1, 100_000),
+    windowMinutes: wholeNumber('TIDEGATE_LOGIN_WINDOW_MINUTES', env.TIDEGATE_LOGIN_WINDOW_MINUTES, 15, 1, 1440),
+    maxLockHours: wholeNumber('TIDEGATE_LOGIN_MAX_LOCK_HOURS', env.TIDEGATE_LOGIN_MAX_LOCK_HOURS, 24, 1, 720),
+  };
+}
+
+function oneOf<const T extends readonly string[]>(
+  name: string,
+  text: string | undefined,
+  values: T,
+  fallback: T[number],
+): T[number] {
   if (text === undefined || text === '') return fallback;
   if (!values.includes(text)) throw new Error(`${name} must be one of ${values.join(', ')}, got "${text}".`);
   return text;
 }
 
-/** TIDEGATE_TRUST_PROXY: unset or "false" trusts no proxy; "true" any; or the proxies' addresses/CIDRs, comma-separated. */
+/** TIDEGATE_TRUST_PROXY: unset or "false" trusts no proxy; "true" any; or the proxies' addresses/CIDRs. */
 function trustProxy(text: string | undefined): boolean | string {
   if (text === undefined || text === '' || text === 'false') return false;
   if (text === 'true') return true;

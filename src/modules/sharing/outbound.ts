@@ -17,7 +17,10 @@ import type { FieldError } from '../../kernel/problem.ts';
 export async function webhookUrlViolation(urlText: string, allow: readonly string[]): Promise<FieldError | null> {
   const url = new URL(urlText);
   const refuse = (rule: string, message: string): FieldError => ({ path: 'url', rule, message });
-  if (url.username || url.password) return refuse('sharing.webhookUrl.credentials', 'Put no user name or password in the URL; deliveries are signed instead.');
+  if (url.username || url.password) {
+    const message = 'Put no user name or password in the URL; deliveries are signed instead.';
+    return refuse('sharing.webhookUrl.credentials', message);
+  }
   const host = hostOf(url);
   if (isIP(host)) {
     const reason = refusedAddressReason(host, allow);
@@ -30,7 +33,8 @@ export async function webhookUrlViolation(urlText: string, allow: readonly strin
     return refuse('sharing.webhookUrl.unresolvable', `The host name ${host} does not resolve.`);
   }
   const reasons = addresses.map((a) => refusedAddressReason(a.address, allow)).filter((r) => r !== null);
-  return reasons.length ? refuse('sharing.webhookUrl.address', `${host} resolves to ${reasons[0]}; webhooks may not call it.`) : null;
+  if (reasons.length === 0) return null;
+  return refuse('sharing.webhookUrl.address', `${host} resolves to ${reasons[0]}; webhooks may not call it.`);
 }
 
 /** A delivery that did not get a 2xx, with a text safe to show the department (no answer of the receiver in it). */
@@ -41,7 +45,13 @@ export class DeliveryError extends Error {}
  * redirects are not followed (a 3xx is a failure, so a signed body is never re-sent elsewhere);
  * the receiver's answer is never read.
  */
-export async function postWebhook(urlText: string, headers: Record<string, string>, body: string, allow: readonly string[], timeoutMs: number): Promise<number> {
+export async function postWebhook(
+  urlText: string,
+  headers: Record<string, string>,
+  body: string,
+  allow: readonly string[],
+  timeoutMs: number,
+): Promise<number> {
   const url = new URL(urlText);
   const host = hostOf(url);
   if (isIP(host)) {
@@ -67,7 +77,8 @@ export async function postWebhook(urlText: string, headers: Record<string, strin
   });
   if (status >= 200 && status < 300) return status;
   const statusClass = `${Math.floor(status / 100)}xx`;
-  throw new DeliveryError(status >= 300 && status < 400 ? `receiver answered ${statusClass} (redirects are not followed)` : `receiver answered ${statusClass}`);
+  const redirect = status >= 300 && status < 400;
+  throw new DeliveryError(`receiver answered ${statusClass}${redirect ? ' (redirects are not followed)' : ''}`);
 }
 
 /** The host of a URL as a resolver or an address check takes it (IPv6 without brackets). */
@@ -78,7 +89,8 @@ function hostOf(url: URL): string {
 /** A resolver for the socket that fails when any address of the name is refused. */
 function checkedLookup(allow: readonly string[]): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, verbatim: true, ...(options.family ? { family: options.family } : {}) }, (err, addresses) => {
+    const family = options.family ? { family: options.family } : {};
+    dnsLookup(hostname, { all: true, verbatim: true, ...family }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const reason = addresses.map((a) => refusedAddressReason(a.address, allow)).find((r) => r !== null);
       if (reason) return callback(new DeliveryError(`refused: the receiver resolves to ${reason}`), '', 0);
@@ -91,7 +103,9 @@ function checkedLookup(allow: readonly string[]): LookupFunction {
 function safeError(err: Error, timeoutMs: number): DeliveryError {
   if (err instanceof DeliveryError) return err;
   const code = (err as { code?: string }).code;
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'ABORT_ERR') return new DeliveryError(`no answer within ${timeoutMs / 1000} s`);
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'ABORT_ERR') {
+    return new DeliveryError(`no answer within ${timeoutMs / 1000} s`);
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new DeliveryError('the receiver host name does not resolve');
   return new DeliveryError(`connection failed${code && /^E[A-Z_]+$/.test(code) ? ` (${code})` : ''}`);
 }

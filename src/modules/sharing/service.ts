@@ -88,12 +88,18 @@ async function deliverOne(ctx: AppContext, s: Subscription, stopping: () => bool
     const body = JSON.stringify({ feed: s.feed, subscription: s.id, change });
     const timestamp = Math.floor(ctx.clock.now().getTime() / 1000);
     try {
-      const headers = { 'content-type': 'application/json', 'tidegate-signature': signPayload(secret, timestamp, body), 'tidegate-delivery': `${s.id}:${change.seq}` };
+      const headers = {
+        'content-type': 'application/json',
+        'tidegate-signature': signPayload(secret, timestamp, body),
+        'tidegate-delivery': `${s.id}:${change.seq}`,
+      };
       await postWebhook(s.url, headers, body, ctx.config.webhookAllow, WEBHOOK_TIMEOUT_MS);
       cursor = change.seq;
     } catch (err) {
       // Only our own words reach lastError: the receiver's answer and internal error texts never do.
-      if (!(err instanceof DeliveryError)) ctx.log.warn({ err, subscription: s.id }, 'webhook delivery failed unexpectedly');
+      if (!(err instanceof DeliveryError)) {
+        ctx.log.warn({ err, subscription: s.id }, 'webhook delivery failed unexpectedly');
+      }
       error = err instanceof DeliveryError ? err.message : 'delivery failed';
       break;
     }

@@ -175,7 +175,11 @@ export interface IndividualFacts {
 }
 
 /** The view of an individual for a role; `masked` holds the stored masked forms. */
-export function individualFor(role: Role | 'system', full: () => IndividualFacts, masked: Omit<IndividualFacts, 'birthDate'>) {
+export function individualFor(
+  role: Role | 'system',
+  full: () => IndividualFacts,
+  masked: Omit<IndividualFacts, 'birthDate'>,
+) {
   const access = PERSONAL_DATA_ACCESS[role];
   if (access === 'NONE') throw new Error(`role ${role} may not see individuals`);
   if (access === 'FULL') return { ...full(), masked: false };

@@ -6,7 +6,8 @@ import { appendAudit } from '../audit/service.ts';
 import { Problem, problems } from '../../kernel/problem.ts';
 import { actorLabel, type Actor } from './roles.ts';
 import { loginThrottle } from './schema.ts';
-import { addressKey, afterFailure, isLocked, retryAfterSeconds, type ThrottlePolicy, type ThrottleState } from './throttle.ts';
+import { addressKey, afterFailure, isLocked, retryAfterSeconds } from './throttle.ts';
+import type { ThrottlePolicy, ThrottleState } from './throttle.ts';
 
 /**
  * Login throttling kept in the database, so every API process counts the same failures: one row
@@ -28,7 +29,11 @@ export function throttleKeys(username: string, ip: string): ThrottleKey[] {
 
 export function policyOf(ctx: AppContext, kind: ThrottleKind): ThrottlePolicy {
   const c = ctx.config.loginThrottle;
-  return { maxFailures: kind === 'user' ? c.maxFailuresPerUser : c.maxFailuresPerAddress, windowMs: c.windowMinutes * 60_000, maxLockMs: c.maxLockHours * 3600_000 };
+  return {
+    maxFailures: kind === 'user' ? c.maxFailuresPerUser : c.maxFailuresPerAddress,
+    windowMs: c.windowMinutes * 60_000,
+    maxLockMs: c.maxLockHours * 3600_000,
+  };
 }
 
 const thisKey = (k: ThrottleKey) => and(eq(loginThrottle.kind, k.kind), eq(loginThrottle.key, k.key));
@@ -40,14 +45,19 @@ export function lockedProblem(lockedUntil: Date, now: Date): Problem {
     status: 429,
     code: 'login-locked',
     title: 'Too many failed log-ins',
-    detail: `Too many failed log-ins for this user name or from this address: try again in ${Math.ceil(seconds / 60)} minute(s), or ask an administrator to unlock it.`,
+    detail:
+      `Too many failed log-ins for this user name or from this address: try again in ` +
+      `${Math.ceil(seconds / 60)} minute(s), or ask an administrator to unlock it.`,
     extra: { retryAfterSeconds: seconds, lockedUntil: lockedUntil.toISOString() },
   });
 }
 
 /** When the latest lock on these keys ends, or null when none is locked now. */
 export async function lockedUntil(ex: Executor, keys: readonly ThrottleKey[], now: Date): Promise<Date | null> {
-  const rows = await ex.select({ lockedUntil: loginThrottle.lockedUntil }).from(loginThrottle).where(or(...keys.map(thisKey)));
+  const rows = await ex
+    .select({ lockedUntil: loginThrottle.lockedUntil })
+    .from(loginThrottle)
+    .where(or(...keys.map(thisKey)));
   const locks = rows.filter((r) => isLocked(r, now)).map((r) => r.lockedUntil!.getTime());
   return locks.length ? new Date(Math.max(...locks)) : null;
 }
@@ -61,7 +71,8 @@ export async function recordFailure(ctx: AppContext, keys: readonly ThrottleKey[
   return runCommand(ctx, 'auth.loginFailure', async (tx) => {
     let until: Date | null = null;
     for (const k of [...keys].sort((a, b) => (a.kind + a.key < b.kind + b.key ? -1 : 1))) {
-      await tx.insert(loginThrottle).values({ ...k, failures: 0, windowStartedAt: now, lockedUntil: null, lockouts: 0, lastFailureAt: now }).onConflictDoNothing();
+      const first = { ...k, failures: 0, windowStartedAt: now, lockedUntil: null, lockouts: 0, lastFailureAt: now };
+      await tx.insert(loginThrottle).values(first).onConflictDoNothing();
       const [row] = await tx.select().from(loginThrottle).where(thisKey(k)).for('update');
       const policy = policyOf(ctx, k.kind);
       const next = afterFailure(row as ThrottleState, now, policy);
@@ -73,14 +84,24 @@ export async function recordFailure(ctx: AppContext, keys: readonly ThrottleKey[
           actor: 'system:auth',
           action: 'auth.loginLocked',
           subject: `login:${k.kind}:${k.key}`,
-          change: { kind: k.kind, key: k.key, lockedUntil: next.lockedUntil!.toISOString(), lockout: next.lockouts, maxFailures: policy.maxFailures, windowMinutes: policy.windowMs / 60_000 },
+          change: {
+            kind: k.kind,
+            key: k.key,
+            lockedUntil: next.lockedUntil.toISOString(),
+            lockout: next.lockouts,
+            maxFailures: policy.maxFailures,
+            windowMinutes: policy.windowMs / 60_000,
+          },
           at: now,
         });
-        ctx.log.warn({ kind: k.kind, key: k.key, lockedUntil: next.lockedUntil, lockout: next.lockouts }, 'log-in locked after repeated failures');
+        const fields = { kind: k.kind, key: k.key, lockedUntil: next.lockedUntil, lockout: next.lockouts };
+        ctx.log.warn(fields, 'log-in locked after repeated failures');
       }
     }
     // Keys long quiet are forgotten (and the table stays small whatever names are tried).
-    await tx.delete(loginThrottle).where(and(lt(loginThrottle.lastFailureAt, new Date(now.getTime() - 2 * policyOf(ctx, 'user').maxLockMs)), or(sql`${loginThrottle.lockedUntil} is null`, lt(loginThrottle.lockedUntil, now))));
+    const quietSince = new Date(now.getTime() - 2 * policyOf(ctx, 'user').maxLockMs);
+    const unlocked = or(sql`${loginThrottle.lockedUntil} is null`, lt(loginThrottle.lockedUntil, now));
+    await tx.delete(loginThrottle).where(and(lt(loginThrottle.lastFailureAt, quietSince), unlocked));
     return until;
   });
 }
@@ -95,13 +116,22 @@ export async function clearUser(ex: Executor, keys: readonly ThrottleKey[]): Pro
 export async function listLockouts(ctx: AppContext) {
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - ctx.config.loginThrottle.windowMinutes * 60_000);
+  const failingNow = and(gt(loginThrottle.failures, 0), gt(loginThrottle.windowStartedAt, since));
   const rows = await ctx.db
     .select()
     .from(loginThrottle)
-    .where(or(gt(loginThrottle.lockedUntil, now), and(gt(loginThrottle.failures, 0), gt(loginThrottle.windowStartedAt, since))))
+    .where(or(gt(loginThrottle.lockedUntil, now), failingNow))
     .orderBy(desc(loginThrottle.lastFailureAt))
     .limit(500);
-  return rows.map((r) => ({ kind: r.kind, key: r.key, failures: r.failures, locked: isLocked(r, now), lockedUntil: r.lockedUntil?.toISOString() ?? null, lockouts: r.lockouts, lastFailureAt: r.lastFailureAt.toISOString() }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    key: r.key,
+    failures: r.failures,
+    locked: isLocked(r, now),
+    lockedUntil: r.lockedUntil?.toISOString() ?? null,
+    lockouts: r.lockouts,
+    lastFailureAt: r.lastFailureAt.toISOString(),
+  }));
 }
 
 /** An administrator lifts a lock and forgets the key's failures. Audited. */
@@ -111,7 +141,10 @@ export async function unlock(ctx: AppContext, actor: Actor, k: ThrottleKey) {
     const now = ctx.clock.now();
     const [row] = await tx.delete(loginThrottle).where(thisKey({ kind: k.kind, key })).returning();
     if (!row) throw problems.notFound(`Failed log-ins for ${k.kind} "${key}"`);
-    await appendAudit(tx, { actor: actorLabel(actor), action: 'auth.loginUnlocked', subject: `login:${k.kind}:${key}`, change: { kind: k.kind, key, wasLockedUntil: row.lockedUntil?.toISOString() ?? null, failures: row.failures, lockouts: row.lockouts }, at: now });
+    const wasLockedUntil = row.lockedUntil?.toISOString() ?? null;
+    const change = { kind: k.kind, key, wasLockedUntil, failures: row.failures, lockouts: row.lockouts };
+    const subject = `login:${k.kind}:${key}`;
+    await appendAudit(tx, { actor: actorLabel(actor), action: 'auth.loginUnlocked', subject, change, at: now });
     return { kind: k.kind, key, unlocked: true, wasLocked: isLocked(row, now) };
   });
 }

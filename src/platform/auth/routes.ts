@@ -8,12 +8,21 @@ import { jsonValue, text } from '../../kernel/wire.ts';
 import { signToken } from './credentials.ts';
 import { authenticatePassword, createApiClient, createUser, findUserById, publicUser } from './service.ts';
 import { ALL_ROLES, CLIENT_ROLES, USER_ROLES } from './roles.ts';
-import { clearUser, listLockouts, lockedProblem, lockedUntil, recordFailure, throttleKeys, unlock } from './lockouts.ts';
+import { clearUser, listLockouts, lockedProblem, lockedUntil, recordFailure, throttleKeys } from './lockouts.ts';
+import { unlock } from './lockouts.ts';
 import { enterpriseView, findEnterpriseById, findEnterpriseByUscc } from '../../modules/subjects/service.ts';
 
 const userOut = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string(), enterpriseId: z.string().nullable(), disabled: z.boolean(), createdAt: z.string() });
 const tags = ['auth'];
-const lockoutOut = z.object({ kind: z.string(), key: z.string(), failures: z.number(), locked: z.boolean(), lockedUntil: z.string().nullable(), lockouts: z.number(), lastFailureAt: z.string() });
+const lockoutOut = z.object({
+  kind: z.string(),
+  key: z.string(),
+  failures: z.number(),
+  locked: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  lockouts: z.number(),
+  lastFailureAt: z.string(),
+});
 
 /** The 429 of a locked log-in: Retry-After on the reply, the problem to throw. */
 function refuseLocked(reply: FastifyReply, until: Date, now: Date) {
@@ -51,7 +60,11 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/auth/lockouts', {
     config: { access: { roles: ['admin'] } },
-    schema: { tags, summary: 'Failed log-ins: user names and addresses locked now or failing in the current window', response: { 200: z.object({ items: z.array(lockoutOut) }) } },
+    schema: {
+      tags,
+      summary: 'Failed log-ins: user names and addresses locked now or failing in the current window',
+      response: { 200: z.object({ items: z.array(lockoutOut) }) },
+    },
     handler: async () => ({ items: await listLockouts(ctx) }),
   });
 

@@ -39,7 +39,13 @@ export function lockLengthMs(n: number, p: ThrottlePolicy): number {
 
 /** The state after one more failure at `now`. */
 export function afterFailure(prev: ThrottleState | null, now: Date, p: ThrottlePolicy): ThrottleState {
-  const fresh: ThrottleState = { failures: 0, windowStartedAt: now, lockedUntil: null, lockouts: 0, lastFailureAt: now };
+  const fresh: ThrottleState = {
+    failures: 0,
+    windowStartedAt: now,
+    lockedUntil: null,
+    lockouts: 0,
+    lastFailureAt: now,
+  };
   const s = prev && !isForgotten(prev, now, p) ? { ...prev } : fresh;
   if (now.getTime() - s.windowStartedAt.getTime() >= p.windowMs) {
     s.failures = 0;
@@ -72,7 +78,8 @@ export function addressKey(ip: string): string {
   const [head = '', tail = ''] = ip.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  const zeros = Array<string>(8 - left.length - right.length).fill('0');
+  const groups = ip.includes('::') ? [...left, ...zeros, ...right] : left;
   return `${groups
     .slice(0, 4)
     .map((g) => g.replace(/^0+(?=.)/, ''))

@@ -61,7 +61,8 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0]! : header;
     if (!KEY_PATTERN.test(key)) {
-      throw problems.validation([{ path: 'Idempotency-Key', message: 'Use 8 to 128 letters, digits or _.:- (a UUID is ideal).', rule: 'http.idempotencyKey' }]);
+      const message = 'Use 8 to 128 letters, digits or _.:- (a UUID is ideal).';
+      throw problems.validation([{ path: 'Idempotency-Key', message, rule: 'http.idempotencyKey' }]);
     }
     const actor = actorLabel(request.actor);
     const path = request.url.split('?')[0]!;
@@ -69,20 +70,26 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
     const now = ctx.clock.now();
     const claim: Claim = { actor, key, owner: `${leases.process}/${randomUUID()}` };
     const leaseUntil = leases.until(now);
+    const row = { actor, key, method: request.method, path, requestHash, status: null, body: null, createdAt: now };
     const inserted = await ctx.db
       .insert(idempotencyRecords)
-      .values({ actor, key, method: request.method, path, requestHash, status: null, body: null, createdAt: now, owner: claim.owner, leaseUntil })
+      .values({ ...row, owner: claim.owner, leaseUntil })
       .onConflictDoNothing()
       .returning({ key: idempotencyRecords.key });
     let recorded: RecordedResults = new Map();
     if (inserted.length === 0) {
-      const [prior] = await ctx.db.select().from(idempotencyRecords).where(and(eq(idempotencyRecords.actor, actor), eq(idempotencyRecords.key, key)));
+      const [prior] = await ctx.db
+        .select()
+        .from(idempotencyRecords)
+        .where(and(eq(idempotencyRecords.actor, actor), eq(idempotencyRecords.key, key)));
       if (!prior) throw problems.conflict('The request with this Idempotency-Key was just abandoned; retry.');
       if (prior.requestHash !== requestHash) {
-        throw problems.conflict(`Idempotency-Key "${key}" was already used for a different request; use a new key for a new request.`, { code: 'idempotency-key-reuse' });
+        const detail = `Idempotency-Key "${key}" was already used for a different request; use a new key for it.`;
+        throw problems.conflict(detail, { code: 'idempotency-key-reuse' });
       }
       if (prior.status !== null) return replayResponse(reply, prior.status, prior.body);
-      const taken = prior.leaseUntil === null || prior.leaseUntil <= now ? await takeOver(ctx, claim, prior.owner, leaseUntil, now) : null;
+      const expired = prior.leaseUntil === null || prior.leaseUntil <= now;
+      const taken = expired ? await takeOver(ctx, claim, prior.owner, leaseUntil, now) : null;
       if (!taken) {
         reply.header('retry-after', '1');
         throw problems.conflict(`The first request with Idempotency-Key "${key}" is still running; retry in a moment.`);
@@ -101,12 +108,22 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
     if (!claim) return payload;
     request.idempotency = undefined;
     leases.release(claim.owner);
-    const mine = and(eq(idempotencyRecords.actor, claim.actor), eq(idempotencyRecords.key, claim.key), eq(idempotencyRecords.owner, claim.owner), isNull(idempotencyRecords.status));
+    const mine = and(
+      eq(idempotencyRecords.actor, claim.actor),
+      eq(idempotencyRecords.key, claim.key),
+      eq(idempotencyRecords.owner, claim.owner),
+      isNull(idempotencyRecords.status),
+    );
     if (reply.statusCode >= 400) {
       // A rejected request writes nothing, not even its key: the client may fix and retry. If one of
       // its commands committed, the claim stays (released at once), so a retry gets that command's result.
-      const deleted = await ctx.db.delete(idempotencyRecords).where(and(mine, isNull(idempotencyRecords.committedAt))).returning({ key: idempotencyRecords.key });
-      if (deleted.length === 0) await ctx.db.update(idempotencyRecords).set({ leaseUntil: ctx.clock.now() }).where(mine);
+      const deleted = await ctx.db
+        .delete(idempotencyRecords)
+        .where(and(mine, isNull(idempotencyRecords.committedAt)))
+        .returning({ key: idempotencyRecords.key });
+      if (deleted.length === 0) {
+        await ctx.db.update(idempotencyRecords).set({ leaseUntil: ctx.clock.now() }).where(mine);
+      }
       return payload;
     }
     let body: unknown = null;
@@ -139,7 +156,13 @@ type RecordedResults = Map<number, string | null>;
  * Takes over the claim of a request whose process stopped renewing it. Only one retry wins (the
  * owner must still be the one read); the results its commands recorded come back with it.
  */
-async function takeOver(ctx: AppContext, claim: Claim, previousOwner: string | null, leaseUntil: Date, now: Date): Promise<RecordedResults | null> {
+async function takeOver(
+  ctx: AppContext,
+  claim: Claim,
+  previousOwner: string | null,
+  leaseUntil: Date,
+  now: Date,
+): Promise<RecordedResults | null> {
   const rows = await queryRows<{ results: { i: number; v: string | null }[] | string | null }>(
     ctx.db,
     sql`update idempotency_records set owner = ${claim.owner}, lease_until = ${leaseUntil.toISOString()}::timestamptz
@@ -154,28 +177,39 @@ async function takeOver(ctx: AppContext, claim: Claim, previousOwner: string | n
 }
 
 /** Exported for the test of a request that lost its claim; requests get theirs in the preHandler. */
-export function recorderFor(ctx: AppContext, claim: Claim, recorded: RecordedResults, reply: Pick<FastifyReply, 'header'>): CommandRecorder {
+export function recorderFor(
+  ctx: AppContext,
+  claim: Claim,
+  recorded: RecordedResults,
+  reply: Pick<FastifyReply, 'header'>,
+): CommandRecorder {
   return {
     recorded(index) {
       if (!recorded.has(index)) return undefined;
       const stored = recorded.get(index);
       if (stored === null || stored === undefined) {
-        throw new Problem({ status: 409, code: 'idempotency-answer-lost', title: 'Conflict', detail: `The first request with Idempotency-Key "${claim.key}" was carried out, but its answer was lost when the server stopped; read the result instead of sending the request again.` });
+        const detail =
+          `The first request with Idempotency-Key "${claim.key}" was carried out, but its answer was lost when the ` +
+          'server stopped; read the result instead of sending the request again.';
+        throw new Problem({ status: 409, code: 'idempotency-answer-lost', title: 'Conflict', detail });
       }
       reply.header('idempotent-replayed', 'true');
       return { value: deserialize(Buffer.from(stored, 'base64')) };
     },
     async committing(tx: Tx, index, result) {
-      const entry = JSON.stringify([{ i: index, v: isPlainData(result) ? serialize(result).toString('base64') : null }]);
+      const kept = isPlainData(result) ? serialize(result).toString('base64') : null;
+      const entry = JSON.stringify([{ i: index, v: kept }]);
+      const at = ctx.clock.now().toISOString();
       const marked = await queryRows(
         tx,
-        sql`update idempotency_records set committed_at = coalesce(committed_at, ${ctx.clock.now().toISOString()}::timestamptz),
+        sql`update idempotency_records set committed_at = coalesce(committed_at, ${at}::timestamptz),
               results = coalesce(results, '[]'::jsonb) || ${entry}::jsonb
             where actor = ${claim.actor} and key = ${claim.key} and owner = ${claim.owner} and status is null
             returning key`,
       );
       if (marked.length === 0) {
-        throw problems.conflict(`The request with Idempotency-Key "${claim.key}" ran too long and a retry took it over; nothing of it was written.`);
+        const detail = `Idempotency-Key "${claim.key}": a retry took this request over (it ran too long).`;
+        throw problems.conflict(detail);
       }
     },
   };
@@ -231,7 +265,8 @@ class Leases {
     for (const [owner, since] of this.held) if (since < cutoff) this.held.delete(owner);
     if (this.held.size === 0) return this.stop();
     try {
-      await this.ctx.db.execute(sql`update idempotency_records set lease_until = ${this.until(this.ctx.clock.now()).toISOString()}::timestamptz
+      const until = this.until(this.ctx.clock.now()).toISOString();
+      await this.ctx.db.execute(sql`update idempotency_records set lease_until = ${until}::timestamptz
         where owner = any(${pgArray([...this.held.keys()])}::text[]) and status is null`);
     } catch (err) {
       this.ctx.log.warn({ err }, 'could not renew the leases of running idempotent requests');

@@ -53,7 +53,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, ctx: AppCont
   });
   app.addHook('onRequest', async (request, reply) => {
     if (!overTls(request, ctx.config.hsts)) return;
-    reply.helmet({ strictTransportSecurity: HSTS, contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES, upgradeInsecureRequests: [] } } });
+    const directives = { ...CSP_DIRECTIVES, upgradeInsecureRequests: [] };
+    reply.helmet({ strictTransportSecurity: HSTS, contentSecurityPolicy: { useDefaults: false, directives } });
   });
 }
 
@@ -73,7 +74,8 @@ export async function registerRateLimits(app: FastifyInstance, ctx: AppContext):
     hook: 'preParsing',
     timeWindow: 60_000,
     enableDraftSpec: true,
-    keyGenerator: (request) => (request.actor?.kind === 'client' ? `client:${request.actor.id}` : `address:${addressKey(request.ip)}`),
+    keyGenerator: (request) =>
+      request.actor?.kind === 'client' ? `client:${request.actor.id}` : `address:${addressKey(request.ip)}`,
     allowList: (request, key) => !key.startsWith('client:') && !isCalculator(request),
     max: (_request, key) => (key.startsWith('client:') ? limits.clientPerMinute : limits.calcPerMinute),
     errorResponseBuilder: (request, context) =>
@@ -81,7 +83,9 @@ export async function registerRateLimits(app: FastifyInstance, ctx: AppContext):
         status: 429,
         code: 'rate-limited',
         title: 'Too many requests',
-        detail: `${request.actor?.kind === 'client' ? 'This API key' : 'This address'} sent more than ${context.max} requests in a minute here; retry in ${context.after}.`,
+        detail:
+          `${request.actor?.kind === 'client' ? 'This API key' : 'This address'} sent more than ${context.max} ` +
+          `requests in a minute here; retry in ${context.after}.`,
       }),
   });
 }
