@@ -15,7 +15,8 @@ import { exitBody } from '../declarations/helpers.ts';
 let t: TestApp;
 let admin: string;
 
-const HEADER = 'code,description,unit,validFrom,validTo,mfnRate,generalRate,provisionalRate,provisionalTo,conventional,consumptionTaxRate,vatRate';
+const HEADER = 'code,description,unit,validFrom,validTo,mfnRate,generalRate,provisionalRate,provisionalTo,conventional,'
+  + 'consumptionTaxRate,vatRate';
 // Test rows: wine's 2025 figures, a later version, and golf clubs with made-up rates for the exit.
 const TABLE = [
   HEADER,
@@ -24,14 +25,19 @@ const TABLE = [
   '9506310000,golf clubs,套,2020-01-01,,0.1,0.5,,,,0.1,0.13',
 ].join('\n');
 
-const post = (url: string, body: unknown, auth?: string) => t.request({ method: 'POST', url, body, ...(auth ? { auth } : {}) });
-const count = async (table: string) => Number((await queryRows<{ n: number }>(t.ctx.db, sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n);
+const post = (url: string, body: unknown, auth?: string) =>
+  t.request({ method: 'POST', url, body, ...(auth ? { auth } : {}) });
+const count = async (table: string) =>
+  Number((await queryRows<{ n: number }>(t.ctx.db, sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n);
+const pathsAndRules = (res: { json: () => { errors: { path: string; rule: string }[] } }) =>
+  res.json().errors.map((e) => [e.path, e.rule]);
 
 beforeAll(async () => {
   t = await startTestApp();
   admin = await t.authFor('admin', { name: 'admin' });
   for (const [name, value] of [['risk.randomFloorRate', '0'], ['risk.routineInspectionRate', '0']] as const) {
-    await runCommand(t.ctx, 'parameter.set', (tx) => setParameter(tx, { name, value, validFrom: '2025-12-18', reason: 'test' }, 'system:test', t.clock.now()));
+    const version = { name, value, validFrom: '2025-12-18', reason: 'test' };
+    await runCommand(t.ctx, 'parameter.set', (tx) => setParameter(tx, version, 'system:test', t.clock.now()));
   }
 });
 afterAll(async () => {
@@ -40,16 +46,18 @@ afterAll(async () => {
 
 describe('the tariff table', () => {
   it('one bad row loads nothing and is named by line; the good file loads once', async () => {
-    const bad = await post('/api/v1/tariff/import', { csv: `${TABLE}\n2204220000,wine in bulk,升,2020-01-01,,0.2x,1.8,,,,0.1,0.13` }, admin);
+    const badRow = '2204220000,wine in bulk,升,2020-01-01,,0.2x,1.8,,,,0.1,0.13';
+    const bad = await post('/api/v1/tariff/import', { csv: `${TABLE}\n${badRow}` }, admin);
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
-    expect(bad.json().errors.map((e: { path: string; rule: string }) => [e.path, e.rule])).toEqual([['csv[5].mfnRate', 'tariff.file.format']]);
+    expect(pathsAndRules(bad)).toEqual([['csv[5].mfnRate', 'tariff.file.format']]);
     expect(await count('tariff_lines')).toBe(0);
 
     const ok = await post('/api/v1/tariff/import', { csv: TABLE, source: 'test schedule' }, admin);
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ rows: 3, imported: 3, unchanged: 0, codes: 2 });
-    expect((await post('/api/v1/tariff/import', { csv: TABLE }, admin)).json()).toMatchObject({ imported: 0, unchanged: 3 });
+    const again = await post('/api/v1/tariff/import', { csv: TABLE }, admin);
+    expect(again.json()).toMatchObject({ imported: 0, unchanged: 3 });
     const inspector = await t.authFor('inspector');
     expect((await post('/api/v1/tariff/import', { csv: TABLE }, inspector)).statusCode).toBe(403);
   });
@@ -67,7 +75,8 @@ describe('the tariff table', () => {
     ['NZ', '2026-06-01', 'PROVISIONAL', '0.1'],
     ['US', '2027-02-01', 'MFN', '0.12'],
   ])('wine of %s declared on %s: %s %s', async (origin, date, kind, rate) => {
-    const res = await t.request({ method: 'GET', url: `/api/v1/calc/tariff-rates?code=2204210000&origin=${origin}&date=${date}` });
+    const url = `/api/v1/calc/tariff-rates?code=2204210000&origin=${origin}&date=${date}`;
+    const res = await t.request({ method: 'GET', url });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().duty).toMatchObject({ kind, rate });
     expect(res.json()).toMatchObject({ vatRate: '0.13', consumptionTax: { rate: '0.1' } });
@@ -100,19 +109,22 @@ describe('POST /calc/tax with and without rates', () => {
   });
 
   it('a line without rates whose code the table lacks is refused at its field', async () => {
-    const res = await post('/api/v1/calc/tax', { lines: [{ hsCode: '2204210000', customsValue: '1', dutyRate: '0', vatRate: '0.13' }, { hsCode: '2204291000', customsValue: '1' }] });
+    const rated = { hsCode: '2204210000', customsValue: '1', dutyRate: '0', vatRate: '0.13' };
+    const lines = [rated, { hsCode: '2204291000', customsValue: '1' }];
+    const res = await post('/api/v1/calc/tax', { lines });
     expect(res.statusCode).toBe(422);
-    expect(res.json().errors.map((e: { path: string; rule: string }) => [e.path, e.rule])).toEqual([['lines[1].dutyRate', 'tariff.lineMissing']]);
+    expect(pathsAndRules(res)).toEqual([['lines[1].dutyRate', 'tariff.lineMissing']]);
   });
 });
 
 describe('the exit declaration without rates', () => {
   it('is taxed from the table; a line neither it nor the table rates is refused and nothing is written', async () => {
+    const usGoods = { originCountry: 'US', quantity: '500' };
     const z = await bookWithGoods(t.ctx, {
       regime: 'ZERO_TARIFF',
       items: [
-        { hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '500', importedCny: '80000' },
-        { hsCode: '9506320000', name: '高尔夫球 golf balls', unit: 'PCS', originCountry: 'US', quantity: '500', importedCny: '1000' },
+        { ...usGoods, hsCode: '9506310000', name: 'golf clubs', unit: 'SET', importedCny: '80000' },
+        { ...usGoods, hsCode: '9506320000', name: 'golf balls', unit: 'PCS', importedCny: '1000' },
       ],
     });
     const auth = await t.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
@@ -120,15 +132,18 @@ describe('the exit declaration without rates', () => {
     const unrated = (l: object) => ({ ...exitBody(z.bookId, []), lines: [l] });
 
     const before = await count('decl_declarations');
-    const refused = await post('/api/v1/declarations/exits', unrated({ ...line, itemId: z.itemIds[1]!, valueCny: '2000' }), auth);
+    const balls = unrated({ ...line, itemId: z.itemIds[1]!, valueCny: '2000' });
+    const refused = await post('/api/v1/declarations/exits', balls, auth);
     expect(refused.statusCode).toBe(422);
-    expect(refused.json().errors).toEqual([expect.objectContaining({ path: 'lines[0].dutyRate', rule: 'tariff.lineMissing' })]);
+    expect(pathsAndRules(refused)).toEqual([['lines[0].dutyRate', 'tariff.lineMissing']]);
     expect(await count('decl_declarations')).toBe(before);
 
     const res = await post('/api/v1/declarations/exits', unrated(line), auth);
     expect(res.statusCode, res.body).toBe(201);
     // On the imported content 80,000: duty 8,000.00; (88,000) ÷ 0.9 × 0.1 = 9,777.78; (97,777.78) × 13% = 12,711.11
-    expect(res.json().taxes).toMatchObject({ duty: '8000.00', consumptionTax: '9777.78', vat: '12711.11', total: '30488.89' });
-    expect(res.json().lines[0]).toMatchObject({ dutyRate: '0.1', vatRate: '0.13', tariff: { code: '9506310000', duty: { kind: 'MFN' } } });
+    const taxes = { duty: '8000.00', consumptionTax: '9777.78', vat: '12711.11', total: '30488.89' };
+    expect(res.json().taxes).toMatchObject(taxes);
+    const tariff = { code: '9506310000', duty: { kind: 'MFN' } };
+    expect(res.json().lines[0]).toMatchObject({ dutyRate: '0.1', vatRate: '0.13', tariff });
   });
 });

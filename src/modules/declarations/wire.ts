@@ -34,7 +34,7 @@ export const exitLine = z
     quantity: positive('quantity').describe("In the item's legal unit"),
     valueCny: positive('valueCny').describe('Price to the mainland buyer, CNY'),
     netWeightKg: positive('netWeightKg'),
-    dutyRate: rate('dutyRate').optional().describe('Omitted: from the tariff table by the item\'s code and origin on the declaration date'),
+    dutyRate: rate('dutyRate').optional().describe("Omitted: the tariff table's, by the item's code and origin on the day"),
     vatRate: rate('vatRate').optional().describe('Omitted: from the tariff table'),
     consumptionTaxRate: rate('consumptionTaxRate').optional(),
     specificDutyPerUnit: decimal('specificDutyPerUnit').optional(),

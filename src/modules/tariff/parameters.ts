@@ -1,4 +1,4 @@
-/** The tariff table's policy parameters: their schemas and first seeds (spread into src/platform/parameters/defaults.ts). */
+/** The tariff table's policy parameters: their schemas, and first seeds spread into platform/parameters/defaults.ts. */
 import { z } from 'zod';
 import { checkedBy } from '../../kernel/wire.ts';
 import { validateCountryCode } from '../../kernel/country.ts';
@@ -17,6 +17,7 @@ export const TARIFF_PARAMETER_SEEDS: ParameterSeed[] = [
     name: 'tariff.generalRateOrigins',
     value: [],
     validFrom: '2025-01-01',
-    reason: 'Every origin declared so far has MFN treatment (WTO membership or a treaty); an administrator lists those that lose it.',
+    reason: 'Every origin declared so far has MFN treatment (WTO membership or a treaty); '
+      + 'an administrator lists those that lose it.',
   },
 ];

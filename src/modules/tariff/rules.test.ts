@@ -5,10 +5,14 @@ import { parseTariffCsv } from './tariffFile.ts';
 const WINE: TariffLine = {
   code: '2204210000', description: 'wine', unit: '升', validFrom: '2025-01-01', validTo: null,
   mfn: { rate: '0.14' }, general: { rate: '1.8' }, provisional: { rate: '0.1' }, provisionalTo: '2026-01-01',
-  conventional: [{ agreement: 'CN-CL', origins: ['CL'], rate: '0' }, { agreement: 'TEST', origins: ['FR'], rate: '0.12' }],
+  conventional: [
+    { agreement: 'CN-CL', origins: ['CL'], rate: '0' },
+    { agreement: 'TEST', origins: ['FR'], rate: '0.12' },
+  ],
   consumptionTax: { rate: '0.1' }, vatRate: '0.13',
 };
-const facts = (f: Partial<SelectionFacts>): SelectionFacts => ({ origin: 'US', date: '2025-06-01', generalRateOrigins: ['KP'], ...f });
+const facts = (f: Partial<SelectionFacts>): SelectionFacts =>
+  ({ origin: 'US', date: '2025-06-01', generalRateOrigins: ['KP'], ...f });
 
 describe('selectDuty', () => {
   it.each([
@@ -16,7 +20,7 @@ describe('selectDuty', () => {
     ['MFN origin, provisional expired', facts({ date: '2026-01-01' }), 'MFN', '0.14'],
     ['origin of an agreement: conventional 0', facts({ origin: 'CL' }), 'CONVENTIONAL', '0'],
     ['agreement rate above the provisional: the lower applies', facts({ origin: 'FR' }), 'PROVISIONAL', '0.1'],
-    ['agreement origin without a valid certificate', facts({ origin: 'CL', conventionalAllowed: false }), 'PROVISIONAL', '0.1'],
+    ['agreement origin, no certificate', facts({ origin: 'CL', conventionalAllowed: false }), 'PROVISIONAL', '0.1'],
     ['origin without MFN treatment: general, never provisional', facts({ origin: 'KP' }), 'GENERAL', '1.8'],
     ['origin not stated: MFN treatment', facts({ origin: null }), 'PROVISIONAL', '0.1'],
   ])('%s', (_name, f, kind, rate) => {
@@ -31,7 +35,8 @@ describe('selectDuty', () => {
   });
 
   it('compares a specific duty with an ad valorem one by what it costs on the goods', () => {
-    const beer: TariffLine = { ...WINE, mfn: { rate: '0', perUnit: '0.5' }, provisional: { rate: '0.05' }, conventional: [] };
+    const beer: TariffLine = { ...WINE, mfn: { rate: '0', perUnit: '0.5' }, provisional: { rate: '0.05' } };
+    beer.conventional = [];
     // 1,000 L worth 20,000: 500 specific against 1,000 ad valorem.
     expect(selectDuty(beer, facts({ customsValue: '20000', quantity: '1000' })).kind).toBe('MFN');
     // 1,000 L worth 5,000: 500 specific against 250 ad valorem.
@@ -63,10 +68,14 @@ describe('withTableRates', () => {
     expect(withTableRates(line, table)).toEqual(line);
   });
   it('a line without rates takes the duty, consumption tax and VAT of the table', () => {
-    expect(withTableRates({ hsCode: 'x' } as { hsCode: string; dutyRate?: string }, table)).toEqual({ hsCode: 'x', dutyRate: '0', specificDutyPerUnit: '0.5', vatRate: '0.13', consumptionTaxRate: '0.1' });
+    const line = { hsCode: 'x' } as { hsCode: string; dutyRate?: string };
+    const rated = { hsCode: 'x', dutyRate: '0', specificDutyPerUnit: '0.5', vatRate: '0.13' };
+    Object.assign(rated, { consumptionTaxRate: '0.1' });
+    expect(withTableRates(line, table)).toEqual(rated);
   });
   it('a line with its duty rate only takes the VAT and keeps its duty', () => {
-    expect(withTableRates({ dutyRate: '0.3' }, table)).toEqual({ dutyRate: '0.3', vatRate: '0.13', consumptionTaxRate: '0.1' });
+    const rated = { dutyRate: '0.3', vatRate: '0.13', consumptionTaxRate: '0.1' };
+    expect(withTableRates({ dutyRate: '0.3' }, table)).toEqual(rated);
   });
 });
 

@@ -148,7 +148,8 @@ export function selectDuty(line: TariffLine, f: SelectionFacts): SelectedDuty {
   const agreement = f.origin === null ? undefined : line.conventional.find((c) => c.origins.includes(f.origin!));
   if (agreement && f.conventionalAllowed !== false) {
     const reason = `Conventional rate ${dutyText(agreement)} of ${agreement.agreement} for goods of ${f.origin}.`;
-    candidates.push({ ...only(agreement), kind: 'CONVENTIONAL', agreement: agreement.agreement, rule: 'tariff.rate.conventional', reason });
+    const rule = 'tariff.rate.conventional';
+    candidates.push({ ...only(agreement), kind: 'CONVENTIONAL', agreement: agreement.agreement, rule, reason });
   }
   // The MFN rate stays unless another is strictly lower: equal rates keep the plainer reason.
   let best = candidates[0]!;
@@ -178,8 +179,9 @@ export interface TableRates {
 /** Whether a line leaves a rate to the table: it omits its duty or its VAT rate. */
 export const needsTable = (l: OwnRates) => l.dutyRate === undefined || l.vatRate === undefined;
 
+type Defined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
 const defined = <T extends object>(o: T) =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Defined<T>;
 
 /**
  * The line's own rates where it gives them, the table's where it omits them. A line that gives its

@@ -41,6 +41,9 @@ export const tariffLines = pgTable(
     index('tariff_lines_code_idx').on(t.code, t.validFrom, t.id),
     check('tariff_lines_code_ck', sql`${t.code} ~ '^[0-9]{10}$'`),
     check('tariff_lines_valid_to_ck', sql`${t.validTo} is null or ${t.validTo} > ${t.validFrom}`),
-    check('tariff_lines_rates_ck', sql`${t.mfnRate} >= 0 and ${t.generalRate} >= 0 and ${t.vatRate} >= 0 and ${t.vatRate} < 1`),
+    check(
+      'tariff_lines_rates_ck',
+      sql`${t.mfnRate} >= 0 and ${t.generalRate} >= 0 and ${t.vatRate} >= 0 and ${t.vatRate} < 1`,
+    ),
   ],
 );

@@ -16,7 +16,8 @@ import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems, type FieldError } from '../../kernel/problem.ts';
 import { plain } from '../tax/money.ts';
-import { needsTable, selectDuty, versionInForce, withTableRates, type Duty, type OwnRates, type SelectedDuty, type StoredTariffLine, type TariffLine } from './rules.ts';
+import { needsTable, selectDuty, versionInForce, withTableRates } from './rules.ts';
+import type { Duty, OwnRates, SelectedDuty, StoredTariffLine, TariffLine } from './rules.ts';
 import { tariffLines } from './schema.ts';
 
 /** Serialises tariff loads, so two loads of the same file never both add a version. */
@@ -40,7 +41,7 @@ function stored(r: Row): StoredTariffLine {
     general: duty(r.generalRate, r.generalPerUnit)!,
     provisional: duty(r.provisionalRate, r.provisionalPerUnit),
     provisionalTo: r.provisionalTo,
-    conventional: r.conventional.map((c) => ({ ...c, rate: plain(c.rate), ...(c.perUnit ? { perUnit: plain(c.perUnit) } : {}) })),
+    conventional: r.conventional.map((c) => ({ ...c, ...duty(c.rate, c.perUnit ?? null)! })),
     consumptionTax: duty(r.consumptionTaxRate, r.consumptionTaxPerUnit),
     vatRate: plain(r.vatRate),
     source: r.source,
@@ -73,7 +74,8 @@ function values(l: TariffLine) {
 
 /** Normalised as the database gives it back (trailing zeros dropped), so equal rows compare equal. */
 const normalised = (l: TariffLine): TariffLine => {
-  const { version: _v, source: _s, ...rest } = stored({ ...values(l), id: 0, source: '', batchId: '', loadedBy: '', loadedAt: new Date(0) } as Row);
+  const row = { ...values(l), id: 0, source: '', batchId: '', loadedBy: '', loadedAt: new Date(0) } as Row;
+  const { version: _v, source: _s, ...rest } = stored(row);
   return rest;
 };
 
@@ -113,18 +115,23 @@ export async function importTariff(
       }
     }
     const fresh = rows.filter((r) => current.get(`${r.code}@${r.validFrom}`) !== content(normalised(r)));
-    const inserts = fresh.map((r) => ({ ...values(r), source: opts.source, batchId, loadedBy: actorLabel(actor), loadedAt: now }));
+    const loadedBy = actorLabel(actor);
+    const inserts = fresh.map((r) => ({ ...values(r), source: opts.source, batchId, loadedBy, loadedAt: now }));
     for (let i = 0; i < inserts.length; i += CHUNK) {
       await tx.insert(tariffLines).values(inserts.slice(i, i + CHUNK));
       opts.onProgress?.(Math.min(inserts.length, i + CHUNK), inserts.length);
     }
-    const result: ImportTariffResult = { batchId, rows: rows.length, imported: fresh.length, unchanged: rows.length - fresh.length, codes: codes.length };
+    const unchanged = rows.length - fresh.length;
+    const imported = fresh.length;
+    const result: ImportTariffResult = { batchId, rows: rows.length, imported, unchanged, codes: codes.length };
     // The digest proves which rows this batch added without copying them into the chain.
     const digest = createHash('sha256').update(canonicalJson(inserts.map(({ loadedAt: _l, ...v }) => v))).digest('hex');
     const change = { ...result, source: opts.source, digest };
-    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'tariff.import', subject: `tariff:${batchId}`, change, at: now });
+    const subject = `tariff:${batchId}`;
+    const { seq } = await appendAudit(tx, { actor: loadedBy, action: 'tariff.import', subject, change, at: now });
     if (fresh.length) {
-      await enqueueEvents(tx, [{ aggregateType: 'tariff', aggregateId: batchId, eventType: 'TariffLoaded', payload: result, occurredAt: now, auditSeq: seq }]);
+      const event = { aggregateType: 'tariff', aggregateId: batchId, eventType: 'TariffLoaded', payload: result };
+      await enqueueEvents(tx, [{ ...event, occurredAt: now, auditSeq: seq }]);
     }
     return result;
   });
@@ -132,7 +139,11 @@ export async function importTariff(
 
 /** Every version of a tariff line, oldest first. */
 export async function tariffVersions(ex: Executor, code: string): Promise<StoredTariffLine[]> {
-  const rows = await ex.select().from(tariffLines).where(eq(tariffLines.code, code)).orderBy(asc(tariffLines.validFrom), asc(tariffLines.id));
+  const rows = await ex
+    .select()
+    .from(tariffLines)
+    .where(eq(tariffLines.code, code))
+    .orderBy(asc(tariffLines.validFrom), asc(tariffLines.id));
   return rows.map(stored);
 }
 
@@ -184,15 +195,24 @@ export async function ratesFor(ex: Executor, q: RateQuery): Promise<TariffRates 
   };
 }
 
-const missing = (path: string, code: string, date: string) => ({ path, rule: 'tariff.lineMissing', message: `No tariff line ${code} in force on ${date}.` });
+const missing = (path: string, code: string, date: string): FieldError =>
+  ({ path, rule: 'tariff.lineMissing', message: `No tariff line ${code} in force on ${date}.` });
 
 /** No line in force: a rate is never guessed; the problem names each field, code and day. */
 function missingProblem(errors: FieldError[]) {
-  const detail = `The tariff table has no line in force for ${errors.length === 1 ? 'this line' : 'these lines'}; give the rates or load the line.`;
+  const which = errors.length === 1 ? 'this line' : 'these lines';
+  const detail = `The tariff table has no line in force for ${which}; give the rates or load the line.`;
   return problems.rule('tariff-line-missing', 'Tariff line missing', detail, errors);
 }
 
-export const tariffLineMissing = (path: string, code: string, date: string) => missingProblem([missing(path, code, date)]);
+const shortCode = (path: string, code: string): FieldError => ({
+  path,
+  rule: 'tariff.codeNeedsTenDigits',
+  message: `The table is kept by 10-digit code; ${code} has ${code.length} digits. Give the rates or the full code.`,
+});
+
+export const tariffLineMissing = (path: string, code: string, date: string) =>
+  missingProblem([missing(path, code, date)]);
 
 export interface TableLine extends OwnRates {
   hsCode: string;
@@ -215,7 +235,12 @@ export interface TariffUse {
  * that give both are left as they are. Every line the table cannot rate is named at once
  * (`path(i)`: where the line's duty rate is on the caller's form).
  */
-export async function withTariffRates<T extends TableLine>(ex: Executor, lines: readonly T[], date: string, path: (i: number) => string) {
+export async function withTariffRates<T extends TableLine>(
+  ex: Executor,
+  lines: readonly T[],
+  date: string,
+  path: (i: number) => string,
+) {
   const errors: FieldError[] = [];
   const uses: (TariffUse | null)[] = [];
   const parameterVersions: Record<string, number> = {};
@@ -226,14 +251,16 @@ export async function withTariffRates<T extends TableLine>(ex: Executor, lines: 
       uses.push(null);
       continue;
     }
-    const q = { code: l.hsCode, origin: l.originCountry ?? null, date, customsValue: l.customsValue, quantity: l.quantity };
+    const origin = l.originCountry ?? null;
+    const q = { code: l.hsCode, origin, date, customsValue: l.customsValue, quantity: l.quantity };
     const r = l.hsCode.length === 10 ? await ratesFor(ex, q) : null;
     if (!r) {
-      errors.push(l.hsCode.length === 10 ? missing(path(i), l.hsCode, date) : { path: path(i), rule: 'tariff.codeNeedsTenDigits', message: `The table is kept by 10-digit code; ${l.hsCode} has ${l.hsCode.length} digits. Give the rates or the full code.` });
+      errors.push(l.hsCode.length === 10 ? missing(path(i), l.hsCode, date) : shortCode(path(i), l.hsCode));
       continue;
     }
     out.push(withTableRates(l, { duty: r.duty, consumptionTax: r.consumptionTax, vatRate: r.vatRate }));
-    uses.push({ code: r.line.code, version: r.line.version, validFrom: r.line.validFrom, unit: r.line.unit, duty: r.duty });
+    const { code, version, validFrom, unit } = r.line;
+    uses.push({ code, version, validFrom, unit, duty: r.duty });
     Object.assign(parameterVersions, r.parameterVersions);
   }
   if (errors.length) throw missingProblem(errors);

@@ -102,19 +102,25 @@ function parseRow(line: number, cells: Cells): { row: TariffLine | null; errors:
     const bad = validateHsCode(code, 10);
     if (bad) c.fail('code', bad.rule, `${bad.message} (10 digits: HS 2022 and the national digits).`);
   }
-  if ((cells.description?.length ?? 0) > 300) c.fail('description', 'tariff.file.tooLong', 'A description of at most 300 characters.');
+  if ((cells.description?.length ?? 0) > 300) {
+    c.fail('description', 'tariff.file.tooLong', 'A description of at most 300 characters.');
+  }
   c.matching('unit', /^\S{1,12}$/, 'the unit of quantity, up to 12 characters without spaces, e.g. kg, L, unit');
   const validFrom = c.date('validFrom');
   const validTo = c.date('validTo');
   const provisionalTo = c.date('provisionalTo');
-  if (validFrom && validTo && validTo <= validFrom) c.fail('validTo', 'tariff.file.validTo', 'validTo must come after validFrom.');
+  if (validFrom && validTo && validTo <= validFrom) {
+    c.fail('validTo', 'tariff.file.validTo', 'validTo must come after validFrom.');
+  }
   if (validFrom && provisionalTo && provisionalTo <= validFrom) {
     c.fail('provisionalTo', 'tariff.file.provisionalTo', 'provisionalTo must come after validFrom.');
   }
   const mfn = c.duty('mfnRate', 'mfnPerUnit');
   const general = c.duty('generalRate', 'generalPerUnit');
   const provisional = c.duty('provisionalRate', 'provisionalPerUnit');
-  if (provisionalTo && !provisional) c.fail('provisionalTo', 'tariff.file.provisionalTo', 'provisionalTo without a provisional rate.');
+  if (provisionalTo && !provisional) {
+    c.fail('provisionalTo', 'tariff.file.provisionalTo', 'provisionalTo without a provisional rate.');
+  }
   const conventional = c.conventional();
   const ctRate = c.matching('consumptionTaxRate', TAX_RATE, 'a rate from 0 to below 1');
   const ctPerUnit = c.matching('consumptionTaxPerUnit', PER_UNIT, 'CNY per unit, a non-negative decimal');
@@ -140,7 +146,8 @@ export function parseTariffCsv(text: string): ParsedTariff {
   const unknown = header.filter((h) => !(TARIFF_CSV_COLUMNS as readonly string[]).includes(h));
   if (missing.length || unknown.length) {
     const problems = [...missing.map((c) => `column ${c} is missing`), ...unknown.map((c) => `column ${c} is unknown`)];
-    const message = `The header names ${TARIFF_CSV_COLUMNS.join(', ')} (required: ${REQUIRED.join(', ')}): ${problems.join('; ')}.`;
+    const columns = `${TARIFF_CSV_COLUMNS.join(', ')} (required: ${REQUIRED.join(', ')})`;
+    const message = `The header names ${columns}: ${problems.join('; ')}.`;
     return { rows: [], errors: [{ line: 1, path: 'header', rule: 'tariff.file.header', message }] };
   }
   const rows: ParsedTariff['rows'] = [];
@@ -153,12 +160,15 @@ export function parseTariffCsv(text: string): ParsedTariff {
     const key = `${r.row.code}@${r.row.validFrom}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      errors.push({ line, path: 'code', rule: 'tariff.file.twice', message: `${key} is already on line ${earlier}; keep one.` });
+      const message = `${key} is already on line ${earlier}; keep one.`;
+      errors.push({ line, path: 'code', rule: 'tariff.file.twice', message });
       continue;
     }
     seen.set(key, line);
     rows.push({ line, row: r.row });
   }
-  if (!rows.length && !errors.length) errors.push({ line: 1, path: 'csv', rule: 'tariff.file.empty', message: 'The file holds no tariff lines.' });
+  if (!rows.length && !errors.length) {
+    errors.push({ line: 1, path: 'csv', rule: 'tariff.file.empty', message: 'The file holds no tariff lines.' });
+  }
   return { rows, errors };
 }

@@ -9,11 +9,17 @@ export const originCountry = z.string().superRefine(checkedBy(validateCountryCod
 export const importTariffBody = z
   .object({
     csv: text.min(1).max(20_000_000).describe('The CSV file (see the tariff module README for the columns)'),
-    source: text.trim().min(1).max(300).optional().describe('Where the rates come from, e.g. the schedule and its announcement'),
+    source: text.trim().min(1).max(300).optional().describe('Where the rates come from (schedule, announcement)'),
   })
   .strict();
 
-export const importTariffResponse = z.object({ batchId: z.string(), rows: z.number(), imported: z.number(), unchanged: z.number(), codes: z.number() });
+export const importTariffResponse = z.object({
+  batchId: z.string(),
+  rows: z.number(),
+  imported: z.number(),
+  unchanged: z.number(),
+  codes: z.number(),
+});
 
 const dutyOut = z.object({ rate: z.string(), perUnit: z.string().optional() });
 
@@ -34,7 +40,9 @@ export const tariffLineOut = z.object({
   source: z.string(),
 });
 
-export const versionsQuery = z.object({ asOf: isoDate.optional().describe('Only the version in force on this day') }).strict();
+export const versionsQuery = z
+  .object({ asOf: isoDate.optional().describe('Only the version in force on this day') })
+  .strict();
 
 export const ratesQuery = z
   .object({
@@ -44,7 +52,12 @@ export const ratesQuery = z
   })
   .strict();
 
-export const selectedDutyOut = dutyOut.extend({ kind: z.enum(['MFN', 'PROVISIONAL', 'CONVENTIONAL', 'GENERAL']), agreement: z.string().optional(), rule: z.string(), reason: z.string() });
+export const selectedDutyOut = dutyOut.extend({
+  kind: z.enum(['MFN', 'PROVISIONAL', 'CONVENTIONAL', 'GENERAL']),
+  agreement: z.string().optional(),
+  rule: z.string(),
+  reason: z.string(),
+});
 
 export const ratesResponse = z.object({
   code: z.string(),

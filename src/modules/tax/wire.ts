@@ -29,7 +29,7 @@ const FROM_TABLE = 'Omitted: taken from the tariff table by the 10-digit hsCode,
 
 export const calcTaxBody = z
   .object({
-    declarationDate: isoDate.optional().describe('Default: today (Asia/Shanghai). The tariff-table version a line without rates takes.'),
+    declarationDate: isoDate.optional().describe('Default: today (Asia/Shanghai). Decides the tariff-table version.'),
     lines: z
       .array(
         z
@@ -37,7 +37,11 @@ export const calcTaxBody = z
             ...goodsRates,
             dutyRate: rate.optional().describe(FROM_TABLE),
             vatRate: rate.optional().describe(FROM_TABLE),
-            originCountry: z.string().superRefine(checkedBy(validateCountryCode)).optional().describe('For the tariff table: without it, MFN treatment'),
+            originCountry: z
+              .string()
+              .superRefine(checkedBy(validateCountryCode))
+              .optional()
+              .describe('For the tariff table: without it, MFN treatment'),
             customsValue: money,
           })
           .strict(),
@@ -53,18 +57,27 @@ const tariffUseOut = z.object({
   version: z.number(),
   validFrom: z.string(),
   unit: z.string(),
-  duty: z.object({ kind: z.string(), rate: z.string(), perUnit: z.string().optional(), agreement: z.string().optional(), rule: z.string(), reason: z.string() }),
+  duty: z.object({
+    kind: z.string(),
+    rate: z.string(),
+    perUnit: z.string().optional(),
+    agreement: z.string().optional(),
+    rule: z.string(),
+    reason: z.string(),
+  }),
 });
 
 export const stepOut = z.object({ amount: z.string(), status: z.enum(['DUE', 'EXEMPT', 'WAIVED', 'NOT_APPLICABLE']), formula: z.string(), rule: z.string(), reason: z.string().optional() });
 const stepsOut = z.object({ dutiableValue: stepOut, duty: stepOut, consumptionTax: stepOut, vat: stepOut });
-const lineOut = z.object({ dutiableValue: z.string(), duty: z.string(), consumptionTax: z.string(), vat: z.string(), total: z.string(), formulas: z.object({ duty: z.string(), consumptionTax: z.string(), vat: z.string() }), steps: stepsOut, tariff: tariffUseOut.optional() });
+const lineOut = z.object({ dutiableValue: z.string(), duty: z.string(), consumptionTax: z.string(), vat: z.string(), total: z.string(), formulas: z.object({ duty: z.string(), consumptionTax: z.string(), vat: z.string() }), steps: stepsOut });
+/** A line of POST /calc/tax: with `tariff` when it took its rates from the table. */
+const calcTaxLineOut = lineOut.extend({ tariff: tariffUseOut.optional() });
 
 /** Which of the declaration's taxes the collection threshold left uncollected (each of 50 CNY or less). */
 export const notCollectedOut = z.object({ duty: z.boolean(), consumptionTax: z.boolean(), vat: z.boolean() });
 
 export const calcTaxResponse = z.object({
-  lines: z.array(lineOut),
+  lines: z.array(calcTaxLineOut),
   duty: z.string(),
   consumptionTax: z.string(),
   vat: z.string(),

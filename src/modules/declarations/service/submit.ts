@@ -144,7 +144,8 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
     const computed = exitTaxes(book.regime, lines, params.tax);
     if (!computed.ok) throw problems.validation(computed.violations);
     taxes = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
-    taxes.parameterVersions = { ...taxes.parameterVersions, ...params.versionsOf('valueAddedThreshold'), ...table.parameterVersions };
+    const versions = { ...params.versionsOf('valueAddedThreshold'), ...table.parameterVersions };
+    taxes.parameterVersions = { ...taxes.parameterVersions, ...versions };
   }
   return { enterprise, regime: book.regime, lines, taxes, valueAddedNotes: notes };
 }
@@ -161,9 +162,10 @@ async function tableRates(tx: Tx, body: ExitDeclarationBody, items: readonly Ite
   const table = await withTariffRates(tx, asked, today, (i) => `lines[${i}].dutyRate`);
   const wrongUnit = table.uses.flatMap((u, i) => {
     const l = table.lines[i]!;
-    const perUnit = [l.specificDutyPerUnit, l.specificConsumptionTaxPerUnit].some((x) => x !== undefined && new D(x).gt(0));
+    const perUnit = [l.specificDutyPerUnit, l.specificConsumptionTaxPerUnit].some((x) => x && new D(x).gt(0));
     if (!u || !perUnit || unitCode(u.unit) === unitCode(items[i]!.unit)) return [];
-    const message = `Tariff line ${u.code} charges per ${u.unit}; the item is kept in ${items[i]!.unit}. Give the rates or correct the item's unit.`;
+    const message = `Tariff line ${u.code} charges per ${u.unit}; the item is kept in ${items[i]!.unit}. `
+      + "Give the rates or correct the item's unit.";
     return [{ path: `lines[${i}].quantity`, rule: 'tariff.unitMismatch', message }];
   });
   if (wrongUnit.length) throw problems.validation(wrongUnit);
