@@ -704,4 +704,10 @@ export const en: Record<MessageKey, string> = {
   'error.technical': 'Technical detail',
   'login.wrong': 'Wrong username or password.',
   'command.task.COMPLETED': 'Completed',
+  'gate.reason.RISK_RED': 'Risk selection (RED)',
+  'gate.reason.RANDOM_FLOOR': 'Random check (floor rate)',
+  'gate.reason.RANDOM_CLASS_RATE': 'Random check (credit class rate)',
+  'gate.reason.TARGETED_YELLOW': 'Targeted selection (YELLOW)',
+  'gate.reason.INHERITED_SELECTION': 'Selection kept from the amended declaration',
+  'inspection.document.GATE_EVENT': 'Gate event',
 };

@@ -702,6 +702,12 @@ export const zhCN = {
   'error.technical': '技术详情',
   'login.wrong': '用户名或密码错误。',
   'command.task.COMPLETED': '已完成',
+  'gate.reason.RISK_RED': '风险布控（红色）',
+  'gate.reason.RANDOM_FLOOR': '随机抽查（最低比例）',
+  'gate.reason.RANDOM_CLASS_RATE': '随机抽查（信用类别比例）',
+  'gate.reason.TARGETED_YELLOW': '定向布控（黄色）',
+  'gate.reason.INHERITED_SELECTION': '沿用原申报的布控',
+  'inspection.document.GATE_EVENT': '卡口过卡记录',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

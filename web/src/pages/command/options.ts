@@ -34,12 +34,17 @@ const base = {
   animationDurationUpdate: 400,
   legend: { top: 0, textStyle: { color: COLORS.text } },
   tooltip: { trigger: 'axis' as const, axisPointer: { type: 'shadow' as const }, backgroundColor: '#0d2340', borderColor: COLORS.line, textStyle: { color: COLORS.text } },
-  grid: { left: 52, right: 16, top: 40, bottom: 44 },
+  grid: { left: 52, right: 16, top: 48, bottom: 44 },
 };
 
 export const portName = (p: { nameZh: string; nameEn: string }, lang: Lang) => (lang === 'zh-CN' ? p.nameZh : p.nameEn);
 /** Short names for crowded axes and map labels: "新海港" for 海口新海港. */
-export const shortPortName = (p: { nameZh: string; nameEn: string }, lang: Lang) => (lang === 'zh-CN' ? p.nameZh.replace(/^(海口|三亚|琼海)(?=.{2,})/, '') : p.nameEn.replace(/^(Haikou|Sanya|Qionghai) /, '').replace(/ (Port|Airport)$/, ''));
+export const shortPortName = (p: { nameZh: string; nameEn: string }, lang: Lang) => {
+  if (lang === 'zh-CN') return p.nameZh.replace(/^(海口|三亚|琼海)(?=.{2,})/, '');
+  // "Haikou Xinhai Port" → "Xinhai", but "Haikou Port" → "Haikou".
+  const words = p.nameEn.replace(/ (Port|Airport)$/, '').split(' ');
+  return words.length > 1 ? words.slice(1).join(' ') : words[0]!;
+};
 
 function hourly(t: T, hours: { label: string }[], series: { id: string; name: string; color: string; data: number[] }[], yName: string): ChartOption {
   return {
@@ -152,7 +157,7 @@ export function creditOption(s: Summary, t: T, lang: Lang): ChartOption {
         return lines.join('<br/>');
       },
     },
-    xAxis: { type: 'category', data: classes.map((c) => t(`class.${c.creditClass}` as MessageKey)), ...axisStyle },
+    xAxis: { type: 'category', data: classes.map((c) => t(`class.${c.creditClass}` as MessageKey)), ...axisStyle, axisLabel: { color: COLORS.muted, interval: 0, width: 90, overflow: 'break' } },
     yAxis: { type: 'value', name: '%', max: (v: { max: number }) => Math.max(10, Math.ceil(v.max / 10) * 10), ...axisStyle },
     series: [
       { id: 'inspection', name: t('command.series.inspectionRate'), type: 'bar', itemStyle: { color: COLORS.blue }, label: { show: true, position: 'top', color: COLORS.text, formatter: '{c}%' }, data: classes.map((c) => rate(c.selected, c.assessed)) },

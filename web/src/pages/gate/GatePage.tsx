@@ -150,6 +150,15 @@ function reasonLabel(code: string, t: (k: MessageKey) => string): string {
   return text === key ? code : text;
 }
 
+/** The inspected document's kind in words: a declaration, a book document or a gate event. */
+function documentLabel(type: string, t: (k: MessageKey) => string): string {
+  for (const key of [`decl.kind.${type}`, `ledger.doc.${type}`, `inspection.document.${type}`] as MessageKey[]) {
+    const text = t(key);
+    if (text !== key) return text;
+  }
+  return type;
+}
+
 export function TaskListPage() {
   const { t, lang } = useI18n();
   const q = useQuery({ queryKey: ['inspection-tasks'], queryFn: () => api<{ items: Task[] }>('GET', '/api/v1/inspection/tasks') });
@@ -235,7 +244,15 @@ export function TaskPage({ id }: { id: string }) {
         <a href="#/inspection">← {t('inspection.tasks')}</a>
       </p>
       <h1>
-        {t('inspection.task')} <small>{task.documentType} {task.documentId}</small>
+        {t('inspection.task')}{' '}
+        <small>
+          {documentLabel(task.documentType, t)}{' '}
+          {task.documentType === 'SECOND_LINE_EXIT' || task.documentType === 'BATCH_EXIT' ? (
+            <a href={`#/declarations/${task.documentId}`} className="mono" data-testid="task-document">{task.documentId}</a>
+          ) : (
+            <span className="mono">{task.documentId}</span>
+          )}
+        </small>
       </h1>
       <p>
         {t('inspection.status')}: <strong data-testid="task-status" data-status={task.status}>{t(`command.task.${task.status}` as MessageKey)}</strong> · {portLabel(task.portCode, lang)} · {t(`command.source.${task.source}` as MessageKey)}
