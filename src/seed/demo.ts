@@ -12,6 +12,7 @@ import { seedLedgerDemo } from '../modules/ledger/demo.ts';
 import { seedGateDemo } from '../modules/gate/demo.ts';
 import { seedDeclarationsDemo } from '../modules/declarations/demo.ts';
 import { seedDutyfreeDemo } from '../modules/dutyfree/demo.ts';
+import { seedRingsDemo } from '../modules/dutyfree/rings/demo.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -68,4 +69,6 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
   // After the books: the second-line exits, batches and centralized declaration use their goods.
   await seedDeclarationsDemo(ctx, { jerky: ids.get('jerky')!, logistics: ids.get('logistics')!, equipment: ids.get('equipment')! });
   await seedDutyfreeDemo(ctx);
+  // After the users: officers propose and decide the demo's resale cases.
+  await seedRingsDemo(ctx);
 }

@@ -28,7 +28,8 @@ describe('the duty-free demo', () => {
         t.ctx.db,
         sql`select kind from dutyfree_buyer_facts order by kind`,
       );
-      expect(facts.map((f) => f.kind)).toEqual(['BANNED', 'CODE_FOUND_ON_MARKET', 'MISSED_DEPARTURE']);
+      // The kinds shown (the resale-ring demo adds bans and a finding of its own).
+      expect([...new Set(facts.map((f) => f.kind))]).toEqual(['BANNED', 'CODE_FOUND_ON_MARKET', 'MISSED_DEPARTURE']);
       const officer = await t.authFor('inspector');
       const stayer = (
         await t.request({

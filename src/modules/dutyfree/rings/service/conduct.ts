@@ -112,17 +112,24 @@ interface Confirmed {
   purchaseDate: string;
 }
 
-/** Opens a review of every confirmed sale whose buyer's personal credit level asks for one. */
+/**
+ * Opens a review of every confirmed sale whose buyer's personal credit level on the purchase date
+ * asks for one: a level that fell later (a case confirmed after the sale) does not reach back.
+ */
 export async function handleConfirmedSales(ctx: AppContext, events: readonly OutboxEvent[]): Promise<void> {
   const sales = events.filter((e) => e.eventType === 'DutyFreeConfirmed').map((e) => e.payload as Confirmed);
   if (sales.length === 0) return;
   const persons = await buyerPersons(ctx, [...new Set(sales.map((s) => s.buyerId))]);
-  const today = shanghaiDate(ctx.clock.now());
-  const levels = await levelsOf(ctx.db, [...new Set([...persons.values()].map((p) => p.hash))], today);
-  const reviews = sales.flatMap((s) => {
-    const level = levels.get(persons.get(s.buyerId)?.hash ?? '');
-    return level?.reviewEverySale ? [{ ...s, level: level.level, score: level.score }] : [];
-  });
+  const hashOf = (s: Confirmed) => persons.get(s.buyerId)?.hash ?? '';
+  const reviews: (Confirmed & { level: string; score: number })[] = [];
+  for (const date of new Set(sales.map((s) => s.purchaseDate))) {
+    const onDate = sales.filter((s) => s.purchaseDate === date);
+    const levels = await levelsOf(ctx.db, [...new Set(onDate.map(hashOf))], date);
+    for (const s of onDate) {
+      const level = levels.get(hashOf(s));
+      if (level?.reviewEverySale) reviews.push({ ...s, level: level.level, score: level.score });
+    }
+  }
   if (reviews.length === 0) return;
   const now = ctx.clock.now().toISOString();
   await runCommand(ctx, 'dutyfree.saleReviewOpened', async (tx) => {
