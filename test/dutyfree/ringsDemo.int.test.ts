@@ -31,7 +31,7 @@ const score = async (p: { idType: string; idNumber: string }) =>
   ).json();
 
 describe('the resale-ring demo', () => {
-  it('has a run with both rings, a confirmed case, a case awaiting a second officer, entries of their own', async () => {
+  it('has a run with both rings, a confirmed case, a case awaiting a second officer, own entries', async () => {
     const runs = (await get('/api/v1/dutyfree/rings/runs')).json().items;
     expect(runs).toHaveLength(1);
     expect(runs[0].rings).toBe(2);
@@ -58,7 +58,7 @@ describe('the resale-ring demo', () => {
     expect(ring.members.some((m: { facts: { marketCodes: number } }) => m.facts.marketCodes === 1)).toBe(true);
   });
 
-  it('scores: carriers at D once the bans arrive, the penalised at D with a sale to review, the praised at A', async () => {
+  it('scores: carriers at D once bans arrive, the penalised at D with a sale to review, the praised at A', async () => {
     for (let i = 0; i < 100 && (await score(RING_DEMO.payerRing[0]!)).reasons.length < 2; i++) {
       t.ctx.dispatcher.kick();
       await sleep(100);

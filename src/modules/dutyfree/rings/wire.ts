@@ -193,6 +193,25 @@ export const profileOut = z.object({
       caseId: z.string().nullable(),
     }),
   ),
+  sales: z.array(
+    z.object({
+      reservationId: z.string(),
+      shop: z.string(),
+      status: z.string(),
+      amount: z.string().describe('what the buyer kept (returns taken off)'),
+      collection: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+  bans: z.array(
+    z.object({
+      banId: z.string(),
+      reason: z.string(),
+      validFrom: z.string(),
+      validTo: z.string(),
+      liftedAt: z.string().nullable(),
+    }),
+  ),
   credit: scoreOut,
 });
 

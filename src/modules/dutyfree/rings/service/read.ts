@@ -334,6 +334,25 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
   const buyers = await buyersById(ctx, actor, [buyerId]);
   const b = buyers.get(buyerId);
   if (!b) throw problems.notFound(`Duty-free buyer ${buyerId}`);
+  const [sales, bans] = await together([
+    queryRows<{
+      id: string;
+      shop_code: string;
+      status: string;
+      amount: string;
+      collection: string;
+      created_at: Date | string;
+    }>(
+      ctx.db,
+      sql`select id, shop_code, status, (amount - returned_amount)::text as amount, collection, created_at
+          from dutyfree_reservations where buyer_id = ${buyerId} order by created_at desc limit 50`,
+    ),
+    queryRows<{ id: string; reason: string; valid_from: string; valid_to: string; lifted_at: Date | string | null }>(
+      ctx.db,
+      sql`select id, reason, valid_from::text as valid_from, valid_to::text as valid_to, lifted_at
+          from dutyfree_bans where buyer_id = ${buyerId} order by valid_from desc`,
+    ),
+  ] as const);
   const [trips, rings, entries] = await together([
     queryRows<{
       id: string;
@@ -403,6 +422,21 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
       ringScore: e.ring_score,
       openedAt: new Date(e.opened_at).toISOString(),
       caseId: e.case_id,
+    })),
+    sales: sales.map((s) => ({
+      reservationId: s.id,
+      shop: s.shop_code,
+      status: s.status,
+      amount: s.amount,
+      collection: s.collection,
+      createdAt: new Date(s.created_at).toISOString(),
+    })),
+    bans: bans.map((b) => ({
+      banId: b.id,
+      reason: b.reason,
+      validFrom: b.valid_from,
+      validTo: b.valid_to,
+      liftedAt: b.lifted_at ? new Date(b.lifted_at).toISOString() : null,
     })),
     credit,
   };
