@@ -19,7 +19,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function textViolation(s: string): Violation | null {
   if (s.includes('\u0000')) return { rule: 'text.nul', message: 'Text may not contain NUL characters (\\u0000).' };
-  if (LONE_SURROGATE.test(s)) return { rule: 'text.surrogate', message: 'Text may not contain unpaired surrogates (invalid Unicode).' };
+  if (LONE_SURROGATE.test(s)) {
+    return { rule: 'text.surrogate', message: 'Text may not contain unpaired surrogates (invalid Unicode).' };
+  }
   return null;
 }
 
@@ -77,13 +79,19 @@ export const pageQuery = {
 const MAX_JSON_DEPTH = 32;
 
 /** The first thing in a JSON value the database could not store, with its path. */
-function jsonViolation(value: unknown, path: (string | number)[], depth: number): (Violation & { path: (string | number)[] }) | null {
-  if (depth > MAX_JSON_DEPTH) return { rule: 'json.depth', message: `Nest JSON at most ${MAX_JSON_DEPTH} levels deep.`, path };
+type JsonPath = (string | number)[];
+
+function jsonViolation(value: unknown, path: JsonPath, depth: number): (Violation & { path: JsonPath }) | null {
+  if (depth > MAX_JSON_DEPTH) {
+    return { rule: 'json.depth', message: `Nest JSON at most ${MAX_JSON_DEPTH} levels deep.`, path };
+  }
   if (typeof value === 'string') {
     const v = textViolation(value);
     return v ? { ...v, path } : null;
   }
-  if (typeof value === 'number') return Number.isFinite(value) ? null : { rule: 'json.number', message: 'Numbers must be finite.', path };
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? null : { rule: 'json.number', message: 'Numbers must be finite.', path };
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v = jsonViolation(value[i], [...path, i], depth + 1);
@@ -102,7 +110,7 @@ function jsonViolation(value: unknown, path: (string | number)[], depth: number)
   return null;
 }
 
-/** Free-form JSON a client sends (a parameter value, a client's scope): storable text, finite numbers, bounded depth. */
+/** Free-form JSON a client sends (a parameter value, a scope): storable text, finite numbers, bounded depth. */
 export const jsonValue = z.unknown().superRefine((value, ctx) => {
   const v = jsonViolation(value, [], 0);
   if (v) ctx.addIssue({ code: 'custom', message: v.message, path: v.path, params: { rule: v.rule } });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETER_DEFINITIONS } from './parameters.ts';
 import { DEFAULT_PARAMETERS } from '../platform/parameters/defaults.ts';
-import { defineParameters, validateDefinitions, valueViolations, wholeNumber } from '../platform/parameters/definition.ts';
+import { defineParameters, validateDefinitions, valueViolations } from '../platform/parameters/definition.ts';
+import { wholeNumber } from '../platform/parameters/definition.ts';
 import { useParameterDefinitions } from '../platform/parameters/service.ts';
 
 const def = (name: string) => PARAMETER_DEFINITIONS.find((d) => d.name === name)!;
@@ -17,7 +18,9 @@ describe('policy parameter definitions', () => {
   it('ledger.reservationTtlHours is a whole number of hours from 1 to 720', () => {
     const ttl = def('ledger.reservationTtlHours');
     for (const bad of ['abc', '72', -5, 0, 721, 1.5, null, Number.NaN]) {
-      expect(valueViolations(ttl, bad), String(bad)).toEqual([{ path: '', rule: 'parameters.ledger.reservationTtlHours', message: 'Use a whole number of hours from 1 to 720.' }]);
+      const message = 'Use a whole number of hours from 1 to 720.';
+      const rule = 'parameters.ledger.reservationTtlHours';
+      expect(valueViolations(ttl, bad), String(bad)).toEqual([{ path: '', rule, message }]);
     }
     for (const good of [1, 72, 720]) expect(valueViolations(ttl, good)).toEqual([]);
   });
@@ -42,7 +45,8 @@ describe('policy parameter definitions', () => {
   it('a seed without a schema, or one that breaks its schema, stops the start', () => {
     const seed = { name: 'ledger.reservationTtlHours', value: 'abc', validFrom: '2025-12-18', reason: 'a bad default' };
     expect(() => defineParameters({}, [seed])).toThrow(/ledger.reservationTtlHours has seeds but no schema/);
-    const bad = defineParameters({ 'ledger.reservationTtlHours': { description: 'Hours a reservation stays open.', schema: wholeNumber(1, 720, 'hours') } }, [seed]);
-    expect(() => useParameterDefinitions(bad)).toThrow(/ledger.reservationTtlHours \(seed from 2025-12-18\): Use a whole number of hours from 1 to 720/);
+    const spec = { description: 'Hours a reservation stays open.', schema: wholeNumber(1, 720, 'hours') };
+    const bad = defineParameters({ 'ledger.reservationTtlHours': spec }, [seed]);
+    expect(() => useParameterDefinitions(bad)).toThrow(/TtlHours \(seed from 2025-12-18\): Use a whole number/);
   });
 });

@@ -104,13 +104,20 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   };
 }
 
-/** Development serves the docs and metrics to anyone (the quick start); production puts them behind a login and a token. */
-function exposure(overrides: ConfigOverrides, env: NodeJS.ProcessEnv): Pick<Config, 'environment' | 'apiDocs' | 'metricsToken'> {
-  const environment = overrides.environment ?? oneOf('TIDEGATE_ENV', env.TIDEGATE_ENV, ['development', 'production'] as const, 'development');
-  const apiDocs = overrides.apiDocs ?? oneOf('TIDEGATE_API_DOCS', env.TIDEGATE_API_DOCS, ['public', 'login', 'off'] as const, environment === 'production' ? 'login' : 'public');
+type Exposure = Pick<Config, 'environment' | 'apiDocs' | 'metricsToken'>;
+
+/** Development serves the docs and metrics to anyone (the quick start); production asks a login and a token. */
+function exposure(overrides: ConfigOverrides, env: NodeJS.ProcessEnv): Exposure {
+  const environments = ['development', 'production'] as const;
+  const environment = overrides.environment ?? oneOf('TIDEGATE_ENV', env.TIDEGATE_ENV, environments, 'development');
+  const docsDefault = environment === 'production' ? 'login' : 'public';
+  const docs = ['public', 'login', 'off'] as const;
+  const apiDocs = overrides.apiDocs ?? oneOf('TIDEGATE_API_DOCS', env.TIDEGATE_API_DOCS, docs, docsDefault);
   const metricsToken = emptyToUndefined(overrides.metricsToken ?? env.TIDEGATE_METRICS_TOKEN);
   // A short token could be guessed by anyone who can reach the port.
-  if (metricsToken !== undefined && metricsToken.length < 16) throw new Error('TIDEGATE_METRICS_TOKEN must be at least 16 characters long.');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new Error('TIDEGATE_METRICS_TOKEN must be at least 16 characters long.');
+  }
   return { environment, apiDocs, metricsToken };
 }
 

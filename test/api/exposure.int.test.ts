@@ -32,10 +32,12 @@ async function start(over: StartOptions): Promise<Tidegate> {
   return tg;
 }
 
-const get = (tg: Tidegate, url: string, authorization?: string) => tg.app.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
+const get = (tg: Tidegate, url: string, authorization?: string) =>
+  tg.app.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
 
 async function bearer(tg: Tidegate): Promise<string> {
-  const res = await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
+  const payload = { username: 'admin', password: ADMIN_PASSWORD };
+  const res = await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
   return `Bearer ${res.json().token}`;
 }
 
@@ -49,11 +51,12 @@ afterAll(async () => {
 
 describe(`docs and metrics exposure on ${testDbKind()}`, () => {
   it('configuration: production defaults the docs to login; a short metrics token is refused', () => {
-    expect(loadConfig({ dataDir: 'memory://' }, {})).toMatchObject({ environment: 'development', apiDocs: 'public', metricsToken: undefined });
-    expect(loadConfig({ dataDir: 'memory://' }, { TIDEGATE_ENV: 'production' })).toMatchObject({ environment: 'production', apiDocs: 'login' });
-    expect(loadConfig({ dataDir: 'memory://' }, { TIDEGATE_ENV: 'production', TIDEGATE_API_DOCS: 'off' }).apiDocs).toBe('off');
-    expect(() => loadConfig({ dataDir: 'memory://' }, { TIDEGATE_METRICS_TOKEN: 'short' })).toThrow(/at least 16/);
-    expect(() => loadConfig({ dataDir: 'memory://' }, { TIDEGATE_ENV: 'prod' })).toThrow(/TIDEGATE_ENV/);
+    const config = (env: NodeJS.ProcessEnv) => loadConfig({ dataDir: 'memory://' }, env);
+    expect(config({})).toMatchObject({ environment: 'development', apiDocs: 'public', metricsToken: undefined });
+    expect(config({ TIDEGATE_ENV: 'production' })).toMatchObject({ environment: 'production', apiDocs: 'login' });
+    expect(config({ TIDEGATE_ENV: 'production', TIDEGATE_API_DOCS: 'off' }).apiDocs).toBe('off');
+    expect(() => config({ TIDEGATE_METRICS_TOKEN: 'short' })).toThrow(/at least 16/);
+    expect(() => config({ TIDEGATE_ENV: 'prod' })).toThrow(/TIDEGATE_ENV/);
   });
 
   it('development (the default): docs and metrics are open, as the quick start says', async () => {
@@ -89,6 +92,7 @@ describe(`docs and metrics exposure on ${testDbKind()}`, () => {
     const scraped = await get(tg, '/metrics', `Bearer ${TOKEN}`);
     expect(scraped.statusCode).toBe(200);
     expect(scraped.body).toContain('http_request_duration');
-    for (const url of ['/openapi.json', '/docs/json']) expect((await get(tg, url, await bearer(tg))).statusCode, url).toBe(404);
+    const token = await bearer(tg);
+    for (const url of ['/openapi.json', '/docs/json']) expect((await get(tg, url, token)).statusCode, url).toBe(404);
   });
 });

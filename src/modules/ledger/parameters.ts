@@ -3,7 +3,7 @@ import { wholeNumber, type ParameterSpecs } from '../../platform/parameters/defi
 
 export const LEDGER_PARAMETERS: ParameterSpecs = {
   'ledger.reservationTtlHours': {
-    description: 'Hours a reservation (预核扣) stays open before it expires and its quantity is released; at most 30 days.',
+    description: 'Hours a reservation (预核扣) stays open before it expires and its quantity is released (≤ 30 days).',
     schema: wholeNumber(1, 720, 'hours'),
   },
   'ledger.maxLinesPerDocument': {

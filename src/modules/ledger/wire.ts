@@ -96,6 +96,8 @@ export const verifyOut = z.object({
 export const alertOut = z.object({ id: z.string(), kind: z.string(), bookId: z.string(), reference: z.string(), detail: z.unknown(), raisedAt: z.string() });
 export const catalogueOut = z.object({ hsPrefix: z.string(), description: z.string(), validFrom: z.string(), validTo: z.string().nullable(), source: z.string(), version: z.number() });
 export const reservationOut = z.object({ id: z.string(), bookId: z.string(), status: z.string(), expiresAt: z.string(), purpose: z.object({ documentType: z.string(), documentId: z.string() }), lines: z.array(z.object({ itemId: z.string(), reserved: z.string(), posted: z.string(), released: z.string() })) });
-export const valueAddedQuery = z.object({ quantity: decimal, salePrice: decimal }).strict();
+// Read as decimals at once (not checked line by line like a document): the shape is checked here.
+const amount = text.regex(/^\d{1,15}(\.\d{1,6})?$/, 'Use a non-negative decimal string, e.g. "1250.50".');
+export const valueAddedQuery = z.object({ quantity: amount, salePrice: amount }).strict();
 export const valueAddedOut = z.object({ quantity: z.string(), importedCny: z.string(), domesticCny: z.string(), hainanMadeCny: z.string(), firstEntryDate: z.string().nullable(), salePrice: z.string(), ratio: z.string(), threshold: z.string(), meetsThreshold: z.boolean(), parameterVersions: z.record(z.string(), z.number()) });
 export const directReleaseOut = z.object({ id: z.string(), bookId: z.string(), reference: z.string(), releasedOn: z.string(), dueOn: z.string(), enteredDocumentId: z.string().nullable() });

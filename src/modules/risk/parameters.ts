@@ -1,10 +1,13 @@
 /** The schemas of the risk policy parameters (seeds: src/platform/parameters/defaults.ts). */
-import { Decimal } from 'decimal.js';
+import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { decimalString, rate, wholeNumber, type ParameterSpecs } from '../../platform/parameters/definition.ts';
 
 const points = decimalString('0', '1000', 'points');
+const probability = rate('a probability');
+const inspections = wholeNumber(0, 100_000, 'inspections');
 const portCode = z.string().regex(/^[A-Z]{5}-[A-Z0-9]{2,20}$/, 'Use a port code such as CNHAK-XINHAI.');
+const isDecimal = (s: string) => /^\d/.test(s);
 
 export const RISK_PARAMETERS: ParameterSpecs = {
   'risk.levelThresholds': {
@@ -12,26 +15,51 @@ export const RISK_PARAMETERS: ParameterSpecs = {
     schema: z
       .object({ red: points, yellow: points })
       .strict()
-      .refine((t) => !/^\d/.test(t.red) || !/^\d/.test(t.yellow) || new Decimal(t.yellow).lt(t.red), { message: 'yellow must be below red.', path: ['yellow'] }),
+      .refine((t) => !isDecimal(t.red) || !isDecimal(t.yellow) || new Decimal(t.yellow).lt(t.red), {
+        message: 'yellow must be below red.',
+        path: ['yellow'],
+      }),
   },
-  'risk.modelWeight': { description: 'Points the learned model adds to the risk score at probability 1.', schema: decimalString('0', '100', 'points') },
-  'risk.routineInspectionRate': { description: 'Routine random inspection rate the credit-class multipliers apply to.', schema: rate() },
-  'risk.randomFloorRate': { description: 'Share of all declarations always inspected at random, whatever the capacity.', schema: rate() },
-  'risk.yellowTargetedProbability': { description: 'Model probability at or above which a YELLOW declaration gets a targeted physical inspection.', schema: rate('a probability') },
+  'risk.modelWeight': {
+    description: 'Points the learned model adds to the risk score at probability 1.',
+    schema: decimalString('0', '100', 'points'),
+  },
+  'risk.routineInspectionRate': {
+    description: 'Routine random inspection rate the credit-class multipliers apply to.',
+    schema: rate(),
+  },
+  'risk.randomFloorRate': {
+    description: 'Share of all declarations always inspected at random, whatever the capacity.',
+    schema: rate(),
+  },
+  'risk.yellowTargetedProbability': {
+    description: 'Model probability at or above which a YELLOW declaration gets a targeted physical inspection.',
+    schema: probability,
+  },
   'risk.inspectionCapacityPerPortDay': {
     description: 'Physical inspections a port can carry out per day: a default, and per port code.',
-    schema: z.object({ default: wholeNumber(0, 100_000, 'inspections'), ports: z.record(portCode, wholeNumber(0, 100_000, 'inspections')) }).strict(),
+    schema: z.object({ default: inspections, ports: z.record(portCode, inspections) }).strict(),
   },
-  'risk.referenceMinSamples': { description: 'Declarations needed before a reference price or weight is used.', schema: wholeNumber(1, 1_000_000, 'declarations') },
-  'risk.defaultTaxBurden': { description: 'Tax share of value assumed for revenue at stake when a line carries no rate.', schema: rate('a share') },
+  'risk.referenceMinSamples': {
+    description: 'Declarations needed before a reference price or weight is used.',
+    schema: wholeNumber(1, 1_000_000, 'declarations'),
+  },
+  'risk.defaultTaxBurden': {
+    description: 'Tax share of value assumed for revenue at stake when a line carries no rate.',
+    schema: rate('a share'),
+  },
   'risk.noModelProbability': {
     description: 'Prior probability of a discrepancy by level, while no model is live.',
-    schema: z.object({ RED: rate('a probability'), YELLOW: rate('a probability'), BLUE: rate('a probability') }).strict(),
+    schema: z.object({ RED: probability, YELLOW: probability, BLUE: probability }).strict(),
   },
   'risk.retrain': {
-    description: 'Scheduled retraining: days between runs, labelled declarations needed, and the newest share kept for validation.',
+    description: 'Scheduled retraining: days between runs, labelled declarations needed, share kept for validation.',
     schema: z
-      .object({ intervalDays: wholeNumber(1, 365, 'days'), minLabelled: wholeNumber(1, 10_000_000, 'declarations'), validationShare: decimalString('0.01', '0.9', 'a share') })
+      .object({
+        intervalDays: wholeNumber(1, 365, 'days'),
+        minLabelled: wholeNumber(1, 10_000_000, 'declarations'),
+        validationShare: decimalString('0.01', '0.9', 'a share'),
+      })
       .strict(),
   },
 };

@@ -3,7 +3,7 @@ import { wholeNumber, type ParameterSpecs } from '../../platform/parameters/defi
 
 export const SUBJECTS_PARAMETERS: ParameterSpecs = {
   'subjects.reapplicationBarMonths': {
-    description: 'Months a beneficiary that gave up zero-tariff treatment for a kind of goods waits before it may re-apply.',
+    description: 'Months a beneficiary that gave up zero-tariff treatment for a kind of goods waits to re-apply.',
     schema: wholeNumber(0, 120, 'months'),
   },
 };

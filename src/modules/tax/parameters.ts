@@ -8,15 +8,15 @@ const cny = decimalString('0', '10000', 'an amount in CNY');
 const holiday = z
   .object({ name: text.trim().min(1).max(100), from: isoDate, to: isoDate })
   .strict()
-  .refine((h) => h.from <= h.to, { message: 'A holiday ends on or after the day it starts (from <= to).', path: ['to'] });
+  .refine((h) => h.from <= h.to, { message: 'A holiday ends on or after its first day (from <= to).', path: ['to'] });
 
 export const TAX_PARAMETERS: ParameterSpecs = {
   'tax.dutyCollectionThresholdCny': {
-    description: 'Duty below this amount (CNY) per declaration is not collected; kept for the versions older computations recorded.',
+    description: 'Duty below this amount (CNY) per declaration is not collected; kept for old computations.',
     schema: cny,
   },
   'tax.notCollectedAtOrBelowCny': {
-    description: "A declaration's duty, import VAT or consumption tax of this amount (CNY) or less is not collected, each tax on its own.",
+    description: "A declaration's duty, import VAT or consumption tax of this amount (CNY) or less is not collected.",
     schema: cny,
   },
   'tax.vatRates': {
@@ -24,7 +24,9 @@ export const TAX_PARAMETERS: ParameterSpecs = {
     schema: z.array(rate('a VAT rate')).min(1, 'Give at least one VAT rate.').max(10),
   },
   'tax.exchangeRateDay': {
-    description: 'Which day of which earlier month foreign values convert at: months back, weekday (0 = Sunday), ordinal, and the ordinal used when that day is a public holiday.',
+    description:
+      'Which day of which earlier month foreign values convert at: months back, weekday (0 = Sunday), ordinal, ' +
+      'and the ordinal used when that day is a public holiday.',
     schema: z
       .object({
         monthsBack: wholeNumber(0, 12, 'months'),
@@ -39,7 +41,7 @@ export const TAX_PARAMETERS: ParameterSpecs = {
     schema: z.array(holiday).max(1000),
   },
   'tax.valueAddedThreshold': {
-    description: 'Processing value-added ratio at or above which goods sold to the mainland are exempt from duty (0.30 = 30%).',
+    description: 'Value-added ratio from which processed goods sold to the mainland owe no duty (0.30 = 30%).',
     schema: rate('a ratio'),
   },
 };

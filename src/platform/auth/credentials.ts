@@ -57,9 +57,15 @@ export async function signToken(key: Uint8Array, claims: TokenClaims, now: Date)
 export async function verifyToken(key: Uint8Array, token: string, now: Date): Promise<TokenClaims | null> {
   try {
     // A token without an expiry would be good forever: refuse it even when the signature holds.
-    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: now, requiredClaims: ['exp', 'iat', 'sub'] });
+    const { payload } = await jwtVerify(token, key, {
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+      currentDate: now,
+      requiredClaims: ['exp', 'iat', 'sub'],
+    });
     // The subject is a user id; anything else never names a user (and is not a value to query by).
-    if (typeof payload.sub !== 'string' || !UUID_PATTERN.test(payload.sub) || typeof payload.role !== 'string') return null;
+    if (typeof payload.sub !== 'string' || !UUID_PATTERN.test(payload.sub)) return null;
+    if (typeof payload.role !== 'string') return null;
     return { sub: payload.sub, role: payload.role as Role, ent: (payload.ent as string | null) ?? null, name: String(payload.name ?? '') };
   } catch {
     return null;

@@ -14,20 +14,25 @@ import { resolveActor } from './authHook.ts';
 export const docsServed = (ctx: AppContext) => ctx.config.apiDocs !== 'off';
 
 /** Whether /metrics is served: always in development, with a token in production. */
-export const metricsServed = (ctx: AppContext) => ctx.config.environment !== 'production' || ctx.config.metricsToken !== undefined;
+export const metricsServed = (ctx: AppContext) =>
+  ctx.config.environment !== 'production' || ctx.config.metricsToken !== undefined;
 
 /** onRequest hook of the docs routes: in 'login' mode any authenticated caller (bearer token or API key). */
 export function docsGuard(ctx: AppContext) {
   return async (request: FastifyRequest) => {
     if (ctx.config.apiDocs !== 'login') return;
     const actor = await resolveActor(ctx, request);
-    if (!actor) throw problems.unauthorized('The API documentation needs a login here: send "Authorization: Bearer <token>" or "Authorization: ApiKey <key>".');
+    if (!actor) {
+      throw problems.unauthorized(
+        'The API docs need a login here: send "Authorization: Bearer <token>" or "Authorization: ApiKey <key>".',
+      );
+    }
   };
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** onRequest hook of /metrics: with a token configured, only `Authorization: Bearer <token>` (compared in constant time). */
+/** onRequest hook of /metrics: with a token, only `Authorization: Bearer <token>` (compared in constant time). */
 export function metricsGuard(ctx: AppContext) {
   const token = ctx.config.metricsToken;
   const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
@@ -35,7 +40,9 @@ export function metricsGuard(ctx: AppContext) {
     if (!expected) return;
     const given = request.headers.authorization;
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
-      throw problems.unauthorized('The metrics need the scrape token: send "Authorization: Bearer <TIDEGATE_METRICS_TOKEN>".');
+      throw problems.unauthorized(
+        'The metrics need the scrape token: send "Authorization: Bearer <TIDEGATE_METRICS_TOKEN>".',
+      );
     }
   };
 }

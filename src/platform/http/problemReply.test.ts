@@ -14,7 +14,8 @@ describe('toProblem, the last resort', () => {
     expect(direct.status).toBe(400);
     expect(direct.errors?.[0]?.rule).toBe(DATA_EXCEPTION_RULE);
     // Drizzle wraps the driver's error: the code is on the cause.
-    const wrapped = toProblem(Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db said no'), { code }) }));
+    const cause = Object.assign(new Error('db said no'), { code });
+    const wrapped = toProblem(Object.assign(new Error('Failed query'), { cause }));
     expect(wrapped.status).toBe(400);
   });
 

@@ -56,6 +56,18 @@ export function toProblem(err: unknown): Problem {
       return new Problem({ status: 415, code: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send the body as JSON with "Content-Type: application/json".' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problems.validation([{ path: '', message: 'The JSON body is empty.', rule: 'http.jsonBody' }]);
+    case 'FST_ERR_BAD_URL':
+      return problems.validation(
+        [{ path: '', message: 'The URL is not valid (a path segment is not well percent-encoded UTF-8).', rule: 'http.url' }],
+        'The URL is not valid: a path segment is not well percent-encoded UTF-8.',
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new Problem({
+        status: 414,
+        code: 'uri-too-long',
+        title: 'URI too long',
+        detail: 'A path segment is longer than the API accepts.',
+      });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problems.validation([{ path: '', message: 'The body is not valid JSON.', rule: 'http.jsonBody' }]);
@@ -71,7 +83,8 @@ export function toProblem(err: unknown): Problem {
   if (typeof pgCode === 'string' && pgCode.startsWith('22')) {
     // Class 22, data exception (a NUL byte, a value out of range, text that is not a date): the input
     // was wrong, not the server. The wire types refuse these by field first; this is the last resort.
-    return problems.validation([{ path: '', message: 'A value in the request cannot be stored or compared (out of range or not valid text).', rule: DATA_EXCEPTION_RULE }]);
+    const message = 'A value in the request cannot be stored or compared (out of range or not valid text).';
+    return problems.validation([{ path: '', message, rule: DATA_EXCEPTION_RULE }]);
   }
   if (pgCode === '23514') {
     return problems.rule('invariant', 'Invariant violated', 'The change would break a database invariant and was refused.');

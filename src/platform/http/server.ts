@@ -48,6 +48,8 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
     // Whose X-Forwarded-For/-Proto to believe (TIDEGATE_TRUST_PROXY): request.ip is what login
     // throttling and the calculators' limits count by.
     trustProxy: ctx.config.trustProxy,
+    // What the router refuses before a route runs (bad percent-encoding, an over-long segment) is a problem too.
+    frameworkErrors: (err, request, reply) => sendProblem(reply, request, toProblem(err)),
   });
   // JSON only: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
@@ -84,7 +86,9 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
     const problem = toProblem(err);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
     // A data exception the wire types let through: refused, but worth a field check in the schema.
-    else if (problem.errors?.some((e) => e.rule === DATA_EXCEPTION_RULE)) request.log.warn({ err }, 'request refused by the database');
+    else if (problem.errors?.some((e) => e.rule === DATA_EXCEPTION_RULE)) {
+      request.log.warn({ err }, 'request refused by the database');
+    }
     else request.log.info({ type: problem.type, status: problem.status }, 'request rejected');
     return sendProblem(reply, request, problem);
   });
@@ -119,7 +123,9 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
     },
     transform: jsonSchemaTransform,
   });
-  if (docsServed(ctx)) await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: docsGuard(ctx) } });
+  if (docsServed(ctx)) {
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: docsGuard(ctx) } });
+  }
   if (existsSync(WEB_DIST)) {
     await registerWebApp(app, WEB_DIST);
   }
@@ -143,7 +149,9 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
       return ctx.metrics.registry.metrics();
     });
   }
-  if (docsServed(ctx)) api.get('/openapi.json', { schema: { hide: true }, onRequest: docsGuard(ctx) }, async () => app.swagger());
+  if (docsServed(ctx)) {
+    api.get('/openapi.json', { schema: { hide: true }, onRequest: docsGuard(ctx) }, async () => app.swagger());
+  }
 
   for (const plugin of plugins) await plugin(api, ctx);
   await app.ready();

@@ -33,7 +33,8 @@ export function defineParameters(specs: ParameterSpecs, seeds: readonly Paramete
   for (const seed of seeds) byName.set(seed.name, [...(byName.get(seed.name) ?? []), seed]);
   const problems: string[] = [];
   for (const name of byName.keys()) {
-    if (!Object.hasOwn(specs, name)) problems.push(`${name} has seeds but no schema: add it to its module's parameters.ts and to src/modules/parameters.ts.`);
+    if (Object.hasOwn(specs, name)) continue;
+    problems.push(`${name} has seeds but no schema: add one in its module's parameters.ts (src/modules/parameters.ts)`);
   }
   // A spec without seeds is allowed: a parameter an administrator sets before first use (reading it
   // before then is the 'parameter-missing' problem).
@@ -47,7 +48,10 @@ export function defineParameters(specs: ParameterSpecs, seeds: readonly Paramete
 export const parameterRule = (name: string) => `parameters.${name}`;
 
 /** What is wrong with a value for a parameter, each with its path inside the value; empty when valid. */
-export function valueViolations(def: Pick<ParameterDefinition, 'name' | 'schema'>, value: unknown): (Violation & { path: string })[] {
+export function valueViolations(
+  def: Pick<ParameterDefinition, 'name' | 'schema'>,
+  value: unknown,
+): (Violation & { path: string })[] {
   const result = def.schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({
@@ -65,26 +69,33 @@ export function validateDefinitions(defs: readonly ParameterDefinition[]): void 
     if (seen.has(def.name)) problems.push(`${def.name} is defined twice.`);
     seen.add(def.name);
     for (const seed of def.defaults) {
-      for (const v of valueViolations(def, seed.value)) problems.push(`${def.name} (seed from ${seed.validFrom})${v.path}: ${v.message}`);
+      for (const v of valueViolations(def, seed.value)) {
+        problems.push(`${def.name} (seed from ${seed.validFrom})${v.path}: ${v.message}`);
+      }
     }
   }
   if (problems.length) throw new Error(`Policy parameter seeds break their schemas:\n${problems.join('\n')}`);
 }
 
+/** A module's check of a value for one of its parameters: null when the name is not its own. */
+export type ValueCheck = (name: string, value: unknown) => Violation[] | null;
+
 /**
  * A schema from a module's existing check `(name, value) => violations | null`, for modules that
  * wrote their checks before schemas existed; the rule ids stay the module's own.
  */
-export function checkedValue(name: string, check: (name: string, value: unknown) => Violation[] | null): z.ZodType {
+export function checkedValue(name: string, check: ValueCheck): z.ZodType {
   return z.unknown().superRefine((value, ctx) => {
     const violations = check(name, value);
-    if (violations === null) ctx.addIssue({ code: 'custom', message: `No check knows ${name}.`, params: { rule: parameterRule(name) } });
+    if (violations === null) {
+      ctx.addIssue({ code: 'custom', message: `No check knows ${name}.`, params: { rule: parameterRule(name) } });
+    }
     for (const v of violations ?? []) ctx.addIssue({ code: 'custom', message: v.message, params: { rule: v.rule } });
   });
 }
 
 /** Specs for every seeded name of a module that has a check function; each seed's reason describes it. */
-export function specsFromCheck(seeds: readonly ParameterSeed[], check: (name: string, value: unknown) => Violation[] | null): ParameterSpecs {
+export function specsFromCheck(seeds: readonly ParameterSeed[], check: ValueCheck): ParameterSpecs {
   const specs: ParameterSpecs = {};
   for (const seed of seeds) specs[seed.name] = { description: seed.reason, schema: checkedValue(seed.name, check) };
   return specs;

@@ -44,7 +44,8 @@ function toValue<T>(row: Row): ParameterValue<T> {
     throw problems.rule(
       'parameter-invalid',
       'Policy parameter invalid',
-      `Version ${row.id} of policy parameter "${row.name}" does not satisfy its schema (${wrong.map((w) => `value${w.path}: ${w.message}`).join('; ')}); an administrator must set a valid version.`,
+      `Version ${row.id} of policy parameter "${row.name}" does not satisfy its schema ` +
+        `(${wrong.map((w) => `value${w.path}: ${w.message}`).join('; ')}); an administrator must set a valid version.`,
       wrong.map((w) => ({ path: `${row.name}${w.path}`, rule: w.rule, message: w.message })),
     );
   }
@@ -82,9 +83,10 @@ export async function listParameters(ex: Executor, asOf: string): Promise<Parame
   return (await latestRows(ex, asOf)).map((row) => toValue(row));
 }
 
-/** Every parameter in force on `asOf` as stored, so an administrator sees (and replaces) a version that breaks its schema. */
+/** Every parameter in force on `asOf` as stored: an administrator sees (and replaces) a version breaking its schema. */
 export async function listStoredParameters(ex: Executor, asOf: string): Promise<ParameterValue[]> {
-  return (await latestRows(ex, asOf)).map((row) => ({ name: row.name, value: row.value, version: row.id, validFrom: row.validFrom, validTo: row.validTo }));
+  const rows = await latestRows(ex, asOf);
+  return rows.map((r) => ({ name: r.name, value: r.value, version: r.id, validFrom: r.validFrom, validTo: r.validTo }));
 }
 
 async function latestRows(ex: Executor, asOf: string): Promise<Row[]> {
@@ -130,9 +132,14 @@ export async function setParameter(tx: Executor, input: SetParameterInput, actor
     throw problems.field('validTo', 'parameters.validRange', 'validTo must be after validFrom.');
   }
   const def = definitions.get(input.name);
-  if (!def) throw problems.field('name', 'parameters.knownName', `Unknown policy parameter "${input.name}"; parameters are defined by the modules.`);
+  if (!def) {
+    const message = `Unknown policy parameter "${input.name}"; parameters are defined by the modules.`;
+    throw problems.field('name', 'parameters.knownName', message);
+  }
   const wrong = valueViolations(def, input.value);
-  if (wrong.length) throw problems.validation(wrong.map((v) => ({ path: `value${v.path}`, rule: v.rule, message: v.message })));
+  if (wrong.length) {
+    throw problems.validation(wrong.map((v) => ({ path: `value${v.path}`, rule: v.rule, message: v.message })));
+  }
   const violations = parameterChecks.flatMap((check) => check(input.name, input.value) ?? []);
   if (violations.length) throw problems.validation(violations.map((v) => ({ path: 'value', rule: v.rule, message: v.message })));
   const [row] = await tx
