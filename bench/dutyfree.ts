@@ -180,6 +180,10 @@ export async function benchDutyfree(opts: {
           `${CLIENTS} clients: ${fmt(q, 'look-ups')}; goal p99 < 10 ms`,
       );
 
+      // One client alone: the look-up's own time, without 16 requests queueing for two busy cores.
+      const alone = await closedLoop('quota look-ups, 1 client', Math.min(2000, lookups), 1, lookup);
+      lines.push(`duty-free quota look-up, 1 client: ${fmt(alone, 'look-ups')}`);
+
       const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
       if (tps)
         lines.push(
