@@ -293,3 +293,32 @@ export const riskBacktests = pgTable(
   },
   (t) => [index('risk_backtests_target_idx').on(t.targetKind, t.code, t.version)],
 );
+
+/**
+ * Risk decisions on offshore duty-free sales (features of scope SALE): the facts the till's sale
+ * was scored on, the features that fired, the score and the verdict (ALLOW, REVIEW). A refused sale
+ * writes nothing, as every refusal; the till is told only the rule. Never edited.
+ */
+export const riskSaleDecisions = pgTable(
+  'risk_sale_decisions',
+  {
+    saleId: uuid('sale_id').primaryKey(),
+    shopCode: text('shop_code').notNull(),
+    personHash: text('person_hash').notNull(),
+    businessDate: date('business_date').notNull(),
+    facts: jsonb('facts').notNull(),
+    fired: jsonb('fired').notNull(),
+    score: numeric('score', { precision: 12, scale: 4 }).notNull(),
+    level: text('level').notNull(),
+    verdict: text('verdict').notNull(),
+    rule: text('rule'),
+    featureSetVersion: integer('feature_set_version').notNull(),
+    parameterVersions: jsonb('parameter_versions').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('risk_sale_decisions_date_idx').on(t.businessDate, t.saleId),
+    index('risk_sale_decisions_person_idx').on(t.personHash),
+    check('risk_sale_decisions_verdict_ck', sql`${t.verdict} in ('ALLOW', 'REVIEW')`),
+  ],
+);
