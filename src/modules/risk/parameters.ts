@@ -1,5 +1,5 @@
 /** The schemas of the risk policy parameters (seeds: src/platform/parameters/defaults.ts). */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { decimalString, rate, wholeNumber, type ParameterSpecs } from '../../platform/parameters/definition.ts';
 
