@@ -131,7 +131,10 @@ export const dutyfreeRingCases = pgTable(
   ],
 );
 
-/** A sale an officer reviews because of the buyer's personal credit level (D: every sale). */
+/**
+ * A sale an officer reviews: because of the buyer's personal credit level (D: every sale; reason
+ * CREDIT_LEVEL) or because a risk feature sent it to review (reason: the feature's rule).
+ */
 export const dutyfreeSaleReviews = pgTable(
   'dutyfree_sale_reviews',
   {
@@ -140,6 +143,7 @@ export const dutyfreeSaleReviews = pgTable(
     shopCode: text('shop_code').notNull(),
     level: text('level').notNull(),
     score: integer('score').notNull(),
+    reason: text('reason').notNull().default('CREDIT_LEVEL'),
     status: text('status').notNull(),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
     reviewedBy: text('reviewed_by'),

@@ -1,0 +1,1 @@
+ALTER TABLE "dutyfree_sale_reviews" ADD COLUMN "reason" text DEFAULT 'CREDIT_LEVEL' NOT NULL;
