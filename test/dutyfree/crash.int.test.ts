@@ -101,6 +101,7 @@ describe(`a crash between reserve and confirm (${testDbKind()})`, () => {
       const reserved = new Map<string, string>();
       const confirmed = new Set<string>();
       let stop = false;
+    let last = '';
       const till = async (w: number) => {
         for (let i = 0; !stop; i++) {
           const buyer = buyers[(w + i) % buyers.length]!;
@@ -112,7 +113,10 @@ describe(`a crash between reserve and confirm (${testDbKind()})`, () => {
           };
           try {
             const r = await call('/api/v1/dutyfree/reservations', body, shop);
-            if (r.status !== 201) continue;
+            if (r.status !== 201) {
+            last = `${r.status} ${JSON.stringify(r.json)}`;
+            continue;
+          }
             reserved.set(r.json.reservationId as string, r.json.amount as string);
             if (i % 3 === 2) continue; // this till "crashes" before confirming: the reservation stays open
             const c = await call(`/api/v1/dutyfree/reservations/${r.json.reservationId}/confirm`, {}, shop);
@@ -123,7 +127,11 @@ describe(`a crash between reserve and confirm (${testDbKind()})`, () => {
         }
       };
       const tills = Promise.all([0, 1, 2, 3].map(till));
-      while (confirmed.size < 40) await new Promise((r) => setTimeout(r, 20));
+      const deadline = Date.now() + 120_000;
+    while (confirmed.size < 40) {
+      if (Date.now() > deadline) throw new Error(`only ${confirmed.size} sales confirmed; last answer ${last}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
       child.kill('SIGKILL');
       stop = true;
       await tills;
