@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { personHash } from '../../src/modules/dutyfree/service.ts';
+import { DUTYFREE_EVENTS, type DutyfreeEventType } from '../../src/modules/dutyfree/events.ts';
 import { count, expectProblem, footprint, item, newBuyer, residentId, saleBody, shopKey } from './support.ts';
 
 let t: TestApp;
@@ -692,6 +693,24 @@ describe('the quota year turns at midnight in Asia/Shanghai', () => {
     } finally {
       t.clock.set(new Date('2026-11-23T02:00:00Z'));
     }
+  });
+});
+
+describe('events', () => {
+  it('every duty-free event written by the tests above has the published payload shape', async () => {
+    const rows = await queryRows<{ event_type: string; payload: unknown }>(
+      t.ctx.db,
+      sql`select event_type, payload from outbox_events where aggregate_type = 'dutyfree-buyer'`,
+    );
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const schema = DUTYFREE_EVENTS[r.event_type as DutyfreeEventType];
+      expect(schema, r.event_type).toBeDefined();
+      const payload = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
+      expect(schema.safeParse(payload).error, r.event_type).toBeUndefined();
+      seen.add(r.event_type);
+    }
+    expect([...seen].sort()).toEqual(Object.keys(DUTYFREE_EVENTS).sort());
   });
 });
 
