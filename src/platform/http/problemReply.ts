@@ -84,7 +84,7 @@ export function toProblem(err: unknown): Problem {
     // Class 22, data exception (a NUL byte, a value out of range, text that is not a date): the input
     // was wrong, not the server. The wire types refuse these by field first; this is the last resort.
     const message = 'A value in the request cannot be stored or compared (out of range or not valid text).';
-    return problems.validation([{ path: '', message, rule: DATA_EXCEPTION_RULE }]);
+    return problems.validation([{ path: '', message, rule: DATA_EXCEPTION_RULE }], message);
   }
   if (pgCode === '23514') {
     return problems.rule('invariant', 'Invariant violated', 'The change would break a database invariant and was refused.');

@@ -9,7 +9,7 @@ import { queryRows, recordset, type Executor } from '../../../platform/db/client
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { Problem, problems } from '../../../kernel/problem.ts';
-import { uuidv7 } from '../../../kernel/ids.ts';
+import { UUID_PATTERN, uuidv7 } from '../../../kernel/ids.ts';
 import { ledgerAccounts, ledgerBooks, ledgerItems } from '../schema.ts';
 import { addCost, costOf, costStrings, D, invariantViolations, takeCost, ZERO_COST, type AccountKind, type Cost, type Dec, type Regime } from '../rules.ts';
 
@@ -39,8 +39,9 @@ export const plainQty = (v: string | Dec): string => new D(v).toString();
  */
 export async function lockBooks(tx: Executor, ids: readonly string[], path = 'bookId'): Promise<Map<string, BookRow>> {
   const unique = [...new Set(ids)].sort();
-  const bad = unique.find((id) => !/^[0-9a-f-]{36}$/i.test(id));
-  if (bad) throw problems.field(path, 'ledger.bookUnknown', `Book ${bad} does not exist.`);
+  // Only a UUID may reach the uuid column; an empty id is not a book either.
+  const bad = unique.find((id) => !UUID_PATTERN.test(id));
+  if (bad !== undefined) throw problems.field(path, 'ledger.bookUnknown', `Book ${bad} does not exist.`);
   const rows = unique.length ? await tx.select().from(ledgerBooks).where(inArray(ledgerBooks.id, unique)).orderBy(asc(ledgerBooks.id)).for('update') : [];
   const out = new Map(rows.map((r) => [r.id, r]));
   const missing = unique.find((id) => !out.has(id));
