@@ -11,6 +11,7 @@ let tg: Tidegate;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
+const failedRequests: string[] = [];
 
 beforeAll(async () => {
   tg = await startDemoServer('command-browser-admin-pass', 'command-browser-secret-0123456789abcdef01');
@@ -18,6 +19,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('response', (r) => r.status() >= 400 && failedRequests.push(`${r.status()} ${r.request().method()} ${r.url()}`));
   mkdirSync('.tmp', { recursive: true });
 });
 
@@ -26,8 +28,20 @@ afterAll(async () => {
 });
 
 async function summary(window = 'today') {
-  const token = (await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'command', password: 'command-pass-2026' } })).json().token;
-  return (await tg.app.inject({ method: 'GET', url: `/api/v1/command/summary?window=${window}`, headers: { authorization: `Bearer ${token}` } })).json();
+  const token = (
+    await tg.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'command', password: 'command-pass-2026' },
+    })
+  ).json().token;
+  return (
+    await tg.app.inject({
+      method: 'GET',
+      url: `/api/v1/command/summary?window=${window}`,
+      headers: { authorization: `Bearer ${token}` },
+    })
+  ).json();
 }
 
 const text = (id: string) => page.getByTestId(id).textContent();
@@ -65,16 +79,34 @@ describe('the command centre in Chromium', () => {
   it('updates within 2 s of a gate event, by server-sent events', async () => {
     const before = Number(await text('cc-port-CNQHI-BOAO-diverted'));
     const { key } = await runCommand(tg.ctx, 'apiClient.create', (tx) =>
-      createApiClient(tx, { name: 'cc-browser-boao', role: 'gate_device', scope: { portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01' } }, systemActor('test'), new Date()),
+      createApiClient(
+        tx,
+        { name: 'cc-browser-boao', role: 'gate_device', scope: { portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01' } },
+        systemActor('test'),
+        new Date(),
+      ),
     );
     const started = Date.now();
     const res = await fetch(`${tg.url}/api/v1/gate/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `ApiKey ${key}` },
-      body: JSON.stringify({ eventId: 'cc-browser-1', portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01', direction: 'OUT', plate: '琼C77777', containers: [], weightKg: '12000', sealState: 'INTACT', at: new Date().toISOString() }),
+      body: JSON.stringify({
+        eventId: 'cc-browser-1',
+        portCode: 'CNQHI-BOAO',
+        laneCode: 'CNQHI-BOAO-L01',
+        direction: 'OUT',
+        plate: '琼C77777',
+        containers: [],
+        weightKg: '12000',
+        sealState: 'INTACT',
+        at: new Date().toISOString(),
+      }),
     });
     expect(res.status).toBe(200);
-    await page.getByTestId('cc-port-CNQHI-BOAO-diverted').filter({ hasText: String(before + 1) }).waitFor({ timeout: 2000 });
+    await page
+      .getByTestId('cc-port-CNQHI-BOAO-diverted')
+      .filter({ hasText: String(before + 1) })
+      .waitFor({ timeout: 2000 });
     const took = Date.now() - started;
     expect(took).toBeLessThan(2000);
     console.log(`command centre updated ${took} ms after the gate event`);
@@ -92,7 +124,7 @@ describe('the command centre in Chromium', () => {
     await expect.poll(() => page.getByTestId('cc-drill').count()).toBe(0);
   });
 
-  it('shows a command viewer no button its role may not use (from the server\'s access table)', async () => {
+  it("shows a command viewer no button its role may not use (from the server's access table)", async () => {
     await page.goto(`${tg.url}/#/inspection`);
     await page.getByTestId('inspection-task-0').locator('a').click();
     await expect.poll(() => text('task-status')).toBe('待领取');
@@ -103,21 +135,26 @@ describe('the command centre in Chromium', () => {
     await page.getByTestId('subjects-table').waitFor();
     expect(await page.getByTestId('field-uscc').count()).toBe(0);
     // An inspector, on the same task, has them.
+    // Signed out through the app (not by wiping its storage under it while it reads).
+    await page.getByTestId('logout').click();
     await signIn(page, tg.url, 'officer', 'officer-pass-2026', 'command-centre');
     await page.goto(`${tg.url}/#/inspection`);
     await page.getByTestId('inspection-task-0').locator('a').click();
     await page.getByTestId('task-assign').waitFor();
     expect(await page.getByTestId('task-start').count()).toBe(1);
+    await page.getByTestId('logout').click();
     await signIn(page, tg.url, 'command', 'command-pass-2026', 'command-centre');
   });
 
   it('fits a phone: no horizontal scroll at 390 px, and no script errors anywhere', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     await page.screenshot({ path: '.tmp/command-centre-390.png', fullPage: true });
     expect(overflow).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1440, height: 1000 });
-    expect(consoleErrors).toEqual([]);
+    expect({ consoleErrors, failedRequests }).toEqual({ consoleErrors: [], failedRequests: [] });
   });
 });

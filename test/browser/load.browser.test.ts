@@ -31,7 +31,7 @@ const scripts = () =>
   ) as Promise<Loaded[]>;
 
 describe('fast to load', () => {
-  it('the login page loads at most 150 KB of script over the wire, and no area\'s chunk', async () => {
+  it("the login page loads at most 150 KB of script over the wire, and no area's chunk", async () => {
     const context = await browser.newContext();
     const fresh = await context.newPage();
     await fresh.goto(`${tg.url}/`);
@@ -44,7 +44,10 @@ describe('fast to load', () => {
     await context.close();
     const transfer = loaded.reduce((s, e) => s + e.transfer, 0);
     const decoded = loaded.reduce((s, e) => s + e.decoded, 0);
-    console.log(`login page: ${loaded.length} scripts, ${(transfer / 1024).toFixed(1)} KB transferred, ${(decoded / 1024).toFixed(1)} KB decoded`);
+    console.log(
+      `login page: ${loaded.length} scripts, ${(transfer / 1024).toFixed(1)} KB transferred, ` +
+        `${(decoded / 1024).toFixed(1)} KB decoded`,
+    );
     expect(transfer).toBeGreaterThan(0);
     expect(transfer).toBeLessThanOrEqual(150 * 1024);
     expect(loaded.some((e) => /CommandCentrePage|RiskPage|LedgerPage|DeclarationsPage|\/en-/.test(e.name))).toBe(false);
@@ -69,9 +72,15 @@ describe('fast to load', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('页面不存在');
     // API answers are compressed too (a list of 1 KB and more).
-    const login = await fetch(`${tg.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: 'command-pass-2026' }) });
+    const login = await fetch(`${tg.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'command', password: 'command-pass-2026' }),
+    });
     const { token } = (await login.json()) as { token: string };
-    const summary = await fetch(`${tg.url}/api/v1/command/summary`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'br' } });
+    const summary = await fetch(`${tg.url}/api/v1/command/summary`, {
+      headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'br' },
+    });
     expect(summary.status).toBe(200);
     expect(summary.headers.get('content-encoding')).toBe('br');
     expect(((await summary.json()) as { ports: unknown[] }).ports).toHaveLength(10);
@@ -80,7 +89,11 @@ describe('fast to load', () => {
   it('every area has its own tab title; an unknown route shows the 404 page', async () => {
     await signIn(page, tg.url, 'auditor', 'auditor-pass-2026', 'command-centre');
     expect(await page.title()).toBe('指挥中心 · 潮闸 Tidegate');
-    for (const [route, title] of [['/declarations', '二线出岛'], ['/ledger', '电子账册'], ['/inspection', '查验']] as const) {
+    for (const [route, title] of [
+      ['/declarations', '二线出岛'],
+      ['/ledger', '电子账册'],
+      ['/inspection', '查验'],
+    ] as const) {
       await page.goto(`${tg.url}/#${route}`);
       await expect.poll(() => page.title()).toMatch(new RegExp(`^${title}`));
     }

@@ -26,21 +26,30 @@ const get = async (url: string, auth = viewer) => {
 const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
 
 describe('the command centre summary', () => {
-  it('agrees with the gate\'s port view, and every number with the list behind it', async () => {
+  it("agrees with the gate's port view, and every number with the list behind it", async () => {
     const s = await get('/api/v1/command/summary?window=24h');
     expect(s.ports).toHaveLength(10);
-    expect(s.ports.every((p: { location: number[] }) => p.location[0]! > 108 && p.location[0]! < 112 && p.location[1]! > 18 && p.location[1]! < 21)).toBe(true);
+    expect(
+      s.ports.every(
+        (p: { location: number[] }) =>
+          p.location[0]! > 108 && p.location[0]! < 112 && p.location[1]! > 18 && p.location[1]! < 21,
+      ),
+    ).toBe(true);
     const xinhai = s.ports.find((p: { code: string }) => p.code === 'CNHAK-XINHAI');
     const view = await get('/api/v1/gate/ports/CNHAK-XINHAI/view');
     expect(xinhai.passed).toBe(sum(view.hours, (h: { passed: number }) => h.passed));
     expect(xinhai.diverted).toBe(sum(view.hours, (h: { diverted: number }) => h.diverted));
     expect(xinhai.diverted).toBe(14);
     expect(xinhai.queue).toBe(view.openInspections);
-    expect(sum(s.gateHours, (h: { passed: number; diverted: number }) => h.passed + h.diverted)).toBe(sum(s.ports, (p: { passed: number; diverted: number }) => p.passed + p.diverted));
+    expect(sum(s.gateHours, (h: { passed: number; diverted: number }) => h.passed + h.diverted)).toBe(
+      sum(s.ports, (p: { passed: number; diverted: number }) => p.passed + p.diverted),
+    );
 
     const drill = (q: string) => get(`/api/v1/command/drill?window=24h&${q}`);
     expect((await drill('panel=gate&port=CNHAK-XINHAI&decision=DIVERT')).total).toBe(14);
-    const busiest = s.gateHours.reduce((a: { passed: number; hour: number }, b: { passed: number; hour: number }) => (b.passed > a.passed ? b : a));
+    const busiest = s.gateHours.reduce((a: { passed: number; hour: number }, b: { passed: number; hour: number }) =>
+      b.passed > a.passed ? b : a,
+    );
     expect((await drill(`panel=gate&decision=PASS&hour=${busiest.hour}`)).total).toBe(busiest.passed);
     for (const st of s.declarations.byState.filter((x: { count: number }) => x.count > 0)) {
       expect((await drill(`panel=declarations&state=${st.state}`)).total).toBe(st.count);
@@ -71,12 +80,25 @@ describe('the command centre summary', () => {
 
   it('a truck at the gate moves its port at once: one more diverted, one more in the queue', async () => {
     const before = await get('/api/v1/command/summary?window=today');
-    const device = await t.authFor('gate_device', { name: 'cc-boao-l01', scope: { portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01' } });
+    const device = await t.authFor('gate_device', {
+      name: 'cc-boao-l01',
+      scope: { portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01' },
+    });
     const res = await t.request({
       method: 'POST',
       url: '/api/v1/gate/events',
       auth: device,
-      body: { eventId: 'cc-test-1', portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01', direction: 'OUT', plate: '琼C99999', containers: [], weightKg: '12000', sealState: 'INTACT', at: t.clock.now().toISOString() },
+      body: {
+        eventId: 'cc-test-1',
+        portCode: 'CNQHI-BOAO',
+        laneCode: 'CNQHI-BOAO-L01',
+        direction: 'OUT',
+        plate: '琼C99999',
+        containers: [],
+        weightKg: '12000',
+        sealState: 'INTACT',
+        at: t.clock.now().toISOString(),
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().decision).toBe('DIVERT');
@@ -99,12 +121,20 @@ describe('the command centre summary', () => {
 
 describe('live updates', () => {
   it('a live consumer starts at the horizon, keeps no cursor row, reads nothing while nobody listens', async () => {
-    const enqueue = (id: string) => runCommand(t.ctx, 'test.enqueue', (tx) => enqueueEvents(tx, [{ aggregateType: 'test', aggregateId: id, eventType: 'LiveTest', payload: {}, occurredAt: new Date() }]));
+    const enqueue = (id: string) =>
+      runCommand(t.ctx, 'test.enqueue', (tx) =>
+        enqueueEvents(tx, [
+          { aggregateType: 'test', aggregateId: id, eventType: 'LiveTest', payload: {}, occurredAt: new Date() },
+        ]),
+      );
     await enqueue('before-1');
     const d = new Dispatcher(t.ctx.db, t.ctx.clock, t.ctx.log, DEFAULT_DISPATCH);
     let listening = false;
     const got: string[] = [];
-    d.subscribe('test-live', async (e) => void got.push(e.aggregateId), { eventTypes: ['LiveTest'], live: { listening: () => listening } });
+    d.subscribe('test-live', async (e) => void got.push(e.aggregateId), {
+      eventTypes: ['LiveTest'],
+      live: { listening: () => listening },
+    });
     await d.drain();
     await enqueue('unheard-1');
     await d.drain();
@@ -124,12 +154,25 @@ describe('live updates', () => {
     const res = { write: (c: string) => void chunks.push(c), end: () => void chunks.push('END') };
     const remove = feed.add(res as never);
     await d.drain();
-    const device = await t.authFor('gate_device', { name: 'cc-boao-l01b', scope: { portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01' } });
+    const device = await t.authFor('gate_device', {
+      name: 'cc-boao-l01b',
+      scope: { portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01' },
+    });
     const post = await t.request({
       method: 'POST',
       url: '/api/v1/gate/events',
       auth: device,
-      body: { eventId: 'cc-test-2', portCode: 'CNQHI-BOAO', laneCode: 'CNQHI-BOAO-L01', direction: 'OUT', plate: '琼C88888', containers: [], weightKg: '12000', sealState: 'INTACT', at: t.clock.now().toISOString() },
+      body: {
+        eventId: 'cc-test-2',
+        portCode: 'CNQHI-BOAO',
+        laneCode: 'CNQHI-BOAO-L01',
+        direction: 'OUT',
+        plate: '琼C88888',
+        containers: [],
+        weightKg: '12000',
+        sealState: 'INTACT',
+        at: t.clock.now().toISOString(),
+      },
     });
     expect(post.statusCode).toBe(200);
     await d.drain();
@@ -145,7 +188,10 @@ describe('live updates', () => {
 
 describe('permissions', () => {
   it('serves each role the routes the server allows it, from the enforced access table', async () => {
-    const routes = async (auth: string) => (await get('/api/v1/auth/me/permissions', auth)).routes.map((r: { method: string; url: string }) => `${r.method} ${r.url}`);
+    const routes = async (auth: string) =>
+      (await get('/api/v1/auth/me/permissions', auth)).routes.map(
+        (r: { method: string; url: string }) => `${r.method} ${r.url}`,
+      );
     const viewerRoutes = await routes(viewer);
     expect(viewerRoutes).toContain('GET /api/v1/command/summary');
     expect(viewerRoutes).not.toContain('POST /api/v1/inspection/tasks/:taskId/assign');

@@ -9,12 +9,16 @@ import { Spinner } from './components/Spinner.tsx';
 import { PermissionsProvider, useCan } from './permissions.tsx';
 
 // One chunk per area, fetched when first opened: the login page loads none of them.
-const CommandCentrePage = lazy(() => import('./pages/command/CommandCentrePage.tsx').then((m) => ({ default: m.CommandCentrePage })));
+const CommandCentrePage = lazy(() =>
+  import('./pages/command/CommandCentrePage.tsx').then((m) => ({ default: m.CommandCentrePage })),
+);
 const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage.tsx').then((m) => ({ default: m.WorkbenchPage })));
 const PortalPage = lazy(() => import('./pages/PortalPage.tsx').then((m) => ({ default: m.PortalPage })));
 const CalculatorPage = lazy(() => import('./pages/CalculatorPage.tsx').then((m) => ({ default: m.CalculatorPage })));
 const RiskPage = lazy(() => import('./pages/risk/RiskPage.tsx').then((m) => ({ default: m.RiskPage })));
-const DeclarationsPage = lazy(() => import('./pages/declarations/DeclarationsPage.tsx').then((m) => ({ default: m.DeclarationsPage })));
+const DeclarationsPage = lazy(() =>
+  import('./pages/declarations/DeclarationsPage.tsx').then((m) => ({ default: m.DeclarationsPage })),
+);
 const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx').then((m) => ({ default: m.LedgerPage })));
 const GatePage = lazy(() => import('./pages/gate/GatePage.tsx').then((m) => ({ default: m.GatePage })));
 
@@ -32,7 +36,8 @@ const TITLES: [prefix: string, key: MessageKey][] = [
   ['/gate', 'gate.nav'],
   ['/inspection', 'inspection.nav'],
 ];
-const areaOf = (route: string) => TITLES.find(([prefix]) => route === prefix || route.startsWith(`${prefix}/`) || route.startsWith(`${prefix}?`));
+const areaOf = (route: string) =>
+  TITLES.find(([prefix]) => route === prefix || route.startsWith(`${prefix}/`) || route.startsWith(`${prefix}?`));
 
 function usePageTitle(key: MessageKey | null) {
   const { t } = useI18n();
@@ -56,14 +61,27 @@ export function App() {
   usePageTitle(route === '/' || route === '/login' ? 'login.title' : (area?.[1] ?? null));
 
   const langButton = (
-    <button type="button" className="link-button" data-testid="lang-switch" lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
+    <button
+      type="button"
+      className="link-button"
+      data-testid="lang-switch"
+      lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}
+      onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
+    >
       {t('lang.switch')}
     </button>
   );
 
   if (route === '/calculator' && !user) {
     return (
-      <Frame header={<>{langButton}<a href="#/">{t('login.title')}</a></>}>
+      <Frame
+        header={
+          <>
+            {langButton}
+            <a href="#/">{t('login.title')}</a>
+          </>
+        }
+      >
         <Suspense fallback={<Spinner />}>
           <CalculatorPage />
         </Suspense>
@@ -79,16 +97,42 @@ export function App() {
   }
   return (
     <PermissionsProvider user={user}>
-      <SignedIn user={user} route={route} isOfficer={isOfficer} langButton={langButton} onLogout={() => setUser(null)} />
+      <SignedIn
+        user={user}
+        route={route}
+        isOfficer={isOfficer}
+        langButton={langButton}
+        onLogout={() => setUser(null)}
+      />
     </PermissionsProvider>
   );
 }
 
-function SignedIn({ user, route, isOfficer, langButton, onLogout }: { user: SessionUser; route: string; isOfficer: boolean; langButton: ReactNode; onLogout: () => void }) {
+function SignedIn({
+  user,
+  route,
+  isOfficer,
+  langButton,
+  onLogout,
+}: {
+  user: SessionUser;
+  route: string;
+  isOfficer: boolean;
+  langButton: ReactNode;
+  onLogout: () => void;
+}) {
   const { t } = useI18n();
   const can = useCan();
   const links = [
-    ...(isOfficer ? [{ to: '/command', key: 'nav.command' as const, id: 'nav-command' }, { to: '/workbench', key: 'nav.workbench' as const, id: 'nav-workbench' }, { to: '/risk', key: 'risk.nav' as const, id: 'nav-risk' }, { to: '/gate', key: 'gate.nav' as const, id: 'nav-gate' }, { to: '/inspection', key: 'inspection.nav' as const, id: 'nav-inspection' }] : []),
+    ...(isOfficer
+      ? [
+          { to: '/command', key: 'nav.command' as const, id: 'nav-command' },
+          { to: '/workbench', key: 'nav.workbench' as const, id: 'nav-workbench' },
+          { to: '/risk', key: 'risk.nav' as const, id: 'nav-risk' },
+          { to: '/gate', key: 'gate.nav' as const, id: 'nav-gate' },
+          { to: '/inspection', key: 'inspection.nav' as const, id: 'nav-inspection' },
+        ]
+      : []),
     ...(!isOfficer || user.role === 'admin' ? [{ to: '/portal', key: 'nav.portal' as const, id: 'nav-portal' }] : []),
     ...(can('GET', '/api/v1/ledger/books') ? [{ to: '/ledger', key: 'ledger.nav' as const, id: 'nav-ledger' }] : []),
     { to: '/declarations', key: 'nav.declarations' as const, id: 'nav-declarations' },
@@ -97,16 +141,27 @@ function SignedIn({ user, route, isOfficer, langButton, onLogout }: { user: Sess
   const area = areaOf(route)?.[0];
   const officerOnly = ['/command', '/workbench', '/risk', '/gate', '/inspection'];
   const page =
-    route === '/' || route === '/login' ? <Spinner />
-    : !area || (officerOnly.includes(area) && !isOfficer) ? <NotFoundPage />
-    : area === '/declarations' ? <DeclarationsPage route={route} />
-    : area === '/gate' || area === '/inspection' ? <GatePage route={route} />
-    : area === '/ledger' ? <LedgerPage route={route} user={user} />
-    : area === '/risk' ? <RiskPage route={route} />
-    : area === '/workbench' ? <WorkbenchPage />
-    : area === '/command' ? <CommandCentrePage />
-    : area === '/calculator' ? <CalculatorPage />
-    : <PortalPage user={user} />;
+    route === '/' || route === '/login' ? (
+      <Spinner />
+    ) : !area || (officerOnly.includes(area) && !isOfficer) ? (
+      <NotFoundPage />
+    ) : area === '/declarations' ? (
+      <DeclarationsPage route={route} />
+    ) : area === '/gate' || area === '/inspection' ? (
+      <GatePage route={route} />
+    ) : area === '/ledger' ? (
+      <LedgerPage route={route} user={user} />
+    ) : area === '/risk' ? (
+      <RiskPage route={route} />
+    ) : area === '/workbench' ? (
+      <WorkbenchPage />
+    ) : area === '/command' ? (
+      <CommandCentrePage />
+    ) : area === '/calculator' ? (
+      <CalculatorPage />
+    ) : (
+      <PortalPage user={user} />
+    );
 
   return (
     <Frame
@@ -115,12 +170,20 @@ function SignedIn({ user, route, isOfficer, langButton, onLogout }: { user: Sess
         <>
           <nav className="nav" aria-label={t('nav.main')}>
             {links.map((l) => (
-              <a key={l.to} href={`#${l.to}`} data-testid={l.id} className={route.startsWith(l.to) ? 'active' : ''} aria-current={route.startsWith(l.to) ? 'page' : undefined}>
+              <a
+                key={l.to}
+                href={`#${l.to}`}
+                data-testid={l.id}
+                className={route.startsWith(l.to) ? 'active' : ''}
+                aria-current={route.startsWith(l.to) ? 'page' : undefined}
+              >
                 {t(l.key)}
               </a>
             ))}
           </nav>
-          <span className="who" data-testid="who">{user.displayName}</span>
+          <span className="who" data-testid="who">
+            {user.displayName}
+          </span>
           {langButton}
           <button
             type="button"

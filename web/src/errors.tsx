@@ -30,7 +30,10 @@ const pick = (text: readonly [string, string], lang: Lang) => (lang === 'zh-CN' 
 
 export function ruleText(m: RulesModule | null, e: FieldError, lang: Lang): string {
   if (!m) return '';
-  const text = (e.rule && m.RULE_TEXTS[e.rule]) || (e.rule?.startsWith('schema.') ? m.RULE_TEXTS['schema.custom'] : undefined) || m.GENERAL_TEXT;
+  const text =
+    (e.rule && m.RULE_TEXTS[e.rule]) ||
+    (e.rule?.startsWith('schema.') ? m.RULE_TEXTS['schema.custom'] : undefined) ||
+    m.GENERAL_TEXT;
   return pick(text!, lang);
 }
 
@@ -49,10 +52,15 @@ export function useExplain(error: unknown): Explanation | null {
   const { t, lang } = useI18n();
   const m = useRules(error instanceof ApiError && error.status !== 0);
   if (!error) return null;
-  if (!(error instanceof ApiError)) return { summary: t('error.unexpected'), at: () => [], rest: () => [], technical: String(error) };
+  if (!(error instanceof ApiError))
+    return { summary: t('error.unexpected'), at: () => [], rest: () => [], technical: String(error) };
   if (error.status === 0) return { summary: t('error.network'), at: () => [], rest: () => [], technical: null };
   const problem = m?.PROBLEM_TEXTS[error.code];
-  const summary = problem ? pick(problem, lang) : m ? pick(error.errors.length ? m.PROBLEM_TEXTS.validation! : m.REFUSED_TEXT, lang) : t('common.loading');
+  const summary = problem
+    ? pick(problem, lang)
+    : m
+      ? pick(error.errors.length ? m.PROBLEM_TEXTS.validation! : m.REFUSED_TEXT, lang)
+      : t('common.loading');
   const technical = [
     `HTTP ${error.status}${error.type ? ` · ${error.type}` : ''}`,
     `${error.title}${error.detail ? `: ${error.detail}` : ''}`,
@@ -62,7 +70,10 @@ export function useExplain(error: unknown): Explanation | null {
   return {
     summary,
     at: (path) => error.errors.filter((e) => under(path, e.path)).map((e) => ruleText(m, e, lang)),
-    rest: (shown) => error.errors.filter((e) => !shown.some((p) => under(p, e.path))).map((e) => ({ path: e.path, text: ruleText(m, e, lang) })),
+    rest: (shown) =>
+      error.errors
+        .filter((e) => !shown.some((p) => under(p, e.path)))
+        .map((e) => ({ path: e.path, text: ruleText(m, e, lang) })),
     technical,
   };
 }
@@ -80,7 +91,17 @@ export function TechnicalDetail({ text }: { text: string | null }) {
 }
 
 /** The errors at one field: id for aria-describedby, a test id for tests. */
-export function FieldMessage({ error, path, id, testId }: { error: unknown; path: string; id?: string; testId?: string }) {
+export function FieldMessage({
+  error,
+  path,
+  id,
+  testId,
+}: {
+  error: unknown;
+  path: string;
+  id?: string;
+  testId?: string;
+}) {
   const x = useExplain(error);
   const texts = x?.at(path) ?? [];
   if (texts.length === 0) return null;

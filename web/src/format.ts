@@ -36,7 +36,8 @@ export function formatTime(iso: string | Date | null | undefined, lang: Lang): s
 export function formatDate(iso: string | Date | null | undefined, lang: Lang): string {
   if (!iso) return '—';
   // A bare business date (YYYY-MM-DD) is already a Shanghai date: format it as such, at noon there.
-  const d = typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00+08:00`) : new Date(iso);
+  const d =
+    typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00+08:00`) : new Date(iso);
   return dtf(lang, 'date').format(d);
 }
 

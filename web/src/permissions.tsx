@@ -14,7 +14,10 @@ export function PermissionsProvider({ user, children }: { user: SessionUser; chi
     queryKey: ['permissions', user.id, user.role],
     staleTime: Infinity,
     queryFn: async () => {
-      const r = await api<{ role: string; routes: { method: string; url: string }[] }>('GET', '/api/v1/auth/me/permissions');
+      const r = await api<{ role: string; routes: { method: string; url: string }[] }>(
+        'GET',
+        '/api/v1/auth/me/permissions',
+      );
       return new Set(r.routes.map((x) => `${x.method} ${x.url}`));
     },
   });

@@ -1,7 +1,7 @@
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { OFFICER_ROLES } from '../../platform/auth/roles.ts';
-import { windowOf } from './rules.ts';
-import { commandSummary, drill, startLiveFeed } from './service.ts';
+import { windowOf, type WindowName } from './rules.ts';
+import { commandSummary, drill, singleFlight, startLiveFeed } from './service.ts';
 import { drillOut, drillQuery, summaryOut, summaryQuery } from './wire.ts';
 
 const tags = ['command'];
@@ -11,21 +11,34 @@ export const commandRoutes: ApiPlugin = (app, ctx) => {
   const feed = startLiveFeed(ctx);
   // Open streams would hold the server open: end them before it closes.
   app.addHook('preClose', async () => feed.closeAll());
+  // Every open centre reads again on the same `changed`: one computation serves those that overlap.
+  const summary = singleFlight(
+    (w: WindowName) => commandSummary(ctx.db, windowOf(w, ctx.clock.now())),
+    () => feed.version,
+  );
 
   app.get('/api/v1/command/summary', {
     config: { access: { roles: OFFICER_ROLES } },
     schema: {
       tags,
-      summary: 'Every panel of the command centre: each port\'s trucks passed / diverted and queue, declarations by state, the inspection backlog by age, RED/YELLOW alerts per hour, tax collected, clearance times (p50/p90 per port, trend), inspection and hit rates by credit class',
+      summary:
+        "Every panel of the command centre: each port's trucks passed / diverted and queue, declarations by " +
+        'state, the inspection backlog by age, RED/YELLOW alerts per hour, tax collected, clearance times ' +
+        '(p50/p90 per port, trend), inspection and hit rates by credit class',
       querystring: summaryQuery,
       response: { 200: summaryOut },
     },
-    handler: async (req) => commandSummary(ctx.db, windowOf(req.query.window, ctx.clock.now())),
+    handler: async (req) => summary(req.query.window),
   });
 
   app.get('/api/v1/command/drill', {
     config: { access: { roles: OFFICER_ROLES } },
-    schema: { tags, summary: 'The list behind a number of the command centre (same window and filters as its panel), newest first', querystring: drillQuery, response: { 200: drillOut } },
+    schema: {
+      tags,
+      summary: 'The list behind a number of the command centre (same window and filters as its panel), newest first',
+      querystring: drillQuery,
+      response: { 200: drillOut },
+    },
     handler: async (req) => {
       const { window, ...q } = req.query;
       return drill(ctx.db, windowOf(window, ctx.clock.now()), q);
@@ -34,7 +47,12 @@ export const commandRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/command/stream', {
     config: { access: { roles: OFFICER_ROLES } },
-    schema: { tags, summary: 'Server-sent events: `changed` (with the kinds of events that committed) whenever a panel may have moved; read the summary again on it' },
+    schema: {
+      tags,
+      summary:
+        'Server-sent events: `changed` (with the kinds of events that committed) whenever a panel may have ' +
+        'moved; read the summary again on it',
+    },
     handler: async (req, reply) => {
       reply.hijack();
       reply.raw.writeHead(200, {

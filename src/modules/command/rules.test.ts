@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ageBucketOf, hourBuckets, lastDays, PORT_LOCATIONS, portsForMap, shanghaiDayStart, windowOf } from './rules.ts';
+import {
+  ageBucketOf,
+  hourBuckets,
+  lastDays,
+  PORT_LOCATIONS,
+  portsForMap,
+  shanghaiDayStart,
+  windowOf,
+} from './rules.ts';
 
 describe('command centre windows', () => {
   it('today is the Shanghai calendar day, whatever the UTC date', () => {
@@ -9,7 +17,11 @@ describe('command centre windows', () => {
     expect(shanghaiDayStart(new Date('2026-11-22T15:59:59Z')).toISOString()).toBe('2026-11-21T16:00:00.000Z');
     const w = windowOf('today', new Date('2026-11-23T02:00:00Z'));
     expect(w.to.getTime() - w.from.getTime()).toBe(86_400_000);
-    expect(hourBuckets(w).map((h) => h.label).slice(0, 2)).toEqual(['00:00', '01:00']);
+    expect(
+      hourBuckets(w)
+        .map((h) => h.label)
+        .slice(0, 2),
+    ).toEqual(['00:00', '01:00']);
   });
 
   it('24h ends with the current hour, its buckets labelled in Shanghai hours', () => {

@@ -93,11 +93,19 @@ export const PORT_LOCATIONS: Readonly<Record<string, readonly [number, number]>>
 };
 
 export function portsForMap() {
-  return SECOND_LINE_PORTS.map((p) => ({ code: p.code, nameZh: p.nameZh, nameEn: p.nameEn, kind: p.kind, location: [...PORT_LOCATIONS[p.code]!] as [number, number] }));
+  return SECOND_LINE_PORTS.map((p) => ({
+    code: p.code,
+    nameZh: p.nameZh,
+    nameEn: p.nameEn,
+    kind: p.kind,
+    location: [...PORT_LOCATIONS[p.code]!] as [number, number],
+  }));
 }
 
 /** The Shanghai dates of the `days` days ending with the one that holds `now`. */
 export function lastDays(now: Date, days: number): string[] {
   const start = shanghaiDayStart(now).getTime();
-  return Array.from({ length: days }, (_, i) => new Date(start - (days - 1 - i) * DAY + SHANGHAI).toISOString().slice(0, 10));
+  return Array.from({ length: days }, (_, i) =>
+    new Date(start - (days - 1 - i) * DAY + SHANGHAI).toISOString().slice(0, 10),
+  );
 }

@@ -2,3 +2,4 @@
 export { commandSummary, type CommandSummary } from './service/summary.ts';
 export { drill, DRILL_PANELS, type DrillPanel, type DrillQuery } from './service/drill.ts';
 export { startLiveFeed, LIVE_EVENT_TYPES, type LiveFeed } from './service/live.ts';
+export { singleFlight } from './service/flights.ts';

@@ -8,7 +8,11 @@ const portCode = z.enum(SECOND_LINE_PORTS.map((p) => p.code) as [string, ...stri
 const secondsOrNull = z.number().nullable().describe('seconds; null when nothing exited');
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-export const summaryQuery = z.object({ window: z.enum(WINDOWS).default('today').describe('today: the Shanghai day so far; 24h: the last 24 hours') }).strict();
+export const summaryQuery = z
+  .object({
+    window: z.enum(WINDOWS).default('today').describe('today: the Shanghai day so far; 24h: the last 24 hours'),
+  })
+  .strict();
 
 export const drillQuery = z
   .object({
@@ -16,7 +20,9 @@ export const drillQuery = z
     window: z.enum(WINDOWS).default('today'),
     port: portCode.optional(),
     decision: z.enum(['PASS', 'DIVERT']).optional(),
-    state: z.enum(['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED']).optional(),
+    state: z
+      .enum(['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED'])
+      .optional(),
     hour: z.coerce.number().int().min(0).max(23).optional(),
     level: z.enum(['RED', 'YELLOW']).optional(),
     bucket: z.enum(AGE_BUCKETS.map((b) => b.code) as [string, ...string[]]).optional(),
@@ -28,7 +34,13 @@ export const drillQuery = z
   })
   .strict();
 
-const clearanceFigures = z.object({ n: z.number(), releaseP50: secondsOrNull, releaseP90: secondsOrNull, exitP50: secondsOrNull, exitP90: secondsOrNull });
+const clearanceFigures = z.object({
+  n: z.number(),
+  releaseP50: secondsOrNull,
+  releaseP90: secondsOrNull,
+  exitP50: secondsOrNull,
+  exitP90: secondsOrNull,
+});
 const decimal = z.string().describe('decimal string, CNY');
 
 export const summaryOut = z.object({
@@ -49,10 +61,31 @@ export const summaryOut = z.object({
     }),
   ),
   gateHours: z.array(z.object({ hour: z.number(), label: z.string(), passed: z.number(), diverted: z.number() })),
-  declarations: z.object({ byState: z.array(z.object({ state: z.string(), count: z.number() })), total: z.number(), heldNow: z.number(), heldOverdue: z.number(), overdueHours: z.number() }),
-  inspections: z.object({ total: z.number(), oldestAt: z.string().nullable(), byAge: z.array(z.object({ bucket: z.string(), open: z.number(), assigned: z.number(), inProgress: z.number() })) }),
-  alerts: z.object({ hours: z.array(z.object({ hour: z.number(), label: z.string(), red: z.number(), yellow: z.number() })), red: z.number(), yellow: z.number() }),
-  tax: z.object({ bills: z.number(), supplementary: z.number(), duty: decimal, consumptionTax: decimal, vat: decimal, total: decimal }),
+  declarations: z.object({
+    byState: z.array(z.object({ state: z.string(), count: z.number() })),
+    total: z.number(),
+    heldNow: z.number(),
+    heldOverdue: z.number(),
+    overdueHours: z.number(),
+  }),
+  inspections: z.object({
+    total: z.number(),
+    oldestAt: z.string().nullable(),
+    byAge: z.array(z.object({ bucket: z.string(), open: z.number(), assigned: z.number(), inProgress: z.number() })),
+  }),
+  alerts: z.object({
+    hours: z.array(z.object({ hour: z.number(), label: z.string(), red: z.number(), yellow: z.number() })),
+    red: z.number(),
+    yellow: z.number(),
+  }),
+  tax: z.object({
+    bills: z.number(),
+    supplementary: z.number(),
+    duty: decimal,
+    consumptionTax: decimal,
+    vat: decimal,
+    total: decimal,
+  }),
   clearance: z.object({
     ports: z.array(clearanceFigures.extend({ code: z.string() })),
     overall: clearanceFigures,
@@ -62,7 +95,15 @@ export const summaryOut = z.object({
     days: z.number(),
     fromDay: z.string(),
     toDay: z.string(),
-    classes: z.array(z.object({ creditClass: z.string(), assessed: z.number(), selected: z.number(), outcomes: z.number(), hits: z.number() })),
+    classes: z.array(
+      z.object({
+        creditClass: z.string(),
+        assessed: z.number(),
+        selected: z.number(),
+        outcomes: z.number(),
+        hits: z.number(),
+      }),
+    ),
   }),
   tookMs: z.number(),
 });

@@ -12,8 +12,11 @@ export const permissionRoutes: ApiPlugin = (app) => {
     config: { access: { roles: ALL_ROLES } },
     schema: {
       tags: ['auth'],
-      summary: 'The routes (method and path pattern) the caller\'s role is allowed, from the access table the server enforces',
-      response: { 200: z.object({ role: z.string(), routes: z.array(z.object({ method: z.string(), url: z.string() })) }) },
+      summary:
+        "The routes (method and path pattern) the caller's role is allowed, from the access table the server enforces",
+      response: {
+        200: z.object({ role: z.string(), routes: z.array(z.object({ method: z.string(), url: z.string() })) }),
+      },
     },
     handler: async (req) => {
       const role = actorOf(req).role as Role;

@@ -5,7 +5,15 @@ import { TechnicalDetail, useExplain } from '../errors.tsx';
  * What went wrong, in the user's language; with `fieldsShown`, the field errors that no field of the
  * form shows are listed too. The server's wording is behind the technical-detail disclosure.
  */
-export function ErrorBox({ error, onRetry, fieldsShown }: { error: unknown; onRetry?: () => void; fieldsShown?: readonly string[] }) {
+export function ErrorBox({
+  error,
+  onRetry,
+  fieldsShown,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  fieldsShown?: readonly string[];
+}) {
   const t = useT();
   const x = useExplain(error);
   if (!x) return null;

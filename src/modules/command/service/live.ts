@@ -26,6 +26,8 @@ export interface LiveFeed {
   /** Adds a stream; returns the function that removes it. */
   add(res: ServerResponse): () => void;
   readonly size: number;
+  /** Goes up with every batch of events delivered: a result computed before is older than a change. */
+  readonly version: number;
   /** Ends every stream (server shutdown). */
   closeAll(): void;
 }
@@ -38,6 +40,7 @@ export function startLiveFeed(ctx: AppContext, opts: { coalesceMs?: number } = {
   let pending = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let seq = 0;
+  let version = 0;
 
   const send = (chunk: string) => {
     for (const res of streams) res.write(chunk);
@@ -47,11 +50,15 @@ export function startLiveFeed(ctx: AppContext, opts: { coalesceMs?: number } = {
     if (pending.size === 0) return;
     const counts = Object.fromEntries(pending);
     pending = new Map();
-    send(`id: ${++seq}\nevent: changed\ndata: ${JSON.stringify({ events: counts, at: ctx.clock.now().toISOString() })}\n\n`);
+    send(
+      `id: ${++seq}\nevent: changed\n` +
+        `data: ${JSON.stringify({ events: counts, at: ctx.clock.now().toISOString() })}\n\n`,
+    );
   };
   ctx.dispatcher.subscribeBatch(
     'command-centre-live',
     async (events: readonly OutboxEvent[]) => {
+      if (events.length) version++;
       for (const e of events) pending.set(e.eventType, (pending.get(e.eventType) ?? 0) + 1);
       // Many commits a second at a busy port: one message per interval, not one per truck.
       timer ??= setTimeout(flush, coalesceMs);
@@ -71,6 +78,9 @@ export function startLiveFeed(ctx: AppContext, opts: { coalesceMs?: number } = {
     },
     get size() {
       return streams.size;
+    },
+    get version() {
+      return version;
     },
     closeAll() {
       clearInterval(heartbeat);

@@ -6,11 +6,31 @@
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, EffectScatterChart, LineChart, MapChart, ScatterChart } from 'echarts/charts';
-import { AriaComponent, GeoComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import {
+  AriaComponent,
+  GeoComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption, ECElementEvent } from 'echarts/core';
 
-echarts.use([BarChart, LineChart, MapChart, ScatterChart, EffectScatterChart, GridComponent, TooltipComponent, LegendComponent, GeoComponent, MarkLineComponent, AriaComponent, SVGRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  MapChart,
+  ScatterChart,
+  EffectScatterChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  GeoComponent,
+  MarkLineComponent,
+  AriaComponent,
+  SVGRenderer,
+]);
 
 export type ChartOption = EChartsCoreOption;
 export type ChartClick = ECElementEvent;
@@ -19,7 +39,19 @@ export function registerMap(name: string, geoJson: object) {
   if (!echarts.getMap(name)) echarts.registerMap(name, geoJson as never);
 }
 
-export function EChart({ option, onClick, height, label, testId }: { option: ChartOption; onClick?: (e: ChartClick) => void; height: number; label: string; testId?: string }) {
+export function EChart({
+  option,
+  onClick,
+  height,
+  label,
+  testId,
+}: {
+  option: ChartOption;
+  onClick?: (e: ChartClick) => void;
+  height: number;
+  label: string;
+  testId?: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const click = useRef(onClick);

@@ -29,11 +29,20 @@ const axisStyle = {
 };
 const base = {
   backgroundColor: 'transparent',
-  textStyle: { fontFamily: "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',system-ui,sans-serif", color: COLORS.text },
+  textStyle: {
+    fontFamily: "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',system-ui,sans-serif",
+    color: COLORS.text,
+  },
   aria: { enabled: true },
   animationDurationUpdate: 400,
   legend: { top: 0, textStyle: { color: COLORS.text } },
-  tooltip: { trigger: 'axis' as const, axisPointer: { type: 'shadow' as const }, backgroundColor: '#0d2340', borderColor: COLORS.line, textStyle: { color: COLORS.text } },
+  tooltip: {
+    trigger: 'axis' as const,
+    axisPointer: { type: 'shadow' as const },
+    backgroundColor: '#0d2340',
+    borderColor: COLORS.line,
+    textStyle: { color: COLORS.text },
+  },
   grid: { left: 52, right: 16, top: 48, bottom: 44 },
 };
 
@@ -46,56 +55,129 @@ export const shortPortName = (p: { nameZh: string; nameEn: string }, lang: Lang)
   return words.length > 1 ? words.slice(1).join(' ') : words[0]!;
 };
 
-function hourly(t: T, hours: { label: string }[], series: { id: string; name: string; color: string; data: number[] }[], yName: string): ChartOption {
+function hourly(
+  t: T,
+  hours: { label: string }[],
+  series: { id: string; name: string; color: string; data: number[] }[],
+  yName: string,
+): ChartOption {
   return {
     ...base,
-    xAxis: { type: 'category', name: t('command.axis.hour'), nameLocation: 'middle', nameGap: 28, data: hours.map((h) => h.label), ...axisStyle, axisLabel: { color: COLORS.muted, interval: 2 } },
+    xAxis: {
+      type: 'category',
+      name: t('command.axis.hour'),
+      nameLocation: 'middle',
+      nameGap: 28,
+      data: hours.map((h) => h.label),
+      ...axisStyle,
+      axisLabel: { color: COLORS.muted, interval: 2 },
+    },
     yAxis: { type: 'value', name: yName, minInterval: 1, ...axisStyle },
-    series: series.map((s) => ({ id: s.id, name: s.name, type: 'bar', stack: 'total', itemStyle: { color: s.color }, emphasis: { focus: 'series' }, data: s.data })),
+    series: series.map((s) => ({
+      id: s.id,
+      name: s.name,
+      type: 'bar',
+      stack: 'total',
+      itemStyle: { color: s.color },
+      emphasis: { focus: 'series' },
+      data: s.data,
+    })),
   };
 }
 
 export function gateFlowOption(s: Summary, t: T): ChartOption {
-  return hourly(t, s.gateHours, [
-    { id: 'PASS', name: t('command.series.passed'), color: COLORS.passed, data: s.gateHours.map((h) => h.passed) },
-    { id: 'DIVERT', name: t('command.series.diverted'), color: COLORS.diverted, data: s.gateHours.map((h) => h.diverted) },
-  ], t('command.axis.trucks'));
+  return hourly(
+    t,
+    s.gateHours,
+    [
+      { id: 'PASS', name: t('command.series.passed'), color: COLORS.passed, data: s.gateHours.map((h) => h.passed) },
+      {
+        id: 'DIVERT',
+        name: t('command.series.diverted'),
+        color: COLORS.diverted,
+        data: s.gateHours.map((h) => h.diverted),
+      },
+    ],
+    t('command.axis.trucks'),
+  );
 }
 
 export function alertsOption(s: Summary, t: T): ChartOption {
-  return hourly(t, s.alerts.hours, [
-    { id: 'RED', name: t('command.series.red'), color: COLORS.red, data: s.alerts.hours.map((h) => h.red) },
-    { id: 'YELLOW', name: t('command.series.yellow'), color: COLORS.yellow, data: s.alerts.hours.map((h) => h.yellow) },
-  ], t('command.axis.count'));
+  return hourly(
+    t,
+    s.alerts.hours,
+    [
+      { id: 'RED', name: t('command.series.red'), color: COLORS.red, data: s.alerts.hours.map((h) => h.red) },
+      {
+        id: 'YELLOW',
+        name: t('command.series.yellow'),
+        color: COLORS.yellow,
+        data: s.alerts.hours.map((h) => h.yellow),
+      },
+    ],
+    t('command.axis.count'),
+  );
 }
 
 export function declarationsOption(s: Summary, t: T): ChartOption {
-  const colors: Record<string, string> = { HELD: COLORS.yellow, REJECTED: COLORS.red, EXITED: COLORS.passed, RELEASED: '#2bb3a3', CANCELLED: '#7d8fa6', AMENDED: '#7d8fa6' };
+  const colors: Record<string, string> = {
+    HELD: COLORS.yellow,
+    REJECTED: COLORS.red,
+    EXITED: COLORS.passed,
+    RELEASED: '#2bb3a3',
+    CANCELLED: '#7d8fa6',
+    AMENDED: '#7d8fa6',
+  };
   return {
     ...base,
     tooltip: { ...base.tooltip },
     legend: { show: false },
     grid: { ...base.grid, left: 96, bottom: 36 },
-    xAxis: { type: 'value', name: t('command.axis.declarations'), nameLocation: 'middle', nameGap: 24, minInterval: 1, ...axisStyle },
-    yAxis: { type: 'category', inverse: true, data: s.declarations.byState.map((x) => t(`decl.state.${x.state}` as MessageKey)), ...axisStyle },
-    series: [{
-      id: 'declarations',
+    xAxis: {
+      type: 'value',
       name: t('command.axis.declarations'),
-      type: 'bar',
-      data: s.declarations.byState.map((x) => ({ value: x.count, itemStyle: { color: colors[x.state] ?? COLORS.blue } })),
-      label: { show: true, position: 'right', color: COLORS.text },
-    }],
+      nameLocation: 'middle',
+      nameGap: 24,
+      minInterval: 1,
+      ...axisStyle,
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: s.declarations.byState.map((x) => t(`decl.state.${x.state}` as MessageKey)),
+      ...axisStyle,
+    },
+    series: [
+      {
+        id: 'declarations',
+        name: t('command.axis.declarations'),
+        type: 'bar',
+        data: s.declarations.byState.map((x) => ({
+          value: x.count,
+          itemStyle: { color: colors[x.state] ?? COLORS.blue },
+        })),
+        label: { show: true, position: 'right', color: COLORS.text },
+      },
+    ],
   };
 }
 
 export const AGE_ORDER = ['lt1h', '1to4h', '4to24h', '1to3d', 'gt3d'] as const;
 
 export function backlogOption(s: Summary, t: T): ChartOption {
-  const statuses = [['open', 'OPEN', COLORS.red], ['assigned', 'ASSIGNED', COLORS.yellow], ['inProgress', 'IN_PROGRESS', COLORS.blue]] as const;
+  const statuses = [
+    ['open', 'OPEN', COLORS.red],
+    ['assigned', 'ASSIGNED', COLORS.yellow],
+    ['inProgress', 'IN_PROGRESS', COLORS.blue],
+  ] as const;
   return {
     ...base,
     grid: { ...base.grid, bottom: 36 },
-    xAxis: { type: 'category', data: s.inspections.byAge.map((b) => t(`command.age.${b.bucket}` as MessageKey)), ...axisStyle },
+    xAxis: {
+      type: 'category',
+      data: s.inspections.byAge.map((b) => t(`command.age.${b.bucket}` as MessageKey)),
+      ...axisStyle,
+    },
     yAxis: { type: 'value', name: t('command.axis.tasks'), minInterval: 1, ...axisStyle },
     series: statuses.map(([field, status, color]) => ({
       id: status,
@@ -115,15 +197,39 @@ export function clearanceOption(s: Summary, t: T, lang: Lang): ChartOption {
     ...base,
     tooltip: {
       ...base.tooltip,
-      valueFormatter: (v: unknown) => (v === null || v === undefined || v === '-' ? '—' : formatDuration(Math.round(Number(v) * 3600), lang)),
+      valueFormatter: (v: unknown) =>
+        v === null || v === undefined || v === '-' ? '—' : formatDuration(Math.round(Number(v) * 3600), lang),
     },
     grid: { ...base.grid, bottom: 56 },
-    xAxis: { type: 'category', data: ports.map((p) => shortPortName(p, lang)), ...axisStyle, axisLabel: { color: COLORS.muted, interval: 0, rotate: 30 } },
+    xAxis: {
+      type: 'category',
+      data: ports.map((p) => shortPortName(p, lang)),
+      ...axisStyle,
+      axisLabel: { color: COLORS.muted, interval: 0, rotate: 30 },
+    },
     yAxis: { type: 'value', name: t('command.axis.hours'), ...axisStyle },
     series: [
-      { id: 'releaseP50', name: t('command.series.releaseP50'), type: 'bar', itemStyle: { color: COLORS.blue }, data: ports.map((p) => hours(p.c.releaseP50)) },
-      { id: 'exitP50', name: t('command.series.exitP50'), type: 'bar', itemStyle: { color: COLORS.passed }, data: ports.map((p) => hours(p.c.exitP50)) },
-      { id: 'exitP90', name: t('command.series.exitP90'), type: 'bar', itemStyle: { color: COLORS.yellow }, data: ports.map((p) => hours(p.c.exitP90)) },
+      {
+        id: 'releaseP50',
+        name: t('command.series.releaseP50'),
+        type: 'bar',
+        itemStyle: { color: COLORS.blue },
+        data: ports.map((p) => hours(p.c.releaseP50)),
+      },
+      {
+        id: 'exitP50',
+        name: t('command.series.exitP50'),
+        type: 'bar',
+        itemStyle: { color: COLORS.passed },
+        data: ports.map((p) => hours(p.c.exitP50)),
+      },
+      {
+        id: 'exitP90',
+        name: t('command.series.exitP90'),
+        type: 'bar',
+        itemStyle: { color: COLORS.yellow },
+        data: ports.map((p) => hours(p.c.exitP90)),
+      },
     ],
   };
 }
@@ -132,12 +238,33 @@ export function trendOption(s: Summary, t: T, lang: Lang): ChartOption {
   const hours = (v: number | null) => (v === null ? null : Math.round((v / 3600) * 100) / 100);
   return {
     ...base,
-    tooltip: { ...base.tooltip, axisPointer: { type: 'line' }, valueFormatter: (v: unknown) => (v === null || v === undefined || v === '-' ? '—' : formatDuration(Math.round(Number(v) * 3600), lang)) },
+    tooltip: {
+      ...base.tooltip,
+      axisPointer: { type: 'line' },
+      valueFormatter: (v: unknown) =>
+        v === null || v === undefined || v === '-' ? '—' : formatDuration(Math.round(Number(v) * 3600), lang),
+    },
     xAxis: { type: 'category', data: s.clearance.trend.map((d) => d.day.slice(5)), ...axisStyle },
     yAxis: { type: 'value', name: t('command.axis.hours'), ...axisStyle },
     series: [
-      { id: 'p50', name: t('command.series.exitP50'), type: 'line', connectNulls: true, symbolSize: 7, itemStyle: { color: COLORS.passed }, data: s.clearance.trend.map((d) => hours(d.exitP50)) },
-      { id: 'p90', name: t('command.series.exitP90'), type: 'line', connectNulls: true, symbolSize: 7, itemStyle: { color: COLORS.yellow }, data: s.clearance.trend.map((d) => hours(d.exitP90)) },
+      {
+        id: 'p50',
+        name: t('command.series.exitP50'),
+        type: 'line',
+        connectNulls: true,
+        symbolSize: 7,
+        itemStyle: { color: COLORS.passed },
+        data: s.clearance.trend.map((d) => hours(d.exitP50)),
+      },
+      {
+        id: 'p90',
+        name: t('command.series.exitP90'),
+        type: 'line',
+        connectNulls: true,
+        symbolSize: 7,
+        itemStyle: { color: COLORS.yellow },
+        data: s.clearance.trend.map((d) => hours(d.exitP90)),
+      },
     ],
   };
 }
@@ -151,22 +278,56 @@ export function creditOption(s: Summary, t: T, lang: Lang): ChartOption {
       ...base.tooltip,
       formatter: (items: { dataIndex: number; seriesName: string; marker: string; value: number }[]) => {
         const c = classes[items[0]!.dataIndex]!;
-        const lines = [`${t(`class.${c.creditClass}` as MessageKey)} · ${t('command.credit.assessed', { n: formatInt(c.assessed, lang) })}`];
-        lines.push(`${items[0]!.marker}${t('command.series.inspectionRate')} ${formatPercent(c.selected, c.assessed, lang)} (${formatInt(c.selected, lang)})`);
-        lines.push(`${items[1]?.marker ?? ''}${t('command.series.hitRate')} ${formatPercent(c.hits, c.outcomes, lang)} (${formatInt(c.hits, lang)} / ${formatInt(c.outcomes, lang)})`);
+        const lines = [
+          `${t(`class.${c.creditClass}` as MessageKey)} · ` +
+            t('command.credit.assessed', { n: formatInt(c.assessed, lang) }),
+        ];
+        lines.push(
+          `${items[0]!.marker}${t('command.series.inspectionRate')} ` +
+            `${formatPercent(c.selected, c.assessed, lang)} (${formatInt(c.selected, lang)})`,
+        );
+        lines.push(
+          `${items[1]?.marker ?? ''}${t('command.series.hitRate')} ${formatPercent(c.hits, c.outcomes, lang)} ` +
+            `(${formatInt(c.hits, lang)} / ${formatInt(c.outcomes, lang)})`,
+        );
         return lines.join('<br/>');
       },
     },
-    xAxis: { type: 'category', data: classes.map((c) => t(`class.${c.creditClass}` as MessageKey)), ...axisStyle, axisLabel: { color: COLORS.muted, interval: 0, width: 90, overflow: 'break' } },
-    yAxis: { type: 'value', name: '%', max: (v: { max: number }) => Math.max(10, Math.ceil(v.max / 10) * 10), ...axisStyle },
+    xAxis: {
+      type: 'category',
+      data: classes.map((c) => t(`class.${c.creditClass}` as MessageKey)),
+      ...axisStyle,
+      axisLabel: { color: COLORS.muted, interval: 0, width: 90, overflow: 'break' },
+    },
+    yAxis: {
+      type: 'value',
+      name: '%',
+      max: (v: { max: number }) => Math.max(10, Math.ceil(v.max / 10) * 10),
+      ...axisStyle,
+    },
     series: [
-      { id: 'inspection', name: t('command.series.inspectionRate'), type: 'bar', itemStyle: { color: COLORS.blue }, label: { show: true, position: 'top', color: COLORS.text, formatter: '{c}%' }, data: classes.map((c) => rate(c.selected, c.assessed)) },
-      { id: 'hit', name: t('command.series.hitRate'), type: 'bar', itemStyle: { color: COLORS.violet }, label: { show: true, position: 'top', color: COLORS.text, formatter: '{c}%' }, data: classes.map((c) => rate(c.hits, c.outcomes)) },
+      {
+        id: 'inspection',
+        name: t('command.series.inspectionRate'),
+        type: 'bar',
+        itemStyle: { color: COLORS.blue },
+        label: { show: true, position: 'top', color: COLORS.text, formatter: '{c}%' },
+        data: classes.map((c) => rate(c.selected, c.assessed)),
+      },
+      {
+        id: 'hit',
+        name: t('command.series.hitRate'),
+        type: 'bar',
+        itemStyle: { color: COLORS.violet },
+        label: { show: true, position: 'top', color: COLORS.text, formatter: '{c}%' },
+        data: classes.map((c) => rate(c.hits, c.outcomes)),
+      },
     ],
   };
 }
 
-const reducedMotion = () => typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+const reducedMotion = () =>
+  typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
 /** Where each port's label sits, so the four Haikou ports do not write over each other. */
 const LABEL_SIDE: Record<string, string> = {
@@ -190,13 +351,22 @@ export function mapOption(s: Summary, t: T, lang: Lang): ChartOption {
     code: p.code,
     value: [p.location[0], p.location[1], p.passed + p.diverted],
     symbolSize: 10 + 26 * Math.sqrt((p.passed + p.diverted) / most),
-    itemStyle: { color: p.diverted > 0 ? COLORS.yellow : COLORS.passed, borderColor: p.queue > 0 ? COLORS.red : '#ffffff', borderWidth: p.queue > 0 ? 3 : 1 },
+    itemStyle: {
+      color: p.diverted > 0 ? COLORS.yellow : COLORS.passed,
+      borderColor: p.queue > 0 ? COLORS.red : '#ffffff',
+      borderWidth: p.queue > 0 ? 3 : 1,
+    },
     label: {
       show: true,
       position: LABEL_SIDE[p.code] ?? 'right',
       offset: LABEL_OFFSET[p.code] ?? [0, 0],
-      formatter: `{n|${shortPortName(p, lang)}}\n{v|${formatInt(p.passed, lang)} / ${formatInt(p.diverted, lang)} / ${formatInt(p.queue, lang)}}`,
-      rich: { n: { color: COLORS.text, fontSize: 12, fontWeight: 'bold' as const, lineHeight: 16 }, v: { color: COLORS.muted, fontSize: 11, lineHeight: 14 } },
+      formatter:
+        `{n|${shortPortName(p, lang)}}\n` +
+        `{v|${formatInt(p.passed, lang)} / ${formatInt(p.diverted, lang)} / ${formatInt(p.queue, lang)}}`,
+      rich: {
+        n: { color: COLORS.text, fontSize: 12, fontWeight: 'bold' as const, lineHeight: 16 },
+        v: { color: COLORS.muted, fontSize: 11, lineHeight: 14 },
+      },
       backgroundColor: 'rgba(8, 24, 44, 0.72)',
       padding: [2, 4],
       borderRadius: 3,
@@ -224,8 +394,12 @@ export function mapOption(s: Summary, t: T, lang: Lang): ChartOption {
     },
     geo: {
       map: 'hainan',
-      // The main island, where the ten ports are (the province's South China Sea islands are in the data, off this view).
-      boundingCoords: [[108.45, 20.25], [111.25, 18.05]],
+      // The main island, where the ten ports are (the province's South China Sea islands are in the
+      // data, off this view).
+      boundingCoords: [
+        [108.45, 20.25],
+        [111.25, 18.05],
+      ],
       // Room above the north shore for the Haikou ports' labels.
       top: 40,
       bottom: 12,
@@ -238,6 +412,17 @@ export function mapOption(s: Summary, t: T, lang: Lang): ChartOption {
       emphasis: { label: { color: COLORS.text }, itemStyle: { areaColor: '#1f4676' } },
       select: { disabled: true },
     },
-    series: [{ id: 'ports', name: t('command.map'), type: reducedMotion() ? 'scatter' : 'effectScatter', coordinateSystem: 'geo', rippleEffect: { scale: 2.2, brushType: 'stroke' }, labelLayout: { moveOverlap: 'shiftY' }, data, zlevel: 1 }],
+    series: [
+      {
+        id: 'ports',
+        name: t('command.map'),
+        type: reducedMotion() ? 'scatter' : 'effectScatter',
+        coordinateSystem: 'geo',
+        rippleEffect: { scale: 2.2, brushType: 'stroke' },
+        labelLayout: { moveOverlap: 'shiftY' },
+        data,
+        zlevel: 1,
+      },
+    ],
   };
 }

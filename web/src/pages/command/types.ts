@@ -1,4 +1,7 @@
-/** The command centre's wire shapes, taken from the server's zod schemas (type-only: nothing of the server is bundled). */
+/**
+ * The command centre's wire shapes, taken from the server's zod schemas (type-only: nothing of the
+ * server is bundled).
+ */
 import type { z } from 'zod';
 import type { drillOut, summaryOut } from '../../../../src/modules/command/wire.ts';
 

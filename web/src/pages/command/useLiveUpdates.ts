@@ -19,8 +19,15 @@ export function useLiveUpdates(onChanged: () => void): LiveState {
     let connections = 0;
 
     const connect = async () => {
+      // Signed out meanwhile: nothing to listen with (the app returns to the login page).
+      const token = session.token();
+      if (!token) return setState('offline');
       try {
-        const res = await fetch('/api/v1/command/stream', { headers: { accept: 'text/event-stream', authorization: `Bearer ${session.token() ?? ''}` }, signal: abort.signal });
+        const res = await fetch('/api/v1/command/stream', {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+          signal: abort.signal,
+        });
+        if (res.status === 401 || res.status === 403) return setState('offline');
         if (!res.ok || !res.body) throw new Error(`stream ${res.status}`);
         setState('live');
         // Back after a drop: what changed meanwhile was not heard, so read the summary again.
