@@ -9,6 +9,7 @@ export {
   recordByOfficer,
   withdrawRecord,
   withdrawBySource,
+  peopleWithRecord,
   type NewRecord,
   type RecordView,
 } from './service/records.ts';

@@ -19,7 +19,8 @@
 
 export type ValueType = 'number' | 'string' | 'boolean';
 export type Value = number | string | boolean | null;
-export type Scope = 'DECLARATION' | 'LINE';
+/** DECLARATION and LINE read a declaration's facts; SALE a duty-free sale's (sale., buyer., person., link.). */
+export type Scope = 'DECLARATION' | 'LINE' | 'SALE';
 
 export interface FieldDef {
   name: string;
@@ -410,7 +411,11 @@ class Compiler {
       const known = [...this.fields.keys()];
       const hint = FUNCTIONS[name] ? ` "${name}" is a function: write ${name}(…).` : suggestion(name, known);
       const rule = KEYWORDS.has(name) ? 'risk.expression.syntax' : 'risk.expression.unknownField';
-      throw new Fail(pos, `Unknown field "${name}".${hint || (prefix && !known.some((k) => k.startsWith(`${prefix}.`)) ? ' Fields start with decl., line., trader., credit., enterprise., route., origin. or party.' : '')}`, rule);
+      const prefixes =
+        this.scope === 'SALE'
+          ? 'sale., buyer., person. or link.'
+          : 'decl., line., trader., credit., enterprise., route., origin. or party.';
+      throw new Fail(pos, `Unknown field "${name}".${hint || (prefix && !known.some((k) => k.startsWith(`${prefix}.`)) ? ` Fields start with ${prefixes}` : '')}`, rule);
     }
     if (def.scope === 'LINE' && this.scope === 'DECLARATION') {
       throw new Fail(pos, `"${name}" is a fact of one goods line: give the feature the scope LINE.`, 'risk.expression.scope');

@@ -115,5 +115,57 @@ export const FIELD_CATALOGUE: readonly CatalogueField[] = [
 export const FIELDS: ReadonlyMap<string, CatalogueField> = new Map(FIELD_CATALOGUE.map((x) => [x.name, x]));
 
 export function fieldsOfScope(scope: Scope): CatalogueField[] {
+  if (scope === 'SALE') return [...SALE_FIELD_CATALOGUE];
   return FIELD_CATALOGUE.filter((x) => x.scope === 'DECLARATION' || scope === 'LINE');
+}
+
+/**
+ * The facts of an offshore duty-free sale (离岛免税), for features of scope SALE: the duty-free module
+ * computes them at the till (its saleRiskFacts) and the decision stores them, so a backtest of a draft
+ * SALE feature reads what it would have read then.
+ */
+const s = (name: string, type: ValueType, zh: string, en: string): CatalogueField => ({
+  name,
+  type,
+  scope: 'SALE',
+  zh,
+  en,
+});
+
+export const SALE_FIELD_CATALOGUE: readonly CatalogueField[] = [
+  s('sale.amountCny', 'number', '本笔金额（元）', 'Amount of the sale, CNY'),
+  s('sale.units', 'number', '件数', 'Units in the sale'),
+  s('sale.lineCount', 'number', '商品项数', 'Lines in the sale'),
+  s('sale.maxUnitPriceCny', 'number', '最高单价（元）', 'Highest unit price, CNY'),
+  s('sale.collection', 'string', '提货方式', 'DEPARTURE_PICKUP, MAIL, RETURN_PICKUP, GUARANTEE_AND_COLLECT, BUY_AND_COLLECT'),
+  s('sale.destination', 'string', '离岛去向', 'Destination: MAINLAND, ABROAD'),
+  s('sale.daysToDeparture', 'number', '距离岛天数', 'Days from the purchase to the departure'),
+  s('sale.shop', 'string', '免税店', 'Shop code'),
+  s('sale.hourShanghai', 'number', '销售时刻（北京时间）', 'Hour of the sale, Asia/Shanghai (0-23)'),
+  s('sale.maxLimitShare', 'number', '单次限量使用比例', 'Highest share of a per-trip limit the trip reaches with it (0-1)'),
+  s('buyer.age', 'number', '年龄', "Buyer's age on the purchase date"),
+  s('buyer.islandResident', 'boolean', '岛内居民', 'Island resident'),
+  s('buyer.idType', 'string', '证件类型', 'RESIDENT_ID, PASSPORT, HK_MACAO_PERMIT, TAIWAN_PERMIT'),
+  s('buyer.quotaUsedShare', 'number', '年度额度已用比例', "Share of the year's quota used or held before this sale (0-1)"),
+  s('buyer.salesLast30Days', 'number', '近30天购买笔数', 'Confirmed sales in the 30 days before'),
+  s('buyer.tripsLast30Days', 'number', '近30天离岛行程数', 'Trips with a confirmed sale in the 30 days before'),
+  s('buyer.sameCategoryLast30Days', 'number', '近30天同类商品重复', 'Its categories bought on other trips in the 30 days before'),
+  s('buyer.marketCodes', 'number', '溯源码市场发现次数', 'Codes of their goods found on the market'),
+  s('buyer.onYellowList', 'boolean', '在黄名单上', 'On the yellow list (open or proposed)'),
+  s('buyer.ringScore', 'number', '所在团伙分值', 'Score of the latest ring the buyer was found in (0 when none)'),
+  s('person.creditScore', 'number', '个人信用分', 'Personal credit score (人员信用评价)'),
+  s('person.creditLevel', 'string', '个人信用等级', 'Personal credit level: A, B, C, D'),
+  s('link.payerIsBuyer', 'boolean', '本人付款', 'The buyer paid'),
+  s('link.payerBuyers', 'number', '同一付款人关联购买人数', 'Other buyers paid by the same payer in the last 90 days'),
+  s('link.accountBuyers', 'number', '同一付款账户关联购买人数', 'Other buyers paying from the same account in the last 90 days'),
+  s('link.phoneBuyers', 'number', '同一手机号关联购买人数', 'Other buyers giving the same phone in the last 90 days'),
+  s('link.addressBuyers', 'number', '同一邮寄地址关联购买人数', 'Other buyers mailing to the same address in the last 90 days'),
+  s('link.deviceBuyers', 'number', '同一设备关联购买人数', 'Other buyers ordering from the same device in the last 90 days'),
+];
+
+export const SALE_FIELDS: ReadonlyMap<string, CatalogueField> = new Map(SALE_FIELD_CATALOGUE.map((x) => [x.name, x]));
+
+/** The catalogue a feature of this scope reads. */
+export function catalogueOf(scope: Scope): ReadonlyMap<string, CatalogueField> {
+  return scope === 'SALE' ? SALE_FIELDS : FIELDS;
 }

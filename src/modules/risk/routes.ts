@@ -4,7 +4,7 @@ import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { isoDate, text } from '../../kernel/wire.ts';
 import * as service from './service.ts';
-import { FIELD_CATALOGUE } from './fields.ts';
+import { FIELD_CATALOGUE, SALE_FIELD_CATALOGUE } from './fields.ts';
 import { FUNCTION_NAMES } from './expression.ts';
 import { alertItemOut, alertQuery, backtestOut, backtestWindow, decisionDetailOut, featureBody, featureCode, featureSummaryOut, featureVersionOut, modelOut, modelPerformanceOut, statsPointOut, trainBody, validateBody } from './wire.ts';
 
@@ -63,7 +63,10 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
   app.get('/api/v1/risk/fields', {
     config: { access: { roles: RULE_READERS } },
     schema: { tags, summary: 'The facts and functions a feature expression may use', response: { 200: z.object({ fields: z.array(z.object({ name: z.string(), type: z.string(), scope: z.string(), zh: z.string(), en: z.string() })), functions: z.array(z.string()) }) } },
-    handler: async () => ({ fields: FIELD_CATALOGUE.map((f) => ({ ...f })), functions: FUNCTION_NAMES }),
+    handler: async () => ({
+      fields: [...FIELD_CATALOGUE, ...SALE_FIELD_CATALOGUE].map((f) => ({ ...f })),
+      functions: FUNCTION_NAMES,
+    }),
   });
 
   app.post('/api/v1/risk/features/validate', {

@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { inspectionRate, type InspectionRateRule } from '../credit/measures.ts';
 import { compileExpression, type Compiled, type Env, type ExpressionError, type Scope, type Value } from './expression.ts';
-import { FIELDS } from './fields.ts';
+import { catalogueOf } from './fields.ts';
 import type { Facts } from './facts.ts';
 
 export const LEVELS = ['RED', 'YELLOW', 'BLUE'] as const;
@@ -39,7 +39,7 @@ export interface CompiledFeature extends FeatureDefinition {
 
 /** Compiles a feature against the catalogue, or names what is wrong with it. */
 export function compileFeature(def: FeatureDefinition): { ok: true; feature: CompiledFeature } | { ok: false; errors: ExpressionError[] } {
-  const result = compileExpression(def.expression, FIELDS, def.scope);
+  const result = compileExpression(def.expression, catalogueOf(def.scope), def.scope);
   if (!result.ok) return result;
   return { ok: true, feature: { ...def, compiled: result.compiled, points: Number(def.weight) } };
 }
@@ -73,7 +73,8 @@ export function evaluateFeatures(features: readonly CompiledFeature[], facts: Fa
     if (feature.expiresOn !== null && asOf >= feature.expiresOn) continue;
     let evidence: Record<string, Value> | null = null;
     const lines: number[] = [];
-    if (feature.scope === 'DECLARATION') {
+    if (feature.scope !== 'LINE') {
+      // A SALE feature reads its sale's facts as a DECLARATION feature reads its declaration's.
       if (feature.compiled.evaluate(declEnv) === true) evidence = evidenceOf(feature, declEnv);
     } else {
       for (let i = 0; i < lineEnvs.length; i++) {

@@ -13,5 +13,8 @@ export type { AssessmentInput, AssessmentLine, DeclarationKind } from './input.t
 export { assessmentInput, DECLARATION_KINDS } from './input.ts';
 export { createFeatureDraft, shadowFeature, approveFeatures, retireFeature, installBaselineLibrary, listFeatures, getFeature, featureStats, expressionProblem } from './service/features.ts';
 export { backtestFeature, backtestFeatures, listBacktests } from './service/backtest.ts';
+export { assessSale, saleLibrary, saleVerdicts } from './service/sale.ts';
+export type { SaleAssessmentInput, SaleVerdict, SaleVerdictKind } from './service/sale.ts';
+export { SALE_FIELD_CATALOGUE } from './fields.ts';
 export { listAlerts, getDecision, replayDecision, riskOverview } from './service/decisions.ts';
 export { trainRiskModel, shadowModel, approveModel, retireModel, backtestModel, listModels, modelPerformance } from './service/models.ts';

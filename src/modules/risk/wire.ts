@@ -14,7 +14,7 @@ export const featureBody = z
     name: text.trim().min(2).max(200),
     description: text.trim().min(10, 'Say what the feature looks for and why (at least 10 characters).').max(2000),
     category: z.enum(FEATURE_CATEGORIES),
-    scope: z.enum(['DECLARATION', 'LINE']),
+    scope: z.enum(['DECLARATION', 'LINE', 'SALE']),
     expression: text.min(1).max(4000),
     weight,
     forceLevel: z.enum(['RED', 'YELLOW']).nullish(),
@@ -24,7 +24,9 @@ export const featureBody = z
   .strict();
 export type FeatureBody = z.infer<typeof featureBody>;
 
-export const validateBody = z.object({ scope: z.enum(['DECLARATION', 'LINE']), expression: text.max(4000) }).strict();
+export const validateBody = z
+  .object({ scope: z.enum(['DECLARATION', 'LINE', 'SALE']), expression: text.max(4000) })
+  .strict();
 
 const firedOut = z.object({
   code: z.string(),

@@ -228,6 +228,7 @@ export const reviewOut = z.object({
   shop: z.string(),
   level: z.string(),
   score: z.number(),
+  reason: z.string().describe('CREDIT_LEVEL, or the risk rule (risk.<feature>) that sent the sale to review'),
   amount: z.string(),
   status: z.enum(['OPEN', 'DONE']),
   openedAt: z.string(),

@@ -42,6 +42,7 @@ import {
 } from '../rules.ts';
 import type { ReserveBody } from '../wire.ts';
 import { expireOverdue } from './expire.ts';
+import { dutyfreeSaleRisk, tillSaleOf } from '../rings/risk.ts';
 import {
   actingShop,
   AGGREGATE,
@@ -460,6 +461,10 @@ async function reserveIn(
     personalEncrypted: p.personal,
     parameterVersions: params.versions,
   };
+  // Hook: the risk engine's duty-free features (rings/risk.ts); the till hears only the rule that refused.
+  const sale = tillSaleOf(row, buyer, trip.id, body, p.lines, state, usage, params.categories);
+  const risk = await dutyfreeSaleRisk(tx, ctx, sale);
+  if (risk) throw refused([risk]);
   const change = {
     reservationId: row.id,
     shop: p.shop,

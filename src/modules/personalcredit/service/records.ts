@@ -5,6 +5,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
+import { anyOf } from '../../../platform/db/rows.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
@@ -250,6 +251,26 @@ export async function withdrawBySource(
     .for('update');
   if (!row || row.withdrawnOn) return null;
   return withdrawRow(tx, ctx, row, date, reason, by);
+}
+
+/** Which of these people have a record of `code` that was not withdrawn (for risk backtests' labels). */
+export async function peopleWithRecord(
+  ex: Executor,
+  personHashes: readonly string[],
+  code: string,
+): Promise<Set<string>> {
+  if (personHashes.length === 0) return new Set();
+  const rows = await ex
+    .select({ h: personalCreditRecords.personHash })
+    .from(personalCreditRecords)
+    .where(
+      and(
+        eq(personalCreditRecords.code, code),
+        sql`${personalCreditRecords.personHash} ${anyOf(personHashes, 'text')}`,
+        sql`${personalCreditRecords.withdrawnOn} is null`,
+      ),
+    );
+  return new Set(rows.map((r) => r.h));
 }
 
 export async function recordsOf(ex: Executor, personHash: string): Promise<Row[]> {

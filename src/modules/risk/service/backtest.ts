@@ -14,6 +14,8 @@ import { riskBacktests, riskDecisions, riskFeatureVersions, riskOutcomes } from 
 import { addDays } from '../stats.ts';
 import { compileRow } from './library.ts';
 import { riskParametersOn } from './parameters.ts';
+import { backtestSaleFeatures } from './sale.ts';
+import { peopleWithRecord } from '../../personalcredit/service.ts';
 
 export type DecisionWithOutcome = { d: typeof riskDecisions.$inferSelect; o: typeof riskOutcomes.$inferSelect | null };
 
@@ -56,12 +58,22 @@ export async function backtestFeatures(ctx: AppContext, actor: Actor, items: { c
   const { from, to } = backtestWindowOf(ctx, window);
   const params = await riskParametersOn(ctx.db, to);
   const targets = [];
+  const saleTargets = [];
   for (const { code, version } of items) {
     const [row] = await ctx.db.select().from(riskFeatureVersions).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)));
     if (!row) throw problems.notFound(`Risk feature ${code} version ${version}`);
     const feature = { ...compileRow(row, 'LIVE'), expiresOn: null };
-    targets.push({ feature, acc: new BacktestAccumulator(feature.points, feature.forceLevel, params.level) });
+    // A duty-free sale feature is backtested over past sales, not declarations.
+    if (feature.scope === 'SALE') saleTargets.push(feature);
+    else targets.push({ feature, acc: new BacktestAccumulator(feature.points, feature.forceLevel, params.level) });
   }
+  const sales = saleTargets.length
+    ? await backtestSaleFeatures(ctx, actor, saleTargets, { from, to }, (people) =>
+        // Labels: people later confirmed as carriers in a resale case.
+        peopleWithRecord(ctx.db, people, 'dutyfree.resaleCase'),
+      )
+    : [];
+  if (targets.length === 0) return sales;
   for await (const page of decisionsInWindow(ctx.db, from, to)) {
     for (const { d, o } of page) {
       const stored = d.fired as FiredFeature[];
@@ -91,7 +103,7 @@ export async function backtestFeatures(ctx: AppContext, actor: Actor, items: { c
     const metrics = acc.result();
     out.push(await recordBacktest(ctx, actor, { targetKind: 'FEATURE', code: feature.code, version: feature.version, from, to, declarations: metrics.declarations, metrics }));
   }
-  return out;
+  return [...out, ...sales];
 }
 
 export async function backtestFeature(ctx: AppContext, actor: Actor, code: string, version: number, window: { from?: string; to?: string } = {}) {

@@ -8,7 +8,7 @@ import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { compileExpression, type Scope } from '../expression.ts';
-import { FIELDS } from '../fields.ts';
+import { catalogueOf } from '../fields.ts';
 import { BASELINE_LIBRARY } from '../library.ts';
 import { riskBacktests, riskFeatureDaily, riskFeatureVersions, riskLibraryState } from '../schema.ts';
 import { featureBody, type FeatureBody } from '../wire.ts';
@@ -26,7 +26,7 @@ import { addDays } from '../stats.ts';
 
 /** A definition that does not compile is refused with the path `expression` and the column. */
 export function expressionProblem(expression: string, scope: Scope) {
-  const r = compileExpression(expression, FIELDS, scope);
+  const r = compileExpression(expression, catalogueOf(scope), scope);
   if (r.ok) return { ok: true as const, fields: r.compiled.fields };
   return { ok: false as const, errors: r.errors.map((e) => ({ path: 'expression', message: `column ${e.column}: ${e.message}`, rule: e.rule, column: e.column })) };
 }

@@ -39,14 +39,18 @@ export function compileRow(row: FeatureRow, mode: 'LIVE' | 'SHADOW'): CompiledFe
 
 const inSet = (from: AnyPgColumn, to: AnyPgColumn, n: number) => and(lte(from, n), or(isNull(to), gt(to, n)));
 
-/** The live and shadow features of library version `n`, compiled. */
-export async function loadLibrary(ex: Executor, n: number): Promise<CompiledFeature[]> {
+/**
+ * The live and shadow features of library version `n`, compiled: those that score declarations, or
+ * with `sales` those of scope SALE that score offshore duty-free sales (one library, two catalogues).
+ */
+export async function loadLibrary(ex: Executor, n: number, opts: { sales?: boolean } = {}): Promise<CompiledFeature[]> {
   const rows = await ex
     .select()
     .from(riskFeatureVersions)
     .where(or(inSet(riskFeatureVersions.liveFromSet, riskFeatureVersions.liveToSet, n), inSet(riskFeatureVersions.shadowFromSet, riskFeatureVersions.shadowToSet, n)));
   const out: CompiledFeature[] = [];
   for (const r of rows) {
+    if ((r.scope === 'SALE') !== Boolean(opts.sales)) continue;
     const live = r.liveFromSet !== null && r.liveFromSet <= n && (r.liveToSet === null || r.liveToSet > n);
     out.push(compileRow(r, live ? 'LIVE' : 'SHADOW'));
   }
@@ -59,15 +63,21 @@ export async function loadLibrary(ex: Executor, n: number): Promise<CompiledFeat
  */
 const caches = new WeakMap<object, Map<number, Promise<CompiledFeature[]>>>();
 
-export function cachedLibrary(db: object, ex: Executor, n: number): Promise<CompiledFeature[]> {
+export function cachedLibrary(
+  db: object,
+  ex: Executor,
+  n: number,
+  opts: { sales?: boolean } = {},
+): Promise<CompiledFeature[]> {
+  const key = opts.sales ? -n - 1 : n;
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
-  let hit = cache.get(n);
+  let hit = cache.get(key);
   if (!hit) {
-    hit = loadLibrary(ex, n);
-    hit.catch(() => cache!.delete(n));
-    if (cache.size > 8) cache.delete(cache.keys().next().value!);
-    cache.set(n, hit);
+    hit = loadLibrary(ex, n, opts);
+    hit.catch(() => cache!.delete(key));
+    if (cache.size > 16) cache.delete(cache.keys().next().value!);
+    cache.set(key, hit);
   }
   return hit;
 }

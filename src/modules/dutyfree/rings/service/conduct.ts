@@ -23,6 +23,7 @@ import { addDays } from '../../../credit/dates.ts';
 import { levelsOf, recordBehaviour, withdrawBySource } from '../../../personalcredit/service.ts';
 import { createIndividual, findIndividualByIdNumber } from '../../../subjects/service.ts';
 import { recordInput } from '../../../credit/service.ts';
+import { saleVerdicts } from '../../../risk/service.ts';
 
 const ACTOR = 'system:dutyfree-conduct';
 export const CONDUCT_EVENTS = ['DutyFreeBuyerBanned', 'DutyFreeDepartureMissed', 'DutyFreeBanLifted'] as const;
@@ -121,13 +122,21 @@ export async function handleConfirmedSales(ctx: AppContext, events: readonly Out
   if (sales.length === 0) return;
   const persons = await buyerPersons(ctx, [...new Set(sales.map((s) => s.buyerId))]);
   const hashOf = (s: Confirmed) => persons.get(s.buyerId)?.hash ?? '';
-  const reviews: (Confirmed & { level: string; score: number })[] = [];
+  const reviews: (Confirmed & { level: string; score: number; reason: string })[] = [];
+  const verdicts = await saleVerdicts(
+    ctx.db,
+    sales.map((s) => s.reservationId),
+  );
   for (const date of new Set(sales.map((s) => s.purchaseDate))) {
     const onDate = sales.filter((s) => s.purchaseDate === date);
     const levels = await levelsOf(ctx.db, [...new Set(onDate.map(hashOf))], date);
     for (const s of onDate) {
       const level = levels.get(hashOf(s));
-      if (level?.reviewEverySale) reviews.push({ ...s, level: level.level, score: level.score });
+      const risk = verdicts.get(s.reservationId);
+      // A risk feature's YELLOW sends the sale to review as the buyer's credit level D does.
+      const reason =
+        risk?.verdict === 'REVIEW' ? (risk.rule ?? 'risk.score') : level?.reviewEverySale ? 'CREDIT_LEVEL' : null;
+      if (reason && level) reviews.push({ ...s, level: level.level, score: level.score, reason });
     }
   }
   if (reviews.length === 0) return;
@@ -135,8 +144,8 @@ export async function handleConfirmedSales(ctx: AppContext, events: readonly Out
   await runCommand(ctx, 'dutyfree.saleReviewOpened', async (tx) => {
     for (const r of reviews) {
       await tx.execute(sql`insert into dutyfree_sale_reviews
-          (reservation_id, buyer_id, shop_code, level, score, status, opened_at)
-        values (${r.reservationId}, ${r.buyerId}, ${r.shop}, ${r.level}, ${r.score}, 'OPEN', ${now})
+          (reservation_id, buyer_id, shop_code, level, score, reason, status, opened_at)
+        values (${r.reservationId}, ${r.buyerId}, ${r.shop}, ${r.level}, ${r.score}, ${r.reason}, 'OPEN', ${now})
         on conflict do nothing`);
     }
   });

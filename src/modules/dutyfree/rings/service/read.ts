@@ -473,6 +473,7 @@ export async function listSaleReviews(ctx: AppContext, actor: Actor, q: { status
     shop_code: string;
     level: string;
     score: number;
+    reason: string;
     status: string;
     opened_at: Date | string;
     reviewed_by: string | null;
@@ -481,8 +482,8 @@ export async function listSaleReviews(ctx: AppContext, actor: Actor, q: { status
     amount: string;
   }>(
     ctx.db,
-    sql`select v.reservation_id, v.buyer_id, v.shop_code, v.level, v.score, v.status, v.opened_at, v.reviewed_by,
-               v.outcome, v.note, r.amount::text as amount
+    sql`select v.reservation_id, v.buyer_id, v.shop_code, v.level, v.score, v.reason, v.status, v.opened_at,
+               v.reviewed_by, v.outcome, v.note, r.amount::text as amount
         from dutyfree_sale_reviews v join dutyfree_reservations r on r.id = v.reservation_id
         where v.status = ${q.status} order by v.opened_at limit 200`,
   );
@@ -496,6 +497,7 @@ export async function listSaleReviews(ctx: AppContext, actor: Actor, q: { status
       shop: r.shop_code,
       level: r.level,
       score: r.score,
+      reason: r.reason,
       amount: r.amount,
       status,
       openedAt: new Date(r.opened_at).toISOString(),
