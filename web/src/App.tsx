@@ -15,6 +15,9 @@ const CommandCentrePage = lazy(() =>
 const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage.tsx').then((m) => ({ default: m.WorkbenchPage })));
 const PortalPage = lazy(() => import('./pages/PortalPage.tsx').then((m) => ({ default: m.PortalPage })));
 const CalculatorPage = lazy(() => import('./pages/CalculatorPage.tsx').then((m) => ({ default: m.CalculatorPage })));
+const DutyfreePage = lazy(() => import('./pages/dutyfree/DutyfreePage.tsx').then((m) => ({ default: m.DutyfreePage })));
+const ShopConsole = lazy(() => import('./pages/dutyfree/ShopConsole.tsx').then((m) => ({ default: m.ShopConsole })));
+const SelfPage = lazy(() => import('./pages/dutyfree/SelfPage.tsx').then((m) => ({ default: m.SelfPage })));
 const RiskPage = lazy(() => import('./pages/risk/RiskPage.tsx').then((m) => ({ default: m.RiskPage })));
 const DeclarationsPage = lazy(() =>
   import('./pages/declarations/DeclarationsPage.tsx').then((m) => ({ default: m.DeclarationsPage })),
@@ -35,6 +38,9 @@ const TITLES: [prefix: string, key: MessageKey][] = [
   ['/ledger', 'ledger.nav'],
   ['/gate', 'gate.nav'],
   ['/inspection', 'inspection.nav'],
+  ['/dutyfree', 'dutyfree.nav'],
+  ['/shop', 'dutyfree.shop'],
+  ['/self', 'dutyfree.self'],
 ];
 const areaOf = (route: string) =>
   TITLES.find(([prefix]) => route === prefix || route.startsWith(`${prefix}/`) || route.startsWith(`${prefix}?`));
@@ -72,6 +78,21 @@ export function App() {
     </button>
   );
 
+  // The till and the person's own view have their own proof (a shop key; an ID with a receipt code).
+  if (route === '/shop' || route === '/self') {
+    return (
+      <Frame
+        header={
+          <>
+            {langButton}
+            <a href="#/">{t('login.title')}</a>
+          </>
+        }
+      >
+        <Suspense fallback={<Spinner />}>{route === '/shop' ? <ShopConsole /> : <SelfPage />}</Suspense>
+      </Frame>
+    );
+  }
   if (route === '/calculator' && !user) {
     return (
       <Frame
@@ -90,7 +111,15 @@ export function App() {
   }
   if (!user) {
     return (
-      <Frame header={langButton}>
+      <Frame
+        header={
+          <>
+            {langButton}
+            <a href="#/shop" data-testid="link-shop">{t('dutyfree.shop')}</a>
+            <a href="#/self" data-testid="link-self">{t('dutyfree.self')}</a>
+          </>
+        }
+      >
         <LoginPage onLogin={setUser} />
       </Frame>
     );
@@ -131,6 +160,7 @@ function SignedIn({
           { to: '/risk', key: 'risk.nav' as const, id: 'nav-risk' },
           { to: '/gate', key: 'gate.nav' as const, id: 'nav-gate' },
           { to: '/inspection', key: 'inspection.nav' as const, id: 'nav-inspection' },
+          { to: '/dutyfree', key: 'dutyfree.nav' as const, id: 'nav-dutyfree' },
         ]
       : []),
     ...(!isOfficer || user.role === 'admin' ? [{ to: '/portal', key: 'nav.portal' as const, id: 'nav-portal' }] : []),
@@ -139,7 +169,7 @@ function SignedIn({
     { to: '/calculator', key: 'nav.calculator' as const, id: 'nav-calculator' },
   ];
   const area = areaOf(route)?.[0];
-  const officerOnly = ['/command', '/workbench', '/risk', '/gate', '/inspection'];
+  const officerOnly = ['/command', '/workbench', '/risk', '/gate', '/inspection', '/dutyfree'];
   const page =
     route === '/' || route === '/login' ? (
       <Spinner />
@@ -157,6 +187,8 @@ function SignedIn({
       <WorkbenchPage />
     ) : area === '/command' ? (
       <CommandCentrePage />
+    ) : area === '/dutyfree' ? (
+      <DutyfreePage route={route} />
     ) : area === '/calculator' ? (
       <CalculatorPage />
     ) : (
