@@ -118,6 +118,13 @@ describe('resale rings: detection over the sales in the database', () => {
     );
   });
 
+  it('today’s sales by shop and category carry the shops’ and categories’ names', async () => {
+    const day = (await get('/api/v1/dutyfree/sales/by-shop?date=2026-10-01', viewer)).json();
+    const riyue = day.items.find((i: { shop: string }) => i.shop === 'HAIKOU-RIYUE');
+    expect(riyue).toMatchObject({ shopName: { zh: '海口日月广场免税店' }, category: 'COSMETICS', categoryName: { zh: '化妆品' } });
+    expect(riyue.units).toBe(1);
+  });
+
   it('a second run refreshes the open entries instead of adding to them', async () => {
     const run = (await post('/api/v1/dutyfree/rings/detect', analyst, {})).json();
     expect(run.yellow).toEqual({ opened: 0, refreshed: 4, reopened: 0 });

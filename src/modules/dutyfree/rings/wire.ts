@@ -218,7 +218,15 @@ export const profileOut = z.object({
 export const salesOfDayOut = z.object({
   date: z.string(),
   items: z.array(
-    z.object({ shop: z.string(), category: z.string(), sales: z.number(), units: z.number(), amount: z.string() }),
+    z.object({
+      shop: z.string(),
+      shopName: z.object({ zh: z.string(), en: z.string() }),
+      category: z.string(),
+      categoryName: z.object({ zh: z.string(), en: z.string() }),
+      sales: z.number(),
+      units: z.number(),
+      amount: z.string(),
+    }),
   ),
 });
 

@@ -3,6 +3,7 @@
  * queue, cases for a second officer, reviews of sales, a ring's graph, a buyer, a code look-up.
  */
 import { useDt, type DfKey } from '../../i18n/dutyfree.ts';
+import './dutyfree.css';
 import { SalesToday } from './SalesToday.tsx';
 import { YellowQueue } from './YellowQueue.tsx';
 import { Cases } from './Cases.tsx';

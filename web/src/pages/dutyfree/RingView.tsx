@@ -43,7 +43,9 @@ export function RingView({ ringId }: { ringId: string }) {
           <Parts parts={ring.parts} testId="df-ring-parts" />
         </div>
       </div>
-      <Chart option={option} height={420} label={dt('df.ring.graph')} testId="df-ring-graph" />
+      <div className="df-graph">
+        <Chart option={option} height={460} label={dt('df.ring.graph')} testId="df-ring-graph" />
+      </div>
       <h2>{dt('df.ring.links')}</h2>
       <ul data-testid="df-ring-links">
         {ring.links.map((l) => (
@@ -123,7 +125,8 @@ function graphOf(ring: Ring, kindName: (k: string) => string, buyerWord: string)
         data: nodes,
         links,
         label: { show: true, position: 'right', fontSize: 11 },
-        force: { repulsion: 180, edgeLength: [40, 110] },
+        // Room between the nodes: a ring of twenty should not be a knot.
+        force: { repulsion: 700, edgeLength: [90, 160], gravity: 0.08 },
         lineStyle: { color: 'source', opacity: 0.7 },
       },
     ],

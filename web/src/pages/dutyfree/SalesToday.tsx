@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
 import { useDt } from '../../i18n/dutyfree.ts';
+import { useI18n } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Chart } from './charts.tsx';
@@ -9,7 +10,9 @@ import { fen, yuan } from './money.ts';
 
 interface Row {
   shop: string;
+  shopName: { zh: string; en: string };
   category: string;
+  categoryName: { zh: string; en: string };
   sales: number;
   units: number;
   amount: string;
@@ -18,13 +21,16 @@ interface Row {
 /** The day's confirmed sales by shop, stacked by category (the seven largest, the rest together). */
 export function SalesToday() {
   const dt = useDt();
+  const { lang } = useI18n();
+  const name = (n: { zh: string; en: string }) => (lang === 'en' ? n.en : n.zh);
   const [date, setDate] = useState('');
   const q = useQuery({
     queryKey: ['df-sales', date],
     queryFn: () =>
       api<{ date: string; items: Row[] }>('GET', `/api/v1/dutyfree/sales/by-shop${date ? `?date=${date}` : ''}`),
   });
-  const option = useMemo(() => chartOf(q.data?.items ?? []), [q.data]);
+  // `name` changes with `lang`, which is in the list.
+  const option = useMemo(() => chartOf(q.data?.items ?? [], name), [q.data, lang]);
   const total = (q.data?.items ?? []).reduce(
     (t, r) => ({ fen: t.fen + fen(r.amount), units: t.units + r.units, sales: t.sales + r.sales }),
     { fen: 0, units: 0, sales: 0 },
@@ -63,8 +69,8 @@ export function SalesToday() {
             <tbody>
               {q.data.items.map((r) => (
                 <tr key={`${r.shop}-${r.category}`}>
-                  <td>{r.shop}</td>
-                  <td>{r.category}</td>
+                  <td title={r.shop}>{name(r.shopName)}</td>
+                  <td title={r.category}>{name(r.categoryName)}</td>
                   <td className="num">{r.sales}</td>
                   <td className="num">{r.units}</td>
                   <td className="num">{r.amount}</td>
@@ -78,8 +84,11 @@ export function SalesToday() {
   );
 }
 
-function chartOf(rows: Row[]) {
+function chartOf(rows: Row[], name: (n: { zh: string; en: string }) => string) {
   const shops = [...new Set(rows.map((r) => r.shop))].sort();
+  const shopName = (code: string) => name(rows.find((r) => r.shop === code)!.shopName);
+  const categoryName = (code: string) =>
+    code === 'OTHER' ? '…' : name(rows.find((r) => r.category === code)!.categoryName);
   const byCategory = new Map<string, number>();
   for (const r of rows) byCategory.set(r.category, (byCategory.get(r.category) ?? 0) + fen(r.amount));
   const top = [...byCategory.entries()]
@@ -87,7 +96,7 @@ function chartOf(rows: Row[]) {
     .slice(0, 7)
     .map(([c]) => c);
   const series = [...top, 'OTHER'].map((category) => ({
-    name: category,
+    name: categoryName(category),
     type: 'bar',
     stack: 'amount',
     data: shops.map(
@@ -103,7 +112,7 @@ function chartOf(rows: Row[]) {
     tooltip: { trigger: 'axis' },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 80, right: 16, top: 40, bottom: 80 },
-    xAxis: { type: 'category', data: shops, axisLabel: { rotate: 30 } },
+    xAxis: { type: 'category', data: shops.map(shopName), axisLabel: { rotate: 30 } },
     yAxis: { type: 'value', name: 'CNY' },
     series,
   };

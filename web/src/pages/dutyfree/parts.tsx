@@ -5,9 +5,9 @@ import type { Credit, Facts, Part } from './types.ts';
 export function Parts({ parts, testId }: { parts: Part[]; testId?: string }) {
   const code = useDtCode();
   return (
-    <span className="reasons" data-testid={testId}>
+    <span className="df-parts" data-testid={testId}>
       {parts.map((p) => (
-        <span key={p.code} className="badge" title={`${p.code} = ${p.value}`}>
+        <span key={p.code} className={p.points < 0 ? 'df-part minus' : 'df-part'} title={`${p.code} = ${p.value}`}>
           {code('df.part', p.code)} {p.points >= 0 ? '+' : ''}
           {p.points}
         </span>

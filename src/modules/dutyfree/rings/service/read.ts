@@ -11,6 +11,7 @@ import { anyOf } from '../../../../platform/db/rows.ts';
 import { decrypt } from '../../../../platform/crypto.ts';
 import { seesPersonalData, type Actor } from '../../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../../kernel/clock.ts';
+import { getParameter } from '../../../../platform/parameters/service.ts';
 import { problems } from '../../../../kernel/problem.ts';
 import { maskIdNumber, maskName } from '../../../subjects/rules.ts';
 import { scoreOfPerson } from '../../../personalcredit/service.ts';
@@ -445,20 +446,39 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
 /** Confirmed sales of a day (Asia/Shanghai) by shop and category: sales, units and amount kept. */
 export async function salesOfDay(ctx: AppContext, date?: string) {
   const day = date ?? shanghaiDate(ctx.clock.now());
-  const rows = await queryRows<{ shop_code: string; category: string; sales: number; units: number; amount: string }>(
+  const rows = await queryRows<{
+    shop_code: string;
+    name_zh: string;
+    name_en: string;
+    category: string;
+    sales: number;
+    units: number;
+    amount: string;
+  }>(
     ctx.db,
-    sql`select r.shop_code, i.category, count(distinct r.id)::int as sales,
+    sql`select r.shop_code, s.name_zh, s.name_en, i.category, count(distinct r.id)::int as sales,
                sum(i.quantity - i.returned_quantity)::int as units,
                sum((i.quantity - i.returned_quantity) * i.unit_price)::text as amount
         from dutyfree_reservations r join dutyfree_reservation_items i on i.reservation_id = r.id
+        join dutyfree_shops s on s.code = r.shop_code
         where r.status = 'CONFIRMED' and r.purchase_date = ${day}
-        group by r.shop_code, i.category order by r.shop_code, i.category`,
+        group by r.shop_code, s.name_zh, s.name_en, i.category order by r.shop_code, i.category`,
   );
+  // Category names from the table in force that day (a category no longer listed keeps its code).
+  const table = await getParameter<Record<string, { nameZh: string; nameEn: string }>>(
+    ctx.db,
+    'dutyfree.perTripLimits',
+    day,
+  )
+    .then((p) => p.value)
+    .catch(() => ({}) as Record<string, { nameZh: string; nameEn: string }>);
   return {
     date: day,
     items: rows.map((r) => ({
       shop: r.shop_code,
+      shopName: { zh: r.name_zh, en: r.name_en },
       category: r.category,
+      categoryName: { zh: table[r.category]?.nameZh ?? r.category, en: table[r.category]?.nameEn ?? r.category },
       sales: Number(r.sales),
       units: Number(r.units),
       amount: r.amount,
