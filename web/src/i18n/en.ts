@@ -186,6 +186,7 @@ export const en: Record<MessageKey, string> = {
   'risk.category.GOODS': 'Goods',
   'risk.scope.LINE': 'Per goods line',
   'risk.scope.DECLARATION': 'Whole declaration',
+  'risk.scope.SALE': 'Duty-free sale',
   'risk.allPorts': 'All ports',
   'risk.allStatuses': 'All statuses',
   'risk.traderPlaceholder': 'Trader USCC',

@@ -184,6 +184,7 @@ export const zhCN = {
   'risk.category.GOODS': '商品',
   'risk.scope.LINE': '按商品项',
   'risk.scope.DECLARATION': '按整票',
+  'risk.scope.SALE': '离岛免税销售',
   'risk.allPorts': '全部口岸',
   'risk.allStatuses': '全部状态',
   'risk.traderPlaceholder': '企业统一社会信用代码',

@@ -35,7 +35,7 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
     name: base?.name ?? '',
     description: base?.description ?? '',
     category: base?.category ?? 'PRICE',
-    scope: (base?.scope ?? 'LINE') as 'LINE' | 'DECLARATION',
+    scope: (base?.scope ?? 'LINE') as 'LINE' | 'DECLARATION' | 'SALE',
     expression: base?.expression ?? '',
     weight: base?.weight ? String(Number(base.weight)) : '10',
     forceLevel: base?.forceLevel ?? '',
@@ -58,7 +58,13 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
   }, [form.expression, form.scope]);
 
   const visible = useMemo(
-    () => (fields.data?.fields ?? []).filter((f) => (form.scope === 'LINE' || f.scope === 'DECLARATION') && (!filter || f.name.includes(filter) || f.zh.includes(filter) || f.en.toLowerCase().includes(filter.toLowerCase()))),
+    () =>
+      (fields.data?.fields ?? []).filter(
+        (f) =>
+          // A SALE feature reads a duty-free sale's facts only; the others a declaration's (and a line's).
+          (form.scope === 'SALE' ? f.scope === 'SALE' : f.scope !== 'SALE' && (form.scope === 'LINE' || f.scope === 'DECLARATION')) &&
+          (!filter || f.name.includes(filter) || f.zh.includes(filter) || f.en.toLowerCase().includes(filter.toLowerCase())),
+      ),
     [fields.data, form.scope, filter],
   );
   const fieldError = (path: string) => explained?.at(path).join(' ') || undefined;
@@ -85,7 +91,7 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
         <label>{t('risk.field.code')}<input className="mono" value={form.code} onChange={set('code')} disabled={Boolean(base)} data-testid="risk-field-code" aria-invalid={Boolean(fieldError('code'))} />{fieldError('code') && <span className="field-error">{fieldError('code')}</span>}</label>
         <label>{t('risk.field.name')}<input value={form.name} onChange={set('name')} data-testid="risk-field-name" /></label>
         <label>{t('risk.field.category')}<select value={form.category} onChange={set('category')} data-testid="risk-field-category">{CATEGORIES.map((c) => <option key={c} value={c}>{t(`risk.category.${c}`)}</option>)}</select></label>
-        <label>{t('risk.field.scope')}<select value={form.scope} onChange={set('scope')} data-testid="risk-field-scope"><option value="LINE">{t('risk.scope.LINE')}</option><option value="DECLARATION">{t('risk.scope.DECLARATION')}</option></select></label>
+        <label>{t('risk.field.scope')}<select value={form.scope} onChange={set('scope')} data-testid="risk-field-scope"><option value="LINE">{t('risk.scope.LINE')}</option><option value="DECLARATION">{t('risk.scope.DECLARATION')}</option><option value="SALE">{t('risk.scope.SALE')}</option></select></label>
         <label>{t('risk.field.weight')}<input type="number" min="0" max="100" step="0.5" value={form.weight} onChange={set('weight')} data-testid="risk-field-weight" /></label>
         <label>{t('risk.field.forceLevel')}<select value={form.forceLevel} onChange={set('forceLevel')} data-testid="risk-field-force"><option value="">{t('risk.force.none')}</option><option value="YELLOW">{t('risk.level.YELLOW')}</option><option value="RED">{t('risk.level.RED')}</option></select></label>
         <label>{t('risk.field.expiresOn')}<input type="date" value={form.expiresOn} onChange={set('expiresOn')} data-testid="risk-field-expires" /></label>

@@ -60,7 +60,7 @@ export interface FeatureVersion {
   name: string;
   description: string;
   category: string;
-  scope: 'DECLARATION' | 'LINE';
+  scope: 'DECLARATION' | 'LINE' | 'SALE';
   expression: string;
   weight: string;
   forceLevel: string | null;
