@@ -62,7 +62,9 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
       (fields.data?.fields ?? []).filter(
         (f) =>
           // A SALE feature reads a duty-free sale's facts only; the others a declaration's (and a line's).
-          (form.scope === 'SALE' ? f.scope === 'SALE' : f.scope !== 'SALE' && (form.scope === 'LINE' || f.scope === 'DECLARATION')) &&
+          (form.scope === 'SALE'
+            ? f.scope === 'SALE'
+            : f.scope !== 'SALE' && (form.scope === 'LINE' || f.scope === 'DECLARATION')) &&
           (!filter || f.name.includes(filter) || f.zh.includes(filter) || f.en.toLowerCase().includes(filter.toLowerCase())),
       ),
     [fields.data, form.scope, filter],
