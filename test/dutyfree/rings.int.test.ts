@@ -6,6 +6,7 @@ import { sleep } from '../support/async.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { nightlyDetection } from '../../src/modules/dutyfree/rings/scheduler.ts';
 import { addDays } from '../../src/modules/credit/dates.ts';
+import { RING_EVENTS } from '../../src/modules/dutyfree/rings/events.ts';
 import { count, expectProblem, item, newBuyer, saleBody, shopKey } from './support.ts';
 
 let t: TestApp;
@@ -121,7 +122,11 @@ describe('resale rings: detection over the sales in the database', () => {
   it('today’s sales by shop and category carry the shops’ and categories’ names', async () => {
     const day = (await get('/api/v1/dutyfree/sales/by-shop?date=2026-10-01', viewer)).json();
     const riyue = day.items.find((i: { shop: string }) => i.shop === 'HAIKOU-RIYUE');
-    expect(riyue).toMatchObject({ shopName: { zh: '海口日月广场免税店' }, category: 'COSMETICS', categoryName: { zh: '化妆品' } });
+    expect(riyue).toMatchObject({
+      shopName: { zh: '海口日月广场免税店' },
+      category: 'COSMETICS',
+      categoryName: { zh: '化妆品' },
+    });
     expect(riyue.units).toBe(1);
   });
 
@@ -253,6 +258,21 @@ describe('resale rings: detection over the sales in the database', () => {
     expect((await post('/api/v1/dutyfree/rings/detect', analyst, {})).json().yellow.reopened).toBe(0);
     const cases = (await get('/api/v1/dutyfree/cases', viewer)).json().items;
     expect(cases.map((c: { status: string }) => c.status)).toEqual(['APPROVED', 'REJECTED', 'APPROVED']);
+  });
+});
+
+describe('events', () => {
+  it('every resale-ring event written above has the published payload shape', async () => {
+    const rows = await queryRows<{ event_type: string; payload: unknown }>(
+      t.ctx.db,
+      sql`select event_type, payload from outbox_events
+          where event_type = any(${`{${Object.keys(RING_EVENTS).join(',')}}`}::text[])`,
+    );
+    expect(rows.length).toBe(carriers.length);
+    for (const r of rows) {
+      const payload = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
+      expect(RING_EVENTS[r.event_type as keyof typeof RING_EVENTS].safeParse(payload).error).toBeUndefined();
+    }
   });
 });
 

@@ -20,6 +20,7 @@ import { problems } from '../../../../kernel/problem.ts';
 import { addYears } from '../../../credit/dates.ts';
 import { recordBehaviour } from '../../../personalcredit/service.ts';
 import { ban, DUTYFREE_AGGREGATE } from '../../service.ts';
+import type { RingEvent } from '../events.ts';
 
 export const CASE_RULES = {
   fourEyes: 'dutyfree.case.fourEyes',
@@ -158,7 +159,13 @@ async function confirmBuyer(
     source: 'dutyfree',
     actor: by,
   });
-  const payload = { caseId, buyerId, idType: buyer.id_type, idNumberHash: buyer.id_number_hash, confirmedOn: today };
+  const payload: RingEvent<'DutyFreeResaleCaseConfirmed'> = {
+    caseId,
+    buyerId,
+    idType: buyer.id_type,
+    idNumberHash: buyer.id_number_hash,
+    confirmedOn: today,
+  };
   await enqueueEvents(tx, [
     {
       aggregateType: DUTYFREE_AGGREGATE,
