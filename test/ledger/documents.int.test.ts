@@ -220,7 +220,7 @@ describe('item CSV import', () => {
     const bad = await problemOf(importItemsCsv(t.ctx, actor, b.bookId, 'itemNo,hsCode,name,specification,unit,originCountry\nA1,8429520000,挖掘机,,台,JP\nA2,84295200,短码,,台,JP\nA1,8429520000,重复,,台,jp\n'));
     expect(bad.errors?.map((e) => [e.path, e.rule])).toEqual([
       ['csv[3].hsCode', 'HS.length'],
-      ['csv[4].originCountry', 'ledger.item.originCountry'],
+      ['csv[4].originCountry', 'ISO3166.format'], // the shared country check (kernel/country.ts), as declarations use
       ['csv[4].itemNo', 'ledger.item.duplicateInFile'],
     ]);
     const ok = await importItemsCsv(t.ctx, actor, b.bookId, 'itemNo,hsCode,name,specification,unit,originCountry\nA1,8429520000,挖掘机,20t,台,JP\nA2,8479899990,包装机,,台,DE\n');
