@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { bookWithGoods } from '../support/ledgerFixtures.ts';
 import { DEFAULT_LAYOUT, NatsPublisher } from '../../src/platform/outbox/nats.ts';
 import { instanceId } from '../../src/platform/bootstrap.ts';
+import { freePort } from '../support/process.ts';
 
 /**
  * The NATS permissions of docs/nats/permissions.conf, on a real nats-server started with that file:
@@ -28,17 +28,6 @@ const DEPARTMENT_CONSUMERS = [
   { name: 'market-enterprise', filter: 'tidegate.shared.enterprise.>' },
   { name: 'police-credit', filter: 'tidegate.shared.credit.>' },
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** Whether a request the server must refuse is refused (a permissions violation, or no answer at all). */
 async function refused(nc: NatsConnection, subject: string, body = ''): Promise<boolean> {

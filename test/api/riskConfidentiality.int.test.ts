@@ -139,12 +139,21 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/audit/anchors/:seq': ['/api/v1/audit/anchors/latest'],
     '/api/v1/dutyfree/codes/:code': ['/api/v1/dutyfree/codes/HNDF0000000000000000'],
     '/api/v1/personal-credit/points': ['/api/v1/personal-credit/points'],
+    '/api/v1/tariff/lines/:code': ['/api/v1/tariff/lines/0201300090'],
+    '/api/v1/calc/tariff-rates': ['/api/v1/calc/tariff-rates?code=0201300090&origin=AU&date=2026-12-01'],
   };
   return table[route];
 }
 
 /** Routes whose answer is not about this world's declarations (no exchange rates or individuals here): any status. */
-const NOT_FOUND_OK = new Set(['/api/v1/individuals/:id', '/api/v1/calc/exchange-rate', '/api/v1/dutyfree/codes/:code']);
+// Reference data this test world does not load (no tariff table): a 404 is the answer, still scanned.
+const NOT_FOUND_OK = new Set([
+  '/api/v1/individuals/:id',
+  '/api/v1/calc/exchange-rate',
+  '/api/v1/dutyfree/codes/:code',
+  '/api/v1/tariff/lines/:code',
+  '/api/v1/calc/tariff-rates',
+]);
 
 function getRoutesOf(role: Role): string[] {
   return app.app.routeTable

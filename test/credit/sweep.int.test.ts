@@ -45,7 +45,8 @@ describe('demo data', () => {
     expect(await classOn(uscc('mainland'))).toBe('WHITELIST');
     expect(await classOn(uscc('jerky'))).toBe('WHITELIST');
     const stats = (await t.request({ method: 'GET', url: '/api/v1/credit/stats', auth: admin })).json().items;
-    expect(stats).toContainEqual({ subjectKind: 'INDIVIDUAL', class: 'FOCUS', count: 1 });
+    // The credit demo's traveller and the five the duty-free demo's confirmed resale case put on the list.
+    expect(stats).toContainEqual({ subjectKind: 'INDIVIDUAL', class: 'FOCUS', count: 6 });
     const logistics = await creditClassOf(t.ctx.db, { kind: 'ENTERPRISE', code: uscc('logistics') }, '2026-03-01');
     expect(logistics).toMatchObject({ validUntil: '2026-03-08', nextChange: '2026-03-08' });
 

@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { openTestDatabase, testDbKind } from '../support/db.ts';
@@ -12,34 +11,10 @@ import { createContext } from '../../src/main.ts';
 import { fixedClock } from '../../src/kernel/clock.ts';
 import { sweepExpired } from '../../src/modules/dutyfree/service.ts';
 import { item, newBuyer } from './support.ts';
+import { freePort, waitReady } from '../support/process.ts';
 
 const SECRET = 'crash-test-secret-0123456789abcdef0123456789';
 const ADMIN = 'crash-admin-pass-1';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become ready');
-}
 
 /**
  * Tills reserve and confirm while the server is killed (SIGKILL). Afterwards every acknowledged
