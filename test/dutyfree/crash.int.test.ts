@@ -31,9 +31,10 @@ describe(`a crash between reserve and confirm (${testDbKind()})`, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  // Skipped: since the duty-free risk, ring and credit hooks joined the till's path, this run stalls after about
-  // 24 sales on PGlite (the tills' requests stop being answered and the 240 s limit passes); to be found and fixed
-  // before it runs again. The expiry sweep and the quota rows are covered in dutyfree.int and concurrency.int.
+  // Skipped: it passed when written, but at the end of the day that added the risk, ring and credit hooks to the
+  // till's path it stalls after about 24 sales on PGlite (no more confirmations, no till error, and the test's own
+  // 120 s deadline never fires before the 240 s limit); the cause is not found yet. Find it before it runs again.
+  // The expiry sweep and the quota rows are covered in dutyfree.int and concurrency.int.
   it.skip(
     'loses no acknowledged reservation or sale, and the sweep releases what was held',
     { timeout: 240_000 },
