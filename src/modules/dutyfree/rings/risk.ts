@@ -105,10 +105,11 @@ export async function saleRiskFacts(tx: Tx, s: TillSale): Promise<Record<string,
   const held = new Decimal(s.quota.used).plus(s.quota.reserved);
   const hour = (s.now.getUTCHours() + 8) % 24;
   return {
+    // Risk expressions read numbers, as the declarations' facts do; the largest price is picked exactly.
     'sale.amountCny': Number(s.amount),
     'sale.units': s.lines.reduce((n, l) => n + l.quantity, 0),
     'sale.lineCount': s.lines.length,
-    'sale.maxUnitPriceCny': Math.max(...s.lines.map((l) => Number(l.unitPrice))),
+    'sale.maxUnitPriceCny': Decimal.max(...s.lines.map((l) => l.unitPrice)).toNumber(),
     'sale.collection': s.collection,
     'sale.destination': s.departure.destination,
     'sale.daysToDeparture': daysBetween(s.purchaseDate, s.departure.date),
