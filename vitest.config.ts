@@ -11,11 +11,38 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: integration, testTimeout: 30_000 } },
-      { test: { name: 'pglite', include: integration, env: { TIDEGATE_TEST_DB: 'pglite' }, testTimeout: 60_000, hookTimeout: 120_000 } },
+      {
+        test: {
+          name: 'pglite',
+          include: integration,
+          env: { TIDEGATE_TEST_DB: 'pglite' },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       ...(onPostgres
-        ? [{ test: { name: 'postgres', include: integration, env: { TIDEGATE_TEST_DB: 'postgres' }, globalSetup: ['test/support/postgresTemplate.ts'], testTimeout: 60_000, hookTimeout: 120_000 } }]
+        ? [
+            {
+              test: {
+                name: 'postgres',
+                include: integration,
+                env: { TIDEGATE_TEST_DB: 'postgres' },
+                globalSetup: ['test/support/postgresTemplate.ts'],
+                testTimeout: 60_000,
+                hookTimeout: 120_000,
+              },
+            },
+          ]
         : []),
-      { test: { name: 'browser', include: ['test/browser/**/*.browser.test.ts'], testTimeout: 90_000, hookTimeout: 120_000, fileParallelism: false } },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.browser.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -49,7 +49,20 @@ function prng(seed: number): () => number {
   };
 }
 
-const DEPARTMENTS = ['tax', 'market_regulation', 'maritime', 'transport', 'postal', 'agriculture', 'forestry', 'anti_smuggling', 'customs', 'ecology', 'housing', 'finance'];
+const DEPARTMENTS = [
+  'tax',
+  'market_regulation',
+  'maritime',
+  'transport',
+  'postal',
+  'agriculture',
+  'forestry',
+  'anti_smuggling',
+  'customs',
+  'ecology',
+  'housing',
+  'finance',
+];
 const LEVELS = ['A', 'B', 'C', 'M', 'D'];
 const EVENTS = ['SMUGGLING_PENALTY', 'SERIOUS_DISHONESTY_LISTING', 'OTHER_LEGAL_LISTING'];
 
@@ -72,7 +85,12 @@ export async function writeBackfill(path: string, inputs: number, subjects: numb
     if (roll < 0.985) {
       const department = DEPARTMENTS[Math.floor(random() * DEPARTMENTS.length)]!;
       const lowest = random() < 0.015;
-      input = { type: 'SECTOR_RATING', department, level: lowest ? 'D' : LEVELS[Math.floor(random() * 4)], isLowestLevel: lowest };
+      input = {
+        type: 'SECTOR_RATING',
+        department,
+        level: lowest ? 'D' : LEVELS[Math.floor(random() * 4)],
+        isLowestLevel: lowest,
+      };
       source = department;
     } else if (roll < 0.995) {
       input = { type: 'AEO', action: random() < 0.75 ? 'GRANTED' : random() < 0.5 ? 'REVOKED' : 'SUSPENDED' };
@@ -81,7 +99,8 @@ export async function writeBackfill(path: string, inputs: number, subjects: numb
       input = { type: 'EVENT', kind: EVENTS[Math.floor(random() * 3)] };
       source = random() < 0.5 ? 'anti_smuggling' : 'market_regulation';
     }
-    const line = JSON.stringify({ subjectKind: 'ENTERPRISE', subject, source, effectiveDate, reference: `BF-${i}`, input }) + '\n';
+    const line =
+      JSON.stringify({ subjectKind: 'ENTERPRISE', subject, source, effectiveDate, reference: `BF-${i}`, input }) + '\n';
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
@@ -93,7 +112,15 @@ export async function createEnterprises(sql: postgres.Sql, subjects: number): Pr
   for (let start = 0; start < subjects; start += 5000) {
     const rows = [];
     for (let i = start; i < Math.min(subjects, start + 5000); i++) {
-      rows.push({ id: uuidv7(now.getTime()), uscc: usccOf(i), name: `基准信用企业 ${i}`, registered_in_hainan: true, legal_form: 'INDEPENDENT_LEGAL_PERSON', encouraged_industry: false, created_at: now.toISOString() });
+      rows.push({
+        id: uuidv7(now.getTime()),
+        uscc: usccOf(i),
+        name: `基准信用企业 ${i}`,
+        registered_in_hainan: true,
+        legal_form: 'INDEPENDENT_LEGAL_PERSON',
+        encouraged_industry: false,
+        created_at: now.toISOString(),
+      });
     }
     await sql`insert into enterprises (id, uscc, name, registered_in_hainan, legal_form, encouraged_industry, created_at)
       select id, uscc, name, registered_in_hainan, legal_form, encouraged_industry, created_at
@@ -103,7 +130,10 @@ export async function createEnterprises(sql: postgres.Sql, subjects: number): Pr
 
 /** Runs a tidegate command as an operator would; resolves with its stdout. */
 async function tidegate(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['bin/tidegate.mjs', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/tidegate.mjs', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -134,7 +164,13 @@ export async function runCreditBenchmark(opts: CreditBenchOptions): Promise<stri
   const url = new URL(opts.databaseUrl);
   url.pathname = `/${DB}`;
   const dir = mkdtempSync(join(tmpdir(), 'tidegate-bench-credit-'));
-  const env = { DATABASE_URL: url.toString(), TIDEGATE_DATA_DIR: dir, TIDEGATE_ADMIN_PASSWORD: ADMIN_PASSWORD, NATS_URL: '', LOG_LEVEL: 'warn' };
+  const env = {
+    DATABASE_URL: url.toString(),
+    TIDEGATE_DATA_DIR: dir,
+    TIDEGATE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    NATS_URL: '',
+    LOG_LEVEL: 'warn',
+  };
   try {
     await admin.unsafe(`drop database if exists ${DB} with (force)`);
     await admin.unsafe(`create database ${DB}`);
@@ -149,31 +185,49 @@ export async function runCreditBenchmark(opts: CreditBenchOptions): Promise<stri
     const out = await tidegate(['credit', 'import', file, '--json'], env);
     const wall = (performance.now() - started) / 1000;
     const r = JSON.parse(out.trim().split('\n').pop()!) as ImportFigures;
-    const [counts] = await bench<{ focus: number; aeo: number }[]>`select count(*) filter (where class = 'FOCUS')::int as focus, count(*) filter (where class = 'ADVANCED_CERTIFIED')::int as aeo from credit_classes`;
+    const [counts] = await bench<
+      { focus: number; aeo: number }[]
+    >`select count(*) filter (where class = 'FOCUS')::int as focus, count(*) filter (where class = 'ADVANCED_CERTIFIED')::int as aeo from credit_classes`;
     await bench.end();
     const work = r.seconds.validate + r.seconds.insert + r.seconds.recompute;
     lines.push(
       `credit backfill through \`tidegate credit import\` (PostgreSQL): ${r.imported.toLocaleString('en')} inputs over ${subjects.toLocaleString('en')} enterprises in ${wall.toFixed(1)} s wall ` +
         `(process start ${(wall - work).toFixed(1)} s, check ${r.seconds.validate.toFixed(1)} s, record ${r.seconds.insert.toFixed(1)} s, classify ${r.seconds.recompute.toFixed(1)} s)`,
     );
-    lines.push(`  inputs recorded: ${(r.imported / r.seconds.insert).toFixed(0)} /s while recording, ${(r.imported / wall).toFixed(0)} /s end to end`);
-    lines.push(`  classifications recomputed: ${(r.subjectsRecomputed / r.seconds.recompute).toFixed(0)} /s (${r.subjectsRecomputed.toLocaleString('en')} subjects, each once; ${r.classChanges.toLocaleString('en')} class changes published; FOCUS ${counts!.focus}, ADVANCED_CERTIFIED ${counts!.aeo})`);
+    lines.push(
+      `  inputs recorded: ${(r.imported / r.seconds.insert).toFixed(0)} /s while recording, ${(r.imported / wall).toFixed(0)} /s end to end`,
+    );
+    lines.push(
+      `  classifications recomputed: ${(r.subjectsRecomputed / r.seconds.recompute).toFixed(0)} /s (${r.subjectsRecomputed.toLocaleString('en')} subjects, each once; ${r.classChanges.toLocaleString('en')} class changes published; FOCUS ${counts!.focus}, ADVANCED_CERTIFIED ${counts!.aeo})`,
+    );
 
     const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve', '--no-demo'], env);
     try {
-      const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      });
       const auth = `Bearer ${((await login.json()) as { token: string }).token}`;
       const random = prng(7);
       const lookup = await closedLoop('credit look-up, PostgreSQL', lookups, opts.concurrency, async () => {
-        const res = await fetch(`${server.url}/api/v1/credit/enterprise/${usccOf(Math.floor(random() * subjects))}`, { headers: { authorization: auth } });
+        const res = await fetch(`${server.url}/api/v1/credit/enterprise/${usccOf(Math.floor(random() * subjects))}`, {
+          headers: { authorization: auth },
+        });
         await res.arrayBuffer();
         return res.status === 200;
       });
-      lines.push(`credit look-up GET /api/v1/credit/enterprise/{uscc} over HTTP, ${opts.concurrency} clients: ${fmt(lookup)}`);
+      lines.push(
+        `credit look-up GET /api/v1/credit/enterprise/{uscc} over HTTP, ${opts.concurrency} clients: ${fmt(lookup)}`,
+      );
       const tps = pgbenchTps(opts.databaseUrl, opts.concurrency, opts.quick ? 5 : 15);
       if (tps) {
-        lines.push(`pgbench TPC-B (scale 1, ${opts.concurrency} clients, same server, same run): ${tps.toFixed(0)} tps`);
-        lines.push(`ratios ÷ pgbench tps: classifications/s ${(r.subjectsRecomputed / r.seconds.recompute / tps).toFixed(2)}, inputs recorded/s ${(r.imported / r.seconds.insert / tps).toFixed(2)}, look-ups/s ${(lookup.perSecond / tps).toFixed(2)}`);
+        lines.push(
+          `pgbench TPC-B (scale 1, ${opts.concurrency} clients, same server, same run): ${tps.toFixed(0)} tps`,
+        );
+        lines.push(
+          `ratios ÷ pgbench tps: classifications/s ${(r.subjectsRecomputed / r.seconds.recompute / tps).toFixed(2)}, inputs recorded/s ${(r.imported / r.seconds.insert / tps).toFixed(2)}, look-ups/s ${(lookup.perSecond / tps).toFixed(2)}`,
+        );
       } else lines.push('pgbench did not run (is the pgbench binary installed?)');
     } finally {
       await server.stop();

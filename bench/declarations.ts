@@ -16,7 +16,8 @@ import { submitExit } from '../src/modules/declarations/service.ts';
 import { bookWithGoods } from '../test/support/ledgerFixtures.ts';
 
 const SECRET = 'bench-declarations-secret-0123456789abcdef';
-const fmt = (r: LoadResult) => `${r.perSecond.toFixed(1)} declarations/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} declarations, ${r.errors} errors)`;
+const fmt = (r: LoadResult) =>
+  `${r.perSecond.toFixed(1)} declarations/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} declarations, ${r.errors} errors)`;
 
 async function traders(ctx: AppContext, n: number) {
   const out: { actor: Actor; bookId: string; itemIds: string[] }[] = [];
@@ -24,11 +25,29 @@ async function traders(ctx: AppContext, n: number) {
     const b = await bookWithGoods(ctx, {
       regime: 'ZERO_TARIFF',
       items: [
-        { hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '1000000', importedCny: '3000000000' },
-        { hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '1000000', importedCny: '200000000' },
+        {
+          hsCode: '8471300000',
+          name: '笔记本电脑 laptop',
+          unit: 'SET',
+          originCountry: 'JP',
+          quantity: '1000000',
+          importedCny: '3000000000',
+        },
+        {
+          hsCode: '9506310000',
+          name: '高尔夫球杆 golf clubs',
+          unit: 'SET',
+          originCountry: 'US',
+          quantity: '1000000',
+          importedCny: '200000000',
+        },
       ],
     });
-    out.push({ actor: { kind: 'system', id: 'bench', name: 'bench', role: 'enterprise_user', enterpriseId: b.enterpriseId }, bookId: b.bookId, itemIds: b.itemIds });
+    out.push({
+      actor: { kind: 'system', id: 'bench', name: 'bench', role: 'enterprise_user', enterpriseId: b.enterpriseId },
+      bookId: b.bookId,
+      itemIds: b.itemIds,
+    });
   }
   return out;
 }
@@ -45,12 +64,35 @@ async function run(ctx: AppContext, label: string, total: number, concurrency: n
       destination: { region: 'CN-MAINLAND', province: '广东' },
       consignee: { name: '广州某贸易有限公司' },
       contact: { name: '申报员', phone: '0898-66668888' },
-      transport: { mode: 'ROAD', plate: '琼A12345', containers: ['CSQU3054383'], seals: ['HK2026000001'], expectedGrossWeightKg: '40' },
+      transport: {
+        mode: 'ROAD',
+        plate: '琼A12345',
+        containers: ['CSQU3054383'],
+        seals: ['HK2026000001'],
+        expectedGrossWeightKg: '40',
+      },
       packages: { count: 2, kind: '箱' },
       documents: {},
       lines: [
-        { itemId: t.itemIds[0]!, quantity: '2', valueCny: '7000', netWeightKg: '5', dutyRate: '0.05', vatRate: '0.13', domesticVatPaid: false },
-        { itemId: t.itemIds[1]!, quantity: '10', valueCny: '2500', netWeightKg: '10', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13', domesticVatPaid: false },
+        {
+          itemId: t.itemIds[0]!,
+          quantity: '2',
+          valueCny: '7000',
+          netWeightKg: '5',
+          dutyRate: '0.05',
+          vatRate: '0.13',
+          domesticVatPaid: false,
+        },
+        {
+          itemId: t.itemIds[1]!,
+          quantity: '10',
+          valueCny: '2500',
+          netWeightKg: '10',
+          dutyRate: '0.05',
+          consumptionTaxRate: '0.15',
+          vatRate: '0.13',
+          domesticVatPaid: false,
+        },
       ],
     });
     return true;
@@ -59,17 +101,33 @@ async function run(ctx: AppContext, label: string, total: number, concurrency: n
   return closedLoop(`exit declarations ${label}`, total, concurrency, send);
 }
 
-export async function benchDeclarations(opts: { quick: boolean; databaseUrl: string; pgbenchTps?: number | null }): Promise<string[]> {
+export async function benchDeclarations(opts: {
+  quick: boolean;
+  databaseUrl: string;
+  pgbenchTps?: number | null;
+}): Promise<string[]> {
   const total = opts.quick ? 300 : 2000;
   const lines: string[] = [];
-  const pglite = await createContext({ database: await openDatabase({ dataDir: 'memory://' }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+  const pglite = await createContext({
+    database: await openDatabase({ dataDir: 'memory://' }),
+    logger: pino({ level: 'warn' }),
+    dataDir: 'memory://',
+    secret: SECRET,
+  });
   try {
-    lines.push(`exit declarations end to end (validate, reserve, tax, risk, audit, release order; 2 lines), PGlite in process, 4 concurrent: ${fmt(await run(pglite, 'PGlite', Math.min(total, 300), 4))}`);
+    lines.push(
+      `exit declarations end to end (validate, reserve, tax, risk, audit, release order; 2 lines), PGlite in process, 4 concurrent: ${fmt(await run(pglite, 'PGlite', Math.min(total, 300), 4))}`,
+    );
   } finally {
     await pglite.database.close();
   }
   const reached = await withScratchDatabase(opts.databaseUrl, 'tidegate_bench_decl', async (url) => {
-    const pg = await createContext({ database: await openDatabase({ databaseUrl: url, poolSize: 20 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+    const pg = await createContext({
+      database: await openDatabase({ databaseUrl: url, poolSize: 20 }),
+      logger: pino({ level: 'warn' }),
+      dataDir: 'memory://',
+      secret: SECRET,
+    });
     let r: LoadResult;
     try {
       r = await run(pg, 'PostgreSQL', total, 16);
@@ -78,8 +136,15 @@ export async function benchDeclarations(opts: { quick: boolean; databaseUrl: str
     }
     const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
     lines.push(`exit declarations end to end (2 lines), PostgreSQL, 16 concurrent over 32 books: ${fmt(r)}`);
-    if (tps) lines.push(`ratio exit declarations/s ÷ pgbench tps (${tps.toFixed(0)}, 16 clients, same run): ${(r.perSecond / tps).toFixed(4)}`);
+    if (tps)
+      lines.push(
+        `ratio exit declarations/s ÷ pgbench tps (${tps.toFixed(0)}, 16 clients, same run): ${(r.perSecond / tps).toFixed(4)}`,
+      );
   });
-  if ('unreachable' in reached) return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the declarations bench (${reached.unreachable}).`];
+  if ('unreachable' in reached)
+    return [
+      ...lines,
+      `PostgreSQL at ${opts.databaseUrl} not reachable for the declarations bench (${reached.unreachable}).`,
+    ];
   return lines;
 }

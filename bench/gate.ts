@@ -8,7 +8,19 @@
  */
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
-import { analyzeDatabase, closedLoop, cpuPerEvent, cpuSnapshot, jsonPoster, percentile, pgbenchSteadyLatency, pgbenchTps, startServerProcess, type LoadResult, withScratchDatabase } from './harness.ts';
+import {
+  analyzeDatabase,
+  closedLoop,
+  cpuPerEvent,
+  cpuSnapshot,
+  jsonPoster,
+  percentile,
+  pgbenchSteadyLatency,
+  pgbenchTps,
+  startServerProcess,
+  type LoadResult,
+  withScratchDatabase,
+} from './harness.ts';
 import { createContext } from '../src/main.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
@@ -38,7 +50,8 @@ const WARM_UP = 1000;
  * warm-up, the first two seconds held about a third of the answers over 20 ms.
  */
 const STEADY_WARM_UP_SECONDS = 3;
-const fmt = (r: LoadResult) => `${r.perSecond.toFixed(0)} decisions/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} events, ${r.errors} errors)`;
+const fmt = (r: LoadResult) =>
+  `${r.perSecond.toFixed(0)} decisions/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} events, ${r.errors} errors)`;
 
 export interface Truck {
   plate: string;
@@ -57,7 +70,21 @@ export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
   const actor = systemActor('bench');
   const books: Awaited<ReturnType<typeof bookWithGoods>>[] = [];
   for (let b = 0; b < 16; b++) {
-    books.push(await bookWithGoods(ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8479899990', name: '包装机零件 packing machine parts', unit: '套', originCountry: 'DE', quantity: '10000000', importedCny: '1000000000' }] }));
+    books.push(
+      await bookWithGoods(ctx, {
+        regime: 'ZERO_TARIFF',
+        items: [
+          {
+            hsCode: '8479899990',
+            name: '包装机零件 packing machine parts',
+            unit: '套',
+            originCountry: 'DE',
+            quantity: '10000000',
+            importedCny: '1000000000',
+          },
+        ],
+      }),
+    );
   }
   const now = ctx.clock.now();
   const trucks: Truck[] = [];
@@ -77,8 +104,28 @@ export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
         // set-up commands never hold a partition each and wait for the other's.
         await lockBooks(tx, [book.bookId]);
         await lockAuditPartitions(tx, [bookAuditKey(book.bookId), releaseOrderAuditKey(releaseOrderId)]);
-        await reserveGoods(tx, ctx, { reservationId, bookId: book.bookId, lines: [{ itemId: book.itemIds[0]!, quantity: '3' }], purpose: { documentType: 'SECOND_LINE_EXIT', documentId }, actor });
-        await issueReleaseOrder(tx, ctx, { releaseOrderId, enterpriseId: book.enterpriseId, documentType: 'SECOND_LINE_EXIT', documentId, portCode: PORT, plate, containers, seals: ['BENCH-0001'], expectedGrossWeightKg: '24000', validFrom: new Date(now.getTime() - 3600_000), validTo: new Date(now.getTime() + 6 * 3600_000), reservationIds: [reservationId], actor });
+        await reserveGoods(tx, ctx, {
+          reservationId,
+          bookId: book.bookId,
+          lines: [{ itemId: book.itemIds[0]!, quantity: '3' }],
+          purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
+          actor,
+        });
+        await issueReleaseOrder(tx, ctx, {
+          releaseOrderId,
+          enterpriseId: book.enterpriseId,
+          documentType: 'SECOND_LINE_EXIT',
+          documentId,
+          portCode: PORT,
+          plate,
+          containers,
+          seals: ['BENCH-0001'],
+          expectedGrossWeightKg: '24000',
+          validFrom: new Date(now.getTime() - 3600_000),
+          validTo: new Date(now.getTime() + 6 * 3600_000),
+          reservationIds: [reservationId],
+          actor,
+        });
         // The released declaration behind the order, as acceptance leaves it (written directly: the
         // declarations bench measures submission): its PASS moves it to EXITED, as at a real port.
         await tx.insert(declarations).values({
@@ -95,8 +142,12 @@ export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
           regime: 'ZERO_TARIFF',
           portCode: PORT,
           businessDate: shanghaiDate(now),
-          form: { transport: { mode: 'ROAD', plate, containers, seals: ['BENCH-0001'], expectedGrossWeightKg: '24000' } },
-          lines: [{ itemId: book.itemIds[0]!, hsCode: '8479899990', quantity: '3', valueCny: '300', netWeightKg: '30' }],
+          form: {
+            transport: { mode: 'ROAD', plate, containers, seals: ['BENCH-0001'], expectedGrossWeightKg: '24000' },
+          },
+          lines: [
+            { itemId: book.itemIds[0]!, hsCode: '8479899990', quantity: '3', valueCny: '300', netWeightKg: '30' },
+          ],
           reservationId,
           releaseOrderId,
           createdBy: 'system:bench',
@@ -118,8 +169,15 @@ export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
 async function serverAnswers(baseUrl: string, le: string): Promise<{ within: number; all: number }> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   const route = 'route="/api/v1/gate/events",status="200"';
-  const sum = (prefix: string) => text.split('\n').filter((l) => l.startsWith(prefix) && l.includes(route)).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  return { within: sum(`tidegate_http_request_duration_seconds_bucket{le="${le}",`), all: sum('tidegate_http_request_duration_seconds_count{') };
+  const sum = (prefix: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(prefix) && l.includes(route))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return {
+    within: sum(`tidegate_http_request_duration_seconds_bucket{le="${le}",`),
+    all: sum('tidegate_http_request_duration_seconds_count{'),
+  };
 }
 
 /**
@@ -129,7 +187,8 @@ async function serverAnswers(baseUrl: string, le: string): Promise<{ within: num
  */
 function slowAnswers(answers: readonly { sentMs: number; ms: number }[], limitMs: number): string {
   const perWindow = new Map<number, number>();
-  for (const a of answers) if (a.ms > limitMs) perWindow.set(Math.floor(a.sentMs / 100), (perWindow.get(Math.floor(a.sentMs / 100)) ?? 0) + 1);
+  for (const a of answers)
+    if (a.ms > limitMs) perWindow.set(Math.floor(a.sentMs / 100), (perWindow.get(Math.floor(a.sentMs / 100)) ?? 0) + 1);
   const slow = [...perWindow.values()].reduce((x, y) => x + y, 0);
   if (slow === 0) return `no answer over ${limitMs} ms`;
   const windows = Math.ceil(Math.max(...answers.map((a) => a.sentMs)) / 100);
@@ -140,7 +199,11 @@ function slowAnswers(answers: readonly { sentMs: number; ms: number }[], limitMs
 }
 
 /** Open loop: event i is sent at start + i / rate, whatever happened to the others. */
-async function steady(send: (i: number) => Promise<boolean>, total: number, rate: number): Promise<LoadResult & { spread: string }> {
+async function steady(
+  send: (i: number) => Promise<boolean>,
+  total: number,
+  rate: number,
+): Promise<LoadResult & { spread: string }> {
   const latencies: number[] = [];
   const answers: { sentMs: number; ms: number }[] = [];
   let errors = 0;
@@ -163,7 +226,15 @@ async function steady(send: (i: number) => Promise<boolean>, total: number, rate
   await Promise.all(pending);
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), spread: slowAnswers(answers, 20) };
+  return {
+    requests: total,
+    errors,
+    seconds,
+    perSecond: total / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    spread: slowAnswers(answers, 20),
+  };
 }
 
 /**
@@ -176,18 +247,31 @@ async function exitsCaughtUp(url: string, passed: number): Promise<string> {
     const t0 = performance.now();
     let exited = 0;
     while (performance.now() - t0 < 60_000) {
-      exited = Number((await queryRows<{ n: string }>(database.db, sql`select count(*) as n from decl_declarations where state = 'EXITED'`))[0]!.n);
+      exited = Number(
+        (
+          await queryRows<{ n: string }>(
+            database.db,
+            sql`select count(*) as n from decl_declarations where state = 'EXITED'`,
+          )
+        )[0]!.n,
+      );
       if (exited >= passed) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     const lag = ((performance.now() - t0) / 1000).toFixed(2);
-    return exited >= passed ? `declarations moved to EXITED by the event handler: ${exited} of ${passed} passes, the last ${lag} s after the last answer` : `declarations' event handler behind: ${exited} of ${passed} passes EXITED ${lag} s after the last answer`;
+    return exited >= passed
+      ? `declarations moved to EXITED by the event handler: ${exited} of ${passed} passes, the last ${lag} s after the last answer`
+      : `declarations' event handler behind: ${exited} of ${passed} passes EXITED ${lag} s after the last answer`;
   } finally {
     await database.close();
   }
 }
 
-export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgbenchTps?: number | null }): Promise<string[]> {
+export async function benchGate(opts: {
+  quick: boolean;
+  databaseUrl: string;
+  pgbenchTps?: number | null;
+}): Promise<string[]> {
   const seconds = opts.quick ? 6 : 20;
   const rate = 500;
   const steadyTotal = seconds * rate;
@@ -195,27 +279,69 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
   const passes = Math.ceil((steadyTotal + closedTotal + WARM_UP + STEADY_WARM_UP_SECONDS * rate) * 0.8) + 10;
   const lines: string[] = [];
   const reached = await withScratchDatabase(opts.databaseUrl, 'tidegate_bench_gate', async (url) => {
-    const ctx = await createContext({ database: await openDatabase({ databaseUrl: url, poolSize: 20 }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+    const ctx = await createContext({
+      database: await openDatabase({ databaseUrl: url, poolSize: 20 }),
+      logger: pino({ level: 'warn' }),
+      dataDir: 'memory://',
+      secret: SECRET,
+    });
     let trucks: Truck[];
     let key: string;
     try {
       const t0 = performance.now();
       trucks = await prepare(ctx, passes);
-      lines.push(`gate bench set-up: ${passes} reservations + release orders over 16 books in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      key = (await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, { name: 'bench-gate', role: 'gate_device', scope: { portCode: PORT, laneCode: `${PORT}-L01` } }, systemActor('bench'), new Date()))).key;
+      lines.push(
+        `gate bench set-up: ${passes} reservations + release orders over 16 books in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      key = (
+        await runCommand(ctx, 'apiClient.create', (tx) =>
+          createApiClient(
+            tx,
+            { name: 'bench-gate', role: 'gate_device', scope: { portCode: PORT, laneCode: `${PORT}-L01` } },
+            systemActor('bench'),
+            new Date(),
+          ),
+        )
+      ).key;
     } finally {
       await ctx.database.close();
     }
     await analyzeDatabase(url);
-    const server = await startServerProcess('node', [...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []), 'bin/tidegate.mjs', 'serve'], { DATABASE_URL: url, TIDEGATE_SECRET: SECRET, TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', NATS_URL: '', LOG_LEVEL: 'warn' });
+    const server = await startServerProcess(
+      'node',
+      [
+        ...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []),
+        'bin/tidegate.mjs',
+        'serve',
+      ],
+      {
+        DATABASE_URL: url,
+        TIDEGATE_SECRET: SECRET,
+        TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password',
+        NATS_URL: '',
+        LOG_LEVEL: 'warn',
+      },
+    );
     try {
       let truck = 0;
       let unknown = 0;
       const post = jsonPoster(server.url, { authorization: `ApiKey ${key}` });
       const send = async (i: number) => {
         const divert = i % 5 === 4;
-        const t = divert ? { plate: `琼Z${String(unknown++).padStart(6, '0')}`, containers: [], weightKg: '9000' } : trucks[truck++]!;
-        const r = await post('/api/v1/gate/events', { eventId: `bench-${i}-${Math.random().toString(36).slice(2)}`, portCode: PORT, laneCode: `${PORT}-L01`, direction: 'OUT', plate: t.plate, containers: t.containers, weightKg: t.weightKg, sealState: 'INTACT', at: new Date().toISOString() });
+        const t = divert
+          ? { plate: `琼Z${String(unknown++).padStart(6, '0')}`, containers: [], weightKg: '9000' }
+          : trucks[truck++]!;
+        const r = await post('/api/v1/gate/events', {
+          eventId: `bench-${i}-${Math.random().toString(36).slice(2)}`,
+          portCode: PORT,
+          laneCode: `${PORT}-L01`,
+          direction: 'OUT',
+          plate: t.plate,
+          containers: t.containers,
+          weightKg: t.weightKg,
+          sealState: 'INTACT',
+          at: new Date().toISOString(),
+        });
         return r.status === 200 && (r.json as { decision?: string }).decision === (divert ? 'DIVERT' : 'PASS');
       };
       await closedLoop('warm-up', WARM_UP, 8, send);
@@ -232,23 +358,34 @@ export async function benchGate(opts: { quick: boolean; databaseUrl: string; pgb
       const cpuAfter = cpuSnapshot(server.child.pid!);
       const after = await serverAnswers(server.url, '0.02');
       const share = (100 * (after.within - before.within)) / Math.max(1, after.all - before.all);
-      lines.push(`gate decisions over HTTP at a steady ${rate} events/s (80% PASS posting the book, 20% DIVERT opening a task), PostgreSQL, ${seconds} s: ${fmt(s)}; goal p99 < 20 ms`);
-      lines.push(`  the same events timed by the server (request read to answer written): ${share.toFixed(2)}% within 20 ms (${after.all - before.all} answers)`);
+      lines.push(
+        `gate decisions over HTTP at a steady ${rate} events/s (80% PASS posting the book, 20% DIVERT opening a task), PostgreSQL, ${seconds} s: ${fmt(s)}; goal p99 < 20 ms`,
+      );
+      lines.push(
+        `  the same events timed by the server (request read to answer written): ${share.toFixed(2)}% within 20 ms (${after.all - before.all} answers)`,
+      );
       lines.push(`  ${cpuPerEvent(cpuBefore, cpuAfter, steadyTotal, s.seconds)}`);
       lines.push(`  ${s.spread}`);
       // The same rate of pgbench's smallest writing transaction on the same server, while the gate
       // server idles: the machine's own floor for an open-loop p99 at this rate.
       const yardstick = pgbenchSteadyLatency(opts.databaseUrl, rate, opts.quick ? 6 : 15);
-      if (yardstick) lines.push(`  pgbench simple-update at a steady ${rate}/s (16 clients), same server, same run: p50 ${yardstick.p50Ms.toFixed(1)} ms, p99 ${yardstick.p99Ms.toFixed(1)} ms (${yardstick.transactions} transactions); ratio gate p99 ÷ pgbench p99 = ${(s.p99Ms / yardstick.p99Ms).toFixed(2)}`);
+      if (yardstick)
+        lines.push(
+          `  pgbench simple-update at a steady ${rate}/s (16 clients), same server, same run: p50 ${yardstick.p50Ms.toFixed(1)} ms, p99 ${yardstick.p99Ms.toFixed(1)} ms (${yardstick.transactions} transactions); ratio gate p99 ÷ pgbench p99 = ${(s.p99Ms / yardstick.p99Ms).toFixed(2)}`,
+        );
       const c = await closedLoop('closed loop', closedTotal, 16, send);
       lines.push(`gate decisions over HTTP, same mix, 16 clients as fast as they go, PostgreSQL: ${fmt(c)}`);
       lines.push(await exitsCaughtUp(url, truck));
       const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
-      if (tps) lines.push(`ratio gate decisions/s (16 clients) ÷ pgbench tps (${tps.toFixed(0)}, 16 clients, same run): ${(c.perSecond / tps).toFixed(3)}`);
+      if (tps)
+        lines.push(
+          `ratio gate decisions/s (16 clients) ÷ pgbench tps (${tps.toFixed(0)}, 16 clients, same run): ${(c.perSecond / tps).toFixed(3)}`,
+        );
     } finally {
       await server.stop();
     }
   });
-  if ('unreachable' in reached) return [`PostgreSQL at ${opts.databaseUrl} not reachable for the gate bench (${reached.unreachable}).`];
+  if ('unreachable' in reached)
+    return [`PostgreSQL at ${opts.databaseUrl} not reachable for the gate bench (${reached.unreachable}).`];
   return lines;
 }

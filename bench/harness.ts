@@ -30,11 +30,23 @@ export interface ServerProcess {
  * request limits are off (TIDEGATE_RATE_LIMITS=off, unless `env` says otherwise): a benchmark's
  * clients send far more than a calculator user or a gate lane would; login throttling stays on.
  */
-export async function startServerProcess(cmd: string, args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const childEnv = { ...process.env, TIDEGATE_RATE_LIMITS: 'off', ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const childEnv = {
+    ...process.env,
+    TIDEGATE_RATE_LIMITS: 'off',
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
   const child = spawn(cmd, args, { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -82,8 +94,16 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Closed-loop load: `concurrency` workers each send the next request as soon as one returns. */
-export async function closedLoop(label: string, total: number, concurrency: number, send: (i: number) => Promise<boolean>): Promise<LoadResult> {
-  const bar = new cliProgress.SingleBar({ format: `${label.padEnd(34)} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+export async function closedLoop(
+  label: string,
+  total: number,
+  concurrency: number,
+  send: (i: number) => Promise<boolean>,
+): Promise<LoadResult> {
+  const bar = new cliProgress.SingleBar(
+    { format: `${label.padEnd(34)} [{bar}] {value}/{total}`, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(total, 0);
   const latencies: number[] = [];
   let next = 0;
@@ -106,7 +126,14 @@ export async function closedLoop(label: string, total: number, concurrency: numb
   bar.update(total);
   bar.stop();
   latencies.sort((a, b) => a - b);
-  return { requests: total, errors, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+  return {
+    requests: total,
+    errors,
+    seconds,
+    perSecond: total / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+  };
 }
 
 /** Database names on the shared server carry the checkout, so benchmarks of two checkouts never drop each other's. */
@@ -120,7 +147,13 @@ export function benchDatabaseName(prefix: string): string {
  */
 function runPgbench(databaseUrl: string, args: string[], logDir?: string): string | null {
   const u = new URL(databaseUrl);
-  const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username || 'postgres'), PGPASSWORD: decodeURIComponent(u.password) };
+  const env = {
+    ...process.env,
+    PGHOST: u.hostname,
+    PGPORT: u.port || '5432',
+    PGUSER: decodeURIComponent(u.username || 'postgres'),
+    PGPASSWORD: decodeURIComponent(u.password),
+  };
   // One database per benchmark process: two benchmark runs on one server never drop each other's.
   const db = `tidegate_pgbench_${process.pid}`;
   spawnSync('psql', ['-d', 'postgres', '-qc', `drop database if exists ${db}`], { env });
@@ -138,7 +171,9 @@ function runPgbench(databaseUrl: string, args: string[], logDir?: string): strin
 
 /** pgbench TPC-B on the same server, same run: the yardstick our ratios are quoted against. */
 export function pgbenchTps(databaseUrl: string, clients: number, seconds: number): number | null {
-  const m = /tps = ([\d.]+)/.exec(runPgbench(databaseUrl, ['-c', String(clients), '-j', '2', '-T', String(seconds)]) ?? '');
+  const m = /tps = ([\d.]+)/.exec(
+    runPgbench(databaseUrl, ['-c', String(clients), '-j', '2', '-T', String(seconds)]) ?? '',
+  );
   return m ? Number(m[1]) : null;
 }
 
@@ -149,10 +184,31 @@ export function pgbenchTps(databaseUrl: string, clients: number, seconds: number
  * cannot hold pgbench's p99 low at a rate cannot hold a heavier transaction's lower; the ratio of
  * the two p99s is what compares between machines. Null when pgbench cannot run.
  */
-export function pgbenchSteadyLatency(databaseUrl: string, rate: number, seconds: number): { p50Ms: number; p99Ms: number; transactions: number } | null {
+export function pgbenchSteadyLatency(
+  databaseUrl: string,
+  rate: number,
+  seconds: number,
+): { p50Ms: number; p99Ms: number; transactions: number } | null {
   const dir = mkdtempSync(join(tmpdir(), 'tidegate-pgbench-'));
   try {
-    const out = runPgbench(databaseUrl, ['-b', 'simple-update', '-c', '16', '-j', '2', '-R', String(rate), '-T', String(seconds), '--log', '--log-prefix=latency'], dir);
+    const out = runPgbench(
+      databaseUrl,
+      [
+        '-b',
+        'simple-update',
+        '-c',
+        '16',
+        '-j',
+        '2',
+        '-R',
+        String(rate),
+        '-T',
+        String(seconds),
+        '--log',
+        '--log-prefix=latency',
+      ],
+      dir,
+    );
     if (out === null) return null;
     // One line per transaction: client, transaction number, latency in µs, …
     const latencies = readdirSync(dir)
@@ -173,7 +229,11 @@ export function pgbenchSteadyLatency(databaseUrl: string, rate: number, seconds:
  * also when `body` throws). Returns `{ unreachable }` with the server's message when the database
  * cannot be created, so a benchmark can say so and go on.
  */
-export async function withScratchDatabase<T>(databaseUrl: string, prefix: string, body: (url: string) => Promise<T>): Promise<{ value: T } | { unreachable: string }> {
+export async function withScratchDatabase<T>(
+  databaseUrl: string,
+  prefix: string,
+  body: (url: string) => Promise<T>,
+): Promise<{ value: T } | { unreachable: string }> {
   const { default: postgres } = await import('postgres');
   const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const name = benchDatabaseName(prefix);
@@ -223,18 +283,28 @@ export function jsonPoster(baseUrl: string, headers: Record<string, string>, max
   return (path: string, body: unknown): Promise<{ status: number; json: unknown }> =>
     new Promise((resolve, reject) => {
       const payload = Buffer.from(JSON.stringify(body));
-      const req = http.request({ agent, hostname, port, path, method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-          } catch (err) {
-            reject(err);
-          }
-        });
-        res.on('error', reject);
-      });
+      const req = http.request(
+        {
+          agent,
+          hostname,
+          port,
+          path,
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            } catch (err) {
+              reject(err);
+            }
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -281,7 +351,12 @@ export function cpuSnapshot(serverGroup: number): CpuSnapshot | null {
 }
 
 /** What each part used between two snapshots, per event, and the machine's load. */
-export function cpuPerEvent(before: CpuSnapshot | null, after: CpuSnapshot | null, events: number, seconds: number): string {
+export function cpuPerEvent(
+  before: CpuSnapshot | null,
+  after: CpuSnapshot | null,
+  events: number,
+  seconds: number,
+): string {
   if (!before || !after) return 'CPU per event: not measured (no /proc)';
   const ms = (k: 'client' | 'server' | 'postgres') => (((after[k] - before[k]) * 1000) / events).toFixed(2);
   const busy = (after.machineBusy - before.machineBusy) / seconds;

@@ -31,16 +31,45 @@ async function fixtures(ctx: AppContext, books: number, itemsPerBook: number): P
   for (let b = 0; b < books; b++) {
     const first17 = `91460100BENCH${String(b).padStart(4, '0')}`.slice(0, 17).replace(/[IOZSV]/g, '1');
     const uscc = first17 + usccCheckChar(first17);
-    const e = await createEnterprise(ctx, actor, { uscc, name: `基准企业 ${b}`, registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', industry: 'bench', encouragedIndustry: true });
-    await grantQualification(ctx, actor, uscc, { kind: 'ZERO_TARIFF_BENEFICIARY', goodsCategory: 'PRODUCTION_EQUIPMENT', validFrom: '2025-12-18', validTo: null });
+    const e = await createEnterprise(ctx, actor, {
+      uscc,
+      name: `基准企业 ${b}`,
+      registeredInHainan: true,
+      legalForm: 'INDEPENDENT_LEGAL_PERSON',
+      industry: 'bench',
+      encouragedIndustry: true,
+    });
+    await grantQualification(ctx, actor, uscc, {
+      kind: 'ZERO_TARIFF_BENEFICIARY',
+      goodsCategory: 'PRODUCTION_EQUIPMENT',
+      validFrom: '2025-12-18',
+      validTo: null,
+    });
     const book = await openBook(ctx, actor, { enterpriseId: e.id, regime: 'ZERO_TARIFF' });
-    const items = await addItems(ctx, actor, book.id, Array.from({ length: itemsPerBook }, (_, i) => ({ itemNo: `B${i}`, hsCode: '8479899990', name: `设备 ${i}`, unit: '台', originCountry: 'DE' })));
+    const items = await addItems(
+      ctx,
+      actor,
+      book.id,
+      Array.from({ length: itemsPerBook }, (_, i) => ({
+        itemNo: `B${i}`,
+        hsCode: '8479899990',
+        name: `设备 ${i}`,
+        unit: '台',
+        originCountry: 'DE',
+      })),
+    );
     out.push({ bookId: book.id, itemIds: items.map((i) => i.id) });
   }
   return out;
 }
 
-async function documents(ctx: AppContext, label: string, books: Fixture[], lines: number, total: number): Promise<LoadResult> {
+async function documents(
+  ctx: AppContext,
+  label: string,
+  books: Fixture[],
+  lines: number,
+  total: number,
+): Promise<LoadResult> {
   return closedLoop(label, total, books.length, async (i) => {
     // closedLoop hands out request numbers in order: consecutive numbers go to different books.
     const f = books[i % books.length]!;
@@ -48,7 +77,11 @@ async function documents(ctx: AppContext, label: string, books: Fixture[], lines
       type: 'FIRST_LINE_IMPORT',
       documentId: uuidv7(),
       bookId: f.bookId,
-      lines: Array.from({ length: lines }, (_, k) => ({ itemId: f.itemIds[k % f.itemIds.length]!, quantity: '1', importedCny: '1000.00' })),
+      lines: Array.from({ length: lines }, (_, k) => ({
+        itemId: f.itemIds[k % f.itemIds.length]!,
+        quantity: '1',
+        importedCny: '1000.00',
+      })),
     });
     return true;
   });
@@ -75,12 +108,15 @@ async function runOn(ctx: AppContext, db: string, quick: boolean): Promise<Figur
   return { single, twenty, batch, batchLines };
 }
 
-const fmt = (r: LoadResult, movementsPerDoc: number) => `${r.perSecond.toFixed(0)} documents/s = ${(r.perSecond * movementsPerDoc).toFixed(0)} movements/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} documents, ${r.errors} errors)`;
+const fmt = (r: LoadResult, movementsPerDoc: number) =>
+  `${r.perSecond.toFixed(0)} documents/s = ${(r.perSecond * movementsPerDoc).toFixed(0)} movements/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} documents, ${r.errors} errors)`;
 
 function report(lines: string[], db: string, f: Figures, tps: number | null): void {
   lines.push(`ledger first-line import, 1 line, ${db}, 16 books in parallel: ${fmt(f.single, 1)}`);
   lines.push(`ledger first-line import, 20 lines, ${db}, 16 books in parallel: ${fmt(f.twenty, 20)}`);
-  lines.push(`ledger first-line import, ${f.batchLines} lines (batched movements), ${db}, 16 books in parallel: ${fmt(f.batch, f.batchLines)}`);
+  lines.push(
+    `ledger first-line import, ${f.batchLines} lines (batched movements), ${db}, 16 books in parallel: ${fmt(f.batch, f.batchLines)}`,
+  );
   if (tps) {
     lines.push(
       `ratio to pgbench (${tps.toFixed(0)} tps): 1-line documents/s ${(f.single.perSecond / tps).toFixed(3)} (goal ≥ 0.5), 20-line documents/s ${(f.twenty.perSecond / tps).toFixed(3)}, movements/s batched ${((f.batch.perSecond * f.batchLines) / tps).toFixed(2)} (goal > 1)`,
@@ -88,11 +124,21 @@ function report(lines: string[], db: string, f: Figures, tps: number | null): vo
   }
 }
 
-export async function benchLedger(opts: { quick: boolean; databaseUrl: string; pgbenchTps?: number | null }): Promise<string[]> {
+export async function benchLedger(opts: {
+  quick: boolean;
+  databaseUrl: string;
+  pgbenchTps?: number | null;
+}): Promise<string[]> {
   const lines: string[] = [];
   const logger = pino({ level: 'warn' });
   const dataDir = mkdtempSync(join(tmpdir(), 'tidegate-bench-ledger-'));
-  const pgliteCtx = await createContext({ dataDir, databaseUrl: '', logger, adminPassword: 'bench-admin-password', natsUrl: '' });
+  const pgliteCtx = await createContext({
+    dataDir,
+    databaseUrl: '',
+    logger,
+    adminPassword: 'bench-admin-password',
+    natsUrl: '',
+  });
   try {
     await bootstrap(pgliteCtx, 'bench-admin-password');
     report(lines, 'PGlite', await runOn(pgliteCtx, 'PGlite', opts.quick), null);
@@ -113,9 +159,13 @@ export async function benchLedger(opts: { quick: boolean; databaseUrl: string; p
     }
     const after = opts.pgbenchTps ? null : pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
     const tps = before && after ? (before + after) / 2 : (before ?? after);
-    if (!opts.pgbenchTps && tps) lines.push(`pgbench TPC-B (scale 1, 16 clients), same server, same run: ${before?.toFixed(0)} before, ${after?.toFixed(0)} after; mean ${tps.toFixed(0)} tps`);
+    if (!opts.pgbenchTps && tps)
+      lines.push(
+        `pgbench TPC-B (scale 1, 16 clients), same server, same run: ${before?.toFixed(0)} before, ${after?.toFixed(0)} after; mean ${tps.toFixed(0)} tps`,
+      );
     report(lines, 'PostgreSQL', figures, tps);
   });
-  if ('unreachable' in reached) return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the ledger bench (${reached.unreachable}).`];
+  if ('unreachable' in reached)
+    return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the ledger bench (${reached.unreachable}).`];
   return lines;
 }

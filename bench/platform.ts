@@ -34,11 +34,21 @@ function benchUscc(run: number, i: number): string {
 }
 
 async function login(url: string): Promise<string> {
-  const r = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const r = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
   return `Bearer ${((await r.json()) as { token: string }).token}`;
 }
 
-export async function enterpriseCreates(url: string, label: string, total: number, concurrency: number, run: number): Promise<LoadResult> {
+export async function enterpriseCreates(
+  url: string,
+  label: string,
+  total: number,
+  concurrency: number,
+  run: number,
+): Promise<LoadResult> {
   const auth = await login(url);
   return closedLoop(label, total, concurrency, async (i) => {
     const r = await fetch(`${url}/api/v1/enterprises`, {
@@ -62,12 +72,29 @@ interface Measured {
 }
 
 /** A server on a fresh database (the partition count is fixed per database), loaded with enterprise creates. */
-async function measure(database: Measured['database'], databaseUrl: string | null, config: (typeof CONFIGS)[number], total: number, concurrency: number, run: number): Promise<Measured> {
+async function measure(
+  database: Measured['database'],
+  databaseUrl: string | null,
+  config: (typeof CONFIGS)[number],
+  total: number,
+  concurrency: number,
+  run: number,
+): Promise<Measured> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidegate-bench-'));
-  const env: Record<string, string> = { TIDEGATE_DATA_DIR: dataDir, TIDEGATE_ADMIN_PASSWORD: ADMIN_PASSWORD, DATABASE_URL: databaseUrl ?? '', NATS_URL: '', TIDEGATE_AUDIT_PARTITIONS: String(config.partitions) };
+  const env: Record<string, string> = {
+    TIDEGATE_DATA_DIR: dataDir,
+    TIDEGATE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    DATABASE_URL: databaseUrl ?? '',
+    NATS_URL: '',
+    TIDEGATE_AUDIT_PARTITIONS: String(config.partitions),
+  };
   const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve', '--no-demo'], env);
   try {
-    return { database, label: config.label, result: await enterpriseCreates(server.url, `${database}, ${config.label}`, total, concurrency, run) };
+    return {
+      database,
+      label: config.label,
+      result: await enterpriseCreates(server.url, `${database}, ${config.label}`, total, concurrency, run),
+    };
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -78,19 +105,44 @@ async function measure(database: Measured['database'], databaseUrl: string | nul
  * The bare skeleton every command carries, without HTTP: one transaction with an audit append and an
  * outbox event, from 16 connections. Shows what the chain itself allows, apart from the web stack.
  */
-async function commandSkeletons(databaseUrl: string, partitions: number, total: number, concurrency: number): Promise<LoadResult> {
+async function commandSkeletons(
+  databaseUrl: string,
+  partitions: number,
+  total: number,
+  concurrency: number,
+): Promise<LoadResult> {
   const database = await openDatabase({ databaseUrl, poolSize: concurrency });
   try {
     await runMigrations(database);
     await ensurePartitioning(database.db, partitions);
     const at = new Date();
-    return await closedLoop(`PostgreSQL skeleton, ${partitions} partition${partitions > 1 ? 's' : ''}`, total, concurrency, async (i) => {
-      await database.db.transaction(async (tx) => {
-        const { seq } = await appendAudit(tx, { actor: 'system:bench', action: 'bench.command', subject: `enterprise:${i}`, change: { i }, at });
-        await enqueueEvents(tx, [{ aggregateType: 'bench', aggregateId: String(i), eventType: 'Done', payload: { i }, occurredAt: at, auditSeq: seq }]);
-      });
-      return true;
-    });
+    return await closedLoop(
+      `PostgreSQL skeleton, ${partitions} partition${partitions > 1 ? 's' : ''}`,
+      total,
+      concurrency,
+      async (i) => {
+        await database.db.transaction(async (tx) => {
+          const { seq } = await appendAudit(tx, {
+            actor: 'system:bench',
+            action: 'bench.command',
+            subject: `enterprise:${i}`,
+            change: { i },
+            at,
+          });
+          await enqueueEvents(tx, [
+            {
+              aggregateType: 'bench',
+              aggregateId: String(i),
+              eventType: 'Done',
+              payload: { i },
+              occurredAt: at,
+              auditSeq: seq,
+            },
+          ]);
+        });
+        return true;
+      },
+    );
   } finally {
     await database.close();
   }
@@ -118,7 +170,10 @@ function report(lines: string[], title: string, runs: Measured[], yardstick: num
 }
 
 /** Appends its figures to `lines`; returns the pgbench tps of the run (the mean of before and after), for the module benchmarks. */
-export async function benchAuditPartitions(opts: { quick: boolean; run: number; databaseUrl: string }, lines: string[]): Promise<number | null> {
+export async function benchAuditPartitions(
+  opts: { quick: boolean; run: number; databaseUrl: string },
+  lines: string[],
+): Promise<number | null> {
   const total = opts.quick ? 1000 : 3000;
   const rounds = opts.quick ? 1 : 2;
   const concurrency = 16;
@@ -127,7 +182,8 @@ export async function benchAuditPartitions(opts: { quick: boolean; run: number; 
   const skeletons: Measured[] = [];
   let run = opts.run;
   // Rounds alternate the configurations, so a burst of load from elsewhere hits both alike.
-  for (let r = 0; r < rounds; r++) for (const c of CONFIGS) creates.push(await measure('PGlite', null, c, total, concurrency, run++));
+  for (let r = 0; r < rounds; r++)
+    for (const c of CONFIGS) creates.push(await measure('PGlite', null, c, total, concurrency, run++));
 
   const serverUrl = opts.databaseUrl;
   const { default: postgres } = await import('postgres');
@@ -152,7 +208,11 @@ export async function benchAuditPartitions(opts: { quick: boolean; run: number; 
       }
       for (const c of CONFIGS) {
         await fresh();
-        skeletons.push({ database: 'PostgreSQL', label: `${c.label}, no HTTP`, result: await commandSkeletons(u.toString(), c.partitions, total * 2, concurrency) });
+        skeletons.push({
+          database: 'PostgreSQL',
+          label: `${c.label}, no HTTP`,
+          result: await commandSkeletons(u.toString(), c.partitions, total * 2, concurrency),
+        });
       }
     }
     const after = pgbenchTps(serverUrl, concurrency, pgbenchSeconds);
@@ -166,11 +226,24 @@ export async function benchAuditPartitions(opts: { quick: boolean; run: number; 
 
   const yardstick = tps.length ? tps.reduce((a, b) => a + b, 0) / tps.length : null;
   report(lines, `enterprise create over HTTP, ${concurrency} clients, ${total} requests per run:`, creates, yardstick);
-  report(lines, `audit append + outbox event, one transaction each, ${concurrency} connections, ${total * 2} per run:`, skeletons, yardstick);
-  if (yardstick) lines.push(`pgbench TPC-B (scale 1, ${concurrency} clients, ${pgbenchSeconds} s), same server, same run: ${tps.map((t) => t.toFixed(0)).join(' before, ')} after; mean ${yardstick.toFixed(0)} tps`);
+  report(
+    lines,
+    `audit append + outbox event, one transaction each, ${concurrency} connections, ${total * 2} per run:`,
+    skeletons,
+    yardstick,
+  );
+  if (yardstick)
+    lines.push(
+      `pgbench TPC-B (scale 1, ${concurrency} clients, ${pgbenchSeconds} s), same server, same run: ${tps.map((t) => t.toFixed(0)).join(' before, ')} after; mean ${yardstick.toFixed(0)} tps`,
+    );
   else lines.push('pgbench did not run (is the pgbench binary installed?)');
-  const rate = (runs: Measured[], database: string, label: string) => best(runs).find((m) => m.database === database && m.label.startsWith(label))?.result.perSecond;
-  for (const [what, runs, database] of [['enterprise creates', creates, 'PGlite'], ['enterprise creates', creates, 'PostgreSQL'], ['command skeletons', skeletons, 'PostgreSQL']] as const) {
+  const rate = (runs: Measured[], database: string, label: string) =>
+    best(runs).find((m) => m.database === database && m.label.startsWith(label))?.result.perSecond;
+  for (const [what, runs, database] of [
+    ['enterprise creates', creates, 'PGlite'],
+    ['enterprise creates', creates, 'PostgreSQL'],
+    ['command skeletons', skeletons, 'PostgreSQL'],
+  ] as const) {
     const one = rate(runs, database, CONFIGS[0].label);
     const many = rate(runs, database, CONFIGS[1].label);
     if (one && many) lines.push(`${database} ${what}: 64 partitions ÷ one chain = ${(many / one).toFixed(2)}×`);

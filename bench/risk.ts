@@ -72,7 +72,9 @@ export function freshInputs(ids: Map<string, string>, traders: number, days: num
 
 export async function enterpriseIds(ctx: AppContext): Promise<Map<string, string>> {
   const { riskDecisions } = await import('../src/modules/risk/schema.ts');
-  const all = await ctx.db.selectDistinct({ uscc: riskDecisions.uscc, enterpriseId: riskDecisions.enterpriseId }).from(riskDecisions);
+  const all = await ctx.db
+    .selectDistinct({ uscc: riskDecisions.uscc, enterpriseId: riskDecisions.enterpriseId })
+    .from(riskDecisions);
   return new Map(all.map((r) => [r.uscc, r.enterpriseId]));
 }
 
@@ -85,7 +87,11 @@ export async function scoringFigures(ctx: AppContext, inputs: AssessmentInput[],
   const library = await cachedLibrary(ctx.db, ctx.db, state.setVersion);
   const model = await scoringModel(ctx.db, ctx.db, state.liveModelVersion);
   const keys = riskKeys(ctx);
-  const items = inputs.map((input) => ({ enterpriseId: input.enterpriseId, input, parties: partyKeysOf(keys.party, input) }));
+  const items = inputs.map((input) => ({
+    enterpriseId: input.enterpriseId,
+    input,
+    parties: partyKeysOf(keys.party, input),
+  }));
   // The derived statistics as the database holds them, read in a transaction that is rolled back.
   let contexts: FactContext[] = [];
   await ctx.db
@@ -95,7 +101,12 @@ export async function scoringFigures(ctx: AppContext, inputs: AssessmentInput[],
         now,
         asOf,
         credit: { class: 'WHITELIST', inspectWithoutRiskAlert: true },
-        enterprise: { registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', registeredOn: addDays(asOf, -400), qualifications: ['ZERO_TARIFF_BENEFICIARY'] },
+        enterprise: {
+          registeredInHainan: true,
+          legalForm: 'INDEPENDENT_LEGAL_PERSON',
+          registeredOn: addDays(asOf, -400),
+          qualifications: ['ZERO_TARIFF_BENEFICIARY'],
+        },
         params: params.facts,
         ...derived.context(item),
       }));
@@ -108,7 +119,18 @@ export async function scoringFigures(ctx: AppContext, inputs: AssessmentInput[],
   const score = (i: number) => {
     const input = inputs[i]!;
     const { facts, revenueAtStake } = computeFacts(input, contexts[i]!);
-    const decided = decide({ library, model, shadowModel: null, facts, asOf, level: params.level, selection: params.selection, credit, noModelProbability: params.noModelProbability, draw: selectionDraw(keys.draw, input.declarationId) });
+    const decided = decide({
+      library,
+      model,
+      shadowModel: null,
+      facts,
+      asOf,
+      level: params.level,
+      selection: params.selection,
+      credit,
+      noModelProbability: params.noModelProbability,
+      draw: selectionDraw(keys.draw, input.declarationId),
+    });
     const s = select(decided, true);
     referenceInclusion(facts);
     return [s.selected, expectedRevenue(revenueAtStake, decided.probability), decided.scored.level];
@@ -133,7 +155,15 @@ export async function scoringFigures(ctx: AppContext, inputs: AssessmentInput[],
   // On a shared machine the wall clock counts the time other processes hold the core; the CPU time
   // this process used (garbage collection included) gives the rate one core sustains.
   const cpuSeconds = (used.user + used.system) / 1e6;
-  return { features: library.filter((f) => f.mode === 'LIVE').length, modelVersion: model?.version ?? null, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), perSecond: lat.length / seconds, perCpuSecond: lat.length / cpuSeconds, levels };
+  return {
+    features: library.filter((f) => f.mode === 'LIVE').length,
+    modelVersion: model?.version ?? null,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    perSecond: lat.length / seconds,
+    perCpuSecond: lat.length / cpuSeconds,
+    levels,
+  };
 }
 
 /** The whole service call with its database work: one declaration per transaction, then batches. */
@@ -141,7 +171,8 @@ export async function serviceFigures(ctx: AppContext, inputs: AssessmentInput[],
   const memo = risk.createAssessMemo();
   const half = Math.floor(inputs.length / 2);
   let t0 = performance.now();
-  for (const input of inputs.slice(0, half)) await runCommand(ctx, 'risk.assess', (tx) => risk.assessDeclaration(tx, ctx, input, { memo }));
+  for (const input of inputs.slice(0, half))
+    await runCommand(ctx, 'risk.assess', (tx) => risk.assessDeclaration(tx, ctx, input, { memo }));
   const single = half / ((performance.now() - t0) / 1000);
   const rest = inputs.slice(half);
   t0 = performance.now();
@@ -156,18 +187,36 @@ export async function serviceFigures(ctx: AppContext, inputs: AssessmentInput[],
 export async function riskBenchmark(opts: { quick: boolean }): Promise<string[]> {
   const days = opts.quick ? 21 : 30;
   const traders = opts.quick ? 50 : 80;
-  const lines: string[] = [`risk engine (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}):`];
-  const pglite = await createContext({ database: await openDatabase({ dataDir: 'memory://' }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+  const lines: string[] = [
+    `risk engine (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}):`,
+  ];
+  const pglite = await createContext({
+    database: await openDatabase({ dataDir: 'memory://' }),
+    logger: pino({ level: 'warn' }),
+    dataDir: 'memory://',
+    secret: SECRET,
+  });
   const setupStarted = performance.now();
   await warmPlatform(pglite, days, traders);
   const ids = await enterpriseIds(pglite);
-  lines.push(`  warm-up: ${days} simulated days of ${traders} traders, library live, model trained and approved (${((performance.now() - setupStarted) / 1000).toFixed(0)} s on PGlite)`);
+  lines.push(
+    `  warm-up: ${days} simulated days of ${traders} traders, library live, model trained and approved (${((performance.now() - setupStarted) / 1000).toFixed(0)} s on PGlite)`,
+  );
   const scoringInputs = freshInputs(ids, traders, days, opts.quick ? 1000 : 3000);
   const s = await scoringFigures(pglite, scoringInputs, opts.quick ? 3 : 10);
-  lines.push(`  scoring (${s.features} live features + model v${s.modelVersion} with drivers, one thread): p50 ${s.p50.toFixed(1)} µs, p99 ${s.p99.toFixed(1)} µs wall clock; ${s.perSecond.toFixed(0)} declarations/s wall clock, ${s.perCpuSecond.toFixed(0)} per CPU-second (levels ${JSON.stringify(s.levels)})`);
-  const serviceInputs = freshInputs(ids, traders, days + 40, opts.quick ? 200 : 600).map((i) => ({ ...i, declarationId: crypto.randomUUID() }));
+  lines.push(
+    `  scoring (${s.features} live features + model v${s.modelVersion} with drivers, one thread): p50 ${s.p50.toFixed(1)} µs, p99 ${s.p99.toFixed(1)} µs wall clock; ${s.perSecond.toFixed(0)} declarations/s wall clock, ${s.perCpuSecond.toFixed(0)} per CPU-second (levels ${JSON.stringify(s.levels)})`,
+  );
+  const serviceInputs = freshInputs(ids, traders, days + 40, opts.quick ? 200 : 600).map((i) => ({
+    ...i,
+    declarationId: crypto.randomUUID(),
+  }));
   const onPglite = await serviceFigures(pglite, serviceInputs, 100);
-  lines.push(`  assessDeclaration on PGlite: ${onPglite.single.toFixed(0)}/s one per transaction, ${onPglite.batched.toFixed(0)}/s in batches of 100`);
+  lines.push(
+    `  assessDeclaration on PGlite: ${onPglite.single.toFixed(0)}/s one per transaction, ${onPglite.batched.toFixed(0)}/s in batches of 100`,
+  );
   await pglite.database.close();
 
   const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -183,13 +232,30 @@ export async function riskBenchmark(opts: { quick: boolean }): Promise<string[]>
   }
   const u = new URL(url);
   u.pathname = '/tidegate_bench_risk';
-  const pg = await createContext({ database: await openDatabase({ databaseUrl: u.toString() }), logger: pino({ level: 'warn' }), dataDir: 'memory://', secret: SECRET });
+  const pg = await createContext({
+    database: await openDatabase({ databaseUrl: u.toString() }),
+    logger: pino({ level: 'warn' }),
+    dataDir: 'memory://',
+    secret: SECRET,
+  });
   await warmPlatform(pg, days, traders);
   const pgIds = await enterpriseIds(pg);
-  const onPg = await serviceFigures(pg, freshInputs(pgIds, traders, days + 40, opts.quick ? 200 : 600).map((i) => ({ ...i, declarationId: crypto.randomUUID() })), 100);
+  const onPg = await serviceFigures(
+    pg,
+    freshInputs(pgIds, traders, days + 40, opts.quick ? 200 : 600).map((i) => ({
+      ...i,
+      declarationId: crypto.randomUUID(),
+    })),
+    100,
+  );
   await pg.database.close();
   const tps = pgbenchTps(url, 1, opts.quick ? 5 : 10);
-  lines.push(`  assessDeclaration on PostgreSQL: ${onPg.single.toFixed(0)}/s one per transaction, ${onPg.batched.toFixed(0)}/s in batches of 100` + (tps ? `; pgbench TPC-B, 1 client, same server and run: ${tps.toFixed(0)} tps; ratios ${(onPg.single / tps).toFixed(3)} and ${(onPg.batched / tps).toFixed(3)}` : ''));
+  lines.push(
+    `  assessDeclaration on PostgreSQL: ${onPg.single.toFixed(0)}/s one per transaction, ${onPg.batched.toFixed(0)}/s in batches of 100` +
+      (tps
+        ? `; pgbench TPC-B, 1 client, same server and run: ${tps.toFixed(0)} tps; ratios ${(onPg.single / tps).toFixed(3)} and ${(onPg.batched / tps).toFixed(3)}`
+        : ''),
+  );
   await admin.unsafe('drop database if exists tidegate_bench_risk with (force)');
   await admin.end();
   return lines;

@@ -17,8 +17,13 @@ const DATA = process.env.KCS_DATA_DIR ?? resolve(import.meta.dirname, '../../sha
 export async function riskModelBenchmark(opts: { quick: boolean }): Promise<string[]> {
   const trainFile = resolve(DATA, 'df_syn_train_eng.csv');
   const validFile = resolve(DATA, 'df_syn_valid_eng.csv');
-  if (!existsSync(trainFile) || !existsSync(validFile)) return [`risk model: KCS data not found in ${DATA} (set KCS_DATA_DIR)`];
-  const lines: string[] = [`risk model on KCS synthetic (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}):`];
+  if (!existsSync(trainFile) || !existsSync(validFile))
+    return [`risk model: KCS data not found in ${DATA} (set KCS_DATA_DIR)`];
+  const lines: string[] = [
+    `risk model on KCS synthetic (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}):`,
+  ];
   const train = parseKcs(readFileSync(trainFile, 'utf8'));
   const valid = parseKcs(readFileSync(validFile, 'utf8'));
   const profiles = KcsProfiles.fit(train);
@@ -28,9 +33,17 @@ export async function riskModelBenchmark(opts: { quick: boolean }): Promise<stri
   const methods: Algorithm[] = opts.quick ? ['gbdt'] : ['logistic', 'tree', 'gbdt'];
   let gbdt: TrainedModel | null = null;
   for (const algorithm of methods) {
-    const bar = new cliProgress.SingleBar({ format: `training ${algorithm.padEnd(8)} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: `training ${algorithm.padEnd(8)} [{bar}] {value}/{total}`, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(1, 0);
-    const { model, report } = trainModel(KCS_FEATURE_SPEC, trainRows, { seed: 1, algorithm, onProgress: (r, n) => (bar.setTotal(n), bar.update(r)) }, validRows);
+    const { model, report } = trainModel(
+      KCS_FEATURE_SPEC,
+      trainRows,
+      { seed: 1, algorithm, onProgress: (r, n) => (bar.setTotal(n), bar.update(r)) },
+      validRows,
+    );
     bar.stop();
     const v = report.valid!;
     lines.push(
@@ -66,7 +79,11 @@ function report(model: TrainedModel): string {
  * Single-threaded: per-call latencies (hrtime, which on a shared machine include time the process
  * was not running) and the CPU time per call (process.cpuUsage, which does not).
  */
-function timeCalls(inputs: Record<string, FeatureValue>[], call: (f: Record<string, FeatureValue>) => unknown, passes: number) {
+function timeCalls(
+  inputs: Record<string, FeatureValue>[],
+  call: (f: Record<string, FeatureValue>) => unknown,
+  passes: number,
+) {
   for (const f of inputs) call(f); // warm-up: JIT
   const latencies = new Float64Array(inputs.length * passes);
   let k = 0;
@@ -82,5 +99,10 @@ function timeCalls(inputs: Record<string, FeatureValue>[], call: (f: Record<stri
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   const sorted = Array.from(latencies).sort((a, b) => a - b);
-  return { p50Us: percentile(sorted, 0.5), p99Us: percentile(sorted, 0.99), perSecond: latencies.length / seconds, cpuUs: (used.user + used.system) / latencies.length };
+  return {
+    p50Us: percentile(sorted, 0.5),
+    p99Us: percentile(sorted, 0.99),
+    perSecond: latencies.length / seconds,
+    cpuUs: (used.user + used.system) / latencies.length,
+  };
 }

@@ -17,7 +17,11 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       const { pgbenchTps } = await import('./harness.ts');
       const tps = pgbenchTps(databaseUrl, 16, opts.quick ? 5 : 15);
       const figures = [...(tps ? [`pgbench TPC-B, 16 clients: ${tps.toFixed(0)} tps`] : [])];
-      figures.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps: tps })));
+      figures.push(
+        ...(await (
+          await import('./declarations.ts')
+        ).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps: tps })),
+      );
       figures.push(...(await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl, pgbenchTps: tps })));
       console.log('\n' + [header, ...figures].join('\n'));
       return;
@@ -41,7 +45,9 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
     return;
   }
   const run = Date.now() % 1000;
-  const lines: string[] = [`Tidegate benchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`];
+  const lines: string[] = [
+    `Tidegate benchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`,
+  ];
 
   // 1. npm start to ready on PGlite: first start (migrations, seed) and a restart.
   const dataDir = mkdtempSync(join(tmpdir(), 'tidegate-bench-'));
@@ -51,7 +57,9 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
   const second = await startServerProcess('npm', ['start', '--silent'], env);
   await second.stop();
   rmSync(dataDir, { recursive: true, force: true });
-  lines.push(`npm start → ready (PGlite): first start ${first.readyMs.toFixed(0)} ms (migrate + seed), restart ${second.readyMs.toFixed(0)} ms`);
+  lines.push(
+    `npm start → ready (PGlite): first start ${first.readyMs.toFixed(0)} ms (migrate + seed), restart ${second.readyMs.toFixed(0)} ms`,
+  );
 
   // 2. Enterprise creates over HTTP, one audit chain vs partitioned, PGlite and PostgreSQL, beside pgbench.
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -63,7 +71,9 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
   lines.push(...(await runCreditBenchmark({ quick: opts.quick, databaseUrl, concurrency: 16 })));
   lines.push(...(await riskModelBenchmark(opts)));
   lines.push(...(await riskBenchmark(opts)));
-  lines.push(...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps })));
+  lines.push(
+    ...(await (await import('./declarations.ts')).benchDeclarations({ quick: opts.quick, databaseUrl, pgbenchTps })),
+  );
   lines.push(...(await (await import('./gate.ts')).benchGate({ quick: opts.quick, databaseUrl, pgbenchTps })));
   lines.push(...(await (await import('./dutyfree.ts')).benchDutyfree({ quick: opts.quick, databaseUrl, pgbenchTps })));
   lines.push(...(await (await import('./dutyfreeRings.ts')).benchRingDetection({ quick: opts.quick })));

@@ -12,8 +12,24 @@ import { closedLoop, pgbenchTps, startServerProcess, type LoadResult } from './h
 const TAX_BODY = {
   lines: [
     { hsCode: '3304990000', customsValue: '10000', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13' },
-    { hsCode: '8528720000', customsValue: '8000', dutyRate: '0.1', quantity: '50', specificDutyPerUnit: '2', consumptionTaxRate: '0.1', vatRate: '0.13' },
-    { hsCode: '2402200000', customsValue: '10000', dutyRate: '0.25', quantity: '10000', specificConsumptionTaxPerUnit: '0.003', consumptionTaxRate: '0.56', vatRate: '0.13' },
+    {
+      hsCode: '8528720000',
+      customsValue: '8000',
+      dutyRate: '0.1',
+      quantity: '50',
+      specificDutyPerUnit: '2',
+      consumptionTaxRate: '0.1',
+      vatRate: '0.13',
+    },
+    {
+      hsCode: '2402200000',
+      customsValue: '10000',
+      dutyRate: '0.25',
+      quantity: '10000',
+      specificConsumptionTaxPerUnit: '0.003',
+      consumptionTaxRate: '0.56',
+      vatRate: '0.13',
+    },
   ],
 };
 
@@ -22,25 +38,49 @@ const SCENARIO_BODY = {
   currency: 'USD',
   lines: [
     { hsCode: '1602500010', value: '70000', importedContentValue: '50000', dutyRate: '0.12', vatRate: '0.09' },
-    { hsCode: '3304990000', value: '12000', importedContentValue: '9000', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13' },
+    {
+      hsCode: '3304990000',
+      value: '12000',
+      importedContentValue: '9000',
+      dutyRate: '0.05',
+      consumptionTaxRate: '0.15',
+      vatRate: '0.13',
+    },
   ],
-  valueAdded: { salePrice: '500000', importedMaterials: ['356000'], domesticMaterials: ['20000'], hainanMadeInputs: ['15000'] },
+  valueAdded: {
+    salePrice: '500000',
+    importedMaterials: ['356000'],
+    domesticMaterials: ['20000'],
+    hainanMadeInputs: ['15000'],
+  },
 };
 
 async function load(url: string, label: string, path: string, body: unknown, total: number): Promise<LoadResult> {
   const payload = JSON.stringify(body);
   return closedLoop(label, total, 16, async () => {
-    const r = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    const r = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: payload,
+    });
     await r.arrayBuffer();
     return r.status === 200;
   });
 }
 
-const fmt = (r: LoadResult) => `${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} requests, ${r.errors} errors)`;
+const fmt = (r: LoadResult) =>
+  `${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} requests, ${r.errors} errors)`;
 
-async function onServer(env: Record<string, string>, db: string, total: number): Promise<{ tax: LoadResult; scenario: LoadResult }> {
+async function onServer(
+  env: Record<string, string>,
+  db: string,
+  total: number,
+): Promise<{ tax: LoadResult; scenario: LoadResult }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidegate-bench-tax-'));
-  const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], { ...env, TIDEGATE_DATA_DIR: dataDir });
+  const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], {
+    ...env,
+    TIDEGATE_DATA_DIR: dataDir,
+  });
   try {
     // Warm-up: first requests compile the schemas and fill the connection pool.
     await load(server.url, `warm-up, ${db}`, '/api/v1/calc/scenario', SCENARIO_BODY, 200);
@@ -53,7 +93,11 @@ async function onServer(env: Record<string, string>, db: string, total: number):
   }
 }
 
-export async function benchTax(opts: { quick: boolean; databaseUrl: string; pgbenchTps?: number | null }): Promise<string[]> {
+export async function benchTax(opts: {
+  quick: boolean;
+  databaseUrl: string;
+  pgbenchTps?: number | null;
+}): Promise<string[]> {
   const total = opts.quick ? 1000 : 5000;
   const env = { TIDEGATE_ADMIN_PASSWORD: 'bench-admin-password', NATS_URL: '' };
   const lines: string[] = [];
@@ -70,14 +114,22 @@ export async function benchTax(opts: { quick: boolean; databaseUrl: string; pgbe
     await admin.unsafe('create database tidegate_bench_tax');
   } catch (err) {
     await admin.end();
-    return [...lines, `PostgreSQL at ${opts.databaseUrl} not reachable for the calculator bench (${(err as Error).message}).`];
+    return [
+      ...lines,
+      `PostgreSQL at ${opts.databaseUrl} not reachable for the calculator bench (${(err as Error).message}).`,
+    ];
   }
   try {
     const pg = await onServer({ ...env, DATABASE_URL: u.toString() }, 'PostgreSQL', total);
     const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
     lines.push(`calculator POST /calc/tax (3 lines), PostgreSQL, 16 clients: ${fmt(pg.tax)}`);
-    lines.push(`calculator POST /calc/scenario (2 lines, USD, value added), PostgreSQL, 16 clients: ${fmt(pg.scenario)}`);
-    if (tps) lines.push(`ratio calculator requests/s ÷ pgbench tps (${tps.toFixed(0)}): calc/tax ${(pg.tax.perSecond / tps).toFixed(3)}, calc/scenario ${(pg.scenario.perSecond / tps).toFixed(3)}`);
+    lines.push(
+      `calculator POST /calc/scenario (2 lines, USD, value added), PostgreSQL, 16 clients: ${fmt(pg.scenario)}`,
+    );
+    if (tps)
+      lines.push(
+        `ratio calculator requests/s ÷ pgbench tps (${tps.toFixed(0)}): calc/tax ${(pg.tax.perSecond / tps).toFixed(3)}, calc/scenario ${(pg.scenario.perSecond / tps).toFixed(3)}`,
+      );
   } finally {
     await admin.unsafe('drop database if exists tidegate_bench_tax with (force)');
     await admin.end();

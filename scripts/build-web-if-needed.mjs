@@ -16,7 +16,9 @@ function newest(dir) {
 const index = 'web/dist/index.html';
 if (existsSync(index) && statSync(index).mtimeMs >= newest('web')) process.exit(0);
 console.log('Building the web app (first start or changed sources)…');
-const r = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+const r = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+  stdio: 'inherit',
+});
 if (r.status !== 0) {
   console.error('The web app did not build. The API still works; fix the error above and run `npm run build:web`.');
   process.exit(r.status ?? 1);

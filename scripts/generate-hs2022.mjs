@@ -32,5 +32,8 @@ for (const r of rows) {
   if (!code || !/^\d{2}(\d{2})?(\d{2})?$/.test(code)) continue;
   codes[code] = [r[idx.section], r[idx.description]];
 }
-writeFileSync('src/kernel/data/hs2022.json', JSON.stringify({ source: 'WCO Harmonized System 2022 (PDDL)', codes }) + '\n');
+writeFileSync(
+  'src/kernel/data/hs2022.json',
+  JSON.stringify({ source: 'WCO Harmonized System 2022 (PDDL)', codes }) + '\n',
+);
 console.log(`hs2022.json: ${Object.keys(codes).length} codes`);

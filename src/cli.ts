@@ -22,7 +22,10 @@ import { registerRiskCommands } from './modules/risk/cli.ts';
 import { registerDutyfreeCommands } from './modules/dutyfree/sim/cli.ts';
 
 const program = new Command();
-program.name('tidegate').description('Tidegate — smart customs supervision for the free trade port (海关智慧监管平台)').showHelpAfterError();
+program
+  .name('tidegate')
+  .description('Tidegate — smart customs supervision for the free trade port (海关智慧监管平台)')
+  .showHelpAfterError();
 
 const quietLogger = () => pino({ level: process.env.LOG_LEVEL ?? 'warn' });
 
@@ -45,16 +48,23 @@ program
       `  API docs: ${tg.url}/docs   OpenAPI: ${tg.url}/openapi.json   health: ${tg.url}/readyz`,
     ];
     if (tg.boot.generatedAdminPassword) {
-      lines.push(`  admin password (generated, shown once — set TIDEGATE_ADMIN_PASSWORD to choose it): admin / ${tg.boot.generatedAdminPassword}`);
+      lines.push(
+        `  admin password (generated, shown once — set TIDEGATE_ADMIN_PASSWORD to choose it): admin / ${tg.boot.generatedAdminPassword}`,
+      );
     } else {
-      lines.push(`  admin login: admin / ${tg.ctx.config.adminPassword ? '(TIDEGATE_ADMIN_PASSWORD)' : '(set at first start)'}`);
+      lines.push(
+        `  admin login: admin / ${tg.ctx.config.adminPassword ? '(TIDEGATE_ADMIN_PASSWORD)' : '(set at first start)'}`,
+      );
     }
     const demoPresent = tg.demoSeeded || (await findUserByName(tg.ctx.db, 'demo-ent')) !== null;
     if (demoPresent) {
       lines.push('  demo logins:');
       for (const u of DEMO_USERS) lines.push(`    ${u.username.padEnd(9)} / ${u.password.padEnd(20)} ${u.role}`);
     }
-    if (tg.ctx.config.secretSource === 'file') lines.push(`  keys: generated secret kept in ${tg.ctx.config.dataDir}/secret.key (set TIDEGATE_SECRET in production)`);
+    if (tg.ctx.config.secretSource === 'file')
+      lines.push(
+        `  keys: generated secret kept in ${tg.ctx.config.dataDir}/secret.key (set TIDEGATE_SECRET in production)`,
+      );
     console.log(lines.join('\n') + '\n');
     let stopping = false;
     const stop = async (signal: string) => {
@@ -99,41 +109,62 @@ program
     await ctx.database.close();
   });
 
-const audit = program.command('audit').description('The tamper-evident audit log: partitioned hash chains pinned by anchors');
+const audit = program
+  .command('audit')
+  .description('The tamper-evident audit log: partitioned hash chains pinned by anchors');
 audit
   .command('verify')
-  .description('Re-walk every audit partition and the anchors; name the first broken entry of each (exit code 1 if any)')
+  .description(
+    'Re-walk every audit partition and the anchors; name the first broken entry of each (exit code 1 if any)',
+  )
   .action(async () => {
     const ctx = await createContext({ logger: quietLogger() });
     const total = (await countAuditEntries(ctx.db)) + (await countAnchors(ctx.db));
-    const bar = new cliProgress.SingleBar({ format: 'verifying audit log [{bar}] {value}/{total} entries and anchors', hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: 'verifying audit log [{bar}] {value}/{total} entries and anchors', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(Math.max(total, 1), 0);
     const result = await verifyChain(ctx.db, (n) => bar.update(n));
     bar.update(result.ok ? Math.max(total, 1) : result.checked);
     bar.stop();
     await ctx.database.close();
-    const anchor = result.latestAnchor ? `latest anchor #${result.latestAnchor.seq} root ${result.latestAnchor.root} hash ${result.latestAnchor.hash}` : 'no anchor yet';
+    const anchor = result.latestAnchor
+      ? `latest anchor #${result.latestAnchor.seq} root ${result.latestAnchor.root} hash ${result.latestAnchor.hash}`
+      : 'no anchor yet';
     if (result.ok) {
-      console.log(`Audit log intact: ${result.checked} entries in ${result.partitions} partitions, ${result.anchors} anchors; ${anchor}`);
+      console.log(
+        `Audit log intact: ${result.checked} entries in ${result.partitions} partitions, ${result.anchors} anchors; ${anchor}`,
+      );
       return;
     }
     console.error(`Audit log BROKEN in ${result.breaks.length} place(s):`);
     for (const b of result.breaks) {
-      const where = b.anchor !== null ? `anchor #${b.anchor}` : `partition ${b.partition}, entry ${b.partition}#${b.pseq}${b.seq !== null ? ` (seq ${b.seq})` : ''}`;
+      const where =
+        b.anchor !== null
+          ? `anchor #${b.anchor}`
+          : `partition ${b.partition}, entry ${b.partition}#${b.pseq}${b.seq !== null ? ` (seq ${b.seq})` : ''}`;
       console.error(`  ${where}: ${b.reason}`);
     }
-    console.error('Entries before each break are intact. Restore the broken entries from a backup and report the incident.');
+    console.error(
+      'Entries before each break are intact. Restore the broken entries from a backup and report the incident.',
+    );
     process.exitCode = 1;
   });
 audit
   .command('anchor')
-  .description('Anchor the audit log now: one root hash over the heads of all partitions (also done every TIDEGATE_AUDIT_ANCHOR_SECONDS by the server)')
+  .description(
+    'Anchor the audit log now: one root hash over the heads of all partitions (also done every TIDEGATE_AUDIT_ANCHOR_SECONDS by the server)',
+  )
   .action(async () => {
     const ctx = await createContext({ logger: quietLogger() });
     try {
       const r = await anchorAudit(ctx.db, ctx.clock.now());
       if (!r) console.log('The audit log is empty: nothing to anchor.');
-      else console.log(`${r.created ? 'New anchor' : 'Nothing moved since anchor'} #${r.anchor.seq} at ${r.anchor.at.toISOString()}: root ${r.anchor.root}, hash ${r.anchor.hash}`);
+      else
+        console.log(
+          `${r.created ? 'New anchor' : 'Nothing moved since anchor'} #${r.anchor.seq} at ${r.anchor.at.toISOString()}: root ${r.anchor.root}, hash ${r.anchor.hash}`,
+        );
     } finally {
       await ctx.database.close();
     }
@@ -148,13 +179,32 @@ user
   .requiredOption('-p, --password <password>', 'at least 10 characters')
   .option('-e, --enterprise <uscc>', 'for enterprise_user: the enterprise (USCC)')
   .action(async (opts: { username: string; role: string; password: string; enterprise?: string }) => {
-    if (!USER_ROLES.includes(opts.role as UserRole)) throw new Problem({ status: 400, code: 'validation', title: 'Invalid role', detail: `--role must be one of ${USER_ROLES.join(', ')}` });
+    if (!USER_ROLES.includes(opts.role as UserRole))
+      throw new Problem({
+        status: 400,
+        code: 'validation',
+        title: 'Invalid role',
+        detail: `--role must be one of ${USER_ROLES.join(', ')}`,
+      });
     const ctx = await createContext({ logger: quietLogger() });
     try {
       const { findEnterpriseByUscc } = await import('./modules/subjects/service.ts');
       const enterprise = opts.enterprise ? await findEnterpriseByUscc(ctx.db, opts.enterprise) : null;
-      if (opts.enterprise && !enterprise) throw new Error(`No enterprise with USCC ${opts.enterprise}; create it first.`);
-      const row = await runCommand(ctx, 'user.create', (tx) => createUser(tx, { username: opts.username, password: opts.password, role: opts.role as UserRole, enterpriseId: enterprise?.id ?? null }, systemActor('cli'), ctx.clock.now()));
+      if (opts.enterprise && !enterprise)
+        throw new Error(`No enterprise with USCC ${opts.enterprise}; create it first.`);
+      const row = await runCommand(ctx, 'user.create', (tx) =>
+        createUser(
+          tx,
+          {
+            username: opts.username,
+            password: opts.password,
+            role: opts.role as UserRole,
+            enterpriseId: enterprise?.id ?? null,
+          },
+          systemActor('cli'),
+          ctx.clock.now(),
+        ),
+      );
       console.log(`User ${row.username} (${row.role}) created.`);
     } finally {
       await ctx.database.close();
@@ -168,7 +218,9 @@ user
   .action(async (opts: { username: string; password: string }) => {
     const ctx = await createContext({ logger: quietLogger() });
     try {
-      await runCommand(ctx, 'user.setPassword', (tx) => setPassword(tx, opts.username, opts.password, systemActor('cli'), ctx.clock.now()));
+      await runCommand(ctx, 'user.setPassword', (tx) =>
+        setPassword(tx, opts.username, opts.password, systemActor('cli'), ctx.clock.now()),
+      );
       console.log(`Password of ${opts.username} changed.`);
     } finally {
       await ctx.database.close();
@@ -184,21 +236,33 @@ program
   .requiredOption('-r, --role <role>', `one of ${CLIENT_ROLES.join(', ')}`)
   .option('-s, --scope <json>', 'scope as JSON, e.g. {"port":"HK-XINHAI","lane":"L1"}', '{}')
   .action(async (opts: { name: string; role: string; scope: string }) => {
-    if (!CLIENT_ROLES.includes(opts.role as ClientRole)) throw new Error(`--role must be one of ${CLIENT_ROLES.join(', ')}`);
+    if (!CLIENT_ROLES.includes(opts.role as ClientRole))
+      throw new Error(`--role must be one of ${CLIENT_ROLES.join(', ')}`);
     const scope = JSON.parse(opts.scope) as Record<string, unknown>;
     const ctx = await createContext({ logger: quietLogger() });
     try {
-      const { client, key } = await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, { name: opts.name, role: opts.role as ClientRole, scope }, systemActor('cli'), ctx.clock.now()));
+      const { client, key } = await runCommand(ctx, 'apiClient.create', (tx) =>
+        createApiClient(
+          tx,
+          { name: opts.name, role: opts.role as ClientRole, scope },
+          systemActor('cli'),
+          ctx.clock.now(),
+        ),
+      );
       console.log(`API client ${client.name} (${client.role}) created. Its key, shown this once:\n${key}`);
     } finally {
       await ctx.database.close();
     }
   });
 
-const declarationsCmd = program.command('declarations').description('Second-line declarations (二线出岛申报), batch exit and centralized declaration (分批出岛、集中申报)');
+const declarationsCmd = program
+  .command('declarations')
+  .description('Second-line declarations (二线出岛申报), batch exit and centralized declaration (分批出岛、集中申报)');
 declarationsCmd
   .command('check')
-  .description('Raise an alert and suspend batch exit for every month whose centralized declaration is overdue (also runs daily at 00:10 Asia/Shanghai)')
+  .description(
+    'Raise an alert and suspend batch exit for every month whose centralized declaration is overdue (also runs daily at 00:10 Asia/Shanghai)',
+  )
   .option('--date <YYYY-MM-DD>', 'check as of this date (default: today in Asia/Shanghai)')
   .action(async (opts: { date?: string }) => {
     const ctx = await createContext({ logger: quietLogger() });
@@ -206,7 +270,9 @@ declarationsCmd
       const { checkCentralizedDeadlines } = await import('./modules/declarations/service.ts');
       const { shanghaiDate } = await import('./kernel/clock.ts');
       const result = await checkCentralizedDeadlines(ctx, opts.date ?? shanghaiDate(new Date()));
-      console.log(`Checked the centralized declarations due by ${result.date}: ${result.alerts} new overdue alert(s), facility suspended for each.`);
+      console.log(
+        `Checked the centralized declarations due by ${result.date}: ${result.alerts} new overdue alert(s), facility suspended for each.`,
+      );
     } finally {
       await ctx.database.close();
     }
@@ -222,7 +288,10 @@ credit
     try {
       const { sweep } = await import('./modules/credit/service.ts');
       const { shanghaiDate } = await import('./kernel/clock.ts');
-      const bar = new cliProgress.SingleBar({ format: 'credit sweep [{bar}] {value}/{total} subjects due', hideCursor: true }, cliProgress.Presets.shades_classic);
+      const bar = new cliProgress.SingleBar(
+        { format: 'credit sweep [{bar}] {value}/{total} subjects due', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
       let started = false;
       const result = await sweep(ctx, opts.date ?? shanghaiDate(new Date()), (done, total) => {
         if (!started) bar.start(total, 0), (started = true);
@@ -259,7 +328,13 @@ credit
           if (p !== phase) {
             bar?.stop();
             phase = p;
-            bar = new cliProgress.SingleBar({ format: `${labels[p]} [{bar}] {value}/{total} ${units[p]} {percentage}% eta {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+            bar = new cliProgress.SingleBar(
+              {
+                format: `${labels[p]} [{bar}] {value}/{total} ${units[p]} {percentage}% eta {eta_formatted}`,
+                hideCursor: true,
+              },
+              cliProgress.Presets.shades_classic,
+            );
             bar.start(Math.max(total, 1), 0);
           }
           bar!.setTotal(Math.max(total, 1));
@@ -270,13 +345,22 @@ credit
       if (opts.json) console.log(JSON.stringify(result));
       else {
         const s = result.seconds;
-        if (result.importId === null) console.log(`Refused: ${result.errorCount} errors in ${result.lines} lines; nothing was recorded. Fix the lines or pass --skip-invalid.`);
+        if (result.importId === null)
+          console.log(
+            `Refused: ${result.errorCount} errors in ${result.lines} lines; nothing was recorded. Fix the lines or pass --skip-invalid.`,
+          );
         else {
-          if (result.resumedAfterLine !== null) console.log(`Resumed import ${result.importId} after line ${result.resumedAfterLine}.`);
-          console.log(`Import ${result.importId}: ${result.imported} inputs recorded, ${result.alreadyRecorded} already recorded, ${result.skipped} lines skipped; ${result.subjectsRecomputed} subjects classified, ${result.classChanges} class changes.`);
+          if (result.resumedAfterLine !== null)
+            console.log(`Resumed import ${result.importId} after line ${result.resumedAfterLine}.`);
+          console.log(
+            `Import ${result.importId}: ${result.imported} inputs recorded, ${result.alreadyRecorded} already recorded, ${result.skipped} lines skipped; ${result.subjectsRecomputed} subjects classified, ${result.classChanges} class changes.`,
+          );
         }
-        console.log(`Timings: check ${s.validate.toFixed(1)} s, record ${s.insert.toFixed(1)} s, classify ${s.recompute.toFixed(1)} s.`);
-        for (const e of result.errors.slice(0, 20)) console.log(`  line ${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message} [${e.rule}]`);
+        console.log(
+          `Timings: check ${s.validate.toFixed(1)} s, record ${s.insert.toFixed(1)} s, classify ${s.recompute.toFixed(1)} s.`,
+        );
+        for (const e of result.errors.slice(0, 20))
+          console.log(`  line ${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message} [${e.rule}]`);
         if (result.errorCount > 20) console.log(`  … and ${result.errorCount - 20} more`);
       }
       if (result.errorCount) process.exitCode = 2;
@@ -290,25 +374,30 @@ registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
 registerLedgerCommands(program, () => createContext({ logger: quietLogger() }));
 registerTariffCommands(program, () => createContext({ logger: quietLogger() }));
 
-const risk = program.command('risk').description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
+const risk = program
+  .command('risk')
+  .description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
 registerRiskBenchmarkCommand(risk);
 registerRiskCommands(risk);
 
-const dutyfree = program.command('dutyfree').description('Offshore duty-free (离岛免税): simulated sales and resale-ring detection');
+const dutyfree = program
+  .command('dutyfree')
+  .description('Offshore duty-free (离岛免税): simulated sales and resale-ring detection');
 registerDutyfreeCommands(dutyfree);
 
 program
   .command('bench')
   .description('Run the benchmarks (see docs/benchmarks.md)')
   .option('--quick', 'shorter runs')
-  .option('--only <module>', 'run one module\'s benchmark alone (ledger, declarations, gate, dutyfree)')
+  .option('--only <module>', "run one module's benchmark alone (ledger, declarations, gate, dutyfree)")
   .action(async (opts: { quick?: boolean; only?: string }) => {
     const { runBenchmarks } = await import('../bench/run.ts');
     await runBenchmarks({ quick: Boolean(opts.quick), ...(opts.only ? { only: opts.only } : {}) });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const message = err instanceof Problem ? `${err.title}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  const message =
+    err instanceof Problem ? `${err.title}: ${err.message}` : err instanceof Error ? err.message : String(err);
   console.error(`tidegate: ${message}`);
   process.exit(1);
 });

@@ -89,7 +89,10 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   ctx.dispatcher.start();
   const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
   const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
-  const stopAnchoring = opts.schedule === false ? async () => {} : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
+  const stopAnchoring =
+    opts.schedule === false
+      ? async () => {}
+      : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
   const stopRetrain = opts.schedule === false ? () => {} : scheduleRetrain(ctx);
   const stopDeadlineCheck = opts.schedule === false ? () => {} : scheduleDeadlineCheck(ctx);
   const stopLedgerSweep = opts.schedule === false ? () => {} : scheduleLedgerSweep(ctx);

@@ -4,7 +4,12 @@ import { systemActor } from '../../src/platform/auth/roles.ts';
 import { fixedClock } from '../../src/kernel/clock.ts';
 import { createEnterprise, findEnterpriseByUscc, grantQualification } from '../../src/modules/subjects/service.ts';
 import { recordInput } from '../../src/modules/credit/service.ts';
-import { assessDeclarations, createAssessMemo, recordOutcomes, type RiskDecision } from '../../src/modules/risk/service.ts';
+import {
+  assessDeclarations,
+  createAssessMemo,
+  recordOutcomes,
+  type RiskDecision,
+} from '../../src/modules/risk/service.ts';
 import { Rng } from '../random.ts';
 import { buildPopulation, type SimTrader } from './traders.ts';
 import { traderDay, type SimDeclaration, type Truth } from './traffic.ts';
@@ -61,13 +66,41 @@ function addDays(date: string, days: number): string {
 async function register(ctx: AppContext, t: SimTrader, since: string): Promise<string> {
   const existing = await findEnterpriseByUscc(ctx.db, t.uscc);
   if (existing) return existing.id;
-  const e = await createEnterprise(ctx, actor, { uscc: t.uscc, name: t.name, registeredInHainan: t.registeredInHainan, legalForm: t.legalForm, industry: t.role, encouragedIndustry: t.role === 'PROCESSOR' });
+  const e = await createEnterprise(ctx, actor, {
+    uscc: t.uscc,
+    name: t.name,
+    registeredInHainan: t.registeredInHainan,
+    legalForm: t.legalForm,
+    industry: t.role,
+    encouragedIndustry: t.role === 'PROCESSOR',
+  });
   for (const kind of t.qualifications) {
     if (t.legalForm !== 'INDEPENDENT_LEGAL_PERSON') continue;
-    await grantQualification(ctx, actor, t.uscc, { kind, goodsCategory: kind === 'ZERO_TARIFF_BENEFICIARY' ? 'RAW_AND_AUXILIARY_MATERIALS' : '', validFrom: since, validTo: null });
+    await grantQualification(ctx, actor, t.uscc, {
+      kind,
+      goodsCategory: kind === 'ZERO_TARIFF_BENEFICIARY' ? 'RAW_AND_AUXILIARY_MATERIALS' : '',
+      validFrom: since,
+      validTo: null,
+    });
   }
-  if (t.credit === 'AEO') await recordInput(ctx, actor, { subjectKind: 'ENTERPRISE', subject: t.uscc, source: 'customs', effectiveDate: since, input: { type: 'AEO', action: 'GRANTED' }, reference: '模拟AEO认证' });
-  if (t.credit === 'FOCUS') await recordInput(ctx, actor, { subjectKind: 'ENTERPRISE', subject: t.uscc, source: 'anti_smuggling', effectiveDate: since, input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' }, reference: '模拟行政处罚' });
+  if (t.credit === 'AEO')
+    await recordInput(ctx, actor, {
+      subjectKind: 'ENTERPRISE',
+      subject: t.uscc,
+      source: 'customs',
+      effectiveDate: since,
+      input: { type: 'AEO', action: 'GRANTED' },
+      reference: '模拟AEO认证',
+    });
+  if (t.credit === 'FOCUS')
+    await recordInput(ctx, actor, {
+      subjectKind: 'ENTERPRISE',
+      subject: t.uscc,
+      source: 'anti_smuggling',
+      effectiveDate: since,
+      input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' },
+      reference: '模拟行政处罚',
+    });
   return e.id;
 }
 
@@ -105,7 +138,19 @@ export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions):
   const memo = createAssessMemo({ acrossDays: true });
   const detection = opts.detectionRate ?? 0.9;
   const auditRate = opts.auditRate ?? 0.05;
-  const result: RiskSimResult = { seed: opts.seed, traders: population.length, declarations: 0, frauds: 0, selected: 0, outcomes: 0, caught: 0, fraudsSelected: 0, byLevel: {}, revenueEvaded: 0, revenueRecovered: 0 };
+  const result: RiskSimResult = {
+    seed: opts.seed,
+    traders: population.length,
+    declarations: 0,
+    frauds: 0,
+    selected: 0,
+    outcomes: 0,
+    caught: 0,
+    fraudsSelected: 0,
+    byLevel: {},
+    revenueEvaded: 0,
+    revenueRecovered: 0,
+  };
   const rng = new Rng(opts.seed);
   for (let day = 0; day < opts.days; day++) {
     const date = addDays(opts.startDate, day);
@@ -116,12 +161,22 @@ export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions):
         ids.set(t.index, await register(ctx, t, date));
       }
     }
-    const todays: SimDeclaration[] = population.flatMap((t) => traderDay(t, c)).filter((d) => ids.has(d.trader.index)).sort((a, b) => a.at.getTime() - b.at.getTime());
+    const todays: SimDeclaration[] = population
+      .flatMap((t) => traderDay(t, c))
+      .filter((d) => ids.has(d.trader.index))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
     // Declarations are filed in batches per session (one transaction each); inspections and audits report at the end of the day.
     const findings: { declarationId: string; found: ReturnType<typeof inspectionFinds>; by: string }[] = [];
     for (const slot of sessions(todays)) {
       clock.set(slot[slot.length - 1]!.at);
-      const decisions: RiskDecision[] = await runCommand(ctx, 'risk.assess', (tx) => assessDeclarations(tx, ctx, slot.map((d) => ({ ...d.input, enterpriseId: ids.get(d.trader.index)! })), { memo }));
+      const decisions: RiskDecision[] = await runCommand(ctx, 'risk.assess', (tx) =>
+        assessDeclarations(
+          tx,
+          ctx,
+          slot.map((d) => ({ ...d.input, enterpriseId: ids.get(d.trader.index)! })),
+          { memo },
+        ),
+      );
       decisions.forEach((decision, i) => {
         const d = slot[i]!;
         result.declarations++;
@@ -139,7 +194,11 @@ export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions):
         }
         if (decision.selected || rng.chance(auditRate)) {
           const found = inspectionFinds(rng, d.truth, detection);
-          findings.push({ declarationId: d.input.declarationId, found, by: decision.selected ? 'system:simulated-inspection' : 'system:simulated-audit' });
+          findings.push({
+            declarationId: d.input.declarationId,
+            found,
+            by: decision.selected ? 'system:simulated-inspection' : 'system:simulated-audit',
+          });
           result.outcomes++;
           if (found.outcome !== 'MATCH') {
             result.caught++;
@@ -152,11 +211,18 @@ export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions):
     clock.set(new Date(c.midnightUtc + 22 * HOUR));
     for (const by of ['system:simulated-inspection', 'system:simulated-audit']) {
       const batch = findings.filter((f) => f.by === by);
-      if (batch.length) await runCommand(ctx, 'risk.outcome', (tx) => recordOutcomes(tx, ctx, batch.map((f) => ({ declarationId: f.declarationId, ...f.found })), by));
+      if (batch.length)
+        await runCommand(ctx, 'risk.outcome', (tx) =>
+          recordOutcomes(
+            tx,
+            ctx,
+            batch.map((f) => ({ declarationId: f.declarationId, ...f.found })),
+            by,
+          ),
+        );
     }
     clock.set(new Date(c.midnightUtc + 23 * HOUR));
     await opts.onDay?.(day, date, ctx);
   }
   return result;
 }
-

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { Rng } from '../random.ts';
+import type { Rng } from '../random.ts';
 import { taxBurden } from '../../src/modules/risk/facts.ts';
 import type { AssessmentInput, AssessmentLine, DeclarationKind } from '../../src/modules/risk/input.ts';
 import { RISKY_ROUTES, SECOND_LINE_PORTS, FIRST_LINE_PORTS, type FraudKind, type SimTrader } from './traders.ts';
@@ -35,18 +35,34 @@ function originFactor(good: Good, origin: string): number {
 }
 
 const money = (x: number) => x.toFixed(2);
-const qty = (x: number, unit: string) => (unit === 'PCS' ? String(Math.max(1, Math.round(x))) : Math.max(0.01, x).toFixed(2));
+const qty = (x: number, unit: string) =>
+  unit === 'PCS' ? String(Math.max(1, Math.round(x))) : Math.max(0.01, x).toFixed(2);
 
 function kindFor(rng: Rng, t: SimTrader): DeclarationKind {
   switch (t.role) {
     case 'IMPORTER':
-      return rng.weighted([['FIRST_LINE_IMPORT', 80], ['ISLAND_TRANSFER', 12], ['SECOND_LINE_EXIT', 8]] as const);
+      return rng.weighted([
+        ['FIRST_LINE_IMPORT', 80],
+        ['ISLAND_TRANSFER', 12],
+        ['SECOND_LINE_EXIT', 8],
+      ] as const);
     case 'EXPORTER':
-      return rng.weighted([['SECOND_LINE_EXIT', 75], ['FIRST_LINE_IMPORT', 20], ['ISLAND_TRANSFER', 5]] as const);
+      return rng.weighted([
+        ['SECOND_LINE_EXIT', 75],
+        ['FIRST_LINE_IMPORT', 20],
+        ['ISLAND_TRANSFER', 5],
+      ] as const);
     case 'PROCESSOR':
-      return rng.weighted([['FIRST_LINE_IMPORT', 50], ['SECOND_LINE_EXIT', 50]] as const);
+      return rng.weighted([
+        ['FIRST_LINE_IMPORT', 50],
+        ['SECOND_LINE_EXIT', 50],
+      ] as const);
     case 'RESELLER':
-      return rng.weighted([['FIRST_LINE_IMPORT', 45], ['SECOND_LINE_EXIT', 45], ['ISLAND_TRANSFER', 10]] as const);
+      return rng.weighted([
+        ['FIRST_LINE_IMPORT', 45],
+        ['SECOND_LINE_EXIT', 45],
+        ['ISLAND_TRANSFER', 10],
+      ] as const);
   }
 }
 
@@ -61,7 +77,14 @@ export interface DayContext {
   midnightUtc: number;
 }
 
-function lineFor(rng: Rng, t: SimTrader, good: Good, kind: DeclarationKind, date: string, scaleBoost: number): AssessmentLine {
+function lineFor(
+  rng: Rng,
+  t: SimTrader,
+  good: Good,
+  kind: DeclarationKind,
+  date: string,
+  scaleBoost: number,
+): AssessmentLine {
   const origin = rng.pick(t.origins.get(good.key) ?? good.origins);
   const quantity = Number(qty(rng.logNormal(good.quantity * t.scale * scaleBoost, 0.5), good.unit));
   const price = rng.logNormal(good.price * originFactor(good, origin), good.priceSigma);
@@ -79,7 +102,9 @@ function lineFor(rng: Rng, t: SimTrader, good: Good, kind: DeclarationKind, date
     vatRate: good.vatRate,
     ...(good.consumptionTaxRate ? { consumptionTaxRate: good.consumptionTaxRate } : {}),
   };
-  const zeroTariffOk = t.qualifications.includes('ZERO_TARIFF_BENEFICIARY') && ['MACHINERY', 'MATERIALS', 'VEHICLES', 'FOOD'].includes(good.sector);
+  const zeroTariffOk =
+    t.qualifications.includes('ZERO_TARIFF_BENEFICIARY') &&
+    ['MACHINERY', 'MATERIALS', 'VEHICLES', 'FOOD'].includes(good.sector);
   if (kind === 'FIRST_LINE_IMPORT') {
     line.regime = zeroTariffOk ? 'ZERO_TARIFF' : t.role === 'PROCESSOR' ? 'BONDED' : 'GENERAL';
   } else {
@@ -99,7 +124,14 @@ function addDays(date: string, days: number): string {
 }
 
 /** Plants one fraud into a declaration; returns the truth, or null when the kind does not apply. */
-function plant(rng: Rng, kind: FraudKind, lines: AssessmentLine[], goods: Good[], date: string, declKind: DeclarationKind): Truth | null {
+function plant(
+  rng: Rng,
+  kind: FraudKind,
+  lines: AssessmentLine[],
+  goods: Good[],
+  date: string,
+  declKind: DeclarationKind,
+): Truth | null {
   const i = rng.int(0, lines.length - 1);
   const line = lines[i]!;
   const good = goods[i]!;
@@ -109,7 +141,13 @@ function plant(rng: Rng, kind: FraudKind, lines: AssessmentLine[], goods: Good[]
       const trueValue = line.valueCny;
       line.valueCny = money(Number(trueValue) * rng.uniform(0.3, 0.55));
       const evaded = before.minus(taxes(line));
-      return { fraud: true, kind, corrections: [{ index: i, valueCny: trueValue }], revenue: evaded.toFixed(2), seizure: false };
+      return {
+        fraud: true,
+        kind,
+        corrections: [{ index: i, valueCny: trueValue }],
+        revenue: evaded.toFixed(2),
+        seizure: false,
+      };
     }
     case 'MISCLASSIFY': {
       if (!good.decoy) return null;
@@ -117,7 +155,13 @@ function plant(rng: Rng, kind: FraudKind, lines: AssessmentLine[], goods: Good[]
       line.hsCode = good.decoy.hsCode;
       line.dutyRate = good.decoy.dutyRate;
       const evaded = before.minus(taxes(line));
-      return { fraud: true, kind, corrections: [{ index: i, hsCode: trueCode }], revenue: Decimal.max(evaded, new Decimal(line.valueCny).times('0.02')).toFixed(2), seizure: false };
+      return {
+        fraud: true,
+        kind,
+        corrections: [{ index: i, hsCode: trueCode }],
+        revenue: Decimal.max(evaded, new Decimal(line.valueCny).times('0.02')).toFixed(2),
+        seizure: false,
+      };
     }
     case 'WEIGHT': {
       const share = rng.uniform(0.35, 0.6);
@@ -127,7 +171,13 @@ function plant(rng: Rng, kind: FraudKind, lines: AssessmentLine[], goods: Good[]
       line.valueCny = money(Number(trueValue) * (Number(line.quantity) / Number(trueQty)));
       if (good.unit === 'KG') return null;
       const evaded = before.minus(taxes(line));
-      return { fraud: true, kind, corrections: [{ index: i, quantity: trueQty, valueCny: trueValue }], revenue: evaded.toFixed(2), seizure: false };
+      return {
+        fraud: true,
+        kind,
+        corrections: [{ index: i, quantity: trueQty, valueCny: trueValue }],
+        revenue: evaded.toFixed(2),
+        seizure: false,
+      };
     }
     case 'VALUE_ADDED': {
       if (line.regime !== 'PROCESSING_VALUE_ADDED') return null;
@@ -135,14 +185,26 @@ function plant(rng: Rng, kind: FraudKind, lines: AssessmentLine[], goods: Good[]
       const trueRatio = rng.uniform(0.08, 0.25);
       // The duty exemption was claimed on imported content the true ratio would have taxed.
       const imported = new Decimal(line.valueCny).div(1 + trueRatio);
-      return { fraud: true, kind, corrections: [{ index: i }], revenue: imported.times(line.dutyRate ?? '0').toFixed(2), seizure: false };
+      return {
+        fraud: true,
+        kind,
+        corrections: [{ index: i }],
+        revenue: imported.times(line.dutyRate ?? '0').toFixed(2),
+        seizure: false,
+      };
     }
     case 'QUICK_RESALE': {
       if (declKind !== 'SECOND_LINE_EXIT' || line.regime !== 'ZERO_TARIFF') return null;
       line.bookEntryDate = addDays(date, -rng.int(1, 20));
       const trueValue = line.valueCny;
       line.valueCny = money(Number(trueValue) * rng.uniform(0.4, 0.7));
-      return { fraud: true, kind, corrections: [{ index: i, valueCny: trueValue }], revenue: before.toFixed(2), seizure: false };
+      return {
+        fraud: true,
+        kind,
+        corrections: [{ index: i, valueCny: trueValue }],
+        revenue: before.toFixed(2),
+        seizure: false,
+      };
     }
     case 'RELAXED_TRADE': {
       if (declKind !== 'SECOND_LINE_EXIT') return null;
@@ -164,11 +226,23 @@ export function traderDay(t: SimTrader, c: DayContext): SimDeclaration[] {
   const out: SimDeclaration[] = [];
   for (let k = 0; k < n; k++) {
     const kind = kindFor(rng, t);
-    const count = rng.weighted([[1, 55], [2, 25], [3, 12], [4, 8]] as const);
+    const count = rng.weighted([
+      [1, 55],
+      [2, 25],
+      [3, 12],
+      [4, 8],
+    ] as const);
     const goods = Array.from({ length: count }, () => rng.pick(t.goods));
     const lines = goods.map((g) => lineFor(rng, t, g, kind, c.date, big ? 4 : 1));
     const hub = rng.chance(0.18) ? rng.pick(TRANSIT_HUBS) : null;
-    const port = kind === 'SECOND_LINE_EXIT' ? (rng.chance(0.7) && SECOND_LINE_PORTS.includes(t.homePort) ? t.homePort : rng.pick(SECOND_LINE_PORTS)) : rng.chance(0.8) && FIRST_LINE_PORTS.includes(t.homePort) ? t.homePort : rng.pick(FIRST_LINE_PORTS);
+    const port =
+      kind === 'SECOND_LINE_EXIT'
+        ? rng.chance(0.7) && SECOND_LINE_PORTS.includes(t.homePort)
+          ? t.homePort
+          : rng.pick(SECOND_LINE_PORTS)
+        : rng.chance(0.8) && FIRST_LINE_PORTS.includes(t.homePort)
+          ? t.homePort
+          : rng.pick(FIRST_LINE_PORTS);
     const departure = kind === 'FIRST_LINE_IMPORT' ? (hub ?? lines[0]!.originCountry) : undefined;
     // Declarations on risky corridors are more often false; so are risky origins.
     let p = t.fraudRate + (departure && RISKY_ROUTES.has(`${port}|${departure}`) ? 0.2 : 0);
@@ -176,7 +250,16 @@ export function traderDay(t: SimTrader, c: DayContext): SimDeclaration[] {
     if (t.legalForm === 'BRANCH' && kind === 'FIRST_LINE_IMPORT') {
       for (const l of lines) l.regime = 'ZERO_TARIFF';
     }
-    let truth: Truth = t.legalForm === 'BRANCH' && kind === 'FIRST_LINE_IMPORT' ? { fraud: true, kind: null, corrections: [], revenue: lines.reduce((s, l) => s.plus(taxes(l)), new Decimal(0)).toFixed(2), seizure: false } : NO_FRAUD;
+    let truth: Truth =
+      t.legalForm === 'BRANCH' && kind === 'FIRST_LINE_IMPORT'
+        ? {
+            fraud: true,
+            kind: null,
+            corrections: [],
+            revenue: lines.reduce((s, l) => s.plus(taxes(l)), new Decimal(0)).toFixed(2),
+            seizure: false,
+          }
+        : NO_FRAUD;
     if (rng.chance(Math.min(0.95, p))) {
       // The trader's favourite trick first; when it does not fit this declaration, the others.
       const first = rng.weighted(t.fraudKinds);
@@ -202,7 +285,14 @@ export function traderDay(t: SimTrader, c: DayContext): SimDeclaration[] {
         uscc: t.uscc,
         port,
         transportMode: port.endsWith('MEILAN') || port.endsWith('PHOENIX') || port.endsWith('BOAO') ? 'AIR' : 'SEA',
-        route: kind === 'FIRST_LINE_IMPORT' ? { origin: departure!, destination: 'CN-HAINAN', ...(hub && hub !== lines[0]!.originCountry ? { via: [hub] } : {}) } : { destination: kind === 'SECOND_LINE_EXIT' ? 'CN-MAINLAND' : 'CN-HAINAN' },
+        route:
+          kind === 'FIRST_LINE_IMPORT'
+            ? {
+                origin: departure!,
+                destination: 'CN-HAINAN',
+                ...(hub && hub !== lines[0]!.originCountry ? { via: [hub] } : {}),
+              }
+            : { destination: kind === 'SECOND_LINE_EXIT' ? 'CN-MAINLAND' : 'CN-HAINAN' },
         parties: kind === 'FIRST_LINE_IMPORT' ? { seller } : { buyer: rng.pick(t.buyers) },
         lines,
       },

@@ -24,7 +24,10 @@ export function validateCountryCode(input: unknown): Violation | null {
   if (typeof input !== 'string' || !/^[A-Z]{2}$/.test(input)) {
     const alpha3 = typeof input === 'string' && /^[A-Za-z]{3}$/.test(input);
     const hint = alpha3 ? ` ${input} looks like an alpha-3 code.` : '';
-    return { rule: 'ISO3166.format', message: `A country is its ISO 3166-1 alpha-2 code: 2 capital letters, e.g. DE, AU.${hint}` };
+    return {
+      rule: 'ISO3166.format',
+      message: `A country is its ISO 3166-1 alpha-2 code: 2 capital letters, e.g. DE, AU.${hint}`,
+    };
   }
   if (!ALPHA2.has(input)) {
     return { rule: 'ISO3166.unknown', message: `${input} is not an ISO 3166-1 alpha-2 country code.` };

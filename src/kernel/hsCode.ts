@@ -12,11 +12,19 @@ function hs(): HsData {
 }
 
 export function validateHsCode(input: unknown, digits: 6 | 8 | 10 | 'any' = 'any'): Violation | null {
-  if (typeof input !== 'string' || !/^\d+$/.test(input)) return { rule: 'HS.format', message: 'An HS code is 6, 8 or 10 digits, digits only.' };
+  if (typeof input !== 'string' || !/^\d+$/.test(input))
+    return { rule: 'HS.format', message: 'An HS code is 6, 8 or 10 digits, digits only.' };
   if (digits === 'any' ? ![6, 8, 10].includes(input.length) : input.length !== digits) {
-    return { rule: 'HS.length', message: digits === 'any' ? `An HS code has 6, 8 or 10 digits, got ${input.length}.` : `Use the ${digits}-digit code, got ${input.length} digits.` };
+    return {
+      rule: 'HS.length',
+      message:
+        digits === 'any'
+          ? `An HS code has 6, 8 or 10 digits, got ${input.length}.`
+          : `Use the ${digits}-digit code, got ${input.length} digits.`,
+    };
   }
-  if (!hs().codes[input.slice(0, 6)]) return { rule: 'HS.unknownSubheading', message: `${input.slice(0, 6)} is not an HS 2022 subheading.` };
+  if (!hs().codes[input.slice(0, 6)])
+    return { rule: 'HS.unknownSubheading', message: `${input.slice(0, 6)} is not an HS 2022 subheading.` };
   return null;
 }
 

@@ -6,7 +6,11 @@ const msOf = (id: string) => Number.parseInt(id.replace(/-/g, '').slice(0, 12), 
 describe('uuidv7Ordered', () => {
   it('sorts in the order it was called, within one millisecond and when the clock steps back', () => {
     const at = Date.UTC(2026, 2, 1, 4);
-    const ids = [...Array.from({ length: 5000 }, () => uuidv7Ordered(at)), uuidv7Ordered(at - 60_000), uuidv7Ordered(at + 1)];
+    const ids = [
+      ...Array.from({ length: 5000 }, () => uuidv7Ordered(at)),
+      uuidv7Ordered(at - 60_000),
+      uuidv7Ordered(at + 1),
+    ];
     for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!, `${ids[i - 1]} < ${ids[i]}`).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -29,9 +29,12 @@ describe('addresses an outbound call must not reach', () => {
     expect(refusedAddressReason(address)).toBe(reason);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '[2001:4860:4860::8888]'])('lets the public address %s through', (address) => {
-    expect(refusedAddressReason(address)).toBeNull();
-  });
+  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '[2001:4860:4860::8888]'])(
+    'lets the public address %s through',
+    (address) => {
+      expect(refusedAddressReason(address)).toBeNull();
+    },
+  );
 
   it('lets an operator allow department networks, and only those', () => {
     const allow = parseCidrList('127.0.0.1/32, 10.20.0.0/16 fd12:3456::/32').map((c) => `${c.address}/${c.prefix}`);
@@ -47,7 +50,9 @@ describe('addresses an outbound call must not reach', () => {
   it('refuses what is not an address, and a malformed allow-list names the entry', () => {
     expect(refusedAddressReason('localhost')).toBe('not an IP address');
     expect(parseCidrList('127.0.0.1')).toEqual([{ address: '127.0.0.1', prefix: 32, family: 'ipv4' }]);
-    expect(() => parseCidrList('10.0.0.0/33')).toThrow('"10.0.0.0/33": the prefix length must be a whole number from 0 to 32.');
+    expect(() => parseCidrList('10.0.0.0/33')).toThrow(
+      '"10.0.0.0/33": the prefix length must be a whole number from 0 to 32.',
+    );
     expect(() => parseCidrList('10.0.0.0/8, intranet')).toThrow('"intranet" is not an IP address or CIDR');
   });
 });

@@ -25,9 +25,17 @@ export function containerCheckDigit(first10: string): number {
 
 export function validateContainerNumber(input: unknown): Violation | null {
   if (typeof input !== 'string' || !/^[A-Z]{3}[UJZ]\d{7}$/.test(input)) {
-    return { rule: 'ISO6346.format', message: 'A container number is 3 letters of owner code, U, J or Z, 6 digits and a check digit (ISO 6346), e.g. CSQU3054383.' };
+    return {
+      rule: 'ISO6346.format',
+      message:
+        'A container number is 3 letters of owner code, U, J or Z, 6 digits and a check digit (ISO 6346), e.g. CSQU3054383.',
+    };
   }
   const expected = containerCheckDigit(input.slice(0, 10));
-  if (Number(input[10]) !== expected) return { rule: 'ISO6346.checkDigit', message: `Container check digit must be ${expected} (ISO 6346), got ${input[10]}.` };
+  if (Number(input[10]) !== expected)
+    return {
+      rule: 'ISO6346.checkDigit',
+      message: `Container check digit must be ${expected} (ISO 6346), got ${input[10]}.`,
+    };
   return null;
 }

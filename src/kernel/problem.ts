@@ -74,7 +74,9 @@ export const problems = {
   conflict(detail: string, extra?: Record<string, unknown>): Problem {
     return new Problem({ status: 409, code: 'conflict', title: 'Conflict', detail, extra });
   },
-  unauthorized(detail = 'Log in first: send "Authorization: Bearer <token>" or "Authorization: ApiKey <key>".'): Problem {
+  unauthorized(
+    detail = 'Log in first: send "Authorization: Bearer <token>" or "Authorization: ApiKey <key>".',
+  ): Problem {
     return new Problem({ status: 401, code: 'unauthorized', title: 'Authentication required', detail });
   },
   forbidden(detail: string): Problem {

@@ -17,17 +17,38 @@ export function usccCheckChar(first17: string): string {
 }
 
 export function validateUscc(input: unknown): Violation | null {
-  if (typeof input !== 'string' || input.length === 0) return { rule: 'GB32100.required', message: 'Give the 18-character unified social credit code (GB 32100-2015).' };
-  if (input.length !== 18) return { rule: 'GB32100.length', message: `A unified social credit code has 18 characters (GB 32100-2015), got ${input.length}.` };
-  if (input !== input.toUpperCase()) return { rule: 'GB32100.upperCase', message: 'Write the unified social credit code in capital letters (GB 32100-2015).' };
+  if (typeof input !== 'string' || input.length === 0)
+    return { rule: 'GB32100.required', message: 'Give the 18-character unified social credit code (GB 32100-2015).' };
+  if (input.length !== 18)
+    return {
+      rule: 'GB32100.length',
+      message: `A unified social credit code has 18 characters (GB 32100-2015), got ${input.length}.`,
+    };
+  if (input !== input.toUpperCase())
+    return {
+      rule: 'GB32100.upperCase',
+      message: 'Write the unified social credit code in capital letters (GB 32100-2015).',
+    };
   for (let i = 0; i < 18; i++) {
     if (!USCC_CHARSET.includes(input[i]!)) {
-      return { rule: 'GB32100.charset', message: `Character ${i + 1} ('${input[i]}') is not allowed in a unified social credit code: use digits and capital letters except I, O, Z, S, V (GB 32100-2015).` };
+      return {
+        rule: 'GB32100.charset',
+        message: `Character ${i + 1} ('${input[i]}') is not allowed in a unified social credit code: use digits and capital letters except I, O, Z, S, V (GB 32100-2015).`,
+      };
     }
   }
-  if (!/^\d{6}$/.test(input.slice(2, 8))) return { rule: 'GB32100.divisionCode', message: 'Characters 3-8 of a unified social credit code are the administrative division code, 6 digits (GB 32100-2015).' };
+  if (!/^\d{6}$/.test(input.slice(2, 8)))
+    return {
+      rule: 'GB32100.divisionCode',
+      message:
+        'Characters 3-8 of a unified social credit code are the administrative division code, 6 digits (GB 32100-2015).',
+    };
   const expected = usccCheckChar(input.slice(0, 17));
-  if (input[17] !== expected) return { rule: 'GB32100.checkCharacter', message: `USCC check character must be '${expected}' (GB 32100-2015), got '${input[17]}'.` };
+  if (input[17] !== expected)
+    return {
+      rule: 'GB32100.checkCharacter',
+      message: `USCC check character must be '${expected}' (GB 32100-2015), got '${input[17]}'.`,
+    };
   return null;
 }
 

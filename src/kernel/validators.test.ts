@@ -8,11 +8,19 @@ import { SECOND_LINE_PORTS, validateSecondLinePortCode, validateUnLocode } from 
 
 const asOf = new Date('2026-11-23T00:00:00Z');
 const usccChar = fc.constantFrom(...USCC_CHARSET.split(''));
-const first17 = fc.tuple(fc.constantFrom('1', '5', '9'), fc.constantFrom('1', '2', '3'), fc.integer({ min: 110000, max: 659999 }), fc.array(usccChar, { minLength: 9, maxLength: 9 })).map(([a, b, d, o]) => `${a}${b}${d}${o.join('')}`);
+const first17 = fc
+  .tuple(
+    fc.constantFrom('1', '5', '9'),
+    fc.constantFrom('1', '2', '3'),
+    fc.integer({ min: 110000, max: 659999 }),
+    fc.array(usccChar, { minLength: 9, maxLength: 9 }),
+  )
+  .map(([a, b, d, o]) => `${a}${b}${d}${o.join('')}`);
 
 describe('USCC (GB 32100-2015)', () => {
   it('accepts the standard example and published codes', () => {
-    for (const code of ['91350100M000100Y43', '91110000600037341L', '914403001922038216']) expect(validateUscc(code)).toBeNull();
+    for (const code of ['91350100M000100Y43', '91110000600037341L', '914403001922038216'])
+      expect(validateUscc(code)).toBeNull();
   });
   it.each([
     ['', 'GB32100.required'],
@@ -51,10 +59,15 @@ describe('resident ID (GB 11643)', () => {
   });
   it('property: any real birth date and province with the computed check digit validates', () => {
     fc.assert(
-      fc.property(fc.constantFrom('11', '31', '44', '46', '65'), fc.date({ min: new Date('1900-01-01'), max: new Date('2026-11-22'), noInvalidDate: true }), fc.integer({ min: 0, max: 9999 }), (prov, d, rest) => {
-        const p = `${prov}0100${d.toISOString().slice(0, 10).replaceAll('-', '')}${String(rest % 1000).padStart(3, '0')}`;
-        expect(validateResidentId(p + residentIdCheckDigit(p), asOf)).toBeNull();
-      }),
+      fc.property(
+        fc.constantFrom('11', '31', '44', '46', '65'),
+        fc.date({ min: new Date('1900-01-01'), max: new Date('2026-11-22'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 9999 }),
+        (prov, d, rest) => {
+          const p = `${prov}0100${d.toISOString().slice(0, 10).replaceAll('-', '')}${String(rest % 1000).padStart(3, '0')}`;
+          expect(validateResidentId(p + residentIdCheckDigit(p), asOf)).toBeNull();
+        },
+      ),
     );
   });
   it('passports', () => {
@@ -71,10 +84,15 @@ describe('ISO 6346 containers', () => {
   });
   it('property: the computed check digit validates', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Z]{3}$/), fc.constantFrom('U', 'J', 'Z'), fc.integer({ min: 0, max: 999999 }), (owner, cat, serial) => {
-        const p = `${owner}${cat}${String(serial).padStart(6, '0')}`;
-        expect(validateContainerNumber(p + containerCheckDigit(p))).toBeNull();
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Z]{3}$/),
+        fc.constantFrom('U', 'J', 'Z'),
+        fc.integer({ min: 0, max: 999999 }),
+        (owner, cat, serial) => {
+          const p = `${owner}${cat}${String(serial).padStart(6, '0')}`;
+          expect(validateContainerNumber(p + containerCheckDigit(p))).toBeNull();
+        },
+      ),
     );
   });
 });

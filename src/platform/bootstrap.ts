@@ -30,6 +30,13 @@ export async function bootstrap(ctx: AppContext, adminPassword: string | undefin
   const existing = await findUserByName(ctx.db, 'admin');
   if (existing) return { firstStart: false, generatedAdminPassword: null, parametersSeeded };
   const password = adminPassword ?? randomPassword();
-  await runCommand(ctx, 'user.create', (tx) => createUser(tx, { username: 'admin', password, role: 'admin', displayName: '系统管理员 Administrator' }, systemActor('bootstrap'), ctx.clock.now()));
+  await runCommand(ctx, 'user.create', (tx) =>
+    createUser(
+      tx,
+      { username: 'admin', password, role: 'admin', displayName: '系统管理员 Administrator' },
+      systemActor('bootstrap'),
+      ctx.clock.now(),
+    ),
+  );
   return { firstStart: true, generatedAdminPassword: adminPassword ? null : password, parametersSeeded };
 }

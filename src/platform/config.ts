@@ -90,10 +90,22 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     adminPassword: emptyToUndefined(overrides.adminPassword ?? env.TIDEGATE_ADMIN_PASSWORD),
     logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? 'info',
     bodyLimitBytes: 1024 * 1024,
-    auditPartitions: wholeNumber('TIDEGATE_AUDIT_PARTITIONS', overrides.auditPartitions?.toString() ?? env.TIDEGATE_AUDIT_PARTITIONS, 64, 1, 1024),
+    auditPartitions: wholeNumber(
+      'TIDEGATE_AUDIT_PARTITIONS',
+      overrides.auditPartitions?.toString() ?? env.TIDEGATE_AUDIT_PARTITIONS,
+      64,
+      1,
+      1024,
+    ),
     auditAnchorSeconds: wholeNumber('TIDEGATE_AUDIT_ANCHOR_SECONDS', env.TIDEGATE_AUDIT_ANCHOR_SECONDS, 60, 1, 86_400),
     gateBatchesInFlight: wholeNumber('TIDEGATE_GATE_BATCHES_IN_FLIGHT', env.TIDEGATE_GATE_BATCHES_IN_FLIGHT, 1, 1, 16),
-    outboxRoundGapMs: wholeNumber('TIDEGATE_OUTBOX_ROUND_GAP_MS', env.TIDEGATE_OUTBOX_ROUND_GAP_MS, DEFAULT_DISPATCH.roundGapMs, 0, 10_000),
+    outboxRoundGapMs: wholeNumber(
+      'TIDEGATE_OUTBOX_ROUND_GAP_MS',
+      env.TIDEGATE_OUTBOX_ROUND_GAP_MS,
+      DEFAULT_DISPATCH.roundGapMs,
+      0,
+      10_000,
+    ),
     trustProxy: trustProxy(env.TIDEGATE_TRUST_PROXY),
     hsts: oneOf('TIDEGATE_HSTS', env.TIDEGATE_HSTS, ['auto', 'on', 'off'] as const, 'auto'),
     rateLimits: rateLimits(env),
@@ -172,7 +184,8 @@ function cidrs(name: string, text: string | undefined): string[] {
 function wholeNumber(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
   return n;
 }
 
@@ -184,7 +197,10 @@ function emptyToUndefined(v: string | undefined): string | undefined {
  * Personal data is encrypted with keys derived from this secret, so it must survive restarts:
  * without TIDEGATE_SECRET we keep a generated one next to the embedded database.
  */
-function resolveSecret(fromEnv: string | undefined, dataDir: string): { secret: string; source: Config['secretSource'] } {
+function resolveSecret(
+  fromEnv: string | undefined,
+  dataDir: string,
+): { secret: string; source: Config['secretSource'] } {
   if (fromEnv) {
     if (fromEnv.length < 32) throw new Error('TIDEGATE_SECRET must be at least 32 characters long.');
     return { secret: fromEnv, source: 'env' };

@@ -19,4 +19,23 @@ import { ringRoutes } from '../modules/dutyfree/rings/routes.ts';
 import { tariffRoutes } from '../modules/tariff/routes.ts';
 
 /** Every API plugin, in one list: adding a module means adding it here. */
-export const API_PLUGINS: ApiPlugin[] = [authRoutes, auditRoutes, parameterRoutes, subjectsRoutes, creditRoutes, calcRoutes, sharingRoutes, riskRoutes, ledgerRoutes, gateRoutes, declarationsRoutes, commandRoutes, permissionRoutes, clientRoutes, dutyfreeRoutes, personalCreditRoutes, ringRoutes, tariffRoutes];
+export const API_PLUGINS: ApiPlugin[] = [
+  authRoutes,
+  auditRoutes,
+  parameterRoutes,
+  subjectsRoutes,
+  creditRoutes,
+  calcRoutes,
+  sharingRoutes,
+  riskRoutes,
+  ledgerRoutes,
+  gateRoutes,
+  declarationsRoutes,
+  commandRoutes,
+  permissionRoutes,
+  clientRoutes,
+  dutyfreeRoutes,
+  personalCreditRoutes,
+  ringRoutes,
+  tariffRoutes,
+];

@@ -197,7 +197,10 @@ function concreteUrl(url: string): string {
     .replace(':kind', 'enterprise')
     .replace(':inputId', '01900000-0000-7000-8000-000000000000')
     .replace(':name', 'credit.focusPeriodYears')
-    .replace(/\/:id(\/|$)/, url.startsWith('/api/v1/credit/') ? `/${jerky.uscc}$1` : '/01900000-0000-7000-8000-000000000000$1');
+    .replace(
+      /\/:id(\/|$)/,
+      url.startsWith('/api/v1/credit/') ? `/${jerky.uscc}$1` : '/01900000-0000-7000-8000-000000000000$1',
+    );
 }
 
 /** Server-sent event streams never end: their answer is taken at its head, and the stream closed. */
@@ -218,33 +221,59 @@ describe('route x role access table', () => {
     for (const r of t.app.routeTable) {
       const expected = EXPECTED[`${r.method} ${r.url}`];
       if (expected === 'public') expect(r.access, `${r.method} ${r.url}`).toEqual({ public: true });
-      else expect([...((r.access as { roles: Role[] }).roles ?? [])].sort(), `${r.method} ${r.url}`).toEqual([...expected!].sort());
+      else
+        expect([...((r.access as { roles: Role[] }).roles ?? [])].sort(), `${r.method} ${r.url}`).toEqual(
+          [...expected!].sort(),
+        );
     }
   });
 
   it('without credentials, every non-public route answers 401 problem+json', async () => {
     for (const r of t.app.routeTable) {
       if (EXPECTED[`${r.method} ${r.url}`] === 'public') continue;
-      const res = await t.request({ method: r.method, url: concreteUrl(r.url), body: r.method === 'GET' ? undefined : {} });
+      const res = await t.request({
+        method: r.method,
+        url: concreteUrl(r.url),
+        body: r.method === 'GET' ? undefined : {},
+      });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
   });
 
   it('each role is allowed exactly where the table says, and refused with 403 elsewhere', async () => {
-    const ent = (await t.request({ method: 'GET', url: `/api/v1/enterprises/${jerky.uscc}`, auth: await t.authFor('admin', { name: 'admin' }) })).json();
+    const ent = (
+      await t.request({
+        method: 'GET',
+        url: `/api/v1/enterprises/${jerky.uscc}`,
+        auth: await t.authFor('admin', { name: 'admin' }),
+      })
+    ).json();
     const failures: string[] = [];
     for (const role of ALL_ROLES) {
       // A shop's key names its shop (the duty-free routes refuse one that names none).
-    const auth = await t.authFor(role, role === 'enterprise_user' ? { enterpriseId: ent.id } : role === 'dutyfree_shop' ? { scope: { shop: 'HAIKOU-RIYUE' } } : {});
+      const auth = await t.authFor(
+        role,
+        role === 'enterprise_user'
+          ? { enterpriseId: ent.id }
+          : role === 'dutyfree_shop'
+            ? { scope: { shop: 'HAIKOU-RIYUE' } }
+            : {},
+      );
       for (const r of t.app.routeTable) {
         const expected = EXPECTED[`${r.method} ${r.url}`]!;
         const allowed = expected === 'public' || expected.includes(role);
         const res = STREAMS.has(`${r.method} ${r.url}`)
           ? await openStream(concreteUrl(r.url), auth)
-          : await t.request({ method: r.method, url: concreteUrl(r.url), auth, body: r.method === 'GET' ? undefined : {} });
+          : await t.request({
+              method: r.method,
+              url: concreteUrl(r.url),
+              auth,
+              body: r.method === 'GET' ? undefined : {},
+            });
         const refused = res.statusCode === 403;
-        if (allowed === refused || res.statusCode === 401) failures.push(`${role} ${r.method} ${r.url}: ${res.statusCode}`);
+        if (allowed === refused || res.statusCode === 401)
+          failures.push(`${role} ${r.method} ${r.url}: ${res.statusCode}`);
       }
     }
     expect(failures).toEqual([]);

@@ -31,7 +31,8 @@ let dropDatabase = async () => {};
 const before = mkdtempSync(join(tmpdir(), 'tidegate-migrations-'));
 
 async function migrate(folder: string) {
-  if (database.kind === 'pglite') await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: folder });
+  if (database.kind === 'pglite')
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: folder });
   else await migratePostgres(database.db as unknown as PostgresJsDatabase, { migrationsFolder: folder });
 }
 
@@ -39,7 +40,10 @@ beforeAll(async () => {
   // The migrations as they were before partitioning: every one up to the first of the audit partitions.
   cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
   const journal = JSON.parse(readFileSync(join(before, 'meta/_journal.json'), 'utf8'));
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e: { tag: string }) => e.tag.endsWith('_platform_audit_partitions')));
+  journal.entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((e: { tag: string }) => e.tag.endsWith('_platform_audit_partitions')),
+  );
   writeFileSync(join(before, 'meta/_journal.json'), JSON.stringify(journal));
   if (testDbKind() === 'pglite') database = await openDatabase({ dataDir: 'memory://' });
   else {
@@ -64,13 +68,22 @@ describe('migrating a one-chain audit log to partitions', () => {
   it('keeps the old entries verifiable in partition 0, continues them, and proves across both formats', async () => {
     let prevHash = GENESIS_HASH;
     for (let seq = 1; seq <= 5; seq++) {
-      const body = { seq, at: new Date(Date.UTC(2026, 10, 20, 0, 0, seq)), actor: 'user:old', action: 'thing.do', subject: `thing:old-${seq}`, change: `{"n":${seq}}` };
+      const body = {
+        seq,
+        at: new Date(Date.UTC(2026, 10, 20, 0, 0, seq)),
+        actor: 'user:old',
+        action: 'thing.do',
+        subject: `thing:old-${seq}`,
+        change: `{"n":${seq}}`,
+      };
       const hash = legacyHash(body, prevHash);
       await database.db.execute(sql`insert into audit_entries (seq, at, actor, action, subject, change, prev_hash, hash)
         values (${seq}, ${body.at.toISOString()}::timestamptz, ${body.actor}, ${body.action}, ${body.subject}, ${body.change}, ${prevHash}, ${hash})`);
       prevHash = hash;
     }
-    await database.db.execute(sql`insert into outbox_events (aggregate_type, aggregate_id, event_type, payload, occurred_at) values ('thing', 'old', 'Done', '{}', now())`);
+    await database.db.execute(
+      sql`insert into outbox_events (aggregate_type, aggregate_id, event_type, payload, occurred_at) values ('thing', 'old', 'Done', '{}', now())`,
+    );
 
     await migrate(MIGRATIONS_FOLDER);
     expect(await ensurePartitioning(database.db, 4)).toBe(4);
@@ -81,7 +94,17 @@ describe('migrating a one-chain audit log to partitions', () => {
     const toZero = subjects.find((s) => partitionOf(s, 4) === 0)!;
     const appended = [];
     for (const subject of [toZero, ...subjects.slice(0, 6)]) {
-      appended.push(await database.db.transaction((tx) => appendAudit(tx, { actor: 'user:new', action: 'thing.do', subject, change: { subject }, at: new Date(Date.UTC(2026, 10, 23)) })));
+      appended.push(
+        await database.db.transaction((tx) =>
+          appendAudit(tx, {
+            actor: 'user:new',
+            action: 'thing.do',
+            subject,
+            change: { subject },
+            at: new Date(Date.UTC(2026, 10, 23)),
+          }),
+        ),
+      );
     }
     expect(appended[0]).toMatchObject({ partition: 0, pseq: 6, seq: 6 });
     expect((await getAuditEntry(database.db, 6))!.prevHash).toBe(prevHash);
@@ -95,7 +118,10 @@ describe('migrating a one-chain audit log to partitions', () => {
     expect(proof.links.map((l) => l.format)).toContain(2);
     expect(checkInclusionProof(old, proof)).toBeNull();
 
-    const [{ n }] = (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from outbox_events where tx_id is null`)) as [{ n: number }];
+    const [{ n }] = (await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from outbox_events where tx_id is null`,
+    )) as [{ n: number }];
     expect(Number(n)).toBe(1);
   });
 });

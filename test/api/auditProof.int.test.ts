@@ -3,7 +3,12 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { demoUscc } from '../../src/seed/demo.ts';
-import { checkInclusionProof, headsRoot, type InclusionProof, type StoredEntry } from '../../src/platform/audit/chain.ts';
+import {
+  checkInclusionProof,
+  headsRoot,
+  type InclusionProof,
+  type StoredEntry,
+} from '../../src/platform/audit/chain.ts';
 
 let t: TestApp;
 let admin: string;
@@ -19,15 +24,39 @@ afterAll(async () => {
 });
 
 async function createEnterprise(n: number): Promise<number> {
-  const res = await t.request({ method: 'POST', url: '/api/v1/enterprises', auth: admin, body: { uscc: demoUscc(`91460100MA5TPRF${String(n).padStart(2, '0')}`), name: `证明测试企业 ${n}`, registeredInHainan: true } });
+  const res = await t.request({
+    method: 'POST',
+    url: '/api/v1/enterprises',
+    auth: admin,
+    body: {
+      uscc: demoUscc(`91460100MA5TPRF${String(n).padStart(2, '0')}`),
+      name: `证明测试企业 ${n}`,
+      registeredInHainan: true,
+    },
+  });
   expect(res.statusCode).toBe(201);
-  const [entry] = await queryRows<{ seq: number }>(t.ctx.db, sql`select seq::int as seq from audit_entries where subject = ${'enterprise:' + res.json().uscc}`);
+  const [entry] = await queryRows<{ seq: number }>(
+    t.ctx.db,
+    sql`select seq::int as seq from audit_entries where subject = ${'enterprise:' + res.json().uscc}`,
+  );
   return Number(entry!.seq);
 }
 
 /** The entry as a verifier holds it, from the JSON the API returned. */
 function asStored(body: any): StoredEntry {
-  return { seq: body.seq, at: new Date(body.at), actor: body.actor, action: body.action, subject: body.subject, change: body.change, partition: body.partition, pseq: body.pseq, format: body.format, prevHash: body.prevHash, hash: body.hash };
+  return {
+    seq: body.seq,
+    at: new Date(body.at),
+    actor: body.actor,
+    action: body.action,
+    subject: body.subject,
+    change: body.change,
+    partition: body.partition,
+    pseq: body.pseq,
+    format: body.format,
+    prevHash: body.prevHash,
+    hash: body.hash,
+  };
 }
 
 describe('audit entries with inclusion proofs', () => {
@@ -45,7 +74,10 @@ describe('audit entries with inclusion proofs', () => {
     expect(anchor.statusCode).toBe(200);
     expect(anchor.json()).toMatchObject({ seq: 1, created: true, partitionCount: 64 });
     // Nothing moved: the same anchor comes back.
-    expect((await t.request({ method: 'POST', url: '/api/v1/audit/anchors', auth: admin })).json()).toMatchObject({ seq: 1, created: false });
+    expect((await t.request({ method: 'POST', url: '/api/v1/audit/anchors', auth: admin })).json()).toMatchObject({
+      seq: 1,
+      created: false,
+    });
 
     for (const seq of [1, 2, ...seqs]) {
       const body = (await t.request({ method: 'GET', url: `/api/v1/audit/entries/${seq}`, auth: department })).json();
@@ -63,31 +95,49 @@ describe('audit entries with inclusion proofs', () => {
     }
     const path = proof.merklePath.map((s, i) => (i === 0 ? { ...s, hash: 'b'.repeat(64) } : s));
     expect(checkInclusionProof(asStored(body), { ...proof, merklePath: path })).toMatch(/Merkle path/);
-    expect(checkInclusionProof(asStored(body), { ...proof, anchor: { ...proof.anchor, root: 'c'.repeat(64) } })).toMatch(/Merkle path/);
+    expect(
+      checkInclusionProof(asStored(body), { ...proof, anchor: { ...proof.anchor, root: 'c'.repeat(64) } }),
+    ).toMatch(/Merkle path/);
   });
 
   it('the anchor lists the heads whose Merkle root it holds; a later anchor proves older entries too', async () => {
     const latest = (await t.request({ method: 'GET', url: '/api/v1/audit/anchors/latest', auth: department })).json();
     expect(latest.heads).toHaveLength(64);
     expect(headsRoot(latest.heads)).toBe(latest.root);
-    expect((await t.request({ method: 'GET', url: '/api/v1/audit/anchors/1', auth: department })).json()).toEqual(latest);
+    expect((await t.request({ method: 'GET', url: '/api/v1/audit/anchors/1', auth: department })).json()).toEqual(
+      latest,
+    );
 
     const later = await createEnterprise(20);
-    expect((await t.request({ method: 'POST', url: '/api/v1/audit/anchors', auth: admin })).json()).toMatchObject({ seq: 2, created: true });
+    expect((await t.request({ method: 'POST', url: '/api/v1/audit/anchors', auth: admin })).json()).toMatchObject({
+      seq: 2,
+      created: true,
+    });
     const second = (await t.request({ method: 'GET', url: '/api/v1/audit/anchors/2', auth: department })).json();
     expect(second.prevHash).toBe(latest.hash);
 
     const old = (await t.request({ method: 'GET', url: `/api/v1/audit/entries/${seqs[0]}`, auth: department })).json();
     expect(old.proof.anchor.seq).toBe(2);
     expect(checkInclusionProof(asStored(old), old.proof)).toBeNull();
-    const pinned = (await t.request({ method: 'GET', url: `/api/v1/audit/entries/${seqs[0]}?anchor=1`, auth: department })).json();
+    const pinned = (
+      await t.request({ method: 'GET', url: `/api/v1/audit/entries/${seqs[0]}?anchor=1`, auth: department })
+    ).json();
     expect(pinned.proof.anchor.seq).toBe(1);
     expect(checkInclusionProof(asStored(pinned), pinned.proof)).toBeNull();
 
-    const tooEarly = await t.request({ method: 'GET', url: `/api/v1/audit/entries/${later}?anchor=1`, auth: department });
+    const tooEarly = await t.request({
+      method: 'GET',
+      url: `/api/v1/audit/entries/${later}?anchor=1`,
+      auth: department,
+    });
     expect(tooEarly.statusCode).toBe(422);
-    expect(tooEarly.json()).toMatchObject({ type: 'urn:tidegate:error:anchor-before-entry', errors: [{ path: 'anchor', rule: 'audit.anchorCoversEntry' }] });
-    expect((await t.request({ method: 'GET', url: `/api/v1/audit/entries/${later}?anchor=9`, auth: department })).statusCode).toBe(404);
+    expect(tooEarly.json()).toMatchObject({
+      type: 'urn:tidegate:error:anchor-before-entry',
+      errors: [{ path: 'anchor', rule: 'audit.anchorCoversEntry' }],
+    });
+    expect(
+      (await t.request({ method: 'GET', url: `/api/v1/audit/entries/${later}?anchor=9`, auth: department })).statusCode,
+    ).toBe(404);
     expect((await t.request({ method: 'GET', url: '/api/v1/audit/anchors/9', auth: department })).statusCode).toBe(404);
   });
 

@@ -4,7 +4,13 @@ import { openTestDatabase } from '../support/db.ts';
 import { queryRows, type Database } from '../../src/platform/db/client.ts';
 import { appendAudit, ensurePartitioning, getPartitionEntry, verifyChain } from '../../src/platform/audit/service.ts';
 import { anchorAudit } from '../../src/platform/audit/anchor.ts';
-import { anchorHash, bodyDigest, GENESIS_HASH, partitionedHash, type ChainBreak } from '../../src/platform/audit/chain.ts';
+import {
+  anchorHash,
+  bodyDigest,
+  GENESIS_HASH,
+  partitionedHash,
+  type ChainBreak,
+} from '../../src/platform/audit/chain.ts';
 
 /**
  * Tampering happens below the application: the tamperer has switched off the append-only and
@@ -30,19 +36,32 @@ const TRIGGERS = [
 
 async function asTamperer(...statements: SQL[]) {
   await database.db.transaction(async (tx) => {
-    for (const [table, trigger] of TRIGGERS) await tx.execute(sql.raw(`alter table ${table} disable trigger ${trigger}`));
+    for (const [table, trigger] of TRIGGERS)
+      await tx.execute(sql.raw(`alter table ${table} disable trigger ${trigger}`));
     for (const s of statements) await tx.execute(s);
-    for (const [table, trigger] of TRIGGERS) await tx.execute(sql.raw(`alter table ${table} enable trigger ${trigger}`));
+    for (const [table, trigger] of TRIGGERS)
+      await tx.execute(sql.raw(`alter table ${table} enable trigger ${trigger}`));
   });
 }
 
 async function append(i: number) {
-  return database.db.transaction((tx) => appendAudit(tx, { actor: 'user:test', action: 'thing.do', subject: `thing:${i}`, change: { i, amount: `${i}.50` }, at: new Date(Date.UTC(2026, 10, 23, 0, 0, i)) }));
+  return database.db.transaction((tx) =>
+    appendAudit(tx, {
+      actor: 'user:test',
+      action: 'thing.do',
+      subject: `thing:${i}`,
+      change: { i, amount: `${i}.50` },
+      at: new Date(Date.UTC(2026, 10, 23, 0, 0, i)),
+    }),
+  );
 }
 
 /** The entries of one partition, in chain order. */
 async function chainOf(partition: number) {
-  return queryRows<{ seq: number; pseq: number }>(database.db, sql`select seq::int as seq, pseq::int as pseq from audit_entries where partition = ${partition} order by pseq`);
+  return queryRows<{ seq: number; pseq: number }>(
+    database.db,
+    sql`select seq::int as seq, pseq::int as pseq from audit_entries where partition = ${partition} order by pseq`,
+  );
 }
 
 /** A partition and its middle entry, for each partition (every partition gets tampered with in turn). */
@@ -75,7 +94,13 @@ beforeEach(async () => {
 describe('audit log tamper detection, in any partition', () => {
   it('an intact log verifies: every partition in use, one anchor', async () => {
     for (let p = 0; p < PARTITIONS; p++) expect((await chainOf(p)).length).toBeGreaterThanOrEqual(4);
-    expect(await verifyChain(database.db, undefined, 3)).toMatchObject({ ok: true, checked: 32, partitions: PARTITIONS, anchors: 1, breaks: [] });
+    expect(await verifyChain(database.db, undefined, 3)).toMatchObject({
+      ok: true,
+      checked: 32,
+      partitions: PARTITIONS,
+      anchors: 1,
+      breaks: [],
+    });
   });
 
   it('editing the content of an entry is detected at that entry', async () => {
@@ -83,7 +108,11 @@ describe('audit log tamper detection, in any partition', () => {
       await asTamperer(sql`update audit_entries set change = '{"amount":"9999.50"}' where seq = ${m.seq}`);
       const r = await verifyChain(database.db, undefined, 3);
       expect(r.ok).toBe(false);
-      expect(breakOf(r.breaks, m.partition)).toMatchObject({ seq: m.seq, pseq: m.pseq, reason: expect.stringContaining('altered') });
+      expect(breakOf(r.breaks, m.partition)).toMatchObject({
+        seq: m.seq,
+        pseq: m.pseq,
+        reason: expect.stringContaining('altered'),
+      });
     }
   });
 
@@ -91,7 +120,9 @@ describe('audit log tamper detection, in any partition', () => {
     for (const m of await middles()) {
       const e = (await getPartitionEntry(database.db, m.partition, m.pseq))!;
       const forged = { ...e, actor: 'user:mallory' };
-      await asTamperer(sql`update audit_entries set actor = ${forged.actor}, hash = ${partitionedHash(forged, bodyDigest(forged))} where seq = ${m.seq}`);
+      await asTamperer(
+        sql`update audit_entries set actor = ${forged.actor}, hash = ${partitionedHash(forged, bodyDigest(forged))} where seq = ${m.seq}`,
+      );
       const r = await verifyChain(database.db);
       const reason = expect.stringContaining('was altered and its hash recomputed');
       expect(breakOf(r.breaks, m.partition)).toMatchObject({ seq: m.seq, pseq: m.pseq, reason });
@@ -108,7 +139,9 @@ describe('audit log tamper detection, in any partition', () => {
       const e = (await getPartitionEntry(database.db, p, pseq))!;
       const forged = { ...e, prevHash, change: altered.includes(pseq) ? '{"amount":"0.01"}' : e.change };
       const hash = partitionedHash(forged, bodyDigest(forged));
-      statements.push(sql`update audit_entries set change = ${forged.change}, prev_hash = ${prevHash}, hash = ${hash} where seq = ${e.seq}`);
+      statements.push(
+        sql`update audit_entries set change = ${forged.change}, prev_hash = ${prevHash}, hash = ${hash} where seq = ${e.seq}`,
+      );
       prevHash = hash;
     }
     statements.push(sql`update audit_heads set hash = ${prevHash} where partition = ${p}`);
@@ -190,19 +223,37 @@ describe('audit log tamper detection, in any partition', () => {
     for (const m of await middles()) {
       await asTamperer(sql`delete from audit_entries where seq = ${m.seq}`);
       const r = await verifyChain(database.db, undefined, 4);
-      expect(breakOf(r.breaks, m.partition)).toMatchObject({ pseq: m.pseq, seq: null, reason: expect.stringContaining('missing') });
+      expect(breakOf(r.breaks, m.partition)).toMatchObject({
+        pseq: m.pseq,
+        seq: null,
+        reason: expect.stringContaining('missing'),
+      });
     }
   });
 
   it('deleting the newest entries of a partition is detected by its head, and by the anchor when they were anchored', async () => {
     const chain = await chainOf(1);
     await asTamperer(sql`delete from audit_entries where partition = 1 and pseq = ${chain.length}`);
-    expect(breakOf((await verifyChain(database.db)).breaks, 1)).toMatchObject({ pseq: chain.length, reason: expect.stringContaining('recorded head') });
+    expect(breakOf((await verifyChain(database.db)).breaks, 1)).toMatchObject({
+      pseq: chain.length,
+      reason: expect.stringContaining('recorded head'),
+    });
     // Now cut the partition back below what the anchor committed, and fix the head up too.
-    const anchored = (await queryRows<{ pseq: number }>(database.db, sql`select pseq::int as pseq from audit_anchor_heads where partition = 1`))[0]!.pseq;
+    const anchored = (
+      await queryRows<{ pseq: number }>(
+        database.db,
+        sql`select pseq::int as pseq from audit_anchor_heads where partition = 1`,
+      )
+    )[0]!.pseq;
     const keep = (await getPartitionEntry(database.db, 1, anchored - 1))!;
-    await asTamperer(sql`delete from audit_entries where partition = 1 and pseq >= ${anchored}`, sql`update audit_heads set pseq = ${keep.pseq}, hash = ${keep.hash} where partition = 1`);
-    expect(breakOf((await verifyChain(database.db)).breaks, 1)).toMatchObject({ pseq: anchored, reason: expect.stringContaining('anchor 1 committed partition 1') });
+    await asTamperer(
+      sql`delete from audit_entries where partition = 1 and pseq >= ${anchored}`,
+      sql`update audit_heads set pseq = ${keep.pseq}, hash = ${keep.hash} where partition = 1`,
+    );
+    expect(breakOf((await verifyChain(database.db)).breaks, 1)).toMatchObject({
+      pseq: anchored,
+      reason: expect.stringContaining('anchor 1 committed partition 1'),
+    });
   });
 
   it('reordering two entries of a partition is detected', async () => {
@@ -220,7 +271,10 @@ describe('audit log tamper detection, in any partition', () => {
   it('moving an entry to another partition is detected in both', async () => {
     const m = (await middles())[0]!;
     const target = (await chainOf(3)).length + 1;
-    await asTamperer(sql`update audit_entries set partition = 3, pseq = ${target} where seq = ${m.seq}`, sql`update audit_heads set pseq = ${target} where partition = 3`);
+    await asTamperer(
+      sql`update audit_entries set partition = 3, pseq = ${target} where seq = ${m.seq}`,
+      sql`update audit_heads set pseq = ${target} where partition = 3`,
+    );
     const r = await verifyChain(database.db);
     expect(breakOf(r.breaks, 0)).toMatchObject({ pseq: m.pseq, reason: expect.stringContaining('missing') });
     expect(breakOf(r.breaks, 3)).toMatchObject({ pseq: target, seq: m.seq });
@@ -230,7 +284,14 @@ describe('audit log tamper detection, in any partition', () => {
     const m = (await middles())[2]!;
     const before = (await getPartitionEntry(database.db, m.partition, m.pseq))!;
     // The forger shifts the later entries up by one to make room, and links the forgery properly.
-    const forged = { ...before, seq: 10_000, pseq: m.pseq + 1, actor: 'user:mallory', change: '{"forged":true}', prevHash: before.hash };
+    const forged = {
+      ...before,
+      seq: 10_000,
+      pseq: m.pseq + 1,
+      actor: 'user:mallory',
+      change: '{"forged":true}',
+      prevHash: before.hash,
+    };
     await asTamperer(
       sql`update audit_entries set pseq = pseq + 1000 where partition = ${m.partition} and pseq > ${m.pseq}`,
       sql`update audit_entries set pseq = pseq - 999 where partition = ${m.partition} and pseq > ${m.pseq + 1000}`,
@@ -251,11 +312,15 @@ describe('audit log tamper detection, in any partition', () => {
     await anchorAudit(database.db, new Date(Date.UTC(2026, 10, 23, 2)));
     expect((await verifyChain(database.db)).ok).toBe(true);
     await asTamperer(sql`update audit_anchors set root = ${'f'.repeat(64)} where seq = 1`);
-    expect((await verifyChain(database.db)).breaks).toEqual([expect.objectContaining({ anchor: 1, reason: expect.stringContaining('root') })]);
+    expect((await verifyChain(database.db)).breaks).toEqual([
+      expect.objectContaining({ anchor: 1, reason: expect.stringContaining('root') }),
+    ]);
   });
 
   it('altering a head an anchor committed to is detected in the root chain and in the partition', async () => {
-    await asTamperer(sql`update audit_anchor_heads set hash = ${'e'.repeat(64)} where anchor_seq = 1 and partition = 2`);
+    await asTamperer(
+      sql`update audit_anchor_heads set hash = ${'e'.repeat(64)} where anchor_seq = 1 and partition = 2`,
+    );
     const r = await verifyChain(database.db);
     expect(r.breaks).toContainEqual(expect.objectContaining({ anchor: 1, reason: expect.stringContaining('root') }));
     expect(breakOf(r.breaks, 2)).toMatchObject({ reason: expect.stringContaining('anchor 1 committed to') });
@@ -263,16 +328,24 @@ describe('audit log tamper detection, in any partition', () => {
 
   it('re-hashing an altered anchor breaks the link of the next anchor', async () => {
     await anchorAudit(database.db, new Date(Date.UTC(2026, 10, 23, 2)));
-    const [a] = await queryRows<{ at: string; partition_count: number; root: string; prev_hash: string }>(database.db, sql`select at::text, partition_count, root, prev_hash from audit_anchors where seq = 1`);
+    const [a] = await queryRows<{ at: string; partition_count: number; root: string; prev_hash: string }>(
+      database.db,
+      sql`select at::text, partition_count, root, prev_hash from audit_anchors where seq = 1`,
+    );
     const at = new Date(Date.UTC(2026, 10, 22));
     const hash = anchorHash({ seq: 1, at, partitionCount: a!.partition_count, root: a!.root, prevHash: a!.prev_hash });
     await asTamperer(sql`update audit_anchors set at = ${at.toISOString()}::timestamptz, hash = ${hash} where seq = 1`);
-    expect((await verifyChain(database.db)).breaks).toEqual([expect.objectContaining({ anchor: 2, reason: expect.stringContaining('does not point at') })]);
+    expect((await verifyChain(database.db)).breaks).toEqual([
+      expect.objectContaining({ anchor: 2, reason: expect.stringContaining('does not point at') }),
+    ]);
   });
 
   it('a deleted anchor leaves a gap in the root chain', async () => {
     await anchorAudit(database.db, new Date(Date.UTC(2026, 10, 23, 2)));
-    await asTamperer(sql`delete from audit_anchor_heads where anchor_seq = 1`, sql`delete from audit_anchors where seq = 1`);
+    await asTamperer(
+      sql`delete from audit_anchor_heads where anchor_seq = 1`,
+      sql`delete from audit_anchors where seq = 1`,
+    );
     const r = await verifyChain(database.db);
     expect(r.breaks).toContainEqual(expect.objectContaining({ anchor: 1, reason: expect.stringContaining('missing') }));
   });
@@ -281,7 +354,9 @@ describe('audit log tamper detection, in any partition', () => {
     await expect(database.db.execute(sql`update audit_entries set actor = 'x' where pseq = 1`)).rejects.toThrow();
     await expect(database.db.execute(sql`delete from audit_anchors`)).rejects.toThrow();
     await expect(database.db.execute(sql`update audit_anchor_heads set pseq = 1`)).rejects.toThrow();
-    await expect(database.db.execute(sql`update audit_heads set pseq = pseq + 2 where partition = 0`)).rejects.toThrow();
+    await expect(
+      database.db.execute(sql`update audit_heads set pseq = pseq + 2 where partition = 0`),
+    ).rejects.toThrow();
     await expect(database.db.execute(sql`update audit_partitioning set partitions = 8`)).rejects.toThrow();
   });
 });

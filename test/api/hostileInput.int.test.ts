@@ -124,7 +124,11 @@ describe(`hostile input on ${testDbKind()}`, () => {
   });
 
   it('an empty or dashed book id is a field error, not a value cast to uuid', async () => {
-    const document = { type: 'SCRAP', documentId: '01a20621-ad00-7d70-81bd-fbd4fcd18af3', reason: 'a reason long enough' };
+    const document = {
+      type: 'SCRAP',
+      documentId: '01a20621-ad00-7d70-81bd-fbd4fcd18af3',
+      reason: 'a reason long enough',
+    };
     const lines = [{ itemId: '01a20621-ad00-7b93-a9c8-cfaf8b76ad60', quantity: '1' }];
     for (const bookId of ['', '-'.repeat(36)]) {
       const res = await post('/api/v1/ledger/documents', admin, { ...document, bookId, lines });

@@ -20,13 +20,23 @@ let admin: string;
 const PASSWORD = 'right-password-123';
 
 async function user(username: string) {
-  await runCommand(t.ctx, 'user.create', (tx) => createUser(tx, { username, password: PASSWORD, role: 'inspector' }, systemActor('test'), t.clock.now()));
+  await runCommand(t.ctx, 'user.create', (tx) =>
+    createUser(tx, { username, password: PASSWORD, role: 'inspector' }, systemActor('test'), t.clock.now()),
+  );
 }
 function login(app: Tidegate, username: string, password: string, from = '198.51.100.1') {
-  return app.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress: from });
+  return app.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+    remoteAddress: from,
+  });
 }
 async function audited(action: string, subject: string) {
-  return queryRows<{ change: string; actor: string }>(t.ctx.db, sql`select change::text as change, actor from audit_entries where action = ${action} and subject = ${subject} order by seq`);
+  return queryRows<{ change: string; actor: string }>(
+    t.ctx.db,
+    sql`select change::text as change, actor from audit_entries where action = ${action} and subject = ${subject} order by seq`,
+  );
 }
 
 beforeAll(async () => {
@@ -36,7 +46,16 @@ beforeAll(async () => {
   const before = process.env.TIDEGATE_RATE_LIMITS;
   process.env.TIDEGATE_RATE_LIMITS = 'off';
   try {
-    second = await startTidegate({ database: t.ctx.database, clock: t.clock, listen: false, schedule: false, secret: TEST_SECRET, dataDir: 'memory://', natsUrl: '', logger: pino({ level: 'silent' }) });
+    second = await startTidegate({
+      database: t.ctx.database,
+      clock: t.clock,
+      listen: false,
+      schedule: false,
+      secret: TEST_SECRET,
+      dataDir: 'memory://',
+      natsUrl: '',
+      logger: pino({ level: 'silent' }),
+    });
   } finally {
     if (before === undefined) delete process.env.TIDEGATE_RATE_LIMITS;
     else process.env.TIDEGATE_RATE_LIMITS = before;
@@ -60,7 +79,11 @@ describe('login throttling', () => {
     expect(tenth.statusCode).toBe(429);
     expect(tenth.headers['content-type']).toContain('application/problem+json');
     expect(tenth.headers['retry-after']).toBe('900');
-    expect(tenth.json()).toMatchObject({ type: 'urn:tidegate:error:login-locked', status: 429, retryAfterSeconds: 900 });
+    expect(tenth.json()).toMatchObject({
+      type: 'urn:tidegate:error:login-locked',
+      status: 429,
+      retryAfterSeconds: 900,
+    });
 
     t.clock.advance(60_000);
     const right = await login(t, 'throttled-one', PASSWORD, '198.51.100.11');
@@ -70,7 +93,12 @@ describe('login throttling', () => {
 
     const entries = await audited('auth.loginLocked', 'login:user:throttled-one');
     expect(entries).toHaveLength(1);
-    expect(JSON.parse(entries[0]!.change)).toMatchObject({ kind: 'user', key: 'throttled-one', lockout: 1, maxFailures: 10 });
+    expect(JSON.parse(entries[0]!.change)).toMatchObject({
+      kind: 'user',
+      key: 'throttled-one',
+      lockout: 1,
+      maxFailures: 10,
+    });
 
     // After the lock: the next failure locks again at once, for twice as long.
     t.clock.advance(14 * 60_000 + 1000);
@@ -87,7 +115,10 @@ describe('login throttling', () => {
   it('300 wrong passwords in a burst: 10 are checked, the rest refused with 429', async () => {
     await user('throttled-burst');
     const answers = [];
-    for (let i = 0; i < 300; i++) answers.push((await login(i % 2 ? t : second, 'throttled-burst', `burst-${i}`, `198.51.100.${20 + (i % 50)}`)).statusCode);
+    for (let i = 0; i < 300; i++)
+      answers.push(
+        (await login(i % 2 ? t : second, 'throttled-burst', `burst-${i}`, `198.51.100.${20 + (i % 50)}`)).statusCode,
+      );
     expect(answers.filter((s) => s === 401)).toHaveLength(9);
     expect(answers.filter((s) => s === 429)).toHaveLength(291);
   });
@@ -95,7 +126,8 @@ describe('login throttling', () => {
   it('locks an address after 30 failures over many user names; other addresses are not affected', async () => {
     await user('throttled-victim');
     const from = '203.0.113.77';
-    for (let i = 0; i < 29; i++) expect((await login(t, `sprayed-${i}`, 'password-guess-1', from)).statusCode).toBe(401);
+    for (let i = 0; i < 29; i++)
+      expect((await login(t, `sprayed-${i}`, 'password-guess-1', from)).statusCode).toBe(401);
     expect((await login(t, 'sprayed-29', 'password-guess-1', from)).statusCode).toBe(429);
     expect((await login(t, 'throttled-victim', PASSWORD, from)).statusCode).toBe(429);
     expect((await login(t, 'throttled-victim', PASSWORD, '203.0.113.78')).statusCode).toBe(200);
@@ -108,16 +140,37 @@ describe('login throttling', () => {
     expect((await login(t, 'throttled-locked', PASSWORD, '192.0.2.50')).statusCode).toBe(429);
     const list = await t.request({ method: 'GET', url: '/api/v1/auth/lockouts', auth: admin });
     expect(list.statusCode).toBe(200);
-    expect(list.json().items).toContainEqual(expect.objectContaining({ kind: 'user', key: 'throttled-locked', locked: true, lockouts: 1 }));
+    expect(list.json().items).toContainEqual(
+      expect.objectContaining({ kind: 'user', key: 'throttled-locked', locked: true, lockouts: 1 }),
+    );
     const inspector = await t.authFor('inspector');
-    expect((await t.request({ method: 'POST', url: '/api/v1/auth/lockouts/unlock', auth: inspector, body: { kind: 'user', key: 'throttled-locked' } })).statusCode).toBe(403);
-    const lifted = await t.request({ method: 'POST', url: '/api/v1/auth/lockouts/unlock', auth: admin, body: { kind: 'user', key: 'throttled-locked' } });
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/api/v1/auth/lockouts/unlock',
+          auth: inspector,
+          body: { kind: 'user', key: 'throttled-locked' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const lifted = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/lockouts/unlock',
+      auth: admin,
+      body: { kind: 'user', key: 'throttled-locked' },
+    });
     expect(lifted.statusCode, lifted.body).toBe(200);
     expect(lifted.json()).toEqual({ kind: 'user', key: 'throttled-locked', unlocked: true, wasLocked: true });
     expect((await login(second, 'throttled-locked', PASSWORD, '192.0.2.51')).statusCode).toBe(200);
     const entries = await audited('auth.loginUnlocked', 'login:user:throttled-locked');
     expect(entries.map((e) => e.actor)).toEqual(['user:admin']);
-    const none = await t.request({ method: 'POST', url: '/api/v1/auth/lockouts/unlock', auth: admin, body: { kind: 'user', key: 'never-failed' } });
+    const none = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/lockouts/unlock',
+      auth: admin,
+      body: { kind: 'user', key: 'never-failed' },
+    });
     expect(none.statusCode).toBe(404);
   });
 });

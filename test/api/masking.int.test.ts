@@ -14,7 +14,12 @@ let individualId: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const created = await t.request({ method: 'POST', url: '/api/v1/individuals', auth: await t.authFor('inspector'), body: { idType: 'RESIDENT_ID', idNumber: idNumber, name: '王海燕' } });
+  const created = await t.request({
+    method: 'POST',
+    url: '/api/v1/individuals',
+    auth: await t.authFor('inspector'),
+    body: { idType: 'RESIDENT_ID', idNumber: idNumber, name: '王海燕' },
+  });
   expect(created.statusCode, created.body).toBe(201);
   individualId = created.json().id;
 });
@@ -26,9 +31,17 @@ const roles = Object.keys(PERSONAL_DATA_ACCESS).filter((r) => r !== 'system') as
 
 describe('masking of individuals, role by role', () => {
   it.each(roles)('%s sees what the table says on GET /individuals/{id} and POST /individuals/lookup', async (role) => {
-    const auth = await t.authFor(role, role === 'enterprise_user' ? { enterpriseId: '00000000-0000-7000-8000-000000000001' } : {});
+    const auth = await t.authFor(
+      role,
+      role === 'enterprise_user' ? { enterpriseId: '00000000-0000-7000-8000-000000000001' } : {},
+    );
     const byId = await t.request({ method: 'GET', url: `/api/v1/individuals/${individualId}`, auth });
-    const lookup = await t.request({ method: 'POST', url: '/api/v1/individuals/lookup', auth, body: { idType: 'RESIDENT_ID', idNumber } });
+    const lookup = await t.request({
+      method: 'POST',
+      url: '/api/v1/individuals/lookup',
+      auth,
+      body: { idType: 'RESIDENT_ID', idNumber },
+    });
     const access = PERSONAL_DATA_ACCESS[role];
     const views = [byId, lookup].filter((res) => res.statusCode !== 403);
     if (access === 'NONE') {

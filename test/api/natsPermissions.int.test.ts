@@ -17,9 +17,16 @@ import { freePort } from '../support/process.ts';
  * it and can neither read the internal stream (no consumer, no message get, no subscription), nor
  * make itself a consumer with a filter of its choosing, nor read another department's, nor publish.
  */
-const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => spawnSync(p, ['--version']).status === 0);
+const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find(
+  (p) => spawnSync(p, ['--version']).status === 0,
+);
 const CONF = fileURLToPath(new URL('../../docs/nats/permissions.conf', import.meta.url));
-const PASSWORDS = { TIDEGATE_NATS_PASSWORD: 'tidegate-secret-1', DEPT_TAX_NATS_PASSWORD: 'tax-secret-1', DEPT_MARKET_NATS_PASSWORD: 'market-secret-1', DEPT_POLICE_NATS_PASSWORD: 'police-secret-1' };
+const PASSWORDS = {
+  TIDEGATE_NATS_PASSWORD: 'tidegate-secret-1',
+  DEPT_TAX_NATS_PASSWORD: 'tax-secret-1',
+  DEPT_MARKET_NATS_PASSWORD: 'market-secret-1',
+  DEPT_POLICE_NATS_PASSWORD: 'police-secret-1',
+};
 /** The consumers the operator makes once for the departments (docs/operations.md). */
 const DEPARTMENT_CONSUMERS = [
   { name: 'tax-credit', filter: 'tidegate.shared.credit.>' },
@@ -57,7 +64,10 @@ describe.skipIf(!NATS_SERVER)('NATS permissions per department (docs/nats/permis
     store = mkdtempSync(join(tmpdir(), 'tidegate-nats-'));
     const port = await freePort();
     url = `nats://127.0.0.1:${port}`;
-    server = spawn(NATS_SERVER!, ['-c', CONF, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { env: { ...process.env, ...PASSWORDS }, stdio: 'ignore' });
+    server = spawn(NATS_SERVER!, ['-c', CONF, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], {
+      env: { ...process.env, ...PASSWORDS },
+      stdio: 'ignore',
+    });
     for (let i = 0; i < 100; i++) {
       try {
         (await connect({ servers: url, user: 'tidegate', pass: PASSWORDS.TIDEGATE_NATS_PASSWORD })).close();
@@ -67,14 +77,34 @@ describe.skipIf(!NATS_SERVER)('NATS permissions per department (docs/nats/permis
       }
     }
     t = await startTestApp();
-    publisher = await NatsPublisher.connect(`nats://tidegate:${PASSWORDS.TIDEGATE_NATS_PASSWORD}@127.0.0.1:${port}`, await instanceId(t.ctx));
+    publisher = await NatsPublisher.connect(
+      `nats://tidegate:${PASSWORDS.TIDEGATE_NATS_PASSWORD}@127.0.0.1:${port}`,
+      await instanceId(t.ctx),
+    );
     t.ctx.dispatcher.subscribe('nats', (e) => publisher.publish(e));
     const jsm = await (await as('tidegate', PASSWORDS.TIDEGATE_NATS_PASSWORD)).jetstreamManager();
     for (const c of DEPARTMENT_CONSUMERS) {
-      await jsm.consumers.add(DEFAULT_LAYOUT.sharedStream, { durable_name: c.name, filter_subject: c.filter, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+      await jsm.consumers.add(DEFAULT_LAYOUT.sharedStream, {
+        durable_name: c.name,
+        filter_subject: c.filter,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+      });
     }
     // An enterprise registered (shared) opens a book and imports goods (internal only).
-    await bookWithGoods(t.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '5', importedCny: '25000' }] });
+    await bookWithGoods(t.ctx, {
+      regime: 'ZERO_TARIFF',
+      items: [
+        {
+          hsCode: '8471300000',
+          name: '笔记本电脑 laptop',
+          unit: 'SET',
+          originCountry: 'JP',
+          quantity: '5',
+          importedCny: '25000',
+        },
+      ],
+    });
     await t.ctx.dispatcher.drain();
   });
 
@@ -88,7 +118,9 @@ describe.skipIf(!NATS_SERVER)('NATS permissions per department (docs/nats/permis
 
   it('Tidegate wrote both streams: every event inside, the registration and qualification shared', async () => {
     const jsm = await (await as('tidegate', PASSWORDS.TIDEGATE_NATS_PASSWORD)).jetstreamManager();
-    expect((await jsm.streams.info(DEFAULT_LAYOUT.internalStream)).state.messages).toBeGreaterThan((await jsm.streams.info(DEFAULT_LAYOUT.sharedStream)).state.messages);
+    expect((await jsm.streams.info(DEFAULT_LAYOUT.internalStream)).state.messages).toBeGreaterThan(
+      (await jsm.streams.info(DEFAULT_LAYOUT.sharedStream)).state.messages,
+    );
     expect((await jsm.streams.info(DEFAULT_LAYOUT.sharedStream)).state.messages).toBeGreaterThan(0);
   });
 
@@ -106,28 +138,62 @@ describe.skipIf(!NATS_SERVER)('NATS permissions per department (docs/nats/permis
     const internal = DEFAULT_LAYOUT.internalStream;
     const shared = DEFAULT_LAYOUT.sharedStream;
     const checks: Record<string, boolean> = {
-      'get an internal message': await refused(nc, `$JS.API.STREAM.MSG.GET.${internal}`, JSON.stringify({ last_by_subj: 'tidegate.internal.declaration.RiskAssessed' })),
-      'direct-get an internal message': await refused(nc, `$JS.API.DIRECT.GET.${internal}`, JSON.stringify({ last_by_subj: 'tidegate.internal.declaration.RiskAssessed' })),
+      'get an internal message': await refused(
+        nc,
+        `$JS.API.STREAM.MSG.GET.${internal}`,
+        JSON.stringify({ last_by_subj: 'tidegate.internal.declaration.RiskAssessed' }),
+      ),
+      'direct-get an internal message': await refused(
+        nc,
+        `$JS.API.DIRECT.GET.${internal}`,
+        JSON.stringify({ last_by_subj: 'tidegate.internal.declaration.RiskAssessed' }),
+      ),
       'internal stream info': await refused(nc, `$JS.API.STREAM.INFO.${internal}`),
-      'a consumer on the internal stream': await refused(nc, `$JS.API.CONSUMER.CREATE.${internal}`, JSON.stringify({ stream_name: internal, config: { ack_policy: 'none', deliver_policy: 'all' } })),
-      'a consumer of its own on the shared stream': await refused(nc, `$JS.API.CONSUMER.CREATE.${shared}`, JSON.stringify({ stream_name: shared, config: { ack_policy: 'none', deliver_policy: 'all' } })),
-      "another department's consumer": await refused(nc, `$JS.API.CONSUMER.MSG.NEXT.${shared}.police-credit`, JSON.stringify({ batch: 1, expires: 1_000_000_000 })),
+      'a consumer on the internal stream': await refused(
+        nc,
+        `$JS.API.CONSUMER.CREATE.${internal}`,
+        JSON.stringify({ stream_name: internal, config: { ack_policy: 'none', deliver_policy: 'all' } }),
+      ),
+      'a consumer of its own on the shared stream': await refused(
+        nc,
+        `$JS.API.CONSUMER.CREATE.${shared}`,
+        JSON.stringify({ stream_name: shared, config: { ack_policy: 'none', deliver_policy: 'all' } }),
+      ),
+      "another department's consumer": await refused(
+        nc,
+        `$JS.API.CONSUMER.MSG.NEXT.${shared}.police-credit`,
+        JSON.stringify({ batch: 1, expires: 1_000_000_000 }),
+      ),
       'the stream list': await refused(nc, '$JS.API.STREAM.NAMES'),
     };
-    expect(Object.entries(checks).filter(([, ok]) => !ok).map(([what]) => what)).toEqual([]);
+    expect(
+      Object.entries(checks)
+        .filter(([, ok]) => !ok)
+        .map(([what]) => what),
+    ).toEqual([]);
     // The same requests from Tidegate's own user are answered (the refusals are permissions, not typos).
     const own = await as('tidegate', PASSWORDS.TIDEGATE_NATS_PASSWORD);
-    expect(await refused(own, `$JS.API.STREAM.MSG.GET.${internal}`, JSON.stringify({ last_by_subj: 'tidegate.internal.enterprise.EnterpriseRegistered' }))).toBe(false);
+    expect(
+      await refused(
+        own,
+        `$JS.API.STREAM.MSG.GET.${internal}`,
+        JSON.stringify({ last_by_subj: 'tidegate.internal.enterprise.EnterpriseRegistered' }),
+      ),
+    ).toBe(false);
 
     // A subscription to the internal subjects is refused by the server, which closes it.
     const sub = nc.subscribe('tidegate.internal.>');
-    const closed = await Promise.race([sub.closed.then((e) => e ?? 'closed'), new Promise((r) => setTimeout(() => r('open'), 3000))]);
+    const closed = await Promise.race([
+      sub.closed.then((e) => e ?? 'closed'),
+      new Promise((r) => setTimeout(() => r('open'), 3000)),
+    ]);
     expect(String(closed)).toMatch(/Permissions Violation|closed/i);
     // A forged event on a shared subject is refused.
     const forged = await as('dept-market', PASSWORDS.DEPT_MARKET_NATS_PASSWORD);
     const errors: string[] = [];
     void (async () => {
-      for await (const s of forged.status()) if (s.type === 'error' || String(s.data).includes('Permissions')) errors.push(String(s.data));
+      for await (const s of forged.status())
+        if (s.type === 'error' || String(s.data).includes('Permissions')) errors.push(String(s.data));
     })();
     forged.publish('tidegate.shared.credit.CreditClassChanged', new TextEncoder().encode('{}'));
     await forged.flush();

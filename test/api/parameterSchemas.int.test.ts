@@ -23,8 +23,11 @@ afterAll(async () => {
 });
 
 async function footprint() {
-  return queryRows(t.ctx.db, sql`select (select count(*) from policy_parameters)::int as parameters,
-    (select count(*) from audit_entries)::int as audit`);
+  return queryRows(
+    t.ctx.db,
+    sql`select (select count(*) from policy_parameters)::int as parameters,
+    (select count(*) from audit_entries)::int as audit`,
+  );
 }
 
 const setParameter = (name: string, value: unknown) =>

@@ -17,7 +17,16 @@ describe.skipIf(testDbKind() !== 'pglite')('the tidegate server process', () => 
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, ['bin/tidegate.mjs', 'serve'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TIDEGATE_DATA_DIR: dataDir, TIDEGATE_ADMIN_PASSWORD: 'process-admin-pass', DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TIDEGATE_DATA_DIR: dataDir,
+        TIDEGATE_ADMIN_PASSWORD: 'process-admin-pass',
+        DATABASE_URL: '',
+        NATS_URL: '',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d) => (output += d));
@@ -36,7 +45,11 @@ describe.skipIf(testDbKind() !== 'pglite')('the tidegate server process', () => 
   it('prints the URL and the demo logins, answers over HTTP, and rejects an invalid USCC naming the field', async () => {
     expect(output).toContain('Tidegate is ready at');
     expect(output).toContain('demo-ent');
-    const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'process-admin-pass' }) });
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'process-admin-pass' }),
+    });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
     const res = await fetch(`${url}/api/v1/enterprises`, {

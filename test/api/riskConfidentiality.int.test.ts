@@ -23,14 +23,31 @@ let app: TestApp;
 const ZERO_ODDS = ['risk.randomFloorRate', 'risk.routineInspectionRate'];
 
 async function setParam(name: string, value: unknown) {
-  await runCommand(app.ctx, 'parameter.set', (tx) => setParameter(tx, { name, value, validFrom: '2025-12-18', reason: 'test' }, 'system:test', app.clock.now()));
+  await runCommand(app.ctx, 'parameter.set', (tx) =>
+    setParameter(tx, { name, value, validFrom: '2025-12-18', reason: 'test' }, 'system:test', app.clock.now()),
+  );
 }
 
 let logins = 0;
-const login = (role: Role, opts: { enterpriseId?: string; scope?: Record<string, unknown> } = {}) => app.authFor(role, { ...opts, name: `${role.replace('_', '-')}-conf-${++logins}` });
+const login = (role: Role, opts: { enterpriseId?: string; scope?: Record<string, unknown> } = {}) =>
+  app.authFor(role, { ...opts, name: `${role.replace('_', '-')}-conf-${++logins}` });
 
-const laptops = { hsCode: '8471300000', name: '笔记本电脑 laptop', unit: 'SET', originCountry: 'JP', quantity: '100', importedCny: '500000' };
-const parts = { hsCode: '8431490000', name: '起重机零件 crane parts', unit: 'KG', originCountry: 'DE', quantity: '6000', importedCny: '900000' };
+const laptops = {
+  hsCode: '8471300000',
+  name: '笔记本电脑 laptop',
+  unit: 'SET',
+  originCountry: 'JP',
+  quantity: '100',
+  importedCny: '500000',
+};
+const parts = {
+  hsCode: '8431490000',
+  name: '起重机零件 crane parts',
+  unit: 'KG',
+  originCountry: 'DE',
+  quantity: '6000',
+  importedCny: '900000',
+};
 
 interface World {
   enterpriseId: string;
@@ -53,10 +70,26 @@ let w: World;
 beforeAll(async () => {
   app = await startTestApp({ at: new Date('2026-11-05T02:00:00Z') });
   for (const name of ZERO_ODDS) await setParam(name, '0');
-  const goods = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', entryDate: '2026-11-02', items: [laptops, parts] });
+  const goods = await bookWithGoods(app.ctx, {
+    regime: 'ZERO_TARIFF',
+    entryDate: '2026-11-02',
+    items: [laptops, parts],
+  });
   const [itemId, partsId] = goods.itemIds as [string, string];
-  const beef = { hsCode: '0202300090', name: '冻去骨牛肉 frozen boneless beef', unit: 'KG', originCountry: 'AU', quantity: '1000', importedCny: '356000' };
-  const processing = await bookWithGoods(app.ctx, { regime: 'PROCESSING_VALUE_ADDED', enterpriseId: goods.enterpriseId, entryDate: '2026-11-02', items: [beef] });
+  const beef = {
+    hsCode: '0202300090',
+    name: '冻去骨牛肉 frozen boneless beef',
+    unit: 'KG',
+    originCountry: 'AU',
+    quantity: '1000',
+    importedCny: '356000',
+  };
+  const processing = await bookWithGoods(app.ctx, {
+    regime: 'PROCESSING_VALUE_ADDED',
+    enterpriseId: goods.enterpriseId,
+    entryDate: '2026-11-02',
+    items: [beef],
+  });
   const answers: World['answers'] = [];
   const file = async (url: string, body: unknown, auth: string) => {
     const res = await app.request({ method: 'POST', url, auth, body });
@@ -67,13 +100,28 @@ beforeAll(async () => {
 
   // November: a batch leaves through the gate.
   let auth = await login('enterprise_user', { enterpriseId: goods.enterpriseId });
-  const batch = await file('/api/v1/declarations/batches', exitBody(goods.bookId, [{ itemId: partsId, quantity: '1000', valueCny: '150000', netWeightKg: '500', dutyRate: '0.05', vatRate: '0.13' }]), auth);
+  const batch = await file(
+    '/api/v1/declarations/batches',
+    exitBody(goods.bookId, [
+      { itemId: partsId, quantity: '1000', valueCny: '150000', netWeightKg: '500', dutyRate: '0.05', vatRate: '0.13' },
+    ]),
+    auth,
+  );
   expect((await passGate(app, batch)).decision).toBe('PASS');
 
   // December: a released exit with its bill, and one to amend later.
   app.clock.set(new Date('2026-12-02T02:00:00Z'));
   auth = await login('enterprise_user', { enterpriseId: goods.enterpriseId });
-  const line = (q: string) => [{ itemId, quantity: q, valueCny: String(Number(q) * 6000), netWeightKg: String(Number(q) * 3), dutyRate: '0.05', vatRate: '0.13' }];
+  const line = (q: string) => [
+    {
+      itemId,
+      quantity: q,
+      valueCny: String(Number(q) * 6000),
+      netWeightKg: String(Number(q) * 3),
+      dutyRate: '0.05',
+      vatRate: '0.13',
+    },
+  ];
   const released = await file('/api/v1/declarations/exits', exitBody(goods.bookId, line('10')), auth);
   expect(released.state).toBe('RELEASED');
   const toAmend = await file('/api/v1/declarations/exits', exitBody(goods.bookId, line('10')), auth);
@@ -85,14 +133,33 @@ beforeAll(async () => {
   const amendUrl = `/api/v1/declarations/${toAmend.id}/amend`;
   const amended = await file(amendUrl, exitBody(goods.bookId, line('8')), auth);
   expect(amended.state).toBe('HELD');
-  const centralized = await file('/api/v1/declarations/centralized', { requestId: 'conf-central-2026-11', period: '2026-11' }, auth);
+  const centralized = await file(
+    '/api/v1/declarations/centralized',
+    { requestId: 'conf-central-2026-11', period: '2026-11' },
+    auth,
+  );
   expect(centralized.state).toBe('HELD');
   // The same filing again answers the stored declaration, through the same projection.
-  await file('/api/v1/declarations/exits', (answers.find((a) => (a.body as { id: string }).id === held.id)!.body as { form: unknown }).form, auth);
+  await file(
+    '/api/v1/declarations/exits',
+    (answers.find((a) => (a.body as { id: string }).id === held.id)!.body as { form: unknown }).form,
+    auth,
+  );
 
   const bills = (await app.request({ method: 'GET', url: '/api/v1/tax-bills', auth })).json();
   expect(bills.total).toBeGreaterThan(0);
-  w = { ...goods, itemId, processing: { bookId: processing.bookId, itemId: processing.itemIds[0]! }, released, held, amended, centralized, batch, billId: bills.items[0].id, answers };
+  w = {
+    ...goods,
+    itemId,
+    processing: { bookId: processing.bookId, itemId: processing.itemIds[0]! },
+    released,
+    held,
+    amended,
+    centralized,
+    batch,
+    billId: bills.items[0].id,
+    answers,
+  };
 });
 
 afterAll(async () => {
@@ -114,7 +181,11 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/credit/:kind/:id/inputs': [`/api/v1/credit/enterprise/${w.uscc}/inputs`],
     '/api/v1/credit/changes': ['/api/v1/credit/changes'],
     '/api/v1/declarations/month': ['/api/v1/declarations/month', '/api/v1/declarations/month?period=2026-11'],
-    '/api/v1/declarations': ['/api/v1/declarations', '/api/v1/declarations?state=HELD', '/api/v1/declarations?kind=CENTRALIZED_DECLARATION'],
+    '/api/v1/declarations': [
+      '/api/v1/declarations',
+      '/api/v1/declarations?state=HELD',
+      '/api/v1/declarations?kind=CENTRALIZED_DECLARATION',
+    ],
     '/api/v1/declarations/:id': ids.map((id) => `/api/v1/declarations/${id}`),
     '/api/v1/declarations/batch-facility/:uscc': [`/api/v1/declarations/batch-facility/${w.uscc}`],
     '/api/v1/tax-bills': ['/api/v1/tax-bills'],
@@ -126,7 +197,9 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/ledger/books': ['/api/v1/ledger/books'],
     '/api/v1/ledger/books/:bookId': [`/api/v1/ledger/books/${w.bookId}`],
     '/api/v1/ledger/books/:bookId/items': [`/api/v1/ledger/books/${w.bookId}/items`],
-    '/api/v1/ledger/books/:bookId/items/:itemId/value-added': [`/api/v1/ledger/books/${w.processing.bookId}/items/${w.processing.itemId}/value-added?quantity=100&salePrice=50000`],
+    '/api/v1/ledger/books/:bookId/items/:itemId/value-added': [
+      `/api/v1/ledger/books/${w.processing.bookId}/items/${w.processing.itemId}/value-added?quantity=100&salePrice=50000`,
+    ],
     '/api/v1/ledger/books/:bookId/movements': [`/api/v1/ledger/books/${w.bookId}/movements`],
     '/api/v1/ledger/books/:bookId/movements.csv': [`/api/v1/ledger/books/${w.bookId}/movements.csv`],
     '/api/v1/ledger/books/:bookId/documents': [`/api/v1/ledger/books/${w.bookId}/documents`],
@@ -175,7 +248,9 @@ describe('risk confidentiality, route × role, field by field', () => {
   it('the scan is live: the officer sees the RED verdict of the held exit, its amendment and the centralized declaration', async () => {
     const officer = await login('inspector');
     for (const d of [w.held, w.amended, w.centralized]) {
-      const view = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id as string}`, auth: officer })).json();
+      const view = (
+        await app.request({ method: 'GET', url: `/api/v1/declarations/${d.id as string}`, auth: officer })
+      ).json();
       expect(view.state).toBe('HELD');
       expect(view.risk).toMatchObject({ level: 'RED', selected: true });
       expect(riskLeaks(view).length).toBeGreaterThan(0);
@@ -204,7 +279,9 @@ describe('risk confidentiality, route × role, field by field', () => {
 
   it('the declarant sees its state and the inspection, not why: HELD with a neutral reason, held transitions without the verdict', async () => {
     const auth = await login('enterprise_user', { enterpriseId: w.enterpriseId });
-    const held = (await app.request({ method: 'GET', url: `/api/v1/declarations/${w.held.id as string}`, auth })).json();
+    const held = (
+      await app.request({ method: 'GET', url: `/api/v1/declarations/${w.held.id as string}`, auth })
+    ).json();
     expect(held).toMatchObject({ state: 'HELD', inspectionTaskId: expect.any(String) });
     expect('risk' in held).toBe(false);
     expect(held.stateReason).toContain('待查验');
@@ -213,7 +290,12 @@ describe('risk confidentiality, route × role, field by field', () => {
 
   it("the declarant's own commands (exit, amendment, batch, centralized declaration, a repeated filing, cancel) answer no verdict", async () => {
     const auth = await login('enterprise_user', { enterpriseId: w.enterpriseId });
-    const cancelled = await app.request({ method: 'POST', url: `/api/v1/declarations/${w.released.id as string}/cancel`, auth, body: { reason: 'buyer withdrew the order' } });
+    const cancelled = await app.request({
+      method: 'POST',
+      url: `/api/v1/declarations/${w.released.id as string}/cancel`,
+      auth,
+      body: { reason: 'buyer withdrew the order' },
+    });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     const answers = [...w.answers, { what: 'POST cancel', body: cancelled.json() }];
     expect(answers.length).toBeGreaterThanOrEqual(7);
@@ -222,22 +304,34 @@ describe('risk confidentiality, route × role, field by field', () => {
 
   it('a department: every GET route it may call, and the audit entries of the selection, show no verdict (withheld, still provable)', async () => {
     const officer = await login('auditor');
-    const detail = (await app.request({ method: 'GET', url: `/api/v1/declarations/${w.held.id as string}`, auth: officer })).json();
+    const detail = (
+      await app.request({ method: 'GET', url: `/api/v1/declarations/${w.held.id as string}`, auth: officer })
+    ).json();
     const heldSeq = detail.transitions.find((t: { to: string }) => t.to === 'HELD').auditSeq as number;
     const submitSeq = detail.transitions.find((t: { to: string }) => t.to === 'SUBMITTED').auditSeq as number;
     // The risk engine's entry sits between the submission and the hold in the declarant's chain.
     const seqs = Array.from({ length: heldSeq - submitSeq + 1 }, (_, i) => submitSeq + i);
-    const full = await Promise.all(seqs.map(async (s) => (await app.request({ method: 'GET', url: `/api/v1/audit/entries/${s}`, auth: officer })).json()));
+    const full = await Promise.all(
+      seqs.map(async (s) =>
+        (await app.request({ method: 'GET', url: `/api/v1/audit/entries/${s}`, auth: officer })).json(),
+      ),
+    );
     const assess = full.find((e) => e.action === 'risk.assess');
     expect(assess, 'the risk engine recorded the verdict in the audit log').toBeTruthy();
     expect(riskLeaks(JSON.parse(assess.change)).length).toBeGreaterThan(0);
 
     // An anchor covers the entries, so their inclusion proofs are given (and must stay checkable).
-    expect((await app.request({ method: 'POST', url: '/api/v1/audit/anchors', auth: await login('admin'), body: {} })).statusCode).toBe(200);
+    expect(
+      (await app.request({ method: 'POST', url: '/api/v1/audit/anchors', auth: await login('admin'), body: {} }))
+        .statusCode,
+    ).toBe(200);
     const dept = await login('department', { scope: { department: 'market-regulation' } });
     const problems: string[] = [];
     for (const route of getRoutesOf('department')) {
-      const urls = route === '/api/v1/audit/entries/:seq' ? seqs.map((s) => `/api/v1/audit/entries/${s}`) : (urlsFor(route) ?? [route.replace(':id', '01900000-0000-7000-8000-000000000000')]);
+      const urls =
+        route === '/api/v1/audit/entries/:seq'
+          ? seqs.map((s) => `/api/v1/audit/entries/${s}`)
+          : (urlsFor(route) ?? [route.replace(':id', '01900000-0000-7000-8000-000000000000')]);
       for (const url of urls) {
         const { status, leaks } = await scanGet(dept, url);
         if (status !== 200 && !NOT_FOUND_OK.has(route)) problems.push(`GET ${url}: ${status}`);
@@ -249,7 +343,9 @@ describe('risk confidentiality, route × role, field by field', () => {
       const e = (await app.request({ method: 'GET', url: `/api/v1/audit/entries/${s}`, auth: dept })).json();
       expect(e).toMatchObject({ seq: s, withheld: true, change: null, action: null, subject: null, hashValid: true });
       expect(e.body).toMatch(/^[0-9a-f]{64}$/);
-      expect(e.proof.links.every((l: { body?: string; withheld?: boolean }) => typeof l.body === 'string' || l.withheld)).toBe(true);
+      expect(
+        e.proof.links.every((l: { body?: string; withheld?: boolean }) => typeof l.body === 'string' || l.withheld),
+      ).toBe(true);
     }
     // The department's own business is read in full: the enterprise's registration, for one.
     const registered = (await app.request({ method: 'GET', url: `/api/v1/audit/entries/1`, auth: dept })).json();

@@ -23,15 +23,25 @@ async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): P
   try {
     return await fn();
   } finally {
-    for (const [k, v] of Object.entries(before)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(before))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
 beforeAll(async () => {
   t = await withEnv(ENV, () => startTestApp());
   unlimited = await withEnv({ ...ENV, TIDEGATE_RATE_LIMITS: 'off' }, () =>
-    startTidegate({ database: t.ctx.database, clock: t.clock, listen: false, schedule: false, secret: TEST_SECRET, dataDir: 'memory://', natsUrl: '', logger: pino({ level: 'silent' }) }),
+    startTidegate({
+      database: t.ctx.database,
+      clock: t.clock,
+      listen: false,
+      schedule: false,
+      secret: TEST_SECRET,
+      dataDir: 'memory://',
+      natsUrl: '',
+      logger: pino({ level: 'silent' }),
+    }),
   );
 });
 afterAll(async () => {
@@ -41,7 +51,15 @@ afterAll(async () => {
 
 function directives(res: LightMyRequestResponse): Map<string, string> {
   const csp = String(res.headers['content-security-policy'] ?? '');
-  return new Map(csp.split(';').filter(Boolean).map((d) => { const [name, ...values] = d.trim().split(/\s+/); return [name!, values.join(' ')]; }));
+  return new Map(
+    csp
+      .split(';')
+      .filter(Boolean)
+      .map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values.join(' ')];
+      }),
+  );
 }
 
 function expectSecurityHeaders(res: LightMyRequestResponse, what: string) {
@@ -71,7 +89,10 @@ describe('security headers', () => {
     ];
     if (existsSync(WEB_DIST)) {
       answers.push(['the web app', await t.request({ method: 'GET', url: '/', headers: { accept: 'text/html' } })]);
-      answers.push(['a page of the web app', await t.request({ method: 'GET', url: '/ledger/books', headers: { accept: 'text/html' } })]);
+      answers.push([
+        'a page of the web app',
+        await t.request({ method: 'GET', url: '/ledger/books', headers: { accept: 'text/html' } }),
+      ]);
     }
     for (const [what, res] of answers) {
       expect(res.statusCode, what).toBeLessThan(500);
@@ -110,7 +131,11 @@ describe('security headers', () => {
 });
 
 describe('request limits', () => {
-  const rate = (address: string) => ({ method: 'GET' as const, url: '/api/v1/calc/exchange-rate?currency=USD&declarationDate=2026-03-02', remoteAddress: address });
+  const rate = (address: string) => ({
+    method: 'GET' as const,
+    url: '/api/v1/calc/exchange-rate?currency=USD&declarationDate=2026-03-02',
+    remoteAddress: address,
+  });
 
   it('the public calculators: per address, with RateLimit-* headers, then 429 problem with Retry-After', async () => {
     const answers = [];
@@ -133,7 +158,8 @@ describe('request limits', () => {
     const dept = await t.authFor('department', { name: 'limited-bureau' });
     const other = await t.authFor('department', { name: 'other-bureau' });
     const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await t.request({ method: 'GET', url: '/api/v1/parameters', auth: dept })).statusCode);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await t.request({ method: 'GET', url: '/api/v1/parameters', auth: dept })).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     const fresh = await t.request({ method: 'GET', url: '/api/v1/parameters', auth: other });
     expect(fresh.statusCode).toBe(200);

@@ -23,8 +23,18 @@ const text = (id: string) => page.getByTestId(id).textContent();
 
 /** What the API answers for the same request: the page must show exactly these figures. */
 async function apiScenario(body: unknown) {
-  const res = await fetch(`${tg.url}/api/v1/calc/scenario`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await res.json()) as { total: string; duty: string; consumptionTax: string; vat: string; lines: { conversion: { rateDate: string } | null }[] };
+  const res = await fetch(`${tg.url}/api/v1/calc/scenario`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as {
+    total: string;
+    duty: string;
+    consumptionTax: string;
+    vat: string;
+    lines: { conversion: { rateDate: string } | null }[];
+  };
 }
 
 describe('the policy calculator page, without logging in', () => {
@@ -46,7 +56,17 @@ describe('the policy calculator page, without logging in', () => {
     const expected = await apiScenario({
       route: { kind: 'SECOND_LINE_EXIT', goods: 'ZERO_TARIFF', domesticVatPaid: true },
       currency: 'JPY',
-      lines: [{ hsCode: '3304990000', description: '护肤品 skin care', value: '2000000', importedContentValue: '1500000', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13' }],
+      lines: [
+        {
+          hsCode: '3304990000',
+          description: '护肤品 skin care',
+          value: '2000000',
+          importedContentValue: '1500000',
+          dutyRate: '0.05',
+          consumptionTaxRate: '0.15',
+          vatRate: '0.13',
+        },
+      ],
     });
     await expect.poll(() => text('sc-total')).toBe(expected.total);
     expect(await text('sc-ct')).toBe(expected.consumptionTax);

@@ -23,7 +23,9 @@ async function login(username: string, password: string) {
 }
 
 async function apiGet(path: string, username: string, password: string) {
-  const token = (await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } })).json().token;
+  const token = (
+    await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } })
+  ).json().token;
   return (await tg.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${token}` } })).json();
 }
 
@@ -106,6 +108,8 @@ describe('second-line exit pages in Chromium', () => {
     await page.getByTestId('decl-table').locator('tbody tr', { hasText: '集中申报' }).first().click();
     await expect.poll(() => page.getByTestId('decl-trail').locator('li').count()).toBeGreaterThan(1);
     expect(await page.getByTestId('decl-risk').count()).toBe(1);
-    expect(await page.getByTestId('bill-table').locator('tbody tr').count()).toBe(month.centralized.state === 'ACCEPTED' ? 1 : 0);
+    expect(await page.getByTestId('bill-table').locator('tbody tr').count()).toBe(
+      month.centralized.state === 'ACCEPTED' ? 1 : 0,
+    );
   });
 });

@@ -27,7 +27,12 @@ const text = (id: string) => page.getByTestId(id).textContent();
 describe('the duty-free pages in Chromium', () => {
   it('the shop console: connect with the till key, look up quota, reserve, confirm, refuse over a limit, return', async () => {
     const { key } = await runCommand(tg.ctx, 'apiClient.create', (tx) =>
-      createApiClient(tx, { name: 'browser-till-riyue', role: 'dutyfree_shop', scope: { shop: 'HAIKOU-RIYUE' } }, systemActor('test'), new Date()),
+      createApiClient(
+        tx,
+        { name: 'browser-till-riyue', role: 'dutyfree_shop', scope: { shop: 'HAIKOU-RIYUE' } },
+        systemActor('test'),
+        new Date(),
+      ),
     );
     const first17 = '44010619911111888';
     const idNumber = first17 + residentIdCheckDigit(first17);
@@ -87,14 +92,18 @@ describe('the duty-free pages in Chromium', () => {
     expect(await text('df-case-0')).toContain('须由另一名关员审核');
     await page.getByTestId('df-case-0').getByRole('link').click();
 
-    await expect.poll(() => page.getByTestId('df-ring-members').locator('tbody tr').count()).toBe(RING_DEMO.phoneRing.length);
+    await expect
+      .poll(() => page.getByTestId('df-ring-members').locator('tbody tr').count())
+      .toBe(RING_DEMO.phoneRing.length);
     const links = await text('df-ring-links');
     expect(links).toContain('手机号 170****0101');
     expect(links).toContain('170****0202');
     // The graph: buyers and the two shared phones, drawn as SVG with their labels.
-    await expect.poll(() => page.getByTestId('df-ring-graph').locator('svg text').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('170****0101'), expect.stringContaining('170****0202')]),
-    );
+    await expect
+      .poll(() => page.getByTestId('df-ring-graph').locator('svg text').allTextContents())
+      .toEqual(
+        expect.arrayContaining([expect.stringContaining('170****0101'), expect.stringContaining('170****0202')]),
+      );
     expect(await text('df-ring-parts')).toContain('共用手机号');
 
     await signIn(page, tg.url, 'auditor', 'auditor-pass-2026');

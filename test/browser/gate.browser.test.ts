@@ -21,7 +21,7 @@ afterAll(async () => {
 const text = (id: string) => page.getByTestId(id).textContent();
 
 describe('the gate and inspection pages in Chromium', () => {
-  it('the command centre sees Xinhai\'s day; an inspector works a diverted truck with evidence', async () => {
+  it("the command centre sees Xinhai's day; an inspector works a diverted truck with evidence", async () => {
     await page.goto(`${tg.url}/`);
     await page.getByTestId('login-username').fill('officer');
     await page.getByTestId('login-password').fill('officer-pass-2026');

@@ -30,7 +30,13 @@ describe('the risk pages in Chromium', () => {
     await expect.poll(() => page.getByTestId('risk-alert-row').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('risk-tab-features').count()).toBe(0);
     await page.getByTestId('risk-filter-YELLOW').uncheck();
-    await expect.poll(async () => (await page.getByTestId('risk-alerts-table').locator('tbody .level-badge').allTextContents()).every((x) => x === '红色')).toBe(true);
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('risk-alerts-table').locator('tbody .level-badge').allTextContents()).every(
+          (x) => x === '红色',
+        ),
+      )
+      .toBe(true);
     await page.getByTestId('risk-alert-row').first().click();
     await expect.poll(() => page.getByTestId('risk-decision-level').textContent()).toBe('红色');
     expect(await page.getByTestId('risk-score-bar').locator('span').count()).toBeGreaterThan(0);
@@ -46,7 +52,9 @@ describe('the risk pages in Chromium', () => {
     await page.getByTestId('risk-replay').click();
     await expect.poll(() => page.getByTestId('risk-replay-result').textContent()).toBe('复现结果与原研判完全一致');
     await page.getByTestId('risk-tab-features').click();
-    await expect.poll(() => page.getByTestId('risk-features-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(56);
+    await expect
+      .poll(() => page.getByTestId('risk-features-table').locator('tbody tr').count())
+      .toBeGreaterThanOrEqual(56);
     await page.getByTestId('risk-feature-row-VALUE_ADDED_NARROW_MARGIN_LARGE_EXIT').click();
     await expect.poll(() => page.getByTestId('risk-feature-status').textContent()).toBe('草稿');
     await expect.poll(() => page.getByTestId('risk-bt-declarations').textContent()).toMatch(/\d+/);
@@ -60,9 +68,13 @@ describe('the risk pages in Chromium', () => {
     await page.getByTestId('risk-feature-new').click();
     await page.getByTestId('risk-field-code').fill('BROWSER_TEST_LARGE_BEEF');
     await page.getByTestId('risk-field-name').fill('大额冷冻牛肉 Large frozen beef');
-    await page.getByTestId('risk-field-description').fill('Frozen beef lines over two hundred thousand CNY, written in the browser test.');
+    await page
+      .getByTestId('risk-field-description')
+      .fill('Frozen beef lines over two hundred thousand CNY, written in the browser test.');
     await page.getByTestId('risk-field-expression').fill("line.hsHeading == '0202' and line.valu > 200000");
-    await expect.poll(() => page.getByTestId('risk-expression-error').textContent()).toMatch(/column 30: Unknown field "line.valu"/);
+    await expect
+      .poll(() => page.getByTestId('risk-expression-error').textContent())
+      .toMatch(/column 30: Unknown field "line.valu"/);
     await page.getByTestId('risk-field-expression').fill("line.hsHeading == '0202' and line.valueCny > 200000");
     await expect.poll(() => page.getByTestId('risk-expression-ok').textContent()).toContain('line.valueCny');
     await page.getByTestId('risk-feature-save').click();

@@ -37,17 +37,31 @@ describe('the web shell in Chromium', () => {
     await expect.poll(() => page.getByTestId('nav-command').textContent()).toBe('Command centre');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     // The demo also registers the risk simulation's traders, some AEO, some on the focus list: the cards show what the API counts.
-    const token = (await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })).json().token;
-    const get = (url: string) => tg.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+    const token = (
+      await tg.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'admin', password: ADMIN_PASSWORD },
+      })
+    ).json().token;
+    const get = (url: string) =>
+      tg.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
     const registered = (await get('/api/v1/enterprises?pageSize=1')).total;
     const classes: { subjectKind: string; class: string; count: number }[] = (await get('/api/v1/credit/stats')).items;
-    const count = (kind: string, cls: string) => classes.filter((c) => c.subjectKind === kind && c.class === cls).reduce((s, c) => s + c.count, 0);
+    const count = (kind: string, cls: string) =>
+      classes.filter((c) => c.subjectKind === kind && c.class === cls).reduce((s, c) => s + c.count, 0);
     expect(registered).toBeGreaterThan(6);
     expect(count('ENTERPRISE', 'FOCUS')).toBeGreaterThanOrEqual(2);
     expect(count('ENTERPRISE', 'ADVANCED_CERTIFIED')).toBeGreaterThanOrEqual(1);
-    await expect.poll(() => page.getByTestId('card-enterprises').textContent()).toMatch(new RegExp(`Registered enterprises\\s*${registered}`));
-    await expect.poll(() => page.getByTestId('card-class-FOCUS').textContent()).toMatch(new RegExp(`Focus list\\s*${count('ENTERPRISE', 'FOCUS')}`));
-    await expect.poll(() => page.getByTestId('card-class-ADVANCED_CERTIFIED').textContent()).toMatch(new RegExp(`\\(AEO\\)\\s*${count('ENTERPRISE', 'ADVANCED_CERTIFIED')}`));
+    await expect
+      .poll(() => page.getByTestId('card-enterprises').textContent())
+      .toMatch(new RegExp(`Registered enterprises\\s*${registered}`));
+    await expect
+      .poll(() => page.getByTestId('card-class-FOCUS').textContent())
+      .toMatch(new RegExp(`Focus list\\s*${count('ENTERPRISE', 'FOCUS')}`));
+    await expect
+      .poll(() => page.getByTestId('card-class-ADVANCED_CERTIFIED').textContent())
+      .toMatch(new RegExp(`\\(AEO\\)\\s*${count('ENTERPRISE', 'ADVANCED_CERTIFIED')}`));
     // Travellers on the focus list: the demo's penalised traveller and those its duty-free cases list.
     expect(count('INDIVIDUAL', 'FOCUS')).toBeGreaterThanOrEqual(1);
     await expect
@@ -75,7 +89,13 @@ describe('the web shell in Chromium', () => {
     await page.getByTestId('field-name').fill('错误代码有限公司');
     await page.getByTestId('enterprise-submit').click();
     await expect.poll(() => page.getByTestId('field-error-uscc').textContent()).toMatch(/GB 32100/);
-    const count = await tg.app.inject({ method: 'GET', url: '/api/v1/enterprises?q=%E9%94%99%E8%AF%AF%E4%BB%A3%E7%A0%81', headers: { authorization: `Bearer ${(await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })).json().token}` } });
+    const count = await tg.app.inject({
+      method: 'GET',
+      url: '/api/v1/enterprises?q=%E9%94%99%E8%AF%AF%E4%BB%A3%E7%A0%81',
+      headers: {
+        authorization: `Bearer ${(await tg.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })).json().token}`,
+      },
+    });
     expect(count.json().total).toBe(0);
     mkdirSync('.tmp', { recursive: true });
     await page.screenshot({ path: '.tmp/workbench.png', fullPage: true });
@@ -112,8 +132,12 @@ describe('the web shell in Chromium', () => {
     await expect.poll(() => page.getByTestId('portal-enterprise').textContent()).toContain('海南椰风食品加工有限公司');
     await expect.poll(() => page.getByTestId('portal-credit-class').textContent()).toBe('白名单');
     // Its own history: a listing entered in error, withdrawn ten days later.
-    await expect.poll(() => page.getByTestId('portal-credit-timeline').textContent()).toContain('白名单 → 重点关注名单');
-    await expect.poll(() => page.getByTestId('portal-credit-timeline').textContent()).toContain('重点关注名单 → 白名单');
+    await expect
+      .poll(() => page.getByTestId('portal-credit-timeline').textContent())
+      .toContain('白名单 → 重点关注名单');
+    await expect
+      .poll(() => page.getByTestId('portal-credit-timeline').textContent())
+      .toContain('重点关注名单 → 白名单');
     await expect.poll(() => page.getByTestId('credit-measures').textContent()).toContain('可分批出岛、集中申报');
     expect(await page.getByTestId('nav-command').count()).toBe(0);
     expect(await page.getByTestId('nav-workbench').count()).toBe(0);

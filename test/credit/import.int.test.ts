@@ -30,19 +30,57 @@ async function enterprises(prefix: string, n: number): Promise<string[]> {
   const codes: string[] = [];
   for (let i = 0; i < n; i++) {
     const uscc = demoUscc(`91460100${prefix}${i}`);
-    expect((await t.request({ method: 'POST', url: '/api/v1/enterprises', auth: admin, body: { uscc, name: `导入测试 ${prefix}${i}`, registeredInHainan: true } })).statusCode).toBe(201);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/api/v1/enterprises',
+          auth: admin,
+          body: { uscc, name: `导入测试 ${prefix}${i}`, registeredInHainan: true },
+        })
+      ).statusCode,
+    ).toBe(201);
     codes.push(uscc);
   }
   return codes;
 }
 
-const rating = (subject: string, effectiveDate: string, level: string, lowest: boolean, department = 'tax') => ({ subjectKind: 'ENTERPRISE', subject, source: department, effectiveDate, input: { type: 'SECTOR_RATING', department, level, isLowestLevel: lowest } });
-const event = (subject: string, effectiveDate: string, kind = 'SMUGGLING_PENALTY') => ({ subjectKind: 'ENTERPRISE', subject, source: 'customs', effectiveDate, input: { type: 'EVENT', kind } });
-const aeo = (subject: string, effectiveDate: string, action: string) => ({ subjectKind: 'ENTERPRISE', subject, source: 'customs', effectiveDate, input: { type: 'AEO', action } });
+const rating = (subject: string, effectiveDate: string, level: string, lowest: boolean, department = 'tax') => ({
+  subjectKind: 'ENTERPRISE',
+  subject,
+  source: department,
+  effectiveDate,
+  input: { type: 'SECTOR_RATING', department, level, isLowestLevel: lowest },
+});
+const event = (subject: string, effectiveDate: string, kind = 'SMUGGLING_PENALTY') => ({
+  subjectKind: 'ENTERPRISE',
+  subject,
+  source: 'customs',
+  effectiveDate,
+  input: { type: 'EVENT', kind },
+});
+const aeo = (subject: string, effectiveDate: string, action: string) => ({
+  subjectKind: 'ENTERPRISE',
+  subject,
+  source: 'customs',
+  effectiveDate,
+  input: { type: 'AEO', action },
+});
 
-const classOf = async (uscc: string, asOf?: string) => (await t.request({ method: 'GET', url: `/api/v1/credit/enterprise/${uscc}${asOf ? `?asOf=${asOf}` : ''}`, auth: admin })).json().class;
-const inputsOf = async (uscc: string) => (await t.request({ method: 'GET', url: `/api/v1/credit/enterprise/${uscc}/inputs`, auth: admin })).json().items as { auditSeq: number }[];
-const auditCount = async () => (await t.request({ method: 'POST', url: '/api/v1/audit/verify', auth: admin })).json().checked as number;
+const classOf = async (uscc: string, asOf?: string) =>
+  (
+    await t.request({
+      method: 'GET',
+      url: `/api/v1/credit/enterprise/${uscc}${asOf ? `?asOf=${asOf}` : ''}`,
+      auth: admin,
+    })
+  ).json().class;
+const inputsOf = async (uscc: string) =>
+  (await t.request({ method: 'GET', url: `/api/v1/credit/enterprise/${uscc}/inputs`, auth: admin })).json().items as {
+    auditSeq: number;
+  }[];
+const auditCount = async () =>
+  (await t.request({ method: 'POST', url: '/api/v1/audit/verify', auth: admin })).json().checked as number;
 
 function file(name: string, lines: unknown[]): string {
   const path = join(dir, name);
@@ -53,7 +91,12 @@ function file(name: string, lines: unknown[]): string {
 describe('bulk endpoint', () => {
   it('records a list under one audit entry and recomputes each subject once', async () => {
     const [a, b] = await enterprises('MA5TBLKA', 2);
-    const records = [rating(a!, '2026-01-10', 'D', true), rating(a!, '2026-02-10', 'C', false), aeo(b!, '2026-01-15', 'GRANTED'), rating(b!, '2026-01-20', 'A', false, 'maritime')];
+    const records = [
+      rating(a!, '2026-01-10', 'D', true),
+      rating(a!, '2026-02-10', 'C', false),
+      aeo(b!, '2026-01-15', 'GRANTED'),
+      rating(b!, '2026-01-20', 'A', false, 'maritime'),
+    ];
     const res = await t.request({ method: 'POST', url: '/api/v1/credit/inputs/bulk', auth: dept, body: { records } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ imported: 4, alreadyRecorded: 0, subjectsRecomputed: 2, classChanges: 1 });
@@ -62,12 +105,24 @@ describe('bulk endpoint', () => {
     expect(await classOf(b!)).toBe('ADVANCED_CERTIFIED');
     const seqs = new Set([...(await inputsOf(a!)), ...(await inputsOf(b!))].map((i) => i.auditSeq));
     expect([...seqs]).toEqual([res.json().auditSeq]);
-    expect(await checkAuditedBatch(t.ctx.db, res.json().auditSeq)).toMatchObject({ action: 'credit.importInputs', rows: 4, recordedCount: 4, digestMatches: true });
+    expect(await checkAuditedBatch(t.ctx.db, res.json().auditSeq)).toMatchObject({
+      action: 'credit.importInputs',
+      rows: 4,
+      recordedCount: 4,
+      digestMatches: true,
+    });
   });
 
   it('is all or nothing: one bad record refuses the list, naming records[i], the field and the rule', async () => {
     const [c] = await enterprises('MA5TBLKC', 1);
-    const person = (await t.request({ method: 'POST', url: '/api/v1/individuals', auth: admin, body: { idType: 'PASSPORT', idNumber: 'G11223344', name: 'Bulk Person', nationality: 'SGP' } })).json();
+    const person = (
+      await t.request({
+        method: 'POST',
+        url: '/api/v1/individuals',
+        auth: admin,
+        body: { idType: 'PASSPORT', idNumber: 'G11223344', name: 'Bulk Person', nationality: 'SGP' },
+      })
+    ).json();
     const records = [
       event(c!, '2026-02-01'),
       { ...aeo(c!, '2026-02-01', 'GRANTED'), subjectKind: 'INDIVIDUAL', subject: person.id },
@@ -85,17 +140,36 @@ describe('bulk endpoint', () => {
     ]);
     expect(await auditCount()).toBe(before);
     expect(await inputsOf(c!)).toEqual([]);
-    const schema = await t.request({ method: 'POST', url: '/api/v1/credit/inputs/bulk', auth: dept, body: { records: [event(c!, '2026-02-30')] } });
-    expect(schema.json().errors).toEqual([expect.objectContaining({ path: 'records[0].effectiveDate', rule: 'date.calendar' })]);
-    const many = await t.request({ method: 'POST', url: '/api/v1/credit/inputs/bulk', auth: dept, body: { records: Array.from({ length: 1001 }, () => event(c!, '2026-02-01')) } });
+    const schema = await t.request({
+      method: 'POST',
+      url: '/api/v1/credit/inputs/bulk',
+      auth: dept,
+      body: { records: [event(c!, '2026-02-30')] },
+    });
+    expect(schema.json().errors).toEqual([
+      expect.objectContaining({ path: 'records[0].effectiveDate', rule: 'date.calendar' }),
+    ]);
+    const many = await t.request({
+      method: 'POST',
+      url: '/api/v1/credit/inputs/bulk',
+      auth: dept,
+      body: { records: Array.from({ length: 1001 }, () => event(c!, '2026-02-01')) },
+    });
     expect(many.json().errors).toEqual([expect.objectContaining({ path: 'records', rule: 'schema.too_big' })]);
   });
 
   it('client ids make a retried list harmless', async () => {
     const [d] = await enterprises('MA5TBLKD', 1);
-    const records = [{ ...event(d!, '2026-02-01'), inputId: uuidv7(Date.UTC(2026, 1, 1)) }, { ...rating(d!, '2026-02-02', 'B', false), inputId: uuidv7(Date.UTC(2026, 1, 2)) }];
-    expect((await t.request({ method: 'POST', url: '/api/v1/credit/inputs/bulk', auth: dept, body: { records } })).json()).toMatchObject({ imported: 2, alreadyRecorded: 0 });
-    expect((await t.request({ method: 'POST', url: '/api/v1/credit/inputs/bulk', auth: dept, body: { records } })).json()).toMatchObject({ imported: 0, alreadyRecorded: 2, classChanges: 0 });
+    const records = [
+      { ...event(d!, '2026-02-01'), inputId: uuidv7(Date.UTC(2026, 1, 1)) },
+      { ...rating(d!, '2026-02-02', 'B', false), inputId: uuidv7(Date.UTC(2026, 1, 2)) },
+    ];
+    expect(
+      (await t.request({ method: 'POST', url: '/api/v1/credit/inputs/bulk', auth: dept, body: { records } })).json(),
+    ).toMatchObject({ imported: 2, alreadyRecorded: 0 });
+    expect(
+      (await t.request({ method: 'POST', url: '/api/v1/credit/inputs/bulk', auth: dept, body: { records } })).json(),
+    ).toMatchObject({ imported: 0, alreadyRecorded: 2, classChanges: 0 });
     expect(await inputsOf(d!)).toHaveLength(2);
   });
 });
@@ -103,7 +177,14 @@ describe('bulk endpoint', () => {
 describe('file import (tidegate credit import)', () => {
   it('refuses a file with any bad line, listing line, field and rule, and writes nothing', async () => {
     const [e] = await enterprises('MA5TFKLE', 1);
-    const path = file('bad.ndjson', [event(e!, '2026-01-01'), '{"subjectKind": "ENTERPRISE",', event(demoUscc('91460100MA5TNQNE2'), '2026-01-01'), { ...event(e!, '2026-01-01'), effectiveDate: '2026-02-31' }, '', rating(e!, '2026-01-02', 'D', true)]);
+    const path = file('bad.ndjson', [
+      event(e!, '2026-01-01'),
+      '{"subjectKind": "ENTERPRISE",',
+      event(demoUscc('91460100MA5TNQNE2'), '2026-01-01'),
+      { ...event(e!, '2026-01-01'), effectiveDate: '2026-02-31' },
+      '',
+      rating(e!, '2026-01-02', 'D', true),
+    ]);
     const before = await auditCount();
     const result = await importCreditFile(t.ctx, actor, path);
     expect(result).toMatchObject({ importId: null, lines: 5, imported: 0, errorCount: 3 });
@@ -149,7 +230,8 @@ describe('file import (tidegate credit import)', () => {
       const inputs = await inputsOf(s);
       expect(inputs, s).toHaveLength(i % 2 === 0 ? 3 : 2);
       expect(await classOf(s)).toBe(i % 2 === 0 ? 'FOCUS' : 'WHITELIST');
-      for (const seq of new Set(inputs.map((x) => x.auditSeq))) expect(await checkAuditedBatch(t.ctx.db, seq)).toMatchObject({ digestMatches: true });
+      for (const seq of new Set(inputs.map((x) => x.auditSeq)))
+        expect(await checkAuditedBatch(t.ctx.db, seq)).toMatchObject({ digestMatches: true });
     }
     const again = importCreditFile(t.ctx, actor, path, { chunkLines: 4 });
     await expect(again).rejects.toMatchObject({ status: 409 });
@@ -157,9 +239,19 @@ describe('file import (tidegate credit import)', () => {
 
   it('stops before writing a chunk whose lines changed after they were checked', async () => {
     const [h] = await enterprises('MA5TCHGD', 1);
-    const lines = [event(h!, '2026-01-01'), rating(h!, '2026-01-02', 'B', false), rating(h!, '2026-01-03', 'C', false), rating(h!, '2026-01-04', 'A', false)];
+    const lines = [
+      event(h!, '2026-01-01'),
+      rating(h!, '2026-01-02', 'B', false),
+      rating(h!, '2026-01-03', 'C', false),
+      rating(h!, '2026-01-04', 'A', false),
+    ];
     const path = file('changed.ndjson', lines);
-    const swapped = file('changed-later.ndjson', [lines[0]!, lines[1]!, { ...lines[2]!, effectiveDate: '2026-01-05' }, lines[3]!]);
+    const swapped = file('changed-later.ndjson', [
+      lines[0]!,
+      lines[1]!,
+      { ...lines[2]!, effectiveDate: '2026-01-05' },
+      lines[3]!,
+    ]);
     const importing = importCreditFile(t.ctx, actor, path, {
       chunkLines: 2,
       onProgress: (phase, done, total) => {
@@ -167,9 +259,15 @@ describe('file import (tidegate credit import)', () => {
         if (phase === 'validate' && done === total) writeFileSync(path, readFileSync(swapped));
       },
     });
-    await expect(importing).rejects.toMatchObject({ status: 409, message: expect.stringContaining('changed while it was being imported') });
+    await expect(importing).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining('changed while it was being imported'),
+    });
     // The first chunk (unchanged) is in; nothing of the changed one.
-    expect((await inputsOf(h!)).map((i) => (i as unknown as { effectiveDate: string }).effectiveDate)).toEqual(['2026-01-01', '2026-01-02']);
+    expect((await inputsOf(h!)).map((i) => (i as unknown as { effectiveDate: string }).effectiveDate)).toEqual([
+      '2026-01-01',
+      '2026-01-02',
+    ]);
   });
 
   it('reads CSV with the same checks', async () => {
@@ -185,14 +283,22 @@ describe('file import (tidegate credit import)', () => {
       ].join('\r\n'),
     );
     const refused = await importCreditFile(t.ctx, actor, path);
-    expect(refused.errors).toEqual([expect.objectContaining({ line: 4, path: 'input.kind', rule: 'schema.invalid_value' })]);
+    expect(refused.errors).toEqual([
+      expect.objectContaining({ line: 4, path: 'input.kind', rule: 'schema.invalid_value' }),
+    ]);
     const done = await importCreditFile(t.ctx, actor, path, { skipInvalid: true });
     expect(done).toMatchObject({ imported: 2, skipped: 1 });
     expect(await classOf(f!)).toBe('FOCUS');
     expect(await classOf(g!)).toBe('ADVANCED_CERTIFIED');
     const header = join(dir, 'header.csv');
     writeFileSync(header, 'subject,colour\nx,y\n');
-    expect((await importCreditFile(t.ctx, actor, header)).errors.map((e) => `${e.line} ${e.path} ${e.rule}`)).toEqual(['1 colour credit.csvHeader', '1 subjectKind credit.csvHeader', '1 source credit.csvHeader', '1 effectiveDate credit.csvHeader', '1 type credit.csvHeader']);
+    expect((await importCreditFile(t.ctx, actor, header)).errors.map((e) => `${e.line} ${e.path} ${e.rule}`)).toEqual([
+      '1 colour credit.csvHeader',
+      '1 subjectKind credit.csvHeader',
+      '1 source credit.csvHeader',
+      '1 effectiveDate credit.csvHeader',
+      '1 type credit.csvHeader',
+    ]);
   });
 });
 
@@ -200,19 +306,39 @@ describe('file import (tidegate credit import)', () => {
 describe.skipIf(testDbKind() !== 'pglite')('the tidegate credit import command', () => {
   it('imports, and exits 2 without writing when a line is bad', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tidegate-cli-credit-'));
-    const env = { ...process.env, TIDEGATE_DATA_DIR: dataDir, TIDEGATE_ADMIN_PASSWORD: 'cli-admin-password', DATABASE_URL: '', NATS_URL: '', LOG_LEVEL: 'warn' };
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/tidegate.mjs', ...args], { env, encoding: 'utf8', timeout: 120_000 });
+    const env = {
+      ...process.env,
+      TIDEGATE_DATA_DIR: dataDir,
+      TIDEGATE_ADMIN_PASSWORD: 'cli-admin-password',
+      DATABASE_URL: '',
+      NATS_URL: '',
+      LOG_LEVEL: 'warn',
+    };
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/tidegate.mjs', ...args], { env, encoding: 'utf8', timeout: 120_000 });
     try {
       expect(cli('seed', '--demo').status).toBe(0);
       const cosmetics = DEMO_ENTERPRISES.find((e) => e.key === 'cosmetics')!.uscc;
-      const good = file('cli.ndjson', [rating(cosmetics, '2026-01-01', 'B', false, 'customs'), event(cosmetics, '2025-12-01', 'OTHER_LEGAL_LISTING')]);
+      const good = file('cli.ndjson', [
+        rating(cosmetics, '2026-01-01', 'B', false, 'customs'),
+        event(cosmetics, '2025-12-01', 'OTHER_LEGAL_LISTING'),
+      ]);
       const ok = cli('credit', 'import', good);
       expect(ok.status, ok.stderr).toBe(0);
-      expect(ok.stdout).toMatch(/Import [0-9a-f-]{36}: 2 inputs recorded, 0 already recorded, 0 lines skipped; 1 subjects classified/);
-      const bad = file('cli-bad.ndjson', [rating(cosmetics, '2026-01-01', 'B', false, 'customs'), { ...event(cosmetics, '2026-01-01'), input: { type: 'EVENT' } }]);
+      expect(ok.stdout).toMatch(
+        /Import [0-9a-f-]{36}: 2 inputs recorded, 0 already recorded, 0 lines skipped; 1 subjects classified/,
+      );
+      const bad = file('cli-bad.ndjson', [
+        rating(cosmetics, '2026-01-01', 'B', false, 'customs'),
+        { ...event(cosmetics, '2026-01-01'), input: { type: 'EVENT' } },
+      ]);
       const refused = cli('credit', 'import', bad, '--json');
       expect(refused.status).toBe(2);
-      expect(JSON.parse(refused.stdout.trim().split('\n').pop()!)).toMatchObject({ importId: null, errorCount: 1, errors: [{ line: 2, path: 'input.kind', rule: 'schema.invalid_value' }] });
+      expect(JSON.parse(refused.stdout.trim().split('\n').pop()!)).toMatchObject({
+        importId: null,
+        errorCount: 1,
+        errors: [{ line: 2, path: 'input.kind', rule: 'schema.invalid_value' }],
+      });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -3,7 +3,15 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { demoUscc, DEMO_ENTERPRISES } from '../../src/seed/demo.ts';
 import { shanghaiDate } from '../../src/kernel/clock.ts';
 import { systemActor } from '../../src/platform/auth/roles.ts';
-import { changesAfter, classHistory, creditClassOf, creditMeasuresOf, recordInput, sweep, type RecordInputRequest } from '../../src/modules/credit/service.ts';
+import {
+  changesAfter,
+  classHistory,
+  creditClassOf,
+  creditMeasuresOf,
+  recordInput,
+  sweep,
+  type RecordInputRequest,
+} from '../../src/modules/credit/service.ts';
 import { msUntilNextRun, scheduleDailySweep } from '../../src/modules/credit/scheduler.ts';
 import { classify, type CreditInput } from '../../src/modules/credit/rules.ts';
 import { addDays } from '../../src/modules/credit/dates.ts';
@@ -24,12 +32,28 @@ afterAll(async () => {
 
 async function enterprise(org: string): Promise<string> {
   const uscc = demoUscc(`91460100${org}`);
-  expect((await t.request({ method: 'POST', url: '/api/v1/enterprises', auth: admin, body: { uscc, name: `清扫测试 ${org}`, registeredInHainan: true } })).statusCode).toBe(201);
+  expect(
+    (
+      await t.request({
+        method: 'POST',
+        url: '/api/v1/enterprises',
+        auth: admin,
+        body: { uscc, name: `清扫测试 ${org}`, registeredInHainan: true },
+      })
+    ).statusCode,
+  ).toBe(201);
   return uscc;
 }
 
-const penalty = (subject: string, effectiveDate: string): RecordInputRequest => ({ subjectKind: 'ENTERPRISE', subject, source: 'customs', effectiveDate, input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' } });
-const classOn = async (uscc: string, date?: string) => (await creditClassOf(t.ctx.db, { kind: 'ENTERPRISE', code: uscc }, date ?? shanghaiDate(t.clock.now()))).class;
+const penalty = (subject: string, effectiveDate: string): RecordInputRequest => ({
+  subjectKind: 'ENTERPRISE',
+  subject,
+  source: 'customs',
+  effectiveDate,
+  input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' },
+});
+const classOn = async (uscc: string, date?: string) =>
+  (await creditClassOf(t.ctx.db, { kind: 'ENTERPRISE', code: uscc }, date ?? shanghaiDate(t.clock.now()))).class;
 const feed = async () => (await changesAfter(t.ctx.db, 0, 1000)).items;
 
 describe('demo data', () => {
@@ -38,8 +62,15 @@ describe('demo data', () => {
     expect(await classOn(uscc('equipment'))).toBe('ADVANCED_CERTIFIED');
     // What risk and declarations ask, inside their own transaction, by enterprise id.
     const equipment = (await findEnterpriseByUscc(t.ctx.db, uscc('equipment')))!;
-    const measures = await t.ctx.db.transaction((tx) => creditMeasuresOf(tx, { enterpriseId: equipment.id }, '2026-03-01'));
-    expect(measures).toMatchObject({ class: 'ADVANCED_CERTIFIED', inspectionRate: { kind: 'MULTIPLIER', multiplier: '0.2' }, batchExitAllowed: true, auditFrequency: 'REDUCED' });
+    const measures = await t.ctx.db.transaction((tx) =>
+      creditMeasuresOf(tx, { enterpriseId: equipment.id }, '2026-03-01'),
+    );
+    expect(measures).toMatchObject({
+      class: 'ADVANCED_CERTIFIED',
+      inspectionRate: { kind: 'MULTIPLIER', multiplier: '0.2' },
+      batchExitAllowed: true,
+      auditFrequency: 'REDUCED',
+    });
     expect(await classOn(uscc('logistics'))).toBe('FOCUS');
     expect(await classOn(uscc('cosmetics'))).toBe('FOCUS');
     expect(await classOn(uscc('mainland'))).toBe('WHITELIST');
@@ -47,7 +78,10 @@ describe('demo data', () => {
     const stats = (await t.request({ method: 'GET', url: '/api/v1/credit/stats', auth: admin })).json().items;
     // The credit demo's traveller; the five of the duty-free demo's confirmed resale case join the list when the
     // outbox delivers that case's credit inputs, which may come after this look (so: at least the one).
-    const focusIndividuals = stats.find((s: { subjectKind: string; class: string; count: number | string }) => s.subjectKind === 'INDIVIDUAL' && s.class === 'FOCUS');
+    const focusIndividuals = stats.find(
+      (s: { subjectKind: string; class: string; count: number | string }) =>
+        s.subjectKind === 'INDIVIDUAL' && s.class === 'FOCUS',
+    );
     expect(Number(focusIndividuals?.count)).toBeGreaterThanOrEqual(1);
     const logistics = await creditClassOf(t.ctx.db, { kind: 'ENTERPRISE', code: uscc('logistics') }, '2026-03-01');
     expect(logistics).toMatchObject({ validUntil: '2026-03-08', nextChange: '2026-03-08' });
@@ -59,10 +93,19 @@ describe('demo data', () => {
       const result = await sweep(t.ctx, '2026-03-08');
       expect(result.changed).toBe(1);
       const last = (await feed()).filter((c: { subject: string }) => c.subject === uscc('logistics')).at(-1)!;
-      expect(last).toMatchObject({ subject: uscc('logistics'), from: 'FOCUS', to: 'WHITELIST', effectiveDate: '2026-03-08', cause: 'automatic (daily sweep)' });
+      expect(last).toMatchObject({
+        subject: uscc('logistics'),
+        from: 'FOCUS',
+        to: 'WHITELIST',
+        effectiveDate: '2026-03-08',
+        cause: 'automatic (daily sweep)',
+      });
       // The history shows the whole story: listed three years ago, removed automatically.
       const history = await classHistory(t.ctx, officer, 'ENTERPRISE', uscc('logistics'));
-      expect(history.timeline.map((c: { date: string; to: string }) => `${c.date} ${c.to}`)).toEqual(['2023-03-08 FOCUS', '2026-03-08 WHITELIST']);
+      expect(history.timeline.map((c: { date: string; to: string }) => `${c.date} ${c.to}`)).toEqual([
+        '2023-03-08 FOCUS',
+        '2026-03-08 WHITELIST',
+      ]);
       expect((await sweep(t.ctx, '2026-03-08')).changed).toBe(0);
     } finally {
       t.clock.set(SEEDED);
@@ -86,7 +129,10 @@ describe('day boundaries in Asia/Shanghai', () => {
       // Read before the sweep: the stored FOCUS has reached its review day and is not served.
       expect(await classOn(uscc)).toBe('WHITELIST');
       await sweep(t.ctx, shanghaiDate(t.clock.now()));
-      expect((await feed()).filter((c) => c.subject === uscc).map((c) => `${c.effectiveDate} ${c.to}`)).toEqual(['2026-03-01 FOCUS', '2029-02-10 WHITELIST']);
+      expect((await feed()).filter((c) => c.subject === uscc).map((c) => `${c.effectiveDate} ${c.to}`)).toEqual([
+        '2026-03-01 FOCUS',
+        '2029-02-10 WHITELIST',
+      ]);
     } finally {
       t.clock.set(SEEDED);
     }
@@ -109,7 +155,12 @@ describe('day boundaries in Asia/Shanghai', () => {
       timers[0]!.fn();
       await vi.waitFor(() => expect(timers).toHaveLength(2));
       expect(timers[1]!.ms).toBe(24 * 3600_000);
-      expect((await feed()).filter((c) => c.subject === uscc).map((c) => `${c.effectiveDate} ${c.to} ${c.cause}`).at(-1)).toBe('2029-02-20 WHITELIST automatic (daily sweep)');
+      expect(
+        (await feed())
+          .filter((c) => c.subject === uscc)
+          .map((c) => `${c.effectiveDate} ${c.to} ${c.cause}`)
+          .at(-1),
+      ).toBe('2029-02-20 WHITELIST automatic (daily sweep)');
       stop();
     } finally {
       t.clock.set(SEEDED);
@@ -124,9 +175,24 @@ describe('concurrency', () => {
     const requests: RecordInputRequest[] = [];
     for (let i = 0; i < 18; i++) {
       const department = departments[i % 3]!;
-      requests.push({ subjectKind: 'ENTERPRISE', subject: uscc, source: department, effectiveDate: addDays('2026-01-01', i), input: { type: 'SECTOR_RATING', department, level: i % 2 ? 'B' : 'D', isLowestLevel: i % 2 === 0 } });
+      requests.push({
+        subjectKind: 'ENTERPRISE',
+        subject: uscc,
+        source: department,
+        effectiveDate: addDays('2026-01-01', i),
+        input: { type: 'SECTOR_RATING', department, level: i % 2 ? 'B' : 'D', isLowestLevel: i % 2 === 0 },
+      });
     }
-    requests.push({ ...penalty(uscc, '2025-12-01') }, { subjectKind: 'ENTERPRISE', subject: uscc, source: 'customs', effectiveDate: '2025-11-01', input: { type: 'AEO', action: 'GRANTED' } });
+    requests.push(
+      { ...penalty(uscc, '2025-12-01') },
+      {
+        subjectKind: 'ENTERPRISE',
+        subject: uscc,
+        source: 'customs',
+        effectiveDate: '2025-11-01',
+        input: { type: 'AEO', action: 'GRANTED' },
+      },
+    );
     await Promise.all(requests.map((r) => recordInput(t.ctx, officer, r)));
 
     const changes = (await feed()).filter((c) => c.subject === uscc);
@@ -136,10 +202,27 @@ describe('concurrency', () => {
       expect(c.to).not.toBe(c.from);
       current = c.to;
     }
-    const items = (await t.request({ method: 'GET', url: `/api/v1/credit/enterprise/${uscc}/inputs`, auth: admin })).json().items;
+    const items = (
+      await t.request({ method: 'GET', url: `/api/v1/credit/enterprise/${uscc}/inputs`, auth: admin })
+    ).json().items;
     expect(items).toHaveLength(20);
-    const inputs = items.map((i: { id: string; type: string; source: string; effectiveDate: string; department?: string; level?: string; isLowestLevel?: boolean; kind?: string; action?: string }) => ({ ...i, subjectKind: 'ENTERPRISE' })) as CreditInput[];
-    const derived = classify('ENTERPRISE', inputs, '2026-03-01', { focusPeriodYears: 3, individualFocusPeriodYears: 3 }).class;
+    const inputs = items.map(
+      (i: {
+        id: string;
+        type: string;
+        source: string;
+        effectiveDate: string;
+        department?: string;
+        level?: string;
+        isLowestLevel?: boolean;
+        kind?: string;
+        action?: string;
+      }) => ({ ...i, subjectKind: 'ENTERPRISE' }),
+    ) as CreditInput[];
+    const derived = classify('ENTERPRISE', inputs, '2026-03-01', {
+      focusPeriodYears: 3,
+      individualFocusPeriodYears: 3,
+    }).class;
     expect(current).toBe(derived);
     expect(await classOn(uscc)).toBe(derived);
   });
@@ -164,15 +247,37 @@ describe('policy parameters', () => {
     const uscc = await enterprise('MA5TPRM01');
     await recordInput(t.ctx, officer, penalty(uscc, '2022-06-01'));
     expect(await classOn(uscc)).toBe('WHITELIST');
-    const bad = await t.request({ method: 'POST', url: '/api/v1/parameters', auth: admin, body: { name: 'credit.focusPeriodYears', value: 2.5, validFrom: '2026-03-01', reason: 'a typo that must not reach the rules' } });
+    const bad = await t.request({
+      method: 'POST',
+      url: '/api/v1/parameters',
+      auth: admin,
+      body: {
+        name: 'credit.focusPeriodYears',
+        value: 2.5,
+        validFrom: '2026-03-01',
+        reason: 'a typo that must not reach the rules',
+      },
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors).toEqual([expect.objectContaining({ path: 'value', rule: 'credit.parameters.focusPeriodYears' })]);
-    const set = await t.request({ method: 'POST', url: '/api/v1/parameters', auth: admin, body: { name: 'credit.focusPeriodYears', value: 5, validFrom: '2026-03-01', reason: 'Focus period extended to five years (test).' } });
+    expect(bad.json().errors).toEqual([
+      expect.objectContaining({ path: 'value', rule: 'credit.parameters.focusPeriodYears' }),
+    ]);
+    const set = await t.request({
+      method: 'POST',
+      url: '/api/v1/parameters',
+      auth: admin,
+      body: {
+        name: 'credit.focusPeriodYears',
+        value: 5,
+        validFrom: '2026-03-01',
+        reason: 'Focus period extended to five years (test).',
+      },
+    });
     expect(set.statusCode).toBe(201);
     const now = await creditClassOf(t.ctx.db, { kind: 'ENTERPRISE', code: uscc }, '2026-03-01');
     expect(now).toMatchObject({ class: 'FOCUS', validUntil: '2027-06-01' });
     expect(now.parameterVersions['credit.focusPeriodYears']).toBe(set.json().version ?? set.json().id);
-    expect((await classOn(uscc, '2026-02-28'))).toBe('WHITELIST');
+    expect(await classOn(uscc, '2026-02-28')).toBe('WHITELIST');
     const swept = await sweep(t.ctx, '2026-03-01');
     expect(swept.changed).toBeGreaterThanOrEqual(1);
     expect((await feed()).filter((c) => c.subject === uscc).map((c) => c.to)).toEqual(['FOCUS']);

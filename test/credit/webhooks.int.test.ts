@@ -38,7 +38,13 @@ async function receiver(): Promise<Receiver> {
         return res.end('internal: db-primary.corp.example:5432 password=hunter2');
       }
       const payload = JSON.parse(body);
-      const signatureOk = verifySignature(r.secret!, String(req.headers['tidegate-signature']), body, Math.floor(Date.parse('2026-03-01T04:00:00Z') / 1000), 10 ** 9);
+      const signatureOk = verifySignature(
+        r.secret!,
+        String(req.headers['tidegate-signature']),
+        body,
+        Math.floor(Date.parse('2026-03-01T04:00:00Z') / 1000),
+        10 ** 9,
+      );
       r.received.push({ seq: payload.change.seq, to: payload.change.to, signatureOk });
       res.statusCode = 204;
       res.end();
@@ -85,8 +91,24 @@ async function subscribed(name: string): Promise<Receiver> {
 
 async function penalise(org: string) {
   const uscc = demoUscc(`91460100${org}`);
-  await t.request({ method: 'POST', url: '/api/v1/enterprises', auth: admin, body: { uscc, name: `Webhook ${org}`, registeredInHainan: true } });
-  const res = await t.request({ method: 'POST', url: '/api/v1/credit/inputs', auth: admin, body: { subjectKind: 'ENTERPRISE', subject: uscc, source: 'customs', effectiveDate: '2026-02-01', input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' } } });
+  await t.request({
+    method: 'POST',
+    url: '/api/v1/enterprises',
+    auth: admin,
+    body: { uscc, name: `Webhook ${org}`, registeredInHainan: true },
+  });
+  const res = await t.request({
+    method: 'POST',
+    url: '/api/v1/credit/inputs',
+    auth: admin,
+    body: {
+      subjectKind: 'ENTERPRISE',
+      subject: uscc,
+      source: 'customs',
+      effectiveDate: '2026-02-01',
+      input: { type: 'EVENT', kind: 'SMUGGLING_PENALTY' },
+    },
+  });
   expect(res.json().classChanged).toBe(true);
 }
 
@@ -128,7 +150,10 @@ describe('signed webhooks for credit class changes', () => {
     const stop = startWebhookDelivery(t.ctx, 50);
     try {
       await penalise('MA5THK004');
-      await vi.waitFor(() => expect(quick.received.map((x) => x.to)).toEqual(['FOCUS']), { timeout: 2000, interval: 20 });
+      await vi.waitFor(() => expect(quick.received.map((x) => x.to)).toEqual(['FOCUS']), {
+        timeout: 2000,
+        interval: 20,
+      });
       await penalise('MA5THK005');
       await vi.waitFor(() => expect(quick.received).toHaveLength(2), { timeout: 2000, interval: 20 });
       // The slow department is still answering its first delivery.
@@ -149,23 +174,42 @@ describe('signed webhooks for credit class changes', () => {
     await Promise.all([deliverWebhooks(t.ctx), deliverWebhooks(t.ctx), deliverWebhooks(t.ctx)]);
     const seqs = counted.received.map((x) => x.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
-    const feed = (await t.request({ method: 'GET', url: '/api/v1/credit/changes?after=0&limit=1000', auth: admin })).json();
+    const feed = (
+      await t.request({ method: 'GET', url: '/api/v1/credit/changes?after=0&limit=1000', auth: admin })
+    ).json();
     expect(seqs).toEqual(feed.items.map((i: { seq: number }) => i.seq).slice(-seqs.length));
     expect(seqs.length).toBeGreaterThanOrEqual(2);
   });
 
   it('only departments and admins register webhooks, with a valid URL', async () => {
     const officer = await t.authFor('inspector');
-    expect((await t.request({ method: 'POST', url: '/api/v1/webhooks', auth: officer, body: { url: 'http://127.0.0.1:1/x' } })).statusCode).toBe(403);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/api/v1/webhooks',
+          auth: officer,
+          body: { url: 'http://127.0.0.1:1/x' },
+        })
+      ).statusCode,
+    ).toBe(403);
     const dept = await t.authFor('department', { name: 'maritime' });
-    const bad = await t.request({ method: 'POST', url: '/api/v1/webhooks', auth: dept, body: { url: 'ftp://example' } });
+    const bad = await t.request({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      auth: dept,
+      body: { url: 'ftp://example' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].path).toBe('url');
   });
 
   it('refuses URLs that reach this host or internal networks, in any notation, writing nothing', async () => {
     const dept = await t.authFor('department', { name: 'curious-bureau' });
-    const count = async () => Number((await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from webhook_subscriptions`))[0]!.n);
+    const count = async () =>
+      Number(
+        (await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from webhook_subscriptions`))[0]!.n,
+      );
     const before = await count();
     const refused = [
       ['http://169.254.169.254/latest/meta-data/', 'sharing.webhookUrl.address', 'a link-local address'],
@@ -194,9 +238,19 @@ describe('signed webhooks for credit class changes', () => {
 
   it('refuses names that resolve to such addresses, and odd notations of loopback without an allow-list', async () => {
     // With no operator allow-list: localhost resolves to loopback; 0x7f.1 and 2130706433 are 127.0.0.1.
-    for (const url of ['http://localhost:8080/hook', 'http://LOCALHOST/hook', 'http://0x7f.1/hook', 'http://2130706433/hook', 'http://127.1/hook']) {
+    for (const url of [
+      'http://localhost:8080/hook',
+      'http://LOCALHOST/hook',
+      'http://0x7f.1/hook',
+      'http://2130706433/hook',
+      'http://127.1/hook',
+    ]) {
       const v = await webhookUrlViolation(url, []);
-      expect(v, url).toMatchObject({ path: 'url', rule: 'sharing.webhookUrl.address', message: expect.stringContaining('a loopback address') });
+      expect(v, url).toMatchObject({
+        path: 'url',
+        rule: 'sharing.webhookUrl.address',
+        message: expect.stringContaining('a loopback address'),
+      });
     }
     expect(await webhookUrlViolation('http://127.0.0.1:8080/hook', ['127.0.0.1/32'])).toBeNull();
   });
@@ -221,7 +275,7 @@ describe('signed webhooks for credit class changes', () => {
     expect(r.received.map((x) => x.to)).toEqual(['FOCUS']);
   });
 
-  it('follows no redirect and reports only the status class, never the receiver\'s answer', async () => {
+  it("follows no redirect and reports only the status class, never the receiver's answer", async () => {
     const elsewhere = await subscribed('redirect-target');
     const redirecting = await subscribed('redirecting-bureau');
     const erring = await subscribed('erring-bureau');
@@ -234,8 +288,13 @@ describe('signed webhooks for credit class changes', () => {
     expect(redirecting.received.map((x) => x.to)).toEqual(['answered']);
     // The target got its own delivery only, not the redirected copy.
     expect(elsewhere.received.length).toBe(received + 1);
-    const state = async (name: string) => (await t.request({ method: 'GET', url: '/api/v1/webhooks', auth: await t.authFor('department', { name }) })).json().items[0];
-    expect(await state('redirecting-bureau')).toMatchObject({ lastError: 'receiver answered 3xx (redirects are not followed)' });
+    const state = async (name: string) =>
+      (
+        await t.request({ method: 'GET', url: '/api/v1/webhooks', auth: await t.authFor('department', { name }) })
+      ).json().items[0];
+    expect(await state('redirecting-bureau')).toMatchObject({
+      lastError: 'receiver answered 3xx (redirects are not followed)',
+    });
     expect(await state('erring-bureau')).toMatchObject({ lastError: 'receiver answered 5xx' });
     expect(JSON.stringify(await state('erring-bureau'))).not.toContain('hunter2');
   });
@@ -245,7 +304,9 @@ describe('signed webhooks for credit class changes', () => {
     receivers.push(r);
     r.secret = 'unused';
     const port = new URL(r.url).port;
-    await expect(postWebhook(`http://localhost:${port}/hook`, {}, '{}', [], 2000)).rejects.toThrow('refused: the receiver resolves to a loopback address');
+    await expect(postWebhook(`http://localhost:${port}/hook`, {}, '{}', [], 2000)).rejects.toThrow(
+      'refused: the receiver resolves to a loopback address',
+    );
     expect(r.received).toEqual([]);
     // Allowed, the connection goes to the address the check resolved.
     r.answer = { status: 204 };

@@ -12,7 +12,12 @@ import { systemActor } from '../../src/platform/auth/roles.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { setParameter } from '../../src/platform/parameters/service.ts';
 import { balanceOf, getReservation, voidReservation } from '../../src/modules/ledger/service.ts';
-import { cancelReleaseOrdersFor, getGateEvent, getReleaseOrder, openInspectionTask } from '../../src/modules/gate/service.ts';
+import {
+  cancelReleaseOrdersFor,
+  getGateEvent,
+  getReleaseOrder,
+  openInspectionTask,
+} from '../../src/modules/gate/service.ts';
 import { GateEdge, type GateEdgeOptions } from '../../src/modules/gate/edge/gateEdge.ts';
 import { endorseRotation } from '../../src/modules/gate/edge/log.ts';
 import { exitBody } from '../declarations/helpers.ts';
@@ -31,8 +36,16 @@ let otherLane: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const key = (await t.authFor('gate_device', { name: 'xinhai-edge-1', scope: { portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L01' } })).replace(/^ApiKey /, '');
-  otherLane = await t.authFor('gate_device', { name: 'xinhai-edge-2', scope: { portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L02' } });
+  const key = (
+    await t.authFor('gate_device', {
+      name: 'xinhai-edge-1',
+      scope: { portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L01' },
+    })
+  ).replace(/^ApiKey /, '');
+  otherLane = await t.authFor('gate_device', {
+    name: 'xinhai-edge-2',
+    scope: { portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L02' },
+  });
   edge = new GateEdge({
     baseUrl: 'http://central',
     apiKey: key,
@@ -41,7 +54,12 @@ beforeAll(async () => {
     clock: () => t.clock.now(),
     fetch: async (url, init) => {
       if (!linkUp) throw new TypeError('fetch failed: connect ECONNREFUSED');
-      const res = await t.app.inject({ method: init.method as 'GET', url: url.replace('http://central', ''), headers: init.headers, ...(init.body ? { payload: init.body } : {}) });
+      const res = await t.app.inject({
+        method: init.method as 'GET',
+        url: url.replace('http://central', ''),
+        headers: init.headers,
+        ...(init.body ? { payload: init.body } : {}),
+      });
       return { status: res.statusCode, json: async () => res.json() };
     },
   });
@@ -50,7 +68,15 @@ afterAll(async () => {
   await t?.close();
 });
 
-const truck = (p: string, containers: string[], weightKg = '25000') => ({ eventId: uuidv7(), direction: 'OUT' as const, plate: p, containers, weightKg, sealState: 'INTACT' as const, at: t.clock.now().toISOString() });
+const truck = (p: string, containers: string[], weightKg = '25000') => ({
+  eventId: uuidv7(),
+  direction: 'OUT' as const,
+  plate: p,
+  containers,
+  weightKg,
+  sealState: 'INTACT' as const,
+  at: t.clock.now().toISOString(),
+});
 
 describe('gate degraded mode', () => {
   it('cut the link mid-stream, decide locally with a signed log, replay: books posted, conflicts reported', async () => {
@@ -82,16 +108,39 @@ describe('gate degraded mode', () => {
     await expect(edge.replay()).rejects.toThrow();
 
     // Meanwhile, centrally: C's declaration is cancelled, D's reservation voided, B passes at another lane.
-    await runCommand(t.ctx, 'x', (tx) => cancelReleaseOrdersFor(tx, t.ctx, { documentType: 'SECOND_LINE_EXIT', documentId: c.input.documentId, reason: 'declaration withdrawn', actor: systemActor('test') }));
-    await runCommand(t.ctx, 'x', (tx) => voidReservation(tx, t.ctx, { reservationId: d.reservation.id, reason: 'expired paperwork', actor: systemActor('test') }));
-    const bLive = await t.request({ method: 'POST', url: '/api/v1/gate/events', auth: otherLane, body: { ...truck(b.input.plate, b.input.containers), portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L02' } });
+    await runCommand(t.ctx, 'x', (tx) =>
+      cancelReleaseOrdersFor(tx, t.ctx, {
+        documentType: 'SECOND_LINE_EXIT',
+        documentId: c.input.documentId,
+        reason: 'declaration withdrawn',
+        actor: systemActor('test'),
+      }),
+    );
+    await runCommand(t.ctx, 'x', (tx) =>
+      voidReservation(tx, t.ctx, {
+        reservationId: d.reservation.id,
+        reason: 'expired paperwork',
+        actor: systemActor('test'),
+      }),
+    );
+    const bLive = await t.request({
+      method: 'POST',
+      url: '/api/v1/gate/events',
+      auth: otherLane,
+      body: { ...truck(b.input.plate, b.input.containers), portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L02' },
+    });
     expect(bLive.json().decision).toBe('PASS');
 
     // A tampered log is refused whole and writes nothing.
     linkUp = true;
     const tampered = edge.pending.map((e) => ({ ...e }));
     tampered[0] = { ...tampered[0]!, event: { ...tampered[0]!.event, weightKg: '1' } };
-    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/gate/replay', headers: { authorization: `ApiKey ${edge.opts.apiKey}` }, payload: { entries: tampered } });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/gate/replay',
+      headers: { authorization: `ApiKey ${edge.opts.apiKey}` },
+      payload: { entries: tampered },
+    });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().errors[0]).toMatchObject({ path: 'entries[0].hash', rule: 'gate.logHash' });
     expect((await balanceOf(t.ctx.db, a.book.bookId, a.book.itemIds[0]!)).reserved).toBe('40');
@@ -99,7 +148,11 @@ describe('gate degraded mode', () => {
     // The link returns: replay.
     const [report] = await edge.replay();
     expect(report).toMatchObject({ replayedSeq: 6, posted: 1, diverted: 2 });
-    expect(report!.conflicts.map((x) => x.kind).sort()).toEqual(['ORDER_CANCELLED', 'OVER_POSTING', 'RESERVATION_NOT_OPEN']);
+    expect(report!.conflicts.map((x) => x.kind).sort()).toEqual([
+      'ORDER_CANCELLED',
+      'OVER_POSTING',
+      'RESERVATION_NOT_OPEN',
+    ]);
     expect(edge.pending).toHaveLength(0);
     // A's goods left the book at replay; B was posted once (by the live lane), not twice.
     expect(await balanceOf(t.ctx.db, a.book.bookId, a.book.itemIds[0]!)).toMatchObject({ onHand: '60', reserved: '0' });
@@ -110,11 +163,21 @@ describe('gate degraded mode', () => {
     const officer = await t.authFor('inspector');
     const queue = await t.request({ method: 'GET', url: '/api/v1/gate/conflicts?status=OPEN', auth: officer });
     expect(queue.json().items).toHaveLength(3);
-    const settled = await t.request({ method: 'POST', url: `/api/v1/gate/conflicts/${queue.json().items[0].id}/resolve`, auth: officer, body: { resolution: 'truck recalled; supplementary declaration filed' } });
+    const settled = await t.request({
+      method: 'POST',
+      url: `/api/v1/gate/conflicts/${queue.json().items[0].id}/resolve`,
+      auth: officer,
+      body: { resolution: 'truck recalled; supplementary declaration filed' },
+    });
     expect(settled.json()).toMatchObject({ status: 'RESOLVED' });
 
     // Replaying the same entries again (an answer lost on the way back) changes nothing.
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/gate/replay', headers: { authorization: `ApiKey ${edge.opts.apiKey}` }, payload: { entries: edge.entries.slice(0, 6) } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/gate/replay',
+      headers: { authorization: `ApiKey ${edge.opts.apiKey}` },
+      payload: { entries: edge.entries.slice(0, 6) },
+    });
     expect(again.json()).toMatchObject({ recorded: 0, alreadyRecorded: 6, conflicts: [] });
 
     // After the link is back, the cache catches up with the cancellation and the passages.
@@ -127,7 +190,10 @@ describe('gate degraded mode', () => {
 /** A lane's edge component on its own device (API client) and link, through the test app. */
 async function laneEdge(name: string, laneCode: string, files: Pick<GateEdgeOptions, 'stateFile' | 'logFile'> = {}) {
   const link = { up: true };
-  const apiKey = (await t.authFor('gate_device', { name, scope: { portCode: 'CNHAK-XINHAI', laneCode } })).replace(/^ApiKey /, '');
+  const apiKey = (await t.authFor('gate_device', { name, scope: { portCode: 'CNHAK-XINHAI', laneCode } })).replace(
+    /^ApiKey /,
+    '',
+  );
   const make = () =>
     new GateEdge({
       baseUrl: 'http://central',
@@ -138,7 +204,12 @@ async function laneEdge(name: string, laneCode: string, files: Pick<GateEdgeOpti
       ...files,
       fetch: async (url, init) => {
         if (!link.up) throw new TypeError('fetch failed: connect ECONNREFUSED');
-        const res = await t.app.inject({ method: init.method as 'GET', url: url.replace('http://central', ''), headers: init.headers, ...(init.body ? { payload: init.body } : {}) });
+        const res = await t.app.inject({
+          method: init.method as 'GET',
+          url: url.replace('http://central', ''),
+          headers: init.headers,
+          ...(init.body ? { payload: init.body } : {}),
+        });
         return { status: res.statusCode, json: async () => res.json() };
       },
     });
@@ -150,7 +221,10 @@ const truckOf = (o: Order, weightKg = '25000') => truck(o.input.plate, o.input.c
 const codes = (a: { reasons: { code: string }[] }) => a.reasons.map((r) => r.code);
 
 async function tasksOf(documentType: string, documentId: string) {
-  return queryRows<{ id: string; source: string; status: string }>(t.ctx.db, sql`select id, source, status from inspection_tasks where document_type = ${documentType} and document_id = ${documentId}`);
+  return queryRows<{ id: string; source: string; status: string }>(
+    t.ctx.db,
+    sql`select id, source, status from inspection_tasks where document_type = ${documentType} and document_id = ${documentId}`,
+  );
 }
 
 describe('gate degraded mode: holds, inspections and exits', () => {
@@ -175,8 +249,13 @@ describe('gate degraded mode: holds, inspections and exits', () => {
     const [report] = await edge.replay();
     expect(report).toMatchObject({ replayedSeq: 3, posted: 0, diverted: 3, conflicts: [] });
     expect((await getReservation(t.ctx.db, o.reservation.id))!.status).toBe('OPEN');
-    expect(await balanceOf(t.ctx.db, o.book.bookId, o.book.itemIds[0]!)).toMatchObject({ onHand: '100', reserved: '40' });
-    expect(await tasksOf('SECOND_LINE_EXIT', o.input.documentId)).toEqual([expect.objectContaining({ source: 'GATE_DIVERT', status: 'OPEN' })]);
+    expect(await balanceOf(t.ctx.db, o.book.bookId, o.book.itemIds[0]!)).toMatchObject({
+      onHand: '100',
+      reserved: '40',
+    });
+    expect(await tasksOf('SECOND_LINE_EXIT', o.input.documentId)).toEqual([
+      expect.objectContaining({ source: 'GATE_DIVERT', status: 'OPEN' }),
+    ]);
     expect((await getReleaseOrder(t.ctx.db, o.order.id))!.held).toBe(true);
     // Live again, the centre answers the same.
     const live = await edge.handle(truckOf(o));
@@ -192,30 +271,67 @@ describe('gate degraded mode: holds, inspections and exits', () => {
     link.up = false;
     // Centrally an officer selects the goods for inspection; the lane, offline, does not learn it.
     const { taskId } = await runCommand(t.ctx, 'inspection.open', (tx) =>
-      openInspectionTask(tx, t.ctx, { source: 'OFFICER', documentType: 'SECOND_LINE_EXIT', documentId: o.input.documentId, releaseOrderId: o.order.id, portCode: 'CNHAK-XINHAI', reasons: [{ code: 'OFFICER_SELECTION', detail: '布控' }], actor: systemActor('test') }),
+      openInspectionTask(tx, t.ctx, {
+        source: 'OFFICER',
+        documentType: 'SECOND_LINE_EXIT',
+        documentId: o.input.documentId,
+        releaseOrderId: o.order.id,
+        portCode: 'CNHAK-XINHAI',
+        reasons: [{ code: 'OFFICER_SELECTION', detail: '布控' }],
+        actor: systemActor('test'),
+      }),
     );
     const passed = truckOf(o);
     expect(await edge.handle(passed)).toMatchObject({ decision: 'PASS', offline: true });
 
     link.up = true;
     const [report] = await edge.replay();
-    expect(report).toMatchObject({ posted: 0, conflicts: [expect.objectContaining({ kind: 'INSPECTION_HOLD', eventId: passed.eventId })] });
+    expect(report).toMatchObject({
+      posted: 0,
+      conflicts: [expect.objectContaining({ kind: 'INSPECTION_HOLD', eventId: passed.eventId })],
+    });
     expect((await getReservation(t.ctx.db, o.reservation.id))!.status).toBe('OPEN');
-    expect(await balanceOf(t.ctx.db, o.book.bookId, o.book.itemIds[0]!)).toMatchObject({ onHand: '100', reserved: '40' });
-    expect(await tasksOf('SECOND_LINE_EXIT', o.input.documentId)).toEqual([expect.objectContaining({ id: taskId, status: 'OPEN' })]);
+    expect(await balanceOf(t.ctx.db, o.book.bookId, o.book.itemIds[0]!)).toMatchObject({
+      onHand: '100',
+      reserved: '40',
+    });
+    expect(await tasksOf('SECOND_LINE_EXIT', o.input.documentId)).toEqual([
+      expect.objectContaining({ id: taskId, status: 'OPEN' }),
+    ]);
     // The passage is on record as what happened (the truck left), without postings.
     expect(await getGateEvent(t.ctx.db, passed.eventId)).toMatchObject({ decision: 'PASS', postings: [] });
-    const queue = (await t.request({ method: 'GET', url: '/api/v1/gate/conflicts?status=OPEN', auth: await t.authFor('inspector') })).json();
-    expect(queue.items).toContainEqual(expect.objectContaining({ kind: 'INSPECTION_HOLD', eventId: passed.eventId, releaseOrderId: o.order.id }));
+    const queue = (
+      await t.request({ method: 'GET', url: '/api/v1/gate/conflicts?status=OPEN', auth: await t.authFor('inspector') })
+    ).json();
+    expect(queue.items).toContainEqual(
+      expect.objectContaining({ kind: 'INSPECTION_HOLD', eventId: passed.eventId, releaseOrderId: o.order.id }),
+    );
   });
 
   it('a replayed DIVERT opens no inspection task on a declaration that exited meanwhile: the truck gets it, an officer is told', async () => {
     for (const name of ['risk.randomFloorRate', 'risk.routineInspectionRate']) {
-      await runCommand(t.ctx, 'parameter.set', (tx) => setParameter(tx, { name, value: '0', validFrom: '2025-12-18', reason: 'test' }, 'system:test', t.clock.now()));
+      await runCommand(t.ctx, 'parameter.set', (tx) =>
+        setParameter(tx, { name, value: '0', validFrom: '2025-12-18', reason: 'test' }, 'system:test', t.clock.now()),
+      );
     }
-    const book = await bookWithGoods(t.ctx, { regime: 'ZERO_TARIFF', entryDate: '2026-11-02', items: [{ hsCode: '0202300090', name: '冻牛肉 frozen beef', unit: 'KG', originCountry: 'AU', quantity: '100', importedCny: '35600' }] });
+    const book = await bookWithGoods(t.ctx, {
+      regime: 'ZERO_TARIFF',
+      entryDate: '2026-11-02',
+      items: [
+        {
+          hsCode: '0202300090',
+          name: '冻牛肉 frozen beef',
+          unit: 'KG',
+          originCountry: 'AU',
+          quantity: '100',
+          importedCny: '35600',
+        },
+      ],
+    });
     const declarant = await t.authFor('enterprise_user', { enterpriseId: book.enterpriseId });
-    const body = exitBody(book.bookId, [{ itemId: book.itemIds[0]!, quantity: '10', valueCny: '5000', netWeightKg: '800' }]);
+    const body = exitBody(book.bookId, [
+      { itemId: book.itemIds[0]!, quantity: '10', valueCny: '5000', netWeightKg: '800' },
+    ]);
     body.transport.plate = plate();
     const filed = await t.request({ method: 'POST', url: '/api/v1/declarations/exits', auth: declarant, body });
     expect(filed.statusCode, filed.body).toBe(201);
@@ -230,22 +346,38 @@ describe('gate degraded mode: holds, inspections and exits', () => {
     const diverted = lorry('5000');
     expect(codes(await edge.handle(diverted))).toContain('OVERWEIGHT');
     // The lorry leaves through another lane, live, before the divert reaches the centre.
-    const other = await t.request({ method: 'POST', url: '/api/v1/gate/events', auth: otherLane, body: { ...lorry('1000'), portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L02' } });
+    const other = await t.request({
+      method: 'POST',
+      url: '/api/v1/gate/events',
+      auth: otherLane,
+      body: { ...lorry('1000'), portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L02' },
+    });
     expect(other.json().decision).toBe('PASS');
     await t.ctx.dispatcher.drain();
-    const state = async () => (await t.request({ method: 'GET', url: `/api/v1/declarations/${declarationId}`, auth: declarant })).json().state;
+    const state = async () =>
+      (await t.request({ method: 'GET', url: `/api/v1/declarations/${declarationId}`, auth: declarant })).json().state;
     expect(await state()).toBe('EXITED');
 
     link.up = true;
     const [report] = await edge.replay();
-    expect(report).toMatchObject({ diverted: 1, conflicts: [expect.objectContaining({ kind: 'DIVERTED_ORDER_EXITED', eventId: diverted.eventId })] });
+    expect(report).toMatchObject({
+      diverted: 1,
+      conflicts: [expect.objectContaining({ kind: 'DIVERTED_ORDER_EXITED', eventId: diverted.eventId })],
+    });
     await t.ctx.dispatcher.drain();
     expect(await tasksOf('SECOND_LINE_EXIT', declarationId)).toEqual([]);
-    expect(await tasksOf('GATE_EVENT', diverted.eventId)).toEqual([expect.objectContaining({ source: 'GATE_DIVERT', status: 'OPEN' })]);
+    expect(await tasksOf('GATE_EVENT', diverted.eventId)).toEqual([
+      expect.objectContaining({ source: 'GATE_DIVERT', status: 'OPEN' }),
+    ]);
     expect(await state()).toBe('EXITED');
 
     // Live, a truck presenting the order that left is diverted as a truck too, not on the declaration.
-    const late = await t.request({ method: 'POST', url: '/api/v1/gate/events', auth: otherLane, body: { ...lorry('1000'), portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L02' } });
+    const late = await t.request({
+      method: 'POST',
+      url: '/api/v1/gate/events',
+      auth: otherLane,
+      body: { ...lorry('1000'), portCode: 'CNHAK-XINHAI', laneCode: 'CNHAK-XINHAI-L02' },
+    });
     expect(late.json()).toMatchObject({ decision: 'DIVERT', inspectionTaskId: expect.any(String) });
     expect(codes(late.json())).toContain('ORDER_ALREADY_PASSED');
     expect(await tasksOf('SECOND_LINE_EXIT', declarationId)).toEqual([]);
@@ -286,7 +418,10 @@ describe('gate degraded mode: the lane keeps its key', () => {
 
   it('a key rotation overlaps: entries the old key signed still replay; a second rotation waits for them; a rotation is endorsed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidegate-edge-'));
-    const lane = await laneEdge('xinhai-edge-rotate', 'CNHAK-XINHAI-L03', { stateFile: join(dir, 'state.json'), logFile: join(dir, 'log.jsonl') });
+    const lane = await laneEdge('xinhai-edge-rotate', 'CNHAK-XINHAI-L03', {
+      stateFile: join(dir, 'state.json'),
+      logFile: join(dir, 'log.jsonl'),
+    });
     const [o1, o2] = [await orderWithGoods(t.ctx), await orderWithGoods(t.ctx)];
     const { edge, link } = lane;
     await edge.registerKey();
@@ -314,15 +449,32 @@ describe('gate degraded mode: the lane keeps its key', () => {
     const forged = endorseRotation(pem, 10, stranger.privateKey);
     const refused = await t.request({ method: 'POST', url: '/api/v1/gate/devices/key', auth, body: forged });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().errors).toEqual([expect.objectContaining({ path: 'endorsement', rule: 'gate.keyEndorsement' })]);
-    const retired = await t.request({ method: 'POST', url: '/api/v1/gate/devices/key', auth, body: { publicKeyPem: secondKey } });
+    expect(refused.json().errors).toEqual([
+      expect.objectContaining({ path: 'endorsement', rule: 'gate.keyEndorsement' }),
+    ]);
+    const retired = await t.request({
+      method: 'POST',
+      url: '/api/v1/gate/devices/key',
+      auth,
+      body: { publicKeyPem: secondKey },
+    });
     expect(retired.statusCode).toBe(422);
     expect(retired.json().errors).toEqual([expect.objectContaining({ rule: 'gate.keyRetired' })]);
     // Any other key is refused unless the lane starts a new log, having lost its key and its log.
-    const other = await t.request({ method: 'POST', url: '/api/v1/gate/devices/key', auth, body: { publicKeyPem: oldKey } });
+    const other = await t.request({
+      method: 'POST',
+      url: '/api/v1/gate/devices/key',
+      auth,
+      body: { publicKeyPem: oldKey },
+    });
     expect(other.statusCode).toBe(409);
     expect(other.json().errors).toEqual([expect.objectContaining({ rule: 'gate.keyMismatch' })]);
-    const fresh = await t.request({ method: 'POST', url: '/api/v1/gate/devices/key', auth, body: { publicKeyPem: pem, newLog: true } });
+    const fresh = await t.request({
+      method: 'POST',
+      url: '/api/v1/gate/devices/key',
+      auth,
+      body: { publicKeyPem: pem, newLog: true },
+    });
     expect(fresh.json()).toMatchObject({ replayedSeq: 0, keyFromSeq: 1 });
   });
 });

@@ -17,8 +17,18 @@ let app: TestApp;
 
 beforeAll(async () => {
   app = await startTestApp();
-  for (const [name, value] of [['risk.randomFloorRate', '0'], ['risk.routineInspectionRate', '0']] as const) {
-    await runCommand(app.ctx, 'parameter.set', (tx) => setParameter(tx, { name, value, validFrom: '2025-12-18', reason: 'test: no random draws' }, 'system:test', app.clock.now()));
+  for (const [name, value] of [
+    ['risk.randomFloorRate', '0'],
+    ['risk.routineInspectionRate', '0'],
+  ] as const) {
+    await runCommand(app.ctx, 'parameter.set', (tx) =>
+      setParameter(
+        tx,
+        { name, value, validFrom: '2025-12-18', reason: 'test: no random draws' },
+        'system:test',
+        app.clock.now(),
+      ),
+    );
   }
 });
 afterAll(async () => {
@@ -27,10 +37,24 @@ afterAll(async () => {
 
 describe('exit declaration → release order → gate → book', () => {
   it('PASS posts the book and the declaration exits; a DIVERT is inspected, the discrepancy re-computes the taxes', async () => {
-    const z = await bookWithGoods(app.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '9506310000', name: '高尔夫球杆 golf clubs', unit: 'SET', originCountry: 'US', quantity: '500', importedCny: '80000' }] });
+    const z = await bookWithGoods(app.ctx, {
+      regime: 'ZERO_TARIFF',
+      items: [
+        {
+          hsCode: '9506310000',
+          name: '高尔夫球杆 golf clubs',
+          unit: 'SET',
+          originCountry: 'US',
+          quantity: '500',
+          importedCny: '80000',
+        },
+      ],
+    });
     const ent = await app.authFor('enterprise_user', { enterpriseId: z.enterpriseId });
     const file = async (quantity: string, valueCny: string) => {
-      const body = exitBody(z.bookId, [{ itemId: z.itemIds[0]!, quantity, valueCny, netWeightKg: '800', dutyRate: '0.10', vatRate: '0.13' }]);
+      const body = exitBody(z.bookId, [
+        { itemId: z.itemIds[0]!, quantity, valueCny, netWeightKg: '800', dutyRate: '0.10', vatRate: '0.13' },
+      ]);
       body.transport = { ...body.transport, plate: plate(), containers: [container()], expectedGrossWeightKg: '1000' };
       const res = await app.request({ method: 'POST', url: '/api/v1/declarations/exits', auth: ent, body });
       expect(res.statusCode, res.body).toBe(201);
@@ -55,10 +79,25 @@ describe('exit declaration → release order → gate → book', () => {
     const taskId = divert.inspectionTaskId!;
     const insp = await app.authFor('inspector');
     for (const step of ['assign', 'start'] as const) {
-      const r = await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/${step}`, auth: insp, ...(step === 'assign' ? { body: { assignee: '李查验' } } : {}) });
+      const r = await app.request({
+        method: 'POST',
+        url: `/api/v1/inspection/tasks/${taskId}/${step}`,
+        auth: insp,
+        ...(step === 'assign' ? { body: { assignee: '李查验' } } : {}),
+      });
       expect(r.statusCode, r.body).toBe(200);
     }
-    const done = await app.request({ method: 'POST', url: `/api/v1/inspection/tasks/${taskId}/complete`, auth: insp, body: { outcome: 'DISCREPANCY', attended: true, corrections: [{ lineIndex: 0, quantity: '150', valueCny: '30000' }], disposition: 'RELEASE' } });
+    const done = await app.request({
+      method: 'POST',
+      url: `/api/v1/inspection/tasks/${taskId}/complete`,
+      auth: insp,
+      body: {
+        outcome: 'DISCREPANCY',
+        attended: true,
+        corrections: [{ lineIndex: 0, quantity: '150', valueCny: '30000' }],
+        disposition: 'RELEASE',
+      },
+    });
     expect(done.statusCode, done.body).toBe(200);
     await app.ctx.dispatcher.drain();
     const after2 = (await app.request({ method: 'GET', url: `/api/v1/declarations/${d2.id}`, auth: ent })).json();
@@ -72,6 +111,8 @@ describe('exit declaration → release order → gate → book', () => {
     const pass2 = await passGate(app, d2);
     expect(pass2.decision).toBe('PASS');
     expect(await balanceOf(app.ctx.db, z.bookId, z.itemIds[0]!)).toMatchObject({ onHand: '200', reserved: '0' });
-    expect((await app.request({ method: 'GET', url: `/api/v1/declarations/${d2.id}`, auth: ent })).json().state).toBe('EXITED');
+    expect((await app.request({ method: 'GET', url: `/api/v1/declarations/${d2.id}`, auth: ent })).json().state).toBe(
+      'EXITED',
+    );
   });
 });

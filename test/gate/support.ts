@@ -22,17 +22,44 @@ export function plate(): string {
 }
 
 export async function goods(ctx: AppContext, quantity = '100') {
-  return bookWithGoods(ctx, { regime: 'ZERO_TARIFF', entryDate: '2026-06-01', items: [{ hsCode: '0202300090', name: '冻牛肉 frozen beef', unit: '千克', originCountry: 'AU', quantity, importedCny: '356000' }] });
+  return bookWithGoods(ctx, {
+    regime: 'ZERO_TARIFF',
+    entryDate: '2026-06-01',
+    items: [
+      {
+        hsCode: '0202300090',
+        name: '冻牛肉 frozen beef',
+        unit: '千克',
+        originCountry: 'AU',
+        quantity,
+        importedCny: '356000',
+      },
+    ],
+  });
 }
 
-export async function reserve(ctx: AppContext, book: { bookId: string; itemIds: string[] }, quantity: string, documentId: string) {
+export async function reserve(
+  ctx: AppContext,
+  book: { bookId: string; itemIds: string[] },
+  quantity: string,
+  documentId: string,
+) {
   return runCommand(ctx, 'ledger.reserve', (tx) =>
-    reserveGoods(tx, ctx, { reservationId: uuidv7(), bookId: book.bookId, lines: [{ itemId: book.itemIds[0]!, quantity }], purpose: { documentType: 'SECOND_LINE_EXIT', documentId }, actor: systemActor('test') }),
+    reserveGoods(tx, ctx, {
+      reservationId: uuidv7(),
+      bookId: book.bookId,
+      lines: [{ itemId: book.itemIds[0]!, quantity }],
+      purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
+      actor: systemActor('test'),
+    }),
   );
 }
 
 /** Book, reservation and an open release order at Xinhai, valid for a day around the clock's now. */
-export async function orderWithGoods(ctx: AppContext, o: Partial<IssueReleaseOrderInput> & { quantity?: string; reserveQuantity?: string } = {}) {
+export async function orderWithGoods(
+  ctx: AppContext,
+  o: Partial<IssueReleaseOrderInput> & { quantity?: string; reserveQuantity?: string } = {},
+) {
   const book = await goods(ctx, o.quantity ?? '100');
   const documentId = o.documentId ?? uuidv7();
   const res = await reserve(ctx, book, o.reserveQuantity ?? '40', documentId);

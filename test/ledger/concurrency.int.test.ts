@@ -25,7 +25,15 @@ afterAll(async () => {
 
 async function attempt(bookId: string, itemId: string, reservationId: string): Promise<'ok' | 'short'> {
   try {
-    await runCommand(t.ctx, 'test.reserve', (tx) => reserveGoods(tx, t.ctx, { reservationId, bookId, lines: [{ itemId, quantity: '1' }], purpose: { documentType: 'TEST', documentId: reservationId }, actor }));
+    await runCommand(t.ctx, 'test.reserve', (tx) =>
+      reserveGoods(tx, t.ctx, {
+        reservationId,
+        bookId,
+        lines: [{ itemId, quantity: '1' }],
+        purpose: { documentType: 'TEST', documentId: reservationId },
+        actor,
+      }),
+    );
     return 'ok';
   } catch (err) {
     if (err instanceof Problem && err.errors?.[0]?.rule === 'ledger.insufficientAvailable') return 'short';
@@ -34,7 +42,19 @@ async function attempt(bookId: string, itemId: string, reservationId: string): P
 }
 
 async function freshBook() {
-  return bookWithGoods(t.ctx, { regime: 'ZERO_TARIFF', items: [{ hsCode: '8479899990', name: '包装机 packing machine', unit: '台', originCountry: 'DE', quantity: '100', importedCny: '1000000' }] });
+  return bookWithGoods(t.ctx, {
+    regime: 'ZERO_TARIFF',
+    items: [
+      {
+        hsCode: '8479899990',
+        name: '包装机 packing machine',
+        unit: '台',
+        originCountry: 'DE',
+        quantity: '100',
+        importedCny: '1000000',
+      },
+    ],
+  });
 }
 
 describe('200 parallel reservations against 100 units', () => {
@@ -45,12 +65,31 @@ describe('200 parallel reservations against 100 units', () => {
     expect(results.filter((r) => r === 'ok')).toHaveLength(100);
     expect(results.filter((r) => r === 'short')).toHaveLength(100);
     expect(await balanceOf(t.ctx.db, b.bookId, itemId)).toEqual({ onHand: '100', reserved: '100', available: '0' });
-    const [row] = await queryRows<{ n: number; q: string }>(t.ctx.db, sql`select count(*)::int as n, coalesce(sum(l.reserved), 0)::text as q from ledger_reservations r join ledger_reservation_lines l on l.reservation_id = r.id where r.book_id = ${b.bookId} and r.status = 'OPEN'`);
+    const [row] = await queryRows<{ n: number; q: string }>(
+      t.ctx.db,
+      sql`select count(*)::int as n, coalesce(sum(l.reserved), 0)::text as q from ledger_reservations r join ledger_reservation_lines l on l.reservation_id = r.id where r.book_id = ${b.bookId} and r.status = 'OPEN'`,
+    );
     expect(row).toMatchObject({ n: 100 });
     expect(Number(row!.q)).toBe(100);
     // Every reserved unit can be posted: posting never fails on balance.
-    const open = await queryRows<{ id: string }>(t.ctx.db, sql`select id from ledger_reservations where book_id = ${b.bookId} and status = 'OPEN'`);
-    await Promise.all(open.map((r) => runCommand(t.ctx, 'test.post', (tx) => postReservation(tx, t.ctx, { postingId: uuidv7(), reservationId: r.id, to: 'mainland', document: { type: 'TEST', id: r.id }, releaseRest: true, actor }))));
+    const open = await queryRows<{ id: string }>(
+      t.ctx.db,
+      sql`select id from ledger_reservations where book_id = ${b.bookId} and status = 'OPEN'`,
+    );
+    await Promise.all(
+      open.map((r) =>
+        runCommand(t.ctx, 'test.post', (tx) =>
+          postReservation(tx, t.ctx, {
+            postingId: uuidv7(),
+            reservationId: r.id,
+            to: 'mainland',
+            document: { type: 'TEST', id: r.id },
+            releaseRest: true,
+            actor,
+          }),
+        ),
+      ),
+    );
     expect(await balanceOf(t.ctx.db, b.bookId, itemId)).toEqual({ onHand: '0', reserved: '0', available: '0' });
     expect((await verifyLedger(t.ctx.db)).ok).toBe(true);
   });
@@ -59,13 +98,18 @@ describe('200 parallel reservations against 100 units', () => {
     const b = await freshBook();
     const itemId = b.itemIds[0]!;
     const ids = Array.from({ length: 200 }, () => uuidv7());
-    const results = await Promise.all([...ids, ...ids].map((id) => attempt(b.bookId, itemId, id).then((r) => [id, r] as const)));
+    const results = await Promise.all(
+      [...ids, ...ids].map((id) => attempt(b.bookId, itemId, id).then((r) => [id, r] as const)),
+    );
     const okIds = new Set(results.filter(([, r]) => r === 'ok').map(([id]) => id));
     expect(okIds.size).toBe(100);
     // A retry of an id that got its reservation gets it again; a retry of one that was short may
     // only succeed if the first attempt failed, and then it is that id's one reservation.
     expect(await balanceOf(t.ctx.db, b.bookId, itemId)).toEqual({ onHand: '100', reserved: '100', available: '0' });
-    const [row] = await queryRows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from ledger_reservations where book_id = ${b.bookId}`);
+    const [row] = await queryRows<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from ledger_reservations where book_id = ${b.bookId}`,
+    );
     expect(row!.n).toBe(100);
     expect((await verifyLedger(t.ctx.db)).ok).toBe(true);
   });

@@ -9,7 +9,13 @@ import { anchorAudit } from '../../src/platform/audit/anchor.ts';
 
 /** Appends to different partitions run side by side; one partition stays gap-free and linear. PostgreSQL only: PGlite has one connection. */
 const at = new Date('2026-11-23T03:00:00Z');
-const input = (subject: string, change: unknown = { subject }): AuditInput => ({ actor: 'user:test', action: 'thing.do', subject, change, at });
+const input = (subject: string, change: unknown = { subject }): AuditInput => ({
+  actor: 'user:test',
+  action: 'thing.do',
+  subject,
+  change,
+  at,
+});
 
 describe.skipIf(testDbKind() !== 'postgres')('audit partitions under concurrency (PostgreSQL)', () => {
   let t: TestApp;
@@ -44,7 +50,10 @@ describe.skipIf(testDbKind() !== 'postgres')('audit partitions under concurrency
     });
     await appended.promise;
 
-    const other = await Promise.race([t.ctx.db.transaction((tx) => appendAudit(tx, input(b))), sleep(3000).then(() => 'waited' as const)]);
+    const other = await Promise.race([
+      t.ctx.db.transaction((tx) => appendAudit(tx, input(b))),
+      sleep(3000).then(() => 'waited' as const),
+    ]);
     expect(other).not.toBe('waited');
 
     let sameDone = false;

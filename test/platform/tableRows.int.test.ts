@@ -12,7 +12,10 @@ describe(`tableRows on ${testDbKind()}`, () => {
   const tasks = tableRows(inspectionTasks);
   const orders = tableRows(gateReleaseOrders);
 
-  const task = (id: string, over: Partial<typeof inspectionTasks.$inferSelect> = {}): typeof inspectionTasks.$inferSelect => ({
+  const task = (
+    id: string,
+    over: Partial<typeof inspectionTasks.$inferSelect> = {},
+  ): typeof inspectionTasks.$inferSelect => ({
     id,
     source: 'GATE_DIVERT',
     documentType: 'GATE_EVENT',
@@ -43,14 +46,39 @@ describe(`tableRows on ${testDbKind()}`, () => {
   });
 
   it('inserts rows that Drizzle reads back unchanged, and reads what Drizzle wrote as Drizzle does', async () => {
-    const mine = [task('0193a1c2-0000-7000-8000-000000000001'), task('0193a1c2-0000-7000-8000-000000000002', { attended: true, corrections: [{ lineIndex: 0, quantity: '12.500' }], startedAt: new Date('2026-11-24T09:30:00Z'), note: 'null' })];
+    const mine = [
+      task('0193a1c2-0000-7000-8000-000000000001'),
+      task('0193a1c2-0000-7000-8000-000000000002', {
+        attended: true,
+        corrections: [{ lineIndex: 0, quantity: '12.500' }],
+        startedAt: new Date('2026-11-24T09:30:00Z'),
+        note: 'null',
+      }),
+    ];
     await tasks.insert(database.db, mine);
-    const viaDrizzle = await database.db.select().from(inspectionTasks).where(sql`${inspectionTasks.id} ${anyOf(mine.map((t) => t.id), 'uuid')}`).orderBy(inspectionTasks.id);
+    const viaDrizzle = await database.db
+      .select()
+      .from(inspectionTasks)
+      .where(
+        sql`${inspectionTasks.id} ${anyOf(
+          mine.map((t) => t.id),
+          'uuid',
+        )}`,
+      )
+      .orderBy(inspectionTasks.id);
     expect(viaDrizzle).toEqual(mine);
 
-    const theirs = task('0193a1c2-0000-7000-8000-000000000003', { status: 'COMPLETED', outcome: 'MATCH', disposition: 'RELEASE', completedAt: new Date('2026-11-24T10:00:00.999Z') });
+    const theirs = task('0193a1c2-0000-7000-8000-000000000003', {
+      status: 'COMPLETED',
+      outcome: 'MATCH',
+      disposition: 'RELEASE',
+      completedAt: new Date('2026-11-24T10:00:00.999Z'),
+    });
     await database.db.insert(inspectionTasks).values(theirs);
-    const read = await tasks.select(database.db, sql`select ${tasks.columns} from ${tasks.table} where id ${anyOf([theirs.id], 'uuid')}`);
+    const read = await tasks.select(
+      database.db,
+      sql`select ${tasks.columns} from ${tasks.table} where id ${anyOf([theirs.id], 'uuid')}`,
+    );
     expect(read).toEqual([theirs]);
     expect(read[0]!.completedAt).toBeInstanceOf(Date);
   });
@@ -83,29 +111,51 @@ describe(`tableRows on ${testDbKind()}`, () => {
     await orders.insert(database.db, [order]);
     const [viaDrizzle] = await database.db.select().from(gateReleaseOrders).where(eq(gateReleaseOrders.id, order.id));
     expect(viaDrizzle).toEqual(order);
-    const read = await orders.select(database.db, sql`select ${orders.columns} from gate_release_orders where plate ${anyOf(['琼B12345', 'other', 'a "quoted", {braced} \\\\ value'], 'text')}`);
+    const read = await orders.select(
+      database.db,
+      sql`select ${orders.columns} from gate_release_orders where plate ${anyOf(['琼B12345', 'other', 'a "quoted", {braced} \\\\ value'], 'text')}`,
+    );
     expect(read).toEqual([order]);
     expect(read[0]!.expectedGrossWeightKg).toBe('24000.125');
   });
 
   it('an empty list matches nothing, and writing no rows writes nothing', async () => {
-    expect(await tasks.select(database.db, sql`select ${tasks.columns} from ${tasks.table} where id ${anyOf([], 'uuid')}`)).toEqual([]);
+    expect(
+      await tasks.select(database.db, sql`select ${tasks.columns} from ${tasks.table} where id ${anyOf([], 'uuid')}`),
+    ).toEqual([]);
     await tasks.insert(database.db, []);
-    const [{ n }] = (await database.db.select({ n: sql<number>`count(*)::int` }).from(inspectionTasks)) as [{ n: number }];
+    const [{ n }] = (await database.db.select({ n: sql<number>`count(*)::int` }).from(inspectionTasks)) as [
+      { n: number },
+    ];
     expect(n).toBe(3);
   });
 
   it('an update joined to a recordset of a few rows looks them up by key, not by scanning the table', async () => {
     await database.db.execute(sql`create table recordset_probe (id uuid primary key, n int not null)`);
-    await database.db.execute(sql`insert into recordset_probe select gen_random_uuid(), 0 from generate_series(1, 20000)`);
+    await database.db.execute(
+      sql`insert into recordset_probe select gen_random_uuid(), 0 from generate_series(1, 20000)`,
+    );
     await database.db.execute(sql`analyze recordset_probe`);
-    const [a, b] = await queryRows<{ id: string }>(database.db, sql`select id from recordset_probe order by id limit 2`);
-    const update = (prefix: string) => sql`${sql.raw(prefix)} update recordset_probe p set n = v.n from ${recordset([{ id: a!.id, n: 1 }, { id: b!.id, n: 2 }], 'id uuid, n int')} where p.id = v.id`;
+    const [a, b] = await queryRows<{ id: string }>(
+      database.db,
+      sql`select id from recordset_probe order by id limit 2`,
+    );
+    const update = (prefix: string) =>
+      sql`${sql.raw(prefix)} update recordset_probe p set n = v.n from ${recordset(
+        [
+          { id: a!.id, n: 1 },
+          { id: b!.id, n: 2 },
+        ],
+        'id uuid, n int',
+      )} where p.id = v.id`;
     const [plan] = await queryRows<{ 'QUERY PLAN': unknown }>(database.db, update('explain (format json)'));
     const text = JSON.stringify(plan!['QUERY PLAN']);
     expect(text).toContain('recordset_probe_pkey');
     expect(text).not.toContain('"Seq Scan"');
     await database.db.execute(update(''));
-    expect(await queryRows(database.db, sql`select n from recordset_probe where n > 0 order by n`)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(await queryRows(database.db, sql`select n from recordset_probe where n > 0 order by n`)).toEqual([
+      { n: 1 },
+      { n: 2 },
+    ]);
   });
 });

@@ -21,7 +21,15 @@ export async function startDemoServer(adminPassword: string, secret: string): Pr
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -35,7 +43,13 @@ export async function stopDemoServer(tg: Tidegate | undefined, browser: Browser 
  * Signs in through the login form as a fresh session (the token lives in sessionStorage) and waits
  * for the signed-in header, then for `waitFor` (a test id of the page the user should land on).
  */
-export async function signIn(page: Page, baseUrl: string, username: string, password: string, waitFor = 'who'): Promise<void> {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+  waitFor = 'who',
+): Promise<void> {
   await page.goto(`${baseUrl}/`);
   await page.evaluate(() => sessionStorage.clear());
   await page.goto(`${baseUrl}/`);

@@ -180,9 +180,9 @@ export class RouteRequests {
       const body = mutateBody(p.body ?? {}).map((m) => make({ payload: m.text, mutation: m.mutation }));
       options.push({ weight: 6, arbitrary: body });
       const payload = bodyText(p.body ?? {});
-      const typed = fc.constantFrom(...CONTENT_TYPES).map((ct) =>
-        make({ payload, headers: { 'content-type': ct }, mutation: { kind: 'contentType', detail: ct } }),
-      );
+      const typed = fc
+        .constantFrom(...CONTENT_TYPES)
+        .map((ct) => make({ payload, headers: { 'content-type': ct }, mutation: { kind: 'contentType', detail: ct } }));
       options.push({ weight: 1, arbitrary: typed });
     }
     if (this.pathNames.length) {

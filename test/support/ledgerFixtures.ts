@@ -9,10 +9,18 @@ import { uuidv7 } from '../../src/kernel/ids.ts';
 import { Problem } from '../../src/kernel/problem.ts';
 import { shanghaiDate } from '../../src/kernel/clock.ts';
 import { usccCheckChar, USCC_CHARSET } from '../../src/kernel/uscc.ts';
-import { createEnterprise, findEnterpriseById, grantQualification, activeQualifications } from '../../src/modules/subjects/service.ts';
+import {
+  createEnterprise,
+  findEnterpriseById,
+  grantQualification,
+  activeQualifications,
+} from '../../src/modules/subjects/service.ts';
 import { addItems, fileDocument, openBook, type Regime } from '../../src/modules/ledger/service.ts';
 
-const QUALIFICATION: Record<Regime, { kind: 'ZERO_TARIFF_BENEFICIARY' | 'PROCESSING_VALUE_ADDED' | 'RELAXED_TRADE_END_USER'; goodsCategory: string }> = {
+const QUALIFICATION: Record<
+  Regime,
+  { kind: 'ZERO_TARIFF_BENEFICIARY' | 'PROCESSING_VALUE_ADDED' | 'RELAXED_TRADE_END_USER'; goodsCategory: string }
+> = {
   ZERO_TARIFF: { kind: 'ZERO_TARIFF_BENEFICIARY', goodsCategory: 'RAW_AND_AUXILIARY_MATERIALS' },
   PROCESSING_VALUE_ADDED: { kind: 'PROCESSING_VALUE_ADDED', goodsCategory: '' },
   RELAXED_TRADE: { kind: 'RELAXED_TRADE_END_USER', goodsCategory: '' },
@@ -49,7 +57,14 @@ export async function bookWithGoods(
   let uscc: string;
   if (!enterpriseId) {
     uscc = randomUscc();
-    const e = await createEnterprise(ctx, actor, { uscc, name: `测试企业 Test enterprise ${uscc.slice(-6)}`, registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', industry: 'test', encouragedIndustry: true });
+    const e = await createEnterprise(ctx, actor, {
+      uscc,
+      name: `测试企业 Test enterprise ${uscc.slice(-6)}`,
+      registeredInHainan: true,
+      legalForm: 'INDEPENDENT_LEGAL_PERSON',
+      industry: 'test',
+      encouragedIndustry: true,
+    });
     enterpriseId = e.id;
   } else {
     const e = await findEnterpriseById(ctx.db, enterpriseId);
@@ -58,7 +73,13 @@ export async function bookWithGoods(
   }
   const q = QUALIFICATION[opts.regime];
   const held = await activeQualifications(ctx.db, enterpriseId, entryDate);
-  if (!held.some((h) => h.kind === q.kind)) await grantQualification(ctx, actor, uscc, { kind: q.kind, goodsCategory: q.goodsCategory, validFrom, validTo: null });
+  if (!held.some((h) => h.kind === q.kind))
+    await grantQualification(ctx, actor, uscc, {
+      kind: q.kind,
+      goodsCategory: q.goodsCategory,
+      validFrom,
+      validTo: null,
+    });
   // An enterprise keeps one book per regime: a second call for the same enterprise adds to it.
   const book = await openBook(ctx, actor, { enterpriseId, regime: opts.regime }).catch((err: unknown) => {
     const existing = err instanceof Problem ? (err.extra.bookId as string | undefined) : undefined;
@@ -70,7 +91,14 @@ export async function bookWithGoods(
     ctx,
     actor,
     book.id,
-    opts.items.map((it, i) => ({ itemNo: `T${documentSeed}-${String(i + 1).padStart(4, '0')}`, hsCode: it.hsCode, name: it.name, specification: it.specification ?? '', unit: it.unit, originCountry: it.originCountry })),
+    opts.items.map((it, i) => ({
+      itemNo: `T${documentSeed}-${String(i + 1).padStart(4, '0')}`,
+      hsCode: it.hsCode,
+      name: it.name,
+      specification: it.specification ?? '',
+      unit: it.unit,
+      originCountry: it.originCountry,
+    })),
   );
   const documentId = uuidv7(ctx.clock.now().getTime());
   await fileDocument(ctx, actor, {
@@ -79,7 +107,13 @@ export async function bookWithGoods(
     bookId: book.id,
     reference: `FIXTURE-${documentId.slice(0, 8)}`,
     businessDate: entryDate,
-    lines: opts.items.map((it, i) => ({ itemId: items[i]!.id, quantity: it.quantity, importedCny: it.importedCny, ...(it.domesticCny ? { domesticCny: it.domesticCny } : {}), ...(it.hainanMadeCny ? { hainanMadeCny: it.hainanMadeCny } : {}) })),
+    lines: opts.items.map((it, i) => ({
+      itemId: items[i]!.id,
+      quantity: it.quantity,
+      importedCny: it.importedCny,
+      ...(it.domesticCny ? { domesticCny: it.domesticCny } : {}),
+      ...(it.hainanMadeCny ? { hainanMadeCny: it.hainanMadeCny } : {}),
+    })),
   });
   return { enterpriseId, uscc, bookId: book.id, itemIds: items.map((i) => i.id), documentId };
 }

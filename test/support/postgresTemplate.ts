@@ -5,9 +5,11 @@ import { runMigrations } from '../../src/platform/db/migrate.ts';
 
 /**
  * Test databases are named after the checkout they belong to, so two checkouts (or worktrees)
- * testing against the same server at once never drop each other's databases.
+ * testing against the same server at once never drop each other's databases. TIDEGATE_TEST_TAG
+ * overrides the tag when several people test one checkout at once.
  */
-export const CHECKOUT_TAG = createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8);
+export const CHECKOUT_TAG =
+  process.env.TIDEGATE_TEST_TAG ?? createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8);
 /** Name of the migrated template each PostgreSQL test file clones its own database from. */
 export const TEMPLATE_DB = `tidegate_tpl_${CHECKOUT_TAG}`;
 /** Prefix of the per-file databases cloned from the template. */
@@ -20,7 +22,9 @@ export function serverUrl(database: string): string {
 }
 
 async function dropTestDatabases(admin: postgres.Sql, includeTemplate: boolean): Promise<void> {
-  const rows = await admin<{ datname: string }[]>`select datname from pg_database where starts_with(datname, ${TEST_DB_PREFIX})`;
+  const rows = await admin<
+    { datname: string }[]
+  >`select datname from pg_database where starts_with(datname, ${TEST_DB_PREFIX})`;
   for (const r of rows) await admin.unsafe(`drop database if exists "${r.datname}" with (force)`);
   if (includeTemplate) await admin.unsafe(`drop database if exists "${TEMPLATE_DB}" with (force)`);
 }

@@ -2,8 +2,20 @@ import type { AppContext } from '../../src/platform/context.ts';
 import { approveFeatures, backtestFeatures, createFeatureDraft } from '../../src/modules/risk/service.ts';
 import { retireFeature } from '../../src/modules/risk/service/features.ts';
 
-const author = { kind: 'user' as const, id: 'fixture-analyst-a', name: 'fixture-analyst-a', role: 'risk_analyst' as const, enterpriseId: null };
-const approver = { kind: 'user' as const, id: 'fixture-analyst-b', name: 'fixture-analyst-b', role: 'risk_analyst' as const, enterpriseId: null };
+const author = {
+  kind: 'user' as const,
+  id: 'fixture-analyst-a',
+  name: 'fixture-analyst-a',
+  role: 'risk_analyst' as const,
+  enterpriseId: null,
+};
+const approver = {
+  kind: 'user' as const,
+  id: 'fixture-analyst-b',
+  name: 'fixture-analyst-b',
+  role: 'risk_analyst' as const,
+  enterpriseId: null,
+};
 
 let n = 0;
 

@@ -15,8 +15,9 @@ import { exitBody } from '../declarations/helpers.ts';
 let t: TestApp;
 let admin: string;
 
-const HEADER = 'code,description,unit,validFrom,validTo,mfnRate,generalRate,provisionalRate,provisionalTo,conventional,'
-  + 'consumptionTaxRate,vatRate';
+const HEADER =
+  'code,description,unit,validFrom,validTo,mfnRate,generalRate,provisionalRate,provisionalTo,conventional,' +
+  'consumptionTaxRate,vatRate';
 // Test rows: wine's 2025 figures, a later version, and golf clubs with made-up rates for the exit.
 const TABLE = [
   HEADER,
@@ -35,7 +36,10 @@ const pathsAndRules = (res: { json: () => { errors: { path: string; rule: string
 beforeAll(async () => {
   t = await startTestApp();
   admin = await t.authFor('admin', { name: 'admin' });
-  for (const [name, value] of [['risk.randomFloorRate', '0'], ['risk.routineInspectionRate', '0']] as const) {
+  for (const [name, value] of [
+    ['risk.randomFloorRate', '0'],
+    ['risk.routineInspectionRate', '0'],
+  ] as const) {
     const version = { name, value, validFrom: '2025-12-18', reason: 'test' };
     await runCommand(t.ctx, 'parameter.set', (tx) => setParameter(tx, version, 'system:test', t.clock.now()));
   }

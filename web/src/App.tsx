@@ -115,8 +115,12 @@ export function App() {
         header={
           <>
             {langButton}
-            <a href="#/shop" data-testid="link-shop">{t('dutyfree.shop')}</a>
-            <a href="#/self" data-testid="link-self">{t('dutyfree.self')}</a>
+            <a href="#/shop" data-testid="link-shop">
+              {t('dutyfree.shop')}
+            </a>
+            <a href="#/self" data-testid="link-self">
+              {t('dutyfree.self')}
+            </a>
           </>
         }
       >

@@ -56,7 +56,12 @@ export function setUnauthorizedHandler(fn: () => void) {
   onUnauthorized = fn;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   const token = session.token();
   if (token) h.authorization = `Bearer ${token}`;
@@ -79,7 +84,14 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
       session.clear();
       onUnauthorized();
     }
-    throw new ApiError(res.status, data?.title ?? res.statusText, data?.detail ?? '', data?.errors ?? [], data?.type ?? '', data?.requestId ?? res.headers.get('x-request-id') ?? '');
+    throw new ApiError(
+      res.status,
+      data?.title ?? res.statusText,
+      data?.detail ?? '',
+      data?.errors ?? [],
+      data?.type ?? '',
+      data?.requestId ?? res.headers.get('x-request-id') ?? '',
+    );
   }
   return data as T;
 }

@@ -30,17 +30,33 @@ export interface AdmissionRecord {
  * `callerDepartment` is the department an API client is bound to (its scope), or null for officers
  * and unbound clients: a bound department may only speak for itself.
  */
-export function admissionErrors(record: AdmissionRecord, today: BusinessDate, callerDepartment: string | null): FieldError[] {
+export function admissionErrors(
+  record: AdmissionRecord,
+  today: BusinessDate,
+  callerDepartment: string | null,
+): FieldError[] {
   const errors: FieldError[] = [];
   if (record.input.type === 'AEO' && record.subjectKind === 'INDIVIDUAL') {
-    errors.push({ path: 'input.type', rule: ADMISSION_RULES.aeoEnterpriseOnly, message: 'AEO certification (高级认证) applies to enterprises only.' });
+    errors.push({
+      path: 'input.type',
+      rule: ADMISSION_RULES.aeoEnterpriseOnly,
+      message: 'AEO certification (高级认证) applies to enterprises only.',
+    });
   }
   const horizon = addDays(today, MAX_DAYS_AHEAD);
   if (record.effectiveDate > horizon) {
-    errors.push({ path: 'effectiveDate', rule: ADMISSION_RULES.effectiveDateHorizon, message: `An input may be dated at most ${MAX_DAYS_AHEAD} days ahead (${horizon}).` });
+    errors.push({
+      path: 'effectiveDate',
+      rule: ADMISSION_RULES.effectiveDateHorizon,
+      message: `An input may be dated at most ${MAX_DAYS_AHEAD} days ahead (${horizon}).`,
+    });
   }
   if (callerDepartment !== null && record.source !== callerDepartment) {
-    errors.push({ path: 'source', rule: ADMISSION_RULES.sourceIsCaller, message: `This API client speaks for department "${callerDepartment}"; source must be "${callerDepartment}".` });
+    errors.push({
+      path: 'source',
+      rule: ADMISSION_RULES.sourceIsCaller,
+      message: `This API client speaks for department "${callerDepartment}"; source must be "${callerDepartment}".`,
+    });
   }
   return errors;
 }

@@ -99,16 +99,21 @@ describe('business dates', () => {
 
   it('addDays and addYears are consistent with day numbers', () => {
     fc.assert(
-      fc.property(dayNumberArb, fc.integer({ min: -5000, max: 5000 }), fc.integer({ min: -50, max: 50 }), (n, days, years) => {
-        const date = fromDayNumber(n);
-        expect(addDays(addDays(date, days), -days)).toBe(date);
-        expect(daysBetween(date, addDays(date, days))).toBe(days);
-        const shifted = addYears(date, years);
-        const { month, day } = parseDate(date);
-        const after = parseDate(shifted);
-        if (month === 2 && day === 29 && !isLeapYear(after.year)) expect([after.month, after.day]).toEqual([3, 1]);
-        else expect([after.year, after.month, after.day]).toEqual([parseDate(date).year + years, month, day]);
-      }),
+      fc.property(
+        dayNumberArb,
+        fc.integer({ min: -5000, max: 5000 }),
+        fc.integer({ min: -50, max: 50 }),
+        (n, days, years) => {
+          const date = fromDayNumber(n);
+          expect(addDays(addDays(date, days), -days)).toBe(date);
+          expect(daysBetween(date, addDays(date, days))).toBe(days);
+          const shifted = addYears(date, years);
+          const { month, day } = parseDate(date);
+          const after = parseDate(shifted);
+          if (month === 2 && day === 29 && !isLeapYear(after.year)) expect([after.month, after.day]).toEqual([3, 1]);
+          else expect([after.year, after.month, after.day]).toEqual([parseDate(date).year + years, month, day]);
+        },
+      ),
     );
   });
 });

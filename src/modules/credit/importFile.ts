@@ -7,7 +7,20 @@ import type { RecordInputRequest } from './service/inputs.ts';
 import type { LineError } from './service/import-batch.ts';
 
 /** CSV columns of a credit backfill; NDJSON lines carry the same shape as POST /api/v1/credit/inputs. */
-export const CSV_COLUMNS = ['inputId', 'subjectKind', 'subject', 'source', 'effectiveDate', 'reference', 'type', 'department', 'level', 'isLowestLevel', 'kind', 'action'] as const;
+export const CSV_COLUMNS = [
+  'inputId',
+  'subjectKind',
+  'subject',
+  'source',
+  'effectiveDate',
+  'reference',
+  'type',
+  'department',
+  'level',
+  'isLowestLevel',
+  'kind',
+  'action',
+] as const;
 const REQUIRED_CSV_COLUMNS = ['subjectKind', 'subject', 'source', 'effectiveDate', 'type'];
 
 /** A CSV row as the JSON body it stands for; the body schema then checks it like an API request. */
@@ -21,21 +34,40 @@ function csvRecord(cells: string[], column: ReadonlyMap<string, number>): unknow
   const lowest = v('isLowestLevel');
   const input =
     type === 'SECTOR_RATING'
-      ? { type, department: v('department'), level: v('level'), isLowestLevel: lowest === 'true' ? true : lowest === 'false' ? false : lowest }
+      ? {
+          type,
+          department: v('department'),
+          level: v('level'),
+          isLowestLevel: lowest === 'true' ? true : lowest === 'false' ? false : lowest,
+        }
       : type === 'EVENT'
         ? { type, kind: v('kind') }
         : type === 'AEO'
           ? { type, action: v('action') }
           : { type };
   const optional = (name: string) => (v(name) === undefined ? {} : { [name]: v(name) });
-  return { ...optional('inputId'), subjectKind: v('subjectKind'), subject: v('subject'), source: v('source'), effectiveDate: v('effectiveDate'), ...optional('reference'), input };
+  return {
+    ...optional('inputId'),
+    subjectKind: v('subjectKind'),
+    subject: v('subject'),
+    source: v('source'),
+    effectiveDate: v('effectiveDate'),
+    ...optional('reference'),
+    input,
+  };
 }
 
 /** Zod issues as field errors with the rule, like the API's problem+json. */
 export function issueErrors(line: number, issues: readonly z.core.$ZodIssue[]): LineError[] {
   return issues.flatMap((issue) => {
     const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ line, path: path ? `${path}.${k}` : k, rule: 'schema.unrecognizedKey', message: 'Unknown field; remove it.' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((k) => ({
+        line,
+        path: path ? `${path}.${k}` : k,
+        rule: 'schema.unrecognizedKey',
+        message: 'Unknown field; remove it.',
+      }));
     const rule = (issue as { params?: { rule?: string } }).params?.rule ?? `schema.${issue.code}`;
     return [{ line, path, rule, message: issue.message }];
   });
@@ -74,7 +106,10 @@ export interface ParsedLine {
  * `checked`: the lines were validated before and the caller verifies they are unchanged (by digest),
  * so the schema is not run again.
  */
-export async function* readCreditFile(path: string, opts: { onChunk?: (chunk: Buffer) => void; checked?: boolean } = {}): AsyncGenerator<ParsedLine> {
+export async function* readCreditFile(
+  path: string,
+  opts: { onChunk?: (chunk: Buffer) => void; checked?: boolean } = {},
+): AsyncGenerator<ParsedLine> {
   const csv = path.toLowerCase().endsWith('.csv');
   let column: Map<string, number> | null = null;
   let n = 0;
@@ -90,7 +125,20 @@ export async function* readCreditFile(path: string, opts: { onChunk?: (chunk: Bu
         const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
         const missing = REQUIRED_CSV_COLUMNS.filter((h) => !column!.has(h));
         if (unknown.length || missing.length) {
-          const errors = [...unknown.map((h) => ({ line: n, path: h, rule: 'credit.csvHeader', message: `Unknown column "${h}"; the columns are ${CSV_COLUMNS.join(', ')}.` })), ...missing.map((h) => ({ line: n, path: h, rule: 'credit.csvHeader', message: `Column "${h}" is missing from the header.` }))];
+          const errors = [
+            ...unknown.map((h) => ({
+              line: n,
+              path: h,
+              rule: 'credit.csvHeader',
+              message: `Unknown column "${h}"; the columns are ${CSV_COLUMNS.join(', ')}.`,
+            })),
+            ...missing.map((h) => ({
+              line: n,
+              path: h,
+              rule: 'credit.csvHeader',
+              message: `Column "${h}" is missing from the header.`,
+            })),
+          ];
           yield { line: n, raw: line, record: null, errors };
           return;
         }
@@ -101,7 +149,14 @@ export async function* readCreditFile(path: string, opts: { onChunk?: (chunk: Bu
       try {
         value = JSON.parse(line);
       } catch {
-        yield { line: n, raw: line, record: null, errors: [{ line: n, path: '', rule: 'credit.ndjson', message: 'Not valid JSON: each line must be one JSON object.' }] };
+        yield {
+          line: n,
+          raw: line,
+          record: null,
+          errors: [
+            { line: n, path: '', rule: 'credit.ndjson', message: 'Not valid JSON: each line must be one JSON object.' },
+          ],
+        };
         continue;
       }
     }
@@ -110,6 +165,8 @@ export async function* readCreditFile(path: string, opts: { onChunk?: (chunk: Bu
       continue;
     }
     const parsed = creditInputBody.safeParse(value);
-    yield parsed.success ? { line: n, raw: line, record: parsed.data, errors: [] } : { line: n, raw: line, record: null, errors: issueErrors(n, parsed.error.issues) };
+    yield parsed.success
+      ? { line: n, raw: line, record: parsed.data, errors: [] }
+      : { line: n, raw: line, record: null, errors: issueErrors(n, parsed.error.issues) };
   }
 }

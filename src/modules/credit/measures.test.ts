@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
-import { creditParameterViolations, DEFAULT_CREDIT_PARAMETERS, inspectionRate, measuresFor, type CreditParameters } from './measures.ts';
+import {
+  creditParameterViolations,
+  DEFAULT_CREDIT_PARAMETERS,
+  inspectionRate,
+  measuresFor,
+  type CreditParameters,
+} from './measures.ts';
 import type { CreditClass, SubjectKind } from './rules.ts';
 
 const P = DEFAULT_CREDIT_PARAMETERS;
@@ -13,7 +19,14 @@ describe('measuresFor', () => {
     ['WHITELIST', 'INDIVIDUAL', { kind: 'MULTIPLIER', multiplier: '0.8' }, false, false, 'NOT_APPLICABLE'],
     ['FOCUS', 'INDIVIDUAL', { kind: 'FLOOR', minimumRate: '0.8' }, false, true, 'NOT_APPLICABLE'],
   ])('%s %s', (creditClass, subjectKind, rate, batchExitAllowed, inspectWithoutRiskAlert, auditFrequency) => {
-    expect(measuresFor(creditClass, subjectKind, P)).toEqual({ class: creditClass, subjectKind, inspectionRate: rate, batchExitAllowed, inspectWithoutRiskAlert, auditFrequency });
+    expect(measuresFor(creditClass, subjectKind, P)).toEqual({
+      class: creditClass,
+      subjectKind,
+      inspectionRate: rate,
+      batchExitAllowed,
+      inspectWithoutRiskAlert,
+      auditFrequency,
+    });
   });
 
   it('individuals are never ADVANCED_CERTIFIED', () => {
@@ -29,8 +42,15 @@ describe('measuresFor', () => {
       whitelistIndividualsInspectedWithoutRiskAlert: true,
       auditFrequency: { ADVANCED_CERTIFIED: 'ROUTINE', WHITELIST: 'REDUCED', FOCUS: 'ROUTINE' },
     };
-    expect(measuresFor('ADVANCED_CERTIFIED', 'ENTERPRISE', custom).inspectionRate).toEqual({ kind: 'MULTIPLIER', multiplier: '0.1' });
-    expect(measuresFor('WHITELIST', 'ENTERPRISE', custom)).toMatchObject({ inspectionRate: { multiplier: '0.5' }, batchExitAllowed: false, auditFrequency: 'REDUCED' });
+    expect(measuresFor('ADVANCED_CERTIFIED', 'ENTERPRISE', custom).inspectionRate).toEqual({
+      kind: 'MULTIPLIER',
+      multiplier: '0.1',
+    });
+    expect(measuresFor('WHITELIST', 'ENTERPRISE', custom)).toMatchObject({
+      inspectionRate: { multiplier: '0.5' },
+      batchExitAllowed: false,
+      auditFrequency: 'REDUCED',
+    });
     expect(measuresFor('FOCUS', 'ENTERPRISE', custom).inspectionRate).toEqual({ kind: 'FLOOR', minimumRate: '0.9' });
     expect(measuresFor('WHITELIST', 'INDIVIDUAL', custom).inspectWithoutRiskAlert).toBe(true);
   });
@@ -54,7 +74,9 @@ describe('credit parameters', () => {
     const seeded = new Map(DEFAULT_PARAMETERS.map((p) => [p.name, p.value]));
     expect(seeded.get('credit.focusPeriodYears')).toBe(P.focusPeriodYears);
     expect(seeded.get('credit.individualFocusPeriodYears')).toBe(P.individualFocusPeriodYears);
-    expect(seeded.get('credit.inspectionRateMultiplier.ADVANCED_CERTIFIED')).toBe(P.inspectionRateMultiplier.ADVANCED_CERTIFIED);
+    expect(seeded.get('credit.inspectionRateMultiplier.ADVANCED_CERTIFIED')).toBe(
+      P.inspectionRateMultiplier.ADVANCED_CERTIFIED,
+    );
     expect(seeded.get('credit.inspectionRateMultiplier.WHITELIST')).toBe(P.inspectionRateMultiplier.WHITELIST);
     expect(seeded.get('credit.inspectionRateFloor.FOCUS')).toBe(P.inspectionRateFloor.FOCUS);
     expect(seeded.get('credit.batchExitClasses')).toEqual(P.batchExitClasses);

@@ -63,7 +63,11 @@ export interface CreditMeasures {
   auditFrequency: AuditFrequency;
 }
 
-export function measuresFor(creditClass: CreditClass, subjectKind: SubjectKind, params: CreditMeasureParameters): CreditMeasures {
+export function measuresFor(
+  creditClass: CreditClass,
+  subjectKind: SubjectKind,
+  params: CreditMeasureParameters,
+): CreditMeasures {
   if (subjectKind === 'INDIVIDUAL' && creditClass === 'ADVANCED_CERTIFIED') {
     throw new RangeError('Individuals are never ADVANCED_CERTIFIED.');
   }
@@ -78,7 +82,8 @@ export function measuresFor(creditClass: CreditClass, subjectKind: SubjectKind, 
     inspectionRate,
     // Batch exit with centralized declaration (分批出岛、集中申报) is an enterprise procedure.
     batchExitAllowed: enterprise && params.batchExitClasses.includes(creditClass),
-    inspectWithoutRiskAlert: enterprise || creditClass !== 'WHITELIST' || params.whitelistIndividualsInspectedWithoutRiskAlert,
+    inspectWithoutRiskAlert:
+      enterprise || creditClass !== 'WHITELIST' || params.whitelistIndividualsInspectedWithoutRiskAlert,
     auditFrequency: enterprise ? params.auditFrequency[creditClass] : 'NOT_APPLICABLE',
   };
 }
@@ -93,7 +98,11 @@ export function inspectionRate(measures: Pick<CreditMeasures, 'inspectionRate'>,
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 const YEARS = ['credit.focusPeriodYears', 'credit.individualFocusPeriodYears'];
-const RATES = ['credit.inspectionRateMultiplier.ADVANCED_CERTIFIED', 'credit.inspectionRateMultiplier.WHITELIST', 'credit.inspectionRateFloor.FOCUS'];
+const RATES = [
+  'credit.inspectionRateMultiplier.ADVANCED_CERTIFIED',
+  'credit.inspectionRateMultiplier.WHITELIST',
+  'credit.inspectionRateFloor.FOCUS',
+];
 
 /**
  * What is wrong with a value an administrator sets for one credit parameter (empty when valid), or
@@ -103,17 +112,32 @@ const RATES = ['credit.inspectionRateMultiplier.ADVANCED_CERTIFIED', 'credit.ins
 export function creditParameterValueViolations(name: string, value: unknown): Violation[] | null {
   const rule = name.replace(/^credit\./, 'credit.parameters.');
   const bad = (message: string) => [{ rule, message }];
-  if (YEARS.includes(name)) return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 50 ? [] : bad(`${name} must be a whole number of years from 1 to 50.`);
-  if (RATES.includes(name)) return typeof value === 'string' && DECIMAL.test(value) && !new Decimal(value).greaterThan(1) ? [] : bad(`${name} must be a decimal string between 0 and 1, e.g. "0.2".`);
+  if (YEARS.includes(name))
+    return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 50
+      ? []
+      : bad(`${name} must be a whole number of years from 1 to 50.`);
+  if (RATES.includes(name))
+    return typeof value === 'string' && DECIMAL.test(value) && !new Decimal(value).greaterThan(1)
+      ? []
+      : bad(`${name} must be a decimal string between 0 and 1, e.g. "0.2".`);
   if (name === 'credit.batchExitClasses') {
     const ok = Array.isArray(value) && value.every((c) => CREDIT_CLASSES.includes(c as CreditClass) && c !== 'FOCUS');
-    return ok ? [] : bad('Only ADVANCED_CERTIFIED and WHITELIST enterprises may use batch exit with centralized declaration.');
+    return ok
+      ? []
+      : bad('Only ADVANCED_CERTIFIED and WHITELIST enterprises may use batch exit with centralized declaration.');
   }
-  if (name === 'credit.whitelistIndividualsInspectedWithoutRiskAlert') return typeof value === 'boolean' ? [] : bad(`${name} must be true or false.`);
+  if (name === 'credit.whitelistIndividualsInspectedWithoutRiskAlert')
+    return typeof value === 'boolean' ? [] : bad(`${name} must be true or false.`);
   if (name === 'credit.auditFrequency') {
     const v = (value ?? {}) as Record<string, unknown>;
-    const wrong = typeof value !== 'object' || Array.isArray(value) ? [...CREDIT_CLASSES] : CREDIT_CLASSES.filter((c) => !['REDUCED', 'ROUTINE', 'INTENSIFIED'].includes(v[c] as string));
-    return wrong.map((c) => ({ rule: `${rule}.${c}`, message: `auditFrequency.${c} must be REDUCED, ROUTINE or INTENSIFIED.` }));
+    const wrong =
+      typeof value !== 'object' || Array.isArray(value)
+        ? [...CREDIT_CLASSES]
+        : CREDIT_CLASSES.filter((c) => !['REDUCED', 'ROUTINE', 'INTENSIFIED'].includes(v[c] as string));
+    return wrong.map((c) => ({
+      rule: `${rule}.${c}`,
+      message: `auditFrequency.${c} must be REDUCED, ROUTINE or INTENSIFIED.`,
+    }));
   }
   return null;
 }

@@ -39,11 +39,28 @@ function base(id: string, date: BusinessDate, source: string, extra: Extra) {
   };
 }
 
-function rating(id: string, date: BusinessDate, department: string, lowest: boolean, extra: Extra = {}): SectorRatingInput {
-  return { ...base(id, date, department, extra), type: 'SECTOR_RATING', department, level: lowest ? 'D' : 'B', isLowestLevel: lowest };
+function rating(
+  id: string,
+  date: BusinessDate,
+  department: string,
+  lowest: boolean,
+  extra: Extra = {},
+): SectorRatingInput {
+  return {
+    ...base(id, date, department, extra),
+    type: 'SECTOR_RATING',
+    department,
+    level: lowest ? 'D' : 'B',
+    isLowestLevel: lowest,
+  };
 }
 
-function event(id: string, date: BusinessDate, kind: LegalEventKind = 'SMUGGLING_PENALTY', extra: Extra = {}): LegalEventInput {
+function event(
+  id: string,
+  date: BusinessDate,
+  kind: LegalEventKind = 'SMUGGLING_PENALTY',
+  extra: Extra = {},
+): LegalEventInput {
   return { ...base(id, date, 'customs', extra), type: 'EVENT', kind };
 }
 
@@ -51,7 +68,8 @@ function aeo(id: string, date: BusinessDate, action: AeoAction, extra: Extra = {
   return { ...base(id, date, 'customs', extra), type: 'AEO', action };
 }
 
-const classOn = (kind: SubjectKind, inputs: CreditInput[], asOf: BusinessDate, params = P) => classify(kind, inputs, asOf, params).class;
+const classOn = (kind: SubjectKind, inputs: CreditInput[], asOf: BusinessDate, params = P) =>
+  classify(kind, inputs, asOf, params).class;
 
 // -----------------------------------------------------------------------------------------------
 // Paths, table-driven: each scenario lists [asOf, expected class] checkpoints.
@@ -66,7 +84,12 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   { name: 'an enterprise with no inputs is on the white list', inputs: [], expect: [['2026-01-01', 'WHITELIST']] },
-  { name: 'an individual with no inputs is on the white list', kind: IND, inputs: [], expect: [['2026-01-01', 'WHITELIST']] },
+  {
+    name: 'an individual with no inputs is on the white list',
+    kind: IND,
+    inputs: [],
+    expect: [['2026-01-01', 'WHITELIST']],
+  },
   {
     name: 'a non-lowest rating changes nothing',
     inputs: [rating('r1', '2023-01-01', 'tax', false)],
@@ -118,8 +141,12 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    name: 'one department raising does not undo another department\'s lowest rating',
-    inputs: [rating('t1', '2023-01-01', 'tax', true), rating('c1', '2023-02-01', 'customs', false), rating('c2', '2023-05-01', 'customs', false)],
+    name: "one department raising does not undo another department's lowest rating",
+    inputs: [
+      rating('t1', '2023-01-01', 'tax', true),
+      rating('c1', '2023-02-01', 'customs', false),
+      rating('c2', '2023-05-01', 'customs', false),
+    ],
     expect: [['2024-01-01', 'FOCUS']],
   },
   {
@@ -203,7 +230,11 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'AEO suspended: not valid until granted again',
-    inputs: [aeo('a1', '2022-01-01', 'GRANTED'), aeo('a2', '2023-01-01', 'SUSPENDED'), aeo('a3', '2023-04-01', 'GRANTED')],
+    inputs: [
+      aeo('a1', '2022-01-01', 'GRANTED'),
+      aeo('a2', '2023-01-01', 'SUSPENDED'),
+      aeo('a3', '2023-04-01', 'GRANTED'),
+    ],
     expect: [
       ['2023-01-01', 'WHITELIST'],
       ['2023-03-31', 'WHITELIST'],
@@ -217,7 +248,11 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'FOCUS wins over AEO (lowest rating), AEO shows again once the rating is raised',
-    inputs: [aeo('a1', '2022-01-01', 'GRANTED'), rating('r1', '2023-01-01', 'tax', true), rating('r2', '2024-01-01', 'tax', false)],
+    inputs: [
+      aeo('a1', '2022-01-01', 'GRANTED'),
+      rating('r1', '2023-01-01', 'tax', true),
+      rating('r2', '2024-01-01', 'tax', false),
+    ],
     expect: [
       ['2022-12-31', 'ADVANCED_CERTIFIED'],
       ['2023-01-01', 'FOCUS'],
@@ -274,7 +309,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'a withdrawn penalty after its period changes nothing',
-    inputs: [event('e1', '2023-03-10', 'SMUGGLING_PENALTY', { withdrawn: '2027-01-01' }), aeo('a1', '2020-01-01', 'GRANTED')],
+    inputs: [
+      event('e1', '2023-03-10', 'SMUGGLING_PENALTY', { withdrawn: '2027-01-01' }),
+      aeo('a1', '2020-01-01', 'GRANTED'),
+    ],
     expect: [
       ['2026-03-10', 'ADVANCED_CERTIFIED'],
       ['2027-01-01', 'ADVANCED_CERTIFIED'],
@@ -282,7 +320,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'a withdrawn lowest rating: the earlier rating of the department is current again',
-    inputs: [rating('r1', '2023-01-01', 'tax', false), rating('r2', '2023-06-01', 'tax', true, { withdrawn: '2023-09-01' })],
+    inputs: [
+      rating('r1', '2023-01-01', 'tax', false),
+      rating('r2', '2023-06-01', 'tax', true, { withdrawn: '2023-09-01' }),
+    ],
     expect: [
       ['2023-08-31', 'FOCUS'],
       ['2023-09-01', 'WHITELIST'],
@@ -290,7 +331,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'a withdrawn raise: the lowest rating it replaced is current again',
-    inputs: [rating('r1', '2023-01-01', 'tax', true), rating('r2', '2023-06-01', 'tax', false, { withdrawn: '2023-09-01' })],
+    inputs: [
+      rating('r1', '2023-01-01', 'tax', true),
+      rating('r2', '2023-06-01', 'tax', false, { withdrawn: '2023-09-01' }),
+    ],
     expect: [
       ['2023-06-01', 'WHITELIST'],
       ['2023-08-31', 'WHITELIST'],
@@ -338,7 +382,10 @@ const scenarios: Scenario[] = [
   {
     name: 'individual: lowest rating until raised',
     kind: IND,
-    inputs: [rating('r1', '2023-01-01', 'transport', true, { kind: IND }), rating('r2', '2024-01-01', 'transport', false, { kind: IND })],
+    inputs: [
+      rating('r1', '2023-01-01', 'transport', true, { kind: IND }),
+      rating('r2', '2024-01-01', 'transport', false, { kind: IND }),
+    ],
     expect: [
       ['2023-12-31', 'FOCUS'],
       ['2024-01-01', 'WHITELIST'],
@@ -362,11 +409,22 @@ describe('classify: paths', () => {
 
 describe('classify: reasons', () => {
   it('lists every FOCUS reason; open-ended when a lowest rating is among them', () => {
-    const inputs = [rating('t1', '2023-01-01', 'tax', true), rating('c1', '2023-02-01', 'customs', true), event('e1', '2023-03-10'), aeo('a1', '2022-01-01', 'GRANTED')];
+    const inputs = [
+      rating('t1', '2023-01-01', 'tax', true),
+      rating('c1', '2023-02-01', 'customs', true),
+      event('e1', '2023-03-10'),
+      aeo('a1', '2022-01-01', 'GRANTED'),
+    ];
     expect(classify(ENT, inputs, '2024-01-01', P)).toEqual({
       class: 'FOCUS',
       reasons: [
-        { rule: CREDIT_RULES.legalEvent, source: 'customs', inputIds: ['e1'], since: '2023-03-10', until: '2026-03-10' },
+        {
+          rule: CREDIT_RULES.legalEvent,
+          source: 'customs',
+          inputIds: ['e1'],
+          since: '2023-03-10',
+          until: '2026-03-10',
+        },
         { rule: CREDIT_RULES.lowestSectorRating, source: 'tax', inputIds: ['t1'], since: '2023-01-01' },
         { rule: CREDIT_RULES.lowestSectorRating, source: 'customs', inputIds: ['c1'], since: '2023-02-01' },
       ],
@@ -374,12 +432,21 @@ describe('classify: reasons', () => {
   });
 
   it('the class ends on the latest reason end when all reasons expire', () => {
-    const inputs = [event('e1', '2023-03-10'), event('e2', '2024-05-01', 'SERIOUS_DISHONESTY_LISTING', { source: 'market_regulation' })];
+    const inputs = [
+      event('e1', '2023-03-10'),
+      event('e2', '2024-05-01', 'SERIOUS_DISHONESTY_LISTING', { source: 'market_regulation' }),
+    ];
     const result = classify(ENT, inputs, '2025-01-01', P);
     expect(result.validUntil).toBe('2027-05-01');
     expect(result.reasons).toEqual([
       { rule: CREDIT_RULES.legalEvent, source: 'customs', inputIds: ['e1'], since: '2023-03-10', until: '2026-03-10' },
-      { rule: CREDIT_RULES.legalEvent, source: 'market_regulation', inputIds: ['e2'], since: '2024-05-01', until: '2027-05-01' },
+      {
+        rule: CREDIT_RULES.legalEvent,
+        source: 'market_regulation',
+        inputIds: ['e2'],
+        since: '2024-05-01',
+        until: '2027-05-01',
+      },
     ]);
     // Once the first period ended, only the latest event is a reason.
     expect(classify(ENT, inputs, '2026-03-10', P).reasons.map((r) => r.inputIds)).toEqual([['e2']]);
@@ -388,18 +455,37 @@ describe('classify: reasons', () => {
   it('leap-day event: the reason ends on 2027-03-01', () => {
     expect(classify(ENT, [event('e1', '2024-02-29')], '2027-02-28', P)).toEqual({
       class: 'FOCUS',
-      reasons: [{ rule: CREDIT_RULES.legalEvent, source: 'customs', inputIds: ['e1'], since: '2024-02-29', until: '2027-03-01' }],
+      reasons: [
+        {
+          rule: CREDIT_RULES.legalEvent,
+          source: 'customs',
+          inputIds: ['e1'],
+          since: '2024-02-29',
+          until: '2027-03-01',
+        },
+      ],
       validUntil: '2027-03-01',
     });
   });
 
   it('consecutive lowest ratings of a department form one reason since the first', () => {
-    const inputs = [rating('r0', '2022-01-01', 'tax', false), rating('r1', '2023-01-01', 'tax', true), rating('r2', '2023-06-01', 'tax', true)];
-    expect(classify(ENT, inputs, '2023-07-01', P).reasons).toEqual([{ rule: CREDIT_RULES.lowestSectorRating, source: 'tax', inputIds: ['r1', 'r2'], since: '2023-01-01' }]);
+    const inputs = [
+      rating('r0', '2022-01-01', 'tax', false),
+      rating('r1', '2023-01-01', 'tax', true),
+      rating('r2', '2023-06-01', 'tax', true),
+    ];
+    expect(classify(ENT, inputs, '2023-07-01', P).reasons).toEqual([
+      { rule: CREDIT_RULES.lowestSectorRating, source: 'tax', inputIds: ['r1', 'r2'], since: '2023-01-01' },
+    ]);
   });
 
   it('AEO: renewals form one reason since the first grant after the last loss', () => {
-    const inputs = [aeo('a0', '2019-01-01', 'GRANTED'), aeo('a1', '2020-01-01', 'SUSPENDED'), aeo('a2', '2021-01-01', 'GRANTED'), aeo('a3', '2024-01-01', 'GRANTED')];
+    const inputs = [
+      aeo('a0', '2019-01-01', 'GRANTED'),
+      aeo('a1', '2020-01-01', 'SUSPENDED'),
+      aeo('a2', '2021-01-01', 'GRANTED'),
+      aeo('a3', '2024-01-01', 'GRANTED'),
+    ];
     expect(classify(ENT, inputs, '2024-06-01', P)).toEqual({
       class: 'ADVANCED_CERTIFIED',
       reasons: [{ rule: CREDIT_RULES.aeo, source: 'customs', inputIds: ['a2', 'a3'], since: '2021-01-01' }],
@@ -432,17 +518,35 @@ describe('nextChangeDate', () => {
   });
 
   it('open-ended FOCUS never changes by itself', () => {
-    expect(nextChangeDate(ENT, [rating('r1', '2023-01-01', 'tax', true), event('e1', '2023-03-10')], '2023-06-01', P)).toBeNull();
+    expect(
+      nextChangeDate(ENT, [rating('r1', '2023-01-01', 'tax', true), event('e1', '2023-03-10')], '2023-06-01', P),
+    ).toBeNull();
   });
 
   it('sees inputs and withdrawals already recorded for later dates', () => {
-    expect(nextChangeDate(ENT, [rating('r1', '2023-01-01', 'tax', true), rating('r2', '2025-01-01', 'tax', false)], '2023-06-01', P)).toBe('2025-01-01');
-    expect(nextChangeDate(ENT, [event('e1', '2023-03-10', 'SMUGGLING_PENALTY', { withdrawn: '2024-06-01' })], '2023-06-01', P)).toBe('2024-06-01');
+    expect(
+      nextChangeDate(
+        ENT,
+        [rating('r1', '2023-01-01', 'tax', true), rating('r2', '2025-01-01', 'tax', false)],
+        '2023-06-01',
+        P,
+      ),
+    ).toBe('2025-01-01');
+    expect(
+      nextChangeDate(
+        ENT,
+        [event('e1', '2023-03-10', 'SMUGGLING_PENALTY', { withdrawn: '2024-06-01' })],
+        '2023-06-01',
+        P,
+      ),
+    ).toBe('2024-06-01');
   });
 
   it('individual: the individual period', () => {
     const ind = [event('e1', '2024-02-29', 'SMUGGLING_PENALTY', { kind: IND })];
-    expect(nextChangeDate(IND, ind, '2024-03-01', { focusPeriodYears: 3, individualFocusPeriodYears: 1 })).toBe('2025-03-01');
+    expect(nextChangeDate(IND, ind, '2024-03-01', { focusPeriodYears: 3, individualFocusPeriodYears: 1 })).toBe(
+      '2025-03-01',
+    );
   });
 });
 
@@ -464,8 +568,12 @@ describe('classChanges', () => {
       { date: '2026-06-01', from: 'FOCUS', to: 'ADVANCED_CERTIFIED' },
       { date: '2027-01-01', from: 'ADVANCED_CERTIFIED', to: 'WHITELIST' },
     ]);
-    expect(changes[1]?.reasons).toEqual([{ rule: CREDIT_RULES.legalEvent, source: 'customs', inputIds: ['e1'], since: '2023-03-10', until: '2026-03-10' }]);
-    expect(changes[3]?.reasons).toEqual([{ rule: CREDIT_RULES.whitelistDefault, source: 'customs', inputIds: [], since: '2027-01-01' }]);
+    expect(changes[1]?.reasons).toEqual([
+      { rule: CREDIT_RULES.legalEvent, source: 'customs', inputIds: ['e1'], since: '2023-03-10', until: '2026-03-10' },
+    ]);
+    expect(changes[3]?.reasons).toEqual([
+      { rule: CREDIT_RULES.whitelistDefault, source: 'customs', inputIds: [], since: '2027-01-01' },
+    ]);
   });
 
   it('covers the days after `from` up to and including `to`', () => {
@@ -481,13 +589,23 @@ describe('classChanges', () => {
 
 describe('validation', () => {
   it('rejects inconsistent inputs and parameters', () => {
-    expect(() => classify(ENT, [event('e1', '2023-03-10', 'SMUGGLING_PENALTY', { kind: IND })], '2024-01-01', P)).toThrow(/INDIVIDUAL/);
-    expect(() => classify(ENT, [event('e1', '2023-03-10'), event('e1', '2023-04-10')], '2024-01-01', P)).toThrow(/twice/);
+    expect(() =>
+      classify(ENT, [event('e1', '2023-03-10', 'SMUGGLING_PENALTY', { kind: IND })], '2024-01-01', P),
+    ).toThrow(/INDIVIDUAL/);
+    expect(() => classify(ENT, [event('e1', '2023-03-10'), event('e1', '2023-04-10')], '2024-01-01', P)).toThrow(
+      /twice/,
+    );
     expect(() => classify(ENT, [event('e1', '2023-02-30')], '2024-01-01', P)).toThrow(/effectiveDate/);
-    expect(() => classify(ENT, [event('e1', '2023-02-01', 'SMUGGLING_PENALTY', { withdrawn: '2023-13-01' })], '2024-01-01', P)).toThrow(/withdrawn/);
+    expect(() =>
+      classify(ENT, [event('e1', '2023-02-01', 'SMUGGLING_PENALTY', { withdrawn: '2023-13-01' })], '2024-01-01', P),
+    ).toThrow(/withdrawn/);
     expect(() => classify(ENT, [], '2024/01/01', P)).toThrow(/asOf/);
-    expect(() => classify(ENT, [], '2024-01-01', { focusPeriodYears: 1.5, individualFocusPeriodYears: 3 })).toThrow(/focusPeriodYears/);
-    expect(() => classify(ENT, [{ ...event('e1', '2023-03-10'), type: 'NOPE' } as unknown as CreditInput], '2024-01-01', P)).toThrow(/unknown type/);
+    expect(() => classify(ENT, [], '2024-01-01', { focusPeriodYears: 1.5, individualFocusPeriodYears: 3 })).toThrow(
+      /focusPeriodYears/,
+    );
+    expect(() =>
+      classify(ENT, [{ ...event('e1', '2023-03-10'), type: 'NOPE' } as unknown as CreditInput], '2024-01-01', P),
+    ).toThrow(/unknown type/);
   });
 });
 
@@ -504,21 +622,54 @@ const withdrawalArb = fc.option(dateArb, { nil: undefined, freq: 4 });
 type Draft = (id: string, kind: SubjectKind) => CreditInput;
 
 const ratingDraft = fc
-  .record({ date: dateArb, department: fc.constantFrom('tax', 'customs', 'maritime'), lowest: fc.boolean(), withdrawn: withdrawalArb })
-  .map((r): Draft => (id, kind) => rating(id, r.date, r.department, r.lowest, { kind, withdrawn: r.withdrawn }));
+  .record({
+    date: dateArb,
+    department: fc.constantFrom('tax', 'customs', 'maritime'),
+    lowest: fc.boolean(),
+    withdrawn: withdrawalArb,
+  })
+  .map(
+    (r): Draft =>
+      (id, kind) =>
+        rating(id, r.date, r.department, r.lowest, { kind, withdrawn: r.withdrawn }),
+  );
 const eventDraft = fc
-  .record({ date: dateArb, kind: fc.constantFrom<LegalEventKind>('SMUGGLING_PENALTY', 'SERIOUS_DISHONESTY_LISTING', 'OTHER_LEGAL_LISTING'), withdrawn: withdrawalArb })
-  .map((e): Draft => (id, kind) => event(id, e.date, e.kind, { kind, withdrawn: e.withdrawn }));
+  .record({
+    date: dateArb,
+    kind: fc.constantFrom<LegalEventKind>('SMUGGLING_PENALTY', 'SERIOUS_DISHONESTY_LISTING', 'OTHER_LEGAL_LISTING'),
+    withdrawn: withdrawalArb,
+  })
+  .map(
+    (e): Draft =>
+      (id, kind) =>
+        event(id, e.date, e.kind, { kind, withdrawn: e.withdrawn }),
+  );
 const aeoDraft = fc
-  .record({ date: dateArb, action: fc.constantFrom<AeoAction>('GRANTED', 'GRANTED', 'REVOKED', 'SUSPENDED'), withdrawn: withdrawalArb })
-  .map((a): Draft => (id, kind) => aeo(id, a.date, a.action, { kind, withdrawn: a.withdrawn }));
+  .record({
+    date: dateArb,
+    action: fc.constantFrom<AeoAction>('GRANTED', 'GRANTED', 'REVOKED', 'SUSPENDED'),
+    withdrawn: withdrawalArb,
+  })
+  .map(
+    (a): Draft =>
+      (id, kind) =>
+        aeo(id, a.date, a.action, { kind, withdrawn: a.withdrawn }),
+  );
 const draftArb = fc.oneof(ratingDraft, eventDraft, aeoDraft);
 
 const kindArb = fc.constantFrom<SubjectKind>(ENT, ENT, IND);
-const paramsArb = fc.record({ focusPeriodYears: fc.integer({ min: 1, max: 3 }), individualFocusPeriodYears: fc.integer({ min: 1, max: 3 }) });
+const paramsArb = fc.record({
+  focusPeriodYears: fc.integer({ min: 1, max: 3 }),
+  individualFocusPeriodYears: fc.integer({ min: 1, max: 3 }),
+});
 const caseArb = fc
   .record({ kind: kindArb, drafts: fc.array(draftArb, { maxLength: 8 }), params: paramsArb, asOf: dateArb })
-  .map(({ kind, drafts, params, asOf }) => ({ kind, params, asOf, inputs: drafts.map((d, i) => d(`in-${String(i).padStart(2, '0')}`, kind)) }));
+  .map(({ kind, drafts, params, asOf }) => ({
+    kind,
+    params,
+    asOf,
+    inputs: drafts.map((d, i) => d(`in-${String(i).padStart(2, '0')}`, kind)),
+  }));
 
 const worse = (a: CreditClass, b: CreditClass) => compareClasses(a, b) <= 0;
 
@@ -534,7 +685,9 @@ describe('classify: properties', () => {
           if (now !== previous) expected.push({ date: d, from: previous, to: now });
           previous = now;
         }
-        expect(classChanges(kind, inputs, from, to, params).map(({ date, from: f, to: t }) => ({ date, from: f, to: t }))).toEqual(expected);
+        expect(
+          classChanges(kind, inputs, from, to, params).map(({ date, from: f, to: t }) => ({ date, from: f, to: t })),
+        ).toEqual(expected);
       }),
       { numRuns: 150 },
     );
@@ -598,10 +751,16 @@ describe('classify: properties', () => {
 
   it('adding a lowest-level rating never improves the class', () => {
     fc.assert(
-      fc.property(caseArb, dateArb, fc.constantFrom('tax', 'customs', 'maritime'), withdrawalArb, ({ kind, inputs, params, asOf }, date, department, withdrawn) => {
-        const more = [...inputs, rating('added', date, department, true, { kind, withdrawn })];
-        expect(worse(classOn(kind, more, asOf, params), classOn(kind, inputs, asOf, params))).toBe(true);
-      }),
+      fc.property(
+        caseArb,
+        dateArb,
+        fc.constantFrom('tax', 'customs', 'maritime'),
+        withdrawalArb,
+        ({ kind, inputs, params, asOf }, date, department, withdrawn) => {
+          const more = [...inputs, rating('added', date, department, true, { kind, withdrawn })];
+          expect(worse(classOn(kind, more, asOf, params), classOn(kind, inputs, asOf, params))).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -609,13 +768,17 @@ describe('classify: properties', () => {
   it('depends only on the inputs and asOf: same answer for any input order', () => {
     fc.assert(
       fc.property(
-        caseArb.chain((c) => fc.record({ c: fc.constant(c), shuffled: fc.shuffledSubarray(c.inputs, { minLength: c.inputs.length }) })),
+        caseArb.chain((c) =>
+          fc.record({ c: fc.constant(c), shuffled: fc.shuffledSubarray(c.inputs, { minLength: c.inputs.length }) }),
+        ),
         ({ c: { kind, inputs, params, asOf }, shuffled }) => {
           const result = classify(kind, inputs, asOf, params);
           expect(classify(kind, shuffled, asOf, params)).toEqual(result);
           expect(classify(kind, inputs, asOf, params)).toEqual(result);
           expect(nextChangeDate(kind, shuffled, asOf, params)).toBe(nextChangeDate(kind, inputs, asOf, params));
-          expect(classChanges(kind, shuffled, '2021-12-31', '2030-12-31', params)).toEqual(classChanges(kind, inputs, '2021-12-31', '2030-12-31', params));
+          expect(classChanges(kind, shuffled, '2021-12-31', '2030-12-31', params)).toEqual(
+            classChanges(kind, inputs, '2021-12-31', '2030-12-31', params),
+          );
         },
       ),
       { numRuns: 200 },
@@ -630,13 +793,19 @@ describe('classify: properties', () => {
         if (kind === IND) expect(result.class).not.toBe('ADVANCED_CERTIFIED');
         const rules = new Set(result.reasons.map((r) => r.rule));
         if (result.class === 'FOCUS') {
-          expect([...rules].every((r) => r === CREDIT_RULES.lowestSectorRating || r === CREDIT_RULES.legalEvent)).toBe(true);
+          expect([...rules].every((r) => r === CREDIT_RULES.lowestSectorRating || r === CREDIT_RULES.legalEvent)).toBe(
+            true,
+          );
           const untils = result.reasons.map((r) => r.until);
-          expect(result.validUntil).toBe(untils.includes(undefined) ? undefined : untils.reduce((a, b) => (a! > b! ? a : b)));
+          expect(result.validUntil).toBe(
+            untils.includes(undefined) ? undefined : untils.reduce((a, b) => (a! > b! ? a : b)),
+          );
         } else {
           expect(result.reasons).toHaveLength(1);
           expect(result.validUntil).toBeUndefined();
-          expect(result.reasons[0]?.rule).toBe(result.class === 'WHITELIST' ? CREDIT_RULES.whitelistDefault : CREDIT_RULES.aeo);
+          expect(result.reasons[0]?.rule).toBe(
+            result.class === 'WHITELIST' ? CREDIT_RULES.whitelistDefault : CREDIT_RULES.aeo,
+          );
         }
         for (const r of result.reasons) {
           expect(r.since <= asOf).toBe(true);

@@ -30,7 +30,11 @@ export const CREDIT_CLASSES = [
 export type CreditClass = (typeof CREDIT_CLASSES)[number];
 
 /** Worst first: a larger rank is a better class. */
-export const CREDIT_CLASS_RANK: Readonly<Record<CreditClass, number>> = { FOCUS: 0, WHITELIST: 1, ADVANCED_CERTIFIED: 2 };
+export const CREDIT_CLASS_RANK: Readonly<Record<CreditClass, number>> = {
+  FOCUS: 0,
+  WHITELIST: 1,
+  ADVANCED_CERTIFIED: 2,
+};
 
 export const LEGAL_EVENT_KINDS = [
   'SMUGGLING_PENALTY', // 走私行政处罚
@@ -126,13 +130,23 @@ export interface CreditClassificationParameters {
 // ---------------------------------------------------------------------------------------------
 // Public rules
 
-export function classify(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): Classification {
+export function classify(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  asOf: BusinessDate,
+  params: CreditClassificationParameters,
+): Classification {
   validate(subjectKind, inputs, params, asOf);
   return classifyOn(subjectKind, inputs, asOf, params, timeline(subjectKind, inputs, params));
 }
 
 /** The first day after `asOf` with another class if no input is added, or null if the class never changes. */
-export function nextChangeDate(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): BusinessDate | null {
+export function nextChangeDate(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  asOf: BusinessDate,
+  params: CreditClassificationParameters,
+): BusinessDate | null {
   validate(subjectKind, inputs, params, asOf);
   return changeAfter(timeline(subjectKind, inputs, params), asOf);
 }
@@ -142,7 +156,12 @@ export function nextChangeDate(subjectKind: SubjectKind, inputs: readonly Credit
  * read differently if no input is added, or null when it never will. Up to the day before, the
  * classification of `asOf` stands, so a stored one can be served without re-reading the inputs.
  */
-export function nextReviewDate(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): BusinessDate | null {
+export function nextReviewDate(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  asOf: BusinessDate,
+  params: CreditClassificationParameters,
+): BusinessDate | null {
   validate(subjectKind, inputs, params, asOf);
   return reviewAfter(timeline(subjectKind, inputs, params), asOf);
 }
@@ -154,10 +173,19 @@ export interface Assessment {
 }
 
 /** classify, nextChangeDate and nextReviewDate at once, evaluating each change point once (bulk recomputation). */
-export function assess(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): Assessment {
+export function assess(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  asOf: BusinessDate,
+  params: CreditClassificationParameters,
+): Assessment {
   validate(subjectKind, inputs, params, asOf);
   const tl = timeline(subjectKind, inputs, params);
-  return { classification: classifyOn(subjectKind, inputs, asOf, params, tl), nextChange: changeAfter(tl, asOf), nextReview: reviewAfter(tl, asOf) };
+  return {
+    classification: classifyOn(subjectKind, inputs, asOf, params, tl),
+    nextChange: changeAfter(tl, asOf),
+    nextReview: reviewAfter(tl, asOf),
+  };
 }
 
 /**
@@ -165,7 +193,13 @@ export function assess(subjectKind: SubjectKind, inputs: readonly CreditInput[],
  * (a, b], (b, c] never report a change twice. The class can only change on an input's effective
  * date, a withdrawal date or the end of a legal event's period, so only those days are evaluated.
  */
-export function classChanges(subjectKind: SubjectKind, inputs: readonly CreditInput[], from: BusinessDate, to: BusinessDate, params: CreditClassificationParameters): ClassChange[] {
+export function classChanges(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  from: BusinessDate,
+  to: BusinessDate,
+  params: CreditClassificationParameters,
+): ClassChange[] {
   validate(subjectKind, inputs, params, from);
   parseDate(to, 'to');
   if (to < from) throw new RangeError(`classChanges: to (${to}) is before from (${from}).`);
@@ -198,7 +232,11 @@ interface Timeline {
   classes: CreditClass[];
 }
 
-function timeline(subjectKind: SubjectKind, inputs: readonly CreditInput[], params: CreditClassificationParameters): Timeline {
+function timeline(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  params: CreditClassificationParameters,
+): Timeline {
   const sorted = [...inputs].sort(byDateThenId);
   const points = changePoints(subjectKind, inputs, params);
   return { points, classes: points.map((date) => evaluate(subjectKind, sorted, date, params).class) };
@@ -232,20 +270,36 @@ function reviewAfter(tl: Timeline, asOf: BusinessDate): BusinessDate | null {
   return tl.points[pointIndex(tl, asOf) + 1] ?? null;
 }
 
-function classifyOn(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters, tl: Timeline): Classification {
+function classifyOn(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  asOf: BusinessDate,
+  params: CreditClassificationParameters,
+  tl: Timeline,
+): Classification {
   const found = evaluate(subjectKind, inputs, asOf, params);
   if (found.class !== 'WHITELIST') return found;
   return { class: 'WHITELIST', reasons: [whitelistReason(inputs, asOf, tl)] };
 }
 
 /** The class on `asOf`; for WHITELIST the reasons are left to `whitelistReason`. */
-function evaluate(subjectKind: SubjectKind, inputs: readonly CreditInput[], asOf: BusinessDate, params: CreditClassificationParameters): Classification {
+function evaluate(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  asOf: BusinessDate,
+  params: CreditClassificationParameters,
+): Classification {
   const active = inputs.filter((input) => isActive(input, asOf)).sort(byDateThenId);
-  const focus = [...lowestRatingReasons(active), ...legalEventReasons(active, asOf, focusYears(subjectKind, params))].sort(compareReasons);
+  const focus = [
+    ...lowestRatingReasons(active),
+    ...legalEventReasons(active, asOf, focusYears(subjectKind, params)),
+  ].sort(compareReasons);
   if (focus.length > 0) {
     const open = focus.some((r) => r.until === undefined);
     const validUntil = open ? undefined : focus.map((r) => r.until as string).reduce((a, b) => (a > b ? a : b));
-    return validUntil === undefined ? { class: 'FOCUS', reasons: focus } : { class: 'FOCUS', reasons: focus, validUntil };
+    return validUntil === undefined
+      ? { class: 'FOCUS', reasons: focus }
+      : { class: 'FOCUS', reasons: focus, validUntil };
   }
   // Individuals never get ADVANCED_CERTIFIED, so their AEO inputs (if any) are ignored.
   const aeo = subjectKind === 'ENTERPRISE' ? aeoReason(active) : null;
@@ -276,7 +330,12 @@ function lowestRatingReasons(active: readonly CreditInput[]): CreditReason[] {
     const run = trailingRun(ratings, (r) => r.isLowestLevel);
     const current = run[run.length - 1];
     if (!current) continue;
-    reasons.push({ rule: CREDIT_RULES.lowestSectorRating, source: current.source, inputIds: run.map((r) => r.id), since: run[0]!.effectiveDate });
+    reasons.push({
+      rule: CREDIT_RULES.lowestSectorRating,
+      source: current.source,
+      inputIds: run.map((r) => r.id),
+      since: run[0]!.effectiveDate,
+    });
   }
   return reasons;
 }
@@ -287,7 +346,14 @@ function legalEventReasons(active: readonly CreditInput[], asOf: BusinessDate, y
   for (const input of active) {
     if (input.type !== 'EVENT') continue;
     const until = addYears(input.effectiveDate, years);
-    if (asOf < until) reasons.push({ rule: CREDIT_RULES.legalEvent, source: input.source, inputIds: [input.id], since: input.effectiveDate, until });
+    if (asOf < until)
+      reasons.push({
+        rule: CREDIT_RULES.legalEvent,
+        source: input.source,
+        inputIds: [input.id],
+        since: input.effectiveDate,
+        until,
+      });
   }
   return reasons;
 }
@@ -298,7 +364,12 @@ function aeoReason(active: readonly CreditInput[]): CreditReason | null {
   const run = trailingRun(actions, (a) => a.action === 'GRANTED');
   const current = run[run.length - 1];
   if (!current) return null;
-  return { rule: CREDIT_RULES.aeo, source: current.source, inputIds: run.map((a) => a.id), since: run[0]!.effectiveDate };
+  return {
+    rule: CREDIT_RULES.aeo,
+    source: current.source,
+    inputIds: run.map((a) => a.id),
+    since: run[0]!.effectiveDate,
+  };
 }
 
 /** The longest suffix of a date-ordered list whose items all match. */
@@ -328,7 +399,11 @@ function whitelistReason(inputs: readonly CreditInput[], asOf: BusinessDate, tl:
 }
 
 /** Every day on which the class may change, sorted and distinct. */
-function changePoints(subjectKind: SubjectKind, inputs: readonly CreditInput[], params: CreditClassificationParameters): BusinessDate[] {
+function changePoints(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  params: CreditClassificationParameters,
+): BusinessDate[] {
   const years = focusYears(subjectKind, params);
   const points = new Set<BusinessDate>();
   for (const input of inputs) {
@@ -356,24 +431,37 @@ function compareReasons(a: CreditReason, b: CreditReason): number {
 // ---------------------------------------------------------------------------------------------
 // Validation: bad data is a caller's bug, so it throws instead of guessing.
 
-function validate(subjectKind: SubjectKind, inputs: readonly CreditInput[], params: CreditClassificationParameters, asOf: BusinessDate): void {
+function validate(
+  subjectKind: SubjectKind,
+  inputs: readonly CreditInput[],
+  params: CreditClassificationParameters,
+  asOf: BusinessDate,
+): void {
   parseDate(asOf, 'asOf');
-  if (!SUBJECT_KINDS.includes(subjectKind)) throw new RangeError(`Unknown subject kind ${JSON.stringify(subjectKind)}.`);
+  if (!SUBJECT_KINDS.includes(subjectKind))
+    throw new RangeError(`Unknown subject kind ${JSON.stringify(subjectKind)}.`);
   for (const [name, value] of [
     ['focusPeriodYears', params.focusPeriodYears],
     ['individualFocusPeriodYears', params.individualFocusPeriodYears],
   ] as const) {
-    if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number of years, got ${value}.`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new RangeError(`${name} must be a whole number of years, got ${value}.`);
   }
   const ids = new Set<string>();
   for (const input of inputs) {
-    if (ids.has(input.id)) throw new RangeError(`Credit input id ${input.id} appears twice; ids order inputs of the same day and must be unique.`);
+    if (ids.has(input.id))
+      throw new RangeError(
+        `Credit input id ${input.id} appears twice; ids order inputs of the same day and must be unique.`,
+      );
     ids.add(input.id);
-    if (input.subjectKind !== subjectKind) throw new RangeError(`Credit input ${input.id} is for an ${input.subjectKind}, not an ${subjectKind}.`);
+    if (input.subjectKind !== subjectKind)
+      throw new RangeError(`Credit input ${input.id} is for an ${input.subjectKind}, not an ${subjectKind}.`);
     parseDate(input.effectiveDate, `effectiveDate of credit input ${input.id}`);
     if (input.withdrawn) parseDate(input.withdrawn.date, `withdrawn.date of credit input ${input.id}`);
     if (!['SECTOR_RATING', 'EVENT', 'AEO'].includes((input as { type: string }).type)) {
-      throw new RangeError(`Credit input ${input.id} has unknown type ${JSON.stringify((input as { type: string }).type)}.`);
+      throw new RangeError(
+        `Credit input ${input.id} has unknown type ${JSON.stringify((input as { type: string }).type)}.`,
+      );
     }
   }
 }

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Inputs from departments (sector ratings, legal events, AEO actions): immutable once recorded.
@@ -75,7 +89,10 @@ export const creditClasses = pgTable(
   (t) => [
     index('credit_classes_next_review_idx').on(t.nextReview),
     index('credit_classes_class_idx').on(t.class),
-    check('credit_classes_class', sql`${t.class} in ('FOCUS', 'WHITELIST', 'ADVANCED_CERTIFIED') and (${t.subjectKind} = 'ENTERPRISE' or ${t.class} <> 'ADVANCED_CERTIFIED')`),
+    check(
+      'credit_classes_class',
+      sql`${t.class} in ('FOCUS', 'WHITELIST', 'ADVANCED_CERTIFIED') and (${t.subjectKind} = 'ENTERPRISE' or ${t.class} <> 'ADVANCED_CERTIFIED')`,
+    ),
   ],
 );
 
@@ -95,7 +112,10 @@ export const creditClassChanges = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
     auditSeq: bigint('audit_seq', { mode: 'number' }),
   },
-  (t) => [index('credit_class_changes_subject_idx').on(t.subjectId, t.seq), index('credit_class_changes_audit_seq_idx').on(t.auditSeq)],
+  (t) => [
+    index('credit_class_changes_subject_idx').on(t.subjectId, t.seq),
+    index('credit_class_changes_audit_seq_idx').on(t.auditSeq),
+  ],
 );
 
 /**
@@ -132,5 +152,8 @@ export const creditImports = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('credit_imports_digest_idx').on(t.fileDigest), check('credit_imports_status', sql`${t.status} in ('RUNNING', 'DONE')`)],
+  (t) => [
+    index('credit_imports_digest_idx').on(t.fileDigest),
+    check('credit_imports_status', sql`${t.status} in ('RUNNING', 'DONE')`),
+  ],
 );

@@ -5,9 +5,28 @@
 export { recordInput, type RecordInputResult } from './service/record-input.ts';
 export { withdrawInput, type WithdrawResult } from './service/withdraw-input.ts';
 export { importInputs, BULK_LIMIT, type BulkResult, type LineError } from './service/import-batch.ts';
-export { importCreditFile, IMPORT_CHUNK, type FileImportOptions, type FileImportResult, type ImportPhase } from './service/import-file.ts';
+export {
+  importCreditFile,
+  IMPORT_CHUNK,
+  type FileImportOptions,
+  type FileImportResult,
+  type ImportPhase,
+} from './service/import-file.ts';
 export { sweep, countDue, type SweepResult } from './service/sweep.ts';
-export { getCredit, getMeasures, creditClassOf, creditMeasuresOf, classHistory, changesAfter, latestChangeSeq, listInputs, countsByClass, type CreditView, type MeasuresView, type SubjectRef } from './service/read.ts';
+export {
+  getCredit,
+  getMeasures,
+  creditClassOf,
+  creditMeasuresOf,
+  classHistory,
+  changesAfter,
+  latestChangeSeq,
+  listInputs,
+  countsByClass,
+  type CreditView,
+  type MeasuresView,
+  type SubjectRef,
+} from './service/read.ts';
 export { checkAuditedBatch, type BatchCheck } from './service/trace.ts';
 export type { RecordInputRequest, NewCreditInput } from './service/inputs.ts';
 export type { Subject } from './service/subjects.ts';

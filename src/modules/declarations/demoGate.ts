@@ -18,7 +18,18 @@ export async function passDemoGate(ctx: AppContext, declarationId: string): Prom
   if (!d || d.state !== 'RELEASED') return;
   const form = d.form as ExitDeclarationBody;
   const laneCode = `${d.portCode}-L01`;
-  await recordGateEvent(ctx, systemActor('demo-gate'), { eventId: uuidv7(ctx.clock.now().getTime()), portCode: d.portCode, laneCode, direction: 'OUT', plate: form.transport.plate, containers: form.transport.containers, weightKg: form.transport.expectedGrossWeightKg, sealState: 'INTACT', seals: form.transport.seals, at: ctx.clock.now() });
+  await recordGateEvent(ctx, systemActor('demo-gate'), {
+    eventId: uuidv7(ctx.clock.now().getTime()),
+    portCode: d.portCode,
+    laneCode,
+    direction: 'OUT',
+    plate: form.transport.plate,
+    containers: form.transport.containers,
+    weightKg: form.transport.expectedGrossWeightKg,
+    sealState: 'INTACT',
+    seals: form.transport.seals,
+    at: ctx.clock.now(),
+  });
   const events = await ctx.db
     .select()
     .from(outboxEvents)

@@ -3,7 +3,16 @@
  * (分批出岛、集中申报) and their tax bills (税单), mission.md §4–5. Pure: dates, parameters and the
  * facts read from the books come in as arguments; nothing here reads a clock or a database.
  */
-import { chainValueAdded, computeDeclaration, confirmationDecision, cny, D, fen, ratioString, secondLineLine } from '../tax/rules.ts';
+import {
+  chainValueAdded,
+  computeDeclaration,
+  confirmationDecision,
+  cny,
+  D,
+  fen,
+  ratioString,
+  secondLineLine,
+} from '../tax/rules.ts';
 import type { ChainInput, ChainResult, Condition, DeclarationComputation, DeclarationLine } from '../tax/rules.ts';
 import type { RuleViolation, SecondLineFacts, TaxParameters } from '../tax/rules.ts';
 
@@ -15,7 +24,16 @@ const plain = (v: string | InstanceType<typeof D>): string => new D(v).toString(
 export const DECLARATION_KINDS = ['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION'] as const;
 export type DeclarationKind = (typeof DECLARATION_KINDS)[number];
 
-export const STATES = ['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED'] as const;
+export const STATES = [
+  'SUBMITTED',
+  'ACCEPTED',
+  'HELD',
+  'REJECTED',
+  'RELEASED',
+  'EXITED',
+  'CANCELLED',
+  'AMENDED',
+] as const;
 export type DeclarationState = (typeof STATES)[number];
 
 /**
@@ -43,7 +61,11 @@ export function canTransition(from: DeclarationState, to: DeclarationState): boo
 
 export function transitionViolation(from: DeclarationState, to: DeclarationState): RuleViolation | null {
   if (canTransition(from, to)) return null;
-  return { path: 'state', rule: 'declarations.transition', message: `A declaration in state ${from} cannot become ${to}.` };
+  return {
+    path: 'state',
+    rule: 'declarations.transition',
+    message: `A declaration in state ${from} cannot become ${to}.`,
+  };
 }
 
 /** Amendments and cancellations: only while the goods have not left and the declaration is live. */
@@ -88,20 +110,52 @@ export function periodClosed(period: string, today: string): boolean {
  * What refuses a centralized declaration for `period`: it must be over, its batches must all belong
  * to it (one calendar month, so never two years), and every batch must have left or been cancelled.
  */
-export function centralizedViolations(period: string, today: string, batches: readonly { id: string; businessDate: string; state: DeclarationState }[]): RuleViolation[] {
+export function centralizedViolations(
+  period: string,
+  today: string,
+  batches: readonly { id: string; businessDate: string; state: DeclarationState }[],
+): RuleViolation[] {
   const v: RuleViolation[] = [];
-  if (!isPeriod(period)) return [{ path: 'period', rule: 'declarations.centralized.period', message: 'A period is a calendar month, YYYY-MM.' }];
-  if (!periodClosed(period, today)) v.push({ path: 'period', rule: 'declarations.centralized.periodOpen', message: `The month ${period} is not over yet: declare it from the 1st of the following month.` });
+  if (!isPeriod(period))
+    return [
+      { path: 'period', rule: 'declarations.centralized.period', message: 'A period is a calendar month, YYYY-MM.' },
+    ];
+  if (!periodClosed(period, today))
+    v.push({
+      path: 'period',
+      rule: 'declarations.centralized.periodOpen',
+      message: `The month ${period} is not over yet: declare it from the 1st of the following month.`,
+    });
   const years = new Set(batches.map((b) => b.businessDate.slice(0, 4)));
-  if (years.size > 1) v.push({ path: 'period', rule: 'declarations.centralized.spansYears', message: 'A centralized declaration never spans two years.' });
+  if (years.size > 1)
+    v.push({
+      path: 'period',
+      rule: 'declarations.centralized.spansYears',
+      message: 'A centralized declaration never spans two years.',
+    });
   batches.forEach((b, i) => {
-    if (periodOf(b.businessDate) !== period) v.push({ path: `batches[${i}]`, rule: 'declarations.centralized.otherPeriod', message: `Batch ${b.id} left in ${periodOf(b.businessDate)}, not ${period}.` });
+    if (periodOf(b.businessDate) !== period)
+      v.push({
+        path: `batches[${i}]`,
+        rule: 'declarations.centralized.otherPeriod',
+        message: `Batch ${b.id} left in ${periodOf(b.businessDate)}, not ${period}.`,
+      });
   });
   const live = batches.filter((b) => b.state !== 'CANCELLED' && b.state !== 'AMENDED' && b.state !== 'REJECTED');
   live.forEach((b) => {
-    if (b.state !== 'EXITED') v.push({ path: 'period', rule: 'declarations.centralized.batchNotExited', message: `Batch ${b.id} is ${b.state}: it must pass the gate (or be cancelled) before the month is declared.` });
+    if (b.state !== 'EXITED')
+      v.push({
+        path: 'period',
+        rule: 'declarations.centralized.batchNotExited',
+        message: `Batch ${b.id} is ${b.state}: it must pass the gate (or be cancelled) before the month is declared.`,
+      });
   });
-  if (v.length === 0 && live.length === 0) v.push({ path: 'period', rule: 'declarations.centralized.noBatches', message: `No batch left in ${period}: there is nothing to declare.` });
+  if (v.length === 0 && live.length === 0)
+    v.push({
+      path: 'period',
+      rule: 'declarations.centralized.noBatches',
+      message: `No batch left in ${period}: there is nothing to declare.`,
+    });
   return v;
 }
 
@@ -131,21 +185,61 @@ export interface FormFacts {
 
 export function formViolations(lines: readonly FormLine[], f: FormFacts): RuleViolation[] {
   const v: RuleViolation[] = [];
-  if (f.bookEnterpriseId !== f.declarantEnterpriseId) v.push({ path: 'bookId', rule: 'declarations.bookOfDeclarant', message: 'The account book belongs to another enterprise.' });
-  if (f.bookStatus !== 'OPEN' && f.bookStatus !== 'ACTIVE') v.push({ path: 'bookId', rule: 'declarations.bookOpen', message: `The account book is ${f.bookStatus}: goods leave only from an open book.` });
+  if (f.bookEnterpriseId !== f.declarantEnterpriseId)
+    v.push({
+      path: 'bookId',
+      rule: 'declarations.bookOfDeclarant',
+      message: 'The account book belongs to another enterprise.',
+    });
+  if (f.bookStatus !== 'OPEN' && f.bookStatus !== 'ACTIVE')
+    v.push({
+      path: 'bookId',
+      rule: 'declarations.bookOpen',
+      message: `The account book is ${f.bookStatus}: goods leave only from an open book.`,
+    });
   // 放宽贸易管理 goods serve their end user on the island; they may not be sold to the mainland.
-  if (f.regime === 'RELAXED_TRADE') v.push({ path: 'bookId', rule: 'declarations.relaxedTradeToMainland', message: 'Relaxed-trade goods may not leave the island for the mainland.' });
-  if (f.destination !== 'CN-MAINLAND') v.push({ path: 'destination.region', rule: 'declarations.destinationMainland', message: 'A second-line exit goes to the mainland (CN-MAINLAND).' });
+  if (f.regime === 'RELAXED_TRADE')
+    v.push({
+      path: 'bookId',
+      rule: 'declarations.relaxedTradeToMainland',
+      message: 'Relaxed-trade goods may not leave the island for the mainland.',
+    });
+  if (f.destination !== 'CN-MAINLAND')
+    v.push({
+      path: 'destination.region',
+      rule: 'declarations.destinationMainland',
+      message: 'A second-line exit goes to the mainland (CN-MAINLAND).',
+    });
   const seen = new Map<string, number>();
   lines.forEach((l, i) => {
     const book = f.itemBookOf(l.itemId);
-    if (book === null) v.push({ path: `lines[${i}].itemId`, rule: 'declarations.itemUnknown', message: `Item ${l.itemId} is not on any account book.` });
-    else if (book !== f.bookId) v.push({ path: `lines[${i}].itemId`, rule: 'declarations.itemOfBook', message: `Item ${l.itemId} is on another account book.` });
-    if (seen.has(l.itemId)) v.push({ path: `lines[${i}].itemId`, rule: 'declarations.itemOnce', message: `Item ${l.itemId} is already line ${seen.get(l.itemId)}: declare each item once with its total quantity.` });
+    if (book === null)
+      v.push({
+        path: `lines[${i}].itemId`,
+        rule: 'declarations.itemUnknown',
+        message: `Item ${l.itemId} is not on any account book.`,
+      });
+    else if (book !== f.bookId)
+      v.push({
+        path: `lines[${i}].itemId`,
+        rule: 'declarations.itemOfBook',
+        message: `Item ${l.itemId} is on another account book.`,
+      });
+    if (seen.has(l.itemId))
+      v.push({
+        path: `lines[${i}].itemId`,
+        rule: 'declarations.itemOnce',
+        message: `Item ${l.itemId} is already line ${seen.get(l.itemId)}: declare each item once with its total quantity.`,
+      });
     seen.set(l.itemId, i);
   });
   const net = lines.reduce((s, l) => s.plus(l.netWeightKg), new D(0));
-  if (new D(f.expectedGrossWeightKg).lt(net)) v.push({ path: 'transport.expectedGrossWeightKg', rule: 'declarations.grossAtLeastNet', message: `The expected gross weight ${plain(f.expectedGrossWeightKg)} kg is below the goods' net weight ${plain(net)} kg.` });
+  if (new D(f.expectedGrossWeightKg).lt(net))
+    v.push({
+      path: 'transport.expectedGrossWeightKg',
+      rule: 'declarations.grossAtLeastNet',
+      message: `The expected gross weight ${plain(f.expectedGrossWeightKg)} kg is below the goods' net weight ${plain(net)} kg.`,
+    });
   return v;
 }
 
@@ -153,7 +247,36 @@ export function formViolations(lines: readonly FormLine[], f: FormFacts): RuleVi
 // Legal units (海关法定计量单位): books keep them as customs writes them (千克, 台); risk and
 // statistics use the codes.
 
-const UNIT_CODES: Record<string, string> = { 千克: 'KG', 公斤: 'KG', 克: 'G', 吨: 'TNE', 台: 'SET', 套: 'SET', 件: 'PCS', 个: 'PCS', 只: 'PCS', 支: 'PCS', 条: 'PCS', 张: 'PCS', 块: 'PCS', 辆: 'UNIT', 艘: 'UNIT', 架: 'UNIT', 升: 'L', 千升: 'KL', 米: 'M', 平方米: 'M2', 立方米: 'M3', 双: 'PR', 对: 'PR', 箱: 'CTN', 包: 'PK', 袋: 'BG', 瓶: 'BO', 盒: 'BX' };
+const UNIT_CODES: Record<string, string> = {
+  千克: 'KG',
+  公斤: 'KG',
+  克: 'G',
+  吨: 'TNE',
+  台: 'SET',
+  套: 'SET',
+  件: 'PCS',
+  个: 'PCS',
+  只: 'PCS',
+  支: 'PCS',
+  条: 'PCS',
+  张: 'PCS',
+  块: 'PCS',
+  辆: 'UNIT',
+  艘: 'UNIT',
+  架: 'UNIT',
+  升: 'L',
+  千升: 'KL',
+  米: 'M',
+  平方米: 'M2',
+  立方米: 'M3',
+  双: 'PR',
+  对: 'PR',
+  箱: 'CTN',
+  包: 'PK',
+  袋: 'BG',
+  瓶: 'BO',
+  盒: 'BX',
+};
 
 /** The code of a legal unit: codes pass through (upper-cased), Chinese names map, anything else is UNIT. */
 export function unitCode(unit: string): string {
@@ -261,8 +384,9 @@ export function dutyRateViolations(lines: readonly Rated[]) {
     const imported = cny(l.costBasis.importedCny);
     const specific = l.specificDutyPerUnit !== undefined && new D(l.specificDutyPerUnit).gt(0);
     if (!imported.gt(0) || new D(l.dutyRate).gt(0) || specific) return [];
-    const message = `These goods hold imported materials of ${fen(imported)} CNY and owe duty on them at the second `
-      + 'line: give the duty rate of their tariff line; 0 is not accepted.';
+    const message =
+      `These goods hold imported materials of ${fen(imported)} CNY and owe duty on them at the second ` +
+      'line: give the duty rate of their tariff line; 0 is not accepted.';
     return [{ path: `lines[${i}].dutyRate`, rule: 'declarations.dutyRateRequired', message }];
   });
 }
@@ -364,7 +488,10 @@ export interface TaxBillLine {
   vat: string;
   total: string;
   rates: { dutyRate: string; vatRate: string; consumptionTaxRate?: string; specificDutyPerUnit?: string };
-  steps: Record<'dutiableValue' | 'duty' | 'consumptionTax' | 'vat', { amount: string; status: string; formula: string; rule: string; reason?: string }>;
+  steps: Record<
+    'dutiableValue' | 'duty' | 'consumptionTax' | 'vat',
+    { amount: string; status: string; formula: string; rule: string; reason?: string }
+  >;
 }
 
 export interface TaxBillFigures {
@@ -379,9 +506,19 @@ export interface TaxBillFigures {
   parameterVersions: Record<string, number>;
 }
 
-const stepOf = (s: DeclarationComputation['lines'][number]['duty']) => ({ amount: fen(s.amount), status: s.status, formula: s.formula, rule: s.rule, ...(s.reason ? { reason: s.reason } : {}) });
+const stepOf = (s: DeclarationComputation['lines'][number]['duty']) => ({
+  amount: fen(s.amount),
+  status: s.status,
+  formula: s.formula,
+  rule: s.rule,
+  ...(s.reason ? { reason: s.reason } : {}),
+});
 
-export function billFigures(c: DeclarationComputation, rates: readonly TaxBillLine['rates'][], hsCodes: readonly string[]): TaxBillFigures {
+export function billFigures(
+  c: DeclarationComputation,
+  rates: readonly TaxBillLine['rates'][],
+  hsCodes: readonly string[],
+): TaxBillFigures {
   return {
     duty: fen(c.duty),
     consumptionTax: fen(c.consumptionTax),
@@ -399,18 +536,31 @@ export function billFigures(c: DeclarationComputation, rates: readonly TaxBillLi
       vat: fen(l.vat.amount),
       total: fen(l.total),
       rates: rates[i]!,
-      steps: { dutiableValue: stepOf(l.dutiableValue), duty: stepOf(l.duty), consumptionTax: stepOf(l.consumptionTax), vat: stepOf(l.vat) },
+      steps: {
+        dutiableValue: stepOf(l.dutiableValue),
+        duty: stepOf(l.duty),
+        consumptionTax: stepOf(l.consumptionTax),
+        vat: stepOf(l.vat),
+      },
     })),
   };
 }
 
 /** A supplementary bill (补税) owes the difference, never a refund through this path: each tax at least 0. */
-export function supplementaryFigures(before: TaxBillFigures, after: TaxBillFigures): { duty: string; consumptionTax: string; vat: string; total: string } {
+export function supplementaryFigures(
+  before: TaxBillFigures,
+  after: TaxBillFigures,
+): { duty: string; consumptionTax: string; vat: string; total: string } {
   const diff = (a: string, b: string) => D.max(new D(a).minus(b), 0);
   const duty = diff(after.duty, before.duty);
   const consumptionTax = diff(after.consumptionTax, before.consumptionTax);
   const vat = diff(after.vat, before.vat);
-  return { duty: fen(duty), consumptionTax: fen(consumptionTax), vat: fen(vat), total: fen(duty.plus(consumptionTax).plus(vat)) };
+  return {
+    duty: fen(duty),
+    consumptionTax: fen(consumptionTax),
+    vat: fen(vat),
+    total: fen(duty.plus(consumptionTax).plus(vat)),
+  };
 }
 
 /** Bill numbers: SD (税单) + YYYYMMDD + 8-digit serial, unique. */
@@ -419,14 +569,73 @@ export function billNumber(businessDate: string, serial: number): string {
 }
 
 /** The tax bill as CSV (the trader's export): one row per line plus a total row. RFC 4180 quoting. */
-export function billCsv(bill: { billNo: string; kind: string; declarationId: string; issuedAt: string; figures: TaxBillFigures }): string {
+export function billCsv(bill: {
+  billNo: string;
+  kind: string;
+  declarationId: string;
+  issuedAt: string;
+  figures: TaxBillFigures;
+}): string {
   const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const rows = [['billNo', 'kind', 'declarationId', 'issuedAt', 'line', 'hsCode', 'dutiableValue', 'dutyRate', 'duty', 'consumptionTaxRate', 'consumptionTax', 'vatRate', 'vat', 'total', 'dutyRule', 'vatRule']];
+  const rows = [
+    [
+      'billNo',
+      'kind',
+      'declarationId',
+      'issuedAt',
+      'line',
+      'hsCode',
+      'dutiableValue',
+      'dutyRate',
+      'duty',
+      'consumptionTaxRate',
+      'consumptionTax',
+      'vatRate',
+      'vat',
+      'total',
+      'dutyRule',
+      'vatRule',
+    ],
+  ];
   for (const l of bill.figures.lines) {
-    rows.push([bill.billNo, bill.kind, bill.declarationId, bill.issuedAt, String(l.lineIndex + 1), l.hsCode, l.dutiableValue, l.rates.dutyRate, l.duty, l.rates.consumptionTaxRate ?? '', l.consumptionTax, l.rates.vatRate, l.vat, l.total, l.steps.duty.rule, l.steps.vat.rule]);
+    rows.push([
+      bill.billNo,
+      bill.kind,
+      bill.declarationId,
+      bill.issuedAt,
+      String(l.lineIndex + 1),
+      l.hsCode,
+      l.dutiableValue,
+      l.rates.dutyRate,
+      l.duty,
+      l.rates.consumptionTaxRate ?? '',
+      l.consumptionTax,
+      l.rates.vatRate,
+      l.vat,
+      l.total,
+      l.steps.duty.rule,
+      l.steps.vat.rule,
+    ]);
   }
   const f = bill.figures;
-  rows.push([bill.billNo, bill.kind, bill.declarationId, bill.issuedAt, 'TOTAL', '', '', '', f.duty, '', f.consumptionTax, '', f.vat, f.total, '', '']);
+  rows.push([
+    bill.billNo,
+    bill.kind,
+    bill.declarationId,
+    bill.issuedAt,
+    'TOTAL',
+    '',
+    '',
+    '',
+    f.duty,
+    '',
+    f.consumptionTax,
+    '',
+    f.vat,
+    f.total,
+    '',
+    '',
+  ]);
   return rows.map((r) => r.map(q).join(',')).join('\n') + '\n';
 }
 

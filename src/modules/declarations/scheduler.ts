@@ -25,7 +25,10 @@ export function scheduleDeadlineCheck(ctx: AppContext): () => void {
       const r = await checkCentralizedDeadlines(ctx, shanghaiDate(ctx.clock.now()));
       if (r.alerts) ctx.log.warn(r, 'centralized declarations overdue: batch exit suspended');
     } catch (err) {
-      ctx.log.error({ err }, 'centralized-declaration deadline check failed; it runs again at the next 00:10 or with `tidegate declarations check`');
+      ctx.log.error(
+        { err },
+        'centralized-declaration deadline check failed; it runs again at the next 00:10 or with `tidegate declarations check`',
+      );
     }
   };
   const schedule = () => {

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, date, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { jsonText } from '../../platform/db/columns.ts';
 
 /**
@@ -47,7 +61,10 @@ export const declarations = pgTable(
     index('decl_declarations_period_idx').on(t.enterpriseId, t.kind, t.period),
     index('decl_declarations_root_idx').on(t.rootId, t.version),
     check('decl_declarations_kind_ck', sql`${t.kind} in ('SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION')`),
-    check('decl_declarations_state_ck', sql`${t.state} in ('SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED')`),
+    check(
+      'decl_declarations_state_ck',
+      sql`${t.state} in ('SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED')`,
+    ),
     check('decl_declarations_version_ck', sql`${t.version} >= 1 and (${t.version} = 1) = (${t.previousId} is null)`),
   ],
 );
@@ -94,7 +111,10 @@ export const taxBills = pgTable(
     index('decl_tax_bills_enterprise_idx').on(t.enterpriseId, t.issuedAt),
     index('decl_tax_bills_declaration_idx').on(t.declarationId),
     check('decl_tax_bills_kind_ck', sql`${t.kind} in ('ORIGINAL', 'SUPPLEMENTARY')`),
-    check('decl_tax_bills_nonneg_ck', sql`${t.duty} >= 0 and ${t.consumptionTax} >= 0 and ${t.vat} >= 0 and ${t.total} = ${t.duty} + ${t.consumptionTax} + ${t.vat}`),
+    check(
+      'decl_tax_bills_nonneg_ck',
+      sql`${t.duty} >= 0 and ${t.consumptionTax} >= 0 and ${t.vat} >= 0 and ${t.total} = ${t.duty} + ${t.consumptionTax} + ${t.vat}`,
+    ),
   ],
 );
 

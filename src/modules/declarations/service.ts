@@ -4,7 +4,13 @@
  */
 export { submitExit, retireVersion } from './service/submit.ts';
 export { cancelDeclaration, decideHeld } from './service/lifecycle.ts';
-export { fileCentralized, checkCentralizedDeadlines, liftSuspension, facilityOf, monthOf } from './service/centralized.ts';
+export {
+  fileCentralized,
+  checkCentralizedDeadlines,
+  liftSuspension,
+  facilityOf,
+  monthOf,
+} from './service/centralized.ts';
 export { listTaxBills, getTaxBill, taxBillsCsv } from './service/bills.ts';
 export { listDeclarations, getDeclaration } from './service/read.ts';
 export { handleEvent, subscribeDeclarations } from './service/events.ts';

@@ -10,9 +10,15 @@ import { validateUscc } from '../../kernel/uscc.ts';
  * plate, containers, seals, expected gross weight), packages and documents, and per goods line the
  * book item, quantity, price, weight, rates and the facts the taxes turn on.
  */
-const decimal = (what: string) => z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, `${what}: a non-negative decimal string, e.g. "1250.50".`);
-const positive = (what: string) => decimal(what).refine((s) => /[1-9]/.test(s), { message: `${what} must be more than zero.`, params: { rule: 'declarations.positive' } });
-const rate = (what: string) => z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, `${what}: a rate from 0 to 1 as a decimal string, e.g. "0.13".`);
+const decimal = (what: string) =>
+  z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, `${what}: a non-negative decimal string, e.g. "1250.50".`);
+const positive = (what: string) =>
+  decimal(what).refine((s) => /[1-9]/.test(s), {
+    message: `${what} must be more than zero.`,
+    params: { rule: 'declarations.positive' },
+  });
+const rate = (what: string) =>
+  z.string().regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, `${what}: a rate from 0 to 1 as a decimal string, e.g. "0.13".`);
 
 export const MAX_LINES = 50;
 
@@ -34,14 +40,20 @@ export const exitLine = z
     quantity: positive('quantity').describe("In the item's legal unit"),
     valueCny: positive('valueCny').describe('Price to the mainland buyer, CNY'),
     netWeightKg: positive('netWeightKg'),
-    dutyRate: rate('dutyRate').optional().describe("Omitted: the tariff table's, by the item's code and origin on the day"),
+    dutyRate: rate('dutyRate')
+      .optional()
+      .describe("Omitted: the tariff table's, by the item's code and origin on the day"),
     vatRate: rate('vatRate').optional().describe('Omitted: from the tariff table'),
     consumptionTaxRate: rate('consumptionTaxRate').optional(),
     specificDutyPerUnit: decimal('specificDutyPerUnit').optional(),
     specificConsumptionTaxPerUnit: decimal('specificConsumptionTaxPerUnit').optional(),
     domesticVatPaid: z.boolean().default(false).describe('Domestic VAT already paid on the island for these goods'),
     description: text.trim().max(200).optional(),
-    upstream: z.array(upstreamUse).max(20).optional().describe('Processed goods: upstream cumulative numbers (累计编号) applied to the value added'),
+    upstream: z
+      .array(upstreamUse)
+      .max(20)
+      .optional()
+      .describe('Processed goods: upstream cumulative numbers (累计编号) applied to the value added'),
   })
   .strict();
 
@@ -49,8 +61,21 @@ const transport = z
   .object({
     mode: z.enum(['ROAD', 'SEA', 'AIR']),
     plate: text.trim().min(2).max(16).describe('Vehicle plate, e.g. 琼A12345'),
-    containers: z.array(z.string().superRefine(checkedBy(validateContainerNumber))).max(10).default([]),
-    seals: z.array(z.string().regex(/^[A-Z0-9-]{4,20}$/, 'A seal number is 4 to 20 capital letters, digits or dashes (as the gate reads it).')).max(20).default([]),
+    containers: z
+      .array(z.string().superRefine(checkedBy(validateContainerNumber)))
+      .max(10)
+      .default([]),
+    seals: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[A-Z0-9-]{4,20}$/,
+            'A seal number is 4 to 20 capital letters, digits or dashes (as the gate reads it).',
+          ),
+      )
+      .max(20)
+      .default([]),
     expectedGrossWeightKg: positive('expectedGrossWeightKg'),
     vesselOrFlight: text.trim().max(40).optional(),
     plannedExitDate: isoDate.optional(),
@@ -59,7 +84,12 @@ const transport = z
 
 export const exitDeclarationBody = z
   .object({
-    requestId: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'A client-chosen key of 8 to 128 letters, digits or _.:-; the same key and form return the first result.'),
+    requestId: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.:-]{8,128}$/,
+        'A client-chosen key of 8 to 128 letters, digits or _.:-; the same key and form return the first result.',
+      ),
     bookId: z.uuid(),
     portCode: z.string().superRefine(checkedBy(validateSecondLinePortCode)),
     destination: z
@@ -96,14 +126,24 @@ export const centralizedBody = z
   .object({
     requestId: z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/),
     period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'A calendar month, YYYY-MM.'),
-    portCode: z.string().superRefine(checkedBy(validateSecondLinePortCode)).optional().describe('Port named on the declaration; default the port most batches left by'),
+    portCode: z
+      .string()
+      .superRefine(checkedBy(validateSecondLinePortCode))
+      .optional()
+      .describe('Port named on the declaration; default the port most batches left by'),
   })
   .strict();
 export type CentralizedBody = z.infer<typeof centralizedBody>;
 
 export const reasonBody = z.object({ reason: text.trim().min(3).max(500) }).strict();
 
-const stepOut = z.object({ amount: z.string(), status: z.string(), formula: z.string(), rule: z.string(), reason: z.string().optional() });
+const stepOut = z.object({
+  amount: z.string(),
+  status: z.string(),
+  formula: z.string(),
+  rule: z.string(),
+  reason: z.string().optional(),
+});
 export const taxFiguresOut = z.object({
   duty: z.string(),
   consumptionTax: z.string(),
@@ -144,7 +184,15 @@ export const taxBillOut = z.object({
   auditSeq: z.number(),
 });
 
-export const transitionOut = z.object({ from: z.string().nullable(), to: z.string(), reason: z.string(), rule: z.string(), actor: z.string(), at: z.string(), auditSeq: z.number() });
+export const transitionOut = z.object({
+  from: z.string().nullable(),
+  to: z.string(),
+  reason: z.string(),
+  rule: z.string(),
+  actor: z.string(),
+  at: z.string(),
+  auditSeq: z.number(),
+});
 
 export const declarationOut = z.object({
   id: z.string(),
@@ -164,7 +212,11 @@ export const declarationOut = z.object({
   form: z.unknown(),
   lines: z.array(z.record(z.string(), z.unknown())),
   taxes: taxFiguresOut.nullable(),
-  risk: z.record(z.string(), z.unknown()).nullable().optional().describe('The risk verdict: officers only, absent for the declarant (audience.ts)'),
+  risk: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .optional()
+    .describe('The risk verdict: officers only, absent for the declarant (audience.ts)'),
   reservationId: z.string().nullable(),
   releaseOrderId: z.string().nullable(),
   inspectionTaskId: z.string().nullable(),
@@ -184,7 +236,9 @@ export const declarationDetailOut = declarationOut.extend({
 export const listQuery = z
   .object({
     kind: z.enum(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']).optional(),
-    state: z.enum(['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED']).optional(),
+    state: z
+      .enum(['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED'])
+      .optional(),
     uscc: text.max(18).optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(200).default(20),

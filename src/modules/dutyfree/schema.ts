@@ -143,26 +143,16 @@ export const dutyfreeReservations = pgTable(
     uniqueIndex('dutyfree_reservations_request_uq').on(t.shopCode, t.requestId),
     index('dutyfree_reservations_buyer_idx').on(t.buyerId, t.quotaYear),
     index('dutyfree_reservations_trip_idx').on(t.tripId),
-    index('dutyfree_reservations_open_idx')
-      .on(t.expiresAt)
-      .where(sql`${t.status} = 'RESERVED'`),
+    index('dutyfree_reservations_open_idx').on(t.expiresAt).where(sql`${t.status} = 'RESERVED'`),
     index('dutyfree_reservations_shop_idx').on(t.shopCode, t.createdAt),
     index('dutyfree_reservations_collect_idx')
       .on(t.purchaseDate)
       .where(sql`${t.status} = 'CONFIRMED' and ${t.collection} in ('GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')`),
     index('dutyfree_reservations_payer_idx').on(t.payerHash),
-    index('dutyfree_reservations_phone_idx')
-      .on(t.phoneHash)
-      .where(sql`${t.phoneHash} is not null`),
-    index('dutyfree_reservations_address_idx')
-      .on(t.addressHash)
-      .where(sql`${t.addressHash} is not null`),
-    index('dutyfree_reservations_account_idx')
-      .on(t.accountHash)
-      .where(sql`${t.accountHash} is not null`),
-    index('dutyfree_reservations_device_idx')
-      .on(t.deviceHash)
-      .where(sql`${t.deviceHash} is not null`),
+    index('dutyfree_reservations_phone_idx').on(t.phoneHash).where(sql`${t.phoneHash} is not null`),
+    index('dutyfree_reservations_address_idx').on(t.addressHash).where(sql`${t.addressHash} is not null`),
+    index('dutyfree_reservations_account_idx').on(t.accountHash).where(sql`${t.accountHash} is not null`),
+    index('dutyfree_reservations_device_idx').on(t.deviceHash).where(sql`${t.deviceHash} is not null`),
     check('dutyfree_reservations_status_ck', sql`${t.status} in ('RESERVED', 'CONFIRMED', 'CANCELLED', 'EXPIRED')`),
     check(
       'dutyfree_reservations_collection_ck',
@@ -291,14 +281,10 @@ export const dutyfreeBuyerFacts = pgTable(
   },
   (t) => [
     index('dutyfree_facts_buyer_idx').on(t.buyerId, t.occurredOn),
-    index('dutyfree_facts_code_idx')
-      .on(t.code)
-      .where(sql`${t.code} is not null`),
+    index('dutyfree_facts_code_idx').on(t.code).where(sql`${t.code} is not null`),
     uniqueIndex('dutyfree_facts_request_uq').on(t.requestKey),
     // A sale's missed departure is recorded once, whoever runs the check and how often.
-    uniqueIndex('dutyfree_facts_missed_departure_uq')
-      .on(t.reservationId)
-      .where(sql`${t.kind} = 'MISSED_DEPARTURE'`),
+    uniqueIndex('dutyfree_facts_missed_departure_uq').on(t.reservationId).where(sql`${t.kind} = 'MISSED_DEPARTURE'`),
     check(
       'dutyfree_facts_kind_ck',
       sql`${t.kind} in ('MISSED_DEPARTURE', 'BANNED', 'BAN_LIFTED', 'CODE_FOUND_ON_MARKET')`,

@@ -19,8 +19,24 @@ import { decideEventTx } from './service/events.ts';
 
 const PORT = 'CNHAK-XINHAI';
 const TRUCKS = 96;
-type Kind = 'PASS' | 'UNKNOWN_PLATE' | 'CONTAINER_MISMATCH' | 'CONTAINER_CHECK_DIGIT' | 'OVERWEIGHT' | 'SEAL_BROKEN' | 'INSPECTION_HOLD' | 'ORDER_EXPIRED';
-const DIVERTS: Kind[] = ['UNKNOWN_PLATE', 'CONTAINER_MISMATCH', 'CONTAINER_CHECK_DIGIT', 'OVERWEIGHT', 'SEAL_BROKEN', 'INSPECTION_HOLD', 'ORDER_EXPIRED'];
+type Kind =
+  | 'PASS'
+  | 'UNKNOWN_PLATE'
+  | 'CONTAINER_MISMATCH'
+  | 'CONTAINER_CHECK_DIGIT'
+  | 'OVERWEIGHT'
+  | 'SEAL_BROKEN'
+  | 'INSPECTION_HOLD'
+  | 'ORDER_EXPIRED';
+const DIVERTS: Kind[] = [
+  'UNKNOWN_PLATE',
+  'CONTAINER_MISMATCH',
+  'CONTAINER_CHECK_DIGIT',
+  'OVERWEIGHT',
+  'SEAL_BROKEN',
+  'INSPECTION_HOLD',
+  'ORDER_EXPIRED',
+];
 
 function containerNo(owner: string, serial: number): string {
   const first10 = `${owner}U${String(serial).padStart(6, '0')}`;
@@ -32,9 +48,30 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
   const now = ctx.clock.now();
   const book = await openBook(ctx, actor, { enterpriseId, regime: 'ZERO_TARIFF' });
   const items = await addItems(ctx, actor, book.id, [
-    { itemNo: 'BEEF-AU-02', hsCode: '0202300090', name: '冻去骨牛肉 frozen boneless beef', specification: '27 kg cartons', unit: '千克', originCountry: 'AU' },
-    { itemNo: 'PACK-DE-01', hsCode: '8479899990', name: '包装机零件 packing machine parts', specification: 'kits', unit: '套', originCountry: 'DE' },
-    { itemNo: 'FORK-JP-02', hsCode: '8427201000', name: '叉车 forklift truck', specification: '3 t diesel', unit: '台', originCountry: 'JP' },
+    {
+      itemNo: 'BEEF-AU-02',
+      hsCode: '0202300090',
+      name: '冻去骨牛肉 frozen boneless beef',
+      specification: '27 kg cartons',
+      unit: '千克',
+      originCountry: 'AU',
+    },
+    {
+      itemNo: 'PACK-DE-01',
+      hsCode: '8479899990',
+      name: '包装机零件 packing machine parts',
+      specification: 'kits',
+      unit: '套',
+      originCountry: 'DE',
+    },
+    {
+      itemNo: 'FORK-JP-02',
+      hsCode: '8427201000',
+      name: '叉车 forklift truck',
+      specification: '3 t diesel',
+      unit: '台',
+      originCountry: 'JP',
+    },
   ]);
   await fileDocument(ctx, actor, {
     type: 'FIRST_LINE_IMPORT',
@@ -51,8 +88,22 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
   const devices: Actor[] = [];
   for (let lane = 1; lane <= LANES_PER_PORT[PORT]!; lane++) {
     const code = laneCode(PORT, lane);
-    const { client } = await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, { name: `gate-${code.toLowerCase()}`, role: 'gate_device', scope: { portCode: PORT, laneCode: code } }, actor, now));
-    devices.push({ kind: 'client', id: client.id, name: client.name, role: 'gate_device', enterpriseId: null, scope: { portCode: PORT, laneCode: code } });
+    const { client } = await runCommand(ctx, 'apiClient.create', (tx) =>
+      createApiClient(
+        tx,
+        { name: `gate-${code.toLowerCase()}`, role: 'gate_device', scope: { portCode: PORT, laneCode: code } },
+        actor,
+        now,
+      ),
+    );
+    devices.push({
+      kind: 'client',
+      id: client.id,
+      name: client.name,
+      role: 'gate_device',
+      enterpriseId: null,
+      scope: { portCode: PORT, laneCode: code },
+    });
   }
   const kinds: Kind[] = Array.from({ length: TRUCKS }, () => 'PASS' as Kind);
   DIVERTS.forEach((k, i) => {
@@ -72,7 +123,13 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
     if (kind !== 'UNKNOWN_PLATE') {
       await runCommand(ctx, 'gate.demo.order', async (tx) => {
         const reservationId = uuidv7(at.getTime());
-        await reserveGoods(tx, ctx, { reservationId, bookId: book.id, lines: [{ itemId: item.id, quantity: String(200 + (i % 7) * 50) }], purpose: { documentType: 'SECOND_LINE_EXIT', documentId }, actor });
+        await reserveGoods(tx, ctx, {
+          reservationId,
+          bookId: book.id,
+          lines: [{ itemId: item.id, quantity: String(200 + (i % 7) * 50) }],
+          purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
+          actor,
+        });
         const expired = kind === 'ORDER_EXPIRED';
         await issueReleaseOrder(tx, ctx, {
           releaseOrderId: uuidv7(at.getTime()),
@@ -90,17 +147,41 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
           actor,
         });
         if (kind === 'INSPECTION_HOLD') {
-          await openInspectionTask(tx, ctx, { source: 'RISK_SELECTION', documentType: 'SECOND_LINE_EXIT', documentId, portCode: PORT, reasons: [{ code: 'RISK_RED', detail: '风险布控 risk level RED: declared value far below the reference price' }], actor });
+          await openInspectionTask(tx, ctx, {
+            source: 'RISK_SELECTION',
+            documentType: 'SECOND_LINE_EXIT',
+            documentId,
+            portCode: PORT,
+            reasons: [
+              { code: 'RISK_RED', detail: '风险布控 risk level RED: declared value far below the reference price' },
+            ],
+            actor,
+          });
         }
       });
     }
     const weight = 18000 + (i % 9) * 1000 + (kind === 'OVERWEIGHT' ? 2400 : (i % 5) * 40);
-    const containers = kind === 'CONTAINER_MISMATCH' ? [containerNo('TGH', 700000 + i)] : kind === 'CONTAINER_CHECK_DIGIT' ? [container.slice(0, 10) + String((Number(container[10]) + 1) % 10)] : [container];
+    const containers =
+      kind === 'CONTAINER_MISMATCH'
+        ? [containerNo('TGH', 700000 + i)]
+        : kind === 'CONTAINER_CHECK_DIGIT'
+          ? [container.slice(0, 10) + String((Number(container[10]) + 1) % 10)]
+          : [container];
     await runCommand(ctx, 'gate.event', (tx) =>
       decideEventTx(
         tx,
         ctx,
-        { eventId: `XH-${at.toISOString()}-${i}`, portCode: PORT, laneCode: String(device.scope!.laneCode), direction: 'OUT', plate, containers, weightKg: String(weight), sealState: kind === 'SEAL_BROKEN' ? 'BROKEN' : 'INTACT', at },
+        {
+          eventId: `XH-${at.toISOString()}-${i}`,
+          portCode: PORT,
+          laneCode: String(device.scope!.laneCode),
+          direction: 'OUT',
+          plate,
+          containers,
+          weightKg: String(weight),
+          sealState: kind === 'SEAL_BROKEN' ? 'BROKEN' : 'INTACT',
+          at,
+        },
         device,
       ),
     );

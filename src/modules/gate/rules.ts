@@ -91,7 +91,10 @@ export interface GateDecision {
 
 /** Plates as read by the ANPR camera: upper case, no spaces, dots or dashes (琼A·12345 -> 琼A12345). */
 export function normalisePlate(plate: string): string {
-  return plate.normalize('NFKC').toUpperCase().replace(/[\s·.\-_]/g, '');
+  return plate
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s·.\-_]/g, '');
 }
 
 export function toleranceKg(expectedKg: string, t: Tolerance): Decimal {
@@ -107,7 +110,12 @@ function inWindow(o: OrderForGate, at: Date): boolean {
 /** The order this truck presents: open and valid first, best container overlap, then the latest window. */
 function pick(candidates: OrderForGate[], reading: GateReading): OrderForGate {
   const read = new Set(reading.containers);
-  const rank = (o: OrderForGate) => [o.status === 'OPEN' ? 1 : 0, inWindow(o, reading.at) ? 1 : 0, o.containers.filter((c) => read.has(c) && !o.passedContainers.includes(c)).length, o.validTo.getTime()];
+  const rank = (o: OrderForGate) => [
+    o.status === 'OPEN' ? 1 : 0,
+    inWindow(o, reading.at) ? 1 : 0,
+    o.containers.filter((c) => read.has(c) && !o.passedContainers.includes(c)).length,
+    o.validTo.getTime(),
+  ];
   return [...candidates].sort((a, b) => {
     const ra = rank(a);
     const rb = rank(b);
@@ -124,27 +132,44 @@ export function decideGate(reading: GateReading, orders: readonly OrderForGate[]
   const reasons: Reason[] = [];
   const plate = normalisePlate(reading.plate);
   for (const c of reading.containers) {
-    if (validateContainerNumber(c)) reasons.push({ code: 'CONTAINER_CHECK_DIGIT', container: c, detail: `container ${c} is not a valid ISO 6346 number (check digit)` });
+    if (validateContainerNumber(c))
+      reasons.push({
+        code: 'CONTAINER_CHECK_DIGIT',
+        container: c,
+        detail: `container ${c} is not a valid ISO 6346 number (check digit)`,
+      });
   }
   if (reading.sealState === 'BROKEN') reasons.push({ code: 'SEAL_BROKEN', detail: 'a seal is broken' });
 
-  const candidates = orders.filter((o) => normalisePlate(o.plate) === plate && o.status !== 'CANCELLED' && o.portCode === reading.portCode);
+  const candidates = orders.filter(
+    (o) => normalisePlate(o.plate) === plate && o.status !== 'CANCELLED' && o.portCode === reading.portCode,
+  );
   if (candidates.length === 0) {
     const elsewhere = orders.some((o) => normalisePlate(o.plate) === plate && o.status !== 'CANCELLED');
-    reasons.unshift({ code: 'UNKNOWN_PLATE', detail: elsewhere ? `no release order for ${plate} at ${reading.portCode} (its order is for another port)` : `no release order for plate ${plate}` });
+    reasons.unshift({
+      code: 'UNKNOWN_PLATE',
+      detail: elsewhere
+        ? `no release order for ${plate} at ${reading.portCode} (its order is for another port)`
+        : `no release order for plate ${plate}`,
+    });
     if (reading.sealState === 'ABSENT') reasons.push({ code: 'SEAL_BROKEN', detail: 'no seal on the container' });
     return { decision: 'DIVERT', reasons, releaseOrderId: null, leaving: [], complete: false, expectedWeightKg: null };
   }
   const order = pick(candidates, reading);
-  if (order.status === 'PASSED') reasons.push({ code: 'ORDER_ALREADY_PASSED', detail: `release order ${order.id} has already left in full` });
-  else if (reading.at < order.validFrom) reasons.push({ code: 'ORDER_NOT_YET_VALID', detail: `release order valid from ${order.validFrom.toISOString()}` });
-  else if (reading.at >= order.validTo) reasons.push({ code: 'ORDER_EXPIRED', detail: `release order expired at ${order.validTo.toISOString()}` });
+  if (order.status === 'PASSED')
+    reasons.push({ code: 'ORDER_ALREADY_PASSED', detail: `release order ${order.id} has already left in full` });
+  else if (reading.at < order.validFrom)
+    reasons.push({ code: 'ORDER_NOT_YET_VALID', detail: `release order valid from ${order.validFrom.toISOString()}` });
+  else if (reading.at >= order.validTo)
+    reasons.push({ code: 'ORDER_EXPIRED', detail: `release order expired at ${order.validTo.toISOString()}` });
 
-  if (reading.sealState === 'ABSENT' && order.seals.length > 0) reasons.push({ code: 'SEAL_BROKEN', detail: `seal missing (expected ${order.seals.join(', ')})` });
+  if (reading.sealState === 'ABSENT' && order.seals.length > 0)
+    reasons.push({ code: 'SEAL_BROKEN', detail: `seal missing (expected ${order.seals.join(', ')})` });
   if (reading.seals && reading.seals.length > 0) {
     const expected = new Set(order.seals);
     const wrong = reading.seals.filter((s) => !expected.has(s));
-    if (wrong.length) reasons.push({ code: 'SEAL_MISMATCH', detail: `seal(s) ${wrong.join(', ')} are not the order's` });
+    if (wrong.length)
+      reasons.push({ code: 'SEAL_MISMATCH', detail: `seal(s) ${wrong.join(', ')} are not the order's` });
   }
 
   // Containers: the truck's must be the order's remaining ones; with a per-container split, a subset may leave.
@@ -154,8 +179,14 @@ export function decideGate(reading: GateReading, orders: readonly OrderForGate[]
   const read = [...new Set(reading.containers)];
   for (const c of read) {
     if (remainingSet.has(c)) continue;
-    if (passed.has(c)) reasons.push({ code: 'CONTAINER_ALREADY_PASSED', container: c, detail: `container ${c} of this order has already left` });
-    else if (!validateContainerNumber(c)) reasons.push({ code: 'CONTAINER_MISMATCH', container: c, detail: `container ${c} is not on the release order` });
+    if (passed.has(c))
+      reasons.push({
+        code: 'CONTAINER_ALREADY_PASSED',
+        container: c,
+        detail: `container ${c} of this order has already left`,
+      });
+    else if (!validateContainerNumber(c))
+      reasons.push({ code: 'CONTAINER_MISMATCH', container: c, detail: `container ${c} is not on the release order` });
   }
   const leaving = read.filter((c) => remainingSet.has(c));
   const split = order.containerGoods !== null && order.containerGoods.length > 0;
@@ -164,24 +195,54 @@ export function decideGate(reading: GateReading, orders: readonly OrderForGate[]
   const misread = new Set(read.filter((c) => validateContainerNumber(c)).map((c) => c.slice(0, 10)));
   const missing = remaining.filter((c) => !leaving.includes(c));
   const unexplained = missing.filter((c) => !misread.has(c.slice(0, 10)));
-  if (order.containers.length > 0 && leaving.length === 0 && unexplained.length === missing.length && order.status === 'OPEN') {
-    if (!reasons.some((r) => r.code === 'CONTAINER_MISMATCH' || r.code === 'CONTAINER_ALREADY_PASSED')) reasons.push({ code: 'CONTAINER_MISMATCH', detail: `no container read; expected ${remaining.join(', ')}` });
+  if (
+    order.containers.length > 0 &&
+    leaving.length === 0 &&
+    unexplained.length === missing.length &&
+    order.status === 'OPEN'
+  ) {
+    if (!reasons.some((r) => r.code === 'CONTAINER_MISMATCH' || r.code === 'CONTAINER_ALREADY_PASSED'))
+      reasons.push({ code: 'CONTAINER_MISMATCH', detail: `no container read; expected ${remaining.join(', ')}` });
   } else if (!split && unexplained.length > 0) {
-    for (const c of unexplained) reasons.push({ code: 'CONTAINER_MISMATCH', container: c, detail: `container ${c} of the order is not on the truck` });
+    for (const c of unexplained)
+      reasons.push({
+        code: 'CONTAINER_MISMATCH',
+        container: c,
+        detail: `container ${c} of the order is not on the truck`,
+      });
   }
 
   // Weight: the whole order, or the containers leaving when the order is split.
   // An order that already left in full has nothing to weigh against.
   const weighed = split ? (leaving.length > 0 ? leaving : remaining) : null;
-  const expected = weighed ? weighed.reduce((s, c) => s.plus(order.containerGoods!.find((g) => g.container === c)?.grossWeightKg ?? '0'), new D(0)) : new D(order.expectedGrossWeightKg);
+  const expected = weighed
+    ? weighed.reduce(
+        (s, c) => s.plus(order.containerGoods!.find((g) => g.container === c)?.grossWeightKg ?? '0'),
+        new D(0),
+      )
+    : new D(order.expectedGrossWeightKg);
   const diff = new D(reading.weightKg).minus(expected);
   const tol = toleranceKg(expected.toString(), tolerance);
   if (order.status === 'PASSED') {
     // no weight reason
-  } else if (diff.gt(tol)) reasons.push({ code: 'OVERWEIGHT', byKg: fmtKg(diff), detail: `overweight by ${fmtKg(diff)} kg (expected ${fmtKg(expected)} kg ± ${fmtKg(tol)} kg)` });
-  else if (diff.neg().gt(tol)) reasons.push({ code: 'UNDERWEIGHT', byKg: fmtKg(diff.neg()), detail: `underweight by ${fmtKg(diff.neg())} kg (expected ${fmtKg(expected)} kg ± ${fmtKg(tol)} kg)` });
+  } else if (diff.gt(tol))
+    reasons.push({
+      code: 'OVERWEIGHT',
+      byKg: fmtKg(diff),
+      detail: `overweight by ${fmtKg(diff)} kg (expected ${fmtKg(expected)} kg ± ${fmtKg(tol)} kg)`,
+    });
+  else if (diff.neg().gt(tol))
+    reasons.push({
+      code: 'UNDERWEIGHT',
+      byKg: fmtKg(diff.neg()),
+      detail: `underweight by ${fmtKg(diff.neg())} kg (expected ${fmtKg(expected)} kg ± ${fmtKg(tol)} kg)`,
+    });
 
-  if (order.held) reasons.push({ code: 'INSPECTION_HOLD', detail: 'selected for inspection: an inspection holds this release order' });
+  if (order.held)
+    reasons.push({
+      code: 'INSPECTION_HOLD',
+      detail: 'selected for inspection: an inspection holds this release order',
+    });
   if (order.reservationProblem) reasons.push({ code: 'RESERVATION_NOT_OPEN', detail: order.reservationProblem });
 
   const complete = missing.length === 0;

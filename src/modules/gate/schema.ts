@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, customType, index, integer, jsonb, numeric, pgSequence, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Second-line gates (二线卡口) and inspection (查验). Lanes are reference data seeded by migration;
@@ -34,7 +48,14 @@ export const gateReleaseOrders = pgTable(
     seals: jsonb('seals').$type<string[]>().notNull(),
     expectedGrossWeightKg: numeric('expected_gross_weight_kg').notNull(),
     /** Optional per-container split: lets part of an order leave (the goods of the containers on the truck). */
-    containerGoods: jsonb('container_goods').$type<{ container: string; grossWeightKg: string; goods: { reservationId: string; itemId: string; quantity: string }[] }[] | null>(),
+    containerGoods: jsonb('container_goods').$type<
+      | {
+          container: string;
+          grossWeightKg: string;
+          goods: { reservationId: string; itemId: string; quantity: string }[];
+        }[]
+      | null
+    >(),
     validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
     validTo: timestamp('valid_to', { withTimezone: true }).notNull(),
     reservationIds: jsonb('reservation_ids').$type<string[]>().notNull(),

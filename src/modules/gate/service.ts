@@ -2,9 +2,51 @@
  * The gate module's public service (二线卡口 and 查验): the only file other modules import. The
  * contract with declarations (release orders, inspection tasks, holds, events) is in README.md.
  */
-export { issueReleaseOrder, cancelReleaseOrdersFor, hasOpenInspectionHold, getReleaseOrder, releaseOrdersFor, releaseOrderChanges, RELEASE_DOCUMENT_TYPES, type IssueReleaseOrderInput, type ReleaseOrder, type ReleaseDocumentType } from './service/orders.ts';
-export { openInspectionTask, assignTask, startTask, completeTask, addEvidence, listEvidence, evidenceFile, getTask, listTasks, TASK_SOURCES, OUTCOMES, DISPOSITIONS, MAX_EVIDENCE_BYTES, type InspectionTask, type OpenTaskInput, type CompleteInput, type Correction } from './service/inspection.ts';
-export { recordGateEvent, getGateEvent, gateTolerance, assertDeviceScope, type GateEventInput, type GateAnswer } from './service/events.ts';
-export { registerDeviceKey, replayDeviceLog, listConflicts, resolveConflict, type ReplayReport } from './service/replay.ts';
+export {
+  issueReleaseOrder,
+  cancelReleaseOrdersFor,
+  hasOpenInspectionHold,
+  getReleaseOrder,
+  releaseOrdersFor,
+  releaseOrderChanges,
+  RELEASE_DOCUMENT_TYPES,
+  type IssueReleaseOrderInput,
+  type ReleaseOrder,
+  type ReleaseDocumentType,
+} from './service/orders.ts';
+export {
+  openInspectionTask,
+  assignTask,
+  startTask,
+  completeTask,
+  addEvidence,
+  listEvidence,
+  evidenceFile,
+  getTask,
+  listTasks,
+  TASK_SOURCES,
+  OUTCOMES,
+  DISPOSITIONS,
+  MAX_EVIDENCE_BYTES,
+  type InspectionTask,
+  type OpenTaskInput,
+  type CompleteInput,
+  type Correction,
+} from './service/inspection.ts';
+export {
+  recordGateEvent,
+  getGateEvent,
+  gateTolerance,
+  assertDeviceScope,
+  type GateEventInput,
+  type GateAnswer,
+} from './service/events.ts';
+export {
+  registerDeviceKey,
+  replayDeviceLog,
+  listConflicts,
+  resolveConflict,
+  type ReplayReport,
+} from './service/replay.ts';
 export { portView, listLanes } from './service/portView.ts';
 export { releaseOrderAuditKey, inspectionTaskAuditKey } from './service/auditKeys.ts';

@@ -13,12 +13,17 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
 
   ledger
     .command('verify')
-    .description('Recompute every balance from the movements and every reservation total, compare with the stored balances, check the invariants; names the first mismatch, exit code 1 if any')
+    .description(
+      'Recompute every balance from the movements and every reservation total, compare with the stored balances, check the invariants; names the first mismatch, exit code 1 if any',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
       const ctx = await open();
       try {
-        const bar = new cliProgress.SingleBar({ format: 'verifying account books [{bar}] {value}/{total} books', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
+        const bar = new cliProgress.SingleBar(
+          { format: 'verifying account books [{bar}] {value}/{total} books', hideCursor: true, stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        );
         let started = false;
         const r = await verifyLedger(ctx.db, {
           onProgress: (done, total) => {
@@ -28,10 +33,15 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
         });
         if (started) bar.stop();
         if (opts.json) console.log(JSON.stringify(r, null, 2));
-        else if (r.ok) console.log(`OK: ${r.books} books, ${r.accounts} accounts, ${r.movements} movements; every balance matches its movements and every invariant holds.`);
+        else if (r.ok)
+          console.log(
+            `OK: ${r.books} books, ${r.accounts} accounts, ${r.movements} movements; every balance matches its movements and every invariant holds.`,
+          );
         else {
           console.error(`MISMATCH: ${r.firstProblem}`);
-          console.error(`${r.mismatches.length} mismatched balances, ${r.invariantViolations.length} invariant violations (first 100 of each kept).`);
+          console.error(
+            `${r.mismatches.length} mismatched balances, ${r.invariantViolations.length} invariant violations (first 100 of each kept).`,
+          );
         }
         if (!r.ok) process.exitCode = 1;
       } finally {
@@ -41,7 +51,9 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
 
   ledger
     .command('sweep')
-    .description('Expire reservations past their time and raise alerts for direct releases not entered by their due day (also every 5 minutes in every server process)')
+    .description(
+      'Expire reservations past their time and raise alerts for direct releases not entered by their due day (also every 5 minutes in every server process)',
+    )
     .action(async () => {
       const ctx = await open();
       try {
@@ -56,7 +68,9 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
     .command('catalogue')
     .description('The taxed catalogue (进口征税商品目录)')
     .command('import <file>')
-    .description('Load catalogue versions from CSV with the header hsPrefix,description,validFrom[,validTo]; all or nothing, bad rows named by line')
+    .description(
+      'Load catalogue versions from CSV with the header hsPrefix,description,validFrom[,validTo]; all or nothing, bad rows named by line',
+    )
     .option('--source <text>', 'where the list comes from', 'CSV import')
     .action(async (file: string, opts: { source: string }) => {
       const ctx = await open();

@@ -16,7 +16,8 @@ export const LEDGER_PARAMETERS: ParameterSpecs = {
     schema: wholeNumber(1, 1_000_000, 'reservations'),
   },
   'ledger.directReleaseEntryDays': {
-    description: 'Days within which goods released directly at the first line (径予放行) must be entered into the book.',
+    description:
+      'Days within which goods released directly at the first line (径予放行) must be entered into the book.',
     schema: wholeNumber(1, 365, 'days'),
   },
 };

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { adjustmentViolation, correctedItem, costOf, D, directReleaseDueOn, inCatalogue, invariantViolations, isCalendarDate, itemViolations, quantityViolation, splitCost, takeCost, totalCost } from './rules.ts';
+import {
+  adjustmentViolation,
+  correctedItem,
+  costOf,
+  D,
+  directReleaseDueOn,
+  inCatalogue,
+  invariantViolations,
+  isCalendarDate,
+  itemViolations,
+  quantityViolation,
+  splitCost,
+  takeCost,
+  totalCost,
+} from './rules.ts';
 
 const cost = (i: string, d = '0', h = '0') => costOf({ importedCny: i, domesticCny: d, hainanMadeCny: h });
 
@@ -14,20 +28,24 @@ describe('cost basis travels with quantity', () => {
 
   it('taking the stock in any number of parts never leaves or creates a fen', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 }), (fen, parts) => {
-        let onHand = new D(parts.reduce((s, p) => s + p, 0));
-        let stock = cost(new D(fen).dividedBy(100).toFixed(2));
-        let taken = new D(0);
-        for (const p of parts) {
-          const c = takeCost(onHand, stock, new D(p));
-          expect(c.importedCny.lte(stock.importedCny)).toBe(true);
-          taken = taken.plus(c.importedCny);
-          stock = { ...stock, importedCny: stock.importedCny.minus(c.importedCny) };
-          onHand = onHand.minus(p);
-        }
-        expect(taken.toFixed(2)).toBe(new D(fen).dividedBy(100).toFixed(2));
-        expect(stock.importedCny.isZero()).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 }),
+        (fen, parts) => {
+          let onHand = new D(parts.reduce((s, p) => s + p, 0));
+          let stock = cost(new D(fen).dividedBy(100).toFixed(2));
+          let taken = new D(0);
+          for (const p of parts) {
+            const c = takeCost(onHand, stock, new D(p));
+            expect(c.importedCny.lte(stock.importedCny)).toBe(true);
+            taken = taken.plus(c.importedCny);
+            stock = { ...stock, importedCny: stock.importedCny.minus(c.importedCny) };
+            onHand = onHand.minus(p);
+          }
+          expect(taken.toFixed(2)).toBe(new D(fen).dividedBy(100).toFixed(2));
+          expect(stock.importedCny.isZero()).toBe(true);
+        },
+      ),
     );
   });
 
@@ -39,13 +57,30 @@ describe('cost basis travels with quantity', () => {
 });
 
 describe('invariants', () => {
-  const acct = (kind: string, onHand: string, reserved = '0', importedCny = '0') => ({ itemId: 'i', kind, onHand, reserved, importedCny, domesticCny: '0', hainanMadeCny: '0' });
+  const acct = (kind: string, onHand: string, reserved = '0', importedCny = '0') => ({
+    itemId: 'i',
+    kind,
+    onHand,
+    reserved,
+    importedCny,
+    domesticCny: '0',
+    hainanMadeCny: '0',
+  });
   it('a balanced ledger passes; negative stock, over-reservation and imbalance are named', () => {
     expect(invariantViolations([acct('stock', '5', '2', '10'), acct('abroad', '-5', '0', '-10')])).toEqual([]);
-    expect(invariantViolations([acct('stock', '-1'), acct('abroad', '1')]).map((v) => v.rule)).toEqual(['ledger.invariant.onHandNonNegative', 'ledger.invariant.reservedWithinOnHand']);
-    expect(invariantViolations([acct('stock', '1', '2'), acct('abroad', '-1')]).map((v) => v.rule)).toEqual(['ledger.invariant.reservedWithinOnHand']);
-    expect(invariantViolations([acct('stock', '1'), acct('abroad', '0')]).map((v) => v.rule)).toEqual(['ledger.invariant.balanced']);
-    expect(invariantViolations([acct('stock', '1', '0', '1'), acct('abroad', '-1', '0', '0')]).map((v) => v.rule)).toEqual(['ledger.invariant.balanced']);
+    expect(invariantViolations([acct('stock', '-1'), acct('abroad', '1')]).map((v) => v.rule)).toEqual([
+      'ledger.invariant.onHandNonNegative',
+      'ledger.invariant.reservedWithinOnHand',
+    ]);
+    expect(invariantViolations([acct('stock', '1', '2'), acct('abroad', '-1')]).map((v) => v.rule)).toEqual([
+      'ledger.invariant.reservedWithinOnHand',
+    ]);
+    expect(invariantViolations([acct('stock', '1'), acct('abroad', '0')]).map((v) => v.rule)).toEqual([
+      'ledger.invariant.balanced',
+    ]);
+    expect(
+      invariantViolations([acct('stock', '1', '0', '1'), acct('abroad', '-1', '0', '0')]).map((v) => v.rule),
+    ).toEqual(['ledger.invariant.balanced']);
   });
 });
 
@@ -65,9 +100,17 @@ describe('small rules', () => {
   });
 });
 
-describe('items are checked with the declarations\' rules', () => {
-  const item = { itemNo: 'EXC-1', hsCode: '8429520000', name: '挖掘机', specification: '', unit: '台', originCountry: 'DE' };
-  const rules = (over: Partial<typeof item>) => itemViolations({ ...item, ...over }, (f) => f).map((v) => `${v.path}:${v.rule}`);
+describe("items are checked with the declarations' rules", () => {
+  const item = {
+    itemNo: 'EXC-1',
+    hsCode: '8429520000',
+    name: '挖掘机',
+    specification: '',
+    unit: '台',
+    originCountry: 'DE',
+  };
+  const rules = (over: Partial<typeof item>) =>
+    itemViolations({ ...item, ...over }, (f) => f).map((v) => `${v.path}:${v.rule}`);
 
   it.each([
     [{}, []],
@@ -84,9 +127,19 @@ describe('items are checked with the declarations\' rules', () => {
 
   it('a correction changes only what differs, and checks the whole corrected item', () => {
     const legacy = { ...item, originCountry: 'DEU' };
-    expect(correctedItem(legacy, { name: '履带式挖掘机' }, 'why').errors.map((e) => e.rule)).toEqual(['ISO3166.format']);
+    expect(correctedItem(legacy, { name: '履带式挖掘机' }, 'why').errors.map((e) => e.rule)).toEqual([
+      'ISO3166.format',
+    ]);
     const fixed = correctedItem(legacy, { originCountry: 'DE', name: '挖掘机' }, 'why');
-    expect(fixed).toMatchObject({ errors: [], changed: ['originCountry'], before: { originCountry: 'DEU' }, values: { originCountry: 'DE' } });
-    expect(correctedItem(item, {}, ' ').errors.map((e) => e.rule)).toEqual(['ledger.item.correctionReason', 'ledger.item.correctionEmpty']);
+    expect(fixed).toMatchObject({
+      errors: [],
+      changed: ['originCountry'],
+      before: { originCountry: 'DEU' },
+      values: { originCountry: 'DE' },
+    });
+    expect(correctedItem(item, {}, ' ').errors.map((e) => e.rule)).toEqual([
+      'ledger.item.correctionReason',
+      'ledger.item.correctionEmpty',
+    ]);
   });
 });

@@ -15,13 +15,24 @@ export const REGIMES = ['ZERO_TARIFF', 'PROCESSING_VALUE_ADDED', 'RELAXED_TRADE'
 export type Regime = (typeof REGIMES)[number];
 
 /** The qualification an enterprise needs to keep a book of a regime (mission.md §1). */
-export const QUALIFICATION_FOR_REGIME: Record<Regime, 'ZERO_TARIFF_BENEFICIARY' | 'PROCESSING_VALUE_ADDED' | 'RELAXED_TRADE_END_USER'> = {
+export const QUALIFICATION_FOR_REGIME: Record<
+  Regime,
+  'ZERO_TARIFF_BENEFICIARY' | 'PROCESSING_VALUE_ADDED' | 'RELAXED_TRADE_END_USER'
+> = {
   ZERO_TARIFF: 'ZERO_TARIFF_BENEFICIARY',
   PROCESSING_VALUE_ADDED: 'PROCESSING_VALUE_ADDED',
   RELAXED_TRADE: 'RELAXED_TRADE_END_USER',
 };
 
-export const SYSTEM_ACCOUNTS = ['abroad', 'mainland', 'island', 'consumed', 'produced', 'scrapped', 'adjustment'] as const;
+export const SYSTEM_ACCOUNTS = [
+  'abroad',
+  'mainland',
+  'island',
+  'consumed',
+  'produced',
+  'scrapped',
+  'adjustment',
+] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
 export type AccountKind = 'stock' | SystemAccount;
 
@@ -55,9 +66,17 @@ export const costOf = (c: { importedCny: string; domesticCny: string; hainanMade
   hainanMadeCny: new D(c.hainanMadeCny),
 });
 
-export const addCost = (a: Cost, b: Cost): Cost => ({ importedCny: a.importedCny.plus(b.importedCny), domesticCny: a.domesticCny.plus(b.domesticCny), hainanMadeCny: a.hainanMadeCny.plus(b.hainanMadeCny) });
+export const addCost = (a: Cost, b: Cost): Cost => ({
+  importedCny: a.importedCny.plus(b.importedCny),
+  domesticCny: a.domesticCny.plus(b.domesticCny),
+  hainanMadeCny: a.hainanMadeCny.plus(b.hainanMadeCny),
+});
 
-export const costStrings = (c: Cost) => ({ importedCny: c.importedCny.toFixed(2), domesticCny: c.domesticCny.toFixed(2), hainanMadeCny: c.hainanMadeCny.toFixed(2) });
+export const costStrings = (c: Cost) => ({
+  importedCny: c.importedCny.toFixed(2),
+  domesticCny: c.domesticCny.toFixed(2),
+  hainanMadeCny: c.hainanMadeCny.toFixed(2),
+});
 
 export const totalCost = (c: Cost): Dec => c.importedCny.plus(c.domesticCny).plus(c.hainanMadeCny);
 
@@ -70,7 +89,11 @@ export function takeCost(onHand: Dec, stock: Cost, quantity: Dec): Cost {
   if (quantity.gte(onHand)) return stock;
   if (onHand.isZero()) return ZERO_COST;
   const part = (v: Dec) => v.times(quantity).dividedBy(onHand).toDecimalPlaces(2, D.ROUND_HALF_UP);
-  return { importedCny: part(stock.importedCny), domesticCny: part(stock.domesticCny), hainanMadeCny: part(stock.hainanMadeCny) };
+  return {
+    importedCny: part(stock.importedCny),
+    domesticCny: part(stock.domesticCny),
+    hainanMadeCny: part(stock.hainanMadeCny),
+  };
 }
 
 /** Splits a cost over shares (weights), half-up to the fen, the last share taking the remainder so the parts add up exactly. */
@@ -83,8 +106,13 @@ export function splitCost(cost: Cost, shares: readonly Dec[]): Cost[] {
       out.push(left);
       return;
     }
-    const part = (v: Dec) => (total.isZero() ? new D(0) : v.times(share).dividedBy(total).toDecimalPlaces(2, D.ROUND_HALF_UP));
-    const c = { importedCny: part(cost.importedCny), domesticCny: part(cost.domesticCny), hainanMadeCny: part(cost.hainanMadeCny) };
+    const part = (v: Dec) =>
+      total.isZero() ? new D(0) : v.times(share).dividedBy(total).toDecimalPlaces(2, D.ROUND_HALF_UP);
+    const c = {
+      importedCny: part(cost.importedCny),
+      domesticCny: part(cost.domesticCny),
+      hainanMadeCny: part(cost.hainanMadeCny),
+    };
     left.importedCny = left.importedCny.minus(c.importedCny);
     left.domesticCny = left.domesticCny.minus(c.domesticCny);
     left.hainanMadeCny = left.hainanMadeCny.minus(c.hainanMadeCny);
@@ -146,9 +174,12 @@ export function itemViolations(item: ItemMasterData, at: (field: string) => stri
   if (blankOrLonger(item.itemNo, 40)) add('itemNo', 'ledger.item.itemNo', 'itemNo is required, at most 40 characters');
   const hs = validateHsCode(item.hsCode, 10);
   if (hs) add('hsCode', hs.rule, hs.message);
-  if (blankOrLonger(item.name, 200)) add('name', 'ledger.item.name', 'name is required (not only spaces), at most 200 characters');
-  if ((item.specification ?? '').length > 200) add('specification', 'ledger.item.specification', 'at most 200 characters');
-  if (blankOrLonger(item.unit, 20)) add('unit', 'ledger.item.unit', 'the legal unit is required, at most 20 characters');
+  if (blankOrLonger(item.name, 200))
+    add('name', 'ledger.item.name', 'name is required (not only spaces), at most 200 characters');
+  if ((item.specification ?? '').length > 200)
+    add('specification', 'ledger.item.specification', 'at most 200 characters');
+  if (blankOrLonger(item.unit, 20))
+    add('unit', 'ledger.item.unit', 'the legal unit is required, at most 20 characters');
   const origin = validateCountryCode(item.originCountry);
   if (origin) add('originCountry', origin.rule, origin.message);
   return v;
@@ -160,9 +191,14 @@ export function itemViolations(item: ItemMasterData, at: (field: string) => stri
  */
 export function correctedItem<T extends ItemMasterData>(item: T, changes: ItemCorrection, reason: string) {
   const errors: FieldError[] = [];
-  if (!reason?.trim()) errors.push({ path: 'reason', rule: 'ledger.item.correctionReason', message: 'say why the item is corrected' });
+  if (!reason?.trim())
+    errors.push({ path: 'reason', rule: 'ledger.item.correctionReason', message: 'say why the item is corrected' });
   if (!CORRECTABLE_ITEM_FIELDS.some((f) => changes[f] !== undefined)) {
-    errors.push({ path: '', rule: 'ledger.item.correctionEmpty', message: `give at least one of ${CORRECTABLE_ITEM_FIELDS.join(', ')}` });
+    errors.push({
+      path: '',
+      rule: 'ledger.item.correctionEmpty',
+      message: `give at least one of ${CORRECTABLE_ITEM_FIELDS.join(', ')}`,
+    });
   }
   const changed = CORRECTABLE_ITEM_FIELDS.filter((f) => changes[f] !== undefined && changes[f] !== (item[f] ?? ''));
   const after: T = { ...item, ...Object.fromEntries(changed.map((f) => [f, changes[f]])) };
@@ -206,16 +242,43 @@ export function invariantViolations(accounts: readonly AccountBalance[]): Invari
     const onHand = new D(a.onHand);
     const reserved = new D(a.reserved);
     if (a.kind === 'stock') {
-      if (onHand.isNeg()) v.push({ rule: 'ledger.invariant.onHandNonNegative', itemId: a.itemId, kind: a.kind, message: `on hand ${a.onHand} is negative` });
-      if (reserved.isNeg() || reserved.gt(onHand)) v.push({ rule: 'ledger.invariant.reservedWithinOnHand', itemId: a.itemId, kind: a.kind, message: `reserved ${a.reserved} is outside 0..${a.onHand}` });
+      if (onHand.isNeg())
+        v.push({
+          rule: 'ledger.invariant.onHandNonNegative',
+          itemId: a.itemId,
+          kind: a.kind,
+          message: `on hand ${a.onHand} is negative`,
+        });
+      if (reserved.isNeg() || reserved.gt(onHand))
+        v.push({
+          rule: 'ledger.invariant.reservedWithinOnHand',
+          itemId: a.itemId,
+          kind: a.kind,
+          message: `reserved ${a.reserved} is outside 0..${a.onHand}`,
+        });
     } else if (!reserved.isZero()) {
-      v.push({ rule: 'ledger.invariant.reservedOnStockOnly', itemId: a.itemId, kind: a.kind, message: `system account ${a.kind} holds a reservation` });
+      v.push({
+        rule: 'ledger.invariant.reservedOnStockOnly',
+        itemId: a.itemId,
+        kind: a.kind,
+        message: `system account ${a.kind} holds a reservation`,
+      });
     }
     const s = sums.get(a.itemId) ?? [new D(0), new D(0), new D(0), new D(0)];
-    sums.set(a.itemId, [s[0]!.plus(onHand), s[1]!.plus(a.importedCny), s[2]!.plus(a.domesticCny), s[3]!.plus(a.hainanMadeCny)]);
+    sums.set(a.itemId, [
+      s[0]!.plus(onHand),
+      s[1]!.plus(a.importedCny),
+      s[2]!.plus(a.domesticCny),
+      s[3]!.plus(a.hainanMadeCny),
+    ]);
   }
   for (const [itemId, s] of sums) {
-    if (s.some((x) => !x.isZero())) v.push({ rule: 'ledger.invariant.balanced', itemId, message: `the ledger does not balance: sums ${s.map((x) => x.toString()).join(', ')}` });
+    if (s.some((x) => !x.isZero()))
+      v.push({
+        rule: 'ledger.invariant.balanced',
+        itemId,
+        message: `the ledger does not balance: sums ${s.map((x) => x.toString()).join(', ')}`,
+      });
   }
   return v;
 }

@@ -1,5 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Electronic account books (一企一账), designed as a ledger of goods (architecture.md): every
@@ -74,11 +90,17 @@ export const ledgerAccounts = pgTable(
   (t) => [
     primaryKey({ columns: [t.itemId, t.kind] }),
     index('ledger_accounts_book_idx').on(t.bookId),
-    check('ledger_accounts_kind_ck', sql`${t.kind} in ('stock', 'abroad', 'mainland', 'island', 'consumed', 'produced', 'scrapped', 'adjustment')`),
+    check(
+      'ledger_accounts_kind_ck',
+      sql`${t.kind} in ('stock', 'abroad', 'mainland', 'island', 'consumed', 'produced', 'scrapped', 'adjustment')`,
+    ),
     check('ledger_accounts_on_hand_ck', sql`${t.kind} <> 'stock' or ${t.onHand} >= 0`),
     check('ledger_accounts_reserved_ck', sql`${t.reserved} >= 0 and (${t.kind} = 'stock' or ${t.reserved} = 0)`),
     check('ledger_accounts_reserved_le_on_hand_ck', sql`${t.reserved} <= ${t.onHand} or ${t.kind} <> 'stock'`),
-    check('ledger_accounts_cost_ck', sql`${t.kind} <> 'stock' or (${t.importedCny} >= 0 and ${t.domesticCny} >= 0 and ${t.hainanMadeCny} >= 0)`),
+    check(
+      'ledger_accounts_cost_ck',
+      sql`${t.kind} <> 'stock' or (${t.importedCny} >= 0 and ${t.domesticCny} >= 0 and ${t.hainanMadeCny} >= 0)`,
+    ),
   ],
 );
 
@@ -153,7 +175,10 @@ export const ledgerReservationLines = pgTable(
   (t) => [
     primaryKey({ columns: [t.reservationId, t.lineNo] }),
     index('ledger_reservation_lines_item_idx').on(t.itemId),
-    check('ledger_reservation_lines_ck', sql`${t.reserved} > 0 and ${t.posted} >= 0 and ${t.released} >= 0 and ${t.posted} + ${t.released} <= ${t.reserved}`),
+    check(
+      'ledger_reservation_lines_ck',
+      sql`${t.reserved} > 0 and ${t.posted} >= 0 and ${t.released} >= 0 and ${t.posted} + ${t.released} <= ${t.reserved}`,
+    ),
   ],
 );
 
@@ -223,7 +248,10 @@ export const ledgerDocumentLines = pgTable(
     domesticCny: numeric('domestic_cny', { precision: 20, scale: 2 }).notNull().default('0'),
     hainanMadeCny: numeric('hainan_made_cny', { precision: 20, scale: 2 }).notNull().default('0'),
   },
-  (t) => [primaryKey({ columns: [t.documentId, t.lineNo, t.direction] }), check('ledger_document_lines_direction_ck', sql`${t.direction} in ('IN', 'OUT')`)],
+  (t) => [
+    primaryKey({ columns: [t.documentId, t.lineNo, t.direction] }),
+    check('ledger_document_lines_direction_ck', sql`${t.direction} in ('IN', 'OUT')`),
+  ],
 );
 
 /** The taxed catalogue (进口征税商品目录): effective-dated HS prefixes. Append-only; a removal is a version with validTo. */
@@ -240,7 +268,10 @@ export const ledgerTaxedCatalogue = pgTable(
     loadedBy: text('loaded_by').notNull(),
     loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('ledger_taxed_catalogue_prefix_idx').on(t.hsPrefix, t.validFrom), check('ledger_taxed_catalogue_prefix_ck', sql`${t.hsPrefix} ~ '^[0-9]{2,10}$'`)],
+  (t) => [
+    index('ledger_taxed_catalogue_prefix_idx').on(t.hsPrefix, t.validFrom),
+    check('ledger_taxed_catalogue_prefix_ck', sql`${t.hsPrefix} ~ '^[0-9]{2,10}$'`),
+  ],
 );
 
 /** First-line direct releases (径予放行) waiting to be entered into a book within the deadline. */
@@ -258,7 +289,10 @@ export const ledgerDirectReleases = pgTable(
     createdBy: text('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('ledger_direct_releases_pending_idx').on(t.dueOn).where(sql`${t.enteredDocumentId} is null`), index('ledger_direct_releases_book_idx').on(t.bookId)],
+  (t) => [
+    index('ledger_direct_releases_pending_idx').on(t.dueOn).where(sql`${t.enteredDocumentId} is null`),
+    index('ledger_direct_releases_book_idx').on(t.bookId),
+  ],
 );
 
 /** Alerts the ledger raises (overdue direct-release entries, late entries). */
@@ -272,5 +306,8 @@ export const ledgerAlerts = pgTable(
     detail: jsonb('detail').notNull(),
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('ledger_alerts_book_idx').on(t.bookId, t.raisedAt), uniqueIndex('ledger_alerts_kind_ref_uq').on(t.kind, t.reference)],
+  (t) => [
+    index('ledger_alerts_book_idx').on(t.bookId, t.raisedAt),
+    uniqueIndex('ledger_alerts_kind_ref_uq').on(t.kind, t.reference),
+  ],
 );

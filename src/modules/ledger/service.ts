@@ -4,9 +4,60 @@
  * README.md beside it.
  */
 export type { Regime } from './rules.ts';
-export { getBook, getItem, balanceOf, costBasisOf, openBook, openBookTx, addItems, addItemsTx, correctItem, correctItemTx, importItemsCsv, listBooks, visibleBook, listItemsWithBalances, listMovements, valueAddedOf, ITEM_CSV_COLUMNS, type NewItem, type ItemCorrectionInput, type ItemCsvReport, type MovementQuery } from './service/books.ts';
-export { reserveGoods, postReservation, openPostingSession, voidReservation, getReservation, expireReservations, expireReservationTx, listReservations, type GoodsLine, type Reservation, type ReserveInput, type PostInput, type PostResult, type PostingSession, type PreparedPostings } from './service/reservations.ts';
-export { fileDocument, fileDocumentTx, getDocument, decideAdjustment, listDocuments, pendingAdjustments, registerDirectRelease, raiseOverdueAlerts, listAlerts, cataloguePrefixes, type DocumentInput, type DocumentView } from './service/documents.ts';
+export {
+  getBook,
+  getItem,
+  balanceOf,
+  costBasisOf,
+  openBook,
+  openBookTx,
+  addItems,
+  addItemsTx,
+  correctItem,
+  correctItemTx,
+  importItemsCsv,
+  listBooks,
+  visibleBook,
+  listItemsWithBalances,
+  listMovements,
+  valueAddedOf,
+  ITEM_CSV_COLUMNS,
+  type NewItem,
+  type ItemCorrectionInput,
+  type ItemCsvReport,
+  type MovementQuery,
+} from './service/books.ts';
+export {
+  reserveGoods,
+  postReservation,
+  openPostingSession,
+  voidReservation,
+  getReservation,
+  expireReservations,
+  expireReservationTx,
+  listReservations,
+  type GoodsLine,
+  type Reservation,
+  type ReserveInput,
+  type PostInput,
+  type PostResult,
+  type PostingSession,
+  type PreparedPostings,
+} from './service/reservations.ts';
+export {
+  fileDocument,
+  fileDocumentTx,
+  getDocument,
+  decideAdjustment,
+  listDocuments,
+  pendingAdjustments,
+  registerDirectRelease,
+  raiseOverdueAlerts,
+  listAlerts,
+  cataloguePrefixes,
+  type DocumentInput,
+  type DocumentView,
+} from './service/documents.ts';
 export { importCatalogue, listCatalogue } from './service/catalogue.ts';
 export { verifyLedger, type VerifyResult, type Mismatch } from './service/verify.ts';
 export { lockBooks, auditPartition as bookAuditKey } from './service/core.ts';

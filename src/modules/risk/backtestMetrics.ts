@@ -36,7 +36,12 @@ interface Confusion {
 const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);
 
 function confusionView(c: Confusion) {
-  return { ...c, precision: rate(c.hitsPositive, c.hitsLabelled), recall: rate(c.hitsPositive, c.positives), baseRate: rate(c.positives, c.labelled) };
+  return {
+    ...c,
+    precision: rate(c.hitsPositive, c.hitsLabelled),
+    recall: rate(c.hitsPositive, c.positives),
+    baseRate: rate(c.positives, c.labelled),
+  };
 }
 
 const RANK: Record<Level, number> = { BLUE: 0, YELLOW: 1, RED: 2 };
@@ -73,8 +78,10 @@ export class BacktestAccumulator {
     if (o.selected) this.selected++;
     const score = o.storedScore - o.storedContribution + (o.fires ? this.points : 0);
     let level: Level = score >= this.thresholds.red ? 'RED' : score >= this.thresholds.yellow ? 'YELLOW' : 'BLUE';
-    for (const forced of [o.otherForcedLevel, o.fires ? this.forceLevel : null]) if (forced && RANK[forced] > RANK[level]) level = forced;
-    if (level !== o.storedLevel) this.levelChanges[`${o.storedLevel}->${level}`] = (this.levelChanges[`${o.storedLevel}->${level}`] ?? 0) + 1;
+    for (const forced of [o.otherForcedLevel, o.fires ? this.forceLevel : null])
+      if (forced && RANK[forced] > RANK[level]) level = forced;
+    if (level !== o.storedLevel)
+      this.levelChanges[`${o.storedLevel}->${level}`] = (this.levelChanges[`${o.storedLevel}->${level}`] ?? 0) + 1;
     if (level === 'RED' || o.selectedOtherwise) this.wouldInspect++;
     if (o.outcome === null) return;
     const positive = o.outcome !== 'MATCH';

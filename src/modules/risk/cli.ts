@@ -23,7 +23,8 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
 async function actorFor(ctx: AppContext, username: string | undefined, fallback: string): Promise<Actor> {
   if (!username) return systemActor(fallback);
   const user = await findUserByName(ctx.db, username);
-  if (!user || user.role !== 'risk_analyst') throw new Error(`--as needs the user name of a risk analyst; ${username} is not one.`);
+  if (!user || user.role !== 'risk_analyst')
+    throw new Error(`--as needs the user name of a risk analyst; ${username} is not one.`);
   return userActor(user);
 }
 
@@ -35,7 +36,9 @@ export function registerRiskCommands(risk: Command): void {
   const library = risk.command('library').description('The risk feature library (风险特征库)');
   library
     .command('install')
-    .description('Install the baseline library as drafts (existing codes are left alone); analysts backtest and approve them')
+    .description(
+      'Install the baseline library as drafts (existing codes are left alone); analysts backtest and approve them',
+    )
     .action(async () =>
       withContext(async (ctx) => {
         const { installBaselineLibrary } = await import('./service.ts');
@@ -45,7 +48,9 @@ export function registerRiskCommands(risk: Command): void {
 
   risk
     .command('simulate')
-    .description('File simulated declarations with planted fraud through the risk engine, and report what simulated inspections find')
+    .description(
+      'File simulated declarations with planted fraud through the risk engine, and report what simulated inspections find',
+    )
     .option('--seed <n>', 'random seed (the same seed gives the same traffic)', '42')
     .option('--days <n>', 'days of traffic', '30')
     .option('--traders <n>', 'traders in the population', '120')
@@ -56,7 +61,10 @@ export function registerRiskCommands(risk: Command): void {
         const { runRiskSimulation } = await import('../../../sim/risk/run.ts');
         const days = Number.parseInt(o.days, 10);
         const start = o.start ?? addDays(shanghaiDate(new Date()), -days);
-        const bar = new cliProgress.SingleBar({ format: 'simulating [{bar}] {value} declarations | day {day} | {duration_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic);
+        const bar = new cliProgress.SingleBar(
+          { format: 'simulating [{bar}] {value} declarations | day {day} | {duration_formatted}', hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(0, 0, { day: start });
         const result = await runRiskSimulation(ctx, {
           seed: Number.parseInt(o.seed, 10),
@@ -86,7 +94,10 @@ export function registerRiskCommands(risk: Command): void {
     .action(async (o: { seed: string; from?: string; to?: string; algorithm: string; as?: string }) =>
       withContext(async (ctx) => {
         const { trainRiskModel } = await import('./service.ts');
-        const bar = new cliProgress.SingleBar({ format: 'training [{bar}] {value}/{total} rounds', hideCursor: true }, cliProgress.Presets.shades_classic);
+        const bar = new cliProgress.SingleBar(
+          { format: 'training [{bar}] {value}/{total} rounds', hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
         let started = false;
         const model = await trainRiskModel(ctx, await actorFor(ctx, o.as, 'risk-cli'), {
           seed: Number.parseInt(o.seed, 10),
@@ -99,7 +110,9 @@ export function registerRiskCommands(risk: Command): void {
           },
         });
         if (started) bar.stop();
-        console.log(`Model ${model.version} (${model.algorithm}) stored as a draft; validation ${JSON.stringify((model.metrics as { valid: unknown }).valid)}`);
+        console.log(
+          `Model ${model.version} (${model.algorithm}) stored as a draft; validation ${JSON.stringify((model.metrics as { valid: unknown }).valid)}`,
+        );
         console.log('Backtest it and have a second analyst approve it in the web app (or the API) to make it live.');
       }),
     );
@@ -111,13 +124,17 @@ export function registerRiskCommands(risk: Command): void {
       withContext(async (ctx) => {
         const { retrainIfDue } = await import('./scheduler.ts');
         const r = await retrainIfDue(ctx);
-        console.log(r.trained !== null ? `Model ${r.trained} trained and running in shadow mode.` : `No retrain: ${r.reason}.`);
+        console.log(
+          r.trained !== null ? `Model ${r.trained} trained and running in shadow mode.` : `No retrain: ${r.reason}.`,
+        );
       }),
     );
 
   risk
     .command('backtest')
-    .description('Backtest a feature version (--feature CODE@VERSION) or a model version (--model N) over past declarations')
+    .description(
+      'Backtest a feature version (--feature CODE@VERSION) or a model version (--model N) over past declarations',
+    )
     .option('--feature <code@version>')
     .option('--model <version>')
     .option('--from <date>')
@@ -130,8 +147,11 @@ export function registerRiskCommands(risk: Command): void {
         const window = { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) };
         if (o.feature) {
           const [code, version] = o.feature.split('@');
-          console.log(JSON.stringify(await service.backtestFeature(ctx, actor, code!, Number(version ?? 1), window), null, 2));
-        } else if (o.model) console.log(JSON.stringify(await service.backtestModel(ctx, actor, Number(o.model), window), null, 2));
+          console.log(
+            JSON.stringify(await service.backtestFeature(ctx, actor, code!, Number(version ?? 1), window), null, 2),
+          );
+        } else if (o.model)
+          console.log(JSON.stringify(await service.backtestModel(ctx, actor, Number(o.model), window), null, 2));
         else throw new Error('Give --feature CODE@VERSION or --model VERSION.');
       }),
     );

@@ -1,6 +1,20 @@
 import type { Facts } from './facts.ts';
 import { modelRow, type ModelFeatureSpec, type ModelValue } from './modelFeatures.ts';
-import { combine, evaluateFeatures, finalizeSelection, planSelection, type CompiledFeature, type CreditForSelection, type FiredFeature, type Level, type LevelParameters, type Scored, type Selection, type SelectionParameters, type SelectionPlan } from './rules.ts';
+import {
+  combine,
+  evaluateFeatures,
+  finalizeSelection,
+  planSelection,
+  type CompiledFeature,
+  type CreditForSelection,
+  type FiredFeature,
+  type Level,
+  type LevelParameters,
+  type Scored,
+  type Selection,
+  type SelectionParameters,
+  type SelectionPlan,
+} from './rules.ts';
 
 /**
  * One decision from facts, all pure: the library, the models, the parameters, the draw and
@@ -13,7 +27,10 @@ export interface ScoringModel {
   version: number;
   spec: readonly ModelFeatureSpec[];
   predict(row: Record<string, ModelValue>): number;
-  explain(row: Record<string, ModelValue>): { probability: number; contributions: { feature: string; contribution: number }[] };
+  explain(row: Record<string, ModelValue>): {
+    probability: number;
+    contributions: { feature: string; contribution: number }[];
+  };
 }
 
 export interface ModelDriver {
@@ -68,7 +85,9 @@ function runModel(model: ScoringModel, facts: Facts): ModelResult {
 export function decide(d: DecideInput): Decided {
   const fired = evaluateFeatures(d.library, d.facts, d.asOf);
   const model = d.model ? runModel(d.model, d.facts) : null;
-  const shadowModel = d.shadowModel ? { version: d.shadowModel.version, probability: r6(d.shadowModel.predict(modelRow(d.facts, d.shadowModel.spec))) } : null;
+  const shadowModel = d.shadowModel
+    ? { version: d.shadowModel.version, probability: r6(d.shadowModel.predict(modelRow(d.facts, d.shadowModel.spec))) }
+    : null;
   const scored = combine(fired, model?.probability ?? null, d.level);
   const probability = model ? model.probability : Number(d.noModelProbability[scored.level]);
   const plan = planSelection(scored.level, d.draw, model?.probability ?? null, d.credit, d.selection);

@@ -4,7 +4,17 @@ import { shanghaiDate } from '../../kernel/clock.ts';
 import { Problem } from '../../kernel/problem.ts';
 import { runRiskSimulation } from '../../../sim/risk/run.ts';
 import { addDays } from './stats.ts';
-import { approveFeatures, approveModel, backtestFeatures, backtestModel, createFeatureDraft, installBaselineLibrary, listFeatures, shadowFeature, trainRiskModel } from './service.ts';
+import {
+  approveFeatures,
+  approveModel,
+  backtestFeatures,
+  backtestModel,
+  createFeatureDraft,
+  installBaselineLibrary,
+  listFeatures,
+  shadowFeature,
+  trainRiskModel,
+} from './service.ts';
 
 /**
  * Demo data for the risk engine, told as the platform's first weeks: the baseline library is
@@ -41,23 +51,29 @@ export async function seedRiskDemo(ctx: AppContext, opts: RiskDemoOptions = {}):
     auditRate: 0.4,
     onDay: async (day, _date, sim) => {
       if (day === libraryDay) {
-        const drafts = (await listFeatures(sim, { status: 'DRAFT' })).map((f) => ({ code: f.code, version: f.version }));
+        const drafts = (await listFeatures(sim, { status: 'DRAFT' })).map((f) => ({
+          code: f.code,
+          version: f.version,
+        }));
         await backtestFeatures(sim, first, drafts);
         await approveFeatures(sim, first, drafts);
         const pending = await createFeatureDraft(sim, second, {
           code: 'VALUE_ADDED_NARROW_MARGIN_LARGE_EXIT',
           name: '增值率贴线的大额出岛 Large exit with a value-added ratio just clearing the threshold',
-          description: 'A processing exit over one million CNY whose value-added ratio clears the duty-exemption threshold by less than 5 points.',
+          description:
+            'A processing exit over one million CNY whose value-added ratio clears the duty-exemption threshold by less than 5 points.',
           category: 'VALUE_ADDED',
           scope: 'LINE',
-          expression: "decl.kind == 'SECOND_LINE_EXIT' and line.valueAddedMargin between 0 and 0.05 and line.valueCny >= 1000000",
+          expression:
+            "decl.kind == 'SECOND_LINE_EXIT' and line.valueAddedMargin between 0 and 0.05 and line.valueCny >= 1000000",
           weight: '20',
         });
         await backtestFeatures(sim, second, [{ code: pending.code, version: pending.version }]);
         const shadow = await createFeatureDraft(sim, first, {
           code: 'LUXURY_GOODS_VIA_TRANSIT_HUB',
           name: '奢侈品经第三地中转 Luxury goods through a transit hub',
-          description: 'Cosmetics, watches, jewellery or bags shipped through a transit country: watched in shadow mode before anyone relies on it.',
+          description:
+            'Cosmetics, watches, jewellery or bags shipped through a transit country: watched in shadow mode before anyone relies on it.',
           category: 'ROUTE',
           scope: 'LINE',
           expression: "decl.transshipped and line.hsHeading in ['3303', '3304', '9101', '9102', '7113', '4202']",

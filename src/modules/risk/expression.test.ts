@@ -36,8 +36,16 @@ describe('the risk feature language', () => {
     expect(run("line.code in ['020230', '020220'] and decl.kind not in ['FIRST_LINE_IMPORT']", d, l)).toBe(true);
     expect(run('line.ratio between 0.30 and 0.33', d, l)).toBe(true);
     expect(run('line.ratio between 0.32 and 0.33', d, l)).toBe(false);
-    expect(run("abs(-line.price) == 40 and max(line.price, 50, 2) == 50 and min(1, 2) == 1 and round(line.ratio, 1) == 0.3", d, l)).toBe(true);
-    expect(run("contains(line.code, '202') and startsWith(line.code, '02') and endsWith(line.code, '30')", d, l)).toBe(true);
+    expect(
+      run(
+        'abs(-line.price) == 40 and max(line.price, 50, 2) == 50 and min(1, 2) == 1 and round(line.ratio, 1) == 0.3',
+        d,
+        l,
+      ),
+    ).toBe(true);
+    expect(run("contains(line.code, '202') and startsWith(line.code, '02') and endsWith(line.code, '30')", d, l)).toBe(
+      true,
+    );
     expect(run('not decl.flag or -1 < 0', d)).toBe(true);
     expect(run('log(line.price) > 3.68 and log(line.price) < 3.69', d, l)).toBe(true);
   });
@@ -47,7 +55,7 @@ describe('the risk feature language', () => {
     expect(run('decl.total > 5', d)).toBeNull();
     expect(run('not (decl.total > 5)', d)).toBeNull();
     expect(run('decl.total > 5 and false', d)).toBe(false);
-    expect(run('decl.total > 5 or decl.kind == \'X\'', d)).toBe(true);
+    expect(run("decl.total > 5 or decl.kind == 'X'", d)).toBe(true);
     expect(run('present(decl.total)', d)).toBe(false);
     expect(run('coalesce(decl.total, 7) == 7', d)).toBe(true);
     expect(run('decl.total / 0 > 1', { ...d, 'decl.total': 5 })).toBeNull();
@@ -56,14 +64,18 @@ describe('the risk feature language', () => {
   });
 
   it('names what is wrong and where, with a suggestion', () => {
-    expect(errorOf('line.prise < 5')).toMatchObject({ column: 1, rule: 'risk.expression.unknownField', message: expect.stringContaining('Did you mean "line.price"') });
+    expect(errorOf('line.prise < 5')).toMatchObject({
+      column: 1,
+      rule: 'risk.expression.unknownField',
+      message: expect.stringContaining('Did you mean "line.price"'),
+    });
     expect(errorOf('line.price < ')).toMatchObject({ column: 14, rule: 'risk.expression.syntax' });
     expect(errorOf("line.price < 'cheap'")).toMatchObject({ column: 12, rule: 'risk.expression.type' });
     expect(errorOf('line.price + 1')).toMatchObject({ rule: 'risk.expression.notCondition' });
     expect(errorOf('line.price < 5', 'DECLARATION')).toMatchObject({ rule: 'risk.expression.scope' });
     expect(errorOf('decl.total == null')).toMatchObject({ rule: 'risk.expression.nullComparison' });
     expect(errorOf('1 < 2')).toMatchObject({ rule: 'risk.expression.constant' });
-    expect(errorOf("decl.kind in [decl.kind]")).toMatchObject({ rule: 'risk.expression.type' });
+    expect(errorOf('decl.kind in [decl.kind]')).toMatchObject({ rule: 'risk.expression.type' });
     expect(errorOf('decl.total between 1 or 2')).toMatchObject({ rule: 'risk.expression.syntax' });
     expect(errorOf("'unclosed")).toMatchObject({ column: 1, rule: 'risk.expression.syntax' });
     expect(errorOf('decl.flag < true')).toMatchObject({ rule: 'risk.expression.type' });
@@ -97,8 +109,12 @@ describe('the risk feature language', () => {
   it('refuses definitions too large or too deep to be worth evaluating', () => {
     expect(errorOf('x'.repeat(LIMITS.sourceLength + 1)).rule).toBe('risk.expression.tooLarge');
     expect(errorOf(`${'('.repeat(40)}decl.total > 1${')'.repeat(40)}`).rule).toBe('risk.expression.tooDeep');
-    expect(errorOf(Array.from({ length: 150 }, (_, i) => `decl.total > ${i}`).join(' and ')).rule).toBe('risk.expression.tooLarge');
-    expect(errorOf(`decl.total in [${Array.from({ length: 250 }, (_, i) => i).join(', ')}]`).rule).toBe('risk.expression.tooLarge');
+    expect(errorOf(Array.from({ length: 150 }, (_, i) => `decl.total > ${i}`).join(' and ')).rule).toBe(
+      'risk.expression.tooLarge',
+    );
+    expect(errorOf(`decl.total in [${Array.from({ length: 250 }, (_, i) => i).join(', ')}]`).rule).toBe(
+      'risk.expression.tooLarge',
+    );
   });
 
   it('never throws on arbitrary input: it compiles or names an error with a column', () => {
@@ -112,7 +128,27 @@ describe('the risk feature language', () => {
       }),
       { numRuns: 3000 },
     );
-    const tokens = ['line.priceRatio', 'decl.totalValueCny', '(', ')', 'and', 'or', 'not', '<', '==', '0.5', "'X'", 'in', '[', ']', ',', 'abs', '-', '+', 'between'];
+    const tokens = [
+      'line.priceRatio',
+      'decl.totalValueCny',
+      '(',
+      ')',
+      'and',
+      'or',
+      'not',
+      '<',
+      '==',
+      '0.5',
+      "'X'",
+      'in',
+      '[',
+      ']',
+      ',',
+      'abs',
+      '-',
+      '+',
+      'between',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 12 }), (parts) => {
         const r = compileExpression(parts.join(' '), FIELDS, 'LINE');

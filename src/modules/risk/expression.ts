@@ -85,7 +85,8 @@ function tokenize(src: string): Tok[] {
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       const m = /^(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i))!;
       i += m[0].length;
-      if (/[A-Za-z_]/.test(src[i] ?? '')) throw new Fail(start, `"${src.slice(start, i + 1)}" is not a number.`, 'risk.expression.syntax');
+      if (/[A-Za-z_]/.test(src[i] ?? ''))
+        throw new Fail(start, `"${src.slice(start, i + 1)}" is not a number.`, 'risk.expression.syntax');
       toks.push({ kind: 'num', text: m[0], pos: start, num: Number(m[0]) });
       continue;
     }
@@ -98,7 +99,8 @@ function tokenize(src: string): Tok[] {
         if (d === c) break;
         if (d === '\\') {
           const e = src[i + 1];
-          if (e !== c && e !== '\\') throw new Fail(i, 'Only \\\\ and an escaped quote are allowed in a string.', 'risk.expression.syntax');
+          if (e !== c && e !== '\\')
+            throw new Fail(i, 'Only \\\\ and an escaped quote are allowed in a string.', 'risk.expression.syntax');
           out += e;
           i += 2;
           continue;
@@ -156,19 +158,27 @@ class Parser {
   }
   private expectOp(text: string): Tok {
     const t = this.next();
-    if (t.kind !== 'op' || t.text !== text) throw new Fail(t.pos, `Expected "${text}" but found ${describe(t)}.`, 'risk.expression.syntax');
+    if (t.kind !== 'op' || t.text !== text)
+      throw new Fail(t.pos, `Expected "${text}" but found ${describe(t)}.`, 'risk.expression.syntax');
     return t;
   }
   private node<T extends Node>(n: T, depth: number): T {
-    if (++this.nodes > LIMITS.nodes) throw new Fail(n.pos, `An expression may have at most ${LIMITS.nodes} parts; split the feature.`, 'risk.expression.tooLarge');
-    if (depth > LIMITS.depth) throw new Fail(n.pos, `An expression may nest at most ${LIMITS.depth} levels deep.`, 'risk.expression.tooDeep');
+    if (++this.nodes > LIMITS.nodes)
+      throw new Fail(
+        n.pos,
+        `An expression may have at most ${LIMITS.nodes} parts; split the feature.`,
+        'risk.expression.tooLarge',
+      );
+    if (depth > LIMITS.depth)
+      throw new Fail(n.pos, `An expression may nest at most ${LIMITS.depth} levels deep.`, 'risk.expression.tooDeep');
     return n;
   }
 
   parse(): Node {
     const e = this.or(0);
     const t = this.peek();
-    if (t.kind !== 'eof') throw new Fail(t.pos, `Unexpected ${describe(t)}; did you forget "and" or "or"?`, 'risk.expression.syntax');
+    if (t.kind !== 'eof')
+      throw new Fail(t.pos, `Unexpected ${describe(t)}; did you forget "and" or "or"?`, 'risk.expression.syntax');
     return e;
   }
 
@@ -213,7 +223,8 @@ class Parser {
     if (this.isKw('between')) {
       this.next();
       const lo = this.sum(d + 1);
-      if (!this.isKw('and')) throw new Fail(this.peek().pos, `"between" needs "and": x between low and high.`, 'risk.expression.syntax');
+      if (!this.isKw('and'))
+        throw new Fail(this.peek().pos, `"between" needs "and": x between low and high.`, 'risk.expression.syntax');
       this.next();
       return this.node({ k: 'between', pos: t.pos, e: l, lo, hi: this.sum(d + 1) }, d);
     }
@@ -225,7 +236,8 @@ class Parser {
     if (!this.isOp(']')) {
       for (;;) {
         items.push(this.unary(d + 1));
-        if (items.length > LIMITS.listItems) throw new Fail(open.pos, `A list may have at most ${LIMITS.listItems} items.`, 'risk.expression.tooLarge');
+        if (items.length > LIMITS.listItems)
+          throw new Fail(open.pos, `A list may have at most ${LIMITS.listItems} items.`, 'risk.expression.tooLarge');
         if (!this.isOp(',')) break;
         this.next();
       }
@@ -265,11 +277,13 @@ class Parser {
       this.expectOp(')');
       return e;
     }
-    if (t.kind === 'op' && t.text === '[') throw new Fail(t.pos, 'A list is only allowed after "in".', 'risk.expression.syntax');
+    if (t.kind === 'op' && t.text === '[')
+      throw new Fail(t.pos, 'A list is only allowed after "in".', 'risk.expression.syntax');
     if (t.kind === 'ident') {
       if (t.text === 'true' || t.text === 'false') return this.node({ k: 'lit', pos: t.pos, v: t.text === 'true' }, d);
       if (t.text === 'null') return this.node({ k: 'lit', pos: t.pos, v: null }, d);
-      if (KEYWORDS.has(t.text)) throw new Fail(t.pos, `"${t.text}" cannot start a value here.`, 'risk.expression.syntax');
+      if (KEYWORDS.has(t.text))
+        throw new Fail(t.pos, `"${t.text}" cannot start a value here.`, 'risk.expression.syntax');
       if (this.isOp('(')) {
         this.next();
         const args: Node[] = [];
@@ -314,15 +328,47 @@ const str = (v: Value): string | null => (typeof v === 'string' ? v : null);
 
 const FUNCTIONS: Record<string, FunctionDef> = {
   abs: { args: ['number'], returns: 'number', impl: ([a]) => (num(a!) === null ? null : Math.abs(a as number)) },
-  log: { args: ['number'], returns: 'number', impl: ([a]) => (num(a!) === null || (a as number) <= 0 ? null : Math.log(a as number)) },
-  round: { args: ['number', 'number'], returns: 'number', impl: ([a, p]) => (num(a!) === null || num(p!) === null ? null : Number((a as number).toFixed(Math.max(0, Math.min(10, p as number))))) },
-  min: { args: { each: 'number', min: 2 }, returns: 'number', impl: (xs) => (xs.some((x) => num(x) === null) ? null : Math.min(...(xs as number[]))) },
-  max: { args: { each: 'number', min: 2 }, returns: 'number', impl: (xs) => (xs.some((x) => num(x) === null) ? null : Math.max(...(xs as number[]))) },
+  log: {
+    args: ['number'],
+    returns: 'number',
+    impl: ([a]) => (num(a!) === null || (a as number) <= 0 ? null : Math.log(a as number)),
+  },
+  round: {
+    args: ['number', 'number'],
+    returns: 'number',
+    impl: ([a, p]) =>
+      num(a!) === null || num(p!) === null
+        ? null
+        : Number((a as number).toFixed(Math.max(0, Math.min(10, p as number)))),
+  },
+  min: {
+    args: { each: 'number', min: 2 },
+    returns: 'number',
+    impl: (xs) => (xs.some((x) => num(x) === null) ? null : Math.min(...(xs as number[]))),
+  },
+  max: {
+    args: { each: 'number', min: 2 },
+    returns: 'number',
+    impl: (xs) => (xs.some((x) => num(x) === null) ? null : Math.max(...(xs as number[]))),
+  },
   coalesce: { args: ['any', 'any'], returns: 'first', impl: ([a, b]) => (a === null ? b! : a!) },
   present: { args: ['any'], returns: 'boolean', impl: ([a]) => a !== null },
-  contains: { args: ['string', 'string'], returns: 'boolean', impl: ([s, p]) => (str(s!) === null || str(p!) === null ? null : (s as string).toLowerCase().includes((p as string).toLowerCase())) },
-  startsWith: { args: ['string', 'string'], returns: 'boolean', impl: ([s, p]) => (str(s!) === null || str(p!) === null ? null : (s as string).startsWith(p as string)) },
-  endsWith: { args: ['string', 'string'], returns: 'boolean', impl: ([s, p]) => (str(s!) === null || str(p!) === null ? null : (s as string).endsWith(p as string)) },
+  contains: {
+    args: ['string', 'string'],
+    returns: 'boolean',
+    impl: ([s, p]) =>
+      str(s!) === null || str(p!) === null ? null : (s as string).toLowerCase().includes((p as string).toLowerCase()),
+  },
+  startsWith: {
+    args: ['string', 'string'],
+    returns: 'boolean',
+    impl: ([s, p]) => (str(s!) === null || str(p!) === null ? null : (s as string).startsWith(p as string)),
+  },
+  endsWith: {
+    args: ['string', 'string'],
+    returns: 'boolean',
+    impl: ([s, p]) => (str(s!) === null || str(p!) === null ? null : (s as string).endsWith(p as string)),
+  },
 };
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS);
 
@@ -400,7 +446,8 @@ class Compiler {
 
   private want(n: Node, type: ValueType, message: string): Typed {
     const c = this.compile(n);
-    if (c.type !== null && c.type !== type) throw new Fail(n.pos, `${message} This is ${article(c.type)}.`, 'risk.expression.type');
+    if (c.type !== null && c.type !== type)
+      throw new Fail(n.pos, `${message} This is ${article(c.type)}.`, 'risk.expression.type');
     return c;
   }
 
@@ -415,27 +462,55 @@ class Compiler {
         this.scope === 'SALE'
           ? 'sale., buyer., person. or link.'
           : 'decl., line., trader., credit., enterprise., route., origin. or party.';
-      throw new Fail(pos, `Unknown field "${name}".${hint || (prefix && !known.some((k) => k.startsWith(`${prefix}.`)) ? ` Fields start with ${prefixes}` : '')}`, rule);
+      throw new Fail(
+        pos,
+        `Unknown field "${name}".${hint || (prefix && !known.some((k) => k.startsWith(`${prefix}.`)) ? ` Fields start with ${prefixes}` : '')}`,
+        rule,
+      );
     }
     if (def.scope === 'LINE' && this.scope === 'DECLARATION') {
-      throw new Fail(pos, `"${name}" is a fact of one goods line: give the feature the scope LINE.`, 'risk.expression.scope');
+      throw new Fail(
+        pos,
+        `"${name}" is a fact of one goods line: give the feature the scope LINE.`,
+        'risk.expression.scope',
+      );
     }
     this.used.add(name);
     const lineField = def.scope === 'LINE';
-    return { type: def.type, constant: false, fn: lineField ? (env) => env.line?.[name] ?? null : (env) => env.decl[name] ?? null };
+    return {
+      type: def.type,
+      constant: false,
+      fn: lineField ? (env) => env.line?.[name] ?? null : (env) => env.decl[name] ?? null,
+    };
   }
 
   private call(n: Extract<Node, { k: 'call' }>): Typed {
     const def = Object.hasOwn(FUNCTIONS, n.fn) ? FUNCTIONS[n.fn] : undefined;
-    if (!def) throw new Fail(n.pos, `Unknown function "${n.fn}". Functions: ${FUNCTION_NAMES.join(', ')}.${suggestion(n.fn, FUNCTION_NAMES)}`, 'risk.expression.unknownFunction');
+    if (!def)
+      throw new Fail(
+        n.pos,
+        `Unknown function "${n.fn}". Functions: ${FUNCTION_NAMES.join(', ')}.${suggestion(n.fn, FUNCTION_NAMES)}`,
+        'risk.expression.unknownFunction',
+      );
     const args = n.args.map((a) => this.compile(a));
-    const expected = Array.isArray(def.args) ? def.args : Array.from({ length: Math.max(args.length, def.args.min) }, () => (def.args as { each: ValueType }).each);
+    const expected = Array.isArray(def.args)
+      ? def.args
+      : Array.from({ length: Math.max(args.length, def.args.min) }, () => (def.args as { each: ValueType }).each);
     if (Array.isArray(def.args) ? args.length !== def.args.length : args.length < def.args.min) {
-      throw new Fail(n.pos, `${n.fn}() takes ${Array.isArray(def.args) ? def.args.length : `at least ${def.args.min}`} argument(s), got ${args.length}.`, 'risk.expression.arity');
+      throw new Fail(
+        n.pos,
+        `${n.fn}() takes ${Array.isArray(def.args) ? def.args.length : `at least ${def.args.min}`} argument(s), got ${args.length}.`,
+        'risk.expression.arity',
+      );
     }
     args.forEach((a, i) => {
       const want = expected[i]!;
-      if (want !== 'any' && a.type !== null && a.type !== want) throw new Fail(n.args[i]!.pos, `Argument ${i + 1} of ${n.fn}() must be ${article(want)}, not ${article(a.type)}.`, 'risk.expression.type');
+      if (want !== 'any' && a.type !== null && a.type !== want)
+        throw new Fail(
+          n.args[i]!.pos,
+          `Argument ${i + 1} of ${n.fn}() must be ${article(want)}, not ${article(a.type)}.`,
+          'risk.expression.type',
+        );
     });
     if (n.fn === 'coalesce' && args[0]!.type !== null && args[1]!.type !== null && args[0]!.type !== args[1]!.type) {
       throw new Fail(n.pos, 'Both arguments of coalesce() must have the same type.', 'risk.expression.type');
@@ -452,7 +527,12 @@ class Compiler {
     for (const item of n.list.items) {
       const c = this.compile(item);
       if (!c.constant) throw new Fail(item.pos, 'A list holds constants only.', 'risk.expression.type');
-      if (e.type !== null && c.type !== null && c.type !== e.type) throw new Fail(item.pos, `The list holds ${article(c.type)} but the value is ${article(e.type)}.`, 'risk.expression.type');
+      if (e.type !== null && c.type !== null && c.type !== e.type)
+        throw new Fail(
+          item.pos,
+          `The list holds ${article(c.type)} but the value is ${article(e.type)}.`,
+          'risk.expression.type',
+        );
       values.add(c.fn({ decl: {}, line: null }));
     }
     const negate = n.negate;
@@ -486,9 +566,14 @@ class Compiler {
       throw new Fail(n.pos, `"${n.op}" compares ${article(l.type)} with ${article(r.type)}.`, 'risk.expression.type');
     }
     if (l.type === null || r.type === null) {
-      throw new Fail(n.pos, `Nothing equals null (an unknown fact): use present(x) to test whether a fact is known.`, 'risk.expression.nullComparison');
+      throw new Fail(
+        n.pos,
+        `Nothing equals null (an unknown fact): use present(x) to test whether a fact is known.`,
+        'risk.expression.nullComparison',
+      );
     }
-    if (l.type === 'boolean' && n.op !== '==' && n.op !== '!=') throw new Fail(n.pos, `"${n.op}" does not order true and false.`, 'risk.expression.type');
+    if (l.type === 'boolean' && n.op !== '==' && n.op !== '!=')
+      throw new Fail(n.pos, `"${n.op}" does not order true and false.`, 'risk.expression.type');
     const cmp = COMPARISONS[n.op]!;
     return {
       type: 'boolean',
@@ -545,15 +630,34 @@ export type CompileResult = { ok: true; compiled: Compiled } | { ok: false; erro
 
 /** Parses, type-checks and compiles one expression against a field catalogue. */
 export function compileExpression(source: string, fields: ReadonlyMap<string, FieldDef>, scope: Scope): CompileResult {
-  const fail = (pos: number, message: string, rule: string): CompileResult => ({ ok: false, errors: [{ column: pos + 1, message, rule }] });
-  if (typeof source !== 'string' || source.trim() === '') return fail(0, 'The expression is empty.', 'risk.expression.empty');
-  if (source.length > LIMITS.sourceLength) return fail(LIMITS.sourceLength, `An expression may have at most ${LIMITS.sourceLength} characters.`, 'risk.expression.tooLarge');
+  const fail = (pos: number, message: string, rule: string): CompileResult => ({
+    ok: false,
+    errors: [{ column: pos + 1, message, rule }],
+  });
+  if (typeof source !== 'string' || source.trim() === '')
+    return fail(0, 'The expression is empty.', 'risk.expression.empty');
+  if (source.length > LIMITS.sourceLength)
+    return fail(
+      LIMITS.sourceLength,
+      `An expression may have at most ${LIMITS.sourceLength} characters.`,
+      'risk.expression.tooLarge',
+    );
   try {
     const ast = new Parser(tokenize(source)).parse();
     const compiler = new Compiler(fields, scope);
     const typed = compiler.compile(ast);
-    if (typed.type !== 'boolean') return fail(0, `A feature is a condition (true or false), but this expression is ${article(typed.type)}.`, 'risk.expression.notCondition');
-    if (compiler.used.size === 0) return fail(0, 'The expression reads no fact, so it would always give the same answer.', 'risk.expression.constant');
+    if (typed.type !== 'boolean')
+      return fail(
+        0,
+        `A feature is a condition (true or false), but this expression is ${article(typed.type)}.`,
+        'risk.expression.notCondition',
+      );
+    if (compiler.used.size === 0)
+      return fail(
+        0,
+        'The expression reads no fact, so it would always give the same answer.',
+        'risk.expression.constant',
+      );
     return { ok: true, compiled: { evaluate: typed.fn, fields: [...compiler.used].sort(), scope } };
   } catch (err) {
     if (err instanceof Fail) return fail(err.pos, err.message, err.rule);

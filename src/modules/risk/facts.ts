@@ -54,7 +54,12 @@ export interface FactContext {
   now: Date;
   asOf: string;
   credit: { class: string; inspectWithoutRiskAlert: boolean };
-  enterprise: { registeredInHainan: boolean; legalForm: string; registeredOn: string; qualifications: readonly string[] };
+  enterprise: {
+    registeredInHainan: boolean;
+    legalForm: string;
+    registeredOn: string;
+    qualifications: readonly string[];
+  };
   trader: TraderProfile | null;
   /** `${hs6}|${origin}|${unit}` and `${hs6}|*|${unit}` -> log unit prices */
   prices: ReadonlyMap<string, Moments>;
@@ -141,7 +146,10 @@ function undervaluationGap(refPrice: number | null, unitPrice: number, quantity:
   return Decimal.max(ZERO, expected.minus(valueCny)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }
 
-export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts: Facts; revenue: LineRevenue[]; revenueAtStake: Decimal; totalValue: Decimal } {
+export function computeFacts(
+  input: AssessmentInput,
+  ctx: FactContext,
+): { facts: Facts; revenue: LineRevenue[]; revenueAtStake: Decimal; totalValue: Decimal } {
   const n = input.lines.length;
   const values = new Array<number>(n);
   let totalN = 0;
@@ -180,10 +188,14 @@ export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts:
     const origin = ctx.origins.get(line.originCountry);
     const burden = taxBurden(line, ctx.params.defaultTaxBurden);
     const gap = undervaluationGap(refPrice, unitPrice, line.quantity, line.valueCny);
-    const atStake = burden.times(gap.isZero() ? line.valueCny : gap.plus(line.valueCny)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const atStake = burden
+      .times(gap.isZero() ? line.valueCny : gap.plus(line.valueCny))
+      .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
     revenue[index] = { atStake, undervaluationGap: gap };
     revenueAtStake = revenueAtStake.plus(atStake);
-    if (estimatedDuty !== null) estimatedDuty = line.dutyRate !== undefined ? estimatedDuty.plus(new Decimal(line.valueCny).times(line.dutyRate)) : null;
+    if (estimatedDuty !== null)
+      estimatedDuty =
+        line.dutyRate !== undefined ? estimatedDuty.plus(new Decimal(line.valueCny).times(line.dutyRate)) : null;
     const va = line.valueAddedRatio !== undefined ? Number(line.valueAddedRatio) : null;
     lines[index] = {
       'line.index': index,
@@ -204,7 +216,8 @@ export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts:
       'line.refCount': ref.count,
       'line.refScope': ref.scope,
       'line.priceRatio': refPrice !== null ? nullable(unitPrice / refPrice) : null,
-      'line.priceZ': ref.mean !== null && ref.sd !== null && logPrice !== null ? nullable((logPrice - ref.mean) / ref.sd) : null,
+      'line.priceZ':
+        ref.mean !== null && ref.sd !== null && logPrice !== null ? nullable((logPrice - ref.mean) / ref.sd) : null,
       'line.weightPerUnit': nullable(wpu),
       'line.weightCount': weightStats?.n ?? 0,
       'line.weightRatio': wMean !== null ? nullable(wpu / Math.exp(wMean)) : null,
@@ -225,7 +238,12 @@ export function computeFacts(input: AssessmentInput, ctx: FactContext): { facts:
     };
   }
   const duty = estimatedDuty === null ? null : estimatedDuty.lt(ctx.params.dutyCollectionThresholdCny);
-  return { facts: { decl: declarationFacts(input, ctx, lines, totalN, revenueAtStake.toNumber(), duty), lines }, revenue, revenueAtStake, totalValue: total };
+  return {
+    facts: { decl: declarationFacts(input, ctx, lines, totalN, revenueAtStake.toNumber(), duty), lines },
+    revenue,
+    revenueAtStake,
+    totalValue: total,
+  };
 }
 
 /** Smallest and largest line facts, in one pass (null when no line has the fact). */
@@ -251,10 +269,25 @@ function lineExtremes(lines: Record<string, Value>[]) {
     if (l['line.regime'] === 'ZERO_TARIFF') zeroTariff = true;
     if (l['line.valueAddedRatio'] !== null) valueAdded = true;
   }
-  return { main, minPriceRatio, minHs, minDays, maxWeightDeviation: maxWeightDeviation === null ? null : round4(maxWeightDeviation), zeroTariff, valueAdded };
+  return {
+    main,
+    minPriceRatio,
+    minHs,
+    minDays,
+    maxWeightDeviation: maxWeightDeviation === null ? null : round4(maxWeightDeviation),
+    zeroTariff,
+    valueAdded,
+  };
 }
 
-function declarationFacts(input: AssessmentInput, ctx: FactContext, lines: Record<string, Value>[], total: number, revenueAtStake: number, belowDutyThreshold: boolean | null): Record<string, Value> {
+function declarationFacts(
+  input: AssessmentInput,
+  ctx: FactContext,
+  lines: Record<string, Value>[],
+  total: number,
+  revenueAtStake: number,
+  belowDutyThreshold: boolean | null,
+): Record<string, Value> {
   const x = lineExtremes(lines);
   const mainOrigin = x.main['line.origin'] as string;
   const shanghai = new Date(ctx.now.getTime() + 8 * 3600_000);
@@ -324,11 +357,21 @@ const NEW_TRADER: Record<string, Value> = Object.freeze({
   'trader.selectedNotInspected': 0,
 });
 
-function traderFacts(input: AssessmentInput, ctx: FactContext, lines: Record<string, Value>[], total: number): Record<string, Value> {
+function traderFacts(
+  input: AssessmentInput,
+  ctx: FactContext,
+  lines: Record<string, Value>[],
+  total: number,
+): Record<string, Value> {
   const t = ctx.trader;
   if (!t) return NEW_TRADER;
   // A trader known so far only by its withdrawals (batch exits are not scored) still carries them.
-  if (t.declarations === 0) return { ...NEW_TRADER, 'trader.cancellations': t.cancellations, 'trader.selectedNotInspected': t.selectedNotInspected };
+  if (t.declarations === 0)
+    return {
+      ...NEW_TRADER,
+      'trader.cancellations': t.cancellations,
+      'trader.selectedNotInspected': t.selectedNotInspected,
+    };
   const mean = momentsMean(t.logValue);
   const sd = momentsSd(t.logValue, 0.25);
   let newChapterValue = 0;

@@ -16,7 +16,9 @@ interface HsData {
 }
 
 const STOPWORDS = new Set(
-  'a an the and or of for with without in on at by to from not other others than whether thereof therefor such as be but its their which used kind kinds etc including excluding containing put up into this that those more less exceeding weight whole parts part new nes any all being have has having like similar articles article products product goods made type types based mainly solely principally'.split(' '),
+  'a an the and or of for with without in on at by to from not other others than whether thereof therefor such as be but its their which used kind kinds etc including excluding containing put up into this that those more less exceeding weight whole parts part new nes any all being have has having like similar articles article products product goods made type types based mainly solely principally'.split(
+    ' ',
+  ),
 );
 
 /** Trade words mapped to the nomenclature's vocabulary (stemmed forms). */
@@ -53,8 +55,10 @@ const SYNONYMS: Record<string, string[]> = {
 /** Light plural stemming: enough to meet the nomenclature's plurals. */
 export function stem(w: string): string {
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
-  if (w.length > 4 && (w.endsWith('sses') || w.endsWith('xes') || w.endsWith('ches') || w.endsWith('shes'))) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
+  if (w.length > 4 && (w.endsWith('sses') || w.endsWith('xes') || w.endsWith('ches') || w.endsWith('shes')))
+    return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
+    return w.slice(0, -1);
   return w;
 }
 

@@ -8,7 +8,14 @@ import { validateCountryCode } from '../../kernel/country.ts';
  * What the declaration module hands to `assessDeclaration` (see README.md): a plain description of a
  * declaration. Quantities, weights, values and rates are decimal strings, never floats.
  */
-export const DECLARATION_KINDS = ['FIRST_LINE_IMPORT', 'FIRST_LINE_EXPORT', 'ISLAND_TRANSFER', 'PROCESSING_REPORT', 'SECOND_LINE_EXIT', 'CENTRALIZED_DECLARATION'] as const;
+export const DECLARATION_KINDS = [
+  'FIRST_LINE_IMPORT',
+  'FIRST_LINE_EXPORT',
+  'ISLAND_TRANSFER',
+  'PROCESSING_REPORT',
+  'SECOND_LINE_EXIT',
+  'CENTRALIZED_DECLARATION',
+] as const;
 export type DeclarationKind = (typeof DECLARATION_KINDS)[number];
 
 export const REGIMES = ['ZERO_TARIFF', 'PROCESSING_VALUE_ADDED', 'RELAXED_TRADE', 'BONDED', 'GENERAL'] as const;
@@ -17,8 +24,13 @@ export const TRANSPORT_MODES = ['SEA', 'AIR', 'ROAD', 'RAIL', 'POST'] as const;
 /** Lines per declaration: the simplified declaration has far fewer; beyond this, split the declaration. */
 export const MAX_LINES = 200;
 
-const decimal = (what: string) => z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, `${what}: a non-negative decimal string, e.g. "1250.50".`);
-const positive = (what: string) => decimal(what).refine((s) => Number(s) > 0, { message: `${what} must be more than zero.`, params: { rule: 'risk.input.positive' } });
+const decimal = (what: string) =>
+  z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, `${what}: a non-negative decimal string, e.g. "1250.50".`);
+const positive = (what: string) =>
+  decimal(what).refine((s) => Number(s) > 0, {
+    message: `${what} must be more than zero.`,
+    params: { rule: 'risk.input.positive' },
+  });
 const rate = (what: string) => z.string().regex(/^\d{1,3}(\.\d{1,6})?$/, `${what}: a decimal string, e.g. "0.13".`);
 // The shared validator: a book item's origin is checked by the same rule, so goods on a book can always be declared.
 const country = z.string().superRefine(checkedBy(validateCountryCode));
@@ -33,7 +45,10 @@ export const assessmentLine = z
     grossWeightKg: positive('grossWeightKg').optional(),
     valueCny: decimal('valueCny'),
     originCountry: country,
-    valueAddedRatio: z.string().regex(/^-?\d{1,4}(\.\d{1,6})?$/, 'A ratio as a decimal string, e.g. "0.31".').optional(),
+    valueAddedRatio: z
+      .string()
+      .regex(/^-?\d{1,4}(\.\d{1,6})?$/, 'A ratio as a decimal string, e.g. "0.31".')
+      .optional(),
     bookEntryDate: isoDate.optional().describe('When the goods entered the account book, if they come from one'),
     regime: z.enum(REGIMES).optional(),
     dutyRate: rate('dutyRate').optional(),

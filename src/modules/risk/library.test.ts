@@ -16,7 +16,7 @@ describe('the baseline feature library', () => {
     }
   });
 
-  it("covers every feature mission.md names", () => {
+  it('covers every feature mission.md names', () => {
     const codes = new Set(BASELINE_LIBRARY.map((f) => f.code));
     for (const c of [
       'PRICE_FAR_BELOW_REFERENCE',
@@ -31,7 +31,8 @@ describe('the baseline feature library', () => {
       'HIGH_RISK_ORIGIN',
       'FOCUS_CLASS',
       'PAST_VIOLATION_RECENT',
-    ]) expect(codes, c).toContain(c);
+    ])
+      expect(codes, c).toContain(c);
   });
 
   it('every catalogue field has a unique name and both languages', () => {

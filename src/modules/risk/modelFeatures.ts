@@ -14,33 +14,47 @@ export interface ModelFeatureSpec {
 
 type Extractor = (f: Facts) => ModelValue;
 
-const d = (key: string): Extractor => (f) => asModelValue(f.decl[key]);
-const logOf = (key: string): Extractor => (f) => {
-  const v = f.decl[key];
-  return typeof v === 'number' && v > 0 ? Math.log10(v) : null;
-};
-const flag = (key: string): Extractor => (f) => {
-  const v = f.decl[key];
-  return typeof v === 'boolean' ? (v ? 1 : 0) : null;
-};
+const d =
+  (key: string): Extractor =>
+  (f) =>
+    asModelValue(f.decl[key]);
+const logOf =
+  (key: string): Extractor =>
+  (f) => {
+    const v = f.decl[key];
+    return typeof v === 'number' && v > 0 ? Math.log10(v) : null;
+  };
+const flag =
+  (key: string): Extractor =>
+  (f) => {
+    const v = f.decl[key];
+    return typeof v === 'boolean' ? (v ? 1 : 0) : null;
+  };
 /** The largest (or smallest) value of a line fact over the lines. */
-const lineMax = (key: string, transform: (x: number) => number = (x) => x): Extractor => (f) => {
-  let best: number | null = null;
-  for (const l of f.lines) {
-    const v = l[key];
-    if (typeof v === 'number') best = best === null ? transform(v) : Math.max(best, transform(v));
-  }
-  return best;
-};
-const lineMin = (key: string): Extractor => (f) => {
-  let best: number | null = null;
-  for (const l of f.lines) {
-    const v = l[key];
-    if (typeof v === 'number') best = best === null ? v : Math.min(best, v);
-  }
-  return best;
-};
-const anyLine = (pred: (l: Record<string, Value>) => boolean): Extractor => (f) => (f.lines.some(pred) ? 1 : 0);
+const lineMax =
+  (key: string, transform: (x: number) => number = (x) => x): Extractor =>
+  (f) => {
+    let best: number | null = null;
+    for (const l of f.lines) {
+      const v = l[key];
+      if (typeof v === 'number') best = best === null ? transform(v) : Math.max(best, transform(v));
+    }
+    return best;
+  };
+const lineMin =
+  (key: string): Extractor =>
+  (f) => {
+    let best: number | null = null;
+    for (const l of f.lines) {
+      const v = l[key];
+      if (typeof v === 'number') best = best === null ? v : Math.min(best, v);
+    }
+    return best;
+  };
+const anyLine =
+  (pred: (l: Record<string, Value>) => boolean): Extractor =>
+  (f) =>
+    f.lines.some(pred) ? 1 : 0;
 
 function asModelValue(v: Value | undefined): ModelValue {
   if (v === undefined || v === null) return null;
@@ -69,17 +83,30 @@ const EXTRACTORS: [ModelFeatureSpec, Extractor][] = [
   [{ name: 'maxWeightDeviation', kind: 'numeric' }, d('decl.maxWeightDeviation')],
   [{ name: 'maxAbsWeightZ', kind: 'numeric' }, lineMax('line.weightZ', Math.abs)],
   [{ name: 'maxGrossNetRatio', kind: 'numeric' }, lineMax('line.grossNetRatio')],
-  [{ name: 'kgWeightGap', kind: 'numeric' }, (f) => {
-    let gap: number | null = null;
-    for (const l of f.lines) {
-      if (l['line.unit'] !== 'KG') continue;
-      const g = Math.abs((l['line.netWeightKg'] as number) - (l['line.quantity'] as number)) / (l['line.quantity'] as number);
-      gap = gap === null ? g : Math.max(gap, g);
-    }
-    return gap;
-  }],
+  [
+    { name: 'kgWeightGap', kind: 'numeric' },
+    (f) => {
+      let gap: number | null = null;
+      for (const l of f.lines) {
+        if (l['line.unit'] !== 'KG') continue;
+        const g =
+          Math.abs((l['line.netWeightKg'] as number) - (l['line.quantity'] as number)) / (l['line.quantity'] as number);
+        gap = gap === null ? g : Math.max(gap, g);
+      }
+      return gap;
+    },
+  ],
   [{ name: 'minHsMatch', kind: 'numeric' }, d('decl.minHsMatchScore')],
-  [{ name: 'hsOtherChapterBetter', kind: 'numeric' }, anyLine((l) => typeof l['line.hsBestScore'] === 'number' && typeof l['line.hsMatchScore'] === 'number' && l['line.hsBestChapter'] !== l['line.hsChapter'] && (l['line.hsBestScore'] as number) - (l['line.hsMatchScore'] as number) >= 0.4)],
+  [
+    { name: 'hsOtherChapterBetter', kind: 'numeric' },
+    anyLine(
+      (l) =>
+        typeof l['line.hsBestScore'] === 'number' &&
+        typeof l['line.hsMatchScore'] === 'number' &&
+        l['line.hsBestChapter'] !== l['line.hsChapter'] &&
+        (l['line.hsBestScore'] as number) - (l['line.hsMatchScore'] as number) >= 0.4,
+    ),
+  ],
   [{ name: 'minValueAddedMargin', kind: 'numeric' }, lineMin('line.valueAddedMargin')],
   [{ name: 'minDaysSinceEntry', kind: 'numeric' }, d('decl.minDaysSinceEntry')],
   [{ name: 'relaxedTradeLine', kind: 'numeric' }, anyLine((l) => l['line.regime'] === 'RELAXED_TRADE')],
@@ -109,7 +136,10 @@ export const MODEL_FEATURE_SPEC: readonly ModelFeatureSpec[] = EXTRACTORS.map(([
 const BY_NAME = new Map(EXTRACTORS.map(([s, e]) => [s.name, e]));
 
 /** The model's row for a declaration, for the columns of `spec` (a model's own stored spec). */
-export function modelRow(facts: Facts, spec: readonly ModelFeatureSpec[] = MODEL_FEATURE_SPEC): Record<string, ModelValue> {
+export function modelRow(
+  facts: Facts,
+  spec: readonly ModelFeatureSpec[] = MODEL_FEATURE_SPEC,
+): Record<string, ModelValue> {
   const row: Record<string, ModelValue> = {};
   for (const s of spec) row[s.name] = BY_NAME.get(s.name)?.(facts) ?? null;
   return row;

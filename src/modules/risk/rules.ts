@@ -6,13 +6,32 @@
 import { createHmac } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { inspectionRate, type InspectionRateRule } from '../credit/measures.ts';
-import { compileExpression, type Compiled, type Env, type ExpressionError, type Scope, type Value } from './expression.ts';
+import {
+  compileExpression,
+  type Compiled,
+  type Env,
+  type ExpressionError,
+  type Scope,
+  type Value,
+} from './expression.ts';
 import { catalogueOf } from './fields.ts';
 import type { Facts } from './facts.ts';
 
 export const LEVELS = ['RED', 'YELLOW', 'BLUE'] as const;
 export type Level = (typeof LEVELS)[number];
-export const FEATURE_CATEGORIES = ['PRICE', 'WEIGHT', 'CLASSIFICATION', 'VALUE_ADDED', 'TIMING', 'TRADER', 'CREDIT', 'HISTORY', 'ROUTE', 'NETWORK', 'GOODS'] as const;
+export const FEATURE_CATEGORIES = [
+  'PRICE',
+  'WEIGHT',
+  'CLASSIFICATION',
+  'VALUE_ADDED',
+  'TIMING',
+  'TRADER',
+  'CREDIT',
+  'HISTORY',
+  'ROUTE',
+  'NETWORK',
+  'GOODS',
+] as const;
 export type FeatureCategory = (typeof FEATURE_CATEGORIES)[number];
 
 export interface FeatureDefinition {
@@ -38,7 +57,9 @@ export interface CompiledFeature extends FeatureDefinition {
 }
 
 /** Compiles a feature against the catalogue, or names what is wrong with it. */
-export function compileFeature(def: FeatureDefinition): { ok: true; feature: CompiledFeature } | { ok: false; errors: ExpressionError[] } {
+export function compileFeature(
+  def: FeatureDefinition,
+): { ok: true; feature: CompiledFeature } | { ok: false; errors: ExpressionError[] } {
   const result = compileExpression(def.expression, catalogueOf(def.scope), def.scope);
   if (!result.ok) return result;
   return { ok: true, feature: { ...def, compiled: result.compiled, points: Number(def.weight) } };
@@ -85,7 +106,15 @@ export function evaluateFeatures(features: readonly CompiledFeature[], facts: Fa
       }
     }
     if (evidence === null) continue;
-    fired.push({ code: feature.code, version: feature.version, mode: feature.mode, contribution: feature.mode === 'LIVE' ? feature.points : 0, forceLevel: feature.mode === 'LIVE' ? feature.forceLevel : null, lines, evidence });
+    fired.push({
+      code: feature.code,
+      version: feature.version,
+      mode: feature.mode,
+      contribution: feature.mode === 'LIVE' ? feature.points : 0,
+      forceLevel: feature.mode === 'LIVE' ? feature.forceLevel : null,
+      lines,
+      evidence,
+    });
   }
   return fired.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
@@ -174,12 +203,21 @@ function ratesFor(credit: CreditForSelection, p: SelectionParameters) {
     const classRate = Decimal.max(p.floorRate, inspectionRate({ inspectionRate: rule }, p.routineRate));
     if (rates.size > 1000) rates.clear();
     // The rates are decimal parameters of at most a few digits: as doubles they compare with the draw exactly enough.
-    rates.set(key, (r = { classRate: classRate.toString(), classRateN: classRate.toNumber(), floorN: Number(p.floorRate) }));
+    rates.set(
+      key,
+      (r = { classRate: classRate.toString(), classRateN: classRate.toNumber(), floorN: Number(p.floorRate) }),
+    );
   }
   return r;
 }
 
-export function planSelection(level: Level, draw: number, probability: number | null, credit: CreditForSelection, p: SelectionParameters): SelectionPlan {
+export function planSelection(
+  level: Level,
+  draw: number,
+  probability: number | null,
+  credit: CreditForSelection,
+  p: SelectionParameters,
+): SelectionPlan {
   const { classRate, classRateN, floorN } = ratesFor(credit, p);
   const randomAllowed = credit.inspectWithoutRiskAlert;
   const mandatory: SelectionReason[] = [];
@@ -189,7 +227,8 @@ export function planSelection(level: Level, draw: number, probability: number | 
   let capacityBound: SelectionReason | null = null;
   if (mandatory.length === 0) {
     if (randomAllowed && draw < classRateN) capacityBound = 'RANDOM_CLASS_RATE';
-    else if (level === 'YELLOW' && probability !== null && probability >= Number(p.yellowTargetedProbability)) capacityBound = 'TARGETED_YELLOW';
+    else if (level === 'YELLOW' && probability !== null && probability >= Number(p.yellowTargetedProbability))
+      capacityBound = 'TARGETED_YELLOW';
   }
   return { classRate, mandatory, capacityBound, unbiasedSample: underFloor };
 }

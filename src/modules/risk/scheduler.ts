@@ -27,15 +27,21 @@ export function msUntilNextRetrainCheck(now: Date): number {
 export async function retrainIfDue(ctx: AppContext): Promise<{ trained: number | null; reason: string }> {
   const today = shanghaiDate(ctx.clock.now());
   const p = await getParameter<RetrainParameters>(ctx.db, 'risk.retrain', today);
-  const [newest] = await ctx.db.select({ createdAt: riskModels.createdAt }).from(riskModels).orderBy(desc(riskModels.version)).limit(1);
-  if (newest && daysBetween(shanghaiDate(newest.createdAt), today) < p.value.intervalDays) return { trained: null, reason: `newest model is less than ${p.value.intervalDays} days old` };
+  const [newest] = await ctx.db
+    .select({ createdAt: riskModels.createdAt })
+    .from(riskModels)
+    .orderBy(desc(riskModels.version))
+    .limit(1);
+  if (newest && daysBetween(shanghaiDate(newest.createdAt), today) < p.value.intervalDays)
+    return { trained: null, reason: `newest model is less than ${p.value.intervalDays} days old` };
   const actor = systemActor('risk-retrain');
   try {
     const model = await trainRiskModel(ctx, actor, { unlessTrainedSince: addDays(today, 1 - p.value.intervalDays) });
     await shadowModel(ctx, actor, model.version);
     return { trained: model.version, reason: 'due' };
   } catch (err) {
-    if (err instanceof Problem && (err.type.endsWith(':not-enough-labels') || err.extra.rule === 'risk.retrainNotDue')) return { trained: null, reason: err.message };
+    if (err instanceof Problem && (err.type.endsWith(':not-enough-labels') || err.extra.rule === 'risk.retrainNotDue'))
+      return { trained: null, reason: err.message };
     throw err;
   }
 }
@@ -46,10 +52,17 @@ export function scheduleRetrain(ctx: AppContext): () => void {
   const run = async () => {
     try {
       const r = await retrainIfDue(ctx);
-      if (r.trained !== null) ctx.log.info({ version: r.trained }, 'risk model retrained; it runs in shadow mode until an analyst approves it');
+      if (r.trained !== null)
+        ctx.log.info(
+          { version: r.trained },
+          'risk model retrained; it runs in shadow mode until an analyst approves it',
+        );
       else ctx.log.debug({ reason: r.reason }, 'risk model retrain not due');
     } catch (err) {
-      ctx.log.error({ err }, 'risk model retrain failed; it is tried again tomorrow at 02:30, or run `tidegate risk retrain`');
+      ctx.log.error(
+        { err },
+        'risk model retrain failed; it is tried again tomorrow at 02:30, or run `tidegate risk retrain`',
+      );
     }
   };
   const schedule = () => {

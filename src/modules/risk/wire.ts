@@ -2,11 +2,16 @@ import { z } from 'zod';
 import { isoDate, text } from '../../kernel/wire.ts';
 import { FEATURE_CATEGORIES, LEVELS } from './rules.ts';
 
-export const featureCode = z.string().regex(/^[A-Z][A-Z0-9_]{2,63}$/, 'A code in capitals, digits and underscores, e.g. PRICE_FAR_BELOW_REFERENCE.');
+export const featureCode = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{2,63}$/, 'A code in capitals, digits and underscores, e.g. PRICE_FAR_BELOW_REFERENCE.');
 const weight = z
   .string()
   .regex(/^\d{1,3}(\.\d{1,2})?$/, 'Points as a decimal string, e.g. "25".')
-  .refine((s) => Number(s) <= 100, { message: 'A weight is at most 100 points.', params: { rule: 'risk.feature.weight' } });
+  .refine((s) => Number(s) <= 100, {
+    message: 'A weight is at most 100 points.',
+    params: { rule: 'risk.feature.weight' },
+  });
 
 export const featureBody = z
   .object({
@@ -54,7 +59,15 @@ export const decisionOut = z.object({
   forcedBy: z.string().nullable(),
   features: z.array(firedOut),
   shadowFeatures: z.array(firedOut),
-  model: z.object({ version: z.number(), probability: z.number(), drivers: z.array(z.object({ feature: z.string(), value: z.union([z.number(), z.string(), z.null()]), contribution: z.number() })) }).nullable(),
+  model: z
+    .object({
+      version: z.number(),
+      probability: z.number(),
+      drivers: z.array(
+        z.object({ feature: z.string(), value: z.union([z.number(), z.string(), z.null()]), contribution: z.number() }),
+      ),
+    })
+    .nullable(),
   shadowModel: z.object({ version: z.number(), probability: z.number() }).nullable(),
   probability: z.number(),
   probabilitySource: z.enum(['MODEL', 'LEVEL_PRIOR']),
@@ -69,14 +82,27 @@ export const decisionOut = z.object({
   totalValue: z.string(),
   revenueAtStake: z.string(),
   expectedRevenue: z.string(),
-  versions: z.object({ featureSet: z.number(), model: z.number().nullable(), shadowModel: z.number().nullable(), parameters: z.record(z.string(), z.number()) }),
+  versions: z.object({
+    featureSet: z.number(),
+    model: z.number().nullable(),
+    shadowModel: z.number().nullable(),
+    parameters: z.record(z.string(), z.number()),
+  }),
 });
 
 export const decisionDetailOut = decisionOut.extend({
   enterpriseName: z.string().nullable(),
   input: z.unknown(),
   facts: z.object({ decl: z.record(z.string(), z.unknown()), lines: z.array(z.record(z.string(), z.unknown())) }),
-  outcome: z.object({ outcome: z.string(), revenueRecovered: z.string(), correctedValues: z.unknown(), recordedAt: z.string(), recordedBy: z.string() }).nullable(),
+  outcome: z
+    .object({
+      outcome: z.string(),
+      revenueRecovered: z.string(),
+      correctedValues: z.unknown(),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+    })
+    .nullable(),
 });
 
 export const alertItemOut = z.object({
@@ -123,7 +149,12 @@ const governanceStampOut = {
 };
 
 /** The latest backtest of a feature or model version, as lists show it. */
-export const backtestRefOut = z.object({ id: z.string(), runAt: z.string(), runBy: z.string(), metrics: z.record(z.string(), z.unknown()) });
+export const backtestRefOut = z.object({
+  id: z.string(),
+  runAt: z.string(),
+  runBy: z.string(),
+  metrics: z.record(z.string(), z.unknown()),
+});
 
 export const featureVersionOut = z.object({
   code: z.string(),
@@ -148,7 +179,13 @@ export const featureVersionOut = z.object({
 
 export const featureSummaryOut = featureVersionOut.extend({
   liveVersion: z.number().nullable(),
-  stats: z.object({ fired: z.number(), inspected: z.number(), hits: z.number(), hitRate: z.number().nullable(), revenueRecovered: z.string() }),
+  stats: z.object({
+    fired: z.number(),
+    inspected: z.number(),
+    hits: z.number(),
+    hitRate: z.number().nullable(),
+    revenueRecovered: z.string(),
+  }),
 });
 
 export const backtestWindow = z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict();
@@ -166,7 +203,14 @@ export const backtestOut = z.object({
   runAt: z.string(),
 });
 
-export const statsPointOut = z.object({ period: z.string(), fired: z.number(), inspected: z.number(), hits: z.number(), hitRate: z.number().nullable(), revenueRecovered: z.string() });
+export const statsPointOut = z.object({
+  period: z.string(),
+  fired: z.number(),
+  inspected: z.number(),
+  hits: z.number(),
+  hitRate: z.number().nullable(),
+  revenueRecovered: z.string(),
+});
 
 export const modelOut = z.object({
   version: z.number(),
@@ -181,7 +225,12 @@ export const modelOut = z.object({
 
 export const trainBody = z
   .object({
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     algorithm: z.enum(['gbdt', 'logistic']).optional(),

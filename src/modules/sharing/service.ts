@@ -20,32 +20,76 @@ export const WEBHOOK_TIMEOUT_MS = 5000;
 const LEASE_MS = WEBHOOK_BATCH * WEBHOOK_TIMEOUT_MS + 60_000;
 
 function view(s: Subscription) {
-  return { id: s.id, url: s.url, feed: s.feed, cursor: s.cursor, failures: s.failures, nextAttemptAt: s.nextAttemptAt.toISOString(), lastError: s.lastError, lastDeliveredAt: s.lastDeliveredAt?.toISOString() ?? null, createdAt: s.createdAt.toISOString() };
+  return {
+    id: s.id,
+    url: s.url,
+    feed: s.feed,
+    cursor: s.cursor,
+    failures: s.failures,
+    nextAttemptAt: s.nextAttemptAt.toISOString(),
+    lastError: s.lastError,
+    lastDeliveredAt: s.lastDeliveredAt?.toISOString() ?? null,
+    createdAt: s.createdAt.toISOString(),
+  };
 }
 
 export async function registerWebhook(ctx: AppContext, actor: Actor, input: { url: string; fromStart?: boolean }) {
-  if (actor.kind !== 'client' && actor.role !== 'admin') throw problems.forbidden('Webhooks belong to department clients.');
+  if (actor.kind !== 'client' && actor.role !== 'admin')
+    throw problems.forbidden('Webhooks belong to department clients.');
   const violation = await webhookUrlViolation(input.url, ctx.config.webhookAllow);
   if (violation) throw problems.validation([violation]);
   return runCommand(ctx, 'webhook.register', async (tx) => {
     const now = ctx.clock.now();
     const secret = randomBytes(32).toString('base64url');
     const next = input.fromStart ? 0 : await latestChangeSeq(tx);
-    const row: Subscription = { id: uuidv7(now.getTime()), clientId: actor.id, clientName: actor.name, url: input.url, secretEncrypted: encrypt(ctx.keys.webhook, secret), feed: 'credit.classChanges', cursor: next, failures: 0, nextAttemptAt: now, lastError: null, lastDeliveredAt: null, leaseUntil: null, createdAt: now, disabledAt: null };
+    const row: Subscription = {
+      id: uuidv7(now.getTime()),
+      clientId: actor.id,
+      clientName: actor.name,
+      url: input.url,
+      secretEncrypted: encrypt(ctx.keys.webhook, secret),
+      feed: 'credit.classChanges',
+      cursor: next,
+      failures: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      lastDeliveredAt: null,
+      leaseUntil: null,
+      createdAt: now,
+      disabledAt: null,
+    };
     await tx.insert(webhookSubscriptions).values(row);
-    await appendAudit(tx, { actor: actorLabel(actor), action: 'webhook.register', subject: `webhook:${row.id}`, change: view(row), at: now });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'webhook.register',
+      subject: `webhook:${row.id}`,
+      change: view(row),
+      at: now,
+    });
     return { ...view(row), secret };
   });
 }
 
 export async function listWebhooks(ctx: AppContext, actor: Actor) {
-  const rows = await ctx.db.select().from(webhookSubscriptions).where(actor.role === 'admin' ? isNull(webhookSubscriptions.disabledAt) : and(eq(webhookSubscriptions.clientId, actor.id), isNull(webhookSubscriptions.disabledAt))).orderBy(asc(webhookSubscriptions.createdAt));
+  const rows = await ctx.db
+    .select()
+    .from(webhookSubscriptions)
+    .where(
+      actor.role === 'admin'
+        ? isNull(webhookSubscriptions.disabledAt)
+        : and(eq(webhookSubscriptions.clientId, actor.id), isNull(webhookSubscriptions.disabledAt)),
+    )
+    .orderBy(asc(webhookSubscriptions.createdAt));
   return rows.map(view);
 }
 
 /** Subscriptions due for delivery and not owned by another pass. */
 function dueNow(now: Date) {
-  return and(isNull(webhookSubscriptions.disabledAt), lte(webhookSubscriptions.nextAttemptAt, now), or(isNull(webhookSubscriptions.leaseUntil), lt(webhookSubscriptions.leaseUntil, now)));
+  return and(
+    isNull(webhookSubscriptions.disabledAt),
+    lte(webhookSubscriptions.nextAttemptAt, now),
+    or(isNull(webhookSubscriptions.leaseUntil), lt(webhookSubscriptions.leaseUntil, now)),
+  );
 }
 
 /**
@@ -68,7 +112,10 @@ async function claim(ctx: AppContext, id: string): Promise<Subscription | null> 
  * after the receiver answered 2xx, so a receiver must ignore a `seq` it has seen.
  */
 export async function deliverWebhooks(ctx: AppContext): Promise<{ delivered: number; failed: number }> {
-  const due = await ctx.db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(dueNow(ctx.clock.now()));
+  const due = await ctx.db
+    .select({ id: webhookSubscriptions.id })
+    .from(webhookSubscriptions)
+    .where(dueNow(ctx.clock.now()));
   const results = await Promise.all(
     due.map(async ({ id }) => {
       const s = await claim(ctx, id);
@@ -78,7 +125,11 @@ export async function deliverWebhooks(ctx: AppContext): Promise<{ delivered: num
   return { delivered: results.reduce((a, r) => a + r.delivered, 0), failed: results.filter((r) => r.failed).length };
 }
 
-async function deliverOne(ctx: AppContext, s: Subscription, stopping: () => boolean = () => false): Promise<{ delivered: number; failed: boolean }> {
+async function deliverOne(
+  ctx: AppContext,
+  s: Subscription,
+  stopping: () => boolean = () => false,
+): Promise<{ delivered: number; failed: boolean }> {
   const secret = decrypt(ctx.keys.webhook, s.secretEncrypted);
   const { items } = await changesAfter(ctx.db, s.cursor, WEBHOOK_BATCH);
   let cursor = s.cursor;
@@ -108,9 +159,20 @@ async function deliverOne(ctx: AppContext, s: Subscription, stopping: () => bool
   const failures = error ? s.failures + 1 : 0;
   await ctx.db
     .update(webhookSubscriptions)
-    .set({ cursor, failures, lastError: error, leaseUntil: null, nextAttemptAt: new Date(now.getTime() + (error ? backoffMs(failures) : 0)), ...(cursor !== s.cursor ? { lastDeliveredAt: now } : {}) })
+    .set({
+      cursor,
+      failures,
+      lastError: error,
+      leaseUntil: null,
+      nextAttemptAt: new Date(now.getTime() + (error ? backoffMs(failures) : 0)),
+      ...(cursor !== s.cursor ? { lastDeliveredAt: now } : {}),
+    })
     .where(eq(webhookSubscriptions.id, s.id));
-  if (error) ctx.log.warn({ subscription: s.id, url: s.url, error, failures }, 'webhook delivery failed; will retry with back-off');
+  if (error)
+    ctx.log.warn(
+      { subscription: s.id, url: s.url, error, failures },
+      'webhook delivery failed; will retry with back-off',
+    );
   return { delivered: cursor === s.cursor ? 0 : items.findIndex((c) => c.seq === cursor) + 1, failed: Boolean(error) };
 }
 
@@ -123,7 +185,10 @@ export function startWebhookDelivery(ctx: AppContext, intervalMs = 1000): () => 
   let stopped = false;
   const inFlight = new Map<string, Promise<unknown>>();
   const tick = async () => {
-    const due = await ctx.db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(dueNow(ctx.clock.now()));
+    const due = await ctx.db
+      .select({ id: webhookSubscriptions.id })
+      .from(webhookSubscriptions)
+      .where(dueNow(ctx.clock.now()));
     for (const { id } of due) {
       if (stopped || inFlight.has(id)) continue;
       const pass = claim(ctx, id)

@@ -1,10 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { addMonths, eligibilityViolations, historyViolations, individualFor, isActiveOn, maskIdNumber, maskName, PERSONAL_DATA_ACCESS, type EnterpriseFacts, type QualificationRecord } from './rules.ts';
+import {
+  addMonths,
+  eligibilityViolations,
+  historyViolations,
+  individualFor,
+  isActiveOn,
+  maskIdNumber,
+  maskName,
+  PERSONAL_DATA_ACCESS,
+  type EnterpriseFacts,
+  type QualificationRecord,
+} from './rules.ts';
 
-const hainanLegalPerson: EnterpriseFacts = { registeredInHainan: true, legalForm: 'INDEPENDENT_LEGAL_PERSON', encouragedIndustry: true };
-const zt = (goodsCategory = 'PRODUCTION_EQUIPMENT') => ({ kind: 'ZERO_TARIFF_BENEFICIARY' as const, goodsCategory, validFrom: '2026-01-01', validTo: null });
+const hainanLegalPerson: EnterpriseFacts = {
+  registeredInHainan: true,
+  legalForm: 'INDEPENDENT_LEGAL_PERSON',
+  encouragedIndustry: true,
+};
+const zt = (goodsCategory = 'PRODUCTION_EQUIPMENT') => ({
+  kind: 'ZERO_TARIFF_BENEFICIARY' as const,
+  goodsCategory,
+  validFrom: '2026-01-01',
+  validTo: null,
+});
 
 describe('eligibility', () => {
   it.each([
@@ -12,19 +32,29 @@ describe('eligibility', () => {
     ['Hainan public institution', { ...hainanLegalPerson, legalForm: 'PUBLIC_INSTITUTION' as const }, []],
     ['Hainan approved non-profit', { ...hainanLegalPerson, legalForm: 'NON_PROFIT' as const }, []],
     ['a branch', { ...hainanLegalPerson, legalForm: 'BRANCH' as const }, ['subjects.zeroTariff.legalForm']],
-    ['registered outside Hainan', { ...hainanLegalPerson, registeredInHainan: false }, ['subjects.zeroTariff.registeredInHainan']],
+    [
+      'registered outside Hainan',
+      { ...hainanLegalPerson, registeredInHainan: false },
+      ['subjects.zeroTariff.registeredInHainan'],
+    ],
   ])('zero-tariff beneficiary: %s', (_label, facts, rules) => {
     expect(eligibilityViolations(facts, zt()).map((v) => v.rule)).toEqual(rules);
   });
 
   it('zero-tariff needs a known goods category', () => {
-    expect(eligibilityViolations(hainanLegalPerson, zt('SPACESHIPS')).map((v) => v.rule)).toEqual(['subjects.zeroTariffGoodsCategory']);
+    expect(eligibilityViolations(hainanLegalPerson, zt('SPACESHIPS')).map((v) => v.rule)).toEqual([
+      'subjects.zeroTariffGoodsCategory',
+    ]);
   });
 
   it('processing value-added filing needs Hainan, an independent legal person and an encouraged industry', () => {
     const req = { kind: 'PROCESSING_VALUE_ADDED' as const, goodsCategory: '', validFrom: '2026-01-01', validTo: null };
     expect(eligibilityViolations(hainanLegalPerson, req)).toEqual([]);
-    expect(eligibilityViolations({ registeredInHainan: false, legalForm: 'BRANCH', encouragedIndustry: false }, req).map((v) => v.rule)).toEqual([
+    expect(
+      eligibilityViolations({ registeredInHainan: false, legalForm: 'BRANCH', encouragedIndustry: false }, req).map(
+        (v) => v.rule,
+      ),
+    ).toEqual([
       'subjects.processing.registeredInHainan',
       'subjects.processing.legalForm',
       'subjects.processing.encouragedIndustry',
@@ -32,17 +62,26 @@ describe('eligibility', () => {
   });
 
   it('a validity period must end after it starts', () => {
-    expect(eligibilityViolations(hainanLegalPerson, { ...zt(), validTo: '2026-01-01' }).map((v) => v.rule)).toEqual(['subjects.validityPeriod']);
+    expect(eligibilityViolations(hainanLegalPerson, { ...zt(), validTo: '2026-01-01' }).map((v) => v.rule)).toEqual([
+      'subjects.validityPeriod',
+    ]);
   });
 });
 
 describe('history: overlap and the re-application bar', () => {
-  const given: QualificationRecord = { kind: 'ZERO_TARIFF_BENEFICIARY', goodsCategory: 'PRODUCTION_EQUIPMENT', validFrom: '2025-12-18', validTo: null, relinquishedOn: '2026-03-31' };
+  const given: QualificationRecord = {
+    kind: 'ZERO_TARIFF_BENEFICIARY',
+    goodsCategory: 'PRODUCTION_EQUIPMENT',
+    validFrom: '2025-12-18',
+    validTo: null,
+    relinquishedOn: '2026-03-31',
+  };
 
   it('re-application is barred for 12 months to the day (month-end clamps)', () => {
     expect(addMonths('2026-03-31', 12)).toBe('2027-03-31');
     expect(addMonths('2026-03-31', 11)).toBe('2027-02-28');
-    const rules = (validFrom: string, today: string) => historyViolations([given], { ...zt(), validFrom }, today, 12).map((v) => v.rule);
+    const rules = (validFrom: string, today: string) =>
+      historyViolations([given], { ...zt(), validFrom }, today, 12).map((v) => v.rule);
     expect(rules('2027-03-30', '2026-06-01')).toEqual(['subjects.zeroTariff.reapplicationBar']);
     expect(rules('2027-03-31', '2026-06-01')).toEqual([]);
     // Applying late counts from today, not from a back-dated start.
@@ -50,13 +89,28 @@ describe('history: overlap and the re-application bar', () => {
   });
 
   it('another goods category is not barred', () => {
-    expect(historyViolations([given], { ...zt('RAW_AND_AUXILIARY_MATERIALS'), validFrom: '2026-04-01' }, '2026-04-01', 12)).toEqual([]);
+    expect(
+      historyViolations([given], { ...zt('RAW_AND_AUXILIARY_MATERIALS'), validFrom: '2026-04-01' }, '2026-04-01', 12),
+    ).toEqual([]);
   });
 
   it('an overlapping grant of the same kind is refused; back-to-back periods are fine', () => {
-    const held: QualificationRecord = { kind: 'RELAXED_TRADE_END_USER', goodsCategory: '', validFrom: '2026-01-01', validTo: '2027-01-01', relinquishedOn: null };
-    const req = (validFrom: string, validTo: string | null) => ({ kind: 'RELAXED_TRADE_END_USER' as const, goodsCategory: '', validFrom, validTo });
-    expect(historyViolations([held], req('2026-12-31', null), '2026-06-01', 12).map((v) => v.rule)).toEqual(['subjects.overlappingQualification']);
+    const held: QualificationRecord = {
+      kind: 'RELAXED_TRADE_END_USER',
+      goodsCategory: '',
+      validFrom: '2026-01-01',
+      validTo: '2027-01-01',
+      relinquishedOn: null,
+    };
+    const req = (validFrom: string, validTo: string | null) => ({
+      kind: 'RELAXED_TRADE_END_USER' as const,
+      goodsCategory: '',
+      validFrom,
+      validTo,
+    });
+    expect(historyViolations([held], req('2026-12-31', null), '2026-06-01', 12).map((v) => v.rule)).toEqual([
+      'subjects.overlappingQualification',
+    ]);
     expect(historyViolations([held], req('2027-01-01', null), '2026-06-01', 12)).toEqual([]);
     expect(historyViolations([held], req('2025-01-01', '2026-01-01'), '2026-06-01', 12)).toEqual([]);
   });
@@ -70,15 +124,19 @@ describe('history: overlap and the re-application bar', () => {
 
   it('property: addMonths never overshoots the target month and is monotonic', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), fc.integer({ min: 0, max: 60 }), (d, m) => {
-        const date = d.toISOString().slice(0, 10);
-        const a = addMonths(date, m);
-        const b = addMonths(date, m + 1);
-        expect(a <= b).toBe(true);
-        const [y, mo] = date.split('-').map(Number) as [number, number];
-        const total = y * 12 + mo - 1 + m;
-        expect(a.slice(0, 7)).toBe(`${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`);
-      }),
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 60 }),
+        (d, m) => {
+          const date = d.toISOString().slice(0, 10);
+          const a = addMonths(date, m);
+          const b = addMonths(date, m + 1);
+          expect(a <= b).toBe(true);
+          const [y, mo] = date.split('-').map(Number) as [number, number];
+          const total = y * 12 + mo - 1 + m;
+          expect(a.slice(0, 7)).toBe(`${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`);
+        },
+      ),
     );
   });
 });
@@ -117,8 +175,15 @@ describe('masking of individuals', () => {
     const { system: _internal, ...roles } = PERSONAL_DATA_ACCESS;
     expect(table).toEqual(roles);
     for (const r of rows) {
-      const shown = { FULL: ['full', 'full', 'shown'], MASKED: ['masked', 'masked', 'left out'], NONE: ['—', '—', '—'] }[r[2] as 'FULL'];
-      expect([r[3], r[4], r[5]].map((c) => c!.trim()), r[1]).toEqual(shown);
+      const shown = {
+        FULL: ['full', 'full', 'shown'],
+        MASKED: ['masked', 'masked', 'left out'],
+        NONE: ['—', '—', '—'],
+      }[r[2] as 'FULL'];
+      expect(
+        [r[3], r[4], r[5]].map((c) => c!.trim()),
+        r[1],
+      ).toEqual(shown);
     }
   });
 });

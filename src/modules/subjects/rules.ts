@@ -69,23 +69,61 @@ export function eligibilityViolations(e: EnterpriseFacts, req: GrantRequest): Ru
   switch (req.kind) {
     case 'ZERO_TARIFF_BENEFICIARY':
       if (!ZERO_TARIFF_GOODS_CATEGORIES.includes(req.goodsCategory as ZeroTariffGoodsCategory)) {
-        v.push({ path: 'goodsCategory', rule: 'subjects.zeroTariffGoodsCategory', message: `goodsCategory must be one of ${ZERO_TARIFF_GOODS_CATEGORIES.join(', ')}.` });
+        v.push({
+          path: 'goodsCategory',
+          rule: 'subjects.zeroTariffGoodsCategory',
+          message: `goodsCategory must be one of ${ZERO_TARIFF_GOODS_CATEGORIES.join(', ')}.`,
+        });
       }
       if (!e.registeredInHainan) {
-        v.push({ path: 'kind', rule: 'subjects.zeroTariff.registeredInHainan', message: 'Zero-tariff beneficiaries must be registered in Hainan.' });
+        v.push({
+          path: 'kind',
+          rule: 'subjects.zeroTariff.registeredInHainan',
+          message: 'Zero-tariff beneficiaries must be registered in Hainan.',
+        });
       }
       if (!['INDEPENDENT_LEGAL_PERSON', 'PUBLIC_INSTITUTION', 'NON_PROFIT'].includes(e.legalForm)) {
-        v.push({ path: 'kind', rule: 'subjects.zeroTariff.legalForm', message: 'Zero-tariff beneficiaries must be an independent legal person, a public institution or an approved non-profit.' });
+        v.push({
+          path: 'kind',
+          rule: 'subjects.zeroTariff.legalForm',
+          message:
+            'Zero-tariff beneficiaries must be an independent legal person, a public institution or an approved non-profit.',
+        });
       }
       break;
     case 'PROCESSING_VALUE_ADDED':
-      if (req.goodsCategory) v.push({ path: 'goodsCategory', rule: 'subjects.goodsCategoryNotApplicable', message: 'goodsCategory applies to zero-tariff qualifications only.' });
-      if (!e.registeredInHainan) v.push({ path: 'kind', rule: 'subjects.processing.registeredInHainan', message: 'Processing value-added filing requires registration in Hainan.' });
-      if (e.legalForm !== 'INDEPENDENT_LEGAL_PERSON') v.push({ path: 'kind', rule: 'subjects.processing.legalForm', message: 'Processing value-added filing requires an independent legal person.' });
-      if (!e.encouragedIndustry) v.push({ path: 'kind', rule: 'subjects.processing.encouragedIndustry', message: 'Processing value-added filing requires production in an encouraged industry.' });
+      if (req.goodsCategory)
+        v.push({
+          path: 'goodsCategory',
+          rule: 'subjects.goodsCategoryNotApplicable',
+          message: 'goodsCategory applies to zero-tariff qualifications only.',
+        });
+      if (!e.registeredInHainan)
+        v.push({
+          path: 'kind',
+          rule: 'subjects.processing.registeredInHainan',
+          message: 'Processing value-added filing requires registration in Hainan.',
+        });
+      if (e.legalForm !== 'INDEPENDENT_LEGAL_PERSON')
+        v.push({
+          path: 'kind',
+          rule: 'subjects.processing.legalForm',
+          message: 'Processing value-added filing requires an independent legal person.',
+        });
+      if (!e.encouragedIndustry)
+        v.push({
+          path: 'kind',
+          rule: 'subjects.processing.encouragedIndustry',
+          message: 'Processing value-added filing requires production in an encouraged industry.',
+        });
       break;
     case 'RELAXED_TRADE_END_USER':
-      if (req.goodsCategory) v.push({ path: 'goodsCategory', rule: 'subjects.goodsCategoryNotApplicable', message: 'goodsCategory applies to zero-tariff qualifications only.' });
+      if (req.goodsCategory)
+        v.push({
+          path: 'goodsCategory',
+          rule: 'subjects.goodsCategoryNotApplicable',
+          message: 'goodsCategory applies to zero-tariff qualifications only.',
+        });
       break;
   }
   return v;
@@ -103,14 +141,23 @@ export function isActiveOn(q: QualificationRecord, asOf: string): boolean {
  * Conflicts with what the enterprise already holds: no overlapping grant of the same kind and
  * category, and no re-application within the bar after giving zero-tariff treatment up.
  */
-export function historyViolations(existing: QualificationRecord[], req: GrantRequest, today: string, reapplicationBarMonths: number): RuleViolation[] {
+export function historyViolations(
+  existing: QualificationRecord[],
+  req: GrantRequest,
+  today: string,
+  reapplicationBarMonths: number,
+): RuleViolation[] {
   const v: RuleViolation[] = [];
   const same = existing.filter((q) => q.kind === req.kind && q.goodsCategory === req.goodsCategory);
   for (const q of same) {
     const qEnd = q.relinquishedOn ?? q.validTo;
     const overlaps = (qEnd === null || req.validFrom < qEnd) && (req.validTo === null || q.validFrom < req.validTo);
     if (overlaps) {
-      v.push({ path: 'validFrom', rule: 'subjects.overlappingQualification', message: `The enterprise already holds ${req.kind}${req.goodsCategory ? ` (${req.goodsCategory})` : ''} from ${q.validFrom}${qEnd ? ` to ${qEnd}` : ''}.` });
+      v.push({
+        path: 'validFrom',
+        rule: 'subjects.overlappingQualification',
+        message: `The enterprise already holds ${req.kind}${req.goodsCategory ? ` (${req.goodsCategory})` : ''} from ${q.validFrom}${qEnd ? ` to ${qEnd}` : ''}.`,
+      });
       break;
     }
   }
@@ -124,7 +171,11 @@ export function historyViolations(existing: QualificationRecord[], req: GrantReq
       const barredUntil = addMonths(lastGivenUp, reapplicationBarMonths);
       const start = req.validFrom > today ? req.validFrom : today;
       if (start < barredUntil) {
-        v.push({ path: 'kind', rule: 'subjects.zeroTariff.reapplicationBar', message: `Zero-tariff treatment for ${req.goodsCategory} was given up on ${lastGivenUp}; it cannot be applied for again before ${barredUntil} (${reapplicationBarMonths} months).` });
+        v.push({
+          path: 'kind',
+          rule: 'subjects.zeroTariff.reapplicationBar',
+          message: `Zero-tariff treatment for ${req.goodsCategory} was given up on ${lastGivenUp}; it cannot be applied for again before ${barredUntil} (${reapplicationBarMonths} months).`,
+        });
       }
     }
   }

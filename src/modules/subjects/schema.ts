@@ -37,19 +37,16 @@ export const qualifications = pgTable(
 );
 
 /** Individuals (travellers, buyers): ID number and name are encrypted; a keyed hash finds them. */
-export const individuals = pgTable(
-  'individuals',
-  {
-    id: uuid('id').primaryKey(),
-    idType: text('id_type').notNull(),
-    idNumberHash: text('id_number_hash').notNull().unique(),
-    idNumberEncrypted: text('id_number_encrypted').notNull(),
-    nameEncrypted: text('name_encrypted').notNull(),
-    // Masked forms are kept in clear so lists need no decryption.
-    idNumberMasked: text('id_number_masked').notNull(),
-    nameMasked: text('name_masked').notNull(),
-    birthDate: date('birth_date'),
-    nationality: text('nationality').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-  },
-);
+export const individuals = pgTable('individuals', {
+  id: uuid('id').primaryKey(),
+  idType: text('id_type').notNull(),
+  idNumberHash: text('id_number_hash').notNull().unique(),
+  idNumberEncrypted: text('id_number_encrypted').notNull(),
+  nameEncrypted: text('name_encrypted').notNull(),
+  // Masked forms are kept in clear so lists need no decryption.
+  idNumberMasked: text('id_number_masked').notNull(),
+  nameMasked: text('name_masked').notNull(),
+  birthDate: date('birth_date'),
+  nationality: text('nationality').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});

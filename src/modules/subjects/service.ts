@@ -13,7 +13,16 @@ import { shanghaiDate } from '../../kernel/clock.ts';
 import { problems } from '../../kernel/problem.ts';
 import { validateResidentId, validatePassportNumber, residentIdBirthDate } from '../../kernel/residentId.ts';
 import { enterprises, individuals, qualifications } from './schema.ts';
-import { eligibilityViolations, historyViolations, individualFor, isActiveOn, maskIdNumber, maskName, type LegalForm, type QualificationKind } from './rules.ts';
+import {
+  eligibilityViolations,
+  historyViolations,
+  individualFor,
+  isActiveOn,
+  maskIdNumber,
+  maskName,
+  type LegalForm,
+  type QualificationKind,
+} from './rules.ts';
 import type { CreateEnterpriseBody } from './wire.ts';
 
 /** How other modules mask personal data the way individuals are masked. */
@@ -23,12 +32,25 @@ type EnterpriseRow = typeof enterprises.$inferSelect;
 type QualificationRow = typeof qualifications.$inferSelect;
 
 export function enterpriseView(e: EnterpriseRow) {
-  return { id: e.id, uscc: e.uscc, name: e.name, registeredInHainan: e.registeredInHainan, legalForm: e.legalForm, industry: e.industry, encouragedIndustry: e.encouragedIndustry, createdAt: e.createdAt.toISOString() };
+  return {
+    id: e.id,
+    uscc: e.uscc,
+    name: e.name,
+    registeredInHainan: e.registeredInHainan,
+    legalForm: e.legalForm,
+    industry: e.industry,
+    encouragedIndustry: e.encouragedIndustry,
+    createdAt: e.createdAt.toISOString(),
+  };
 }
 
 export async function createEnterprise(ctx: AppContext, actor: Actor, input: CreateEnterpriseBody) {
   return runCommand(ctx, 'enterprise.create', async (tx) => {
-    const existing = await tx.select({ id: enterprises.id }).from(enterprises).where(eq(enterprises.uscc, input.uscc)).limit(1);
+    const existing = await tx
+      .select({ id: enterprises.id })
+      .from(enterprises)
+      .where(eq(enterprises.uscc, input.uscc))
+      .limit(1);
     if (existing.length) throw problems.conflict(`An enterprise with USCC ${input.uscc} is already registered.`);
     const now = ctx.clock.now();
     const row: EnterpriseRow = {
@@ -43,8 +65,23 @@ export async function createEnterprise(ctx: AppContext, actor: Actor, input: Cre
     };
     await tx.insert(enterprises).values(row);
     const view = enterpriseView(row);
-    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'enterprise.create', subject: `enterprise:${row.uscc}`, change: view, at: now });
-    await enqueueEvents(tx, [{ aggregateType: 'enterprise', aggregateId: row.id, eventType: 'EnterpriseRegistered', payload: view, occurredAt: now, auditSeq: seq }]);
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'enterprise.create',
+      subject: `enterprise:${row.uscc}`,
+      change: view,
+      at: now,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: 'enterprise',
+        aggregateId: row.id,
+        eventType: 'EnterpriseRegistered',
+        payload: view,
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
     return view;
   });
 }
@@ -61,16 +98,27 @@ export async function findEnterpriseById(ex: Executor, id: string): Promise<Ente
 
 // Many keys as ONE text parameter (codes and ids never contain a comma): thousands of keys cost no
 // bind parameters to build, describe and encode.
-const anyOf = (column: SQLWrapper, values: readonly string[], type: 'uuid' | 'text') => sql`${column} = any(string_to_array(${values.join(',')}, ',')::${sql.raw(type)}[])`;
+const anyOf = (column: SQLWrapper, values: readonly string[], type: 'uuid' | 'text') =>
+  sql`${column} = any(string_to_array(${values.join(',')}, ',')::${sql.raw(type)}[])`;
 
 /** Enterprises by USCC, many at once (bulk imports); unknown codes are simply absent. */
 export async function findEnterprisesByUscc(ex: Executor, usccs: readonly string[]): Promise<EnterpriseRow[]> {
-  return usccs.length ? ex.select().from(enterprises).where(anyOf(enterprises.uscc, usccs, 'text')) : [];
+  return usccs.length
+    ? ex
+        .select()
+        .from(enterprises)
+        .where(anyOf(enterprises.uscc, usccs, 'text'))
+    : [];
 }
 
 /** Enterprises by id, many at once. */
 export async function findEnterprisesByIds(ex: Executor, ids: readonly string[]): Promise<EnterpriseRow[]> {
-  return ids.length ? ex.select().from(enterprises).where(anyOf(enterprises.id, ids, 'uuid')) : [];
+  return ids.length
+    ? ex
+        .select()
+        .from(enterprises)
+        .where(anyOf(enterprises.id, ids, 'uuid'))
+    : [];
 }
 
 async function visibleEnterprise(ex: Executor, actor: Actor, uscc: string): Promise<EnterpriseRow> {
@@ -84,7 +132,11 @@ export async function getEnterprise(ctx: AppContext, actor: Actor, uscc: string)
   return enterpriseView(await visibleEnterprise(ctx.db, actor, uscc));
 }
 
-export async function searchEnterprises(ctx: AppContext, actor: Actor, query: { q?: string; page: number; pageSize: number }) {
+export async function searchEnterprises(
+  ctx: AppContext,
+  actor: Actor,
+  query: { q?: string; page: number; pageSize: number },
+) {
   const conditions = [];
   const own = enterpriseFilter(actor);
   if (own) conditions.push(eq(enterprises.id, own));
@@ -101,7 +153,12 @@ export async function searchEnterprises(ctx: AppContext, actor: Actor, query: { 
     .orderBy(asc(enterprises.name), asc(enterprises.id))
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize);
-  return { items: rows.map(enterpriseView), total: Number(totalRow?.n ?? 0), page: query.page, pageSize: query.pageSize };
+  return {
+    items: rows.map(enterpriseView),
+    total: Number(totalRow?.n ?? 0),
+    page: query.page,
+    pageSize: query.pageSize,
+  };
 }
 
 function qualificationView(q: QualificationRow, today: string) {
@@ -121,7 +178,11 @@ function qualificationView(q: QualificationRow, today: string) {
 
 export async function listQualifications(ctx: AppContext, actor: Actor, uscc: string) {
   const e = await visibleEnterprise(ctx.db, actor, uscc);
-  const rows = await ctx.db.select().from(qualifications).where(eq(qualifications.enterpriseId, e.id)).orderBy(asc(qualifications.validFrom), asc(qualifications.id));
+  const rows = await ctx.db
+    .select()
+    .from(qualifications)
+    .where(eq(qualifications.enterpriseId, e.id))
+    .orderBy(asc(qualifications.validFrom), asc(qualifications.id));
   const today = shanghaiDate(ctx.clock.now());
   return rows.map((q) => qualificationView(q, today));
 }
@@ -129,52 +190,137 @@ export async function listQualifications(ctx: AppContext, actor: Actor, uscc: st
 /** Qualifications of an enterprise in force on a date; other modules ask this, never the table. */
 export async function activeQualifications(ex: Executor, enterpriseId: string, asOf: string) {
   const rows = await ex.select().from(qualifications).where(eq(qualifications.enterpriseId, enterpriseId));
-  return rows.filter((q) => isActiveOn({ ...q, kind: q.kind as QualificationKind }, asOf)).map((q) => ({ id: q.id, kind: q.kind as QualificationKind, goodsCategory: q.goodsCategory }));
+  return rows
+    .filter((q) => isActiveOn({ ...q, kind: q.kind as QualificationKind }, asOf))
+    .map((q) => ({ id: q.id, kind: q.kind as QualificationKind, goodsCategory: q.goodsCategory }));
 }
 
-export async function grantQualification(ctx: AppContext, actor: Actor, uscc: string, input: { kind: QualificationKind; goodsCategory: string; validFrom: string; validTo?: string | null }) {
+export async function grantQualification(
+  ctx: AppContext,
+  actor: Actor,
+  uscc: string,
+  input: { kind: QualificationKind; goodsCategory: string; validFrom: string; validTo?: string | null },
+) {
   return runCommand(ctx, 'qualification.grant', async (tx) => {
     const e = await visibleEnterprise(tx, actor, uscc);
     // Serialise grants per enterprise so two concurrent grants cannot both pass the overlap check.
     await tx.select({ id: enterprises.id }).from(enterprises).where(eq(enterprises.id, e.id)).for('update');
     const now = ctx.clock.now();
     const today = shanghaiDate(now);
-    const req = { kind: input.kind, goodsCategory: input.goodsCategory, validFrom: input.validFrom, validTo: input.validTo ?? null };
+    const req = {
+      kind: input.kind,
+      goodsCategory: input.goodsCategory,
+      validFrom: input.validFrom,
+      validTo: input.validTo ?? null,
+    };
     const bar = await getParameter<number>(tx, 'subjects.reapplicationBarMonths', today);
     const existing = await tx.select().from(qualifications).where(eq(qualifications.enterpriseId, e.id));
     const violations = [
-      ...eligibilityViolations({ registeredInHainan: e.registeredInHainan, legalForm: e.legalForm as LegalForm, encouragedIndustry: e.encouragedIndustry }, req),
-      ...historyViolations(existing.map((q) => ({ ...q, kind: q.kind as QualificationKind })), req, today, Number(bar.value)),
+      ...eligibilityViolations(
+        {
+          registeredInHainan: e.registeredInHainan,
+          legalForm: e.legalForm as LegalForm,
+          encouragedIndustry: e.encouragedIndustry,
+        },
+        req,
+      ),
+      ...historyViolations(
+        existing.map((q) => ({ ...q, kind: q.kind as QualificationKind })),
+        req,
+        today,
+        Number(bar.value),
+      ),
     ];
     if (violations.length) {
-      throw problems.rule('qualification-refused', 'Qualification refused', violations.map((v) => v.message).join(' '), violations);
+      throw problems.rule(
+        'qualification-refused',
+        'Qualification refused',
+        violations.map((v) => v.message).join(' '),
+        violations,
+      );
     }
-    const row: QualificationRow = { enterpriseId: e.id, id: uuidv7(now.getTime()), ...req, relinquishedOn: null, relinquishReason: null, grantedBy: actorLabel(actor), createdAt: now };
+    const row: QualificationRow = {
+      enterpriseId: e.id,
+      id: uuidv7(now.getTime()),
+      ...req,
+      relinquishedOn: null,
+      relinquishReason: null,
+      grantedBy: actorLabel(actor),
+      createdAt: now,
+    };
     await tx.insert(qualifications).values(row);
     const view = qualificationView(row, today);
-    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'qualification.grant', subject: `enterprise:${e.uscc}`, change: { ...view, parameterVersions: { 'subjects.reapplicationBarMonths': bar.version } }, at: now });
-    await enqueueEvents(tx, [{ aggregateType: 'enterprise', aggregateId: e.id, eventType: 'QualificationGranted', payload: view, occurredAt: now, auditSeq: seq }]);
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'qualification.grant',
+      subject: `enterprise:${e.uscc}`,
+      change: { ...view, parameterVersions: { 'subjects.reapplicationBarMonths': bar.version } },
+      at: now,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: 'enterprise',
+        aggregateId: e.id,
+        eventType: 'QualificationGranted',
+        payload: view,
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
     return view;
   });
 }
 
-export async function relinquishQualification(ctx: AppContext, actor: Actor, uscc: string, qualificationId: string, input: { date?: string; reason: string }) {
+export async function relinquishQualification(
+  ctx: AppContext,
+  actor: Actor,
+  uscc: string,
+  qualificationId: string,
+  input: { date?: string; reason: string },
+) {
   return runCommand(ctx, 'qualification.relinquish', async (tx) => {
     const e = await visibleEnterprise(tx, actor, uscc);
-    const [q] = await tx.select().from(qualifications).where(and(eq(qualifications.enterpriseId, e.id), eq(qualifications.id, qualificationId))).for('update');
+    const [q] = await tx
+      .select()
+      .from(qualifications)
+      .where(and(eq(qualifications.enterpriseId, e.id), eq(qualifications.id, qualificationId)))
+      .for('update');
     if (!q) throw problems.notFound(`Qualification ${qualificationId} of enterprise ${uscc}`);
     const now = ctx.clock.now();
     const today = shanghaiDate(now);
     const date = input.date ?? today;
     if (q.relinquishedOn) throw problems.conflict(`This qualification was already given up on ${q.relinquishedOn}.`);
     if (date < q.validFrom || (q.validTo !== null && date >= q.validTo)) {
-      throw problems.field('date', 'subjects.relinquishWithinValidity', `The date must fall within the qualification's validity (${q.validFrom} to ${q.validTo ?? 'open'}).`);
+      throw problems.field(
+        'date',
+        'subjects.relinquishWithinValidity',
+        `The date must fall within the qualification's validity (${q.validFrom} to ${q.validTo ?? 'open'}).`,
+      );
     }
-    if (date < today) throw problems.field('date', 'subjects.relinquishNotBackdated', 'Treatment cannot be given up retroactively.');
-    await tx.update(qualifications).set({ relinquishedOn: date, relinquishReason: input.reason }).where(and(eq(qualifications.enterpriseId, e.id), eq(qualifications.id, q.id)));
+    if (date < today)
+      throw problems.field('date', 'subjects.relinquishNotBackdated', 'Treatment cannot be given up retroactively.');
+    await tx
+      .update(qualifications)
+      .set({ relinquishedOn: date, relinquishReason: input.reason })
+      .where(and(eq(qualifications.enterpriseId, e.id), eq(qualifications.id, q.id)));
     const view = qualificationView({ ...q, relinquishedOn: date, relinquishReason: input.reason }, today);
-    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'qualification.relinquish', subject: `enterprise:${e.uscc}`, change: view, at: now });
-    await enqueueEvents(tx, [{ aggregateType: 'enterprise', aggregateId: e.id, eventType: 'QualificationRelinquished', payload: view, occurredAt: now, auditSeq: seq }]);
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'qualification.relinquish',
+      subject: `enterprise:${e.uscc}`,
+      change: view,
+      at: now,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: 'enterprise',
+        aggregateId: e.id,
+        eventType: 'QualificationRelinquished',
+        payload: view,
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
     return view;
   });
 }
@@ -182,10 +328,20 @@ export async function relinquishQualification(ctx: AppContext, actor: Actor, usc
 type IndividualRow = typeof individuals.$inferSelect;
 
 function individualView(ctx: AppContext, actor: Actor, row: IndividualRow) {
-  const facts = { id: row.id, idType: row.idType, nationality: row.nationality, createdAt: row.createdAt.toISOString() };
+  const facts = {
+    id: row.id,
+    idType: row.idType,
+    nationality: row.nationality,
+    createdAt: row.createdAt.toISOString(),
+  };
   return individualFor(
     actor.role,
-    () => ({ ...facts, idNumber: decrypt(ctx.keys.personalData, row.idNumberEncrypted), name: decrypt(ctx.keys.personalData, row.nameEncrypted), birthDate: row.birthDate }),
+    () => ({
+      ...facts,
+      idNumber: decrypt(ctx.keys.personalData, row.idNumberEncrypted),
+      name: decrypt(ctx.keys.personalData, row.nameEncrypted),
+      birthDate: row.birthDate,
+    }),
     { ...facts, idNumber: row.idNumberMasked, name: row.nameMasked },
   );
 }
@@ -194,14 +350,24 @@ function idLookupHash(ctx: AppContext, idType: string, idNumber: string): string
   return lookupHash(ctx.keys.lookup, `${idType}:${idNumber}`);
 }
 
-export async function createIndividual(ctx: AppContext, actor: Actor, input: { idType: 'RESIDENT_ID' | 'PASSPORT'; idNumber: string; name: string; nationality: string }) {
+export async function createIndividual(
+  ctx: AppContext,
+  actor: Actor,
+  input: { idType: 'RESIDENT_ID' | 'PASSPORT'; idNumber: string; name: string; nationality: string },
+) {
   const now = ctx.clock.now();
-  const violation = input.idType === 'RESIDENT_ID' ? validateResidentId(input.idNumber, now) : validatePassportNumber(input.idNumber);
+  const violation =
+    input.idType === 'RESIDENT_ID' ? validateResidentId(input.idNumber, now) : validatePassportNumber(input.idNumber);
   if (violation) throw problems.field('idNumber', violation.rule, violation.message);
   return runCommand(ctx, 'individual.create', async (tx) => {
     const hash = idLookupHash(ctx, input.idType, input.idNumber);
-    const existing = await tx.select({ id: individuals.id }).from(individuals).where(eq(individuals.idNumberHash, hash)).limit(1);
-    if (existing.length) throw problems.conflict('This person is already registered.', { individualId: existing[0]!.id });
+    const existing = await tx
+      .select({ id: individuals.id })
+      .from(individuals)
+      .where(eq(individuals.idNumberHash, hash))
+      .limit(1);
+    if (existing.length)
+      throw problems.conflict('This person is already registered.', { individualId: existing[0]!.id });
     const row: IndividualRow = {
       id: uuidv7(now.getTime()),
       idType: input.idType,
@@ -216,7 +382,19 @@ export async function createIndividual(ctx: AppContext, actor: Actor, input: { i
     };
     await tx.insert(individuals).values(row);
     // The chain keeps only masked personal data: an audit log must not become a copy of the ID register.
-    await appendAudit(tx, { actor: actorLabel(actor), action: 'individual.create', subject: `individual:${row.id}`, change: { id: row.id, idType: row.idType, idNumber: row.idNumberMasked, name: row.nameMasked, idNumberHash: hash }, at: now });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'individual.create',
+      subject: `individual:${row.id}`,
+      change: {
+        id: row.id,
+        idType: row.idType,
+        idNumber: row.idNumberMasked,
+        name: row.nameMasked,
+        idNumberHash: hash,
+      },
+      at: now,
+    });
     return individualView(ctx, actor, row);
   });
 }
@@ -237,12 +415,19 @@ export async function individualExists(ex: Executor, id: string): Promise<boolea
 export async function existingIndividualIds(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
   const wellFormed = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
   if (!wellFormed.length) return new Set();
-  const rows = await ex.select({ id: individuals.id }).from(individuals).where(anyOf(individuals.id, wellFormed, 'uuid'));
+  const rows = await ex
+    .select({ id: individuals.id })
+    .from(individuals)
+    .where(anyOf(individuals.id, wellFormed, 'uuid'));
   return new Set(rows.map((r) => r.id));
 }
 
 export async function findIndividualByIdNumber(ctx: AppContext, actor: Actor, idType: string, idNumber: string) {
-  const [row] = await ctx.db.select().from(individuals).where(eq(individuals.idNumberHash, idLookupHash(ctx, idType, idNumber))).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(individuals)
+    .where(eq(individuals.idNumberHash, idLookupHash(ctx, idType, idNumber)))
+    .limit(1);
   if (!row) throw problems.notFound('An individual with this ID number');
   return individualView(ctx, actor, row);
 }

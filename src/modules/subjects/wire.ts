@@ -3,7 +3,10 @@ import { checkedBy, isoDate, pageQuery, text } from '../../kernel/wire.ts';
 import { validateUscc } from '../../kernel/uscc.ts';
 import { LEGAL_FORMS, QUALIFICATION_KINDS } from './rules.ts';
 
-export const usccField = z.string().superRefine(checkedBy(validateUscc)).describe('统一社会信用代码, 18 characters (GB 32100-2015)');
+export const usccField = z
+  .string()
+  .superRefine(checkedBy(validateUscc))
+  .describe('统一社会信用代码, 18 characters (GB 32100-2015)');
 
 export const createEnterpriseBody = z
   .object({
@@ -28,11 +31,14 @@ export const enterpriseOut = z.object({
   createdAt: z.string(),
 });
 
-export const enterpriseSearchQuery = z
-  .object({ q: text.trim().max(100).optional(), ...pageQuery })
-  .strict();
+export const enterpriseSearchQuery = z.object({ q: text.trim().max(100).optional(), ...pageQuery }).strict();
 
-export const enterprisePage = z.object({ items: z.array(enterpriseOut), total: z.number(), page: z.number(), pageSize: z.number() });
+export const enterprisePage = z.object({
+  items: z.array(enterpriseOut),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
 
 export const grantQualificationBody = z
   .object({
@@ -65,7 +71,10 @@ export const createIndividualBody = z
     idType: z.enum(['RESIDENT_ID', 'PASSPORT']),
     idNumber: text.trim().min(1).max(32),
     name: text.trim().min(1).max(100),
-    nationality: z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 3166-1 alpha-3 code such as CHN.').default('CHN'),
+    nationality: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'Use an ISO 3166-1 alpha-3 code such as CHN.')
+      .default('CHN'),
   })
   .strict();
 

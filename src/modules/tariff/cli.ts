@@ -15,8 +15,8 @@ export function registerTariffCommands(program: Command, open: () => Promise<App
   tariff
     .command('import <file>')
     .description(
-      'Load tariff-line versions from CSV (columns: see the tariff module README); all or nothing: '
-        + 'any bad row is reported by line and nothing is loaded',
+      'Load tariff-line versions from CSV (columns: see the tariff module README); all or nothing: ' +
+        'any bad row is reported by line and nothing is loaded',
     )
     .option('--source <text>', 'where the rates come from, e.g. "2026 tariff schedule"', 'CSV import')
     .action(async (file: string, opts: { source: string }) => {
@@ -35,13 +35,18 @@ export function registerTariffCommands(program: Command, open: () => Promise<App
         const format = 'loading tariff lines [{bar}] {value}/{total} new versions';
         const bar = new cliProgress.SingleBar({ format, hideCursor: true }, cliProgress.Presets.shades_classic);
         let started = false;
-        const result = await importTariff(ctx, systemActor('cli-import'), parsed.rows.map((r) => r.row), {
-          source: opts.source,
-          onProgress: (done, total) => {
-            if (!started) bar.start(total, 0), (started = true);
-            bar.update(done);
+        const result = await importTariff(
+          ctx,
+          systemActor('cli-import'),
+          parsed.rows.map((r) => r.row),
+          {
+            source: opts.source,
+            onProgress: (done, total) => {
+              if (!started) bar.start(total, 0), (started = true);
+              bar.update(done);
+            },
           },
-        });
+        );
         if (started) bar.stop();
         const { rows, codes, imported, unchanged, batchId } = result;
         const counts = `${imported} new versions, ${unchanged} unchanged`;

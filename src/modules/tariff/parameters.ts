@@ -17,7 +17,8 @@ export const TARIFF_PARAMETER_SEEDS: ParameterSeed[] = [
     name: 'tariff.generalRateOrigins',
     value: [],
     validFrom: '2025-01-01',
-    reason: 'Every origin declared so far has MFN treatment (WTO membership or a treaty); '
-      + 'an administrator lists those that lose it.',
+    reason:
+      'Every origin declared so far has MFN treatment (WTO membership or a treaty); ' +
+      'an administrator lists those that lose it.',
   },
 ];

@@ -3,16 +3,28 @@ import { selectDuty, versionInForce, withTableRates, type SelectionFacts, type T
 import { parseTariffCsv } from './tariffFile.ts';
 
 const WINE: TariffLine = {
-  code: '2204210000', description: 'wine', unit: '升', validFrom: '2025-01-01', validTo: null,
-  mfn: { rate: '0.14' }, general: { rate: '1.8' }, provisional: { rate: '0.1' }, provisionalTo: '2026-01-01',
+  code: '2204210000',
+  description: 'wine',
+  unit: '升',
+  validFrom: '2025-01-01',
+  validTo: null,
+  mfn: { rate: '0.14' },
+  general: { rate: '1.8' },
+  provisional: { rate: '0.1' },
+  provisionalTo: '2026-01-01',
   conventional: [
     { agreement: 'CN-CL', origins: ['CL'], rate: '0' },
     { agreement: 'TEST', origins: ['FR'], rate: '0.12' },
   ],
-  consumptionTax: { rate: '0.1' }, vatRate: '0.13',
+  consumptionTax: { rate: '0.1' },
+  vatRate: '0.13',
 };
-const facts = (f: Partial<SelectionFacts>): SelectionFacts =>
-  ({ origin: 'US', date: '2025-06-01', generalRateOrigins: ['KP'], ...f });
+const facts = (f: Partial<SelectionFacts>): SelectionFacts => ({
+  origin: 'US',
+  date: '2025-06-01',
+  generalRateOrigins: ['KP'],
+  ...f,
+});
 
 describe('selectDuty', () => {
   it.each([
@@ -82,14 +94,16 @@ describe('withTableRates', () => {
 describe('parseTariffCsv', () => {
   const header = 'code,description,unit,validFrom,mfnRate,generalRate,provisionalRate,conventional,vatRate';
   it('names every bad row by line and field and keeps the good ones apart', () => {
-    const r = parseTariffCsv([
-      header,
-      '2204210000,wine,升,2025-01-01,0.14,1.8,,CN-CL:CL=0,0.13',
-      '22042100,wine,升,2025-01-01,0.14,1.8,,,0.13',
-      '2204210000,wine,升,2025-02-30,0.14,1.8,,,0.13',
-      '2204210000,wine,升,2025-01-01,0.14,1.8,,CN-CL:XX=0,1.13',
-      '2204210000,wine,升,2025-01-01,0.14,1.8,,,0.13',
-    ].join('\n'));
+    const r = parseTariffCsv(
+      [
+        header,
+        '2204210000,wine,升,2025-01-01,0.14,1.8,,CN-CL:CL=0,0.13',
+        '22042100,wine,升,2025-01-01,0.14,1.8,,,0.13',
+        '2204210000,wine,升,2025-02-30,0.14,1.8,,,0.13',
+        '2204210000,wine,升,2025-01-01,0.14,1.8,,CN-CL:XX=0,1.13',
+        '2204210000,wine,升,2025-01-01,0.14,1.8,,,0.13',
+      ].join('\n'),
+    );
     expect(r.errors.map((e) => [e.line, e.path, e.rule])).toEqual([
       [3, 'code', 'HS.length'],
       [4, 'validFrom', 'tariff.file.date'],

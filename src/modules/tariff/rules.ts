@@ -132,8 +132,9 @@ const only = (d: Duty): Duty => ({ rate: d.rate, ...(d.perUnit !== undefined ? {
 /** The duty of goods of an origin on a day under one version of their tariff line. */
 export function selectDuty(line: TariffLine, f: SelectionFacts): SelectedDuty {
   if (f.origin !== null && f.generalRateOrigins.includes(f.origin)) {
-    const reason = `${f.origin} has no MFN treatment: general rate ${dutyText(line.general)} (关税法 art. 11); `
-      + 'no provisional rate applies to it (art. 12).';
+    const reason =
+      `${f.origin} has no MFN treatment: general rate ${dutyText(line.general)} (关税法 art. 11); ` +
+      'no provisional rate applies to it (art. 12).';
     return { ...only(line.general), kind: 'GENERAL', rule: 'tariff.rate.general', reason };
   }
   const candidates: SelectedDuty[] = [
@@ -141,8 +142,9 @@ export function selectDuty(line: TariffLine, f: SelectionFacts): SelectedDuty {
   ];
   const provisionalInForce = line.provisional !== null && (line.provisionalTo === null || f.date < line.provisionalTo);
   if (provisionalInForce) {
-    const reason = `Provisional rate ${dutyText(line.provisional!)} in force on ${f.date}`
-      + `${line.provisionalTo ? ` (until ${line.provisionalTo})` : ''}, below the MFN rate ${dutyText(line.mfn)}.`;
+    const reason =
+      `Provisional rate ${dutyText(line.provisional!)} in force on ${f.date}` +
+      `${line.provisionalTo ? ` (until ${line.provisionalTo})` : ''}, below the MFN rate ${dutyText(line.mfn)}.`;
     candidates.push({ ...only(line.provisional!), kind: 'PROVISIONAL', rule: 'tariff.rate.provisional', reason });
   }
   const agreement = f.origin === null ? undefined : line.conventional.find((c) => c.origins.includes(f.origin!));
@@ -155,7 +157,10 @@ export function selectDuty(line: TariffLine, f: SelectionFacts): SelectedDuty {
   let best = candidates[0]!;
   for (const c of candidates.slice(1)) if (lower(weight(c, f), weight(best, f))) best = c;
   if (best.kind === 'MFN' && candidates.length > 1) {
-    const others = candidates.slice(1).map((c) => `${c.kind.toLowerCase()} ${dutyText(c)}`).join(', ');
+    const others = candidates
+      .slice(1)
+      .map((c) => `${c.kind.toLowerCase()} ${dutyText(c)}`)
+      .join(', ');
     return { ...best, reason: `MFN rate ${dutyText(line.mfn)}, not above the ${others}.` };
   }
   return best;

@@ -125,7 +125,9 @@ export async function importTariff(
     const imported = fresh.length;
     const result: ImportTariffResult = { batchId, rows: rows.length, imported, unchanged, codes: codes.length };
     // The digest proves which rows this batch added without copying them into the chain.
-    const digest = createHash('sha256').update(canonicalJson(inserts.map(({ loadedAt: _l, ...v }) => v))).digest('hex');
+    const digest = createHash('sha256')
+      .update(canonicalJson(inserts.map(({ loadedAt: _l, ...v }) => v)))
+      .digest('hex');
     const change = { ...result, source: opts.source, digest };
     const subject = `tariff:${batchId}`;
     const { seq } = await appendAudit(tx, { actor: loadedBy, action: 'tariff.import', subject, change, at: now });
@@ -195,8 +197,11 @@ export async function ratesFor(ex: Executor, q: RateQuery): Promise<TariffRates 
   };
 }
 
-const missing = (path: string, code: string, date: string): FieldError =>
-  ({ path, rule: 'tariff.lineMissing', message: `No tariff line ${code} in force on ${date}.` });
+const missing = (path: string, code: string, date: string): FieldError => ({
+  path,
+  rule: 'tariff.lineMissing',
+  message: `No tariff line ${code} in force on ${date}.`,
+});
 
 /** No line in force: a rate is never guessed; the problem names each field, code and day. */
 function missingProblem(errors: FieldError[]) {

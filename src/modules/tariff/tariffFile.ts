@@ -11,9 +11,22 @@ import { isoDate } from '../../kernel/wire.ts';
 import type { ConventionalRate, Duty, TariffLine } from './rules.ts';
 
 export const TARIFF_CSV_COLUMNS = [
-  'code', 'description', 'unit', 'validFrom', 'validTo', 'mfnRate', 'mfnPerUnit', 'generalRate', 'generalPerUnit',
-  'provisionalRate', 'provisionalPerUnit', 'provisionalTo', 'conventional', 'consumptionTaxRate',
-  'consumptionTaxPerUnit', 'vatRate',
+  'code',
+  'description',
+  'unit',
+  'validFrom',
+  'validTo',
+  'mfnRate',
+  'mfnPerUnit',
+  'generalRate',
+  'generalPerUnit',
+  'provisionalRate',
+  'provisionalPerUnit',
+  'provisionalTo',
+  'conventional',
+  'consumptionTaxRate',
+  'consumptionTaxPerUnit',
+  'vatRate',
 ] as const;
 const REQUIRED = ['code', 'description', 'unit', 'validFrom', 'mfnRate', 'generalRate', 'vatRate'] as const;
 
@@ -40,7 +53,10 @@ type Cells = Record<string, string>;
 
 class RowCheck {
   readonly errors: TariffFileError[] = [];
-  constructor(private readonly line: number, private readonly cells: Cells) {}
+  constructor(
+    private readonly line: number,
+    private readonly cells: Cells,
+  ) {}
 
   fail(path: string, rule: string, message: string): void {
     this.errors.push({ line: this.line, path, rule, message });
@@ -75,7 +91,10 @@ class RowCheck {
     if (!v) return [];
     const out: ConventionalRate[] = [];
     const seen = new Set<string>();
-    for (const entry of v.split(';').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of v
+      .split(';')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const m = /^([^:]+):([^=]+)=([^+]+)(?:\+(.+))?$/.exec(entry);
       if (!m || !AGREEMENT.test(m[1]!) || !DUTY_RATE.test(m[3]!) || (m[4] !== undefined && !PER_UNIT.test(m[4]))) {
         this.fail('conventional', 'tariff.file.conventional', `"${entry}" is not AGREEMENT:CC|CC=rate[+perUnit].`);
@@ -126,13 +145,23 @@ function parseRow(line: number, cells: Cells): { row: TariffLine | null; errors:
   const ctPerUnit = c.matching('consumptionTaxPerUnit', PER_UNIT, 'CNY per unit, a non-negative decimal');
   const vatRate = c.matching('vatRate', TAX_RATE, 'a rate from 0 to below 1, e.g. 0.13');
   if (c.errors.length) return { row: null, errors: c.errors };
-  const consumptionTax = ctRate === undefined && ctPerUnit === undefined
-    ? null
-    : { rate: ctRate ?? '0', ...(ctPerUnit !== undefined ? { perUnit: ctPerUnit } : {}) };
+  const consumptionTax =
+    ctRate === undefined && ctPerUnit === undefined
+      ? null
+      : { rate: ctRate ?? '0', ...(ctPerUnit !== undefined ? { perUnit: ctPerUnit } : {}) };
   return {
     row: {
-      code: code!, description: cells.description!, unit: cells.unit!, validFrom: validFrom!, validTo: validTo ?? null,
-      mfn: mfn!, general: general!, provisional, provisionalTo: provisionalTo ?? null, conventional, consumptionTax,
+      code: code!,
+      description: cells.description!,
+      unit: cells.unit!,
+      validFrom: validFrom!,
+      validTo: validTo ?? null,
+      mfn: mfn!,
+      general: general!,
+      provisional,
+      provisionalTo: provisionalTo ?? null,
+      conventional,
+      consumptionTax,
       vatRate: vatRate!,
     },
     errors: [],

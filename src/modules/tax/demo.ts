@@ -29,7 +29,24 @@ const DEMO_CURRENCIES: { currency: string; level: string; unit: number; quote: R
 ];
 
 /** A 16-week wave of ±1.2% (one period of a sine, written out as decimals), each currency a few weeks apart. */
-const WEEKLY_WOBBLE = ['0.0000', '0.0046', '0.0085', '0.0111', '0.0120', '0.0111', '0.0085', '0.0046', '0.0000', '-0.0046', '-0.0085', '-0.0111', '-0.0120', '-0.0111', '-0.0085', '-0.0046'] as const;
+const WEEKLY_WOBBLE = [
+  '0.0000',
+  '0.0046',
+  '0.0085',
+  '0.0111',
+  '0.0120',
+  '0.0111',
+  '0.0085',
+  '0.0046',
+  '0.0000',
+  '-0.0046',
+  '-0.0085',
+  '-0.0111',
+  '-0.0120',
+  '-0.0111',
+  '-0.0085',
+  '-0.0046',
+] as const;
 
 export const DEMO_RATE_SOURCE = 'demo: illustrative, not official';
 
@@ -43,7 +60,14 @@ export function demoRateRows(today: string): RateRow[] {
     const rateDate = d.toISOString().slice(0, 10);
     DEMO_CURRENCIES.forEach((c, i) => {
       const wobble = WEEKLY_WOBBLE[(week + 3 * i) % WEEKLY_WOBBLE.length]!;
-      rows.push({ currency: c.currency, rateDate, rate: new D(c.level).times(new D(wobble).plus(1)).toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4), unit: c.unit, quote: c.quote, source: DEMO_RATE_SOURCE });
+      rows.push({
+        currency: c.currency,
+        rateDate,
+        rate: new D(c.level).times(new D(wobble).plus(1)).toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4),
+        unit: c.unit,
+        quote: c.quote,
+        source: DEMO_RATE_SOURCE,
+      });
     });
   }
   return rows;
@@ -51,5 +75,7 @@ export function demoRateRows(today: string): RateRow[] {
 
 /** Loads the demo rates through the same command an administrator's CSV goes through. */
 export async function seedTaxDemo(ctx: AppContext): Promise<void> {
-  await importExchangeRates(ctx, systemActor('demo-seed'), demoRateRows(shanghaiDate(ctx.clock.now())), { defaultSource: DEMO_RATE_SOURCE });
+  await importExchangeRates(ctx, systemActor('demo-seed'), demoRateRows(shanghaiDate(ctx.clock.now())), {
+    defaultSource: DEMO_RATE_SOURCE,
+  });
 }

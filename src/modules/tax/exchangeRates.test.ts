@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { convertAtRate, exchangeRateDay, nthWeekdayOfMonth, type ExchangeRateDayRule, type HolidayRange } from './exchangeRates.ts';
+import {
+  convertAtRate,
+  exchangeRateDay,
+  nthWeekdayOfMonth,
+  type ExchangeRateDayRule,
+  type HolidayRange,
+} from './exchangeRates.ts';
 import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
 
 const seeded = <T>(name: string) => DEFAULT_PARAMETERS.find((p) => p.name === name)!.value as T;
@@ -15,7 +21,11 @@ const day = (date: string, holidays: HolidayRange[] = HOLIDAYS, rule = RULE) => 
 describe('the rate day: third Wednesday of the previous month', () => {
   it.each([
     ['2026-11-23', '2026-10-21', 'October 2026 starts on a Thursday: the latest a third Wednesday can be'],
-    ['2025-11-10', '2025-10-15', 'October 2025 starts on a Wednesday: the earliest; 1–8 October is a holiday, the 15th is not'],
+    [
+      '2025-11-10',
+      '2025-10-15',
+      'October 2025 starts on a Wednesday: the earliest; 1–8 October is a holiday, the 15th is not',
+    ],
     ['2026-01-05', '2025-12-17', 'January looks back to December of the year before'],
     ['2024-03-31', '2024-02-21', 'a leap February'],
     ['2026-12-01', '2026-11-18', 'the first day of a month'],
@@ -28,7 +38,9 @@ describe('the rate day: third Wednesday of the previous month', () => {
   it('the Spring Festival 2026 covers the third Wednesday of February (the 18th): March declarations use the fourth, the 25th', () => {
     const r = day('2026-03-10');
     expect(r.date).toBe('2026-02-25');
-    expect(r.explanation).toBe('third Wednesday of 2026-02 (2026-02-18) is a public holiday (春节 Spring Festival): fourth Wednesday of 2026-02');
+    expect(r.explanation).toBe(
+      'third Wednesday of 2026-02 (2026-02-18) is a public holiday (春节 Spring Festival): fourth Wednesday of 2026-02',
+    );
     // Without the holiday calendar the plain rule would have said the 18th.
     expect(day('2026-03-10', []).date).toBe('2026-02-18');
   });
@@ -53,13 +65,33 @@ describe('the rate day: third Wednesday of the previous month', () => {
 describe('conversion at the rate, rounded once to the fen', () => {
   it.each([
     // 1000 × 7.1234 = 7123.40
-    [{ currency: 'USD', rateDate: '2026-10-21', rate: '7.1234', unit: 1, quote: 'CNY_PER_UNIT' as const }, '1000', '7123.40', '1000 USD × 7.1234 = 7123.40 CNY (rate of 2026-10-21)'],
+    [
+      { currency: 'USD', rateDate: '2026-10-21', rate: '7.1234', unit: 1, quote: 'CNY_PER_UNIT' as const },
+      '1000',
+      '7123.40',
+      '1000 USD × 7.1234 = 7123.40 CNY (rate of 2026-10-21)',
+    ],
     // 250000 × 4.6512 ÷ 100 = 11628.00
-    [{ currency: 'JPY', rateDate: '2026-10-21', rate: '4.6512', unit: 100, quote: 'CNY_PER_UNIT' as const }, '250000', '11628.00', '250000 JPY × 4.6512 ÷ 100 = 11628.00 CNY (rate of 2026-10-21)'],
+    [
+      { currency: 'JPY', rateDate: '2026-10-21', rate: '4.6512', unit: 100, quote: 'CNY_PER_UNIT' as const },
+      '250000',
+      '11628.00',
+      '250000 JPY × 4.6512 ÷ 100 = 11628.00 CNY (rate of 2026-10-21)',
+    ],
     // PBoC quotes KRW per CNY: 1000000 ÷ 195.31 = 5120.0655… → 5120.07
-    [{ currency: 'KRW', rateDate: '2026-10-21', rate: '195.31', unit: 1, quote: 'UNIT_PER_CNY' as const }, '1000000', '5120.07', '1000000 KRW ÷ 195.31 = 5120.07 CNY (rate of 2026-10-21)'],
+    [
+      { currency: 'KRW', rateDate: '2026-10-21', rate: '195.31', unit: 1, quote: 'UNIT_PER_CNY' as const },
+      '1000000',
+      '5120.07',
+      '1000000 KRW ÷ 195.31 = 5120.07 CNY (rate of 2026-10-21)',
+    ],
     // 1.5 × 8.23 = 12.345 exactly → 12.35 (half-up; a float gives 12.344999…)
-    [{ currency: 'EUR', rateDate: '2026-10-21', rate: '8.23', unit: 1, quote: 'CNY_PER_UNIT' as const }, '1.5', '12.35', '1.5 EUR × 8.23 = 12.35 CNY (rate of 2026-10-21)'],
+    [
+      { currency: 'EUR', rateDate: '2026-10-21', rate: '8.23', unit: 1, quote: 'CNY_PER_UNIT' as const },
+      '1.5',
+      '12.35',
+      '1.5 EUR × 8.23 = 12.35 CNY (rate of 2026-10-21)',
+    ],
   ])('%o: %s → %s', (rate, amount, expected, formula) => {
     const c = convertAtRate(amount, rate);
     expect(c.cny.toFixed(2)).toBe(expected);

@@ -31,7 +31,8 @@ export interface HolidayRange {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const holidayOn = (date: string, holidays: readonly HolidayRange[]) => holidays.find((h) => h.from <= date && date <= h.to);
+const holidayOn = (date: string, holidays: readonly HolidayRange[]) =>
+  holidays.find((h) => h.from <= date && date <= h.to);
 
 /** The n-th given weekday of a month, or null when the month has no such day (a fifth Wednesday). */
 export function nthWeekdayOfMonth(year: number, month: number, weekday: number, n: number): string | null {
@@ -54,7 +55,11 @@ export interface RateDay {
 }
 
 /** The day whose rate applies to a declaration made on `declarationDate` (YYYY-MM-DD). */
-export function exchangeRateDay(declarationDate: string, rule: ExchangeRateDayRule, holidays: readonly HolidayRange[]): { ok: true; value: RateDay } | { ok: false; violation: RuleViolation } {
+export function exchangeRateDay(
+  declarationDate: string,
+  rule: ExchangeRateDayRule,
+  holidays: readonly HolidayRange[],
+): { ok: true; value: RateDay } | { ok: false; violation: RuleViolation } {
   const { year, month } = monthsBefore(declarationDate, rule.monthsBack);
   const ym = `${year}-${pad(month)}`;
   const name = `${ORDINALS[rule.ordinal] ?? `#${rule.ordinal}`} ${WEEKDAY_NAMES[rule.weekday]}`;
@@ -64,11 +69,21 @@ export function exchangeRateDay(declarationDate: string, rule: ExchangeRateDayRu
   const fallbackName = `${ORDINALS[rule.holidayOrdinal] ?? `#${rule.holidayOrdinal}`} ${WEEKDAY_NAMES[rule.weekday]}`;
   const fallback = nthWeekdayOfMonth(year, month, rule.weekday, rule.holidayOrdinal);
   if (first && fallback && !holidayOn(fallback, holidays)) {
-    return { ok: true, value: { date: fallback, explanation: `${name} of ${ym} (${first}) is a public holiday${holiday?.name ? ` (${holiday.name})` : ''}: ${fallbackName} of ${ym}` } };
+    return {
+      ok: true,
+      value: {
+        date: fallback,
+        explanation: `${name} of ${ym} (${first}) is a public holiday${holiday?.name ? ` (${holiday.name})` : ''}: ${fallbackName} of ${ym}`,
+      },
+    };
   }
   return {
     ok: false,
-    violation: { path: 'declarationDate', rule: 'tax.exchangeRateDay', message: `Neither the ${name} nor the ${fallbackName} of ${ym} is a working day; the rate day for ${declarationDate} is undefined until an administrator corrects tax.publicHolidays or tax.exchangeRateDay.` },
+    violation: {
+      path: 'declarationDate',
+      rule: 'tax.exchangeRateDay',
+      message: `Neither the ${name} nor the ${fallbackName} of ${ym} is a working day; the rate day for ${declarationDate} is undefined until an administrator corrects tax.publicHolidays or tax.exchangeRateDay.`,
+    },
   };
 }
 
@@ -100,7 +115,10 @@ export function convertAtRate(amount: string, r: Rate): Conversion {
   const exact = r.quote === 'CNY_PER_UNIT' ? a.times(r.rate).div(r.unit) : a.times(r.unit).div(r.rate);
   const value = cny(exact);
   const unitText = r.unit === 1 ? '' : r.quote === 'CNY_PER_UNIT' ? ` ÷ ${r.unit}` : ` × ${r.unit}`;
-  const op = r.quote === 'CNY_PER_UNIT' ? `× ${plain(r.rate)}${unitText}` : `${unitText ? `${unitText.trim()} ` : ''}÷ ${plain(r.rate)}`;
+  const op =
+    r.quote === 'CNY_PER_UNIT'
+      ? `× ${plain(r.rate)}${unitText}`
+      : `${unitText ? `${unitText.trim()} ` : ''}÷ ${plain(r.rate)}`;
   return { cny: value, formula: `${plain(amount)} ${r.currency} ${op} = ${fen(value)} CNY (rate of ${r.rateDate})` };
 }
 
@@ -116,14 +134,35 @@ export interface ExchangeRate {
  * Converts with the rate of the third Wednesday of the previous month (or of `rateDay` when the
  * caller resolved it with the holiday calendar). A missing rate is an error, never a guess.
  */
-export function convertToCny(amount: string, currency: string, rates: readonly ExchangeRate[], declarationDate: string, path = 'currency', rateDay?: string): { ok: true; cny: Dec; rateDate: string | null } | { ok: false; violation: RuleViolation } {
+export function convertToCny(
+  amount: string,
+  currency: string,
+  rates: readonly ExchangeRate[],
+  declarationDate: string,
+  path = 'currency',
+  rateDay?: string,
+): { ok: true; cny: Dec; rateDate: string | null } | { ok: false; violation: RuleViolation } {
   if (currency === 'CNY') return { ok: true, cny: cny(amount), rateDate: null };
   const day = rateDay ?? thirdWednesdayOfPreviousMonth(declarationDate);
   const rate = rates.find((r) => r.currency === currency && r.date === day);
   if (!rate) return { ok: false, violation: missingRate(currency, day, declarationDate, path) };
-  return { ok: true, cny: convertAtRate(amount, { currency, rateDate: day, rate: rate.cnyPerUnit, unit: rate.unit ?? 1, quote: 'CNY_PER_UNIT' }).cny, rateDate: day };
+  return {
+    ok: true,
+    cny: convertAtRate(amount, {
+      currency,
+      rateDate: day,
+      rate: rate.cnyPerUnit,
+      unit: rate.unit ?? 1,
+      quote: 'CNY_PER_UNIT',
+    }).cny,
+    rateDate: day,
+  };
 }
 
 export function missingRate(currency: string, rateDate: string, declarationDate: string, path: string): RuleViolation {
-  return { path, rule: 'tax.exchangeRateMissing', message: `No ${currency} exchange rate for ${rateDate}, the rate day of a declaration on ${declarationDate}; an administrator must load it.` };
+  return {
+    path,
+    rule: 'tax.exchangeRateMissing',
+    message: `No ${currency} exchange rate for ${rateDate}, the rate day of a declaration on ${declarationDate}; an administrator must load it.`,
+  };
 }

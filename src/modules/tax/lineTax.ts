@@ -68,20 +68,49 @@ export interface RuleViolation {
 const isSet = (v: string | undefined): v is string => v !== undefined && v !== '';
 
 /** What makes a line uncomputable, whoever calls (the wire checks the shape; this checks the law). */
-export function lineViolations(line: TaxLineInput, at: (field: string) => string, vatRates: readonly string[]): RuleViolation[] {
+export function lineViolations(
+  line: TaxLineInput,
+  at: (field: string) => string,
+  vatRates: readonly string[],
+): RuleViolation[] {
   const v: RuleViolation[] = [];
   if (!vatRates.some((r) => new D(r).eq(line.vatRate))) {
-    v.push({ path: at('vatRate'), rule: 'tax.vatRate', message: `Import VAT rate must be one of ${vatRates.join(', ')}.` });
+    v.push({
+      path: at('vatRate'),
+      rule: 'tax.vatRate',
+      message: `Import VAT rate must be one of ${vatRates.join(', ')}.`,
+    });
   }
   if ((isSet(line.specificDutyPerUnit) || isSet(line.specificConsumptionTaxPerUnit)) && !isSet(line.quantity)) {
-    v.push({ path: at('quantity'), rule: 'tax.specificNeedsQuantity', message: 'A specific (per-unit) duty or tax needs the quantity in the legal unit.' });
+    v.push({
+      path: at('quantity'),
+      rule: 'tax.specificNeedsQuantity',
+      message: 'A specific (per-unit) duty or tax needs the quantity in the legal unit.',
+    });
   }
   if (isSet(line.consumptionTaxRate) && !new D(line.consumptionTaxRate).lt(1)) {
-    v.push({ path: at('consumptionTaxRate'), rule: 'tax.consumptionTaxRateBelowOne', message: 'The ad valorem consumption tax rate must be below 1: the composite base divides by (1 − rate).' });
+    v.push({
+      path: at('consumptionTaxRate'),
+      rule: 'tax.consumptionTaxRateBelowOne',
+      message: 'The ad valorem consumption tax rate must be below 1: the composite base divides by (1 − rate).',
+    });
   }
-  for (const field of ['customsValue', 'dutyRate', 'vatRate', 'consumptionTaxRate', 'quantity', 'specificDutyPerUnit', 'specificConsumptionTaxPerUnit'] as const) {
+  for (const field of [
+    'customsValue',
+    'dutyRate',
+    'vatRate',
+    'consumptionTaxRate',
+    'quantity',
+    'specificDutyPerUnit',
+    'specificConsumptionTaxPerUnit',
+  ] as const) {
     const value = line[field];
-    if (isSet(value) && new D(value).isNeg()) v.push({ path: at(field), rule: 'tax.nonNegative', message: 'Amounts, rates and quantities are never negative.' });
+    if (isSet(value) && new D(value).isNeg())
+      v.push({
+        path: at(field),
+        rule: 'tax.nonNegative',
+        message: 'Amounts, rates and quantities are never negative.',
+      });
   }
   return v;
 }
@@ -90,12 +119,21 @@ function relieved(relief: Relief, status: 'EXEMPT' | 'WAIVED'): TaxStep {
   return { amount: ZERO, status, formula: '0.00', rule: relief.rule, reason: relief.reason };
 }
 
-function dutyStep(line: TaxLineInput, value: Dec, qty: Dec, relief: Relief | undefined, status: 'EXEMPT' | 'WAIVED'): TaxStep {
+function dutyStep(
+  line: TaxLineInput,
+  value: Dec,
+  qty: Dec,
+  relief: Relief | undefined,
+  status: 'EXEMPT' | 'WAIVED',
+): TaxStep {
   if (relief) return relieved(relief, status);
   const specific = isSet(line.specificDutyPerUnit);
   const adValorem = !specific || !new D(line.dutyRate).isZero();
   const amount = cny(value.times(line.dutyRate).plus(specific ? qty.times(line.specificDutyPerUnit!) : 0));
-  const parts = [...(adValorem ? [`${fen(value)} × ${plain(line.dutyRate)}`] : []), ...(specific ? [`${plain(qty)} × ${plain(line.specificDutyPerUnit!)}`] : [])];
+  const parts = [
+    ...(adValorem ? [`${fen(value)} × ${plain(line.dutyRate)}`] : []),
+    ...(specific ? [`${plain(qty)} × ${plain(line.specificDutyPerUnit!)}`] : []),
+  ];
   const rule = specific && adValorem ? 'tax.duty.compound' : specific ? 'tax.duty.specific' : 'tax.duty.adValorem';
   return { amount, status: 'DUE', formula: `${parts.join(' + ')} = ${fen(amount)}`, rule };
 }
@@ -112,7 +150,14 @@ function consumptionTaxStep(
 ): TaxStep {
   const rate = new D(isSet(line.consumptionTaxRate) ? line.consumptionTaxRate : 0);
   const specific = isSet(line.specificConsumptionTaxPerUnit);
-  if (rate.isZero() && !specific) return { amount: ZERO, status: 'NOT_APPLICABLE', formula: '0.00', rule: 'tax.consumptionTax.notApplicable', reason: 'The goods are not subject to consumption tax (no rate given).' };
+  if (rate.isZero() && !specific)
+    return {
+      amount: ZERO,
+      status: 'NOT_APPLICABLE',
+      formula: '0.00',
+      rule: 'tax.consumptionTax.notApplicable',
+      reason: 'The goods are not subject to consumption tax (no rate given).',
+    };
   if (relief) return relieved(relief, status);
   const specificTax = specific ? qty.times(line.specificConsumptionTaxPerUnit!) : ZERO;
   const specificText = specific ? `${plain(qty)} × ${plain(line.specificConsumptionTaxPerUnit!)}` : '';
@@ -126,13 +171,23 @@ function consumptionTaxStep(
   const formula = specific
     ? `(${fen(value)} + ${fen(duty)} + ${specificText}) ÷ (1 − ${r}) × ${r} + ${specificText} = ${fen(amount)}`
     : `(${fen(value)} + ${fen(duty)}) ÷ (1 − ${r}) × ${r} = ${fen(amount)}`;
-  return { amount, status: 'DUE', formula, rule: specific ? 'tax.consumptionTax.compound' : 'tax.consumptionTax.adValorem' };
+  return {
+    amount,
+    status: 'DUE',
+    formula,
+    rule: specific ? 'tax.consumptionTax.compound' : 'tax.consumptionTax.adValorem',
+  };
 }
 
 function vatStep(line: TaxLineInput, value: Dec, duty: Dec, ct: Dec, relief: Relief | undefined, s: Relieved): TaxStep {
   if (relief) return relieved(relief, s);
   const amount = cny(value.plus(duty).plus(ct).times(line.vatRate));
-  return { amount, status: 'DUE', formula: `(${fen(value)} + ${fen(duty)} + ${fen(ct)}) × ${plain(line.vatRate)} = ${fen(amount)}`, rule: 'tax.vat' };
+  return {
+    amount,
+    status: 'DUE',
+    formula: `(${fen(value)} + ${fen(duty)} + ${fen(ct)}) × ${plain(line.vatRate)} = ${fen(amount)}`,
+    rule: 'tax.vat',
+  };
 }
 
 /** The declaration-level waivers (a tax of the whole declaration at or under the collection threshold). */

@@ -32,12 +32,25 @@ export function parseRateCsv(text: string, defaultSource?: string): ParsedRates 
   const unknown = header.filter((h) => !(RATE_CSV_COLUMNS as readonly string[]).includes(h));
   if (missing.length || unknown.length) {
     const problems = [...missing.map((c) => `column ${c} is missing`), ...unknown.map((c) => `column ${c} is unknown`)];
-    return { rows: [], errors: [{ line: 1, path: 'header', rule: 'tax.rates.header', message: `The header must name ${RATE_CSV_COLUMNS.join(', ')} (the first three required): ${problems.join('; ')}.` }] };
+    return {
+      rows: [],
+      errors: [
+        {
+          line: 1,
+          path: 'header',
+          rule: 'tax.rates.header',
+          message: `The header must name ${RATE_CSV_COLUMNS.join(', ')} (the first three required): ${problems.join('; ')}.`,
+        },
+      ],
+    };
   }
   const rows: ParsedRates['rows'] = [];
   const seen = new Map<string, { line: number; row: RateRow }>();
   for (const { line, cells } of records) {
-    const parsed = rateRow.safeParse({ ...cells, ...(cells.source || !defaultSource ? {} : { source: defaultSource }) });
+    const parsed = rateRow.safeParse({
+      ...cells,
+      ...(cells.source || !defaultSource ? {} : { source: defaultSource }),
+    });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const rule = (issue as { params?: { rule?: string } }).params?.rule ?? `schema.${issue.code}`;
@@ -48,12 +61,19 @@ export function parseRateCsv(text: string, defaultSource?: string): ParsedRates 
     const key = `${parsed.data.currency}@${parsed.data.rateDate}`;
     const earlier = seen.get(key);
     if (earlier) {
-      if (!sameRate(earlier.row, parsed.data)) errors.push({ line, path: 'rate', rule: 'tax.rates.conflictInFile', message: `${key} is already on line ${earlier.line} with another rate; keep one.` });
+      if (!sameRate(earlier.row, parsed.data))
+        errors.push({
+          line,
+          path: 'rate',
+          rule: 'tax.rates.conflictInFile',
+          message: `${key} is already on line ${earlier.line} with another rate; keep one.`,
+        });
       continue;
     }
     seen.set(key, { line, row: parsed.data });
     rows.push({ line, row: parsed.data });
   }
-  if (!rows.length && !errors.length) errors.push({ line: 1, path: 'csv', rule: 'tax.rates.empty', message: 'The file holds no rates.' });
+  if (!rows.length && !errors.length)
+    errors.push({ line: 1, path: 'csv', rule: 'tax.rates.empty', message: 'The file holds no rates.' });
   return { rows, errors };
 }

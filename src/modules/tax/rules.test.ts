@@ -1,35 +1,109 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { convertToCny, declarationTax, DEFAULT_TAX_PARAMETERS, meetsValueAddedThreshold, ratioString, taxLine, thirdWednesdayOfPreviousMonth, valueAddedRatio, type TaxLineInput } from './rules.ts';
+import {
+  convertToCny,
+  declarationTax,
+  DEFAULT_TAX_PARAMETERS,
+  meetsValueAddedThreshold,
+  ratioString,
+  taxLine,
+  thirdWednesdayOfPreviousMonth,
+  valueAddedRatio,
+  type TaxLineInput,
+} from './rules.ts';
 
 const P = DEFAULT_TAX_PARAMETERS;
-const fix = (r: ReturnType<typeof taxLine>) => ({ duty: r.duty.toFixed(2), ct: r.consumptionTax.toFixed(2), vat: r.vat.toFixed(2), total: r.total.toFixed(2) });
+const fix = (r: ReturnType<typeof taxLine>) => ({
+  duty: r.duty.toFixed(2),
+  ct: r.consumptionTax.toFixed(2),
+  vat: r.vat.toFixed(2),
+  total: r.total.toFixed(2),
+});
 
 describe('one line', () => {
   it.each<[string, TaxLineInput, { duty: string; ct: string; vat: string; total: string }]>([
     // 10000 × 0.12 = 1200; VAT (10000 + 1200) × 0.13 = 1456
-    ['ad valorem duty, VAT 13%', { hsCode: '851712', customsValue: '10000', dutyRate: '0.12', vatRate: '0.13' }, { duty: '1200.00', ct: '0.00', vat: '1456.00', total: '2656.00' }],
+    [
+      'ad valorem duty, VAT 13%',
+      { hsCode: '851712', customsValue: '10000', dutyRate: '0.12', vatRate: '0.13' },
+      { duty: '1200.00', ct: '0.00', vat: '1456.00', total: '2656.00' },
+    ],
     // duty 10000 × 0.05 = 500; VAT (10500) × 0.09 = 945
-    ['VAT 9%', { hsCode: '100630', customsValue: '10000', dutyRate: '0.05', vatRate: '0.09' }, { duty: '500.00', ct: '0.00', vat: '945.00', total: '1445.00' }],
+    [
+      'VAT 9%',
+      { hsCode: '100630', customsValue: '10000', dutyRate: '0.05', vatRate: '0.09' },
+      { duty: '500.00', ct: '0.00', vat: '945.00', total: '1445.00' },
+    ],
     // cosmetics: duty 10000 × 0.05 = 500; CT (10500) ÷ 0.85 × 0.15 = 1852.941… → 1852.94; VAT (10000 + 500 + 1852.94) × 0.13 = 1605.8822 → 1605.88
-    ['consumption tax ad valorem (composite base)', { hsCode: '330499', customsValue: '10000', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13' }, { duty: '500.00', ct: '1852.94', vat: '1605.88', total: '3958.82' }],
+    [
+      'consumption tax ad valorem (composite base)',
+      { hsCode: '330499', customsValue: '10000', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13' },
+      { duty: '500.00', ct: '1852.94', vat: '1605.88', total: '3958.82' },
+    ],
     // specific duty: 200 kg × 1.5 = 300; VAT (1000 + 300) × 0.13 = 169
-    ['specific duty', { hsCode: '020130', customsValue: '1000', dutyRate: '0', quantity: '200', specificDutyPerUnit: '1.5', vatRate: '0.13' }, { duty: '300.00', ct: '0.00', vat: '169.00', total: '469.00' }],
+    [
+      'specific duty',
+      {
+        hsCode: '020130',
+        customsValue: '1000',
+        dutyRate: '0',
+        quantity: '200',
+        specificDutyPerUnit: '1.5',
+        vatRate: '0.13',
+      },
+      { duty: '300.00', ct: '0.00', vat: '169.00', total: '469.00' },
+    ],
     // compound: 5000 × 0.03 + 10 × 20 = 350; VAT (5350) × 0.13 = 695.5
-    ['compound duty', { hsCode: '852872', customsValue: '5000', dutyRate: '0.03', quantity: '10', specificDutyPerUnit: '20', vatRate: '0.13' }, { duty: '350.00', ct: '0.00', vat: '695.50', total: '1045.50' }],
+    [
+      'compound duty',
+      {
+        hsCode: '852872',
+        customsValue: '5000',
+        dutyRate: '0.03',
+        quantity: '10',
+        specificDutyPerUnit: '20',
+        vatRate: '0.13',
+      },
+      { duty: '350.00', ct: '0.00', vat: '695.50', total: '1045.50' },
+    ],
     // beer-like compound CT: specific CT 100 × 0.25 = 25; base (1000 + 0 + 25) ÷ 0.9 = 1138.888…; ad valorem part 113.888…; CT = 138.888… → 138.89; VAT (1000 + 0 + 138.89) × 0.13 = 148.0557 → 148.06
-    ['compound consumption tax', { hsCode: '220300', customsValue: '1000', dutyRate: '0', consumptionTaxRate: '0.1', quantity: '100', specificConsumptionTaxPerUnit: '0.25', vatRate: '0.13' }, { duty: '0.00', ct: '138.89', vat: '148.06', total: '286.95' }],
+    [
+      'compound consumption tax',
+      {
+        hsCode: '220300',
+        customsValue: '1000',
+        dutyRate: '0',
+        consumptionTaxRate: '0.1',
+        quantity: '100',
+        specificConsumptionTaxPerUnit: '0.25',
+        vatRate: '0.13',
+      },
+      { duty: '0.00', ct: '138.89', vat: '148.06', total: '286.95' },
+    ],
     // rounding at the half cent: 0.05 × 0.10 = 0.005 → 0.01 (half-up); VAT (0.05 + 0.01) × 0.13 = 0.0078 → 0.01
-    ['half a cent rounds up', { hsCode: '851712', customsValue: '0.05', dutyRate: '0.1', vatRate: '0.13' }, { duty: '0.01', ct: '0.00', vat: '0.01', total: '0.02' }],
+    [
+      'half a cent rounds up',
+      { hsCode: '851712', customsValue: '0.05', dutyRate: '0.1', vatRate: '0.13' },
+      { duty: '0.01', ct: '0.00', vat: '0.01', total: '0.02' },
+    ],
     // 0.15 × 0.10 = 0.015 → 0.02
-    ['another half cent', { hsCode: '851712', customsValue: '0.15', dutyRate: '0.1', vatRate: '0.09' }, { duty: '0.02', ct: '0.00', vat: '0.02', total: '0.04' }],
+    [
+      'another half cent',
+      { hsCode: '851712', customsValue: '0.15', dutyRate: '0.1', vatRate: '0.09' },
+      { duty: '0.02', ct: '0.00', vat: '0.02', total: '0.04' },
+    ],
   ])('%s', (_name, line, expected) => {
     expect(fix(taxLine(line))).toEqual(expected);
   });
 });
 
 describe('a declaration and the 50 CNY duty threshold', () => {
-  const line = (value: string): TaxLineInput => ({ hsCode: '851712', customsValue: value, dutyRate: '0.1', vatRate: '0.13' });
+  const line = (value: string): TaxLineInput => ({
+    hsCode: '851712',
+    customsValue: value,
+    dutyRate: '0.1',
+    vatRate: '0.13',
+  });
   it('duty of 49.99 over several lines is waived, and VAT is computed without it', () => {
     // 249.95 × 0.1 = 25.00 (24.995 → 25.00) and 249.90 × 0.1 = 24.99: 49.99 < 50
     const r = declarationTax([line('249.95'), line('249.90')], P);
@@ -63,7 +137,12 @@ describe('value added (加工增值)', () => {
   });
   it('Hainan-made inputs count as value added', () => {
     // (500000 − 300000 − 100000) ÷ 400000 = 0.25 without; the 50000 Hainan input is left out of both sides
-    const r = valueAddedRatio({ salePrice: '500000', importedMaterials: ['300000'], domesticMaterials: ['100000'], hainanMadeInputs: ['50000'] });
+    const r = valueAddedRatio({
+      salePrice: '500000',
+      importedMaterials: ['300000'],
+      domesticMaterials: ['100000'],
+      hainanMadeInputs: ['50000'],
+    });
     if (!r.ok) throw new Error('unexpected');
     expect(ratioString(r.ratio)).toBe('0.2500');
     expect(meetsValueAddedThreshold(r.ratio, '0.30')).toBe(false);
@@ -116,10 +195,14 @@ describe('properties', () => {
   });
   it('the ratio string always has 4 decimal places', () => {
     fc.assert(
-      fc.property(amount, fc.integer({ min: 1, max: 1_000_000_00 }).map((c) => (c / 100).toFixed(2)), (sale, mat) => {
-        const r = valueAddedRatio({ salePrice: sale, importedMaterials: [mat], domesticMaterials: [] });
-        expect(r.ok && /^-?\d+\.\d{4}$/.test(ratioString(r.ratio))).toBe(true);
-      }),
+      fc.property(
+        amount,
+        fc.integer({ min: 1, max: 1_000_000_00 }).map((c) => (c / 100).toFixed(2)),
+        (sale, mat) => {
+          const r = valueAddedRatio({ salePrice: sale, importedMaterials: [mat], domesticMaterials: [] });
+          expect(r.ok && /^-?\d+\.\d{4}$/.test(ratioString(r.ratio))).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -10,20 +10,65 @@
  */
 import { computeDeclaration, type TaxParameters } from './declaration.ts';
 import { computeLine, type LineComputation, type RuleViolation, type TaxLineInput } from './lineTax.ts';
-import { type Dec } from './money.ts';
+import type { Dec } from './money.ts';
 import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
 
 export { cny, D, fen, type Dec } from './money.ts';
-export { computeLine, lineViolations, type LineComputation, type LineTreatment, type Relief, type RuleViolation, type TaxLineInput, type TaxStatus, type TaxStep } from './lineTax.ts';
+export {
+  computeLine,
+  lineViolations,
+  type LineComputation,
+  type LineTreatment,
+  type Relief,
+  type RuleViolation,
+  type TaxLineInput,
+  type TaxStatus,
+  type TaxStep,
+} from './lineTax.ts';
 export { computeDeclaration, notCollected, THRESHOLD_TAXES } from './declaration.ts';
 export type { DeclarationComputation, DeclarationLine, PerTax, TaxParameters, ThresholdTax } from './declaration.ts';
 export { taxableBase, BASE_ROUTES } from './taxableBase.ts';
 export type { BaseGoods, BaseRoute, BookCostBasis, TaxableBase, TaxableBaseInput } from './taxableBase.ts';
 export { computeRoute, routeNotes, secondLineLine, EXIT_GOODS, ROUTE_KINDS } from './treatment.ts';
 export type { Route, RouteLine, RouteNote, SecondLineFacts, ValueAddedFact } from './treatment.ts';
-export { convertAtRate, convertToCny, exchangeRateDay, missingRate, nthWeekdayOfMonth, thirdWednesdayOfPreviousMonth, type Conversion, type ExchangeRate, type ExchangeRateDayRule, type HolidayRange, type Rate, type RateDay, type RateQuote } from './exchangeRates.ts';
-export { carriedRecord, chainValueAdded, meetsValueAddedThreshold, ratioString, valueAddedRatio, type ChainInput, type ChainResult, type CumulativeRecord, type RatioBreakdown, type UpstreamUse, type ValueAddedInput } from './valueAdded.ts';
-export { confirmationDecision, cumulativeNumberDecision, formatValueAddedNumber, parseValueAddedNumber, type Condition, type IssueDecision, type ValueAddedNumberKind, type ValueAddedNumberParts } from './valueAddedNumbers.ts';
+export {
+  convertAtRate,
+  convertToCny,
+  exchangeRateDay,
+  missingRate,
+  nthWeekdayOfMonth,
+  thirdWednesdayOfPreviousMonth,
+  type Conversion,
+  type ExchangeRate,
+  type ExchangeRateDayRule,
+  type HolidayRange,
+  type Rate,
+  type RateDay,
+  type RateQuote,
+} from './exchangeRates.ts';
+export {
+  carriedRecord,
+  chainValueAdded,
+  meetsValueAddedThreshold,
+  ratioString,
+  valueAddedRatio,
+  type ChainInput,
+  type ChainResult,
+  type CumulativeRecord,
+  type RatioBreakdown,
+  type UpstreamUse,
+  type ValueAddedInput,
+} from './valueAdded.ts';
+export {
+  confirmationDecision,
+  cumulativeNumberDecision,
+  formatValueAddedNumber,
+  parseValueAddedNumber,
+  type Condition,
+  type IssueDecision,
+  type ValueAddedNumberKind,
+  type ValueAddedNumberParts,
+} from './valueAddedNumbers.ts';
 
 export interface TaxLineResult {
   dutiableValue: Dec;
@@ -71,11 +116,27 @@ export interface DeclarationTax {
 }
 
 /** A whole ordinary import declaration, every tax due, with the duty collection threshold. */
-export function declarationTax(lines: readonly TaxLineInput[], params: TaxParameters): { ok: true; value: DeclarationTax } | { ok: false; violations: RuleViolation[] } {
-  const r = computeDeclaration(lines.map((input) => ({ input })), params);
+export function declarationTax(
+  lines: readonly TaxLineInput[],
+  params: TaxParameters,
+): { ok: true; value: DeclarationTax } | { ok: false; violations: RuleViolation[] } {
+  const r = computeDeclaration(
+    lines.map((input) => ({ input })),
+    params,
+  );
   if (!r.ok) return r;
   const v = r.value;
-  return { ok: true, value: { lines: v.lines.map(lineResult), duty: v.duty, consumptionTax: v.consumptionTax, vat: v.vat, total: v.total, dutyWaived: v.dutyWaived } };
+  return {
+    ok: true,
+    value: {
+      lines: v.lines.map(lineResult),
+      duty: v.duty,
+      consumptionTax: v.consumptionTax,
+      vat: v.vat,
+      total: v.total,
+      dutyWaived: v.dutyWaived,
+    },
+  };
 }
 
 /**

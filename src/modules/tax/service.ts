@@ -4,5 +4,16 @@
  * rules of rules.ts.
  */
 export { loadTaxParameters, TAX_PARAMETER_NAMES, type TaxParameterSet } from './service/parameters.ts';
-export { applicableRate, exchangeRateMissing, findRate, importExchangeRates, listExchangeRates, toCny, type CnyAmount, type ImportRatesResult, type RateResolution, type StoredRate } from './service/exchangeRates.ts';
+export {
+  applicableRate,
+  exchangeRateMissing,
+  findRate,
+  importExchangeRates,
+  listExchangeRates,
+  toCny,
+  type CnyAmount,
+  type ImportRatesResult,
+  type RateResolution,
+  type StoredRate,
+} from './service/exchangeRates.ts';
 export { calculateScenario, calculateTax, calculateValueAdded } from './service/calculators.ts';

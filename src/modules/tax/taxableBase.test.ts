@@ -30,51 +30,75 @@ const table: [string, TaxableBaseInput, string, string][] = [
   ['ordinary import: the customs value', { route: 'IMPORT', value: '30000' }, '30000.00', IMPORT],
   [
     'first-line import: the customs value, to the fen',
-    { route: 'FIRST_LINE_IMPORT', value: '7106.195' }, '7106.20', IMPORT,
+    { route: 'FIRST_LINE_IMPORT', value: '7106.195' },
+    '7106.20',
+    IMPORT,
   ],
   [
     'first-line import ignores a book: nothing was spared yet',
-    { route: 'FIRST_LINE_IMPORT', value: '30000', book: bagsBook }, '30000.00', IMPORT,
+    { route: 'FIRST_LINE_IMPORT', value: '30000', book: bagsBook },
+    '30000.00',
+    IMPORT,
   ],
   [
     'exit, products of zero-tariff materials (book): the pellets, not the price',
-    exit('ZERO_TARIFF', '30000', { book: bagsBook }), '10000.00', SECOND,
+    exit('ZERO_TARIFF', '30000', { book: bagsBook }),
+    '10000.00',
+    SECOND,
   ],
   [
     'exit, zero-tariff goods as imported (book): their imported cost, not the price',
-    exit('ZERO_TARIFF', '240000', { book: book('225000') }), '225000.00', SECOND,
+    exit('ZERO_TARIFF', '240000', { book: book('225000') }),
+    '225000.00',
+    SECOND,
   ],
   [
     'exit, processed goods (book): the beef in the jerky',
-    exit('PROCESSED', '450000', { book: jerkyBook }), '356000.00', SECOND,
+    exit('PROCESSED', '450000', { book: jerkyBook }),
+    '356000.00',
+    SECOND,
   ],
   [
     'exit, sold below the imported cost: still the imported content',
-    exit('ZERO_TARIFF', '8000', { book: book('10000') }), '10000.00', SECOND,
+    exit('ZERO_TARIFF', '8000', { book: book('10000') }),
+    '10000.00',
+    SECOND,
   ],
   [
     'exit, no imported content at all: nothing to tax',
-    exit('PROCESSED', '5000', { book: book('0', '4000') }), '0.00', SECOND,
+    exit('PROCESSED', '5000', { book: book('0', '4000') }),
+    '0.00',
+    SECOND,
   ],
   [
     'exit, the book wins over a figure given',
-    exit('ZERO_TARIFF', '30000', { book: bagsBook, importedContent: '30000' }), '10000.00', SECOND,
+    exit('ZERO_TARIFF', '30000', { book: bagsBook, importedContent: '30000' }),
+    '10000.00',
+    SECOND,
   ],
   [
     'exit, no book, imported content given (calculator)',
-    exit('PROCESSED', '500000', { importedContent: '356000' }), '356000.00', SECOND,
+    exit('PROCESSED', '500000', { importedContent: '356000' }),
+    '356000.00',
+    SECOND,
   ],
   [
     'exit, no book, zero-tariff goods, none given: as imported (calculator)',
-    exit('ZERO_TARIFF', '12000.005'), '12000.01', SECOND,
+    exit('ZERO_TARIFF', '12000.005'),
+    '12000.01',
+    SECOND,
   ],
   [
     'island transfer to a non-beneficiary (book): the imported content',
-    transfer('30000', { book: bagsBook }), '10000.00', ISLAND,
+    transfer('30000', { book: bagsBook }),
+    '10000.00',
+    ISLAND,
   ],
   [
     'island transfer, no book, imported content given (calculator)',
-    transfer('30000', { importedContent: '10000' }), '10000.00', ISLAND,
+    transfer('30000', { importedContent: '10000' }),
+    '10000.00',
+    ISLAND,
   ],
   ['island transfer, no book, none given: as imported (calculator)', transfer('30000'), '30000.00', ISLAND],
 ];
@@ -89,8 +113,9 @@ describe('taxableBase: what a line is taxed on, on every route', () => {
 
   it('says what the base is made of: the book cost left out and the price not taxed', () => {
     const r = taxableBase(exit('ZERO_TARIFF', '30000', { book: bagsBook }));
-    const formula = 'imported materials 10000.00 CNY (account book cost basis; domestic 2000.00 and '
-      + 'Hainan-made 3000.00 left out; price 30000.00 CNY)';
+    const formula =
+      'imported materials 10000.00 CNY (account book cost basis; domestic 2000.00 and ' +
+      'Hainan-made 3000.00 left out; price 30000.00 CNY)';
     expect(r.ok && r.value.formula).toBe(formula);
     const asImported = taxableBase(exit('ZERO_TARIFF', '100', { valueFormula: '1000 JPY × 0.1 = 100.00 CNY' }));
     const converted = '1000 JPY × 0.1 = 100.00 CNY (goods as imported, unprocessed: all imported content)';
@@ -106,7 +131,11 @@ describe('taxableBase: what a line is taxed on, on every route', () => {
 
 describe('the same goods give the same base on every path that taxes them leaving the regime', () => {
   const bags: RouteLine = {
-    hsCode: '3923210000', customsValue: '30000', book: bagsBook, dutyRate: '0.065', vatRate: '0.13',
+    hsCode: '3923210000',
+    customsValue: '30000',
+    book: bagsBook,
+    dutyRate: '0.065',
+    vatRate: '0.13',
   };
   const { book: _book, ...withoutBook } = bags;
   const given: RouteLine = { ...withoutBook, importedContentValue: '10000' };

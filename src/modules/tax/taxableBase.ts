@@ -62,8 +62,9 @@ const RULE: Record<LeavingRoute, { rule: string; why: string }> = {
   },
   ISLAND_TRANSFER: {
     rule: 'tax.islandTransfer.toNonBeneficiary',
-    why: 'Zero-tariff goods passed to a non-beneficiary lose the exemption: the import taxes become due on '
-      + 'their imported content',
+    why:
+      'Zero-tariff goods passed to a non-beneficiary lose the exemption: the import taxes become due on ' +
+      'their imported content',
   },
 };
 
@@ -90,8 +91,9 @@ function fromBook(input: TaxableBaseInput, book: BookCostBasis, route: LeavingRo
     amount,
     formula: `imported materials ${fen(amount)} CNY (${source}; price ${fen(cny(input.value))} CNY)`,
     rule: RULE[route].rule,
-    reason: `${RULE[route].why}: the zero-tariff or bonded materials they hold, as the account book costs them `
-      + `for this quantity, not their price; ${LEFT_OUT}`,
+    reason:
+      `${RULE[route].why}: the zero-tariff or bonded materials they hold, as the account book costs them ` +
+      `for this quantity, not their price; ${LEFT_OUT}`,
   };
 }
 
@@ -112,8 +114,9 @@ function asImported(input: TaxableBaseInput, route: LeavingRoute): TaxableBase {
     amount,
     formula: `${input.valueFormula ?? `${fen(amount)} CNY`} (goods as imported, unprocessed: all imported content)`,
     rule: RULE[route].rule,
-    reason: `${RULE[route].why}. No imported content was given, so the goods are taken as imported, `
-      + 'unprocessed: their whole value is imported content.',
+    reason:
+      `${RULE[route].why}. No imported content was given, so the goods are taken as imported, ` +
+      'unprocessed: their whole value is imported content.',
   };
 }
 

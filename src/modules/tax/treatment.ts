@@ -14,7 +14,13 @@
  * What every route taxes a line on is decided by one function, taxableBase.ts.
  */
 import { fen, plain, type Dec } from './money.ts';
-import { computeDeclaration, type DeclarationComputation, type DeclarationLine, type Result, type TaxParameters } from './declaration.ts';
+import {
+  computeDeclaration,
+  type DeclarationComputation,
+  type DeclarationLine,
+  type Result,
+  type TaxParameters,
+} from './declaration.ts';
 import type { LineTreatment, Relief, RuleViolation, TaxLineInput } from './lineTax.ts';
 import { ratioString } from './valueAdded.ts';
 import { taxableBase, type BookCostBasis, type TaxableBaseInput } from './taxableBase.ts';
@@ -35,7 +41,12 @@ export type Route =
   | { kind: 'IMPORT' }
   | { kind: 'FIRST_LINE_IMPORT'; importerIsBeneficiary: boolean }
   | { kind: 'ISLAND_TRANSFER'; transfereeIsBeneficiary: boolean }
-  | { kind: 'SECOND_LINE_EXIT'; goods: (typeof EXIT_GOODS)[number]; domesticVatPaid: boolean; valueAdded?: ValueAddedFact };
+  | {
+      kind: 'SECOND_LINE_EXIT';
+      goods: (typeof EXIT_GOODS)[number];
+      domesticVatPaid: boolean;
+      valueAdded?: ValueAddedFact;
+    };
 
 /** A line as the route sees it: values already in CNY (the service converts), plus the route's facts. */
 export interface RouteLine extends TaxLineInput {
@@ -57,16 +68,37 @@ export interface RouteNote {
 
 const ALL_RELIEVED = (relief: Relief) => ({ duty: relief, consumptionTax: relief, vat: relief });
 
-function firstLine(route: { importerIsBeneficiary: boolean }, line: RouteLine, at: (f: string) => string): DeclarationLine | RuleViolation {
-  if (line.inTaxedCatalogue === undefined) return { path: at('inTaxedCatalogue'), rule: 'tax.firstLine.catalogueFact', message: 'Say whether the goods are in the taxed catalogue (进口征税商品目录) on the declaration date.' };
+function firstLine(
+  route: { importerIsBeneficiary: boolean },
+  line: RouteLine,
+  at: (f: string) => string,
+): DeclarationLine | RuleViolation {
+  if (line.inTaxedCatalogue === undefined)
+    return {
+      path: at('inTaxedCatalogue'),
+      rule: 'tax.firstLine.catalogueFact',
+      message: 'Say whether the goods are in the taxed catalogue (进口征税商品目录) on the declaration date.',
+    };
   const base = { formula: baseOf({ route: 'FIRST_LINE_IMPORT', ...valueOf(line) }).formula };
   if (route.importerIsBeneficiary && !line.inTaxedCatalogue) {
-    const relief = { rule: 'tax.firstLine.zeroTariff', reason: 'Goods outside the taxed catalogue imported by a zero-tariff beneficiary are exempt from duty, import VAT and consumption tax.' };
+    const relief = {
+      rule: 'tax.firstLine.zeroTariff',
+      reason:
+        'Goods outside the taxed catalogue imported by a zero-tariff beneficiary are exempt from duty, import VAT and consumption tax.',
+    };
     return { input: line, treatment: { base: { ...base, ...relief }, ...ALL_RELIEVED(relief) } };
   }
   const reason = route.importerIsBeneficiary
-    ? { rule: 'tax.firstLine.taxedCatalogue', reason: 'The goods are in the taxed catalogue: duty, import VAT and consumption tax are due at import, even for a beneficiary.' }
-    : { rule: 'tax.firstLine.nonBeneficiary', reason: 'The importer is not a zero-tariff beneficiary: duty, import VAT and consumption tax are due at import.' };
+    ? {
+        rule: 'tax.firstLine.taxedCatalogue',
+        reason:
+          'The goods are in the taxed catalogue: duty, import VAT and consumption tax are due at import, even for a beneficiary.',
+      }
+    : {
+        rule: 'tax.firstLine.nonBeneficiary',
+        reason:
+          'The importer is not a zero-tariff beneficiary: duty, import VAT and consumption tax are due at import.',
+      };
   return { input: line, treatment: { base: { ...base, ...reason } } };
 }
 
@@ -108,8 +140,9 @@ export function secondLineLine(facts: SecondLineFacts, line: RouteLine, at: At):
     const number = va.confirmationNumber ? ` (confirmation ${va.confirmationNumber})` : '';
     treatment.duty = {
       rule: 'tax.secondLine.valueAddedDutyExemption',
-      reason: `Value added ${ratioString(va.ratio)} ≥ ${plain(va.threshold)}${number}: processed goods enter the `
-        + 'mainland free of duty; VAT and consumption tax are still due.',
+      reason:
+        `Value added ${ratioString(va.ratio)} ≥ ${plain(va.threshold)}${number}: processed goods enter the ` +
+        'mainland free of duty; VAT and consumption tax are still due.',
     };
   }
   if (facts.domesticVatPaid) {
@@ -158,39 +191,81 @@ function treatLine(route: Route, line: RouteLine, at: (f: string) => string): De
 export function routeNotes(route: Route): RouteNote[] {
   switch (route.kind) {
     case 'IMPORT':
-      return [{ rule: 'tax.import', text: 'An ordinary import: duty, consumption tax and import VAT on the customs value.' }];
+      return [
+        { rule: 'tax.import', text: 'An ordinary import: duty, consumption tax and import VAT on the customs value.' },
+      ];
     case 'FIRST_LINE_IMPORT':
       return [
         route.importerIsBeneficiary
-          ? { rule: 'tax.firstLine.zeroTariff', text: 'First-line import by a zero-tariff beneficiary: goods outside the taxed catalogue are exempt from all three taxes; goods in it pay.' }
-          : { rule: 'tax.firstLine.nonBeneficiary', text: 'First-line import by an importer who is not a zero-tariff beneficiary: all three taxes are due.' },
+          ? {
+              rule: 'tax.firstLine.zeroTariff',
+              text: 'First-line import by a zero-tariff beneficiary: goods outside the taxed catalogue are exempt from all three taxes; goods in it pay.',
+            }
+          : {
+              rule: 'tax.firstLine.nonBeneficiary',
+              text: 'First-line import by an importer who is not a zero-tariff beneficiary: all three taxes are due.',
+            },
       ];
     case 'ISLAND_TRANSFER':
       return [
         route.transfereeIsBeneficiary
-          ? { rule: 'tax.islandTransfer.betweenBeneficiaries', text: 'Island transfer between beneficiaries: free inside the island, recorded on the books.' }
-          : { rule: 'tax.islandTransfer.toNonBeneficiary', text: 'Island transfer to a non-beneficiary: the import taxes the goods were spared become due.' },
+          ? {
+              rule: 'tax.islandTransfer.betweenBeneficiaries',
+              text: 'Island transfer between beneficiaries: free inside the island, recorded on the books.',
+            }
+          : {
+              rule: 'tax.islandTransfer.toNonBeneficiary',
+              text: 'Island transfer to a non-beneficiary: the import taxes the goods were spared become due.',
+            },
       ];
     case 'SECOND_LINE_EXIT': {
-      const notes: RouteNote[] = [{ rule: 'tax.secondLine.importedContent', text: 'Goods entering the mainland pay duty, import VAT and consumption tax on their imported content (zero-tariff goods, their products, processed goods).' }];
+      const notes: RouteNote[] = [
+        {
+          rule: 'tax.secondLine.importedContent',
+          text: 'Goods entering the mainland pay duty, import VAT and consumption tax on their imported content (zero-tariff goods, their products, processed goods).',
+        },
+      ];
       if (route.goods === 'PROCESSED' && route.valueAdded) {
         const va = route.valueAdded;
         notes.push(
           va.meetsThreshold
-            ? { rule: 'tax.secondLine.valueAddedDutyExemption', text: `Value added ${ratioString(va.ratio)} reaches ${plain(va.threshold)}: no duty; VAT and consumption tax are still due.` }
-            : { rule: 'tax.secondLine.valueAddedBelowThreshold', text: `Value added ${ratioString(va.ratio)} is below ${plain(va.threshold)}: duty is due on the imported content.` },
+            ? {
+                rule: 'tax.secondLine.valueAddedDutyExemption',
+                text: `Value added ${ratioString(va.ratio)} reaches ${plain(va.threshold)}: no duty; VAT and consumption tax are still due.`,
+              }
+            : {
+                rule: 'tax.secondLine.valueAddedBelowThreshold',
+                text: `Value added ${ratioString(va.ratio)} is below ${plain(va.threshold)}: duty is due on the imported content.`,
+              },
         );
       }
-      if (route.domesticVatPaid) notes.push({ rule: 'tax.secondLine.domesticVatPaid', text: 'Domestic VAT was paid on the island: no import VAT.' });
+      if (route.domesticVatPaid)
+        notes.push({
+          rule: 'tax.secondLine.domesticVatPaid',
+          text: 'Domestic VAT was paid on the island: no import VAT.',
+        });
       return notes;
     }
   }
 }
 
 /** The treatment of every line under a route, then the declaration's taxes. */
-export function computeRoute(route: Route, lines: readonly RouteLine[], params: TaxParameters): Result<DeclarationComputation> {
+export function computeRoute(
+  route: Route,
+  lines: readonly RouteLine[],
+  params: TaxParameters,
+): Result<DeclarationComputation> {
   if (route.kind === 'SECOND_LINE_EXIT' && route.goods === 'PROCESSED' && !route.valueAdded) {
-    return { ok: false, violations: [{ path: 'valueAdded', rule: 'tax.secondLine.valueAddedRequired', message: 'Processed goods need their value added (a ratio or the materials) to decide the duty.' }] };
+    return {
+      ok: false,
+      violations: [
+        {
+          path: 'valueAdded',
+          rule: 'tax.secondLine.valueAddedRequired',
+          message: 'Processed goods need their value added (a ratio or the materials) to decide the duty.',
+        },
+      ],
+    };
   }
   const violations: RuleViolation[] = [];
   const treated: DeclarationLine[] = [];

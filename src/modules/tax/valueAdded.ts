@@ -78,7 +78,11 @@ export function meetsValueAddedThreshold(ratio: Dec, threshold: string): boolean
   return ratio.gte(threshold);
 }
 
-const noMaterials: RuleViolation = { path: 'importedMaterials', rule: 'valueAdded.noMaterials', message: 'The ratio needs imported or domestic materials: their sum is the denominator.' };
+const noMaterials: RuleViolation = {
+  path: 'importedMaterials',
+  rule: 'valueAdded.noMaterials',
+  message: 'The ratio needs imported or domestic materials: their sum is the denominator.',
+};
 
 function breakdown(salePrice: Dec, imported: Dec, domestic: Dec, hainanMade: Dec): RatioBreakdown | null {
   const materials = imported.plus(domestic);
@@ -95,8 +99,15 @@ function breakdown(salePrice: Dec, imported: Dec, domestic: Dec, hainanMade: Dec
 }
 
 /** The ratio of one enterprise's goods, without upstream records. */
-export function valueAddedRatio(input: ValueAddedInput): { ok: true; ratio: Dec } | { ok: false; violation: RuleViolation } {
-  const b = breakdown(new D(input.salePrice), sum(input.importedMaterials), sum(input.domesticMaterials), sum(input.hainanMadeInputs ?? []));
+export function valueAddedRatio(
+  input: ValueAddedInput,
+): { ok: true; ratio: Dec } | { ok: false; violation: RuleViolation } {
+  const b = breakdown(
+    new D(input.salePrice),
+    sum(input.importedMaterials),
+    sum(input.domesticMaterials),
+    sum(input.hainanMadeInputs ?? []),
+  );
   return b ? { ok: true, ratio: b.ratio } : { ok: false, violation: noMaterials };
 }
 
@@ -108,21 +119,38 @@ function share(amount: string, use: UpstreamUse): Dec {
 function upstreamViolations(upstream: readonly UpstreamUse[]): RuleViolation[] {
   const v: RuleViolation[] = [];
   upstream.forEach((u, i) => {
-    if (!new D(u.record.quantity).gt(0)) v.push({ path: `upstream[${i}].record.quantity`, rule: 'valueAdded.recordQuantityPositive', message: 'A cumulative record covers a positive quantity.' });
+    if (!new D(u.record.quantity).gt(0))
+      v.push({
+        path: `upstream[${i}].record.quantity`,
+        rule: 'valueAdded.recordQuantityPositive',
+        message: 'A cumulative record covers a positive quantity.',
+      });
     else if (!new D(u.quantityUsed).gt(0) || new D(u.quantityUsed).gt(u.record.quantity)) {
-      v.push({ path: `upstream[${i}].quantityUsed`, rule: 'valueAdded.quantityWithinRecord', message: `The quantity used must be above 0 and at most the ${plain(u.record.quantity)} the cumulative number ${u.record.number} covers.` });
+      v.push({
+        path: `upstream[${i}].quantityUsed`,
+        rule: 'valueAdded.quantityWithinRecord',
+        message: `The quantity used must be above 0 and at most the ${plain(u.record.quantity)} the cumulative number ${u.record.number} covers.`,
+      });
     }
   });
   const seen = new Set<string>();
   upstream.forEach((u, i) => {
-    if (seen.has(u.record.number)) v.push({ path: `upstream[${i}].record.number`, rule: 'valueAdded.numberOnce', message: `Cumulative number ${u.record.number} is listed twice; list it once with the total quantity used.` });
+    if (seen.has(u.record.number))
+      v.push({
+        path: `upstream[${i}].record.number`,
+        rule: 'valueAdded.numberOnce',
+        message: `Cumulative number ${u.record.number} is listed twice; list it once with the total quantity used.`,
+      });
     seen.add(u.record.number);
   });
   return v;
 }
 
 /** The ratio with and without the upstream records, and which one counts. */
-export function chainValueAdded(input: ChainInput, threshold: string): { ok: true; value: ChainResult } | { ok: false; violations: RuleViolation[] } {
+export function chainValueAdded(
+  input: ChainInput,
+  threshold: string,
+): { ok: true; value: ChainResult } | { ok: false; violations: RuleViolation[] } {
   const upstream = input.upstream ?? [];
   const violations = upstreamViolations(upstream);
   if (violations.length) return { ok: false, violations };
@@ -134,23 +162,48 @@ export function chainValueAdded(input: ChainInput, threshold: string): { ok: tru
   const own = breakdown(salePrice, imported.plus(upstreamPrice), domestic, hainan);
   if (!own) return { ok: false, violations: [noMaterials] };
   const chain = upstream.length
-    ? breakdown(salePrice, imported.plus(sum(upstream.map((u) => share(u.record.importedMaterials, u)))), domestic.plus(sum(upstream.map((u) => share(u.record.domesticMaterials, u)))), hainan.plus(sum(upstream.map((u) => share(u.record.hainanMadeInputs, u)))))
+    ? breakdown(
+        salePrice,
+        imported.plus(sum(upstream.map((u) => share(u.record.importedMaterials, u)))),
+        domestic.plus(sum(upstream.map((u) => share(u.record.domesticMaterials, u)))),
+        hainan.plus(sum(upstream.map((u) => share(u.record.hainanMadeInputs, u)))),
+      )
     : null;
-  const cumulationApplied = chain !== null && !meetsValueAddedThreshold(own.ratio, threshold) && chain.ratio.gt(own.ratio);
+  const cumulationApplied =
+    chain !== null && !meetsValueAddedThreshold(own.ratio, threshold) && chain.ratio.gt(own.ratio);
   const result = cumulationApplied ? chain! : own;
-  return { ok: true, value: { own, chain, cumulationApplied, result, threshold: new D(threshold), meetsThreshold: meetsValueAddedThreshold(result.ratio, threshold) } };
+  return {
+    ok: true,
+    value: {
+      own,
+      chain,
+      cumulationApplied,
+      result,
+      threshold: new D(threshold),
+      meetsThreshold: meetsValueAddedThreshold(result.ratio, threshold),
+    },
+  };
 }
 
 /**
  * The record a downstream enterprise receives with a cumulative number: this enterprise's own
  * materials plus the shares of its upstream records, so the next link counts the whole chain.
  */
-export function carriedRecord(number: string, input: ChainInput & { quantity: string }): { ok: true; value: CumulativeRecord } | { ok: false; violations: RuleViolation[] } {
+export function carriedRecord(
+  number: string,
+  input: ChainInput & { quantity: string },
+): { ok: true; value: CumulativeRecord } | { ok: false; violations: RuleViolation[] } {
   const upstream = input.upstream ?? [];
   const violations = upstreamViolations(upstream);
-  if (!new D(input.quantity).gt(0)) violations.push({ path: 'quantity', rule: 'valueAdded.recordQuantityPositive', message: 'A cumulative record covers a positive quantity.' });
+  if (!new D(input.quantity).gt(0))
+    violations.push({
+      path: 'quantity',
+      rule: 'valueAdded.recordQuantityPositive',
+      message: 'A cumulative record covers a positive quantity.',
+    });
   if (violations.length) return { ok: false, violations };
-  const carried = (own: readonly string[], pick: (r: CumulativeRecord) => string) => fen(cny(sum(own).plus(sum(upstream.map((u) => share(pick(u.record), u))))));
+  const carried = (own: readonly string[], pick: (r: CumulativeRecord) => string) =>
+    fen(cny(sum(own).plus(sum(upstream.map((u) => share(pick(u.record), u))))));
   return {
     ok: true,
     value: {

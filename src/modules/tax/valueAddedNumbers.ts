@@ -42,17 +42,40 @@ export interface ValueAddedNumberParts {
 export function formatValueAddedNumber(p: ValueAddedNumberParts): string {
   if (!/^\d{4}$/.test(p.customsCode)) throw new RangeError(`customs code must be 4 digits, got ${p.customsCode}`);
   if (!Number.isInteger(p.year) || p.year < 2000 || p.year > 9999) throw new RangeError(`year out of range: ${p.year}`);
-  if (!Number.isInteger(p.serial) || p.serial < 1 || p.serial > 99_999_999) throw new RangeError(`serial must be 1 to 99999999, got ${p.serial}`);
+  if (!Number.isInteger(p.serial) || p.serial < 1 || p.serial > 99_999_999)
+    throw new RangeError(`serial must be 1 to 99999999, got ${p.serial}`);
   const body = `${PREFIX[p.kind]}${p.year}${p.customsCode}${String(p.serial).padStart(8, '0')}`;
   return body + checkDigits(body);
 }
 
-export function parseValueAddedNumber(value: string, expected?: ValueAddedNumberKind): { ok: true; value: ValueAddedNumberParts } | { ok: false; rule: string; message: string } {
+export function parseValueAddedNumber(
+  value: string,
+  expected?: ValueAddedNumberKind,
+): { ok: true; value: ValueAddedNumberParts } | { ok: false; rule: string; message: string } {
   const m = PATTERN.exec(value);
-  if (!m) return { ok: false, rule: 'valueAdded.numberFormat', message: 'Use QR or LJ, the year, the 4-digit customs code, an 8-digit serial and 2 check digits, e.g. QR2026640100000001 followed by its check digits.' };
+  if (!m)
+    return {
+      ok: false,
+      rule: 'valueAdded.numberFormat',
+      message:
+        'Use QR or LJ, the year, the 4-digit customs code, an 8-digit serial and 2 check digits, e.g. QR2026640100000001 followed by its check digits.',
+    };
   const kind: ValueAddedNumberKind = m[1] === 'QR' ? 'CONFIRMATION' : 'CUMULATIVE';
-  if (expected && kind !== expected) return { ok: false, rule: 'valueAdded.numberKind', message: expected === 'CUMULATIVE' ? 'A cumulative number (累计编号) starts with LJ.' : 'A confirmation number (内销免关税确认编号) starts with QR.' };
-  if (mod97(value) !== 1) return { ok: false, rule: 'valueAdded.numberCheckDigits', message: 'The check digits do not match: the number was mistyped.' };
+  if (expected && kind !== expected)
+    return {
+      ok: false,
+      rule: 'valueAdded.numberKind',
+      message:
+        expected === 'CUMULATIVE'
+          ? 'A cumulative number (累计编号) starts with LJ.'
+          : 'A confirmation number (内销免关税确认编号) starts with QR.',
+    };
+  if (mod97(value) !== 1)
+    return {
+      ok: false,
+      rule: 'valueAdded.numberCheckDigits',
+      message: 'The check digits do not match: the number was mistyped.',
+    };
   if (Number(m[4]) === 0) return { ok: false, rule: 'valueAdded.numberFormat', message: 'Serials start at 00000001.' };
   return { ok: true, value: { kind, year: Number(m[2]), customsCode: m[3]!, serial: Number(m[4]) } };
 }
@@ -79,8 +102,16 @@ export interface ConfirmationFacts {
 export function confirmationDecision(f: ConfirmationFacts): IssueDecision {
   const va = f.valueAdded;
   const conditions: Condition[] = [
-    { rule: 'valueAdded.processingQualification', met: f.processingQualification, text: 'The seller is a processing value-added filing enterprise in an encouraged industry, in force on the sale date.' },
-    { rule: 'valueAdded.saleToMainland', met: f.destination === 'MAINLAND', text: 'The goods are sold to the mainland across the second line.' },
+    {
+      rule: 'valueAdded.processingQualification',
+      met: f.processingQualification,
+      text: 'The seller is a processing value-added filing enterprise in an encouraged industry, in force on the sale date.',
+    },
+    {
+      rule: 'valueAdded.saleToMainland',
+      met: f.destination === 'MAINLAND',
+      text: 'The goods are sold to the mainland across the second line.',
+    },
     {
       rule: va.cumulationApplied ? 'valueAdded.thresholdWithCumulation' : 'valueAdded.threshold',
       met: va.meetsThreshold,
@@ -101,9 +132,21 @@ export interface CumulativeFacts {
 /** Whether a cumulative number (累计编号) is issued when goods pass to a downstream enterprise. */
 export function cumulativeNumberDecision(f: CumulativeFacts): IssueDecision {
   const conditions: Condition[] = [
-    { rule: 'valueAdded.processingQualification', met: f.upstreamProcessingQualification, text: 'The upstream enterprise is a processing value-added filing enterprise in force on the transfer date.' },
-    { rule: 'valueAdded.downstreamProcessingQualification', met: f.downstreamProcessingQualification, text: 'The downstream enterprise is a processing value-added filing enterprise too: only it can count the value added further.' },
-    { rule: 'valueAdded.transferOnIsland', met: f.destination === 'ISLAND', text: `The goods pass to the downstream enterprise on the island (price ${fen(new D(f.salePrice))} CNY), not across the second line.` },
+    {
+      rule: 'valueAdded.processingQualification',
+      met: f.upstreamProcessingQualification,
+      text: 'The upstream enterprise is a processing value-added filing enterprise in force on the transfer date.',
+    },
+    {
+      rule: 'valueAdded.downstreamProcessingQualification',
+      met: f.downstreamProcessingQualification,
+      text: 'The downstream enterprise is a processing value-added filing enterprise too: only it can count the value added further.',
+    },
+    {
+      rule: 'valueAdded.transferOnIsland',
+      met: f.destination === 'ISLAND',
+      text: `The goods pass to the downstream enterprise on the island (price ${fen(new D(f.salePrice))} CNY), not across the second line.`,
+    },
   ];
   return { issue: conditions.every((c) => c.met), conditions };
 }

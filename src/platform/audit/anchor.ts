@@ -41,7 +41,11 @@ export async function anchoredHeads(ex: Executor, anchorSeq: number, partitions:
                            order by ah.anchor_seq desc limit 1) h on true
         order by p`,
   );
-  return rows.map((r) => (r.pseq === null ? emptyHead(Number(r.partition)) : { partition: Number(r.partition), pseq: Number(r.pseq), hash: r.hash! }));
+  return rows.map((r) =>
+    r.pseq === null
+      ? emptyHead(Number(r.partition))
+      : { partition: Number(r.partition), pseq: Number(r.pseq), hash: r.hash! },
+  );
 }
 
 /** The anchored head of one partition at anchor `anchorSeq`. */
@@ -81,17 +85,31 @@ export async function anchorAudit(db: Db, at: Date): Promise<AnchorResult | null
     await tx.execute(sql`select pg_advisory_xact_lock(${ANCHOR_LOCK_ID})`);
     const partitions = await partitionCount(tx);
     if (partitions === null) return null;
-    const heads = (await tx.select({ partition: auditHeads.partition, pseq: auditHeads.pseq, hash: auditHeads.hash }).from(auditHeads).orderBy(asc(auditHeads.partition))).map((h) => ({ ...h, pseq: Number(h.pseq) }));
-    if (heads.length !== partitions || heads.some((h, i) => h.partition !== i)) throw new Error(`expected heads for partitions 0..${partitions - 1}, found ${heads.length}`);
+    const heads = (
+      await tx
+        .select({ partition: auditHeads.partition, pseq: auditHeads.pseq, hash: auditHeads.hash })
+        .from(auditHeads)
+        .orderBy(asc(auditHeads.partition))
+    ).map((h) => ({ ...h, pseq: Number(h.pseq) }));
+    if (heads.length !== partitions || heads.some((h, i) => h.partition !== i))
+      throw new Error(`expected heads for partitions 0..${partitions - 1}, found ${heads.length}`);
     const last = await latestAnchor(tx);
     const before = last ? await anchoredHeads(tx, last.seq, partitions) : heads.map((h) => emptyHead(h.partition));
     const moved = heads.filter((h, i) => h.pseq !== before[i]!.pseq || h.hash !== before[i]!.hash);
     const back = heads.find((h, i) => h.pseq < before[i]!.pseq);
     if (back) {
-      throw problems.conflict(`The head of audit partition ${back.partition} is at ${back.pseq}, behind anchor ${last!.seq} (${before[back.partition]!.pseq}); run \`tidegate audit verify\`.`);
+      throw problems.conflict(
+        `The head of audit partition ${back.partition} is at ${back.pseq}, behind anchor ${last!.seq} (${before[back.partition]!.pseq}); run \`tidegate audit verify\`.`,
+      );
     }
     if (moved.length === 0) return last ? { anchor: last, created: false } : null;
-    const material = { seq: (last?.seq ?? 0) + 1, at: new Date(Math.floor(at.getTime())), partitionCount: partitions, root: headsRoot(heads), prevHash: last?.hash ?? GENESIS_HASH };
+    const material = {
+      seq: (last?.seq ?? 0) + 1,
+      at: new Date(Math.floor(at.getTime())),
+      partitionCount: partitions,
+      root: headsRoot(heads),
+      prevHash: last?.hash ?? GENESIS_HASH,
+    };
     const anchor = { ...material, hash: anchorHash(material) };
     await tx.insert(auditAnchors).values(anchor);
     // Each moved head with the hashes of the entries it covers since the previous anchored head,

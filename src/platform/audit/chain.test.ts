@@ -28,7 +28,18 @@ function chain(partition: number, changes: string[], firstSeq = 1): StoredEntry[
   const out: StoredEntry[] = [];
   let prevHash = GENESIS_HASH;
   changes.forEach((change, i) => {
-    const e = { seq: firstSeq + i * 3, at: new Date(Date.UTC(2026, 10, 23, 0, 0, i)), actor: 'user:a', action: 'thing.do', subject: `thing:${i}`, change, partition, pseq: i + 1, format: PARTITIONED_FORMAT, prevHash };
+    const e = {
+      seq: firstSeq + i * 3,
+      at: new Date(Date.UTC(2026, 10, 23, 0, 0, i)),
+      actor: 'user:a',
+      action: 'thing.do',
+      subject: `thing:${i}`,
+      change,
+      partition,
+      pseq: i + 1,
+      format: PARTITIONED_FORMAT,
+      prevHash,
+    };
     const hash = partitionedHash(e, bodyDigest(e));
     out.push({ ...e, hash });
     prevHash = hash;
@@ -50,12 +61,25 @@ const changes = fc.array(fc.json(), { minLength: 2, maxLength: 12 });
 
 describe('partitioned chain', () => {
   it('pins the formulas: a format-2 hash and the one-chain hash, written out by hand', () => {
-    const body = { seq: 7, at: new Date('2026-11-23T01:02:03.004Z'), actor: 'user:a', action: 'x.y', subject: 's:1', change: '{"a":"1.50"}' };
-    const digest = sha256Hex('{"action":"x.y","actor":"user:a","at":"2026-11-23T01:02:03.004Z","change":"{\\"a\\":\\"1.50\\"}","seq":7,"subject":"s:1"}');
+    const body = {
+      seq: 7,
+      at: new Date('2026-11-23T01:02:03.004Z'),
+      actor: 'user:a',
+      action: 'x.y',
+      subject: 's:1',
+      change: '{"a":"1.50"}',
+    };
+    const digest = sha256Hex(
+      '{"action":"x.y","actor":"user:a","at":"2026-11-23T01:02:03.004Z","change":"{\\"a\\":\\"1.50\\"}","seq":7,"subject":"s:1"}',
+    );
     expect(bodyDigest(body)).toBe(digest);
-    expect(partitionedHash({ partition: 3, pseq: 2, prevHash: GENESIS_HASH }, digest)).toBe(sha256Hex(`{"body":"${digest}","format":2,"partition":3,"prevHash":"${GENESIS_HASH}","pseq":2}`));
+    expect(partitionedHash({ partition: 3, pseq: 2, prevHash: GENESIS_HASH }, digest)).toBe(
+      sha256Hex(`{"body":"${digest}","format":2,"partition":3,"prevHash":"${GENESIS_HASH}","pseq":2}`),
+    );
     expect(legacyHash(body, GENESIS_HASH)).toBe(
-      sha256Hex(`{"action":"x.y","actor":"user:a","at":"2026-11-23T01:02:03.004Z","change":"{\\"a\\":\\"1.50\\"}","prevHash":"${GENESIS_HASH}","seq":7,"subject":"s:1"}`),
+      sha256Hex(
+        `{"action":"x.y","actor":"user:a","at":"2026-11-23T01:02:03.004Z","change":"{\\"a\\":\\"1.50\\"}","prevHash":"${GENESIS_HASH}","seq":7,"subject":"s:1"}`,
+      ),
     );
   });
 
@@ -73,13 +97,20 @@ describe('partitioned chain', () => {
   it('an intact chain walks clean; any edited, deleted, swapped or moved entry breaks it', () => {
     fc.assert(
       fc.property(changes, fc.nat(), fc.constantFrom('edit', 'delete', 'swap', 'move', 'reseq'), (texts, pick, how) => {
-        const entries = chain(5, texts.map((t) => JSON.stringify(t)));
+        const entries = chain(
+          5,
+          texts.map((t) => JSON.stringify(t)),
+        );
         expect(walk(entries, 5)).toBeNull();
         const i = pick % (entries.length - 1);
         const tampered = [...entries];
         if (how === 'edit') tampered[i] = { ...entries[i]!, change: `${entries[i]!.change} ` };
         if (how === 'delete') tampered.splice(i, 1);
-        if (how === 'swap') [tampered[i], tampered[i + 1]] = [{ ...entries[i + 1]!, pseq: i + 1 }, { ...entries[i]!, pseq: i + 2 }];
+        if (how === 'swap')
+          [tampered[i], tampered[i + 1]] = [
+            { ...entries[i + 1]!, pseq: i + 1 },
+            { ...entries[i]!, pseq: i + 2 },
+          ];
         if (how === 'move') tampered[i] = { ...entries[i]!, partition: 6 };
         if (how === 'reseq') tampered[i] = { ...entries[i]!, seq: entries[i]!.seq + 1 };
         const broken = walk(tampered, 5);
@@ -101,11 +132,28 @@ describe('inclusion proofs', () => {
   /** A log of `partitions` partitions, anchored once; the proof of entry `pick` of partition `p`. */
   function setup(texts: string[], partitions: number, p: number, pick: number) {
     const entries = chain(p, texts);
-    const heads: Head[] = Array.from({ length: partitions }, (_, i) => (i === p ? { partition: p, pseq: entries.length, hash: entries.at(-1)!.hash } : { ...emptyHead(i), pseq: i, hash: sha256Hex(`head ${i}`) }));
-    const material = { seq: 4, at: new Date('2026-11-23T02:00:00Z'), partitionCount: partitions, root: headsRoot(heads), prevHash: sha256Hex('anchor 3') };
+    const heads: Head[] = Array.from({ length: partitions }, (_, i) =>
+      i === p
+        ? { partition: p, pseq: entries.length, hash: entries.at(-1)!.hash }
+        : { ...emptyHead(i), pseq: i, hash: sha256Hex(`head ${i}`) },
+    );
+    const material = {
+      seq: 4,
+      at: new Date('2026-11-23T02:00:00Z'),
+      partitionCount: partitions,
+      root: headsRoot(heads),
+      prevHash: sha256Hex('anchor 3'),
+    };
     const entry = entries[pick % entries.length]!;
-    const links: ProofLink[] = entries.slice(entry.pseq).map((e) => ({ pseq: e.pseq, format: PARTITIONED_FORMAT, body: bodyDigest(e), hash: e.hash }));
-    const proof: InclusionProof = { anchor: { ...material, hash: anchorHash(material) }, head: heads[p]!, links, merklePath: merklePath(heads.map(headLeaf), p) };
+    const links: ProofLink[] = entries
+      .slice(entry.pseq)
+      .map((e) => ({ pseq: e.pseq, format: PARTITIONED_FORMAT, body: bodyDigest(e), hash: e.hash }));
+    const proof: InclusionProof = {
+      anchor: { ...material, hash: anchorHash(material) },
+      head: heads[p]!,
+      links,
+      merklePath: merklePath(heads.map(headLeaf), p),
+    };
     return { entry, proof };
   }
 
@@ -113,13 +161,22 @@ describe('inclusion proofs', () => {
     fc.assert(
       fc.property(changes, fc.integer({ min: 1, max: 20 }), fc.nat(), fc.nat(), (texts, partitions, pp, pick) => {
         const p = pp % partitions;
-        const { entry, proof } = setup(texts.map((t) => JSON.stringify(t)), partitions, p, pick);
+        const { entry, proof } = setup(
+          texts.map((t) => JSON.stringify(t)),
+          partitions,
+          p,
+          pick,
+        );
         expect(checkInclusionProof(entry, proof)).toBeNull();
         expect(checkInclusionProof({ ...entry, actor: 'user:mallory' }, proof)).not.toBeNull();
-        expect(checkInclusionProof(entry, { ...proof, anchor: { ...proof.anchor, at: new Date('2026-11-24T00:00:00Z') } })).toMatch(/anchor hashes/);
+        expect(
+          checkInclusionProof(entry, { ...proof, anchor: { ...proof.anchor, at: new Date('2026-11-24T00:00:00Z') } }),
+        ).toMatch(/anchor hashes/);
         expect(checkInclusionProof(entry, { ...proof, head: { ...proof.head, hash: GENESIS_HASH } })).not.toBeNull();
-        if (proof.links.length > 0) expect(checkInclusionProof(entry, { ...proof, links: proof.links.slice(1) })).not.toBeNull();
-        if (proof.merklePath.length > 0) expect(checkInclusionProof(entry, { ...proof, merklePath: proof.merklePath.slice(1) })).not.toBeNull();
+        if (proof.links.length > 0)
+          expect(checkInclusionProof(entry, { ...proof, links: proof.links.slice(1) })).not.toBeNull();
+        if (proof.merklePath.length > 0)
+          expect(checkInclusionProof(entry, { ...proof, merklePath: proof.merklePath.slice(1) })).not.toBeNull();
       }),
     );
   });

@@ -37,17 +37,44 @@ export type StoredEntry = EntryBody & EntryLink & { hash: string };
 
 /** body = SHA-256(canonical JSON of seq, at, actor, action, subject, change). */
 export function bodyDigest(b: EntryBody): string {
-  return sha256Hex(canonicalJson({ seq: b.seq, at: b.at.toISOString(), actor: b.actor, action: b.action, subject: b.subject, change: b.change }));
+  return sha256Hex(
+    canonicalJson({
+      seq: b.seq,
+      at: b.at.toISOString(),
+      actor: b.actor,
+      action: b.action,
+      subject: b.subject,
+      change: b.change,
+    }),
+  );
 }
 
 /** hash = SHA-256(canonical JSON of format, partition, pseq, prevHash, body). */
 export function partitionedHash(link: Omit<EntryLink, 'format'>, body: string): string {
-  return sha256Hex(canonicalJson({ format: PARTITIONED_FORMAT, partition: link.partition, pseq: link.pseq, prevHash: link.prevHash, body }));
+  return sha256Hex(
+    canonicalJson({
+      format: PARTITIONED_FORMAT,
+      partition: link.partition,
+      pseq: link.pseq,
+      prevHash: link.prevHash,
+      body,
+    }),
+  );
 }
 
 /** The one-chain formula: SHA-256(canonical JSON of seq, at, actor, action, subject, change, prevHash). */
 export function legacyHash(b: EntryBody, prevHash: string): string {
-  return sha256Hex(canonicalJson({ seq: b.seq, at: b.at.toISOString(), actor: b.actor, action: b.action, subject: b.subject, change: b.change, prevHash }));
+  return sha256Hex(
+    canonicalJson({
+      seq: b.seq,
+      at: b.at.toISOString(),
+      actor: b.actor,
+      action: b.action,
+      subject: b.subject,
+      change: b.change,
+      prevHash,
+    }),
+  );
 }
 
 export function entryHash(e: EntryBody & EntryLink): string {
@@ -74,8 +101,20 @@ export interface ChainBreak {
   reason: string;
 }
 
-export const entryBreak = (partition: number, pseq: number, seq: number | null, reason: string): ChainBreak => ({ seq, partition, pseq, anchor: null, reason });
-export const anchorBreak = (anchor: number, reason: string): ChainBreak => ({ seq: null, partition: null, pseq: null, anchor, reason });
+export const entryBreak = (partition: number, pseq: number, seq: number | null, reason: string): ChainBreak => ({
+  seq,
+  partition,
+  pseq,
+  anchor: null,
+  reason,
+});
+export const anchorBreak = (anchor: number, reason: string): ChainBreak => ({
+  seq: null,
+  partition: null,
+  pseq: null,
+  anchor,
+  reason,
+});
 
 /** What the walk of one partition expects next. */
 export interface WalkState {
@@ -88,7 +127,13 @@ export interface WalkState {
   partitionedSeen: boolean;
 }
 
-export const startOfPartition = (partition: number): WalkState => ({ partition, pseq: 0, prevHash: GENESIS_HASH, seq: 0, partitionedSeen: false });
+export const startOfPartition = (partition: number): WalkState => ({
+  partition,
+  pseq: 0,
+  prevHash: GENESIS_HASH,
+  seq: 0,
+  partitionedSeen: false,
+});
 
 /**
  * Checks the next stored entry of a partition, walked in pseq order: a deleted entry shows as a
@@ -97,21 +142,44 @@ export const startOfPartition = (partition: number): WalkState => ({ partition, 
 export function checkLink(e: StoredEntry, s: WalkState): ChainBreak | null {
   const here = (reason: string) => entryBreak(s.partition, s.pseq + 1, e.seq, reason);
   const name = `entry ${s.partition}#${s.pseq + 1}`;
-  if (e.pseq < s.pseq + 1) return entryBreak(s.partition, e.pseq, e.seq, `entry ${s.partition}#${e.pseq} is stored twice (seq ${e.seq} repeats a position)`);
-  if (e.pseq > s.pseq + 1) return entryBreak(s.partition, s.pseq + 1, null, `${name} is missing (the next stored entry is ${s.partition}#${e.pseq}, seq ${e.seq})`);
-  if (e.prevHash !== s.prevHash) return here(`${name} (seq ${e.seq}) does not point at the hash of ${s.partition}#${s.pseq}`);
+  if (e.pseq < s.pseq + 1)
+    return entryBreak(
+      s.partition,
+      e.pseq,
+      e.seq,
+      `entry ${s.partition}#${e.pseq} is stored twice (seq ${e.seq} repeats a position)`,
+    );
+  if (e.pseq > s.pseq + 1)
+    return entryBreak(
+      s.partition,
+      s.pseq + 1,
+      null,
+      `${name} is missing (the next stored entry is ${s.partition}#${e.pseq}, seq ${e.seq})`,
+    );
+  if (e.prevHash !== s.prevHash)
+    return here(`${name} (seq ${e.seq}) does not point at the hash of ${s.partition}#${s.pseq}`);
   if (e.format === LEGACY_FORMAT && (e.partition !== 0 || e.seq !== e.pseq || s.partitionedSeen)) {
     return here(`${name} (seq ${e.seq}) claims the one-chain format outside the start of partition 0`);
   }
-  if (e.format !== LEGACY_FORMAT && e.format !== PARTITIONED_FORMAT) return here(`${name} (seq ${e.seq}) has an unknown format ${e.format}`);
+  if (e.format !== LEGACY_FORMAT && e.format !== PARTITIONED_FORMAT)
+    return here(`${name} (seq ${e.seq}) has an unknown format ${e.format}`);
   if (e.seq <= s.seq) return here(`${name} (seq ${e.seq}) is out of order: the entry before it has seq ${s.seq}`);
   const recomputed = entryHash(e);
-  if (recomputed !== e.hash) return here(`${name} (seq ${e.seq}) was altered: its content hashes to ${recomputed.slice(0, 12)}…, stored ${e.hash.slice(0, 12)}…`);
+  if (recomputed !== e.hash)
+    return here(
+      `${name} (seq ${e.seq}) was altered: its content hashes to ${recomputed.slice(0, 12)}…, stored ${e.hash.slice(0, 12)}…`,
+    );
   return null;
 }
 
 export function advance(s: WalkState, e: StoredEntry): WalkState {
-  return { partition: s.partition, pseq: e.pseq, prevHash: e.hash, seq: e.seq, partitionedSeen: s.partitionedSeen || e.format === PARTITIONED_FORMAT };
+  return {
+    partition: s.partition,
+    pseq: e.pseq,
+    prevHash: e.hash,
+    seq: e.seq,
+    partitionedSeen: s.partitionedSeen || e.format === PARTITIONED_FORMAT,
+  };
 }
 
 // ---- anchors: the root chain -------------------------------------------------------------------
@@ -145,7 +213,15 @@ export interface AnchorMaterial {
 
 /** hash = SHA-256(canonical JSON of seq, at, partitionCount, root, prevHash). */
 export function anchorHash(a: AnchorMaterial): string {
-  return sha256Hex(canonicalJson({ seq: a.seq, at: new Date(a.at).toISOString(), partitionCount: a.partitionCount, root: a.root, prevHash: a.prevHash }));
+  return sha256Hex(
+    canonicalJson({
+      seq: a.seq,
+      at: new Date(a.at).toISOString(),
+      partitionCount: a.partitionCount,
+      root: a.root,
+      prevHash: a.prevHash,
+    }),
+  );
 }
 
 // ---- inclusion proofs --------------------------------------------------------------------------
@@ -153,7 +229,12 @@ export function anchorHash(a: AnchorMaterial): string {
 /** One later entry of the same partition: its body digest, or for a one-chain entry its whole content. */
 export type ProofLink =
   | { pseq: number; format: typeof PARTITIONED_FORMAT; body: string; hash: string }
-  | { pseq: number; format: typeof LEGACY_FORMAT; entry: { seq: number; at: string; actor: string; action: string; subject: string; change: string }; hash: string };
+  | {
+      pseq: number;
+      format: typeof LEGACY_FORMAT;
+      entry: { seq: number; at: string; actor: string; action: string; subject: string; change: string };
+      hash: string;
+    };
 
 export interface InclusionProof {
   anchor: AnchorMaterial & { hash: string };
@@ -169,7 +250,8 @@ export interface InclusionProof {
 export function checkInclusionProof(entry: StoredEntry, proof: InclusionProof): string | null {
   let hash = entryHash(entry);
   if (hash !== entry.hash) return `the entry's content hashes to ${hash}, not to its stored hash`;
-  if (proof.head.partition !== entry.partition) return `the proof is for partition ${proof.head.partition}, the entry is in ${entry.partition}`;
+  if (proof.head.partition !== entry.partition)
+    return `the proof is for partition ${proof.head.partition}, the entry is in ${entry.partition}`;
   let pseq = entry.pseq;
   for (const link of proof.links) {
     if (link.pseq !== pseq + 1) return `link ${link.pseq} does not follow ${entry.partition}#${pseq}`;
@@ -181,9 +263,11 @@ export function checkInclusionProof(entry: StoredEntry, proof: InclusionProof): 
     hash = next;
     pseq = link.pseq;
   }
-  if (pseq !== proof.head.pseq || hash !== proof.head.hash) return `the links end at ${entry.partition}#${pseq} ${hash}, not at the anchored head ${proof.head.pseq} ${proof.head.hash}`;
+  if (pseq !== proof.head.pseq || hash !== proof.head.hash)
+    return `the links end at ${entry.partition}#${pseq} ${hash}, not at the anchored head ${proof.head.pseq} ${proof.head.hash}`;
   const root = rootFromPath(headLeaf(proof.head), proof.merklePath);
-  if (root !== proof.anchor.root) return `the Merkle path leads to ${root}, not to the anchor's root ${proof.anchor.root}`;
+  if (root !== proof.anchor.root)
+    return `the Merkle path leads to ${root}, not to the anchor's root ${proof.anchor.root}`;
   const anchor = anchorHash(proof.anchor);
   if (anchor !== proof.anchor.hash) return `the anchor hashes to ${anchor}, not ${proof.anchor.hash}`;
   return null;

@@ -4,7 +4,16 @@ import { leafHash, merklePath, merkleRoot, rootFromPath } from './merkle.ts';
 
 describe('Merkle tree (RFC 6962)', () => {
   it('matches the RFC 6962 reference roots for 1 to 8 leaves', () => {
-    const data = ['', '\x00', '\x10', '\x20\x21', '\x30\x31', '\x40\x41\x42\x43', '\x50\x51\x52\x53\x54\x55\x56\x57', '\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f'];
+    const data = [
+      '',
+      '\x00',
+      '\x10',
+      '\x20\x21',
+      '\x30\x31',
+      '\x40\x41\x42\x43',
+      '\x50\x51\x52\x53\x54\x55\x56\x57',
+      '\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f',
+    ];
     const roots = [
       '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
       'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -19,7 +28,9 @@ describe('Merkle tree (RFC 6962)', () => {
     roots.forEach((root, i) => expect(merkleRoot(leaves.slice(0, i + 1))).toBe(root));
   });
 
-  const trees = fc.array(fc.string(), { minLength: 1, maxLength: 70 }).map((texts) => texts.map((t, i) => leafHash(`${i}:${t}`)));
+  const trees = fc
+    .array(fc.string(), { minLength: 1, maxLength: 70 })
+    .map((texts) => texts.map((t, i) => leafHash(`${i}:${t}`)));
 
   it('every leaf leads to the root through its path, and only there', () => {
     fc.assert(
@@ -28,7 +39,8 @@ describe('Merkle tree (RFC 6962)', () => {
         const path = merklePath(leaves, i);
         expect(rootFromPath(leaves[i]!, path)).toBe(merkleRoot(leaves));
         expect(path.length).toBeLessThanOrEqual(Math.ceil(Math.log2(leaves.length)));
-        if (leaves.length > 1) expect(rootFromPath(leaves[(i + 1) % leaves.length]!, path)).not.toBe(merkleRoot(leaves));
+        if (leaves.length > 1)
+          expect(rootFromPath(leaves[(i + 1) % leaves.length]!, path)).not.toBe(merkleRoot(leaves));
       }),
     );
   });

@@ -51,7 +51,8 @@ export function merklePath(leaves: readonly string[], index: number): PathStep[]
   if (index < 0 || index >= leaves.length) throw new RangeError(`leaf ${index} is outside a tree of ${leaves.length}`);
   if (leaves.length === 1) return [];
   const k = largestPowerOfTwoBelow(leaves.length);
-  if (index < k) return [...merklePath(leaves.slice(0, k), index), { side: 'right', hash: merkleRoot(leaves.slice(k)) }];
+  if (index < k)
+    return [...merklePath(leaves.slice(0, k), index), { side: 'right', hash: merkleRoot(leaves.slice(k)) }];
   return [...merklePath(leaves.slice(k), index - k), { side: 'left', hash: merkleRoot(leaves.slice(0, k)) }];
 }
 

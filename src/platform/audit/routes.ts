@@ -18,23 +18,56 @@ const HASHES =
   'format 1 (entries from before partitioning, partition 0): hash = SHA-256(canonical JSON {action, actor, at, change, prevHash, seq, subject}). ' +
   'Anchors: hash = SHA-256(canonical JSON {at, partitionCount, prevHash, root, seq}); root = RFC 6962 Merkle root over leaves SHA-256(0x00 ‖ canonical JSON {hash, partition, pseq}) of every partition head, in partition order.';
 
-const anchorOut = z.object({ seq: z.number(), at: z.string(), partitionCount: z.number(), root: z.string(), prevHash: z.string(), hash: z.string() });
+const anchorOut = z.object({
+  seq: z.number(),
+  at: z.string(),
+  partitionCount: z.number(),
+  root: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
 const headOut = z.object({ partition: z.number(), pseq: z.number(), hash: z.string() });
 const linkOut = z.union([
   z.object({ pseq: z.number(), format: z.literal(PARTITIONED_FORMAT), body: z.string(), hash: z.string() }),
-  z.object({ pseq: z.number(), format: z.literal(LEGACY_FORMAT), entry: z.object({ seq: z.number(), at: z.string(), actor: z.string(), action: z.string(), subject: z.string(), change: z.string() }), hash: z.string() }),
+  z.object({
+    pseq: z.number(),
+    format: z.literal(LEGACY_FORMAT),
+    entry: z.object({
+      seq: z.number(),
+      at: z.string(),
+      actor: z.string(),
+      action: z.string(),
+      subject: z.string(),
+      change: z.string(),
+    }),
+    hash: z.string(),
+  }),
   z.object({ pseq: z.number(), format: z.literal(LEGACY_FORMAT), withheld: z.literal(true), hash: z.string() }),
 ]);
-const breakOut = z.object({ seq: z.number().nullable(), partition: z.number().nullable(), pseq: z.number().nullable(), anchor: z.number().nullable(), reason: z.string() });
+const breakOut = z.object({
+  seq: z.number().nullable(),
+  partition: z.number().nullable(),
+  pseq: z.number().nullable(),
+  anchor: z.number().nullable(),
+  reason: z.string(),
+});
 
-const anchorView = (a: AnchorMaterial & { hash: string }) => ({ seq: Number(a.seq), at: new Date(a.at).toISOString(), partitionCount: a.partitionCount, root: a.root, prevHash: a.prevHash, hash: a.hash });
+const anchorView = (a: AnchorMaterial & { hash: string }) => ({
+  seq: Number(a.seq),
+  at: new Date(a.at).toISOString(),
+  partitionCount: a.partitionCount,
+  root: a.root,
+  prevHash: a.prevHash,
+  hash: a.hash,
+});
 
 export const auditRoutes: ApiPlugin = (app, ctx) => {
   app.get('/api/v1/audit/entries/:seq', {
     config: { access: { roles: readers } },
     schema: {
       tags,
-      summary: 'One audit entry, the hashes that check it, and an inclusion proof against the latest anchor (or `anchor`)',
+      summary:
+        'One audit entry, the hashes that check it, and an inclusion proof against the latest anchor (or `anchor`)',
       description:
         `${HASHES} To check the proof: recompute the entry's hash; fold each link in order (its prevHash is the hash before it); the result must be proof.head.hash; ` +
         'fold proof.merklePath from the leaf of proof.head (a left sibling goes first) to get proof.anchor.root; recompute proof.anchor.hash and compare it with an anchor hash you trust. ' +
@@ -50,7 +83,11 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
           subject: z.string().nullable(),
           change: z.string().nullable(),
           body: z.string().nullable().describe('Format 2: the body digest the hash covers'),
-          withheld: z.boolean().describe('The content is not the reader\'s to see (a department reading a risk, declaration or inspection entry): only the hashes that place it in the chain'),
+          withheld: z
+            .boolean()
+            .describe(
+              "The content is not the reader's to see (a department reading a risk, declaration or inspection entry): only the hashes that place it in the chain",
+            ),
           partition: z.number(),
           pseq: z.number(),
           format: z.number(),
@@ -59,7 +96,14 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
           hashValid: z.boolean(),
           previous: z.object({ seq: z.number(), pseq: z.number(), hash: z.string() }).nullable(),
           algorithm: z.string(),
-          proof: z.object({ anchor: anchorOut, head: headOut, links: z.array(linkOut), merklePath: z.array(z.object({ side: z.enum(['left', 'right']), hash: z.string() })) }).nullable(),
+          proof: z
+            .object({
+              anchor: anchorOut,
+              head: headOut,
+              links: z.array(linkOut),
+              merklePath: z.array(z.object({ side: z.enum(['left', 'right']), hash: z.string() })),
+            })
+            .nullable(),
         }),
       },
     },
@@ -74,7 +118,9 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
         ...entry,
         ...entryContentFor(reader, entry),
         at: entry.at.toISOString(),
-        hashValid: entryHash(entry) === entry.hash && (entry.pseq === 1 ? entry.prevHash === GENESIS_HASH : prev?.hash === entry.prevHash),
+        hashValid:
+          entryHash(entry) === entry.hash &&
+          (entry.pseq === 1 ? entry.prevHash === GENESIS_HASH : prev?.hash === entry.prevHash),
         previous: prev ? { seq: Number(prev.seq), pseq: Number(prev.pseq), hash: prev.hash } : null,
         algorithm: HASHES,
         proof: proof && { ...proof, links: linksFor(reader, proof.links), anchor: anchorView(proof.anchor) },
@@ -131,5 +177,4 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
     },
     handler: async () => verifyChain(ctx.db),
   });
-
 };

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, customType, index, integer, pgSequence, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -37,7 +50,10 @@ export const auditPartitioning = pgTable(
     partitions: integer('partitions').notNull(),
     chosenAt: timestamp('chosen_at', { withTimezone: true }).notNull(),
   },
-  (t) => [check('audit_partitioning_one_row', sql`${t.id}`), check('audit_partitioning_range', sql`${t.partitions} between 1 and 1024`)],
+  (t) => [
+    check('audit_partitioning_one_row', sql`${t.id}`),
+    check('audit_partitioning_range', sql`${t.partitions} between 1 and 1024`),
+  ],
 );
 
 /**
@@ -82,5 +98,8 @@ export const auditAnchorHeads = pgTable(
     hash: text('hash').notNull(),
     hashes: bytea('hashes'),
   },
-  (t) => [primaryKey({ columns: [t.partition, t.anchorSeq] }), index('audit_anchor_heads_covering_idx').on(t.partition, t.pseq)],
+  (t) => [
+    primaryKey({ columns: [t.partition, t.anchorSeq] }),
+    index('audit_anchor_heads_covering_idx').on(t.partition, t.pseq),
+  ],
 );

@@ -3,7 +3,14 @@ import type { Logger } from 'pino';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { pgArray, queryRows, recordset, together, type Executor } from '../db/client.ts';
 import { auditEntries, auditPartitioning } from './schema.ts';
-import { bodyDigest, GENESIS_HASH, partitionedHash, partitionHash, PARTITIONED_FORMAT, type StoredEntry } from './chain.ts';
+import {
+  bodyDigest,
+  GENESIS_HASH,
+  partitionedHash,
+  partitionHash,
+  PARTITIONED_FORMAT,
+  type StoredEntry,
+} from './chain.ts';
 
 /**
  * The audit log is N hash chains. A command appends to the chain of its subject's partition and
@@ -96,7 +103,11 @@ export async function appendAudit(tx: Executor, input: AuditInput): Promise<Appe
  * need the seqs (movements, outbox events) together with the audit writes. Must run inside the
  * command's transaction.
  */
-export function appendAuditMany(tx: Executor, inputs: readonly AuditInput[], andThen?: (entries: AppendedEntry[]) => Promise<unknown>): Promise<AppendedEntry[]> {
+export function appendAuditMany(
+  tx: Executor,
+  inputs: readonly AuditInput[],
+  andThen?: (entries: AppendedEntry[]) => Promise<unknown>,
+): Promise<AppendedEntry[]> {
   if (inputs.length === 0) return andThen ? andThen([]).then(() => []) : Promise.resolve([]);
   // Appends issued side by side in one transaction (pipelined statements of different modules)
   // would read the same head: each waits for the one issued before it.
@@ -114,7 +125,11 @@ export function appendAuditMany(tx: Executor, inputs: readonly AuditInput[], and
 
 const lastAppend = new WeakMap<Executor, Promise<void>>();
 
-async function appendNow(tx: Executor, inputs: readonly AuditInput[], andThen?: (entries: AppendedEntry[]) => Promise<unknown>): Promise<AppendedEntry[]> {
+async function appendNow(
+  tx: Executor,
+  inputs: readonly AuditInput[],
+  andThen?: (entries: AppendedEntry[]) => Promise<unknown>,
+): Promise<AppendedEntry[]> {
   const keys = inputs.map((i) => partitionHash(i.partitionKey ?? i.subject));
   const unique = [...new Set(keys)];
   let locked = await lockHeads(tx, unique, inputs.length);
@@ -131,11 +146,32 @@ async function appendNow(tx: Executor, inputs: readonly AuditInput[], andThen?: 
     if (!head) throw new Error('audit partitioning is configured but the head of a partition is missing');
     // Millisecond precision: what timestamptz(3) stores is exactly what we hashed.
     const at = new Date(Math.floor(input.at.getTime()));
-    const entry = { seq: seqs[i]!, at, actor: input.actor, action: input.action, subject: input.subject, change: canonicalJson(input.change), partition: head.partition, pseq: head.pseq + 1, prevHash: head.hash };
+    const entry = {
+      seq: seqs[i]!,
+      at,
+      actor: input.actor,
+      action: input.action,
+      subject: input.subject,
+      change: canonicalJson(input.change),
+      partition: head.partition,
+      pseq: head.pseq + 1,
+      prevHash: head.hash,
+    };
     const hash = partitionedHash(entry, bodyDigest(entry));
     head.pseq = entry.pseq;
     head.hash = hash;
-    rows.push({ seq: entry.seq, partition: entry.partition, pseq: entry.pseq, at: at.toISOString(), actor: entry.actor, action: entry.action, subject: entry.subject, change: entry.change, prev_hash: entry.prevHash, hash });
+    rows.push({
+      seq: entry.seq,
+      partition: entry.partition,
+      pseq: entry.pseq,
+      at: at.toISOString(),
+      actor: entry.actor,
+      action: entry.action,
+      subject: entry.subject,
+      change: entry.change,
+      prev_hash: entry.prevHash,
+      hash,
+    });
     out.push({ seq: entry.seq, hash, partition: entry.partition, pseq: entry.pseq });
   });
   // Each head moves to the last entry written on its chain. Two statements, pipelined: the head
@@ -146,7 +182,9 @@ async function appendNow(tx: Executor, inputs: readonly AuditInput[], andThen?: 
     tx.execute(sql`insert into audit_entries (seq, partition, pseq, format, at, actor, action, subject, change, prev_hash, hash)
       select seq, partition, pseq, ${PARTITIONED_FORMAT}, at, actor, action, subject, change, prev_hash, hash
       from ${recordset(rows, 'seq bigint, partition int, pseq bigint, at timestamptz, actor text, action text, subject text, change text, prev_hash text, hash text')}`),
-    tx.execute(sql`update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq from ${recordset(heads, 'partition int, pseq bigint, hash text, seq bigint')} where h.partition = v.partition`),
+    tx.execute(
+      sql`update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq from ${recordset(heads, 'partition int, pseq bigint, hash text, seq bigint')} where h.partition = v.partition`,
+    ),
     // What the caller writes with the entries' seqs rides in the same round trip.
     andThen ? andThen(out) : Promise.resolve(),
   ] as const);
@@ -159,8 +197,11 @@ async function appendNow(tx: Executor, inputs: readonly AuditInput[], andThen?: 
  * Returns the count in force, which is the recorded one when it differs from `wanted`.
  */
 export async function ensurePartitioning(ex: Executor, wanted: number): Promise<number> {
-  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 1024) throw new Error(`audit partitions must be a whole number from 1 to 1024, got ${wanted}`);
-  await ex.execute(sql`insert into audit_partitioning (id, partitions, chosen_at) values (true, ${wanted}, now()) on conflict do nothing`);
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 1024)
+    throw new Error(`audit partitions must be a whole number from 1 to 1024, got ${wanted}`);
+  await ex.execute(
+    sql`insert into audit_partitioning (id, partitions, chosen_at) values (true, ${wanted}, now()) on conflict do nothing`,
+  );
   await ex.execute(sql`
     insert into audit_heads (partition, pseq, hash, seq)
     select p, coalesce(last.pseq, 0), coalesce(last.hash, ${GENESIS_HASH}), last.seq
@@ -176,7 +217,11 @@ export async function ensurePartitioning(ex: Executor, wanted: number): Promise<
  */
 export async function choosePartitioning(ex: Executor, configured: number, log: Logger): Promise<number> {
   const partitions = await ensurePartitioning(ex, configured);
-  if (partitions !== configured) log.warn({ recorded: partitions, configured }, 'this database chose its audit partitions before; TIDEGATE_AUDIT_PARTITIONS is ignored');
+  if (partitions !== configured)
+    log.warn(
+      { recorded: partitions, configured },
+      'this database chose its audit partitions before; TIDEGATE_AUDIT_PARTITIONS is ignored',
+    );
   return partitions;
 }
 
@@ -193,7 +238,11 @@ export async function getAuditEntry(ex: Executor, seq: number): Promise<StoredEn
 
 /** Position `pseq` of a partition's chain. */
 export async function getPartitionEntry(ex: Executor, partition: number, pseq: number): Promise<StoredEntry | null> {
-  const [row] = await ex.select().from(auditEntries).where(and(eq(auditEntries.partition, partition), eq(auditEntries.pseq, pseq))).limit(1);
+  const [row] = await ex
+    .select()
+    .from(auditEntries)
+    .where(and(eq(auditEntries.partition, partition), eq(auditEntries.pseq, pseq)))
+    .limit(1);
   return row ?? null;
 }
 

@@ -35,7 +35,11 @@ export interface VerifyResult {
 type AnchoredHead = { anchorSeq: number; pseq: number; hash: string };
 
 /** Pages through rows ordered by a numeric key, so a log of any size is walked in constant memory. */
-async function* paged<T>(fetch: (after: number) => Promise<T[]>, keyOf: (row: T) => number, pageSize: number): AsyncGenerator<T> {
+async function* paged<T>(
+  fetch: (after: number) => Promise<T[]>,
+  keyOf: (row: T) => number,
+  pageSize: number,
+): AsyncGenerator<T> {
   let after = -1;
   for (;;) {
     const page = await fetch(after);
@@ -50,14 +54,28 @@ async function* paged<T>(fetch: (after: number) => Promise<T[]>, keyOf: (row: T)
  * appends are for the next run), checking every link and every head an anchor up to `lastAnchor`
  * committed to it; then that the chain does reach that head (entries deleted from the end leave no gap).
  */
-async function verifyPartition(ex: Executor, partition: number, head: Head | undefined, lastAnchor: number, pageSize: number, onEntry: () => void): Promise<{ checked: number; broken: ChainBreak | null }> {
-  if (!head) return { checked: 0, broken: entryBreak(partition, 1, null, `partition ${partition} has no recorded head`) };
+async function verifyPartition(
+  ex: Executor,
+  partition: number,
+  head: Head | undefined,
+  lastAnchor: number,
+  pageSize: number,
+  onEntry: () => void,
+): Promise<{ checked: number; broken: ChainBreak | null }> {
+  if (!head)
+    return { checked: 0, broken: entryBreak(partition, 1, null, `partition ${partition} has no recorded head`) };
   const anchored = paged<AnchoredHead>(
     (after) =>
       ex
         .select({ anchorSeq: auditAnchorHeads.anchorSeq, pseq: auditAnchorHeads.pseq, hash: auditAnchorHeads.hash })
         .from(auditAnchorHeads)
-        .where(and(eq(auditAnchorHeads.partition, partition), gt(auditAnchorHeads.anchorSeq, after), lte(auditAnchorHeads.anchorSeq, lastAnchor)))
+        .where(
+          and(
+            eq(auditAnchorHeads.partition, partition),
+            gt(auditAnchorHeads.anchorSeq, after),
+            lte(auditAnchorHeads.anchorSeq, lastAnchor),
+          ),
+        )
         .orderBy(asc(auditAnchorHeads.anchorSeq))
         .limit(pageSize),
     (r) => r.anchorSeq,
@@ -73,7 +91,9 @@ async function verifyPartition(ex: Executor, partition: number, head: Head | und
       ex
         .select()
         .from(auditEntries)
-        .where(and(eq(auditEntries.partition, partition), gt(auditEntries.pseq, after), lte(auditEntries.pseq, head.pseq)))
+        .where(
+          and(eq(auditEntries.partition, partition), gt(auditEntries.pseq, after), lte(auditEntries.pseq, head.pseq)),
+        )
         .orderBy(asc(auditEntries.pseq), asc(auditEntries.seq))
         .limit(pageSize),
     (r) => r.pseq,
@@ -87,7 +107,16 @@ async function verifyPartition(ex: Executor, partition: number, head: Head | und
     checked++;
     onEntry();
     while (next && next.pseq <= e.pseq) {
-      if (next.pseq < anchoredPseq) return { checked, broken: entryBreak(partition, next.pseq, null, `anchor ${next.anchorSeq} took partition ${partition} back to ${next.pseq} after an earlier anchor committed ${anchoredPseq}`) };
+      if (next.pseq < anchoredPseq)
+        return {
+          checked,
+          broken: entryBreak(
+            partition,
+            next.pseq,
+            null,
+            `anchor ${next.anchorSeq} took partition ${partition} back to ${next.pseq} after an earlier anchor committed ${anchoredPseq}`,
+          ),
+        };
       if (next.pseq === e.pseq && next.hash !== e.hash) {
         const from = { pseq: anchoredPseq, hash: anchoredHash };
         const first = await firstAlteredEntry(ex, partition, next, from, pageSize);
@@ -102,10 +131,26 @@ async function verifyPartition(ex: Executor, partition: number, head: Head | und
     }
   }
   if (next) {
-    return { checked, broken: entryBreak(partition, state.pseq + 1, null, `entry ${partition}#${state.pseq + 1} is missing: anchor ${next.anchorSeq} committed partition ${partition} up to ${next.pseq}, the chain ends at ${state.pseq}`) };
+    return {
+      checked,
+      broken: entryBreak(
+        partition,
+        state.pseq + 1,
+        null,
+        `entry ${partition}#${state.pseq + 1} is missing: anchor ${next.anchorSeq} committed partition ${partition} up to ${next.pseq}, the chain ends at ${state.pseq}`,
+      ),
+    };
   }
   if (head.pseq !== state.pseq || head.hash !== state.prevHash) {
-    return { checked, broken: entryBreak(partition, state.pseq + 1, null, `partition ${partition} ends at ${state.pseq} but its recorded head is at ${head.pseq}: entries were removed from its end, or the head was altered`) };
+    return {
+      checked,
+      broken: entryBreak(
+        partition,
+        state.pseq + 1,
+        null,
+        `partition ${partition} ends at ${state.pseq} but its recorded head is at ${head.pseq}: entries were removed from its end, or the head was altered`,
+      ),
+    };
   }
   return { checked, broken: null };
 }
@@ -154,7 +199,11 @@ async function firstAlteredEntry(
         .select()
         .from(auditEntries)
         .where(
-          and(eq(auditEntries.partition, partition), gt(auditEntries.pseq, Math.max(after, start)), lte(auditEntries.pseq, to)),
+          and(
+            eq(auditEntries.partition, partition),
+            gt(auditEntries.pseq, Math.max(after, start)),
+            lte(auditEntries.pseq, to),
+          ),
         )
         .orderBy(asc(auditEntries.pseq))
         .limit(pageSize),
@@ -174,13 +223,24 @@ async function firstAlteredEntry(
 }
 
 /** Walks the root chain: each anchor's link, its hash, and that its root is the Merkle root of the heads it committed. */
-async function verifyAnchors(ex: Executor, partitions: number, lastAnchor: number, pageSize: number, onAnchor: () => void): Promise<{ anchors: number; latest: VerifyResult['latestAnchor']; broken: ChainBreak | null }> {
+async function verifyAnchors(
+  ex: Executor,
+  partitions: number,
+  lastAnchor: number,
+  pageSize: number,
+  onAnchor: () => void,
+): Promise<{ anchors: number; latest: VerifyResult['latestAnchor']; broken: ChainBreak | null }> {
   const heads: Head[] = Array.from({ length: partitions }, (_, p) => emptyHead(p));
   let expected = 1;
   let prevHash = GENESIS_HASH;
   let latest: VerifyResult['latestAnchor'] = null;
   for (;;) {
-    const page = await ex.select().from(auditAnchors).where(and(gte(auditAnchors.seq, expected), lte(auditAnchors.seq, lastAnchor))).orderBy(asc(auditAnchors.seq)).limit(pageSize);
+    const page = await ex
+      .select()
+      .from(auditAnchors)
+      .where(and(gte(auditAnchors.seq, expected), lte(auditAnchors.seq, lastAnchor)))
+      .orderBy(asc(auditAnchors.seq))
+      .limit(pageSize);
     if (page.length === 0) break;
     const last = Number(page[page.length - 1]!.seq);
     const h = auditAnchorHeads;
@@ -192,18 +252,54 @@ async function verifyAnchors(ex: Executor, partitions: number, lastAnchor: numbe
     let m = 0;
     for (const a of page) {
       const seq = Number(a.seq);
-      if (seq !== expected) return { anchors: expected - 1, latest, broken: anchorBreak(expected, `anchor ${expected} is missing (the next stored anchor is ${seq})`) };
-      if (a.prevHash !== prevHash) return { anchors: expected - 1, latest, broken: anchorBreak(seq, `anchor ${seq} does not point at the hash of anchor ${seq - 1}`) };
-      if (a.partitionCount !== partitions) return { anchors: expected - 1, latest, broken: anchorBreak(seq, `anchor ${seq} counts ${a.partitionCount} partitions, the log has ${partitions}`) };
+      if (seq !== expected)
+        return {
+          anchors: expected - 1,
+          latest,
+          broken: anchorBreak(expected, `anchor ${expected} is missing (the next stored anchor is ${seq})`),
+        };
+      if (a.prevHash !== prevHash)
+        return {
+          anchors: expected - 1,
+          latest,
+          broken: anchorBreak(seq, `anchor ${seq} does not point at the hash of anchor ${seq - 1}`),
+        };
+      if (a.partitionCount !== partitions)
+        return {
+          anchors: expected - 1,
+          latest,
+          broken: anchorBreak(seq, `anchor ${seq} counts ${a.partitionCount} partitions, the log has ${partitions}`),
+        };
       for (; m < moved.length && Number(moved[m]!.anchorSeq) === seq; m++) {
         const h = moved[m]!;
-        if (h.partition < 0 || h.partition >= partitions) return { anchors: expected - 1, latest, broken: anchorBreak(seq, `anchor ${seq} names partition ${h.partition}, outside 0..${partitions - 1}`) };
+        if (h.partition < 0 || h.partition >= partitions)
+          return {
+            anchors: expected - 1,
+            latest,
+            broken: anchorBreak(seq, `anchor ${seq} names partition ${h.partition}, outside 0..${partitions - 1}`),
+          };
         heads[h.partition] = { partition: h.partition, pseq: Number(h.pseq), hash: h.hash };
       }
       const root = headsRoot(heads);
-      if (root !== a.root) return { anchors: expected - 1, latest, broken: anchorBreak(seq, `anchor ${seq}'s root is not the Merkle root of the heads it committed: they were altered`) };
+      if (root !== a.root)
+        return {
+          anchors: expected - 1,
+          latest,
+          broken: anchorBreak(
+            seq,
+            `anchor ${seq}'s root is not the Merkle root of the heads it committed: they were altered`,
+          ),
+        };
       const hash = anchorHash({ ...a, seq });
-      if (hash !== a.hash) return { anchors: expected - 1, latest, broken: anchorBreak(seq, `anchor ${seq} was altered: it hashes to ${hash.slice(0, 12)}…, stored ${a.hash.slice(0, 12)}…`) };
+      if (hash !== a.hash)
+        return {
+          anchors: expected - 1,
+          latest,
+          broken: anchorBreak(
+            seq,
+            `anchor ${seq} was altered: it hashes to ${hash.slice(0, 12)}…, stored ${a.hash.slice(0, 12)}…`,
+          ),
+        };
       prevHash = a.hash;
       latest = { seq, root: a.root, hash: a.hash };
       expected++;
@@ -220,11 +316,24 @@ async function verifyAnchors(ex: Executor, partitions: number, lastAnchor: numbe
  * stored entry (edit, delete, reorder, insert, move to another partition) breaks its partition's
  * chain; rewriting a partition consistently up to its end breaks the anchors that committed to it.
  */
-export async function verifyChain(ex: Executor, onProgress?: (checked: number) => void, pageSize = 5000): Promise<VerifyResult> {
+export async function verifyChain(
+  ex: Executor,
+  onProgress?: (checked: number) => void,
+  pageSize = 5000,
+): Promise<VerifyResult> {
   const partitions = (await partitionCount(ex)) ?? 0;
-  const [newest] = await ex.select({ seq: auditAnchors.seq }).from(auditAnchors).orderBy(desc(auditAnchors.seq)).limit(1);
+  const [newest] = await ex
+    .select({ seq: auditAnchors.seq })
+    .from(auditAnchors)
+    .orderBy(desc(auditAnchors.seq))
+    .limit(1);
   const lastAnchor = Number(newest?.seq ?? 0);
-  const heads = new Map((await ex.select().from(auditHeads)).map((h) => [h.partition, { partition: h.partition, pseq: Number(h.pseq), hash: h.hash }]));
+  const heads = new Map(
+    (await ex.select().from(auditHeads)).map((h) => [
+      h.partition,
+      { partition: h.partition, pseq: Number(h.pseq), hash: h.hash },
+    ]),
+  );
   const breaks: ChainBreak[] = [];
   let checked = 0;
   const tick = () => {
@@ -237,7 +346,15 @@ export async function verifyChain(ex: Executor, onProgress?: (checked: number) =
     .where(or(lt(auditEntries.partition, 0), sql`${auditEntries.partition} >= ${partitions}`))
     .orderBy(asc(auditEntries.seq))
     .limit(1);
-  if (stray) breaks.push(entryBreak(stray.partition, Number(stray.pseq), Number(stray.seq), `entry ${stray.seq} sits in partition ${stray.partition}, outside the ${partitions} partitions of this log`));
+  if (stray)
+    breaks.push(
+      entryBreak(
+        stray.partition,
+        Number(stray.pseq),
+        Number(stray.seq),
+        `entry ${stray.seq} sits in partition ${stray.partition}, outside the ${partitions} partitions of this log`,
+      ),
+    );
   for (let p = 0; p < partitions; p++) {
     const r = await verifyPartition(ex, p, heads.get(p), lastAnchor, pageSize, tick);
     if (r.broken) breaks.push(r.broken);

@@ -66,7 +66,12 @@ export async function verifyToken(key: Uint8Array, token: string, now: Date): Pr
     // The subject is a user id; anything else never names a user (and is not a value to query by).
     if (typeof payload.sub !== 'string' || !UUID_PATTERN.test(payload.sub)) return null;
     if (typeof payload.role !== 'string') return null;
-    return { sub: payload.sub, role: payload.role as Role, ent: (payload.ent as string | null) ?? null, name: String(payload.name ?? '') };
+    return {
+      sub: payload.sub,
+      role: payload.role as Role,
+      ent: (payload.ent as string | null) ?? null,
+      name: String(payload.name ?? ''),
+    };
   } catch {
     return null;
   }

@@ -139,7 +139,10 @@ export async function unlock(ctx: AppContext, actor: Actor, k: ThrottleKey) {
   const key = k.kind === 'address' ? addressKey(k.key) : k.key.trim().toLowerCase();
   return runCommand(ctx, 'auth.unlock', async (tx) => {
     const now = ctx.clock.now();
-    const [row] = await tx.delete(loginThrottle).where(thisKey({ kind: k.kind, key })).returning();
+    const [row] = await tx
+      .delete(loginThrottle)
+      .where(thisKey({ kind: k.kind, key }))
+      .returning();
     if (!row) throw problems.notFound(`Failed log-ins for ${k.kind} "${key}"`);
     const wasLockedUntil = row.lockedUntil?.toISOString() ?? null;
     const change = { kind: k.kind, key, wasLockedUntil, failures: row.failures, lockouts: row.lockouts };

@@ -1,5 +1,12 @@
 /** People log in with a password; machines call with an API key. */
-export const USER_ROLES = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer', 'enterprise_user'] as const;
+export const USER_ROLES = [
+  'admin',
+  'risk_analyst',
+  'inspector',
+  'auditor',
+  'command_viewer',
+  'enterprise_user',
+] as const;
 export const CLIENT_ROLES = ['department', 'gate_device', 'dutyfree_shop'] as const;
 export const ALL_ROLES = [...USER_ROLES, ...CLIENT_ROLES] as const;
 
@@ -27,7 +34,13 @@ export function actorLabel(actor: Actor): string {
   return `${actor.kind}:${actor.name}`;
 }
 
-export const systemActor = (what: string): Actor => ({ kind: 'system', id: what, name: what, role: 'system', enterpriseId: null });
+export const systemActor = (what: string): Actor => ({
+  kind: 'system',
+  id: what,
+  name: what,
+  role: 'system',
+  enterpriseId: null,
+});
 
 export function seesPersonalData(actor: Actor): boolean {
   return actor.role === 'system' || PERSONAL_DATA_ROLES.includes(actor.role);

@@ -12,7 +12,15 @@ import { clearUser, listLockouts, lockedProblem, lockedUntil, recordFailure, thr
 import { unlock } from './lockouts.ts';
 import { enterpriseView, findEnterpriseById, findEnterpriseByUscc } from '../../modules/subjects/service.ts';
 
-const userOut = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string(), enterpriseId: z.string().nullable(), disabled: z.boolean(), createdAt: z.string() });
+const userOut = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.string(),
+  enterpriseId: z.string().nullable(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
 const tags = ['auth'];
 const lockoutOut = z.object({
   kind: z.string(),
@@ -53,7 +61,11 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
         throw problems.unauthorized('Wrong username or password.');
       }
       await clearUser(ctx.db, keys);
-      const token = await signToken(ctx.keys.jwt, { sub: user.id, role: user.role as never, ent: user.enterpriseId, name: user.username }, ctx.clock.now());
+      const token = await signToken(
+        ctx.keys.jwt,
+        { sub: user.id, role: user.role as never, ent: user.enterpriseId, name: user.username },
+        ctx.clock.now(),
+      );
       return { token, expiresIn: 12 * 3600, user: publicUser(user) };
     },
   });
@@ -81,12 +93,26 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
 
   app.get('/api/v1/me', {
     config: { access: { roles: ALL_ROLES } },
-    schema: { tags, summary: 'Who am I: the user or client and, for an enterprise user, its enterprise', response: { 200: z.object({ actor: z.object({ kind: z.string(), name: z.string(), role: z.string() }), user: userOut.nullable(), enterprise: z.any().nullable() }) } },
+    schema: {
+      tags,
+      summary: 'Who am I: the user or client and, for an enterprise user, its enterprise',
+      response: {
+        200: z.object({
+          actor: z.object({ kind: z.string(), name: z.string(), role: z.string() }),
+          user: userOut.nullable(),
+          enterprise: z.any().nullable(),
+        }),
+      },
+    },
     handler: async (req) => {
       const actor = actorOf(req);
       const user = actor.kind === 'user' ? await findUserById(ctx.db, actor.id) : null;
       const enterprise = actor.enterpriseId ? await findEnterpriseById(ctx.db, actor.enterpriseId) : null;
-      return { actor: { kind: actor.kind, name: actor.name, role: actor.role }, user: user ? publicUser(user) : null, enterprise: enterprise ? enterpriseView(enterprise) : null };
+      return {
+        actor: { kind: actor.kind, name: actor.name, role: actor.role },
+        user: user ? publicUser(user) : null,
+        enterprise: enterprise ? enterpriseView(enterprise) : null,
+      };
     },
   });
 
@@ -95,7 +121,17 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Create a user',
-      body: z.object({ username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'Use 3-64 lower-case letters, digits, dot, dash or underscore.'), password: text.max(256), role: z.enum(USER_ROLES), displayName: text.max(100).optional(), enterpriseUscc: text.max(18).optional() }).strict(),
+      body: z
+        .object({
+          username: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'Use 3-64 lower-case letters, digits, dot, dash or underscore.'),
+          password: text.max(256),
+          role: z.enum(USER_ROLES),
+          displayName: text.max(100).optional(),
+          enterpriseUscc: text.max(18).optional(),
+        })
+        .strict(),
       response: { 201: userOut },
     },
     handler: async (req, reply) => {
@@ -104,7 +140,12 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
         let enterpriseId: string | null = null;
         if (enterpriseUscc) {
           const e = await findEnterpriseByUscc(tx, enterpriseUscc);
-          if (!e) throw problems.field('enterpriseUscc', 'auth.enterpriseExists', `No enterprise with USCC ${enterpriseUscc}.`);
+          if (!e)
+            throw problems.field(
+              'enterpriseUscc',
+              'auth.enterpriseExists',
+              `No enterprise with USCC ${enterpriseUscc}.`,
+            );
           enterpriseId = e.id;
         }
         return createUser(tx, { ...rest, enterpriseId }, actorOf(req), ctx.clock.now());
@@ -118,12 +159,30 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Create a machine client; the key is returned once and stored hashed',
-      body: z.object({ name: text.min(3).max(100), role: z.enum(CLIENT_ROLES), scope: z.record(text, jsonValue).optional() }).strict(),
-      response: { 201: z.object({ key: z.string(), client: z.object({ id: z.string(), name: z.string(), role: z.string(), keyPrefix: z.string(), scope: z.unknown(), createdAt: z.string() }) }) },
+      body: z
+        .object({ name: text.min(3).max(100), role: z.enum(CLIENT_ROLES), scope: z.record(text, jsonValue).optional() })
+        .strict(),
+      response: {
+        201: z.object({
+          key: z.string(),
+          client: z.object({
+            id: z.string(),
+            name: z.string(),
+            role: z.string(),
+            keyPrefix: z.string(),
+            scope: z.unknown(),
+            createdAt: z.string(),
+          }),
+        }),
+      },
     },
     handler: async (req, reply) => {
-      const created = await runCommand(ctx, 'apiClient.create', (tx) => createApiClient(tx, req.body, actorOf(req), ctx.clock.now()));
-      return reply.code(201).send({ key: created.key, client: { ...created.client, createdAt: created.client.createdAt.toISOString() } });
+      const created = await runCommand(ctx, 'apiClient.create', (tx) =>
+        createApiClient(tx, req.body, actorOf(req), ctx.clock.now()),
+      );
+      return reply
+        .code(201)
+        .send({ key: created.key, client: { ...created.client, createdAt: created.client.createdAt.toISOString() } });
     },
   });
 };

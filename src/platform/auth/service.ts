@@ -19,7 +19,15 @@ import { actorLabel, CLIENT_ROLES, type Actor, type ClientRole, type UserRole } 
 export type UserRow = typeof users.$inferSelect;
 
 export function publicUser(u: UserRow) {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as UserRole, enterpriseId: u.enterpriseId, disabled: u.disabled, createdAt: u.createdAt.toISOString() };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role as UserRole,
+    enterpriseId: u.enterpriseId,
+    disabled: u.disabled,
+    createdAt: u.createdAt.toISOString(),
+  };
 }
 
 export interface CreateUserInput {
@@ -32,13 +40,25 @@ export interface CreateUserInput {
 
 export async function createUser(tx: Executor, input: CreateUserInput, actor: Actor, now: Date): Promise<UserRow> {
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw problems.field('password', 'auth.passwordLength', `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    throw problems.field(
+      'password',
+      'auth.passwordLength',
+      `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`,
+    );
   }
   if (input.role === 'enterprise_user' && !input.enterpriseId) {
-    throw problems.field('enterpriseId', 'auth.enterpriseUserBinding', 'An enterprise_user must be bound to one enterprise (enterpriseId).');
+    throw problems.field(
+      'enterpriseId',
+      'auth.enterpriseUserBinding',
+      'An enterprise_user must be bound to one enterprise (enterpriseId).',
+    );
   }
   if (input.role !== 'enterprise_user' && input.enterpriseId) {
-    throw problems.field('enterpriseId', 'auth.enterpriseUserBinding', 'Only enterprise_user accounts are bound to an enterprise.');
+    throw problems.field(
+      'enterpriseId',
+      'auth.enterpriseUserBinding',
+      'Only enterprise_user accounts are bound to an enterprise.',
+    );
   }
   const existing = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).limit(1);
   if (existing.length) throw problems.conflict(`User "${input.username}" already exists.`);
@@ -53,7 +73,13 @@ export async function createUser(tx: Executor, input: CreateUserInput, actor: Ac
     createdAt: now,
   };
   await tx.insert(users).values(row);
-  await appendAudit(tx, { actor: actorLabel(actor), action: 'user.create', subject: `user:${row.username}`, change: publicUser(row), at: now });
+  await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'user.create',
+    subject: `user:${row.username}`,
+    change: publicUser(row),
+    at: now,
+  });
   return row;
 }
 
@@ -77,12 +103,32 @@ export async function authenticatePassword(ex: Executor, username: string, passw
   return (await verifyPassword(user.passwordHash, password)) ? user : null;
 }
 
-export async function setPassword(tx: Executor, username: string, password: string, actor: Actor, now: Date): Promise<void> {
-  if (password.length < MIN_PASSWORD_LENGTH) throw problems.field('password', 'auth.passwordLength', `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+export async function setPassword(
+  tx: Executor,
+  username: string,
+  password: string,
+  actor: Actor,
+  now: Date,
+): Promise<void> {
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw problems.field(
+      'password',
+      'auth.passwordLength',
+      `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`,
+    );
   const user = await findUserByName(tx, username);
   if (!user) throw problems.notFound(`User "${username}"`);
-  await tx.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, user.id));
-  await appendAudit(tx, { actor: actorLabel(actor), action: 'user.setPassword', subject: `user:${username}`, change: { username }, at: now });
+  await tx
+    .update(users)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(eq(users.id, user.id));
+  await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'user.setPassword',
+    subject: `user:${username}`,
+    change: { username },
+    at: now,
+  });
 }
 
 export interface CreateApiClientInput {
@@ -92,12 +138,29 @@ export interface CreateApiClientInput {
 }
 
 export async function createApiClient(tx: Executor, input: CreateApiClientInput, actor: Actor, now: Date) {
-  if (!CLIENT_ROLES.includes(input.role)) throw problems.field('role', 'auth.clientRole', `role must be one of ${CLIENT_ROLES.join(', ')}.`);
+  if (!CLIENT_ROLES.includes(input.role))
+    throw problems.field('role', 'auth.clientRole', `role must be one of ${CLIENT_ROLES.join(', ')}.`);
   const { key, prefix, hash } = newApiKey();
-  const row = { id: uuidv7(now.getTime()), name: input.name, role: input.role, keyPrefix: prefix, keyHash: hash, scope: input.scope ?? {}, createdBy: actorLabel(actor), createdAt: now, revokedAt: null };
+  const row = {
+    id: uuidv7(now.getTime()),
+    name: input.name,
+    role: input.role,
+    keyPrefix: prefix,
+    keyHash: hash,
+    scope: input.scope ?? {},
+    createdBy: actorLabel(actor),
+    createdAt: now,
+    revokedAt: null,
+  };
   await tx.insert(apiClients).values(row);
   const { keyHash: _omit, ...visible } = row;
-  await appendAudit(tx, { actor: actorLabel(actor), action: 'apiClient.create', subject: `apiClient:${row.id}`, change: visible, at: now });
+  await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'apiClient.create',
+    subject: `apiClient:${row.id}`,
+    change: visible,
+    at: now,
+  });
   // The only time the key is ever shown.
   return { client: visible, key };
 }
@@ -120,12 +183,23 @@ export async function authenticateApiKey(ex: Executor, key: string): Promise<Act
   if (!cache) keyCache.set(ex, (cache = new Map()));
   const hit = cache.get(digest);
   if (hit && hit.until > Date.now()) return hit.actor;
-  const [row] = await ex.select().from(apiClients).where(and(eq(apiClients.keyPrefix, parsed.prefix), isNull(apiClients.revokedAt))).limit(1);
+  const [row] = await ex
+    .select()
+    .from(apiClients)
+    .where(and(eq(apiClients.keyPrefix, parsed.prefix), isNull(apiClients.revokedAt)))
+    .limit(1);
   if (!row || !apiKeyMatches(key, row.keyHash)) {
     cache.delete(digest);
     return null;
   }
-  const actor: Actor = { kind: 'client', id: row.id, name: row.name, role: row.role as ClientRole, enterpriseId: null, scope: row.scope as Record<string, unknown> };
+  const actor: Actor = {
+    kind: 'client',
+    id: row.id,
+    name: row.name,
+    role: row.role as ClientRole,
+    enterpriseId: null,
+    scope: row.scope as Record<string, unknown>,
+  };
   if (cache.size >= API_KEY_CACHE_MAX) cache.delete(cache.keys().next().value!);
   cache.set(digest, { actor, until: Date.now() + API_KEY_CACHE_MS });
   return actor;

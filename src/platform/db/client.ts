@@ -76,11 +76,16 @@ function preparedStatements(client: postgres.Sql): postgres.Sql {
     new Proxy(target, {
       get(t, prop) {
         const value = Reflect.get(t, prop, t) as unknown;
-        if (prop === 'unsafe') return (query: string, params?: unknown[], opts?: Record<string, unknown>) => (value as (...a: unknown[]) => unknown).call(t, query, params, { ...opts, prepare: true });
+        if (prop === 'unsafe')
+          return (query: string, params?: unknown[], opts?: Record<string, unknown>) =>
+            (value as (...a: unknown[]) => unknown).call(t, query, params, { ...opts, prepare: true });
         if (prop === 'begin' || prop === 'savepoint') {
           return (...args: unknown[]) => {
             const body = args[args.length - 1] as (tx: object) => unknown;
-            return (value as (...a: unknown[]) => unknown).apply(t, [...args.slice(0, -1), (tx: object) => body(wrap(tx))]);
+            return (value as (...a: unknown[]) => unknown).apply(t, [
+              ...args.slice(0, -1),
+              (tx: object) => body(wrap(tx)),
+            ]);
           };
         }
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;

@@ -29,10 +29,20 @@ export interface PgSocketOptions {
 
 function connectOne(target: { path: string } | { host: string; port: number }, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = 'path' in target ? net.connect({ path: target.path }) : net.connect({ host: target.host, port: target.port, noDelay: true });
+    const socket =
+      'path' in target
+        ? net.connect({ path: target.path })
+        : net.connect({ host: target.host, port: target.port, noDelay: true });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(Object.assign(new Error(`connecting to PostgreSQL at ${'path' in target ? target.path : `${target.host}:${target.port}`} timed out after ${timeoutMs / 1000} s`), { code: 'CONNECT_TIMEOUT' }));
+      reject(
+        Object.assign(
+          new Error(
+            `connecting to PostgreSQL at ${'path' in target ? target.path : `${target.host}:${target.port}`} timed out after ${timeoutMs / 1000} s`,
+          ),
+          { code: 'CONNECT_TIMEOUT' },
+        ),
+      );
     }, timeoutMs);
     const failed = (err: Error) => {
       clearTimeout(timer);

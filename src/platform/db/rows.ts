@@ -50,7 +50,12 @@ export function tableRows<T extends PgTable>(table: T): TableRows<T> {
     table: name,
     columns: sql.raw(list),
     select: async (ex, query) => (await queryRows<Record<string, unknown>>(ex, query)).map(decode),
-    insert: (ex, rows) => (rows.length ? ex.execute(sql`insert into ${name} (${sql.raw(list)}) select ${sql.raw(list)} from ${recordset(rows.map(encode), types)}`) : Promise.resolve()),
+    insert: (ex, rows) =>
+      rows.length
+        ? ex.execute(
+            sql`insert into ${name} (${sql.raw(list)}) select ${sql.raw(list)} from ${recordset(rows.map(encode), types)}`,
+          )
+        : Promise.resolve(),
   };
 }
 

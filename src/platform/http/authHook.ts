@@ -42,7 +42,8 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('actor', null);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
-    if (!route.config?.access) throw new Error(`Route ${route.method} ${route.url} must declare config.access (roles or public)`);
+    if (!route.config?.access)
+      throw new Error(`Route ${route.method} ${route.url} must declare config.access (roles or public)`);
   });
   // onRequest, before the body is parsed or validated: who you are is checked before what you sent.
   app.addHook('onRequest', async (request) => {
@@ -55,7 +56,9 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     const actor = await resolveActor(ctx, request);
     if (!actor) throw problems.unauthorized();
     if (!access.roles.includes(actor.role as Role)) {
-      throw problems.forbidden(`Role "${actor.role}" may not ${request.method} ${request.routeOptions.url}; allowed: ${access.roles.join(', ')}.`);
+      throw problems.forbidden(
+        `Role "${actor.role}" may not ${request.method} ${request.routeOptions.url}; allowed: ${access.roles.join(', ')}.`,
+      );
     }
     request.actor = actor;
   });

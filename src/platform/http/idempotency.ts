@@ -134,7 +134,10 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
         body = payload;
       }
     }
-    await ctx.db.update(idempotencyRecords).set({ status: reply.statusCode, body: body as object }).where(mine);
+    await ctx.db
+      .update(idempotencyRecords)
+      .set({ status: reply.statusCode, body: body as object })
+      .where(mine);
     return payload;
   });
   // However the request ended, its process stops renewing the claim.
@@ -273,4 +276,3 @@ class Leases {
     }
   }
 }
-

@@ -21,8 +21,23 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
-    commands: new Counter({ name: 'tidegate_commands_total', help: 'Accepted commands by action', labelNames: ['action'], registers: [registry] }),
-    gateBatchEvents: new Histogram({ name: 'tidegate_gate_batch_events', help: 'Gate events decided together in one transaction', buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
-    gateBatchSeconds: new Histogram({ name: 'tidegate_gate_batch_seconds', help: 'Time of one batch of gate events, from begin to commit', buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [registry] }),
+    commands: new Counter({
+      name: 'tidegate_commands_total',
+      help: 'Accepted commands by action',
+      labelNames: ['action'],
+      registers: [registry],
+    }),
+    gateBatchEvents: new Histogram({
+      name: 'tidegate_gate_batch_events',
+      help: 'Gate events decided together in one transaction',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    }),
+    gateBatchSeconds: new Histogram({
+      name: 'tidegate_gate_batch_seconds',
+      help: 'Time of one batch of gate events, from begin to commit',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
   };
 }

@@ -30,11 +30,15 @@ function fieldErrorsFromValidation(issues: ValidationIssue[], context: string | 
     // Unknown keys are reported one per key so each can be pointed at.
     if (issue.keyword === 'unrecognized_keys' && issue.params?.keys?.length) {
       for (const key of issue.params.keys) {
-        errors.push({ path: base ? `${base}.${key}` : key, message: 'Unknown field; remove it.', rule: 'schema.unrecognizedKey' });
+        errors.push({
+          path: base ? `${base}.${key}` : key,
+          message: 'Unknown field; remove it.',
+          rule: 'schema.unrecognizedKey',
+        });
       }
       continue;
     }
-    const path = base || (context === 'body' ? '' : context ?? '');
+    const path = base || (context === 'body' ? '' : (context ?? ''));
     errors.push({ path, message: issue.message ?? 'Invalid value', ...(rule ? { rule } : {}) });
   }
   return errors;
@@ -45,20 +49,46 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
   const e = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (hasZodFastifySchemaValidationErrors(e)) {
-    const where = e.validationContext === 'querystring' ? 'query string' : e.validationContext === 'params' ? 'path' : e.validationContext === 'headers' ? 'headers' : 'body';
+    const where =
+      e.validationContext === 'querystring'
+        ? 'query string'
+        : e.validationContext === 'params'
+          ? 'path'
+          : e.validationContext === 'headers'
+            ? 'headers'
+            : 'body';
     const errors = fieldErrorsFromValidation(e.validation as ValidationIssue[], e.validationContext);
-    return problems.validation(errors, `The request ${where} is invalid: ${errors.map((x) => `${x.path || '(root)'}: ${x.message}`).join('; ')}`);
+    return problems.validation(
+      errors,
+      `The request ${where} is invalid: ${errors.map((x) => `${x.path || '(root)'}: ${x.message}`).join('; ')}`,
+    );
   }
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new Problem({ status: 413, code: 'body-too-large', title: 'Request body too large', detail: 'The request body is larger than the 1 MiB limit; split the document or upload it as a bulk import.' });
+      return new Problem({
+        status: 413,
+        code: 'body-too-large',
+        title: 'Request body too large',
+        detail: 'The request body is larger than the 1 MiB limit; split the document or upload it as a bulk import.',
+      });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new Problem({ status: 415, code: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send the body as JSON with "Content-Type: application/json".' });
+      return new Problem({
+        status: 415,
+        code: 'unsupported-media-type',
+        title: 'Unsupported media type',
+        detail: 'Send the body as JSON with "Content-Type: application/json".',
+      });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problems.validation([{ path: '', message: 'The JSON body is empty.', rule: 'http.jsonBody' }]);
     case 'FST_ERR_BAD_URL':
       return problems.validation(
-        [{ path: '', message: 'The URL is not valid (a path segment is not well percent-encoded UTF-8).', rule: 'http.url' }],
+        [
+          {
+            path: '',
+            message: 'The URL is not valid (a path segment is not well percent-encoded UTF-8).',
+            rule: 'http.url',
+          },
+        ],
         'The URL is not valid: a path segment is not well percent-encoded UTF-8.',
       );
     case 'FST_ERR_MAX_PARAM_LENGTH':
@@ -75,7 +105,7 @@ export function toProblem(err: unknown): Problem {
   if (e instanceof SyntaxError || (e?.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
     return problems.validation([{ path: '', message: 'The body is not valid JSON.', rule: 'http.jsonBody' }]);
   }
-  const pgCode = (e as { code?: string })?.code ?? ((e as { cause?: { code?: string } })?.cause?.code);
+  const pgCode = (e as { code?: string })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
   if (pgCode === '23505') {
     // A concurrent request won the race for a unique value: the same answer as the explicit check.
     return problems.conflict('The record already exists (a concurrent request created it first).');
@@ -87,18 +117,38 @@ export function toProblem(err: unknown): Problem {
     return problems.validation([{ path: '', message, rule: DATA_EXCEPTION_RULE }], message);
   }
   if (pgCode === '23514') {
-    return problems.rule('invariant', 'Invariant violated', 'The change would break a database invariant and was refused.');
+    return problems.rule(
+      'invariant',
+      'Invariant violated',
+      'The change would break a database invariant and was refused.',
+    );
   }
   if (e && typeof e === 'object' && isResponseSerializationError(e as never)) {
-    return new Problem({ status: 500, code: 'internal', title: 'Internal error', detail: 'The server built a response it could not validate; the error has been logged.' });
+    return new Problem({
+      status: 500,
+      code: 'internal',
+      title: 'Internal error',
+      detail: 'The server built a response it could not validate; the error has been logged.',
+    });
   }
   if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     return new Problem({ status: e.statusCode, code: 'bad-request', title: 'Bad request', detail: e.message });
   }
-  return new Problem({ status: 500, code: 'internal', title: 'Internal error', detail: 'Something went wrong on our side; it has been logged. Retry later, or report the request id to an administrator.' });
+  return new Problem({
+    status: 500,
+    code: 'internal',
+    title: 'Internal error',
+    detail:
+      'Something went wrong on our side; it has been logged. Retry later, or report the request id to an administrator.',
+  });
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem, extraHeaders?: Record<string, string>): FastifyReply {
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  problem: Problem,
+  extraHeaders?: Record<string, string>,
+): FastifyReply {
   const body: ProblemBody = problem.toBody(request.url);
   body.requestId = request.id;
   reply.code(problem.status).header('content-type', PROBLEM_CONTENT_TYPE);

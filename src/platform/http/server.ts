@@ -6,7 +6,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import FindMyWay from 'find-my-way';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { Problem, problems } from '../../kernel/problem.ts';
 import type { AppContext } from '../context.ts';
 import { ping } from '../db/client.ts';
@@ -33,7 +38,13 @@ declare module 'fastify' {
   }
 }
 
-export type ZodApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type ZodApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 export type ApiPlugin = (app: ZodApp, ctx: AppContext) => void | Promise<void>;
 
 export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promise<ZodApp> {
@@ -63,7 +74,8 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (route.url.startsWith('/api/')) {
-      for (const m of methods) if (m !== 'HEAD') routeTable.push({ method: m, url: route.url, access: route.config?.access });
+      for (const m of methods)
+        if (m !== 'HEAD') routeTable.push({ method: m, url: route.url, access: route.config?.access });
     }
     for (const m of methods) {
       try {
@@ -79,7 +91,10 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    ctx.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    ctx.metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 
   app.setErrorHandler((err, request, reply) => {
@@ -88,8 +103,7 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
     // A data exception the wire types let through: refused, but worth a field check in the schema.
     else if (problem.errors?.some((e) => e.rule === DATA_EXCEPTION_RULE)) {
       request.log.warn({ err }, 'request refused by the database');
-    }
-    else request.log.info({ type: problem.type, status: problem.status }, 'request rejected');
+    } else request.log.info({ type: problem.type, status: problem.status }, 'request rejected');
     return sendProblem(reply, request, problem);
   });
 
@@ -97,10 +111,16 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
     const path = request.url.split('?')[0]!;
     const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => routeMirror.find(m, path));
     if (allowed.length) {
-      const problem = new Problem({ status: 405, code: 'method-not-allowed', title: 'Method not allowed', detail: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.` });
+      const problem = new Problem({
+        status: 405,
+        code: 'method-not-allowed',
+        title: 'Method not allowed',
+        detail: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}.`,
+      });
       return sendProblem(reply, request, problem, { allow: allowed.join(', ') });
     }
-    const isPage = request.method === 'GET' && !path.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+    const isPage =
+      request.method === 'GET' && !path.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
     if (isPage && existsSync(WEB_DIST)) return sendNotFoundPage(reply);
     return sendProblem(reply, request, problems.notFound(`${request.method} ${path}`));
   });
@@ -113,7 +133,11 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Tidegate API', description: 'Smart customs supervision for the free trade port (海关智慧监管平台).', version: '1.0.0' },
+      info: {
+        title: 'Tidegate API',
+        description: 'Smart customs supervision for the free trade port (海关智慧监管平台).',
+        version: '1.0.0',
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },

@@ -70,7 +70,12 @@ export interface DispatcherOptions {
   roundGapMs: number;
 }
 
-export const DEFAULT_DISPATCH: DispatcherOptions = { pollMs: 500, batchSize: 200, maxBackoffMs: 30_000, roundGapMs: 50 };
+export const DEFAULT_DISPATCH: DispatcherOptions = {
+  pollMs: 500,
+  batchSize: 200,
+  maxBackoffMs: 30_000,
+  roundGapMs: 50,
+};
 
 /**
  * Delivers outbox events at least once, in id order (so in order per aggregate), to each consumer
@@ -104,17 +109,24 @@ export class Dispatcher {
    * again one at a time, so the cursor still stops just before the event that fails.
    */
   subscribeBatch(name: string, handle: BatchHandler, opts: SubscribeOptions = {}): void {
-    this.add(name, async (events) => {
-      if (events.length === 0) return { handled: 0, error: null };
-      try {
-        await handle(events);
-        return { handled: events.length, error: null };
-      } catch (err) {
-        if (events.length === 1) return { handled: 0, error: messageOf(err) };
-        this.log.warn({ consumer: name, events: events.length, error: messageOf(err) }, 'a batch of events failed; delivering them one at a time');
-        return oneByOne((e) => handle([e]), events);
-      }
-    }, opts);
+    this.add(
+      name,
+      async (events) => {
+        if (events.length === 0) return { handled: 0, error: null };
+        try {
+          await handle(events);
+          return { handled: events.length, error: null };
+        } catch (err) {
+          if (events.length === 1) return { handled: 0, error: messageOf(err) };
+          this.log.warn(
+            { consumer: name, events: events.length, error: messageOf(err) },
+            'a batch of events failed; delivering them one at a time',
+          );
+          return oneByOne((e) => handle([e]), events);
+        }
+      },
+      opts,
+    );
   }
 
   private add(name: string, deliver: Consumer['deliver'], opts: SubscribeOptions): void {

@@ -29,11 +29,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * transaction: inside one, the fence would not be fresh (the function refuses if the transaction
  * has written) and session statistics would not move.
  */
-export async function settledHorizon(ex: Executor, sequence: string, opts: HorizonOptions = {}): Promise<number | null> {
-  const [fence] = await queryRows<{ last_id: string; fence: string }>(ex, sql`select last_id::text as last_id, fence::text as fence from tidegate_sequence_fence(${sequence}::regclass)`);
+export async function settledHorizon(
+  ex: Executor,
+  sequence: string,
+  opts: HorizonOptions = {},
+): Promise<number | null> {
+  const [fence] = await queryRows<{ last_id: string; fence: string }>(
+    ex,
+    sql`select last_id::text as last_id, fence::text as fence from tidegate_sequence_fence(${sequence}::regclass)`,
+  );
   const deadline = Date.now() + (opts.maxWaitMs ?? 2000);
   for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-    const [row] = await queryRows<{ settled: boolean }>(ex, sql`select tidegate_fence_settled(${fence!.fence}::xid8) as settled`);
+    const [row] = await queryRows<{ settled: boolean }>(
+      ex,
+      sql`select tidegate_fence_settled(${fence!.fence}::xid8) as settled`,
+    );
     if (row?.settled) return Number(fence!.last_id);
     if (Date.now() >= deadline) return null;
     await sleep(pause);

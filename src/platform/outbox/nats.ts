@@ -178,8 +178,9 @@ export class NatsPublisher {
 async function warnOfLegacyStream(jsm: JetStreamManager, log: Logger | undefined): Promise<void> {
   try {
     const info = await jsm.streams.info(LEGACY_STREAM);
-    const why = 'the old events stream holds risk verdicts beside shareable events and is no longer written: '
-      + 'delete it once its readers have moved (docs/operations.md)';
+    const why =
+      'the old events stream holds risk verdicts beside shareable events and is no longer written: ' +
+      'delete it once its readers have moved (docs/operations.md)';
     log?.warn({ stream: LEGACY_STREAM, messages: info.state.messages }, why);
   } catch (err) {
     if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;

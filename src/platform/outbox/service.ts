@@ -43,7 +43,14 @@ function aggregateLockKey(type: string, id: string): number {
 export async function enqueueEvents(tx: Executor, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   const keys = [...new Set(events.map((e) => aggregateLockKey(e.aggregateType, e.aggregateId)))].sort((a, b) => a - b);
-  const rows = events.map((e) => ({ aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, event_type: e.eventType, payload: e.payload, audit_seq: e.auditSeq ?? null, occurred_at: e.occurredAt.toISOString() }));
+  const rows = events.map((e) => ({
+    aggregate_type: e.aggregateType,
+    aggregate_id: e.aggregateId,
+    event_type: e.eventType,
+    payload: e.payload,
+    audit_seq: e.auditSeq ?? null,
+    occurred_at: e.occurredAt.toISOString(),
+  }));
   await tx.execute(sql`
     with locked as materialized (
       select pg_advisory_xact_lock(${AGGREGATE_LOCK_CLASS}::int, k) from unnest(${pgArray(keys)}::int[]) as keys(k)),
@@ -57,7 +64,13 @@ export async function enqueueEvents(tx: Executor, events: NewEvent[]): Promise<v
  * Events after `after` up to `horizon` (a settled horizon: nothing at or below it can still appear),
  * of the given types only when `eventTypes` is given.
  */
-export async function readEventsBetween(ex: Executor, after: number, horizon: number, limit: number, eventTypes?: readonly string[]): Promise<OutboxEvent[]> {
+export async function readEventsBetween(
+  ex: Executor,
+  after: number,
+  horizon: number,
+  limit: number,
+  eventTypes?: readonly string[],
+): Promise<OutboxEvent[]> {
   if (horizon <= after || eventTypes?.length === 0) return [];
   const range = and(gt(outboxEvents.id, after), lte(outboxEvents.id, horizon));
   return ex
@@ -77,17 +90,31 @@ export function outboxHorizon(ex: Executor, opts?: HorizonOptions): Promise<numb
  * Events after `after`, in id order, never skipping one that commits late: only events up to the
  * settled horizon are returned. Call outside a writing transaction.
  */
-export async function readEventsAfter(ex: Executor, after: number, limit: number, opts?: HorizonOptions): Promise<OutboxEvent[]> {
+export async function readEventsAfter(
+  ex: Executor,
+  after: number,
+  limit: number,
+  opts?: HorizonOptions,
+): Promise<OutboxEvent[]> {
   const horizon = await outboxHorizon(ex, opts);
   return horizon === null ? [] : readEventsBetween(ex, after, horizon, limit);
 }
 
 export async function cursorOf(ex: Executor, consumer: string): Promise<number> {
-  const [row] = await ex.select({ position: outboxCursors.position }).from(outboxCursors).where(eq(outboxCursors.consumer, consumer));
+  const [row] = await ex
+    .select({ position: outboxCursors.position })
+    .from(outboxCursors)
+    .where(eq(outboxCursors.consumer, consumer));
   return row?.position ?? 0;
 }
 
-export async function saveCursor(ex: Executor, consumer: string, position: number, lastError: string | null, now: Date): Promise<void> {
+export async function saveCursor(
+  ex: Executor,
+  consumer: string,
+  position: number,
+  lastError: string | null,
+  now: Date,
+): Promise<void> {
   await ex
     .insert(outboxCursors)
     .values({ consumer, position, lastError, updatedAt: now })
@@ -97,6 +124,7 @@ export async function saveCursor(ex: Executor, consumer: string, position: numbe
 /** A position to start a new consumer "from now": every event at or below it has settled. */
 export async function latestEventId(ex: Executor): Promise<number> {
   const horizon = await outboxHorizon(ex, { maxWaitMs: 30_000 });
-  if (horizon === null) throw new Error('outbox writers older than 30 s are still open; try again when they have finished');
+  if (horizon === null)
+    throw new Error('outbox writers older than 30 s are still open; try again when they have finished');
   return horizon;
 }

@@ -57,10 +57,21 @@ export async function getParameter<T = unknown>(ex: Executor, name: string, asOf
   const [row] = await ex
     .select()
     .from(policyParameters)
-    .where(and(eq(policyParameters.name, name), lte(policyParameters.validFrom, asOf), or(isNull(policyParameters.validTo), gt(policyParameters.validTo, asOf))))
+    .where(
+      and(
+        eq(policyParameters.name, name),
+        lte(policyParameters.validFrom, asOf),
+        or(isNull(policyParameters.validTo), gt(policyParameters.validTo, asOf)),
+      ),
+    )
     .orderBy(desc(policyParameters.id))
     .limit(1);
-  if (!row) throw problems.rule('parameter-missing', 'Policy parameter missing', `No version of policy parameter "${name}" is in force on ${asOf}; an administrator must set one.`);
+  if (!row)
+    throw problems.rule(
+      'parameter-missing',
+      'Policy parameter missing',
+      `No version of policy parameter "${name}" is in force on ${asOf}; an administrator must set one.`,
+    );
   return toValue<T>(row);
 }
 
@@ -68,9 +79,16 @@ export async function getParameter<T = unknown>(ex: Executor, name: string, asOf
 const parameterRows = tableRows(policyParameters);
 
 /** Several parameters in force on `asOf`, in one query; a missing one is the same problem as getParameter's. */
-export async function getParameters(ex: Executor, names: readonly string[], asOf: string): Promise<Map<string, ParameterValue>> {
+export async function getParameters(
+  ex: Executor,
+  names: readonly string[],
+  asOf: string,
+): Promise<Map<string, ParameterValue>> {
   const rows = names.length
-    ? await parameterRows.select(ex, sql`select ${parameterRows.columns} from policy_parameters where name ${anyOf(names, 'text')} and valid_from <= ${asOf} and (valid_to is null or valid_to > ${asOf}) order by name, id desc`)
+    ? await parameterRows.select(
+        ex,
+        sql`select ${parameterRows.columns} from policy_parameters where name ${anyOf(names, 'text')} and valid_from <= ${asOf} and (valid_to is null or valid_to > ${asOf}) order by name, id desc`,
+      )
     : [];
   const found = new Map<string, ParameterValue>();
   for (const row of rows) if (!found.has(row.name)) found.set(row.name, toValue(row));
@@ -93,7 +111,12 @@ async function latestRows(ex: Executor, asOf: string): Promise<Row[]> {
   const rows = await ex
     .select()
     .from(policyParameters)
-    .where(and(lte(policyParameters.validFrom, asOf), or(isNull(policyParameters.validTo), gt(policyParameters.validTo, asOf))))
+    .where(
+      and(
+        lte(policyParameters.validFrom, asOf),
+        or(isNull(policyParameters.validTo), gt(policyParameters.validTo, asOf)),
+      ),
+    )
     .orderBy(asc(policyParameters.name), desc(policyParameters.id));
   const seen = new Set<string>();
   const result: Row[] = [];
@@ -141,10 +164,19 @@ export async function setParameter(tx: Executor, input: SetParameterInput, actor
     throw problems.validation(wrong.map((v) => ({ path: `value${v.path}`, rule: v.rule, message: v.message })));
   }
   const violations = parameterChecks.flatMap((check) => check(input.name, input.value) ?? []);
-  if (violations.length) throw problems.validation(violations.map((v) => ({ path: 'value', rule: v.rule, message: v.message })));
+  if (violations.length)
+    throw problems.validation(violations.map((v) => ({ path: 'value', rule: v.rule, message: v.message })));
   const [row] = await tx
     .insert(policyParameters)
-    .values({ name: input.name, value: input.value, validFrom: input.validFrom, validTo: input.validTo ?? null, setBy: actor, reason: input.reason, createdAt: now })
+    .values({
+      name: input.name,
+      value: input.value,
+      validFrom: input.validFrom,
+      validTo: input.validTo ?? null,
+      setBy: actor,
+      reason: input.reason,
+      createdAt: now,
+    })
     .returning();
   await appendAudit(tx, { actor, action: 'parameter.set', subject: `parameter:${input.name}`, change: row, at: now });
   return row!;
@@ -154,13 +186,31 @@ export async function setParameter(tx: Executor, input: SetParameterInput, actor
 export async function seedDefaultParameters(tx: Executor, now: Date): Promise<number> {
   let added = 0;
   for (const p of parameterDefinitions().flatMap((d) => d.defaults)) {
-    const existing = await tx.select({ id: policyParameters.id }).from(policyParameters).where(and(eq(policyParameters.name, p.name), eq(policyParameters.validFrom, p.validFrom))).limit(1);
+    const existing = await tx
+      .select({ id: policyParameters.id })
+      .from(policyParameters)
+      .where(and(eq(policyParameters.name, p.name), eq(policyParameters.validFrom, p.validFrom)))
+      .limit(1);
     if (existing.length) continue;
     const [row] = await tx
       .insert(policyParameters)
-      .values({ name: p.name, value: p.value, validFrom: p.validFrom, validTo: p.validTo ?? null, setBy: 'system:seed', reason: p.reason, createdAt: now })
+      .values({
+        name: p.name,
+        value: p.value,
+        validFrom: p.validFrom,
+        validTo: p.validTo ?? null,
+        setBy: 'system:seed',
+        reason: p.reason,
+        createdAt: now,
+      })
       .returning();
-    await appendAudit(tx, { actor: 'system:seed', action: 'parameter.set', subject: `parameter:${p.name}`, change: row, at: now });
+    await appendAudit(tx, {
+      actor: 'system:seed',
+      action: 'parameter.set',
+      subject: `parameter:${p.name}`,
+      change: row,
+      at: now,
+    });
     added++;
   }
   return added;

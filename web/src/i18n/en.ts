@@ -310,7 +310,8 @@ export const en: Record<MessageKey, string> = {
   'risk.meanProbability': 'Mean predicted probability',
   'tax.quick.title': 'Quick calculation (customs value in CNY, ordinary import)',
   'tax.scenario.title': 'By route: first-line import, island transfer, second-line exit',
-  'tax.scenario.intro': 'Choose how the goods move and give their values (any currency, converted at the rate of the third Wednesday of the previous month) to see the duty, consumption tax and import VAT due, each with its formula and the rule behind it. An estimate only: nothing is declared.',
+  'tax.scenario.intro':
+    'Choose how the goods move and give their values (any currency, converted at the rate of the third Wednesday of the previous month) to see the duty, consumption tax and import VAT due, each with its formula and the rule behind it. An estimate only: nothing is declared.',
   'tax.example.jerky': 'Example: beef jerky, value added 40.4%',
   'tax.example.cosmetics': 'Example: zero-tariff cosmetics to the mainland (JPY, domestic VAT paid)',
   'tax.example.equipment': 'Example: a beneficiary imports a machine and a car (USD)',
@@ -348,7 +349,8 @@ export const en: Record<MessageKey, string> = {
   'tax.result.formula': 'Formula',
   'tax.result.rule': 'Rule',
   'tax.result.conversion': 'converted at the rate of {rateDate}: {rate} per {unit}',
-  'tax.result.thresholdWaived': 'The duty of this declaration, {amount} CNY, is below the collection threshold: it is not collected.',
+  'tax.result.thresholdWaived':
+    'The duty of this declaration, {amount} CNY, is below the collection threshold: it is not collected.',
   'tax.result.total': 'Total due',
   'tax.result.parameters': 'Policy parameter versions used',
   'tax.step.dutiableValue': 'Dutiable value',
@@ -360,22 +362,32 @@ export const en: Record<MessageKey, string> = {
   'tax.rule.tax.duty.adValorem': 'Ad valorem: dutiable value × duty rate.',
   'tax.rule.tax.duty.specific': 'Specific: quantity × duty per unit.',
   'tax.rule.tax.duty.compound': 'Compound: dutiable value × rate + quantity × duty per unit.',
-  'tax.rule.tax.consumptionTax.adValorem': 'Ad valorem on the composite base: (dutiable value + duty) ÷ (1 − rate), × rate.',
+  'tax.rule.tax.consumptionTax.adValorem':
+    'Ad valorem on the composite base: (dutiable value + duty) ÷ (1 − rate), × rate.',
   'tax.rule.tax.consumptionTax.specific': 'Specific: quantity × tax per unit.',
-  'tax.rule.tax.consumptionTax.compound': 'Compound: (dutiable value + duty + specific tax) ÷ (1 − rate), × rate, + specific tax.',
+  'tax.rule.tax.consumptionTax.compound':
+    'Compound: (dutiable value + duty + specific tax) ÷ (1 − rate), × rate, + specific tax.',
   'tax.rule.tax.consumptionTax.notApplicable': 'Not subject to consumption tax.',
   'tax.rule.tax.vat': 'Import VAT = (dutiable value + duty + consumption tax) × VAT rate.',
-  'tax.rule.tax.dutyCollectionThreshold': 'Duty below the collection threshold (50 CNY) per declaration is not collected.',
+  'tax.rule.tax.dutyCollectionThreshold':
+    'Duty below the collection threshold (50 CNY) per declaration is not collected.',
   'tax.rule.tax.import': 'Ordinary import: duty, consumption tax and import VAT on the customs value.',
-  'tax.rule.tax.firstLine.zeroTariff': 'Goods outside the taxed catalogue imported at the first line by a zero-tariff beneficiary are exempt from duty, import VAT and consumption tax.',
-  'tax.rule.tax.firstLine.taxedCatalogue': 'The goods are in the taxed catalogue: taxes are due even for a beneficiary.',
+  'tax.rule.tax.firstLine.zeroTariff':
+    'Goods outside the taxed catalogue imported at the first line by a zero-tariff beneficiary are exempt from duty, import VAT and consumption tax.',
+  'tax.rule.tax.firstLine.taxedCatalogue':
+    'The goods are in the taxed catalogue: taxes are due even for a beneficiary.',
   'tax.rule.tax.firstLine.nonBeneficiary': 'The importer is not a zero-tariff beneficiary: the import taxes are due.',
-  'tax.rule.tax.islandTransfer.betweenBeneficiaries': 'Zero-tariff goods pass between beneficiaries on their books: no tax is due.',
-  'tax.rule.tax.islandTransfer.toNonBeneficiary': 'Zero-tariff goods passed to a non-beneficiary: the import taxes become due.',
-  'tax.rule.tax.secondLine.importedContent': 'Entering the mainland, goods pay duty, import VAT and consumption tax on the imported materials they hold.',
-  'tax.rule.tax.secondLine.valueAddedDutyExemption': 'Value added at or above 30%: the goods enter the mainland free of duty; import VAT and consumption tax are still due.',
+  'tax.rule.tax.islandTransfer.betweenBeneficiaries':
+    'Zero-tariff goods pass between beneficiaries on their books: no tax is due.',
+  'tax.rule.tax.islandTransfer.toNonBeneficiary':
+    'Zero-tariff goods passed to a non-beneficiary: the import taxes become due.',
+  'tax.rule.tax.secondLine.importedContent':
+    'Entering the mainland, goods pay duty, import VAT and consumption tax on the imported materials they hold.',
+  'tax.rule.tax.secondLine.valueAddedDutyExemption':
+    'Value added at or above 30%: the goods enter the mainland free of duty; import VAT and consumption tax are still due.',
   'tax.rule.tax.secondLine.valueAddedBelowThreshold': 'Value added below 30%: duty is due on the imported materials.',
-  'tax.rule.tax.secondLine.domesticVatPaid': 'Domestic VAT was already paid on the island: no import VAT at the second line.',
+  'tax.rule.tax.secondLine.domesticVatPaid':
+    'Domestic VAT was already paid on the island: no import VAT at the second line.',
   'nav.declarations': 'Second-line exit',
   'decl.title': 'Second-line exit declarations',
   'decl.tab.list': 'Declarations',
@@ -507,7 +519,8 @@ export const en: Record<MessageKey, string> = {
   'ledger.approve': 'Approve',
   'ledger.reject': 'Reject',
   'ledger.runVerifier': 'Run the verifier',
-  'ledger.verifyOk': 'Verified: {books} books, {movements} movements; every balance matches its movements and every invariant holds.',
+  'ledger.verifyOk':
+    'Verified: {books} books, {movements} movements; every balance matches its movements and every invariant holds.',
   'ledger.verifyFailed': 'The verifier found a problem',
   'ledger.doc.FIRST_LINE_IMPORT': 'First-line import',
   'ledger.doc.FIRST_LINE_EXPORT': 'First-line export / return',
@@ -597,7 +610,8 @@ export const en: Record<MessageKey, string> = {
   'command.kpi.bills': '{n} tax bills',
   'command.kpi.supplementary': '{n} supplementary',
   'command.map': 'Second-line ports',
-  'command.map.label': 'Map of Hainan with the 10 second-line ports, their trucks released and diverted and their inspection queues',
+  'command.map.label':
+    'Map of Hainan with the 10 second-line ports, their trucks released and diverted and their inspection queues',
   'command.map.legend': 'Dot size: trucks at the gate; red ring: trucks waiting for inspection',
   'command.ports': 'Ports',
   'command.col.port': 'Port',
@@ -632,7 +646,8 @@ export const en: Record<MessageKey, string> = {
   'command.task.ASSIGNED': 'Assigned',
   'command.task.IN_PROGRESS': 'In progress',
   'command.clearance': 'Clearance time (submission → release → exit)',
-  'command.clearance.label': 'Bar chart of the median and 90th percentile of submission-to-release and submission-to-exit times per port',
+  'command.clearance.label':
+    'Bar chart of the median and 90th percentile of submission-to-release and submission-to-exit times per port',
   'command.clearance.none': 'No declaration exited in this period.',
   'command.series.releaseP50': 'To release p50',
   'command.series.exitP50': 'To exit p50',

@@ -26,10 +26,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(() => Boolean(dictionaries[stored]));
   useEffect(() => {
     // A stored English choice: fetch its dictionary before the first paint in English.
-    if (!ready) void loadDictionary(stored).then(() => {
-      setLangState(stored);
-      setReady(true);
-    });
+    if (!ready)
+      void loadDictionary(stored).then(() => {
+        setLangState(stored);
+        setReady(true);
+      });
   }, [ready, stored]);
   useEffect(() => {
     document.documentElement.lang = lang;

@@ -26,15 +26,35 @@ export function CreditLookupPanel() {
   const person = useQuery({
     queryKey: ['individual-lookup', query?.code],
     enabled: byIdNumber,
-    queryFn: () => api<{ id: string; name: string; idNumber: string }>('POST', '/api/v1/individuals/lookup', { idType: RESIDENT_ID.test(query!.code) ? 'RESIDENT_ID' : 'PASSPORT', idNumber: query!.code.toUpperCase() }),
+    queryFn: () =>
+      api<{ id: string; name: string; idNumber: string }>('POST', '/api/v1/individuals/lookup', {
+        idType: RESIDENT_ID.test(query!.code) ? 'RESIDENT_ID' : 'PASSPORT',
+        idNumber: query!.code.toUpperCase(),
+      }),
   });
   const subject = !query ? null : byIdNumber ? (person.data?.id ?? null) : query.code;
   const base = subject ? `/api/v1/credit/${query!.kind}/${encodeURIComponent(subject)}` : '';
   const at = query?.asOf ? `?asOf=${query.asOf}` : '';
-  const credit = useQuery({ queryKey: ['credit', subject, query?.asOf], enabled: Boolean(subject), queryFn: () => api<Credit>('GET', `${base}${at}`) });
-  const measures = useQuery({ queryKey: ['credit-measures', subject, query?.asOf], enabled: Boolean(subject), queryFn: () => api<Measures>('GET', `${base}/measures${at}`) });
-  const history = useQuery({ queryKey: ['credit-history', query?.kind, subject], enabled: Boolean(subject), queryFn: () => api<History>('GET', `${base}/history`) });
-  const inputs = useQuery({ queryKey: ['credit-inputs', query?.kind, subject], enabled: Boolean(subject), queryFn: () => api<{ items: InputRow[] }>('GET', `${base}/inputs`) });
+  const credit = useQuery({
+    queryKey: ['credit', subject, query?.asOf],
+    enabled: Boolean(subject),
+    queryFn: () => api<Credit>('GET', `${base}${at}`),
+  });
+  const measures = useQuery({
+    queryKey: ['credit-measures', subject, query?.asOf],
+    enabled: Boolean(subject),
+    queryFn: () => api<Measures>('GET', `${base}/measures${at}`),
+  });
+  const history = useQuery({
+    queryKey: ['credit-history', query?.kind, subject],
+    enabled: Boolean(subject),
+    queryFn: () => api<History>('GET', `${base}/history`),
+  });
+  const inputs = useQuery({
+    queryKey: ['credit-inputs', query?.kind, subject],
+    enabled: Boolean(subject),
+    queryFn: () => api<{ items: InputRow[] }>('GET', `${base}/inputs`),
+  });
   const byDepartment = new Map<string, InputRow[]>();
   for (const i of inputs.data?.items ?? []) byDepartment.set(i.source, [...(byDepartment.get(i.source) ?? []), i]);
   return (
@@ -46,13 +66,32 @@ export function CreditLookupPanel() {
           setQuery({ kind, code: kind === 'enterprise' ? code.trim().toUpperCase() : code.trim(), asOf });
         }}
       >
-        <select data-testid="credit-kind" aria-label={t('credit.kind')} value={kind} onChange={(e) => setKind(e.target.value as SubjectKindPath)}>
+        <select
+          data-testid="credit-kind"
+          aria-label={t('credit.kind')}
+          value={kind}
+          onChange={(e) => setKind(e.target.value as SubjectKindPath)}
+        >
           <option value="enterprise">{t('credit.kind.enterprise')}</option>
           <option value="individual">{t('credit.kind.individual')}</option>
         </select>
-        <input data-testid="credit-uscc" className="mono" placeholder={kind === 'enterprise' ? t('credit.uscc') : t('credit.individualId')} value={code} onChange={(e) => setCode(e.target.value)} />
-        <input data-testid="credit-asof" type="date" aria-label={t('credit.asOf')} value={asOf} onChange={(e) => setAsOf(e.target.value)} />
-        <button type="submit" data-testid="credit-submit">{t('common.search')}</button>
+        <input
+          data-testid="credit-uscc"
+          className="mono"
+          placeholder={kind === 'enterprise' ? t('credit.uscc') : t('credit.individualId')}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+        />
+        <input
+          data-testid="credit-asof"
+          type="date"
+          aria-label={t('credit.asOf')}
+          value={asOf}
+          onChange={(e) => setAsOf(e.target.value)}
+        />
+        <button type="submit" data-testid="credit-submit">
+          {t('common.search')}
+        </button>
       </form>
       {(credit.isFetching || person.isFetching) && <Spinner />}
       {person.error && <ErrorBox error={person.error} />}
@@ -90,7 +129,11 @@ export function CreditLookupPanel() {
                     {n === 0 && <th rowSpan={rows.length}>{labels.department(department)}</th>}
                     <td>{i.effectiveDate}</td>
                     <td>
-                      {labels.input(i)} <span className="muted">{i.type}{i.kind ? ` ${i.kind}` : ''}</span>
+                      {labels.input(i)}{' '}
+                      <span className="muted">
+                        {i.type}
+                        {i.kind ? ` ${i.kind}` : ''}
+                      </span>
                     </td>
                     <td>{i.reference ?? ''}</td>
                     <td>{i.withdrawn ? `${i.withdrawn.date}: ${i.withdrawn.reason}` : ''}</td>

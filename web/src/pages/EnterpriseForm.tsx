@@ -8,7 +8,14 @@ import { useExplain } from '../errors.tsx';
 const FIELDS = ['uscc', 'name', 'legalForm', 'industry', 'registeredInHainan', 'encouragedIndustry'] as const;
 
 const LEGAL_FORMS = ['INDEPENDENT_LEGAL_PERSON', 'BRANCH', 'PUBLIC_INSTITUTION', 'NON_PROFIT', 'OTHER'] as const;
-const empty = { uscc: '', name: '', registeredInHainan: true, industry: '', encouragedIndustry: false, legalForm: 'INDEPENDENT_LEGAL_PERSON' as string };
+const empty = {
+  uscc: '',
+  name: '',
+  registeredInHainan: true,
+  industry: '',
+  encouragedIndustry: false,
+  legalForm: 'INDEPENDENT_LEGAL_PERSON' as string,
+};
 
 export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
   const t = useT();
@@ -38,8 +45,17 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
     attemptKey.current ??= crypto.randomUUID();
     setBusy(true);
     try {
-      const body = { uscc: form.uscc.trim(), name: form.name.trim(), registeredInHainan: form.registeredInHainan, legalForm: form.legalForm, encouragedIndustry: form.encouragedIndustry, ...(form.industry.trim() ? { industry: form.industry.trim() } : {}) };
-      const created = await api<{ name: string }>('POST', '/api/v1/enterprises', body, { 'idempotency-key': attemptKey.current });
+      const body = {
+        uscc: form.uscc.trim(),
+        name: form.name.trim(),
+        registeredInHainan: form.registeredInHainan,
+        legalForm: form.legalForm,
+        encouragedIndustry: form.encouragedIndustry,
+        ...(form.industry.trim() ? { industry: form.industry.trim() } : {}),
+      };
+      const created = await api<{ name: string }>('POST', '/api/v1/enterprises', body, {
+        'idempotency-key': attemptKey.current,
+      });
       setDone(t('subjects.created', { name: created.name }));
       setForm(empty);
       attemptKey.current = null;
@@ -60,19 +76,34 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
         {messageAt(k)}
       </span>
     ) : null;
-  const invalid = (k: string) => ({ 'aria-invalid': Boolean(messageAt(k)), 'aria-describedby': messageAt(k) ? `enterprise-error-${k}` : undefined });
+  const invalid = (k: string) => ({
+    'aria-invalid': Boolean(messageAt(k)),
+    'aria-describedby': messageAt(k) ? `enterprise-error-${k}` : undefined,
+  });
 
   return (
     <form className="card form" onSubmit={submit} data-testid="enterprise-form" noValidate>
       <h3>{t('subjects.create')}</h3>
       <label>
         {t('field.uscc')}
-        <input data-testid="field-uscc" className="mono" maxLength={18} value={form.uscc} onChange={(e) => set('uscc', e.target.value.toUpperCase())} {...invalid('uscc')} />
+        <input
+          data-testid="field-uscc"
+          className="mono"
+          maxLength={18}
+          value={form.uscc}
+          onChange={(e) => set('uscc', e.target.value.toUpperCase())}
+          {...invalid('uscc')}
+        />
         {err('uscc')}
       </label>
       <label>
         {t('field.name')}
-        <input data-testid="field-name" value={form.name} onChange={(e) => set('name', e.target.value)} {...invalid('name')} />
+        <input
+          data-testid="field-name"
+          value={form.name}
+          onChange={(e) => set('name', e.target.value)}
+          {...invalid('name')}
+        />
         {err('name')}
       </label>
       <label>
@@ -92,11 +123,21 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
         {err('industry')}
       </label>
       <label className="check">
-        <input type="checkbox" data-testid="field-registeredInHainan" checked={form.registeredInHainan} onChange={(e) => set('registeredInHainan', e.target.checked)} />
+        <input
+          type="checkbox"
+          data-testid="field-registeredInHainan"
+          checked={form.registeredInHainan}
+          onChange={(e) => set('registeredInHainan', e.target.checked)}
+        />
         {t('field.registeredInHainan')}
       </label>
       <label className="check">
-        <input type="checkbox" data-testid="field-encouragedIndustry" checked={form.encouragedIndustry} onChange={(e) => set('encouragedIndustry', e.target.checked)} />
+        <input
+          type="checkbox"
+          data-testid="field-encouragedIndustry"
+          checked={form.encouragedIndustry}
+          onChange={(e) => set('encouragedIndustry', e.target.checked)}
+        />
         {t('field.encouragedIndustry')}
       </label>
       {serverError ? <ErrorBox error={serverError} fieldsShown={FIELDS} /> : null}

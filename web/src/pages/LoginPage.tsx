@@ -32,11 +32,25 @@ export function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
       <form onSubmit={submit} data-testid="login-form">
         <label>
           {t('login.username')}
-          <input data-testid="login-username" autoComplete="username" aria-invalid={error instanceof ApiError && error.status === 401} value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input
+            data-testid="login-username"
+            autoComplete="username"
+            aria-invalid={error instanceof ApiError && error.status === 401}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
         </label>
         <label>
           {t('login.password')}
-          <input data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            data-testid="login-password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         {error instanceof ApiError && error.status === 401 ? (
           <div className="error-box" role="alert" data-testid="login-error">
@@ -53,7 +67,9 @@ export function LoginPage({ onLogin }: { onLogin: (u: SessionUser) => void }) {
         {busy && <Spinner />}
       </form>
       <p>
-        <a href="#/calculator" data-testid="calculator-link">{t('login.calculator')}</a>
+        <a href="#/calculator" data-testid="calculator-link">
+          {t('login.calculator')}
+        </a>
       </p>
     </div>
   );

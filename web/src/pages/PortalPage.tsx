@@ -13,9 +13,21 @@ export function PortalPage({ user }: { user: SessionUser }) {
   const { t } = useI18n();
   const me = useQuery({ queryKey: ['me'], queryFn: () => api<{ enterprise: Enterprise | null }>('GET', '/api/v1/me') });
   const uscc = me.data?.enterprise?.uscc;
-  const credit = useQuery({ queryKey: ['credit', uscc], enabled: Boolean(uscc), queryFn: () => api<Credit>('GET', `/api/v1/credit/enterprise/${uscc}`) });
-  const measures = useQuery({ queryKey: ['credit-measures', uscc], enabled: Boolean(uscc), queryFn: () => api<Measures>('GET', `/api/v1/credit/enterprise/${uscc}/measures`) });
-  const history = useQuery({ queryKey: ['credit-history', uscc], enabled: Boolean(uscc), queryFn: () => api<History>('GET', `/api/v1/credit/enterprise/${uscc}/history`) });
+  const credit = useQuery({
+    queryKey: ['credit', uscc],
+    enabled: Boolean(uscc),
+    queryFn: () => api<Credit>('GET', `/api/v1/credit/enterprise/${uscc}`),
+  });
+  const measures = useQuery({
+    queryKey: ['credit-measures', uscc],
+    enabled: Boolean(uscc),
+    queryFn: () => api<Measures>('GET', `/api/v1/credit/enterprise/${uscc}/measures`),
+  });
+  const history = useQuery({
+    queryKey: ['credit-history', uscc],
+    enabled: Boolean(uscc),
+    queryFn: () => api<History>('GET', `/api/v1/credit/enterprise/${uscc}/history`),
+  });
   if (me.isLoading) return <Spinner />;
   if (me.error) return <ErrorBox error={me.error} onRetry={() => void me.refetch()} />;
   const e = me.data?.enterprise;
@@ -23,7 +35,9 @@ export function PortalPage({ user }: { user: SessionUser }) {
     <section>
       <h1>{t('portal.title')}</h1>
       {!e ? (
-        <p data-testid="portal-no-enterprise">{t('portal.noEnterprise')} ({user.username})</p>
+        <p data-testid="portal-no-enterprise">
+          {t('portal.noEnterprise')} ({user.username})
+        </p>
       ) : (
         <>
           <div className="card" data-testid="portal-enterprise">

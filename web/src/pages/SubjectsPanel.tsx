@@ -28,7 +28,11 @@ export function SubjectsPanel() {
   const [page, setPage] = useState(1);
   const list = useQuery({
     queryKey: ['enterprises', q, page],
-    queryFn: () => api<{ items: Enterprise[]; total: number }>('GET', `/api/v1/enterprises?q=${encodeURIComponent(q)}&page=${page}&pageSize=${PAGE_SIZE}`),
+    queryFn: () =>
+      api<{ items: Enterprise[]; total: number }>(
+        'GET',
+        `/api/v1/enterprises?q=${encodeURIComponent(q)}&page=${page}&pageSize=${PAGE_SIZE}`,
+      ),
   });
   const pages = Math.max(1, Math.ceil((list.data?.total ?? 0) / PAGE_SIZE));
   return (
@@ -41,8 +45,15 @@ export function SubjectsPanel() {
           setQ(draft.trim());
         }}
       >
-        <input data-testid="subjects-search" placeholder={t('subjects.search.placeholder')} value={draft} onChange={(e) => setDraft(e.target.value)} />
-        <button type="submit" data-testid="subjects-search-submit">{t('common.search')}</button>
+        <input
+          data-testid="subjects-search"
+          placeholder={t('subjects.search.placeholder')}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <button type="submit" data-testid="subjects-search-submit">
+          {t('common.search')}
+        </button>
       </form>
       {list.isLoading && <Spinner />}
       {list.error && <ErrorBox error={list.error} onRetry={() => void list.refetch()} />}
@@ -72,11 +83,15 @@ export function SubjectsPanel() {
           </table>
           {list.data.items.length === 0 && <p data-testid="subjects-empty">{t('subjects.empty')}</p>}
           <div className="pager">
-            <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('common.prev')}</button>
+            <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              {t('common.prev')}
+            </button>
             <span>
               {page} / {pages} · {t('common.total', { n: list.data.total })}
             </span>
-            <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>{t('common.next')}</button>
+            <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+              {t('common.next')}
+            </button>
           </div>
         </>
       )}

@@ -50,7 +50,12 @@ export async function checkRecords(
   /** Client ids seen so far, across the calls that check one file. */
   seen: Set<string> = new Set(),
 ): Promise<CheckedRecords> {
-  const known = subjects ?? (await resolveSubjects(ex, records.map((r) => ({ kind: r.record.subjectKind, code: r.record.subject }))));
+  const known =
+    subjects ??
+    (await resolveSubjects(
+      ex,
+      records.map((r) => ({ kind: r.record.subjectKind, code: r.record.subject })),
+    ));
   const department = callerDepartment(actor);
   const clientIds = records.flatMap((r) => (r.record.inputId ? [r.record.inputId] : []));
   const before = clientIds.length ? await recordedInputs(ex, clientIds) : new Map<string, InputRow>();
@@ -60,16 +65,29 @@ export async function checkRecords(
     const errors = admissionErrors(record, today, department);
     if (!subject) errors.unshift(unknownSubjectError(record.subjectKind, record.subject, 'subject'));
     const id = record.inputId;
-    if (id && seen.has(id)) errors.push({ path: 'inputId', rule: ADMISSION_RULES.inputIdReused, message: 'This inputId appears twice in the import.' });
+    if (id && seen.has(id))
+      errors.push({
+        path: 'inputId',
+        rule: ADMISSION_RULES.inputIdReused,
+        message: 'This inputId appears twice in the import.',
+      });
     if (id) seen.add(id);
     if (errors.length) {
-      out.errors.push(...errors.map((e) => ({ line, path: e.path, rule: e.rule ?? 'credit.admission', message: e.message })));
+      out.errors.push(
+        ...errors.map((e) => ({ line, path: e.path, rule: e.rule ?? 'credit.admission', message: e.message })),
+      );
       continue;
     }
     const prior = id ? before.get(id) : undefined;
     if (prior) {
       if (sameInput(prior, buildInputRow(subject!, record, '', new Date(0), null))) out.alreadyRecorded.push(line);
-      else out.errors.push({ line, path: 'inputId', rule: ADMISSION_RULES.inputIdReused, message: `Input ${id} was recorded before with other content.` });
+      else
+        out.errors.push({
+          line,
+          path: 'inputId',
+          rule: ADMISSION_RULES.inputIdReused,
+          message: `Input ${id} was recorded before with other content.`,
+        });
       continue;
     }
     out.accepted.push({ line, record, subject: subject! });
@@ -81,17 +99,41 @@ export async function checkRecords(
  * Inserts checked records under ONE audit entry that holds the digest of their rows (ordered by
  * id); each row keeps the entry's seq, so every input stays traceable to it.
  */
-export async function insertBatch(tx: Executor, accepted: readonly AcceptedRecord[], actor: Actor, now: Date, label: Record<string, unknown>): Promise<{ auditSeq: number | null; rows: InputRow[] }> {
+export async function insertBatch(
+  tx: Executor,
+  accepted: readonly AcceptedRecord[],
+  actor: Actor,
+  now: Date,
+  label: Record<string, unknown>,
+): Promise<{ auditSeq: number | null; rows: InputRow[] }> {
   if (accepted.length === 0) return { auditSeq: null, rows: [] };
-  const rows = accepted.map((a) => buildInputRow(a.subject, a.record, actorLabel(actor), now, null)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'credit.importInputs', subject: 'credit:inputs', change: { ...label, count: rows.length, digest: inputsDigest(rows), digestOf: 'credit_inputs with this audit_seq, by id' }, at: now });
+  const rows = accepted
+    .map((a) => buildInputRow(a.subject, a.record, actorLabel(actor), now, null))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'credit.importInputs',
+    subject: 'credit:inputs',
+    change: {
+      ...label,
+      count: rows.length,
+      digest: inputsDigest(rows),
+      digestOf: 'credit_inputs with this audit_seq, by id',
+    },
+    at: now,
+  });
   const stored = rows.map((r) => ({ ...r, auditSeq: seq }));
   await insertInputRows(tx, stored);
   return { auditSeq: seq, rows: stored };
 }
 
 /** Marks subjects for recomputation by the next sweep pass (the import's last phase, or the daily one). */
-export async function queueRecompute(tx: Executor, subjects: Iterable<Subject>, cause: string, now: Date): Promise<void> {
+export async function queueRecompute(
+  tx: Executor,
+  subjects: Iterable<Subject>,
+  cause: string,
+  now: Date,
+): Promise<void> {
   const unique = [...new Map([...subjects].map((s) => [s.id, s])).values()];
   for (const slice of slices(unique, 5000)) {
     const json = JSON.stringify(slice.map((s) => ({ subject_id: s.id, subject_kind: s.kind, subject_code: s.code })));
@@ -119,19 +161,46 @@ export const BULK_LIMIT = 1000;
  * with every error named (records[i].field and the rule); otherwise one audit entry for the inputs
  * and each touched subject recomputed once, in the same transaction.
  */
-export async function importInputs(ctx: AppContext, actor: Actor, records: readonly RecordInputRequest[]): Promise<BulkResult> {
+export async function importInputs(
+  ctx: AppContext,
+  actor: Actor,
+  records: readonly RecordInputRequest[],
+): Promise<BulkResult> {
   return runCommand(ctx, 'credit.importInputs', async (tx) => {
     await lockCreditWrites(tx);
     const now = ctx.clock.now();
     const today = shanghaiDate(now);
-    const checked = await checkRecords(tx, records.map((record, line) => ({ line, record })), actor, today);
+    const checked = await checkRecords(
+      tx,
+      records.map((record, line) => ({ line, record })),
+      actor,
+      today,
+    );
     if (checked.errors.length) {
-      const errors = checked.errors.flatMap(({ line, path, rule, message }) => atIndex(`records[${line}]`, [{ path, rule, message }]));
-      throw problems.rule('credit-records-refused', 'Records refused', `${new Set(checked.errors.map((e) => e.line)).size} of ${records.length} records are refused; nothing was recorded.`, errors);
+      const errors = checked.errors.flatMap(({ line, path, rule, message }) =>
+        atIndex(`records[${line}]`, [{ path, rule, message }]),
+      );
+      throw problems.rule(
+        'credit-records-refused',
+        'Records refused',
+        `${new Set(checked.errors.map((e) => e.line)).size} of ${records.length} records are refused; nothing was recorded.`,
+        errors,
+      );
     }
     const { auditSeq } = await insertBatch(tx, checked.accepted, actor, now, { via: 'api' });
     const touched = [...new Map(checked.accepted.map((a) => [a.subject.id, a.subject])).values()];
-    const result = await recomputeSubjects(tx, touched, { today, cause: auditSeq ? `bulk inputs (audit #${auditSeq})` : 'bulk inputs', actor: actorLabel(actor), now });
-    return { imported: checked.accepted.length, alreadyRecorded: checked.alreadyRecorded.length, subjectsRecomputed: touched.length, classChanges: result.changes, auditSeq };
+    const result = await recomputeSubjects(tx, touched, {
+      today,
+      cause: auditSeq ? `bulk inputs (audit #${auditSeq})` : 'bulk inputs',
+      actor: actorLabel(actor),
+      now,
+    });
+    return {
+      imported: checked.accepted.length,
+      alreadyRecorded: checked.alreadyRecorded.length,
+      subjectsRecomputed: touched.length,
+      classChanges: result.changes,
+      auditSeq,
+    };
   });
 }

@@ -66,12 +66,27 @@ interface Validation {
  * (subjects registered, client ids), writing nothing; also the file's SHA-256, which identifies the
  * import so that an interrupted one resumes instead of starting over.
  */
-async function validateFile(ctx: AppContext, actor: Actor, path: string, today: string, chunkLines: number, onProgress?: FileImportOptions['onProgress']): Promise<Validation> {
+async function validateFile(
+  ctx: AppContext,
+  actor: Actor,
+  path: string,
+  today: string,
+  chunkLines: number,
+  onProgress?: FileImportOptions['onProgress'],
+): Promise<Validation> {
   const size = statSync(path).size;
   const hash = createHash('sha256');
   let chunkHash = createHash('sha256');
   let bytes = 0;
-  const v: Validation = { digest: '', lines: 0, chunkDigests: [], badLines: new Set(), errors: [], errorCount: 0, subjects: new Map() };
+  const v: Validation = {
+    digest: '',
+    lines: 0,
+    chunkDigests: [],
+    badLines: new Set(),
+    errors: [],
+    errorCount: 0,
+    subjects: new Map(),
+  };
   const unknown = new Set<string>();
   const seenIds = new Set<string>();
   const fail = (errors: LineError[]) => {
@@ -83,8 +98,18 @@ async function validateFile(ctx: AppContext, actor: Actor, path: string, today: 
   };
   let batch: LineRecord[] = [];
   const flush = async () => {
-    const missing = [...new Map(batch.map((b) => [subjectKey(b.record.subjectKind, b.record.subject), { kind: b.record.subjectKind, code: b.record.subject }])).entries()].filter(([k]) => !v.subjects.has(k) && !unknown.has(k));
-    const found = await resolveSubjects(ctx.db, missing.map(([, w]) => w));
+    const missing = [
+      ...new Map(
+        batch.map((b) => [
+          subjectKey(b.record.subjectKind, b.record.subject),
+          { kind: b.record.subjectKind, code: b.record.subject },
+        ]),
+      ).entries(),
+    ].filter(([k]) => !v.subjects.has(k) && !unknown.has(k));
+    const found = await resolveSubjects(
+      ctx.db,
+      missing.map(([, w]) => w),
+    );
     for (const [k] of missing) found.has(k) ? v.subjects.set(k, found.get(k)!) : unknown.add(k);
     fail((await checkRecords(ctx.db, batch, actor, today, v.subjects, seenIds)).errors);
     batch = [];
@@ -115,18 +140,55 @@ async function validateFile(ctx: AppContext, actor: Actor, path: string, today: 
 type ImportRow = typeof creditImports.$inferSelect;
 
 /** The import of this file to continue, or a new one. A finished import is not repeated unless asked. */
-async function startOrResume(ctx: AppContext, actor: Actor, path: string, v: Validation, again: boolean): Promise<ImportRow> {
+async function startOrResume(
+  ctx: AppContext,
+  actor: Actor,
+  path: string,
+  v: Validation,
+  again: boolean,
+): Promise<ImportRow> {
   return runCommand(ctx, 'credit.importStarted', async (tx) => {
     await lockCreditWrites(tx);
-    const [last] = await tx.select().from(creditImports).where(eq(creditImports.fileDigest, v.digest)).orderBy(desc(creditImports.startedAt)).limit(1);
+    const [last] = await tx
+      .select()
+      .from(creditImports)
+      .where(eq(creditImports.fileDigest, v.digest))
+      .orderBy(desc(creditImports.startedAt))
+      .limit(1);
     if (last?.status === 'RUNNING') return last;
     if (last?.status === 'DONE' && !again) {
-      throw problems.conflict(`This file (SHA-256 ${v.digest.slice(0, 12)}…) was imported on ${last.finishedAt?.toISOString()} (import ${last.id}); importing it again would record every input twice. Pass --again if that is meant.`);
+      throw problems.conflict(
+        `This file (SHA-256 ${v.digest.slice(0, 12)}…) was imported on ${last.finishedAt?.toISOString()} (import ${last.id}); importing it again would record every input twice. Pass --again if that is meant.`,
+      );
     }
     const now = ctx.clock.now();
-    const row: ImportRow = { id: uuidv7(now.getTime()), fileDigest: v.digest, fileName: basename(path), totalLines: v.lines, linesDone: 0, inputsImported: 0, linesSkipped: 0, status: 'RUNNING', startedBy: actorLabel(actor), startedAt: now, finishedAt: null };
+    const row: ImportRow = {
+      id: uuidv7(now.getTime()),
+      fileDigest: v.digest,
+      fileName: basename(path),
+      totalLines: v.lines,
+      linesDone: 0,
+      inputsImported: 0,
+      linesSkipped: 0,
+      status: 'RUNNING',
+      startedBy: actorLabel(actor),
+      startedAt: now,
+      finishedAt: null,
+    };
     await tx.insert(creditImports).values(row);
-    await appendAudit(tx, { actor: actorLabel(actor), action: 'credit.importStarted', subject: `credit-import:${row.id}`, change: { importId: row.id, fileName: row.fileName, fileDigest: row.fileDigest, lines: v.lines, invalidLines: v.badLines.size }, at: now });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'credit.importStarted',
+      subject: `credit-import:${row.id}`,
+      change: {
+        importId: row.id,
+        fileName: row.fileName,
+        fileDigest: row.fileDigest,
+        lines: v.lines,
+        invalidLines: v.badLines.size,
+      },
+      at: now,
+    });
     return row;
   });
 }
@@ -142,7 +204,15 @@ interface ChunkOutcome {
  * recomputation, and the import's progress, together. Lines at or before the committed progress are
  * skipped, so a resumed (or doubly started) import records each input exactly once.
  */
-async function insertChunk(ctx: AppContext, actor: Actor, importId: string, records: LineRecord[], badInChunk: number, lastLine: number, v: Validation): Promise<ChunkOutcome> {
+async function insertChunk(
+  ctx: AppContext,
+  actor: Actor,
+  importId: string,
+  records: LineRecord[],
+  badInChunk: number,
+  lastLine: number,
+  v: Validation,
+): Promise<ChunkOutcome> {
   return runCommand(ctx, 'credit.importInputs', async (tx) => {
     await lockCreditWrites(tx);
     const [job] = await tx.select().from(creditImports).where(eq(creditImports.id, importId)).for('update');
@@ -153,14 +223,27 @@ async function insertChunk(ctx: AppContext, actor: Actor, importId: string, reco
     const checked = await checkRecords(tx, todo, actor, shanghaiDate(now), v.subjects);
     if (checked.errors.length) {
       // Only a concurrent change between the passes gets here (e.g. the same client id recorded meanwhile).
-      throw problems.rule('credit-records-refused', 'Records refused', `Line ${checked.errors[0]!.line}: ${checked.errors[0]!.message} The import stopped after line ${job.linesDone}; run it again to resume.`);
+      throw problems.rule(
+        'credit-records-refused',
+        'Records refused',
+        `Line ${checked.errors[0]!.line}: ${checked.errors[0]!.message} The import stopped after line ${job.linesDone}; run it again to resume.`,
+      );
     }
     const from = todo[0]?.line ?? lastLine;
     await insertBatch(tx, checked.accepted, actor, now, { importId, lines: [from, lastLine] });
-    await queueRecompute(tx, checked.accepted.map((a) => a.subject), `bulk import ${importId}`, now);
+    await queueRecompute(
+      tx,
+      checked.accepted.map((a) => a.subject),
+      `bulk import ${importId}`,
+      now,
+    );
     await tx
       .update(creditImports)
-      .set({ linesDone: lastLine, inputsImported: job.inputsImported + checked.accepted.length, linesSkipped: job.linesSkipped + badInChunk })
+      .set({
+        linesDone: lastLine,
+        inputsImported: job.inputsImported + checked.accepted.length,
+        linesSkipped: job.linesSkipped + badInChunk,
+      })
       .where(and(eq(creditImports.id, importId), eq(creditImports.status, 'RUNNING')));
     return { imported: checked.accepted.length, alreadyRecorded: checked.alreadyRecorded.length, skipped: badInChunk };
   });
@@ -172,7 +255,16 @@ async function insertChunk(ctx: AppContext, actor: Actor, importId: string, reco
  * stay in file order). A chunk whose raw lines no longer hash to what pass 1 checked stops the import
  * before anything of it is written: the file changed in between.
  */
-async function recordFile(ctx: AppContext, actor: Actor, path: string, job: ImportRow, v: Validation, chunkLines: number, result: FileImportResult, onProgress: FileImportOptions['onProgress']): Promise<void> {
+async function recordFile(
+  ctx: AppContext,
+  actor: Actor,
+  path: string,
+  job: ImportRow,
+  v: Validation,
+  chunkLines: number,
+  result: FileImportResult,
+  onProgress: FileImportOptions['onProgress'],
+): Promise<void> {
   let inFlight: Promise<void> | null = null;
   let hash = createHash('sha256');
   let chunk: LineRecord[] = [];
@@ -186,7 +278,10 @@ async function recordFile(ctx: AppContext, actor: Actor, path: string, job: Impo
   const flush = async (index: number) => {
     const digest = hash.digest('hex');
     hash = createHash('sha256');
-    if (digest !== v.chunkDigests[index]) throw problems.conflict(`${basename(path)} changed while it was being imported (lines up to ${lastLine}); nothing of that part was recorded. Run the import again to check and resume it.`);
+    if (digest !== v.chunkDigests[index])
+      throw problems.conflict(
+        `${basename(path)} changed while it was being imported (lines up to ${lastLine}); nothing of that part was recorded. Run the import again to check and resume it.`,
+      );
     const [records, skipped, through, done] = [chunk, bad, lastLine, read];
     chunk = [];
     bad = 0;
@@ -221,12 +316,23 @@ async function recordFile(ctx: AppContext, actor: Actor, path: string, job: Impo
   await settle();
 }
 
-async function finish(ctx: AppContext, actor: Actor, importId: string, summary: Record<string, unknown>): Promise<void> {
+async function finish(
+  ctx: AppContext,
+  actor: Actor,
+  importId: string,
+  summary: Record<string, unknown>,
+): Promise<void> {
   await runCommand(ctx, 'credit.importFinished', async (tx) => {
     await lockCreditWrites(tx);
     const now = ctx.clock.now();
     await tx.update(creditImports).set({ status: 'DONE', finishedAt: now }).where(eq(creditImports.id, importId));
-    await appendAudit(tx, { actor: actorLabel(actor), action: 'credit.importFinished', subject: `credit-import:${importId}`, change: { importId, ...summary }, at: now });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'credit.importFinished',
+      subject: `credit-import:${importId}`,
+      change: { importId, ...summary },
+      at: now,
+    });
   });
 }
 
@@ -237,13 +343,31 @@ async function finish(ctx: AppContext, actor: Actor, importId: string, summary: 
  * every queued subject once, RECOMPUTE_CHUNK per transaction. Until its recomputation a queued
  * subject's class is derived from its inputs on every read, so no reader sees a stale class.
  */
-export async function importCreditFile(ctx: AppContext, actor: Actor, path: string, opts: FileImportOptions = {}): Promise<FileImportResult> {
+export async function importCreditFile(
+  ctx: AppContext,
+  actor: Actor,
+  path: string,
+  opts: FileImportOptions = {},
+): Promise<FileImportResult> {
   const seconds: Record<ImportPhase, number> = { validate: 0, insert: 0, recompute: 0 };
   let t0 = performance.now();
   const chunkLines = opts.chunkLines ?? IMPORT_CHUNK;
   const v = await validateFile(ctx, actor, path, shanghaiDate(ctx.clock.now()), chunkLines, opts.onProgress);
   seconds.validate = (performance.now() - t0) / 1000;
-  const result: FileImportResult = { importId: null, fileDigest: v.digest, lines: v.lines, imported: 0, alreadyRecorded: 0, skipped: 0, resumedAfterLine: null, subjectsRecomputed: 0, classChanges: 0, errorCount: v.errorCount, errors: v.errors, seconds };
+  const result: FileImportResult = {
+    importId: null,
+    fileDigest: v.digest,
+    lines: v.lines,
+    imported: 0,
+    alreadyRecorded: 0,
+    skipped: 0,
+    resumedAfterLine: null,
+    subjectsRecomputed: 0,
+    classChanges: 0,
+    errorCount: v.errorCount,
+    errors: v.errors,
+    seconds,
+  };
   if (v.errorCount > 0 && !opts.skipInvalid) return result;
 
   const job = await startOrResume(ctx, actor, path, v, Boolean(opts.again));
@@ -256,14 +380,26 @@ export async function importCreditFile(ctx: AppContext, actor: Actor, path: stri
 
   t0 = performance.now();
   try {
-    const swept = await sweep(ctx, shanghaiDate(ctx.clock.now()), (done, total) => opts.onProgress?.('recompute', done, total));
+    const swept = await sweep(ctx, shanghaiDate(ctx.clock.now()), (done, total) =>
+      opts.onProgress?.('recompute', done, total),
+    );
     result.subjectsRecomputed = swept.checked;
     result.classChanges = swept.changed;
   } catch (err) {
     // The inputs are in and their subjects queued: the next sweep (at start-up or 00:05) finishes the job.
-    throw err instanceof Problem ? err : new Error(`The inputs are recorded; recomputing their subjects failed (${(err as Error).message}). Run \`tidegate credit sweep\` to finish.`);
+    throw err instanceof Problem
+      ? err
+      : new Error(
+          `The inputs are recorded; recomputing their subjects failed (${(err as Error).message}). Run \`tidegate credit sweep\` to finish.`,
+        );
   }
   seconds.recompute = (performance.now() - t0) / 1000;
-  await finish(ctx, actor, job.id, { imported: result.imported, skipped: result.skipped, alreadyRecorded: result.alreadyRecorded, subjectsRecomputed: result.subjectsRecomputed, classChanges: result.classChanges });
+  await finish(ctx, actor, job.id, {
+    imported: result.imported,
+    skipped: result.skipped,
+    alreadyRecorded: result.alreadyRecorded,
+    subjectsRecomputed: result.subjectsRecomputed,
+    classChanges: result.classChanges,
+  });
   return result;
 }

@@ -16,7 +16,13 @@ export function callerDepartment(actor: Actor): string | null {
 }
 
 /** The stored form of an input. Ids come in arrival order, which orders inputs of the same day. */
-export function buildInputRow(subject: Subject, req: RecordInputRequest, recordedBy: string, now: Date, auditSeq: number | null): InputRow {
+export function buildInputRow(
+  subject: Subject,
+  req: RecordInputRequest,
+  recordedBy: string,
+  now: Date,
+  auditSeq: number | null,
+): InputRow {
   const i = req.input;
   return {
     subjectId: subject.id,
@@ -39,7 +45,20 @@ export function buildInputRow(subject: Subject, req: RecordInputRequest, recorde
 
 /** Same input as one recorded before: everything but who recorded it and when. */
 export function sameInput(a: InputRow, b: InputRow): boolean {
-  const keys = ['subjectId', 'id', 'subjectKind', 'type', 'source', 'effectiveDate', 'reference', 'department', 'level', 'isLowestLevel', 'eventKind', 'aeoAction'] as const;
+  const keys = [
+    'subjectId',
+    'id',
+    'subjectKind',
+    'type',
+    'source',
+    'effectiveDate',
+    'reference',
+    'department',
+    'level',
+    'isLowestLevel',
+    'eventKind',
+    'aeoAction',
+  ] as const;
   return keys.every((k) => a[k] === b[k]);
 }
 
@@ -47,7 +66,11 @@ export function sameInput(a: InputRow, b: InputRow): boolean {
 export async function recordedInputs(ex: Executor, ids: readonly string[]): Promise<Map<string, InputRow>> {
   const found = new Map<string, InputRow>();
   for (const slice of slices([...new Set(ids)], 5000)) {
-    for (const row of await ex.select().from(creditInputs).where(anyOf(creditInputs.id, slice, 'uuid'))) found.set(row.id, row);
+    for (const row of await ex
+      .select()
+      .from(creditInputs)
+      .where(anyOf(creditInputs.id, slice, 'uuid')))
+      found.set(row.id, row);
   }
   return found;
 }

@@ -24,7 +24,11 @@ const MEASURES = {
 } as const;
 
 /** The named parameters in force on a date, read in one query (a missing one is a problem naming it). */
-async function inForce<K extends string>(ex: Executor, asOf: string, names: Record<K, string>): Promise<{ values: Record<K, unknown>; versions: Record<string, number> }> {
+async function inForce<K extends string>(
+  ex: Executor,
+  asOf: string,
+  names: Record<K, string>,
+): Promise<{ values: Record<K, unknown>; versions: Record<string, number> }> {
   const found = await getParameters(ex, Object.values(names), asOf);
   const values = {} as Record<K, unknown>;
   const versions: Record<string, number> = {};
@@ -37,9 +41,18 @@ async function inForce<K extends string>(ex: Executor, asOf: string, names: Reco
 }
 
 /** What the classification rules read: the focus periods. */
-export async function classificationParameters(ex: Executor, asOf: string): Promise<Versioned<CreditClassificationParameters>> {
+export async function classificationParameters(
+  ex: Executor,
+  asOf: string,
+): Promise<Versioned<CreditClassificationParameters>> {
   const { values, versions } = await inForce(ex, asOf, CLASSIFICATION);
-  return { versions, params: { focusPeriodYears: Number(values.focusPeriodYears), individualFocusPeriodYears: Number(values.individualFocusPeriodYears) } };
+  return {
+    versions,
+    params: {
+      focusPeriodYears: Number(values.focusPeriodYears),
+      individualFocusPeriodYears: Number(values.individualFocusPeriodYears),
+    },
+  };
 }
 
 /** What the measures by class read: rates, batch exit, audit frequency. */

@@ -51,15 +51,33 @@ export async function classificationOn(ex: Executor, subject: Subject, date: str
     .where(eq(creditClasses.subjectId, subject.id));
   const base = { subjectKind: subject.kind, subject: subject.code, asOf: date, parameterVersions: versions };
   if (hit && servable(hit.row, hit.pending !== null, date, versions)) {
-    return { ...base, class: hit.row.class as CreditClass, reasons: hit.row.reasons as ReasonView[], validUntil: hit.row.validUntil, nextChange: hit.row.nextChange };
+    return {
+      ...base,
+      class: hit.row.class as CreditClass,
+      reasons: hit.row.reasons as ReasonView[],
+      validUntil: hit.row.validUntil,
+      nextChange: hit.row.nextChange,
+    };
   }
   const { inputs, rows } = await loadInputs(ex, subject.id);
   const { classification: c, nextChange } = assess(subject.kind, inputs, date, params);
-  return { ...base, class: c.class, reasons: withEvidence(c.reasons, rows), validUntil: c.validUntil ?? null, nextChange };
+  return {
+    ...base,
+    class: c.class,
+    reasons: withEvidence(c.reasons, rows),
+    validUntil: c.validUntil ?? null,
+    nextChange,
+  };
 }
 
 /** GET /credit/{kind}/{id}: today in Asia/Shanghai unless `asOf` is given. */
-export async function getCredit(ctx: AppContext, actor: Actor, kind: SubjectKind, code: string, asOf?: string): Promise<CreditView> {
+export async function getCredit(
+  ctx: AppContext,
+  actor: Actor,
+  kind: SubjectKind,
+  code: string,
+  asOf?: string,
+): Promise<CreditView> {
   const subject = await resolveSubject(ctx.db, actor, kind, code);
   return classificationOn(ctx.db, subject, asOf ?? shanghaiDate(ctx.clock.now()));
 }
@@ -91,16 +109,36 @@ export type MeasuresView = CreditMeasures & { parameterVersions: Record<string, 
 export async function creditMeasuresOf(tx: Executor, ref: SubjectRef, asOf: string): Promise<MeasuresView> {
   const credit = await creditClassOf(tx, ref, asOf);
   const { params, versions } = await measureParameters(tx, asOf);
-  return { ...measuresFor(credit.class, credit.subjectKind, params), parameterVersions: { ...credit.parameterVersions, ...versions } };
+  return {
+    ...measuresFor(credit.class, credit.subjectKind, params),
+    parameterVersions: { ...credit.parameterVersions, ...versions },
+  };
 }
 
-export async function getMeasures(ctx: AppContext, actor: Actor, kind: SubjectKind, code: string, asOf?: string): Promise<MeasuresView> {
+export async function getMeasures(
+  ctx: AppContext,
+  actor: Actor,
+  kind: SubjectKind,
+  code: string,
+  asOf?: string,
+): Promise<MeasuresView> {
   await resolveSubject(ctx.db, actor, kind, code);
   return creditMeasuresOf(ctx.db, { kind, code }, asOf ?? shanghaiDate(ctx.clock.now()));
 }
 
 function changeView(r: typeof creditClassChanges.$inferSelect) {
-  return { seq: r.seq, subjectKind: r.subjectKind, subject: r.subjectCode, effectiveDate: r.effectiveDate, from: r.fromClass, to: r.toClass, reasons: r.reasons as ReasonView[], cause: r.cause, recordedAt: r.recordedAt.toISOString(), auditSeq: r.auditSeq };
+  return {
+    seq: r.seq,
+    subjectKind: r.subjectKind,
+    subject: r.subjectCode,
+    effectiveDate: r.effectiveDate,
+    from: r.fromClass,
+    to: r.toClass,
+    reasons: r.reasons as ReasonView[],
+    cause: r.cause,
+    recordedAt: r.recordedAt.toISOString(),
+    auditSeq: r.auditSeq,
+  };
 }
 
 /**
@@ -109,42 +147,77 @@ function changeView(r: typeof creditClassChanges.$inferSelect) {
  */
 export async function classHistory(ctx: AppContext, actor: Actor, kind: SubjectKind, code: string) {
   const subject = await resolveSubject(ctx.db, actor, kind, code);
-  const rows = await ctx.db.select().from(creditClassChanges).where(eq(creditClassChanges.subjectId, subject.id)).orderBy(asc(creditClassChanges.seq));
+  const rows = await ctx.db
+    .select()
+    .from(creditClassChanges)
+    .where(eq(creditClassChanges.subjectId, subject.id))
+    .orderBy(asc(creditClassChanges.seq));
   const today = shanghaiDate(ctx.clock.now());
   const { params } = await classificationParameters(ctx.db, today);
   const { inputs } = await loadInputs(ctx.db, subject.id);
   const first = inputs.map((i) => i.effectiveDate).reduce<string | null>((a, b) => (a === null || b < a ? b : a), null);
-  const timeline = first === null || first > today ? [] : classChanges(subject.kind, inputs, addDays(first, -1), today, params);
+  const timeline =
+    first === null || first > today ? [] : classChanges(subject.kind, inputs, addDays(first, -1), today, params);
   return { items: rows.map(changeView), timeline };
 }
 
 /** The departments' cursor feed: changes after `after`, oldest first. */
 export async function changesAfter(ex: Executor, after: number, limit: number) {
-  const rows = await ex.select().from(creditClassChanges).where(gt(creditClassChanges.seq, after)).orderBy(asc(creditClassChanges.seq)).limit(limit);
+  const rows = await ex
+    .select()
+    .from(creditClassChanges)
+    .where(gt(creditClassChanges.seq, after))
+    .orderBy(asc(creditClassChanges.seq))
+    .limit(limit);
   const items = rows.map(changeView);
   return { items, next: items.length ? items[items.length - 1]!.seq : after };
 }
 
 /** The newest change in the feed (0 when none): where a new subscriber starts by default. */
 export async function latestChangeSeq(ex: Executor): Promise<number> {
-  const [row] = await ex.select({ seq: sql<number>`coalesce(max(${creditClassChanges.seq}), 0)::bigint` }).from(creditClassChanges);
+  const [row] = await ex
+    .select({ seq: sql<number>`coalesce(max(${creditClassChanges.seq}), 0)::bigint` })
+    .from(creditClassChanges);
   return Number(row?.seq ?? 0);
 }
 
 /** Every input of a subject, withdrawn ones included, with the audit entry that recorded it. */
 export async function listInputs(ctx: AppContext, actor: Actor, kind: SubjectKind, code: string) {
   const subject = await resolveSubject(ctx.db, actor, kind, code);
-  const rows = await ctx.db.select().from(creditInputs).where(eq(creditInputs.subjectId, subject.id)).orderBy(asc(creditInputs.effectiveDate), asc(creditInputs.id));
-  const withdrawals = rows.length ? await ctx.db.select().from(creditWithdrawals).where(inArray(creditWithdrawals.inputId, rows.map((r) => r.id))) : [];
+  const rows = await ctx.db
+    .select()
+    .from(creditInputs)
+    .where(eq(creditInputs.subjectId, subject.id))
+    .orderBy(asc(creditInputs.effectiveDate), asc(creditInputs.id));
+  const withdrawals = rows.length
+    ? await ctx.db
+        .select()
+        .from(creditWithdrawals)
+        .where(
+          inArray(
+            creditWithdrawals.inputId,
+            rows.map((r) => r.id),
+          ),
+        )
+    : [];
   const byId = new Map(withdrawals.map((w) => [w.inputId, w]));
   return rows.map((r) => {
     const w = byId.get(r.id);
-    return { ...inputSummary(r), withdrawn: w ? { date: w.date, reason: w.reason } : null, recordedBy: r.recordedBy, recordedAt: r.recordedAt.toISOString(), auditSeq: r.auditSeq };
+    return {
+      ...inputSummary(r),
+      withdrawn: w ? { date: w.date, reason: w.reason } : null,
+      recordedBy: r.recordedBy,
+      recordedAt: r.recordedAt.toISOString(),
+      auditSeq: r.auditSeq,
+    };
   });
 }
 
 /** Stored classes by subject kind and class (the command centre). Subjects never classified are WHITELIST and not counted here. */
 export async function countsByClass(ctx: AppContext) {
-  const rows = await ctx.db.select({ subjectKind: creditClasses.subjectKind, class: creditClasses.class, n: sql<number>`count(*)::int` }).from(creditClasses).groupBy(creditClasses.subjectKind, creditClasses.class);
+  const rows = await ctx.db
+    .select({ subjectKind: creditClasses.subjectKind, class: creditClasses.class, n: sql<number>`count(*)::int` })
+    .from(creditClasses)
+    .groupBy(creditClasses.subjectKind, creditClasses.class);
   return rows.map((r) => ({ subjectKind: r.subjectKind, class: r.class, count: Number(r.n) }));
 }

@@ -39,13 +39,20 @@ export const RECOMPUTE_CHUNK = 10_000;
  * of the changes), the feed rows and one event each. Runs in the caller's transaction, which must
  * hold the credit write lock.
  */
-export async function recomputeSubjects(tx: Executor, subjects: readonly Subject[], rc: RecomputeContext): Promise<RecomputeResult> {
+export async function recomputeSubjects(
+  tx: Executor,
+  subjects: readonly Subject[],
+  rc: RecomputeContext,
+): Promise<RecomputeResult> {
   const result: RecomputeResult = { classes: new Map(), changes: 0, auditSeq: null };
   if (subjects.length === 0) return result;
   const ids = subjects.map((s) => s.id);
   const { params, versions } = await classificationParameters(tx, rc.today);
   const loaded = await loadInputsOf(tx, ids);
-  const stored = await tx.select({ subjectId: creditClasses.subjectId, class: creditClasses.class }).from(creditClasses).where(anyOf(creditClasses.subjectId, ids, 'uuid'));
+  const stored = await tx
+    .select({ subjectId: creditClasses.subjectId, class: creditClasses.class })
+    .from(creditClasses)
+    .where(anyOf(creditClasses.subjectId, ids, 'uuid'));
   const previous = new Map(stored.map((r) => [r.subjectId, r.class]));
 
   const computed: Record<string, unknown>[] = [];
@@ -69,7 +76,8 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
     result.classes.set(subject.id, c.class);
     const before = (previous.get(subject.id) as CreditClass | undefined) ?? null;
     // A subject first seen as WHITELIST is what it always was (the default): only real changes are news.
-    if (before === null ? c.class !== 'WHITELIST' : before !== c.class) changed.push({ subject, from: before ?? 'WHITELIST', to: c.class, reasons });
+    if (before === null ? c.class !== 'WHITELIST' : before !== c.class)
+      changed.push({ subject, from: before ?? 'WHITELIST', to: c.class, reasons });
   }
   await upsertClasses(tx, computed);
   await tx.delete(creditPending).where(anyOf(creditPending.subjectId, ids, 'uuid'));
@@ -91,7 +99,13 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
     actor: rc.actor,
     action: 'credit.classChanges',
     subject: single ? `${single.kind.toLowerCase()}:${single.code}` : 'credit:batch',
-    change: { cause: rc.cause, effectiveDate: rc.today, count: rows.length, digest: digestOf(rows.map(changeMaterial)), parameterVersions: versions },
+    change: {
+      cause: rc.cause,
+      effectiveDate: rc.today,
+      count: rows.length,
+      digest: digestOf(rows.map(changeMaterial)),
+      parameterVersions: versions,
+    },
     at: rc.now,
   });
   await insertChangeRows(tx, rows, seq);
@@ -99,7 +113,14 @@ export async function recomputeSubjects(tx: Executor, subjects: readonly Subject
   for (const slice of slices(rows, 2000)) {
     await enqueueEvents(
       tx,
-      slice.map((r) => ({ aggregateType: 'credit', aggregateId: r.subjectId, eventType: 'CreditClassChanged', payload: { ...changeMaterial(r), parameterVersions: versions }, occurredAt: rc.now, auditSeq: seq })),
+      slice.map((r) => ({
+        aggregateType: 'credit',
+        aggregateId: r.subjectId,
+        eventType: 'CreditClassChanged',
+        payload: { ...changeMaterial(r), parameterVersions: versions },
+        occurredAt: rc.now,
+        auditSeq: seq,
+      })),
     );
   }
   result.changes = rows.length;
@@ -121,9 +142,36 @@ async function upsertClasses(tx: Executor, rows: readonly Record<string, unknown
 }
 
 /** Feed rows in the order of `rows`, so their seqs follow the order the audit digest covers. */
-async function insertChangeRows(tx: Executor, rows: readonly { subjectId: string; subjectKind: string; subjectCode: string; effectiveDate: string; fromClass: string; toClass: string; reasons: unknown; cause: string; recordedAt: Date }[], auditSeq: number): Promise<void> {
+async function insertChangeRows(
+  tx: Executor,
+  rows: readonly {
+    subjectId: string;
+    subjectKind: string;
+    subjectCode: string;
+    effectiveDate: string;
+    fromClass: string;
+    toClass: string;
+    reasons: unknown;
+    cause: string;
+    recordedAt: Date;
+  }[],
+  auditSeq: number,
+): Promise<void> {
   for (const slice of slices(rows, 5000)) {
-    const json = JSON.stringify(slice.map((r, i) => ({ n: i, subject_id: r.subjectId, subject_kind: r.subjectKind, subject_code: r.subjectCode, effective_date: r.effectiveDate, from_class: r.fromClass, to_class: r.toClass, reasons: r.reasons, cause: r.cause, recorded_at: r.recordedAt.toISOString() })));
+    const json = JSON.stringify(
+      slice.map((r, i) => ({
+        n: i,
+        subject_id: r.subjectId,
+        subject_kind: r.subjectKind,
+        subject_code: r.subjectCode,
+        effective_date: r.effectiveDate,
+        from_class: r.fromClass,
+        to_class: r.toClass,
+        reasons: r.reasons,
+        cause: r.cause,
+        recorded_at: r.recordedAt.toISOString(),
+      })),
+    );
     await tx.execute(sql`
       insert into credit_class_changes (subject_id, subject_kind, subject_code, effective_date, from_class, to_class, reasons, cause, recorded_at, audit_seq)
       select subject_id, subject_kind, subject_code, effective_date, from_class, to_class, reasons, cause, recorded_at, ${auditSeq}

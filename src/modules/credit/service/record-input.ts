@@ -35,18 +35,51 @@ export async function recordInput(ctx: AppContext, actor: Actor, req: RecordInpu
     if (req.inputId) {
       const before = (await recordedInputs(tx, [req.inputId])).get(req.inputId);
       if (before && !sameInput(before, row)) {
-        throw problems.rule('input-id-reused', 'Input id already used', `Input ${req.inputId} was recorded on ${before.recordedAt.toISOString()} with other content; a correction is a withdrawal and a new input.`, [
-          { path: 'inputId', rule: ADMISSION_RULES.inputIdReused, message: 'This inputId was already used for another input.' },
-        ]);
+        throw problems.rule(
+          'input-id-reused',
+          'Input id already used',
+          `Input ${req.inputId} was recorded on ${before.recordedAt.toISOString()} with other content; a correction is a withdrawal and a new input.`,
+          [
+            {
+              path: 'inputId',
+              rule: ADMISSION_RULES.inputIdReused,
+              message: 'This inputId was already used for another input.',
+            },
+          ],
+        );
       }
       if (before) {
-        const [stored] = await tx.select({ class: creditClasses.class }).from(creditClasses).where(eq(creditClasses.subjectId, subject.id));
-        return { inputId: before.id, class: (stored?.class ?? 'WHITELIST') as CreditClass, classChanged: false, alreadyRecorded: true };
+        const [stored] = await tx
+          .select({ class: creditClasses.class })
+          .from(creditClasses)
+          .where(eq(creditClasses.subjectId, subject.id));
+        return {
+          inputId: before.id,
+          class: (stored?.class ?? 'WHITELIST') as CreditClass,
+          classChanged: false,
+          alreadyRecorded: true,
+        };
       }
     }
-    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'credit.recordInput', subject: `${subject.kind.toLowerCase()}:${subject.code}`, change: inputMaterial(row), at: now });
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'credit.recordInput',
+      subject: `${subject.kind.toLowerCase()}:${subject.code}`,
+      change: inputMaterial(row),
+      at: now,
+    });
     await insertInputRows(tx, [{ ...row, auditSeq: seq }]);
-    const result = await recomputeSubjects(tx, [subject], { today, cause: `input ${row.id}`, actor: actorLabel(actor), now });
-    return { inputId: row.id, class: result.classes.get(subject.id)!, classChanged: result.changes > 0, alreadyRecorded: false };
+    const result = await recomputeSubjects(tx, [subject], {
+      today,
+      cause: `input ${row.id}`,
+      actor: actorLabel(actor),
+      now,
+    });
+    return {
+      inputId: row.id,
+      class: result.classes.get(subject.id)!,
+      classChanged: result.changes > 0,
+      alreadyRecorded: false,
+    };
   });
 }

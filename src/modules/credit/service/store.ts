@@ -33,13 +33,38 @@ export function anyOf(column: SQLWrapper, values: readonly string[], type: 'uuid
 }
 
 /** The fields of an input that the rules and the reasons read. */
-export type InputFacts = Pick<InputRow, 'subjectId' | 'id' | 'subjectKind' | 'type' | 'source' | 'effectiveDate' | 'reference' | 'department' | 'level' | 'isLowestLevel' | 'eventKind' | 'aeoAction'>;
+export type InputFacts = Pick<
+  InputRow,
+  | 'subjectId'
+  | 'id'
+  | 'subjectKind'
+  | 'type'
+  | 'source'
+  | 'effectiveDate'
+  | 'reference'
+  | 'department'
+  | 'level'
+  | 'isLowestLevel'
+  | 'eventKind'
+  | 'aeoAction'
+>;
 
 export function toRuleInput(row: InputFacts, withdrawal: { date: string; reason: string } | null): CreditInput {
-  const base: Record<string, unknown> = { id: row.id, subjectKind: row.subjectKind, source: row.source, effectiveDate: row.effectiveDate };
+  const base: Record<string, unknown> = {
+    id: row.id,
+    subjectKind: row.subjectKind,
+    source: row.source,
+    effectiveDate: row.effectiveDate,
+  };
   if (row.reference) base.reference = row.reference;
   if (withdrawal) base.withdrawn = withdrawal;
-  if (row.type === 'SECTOR_RATING') Object.assign(base, { type: 'SECTOR_RATING', department: row.department, level: row.level, isLowestLevel: row.isLowestLevel });
+  if (row.type === 'SECTOR_RATING')
+    Object.assign(base, {
+      type: 'SECTOR_RATING',
+      department: row.department,
+      level: row.level,
+      isLowestLevel: row.isLowestLevel,
+    });
   else if (row.type === 'EVENT') Object.assign(base, { type: 'EVENT', kind: row.eventKind });
   else Object.assign(base, { type: 'AEO', action: row.aeoAction });
   return base as unknown as CreditInput;
@@ -62,7 +87,8 @@ export interface InputSummary {
 export function inputSummary(row: InputFacts): InputSummary {
   const s: InputSummary = { id: row.id, type: row.type, source: row.source, effectiveDate: row.effectiveDate };
   if (row.reference) s.reference = row.reference;
-  if (row.type === 'SECTOR_RATING') Object.assign(s, { department: row.department!, level: row.level!, isLowestLevel: row.isLowestLevel! });
+  if (row.type === 'SECTOR_RATING')
+    Object.assign(s, { department: row.department!, level: row.level!, isLowestLevel: row.isLowestLevel! });
   if (row.type === 'EVENT') s.kind = row.eventKind!;
   if (row.type === 'AEO') s.action = row.aeoAction!;
   return s;
@@ -72,7 +98,10 @@ export type ReasonView = CreditReason & { inputs: InputSummary[] };
 
 /** Reasons with the inputs they rest on spelled out (which input, which rule, until when). */
 export function withEvidence(reasons: readonly CreditReason[], rows: ReadonlyMap<string, InputFacts>): ReasonView[] {
-  return reasons.map((r) => ({ ...r, inputs: r.inputIds.flatMap((id) => (rows.has(id) ? [inputSummary(rows.get(id)!)] : [])) }));
+  return reasons.map((r) => ({
+    ...r,
+    inputs: r.inputIds.flatMap((id) => (rows.has(id) ? [inputSummary(rows.get(id)!)] : [])),
+  }));
 }
 
 export interface SubjectInputs {
@@ -126,7 +155,9 @@ export async function loadInputsOf(ex: Executor, subjectIds: readonly string[]):
       let entry = out.get(r.subject_id);
       if (!entry) out.set(r.subject_id, (entry = { rows: new Map(), inputs: [] }));
       entry.rows.set(r.id, facts);
-      entry.inputs.push(toRuleInput(facts, r.withdrawn_on === null ? null : { date: r.withdrawn_on, reason: r.withdrawn_reason ?? '' }));
+      entry.inputs.push(
+        toRuleInput(facts, r.withdrawn_on === null ? null : { date: r.withdrawn_on, reason: r.withdrawn_reason ?? '' }),
+      );
     }
   }
   return out;

@@ -24,7 +24,13 @@ interface DueRow {
  * (a focus period ending, an input or withdrawal dated for today) and classes computed under
  * classification parameters no longer in force. Keyset-paged by subject id.
  */
-async function dueAfter(ex: Executor, today: string, versions: Record<string, number>, after: string, limit: number): Promise<DueRow[]> {
+async function dueAfter(
+  ex: Executor,
+  today: string,
+  versions: Record<string, number>,
+  after: string,
+  limit: number,
+): Promise<DueRow[]> {
   return queryRows<DueRow>(
     ex,
     sql`select d.subject_id, d.subject_kind, p.subject_code as pending_code, p.cause as pending_cause
@@ -59,7 +65,11 @@ export interface SweepResult {
  * several processes at once: each chunk re-reads what is due under the credit write lock, so a
  * subject one process has just swept is no longer due for the other.
  */
-export async function sweep(ctx: AppContext, today: string, onProgress?: (done: number, total: number) => void): Promise<SweepResult> {
+export async function sweep(
+  ctx: AppContext,
+  today: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<SweepResult> {
   const total = await countDue(ctx.db, today);
   const result: SweepResult = { checked: 0, changed: 0 };
   let after = '00000000-0000-0000-0000-000000000000';
@@ -70,7 +80,12 @@ export async function sweep(ctx: AppContext, today: string, onProgress?: (done: 
       const due = await dueAfter(tx, today, versions, after, RECOMPUTE_CHUNK);
       if (due.length === 0) return null;
       const queued = due.filter((d) => d.pending_code !== null);
-      const stored = await subjectsByIds(tx, due.filter((d) => d.pending_code === null).map((d) => ({ subjectId: d.subject_id, subjectKind: d.subject_kind })));
+      const stored = await subjectsByIds(
+        tx,
+        due
+          .filter((d) => d.pending_code === null)
+          .map((d) => ({ subjectId: d.subject_id, subjectKind: d.subject_kind })),
+      );
       const now = ctx.clock.now();
       let changed = 0;
       // One recomputation per cause, so each change in the feed says why it happened.
@@ -81,7 +96,8 @@ export async function sweep(ctx: AppContext, today: string, onProgress?: (done: 
         groups.set(d.pending_cause!, group);
       }
       if (stored.length) groups.set(SWEEP_CAUSE, stored);
-      for (const [cause, subjects] of groups) changed += (await recomputeSubjects(tx, subjects, { today, cause, actor: SWEEP_ACTOR, now })).changes;
+      for (const [cause, subjects] of groups)
+        changed += (await recomputeSubjects(tx, subjects, { today, cause, actor: SWEEP_ACTOR, now })).changes;
       return { last: due[due.length - 1]!.subject_id, checked: due.length, changed };
     });
     if (!step) break;

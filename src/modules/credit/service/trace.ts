@@ -21,11 +21,29 @@ export function digestOf(items: readonly unknown[]): string {
  * the fixed order of INPUT_FIELDS, each followed by a newline. Cheaper than canonical JSON of
  * objects for the hundreds of thousands of rows of a backfill, and just as reproducible.
  */
-export const INPUT_FIELDS = ['id', 'subjectId', 'subjectKind', 'type', 'source', 'effectiveDate', 'reference', 'department', 'level', 'isLowestLevel', 'eventKind', 'aeoAction', 'recordedBy', 'recordedAt'] as const;
+export const INPUT_FIELDS = [
+  'id',
+  'subjectId',
+  'subjectKind',
+  'type',
+  'source',
+  'effectiveDate',
+  'reference',
+  'department',
+  'level',
+  'isLowestLevel',
+  'eventKind',
+  'aeoAction',
+  'recordedBy',
+  'recordedAt',
+] as const;
 
 export function inputsDigest(rows: readonly InputRow[]): string {
   const hash = createHash('sha256');
-  for (const r of rows) hash.update(JSON.stringify(INPUT_FIELDS.map((f) => (f === 'recordedAt' ? r.recordedAt.toISOString() : r[f]))) + '\n');
+  for (const r of rows)
+    hash.update(
+      JSON.stringify(INPUT_FIELDS.map((f) => (f === 'recordedAt' ? r.recordedAt.toISOString() : r[f]))) + '\n',
+    );
   return hash.digest('hex');
 }
 
@@ -61,8 +79,18 @@ export interface ChangeMaterial {
 
 type ChangeRow = typeof creditClassChanges.$inferSelect;
 
-export function changeMaterial(r: Pick<ChangeRow, 'subjectKind' | 'subjectCode' | 'effectiveDate' | 'fromClass' | 'toClass' | 'reasons' | 'cause'>): ChangeMaterial {
-  return { subjectKind: r.subjectKind, subject: r.subjectCode, effectiveDate: r.effectiveDate, from: r.fromClass ?? 'WHITELIST', to: r.toClass, reasons: r.reasons, cause: r.cause };
+export function changeMaterial(
+  r: Pick<ChangeRow, 'subjectKind' | 'subjectCode' | 'effectiveDate' | 'fromClass' | 'toClass' | 'reasons' | 'cause'>,
+): ChangeMaterial {
+  return {
+    subjectKind: r.subjectKind,
+    subject: r.subjectCode,
+    effectiveDate: r.effectiveDate,
+    from: r.fromClass ?? 'WHITELIST',
+    to: r.toClass,
+    reasons: r.reasons,
+    cause: r.cause,
+  };
 }
 
 export interface BatchCheck {
@@ -82,12 +110,38 @@ export async function checkAuditedBatch(ex: Executor, auditSeq: number): Promise
   if (!entry) return null;
   const change = JSON.parse(entry.change) as { digest?: string; count?: number; id?: string };
   if (entry.action === 'credit.classChanges') {
-    const rows = await ex.select().from(creditClassChanges).where(eq(creditClassChanges.auditSeq, auditSeq)).orderBy(asc(creditClassChanges.seq));
-    return { auditSeq, action: entry.action, rows: rows.length, recordedCount: change.count ?? null, digestMatches: digestOf(rows.map(changeMaterial)) === change.digest };
+    const rows = await ex
+      .select()
+      .from(creditClassChanges)
+      .where(eq(creditClassChanges.auditSeq, auditSeq))
+      .orderBy(asc(creditClassChanges.seq));
+    return {
+      auditSeq,
+      action: entry.action,
+      rows: rows.length,
+      recordedCount: change.count ?? null,
+      digestMatches: digestOf(rows.map(changeMaterial)) === change.digest,
+    };
   }
-  const rows = await ex.select().from(creditInputs).where(eq(creditInputs.auditSeq, auditSeq)).orderBy(asc(creditInputs.id));
+  const rows = await ex
+    .select()
+    .from(creditInputs)
+    .where(eq(creditInputs.auditSeq, auditSeq))
+    .orderBy(asc(creditInputs.id));
   if (entry.action === 'credit.recordInput') {
-    return { auditSeq, action: entry.action, rows: rows.length, recordedCount: 1, digestMatches: rows.length === 1 && canonicalJson(inputMaterial(rows[0]!)) === canonicalJson(change) };
+    return {
+      auditSeq,
+      action: entry.action,
+      rows: rows.length,
+      recordedCount: 1,
+      digestMatches: rows.length === 1 && canonicalJson(inputMaterial(rows[0]!)) === canonicalJson(change),
+    };
   }
-  return { auditSeq, action: entry.action, rows: rows.length, recordedCount: change.count ?? null, digestMatches: inputsDigest(rows) === change.digest };
+  return {
+    auditSeq,
+    action: entry.action,
+    rows: rows.length,
+    recordedCount: change.count ?? null,
+    digestMatches: inputsDigest(rows) === change.digest,
+  };
 }

@@ -23,27 +23,75 @@ export async function issueBill(
   d: DeclarationRow,
   uscc: string,
   actor: Actor,
-  bill: { kind: 'ORIGINAL' | 'SUPPLEMENTARY'; cause: string; amounts: { duty: string; consumptionTax: string; vat: string; total: string }; figures: TaxBillFigures | (TaxBillFigures & { supplementOf: unknown }) },
+  bill: {
+    kind: 'ORIGINAL' | 'SUPPLEMENTARY';
+    cause: string;
+    amounts: { duty: string; consumptionTax: string; vat: string; total: string };
+    figures: TaxBillFigures | (TaxBillFigures & { supplementOf: unknown });
+  },
 ) {
   const now = ctx.clock.now();
   const day = shanghaiDate(now);
   const billNo = billNumber(day, await nextSerial(tx, 'TAX_BILL', day));
   const id = uuidv7(now.getTime());
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'declarations.taxBill', subject: `declaration:${d.id}`, change: { billNo, kind: bill.kind, cause: bill.cause, ...bill.amounts }, at: now, partitionKey: partitionOf(uscc) });
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'declarations.taxBill',
+    subject: `declaration:${d.id}`,
+    change: { billNo, kind: bill.kind, cause: bill.cause, ...bill.amounts },
+    at: now,
+    partitionKey: partitionOf(uscc),
+  });
   const [row] = await tx
     .insert(taxBills)
-    .values({ id, billNo, declarationId: d.id, enterpriseId: d.enterpriseId, kind: bill.kind, cause: bill.cause, ...bill.amounts, figures: bill.figures, businessDate: day, issuedAt: now, auditSeq: seq })
+    .values({
+      id,
+      billNo,
+      declarationId: d.id,
+      enterpriseId: d.enterpriseId,
+      kind: bill.kind,
+      cause: bill.cause,
+      ...bill.amounts,
+      figures: bill.figures,
+      businessDate: day,
+      issuedAt: now,
+      auditSeq: seq,
+    })
     .returning();
-  await enqueueEvents(tx, [{ aggregateType: 'declaration', aggregateId: d.id, eventType: 'TaxBillIssued', payload: { billId: id, billNo, declarationId: d.id, enterpriseId: d.enterpriseId, kind: bill.kind, ...bill.amounts }, occurredAt: now, auditSeq: seq }]);
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'declaration',
+      aggregateId: d.id,
+      eventType: 'TaxBillIssued',
+      payload: {
+        billId: id,
+        billNo,
+        declarationId: d.id,
+        enterpriseId: d.enterpriseId,
+        kind: bill.kind,
+        ...bill.amounts,
+      },
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
   return row!;
 }
 
 export async function originalBillOf(ex: Executor, declarationId: string) {
-  const [row] = await ex.select().from(taxBills).where(and(eq(taxBills.declarationId, declarationId), eq(taxBills.kind, 'ORIGINAL'))).limit(1);
+  const [row] = await ex
+    .select()
+    .from(taxBills)
+    .where(and(eq(taxBills.declarationId, declarationId), eq(taxBills.kind, 'ORIGINAL')))
+    .limit(1);
   return row ?? null;
 }
 
-export async function listTaxBills(ctx: AppContext, actor: Actor, q: { uscc?: string; page: number; pageSize: number }) {
+export async function listTaxBills(
+  ctx: AppContext,
+  actor: Actor,
+  q: { uscc?: string; page: number; pageSize: number },
+) {
   let enterpriseId: string | null = actor.role === 'enterprise_user' ? actor.enterpriseId : null;
   if (!enterpriseId && q.uscc) {
     const row = await findEnterpriseByUscc(ctx.db, q.uscc);
@@ -51,7 +99,13 @@ export async function listTaxBills(ctx: AppContext, actor: Actor, q: { uscc?: st
     enterpriseId = row.id;
   }
   const where = enterpriseId ? eq(taxBills.enterpriseId, enterpriseId) : undefined;
-  const rows = await ctx.db.select().from(taxBills).where(where).orderBy(desc(taxBills.issuedAt), desc(taxBills.billNo)).limit(q.pageSize).offset((q.page - 1) * q.pageSize);
+  const rows = await ctx.db
+    .select()
+    .from(taxBills)
+    .where(where)
+    .orderBy(desc(taxBills.issuedAt), desc(taxBills.billNo))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
   const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(taxBills).where(where);
   return { items: rows.map(billView), total: count?.n ?? 0 };
 }
@@ -65,10 +119,35 @@ export async function getTaxBill(ctx: AppContext, actor: Actor, id: string) {
 
 /** The trader's export: one bill, or all of its bills, as CSV. */
 export async function taxBillsCsv(ctx: AppContext, actor: Actor, opts: { id?: string; uscc?: string }) {
-  const bills = opts.id ? [await getTaxBill(ctx, actor, opts.id)] : (await listTaxBills(ctx, actor, { uscc: opts.uscc, page: 1, pageSize: 200 })).items;
+  const bills = opts.id
+    ? [await getTaxBill(ctx, actor, opts.id)]
+    : (await listTaxBills(ctx, actor, { uscc: opts.uscc, page: 1, pageSize: 200 })).items;
   const parts = bills.map((b, i) => {
-    const csv = billCsv({ billNo: b.billNo, kind: b.kind, declarationId: b.declarationId, issuedAt: b.issuedAt, figures: b.figures as TaxBillFigures });
+    const csv = billCsv({
+      billNo: b.billNo,
+      kind: b.kind,
+      declarationId: b.declarationId,
+      issuedAt: b.issuedAt,
+      figures: b.figures as TaxBillFigures,
+    });
     return i === 0 ? csv : csv.split('\n').slice(1).join('\n');
   });
-  return parts.join('') || billCsv({ billNo: '', kind: '', declarationId: '', issuedAt: '', figures: { duty: '0.00', consumptionTax: '0.00', vat: '0.00', total: '0.00', dutyWaived: false, lines: [], parameterVersions: {} } }).split('\n')[0] + '\n';
+  return (
+    parts.join('') ||
+    billCsv({
+      billNo: '',
+      kind: '',
+      declarationId: '',
+      issuedAt: '',
+      figures: {
+        duty: '0.00',
+        consumptionTax: '0.00',
+        vat: '0.00',
+        total: '0.00',
+        dutyWaived: false,
+        lines: [],
+        parameterVersions: {},
+      },
+    }).split('\n')[0] + '\n'
+  );
 }

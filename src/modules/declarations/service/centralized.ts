@@ -13,7 +13,16 @@ import { findEnterpriseById, findEnterpriseByUscc } from '../../subjects/service
 import { loadTaxParameters } from '../../tax/service.ts';
 import { assessDeclaration } from '../../risk/service.ts';
 import { openInspectionTask } from '../../gate/service.ts';
-import { billFigures, centralizedDueDate, centralizedViolations, exitTaxes, isOverdue, periodOf, type DeclarationState, type Regime } from '../rules.ts';
+import {
+  billFigures,
+  centralizedDueDate,
+  centralizedViolations,
+  exitTaxes,
+  isOverdue,
+  periodOf,
+  type DeclarationState,
+  type Regime,
+} from '../rules.ts';
 import { batchFacilities, declarationAlerts, declarations } from '../schema.ts';
 import type { CentralizedBody } from '../wire.ts';
 import { declarationView, partitionOf, recordSubmission, transition } from './store.ts';
@@ -30,7 +39,8 @@ export async function dueDayOn(ex: Executor, date: string): Promise<{ day: numbe
 }
 
 function enterpriseOfActor(actor: Actor): string {
-  if (actor.role !== 'enterprise_user' || !actor.enterpriseId) throw problems.forbidden('Only the declaring enterprise files its centralized declaration.');
+  if (actor.role !== 'enterprise_user' || !actor.enterpriseId)
+    throw problems.forbidden('Only the declaring enterprise files its centralized declaration.');
   return actor.enterpriseId;
 }
 
@@ -39,15 +49,26 @@ function enterpriseOfActor(actor: Actor): string {
  * computed once over all their lines (the duty threshold applies to the whole), risk-scored, and
  * on acceptance one tax bill. The batches are linked to it and can never be declared again.
  */
-export async function fileCentralized(ctx: AppContext, actor: Actor, body: CentralizedBody, opts: { enterpriseId?: string } = {}) {
+export async function fileCentralized(
+  ctx: AppContext,
+  actor: Actor,
+  body: CentralizedBody,
+  opts: { enterpriseId?: string } = {},
+) {
   return runCommand(ctx, 'declarations.centralized', async (tx) => {
     const enterpriseId = opts.enterpriseId ?? enterpriseOfActor(actor);
     const enterprise = await findEnterpriseById(tx, enterpriseId);
     if (!enterprise) throw problems.notFound(`Enterprise ${enterpriseId}`);
     const hash = requestHash({ kind: 'CENTRALIZED_DECLARATION', body });
-    const [existing] = await tx.select().from(declarations).where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.requestId, body.requestId)));
+    const [existing] = await tx
+      .select()
+      .from(declarations)
+      .where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.requestId, body.requestId)));
     if (existing) {
-      if (existing.requestHash !== hash) throw problems.conflict(`requestId ${body.requestId} was already used for another declaration.`, { rule: 'declarations.idempotencyConflict' });
+      if (existing.requestHash !== hash)
+        throw problems.conflict(`requestId ${body.requestId} was already used for another declaration.`, {
+          rule: 'declarations.idempotencyConflict',
+        });
       return declarationView(existing);
     }
     const now = ctx.clock.now();
@@ -55,10 +76,21 @@ export async function fileCentralized(ctx: AppContext, actor: Actor, body: Centr
     const batches = await tx
       .select()
       .from(declarations)
-      .where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.kind, 'BATCH_EXIT'), eq(declarations.period, body.period), isNull(declarations.centralizedId)))
+      .where(
+        and(
+          eq(declarations.enterpriseId, enterpriseId),
+          eq(declarations.kind, 'BATCH_EXIT'),
+          eq(declarations.period, body.period),
+          isNull(declarations.centralizedId),
+        ),
+      )
       .orderBy(asc(declarations.businessDate), asc(declarations.createdAt))
       .for('update');
-    const v = centralizedViolations(body.period, today, batches.map((b) => ({ id: b.id, businessDate: b.businessDate, state: b.state as DeclarationState })));
+    const v = centralizedViolations(
+      body.period,
+      today,
+      batches.map((b) => ({ id: b.id, businessDate: b.businessDate, state: b.state as DeclarationState })),
+    );
     if (v.length) throw problems.validation(v);
     const live = batches.filter((b) => !DEAD.includes(b.state as DeclarationState));
     // Taxed on the law of the month's last batch day: the declaration covers goods that already left.
@@ -82,7 +114,11 @@ export async function fileCentralized(ctx: AppContext, actor: Actor, body: Centr
     const regime = (lines[0]?.regime ?? 'ZERO_TARIFF') as Regime;
     const computed = exitTaxes(regime, lines, params.tax);
     if (!computed.ok) throw problems.validation(computed.violations);
-    const taxes = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
+    const taxes = billFigures(
+      computed.value,
+      lines.map(ratesOf),
+      lines.map((l) => l.hsCode),
+    );
     taxes.parameterVersions = { ...taxes.parameterVersions, ...params.versionsOf('valueAddedThreshold') };
     const ports = new Map<string, number>();
     live.forEach((b) => ports.set(b.portCode, (ports.get(b.portCode) ?? 0) + 1));
@@ -90,24 +126,80 @@ export async function fileCentralized(ctx: AppContext, actor: Actor, body: Centr
     const id = uuidv7(now.getTime());
     const [row] = await tx
       .insert(declarations)
-      .values({ id, enterpriseId, kind: 'CENTRALIZED_DECLARATION', requestId: body.requestId, requestHash: hash, version: 1, rootId: id, previousId: null, state: 'SUBMITTED', stateReason: `Centralized declaration of ${live.length} batch exit(s) of ${body.period}.`, bookId: null, regime, portCode, businessDate: today, period: body.period, form: body, lines, taxes, risk: null, createdBy: actor.name, createdAt: now, updatedAt: now })
+      .values({
+        id,
+        enterpriseId,
+        kind: 'CENTRALIZED_DECLARATION',
+        requestId: body.requestId,
+        requestHash: hash,
+        version: 1,
+        rootId: id,
+        previousId: null,
+        state: 'SUBMITTED',
+        stateReason: `Centralized declaration of ${live.length} batch exit(s) of ${body.period}.`,
+        bookId: null,
+        regime,
+        portCode,
+        businessDate: today,
+        period: body.period,
+        form: body,
+        lines,
+        taxes,
+        risk: null,
+        createdBy: actor.name,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
-    await tx.update(declarations).set({ centralizedId: id }).where(inArray(declarations.id, batches.map((b) => b.id)));
+    await tx
+      .update(declarations)
+      .set({ centralizedId: id })
+      .where(
+        inArray(
+          declarations.id,
+          batches.map((b) => b.id),
+        ),
+      );
     let d = row!;
     const due = await dueDayOn(tx, `${body.period}-01`);
-    await recordSubmission(tx, ctx, d, enterprise.uscc, actor, d.stateReason, { batches: live.map((b) => b.id), dueDate: centralizedDueDate(body.period, due.day), late: isOverdue(body.period, due.day, today), confirmationNumber: confirmation });
-    const decision = await assessDeclaration(tx, ctx, riskInput({ id, kind: 'CENTRALIZED_DECLARATION', enterpriseId, uscc: enterprise.uscc, portCode, regime }, lines));
+    await recordSubmission(tx, ctx, d, enterprise.uscc, actor, d.stateReason, {
+      batches: live.map((b) => b.id),
+      dueDate: centralizedDueDate(body.period, due.day),
+      late: isOverdue(body.period, due.day, today),
+      confirmationNumber: confirmation,
+    });
+    const decision = await assessDeclaration(
+      tx,
+      ctx,
+      riskInput({ id, kind: 'CENTRALIZED_DECLARATION', enterpriseId, uscc: enterprise.uscc, portCode, regime }, lines),
+    );
     const risk = riskSummary(decision);
     await tx.update(declarations).set({ risk }).where(eq(declarations.id, id));
     d = { ...d, risk };
     const x = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
     if (x.selected || x.action === 'INSPECT') {
       // The goods have left: the check is on the documents and the books (稽核查), opened as a task all the same.
-      const task = await openInspectionTask(tx, ctx, { source: 'RISK_SELECTION', documentType: 'CENTRALIZED_DECLARATION', documentId: id, portCode, reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })), actor });
-      d = await transition(tx, ctx, d, enterprise.uscc, actor, { to: 'HELD', reason: `Held for checking: task ${task.taskId}.`, rule: 'declarations.heldForInspection', set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, risk } });
+      const task = await openInspectionTask(tx, ctx, {
+        source: 'RISK_SELECTION',
+        documentType: 'CENTRALIZED_DECLARATION',
+        documentId: id,
+        portCode,
+        reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })),
+        actor,
+      });
+      d = await transition(tx, ctx, d, enterprise.uscc, actor, {
+        to: 'HELD',
+        reason: `Held for checking: task ${task.taskId}.`,
+        rule: 'declarations.heldForInspection',
+        set: { inspectionTaskId: task.taskId },
+        change: { taskId: task.taskId, risk },
+      });
       return declarationView(d);
     }
-    d = await acceptAndRelease(tx, ctx, d, enterprise.uscc, actor, { text: 'Accepted; taxes billed once for the month.', rule: 'declarations.centralized.accepted' });
+    d = await acceptAndRelease(tx, ctx, d, enterprise.uscc, actor, {
+      text: 'Accepted; taxes billed once for the month.',
+      rule: 'declarations.centralized.accepted',
+    });
     return declarationView(d);
   });
 }
@@ -122,24 +214,80 @@ export async function checkCentralizedDeadlines(ctx: AppContext, today: string) 
   const open = await ctx.db
     .selectDistinct({ enterpriseId: declarations.enterpriseId, period: declarations.period })
     .from(declarations)
-    .where(and(eq(declarations.kind, 'BATCH_EXIT'), isNull(declarations.centralizedId), notInArray(declarations.state, DEAD)));
+    .where(
+      and(
+        eq(declarations.kind, 'BATCH_EXIT'),
+        isNull(declarations.centralizedId),
+        notInArray(declarations.state, DEAD),
+      ),
+    );
   let alerts = 0;
   for (const o of open) {
     if (!o.period || !isOverdue(o.period, due.day, today)) continue;
     const raised = await runCommand(ctx, 'declarations.overdue', async (tx) => {
-      const [exists] = await tx.select().from(declarationAlerts).where(and(eq(declarationAlerts.enterpriseId, o.enterpriseId), eq(declarationAlerts.kind, 'CENTRALIZED_OVERDUE'), eq(declarationAlerts.period, o.period!)));
+      const [exists] = await tx
+        .select()
+        .from(declarationAlerts)
+        .where(
+          and(
+            eq(declarationAlerts.enterpriseId, o.enterpriseId),
+            eq(declarationAlerts.kind, 'CENTRALIZED_OVERDUE'),
+            eq(declarationAlerts.period, o.period!),
+          ),
+        );
       if (exists) return false;
       const enterprise = await findEnterpriseById(tx, o.enterpriseId);
       const now = ctx.clock.now();
       const dueDate = centralizedDueDate(o.period!, due.day);
       const detail = `The centralized declaration of the batch exits of ${o.period} was due by ${dueDate} and has not been filed: the batch-exit facility is suspended until an officer lifts it.`;
-      const { seq } = await appendAudit(tx, { actor: 'system:declarations-check', action: 'declarations.centralizedOverdue', subject: `enterprise:${o.enterpriseId}`, change: { period: o.period, dueDate, parameterVersion: due.version }, at: now, partitionKey: partitionOf(enterprise?.uscc ?? o.enterpriseId) });
-      await tx.insert(declarationAlerts).values({ id: uuidv7(now.getTime()), enterpriseId: o.enterpriseId, kind: 'CENTRALIZED_OVERDUE', period: o.period!, dueDate, detail, raisedAt: now, auditSeq: seq });
+      const { seq } = await appendAudit(tx, {
+        actor: 'system:declarations-check',
+        action: 'declarations.centralizedOverdue',
+        subject: `enterprise:${o.enterpriseId}`,
+        change: { period: o.period, dueDate, parameterVersion: due.version },
+        at: now,
+        partitionKey: partitionOf(enterprise?.uscc ?? o.enterpriseId),
+      });
+      await tx.insert(declarationAlerts).values({
+        id: uuidv7(now.getTime()),
+        enterpriseId: o.enterpriseId,
+        kind: 'CENTRALIZED_OVERDUE',
+        period: o.period!,
+        dueDate,
+        detail,
+        raisedAt: now,
+        auditSeq: seq,
+      });
       await tx
         .insert(batchFacilities)
-        .values({ enterpriseId: o.enterpriseId, status: 'SUSPENDED', reason: detail, period: o.period, changedAt: now, changedBy: 'system:declarations-check' })
-        .onConflictDoUpdate({ target: batchFacilities.enterpriseId, set: { status: 'SUSPENDED', reason: detail, period: o.period, changedAt: now, changedBy: 'system:declarations-check' } });
-      await enqueueEvents(tx, [{ aggregateType: 'declaration', aggregateId: o.enterpriseId, eventType: 'CentralizedDeclarationOverdue', payload: { enterpriseId: o.enterpriseId, uscc: enterprise?.uscc, period: o.period, dueDate }, occurredAt: now, auditSeq: seq }]);
+        .values({
+          enterpriseId: o.enterpriseId,
+          status: 'SUSPENDED',
+          reason: detail,
+          period: o.period,
+          changedAt: now,
+          changedBy: 'system:declarations-check',
+        })
+        .onConflictDoUpdate({
+          target: batchFacilities.enterpriseId,
+          set: {
+            status: 'SUSPENDED',
+            reason: detail,
+            period: o.period,
+            changedAt: now,
+            changedBy: 'system:declarations-check',
+          },
+        });
+      await enqueueEvents(tx, [
+        {
+          aggregateType: 'declaration',
+          aggregateId: o.enterpriseId,
+          eventType: 'CentralizedDeclarationOverdue',
+          payload: { enterpriseId: o.enterpriseId, uscc: enterprise?.uscc, period: o.period, dueDate },
+          occurredAt: now,
+          auditSeq: seq,
+        },
+      ]);
       return true;
     });
     if (raised) alerts++;
@@ -149,13 +297,16 @@ export async function checkCentralizedDeadlines(ctx: AppContext, today: string) 
 
 async function enterpriseByUscc(ctx: AppContext, actor: Actor, uscc: string) {
   const e = await findEnterpriseByUscc(ctx.db, uscc);
-  if (!e || (actor.role === 'enterprise_user' && actor.enterpriseId !== e.id)) throw problems.notFound(`Enterprise ${uscc}`);
+  if (!e || (actor.role === 'enterprise_user' && actor.enterpriseId !== e.id))
+    throw problems.notFound(`Enterprise ${uscc}`);
   return e;
 }
 
 export async function facilityOf(ex: Executor, enterpriseId: string) {
   const [f] = await ex.select().from(batchFacilities).where(eq(batchFacilities.enterpriseId, enterpriseId));
-  return f ? { status: f.status, reason: f.reason, period: f.period } : { status: 'ACTIVE', reason: 'No centralized declaration is overdue.', period: null };
+  return f
+    ? { status: f.status, reason: f.reason, period: f.period }
+    : { status: 'ACTIVE', reason: 'No centralized declaration is overdue.', period: null };
 }
 
 /** An officer lifts a suspension (the late declaration filed, or another ground), with a reason. */
@@ -163,23 +314,70 @@ export async function liftSuspension(ctx: AppContext, actor: Actor, uscc: string
   const e = await enterpriseByUscc(ctx, actor, uscc);
   return runCommand(ctx, 'declarations.liftSuspension', async (tx) => {
     const [f] = await tx.select().from(batchFacilities).where(eq(batchFacilities.enterpriseId, e.id)).for('update');
-    if (!f || f.status !== 'SUSPENDED') throw problems.conflict('The batch-exit facility of this enterprise is not suspended.', { rule: 'declarations.batch.notSuspended' });
+    if (!f || f.status !== 'SUSPENDED')
+      throw problems.conflict('The batch-exit facility of this enterprise is not suspended.', {
+        rule: 'declarations.batch.notSuspended',
+      });
     const now = ctx.clock.now();
-    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'declarations.liftSuspension', subject: `enterprise:${e.id}`, change: { period: f.period, reason }, at: now, partitionKey: partitionOf(e.uscc) });
-    await tx.update(batchFacilities).set({ status: 'ACTIVE', reason: `Lifted by ${actor.name}: ${reason}`, changedAt: now, changedBy: actorLabel(actor) }).where(eq(batchFacilities.enterpriseId, e.id));
-    await enqueueEvents(tx, [{ aggregateType: 'declaration', aggregateId: e.id, eventType: 'BatchFacilityRestored', payload: { enterpriseId: e.id, uscc: e.uscc, period: f.period, reason }, occurredAt: now, auditSeq: seq }]);
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'declarations.liftSuspension',
+      subject: `enterprise:${e.id}`,
+      change: { period: f.period, reason },
+      at: now,
+      partitionKey: partitionOf(e.uscc),
+    });
+    await tx
+      .update(batchFacilities)
+      .set({
+        status: 'ACTIVE',
+        reason: `Lifted by ${actor.name}: ${reason}`,
+        changedAt: now,
+        changedBy: actorLabel(actor),
+      })
+      .where(eq(batchFacilities.enterpriseId, e.id));
+    await enqueueEvents(tx, [
+      {
+        aggregateType: 'declaration',
+        aggregateId: e.id,
+        eventType: 'BatchFacilityRestored',
+        payload: { enterpriseId: e.id, uscc: e.uscc, period: f.period, reason },
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
     return facilityOf(tx, e.id);
   });
 }
 
 /** The month as the enterprise portal shows it: its batches, the centralized declaration (filed or to file), the due date and the facility. */
 export async function monthOf(ctx: AppContext, actor: Actor, q: { uscc?: string; period?: string }) {
-  const enterpriseId = actor.role === 'enterprise_user' ? actor.enterpriseId! : (await enterpriseByUscc(ctx, actor, q.uscc ?? '')).id;
+  const enterpriseId =
+    actor.role === 'enterprise_user' ? actor.enterpriseId! : (await enterpriseByUscc(ctx, actor, q.uscc ?? '')).id;
   const today = shanghaiDate(ctx.clock.now());
   const period = q.period ?? periodOf(today);
   const due = await dueDayOn(ctx.db, today);
-  const batches = await ctx.db.select().from(declarations).where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.kind, 'BATCH_EXIT'), eq(declarations.period, period))).orderBy(asc(declarations.createdAt));
-  const [central] = await ctx.db.select().from(declarations).where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.kind, 'CENTRALIZED_DECLARATION'), eq(declarations.period, period)));
+  const batches = await ctx.db
+    .select()
+    .from(declarations)
+    .where(
+      and(
+        eq(declarations.enterpriseId, enterpriseId),
+        eq(declarations.kind, 'BATCH_EXIT'),
+        eq(declarations.period, period),
+      ),
+    )
+    .orderBy(asc(declarations.createdAt));
+  const [central] = await ctx.db
+    .select()
+    .from(declarations)
+    .where(
+      and(
+        eq(declarations.enterpriseId, enterpriseId),
+        eq(declarations.kind, 'CENTRALIZED_DECLARATION'),
+        eq(declarations.period, period),
+      ),
+    );
   const undeclared = batches.some((b) => !b.centralizedId && !DEAD.includes(b.state as DeclarationState));
   return {
     enterpriseId,

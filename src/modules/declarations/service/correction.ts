@@ -15,7 +15,14 @@ import { systemActor } from '../../../platform/auth/roles.ts';
 import { activeQualifications } from '../../subjects/service.ts';
 import { loadTaxParameters, type TaxParameterSet } from '../../tax/service.ts';
 import { D, ratioString, type RuleViolation } from '../../tax/rules.ts';
-import { billFigures, confirmationChanges, correctedLines, exitTaxes, supplementaryFigures, valueAddedDecision } from '../rules.ts';
+import {
+  billFigures,
+  confirmationChanges,
+  correctedLines,
+  exitTaxes,
+  supplementaryFigures,
+  valueAddedDecision,
+} from '../rules.ts';
 import type { LineCorrection, Regime, TaxBillFigures } from '../rules.ts';
 import { declarations } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
@@ -120,22 +127,26 @@ async function redecide(tx: Tx, row: DeclarationRow, corrected: Line[], params: 
   const { withdrawn, issued } = confirmationChanges(lines, out);
   const marked = out.map((l, i) => {
     const was = numberOf(lines[i]!);
-    return was && withdrawn.includes(was) ? { ...l, valueAdded: { ...l.valueAdded!, withdrawnConfirmationNumber: was } } : l;
+    return was && withdrawn.includes(was)
+      ? { ...l, valueAdded: { ...l.valueAdded!, withdrawnConfirmationNumber: was } }
+      : l;
   });
   return { ok: true, value: { lines: marked, withdrawn, issued } };
 }
 
 const totals = (f: TaxBillFigures) => ({ duty: f.duty, consumptionTax: f.consumptionTax, vat: f.vat, total: f.total });
-const vaOf = (lines: Line[]) => lines.map((l, i) => (l.valueAdded ? { line: i, ...l.valueAdded } : null)).filter(Boolean);
+const vaOf = (lines: Line[]) =>
+  lines.map((l, i) => (l.valueAdded ? { line: i, ...l.valueAdded } : null)).filter(Boolean);
 
 /** Withdraws numbers that no longer hold: in the declarant's chain, and published, as their issue was. */
 async function withdraw(job: Job, row: DeclarationRow, r: Redecided) {
   const now = job.ctx.clock.now();
   for (const number of r.withdrawn) {
     const va = r.lines.find((l) => l.valueAdded?.withdrawnConfirmationNumber === number)!.valueAdded!;
-    const reason = `Inspection ${job.cause.taskId} corrected the declaration: the value added decided again `
-      + `(${va.ratio}, threshold ${new D(va.threshold).toString()}) no longer earns the exemption, so `
-      + `confirmation ${number} is withdrawn; duty is due.`;
+    const reason =
+      `Inspection ${job.cause.taskId} corrected the declaration: the value added decided again ` +
+      `(${va.ratio}, threshold ${new D(va.threshold).toString()}) no longer earns the exemption, so ` +
+      `confirmation ${number} is withdrawn; duty is due.`;
     const change = { number, taskId: job.cause.taskId, ratio: va.ratio, threshold: va.threshold, reason };
     const { seq } = await audit(job, row, now, 'declarations.confirmationWithdrawn', change);
     const payload = { declarationId: row.id, enterpriseId: row.enterpriseId, ...change };
@@ -174,7 +185,11 @@ async function retax(job: Job, row: DeclarationRow, corrected: Line[]): Promise<
   }
   const { lines, withdrawn, issued } = decided.value;
   const before = row.taxes as TaxBillFigures;
-  const after = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
+  const after = billFigures(
+    computed.value,
+    lines.map(ratesOf),
+    lines.map((l) => l.hsCode),
+  );
   after.parameterVersions = { ...after.parameterVersions, ...params.versionsOf('valueAddedThreshold') };
   const now = ctx.clock.now();
   const set = { lines, taxes: after, updatedAt: now };
@@ -210,7 +225,7 @@ async function correctBatch(job: Job, row: DeclarationRow, corrected: Line[]): P
   if (central?.taxes) {
     // The batch's lines in the month's declaration, in their order, keep the month's number for the re-decision.
     const mine = [...lines];
-    const ofMonth = (l: Line) => 
+    const ofMonth = (l: Line) =>
       l.batchId === row.id ? { ...mine.shift()!, batchId: row.id, valueAdded: l.valueAdded } : l;
     await retax(job, central, (central.lines as Line[]).map(ofMonth));
   }

@@ -11,7 +11,14 @@ import { findEnterprisesByIds } from '../../subjects/service.ts';
 import { cancelReleaseOrdersFor } from '../../gate/service.ts';
 import { voidReservation } from '../../ledger/service.ts';
 import { TERMINAL_STATES, type DeclarationState, type LineCorrection } from '../rules.ts';
-import { declarationRows, partitionOf, transition, transitionMany, type DeclarationRow, type Transition } from './store.ts';
+import {
+  declarationRows,
+  partitionOf,
+  transition,
+  transitionMany,
+  type DeclarationRow,
+  type Transition,
+} from './store.ts';
 import { acceptAndRelease } from './submit.ts';
 import { applyCorrection } from './correction.ts';
 
@@ -53,7 +60,10 @@ async function claim(tx: Tx, ctx: AppContext, events: readonly OutboxEvent[]): P
 
 /** The declarations, locked in id order (two batches never wait on each other in a circle). */
 async function lockedMany(tx: Tx, ids: readonly string[]): Promise<Map<string, DeclarationRow>> {
-  const rows = await declarationRows.select(tx, sql`select ${declarationRows.columns} from decl_declarations where id ${anyOf(ids, 'uuid')} order by id for update`);
+  const rows = await declarationRows.select(
+    tx,
+    sql`select ${declarationRows.columns} from decl_declarations where id ${anyOf(ids, 'uuid')} order by id for update`,
+  );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -63,7 +73,8 @@ type Ours = OutboxEvent & { payload: { documentType: string; documentId: string 
 function isOurs(event: OutboxEvent): event is Ours {
   if (event.aggregateType !== 'gate' || !HANDLED_EVENTS.includes(event.eventType)) return false;
   const p = event.payload as { documentType?: string; documentId?: string; complete?: boolean };
-  if (!p.documentType || !OUR_DOCUMENTS.has(p.documentType) || !p.documentId || !UUID_PATTERN.test(p.documentId)) return false;
+  if (!p.documentType || !OUR_DOCUMENTS.has(p.documentType) || !p.documentId || !UUID_PATTERN.test(p.documentId))
+    return false;
   // A partial pass (part of a batch exit's containers) changes nothing here.
   return event.eventType !== 'ReleaseOrderPassed' || p.complete === true;
 }
@@ -94,13 +105,16 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
     const todo = known.filter((e) => claimed.has(e.id));
     if (todo.length === 0) return;
     const rowOf = (e: Ours) => rows.get(e.payload.documentId)!;
-    const usccs = new Map((await findEnterprisesByIds(tx, [...new Set(todo.map((e) => rowOf(e).enterpriseId))])).map((x) => [x.id, x.uscc]));
+    const usccs = new Map(
+      (await findEnterprisesByIds(tx, [...new Set(todo.map((e) => rowOf(e).enterpriseId))])).map((x) => [x.id, x.uscc]),
+    );
     const usccOf = (row: DeclarationRow) => usccs.get(row.enterpriseId) ?? '';
     // Passes alone append once, and that append locks its chains in order. An inspection's result
     // appends on its own (and to the book's and the order's chains), so with one in the batch the
     // declarants' chains are locked in order first: two batches never wait on each other in a circle.
     const partitions = [...new Set(todo.map((e) => partitionOf(usccOf(rowOf(e)))))];
-    if (partitions.length > 1 && todo.some((e) => e.eventType === 'InspectionCompleted')) await lockAuditPartitions(tx, partitions);
+    if (partitions.length > 1 && todo.some((e) => e.eventType === 'InspectionCompleted'))
+      await lockAuditPartitions(tx, partitions);
     let passes: Transition[] = [];
     const flush = async () => {
       for (const r of await transitionMany(tx, ctx, passes)) rows.set(r.id, r);
@@ -112,7 +126,17 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
         const p = e.payload as unknown as Passed;
         // A second complete pass of the same declaration in this batch finds it EXITED already.
         if (row.state !== 'RELEASED' || passes.some((x) => x.row.id === row.id)) continue;
-        passes.push({ row, uscc: usccOf(row), actor: gateActor, t: { to: 'EXITED', reason: `Passed the gate at ${p.portCode} at ${p.passedAt} (release order ${p.releaseOrderId}); the book quantities are posted to the mainland.`, rule: 'declarations.exited', change: { gateEventId: p.gateEventId, releaseOrderId: p.releaseOrderId } } });
+        passes.push({
+          row,
+          uscc: usccOf(row),
+          actor: gateActor,
+          t: {
+            to: 'EXITED',
+            reason: `Passed the gate at ${p.portCode} at ${p.passedAt} (release order ${p.releaseOrderId}); the book quantities are posted to the mainland.`,
+            rule: 'declarations.exited',
+            change: { gateEventId: p.gateEventId, releaseOrderId: p.releaseOrderId },
+          },
+        });
         continue;
       }
       await flush();
@@ -127,19 +151,43 @@ async function onInspected(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: s
   const state = row.state as DeclarationState;
   if (e.outcome === 'SEIZURE') {
     if (TERMINAL_STATES.includes(state)) return;
-    await cancelReleaseOrdersFor(tx, ctx, { documentType: row.kind as 'SECOND_LINE_EXIT', documentId: row.id, reason: `Seizure at inspection ${e.taskId}`, actor: gateActor });
-    if (row.reservationId) await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: `Seizure at inspection ${e.taskId}`, actor: gateActor });
-    await transition(tx, ctx, row, uscc, gateActor, { to: 'REJECTED', reason: `Inspection ${e.taskId} ended in a seizure: the goods do not leave.`, rule: 'declarations.seized', change: { taskId: e.taskId } });
+    await cancelReleaseOrdersFor(tx, ctx, {
+      documentType: row.kind as 'SECOND_LINE_EXIT',
+      documentId: row.id,
+      reason: `Seizure at inspection ${e.taskId}`,
+      actor: gateActor,
+    });
+    if (row.reservationId)
+      await voidReservation(tx, ctx, {
+        reservationId: row.reservationId,
+        reason: `Seizure at inspection ${e.taskId}`,
+        actor: gateActor,
+      });
+    await transition(tx, ctx, row, uscc, gateActor, {
+      to: 'REJECTED',
+      reason: `Inspection ${e.taskId} ended in a seizure: the goods do not leave.`,
+      rule: 'declarations.seized',
+      change: { taskId: e.taskId },
+    });
     return;
   }
   let d = row;
   // A correction re-runs the whole tax decision: value added, exemption and number, taxes, bills.
   if (e.outcome === 'DISCREPANCY') d = await applyCorrection(tx, ctx, row, uscc, e);
   if (d.state === 'HELD' && d.kind !== 'CENTRALIZED_DECLARATION') {
-    const text = e.outcome === 'MATCH' ? `Inspection ${e.taskId}: goods match the declaration; accepted.` : `Inspection ${e.taskId}: discrepancy corrected and taxed on the corrected figures; accepted.`;
-    await acceptAndRelease(tx, ctx, d, uscc, gateActor, { text, rule: e.outcome === 'MATCH' ? 'declarations.inspectionMatch' : 'declarations.inspectionDiscrepancy' });
+    const text =
+      e.outcome === 'MATCH'
+        ? `Inspection ${e.taskId}: goods match the declaration; accepted.`
+        : `Inspection ${e.taskId}: discrepancy corrected and taxed on the corrected figures; accepted.`;
+    await acceptAndRelease(tx, ctx, d, uscc, gateActor, {
+      text,
+      rule: e.outcome === 'MATCH' ? 'declarations.inspectionMatch' : 'declarations.inspectionDiscrepancy',
+    });
   } else if (d.state === 'HELD') {
-    await acceptAndRelease(tx, ctx, d, uscc, gateActor, { text: `Check ${e.taskId}: ${e.outcome}; accepted.`, rule: 'declarations.inspectionDone' });
+    await acceptAndRelease(tx, ctx, d, uscc, gateActor, {
+      text: `Check ${e.taskId}: ${e.outcome}; accepted.`,
+      rule: 'declarations.inspectionDone',
+    });
   }
 }
 

@@ -22,7 +22,8 @@ async function usccOf(ex: Executor, enterpriseId: string) {
 export async function cancelDeclaration(ctx: AppContext, actor: Actor, id: string, reason: string) {
   return runCommand(ctx, 'declarations.cancel', async (tx) => {
     const row = await lockDeclaration(tx, id);
-    if (actor.role === 'enterprise_user' && actor.enterpriseId !== row.enterpriseId) throw problems.notFound(`Declaration ${id}`);
+    if (actor.role === 'enterprise_user' && actor.enterpriseId !== row.enterpriseId)
+      throw problems.notFound(`Declaration ${id}`);
     await assertNoOpenInspection(tx, row, 'cancelled');
     const d = await retireVersion(tx, ctx, row, await usccOf(tx, row.enterpriseId), actor, null, reason);
     // Risk's row last, after the declaration's, the book's and the audit chains' locks.
@@ -36,20 +37,46 @@ export async function cancelDeclaration(ctx: AppContext, actor: Actor, id: strin
  * reject (goods released back to the book). Rejected before its inspection ended, the selection stays
  * with the goods for the enterprise's next filing of them.
  */
-export async function decideHeld(ctx: AppContext, actor: Actor, id: string, decision: 'ACCEPT' | 'REJECT', reason: string) {
+export async function decideHeld(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  decision: 'ACCEPT' | 'REJECT',
+  reason: string,
+) {
   return runCommand(ctx, `declarations.${decision.toLowerCase()}`, async (tx) => {
     const row = await lockDeclaration(tx, id);
-    if (row.state !== 'HELD') throw problems.conflict(`Declaration ${id} is ${row.state}: officers act on HELD declarations.`, { rule: 'declarations.notHeld' });
+    if (row.state !== 'HELD')
+      throw problems.conflict(`Declaration ${id} is ${row.state}: officers act on HELD declarations.`, {
+        rule: 'declarations.notHeld',
+      });
     const uscc = await usccOf(tx, row.enterpriseId);
     if (decision === 'ACCEPT') {
       if (await hasOpenInspectionHold(tx, { documentType: row.kind, documentId: row.id })) {
-        throw problems.conflict('The inspection task of this declaration is still open: complete it first.', { rule: 'declarations.inspectionOpen' });
+        throw problems.conflict('The inspection task of this declaration is still open: complete it first.', {
+          rule: 'declarations.inspectionOpen',
+        });
       }
-      return declarationView(await acceptAndRelease(tx, ctx, row, uscc, actor, { text: `Accepted by officer: ${reason}`, rule: 'declarations.acceptedByOfficer' }));
+      return declarationView(
+        await acceptAndRelease(tx, ctx, row, uscc, actor, {
+          text: `Accepted by officer: ${reason}`,
+          rule: 'declarations.acceptedByOfficer',
+        }),
+      );
     }
-    await cancelReleaseOrdersFor(tx, ctx, { documentType: row.kind as 'SECOND_LINE_EXIT', documentId: row.id, reason, actor });
-    if (row.reservationId) await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: `Rejected: ${reason}`, actor });
-    const rejected = await transition(tx, ctx, row, uscc, actor, { to: 'REJECTED', reason: `Rejected by officer: ${reason}`, rule: 'declarations.rejectedByOfficer' });
+    await cancelReleaseOrdersFor(tx, ctx, {
+      documentType: row.kind as 'SECOND_LINE_EXIT',
+      documentId: row.id,
+      reason,
+      actor,
+    });
+    if (row.reservationId)
+      await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: `Rejected: ${reason}`, actor });
+    const rejected = await transition(tx, ctx, row, uscc, actor, {
+      to: 'REJECTED',
+      reason: `Rejected by officer: ${reason}`,
+      rule: 'declarations.rejectedByOfficer',
+    });
     await leaveSelectionOnGoods(tx, ctx, row);
     return declarationView(rejected);
   });

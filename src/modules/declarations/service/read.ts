@@ -5,11 +5,24 @@ import type { Actor } from '../../../platform/auth/roles.ts';
 import { findEnterpriseByUscc } from '../../subjects/service.ts';
 import { getReservation } from '../../ledger/service.ts';
 import { declarations } from '../schema.ts';
-import { assertVisible, batchesOf, billsOf, declarationView, findDeclaration, transitionsOf, versionsOf } from './store.ts';
+import {
+  assertVisible,
+  batchesOf,
+  billsOf,
+  declarationView,
+  findDeclaration,
+  transitionsOf,
+  versionsOf,
+} from './store.ts';
 
-export async function listDeclarations(ctx: AppContext, actor: Actor, q: { kind?: string; state?: string; uscc?: string; page: number; pageSize: number }) {
+export async function listDeclarations(
+  ctx: AppContext,
+  actor: Actor,
+  q: { kind?: string; state?: string; uscc?: string; page: number; pageSize: number },
+) {
   const where: SQL[] = [];
-  if (actor.role === 'enterprise_user') where.push(eq(declarations.enterpriseId, actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000'));
+  if (actor.role === 'enterprise_user')
+    where.push(eq(declarations.enterpriseId, actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000'));
   else if (q.uscc) {
     const e = await findEnterpriseByUscc(ctx.db, q.uscc);
     if (!e) return { items: [], total: 0 };
@@ -18,7 +31,13 @@ export async function listDeclarations(ctx: AppContext, actor: Actor, q: { kind?
   if (q.kind) where.push(eq(declarations.kind, q.kind));
   if (q.state) where.push(eq(declarations.state, q.state));
   const cond = where.length ? and(...where) : undefined;
-  const rows = await ctx.db.select().from(declarations).where(cond).orderBy(desc(declarations.createdAt), desc(declarations.id)).limit(q.pageSize).offset((q.page - 1) * q.pageSize);
+  const rows = await ctx.db
+    .select()
+    .from(declarations)
+    .where(cond)
+    .orderBy(desc(declarations.createdAt), desc(declarations.id))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
   const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(declarations).where(cond);
   return { items: rows.map(declarationView), total: count?.n ?? 0 };
 }

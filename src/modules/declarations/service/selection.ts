@@ -36,7 +36,10 @@ export async function leaveSelectionOnGoods(tx: Executor, ctx: AppContext, row: 
   const items = itemsOf(row);
   if (items.length === 0) return false;
   const left = { enterpriseId: row.enterpriseId, declarationId: row.id, itemIds: items, taskId: row.inspectionTaskId };
-  await tx.insert(pendingSelections).values({ ...left, createdAt: ctx.clock.now() }).onConflictDoNothing();
+  await tx
+    .insert(pendingSelections)
+    .values({ ...left, createdAt: ctx.clock.now() })
+    .onConflictDoNothing();
   await recordWithdrawal(tx, ctx, { enterpriseId: row.enterpriseId, kind: 'SELECTED_NOT_INSPECTED' });
   return true;
 }
@@ -71,8 +74,9 @@ export async function inheritSelections(
 export function inheritedReasons(inherited: readonly InheritedSelection[]) {
   return inherited.map((s) => ({
     code: 'INHERITED_SELECTION',
-    detail: `The same goods were selected on declaration ${s.declarationId} and went back to the book before `
-      + `inspection task ${s.taskId ?? '—'} ended.`,
+    detail:
+      `The same goods were selected on declaration ${s.declarationId} and went back to the book before ` +
+      `inspection task ${s.taskId ?? '—'} ended.`,
   }));
 }
 

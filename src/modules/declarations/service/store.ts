@@ -97,14 +97,23 @@ export interface Transition {
 }
 
 /** Moves a locked declaration to a new state: `transitionMany` with one. */
-export async function transition(tx: Executor, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, t: TransitionInput): Promise<DeclarationRow> {
+export async function transition(
+  tx: Executor,
+  ctx: AppContext,
+  row: DeclarationRow,
+  uscc: string,
+  actor: Actor,
+  t: TransitionInput,
+): Promise<DeclarationRow> {
   return (await transitionMany(tx, ctx, [{ row, uscc, actor, t }]))[0]!;
 }
 
 /** Every truck that leaves moves its declaration to EXITED: the row is read and written without the query builder. */
 export const declarationRows = tableRows(declarations);
-const UPDATE_COLUMNS = 'decl_id uuid, new_state text, new_reason text, new_release_order_id uuid, new_inspection_task_id uuid';
-const TRANSITION_COLUMNS = 'declaration_id uuid, enterprise_id uuid, from_state text, to_state text, reason text, rule text, actor text, at timestamptz, audit_seq bigint';
+const UPDATE_COLUMNS =
+  'decl_id uuid, new_state text, new_reason text, new_release_order_id uuid, new_inspection_task_id uuid';
+const TRANSITION_COLUMNS =
+  'declaration_id uuid, enterprise_id uuid, from_state text, to_state text, reason text, rule text, actor text, at timestamptz, audit_seq bigint';
 
 /**
  * Moves locked declarations (each at most once) to new states with their reasons: checks the state
@@ -112,22 +121,50 @@ const TRANSITION_COLUMNS = 'declaration_id uuid, enterprise_id uuid, from_state 
  * round trip, updates the rows, records the transitions and enqueues the DeclarationStateChanged
  * events. Two round trips whatever the number. Returns the updated rows in the order given.
  */
-export async function transitionMany(tx: Executor, ctx: AppContext, items: readonly Transition[]): Promise<DeclarationRow[]> {
+export async function transitionMany(
+  tx: Executor,
+  ctx: AppContext,
+  items: readonly Transition[],
+): Promise<DeclarationRow[]> {
   if (items.length === 0) return [];
-  if (new Set(items.map((i) => i.row.id)).size !== items.length) throw new Error('transitionMany: a declaration appears twice');
+  if (new Set(items.map((i) => i.row.id)).size !== items.length)
+    throw new Error('transitionMany: a declaration appears twice');
   for (const { row, t } of items) {
     const bad = transitionViolation(row.state as DeclarationState, t.to);
     if (bad) throw problems.conflict(bad.message, { rule: bad.rule });
   }
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const updates = items.map(({ row, t }) => ({ decl_id: row.id, new_state: t.to, new_reason: t.reason, new_release_order_id: t.set?.releaseOrderId ?? null, new_inspection_task_id: t.set?.inspectionTaskId ?? null }));
+  const updates = items.map(({ row, t }) => ({
+    decl_id: row.id,
+    new_state: t.to,
+    new_reason: t.reason,
+    new_release_order_id: t.set?.releaseOrderId ?? null,
+    new_inspection_task_id: t.set?.inspectionTaskId ?? null,
+  }));
   let updatedIds = new Set<string>();
   await appendAuditMany(
     tx,
-    items.map(({ row, uscc, actor, t }) => ({ actor: actorLabel(actor), action: `declarations.${t.to.toLowerCase()}`, subject: `declaration:${row.id}`, change: { kind: row.kind, from: row.state, to: t.to, reason: t.reason, rule: t.rule, ...t.change }, at: now, partitionKey: partitionOf(uscc) })),
+    items.map(({ row, uscc, actor, t }) => ({
+      actor: actorLabel(actor),
+      action: `declarations.${t.to.toLowerCase()}`,
+      subject: `declaration:${row.id}`,
+      change: { kind: row.kind, from: row.state, to: t.to, reason: t.reason, rule: t.rule, ...t.change },
+      at: now,
+      partitionKey: partitionOf(uscc),
+    })),
     async (entries) => {
-      const transitions = items.map(({ row, actor, t }, i) => ({ declaration_id: row.id, enterprise_id: row.enterpriseId, from_state: row.state, to_state: t.to, reason: t.reason, rule: t.rule, actor: actorLabel(actor), at, audit_seq: entries[i]!.seq }));
+      const transitions = items.map(({ row, actor, t }, i) => ({
+        declaration_id: row.id,
+        enterprise_id: row.enterpriseId,
+        from_state: row.state,
+        to_state: t.to,
+        reason: t.reason,
+        rule: t.rule,
+        actor: actorLabel(actor),
+        at,
+        audit_seq: entries[i]!.seq,
+      }));
       const [rows] = await together([
         queryRows<{ id: string }>(
           tx,
@@ -139,7 +176,22 @@ export async function transitionMany(tx: Executor, ctx: AppContext, items: reado
           select declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq from ${recordset(transitions, TRANSITION_COLUMNS)}`),
         enqueueEvents(
           tx,
-          items.map(({ row, t }, i) => ({ aggregateType: 'declaration', aggregateId: row.id, eventType: 'DeclarationStateChanged', payload: { declarationId: row.id, kind: row.kind, enterpriseId: row.enterpriseId, from: row.state, to: t.to, reason: t.reason, rule: t.rule }, occurredAt: now, auditSeq: entries[i]!.seq })),
+          items.map(({ row, t }, i) => ({
+            aggregateType: 'declaration',
+            aggregateId: row.id,
+            eventType: 'DeclarationStateChanged',
+            payload: {
+              declarationId: row.id,
+              kind: row.kind,
+              enterpriseId: row.enterpriseId,
+              from: row.state,
+              to: t.to,
+              reason: t.reason,
+              rule: t.rule,
+            },
+            occurredAt: now,
+            auditSeq: entries[i]!.seq,
+          })),
         ),
       ] as const);
       updatedIds = new Set(rows.map((r) => r.id));
@@ -148,16 +200,63 @@ export async function transitionMany(tx: Executor, ctx: AppContext, items: reado
   // The rows as written, without reading back their forms and lines.
   return items.map(({ row, t }) => {
     if (!updatedIds.has(row.id)) throw new Error(`transitionMany: declaration ${row.id} was not updated`);
-    return { ...row, state: t.to, stateReason: t.reason, updatedAt: now, releaseOrderId: t.set?.releaseOrderId ?? row.releaseOrderId, inspectionTaskId: t.set?.inspectionTaskId ?? row.inspectionTaskId };
+    return {
+      ...row,
+      state: t.to,
+      stateReason: t.reason,
+      updatedAt: now,
+      releaseOrderId: t.set?.releaseOrderId ?? row.releaseOrderId,
+      inspectionTaskId: t.set?.inspectionTaskId ?? row.inspectionTaskId,
+    };
   });
 }
 
 /** The first transition (nothing → SUBMITTED) of a new declaration row. */
-export async function recordSubmission(tx: Executor, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, reason: string, change: Record<string, unknown>): Promise<number> {
+export async function recordSubmission(
+  tx: Executor,
+  ctx: AppContext,
+  row: DeclarationRow,
+  uscc: string,
+  actor: Actor,
+  reason: string,
+  change: Record<string, unknown>,
+): Promise<number> {
   const now = ctx.clock.now();
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'declarations.submit', subject: `declaration:${row.id}`, change: { kind: row.kind, to: 'SUBMITTED', reason, ...change }, at: now, partitionKey: partitionOf(uscc) });
-  await tx.insert(declarationTransitions).values({ declarationId: row.id, enterpriseId: row.enterpriseId, fromState: null, toState: 'SUBMITTED', reason, rule: 'declarations.submitted', actor: actorLabel(actor), at: now, auditSeq: seq });
-  await enqueueEvents(tx, [{ aggregateType: 'declaration', aggregateId: row.id, eventType: 'DeclarationSubmitted', payload: { declarationId: row.id, kind: row.kind, enterpriseId: row.enterpriseId, version: row.version, previousId: row.previousId }, occurredAt: now, auditSeq: seq }]);
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'declarations.submit',
+    subject: `declaration:${row.id}`,
+    change: { kind: row.kind, to: 'SUBMITTED', reason, ...change },
+    at: now,
+    partitionKey: partitionOf(uscc),
+  });
+  await tx.insert(declarationTransitions).values({
+    declarationId: row.id,
+    enterpriseId: row.enterpriseId,
+    fromState: null,
+    toState: 'SUBMITTED',
+    reason,
+    rule: 'declarations.submitted',
+    actor: actorLabel(actor),
+    at: now,
+    auditSeq: seq,
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'declaration',
+      aggregateId: row.id,
+      eventType: 'DeclarationSubmitted',
+      payload: {
+        declarationId: row.id,
+        kind: row.kind,
+        enterpriseId: row.enterpriseId,
+        version: row.version,
+        previousId: row.previousId,
+      },
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
   return seq;
 }
 
@@ -166,26 +265,53 @@ export async function nextSerial(tx: Executor, kind: string, scope: string): Pro
   const rows = await tx
     .insert(declarationSerials)
     .values({ kind, scope, last: 1 })
-    .onConflictDoUpdate({ target: [declarationSerials.kind, declarationSerials.scope], set: { last: sql`${declarationSerials.last} + 1` } })
+    .onConflictDoUpdate({
+      target: [declarationSerials.kind, declarationSerials.scope],
+      set: { last: sql`${declarationSerials.last} + 1` },
+    })
     .returning({ last: declarationSerials.last });
   return rows[0]!.last;
 }
 
 export async function transitionsOf(ex: Executor, id: string) {
-  const rows = await ex.select().from(declarationTransitions).where(eq(declarationTransitions.declarationId, id)).orderBy(asc(declarationTransitions.id));
-  return rows.map((t) => ({ from: t.fromState, to: t.toState, reason: t.reason, rule: t.rule, actor: t.actor, at: t.at.toISOString(), auditSeq: t.auditSeq }));
+  const rows = await ex
+    .select()
+    .from(declarationTransitions)
+    .where(eq(declarationTransitions.declarationId, id))
+    .orderBy(asc(declarationTransitions.id));
+  return rows.map((t) => ({
+    from: t.fromState,
+    to: t.toState,
+    reason: t.reason,
+    rule: t.rule,
+    actor: t.actor,
+    at: t.at.toISOString(),
+    auditSeq: t.auditSeq,
+  }));
 }
 
 export async function billsOf(ex: Executor, declarationId: string) {
-  const rows = await ex.select().from(taxBills).where(eq(taxBills.declarationId, declarationId)).orderBy(asc(taxBills.issuedAt), asc(taxBills.billNo));
+  const rows = await ex
+    .select()
+    .from(taxBills)
+    .where(eq(taxBills.declarationId, declarationId))
+    .orderBy(asc(taxBills.issuedAt), asc(taxBills.billNo));
   return rows.map(billView);
 }
 
 export async function versionsOf(ex: Executor, rootId: string) {
-  const rows = await ex.select({ id: declarations.id, version: declarations.version, state: declarations.state }).from(declarations).where(eq(declarations.rootId, rootId)).orderBy(asc(declarations.version));
+  const rows = await ex
+    .select({ id: declarations.id, version: declarations.version, state: declarations.state })
+    .from(declarations)
+    .where(eq(declarations.rootId, rootId))
+    .orderBy(asc(declarations.version));
   return rows;
 }
 
 export async function batchesOf(ex: Executor, centralizedId: string) {
-  return ex.select({ id: declarations.id, state: declarations.state, businessDate: declarations.businessDate }).from(declarations).where(and(eq(declarations.centralizedId, centralizedId), eq(declarations.kind, 'BATCH_EXIT'))).orderBy(asc(declarations.businessDate), asc(declarations.createdAt));
+  return ex
+    .select({ id: declarations.id, state: declarations.state, businessDate: declarations.businessDate })
+    .from(declarations)
+    .where(and(eq(declarations.centralizedId, centralizedId), eq(declarations.kind, 'BATCH_EXIT')))
+    .orderBy(asc(declarations.businessDate), asc(declarations.createdAt));
 }

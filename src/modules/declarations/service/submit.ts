@@ -16,8 +16,22 @@ import { loadTaxParameters } from '../../tax/service.ts';
 import { withTariffRates, type TariffUse } from '../../tariff/service.ts';
 import { D, parseValueAddedNumber, ratioString } from '../../tax/rules.ts';
 import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
-import { bookAuditKey, costBasisOf, getBook, getItem, lockBooks, reserveGoods, voidReservation } from '../../ledger/service.ts';
-import { cancelReleaseOrdersFor, inspectionTaskAuditKey, issueReleaseOrder, openInspectionTask, releaseOrderAuditKey } from '../../gate/service.ts';
+import {
+  bookAuditKey,
+  costBasisOf,
+  getBook,
+  getItem,
+  lockBooks,
+  reserveGoods,
+  voidReservation,
+} from '../../ledger/service.ts';
+import {
+  cancelReleaseOrdersFor,
+  inspectionTaskAuditKey,
+  issueReleaseOrder,
+  openInspectionTask,
+  releaseOrderAuditKey,
+} from '../../gate/service.ts';
 import { billFigures, dutyRateViolations, exitTaxes, formViolations, periodOf, unitCode } from '../rules.ts';
 import { valueAddedDecision } from '../rules.ts';
 import type { ExitTaxLine, Regime } from '../rules.ts';
@@ -62,12 +76,20 @@ export interface Prepared {
 }
 
 /** Reads the book and its items, checks the form, asks the book for the cost basis and decides the value added and taxes. */
-async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarationBody, kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT', reserve: () => Promise<unknown>): Promise<Prepared> {
+async function prepare(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  body: ExitDeclarationBody,
+  kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
+  reserve: () => Promise<unknown>,
+): Promise<Prepared> {
   const book = await getBook(tx, body.bookId);
   if (!book) throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
   const enterpriseId = declarantOf(actor, book.enterpriseId);
   const enterprise = await findEnterpriseById(tx, enterpriseId);
-  if (!enterprise) throw problems.field('bookId', 'declarations.enterpriseUnknown', 'The declaring enterprise is not registered.');
+  if (!enterprise)
+    throw problems.field('bookId', 'declarations.enterpriseUnknown', 'The declaring enterprise is not registered.');
   const items = await Promise.all(body.lines.map((l) => getItem(tx, l.itemId)));
   const v = formViolations(body.lines, {
     regime: book.regime,
@@ -88,7 +110,12 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
   const qualifications = (await activeQualifications(tx, enterpriseId, today)).map((q) => q.kind);
   const notes: unknown[] = [];
   const lines: PreparedLine[] = [];
-  const table = await tableRates(tx, body, items.map((it) => it!), today);
+  const table = await tableRates(
+    tx,
+    body,
+    items.map((it) => it!),
+    today,
+  );
   for (const [i, form] of body.lines.entries()) {
     const item = items[i]!;
     const l = table.lines[i]!;
@@ -117,7 +144,8 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
     if (book.regime === 'PROCESSING_VALUE_ADDED') {
       (form.upstream ?? []).forEach((u, j) => {
         const parsed = parseValueAddedNumber(u.cumulativeNumber, 'CUMULATIVE');
-        if (!parsed.ok) throw problems.field(`lines[${i}].upstream[${j}].cumulativeNumber`, parsed.rule, parsed.message);
+        if (!parsed.ok)
+          throw problems.field(`lines[${i}].upstream[${j}].cumulativeNumber`, parsed.rule, parsed.message);
       });
       // Kept on the line: an inspection's correction decides the value added again with them.
       line.upstream = form.upstream ?? [];
@@ -143,7 +171,11 @@ async function prepare(tx: Tx, ctx: AppContext, actor: Actor, body: ExitDeclarat
   if (kind === 'SECOND_LINE_EXIT') {
     const computed = exitTaxes(book.regime, lines, params.tax);
     if (!computed.ok) throw problems.validation(computed.violations);
-    taxes = billFigures(computed.value, lines.map(ratesOf), lines.map((l) => l.hsCode));
+    taxes = billFigures(
+      computed.value,
+      lines.map(ratesOf),
+      lines.map((l) => l.hsCode),
+    );
     const versions = { ...params.versionsOf('valueAddedThreshold'), ...table.parameterVersions };
     taxes.parameterVersions = { ...taxes.parameterVersions, ...versions };
   }
@@ -164,22 +196,46 @@ async function tableRates(tx: Tx, body: ExitDeclarationBody, items: readonly Ite
     const l = table.lines[i]!;
     const perUnit = [l.specificDutyPerUnit, l.specificConsumptionTaxPerUnit].some((x) => x && new D(x).gt(0));
     if (!u || !perUnit || unitCode(u.unit) === unitCode(items[i]!.unit)) return [];
-    const message = `Tariff line ${u.code} charges per ${u.unit}; the item is kept in ${items[i]!.unit}. `
-      + "Give the rates or correct the item's unit.";
+    const message =
+      `Tariff line ${u.code} charges per ${u.unit}; the item is kept in ${items[i]!.unit}. ` +
+      "Give the rates or correct the item's unit.";
     return [{ path: `lines[${i}].quantity`, rule: 'tariff.unitMismatch', message }];
   });
   if (wrongUnit.length) throw problems.validation(wrongUnit);
   return table;
 }
 
-export const ratesOf = (l: ExitTaxLine) => ({ dutyRate: l.dutyRate, vatRate: l.vatRate, ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}), ...(l.specificDutyPerUnit ? { specificDutyPerUnit: l.specificDutyPerUnit } : {}) });
+export const ratesOf = (l: ExitTaxLine) => ({
+  dutyRate: l.dutyRate,
+  vatRate: l.vatRate,
+  ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}),
+  ...(l.specificDutyPerUnit ? { specificDutyPerUnit: l.specificDutyPerUnit } : {}),
+});
 
 /** Batch exit is a facility of ADVANCED_CERTIFIED and WHITELIST enterprises, withdrawn while suspended. */
 async function assertBatchAllowed(tx: Tx, enterpriseId: string, today: string) {
   const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
-  if (!measures.batchExitAllowed) throw problems.rule('batch-exit-not-allowed', 'Batch exit not allowed', `Batch exit with centralized declaration is for ADVANCED_CERTIFIED and WHITELIST enterprises; this enterprise is ${measures.class}.`, [{ path: 'bookId', rule: 'declarations.batch.creditClass', message: `Credit class ${measures.class} may not use batch exit.` }]);
+  if (!measures.batchExitAllowed)
+    throw problems.rule(
+      'batch-exit-not-allowed',
+      'Batch exit not allowed',
+      `Batch exit with centralized declaration is for ADVANCED_CERTIFIED and WHITELIST enterprises; this enterprise is ${measures.class}.`,
+      [
+        {
+          path: 'bookId',
+          rule: 'declarations.batch.creditClass',
+          message: `Credit class ${measures.class} may not use batch exit.`,
+        },
+      ],
+    );
   const [facility] = await tx.select().from(batchFacilities).where(eq(batchFacilities.enterpriseId, enterpriseId));
-  if (facility?.status === 'SUSPENDED') throw problems.rule('batch-exit-suspended', 'Batch exit suspended', `The batch-exit facility is suspended: ${facility.reason}. An officer lifts it once the centralized declaration is filed.`, [{ path: 'bookId', rule: 'declarations.batch.suspended', message: facility.reason }]);
+  if (facility?.status === 'SUSPENDED')
+    throw problems.rule(
+      'batch-exit-suspended',
+      'Batch exit suspended',
+      `The batch-exit facility is suspended: ${facility.reason}. An officer lifts it once the centralized declaration is filed.`,
+      [{ path: 'bookId', rule: 'declarations.batch.suspended', message: facility.reason }],
+    );
 }
 
 /** One risk line per item (a centralized declaration gathers many batches of the same goods). */
@@ -190,13 +246,31 @@ function byItem(lines: readonly PreparedLine[]): PreparedLine[] {
     if (!seen) out.set(l.itemId, { ...l });
     else {
       const add = (a: string, b: string) => new D(a).plus(b).toString();
-      out.set(l.itemId, { ...seen, quantity: add(seen.quantity, l.quantity), valueCny: add(seen.valueCny, l.valueCny), netWeightKg: add(seen.netWeightKg, l.netWeightKg), firstEntryDate: [seen.firstEntryDate, l.firstEntryDate].filter(Boolean).sort()[0] ?? null });
+      out.set(l.itemId, {
+        ...seen,
+        quantity: add(seen.quantity, l.quantity),
+        valueCny: add(seen.valueCny, l.valueCny),
+        netWeightKg: add(seen.netWeightKg, l.netWeightKg),
+        firstEntryDate: [seen.firstEntryDate, l.firstEntryDate].filter(Boolean).sort()[0] ?? null,
+      });
     }
   }
   return [...out.values()];
 }
 
-export function riskInput(d: { id: string; kind: 'SECOND_LINE_EXIT' | 'CENTRALIZED_DECLARATION'; enterpriseId: string; uscc: string; portCode: string; transportMode?: string; consignee?: string; regime: Regime }, lines: readonly PreparedLine[]) {
+export function riskInput(
+  d: {
+    id: string;
+    kind: 'SECOND_LINE_EXIT' | 'CENTRALIZED_DECLARATION';
+    enterpriseId: string;
+    uscc: string;
+    portCode: string;
+    transportMode?: string;
+    consignee?: string;
+    regime: Regime;
+  },
+  lines: readonly PreparedLine[],
+) {
   return {
     declarationId: d.id,
     kind: d.kind,
@@ -226,17 +300,33 @@ export function riskInput(d: { id: string; kind: 'SECOND_LINE_EXIT' | 'CENTRALIZ
 
 export function riskSummary(r: RiskDecision) {
   const x = r as unknown as Record<string, unknown>;
-  return { level: x.level, score: x.score, action: x.action, selected: x.selected, reasons: x.reasons, featureSetVersion: (x.versions as Record<string, unknown> | undefined)?.featureSet ?? null, versions: x.versions, model: x.model ? { version: (x.model as { version: unknown }).version } : null, decidedBy: 'risk.assessDeclaration' };
+  return {
+    level: x.level,
+    score: x.score,
+    action: x.action,
+    selected: x.selected,
+    reasons: x.reasons,
+    featureSetVersion: (x.versions as Record<string, unknown> | undefined)?.featureSet ?? null,
+    versions: x.versions,
+    model: x.model ? { version: (x.model as { version: unknown }).version } : null,
+    decidedBy: 'risk.assessDeclaration',
+  };
 }
 
 async function findByRequest(ex: Executor, enterpriseId: string, requestId: string) {
-  const [row] = await ex.select().from(declarations).where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.requestId, requestId)));
+  const [row] = await ex
+    .select()
+    .from(declarations)
+    .where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.requestId, requestId)));
   return row ?? null;
 }
 
 /** The answer to a repeated `requestId`: the first declaration, or a 409 when the form differs. */
 function sameRequest(existing: DeclarationRow, hash: string, requestId: string) {
-  if (existing.requestHash !== hash) throw problems.conflict(`requestId ${requestId} was already used for another declaration.`, { rule: 'declarations.idempotencyConflict' });
+  if (existing.requestHash !== hash)
+    throw problems.conflict(`requestId ${requestId} was already used for another declaration.`, {
+      rule: 'declarations.idempotencyConflict',
+    });
   return declarationView(existing);
 }
 
@@ -250,15 +340,33 @@ async function releaseValidityHours(ex: Executor, today: string): Promise<number
 }
 
 /** Accepted: the tax bill (single exits) and the release order for the gate; the declaration is RELEASED. */
-export async function acceptAndRelease(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, reason: { text: string; rule: string }, orderId?: string) {
+export async function acceptAndRelease(
+  tx: Tx,
+  ctx: AppContext,
+  row: DeclarationRow,
+  uscc: string,
+  actor: Actor,
+  reason: { text: string; rule: string },
+  orderId?: string,
+) {
   let d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: reason.text, rule: reason.rule });
   if (d.kind === 'SECOND_LINE_EXIT' && d.taxes) {
     const t = d.taxes as ReturnType<typeof billFigures>;
-    await issueBill(tx, ctx, d, uscc, actor, { kind: 'ORIGINAL', cause: 'Accepted second-line exit declaration', amounts: { duty: t.duty, consumptionTax: t.consumptionTax, vat: t.vat, total: t.total }, figures: t });
+    await issueBill(tx, ctx, d, uscc, actor, {
+      kind: 'ORIGINAL',
+      cause: 'Accepted second-line exit declaration',
+      amounts: { duty: t.duty, consumptionTax: t.consumptionTax, vat: t.vat, total: t.total },
+      figures: t,
+    });
   }
   if (d.kind === 'CENTRALIZED_DECLARATION') {
     const t = d.taxes as ReturnType<typeof billFigures>;
-    await issueBill(tx, ctx, d, uscc, actor, { kind: 'ORIGINAL', cause: `Centralized declaration of the batch exits of ${d.period}`, amounts: { duty: t.duty, consumptionTax: t.consumptionTax, vat: t.vat, total: t.total }, figures: t });
+    await issueBill(tx, ctx, d, uscc, actor, {
+      kind: 'ORIGINAL',
+      cause: `Centralized declaration of the batch exits of ${d.period}`,
+      amounts: { duty: t.duty, consumptionTax: t.consumptionTax, vat: t.vat, total: t.total },
+      figures: t,
+    });
     return d;
   }
   const form = d.form as ExitDeclarationBody;
@@ -279,8 +387,15 @@ export async function acceptAndRelease(tx: Tx, ctx: AppContext, row: Declaration
     reservationIds: d.reservationId ? [d.reservationId] : [],
     actor,
   });
-  const releaseOrderId = (order as { id?: string; releaseOrderId?: string }).releaseOrderId ?? (order as { id: string }).id;
-  d = await transition(tx, ctx, d, uscc, actor, { to: 'RELEASED', reason: `Release order ${releaseOrderId} issued to the gate at ${d.portCode} for ${form.transport.plate}.`, rule: 'declarations.releaseOrderIssued', set: { releaseOrderId }, change: { releaseOrderId } });
+  const releaseOrderId =
+    (order as { id?: string; releaseOrderId?: string }).releaseOrderId ?? (order as { id: string }).id;
+  d = await transition(tx, ctx, d, uscc, actor, {
+    to: 'RELEASED',
+    reason: `Release order ${releaseOrderId} issued to the gate at ${d.portCode} for ${form.transport.plate}.`,
+    rule: 'declarations.releaseOrderIssued',
+    set: { releaseOrderId },
+    change: { releaseOrderId },
+  });
   return d;
 }
 
@@ -289,11 +404,18 @@ export async function acceptAndRelease(tx: Tx, ctx: AppContext, row: Declaration
  * reservation of the quantities, value added and taxes, risk (single exits), then ACCEPTED →
  * RELEASED with a release order, or HELD with an inspection task. Idempotent by `requestId`.
  */
-export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclarationBody, kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' = 'SECOND_LINE_EXIT', amend?: { previousId: string }) {
+export async function submitExit(
+  ctx: AppContext,
+  actor: Actor,
+  body: ExitDeclarationBody,
+  kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' = 'SECOND_LINE_EXIT',
+  amend?: { previousId: string },
+) {
   return runCommand(ctx, `declarations.${kind === 'BATCH_EXIT' ? 'batch' : 'exit'}`, async (tx) => {
     const hash = requestHash({ kind, amend: amend?.previousId ?? null, body });
     const book = await getBook(tx, body.bookId);
-    if (!book && actor.role !== 'enterprise_user') throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
+    if (!book && actor.role !== 'enterprise_user')
+      throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
     const enterpriseId = declarantOf(actor, book?.enterpriseId ?? '');
     const existing = await findByRequest(tx, enterpriseId, body.requestId);
     if (existing) return sameRequest(existing, hash, body.requestId);
@@ -301,7 +423,12 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     if (amend) {
       previous = await lockDeclaration(tx, amend.previousId);
       if (previous.enterpriseId !== enterpriseId) throw problems.notFound(`Declaration ${amend.previousId}`);
-      if (previous.kind !== kind) throw problems.field('kind', 'declarations.amend.sameKind', 'An amendment keeps the kind of the declaration it replaces.');
+      if (previous.kind !== kind)
+        throw problems.field(
+          'kind',
+          'declarations.amend.sameKind',
+          'An amendment keeps the kind of the declaration it replaces.',
+        );
       await assertNoOpenInspection(tx, previous, 'amended');
     }
     const id = uuidv7(ctx.clock.now().getTime());
@@ -333,7 +460,13 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
     const today = shanghaiDate(now);
     const reservationId = uuidv7(now.getTime());
     const p = await prepare(tx, ctx, actor, body, kind, () =>
-      reserveGoods(tx, ctx, { reservationId, bookId: body.bookId, lines: body.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })), purpose: { documentType: kind, documentId: id }, actor }),
+      reserveGoods(tx, ctx, {
+        reservationId,
+        bookId: body.bookId,
+        lines: body.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })),
+        purpose: { documentType: kind, documentId: id },
+        actor,
+      }),
     );
     const [row] = await tx
       .insert(declarations)
@@ -364,47 +497,146 @@ export async function submitExit(ctx: AppContext, actor: Actor, body: ExitDeclar
       })
       .returning();
     let d = row!;
-    await recordSubmission(tx, ctx, d, uscc, actor, d.stateReason, { reservationId, lines: body.lines.length, valueAdded: p.valueAddedNotes, ...(previous ? { previousId: previous.id } : {}) });
+    await recordSubmission(tx, ctx, d, uscc, actor, d.stateReason, {
+      reservationId,
+      lines: body.lines.length,
+      valueAdded: p.valueAddedNotes,
+      ...(previous ? { previousId: previous.id } : {}),
+    });
     // Goods whose earlier selection was never served are inspected now, whatever the new verdict.
     const inherited = await inheritSelections(tx, ctx, { id, enterpriseId, itemIds: body.lines.map((l) => l.itemId) });
     const inheritedFrom = inherited.map((s) => s.declarationId);
     if (kind === 'BATCH_EXIT' && inherited.length) {
-      return declarationView(await holdForInspection(tx, ctx, { row: d, uscc, actor, taskId }, inheritedReasons(inherited), 'declarations.selectionInherited', { inheritedFrom }));
+      return declarationView(
+        await holdForInspection(
+          tx,
+          ctx,
+          { row: d, uscc, actor, taskId },
+          inheritedReasons(inherited),
+          'declarations.selectionInherited',
+          { inheritedFrom },
+        ),
+      );
     }
     if (kind === 'BATCH_EXIT') {
       const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
-      d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: `Batch exit by a ${measures.class} enterprise: released on its release list, declared with the month ${periodOf(today)} by the centralized declaration.`, rule: 'declarations.batch.accepted' }, releaseOrderId);
+      d = await acceptAndRelease(
+        tx,
+        ctx,
+        d,
+        uscc,
+        actor,
+        {
+          text: `Batch exit by a ${measures.class} enterprise: released on its release list, declared with the month ${periodOf(today)} by the centralized declaration.`,
+          rule: 'declarations.batch.accepted',
+        },
+        releaseOrderId,
+      );
       return declarationView(d);
     }
-    const decision = await assessDeclaration(tx, ctx, riskInput({ id, kind: 'SECOND_LINE_EXIT', enterpriseId, uscc, portCode: body.portCode, transportMode: body.transport.mode, consignee: body.consignee.name, regime: p.regime }, p.lines));
+    const decision = await assessDeclaration(
+      tx,
+      ctx,
+      riskInput(
+        {
+          id,
+          kind: 'SECOND_LINE_EXIT',
+          enterpriseId,
+          uscc,
+          portCode: body.portCode,
+          transportMode: body.transport.mode,
+          consignee: body.consignee.name,
+          regime: p.regime,
+        },
+        p.lines,
+      ),
+    );
     const risk = riskSummary(decision);
     await tx.update(declarations).set({ risk }).where(eq(declarations.id, id));
     d = { ...d, risk };
     const x = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
     const selected = x.selected || x.action === 'INSPECT';
     if (selected || inherited.length) {
-      const reasons = [...inheritedReasons(inherited), ...(selected ? (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })) : [])];
+      const reasons = [
+        ...inheritedReasons(inherited),
+        ...(selected ? (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })) : []),
+      ];
       const rule = inherited.length ? 'declarations.selectionInherited' : 'declarations.heldForInspection';
-      return declarationView(await holdForInspection(tx, ctx, { row: d, uscc, actor, taskId }, reasons, rule, { risk, ...(inherited.length ? { inheritedFrom } : {}) }));
+      return declarationView(
+        await holdForInspection(tx, ctx, { row: d, uscc, actor, taskId }, reasons, rule, {
+          risk,
+          ...(inherited.length ? { inheritedFrom } : {}),
+        }),
+      );
     }
-    d = await acceptAndRelease(tx, ctx, d, uscc, actor, { text: 'Accepted.', rule: 'declarations.acceptedByRisk' }, releaseOrderId);
+    d = await acceptAndRelease(
+      tx,
+      ctx,
+      d,
+      uscc,
+      actor,
+      { text: 'Accepted.', rule: 'declarations.acceptedByRisk' },
+      releaseOrderId,
+    );
     return declarationView(d);
   });
 }
 
 /** Opens the inspection task of a declaration selected at filing and holds it (HELD); the reasons and the verdict go to officers only. */
-async function holdForInspection(tx: Tx, ctx: AppContext, at: { row: DeclarationRow; uscc: string; actor: Actor; taskId: string }, reasons: { code: string; detail: string }[], rule: string, change: Record<string, unknown>) {
+async function holdForInspection(
+  tx: Tx,
+  ctx: AppContext,
+  at: { row: DeclarationRow; uscc: string; actor: Actor; taskId: string },
+  reasons: { code: string; detail: string }[],
+  rule: string,
+  change: Record<string, unknown>,
+) {
   const { row, uscc, actor } = at;
-  const task = await openInspectionTask(tx, ctx, { taskId: at.taskId, source: 'RISK_SELECTION', documentType: row.kind, documentId: row.id, portCode: row.portCode, reasons, actor });
-  return transition(tx, ctx, row, uscc, actor, { to: 'HELD', reason: `Held for inspection: inspection task ${task.taskId}.`, rule, set: { inspectionTaskId: task.taskId }, change: { taskId: task.taskId, ...change } });
+  const task = await openInspectionTask(tx, ctx, {
+    taskId: at.taskId,
+    source: 'RISK_SELECTION',
+    documentType: row.kind,
+    documentId: row.id,
+    portCode: row.portCode,
+    reasons,
+    actor,
+  });
+  return transition(tx, ctx, row, uscc, actor, {
+    to: 'HELD',
+    reason: `Held for inspection: inspection task ${task.taskId}.`,
+    rule,
+    set: { inspectionTaskId: task.taskId },
+    change: { taskId: task.taskId, ...change },
+  });
 }
 
 /** Retires a version being amended or cancelled: voids its reservation and cancels its release orders. */
-export async function retireVersion(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, actor: Actor, newId: string | null, reason?: string) {
-  if (row.kind === 'CENTRALIZED_DECLARATION') throw problems.conflict('A centralized declaration is not amended or cancelled here; its taxes are billed.', { rule: 'declarations.centralized.final' });
+export async function retireVersion(
+  tx: Tx,
+  ctx: AppContext,
+  row: DeclarationRow,
+  uscc: string,
+  actor: Actor,
+  newId: string | null,
+  reason?: string,
+) {
+  if (row.kind === 'CENTRALIZED_DECLARATION')
+    throw problems.conflict('A centralized declaration is not amended or cancelled here; its taxes are billed.', {
+      rule: 'declarations.centralized.final',
+    });
   const to = newId ? 'AMENDED' : 'CANCELLED';
   const text = newId ? `Replaced by version ${row.version + 1} (${newId}).` : (reason ?? 'Cancelled.');
-  await cancelReleaseOrdersFor(tx, ctx, { documentType: row.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT', documentId: row.id, reason: text, actor });
+  await cancelReleaseOrdersFor(tx, ctx, {
+    documentType: row.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
+    documentId: row.id,
+    reason: text,
+    actor,
+  });
   if (row.reservationId) await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: text, actor });
-  return transition(tx, ctx, row, uscc, actor, { to, reason: text, rule: newId ? 'declarations.amended' : 'declarations.cancelled', ...(newId ? { change: { newId } } : {}) });
+  return transition(tx, ctx, row, uscc, actor, {
+    to,
+    reason: text,
+    rule: newId ? 'declarations.amended' : 'declarations.cancelled',
+    ...(newId ? { change: { newId } } : {}),
+  });
 }

@@ -154,7 +154,7 @@ function naiveComponents(list: { kind: LinkKind; key: number; buyer: number }[])
     while (queue.length) {
       const x = queue.shift()!;
       comp.push(x);
-      for (const y of adj.get(x) ?? []) if (!done.has(y)) (done.add(y), queue.push(y));
+      for (const y of adj.get(x) ?? []) if (!done.has(y)) done.add(y), queue.push(y);
     }
     out.push(comp.sort((a, b) => a - b).join(','));
   }

@@ -230,7 +230,7 @@ export class LinkGraph {
     const uf = new UnionFind(buyers);
     const links: { slot: number; buyers: number[] }[] = [];
     const stats: GraphStats = { identifiers: this.table.size, shared: 0, publicIdentifiers: 0, weak: 0, edges: n };
-    for (let i = 0; i < n;) {
+    for (let i = 0; i < n; ) {
       const slot = Math.floor(keys[i]! / 16_777_216);
       const group = new Set<number>([this.table.first[slot]!]);
       for (; i < n && Math.floor(keys[i]! / 16_777_216) === slot; i++) group.add(keys[i]! % 16_777_216);

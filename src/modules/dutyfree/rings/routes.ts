@@ -43,8 +43,7 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
     config: { access: { roles: OFFICER_ROLES } },
     schema: {
       tags,
-      summary:
-        'A ring: its score and why, its members and facts, its shared links (payer, account, phone…), masked',
+      summary: 'A ring: its score and why, its members and facts, its shared links (payer, account, phone…), masked',
       params: z.object({ id: z.uuid() }),
       response: { 200: w.ringOut },
     },

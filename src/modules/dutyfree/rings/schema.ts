@@ -90,9 +90,7 @@ export const dutyfreeYellowList = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('dutyfree_yellow_open_uq')
-      .on(t.buyerId)
-      .where(sql`${t.status} in ('OPEN', 'PROPOSED')`),
+    uniqueIndex('dutyfree_yellow_open_uq').on(t.buyerId).where(sql`${t.status} in ('OPEN', 'PROPOSED')`),
     index('dutyfree_yellow_status_idx').on(t.status, t.score),
     index('dutyfree_yellow_ring_idx').on(t.ringId),
     check('dutyfree_yellow_status_ck', sql`${t.status} in ('OPEN', 'PROPOSED', 'CLEARED', 'CONFIRMED')`),

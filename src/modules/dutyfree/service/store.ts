@@ -20,7 +20,7 @@ import {
   dutyfreeReservationItems,
   dutyfreeReservations,
   dutyfreeShops,
-  dutyfreeTrips,
+  type dutyfreeTrips,
 } from '../schema.ts';
 
 export type BuyerRow = typeof dutyfreeBuyers.$inferSelect;

@@ -16,7 +16,10 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { decideGate, type GateDecision, type OrderForGate, type Reason, type Tolerance } from '../rules.ts';
 import { endorseRotation, GENESIS, signedEntry, type KeyRotation, type LogEntry, type LoggedEvent } from './log.ts';
 
-type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{ status: number; json(): Promise<unknown> }>;
+type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 export interface GateEdgeOptions {
   baseUrl: string;
@@ -100,7 +103,8 @@ export class GateEdge {
       ...(o.logFile ? { logFile: o.logFile } : {}),
       ...(o.stateFile ? { stateFile: o.stateFile } : {}),
     };
-    const saved = o.stateFile && existsSync(o.stateFile) ? (JSON.parse(readFileSync(o.stateFile, 'utf8')) as EdgeState) : null;
+    const saved =
+      o.stateFile && existsSync(o.stateFile) ? (JSON.parse(readFileSync(o.stateFile, 'utf8')) as EdgeState) : null;
     const given = o.privateKey && o.publicKeyPem ? { privateKey: o.privateKey, publicKeyPem: o.publicKeyPem } : null;
     const restored = saved && { privateKey: createPrivateKey(saved.privateKeyPem), publicKeyPem: saved.publicKeyPem };
     const key = restored ?? given ?? newKeyPair();
@@ -118,7 +122,10 @@ export class GateEdge {
       this.orders = new Map(saved.orders.map((x) => [x.id, x]));
     }
     if (o.logFile && existsSync(o.logFile)) {
-      this.log = readFileSync(o.logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogEntry);
+      this.log = readFileSync(o.logFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as LogEntry);
     }
     this.overlayPending();
     // The key is on disk before it signs anything or is registered.
@@ -139,7 +146,12 @@ export class GateEdge {
       version: 1,
       privateKeyPem: privatePem(this.privateKey),
       publicKeyPem: this.keyPem,
-      rotation: r && { publicKeyPem: r.publicKeyPem, fromSeq: r.fromSeq, endorsement: r.endorsement, privateKeyPem: privatePem(r.privateKey) },
+      rotation: r && {
+        publicKeyPem: r.publicKeyPem,
+        fromSeq: r.fromSeq,
+        endorsement: r.endorsement,
+        privateKeyPem: privatePem(r.privateKey),
+      },
       replayedSeq: this.replayed,
       cursor: this.cursor,
       tolerance: this.tolerance,
@@ -175,7 +187,12 @@ export class GateEdge {
     const signal = AbortSignal.timeout(this.opts.timeoutMs);
     let res;
     try {
-      res = await this.opts.fetch(this.opts.baseUrl + path, { method, headers: { authorization: `ApiKey ${this.opts.apiKey}`, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal });
+      res = await this.opts.fetch(this.opts.baseUrl + path, {
+        method,
+        headers: { authorization: `ApiKey ${this.opts.apiKey}`, 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal,
+      });
     } catch (err) {
       throw new LinkDown(String(err));
     }
@@ -232,7 +249,10 @@ export class GateEdge {
   async sync(): Promise<number> {
     let changed = 0;
     for (;;) {
-      const r = await this.call('GET', `/api/v1/gate/release-orders/sync?portCode=${encodeURIComponent(this.opts.portCode)}&after=${this.cursor}`);
+      const r = await this.call(
+        'GET',
+        `/api/v1/gate/release-orders/sync?portCode=${encodeURIComponent(this.opts.portCode)}&after=${this.cursor}`,
+      );
       if (r.status !== 200) throw new Error(`sync refused: ${JSON.stringify(r.body)}`);
       const b = r.body as { orders: CachedOrder[]; next: number; more: boolean; tolerance: Tolerance };
       for (const o of b.orders) {
@@ -300,10 +320,33 @@ export class GateEdge {
   decideLocally(event: LoggedEvent): EdgeAnswer {
     if (!this.tolerance) {
       // Never synced: nothing to match against, every truck goes to the inspection area.
-      return this.logged(event, { decision: 'DIVERT', reasons: [{ code: 'UNKNOWN_PLATE', detail: 'gate offline with no release-order cache' }], releaseOrderId: null, leaving: [], complete: false, expectedWeightKg: null });
+      return this.logged(event, {
+        decision: 'DIVERT',
+        reasons: [{ code: 'UNKNOWN_PLATE', detail: 'gate offline with no release-order cache' }],
+        releaseOrderId: null,
+        leaving: [],
+        complete: false,
+        expectedWeightKg: null,
+      });
     }
-    const orders: OrderForGate[] = [...this.orders.values()].map((o) => ({ ...o, validFrom: new Date(o.validFrom), validTo: new Date(o.validTo) }));
-    const d = decideGate({ portCode: event.portCode, plate: event.plate, containers: event.containers, weightKg: event.weightKg, sealState: event.sealState, ...(event.seals ? { seals: event.seals } : {}), at: new Date(event.at) }, orders, this.tolerance);
+    const orders: OrderForGate[] = [...this.orders.values()].map((o) => ({
+      ...o,
+      validFrom: new Date(o.validFrom),
+      validTo: new Date(o.validTo),
+    }));
+    const d = decideGate(
+      {
+        portCode: event.portCode,
+        plate: event.plate,
+        containers: event.containers,
+        weightKg: event.weightKg,
+        sealState: event.sealState,
+        ...(event.seals ? { seals: event.seals } : {}),
+        at: new Date(event.at),
+      },
+      orders,
+      this.tolerance,
+    );
     this.applyLocally(d);
     return this.logged(event, d);
   }
@@ -319,7 +362,11 @@ export class GateEdge {
   }
 
   /** Sends the unreplayed log in chunks; returns the central reports. Throws when the link is still down. */
-  async replay(chunk = 200): Promise<{ replayedSeq: number; conflicts: { kind: string; eventId: string }[]; posted: number; diverted: number }[]> {
+  async replay(
+    chunk = 200,
+  ): Promise<
+    { replayedSeq: number; conflicts: { kind: string; eventId: string }[]; posted: number; diverted: number }[]
+  > {
     const reports = [];
     // Entries signed with a rotated key verify only once the centre has that key.
     if (this.rotation && this.pending.length) await this.completeRotation();
@@ -327,7 +374,12 @@ export class GateEdge {
       const entries = this.pending.slice(0, chunk);
       const r = await this.call('POST', '/api/v1/gate/replay', { entries });
       if (r.status !== 200) throw new Error(`replay refused (${r.status}): ${JSON.stringify(r.body)}`);
-      const b = r.body as { replayedSeq: number; conflicts: { kind: string; eventId: string }[]; posted: number; diverted: number };
+      const b = r.body as {
+        replayedSeq: number;
+        conflicts: { kind: string; eventId: string }[];
+        posted: number;
+        diverted: number;
+      };
       this.replayed = b.replayedSeq;
       this.save();
       reports.push(b);

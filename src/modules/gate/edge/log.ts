@@ -24,11 +24,27 @@ export interface LogEntry {
 }
 
 export function entryHash(e: Pick<LogEntry, 'seq' | 'prevHash' | 'event' | 'decision' | 'decidedAt'>): string {
-  return createHash('sha256').update(canonicalJson({ seq: e.seq, prevHash: e.prevHash, event: e.event, decision: e.decision, decidedAt: e.decidedAt })).digest('hex');
+  return createHash('sha256')
+    .update(
+      canonicalJson({ seq: e.seq, prevHash: e.prevHash, event: e.event, decision: e.decision, decidedAt: e.decidedAt }),
+    )
+    .digest('hex');
 }
 
-export function signedEntry(prev: { seq: number; hash: string }, event: LoggedEvent, decision: GateDecision, decidedAt: Date, key: KeyObject): LogEntry {
-  const body = { seq: prev.seq + 1, prevHash: prev.hash, event, decision: JSON.parse(JSON.stringify(decision)) as GateDecision, decidedAt: decidedAt.toISOString() };
+export function signedEntry(
+  prev: { seq: number; hash: string },
+  event: LoggedEvent,
+  decision: GateDecision,
+  decidedAt: Date,
+  key: KeyObject,
+): LogEntry {
+  const body = {
+    seq: prev.seq + 1,
+    prevHash: prev.hash,
+    event,
+    decision: JSON.parse(JSON.stringify(decision)) as GateDecision,
+    decidedAt: decidedAt.toISOString(),
+  };
   const hash = entryHash(body);
   return { ...body, hash, signature: sign(null, Buffer.from(hash, 'hex'), key).toString('base64') };
 }

@@ -22,7 +22,14 @@ import type { AppContext } from '../../../platform/context.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { outsideRequestScope } from '../../../platform/requestScope.ts';
-import { decideEventsTx, plateKey, type EventItem, type EventOutcome, type GateAnswer, type GateEventInput } from './events.ts';
+import {
+  decideEventsTx,
+  plateKey,
+  type EventItem,
+  type EventOutcome,
+  type GateAnswer,
+  type GateEventInput,
+} from './events.ts';
 
 /** At most this many events in one transaction (bounds a statement's size and a batch's latency). */
 export const MAX_BATCH = 64;
@@ -85,10 +92,19 @@ export class GateBatcher {
     let outcomes: EventOutcome[];
     const t0 = performance.now();
     try {
-      outcomes = await runCommand(this.ctx, 'gate.event', (tx) => decideEventsTx(tx, this.ctx, batch.map((w) => w.item)));
+      outcomes = await runCommand(this.ctx, 'gate.event', (tx) =>
+        decideEventsTx(
+          tx,
+          this.ctx,
+          batch.map((w) => w.item),
+        ),
+      );
     } catch (err) {
       if (batch.length === 1) return this.single(batch[0]!, err);
-      this.ctx.log.warn({ events: batch.length, sqlState: sqlState(err), err: rootMessage(err) }, 'a batch of gate events failed as a whole; deciding its events one at a time');
+      this.ctx.log.warn(
+        { events: batch.length, sqlState: sqlState(err), err: rootMessage(err) },
+        'a batch of gate events failed as a whole; deciding its events one at a time',
+      );
       for (const w of batch) await this.run([w]);
       return;
     }

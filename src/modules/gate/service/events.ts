@@ -19,7 +19,15 @@ import { problems, type Problem } from '../../../kernel/problem.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { openPostingSession, type PostInput, type PostResult, type PostingSession } from '../../ledger/service.ts';
 import { gateEvents } from '../schema.ts';
-import { decideGate, normalisePlate, type GateDecision, type GateReading, type Reason, type SealState, type Tolerance } from '../rules.ts';
+import {
+  decideGate,
+  normalisePlate,
+  type GateDecision,
+  type GateReading,
+  type Reason,
+  type SealState,
+  type Tolerance,
+} from '../rules.ts';
 import { forGate, ordersOfPlates, savePassedOrders, type ReleaseOrder } from './orders.ts';
 import { findTasks, planInspectionTasks, type OpenTaskInput } from './inspection.ts';
 import { gateBatcher } from './batcher.ts';
@@ -49,11 +57,21 @@ export interface GateAnswer {
 
 export async function gateTolerance(ex: Executor, now: Date): Promise<Tolerance> {
   const p = await getParameters(ex, ['gate.weightToleranceRatio', 'gate.weightToleranceMinKg'], shanghaiDate(now));
-  return { pct: String(p.get('gate.weightToleranceRatio')?.value ?? '0.03'), minKg: String(p.get('gate.weightToleranceMinKg')?.value ?? '300') };
+  return {
+    pct: String(p.get('gate.weightToleranceRatio')?.value ?? '0.03'),
+    minKg: String(p.get('gate.weightToleranceMinKg')?.value ?? '300'),
+  };
 }
 
 function requestHash(e: GateEventInput): string {
-  return sha256Hex(canonicalJson({ ...e, plate: normalisePlate(e.plate), at: e.at.toISOString(), weightKg: new Decimal(e.weightKg).toString() }));
+  return sha256Hex(
+    canonicalJson({
+      ...e,
+      plate: normalisePlate(e.plate),
+      at: e.at.toISOString(),
+      weightKg: new Decimal(e.weightKg).toString(),
+    }),
+  );
 }
 
 type EventRow = typeof gateEvents.$inferSelect;
@@ -70,8 +88,12 @@ function reservationProblem(session: PostingSession, order: ReleaseOrder, now: D
 }
 
 /** The ledger postings of a PASS: whole reservations, or the goods of the containers leaving. */
-function plannedPostings(order: ReleaseOrder, d: GateDecision): { reservationId: string; lines?: { itemId: string; quantity: string }[]; releaseRest: boolean }[] {
-  if (!order.containerGoods || order.containerGoods.length === 0) return order.reservationIds.map((reservationId) => ({ reservationId, releaseRest: true }));
+function plannedPostings(
+  order: ReleaseOrder,
+  d: GateDecision,
+): { reservationId: string; lines?: { itemId: string; quantity: string }[]; releaseRest: boolean }[] {
+  if (!order.containerGoods || order.containerGoods.length === 0)
+    return order.reservationIds.map((reservationId) => ({ reservationId, releaseRest: true }));
   const byReservation = new Map<string, Map<string, Decimal>>();
   for (const c of d.leaving) {
     const g = order.containerGoods.find((x) => x.container === c);
@@ -84,7 +106,12 @@ function plannedPostings(order: ReleaseOrder, d: GateDecision): { reservationId:
   const out: { reservationId: string; lines?: { itemId: string; quantity: string }[]; releaseRest: boolean }[] = [];
   for (const id of order.reservationIds) {
     const m = byReservation.get(id);
-    if (m) out.push({ reservationId: id, lines: [...m].map(([itemId, q]) => ({ itemId, quantity: q.toString() })), releaseRest: d.complete });
+    if (m)
+      out.push({
+        reservationId: id,
+        lines: [...m].map(([itemId, q]) => ({ itemId, quantity: q.toString() })),
+        releaseRest: d.complete,
+      });
   }
   return out;
 }
@@ -104,12 +131,19 @@ export interface EventItem {
 
 export type EventOutcome = { answer: GateAnswer; replayed: boolean } | { problem: Problem };
 
-export const plateKey = (e: Pick<GateEventInput, 'portCode' | 'plate'>): string => `${e.portCode}|${normalisePlate(e.plate)}`;
+export const plateKey = (e: Pick<GateEventInput, 'portCode' | 'plate'>): string =>
+  `${e.portCode}|${normalisePlate(e.plate)}`;
 
 /**
  * Decides and records one event inside the caller's transaction (a refusal is thrown).
  */
-export async function decideEventTx(tx: Tx, ctx: AppContext, e: GateEventInput, actor: Actor, opts: DecideOptions = { source: 'LIVE' }): Promise<{ answer: GateAnswer; replayed: boolean }> {
+export async function decideEventTx(
+  tx: Tx,
+  ctx: AppContext,
+  e: GateEventInput,
+  actor: Actor,
+  opts: DecideOptions = { source: 'LIVE' },
+): Promise<{ answer: GateAnswer; replayed: boolean }> {
   const [outcome] = await decideEventsTx(tx, ctx, [{ e, actor, opts }]);
   if ('problem' in outcome!) throw outcome.problem;
   return outcome!;
@@ -124,7 +158,10 @@ export async function decideEventTx(tx: Tx, ctx: AppContext, e: GateEventInput, 
  * (same id, other content) gets its problem and writes nothing; the others go on.
  */
 export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly EventItem[]): Promise<EventOutcome[]> {
-  if (new Set(items.map((i) => i.e.eventId)).size !== items.length || new Set(items.map((i) => plateKey(i.e))).size !== items.length) {
+  if (
+    new Set(items.map((i) => i.e.eventId)).size !== items.length ||
+    new Set(items.map((i) => plateKey(i.e))).size !== items.length
+  ) {
     throw new Error('a batch of gate events must not hold two events with one id or one plate');
   }
   const now = ctx.clock.now();
@@ -133,7 +170,12 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   // One round trip: the stored answers, the plates' orders locked (in id order), the tolerance.
   const [priors, orders, tolerance] = await together([
     eventRows.select(tx, sql`select ${eventRows.columns} from gate_events where event_id ${anyOf(eventIds, 'text')}`),
-    ordersOfPlates(tx, items.map((i) => i.e), true, now),
+    ordersOfPlates(
+      tx,
+      items.map((i) => i.e),
+      true,
+      now,
+    ),
     items.some((i) => !i.opts?.forced) ? gateTolerance(tx, now) : Promise.resolve(null),
   ] as const);
   const outcomes: (EventOutcome | null)[] = items.map(() => null);
@@ -144,31 +186,64 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
     outcomes[k] =
       prior.requestHash === hashes[k]
         ? { answer: storedAnswer(prior), replayed: true }
-        : { problem: problems.conflict(`Gate event ${it.e.eventId} was already received with other content.`, { errors: [{ path: 'eventId', rule: 'gate.idempotencyConflict', message: 'same event id, other content' }] }) };
+        : {
+            problem: problems.conflict(`Gate event ${it.e.eventId} was already received with other content.`, {
+              errors: [{ path: 'eventId', rule: 'gate.idempotencyConflict', message: 'same event id, other content' }],
+            }),
+          };
   });
   if (!live.length) return outcomes as EventOutcome[];
-  const ordersOf = (e: GateEventInput) => orders.filter((o) => o.portCode === e.portCode && o.plate === normalisePlate(e.plate));
+  const ordersOf = (e: GateEventInput) =>
+    orders.filter((o) => o.portCode === e.portCode && o.plate === normalisePlate(e.plate));
   const liveOrders = live.flatMap((k) => ordersOf(items[k]!.e));
   // One round trip: the books behind the open orders locked, their reservations, lines and stock
   // read; the open inspection tasks any divert may join (those of the orders' documents, and of
   // the events themselves for a truck without an order).
   const [session, openTasks] = await together([
-    openPostingSession(tx, ctx, liveOrders.filter((o) => o.status === 'OPEN').flatMap((o) => o.reservationIds)),
-    findTasks(tx, [], { types: [...liveOrders.map((o) => o.documentType), 'GATE_EVENT'], ids: [...liveOrders.map((o) => o.documentId), ...live.map((k) => items[k]!.e.eventId)] }),
+    openPostingSession(
+      tx,
+      ctx,
+      liveOrders.filter((o) => o.status === 'OPEN').flatMap((o) => o.reservationIds),
+    ),
+    findTasks(tx, [], {
+      types: [...liveOrders.map((o) => o.documentType), 'GATE_EVENT'],
+      ids: [...liveOrders.map((o) => o.documentId), ...live.map((k) => items[k]!.e.eventId)],
+    }),
   ] as const);
 
-  const { decided, postInputs, taskInputs, passedOrders } = planDecisions(items, live, ordersOf, session, tolerance, now);
+  const { decided, postInputs, taskInputs, passedOrders } = planDecisions(
+    items,
+    live,
+    ordersOf,
+    session,
+    tolerance,
+    now,
+  );
 
   // The postings planned (their ids are minted here, so there is no earlier posting to look up)
   // and the tasks opened or joined: no statement until the audit append.
   const prepared = postInputs.length ? await session.prepare(postInputs, { newIds: true }) : null;
   const tasks = planInspectionTasks(tx, ctx, taskInputs, openTasks);
 
-  const { rows, answers } = storedRows(items, decided, hashes, now, (index) => prepared!.results[index]!, (index) => tasks.tasks[index]!.taskId);
+  const { rows, answers } = storedRows(
+    items,
+    decided,
+    hashes,
+    now,
+    (index) => prepared!.results[index]!,
+    (index) => tasks.tasks[index]!.taskId,
+  );
   decided.forEach(({ k }, n) => (outcomes[k] = { answer: answers[n]!, replayed: false }));
   const ledgerAudit = prepared?.audit ?? [];
   // A decision's entry carries its stored row, which holds the postings made.
-  const gateAudit: AuditInput[] = rows.map((row, n) => ({ actor: actorLabel(items[decided[n]!.k]!.actor), action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert', subject: `gate-event:${row.eventId}`, change: row, at: now, partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}` }));
+  const gateAudit: AuditInput[] = rows.map((row, n) => ({
+    actor: actorLabel(items[decided[n]!.k]!.actor),
+    action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert',
+    subject: `gate-event:${row.eventId}`,
+    change: row,
+    at: now,
+    partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}`,
+  }));
   // Every audit entry of the batch (the postings', the tasks', the decisions') in one append, which
   // locks their partitions in order; everything written after it rides in its last round trip:
   // the books, the tasks, the stored answers and the outbox.
@@ -179,7 +254,13 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
     const outbox: NewEvent[] = [];
     const ledgerWrite = prepared ? prepared.write(seqs.slice(0, ledgerAudit.length), outbox) : Promise.resolve();
     outbox.push(...announcements(items, decided, answers, gateSeqs, now));
-    return together([savePassedOrders(tx, passedOrders, now), ledgerWrite, tasks.write(), eventRows.insert(tx, rows), enqueueEvents(tx, outbox)] as const);
+    return together([
+      savePassedOrders(tx, passedOrders, now),
+      ledgerWrite,
+      tasks.write(),
+      eventRows.insert(tx, rows),
+      enqueueEvents(tx, outbox),
+    ] as const);
   });
   return outcomes as EventOutcome[];
 }
@@ -197,7 +278,14 @@ interface Decided {
  * The rules applied to every live event of a batch, against the orders and reservations read:
  * what each decided, and what the batch must write for it (postings, tasks, order updates).
  */
-function planDecisions(items: readonly EventItem[], live: readonly number[], ordersOf: (e: GateEventInput) => ReleaseOrder[], session: PostingSession, tolerance: Tolerance | null, now: Date) {
+function planDecisions(
+  items: readonly EventItem[],
+  live: readonly number[],
+  ordersOf: (e: GateEventInput) => ReleaseOrder[],
+  session: PostingSession,
+  tolerance: Tolerance | null,
+  now: Date,
+) {
   const decided: Decided[] = [];
   const postInputs: PostInput[] = [];
   const taskInputs: (OpenTaskInput & { reuseOpen: boolean })[] = [];
@@ -210,14 +298,34 @@ function planDecisions(items: readonly EventItem[], live: readonly number[], ord
       if (o.status === 'OPEN') g.reservationProblem = reservationProblem(session, o, now);
       return g;
     });
-    const reading: GateReading = { portCode: e.portCode, plate: e.plate, containers: e.containers, weightKg: e.weightKg, sealState: e.sealState, seals: e.seals, at: e.at };
+    const reading: GateReading = {
+      portCode: e.portCode,
+      plate: e.plate,
+      containers: e.containers,
+      weightKg: e.weightKg,
+      sealState: e.sealState,
+      seals: e.seals,
+      at: e.at,
+    };
     const d = opts?.forced ?? decideGate(reading, forRules, tolerance!);
-    const order = d.releaseOrderId ? mine.find((o) => o.id === d.releaseOrderId) ?? null : null;
+    const order = d.releaseOrderId ? (mine.find((o) => o.id === d.releaseOrderId) ?? null) : null;
     const entry: Decided = { k, d, order, postings: [], taskIndex: null };
     if (d.decision === 'PASS' && order && !opts?.skipPosting) {
-      passedOrders.push({ id: order.id, passedContainers: [...new Set([...order.passedContainers, ...d.leaving])], complete: d.complete });
+      passedOrders.push({
+        id: order.id,
+        passedContainers: [...new Set([...order.passedContainers, ...d.leaving])],
+        complete: d.complete,
+      });
       for (const p of plannedPostings(order, d)) {
-        const input: PostInput = { postingId: uuidv7(now.getTime()), reservationId: p.reservationId, ...(p.lines ? { lines: p.lines } : {}), to: 'mainland', document: { type: 'GATE_EVENT', id: e.eventId }, releaseRest: p.releaseRest, actor };
+        const input: PostInput = {
+          postingId: uuidv7(now.getTime()),
+          reservationId: p.reservationId,
+          ...(p.lines ? { lines: p.lines } : {}),
+          to: 'mainland',
+          document: { type: 'GATE_EVENT', id: e.eventId },
+          releaseRest: p.releaseRest,
+          actor,
+        };
         entry.postings.push({ input, index: postInputs.length });
         postInputs.push(input);
       }
@@ -229,7 +337,16 @@ function planDecisions(items: readonly EventItem[], live: readonly number[], ord
       const truck = { documentType: 'GATE_EVENT', documentId: e.eventId };
       const doc = order && !exited ? { documentType: order.documentType, documentId: order.documentId } : truck;
       entry.taskIndex = taskInputs.length;
-      taskInputs.push({ taskId: uuidv7(now.getTime()), source: 'GATE_DIVERT', ...doc, releaseOrderId: order?.id ?? null, portCode: e.portCode, reasons: d.reasons.map((r) => ({ code: r.code, detail: r.detail })), actor, reuseOpen: true });
+      taskInputs.push({
+        taskId: uuidv7(now.getTime()),
+        source: 'GATE_DIVERT',
+        ...doc,
+        releaseOrderId: order?.id ?? null,
+        portCode: e.portCode,
+        reasons: d.reasons.map((r) => ({ code: r.code, detail: r.detail })),
+        actor,
+        reuseOpen: true,
+      });
     }
     decided.push(entry);
   }
@@ -237,12 +354,23 @@ function planDecisions(items: readonly EventItem[], live: readonly number[], ord
 }
 
 /** The stored row and the answer of every decided event, once its postings and task are known. */
-function storedRows(items: readonly EventItem[], decided: readonly Decided[], hashes: readonly string[], now: Date, posting: (index: number) => PostResult, taskIdAt: (index: number) => string) {
+function storedRows(
+  items: readonly EventItem[],
+  decided: readonly Decided[],
+  hashes: readonly string[],
+  now: Date,
+  posting: (index: number) => PostResult,
+  taskIdAt: (index: number) => string,
+) {
   const rows: EventRow[] = [];
   const answers: GateAnswer[] = [];
   for (const { k, d, postings, taskIndex } of decided) {
     const { e, actor, opts } = items[k]!;
-    const list: GateAnswer['postings'] = postings.map(({ input, index }) => ({ reservationId: input.reservationId, postingId: input.postingId, lines: input.lines ?? posting(index).reservation.lines.map((l) => ({ itemId: l.itemId, quantity: l.posted })) }));
+    const list: GateAnswer['postings'] = postings.map(({ input, index }) => ({
+      reservationId: input.reservationId,
+      postingId: input.postingId,
+      lines: input.lines ?? posting(index).reservation.lines.map((l) => ({ itemId: l.itemId, quantity: l.posted })),
+    }));
     const inspectionTaskId = taskIndex === null ? null : taskIdAt(taskIndex);
     rows.push({
       eventId: e.eventId,
@@ -264,13 +392,27 @@ function storedRows(items: readonly EventItem[], decided: readonly Decided[], ha
       source: opts?.source ?? 'LIVE',
       decidedAt: now,
     });
-    answers.push({ eventId: e.eventId, decision: d.decision, reasons: d.reasons, releaseOrderId: d.releaseOrderId, complete: d.complete, inspectionTaskId, postings: list });
+    answers.push({
+      eventId: e.eventId,
+      decision: d.decision,
+      reasons: d.reasons,
+      releaseOrderId: d.releaseOrderId,
+      complete: d.complete,
+      inspectionTaskId,
+      postings: list,
+    });
   }
   return { rows, answers };
 }
 
 /** The outbox events of the decided events, each after its decision's audit entry (`seqs[n]`). */
-function announcements(items: readonly EventItem[], decided: readonly Decided[], answers: readonly GateAnswer[], seqs: readonly number[], now: Date): NewEvent[] {
+function announcements(
+  items: readonly EventItem[],
+  decided: readonly Decided[],
+  answers: readonly GateAnswer[],
+  seqs: readonly number[],
+  now: Date,
+): NewEvent[] {
   const events: NewEvent[] = [];
   decided.forEach(({ k, d, order }, n) => {
     const { e, opts } = items[k]!;
@@ -278,9 +420,40 @@ function announcements(items: readonly EventItem[], decided: readonly Decided[],
     const auditSeq = seqs[n]!;
     // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
     if (d.decision === 'PASS') {
-      if (order && !opts?.skipPosting) events.push({ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, gateEventId: e.eventId, portCode: e.portCode, passedAt: e.at.toISOString(), complete: d.complete, postings: answer.postings }, occurredAt: now, auditSeq });
+      if (order && !opts?.skipPosting)
+        events.push({
+          aggregateType: 'gate',
+          aggregateId: order.id,
+          eventType: 'ReleaseOrderPassed',
+          payload: {
+            releaseOrderId: order.id,
+            documentType: order.documentType,
+            documentId: order.documentId,
+            enterpriseId: order.enterpriseId,
+            gateEventId: e.eventId,
+            portCode: e.portCode,
+            passedAt: e.at.toISOString(),
+            complete: d.complete,
+            postings: answer.postings,
+          },
+          occurredAt: now,
+          auditSeq,
+        });
     } else {
-      events.push({ aggregateType: 'gate', aggregateId: d.releaseOrderId ?? e.eventId, eventType: 'ReleaseOrderDiverted', payload: { releaseOrderId: d.releaseOrderId, gateEventId: e.eventId, portCode: e.portCode, reasons: d.reasons, inspectionTaskId: answer.inspectionTaskId }, occurredAt: now, auditSeq });
+      events.push({
+        aggregateType: 'gate',
+        aggregateId: d.releaseOrderId ?? e.eventId,
+        eventType: 'ReleaseOrderDiverted',
+        payload: {
+          releaseOrderId: d.releaseOrderId,
+          gateEventId: e.eventId,
+          portCode: e.portCode,
+          reasons: d.reasons,
+          inspectionTaskId: answer.inspectionTaskId,
+        },
+        occurredAt: now,
+        auditSeq,
+      });
     }
   });
   return events;
@@ -291,7 +464,15 @@ const eventRows = tableRows(gateEvents);
 
 export function storedAnswer(r: EventRow): GateAnswer {
   const p = r.postings as unknown as { complete: boolean; list: GateAnswer['postings'] };
-  return { eventId: r.eventId, decision: r.decision as GateAnswer['decision'], reasons: r.reasons as Reason[], releaseOrderId: r.releaseOrderId, complete: Boolean(p.complete), inspectionTaskId: r.inspectionTaskId, postings: p.list ?? [] };
+  return {
+    eventId: r.eventId,
+    decision: r.decision as GateAnswer['decision'],
+    reasons: r.reasons as Reason[],
+    releaseOrderId: r.releaseOrderId,
+    complete: Boolean(p.complete),
+    inspectionTaskId: r.inspectionTaskId,
+    postings: p.list ?? [],
+  };
 }
 
 /**
@@ -306,11 +487,25 @@ export async function recordGateEvent(ctx: AppContext, actor: Actor, e: GateEven
 export function assertDeviceScope(actor: Actor, portCode: string, laneCode?: string): void {
   if (actor.role !== 'gate_device') return;
   const scope = actor.scope ?? {};
-  if (scope.portCode !== portCode) throw problems.field('portCode', 'gate.deviceScope', `This gate device is bound to port ${String(scope.portCode ?? '(none)')}.`);
-  if (laneCode !== undefined && scope.laneCode !== laneCode) throw problems.field('laneCode', 'gate.deviceScope', `This gate device is bound to lane ${String(scope.laneCode ?? '(none)')}.`);
+  if (scope.portCode !== portCode)
+    throw problems.field(
+      'portCode',
+      'gate.deviceScope',
+      `This gate device is bound to port ${String(scope.portCode ?? '(none)')}.`,
+    );
+  if (laneCode !== undefined && scope.laneCode !== laneCode)
+    throw problems.field(
+      'laneCode',
+      'gate.deviceScope',
+      `This gate device is bound to lane ${String(scope.laneCode ?? '(none)')}.`,
+    );
 }
 
 export async function getGateEvent(ex: Executor, eventId: string): Promise<GateAnswer | null> {
-  const [r] = await ex.select().from(gateEvents).where(and(eq(gateEvents.eventId, eventId))).limit(1);
+  const [r] = await ex
+    .select()
+    .from(gateEvents)
+    .where(and(eq(gateEvents.eventId, eventId)))
+    .limit(1);
   return r ? storedAnswer(r) : null;
 }

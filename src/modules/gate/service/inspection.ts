@@ -27,7 +27,16 @@ import { holdOrders, refreshHolds } from './orders.ts';
 
 export const TASK_SOURCES = ['RISK_SELECTION', 'GATE_DIVERT', 'OFFICER'] as const;
 /** What an inspection task can be about: a declaration of one of these kinds, or a diverted gate event. */
-export const INSPECTED_DOCUMENT_TYPES = ['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION', 'FIRST_LINE_IMPORT', 'FIRST_LINE_EXPORT', 'ISLAND_TRANSFER', 'PROCESSING_REPORT', 'GATE_EVENT'] as const;
+export const INSPECTED_DOCUMENT_TYPES = [
+  'SECOND_LINE_EXIT',
+  'BATCH_EXIT',
+  'CENTRALIZED_DECLARATION',
+  'FIRST_LINE_IMPORT',
+  'FIRST_LINE_EXPORT',
+  'ISLAND_TRANSFER',
+  'PROCESSING_REPORT',
+  'GATE_EVENT',
+] as const;
 export const OUTCOMES = ['MATCH', 'DISCREPANCY', 'SEIZURE'] as const;
 export const DISPOSITIONS = ['RELEASE', 'KEEP'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
@@ -104,7 +113,11 @@ export async function openInspectionTask(tx: Tx, ctx: AppContext, input: OpenTas
   return openInspectionTaskTx(tx, ctx, input);
 }
 
-export async function openInspectionTaskTx(tx: Executor, ctx: AppContext, input: OpenTaskInput & { reuseOpen?: boolean }): Promise<{ taskId: string }> {
+export async function openInspectionTaskTx(
+  tx: Executor,
+  ctx: AppContext,
+  input: OpenTaskInput & { reuseOpen?: boolean },
+): Promise<{ taskId: string }> {
   const p = await prepareInspectionTasks(tx, ctx, [input]);
   await appendAuditMany(tx, p.audit, () => p.write());
   return p.tasks[0]!;
@@ -112,15 +125,33 @@ export async function openInspectionTaskTx(tx: Executor, ctx: AppContext, input:
 
 function openTaskErrors(input: OpenTaskInput): FieldError[] {
   const errors: FieldError[] = [];
-  if (input.taskId !== undefined && !UUID_PATTERN.test(input.taskId)) errors.push({ path: 'taskId', rule: 'inspection.id', message: 'taskId must be a UUID' });
-  if (!TASK_SOURCES.includes(input.source)) errors.push({ path: 'source', rule: 'inspection.source', message: `source must be one of ${TASK_SOURCES.join(', ')}` });
-  if (!(INSPECTED_DOCUMENT_TYPES as readonly string[]).includes(input.documentType)) errors.push({ path: 'documentType', rule: 'inspection.documentType', message: `documentType must be one of ${INSPECTED_DOCUMENT_TYPES.join(', ')}` });
-  if (!input.documentId) errors.push({ path: 'documentId', rule: 'inspection.document', message: 'documentId is required' });
+  if (input.taskId !== undefined && !UUID_PATTERN.test(input.taskId))
+    errors.push({ path: 'taskId', rule: 'inspection.id', message: 'taskId must be a UUID' });
+  if (!TASK_SOURCES.includes(input.source))
+    errors.push({
+      path: 'source',
+      rule: 'inspection.source',
+      message: `source must be one of ${TASK_SOURCES.join(', ')}`,
+    });
+  if (!(INSPECTED_DOCUMENT_TYPES as readonly string[]).includes(input.documentType))
+    errors.push({
+      path: 'documentType',
+      rule: 'inspection.documentType',
+      message: `documentType must be one of ${INSPECTED_DOCUMENT_TYPES.join(', ')}`,
+    });
+  if (!input.documentId)
+    errors.push({ path: 'documentId', rule: 'inspection.document', message: 'documentId is required' });
   const port = validateSecondLinePortCode(input.portCode);
   if (port) errors.push({ path: 'portCode', rule: port.rule, message: port.message });
-  if (!Array.isArray(input.reasons) || input.reasons.length === 0) errors.push({ path: 'reasons', rule: 'inspection.reasonsRequired', message: 'an inspection task carries at least one reason' });
+  if (!Array.isArray(input.reasons) || input.reasons.length === 0)
+    errors.push({
+      path: 'reasons',
+      rule: 'inspection.reasonsRequired',
+      message: 'an inspection task carries at least one reason',
+    });
   (input.reasons ?? []).forEach((r, i) => {
-    if (!r?.code) errors.push({ path: `reasons[${i}].code`, rule: 'inspection.reason', message: 'a reason has a code' });
+    if (!r?.code)
+      errors.push({ path: `reasons[${i}].code`, rule: 'inspection.reason', message: 'a reason has a code' });
   });
   return errors;
 }
@@ -132,11 +163,17 @@ function openTaskErrors(input: OpenTaskInput): FieldError[] {
  * joins its open task), then the tasks (reused or new), their audit entries, and the write of the
  * new ones (one insert, one update holding the documents' release orders).
  */
-export async function prepareInspectionTasks(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[]): Promise<PreparedTasks> {
+export async function prepareInspectionTasks(
+  tx: Executor,
+  ctx: AppContext,
+  inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[],
+): Promise<PreparedTasks> {
   assertOpenTaskInputs(inputs);
   const ids = inputs.flatMap((i) => (i.taskId ? [i.taskId] : []));
   const reused = inputs.filter((i) => i.reuseOpen);
-  const docs = reused.length ? { types: reused.map((i) => i.documentType), ids: reused.map((i) => i.documentId) } : null;
+  const docs = reused.length
+    ? { types: reused.map((i) => i.documentType), ids: reused.map((i) => i.documentId) }
+    : null;
   const found = ids.length || docs ? await findTasks(tx, ids, docs) : [];
   return planChecked(tx, ctx, inputs, found);
 }
@@ -159,7 +196,11 @@ function assertOpenTaskInputs(inputs: readonly OpenTaskInput[]): void {
  * among `documents.types` and whose document id among `documents.ids`: a superset of the
  * documents wanted, as the plan matches type and id together. One statement.
  */
-export function findTasks(tx: Executor, ids: readonly string[], documents: { types: readonly string[]; ids: readonly string[] } | null): Promise<TaskRow[]> {
+export function findTasks(
+  tx: Executor,
+  ids: readonly string[],
+  documents: { types: readonly string[]; ids: readonly string[] } | null,
+): Promise<TaskRow[]> {
   // An empty list matches nothing, so the statement has one text whatever is asked.
   const types = documents ? [...new Set(documents.types)] : [];
   const docIds = documents ? [...new Set(documents.ids)] : [];
@@ -174,35 +215,82 @@ export function findTasks(tx: Executor, ids: readonly string[], documents: { typ
  * The openings planned against the tasks found (`findTasks`, which must cover their ids and, for
  * `reuseOpen`, their documents): which are reused, which are new, their audit entries and the write.
  */
-export function planInspectionTasks(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[], tasksFound: readonly TaskRow[]): PreparedTasks {
+export function planInspectionTasks(
+  tx: Executor,
+  ctx: AppContext,
+  inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[],
+  tasksFound: readonly TaskRow[],
+): PreparedTasks {
   assertOpenTaskInputs(inputs);
   return planChecked(tx, ctx, inputs, tasksFound);
 }
 
 /** `planInspectionTasks` for inputs already checked. */
-function planChecked(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[], tasksFound: readonly TaskRow[]): PreparedTasks {
+function planChecked(
+  tx: Executor,
+  ctx: AppContext,
+  inputs: readonly (OpenTaskInput & { reuseOpen?: boolean })[],
+  tasksFound: readonly TaskRow[],
+): PreparedTasks {
   if (!inputs.length) return { tasks: [], audit: [], write: () => Promise.resolve() };
   const found = [...tasksFound];
   const now = ctx.clock.now();
   const reasonsOf = (input: OpenTaskInput) => input.reasons.map((r) => ({ code: r.code, detail: r.detail ?? '' }));
-  const hashOf = (input: OpenTaskInput) => sha256Hex(canonicalJson({ source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons: reasonsOf(input) }));
+  const hashOf = (input: OpenTaskInput) =>
+    sha256Hex(
+      canonicalJson({
+        source: input.source,
+        documentType: input.documentType,
+        documentId: input.documentId,
+        releaseOrderId: input.releaseOrderId ?? null,
+        portCode: input.portCode,
+        reasons: reasonsOf(input),
+      }),
+    );
   const out: { taskId: string }[] = [];
   const fresh: TaskRow[] = [];
   for (const input of inputs) {
     const hash = hashOf(input);
     const existing = input.taskId ? found.find((t) => t.id === input.taskId) : undefined;
     if (existing) {
-      if (existing.contentHash !== hash) throw problems.conflict(`Inspection task ${input.taskId} was opened with other content.`, { errors: [{ path: 'taskId', rule: 'inspection.idempotencyConflict', message: 'same id, other content' }] });
+      if (existing.contentHash !== hash)
+        throw problems.conflict(`Inspection task ${input.taskId} was opened with other content.`, {
+          errors: [{ path: 'taskId', rule: 'inspection.idempotencyConflict', message: 'same id, other content' }],
+        });
       out.push({ taskId: existing.id });
       continue;
     }
-    const open = input.reuseOpen ? found.find((t) => t.status !== 'COMPLETED' && t.documentType === input.documentType && t.documentId === input.documentId) : undefined;
+    const open = input.reuseOpen
+      ? found.find(
+          (t) => t.status !== 'COMPLETED' && t.documentType === input.documentType && t.documentId === input.documentId,
+        )
+      : undefined;
     if (open) {
       out.push({ taskId: open.id });
       continue;
     }
     const id = input.taskId ?? uuidv7(now.getTime());
-    const row: TaskRow = { id, source: input.source, documentType: input.documentType, documentId: input.documentId, releaseOrderId: input.releaseOrderId ?? null, portCode: input.portCode, reasons: reasonsOf(input), status: 'OPEN', assignee: null, outcome: null, attended: null, corrections: null, disposition: null, note: null, contentHash: hash, createdBy: actorLabel(input.actor), createdAt: now, startedAt: null, completedAt: null };
+    const row: TaskRow = {
+      id,
+      source: input.source,
+      documentType: input.documentType,
+      documentId: input.documentId,
+      releaseOrderId: input.releaseOrderId ?? null,
+      portCode: input.portCode,
+      reasons: reasonsOf(input),
+      status: 'OPEN',
+      assignee: null,
+      outcome: null,
+      attended: null,
+      corrections: null,
+      disposition: null,
+      note: null,
+      contentHash: hash,
+      createdBy: actorLabel(input.actor),
+      createdAt: now,
+      startedAt: null,
+      completedAt: null,
+    };
     fresh.push(row);
     // A later divert of the same document in this batch joins this task.
     found.push(row);
@@ -210,9 +298,23 @@ function planChecked(tx: Executor, ctx: AppContext, inputs: readonly (OpenTaskIn
   }
   return {
     tasks: out,
-    audit: fresh.map((t) => ({ actor: t.createdBy, action: 'inspection.open', subject: inspectionTaskAuditKey(t.id), change: { id: t.id, source: t.source, documentType: t.documentType, documentId: t.documentId, portCode: t.portCode, reasons: t.reasons }, at: now })),
+    audit: fresh.map((t) => ({
+      actor: t.createdBy,
+      action: 'inspection.open',
+      subject: inspectionTaskAuditKey(t.id),
+      change: {
+        id: t.id,
+        source: t.source,
+        documentType: t.documentType,
+        documentId: t.documentId,
+        portCode: t.portCode,
+        reasons: t.reasons,
+      },
+      at: now,
+    })),
     // A task just opened is open: its documents' open release orders are held from now on.
-    write: () => (fresh.length ? together([taskRows.insert(tx, fresh), holdOrders(tx, fresh)] as const) : Promise.resolve()),
+    write: () =>
+      fresh.length ? together([taskRows.insert(tx, fresh), holdOrders(tx, fresh)] as const) : Promise.resolve(),
   };
 }
 
@@ -225,29 +327,62 @@ async function lockTask(tx: Executor, id: string): Promise<TaskRow> {
 
 function stateProblem(row: TaskRow, allowed: string[], what: string) {
   if (!allowed.includes(row.status)) {
-    return problems.rule('inspection-state', 'Inspection task state', `Task ${row.id} is ${row.status}; ${what} needs ${allowed.join(' or ')}.`, [{ path: 'status', rule: 'inspection.state', message: `task is ${row.status}` }]);
+    return problems.rule(
+      'inspection-state',
+      'Inspection task state',
+      `Task ${row.id} is ${row.status}; ${what} needs ${allowed.join(' or ')}.`,
+      [{ path: 'status', rule: 'inspection.state', message: `task is ${row.status}` }],
+    );
   }
   return null;
 }
 
-export async function assignTask(tx: Tx, ctx: AppContext, input: { taskId: string; assignee: string; actor: Actor }): Promise<InspectionTask> {
+export async function assignTask(
+  tx: Tx,
+  ctx: AppContext,
+  input: { taskId: string; assignee: string; actor: Actor },
+): Promise<InspectionTask> {
   if (!input.assignee?.trim()) throw problems.field('assignee', 'inspection.assignee', 'name the inspector');
   const row = await lockTask(tx, input.taskId);
   const p = stateProblem(row, ['OPEN', 'ASSIGNED'], 'assigning');
   if (p) throw p;
   const now = ctx.clock.now();
-  const [u] = await tx.update(inspectionTasks).set({ status: 'ASSIGNED', assignee: input.assignee }).where(eq(inspectionTasks.id, row.id)).returning();
-  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.assign', subject: inspectionTaskAuditKey(row.id), change: { assignee: input.assignee }, at: now });
+  const [u] = await tx
+    .update(inspectionTasks)
+    .set({ status: 'ASSIGNED', assignee: input.assignee })
+    .where(eq(inspectionTasks.id, row.id))
+    .returning();
+  await appendAudit(tx, {
+    actor: actorLabel(input.actor),
+    action: 'inspection.assign',
+    subject: inspectionTaskAuditKey(row.id),
+    change: { assignee: input.assignee },
+    at: now,
+  });
   return taskView(u!);
 }
 
-export async function startTask(tx: Tx, ctx: AppContext, input: { taskId: string; actor: Actor }): Promise<InspectionTask> {
+export async function startTask(
+  tx: Tx,
+  ctx: AppContext,
+  input: { taskId: string; actor: Actor },
+): Promise<InspectionTask> {
   const row = await lockTask(tx, input.taskId);
   const p = stateProblem(row, ['OPEN', 'ASSIGNED'], 'starting');
   if (p) throw p;
   const now = ctx.clock.now();
-  const [u] = await tx.update(inspectionTasks).set({ status: 'IN_PROGRESS', startedAt: now, assignee: row.assignee ?? input.actor.name }).where(eq(inspectionTasks.id, row.id)).returning();
-  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.start', subject: inspectionTaskAuditKey(row.id), change: { startedAt: now }, at: now });
+  const [u] = await tx
+    .update(inspectionTasks)
+    .set({ status: 'IN_PROGRESS', startedAt: now, assignee: row.assignee ?? input.actor.name })
+    .where(eq(inspectionTasks.id, row.id))
+    .returning();
+  await appendAudit(tx, {
+    actor: actorLabel(input.actor),
+    action: 'inspection.start',
+    subject: inspectionTaskAuditKey(row.id),
+    change: { startedAt: now },
+    at: now,
+  });
   return taskView(u!);
 }
 
@@ -268,26 +403,68 @@ export interface CompleteInput {
  */
 export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput): Promise<InspectionTask> {
   const errors: FieldError[] = [];
-  if (!OUTCOMES.includes(input.outcome)) errors.push({ path: 'outcome', rule: 'inspection.outcome', message: `outcome must be one of ${OUTCOMES.join(', ')}` });
-  if (!DISPOSITIONS.includes(input.disposition)) errors.push({ path: 'disposition', rule: 'inspection.disposition', message: 'disposition is RELEASE or KEEP' });
-  if (typeof input.attended !== 'boolean') errors.push({ path: 'attended', rule: 'inspection.attended', message: 'say whether the trader attended (false: 无陪同查验)' });
+  if (!OUTCOMES.includes(input.outcome))
+    errors.push({
+      path: 'outcome',
+      rule: 'inspection.outcome',
+      message: `outcome must be one of ${OUTCOMES.join(', ')}`,
+    });
+  if (!DISPOSITIONS.includes(input.disposition))
+    errors.push({ path: 'disposition', rule: 'inspection.disposition', message: 'disposition is RELEASE or KEEP' });
+  if (typeof input.attended !== 'boolean')
+    errors.push({
+      path: 'attended',
+      rule: 'inspection.attended',
+      message: 'say whether the trader attended (false: 无陪同查验)',
+    });
   const corrections = input.corrections ?? [];
-  if (input.outcome === 'MATCH' && corrections.length) errors.push({ path: 'corrections', rule: 'inspection.correctionsNeedDiscrepancy', message: 'a MATCH has no corrected values' });
-  if (input.outcome === 'DISCREPANCY' && corrections.length === 0) errors.push({ path: 'corrections', rule: 'inspection.discrepancyNeedsCorrections', message: 'a DISCREPANCY lists the corrected values' });
-  if (input.outcome === 'SEIZURE' && input.disposition === 'RELEASE') errors.push({ path: 'disposition', rule: 'inspection.seizureKeeps', message: 'seized goods are kept' });
+  if (input.outcome === 'MATCH' && corrections.length)
+    errors.push({
+      path: 'corrections',
+      rule: 'inspection.correctionsNeedDiscrepancy',
+      message: 'a MATCH has no corrected values',
+    });
+  if (input.outcome === 'DISCREPANCY' && corrections.length === 0)
+    errors.push({
+      path: 'corrections',
+      rule: 'inspection.discrepancyNeedsCorrections',
+      message: 'a DISCREPANCY lists the corrected values',
+    });
+  if (input.outcome === 'SEIZURE' && input.disposition === 'RELEASE')
+    errors.push({ path: 'disposition', rule: 'inspection.seizureKeeps', message: 'seized goods are kept' });
   corrections.forEach((c, i) => {
-    if (!Number.isInteger(c.lineIndex) || c.lineIndex < 0) errors.push({ path: `corrections[${i}].lineIndex`, rule: 'inspection.lineIndex', message: 'lineIndex is the declaration line number from 0' });
+    if (!Number.isInteger(c.lineIndex) || c.lineIndex < 0)
+      errors.push({
+        path: `corrections[${i}].lineIndex`,
+        rule: 'inspection.lineIndex',
+        message: 'lineIndex is the declaration line number from 0',
+      });
     const hs = c.hsCode === undefined ? null : validateHsCode(c.hsCode, 10);
     if (hs) errors.push({ path: `corrections[${i}].hsCode`, rule: hs.rule, message: hs.message });
     for (const k of ['quantity', 'netWeightKg', 'valueCny'] as const) {
       const v = c[k];
-      if (v !== undefined && !/^\d+(\.\d+)?$/.test(v)) errors.push({ path: `corrections[${i}].${k}`, rule: 'inspection.decimal', message: `${k} is a decimal string` });
+      if (v !== undefined && !/^\d+(\.\d+)?$/.test(v))
+        errors.push({
+          path: `corrections[${i}].${k}`,
+          rule: 'inspection.decimal',
+          message: `${k} is a decimal string`,
+        });
     }
     const country = c.originCountry === undefined ? null : validateCountryCode(c.originCountry);
     if (country) errors.push({ path: `corrections[${i}].originCountry`, rule: country.rule, message: country.message });
-    if (Object.keys(c).length <= 1) errors.push({ path: `corrections[${i}]`, rule: 'inspection.correctionEmpty', message: 'a correction changes at least one value' });
+    if (Object.keys(c).length <= 1)
+      errors.push({
+        path: `corrections[${i}]`,
+        rule: 'inspection.correctionEmpty',
+        message: 'a correction changes at least one value',
+      });
   });
-  if (input.revenueRecoveredCny !== undefined && !/^\d+(\.\d{1,2})?$/.test(input.revenueRecoveredCny)) errors.push({ path: 'revenueRecoveredCny', rule: 'inspection.decimal', message: 'a CNY amount with at most 2 decimals' });
+  if (input.revenueRecoveredCny !== undefined && !/^\d+(\.\d{1,2})?$/.test(input.revenueRecoveredCny))
+    errors.push({
+      path: 'revenueRecoveredCny',
+      rule: 'inspection.decimal',
+      message: 'a CNY amount with at most 2 decimals',
+    });
   if (errors.length) throw problems.validation(errors);
   const row = await lockTask(tx, input.taskId);
   const p = stateProblem(row, ['IN_PROGRESS'], 'recording the outcome');
@@ -295,7 +472,15 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
   const now = ctx.clock.now();
   const [u] = await tx
     .update(inspectionTasks)
-    .set({ status: 'COMPLETED', outcome: input.outcome, attended: input.attended, corrections: input.outcome === 'MATCH' ? null : corrections, disposition: input.disposition, note: input.note ?? null, completedAt: now })
+    .set({
+      status: 'COMPLETED',
+      outcome: input.outcome,
+      attended: input.attended,
+      corrections: input.outcome === 'MATCH' ? null : corrections,
+      disposition: input.disposition,
+      note: input.note ?? null,
+      completedAt: now,
+    })
     .where(eq(inspectionTasks.id, row.id))
     .returning();
   await refreshHolds(tx, row);
@@ -303,12 +488,23 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
   let riskRecorded = false;
   if (UUID_PATTERN.test(row.documentId) && row.documentType !== 'GATE_EVENT') {
     try {
-      await recordOutcome(tx, ctx, {
-        declarationId: row.documentId,
-        outcome: input.outcome,
-        ...(input.outcome !== 'MATCH' && corrections.length ? { correctedValues: { lines: corrections.map(({ lineIndex, ...rest }) => ({ index: lineIndex, ...rest })) } } : {}),
-        ...(input.revenueRecoveredCny ? { revenueRecovered: input.revenueRecoveredCny } : {}),
-      } as Parameters<typeof recordOutcome>[2], `inspection:${actorLabel(input.actor)}`);
+      await recordOutcome(
+        tx,
+        ctx,
+        {
+          declarationId: row.documentId,
+          outcome: input.outcome,
+          ...(input.outcome !== 'MATCH' && corrections.length
+            ? {
+                correctedValues: {
+                  lines: corrections.map(({ lineIndex, ...rest }) => ({ index: lineIndex, ...rest })),
+                },
+              }
+            : {}),
+          ...(input.revenueRecoveredCny ? { revenueRecovered: input.revenueRecoveredCny } : {}),
+        } as Parameters<typeof recordOutcome>[2],
+        `inspection:${actorLabel(input.actor)}`,
+      );
       riskRecorded = true;
     } catch (err) {
       // Not assessed by risk (e.g. a divert of a document risk never saw): nothing to learn; the lookup wrote nothing.
@@ -316,13 +512,36 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
     }
   }
   const task = taskView(u!);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.complete', subject: inspectionTaskAuditKey(row.id), change: { outcome: input.outcome, attended: input.attended, corrections: task.corrections, disposition: input.disposition, riskRecorded }, at: now });
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(input.actor),
+    action: 'inspection.complete',
+    subject: inspectionTaskAuditKey(row.id),
+    change: {
+      outcome: input.outcome,
+      attended: input.attended,
+      corrections: task.corrections,
+      disposition: input.disposition,
+      riskRecorded,
+    },
+    at: now,
+  });
   await enqueueEvents(tx, [
     {
       aggregateType: 'gate',
       aggregateId: row.id,
       eventType: 'InspectionCompleted',
-      payload: { taskId: row.id, documentType: row.documentType, documentId: row.documentId, releaseOrderId: row.releaseOrderId, portCode: row.portCode, outcome: input.outcome, attended: input.attended, disposition: input.disposition, corrections: task.corrections ?? [], completedAt: now.toISOString() },
+      payload: {
+        taskId: row.id,
+        documentType: row.documentType,
+        documentId: row.documentId,
+        releaseOrderId: row.releaseOrderId,
+        portCode: row.portCode,
+        outcome: input.outcome,
+        attended: input.attended,
+        disposition: input.disposition,
+        corrections: task.corrections ?? [],
+        completedAt: now.toISOString(),
+      },
       occurredAt: now,
       auditSeq: seq,
     },
@@ -332,24 +551,62 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 
-export async function addEvidence(tx: Tx, ctx: AppContext, input: { taskId: string; fileName: string; contentType: string; content: Buffer; actor: Actor }) {
-  if (!input.fileName?.trim() || input.fileName.length > 200) throw problems.field('fileName', 'inspection.fileName', 'a file name of 1 to 200 characters');
+export async function addEvidence(
+  tx: Tx,
+  ctx: AppContext,
+  input: { taskId: string; fileName: string; contentType: string; content: Buffer; actor: Actor },
+) {
+  if (!input.fileName?.trim() || input.fileName.length > 200)
+    throw problems.field('fileName', 'inspection.fileName', 'a file name of 1 to 200 characters');
   if (input.content.length === 0) throw problems.field('content', 'inspection.evidenceEmpty', 'the file is empty');
-  if (input.content.length > MAX_EVIDENCE_BYTES) throw problems.field('content', 'inspection.evidenceTooLarge', `at most ${MAX_EVIDENCE_BYTES} bytes per file`);
+  if (input.content.length > MAX_EVIDENCE_BYTES)
+    throw problems.field('content', 'inspection.evidenceTooLarge', `at most ${MAX_EVIDENCE_BYTES} bytes per file`);
   const row = await lockTask(tx, input.taskId);
   const p = stateProblem(row, ['ASSIGNED', 'IN_PROGRESS'], 'adding evidence');
   if (p) throw p;
   const now = ctx.clock.now();
   const sha256 = createHash('sha256').update(input.content).digest('hex');
   const id = uuidv7(now.getTime());
-  await tx.insert(inspectionEvidence).values({ id, taskId: row.id, fileName: input.fileName, contentType: input.contentType || 'application/octet-stream', sizeBytes: input.content.length, sha256, content: input.content, uploadedBy: actorLabel(input.actor), uploadedAt: now });
-  await appendAudit(tx, { actor: actorLabel(input.actor), action: 'inspection.evidence', subject: inspectionTaskAuditKey(row.id), change: { evidenceId: id, fileName: input.fileName, sizeBytes: input.content.length, sha256 }, at: now });
-  return { id, taskId: row.id, fileName: input.fileName, contentType: input.contentType || 'application/octet-stream', sizeBytes: input.content.length, sha256, uploadedAt: now };
+  await tx.insert(inspectionEvidence).values({
+    id,
+    taskId: row.id,
+    fileName: input.fileName,
+    contentType: input.contentType || 'application/octet-stream',
+    sizeBytes: input.content.length,
+    sha256,
+    content: input.content,
+    uploadedBy: actorLabel(input.actor),
+    uploadedAt: now,
+  });
+  await appendAudit(tx, {
+    actor: actorLabel(input.actor),
+    action: 'inspection.evidence',
+    subject: inspectionTaskAuditKey(row.id),
+    change: { evidenceId: id, fileName: input.fileName, sizeBytes: input.content.length, sha256 },
+    at: now,
+  });
+  return {
+    id,
+    taskId: row.id,
+    fileName: input.fileName,
+    contentType: input.contentType || 'application/octet-stream',
+    sizeBytes: input.content.length,
+    sha256,
+    uploadedAt: now,
+  };
 }
 
 export async function listEvidence(ex: Executor, taskId: string) {
   return ex
-    .select({ id: inspectionEvidence.id, taskId: inspectionEvidence.taskId, fileName: inspectionEvidence.fileName, contentType: inspectionEvidence.contentType, sizeBytes: inspectionEvidence.sizeBytes, sha256: inspectionEvidence.sha256, uploadedAt: inspectionEvidence.uploadedAt })
+    .select({
+      id: inspectionEvidence.id,
+      taskId: inspectionEvidence.taskId,
+      fileName: inspectionEvidence.fileName,
+      contentType: inspectionEvidence.contentType,
+      sizeBytes: inspectionEvidence.sizeBytes,
+      sha256: inspectionEvidence.sha256,
+      uploadedAt: inspectionEvidence.uploadedAt,
+    })
     .from(inspectionEvidence)
     .where(eq(inspectionEvidence.taskId, taskId))
     .orderBy(asc(inspectionEvidence.uploadedAt));
@@ -358,10 +615,15 @@ export async function listEvidence(ex: Executor, taskId: string) {
 /** The stored file, re-hashed on the way out: a file that no longer matches its SHA-256 is refused. */
 export async function evidenceFile(ex: Executor, taskId: string, evidenceId: string) {
   if (!UUID_PATTERN.test(evidenceId)) throw problems.notFound(`Evidence ${evidenceId}`);
-  const [row] = await ex.select().from(inspectionEvidence).where(and(eq(inspectionEvidence.id, evidenceId), eq(inspectionEvidence.taskId, taskId))).limit(1);
+  const [row] = await ex
+    .select()
+    .from(inspectionEvidence)
+    .where(and(eq(inspectionEvidence.id, evidenceId), eq(inspectionEvidence.taskId, taskId)))
+    .limit(1);
   if (!row) throw problems.notFound(`Evidence ${evidenceId}`);
   const content = Buffer.from(row.content);
-  if (createHash('sha256').update(content).digest('hex') !== row.sha256) throw problems.conflict(`Evidence ${evidenceId} no longer matches its SHA-256.`);
+  if (createHash('sha256').update(content).digest('hex') !== row.sha256)
+    throw problems.conflict(`Evidence ${evidenceId} no longer matches its SHA-256.`);
   return { fileName: row.fileName, contentType: row.contentType, sha256: row.sha256, content };
 }
 
@@ -371,10 +633,18 @@ export async function getTask(ex: Executor, id: string): Promise<InspectionTask 
   return row ? taskView(row) : null;
 }
 
-export async function listTasks(ex: Executor, q: { status?: string[]; portCode?: string; limit: number }): Promise<InspectionTask[]> {
+export async function listTasks(
+  ex: Executor,
+  q: { status?: string[]; portCode?: string; limit: number },
+): Promise<InspectionTask[]> {
   const where = [];
   if (q.status?.length) where.push(inArray(inspectionTasks.status, q.status));
   if (q.portCode) where.push(eq(inspectionTasks.portCode, q.portCode));
-  const rows = await ex.select().from(inspectionTasks).where(where.length ? and(...where) : undefined).orderBy(desc(inspectionTasks.createdAt)).limit(q.limit);
+  const rows = await ex
+    .select()
+    .from(inspectionTasks)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(inspectionTasks.createdAt))
+    .limit(q.limit);
   return rows.map(taskView);
 }

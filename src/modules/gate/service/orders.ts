@@ -86,7 +86,20 @@ export function orderView(r: OrderRow): ReleaseOrder {
 }
 
 export function forGate(o: ReleaseOrder): OrderForGate {
-  return { id: o.id, portCode: o.portCode, plate: o.plate, containers: o.containers, seals: o.seals, expectedGrossWeightKg: o.expectedGrossWeightKg, containerGoods: o.containerGoods, validFrom: o.validFrom, validTo: o.validTo, status: o.status, passedContainers: o.passedContainers, held: o.held };
+  return {
+    id: o.id,
+    portCode: o.portCode,
+    plate: o.plate,
+    containers: o.containers,
+    seals: o.seals,
+    expectedGrossWeightKg: o.expectedGrossWeightKg,
+    containerGoods: o.containerGoods,
+    validFrom: o.validFrom,
+    validTo: o.validTo,
+    status: o.status,
+    passedContainers: o.passedContainers,
+    held: o.held,
+  };
 }
 
 const nextVersion = sql<number>`nextval('gate_order_version_seq')`;
@@ -96,25 +109,40 @@ function inputErrors(i: IssueReleaseOrderInput): FieldError[] {
   const push = (path: string, rule: string, message: string) => errors.push({ path, rule, message });
   if (!UUID_PATTERN.test(i.releaseOrderId ?? '')) push('releaseOrderId', 'gate.id', 'releaseOrderId must be a UUID');
   if (!UUID_PATTERN.test(i.enterpriseId ?? '')) push('enterpriseId', 'gate.id', 'enterpriseId must be a UUID');
-  if (!RELEASE_DOCUMENT_TYPES.includes(i.documentType)) push('documentType', 'gate.documentType', `documentType must be one of ${RELEASE_DOCUMENT_TYPES.join(', ')}`);
+  if (!RELEASE_DOCUMENT_TYPES.includes(i.documentType))
+    push('documentType', 'gate.documentType', `documentType must be one of ${RELEASE_DOCUMENT_TYPES.join(', ')}`);
   if (!i.documentId) push('documentId', 'gate.documentId', 'documentId is required');
   const port = validateSecondLinePortCode(i.portCode);
   if (port) push('portCode', port.rule, port.message);
-  if (typeof i.plate !== 'string' || !PLATE.test(normalisePlate(i.plate))) push('plate', 'gate.plate', 'plate must be 5 to 12 letters or digits (e.g. 琼A12345)');
+  if (typeof i.plate !== 'string' || !PLATE.test(normalisePlate(i.plate)))
+    push('plate', 'gate.plate', 'plate must be 5 to 12 letters or digits (e.g. 琼A12345)');
   (i.containers ?? []).forEach((c, k) => {
     const v = validateContainerNumber(c);
     if (v) push(`containers[${k}]`, v.rule, v.message);
   });
-  if (new Set(i.containers ?? []).size !== (i.containers ?? []).length) push('containers', 'gate.containersUnique', 'a container is listed twice');
+  if (new Set(i.containers ?? []).size !== (i.containers ?? []).length)
+    push('containers', 'gate.containersUnique', 'a container is listed twice');
   (i.seals ?? []).forEach((s, k) => {
-    if (typeof s !== 'string' || !/^[A-Z0-9-]{4,20}$/.test(s)) push(`seals[${k}]`, 'gate.seal', 'a seal number is 4 to 20 capital letters, digits or dashes');
+    if (typeof s !== 'string' || !/^[A-Z0-9-]{4,20}$/.test(s))
+      push(`seals[${k}]`, 'gate.seal', 'a seal number is 4 to 20 capital letters, digits or dashes');
   });
-  if (typeof i.expectedGrossWeightKg !== 'string' || !DECIMAL.test(i.expectedGrossWeightKg) || new Decimal(i.expectedGrossWeightKg).lte(0)) push('expectedGrossWeightKg', 'gate.weight', 'expectedGrossWeightKg is a decimal string of kg above 0 (at most 3 decimals)');
+  if (
+    typeof i.expectedGrossWeightKg !== 'string' ||
+    !DECIMAL.test(i.expectedGrossWeightKg) ||
+    new Decimal(i.expectedGrossWeightKg).lte(0)
+  )
+    push(
+      'expectedGrossWeightKg',
+      'gate.weight',
+      'expectedGrossWeightKg is a decimal string of kg above 0 (at most 3 decimals)',
+    );
   const validDate = (d: unknown) => d instanceof Date && !Number.isNaN(d.getTime());
   if (!validDate(i.validFrom)) push('validFrom', 'gate.validity', 'validFrom must be a date-time');
   if (!validDate(i.validTo)) push('validTo', 'gate.validity', 'validTo must be a date-time');
-  else if (validDate(i.validFrom) && i.validTo <= i.validFrom) push('validTo', 'gate.validity', 'validTo must be after validFrom');
-  if (!Array.isArray(i.reservationIds) || i.reservationIds.length === 0) push('reservationIds', 'gate.reservationsRequired', 'at least one ledger reservation backs a release order');
+  else if (validDate(i.validFrom) && i.validTo <= i.validFrom)
+    push('validTo', 'gate.validity', 'validTo must be after validFrom');
+  if (!Array.isArray(i.reservationIds) || i.reservationIds.length === 0)
+    push('reservationIds', 'gate.reservationsRequired', 'at least one ledger reservation backs a release order');
   (i.reservationIds ?? []).forEach((r, k) => {
     if (!UUID_PATTERN.test(r)) push(`reservationIds[${k}]`, 'gate.id', 'a reservation id is a UUID');
   });
@@ -123,28 +151,52 @@ function inputErrors(i: IssueReleaseOrderInput): FieldError[] {
     const seen = new Set<string>();
     let sum = new Decimal(0);
     i.containerGoods.forEach((g, k) => {
-      if (!containers.has(g.container)) push(`containerGoods[${k}].container`, 'gate.containerGoods', 'the container is not on the order');
-      if (seen.has(g.container)) push(`containerGoods[${k}].container`, 'gate.containerGoods', 'the container is split twice');
+      if (!containers.has(g.container))
+        push(`containerGoods[${k}].container`, 'gate.containerGoods', 'the container is not on the order');
+      if (seen.has(g.container))
+        push(`containerGoods[${k}].container`, 'gate.containerGoods', 'the container is split twice');
       seen.add(g.container);
-      if (!DECIMAL.test(g.grossWeightKg ?? '')) push(`containerGoods[${k}].grossWeightKg`, 'gate.weight', 'grossWeightKg is a decimal string of kg');
+      if (!DECIMAL.test(g.grossWeightKg ?? ''))
+        push(`containerGoods[${k}].grossWeightKg`, 'gate.weight', 'grossWeightKg is a decimal string of kg');
       else sum = sum.plus(g.grossWeightKg);
       g.goods.forEach((x, j) => {
-        if (!(i.reservationIds ?? []).includes(x.reservationId)) push(`containerGoods[${k}].goods[${j}].reservationId`, 'gate.containerGoods', 'the reservation is not among reservationIds');
-        if (!/^\d+(\.\d+)?$/.test(x.quantity ?? '') || new Decimal(x.quantity).lte(0)) push(`containerGoods[${k}].goods[${j}].quantity`, 'gate.quantity', 'quantity is a decimal string above 0');
+        if (!(i.reservationIds ?? []).includes(x.reservationId))
+          push(
+            `containerGoods[${k}].goods[${j}].reservationId`,
+            'gate.containerGoods',
+            'the reservation is not among reservationIds',
+          );
+        if (!/^\d+(\.\d+)?$/.test(x.quantity ?? '') || new Decimal(x.quantity).lte(0))
+          push(`containerGoods[${k}].goods[${j}].quantity`, 'gate.quantity', 'quantity is a decimal string above 0');
       });
     });
-    if (seen.size !== containers.size && !errors.length) push('containerGoods', 'gate.containerGoods', 'a split order lists the goods of every container');
-    if (!errors.length && DECIMAL.test(i.expectedGrossWeightKg) && !sum.eq(i.expectedGrossWeightKg)) push('containerGoods', 'gate.containerGoodsWeight', `the containers' gross weights add up to ${sum.toString()} kg, not expectedGrossWeightKg`);
+    if (seen.size !== containers.size && !errors.length)
+      push('containerGoods', 'gate.containerGoods', 'a split order lists the goods of every container');
+    if (!errors.length && DECIMAL.test(i.expectedGrossWeightKg) && !sum.eq(i.expectedGrossWeightKg))
+      push(
+        'containerGoods',
+        'gate.containerGoodsWeight',
+        `the containers' gross weights add up to ${sum.toString()} kg, not expectedGrossWeightKg`,
+      );
   }
   return errors;
 }
 
 /** True while an inspection task of the document is not finished, or finished with the goods kept. */
-export async function hasOpenInspectionHold(ex: Executor, q: { documentType: string; documentId: string }): Promise<boolean> {
+export async function hasOpenInspectionHold(
+  ex: Executor,
+  q: { documentType: string; documentId: string },
+): Promise<boolean> {
   const rows = await ex
     .select({ id: inspectionTasks.id })
     .from(inspectionTasks)
-    .where(and(eq(inspectionTasks.documentType, q.documentType), eq(inspectionTasks.documentId, q.documentId), sql`(${inspectionTasks.status} <> 'COMPLETED' or ${inspectionTasks.disposition} = 'KEEP')`))
+    .where(
+      and(
+        eq(inspectionTasks.documentType, q.documentType),
+        eq(inspectionTasks.documentId, q.documentId),
+        sql`(${inspectionTasks.status} <> 'COMPLETED' or ${inspectionTasks.disposition} = 'KEEP')`,
+      ),
+    )
     .limit(1);
   return rows.length > 0;
 }
@@ -155,18 +207,37 @@ export async function refreshHolds(tx: Executor, q: { documentType: string; docu
   await tx
     .update(gateReleaseOrders)
     .set({ held, version: nextVersion })
-    .where(and(eq(gateReleaseOrders.documentType, q.documentType), eq(gateReleaseOrders.documentId, q.documentId), eq(gateReleaseOrders.status, 'OPEN'), sql`${gateReleaseOrders.held} <> ${held}`));
+    .where(
+      and(
+        eq(gateReleaseOrders.documentType, q.documentType),
+        eq(gateReleaseOrders.documentId, q.documentId),
+        eq(gateReleaseOrders.status, 'OPEN'),
+        sql`${gateReleaseOrders.held} <> ${held}`,
+      ),
+    );
 }
 
 /** Holds the open release orders of documents that just got an open inspection task (bumping their version). */
-export async function holdOrders(tx: Executor, held: readonly { documentType: string; documentId: string }[]): Promise<void> {
+export async function holdOrders(
+  tx: Executor,
+  held: readonly { documentType: string; documentId: string }[],
+): Promise<void> {
   // Only these documents have release orders (a diverted unknown plate's task is about its gate event).
   const docs = held.filter((d) => (RELEASE_DOCUMENT_TYPES as readonly string[]).includes(d.documentType));
   if (!docs.length) return;
   await tx
     .update(gateReleaseOrders)
     .set({ held: true, version: nextVersion })
-    .where(and(sql`(${gateReleaseOrders.documentType}, ${gateReleaseOrders.documentId}) in (${sql.join(docs.map((d) => sql`(${d.documentType}, ${d.documentId})`), sql`, `)})`, eq(gateReleaseOrders.status, 'OPEN'), eq(gateReleaseOrders.held, false)));
+    .where(
+      and(
+        sql`(${gateReleaseOrders.documentType}, ${gateReleaseOrders.documentId}) in (${sql.join(
+          docs.map((d) => sql`(${d.documentType}, ${d.documentId})`),
+          sql`, `,
+        )})`,
+        eq(gateReleaseOrders.status, 'OPEN'),
+        eq(gateReleaseOrders.held, false),
+      ),
+    );
 }
 
 export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueReleaseOrderInput): Promise<ReleaseOrder> {
@@ -189,15 +260,24 @@ export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueRel
       containerGoods: input.containerGoods ?? null,
     }),
   );
-  const [existing] = await tx.select().from(gateReleaseOrders).where(eq(gateReleaseOrders.id, input.releaseOrderId)).limit(1);
+  const [existing] = await tx
+    .select()
+    .from(gateReleaseOrders)
+    .where(eq(gateReleaseOrders.id, input.releaseOrderId))
+    .limit(1);
   if (existing) {
-    if (existing.contentHash !== hash) throw problems.conflict(`Release order ${input.releaseOrderId} was issued with other content.`, { errors: [{ path: 'releaseOrderId', rule: 'gate.idempotencyConflict', message: 'same id, other content' }] });
+    if (existing.contentHash !== hash)
+      throw problems.conflict(`Release order ${input.releaseOrderId} was issued with other content.`, {
+        errors: [{ path: 'releaseOrderId', rule: 'gate.idempotencyConflict', message: 'same id, other content' }],
+      });
     return orderView(existing);
   }
   for (const [k, id] of input.reservationIds.entries()) {
     const r = await getReservation(tx, id);
-    if (!r) throw problems.field(`reservationIds[${k}]`, 'gate.reservationUnknown', `Reservation ${id} does not exist.`);
-    if (r.status !== 'OPEN') throw problems.field(`reservationIds[${k}]`, 'gate.reservationNotOpen', `Reservation ${id} is ${r.status}.`);
+    if (!r)
+      throw problems.field(`reservationIds[${k}]`, 'gate.reservationUnknown', `Reservation ${id} does not exist.`);
+    if (r.status !== 'OPEN')
+      throw problems.field(`reservationIds[${k}]`, 'gate.reservationNotOpen', `Reservation ${id} is ${r.status}.`);
   }
   const now = ctx.clock.now();
   const held = await hasOpenInspectionHold(tx, input);
@@ -227,23 +307,70 @@ export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueRel
     })
     .returning();
   const order = orderView(row!);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.issue', subject: releaseOrderAuditKey(order.id), change: order, at: now });
-  await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: order.id, eventType: 'ReleaseOrderIssued', payload: { releaseOrderId: order.id, documentType: order.documentType, documentId: order.documentId, enterpriseId: order.enterpriseId, portCode: order.portCode, plate: order.plate }, occurredAt: now, auditSeq: seq }]);
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(input.actor),
+    action: 'gate.releaseOrder.issue',
+    subject: releaseOrderAuditKey(order.id),
+    change: order,
+    at: now,
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'gate',
+      aggregateId: order.id,
+      eventType: 'ReleaseOrderIssued',
+      payload: {
+        releaseOrderId: order.id,
+        documentType: order.documentType,
+        documentId: order.documentId,
+        enterpriseId: order.enterpriseId,
+        portCode: order.portCode,
+        plate: order.plate,
+      },
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
   return order;
 }
 
 /** Cancels the document's open release orders (the declaration was cancelled); returns how many. */
-export async function cancelReleaseOrdersFor(tx: Tx, ctx: AppContext, input: { documentType: string; documentId: string; reason: string; actor: Actor }): Promise<number> {
+export async function cancelReleaseOrdersFor(
+  tx: Tx,
+  ctx: AppContext,
+  input: { documentType: string; documentId: string; reason: string; actor: Actor },
+): Promise<number> {
   if (!input.reason?.trim()) throw problems.field('reason', 'gate.reasonRequired', 'a cancellation gives a reason');
   const now = ctx.clock.now();
   const rows = await tx
     .update(gateReleaseOrders)
     .set({ status: 'CANCELLED', closedAt: now, cancelReason: input.reason, version: nextVersion })
-    .where(and(eq(gateReleaseOrders.documentType, input.documentType), eq(gateReleaseOrders.documentId, input.documentId), eq(gateReleaseOrders.status, 'OPEN')))
+    .where(
+      and(
+        eq(gateReleaseOrders.documentType, input.documentType),
+        eq(gateReleaseOrders.documentId, input.documentId),
+        eq(gateReleaseOrders.status, 'OPEN'),
+      ),
+    )
     .returning();
   for (const r of rows) {
-    const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'gate.releaseOrder.cancel', subject: releaseOrderAuditKey(r.id), change: { releaseOrderId: r.id, reason: input.reason }, at: now });
-    await enqueueEvents(tx, [{ aggregateType: 'gate', aggregateId: r.id, eventType: 'ReleaseOrderCancelled', payload: { releaseOrderId: r.id, documentType: r.documentType, documentId: r.documentId, reason: input.reason }, occurredAt: now, auditSeq: seq }]);
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(input.actor),
+      action: 'gate.releaseOrder.cancel',
+      subject: releaseOrderAuditKey(r.id),
+      change: { releaseOrderId: r.id, reason: input.reason },
+      at: now,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: 'gate',
+        aggregateId: r.id,
+        eventType: 'ReleaseOrderCancelled',
+        payload: { releaseOrderId: r.id, documentType: r.documentType, documentId: r.documentId, reason: input.reason },
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
   }
   return rows.length;
 }
@@ -254,8 +381,15 @@ export async function getReleaseOrder(ex: Executor, id: string): Promise<Release
   return row ? orderView(row) : null;
 }
 
-export async function releaseOrdersFor(ex: Executor, q: { documentType: string; documentId: string }): Promise<ReleaseOrder[]> {
-  const rows = await ex.select().from(gateReleaseOrders).where(and(eq(gateReleaseOrders.documentType, q.documentType), eq(gateReleaseOrders.documentId, q.documentId))).orderBy(asc(gateReleaseOrders.createdAt));
+export async function releaseOrdersFor(
+  ex: Executor,
+  q: { documentType: string; documentId: string },
+): Promise<ReleaseOrder[]> {
+  const rows = await ex
+    .select()
+    .from(gateReleaseOrders)
+    .where(and(eq(gateReleaseOrders.documentType, q.documentType), eq(gateReleaseOrders.documentId, q.documentId)))
+    .orderBy(asc(gateReleaseOrders.createdAt));
   return rows.map(orderView);
 }
 
@@ -264,7 +398,13 @@ export async function releaseOrdersFor(ex: Executor, q: { documentType: string; 
  * left within the last day (for ORDER_ALREADY_PASSED); a truck's years of past trips are not read.
  * Locked when `lock` (the event's transaction), in id order.
  */
-export async function ordersOfPlate(ex: Executor, plate: string, portCode: string, lock: boolean, at: Date = new Date()): Promise<ReleaseOrder[]> {
+export async function ordersOfPlate(
+  ex: Executor,
+  plate: string,
+  portCode: string,
+  lock: boolean,
+  at: Date = new Date(),
+): Promise<ReleaseOrder[]> {
   return ordersOfPlates(ex, [{ plate, portCode }], lock, at);
 }
 
@@ -272,7 +412,12 @@ export async function ordersOfPlate(ex: Executor, plate: string, portCode: strin
 const orderRows = tableRows(gateReleaseOrders);
 
 /** `ordersOfPlate` for several (port, plate) pairs at once: one statement, locked in id order. */
-export async function ordersOfPlates(ex: Executor, keys: readonly { plate: string; portCode: string }[], lock: boolean, at: Date = new Date()): Promise<ReleaseOrder[]> {
+export async function ordersOfPlates(
+  ex: Executor,
+  keys: readonly { plate: string; portCode: string }[],
+  lock: boolean,
+  at: Date = new Date(),
+): Promise<ReleaseOrder[]> {
   if (!keys.length) return [];
   const since = new Date(at.getTime() - 86_400_000).toISOString();
   // Ports and plates as two lists (the (port, plate) index serves both); a plate read at another
@@ -289,9 +434,18 @@ export async function ordersOfPlates(ex: Executor, keys: readonly { plate: strin
 }
 
 /** What a batch of PASS decisions changes on their orders: containers gone, status, closing time; each takes a new version. */
-export async function savePassedOrders(tx: Executor, updates: readonly { id: string; passedContainers: string[]; complete: boolean }[], now: Date): Promise<void> {
+export async function savePassedOrders(
+  tx: Executor,
+  updates: readonly { id: string; passedContainers: string[]; complete: boolean }[],
+  now: Date,
+): Promise<void> {
   if (!updates.length) return;
-  const rows = updates.map((u) => ({ id: u.id, passed: u.passedContainers, status: u.complete ? 'PASSED' : 'OPEN', closed_at: u.complete ? now.toISOString() : null }));
+  const rows = updates.map((u) => ({
+    id: u.id,
+    passed: u.passedContainers,
+    status: u.complete ? 'PASSED' : 'OPEN',
+    closed_at: u.complete ? now.toISOString() : null,
+  }));
   await tx.execute(sql`
     update gate_release_orders o set passed_containers = v.passed, status = v.status, closed_at = v.closed_at, version = nextval('gate_order_version_seq')
     from ${recordset(rows, 'id uuid, passed jsonb, status text, closed_at timestamptz')} where o.id = v.id`);
@@ -301,7 +455,10 @@ export async function savePassedOrders(tx: Executor, updates: readonly { id: str
  * The gate-side cache feed: every order of the port changed after `after` (version cursor),
  * cancelled and passed ones included so the cache drops them. `next` is the cursor to send next time.
  */
-export async function releaseOrderChanges(ex: Executor, q: { portCode: string; after: number; limit: number }): Promise<{ orders: ReleaseOrder[]; next: number; more: boolean }> {
+export async function releaseOrderChanges(
+  ex: Executor,
+  q: { portCode: string; after: number; limit: number },
+): Promise<{ orders: ReleaseOrder[]; next: number; more: boolean }> {
   const rows = await ex
     .select()
     .from(gateReleaseOrders)

@@ -5,7 +5,11 @@ import { queryRows } from '../../../platform/db/client.ts';
 import { gateLanes, gateReplayConflicts, inspectionTasks, gateReleaseOrders } from '../schema.ts';
 
 export async function listLanes(ex: Executor, portCode?: string) {
-  return ex.select().from(gateLanes).where(portCode ? eq(gateLanes.portCode, portCode) : undefined).orderBy(asc(gateLanes.code));
+  return ex
+    .select()
+    .from(gateLanes)
+    .where(portCode ? eq(gateLanes.portCode, portCode) : undefined)
+    .orderBy(asc(gateLanes.code));
 }
 
 /** The 24 hours before `until`, in hour buckets (a rolling day, as the command centre watches it). */
@@ -26,9 +30,20 @@ export async function portView(ex: Executor, portCode: string, until: Date) {
   );
   const hours = Array.from({ length: 24 }, (_, hour) => {
     const start = new Date(from.getTime() + hour * 3_600_000);
-    return { hour, start, label: `${String((start.getUTCHours() + 8) % 24).padStart(2, '0')}:00`, passed: 0, diverted: 0 };
+    return {
+      hour,
+      start,
+      label: `${String((start.getUTCHours() + 8) % 24).padStart(2, '0')}:00`,
+      passed: 0,
+      diverted: 0,
+    };
   });
-  const byLane = new Map(lanes.map((l) => [l.code, { code: l.code, laneNo: l.laneNo, kind: l.kind, nameZh: l.nameZh, passed: 0, diverted: 0 }]));
+  const byLane = new Map(
+    lanes.map((l) => [
+      l.code,
+      { code: l.code, laneNo: l.laneNo, kind: l.kind, nameZh: l.nameZh, passed: 0, diverted: 0 },
+    ]),
+  );
   for (const r of perLaneHour) {
     const h = hours[Number(r.hour)]!;
     const lane = byLane.get(r.lane);
@@ -40,9 +55,18 @@ export async function portView(ex: Executor, portCode: string, until: Date) {
       if (lane) lane.diverted += Number(r.n);
     }
   }
-  const [open] = await ex.select({ n: sql<number>`count(*)::int` }).from(inspectionTasks).where(and(eq(inspectionTasks.portCode, portCode), sql`${inspectionTasks.status} <> 'COMPLETED'`));
-  const [orders] = await ex.select({ n: sql<number>`count(*)::int` }).from(gateReleaseOrders).where(and(eq(gateReleaseOrders.portCode, portCode), eq(gateReleaseOrders.status, 'OPEN')));
-  const [conflicts] = await ex.select({ n: sql<number>`count(*)::int` }).from(gateReplayConflicts).where(eq(gateReplayConflicts.status, 'OPEN'));
+  const [open] = await ex
+    .select({ n: sql<number>`count(*)::int` })
+    .from(inspectionTasks)
+    .where(and(eq(inspectionTasks.portCode, portCode), sql`${inspectionTasks.status} <> 'COMPLETED'`));
+  const [orders] = await ex
+    .select({ n: sql<number>`count(*)::int` })
+    .from(gateReleaseOrders)
+    .where(and(eq(gateReleaseOrders.portCode, portCode), eq(gateReleaseOrders.status, 'OPEN')));
+  const [conflicts] = await ex
+    .select({ n: sql<number>`count(*)::int` })
+    .from(gateReplayConflicts)
+    .where(eq(gateReplayConflicts.status, 'OPEN'));
   return {
     portCode,
     from,

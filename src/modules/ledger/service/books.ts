@@ -13,8 +13,24 @@ import { readCsv } from '../../../kernel/csv.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { meetsValueAddedThreshold, ratioString, valueAddedRatio } from '../../tax/rules.ts';
-import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements, ledgerReservationLines, ledgerReservations } from '../schema.ts';
-import { D, QUALIFICATION_FOR_REGIME, takeCost, costOf, costStrings, inCatalogue, itemViolations, correctedItem } from '../rules.ts';
+import {
+  ledgerAccounts,
+  ledgerBooks,
+  ledgerItems,
+  ledgerMovements,
+  ledgerReservationLines,
+  ledgerReservations,
+} from '../schema.ts';
+import {
+  D,
+  QUALIFICATION_FOR_REGIME,
+  takeCost,
+  costOf,
+  costStrings,
+  inCatalogue,
+  itemViolations,
+  correctedItem,
+} from '../rules.ts';
 import type { ItemCorrection, ItemMasterData, Regime } from '../rules.ts';
 import { auditPartition, bookView, createAccounts, itemView, lockBooks, plainQty, type BookRow } from './core.ts';
 import { cataloguePrefixes } from './documents.ts';
@@ -35,15 +51,43 @@ export async function getItem(ex: Executor, itemId: string) {
   return row ? itemView(row) : null;
 }
 
-export async function balanceOf(ex: Executor, bookId: string, itemId: string): Promise<{ onHand: string; reserved: string; available: string }> {
-  const [row] = /^[0-9a-f-]{36}$/i.test(itemId) ? await ex.select().from(ledgerAccounts).where(and(eq(ledgerAccounts.itemId, itemId), eq(ledgerAccounts.kind, 'stock'), eq(ledgerAccounts.bookId, bookId))).limit(1) : [];
+export async function balanceOf(
+  ex: Executor,
+  bookId: string,
+  itemId: string,
+): Promise<{ onHand: string; reserved: string; available: string }> {
+  const [row] = /^[0-9a-f-]{36}$/i.test(itemId)
+    ? await ex
+        .select()
+        .from(ledgerAccounts)
+        .where(
+          and(eq(ledgerAccounts.itemId, itemId), eq(ledgerAccounts.kind, 'stock'), eq(ledgerAccounts.bookId, bookId)),
+        )
+        .limit(1)
+    : [];
   if (!row) return { onHand: '0', reserved: '0', available: '0' };
-  return { onHand: plainQty(row.onHand), reserved: plainQty(row.reserved), available: plainQty(new D(row.onHand).minus(row.reserved)) };
+  return {
+    onHand: plainQty(row.onHand),
+    reserved: plainQty(row.reserved),
+    available: plainQty(new D(row.onHand).minus(row.reserved)),
+  };
 }
 
 /** The cost basis of `quantity` units taken from on-hand stock at moving average, and the first entry date. */
 export async function costBasisOf(ex: Executor, q: { bookId: string; itemId: string; quantity: string }) {
-  const [row] = /^[0-9a-f-]{36}$/i.test(q.itemId) ? await ex.select().from(ledgerAccounts).where(and(eq(ledgerAccounts.itemId, q.itemId), eq(ledgerAccounts.kind, 'stock'), eq(ledgerAccounts.bookId, q.bookId))).limit(1) : [];
+  const [row] = /^[0-9a-f-]{36}$/i.test(q.itemId)
+    ? await ex
+        .select()
+        .from(ledgerAccounts)
+        .where(
+          and(
+            eq(ledgerAccounts.itemId, q.itemId),
+            eq(ledgerAccounts.kind, 'stock'),
+            eq(ledgerAccounts.bookId, q.bookId),
+          ),
+        )
+        .limit(1)
+    : [];
   if (!row) throw problems.field('itemId', 'ledger.itemUnknown', `Item ${q.itemId} is not on book ${q.bookId}.`);
   let quantity: InstanceType<typeof D>;
   try {
@@ -53,7 +97,8 @@ export async function costBasisOf(ex: Executor, q: { bookId: string; itemId: str
   }
   if (quantity.lte(0)) throw problems.field('quantity', 'ledger.quantity', 'quantity must be greater than 0');
   const onHand = new D(row.onHand);
-  if (quantity.gt(onHand)) throw problems.field('quantity', 'ledger.costBasisExceedsOnHand', `Only ${onHand.toString()} on hand.`);
+  if (quantity.gt(onHand))
+    throw problems.field('quantity', 'ledger.costBasisExceedsOnHand', `Only ${onHand.toString()} on hand.`);
   const cost = costStrings(takeCost(onHand, costOf(row), quantity));
   return { quantity: quantity.toString(), ...cost, firstEntryDate: row.firstEntryDate };
 }
@@ -63,48 +108,134 @@ export async function openBook(ctx: AppContext, actor: Actor, input: { enterpris
   return runCommand(ctx, 'ledger.openBook', (tx) => openBookTx(tx, ctx, actor, input));
 }
 
-export async function openBookTx(tx: Tx, ctx: AppContext, actor: Actor, input: { enterpriseId: string; regime: Regime }) {
+export async function openBookTx(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  input: { enterpriseId: string; regime: Regime },
+) {
   const enterprise = await findEnterpriseById(tx, input.enterpriseId);
-  if (!enterprise) throw problems.field('enterpriseId', 'ledger.enterpriseUnknown', `Enterprise ${input.enterpriseId} is not registered.`);
+  if (!enterprise)
+    throw problems.field(
+      'enterpriseId',
+      'ledger.enterpriseUnknown',
+      `Enterprise ${input.enterpriseId} is not registered.`,
+    );
   assertEnterpriseVisible(actor, enterprise.id, `Enterprise ${enterprise.uscc}`);
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
   const needed = QUALIFICATION_FOR_REGIME[input.regime];
   const held = await activeQualifications(tx, enterprise.id, today);
-  if (!held.some((q) => q.kind === needed)) throw problems.field('regime', 'ledger.book.qualificationRequired', `A ${input.regime} book needs an active ${needed} qualification.`);
-  const existing = await tx.select().from(ledgerBooks).where(and(eq(ledgerBooks.enterpriseId, enterprise.id), eq(ledgerBooks.regime, input.regime))).limit(1);
-  if (existing.length) throw problems.conflict(`Enterprise ${enterprise.uscc} already keeps a ${input.regime} book (${existing[0]!.bookNo}).`, { bookId: existing[0]!.id });
-  const row: BookRow = { id: uuidv7(now.getTime()), enterpriseId: enterprise.id, regime: input.regime, bookNo: `${REGIME_CODE[input.regime]}${enterprise.uscc}`, status: 'ACTIVE', openedBy: actorLabel(actor), createdAt: now, version: 0 };
+  if (!held.some((q) => q.kind === needed))
+    throw problems.field(
+      'regime',
+      'ledger.book.qualificationRequired',
+      `A ${input.regime} book needs an active ${needed} qualification.`,
+    );
+  const existing = await tx
+    .select()
+    .from(ledgerBooks)
+    .where(and(eq(ledgerBooks.enterpriseId, enterprise.id), eq(ledgerBooks.regime, input.regime)))
+    .limit(1);
+  if (existing.length)
+    throw problems.conflict(
+      `Enterprise ${enterprise.uscc} already keeps a ${input.regime} book (${existing[0]!.bookNo}).`,
+      { bookId: existing[0]!.id },
+    );
+  const row: BookRow = {
+    id: uuidv7(now.getTime()),
+    enterpriseId: enterprise.id,
+    regime: input.regime,
+    bookNo: `${REGIME_CODE[input.regime]}${enterprise.uscc}`,
+    status: 'ACTIVE',
+    openedBy: actorLabel(actor),
+    createdAt: now,
+    version: 0,
+  };
   await tx.insert(ledgerBooks).values(row);
   const view = bookView(row);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'ledger.openBook', subject: `ledger-book:${row.id}`, change: view, at: now, partitionKey: auditPartition(row.id) });
-  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: row.id, eventType: 'BookOpened', payload: view, occurredAt: now, auditSeq: seq }]);
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'ledger.openBook',
+    subject: `ledger-book:${row.id}`,
+    change: view,
+    at: now,
+    partitionKey: auditPartition(row.id),
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'ledger',
+      aggregateId: row.id,
+      eventType: 'BookOpened',
+      payload: view,
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
   return view;
 }
 
 export type NewItem = ItemMasterData;
 
 /** Adds items (料号) to a book, all or nothing; an item number already on the book is a field error. */
-export async function addItemsTx(tx: Tx, ctx: AppContext, actor: Actor, bookId: string, items: readonly NewItem[], pathPrefix = 'items') {
+export async function addItemsTx(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  bookId: string,
+  items: readonly NewItem[],
+  pathPrefix = 'items',
+) {
   const books = await lockBooks(tx, [bookId]);
   const book = books.get(bookId)!;
   assertEnterpriseVisible(actor, book.enterpriseId, `Book ${bookId}`);
   const errors = items.flatMap((it, i) => itemViolations(it, (f) => `${pathPrefix}[${i}].${f}`));
   const seen = new Map<string, number>();
   items.forEach((it, i) => {
-    if (seen.has(it.itemNo)) errors.push({ path: `${pathPrefix}[${i}].itemNo`, rule: 'ledger.item.duplicateInFile', message: `item number ${it.itemNo} appears twice (first at ${seen.get(it.itemNo)})` });
+    if (seen.has(it.itemNo))
+      errors.push({
+        path: `${pathPrefix}[${i}].itemNo`,
+        rule: 'ledger.item.duplicateInFile',
+        message: `item number ${it.itemNo} appears twice (first at ${seen.get(it.itemNo)})`,
+      });
     else seen.set(it.itemNo, i);
   });
   if (items.length) {
-    const existing = await tx.select({ itemNo: ledgerItems.itemNo }).from(ledgerItems).where(and(eq(ledgerItems.bookId, bookId), inArray(ledgerItems.itemNo, items.map((i) => i.itemNo))));
+    const existing = await tx
+      .select({ itemNo: ledgerItems.itemNo })
+      .from(ledgerItems)
+      .where(
+        and(
+          eq(ledgerItems.bookId, bookId),
+          inArray(
+            ledgerItems.itemNo,
+            items.map((i) => i.itemNo),
+          ),
+        ),
+      );
     const taken = new Set(existing.map((e) => e.itemNo));
     items.forEach((it, i) => {
-      if (taken.has(it.itemNo)) errors.push({ path: `${pathPrefix}[${i}].itemNo`, rule: 'ledger.item.exists', message: `item number ${it.itemNo} is already on this book` });
+      if (taken.has(it.itemNo))
+        errors.push({
+          path: `${pathPrefix}[${i}].itemNo`,
+          rule: 'ledger.item.exists',
+          message: `item number ${it.itemNo} is already on this book`,
+        });
     });
   }
   if (errors.length) throw problems.validation(errors);
   const now = ctx.clock.now();
-  const rows = items.map((it) => ({ id: uuidv7(now.getTime()), bookId, itemNo: it.itemNo, hsCode: it.hsCode, name: it.name, specification: it.specification ?? '', unit: it.unit, originCountry: it.originCountry, createdAt: now }));
+  const rows = items.map((it) => ({
+    id: uuidv7(now.getTime()),
+    bookId,
+    itemNo: it.itemNo,
+    hsCode: it.hsCode,
+    name: it.name,
+    specification: it.specification ?? '',
+    unit: it.unit,
+    originCountry: it.originCountry,
+    createdAt: now,
+  }));
   if (rows.length) {
     await tx.insert(ledgerItems).values(rows);
     await createAccounts(
@@ -114,7 +245,14 @@ export async function addItemsTx(tx: Tx, ctx: AppContext, actor: Actor, bookId: 
     );
   }
   const views = rows.map(itemView);
-  await appendAudit(tx, { actor: actorLabel(actor), action: 'ledger.addItems', subject: `ledger-book:${bookId}`, change: { bookId, items: views }, at: now, partitionKey: auditPartition(bookId) });
+  await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'ledger.addItems',
+    subject: `ledger-book:${bookId}`,
+    change: { bookId, items: views },
+    at: now,
+    partitionKey: auditPartition(bookId),
+  });
   return views;
 }
 
@@ -132,7 +270,11 @@ export interface ItemCorrectionInput {
 /** The open reservations holding some of an item (read under the book's lock, so none can start meanwhile). */
 async function openReservationsOf(tx: Executor, itemId: string) {
   return tx
-    .selectDistinct({ id: ledgerReservations.id, purposeType: ledgerReservations.purposeType, purposeId: ledgerReservations.purposeId })
+    .selectDistinct({
+      id: ledgerReservations.id,
+      purposeType: ledgerReservations.purposeType,
+      purposeId: ledgerReservations.purposeId,
+    })
     .from(ledgerReservationLines)
     .innerJoin(ledgerReservations, eq(ledgerReservations.id, ledgerReservationLines.reservationId))
     .where(and(eq(ledgerReservationLines.itemId, itemId), eq(ledgerReservations.status, 'OPEN')))
@@ -156,21 +298,49 @@ export async function correctItemTx(tx: Tx, ctx: AppContext, actor: Actor, input
   const book = (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
   assertEnterpriseVisible(actor, book.enterpriseId, `Book ${input.bookId}`);
   const [item] = UUID.test(input.itemId)
-    ? await tx.select().from(ledgerItems).where(and(eq(ledgerItems.id, input.itemId), eq(ledgerItems.bookId, book.id))).limit(1)
+    ? await tx
+        .select()
+        .from(ledgerItems)
+        .where(and(eq(ledgerItems.id, input.itemId), eq(ledgerItems.bookId, book.id)))
+        .limit(1)
     : [];
   if (!item) throw problems.notFound(`Item ${input.itemId} of book ${book.bookNo}`);
   const c = correctedItem(item, input.changes, input.reason);
   if (c.errors.length) throw problems.validation(c.errors);
   if (c.changed.length === 0) return itemView(item);
   const now = ctx.clock.now();
-  if (book.regime === 'ZERO_TARIFF' && c.changed.includes('hsCode')) await assertOutsideTaxedCatalogue(tx, c.after.hsCode, shanghaiDate(now));
+  if (book.regime === 'ZERO_TARIFF' && c.changed.includes('hsCode'))
+    await assertOutsideTaxedCatalogue(tx, c.after.hsCode, shanghaiDate(now));
   await assertNotReserved(tx, item);
   await tx.update(ledgerItems).set(c.values).where(eq(ledgerItems.id, item.id));
-  const change = { bookId: book.id, itemId: item.id, itemNo: item.itemNo, before: c.before, after: c.values, reason: input.reason };
+  const change = {
+    bookId: book.id,
+    itemId: item.id,
+    itemNo: item.itemNo,
+    before: c.before,
+    after: c.values,
+    reason: input.reason,
+  };
   const partitionKey = auditPartition(book.id);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'ledger.correctItem', subject: `ledger-book:${book.id}`, change, at: now, partitionKey });
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'ledger.correctItem',
+    subject: `ledger-book:${book.id}`,
+    change,
+    at: now,
+    partitionKey,
+  });
   const payload = { ...change, enterpriseId: book.enterpriseId };
-  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: 'ItemCorrected', payload, occurredAt: now, auditSeq: seq }]);
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'ledger',
+      aggregateId: book.id,
+      eventType: 'ItemCorrected',
+      payload,
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
   return itemView(c.after);
 }
 
@@ -187,7 +357,9 @@ async function assertNotReserved(tx: Executor, item: { id: string; itemNo: strin
   if (!open.length) return;
   const held = open.map((r) => `${r.id} (${r.purposeType} ${r.purposeId})`).join(', ');
   const detail = `Item ${item.itemNo} cannot be corrected while a reservation is open on it: ${held}. Correct it once the declaration has left, been cancelled or expired.`;
-  throw problems.rule('item-reserved', 'Item reserved', detail, [{ path: 'itemId', rule: 'ledger.item.reserved', message: `reserved by ${held}` }]);
+  throw problems.rule('item-reserved', 'Item reserved', detail, [
+    { path: 'itemId', rule: 'ledger.item.reserved', message: `reserved by ${held}` },
+  ]);
 }
 
 export const ITEM_CSV_COLUMNS = ['itemNo', 'hsCode', 'name', 'specification', 'unit', 'originCountry'] as const;
@@ -203,14 +375,36 @@ export interface ItemCsvReport {
  * Bulk item import from CSV (how traders keep their item lists): every bad row is reported by line
  * and column; with any error nothing is imported (the report comes back as a 400 problem).
  */
-export async function importItemsCsv(ctx: AppContext, actor: Actor, bookId: string, csv: string): Promise<ItemCsvReport> {
+export async function importItemsCsv(
+  ctx: AppContext,
+  actor: Actor,
+  bookId: string,
+  csv: string,
+): Promise<ItemCsvReport> {
   const { header, records } = readCsv(csv);
   const missing = ['itemNo', 'hsCode', 'name', 'unit', 'originCountry'].filter((c) => !header.includes(c));
-  if (missing.length) throw problems.validation([{ path: 'csv[1].header', rule: 'ledger.items.header', message: `the header must name ${ITEM_CSV_COLUMNS.join(',')}; missing ${missing.join(', ')}` }]);
-  const items: NewItem[] = records.map((r) => ({ itemNo: r.cells.itemNo ?? '', hsCode: r.cells.hsCode ?? '', name: r.cells.name ?? '', specification: r.cells.specification ?? '', unit: r.cells.unit ?? '', originCountry: r.cells.originCountry ?? '' }));
-  if (!items.length) throw problems.validation([{ path: 'csv', rule: 'ledger.items.empty', message: 'the file has no rows' }]);
+  if (missing.length)
+    throw problems.validation([
+      {
+        path: 'csv[1].header',
+        rule: 'ledger.items.header',
+        message: `the header must name ${ITEM_CSV_COLUMNS.join(',')}; missing ${missing.join(', ')}`,
+      },
+    ]);
+  const items: NewItem[] = records.map((r) => ({
+    itemNo: r.cells.itemNo ?? '',
+    hsCode: r.cells.hsCode ?? '',
+    name: r.cells.name ?? '',
+    specification: r.cells.specification ?? '',
+    unit: r.cells.unit ?? '',
+    originCountry: r.cells.originCountry ?? '',
+  }));
+  if (!items.length)
+    throw problems.validation([{ path: 'csv', rule: 'ledger.items.empty', message: 'the file has no rows' }]);
   try {
-    const views = await runCommand(ctx, 'ledger.importItems', (tx) => addItemsTx(tx, ctx, actor, bookId, items, 'rows'));
+    const views = await runCommand(ctx, 'ledger.importItems', (tx) =>
+      addItemsTx(tx, ctx, actor, bookId, items, 'rows'),
+    );
     return { rows: items.length, imported: views.length, errors: [], items: views };
   } catch (err) {
     const e = err as { errors?: FieldError[]; status?: number };
@@ -221,7 +415,10 @@ export async function importItemsCsv(ctx: AppContext, actor: Actor, bookId: stri
         const line = records[Number(m[1])]!.line;
         return { path: `csv[${line}].${m[2]}`, rule: fe.rule ?? 'ledger.items.invalid', message: fe.message };
       });
-      throw problems.validation(mapped, `${new Set(mapped.map((m) => m.path.split('.')[0])).size} of ${items.length} rows have errors; nothing was imported.`);
+      throw problems.validation(
+        mapped,
+        `${new Set(mapped.map((m) => m.path.split('.')[0])).size} of ${items.length} rows have errors; nothing was imported.`,
+      );
     }
     throw err;
   }
@@ -233,13 +430,26 @@ export async function listBooks(ex: Executor, actor: Actor, q: { enterpriseId?: 
   const conds: SQL[] = [];
   if (own) conds.push(eq(ledgerBooks.enterpriseId, own));
   if (q.enterpriseId) conds.push(eq(ledgerBooks.enterpriseId, q.enterpriseId));
-  const rows = await ex.select().from(ledgerBooks).where(conds.length ? and(...conds) : undefined).orderBy(asc(ledgerBooks.bookNo)).limit(500);
-  const withNames = await Promise.all(rows.map(async (b) => ({ ...bookView(b), enterpriseName: (await findEnterpriseById(ex, b.enterpriseId))?.name ?? '', enterpriseUscc: (await findEnterpriseById(ex, b.enterpriseId))?.uscc ?? '' })));
+  const rows = await ex
+    .select()
+    .from(ledgerBooks)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(ledgerBooks.bookNo))
+    .limit(500);
+  const withNames = await Promise.all(
+    rows.map(async (b) => ({
+      ...bookView(b),
+      enterpriseName: (await findEnterpriseById(ex, b.enterpriseId))?.name ?? '',
+      enterpriseUscc: (await findEnterpriseById(ex, b.enterpriseId))?.uscc ?? '',
+    })),
+  );
   return withNames;
 }
 
 export async function visibleBook(ex: Executor, actor: Actor, bookId: string): Promise<BookRow> {
-  const [row] = /^[0-9a-f-]{36}$/i.test(bookId) ? await ex.select().from(ledgerBooks).where(eq(ledgerBooks.id, bookId)).limit(1) : [];
+  const [row] = /^[0-9a-f-]{36}$/i.test(bookId)
+    ? await ex.select().from(ledgerBooks).where(eq(ledgerBooks.id, bookId)).limit(1)
+    : [];
   if (!row) throw problems.notFound(`Book ${bookId}`);
   assertEnterpriseVisible(actor, row.enterpriseId, `Book ${bookId}`);
   return row;
@@ -284,7 +494,9 @@ export async function listMovements(ex: Executor, actor: Actor, bookId: string, 
   if (q.from) conds.push(gte(ledgerMovements.businessDate, q.from));
   if (q.to) conds.push(lte(ledgerMovements.businessDate, q.to));
   const where = and(...conds);
-  const [{ n }] = (await ex.select({ n: sql<number>`count(*)::int` }).from(ledgerMovements).where(where)) as [{ n: number }];
+  const [{ n }] = (await ex.select({ n: sql<number>`count(*)::int` }).from(ledgerMovements).where(where)) as [
+    { n: number },
+  ];
   const rows = await ex
     .select({ m: ledgerMovements, itemNo: ledgerItems.itemNo, itemName: ledgerItems.name, unit: ledgerItems.unit })
     .from(ledgerMovements)
@@ -327,10 +539,26 @@ export async function listMovements(ex: Executor, actor: Actor, bookId: string, 
  * basis the book carries: (price − imported − domestic) ÷ (imported + domestic), Hainan-made inputs
  * counting as value added; compared with parameter tax.valueAddedThreshold.
  */
-export async function valueAddedOf(ex: Executor, q: { bookId: string; itemId: string; quantity: string; salePrice: string }, asOf: string) {
+export async function valueAddedOf(
+  ex: Executor,
+  q: { bookId: string; itemId: string; quantity: string; salePrice: string },
+  asOf: string,
+) {
   const basis = await costBasisOf(ex, q);
-  const r = valueAddedRatio({ salePrice: q.salePrice, importedMaterials: [basis.importedCny], domesticMaterials: [basis.domesticCny], hainanMadeInputs: [basis.hainanMadeCny] });
+  const r = valueAddedRatio({
+    salePrice: q.salePrice,
+    importedMaterials: [basis.importedCny],
+    domesticMaterials: [basis.domesticCny],
+    hainanMadeInputs: [basis.hainanMadeCny],
+  });
   if (!r.ok) throw problems.field('itemId', r.violation.rule, r.violation.message);
   const threshold = await getParameter<string>(ex, 'tax.valueAddedThreshold', asOf);
-  return { ...basis, salePrice: q.salePrice, ratio: ratioString(r.ratio), threshold: threshold.value, meetsThreshold: meetsValueAddedThreshold(r.ratio, threshold.value), parameterVersions: { 'tax.valueAddedThreshold': threshold.version } };
+  return {
+    ...basis,
+    salePrice: q.salePrice,
+    ratio: ratioString(r.ratio),
+    threshold: threshold.value,
+    meetsThreshold: meetsValueAddedThreshold(r.ratio, threshold.value),
+    parameterVersions: { 'tax.valueAddedThreshold': threshold.version },
+  };
 }

@@ -11,12 +11,33 @@ import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { Problem, problems } from '../../../kernel/problem.ts';
 import { UUID_PATTERN, uuidv7 } from '../../../kernel/ids.ts';
 import { ledgerAccounts, ledgerBooks, ledgerItems } from '../schema.ts';
-import { addCost, costOf, costStrings, D, invariantViolations, takeCost, ZERO_COST, type AccountKind, type Cost, type Dec, type Regime } from '../rules.ts';
+import {
+  addCost,
+  costOf,
+  costStrings,
+  D,
+  invariantViolations,
+  takeCost,
+  ZERO_COST,
+  type AccountKind,
+  type Cost,
+  type Dec,
+  type Regime,
+} from '../rules.ts';
 
 export type BookRow = typeof ledgerBooks.$inferSelect;
 export type ItemRow = typeof ledgerItems.$inferSelect;
 
-export const ACCOUNT_KINDS: AccountKind[] = ['stock', 'abroad', 'mainland', 'island', 'consumed', 'produced', 'scrapped', 'adjustment'];
+export const ACCOUNT_KINDS: AccountKind[] = [
+  'stock',
+  'abroad',
+  'mainland',
+  'island',
+  'consumed',
+  'produced',
+  'scrapped',
+  'adjustment',
+];
 
 export const contentHash = (content: unknown): string => sha256Hex(canonicalJson(content));
 
@@ -42,7 +63,14 @@ export async function lockBooks(tx: Executor, ids: readonly string[], path = 'bo
   // Only a UUID may reach the uuid column; an empty id is not a book either.
   const bad = unique.find((id) => !UUID_PATTERN.test(id));
   if (bad !== undefined) throw problems.field(path, 'ledger.bookUnknown', `Book ${bad} does not exist.`);
-  const rows = unique.length ? await tx.select().from(ledgerBooks).where(inArray(ledgerBooks.id, unique)).orderBy(asc(ledgerBooks.id)).for('update') : [];
+  const rows = unique.length
+    ? await tx
+        .select()
+        .from(ledgerBooks)
+        .where(inArray(ledgerBooks.id, unique))
+        .orderBy(asc(ledgerBooks.id))
+        .for('update')
+    : [];
   const out = new Map(rows.map((r) => [r.id, r]));
   const missing = unique.find((id) => !out.has(id));
   if (missing) throw problems.field(path, 'ledger.bookUnknown', `Book ${missing} does not exist.`);
@@ -57,15 +85,24 @@ export function assertBookActive(book: BookRow, path = 'bookId'): void {
 export async function loadItems(ex: Executor, ids: readonly string[]): Promise<Map<string, ItemRow>> {
   const wellFormed = [...new Set(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))];
   if (!wellFormed.length) return new Map();
-  const rows = await ex.select().from(ledgerItems).where(sql`${ledgerItems.id} = any(string_to_array(${wellFormed.join(',')}, ',')::uuid[])`);
+  const rows = await ex
+    .select()
+    .from(ledgerItems)
+    .where(sql`${ledgerItems.id} = any(string_to_array(${wellFormed.join(',')}, ',')::uuid[])`);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** Every line's item must exist and belong to the book. */
-export function itemsOfBook(items: Map<string, ItemRow>, bookId: string, lines: readonly { itemId: string }[], pathOf: (i: number) => string): ItemRow[] {
+export function itemsOfBook(
+  items: Map<string, ItemRow>,
+  bookId: string,
+  lines: readonly { itemId: string }[],
+  pathOf: (i: number) => string,
+): ItemRow[] {
   return lines.map((l, i) => {
     const item = items.get(l.itemId);
-    if (!item || item.bookId !== bookId) throw problems.field(pathOf(i), 'ledger.itemUnknown', `Item ${l.itemId} is not on this book.`);
+    if (!item || item.bookId !== bookId)
+      throw problems.field(pathOf(i), 'ledger.itemUnknown', `Item ${l.itemId} is not on this book.`);
     return item;
   });
 }
@@ -83,7 +120,12 @@ export async function loadStock(ex: Executor, itemIds: readonly string[]): Promi
   const rows = await ex
     .select()
     .from(ledgerAccounts)
-    .where(and(eq(ledgerAccounts.kind, 'stock'), sql`${ledgerAccounts.itemId} = any(string_to_array(${ids.join(',')}, ',')::uuid[])`));
+    .where(
+      and(
+        eq(ledgerAccounts.kind, 'stock'),
+        sql`${ledgerAccounts.itemId} = any(string_to_array(${ids.join(',')}, ',')::uuid[])`,
+      ),
+    );
   return stockStates(rows, ids);
 }
 
@@ -91,7 +133,10 @@ export async function loadStock(ex: Executor, itemIds: readonly string[]): Promi
 export const emptyStock = (): StockState => ({ onHand: new D(0), reserved: new D(0), cost: ZERO_COST });
 
 /** Stock account rows as plan states; items in `ids` without a row start empty. */
-export function stockStates(rows: readonly (typeof ledgerAccounts.$inferSelect)[], ids: readonly string[]): Map<string, StockState> {
+export function stockStates(
+  rows: readonly (typeof ledgerAccounts.$inferSelect)[],
+  ids: readonly string[],
+): Map<string, StockState> {
   const out = new Map<string, StockState>();
   for (const r of rows) out.set(r.itemId, { onHand: new D(r.onHand), reserved: new D(r.reserved), cost: costOf(r) });
   for (const id of ids) if (!out.has(id)) out.set(id, emptyStock());
@@ -124,20 +169,45 @@ export interface PlannedMove extends MoveSpec {
  * (on hand less reserved, plus its own reservation), and may never take more cost than the stock
  * holds. The first failing line throws, naming its path.
  */
-export function planMoves(stock: Map<string, StockState>, specs: readonly MoveSpec[], now: number, shortfallRule = 'ledger.insufficientAvailable'): PlannedMove[] {
+export function planMoves(
+  stock: Map<string, StockState>,
+  specs: readonly MoveSpec[],
+  now: number,
+  shortfallRule = 'ledger.insufficientAvailable',
+): PlannedMove[] {
   return specs.map((m) => {
     let cost = m.cost;
     if (m.from === 'stock') {
       const s = stock.get(m.itemId)!;
       const usable = s.onHand.minus(s.reserved).plus(m.fromReserved ?? 0);
-      if (m.quantity.gt(usable)) throw problems.field(m.path, shortfallRule, `Only ${usable.toString()} available, ${m.quantity.toString()} asked.`);
+      if (m.quantity.gt(usable))
+        throw problems.field(
+          m.path,
+          shortfallRule,
+          `Only ${usable.toString()} available, ${m.quantity.toString()} asked.`,
+        );
       cost ??= takeCost(s.onHand, s.cost, m.quantity);
-      const left = { importedCny: s.cost.importedCny.minus(cost.importedCny), domesticCny: s.cost.domesticCny.minus(cost.domesticCny), hainanMadeCny: s.cost.hainanMadeCny.minus(cost.hainanMadeCny) };
+      const left = {
+        importedCny: s.cost.importedCny.minus(cost.importedCny),
+        domesticCny: s.cost.domesticCny.minus(cost.domesticCny),
+        hainanMadeCny: s.cost.hainanMadeCny.minus(cost.hainanMadeCny),
+      };
       if (left.importedCny.isNeg() || left.domesticCny.isNeg() || left.hainanMadeCny.isNeg()) {
-        throw problems.field(m.path, 'ledger.costExceedsStock', 'The cost basis moved out exceeds what the stock holds (the goods were already used).');
+        throw problems.field(
+          m.path,
+          'ledger.costExceedsStock',
+          'The cost basis moved out exceeds what the stock holds (the goods were already used).',
+        );
       }
       const onHand = s.onHand.minus(m.quantity);
-      stock.set(m.itemId, { onHand, reserved: s.reserved.minus(m.fromReserved ?? 0), cost: onHand.isZero() && left.importedCny.plus(left.domesticCny).plus(left.hainanMadeCny).isZero() ? ZERO_COST : left });
+      stock.set(m.itemId, {
+        onHand,
+        reserved: s.reserved.minus(m.fromReserved ?? 0),
+        cost:
+          onHand.isZero() && left.importedCny.plus(left.domesticCny).plus(left.hainanMadeCny).isZero()
+            ? ZERO_COST
+            : left,
+      });
     }
     if (!cost) throw new Error(`a move into ${m.to} from ${m.from} needs its cost`);
     if (m.to === 'stock') {
@@ -165,12 +235,24 @@ export type ReservedDelta = Map<string, Dec>;
  * after the caller's own inserts (`prelude`, e.g. the document and its lines) as CTEs of the same
  * statement: one round trip for the whole write. Then asserts the invariants on what it touched.
  */
-export async function writeMoves(tx: Executor, w: WriteContext, moves: readonly PlannedMove[], reservedDelta: ReservedDelta = new Map(), prelude: SQL[] = []): Promise<void> {
+export async function writeMoves(
+  tx: Executor,
+  w: WriteContext,
+  moves: readonly PlannedMove[],
+  reservedDelta: ReservedDelta = new Map(),
+  prelude: SQL[] = [],
+): Promise<void> {
   return writeMoveGroups(tx, w.businessDate, [{ w, moves }], reservedDelta, prelude);
 }
 
 /** `writeMoves` for several documents at once (each group its own document, posting and audit entry), still one statement. */
-export async function writeMoveGroups(tx: Executor, businessDate: string, groups: readonly { w: WriteContext; moves: readonly PlannedMove[] }[], reservedDelta: ReservedDelta = new Map(), prelude: SQL[] = []): Promise<void> {
+export async function writeMoveGroups(
+  tx: Executor,
+  businessDate: string,
+  groups: readonly { w: WriteContext; moves: readonly PlannedMove[] }[],
+  reservedDelta: ReservedDelta = new Map(),
+  prelude: SQL[] = [],
+): Promise<void> {
   const ctes: SQL[] = [...prelude];
   const moves = groups.flatMap((g) => g.moves);
   if (moves.length) {
@@ -195,13 +277,19 @@ export async function writeMoveGroups(tx: Executor, businessDate: string, groups
         created_at: w.now.toISOString(),
       })),
     );
-    const columns = 'id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, business_date, created_at';
+    const columns =
+      'id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, business_date, created_at';
     ctes.push(
       sql`insert into ledger_movements (${sql.raw(columns)}) select ${sql.raw(columns)} from ${recordset(rows, 'id uuid, book_id uuid, item_id uuid, from_kind text, to_kind text, quantity numeric, imported_cny numeric, domestic_cny numeric, hainan_made_cny numeric, document_id uuid, document_type text, line_no int, posting_id uuid, reversal_of uuid, audit_seq bigint, business_date date, created_at timestamptz')}`,
     );
   }
   const deltas = deltasOf(moves, reservedDelta);
-  const withClause = ctes.length ? sql`with ${sql.join(ctes.map((c, i) => sql`${sql.raw(`w${i}`)} as (${c})`), sql`, `)} ` : sql``;
+  const withClause = ctes.length
+    ? sql`with ${sql.join(
+        ctes.map((c, i) => sql`${sql.raw(`w${i}`)} as (${c})`),
+        sql`, `,
+      )} `
+    : sql``;
   if (!deltas.size) {
     if (ctes.length) await tx.execute(sql`${withClause}select 1`);
     return;
@@ -217,7 +305,15 @@ export async function writeMoveGroups(tx: Executor, businessDate: string, groups
     n: d.n,
     entry: d.entry ? businessDate : null,
   }));
-  const updated = await queryRows<{ item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string }>(
+  const updated = await queryRows<{
+    item_id: string;
+    kind: string;
+    on_hand: string;
+    reserved: string;
+    imported_cny: string;
+    domestic_cny: string;
+    hainan_made_cny: string;
+  }>(
     tx,
     sql`${withClause}update ledger_accounts a set
           on_hand = a.on_hand + v.dq, reserved = a.reserved + v.dr,
@@ -228,7 +324,8 @@ export async function writeMoveGroups(tx: Executor, businessDate: string, groups
         where a.item_id = v.item_id and a.kind = v.kind
         returning a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text, a.domestic_cny::text, a.hainan_made_cny::text`,
   );
-  if (updated.length !== deltas.size) throw new Error(`ledger accounts missing: updated ${updated.length} of ${deltas.size}`);
+  if (updated.length !== deltas.size)
+    throw new Error(`ledger accounts missing: updated ${updated.length} of ${deltas.size}`);
   assertAfterWrite(deltas, updated);
 }
 
@@ -250,7 +347,11 @@ function deltasOf(moves: readonly PlannedMove[], reservedDelta: ReservedDelta): 
     if (!d) deltas.set(key, (d = { itemId, kind, q: new D(0), r: new D(0), cost: ZERO_COST, n: 0, entry: false }));
     return d;
   };
-  const neg = (c: Cost): Cost => ({ importedCny: c.importedCny.neg(), domesticCny: c.domesticCny.neg(), hainanMadeCny: c.hainanMadeCny.neg() });
+  const neg = (c: Cost): Cost => ({
+    importedCny: c.importedCny.neg(),
+    domesticCny: c.domesticCny.neg(),
+    hainanMadeCny: c.hainanMadeCny.neg(),
+  });
   for (const m of moves) {
     const from = at(m.itemId, m.from);
     from.q = from.q.minus(m.quantity);
@@ -276,26 +377,73 @@ function deltasOf(moves: readonly PlannedMove[], reservedDelta: ReservedDelta): 
  * and the write kept every ledger balanced — per item, its deltas sum to zero for the quantity and
  * each cost column, so a ledger that balanced before balances after (the verifier checks the whole).
  */
-function assertAfterWrite(deltas: Map<string, Delta>, updated: { item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string }[]): void {
+function assertAfterWrite(
+  deltas: Map<string, Delta>,
+  updated: {
+    item_id: string;
+    kind: string;
+    on_hand: string;
+    reserved: string;
+    imported_cny: string;
+    domestic_cny: string;
+    hainan_made_cny: string;
+  }[],
+): void {
   const sums = new Map<string, Dec[]>();
   for (const d of deltas.values()) {
     const s = sums.get(d.itemId) ?? [new D(0), new D(0), new D(0), new D(0)];
-    sums.set(d.itemId, [s[0]!.plus(d.q), s[1]!.plus(d.cost.importedCny), s[2]!.plus(d.cost.domesticCny), s[3]!.plus(d.cost.hainanMadeCny)]);
+    sums.set(d.itemId, [
+      s[0]!.plus(d.q),
+      s[1]!.plus(d.cost.importedCny),
+      s[2]!.plus(d.cost.domesticCny),
+      s[3]!.plus(d.cost.hainanMadeCny),
+    ]);
   }
   const unbalanced = [...sums].filter(([, s]) => s.some((x) => !x.isZero()));
-  const violations = invariantViolations(updated.filter((r) => r.kind === 'stock').map((r) => ({ itemId: r.item_id, kind: r.kind, onHand: r.on_hand, reserved: r.reserved, importedCny: '0', domesticCny: '0', hainanMadeCny: '0' }))).filter((v) => v.rule !== 'ledger.invariant.balanced');
+  const violations = invariantViolations(
+    updated
+      .filter((r) => r.kind === 'stock')
+      .map((r) => ({
+        itemId: r.item_id,
+        kind: r.kind,
+        onHand: r.on_hand,
+        reserved: r.reserved,
+        importedCny: '0',
+        domesticCny: '0',
+        hainanMadeCny: '0',
+      })),
+  ).filter((v) => v.rule !== 'ledger.invariant.balanced');
   if (unbalanced.length || violations.length) {
-    throw new Error(`ledger invariant violated: ${[...unbalanced.map(([itemId]) => `ledger.invariant.balanced (${itemId})`), ...violations.map((v) => `${v.rule} (${v.itemId}): ${v.message}`)].join('; ')}`);
+    throw new Error(
+      `ledger invariant violated: ${[...unbalanced.map(([itemId]) => `ledger.invariant.balanced (${itemId})`), ...violations.map((v) => `${v.rule} (${v.itemId}): ${v.message}`)].join('; ')}`,
+    );
   }
 }
 
 /** Creates the accounts of new items (stock and every system account). */
 export async function createAccounts(tx: Executor, bookId: string, itemIds: readonly string[]): Promise<void> {
   if (!itemIds.length) return;
-  await tx.insert(ledgerAccounts).values(itemIds.flatMap((itemId) => ACCOUNT_KINDS.map((kind) => ({ itemId, kind, bookId }))));
+  await tx
+    .insert(ledgerAccounts)
+    .values(itemIds.flatMap((itemId) => ACCOUNT_KINDS.map((kind) => ({ itemId, kind, bookId }))));
 }
 
-export const bookView = (b: BookRow) => ({ id: b.id, enterpriseId: b.enterpriseId, regime: b.regime as Regime, bookNo: b.bookNo, status: b.status as 'ACTIVE' | 'CLOSED' });
-export const itemView = (i: ItemRow) => ({ id: i.id, bookId: i.bookId, itemNo: i.itemNo, hsCode: i.hsCode, name: i.name, specification: i.specification, unit: i.unit, originCountry: i.originCountry });
+export const bookView = (b: BookRow) => ({
+  id: b.id,
+  enterpriseId: b.enterpriseId,
+  regime: b.regime as Regime,
+  bookNo: b.bookNo,
+  status: b.status as 'ACTIVE' | 'CLOSED',
+});
+export const itemView = (i: ItemRow) => ({
+  id: i.id,
+  bookId: i.bookId,
+  itemNo: i.itemNo,
+  hsCode: i.hsCode,
+  name: i.name,
+  specification: i.specification,
+  unit: i.unit,
+  originCountry: i.originCountry,
+});
 
 export const auditPartition = (bookId: string) => `ledger-book:${bookId}`;

@@ -16,7 +16,26 @@ import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
 import { ledgerAccounts, ledgerBooks, ledgerPostings, ledgerReservationLines, ledgerReservations } from '../schema.ts';
 import { D, POST_DESTINATIONS, quantityViolation, type Dec, type PostDestination } from '../rules.ts';
-import { assertBookActive, emptyStock, auditPartition, contentHash, idempotencyConflict, itemsOfBook, loadItems, loadStock, lockBooks, planMoves, plainQty, stockStates, writeMoveGroups, writeMoves, type BookRow, type MoveSpec, type PlannedMove, type StockState } from './core.ts';
+import {
+  assertBookActive,
+  emptyStock,
+  auditPartition,
+  contentHash,
+  idempotencyConflict,
+  itemsOfBook,
+  loadItems,
+  loadStock,
+  lockBooks,
+  planMoves,
+  plainQty,
+  stockStates,
+  writeMoveGroups,
+  writeMoves,
+  type BookRow,
+  type MoveSpec,
+  type PlannedMove,
+  type StockState,
+} from './core.ts';
 
 export interface GoodsLine {
   itemId: string;
@@ -44,7 +63,14 @@ function view(r: ReservationRow, lines: LineRow[]): Reservation {
     status: r.status as Reservation['status'],
     expiresAt: r.expiresAt,
     purpose: { documentType: r.purposeType, documentId: r.purposeId },
-    lines: lines.sort((a, b) => a.lineNo - b.lineNo).map((l) => ({ itemId: l.itemId, reserved: plainQty(l.reserved), posted: plainQty(l.posted), released: plainQty(l.released) })),
+    lines: lines
+      .sort((a, b) => a.lineNo - b.lineNo)
+      .map((l) => ({
+        itemId: l.itemId,
+        reserved: plainQty(l.reserved),
+        posted: plainQty(l.posted),
+        released: plainQty(l.released),
+      })),
   };
 }
 
@@ -54,7 +80,11 @@ async function load(ex: Executor, id: string): Promise<{ row: ReservationRow; li
   if (!UUID.test(id)) return null;
   const [row] = await ex.select().from(ledgerReservations).where(eq(ledgerReservations.id, id)).limit(1);
   if (!row) return null;
-  const lines = await ex.select().from(ledgerReservationLines).where(eq(ledgerReservationLines.reservationId, id)).orderBy(asc(ledgerReservationLines.lineNo));
+  const lines = await ex
+    .select()
+    .from(ledgerReservationLines)
+    .where(eq(ledgerReservationLines.reservationId, id))
+    .orderBy(asc(ledgerReservationLines.lineNo));
   return { row, lines };
 }
 
@@ -64,14 +94,26 @@ export async function getReservation(ex: Executor, reservationId: string): Promi
 }
 
 function eventPayload(res: Reservation, book: BookRow) {
-  return { reservationId: res.id, bookId: res.bookId, enterpriseId: book.enterpriseId, purpose: res.purpose, lines: res.lines };
+  return {
+    reservationId: res.id,
+    bookId: res.bookId,
+    enterpriseId: book.enterpriseId,
+    purpose: res.purpose,
+    lines: res.lines,
+  };
 }
 
 function lineErrors(lines: readonly GoodsLine[]): FieldError[] {
   const errors: FieldError[] = [];
-  if (!Array.isArray(lines) || lines.length === 0) errors.push({ path: 'lines', rule: 'ledger.linesRequired', message: 'at least one line is required' });
+  if (!Array.isArray(lines) || lines.length === 0)
+    errors.push({ path: 'lines', rule: 'ledger.linesRequired', message: 'at least one line is required' });
   (lines ?? []).forEach((l, i) => {
-    if (!UUID.test(l.itemId ?? '')) errors.push({ path: `lines[${i}].itemId`, rule: 'ledger.itemUnknown', message: 'itemId must be a ledger item UUID' });
+    if (!UUID.test(l.itemId ?? ''))
+      errors.push({
+        path: `lines[${i}].itemId`,
+        rule: 'ledger.itemUnknown',
+        message: 'itemId must be a ledger item UUID',
+      });
     const q = quantityViolation(String(l.quantity ?? ''));
     if (q) errors.push({ path: `lines[${i}].quantity`, rule: 'ledger.quantity', message: `quantity ${q}` });
   });
@@ -90,17 +132,29 @@ export interface ReserveInput {
 /** Reserves quantity on a book; the first line short of available stock fails the whole reservation. */
 export async function reserveGoods(tx: Tx, ctx: AppContext, input: ReserveInput): Promise<Reservation> {
   const errors: FieldError[] = [];
-  if (!UUID.test(input.reservationId ?? '')) errors.push({ path: 'reservationId', rule: 'ledger.id', message: 'reservationId must be a UUID' });
-  if (!input.purpose?.documentType || !input.purpose?.documentId) errors.push({ path: 'purpose', rule: 'ledger.purposeRequired', message: 'purpose needs documentType and documentId' });
+  if (!UUID.test(input.reservationId ?? ''))
+    errors.push({ path: 'reservationId', rule: 'ledger.id', message: 'reservationId must be a UUID' });
+  if (!input.purpose?.documentType || !input.purpose?.documentId)
+    errors.push({
+      path: 'purpose',
+      rule: 'ledger.purposeRequired',
+      message: 'purpose needs documentType and documentId',
+    });
   errors.push(...lineErrors(input.lines));
   if (errors.length) throw problems.validation(errors);
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  const hash = contentHash({ bookId: input.bookId, lines: input.lines.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: new D(l.quantity).toString() })), purpose: input.purpose, expiresAt: input.expiresAt?.toISOString() ?? null });
+  const hash = contentHash({
+    bookId: input.bookId,
+    lines: input.lines.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: new D(l.quantity).toString() })),
+    purpose: input.purpose,
+    expiresAt: input.expiresAt?.toISOString() ?? null,
+  });
   const book = (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
   const existing = await load(tx, input.reservationId);
   if (existing) {
-    if (existing.row.contentHash !== hash) throw idempotencyConflict('reservationId', `Reservation ${input.reservationId}`);
+    if (existing.row.contentHash !== hash)
+      throw idempotencyConflict('reservationId', `Reservation ${input.reservationId}`);
     return view(existing.row, existing.lines);
   }
   assertBookActive(book);
@@ -114,30 +168,90 @@ export async function reserveGoods(tx: Tx, ctx: AppContext, input: ReserveInput)
     throw problems.field('expiresAt', 'ledger.expiresAtFuture', 'expiresAt must lie in the future');
   }
   const maxLines = await getParameter<number>(tx, 'ledger.maxLinesPerDocument', today);
-  if (input.lines.length > Number(maxLines.value)) throw problems.field('lines', 'ledger.tooManyLines', `at most ${maxLines.value} lines`);
-  const items = await loadItems(tx, input.lines.map((l) => l.itemId));
+  if (input.lines.length > Number(maxLines.value))
+    throw problems.field('lines', 'ledger.tooManyLines', `at most ${maxLines.value} lines`);
+  const items = await loadItems(
+    tx,
+    input.lines.map((l) => l.itemId),
+  );
   itemsOfBook(items, book.id, input.lines, (i) => `lines[${i}].itemId`);
-  const [{ n }] = (await tx.select({ n: sql<number>`count(*)::int` }).from(ledgerReservations).where(and(eq(ledgerReservations.bookId, book.id), eq(ledgerReservations.status, 'OPEN')))) as [{ n: number }];
+  const [{ n }] = (await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(ledgerReservations)
+    .where(and(eq(ledgerReservations.bookId, book.id), eq(ledgerReservations.status, 'OPEN')))) as [{ n: number }];
   const maxOpen = await getParameter<number>(tx, 'ledger.maxOpenReservationsPerBook', today);
-  if (Number(n) >= Number(maxOpen.value)) throw problems.field('bookId', 'ledger.tooManyOpenReservations', `The book already has ${n} open reservations (limit ${maxOpen.value}).`);
-  const stock = await loadStock(tx, input.lines.map((l) => l.itemId));
+  if (Number(n) >= Number(maxOpen.value))
+    throw problems.field(
+      'bookId',
+      'ledger.tooManyOpenReservations',
+      `The book already has ${n} open reservations (limit ${maxOpen.value}).`,
+    );
+  const stock = await loadStock(
+    tx,
+    input.lines.map((l) => l.itemId),
+  );
   const delta = new Map<string, Dec>();
   input.lines.forEach((l, i) => {
     const s = stock.get(l.itemId)!;
     const q = new D(l.quantity);
     const available = s.onHand.minus(s.reserved);
-    if (q.gt(available)) throw problems.field(`lines[${i}].quantity`, 'ledger.insufficientAvailable', `Only ${available.toString()} available, ${q.toString()} asked.`);
+    if (q.gt(available))
+      throw problems.field(
+        `lines[${i}].quantity`,
+        'ledger.insufficientAvailable',
+        `Only ${available.toString()} available, ${q.toString()} asked.`,
+      );
     stock.set(l.itemId, { ...s, reserved: s.reserved.plus(q) });
     delta.set(l.itemId, (delta.get(l.itemId) ?? new D(0)).plus(q));
   });
-  const row: ReservationRow = { id: input.reservationId, bookId: book.id, status: 'OPEN', expiresAt, purposeType: input.purpose.documentType, purposeId: input.purpose.documentId, contentHash: hash, createdBy: actorLabel(input.actor), createdAt: now, closedAt: null, voidReason: null };
-  const lines: LineRow[] = input.lines.map((l, i) => ({ reservationId: row.id, lineNo: i, itemId: l.itemId, reserved: new D(l.quantity).toString(), posted: '0', released: '0' }));
+  const row: ReservationRow = {
+    id: input.reservationId,
+    bookId: book.id,
+    status: 'OPEN',
+    expiresAt,
+    purposeType: input.purpose.documentType,
+    purposeId: input.purpose.documentId,
+    contentHash: hash,
+    createdBy: actorLabel(input.actor),
+    createdAt: now,
+    closedAt: null,
+    voidReason: null,
+  };
+  const lines: LineRow[] = input.lines.map((l, i) => ({
+    reservationId: row.id,
+    lineNo: i,
+    itemId: l.itemId,
+    reserved: new D(l.quantity).toString(),
+    posted: '0',
+    released: '0',
+  }));
   await tx.insert(ledgerReservations).values(row);
   await tx.insert(ledgerReservationLines).values(lines);
-  await writeMoves(tx, { documentId: row.id, documentType: 'RESERVATION', auditSeq: 0, businessDate: today, now }, [], delta);
+  await writeMoves(
+    tx,
+    { documentId: row.id, documentType: 'RESERVATION', auditSeq: 0, businessDate: today, now },
+    [],
+    delta,
+  );
   const res = view(row, lines);
-  const { seq } = await appendAudit(tx, { actor: actorLabel(input.actor), action: 'ledger.reserve', subject: `ledger-reservation:${row.id}`, change: { ...res, parameterVersions: versions }, at: now, partitionKey: auditPartition(book.id) });
-  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: 'GoodsReserved', payload: eventPayload(res, book), occurredAt: now, auditSeq: seq }]);
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(input.actor),
+    action: 'ledger.reserve',
+    subject: `ledger-reservation:${row.id}`,
+    change: { ...res, parameterVersions: versions },
+    at: now,
+    partitionKey: auditPartition(book.id),
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'ledger',
+      aggregateId: book.id,
+      eventType: 'GoodsReserved',
+      payload: eventPayload(res, book),
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
   return res;
 }
 
@@ -197,26 +311,50 @@ export interface PreparedPostings {
 
 function postInputErrors(input: PostInput): FieldError[] {
   const errors: FieldError[] = [];
-  if (!UUID.test(input.postingId ?? '')) errors.push({ path: 'postingId', rule: 'ledger.id', message: 'postingId must be a UUID' });
-  if (!UUID.test(input.reservationId ?? '')) errors.push({ path: 'reservationId', rule: 'ledger.id', message: 'reservationId must be a UUID' });
-  if (!POST_DESTINATIONS.includes(input.to)) errors.push({ path: 'to', rule: 'ledger.postDestination', message: `to must be one of ${POST_DESTINATIONS.join(', ')}` });
-  if (!input.document?.type || !input.document?.id) errors.push({ path: 'document', rule: 'ledger.documentRequired', message: 'document needs type and id' });
+  if (!UUID.test(input.postingId ?? ''))
+    errors.push({ path: 'postingId', rule: 'ledger.id', message: 'postingId must be a UUID' });
+  if (!UUID.test(input.reservationId ?? ''))
+    errors.push({ path: 'reservationId', rule: 'ledger.id', message: 'reservationId must be a UUID' });
+  if (!POST_DESTINATIONS.includes(input.to))
+    errors.push({
+      path: 'to',
+      rule: 'ledger.postDestination',
+      message: `to must be one of ${POST_DESTINATIONS.join(', ')}`,
+    });
+  if (!input.document?.type || !input.document?.id)
+    errors.push({ path: 'document', rule: 'ledger.documentRequired', message: 'document needs type and id' });
   if (input.lines !== undefined) errors.push(...lineErrors(input.lines));
   return errors;
 }
 
 const postingHash = (input: PostInput) =>
-  contentHash({ reservationId: input.reservationId, lines: input.lines?.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: new D(l.quantity).toString() })) ?? null, to: input.to, document: input.document, releaseRest: input.releaseRest });
+  contentHash({
+    reservationId: input.reservationId,
+    lines:
+      input.lines?.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: new D(l.quantity).toString() })) ?? null,
+    to: input.to,
+    document: input.document,
+    releaseRest: input.releaseRest,
+  });
 
 /** The session's reads, without the query builder (they run for every batch of gate decisions). */
-const sessionRows = { books: tableRows(ledgerBooks), reservations: tableRows(ledgerReservations), lines: tableRows(ledgerReservationLines), accounts: tableRows(ledgerAccounts) };
+const sessionRows = {
+  books: tableRows(ledgerBooks),
+  reservations: tableRows(ledgerReservations),
+  lines: tableRows(ledgerReservationLines),
+  accounts: tableRows(ledgerAccounts),
+};
 
 /**
  * Locks the books behind the reservations (id order) and reads the reservations, their lines and
  * their stock: one round trip. The statements are issued before the first await, so with other
  * reads issued together they travel in the same round trip, in the order issued.
  */
-export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds: readonly string[]): Promise<PostingSession> {
+export async function openPostingSession(
+  tx: Tx,
+  ctx: AppContext,
+  reservationIds: readonly string[],
+): Promise<PostingSession> {
   const ids = [...new Set(reservationIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
   const state = new Map<string, { row: ReservationRow; lines: LineRow[] }>();
   const books = new Map<string, BookRow>();
@@ -226,10 +364,19 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
     const q = sessionRows;
     // The lock runs first on the connection; the reads after it see what the lock holders committed.
     const [locked, rows, lines, accounts] = await together([
-      q.books.select(tx, sql`select ${q.books.columns} from ledger_books where id in (select book_id from ledger_reservations where id ${list}) order by id for update`),
+      q.books.select(
+        tx,
+        sql`select ${q.books.columns} from ledger_books where id in (select book_id from ledger_reservations where id ${list}) order by id for update`,
+      ),
       q.reservations.select(tx, sql`select ${q.reservations.columns} from ledger_reservations where id ${list}`),
-      q.lines.select(tx, sql`select ${q.lines.columns} from ledger_reservation_lines where reservation_id ${list} order by line_no`),
-      q.accounts.select(tx, sql`select ${q.accounts.columns} from ledger_accounts where kind = 'stock' and item_id in (select item_id from ledger_reservation_lines where reservation_id ${list})`),
+      q.lines.select(
+        tx,
+        sql`select ${q.lines.columns} from ledger_reservation_lines where reservation_id ${list} order by line_no`,
+      ),
+      q.accounts.select(
+        tx,
+        sql`select ${q.accounts.columns} from ledger_accounts where kind = 'stock' and item_id in (select item_id from ledger_reservation_lines where reservation_id ${list})`,
+      ),
     ] as const);
     for (const b of locked) books.set(b.id, b);
     for (const r of rows) state.set(r.id, { row: r, lines: lines.filter((l) => l.reservationId === r.id) });
@@ -249,10 +396,29 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
       for (const input of inputs) {
         const errors = postInputErrors(input);
         if (errors.length) throw problems.validation(errors);
-        if (!state.has(input.reservationId.toLowerCase())) throw problems.field('reservationId', 'ledger.reservationUnknown', `Reservation ${input.reservationId} does not exist.`);
+        if (!state.has(input.reservationId.toLowerCase()))
+          throw problems.field(
+            'reservationId',
+            'ledger.reservationUnknown',
+            `Reservation ${input.reservationId} does not exist.`,
+          );
       }
       if (!inputs.length) return { results: [], audit: [], write: () => Promise.resolve() };
-      const done = new Map(opts?.newIds ? [] : (await tx.select().from(ledgerPostings).where(inArray(ledgerPostings.id, inputs.map((i) => i.postingId)))).map((p) => [p.id, p]));
+      const done = new Map(
+        opts?.newIds
+          ? []
+          : (
+              await tx
+                .select()
+                .from(ledgerPostings)
+                .where(
+                  inArray(
+                    ledgerPostings.id,
+                    inputs.map((i) => i.postingId),
+                  ),
+                )
+            ).map((p) => [p.id, p]),
+      );
       const now = ctx.clock.now();
       const today = shanghaiDate(now);
       const results: PostResult[] = [];
@@ -263,7 +429,11 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
         const prior = done.get(input.postingId) ?? planned.find((p) => p.input.postingId === input.postingId)?.stored;
         if (prior) {
           if (prior.contentHash !== hash) throw idempotencyConflict('postingId', `Posting ${input.postingId}`);
-          results.push({ postingId: prior.id, reservation: view(current.row, [...current.lines]), movementIds: prior.movementIds as string[] });
+          results.push({
+            postingId: prior.id,
+            reservation: view(current.row, [...current.lines]),
+            movementIds: prior.movementIds as string[],
+          });
           continue;
         }
         const p = planPosting(input, hash, current, books.get(current.row.bookId)!, stock, now);
@@ -275,14 +445,36 @@ export async function openPostingSession(tx: Tx, ctx: AppContext, reservationIds
         actor: actorLabel(p.input.actor),
         action: 'ledger.postReservation',
         subject: `ledger-reservation:${p.row.id}`,
-        change: { postingId: p.input.postingId, reservationId: p.row.id, to: p.input.to, document: p.input.document, releaseRest: p.input.releaseRest, movements: p.moves.map((m) => ({ id: m.id, itemId: m.itemId, quantity: m.quantity.toString(), to: m.to })), status: p.row.status },
+        change: {
+          postingId: p.input.postingId,
+          reservationId: p.row.id,
+          to: p.input.to,
+          document: p.input.document,
+          releaseRest: p.input.releaseRest,
+          movements: p.moves.map((m) => ({ id: m.id, itemId: m.itemId, quantity: m.quantity.toString(), to: m.to })),
+          status: p.row.status,
+        },
         at: now,
         partitionKey: auditPartition(p.book.id),
       }));
       const write = (seqs: readonly number[], outbox?: NewEvent[]) => {
         if (!planned.length) return Promise.resolve();
-        if (seqs.length !== planned.length) throw new Error(`postings need one audit seq each: ${seqs.length} for ${planned.length}`);
-        const events: NewEvent[] = planned.map((p, k) => ({ aggregateType: 'ledger', aggregateId: p.book.id, eventType: 'ReservationPosted', payload: { ...eventPayload(p.reservation, p.book), postingId: p.input.postingId, to: p.input.to, document: p.input.document, posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })) }, occurredAt: now, auditSeq: seqs[k]! }));
+        if (seqs.length !== planned.length)
+          throw new Error(`postings need one audit seq each: ${seqs.length} for ${planned.length}`);
+        const events: NewEvent[] = planned.map((p, k) => ({
+          aggregateType: 'ledger',
+          aggregateId: p.book.id,
+          eventType: 'ReservationPosted',
+          payload: {
+            ...eventPayload(p.reservation, p.book),
+            postingId: p.input.postingId,
+            to: p.input.to,
+            document: p.input.document,
+            posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })),
+          },
+          occurredAt: now,
+          auditSeq: seqs[k]!,
+        }));
         if (outbox) {
           outbox.push(...events);
           return writePostings(tx, planned, seqs, today, now);
@@ -309,25 +501,52 @@ interface Planned {
 }
 
 /** One posting planned against the stock in memory (which it updates); throws when the reservation cannot take it. */
-function planPosting(input: PostInput, hash: string, current: { row: ReservationRow; lines: LineRow[] }, book: BookRow, stock: Map<string, StockState>, now: Date): Planned {
+function planPosting(
+  input: PostInput,
+  hash: string,
+  current: { row: ReservationRow; lines: LineRow[] },
+  book: BookRow,
+  stock: Map<string, StockState>,
+  now: Date,
+): Planned {
   const r = current.row;
   const open = r.status === 'OPEN' && r.expiresAt > now && current.lines.some((l) => remaining(l).gt(0));
   if (!open) {
-    const why = r.status !== 'OPEN' ? `is ${r.status}` : r.expiresAt <= now ? `expired at ${r.expiresAt.toISOString()}` : 'is fully posted';
-    throw problems.rule('ledger-reservation-not-open', 'Reservation not open', `Reservation ${r.id} ${why}.`, [{ path: 'reservationId', rule: 'ledger.reservationNotOpen', message: `the reservation ${why}` }]);
+    const why =
+      r.status !== 'OPEN'
+        ? `is ${r.status}`
+        : r.expiresAt <= now
+          ? `expired at ${r.expiresAt.toISOString()}`
+          : 'is fully posted';
+    throw problems.rule('ledger-reservation-not-open', 'Reservation not open', `Reservation ${r.id} ${why}.`, [
+      { path: 'reservationId', rule: 'ledger.reservationNotOpen', message: `the reservation ${why}` },
+    ]);
   }
   // What to post from which reservation line: the lines given, allocated over the reservation's lines of that item.
   const left = new Map(current.lines.map((l) => [l.lineNo, remaining(l)]));
   const posted = new Map<number, Dec>();
-  const wanted = input.lines ?? current.lines.filter((l) => remaining(l).gt(0)).map((l) => ({ itemId: l.itemId, quantity: remaining(l).toString() }));
+  const wanted =
+    input.lines ??
+    current.lines
+      .filter((l) => remaining(l).gt(0))
+      .map((l) => ({ itemId: l.itemId, quantity: remaining(l).toString() }));
   wanted.forEach((w, i) => {
     let need = new D(w.quantity);
     const candidates = current.lines.filter((l) => l.itemId.toLowerCase() === w.itemId.toLowerCase());
     const total = candidates.reduce((s, l) => s.plus(left.get(l.lineNo)!), new D(0));
     if (need.gt(total)) {
-      throw problems.rule('ledger-post-exceeds-reserved', 'Posting exceeds the reservation', `Line ${i} posts ${need.toString()} but only ${total.toString()} remains reserved.`, [
-        { path: `lines[${i}].quantity`, rule: 'ledger.postExceedsReserved', message: `only ${total.toString()} remains reserved` },
-      ]);
+      throw problems.rule(
+        'ledger-post-exceeds-reserved',
+        'Posting exceeds the reservation',
+        `Line ${i} posts ${need.toString()} but only ${total.toString()} remains reserved.`,
+        [
+          {
+            path: `lines[${i}].quantity`,
+            rule: 'ledger.postExceedsReserved',
+            message: `only ${total.toString()} remains reserved`,
+          },
+        ],
+      );
     }
     for (const l of candidates) {
       if (need.isZero()) break;
@@ -339,7 +558,16 @@ function planPosting(input: PostInput, hash: string, current: { row: Reservation
     }
   });
   const byLine = new Map(current.lines.map((l) => [l.lineNo, l]));
-  const specs: MoveSpec[] = [...posted.entries()].map(([lineNo, q]) => ({ bookId: book.id, itemId: byLine.get(lineNo)!.itemId, from: 'stock', to: input.to, quantity: q, fromReserved: q, lineNo, path: `lines[${lineNo}].quantity` }));
+  const specs: MoveSpec[] = [...posted.entries()].map(([lineNo, q]) => ({
+    bookId: book.id,
+    itemId: byLine.get(lineNo)!.itemId,
+    from: 'stock',
+    to: input.to,
+    quantity: q,
+    fromReserved: q,
+    lineNo,
+    path: `lines[${lineNo}].quantity`,
+  }));
   for (const s of specs) if (!stock.has(s.itemId)) stock.set(s.itemId, emptyStock());
   const moves = planMoves(stock, specs, now.getTime());
   const reservedDelta = new Map<string, Dec>();
@@ -355,23 +583,80 @@ function planPosting(input: PostInput, hash: string, current: { row: Reservation
       }
     }
   }
-  const lines = current.lines.map((l) => ({ ...l, posted: new D(l.posted).plus(posted.get(l.lineNo) ?? 0).toString(), released: new D(l.released).plus(released.get(l.lineNo) ?? 0).toString() }));
+  const lines = current.lines.map((l) => ({
+    ...l,
+    posted: new D(l.posted).plus(posted.get(l.lineNo) ?? 0).toString(),
+    released: new D(l.released).plus(released.get(l.lineNo) ?? 0).toString(),
+  }));
   const finished = lines.every((l) => remaining(l).isZero());
   const row: ReservationRow = { ...r, status: finished ? 'POSTED' : 'OPEN', closedAt: finished ? now : null };
-  return { input, book, wanted, moves, reservedDelta, row, lines, reservation: view(row, [...lines]), stored: { id: input.postingId, contentHash: hash, movementIds: moves.map((m) => m.id) } };
+  return {
+    input,
+    book,
+    wanted,
+    moves,
+    reservedDelta,
+    row,
+    lines,
+    reservation: view(row, [...lines]),
+    stored: { id: input.postingId, contentHash: hash, movementIds: moves.map((m) => m.id) },
+  };
 }
 
 /** Every planned posting's document, posting row, movements, balances and reservation lines: one statement. */
-async function writePostings(tx: Executor, planned: readonly Planned[], seqs: readonly number[], today: string, now: Date): Promise<void> {
+async function writePostings(
+  tx: Executor,
+  planned: readonly Planned[],
+  seqs: readonly number[],
+  today: string,
+  now: Date,
+): Promise<void> {
   const at = now.toISOString();
-  const documents = planned.map((p) => ({ id: p.input.postingId, book_id: p.book.id, content_hash: p.stored.contentHash, reference: `${p.input.document.type}:${p.input.document.id}`, body: { reservationId: p.row.id, to: p.input.to, document: p.input.document, releaseRest: p.input.releaseRest, lines: p.wanted }, created_by: actorLabel(p.input.actor) }));
-  const postings = planned.map((p) => ({ id: p.input.postingId, reservation_id: p.row.id, content_hash: p.stored.contentHash, to_kind: p.input.to, document_type: p.input.document.type, document_id: p.input.document.id, release_rest: p.input.releaseRest, lines: p.wanted, movement_ids: p.stored.movementIds, created_by: actorLabel(p.input.actor) }));
+  const documents = planned.map((p) => ({
+    id: p.input.postingId,
+    book_id: p.book.id,
+    content_hash: p.stored.contentHash,
+    reference: `${p.input.document.type}:${p.input.document.id}`,
+    body: {
+      reservationId: p.row.id,
+      to: p.input.to,
+      document: p.input.document,
+      releaseRest: p.input.releaseRest,
+      lines: p.wanted,
+    },
+    created_by: actorLabel(p.input.actor),
+  }));
+  const postings = planned.map((p) => ({
+    id: p.input.postingId,
+    reservation_id: p.row.id,
+    content_hash: p.stored.contentHash,
+    to_kind: p.input.to,
+    document_type: p.input.document.type,
+    document_id: p.input.document.id,
+    release_rest: p.input.releaseRest,
+    lines: p.wanted,
+    movement_ids: p.stored.movementIds,
+    created_by: actorLabel(p.input.actor),
+  }));
   // A reservation posted twice in one call is written once, with its final state.
   const finalRows = [...new Map(planned.map((p) => [p.row.id, p])).values()];
-  const reservations = finalRows.map((p) => ({ id: p.row.id, status: p.row.status, closed_at: p.row.closedAt ? p.row.closedAt.toISOString() : null }));
-  const lines = finalRows.flatMap((p) => p.lines.map((l) => ({ reservation_id: l.reservationId, line_no: l.lineNo, posted: l.posted, released: l.released })));
+  const reservations = finalRows.map((p) => ({
+    id: p.row.id,
+    status: p.row.status,
+    closed_at: p.row.closedAt ? p.row.closedAt.toISOString() : null,
+  }));
+  const lines = finalRows.flatMap((p) =>
+    p.lines.map((l) => ({
+      reservation_id: l.reservationId,
+      line_no: l.lineNo,
+      posted: l.posted,
+      released: l.released,
+    })),
+  );
   const reservedDelta = new Map<string, Dec>();
-  for (const p of planned) for (const [itemId, q] of p.reservedDelta) reservedDelta.set(itemId, (reservedDelta.get(itemId) ?? new D(0)).plus(q));
+  for (const p of planned)
+    for (const [itemId, q] of p.reservedDelta)
+      reservedDelta.set(itemId, (reservedDelta.get(itemId) ?? new D(0)).plus(q));
   const prelude: SQL[] = [
     sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date, body, created_by, created_at)
         select id, book_id, 'RESERVATION_POSTING', 'POSTED', content_hash, reference, ${today}::date, body, created_by, ${at}::timestamptz
@@ -385,7 +670,17 @@ async function writePostings(tx: Executor, planned: readonly Planned[], seqs: re
   await writeMoveGroups(
     tx,
     today,
-    planned.map((p, k) => ({ w: { documentId: p.input.postingId, documentType: 'RESERVATION_POSTING', postingId: p.input.postingId, auditSeq: seqs[k]!, businessDate: today, now }, moves: p.moves })),
+    planned.map((p, k) => ({
+      w: {
+        documentId: p.input.postingId,
+        documentType: 'RESERVATION_POSTING',
+        postingId: p.input.postingId,
+        auditSeq: seqs[k]!,
+        businessDate: today,
+        now,
+      },
+      moves: p.moves,
+    })),
     reservedDelta,
     prelude,
   );
@@ -403,14 +698,28 @@ export async function postReservation(tx: Tx, ctx: AppContext, input: PostInput)
 }
 
 async function saveLines(tx: Executor, row: ReservationRow, lines: LineRow[]): Promise<void> {
-  await tx.update(ledgerReservations).set({ status: row.status, closedAt: row.closedAt, voidReason: row.voidReason }).where(eq(ledgerReservations.id, row.id));
+  await tx
+    .update(ledgerReservations)
+    .set({ status: row.status, closedAt: row.closedAt, voidReason: row.voidReason })
+    .where(eq(ledgerReservations.id, row.id));
   for (const l of lines) {
-    await tx.update(ledgerReservationLines).set({ posted: l.posted, released: l.released }).where(and(eq(ledgerReservationLines.reservationId, row.id), eq(ledgerReservationLines.lineNo, l.lineNo)));
+    await tx
+      .update(ledgerReservationLines)
+      .set({ posted: l.posted, released: l.released })
+      .where(and(eq(ledgerReservationLines.reservationId, row.id), eq(ledgerReservationLines.lineNo, l.lineNo)));
   }
 }
 
 /** Releases what remains and closes the reservation as VOID or EXPIRED. */
-async function close(tx: Tx, ctx: AppContext, r: { row: ReservationRow; lines: LineRow[] }, book: BookRow, status: 'VOID' | 'EXPIRED', reason: string, actor: Actor): Promise<Reservation> {
+async function close(
+  tx: Tx,
+  ctx: AppContext,
+  r: { row: ReservationRow; lines: LineRow[] },
+  book: BookRow,
+  status: 'VOID' | 'EXPIRED',
+  reason: string,
+  actor: Actor,
+): Promise<Reservation> {
   const now = ctx.clock.now();
   const delta = new Map<string, Dec>();
   const newLines = r.lines.map((l) => {
@@ -419,26 +728,66 @@ async function close(tx: Tx, ctx: AppContext, r: { row: ReservationRow; lines: L
     return { ...l, released: new D(l.released).plus(rest).toString() };
   });
   const newRow: ReservationRow = { ...r.row, status, closedAt: now, voidReason: reason };
-  await writeMoves(tx, { documentId: r.row.id, documentType: 'RESERVATION', auditSeq: 0, businessDate: shanghaiDate(now), now }, [], delta);
+  await writeMoves(
+    tx,
+    { documentId: r.row.id, documentType: 'RESERVATION', auditSeq: 0, businessDate: shanghaiDate(now), now },
+    [],
+    delta,
+  );
   await saveLines(tx, newRow, newLines);
   const res = view(newRow, newLines);
   const action = status === 'VOID' ? 'ledger.voidReservation' : 'ledger.expireReservation';
-  const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action, subject: `ledger-reservation:${r.row.id}`, change: { reservationId: r.row.id, status, reason, released: [...delta].map(([itemId, q]) => ({ itemId, quantity: q.neg().toString() })) }, at: now, partitionKey: auditPartition(book.id) });
-  await enqueueEvents(tx, [{ aggregateType: 'ledger', aggregateId: book.id, eventType: status === 'VOID' ? 'ReservationVoided' : 'ReservationExpired', payload: { ...eventPayload(res, book), reason }, occurredAt: now, auditSeq: seq }]);
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action,
+    subject: `ledger-reservation:${r.row.id}`,
+    change: {
+      reservationId: r.row.id,
+      status,
+      reason,
+      released: [...delta].map(([itemId, q]) => ({ itemId, quantity: q.neg().toString() })),
+    },
+    at: now,
+    partitionKey: auditPartition(book.id),
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'ledger',
+      aggregateId: book.id,
+      eventType: status === 'VOID' ? 'ReservationVoided' : 'ReservationExpired',
+      payload: { ...eventPayload(res, book), reason },
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
   return res;
 }
 
 /** Voids a reservation, releasing what remains; idempotent when already void, a no-op on an expired one; a posted one is `ledger.reservationNotOpen`. */
-export async function voidReservation(tx: Tx, ctx: AppContext, input: { reservationId: string; reason: string; actor: Actor }): Promise<Reservation> {
+export async function voidReservation(
+  tx: Tx,
+  ctx: AppContext,
+  input: { reservationId: string; reason: string; actor: Actor },
+): Promise<Reservation> {
   const first = await load(tx, input.reservationId);
-  if (!first) throw problems.field('reservationId', 'ledger.reservationUnknown', `Reservation ${input.reservationId} does not exist.`);
+  if (!first)
+    throw problems.field(
+      'reservationId',
+      'ledger.reservationUnknown',
+      `Reservation ${input.reservationId} does not exist.`,
+    );
   const book = (await lockBooks(tx, [first.row.bookId])).get(first.row.bookId)!;
   const r = (await load(tx, input.reservationId))!;
   // Already void, or expired (which released everything already): nothing left to void, so a
   // cancelled declaration's clean-up never fails on a reservation that ran out meanwhile.
   if (r.row.status === 'VOID' || r.row.status === 'EXPIRED') return view(r.row, r.lines);
   if (r.row.status !== 'OPEN') {
-    throw problems.rule('ledger-reservation-not-open', 'Reservation not open', `Reservation ${r.row.id} is ${r.row.status}.`, [{ path: 'reservationId', rule: 'ledger.reservationNotOpen', message: `the reservation is ${r.row.status}` }]);
+    throw problems.rule(
+      'ledger-reservation-not-open',
+      'Reservation not open',
+      `Reservation ${r.row.id} is ${r.row.status}.`,
+      [{ path: 'reservationId', rule: 'ledger.reservationNotOpen', message: `the reservation is ${r.row.status}` }],
+    );
   }
   return close(tx, ctx, r, book, 'VOID', input.reason || 'voided', input.actor);
 }
@@ -450,12 +799,23 @@ export async function expireReservationTx(tx: Tx, ctx: AppContext, reservationId
   const book = (await lockBooks(tx, [first.row.bookId])).get(first.row.bookId)!;
   const r = (await load(tx, reservationId))!;
   if (r.row.status !== 'OPEN' || r.row.expiresAt > ctx.clock.now()) return false;
-  await close(tx, ctx, r, book, 'EXPIRED', `not posted by ${r.row.expiresAt.toISOString()}`, systemActor('ledger-expiry'));
+  await close(
+    tx,
+    ctx,
+    r,
+    book,
+    'EXPIRED',
+    `not posted by ${r.row.expiresAt.toISOString()}`,
+    systemActor('ledger-expiry'),
+  );
   return true;
 }
 
 /** The expiry sweep: every open reservation past its time, each in its own command. */
-export async function expireReservations(ctx: AppContext, opts: { limit?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<{ expired: number }> {
+export async function expireReservations(
+  ctx: AppContext,
+  opts: { limit?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ expired: number }> {
   const now = ctx.clock.now();
   const due = await ctx.db
     .select({ id: ledgerReservations.id })
@@ -476,7 +836,11 @@ export async function listReservations(ex: Executor, bookId: string, status?: st
   const rows = await ex
     .select()
     .from(ledgerReservations)
-    .where(status ? and(eq(ledgerReservations.bookId, bookId), eq(ledgerReservations.status, status)) : eq(ledgerReservations.bookId, bookId))
+    .where(
+      status
+        ? and(eq(ledgerReservations.bookId, bookId), eq(ledgerReservations.status, status))
+        : eq(ledgerReservations.bookId, bookId),
+    )
     .orderBy(sql`${ledgerReservations.createdAt} desc`)
     .limit(200);
   const out: Reservation[] = [];

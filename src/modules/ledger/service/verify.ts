@@ -28,12 +28,38 @@ export interface VerifyResult {
   firstProblem: string | null;
 }
 
-export async function verifyLedger(ex: Executor, opts: { onProgress?: (done: number, total: number) => void; maxReported?: number } = {}): Promise<VerifyResult> {
+export async function verifyLedger(
+  ex: Executor,
+  opts: { onProgress?: (done: number, total: number) => void; maxReported?: number } = {},
+): Promise<VerifyResult> {
   const books = await ex.select({ id: ledgerBooks.id }).from(ledgerBooks).orderBy(asc(ledgerBooks.id));
-  const result: VerifyResult = { ok: true, books: books.length, accounts: 0, movements: 0, mismatches: [], invariantViolations: [], firstProblem: null };
+  const result: VerifyResult = {
+    ok: true,
+    books: books.length,
+    accounts: 0,
+    movements: 0,
+    mismatches: [],
+    invariantViolations: [],
+    firstProblem: null,
+  };
   const max = opts.maxReported ?? 100;
   for (const [i, b] of books.entries()) {
-    const rows = await queryRows<{ item_id: string; kind: string; on_hand: string; reserved: string; imported_cny: string; domestic_cny: string; hainan_made_cny: string; movements: string; m_q: string; m_i: string; m_d: string; m_h: string; m_n: string; r_q: string }>(
+    const rows = await queryRows<{
+      item_id: string;
+      kind: string;
+      on_hand: string;
+      reserved: string;
+      imported_cny: string;
+      domestic_cny: string;
+      hainan_made_cny: string;
+      movements: string;
+      m_q: string;
+      m_i: string;
+      m_d: string;
+      m_h: string;
+      m_n: string;
+      r_q: string;
+    }>(
       ex,
       sql`with m as (
             select item_id, kind, sum(q) as q, sum(i) as i, sum(d) as d, sum(h) as h, sum(n) as n from (
@@ -68,13 +94,34 @@ export async function verifyLedger(ex: Executor, opts: { onProgress?: (done: num
       for (const [field, stored, recomputed] of checks) {
         if (!new D(stored).eq(recomputed)) {
           result.ok = false;
-          if (result.mismatches.length < max) result.mismatches.push({ bookId: b.id, itemId: r.item_id, kind: r.kind, field, stored: new D(stored).toString(), recomputed: new D(recomputed).toString() });
+          if (result.mismatches.length < max)
+            result.mismatches.push({
+              bookId: b.id,
+              itemId: r.item_id,
+              kind: r.kind,
+              field,
+              stored: new D(stored).toString(),
+              recomputed: new D(recomputed).toString(),
+            });
         }
       }
     }
-    const [{ n }] = (await queryRows<{ n: string }>(ex, sql`select count(*)::text as n from ledger_movements where book_id = ${b.id}`)) as [{ n: string }];
+    const [{ n }] = (await queryRows<{ n: string }>(
+      ex,
+      sql`select count(*)::text as n from ledger_movements where book_id = ${b.id}`,
+    )) as [{ n: string }];
     result.movements += Number(n);
-    const v = invariantViolations(rows.map((r) => ({ itemId: r.item_id, kind: r.kind, onHand: r.on_hand, reserved: r.reserved, importedCny: r.imported_cny, domesticCny: r.domestic_cny, hainanMadeCny: r.hainan_made_cny })));
+    const v = invariantViolations(
+      rows.map((r) => ({
+        itemId: r.item_id,
+        kind: r.kind,
+        onHand: r.on_hand,
+        reserved: r.reserved,
+        importedCny: r.imported_cny,
+        domesticCny: r.domestic_cny,
+        hainanMadeCny: r.hainan_made_cny,
+      })),
+    );
     if (v.length) {
       result.ok = false;
       result.invariantViolations.push(...v.slice(0, Math.max(0, max - result.invariantViolations.length)));
@@ -83,6 +130,10 @@ export async function verifyLedger(ex: Executor, opts: { onProgress?: (done: num
   }
   const m = result.mismatches[0];
   const v = result.invariantViolations[0];
-  result.firstProblem = m ? `book ${m.bookId} item ${m.itemId} account ${m.kind}: ${m.field} stored ${m.stored}, recomputed from movements ${m.recomputed}` : v ? `${v.rule} on item ${v.itemId}${v.kind ? ` (${v.kind})` : ''}: ${v.message}` : null;
+  result.firstProblem = m
+    ? `book ${m.bookId} item ${m.itemId} account ${m.kind}: ${m.field} stored ${m.stored}, recomputed from movements ${m.recomputed}`
+    : v
+      ? `${v.rule} on item ${v.itemId}${v.kind ? ` (${v.kind})` : ''}: ${v.message}`
+      : null;
   return result;
 }

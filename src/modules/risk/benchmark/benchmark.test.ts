@@ -35,11 +35,15 @@ describe('KCS benchmark pipeline', () => {
     for (const f of KCS_FEATURE_SPEC) expect(features).toHaveProperty(f.name);
     expect(features['route']).toBe(`${decls[0]!.departureCountry}>${decls[0]!.originCountry}`);
     expect(features['importerDistinctHs']).toBeGreaterThanOrEqual(1);
-    expect(() => parseKcs('Declaration ID,Date\n1,2020-01-01\n', 'bad.csv')).toThrow(/bad.csv: missing column\(s\) Office ID/);
+    expect(() => parseKcs('Declaration ID,Date\n1,2020-01-01\n', 'bad.csv')).toThrow(
+      /bad.csv: missing column\(s\) Office ID/,
+    );
 
     // A file without the columns the model does not use, with an empty mass, still parses.
     const columns = header.split(',');
-    const keep = columns.map((c, i) => (c === 'Critical Fraud' || c === 'Declaration ID' ? -1 : i)).filter((i) => i >= 0);
+    const keep = columns
+      .map((c, i) => (c === 'Critical Fraud' || c === 'Declaration ID' ? -1 : i))
+      .filter((i) => i >= 0);
     const cells = spring[0]!.split(',');
     cells[columns.indexOf('Net Mass')] = '';
     const lean = parseKcs([keep.map((i) => columns[i]).join(','), keep.map((i) => cells[i]).join(',')].join('\n'));
@@ -47,7 +51,9 @@ describe('KCS benchmark pipeline', () => {
     expect(lean[0]!.criticalFraud).toBeNull();
     expect(KcsProfiles.fit(lean).features(lean[0]!)['logNetMass']).toBeNull();
     cells[columns.indexOf('Net Mass')] = 'heavy';
-    expect(() => parseKcs([header, cells.join(',')].join('\n'), 'x.csv')).toThrow(/x.csv line 2: Net Mass is not a number/);
+    expect(() => parseKcs([header, cells.join(',')].join('\n'), 'x.csv')).toThrow(
+      /x.csv line 2: Net Mass is not a number/,
+    );
   });
 
   it('learns from a small sample of the train file: validation AUC clearly above chance', () => {
@@ -69,7 +75,17 @@ describe('KCS benchmark pipeline', () => {
     writeFileSync(files.test, sample(december.filter((_, i) => i % 2 === 1)));
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      [join(ROOT, 'bin/tidegate.mjs'), 'risk', 'benchmark', '--train', files.train, '--valid', files.valid, '--test', files.test],
+      [
+        join(ROOT, 'bin/tidegate.mjs'),
+        'risk',
+        'benchmark',
+        '--train',
+        files.train,
+        '--valid',
+        files.valid,
+        '--test',
+        files.test,
+      ],
       { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 120_000 },
     );
     const out = stdout.trim();

@@ -12,9 +12,28 @@ import type { FeatureSpec, FeatureValue, TrainingRow } from '../model/index.ts';
 import { readCsv } from '../../../kernel/csv.ts';
 
 export const KCS_COLUMNS = [
-  'Declaration ID', 'Date', 'Office ID', 'Process Type', 'Import Type', 'Import Use', 'Payment Type', 'Mode of Transport',
-  'Declarant ID', 'Importer ID', 'Seller ID', 'Courier ID', 'HS6 Code', 'Country of Departure', 'Country of Origin',
-  'Tax Rate', 'Tax Type', 'Country of Origin Indicator', 'Net Mass', 'Item Price', 'Fraud', 'Critical Fraud',
+  'Declaration ID',
+  'Date',
+  'Office ID',
+  'Process Type',
+  'Import Type',
+  'Import Use',
+  'Payment Type',
+  'Mode of Transport',
+  'Declarant ID',
+  'Importer ID',
+  'Seller ID',
+  'Courier ID',
+  'HS6 Code',
+  'Country of Departure',
+  'Country of Origin',
+  'Tax Rate',
+  'Tax Type',
+  'Country of Origin Indicator',
+  'Net Mass',
+  'Item Price',
+  'Fraud',
+  'Critical Fraud',
 ] as const;
 
 export interface KcsDeclaration {
@@ -79,14 +98,17 @@ export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
       const cell = r[column] ?? '';
       const v = Number(cell);
       if (cell === '') return null;
-      if (!Number.isFinite(v)) throw new KcsFormatError(`${source} line ${line}: ${column} is not a number (${JSON.stringify(r[column])})`);
+      if (!Number.isFinite(v))
+        throw new KcsFormatError(`${source} line ${line}: ${column} is not a number (${JSON.stringify(r[column])})`);
       return v;
     };
     const fraud = number('Fraud');
     if (fraud !== 0 && fraud !== 1) throw new KcsFormatError(`${source} line ${line}: Fraud must be 0 or 1`);
     const date = /^\d{4}-\d{2}-\d{2}/.exec(r['Date'] ?? '')?.[0];
     if (!date) throw new KcsFormatError(`${source} line ${line}: Date must start YYYY-MM-DD`);
-    const text = Object.fromEntries(Object.entries(TEXT_COLUMNS).map(([field, column]) => [field, r[column] ?? ''])) as Record<keyof typeof TEXT_COLUMNS, string>;
+    const text = Object.fromEntries(
+      Object.entries(TEXT_COLUMNS).map(([field, column]) => [field, r[column] ?? '']),
+    ) as Record<keyof typeof TEXT_COLUMNS, string>;
     return {
       ...text,
       date,
@@ -101,18 +123,50 @@ export function parseKcs(text: string, source = 'KCS file'): KcsDeclaration[] {
 }
 
 const CATEGORICAL = [
-  'office', 'processType', 'importType', 'importUse', 'paymentType', 'transportMode', 'declarant', 'importer', 'seller', 'courier',
-  'hs6', 'hs4', 'hs2', 'departureCountry', 'originCountry', 'taxType', 'originIndicator',
+  'office',
+  'processType',
+  'importType',
+  'importUse',
+  'paymentType',
+  'transportMode',
+  'declarant',
+  'importer',
+  'seller',
+  'courier',
+  'hs6',
+  'hs4',
+  'hs2',
+  'departureCountry',
+  'originCountry',
+  'taxType',
+  'originIndicator',
   // Pairs: a trader with a kind of goods, a broker with a client, a route, goods on a route.
-  'importer×hs6', 'declarant×importer', 'importer×seller', 'importer×originCountry', 'route', 'hs6×originCountry', 'declarant×hs6', 'office×importer',
-  'hs6×departureCountry', 'hs6×taxType', 'hs6×route',
+  'importer×hs6',
+  'declarant×importer',
+  'importer×seller',
+  'importer×originCountry',
+  'route',
+  'hs6×originCountry',
+  'declarant×hs6',
+  'office×importer',
+  'hs6×departureCountry',
+  'hs6×taxType',
+  'hs6×route',
 ] as const;
 
 const NUMERIC = [
-  'taxRate', 'logNetMass', 'logItemPrice',
+  'taxRate',
+  'logNetMass',
+  'logItemPrice',
   // Profiles over the history: how broad a trader's business is, how usual this consignment is.
-  'importerDistinctHs', 'importerDistinctSellers', 'importerDistinctDeclarants', 'declarantDistinctImporters', 'sellerDistinctImporters',
-  'massVsHsMedian', 'priceVsImporterMedian', 'weekday',
+  'importerDistinctHs',
+  'importerDistinctSellers',
+  'importerDistinctDeclarants',
+  'declarantDistinctImporters',
+  'sellerDistinctImporters',
+  'massVsHsMedian',
+  'priceVsImporterMedian',
+  'weekday',
 ] as const;
 
 export const KCS_FEATURE_SPEC: FeatureSpec[] = [
@@ -147,13 +201,19 @@ export class KcsProfiles {
     const priceByImporter = new Map<string, number[]>();
     for (const d of history) {
       add('importerDistinctHs', d.importer, d.hs6);
-      if (d.seller) add('importerDistinctSellers', d.importer, d.seller), add('sellerDistinctImporters', d.seller, d.importer);
+      if (d.seller)
+        add('importerDistinctSellers', d.importer, d.seller), add('sellerDistinctImporters', d.seller, d.importer);
       add('importerDistinctDeclarants', d.importer, d.declarant);
       add('declarantDistinctImporters', d.declarant, d.importer);
       if (d.netMass !== null) (massByHs.get(d.hs6) ?? massByHs.set(d.hs6, []).get(d.hs6)!).push(Math.log1p(d.netMass));
-      if (d.itemPrice !== null) (priceByImporter.get(d.importer) ?? priceByImporter.set(d.importer, []).get(d.importer)!).push(Math.log1p(d.itemPrice));
+      if (d.itemPrice !== null)
+        (priceByImporter.get(d.importer) ?? priceByImporter.set(d.importer, []).get(d.importer)!).push(
+          Math.log1p(d.itemPrice),
+        );
     }
-    const distinct = new Map([...sets].map(([profile, byKey]) => [profile, new Map([...byKey].map(([k, s]) => [k, s.size]))]));
+    const distinct = new Map(
+      [...sets].map(([profile, byKey]) => [profile, new Map([...byKey].map(([k, s]) => [k, s.size]))]),
+    );
     const medians = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, median(v)]));
     return new KcsProfiles(distinct, medians(massByHs), medians(priceByImporter));
   }

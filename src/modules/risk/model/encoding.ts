@@ -6,7 +6,14 @@
  * statistics), otherwise rare categories would leak their label and the trees would learn to trust
  * a rate that no new declaration can have.
  */
-import type { CategoryTable, FeatureSpec, FeatureValue, SerializedEncoder, TargetEncoding, TrainingRow } from './types.ts';
+import type {
+  CategoryTable,
+  FeatureSpec,
+  FeatureValue,
+  SerializedEncoder,
+  TargetEncoding,
+  TrainingRow,
+} from './types.ts';
 
 const MISSING = '\u0000missing';
 
@@ -55,7 +62,11 @@ export class FeatureEncoder {
       this.columns.push(`${f.name}#count`, `${f.name}#rate`);
       owners.push(i, i);
       const table = tables.get(f.name) ?? [];
-      const lookup: CategoryLookup = { index: new Map(), count: new Float64Array(table.length), rate: new Float64Array(table.length) };
+      const lookup: CategoryLookup = {
+        index: new Map(),
+        count: new Float64Array(table.length),
+        rate: new Float64Array(table.length),
+      };
       table.forEach(([key, count, rate], k) => {
         lookup.index.set(key, k);
         lookup.count[k] = count;
@@ -104,7 +115,11 @@ export class FeatureEncoder {
       categories: this.spec.flatMap((f, i) => {
         const lookup = this.lookups[i];
         if (!lookup) return [];
-        const table: CategoryTable = [...lookup.index.entries()].map(([key, k]) => [key, lookup.count[k]!, lookup.rate[k]!]);
+        const table: CategoryTable = [...lookup.index.entries()].map(([key, k]) => [
+          key,
+          lookup.count[k]!,
+          lookup.rate[k]!,
+        ]);
         return [{ feature: f.name, table }];
       }),
     };
@@ -119,7 +134,12 @@ export class FeatureEncoder {
  * Fits the encoder on the training rows and returns, beside it, the training matrix whose rate
  * columns hold leak-free statistics (see TargetEncoding).
  */
-export function fitEncoder(spec: FeatureSpec[], rows: TrainingRow[], opts: EncoderFitOptions, random: () => number): { encoder: FeatureEncoder; matrix: Float64Array[] } {
+export function fitEncoder(
+  spec: FeatureSpec[],
+  rows: TrainingRow[],
+  opts: EncoderFitOptions,
+  random: () => number,
+): { encoder: FeatureEncoder; matrix: Float64Array[] } {
   const n = rows.length;
   const prior = n === 0 ? 0.5 : rows.reduce((s, r) => s + r.label, 0) / n;
   const m = opts.targetSmoothing;

@@ -8,7 +8,15 @@
 import { FeatureEncoder } from './encoding.ts';
 import { sigmoid } from './random.ts';
 import { treeShap } from './treeshap.ts';
-import type { Contribution, ExplainMethod, Explanation, FeatureValue, SerializedGbdt, SerializedTree, TrainedModel } from './types.ts';
+import type {
+  Contribution,
+  ExplainMethod,
+  Explanation,
+  FeatureValue,
+  SerializedGbdt,
+  SerializedTree,
+  TrainedModel,
+} from './types.ts';
 
 export class ForestModel implements TrainedModel {
   readonly kind: SerializedGbdt['kind'];
@@ -28,7 +36,8 @@ export class ForestModel implements TrainedModel {
     this.kind = json.kind;
     this.spec = json.spec;
     this.encoder = FeatureEncoder.fromJSON(json.spec, json.encoder);
-    if (this.encoder.columns.join('\u0001') !== json.columns.join('\u0001')) throw new Error('model columns do not match its feature spec');
+    if (this.encoder.columns.join('\u0001') !== json.columns.join('\u0001'))
+      throw new Error('model columns do not match its feature spec');
     let nodes = 0;
     let leaves = 0;
     json.trees.forEach((t, k) => checkTree(t, k, json.columns.length));
@@ -93,9 +102,21 @@ export class ForestModel implements TrainedModel {
     this.encoder.encodeInto(features, x);
     const perFeature = new Float64Array(this.spec.length);
     if (options?.method === 'treeshap') {
-      const forest = { roots: this.roots, links: this.links, threshold: this.threshold, leafValue: this.leafValue, nodeCover: this.nodeCover, leafCover: this.leafCover, owner: this.encoder.columnFeature };
+      const forest = {
+        roots: this.roots,
+        links: this.links,
+        threshold: this.threshold,
+        leafValue: this.leafValue,
+        nodeCover: this.nodeCover,
+        leafCover: this.leafCover,
+        owner: this.encoder.columnFeature,
+      };
       const bias = this.json.initScore + treeShap(forest, x, perFeature);
-      return { probability: sigmoid(this.rawScoreOfEncoded(x)), bias, contributions: rankContributions(this.spec, perFeature) };
+      return {
+        probability: sigmoid(this.rawScoreOfEncoded(x)),
+        bias,
+        contributions: rankContributions(this.spec, perFeature),
+      };
     }
     const owner = this.encoder.columnFeature;
     let bias = this.json.initScore;
@@ -113,7 +134,10 @@ export class ForestModel implements TrainedModel {
         const packed = this.links[at]!;
         const c = packed >> 1;
         const v = x[c]!;
-        const next = v <= this.threshold[node]! || (Number.isNaN(v) && (packed & 1) === 1) ? this.links[at + 1]! : this.links[at + 2]!;
+        const next =
+          v <= this.threshold[node]! || (Number.isNaN(v) && (packed & 1) === 1)
+            ? this.links[at + 1]!
+            : this.links[at + 2]!;
         const nextValue = next < 0 ? this.leafValue[~next]! : this.nodeValue[next]!;
         perFeature[owner[c]!]! += nextValue - this.nodeValue[node]!;
         node = next;
@@ -138,15 +162,19 @@ function checkTree(t: SerializedTree, k: number, columns: number): void {
   };
   const nodes = t.column?.length ?? -1;
   if (nodes < 0 || !Array.isArray(t.leafValue)) fail('missing arrays');
-  for (const key of ['threshold', 'missingLeft', 'left', 'right', 'nodeValue', 'nodeCover'] as const) if (t[key]?.length !== nodes) fail(`${key} has the wrong length`);
+  for (const key of ['threshold', 'missingLeft', 'left', 'right', 'nodeValue', 'nodeCover'] as const)
+    if (t[key]?.length !== nodes) fail(`${key} has the wrong length`);
   if (t.leafValue.length !== nodes + 1) fail('a binary tree has one leaf more than internal nodes');
   if (t.leafCover?.length !== nodes + 1) fail('leafCover has the wrong length');
-  if ([...t.nodeCover, ...t.leafCover].some((c) => typeof c !== 'number' || !(c > 0))) fail('covers must be positive numbers');
+  if ([...t.nodeCover, ...t.leafCover].some((c) => typeof c !== 'number' || !(c > 0)))
+    fail('covers must be positive numbers');
   const reached = new Uint8Array(nodes);
   const leavesReached = new Uint8Array(nodes + 1);
   for (let i = 0; i < nodes; i++) {
-    if (!Number.isInteger(t.column[i]) || t.column[i]! < 0 || t.column[i]! >= columns) fail(`node ${i}: column out of range`);
-    if (typeof t.threshold[i] !== 'number' || Number.isNaN(t.threshold[i])) fail(`node ${i}: threshold is not a number`);
+    if (!Number.isInteger(t.column[i]) || t.column[i]! < 0 || t.column[i]! >= columns)
+      fail(`node ${i}: column out of range`);
+    if (typeof t.threshold[i] !== 'number' || Number.isNaN(t.threshold[i]))
+      fail(`node ${i}: threshold is not a number`);
     for (const child of [t.left[i]!, t.right[i]!]) {
       if (!Number.isInteger(child)) fail(`node ${i}: child is not an integer`);
       if (child >= 0) {

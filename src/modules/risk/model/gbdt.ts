@@ -123,7 +123,17 @@ export function trainGbdt(
   return { initScore, trees: kept.map((t) => toRawTree(t, bins)), roundsRun, gain };
 
   function growTree(bagCount: number): BinTree {
-    const tree: BinTree = { column: [], bin: [], missingLeft: [], left: [], right: [], nodeValue: [], leafValue: [], nodeCover: [], leafCover: [] };
+    const tree: BinTree = {
+      column: [],
+      bin: [],
+      missingLeft: [],
+      left: [],
+      right: [],
+      nodeValue: [],
+      leafValue: [],
+      nodeCover: [],
+      leafCover: [],
+    };
     const root = makeLeaf(0, bagCount, 0, null, null);
     const open: Leaf[] = [root];
     let leaves = 1;
@@ -149,11 +159,15 @@ export function trainGbdt(
 
       const mid = partition(leaf.start, leaf.end, split);
       const leftSmaller = mid - leaf.start <= leaf.end - mid;
-      const small = leftSmaller ? makeLeaf(leaf.start, mid, leaf.depth + 1, null, [node, 'left']) : makeLeaf(mid, leaf.end, leaf.depth + 1, null, [node, 'right']);
+      const small = leftSmaller
+        ? makeLeaf(leaf.start, mid, leaf.depth + 1, null, [node, 'left'])
+        : makeLeaf(mid, leaf.end, leaf.depth + 1, null, [node, 'right']);
       // The larger child's histogram is its parent's minus the smaller's, in the parent's buffer.
       const bigHist = leaf.hist;
       for (let b = 0; b < bigHist.length; b++) bigHist[b]! -= small.hist[b]!;
-      const big = leftSmaller ? makeLeaf(mid, leaf.end, leaf.depth + 1, bigHist, [node, 'right']) : makeLeaf(leaf.start, mid, leaf.depth + 1, bigHist, [node, 'left']);
+      const big = leftSmaller
+        ? makeLeaf(mid, leaf.end, leaf.depth + 1, bigHist, [node, 'right'])
+        : makeLeaf(leaf.start, mid, leaf.depth + 1, bigHist, [node, 'left']);
       open.splice(pick, 1, small, big);
       leaves++;
     }
@@ -170,7 +184,13 @@ export function trainGbdt(
     return (-g / (h + p.lambdaL2)) * p.learningRate;
   }
 
-  function makeLeaf(start: number, end: number, depth: number, hist: Float64Array | null, parent: Leaf['parent']): Leaf {
+  function makeLeaf(
+    start: number,
+    end: number,
+    depth: number,
+    hist: Float64Array | null,
+    parent: Leaf['parent'],
+  ): Leaf {
     let sumG = 0;
     let sumH = 0;
     for (let k = start; k < end; k++) {

@@ -8,7 +8,13 @@ import { rankContributions } from './forest.ts';
 import { sigmoid } from './random.ts';
 import type { ExplainMethod, Explanation, FeatureValue, SerializedLogistic, TrainedModel } from './types.ts';
 
-export function fitLogistic(encoder: FeatureEncoder, columns: Float64Array[], labels: Uint8Array, l2: number, onProgress?: (step: number, steps: number) => void): SerializedLogistic {
+export function fitLogistic(
+  encoder: FeatureEncoder,
+  columns: Float64Array[],
+  labels: Uint8Array,
+  l2: number,
+  onProgress?: (step: number, steps: number) => void,
+): SerializedLogistic {
   const n = labels.length;
   const cols = columns.length;
   const signedLog = encoder.columns.map((name) => (name.endsWith('#rate') ? 0 : 1));
@@ -167,7 +173,11 @@ export class LogisticModel implements TrainedModel {
       perFeature[this.encoder.columnFeature[c]!]! += x[c]!;
       z += x[c]!;
     }
-    return { probability: sigmoid(z), bias: this.json.intercept, contributions: rankContributions(this.spec, perFeature) };
+    return {
+      probability: sigmoid(z),
+      bias: this.json.intercept,
+      contributions: rankContributions(this.spec, perFeature),
+    };
   }
 
   toJSON(): SerializedLogistic {

@@ -6,7 +6,8 @@ import type { Metrics } from './types.ts';
  */
 export function evaluate(scores: number[], labels: (0 | 1)[], revenue?: number[]): Metrics {
   if (scores.length !== labels.length) throw new Error(`evaluate: ${scores.length} scores but ${labels.length} labels`);
-  if (revenue && revenue.length !== labels.length) throw new Error(`evaluate: ${revenue.length} revenue figures but ${labels.length} labels`);
+  if (revenue && revenue.length !== labels.length)
+    throw new Error(`evaluate: ${revenue.length} revenue figures but ${labels.length} labels`);
   const order = rankDescending(scores);
   const totalPositives = labels.reduce<number>((s, y) => s + y, 0);
   const topCount = (n: number) => Math.floor(n * scores.length);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { auc, evaluate, loadModel, trainModel, type FeatureSpec, type TrainedModel, type TrainingRow } from './index.ts';
+import {
+  auc,
+  evaluate,
+  loadModel,
+  trainModel,
+  type FeatureSpec,
+  type TrainedModel,
+  type TrainingRow,
+} from './index.ts';
 import { seededRandom } from './random.ts';
 import type { SerializedGbdt, SerializedTree } from './types.ts';
 import { FeatureEncoder } from './encoding.ts';
@@ -27,7 +35,11 @@ const train = synthetic(2000, 1);
 const valid = synthetic(1000, 2);
 const test = synthetic(1000, 3);
 const logit = (p: number) => Math.log(p / (1 - p));
-const aucOn = (model: TrainedModel, rows: TrainingRow[]) => auc(rows.map((r) => model.predict(r.features)), rows.map((r) => r.label));
+const aucOn = (model: TrainedModel, rows: TrainingRow[]) =>
+  auc(
+    rows.map((r) => model.predict(r.features)),
+    rows.map((r) => r.label),
+  );
 
 describe('trainModel (gbdt)', () => {
   const { model, report } = trainModel(SPEC, train, { seed: 7, rounds: 200, earlyStoppingMetric: 'logloss' }, valid);
@@ -63,7 +75,9 @@ describe('trainModel (gbdt)', () => {
     expect(loaded.kind).toBe(model.kind);
     expect(loaded.spec).toEqual(SPEC);
     for (const r of test.slice(0, 200)) expect(loaded.predict(r.features)).toBe(model.predict(r.features));
-    expect(loaded.predict({ x: null, y: 'not a number', country: null })).toBe(model.predict({ x: null, y: 'not a number', country: null }));
+    expect(loaded.predict({ x: null, y: 'not a number', country: null })).toBe(
+      model.predict({ x: null, y: 'not a number', country: null }),
+    );
   });
 
   it('explains: contributions + bias = raw score, one contribution per feature, largest first', () => {
@@ -107,9 +121,15 @@ describe('missing values and categories', () => {
 
   it('never lets a training row see its own label through a category (an ID per row learns nothing)', () => {
     const random = seededRandom(5);
-    const rows = (n: number, prefix: string): TrainingRow[] => Array.from({ length: n }, (_, i) => ({ features: { id: `${prefix}${i}` }, label: random() < 0.3 ? 1 : 0 }));
+    const rows = (n: number, prefix: string): TrainingRow[] =>
+      Array.from({ length: n }, (_, i) => ({ features: { id: `${prefix}${i}` }, label: random() < 0.3 ? 1 : 0 }));
     for (const targetEncoding of ['kfold', 'ordered'] as const) {
-      const { model, report } = trainModel([{ name: 'id', kind: 'categorical' }], rows(2000, 't'), { seed: 1, rounds: 50, targetEncoding, earlyStoppingRounds: 0 }, rows(500, 'v'));
+      const { model, report } = trainModel(
+        [{ name: 'id', kind: 'categorical' }],
+        rows(2000, 't'),
+        { seed: 1, rounds: 50, targetEncoding, earlyStoppingRounds: 0 },
+        rows(500, 'v'),
+      );
       // Every training ID occurs once: a leaky encoding would hand each row its own label and the
       // trees would split on it; leak-free statistics leave nothing to learn.
       expect(report.importance.find((i) => i.feature === 'id')!.gain).toBe(0);
@@ -121,7 +141,11 @@ describe('missing values and categories', () => {
   it('uses a category’s fraud rate over the training rows for rows scored later', () => {
     const rows: TrainingRow[] = [];
     for (let i = 0; i < 1000; i++) rows.push({ features: { trader: `T${i % 20}` }, label: i % 20 < 4 ? 1 : 0 });
-    const { model } = trainModel([{ name: 'trader', kind: 'categorical' }], rows, { seed: 2, rounds: 100, targetSmoothing: 1 });
+    const { model } = trainModel([{ name: 'trader', kind: 'categorical' }], rows, {
+      seed: 2,
+      rounds: 100,
+      targetSmoothing: 1,
+    });
     expect(model.predict({ trader: 'T1' })).toBeGreaterThan(0.9);
     expect(model.predict({ trader: 'T10' })).toBeLessThan(0.1);
   });
@@ -137,7 +161,10 @@ describe('baselines and options', () => {
       for (const r of test.slice(0, 50)) {
         expect(loaded.predict(r.features)).toBe(model.predict(r.features));
         const e = model.explain(r.features);
-        expect(e.bias + e.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(logit(model.predict(r.features)), 6);
+        expect(e.bias + e.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(
+          logit(model.predict(r.features)),
+          6,
+        );
       }
     }
     expect(trainModel(SPEC, train, { seed: 1, algorithm: 'tree' }).report.rounds).toBe(1);
@@ -150,7 +177,14 @@ describe('baselines and options', () => {
       const b = random() * 4 - 2;
       return { features: { a, b }, label: random() < 1 / (1 + Math.exp(-(2 * a - b))) ? 1 : 0 };
     });
-    const { model } = trainModel([{ name: 'a', kind: 'numeric' }, { name: 'b', kind: 'numeric' }], rows, { seed: 1, algorithm: 'logistic', logisticL2: 0 });
+    const { model } = trainModel(
+      [
+        { name: 'a', kind: 'numeric' },
+        { name: 'b', kind: 'numeric' },
+      ],
+      rows,
+      { seed: 1, algorithm: 'logistic', logisticL2: 0 },
+    );
     const slopeA = logit(model.predict({ a: 1, b: 0 })) - logit(model.predict({ a: 0, b: 0 }));
     const slopeB = logit(model.predict({ a: 0, b: 1 })) - logit(model.predict({ a: 0, b: 0 }));
     // signed log(1+|x|) is applied first, so compare around a point where it is near-linear in spirit: signs and ratio.
@@ -160,7 +194,11 @@ describe('baselines and options', () => {
 
   it('stops early when the validation set stops improving, and keeps the best round', () => {
     const random = seededRandom(11);
-    const noise = (n: number): TrainingRow[] => Array.from({ length: n }, () => ({ features: { x: random(), y: random(), country: 'CC' }, label: random() < 0.3 ? 1 : 0 }));
+    const noise = (n: number): TrainingRow[] =>
+      Array.from({ length: n }, () => ({
+        features: { x: random(), y: random(), country: 'CC' },
+        label: random() < 0.3 ? 1 : 0,
+      }));
     const { report } = trainModel(SPEC, noise(1500), { seed: 1, rounds: 500, earlyStoppingRounds: 20 }, noise(500));
     expect(report.roundsRun).toBeLessThan(500);
     expect(report.rounds).toBe(report.roundsRun - 20);
@@ -242,7 +280,10 @@ describe('explain with TreeSHAP', () => {
       const left = v <= t.threshold[node]! || (Number.isNaN(v) && t.missingLeft[node] === 1);
       if (known.has(encoder.columnFeature[column]!)) return expect(t, left ? t.left[node]! : t.right[node]!);
       const cover = (c: number) => (c < 0 ? t.leafCover[~c]! : t.nodeCover[c]!);
-      return (cover(t.left[node]!) * expect(t, t.left[node]!) + cover(t.right[node]!) * expect(t, t.right[node]!)) / t.nodeCover[node]!;
+      return (
+        (cover(t.left[node]!) * expect(t, t.left[node]!) + cover(t.right[node]!) * expect(t, t.right[node]!)) /
+        t.nodeCover[node]!
+      );
     };
     return json.trees.reduce((s, t) => s + (t.column.length ? expect(t, 0) : t.leafValue[0]!), json.initScore);
   }
@@ -250,7 +291,10 @@ describe('explain with TreeSHAP', () => {
   it('gives each feature its exact Shapley value (checked by enumerating every coalition)', () => {
     const m = SPEC.length;
     const factorial = (k: number): number => (k <= 1 ? 1 : k * factorial(k - 1));
-    for (const r of [...test.slice(0, 15), { features: { x: null, y: 0.3, country: 'never-seen' }, label: 0 as const }]) {
+    for (const r of [
+      ...test.slice(0, 15),
+      { features: { x: null, y: 0.3, country: 'never-seen' }, label: 0 as const },
+    ]) {
       const x = new Float64Array(encoder.columns.length);
       encoder.encodeInto(r.features, x);
       const shap = model.explain(r.features, { method: 'treeshap' });
@@ -265,7 +309,10 @@ describe('explain with TreeSHAP', () => {
         }
         expect(shap.contributions.find((c) => c.feature === SPEC[i]!.name)!.contribution).toBeCloseTo(phi, 9);
       }
-      expect(shap.bias + shap.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(model.rawScore(r.features), 9);
+      expect(shap.bias + shap.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(
+        model.rawScore(r.features),
+        9,
+      );
       expect(shap.probability).toBeCloseTo(model.predict(r.features), 12);
     }
   });

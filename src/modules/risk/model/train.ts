@@ -31,7 +31,15 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<Resolved, 'seed'> = {
 };
 
 /** One tree, grown as deep as the data allows: the single-tree baseline. */
-const TREE_PRESET: Partial<Resolved> = { rounds: 1, learningRate: 1, numLeaves: 64, baggingFraction: 1, featureFraction: 1, minDataInLeaf: 50, earlyStoppingRounds: 0 };
+const TREE_PRESET: Partial<Resolved> = {
+  rounds: 1,
+  learningRate: 1,
+  numLeaves: 64,
+  baggingFraction: 1,
+  featureFraction: 1,
+  minDataInLeaf: 50,
+  earlyStoppingRounds: 0,
+};
 
 /** Rounds when there is no validation set to stop on. */
 export const ROUNDS_WITHOUT_VALIDATION = 300;
@@ -39,7 +47,8 @@ export const ROUNDS_WITHOUT_VALIDATION = 300;
 export function resolveOptions(opts: TrainOptions, hasValidation: boolean): Resolved {
   const { onProgress: _ignored, ...given } = opts;
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<Resolved>;
-  const preset = defined.algorithm === 'tree' ? TREE_PRESET : hasValidation ? {} : { rounds: ROUNDS_WITHOUT_VALIDATION };
+  const preset =
+    defined.algorithm === 'tree' ? TREE_PRESET : hasValidation ? {} : { rounds: ROUNDS_WITHOUT_VALIDATION };
   const o: Resolved = { ...DEFAULT_TRAIN_OPTIONS, ...preset, ...defined, seed: opts.seed };
   const fail = (what: string) => {
     throw new RangeError(`TrainOptions.${what}`);
@@ -58,7 +67,12 @@ export function resolveOptions(opts: TrainOptions, hasValidation: boolean): Reso
   return o;
 }
 
-export function trainModel(spec: FeatureSpec[], train: TrainingRow[], opts: TrainOptions, valid?: TrainingRow[]): { model: TrainedModel; report: TrainReport } {
+export function trainModel(
+  spec: FeatureSpec[],
+  train: TrainingRow[],
+  opts: TrainOptions,
+  valid?: TrainingRow[],
+): { model: TrainedModel; report: TrainReport } {
   const started = performance.now();
   const o = resolveOptions(opts, Boolean(valid?.length));
   checkSpec(spec);
@@ -66,7 +80,9 @@ export function trainModel(spec: FeatureSpec[], train: TrainingRow[], opts: Trai
   const random = seededRandom(o.seed);
   const { encoder, matrix } = fitEncoder(spec, train, o, random);
   const labels = Uint8Array.from(train, (r) => r.label);
-  const validSet = valid?.length ? { columns: encoder.encodeRows(valid), labels: Uint8Array.from(valid, (r) => r.label) } : null;
+  const validSet = valid?.length
+    ? { columns: encoder.encodeRows(valid), labels: Uint8Array.from(valid, (r) => r.label) }
+    : null;
 
   let json: SerializedModel;
   let roundsRun = 1;
@@ -132,7 +148,8 @@ function checkSpec(spec: FeatureSpec[]): void {
   const seen = new Set<string>();
   for (const f of spec) {
     if (!f.name || seen.has(f.name)) throw new RangeError(`feature names must be non-empty and unique (${f.name})`);
-    if (f.kind !== 'numeric' && f.kind !== 'categorical') throw new RangeError(`feature ${f.name}: kind must be numeric or categorical`);
+    if (f.kind !== 'numeric' && f.kind !== 'categorical')
+      throw new RangeError(`feature ${f.name}: kind must be numeric or categorical`);
     seen.add(f.name);
   }
 }

@@ -72,7 +72,19 @@ function cover(f: ShapForest, node: number): number {
  * `parent` is where the parent's path starts and `depth` its last index; this level's path starts
  * right after it.
  */
-function recurse(f: ShapForest, x: Float64Array, phi: Float64Array, P: Paths, node: number, parent: number, parentLength: number, depthIn: number, zero: number, one: number, feature: number): void {
+function recurse(
+  f: ShapForest,
+  x: Float64Array,
+  phi: Float64Array,
+  P: Paths,
+  node: number,
+  parent: number,
+  parentLength: number,
+  depthIn: number,
+  zero: number,
+  one: number,
+  feature: number,
+): void {
   const p = parent + parentLength;
   P.feature.copyWithin(p, parent, parent + parentLength);
   P.zero.copyWithin(p, parent, parent + parentLength);
@@ -82,7 +94,8 @@ function recurse(f: ShapForest, x: Float64Array, phi: Float64Array, P: Paths, no
   extend(P, p, depth, zero, one, feature);
   if (node < 0) {
     const value = f.leafValue[~node]!;
-    for (let i = 1; i <= depth; i++) phi[P.feature[p + i]!]! += unwoundSum(P, p, depth, i) * (P.one[p + i]! - P.zero[p + i]!) * value;
+    for (let i = 1; i <= depth; i++)
+      phi[P.feature[p + i]!]! += unwoundSum(P, p, depth, i) * (P.one[p + i]! - P.zero[p + i]!) * value;
     return;
   }
   const at = node * 3;

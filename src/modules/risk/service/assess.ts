@@ -33,7 +33,14 @@ export interface RiskKeys {
 const keyCache = new Map<string, RiskKeys>();
 export function riskKeys(ctx: AppContext): RiskKeys {
   let k = keyCache.get(ctx.config.secret);
-  if (!k) keyCache.set(ctx.config.secret, (k = { draw: deriveKey(ctx.config.secret, 'risk-selection-draw'), party: deriveKey(ctx.config.secret, 'risk-party-link') }));
+  if (!k)
+    keyCache.set(
+      ctx.config.secret,
+      (k = {
+        draw: deriveKey(ctx.config.secret, 'risk-selection-draw'),
+        party: deriveKey(ctx.config.secret, 'risk-party-link'),
+      }),
+    );
   return k;
 }
 
@@ -48,7 +55,11 @@ export type CreditLookup = (ex: Executor, enterpriseId: string, asOf: string) =>
 
 export const creditFromService: CreditLookup = async (ex, enterpriseId, asOf) => {
   const m = await creditMeasuresOf(ex, { enterpriseId }, asOf);
-  return { class: m.class, selection: { inspectionRate: m.inspectionRate, inspectWithoutRiskAlert: m.inspectWithoutRiskAlert }, parameterVersions: m.parameterVersions };
+  return {
+    class: m.class,
+    selection: { inspectionRate: m.inspectionRate, inspectWithoutRiskAlert: m.inspectWithoutRiskAlert },
+    parameterVersions: m.parameterVersions,
+  };
 };
 
 interface Declarant {
@@ -59,8 +70,18 @@ interface Declarant {
 
 async function loadDeclarant(ex: Executor, input: AssessmentInput, asOf: string): Promise<Declarant> {
   const enterprise = await findEnterpriseById(ex, input.enterpriseId);
-  if (!enterprise) throw problems.field('enterpriseId', 'risk.input.enterpriseUnknown', `No enterprise ${input.enterpriseId} is registered.`);
-  if (enterprise.uscc !== input.uscc) throw problems.field('uscc', 'risk.input.enterpriseMismatch', `USCC ${input.uscc} is not the code of enterprise ${input.enterpriseId}.`);
+  if (!enterprise)
+    throw problems.field(
+      'enterpriseId',
+      'risk.input.enterpriseUnknown',
+      `No enterprise ${input.enterpriseId} is registered.`,
+    );
+  if (enterprise.uscc !== input.uscc)
+    throw problems.field(
+      'uscc',
+      'risk.input.enterpriseMismatch',
+      `USCC ${input.uscc} is not the code of enterprise ${input.enterpriseId}.`,
+    );
   const credit = await creditFromService(ex, enterprise.id, asOf);
   const qualifications = (await activeQualifications(ex, enterprise.id, asOf)).map((q) => q.kind);
   return { enterprise, credit, qualifications };
@@ -88,7 +109,10 @@ export function createAssessMemo(opts: { acrossDays?: boolean } = {}): AssessMem
     return hit;
   };
   return {
-    declarant: (ex, input, asOf) => remember(declarants, opts.acrossDays ? input.enterpriseId : `${input.enterpriseId}|${asOf}`, () => loadDeclarant(ex, input, asOf)),
+    declarant: (ex, input, asOf) =>
+      remember(declarants, opts.acrossDays ? input.enterpriseId : `${input.enterpriseId}|${asOf}`, () =>
+        loadDeclarant(ex, input, asOf),
+      ),
     parameters: (ex, asOf) => remember(params, asOf, () => riskParametersOn(ex, asOf)),
   };
 }
@@ -112,44 +136,96 @@ export const MAX_BATCH = 1000;
  * under a stored id is a conflict. It locks the declarants' risk profiles and the ports' capacity
  * and appends to the audit chain, so call it after the caller's own row locks.
  */
-export async function assessDeclarations(tx: Executor, ctx: AppContext, raws: readonly AssessmentInput[], opts: AssessOptions = {}): Promise<RiskDecision[]> {
+export async function assessDeclarations(
+  tx: Executor,
+  ctx: AppContext,
+  raws: readonly AssessmentInput[],
+  opts: AssessOptions = {},
+): Promise<RiskDecision[]> {
   if (raws.length === 0) return [];
-  if (raws.length > MAX_BATCH) throw problems.field('', 'risk.batch.size', `At most ${MAX_BATCH} declarations per batch; split it.`);
+  if (raws.length > MAX_BATCH)
+    throw problems.field('', 'risk.batch.size', `At most ${MAX_BATCH} declarations per batch; split it.`);
   const single = raws.length === 1;
   const inputs = raws.map((r, i) => parseOrProblem(assessmentInput, r, 'risk.input', single ? [] : [i]));
   const seen = new Map<string, number>();
   inputs.forEach((input, i) => {
-    if (seen.has(input.declarationId)) throw problems.field(`[${i}].declarationId`, 'risk.batch.duplicate', `Declaration ${input.declarationId} is already item ${seen.get(input.declarationId)} of this batch.`);
+    if (seen.has(input.declarationId))
+      throw problems.field(
+        `[${i}].declarationId`,
+        'risk.batch.duplicate',
+        `Declaration ${input.declarationId} is already item ${seen.get(input.declarationId)} of this batch.`,
+      );
     seen.set(input.declarationId, i);
   });
   const hashes = inputs.map(inputHash);
-  const existing = new Map((await tx.select().from(riskDecisions).where(inArray(riskDecisions.declarationId, inputs.map((i) => i.declarationId)))).map((r) => [r.declarationId, r]));
+  const existing = new Map(
+    (
+      await tx
+        .select()
+        .from(riskDecisions)
+        .where(
+          inArray(
+            riskDecisions.declarationId,
+            inputs.map((i) => i.declarationId),
+          ),
+        )
+    ).map((r) => [r.declarationId, r]),
+  );
   inputs.forEach((input, i) => {
     const stored = existing.get(input.declarationId);
     if (stored && (stored.inputHash !== hashes[i] || stored.enterpriseId !== input.enterpriseId)) {
-      throw problems.conflict(`Declaration ${input.declarationId} was already assessed with other content; an amendment is a new declaration.`, { rule: 'risk.decisionExists' });
+      throw problems.conflict(
+        `Declaration ${input.declarationId} was already assessed with other content; an amendment is a new declaration.`,
+        { rule: 'risk.decisionExists' },
+      );
     }
   });
-  const fresh = inputs.map((input, i) => ({ input, hash: hashes[i]! })).filter(({ input }) => !existing.has(input.declarationId));
+  const fresh = inputs
+    .map((input, i) => ({ input, hash: hashes[i]! }))
+    .filter(({ input }) => !existing.has(input.declarationId));
   const made = fresh.length ? await decideAndStore(tx, ctx, fresh, opts) : new Map<string, RiskDecision>();
   return inputs.map((input) => made.get(input.declarationId) ?? decisionView(existing.get(input.declarationId)!));
 }
 
-export async function assessDeclaration(tx: Executor, ctx: AppContext, input: AssessmentInput, opts: AssessOptions = {}): Promise<RiskDecision> {
+export async function assessDeclaration(
+  tx: Executor,
+  ctx: AppContext,
+  input: AssessmentInput,
+  opts: AssessOptions = {},
+): Promise<RiskDecision> {
   return (await assessDeclarations(tx, ctx, [input], opts))[0]!;
 }
 
-async function decideAndStore(tx: Executor, ctx: AppContext, fresh: { input: AssessmentInput; hash: string }[], opts: AssessOptions): Promise<Map<string, RiskDecision>> {
+async function decideAndStore(
+  tx: Executor,
+  ctx: AppContext,
+  fresh: { input: AssessmentInput; hash: string }[],
+  opts: AssessOptions,
+): Promise<Map<string, RiskDecision>> {
   const now = ctx.clock.now();
   const asOf = shanghaiDate(now);
   const declarants: Declarant[] = [];
-  for (const { input } of fresh) declarants.push(await (opts.memo?.declarant(tx, input, asOf) ?? loadDeclarant(tx, input, asOf)));
+  for (const { input } of fresh)
+    declarants.push(await (opts.memo?.declarant(tx, input, asOf) ?? loadDeclarant(tx, input, asOf)));
   const params = await (opts.memo?.parameters(tx, asOf) ?? riskParametersOn(tx, asOf));
   const state = await libraryState(tx);
-  const [library, model, shadowModel] = await Promise.all([cachedLibrary(ctx.db, tx, state.setVersion), scoringModel(ctx.db, tx, state.liveModelVersion), scoringModel(ctx.db, tx, state.shadowModelVersion)]);
+  const [library, model, shadowModel] = await Promise.all([
+    cachedLibrary(ctx.db, tx, state.setVersion),
+    scoringModel(ctx.db, tx, state.liveModelVersion),
+    scoringModel(ctx.db, tx, state.shadowModelVersion),
+  ]);
   const keys = riskKeys(ctx);
-  const items: BatchItem[] = fresh.map(({ input }) => ({ enterpriseId: input.enterpriseId, input, parties: partyKeysOf(keys.party, input) }));
-  const derived = await DerivedState.load(tx, items, asOf, items.map((i) => i.input.port));
+  const items: BatchItem[] = fresh.map(({ input }) => ({
+    enterpriseId: input.enterpriseId,
+    input,
+    parties: partyKeysOf(keys.party, input),
+  }));
+  const derived = await DerivedState.load(
+    tx,
+    items,
+    asOf,
+    items.map((i) => i.input.port),
+  );
   const tallies = new Tallies();
   const rows: (typeof riskDecisions.$inferInsert)[] = [];
 
@@ -160,25 +236,52 @@ async function decideAndStore(tx: Executor, ctx: AppContext, fresh: { input: Ass
       now,
       asOf,
       credit: { class: credit.class, inspectWithoutRiskAlert: credit.selection.inspectWithoutRiskAlert },
-      enterprise: { registeredInHainan: enterprise.registeredInHainan, legalForm: enterprise.legalForm, registeredOn: shanghaiDate(enterprise.createdAt), qualifications },
+      enterprise: {
+        registeredInHainan: enterprise.registeredInHainan,
+        legalForm: enterprise.legalForm,
+        registeredOn: shanghaiDate(enterprise.createdAt),
+        qualifications,
+      },
       params: params.facts,
       ...derived.context(item),
     };
     const { facts, revenueAtStake, totalValue: total } = computeFacts(input, factContext);
     const draw = selectionDraw(keys.draw, input.declarationId);
-    const decided = decide({ library, model, shadowModel, facts, asOf, level: params.level, selection: params.selection, credit: credit.selection, noModelProbability: params.noModelProbability, draw });
+    const decided = decide({
+      library,
+      model,
+      shadowModel,
+      facts,
+      asOf,
+      level: params.level,
+      selection: params.selection,
+      credit: credit.selection,
+      noModelProbability: params.noModelProbability,
+      draw,
+    });
     const mandatory = decided.plan.mandatory.length > 0;
     const capacityRequested = mandatory || decided.plan.capacityBound !== null;
-    const capacityGranted = capacityRequested ? derived.bookInspection(input.port, capacityOf(params, input.port), mandatory) : false;
+    const capacityGranted = capacityRequested
+      ? derived.bookInspection(input.port, capacityOf(params, input.port), mandatory)
+      : false;
     const selection = select(decided, capacityGranted);
     const expected = expectedRevenue(revenueAtStake, decided.probability);
     const included = referenceInclusion(facts);
 
-    derived.setProfile(enterprise.id, profileAfterDeclaration(derived.profile(enterprise.id), input, asOf, total.toNumber()));
+    derived.setProfile(
+      enterprise.id,
+      profileAfterDeclaration(derived.profile(enterprise.id), input, asOf, total.toNumber()),
+    );
     derived.linkParties(enterprise.id, item.parties);
     // The weight reference always learns; the price reference only from lines near it (see referenceInclusion).
-    derived.addReferences(input.lines.flatMap((l, j) => lineReferenceDeltas(l, 1).filter((d) => d.kind === 'WEIGHT' || included[j])));
-    tallies.decision({ day: asOf, port: input.port, level: decided.scored.level, creditClass: credit.class }, { selected: selection.selected, unbiasedSample: decided.plan.unbiasedSample, expectedRevenue: expected }, decided.fired);
+    derived.addReferences(
+      input.lines.flatMap((l, j) => lineReferenceDeltas(l, 1).filter((d) => d.kind === 'WEIGHT' || included[j])),
+    );
+    tallies.decision(
+      { day: asOf, port: input.port, level: decided.scored.level, creditClass: credit.class },
+      { selected: selection.selected, unbiasedSample: decided.plan.unbiasedSample, expectedRevenue: expected },
+      decided.fired,
+    );
     rows.push({
       enterpriseId: enterprise.id,
       declarationId: input.declarationId,
@@ -222,20 +325,52 @@ async function decideAndStore(tx: Executor, ctx: AppContext, fresh: { input: Ass
   });
 
   const stored: DecisionRow[] = [];
-  for (let i = 0; i < rows.length; i += 250) stored.push(...(await tx.insert(riskDecisions).values(rows.slice(i, i + 250)).returning()));
+  for (let i = 0; i < rows.length; i += 250)
+    stored.push(
+      ...(await tx
+        .insert(riskDecisions)
+        .values(rows.slice(i, i + 250))
+        .returning()),
+    );
   await derived.flush(tx);
   await tallies.flush(tx);
 
   const views = stored.map(decisionView);
   const digests = views.map((v, i) => digestOf(v, fresh[i]!.hash));
   const single = views.length === 1;
-  const subject = single ? `declaration:${views[0]!.declarationId}` : `declarations:${views[0]!.declarationId}+${views.length - 1}`;
-  const change = single ? digests[0] : { count: views.length, decisions: digests.map((d) => ({ declarationId: d.declarationId, level: d.level, selected: d.selected, inputHash: d.inputHash })) };
+  const subject = single
+    ? `declaration:${views[0]!.declarationId}`
+    : `declarations:${views[0]!.declarationId}+${views.length - 1}`;
+  const change = single
+    ? digests[0]
+    : {
+        count: views.length,
+        decisions: digests.map((d) => ({
+          declarationId: d.declarationId,
+          level: d.level,
+          selected: d.selected,
+          inputHash: d.inputHash,
+        })),
+      };
   // One declarant's decisions chain in order in its enterprise's audit partition, like its other records.
-  const { seq } = await appendAudit(tx, { actor: 'system:risk-engine', action: 'risk.assess', subject, change, at: now, ...(single ? { partitionKey: `enterprise:${views[0]!.uscc}` } : {}) });
+  const { seq } = await appendAudit(tx, {
+    actor: 'system:risk-engine',
+    action: 'risk.assess',
+    subject,
+    change,
+    at: now,
+    ...(single ? { partitionKey: `enterprise:${views[0]!.uscc}` } : {}),
+  });
   await enqueueEvents(
     tx,
-    views.map((v, i) => ({ aggregateType: 'declaration', aggregateId: v.declarationId, eventType: 'RiskAssessed', payload: { ...digests[i], enterpriseId: v.enterpriseId, uscc: v.uscc }, occurredAt: now, auditSeq: seq })),
+    views.map((v, i) => ({
+      aggregateType: 'declaration',
+      aggregateId: v.declarationId,
+      eventType: 'RiskAssessed',
+      payload: { ...digests[i], enterpriseId: v.enterpriseId, uscc: v.uscc },
+      occurredAt: now,
+      auditSeq: seq,
+    })),
   );
   return new Map(views.map((v) => [v.declarationId, v]));
 }

@@ -22,16 +22,31 @@ export type DecisionWithOutcome = { d: typeof riskDecisions.$inferSelect; o: typ
 const PAGE = 1000;
 
 /** Past decisions of a window, oldest first, with their outcome: paged so memory stays flat. */
-export async function* decisionsInWindow(ex: Executor, from: string, to: string): AsyncGenerator<DecisionWithOutcome[]> {
+export async function* decisionsInWindow(
+  ex: Executor,
+  from: string,
+  to: string,
+): AsyncGenerator<DecisionWithOutcome[]> {
   let after: { at: Date; id: string } | null = null;
   for (;;) {
     const cursor: ReturnType<typeof and>[] = after
-      ? [or(gt(riskDecisions.createdAt, after.at), and(eq(riskDecisions.createdAt, after.at), gt(riskDecisions.declarationId, after.id)))]
+      ? [
+          or(
+            gt(riskDecisions.createdAt, after.at),
+            and(eq(riskDecisions.createdAt, after.at), gt(riskDecisions.declarationId, after.id)),
+          ),
+        ]
       : [];
     const page: DecisionWithOutcome[] = await ex
       .select({ d: riskDecisions, o: riskOutcomes })
       .from(riskDecisions)
-      .leftJoin(riskOutcomes, and(eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId), eq(riskOutcomes.declarationId, riskDecisions.declarationId)))
+      .leftJoin(
+        riskOutcomes,
+        and(
+          eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId),
+          eq(riskOutcomes.declarationId, riskDecisions.declarationId),
+        ),
+      )
       .where(and(gte(riskDecisions.businessDate, from), lte(riskDecisions.businessDate, to), ...cursor))
       .orderBy(asc(riskDecisions.createdAt), asc(riskDecisions.declarationId))
       .limit(PAGE);
@@ -54,13 +69,21 @@ export function backtestWindowOf(ctx: AppContext, w: { from?: string; to?: strin
  * Backtests feature versions against the stored facts of past declarations, in one pass over the
  * window, and records one backtest per version.
  */
-export async function backtestFeatures(ctx: AppContext, actor: Actor, items: { code: string; version: number }[], window: { from?: string; to?: string } = {}) {
+export async function backtestFeatures(
+  ctx: AppContext,
+  actor: Actor,
+  items: { code: string; version: number }[],
+  window: { from?: string; to?: string } = {},
+) {
   const { from, to } = backtestWindowOf(ctx, window);
   const params = await riskParametersOn(ctx.db, to);
   const targets = [];
   const saleTargets = [];
   for (const { code, version } of items) {
-    const [row] = await ctx.db.select().from(riskFeatureVersions).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)));
+    const [row] = await ctx.db
+      .select()
+      .from(riskFeatureVersions)
+      .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)));
     if (!row) throw problems.notFound(`Risk feature ${code} version ${version}`);
     const feature = { ...compileRow(row, 'LIVE'), expiresOn: null };
     // A duty-free sale feature is backtested over past sales, not declarations.
@@ -85,7 +108,9 @@ export async function backtestFeatures(ctx: AppContext, actor: Actor, items: { c
           fires: evaluateFeatures([feature], facts, d.businessDate).length > 0,
           storedLevel: d.level as Level,
           storedScore: Number(d.score),
-          storedContribution: stored.filter((f) => f.code === feature.code && f.mode === 'LIVE').reduce((s, f) => s + f.contribution, 0),
+          storedContribution: stored
+            .filter((f) => f.code === feature.code && f.mode === 'LIVE')
+            .reduce((s, f) => s + f.contribution, 0),
           otherForcedLevel: (other?.forceLevel as 'RED' | 'YELLOW' | undefined) ?? null,
           selectedOtherwise: reasons.some((r) => r !== 'RISK_RED'),
           selected: d.selected,
@@ -101,42 +126,109 @@ export async function backtestFeatures(ctx: AppContext, actor: Actor, items: { c
   const out = [];
   for (const { feature, acc } of targets) {
     const metrics = acc.result();
-    out.push(await recordBacktest(ctx, actor, { targetKind: 'FEATURE', code: feature.code, version: feature.version, from, to, declarations: metrics.declarations, metrics }));
+    out.push(
+      await recordBacktest(ctx, actor, {
+        targetKind: 'FEATURE',
+        code: feature.code,
+        version: feature.version,
+        from,
+        to,
+        declarations: metrics.declarations,
+        metrics,
+      }),
+    );
   }
   return [...out, ...sales];
 }
 
-export async function backtestFeature(ctx: AppContext, actor: Actor, code: string, version: number, window: { from?: string; to?: string } = {}) {
+export async function backtestFeature(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  version: number,
+  window: { from?: string; to?: string } = {},
+) {
   const [result] = await backtestFeatures(ctx, actor, [{ code, version }], window);
   return result!;
 }
 
-export async function recordBacktest(ctx: AppContext, actor: Actor, b: { targetKind: 'FEATURE' | 'MODEL'; code: string | null; version: number; from: string; to: string; declarations: number; metrics: object }) {
+export async function recordBacktest(
+  ctx: AppContext,
+  actor: Actor,
+  b: {
+    targetKind: 'FEATURE' | 'MODEL';
+    code: string | null;
+    version: number;
+    from: string;
+    to: string;
+    declarations: number;
+    metrics: object;
+  },
+) {
   return runCommand(ctx, 'risk.backtest', async (tx) => {
     const now = ctx.clock.now();
     const [row] = await tx
       .insert(riskBacktests)
-      .values({ id: uuidv7(now.getTime()), targetKind: b.targetKind, code: b.code, version: b.version, fromDate: b.from, toDate: b.to, declarations: b.declarations, metrics: b.metrics, runBy: actorLabel(actor), runAt: now })
+      .values({
+        id: uuidv7(now.getTime()),
+        targetKind: b.targetKind,
+        code: b.code,
+        version: b.version,
+        fromDate: b.from,
+        toDate: b.to,
+        declarations: b.declarations,
+        metrics: b.metrics,
+        runBy: actorLabel(actor),
+        runAt: now,
+      })
       .returning();
-    await appendAudit(tx, { actor: actorLabel(actor), action: 'risk.backtest', subject: b.targetKind === 'FEATURE' ? `risk-feature:${b.code}@${b.version}` : `risk-model:${b.version}`, change: { id: row!.id, from: b.from, to: b.to, declarations: b.declarations, metrics: b.metrics }, at: now });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'risk.backtest',
+      subject: b.targetKind === 'FEATURE' ? `risk-feature:${b.code}@${b.version}` : `risk-model:${b.version}`,
+      change: { id: row!.id, from: b.from, to: b.to, declarations: b.declarations, metrics: b.metrics },
+      at: now,
+    });
     return backtestView(row!);
   });
 }
 
 /** The latest backtest of a version, as the feature and model lists show it. */
 export function backtestRef(r: typeof riskBacktests.$inferSelect | null | undefined) {
-  return r ? { id: r.id, runAt: r.runAt.toISOString(), runBy: r.runBy, metrics: r.metrics as Record<string, unknown> } : null;
+  return r
+    ? { id: r.id, runAt: r.runAt.toISOString(), runBy: r.runBy, metrics: r.metrics as Record<string, unknown> }
+    : null;
 }
 
 export function backtestView(r: typeof riskBacktests.$inferSelect) {
-  return { id: r.id, targetKind: r.targetKind, code: r.code, version: r.version, fromDate: r.fromDate, toDate: r.toDate, declarations: r.declarations, metrics: r.metrics as Record<string, unknown>, runBy: r.runBy, runAt: r.runAt.toISOString() };
+  return {
+    id: r.id,
+    targetKind: r.targetKind,
+    code: r.code,
+    version: r.version,
+    fromDate: r.fromDate,
+    toDate: r.toDate,
+    declarations: r.declarations,
+    metrics: r.metrics as Record<string, unknown>,
+    runBy: r.runBy,
+    runAt: r.runAt.toISOString(),
+  };
 }
 
-export async function listBacktests(ctx: AppContext, target: { kind: 'FEATURE' | 'MODEL'; code?: string; version?: number }) {
+export async function listBacktests(
+  ctx: AppContext,
+  target: { kind: 'FEATURE' | 'MODEL'; code?: string; version?: number },
+) {
   const rows = await ctx.db
     .select()
     .from(riskBacktests)
-    .where(and(eq(riskBacktests.targetKind, target.kind), ...(target.code ? [eq(riskBacktests.code, target.code)] : []), ...(target.version ? [eq(riskBacktests.version, target.version)] : [])))
+    .where(
+      and(
+        eq(riskBacktests.targetKind, target.kind),
+        ...(target.code ? [eq(riskBacktests.code, target.code)] : []),
+        ...(target.version ? [eq(riskBacktests.version, target.version)] : []),
+      ),
+    )
     .orderBy(asc(riskBacktests.runAt));
   return rows.map(backtestView);
 }

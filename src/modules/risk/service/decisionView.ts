@@ -1,6 +1,6 @@
 import type { FiredFeature, Level, SelectionReason, Action } from '../rules.ts';
 import type { ModelDriver } from '../decide.ts';
-import { riskDecisions } from '../schema.ts';
+import type { riskDecisions } from '../schema.ts';
 
 export type DecisionRow = typeof riskDecisions.$inferSelect;
 
@@ -37,7 +37,12 @@ export interface RiskDecision {
   totalValue: string;
   revenueAtStake: string;
   expectedRevenue: string;
-  versions: { featureSet: number; model: number | null; shadowModel: number | null; parameters: Record<string, number> };
+  versions: {
+    featureSet: number;
+    model: number | null;
+    shadowModel: number | null;
+    parameters: Record<string, number>;
+  };
 }
 
 export function decisionView(r: DecisionRow): RiskDecision {
@@ -57,8 +62,18 @@ export function decisionView(r: DecisionRow): RiskDecision {
     forcedBy: r.forcedBy,
     features: fired.filter((f) => f.mode === 'LIVE'),
     shadowFeatures: fired.filter((f) => f.mode === 'SHADOW'),
-    model: r.modelVersion !== null && r.modelProbability !== null ? { version: r.modelVersion, probability: r.modelProbability, drivers: (r.modelDrivers as ModelDriver[] | null) ?? [] } : null,
-    shadowModel: r.shadowModelVersion !== null && r.shadowModelProbability !== null ? { version: r.shadowModelVersion, probability: r.shadowModelProbability } : null,
+    model:
+      r.modelVersion !== null && r.modelProbability !== null
+        ? {
+            version: r.modelVersion,
+            probability: r.modelProbability,
+            drivers: (r.modelDrivers as ModelDriver[] | null) ?? [],
+          }
+        : null,
+    shadowModel:
+      r.shadowModelVersion !== null && r.shadowModelProbability !== null
+        ? { version: r.shadowModelVersion, probability: r.shadowModelProbability }
+        : null,
     probability: r.probability,
     probabilitySource: r.probabilitySource as 'MODEL' | 'LEVEL_PRIOR',
     creditClass: r.creditClass,
@@ -72,6 +87,11 @@ export function decisionView(r: DecisionRow): RiskDecision {
     totalValue: r.totalValue,
     revenueAtStake: r.revenueAtStake,
     expectedRevenue: r.expectedRevenue,
-    versions: { featureSet: r.featureSetVersion, model: r.modelVersion, shadowModel: r.shadowModelVersion, parameters: r.parameterVersions as Record<string, number> },
+    versions: {
+      featureSet: r.featureSetVersion,
+      model: r.modelVersion,
+      shadowModel: r.shadowModelVersion,
+      parameters: r.parameterVersions as Record<string, number>,
+    },
   };
 }

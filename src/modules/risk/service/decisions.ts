@@ -25,7 +25,19 @@ async function enterpriseNames(ctx: AppContext, ids: string[]): Promise<Map<stri
 }
 
 /** The alert queue: newest first, filtered by level, port, trader, dates, selection. */
-export async function listAlerts(ctx: AppContext, q: { level?: string; port?: string; trader?: string; from?: string; to?: string; selected?: 'true' | 'false'; page: number; pageSize: number }) {
+export async function listAlerts(
+  ctx: AppContext,
+  q: {
+    level?: string;
+    port?: string;
+    trader?: string;
+    from?: string;
+    to?: string;
+    selected?: 'true' | 'false';
+    page: number;
+    pageSize: number;
+  },
+) {
   const levels = (q.level ?? 'RED,YELLOW').split(',');
   const where = and(
     inArray(riskDecisions.level, levels),
@@ -39,12 +51,21 @@ export async function listAlerts(ctx: AppContext, q: { level?: string; port?: st
   const rows = await ctx.db
     .select({ d: riskDecisions, outcome: riskOutcomes.outcome })
     .from(riskDecisions)
-    .leftJoin(riskOutcomes, and(eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId), eq(riskOutcomes.declarationId, riskDecisions.declarationId)))
+    .leftJoin(
+      riskOutcomes,
+      and(
+        eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId),
+        eq(riskOutcomes.declarationId, riskDecisions.declarationId),
+      ),
+    )
     .where(where)
     .orderBy(desc(riskDecisions.createdAt), desc(riskDecisions.declarationId))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
-  const names = await enterpriseNames(ctx, rows.map((r) => r.d.enterpriseId));
+  const names = await enterpriseNames(
+    ctx,
+    rows.map((r) => r.d.enterpriseId),
+  );
   return {
     items: rows.map(({ d, outcome }) => ({
       declarationId: d.declarationId,
@@ -73,7 +94,11 @@ export async function listAlerts(ctx: AppContext, q: { level?: string; port?: st
 }
 
 async function loadDecision(ctx: AppContext, declarationId: string) {
-  const [row] = await ctx.db.select().from(riskDecisions).where(eq(riskDecisions.declarationId, declarationId)).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(riskDecisions)
+    .where(eq(riskDecisions.declarationId, declarationId))
+    .limit(1);
   if (!row) throw problems.notFound(`The risk decision of declaration ${declarationId}`);
   return row;
 }
@@ -85,12 +110,20 @@ export async function getDecision(ctx: AppContext, declarationId: string) {
   const fired = [...view.features, ...view.shadowFeatures];
   const names = fired.length
     ? await ctx.db
-        .select({ code: riskFeatureVersions.code, version: riskFeatureVersions.version, name: riskFeatureVersions.name })
+        .select({
+          code: riskFeatureVersions.code,
+          version: riskFeatureVersions.version,
+          name: riskFeatureVersions.name,
+        })
         .from(riskFeatureVersions)
         .where(inArray(riskFeatureVersions.code, [...new Set(fired.map((f) => f.code))]))
     : [];
   const nameOf = (f: FiredFeature) => names.find((n) => n.code === f.code && n.version === f.version)?.name;
-  const [outcome] = await ctx.db.select().from(riskOutcomes).where(eq(riskOutcomes.declarationId, declarationId)).limit(1);
+  const [outcome] = await ctx.db
+    .select()
+    .from(riskOutcomes)
+    .where(eq(riskOutcomes.declarationId, declarationId))
+    .limit(1);
   const enterprise = await findEnterpriseById(ctx.db, row.enterpriseId);
   return {
     ...view,
@@ -99,7 +132,15 @@ export async function getDecision(ctx: AppContext, declarationId: string) {
     enterpriseName: enterprise?.name ?? null,
     input: row.input,
     facts: row.facts as Facts,
-    outcome: outcome ? { outcome: outcome.outcome, revenueRecovered: outcome.revenueRecovered, correctedValues: outcome.correctedValues, recordedAt: outcome.recordedAt.toISOString(), recordedBy: outcome.recordedBy } : null,
+    outcome: outcome
+      ? {
+          outcome: outcome.outcome,
+          revenueRecovered: outcome.revenueRecovered,
+          correctedValues: outcome.correctedValues,
+          recordedAt: outcome.recordedAt.toISOString(),
+          recordedBy: outcome.recordedBy,
+        }
+      : null,
   };
 }
 
@@ -112,12 +153,27 @@ export async function replayDecision(ctx: AppContext, declarationId: string) {
   const row = await loadDecision(ctx, declarationId);
   const stored = decisionView(row);
   const params = await riskParametersByVersion(ctx.db, stored.versions.parameters);
-  const [library, model, shadowModel] = await Promise.all([loadLibrary(ctx.db, row.featureSetVersion), scoringModel(ctx.db, ctx.db, row.modelVersion), scoringModel(ctx.db, ctx.db, row.shadowModelVersion)]);
+  const [library, model, shadowModel] = await Promise.all([
+    loadLibrary(ctx.db, row.featureSetVersion),
+    scoringModel(ctx.db, ctx.db, row.modelVersion),
+    scoringModel(ctx.db, ctx.db, row.shadowModelVersion),
+  ]);
   const facts = row.facts as Facts;
   const draw = selectionDraw(riskKeys(ctx).draw, row.declarationId);
   // The credit measures are fixed by the class and its parameter versions, both recorded.
   const credit: CreditForSelection = await creditForReplay(ctx, row.creditClass, stored.versions.parameters, facts);
-  const decided = decide({ library, model, shadowModel, facts, asOf: row.businessDate, level: params.level, selection: params.selection, credit, noModelProbability: params.noModelProbability, draw });
+  const decided = decide({
+    library,
+    model,
+    shadowModel,
+    facts,
+    asOf: row.businessDate,
+    level: params.level,
+    selection: params.selection,
+    credit,
+    noModelProbability: params.noModelProbability,
+    draw,
+  });
   const selection = select(decided, row.capacityGranted);
   const replayed = {
     level: decided.scored.level,
@@ -141,12 +197,23 @@ export async function replayDecision(ctx: AppContext, declarationId: string) {
     reasons: stored.reasons,
     expectedRevenue: stored.expectedRevenue,
   };
-  const differences = (Object.keys(original) as (keyof typeof original)[]).filter((k) => JSON.stringify(original[k]) !== JSON.stringify(replayed[k]));
+  const differences = (Object.keys(original) as (keyof typeof original)[]).filter(
+    (k) => JSON.stringify(original[k]) !== JSON.stringify(replayed[k]),
+  );
   return { declarationId, identical: differences.length === 0, differences, original, replayed };
 }
 
-async function creditForReplay(ctx: AppContext, creditClass: string, versions: Record<string, number>, facts: Facts): Promise<CreditForSelection> {
-  const names = ['credit.inspectionRateMultiplier.ADVANCED_CERTIFIED', 'credit.inspectionRateMultiplier.WHITELIST', 'credit.inspectionRateFloor.FOCUS'];
+async function creditForReplay(
+  ctx: AppContext,
+  creditClass: string,
+  versions: Record<string, number>,
+  facts: Facts,
+): Promise<CreditForSelection> {
+  const names = [
+    'credit.inspectionRateMultiplier.ADVANCED_CERTIFIED',
+    'credit.inspectionRateMultiplier.WHITELIST',
+    'credit.inspectionRateFloor.FOCUS',
+  ];
   const ids = names.map((n) => versions[n]).filter((v): v is number => typeof v === 'number');
   const rows = ids.length ? await ctx.db.select().from(policyParameters).where(inArray(policyParameters.id, ids)) : [];
   const value = (n: string) => String(rows.find((r) => r.name === n)?.value ?? '');
@@ -166,7 +233,16 @@ export async function riskOverview(ctx: AppContext, w: { from?: string; to?: str
     .from(riskDailyTotals)
     .where(and(gte(riskDailyTotals.day, from), lte(riskDailyTotals.day, to)));
   const sum = (pick: (r: (typeof rows)[number]) => boolean) => {
-    const s = { assessed: 0, selected: 0, unbiasedSample: 0, outcomes: 0, hits: 0, unbiasedOutcomes: 0, unbiasedHits: 0, revenueRecovered: 0 };
+    const s = {
+      assessed: 0,
+      selected: 0,
+      unbiasedSample: 0,
+      outcomes: 0,
+      hits: 0,
+      unbiasedOutcomes: 0,
+      unbiasedHits: 0,
+      revenueRecovered: 0,
+    };
     for (const r of rows.filter(pick)) {
       s.assessed += r.assessed;
       s.selected += r.selected;
@@ -177,7 +253,13 @@ export async function riskOverview(ctx: AppContext, w: { from?: string; to?: str
       s.unbiasedHits += r.unbiasedHits;
       s.revenueRecovered += Number(r.revenueRecovered);
     }
-    return { ...s, inspectionRate: s.assessed ? s.selected / s.assessed : null, hitRate: s.outcomes ? s.hits / s.outcomes : null, unbiasedHitRate: s.unbiasedOutcomes ? s.unbiasedHits / s.unbiasedOutcomes : null, revenueRecovered: s.revenueRecovered.toFixed(2) };
+    return {
+      ...s,
+      inspectionRate: s.assessed ? s.selected / s.assessed : null,
+      hitRate: s.outcomes ? s.hits / s.outcomes : null,
+      unbiasedHitRate: s.unbiasedOutcomes ? s.unbiasedHits / s.unbiasedOutcomes : null,
+      revenueRecovered: s.revenueRecovered.toFixed(2),
+    };
   };
   const days = [...new Set(rows.map((r) => r.day))].sort();
   const weeks = [...new Set(days.map(weekOf))].sort();
@@ -186,9 +268,16 @@ export async function riskOverview(ctx: AppContext, w: { from?: string; to?: str
     to,
     total: sum(() => true),
     byLevel: (['RED', 'YELLOW', 'BLUE'] as const).map((level) => ({ level, ...sum((r) => r.level === level) })),
-    byClass: ['ADVANCED_CERTIFIED', 'WHITELIST', 'FOCUS'].map((creditClass) => ({ creditClass, ...sum((r) => r.creditClass === creditClass) })),
+    byClass: ['ADVANCED_CERTIFIED', 'WHITELIST', 'FOCUS'].map((creditClass) => ({
+      creditClass,
+      ...sum((r) => r.creditClass === creditClass),
+    })),
     byPort: [...new Set(rows.map((r) => r.port))].sort().map((port) => ({ port, ...sum((r) => r.port === port) })),
-    byWeek: weeks.map((week) => ({ week, ...sum((r) => weekOf(r.day) === week), red: sum((r) => weekOf(r.day) === week && r.level === 'RED') })),
+    byWeek: weeks.map((week) => ({
+      week,
+      ...sum((r) => weekOf(r.day) === week),
+      red: sum((r) => weekOf(r.day) === week && r.level === 'RED'),
+    })),
   };
 }
 
@@ -197,4 +286,3 @@ function weekOf(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
   return addDays(day, -((d.getUTCDay() + 6) % 7));
 }
-

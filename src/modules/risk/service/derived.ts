@@ -3,10 +3,24 @@ import { createHmac } from 'node:crypto';
 import type { Executor } from '../../../platform/db/client.ts';
 import { pgArray, queryRows } from '../../../platform/db/client.ts';
 import { anyOf } from '../../../platform/db/rows.ts';
-import { priceKey, routeKey, weightKey, type FactContext, type OutcomeCounts, type PartyStats, type TraderProfile } from '../facts.ts';
+import {
+  priceKey,
+  routeKey,
+  weightKey,
+  type FactContext,
+  type OutcomeCounts,
+  type PartyStats,
+  type TraderProfile,
+} from '../facts.ts';
 import type { AssessmentInput } from '../input.ts';
 import { decayed, daysBetween, type Moments } from '../stats.ts';
-import { riskCapacityUsage, riskOutcomeStats, riskPartyTraders, riskReferenceStats, riskTraderProfiles } from '../schema.ts';
+import {
+  riskCapacityUsage,
+  riskOutcomeStats,
+  riskPartyTraders,
+  riskReferenceStats,
+  riskTraderProfiles,
+} from '../schema.ts';
 
 /**
  * The derived facts (参考价格分布、企业历史、航线与关联方统计) of one batch of declarations or
@@ -23,11 +37,17 @@ export interface PartyKeys {
 
 /** A party's name reduced to a keyed hash: links traders without keeping a second copy of names. */
 export function partyKey(key: Uint8Array, name: string): string {
-  return createHmac('sha256', key).update(name.normalize('NFKC').trim().replace(/\s+/g, ' ').toUpperCase()).digest('base64url').slice(0, 32);
+  return createHmac('sha256', key)
+    .update(name.normalize('NFKC').trim().replace(/\s+/g, ' ').toUpperCase())
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 export function partyKeysOf(key: Uint8Array, input: Pick<AssessmentInput, 'parties'>): PartyKeys {
-  return { seller: input.parties?.seller ? partyKey(key, input.parties.seller) : null, buyer: input.parties?.buyer ? partyKey(key, input.parties.buyer) : null };
+  return {
+    seller: input.parties?.seller ? partyKey(key, input.parties.seller) : null,
+    buyer: input.parties?.buyer ? partyKey(key, input.parties.buyer) : null,
+  };
 }
 
 export interface ReferenceDelta {
@@ -41,14 +61,25 @@ export interface ReferenceDelta {
 }
 
 /** What one line adds to (sign 1) or takes from (sign -1) the references. */
-export function lineReferenceDeltas(line: { hsCode: string; originCountry: string; unit: string; quantity: string; valueCny: string; netWeightKg: string }, sign: 1 | -1): ReferenceDelta[] {
+export function lineReferenceDeltas(
+  line: {
+    hsCode: string;
+    originCountry: string;
+    unit: string;
+    quantity: string;
+    valueCny: string;
+    netWeightKg: string;
+  },
+  sign: 1 | -1,
+): ReferenceDelta[] {
   const hs6 = line.hsCode.slice(0, 6);
   const qty = Number(line.quantity);
   const out: ReferenceDelta[] = [];
   const price = Number(line.valueCny) / qty;
   if (price > 0) {
     const l = Math.log(price);
-    for (const origin of [line.originCountry, '*']) out.push({ kind: 'PRICE', hs6, origin, unit: line.unit, n: sign, sum: sign * l, sumSq: sign * l * l });
+    for (const origin of [line.originCountry, '*'])
+      out.push({ kind: 'PRICE', hs6, origin, unit: line.unit, n: sign, sum: sign * l, sumSq: sign * l * l });
   }
   const w = Number(line.netWeightKg) / qty;
   if (w > 0) {
@@ -66,7 +97,22 @@ interface PartyStatsRow extends OutcomeCounts {
 type StatKey = string; // `${kind}|${key}`
 type LinkKey = string; // `${kind}|${partyKey}|${enterpriseId}`
 
-const EMPTY_PROFILE = (asOf: string): TraderProfile => ({ declarations: 0, firstOn: asOf, lastOn: asOf, logValue: { n: 0, sum: 0, sumSq: 0 }, chapters: {}, origins: {}, ports: {}, recentActivity: 0, inspected: 0, violations: 0, seizures: 0, lastViolationOn: null, cancellations: 0, selectedNotInspected: 0 });
+const EMPTY_PROFILE = (asOf: string): TraderProfile => ({
+  declarations: 0,
+  firstOn: asOf,
+  lastOn: asOf,
+  logValue: { n: 0, sum: 0, sumSq: 0 },
+  chapters: {},
+  origins: {},
+  ports: {},
+  recentActivity: 0,
+  inspected: 0,
+  violations: 0,
+  seizures: 0,
+  lastViolationOn: null,
+  cancellations: 0,
+  selectedNotInspected: 0,
+});
 
 const sorted = <T>(xs: Iterable<T>) => [...xs].sort();
 
@@ -106,33 +152,64 @@ export class DerivedState {
   private constructor(private readonly asOf: string) {}
 
   /** Loads and locks what a batch touches: trader profiles, capacity rows, references, counters, links. */
-  static async load(tx: Executor, items: BatchItem[], asOf: string, capacityPorts: string[] = []): Promise<DerivedState> {
+  static async load(
+    tx: Executor,
+    items: BatchItem[],
+    asOf: string,
+    capacityPorts: string[] = [],
+  ): Promise<DerivedState> {
     const s = new DerivedState(asOf);
     const enterprises = sorted(new Set(items.map((i) => i.enterpriseId)));
     if (enterprises.length) {
       // The no-op update takes each row lock and returns the row in one statement, new or not.
       const rows = await tx
         .insert(riskTraderProfiles)
-        .values(enterprises.map((enterpriseId) => ({ enterpriseId, declarations: 0, firstOn: asOf, lastOn: asOf, logValueN: 0, logValueSum: 0, logValueSumSq: 0, chapters: {}, origins: {}, ports: {}, recentActivity: 0, inspected: 0, violations: 0, seizures: 0, lastViolationOn: null })))
-        .onConflictDoUpdate({ target: riskTraderProfiles.enterpriseId, set: { enterpriseId: sql`excluded.enterprise_id` } })
+        .values(
+          enterprises.map((enterpriseId) => ({
+            enterpriseId,
+            declarations: 0,
+            firstOn: asOf,
+            lastOn: asOf,
+            logValueN: 0,
+            logValueSum: 0,
+            logValueSumSq: 0,
+            chapters: {},
+            origins: {},
+            ports: {},
+            recentActivity: 0,
+            inspected: 0,
+            violations: 0,
+            seizures: 0,
+            lastViolationOn: null,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: riskTraderProfiles.enterpriseId,
+          set: { enterpriseId: sql`excluded.enterprise_id` },
+        })
         .returning();
       for (const r of rows) {
         const withdrawals = { cancellations: r.cancellations, selectedNotInspected: r.selectedNotInspected };
-        s.profiles.set(r.enterpriseId, r.declarations === 0 && r.inspected === 0 ? { ...EMPTY_PROFILE(asOf), ...withdrawals } : {
-          ...withdrawals,
-          declarations: r.declarations,
-          firstOn: r.firstOn,
-          lastOn: r.lastOn,
-          logValue: { n: r.logValueN, sum: r.logValueSum, sumSq: r.logValueSumSq },
-          chapters: r.chapters as Record<string, number>,
-          origins: r.origins as Record<string, number>,
-          ports: r.ports as Record<string, number>,
-          recentActivity: r.recentActivity,
-          inspected: r.inspected,
-          violations: r.violations,
-          seizures: r.seizures,
-          lastViolationOn: r.lastViolationOn,
-        });
+        s.profiles.set(
+          r.enterpriseId,
+          r.declarations === 0 && r.inspected === 0
+            ? { ...EMPTY_PROFILE(asOf), ...withdrawals }
+            : {
+                ...withdrawals,
+                declarations: r.declarations,
+                firstOn: r.firstOn,
+                lastOn: r.lastOn,
+                logValue: { n: r.logValueN, sum: r.logValueSum, sumSq: r.logValueSumSq },
+                chapters: r.chapters as Record<string, number>,
+                origins: r.origins as Record<string, number>,
+                ports: r.ports as Record<string, number>,
+                recentActivity: r.recentActivity,
+                inspected: r.inspected,
+                violations: r.violations,
+                seizures: r.seizures,
+                lastViolationOn: r.lastViolationOn,
+              },
+        );
       }
     }
     const ports = sorted(new Set(capacityPorts));
@@ -140,24 +217,48 @@ export class DerivedState {
       const rows = await tx
         .insert(riskCapacityUsage)
         .values(ports.map((port) => ({ port, day: asOf, used: 0 })))
-        .onConflictDoUpdate({ target: [riskCapacityUsage.port, riskCapacityUsage.day], set: { used: sql`${riskCapacityUsage.used}` } })
+        .onConflictDoUpdate({
+          target: [riskCapacityUsage.port, riskCapacityUsage.day],
+          set: { used: sql`${riskCapacityUsage.used}` },
+        })
         .returning();
       for (const r of rows) s.capacity.set(r.port, { used: r.used, changed: false });
     }
     const linkKeys = sorted(new Set(items.flatMap((i) => linkKeysOf(i.enterpriseId, i.parties))));
     if (linkKeys.length) {
       const parts = linkKeys.map((k) => k.split('|'));
-      const rows = await queryRows<{ kind: string; party_key: string; enterprise_id: string; declarations: number; violated: boolean }>(
+      const rows = await queryRows<{
+        kind: string;
+        party_key: string;
+        enterprise_id: string;
+        declarations: number;
+        violated: boolean;
+      }>(
         tx,
         sql`select kind, party_key, enterprise_id, declarations, violated from ${riskPartyTraders}
             where (kind, party_key, enterprise_id::text) in (select * from unnest(${pgArray(parts.map((p) => p[0]!))}::text[], ${pgArray(parts.map((p) => p[1]!))}::text[], ${pgArray(parts.map((p) => p[2]!))}::text[]))
             order by kind, party_key, enterprise_id for update`,
       );
-      for (const r of rows) s.links.set(`${r.kind}|${r.party_key}|${r.enterprise_id}`, { declarations: Number(r.declarations), violated: r.violated });
+      for (const r of rows)
+        s.links.set(`${r.kind}|${r.party_key}|${r.enterprise_id}`, {
+          declarations: Number(r.declarations),
+          violated: r.violated,
+        });
     }
     const hs6 = sorted(new Set(items.flatMap((i) => i.input.lines.map((l) => l.hsCode.slice(0, 6)))));
     if (hs6.length) {
-      const rows = await queryRows<{ kind: string; hs6: string; origin: string; unit: string; n: number; sum: number; sum_sq: number }>(tx, sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats} where hs6 ${anyOf(hs6, 'text')}`);
+      const rows = await queryRows<{
+        kind: string;
+        hs6: string;
+        origin: string;
+        unit: string;
+        n: number;
+        sum: number;
+        sum_sq: number;
+      }>(
+        tx,
+        sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats} where hs6 ${anyOf(hs6, 'text')}`,
+      );
       for (const r of rows) {
         const m = { n: Number(r.n), sum: Number(r.sum), sumSq: Number(r.sum_sq) };
         if (r.kind === 'PRICE') s.prices.set(priceKey(r.hs6, r.origin, r.unit), m);
@@ -167,11 +268,24 @@ export class DerivedState {
     const statKeys = sorted(new Set(items.flatMap((i) => statKeysOf(i.input, i.parties))));
     if (statKeys.length) {
       const parts = statKeys.map((k) => [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1)] as const);
-      const rows = await queryRows<{ kind: string; key: string; inspected: number; hits: number; traders: number; violation_traders: number }>(
+      const rows = await queryRows<{
+        kind: string;
+        key: string;
+        inspected: number;
+        hits: number;
+        traders: number;
+        violation_traders: number;
+      }>(
         tx,
         sql`select kind, key, inspected, hits, traders, violation_traders from ${riskOutcomeStats} where (kind, key) in (select * from unnest(${pgArray(parts.map((p) => p[0]))}::text[], ${pgArray(parts.map((p) => p[1]))}::text[]))`,
       );
-      for (const r of rows) s.stats.set(`${r.kind}|${r.key}`, { inspected: Number(r.inspected), hits: Number(r.hits), traders: Number(r.traders), violationTraders: Number(r.violation_traders) });
+      for (const r of rows)
+        s.stats.set(`${r.kind}|${r.key}`, {
+          inspected: Number(r.inspected),
+          hits: Number(r.hits),
+          traders: Number(r.traders),
+          violationTraders: Number(r.violation_traders),
+        });
     }
     return s;
   }
@@ -185,12 +299,24 @@ export class DerivedState {
   }
 
   /** The derived part of a declaration's fact context, as it stands now. */
-  context(item: BatchItem): Pick<FactContext, 'trader' | 'prices' | 'weights' | 'origins' | 'route' | 'seller' | 'buyer'> {
+  context(
+    item: BatchItem,
+  ): Pick<FactContext, 'trader' | 'prices' | 'weights' | 'origins' | 'route' | 'seller' | 'buyer'> {
     const { input, parties } = item;
-    const origins = new Map<string, OutcomeCounts>(input.lines.map((l) => [l.originCountry, this.stat(`ORIGIN|${l.originCountry}`)]));
+    const origins = new Map<string, OutcomeCounts>(
+      input.lines.map((l) => [l.originCountry, this.stat(`ORIGIN|${l.originCountry}`)]),
+    );
     const route = this.stats.get(`ROUTE|${routeKey(input.port, input.route?.origin ?? '')}`) ?? null;
     const party = (k: string | null): PartyStats | null => (k ? this.stat(k) : null);
-    return { trader: this.profile(item.enterpriseId), prices: this.prices, weights: this.weights, origins, route, seller: party(parties.seller ? `SELLER|${parties.seller}` : null), buyer: party(parties.buyer ? `BUYER|${parties.buyer}` : null) };
+    return {
+      trader: this.profile(item.enterpriseId),
+      prices: this.prices,
+      weights: this.weights,
+      origins,
+      route,
+      seller: party(parties.seller ? `SELLER|${parties.seller}` : null),
+      buyer: party(parties.buyer ? `BUYER|${parties.buyer}` : null),
+    };
   }
 
   /** Books one physical inspection: mandatory ones always, the others only under the capacity. */
@@ -222,9 +348,17 @@ export class DerivedState {
   }
 
   private addStat(key: StatKey, d: Partial<PartyStatsRow>): void {
-    const apply = (t: PartyStatsRow) => ({ inspected: t.inspected + (d.inspected ?? 0), hits: t.hits + (d.hits ?? 0), traders: t.traders + (d.traders ?? 0), violationTraders: t.violationTraders + (d.violationTraders ?? 0) });
+    const apply = (t: PartyStatsRow) => ({
+      inspected: t.inspected + (d.inspected ?? 0),
+      hits: t.hits + (d.hits ?? 0),
+      traders: t.traders + (d.traders ?? 0),
+      violationTraders: t.violationTraders + (d.violationTraders ?? 0),
+    });
     this.stats.set(key, apply(this.stat(key)));
-    this.statDeltas.set(key, apply(this.statDeltas.get(key) ?? { inspected: 0, hits: 0, traders: 0, violationTraders: 0 }));
+    this.statDeltas.set(
+      key,
+      apply(this.statDeltas.get(key) ?? { inspected: 0, hits: 0, traders: 0, violationTraders: 0 }),
+    );
   }
 
   /** A declaration links its trader to its parties; a first link counts one more trader for the party. */
@@ -243,7 +377,8 @@ export class DerivedState {
 
   /** An outcome counts for the origins, the route and the parties; a first breach marks the link. */
   recordOutcome(enterpriseId: string, input: AssessmentInput, parties: PartyKeys, hit: boolean): void {
-    for (const o of new Set(input.lines.map((l) => l.originCountry))) this.addStat(`ORIGIN|${o}`, { inspected: 1, hits: hit ? 1 : 0 });
+    for (const o of new Set(input.lines.map((l) => l.originCountry)))
+      this.addStat(`ORIGIN|${o}`, { inspected: 1, hits: hit ? 1 : 0 });
     this.addStat(`ROUTE|${routeKey(input.port, input.route?.origin ?? '')}`, { inspected: 1, hits: hit ? 1 : 0 });
     for (const k of linkKeysOf(enterpriseId, parties)) {
       const partyStat = k.slice(0, k.lastIndexOf('|'));
@@ -265,11 +400,30 @@ export class DerivedState {
       const p = this.profiles.get(id)!;
       await tx
         .update(riskTraderProfiles)
-        .set({ declarations: p.declarations, firstOn: p.firstOn, lastOn: p.lastOn, logValueN: p.logValue.n, logValueSum: p.logValue.sum, logValueSumSq: p.logValue.sumSq, chapters: p.chapters, origins: p.origins, ports: p.ports, recentActivity: p.recentActivity, inspected: p.inspected, violations: p.violations, seizures: p.seizures, lastViolationOn: p.lastViolationOn })
+        .set({
+          declarations: p.declarations,
+          firstOn: p.firstOn,
+          lastOn: p.lastOn,
+          logValueN: p.logValue.n,
+          logValueSum: p.logValue.sum,
+          logValueSumSq: p.logValue.sumSq,
+          chapters: p.chapters,
+          origins: p.origins,
+          ports: p.ports,
+          recentActivity: p.recentActivity,
+          inspected: p.inspected,
+          violations: p.violations,
+          seizures: p.seizures,
+          lastViolationOn: p.lastViolationOn,
+        })
         .where(sql`${riskTraderProfiles.enterpriseId} = ${id}`);
     }
     for (const [port, c] of [...this.capacity.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (c.changed) await tx.update(riskCapacityUsage).set({ used: c.used }).where(sql`${riskCapacityUsage.port} = ${port} and ${riskCapacityUsage.day} = ${this.asOf}`);
+      if (c.changed)
+        await tx
+          .update(riskCapacityUsage)
+          .set({ used: c.used })
+          .where(sql`${riskCapacityUsage.port} = ${port} and ${riskCapacityUsage.day} = ${this.asOf}`);
     }
     await this.flushLinks(tx);
     await this.flushStats(tx);
@@ -286,7 +440,13 @@ export class DerivedState {
     await tx
       .insert(riskPartyTraders)
       .values(rows)
-      .onConflictDoUpdate({ target: [riskPartyTraders.kind, riskPartyTraders.partyKey, riskPartyTraders.enterpriseId], set: { declarations: sql`${riskPartyTraders.declarations} + excluded.declarations`, violated: sql`${riskPartyTraders.violated} or excluded.violated` } });
+      .onConflictDoUpdate({
+        target: [riskPartyTraders.kind, riskPartyTraders.partyKey, riskPartyTraders.enterpriseId],
+        set: {
+          declarations: sql`${riskPartyTraders.declarations} + excluded.declarations`,
+          violated: sql`${riskPartyTraders.violated} or excluded.violated`,
+        },
+      });
   }
 
   private async flushStats(tx: Executor): Promise<void> {
@@ -309,24 +469,41 @@ export class DerivedState {
   }
 
   private async flushReferences(tx: Executor): Promise<void> {
-    const rows = sorted(this.refDeltas.keys()).map((k) => this.refDeltas.get(k)!).filter((d) => d.n !== 0);
+    const rows = sorted(this.refDeltas.keys())
+      .map((k) => this.refDeltas.get(k)!)
+      .filter((d) => d.n !== 0);
     if (!rows.length) return;
     const after = await tx
       .insert(riskReferenceStats)
       .values(rows)
       .onConflictDoUpdate({
         target: [riskReferenceStats.kind, riskReferenceStats.hs6, riskReferenceStats.origin, riskReferenceStats.unit],
-        set: { n: sql`${riskReferenceStats.n} + excluded.n`, sum: sql`${riskReferenceStats.sum} + excluded.sum`, sumSq: sql`${riskReferenceStats.sumSq} + excluded.sum_sq` },
+        set: {
+          n: sql`${riskReferenceStats.n} + excluded.n`,
+          sum: sql`${riskReferenceStats.sum} + excluded.sum`,
+          sumSq: sql`${riskReferenceStats.sumSq} + excluded.sum_sq`,
+        },
       })
-      .returning({ kind: riskReferenceStats.kind, hs6: riskReferenceStats.hs6, origin: riskReferenceStats.origin, n: riskReferenceStats.n });
+      .returning({
+        kind: riskReferenceStats.kind,
+        hs6: riskReferenceStats.hs6,
+        origin: riskReferenceStats.origin,
+        n: riskReferenceStats.n,
+      });
     // A correction only ever takes back what a declaration added: a negative count is a bug, and rolls back.
     const broken = after.find((r) => r.n < 0);
-    if (broken) throw new Error(`Reference ${broken.kind} ${broken.hs6}/${broken.origin} would count ${broken.n} samples.`);
+    if (broken)
+      throw new Error(`Reference ${broken.kind} ${broken.hs6}/${broken.origin} would count ${broken.n} samples.`);
   }
 }
 
 /** The trader's profile after one more declaration (pure). */
-export function profileAfterDeclaration(p: TraderProfile, input: AssessmentInput, asOf: string, totalValue: number): TraderProfile {
+export function profileAfterDeclaration(
+  p: TraderProfile,
+  input: AssessmentInput,
+  asOf: string,
+  totalValue: number,
+): TraderProfile {
   const bump = (m: Record<string, number>, keys: string[]) => {
     const out = { ...m };
     for (const k of new Set(keys)) out[k] = (out[k] ?? 0) + 1;
@@ -339,16 +516,29 @@ export function profileAfterDeclaration(p: TraderProfile, input: AssessmentInput
     declarations: p.declarations + 1,
     firstOn: first ? asOf : p.firstOn < asOf ? p.firstOn : asOf,
     lastOn: first || asOf > p.lastOn ? asOf : p.lastOn,
-    logValue: log === null ? p.logValue : { n: p.logValue.n + 1, sum: p.logValue.sum + log, sumSq: p.logValue.sumSq + log * log },
-    chapters: bump(p.chapters, input.lines.map((l) => l.hsCode.slice(0, 2))),
-    origins: bump(p.origins, input.lines.map((l) => l.originCountry)),
+    logValue:
+      log === null
+        ? p.logValue
+        : { n: p.logValue.n + 1, sum: p.logValue.sum + log, sumSq: p.logValue.sumSq + log * log },
+    chapters: bump(
+      p.chapters,
+      input.lines.map((l) => l.hsCode.slice(0, 2)),
+    ),
+    origins: bump(
+      p.origins,
+      input.lines.map((l) => l.originCountry),
+    ),
     ports: bump(p.ports, [input.port]),
     recentActivity: (first ? 0 : decayed(p.recentActivity, Math.max(0, daysBetween(p.lastOn, asOf)))) + 1,
   };
 }
 
 /** The trader's profile after an inspection outcome (pure). */
-export function profileAfterOutcome(p: TraderProfile, outcome: 'MATCH' | 'DISCREPANCY' | 'SEIZURE', today: string): TraderProfile {
+export function profileAfterOutcome(
+  p: TraderProfile,
+  outcome: 'MATCH' | 'DISCREPANCY' | 'SEIZURE',
+  today: string,
+): TraderProfile {
   const hit = outcome !== 'MATCH';
   return {
     ...p,

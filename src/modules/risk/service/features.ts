@@ -28,15 +28,31 @@ import { addDays } from '../stats.ts';
 export function expressionProblem(expression: string, scope: Scope) {
   const r = compileExpression(expression, catalogueOf(scope), scope);
   if (r.ok) return { ok: true as const, fields: r.compiled.fields };
-  return { ok: false as const, errors: r.errors.map((e) => ({ path: 'expression', message: `column ${e.column}: ${e.message}`, rule: e.rule, column: e.column })) };
+  return {
+    ok: false as const,
+    errors: r.errors.map((e) => ({
+      path: 'expression',
+      message: `column ${e.column}: ${e.message}`,
+      rule: e.rule,
+      column: e.column,
+    })),
+  };
 }
 
 function assertCompiles(body: FeatureBody) {
   const r = expressionProblem(body.expression, body.scope);
-  if (!r.ok) throw problems.validation(r.errors.map(({ column: _c, ...e }) => e), `The feature expression is invalid: ${r.errors[0]!.message}`);
+  if (!r.ok)
+    throw problems.validation(
+      r.errors.map(({ column: _c, ...e }) => e),
+      `The feature expression is invalid: ${r.errors[0]!.message}`,
+    );
 }
 
-export function featureVersionView(r: FeatureRow, today: string, latestBacktest: typeof riskBacktests.$inferSelect | null = null) {
+export function featureVersionView(
+  r: FeatureRow,
+  today: string,
+  latestBacktest: typeof riskBacktests.$inferSelect | null = null,
+) {
   return {
     code: r.code,
     version: r.version,
@@ -60,7 +76,10 @@ export function featureVersionView(r: FeatureRow, today: string, latestBacktest:
 }
 
 async function insertVersion(tx: Executor, body: FeatureBody, createdBy: string, now: Date): Promise<FeatureRow> {
-  const [max] = await tx.select({ v: sql<number>`coalesce(max(${riskFeatureVersions.version}), 0)::int` }).from(riskFeatureVersions).where(eq(riskFeatureVersions.code, body.code));
+  const [max] = await tx
+    .select({ v: sql<number>`coalesce(max(${riskFeatureVersions.version}), 0)::int` })
+    .from(riskFeatureVersions)
+    .where(eq(riskFeatureVersions.code, body.code));
   const [row] = await tx
     .insert(riskFeatureVersions)
     .values({
@@ -91,13 +110,23 @@ export async function createFeatureDraft(ctx: AppContext, actor: Actor, raw: Fea
     const now = ctx.clock.now();
     const row = await insertVersion(tx, body, actorLabel(actor), now);
     const view = featureVersionView(row, shanghaiDate(now));
-    await appendAudit(tx, { actor: actorLabel(actor), action: 'risk.feature.draft', subject: `risk-feature:${row.code}@${row.version}`, change: { ...view, latestBacktest: undefined }, at: now });
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'risk.feature.draft',
+      subject: `risk-feature:${row.code}@${row.version}`,
+      change: { ...view, latestBacktest: undefined },
+      at: now,
+    });
     return view;
   });
 }
 
 async function lockVersion(tx: Executor, code: string, version: number): Promise<FeatureRow> {
-  const [row] = await tx.select().from(riskFeatureVersions).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version))).for('update');
+  const [row] = await tx
+    .select()
+    .from(riskFeatureVersions)
+    .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)))
+    .for('update');
   if (!row) throw problems.notFound(`Risk feature ${code} version ${version}`);
   return row;
 }
@@ -106,14 +135,45 @@ async function lockVersion(tx: Executor, code: string, version: number): Promise
 async function bumpSet(tx: Executor, actor: string, now: Date): Promise<number> {
   const state = await libraryState(tx, true);
   const next = state.setVersion + 1;
-  await tx.update(riskLibraryState).set({ setVersion: next, updatedAt: now, updatedBy: actor }).where(eq(riskLibraryState.id, 1));
+  await tx
+    .update(riskLibraryState)
+    .set({ setVersion: next, updatedAt: now, updatedBy: actor })
+    .where(eq(riskLibraryState.id, 1));
   return next;
 }
 
-async function governanceEvent(tx: Executor, actor: string, action: string, row: FeatureRow, setVersion: number, now: Date, extra: Record<string, unknown> = {}) {
+async function governanceEvent(
+  tx: Executor,
+  actor: string,
+  action: string,
+  row: FeatureRow,
+  setVersion: number,
+  now: Date,
+  extra: Record<string, unknown> = {},
+) {
   const change = { code: row.code, version: row.version, status: row.status, setVersion, ...extra };
-  const { seq } = await appendAudit(tx, { actor, action, subject: `risk-feature:${row.code}@${row.version}`, change, at: now });
-  await enqueueEvents(tx, [{ aggregateType: 'risk-feature', aggregateId: `${row.code}@${row.version}`, eventType: action === 'risk.feature.approve' ? 'RiskFeatureApproved' : action === 'risk.feature.shadow' ? 'RiskFeatureShadowed' : 'RiskFeatureRetired', payload: change, occurredAt: now, auditSeq: seq }]);
+  const { seq } = await appendAudit(tx, {
+    actor,
+    action,
+    subject: `risk-feature:${row.code}@${row.version}`,
+    change,
+    at: now,
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'risk-feature',
+      aggregateId: `${row.code}@${row.version}`,
+      eventType:
+        action === 'risk.feature.approve'
+          ? 'RiskFeatureApproved'
+          : action === 'risk.feature.shadow'
+            ? 'RiskFeatureShadowed'
+            : 'RiskFeatureRetired',
+      payload: change,
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
 }
 
 /** Shadow mode: the version is scored with every declaration and recorded, never acted on. No approval needed. */
@@ -123,32 +183,90 @@ export async function shadowFeature(ctx: AppContext, actor: Actor, code: string,
     const who = actorLabel(actor);
     await libraryState(tx, true);
     const row = await lockVersion(tx, code, version);
-    if (row.status !== 'DRAFT') throw problems.conflict(`${code} v${version} is ${row.status}; only a draft goes into shadow mode.`);
+    if (row.status !== 'DRAFT')
+      throw problems.conflict(`${code} v${version} is ${row.status}; only a draft goes into shadow mode.`);
     const n = await bumpSet(tx, who, now);
     // One shadow version per code: an earlier one goes back to being a draft.
-    const others = await tx.select().from(riskFeatureVersions).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.status, 'SHADOW'))).for('update');
-    for (const o of others) await tx.update(riskFeatureVersions).set({ status: 'DRAFT', shadowToSet: n }).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, o.version)));
-    const [updated] = await tx.update(riskFeatureVersions).set({ status: 'SHADOW', shadowFromSet: n, shadowToSet: null }).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version))).returning();
+    const others = await tx
+      .select()
+      .from(riskFeatureVersions)
+      .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.status, 'SHADOW')))
+      .for('update');
+    for (const o of others)
+      await tx
+        .update(riskFeatureVersions)
+        .set({ status: 'DRAFT', shadowToSet: n })
+        .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, o.version)));
+    const [updated] = await tx
+      .update(riskFeatureVersions)
+      .set({ status: 'SHADOW', shadowFromSet: n, shadowToSet: null })
+      .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)))
+      .returning();
     await governanceEvent(tx, who, 'risk.feature.shadow', updated!, n, now);
     return featureVersionView(updated!, shanghaiDate(now));
   });
 }
 
-async function approveInTx(tx: Executor, who: string, code: string, version: number, now: Date, setVersion: number): Promise<FeatureRow> {
+async function approveInTx(
+  tx: Executor,
+  who: string,
+  code: string,
+  version: number,
+  now: Date,
+  setVersion: number,
+): Promise<FeatureRow> {
   const row = await lockVersion(tx, code, version);
-  if (row.status !== 'DRAFT' && row.status !== 'SHADOW') throw problems.conflict(`${code} v${version} is ${row.status}; only a draft or shadow version can be approved.`);
+  if (row.status !== 'DRAFT' && row.status !== 'SHADOW')
+    throw problems.conflict(`${code} v${version} is ${row.status}; only a draft or shadow version can be approved.`);
   if (row.createdBy === who) {
-    throw problems.rule('four-eyes', 'Second analyst required', `${code} v${version} was written by ${who}: a feature goes live only when another analyst approves it.`, [{ path: 'approvedBy', message: 'The author cannot approve their own feature.', rule: 'risk.fourEyes' }]);
+    throw problems.rule(
+      'four-eyes',
+      'Second analyst required',
+      `${code} v${version} was written by ${who}: a feature goes live only when another analyst approves it.`,
+      [{ path: 'approvedBy', message: 'The author cannot approve their own feature.', rule: 'risk.fourEyes' }],
+    );
   }
-  const [bt] = await tx.select({ id: riskBacktests.id }).from(riskBacktests).where(and(eq(riskBacktests.targetKind, 'FEATURE'), eq(riskBacktests.code, code), eq(riskBacktests.version, version))).limit(1);
-  if (!bt) throw problems.rule('backtest-required', 'Backtest required', `Backtest ${code} v${version} over past declarations before approving it.`, [{ path: 'version', message: 'No backtest of this version yet.', rule: 'risk.backtestRequired' }]);
-  const live = await tx.select().from(riskFeatureVersions).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.status, 'LIVE'))).for('update');
+  const [bt] = await tx
+    .select({ id: riskBacktests.id })
+    .from(riskBacktests)
+    .where(
+      and(eq(riskBacktests.targetKind, 'FEATURE'), eq(riskBacktests.code, code), eq(riskBacktests.version, version)),
+    )
+    .limit(1);
+  if (!bt)
+    throw problems.rule(
+      'backtest-required',
+      'Backtest required',
+      `Backtest ${code} v${version} over past declarations before approving it.`,
+      [{ path: 'version', message: 'No backtest of this version yet.', rule: 'risk.backtestRequired' }],
+    );
+  const live = await tx
+    .select()
+    .from(riskFeatureVersions)
+    .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.status, 'LIVE')))
+    .for('update');
   for (const l of live) {
-    await tx.update(riskFeatureVersions).set({ status: 'RETIRED', liveToSet: setVersion, retiredBy: who, retiredAt: now, retireReason: `superseded by version ${version}` }).where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, l.version)));
+    await tx
+      .update(riskFeatureVersions)
+      .set({
+        status: 'RETIRED',
+        liveToSet: setVersion,
+        retiredBy: who,
+        retiredAt: now,
+        retireReason: `superseded by version ${version}`,
+      })
+      .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, l.version)));
   }
   const [updated] = await tx
     .update(riskFeatureVersions)
-    .set({ status: 'LIVE', approvedBy: who, approvedAt: now, liveFromSet: setVersion, liveToSet: null, ...(row.status === 'SHADOW' ? { shadowToSet: setVersion } : {}) })
+    .set({
+      status: 'LIVE',
+      approvedBy: who,
+      approvedAt: now,
+      liveFromSet: setVersion,
+      liveToSet: null,
+      ...(row.status === 'SHADOW' ? { shadowToSet: setVersion } : {}),
+    })
     .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)))
     .returning();
   return updated!;
@@ -182,7 +300,14 @@ export async function retireFeature(ctx: AppContext, actor: Actor, code: string,
     const n = counted ? await bumpSet(tx, who, now) : (await libraryState(tx)).setVersion;
     const [updated] = await tx
       .update(riskFeatureVersions)
-      .set({ status: 'RETIRED', retiredBy: who, retiredAt: now, retireReason: reason, ...(row.status === 'LIVE' ? { liveToSet: n } : {}), ...(row.status === 'SHADOW' ? { shadowToSet: n } : {}) })
+      .set({
+        status: 'RETIRED',
+        retiredBy: who,
+        retiredAt: now,
+        retireReason: reason,
+        ...(row.status === 'LIVE' ? { liveToSet: n } : {}),
+        ...(row.status === 'SHADOW' ? { shadowToSet: n } : {}),
+      })
       .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)))
       .returning();
     await governanceEvent(tx, who, 'risk.feature.retire', updated!, n, now, { reason });
@@ -197,30 +322,56 @@ export async function retireFeature(ctx: AppContext, actor: Actor, code: string,
 export async function installBaselineLibrary(ctx: AppContext, actorName = 'system:risk-library'): Promise<number> {
   return runCommand(ctx, 'risk.library.install', async (tx) => {
     const now = ctx.clock.now();
-    const present = new Set((await tx.select({ code: riskFeatureVersions.code }).from(riskFeatureVersions)).map((r) => r.code));
+    const present = new Set(
+      (await tx.select({ code: riskFeatureVersions.code }).from(riskFeatureVersions)).map((r) => r.code),
+    );
     let added = 0;
     for (const f of BASELINE_LIBRARY) {
       if (present.has(f.code)) continue;
-      await insertVersion(tx, { ...f, forceLevel: f.forceLevel ?? null, expiresOn: null, owner: '风险分析处 Risk analysis division' }, actorName, now);
+      await insertVersion(
+        tx,
+        { ...f, forceLevel: f.forceLevel ?? null, expiresOn: null, owner: '风险分析处 Risk analysis division' },
+        actorName,
+        now,
+      );
       added++;
     }
-    await appendAudit(tx, { actor: actorName, action: 'risk.library.install', subject: 'risk-library', change: { added, codes: BASELINE_LIBRARY.filter((f) => !present.has(f.code)).map((f) => f.code) }, at: now });
+    await appendAudit(tx, {
+      actor: actorName,
+      action: 'risk.library.install',
+      subject: 'risk-library',
+      change: { added, codes: BASELINE_LIBRARY.filter((f) => !present.has(f.code)).map((f) => f.code) },
+      at: now,
+    });
     return added;
   });
 }
 
 async function latestBacktests(ex: Executor, codes: string[]) {
   if (!codes.length) return new Map<string, typeof riskBacktests.$inferSelect>();
-  const rows = await ex.select().from(riskBacktests).where(and(eq(riskBacktests.targetKind, 'FEATURE'), inArray(riskBacktests.code, codes))).orderBy(asc(riskBacktests.runAt));
+  const rows = await ex
+    .select()
+    .from(riskBacktests)
+    .where(and(eq(riskBacktests.targetKind, 'FEATURE'), inArray(riskBacktests.code, codes)))
+    .orderBy(asc(riskBacktests.runAt));
   return new Map(rows.map((r) => [`${r.code}@${r.version}`, r]));
 }
 
 /** Every feature: its newest version, the live one, and how it did over the last 90 days. */
 export async function listFeatures(ctx: AppContext, filter: { status?: string } = {}) {
   const today = shanghaiDate(ctx.clock.now());
-  const rows = await ctx.db.select().from(riskFeatureVersions).orderBy(asc(riskFeatureVersions.code), desc(riskFeatureVersions.version));
+  const rows = await ctx.db
+    .select()
+    .from(riskFeatureVersions)
+    .orderBy(asc(riskFeatureVersions.code), desc(riskFeatureVersions.version));
   const stats = await ctx.db
-    .select({ code: riskFeatureDaily.code, fired: sql<number>`sum(${riskFeatureDaily.fired})::int`, inspected: sql<number>`sum(${riskFeatureDaily.inspected})::int`, hits: sql<number>`sum(${riskFeatureDaily.hits})::int`, revenue: sql<string>`sum(${riskFeatureDaily.revenueRecovered})::text` })
+    .select({
+      code: riskFeatureDaily.code,
+      fired: sql<number>`sum(${riskFeatureDaily.fired})::int`,
+      inspected: sql<number>`sum(${riskFeatureDaily.inspected})::int`,
+      hits: sql<number>`sum(${riskFeatureDaily.hits})::int`,
+      revenue: sql<string>`sum(${riskFeatureDaily.revenueRecovered})::text`,
+    })
     .from(riskFeatureDaily)
     .where(gte(riskFeatureDaily.day, addDays(today, -90)))
     .groupBy(riskFeatureDaily.code);
@@ -233,14 +384,23 @@ export async function listFeatures(ctx: AppContext, filter: { status?: string } 
     seen.add(r.code);
     const versions = rows.filter((x) => x.code === r.code);
     // Show the version that matters most: a pending draft or shadow, else the live one, else the newest.
-    const shown = versions.find((v) => v.status === 'DRAFT' || v.status === 'SHADOW') ?? versions.find((v) => v.status === 'LIVE') ?? r;
+    const shown =
+      versions.find((v) => v.status === 'DRAFT' || v.status === 'SHADOW') ??
+      versions.find((v) => v.status === 'LIVE') ??
+      r;
     if (filter.status && !versions.some((v) => v.status === filter.status)) continue;
     const s = byCode.get(r.code);
     const inspected = Number(s?.inspected ?? 0);
     out.push({
       ...featureVersionView(shown, today, backtests.get(`${shown.code}@${shown.version}`) ?? null),
       liveVersion: versions.find((v) => v.status === 'LIVE')?.version ?? null,
-      stats: { fired: Number(s?.fired ?? 0), inspected, hits: Number(s?.hits ?? 0), hitRate: inspected ? Number(s!.hits) / inspected : null, revenueRecovered: s?.revenue ?? '0' },
+      stats: {
+        fired: Number(s?.fired ?? 0),
+        inspected,
+        hits: Number(s?.hits ?? 0),
+        hitRate: inspected ? Number(s!.hits) / inspected : null,
+        revenueRecovered: s?.revenue ?? '0',
+      },
     });
   }
   return out;
@@ -248,23 +408,54 @@ export async function listFeatures(ctx: AppContext, filter: { status?: string } 
 
 export async function getFeature(ctx: AppContext, code: string) {
   const today = shanghaiDate(ctx.clock.now());
-  const rows = await ctx.db.select().from(riskFeatureVersions).where(eq(riskFeatureVersions.code, code)).orderBy(desc(riskFeatureVersions.version));
+  const rows = await ctx.db
+    .select()
+    .from(riskFeatureVersions)
+    .where(eq(riskFeatureVersions.code, code))
+    .orderBy(desc(riskFeatureVersions.version));
   if (!rows.length) throw problems.notFound(`Risk feature ${code}`);
   const backtests = await latestBacktests(ctx.db, [code]);
   return rows.map((r) => featureVersionView(r, today, backtests.get(`${r.code}@${r.version}`) ?? null));
 }
 
 /** Hit rate and yield of a feature over time, by ISO week (or day), all versions or one. */
-export async function featureStats(ctx: AppContext, code: string, opts: { version?: number; bucket: 'day' | 'week'; from?: string; to?: string }) {
+export async function featureStats(
+  ctx: AppContext,
+  code: string,
+  opts: { version?: number; bucket: 'day' | 'week'; from?: string; to?: string },
+) {
   const today = shanghaiDate(ctx.clock.now());
   const from = opts.from ?? addDays(today, -180);
   const to = opts.to ?? today;
-  const period = opts.bucket === 'week' ? sql<string>`to_char(date_trunc('week', ${riskFeatureDaily.day}::timestamp), 'YYYY-MM-DD')` : sql<string>`to_char(${riskFeatureDaily.day}, 'YYYY-MM-DD')`;
+  const period =
+    opts.bucket === 'week'
+      ? sql<string>`to_char(date_trunc('week', ${riskFeatureDaily.day}::timestamp), 'YYYY-MM-DD')`
+      : sql<string>`to_char(${riskFeatureDaily.day}, 'YYYY-MM-DD')`;
   const rows = await ctx.db
-    .select({ period, fired: sql<number>`sum(${riskFeatureDaily.fired})::int`, inspected: sql<number>`sum(${riskFeatureDaily.inspected})::int`, hits: sql<number>`sum(${riskFeatureDaily.hits})::int`, revenue: sql<string>`sum(${riskFeatureDaily.revenueRecovered})::text` })
+    .select({
+      period,
+      fired: sql<number>`sum(${riskFeatureDaily.fired})::int`,
+      inspected: sql<number>`sum(${riskFeatureDaily.inspected})::int`,
+      hits: sql<number>`sum(${riskFeatureDaily.hits})::int`,
+      revenue: sql<string>`sum(${riskFeatureDaily.revenueRecovered})::text`,
+    })
     .from(riskFeatureDaily)
-    .where(and(eq(riskFeatureDaily.code, code), gte(riskFeatureDaily.day, from), sql`${riskFeatureDaily.day} <= ${to}`, ...(opts.version ? [eq(riskFeatureDaily.version, opts.version)] : [])))
+    .where(
+      and(
+        eq(riskFeatureDaily.code, code),
+        gte(riskFeatureDaily.day, from),
+        sql`${riskFeatureDaily.day} <= ${to}`,
+        ...(opts.version ? [eq(riskFeatureDaily.version, opts.version)] : []),
+      ),
+    )
     .groupBy(period)
     .orderBy(period);
-  return rows.map((r) => ({ period: r.period, fired: Number(r.fired), inspected: Number(r.inspected), hits: Number(r.hits), hitRate: Number(r.inspected) ? Number(r.hits) / Number(r.inspected) : null, revenueRecovered: r.revenue ?? '0' }));
+  return rows.map((r) => ({
+    period: r.period,
+    fired: Number(r.fired),
+    inspected: Number(r.inspected),
+    hits: Number(r.hits),
+    hitRate: Number(r.inspected) ? Number(r.hits) / Number(r.inspected) : null,
+    revenueRecovered: r.revenue ?? '0',
+  }));
 }

@@ -47,7 +47,12 @@ export async function loadLibrary(ex: Executor, n: number, opts: { sales?: boole
   const rows = await ex
     .select()
     .from(riskFeatureVersions)
-    .where(or(inSet(riskFeatureVersions.liveFromSet, riskFeatureVersions.liveToSet, n), inSet(riskFeatureVersions.shadowFromSet, riskFeatureVersions.shadowToSet, n)));
+    .where(
+      or(
+        inSet(riskFeatureVersions.liveFromSet, riskFeatureVersions.liveToSet, n),
+        inSet(riskFeatureVersions.shadowFromSet, riskFeatureVersions.shadowToSet, n),
+      ),
+    );
   const out: CompiledFeature[] = [];
   for (const r of rows) {
     if ((r.scope === 'SALE') !== Boolean(opts.sales)) continue;

@@ -10,7 +10,12 @@ type ModelRow = typeof riskModels.$inferSelect;
 /** A stored model version, ready to score. */
 export function scorerOf(row: ModelRow): ScoringModel {
   const model = loadModel(row.model as SerializedModel);
-  return { version: row.version, spec: row.spec as ModelFeatureSpec[], predict: (f) => model.predict(f), explain: (f) => model.explain(f) };
+  return {
+    version: row.version,
+    spec: row.spec as ModelFeatureSpec[],
+    predict: (f) => model.predict(f),
+    explain: (f) => model.explain(f),
+  };
 }
 
 /** Loaded models by version, per database: a model version never changes once stored. */

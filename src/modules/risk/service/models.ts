@@ -43,16 +43,34 @@ interface Labelled {
 /** Every labelled declaration in a window, oldest first: the training set. */
 async function labelledDeclarations(ex: Executor, from: string, to: string): Promise<Labelled[]> {
   const rows = await ex
-    .select({ facts: riskDecisions.facts, outcome: riskOutcomes.outcome, revenue: riskOutcomes.revenueRecovered, unbiased: riskDecisions.unbiasedSample, day: riskDecisions.businessDate })
+    .select({
+      facts: riskDecisions.facts,
+      outcome: riskOutcomes.outcome,
+      revenue: riskOutcomes.revenueRecovered,
+      unbiased: riskDecisions.unbiasedSample,
+      day: riskDecisions.businessDate,
+    })
     .from(riskDecisions)
-    .innerJoin(riskOutcomes, and(eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId), eq(riskOutcomes.declarationId, riskDecisions.declarationId)))
+    .innerJoin(
+      riskOutcomes,
+      and(
+        eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId),
+        eq(riskOutcomes.declarationId, riskDecisions.declarationId),
+      ),
+    )
     .where(and(gte(riskDecisions.businessDate, from), lte(riskDecisions.businessDate, to)))
     .orderBy(asc(riskDecisions.createdAt), asc(riskDecisions.declarationId));
-  return rows.map((r) => ({ row: { features: modelRow(r.facts as Facts), label: r.outcome === 'MATCH' ? 0 : 1, revenue: Number(r.revenue) }, unbiased: r.unbiased, day: r.day }));
+  return rows.map((r) => ({
+    row: { features: modelRow(r.facts as Facts), label: r.outcome === 'MATCH' ? 0 : 1, revenue: Number(r.revenue) },
+    unbiased: r.unbiased,
+    day: r.day,
+  }));
 }
 
 function round(m: Metrics): Metrics {
-  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round((v as number) * 10_000) / 10_000])) as unknown as Metrics;
+  return Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [k, Math.round((v as number) * 10_000) / 10_000]),
+  ) as unknown as Metrics;
 }
 
 export function modelView(r: ModelRow, latestBacktest: typeof riskBacktests.$inferSelect | null = null) {
@@ -94,16 +112,43 @@ export async function trainRiskModel(ctx: AppContext, actor: Actor, req: TrainRe
   const valid = labelled.slice(cut);
   const bothOutcomes = (xs: Labelled[]) => xs.some((l) => l.row.label === 1) && xs.some((l) => l.row.label === 0);
   if (labelled.length < retrain.value.minLabelled || !bothOutcomes(train) || !bothOutcomes(valid)) {
-    throw problems.rule('not-enough-labels', 'Not enough labelled declarations', `Training needs at least ${retrain.value.minLabelled} declarations with an inspection outcome, with both outcomes in the training and the validation part, from ${from} to ${to}; there are ${labelled.length} (${positives} found something).`);
+    throw problems.rule(
+      'not-enough-labels',
+      'Not enough labelled declarations',
+      `Training needs at least ${retrain.value.minLabelled} declarations with an inspection outcome, with both outcomes in the training and the validation part, from ${from} to ${to}; there are ${labelled.length} (${positives} found something).`,
+    );
   }
   const seed = req.seed ?? 1;
   const spec = [...MODEL_FEATURE_SPEC];
-  const { model, report } = trainModel(spec, train.map((l) => l.row), { seed, algorithm: req.algorithm ?? 'gbdt', ...(req.onProgress ? { onProgress: req.onProgress } : {}) }, valid.map((l) => l.row));
+  const { model, report } = trainModel(
+    spec,
+    train.map((l) => l.row),
+    { seed, algorithm: req.algorithm ?? 'gbdt', ...(req.onProgress ? { onProgress: req.onProgress } : {}) },
+    valid.map((l) => l.row),
+  );
   const scores = valid.map((l) => model.predict(l.row.features));
-  const validMetrics = round(evaluate(scores, valid.map((l) => l.row.label), valid.map((l) => l.row.revenue ?? 0)));
+  const validMetrics = round(
+    evaluate(
+      scores,
+      valid.map((l) => l.row.label),
+      valid.map((l) => l.row.revenue ?? 0),
+    ),
+  );
   const unbiased = valid.map((l, i) => ({ l, s: scores[i]! })).filter((x) => x.l.unbiased);
-  const unbiasedMetrics = unbiased.length >= 50 && unbiased.some((x) => x.l.row.label === 1) ? round(evaluate(unbiased.map((x) => x.s), unbiased.map((x) => x.l.row.label))) : null;
-  const metrics = { valid: validMetrics, validUnbiasedSample: unbiasedMetrics, validBaseRate: Math.round((valid.filter((l) => l.row.label === 1).length / valid.length) * 10_000) / 10_000 };
+  const unbiasedMetrics =
+    unbiased.length >= 50 && unbiased.some((x) => x.l.row.label === 1)
+      ? round(
+          evaluate(
+            unbiased.map((x) => x.s),
+            unbiased.map((x) => x.l.row.label),
+          ),
+        )
+      : null;
+  const metrics = {
+    valid: validMetrics,
+    validUnbiasedSample: unbiasedMetrics,
+    validBaseRate: Math.round((valid.filter((l) => l.row.label === 1).length / valid.length) * 10_000) / 10_000,
+  };
   const training = {
     from,
     to,
@@ -115,7 +160,9 @@ export async function trainRiskModel(ctx: AppContext, actor: Actor, req: TrainRe
     validFrom: valid[0]!.day,
     rounds: report.rounds,
     trainMs: Math.round(report.trainMs),
-    importance: report.importance.slice(0, 12).map((i) => ({ feature: i.feature, gain: Math.round(i.gain * 100) / 100 })),
+    importance: report.importance
+      .slice(0, 12)
+      .map((i) => ({ feature: i.feature, gain: Math.round(i.gain * 100) / 100 })),
     parameterVersions: { 'risk.retrain': retrain.version },
   };
   return runCommand(ctx, 'risk.model.train', async (tx) => {
@@ -123,12 +170,44 @@ export async function trainRiskModel(ctx: AppContext, actor: Actor, req: TrainRe
     if (req.unlessTrainedSince) {
       // The state row serialises the processes that retrained the same night: the first one stores its model.
       await libraryState(tx, true);
-      const [newest] = await tx.select({ createdAt: riskModels.createdAt }).from(riskModels).orderBy(desc(riskModels.version)).limit(1);
-      if (newest && shanghaiDate(newest.createdAt) >= req.unlessTrainedSince) throw problems.conflict('Another process trained a model meanwhile.', { rule: 'risk.retrainNotDue' });
+      const [newest] = await tx
+        .select({ createdAt: riskModels.createdAt })
+        .from(riskModels)
+        .orderBy(desc(riskModels.version))
+        .limit(1);
+      if (newest && shanghaiDate(newest.createdAt) >= req.unlessTrainedSince)
+        throw problems.conflict('Another process trained a model meanwhile.', { rule: 'risk.retrainNotDue' });
     }
-    const [row] = await tx.insert(riskModels).values({ status: 'DRAFT', algorithm: report.kind, spec, model: model.toJSON(), metrics, training, createdBy: actorLabel(actor), createdAt: now }).returning();
-    const { seq } = await appendAudit(tx, { actor: actorLabel(actor), action: 'risk.model.train', subject: `risk-model:${row!.version}`, change: { version: row!.version, algorithm: report.kind, metrics, training }, at: now });
-    await enqueueEvents(tx, [{ aggregateType: 'risk-model', aggregateId: String(row!.version), eventType: 'RiskModelTrained', payload: { version: row!.version, metrics }, occurredAt: now, auditSeq: seq }]);
+    const [row] = await tx
+      .insert(riskModels)
+      .values({
+        status: 'DRAFT',
+        algorithm: report.kind,
+        spec,
+        model: model.toJSON(),
+        metrics,
+        training,
+        createdBy: actorLabel(actor),
+        createdAt: now,
+      })
+      .returning();
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'risk.model.train',
+      subject: `risk-model:${row!.version}`,
+      change: { version: row!.version, algorithm: report.kind, metrics, training },
+      at: now,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: 'risk-model',
+        aggregateId: String(row!.version),
+        eventType: 'RiskModelTrained',
+        payload: { version: row!.version, metrics },
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
     return modelView(row!);
   });
 }
@@ -142,8 +221,22 @@ async function lockModel(tx: Executor, version: number): Promise<ModelRow> {
 async function modelEvent(tx: Executor, who: string, action: string, row: ModelRow, now: Date) {
   const change = { version: row.version, status: row.status };
   const { seq } = await appendAudit(tx, { actor: who, action, subject: `risk-model:${row.version}`, change, at: now });
-  const type = action === 'risk.model.approve' ? 'RiskModelApproved' : action === 'risk.model.shadow' ? 'RiskModelShadowed' : 'RiskModelRetired';
-  await enqueueEvents(tx, [{ aggregateType: 'risk-model', aggregateId: String(row.version), eventType: type, payload: change, occurredAt: now, auditSeq: seq }]);
+  const type =
+    action === 'risk.model.approve'
+      ? 'RiskModelApproved'
+      : action === 'risk.model.shadow'
+        ? 'RiskModelShadowed'
+        : 'RiskModelRetired';
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'risk-model',
+      aggregateId: String(row.version),
+      eventType: type,
+      payload: change,
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
 }
 
 /** Shadow mode: every declaration is also scored by this version and recorded, never acted on. */
@@ -153,10 +246,19 @@ export async function shadowModel(ctx: AppContext, actor: Actor, version: number
     const who = actorLabel(actor);
     const state = await libraryState(tx, true);
     const row = await lockModel(tx, version);
-    if (row.status !== 'DRAFT') throw problems.conflict(`Model ${version} is ${row.status}; only a draft goes into shadow mode.`);
-    if (state.shadowModelVersion !== null) await tx.update(riskModels).set({ status: 'DRAFT' }).where(eq(riskModels.version, state.shadowModelVersion));
-    const [updated] = await tx.update(riskModels).set({ status: 'SHADOW' }).where(eq(riskModels.version, version)).returning();
-    await tx.update(riskLibraryState).set({ shadowModelVersion: version, updatedAt: now, updatedBy: who }).where(eq(riskLibraryState.id, 1));
+    if (row.status !== 'DRAFT')
+      throw problems.conflict(`Model ${version} is ${row.status}; only a draft goes into shadow mode.`);
+    if (state.shadowModelVersion !== null)
+      await tx.update(riskModels).set({ status: 'DRAFT' }).where(eq(riskModels.version, state.shadowModelVersion));
+    const [updated] = await tx
+      .update(riskModels)
+      .set({ status: 'SHADOW' })
+      .where(eq(riskModels.version, version))
+      .returning();
+    await tx
+      .update(riskLibraryState)
+      .set({ shadowModelVersion: version, updatedAt: now, updatedBy: who })
+      .where(eq(riskLibraryState.id, 1));
     await modelEvent(tx, who, 'risk.model.shadow', updated!, now);
     return modelView(updated!);
   });
@@ -169,15 +271,45 @@ export async function approveModel(ctx: AppContext, actor: Actor, version: numbe
     const who = actorLabel(actor);
     const state = await libraryState(tx, true);
     const row = await lockModel(tx, version);
-    if (row.status !== 'DRAFT' && row.status !== 'SHADOW') throw problems.conflict(`Model ${version} is ${row.status}; only a draft or shadow model can be approved.`);
-    if (row.createdBy === who) throw problems.rule('four-eyes', 'Second analyst required', `Model ${version} was trained by ${who}: a model goes live only when another analyst approves it.`, [{ path: 'approvedBy', message: 'The author cannot approve their own model.', rule: 'risk.fourEyes' }]);
-    const [bt] = await tx.select({ id: riskBacktests.id }).from(riskBacktests).where(and(eq(riskBacktests.targetKind, 'MODEL'), eq(riskBacktests.version, version))).limit(1);
-    if (!bt) throw problems.rule('backtest-required', 'Backtest required', `Backtest model ${version} over past declarations before approving it.`, [{ path: 'version', message: 'No backtest of this model yet.', rule: 'risk.backtestRequired' }]);
-    if (state.liveModelVersion !== null) await tx.update(riskModels).set({ status: 'RETIRED', retiredBy: who, retiredAt: now }).where(eq(riskModels.version, state.liveModelVersion));
-    const [updated] = await tx.update(riskModels).set({ status: 'LIVE', approvedBy: who, approvedAt: now }).where(eq(riskModels.version, version)).returning();
+    if (row.status !== 'DRAFT' && row.status !== 'SHADOW')
+      throw problems.conflict(`Model ${version} is ${row.status}; only a draft or shadow model can be approved.`);
+    if (row.createdBy === who)
+      throw problems.rule(
+        'four-eyes',
+        'Second analyst required',
+        `Model ${version} was trained by ${who}: a model goes live only when another analyst approves it.`,
+        [{ path: 'approvedBy', message: 'The author cannot approve their own model.', rule: 'risk.fourEyes' }],
+      );
+    const [bt] = await tx
+      .select({ id: riskBacktests.id })
+      .from(riskBacktests)
+      .where(and(eq(riskBacktests.targetKind, 'MODEL'), eq(riskBacktests.version, version)))
+      .limit(1);
+    if (!bt)
+      throw problems.rule(
+        'backtest-required',
+        'Backtest required',
+        `Backtest model ${version} over past declarations before approving it.`,
+        [{ path: 'version', message: 'No backtest of this model yet.', rule: 'risk.backtestRequired' }],
+      );
+    if (state.liveModelVersion !== null)
+      await tx
+        .update(riskModels)
+        .set({ status: 'RETIRED', retiredBy: who, retiredAt: now })
+        .where(eq(riskModels.version, state.liveModelVersion));
+    const [updated] = await tx
+      .update(riskModels)
+      .set({ status: 'LIVE', approvedBy: who, approvedAt: now })
+      .where(eq(riskModels.version, version))
+      .returning();
     await tx
       .update(riskLibraryState)
-      .set({ liveModelVersion: version, ...(state.shadowModelVersion === version ? { shadowModelVersion: null } : {}), updatedAt: now, updatedBy: who })
+      .set({
+        liveModelVersion: version,
+        ...(state.shadowModelVersion === version ? { shadowModelVersion: null } : {}),
+        updatedAt: now,
+        updatedBy: who,
+      })
       .where(eq(riskLibraryState.id, 1));
     await modelEvent(tx, who, 'risk.model.approve', updated!, now);
     return modelView(updated!);
@@ -191,9 +323,20 @@ export async function retireModel(ctx: AppContext, actor: Actor, version: number
     const state = await libraryState(tx, true);
     const row = await lockModel(tx, version);
     if (row.status === 'RETIRED') throw problems.conflict(`Model ${version} is already retired.`);
-    const [updated] = await tx.update(riskModels).set({ status: 'RETIRED', retiredBy: who, retiredAt: now }).where(eq(riskModels.version, version)).returning();
-    const clear = { ...(state.liveModelVersion === version ? { liveModelVersion: null } : {}), ...(state.shadowModelVersion === version ? { shadowModelVersion: null } : {}) };
-    if (Object.keys(clear).length) await tx.update(riskLibraryState).set({ ...clear, updatedAt: now, updatedBy: who }).where(eq(riskLibraryState.id, 1));
+    const [updated] = await tx
+      .update(riskModels)
+      .set({ status: 'RETIRED', retiredBy: who, retiredAt: now })
+      .where(eq(riskModels.version, version))
+      .returning();
+    const clear = {
+      ...(state.liveModelVersion === version ? { liveModelVersion: null } : {}),
+      ...(state.shadowModelVersion === version ? { shadowModelVersion: null } : {}),
+    };
+    if (Object.keys(clear).length)
+      await tx
+        .update(riskLibraryState)
+        .set({ ...clear, updatedAt: now, updatedBy: who })
+        .where(eq(riskLibraryState.id, 1));
     await modelEvent(tx, who, 'risk.model.retire', updated!, now);
     return modelView(updated!);
   });
@@ -203,7 +346,12 @@ export async function retireModel(ctx: AppContext, actor: Actor, version: number
  * Scores the past declarations of a window with a model version: the field's metrics on those with
  * an outcome (and on the random sample alone), and the share that would have been RED.
  */
-export async function backtestModel(ctx: AppContext, actor: Actor, version: number, window: { from?: string; to?: string } = {}) {
+export async function backtestModel(
+  ctx: AppContext,
+  actor: Actor,
+  version: number,
+  window: { from?: string; to?: string } = {},
+) {
   const { from, to } = backtestWindowOf(ctx, window);
   const [row] = await ctx.db.select().from(riskModels).where(eq(riskModels.version, version));
   if (!row) throw problems.notFound(`Risk model version ${version}`);
@@ -236,7 +384,18 @@ export async function backtestModel(ctx: AppContext, actor: Actor, version: numb
     labelled: labels.length,
     positives: labels.filter((y) => y === 1).length,
     known: labels.length && labels.some((y) => y === 1) ? round(evaluate(scores, labels, revenue)) : null,
-    unbiasedSample: unbiased.length >= 20 && unbiased.some((u) => u.y === 1) ? { labelled: unbiased.length, ...round(evaluate(unbiased.map((u) => u.s), unbiased.map((u) => u.y))) } : null,
+    unbiasedSample:
+      unbiased.length >= 20 && unbiased.some((u) => u.y === 1)
+        ? {
+            labelled: unbiased.length,
+            ...round(
+              evaluate(
+                unbiased.map((u) => u.s),
+                unbiased.map((u) => u.y),
+              ),
+            ),
+          }
+        : null,
     redRate: declarations ? Math.round((red / declarations) * 10_000) / 10_000 : null,
     wouldBeRedRate: declarations ? Math.round((wouldBeRed / declarations) * 10_000) / 10_000 : null,
   };
@@ -245,7 +404,11 @@ export async function backtestModel(ctx: AppContext, actor: Actor, version: numb
 
 export async function listModels(ctx: AppContext) {
   const rows = await ctx.db.select().from(riskModels).orderBy(desc(riskModels.version));
-  const backtests = await ctx.db.select().from(riskBacktests).where(eq(riskBacktests.targetKind, 'MODEL')).orderBy(asc(riskBacktests.runAt));
+  const backtests = await ctx.db
+    .select()
+    .from(riskBacktests)
+    .where(eq(riskBacktests.targetKind, 'MODEL'))
+    .orderBy(asc(riskBacktests.runAt));
   const latest = new Map(backtests.map((b) => [b.version, b]));
   return rows.map((r) => modelView(r, latest.get(r.version) ?? null));
 }
@@ -258,10 +421,28 @@ export async function modelPerformance(ctx: AppContext, w: { from?: string; to?:
   const to = w.to ?? shanghaiDate(ctx.clock.now());
   const from = w.from ?? addDays(to, -180);
   const rows = await ctx.db
-    .select({ day: riskDecisions.businessDate, version: riskDecisions.modelVersion, p: riskDecisions.modelProbability, outcome: riskOutcomes.outcome, unbiased: riskDecisions.unbiasedSample })
+    .select({
+      day: riskDecisions.businessDate,
+      version: riskDecisions.modelVersion,
+      p: riskDecisions.modelProbability,
+      outcome: riskOutcomes.outcome,
+      unbiased: riskDecisions.unbiasedSample,
+    })
     .from(riskDecisions)
-    .innerJoin(riskOutcomes, and(eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId), eq(riskOutcomes.declarationId, riskDecisions.declarationId)))
-    .where(and(gte(riskDecisions.businessDate, from), lte(riskDecisions.businessDate, to), isNotNull(riskDecisions.modelProbability)));
+    .innerJoin(
+      riskOutcomes,
+      and(
+        eq(riskOutcomes.enterpriseId, riskDecisions.enterpriseId),
+        eq(riskOutcomes.declarationId, riskDecisions.declarationId),
+      ),
+    )
+    .where(
+      and(
+        gte(riskDecisions.businessDate, from),
+        lte(riskDecisions.businessDate, to),
+        isNotNull(riskDecisions.modelProbability),
+      ),
+    );
   const weeks = new Map<string, { version: number; p: number; y: 0 | 1 }[]>();
   for (const r of rows) {
     const d = new Date(`${r.day}T00:00:00Z`);
@@ -275,7 +456,12 @@ export async function modelPerformance(ctx: AppContext, w: { from?: string; to?:
     .map(([week, xs]) => {
       const positives = xs.filter((x) => x.y === 1).length;
       const both = positives > 0 && positives < xs.length;
-      const m = both ? evaluate(xs.map((x) => x.p), xs.map((x) => x.y)) : null;
+      const m = both
+        ? evaluate(
+            xs.map((x) => x.p),
+            xs.map((x) => x.y),
+          )
+        : null;
       return {
         week,
         labelled: xs.length,

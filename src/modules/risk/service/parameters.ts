@@ -33,13 +33,26 @@ export interface RiskParameters {
 
 function build(values: Map<string, unknown>, versions: Record<string, number>): RiskParameters {
   const get = <T>(name: string): T => {
-    if (!values.has(name)) throw problems.rule('parameter-missing', 'Policy parameter missing', `No version of policy parameter "${name}" is in force; an administrator must set one.`);
+    if (!values.has(name))
+      throw problems.rule(
+        'parameter-missing',
+        'Policy parameter missing',
+        `No version of policy parameter "${name}" is in force; an administrator must set one.`,
+      );
     return values.get(name) as T;
   };
   const thresholds = get<{ red: string; yellow: string }>('risk.levelThresholds');
   return {
-    level: { red: Number(thresholds.red), yellow: Number(thresholds.yellow), modelWeight: Number(get<string>('risk.modelWeight')) },
-    selection: { routineRate: get<string>('risk.routineInspectionRate'), floorRate: get<string>('risk.randomFloorRate'), yellowTargetedProbability: get<string>('risk.yellowTargetedProbability') },
+    level: {
+      red: Number(thresholds.red),
+      yellow: Number(thresholds.yellow),
+      modelWeight: Number(get<string>('risk.modelWeight')),
+    },
+    selection: {
+      routineRate: get<string>('risk.routineInspectionRate'),
+      floorRate: get<string>('risk.randomFloorRate'),
+      yellowTargetedProbability: get<string>('risk.yellowTargetedProbability'),
+    },
     facts: {
       referenceMinSamples: Number(get<number>('risk.referenceMinSamples')),
       valueAddedThreshold: get<string>('tax.valueAddedThreshold'),
@@ -70,7 +83,10 @@ export async function riskParametersByVersion(ex: Executor, versions: Record<str
   const ids = RISK_PARAMETER_NAMES.map((n) => versions[n]).filter((v): v is number => typeof v === 'number');
   const rows = ids.length ? await ex.select().from(policyParameters).where(inArray(policyParameters.id, ids)) : [];
   const values = new Map<string, unknown>(rows.map((r) => [r.name, r.value]));
-  return build(values, Object.fromEntries(RISK_PARAMETER_NAMES.filter((n) => versions[n] !== undefined).map((n) => [n, versions[n]!])));
+  return build(
+    values,
+    Object.fromEntries(RISK_PARAMETER_NAMES.filter((n) => versions[n] !== undefined).map((n) => [n, versions[n]!])),
+  );
 }
 
 export function capacityOf(p: RiskParameters, port: string): number {

@@ -150,7 +150,7 @@ export async function backtestSaleFeatures(
     truePeople: new Set<string>(),
   }));
   const positives = new Set<string>();
-  for (let after: string | null = null; ;) {
+  for (let after: string | null = null; ; ) {
     const rows: (typeof riskSaleDecisions.$inferSelect)[] = await ctx.db
       .select()
       .from(riskSaleDecisions)

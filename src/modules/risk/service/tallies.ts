@@ -49,11 +49,29 @@ export class Tallies {
   private total(k: TallyKey): TotalTally {
     const key = `${k.day}|${k.port}|${k.level}|${k.creditClass}`;
     let t = this.totals.get(key);
-    if (!t) this.totals.set(key, (t = { assessed: 0, selected: 0, unbiasedSample: 0, outcomes: 0, hits: 0, unbiasedOutcomes: 0, unbiasedHits: 0, revenueRecovered: new Decimal(0), expectedRevenue: new Decimal(0) }));
+    if (!t)
+      this.totals.set(
+        key,
+        (t = {
+          assessed: 0,
+          selected: 0,
+          unbiasedSample: 0,
+          outcomes: 0,
+          hits: 0,
+          unbiasedOutcomes: 0,
+          unbiasedHits: 0,
+          revenueRecovered: new Decimal(0),
+          expectedRevenue: new Decimal(0),
+        }),
+      );
     return t;
   }
 
-  decision(k: TallyKey, d: { selected: boolean; unbiasedSample: boolean; expectedRevenue: string }, fired: readonly { code: string; version: number }[]): void {
+  decision(
+    k: TallyKey,
+    d: { selected: boolean; unbiasedSample: boolean; expectedRevenue: string },
+    fired: readonly { code: string; version: number }[],
+  ): void {
     for (const f of fired) this.feature(f.code, f.version, k.day).fired++;
     const t = this.total(k);
     t.assessed++;
@@ -62,7 +80,11 @@ export class Tallies {
     t.expectedRevenue = t.expectedRevenue.plus(d.expectedRevenue);
   }
 
-  outcome(k: TallyKey, o: { hit: boolean; unbiasedSample: boolean; revenueRecovered: string }, fired: readonly { code: string; version: number }[]): void {
+  outcome(
+    k: TallyKey,
+    o: { hit: boolean; unbiasedSample: boolean; revenueRecovered: string },
+    fired: readonly { code: string; version: number }[],
+  ): void {
     for (const f of fired) {
       const t = this.feature(f.code, f.version, k.day);
       t.inspected++;
@@ -83,7 +105,15 @@ export class Tallies {
     const features = [...this.features.keys()].sort().map((k) => {
       const [code, version, day] = k.split('|') as [string, string, string];
       const t = this.features.get(k)!;
-      return { code, version: Number(version), day, fired: t.fired, inspected: t.inspected, hits: t.hits, revenueRecovered: t.revenueRecovered.toFixed(2) };
+      return {
+        code,
+        version: Number(version),
+        day,
+        fired: t.fired,
+        inspected: t.inspected,
+        hits: t.hits,
+        revenueRecovered: t.revenueRecovered.toFixed(2),
+      };
     });
     if (features.length) {
       await tx
@@ -102,10 +132,19 @@ export class Tallies {
     const totals = [...this.totals.keys()].sort().map((k) => {
       const [day, port, level, creditClass] = k.split('|') as [string, string, string, string];
       const t = this.totals.get(k)!;
-      return { day, port, level, creditClass, ...t, revenueRecovered: t.revenueRecovered.toFixed(2), expectedRevenue: t.expectedRevenue.toFixed(2) };
+      return {
+        day,
+        port,
+        level,
+        creditClass,
+        ...t,
+        revenueRecovered: t.revenueRecovered.toFixed(2),
+        expectedRevenue: t.expectedRevenue.toFixed(2),
+      };
     });
     if (totals.length) {
-      const add = (c: keyof typeof riskDailyTotals._.columns, name: string) => sql`${riskDailyTotals[c]} + excluded.${sql.raw(name)}`;
+      const add = (c: keyof typeof riskDailyTotals._.columns, name: string) =>
+        sql`${riskDailyTotals[c]} + excluded.${sql.raw(name)}`;
       await tx
         .insert(riskDailyTotals)
         .values(totals)

@@ -12,12 +12,22 @@ export function issuePath(path: readonly PropertyKey[]): string {
  * Validates a value other modules hand in (not through HTTP, so no route schema ran): a problem
  * naming each field path and rule, thrown inside the caller's transaction so nothing is written.
  */
-export function parseOrProblem<S extends z.ZodType>(schema: S, value: unknown, rulePrefix: string, pathPrefix: (string | number)[] = []): z.infer<S> {
+export function parseOrProblem<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  rulePrefix: string,
+  pathPrefix: (string | number)[] = [],
+): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const errors: FieldError[] = r.error.issues.map((i) => {
     const rule = (i as { params?: { rule?: string } }).params?.rule ?? `${rulePrefix}.${i.code}`;
-    if (i.code === 'unrecognized_keys') return { path: issuePath([...pathPrefix, ...i.path, (i as { keys: string[] }).keys[0]!]), message: 'Unknown field; remove it.', rule: 'schema.unrecognizedKey' };
+    if (i.code === 'unrecognized_keys')
+      return {
+        path: issuePath([...pathPrefix, ...i.path, (i as { keys: string[] }).keys[0]!]),
+        message: 'Unknown field; remove it.',
+        rule: 'schema.unrecognizedKey',
+      };
     return { path: issuePath([...pathPrefix, ...i.path]), message: i.message, rule };
   });
   throw problems.validation(errors);

@@ -16,9 +16,20 @@ import { withTariffRates } from '../../tariff/service.ts';
 import { loadTaxParameters } from './parameters.ts';
 import { exchangeRateMissing, findRate, rateDayOf, type MissingRate, type StoredRate } from './exchangeRates.ts';
 
-export const stepView = (s: TaxStep) => ({ amount: fen(s.amount), status: s.status, formula: s.formula, rule: s.rule, ...(s.reason ? { reason: s.reason } : {}) });
+export const stepView = (s: TaxStep) => ({
+  amount: fen(s.amount),
+  status: s.status,
+  formula: s.formula,
+  rule: s.rule,
+  ...(s.reason ? { reason: s.reason } : {}),
+});
 
-const stepsView = (c: LineComputation) => ({ dutiableValue: stepView(c.dutiableValue), duty: stepView(c.duty), consumptionTax: stepView(c.consumptionTax), vat: stepView(c.vat) });
+const stepsView = (c: LineComputation) => ({
+  dutiableValue: stepView(c.dutiableValue),
+  duty: stepView(c.duty),
+  consumptionTax: stepView(c.consumptionTax),
+  vat: stepView(c.vat),
+});
 
 /** Which taxes the collection threshold left uncollected, and what each was before it. */
 const thresholdView = (r: DeclarationComputation) => ({
@@ -70,7 +81,14 @@ function chainInput(body: ValueAddedBody): ChainInput {
     domesticMaterials: body.domesticMaterials,
     hainanMadeInputs: body.hainanMadeInputs ?? [],
     upstream: (body.upstream ?? []).map((u) => ({
-      record: { number: u.cumulativeNumber, salePrice: u.salePrice, quantity: u.quantity, importedMaterials: u.importedMaterials, domesticMaterials: u.domesticMaterials, hainanMadeInputs: u.hainanMadeInputs ?? '0' },
+      record: {
+        number: u.cumulativeNumber,
+        salePrice: u.salePrice,
+        quantity: u.quantity,
+        importedMaterials: u.importedMaterials,
+        domesticMaterials: u.domesticMaterials,
+        hainanMadeInputs: u.hainanMadeInputs ?? '0',
+      },
       quantityUsed: u.quantityUsed,
     })),
   };
@@ -82,7 +100,13 @@ function chainOrProblem(body: ValueAddedBody, threshold: string, prefix = ''): C
   return r.value;
 }
 
-const ratioView = (b: RatioBreakdown) => ({ ratio: ratioString(b.ratio), imported: fen(b.imported), domestic: fen(b.domestic), hainanMade: fen(b.hainanMade), formula: b.formula });
+const ratioView = (b: RatioBreakdown) => ({
+  ratio: ratioString(b.ratio),
+  imported: fen(b.imported),
+  domestic: fen(b.domestic),
+  hainanMade: fen(b.hainanMade),
+  formula: b.formula,
+});
 
 /** POST /calc/value-added: the contract's ratio, plus the cumulation along a chain when upstream numbers are given. */
 export async function calculateValueAdded(ex: Executor, body: ValueAddedBody, asOf: string) {
@@ -103,7 +127,12 @@ export async function calculateValueAdded(ex: Executor, body: ValueAddedBody, as
 type ScenarioLine = CalcScenarioBody['lines'][number];
 
 /** Converts every value of the scenario at the rate of its day; all missing rates are reported at once. */
-async function convertLines(ex: Executor, body: CalcScenarioBody, declarationDate: string, params: Awaited<ReturnType<typeof loadTaxParameters>>) {
+async function convertLines(
+  ex: Executor,
+  body: CalcScenarioBody,
+  declarationDate: string,
+  params: Awaited<ReturnType<typeof loadTaxParameters>>,
+) {
   const versions: Record<string, number> = {};
   if (body.currency === 'CNY') {
     const lines: RouteLine[] = body.lines.map((l) => toRouteLine(l, l.value, l.importedContentValue));
@@ -120,7 +149,11 @@ async function convertLines(ex: Executor, body: CalcScenarioBody, declarationDat
   const lines = body.lines.map((l) => {
     const value = convertAtRate(l.value, rate);
     const content = l.importedContentValue === undefined ? undefined : convertAtRate(l.importedContentValue, rate);
-    return { ...toRouteLine(l, fen(value.cny), content ? fen(content.cny) : undefined), valueFormula: value.formula, ...(content ? { importedContentFormula: content.formula } : {}) };
+    return {
+      ...toRouteLine(l, fen(value.cny), content ? fen(content.cny) : undefined),
+      valueFormula: value.formula,
+      ...(content ? { importedContentFormula: content.formula } : {}),
+    };
   });
   return { lines, rate, rateDay, versions };
 }
@@ -130,7 +163,10 @@ function toRouteLine(l: ScenarioLine, customsValue: string, importedContentValue
   return { ...rest, customsValue, ...(importedContentValue !== undefined ? { importedContentValue } : {}) };
 }
 
-function valueAddedFact(body: CalcScenarioBody, threshold: string): { fact: ValueAddedFact; chain: ChainResult | null } | null {
+function valueAddedFact(
+  body: CalcScenarioBody,
+  threshold: string,
+): { fact: ValueAddedFact; chain: ChainResult | null } | null {
   if (!body.valueAdded) return null;
   if ('ratio' in body.valueAdded) {
     const ratio: Dec = new D(body.valueAdded.ratio);
@@ -144,13 +180,25 @@ function routeOf(body: CalcScenarioBody, va: ValueAddedFact | undefined): Route 
   const r = body.route;
   switch (r.kind) {
     case 'SECOND_LINE_EXIT':
-      return { kind: 'SECOND_LINE_EXIT', goods: r.goods, domesticVatPaid: r.domesticVatPaid, ...(va ? { valueAdded: va } : {}) };
+      return {
+        kind: 'SECOND_LINE_EXIT',
+        goods: r.goods,
+        domesticVatPaid: r.domesticVatPaid,
+        ...(va ? { valueAdded: va } : {}),
+      };
     default:
       return r;
   }
 }
 
-const conversionView = (rate: StoredRate, rateDay: string) => ({ rate: rate.rate, unit: rate.unit, quote: rate.quote, rateDate: rate.rateDate, rateVersion: rate.version, rateDay });
+const conversionView = (rate: StoredRate, rateDay: string) => ({
+  rate: rate.rate,
+  unit: rate.unit,
+  quote: rate.quote,
+  rateDate: rate.rateDate,
+  rateVersion: rate.version,
+  rateDay,
+});
 
 /** POST /calc/scenario: goods, values in a currency and a route → which taxes apply, why, and how much. */
 export async function calculateScenario(ex: Executor, body: CalcScenarioBody, today: string) {
@@ -182,7 +230,19 @@ export async function calculateScenario(ex: Executor, body: CalcScenarioBody, to
     dutyWaived: r.dutyWaived,
     dutyBeforeThreshold: fen(r.dutyBeforeThreshold),
     ...thresholdView(r),
-    valueAdded: va ? { ratio: ratioString(va.fact.ratio), threshold: va.fact.threshold, meetsThreshold: va.fact.meetsThreshold, formula: va.chain?.result.formula ?? null, cumulationApplied: va.chain?.cumulationApplied ?? false } : null,
-    parameterVersions: { ...r.parameterVersions, ...(va ? params.versionsOf('valueAddedThreshold') : {}), ...converted.versions },
+    valueAdded: va
+      ? {
+          ratio: ratioString(va.fact.ratio),
+          threshold: va.fact.threshold,
+          meetsThreshold: va.fact.meetsThreshold,
+          formula: va.chain?.result.formula ?? null,
+          cumulationApplied: va.chain?.cumulationApplied ?? false,
+        }
+      : null,
+    parameterVersions: {
+      ...r.parameterVersions,
+      ...(va ? params.versionsOf('valueAddedThreshold') : {}),
+      ...converted.versions,
+    },
   };
 }

@@ -10,7 +10,11 @@ export function CreditMeasures({ measures, enterprise }: { measures: Measures; e
   const rate = measures.inspectionRate;
   return (
     <ul className="measures" data-testid="credit-measures">
-      <li>{rate.kind === 'MULTIPLIER' ? t('credit.measure.multiplier', { rate: percent(rate.multiplier) }) : t('credit.measure.floor', { rate: percent(rate.minimumRate) })}</li>
+      <li>
+        {rate.kind === 'MULTIPLIER'
+          ? t('credit.measure.multiplier', { rate: percent(rate.multiplier) })
+          : t('credit.measure.floor', { rate: percent(rate.minimumRate) })}
+      </li>
       {!measures.inspectWithoutRiskAlert && <li>{t('credit.measure.onlyOnRiskAlert')}</li>}
       {enterprise && <li>{measures.batchExitAllowed ? t('credit.batchExit') : t('credit.measure.noBatchExit')}</li>}
       {enterprise && <li>{t(`credit.audit.${measures.auditFrequency}` as MessageKey)}</li>}

@@ -12,7 +12,8 @@ export function CreditSummary({ credit, testId }: { credit: Credit; testId: stri
         {t(`class.${credit.class}`)}
       </div>
       <div className="muted" data-testid={`${testId}-validity`}>
-        {t('credit.asOfDate', { date: credit.asOf })} · {credit.nextChange ? t('credit.changesOn', { date: credit.nextChange }) : t('credit.noAutomaticChange')}
+        {t('credit.asOfDate', { date: credit.asOf })} ·{' '}
+        {credit.nextChange ? t('credit.changesOn', { date: credit.nextChange }) : t('credit.noAutomaticChange')}
       </div>
       <h4>{t('portal.reasons')}</h4>
       <ul className="reasons" data-testid={`${testId}-reasons`}>
@@ -22,7 +23,11 @@ export function CreditSummary({ credit, testId }: { credit: Credit; testId: stri
             <span className="muted">
               {' '}
               · {t('portal.since')} {r.since}
-              {r.until ? ` · ${t('credit.reasonUntil', { date: r.until })}` : r.rule.endsWith('lowestSectorRating') ? ` · ${t('credit.untilRaised')}` : ''}
+              {r.until
+                ? ` · ${t('credit.reasonUntil', { date: r.until })}`
+                : r.rule.endsWith('lowestSectorRating')
+                  ? ` · ${t('credit.untilRaised')}`
+                  : ''}
             </span>
             {r.inputs && r.inputs.length > 0 && (
               <ul>

@@ -13,7 +13,10 @@ export function useCreditLabels() {
   const rule = (id: string) => known(`credit.rule.${id.split('.').pop()}`, id);
   const input = (i: InputSummary) => {
     if (i.type === 'SECTOR_RATING') {
-      const rating = t('credit.input.rating', { department: department(i.department ?? i.source), level: i.level ?? '' });
+      const rating = t('credit.input.rating', {
+        department: department(i.department ?? i.source),
+        level: i.level ?? '',
+      });
       return i.isLowestLevel ? `${rating} (${t('credit.input.lowest')})` : rating;
     }
     if (i.type === 'EVENT') return known(`credit.event.${i.kind}`, i.kind ?? '');

@@ -34,7 +34,14 @@ export interface Credit {
 }
 
 export interface History {
-  items: { seq: number; effectiveDate: string; from: string | null; to: CreditClass; cause: string; recordedAt: string }[];
+  items: {
+    seq: number;
+    effectiveDate: string;
+    from: string | null;
+    to: CreditClass;
+    cause: string;
+    recordedAt: string;
+  }[];
   timeline: { date: string; from: CreditClass; to: CreditClass }[];
 }
 

@@ -13,7 +13,10 @@ export function DeclarationDetail({ id }: { id: string }) {
   const { t } = useI18n();
   const qc = useQueryClient();
   const can = useCan();
-  const d = useQuery({ queryKey: ['declaration', id], queryFn: () => api<DeclarationDetailView>('GET', `/api/v1/declarations/${id}`) });
+  const d = useQuery({
+    queryKey: ['declaration', id],
+    queryFn: () => api<DeclarationDetailView>('GET', `/api/v1/declarations/${id}`),
+  });
   const [reason, setReason] = useState('');
   const act = useMutation({
     mutationFn: (what: 'accept' | 'reject' | 'cancel') => api('POST', `/api/v1/declarations/${id}/${what}`, { reason }),
@@ -23,7 +26,8 @@ export function DeclarationDetail({ id }: { id: string }) {
   if (d.error) return <ErrorBox error={d.error} onRetry={() => void d.refetch()} />;
   const x = d.data!;
   const officer = can('POST', '/api/v1/declarations/:id/accept') && can('POST', '/api/v1/declarations/:id/reject');
-  const live = !['EXITED', 'REJECTED', 'CANCELLED', 'AMENDED'].includes(x.state) && x.kind !== 'CENTRALIZED_DECLARATION';
+  const live =
+    !['EXITED', 'REJECTED', 'CANCELLED', 'AMENDED'].includes(x.state) && x.kind !== 'CENTRALIZED_DECLARATION';
   return (
     <section data-testid="decl-detail">
       <p>
@@ -49,7 +53,9 @@ export function DeclarationDetail({ id }: { id: string }) {
         {x.risk !== undefined && (
           <div className="card">
             <div className="card-label">{t('decl.risk')}</div>
-            <div className="card-title" data-testid="decl-risk">{x.risk ? `${String(x.risk.level)} · ${String(x.risk.action)}` : '—'}</div>
+            <div className="card-title" data-testid="decl-risk">
+              {x.risk ? `${String(x.risk.level)} · ${String(x.risk.action)}` : '—'}
+            </div>
             {x.risk && <div className="small mono">{JSON.stringify(x.risk.versions ?? {})}</div>}
           </div>
         )}
@@ -76,14 +82,22 @@ export function DeclarationDetail({ id }: { id: string }) {
           {x.lines.map((l, i) => (
             <tr key={i}>
               <td>{i + 1}</td>
-              <td>{l.itemNo} {l.name}</td>
+              <td>
+                {l.itemNo} {l.name}
+              </td>
               <td className="mono small">{l.hsCode}</td>
-              <td className="num">{l.quantity} {l.unit}</td>
+              <td className="num">
+                {l.quantity} {l.unit}
+              </td>
               <td className="num">{l.valueCny}</td>
               <td className="num">{l.costBasis?.importedCny}</td>
               <td data-testid={`decl-va-${i}`}>
-                {l.valueAdded ? `${l.valueAdded.ratio} ${l.valueAdded.meetsThreshold ? '≥' : '<'} ${l.valueAdded.threshold}` : '—'}
-                {l.valueAdded?.confirmationNumber && <div className="mono small">{l.valueAdded.confirmationNumber}</div>}
+                {l.valueAdded
+                  ? `${l.valueAdded.ratio} ${l.valueAdded.meetsThreshold ? '≥' : '<'} ${l.valueAdded.threshold}`
+                  : '—'}
+                {l.valueAdded?.confirmationNumber && (
+                  <div className="mono small">{l.valueAdded.confirmationNumber}</div>
+                )}
               </td>
             </tr>
           ))}
@@ -123,15 +137,35 @@ export function DeclarationDetail({ id }: { id: string }) {
         <>
           <h2>{t('decl.taxes')}</h2>
           <div className="cards" data-testid="decl-taxes">
-            <div className="card"><div className="card-label">{t('decl.bill.duty')}</div><div className="card-title" data-testid="decl-duty">{x.taxes.duty}</div></div>
-            <div className="card"><div className="card-label">{t('decl.bill.ct')}</div><div className="card-title">{x.taxes.consumptionTax}</div></div>
-            <div className="card"><div className="card-label">{t('decl.bill.vat')}</div><div className="card-title" data-testid="decl-vat">{x.taxes.vat}</div></div>
-            <div className="card"><div className="card-label">{t('decl.bill.total')}</div><div className="card-title" data-testid="decl-total">{x.taxes.total}</div></div>
+            <div className="card">
+              <div className="card-label">{t('decl.bill.duty')}</div>
+              <div className="card-title" data-testid="decl-duty">
+                {x.taxes.duty}
+              </div>
+            </div>
+            <div className="card">
+              <div className="card-label">{t('decl.bill.ct')}</div>
+              <div className="card-title">{x.taxes.consumptionTax}</div>
+            </div>
+            <div className="card">
+              <div className="card-label">{t('decl.bill.vat')}</div>
+              <div className="card-title" data-testid="decl-vat">
+                {x.taxes.vat}
+              </div>
+            </div>
+            <div className="card">
+              <div className="card-label">{t('decl.bill.total')}</div>
+              <div className="card-title" data-testid="decl-total">
+                {x.taxes.total}
+              </div>
+            </div>
           </div>
           <ul className="measures">
             {x.taxes.lines.map((l) => (
               <li key={l.lineIndex} className="formula" data-testid={`decl-formula-${l.lineIndex}`}>
-                #{l.lineIndex + 1} {t('decl.bill.duty')}: {l.steps.duty.status === 'DUE' ? l.steps.duty.formula : l.steps.duty.reason} · {t('decl.bill.vat')}: {l.steps.vat.status === 'DUE' ? l.steps.vat.formula : l.steps.vat.reason}
+                #{l.lineIndex + 1} {t('decl.bill.duty')}:{' '}
+                {l.steps.duty.status === 'DUE' ? l.steps.duty.formula : l.steps.duty.reason} · {t('decl.bill.vat')}:{' '}
+                {l.steps.vat.status === 'DUE' ? l.steps.vat.formula : l.steps.vat.reason}
               </li>
             ))}
           </ul>
@@ -175,22 +209,36 @@ export function DeclarationDetail({ id }: { id: string }) {
       <ol className="timeline" data-testid="decl-trail">
         {x.transitions.map((tr, i) => (
           <li key={i}>
-            <span className="mono small">{tr.at}</span> {tr.from ?? '∅'} → <strong>{tr.to}</strong> — {tr.reason} <span className="small">({tr.rule}, {tr.actor}, audit #{tr.auditSeq})</span>
+            <span className="mono small">{tr.at}</span> {tr.from ?? '∅'} → <strong>{tr.to}</strong> — {tr.reason}{' '}
+            <span className="small">
+              ({tr.rule}, {tr.actor}, audit #{tr.auditSeq})
+            </span>
           </li>
         ))}
       </ol>
 
       {live && (
         <div className="actions">
-          <input placeholder={t('decl.reasonPlaceholder')} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="decl-action-reason" />
+          <input
+            placeholder={t('decl.reasonPlaceholder')}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            data-testid="decl-action-reason"
+          />
           {officer && x.state === 'HELD' && (
             <>
-              <button type="button" onClick={() => act.mutate('accept')} data-testid="decl-accept">{t('decl.accept')}</button>
-              <button type="button" onClick={() => act.mutate('reject')} data-testid="decl-reject">{t('decl.reject')}</button>
+              <button type="button" onClick={() => act.mutate('accept')} data-testid="decl-accept">
+                {t('decl.accept')}
+              </button>
+              <button type="button" onClick={() => act.mutate('reject')} data-testid="decl-reject">
+                {t('decl.reject')}
+              </button>
             </>
           )}
           {can('POST', '/api/v1/declarations/:id/cancel') && (
-            <button type="button" onClick={() => act.mutate('cancel')} data-testid="decl-cancel">{t('decl.cancel')}</button>
+            <button type="button" onClick={() => act.mutate('cancel')} data-testid="decl-cancel">
+              {t('decl.cancel')}
+            </button>
           )}
         </div>
       )}

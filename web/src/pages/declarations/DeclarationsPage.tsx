@@ -10,7 +10,16 @@ import { ExitForm } from './ExitForm.tsx';
 import type { Declaration, MonthView, TaxBill } from './types.ts';
 import { useCan } from '../../permissions.tsx';
 
-const STATE_COLOR: Record<string, string> = { SUBMITTED: '#5b6b7c', ACCEPTED: '#1a7f4b', HELD: '#c77700', REJECTED: '#c0392b', RELEASED: '#1f5fa8', EXITED: '#1a7f4b', CANCELLED: '#888', AMENDED: '#888' };
+const STATE_COLOR: Record<string, string> = {
+  SUBMITTED: '#5b6b7c',
+  ACCEPTED: '#1a7f4b',
+  HELD: '#c77700',
+  REJECTED: '#c0392b',
+  RELEASED: '#1f5fa8',
+  EXITED: '#1a7f4b',
+  CANCELLED: '#888',
+  AMENDED: '#888',
+};
 
 export function StateBadge({ state }: { state: string }) {
   const { t } = useI18n();
@@ -36,13 +45,20 @@ export function DeclarationsPage({ route }: { route: string }) {
   const id = /^\/declarations\/([0-9a-f-]{36})/.exec(route)?.[1];
   const [tab, setTab] = useState<'list' | 'new' | 'batch' | 'month' | 'bills'>('list');
   if (id) return <DeclarationDetail id={id} />;
-  const tabs = files && enterprise ? (['list', 'new', 'batch', 'month', 'bills'] as const) : (['list', 'bills'] as const);
+  const tabs =
+    files && enterprise ? (['list', 'new', 'batch', 'month', 'bills'] as const) : (['list', 'bills'] as const);
   return (
     <section>
       <h1>{t('decl.title')}</h1>
       <div className="tabs">
         {tabs.map((k) => (
-          <button key={k} type="button" className={tab === k ? 'tab active' : 'tab'} data-testid={`decl-tab-${k}`} onClick={() => setTab(k)}>
+          <button
+            key={k}
+            type="button"
+            className={tab === k ? 'tab active' : 'tab'}
+            data-testid={`decl-tab-${k}`}
+            onClick={() => setTab(k)}
+          >
             {t(`decl.tab.${k}`)}
           </button>
         ))}
@@ -59,7 +75,14 @@ export function DeclarationsPage({ route }: { route: string }) {
 function DeclarationList({ officer }: { officer: boolean }) {
   const { t } = useI18n();
   const [state, setState] = useState(officer ? 'HELD' : '');
-  const list = useQuery({ queryKey: ['declarations', state], queryFn: () => api<{ items: Declaration[]; total: number }>('GET', `/api/v1/declarations?pageSize=50${state ? `&state=${state}` : ''}`) });
+  const list = useQuery({
+    queryKey: ['declarations', state],
+    queryFn: () =>
+      api<{ items: Declaration[]; total: number }>(
+        'GET',
+        `/api/v1/declarations?pageSize=50${state ? `&state=${state}` : ''}`,
+      ),
+  });
   return (
     <>
       <div className="search filters">
@@ -121,16 +144,28 @@ function MonthPanel() {
   const { t } = useI18n();
   const qc = useQueryClient();
   const [period, setPeriod] = useState(previousMonth());
-  const month = useQuery({ queryKey: ['decl-month', period], queryFn: () => api<MonthView>('GET', `/api/v1/declarations/month?period=${period}`) });
+  const month = useQuery({
+    queryKey: ['decl-month', period],
+    queryFn: () => api<MonthView>('GET', `/api/v1/declarations/month?period=${period}`),
+  });
   const file = useMutation({
-    mutationFn: () => api<Declaration>('POST', '/api/v1/declarations/centralized', { requestId: `central-${period}-${Date.now()}`, period }),
+    mutationFn: () =>
+      api<Declaration>('POST', '/api/v1/declarations/centralized', {
+        requestId: `central-${period}-${Date.now()}`,
+        period,
+      }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['decl-month', period] }),
   });
   const m = month.data;
   return (
     <div data-testid="decl-month">
       <div className="search">
-        <input type="month" value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="decl-month-period" />
+        <input
+          type="month"
+          value={period}
+          onChange={(e) => setPeriod(e.target.value)}
+          data-testid="decl-month-period"
+        />
       </div>
       {month.isLoading && <Spinner />}
       {month.error && <ErrorBox error={month.error} />}
@@ -139,17 +174,23 @@ function MonthPanel() {
           <div className="cards">
             <div className="card">
               <div className="card-label">{t('decl.month.due')}</div>
-              <div className="card-title mono" data-testid="decl-month-due">{m.dueDate}</div>
+              <div className="card-title mono" data-testid="decl-month-due">
+                {m.dueDate}
+              </div>
               {m.overdue && <div className="warn">{t('decl.month.overdue')}</div>}
             </div>
             <div className="card">
               <div className="card-label">{t('decl.month.facility')}</div>
-              <div className="card-title" data-testid="decl-month-facility">{t(`decl.facility.${m.facility.status}` as 'decl.facility.ACTIVE')}</div>
+              <div className="card-title" data-testid="decl-month-facility">
+                {t(`decl.facility.${m.facility.status}` as 'decl.facility.ACTIVE')}
+              </div>
               <div className="small">{m.facility.reason}</div>
             </div>
             <div className="card">
               <div className="card-label">{t('decl.month.batches')}</div>
-              <div className="card-value" data-testid="decl-month-count">{m.batches.length}</div>
+              <div className="card-value" data-testid="decl-month-count">
+                {m.batches.length}
+              </div>
             </div>
           </div>
           <table className="table clickable">
@@ -157,20 +198,30 @@ function MonthPanel() {
               {m.batches.map((b) => (
                 <tr key={b.id} onClick={() => navigate(`/declarations/${b.id}`)}>
                   <td className="mono small">{b.businessDate}</td>
-                  <td><StateBadge state={b.state} /></td>
+                  <td>
+                    <StateBadge state={b.state} />
+                  </td>
                   <td className="small">{(b.form as { transport?: { plate?: string } }).transport?.plate}</td>
-                  <td className="small">{b.lines.length} {t('decl.lines')}</td>
+                  <td className="small">
+                    {b.lines.length} {t('decl.lines')}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
           {m.centralized ? (
             <div className="ok-box" data-testid="decl-month-centralized">
-              {t('decl.month.filed')} <a href={`#/declarations/${m.centralized.id}`}>{m.centralized.state}</a> · {t('decl.col.taxes')} {m.centralized.taxes?.total}
+              {t('decl.month.filed')} <a href={`#/declarations/${m.centralized.id}`}>{m.centralized.state}</a> ·{' '}
+              {t('decl.col.taxes')} {m.centralized.taxes?.total}
             </div>
           ) : (
             m.batches.length > 0 && (
-              <button type="button" onClick={() => file.mutate()} disabled={file.isPending} data-testid="decl-month-file">
+              <button
+                type="button"
+                onClick={() => file.mutate()}
+                disabled={file.isPending}
+                data-testid="decl-month-file"
+              >
                 {t('decl.month.file')}
               </button>
             )
@@ -184,9 +235,14 @@ function MonthPanel() {
 
 function TaxBills() {
   const { t } = useI18n();
-  const bills = useQuery({ queryKey: ['tax-bills'], queryFn: () => api<{ items: TaxBill[]; total: number }>('GET', '/api/v1/tax-bills?pageSize=100') });
+  const bills = useQuery({
+    queryKey: ['tax-bills'],
+    queryFn: () => api<{ items: TaxBill[]; total: number }>('GET', '/api/v1/tax-bills?pageSize=100'),
+  });
   const download = async () => {
-    const res = await fetch('/api/v1/tax-bills/export.csv', { headers: { authorization: `Bearer ${session.token()}` } });
+    const res = await fetch('/api/v1/tax-bills/export.csv', {
+      headers: { authorization: `Bearer ${session.token()}` },
+    });
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
     a.href = url;
@@ -230,10 +286,16 @@ export function BillTable({ bills }: { bills: TaxBill[] }) {
               <a href={`#/declarations/${b.declarationId}`}>{b.billNo}</a>
             </td>
             <td>{t(`decl.bill.${b.kind}` as 'decl.bill.ORIGINAL')}</td>
-            <td className="num" data-testid="bill-duty">{b.duty}</td>
+            <td className="num" data-testid="bill-duty">
+              {b.duty}
+            </td>
             <td className="num">{b.consumptionTax}</td>
-            <td className="num" data-testid="bill-vat">{b.vat}</td>
-            <td className="num" data-testid="bill-total">{b.total}</td>
+            <td className="num" data-testid="bill-vat">
+              {b.vat}
+            </td>
+            <td className="num" data-testid="bill-total">
+              {b.total}
+            </td>
             <td className="mono small">
               {Object.entries((b.figures as { parameterVersions?: Record<string, number> }).parameterVersions ?? {})
                 .map(([k, v]) => `${k}@${v}`)

@@ -7,7 +7,18 @@ import { navigate } from '../../router.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import type { Declaration } from './types.ts';
 
-const PORTS = ['CNHAK-XINHAI', 'CNHAK-NANGANG', 'CNHAK-PORT', 'CNYPG-PORT', 'CNBSP-PORT', 'CNSYX-PORT', 'CNQLN-PORT', 'CNHAK-MEILAN', 'CNSYX-PHOENIX', 'CNQHI-BOAO'];
+const PORTS = [
+  'CNHAK-XINHAI',
+  'CNHAK-NANGANG',
+  'CNHAK-PORT',
+  'CNYPG-PORT',
+  'CNBSP-PORT',
+  'CNSYX-PORT',
+  'CNQLN-PORT',
+  'CNHAK-MEILAN',
+  'CNSYX-PHOENIX',
+  'CNQHI-BOAO',
+];
 
 interface Line {
   itemId: string;
@@ -35,7 +46,16 @@ interface Item {
 }
 
 // No duty rate is assumed: left empty, the tariff table's applies; a 0 typed on goods that owe duty is refused.
-const emptyLine = (): Line => ({ itemId: '', quantity: '', valueCny: '', netWeightKg: '', dutyRate: '', vatRate: '0.13', consumptionTaxRate: '', domesticVatPaid: false });
+const emptyLine = (): Line => ({
+  itemId: '',
+  quantity: '',
+  valueCny: '',
+  netWeightKg: '',
+  dutyRate: '',
+  vatRate: '0.13',
+  consumptionTaxRate: '',
+  domesticVatPaid: false,
+});
 
 /** The simplified exit form (简化申报): book and items, values, destination, port and the release order's vehicle data. */
 export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) {
@@ -50,8 +70,16 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
   const [gross, setGross] = useState('');
   const [packages, setPackages] = useState('1');
   const [lines, setLines] = useState<Line[]>([emptyLine()]);
-  const books = useQuery({ queryKey: ['ledger-books'], queryFn: () => api<{ items: Book[] }>('GET', '/api/v1/ledger/books').catch(() => ({ items: [] as Book[] })) });
-  const items = useQuery({ queryKey: ['ledger-items', bookId], enabled: /^[0-9a-f-]{36}$/.test(bookId), queryFn: () => api<{ items: Item[] }>('GET', `/api/v1/ledger/books/${bookId}/items`).catch(() => ({ items: [] as Item[] })) });
+  const books = useQuery({
+    queryKey: ['ledger-books'],
+    queryFn: () => api<{ items: Book[] }>('GET', '/api/v1/ledger/books').catch(() => ({ items: [] as Book[] })),
+  });
+  const items = useQuery({
+    queryKey: ['ledger-items', bookId],
+    enabled: /^[0-9a-f-]{36}$/.test(bookId),
+    queryFn: () =>
+      api<{ items: Item[] }>('GET', `/api/v1/ledger/books/${bookId}/items`).catch(() => ({ items: [] as Item[] })),
+  });
   const submit = useMutation({
     mutationFn: () =>
       api<Declaration>('POST', kind === 'BATCH_EXIT' ? '/api/v1/declarations/batches' : '/api/v1/declarations/exits', {
@@ -61,7 +89,13 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
         destination: { region: 'CN-MAINLAND', province },
         consignee: { name: consignee },
         contact: { name: '申报员', phone: '0898-00000000' },
-        transport: { mode: 'ROAD', plate, containers: containers.split(/[\s,]+/).filter(Boolean), seals: seals.split(/[\s,]+/).filter(Boolean), expectedGrossWeightKg: gross },
+        transport: {
+          mode: 'ROAD',
+          plate,
+          containers: containers.split(/[\s,]+/).filter(Boolean),
+          seals: seals.split(/[\s,]+/).filter(Boolean),
+          expectedGrossWeightKg: gross,
+        },
         packages: { count: Number(packages) || 1, kind: '箱' },
         lines: lines.map((l) => ({
           itemId: l.itemId,
@@ -78,8 +112,25 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
   });
   const set = (i: number, patch: Partial<Line>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
   // The server's findings at their fields, in words; the rest (and the technical detail) below the form.
-  const F = ({ path }: { path: string }) => <FieldMessage error={submit.error} path={path} testId={`exit-error-${path}`} />;
-  const shown = ['bookId', 'portCode', 'destination.province', 'consignee.name', 'transport.plate', 'transport.containers', 'transport.seals', 'transport.expectedGrossWeightKg', 'packages', ...lines.flatMap((_, i) => ['itemId', 'quantity', 'valueCny', 'netWeightKg', 'dutyRate', 'consumptionTaxRate'].map((k) => `lines[${i}].${k}`))];
+  const F = ({ path }: { path: string }) => (
+    <FieldMessage error={submit.error} path={path} testId={`exit-error-${path}`} />
+  );
+  const shown = [
+    'bookId',
+    'portCode',
+    'destination.province',
+    'consignee.name',
+    'transport.plate',
+    'transport.containers',
+    'transport.seals',
+    'transport.expectedGrossWeightKg',
+    'packages',
+    ...lines.flatMap((_, i) =>
+      ['itemId', 'quantity', 'valueCny', 'netWeightKg', 'dutyRate', 'consumptionTaxRate'].map(
+        (k) => `lines[${i}].${k}`,
+      ),
+    ),
+  ];
   return (
     <form
       className="form"
@@ -118,37 +169,37 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
       <label>
         {t('decl.form.province')}
         <input value={province} onChange={(e) => setProvince(e.target.value)} />
-        <F path='destination.province' />
+        <F path="destination.province" />
       </label>
       <label>
         {t('decl.form.consignee')}
         <input value={consignee} onChange={(e) => setConsignee(e.target.value)} data-testid="exit-consignee" />
-        <F path='consignee.name' />
+        <F path="consignee.name" />
       </label>
       <label>
         {t('decl.form.plate')}
         <input value={plate} onChange={(e) => setPlate(e.target.value)} data-testid="exit-plate" />
-        <F path='transport.plate' />
+        <F path="transport.plate" />
       </label>
       <label>
         {t('decl.form.containers')}
         <input className="mono" value={containers} onChange={(e) => setContainers(e.target.value)} />
-        <F path='transport.containers' />
+        <F path="transport.containers" />
       </label>
       <label>
         {t('decl.form.seals')}
         <input className="mono" value={seals} onChange={(e) => setSeals(e.target.value)} />
-        <F path='transport.seals' />
+        <F path="transport.seals" />
       </label>
       <label>
         {t('decl.form.gross')}
         <input value={gross} onChange={(e) => setGross(e.target.value)} data-testid="exit-gross" />
-        <F path='transport.expectedGrossWeightKg' />
+        <F path="transport.expectedGrossWeightKg" />
       </label>
       <label>
         {t('decl.form.packages')}
         <input value={packages} onChange={(e) => setPackages(e.target.value)} />
-        <F path='packages' />
+        <F path="packages" />
       </label>
       <h3>{t('decl.goods')}</h3>
       {lines.map((l, i) => (
@@ -156,7 +207,11 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
           <label>
             {t('decl.item')}
             {items.data && items.data.items.length > 0 ? (
-              <select value={l.itemId} onChange={(e) => set(i, { itemId: e.target.value })} data-testid={`exit-line-${i}-item`}>
+              <select
+                value={l.itemId}
+                onChange={(e) => set(i, { itemId: e.target.value })}
+                data-testid={`exit-line-${i}-item`}
+              >
                 <option value="">—</option>
                 {items.data.items.map((it) => (
                   <option key={it.id} value={it.id}>
@@ -165,33 +220,58 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
                 ))}
               </select>
             ) : (
-              <input className="mono" value={l.itemId} onChange={(e) => set(i, { itemId: e.target.value })} data-testid={`exit-line-${i}-item`} />
+              <input
+                className="mono"
+                value={l.itemId}
+                onChange={(e) => set(i, { itemId: e.target.value })}
+                data-testid={`exit-line-${i}-item`}
+              />
             )}
             <F path={`lines[${i}].itemId`} />
           </label>
           <label>
             {t('decl.quantity')}
-            <input value={l.quantity} onChange={(e) => set(i, { quantity: e.target.value })} data-testid={`exit-line-${i}-quantity`} />
-        <F path={`lines[${i}].quantity`} />
+            <input
+              value={l.quantity}
+              onChange={(e) => set(i, { quantity: e.target.value })}
+              data-testid={`exit-line-${i}-quantity`}
+            />
+            <F path={`lines[${i}].quantity`} />
           </label>
           <label>
             {t('decl.value')}
-            <input value={l.valueCny} onChange={(e) => set(i, { valueCny: e.target.value })} data-testid={`exit-line-${i}-value`} />
-        <F path={`lines[${i}].valueCny`} />
+            <input
+              value={l.valueCny}
+              onChange={(e) => set(i, { valueCny: e.target.value })}
+              data-testid={`exit-line-${i}-value`}
+            />
+            <F path={`lines[${i}].valueCny`} />
           </label>
           <label>
             {t('decl.form.net')}
-            <input value={l.netWeightKg} onChange={(e) => set(i, { netWeightKg: e.target.value })} data-testid={`exit-line-${i}-net`} />
-        <F path={`lines[${i}].netWeightKg`} />
+            <input
+              value={l.netWeightKg}
+              onChange={(e) => set(i, { netWeightKg: e.target.value })}
+              data-testid={`exit-line-${i}-net`}
+            />
+            <F path={`lines[${i}].netWeightKg`} />
           </label>
           <label>
             {t('decl.form.dutyRate')}
-            <input value={l.dutyRate} onChange={(e) => set(i, { dutyRate: e.target.value })} data-testid={`exit-line-${i}-duty`} />
-        <F path={`lines[${i}].dutyRate`} />
+            <input
+              value={l.dutyRate}
+              onChange={(e) => set(i, { dutyRate: e.target.value })}
+              data-testid={`exit-line-${i}-duty`}
+            />
+            <F path={`lines[${i}].dutyRate`} />
           </label>
           <label>
             {t('decl.form.vatRate')}
-            <select value={l.vatRate} onChange={(e) => set(i, { vatRate: e.target.value })} data-testid={`exit-line-${i}-vat`}>
+            <select
+              value={l.vatRate}
+              onChange={(e) => set(i, { vatRate: e.target.value })}
+              data-testid={`exit-line-${i}-vat`}
+            >
               <option value="0.13">13%</option>
               <option value="0.09">9%</option>
             </select>
@@ -199,10 +279,14 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
           <label>
             {t('decl.form.ctRate')}
             <input value={l.consumptionTaxRate} onChange={(e) => set(i, { consumptionTaxRate: e.target.value })} />
-        <F path={`lines[${i}].consumptionTaxRate`} />
+            <F path={`lines[${i}].consumptionTaxRate`} />
           </label>
           <label className="check">
-            <input type="checkbox" checked={l.domesticVatPaid} onChange={(e) => set(i, { domesticVatPaid: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={l.domesticVatPaid}
+              onChange={(e) => set(i, { domesticVatPaid: e.target.checked })}
+            />
             {t('decl.form.domesticVatPaid')}
           </label>
         </fieldset>

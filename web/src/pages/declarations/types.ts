@@ -13,7 +13,17 @@ export interface TaxFigures {
   total: string;
   dutyWaived: boolean;
   parameterVersions: Record<string, number>;
-  lines: { lineIndex: number; hsCode: string; dutiableValue: string; duty: string; consumptionTax: string; vat: string; total: string; rates: Record<string, string>; steps: Record<'dutiableValue' | 'duty' | 'consumptionTax' | 'vat', TaxStep> }[];
+  lines: {
+    lineIndex: number;
+    hsCode: string;
+    dutiableValue: string;
+    duty: string;
+    consumptionTax: string;
+    vat: string;
+    total: string;
+    rates: Record<string, string>;
+    steps: Record<'dutiableValue' | 'duty' | 'consumptionTax' | 'vat', TaxStep>;
+  }[];
 }
 
 export interface DeclarationLine {
@@ -85,7 +95,11 @@ export interface DeclarationDetailView extends Declaration {
   transitions: Transition[];
   taxBills: TaxBill[];
   versions: { id: string; version: number; state: string }[];
-  reservation: { id: string; status: string; lines: { itemId: string; reserved: string; posted: string; released: string }[] } | null;
+  reservation: {
+    id: string;
+    status: string;
+    lines: { itemId: string; reserved: string; posted: string; released: string }[];
+  } | null;
   batches: { id: string; state: string; businessDate: string }[];
 }
 

@@ -10,7 +10,18 @@ import { formatDateTime } from '../../format.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { PORT_NAMES } from '../risk/ports.ts';
 
-const PORTS = ['CNHAK-XINHAI', 'CNHAK-NANGANG', 'CNHAK-PORT', 'CNYPG-PORT', 'CNBSP-PORT', 'CNSYX-PORT', 'CNQLN-PORT', 'CNHAK-MEILAN', 'CNSYX-PHOENIX', 'CNQHI-BOAO'];
+const PORTS = [
+  'CNHAK-XINHAI',
+  'CNHAK-NANGANG',
+  'CNHAK-PORT',
+  'CNYPG-PORT',
+  'CNBSP-PORT',
+  'CNSYX-PORT',
+  'CNQLN-PORT',
+  'CNHAK-MEILAN',
+  'CNSYX-PHOENIX',
+  'CNQHI-BOAO',
+];
 
 interface PortView {
   portCode: string;
@@ -50,7 +61,13 @@ function HourBars({ hours }: { hours: PortView['hours'] }) {
       {hours.map((h, i) => (
         <g key={h.hour}>
           <rect x={i * bw + 2} y={H - 18 - y(h.passed)} width={bw - 4} height={y(h.passed)} fill="#2e7d32" />
-          <rect x={i * bw + 2} y={H - 18 - y(h.passed) - y(h.diverted)} width={bw - 4} height={y(h.diverted)} fill="#c62828" />
+          <rect
+            x={i * bw + 2}
+            y={H - 18 - y(h.passed) - y(h.diverted)}
+            width={bw - 4}
+            height={y(h.diverted)}
+            fill="#c62828"
+          />
           {i % 3 === 0 && (
             <text x={i * bw + bw / 2} y={H - 4} textAnchor="middle" className="chart-label">
               {h.label}
@@ -65,7 +82,11 @@ function HourBars({ hours }: { hours: PortView['hours'] }) {
 export function PortViewPage() {
   const { t } = useI18n();
   const [port, setPort] = useState('CNHAK-XINHAI');
-  const q = useQuery({ queryKey: ['gate-port', port], queryFn: () => api<PortView>('GET', `/api/v1/gate/ports/${port}/view`), refetchInterval: 30_000 });
+  const q = useQuery({
+    queryKey: ['gate-port', port],
+    queryFn: () => api<PortView>('GET', `/api/v1/gate/ports/${port}/view`),
+    refetchInterval: 30_000,
+  });
   const passed = q.data?.hours.reduce((s, h) => s + h.passed, 0) ?? 0;
   const diverted = q.data?.hours.reduce((s, h) => s + h.diverted, 0) ?? 0;
   return (
@@ -161,7 +182,10 @@ function documentLabel(type: string, t: (k: MessageKey) => string): string {
 
 export function TaskListPage() {
   const { t, lang } = useI18n();
-  const q = useQuery({ queryKey: ['inspection-tasks'], queryFn: () => api<{ items: Task[] }>('GET', '/api/v1/inspection/tasks') });
+  const q = useQuery({
+    queryKey: ['inspection-tasks'],
+    queryFn: () => api<{ items: Task[] }>('GET', '/api/v1/inspection/tasks'),
+  });
   return (
     <section className="page" data-testid="inspection-tasks">
       <h1>{t('inspection.tasks')}</h1>
@@ -214,7 +238,10 @@ export function TaskPage({ id }: { id: string }) {
   const canEvidence = can('POST', '/api/v1/inspection/tasks/:taskId/evidence');
   const canComplete = can('POST', '/api/v1/inspection/tasks/:taskId/complete');
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['inspection-task', id], queryFn: () => api<Task>('GET', `/api/v1/inspection/tasks/${id}`) });
+  const q = useQuery({
+    queryKey: ['inspection-task', id],
+    queryFn: () => api<Task>('GET', `/api/v1/inspection/tasks/${id}`),
+  });
   const [outcome, setOutcome] = useState('MATCH');
   const [attended, setAttended] = useState(false);
   const [disposition, setDisposition] = useState('RELEASE');
@@ -223,13 +250,23 @@ export function TaskPage({ id }: { id: string }) {
   const refresh = () => qc.invalidateQueries({ queryKey: ['inspection-task', id] });
   const act = useMutation({
     mutationFn: async (what: 'assign' | 'start' | 'complete' | { file: File }) => {
-      if (what === 'assign') return api('POST', `/api/v1/inspection/tasks/${id}/assign`, { assignee: session.user()?.username ?? '' });
+      if (what === 'assign')
+        return api('POST', `/api/v1/inspection/tasks/${id}/assign`, { assignee: session.user()?.username ?? '' });
       if (what === 'start') return api('POST', `/api/v1/inspection/tasks/${id}/start`);
       if (what === 'complete') {
         const corrections = outcome === 'MATCH' || !value ? undefined : [{ lineIndex: Number(line), valueCny: value }];
-        return api('POST', `/api/v1/inspection/tasks/${id}/complete`, { outcome, attended, disposition, ...(corrections ? { corrections } : {}) });
+        return api('POST', `/api/v1/inspection/tasks/${id}/complete`, {
+          outcome,
+          attended,
+          disposition,
+          ...(corrections ? { corrections } : {}),
+        });
       }
-      return api('POST', `/api/v1/inspection/tasks/${id}/evidence`, { fileName: what.file.name, contentType: what.file.type || 'application/octet-stream', contentBase64: await readBase64(what.file) });
+      return api('POST', `/api/v1/inspection/tasks/${id}/evidence`, {
+        fileName: what.file.name,
+        contentType: what.file.type || 'application/octet-stream',
+        contentBase64: await readBase64(what.file),
+      });
     },
     onSuccess: refresh,
   });
@@ -248,21 +285,30 @@ export function TaskPage({ id }: { id: string }) {
         <small>
           {documentLabel(task.documentType, t)}{' '}
           {task.documentType === 'SECOND_LINE_EXIT' || task.documentType === 'BATCH_EXIT' ? (
-            <a href={`#/declarations/${task.documentId}`} className="mono" data-testid="task-document">{task.documentId}</a>
+            <a href={`#/declarations/${task.documentId}`} className="mono" data-testid="task-document">
+              {task.documentId}
+            </a>
           ) : (
             <span className="mono">{task.documentId}</span>
           )}
         </small>
       </h1>
       <p>
-        {t('inspection.status')}: <strong data-testid="task-status" data-status={task.status}>{t(`command.task.${task.status}` as MessageKey)}</strong> · {portLabel(task.portCode, lang)} · {t(`command.source.${task.source}` as MessageKey)}
+        {t('inspection.status')}:{' '}
+        <strong data-testid="task-status" data-status={task.status}>
+          {t(`command.task.${task.status}` as MessageKey)}
+        </strong>{' '}
+        · {portLabel(task.portCode, lang)} · {t(`command.source.${task.source}` as MessageKey)}
         {task.assignee && <> · {task.assignee}</>}
       </p>
       <h2>{t('inspection.reasons')}</h2>
       <ul data-testid="task-reasons">
         {task.reasons.map((r, i) => (
           <li key={i}>
-            <strong>{reasonLabel(r.code, t)}</strong> <span className="small" lang="en">{r.detail}</span>
+            <strong>{reasonLabel(r.code, t)}</strong>{' '}
+            <span className="small" lang="en">
+              {r.detail}
+            </span>
           </li>
         ))}
       </ul>
@@ -285,7 +331,8 @@ export function TaskPage({ id }: { id: string }) {
       <ul data-testid="task-evidence">
         {(task.evidence ?? []).map((e) => (
           <li key={e.id}>
-            <a href={`/api/v1/inspection/tasks/${task.id}/evidence/${e.id}`}>{e.fileName}</a> ({e.sizeBytes} B) <code data-testid="evidence-sha256">{e.sha256}</code>
+            <a href={`/api/v1/inspection/tasks/${task.id}/evidence/${e.id}`}>{e.fileName}</a> ({e.sizeBytes} B){' '}
+            <code data-testid="evidence-sha256">{e.sha256}</code>
           </li>
         ))}
       </ul>
@@ -314,20 +361,41 @@ export function TaskPage({ id }: { id: string }) {
             <option value="SEIZURE">{t('inspection.SEIZURE')}</option>
           </select>
           <label>
-            <input type="checkbox" data-testid="task-attended" checked={attended} onChange={(e) => setAttended(e.target.checked)} /> {t('inspection.attended')}
+            <input
+              type="checkbox"
+              data-testid="task-attended"
+              checked={attended}
+              onChange={(e) => setAttended(e.target.checked)}
+            />{' '}
+            {t('inspection.attended')}
           </label>
           {outcome !== 'MATCH' && (
             <fieldset>
               <legend>{t('inspection.correction')}</legend>
-              <input data-testid="task-correction-line" value={line} onChange={(e) => setLine(e.target.value)} size={3} /> <input data-testid="task-correction-value" placeholder="valueCny" value={value} onChange={(e) => setValue(e.target.value)} />
-              <div className="field-error" data-testid="task-corrections-error">{err('corrections')}</div>
+              <input
+                data-testid="task-correction-line"
+                value={line}
+                onChange={(e) => setLine(e.target.value)}
+                size={3}
+              />{' '}
+              <input
+                data-testid="task-correction-value"
+                placeholder="valueCny"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+              />
+              <div className="field-error" data-testid="task-corrections-error">
+                {err('corrections')}
+              </div>
             </fieldset>
           )}
           <select data-testid="task-disposition" value={disposition} onChange={(e) => setDisposition(e.target.value)}>
             <option value="RELEASE">{t('inspection.RELEASE')}</option>
             <option value="KEEP">{t('inspection.KEEP')}</option>
           </select>
-          <div className="field-error" data-testid="task-disposition-error">{err('disposition')}</div>
+          <div className="field-error" data-testid="task-disposition-error">
+            {err('disposition')}
+          </div>
           <button type="submit" data-testid="task-complete">
             {t('inspection.complete')}
           </button>

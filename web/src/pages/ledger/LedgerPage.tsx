@@ -92,7 +92,10 @@ export function LedgerPage({ route, user }: { route: string; user: SessionUser }
 
 function BookList() {
   const { t } = useI18n();
-  const books = useQuery({ queryKey: ['ledger-books'], queryFn: () => api<{ items: Book[] }>('GET', '/api/v1/ledger/books') });
+  const books = useQuery({
+    queryKey: ['ledger-books'],
+    queryFn: () => api<{ items: Book[] }>('GET', '/api/v1/ledger/books'),
+  });
   if (books.isLoading) return <Spinner />;
   if (books.error) return <ErrorBox error={books.error} onRetry={() => void books.refetch()} />;
   if (!books.data!.items.length) return <p data-testid="ledger-no-books">{t('ledger.noBooks')}</p>;
@@ -122,8 +125,14 @@ function BookList() {
 
 function BookView({ bookId, canFile }: { bookId: string; canFile: boolean }) {
   const { t } = useI18n();
-  const book = useQuery({ queryKey: ['ledger-book', bookId], queryFn: () => api<Book>('GET', `/api/v1/ledger/books/${bookId}`) });
-  const items = useQuery({ queryKey: ['ledger-items', bookId], queryFn: () => api<{ items: Item[] }>('GET', `/api/v1/ledger/books/${bookId}/items`) });
+  const book = useQuery({
+    queryKey: ['ledger-book', bookId],
+    queryFn: () => api<Book>('GET', `/api/v1/ledger/books/${bookId}`),
+  });
+  const items = useQuery({
+    queryKey: ['ledger-items', bookId],
+    queryFn: () => api<{ items: Item[] }>('GET', `/api/v1/ledger/books/${bookId}/items`),
+  });
   if (book.isLoading || items.isLoading) return <Spinner />;
   if (book.error) return <ErrorBox error={book.error} />;
   if (items.error) return <ErrorBox error={items.error} />;
@@ -160,7 +169,9 @@ function BookView({ bookId, canFile }: { bookId: string; canFile: boolean }) {
               <td className="mono">{i.hsCode}</td>
               <td>{i.name}</td>
               <td>{i.unit}</td>
-              <td className="num" data-testid={`ledger-item-${i.itemNo}-onhand`}>{i.onHand}</td>
+              <td className="num" data-testid={`ledger-item-${i.itemNo}-onhand`}>
+                {i.onHand}
+              </td>
               <td className="num">{i.reserved}</td>
               <td className="num">{i.available}</td>
               <td className="num">{i.importedCny}</td>
@@ -181,9 +192,18 @@ function Movements({ bookId, items }: { bookId: string; items: Item[] }) {
   const [filter, setFilter] = useState({ itemId: '', documentType: '', from: '', to: '' });
   const [page, setPage] = useState(1);
   const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v));
-  const moves = useQuery({ queryKey: ['ledger-movements', bookId, qs.toString(), page], queryFn: () => api<{ items: Movement[]; total: number; pageSize: number }>('GET', `/api/v1/ledger/books/${bookId}/movements?${qs.toString()}&page=${page}`) });
+  const moves = useQuery({
+    queryKey: ['ledger-movements', bookId, qs.toString(), page],
+    queryFn: () =>
+      api<{ items: Movement[]; total: number; pageSize: number }>(
+        'GET',
+        `/api/v1/ledger/books/${bookId}/movements?${qs.toString()}&page=${page}`,
+      ),
+  });
   const exportCsv = async () => {
-    const res = await fetch(`/api/v1/ledger/books/${bookId}/movements.csv?${qs.toString()}`, { headers: { authorization: `Bearer ${session.token()}` } });
+    const res = await fetch(`/api/v1/ledger/books/${bookId}/movements.csv?${qs.toString()}`, {
+      headers: { authorization: `Bearer ${session.token()}` },
+    });
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
     a.href = url;
@@ -209,7 +229,16 @@ function Movements({ bookId, items }: { bookId: string; items: Item[] }) {
         </select>
         <select value={filter.documentType} onChange={set('documentType')} data-testid="mv-filter-type">
           <option value="">{t('ledger.allTypes')}</option>
-          {['FIRST_LINE_IMPORT', 'FIRST_LINE_EXPORT', 'ISLAND_TRANSFER', 'PROCESSING', 'SCRAP', 'ADJUSTMENT', 'REVERSAL', 'RESERVATION_POSTING'].map((d) => (
+          {[
+            'FIRST_LINE_IMPORT',
+            'FIRST_LINE_EXPORT',
+            'ISLAND_TRANSFER',
+            'PROCESSING',
+            'SCRAP',
+            'ADJUSTMENT',
+            'REVERSAL',
+            'RESERVATION_POSTING',
+          ].map((d) => (
             <option key={d} value={d}>
               {t(`ledger.doc.${d}` as 'ledger.doc.SCRAP')}
             </option>
@@ -225,7 +254,9 @@ function Movements({ bookId, items }: { bookId: string; items: Item[] }) {
       {moves.error && <ErrorBox error={moves.error} />}
       {moves.data && (
         <>
-          <p className="small" data-testid="mv-total">{t('common.total', { n: moves.data.total })}</p>
+          <p className="small" data-testid="mv-total">
+            {t('common.total', { n: moves.data.total })}
+          </p>
           <table className="table small" data-testid="ledger-movements">
             <thead>
               <tr>
@@ -243,7 +274,8 @@ function Movements({ bookId, items }: { bookId: string; items: Item[] }) {
                   <td>{m.businessDate}</td>
                   <td className="mono">{m.itemNo}</td>
                   <td>
-                    {t(`ledger.account.${m.from}` as 'ledger.account.stock')} → {t(`ledger.account.${m.to}` as 'ledger.account.stock')}
+                    {t(`ledger.account.${m.from}` as 'ledger.account.stock')} →{' '}
+                    {t(`ledger.account.${m.to}` as 'ledger.account.stock')}
                   </td>
                   <td className="num">
                     {m.quantity} {m.unit}
@@ -258,7 +290,11 @@ function Movements({ bookId, items }: { bookId: string; items: Item[] }) {
             <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
               {t('common.prev')}
             </button>
-            <button type="button" disabled={page * moves.data.pageSize >= moves.data.total} onClick={() => setPage(page + 1)}>
+            <button
+              type="button"
+              disabled={page * moves.data.pageSize >= moves.data.total}
+              onClick={() => setPage(page + 1)}
+            >
               {t('common.next')}
             </button>
           </div>
@@ -286,7 +322,13 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
     mutationFn: () => {
       const body: Record<string, unknown> = { type, documentId: uuidv7(), bookId, ...(reference ? { reference } : {}) };
       if (type === 'SCRAP' || type === 'ADJUSTMENT') body.reason = reason;
-      body.lines = lines.map((l) => (type === 'FIRST_LINE_IMPORT' ? { itemId: l.itemId, quantity: l.quantity, importedCny: l.importedCny } : type === 'ADJUSTMENT' ? { itemId: l.itemId, delta: l.quantity } : { itemId: l.itemId, quantity: l.quantity }));
+      body.lines = lines.map((l) =>
+        type === 'FIRST_LINE_IMPORT'
+          ? { itemId: l.itemId, quantity: l.quantity, importedCny: l.importedCny }
+          : type === 'ADJUSTMENT'
+            ? { itemId: l.itemId, delta: l.quantity }
+            : { itemId: l.itemId, quantity: l.quantity },
+      );
       return api<{ id: string; status: string }>('POST', '/api/v1/ledger/documents', body);
     },
     onSuccess: (d) => {
@@ -305,7 +347,8 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
       </div>
     ) : null;
   };
-  const update = (i: number, patch: Partial<LineDraft>) => setLines(lines.map((l, k) => (k === i ? { ...l, ...patch } : l)));
+  const update = (i: number, patch: Partial<LineDraft>) =>
+    setLines(lines.map((l, k) => (k === i ? { ...l, ...patch } : l)));
   return (
     <div className="card" data-testid="ledger-file">
       <h2>{t('ledger.fileDocument')}</h2>
@@ -327,12 +370,14 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
           </select>
         </label>{' '}
         <label>
-          {t('ledger.reference')} <input value={reference} onChange={(e) => setReference(e.target.value)} data-testid="doc-reference" />
+          {t('ledger.reference')}{' '}
+          <input value={reference} onChange={(e) => setReference(e.target.value)} data-testid="doc-reference" />
         </label>
         {(type === 'SCRAP' || type === 'ADJUSTMENT') && (
           <label>
             {' '}
-            {t('ledger.reason')} <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="doc-reason" />
+            {t('ledger.reason')}{' '}
+            <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="doc-reason" />
             {fieldError('reason', 'doc-reason-error')}
           </label>
         )}
@@ -350,7 +395,11 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
               <tr key={i}>
                 <td>{i + 1}</td>
                 <td>
-                  <select value={l.itemId} onChange={(e) => update(i, { itemId: e.target.value })} data-testid={`doc-line${i}-item`}>
+                  <select
+                    value={l.itemId}
+                    onChange={(e) => update(i, { itemId: e.target.value })}
+                    data-testid={`doc-line${i}-item`}
+                  >
                     {items.map((it) => (
                       <option key={it.id} value={it.id}>
                         {it.itemNo} {it.name}
@@ -360,12 +409,23 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
                   {fieldError(`lines[${i}].itemId`, `doc-line${i}-item-error`)}
                 </td>
                 <td>
-                  <input value={l.quantity} onChange={(e) => update(i, { quantity: e.target.value })} data-testid={`doc-line${i}-quantity`} />
-                  {fieldError(type === 'ADJUSTMENT' ? `lines[${i}].delta` : `lines[${i}].quantity`, `doc-line${i}-quantity-error`)}
+                  <input
+                    value={l.quantity}
+                    onChange={(e) => update(i, { quantity: e.target.value })}
+                    data-testid={`doc-line${i}-quantity`}
+                  />
+                  {fieldError(
+                    type === 'ADJUSTMENT' ? `lines[${i}].delta` : `lines[${i}].quantity`,
+                    `doc-line${i}-quantity-error`,
+                  )}
                 </td>
                 {type === 'FIRST_LINE_IMPORT' && (
                   <td>
-                    <input value={l.importedCny} onChange={(e) => update(i, { importedCny: e.target.value })} data-testid={`doc-line${i}-cost`} />
+                    <input
+                      value={l.importedCny}
+                      onChange={(e) => update(i, { importedCny: e.target.value })}
+                      data-testid={`doc-line${i}-cost`}
+                    />
                     {fieldError(`lines[${i}].importedCny`, `doc-line${i}-cost-error`)}
                   </td>
                 )}
@@ -374,14 +434,31 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
           </tbody>
         </table>
         <div className="actions">
-          <button type="button" onClick={() => setLines([...lines, { itemId: items[0]?.id ?? '', quantity: '', importedCny: '' }])} data-testid="doc-add-line">
+          <button
+            type="button"
+            onClick={() => setLines([...lines, { itemId: items[0]?.id ?? '', quantity: '', importedCny: '' }])}
+            data-testid="doc-add-line"
+          >
             {t('ledger.addLine')}
           </button>
           <button type="submit" className="primary" disabled={file.isPending} data-testid="doc-submit">
             {t('ledger.submit')}
           </button>
         </div>
-        {file.error && <ErrorBox error={file.error} fieldsShown={['reason', ...lines.flatMap((_, i) => [`lines[${i}].itemId`, `lines[${i}].quantity`, `lines[${i}].delta`, `lines[${i}].importedCny`])]} />}
+        {file.error && (
+          <ErrorBox
+            error={file.error}
+            fieldsShown={[
+              'reason',
+              ...lines.flatMap((_, i) => [
+                `lines[${i}].itemId`,
+                `lines[${i}].quantity`,
+                `lines[${i}].delta`,
+                `lines[${i}].importedCny`,
+              ]),
+            ]}
+          />
+        )}
         {done && (
           <p data-testid="doc-done">
             {t('ledger.filed')}: {t(`ledger.status.${done}` as 'ledger.status.POSTED')}
@@ -395,9 +472,13 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
 function AuditorPanel() {
   const { t } = useI18n();
   const qc = useQueryClient();
-  const pending = useQuery({ queryKey: ['ledger-pending'], queryFn: () => api<{ items: Pending[] }>('GET', '/api/v1/ledger/adjustments/pending') });
+  const pending = useQuery({
+    queryKey: ['ledger-pending'],
+    queryFn: () => api<{ items: Pending[] }>('GET', '/api/v1/ledger/adjustments/pending'),
+  });
   const decide = useMutation({
-    mutationFn: (v: { id: string; approve: boolean }) => api('POST', `/api/v1/ledger/documents/${v.id}/decision`, { approve: v.approve }),
+    mutationFn: (v: { id: string; approve: boolean }) =>
+      api('POST', `/api/v1/ledger/documents/${v.id}/decision`, { approve: v.approve }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['ledger-pending'] });
       void qc.invalidateQueries({ queryKey: ['ledger-items'] });
@@ -420,10 +501,19 @@ function AuditorPanel() {
                 <td className="mono small">{JSON.stringify((p.body as { lines?: unknown }).lines)}</td>
                 <td className="mono small">{p.createdBy}</td>
                 <td>
-                  <button type="button" className="primary" onClick={() => decide.mutate({ id: p.id, approve: true })} data-testid={`approve-${p.id}`}>
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => decide.mutate({ id: p.id, approve: true })}
+                    data-testid={`approve-${p.id}`}
+                  >
                     {t('ledger.approve')}
                   </button>{' '}
-                  <button type="button" onClick={() => decide.mutate({ id: p.id, approve: false })} data-testid={`reject-${p.id}`}>
+                  <button
+                    type="button"
+                    onClick={() => decide.mutate({ id: p.id, approve: false })}
+                    data-testid={`reject-${p.id}`}
+                  >
                     {t('ledger.reject')}
                   </button>
                 </td>
@@ -440,7 +530,9 @@ function AuditorPanel() {
       </div>
       {verify.data && (
         <p data-testid="ledger-verify-result" className={verify.data.ok ? '' : 'warn'}>
-          {verify.data.ok ? t('ledger.verifyOk', { books: verify.data.books, movements: verify.data.movements }) : `${t('ledger.verifyFailed')}: ${verify.data.firstProblem}`}
+          {verify.data.ok
+            ? t('ledger.verifyOk', { books: verify.data.books, movements: verify.data.movements })
+            : `${t('ledger.verifyFailed')}: ${verify.data.firstProblem}`}
         </p>
       )}
       {verify.error && <ErrorBox error={verify.error} />}

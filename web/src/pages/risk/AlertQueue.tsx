@@ -36,8 +36,18 @@ export function AlertQueue() {
   const [traderDraft, setTraderDraft] = useState('');
   const [trader, setTrader] = useState('');
   const [page, setPage] = useState(1);
-  const query = new URLSearchParams({ level: levels.join(','), page: String(page), pageSize: String(PAGE_SIZE), ...(port ? { port } : {}), ...(trader ? { trader } : {}) });
-  const list = useQuery({ queryKey: ['risk-alerts', query.toString()], enabled: levels.length > 0, queryFn: () => api<{ items: Alert[]; total: number }>('GET', `/api/v1/risk/alerts?${query}`) });
+  const query = new URLSearchParams({
+    level: levels.join(','),
+    page: String(page),
+    pageSize: String(PAGE_SIZE),
+    ...(port ? { port } : {}),
+    ...(trader ? { trader } : {}),
+  });
+  const list = useQuery({
+    queryKey: ['risk-alerts', query.toString()],
+    enabled: levels.length > 0,
+    queryFn: () => api<{ items: Alert[]; total: number }>('GET', `/api/v1/risk/alerts?${query}`),
+  });
   const pages = Math.max(1, Math.ceil((list.data?.total ?? 0) / PAGE_SIZE));
   const toggle = (l: Level) => {
     setPage(1);
@@ -55,18 +65,38 @@ export function AlertQueue() {
       >
         {(['RED', 'YELLOW', 'BLUE'] as const).map((l) => (
           <label key={l} className="check">
-            <input type="checkbox" checked={levels.includes(l)} onChange={() => toggle(l)} data-testid={`risk-filter-${l}`} />
+            <input
+              type="checkbox"
+              checked={levels.includes(l)}
+              onChange={() => toggle(l)}
+              data-testid={`risk-filter-${l}`}
+            />
             <span className={`level level-${l}`}>{t(`risk.level.${l}`)}</span>
           </label>
         ))}
-        <select value={port} onChange={(e) => (setPage(1), setPort(e.target.value))} data-testid="risk-filter-port" aria-label={t('risk.col.port')}>
+        <select
+          value={port}
+          onChange={(e) => (setPage(1), setPort(e.target.value))}
+          data-testid="risk-filter-port"
+          aria-label={t('risk.col.port')}
+        >
           <option value="">{t('risk.allPorts')}</option>
           {Object.entries(PORT_NAMES).map(([code, names]) => (
-            <option key={code} value={code}>{lang === 'zh-CN' ? names[0] : names[1]}</option>
+            <option key={code} value={code}>
+              {lang === 'zh-CN' ? names[0] : names[1]}
+            </option>
           ))}
         </select>
-        <input className="mono" placeholder={t('risk.traderPlaceholder')} value={traderDraft} onChange={(e) => setTraderDraft(e.target.value)} data-testid="risk-filter-trader" />
-        <button type="submit" data-testid="risk-filter-submit">{t('common.search')}</button>
+        <input
+          className="mono"
+          placeholder={t('risk.traderPlaceholder')}
+          value={traderDraft}
+          onChange={(e) => setTraderDraft(e.target.value)}
+          data-testid="risk-filter-trader"
+        />
+        <button type="submit" data-testid="risk-filter-submit">
+          {t('common.search')}
+        </button>
       </form>
       {list.isLoading && <Spinner />}
       {list.error && <ErrorBox error={list.error} onRetry={() => void list.refetch()} />}
@@ -89,9 +119,17 @@ export function AlertQueue() {
             </thead>
             <tbody>
               {list.data.items.map((a) => (
-                <tr key={a.declarationId} onClick={() => navigate(`/risk/decision/${a.declarationId}`)} data-testid="risk-alert-row">
+                <tr
+                  key={a.declarationId}
+                  onClick={() => navigate(`/risk/decision/${a.declarationId}`)}
+                  data-testid="risk-alert-row"
+                >
                   <td>{formatDateTime(a.decidedAt, lang)}</td>
-                  <td><span className="level-badge" style={{ background: LEVEL_COLOR[a.level] }}>{t(`risk.level.${a.level}`)}</span></td>
+                  <td>
+                    <span className="level-badge" style={{ background: LEVEL_COLOR[a.level] }}>
+                      {t(`risk.level.${a.level}`)}
+                    </span>
+                  </td>
                   <td className="num">{Number(a.score).toFixed(1)}</td>
                   <td>
                     <div>{a.enterpriseName ?? ''}</div>
@@ -101,7 +139,9 @@ export function AlertQueue() {
                   <td>{(PORT_NAMES[a.port] ?? [a.port, a.port])[lang === 'zh-CN' ? 0 : 1]}</td>
                   <td className="mono small">{a.topFeatures.join(' ')}</td>
                   <td>{t(`risk.action.${a.action}` as 'risk.action.INSPECT')}</td>
-                  <td className="num">{Number(a.expectedRevenue).toLocaleString(lang, { maximumFractionDigits: 0 })}</td>
+                  <td className="num">
+                    {Number(a.expectedRevenue).toLocaleString(lang, { maximumFractionDigits: 0 })}
+                  </td>
                   <td>{a.outcome ? t(`risk.outcome.${a.outcome}` as 'risk.outcome.MATCH') : ''}</td>
                 </tr>
               ))}
@@ -109,9 +149,15 @@ export function AlertQueue() {
           </table>
           {list.data.items.length === 0 && <p data-testid="risk-alerts-empty">{t('risk.noAlerts')}</p>}
           <div className="pager">
-            <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('common.prev')}</button>
-            <span>{page} / {pages} · {t('common.total', { n: list.data.total })}</span>
-            <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>{t('common.next')}</button>
+            <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              {t('common.prev')}
+            </button>
+            <span>
+              {page} / {pages} · {t('common.total', { n: list.data.total })}
+            </span>
+            <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+              {t('common.next')}
+            </button>
           </div>
         </>
       )}

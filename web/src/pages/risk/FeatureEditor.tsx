@@ -7,7 +7,19 @@ import type { FeatureVersion } from './types.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { useExplain } from '../../errors.tsx';
 
-const CATEGORIES = ['PRICE', 'WEIGHT', 'CLASSIFICATION', 'VALUE_ADDED', 'TIMING', 'TRADER', 'CREDIT', 'HISTORY', 'ROUTE', 'NETWORK', 'GOODS'] as const;
+const CATEGORIES = [
+  'PRICE',
+  'WEIGHT',
+  'CLASSIFICATION',
+  'VALUE_ADDED',
+  'TIMING',
+  'TRADER',
+  'CREDIT',
+  'HISTORY',
+  'ROUTE',
+  'NETWORK',
+  'GOODS',
+] as const;
 
 interface Field {
   name: string;
@@ -46,13 +58,19 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
   const explained = useExplain(error);
   const [saving, setSaving] = useState(false);
   const [filter, setFilter] = useState('');
-  const fields = useQuery({ queryKey: ['risk-fields'], queryFn: () => api<{ fields: Field[]; functions: string[] }>('GET', '/api/v1/risk/fields') });
+  const fields = useQuery({
+    queryKey: ['risk-fields'],
+    queryFn: () => api<{ fields: Field[]; functions: string[] }>('GET', '/api/v1/risk/fields'),
+  });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
 
   useEffect(() => {
     if (!form.expression.trim()) return setCheck(null);
     const timer = setTimeout(() => {
-      api<Check>('POST', '/api/v1/risk/features/validate', { scope: form.scope, expression: form.expression }).then(setCheck, () => setCheck(null));
+      api<Check>('POST', '/api/v1/risk/features/validate', { scope: form.scope, expression: form.expression }).then(
+        setCheck,
+        () => setCheck(null),
+      );
     }, 250);
     return () => clearTimeout(timer);
   }, [form.expression, form.scope]);
@@ -65,7 +83,10 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
           (form.scope === 'SALE'
             ? f.scope === 'SALE'
             : f.scope !== 'SALE' && (form.scope === 'LINE' || f.scope === 'DECLARATION')) &&
-          (!filter || f.name.includes(filter) || f.zh.includes(filter) || f.en.toLowerCase().includes(filter.toLowerCase())),
+          (!filter ||
+            f.name.includes(filter) ||
+            f.zh.includes(filter) ||
+            f.en.toLowerCase().includes(filter.toLowerCase())),
       ),
     [fields.data, form.scope, filter],
   );
@@ -90,26 +111,107 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
     <form className="card feature-editor" onSubmit={save} data-testid="risk-feature-editor">
       <h2>{base ? t('risk.newVersionOf', { code: base.code }) : t('risk.newFeature')}</h2>
       <div className="grid2">
-        <label>{t('risk.field.code')}<input className="mono" value={form.code} onChange={set('code')} disabled={Boolean(base)} data-testid="risk-field-code" aria-invalid={Boolean(fieldError('code'))} />{fieldError('code') && <span className="field-error">{fieldError('code')}</span>}</label>
-        <label>{t('risk.field.name')}<input value={form.name} onChange={set('name')} data-testid="risk-field-name" /></label>
-        <label>{t('risk.field.category')}<select value={form.category} onChange={set('category')} data-testid="risk-field-category">{CATEGORIES.map((c) => <option key={c} value={c}>{t(`risk.category.${c}`)}</option>)}</select></label>
-        <label>{t('risk.field.scope')}<select value={form.scope} onChange={set('scope')} data-testid="risk-field-scope"><option value="LINE">{t('risk.scope.LINE')}</option><option value="DECLARATION">{t('risk.scope.DECLARATION')}</option><option value="SALE">{t('risk.scope.SALE')}</option></select></label>
-        <label>{t('risk.field.weight')}<input type="number" min="0" max="100" step="0.5" value={form.weight} onChange={set('weight')} data-testid="risk-field-weight" /></label>
-        <label>{t('risk.field.forceLevel')}<select value={form.forceLevel} onChange={set('forceLevel')} data-testid="risk-field-force"><option value="">{t('risk.force.none')}</option><option value="YELLOW">{t('risk.level.YELLOW')}</option><option value="RED">{t('risk.level.RED')}</option></select></label>
-        <label>{t('risk.field.expiresOn')}<input type="date" value={form.expiresOn} onChange={set('expiresOn')} data-testid="risk-field-expires" /></label>
+        <label>
+          {t('risk.field.code')}
+          <input
+            className="mono"
+            value={form.code}
+            onChange={set('code')}
+            disabled={Boolean(base)}
+            data-testid="risk-field-code"
+            aria-invalid={Boolean(fieldError('code'))}
+          />
+          {fieldError('code') && <span className="field-error">{fieldError('code')}</span>}
+        </label>
+        <label>
+          {t('risk.field.name')}
+          <input value={form.name} onChange={set('name')} data-testid="risk-field-name" />
+        </label>
+        <label>
+          {t('risk.field.category')}
+          <select value={form.category} onChange={set('category')} data-testid="risk-field-category">
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`risk.category.${c}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('risk.field.scope')}
+          <select value={form.scope} onChange={set('scope')} data-testid="risk-field-scope">
+            <option value="LINE">{t('risk.scope.LINE')}</option>
+            <option value="DECLARATION">{t('risk.scope.DECLARATION')}</option>
+            <option value="SALE">{t('risk.scope.SALE')}</option>
+          </select>
+        </label>
+        <label>
+          {t('risk.field.weight')}
+          <input
+            type="number"
+            min="0"
+            max="100"
+            step="0.5"
+            value={form.weight}
+            onChange={set('weight')}
+            data-testid="risk-field-weight"
+          />
+        </label>
+        <label>
+          {t('risk.field.forceLevel')}
+          <select value={form.forceLevel} onChange={set('forceLevel')} data-testid="risk-field-force">
+            <option value="">{t('risk.force.none')}</option>
+            <option value="YELLOW">{t('risk.level.YELLOW')}</option>
+            <option value="RED">{t('risk.level.RED')}</option>
+          </select>
+        </label>
+        <label>
+          {t('risk.field.expiresOn')}
+          <input type="date" value={form.expiresOn} onChange={set('expiresOn')} data-testid="risk-field-expires" />
+        </label>
       </div>
-      <label>{t('risk.field.description')}<textarea rows={2} value={form.description} onChange={set('description')} data-testid="risk-field-description" />{fieldError('description') && <span className="field-error">{fieldError('description')}</span>}</label>
+      <label>
+        {t('risk.field.description')}
+        <textarea
+          rows={2}
+          value={form.description}
+          onChange={set('description')}
+          data-testid="risk-field-description"
+        />
+        {fieldError('description') && <span className="field-error">{fieldError('description')}</span>}
+      </label>
       <label>
         {t('risk.field.expression')}
-        <textarea className="mono" rows={4} spellCheck={false} value={form.expression} onChange={set('expression')} data-testid="risk-field-expression" aria-invalid={check?.ok === false} />
+        <textarea
+          className="mono"
+          rows={4}
+          spellCheck={false}
+          value={form.expression}
+          onChange={set('expression')}
+          data-testid="risk-field-expression"
+          aria-invalid={check?.ok === false}
+        />
       </label>
-      {check?.ok === false && <div className="field-error" data-testid="risk-expression-error">{check.errors.map((e) => e.message).join(' ')}</div>}
-      {check?.ok && <div className="ok-box small" data-testid="risk-expression-ok">{t('risk.expressionOk', { fields: check.fields.join(', ') })}</div>}
+      {check?.ok === false && (
+        <div className="field-error" data-testid="risk-expression-error">
+          {check.errors.map((e) => e.message).join(' ')}
+        </div>
+      )}
+      {check?.ok && (
+        <div className="ok-box small" data-testid="risk-expression-ok">
+          {t('risk.expressionOk', { fields: check.fields.join(', ') })}
+        </div>
+      )}
       {fieldError('expression') && <div className="field-error">{fieldError('expression')}</div>}
       {error && <ErrorBox error={error} fieldsShown={['code', 'description', 'expression']} />}
-      <button type="submit" className="primary" disabled={saving} data-testid="risk-feature-save">{t('risk.saveDraft')}</button>
+      <button type="submit" className="primary" disabled={saving} data-testid="risk-feature-save">
+        {t('risk.saveDraft')}
+      </button>
       <details className="catalogue">
-        <summary>{t('risk.catalogue', { n: visible.length })} · {t('risk.functions')}: <span className="mono">{fields.data?.functions.join(', ')}</span></summary>
+        <summary>
+          {t('risk.catalogue', { n: visible.length })} · {t('risk.functions')}:{' '}
+          <span className="mono">{fields.data?.functions.join(', ')}</span>
+        </summary>
         <input placeholder={t('risk.catalogueFilter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
         <table className="table small">
           <tbody>

@@ -11,15 +11,34 @@ import { pct, type FeatureSummary } from './types.ts';
 export function FeatureLibrary() {
   const t = useT();
   const [status, setStatus] = useState('');
-  const list = useQuery({ queryKey: ['risk-features', status], queryFn: () => api<{ items: FeatureSummary[] }>('GET', `/api/v1/risk/features${status ? `?status=${status}` : ''}`) });
+  const list = useQuery({
+    queryKey: ['risk-features', status],
+    queryFn: () => api<{ items: FeatureSummary[] }>('GET', `/api/v1/risk/features${status ? `?status=${status}` : ''}`),
+  });
   return (
     <div data-testid="risk-features">
       <div className="search">
-        <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="risk-features-status" aria-label={t('risk.col.status')}>
+        <select
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          data-testid="risk-features-status"
+          aria-label={t('risk.col.status')}
+        >
           <option value="">{t('risk.allStatuses')}</option>
-          {(['DRAFT', 'SHADOW', 'LIVE', 'RETIRED'] as const).map((s) => <option key={s} value={s}>{t(`risk.status.${s}`)}</option>)}
+          {(['DRAFT', 'SHADOW', 'LIVE', 'RETIRED'] as const).map((s) => (
+            <option key={s} value={s}>
+              {t(`risk.status.${s}`)}
+            </option>
+          ))}
         </select>
-        <button type="button" className="primary" onClick={() => navigate('/risk/features/new')} data-testid="risk-feature-new">{t('risk.newFeature')}</button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => navigate('/risk/features/new')}
+          data-testid="risk-feature-new"
+        >
+          {t('risk.newFeature')}
+        </button>
       </div>
       {list.isLoading && <Spinner />}
       {list.error && <ErrorBox error={list.error} onRetry={() => void list.refetch()} />}
@@ -39,15 +58,30 @@ export function FeatureLibrary() {
           </thead>
           <tbody>
             {list.data.items.map((f) => (
-              <tr key={f.code} onClick={() => navigate(`/risk/features/${f.code}`)} data-testid={`risk-feature-row-${f.code}`}>
-                <td><div>{f.name}</div><div className="mono small">{f.code} v{f.version}{f.liveVersion && f.liveVersion !== f.version ? ` (${t('risk.liveIs', { v: f.liveVersion })})` : ''}</div></td>
+              <tr
+                key={f.code}
+                onClick={() => navigate(`/risk/features/${f.code}`)}
+                data-testid={`risk-feature-row-${f.code}`}
+              >
+                <td>
+                  <div>{f.name}</div>
+                  <div className="mono small">
+                    {f.code} v{f.version}
+                    {f.liveVersion && f.liveVersion !== f.version ? ` (${t('risk.liveIs', { v: f.liveVersion })})` : ''}
+                  </div>
+                </td>
                 <td>{t(`risk.category.${f.category}` as 'risk.category.PRICE')}</td>
-                <td><span className={`status status-${f.status}`}>{t(`risk.status.${f.status}`)}</span>{f.expired ? ` · ${t('risk.expired')}` : ''}</td>
+                <td>
+                  <span className={`status status-${f.status}`}>{t(`risk.status.${f.status}`)}</span>
+                  {f.expired ? ` · ${t('risk.expired')}` : ''}
+                </td>
                 <td className="num">{f.weight}</td>
                 <td className="num">{f.stats.fired}</td>
                 <td className="num">{f.stats.inspected}</td>
                 <td className="num">{pct(f.stats.hitRate)}</td>
-                <td className="num">{Number(f.stats.revenueRecovered).toLocaleString(undefined, { maximumFractionDigits: 0 })}</td>
+                <td className="num">
+                  {Number(f.stats.revenueRecovered).toLocaleString(undefined, { maximumFractionDigits: 0 })}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -25,8 +25,14 @@ const metric = (m: Model, k: string) => m.metrics.valid?.[k] ?? null;
 export function ModelsPage() {
   const t = useT();
   const qc = useQueryClient();
-  const models = useQuery({ queryKey: ['risk-models'], queryFn: () => api<{ items: Model[] }>('GET', '/api/v1/risk/models') });
-  const perf = useQuery({ queryKey: ['risk-model-performance'], queryFn: () => api<{ items: Week[] }>('GET', '/api/v1/risk/models/performance') });
+  const models = useQuery({
+    queryKey: ['risk-models'],
+    queryFn: () => api<{ items: Model[] }>('GET', '/api/v1/risk/models'),
+  });
+  const perf = useQuery({
+    queryKey: ['risk-model-performance'],
+    queryFn: () => api<{ items: Week[] }>('GET', '/api/v1/risk/models/performance'),
+  });
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiError | null>(null);
   const me = `user:${session.user()?.username ?? ''}`;
@@ -50,11 +56,23 @@ export function ModelsPage() {
     <div data-testid="risk-models">
       {analyst && (
         <div className="actions">
-          <button type="button" className="primary" disabled={busy} onClick={() => void act('POST', '/api/v1/risk/models/train', {})} data-testid="risk-model-train">{t('risk.train')}</button>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => void act('POST', '/api/v1/risk/models/train', {})}
+            data-testid="risk-model-train"
+          >
+            {t('risk.train')}
+          </button>
         </div>
       )}
       {busy && <Spinner />}
-      {problem && <div data-testid="risk-model-problem"><ErrorBox error={problem} /></div>}
+      {problem && (
+        <div data-testid="risk-model-problem">
+          <ErrorBox error={problem} />
+        </div>
+      )}
       {models.data.items.length === 0 ? (
         <p>{t('risk.noModels')}</p>
       ) : (
@@ -77,11 +95,15 @@ export function ModelsPage() {
           <tbody>
             {models.data.items.map((m) => {
               const pending = m.status === 'DRAFT' || m.status === 'SHADOW';
-              const bt = m.latestBacktest?.metrics as { known?: Record<string, number> | null; wouldBeRedRate?: number } | undefined;
+              const bt = m.latestBacktest?.metrics as
+                | { known?: Record<string, number> | null; wouldBeRedRate?: number }
+                | undefined;
               return (
                 <tr key={m.version} data-testid={`risk-model-row-${m.version}`}>
                   <td>v{m.version}</td>
-                  <td><span className={`status status-${m.status}`}>{t(`risk.status.${m.status}`)}</span></td>
+                  <td>
+                    <span className={`status status-${m.status}`}>{t(`risk.status.${m.status}`)}</span>
+                  </td>
                   <td className="mono small">{m.algorithm}</td>
                   <td className="num">{metric(m, 'auc')?.toFixed(3) ?? '—'}</td>
                   <td className="num">{pct(metric(m, 'precision@5%'))}</td>
@@ -89,13 +111,53 @@ export function ModelsPage() {
                   <td className="num">{m.training.labelled ?? ''}</td>
                   <td>{m.createdBy}</td>
                   <td>{m.approvedBy ?? ''}</td>
-                  <td className="small">{bt ? `AUC ${bt.known?.auc?.toFixed(3) ?? '—'} · ${t('risk.redRate')} ${pct(bt.wouldBeRedRate)}` : '—'}</td>
+                  <td className="small">
+                    {bt
+                      ? `AUC ${bt.known?.auc?.toFixed(3) ?? '—'} · ${t('risk.redRate')} ${pct(bt.wouldBeRedRate)}`
+                      : '—'}
+                  </td>
                   {analyst && (
                     <td className="actions">
-                      {m.status !== 'RETIRED' && <button type="button" disabled={busy} onClick={() => void act('POST', `/api/v1/risk/models/${m.version}/backtest`, {})} data-testid={`risk-model-backtest-${m.version}`}>{t('risk.backtest')}</button>}
-                      {m.status === 'DRAFT' && <button type="button" disabled={busy} onClick={() => void act('POST', `/api/v1/risk/models/${m.version}/shadow`)}>{t('risk.shadow')}</button>}
-                      {pending && <button type="button" className="primary" disabled={busy || m.createdBy === me} title={m.createdBy === me ? t('risk.fourEyesHint') : ''} onClick={() => void act('POST', `/api/v1/risk/models/${m.version}/approve`)} data-testid={`risk-model-approve-${m.version}`}>{t('risk.approve')}</button>}
-                      {m.status !== 'RETIRED' && <button type="button" disabled={busy} onClick={() => void act('POST', `/api/v1/risk/models/${m.version}/retire`)}>{t('risk.retire')}</button>}
+                      {m.status !== 'RETIRED' && (
+                        <button
+                          type="button"
+                          disabled={busy}
+                          onClick={() => void act('POST', `/api/v1/risk/models/${m.version}/backtest`, {})}
+                          data-testid={`risk-model-backtest-${m.version}`}
+                        >
+                          {t('risk.backtest')}
+                        </button>
+                      )}
+                      {m.status === 'DRAFT' && (
+                        <button
+                          type="button"
+                          disabled={busy}
+                          onClick={() => void act('POST', `/api/v1/risk/models/${m.version}/shadow`)}
+                        >
+                          {t('risk.shadow')}
+                        </button>
+                      )}
+                      {pending && (
+                        <button
+                          type="button"
+                          className="primary"
+                          disabled={busy || m.createdBy === me}
+                          title={m.createdBy === me ? t('risk.fourEyesHint') : ''}
+                          onClick={() => void act('POST', `/api/v1/risk/models/${m.version}/approve`)}
+                          data-testid={`risk-model-approve-${m.version}`}
+                        >
+                          {t('risk.approve')}
+                        </button>
+                      )}
+                      {m.status !== 'RETIRED' && (
+                        <button
+                          type="button"
+                          disabled={busy}
+                          onClick={() => void act('POST', `/api/v1/risk/models/${m.version}/retire`)}
+                        >
+                          {t('risk.retire')}
+                        </button>
+                      )}
                     </td>
                   )}
                 </tr>
@@ -110,8 +172,19 @@ export function ModelsPage() {
           testId="risk-model-versions-chart"
           max={1}
           series={[
-            { name: 'AUC', color: '#0b4f8a', points: byVersion.map((m) => ({ x: `${m.createdAt.slice(0, 10)} v${m.version}`, y: metric(m, 'auc') })) },
-            { name: 'P@10%', color: '#c0392b', points: byVersion.map((m) => ({ x: `${m.createdAt.slice(0, 10)} v${m.version}`, y: metric(m, 'precision@10%') })) },
+            {
+              name: 'AUC',
+              color: '#0b4f8a',
+              points: byVersion.map((m) => ({ x: `${m.createdAt.slice(0, 10)} v${m.version}`, y: metric(m, 'auc') })),
+            },
+            {
+              name: 'P@10%',
+              color: '#c0392b',
+              points: byVersion.map((m) => ({
+                x: `${m.createdAt.slice(0, 10)} v${m.version}`,
+                y: metric(m, 'precision@10%'),
+              })),
+            },
           ]}
         />
       )}
@@ -122,8 +195,16 @@ export function ModelsPage() {
           max={1}
           series={[
             { name: 'AUC', color: '#0b4f8a', points: perf.data.items.map((w) => ({ x: w.week, y: w.auc })) },
-            { name: t('risk.col.hitRate'), color: '#1e7d4f', points: perf.data.items.map((w) => ({ x: w.week, y: w.hitRate })) },
-            { name: t('risk.meanProbability'), color: '#b7791f', points: perf.data.items.map((w) => ({ x: w.week, y: w.meanProbability })) },
+            {
+              name: t('risk.col.hitRate'),
+              color: '#1e7d4f',
+              points: perf.data.items.map((w) => ({ x: w.week, y: w.hitRate })),
+            },
+            {
+              name: t('risk.meanProbability'),
+              color: '#b7791f',
+              points: perf.data.items.map((w) => ({ x: w.week, y: w.meanProbability })),
+            },
           ]}
         />
       ) : (

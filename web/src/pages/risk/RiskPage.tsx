@@ -15,10 +15,20 @@ export function RiskPage({ route }: { route: string }) {
   const parts = route.split('/').filter(Boolean);
   const tab = parts[1] ?? 'alerts';
   const links = [
-    { to: '/risk', key: 'risk.tab.alerts' as const, active: tab === 'alerts' || tab === 'decision', id: 'risk-tab-alerts' },
+    {
+      to: '/risk',
+      key: 'risk.tab.alerts' as const,
+      active: tab === 'alerts' || tab === 'decision',
+      id: 'risk-tab-alerts',
+    },
     ...(rules
       ? [
-          { to: '/risk/features', key: 'risk.tab.features' as const, active: tab === 'features', id: 'risk-tab-features' },
+          {
+            to: '/risk/features',
+            key: 'risk.tab.features' as const,
+            active: tab === 'features',
+            id: 'risk-tab-features',
+          },
           { to: '/risk/models', key: 'risk.tab.models' as const, active: tab === 'models', id: 'risk-tab-models' },
         ]
       : []),

@@ -26,7 +26,11 @@ export interface Decision {
   forcedBy: string | null;
   features: Fired[];
   shadowFeatures: Fired[];
-  model: { version: number; probability: number; drivers: { feature: string; value: number | string | null; contribution: number }[] } | null;
+  model: {
+    version: number;
+    probability: number;
+    drivers: { feature: string; value: number | string | null; contribution: number }[];
+  } | null;
   shadowModel: { version: number; probability: number } | null;
   probability: number;
   probabilitySource: 'MODEL' | 'LEVEL_PRIOR';
@@ -41,8 +45,22 @@ export interface Decision {
   totalValue: string;
   revenueAtStake: string;
   expectedRevenue: string;
-  versions: { featureSet: number; model: number | null; shadowModel: number | null; parameters: Record<string, number> };
-  input: { lines: { hsCode: string; description: string; quantity: string; unit: string; valueCny: string; originCountry: string }[] };
+  versions: {
+    featureSet: number;
+    model: number | null;
+    shadowModel: number | null;
+    parameters: Record<string, number>;
+  };
+  input: {
+    lines: {
+      hsCode: string;
+      description: string;
+      quantity: string;
+      unit: string;
+      valueCny: string;
+      originCountry: string;
+    }[];
+  };
   outcome: { outcome: string; revenueRecovered: string; recordedAt: string; recordedBy: string } | null;
 }
 
@@ -87,8 +105,18 @@ export interface Model {
   createdBy: string;
   createdAt: string;
   approvedBy: string | null;
-  metrics: { valid?: Record<string, number>; validUnbiasedSample?: Record<string, number> | null; validBaseRate?: number };
-  training: { labelled?: number; positives?: number; trainRows?: number; validRows?: number; importance?: { feature: string; gain: number }[] };
+  metrics: {
+    valid?: Record<string, number>;
+    validUnbiasedSample?: Record<string, number> | null;
+    validBaseRate?: number;
+  };
+  training: {
+    labelled?: number;
+    positives?: number;
+    trainRows?: number;
+    validRows?: number;
+    importance?: { feature: string; gain: number }[];
+  };
   latestBacktest: Backtest | null;
 }
 

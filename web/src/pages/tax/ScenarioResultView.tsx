@@ -13,7 +13,12 @@ export function useRuleText() {
 }
 
 const STEPS = ['dutiableValue', 'duty', 'consumptionTax', 'vat'] as const;
-const STEP_LABEL: Record<(typeof STEPS)[number], MessageKey> = { dutiableValue: 'tax.step.dutiableValue', duty: 'calc.duty', consumptionTax: 'calc.ct', vat: 'calc.vat' };
+const STEP_LABEL: Record<(typeof STEPS)[number], MessageKey> = {
+  dutiableValue: 'tax.step.dutiableValue',
+  duty: 'calc.duty',
+  consumptionTax: 'calc.ct',
+  vat: 'calc.vat',
+};
 
 function StepRow({ name, step, line }: { name: (typeof STEPS)[number]; step: Step; line: number }) {
   const t = useT();
@@ -21,8 +26,16 @@ function StepRow({ name, step, line }: { name: (typeof STEPS)[number]; step: Ste
   return (
     <tr className={`step-${step.status}`} data-testid={`sc-line${line}-${name}`}>
       <th>{t(STEP_LABEL[name])}</th>
-      <td className="num" data-testid={`sc-line${line}-${name}-amount`}>{step.amount}</td>
-      <td>{name === 'dutiableValue' ? '' : <span className={`status status-${step.status}`}>{t(`tax.status.${step.status}` as MessageKey)}</span>}</td>
+      <td className="num" data-testid={`sc-line${line}-${name}-amount`}>
+        {step.amount}
+      </td>
+      <td>
+        {name === 'dutiableValue' ? (
+          ''
+        ) : (
+          <span className={`status status-${step.status}`}>{t(`tax.status.${step.status}` as MessageKey)}</span>
+        )}
+      </td>
       <td className="formula mono">{step.formula}</td>
       <td className="rule">
         {ruleText(step.rule, step.reason ?? step.rule)}
@@ -48,7 +61,10 @@ export function ScenarioResultView({ result }: { result: ScenarioResult }) {
       </ul>
       {result.valueAdded && (
         <p className={result.valueAdded.meetsThreshold ? 'ok-box' : 'error-box'} data-testid="sc-va">
-          {t('calc.va.ratio')}: <strong>{result.valueAdded.ratio}</strong> — {result.valueAdded.meetsThreshold ? t('calc.va.meets', { t: result.valueAdded.threshold }) : t('calc.va.fails', { t: result.valueAdded.threshold })}
+          {t('calc.va.ratio')}: <strong>{result.valueAdded.ratio}</strong> —{' '}
+          {result.valueAdded.meetsThreshold
+            ? t('calc.va.meets', { t: result.valueAdded.threshold })
+            : t('calc.va.fails', { t: result.valueAdded.threshold })}
           {result.valueAdded.cumulationApplied && ` (${t('tax.va.cumulated')})`}
           {result.valueAdded.formula && <span className="formula mono"> {result.valueAdded.formula}</span>}
         </p>
@@ -57,7 +73,17 @@ export function ScenarioResultView({ result }: { result: ScenarioResult }) {
         <table className="table steps" key={i} data-testid={`sc-result-line${i}`}>
           <caption>
             <span className="mono">{line.hsCode}</span> {line.description} — {line.value} {result.currency}
-            {line.conversion && <span className="formula"> · {t('tax.result.conversion', { rate: line.conversion.rate, unit: line.conversion.unit, rateDate: line.conversion.rateDate })}</span>}
+            {line.conversion && (
+              <span className="formula">
+                {' '}
+                ·{' '}
+                {t('tax.result.conversion', {
+                  rate: line.conversion.rate,
+                  unit: line.conversion.unit,
+                  rateDate: line.conversion.rateDate,
+                })}
+              </span>
+            )}
           </caption>
           <thead>
             <tr>
@@ -75,17 +101,45 @@ export function ScenarioResultView({ result }: { result: ScenarioResult }) {
           </tbody>
         </table>
       ))}
-      {result.dutyWaived && <p className="formula" data-testid="sc-waived">{t('tax.result.thresholdWaived', { amount: result.dutyBeforeThreshold })}</p>}
+      {result.dutyWaived && (
+        <p className="formula" data-testid="sc-waived">
+          {t('tax.result.thresholdWaived', { amount: result.dutyBeforeThreshold })}
+        </p>
+      )}
       <table className="table totals" data-testid="sc-totals">
         <tbody>
-          <tr><th>{t('calc.duty')}</th><td className="num" data-testid="sc-duty">{result.duty}</td></tr>
-          <tr><th>{t('calc.ct')}</th><td className="num" data-testid="sc-ct">{result.consumptionTax}</td></tr>
-          <tr><th>{t('calc.vat')}</th><td className="num" data-testid="sc-vat">{result.vat}</td></tr>
-          <tr className="total"><th>{t('tax.result.total')}</th><td className="num" data-testid="sc-total">{result.total}</td></tr>
+          <tr>
+            <th>{t('calc.duty')}</th>
+            <td className="num" data-testid="sc-duty">
+              {result.duty}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('calc.ct')}</th>
+            <td className="num" data-testid="sc-ct">
+              {result.consumptionTax}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('calc.vat')}</th>
+            <td className="num" data-testid="sc-vat">
+              {result.vat}
+            </td>
+          </tr>
+          <tr className="total">
+            <th>{t('tax.result.total')}</th>
+            <td className="num" data-testid="sc-total">
+              {result.total}
+            </td>
+          </tr>
         </tbody>
       </table>
       <p className="formula" data-testid="sc-versions">
-        {t('tax.result.parameters')}: {Object.entries(result.parameterVersions).map(([k, v]) => `${k} v${v}`).join(' · ')} · {t('tax.declarationDate')} {result.declarationDate}
+        {t('tax.result.parameters')}:{' '}
+        {Object.entries(result.parameterVersions)
+          .map(([k, v]) => `${k} v${v}`)
+          .join(' · ')}{' '}
+        · {t('tax.declarationDate')} {result.declarationDate}
       </p>
     </div>
   );

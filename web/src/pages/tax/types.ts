@@ -18,7 +18,14 @@ export interface ScenarioResult {
     hsCode: string;
     description?: string;
     value: string;
-    conversion: { rate: string; unit: number; quote: string; rateDate: string; rateVersion: number; rateDay: string } | null;
+    conversion: {
+      rate: string;
+      unit: number;
+      quote: string;
+      rateDate: string;
+      rateVersion: number;
+      rateDay: string;
+    } | null;
     dutiableValue: Step;
     duty: Step;
     consumptionTax: Step;
@@ -31,7 +38,13 @@ export interface ScenarioResult {
   total: string;
   dutyWaived: boolean;
   dutyBeforeThreshold: string;
-  valueAdded: { ratio: string; threshold: string; meetsThreshold: boolean; formula: string | null; cumulationApplied: boolean } | null;
+  valueAdded: {
+    ratio: string;
+    threshold: string;
+    meetsThreshold: boolean;
+    formula: string | null;
+    cumulationApplied: boolean;
+  } | null;
   parameterVersions: Record<string, number>;
 }
 

@@ -182,7 +182,7 @@ export async function streamDetection(ctx: AppContext, input: RunInput): Promise
     identifierCapacity: Math.max(1024, total * 4),
   });
   const buyerIds: string[] = [];
-  for (let after: string | null = null; ;) {
+  for (let after: string | null = null; ; ) {
     const page = await nextBuyers(ctx.db, after, from, to);
     if (page.length === 0) break;
     after = page[page.length - 1]!;

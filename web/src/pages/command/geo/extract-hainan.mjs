@@ -33,8 +33,16 @@ const rings = (list, offsets) => list.map((r, i) => ring(r, offsets[i]));
 
 const features = json.features.map((f) => {
   const g = f.geometry;
-  const coordinates = g.type === 'Polygon' ? rings(g.coordinates, g.encodeOffsets) : g.coordinates.map((p, i) => rings(p, g.encodeOffsets[i]));
-  return { type: 'Feature', id: f.id, properties: { name: f.properties.name, cp: f.properties.cp }, geometry: { type: g.type, coordinates } };
+  const coordinates =
+    g.type === 'Polygon'
+      ? rings(g.coordinates, g.encodeOffsets)
+      : g.coordinates.map((p, i) => rings(p, g.encodeOffsets[i]));
+  return {
+    type: 'Feature',
+    id: f.id,
+    properties: { name: f.properties.name, cp: f.properties.cp },
+    geometry: { type: g.type, coordinates },
+  };
 });
 writeFileSync(target, JSON.stringify({ type: 'FeatureCollection', features }) + '\n');
 console.log(`${features.length} features written to ${target}`);
