@@ -44,8 +44,8 @@ export interface FactParameters {
   referenceMinSamples: number;
   /** tax.valueAddedThreshold */
   valueAddedThreshold: string;
-  /** tax.dutyCollectionThresholdCny */
-  dutyCollectionThresholdCny: string;
+  /** tax.notCollectedAtOrBelowCny: a duty at or below it is not collected (以下 includes the number). */
+  notCollectedAtOrBelowCny: string;
   /** risk.defaultTaxBurden: tax share of value assumed for a line that carries no rates. */
   defaultTaxBurden: string;
 }
@@ -237,7 +237,7 @@ export function computeFacts(
       'line.originHitRate': round4(smoothedRate(origin?.hits ?? 0, origin?.inspected ?? 0)),
     };
   }
-  const duty = estimatedDuty === null ? null : estimatedDuty.lt(ctx.params.dutyCollectionThresholdCny);
+  const duty = estimatedDuty === null ? null : estimatedDuty.lte(ctx.params.notCollectedAtOrBelowCny);
   return {
     facts: { decl: declarationFacts(input, ctx, lines, totalN, revenueAtStake.toNumber(), duty), lines },
     revenue,

@@ -44,8 +44,8 @@ export const FIELD_CATALOGUE: readonly CatalogueField[] = [
   f(
     'decl.belowDutyThreshold',
     'boolean',
-    '估算关税低于起征点',
-    'Estimated duty below the collection threshold (policy parameter)',
+    '估算关税在免征额以下（含本数）',
+    'Estimated duty at or below the amount not collected (tax.notCollectedAtOrBelowCny)',
   ),
   f('decl.minPriceRatio', 'number', '最低单价与参考价之比', 'Lowest unit price ÷ reference price over the lines'),
   f(

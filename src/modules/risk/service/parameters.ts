@@ -18,7 +18,7 @@ export const RISK_PARAMETER_NAMES = [
   'risk.defaultTaxBurden',
   'risk.noModelProbability',
   'tax.valueAddedThreshold',
-  'tax.dutyCollectionThresholdCny',
+  'tax.notCollectedAtOrBelowCny',
 ] as const;
 
 export interface RiskParameters {
@@ -56,7 +56,7 @@ function build(values: Map<string, unknown>, versions: Record<string, number>): 
     facts: {
       referenceMinSamples: Number(get<number>('risk.referenceMinSamples')),
       valueAddedThreshold: get<string>('tax.valueAddedThreshold'),
-      dutyCollectionThresholdCny: get<string>('tax.dutyCollectionThresholdCny'),
+      notCollectedAtOrBelowCny: get<string>('tax.notCollectedAtOrBelowCny'),
       defaultTaxBurden: get<string>('risk.defaultTaxBurden'),
     },
     capacity: get('risk.inspectionCapacityPerPortDay'),
