@@ -8,7 +8,7 @@ import { CreditSummary } from './credit/CreditReasons.tsx';
 import { CreditHistory } from './credit/CreditHistory.tsx';
 import { CreditMeasures } from './credit/CreditMeasures.tsx';
 import { useCreditLabels } from './credit/labels.ts';
-import type { Credit, History, InputRow, Measures, SubjectKindPath } from './credit/types.ts';
+import type { Credit, History, InputRow, Measures, SubjectKindPath } from '../api/wire.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RESIDENT_ID = /^\d{17}[\dXx]$/;

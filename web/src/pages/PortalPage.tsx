@@ -7,7 +7,7 @@ import type { Enterprise } from './SubjectsPanel.tsx';
 import { CreditSummary } from './credit/CreditReasons.tsx';
 import { CreditHistory } from './credit/CreditHistory.tsx';
 import { CreditMeasures } from './credit/CreditMeasures.tsx';
-import type { Credit, History, Measures } from './credit/types.ts';
+import type { Credit, History, Measures } from '../api/wire.ts';
 
 export function PortalPage({ user }: { user: SessionUser }) {
   const { t } = useI18n();

@@ -25,7 +25,7 @@ import {
   trendOption,
   AGE_ORDER,
 } from './options.ts';
-import type { DrillRequest, Summary, WindowName } from './types.ts';
+import type { DrillRequest, Summary, WindowName } from '../../api/wire.ts';
 import hainanUrl from './geo/hainan.json?url';
 import './command.css';
 

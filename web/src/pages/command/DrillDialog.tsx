@@ -6,8 +6,8 @@ import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { formatDateTime, formatDuration, formatMoney } from '../../format.ts';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-import { PORT_NAMES } from '../risk/ports.ts';
-import type { DrillRequest, DrillResult, DrillRow, WindowName } from './types.ts';
+import { PORT_NAMES } from '../../api/ports.ts';
+import type { DrillRequest, DrillResult, DrillRow, WindowName } from '../../api/wire.ts';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 interface Column {

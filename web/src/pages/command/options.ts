@@ -3,7 +3,7 @@ import type { Lang } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { formatDuration, formatInt, formatPercent } from '../../format.ts';
 import type { ChartOption } from './EChart.tsx';
-import type { Summary } from './types.ts';
+import type { Summary } from '../../api/wire.ts';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 

@@ -1,6 +1,6 @@
 import { useT } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import type { History } from './types.ts';
+import type { History } from '../../api/wire.ts';
 
 /** The server's cause ("input <id>", "withdrawal of <id>", "bulk import <id>", "automatic (daily sweep)"…) in words. */
 function causeKey(cause: string): MessageKey | null {
@@ -23,7 +23,8 @@ export function CreditHistory({ history, testId }: { history: History; testId: s
         <ol className="timeline" data-testid={`${testId}-timeline`}>
           {history.timeline.map((c) => (
             <li key={c.date}>
-              {c.date} · {t(`class.${c.from}`)} → <span className={`class-${c.to}`}>{t(`class.${c.to}`)}</span>
+              {c.date} · {t(`class.${c.from}` as MessageKey)} →{' '}
+              <span className={`class-${c.to}`}>{t(`class.${c.to}` as MessageKey)}</span>
             </li>
           ))}
         </ol>
@@ -44,8 +45,8 @@ export function CreditHistory({ history, testId }: { history: History; testId: s
               {history.items.map((c) => (
                 <tr key={c.seq}>
                   <td>{c.effectiveDate}</td>
-                  <td>{c.from ? t(`class.${c.from as History['items'][number]['to']}`) : ''}</td>
-                  <td>{t(`class.${c.to}`)}</td>
+                  <td>{c.from ? t(`class.${c.from}` as MessageKey) : ''}</td>
+                  <td>{t(`class.${c.to}` as MessageKey)}</td>
                   <td title={c.cause}>{causeKey(c.cause) ? t(causeKey(c.cause)!) : c.cause}</td>
                 </tr>
               ))}

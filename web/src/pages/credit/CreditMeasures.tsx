@@ -1,6 +1,6 @@
 import { useT } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import type { Measures } from './types.ts';
+import type { Measures } from '../../api/wire.ts';
 
 const percent = (rate: string) => `${(Number(rate) * 100).toLocaleString(undefined, { maximumFractionDigits: 2 })}%`;
 

@@ -1,6 +1,6 @@
 import { useT } from '../../i18n/index.tsx';
 import { useCreditLabels } from './labels.ts';
-import type { Credit } from './types.ts';
+import type { Credit } from '../../api/wire.ts';
 
 /** The class with its reasons: which rule, which inputs (department, date, document), since and until when. */
 export function CreditSummary({ credit, testId }: { credit: Credit; testId: string }) {

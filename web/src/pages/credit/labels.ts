@@ -1,6 +1,6 @@
 import { useI18n } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import type { InputSummary } from './types.ts';
+import type { InputSummary } from '../../api/wire.ts';
 
 /** Labels for codes that come from the server (rule ids, department codes): the code itself when unknown. */
 export function useCreditLabels() {

@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { BillTable, StateBadge } from './DeclarationsPage.tsx';
-import type { DeclarationDetailView } from './types.ts';
+import type { DeclarationDetailView } from '../../api/wire.ts';
 import { useCan } from '../../permissions.tsx';
 
 /** A declaration: state and reasons, the book movements it reserved and posted, taxes with formulas, bills, versions and the audit trail. */

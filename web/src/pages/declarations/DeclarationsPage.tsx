@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { DeclarationDetail } from './DeclarationDetail.tsx';
 import { ExitForm } from './ExitForm.tsx';
-import type { Declaration, MonthView, TaxBill } from './types.ts';
+import type { Declaration, MonthView, TaxBill } from '../../api/wire.ts';
 import { useCan } from '../../permissions.tsx';
 
 const STATE_COLOR: Record<string, string> = {

@@ -5,7 +5,7 @@ import { FieldMessage } from '../../errors.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-import type { Declaration } from './types.ts';
+import type { Declaration } from '../../api/wire.ts';
 
 const PORTS = [
   'CNHAK-XINHAI',

@@ -5,8 +5,9 @@ import { useI18n } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { navigate } from '../../router.ts';
-import { LEVEL_COLOR, type Level } from './types.ts';
-import { PORT_NAMES } from './ports.ts';
+import type { Level } from '../../api/wire.ts';
+import { LEVEL_COLOR } from './levels.ts';
+import { PORT_NAMES } from '../../api/ports.ts';
 import { formatDateTime } from '../../format.ts';
 
 interface Alert {

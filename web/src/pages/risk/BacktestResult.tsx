@@ -1,5 +1,6 @@
 import { useI18n } from '../../i18n/index.tsx';
-import { pct, type Backtest } from './types.ts';
+import type { Backtest } from '../../api/wire.ts';
+import { pct } from './levels.ts';
 import { formatDateTime } from '../../format.ts';
 
 interface Confusion {

@@ -5,8 +5,9 @@ import { useI18n } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { ScoreBar } from './charts.tsx';
-import { PORT_NAMES } from './ports.ts';
-import { LEVEL_COLOR, pct, type Decision, type Fired } from './types.ts';
+import { PORT_NAMES } from '../../api/ports.ts';
+import type { Decision, Fired } from '../../api/wire.ts';
+import { LEVEL_COLOR, pct } from './levels.ts';
 import { formatDateTime, formatMoney } from '../../format.ts';
 
 const PALETTE = ['#0b4f8a', '#1e7d4f', '#7b3fa0', '#b7791f', '#2c7a7b', '#8a4b08', '#4a5568', '#c05621'];

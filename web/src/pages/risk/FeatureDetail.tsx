@@ -7,7 +7,8 @@ import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { LineChart } from './charts.tsx';
 import { FeatureEditor } from './FeatureEditor.tsx';
 import { BacktestResult } from './BacktestResult.tsx';
-import type { Backtest, FeatureVersion } from './types.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import type { Backtest, FeatureVersion } from '../../api/wire.ts';
 import { formatDateTime } from '../../format.ts';
 
 interface StatPoint {
@@ -77,9 +78,9 @@ export function FeatureDetail({ code }: { code: string }) {
         <div className="mono small">
           {v.code} v{v.version} ·{' '}
           <span className={`status status-${v.status}`} data-testid="risk-feature-status">
-            {t(`risk.status.${v.status}`)}
+            {t(`risk.status.${v.status}` as MessageKey)}
           </span>{' '}
-          · {t(`risk.category.${v.category}` as 'risk.category.PRICE')} · {t(`risk.scope.${v.scope}`)} ·{' '}
+          · {t(`risk.category.${v.category}` as 'risk.category.PRICE')} · {t(`risk.scope.${v.scope}` as MessageKey)} ·{' '}
           {t('risk.field.weight')} {v.weight}
           {v.forceLevel ? ` · ≥${t(`risk.level.${v.forceLevel as 'RED'}`)}` : ''}
         </div>
@@ -212,7 +213,7 @@ export function FeatureDetail({ code }: { code: string }) {
               className={x.version === v.version ? 'selected' : ''}
             >
               <td>v{x.version}</td>
-              <td>{t(`risk.status.${x.status}`)}</td>
+              <td>{t(`risk.status.${x.status}` as MessageKey)}</td>
               <td className="num">{x.weight}</td>
               <td>{x.createdBy}</td>
               <td>{x.approvedBy ?? ''}</td>

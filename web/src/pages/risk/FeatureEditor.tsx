@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
-import type { FeatureVersion } from './types.ts';
+import type { FeatureVersion } from '../../api/wire.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { useExplain } from '../../errors.tsx';
 

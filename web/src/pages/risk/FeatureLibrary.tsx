@@ -5,7 +5,9 @@ import { useT } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { navigate } from '../../router.ts';
-import { pct, type FeatureSummary } from './types.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import type { FeatureSummary } from '../../api/wire.ts';
+import { pct } from './levels.ts';
 
 /** The feature library (风险特征库): each feature's pending or live version with its hit rate and yield. */
 export function FeatureLibrary() {
@@ -27,7 +29,7 @@ export function FeatureLibrary() {
           <option value="">{t('risk.allStatuses')}</option>
           {(['DRAFT', 'SHADOW', 'LIVE', 'RETIRED'] as const).map((s) => (
             <option key={s} value={s}>
-              {t(`risk.status.${s}`)}
+              {t(`risk.status.${s}` as MessageKey)}
             </option>
           ))}
         </select>
@@ -72,7 +74,7 @@ export function FeatureLibrary() {
                 </td>
                 <td>{t(`risk.category.${f.category}` as 'risk.category.PRICE')}</td>
                 <td>
-                  <span className={`status status-${f.status}`}>{t(`risk.status.${f.status}`)}</span>
+                  <span className={`status status-${f.status}`}>{t(`risk.status.${f.status}` as MessageKey)}</span>
                   {f.expired ? ` · ${t('risk.expired')}` : ''}
                 </td>
                 <td className="num">{f.weight}</td>

@@ -5,7 +5,9 @@ import { useT } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { LineChart } from './charts.tsx';
-import { pct, type Model } from './types.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import type { Model } from '../../api/wire.ts';
+import { pct } from './levels.ts';
 import { useCan } from '../../permissions.tsx';
 
 interface Week {
@@ -19,7 +21,8 @@ interface Week {
   hitRate: number;
 }
 
-const metric = (m: Model, k: string) => m.metrics.valid?.[k] ?? null;
+/** Validation metrics by name (the wire keeps a model's metrics as an open JSON document). */
+const metric = (m: Model, k: string) => (m.metrics.valid as Record<string, number> | undefined)?.[k] ?? null;
 
 /** The learned models: versions with validation metrics, backtests, governance, and how they do week by week. */
 export function ModelsPage() {
@@ -102,13 +105,13 @@ export function ModelsPage() {
                 <tr key={m.version} data-testid={`risk-model-row-${m.version}`}>
                   <td>v{m.version}</td>
                   <td>
-                    <span className={`status status-${m.status}`}>{t(`risk.status.${m.status}`)}</span>
+                    <span className={`status status-${m.status}`}>{t(`risk.status.${m.status}` as MessageKey)}</span>
                   </td>
                   <td className="mono small">{m.algorithm}</td>
                   <td className="num">{metric(m, 'auc')?.toFixed(3) ?? '—'}</td>
                   <td className="num">{pct(metric(m, 'precision@5%'))}</td>
                   <td className="num">{pct(metric(m, 'precision@10%'))}</td>
-                  <td className="num">{m.training.labelled ?? ''}</td>
+                  <td className="num">{String(m.training.labelled ?? '')}</td>
                   <td>{m.createdBy}</td>
                   <td>{m.approvedBy ?? ''}</td>
                   <td className="small">

@@ -6,7 +6,7 @@ import { useT } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ScenarioResultView } from './ScenarioResultView.tsx';
-import type { ExitGoods, RouteKind, ScenarioResult } from './types.ts';
+import type { ExitGoods, RouteKind, ScenarioResult } from '../../api/wire.ts';
 import './calculator.css';
 
 interface Line {

@@ -1,6 +1,6 @@
 import { useT } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import type { ScenarioResult, Step } from './types.ts';
+import type { ScenarioResult, Step } from '../../api/wire.ts';
 
 /** The rule behind a step in the reader's language; the server's English sentence when the page has no text for it. */
 export function useRuleText() {

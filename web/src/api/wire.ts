@@ -1,0 +1,97 @@
+/**
+ * What the server sends, typed from its own zod schemas (each module's wire.ts) with `z.infer`: a field
+ * the server renames or drops breaks the type check of the pages that read it. Type-only imports: none
+ * of the server's code reaches the bundle. Where the wire says `unknown` (a JSON document of several
+ * shapes), the page that reads it narrows it where it reads it.
+ */
+import type { z } from 'zod';
+import type * as credit from '../../../src/modules/credit/wire.ts';
+import type * as declarations from '../../../src/modules/declarations/wire.ts';
+import type * as gate from '../../../src/modules/gate/wire.ts';
+import type * as ledger from '../../../src/modules/ledger/wire.ts';
+import type { PreparedLine } from '../../../src/modules/declarations/service/submit.ts';
+import type { AssessmentInput } from '../../../src/modules/risk/input.ts';
+import type * as risk from '../../../src/modules/risk/wire.ts';
+import type * as tax from '../../../src/modules/tax/wire.ts';
+import type * as command from '../../../src/modules/command/wire.ts';
+import type { Level } from '../../../src/modules/risk/rules.ts';
+import type { CreditClass } from '../../../src/modules/credit/rules.ts';
+
+export type { Level, CreditClass };
+
+/** A value as JSON carries it: the server's `Date`s arrive as ISO strings. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
+/** The answer a zod schema describes, as the browser receives it. */
+type Out<S extends z.ZodType> = Json<z.output<S>>;
+
+// Credit (src/modules/credit/wire.ts)
+export type Credit = Out<typeof credit.creditOut>;
+export type InputSummary = Out<typeof credit.inputSummaryOut>;
+export type InputRow = Out<typeof credit.inputOut>;
+export type Measures = Out<typeof credit.measuresOut>;
+export interface History {
+  items: Out<typeof credit.changeOut>[];
+  timeline: Out<typeof credit.timelineOut>[];
+}
+export type SubjectKindPath = 'enterprise' | 'individual';
+
+// Declarations (src/modules/declarations/wire.ts)
+export type Declaration = Out<typeof declarations.declarationOut>;
+/** A line as the declaration stores it (the wire gives the lines as JSON objects; batch lines carry fewer fields). */
+export type DeclarationLine = Partial<Json<PreparedLine>> & { hsCode: string; quantity: string; valueCny: string };
+export type DeclarationDetailView = Omit<Out<typeof declarations.declarationDetailOut>, 'lines' | 'reservation'> & {
+  lines: DeclarationLine[];
+  reservation: Out<typeof ledger.reservationOut> | null;
+};
+export type TaxBill = Out<typeof declarations.taxBillOut>;
+export type TaxFigures = Out<typeof declarations.taxFiguresOut>;
+export type MonthView = Out<typeof declarations.monthOut>;
+export type DeclarationState = NonNullable<z.infer<typeof declarations.listQuery>['state']>;
+export type DeclarationKind = NonNullable<z.infer<typeof declarations.listQuery>['kind']>;
+
+// Gate and inspection (src/modules/gate/wire.ts)
+export type InspectionTask = Out<typeof gate.taskOut> & Json<ShipmentFields>;
+type ShipmentFields = { [K in keyof typeof gate.shipmentOut]: z.output<(typeof gate.shipmentOut)[K]> };
+export type Evidence = Out<typeof gate.evidenceOut>;
+export type InspectionTaskDetail = InspectionTask & { evidence: Evidence[] };
+export type PortView = Out<typeof gate.portViewOut>;
+
+// Risk (src/modules/risk/wire.ts)
+/** The wire's `input` is the assessment input the decision was taken on. */
+export type Decision = Omit<Out<typeof risk.decisionDetailOut>, 'input'> & { input: Json<AssessmentInput> };
+export type Fired = Decision['features'][number];
+export type AlertItem = Out<typeof risk.alertItemOut>;
+export type Backtest = Out<typeof risk.backtestRefOut>;
+export type BacktestRun = Out<typeof risk.backtestOut>;
+export type FeatureVersion = Out<typeof risk.featureVersionOut>;
+export type FeatureSummary = Out<typeof risk.featureSummaryOut>;
+export type Model = Out<typeof risk.modelOut>;
+export type StatsPoint = Out<typeof risk.statsPointOut>;
+export type ModelPerformance = Out<typeof risk.modelPerformanceOut>;
+
+// Tax calculators (src/modules/tax/wire.ts)
+export type ScenarioResult = Out<typeof tax.calcScenarioResponse>;
+export type Step = Out<typeof tax.stepOut>;
+export type TaxStatus = Step['status'];
+export type ScenarioBody = z.input<typeof tax.calcScenarioBody>;
+export type RouteKind = ScenarioBody['route']['kind'];
+export type ExitGoods = Extract<ScenarioBody['route'], { kind: 'SECOND_LINE_EXIT' }>['goods'];
+
+// Command centre (src/modules/command/wire.ts)
+export type Summary = Out<typeof command.summaryOut>;
+export type DrillResult = Out<typeof command.drillOut>;
+export type DrillRow = DrillResult['items'][number];
+export type WindowName = Summary['window']['name'];
+/** What a click on a number asks for: a drill panel and its filters (the query of GET /api/v1/command/drill). */
+export interface DrillRequest {
+  panel: DrillResult['panel'];
+  params?: Record<string, string | number | boolean | undefined>;
+  /** Shown after the panel's title: the port, state, hour… the list is of. */
+  subtitle?: string;
+}
