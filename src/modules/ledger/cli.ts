@@ -17,21 +17,36 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
       'Recompute every balance from the movements and every reservation total, compare with the stored balances, check the invariants; names the first mismatch, exit code 1 if any',
     )
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .option('--incremental', 'only the books that moved since the last successful verification (its checkpoint)')
+    .action(async (opts: { json?: boolean; incremental?: boolean }) => {
       const ctx = await open();
       try {
         const bar = new cliProgress.SingleBar(
-          { format: 'verifying account books [{bar}] {value}/{total} books', hideCursor: true, stream: process.stderr },
+          {
+            format: 'verifying account books [{bar}] {value}/{total} books eta {eta_formatted}',
+            hideCursor: true,
+            stream: process.stderr,
+          },
           cliProgress.Presets.shades_classic,
         );
         let started = false;
+        const t0 = performance.now();
         const r = await verifyLedger(ctx.db, {
+          incremental: Boolean(opts.incremental),
+          saveCheckpoint: true,
           onProgress: (done, total) => {
             if (!started) bar.start(total, 0), (started = true);
+            bar.setTotal(total);
             bar.update(done);
           },
         });
         if (started) bar.stop();
+        const seconds = (performance.now() - t0) / 1000;
+        if (!opts.json)
+          console.log(
+            `${opts.incremental ? 'Incremental' : 'Full'} verification of ${r.books} books, ${r.movements} movements ` +
+              `in ${seconds.toFixed(2)} s (${Math.round(r.movements / Math.max(seconds, 0.001))} movements/s).`,
+          );
         if (opts.json) console.log(JSON.stringify(r, null, 2));
         else if (r.ok)
           console.log(

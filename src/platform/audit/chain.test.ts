@@ -7,6 +7,8 @@ import {
   bodyDigest,
   checkInclusionProof,
   checkLink,
+  fastPartitionedHash,
+  toStoredEntry,
   emptyHead,
   GENESIS_HASH,
   headLeaf,
@@ -178,6 +180,43 @@ describe('inclusion proofs', () => {
         if (proof.merklePath.length > 0)
           expect(checkInclusionProof(entry, { ...proof, merklePath: proof.merklePath.slice(1) })).not.toBeNull();
       }),
+    );
+  });
+});
+
+describe('the verifier fast path', () => {
+  it('hashes a streamed entry exactly as the reference formulas do', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: fc.integer({ min: 1, max: 2 ** 40 }),
+          partition: fc.integer({ min: 0, max: 1023 }),
+          pseq: fc.integer({ min: 1, max: 2 ** 40 }),
+          ms: fc.integer({ min: 0, max: 253402300799999 }),
+          actor: fc.string(),
+          action: fc.string(),
+          subject: fc.string({ unit: 'binary' }),
+          change: fc.json(),
+          prevHash: fc.stringMatching(/^[0-9a-f]{64}$/),
+        }),
+        (r) => {
+          const { ms, ...rest } = r;
+          const at = new Date(ms);
+          const entry = { ...rest, at, format: PARTITIONED_FORMAT };
+          const reference = partitionedHash(entry, bodyDigest(entry));
+          const streamed = {
+            ...rest,
+            at: at.toISOString(),
+            format: PARTITIONED_FORMAT,
+            prev_hash: rest.prevHash,
+            hash: reference,
+            seq: String(r.seq),
+          };
+          expect(fastPartitionedHash(streamed, r.prevHash)).toBe(reference);
+          expect(toStoredEntry(streamed)).toEqual({ ...entry, hash: reference });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
+import { hash as nodeHash } from 'node:crypto';
 import { sha256Hex } from '../crypto.ts';
 import { leafHash, merkleRoot, rootFromPath, type PathStep } from './merkle.ts';
 
@@ -271,4 +272,57 @@ export function checkInclusionProof(entry: StoredEntry, proof: InclusionProof): 
   const anchor = anchorHash(proof.anchor);
   if (anchor !== proof.anchor.hash) return `the anchor hashes to ${anchor}, not ${proof.anchor.hash}`;
   return null;
+}
+
+// ---- the verifier's fast path ------------------------------------------------------------------
+
+/**
+ * An entry as the verifier streams it: `at` already in ISO text (the database formats it), the
+ * numbers as the driver returns them. The fast path builds the same canonical JSON text as
+ * `bodyDigest`/`partitionedHash` without an object, a key sort or a Date per entry, and hashes with
+ * the one-shot `crypto.hash`; `chain.test.ts` checks it against the reference formulas.
+ */
+export interface StreamedEntry {
+  seq: number | string;
+  partition: number;
+  pseq: number | string;
+  format: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  change: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const oneShot = (data: string): string => nodeHash('sha256', data, 'hex');
+
+/** The partitioned (format 2) hash of a streamed entry, the text of `at` as stored (ISO, milliseconds, UTC). */
+export function fastPartitionedHash(e: StreamedEntry, prevHash: string): string {
+  const body = oneShot(
+    `{"action":${JSON.stringify(e.action)},"actor":${JSON.stringify(e.actor)},"at":"${e.at}","change":${JSON.stringify(
+      e.change,
+    )},"seq":${Number(e.seq)},"subject":${JSON.stringify(e.subject)}}`,
+  );
+  return oneShot(
+    `{"body":"${body}","format":${PARTITIONED_FORMAT},"partition":${e.partition},"prevHash":"${prevHash}","pseq":${Number(e.pseq)}}`,
+  );
+}
+
+/** The stored entry the reference functions take, for the slow path that names a break. */
+export function toStoredEntry(e: StreamedEntry): StoredEntry {
+  return {
+    seq: Number(e.seq),
+    partition: e.partition,
+    pseq: Number(e.pseq),
+    format: e.format,
+    at: new Date(e.at),
+    actor: e.actor,
+    action: e.action,
+    subject: e.subject,
+    change: e.change,
+    prevHash: e.prev_hash,
+    hash: e.hash,
+  };
 }

@@ -11,13 +11,27 @@ import {
   entryHash,
   GENESIS_HASH,
   headsRoot,
+  fastPartitionedHash,
+  PARTITIONED_FORMAT,
   startOfPartition,
+  toStoredEntry,
+  type StreamedEntry,
   type ChainBreak,
   type Head,
   type StoredEntry,
   type WalkState,
 } from './chain.ts';
 import { partitionCount } from './service.ts';
+import { anchoredHeads } from './anchor.ts';
+import { readCheckpoints, writeCheckpoints, type Checkpoint } from '../verify/checkpoints.ts';
+
+/** Where the last successful verification ended in one partition. */
+interface PartitionCheckpoint {
+  pseq: number;
+  hash: string;
+  seq: number;
+  partitionedSeen: boolean;
+}
 
 export interface VerifyResult {
   ok: boolean;
@@ -60,10 +74,50 @@ async function verifyPartition(
   head: Head | undefined,
   lastAnchor: number,
   pageSize: number,
-  onEntry: () => void,
-): Promise<{ checked: number; broken: ChainBreak | null }> {
+  onEntries: (n: number) => void,
+  from?: PartitionCheckpoint,
+): Promise<{ checked: number; broken: ChainBreak | null; state: WalkState }> {
+  let state = startOfPartition(partition);
   if (!head)
-    return { checked: 0, broken: entryBreak(partition, 1, null, `partition ${partition} has no recorded head`) };
+    return {
+      checked: 0,
+      state,
+      broken: entryBreak(partition, 1, null, `partition ${partition} has no recorded head`),
+    };
+  let anchoredPseq = 0;
+  let anchoredHash = GENESIS_HASH;
+  if (from && from.pseq > 0) {
+    // Incremental: the chain up to the checkpoint verified before; its last entry must still be
+    // there with the hash it had, and the walk goes on from it.
+    const [kept] = await queryRows<{ hash: string; seq: string }>(
+      ex,
+      sql`select hash, seq::text as seq from audit_entries where partition = ${partition} and pseq = ${from.pseq}`,
+    );
+    if (!kept || kept.hash !== from.hash || Number(kept.seq) !== from.seq)
+      return {
+        checked: 0,
+        state,
+        broken: entryBreak(
+          partition,
+          from.pseq,
+          kept ? Number(kept.seq) : null,
+          `entry ${partition}#${from.pseq} is not the entry the last verification ended at: ` +
+            'it was altered or removed since (run a full verification)',
+        ),
+      };
+    state = { partition, pseq: from.pseq, prevHash: from.hash, seq: from.seq, partitionedSeen: from.partitionedSeen };
+    const [anchoredBefore] = await queryRows<{ pseq: string; hash: string }>(
+      ex,
+      sql`select pseq::text as pseq, hash from audit_anchor_heads
+          where partition = ${partition} and pseq <= ${from.pseq} and anchor_seq <= ${lastAnchor}
+          order by pseq desc limit 1`,
+    );
+    if (anchoredBefore) {
+      anchoredPseq = Number(anchoredBefore.pseq);
+      anchoredHash = anchoredBefore.hash;
+    }
+  }
+  const startPseq = state.pseq;
   const anchored = paged<AnchoredHead>(
     (after) =>
       ex
@@ -74,6 +128,7 @@ async function verifyPartition(
             eq(auditAnchorHeads.partition, partition),
             gt(auditAnchorHeads.anchorSeq, after),
             lte(auditAnchorHeads.anchorSeq, lastAnchor),
+            gt(auditAnchorHeads.pseq, startPseq),
           ),
         )
         .orderBy(asc(auditAnchorHeads.anchorSeq))
@@ -82,57 +137,87 @@ async function verifyPartition(
     pageSize,
   );
   let next = (await anchored.next()).value as AnchoredHead | undefined;
-  let state = startOfPartition(partition);
   let checked = 0;
-  let anchoredPseq = 0;
-  let anchoredHash = GENESIS_HASH;
-  const entries = paged(
-    (after) =>
-      ex
-        .select()
-        .from(auditEntries)
-        .where(
-          and(eq(auditEntries.partition, partition), gt(auditEntries.pseq, after), lte(auditEntries.pseq, head.pseq)),
-        )
-        .orderBy(asc(auditEntries.pseq), asc(auditEntries.seq))
-        .limit(pageSize),
-    (r) => r.pseq,
-    pageSize,
-  );
-  for await (const row of entries) {
-    const e = { ...row, pseq: Number(row.pseq), seq: Number(row.seq) };
-    const broken = checkLink(e, state);
-    if (broken) return { checked, broken: rehashedBefore(e, state) ?? broken };
-    state = advance(state, e);
-    checked++;
-    onEntry();
+  // A keyset cursor over (partition, pseq): one index range scan per page, constant memory.
+  // Each entry is checked on the fast path (its hash from the streamed text); only an entry that
+  // does not hold goes through the reference checks, which name the break.
+  let after = state.pseq;
+  let pending = 0;
+  for (;;) {
+    const page = await queryRows<StreamedEntry>(
+      ex,
+      sql`select seq, partition, pseq, format,
+            to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
+            actor, action, subject, change, prev_hash, hash
+          from audit_entries
+          where partition = ${partition} and pseq > ${after} and pseq <= ${head.pseq}
+          order by pseq, seq limit ${pageSize}`,
+    );
+    for (let i = 0; i < page.length; i++) {
+      const row = page[i]!;
+      const pseq = Number(row.pseq);
+      const seq = Number(row.seq);
+      const fast =
+        row.format === PARTITIONED_FORMAT &&
+        pseq === state.pseq + 1 &&
+        seq > state.seq &&
+        row.prev_hash === state.prevHash &&
+        fastPartitionedHash(row, row.prev_hash) === row.hash;
+      if (fast) {
+        state = { partition, pseq, prevHash: row.hash, seq, partitionedSeen: true };
+      } else {
+        const e = toStoredEntry(row);
+        const broken = checkLink(e, state);
+        if (broken) {
+          onEntries(pending);
+          return { checked, state, broken: rehashedBefore(e, state) ?? broken };
+        }
+        state = advance(state, e);
+      }
+      checked++;
+      pending++;
+      if (next && next.pseq <= pseq) {
+        const r = await checkAnchored(pseq, row.hash, seq);
+        if (r) {
+          onEntries(pending);
+          return { checked, state, broken: r };
+        }
+      }
+    }
+    onEntries(pending);
+    pending = 0;
+    if (page.length < pageSize) break;
+    after = Number(page[page.length - 1]!.pseq);
+  }
+  /** Every anchored head at or below this entry: it must be this entry where it names its position. */
+  async function checkAnchored(pseq: number, hash: string, seq: number): Promise<ChainBreak | null> {
+    const e = { pseq, hash, seq };
     while (next && next.pseq <= e.pseq) {
       if (next.pseq < anchoredPseq)
-        return {
-          checked,
-          broken: entryBreak(
-            partition,
-            next.pseq,
-            null,
-            `anchor ${next.anchorSeq} took partition ${partition} back to ${next.pseq} after an earlier anchor committed ${anchoredPseq}`,
-          ),
-        };
+        return entryBreak(
+          partition,
+          next.pseq,
+          null,
+          `anchor ${next.anchorSeq} took partition ${partition} back to ${next.pseq} after an earlier anchor committed ${anchoredPseq}`,
+        );
       if (next.pseq === e.pseq && next.hash !== e.hash) {
         const from = { pseq: anchoredPseq, hash: anchoredHash };
         const first = await firstAlteredEntry(ex, partition, next, from, pageSize);
         const reason =
           `entry ${partition}#${e.pseq} (seq ${e.seq}) is not the entry anchor ${next.anchorSeq} committed to: ` +
           'the partition was rewritten up to here';
-        return { checked, broken: first ?? entryBreak(partition, e.pseq, e.seq, reason) };
+        return first ?? entryBreak(partition, e.pseq, e.seq, reason);
       }
       anchoredPseq = next.pseq;
       anchoredHash = next.hash;
       next = (await anchored.next()).value as AnchoredHead | undefined;
     }
+    return null;
   }
   if (next) {
     return {
       checked,
+      state,
       broken: entryBreak(
         partition,
         state.pseq + 1,
@@ -144,6 +229,7 @@ async function verifyPartition(
   if (head.pseq !== state.pseq || head.hash !== state.prevHash) {
     return {
       checked,
+      state,
       broken: entryBreak(
         partition,
         state.pseq + 1,
@@ -152,7 +238,7 @@ async function verifyPartition(
       ),
     };
   }
-  return { checked, broken: null };
+  return { checked, state, broken: null };
 }
 
 /**
@@ -229,11 +315,31 @@ async function verifyAnchors(
   lastAnchor: number,
   pageSize: number,
   onAnchor: () => void,
+  from?: { seq: number; hash: string },
 ): Promise<{ anchors: number; latest: VerifyResult['latestAnchor']; broken: ChainBreak | null }> {
-  const heads: Head[] = Array.from({ length: partitions }, (_, p) => emptyHead(p));
+  let heads: Head[] = Array.from({ length: partitions }, (_, p) => emptyHead(p));
   let expected = 1;
   let prevHash = GENESIS_HASH;
   let latest: VerifyResult['latestAnchor'] = null;
+  if (from && from.seq > 0) {
+    // Incremental: the anchor the last verification ended at must still be there, unchanged, with
+    // the heads it committed; the walk goes on from it.
+    const [a] = await ex.select().from(auditAnchors).where(eq(auditAnchors.seq, from.seq));
+    heads = await anchoredHeads(ex, from.seq, partitions);
+    if (!a || a.hash !== from.hash || anchorHash({ ...a, seq: from.seq }) !== a.hash || headsRoot(heads) !== a.root)
+      return {
+        anchors: 0,
+        latest,
+        broken: anchorBreak(
+          from.seq,
+          `anchor ${from.seq}, where the last verification ended, was altered or removed since (run a full verification)`,
+        ),
+      };
+    expected = from.seq + 1;
+    prevHash = a.hash;
+    latest = { seq: from.seq, root: a.root, hash: a.hash };
+  }
+  const first = expected;
   for (;;) {
     const page = await ex
       .select()
@@ -254,19 +360,19 @@ async function verifyAnchors(
       const seq = Number(a.seq);
       if (seq !== expected)
         return {
-          anchors: expected - 1,
+          anchors: expected - first,
           latest,
           broken: anchorBreak(expected, `anchor ${expected} is missing (the next stored anchor is ${seq})`),
         };
       if (a.prevHash !== prevHash)
         return {
-          anchors: expected - 1,
+          anchors: expected - first,
           latest,
           broken: anchorBreak(seq, `anchor ${seq} does not point at the hash of anchor ${seq - 1}`),
         };
       if (a.partitionCount !== partitions)
         return {
-          anchors: expected - 1,
+          anchors: expected - first,
           latest,
           broken: anchorBreak(seq, `anchor ${seq} counts ${a.partitionCount} partitions, the log has ${partitions}`),
         };
@@ -274,7 +380,7 @@ async function verifyAnchors(
         const h = moved[m]!;
         if (h.partition < 0 || h.partition >= partitions)
           return {
-            anchors: expected - 1,
+            anchors: expected - first,
             latest,
             broken: anchorBreak(seq, `anchor ${seq} names partition ${h.partition}, outside 0..${partitions - 1}`),
           };
@@ -283,7 +389,7 @@ async function verifyAnchors(
       const root = headsRoot(heads);
       if (root !== a.root)
         return {
-          anchors: expected - 1,
+          anchors: expected - first,
           latest,
           broken: anchorBreak(
             seq,
@@ -293,7 +399,7 @@ async function verifyAnchors(
       const hash = anchorHash({ ...a, seq });
       if (hash !== a.hash)
         return {
-          anchors: expected - 1,
+          anchors: expected - first,
           latest,
           broken: anchorBreak(
             seq,
@@ -306,7 +412,7 @@ async function verifyAnchors(
       onAnchor();
     }
   }
-  return { anchors: expected - 1, latest, broken: null };
+  return { anchors: expected - first, latest, broken: null };
 }
 
 /**
@@ -316,10 +422,24 @@ async function verifyAnchors(
  * stored entry (edit, delete, reorder, insert, move to another partition) breaks its partition's
  * chain; rewriting a partition consistently up to its end breaks the anchors that committed to it.
  */
+export interface VerifyOptions {
+  /**
+   * Go on from where the last successful verification ended (its checkpoints) instead of from the
+   * start: only what was appended since is walked, after checking that each partition's and the
+   * root chain's last verified entry is still there unchanged. A full run (the default) walks all.
+   */
+  incremental?: boolean;
+  /** Record where this run ended when it finds the log intact (the command line does). */
+  saveCheckpoint?: boolean;
+  /** The time recorded with the checkpoints. */
+  now?: Date;
+}
+
 export async function verifyChain(
   ex: Executor,
   onProgress?: (checked: number) => void,
   pageSize = 5000,
+  opts: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const partitions = (await partitionCount(ex)) ?? 0;
   const [newest] = await ex
@@ -340,6 +460,13 @@ export async function verifyChain(
     checked++;
     if (checked % pageSize === 0) onProgress?.(checked);
   };
+  const addEntries = (n: number) => {
+    checked += n;
+    if (n > 0) onProgress?.(checked);
+  };
+  const saved = opts.incremental ? await readCheckpoints(ex, 'audit') : new Map<string, Checkpoint>();
+  const savedAnchor = opts.incremental ? (await readCheckpoints(ex, 'audit-anchors')).get('root') : undefined;
+  const reached: Checkpoint[] = [];
   const [stray] = await ex
     .select()
     .from(auditEntries)
@@ -356,13 +483,52 @@ export async function verifyChain(
       ),
     );
   for (let p = 0; p < partitions; p++) {
-    const r = await verifyPartition(ex, p, heads.get(p), lastAnchor, pageSize, tick);
+    const c = saved.get(String(p));
+    const from = c ? { pseq: c.position, hash: c.hash, seq: c.seq, partitionedSeen: c.flag } : undefined;
+    const r = await verifyPartition(ex, p, heads.get(p), lastAnchor, pageSize, addEntries, from);
     if (r.broken) breaks.push(r.broken);
+    else
+      reached.push({
+        key: String(p),
+        position: r.state.pseq,
+        hash: r.state.prevHash,
+        seq: r.state.seq,
+        flag: r.state.partitionedSeen,
+      });
   }
-  const anchors = await verifyAnchors(ex, partitions, lastAnchor, pageSize, tick);
+  const anchors = await verifyAnchors(
+    ex,
+    partitions,
+    lastAnchor,
+    pageSize,
+    tick,
+    savedAnchor && {
+      seq: savedAnchor.position,
+      hash: savedAnchor.hash,
+    },
+  );
   onProgress?.(checked);
   const entryBreaks = breaks.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
   if (anchors.broken) entryBreaks.push(anchors.broken);
+  if (entryBreaks.length === 0 && opts.saveCheckpoint) {
+    const now = opts.now ?? new Date();
+    await writeCheckpoints(ex, 'audit', reached, now);
+    if (anchors.latest)
+      await writeCheckpoints(
+        ex,
+        'audit-anchors',
+        [
+          {
+            key: 'root',
+            position: anchors.latest.seq,
+            hash: anchors.latest.hash,
+            seq: anchors.latest.seq,
+            flag: false,
+          },
+        ],
+        now,
+      );
+  }
   return {
     ok: entryBreaks.length === 0,
     checked: checked - anchors.anchors,
