@@ -214,6 +214,10 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/personal-credit/points': ['/api/v1/personal-credit/points'],
     '/api/v1/tariff/lines/:code': ['/api/v1/tariff/lines/0201300090'],
     '/api/v1/calc/tariff-rates': ['/api/v1/calc/tariff-rates?code=0201300090&origin=AU&date=2026-12-01'],
+    '/api/v1/restricted-goods': ['/api/v1/restricted-goods'],
+    '/api/v1/restricted-goods/check': ['/api/v1/restricted-goods/check?hsCode=8471300000&description=laptop'],
+    '/api/v1/licences': ['/api/v1/licences'],
+    '/api/v1/licences/:number': ['/api/v1/licences/RT-2026-0001'],
   };
   return table[route];
 }
@@ -226,6 +230,7 @@ const NOT_FOUND_OK = new Set([
   '/api/v1/dutyfree/codes/:code',
   '/api/v1/tariff/lines/:code',
   '/api/v1/calc/tariff-rates',
+  '/api/v1/licences/:number',
 ]);
 
 function getRoutesOf(role: Role): string[] {
