@@ -13,13 +13,8 @@ import { bootstrap } from './platform/bootstrap.ts';
 import { seedDemo, DEMO_USERS } from './seed/demo.ts';
 import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
-import { registerTaxCommands } from './modules/tax/cli.ts';
-import { registerLedgerCommands } from './modules/ledger/cli.ts';
-import { registerTariffCommands } from './modules/tariff/cli.ts';
+import { MODULES } from './modules/index.ts';
 import pino from 'pino';
-import { registerRiskBenchmarkCommand } from './modules/risk/benchmark/command.ts';
-import { registerRiskCommands } from './modules/risk/cli.ts';
-import { registerDutyfreeCommands } from './modules/dutyfree/sim/cli.ts';
 
 const program = new Command();
 program
@@ -277,135 +272,8 @@ program
     }
   });
 
-const declarationsCmd = program
-  .command('declarations')
-  .description('Second-line declarations (二线出岛申报), batch exit and centralized declaration (分批出岛、集中申报)');
-declarationsCmd
-  .command('check')
-  .description(
-    'Raise an alert and suspend batch exit for every month whose centralized declaration is overdue (also runs daily at 00:10 Asia/Shanghai)',
-  )
-  .option('--date <YYYY-MM-DD>', 'check as of this date (default: today in Asia/Shanghai)')
-  .action(async (opts: { date?: string }) => {
-    const ctx = await createContext({ logger: quietLogger() });
-    try {
-      const { checkCentralizedDeadlines } = await import('./modules/declarations/service.ts');
-      const { shanghaiDate } = await import('./kernel/clock.ts');
-      const result = await checkCentralizedDeadlines(ctx, opts.date ?? shanghaiDate(new Date()));
-      console.log(
-        `Checked the centralized declarations due by ${result.date}: ${result.alerts} new overdue alert(s), facility suspended for each.`,
-      );
-    } finally {
-      await ctx.database.close();
-    }
-  });
-
-const credit = program.command('credit').description('Second-line credit classification (二线口岸通关信用)');
-credit
-  .command('sweep')
-  .description('Apply automatic removals whose day has come (also runs daily at 00:05 Asia/Shanghai)')
-  .option('--date <YYYY-MM-DD>', 'sweep as of this date (default: today in Asia/Shanghai)')
-  .action(async (opts: { date?: string }) => {
-    const ctx = await createContext({ logger: quietLogger() });
-    try {
-      const { sweep } = await import('./modules/credit/service.ts');
-      const { shanghaiDate } = await import('./kernel/clock.ts');
-      const bar = new cliProgress.SingleBar(
-        { format: 'credit sweep [{bar}] {value}/{total} subjects due', hideCursor: true },
-        cliProgress.Presets.shades_classic,
-      );
-      let started = false;
-      const result = await sweep(ctx, opts.date ?? shanghaiDate(new Date()), (done, total) => {
-        if (!started) bar.start(total, 0), (started = true);
-        bar.update(done);
-      });
-      if (started) bar.stop();
-      console.log(`Checked ${result.checked} subjects due; ${result.changed} changed class.`);
-    } finally {
-      await ctx.database.close();
-    }
-  });
-credit
-  .command('import <file>')
-  .description(
-    'Backfill credit inputs from NDJSON (one POST /api/v1/credit/inputs body per line) or a .csv file (header: inputId,subjectKind,subject,source,effectiveDate,reference,type,department,level,isLowestLevel,kind,action). ' +
-      'Checks every line first and writes nothing if one is bad; an interrupted import of the same file resumes where it stopped.',
-  )
-  .option('--skip-invalid', 'import the valid lines and list the others (default: one bad line refuses the file)')
-  .option('--again', 'import a file that was already imported completely, once more')
-  .option('--json', 'print the result as one JSON line (for scripts)')
-  .action(async (file: string, opts: { skipInvalid?: boolean; again?: boolean; json?: boolean }) => {
-    const { importCreditFile } = await import('./modules/credit/service.ts');
-    const ctx = await createContext({ logger: quietLogger() });
-    const labels = { validate: 'checking lines  ', insert: 'recording inputs', recompute: 'classifying     ' } as const;
-    const units = { validate: 'bytes', insert: 'lines', recompute: 'subjects' } as const;
-    let bar: cliProgress.SingleBar | null = null;
-    let phase: keyof typeof labels | null = null;
-    try {
-      const result = await importCreditFile(ctx, systemActor('cli-import'), file, {
-        skipInvalid: Boolean(opts.skipInvalid),
-        again: Boolean(opts.again),
-        onProgress: (p, done, total) => {
-          if (opts.json) return;
-          if (p !== phase) {
-            bar?.stop();
-            phase = p;
-            bar = new cliProgress.SingleBar(
-              {
-                format: `${labels[p]} [{bar}] {value}/{total} ${units[p]} {percentage}% eta {eta_formatted}`,
-                hideCursor: true,
-              },
-              cliProgress.Presets.shades_classic,
-            );
-            bar.start(Math.max(total, 1), 0);
-          }
-          bar!.setTotal(Math.max(total, 1));
-          bar!.update(done);
-        },
-      });
-      (bar as cliProgress.SingleBar | null)?.stop();
-      if (opts.json) console.log(JSON.stringify(result));
-      else {
-        const s = result.seconds;
-        if (result.importId === null)
-          console.log(
-            `Refused: ${result.errorCount} errors in ${result.lines} lines; nothing was recorded. Fix the lines or pass --skip-invalid.`,
-          );
-        else {
-          if (result.resumedAfterLine !== null)
-            console.log(`Resumed import ${result.importId} after line ${result.resumedAfterLine}.`);
-          console.log(
-            `Import ${result.importId}: ${result.imported} inputs recorded, ${result.alreadyRecorded} already recorded, ${result.skipped} lines skipped; ${result.subjectsRecomputed} subjects classified, ${result.classChanges} class changes.`,
-          );
-        }
-        console.log(
-          `Timings: check ${s.validate.toFixed(1)} s, record ${s.insert.toFixed(1)} s, classify ${s.recompute.toFixed(1)} s.`,
-        );
-        for (const e of result.errors.slice(0, 20))
-          console.log(`  line ${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message} [${e.rule}]`);
-        if (result.errorCount > 20) console.log(`  … and ${result.errorCount - 20} more`);
-      }
-      if (result.errorCount) process.exitCode = 2;
-    } finally {
-      (bar as cliProgress.SingleBar | null)?.stop();
-      await ctx.database.close();
-    }
-  });
-
-registerTaxCommands(program, () => createContext({ logger: quietLogger() }));
-registerLedgerCommands(program, () => createContext({ logger: quietLogger() }));
-registerTariffCommands(program, () => createContext({ logger: quietLogger() }));
-
-const risk = program
-  .command('risk')
-  .description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
-registerRiskBenchmarkCommand(risk);
-registerRiskCommands(risk);
-
-const dutyfree = program
-  .command('dutyfree')
-  .description('Offshore duty-free (离岛免税): simulated sales and resale-ring detection');
-registerDutyfreeCommands(dutyfree);
+// Each module's commands (tidegate credit …, declarations …, tax …), in the order of the module list.
+for (const m of MODULES) m.cli?.(program, () => createContext({ logger: quietLogger() }));
 
 program
   .command('bench')

@@ -10,22 +10,16 @@ import { NatsPublisher } from './platform/outbox/nats.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { buildServer } from './platform/http/server.ts';
 import { bootstrap, instanceId, type BootstrapResult } from './platform/bootstrap.ts';
-import { API_PLUGINS } from './platform/plugins.ts';
+import { apiPlugins } from './platform/api.ts';
+import { startSchedules } from './platform/module.ts';
+import { MODULES, PLATFORM_PORTS } from './modules/index.ts';
 import type { AppContext } from './platform/context.ts';
 import { seedDemo } from './seed/demo.ts';
 import { useParameterDefinitions } from './platform/parameters/service.ts';
+import { useReferenceCache } from './platform/reference/cache.ts';
 import { PARAMETER_DEFINITIONS } from './modules/parameters.ts';
-import { scheduleDailySweep } from './modules/credit/scheduler.ts';
-import { startWebhookDelivery } from './modules/sharing/service.ts';
 import { startAuditAnchoring } from './platform/audit/anchor.ts';
 import { choosePartitioning } from './platform/audit/service.ts';
-import { scheduleRetrain } from './modules/risk/scheduler.ts';
-import { scheduleDeadlineCheck } from './modules/declarations/scheduler.ts';
-import { subscribeDeclarations } from './modules/declarations/service.ts';
-import { scheduleLedgerSweep } from './modules/ledger/scheduler.ts';
-import { scheduleDutyfree } from './modules/dutyfree/scheduler.ts';
-import { subscribeConduct } from './modules/dutyfree/rings/service/conduct.ts';
-import { scheduleRingDetection } from './modules/dutyfree/rings/scheduler.ts';
 
 export interface StartOptions extends ConfigOverrides {
   /** Seed demo data on first start (npm start does; tests choose). */
@@ -57,6 +51,8 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   await runMigrations(database);
   await choosePartitioning(database.db, config.auditPartitions, log);
+  // Parameters, tariff lines and rates held by version; a committed change applies to the next request.
+  await useReferenceCache(database);
   const clock = opts.clock ?? systemClock;
   const ctx: AppContext = {
     config,
@@ -84,21 +80,14 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
     nats = await NatsPublisher.connect(ctx.config.natsUrl, await instanceId(ctx), { log: ctx.log });
     ctx.dispatcher.subscribe('nats', (event) => nats!.publish(event));
   }
-  subscribeDeclarations(ctx);
-  subscribeConduct(ctx);
+  for (const m of MODULES) for (const s of m.subscribers ?? []) s.subscribe(ctx);
   ctx.dispatcher.start();
-  const stopSweep = opts.schedule === false ? () => {} : scheduleDailySweep(ctx);
-  const stopWebhooks = opts.schedule === false ? async () => {} : startWebhookDelivery(ctx);
+  const stopSchedules = opts.schedule === false ? async () => {} : startSchedules(MODULES, ctx);
   const stopAnchoring =
     opts.schedule === false
       ? async () => {}
       : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
-  const stopRetrain = opts.schedule === false ? () => {} : scheduleRetrain(ctx);
-  const stopDeadlineCheck = opts.schedule === false ? () => {} : scheduleDeadlineCheck(ctx);
-  const stopLedgerSweep = opts.schedule === false ? () => {} : scheduleLedgerSweep(ctx);
-  const stopDutyfree = opts.schedule === false ? () => {} : scheduleDutyfree(ctx);
-  const stopRings = opts.schedule === false ? () => {} : scheduleRingDetection(ctx);
-  const app = await buildServer(ctx, API_PLUGINS);
+  const app = await buildServer(ctx, apiPlugins(MODULES, PLATFORM_PORTS));
   let url = '';
   if (opts.listen !== false) {
     await app.listen({ port: ctx.config.port, host: ctx.config.host });
@@ -116,14 +105,8 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
     async close() {
       if (closed) return;
       closed = true;
-      stopSweep();
-      await stopWebhooks();
+      await stopSchedules();
       await stopAnchoring();
-      stopRetrain();
-      stopDeadlineCheck();
-      stopLedgerSweep();
-      stopDutyfree();
-      stopRings();
       await app.close();
       await ctx.dispatcher.stop();
       await nats?.close();

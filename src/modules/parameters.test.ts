@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETER_DEFINITIONS } from './parameters.ts';
-import { DEFAULT_PARAMETERS } from '../platform/parameters/defaults.ts';
+import { DEFAULT_PARAMETERS } from './parameters.ts';
 import { defineParameters, validateDefinitions, valueViolations } from '../platform/parameters/definition.ts';
 import { wholeNumber } from '../platform/parameters/definition.ts';
 import { useParameterDefinitions } from '../platform/parameters/service.ts';

@@ -5,14 +5,8 @@ import { systemActor, type UserRole } from '../platform/auth/roles.ts';
 import { usccCheckChar } from '../kernel/uscc.ts';
 import { residentIdCheckDigit } from '../kernel/residentId.ts';
 import { createEnterprise, createIndividual, grantQualification } from '../modules/subjects/service.ts';
-import { seedCreditDemo } from '../modules/credit/demo.ts';
-import { seedRiskDemo } from '../modules/risk/demo.ts';
-import { seedTaxDemo } from '../modules/tax/demo.ts';
-import { seedLedgerDemo } from '../modules/ledger/demo.ts';
-import { seedGateDemo } from '../modules/gate/demo.ts';
-import { seedDeclarationsDemo } from '../modules/declarations/demo.ts';
-import { seedDutyfreeDemo } from '../modules/dutyfree/demo.ts';
-import { seedRingsDemo } from '../modules/dutyfree/rings/demo.ts';
+import type { DemoWorld } from '../platform/module.ts';
+import { MODULES } from '../modules/index.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -115,6 +109,10 @@ export const DEMO_USERS: {
   },
 ];
 
+/**
+ * The base demo (enterprises, qualifications, users, individuals), then each module's demo in the
+ * order of the module list (src/modules/index.ts).
+ */
 export async function seedDemo(ctx: AppContext): Promise<void> {
   const actor = systemActor('demo-seed');
   const ids = new Map<string, string>();
@@ -195,18 +193,17 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
     name: 'Tan Wei Ming',
     nationality: 'SGP',
   });
-  await seedCreditDemo(ctx, { uscc, penalisedTraveller: liMing.id });
-  await seedRiskDemo(ctx);
-  await seedTaxDemo(ctx);
-  await seedLedgerDemo(ctx, (key) => ids.get(key)!);
-  await seedGateDemo(ctx, ids.get('logistics')!);
-  // After the books: the second-line exits, batches and centralized declaration use their goods.
-  await seedDeclarationsDemo(ctx, {
-    jerky: ids.get('jerky')!,
-    logistics: ids.get('logistics')!,
-    equipment: ids.get('equipment')!,
-  });
-  await seedDutyfreeDemo(ctx);
-  // After the users: officers propose and decide the demo's resale cases.
-  await seedRingsDemo(ctx);
+  const individuals = new Map([['liMing', liMing.id]]);
+  const world: DemoWorld = {
+    enterpriseId: (key) => known(ids, key, 'enterprise'),
+    uscc,
+    individualId: (key) => known(individuals, key, 'individual'),
+  };
+  for (const m of MODULES) await m.seedDemo?.(ctx, world);
+}
+
+function known(map: Map<string, string>, key: string, what: string): string {
+  const id = map.get(key);
+  if (id === undefined) throw new Error(`The base demo has no ${what} ${key}.`);
+  return id;
 }

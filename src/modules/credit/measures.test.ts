@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
+import { DEFAULT_PARAMETERS } from '../parameters.ts';
 import {
   creditParameterViolations,
   DEFAULT_CREDIT_PARAMETERS,

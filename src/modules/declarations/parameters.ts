@@ -1,5 +1,6 @@
 /** The schemas of the declarations' policy parameters (seeds: src/platform/parameters/defaults.ts). */
 import { wholeNumber, type ParameterSpecs } from '../../platform/parameters/definition.ts';
+import type { ParameterSeed } from '../../platform/parameters/defaults.ts';
 
 export const DECLARATIONS_PARAMETERS: ParameterSpecs = {
   'declarations.centralizedDeclarationDueDay': {
@@ -12,3 +13,21 @@ export const DECLARATIONS_PARAMETERS: ParameterSpecs = {
     schema: wholeNumber(1, 720, 'hours'),
   },
 };
+
+/** The first seeds of these parameters (policy_parameters on first start); rules never read them. */
+const CLOSURE = '2025-12-18'; // 全岛封关运作
+
+export const DECLARATIONS_PARAMETER_SEEDS: ParameterSeed[] = [
+  {
+    name: 'declarations.centralizedDeclarationDueDay',
+    value: 25,
+    validFrom: CLOSURE,
+    reason: 'Batch exits of one month are declared by the 25th of the following month.',
+  },
+  {
+    name: 'declarations.releaseOrderValidityHours',
+    value: 72,
+    validFrom: CLOSURE,
+    reason: 'A release order issued when a second-line exit is accepted is valid at the gate for this many hours.',
+  },
+];

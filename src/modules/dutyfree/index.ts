@@ -1,20 +1,33 @@
 /**
- * The duty-free module in one object, the shape issue 16 asks every module to export: what the
- * composition root needs to run it. Until the root loops over such objects, its routes are listed in
- * `platform/plugins.ts`, its schedules started in `main.ts`, its parameters spread into the platform
- * defaults and its demo called from `seed/demo.ts`, each by one line.
+ * The duty-free module in one object (its manifest, src/platform/module.ts): what the composition
+ * root needs to run it. Listed once in src/modules/index.ts; main.ts, cli.ts and the demo seed loop
+ * over that list.
  */
+import type { TidegateModule } from '../../platform/module.ts';
+import { specsFromCheck } from '../../platform/parameters/definition.ts';
 import { DUTYFREE_EVENTS } from './events.ts';
 import { DUTYFREE_PARAMETERS } from './parameters.ts';
+import { dutyfreeParameterViolations } from './rules.ts';
 import { dutyfreeRoutes } from './routes.ts';
 import { scheduleDutyfree } from './scheduler.ts';
 import { seedDutyfreeDemo } from './demo.ts';
+import { registerDutyfreeCommands } from './sim/cli.ts';
 
-export const dutyfreeModule = {
+export const dutyfreeModule: TidegateModule = {
   name: 'dutyfree',
-  routes: dutyfreeRoutes,
+  routes: [dutyfreeRoutes],
+  cli: (program) => {
+    const dutyfree = program
+      .command('dutyfree')
+      .description('Offshore duty-free (离岛免税): simulated sales and resale-ring detection');
+    registerDutyfreeCommands(dutyfree);
+  },
   schedules: [{ name: 'expiry every minute, missed departures daily at 00:15', start: scheduleDutyfree }],
   events: DUTYFREE_EVENTS,
-  parameters: DUTYFREE_PARAMETERS,
-  demo: seedDutyfreeDemo,
-} as const;
+  parameters: {
+    specs: specsFromCheck(DUTYFREE_PARAMETERS, dutyfreeParameterViolations),
+    seeds: DUTYFREE_PARAMETERS,
+  },
+  seedDemo: (ctx) => seedDutyfreeDemo(ctx),
+  web: [{ path: '/dutyfree', nav: 'dutyfree.nav', officerOnly: true }, { path: '/shop' }, { path: '/self' }],
+};

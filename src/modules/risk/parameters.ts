@@ -2,6 +2,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { decimalString, rate, wholeNumber, type ParameterSpecs } from '../../platform/parameters/definition.ts';
+import type { ParameterSeed } from '../../platform/parameters/defaults.ts';
 
 const points = decimalString('0', '1000', 'points');
 const probability = rate('a probability');
@@ -63,3 +64,74 @@ export const RISK_PARAMETERS: ParameterSpecs = {
       .strict(),
   },
 };
+
+/** The first seeds of these parameters (policy_parameters on first start); rules never read them. */
+const CLOSURE = '2025-12-18'; // 全岛封关运作
+
+export const RISK_PARAMETER_SEEDS: ParameterSeed[] = [
+  {
+    name: 'risk.levelThresholds',
+    value: { red: '60', yellow: '30' },
+    validFrom: CLOSURE,
+    reason:
+      'Risk score at or above red is RED (inspect; joint control), at or above yellow is YELLOW (document check or targeted inspection), below is BLUE.',
+  },
+  {
+    name: 'risk.modelWeight',
+    value: '60',
+    validFrom: CLOSURE,
+    reason: 'Points the learned model adds to the risk score at probability 1.',
+  },
+  {
+    name: 'risk.routineInspectionRate',
+    value: '0.0244',
+    validFrom: CLOSURE,
+    reason:
+      'Routine random inspection rate the credit-class multipliers apply to (observed 2.44% for routine enterprises).',
+  },
+  {
+    name: 'risk.randomFloorRate',
+    value: '0.003',
+    validFrom: CLOSURE,
+    reason:
+      'Share of all declarations always inspected at random, whatever the capacity, so the models keep learning from an unbiased sample.',
+  },
+  {
+    name: 'risk.yellowTargetedProbability',
+    value: '0.5',
+    validFrom: CLOSURE,
+    reason:
+      'A YELLOW declaration at least this likely to be wrong (model) gets a targeted physical inspection while capacity lasts.',
+  },
+  {
+    name: 'risk.inspectionCapacityPerPortDay',
+    value: { default: 120, ports: { 'CNHAK-XINHAI': 300, 'CNHAK-PORT': 200, 'CNYPG-PORT': 160, 'CNHAK-NANGANG': 160 } },
+    validFrom: CLOSURE,
+    reason: 'Physical inspections a port can carry out per day (Haikou ports clear about 2,500 trucks a day).',
+  },
+  {
+    name: 'risk.referenceMinSamples',
+    value: 20,
+    validFrom: CLOSURE,
+    reason: 'Declarations needed before a reference price or weight is used.',
+  },
+  {
+    name: 'risk.defaultTaxBurden',
+    value: '0.13',
+    validFrom: CLOSURE,
+    reason: 'Tax share of value assumed for revenue at stake when a line carries no duty or VAT rate.',
+  },
+  {
+    name: 'risk.noModelProbability',
+    value: { RED: '0.5', YELLOW: '0.2', BLUE: '0.02' },
+    validFrom: CLOSURE,
+    reason: 'Prior probability of a discrepancy by level, used for expected revenue while no model is live.',
+  },
+  {
+    name: 'risk.retrain',
+    value: { intervalDays: 7, minLabelled: 150, validationShare: '0.2' },
+    validFrom: CLOSURE,
+    reason:
+      'Scheduled retraining: how often, the labelled declarations it needs, and the newest share kept for validation.',
+  },
+];

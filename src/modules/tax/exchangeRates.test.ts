@@ -6,7 +6,7 @@ import {
   type ExchangeRateDayRule,
   type HolidayRange,
 } from './exchangeRates.ts';
-import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
+import { DEFAULT_PARAMETERS } from '../parameters.ts';
 
 const seeded = <T>(name: string) => DEFAULT_PARAMETERS.find((p) => p.name === name)!.value as T;
 const RULE = seeded<ExchangeRateDayRule>('tax.exchangeRateDay');

@@ -6,7 +6,7 @@ import { chainValueAdded } from './valueAdded.ts';
 import { exchangeRateDay, type HolidayRange } from './exchangeRates.ts';
 import { formatValueAddedNumber, parseValueAddedNumber } from './valueAddedNumbers.ts';
 import { DEFAULT_TAX_PARAMETERS } from './rules.ts';
-import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
+import { DEFAULT_PARAMETERS } from '../parameters.ts';
 
 const cents = (max: number) => fc.integer({ min: 0, max }).map((c) => (c / 100).toFixed(2));
 const amount = cents(5_000_000_00);

@@ -11,7 +11,7 @@
 import { computeDeclaration, type TaxParameters } from './declaration.ts';
 import { computeLine, type LineComputation, type RuleViolation, type TaxLineInput } from './lineTax.ts';
 import type { Dec } from './money.ts';
-import { DEFAULT_PARAMETERS } from '../../platform/parameters/defaults.ts';
+import { TAX_PARAMETER_SEEDS } from './parameters.ts';
 
 export { cny, D, fen, type Dec } from './money.ts';
 export {
@@ -140,7 +140,7 @@ export function declarationTax(
 }
 
 /**
- * The figures as first seeded (src/platform/parameters/defaults.ts), for tests and examples only:
+ * The figures as first seeded (TAX_PARAMETER_SEEDS), for tests and examples only:
  * services read the parameters in force from the database and record their versions.
  */
 export const DEFAULT_TAX_PARAMETERS: TaxParameters = {
@@ -149,7 +149,7 @@ export const DEFAULT_TAX_PARAMETERS: TaxParameters = {
 };
 
 function seededValue<T>(name: string): T {
-  const seeds = DEFAULT_PARAMETERS.filter((p) => p.name === name);
+  const seeds = TAX_PARAMETER_SEEDS.filter((p) => p.name === name);
   if (!seeds.length) throw new Error(`no seed for parameter ${name}`);
   return seeds[seeds.length - 1]!.value as T;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
-import type { ApiPlugin } from '../http/server.ts';
+import type { ApiPlugin, ZodApp } from '../http/server.ts';
 import { actorOf } from '../http/authHook.ts';
 import { runCommand } from '../command.ts';
 import { problems } from '../../kernel/problem.ts';
@@ -10,7 +10,8 @@ import { authenticatePassword, createApiClient, createUser, findUserById, public
 import { ALL_ROLES, CLIENT_ROLES, USER_ROLES } from './roles.ts';
 import { clearUser, listLockouts, lockedProblem, lockedUntil, recordFailure, throttleKeys } from './lockouts.ts';
 import { unlock } from './lockouts.ts';
-import { enterpriseView, findEnterpriseById, findEnterpriseByUscc } from '../../modules/subjects/service.ts';
+import type { Executor } from '../db/client.ts';
+import type { AppContext } from '../context.ts';
 
 const userOut = z.object({
   id: z.string(),
@@ -39,7 +40,23 @@ function refuseLocked(reply: FastifyReply, until: Date, now: Date) {
   return problem;
 }
 
-export const authRoutes: ApiPlugin = (app, ctx) => {
+/**
+ * Enterprises as the login routes need them: a user's enterprise for GET /auth/me, an enterprise
+ * user's USCC checked when an administrator creates one. The subjects module implements it (its
+ * index.ts); the platform defines the port so that it imports no module.
+ */
+export interface EnterpriseDirectory {
+  /** The enterprise's public view, or null when there is none with that id. */
+  viewById(ex: Executor, id: string): Promise<unknown | null>;
+  idByUscc(ex: Executor, uscc: string): Promise<string | null>;
+}
+
+export const authRoutes =
+  (enterprises: EnterpriseDirectory): ApiPlugin =>
+  (app, ctx) =>
+    registerAuthRoutes(app, ctx, enterprises);
+
+function registerAuthRoutes(app: ZodApp, ctx: AppContext, enterprises: EnterpriseDirectory): void {
   app.post('/api/v1/auth/login', {
     config: { access: { public: true } },
     schema: {
@@ -107,11 +124,11 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
     handler: async (req) => {
       const actor = actorOf(req);
       const user = actor.kind === 'user' ? await findUserById(ctx.db, actor.id) : null;
-      const enterprise = actor.enterpriseId ? await findEnterpriseById(ctx.db, actor.enterpriseId) : null;
+      const enterprise = actor.enterpriseId ? await enterprises.viewById(ctx.db, actor.enterpriseId) : null;
       return {
         actor: { kind: actor.kind, name: actor.name, role: actor.role },
         user: user ? publicUser(user) : null,
-        enterprise: enterprise ? enterpriseView(enterprise) : null,
+        enterprise,
       };
     },
   });
@@ -139,14 +156,14 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
       const user = await runCommand(ctx, 'user.create', async (tx) => {
         let enterpriseId: string | null = null;
         if (enterpriseUscc) {
-          const e = await findEnterpriseByUscc(tx, enterpriseUscc);
-          if (!e)
+          const id = await enterprises.idByUscc(tx, enterpriseUscc);
+          if (!id)
             throw problems.field(
               'enterpriseUscc',
               'auth.enterpriseExists',
               `No enterprise with USCC ${enterpriseUscc}.`,
             );
-          enterpriseId = e.id;
+          enterpriseId = id;
         }
         return createUser(tx, { ...rest, enterpriseId }, actorOf(req), ctx.clock.now());
       });
@@ -185,4 +202,4 @@ export const authRoutes: ApiPlugin = (app, ctx) => {
         .send({ key: created.key, client: { ...created.client, createdAt: created.client.createdAt.toISOString() } });
     },
   });
-};
+}

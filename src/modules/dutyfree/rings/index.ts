@@ -1,19 +1,20 @@
 /**
- * Resale rings (套代购) in one object, the shape of issue 16 (as the duty-free module's own index.ts):
- * until the composition root loops over such objects, each part is started by one line — routes in
- * `platform/plugins.ts`, the nightly detection and the outbox consumers in `main.ts`, the parameter
- * in the platform defaults, the demo in `seed/demo.ts`.
+ * Resale rings (套代购) in one object, the manifest of src/platform/module.ts (as the duty-free
+ * module's own index.ts), listed in src/modules/index.ts. Its demo runs after the users': officers
+ * propose and decide the demo's resale cases.
  */
+import type { TidegateModule } from '../../../platform/module.ts';
+import { specsFromCheck } from '../../../platform/parameters/definition.ts';
 import { RING_EVENTS } from './events.ts';
-import { RING_PARAMETERS } from './parameters.ts';
+import { RING_PARAMETERS, ringParameterCheck } from './parameters.ts';
 import { ringRoutes } from './routes.ts';
 import { scheduleRingDetection } from './scheduler.ts';
 import { subscribeConduct } from './service/conduct.ts';
 import { seedRingsDemo } from './demo.ts';
 
-export const ringsModule = {
+export const ringsModule: TidegateModule = {
   name: 'dutyfree-rings',
-  routes: ringRoutes,
+  routes: [ringRoutes],
   schedules: [{ name: 'resale-ring detection nightly at 01:30', start: scheduleRingDetection }],
   subscribers: [
     {
@@ -29,6 +30,6 @@ export const ringsModule = {
     },
   ],
   events: RING_EVENTS,
-  parameters: RING_PARAMETERS,
-  demo: seedRingsDemo,
-} as const;
+  parameters: { specs: specsFromCheck(RING_PARAMETERS, ringParameterCheck), seeds: RING_PARAMETERS },
+  seedDemo: (ctx) => seedRingsDemo(ctx),
+};

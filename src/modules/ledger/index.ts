@@ -1,0 +1,17 @@
+/** Account books (电子账册) of the zero-tariff and processing enterprises: the module's manifest. */
+import type { TidegateModule } from '../../platform/module.ts';
+import { registerLedgerCommands } from './cli.ts';
+import { seedLedgerDemo } from './demo.ts';
+import { LEDGER_PARAMETER_SEEDS, LEDGER_PARAMETERS } from './parameters.ts';
+import { ledgerRoutes } from './routes.ts';
+import { scheduleLedgerSweep } from './scheduler.ts';
+
+export const ledgerModule: TidegateModule = {
+  name: 'ledger',
+  routes: [ledgerRoutes],
+  cli: registerLedgerCommands,
+  schedules: [{ name: 'expired reservations released periodically', start: (ctx) => scheduleLedgerSweep(ctx) }],
+  parameters: { specs: LEDGER_PARAMETERS, seeds: LEDGER_PARAMETER_SEEDS },
+  seedDemo: (ctx, world) => seedLedgerDemo(ctx, (key) => world.enterpriseId(key)),
+  web: [{ path: '/ledger', nav: 'ledger.nav' }],
+};
