@@ -68,6 +68,14 @@ async function load(url: string, label: string, path: string, body: unknown, tot
   });
 }
 
+async function healthzLoad(url: string, label: string, total: number): Promise<LoadResult> {
+  return closedLoop(label, total, 16, async () => {
+    const r = await fetch(`${url}/healthz`);
+    await r.arrayBuffer();
+    return r.status === 200;
+  });
+}
+
 const fmt = (r: LoadResult) =>
   `${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} requests, ${r.errors} errors)`;
 
@@ -75,7 +83,7 @@ async function onServer(
   env: Record<string, string>,
   db: string,
   total: number,
-): Promise<{ tax: LoadResult; scenario: LoadResult }> {
+): Promise<{ tax: LoadResult; scenario: LoadResult; healthz: LoadResult }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidegate-bench-tax-'));
   const server = await startServerProcess('node', ['bin/tidegate.mjs', 'serve'], {
     ...env,
@@ -84,9 +92,12 @@ async function onServer(
   try {
     // Warm-up: first requests compile the schemas and fill the connection pool.
     await load(server.url, `warm-up, ${db}`, '/api/v1/calc/scenario', SCENARIO_BODY, 200);
+    // The yardstick: the same server's cheapest answer, through the same hooks, in the same run.
+    await healthzLoad(server.url, `warm-up /healthz, ${db}`, 200);
+    const healthz = await healthzLoad(server.url, `GET /healthz, ${db}`, total);
     const tax = await load(server.url, `calc/tax, ${db}`, '/api/v1/calc/tax', TAX_BODY, total);
     const scenario = await load(server.url, `calc/scenario, ${db}`, '/api/v1/calc/scenario', SCENARIO_BODY, total);
-    return { tax, scenario };
+    return { tax, scenario, healthz };
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -104,6 +115,10 @@ export async function benchTax(opts: {
   const pglite = await onServer({ ...env, DATABASE_URL: '' }, 'PGlite', total);
   lines.push(`calculator POST /calc/tax (3 lines), PGlite, 16 clients: ${fmt(pglite.tax)}`);
   lines.push(`calculator POST /calc/scenario (2 lines, USD, value added), PGlite, 16 clients: ${fmt(pglite.scenario)}`);
+  lines.push(`GET /healthz, PGlite, 16 clients (yardstick): ${fmt(pglite.healthz)}`);
+  lines.push(
+    `ratio calc/tax ÷ /healthz, PGlite: ${(pglite.tax.perSecond / pglite.healthz.perSecond).toFixed(3)} (goal ≥ 0.5)`,
+  );
 
   const { default: postgres } = await import('postgres');
   const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
@@ -126,6 +141,8 @@ export async function benchTax(opts: {
     lines.push(
       `calculator POST /calc/scenario (2 lines, USD, value added), PostgreSQL, 16 clients: ${fmt(pg.scenario)}`,
     );
+    lines.push(`GET /healthz, PostgreSQL, 16 clients (yardstick): ${fmt(pg.healthz)}`);
+    lines.push(`ratio calc/tax ÷ /healthz, PostgreSQL: ${(pg.tax.perSecond / pg.healthz.perSecond).toFixed(3)}`);
     if (tps)
       lines.push(
         `ratio calculator requests/s ÷ pgbench tps (${tps.toFixed(0)}): calc/tax ${(pg.tax.perSecond / tps).toFixed(3)}, calc/scenario ${(pg.scenario.perSecond / tps).toFixed(3)}`,

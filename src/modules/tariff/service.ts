@@ -11,6 +11,7 @@ import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
 import { getParameter } from '../../platform/parameters/service.ts';
+import { deepFreeze, referenceCacheOf } from '../../platform/reference/cache.ts';
 import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
@@ -149,8 +150,16 @@ export async function tariffVersions(ex: Executor, code: string): Promise<Stored
   return rows.map(stored);
 }
 
-/** The version of a line in force on a day, or null. */
+/**
+ * The version of a line in force on a day, or null. Through the database handle, every version of
+ * the code is held by the version of the tariff table (decision 0009); a transaction reads the table.
+ */
 export async function tariffLineOn(ex: Executor, code: string, date: string): Promise<StoredTariffLine | null> {
+  const cache = referenceCacheOf(ex);
+  if (cache) {
+    const versions = await cache.get('tariff', code, async () => deepFreeze(await tariffVersions(ex, code)));
+    return versionInForce(versions, date);
+  }
   const rows = await ex
     .select()
     .from(tariffLines)
@@ -174,6 +183,8 @@ export interface RateQuery {
   date: string;
   customsValue?: string | undefined;
   quantity?: string | undefined;
+  /** False when the origin's preference may not be claimed (no valid certificate of origin: origin module). */
+  conventionalAllowed?: boolean | undefined;
 }
 
 /** The duty and taxes of goods by code, origin and date; null when the table has no line in force. */
@@ -187,6 +198,7 @@ export async function ratesFor(ex: Executor, q: RateQuery): Promise<TariffRates 
     generalRateOrigins: general.value,
     ...(q.customsValue !== undefined ? { customsValue: q.customsValue } : {}),
     ...(q.quantity !== undefined ? { quantity: q.quantity } : {}),
+    ...(q.conventionalAllowed !== undefined ? { conventionalAllowed: q.conventionalAllowed } : {}),
   };
   return {
     line,

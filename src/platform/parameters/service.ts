@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/service.ts';
 import { policyParameters } from './schema.ts';
 import { problems } from '../../kernel/problem.ts';
 import { validateDefinitions, valueViolations, type ParameterDefinition } from './definition.ts';
+import { deepFreeze, referenceCacheOf } from '../reference/cache.ts';
 
 export interface ParameterValue<T = unknown> {
   name: string;
@@ -52,8 +53,67 @@ function toValue<T>(row: Row): ParameterValue<T> {
   return { name: row.name, value: row.value as T, version: row.id, validFrom: row.validFrom, validTo: row.validTo };
 }
 
+const missingProblem = (name: string, asOf: string) =>
+  problems.rule(
+    'parameter-missing',
+    'Policy parameter missing',
+    `No version of policy parameter "${name}" is in force on ${asOf}; an administrator must set one.`,
+  );
+
+/**
+ * Every stored version, by name, newest first, as of one version of the table (reference_versions):
+ * the cache holds the whole table (a few hundred rows) and answers "in force on a date" in memory,
+ * exactly as the queries below do. Only through the database handle; a transaction reads the table.
+ */
+interface ParameterTable {
+  byName: Map<string, Row[]>;
+  /** Rows parsed with their schema, once per version of the table. */
+  parsed: Map<number, ParameterValue>;
+}
+
+async function cachedTable(ex: Executor): Promise<ParameterTable | null> {
+  const cache = referenceCacheOf(ex);
+  if (!cache) return null;
+  return cache.get('parameters', 'table', async () => {
+    const rows = await ex
+      .select()
+      .from(policyParameters)
+      .orderBy(asc(policyParameters.name), desc(policyParameters.id));
+    const byName = new Map<string, Row[]>();
+    for (const row of rows) {
+      const list = byName.get(row.name);
+      if (list) list.push(row);
+      else byName.set(row.name, [row]);
+    }
+    return { byName, parsed: new Map() };
+  });
+}
+
+/** The row in force on `asOf` (valid_from <= asOf < valid_to, the highest id), as the SQL picks it. */
+function inForce(table: ParameterTable, name: string, asOf: string): Row | undefined {
+  for (const row of table.byName.get(name) ?? []) {
+    if (row.validFrom <= asOf && (row.validTo === null || row.validTo > asOf)) return row;
+  }
+  return undefined;
+}
+
+function parsedRow<T>(table: ParameterTable, row: Row): ParameterValue<T> {
+  let v = table.parsed.get(row.id);
+  if (!v) {
+    v = deepFreeze(toValue(row));
+    table.parsed.set(row.id, v);
+  }
+  return v as ParameterValue<T>;
+}
+
 /** The version in force on `asOf` (YYYY-MM-DD): covering the date, set last. */
 export async function getParameter<T = unknown>(ex: Executor, name: string, asOf: string): Promise<ParameterValue<T>> {
+  const table = await cachedTable(ex);
+  if (table) {
+    const row = inForce(table, name, asOf);
+    if (!row) throw missingProblem(name, asOf);
+    return parsedRow<T>(table, row);
+  }
   const [row] = await ex
     .select()
     .from(policyParameters)
@@ -66,12 +126,7 @@ export async function getParameter<T = unknown>(ex: Executor, name: string, asOf
     )
     .orderBy(desc(policyParameters.id))
     .limit(1);
-  if (!row)
-    throw problems.rule(
-      'parameter-missing',
-      'Policy parameter missing',
-      `No version of policy parameter "${name}" is in force on ${asOf}; an administrator must set one.`,
-    );
+  if (!row) throw missingProblem(name, asOf);
   return toValue<T>(row);
 }
 
@@ -84,6 +139,16 @@ export async function getParameters(
   names: readonly string[],
   asOf: string,
 ): Promise<Map<string, ParameterValue>> {
+  const table = await cachedTable(ex);
+  if (table) {
+    const found = new Map<string, ParameterValue>();
+    for (const name of names) {
+      const row = inForce(table, name, asOf);
+      if (!row) throw missingProblem(name, asOf);
+      found.set(name, parsedRow(table, row));
+    }
+    return found;
+  }
   const rows = names.length
     ? await parameterRows.select(
         ex,
@@ -98,6 +163,15 @@ export async function getParameters(
 
 /** Every parameter in force on `asOf`, each parsed with its schema (what rules read). */
 export async function listParameters(ex: Executor, asOf: string): Promise<ParameterValue[]> {
+  const table = await cachedTable(ex);
+  if (table) {
+    const out: ParameterValue[] = [];
+    for (const name of table.byName.keys()) {
+      const row = inForce(table, name, asOf);
+      if (row) out.push(parsedRow(table, row));
+    }
+    return out;
+  }
   return (await latestRows(ex, asOf)).map((row) => toValue(row));
 }
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
+import { deepFreeze, referenceCacheOf } from '../../../platform/reference/cache.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
@@ -49,8 +50,20 @@ function stored(r: RateRecord): StoredRate {
   };
 }
 
-/** The newest version of the rate of one currency on one day, or null. */
+/**
+ * The newest version of the rate of one currency on one day, or null. Through the database handle it
+ * is held by the version of the rate table (decision 0009); a transaction reads the table.
+ */
 export async function findRate(ex: Executor, currency: string, rateDate: string): Promise<StoredRate | null> {
+  const cache = referenceCacheOf(ex);
+  if (cache)
+    return cache.get('exchange_rates', `${currency}:${rateDate}`, async () =>
+      deepFreeze(await readRate(ex, currency, rateDate)),
+    );
+  return readRate(ex, currency, rateDate);
+}
+
+async function readRate(ex: Executor, currency: string, rateDate: string): Promise<StoredRate | null> {
   const [row] = await ex
     .select()
     .from(exchangeRates)

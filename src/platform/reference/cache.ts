@@ -1,0 +1,170 @@
+/**
+ * Dated reference data (policy parameters, tariff lines, exchange rates) held in each process by the
+ * version it was read under, and never served once a newer version is committed (decision 0009).
+ *
+ * Every change to a reference table raises its counter in `reference_versions` in the same
+ * transaction and sends NOTIFY tidegate_reference '<kind>:<version>' at commit (migration
+ * reference_versions). How a process knows the current version:
+ *
+ * - PGlite is one session in one process: the NOTIFY of a committed change is handed to this
+ *   process's listener while the COMMIT's answer is read, before any later statement runs. The
+ *   listener raises the kind's local counter, so no request made after the commit can find an entry
+ *   of the old counter, and reading the cache costs no round trip.
+ * - PostgreSQL may serve several processes, and a NOTIFY reaches the others asynchronously on their
+ *   listening connections: a request could arrive at process B before B hears of a change A just
+ *   committed. So B reads the counters (one row per kind, one statement) for every request, but one
+ *   read serves every request that arrived before it was sent: a read already on its way when a
+ *   request arrives is not used by it, because it may have left before a commit the request knows of.
+ *   The notification only drops superseded entries early.
+ *
+ * Only reads through the database handle itself are cached; a read inside a transaction goes to the
+ * database as before (it must see what its transaction sees).
+ */
+import type { Database, Db, Executor } from '../db/client.ts';
+
+export type ReferenceKind = 'parameters' | 'tariff' | 'exchange_rates';
+const KINDS: readonly ReferenceKind[] = ['parameters', 'tariff', 'exchange_rates'];
+export const REFERENCE_CHANNEL = 'tidegate_reference';
+
+/** Entries per kind before the kind's memo is emptied (a tariff of 10,000 codes asked at random). */
+const MAX_ENTRIES = 20_000;
+
+type Versions = ReadonlyMap<ReferenceKind, number>;
+
+interface Entry {
+  version: number;
+  value: unknown;
+}
+
+export class ReferenceCache {
+  private readonly entries = new Map<ReferenceKind, Map<string, Entry>>(KINDS.map((k) => [k, new Map()]));
+  /** PGlite: the counters as the notifications left them (the database's own counters are not needed). */
+  private readonly local = new Map<ReferenceKind, number>(KINDS.map((k) => [k, 0]));
+  /** PostgreSQL: the read on its way, and the one that will leave after it (for requests arriving meanwhile). */
+  private inFlight: Promise<Versions> | null = null;
+  private next: { promise: Promise<Versions>; resolve: (v: Versions) => void; reject: (e: unknown) => void } | null =
+    null;
+  /** Figures for tests and benchmarks. */
+  readonly stats = { hits: 0, loads: 0, versionReads: 0, notifications: 0 };
+
+  private constructor(
+    private readonly database: Database,
+    private readonly inProcess: boolean,
+  ) {}
+
+  /** Starts listening; a handle that cannot listen gets no cache (reads go to the database). */
+  static async attach(database: Database): Promise<ReferenceCache | null> {
+    if (database.kind === 'pglite' && database.pglite) {
+      const cache = new ReferenceCache(database, true);
+      await database.pglite.listen(REFERENCE_CHANNEL, (payload) => cache.notified(payload));
+      return cache;
+    }
+    if (database.kind === 'postgres' && database.postgres) {
+      const cache = new ReferenceCache(database, false);
+      await database.postgres.listen(REFERENCE_CHANNEL, (payload) => cache.notified(payload));
+      return cache;
+    }
+    return null;
+  }
+
+  private notified(payload: string): void {
+    this.stats.notifications++;
+    const [kind, version] = payload.split(':');
+    const kinds = KINDS.includes(kind as ReferenceKind) ? [kind as ReferenceKind] : KINDS;
+    for (const k of kinds) {
+      if (this.inProcess) this.local.set(k, this.local.get(k)! + 1);
+      else {
+        // Drop what the new version supersedes; the per-request read stays the guarantee.
+        const v = Number(version);
+        const memo = this.entries.get(k)!;
+        for (const [key, e] of memo) if (!(e.version >= v)) memo.delete(key);
+      }
+    }
+  }
+
+  /** The current counters: no round trip on PGlite, one shared read on PostgreSQL. */
+  private versions(): Promise<Versions> | Versions {
+    if (this.inProcess) return this.local;
+    // A read queued behind the one on its way leaves after this request arrived: share it.
+    if (this.next) return this.next.promise;
+    if (!this.inFlight) return this.send();
+    // The read on its way may have left before a commit this request follows: queue the next one.
+    let resolve!: (v: Versions) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<Versions>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.next = { promise, resolve, reject };
+    return promise;
+  }
+
+  private send(): Promise<Versions> {
+    const read = this.readVersions();
+    this.inFlight = read;
+    const settle = () => {
+      this.inFlight = null;
+      const queued = this.next;
+      this.next = null;
+      if (queued) this.send().then(queued.resolve, queued.reject);
+    };
+    read.then(settle, settle);
+    return read;
+  }
+
+  private async readVersions(): Promise<Versions> {
+    this.stats.versionReads++;
+    const rows = await this.database.postgres!.unsafe<{ kind: string; version: string }[]>(
+      'select kind, version::text as version from reference_versions',
+      [],
+      { prepare: true },
+    );
+    return new Map(rows.map((r) => [r.kind as ReferenceKind, Number(r.version)]));
+  }
+
+  /**
+   * The value of `key` for the current version of `kind`: from memory when it was read under that
+   * version, else loaded (after the version was known, so never older than it) and kept.
+   */
+  async get<T>(kind: ReferenceKind, key: string, load: () => Promise<T>): Promise<T> {
+    const vs = this.versions();
+    const version = (vs instanceof Map ? vs : await vs).get(kind);
+    if (version === undefined) return load(); // the counter row is missing: do not cache
+    const memo = this.entries.get(kind)!;
+    const hit = memo.get(key);
+    if (hit && hit.version === version) {
+      this.stats.hits++;
+      return hit.value as T;
+    }
+    this.stats.loads++;
+    const value = await load();
+    // On PGlite a commit may have raised the counter while loading: keep the entry under the counter
+    // read before the load, so it is not used after that commit.
+    if (memo.size >= MAX_ENTRIES) memo.clear();
+    memo.set(key, { version, value });
+    return value;
+  }
+}
+
+/** Cached values are shared by every request of a version: frozen, so changing one in place fails loudly. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const caches = new WeakMap<object, ReferenceCache>();
+
+/** Gives the handle a cache (idempotent); called once the migrations have run. */
+export async function useReferenceCache(database: Database): Promise<void> {
+  if (caches.has(database.db)) return;
+  const cache = await ReferenceCache.attach(database);
+  if (cache) caches.set(database.db, cache);
+}
+
+/** The cache of a database handle, or null for a transaction or a handle without one. */
+export function referenceCacheOf(ex: Executor): ReferenceCache | null {
+  return caches.get(ex as Db) ?? null;
+}
