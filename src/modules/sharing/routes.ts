@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
-import { listWebhooks, registerWebhook } from './service.ts';
+import { FEED_NAMES, listWebhooks, registerWebhook } from './service.ts';
 
 const tags = ['sharing'];
 const subscriptionOut = z.object({
@@ -22,8 +22,16 @@ export const sharingRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Register a webhook for credit class changes; deliveries are signed with HMAC-SHA256 (header Tidegate-Signature: t=<unix>,v1=<hex of HMAC(secret, "<t>.<body>")>) and retried with back-off',
-      body: z.object({ url: z.url({ protocol: /^https?$/ }).max(500), fromStart: z.boolean().default(false) }).strict(),
+        "Register a webhook for a feed (credit class changes by default; jointControl.cases for a department's " +
+        'joint-control cases); deliveries are signed with HMAC-SHA256 (header Tidegate-Signature: ' +
+        't=<unix>,v1=<hex of HMAC(secret, "<t>.<body>")>) and retried with back-off',
+      body: z
+        .object({
+          url: z.url({ protocol: /^https?$/ }).max(500),
+          fromStart: z.boolean().default(false),
+          feed: z.enum(FEED_NAMES).default('credit.classChanges'),
+        })
+        .strict(),
       response: { 201: subscriptionOut.extend({ secret: z.string().describe('The HMAC key, shown once') }) },
     },
     handler: async (req, reply) => reply.code(201).send(await registerWebhook(ctx, actorOf(req), req.body)),

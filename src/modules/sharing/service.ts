@@ -8,6 +8,8 @@ import { decrypt, encrypt } from '../../platform/crypto.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems } from '../../kernel/problem.ts';
 import { changesAfter, latestChangeSeq } from '../credit/service.ts';
+import { FEED_NAME as JOINT_CONTROL_FEED, feedFor, latestFeedSeq } from '../jointcontrol/service.ts';
+import { apiClients } from '../../platform/auth/schema.ts';
 import { webhookSubscriptions } from './schema.ts';
 import { backoffMs, signPayload } from './rules.ts';
 import { DeliveryError, postWebhook, webhookUrlViolation } from './outbound.ts';
@@ -18,6 +20,51 @@ export const WEBHOOK_BATCH = 50;
 export const WEBHOOK_TIMEOUT_MS = 5000;
 /** How long a delivery pass owns a subscription: longer than a full batch of timeouts. */
 const LEASE_MS = WEBHOOK_BATCH * WEBHOOK_TIMEOUT_MS + 60_000;
+
+/** The subscriber of a feed, as its source needs it: a department client speaks for its scope's department. */
+interface Subscriber {
+  clientId: string;
+  /** From the client's scope; null for an admin, a client without one, or a revoked client. */
+  department: string | null;
+}
+
+/**
+ * A feed departments may subscribe to. Every feed is delivered by the one delivery loop below, each
+ * subscription from its own cursor; a source says where "now" is and what comes after a cursor.
+ */
+interface FeedSource {
+  /** Why this subscriber may not have the feed, or null. */
+  refuse(subscriber: Subscriber): string | null;
+  latest(ctx: AppContext, subscriber: Subscriber): Promise<number>;
+  after(ctx: AppContext, subscriber: Subscriber, cursor: number, limit: number): Promise<{ seq: number }[]>;
+}
+
+const FEEDS: Record<string, FeedSource> = {
+  'credit.classChanges': {
+    refuse: () => null,
+    latest: (ctx) => latestChangeSeq(ctx.db),
+    after: async (ctx, _s, cursor, limit) => (await changesAfter(ctx.db, cursor, limit)).items,
+  },
+  [JOINT_CONTROL_FEED]: {
+    refuse: (s) =>
+      s.department ? null : 'Joint-control cases go to department clients whose scope names their department.',
+    latest: (ctx, s) => latestFeedSeq(ctx.db, s.department!),
+    // A client revoked or moved out of its department since it subscribed is sent nothing.
+    after: async (ctx, s, cursor, limit) =>
+      s.department ? (await feedFor(ctx, s.department, cursor, limit)).items : [],
+  },
+};
+export const FEED_NAMES = Object.keys(FEEDS) as [string, ...string[]];
+
+async function subscriberOf(ex: AppContext['db'], clientId: string): Promise<Subscriber> {
+  const [row] = await ex
+    .select({ scope: apiClients.scope, role: apiClients.role })
+    .from(apiClients)
+    .where(and(eq(apiClients.id, clientId), isNull(apiClients.revokedAt)))
+    .limit(1);
+  const d = row?.role === 'department' ? (row.scope as Record<string, unknown>).department : undefined;
+  return { clientId, department: typeof d === 'string' && d !== '' ? d : null };
+}
 
 function view(s: Subscription) {
   return {
@@ -33,22 +80,35 @@ function view(s: Subscription) {
   };
 }
 
-export async function registerWebhook(ctx: AppContext, actor: Actor, input: { url: string; fromStart?: boolean }) {
+export async function registerWebhook(
+  ctx: AppContext,
+  actor: Actor,
+  input: { url: string; fromStart?: boolean; feed?: string },
+) {
   if (actor.kind !== 'client' && actor.role !== 'admin')
     throw problems.forbidden('Webhooks belong to department clients.');
+  const feed = input.feed ?? 'credit.classChanges';
+  const source = FEEDS[feed];
+  if (!source) throw problems.field('feed', 'sharing.feed', `feed must be one of ${FEED_NAMES.join(', ')}.`);
+  const subscriber: Subscriber = {
+    clientId: actor.id,
+    department: actor.kind === 'client' && typeof actor.scope?.department === 'string' ? actor.scope.department : null,
+  };
+  const refusal = source.refuse(subscriber);
+  if (refusal) throw problems.field('feed', 'sharing.feedScope', refusal);
   const violation = await webhookUrlViolation(input.url, ctx.config.webhookAllow);
   if (violation) throw problems.validation([violation]);
   return runCommand(ctx, 'webhook.register', async (tx) => {
     const now = ctx.clock.now();
     const secret = randomBytes(32).toString('base64url');
-    const next = input.fromStart ? 0 : await latestChangeSeq(tx);
+    const next = input.fromStart ? 0 : await source.latest(ctx, subscriber);
     const row: Subscription = {
       id: uuidv7(now.getTime()),
       clientId: actor.id,
       clientName: actor.name,
       url: input.url,
       secretEncrypted: encrypt(ctx.keys.webhook, secret),
-      feed: 'credit.classChanges',
+      feed,
       cursor: next,
       failures: 0,
       nextAttemptAt: now,
@@ -131,7 +191,8 @@ async function deliverOne(
   stopping: () => boolean = () => false,
 ): Promise<{ delivered: number; failed: boolean }> {
   const secret = decrypt(ctx.keys.webhook, s.secretEncrypted);
-  const { items } = await changesAfter(ctx.db, s.cursor, WEBHOOK_BATCH);
+  const source = FEEDS[s.feed];
+  const items = source ? await source.after(ctx, await subscriberOf(ctx.db, s.clientId), s.cursor, WEBHOOK_BATCH) : [];
   let cursor = s.cursor;
   let error: string | null = null;
   for (const change of items) {

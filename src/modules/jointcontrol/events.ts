@@ -1,0 +1,24 @@
+/** The events joint control consumes and publishes (payloads as zod schemas). */
+import { z } from 'zod';
+import { OUTCOMES } from './rules.ts';
+
+/**
+ * What joint control reads of the risk module's RiskAssessed event: a decision is a declaration's
+ * (enterprise and declaration ids); only RED ones open a case. The rest of the payload is not read.
+ */
+export const riskAssessedPayload = z.looseObject({
+  declarationId: z.uuid(),
+  enterpriseId: z.uuid(),
+  level: z.enum(['RED', 'YELLOW', 'BLUE']),
+});
+
+const caseRef = { caseId: z.uuid(), declarationId: z.uuid(), enterpriseId: z.uuid() };
+
+/** No level, score or ground in any of them: consumers outside customs may be given these events. */
+export const JOINT_CONTROL_EVENTS = {
+  JointControlCaseOpened: z.object({ ...caseRef, departments: z.array(z.string()), policyVersion: z.number() }),
+  JointControlCaseAcknowledged: z.object({ ...caseRef, department: z.string() }),
+  JointControlOutcomeReported: z.object({ ...caseRef, department: z.string(), outcome: z.enum(OUTCOMES) }),
+  JointControlCaseClosed: z.object({ ...caseRef, reason: z.string() }),
+} as const;
+export type JointControlEventType = keyof typeof JOINT_CONTROL_EVENTS;
