@@ -62,6 +62,8 @@ interface World {
   centralized: Record<string, unknown>;
   batch: Record<string, unknown>;
   billId: string;
+  /** The joint-control cases the RED declarations opened (shared with the police). */
+  caseIds: string[];
   /** What the declarant's own commands answered. */
   answers: { what: string; body: unknown }[];
 }
@@ -148,6 +150,12 @@ beforeAll(async () => {
 
   const bills = (await app.request({ method: 'GET', url: '/api/v1/tax-bills', auth })).json();
   expect(bills.total).toBeGreaterThan(0);
+  // The RED decisions open joint-control cases: the departments' routes are scanned with them.
+  await app.ctx.dispatcher.drain();
+  const cases = (
+    await app.request({ method: 'GET', url: '/api/v1/jointcontrol/cases', auth: await login('inspector') })
+  ).json();
+  expect(cases.total).toBeGreaterThanOrEqual(3);
   w = {
     ...goods,
     itemId,
@@ -158,6 +166,7 @@ beforeAll(async () => {
     centralized,
     batch,
     billId: bills.items[0].id,
+    caseIds: cases.items.map((c: { id: string }) => c.id),
     answers,
   };
 });
@@ -212,6 +221,9 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/audit/anchors/:seq': ['/api/v1/audit/anchors/latest'],
     '/api/v1/dutyfree/codes/:code': ['/api/v1/dutyfree/codes/HNDF0000000000000000'],
     '/api/v1/personal-credit/points': ['/api/v1/personal-credit/points'],
+    '/api/v1/jointcontrol/feed': ['/api/v1/jointcontrol/feed'],
+    '/api/v1/jointcontrol/cases': ['/api/v1/jointcontrol/cases', '/api/v1/jointcontrol/cases?state=OPEN'],
+    '/api/v1/jointcontrol/cases/:id': w.caseIds.map((id) => `/api/v1/jointcontrol/cases/${id}`),
     '/api/v1/tariff/lines/:code': ['/api/v1/tariff/lines/0201300090'],
     '/api/v1/calc/tariff-rates': ['/api/v1/calc/tariff-rates?code=0201300090&origin=AU&date=2026-12-01'],
     '/api/v1/restricted-goods': ['/api/v1/restricted-goods'],
@@ -330,7 +342,11 @@ describe('risk confidentiality, route × role, field by field', () => {
       (await app.request({ method: 'POST', url: '/api/v1/audit/anchors', auth: await login('admin'), body: {} }))
         .statusCode,
     ).toBe(200);
-    const dept = await login('department', { scope: { department: 'market-regulation' } });
+    // The police receive the RED declarations' joint-control cases (jointControl.recipients): their
+    // feed and cases are scanned with real data, and must name no verdict either.
+    const dept = await login('department', { scope: { department: 'police' } });
+    const feed = (await app.request({ method: 'GET', url: '/api/v1/jointcontrol/feed', auth: dept })).json();
+    expect(feed.items.length).toBeGreaterThanOrEqual(3);
     const problems: string[] = [];
     for (const route of getRoutesOf('department')) {
       const urls =
