@@ -18,6 +18,9 @@ import { dutyfreeModule } from './dutyfree/index.ts';
 import { personalCreditModule } from './personalcredit/index.ts';
 import { ringsModule } from './dutyfree/rings/index.ts';
 import { tariffModule } from './tariff/index.ts';
+import { jointControlModule } from './jointcontrol/index.ts';
+import { licenceModule } from './licence/index.ts';
+import { originModule } from './origin/index.ts';
 
 export const MODULES: readonly TidegateModule[] = defineModules([
   subjectsModule,
@@ -33,6 +36,9 @@ export const MODULES: readonly TidegateModule[] = defineModules([
   personalCreditModule,
   ringsModule,
   tariffModule,
+  licenceModule,
+  originModule,
+  jointControlModule,
 ]);
 
 /** What the platform asks of the modules (ports it defines), implemented by them. */

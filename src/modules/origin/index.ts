@@ -1,0 +1,10 @@
+/** Certificates of origin and preferential rates (原产地与优惠税率): the module's manifest. */
+import type { TidegateModule } from '../../platform/module.ts';
+import { seedOriginDemo } from './demo.ts';
+import { originRoutes } from './routes.ts';
+
+export const originModule: TidegateModule = {
+  name: 'origin',
+  routes: [originRoutes],
+  seedDemo: (ctx, world) => seedOriginDemo(ctx, (key) => world.uscc(key)),
+};
