@@ -235,6 +235,8 @@ export function computeFacts(
       'line.taxBurden': nullable(burden.toNumber()),
       'line.originInspected': origin?.inspected ?? 0,
       'line.originHitRate': round4(smoothedRate(origin?.hits ?? 0, origin?.inspected ?? 0)),
+      'line.restricted': line.restricted ?? false,
+      'line.preferenceClaimed': line.preferenceAgreement !== undefined,
     };
   }
   const duty = estimatedDuty === null ? null : estimatedDuty.lte(ctx.params.notCollectedAtOrBelowCny);

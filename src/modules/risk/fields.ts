@@ -211,6 +211,13 @@ export const FIELD_CATALOGUE: readonly CatalogueField[] = [
   f('line.taxBurden', 'number', '综合税负率', 'Combined import tax burden used for the revenue estimate'),
   f('line.originInspected', 'number', '原产国查验数', 'Inspections of goods from this origin'),
   f('line.originHitRate', 'number', '原产国命中率（平滑）', 'Smoothed hit rate for this origin'),
+  f('line.restricted', 'boolean', '限制类货物（凭许可证）', 'First line: restricted goods declared under a licence'),
+  f(
+    'line.preferenceClaimed',
+    'boolean',
+    '享受协定税率（凭原产地证书）',
+    'First line: a conventional rate taken on a certificate of origin',
+  ),
 ];
 
 export const FIELDS: ReadonlyMap<string, CatalogueField> = new Map(FIELD_CATALOGUE.map((x) => [x.name, x]));

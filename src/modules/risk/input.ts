@@ -54,6 +54,12 @@ export const assessmentLine = z
     dutyRate: rate('dutyRate').optional(),
     vatRate: rate('vatRate').optional(),
     consumptionTaxRate: rate('consumptionTaxRate').optional(),
+    restricted: z.boolean().optional().describe('First line: goods of the restricted list, declared under a licence'),
+    preferenceAgreement: z
+      .string()
+      .regex(/^[A-Z0-9][A-Z0-9-]{1,19}$/)
+      .optional()
+      .describe('First line: the agreement whose conventional rate the line takes on a certificate of origin'),
   })
   .strict();
 

@@ -490,6 +490,37 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     "decl.kind == 'FIRST_LINE_IMPORT' and line.origin == 'CN'",
     'Mainland goods exported and brought back through the first line to claim zero-tariff status or an export rebate (一日游).',
   ),
+  // First line (一线): restricted goods, preferential origin, undervaluation of taxed goods
+  line(
+    'FIRST_LINE_RESTRICTED_GOODS',
+    'GOODS',
+    '20',
+    '一线限制类货物 Restricted goods at the first line',
+    "decl.kind in ['FIRST_LINE_IMPORT', 'FIRST_LINE_EXPORT'] and line.restricted",
+    'Goods of the restricted list enter or leave under a licence: the goods must be what the licence covers, ' +
+      'in quantity and kind (证货相符).',
+    'YELLOW',
+  ),
+  line(
+    'FIRST_LINE_PREFERENCE_RISKY_ORIGIN',
+    'ROUTE',
+    '15',
+    '协定税率且原产地命中率高 Conventional rate from an origin often found wrong',
+    "decl.kind == 'FIRST_LINE_IMPORT' and line.preferenceClaimed and line.originInspected >= 5 " +
+      'and line.originHitRate >= 0.2',
+    'A conventional rate claimed on a certificate for an origin whose inspections often find a discrepancy: ' +
+      'the origin may be laundered to reach the preference.',
+  ),
+  line(
+    'FIRST_LINE_TAXED_UNDERVALUED',
+    'PRICE',
+    '25',
+    '一线征税货物低报价格 Taxed first-line goods far below the unit-value reference',
+    "decl.kind == 'FIRST_LINE_IMPORT' and line.regime == 'GENERAL' and line.refCount >= 5 " +
+      'and line.priceRatio < 0.6',
+    'Goods that pay duty at the first line (taxed catalogue or outside the zero-tariff scope) declared at less ' +
+      'than 60% of the reference unit value for their code and origin: undervaluation lowers the duty.',
+  ),
   // Networks (关联网络)
   decl(
     'SELLER_SHARED_BY_NEW_TRADERS',
