@@ -465,3 +465,6 @@ function validate(
     }
   }
 }
+
+// The inspection rate a credit class sets (measures.ts), for the risk module's pure rules.
+export { inspectionRate, type InspectionRateRule } from './measures.ts';

@@ -16,11 +16,11 @@ import { registerDutyfreeCommands } from './sim/cli.ts';
 export const dutyfreeModule: TidegateModule = {
   name: 'dutyfree',
   routes: [dutyfreeRoutes],
-  cli: (program) => {
+  cli: (program, open) => {
     const dutyfree = program
       .command('dutyfree')
       .description('Offshore duty-free (离岛免税): simulated sales and resale-ring detection');
-    registerDutyfreeCommands(dutyfree);
+    registerDutyfreeCommands(dutyfree, open);
   },
   schedules: [{ name: 'expiry every minute, missed departures daily at 00:15', start: scheduleDutyfree }],
   events: DUTYFREE_EVENTS,

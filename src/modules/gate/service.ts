@@ -24,7 +24,6 @@ export {
   evidenceFile,
   getTask,
   listTasks,
-  withShipments,
   TASK_SOURCES,
   OUTCOMES,
   DISPOSITIONS,

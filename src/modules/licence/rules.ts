@@ -9,7 +9,7 @@
  *   `licence.*`).
  * - A licence is written off per use like a book: what is used never exceeds what was granted.
  */
-import { D, type Dec } from '../tax/money.ts';
+import { D, type Dec } from '../../kernel/money.ts';
 
 export const MEASURES = ['PROHIBITED', 'RESTRICTED'] as const;
 export type Measure = (typeof MEASURES)[number];

@@ -17,7 +17,7 @@ import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems } from '../../kernel/problem.ts';
-import { D } from '../tax/money.ts';
+import { D } from '../../kernel/money.ts';
 import { findEnterpriseById, findEnterpriseByUscc } from '../subjects/service.ts';
 import {
   amendmentViolation,

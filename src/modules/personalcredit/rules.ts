@@ -10,7 +10,7 @@
  * years, none for good conduct that never lapses) or is withdrawn (a correction). The thresholds are
  * read as of the date asked, like every other policy parameter.
  */
-import { addYears, isBusinessDate, type BusinessDate } from '../credit/dates.ts';
+import { addYears, isBusinessDate, type BusinessDate } from '../../kernel/dates.ts';
 import type { Violation } from '../../kernel/violation.ts';
 
 export const RECORD_KINDS = [

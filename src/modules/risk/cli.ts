@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import pino from 'pino';
 import type { AppContext } from '../../platform/context.ts';
 import { systemActor, type Actor } from '../../platform/auth/roles.ts';
 import { findUserByName, userActor } from '../../platform/auth/service.ts';
@@ -10,9 +9,11 @@ import { shanghaiDate } from '../../kernel/clock.ts';
  * `tidegate risk …`: install the baseline library, simulate traffic, train, backtest, retrain,
  * replay. Long work shows a progress bar.
  */
+/** Opens a context on the configured database: given by the composition root (src/cli.ts). */
+let open: () => Promise<AppContext> = () => Promise.reject(new Error('The commands are not registered.'));
+
 async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const { createContext } = await import('../../main.ts');
-  const ctx = await createContext({ logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }) });
+  const ctx = await open();
   try {
     return await fn(ctx);
   } finally {
@@ -32,7 +33,8 @@ function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export function registerRiskCommands(risk: Command): void {
+export function registerRiskCommands(risk: Command, openContext: () => Promise<AppContext>): void {
+  open = openContext;
   const library = risk.command('library').description('The risk feature library (风险特征库)');
   library
     .command('install')
@@ -58,7 +60,7 @@ export function registerRiskCommands(risk: Command): void {
     .option('--audit-rate <share>', 'share of released declarations audited after clearance', '0.05')
     .action(async (o: { seed: string; days: string; traders: string; start?: string; auditRate: string }) =>
       withContext(async (ctx) => {
-        const { runRiskSimulation } = await import('../../../sim/risk/run.ts');
+        const { runRiskSimulation } = await import('./sim/run.ts');
         const days = Number.parseInt(o.days, 10);
         const start = o.start ?? addDays(shanghaiDate(new Date()), -days);
         const bar = new cliProgress.SingleBar(

@@ -2,7 +2,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { findUserByName, userActor } from '../../platform/auth/service.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { Problem } from '../../kernel/problem.ts';
-import { runRiskSimulation } from '../../../sim/risk/run.ts';
+import { runRiskSimulation } from './sim/run.ts';
 import { addDays } from './stats.ts';
 import {
   approveFeatures,

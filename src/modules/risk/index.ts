@@ -10,12 +10,12 @@ import { scheduleRetrain } from './scheduler.ts';
 export const riskModule: TidegateModule = {
   name: 'risk',
   routes: [riskRoutes],
-  cli: (program) => {
+  cli: (program, open) => {
     const risk = program
       .command('risk')
       .description('Risk management (风险管理): features, simulation, models, backtests and benchmarks');
     registerRiskBenchmarkCommand(risk);
-    registerRiskCommands(risk);
+    registerRiskCommands(risk, open);
   },
   schedules: [{ name: 'model retraining when due (risk.retrain)', start: scheduleRetrain }],
   parameters: { specs: RISK_PARAMETERS, seeds: RISK_PARAMETER_SEEDS },

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { Decimal } from 'decimal.js';
-import { inspectionRate, type InspectionRateRule } from '../credit/measures.ts';
+import { inspectionRate, type InspectionRateRule } from '../credit/rules.ts';
 import {
   compileExpression,
   type Compiled,
@@ -14,6 +14,9 @@ import {
   type Scope,
   type Value,
 } from './expression.ts';
+
+/** The value an expression yields, for modules that supply facts (the duty-free sale catalogue). */
+export type { Value };
 import { catalogueOf } from './fields.ts';
 import type { Facts } from './facts.ts';
 

@@ -13,7 +13,7 @@
  * right, not a duty), so it takes the lowest. Certificates of origin are checked elsewhere; this
  * rule is told whether the origin's conventional rate may be used.
  */
-import { D, plain, type Dec } from '../tax/money.ts';
+import { D, plain, type Dec } from '../../kernel/money.ts';
 
 /** A duty as the schedule states it: ad valorem (rate × value), specific (per unit) or compound (both). */
 export interface Duty {

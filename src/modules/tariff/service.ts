@@ -16,7 +16,7 @@ import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems, type FieldError } from '../../kernel/problem.ts';
-import { plain } from '../tax/money.ts';
+import { plain } from '../../kernel/money.ts';
 import { needsTable, selectDuty, versionInForce, withTableRates } from './rules.ts';
 import type { Duty, OwnRates, SelectedDuty, StoredTariffLine, TariffLine } from './rules.ts';
 import { tariffLines } from './schema.ts';

@@ -12,7 +12,7 @@ import { createApiClient, findUserByName, userActor } from '../../../platform/au
 import { systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { fixedClock, shanghaiDate } from '../../../kernel/clock.ts';
 import { residentIdCheckDigit } from '../../../kernel/residentId.ts';
-import { addDays } from '../../credit/dates.ts';
+import { addDays } from '../../../kernel/dates.ts';
 import { personHashOf, recordBehaviour } from '../../personalcredit/service.ts';
 import { confirm, recordFinding, reserve } from '../service.ts';
 import type { ReserveBody } from '../wire.ts';

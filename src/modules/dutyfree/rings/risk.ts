@@ -8,10 +8,10 @@ import { Decimal } from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { pgArray, queryRows, together, type Tx } from '../../../platform/db/client.ts';
-import type { Value } from '../../risk/expression.ts';
+import type { Value } from '../../risk/rules.ts';
 import { assessSale, saleLibrary } from '../../risk/service.ts';
 import { levelsOf } from '../../personalcredit/service.ts';
-import { addDays, daysBetween } from '../../credit/dates.ts';
+import { addDays, daysBetween } from '../../../kernel/dates.ts';
 import { ageOn, type CategoryTable, type CategoryUsage, type Refusal, type SaleLine } from '../rules.ts';
 
 export interface TillSale {

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../platform/context.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
-import { addDays } from '../../credit/dates.ts';
+import { addDays } from '../../../kernel/dates.ts';
 import { streamDetection, storeRun } from './service/detect.ts';
 import { hasRunFor } from './service/runs.ts';
 

@@ -4,17 +4,18 @@
  */
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import pino from 'pino';
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { seedDefaultParameters } from '../../../platform/parameters/service.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
-import { addDays } from '../../credit/dates.ts';
+import { addDays } from '../../../kernel/dates.ts';
 import { detectRings } from '../rings/service/detect.ts';
 
+/** Opens a context on the configured database: given by the composition root (src/cli.ts). */
+let open: () => Promise<AppContext> = () => Promise.reject(new Error('The commands are not registered.'));
+
 async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const { createContext } = await import('../../../main.ts');
-  const ctx = await createContext({ logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }) });
+  const ctx = await open();
   // A new database has no policy parameters yet (serve and seed put them there): the rules need them.
   await runCommand(ctx, 'parameters.seed', (tx) => seedDefaultParameters(tx, ctx.clock.now()));
   try {
@@ -31,7 +32,8 @@ const whole = (name: string, v: string, min: number) => {
   return n;
 };
 
-export function registerDutyfreeCommands(dutyfree: Command): void {
+export function registerDutyfreeCommands(dutyfree: Command, openContext: () => Promise<AppContext>): void {
+  open = openContext;
   dutyfree
     .command('simulate')
     .description(

@@ -13,8 +13,8 @@
  * - ring members ("carriers"), recruited by an organiser, who come back every one to four weeks
  *   and buy up to the per-trip limits; each ring is bound in one of five ways (see RING_SHAPES).
  */
-import { Rng } from '../../../../sim/random.ts';
-import { toDayNumber } from '../../credit/dates.ts';
+import { Rng } from '../../../kernel/random.ts';
+import { toDayNumber } from '../../../kernel/dates.ts';
 import { PRODUCTS, RING_PRODUCTS, SHOPS, type Product } from './catalogue.ts';
 import { mix, person, type Person } from './population.ts';
 

@@ -5,7 +5,7 @@
  * number space), never by luck.
  */
 import { residentIdCheckDigit } from '../../../kernel/residentId.ts';
-import { fromDayNumber, toDayNumber } from '../../credit/dates.ts';
+import { fromDayNumber, toDayNumber } from '../../../kernel/dates.ts';
 
 export type IdType = 'RESIDENT_ID' | 'PASSPORT' | 'HK_MACAO_PERMIT' | 'TAIWAN_PERMIT';
 

@@ -12,7 +12,7 @@ import { listApiClients } from '../../../platform/auth/clients.ts';
 import { systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { fixedClock } from '../../../kernel/clock.ts';
 import { Problem } from '../../../kernel/problem.ts';
-import { fromDayNumber } from '../../credit/dates.ts';
+import { fromDayNumber } from '../../../kernel/dates.ts';
 import { confirm, recordDepartures, recordFinding, reserve, type CarrierDeparture } from '../service.ts';
 import type { ReserveBody } from '../wire.ts';
 import { SHOPS } from './catalogue.ts';

@@ -17,7 +17,7 @@ import { actorLabel, type Actor } from '../../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../../kernel/clock.ts';
 import { uuidv7Ordered } from '../../../../kernel/ids.ts';
 import { problems } from '../../../../kernel/problem.ts';
-import { addYears } from '../../../credit/dates.ts';
+import { addYears } from '../../../../kernel/dates.ts';
 import { recordBehaviour } from '../../../personalcredit/service.ts';
 import { ban, DUTYFREE_AGGREGATE } from '../../service.ts';
 import type { RingEvent } from '../events.ts';

@@ -19,7 +19,7 @@ import { systemActor } from '../../../../platform/auth/roles.ts';
 import type { OutboxEvent } from '../../../../platform/outbox/service.ts';
 import { shanghaiDate } from '../../../../kernel/clock.ts';
 import { Problem } from '../../../../kernel/problem.ts';
-import { addDays } from '../../../credit/dates.ts';
+import { addDays } from '../../../../kernel/dates.ts';
 import { levelsOf, recordBehaviour, withdrawBySource } from '../../../personalcredit/service.ts';
 import { createIndividual, findIndividualByIdNumber } from '../../../subjects/service.ts';
 import { recordInput } from '../../../credit/service.ts';

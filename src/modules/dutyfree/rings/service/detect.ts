@@ -14,7 +14,7 @@ import { appendAudit } from '../../../../platform/audit/service.ts';
 import { getParameter } from '../../../../platform/parameters/service.ts';
 import { shanghaiDate } from '../../../../kernel/clock.ts';
 import { uuidv7 } from '../../../../kernel/ids.ts';
-import { addDays, toDayNumber } from '../../../credit/dates.ts';
+import { addDays, toDayNumber } from '../../../../kernel/dates.ts';
 import { RingDetector, type DetectionResult, type SaleObservation } from '../detector.ts';
 import { RING_PARAMETER } from '../parameters.ts';
 import type { LinkKind, RingParameters } from '../rules.ts';
