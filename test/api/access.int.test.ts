@@ -13,6 +13,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/auth/login': 'public',
   'GET /api/v1/me': [...ALL_ROLES],
   'POST /api/v1/users': ['admin'],
+  'GET /api/v1/users': ['admin'],
   'POST /api/v1/api-clients': ['admin'],
   'GET /api/v1/auth/lockouts': ['admin'],
   'POST /api/v1/auth/lockouts/unlock': ['admin'],

@@ -23,6 +23,7 @@ import {
   replayBody,
   replayOut,
   syncOut,
+  shipmentOut,
   taskOut,
 } from './wire.ts';
 
@@ -216,17 +217,16 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
       tags,
       summary: 'Inspection tasks, newest first (default: not yet completed)',
       querystring: z.object({ status: text.max(200).optional(), portCode: text.max(64).optional() }).strict(),
-      response: { 200: z.object({ items: z.array(taskOut) }) },
+      response: { 200: z.object({ items: z.array(taskOut.extend(shipmentOut)) }) },
     },
     handler: async (req) => {
       const status = req.query.status ? req.query.status.split(',') : ['OPEN', 'ASSIGNED', 'IN_PROGRESS'];
-      return {
-        items: await service.listTasks(ctx.db, {
-          status: status.includes('ALL') ? [] : status,
-          ...(req.query.portCode ? { portCode: req.query.portCode } : {}),
-          limit: 500,
-        }),
-      };
+      const tasks = await service.listTasks(ctx.db, {
+        status: status.includes('ALL') ? [] : status,
+        ...(req.query.portCode ? { portCode: req.query.portCode } : {}),
+        limit: 500,
+      });
+      return { items: await service.withShipments(ctx.db, tasks) };
     },
   });
 
@@ -250,12 +250,13 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
       tags,
       summary: 'One inspection task with its evidence',
       params: taskParams,
-      response: { 200: taskOut.extend({ evidence: z.array(evidenceOut) }) },
+      response: { 200: taskOut.extend({ ...shipmentOut, evidence: z.array(evidenceOut) }) },
     },
     handler: async (req) => {
       const t = await service.getTask(ctx.db, req.params.taskId);
       if (!t) throw problems.notFound(`Inspection task ${req.params.taskId}`);
-      return { ...t, evidence: await service.listEvidence(ctx.db, t.id) };
+      const [withShipment] = await service.withShipments(ctx.db, [t]);
+      return { ...withShipment!, evidence: await service.listEvidence(ctx.db, t.id) };
     },
   });
 
@@ -263,7 +264,7 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
     config: { access: { roles: INSPECTORS } },
     schema: {
       tags,
-      summary: 'Assign the task to an inspector',
+      summary: 'Assign the task to an inspector (`me`: the caller, stored by their display name)',
       params: taskParams,
       body: z.object({ assignee: text.min(1).max(100) }).strict(),
       response: { 200: taskOut },

@@ -24,6 +24,7 @@ export {
   evidenceFile,
   getTask,
   listTasks,
+  withShipments,
   TASK_SOURCES,
   OUTCOMES,
   DISPOSITIONS,

@@ -268,6 +268,14 @@ export const taskOut = z.object({
   completedAt: z.date().nullable(),
 });
 
+/** The truck an inspection is about (from its release order), as the task list and task show it. */
+export const shipmentOut = {
+  plate: z.string().nullable(),
+  containers: z.array(z.string()),
+  seals: z.array(z.string()),
+  enterprise: z.object({ uscc: z.string(), name: z.string() }).nullable(),
+};
+
 export const openTaskBody = z
   .object({
     taskId: id.optional(),

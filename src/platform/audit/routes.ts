@@ -18,7 +18,7 @@ const HASHES =
   'format 1 (entries from before partitioning, partition 0): hash = SHA-256(canonical JSON {action, actor, at, change, prevHash, seq, subject}). ' +
   'Anchors: hash = SHA-256(canonical JSON {at, partitionCount, prevHash, root, seq}); root = RFC 6962 Merkle root over leaves SHA-256(0x00 ‖ canonical JSON {hash, partition, pseq}) of every partition head, in partition order.';
 
-const anchorOut = z.object({
+export const anchorOut = z.object({
   seq: z.number(),
   at: z.string(),
   partitionCount: z.number(),
@@ -26,7 +26,7 @@ const anchorOut = z.object({
   prevHash: z.string(),
   hash: z.string(),
 });
-const headOut = z.object({ partition: z.number(), pseq: z.number(), hash: z.string() });
+export const headOut = z.object({ partition: z.number(), pseq: z.number(), hash: z.string() });
 const linkOut = z.union([
   z.object({ pseq: z.number(), format: z.literal(PARTITIONED_FORMAT), body: z.string(), hash: z.string() }),
   z.object({
@@ -52,6 +52,48 @@ const breakOut = z.object({
   reason: z.string(),
 });
 
+export const entryOut = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actor: z.string().nullable(),
+  action: z.string().nullable(),
+  subject: z.string().nullable(),
+  change: z.string().nullable(),
+  body: z.string().nullable().describe('Format 2: the body digest the hash covers'),
+  withheld: z
+    .boolean()
+    .describe(
+      "The content is not the reader's to see (a department reading a risk, declaration or inspection " +
+        'entry): only the hashes that place it in the chain',
+    ),
+  partition: z.number(),
+  pseq: z.number(),
+  format: z.number(),
+  prevHash: z.string(),
+  hash: z.string(),
+  hashValid: z.boolean(),
+  previous: z.object({ seq: z.number(), pseq: z.number(), hash: z.string() }).nullable(),
+  algorithm: z.string(),
+  proof: z
+    .object({
+      anchor: anchorOut,
+      head: headOut,
+      links: z.array(linkOut),
+      merklePath: z.array(z.object({ side: z.enum(['left', 'right']), hash: z.string() })),
+    })
+    .nullable(),
+});
+
+export const verifyOut = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  partitions: z.number(),
+  anchors: z.number(),
+  latestAnchor: z.object({ seq: z.number(), root: z.string(), hash: z.string() }).nullable(),
+  breaks: z.array(breakOut),
+  firstBreak: breakOut.nullable(),
+});
+
 const anchorView = (a: AnchorMaterial & { hash: string }) => ({
   seq: Number(a.seq),
   at: new Date(a.at).toISOString(),
@@ -75,36 +117,7 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
       params: z.object({ seq: serialNumber }),
       querystring: z.object({ anchor: serialNumber.optional() }).strict(),
       response: {
-        200: z.object({
-          seq: z.number(),
-          at: z.string(),
-          actor: z.string().nullable(),
-          action: z.string().nullable(),
-          subject: z.string().nullable(),
-          change: z.string().nullable(),
-          body: z.string().nullable().describe('Format 2: the body digest the hash covers'),
-          withheld: z
-            .boolean()
-            .describe(
-              "The content is not the reader's to see (a department reading a risk, declaration or inspection entry): only the hashes that place it in the chain",
-            ),
-          partition: z.number(),
-          pseq: z.number(),
-          format: z.number(),
-          prevHash: z.string(),
-          hash: z.string(),
-          hashValid: z.boolean(),
-          previous: z.object({ seq: z.number(), pseq: z.number(), hash: z.string() }).nullable(),
-          algorithm: z.string(),
-          proof: z
-            .object({
-              anchor: anchorOut,
-              head: headOut,
-              links: z.array(linkOut),
-              merklePath: z.array(z.object({ side: z.enum(['left', 'right']), hash: z.string() })),
-            })
-            .nullable(),
-        }),
+        200: entryOut,
       },
     },
     handler: async (req) => {
@@ -164,15 +177,7 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
       tags,
       summary: 'Re-walk every partition and the anchors; report the first broken entry of each',
       response: {
-        200: z.object({
-          ok: z.boolean(),
-          checked: z.number(),
-          partitions: z.number(),
-          anchors: z.number(),
-          latestAnchor: z.object({ seq: z.number(), root: z.string(), hash: z.string() }).nullable(),
-          breaks: z.array(breakOut),
-          firstBreak: breakOut.nullable(),
-        }),
+        200: verifyOut,
       },
     },
     handler: async () => verifyChain(ctx.db),

@@ -1,6 +1,6 @@
 /**
- * Machine clients (departments, gate devices, duty-free shops): the list an administrator keeps and
- * revocation. Creation is POST /api/v1/api-clients (routes.ts). A revoked key is refused from then
+ * The lists an administrator keeps: the users, and the machine clients (departments, gate devices,
+ * duty-free shops) with their revocation. Creation is POST /api/v1/api-clients (routes.ts). A revoked key is refused from then
  * on (in other server processes within API_KEY_CACHE_MS); the row stays, for the audit trail.
  */
 import { and, asc, eq, isNull, type SQL } from 'drizzle-orm';
@@ -12,9 +12,9 @@ import type { Executor } from '../db/client.ts';
 import { appendAudit } from '../audit/service.ts';
 import { problems } from '../../kernel/problem.ts';
 import { text } from '../../kernel/wire.ts';
-import { apiClients } from './schema.ts';
-import { forgetCachedApiKeys } from './service.ts';
-import { actorLabel, CLIENT_ROLES, type Actor } from './roles.ts';
+import { apiClients, users } from './schema.ts';
+import { forgetCachedApiKeys, publicUser } from './service.ts';
+import { actorLabel, CLIENT_ROLES, USER_ROLES, type Actor } from './roles.ts';
 
 type ClientRow = typeof apiClients.$inferSelect;
 
@@ -59,7 +59,7 @@ export async function revokeApiClient(tx: Executor, id: string, reason: string, 
   return clientView(revoked!);
 }
 
-const clientOut = z.object({
+export const clientOut = z.object({
   id: z.string(),
   name: z.string(),
   role: z.string(),
@@ -69,9 +69,36 @@ const clientOut = z.object({
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
 });
+export const userOut = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(USER_ROLES),
+  enterpriseId: z.string().nullable(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
 const tags = ['auth'];
 
 export const clientRoutes: ApiPlugin = (app, ctx) => {
+  app.get('/api/v1/users', {
+    config: { access: { roles: ['admin'] } },
+    schema: {
+      tags,
+      summary: 'Users, by role and name (without their password hashes)',
+      querystring: z.object({ role: z.enum(USER_ROLES).optional() }).strict(),
+      response: { 200: z.object({ items: z.array(userOut) }) },
+    },
+    handler: async (req) => {
+      const rows = await ctx.db
+        .select()
+        .from(users)
+        .where(req.query.role ? eq(users.role, req.query.role) : undefined)
+        .orderBy(asc(users.role), asc(users.username));
+      return { items: rows.map(publicUser) };
+    },
+  });
+
   app.get('/api/v1/api-clients', {
     config: { access: { roles: ['admin'] } },
     schema: {

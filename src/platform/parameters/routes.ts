@@ -8,14 +8,14 @@ import { isoDate, jsonValue, text } from '../../kernel/wire.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { listStoredParameters, parameterHistory, setParameter } from './service.ts';
 
-const parameterOut = z.object({
+export const parameterOut = z.object({
   name: z.string(),
   value: z.unknown(),
   version: z.number(),
   validFrom: z.string(),
   validTo: z.string().nullable(),
 });
-const versionOut = z.object({
+export const versionOut = z.object({
   id: z.number(),
   name: z.string(),
   value: z.unknown(),

@@ -14,6 +14,7 @@ import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform
 import { inspectionTaskAuditKey } from './auditKeys.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
+import { findUserById } from '../../../platform/auth/service.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { uuidv7, UUID_PATTERN } from '../../../kernel/ids.ts';
 import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
@@ -22,7 +23,8 @@ import { validateCountryCode } from '../../../kernel/country.ts';
 import { validateHsCode } from '../../../kernel/hsCode.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { recordOutcome } from '../../risk/service.ts';
-import { inspectionEvidence, inspectionTasks } from '../schema.ts';
+import { findEnterprisesByIds } from '../../subjects/service.ts';
+import { gateReleaseOrders, inspectionEvidence, inspectionTasks } from '../schema.ts';
 import { holdOrders, refreshHolds } from './orders.ts';
 
 export const TASK_SOURCES = ['RISK_SELECTION', 'GATE_DIVERT', 'OFFICER'] as const;
@@ -337,26 +339,34 @@ function stateProblem(row: TaskRow, allowed: string[], what: string) {
   return null;
 }
 
+/** A user's display name (their real name), else the name they sign in with. */
+async function personName(tx: Executor, actor: Actor): Promise<string> {
+  const user = actor.kind === 'user' ? await findUserById(tx, actor.id) : null;
+  return user?.displayName?.trim() || actor.name;
+}
+
 export async function assignTask(
   tx: Tx,
   ctx: AppContext,
   input: { taskId: string; assignee: string; actor: Actor },
 ): Promise<InspectionTask> {
   if (!input.assignee?.trim()) throw problems.field('assignee', 'inspection.assignee', 'name the inspector');
+  // "me" (or no name) is the caller, stored by the name people know them by, not a word the UI sent.
+  const assignee = input.assignee === 'me' ? await personName(tx, input.actor) : input.assignee;
   const row = await lockTask(tx, input.taskId);
   const p = stateProblem(row, ['OPEN', 'ASSIGNED'], 'assigning');
   if (p) throw p;
   const now = ctx.clock.now();
   const [u] = await tx
     .update(inspectionTasks)
-    .set({ status: 'ASSIGNED', assignee: input.assignee })
+    .set({ status: 'ASSIGNED', assignee })
     .where(eq(inspectionTasks.id, row.id))
     .returning();
   await appendAudit(tx, {
     actor: actorLabel(input.actor),
     action: 'inspection.assign',
     subject: inspectionTaskAuditKey(row.id),
-    change: { assignee: input.assignee },
+    change: { assignee },
     at: now,
   });
   return taskView(u!);
@@ -373,7 +383,7 @@ export async function startTask(
   const now = ctx.clock.now();
   const [u] = await tx
     .update(inspectionTasks)
-    .set({ status: 'IN_PROGRESS', startedAt: now, assignee: row.assignee ?? input.actor.name })
+    .set({ status: 'IN_PROGRESS', startedAt: now, assignee: row.assignee ?? (await personName(tx, input.actor)) })
     .where(eq(inspectionTasks.id, row.id))
     .returning();
   await appendAudit(tx, {
@@ -647,4 +657,44 @@ export async function listTasks(
     .orderBy(desc(inspectionTasks.createdAt))
     .limit(q.limit);
   return rows.map(taskView);
+}
+
+/** What an inspector looks for at the truck: the release order's plate and seals, and whose goods they are. */
+export interface Shipment {
+  plate: string | null;
+  containers: string[];
+  seals: string[];
+  enterprise: { uscc: string; name: string } | null;
+}
+
+/** Each task with its shipment (two reads for the whole list: the release orders, then their enterprises). */
+export async function withShipments<T extends InspectionTask>(ex: Executor, tasks: T[]): Promise<(T & Shipment)[]> {
+  const orderIds = [...new Set(tasks.map((t) => t.releaseOrderId).filter((x): x is string => Boolean(x)))];
+  const orders = orderIds.length
+    ? await ex
+        .select({
+          id: gateReleaseOrders.id,
+          enterpriseId: gateReleaseOrders.enterpriseId,
+          plate: gateReleaseOrders.plate,
+          containers: gateReleaseOrders.containers,
+          seals: gateReleaseOrders.seals,
+        })
+        .from(gateReleaseOrders)
+        .where(sql`${gateReleaseOrders.id} ${anyOf(orderIds, 'uuid')}`)
+    : [];
+  const byId = new Map(orders.map((o) => [o.id, o]));
+  const enterprises = new Map(
+    (await findEnterprisesByIds(ex, [...new Set(orders.map((o) => o.enterpriseId))])).map((e) => [e.id, e]),
+  );
+  return tasks.map((t) => {
+    const o = t.releaseOrderId ? byId.get(t.releaseOrderId) : undefined;
+    const e = o ? enterprises.get(o.enterpriseId) : undefined;
+    return {
+      ...t,
+      plate: o?.plate ?? null,
+      containers: o?.containers ?? [],
+      seals: o?.seals ?? [],
+      enterprise: e ? { uscc: e.uscc, name: e.name } : null,
+    };
+  });
 }
