@@ -38,6 +38,8 @@ describe('the gate and inspection pages in Chromium', () => {
     await page.getByTestId('inspection-task-0').locator('a').click();
     await page.getByTestId('task-assign').click();
     await expect.poll(() => text('task-status')).toBe('已领取');
+    // The task is the officer's by their real name (the server resolves "me"), not a word the page sent.
+    expect(await text('task-assignee')).toBe('查验关员 Inspection officer');
     await page.getByTestId('task-start').click();
     await expect.poll(() => text('task-status')).toBe('查验中');
     const photo = Buffer.from('gate photo: container door and seal');
@@ -51,7 +53,11 @@ describe('the gate and inspection pages in Chromium', () => {
     await page.getByTestId('task-correction-value').fill('52000');
     await page.getByTestId('task-complete').click();
     await expect.poll(() => text('task-status')).toBe('已完成');
-    expect(await text('task-result')).toContain('DISCREPANCY');
+    expect(await text('task-result')).toContain('不符（更正）');
     expect(await text('task-result')).toContain('无陪同查验');
+    // Finished, it leaves the to-do list and stays in the history, with who did it.
+    await page.goto(`${tg.url}/#/inspection?view=done`);
+    await expect.poll(() => page.locator('[data-testid^="inspection-task-"]').count()).toBeGreaterThan(0);
+    expect(await text('inspection-table')).toContain('查验关员 Inspection officer');
   });
 });

@@ -24,6 +24,8 @@ const DeclarationsPage = lazy(() =>
 );
 const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx').then((m) => ({ default: m.LedgerPage })));
 const GatePage = lazy(() => import('./pages/gate/GatePage.tsx').then((m) => ({ default: m.GatePage })));
+const AuditPage = lazy(() => import('./pages/audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+const AdminPage = lazy(() => import('./pages/admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 const OFFICERS = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer'];
 
@@ -41,6 +43,8 @@ const TITLES: [prefix: string, key: MessageKey][] = [
   ['/dutyfree', 'dutyfree.nav'],
   ['/shop', 'dutyfree.shop'],
   ['/self', 'dutyfree.self'],
+  ['/audit', 'nav.audit'],
+  ['/admin', 'nav.admin'],
 ];
 const areaOf = (route: string) =>
   TITLES.find(([prefix]) => route === prefix || route.startsWith(`${prefix}/`) || route.startsWith(`${prefix}?`));
@@ -169,11 +173,15 @@ function SignedIn({
       : []),
     ...(!isOfficer || user.role === 'admin' ? [{ to: '/portal', key: 'nav.portal' as const, id: 'nav-portal' }] : []),
     ...(can('GET', '/api/v1/ledger/books') ? [{ to: '/ledger', key: 'ledger.nav' as const, id: 'nav-ledger' }] : []),
+    ...(can('GET', '/api/v1/audit/anchors/:seq') && isOfficer
+      ? [{ to: '/audit', key: 'nav.audit' as const, id: 'nav-audit' }]
+      : []),
+    ...(can('GET', '/api/v1/users') ? [{ to: '/admin', key: 'nav.admin' as const, id: 'nav-admin' }] : []),
     { to: '/declarations', key: 'nav.declarations' as const, id: 'nav-declarations' },
     { to: '/calculator', key: 'nav.calculator' as const, id: 'nav-calculator' },
   ];
   const area = areaOf(route)?.[0];
-  const officerOnly = ['/command', '/workbench', '/risk', '/gate', '/inspection', '/dutyfree'];
+  const officerOnly = ['/command', '/workbench', '/risk', '/gate', '/inspection', '/dutyfree', '/audit', '/admin'];
   const page =
     route === '/' || route === '/login' ? (
       <Spinner />
@@ -191,6 +199,10 @@ function SignedIn({
       <WorkbenchPage />
     ) : area === '/command' ? (
       <CommandCentrePage />
+    ) : area === '/audit' ? (
+      <AuditPage route={route} />
+    ) : area === '/admin' ? (
+      <AdminPage route={route} />
     ) : area === '/dutyfree' ? (
       <DutyfreePage route={route} />
     ) : area === '/calculator' ? (

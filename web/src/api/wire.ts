@@ -14,6 +14,9 @@ import type { AssessmentInput } from '../../../src/modules/risk/input.ts';
 import type * as risk from '../../../src/modules/risk/wire.ts';
 import type * as tax from '../../../src/modules/tax/wire.ts';
 import type * as command from '../../../src/modules/command/wire.ts';
+import type * as audit from '../../../src/platform/audit/routes.ts';
+import type * as clients from '../../../src/platform/auth/clients.ts';
+import type * as parameters from '../../../src/platform/parameters/routes.ts';
 import type { Level } from '../../../src/modules/risk/rules.ts';
 import type { CreditClass } from '../../../src/modules/credit/rules.ts';
 
@@ -95,3 +98,12 @@ export interface DrillRequest {
   /** Shown after the panel's title: the port, state, hour… the list is of. */
   subtitle?: string;
 }
+
+// Platform: the audit chain, users and machine clients, policy parameters
+export type AuditEntry = Out<typeof audit.entryOut>;
+export type AuditAnchor = Out<typeof audit.anchorOut> & { heads: Out<typeof audit.headOut>[] };
+export type VerifyResult = Out<typeof audit.verifyOut>;
+export type User = Out<typeof clients.userOut>;
+export type ApiClient = Out<typeof clients.clientOut>;
+export type Parameter = Out<typeof parameters.parameterOut>;
+export type ParameterVersion = Out<typeof parameters.versionOut>;

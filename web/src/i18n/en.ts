@@ -717,6 +717,8 @@ export const en: Record<MessageKey, string> = {
   'notFound.title': 'Page not found',
   'notFound.body': 'There is no page at this address, or it has moved. Check the address, or go back to the start.',
   'notFound.home': 'Back to the start',
+  'nav.audit': 'Audit chain',
+  'nav.admin': 'Administration',
   'command.series.red': 'RED',
   'command.series.yellow': 'YELLOW',
   'error.unexpected': 'Something unexpected happened; reload the page and try again.',

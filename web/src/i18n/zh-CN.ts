@@ -704,6 +704,8 @@ export const zhCN = {
   'notFound.title': '页面不存在',
   'notFound.body': '您访问的页面不存在或已移动，请检查地址，或返回首页。',
   'notFound.home': '返回首页',
+  'nav.audit': '审计链',
+  'nav.admin': '系统管理',
   'command.series.red': '红色',
   'command.series.yellow': '黄色',
   'error.unexpected': '出现意外错误，请刷新页面后重试。',
