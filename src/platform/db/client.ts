@@ -70,28 +70,74 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
  * together travel together. This wraps the client so that every query, in and out of transactions
  * (and savepoints), is sent as a prepared statement. postgres.js keeps them per connection, and
  * connections are recycled (`max_lifetime`), which bounds how many a connection accumulates.
+ *
+ * Transactions start on a connection reserved first (`beginReserved`), not through postgres.js's
+ * `begin`. That one sends BEGIN to a pooled connection and binds the connection to the transaction
+ * in a hook that runs only when the connection could still take more pipelined queries: when BEGIN
+ * was the query that filled a busy connection's pipeline (or its socket pushed back), the hook was
+ * skipped, BEGIN ran on the server anyway and the driver failed the transaction with
+ * UNSAFE_TRANSACTION, leaving that connection inside a transaction for other queries (postgres.js
+ * 3.4.9, porsager/postgres#823 and #1189; seen with a thousand tills' reservations at once).
  */
-function preparedStatements(client: postgres.Sql): postgres.Sql {
-  const wrap = <T extends object>(target: T): T =>
+export function preparedStatements(client: postgres.Sql): postgres.Sql {
+  const wrap = <T extends object>(target: T, reserved?: postgres.ReservedSql): T =>
     new Proxy(target, {
       get(t, prop) {
         const value = Reflect.get(t, prop, t) as unknown;
         if (prop === 'unsafe')
           return (query: string, params?: unknown[], opts?: Record<string, unknown>) =>
             (value as (...a: unknown[]) => unknown).call(t, query, params, { ...opts, prepare: true });
-        if (prop === 'begin' || prop === 'savepoint') {
-          return (...args: unknown[]) => {
-            const body = args[args.length - 1] as (tx: object) => unknown;
-            return (value as (...a: unknown[]) => unknown).apply(t, [
-              ...args.slice(0, -1),
-              (tx: object) => body(wrap(tx)),
-            ]);
-          };
-        }
+        if (prop === 'begin' && !reserved)
+          return (...args: unknown[]) =>
+            beginReserved(client, args, (tx) => wrap(tx as unknown as object, tx) as unknown as postgres.ReservedSql);
+        if (prop === 'savepoint' && reserved)
+          return (body: (tx: object) => unknown) => savepoint(reserved, () => body(wrap(reserved, reserved)));
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
       },
     });
   return wrap(client);
+}
+
+let savepoints = 0;
+
+/** `sql.begin([options,] fn)` on a connection reserved before BEGIN is sent: nothing else runs on it meanwhile. */
+async function beginReserved(
+  client: postgres.Sql,
+  args: unknown[],
+  scoped: (tx: postgres.ReservedSql) => postgres.ReservedSql,
+): Promise<unknown> {
+  const body = args[args.length - 1] as (tx: postgres.ReservedSql) => unknown;
+  const options = args.length > 1 ? String(args[0]).replace(/[^a-z ]/gi, '') : '';
+  const tx = await client.reserve();
+  let open = false;
+  try {
+    await tx.unsafe(`begin ${options}`);
+    open = true;
+    const result = await body(scoped(tx));
+    open = false;
+    await tx.unsafe('commit');
+    return result;
+  } catch (err) {
+    // A failed COMMIT has ended the transaction already; otherwise roll it back before the connection is released.
+    if (open) await tx.unsafe('rollback');
+    throw err;
+  } finally {
+    tx.release();
+  }
+}
+
+/** A nested transaction of Drizzle's (`tx.transaction`): a savepoint on the reserved connection. */
+async function savepoint(tx: postgres.ReservedSql, body: () => unknown): Promise<unknown> {
+  const name = `s${savepoints++}`;
+  await tx.unsafe(`savepoint ${name}`);
+  try {
+    const result = await body();
+    await tx.unsafe(`release savepoint ${name}`);
+    return result;
+  } catch (err) {
+    await tx.unsafe(`rollback to savepoint ${name}`);
+    throw err;
+  }
 }
 
 export function redactUrl(url: string): string {

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
+import { runCommand } from '../../../platform/command.ts';
 import { queryRows, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -15,7 +16,7 @@ import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { checkTraceCode, normaliseTraceCode } from '../traceCode.ts';
 import { dutyfreeBuyers } from '../schema.ts';
-import { AGGREGATE, buyerAuditKey, buyerIdentity, shops, command } from './store.ts';
+import { AGGREGATE, buyerAuditKey, buyerIdentity, shops } from './store.ts';
 import { eq } from 'drizzle-orm';
 
 interface CodeRow {
@@ -243,5 +244,5 @@ export async function recordFinding(
   if (!row) throw problems.notFound(`Traceability code ${code}`);
   if (input.foundOn < shanghaiDate(new Date(row.sold_at)))
     throw problems.field('foundOn', 'dutyfree.foundBeforeSale', 'The unit was sold after that date.');
-  return command(ctx, 'dutyfree.codeFound', (tx) => recordFindingIn(tx, actor, row, input, now));
+  return runCommand(ctx, 'dutyfree.codeFound', (tx) => recordFindingIn(tx, actor, row, input, now));
 }

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
+import { runCommand } from '../../../platform/command.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
 import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
@@ -17,7 +18,7 @@ import { uuidv7 } from '../../../kernel/ids.ts';
 import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
 import { RULES, type DepartureMode, type IdType } from '../rules.ts';
 import { normaliseTraceCode } from '../traceCode.ts';
-import { actingShop, AGGREGATE, buyerAuditKey, personHash, command } from './store.ts';
+import { actingShop, AGGREGATE, buyerAuditKey, personHash } from './store.ts';
 
 /** Where goods are picked up when leaving: the airports and seaports, and the two stations trains leave from. */
 export const PICKUP_POINTS: readonly string[] = [
@@ -127,7 +128,7 @@ export interface CarrierDeparture {
  */
 export async function recordDepartures(ctx: AppContext, actor: Actor, list: CarrierDeparture[]) {
   const hashes = list.map((d) => personHash(ctx, d.idType, d.idNumber));
-  return command(ctx, 'dutyfree.departures', async (tx) => {
+  return runCommand(ctx, 'dutyfree.departures', async (tx) => {
     const now = ctx.clock.now();
     const buyers = await queryRows<{ id: string; id_number_hash: string }>(
       tx,
@@ -211,7 +212,7 @@ export async function recordPickup(ctx: AppContext, actor: Actor, input: { point
   if (!PICKUP_POINTS.includes(input.point))
     throw problems.field('point', 'dutyfree.pickupPoint', `Use a pick-up point: ${PICKUP_POINTS.join(', ')}.`);
   const given = [...new Set(input.codes.map(normaliseTraceCode))];
-  return command(ctx, 'dutyfree.pickup', async (tx) => {
+  return runCommand(ctx, 'dutyfree.pickup', async (tx) => {
     const now = ctx.clock.now();
     const rows = await queryRows<ScannedCode>(
       tx,

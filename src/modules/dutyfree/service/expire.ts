@@ -6,11 +6,12 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
+import { runCommand } from '../../../platform/command.ts';
 import { queryRows, type Tx } from '../../../platform/db/client.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { money } from '../rules.ts';
-import { AGGREGATE, buyerAuditKey, command } from './store.ts';
+import { AGGREGATE, buyerAuditKey } from './store.ts';
 
 /** Reservations expired per transaction by the sweep. */
 export const EXPIRY_BATCH = 500;
@@ -100,7 +101,7 @@ export async function expireOverdue(
 export async function sweepExpired(ctx: AppContext): Promise<{ expired: number }> {
   let total = 0;
   for (;;) {
-    const n = await command(ctx, 'dutyfree.expire', (tx) => expireOverdue(tx, ctx, { now: ctx.clock.now() }));
+    const n = await runCommand(ctx, 'dutyfree.expire', (tx) => expireOverdue(tx, ctx, { now: ctx.clock.now() }));
     total += n;
     if (n < EXPIRY_BATCH) return { expired: total };
   }

@@ -12,7 +12,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, together, type Tx } from '../../../platform/db/client.ts';
-import { sqlState } from '../../../platform/command.ts';
+import { runCommand, sqlState } from '../../../platform/command.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
@@ -59,7 +59,6 @@ import {
   type BuyerRow,
   type DutyfreeParameters,
   type ReservationRow,
-  command,
 } from './store.ts';
 
 export interface ReserveAnswer {
@@ -540,7 +539,7 @@ export async function reserve(ctx: AppContext, actor: Actor, body: ReserveBody):
   if (!shop) throw problems.forbidden('Only a duty-free shop client reserves quota.');
   const p = prepare(ctx, shop, body);
   try {
-    return await command(ctx, 'dutyfree.reserve', (tx) => reserveIn(tx, ctx, actor, body, p));
+    return await runCommand(ctx, 'dutyfree.reserve', (tx) => reserveIn(tx, ctx, actor, body, p));
   } catch (err) {
     // Two different bodies under one requestId at the same moment (for different buyers, so not
     // serialised by a buyer's lock): the unique index lets one in; the other is told so.

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
+import { runCommand } from '../../../platform/command.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -20,7 +21,6 @@ import {
   buyerAuditKey,
   loadItems,
   loadReservation,
-  command,
 } from './store.ts';
 
 export interface ReturnAnswer {
@@ -147,5 +147,5 @@ async function returnIn(
 export async function returnUnits(ctx: AppContext, actor: Actor, id: string, codes: string[]): Promise<ReturnAnswer> {
   const shop = await actingShop(ctx, actor);
   const given = codes.map(normaliseTraceCode);
-  return command(ctx, 'dutyfree.return', (tx) => returnIn(tx, actor, id, shop, given, ctx.clock.now()));
+  return runCommand(ctx, 'dutyfree.return', (tx) => returnIn(tx, actor, id, shop, given, ctx.clock.now()));
 }

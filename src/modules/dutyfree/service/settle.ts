@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
+import { runCommand } from '../../../platform/command.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
@@ -17,7 +18,6 @@ import {
   assertShopVisible,
   auditWithEvent,
   buyerAuditKey,
-  command,
   loadItems,
   loadReservation,
   type ItemRow,
@@ -197,11 +197,11 @@ async function cancelIn(tx: Tx, actor: Actor, id: string, shop: string | null, n
 /** Confirms a sale (idempotent: a confirmed one answers again with its codes); cancelled or expired is a 409. */
 export async function confirm(ctx: AppContext, actor: Actor, id: string): Promise<SettleAnswer> {
   const shop = await actingShop(ctx, actor);
-  return command(ctx, 'dutyfree.confirm', (tx) => confirmIn(tx, actor, id, shop, ctx.clock.now()));
+  return runCommand(ctx, 'dutyfree.confirm', (tx) => confirmIn(tx, actor, id, shop, ctx.clock.now()));
 }
 
 /** Cancels an open reservation (idempotent); a confirmed or expired one is a 409. */
 export async function cancel(ctx: AppContext, actor: Actor, id: string): Promise<SettleAnswer> {
   const shop = await actingShop(ctx, actor);
-  return command(ctx, 'dutyfree.cancel', (tx) => cancelIn(tx, actor, id, shop, ctx.clock.now()));
+  return runCommand(ctx, 'dutyfree.cancel', (tx) => cancelIn(tx, actor, id, shop, ctx.clock.now()));
 }

@@ -4,7 +4,6 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import { runCommand } from '../../../platform/command.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { tableRows } from '../../../platform/db/rows.ts';
 import { decrypt, encrypt, lookupHash } from '../../../platform/crypto.ts';
@@ -222,21 +221,4 @@ export async function loadItems(ex: Executor, reservationId: string): Promise<It
 export async function auditWithEvent(tx: Tx, entry: AuditInput, event: Omit<NewEvent, 'auditSeq'>): Promise<number> {
   const [appended] = await appendAuditMany(tx, [entry], ([e]) => enqueueEvents(tx, [{ ...event, auditSeq: e!.seq }]));
   return appended!.seq;
-}
-
-/**
- * runCommand, run again when postgres.js refused to start the transaction (UNSAFE_TRANSACTION: its
- * BEGIN went out while the connection's socket pushed back, so the connection was never bound to
- * the transaction and none of its statements ran). Seen on PostgreSQL with a thousand tills' requests
- * at once; the command itself is safe to run again, having not run at all.
- */
-export async function command<T>(ctx: AppContext, action: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await runCommand(ctx, action, fn);
-    } catch (err) {
-      if (attempt >= 3 || (err as { code?: unknown }).code !== 'UNSAFE_TRANSACTION') throw err;
-      ctx.log.warn({ action, attempt }, 'the database driver did not start the transaction; running the command again');
-    }
-  }
 }

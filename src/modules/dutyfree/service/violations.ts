@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
+import { runCommand } from '../../../platform/command.ts';
 import { queryRows, type Tx } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -18,7 +19,7 @@ import { shanghaiDate } from '../../../kernel/clock.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { addDays, addYears, money } from '../rules.ts';
-import { AGGREGATE, buyerAuditKey, command } from './store.ts';
+import { AGGREGATE, buyerAuditKey } from './store.ts';
 import { factView, factColumns, type FactView } from './codes.ts';
 
 /** How far back the check looks for sales not yet judged (it runs daily; this covers long outages). */
@@ -249,7 +250,7 @@ export async function checkMissedDepartures(
   let sales = 0;
   let bans = 0;
   for (const [buyerId, list] of byBuyer) {
-    const r = await command(ctx, 'dutyfree.missedDeparture', (tx) => judgeBuyer(tx, buyerId, list, ctx.clock.now()));
+    const r = await runCommand(ctx, 'dutyfree.missedDeparture', (tx) => judgeBuyer(tx, buyerId, list, ctx.clock.now()));
     sales += r.facts;
     if (r.banned) bans++;
   }
@@ -258,7 +259,7 @@ export async function checkMissedDepartures(
 
 /** An officer lifts a ban with a reason (a justified late departure, a mistaken case); the ban stays on record. */
 export async function liftBan(ctx: AppContext, actor: Actor, banId: string, reason: string) {
-  return command(ctx, 'dutyfree.liftBan', async (tx) => {
+  return runCommand(ctx, 'dutyfree.liftBan', async (tx) => {
     const now = ctx.clock.now();
     const [row] = await queryRows<{
       buyer_id: string;
