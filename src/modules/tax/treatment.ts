@@ -79,7 +79,7 @@ function firstLine(
       rule: 'tax.firstLine.catalogueFact',
       message: 'Say whether the goods are in the taxed catalogue (进口征税商品目录) on the declaration date.',
     };
-  const base = { formula: baseOf({ route: 'FIRST_LINE_IMPORT', ...valueOf(line) }).formula };
+  const base = { formula: baseOf({ route: 'FIRST_LINE_IMPORT', ...lineValue(line) }).formula };
   if (route.importerIsBeneficiary && !line.inTaxedCatalogue) {
     const relief = {
       rule: 'tax.firstLine.zeroTariff',
@@ -106,7 +106,7 @@ type At = (field: string) => string;
 type Treated = DeclarationLine | RuleViolation;
 
 function islandTransfer(route: { transfereeIsBeneficiary: boolean }, line: RouteLine, at: At): Treated {
-  const base = taxableBase({ route: 'ISLAND_TRANSFER', ...valueOf(line), ...contentOf(line) }, at);
+  const base = taxableBase({ route: 'ISLAND_TRANSFER', ...lineValue(line), ...contentOf(line) }, at);
   if (!base.ok) return base.violation;
   const input = { ...line, customsValue: fen(base.value.amount) };
   const formula = base.value.formula;
@@ -131,7 +131,7 @@ export interface SecondLineFacts {
  * exemption of processed goods, the relief of VAT paid on the island.
  */
 export function secondLineLine(facts: SecondLineFacts, line: RouteLine, at: At): Treated {
-  const base = taxableBase({ route: 'SECOND_LINE_EXIT', goods: facts.goods, ...valueOf(line), ...contentOf(line) }, at);
+  const base = taxableBase({ route: 'SECOND_LINE_EXIT', goods: facts.goods, ...lineValue(line), ...contentOf(line) }, at);
   if (!base.ok) return base.violation;
   const { amount, rule, reason, formula } = base.value;
   const treatment: LineTreatment = { base: { rule, reason, formula } };
@@ -152,7 +152,7 @@ export function secondLineLine(facts: SecondLineFacts, line: RouteLine, at: At):
   return { input: { ...line, customsValue: fen(amount) }, treatment };
 }
 
-function valueOf(line: RouteLine): Pick<TaxableBaseInput, 'value' | 'valueFormula'> {
+function lineValue(line: RouteLine): Pick<TaxableBaseInput, 'value' | 'valueFormula'> {
   return { value: line.customsValue, ...(line.valueFormula ? { valueFormula: line.valueFormula } : {}) };
 }
 
@@ -175,7 +175,7 @@ function baseOf(input: TaxableBaseInput) {
 function treatLine(route: Route, line: RouteLine, at: (f: string) => string): DeclarationLine | RuleViolation {
   switch (route.kind) {
     case 'IMPORT': {
-      const { amount, rule, reason, formula } = baseOf({ route: 'IMPORT', ...valueOf(line) });
+      const { amount, rule, reason, formula } = baseOf({ route: 'IMPORT', ...lineValue(line) });
       return { input: { ...line, customsValue: fen(amount) }, treatment: { base: { rule, reason, formula } } };
     }
     case 'FIRST_LINE_IMPORT':

@@ -185,7 +185,7 @@ export class GateEdge {
 
   private async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
     const signal = AbortSignal.timeout(this.opts.timeoutMs);
-    let res;
+    let res: Awaited<ReturnType<Fetch>>;
     try {
       res = await this.opts.fetch(this.opts.baseUrl + path, {
         method,

@@ -32,7 +32,7 @@ export interface DeviceKeyAnswer {
 }
 
 function publicKeyOf(publicKeyPem: string) {
-  let key;
+  let key: ReturnType<typeof createPublicKey>;
   try {
     key = createPublicKey(publicKeyPem);
   } catch {

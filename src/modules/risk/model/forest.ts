@@ -86,7 +86,7 @@ export class ForestModel implements TrainedModel {
         const packed = links[at]!;
         const v = x[packed >> 1]!;
         // NaN (missing) fails v <= t and goes right unless the node sends missing values left.
-        node = v <= threshold[node]! || (v !== v && (packed & 1) === 1) ? links[at + 1]! : links[at + 2]!;
+        node = v <= threshold[node]! || (Number.isNaN(v) && (packed & 1) === 1) ? links[at + 1]! : links[at + 2]!;
       }
       sum += leafValue[~node]!;
     }

@@ -272,7 +272,7 @@ describe('explain with TreeSHAP', () => {
   const encoder = FeatureEncoder.fromJSON(json.spec, json.encoder);
 
   /** The model's expected raw score when only the features in `known` are known (cover-weighted over the rest). */
-  function valueOf(x: Float64Array, known: Set<number>): number {
+  function coalitionValue(x: Float64Array, known: Set<number>): number {
     const expect = (t: SerializedTree, node: number): number => {
       if (node < 0) return t.leafValue[~node]!;
       const column = t.column[node]!;
@@ -298,14 +298,14 @@ describe('explain with TreeSHAP', () => {
       const x = new Float64Array(encoder.columns.length);
       encoder.encodeInto(r.features, x);
       const shap = model.explain(r.features, { method: 'treeshap' });
-      expect(shap.bias).toBeCloseTo(valueOf(x, new Set()), 9);
+      expect(shap.bias).toBeCloseTo(coalitionValue(x, new Set()), 9);
       for (let i = 0; i < m; i++) {
         let phi = 0;
         for (let mask = 0; mask < 1 << m; mask++) {
           if (mask & (1 << i)) continue;
           const coalition = new Set([...Array(m).keys()].filter((j) => mask & (1 << j)));
           const weight = (factorial(coalition.size) * factorial(m - coalition.size - 1)) / factorial(m);
-          phi += weight * (valueOf(x, new Set([...coalition, i])) - valueOf(x, coalition));
+          phi += weight * (coalitionValue(x, new Set([...coalition, i])) - coalitionValue(x, coalition));
         }
         expect(shap.contributions.find((c) => c.feature === SPEC[i]!.name)!.contribution).toBeCloseTo(phi, 9);
       }

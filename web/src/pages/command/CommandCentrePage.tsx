@@ -163,7 +163,7 @@ function SubjectsStrip() {
   const white = Math.max(0, total - classified('ADVANCED_CERTIFIED') - classified('FOCUS'));
   const value = (loading: boolean, n: number) => (loading ? '…' : n);
   return (
-    <div className="cc-strip" aria-label={t('command.subjects')}>
+    <section className="cc-strip" aria-label={t('command.subjects')}>
       <span className="cc-strip-title">{t('command.subjects')}</span>
       <span className="cc-chip" data-testid="card-enterprises">
         {t('command.enterprises')} <b>{value(enterprises.isLoading, total)}</b>
@@ -183,7 +183,7 @@ function SubjectsStrip() {
         </b>
       </span>
       {(enterprises.error || classes.error) && <ErrorBox error={enterprises.error ?? classes.error} />}
-    </div>
+    </section>
   );
 }
 
@@ -275,6 +275,7 @@ export function CommandCentrePage() {
         <div className="cc-controls">
           <div role="radiogroup" aria-label={t('command.window')} className="cc-segmented">
             {(['today', '24h'] as const).map((w) => (
+              // biome-ignore lint/a11y/useSemanticElements: a segmented control of two buttons, not radio inputs
               <button
                 key={w}
                 type="button"

@@ -112,9 +112,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
   });
   const set = (i: number, patch: Partial<Line>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
   // The server's findings at their fields, in words; the rest (and the technical detail) below the form.
-  const F = ({ path }: { path: string }) => (
-    <FieldMessage error={submit.error} path={path} testId={`exit-error-${path}`} />
-  );
+  const field = (path: string) => <FieldMessage error={submit.error} path={path} testId={`exit-error-${path}`} />;
   const shown = [
     'bookId',
     'portCode',
@@ -141,6 +139,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
       }}
     >
       <h2>{t(kind === 'BATCH_EXIT' ? 'decl.form.batchTitle' : 'decl.form.title')}</h2>
+      {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the select or the input chosen inside */}
       <label>
         {t('decl.form.book')}
         {books.data && books.data.items.length > 0 ? (
@@ -155,7 +154,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
         ) : (
           <input className="mono" value={bookId} onChange={(e) => setBookId(e.target.value)} data-testid="exit-book" />
         )}
-        <F path="bookId" />
+        {field('bookId')}
       </label>
       <label>
         {t('decl.col.port')}
@@ -164,46 +163,47 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
             <option key={p}>{p}</option>
           ))}
         </select>
-        <F path="portCode" />
+        {field('portCode')}
       </label>
       <label>
         {t('decl.form.province')}
         <input value={province} onChange={(e) => setProvince(e.target.value)} />
-        <F path="destination.province" />
+        {field('destination.province')}
       </label>
       <label>
         {t('decl.form.consignee')}
         <input value={consignee} onChange={(e) => setConsignee(e.target.value)} data-testid="exit-consignee" />
-        <F path="consignee.name" />
+        {field('consignee.name')}
       </label>
       <label>
         {t('decl.form.plate')}
         <input value={plate} onChange={(e) => setPlate(e.target.value)} data-testid="exit-plate" />
-        <F path="transport.plate" />
+        {field('transport.plate')}
       </label>
       <label>
         {t('decl.form.containers')}
         <input className="mono" value={containers} onChange={(e) => setContainers(e.target.value)} />
-        <F path="transport.containers" />
+        {field('transport.containers')}
       </label>
       <label>
         {t('decl.form.seals')}
         <input className="mono" value={seals} onChange={(e) => setSeals(e.target.value)} />
-        <F path="transport.seals" />
+        {field('transport.seals')}
       </label>
       <label>
         {t('decl.form.gross')}
         <input value={gross} onChange={(e) => setGross(e.target.value)} data-testid="exit-gross" />
-        <F path="transport.expectedGrossWeightKg" />
+        {field('transport.expectedGrossWeightKg')}
       </label>
       <label>
         {t('decl.form.packages')}
         <input value={packages} onChange={(e) => setPackages(e.target.value)} />
-        <F path="packages" />
+        {field('packages')}
       </label>
       <h3>{t('decl.goods')}</h3>
       {lines.map((l, i) => (
         <fieldset key={i} data-testid={`exit-line-${i}`}>
+          {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the select or the input chosen inside */}
           <label>
             {t('decl.item')}
             {items.data && items.data.items.length > 0 ? (
@@ -227,7 +227,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
                 data-testid={`exit-line-${i}-item`}
               />
             )}
-            <F path={`lines[${i}].itemId`} />
+            {field(`lines[${i}].itemId`)}
           </label>
           <label>
             {t('decl.quantity')}
@@ -236,7 +236,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
               onChange={(e) => set(i, { quantity: e.target.value })}
               data-testid={`exit-line-${i}-quantity`}
             />
-            <F path={`lines[${i}].quantity`} />
+            {field(`lines[${i}].quantity`)}
           </label>
           <label>
             {t('decl.value')}
@@ -245,7 +245,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
               onChange={(e) => set(i, { valueCny: e.target.value })}
               data-testid={`exit-line-${i}-value`}
             />
-            <F path={`lines[${i}].valueCny`} />
+            {field(`lines[${i}].valueCny`)}
           </label>
           <label>
             {t('decl.form.net')}
@@ -254,7 +254,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
               onChange={(e) => set(i, { netWeightKg: e.target.value })}
               data-testid={`exit-line-${i}-net`}
             />
-            <F path={`lines[${i}].netWeightKg`} />
+            {field(`lines[${i}].netWeightKg`)}
           </label>
           <label>
             {t('decl.form.dutyRate')}
@@ -263,7 +263,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
               onChange={(e) => set(i, { dutyRate: e.target.value })}
               data-testid={`exit-line-${i}-duty`}
             />
-            <F path={`lines[${i}].dutyRate`} />
+            {field(`lines[${i}].dutyRate`)}
           </label>
           <label>
             {t('decl.form.vatRate')}
@@ -279,7 +279,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
           <label>
             {t('decl.form.ctRate')}
             <input value={l.consumptionTaxRate} onChange={(e) => set(i, { consumptionTaxRate: e.target.value })} />
-            <F path={`lines[${i}].consumptionTaxRate`} />
+            {field(`lines[${i}].consumptionTaxRate`)}
           </label>
           <label className="check">
             <input

@@ -29,7 +29,7 @@ export function SalesToday() {
     queryFn: () =>
       api<{ date: string; items: Row[] }>('GET', `/api/v1/dutyfree/sales/by-shop${date ? `?date=${date}` : ''}`),
   });
-  // `name` changes with `lang`, which is in the list.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `name` is new each render and changes with `lang`, listed.
   const option = useMemo(() => chartOf(q.data?.items ?? [], name), [q.data, lang]);
   const total = (q.data?.items ?? []).reduce(
     (t, r) => ({ fen: t.fen + fen(r.amount), units: t.units + r.units, sales: t.sales + r.sales }),

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useT } from '../../i18n/index.tsx';
 import { AlertQueue } from './AlertQueue.tsx';
 import { DecisionView } from './DecisionView.tsx';
@@ -33,7 +34,7 @@ export function RiskPage({ route }: { route: string }) {
         ]
       : []),
   ];
-  let body;
+  let body: ReactNode;
   if (tab === 'decision' && parts[2]) body = <DecisionView id={parts[2]} canReplay={rules} />;
   else if (tab === 'features' && rules && parts[2] === 'new') body = <FeatureEditor />;
   else if (tab === 'features' && rules && parts[2]) body = <FeatureDetail code={decodeURIComponent(parts[2])} />;
