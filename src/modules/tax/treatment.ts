@@ -131,7 +131,10 @@ export interface SecondLineFacts {
  * exemption of processed goods, the relief of VAT paid on the island.
  */
 export function secondLineLine(facts: SecondLineFacts, line: RouteLine, at: At): Treated {
-  const base = taxableBase({ route: 'SECOND_LINE_EXIT', goods: facts.goods, ...lineValue(line), ...contentOf(line) }, at);
+  const base = taxableBase(
+    { route: 'SECOND_LINE_EXIT', goods: facts.goods, ...lineValue(line), ...contentOf(line) },
+    at,
+  );
   if (!base.ok) return base.violation;
   const { amount, rule, reason, formula } = base.value;
   const treatment: LineTreatment = { base: { rule, reason, formula } };

@@ -14,14 +14,7 @@ import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
 import { D, money } from '../rules.ts';
 import { normaliseTraceCode } from '../traceCode.ts';
-import {
-  actingShop,
-  AGGREGATE,
-  assertShopVisible,
-  buyerAuditKey,
-  loadItems,
-  loadReservation,
-} from './store.ts';
+import { actingShop, AGGREGATE, assertShopVisible, buyerAuditKey, loadItems, loadReservation } from './store.ts';
 
 export interface ReturnAnswer {
   reservationId: string;

@@ -103,6 +103,7 @@ function RevokeForm({ client, onClose }: { client: ApiClient; onClose: () => voi
         <input
           value={reason}
           data-testid="client-revoke-reason"
+          // biome-ignore lint/a11y/noAutofocus: the dialog opens on the officer's click to type this reason
           autoFocus
           onChange={(e) => setReason(e.target.value)}
         />
