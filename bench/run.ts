@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { startServerProcess } from './harness.ts';
-import { ADMIN_PASSWORD, benchAuditPartitions } from './platform.ts';
+import { benchAuditPartitions } from './platform.ts';
 import { runCreditBenchmark } from './credit.ts';
 import { riskModelBenchmark } from './riskModel.ts';
 import { riskBenchmark } from './risk.ts';
@@ -39,7 +35,24 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       console.log('\n' + [header, ...figures].join('\n'));
       return;
     }
-    if (opts.only !== 'ledger') throw new Error(`--only knows: ledger, declarations, gate, dutyfree`);
+    if (opts.only === 'tax') {
+      // The calculators against /healthz of the same server, on PGlite and PostgreSQL.
+      const figures = await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl });
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
+    if (opts.only === 'risk') {
+      // Scoring alone (pure CPU: facts, the live library, the model and its drivers), per core.
+      const figures = await (await import('./risk.ts')).riskScoringBenchmark(opts);
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
+    if (opts.only === 'startup') {
+      console.log('\n' + [header, ...(await (await import('./startup.ts')).benchStartup(opts))].join('\n'));
+      return;
+    }
+    if (opts.only !== 'ledger')
+      throw new Error(`--only knows: ledger, declarations, gate, dutyfree, tax, risk, startup`);
     const figures = await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl });
     console.log('\n' + [header, ...figures].join('\n'));
     return;
@@ -49,17 +62,8 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
     `Tidegate benchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} — node ${process.version}`,
   ];
 
-  // 1. npm start to ready on PGlite: first start (migrations, seed) and a restart.
-  const dataDir = mkdtempSync(join(tmpdir(), 'tidegate-bench-'));
-  const env = { TIDEGATE_DATA_DIR: dataDir, TIDEGATE_ADMIN_PASSWORD: ADMIN_PASSWORD, DATABASE_URL: '', NATS_URL: '' };
-  const first = await startServerProcess('npm', ['start', '--silent'], env);
-  await first.stop();
-  const second = await startServerProcess('npm', ['start', '--silent'], env);
-  await second.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  lines.push(
-    `npm start → ready (PGlite): first start ${first.readyMs.toFixed(0)} ms (migrate + seed), restart ${second.readyMs.toFixed(0)} ms`,
-  );
+  // 1. npm start to ready on PGlite: cold start on a fresh data dir and a restart, with their phases.
+  lines.push(...(await (await import('./startup.ts')).benchStartup(opts)));
 
   // 2. Enterprise creates over HTTP, one audit chain vs partitioned, PGlite and PostgreSQL, beside pgbench.
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';

@@ -14,6 +14,7 @@ import { seedDemo, DEMO_USERS } from './seed/demo.ts';
 import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
 import { MODULES } from './modules/index.ts';
+import { Timings } from './platform/timings.ts';
 import pino from 'pino';
 
 const program = new Command();
@@ -33,10 +34,13 @@ program
   .command('serve')
   .description('Run the API and the web app (applies migrations; seeds demo data on first start unless --no-demo)')
   .option('--no-demo', 'do not seed demo data on first start')
+  .option('--timings', 'print how long each phase of the start took (load, database, migrations, bootstrap, demo…)')
   .addOption(new Option('-p, --port <port>', 'port to listen on (env PORT)').argParser((v) => Number.parseInt(v, 10)))
-  .action(async (opts: { demo: boolean; port?: number }) => {
+  .action(async (opts: { demo: boolean; port?: number; timings?: boolean }) => {
     const started = Date.now();
-    const tg = await startTidegate({ seedDemo: opts.demo, port: opts.port });
+    const timings = opts.timings ? new Timings() : undefined;
+    const tg = await startTidegate({ seedDemo: opts.demo, port: opts.port, timings });
+    if (timings) console.log(timings.line());
     const lines = [
       '',
       `Tidegate is ready at ${tg.url} (database: ${tg.ctx.database.kind === 'pglite' ? `embedded PGlite in ${tg.ctx.database.location}` : tg.ctx.database.location}; ready in ${Date.now() - started} ms)`,

@@ -17,6 +17,7 @@ import type { AppContext } from './platform/context.ts';
 import { seedDemo } from './seed/demo.ts';
 import { useParameterDefinitions } from './platform/parameters/service.ts';
 import { useReferenceCache } from './platform/reference/cache.ts';
+import { mark, type Timings } from './platform/timings.ts';
 import { PARAMETER_DEFINITIONS } from './modules/parameters.ts';
 import { startAuditAnchoring } from './platform/audit/anchor.ts';
 import { choosePartitioning } from './platform/audit/service.ts';
@@ -31,6 +32,8 @@ export interface StartOptions extends ConfigOverrides {
   listen?: boolean;
   /** Run scheduled jobs (the daily credit sweep); tests that move the clock turn them off. */
   schedule?: boolean;
+  /** Records how long each phase of the start took (`tidegate serve --timings`). */
+  timings?: Timings;
 }
 
 export interface Tidegate {
@@ -48,9 +51,12 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
   // Before anything is opened: a seed that breaks its parameter's schema stops the start here.
   useParameterDefinitions(PARAMETER_DEFINITIONS);
   const log = opts.logger ?? pino({ level: config.logLevel, base: { service: 'tidegate' } });
+  mark(opts.timings, 'load');
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  mark(opts.timings, 'open database');
   await runMigrations(database);
   await choosePartitioning(database.db, config.auditPartitions, log);
+  mark(opts.timings, 'migrations');
   // Parameters, tariff lines and rates held by version; a committed change applies to the next request.
   await useReferenceCache(database);
   const clock = opts.clock ?? systemClock;
@@ -70,9 +76,10 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
 export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> {
   const ctx = await createContext(opts);
   const boot = await bootstrap(ctx, ctx.config.adminPassword);
+  mark(opts.timings, 'bootstrap');
   let demoSeeded = false;
   if (opts.seedDemo && boot.firstStart) {
-    await seedDemo(ctx);
+    await seedDemo(ctx, opts.timings);
     demoSeeded = true;
   }
   let nats: NatsPublisher | undefined;
@@ -87,10 +94,13 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
     opts.schedule === false
       ? async () => {}
       : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
+  mark(opts.timings, 'subscribers and schedules');
   const app = await buildServer(ctx, apiPlugins(MODULES, PLATFORM_PORTS));
+  mark(opts.timings, 'routes');
   let url = '';
   if (opts.listen !== false) {
     await app.listen({ port: ctx.config.port, host: ctx.config.host });
+    mark(opts.timings, 'listen');
     const port = (app.server.address() as { port: number }).port;
     const host = ['0.0.0.0', '::'].includes(ctx.config.host) ? 'localhost' : ctx.config.host;
     url = `http://${host}:${port}`;

@@ -7,6 +7,7 @@ import { residentIdCheckDigit } from '../kernel/residentId.ts';
 import { createEnterprise, createIndividual, grantQualification } from '../modules/subjects/service.ts';
 import type { DemoWorld } from '../platform/module.ts';
 import { MODULES } from '../modules/index.ts';
+import type { Timings } from '../platform/timings.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -113,7 +114,7 @@ export const DEMO_USERS: {
  * The base demo (enterprises, qualifications, users, individuals), then each module's demo in the
  * order of the module list (src/modules/index.ts).
  */
-export async function seedDemo(ctx: AppContext): Promise<void> {
+export async function seedDemo(ctx: AppContext, timings?: Timings): Promise<void> {
   const actor = systemActor('demo-seed');
   const ids = new Map<string, string>();
   for (const e of DEMO_ENTERPRISES) {
@@ -199,7 +200,12 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
     uscc,
     individualId: (key) => known(individuals, key, 'individual'),
   };
-  for (const m of MODULES) await m.seedDemo?.(ctx, world);
+  timings?.mark('demo base');
+  for (const m of MODULES) {
+    if (!m.seedDemo) continue;
+    await m.seedDemo(ctx, world);
+    timings?.mark(`demo ${m.name}`);
+  }
 }
 
 function known(map: Map<string, string>, key: string, what: string): string {
