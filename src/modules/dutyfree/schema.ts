@@ -318,3 +318,38 @@ export const dutyfreeBans = pgTable(
     ),
   ],
 );
+
+/**
+ * Sales the risk engine refused at the till (a SALE feature at RED): the reservation was never written,
+ * but the decision is kept (with its audit entry) so officers see the refused attempts and analysts
+ * can backtest on them. The buyer by keyed hash and masked ID: a refused buyer may never have bought.
+ */
+export const dutyfreeRiskRefusals = pgTable(
+  'dutyfree_risk_refusals',
+  {
+    /** The id the reservation would have had. */
+    id: uuid('id').primaryKey(),
+    shopCode: text('shop_code').notNull(),
+    requestId: text('request_id'),
+    personHash: text('person_hash').notNull(),
+    idType: text('id_type').notNull(),
+    idNumberMasked: text('id_number_masked').notNull(),
+    nameMasked: text('name_masked').notNull(),
+    businessDate: date('business_date').notNull(),
+    amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
+    rule: text('rule').notNull(),
+    level: text('level').notNull(),
+    score: numeric('score', { precision: 12, scale: 4 }).notNull(),
+    facts: jsonb('facts').notNull(),
+    fired: jsonb('fired').notNull(),
+    featureSetVersion: integer('feature_set_version').notNull(),
+    auditSeq: bigint('audit_seq', { mode: 'number' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('dutyfree_risk_refusals_person_idx').on(t.personHash, t.createdAt),
+    index('dutyfree_risk_refusals_date_idx').on(t.businessDate, t.shopCode),
+    // A till's retry of a refused request is the same attempt.
+    uniqueIndex('dutyfree_risk_refusals_request_uq').on(t.shopCode, t.requestId),
+  ],
+);
