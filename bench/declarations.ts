@@ -14,12 +14,13 @@ import type { AppContext } from '../src/platform/context.ts';
 import type { Actor } from '../src/platform/auth/roles.ts';
 import { submitExit } from '../src/modules/declarations/service.ts';
 import { bookWithGoods } from '../test/support/ledgerFixtures.ts';
+import type { ExitDeclarationBody } from '../src/modules/declarations/wire.ts';
 
 const SECRET = 'bench-declarations-secret-0123456789abcdef';
 const fmt = (r: LoadResult) =>
   `${r.perSecond.toFixed(1)} declarations/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms (${r.requests} declarations, ${r.errors} errors)`;
 
-async function traders(ctx: AppContext, n: number) {
+export async function benchTraders(ctx: AppContext, n: number) {
   const out: { actor: Actor; bookId: string; itemIds: string[] }[] = [];
   for (let i = 0; i < n; i++) {
     const b = await bookWithGoods(ctx, {
@@ -52,49 +53,54 @@ async function traders(ctx: AppContext, n: number) {
   return out;
 }
 
+/** The bench's exit: two lines (laptops and golf clubs) from a zero-tariff book. */
+export function exitBody(t: { bookId: string; itemIds: string[] }, requestId: string): ExitDeclarationBody {
+  return {
+    requestId,
+    bookId: t.bookId,
+    portCode: 'CNHAK-XINHAI',
+    destination: { region: 'CN-MAINLAND', province: '广东' },
+    consignee: { name: '广州某贸易有限公司' },
+    contact: { name: '申报员', phone: '0898-66668888' },
+    transport: {
+      mode: 'ROAD',
+      plate: '琼A12345',
+      containers: ['CSQU3054383'],
+      seals: ['HK2026000001'],
+      expectedGrossWeightKg: '40',
+    },
+    packages: { count: 2, kind: '箱' },
+    documents: {},
+    lines: [
+      {
+        itemId: t.itemIds[0]!,
+        quantity: '2',
+        valueCny: '7000',
+        netWeightKg: '5',
+        dutyRate: '0.05',
+        vatRate: '0.13',
+        domesticVatPaid: false,
+      },
+      {
+        itemId: t.itemIds[1]!,
+        quantity: '10',
+        valueCny: '2500',
+        netWeightKg: '10',
+        dutyRate: '0.05',
+        consumptionTaxRate: '0.15',
+        vatRate: '0.13',
+        domesticVatPaid: false,
+      },
+    ],
+  };
+}
+
 async function run(ctx: AppContext, label: string, total: number, concurrency: number): Promise<LoadResult> {
   await bootstrap(ctx, 'bench-admin-password');
-  const ts = await traders(ctx, concurrency * 2);
+  const ts = await benchTraders(ctx, concurrency * 2);
   const send = async (i: number) => {
     const t = ts[i % ts.length]!;
-    await submitExit(ctx, t.actor, {
-      requestId: `bench-${label}-${i}-${Date.now()}`,
-      bookId: t.bookId,
-      portCode: 'CNHAK-XINHAI',
-      destination: { region: 'CN-MAINLAND', province: '广东' },
-      consignee: { name: '广州某贸易有限公司' },
-      contact: { name: '申报员', phone: '0898-66668888' },
-      transport: {
-        mode: 'ROAD',
-        plate: '琼A12345',
-        containers: ['CSQU3054383'],
-        seals: ['HK2026000001'],
-        expectedGrossWeightKg: '40',
-      },
-      packages: { count: 2, kind: '箱' },
-      documents: {},
-      lines: [
-        {
-          itemId: t.itemIds[0]!,
-          quantity: '2',
-          valueCny: '7000',
-          netWeightKg: '5',
-          dutyRate: '0.05',
-          vatRate: '0.13',
-          domesticVatPaid: false,
-        },
-        {
-          itemId: t.itemIds[1]!,
-          quantity: '10',
-          valueCny: '2500',
-          netWeightKg: '10',
-          dutyRate: '0.05',
-          consumptionTaxRate: '0.15',
-          vatRate: '0.13',
-          domesticVatPaid: false,
-        },
-      ],
-    });
+    await submitExit(ctx, t.actor, exitBody(t, `bench-${label}-${i}-${Date.now()}`));
     return true;
   };
   await closedLoop(`warm-up ${label}`, Math.min(50, total), concurrency, send);

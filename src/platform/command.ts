@@ -1,6 +1,7 @@
 import type { AppContext } from './context.ts';
 import type { Tx } from './db/client.ts';
 import { outsideRequestScope, requestScope } from './requestScope.ts';
+import { WriteBatch } from './writeBatch.ts';
 
 /**
  * Deadlock (two commands locking the same rows or audit partitions in opposite order, e.g. a bulk
@@ -23,8 +24,14 @@ export function sqlState(err: unknown): string | undefined {
  * One command, one transaction: load, apply rules, write, append the audit entry and outbox events,
  * commit. Any throw rolls everything back, so a rejected command writes nothing. A command the
  * database rolled back for a deadlock is run again from the start (at most three times in all).
+ * The command's write batch (writeBatch.ts) is flushed after `fn` returns, before the commit: what
+ * the command collected there (audit entries, deferred writes, outbox events) is one audit append.
  */
-export async function runCommand<T>(ctx: AppContext, action: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function runCommand<T>(
+  ctx: AppContext,
+  action: string,
+  fn: (tx: Tx, batch: WriteBatch) => Promise<T>,
+): Promise<T> {
   // A request with an Idempotency-Key records each command's commit in the command's transaction,
   // so that a retry after a crash runs again only what never committed (http/idempotency.ts).
   const scope = requestScope.getStore();
@@ -35,7 +42,9 @@ export async function runCommand<T>(ctx: AppContext, action: string, fn: (tx: Tx
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await ctx.db.transaction(async (tx) => {
-        const value = await fn(tx as unknown as Tx);
+        const batch = new WriteBatch();
+        const value = await fn(tx as unknown as Tx, batch);
+        await batch.flush(tx as unknown as Tx);
         if (recorder) await recorder.committing(tx as unknown as Tx, index, value);
         return value;
       });

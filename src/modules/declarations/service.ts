@@ -2,7 +2,8 @@
  * The declarations module's public service (二线出岛申报, 分批出岛、集中申报, 税单). Other modules
  * and the routes call only what this file exports; one use case per file under service/.
  */
-export { submitExit, retireVersion } from './service/submit.ts';
+export { retireVersion } from './service/submit.ts';
+export { submitExit } from './service/exitWorkflow.ts';
 export { cancelDeclaration, decideHeld } from './service/lifecycle.ts';
 export {
   fileCentralized,

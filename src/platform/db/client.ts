@@ -31,6 +31,8 @@ export interface OpenOptions {
   /** A migrated PGlite data dir dump (tests clone one instead of migrating each time). */
   pgliteLoadDataDir?: Blob | File;
   poolSize?: number;
+  /** Called with every statement sent to PostgreSQL (postgres.js `debug`): profiles count them. */
+  onQuery?: (query: string) => void;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -38,6 +40,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const client = postgres(opts.databaseUrl, {
       max: opts.poolSize ?? 10,
       onnotice: () => {},
+      ...(opts.onQuery ? { debug: (_c: number, query: string) => opts.onQuery!(query) } : {}),
       // Connected without Nagle's delay, each tick's writes in one system call (pgSocket.ts). A
       // documented option ("Custom socket" in postgres.js's README) that its types do not list.
       ...({ socket: (o: unknown) => pgSocket(o as PgSocketOptions) } as object),
@@ -171,6 +174,15 @@ export async function together<T extends readonly unknown[]>(reads: { [K in keyo
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
+ * Starts a lazy query (Drizzle's builders run when first awaited) now, in the order of the calls:
+ * for statements handed to `together` beside async helpers that issue theirs when called, so the
+ * statements (and the row locks they take) go out in the order written.
+ */
+export function eager<T>(query: PromiseLike<T>): Promise<T> {
+  return (async () => query)();
 }
 
 /**

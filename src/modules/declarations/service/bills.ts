@@ -3,14 +3,15 @@ import { uuidv7 } from '../../../kernel/ids.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems } from '../../../kernel/problem.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/client.ts';
+import { eager, type Executor } from '../../../platform/db/client.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { findEnterpriseByUscc } from '../../subjects/service.ts';
 import { billCsv, billNumber, type TaxBillFigures } from '../rules.ts';
 import { taxBills } from '../schema.ts';
-import { assertVisible, billView, nextSerial, partitionOf, type DeclarationRow } from './store.ts';
+import { assertVisible, billView, nextSerial, partitionOf, type DeclarationRow, type TaxBillRow } from './store.ts';
 
 /**
  * Issues a tax bill (税单) for a declaration: the original bill when it is accepted, a
@@ -29,53 +30,58 @@ export async function issueBill(
     amounts: { duty: string; consumptionTax: string; vat: string; total: string };
     figures: TaxBillFigures | (TaxBillFigures & { supplementOf: unknown });
   },
-) {
+  batch?: WriteBatch,
+): Promise<TaxBillRow | { id: string; billNo: string }> {
   const now = ctx.clock.now();
   const day = shanghaiDate(now);
   const billNo = billNumber(day, await nextSerial(tx, 'TAX_BILL', day));
   const id = uuidv7(now.getTime());
-  const { seq } = await appendAudit(tx, {
+  const entry = {
     actor: actorLabel(actor),
     action: 'declarations.taxBill',
     subject: `declaration:${d.id}`,
     change: { billNo, kind: bill.kind, cause: bill.cause, ...bill.amounts },
     at: now,
     partitionKey: partitionOf(uscc),
+  };
+  const row = (auditSeq: number) => ({
+    id,
+    billNo,
+    declarationId: d.id,
+    enterpriseId: d.enterpriseId,
+    kind: bill.kind,
+    cause: bill.cause,
+    ...bill.amounts,
+    figures: bill.figures,
+    businessDate: day,
+    issuedAt: now,
+    auditSeq,
   });
-  const [row] = await tx
-    .insert(taxBills)
-    .values({
-      id,
+  const event = {
+    aggregateType: 'declaration',
+    aggregateId: d.id,
+    eventType: 'TaxBillIssued',
+    payload: {
+      billId: id,
       billNo,
       declarationId: d.id,
       enterpriseId: d.enterpriseId,
       kind: bill.kind,
-      cause: bill.cause,
       ...bill.amounts,
-      figures: bill.figures,
-      businessDate: day,
-      issuedAt: now,
-      auditSeq: seq,
-    })
-    .returning();
-  await enqueueEvents(tx, [
-    {
-      aggregateType: 'declaration',
-      aggregateId: d.id,
-      eventType: 'TaxBillIssued',
-      payload: {
-        billId: id,
-        billNo,
-        declarationId: d.id,
-        enterpriseId: d.enterpriseId,
-        kind: bill.kind,
-        ...bill.amounts,
-      },
-      occurredAt: now,
-      auditSeq: seq,
     },
-  ]);
-  return row!;
+    occurredAt: now,
+  };
+  if (batch) {
+    // Written with the rest of the command at its end; the bill's number is drawn now.
+    const ref = batch.audit(entry);
+    batch.defer((seqOf) => eager(tx.insert(taxBills).values(row(seqOf(ref)))));
+    batch.event(event, ref);
+    return { id, billNo };
+  }
+  const { seq } = await appendAudit(tx, entry);
+  const [inserted] = await tx.insert(taxBills).values(row(seq)).returning();
+  await enqueueEvents(tx, [{ ...event, auditSeq: seq }]);
+  return inserted!;
 }
 
 export async function originalBillOf(ex: Executor, declarationId: string) {

@@ -1,9 +1,10 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import { queryRows, recordset, together, type Executor } from '../../../platform/db/client.ts';
+import { eager, queryRows, recordset, together, type Executor } from '../../../platform/db/client.ts';
 import { tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { declarations, declarationSerials, declarationTransitions, taxBills } from '../schema.ts';
@@ -104,8 +105,9 @@ export async function transition(
   uscc: string,
   actor: Actor,
   t: TransitionInput,
+  batch?: WriteBatch,
 ): Promise<DeclarationRow> {
-  return (await transitionMany(tx, ctx, [{ row, uscc, actor, t }]))[0]!;
+  return (await transitionMany(tx, ctx, [{ row, uscc, actor, t }], batch))[0]!;
 }
 
 /** Every truck that leaves moves its declaration to EXITED: the row is read and written without the query builder. */
@@ -120,11 +122,14 @@ const TRANSITION_COLUMNS =
  * machine for every one before writing anything, then appends the audit entries and, in the same
  * round trip, updates the rows, records the transitions and enqueues the DeclarationStateChanged
  * events. Two round trips whatever the number. Returns the updated rows in the order given.
+ * With the command's write batch, all of it is written at the command's end instead (no round trip
+ * here); nothing in the command may read the rows' new state from the database before then.
  */
 export async function transitionMany(
   tx: Executor,
   ctx: AppContext,
   items: readonly Transition[],
+  batch?: WriteBatch,
 ): Promise<DeclarationRow[]> {
   if (items.length === 0) return [];
   if (new Set(items.map((i) => i.row.id)).size !== items.length)
@@ -142,64 +147,79 @@ export async function transitionMany(
     new_release_order_id: t.set?.releaseOrderId ?? null,
     new_inspection_task_id: t.set?.inspectionTaskId ?? null,
   }));
-  let updatedIds = new Set<string>();
-  await appendAuditMany(
-    tx,
-    items.map(({ row, uscc, actor, t }) => ({
+  const audit = items.map(({ row, uscc, actor, t }) => ({
+    actor: actorLabel(actor),
+    action: `declarations.${t.to.toLowerCase()}`,
+    subject: `declaration:${row.id}`,
+    change: { kind: row.kind, from: row.state, to: t.to, reason: t.reason, rule: t.rule, ...t.change },
+    at: now,
+    partitionKey: partitionOf(uscc),
+  }));
+  const events = items.map(({ row, t }) => ({
+    aggregateType: 'declaration',
+    aggregateId: row.id,
+    eventType: 'DeclarationStateChanged',
+    payload: {
+      declarationId: row.id,
+      kind: row.kind,
+      enterpriseId: row.enterpriseId,
+      from: row.state,
+      to: t.to,
+      reason: t.reason,
+      rule: t.rule,
+    },
+    occurredAt: now,
+  }));
+  const write = async (seqs: readonly number[]) => {
+    const transitions = items.map(({ row, actor, t }, i) => ({
+      declaration_id: row.id,
+      enterprise_id: row.enterpriseId,
+      from_state: row.state,
+      to_state: t.to,
+      reason: t.reason,
+      rule: t.rule,
       actor: actorLabel(actor),
-      action: `declarations.${t.to.toLowerCase()}`,
-      subject: `declaration:${row.id}`,
-      change: { kind: row.kind, from: row.state, to: t.to, reason: t.reason, rule: t.rule, ...t.change },
-      at: now,
-      partitionKey: partitionOf(uscc),
-    })),
-    async (entries) => {
-      const transitions = items.map(({ row, actor, t }, i) => ({
-        declaration_id: row.id,
-        enterprise_id: row.enterpriseId,
-        from_state: row.state,
-        to_state: t.to,
-        reason: t.reason,
-        rule: t.rule,
-        actor: actorLabel(actor),
-        at,
-        audit_seq: entries[i]!.seq,
-      }));
-      const [rows] = await together([
-        queryRows<{ id: string }>(
-          tx,
-          sql`update decl_declarations set state = v.new_state, state_reason = v.new_reason, updated_at = ${at}::timestamptz,
-                release_order_id = coalesce(v.new_release_order_id, release_order_id), inspection_task_id = coalesce(v.new_inspection_task_id, inspection_task_id)
-              from ${recordset(updates, UPDATE_COLUMNS)} where id = v.decl_id returning id`,
-        ),
-        tx.execute(sql`insert into decl_transitions (declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq)
-          select declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq from ${recordset(transitions, TRANSITION_COLUMNS)}`),
+      at,
+      audit_seq: seqs[i]!,
+    }));
+    const [rows] = await together([
+      queryRows<{ id: string }>(
+        tx,
+        sql`update ${declarations}
+              set state = v.new_state, state_reason = v.new_reason, updated_at = ${at}::timestamptz,
+                release_order_id = coalesce(v.new_release_order_id, release_order_id),
+                inspection_task_id = coalesce(v.new_inspection_task_id, inspection_task_id)
+            from ${recordset(updates, UPDATE_COLUMNS)} where id = v.decl_id returning id`,
+      ),
+      queryRows(
+        tx,
+        sql`insert into ${declarationTransitions}
+              (declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq)
+            select declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq
+            from ${recordset(transitions, TRANSITION_COLUMNS)}`,
+      ),
+    ] as const);
+    const updated = new Set(rows.map((r) => r.id));
+    for (const { row } of items)
+      if (!updated.has(row.id)) throw new Error(`transitionMany: declaration ${row.id} was not updated`);
+  };
+  if (batch) {
+    const refs = audit.map((a) => batch.audit(a));
+    batch.defer((seqOf) => write(refs.map(seqOf)));
+    events.forEach((e, i) => batch.event(e, refs[i]!));
+  } else {
+    await appendAuditMany(tx, audit, (entries) =>
+      together([
+        write(entries.map((e) => e.seq)),
         enqueueEvents(
           tx,
-          items.map(({ row, t }, i) => ({
-            aggregateType: 'declaration',
-            aggregateId: row.id,
-            eventType: 'DeclarationStateChanged',
-            payload: {
-              declarationId: row.id,
-              kind: row.kind,
-              enterpriseId: row.enterpriseId,
-              from: row.state,
-              to: t.to,
-              reason: t.reason,
-              rule: t.rule,
-            },
-            occurredAt: now,
-            auditSeq: entries[i]!.seq,
-          })),
+          events.map((e, i) => ({ ...e, auditSeq: entries[i]!.seq })),
         ),
-      ] as const);
-      updatedIds = new Set(rows.map((r) => r.id));
-    },
-  );
+      ] as const),
+    );
+  }
   // The rows as written, without reading back their forms and lines.
   return items.map(({ row, t }) => {
-    if (!updatedIds.has(row.id)) throw new Error(`transitionMany: declaration ${row.id} was not updated`);
     return {
       ...row,
       state: t.to,
@@ -211,7 +231,7 @@ export async function transitionMany(
   });
 }
 
-/** The first transition (nothing → SUBMITTED) of a new declaration row. */
+/** The first transition (nothing → SUBMITTED) of a new declaration row; with a batch, written at the command's end. */
 export async function recordSubmission(
   tx: Executor,
   ctx: AppContext,
@@ -220,17 +240,18 @@ export async function recordSubmission(
   actor: Actor,
   reason: string,
   change: Record<string, unknown>,
-): Promise<number> {
+  batch?: WriteBatch,
+): Promise<void> {
   const now = ctx.clock.now();
-  const { seq } = await appendAudit(tx, {
+  const entry = {
     actor: actorLabel(actor),
     action: 'declarations.submit',
     subject: `declaration:${row.id}`,
     change: { kind: row.kind, to: 'SUBMITTED', reason, ...change },
     at: now,
     partitionKey: partitionOf(uscc),
-  });
-  await tx.insert(declarationTransitions).values({
+  };
+  const transitionRow = (auditSeq: number) => ({
     declarationId: row.id,
     enterpriseId: row.enterpriseId,
     fromState: null,
@@ -239,25 +260,30 @@ export async function recordSubmission(
     rule: 'declarations.submitted',
     actor: actorLabel(actor),
     at: now,
-    auditSeq: seq,
+    auditSeq,
   });
-  await enqueueEvents(tx, [
-    {
-      aggregateType: 'declaration',
-      aggregateId: row.id,
-      eventType: 'DeclarationSubmitted',
-      payload: {
-        declarationId: row.id,
-        kind: row.kind,
-        enterpriseId: row.enterpriseId,
-        version: row.version,
-        previousId: row.previousId,
-      },
-      occurredAt: now,
-      auditSeq: seq,
+  const event = {
+    aggregateType: 'declaration',
+    aggregateId: row.id,
+    eventType: 'DeclarationSubmitted',
+    payload: {
+      declarationId: row.id,
+      kind: row.kind,
+      enterpriseId: row.enterpriseId,
+      version: row.version,
+      previousId: row.previousId,
     },
-  ]);
-  return seq;
+    occurredAt: now,
+  };
+  if (batch) {
+    const ref = batch.audit(entry);
+    batch.defer((seqOf) => eager(tx.insert(declarationTransitions).values(transitionRow(seqOf(ref)))));
+    batch.event(event, ref);
+    return;
+  }
+  const { seq } = await appendAudit(tx, entry);
+  await tx.insert(declarationTransitions).values(transitionRow(seq));
+  await enqueueEvents(tx, [{ ...event, auditSeq: seq }]);
 }
 
 /** The next number of a gap-free serial (bill numbers per day, confirmation numbers per year). */

@@ -5,41 +5,25 @@ import { shanghaiDate } from '../../../kernel/clock.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { problems } from '../../../kernel/problem.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor, Tx } from '../../../platform/db/client.ts';
-import { runCommand } from '../../../platform/command.ts';
+import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
-import { lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { creditMeasuresOf } from '../../credit/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
 import { withTariffRates, type TariffUse } from '../../tariff/service.ts';
 import { D, parseValueAddedNumber, ratioString } from '../../tax/rules.ts';
-import { assessDeclaration, type RiskDecision } from '../../risk/service.ts';
-import {
-  bookAuditKey,
-  costBasisOf,
-  getBook,
-  getItem,
-  lockBooks,
-  reserveGoods,
-  voidReservation,
-} from '../../ledger/service.ts';
-import {
-  cancelReleaseOrdersFor,
-  inspectionTaskAuditKey,
-  issueReleaseOrder,
-  openInspectionTask,
-  releaseOrderAuditKey,
-} from '../../gate/service.ts';
-import { billFigures, dutyRateViolations, exitTaxes, formViolations, periodOf, unitCode } from '../rules.ts';
+import type { RiskDecision } from '../../risk/service.ts';
+import { costBasisOf, getBook, getItem, voidReservation } from '../../ledger/service.ts';
+import { cancelReleaseOrdersFor, issueReleaseOrder, openInspectionTask } from '../../gate/service.ts';
+import { billFigures, dutyRateViolations, exitTaxes, formViolations, unitCode } from '../rules.ts';
 import { valueAddedDecision } from '../rules.ts';
 import type { ExitTaxLine, Regime } from '../rules.ts';
 import { declarations, batchFacilities } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
 import { issueBill } from './bills.ts';
-import { assertNoOpenInspection, inheritedReasons, inheritSelections } from './selection.ts';
-import { declarationView, lockDeclaration, partitionOf, recordSubmission, transition } from './store.ts';
+import { declarationView, transition } from './store.ts';
 import type { DeclarationRow } from './store.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
 
@@ -75,19 +59,25 @@ export interface Prepared {
   valueAddedNotes: unknown[];
 }
 
-/** Reads the book and its items, checks the form, asks the book for the cost basis and decides the value added and taxes. */
-async function prepare(
+type Book = NonNullable<Awaited<ReturnType<typeof getBook>>>;
+type Enterprise = Awaited<ReturnType<typeof findEnterpriseById>>;
+
+/**
+ * Checks the form against the book (read by the caller, with the declarant) and its items, has the
+ * book reserve the goods, asks it for the cost basis and decides the value added and taxes. The
+ * reads after the reservation (tax parameters, qualifications, tariff lines, cost bases) travel
+ * together, and their refusals come in the order they were always checked.
+ */
+export async function prepare(
   tx: Tx,
   ctx: AppContext,
-  actor: Actor,
+  known: { book: Book | null; enterpriseId: string; enterprise: Enterprise },
   body: ExitDeclarationBody,
   kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
   reserve: () => Promise<unknown>,
 ): Promise<Prepared> {
-  const book = await getBook(tx, body.bookId);
+  const { book, enterpriseId, enterprise } = known;
   if (!book) throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
-  const enterpriseId = declarantOf(actor, book.enterpriseId);
-  const enterprise = await findEnterpriseById(tx, enterpriseId);
   if (!enterprise)
     throw problems.field('bookId', 'declarations.enterpriseUnknown', 'The declaring enterprise is not registered.');
   const items = await Promise.all(body.lines.map((l) => getItem(tx, l.itemId)));
@@ -106,20 +96,27 @@ async function prepare(
   if (kind === 'BATCH_EXIT') await assertBatchAllowed(tx, enterpriseId, today);
   // The book refuses a shortfall here, naming the line, before the cost basis is asked for.
   await reserve();
-  const params = await loadTaxParameters(tx, today);
-  const qualifications = (await activeQualifications(tx, enterpriseId, today)).map((q) => q.kind);
+  const [params, active, table, bases] = await together([
+    loadTaxParameters(tx, today),
+    activeQualifications(tx, enterpriseId, today),
+    tableRates(
+      tx,
+      body,
+      items.map((it) => it!),
+      today,
+    ),
+    // By the form's item and quantity (what the table keeps of them): the same reads as line by line.
+    Promise.all(
+      body.lines.map((l) => costBasisOf(tx, { bookId: book.id, itemId: l.itemId, quantity: String(l.quantity) })),
+    ),
+  ] as const);
+  const qualifications = active.map((q) => q.kind);
   const notes: unknown[] = [];
   const lines: PreparedLine[] = [];
-  const table = await tableRates(
-    tx,
-    body,
-    items.map((it) => it!),
-    today,
-  );
   for (const [i, form] of body.lines.entries()) {
     const item = items[i]!;
     const l = table.lines[i]!;
-    const basis = await costBasisOf(tx, { bookId: book.id, itemId: l.itemId, quantity: l.quantity });
+    const basis = bases[i]!;
     const line: PreparedLine = {
       itemId: l.itemId,
       itemNo: item.itemNo,
@@ -213,7 +210,7 @@ export const ratesOf = (l: ExitTaxLine) => ({
 });
 
 /** Batch exit is a facility of ADVANCED_CERTIFIED and WHITELIST enterprises, withdrawn while suspended. */
-async function assertBatchAllowed(tx: Tx, enterpriseId: string, today: string) {
+export async function assertBatchAllowed(tx: Tx, enterpriseId: string, today: string) {
   const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
   if (!measures.batchExitAllowed)
     throw problems.rule(
@@ -313,7 +310,7 @@ export function riskSummary(r: RiskDecision) {
   };
 }
 
-async function findByRequest(ex: Executor, enterpriseId: string, requestId: string) {
+export async function findByRequest(ex: Executor, enterpriseId: string, requestId: string) {
   const [row] = await ex
     .select()
     .from(declarations)
@@ -322,7 +319,7 @@ async function findByRequest(ex: Executor, enterpriseId: string, requestId: stri
 }
 
 /** The answer to a repeated `requestId`: the first declaration, or a 409 when the form differs. */
-function sameRequest(existing: DeclarationRow, hash: string, requestId: string) {
+export function sameRequest(existing: DeclarationRow, hash: string, requestId: string) {
   if (existing.requestHash !== hash)
     throw problems.conflict(`requestId ${requestId} was already used for another declaration.`, {
       rule: 'declarations.idempotencyConflict',
@@ -348,16 +345,33 @@ export async function acceptAndRelease(
   actor: Actor,
   reason: { text: string; rule: string },
   orderId?: string,
+  batch?: WriteBatch,
 ) {
-  let d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: reason.text, rule: reason.rule });
+  let d = await transition(
+    tx,
+    ctx,
+    row,
+    uscc,
+    actor,
+    { to: 'ACCEPTED', reason: reason.text, rule: reason.rule },
+    batch,
+  );
   if (d.kind === 'SECOND_LINE_EXIT' && d.taxes) {
     const t = d.taxes as ReturnType<typeof billFigures>;
-    await issueBill(tx, ctx, d, uscc, actor, {
-      kind: 'ORIGINAL',
-      cause: 'Accepted second-line exit declaration',
-      amounts: { duty: t.duty, consumptionTax: t.consumptionTax, vat: t.vat, total: t.total },
-      figures: t,
-    });
+    await issueBill(
+      tx,
+      ctx,
+      d,
+      uscc,
+      actor,
+      {
+        kind: 'ORIGINAL',
+        cause: 'Accepted second-line exit declaration',
+        amounts: { duty: t.duty, consumptionTax: t.consumptionTax, vat: t.vat, total: t.total },
+        figures: t,
+      },
+      batch,
+    );
   }
   if (d.kind === 'CENTRALIZED_DECLARATION') {
     const t = d.taxes as ReturnType<typeof billFigures>;
@@ -372,242 +386,44 @@ export async function acceptAndRelease(
   const form = d.form as ExitDeclarationBody;
   const now = ctx.clock.now();
   const hours = await releaseValidityHours(tx, shanghaiDate(now));
-  const order = await issueReleaseOrder(tx, ctx, {
-    releaseOrderId: orderId ?? uuidv7(now.getTime()),
-    enterpriseId: d.enterpriseId,
-    documentType: d.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
-    documentId: d.id,
-    portCode: d.portCode,
-    plate: form.transport.plate,
-    containers: form.transport.containers,
-    seals: form.transport.seals,
-    expectedGrossWeightKg: form.transport.expectedGrossWeightKg,
-    validFrom: now,
-    validTo: new Date(now.getTime() + hours * 3600_000),
-    reservationIds: d.reservationId ? [d.reservationId] : [],
-    actor,
-  });
+  const order = await issueReleaseOrder(
+    tx,
+    ctx,
+    {
+      releaseOrderId: orderId ?? uuidv7(now.getTime()),
+      enterpriseId: d.enterpriseId,
+      documentType: d.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
+      documentId: d.id,
+      portCode: d.portCode,
+      plate: form.transport.plate,
+      containers: form.transport.containers,
+      seals: form.transport.seals,
+      expectedGrossWeightKg: form.transport.expectedGrossWeightKg,
+      validFrom: now,
+      validTo: new Date(now.getTime() + hours * 3600_000),
+      reservationIds: d.reservationId ? [d.reservationId] : [],
+      actor,
+    },
+    { batch },
+  );
   const releaseOrderId =
     (order as { id?: string; releaseOrderId?: string }).releaseOrderId ?? (order as { id: string }).id;
-  d = await transition(tx, ctx, d, uscc, actor, {
-    to: 'RELEASED',
-    reason: `Release order ${releaseOrderId} issued to the gate at ${d.portCode} for ${form.transport.plate}.`,
-    rule: 'declarations.releaseOrderIssued',
-    set: { releaseOrderId },
-    change: { releaseOrderId },
-  });
-  return d;
-}
-
-/**
- * Files a second-line exit or a batch of a batch exit, in one transaction: form and book checks,
- * reservation of the quantities, value added and taxes, risk (single exits), then ACCEPTED →
- * RELEASED with a release order, or HELD with an inspection task. Idempotent by `requestId`.
- */
-export async function submitExit(
-  ctx: AppContext,
-  actor: Actor,
-  body: ExitDeclarationBody,
-  kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' = 'SECOND_LINE_EXIT',
-  amend?: { previousId: string },
-) {
-  return runCommand(ctx, `declarations.${kind === 'BATCH_EXIT' ? 'batch' : 'exit'}`, async (tx) => {
-    const hash = requestHash({ kind, amend: amend?.previousId ?? null, body });
-    const book = await getBook(tx, body.bookId);
-    if (!book && actor.role !== 'enterprise_user')
-      throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
-    const enterpriseId = declarantOf(actor, book?.enterpriseId ?? '');
-    const existing = await findByRequest(tx, enterpriseId, body.requestId);
-    if (existing) return sameRequest(existing, hash, body.requestId);
-    let previous: DeclarationRow | null = null;
-    if (amend) {
-      previous = await lockDeclaration(tx, amend.previousId);
-      if (previous.enterpriseId !== enterpriseId) throw problems.notFound(`Declaration ${amend.previousId}`);
-      if (previous.kind !== kind)
-        throw problems.field(
-          'kind',
-          'declarations.amend.sameKind',
-          'An amendment keeps the kind of the declaration it replaces.',
-        );
-      await assertNoOpenInspection(tx, previous, 'amended');
-    }
-    const id = uuidv7(ctx.clock.now().getTime());
-    const uscc = (await findEnterpriseById(tx, enterpriseId))?.uscc ?? '';
-    const now = ctx.clock.now();
-    const releaseOrderId = uuidv7(now.getTime());
-    const taskId = uuidv7(now.getTime());
-    // Lock order of a submission: the book row, then every audit partition this command will append
-    // to (ascending), and only then risk's rows (the declarant's profile, the port's capacity of the
-    // day). Otherwise two declarations holding the hot capacity row and a partition each, reached in
-    // different orders, wait on each other in a circle until PostgreSQL kills one.
-    if (book) {
-      await lockBooks(tx, [book.id]);
-      // Identical submissions sent at once all found no declaration above and queued on the book's
-      // lock; each one after the first finds the first one's declaration now (every statement reads
-      // what committed before it) and answers with it instead of failing on the unique requestId.
-      const first = await findByRequest(tx, enterpriseId, body.requestId);
-      if (first) return sameRequest(first, hash, body.requestId);
-      await lockAuditPartitions(tx, [
-        bookAuditKey(book.id),
-        partitionOf(uscc),
-        releaseOrderAuditKey(releaseOrderId),
-        inspectionTaskAuditKey(taskId),
-        ...(previous?.releaseOrderId ? [releaseOrderAuditKey(previous.releaseOrderId)] : []),
-      ]);
-    }
-    // An amendment first releases the old version's goods, so the new version can reserve them again.
-    if (previous) await retireVersion(tx, ctx, previous, uscc, actor, id);
-    const today = shanghaiDate(now);
-    const reservationId = uuidv7(now.getTime());
-    const p = await prepare(tx, ctx, actor, body, kind, () =>
-      reserveGoods(tx, ctx, {
-        reservationId,
-        bookId: body.bookId,
-        lines: body.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })),
-        purpose: { documentType: kind, documentId: id },
-        actor,
-      }),
-    );
-    const [row] = await tx
-      .insert(declarations)
-      .values({
-        id,
-        enterpriseId,
-        kind,
-        requestId: body.requestId,
-        requestHash: hash,
-        version: previous ? previous.version + 1 : 1,
-        rootId: previous ? previous.rootId : id,
-        previousId: previous?.id ?? null,
-        state: 'SUBMITTED',
-        stateReason: previous ? `Amendment of version ${previous.version}.` : 'Submitted.',
-        bookId: body.bookId,
-        regime: p.regime,
-        portCode: body.portCode,
-        businessDate: today,
-        period: kind === 'BATCH_EXIT' ? periodOf(today) : null,
-        form: body,
-        lines: p.lines,
-        taxes: p.taxes,
-        risk: null,
-        reservationId,
-        createdBy: actor.name,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    let d = row!;
-    await recordSubmission(tx, ctx, d, uscc, actor, d.stateReason, {
-      reservationId,
-      lines: body.lines.length,
-      valueAdded: p.valueAddedNotes,
-      ...(previous ? { previousId: previous.id } : {}),
-    });
-    // Goods whose earlier selection was never served are inspected now, whatever the new verdict.
-    const inherited = await inheritSelections(tx, ctx, { id, enterpriseId, itemIds: body.lines.map((l) => l.itemId) });
-    const inheritedFrom = inherited.map((s) => s.declarationId);
-    if (kind === 'BATCH_EXIT' && inherited.length) {
-      return declarationView(
-        await holdForInspection(
-          tx,
-          ctx,
-          { row: d, uscc, actor, taskId },
-          inheritedReasons(inherited),
-          'declarations.selectionInherited',
-          { inheritedFrom },
-        ),
-      );
-    }
-    if (kind === 'BATCH_EXIT') {
-      const measures = await creditMeasuresOf(tx, { enterpriseId }, today);
-      d = await acceptAndRelease(
-        tx,
-        ctx,
-        d,
-        uscc,
-        actor,
-        {
-          text: `Batch exit by a ${measures.class} enterprise: released on its release list, declared with the month ${periodOf(today)} by the centralized declaration.`,
-          rule: 'declarations.batch.accepted',
-        },
-        releaseOrderId,
-      );
-      return declarationView(d);
-    }
-    const decision = await assessDeclaration(
-      tx,
-      ctx,
-      riskInput(
-        {
-          id,
-          kind: 'SECOND_LINE_EXIT',
-          enterpriseId,
-          uscc,
-          portCode: body.portCode,
-          transportMode: body.transport.mode,
-          consignee: body.consignee.name,
-          regime: p.regime,
-        },
-        p.lines,
-      ),
-    );
-    const risk = riskSummary(decision);
-    await tx.update(declarations).set({ risk }).where(eq(declarations.id, id));
-    d = { ...d, risk };
-    const x = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
-    const selected = x.selected || x.action === 'INSPECT';
-    if (selected || inherited.length) {
-      const reasons = [
-        ...inheritedReasons(inherited),
-        ...(selected ? (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })) : []),
-      ];
-      const rule = inherited.length ? 'declarations.selectionInherited' : 'declarations.heldForInspection';
-      return declarationView(
-        await holdForInspection(tx, ctx, { row: d, uscc, actor, taskId }, reasons, rule, {
-          risk,
-          ...(inherited.length ? { inheritedFrom } : {}),
-        }),
-      );
-    }
-    d = await acceptAndRelease(
-      tx,
-      ctx,
-      d,
-      uscc,
-      actor,
-      { text: 'Accepted.', rule: 'declarations.acceptedByRisk' },
-      releaseOrderId,
-    );
-    return declarationView(d);
-  });
-}
-
-/** Opens the inspection task of a declaration selected at filing and holds it (HELD); the reasons and the verdict go to officers only. */
-async function holdForInspection(
-  tx: Tx,
-  ctx: AppContext,
-  at: { row: DeclarationRow; uscc: string; actor: Actor; taskId: string },
-  reasons: { code: string; detail: string }[],
-  rule: string,
-  change: Record<string, unknown>,
-) {
-  const { row, uscc, actor } = at;
-  const task = await openInspectionTask(tx, ctx, {
-    taskId: at.taskId,
-    source: 'RISK_SELECTION',
-    documentType: row.kind,
-    documentId: row.id,
-    portCode: row.portCode,
-    reasons,
+  d = await transition(
+    tx,
+    ctx,
+    d,
+    uscc,
     actor,
-  });
-  return transition(tx, ctx, row, uscc, actor, {
-    to: 'HELD',
-    reason: `Held for inspection: inspection task ${task.taskId}.`,
-    rule,
-    set: { inspectionTaskId: task.taskId },
-    change: { taskId: task.taskId, ...change },
-  });
+    {
+      to: 'RELEASED',
+      reason: `Release order ${releaseOrderId} issued to the gate at ${d.portCode} for ${form.transport.plate}.`,
+      rule: 'declarations.releaseOrderIssued',
+      set: { releaseOrderId },
+      change: { releaseOrderId },
+    },
+    batch,
+  );
+  return d;
 }
 
 /** Retires a version being amended or cancelled: voids its reservation and cancels its release orders. */
@@ -639,4 +455,44 @@ export async function retireVersion(
     rule: newId ? 'declarations.amended' : 'declarations.cancelled',
     ...(newId ? { change: { newId } } : {}),
   });
+}
+
+/**
+ * Opens the inspection task of a declaration selected at filing and holds it (HELD); the reasons and
+ * the verdict go to officers only.
+ */
+export async function holdForInspection(
+  tx: Tx,
+  ctx: AppContext,
+  at: { row: DeclarationRow; uscc: string; actor: Actor; taskId: string },
+  reasons: { code: string; detail: string }[],
+  rule: string,
+  change: Record<string, unknown>,
+  batch?: WriteBatch,
+) {
+  const { row, uscc, actor } = at;
+  const task = await openInspectionTask(tx, ctx, {
+    taskId: at.taskId,
+    source: 'RISK_SELECTION',
+    documentType: row.kind,
+    documentId: row.id,
+    portCode: row.portCode,
+    reasons,
+    actor,
+  });
+  return transition(
+    tx,
+    ctx,
+    row,
+    uscc,
+    actor,
+    {
+      to: 'HELD',
+      reason: `Held for inspection: inspection task ${task.taskId}.`,
+      rule,
+      set: { inspectionTaskId: task.taskId },
+      change: { taskId: task.taskId, ...change },
+    },
+    batch,
+  );
 }

@@ -6,7 +6,8 @@
 import { and, eq, gt, sql, asc } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
-import { recordset, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
@@ -240,7 +241,12 @@ export async function holdOrders(
     );
 }
 
-export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueReleaseOrderInput): Promise<ReleaseOrder> {
+export async function issueReleaseOrder(
+  tx: Tx,
+  ctx: AppContext,
+  input: IssueReleaseOrderInput,
+  opts: { batch?: WriteBatch } = {},
+): Promise<ReleaseOrder> {
   const errors = inputErrors(input);
   if (errors.length) throw problems.validation(errors);
   const plate = normalisePlate(input.plate);
@@ -260,11 +266,13 @@ export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueRel
       containerGoods: input.containerGoods ?? null,
     }),
   );
-  const [existing] = await tx
-    .select()
-    .from(gateReleaseOrders)
-    .where(eq(gateReleaseOrders.id, input.releaseOrderId))
-    .limit(1);
+  // The id, the reservations and the inspection holds read together (one round trip, two for the
+  // reservations' lines).
+  const [[existing], reservations, held] = await together([
+    tx.select().from(gateReleaseOrders).where(eq(gateReleaseOrders.id, input.releaseOrderId)).limit(1),
+    Promise.all(input.reservationIds.map((id) => getReservation(tx, id))),
+    hasOpenInspectionHold(tx, input),
+  ] as const);
   if (existing) {
     if (existing.contentHash !== hash)
       throw problems.conflict(`Release order ${input.releaseOrderId} was issued with other content.`, {
@@ -273,14 +281,13 @@ export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueRel
     return orderView(existing);
   }
   for (const [k, id] of input.reservationIds.entries()) {
-    const r = await getReservation(tx, id);
+    const r = reservations[k];
     if (!r)
       throw problems.field(`reservationIds[${k}]`, 'gate.reservationUnknown', `Reservation ${id} does not exist.`);
     if (r.status !== 'OPEN')
       throw problems.field(`reservationIds[${k}]`, 'gate.reservationNotOpen', `Reservation ${id} is ${r.status}.`);
   }
   const now = ctx.clock.now();
-  const held = await hasOpenInspectionHold(tx, input);
   const [row] = await tx
     .insert(gateReleaseOrders)
     .values({
@@ -307,30 +314,33 @@ export async function issueReleaseOrder(tx: Tx, ctx: AppContext, input: IssueRel
     })
     .returning();
   const order = orderView(row!);
-  const { seq } = await appendAudit(tx, {
+  const entry = {
     actor: actorLabel(input.actor),
     action: 'gate.releaseOrder.issue',
     subject: releaseOrderAuditKey(order.id),
     change: order,
     at: now,
-  });
-  await enqueueEvents(tx, [
-    {
-      aggregateType: 'gate',
-      aggregateId: order.id,
-      eventType: 'ReleaseOrderIssued',
-      payload: {
-        releaseOrderId: order.id,
-        documentType: order.documentType,
-        documentId: order.documentId,
-        enterpriseId: order.enterpriseId,
-        portCode: order.portCode,
-        plate: order.plate,
-      },
-      occurredAt: now,
-      auditSeq: seq,
+  };
+  const event = {
+    aggregateType: 'gate',
+    aggregateId: order.id,
+    eventType: 'ReleaseOrderIssued',
+    payload: {
+      releaseOrderId: order.id,
+      documentType: order.documentType,
+      documentId: order.documentId,
+      enterpriseId: order.enterpriseId,
+      portCode: order.portCode,
+      plate: order.plate,
     },
-  ]);
+    occurredAt: now,
+  };
+  if (opts.batch) {
+    opts.batch.event(event, opts.batch.audit(entry));
+    return order;
+  }
+  const { seq } = await appendAudit(tx, entry);
+  await enqueueEvents(tx, [{ ...event, auditSeq: seq }]);
   return order;
 }
 

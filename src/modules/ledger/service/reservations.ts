@@ -11,6 +11,7 @@ import { runCommand } from '../../../platform/command.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
@@ -130,7 +131,12 @@ export interface ReserveInput {
 }
 
 /** Reserves quantity on a book; the first line short of available stock fails the whole reservation. */
-export async function reserveGoods(tx: Tx, ctx: AppContext, input: ReserveInput): Promise<Reservation> {
+export async function reserveGoods(
+  tx: Tx,
+  ctx: AppContext,
+  input: ReserveInput,
+  opts: { batch?: WriteBatch } = {},
+): Promise<Reservation> {
   const errors: FieldError[] = [];
   if (!UUID.test(input.reservationId ?? ''))
     errors.push({ path: 'reservationId', rule: 'ledger.id', message: 'reservationId must be a UUID' });
@@ -158,38 +164,40 @@ export async function reserveGoods(tx: Tx, ctx: AppContext, input: ReserveInput)
     return view(existing.row, existing.lines);
   }
   assertBookActive(book);
-  let expiresAt = input.expiresAt;
+  if (
+    input.expiresAt &&
+    (!(input.expiresAt instanceof Date) || Number.isNaN(input.expiresAt.getTime()) || input.expiresAt <= now)
+  )
+    throw problems.field('expiresAt', 'ledger.expiresAtFuture', 'expiresAt must lie in the future');
+  // Everything the checks read, after the book's lock, in one round trip; checked in the same order.
+  const itemIds = input.lines.map((l) => l.itemId);
+  const [ttl, maxLines, items, open, maxOpen, stock] = await together([
+    input.expiresAt ? Promise.resolve(null) : getParameter<number>(tx, 'ledger.reservationTtlHours', today),
+    getParameter<number>(tx, 'ledger.maxLinesPerDocument', today),
+    loadItems(tx, itemIds),
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(ledgerReservations)
+      .where(and(eq(ledgerReservations.bookId, book.id), eq(ledgerReservations.status, 'OPEN'))),
+    getParameter<number>(tx, 'ledger.maxOpenReservationsPerBook', today),
+    loadStock(tx, itemIds),
+  ] as const);
   const versions: Record<string, number> = {};
-  if (!expiresAt) {
-    const ttl = await getParameter<number>(tx, 'ledger.reservationTtlHours', today);
+  let expiresAt = input.expiresAt;
+  if (ttl) {
     versions['ledger.reservationTtlHours'] = ttl.version;
     expiresAt = new Date(now.getTime() + Number(ttl.value) * 3600_000);
-  } else if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime()) || expiresAt <= now) {
-    throw problems.field('expiresAt', 'ledger.expiresAtFuture', 'expiresAt must lie in the future');
   }
-  const maxLines = await getParameter<number>(tx, 'ledger.maxLinesPerDocument', today);
   if (input.lines.length > Number(maxLines.value))
     throw problems.field('lines', 'ledger.tooManyLines', `at most ${maxLines.value} lines`);
-  const items = await loadItems(
-    tx,
-    input.lines.map((l) => l.itemId),
-  );
   itemsOfBook(items, book.id, input.lines, (i) => `lines[${i}].itemId`);
-  const [{ n }] = (await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(ledgerReservations)
-    .where(and(eq(ledgerReservations.bookId, book.id), eq(ledgerReservations.status, 'OPEN')))) as [{ n: number }];
-  const maxOpen = await getParameter<number>(tx, 'ledger.maxOpenReservationsPerBook', today);
-  if (Number(n) >= Number(maxOpen.value))
+  const n = Number(open[0]?.n ?? 0);
+  if (n >= Number(maxOpen.value))
     throw problems.field(
       'bookId',
       'ledger.tooManyOpenReservations',
       `The book already has ${n} open reservations (limit ${maxOpen.value}).`,
     );
-  const stock = await loadStock(
-    tx,
-    input.lines.map((l) => l.itemId),
-  );
   const delta = new Map<string, Dec>();
   input.lines.forEach((l, i) => {
     const s = stock.get(l.itemId)!;
@@ -208,7 +216,7 @@ export async function reserveGoods(tx: Tx, ctx: AppContext, input: ReserveInput)
     id: input.reservationId,
     bookId: book.id,
     status: 'OPEN',
-    expiresAt,
+    expiresAt: expiresAt!,
     purposeType: input.purpose.documentType,
     purposeId: input.purpose.documentId,
     contentHash: hash,
@@ -225,33 +233,40 @@ export async function reserveGoods(tx: Tx, ctx: AppContext, input: ReserveInput)
     posted: '0',
     released: '0',
   }));
-  await tx.insert(ledgerReservations).values(row);
-  await tx.insert(ledgerReservationLines).values(lines);
-  await writeMoves(
-    tx,
-    { documentId: row.id, documentType: 'RESERVATION', auditSeq: 0, businessDate: today, now },
-    [],
-    delta,
-  );
+  // The reservation, its lines and the reserved quantities, pipelined (one round trip).
+  await together([
+    tx.insert(ledgerReservations).values(row),
+    tx.insert(ledgerReservationLines).values(lines),
+    writeMoves(
+      tx,
+      { documentId: row.id, documentType: 'RESERVATION', auditSeq: 0, businessDate: today, now },
+      [],
+      delta,
+    ),
+  ] as const);
   const res = view(row, lines);
-  const { seq } = await appendAudit(tx, {
+  const entry: AuditInput = {
     actor: actorLabel(input.actor),
     action: 'ledger.reserve',
     subject: `ledger-reservation:${row.id}`,
     change: { ...res, parameterVersions: versions },
     at: now,
     partitionKey: auditPartition(book.id),
-  });
-  await enqueueEvents(tx, [
-    {
-      aggregateType: 'ledger',
-      aggregateId: book.id,
-      eventType: 'GoodsReserved',
-      payload: eventPayload(res, book),
-      occurredAt: now,
-      auditSeq: seq,
-    },
-  ]);
+  };
+  const event = {
+    aggregateType: 'ledger',
+    aggregateId: book.id,
+    eventType: 'GoodsReserved',
+    payload: eventPayload(res, book),
+    occurredAt: now,
+  };
+  if (opts.batch) {
+    // The entry and the event go with the rest of the command's writes, at its end.
+    opts.batch.event(event, opts.batch.audit(entry));
+    return res;
+  }
+  const { seq } = await appendAudit(tx, entry);
+  await enqueueEvents(tx, [{ ...event, auditSeq: seq }]);
   return res;
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/client.ts';
+import { eager, together, type Executor } from '../../../platform/db/client.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { deriveKey } from '../../../platform/crypto.ts';
@@ -69,7 +70,14 @@ interface Declarant {
 }
 
 async function loadDeclarant(ex: Executor, input: AssessmentInput, asOf: string): Promise<Declarant> {
-  const enterprise = await findEnterpriseById(ex, input.enterpriseId);
+  // The enterprise, its credit and its qualifications read together; the enterprise checked first.
+  const [found, credit, qualified] = await Promise.allSettled([
+    findEnterpriseById(ex, input.enterpriseId),
+    creditFromService(ex, input.enterpriseId, asOf),
+    activeQualifications(ex, input.enterpriseId, asOf),
+  ]);
+  if (found.status === 'rejected') throw found.reason;
+  const enterprise = found.value;
   if (!enterprise)
     throw problems.field(
       'enterpriseId',
@@ -82,9 +90,9 @@ async function loadDeclarant(ex: Executor, input: AssessmentInput, asOf: string)
       'risk.input.enterpriseMismatch',
       `USCC ${input.uscc} is not the code of enterprise ${input.enterpriseId}.`,
     );
-  const credit = await creditFromService(ex, enterprise.id, asOf);
-  const qualifications = (await activeQualifications(ex, enterprise.id, asOf)).map((q) => q.kind);
-  return { enterprise, credit, qualifications };
+  if (credit.status === 'rejected') throw credit.reason;
+  if (qualified.status === 'rejected') throw qualified.reason;
+  return { enterprise, credit: credit.value, qualifications: qualified.value.map((q) => q.kind) };
 }
 
 /**
@@ -119,6 +127,8 @@ export function createAssessMemo(opts: { acrossDays?: boolean } = {}): AssessMem
 
 export interface AssessOptions {
   memo?: AssessMemo;
+  /** The command's write batch: the audit entry and the events are written at the command's end. */
+  batch?: WriteBatch;
 }
 
 export function inputHash(input: AssessmentInput): string {
@@ -205,10 +215,21 @@ async function decideAndStore(
   const now = ctx.clock.now();
   const asOf = shanghaiDate(now);
   const declarants: Declarant[] = [];
-  for (const { input } of fresh)
-    declarants.push(await (opts.memo?.declarant(tx, input, asOf) ?? loadDeclarant(tx, input, asOf)));
-  const params = await (opts.memo?.parameters(tx, asOf) ?? riskParametersOn(tx, asOf));
-  const state = await libraryState(tx);
+  // One declaration (at filing): its declarant, the parameters and the library's state together.
+  const first =
+    fresh.length === 1
+      ? await together([
+          opts.memo?.declarant(tx, fresh[0]!.input, asOf) ?? loadDeclarant(tx, fresh[0]!.input, asOf),
+          opts.memo?.parameters(tx, asOf) ?? riskParametersOn(tx, asOf),
+          libraryState(tx),
+        ] as const)
+      : null;
+  if (first) declarants.push(first[0]);
+  else
+    for (const { input } of fresh)
+      declarants.push(await (opts.memo?.declarant(tx, input, asOf) ?? loadDeclarant(tx, input, asOf)));
+  const params = first ? first[1] : await (opts.memo?.parameters(tx, asOf) ?? riskParametersOn(tx, asOf));
+  const state = first ? first[2] : await libraryState(tx);
   const [library, model, shadowModel] = await Promise.all([
     cachedLibrary(ctx.db, tx, state.setVersion),
     scoringModel(ctx.db, tx, state.liveModelVersion),
@@ -324,16 +345,21 @@ async function decideAndStore(
     });
   });
 
-  const stored: DecisionRow[] = [];
+  // The decisions, the derived facts and the tallies written in one round trip (pipelined, in order).
+  const chunks: PromiseLike<DecisionRow[]>[] = [];
   for (let i = 0; i < rows.length; i += 250)
-    stored.push(
-      ...(await tx
+    chunks.push(
+      tx
         .insert(riskDecisions)
         .values(rows.slice(i, i + 250))
-        .returning()),
+        .returning(),
     );
-  await derived.flush(tx);
-  await tallies.flush(tx);
+  const [inserted] = await together([
+    Promise.all(chunks.map((c) => eager(c))),
+    derived.flush(tx),
+    tallies.flush(tx),
+  ] as const);
+  const stored: DecisionRow[] = inserted.flat();
 
   const views = stored.map(decisionView);
   const digests = views.map((v, i) => digestOf(v, fresh[i]!.hash));
@@ -353,25 +379,31 @@ async function decideAndStore(
         })),
       };
   // One declarant's decisions chain in order in its enterprise's audit partition, like its other records.
-  const { seq } = await appendAudit(tx, {
+  const entry = {
     actor: 'system:risk-engine',
     action: 'risk.assess',
     subject,
     change,
     at: now,
     ...(single ? { partitionKey: `enterprise:${views[0]!.uscc}` } : {}),
-  });
-  await enqueueEvents(
-    tx,
-    views.map((v, i) => ({
-      aggregateType: 'declaration',
-      aggregateId: v.declarationId,
-      eventType: 'RiskAssessed',
-      payload: { ...digests[i], enterpriseId: v.enterpriseId, uscc: v.uscc },
-      occurredAt: now,
-      auditSeq: seq,
-    })),
-  );
+  };
+  const events = views.map((v, i) => ({
+    aggregateType: 'declaration',
+    aggregateId: v.declarationId,
+    eventType: 'RiskAssessed',
+    payload: { ...digests[i], enterpriseId: v.enterpriseId, uscc: v.uscc },
+    occurredAt: now,
+  }));
+  if (opts.batch) {
+    const ref = opts.batch.audit(entry);
+    for (const e of events) opts.batch.event(e, ref);
+  } else {
+    const { seq } = await appendAudit(tx, entry);
+    await enqueueEvents(
+      tx,
+      events.map((e) => ({ ...e, auditSeq: seq })),
+    );
+  }
   return new Map(views.map((v) => [v.declarationId, v]));
 }
 

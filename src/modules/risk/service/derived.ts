@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../../../platform/db/client.ts';
-import { pgArray, queryRows } from '../../../platform/db/client.ts';
+import { eager, pgArray, queryRows, together } from '../../../platform/db/client.ts';
 import { anyOf } from '../../../platform/db/rows.ts';
 import {
   priceKey,
@@ -160,35 +160,109 @@ export class DerivedState {
   ): Promise<DerivedState> {
     const s = new DerivedState(asOf);
     const enterprises = sorted(new Set(items.map((i) => i.enterpriseId)));
-    if (enterprises.length) {
-      // The no-op update takes each row lock and returns the row in one statement, new or not.
-      const rows = await tx
-        .insert(riskTraderProfiles)
-        .values(
-          enterprises.map((enterpriseId) => ({
-            enterpriseId,
-            declarations: 0,
-            firstOn: asOf,
-            lastOn: asOf,
-            logValueN: 0,
-            logValueSum: 0,
-            logValueSumSq: 0,
-            chapters: {},
-            origins: {},
-            ports: {},
-            recentActivity: 0,
-            inspected: 0,
-            violations: 0,
-            seizures: 0,
-            lastViolationOn: null,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: riskTraderProfiles.enterpriseId,
-          set: { enterpriseId: sql`excluded.enterprise_id` },
-        })
-        .returning();
-      for (const r of rows) {
+    const ports = sorted(new Set(capacityPorts));
+    const linkKeys = sorted(new Set(items.flatMap((i) => linkKeysOf(i.enterpriseId, i.parties))));
+    const hs6 = sorted(new Set(items.flatMap((i) => i.input.lines.map((l) => l.hsCode.slice(0, 6)))));
+    const statKeys = sorted(new Set(items.flatMap((i) => statKeysOf(i.input, i.parties))));
+    const linkParts = linkKeys.map((k) => k.split('|'));
+    const statParts = statKeys.map((k) => [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1)] as const);
+    // Every fact risk reads, in one round trip (pipelined, in this order: the profiles' and the
+    // capacity's row locks first, as before, then the links locked, then the statistics).
+    const none = Promise.resolve([]);
+    const [profileRows, capacityRows, linkRows, referenceRows, statRows] = await together([
+      !enterprises.length
+        ? none
+        : // The no-op update takes each row lock and returns the row in one statement, new or not.
+          eager(
+            tx
+              .insert(riskTraderProfiles)
+              .values(
+                enterprises.map((enterpriseId) => ({
+                  enterpriseId,
+                  declarations: 0,
+                  firstOn: asOf,
+                  lastOn: asOf,
+                  logValueN: 0,
+                  logValueSum: 0,
+                  logValueSumSq: 0,
+                  chapters: {},
+                  origins: {},
+                  ports: {},
+                  recentActivity: 0,
+                  inspected: 0,
+                  violations: 0,
+                  seizures: 0,
+                  lastViolationOn: null,
+                })),
+              )
+              .onConflictDoUpdate({
+                target: riskTraderProfiles.enterpriseId,
+                set: { enterpriseId: sql`excluded.enterprise_id` },
+              })
+              .returning(),
+          ),
+      !ports.length
+        ? none
+        : eager(
+            tx
+              .insert(riskCapacityUsage)
+              .values(ports.map((port) => ({ port, day: asOf, used: 0 })))
+              .onConflictDoUpdate({
+                target: [riskCapacityUsage.port, riskCapacityUsage.day],
+                set: { used: sql`${riskCapacityUsage.used}` },
+              })
+              .returning(),
+          ),
+      !linkKeys.length
+        ? none
+        : queryRows<{
+            kind: string;
+            party_key: string;
+            enterprise_id: string;
+            declarations: number;
+            violated: boolean;
+          }>(
+            tx,
+            sql`select kind, party_key, enterprise_id, declarations, violated from ${riskPartyTraders}
+            where (kind, party_key, enterprise_id::text) in (select * from unnest(
+              ${pgArray(linkParts.map((p) => p[0]!))}::text[],
+              ${pgArray(linkParts.map((p) => p[1]!))}::text[],
+              ${pgArray(linkParts.map((p) => p[2]!))}::text[]))
+            order by kind, party_key, enterprise_id for update`,
+          ),
+      !hs6.length
+        ? none
+        : queryRows<{
+            kind: string;
+            hs6: string;
+            origin: string;
+            unit: string;
+            n: number;
+            sum: number;
+            sum_sq: number;
+          }>(
+            tx,
+            sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats}
+                where hs6 ${anyOf(hs6, 'text')}`,
+          ),
+      !statKeys.length
+        ? none
+        : queryRows<{
+            kind: string;
+            key: string;
+            inspected: number;
+            hits: number;
+            traders: number;
+            violation_traders: number;
+          }>(
+            tx,
+            sql`select kind, key, inspected, hits, traders, violation_traders from ${riskOutcomeStats}
+                where (kind, key) in (select * from unnest(
+                  ${pgArray(statParts.map((p) => p[0]))}::text[], ${pgArray(statParts.map((p) => p[1]))}::text[]))`,
+          ),
+    ] as const);
+    {
+      for (const r of profileRows) {
         const withdrawals = { cancellations: r.cancellations, selectedNotInspected: r.selectedNotInspected };
         s.profiles.set(
           r.enterpriseId,
@@ -212,81 +286,24 @@ export class DerivedState {
         );
       }
     }
-    const ports = sorted(new Set(capacityPorts));
-    if (ports.length) {
-      const rows = await tx
-        .insert(riskCapacityUsage)
-        .values(ports.map((port) => ({ port, day: asOf, used: 0 })))
-        .onConflictDoUpdate({
-          target: [riskCapacityUsage.port, riskCapacityUsage.day],
-          set: { used: sql`${riskCapacityUsage.used}` },
-        })
-        .returning();
-      for (const r of rows) s.capacity.set(r.port, { used: r.used, changed: false });
+    for (const r of capacityRows) s.capacity.set(r.port, { used: r.used, changed: false });
+    for (const r of linkRows)
+      s.links.set(`${r.kind}|${r.party_key}|${r.enterprise_id}`, {
+        declarations: Number(r.declarations),
+        violated: r.violated,
+      });
+    for (const r of referenceRows) {
+      const m = { n: Number(r.n), sum: Number(r.sum), sumSq: Number(r.sum_sq) };
+      if (r.kind === 'PRICE') s.prices.set(priceKey(r.hs6, r.origin, r.unit), m);
+      else s.weights.set(weightKey(r.hs6, r.unit), m);
     }
-    const linkKeys = sorted(new Set(items.flatMap((i) => linkKeysOf(i.enterpriseId, i.parties))));
-    if (linkKeys.length) {
-      const parts = linkKeys.map((k) => k.split('|'));
-      const rows = await queryRows<{
-        kind: string;
-        party_key: string;
-        enterprise_id: string;
-        declarations: number;
-        violated: boolean;
-      }>(
-        tx,
-        sql`select kind, party_key, enterprise_id, declarations, violated from ${riskPartyTraders}
-            where (kind, party_key, enterprise_id::text) in (select * from unnest(${pgArray(parts.map((p) => p[0]!))}::text[], ${pgArray(parts.map((p) => p[1]!))}::text[], ${pgArray(parts.map((p) => p[2]!))}::text[]))
-            order by kind, party_key, enterprise_id for update`,
-      );
-      for (const r of rows)
-        s.links.set(`${r.kind}|${r.party_key}|${r.enterprise_id}`, {
-          declarations: Number(r.declarations),
-          violated: r.violated,
-        });
-    }
-    const hs6 = sorted(new Set(items.flatMap((i) => i.input.lines.map((l) => l.hsCode.slice(0, 6)))));
-    if (hs6.length) {
-      const rows = await queryRows<{
-        kind: string;
-        hs6: string;
-        origin: string;
-        unit: string;
-        n: number;
-        sum: number;
-        sum_sq: number;
-      }>(
-        tx,
-        sql`select kind, hs6, origin, unit, n, sum, sum_sq from ${riskReferenceStats} where hs6 ${anyOf(hs6, 'text')}`,
-      );
-      for (const r of rows) {
-        const m = { n: Number(r.n), sum: Number(r.sum), sumSq: Number(r.sum_sq) };
-        if (r.kind === 'PRICE') s.prices.set(priceKey(r.hs6, r.origin, r.unit), m);
-        else s.weights.set(weightKey(r.hs6, r.unit), m);
-      }
-    }
-    const statKeys = sorted(new Set(items.flatMap((i) => statKeysOf(i.input, i.parties))));
-    if (statKeys.length) {
-      const parts = statKeys.map((k) => [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1)] as const);
-      const rows = await queryRows<{
-        kind: string;
-        key: string;
-        inspected: number;
-        hits: number;
-        traders: number;
-        violation_traders: number;
-      }>(
-        tx,
-        sql`select kind, key, inspected, hits, traders, violation_traders from ${riskOutcomeStats} where (kind, key) in (select * from unnest(${pgArray(parts.map((p) => p[0]))}::text[], ${pgArray(parts.map((p) => p[1]))}::text[]))`,
-      );
-      for (const r of rows)
-        s.stats.set(`${r.kind}|${r.key}`, {
-          inspected: Number(r.inspected),
-          hits: Number(r.hits),
-          traders: Number(r.traders),
-          violationTraders: Number(r.violation_traders),
-        });
-    }
+    for (const r of statRows)
+      s.stats.set(`${r.kind}|${r.key}`, {
+        inspected: Number(r.inspected),
+        hits: Number(r.hits),
+        traders: Number(r.traders),
+        violationTraders: Number(r.violation_traders),
+      });
     return s;
   }
 
@@ -396,38 +413,47 @@ export class DerivedState {
 
   /** Writes every change back: absolute values for the rows this batch holds locked, increments for the rest. */
   async flush(tx: Executor): Promise<void> {
+    // Every write in one round trip (pipelined, in this order).
+    const writes: PromiseLike<unknown>[] = [];
     for (const id of sorted(this.dirtyProfiles)) {
       const p = this.profiles.get(id)!;
-      await tx
-        .update(riskTraderProfiles)
-        .set({
-          declarations: p.declarations,
-          firstOn: p.firstOn,
-          lastOn: p.lastOn,
-          logValueN: p.logValue.n,
-          logValueSum: p.logValue.sum,
-          logValueSumSq: p.logValue.sumSq,
-          chapters: p.chapters,
-          origins: p.origins,
-          ports: p.ports,
-          recentActivity: p.recentActivity,
-          inspected: p.inspected,
-          violations: p.violations,
-          seizures: p.seizures,
-          lastViolationOn: p.lastViolationOn,
-        })
-        .where(sql`${riskTraderProfiles.enterpriseId} = ${id}`);
+      writes.push(
+        tx
+          .update(riskTraderProfiles)
+          .set({
+            declarations: p.declarations,
+            firstOn: p.firstOn,
+            lastOn: p.lastOn,
+            logValueN: p.logValue.n,
+            logValueSum: p.logValue.sum,
+            logValueSumSq: p.logValue.sumSq,
+            chapters: p.chapters,
+            origins: p.origins,
+            ports: p.ports,
+            recentActivity: p.recentActivity,
+            inspected: p.inspected,
+            violations: p.violations,
+            seizures: p.seizures,
+            lastViolationOn: p.lastViolationOn,
+          })
+          .where(sql`${riskTraderProfiles.enterpriseId} = ${id}`),
+      );
     }
     for (const [port, c] of [...this.capacity.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (c.changed)
-        await tx
-          .update(riskCapacityUsage)
-          .set({ used: c.used })
-          .where(sql`${riskCapacityUsage.port} = ${port} and ${riskCapacityUsage.day} = ${this.asOf}`);
+        writes.push(
+          tx
+            .update(riskCapacityUsage)
+            .set({ used: c.used })
+            .where(sql`${riskCapacityUsage.port} = ${port} and ${riskCapacityUsage.day} = ${this.asOf}`),
+        );
     }
-    await this.flushLinks(tx);
-    await this.flushStats(tx);
-    await this.flushReferences(tx);
+    await together([
+      ...writes.map((w) => eager(w)),
+      this.flushLinks(tx),
+      this.flushStats(tx),
+      this.flushReferences(tx),
+    ]);
   }
 
   private async flushLinks(tx: Executor): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
-import type { Executor } from '../../../platform/db/client.ts';
+import { eager, together, type Executor } from '../../../platform/db/client.ts';
 import { riskDailyTotals, riskFeatureDaily } from '../schema.ts';
 
 /**
@@ -115,19 +115,25 @@ export class Tallies {
         revenueRecovered: t.revenueRecovered.toFixed(2),
       };
     });
+    // Both upserts in one round trip (pipelined, in this order).
+    const writes: Promise<unknown>[] = [];
     if (features.length) {
-      await tx
-        .insert(riskFeatureDaily)
-        .values(features)
-        .onConflictDoUpdate({
-          target: [riskFeatureDaily.code, riskFeatureDaily.version, riskFeatureDaily.day],
-          set: {
-            fired: sql`${riskFeatureDaily.fired} + excluded.fired`,
-            inspected: sql`${riskFeatureDaily.inspected} + excluded.inspected`,
-            hits: sql`${riskFeatureDaily.hits} + excluded.hits`,
-            revenueRecovered: sql`${riskFeatureDaily.revenueRecovered} + excluded.revenue_recovered`,
-          },
-        });
+      writes.push(
+        eager(
+          tx
+            .insert(riskFeatureDaily)
+            .values(features)
+            .onConflictDoUpdate({
+              target: [riskFeatureDaily.code, riskFeatureDaily.version, riskFeatureDaily.day],
+              set: {
+                fired: sql`${riskFeatureDaily.fired} + excluded.fired`,
+                inspected: sql`${riskFeatureDaily.inspected} + excluded.inspected`,
+                hits: sql`${riskFeatureDaily.hits} + excluded.hits`,
+                revenueRecovered: sql`${riskFeatureDaily.revenueRecovered} + excluded.revenue_recovered`,
+              },
+            }),
+        ),
+      );
     }
     const totals = [...this.totals.keys()].sort().map((k) => {
       const [day, port, level, creditClass] = k.split('|') as [string, string, string, string];
@@ -145,23 +151,28 @@ export class Tallies {
     if (totals.length) {
       const add = (c: keyof typeof riskDailyTotals._.columns, name: string) =>
         sql`${riskDailyTotals[c]} + excluded.${sql.raw(name)}`;
-      await tx
-        .insert(riskDailyTotals)
-        .values(totals)
-        .onConflictDoUpdate({
-          target: [riskDailyTotals.day, riskDailyTotals.port, riskDailyTotals.level, riskDailyTotals.creditClass],
-          set: {
-            assessed: add('assessed', 'assessed'),
-            selected: add('selected', 'selected'),
-            unbiasedSample: add('unbiasedSample', 'unbiased_sample'),
-            outcomes: add('outcomes', 'outcomes'),
-            hits: add('hits', 'hits'),
-            unbiasedOutcomes: add('unbiasedOutcomes', 'unbiased_outcomes'),
-            unbiasedHits: add('unbiasedHits', 'unbiased_hits'),
-            revenueRecovered: add('revenueRecovered', 'revenue_recovered'),
-            expectedRevenue: add('expectedRevenue', 'expected_revenue'),
-          },
-        });
+      writes.push(
+        eager(
+          tx
+            .insert(riskDailyTotals)
+            .values(totals)
+            .onConflictDoUpdate({
+              target: [riskDailyTotals.day, riskDailyTotals.port, riskDailyTotals.level, riskDailyTotals.creditClass],
+              set: {
+                assessed: add('assessed', 'assessed'),
+                selected: add('selected', 'selected'),
+                unbiasedSample: add('unbiasedSample', 'unbiased_sample'),
+                outcomes: add('outcomes', 'outcomes'),
+                hits: add('hits', 'hits'),
+                unbiasedOutcomes: add('unbiasedOutcomes', 'unbiased_outcomes'),
+                unbiasedHits: add('unbiasedHits', 'unbiased_hits'),
+                revenueRecovered: add('revenueRecovered', 'revenue_recovered'),
+                expectedRevenue: add('expectedRevenue', 'expected_revenue'),
+              },
+            }),
+        ),
+      );
     }
+    await together(writes);
   }
 }
