@@ -24,6 +24,8 @@ export interface Config {
   auditAnchorSeconds: number;
   /** Gate event batches decided at the same time per process (gate/service/batcher.ts). */
   gateBatchesInFlight: number;
+  /** Gate events waiting for a batch per process; one more is refused with 503 (gate/service/batcher.ts). */
+  gateQueueMax: number;
   /** The least time between two outbox delivery rounds (outbox/dispatcher.ts). */
   outboxRoundGapMs: number;
   /**
@@ -99,6 +101,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     ),
     auditAnchorSeconds: wholeNumber('TIDEGATE_AUDIT_ANCHOR_SECONDS', env.TIDEGATE_AUDIT_ANCHOR_SECONDS, 60, 1, 86_400),
     gateBatchesInFlight: wholeNumber('TIDEGATE_GATE_BATCHES_IN_FLIGHT', env.TIDEGATE_GATE_BATCHES_IN_FLIGHT, 1, 1, 16),
+    gateQueueMax: wholeNumber('TIDEGATE_GATE_QUEUE_MAX', env.TIDEGATE_GATE_QUEUE_MAX, 2000, 1, 1_000_000),
     outboxRoundGapMs: wholeNumber(
       'TIDEGATE_OUTBOX_ROUND_GAP_MS',
       env.TIDEGATE_OUTBOX_ROUND_GAP_MS,

@@ -152,6 +152,9 @@ export function sendProblem(
   const body: ProblemBody = problem.toBody(request.url);
   body.requestId = request.id;
   reply.code(problem.status).header('content-type', PROBLEM_CONTENT_TYPE);
+  // A refusal that says when to come back (a full queue, a locked log-in) says it in the header too.
+  const retryAfter = problem.extra.retryAfterSeconds;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter)) reply.header('retry-after', String(retryAfter));
   if (extraHeaders) reply.headers(extraHeaders);
   return reply.send(JSON.stringify(body));
 }

@@ -17,11 +17,16 @@
  * events/s than two or more (docs/benchmarks.md). Raise it where the database is far away and round
  * trips, not CPU, are the cost, or where a batch often waits on a book another command holds: with
  * one in flight, every truck of the process waits behind that batch.
+ *
+ * The queue is bounded (TIDEGATE_GATE_QUEUE_MAX events per process): past it an event is refused at
+ * once with 503 and Retry-After, written nowhere, instead of waiting longer than a lane can use the
+ * answer; the gate's edge client sends it again (same event id, so at most once).
  */
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { outsideRequestScope } from '../../../platform/requestScope.ts';
+import { Problem } from '../../../kernel/problem.ts';
 import {
   decideEventsTx,
   plateKey,
@@ -33,6 +38,22 @@ import {
 
 /** At most this many events in one transaction (bounds a statement's size and a batch's latency). */
 export const MAX_BATCH = 64;
+
+/** Seconds a refused event is told to wait: a batch takes tens of milliseconds, a full queue about a second. */
+export const QUEUE_FULL_RETRY_SECONDS = 1;
+
+/** The refusal of an event that finds the queue full: nothing of it was written. */
+export function queueFullProblem(queued: number): Problem {
+  return new Problem({
+    status: 503,
+    code: 'gate.queueFull',
+    title: 'Gate events queue full',
+    detail:
+      `${queued} gate events of this process are waiting to be decided; send this event again ` +
+      `in ${QUEUE_FULL_RETRY_SECONDS} s (same eventId).`,
+    extra: { rule: 'gate.queueFull', retryAfterSeconds: QUEUE_FULL_RETRY_SECONDS, queued },
+  });
+}
 
 interface Waiting {
   item: EventItem & { e: GateEventInput; actor: Actor };
@@ -49,10 +70,20 @@ export class GateBatcher {
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly limits = { maxBatch: MAX_BATCH, maxInFlight: ctx.config.gateBatchesInFlight },
+    private readonly limits = {
+      maxBatch: MAX_BATCH,
+      maxInFlight: ctx.config.gateBatchesInFlight,
+      maxQueued: ctx.config.gateQueueMax,
+    },
   ) {}
 
+  /** Events waiting for a batch (not those being decided). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   submit(item: { e: GateEventInput; actor: Actor }): Promise<GateAnswer> {
+    if (this.queue.length >= this.limits.maxQueued) return Promise.reject(queueFullProblem(this.queue.length));
     return new Promise((resolve, reject) => {
       this.queue.push({ item, key: plateKey(item.e), resolve, reject });
       // A batch decides other requests' events too: it runs outside this request's scope.
