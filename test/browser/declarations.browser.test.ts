@@ -103,7 +103,7 @@ describe('second-line exit pages in Chromium', () => {
 
     await login('officer', 'officer-pass-2026');
     await page.getByTestId('nav-declarations').click();
-    await page.getByTestId('decl-filter-state').selectOption('');
+    await page.getByTestId('decl-filter-state').selectOption('ALL');
     await expect.poll(() => page.getByTestId('decl-table').locator('tbody tr').count()).toBeGreaterThan(3);
     await page.getByTestId('decl-table').locator('tbody tr', { hasText: '集中申报' }).first().click();
     await expect.poll(() => page.getByTestId('decl-trail').locator('li').count()).toBeGreaterThan(1);

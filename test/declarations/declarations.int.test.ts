@@ -572,3 +572,34 @@ describe('second-line exit (二线出岛) over HTTP', () => {
     }
   });
 });
+
+describe('the declaration list as officers work it', () => {
+  it('names each declarant, filters by port, sorts both ways and pages', async () => {
+    const officer = await app.authFor('inspector');
+    const get = async (q: string) => {
+      const res = await app.request({ method: 'GET', url: `/api/v1/declarations?${q}`, auth: officer });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as {
+        items: { id: string; portCode: string; enterprise: { uscc: string; name: string } }[];
+        total: number;
+      };
+    };
+    const all = await get('pageSize=200');
+    expect(all.total).toBeGreaterThan(2);
+    for (const d of all.items) {
+      expect(d.enterprise.uscc).toMatch(/^[0-9A-Z]{18}$/);
+      expect(d.enterprise.name.length).toBeGreaterThan(0);
+    }
+    const oldest = await get('pageSize=200&sort=createdAt');
+    expect(oldest.items.map((d) => d.id)).toEqual(all.items.map((d) => d.id).reverse());
+    const port = all.items[0]!.portCode;
+    const atPort = await get(`pageSize=200&port=${port}`);
+    expect(atPort.items.length).toBe(all.items.filter((d) => d.portCode === port).length);
+    expect(atPort.items.every((d) => d.portCode === port)).toBe(true);
+    const second = await get('pageSize=1&page=2');
+    expect(second.items.map((d) => d.id)).toEqual([all.items[1]!.id]);
+    const refused = await app.request({ method: 'GET', url: '/api/v1/declarations?sort=enterprise', auth: officer });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors[0].path).toBe('sort');
+  });
+});

@@ -10,6 +10,7 @@ import { forReader } from './audience.ts';
 import {
   centralizedBody,
   declarationDetailOut,
+  declarationListItemOut,
   declarationOut,
   exitDeclarationBody,
   listQuery,
@@ -91,7 +92,7 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
       tags,
       summary: 'Declarations, newest first (an enterprise user sees its own)',
       querystring: listQuery,
-      response: { 200: z.object({ items: z.array(declarationOut), total: z.number() }) },
+      response: { 200: z.object({ items: z.array(declarationListItemOut), total: z.number() }) },
     },
     handler: async (req) => reader(req).list(await service.listDeclarations(ctx, actorOf(req), req.query)),
   });

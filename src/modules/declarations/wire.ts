@@ -233,6 +233,11 @@ export const declarationDetailOut = declarationOut.extend({
   batches: z.array(z.object({ id: z.string(), state: z.string(), businessDate: z.string() })),
 });
 
+/** A list item: the declaration with its declarant's name and USCC. */
+export const declarationListItemOut = declarationOut.extend({
+  enterprise: z.object({ uscc: z.string(), name: z.string() }).nullable(),
+});
+
 export const listQuery = z
   .object({
     kind: z.enum(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']).optional(),
@@ -240,6 +245,11 @@ export const listQuery = z
       .enum(['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED'])
       .optional(),
     uscc: text.max(18).optional(),
+    port: text.max(32).optional().describe('Second-line port code'),
+    sort: z
+      .enum(['createdAt', '-createdAt', 'businessDate', '-businessDate'])
+      .default('-createdAt')
+      .describe('Order: a field, descending with a leading minus'),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(200).default(20),
   })

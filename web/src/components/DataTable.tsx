@@ -23,6 +23,7 @@ export function DataTable<T>({
   empty,
   testId,
   rowTestId,
+  onRowClick,
 }: {
   columns: Column<T>[];
   rows: readonly T[];
@@ -31,10 +32,12 @@ export function DataTable<T>({
   empty: string;
   testId?: string;
   rowTestId?: (row: T, index: number) => string;
+  /** A pointer shortcut only: each row must also hold a link or button for the keyboard. */
+  onRowClick?: (row: T) => void;
 }) {
   return (
     <div className="table-scroll">
-      <table className="table" data-testid={testId}>
+      <table className={onRowClick ? 'table clickable' : 'table'} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead>
           <tr>
@@ -54,7 +57,7 @@ export function DataTable<T>({
             </tr>
           ) : (
             rows.map((row, i) => (
-              <tr key={rowKey(row)} data-testid={rowTestId?.(row, i)}>
+              <tr key={rowKey(row)} data-testid={rowTestId?.(row, i)} onClick={onRowClick && (() => onRowClick(row))}>
                 {columns.map((c) => (
                   <td key={c.key} className={cls(c)}>
                     {c.cell(row, i)}

@@ -1,8 +1,8 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { problems } from '../../../kernel/problem.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
-import { findEnterpriseByUscc } from '../../subjects/service.ts';
+import { findEnterpriseByUscc, findEnterprisesByIds } from '../../subjects/service.ts';
 import { getReservation } from '../../ledger/service.ts';
 import { declarations } from '../schema.ts';
 import {
@@ -18,7 +18,7 @@ import {
 export async function listDeclarations(
   ctx: AppContext,
   actor: Actor,
-  q: { kind?: string; state?: string; uscc?: string; page: number; pageSize: number },
+  q: { kind?: string; state?: string; uscc?: string; port?: string; sort?: string; page: number; pageSize: number },
 ) {
   const where: SQL[] = [];
   if (actor.role === 'enterprise_user')
@@ -30,16 +30,29 @@ export async function listDeclarations(
   }
   if (q.kind) where.push(eq(declarations.kind, q.kind));
   if (q.state) where.push(eq(declarations.state, q.state));
+  if (q.port) where.push(eq(declarations.portCode, q.port));
   const cond = where.length ? and(...where) : undefined;
+  const by = q.sort?.replace(/^-/, '') === 'businessDate' ? declarations.businessDate : declarations.createdAt;
+  const dir = q.sort?.startsWith('-') === false ? asc : desc;
   const rows = await ctx.db
     .select()
     .from(declarations)
     .where(cond)
-    .orderBy(desc(declarations.createdAt), desc(declarations.id))
+    .orderBy(dir(by), dir(declarations.createdAt), dir(declarations.id))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
   const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(declarations).where(cond);
-  return { items: rows.map(declarationView), total: count?.n ?? 0 };
+  // The declarant's name and USCC on each row: one read for the page.
+  const named = new Map(
+    (await findEnterprisesByIds(ctx.db, [...new Set(rows.map((r) => r.enterpriseId))])).map((e) => [
+      e.id,
+      { uscc: e.uscc, name: e.name },
+    ]),
+  );
+  return {
+    items: rows.map((r) => ({ ...declarationView(r), enterprise: named.get(r.enterpriseId) ?? null })),
+    total: count?.n ?? 0,
+  };
 }
 
 /** A declaration with its transitions (each with the audit entry that records it), bills, versions, the book reservation and, for a centralized one, its batches. */

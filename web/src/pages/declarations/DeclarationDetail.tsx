@@ -4,7 +4,7 @@ import { api } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-import { BillTable, StateBadge } from './DeclarationsPage.tsx';
+import { BillTable, StateBadge } from './parts.tsx';
 import type { DeclarationDetailView } from '../../api/wire.ts';
 import { useCan } from '../../permissions.tsx';
 
