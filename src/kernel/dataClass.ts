@@ -92,7 +92,8 @@ export function desensitise<T>(value: T, rules: FieldRules, role: ReaderRole, pa
 }
 
 function walk(value: unknown, rules: FieldRules, table: Record<DataClass, Disclosure>, path: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => walk(v, rules, table, `${path}[]`));
+  // A list's elements share its path; a list at the top is a list of the rules' own shape.
+  if (Array.isArray(value)) return value.map((v) => walk(v, rules, table, path && `${path}[]`));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {

@@ -14,6 +14,8 @@ import { outboxEvents } from '../../src/platform/outbox/schema.ts';
 import { handleRiskAssessed } from '../../src/modules/jointcontrol/service.ts';
 import { deliverWebhooks } from '../../src/modules/sharing/service.ts';
 import { verifySignature } from '../../src/modules/sharing/rules.ts';
+import { CASE_FIELD_RULES } from '../../src/modules/jointcontrol/wire.ts';
+import { fieldByField } from '../support/fieldByField.ts';
 
 /**
  * Joint control of RED over HTTP: an exit declaration scored RED opens a case shared with the police
@@ -176,6 +178,20 @@ describe('joint control of RED, end to end over HTTP', () => {
     }
   });
 
+  it('field by field, the department reads the case as the data classes allow (数据分类分级)', async () => {
+    const full = (await get(`/api/v1/jointcontrol/cases/${caseId}`, officer)).json();
+    const sent = (await get(`/api/v1/jointcontrol/cases/${caseId}`, police)).json();
+    // The officer's view has every department's share; the department's has its own instead.
+    const { shares, ...rest } = full;
+    const own = shares.find((s: { department: string }) => s.department === 'police');
+    const { outcomeBy: _by, ...share } = own;
+    const { problems, seen } = fieldByField({ ...rest, shares, share }, sent, CASE_FIELD_RULES, 'department');
+    expect(problems).toEqual([]);
+    expect(seen.CLEAR).toBeGreaterThan(15);
+    expect(seen['DESENSITISED:band']).toBe(3);
+    expect(seen['DESENSITISED:omit']).toBeGreaterThanOrEqual(4);
+  });
+
   it('a duplicate RiskAssessed event opens no second case', async () => {
     const [event] = await app.ctx.db
       .select()
@@ -201,7 +217,7 @@ describe('joint control of RED, end to end over HTTP', () => {
     expect((await post(`/api/v1/jointcontrol/cases/${caseId}/acknowledge`, maritime)).statusCode).toBe(404);
   });
 
-  it('wrong transitions are 422 (jointControl.transition) and write nothing; the right ones move the case', async () => {
+  it('wrong moves are 422 (jointControl.transition) and write nothing; the right ones move the case', async () => {
     const snapshot = async () => ({
       audit: await countAuditEntries(app.ctx.db),
       rows: await queryRows(app.ctx.db, sql`select * from joint_control_shares order by department`),

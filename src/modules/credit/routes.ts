@@ -7,6 +7,8 @@ import { shanghaiDate } from '../../kernel/clock.ts';
 import { registerParameterCheck } from '../../platform/parameters/service.ts';
 import { creditParameterValueViolations } from './measures.ts';
 import * as service from './service.ts';
+import { changesFor } from './classification.ts';
+import type { ReaderRole } from '../../kernel/dataClass.ts';
 import {
   bulkResultOut,
   changeOut,
@@ -136,7 +138,9 @@ export const creditRoutes: ApiPlugin = (app, ctx) => {
         .strict(),
       response: { 200: z.object({ items: z.array(changeOut), next: z.number() }) },
     },
-    handler: async (req) => service.changesAfter(ctx.db, req.query.after, req.query.limit),
+    // Desensitised by data class for the reader's role: a department gets no decision numbers.
+    handler: async (req) =>
+      changesFor(actorOf(req).role as ReaderRole, await service.changesAfter(ctx.db, req.query.after, req.query.limit)),
   });
 
   app.get('/api/v1/credit/stats', {

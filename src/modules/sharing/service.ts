@@ -8,6 +8,7 @@ import { decrypt, encrypt } from '../../platform/crypto.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems } from '../../kernel/problem.ts';
 import { changesAfter, latestChangeSeq } from '../credit/service.ts';
+import { changesFor } from '../credit/classification.ts';
 import { FEED_NAME as JOINT_CONTROL_FEED, feedFor, latestFeedSeq } from '../jointcontrol/service.ts';
 import { apiClients } from '../../platform/auth/schema.ts';
 import { webhookSubscriptions } from './schema.ts';
@@ -43,7 +44,9 @@ const FEEDS: Record<string, FeedSource> = {
   'credit.classChanges': {
     refuse: () => null,
     latest: (ctx) => latestChangeSeq(ctx.db),
-    after: async (ctx, _s, cursor, limit) => (await changesAfter(ctx.db, cursor, limit)).items,
+    // What a department may read of a change, by data class (credit/classification.ts).
+    after: async (ctx, _s, cursor, limit) =>
+      changesFor('department', await changesAfter(ctx.db, cursor, limit)).items as { seq: number }[],
   },
   [JOINT_CONTROL_FEED]: {
     refuse: (s) =>

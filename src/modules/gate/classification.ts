@@ -1,0 +1,128 @@
+/** The data class of every column of the gate tables (docs/data-classification.md). */
+import { classify, type TableClasses } from '../../platform/db/classify.ts';
+import {
+  gateDeviceKeys,
+  gateEvents,
+  gateLanes,
+  gateReleaseOrders,
+  gateReplayConflicts,
+  inspectionEvidence,
+  inspectionTasks,
+} from './schema.ts';
+
+export const CLASSIFICATION: readonly TableClasses[] = [
+  classify(
+    gateDeviceKeys,
+    {
+      general: [
+        'deviceId',
+        'publicKeyPem',
+        'replayedSeq',
+        'replayedHash',
+        'registeredAt',
+        'keyFromSeq',
+        'previousPublicKeyPem',
+      ],
+    },
+    'Public keys of gate devices.',
+  ),
+  classify(
+    gateEvents,
+    {
+      important: ['plate', 'containers', 'weightKg', 'sealState', 'reasons'],
+      general: [
+        'eventId',
+        'deviceId',
+        'portCode',
+        'laneCode',
+        'direction',
+        'occurredAt',
+        'requestHash',
+        'decision',
+        'releaseOrderId',
+        'postings',
+        'inspectionTaskId',
+        'source',
+        'decidedAt',
+      ],
+    },
+    'Vehicles, containers and why they were diverted.',
+  ),
+  classify(gateLanes, { general: ['code', 'portCode', 'laneNo', 'kind', 'nameZh'] }, 'Lanes of the ports.'),
+  classify(
+    gateReleaseOrders,
+    {
+      important: ['plate', 'containers', 'seals', 'expectedGrossWeightKg', 'containerGoods', 'cancelReason'],
+      general: [
+        'id',
+        'enterpriseId',
+        'documentType',
+        'documentId',
+        'portCode',
+        'validFrom',
+        'validTo',
+        'reservationIds',
+        'status',
+        'passedContainers',
+        'held',
+        'contentHash',
+        'version',
+        'createdBy',
+        'createdAt',
+        'closedAt',
+      ],
+    },
+    'What may leave, on which vehicle.',
+  ),
+  classify(
+    gateReplayConflicts,
+    {
+      important: ['detail'],
+      general: [
+        'id',
+        'deviceId',
+        'eventId',
+        'logSeq',
+        'kind',
+        'releaseOrderId',
+        'status',
+        'createdAt',
+        'resolvedBy',
+        'resolvedAt',
+        'resolution',
+      ],
+    },
+    'Conflicts of degraded-mode replays.',
+  ),
+  classify(
+    inspectionEvidence,
+    {
+      important: ['fileName', 'content'],
+      general: ['id', 'taskId', 'contentType', 'sizeBytes', 'sha256', 'uploadedBy', 'uploadedAt'],
+    },
+    'Evidence files.',
+  ),
+  classify(
+    inspectionTasks,
+    {
+      important: ['reasons', 'outcome', 'corrections', 'disposition', 'note'],
+      general: [
+        'id',
+        'source',
+        'documentType',
+        'documentId',
+        'releaseOrderId',
+        'portCode',
+        'status',
+        'assignee',
+        'attended',
+        'contentHash',
+        'createdBy',
+        'createdAt',
+        'startedAt',
+        'completedAt',
+      ],
+    },
+    'Why selected and what inspection found.',
+  ),
+];

@@ -1,0 +1,163 @@
+/** The data class of every column of the ledger tables (docs/data-classification.md). */
+import { classify, type TableClasses } from '../../platform/db/classify.ts';
+import {
+  ledgerAccounts,
+  ledgerAlerts,
+  ledgerBooks,
+  ledgerDirectReleases,
+  ledgerDocumentLines,
+  ledgerDocuments,
+  ledgerItems,
+  ledgerMovements,
+  ledgerPostings,
+  ledgerReservationLines,
+  ledgerReservations,
+  ledgerTaxedCatalogue,
+} from './schema.ts';
+
+export const CLASSIFICATION: readonly TableClasses[] = [
+  classify(
+    ledgerAccounts,
+    {
+      important: ['onHand', 'reserved', 'importedCny', 'domesticCny', 'hainanMadeCny'],
+      general: ['itemId', 'kind', 'bookId', 'firstEntryDate', 'movements'],
+    },
+    'Balances and cost bases.',
+  ),
+  classify(
+    ledgerAlerts,
+    { important: ['detail'], general: ['id', 'kind', 'bookId', 'reference', 'raisedAt'] },
+    'Alert details.',
+  ),
+  classify(
+    ledgerBooks,
+    { general: ['id', 'enterpriseId', 'regime', 'bookNo', 'status', 'openedBy', 'createdAt', 'version'] },
+    'Books by enterprise and regime.',
+  ),
+  classify(
+    ledgerDirectReleases,
+    {
+      general: [
+        'id',
+        'bookId',
+        'reference',
+        'releasedOn',
+        'dueOn',
+        'enteredDocumentId',
+        'enteredOn',
+        'overdueAlertedAt',
+        'createdBy',
+        'createdAt',
+      ],
+    },
+    'Direct releases to enter.',
+  ),
+  classify(
+    ledgerDocumentLines,
+    {
+      important: ['quantity', 'importedCny', 'domesticCny', 'hainanMadeCny'],
+      general: ['documentId', 'lineNo', 'itemId', 'direction'],
+    },
+    'Quantities and values moved.',
+  ),
+  classify(
+    ledgerDocuments,
+    {
+      important: ['reason', 'body', 'tax'],
+      general: [
+        'id',
+        'bookId',
+        'type',
+        'status',
+        'contentHash',
+        'reference',
+        'businessDate',
+        'counterpartyBookId',
+        'counterpartyEnterpriseId',
+        'reversalOf',
+        'flags',
+        'createdBy',
+        'createdAt',
+        'decidedBy',
+        'decidedAt',
+      ],
+    },
+    'Documents with their contents and taxes.',
+  ),
+  classify(
+    ledgerItems,
+    { general: ['id', 'bookId', 'itemNo', 'hsCode', 'name', 'specification', 'unit', 'originCountry', 'createdAt'] },
+    'Items of a book (code, name, unit, origin).',
+  ),
+  classify(
+    ledgerMovements,
+    {
+      important: ['quantity', 'importedCny', 'domesticCny', 'hainanMadeCny'],
+      general: [
+        'seq',
+        'id',
+        'bookId',
+        'itemId',
+        'fromKind',
+        'toKind',
+        'documentId',
+        'documentType',
+        'lineNo',
+        'postingId',
+        'reversalOf',
+        'auditSeq',
+        'businessDate',
+        'createdAt',
+      ],
+    },
+    'Quantities and values moved.',
+  ),
+  classify(
+    ledgerPostings,
+    {
+      important: ['lines'],
+      general: [
+        'id',
+        'reservationId',
+        'contentHash',
+        'toKind',
+        'documentType',
+        'documentId',
+        'releaseRest',
+        'movementIds',
+        'createdBy',
+        'createdAt',
+      ],
+    },
+    'Posted quantities.',
+  ),
+  classify(
+    ledgerReservationLines,
+    { important: ['reserved', 'posted', 'released'], general: ['reservationId', 'lineNo', 'itemId'] },
+    'Reserved quantities.',
+  ),
+  classify(
+    ledgerReservations,
+    {
+      general: [
+        'id',
+        'bookId',
+        'status',
+        'expiresAt',
+        'purposeType',
+        'purposeId',
+        'contentHash',
+        'createdBy',
+        'createdAt',
+        'closedAt',
+        'voidReason',
+      ],
+    },
+    'Reservations.',
+  ),
+  classify(
+    ledgerTaxedCatalogue,
+    { general: ['id', 'hsPrefix', 'description', 'validFrom', 'validTo', 'source', 'batchId', 'loadedBy', 'loadedAt'] },
+    'The published taxed catalogue.',
+  ),
+];

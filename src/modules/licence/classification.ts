@@ -1,0 +1,71 @@
+/** The data class of every column of the licence tables (docs/data-classification.md). */
+import { classify, type TableClasses } from '../../platform/db/classify.ts';
+import { licenceUses, licences, restrictedGoods } from './schema.ts';
+
+export const CLASSIFICATION: readonly TableClasses[] = [
+  classify(
+    licenceUses,
+    {
+      important: ['quantity'],
+      general: [
+        'id',
+        'licenceId',
+        'enterpriseId',
+        'hsCode',
+        'usedOn',
+        'reference',
+        'contentHash',
+        'auditSeq',
+        'createdBy',
+        'createdAt',
+      ],
+    },
+    'Quantities written off.',
+  ),
+  classify(
+    licences,
+    {
+      important: ['goods', 'quantity', 'used'],
+      general: [
+        'id',
+        'number',
+        'licenceType',
+        'holderEnterpriseId',
+        'hsPrefixes',
+        'unit',
+        'validFrom',
+        'validUntil',
+        'status',
+        'issuer',
+        'version',
+        'contentHash',
+        'createdAt',
+        'updatedAt',
+      ],
+    },
+    'Licensed goods and quantities.',
+  ),
+  classify(
+    restrictedGoods,
+    {
+      general: [
+        'id',
+        'entryKey',
+        'hsPrefix',
+        'keywords',
+        'measure',
+        'licenceType',
+        'direction',
+        'validFrom',
+        'validTo',
+        'description',
+        'legalBasis',
+        'source',
+        'batchId',
+        'loadedBy',
+        'loadedAt',
+      ],
+    },
+    'The published list.',
+  ),
+];
