@@ -170,6 +170,12 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/personal-credit/records': ['admin', 'inspector', 'auditor'],
   'POST /api/v1/personal-credit/records/:id/withdraw': ['admin', 'inspector', 'auditor'],
   'GET /api/v1/personal-credit/points': 'public',
+  'GET /api/v1/jointcontrol/feed': ['department'],
+  'GET /api/v1/jointcontrol/cases': [...OFFICERS, 'department'],
+  'GET /api/v1/jointcontrol/cases/:id': [...OFFICERS, 'department'],
+  'POST /api/v1/jointcontrol/cases/:id/acknowledge': ['department'],
+  'POST /api/v1/jointcontrol/cases/:id/outcome': ['department'],
+  'POST /api/v1/jointcontrol/cases/:id/close': ['admin', 'inspector', 'auditor'],
 };
 
 let t: TestApp;
