@@ -6,7 +6,7 @@
  * is; one book serialises its own declarations.
  */
 import pino from 'pino';
-import { closedLoop, pgbenchTps, type LoadResult, withScratchDatabase } from './harness.ts';
+import { closedLoop, pgbenchTpcb, type LoadResult, withScratchDatabase } from './harness.ts';
 import { createContext } from '../src/main.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
@@ -140,11 +140,14 @@ export async function benchDeclarations(opts: {
     } finally {
       await pg.database.close();
     }
-    const tps = opts.pgbenchTps ?? pgbenchTps(opts.databaseUrl, 16, opts.quick ? 5 : 15);
+    // The yardstick: pgbench TPC-B with 16 clients right after, same server, with its p99.
+    const yard = pgbenchTpcb(opts.databaseUrl, 16, opts.quick ? 5 : 15);
     lines.push(`exit declarations end to end (2 lines), PostgreSQL, 16 concurrent over 32 books: ${fmt(r)}`);
-    if (tps)
+    if (yard)
       lines.push(
-        `ratio exit declarations/s ÷ pgbench tps (${tps.toFixed(0)}, 16 clients, same run): ${(r.perSecond / tps).toFixed(4)}`,
+        `pgbench TPC-B (16 clients, same server, same run): ${yard.tps.toFixed(0)} tps, p50 ${yard.p50Ms.toFixed(1)} ms, ` +
+          `p99 ${yard.p99Ms.toFixed(1)} ms; ratio exit declarations/s ÷ pgbench tps ${(r.perSecond / yard.tps).toFixed(4)} ` +
+          `(goal ≥ 0.5), p99 ÷ pgbench p99 ${(r.p99Ms / yard.p99Ms).toFixed(2)} (goal ≤ 4)`,
       );
   });
   if ('unreachable' in reached)

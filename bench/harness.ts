@@ -178,6 +178,35 @@ export function pgbenchTps(databaseUrl: string, clients: number, seconds: number
 }
 
 /**
+ * pgbench TPC-B on the same server, same run, with its transactions' latencies (from pgbench's own
+ * log): the yardstick of a closed-loop bench that quotes both a rate and a p99. Null when pgbench
+ * cannot run.
+ */
+export function pgbenchTpcb(
+  databaseUrl: string,
+  clients: number,
+  seconds: number,
+): { tps: number; p50Ms: number; p99Ms: number } | null {
+  const dir = mkdtempSync(join(tmpdir(), 'tidegate-pgbench-'));
+  try {
+    const args = ['-c', String(clients), '-j', '2', '-T', String(seconds), '--log', '--log-prefix=latency'];
+    const out = runPgbench(databaseUrl, args, dir);
+    const m = /tps = ([\d.]+)/.exec(out ?? '');
+    if (!m) return null;
+    const latencies = readdirSync(dir)
+      .filter((f) => f.startsWith('latency'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+      .filter((l) => l.trim())
+      .map((l) => Number(l.split(' ')[2]) / 1000)
+      .sort((a, b) => a - b);
+    if (!latencies.length) return null;
+    return { tps: Number(m[1]), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * The latency yardstick of an open-loop bench: pgbench's simple-update transaction (one update,
  * one select, one insert, one commit) sent at a steady `rate` per second by 16 clients, on the same
  * server in the same run; p50 and p99 of its transactions, from pgbench's own log. A machine that

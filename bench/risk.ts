@@ -172,13 +172,13 @@ export async function serviceFigures(ctx: AppContext, inputs: AssessmentInput[],
   const half = Math.floor(inputs.length / 2);
   let t0 = performance.now();
   for (const input of inputs.slice(0, half))
-    await runCommand(ctx, 'risk.assess', (tx) => risk.assessDeclaration(tx, ctx, input, { memo }));
+    await runCommand(ctx, 'risk.assess', (tx, batch) => risk.assessDeclaration(tx, ctx, input, { memo, batch }));
   const single = half / ((performance.now() - t0) / 1000);
   const rest = inputs.slice(half);
   t0 = performance.now();
   for (let i = 0; i < rest.length; i += batch) {
     const chunk = rest.slice(i, i + batch);
-    await runCommand(ctx, 'risk.assess', (tx) => risk.assessDeclarations(tx, ctx, chunk, { memo }));
+    await runCommand(ctx, 'risk.assess', (tx, batch) => risk.assessDeclarations(tx, ctx, chunk, { memo, batch }));
   }
   const batched = rest.length / ((performance.now() - t0) / 1000);
   return { single, batched };
@@ -249,6 +249,18 @@ export async function riskBenchmark(opts: { quick: boolean }): Promise<string[]>
   );
   await pglite.database.close();
 
+  return [...lines, ...(await assessOnPostgres(opts))];
+}
+
+/**
+ * `assessDeclaration` with its database work on PostgreSQL (one declaration per transaction, then
+ * batches of 100), beside pgbench TPC-B with 1 client on the same server in the same run (the risk
+ * writes of one command run one after the other). Part of `bench --only risk` and of the full run.
+ */
+export async function assessOnPostgres(opts: { quick: boolean }): Promise<string[]> {
+  const days = opts.quick ? 21 : 30;
+  const traders = opts.quick ? 50 : 80;
+  const lines: string[] = [];
   const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const { default: postgres } = await import('postgres');
   const admin = postgres(url, { max: 1, onnotice: () => {} });

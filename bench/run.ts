@@ -43,7 +43,16 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
     }
     if (opts.only === 'risk') {
       // Scoring alone (pure CPU: facts, the live library, the model and its drivers), per core.
-      const figures = await (await import('./risk.ts')).riskScoringBenchmark(opts);
+      const risk = await import('./risk.ts');
+      const figures = await risk.riskScoringBenchmark(opts);
+      // And the service with its writes, one declaration per transaction, beside pgbench (1 client).
+      figures.push(...(await risk.assessOnPostgres(opts)));
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
+    if (opts.only === 'scale') {
+      if (!databaseUrl) throw new Error('the scale benchmark needs DATABASE_URL (a PostgreSQL server)');
+      const figures = await (await import('./scale.ts')).benchScale({ quick: opts.quick, databaseUrl });
       console.log('\n' + [header, ...figures].join('\n'));
       return;
     }
@@ -52,7 +61,7 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       return;
     }
     if (opts.only !== 'ledger')
-      throw new Error(`--only knows: ledger, declarations, gate, dutyfree, tax, risk, startup`);
+      throw new Error(`--only knows: ledger, declarations, gate, dutyfree, tax, risk, startup, scale`);
     const figures = await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl });
     console.log('\n' + [header, ...figures].join('\n'));
     return;

@@ -235,12 +235,12 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   );
   decided.forEach(({ k }, n) => (outcomes[k] = { answer: answers[n]!, replayed: false }));
   const ledgerAudit = prepared?.audit ?? [];
-  // A decision's entry carries its stored row, which holds the postings made.
+  // A decision's entry: the hash of the event as sent, and what was decided (decisionEntry).
   const gateAudit: AuditInput[] = rows.map((row, n) => ({
     actor: actorLabel(items[decided[n]!.k]!.actor),
     action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert',
     subject: `gate-event:${row.eventId}`,
-    change: row,
+    change: decisionEntry(row),
     at: now,
     partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}`,
   }));
@@ -354,6 +354,34 @@ function planDecisions(
 }
 
 /** The stored row and the answer of every decided event, once its postings and task are known. */
+/**
+ * The audit entry of a decision, format 2: the event's request hash (SHA-256 of the canonical event
+ * as the device sent it: plate, containers, weight, seals, time, lane) and the fields that matter —
+ * the decision, its reasons, the order, the postings made (their lines are in the ledger's own
+ * entries) and the task opened. Format 1 (entries written before) carried the whole stored row; both
+ * verify the same way, since the chain hashes whatever `change` holds. Smaller entries are cheaper to
+ * serialise canonically, hash and write on every PASS.
+ */
+function decisionEntry(row: EventRow) {
+  const postings = row.postings as unknown as { complete: boolean; list: { postingId: string }[] };
+  return {
+    format: 2,
+    eventId: row.eventId,
+    requestHash: row.requestHash,
+    portCode: row.portCode,
+    laneCode: row.laneCode,
+    plate: row.plate,
+    decision: row.decision,
+    reasons: row.reasons,
+    releaseOrderId: row.releaseOrderId,
+    complete: postings.complete,
+    postingIds: postings.list.map((p) => p.postingId),
+    inspectionTaskId: row.inspectionTaskId,
+    source: row.source,
+    decidedAt: row.decidedAt,
+  };
+}
+
 function storedRows(
   items: readonly EventItem[],
   decided: readonly Decided[],
