@@ -21,6 +21,7 @@ import { tariffModule } from './tariff/index.ts';
 import { jointControlModule } from './jointcontrol/index.ts';
 import { licenceModule } from './licence/index.ts';
 import { originModule } from './origin/index.ts';
+import { firstLineModule } from './firstline/index.ts';
 
 export const MODULES: readonly TidegateModule[] = defineModules([
   subjectsModule,
@@ -38,6 +39,7 @@ export const MODULES: readonly TidegateModule[] = defineModules([
   tariffModule,
   licenceModule,
   originModule,
+  firstLineModule,
   jointControlModule,
 ]);
 

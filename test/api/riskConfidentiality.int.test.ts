@@ -230,6 +230,12 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/restricted-goods/check': ['/api/v1/restricted-goods/check?hsCode=8471300000&description=laptop'],
     '/api/v1/licences': ['/api/v1/licences'],
     '/api/v1/licences/:number': ['/api/v1/licences/RT-2026-0001'],
+    // First-line filings are scanned with real held and released data in test/firstline/firstline.int.test.ts.
+    '/api/v1/firstline/declarations': ['/api/v1/firstline/declarations', '/api/v1/firstline/declarations?state=HELD'],
+    '/api/v1/firstline/declarations/:id': ['/api/v1/firstline/declarations/01900000-0000-7000-8000-000000000000'],
+    '/api/v1/firstline/bills': ['/api/v1/firstline/bills'],
+    '/api/v1/firstline/bills/:id': ['/api/v1/firstline/bills/01900000-0000-7000-8000-000000000000'],
+    '/api/v1/origin/certificates/:agreement/:number': ['/api/v1/origin/certificates/CHAFTA/CO-AU-2026-0001'],
   };
   return table[route];
 }
@@ -243,6 +249,9 @@ const NOT_FOUND_OK = new Set([
   '/api/v1/tariff/lines/:code',
   '/api/v1/calc/tariff-rates',
   '/api/v1/licences/:number',
+  '/api/v1/firstline/declarations/:id',
+  '/api/v1/firstline/bills/:id',
+  '/api/v1/origin/certificates/:agreement/:number',
 ]);
 
 function getRoutesOf(role: Role): string[] {

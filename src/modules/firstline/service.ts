@@ -1,0 +1,705 @@
+/**
+ * The first-line module's public service (一线进出境申报). One command per use case, one transaction
+ * each: file a declaration (screened against the prohibited and restricted list, licences written off,
+ * rated from the tariff table with the origin's certificate, taxed, risk-scored, then held or released
+ * — the book posted or the direct release registered, the bill issued), an officer's decision on a
+ * held one, and the reads.
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/client.ts';
+import { runCommand } from '../../platform/command.ts';
+import { appendAudit } from '../../platform/audit/service.ts';
+import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { actorLabel, seesRiskVerdicts, type Actor } from '../../platform/auth/roles.ts';
+import { enterpriseFilter } from '../../platform/auth/scope.ts';
+import { canonicalJson } from '../../kernel/canonicalJson.ts';
+import { shanghaiDate } from '../../kernel/clock.ts';
+import { uuidv7 } from '../../kernel/ids.ts';
+import { problems, type FieldError } from '../../kernel/problem.ts';
+import { activeQualifications, findEnterpriseById } from '../subjects/service.ts';
+import { cataloguePrefixes, fileDocumentTx, getBook, getItem, registerDirectRelease } from '../ledger/service.ts';
+import { assessDeclaration, type RiskDecision } from '../risk/service.ts';
+import { loadTaxParameters } from '../tax/service.ts';
+import { computeRoute, fen, type RouteLine } from '../tax/rules.ts';
+import { screenGoods, useLicenceTx } from '../licence/service.ts';
+import { ratesWithOrigin } from '../origin/service.ts';
+import {
+  billNumber,
+  formViolations,
+  neutralReason,
+  riskRegime,
+  screeningViolations,
+  stateAfterRisk,
+  taxedCatalogueViolations,
+  unitCode,
+  type Direction,
+  type LineKind,
+  type RuleViolation,
+  type State,
+} from './rules.ts';
+import { firstLineBills, firstLineDeclarations } from './schema.ts';
+import type { FirstLineBody } from './wire.ts';
+
+type Row = typeof firstLineDeclarations.$inferSelect;
+type BillRow = typeof firstLineBills.$inferSelect;
+
+/** A line as judged: what the book, the list, the tariff table and the certificate made of it. */
+export interface JudgedLine {
+  index: number;
+  kind: LineKind;
+  itemId: string | null;
+  hsCode: string;
+  description: string;
+  quantity: string;
+  unit: string;
+  netWeightKg: string;
+  valueCny: string;
+  originCountry: string;
+  regime: string;
+  licence: { number: string; useId: string; type: string | null } | null;
+  tariff: {
+    version: number;
+    kind: string;
+    agreement: string | null;
+    rule: string;
+    dutyRate: string;
+    specificDutyPerUnit: string | null;
+    consumptionTaxRate: string | null;
+    vatRate: string;
+    certificate: { agreement: string; number: string } | null;
+  } | null;
+}
+
+const refuse = (errors: RuleViolation[], title = 'First-line declaration refused') =>
+  problems.rule(
+    errors[0]!.rule.replace(/\./g, '-').toLowerCase(),
+    title,
+    errors.map((e) => `${e.path}: ${e.message}`).join(' '),
+    errors as FieldError[],
+  );
+
+function declarantOf(actor: Actor): string {
+  if (actor.role !== 'enterprise_user' || !actor.enterpriseId) {
+    throw problems.forbidden('A first-line declaration is filed by the declaring enterprise.');
+  }
+  return actor.enterpriseId;
+}
+
+const hash = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
+
+/** The risk verdict as officers read it; never part of what a trader is shown. */
+function riskSummary(d: RiskDecision) {
+  return {
+    level: d.level,
+    score: d.score,
+    action: d.action,
+    selected: d.selected,
+    reasons: d.reasons,
+    features: d.features.map((f) => ({ code: f.code, contribution: f.contribution })),
+  };
+}
+
+interface TaxStepOut {
+  amount: string;
+  status: string;
+  rule: string;
+  formula: string;
+}
+export interface FirstLineTaxes {
+  duty: string;
+  consumptionTax: string;
+  vat: string;
+  total: string;
+  waived: Record<string, boolean>;
+  lines: {
+    index: number;
+    dutiableValue: string;
+    duty: TaxStepOut;
+    consumptionTax: TaxStepOut;
+    vat: TaxStepOut;
+    total: string;
+  }[];
+  parameterVersions: Record<string, number>;
+}
+
+export interface FirstLineView {
+  id: string;
+  requestId: string;
+  enterpriseId: string;
+  uscc: string;
+  direction: string;
+  port: string;
+  declarationDate: string;
+  bookId: string | null;
+  directRelease: boolean;
+  state: string;
+  stateReason: string;
+  lines: JudgedLine[];
+  taxes: FirstLineTaxes | null;
+  billId: string | null;
+  ledgerDocumentId: string | null;
+  directReleaseId: string | null;
+  decidedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  risk?: unknown;
+}
+
+async function view(tx: Tx | AppContext['db'], r: Row, actor: Actor): Promise<FirstLineView> {
+  const [bill] = await tx
+    .select({ id: firstLineBills.id })
+    .from(firstLineBills)
+    .where(eq(firstLineBills.declarationId, r.id));
+  const e = await findEnterpriseById(tx, r.enterpriseId);
+  const officer = seesRiskVerdicts(actor);
+  return {
+    id: r.id,
+    requestId: r.requestId,
+    enterpriseId: r.enterpriseId,
+    uscc: e?.uscc ?? '',
+    direction: r.direction,
+    port: r.port,
+    declarationDate: r.declarationDate,
+    bookId: r.bookId,
+    directRelease: r.directRelease === 'YES',
+    state: r.state,
+    // A trader reads the state only; an officer also reads the reason recorded with it.
+    stateReason: officer ? r.stateReason : neutralReason(r.state as State, r.direction as Direction),
+    lines: r.lines as JudgedLine[],
+    taxes: r.taxes as FirstLineTaxes | null,
+    billId: bill?.id ?? null,
+    ledgerDocumentId: r.ledgerDocumentId,
+    directReleaseId: r.directReleaseId,
+    decidedBy: officer ? r.decidedBy : null,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    ...(officer ? { risk: r.risk } : {}),
+  };
+}
+
+/** Book and items of BOOK lines: the declarant's own book, each item on it; code, unit and origin from the item. */
+async function judgeBookLines(tx: Tx, enterpriseId: string, body: FirstLineBody) {
+  const book = body.bookId ? await getBook(tx, body.bookId) : null;
+  if (body.bookId && (!book || book.enterpriseId !== enterpriseId)) {
+    throw refuse([
+      { path: 'bookId', rule: 'firstLine.bookUnknown', message: 'No such account book of the declarant.' },
+    ]);
+  }
+  const errors: RuleViolation[] = [];
+  const lines = await Promise.all(
+    body.lines.map(async (l, i) => {
+      if (l.kind !== 'BOOK') {
+        return { hsCode: l.hsCode!, unit: l.unit!, originCountry: l.originCountry!, regime: null as string | null };
+      }
+      const item = await getItem(tx, l.itemId!);
+      if (!item || item.bookId !== book!.id) {
+        errors.push({
+          path: `lines[${i}].itemId`,
+          rule: 'firstLine.itemNotInBook',
+          message: 'Not an item of this book.',
+        });
+        return null;
+      }
+      for (const [field, given, own] of [
+        ['hsCode', l.hsCode, item.hsCode],
+        ['originCountry', l.originCountry, item.originCountry],
+        ['unit', l.unit, item.unit],
+      ] as const) {
+        if (given !== undefined && given !== own) {
+          errors.push({
+            path: `lines[${i}].${field}`,
+            rule: 'firstLine.differsFromItem',
+            message: `The book item has ${field} ${own}; declare the goods as the book keeps them (or correct the item).`,
+          });
+        }
+      }
+      return { hsCode: item.hsCode, unit: item.unit, originCountry: item.originCountry ?? '', regime: book!.regime };
+    }),
+  );
+  if (errors.length) throw refuse(errors);
+  return { book, lines: lines as NonNullable<(typeof lines)[number]>[] };
+}
+
+/** Files a first-line declaration: one transaction, all or nothing. */
+export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLineBody): Promise<FirstLineView> {
+  const enterpriseId = declarantOf(actor);
+  return runCommand(ctx, 'firstline.declare', async (tx) => {
+    const now = ctx.clock.now();
+    const today = shanghaiDate(now);
+    const date = body.declarationDate ?? today;
+    const contentHash = hash(body);
+    const [earlier] = await tx
+      .select()
+      .from(firstLineDeclarations)
+      .where(
+        and(eq(firstLineDeclarations.enterpriseId, enterpriseId), eq(firstLineDeclarations.requestId, body.requestId)),
+      );
+    if (earlier) {
+      if (earlier.contentHash !== contentHash) {
+        throw problems.conflict(`Request ${body.requestId} was filed with other content.`, {
+          errors: [{ path: 'requestId', rule: 'firstLine.idempotencyConflict', message: 'Use a new requestId.' }],
+        });
+      }
+      return view(tx, earlier, actor);
+    }
+    if (date > today) {
+      throw refuse([{ path: 'declarationDate', rule: 'firstLine.dateFuture', message: 'A day that has not come.' }]);
+    }
+    const form = formViolations(body);
+    if (form.length) throw refuse(form);
+    const enterprise = (await findEnterpriseById(tx, enterpriseId))!;
+    const { book, lines: facts } = await judgeBookLines(tx, enterpriseId, body);
+    const held = await activeQualifications(tx, enterpriseId, date);
+    if (book && body.direction === 'IMPORT') {
+      const needed =
+        { ZERO_TARIFF: 'ZERO_TARIFF_BENEFICIARY', PROCESSING_VALUE_ADDED: 'PROCESSING_VALUE_ADDED' }[
+          book.regime as 'ZERO_TARIFF' | 'PROCESSING_VALUE_ADDED'
+        ] ?? 'RELAXED_TRADE_END_USER';
+      if (!held.some((q) => q.kind === needed)) {
+        throw refuse([
+          {
+            path: 'bookId',
+            rule: 'firstLine.qualificationRequired',
+            message: `On ${date} the enterprise holds no ${needed} qualification: the goods cannot enter this book.`,
+          },
+        ]);
+      }
+    }
+    const codes = facts.map((f) => f.hsCode);
+    const prefixes = await cataloguePrefixes(tx, date, codes);
+    if (body.direction === 'IMPORT') {
+      const judged = body.lines.map((l, i) => ({ kind: l.kind, hsCode: codes[i]!, regime: facts[i]!.regime }));
+      const bad = taxedCatalogueViolations(judged, prefixes, date);
+      if (bad.length) throw refuse(bad);
+    }
+
+    // The prohibited and restricted list, then the licences (written off now: the goods are declared under them).
+    const goods = body.lines.map((l, i) => ({ hsCode: codes[i]!, description: l.description }));
+    const screenings = await screenGoods(tx, { lines: goods, direction: body.direction, date });
+    const listed = screeningViolations(
+      body.lines.map((l, i) => ({ hsCode: codes[i]!, licenceNumber: l.licenceNumber })),
+      screenings,
+      body.direction,
+    );
+    if (listed.length) throw refuse(listed);
+    const id = uuidv7(now.getTime());
+    const licences: JudgedLine['licence'][] = [];
+    for (const [i, l] of body.lines.entries()) {
+      const restricted = screenings[i]!.restricted[0];
+      if (!l.licenceNumber || !restricted) {
+        licences.push(null);
+        continue;
+      }
+      const useId = uuidv7(now.getTime());
+      await useLicenceTx(tx, ctx, actor, {
+        useId,
+        licenceNumber: l.licenceNumber,
+        enterpriseId,
+        hsCode: codes[i]!,
+        quantity: l.quantity,
+        date,
+        reference: `first-line declaration ${id} line ${i}`,
+        requiredType: restricted.licenceType,
+        path: `lines[${i}].licenceNumber`,
+      });
+      licences.push({ number: l.licenceNumber, useId, type: restricted.licenceType });
+    }
+
+    // The duty of TAXED lines: from the tariff table by code, origin and day; a preference only on a certificate.
+    const tariffs: JudgedLine['tariff'][] = [];
+    const routeLines: RouteLine[] = [];
+    const taxedIndex: number[] = [];
+    const versions: Record<string, number> = {};
+    const missing: RuleViolation[] = [];
+    for (const [i, l] of body.lines.entries()) {
+      if (l.kind !== 'TAXED') {
+        tariffs.push(null);
+        continue;
+      }
+      const r = await ratesWithOrigin(tx, {
+        code: codes[i]!,
+        origin: facts[i]!.originCountry,
+        date,
+        customsValue: l.valueCny,
+        quantity: l.quantity,
+        enterpriseId,
+        certificateNumber: l.certificateNumber,
+        path: `lines[${i}].certificateNumber`,
+      });
+      if (!r) {
+        missing.push({
+          path: `lines[${i}].hsCode`,
+          rule: 'tariff.lineMissing',
+          message: `No tariff line ${codes[i]} in force on ${date}: the duty cannot be computed.`,
+        });
+        tariffs.push(null);
+        continue;
+      }
+      Object.assign(versions, r.parameterVersions);
+      const t = {
+        version: r.line.version,
+        kind: r.duty.kind,
+        agreement: r.duty.agreement ?? null,
+        rule: r.duty.rule,
+        dutyRate: r.duty.rate,
+        specificDutyPerUnit: r.duty.perUnit ?? null,
+        consumptionTaxRate: r.consumptionTax?.rate ?? null,
+        vatRate: r.vatRate,
+        certificate: r.certificate,
+      };
+      tariffs.push(t);
+      taxedIndex.push(i);
+      routeLines.push({
+        hsCode: codes[i]!,
+        customsValue: l.valueCny,
+        dutyRate: t.dutyRate,
+        vatRate: t.vatRate,
+        quantity: l.quantity,
+        ...(t.specificDutyPerUnit ? { specificDutyPerUnit: t.specificDutyPerUnit } : {}),
+        ...(t.consumptionTaxRate ? { consumptionTaxRate: t.consumptionTaxRate } : {}),
+        ...(r.consumptionTax?.perUnit ? { specificConsumptionTaxPerUnit: r.consumptionTax.perUnit } : {}),
+        inTaxedCatalogue: prefixes.some((p) => codes[i]!.startsWith(p)),
+      });
+    }
+    if (missing.length) throw refuse(missing, 'Tariff line missing');
+    let taxes: FirstLineTaxes | null = null;
+    if (routeLines.length) {
+      const params = await loadTaxParameters(tx, date);
+      const beneficiary = held.some((q) => q.kind === 'ZERO_TARIFF_BENEFICIARY');
+      // Taxed lines all pay; the beneficiary's reason is given only when every one is in the taxed catalogue.
+      const importerIsBeneficiary = beneficiary && routeLines.every((l) => l.inTaxedCatalogue);
+      const c = computeRoute({ kind: 'FIRST_LINE_IMPORT', importerIsBeneficiary }, routeLines, params.tax);
+      if (!c.ok) throw refuse(c.violations);
+      const v = c.value;
+      taxes = {
+        duty: fen(v.duty),
+        consumptionTax: fen(v.consumptionTax),
+        vat: fen(v.vat),
+        total: fen(v.total),
+        waived: v.waived,
+        lines: v.lines.map((x, k) => ({
+          index: taxedIndex[k]!,
+          dutiableValue: fen(x.dutiableValue.amount),
+          duty: { amount: fen(x.duty.amount), status: x.duty.status, rule: x.duty.rule, formula: x.duty.formula },
+          consumptionTax: {
+            amount: fen(x.consumptionTax.amount),
+            status: x.consumptionTax.status,
+            rule: x.consumptionTax.rule,
+            formula: x.consumptionTax.formula,
+          },
+          vat: { amount: fen(x.vat.amount), status: x.vat.status, rule: x.vat.rule, formula: x.vat.formula },
+          total: fen(x.total),
+        })),
+        parameterVersions: { ...versions, ...v.parameterVersions },
+      };
+    }
+
+    const lines: JudgedLine[] = body.lines.map((l, i) => ({
+      index: i,
+      kind: l.kind,
+      itemId: l.itemId ?? null,
+      hsCode: codes[i]!,
+      description: l.description,
+      quantity: l.quantity,
+      unit: facts[i]!.unit,
+      netWeightKg: l.netWeightKg,
+      valueCny: l.valueCny,
+      originCountry: facts[i]!.originCountry,
+      regime: riskRegime(l.kind, facts[i]!.regime),
+      licence: licences[i]!,
+      tariff: tariffs[i]!,
+    }));
+
+    // Risk, by the same engine as the second line.
+    const decision = await assessDeclaration(tx, ctx, {
+      declarationId: id,
+      kind: body.direction === 'IMPORT' ? 'FIRST_LINE_IMPORT' : 'FIRST_LINE_EXPORT',
+      enterpriseId,
+      uscc: enterprise.uscc,
+      port: body.port,
+      ...(body.transportMode ? { transportMode: body.transportMode } : {}),
+      ...(body.counterpartCountry
+        ? {
+            route:
+              body.direction === 'IMPORT'
+                ? { origin: body.counterpartCountry }
+                : { destination: body.counterpartCountry },
+          }
+        : {}),
+      ...(body.foreignParty
+        ? { parties: body.direction === 'IMPORT' ? { seller: body.foreignParty } : { buyer: body.foreignParty } }
+        : {}),
+      lines: lines.map((l) => ({
+        hsCode: l.hsCode,
+        description: l.description,
+        quantity: l.quantity,
+        unit: unitCode(l.unit),
+        netWeightKg: l.netWeightKg,
+        valueCny: l.valueCny,
+        originCountry: l.originCountry,
+        regime: l.regime as 'ZERO_TARIFF' | 'BONDED' | 'RELAXED_TRADE' | 'GENERAL',
+        ...(l.tariff ? { dutyRate: l.tariff.dutyRate, vatRate: l.tariff.vatRate } : {}),
+        ...(l.licence ? { restricted: true } : {}),
+        ...(l.tariff?.certificate ? { preferenceAgreement: l.tariff.certificate.agreement } : {}),
+      })),
+    });
+    const state = stateAfterRisk(decision);
+    const row: Row = {
+      id,
+      enterpriseId,
+      requestId: body.requestId,
+      contentHash,
+      direction: body.direction,
+      port: body.port,
+      declarationDate: date,
+      bookId: book?.id ?? null,
+      directRelease: body.directRelease ? 'YES' : 'NO',
+      state: 'HELD',
+      stateReason: `Held for inspection: risk ${decision.level}, action ${decision.action}.`,
+      body,
+      lines,
+      taxes,
+      risk: riskSummary(decision),
+      ledgerDocumentId: null,
+      directReleaseId: null,
+      decidedBy: 'risk.assessDeclaration',
+      createdBy: actorLabel(actor),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insert(firstLineDeclarations).values(row);
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'firstline.declare',
+      subject: `firstline:${id}`,
+      change: { id, requestId: body.requestId, direction: body.direction, port: body.port, lines, taxes },
+      at: now,
+      partitionKey: `enterprise:${enterprise.uscc}`,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: 'firstline',
+        aggregateId: id,
+        eventType: 'FirstLineDeclarationFiled',
+        payload: { id, enterpriseId, direction: body.direction, port: body.port, declarationDate: date },
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
+    const final =
+      state === 'RELEASED' ? await release(tx, ctx, actor, row, enterprise.uscc, 'risk.assessDeclaration') : row;
+    return view(tx, final, actor);
+  });
+}
+
+/**
+ * Release: the book posted (a first-line import or export document) or, for a direct release, the
+ * release registered for the book entry within the ledger's deadline; the bill issued for what is taxed.
+ */
+async function release(tx: Tx, ctx: AppContext, actor: Actor, row: Row, uscc: string, by: string): Promise<Row> {
+  const now = ctx.clock.now();
+  const lines = row.lines as JudgedLine[];
+  const bookLines = lines.filter((l) => l.kind === 'BOOK');
+  const reference = `FL ${row.id}`;
+  let ledgerDocumentId: string | null = null;
+  let directReleaseId: string | null = null;
+  // The document is the declarant's, filed in its name whoever releases it.
+  const declarant: Actor = { ...actor, role: 'system', kind: 'system', name: `firstline:${row.id}` };
+  if (bookLines.length && row.directRelease === 'YES') {
+    directReleaseId = uuidv7(now.getTime());
+    await registerDirectRelease(tx, ctx, {
+      releaseId: directReleaseId,
+      bookId: row.bookId!,
+      reference,
+      releasedOn: shanghaiDate(now),
+      actor: declarant,
+    });
+  } else if (bookLines.length) {
+    ledgerDocumentId = uuidv7(now.getTime());
+    const base = { documentId: ledgerDocumentId, bookId: row.bookId!, reference, businessDate: shanghaiDate(now) };
+    await fileDocumentTx(
+      tx,
+      ctx,
+      declarant,
+      row.direction === 'IMPORT'
+        ? {
+            ...base,
+            type: 'FIRST_LINE_IMPORT',
+            lines: bookLines.map((l) => ({ itemId: l.itemId!, quantity: l.quantity, importedCny: l.valueCny })),
+          }
+        : {
+            ...base,
+            type: 'FIRST_LINE_EXPORT',
+            lines: bookLines.map((l) => ({ itemId: l.itemId!, quantity: l.quantity })),
+          },
+    );
+  }
+  const taxes = row.taxes as {
+    duty: string;
+    consumptionTax: string;
+    vat: string;
+    total: string;
+    lines: unknown;
+    parameterVersions: Record<string, number>;
+  } | null;
+  if (taxes) {
+    const bill: BillRow = {
+      id: uuidv7(now.getTime()),
+      number: billNumber(row.declarationDate, row.id),
+      declarationId: row.id,
+      enterpriseId: row.enterpriseId,
+      duty: taxes.duty,
+      consumptionTax: taxes.consumptionTax,
+      vat: taxes.vat,
+      total: taxes.total,
+      lines: taxes.lines,
+      parameterVersions: taxes.parameterVersions,
+      issuedOn: shanghaiDate(now),
+      issuedAt: now,
+    };
+    await tx.insert(firstLineBills).values(bill);
+  }
+  const stateReason = `Released (${by}).`;
+  const next = {
+    ...row,
+    state: 'RELEASED',
+    stateReason,
+    ledgerDocumentId,
+    directReleaseId,
+    decidedBy: by,
+    updatedAt: now,
+  };
+  await tx
+    .update(firstLineDeclarations)
+    .set({ state: 'RELEASED', stateReason, ledgerDocumentId, directReleaseId, decidedBy: by, updatedAt: now })
+    .where(eq(firstLineDeclarations.id, row.id));
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'firstline.release',
+    subject: `firstline:${row.id}`,
+    change: { id: row.id, state: 'RELEASED', ledgerDocumentId, directReleaseId, taxes: taxes ? taxes.total : null },
+    at: now,
+    partitionKey: `enterprise:${uscc}`,
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'firstline',
+      aggregateId: row.id,
+      eventType: 'FirstLineDeclarationReleased',
+      payload: {
+        id: row.id,
+        enterpriseId: row.enterpriseId,
+        ledgerDocumentId,
+        directReleaseId,
+        total: taxes?.total ?? null,
+      },
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
+  return next;
+}
+
+/** An officer's decision on a held declaration: release (the book posted, the bill issued) or refuse. */
+export async function decideFirstLine(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  d: { decision: 'RELEASE' | 'REJECT'; reason: string },
+): Promise<FirstLineView> {
+  return runCommand(ctx, 'firstline.decide', async (tx) => {
+    const [row] = await tx.select().from(firstLineDeclarations).where(eq(firstLineDeclarations.id, id)).for('update');
+    if (!row) throw problems.notFound(`First-line declaration ${id}`);
+    if (row.state !== 'HELD') {
+      throw refuse([{ path: 'id', rule: 'firstLine.notHeld', message: `The declaration is ${row.state}, not held.` }]);
+    }
+    const uscc = (await findEnterpriseById(tx, row.enterpriseId))?.uscc ?? '';
+    const by = `${actorLabel(actor)}: ${d.reason}`;
+    if (d.decision === 'RELEASE') return view(tx, await release(tx, ctx, actor, row, uscc, by), actor);
+    const now = ctx.clock.now();
+    await tx
+      .update(firstLineDeclarations)
+      .set({ state: 'REJECTED', stateReason: `Not released: ${d.reason}`, decidedBy: by, updatedAt: now })
+      .where(eq(firstLineDeclarations.id, id));
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'firstline.reject',
+      subject: `firstline:${id}`,
+      change: { id, state: 'REJECTED', reason: d.reason },
+      at: now,
+      partitionKey: `enterprise:${uscc}`,
+    });
+    await enqueueEvents(tx, [
+      {
+        aggregateType: 'firstline',
+        aggregateId: id,
+        eventType: 'FirstLineDeclarationRejected',
+        payload: { id, enterpriseId: row.enterpriseId },
+        occurredAt: now,
+        auditSeq: seq,
+      },
+    ]);
+    const [after] = await tx.select().from(firstLineDeclarations).where(eq(firstLineDeclarations.id, id));
+    return view(tx, after!, actor);
+  });
+}
+
+export async function getFirstLine(ctx: AppContext, actor: Actor, id: string): Promise<FirstLineView> {
+  const own = enterpriseFilter(actor);
+  const [row] = await ctx.db.select().from(firstLineDeclarations).where(eq(firstLineDeclarations.id, id));
+  if (!row || (own && row.enterpriseId !== own)) throw problems.notFound(`First-line declaration ${id}`);
+  return view(ctx.db, row, actor);
+}
+
+export async function listFirstLine(ctx: AppContext, actor: Actor, q: { state?: State | undefined }) {
+  const own = enterpriseFilter(actor);
+  const rows = await ctx.db
+    .select()
+    .from(firstLineDeclarations)
+    .where(
+      and(
+        own ? eq(firstLineDeclarations.enterpriseId, own) : undefined,
+        q.state ? eq(firstLineDeclarations.state, q.state) : undefined,
+      ),
+    )
+    .orderBy(desc(firstLineDeclarations.createdAt))
+    .limit(200);
+  return { items: await Promise.all(rows.map((r) => view(ctx.db, r, actor))) };
+}
+
+function billView(b: BillRow) {
+  return {
+    id: b.id,
+    number: b.number,
+    declarationId: b.declarationId,
+    enterpriseId: b.enterpriseId,
+    duty: b.duty,
+    consumptionTax: b.consumptionTax,
+    vat: b.vat,
+    total: b.total,
+    lines: b.lines,
+    parameterVersions: b.parameterVersions as Record<string, number>,
+    issuedOn: b.issuedOn,
+    issuedAt: b.issuedAt.toISOString(),
+  };
+}
+
+export async function listFirstLineBills(ctx: AppContext, actor: Actor) {
+  const own = enterpriseFilter(actor);
+  const rows = await ctx.db
+    .select()
+    .from(firstLineBills)
+    .where(own ? eq(firstLineBills.enterpriseId, own) : undefined)
+    .orderBy(desc(firstLineBills.issuedAt))
+    .limit(200);
+  return { items: rows.map(billView) };
+}
+
+export async function getFirstLineBill(ctx: AppContext, actor: Actor, id: string) {
+  const own = enterpriseFilter(actor);
+  const [b] = await ctx.db.select().from(firstLineBills).where(eq(firstLineBills.id, id));
+  if (!b || (own && b.enterpriseId !== own)) throw problems.notFound(`Bill ${id}`);
+  return billView(b);
+}
