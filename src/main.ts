@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type ConfigOverrides } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/client.ts';
 import { runMigrations } from './platform/db/migrate.ts';
+import { seedDataDirFromTemplate } from './platform/db/pgliteTemplate.ts';
 import { deriveKeys } from './platform/crypto.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { DEFAULT_DISPATCH, Dispatcher } from './platform/outbox/dispatcher.ts';
@@ -52,6 +53,8 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
   useParameterDefinitions(PARAMETER_DEFINITIONS);
   const log = opts.logger ?? pino({ level: config.logLevel, base: { service: 'tidegate' } });
   mark(opts.timings, 'load');
+  // A first start on PGlite copies the migrated template made at install instead of running initdb.
+  if (!opts.database && !config.databaseUrl) seedDataDirFromTemplate(config.dataDir);
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   mark(opts.timings, 'open database');
   await runMigrations(database);
