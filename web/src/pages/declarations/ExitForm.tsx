@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
 import { FieldMessage } from '../../errors.tsx';
@@ -6,19 +6,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import type { Declaration } from '../../api/wire.ts';
-
-const PORTS = [
-  'CNHAK-XINHAI',
-  'CNHAK-NANGANG',
-  'CNHAK-PORT',
-  'CNYPG-PORT',
-  'CNBSP-PORT',
-  'CNSYX-PORT',
-  'CNQLN-PORT',
-  'CNHAK-MEILAN',
-  'CNSYX-PHOENIX',
-  'CNQHI-BOAO',
-];
+import { PORT_CODES, portLabel } from '../../api/ports.ts';
 
 interface Line {
   itemId: string;
@@ -57,9 +45,29 @@ const emptyLine = (): Line => ({
   domesticVatPaid: false,
 });
 
+/** The fields the form shows the server's findings at (the rest are listed under it). */
+function shownFields(lineCount: number): string[] {
+  return [
+    'bookId',
+    'portCode',
+    'destination.province',
+    'consignee.name',
+    'transport.plate',
+    'transport.containers',
+    'transport.seals',
+    'transport.expectedGrossWeightKg',
+    'packages',
+    ...Array.from({ length: lineCount }).flatMap((_, i) =>
+      ['itemId', 'quantity', 'valueCny', 'netWeightKg', 'dutyRate', 'consumptionTaxRate'].map(
+        (k) => `lines[${i}].${k}`,
+      ),
+    ),
+  ];
+}
+
 /** The simplified exit form (简化申报): book and items, values, destination, port and the release order's vehicle data. */
 export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [bookId, setBookId] = useState('');
   const [portCode, setPortCode] = useState('CNHAK-XINHAI');
   const [province, setProvince] = useState('广东');
@@ -113,22 +121,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
   const set = (i: number, patch: Partial<Line>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
   // The server's findings at their fields, in words; the rest (and the technical detail) below the form.
   const field = (path: string) => <FieldMessage error={submit.error} path={path} testId={`exit-error-${path}`} />;
-  const shown = [
-    'bookId',
-    'portCode',
-    'destination.province',
-    'consignee.name',
-    'transport.plate',
-    'transport.containers',
-    'transport.seals',
-    'transport.expectedGrossWeightKg',
-    'packages',
-    ...lines.flatMap((_, i) =>
-      ['itemId', 'quantity', 'valueCny', 'netWeightKg', 'dutyRate', 'consumptionTaxRate'].map(
-        (k) => `lines[${i}].${k}`,
-      ),
-    ),
-  ];
+  const shown = shownFields(lines.length);
   return (
     <form
       className="form"
@@ -159,8 +152,10 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
       <label>
         {t('decl.col.port')}
         <select value={portCode} onChange={(e) => setPortCode(e.target.value)} data-testid="exit-port">
-          {PORTS.map((p) => (
-            <option key={p}>{p}</option>
+          {PORT_CODES.map((p) => (
+            <option key={p} value={p}>
+              {portLabel(p, lang)}
+            </option>
           ))}
         </select>
         {field('portCode')}
@@ -202,94 +197,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
       </label>
       <h3>{t('decl.goods')}</h3>
       {lines.map((l, i) => (
-        <fieldset key={i} data-testid={`exit-line-${i}`}>
-          {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the select or the input chosen inside */}
-          <label>
-            {t('decl.item')}
-            {items.data && items.data.items.length > 0 ? (
-              <select
-                value={l.itemId}
-                onChange={(e) => set(i, { itemId: e.target.value })}
-                data-testid={`exit-line-${i}-item`}
-              >
-                <option value="">—</option>
-                {items.data.items.map((it) => (
-                  <option key={it.id} value={it.id}>
-                    {it.itemNo} {it.name} ({it.hsCode}) {it.available ? `· ${it.available} ${it.unit}` : ''}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                className="mono"
-                value={l.itemId}
-                onChange={(e) => set(i, { itemId: e.target.value })}
-                data-testid={`exit-line-${i}-item`}
-              />
-            )}
-            {field(`lines[${i}].itemId`)}
-          </label>
-          <label>
-            {t('decl.quantity')}
-            <input
-              value={l.quantity}
-              onChange={(e) => set(i, { quantity: e.target.value })}
-              data-testid={`exit-line-${i}-quantity`}
-            />
-            {field(`lines[${i}].quantity`)}
-          </label>
-          <label>
-            {t('decl.value')}
-            <input
-              value={l.valueCny}
-              onChange={(e) => set(i, { valueCny: e.target.value })}
-              data-testid={`exit-line-${i}-value`}
-            />
-            {field(`lines[${i}].valueCny`)}
-          </label>
-          <label>
-            {t('decl.form.net')}
-            <input
-              value={l.netWeightKg}
-              onChange={(e) => set(i, { netWeightKg: e.target.value })}
-              data-testid={`exit-line-${i}-net`}
-            />
-            {field(`lines[${i}].netWeightKg`)}
-          </label>
-          <label>
-            {t('decl.form.dutyRate')}
-            <input
-              value={l.dutyRate}
-              onChange={(e) => set(i, { dutyRate: e.target.value })}
-              data-testid={`exit-line-${i}-duty`}
-            />
-            {field(`lines[${i}].dutyRate`)}
-          </label>
-          <label>
-            {t('decl.form.vatRate')}
-            <select
-              value={l.vatRate}
-              onChange={(e) => set(i, { vatRate: e.target.value })}
-              data-testid={`exit-line-${i}-vat`}
-            >
-              <option value="0.13">13%</option>
-              <option value="0.09">9%</option>
-            </select>
-          </label>
-          <label>
-            {t('decl.form.ctRate')}
-            <input value={l.consumptionTaxRate} onChange={(e) => set(i, { consumptionTaxRate: e.target.value })} />
-            {field(`lines[${i}].consumptionTaxRate`)}
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={l.domesticVatPaid}
-              onChange={(e) => set(i, { domesticVatPaid: e.target.checked })}
-            />
-            {t('decl.form.domesticVatPaid')}
-          </label>
-        </fieldset>
+        <ExitLineFields key={i} i={i} line={l} items={items.data?.items ?? []} set={set} field={field} />
       ))}
       <div className="actions">
         <button type="button" onClick={() => setLines([...lines, emptyLine()])}>
@@ -301,5 +209,112 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
       </div>
       {submit.error && <ErrorBox error={submit.error} fieldsShown={shown} />}
     </form>
+  );
+}
+
+/** One goods line of the form: the book item, quantity, value, weight, rates and whether domestic VAT was paid. */
+function ExitLineFields({
+  i,
+  line,
+  items,
+  set,
+  field,
+}: {
+  i: number;
+  line: Line;
+  items: Item[];
+  set: (i: number, patch: Partial<Line>) => void;
+  field: (path: string) => ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <fieldset data-testid={`exit-line-${i}`}>
+      {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the select or the input chosen inside */}
+      <label>
+        {t('decl.item')}
+        {items.length > 0 ? (
+          <select
+            value={line.itemId}
+            onChange={(e) => set(i, { itemId: e.target.value })}
+            data-testid={`exit-line-${i}-item`}
+          >
+            <option value="">—</option>
+            {items.map((it) => (
+              <option key={it.id} value={it.id}>
+                {it.itemNo} {it.name} ({it.hsCode}) {it.available ? `· ${it.available} ${it.unit}` : ''}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            className="mono"
+            value={line.itemId}
+            onChange={(e) => set(i, { itemId: e.target.value })}
+            data-testid={`exit-line-${i}-item`}
+          />
+        )}
+        {field(`lines[${i}].itemId`)}
+      </label>
+      <label>
+        {t('decl.quantity')}
+        <input
+          value={line.quantity}
+          onChange={(e) => set(i, { quantity: e.target.value })}
+          data-testid={`exit-line-${i}-quantity`}
+        />
+        {field(`lines[${i}].quantity`)}
+      </label>
+      <label>
+        {t('decl.value')}
+        <input
+          value={line.valueCny}
+          onChange={(e) => set(i, { valueCny: e.target.value })}
+          data-testid={`exit-line-${i}-value`}
+        />
+        {field(`lines[${i}].valueCny`)}
+      </label>
+      <label>
+        {t('decl.form.net')}
+        <input
+          value={line.netWeightKg}
+          onChange={(e) => set(i, { netWeightKg: e.target.value })}
+          data-testid={`exit-line-${i}-net`}
+        />
+        {field(`lines[${i}].netWeightKg`)}
+      </label>
+      <label>
+        {t('decl.form.dutyRate')}
+        <input
+          value={line.dutyRate}
+          onChange={(e) => set(i, { dutyRate: e.target.value })}
+          data-testid={`exit-line-${i}-duty`}
+        />
+        {field(`lines[${i}].dutyRate`)}
+      </label>
+      <label>
+        {t('decl.form.vatRate')}
+        <select
+          value={line.vatRate}
+          onChange={(e) => set(i, { vatRate: e.target.value })}
+          data-testid={`exit-line-${i}-vat`}
+        >
+          <option value="0.13">13%</option>
+          <option value="0.09">9%</option>
+        </select>
+      </label>
+      <label>
+        {t('decl.form.ctRate')}
+        <input value={line.consumptionTaxRate} onChange={(e) => set(i, { consumptionTaxRate: e.target.value })} />
+        {field(`lines[${i}].consumptionTaxRate`)}
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={line.domesticVatPaid}
+          onChange={(e) => set(i, { domesticVatPaid: e.target.checked })}
+        />
+        {t('decl.form.domesticVatPaid')}
+      </label>
+    </fieldset>
   );
 }

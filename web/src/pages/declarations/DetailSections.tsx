@@ -1,0 +1,227 @@
+import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api.ts';
+import type { DeclarationDetailView } from '../../api/wire.ts';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { useCan } from '../../permissions.tsx';
+import { BillTable } from './parts.tsx';
+
+/** The goods lines with their value added, and the book quantities reserved, posted and released. */
+export function DeclarationLines({ x }: { x: DeclarationDetailView }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <h2>{t('decl.goods')}</h2>
+      <table className="table" data-testid="decl-lines">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t('decl.item')}</th>
+            <th>HS</th>
+            <th className="num">{t('decl.quantity')}</th>
+            <th className="num">{t('decl.value')}</th>
+            <th className="num">{t('decl.imported')}</th>
+            <th>{t('decl.valueAdded')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {x.lines.map((l, i) => (
+            <tr key={i}>
+              <td>{i + 1}</td>
+              <td>
+                {l.itemNo} {l.name}
+              </td>
+              <td className="mono small">{l.hsCode}</td>
+              <td className="num">
+                {l.quantity} {l.unit}
+              </td>
+              <td className="num">{l.valueCny}</td>
+              <td className="num">{l.costBasis?.importedCny}</td>
+              <td data-testid={`decl-va-${i}`}>
+                {l.valueAdded
+                  ? `${l.valueAdded.ratio} ${l.valueAdded.meetsThreshold ? '≥' : '<'} ${l.valueAdded.threshold}`
+                  : '—'}
+                {l.valueAdded?.confirmationNumber && (
+                  <div className="mono small">{l.valueAdded.confirmationNumber}</div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      {x.reservation && (
+        <>
+          <h2>{t('decl.movements')}</h2>
+          <table className="table" data-testid="decl-movements">
+            <thead>
+              <tr>
+                <th>{t('decl.item')}</th>
+                <th className="num">{t('decl.reserved')}</th>
+                <th className="num">{t('decl.posted')}</th>
+                <th className="num">{t('decl.released')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {x.reservation.lines.map((l) => (
+                <tr key={l.itemId}>
+                  <td className="mono small">{l.itemId}</td>
+                  <td className="num">{l.reserved}</td>
+                  <td className="num">{l.posted}</td>
+                  <td className="num">{l.released}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="small">
+            {t('decl.reservation')} {x.reservation.id} · {x.reservation.status}
+          </p>
+        </>
+      )}
+    </>
+  );
+}
+
+/** The taxes, with the formula of each line. */
+export function DeclarationTaxes({ x }: { x: DeclarationDetailView }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {x.taxes && (
+        <>
+          <h2>{t('decl.taxes')}</h2>
+          <div className="cards" data-testid="decl-taxes">
+            <div className="card">
+              <div className="card-label">{t('decl.bill.duty')}</div>
+              <div className="card-title" data-testid="decl-duty">
+                {x.taxes.duty}
+              </div>
+            </div>
+            <div className="card">
+              <div className="card-label">{t('decl.bill.ct')}</div>
+              <div className="card-title">{x.taxes.consumptionTax}</div>
+            </div>
+            <div className="card">
+              <div className="card-label">{t('decl.bill.vat')}</div>
+              <div className="card-title" data-testid="decl-vat">
+                {x.taxes.vat}
+              </div>
+            </div>
+            <div className="card">
+              <div className="card-label">{t('decl.bill.total')}</div>
+              <div className="card-title" data-testid="decl-total">
+                {x.taxes.total}
+              </div>
+            </div>
+          </div>
+          <ul className="measures">
+            {x.taxes.lines.map((l) => (
+              <li key={l.lineIndex} className="formula" data-testid={`decl-formula-${l.lineIndex}`}>
+                #{l.lineIndex + 1} {t('decl.bill.duty')}:{' '}
+                {l.steps.duty.status === 'DUE' ? l.steps.duty.formula : l.steps.duty.reason} · {t('decl.bill.vat')}:{' '}
+                {l.steps.vat.status === 'DUE' ? l.steps.vat.formula : l.steps.vat.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
+
+/** Tax bills, batches, versions and the state trail with its audit entries. */
+export function DeclarationHistory({ x }: { x: DeclarationDetailView }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {x.taxBills.length > 0 && (
+        <>
+          <h2>{t('decl.bills')}</h2>
+          <BillTable bills={x.taxBills} />
+        </>
+      )}
+
+      {x.batches.length > 0 && (
+        <>
+          <h2>{t('decl.month.batches')}</h2>
+          <ul>
+            {x.batches.map((b) => (
+              <li key={b.id}>
+                <a href={`#/declarations/${b.id}`}>{b.businessDate}</a> {b.state}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      {x.versions.length > 1 && (
+        <>
+          <h2>{t('decl.versions')}</h2>
+          <ul>
+            {x.versions.map((v) => (
+              <li key={v.id}>
+                <a href={`#/declarations/${v.id}`}>v{v.version}</a> {v.state}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      <h2>{t('decl.trail')}</h2>
+      <ol className="timeline" data-testid="decl-trail">
+        {x.transitions.map((tr, i) => (
+          <li key={i}>
+            <span className="mono small">{tr.at}</span> {tr.from ?? '∅'} → <strong>{tr.to}</strong> — {tr.reason}{' '}
+            <span className="small">
+              ({tr.rule}, {tr.actor}, audit #{tr.auditSeq})
+            </span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+/** Accept or reject a held declaration (officers) or cancel it (the declarant), with a reason. */
+export function DeclarationActions({ x }: { x: DeclarationDetailView }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const can = useCan();
+  const [reason, setReason] = useState('');
+  const act = useMutation({
+    mutationFn: (what: 'accept' | 'reject' | 'cancel') =>
+      api('POST', `/api/v1/declarations/${x.id}/${what}`, { reason }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['declaration', x.id] }),
+  });
+  const officer = can('POST', '/api/v1/declarations/:id/accept') && can('POST', '/api/v1/declarations/:id/reject');
+  return (
+    <>
+      <div className="actions">
+        <input
+          placeholder={t('decl.reasonPlaceholder')}
+          aria-label={t('decl.reasonPlaceholder')}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          data-testid="decl-action-reason"
+        />
+        {officer && x.state === 'HELD' && (
+          <>
+            <button type="button" onClick={() => act.mutate('accept')} data-testid="decl-accept">
+              {t('decl.accept')}
+            </button>
+            <button type="button" onClick={() => act.mutate('reject')} data-testid="decl-reject">
+              {t('decl.reject')}
+            </button>
+          </>
+        )}
+        {can('POST', '/api/v1/declarations/:id/cancel') && (
+          <button type="button" onClick={() => act.mutate('cancel')} data-testid="decl-cancel">
+            {t('decl.cancel')}
+          </button>
+        )}
+      </div>
+      {act.error && <ErrorBox error={act.error} />}
+    </>
+  );
+}
