@@ -50,12 +50,18 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       console.log('\n' + [header, ...figures].join('\n'));
       return;
     }
+    if (opts.only === 'scale') {
+      if (!databaseUrl) throw new Error('the scale benchmark needs DATABASE_URL (a PostgreSQL server)');
+      const figures = await (await import('./scale.ts')).benchScale({ quick: opts.quick, databaseUrl });
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
     if (opts.only === 'startup') {
       console.log('\n' + [header, ...(await (await import('./startup.ts')).benchStartup(opts))].join('\n'));
       return;
     }
     if (opts.only !== 'ledger')
-      throw new Error(`--only knows: ledger, declarations, gate, dutyfree, tax, risk, startup`);
+      throw new Error(`--only knows: ledger, declarations, gate, dutyfree, tax, risk, startup, scale`);
     const figures = await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl });
     console.log('\n' + [header, ...figures].join('\n'));
     return;
