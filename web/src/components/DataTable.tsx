@@ -8,6 +8,8 @@ export interface Column<T> {
   numeric?: boolean;
   /** Hidden on phones (the row stays readable without it). */
   secondary?: boolean;
+  /** Data as people typed it (names, free text): not the interface's own words. */
+  raw?: boolean;
 }
 
 /**
@@ -59,7 +61,7 @@ export function DataTable<T>({
             rows.map((row, i) => (
               <tr key={rowKey(row)} data-testid={rowTestId?.(row, i)} onClick={onRowClick && (() => onRowClick(row))}>
                 {columns.map((c) => (
-                  <td key={c.key} className={cls(c)}>
+                  <td key={c.key} className={cls(c)} data-raw={c.raw || undefined}>
                     {c.cell(row, i)}
                   </td>
                 ))}

@@ -42,7 +42,9 @@ export function PortalPage({ user }: { user: SessionUser }) {
         <>
           <div className="card" data-testid="portal-enterprise">
             <div className="card-label">{t('portal.myEnterprise')}</div>
-            <div className="card-title">{e.name}</div>
+            <div className="card-title" data-raw>
+              {e.name}
+            </div>
             <div className="mono">{e.uscc}</div>
           </div>
           <div className="card" data-testid="portal-credit">

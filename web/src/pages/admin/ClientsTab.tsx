@@ -23,7 +23,7 @@ export function ClientsTab() {
     queryFn: () => api<{ items: ApiClient[] }>('GET', `/api/v1/api-clients?includeRevoked=${revoked}`),
   });
   const columns: Column<ApiClient>[] = [
-    { key: 'name', header: ot('admin.clientName'), cell: (c) => c.name },
+    { key: 'name', raw: true, header: ot('admin.clientName'), cell: (c) => c.name },
     { key: 'role', header: ot('admin.role'), cell: (c) => roleName(c.role) },
     { key: 'prefix', header: ot('admin.keyPrefix'), cell: (c) => <span className="mono">{c.keyPrefix}</span> },
     {

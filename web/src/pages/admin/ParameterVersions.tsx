@@ -26,8 +26,8 @@ export function ParameterVersions({ name, onClose }: { name: string; onClose: ()
     },
     { key: 'from', header: ot('admin.validFrom'), cell: (v) => v.validFrom },
     { key: 'to', header: ot('admin.validTo'), cell: (v) => v.validTo ?? '—' },
-    { key: 'by', header: ot('admin.setBy'), secondary: true, cell: (v) => v.setBy },
-    { key: 'reason', header: ot('admin.reason'), secondary: true, cell: (v) => v.reason },
+    { key: 'by', raw: true, header: ot('admin.setBy'), secondary: true, cell: (v) => v.setBy },
+    { key: 'reason', raw: true, header: ot('admin.reason'), secondary: true, cell: (v) => v.reason },
     { key: 'at', header: ot('admin.createdAt'), secondary: true, cell: (v) => formatDateTime(v.createdAt, lang) },
   ];
   const latest = q.data?.items.at(-1);

@@ -19,7 +19,7 @@ export function UsersTab() {
   const q = useQuery({ queryKey: ['admin-users'], queryFn: () => api<{ items: User[] }>('GET', '/api/v1/users') });
   const columns: Column<User>[] = [
     { key: 'username', header: ot('admin.username'), cell: (u) => <span className="mono">{u.username}</span> },
-    { key: 'name', header: ot('admin.displayName'), cell: (u) => u.displayName },
+    { key: 'name', raw: true, header: ot('admin.displayName'), cell: (u) => u.displayName },
     { key: 'role', header: ot('admin.role'), cell: (u) => roleName(u.role) },
     {
       key: 'status',

@@ -46,7 +46,7 @@ export function DeclarationList({ route, officer }: { route: string; officer: bo
         </a>
       ),
     },
-    { key: 'enterprise', header: ot('insp.enterprise'), cell: (d) => d.enterprise?.name ?? '—' },
+    { key: 'enterprise', raw: true, header: ot('insp.enterprise'), cell: (d) => d.enterprise?.name ?? '—' },
     { key: 'state', header: t('decl.col.state'), cell: (d) => <StateBadge state={d.state} /> },
     {
       key: 'reason',

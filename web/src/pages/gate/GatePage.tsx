@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
 import type { PortView } from '../../api/wire.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { PORT_CODES, portLabel } from '../../api/ports.ts';
@@ -100,9 +101,9 @@ export function PortViewPage() {
               {q.data.lanes.map((l) => (
                 <tr key={l.code} data-testid={`gate-lane-${l.code}`}>
                   <td>
-                    {l.nameZh} <small>{l.code}</small>
+                    {l.nameZh} <small className="mono">{l.code}</small>
                   </td>
-                  <td>{l.kind}</td>
+                  <td>{t(`gate.laneKind.${l.kind}` as MessageKey)}</td>
                   <td>{l.passed}</td>
                   <td>{l.diverted}</td>
                 </tr>

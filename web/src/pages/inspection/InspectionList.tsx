@@ -49,7 +49,7 @@ export function InspectionList({ route }: { route: string }) {
       ),
     },
     { key: 'port', header: t('gate.port'), cell: (x) => portLabel(x.portCode, lang) },
-    { key: 'enterprise', header: ot('insp.enterprise'), cell: (x) => x.enterprise?.name ?? '—' },
+    { key: 'enterprise', raw: true, header: ot('insp.enterprise'), cell: (x) => x.enterprise?.name ?? '—' },
     { key: 'plate', header: ot('insp.plate'), cell: (x) => x.plate ?? '—' },
     {
       key: 'document',
@@ -64,7 +64,7 @@ export function InspectionList({ route }: { route: string }) {
       cell: (x) => x.reasons.map((r) => reasonLabel(r.code, t)).join('、'),
     },
     { key: 'status', header: t('inspection.status'), cell: (x) => statusLabel(x.status, t) },
-    { key: 'assignee', header: ot('insp.assignee'), cell: (x) => x.assignee ?? '—' },
+    { key: 'assignee', raw: true, header: ot('insp.assignee'), cell: (x) => x.assignee ?? '—' },
   ];
   return (
     <section className="page" data-testid="inspection-tasks">

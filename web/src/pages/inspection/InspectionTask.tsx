@@ -69,7 +69,7 @@ export function InspectionTask({ id }: { id: string }) {
         <dt>{t('inspection.source')}</dt>
         <dd>{sourceLabel(task.source, t)}</dd>
         <dt>{ot('insp.enterprise')}</dt>
-        <dd data-testid="task-enterprise">
+        <dd data-testid="task-enterprise" data-raw>
           {task.enterprise ? `${task.enterprise.name}（${task.enterprise.uscc}）` : '—'}
         </dd>
         <dt>{ot('insp.plate')}</dt>
@@ -81,7 +81,9 @@ export function InspectionTask({ id }: { id: string }) {
           {task.seals.join('、') || '—'}
         </dd>
         <dt>{ot('insp.assignee')}</dt>
-        <dd data-testid="task-assignee">{task.assignee ?? '—'}</dd>
+        <dd data-testid="task-assignee" data-raw>
+          {task.assignee ?? '—'}
+        </dd>
         <dt>{t('inspection.created')}</dt>
         <dd>{formatDateTime(task.createdAt, lang)}</dd>
         {task.completedAt && (

@@ -114,8 +114,8 @@ function BookList() {
           <tr key={b.id} data-testid={`ledger-book-${b.bookNo}`} onClick={() => navigate(`/ledger/${b.id}`)}>
             <td className="mono">{b.bookNo}</td>
             <td>{t(`ledger.regime.${b.regime}` as 'ledger.regime.ZERO_TARIFF')}</td>
-            <td>{b.enterpriseName}</td>
-            <td>{b.status}</td>
+            <td data-raw>{b.enterpriseName}</td>
+            <td>{b.status === 'ACTIVE' ? t('ledger.bookActive') : b.status}</td>
           </tr>
         ))}
       </tbody>
@@ -167,7 +167,7 @@ function BookView({ bookId, canFile }: { bookId: string; canFile: boolean }) {
             <tr key={i.id} data-testid={`ledger-item-${i.itemNo}`}>
               <td className="mono">{i.itemNo}</td>
               <td className="mono">{i.hsCode}</td>
-              <td>{i.name}</td>
+              <td data-raw>{i.name}</td>
               <td>{i.unit}</td>
               <td className="num" data-testid={`ledger-item-${i.itemNo}-onhand`}>
                 {i.onHand}
@@ -497,7 +497,7 @@ function AuditorPanel() {
             {pending.data.items.map((p) => (
               <tr key={p.id} data-testid={`pending-${p.id}`}>
                 <td>{p.businessDate}</td>
-                <td>{p.reason}</td>
+                <td data-raw>{p.reason}</td>
                 <td className="mono small">{JSON.stringify((p.body as { lines?: unknown }).lines)}</td>
                 <td className="mono small">{p.createdBy}</td>
                 <td>

@@ -133,7 +133,7 @@ export function AlertQueue() {
                   </td>
                   <td className="num">{Number(a.score).toFixed(1)}</td>
                   <td>
-                    <div>{a.enterpriseName ?? ''}</div>
+                    <div data-raw>{a.enterpriseName ?? ''}</div>
                     <div className="mono small">{a.uscc}</div>
                   </td>
                   <td>{t(`risk.kind.${a.kind}` as 'risk.kind.FIRST_LINE_IMPORT')}</td>
