@@ -80,6 +80,7 @@ export type ModelPerformance = Out<typeof risk.modelPerformanceOut>;
 
 // Tax calculators (src/modules/tax/wire.ts)
 export type ScenarioResult = Out<typeof tax.calcScenarioResponse>;
+export type CalcTaxResult = Out<typeof tax.calcTaxResponse>;
 export type Step = Out<typeof tax.stepOut>;
 export type TaxStatus = Step['status'];
 export type ScenarioBody = z.input<typeof tax.calcScenarioBody>;

@@ -5,21 +5,7 @@ import { useExplain } from '../errors.tsx';
 import { useT } from '../i18n/index.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { ScenarioCalculator } from './tax/ScenarioCalculator.tsx';
-
-interface TaxResult {
-  lines: {
-    duty: string;
-    consumptionTax: string;
-    vat: string;
-    total: string;
-    formulas: { duty: string; consumptionTax: string; vat: string };
-  }[];
-  duty: string;
-  consumptionTax: string;
-  vat: string;
-  total: string;
-  dutyWaived: boolean;
-}
+import type { CalcTaxResult as TaxResult } from '../api/wire.ts';
 
 export function CalculatorPage() {
   const t = useT();
@@ -87,34 +73,7 @@ export function CalculatorPage() {
         <button type="submit" className="primary" data-testid="calc-submit" disabled={busy}>
           {t('calc.compute')}
         </button>
-        {tax && (
-          <table className="table" data-testid="calc-result">
-            <tbody>
-              <tr>
-                <th>{t('calc.duty')}</th>
-                <td className="num">{tax.duty}</td>
-                <td className="formula">{tax.lines[0]?.formulas.duty}</td>
-              </tr>
-              <tr>
-                <th>{t('calc.ct')}</th>
-                <td className="num">{tax.consumptionTax}</td>
-                <td className="formula">{tax.lines[0]?.formulas.consumptionTax}</td>
-              </tr>
-              <tr>
-                <th>{t('calc.vat')}</th>
-                <td className="num">{tax.vat}</td>
-                <td className="formula">{tax.lines[0]?.formulas.vat}</td>
-              </tr>
-              <tr>
-                <th>{t('calc.total')}</th>
-                <td className="num" data-testid="calc-total">
-                  {tax.total}
-                </td>
-                <td />
-              </tr>
-            </tbody>
-          </table>
-        )}
+        {tax && <TaxResultTable tax={tax} />}
       </form>
       <form
         className="card form"
@@ -172,5 +131,38 @@ export function CalculatorPage() {
       {error ? <ErrorBox error={error} fieldsShown={['lines[0]', ...Object.keys(line)]} /> : null}
       {busy && <Spinner />}
     </section>
+  );
+}
+
+/** The quick calculation's taxes, each with its formula. */
+function TaxResultTable({ tax }: { tax: TaxResult }) {
+  const t = useT();
+  return (
+    <table className="table" data-testid="calc-result">
+      <tbody>
+        <tr>
+          <th>{t('calc.duty')}</th>
+          <td className="num">{tax.duty}</td>
+          <td className="formula">{tax.lines[0]?.formulas.duty}</td>
+        </tr>
+        <tr>
+          <th>{t('calc.ct')}</th>
+          <td className="num">{tax.consumptionTax}</td>
+          <td className="formula">{tax.lines[0]?.formulas.consumptionTax}</td>
+        </tr>
+        <tr>
+          <th>{t('calc.vat')}</th>
+          <td className="num">{tax.vat}</td>
+          <td className="formula">{tax.lines[0]?.formulas.vat}</td>
+        </tr>
+        <tr>
+          <th>{t('calc.total')}</th>
+          <td className="num" data-testid="calc-total">
+            {tax.total}
+          </td>
+          <td />
+        </tr>
+      </tbody>
+    </table>
   );
 }
