@@ -332,5 +332,46 @@ describe('the person’s own view', () => {
     const stranger = await post('/api/v1/dutyfree/self', undefined, { ...newBuyer(), code: codes[0] });
     for (const r of [wrongName, wrongCode, stranger])
       expect([r.statusCode, r.json().detail]).toEqual([404, wrongName.json().detail]);
+    for (const r of [wrongName, wrongCode, stranger]) expect(r.json().token).toBeUndefined();
+  });
+
+  it('a proof gives a token to read the own quota, purchases and score for 15 minutes, nothing else', async () => {
+    const b = newBuyer();
+    const { codes } = await sell(riyue, b, [cosmetics(2)]);
+    await sell(riyue, b, [cosmetics(1)]);
+    const proof = await post('/api/v1/dutyfree/self', undefined, { ...b, code: codes[0] });
+    expect(proof.statusCode, proof.body).toBe(200);
+    const { token, expiresAt, ...first } = proof.json();
+    expect(new Date(expiresAt).getTime() - t.clock.now().getTime()).toBe(15 * 60_000);
+    // Both sales (at the same instant of the test clock, so in either order).
+    expect(first.purchases.map((p: { amount: string; status: string }) => `${p.amount} ${p.status}`).sort()).toEqual([
+      '300.00 CONFIRMED',
+      '600.00 CONFIRMED',
+    ]);
+    expect(JSON.stringify(proof.json())).not.toContain(b.idNumber);
+    expect(Buffer.from(token.split('.')[1], 'base64url').toString()).not.toContain(b.idNumber.slice(6, 14));
+    const again = await t.request({
+      method: 'GET',
+      url: '/api/v1/dutyfree/self',
+      headers: { 'x-dutyfree-self-token': token },
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual(first);
+    // Not a login: as a Bearer token every other route refuses it; a changed token or a late one is a 401.
+    expect(
+      (await get('/api/v1/dutyfree/quota?idType=RESIDENT_ID&idNumber=' + b.idNumber, `Bearer ${token}`)).statusCode,
+    ).toBe(401);
+    const forged = `${token.slice(0, -4)}AAAA`;
+    const late = async (tok: string) =>
+      t.request({ method: 'GET', url: '/api/v1/dutyfree/self', headers: { 'x-dutyfree-self-token': tok } });
+    expect((await late(forged)).statusCode).toBe(401);
+    t.clock.advance(15 * 60_000 + 1000);
+    try {
+      const expired = await late(token);
+      expect(expired.statusCode).toBe(401);
+      expect(String(expired.headers['content-type'])).toContain('application/problem+json');
+    } finally {
+      t.clock.advance(-(15 * 60_000 + 1000));
+    }
   });
 });

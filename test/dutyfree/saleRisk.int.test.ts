@@ -69,13 +69,38 @@ describe('duty-free sales scored by SALE features of the risk library', () => {
     }
     await sleep(2_100); // the library version a process keeps (2 s) has passed: the live features apply
     const before = await footprint(t);
-    const third = await post('/api/v1/dutyfree/reservations', till, {
-      ...saleBody(t, newBuyer(), [cosmetics(30)]),
-      paymentAccount: card,
-    });
+    const attempt = { ...saleBody(t, newBuyer(), [cosmetics(30)]), paymentAccount: card, requestId: randomUUID() };
+    const third = await post('/api/v1/dutyfree/reservations', till, attempt);
     const problem = expectProblem(third, 422, 'risk.DF_SHARED_CARD_AT_LIMIT', 'buyer');
     expect(JSON.stringify(problem)).not.toMatch(/score|points|weight/i);
-    expect(await footprint(t)).toEqual(before);
+    // Nothing of the sale is written and no quota held; the refusal is kept, with its audit entry, once
+    // however often the till sends it again.
+    const again = await post('/api/v1/dutyfree/reservations', till, attempt);
+    expectProblem(again, 422, 'risk.DF_SHARED_CARD_AT_LIMIT', 'buyer');
+    expect(await footprint(t)).toEqual({ ...before, audit_entries: before.audit_entries! + 1 });
+    const entries = await queryRows<{ change: string }>(
+      t.ctx.db,
+      sql`select change::text as change from audit_entries where action = 'dutyfree.riskRefused'`,
+    );
+    expect(entries).toHaveLength(1);
+    const change = JSON.parse(entries[0]!.change) as { rule: string; amount: string; buyer: { idNumber: string } };
+    expect(change).toMatchObject({ rule: 'risk.DF_SHARED_CARD_AT_LIMIT', amount: '9000.00' });
+    expect(change.buyer.idNumber).not.toBe(attempt.buyer.idNumber);
+    const day = new Date(t.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const seen = await t.request({ method: 'GET', url: `/api/v1/dutyfree/risk-refusals?date=${day}`, auth: inspector });
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json().items).toHaveLength(1);
+    expect(seen.json().items[0]).toMatchObject({
+      shop: 'SANYA-HAITANG',
+      rule: 'risk.DF_SHARED_CARD_AT_LIMIT',
+      level: 'RED',
+      amount: '9000.00',
+      facts: { 'link.accountBuyers': 2 },
+      buyer: { idType: 'RESIDENT_ID', idNumber: expect.stringMatching(/\*/) },
+    });
+    expect(
+      (await t.request({ method: 'GET', url: `/api/v1/dutyfree/risk-refusals?date=${day}`, auth: till })).statusCode,
+    ).toBe(403);
     // A buyer of the same card under the limit is allowed, and the decision is kept for backtests.
     const fine = await post('/api/v1/dutyfree/reservations', till, {
       ...saleBody(t, newBuyer(), [cosmetics(5)]),

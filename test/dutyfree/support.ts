@@ -4,21 +4,10 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/platform/db/client.ts';
 import { residentIdCheckDigit } from '../../src/kernel/residentId.ts';
 import type { TestApp } from '../support/app.ts';
+import { SHOPS as CATALOGUE_SHOPS } from '../../src/modules/dutyfree/sim/catalogue.ts';
 
-export const SHOPS = [
-  'SANYA-PHOENIX',
-  'SANYA-HAITANG',
-  'SANYA-HAILV',
-  'SANYA-CNSC',
-  'HAIKOU-CDF',
-  'HAIKOU-MEILAN-T1',
-  'HAIKOU-MEILAN-T2',
-  'HAIKOU-RIYUE',
-  'HAIKOU-HAIKONG',
-  'HAIKOU-GUANLANHU',
-  'QIONGHAI-BOAO',
-  'WANNING-WANGFUJING',
-] as const;
+/** The twelve shops' codes (as the migration seeds them). */
+export const SHOPS = CATALOGUE_SHOPS.map((s) => s.code);
 
 /** An API key of a dutyfree_shop client bound to `shop`. */
 export function shopKey(t: TestApp, shop: string): Promise<string> {

@@ -186,11 +186,24 @@ export function tillSaleOf(
   };
 }
 
+/** A refusal by the risk engine: what the till is told, and the decision kept for officers and backtests. */
+export interface RiskRefusal {
+  refusal: Refusal;
+  decision: {
+    rule: string;
+    level: string;
+    score: number;
+    facts: Record<string, Value>;
+    fired: unknown[];
+    featureSetVersion: number;
+  };
+}
+
 /**
  * The hook of the reservation (service/reserve.ts): null to go on, or the refusal to answer the till
  * with. A REVIEW verdict lets the sale through; its decision opens a sale review when it is confirmed.
  */
-export async function dutyfreeSaleRisk(tx: Tx, ctx: AppContext, s: TillSale): Promise<Refusal | null> {
+export async function dutyfreeSaleRisk(tx: Tx, ctx: AppContext, s: TillSale): Promise<RiskRefusal | null> {
   const library = await saleLibrary(ctx, tx);
   if (library.features.length === 0) return null;
   const facts = await saleRiskFacts(tx, s);
@@ -202,9 +215,9 @@ export async function dutyfreeSaleRisk(tx: Tx, ctx: AppContext, s: TillSale): Pr
     facts,
   });
   if (v.verdict !== 'REFUSE') return null;
+  const rule = v.rule ?? 'risk.score';
   return {
-    path: 'buyer',
-    rule: v.rule ?? 'risk.score',
-    message: 'The sale is refused by a risk rule; an officer can tell the buyer why.',
+    refusal: { path: 'buyer', rule, message: 'The sale is refused by a risk rule; an officer can tell the buyer why.' },
+    decision: { rule, level: v.level, score: v.score, facts, fired: v.fired, featureSetVersion: library.version },
   };
 }

@@ -3,11 +3,21 @@ import type { ApiPlugin } from '../../../platform/http/server.ts';
 import { actorOf } from '../../../platform/http/authHook.ts';
 import { OFFICER_ROLES, actorLabel, type Role } from '../../../platform/auth/roles.ts';
 import { isoDate, problemSchema } from '../../../kernel/wire.ts';
+import { shanghaiDate } from '../../../kernel/clock.ts';
 import { decideCase, proposeCase } from './service/cases.ts';
 import { detectRings } from './service/detect.ts';
-import { buyerProfile, getRing, listCases, listRuns, listSaleReviews, listYellow, salesOfDay } from './service/read.ts';
+import {
+  buyerProfile,
+  getRing,
+  listCases,
+  listRuns,
+  listSaleReviews,
+  listYellow,
+  riskRefusals,
+  salesOfDay,
+} from './service/read.ts';
 import { reviewSale } from './service/reviews.ts';
-import { selfView } from './service/self.ts';
+import { selfView, selfViewByToken } from './service/self.ts';
 import * as w from './wire.ts';
 
 const tags = ['dutyfree-rings'];
@@ -119,6 +129,20 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
     handler: async (req) => salesOfDay(ctx, req.query.date),
   });
 
+  app.get('/api/v1/dutyfree/risk-refusals', {
+    config: { access: { roles: OFFICER_ROLES } },
+    schema: {
+      tags,
+      summary: 'Sales the risk engine refused at the till on a day (today by default), with rule, score and facts',
+      querystring: z.object({ date: isoDate.optional(), shop: z.string().min(1).max(40).optional() }).strict(),
+      response: { 200: z.object({ date: z.string(), items: z.array(w.riskRefusalOut) }) },
+    },
+    handler: async (req) => {
+      const date = req.query.date ?? shanghaiDate(ctx.clock.now());
+      return { date, items: await riskRefusals(ctx.db, { date, shop: req.query.shop }) };
+    },
+  });
+
   app.get('/api/v1/dutyfree/sale-reviews', {
     config: { access: { roles: OFFICER_ROLES } },
     schema: {
@@ -150,10 +174,23 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Your own quota this year and personal credit score (本人查询): ID, name and a traceability code from your receipt',
+        'Your own quota, purchases and personal credit score (本人查询): ID, name and a traceability code from your ' +
+        'receipt; answers a token to read them again for 15 minutes',
       body: w.selfBody,
       response: { 200: w.selfOut, 404: problemSchema },
     },
     handler: async (req) => selfView(ctx, req.body),
+  });
+
+  app.get('/api/v1/dutyfree/self', {
+    config: { access: { public: true } },
+    schema: {
+      tags,
+      summary:
+        'Your own view again, with the token the proof above gave (header x-dutyfree-self-token), while it lasts',
+      headers: z.object({ 'x-dutyfree-self-token': z.string().min(20).max(4000) }),
+      response: { 200: w.selfViewOut, 401: problemSchema },
+    },
+    handler: async (req) => selfViewByToken(ctx, req.headers['x-dutyfree-self-token']),
   });
 };

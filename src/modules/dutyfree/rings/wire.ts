@@ -160,6 +160,22 @@ export const decidedOut = z.object({
   effects: z.array(effect),
 });
 
+/** A sale the risk engine refused at the till: officers see the rule, score and facts; the till saw only the rule. */
+export const riskRefusalOut = z.object({
+  refusalId: z.string().describe('the id the reservation would have had'),
+  shop: z.string(),
+  buyer: z.object({ idType: z.string(), idNumber: z.string(), name: z.string() }).describe('masked'),
+  businessDate: z.string(),
+  amount: z.string(),
+  rule: z.string(),
+  level: z.string(),
+  score: z.number(),
+  facts: z.record(z.string(), z.unknown()),
+  fired: z.array(z.unknown()),
+  featureSetVersion: z.number(),
+  createdAt: z.string(),
+});
+
 export const profileOut = z.object({
   buyer,
   trips: z.array(
@@ -212,6 +228,7 @@ export const profileOut = z.object({
       liftedAt: z.string().nullable(),
     }),
   ),
+  riskRefusals: z.array(riskRefusalOut).describe('sales the risk engine refused at the till, newest first'),
   credit: scoreOut,
 });
 
@@ -263,7 +280,27 @@ export const selfBody = z
   })
   .strict();
 
-export const selfOut = z.object({
+const selfView = {
   quota: z.object({ year: z.number(), quota: z.string(), used: z.string(), reserved: z.string(), left: z.string() }),
+  purchases: z
+    .array(
+      z.object({
+        reservationId: z.string(),
+        shop: z.string(),
+        status: z.string(),
+        amount: z.string().describe('what you kept (returns taken off)'),
+        collection: z.string(),
+        createdAt: z.string(),
+      }),
+    )
+    .describe('your latest sales, newest first'),
   credit: scoreOut,
+};
+
+export const selfViewOut = z.object(selfView);
+
+export const selfOut = z.object({
+  ...selfView,
+  token: z.string().describe('send as header x-dutyfree-self-token to GET /api/v1/dutyfree/self until expiresAt'),
+  expiresAt: z.string(),
 });

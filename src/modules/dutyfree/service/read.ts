@@ -1,7 +1,7 @@
 /** Reads for shops (their own sales) and officers (a buyer's sales, quotas, bans and facts). */
 import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import { queryRows, together } from '../../../platform/db/client.ts';
+import { queryRows, together, type Executor } from '../../../platform/db/client.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { money, type IdType } from '../rules.ts';
@@ -47,6 +47,35 @@ export async function getReservation(ctx: AppContext, actor: Actor, id: string) 
   };
 }
 
+/**
+ * A buyer's latest 50 reservations, newest first: the amount as sold, or as kept after returns
+ * (`kept`), for the officers' dossier and buyer profile.
+ */
+export async function recentSales(ex: Executor, buyerId: string, amount: 'sold' | 'kept') {
+  const rows = await queryRows<{
+    id: string;
+    shop_code: string;
+    status: string;
+    amount: string;
+    collection: string;
+    created_at: Date | string;
+  }>(
+    ex,
+    sql`select id, shop_code, status,
+          (${amount === 'kept' ? sql`amount - returned_amount` : sql`amount`})::text as amount,
+          collection, created_at
+        from dutyfree_reservations where buyer_id = ${buyerId} order by created_at desc limit 50`,
+  );
+  return rows.map((s) => ({
+    reservationId: s.id,
+    shop: s.shop_code,
+    status: s.status,
+    amount: money(s.amount),
+    collection: s.collection,
+    createdAt: new Date(s.created_at).toISOString(),
+  }));
+}
+
 /** Everything recorded about a buyer, for an officer: quotas of the years with sales, bans, facts, the latest sales. */
 export async function buyerDossier(ctx: AppContext, actor: Actor, idType: IdType, idNumber: string) {
   const b = await findBuyer(ctx.db, ctx, idType, idNumber);
@@ -69,18 +98,7 @@ export async function buyerDossier(ctx: AppContext, actor: Actor, idType: IdType
           from dutyfree_bans where buyer_id = ${b.id} order by valid_from`,
     ),
     factsWhere(ctx.db, sql`buyer_id = ${b.id}`),
-    queryRows<{
-      id: string;
-      shop_code: string;
-      status: string;
-      amount: string;
-      collection: string;
-      created_at: Date | string;
-    }>(
-      ctx.db,
-      sql`select id, shop_code, status, amount::text as amount, collection, created_at from dutyfree_reservations
-          where buyer_id = ${b.id} order by created_at desc limit 50`,
-    ),
+    recentSales(ctx.db, b.id, 'sold'),
   ] as const);
   const quotas = await Promise.all(years.map((y) => quotaOf(ctx, { idType, idNumber, year: Number(y.year) })));
   return {
@@ -99,14 +117,7 @@ export async function buyerDossier(ctx: AppContext, actor: Actor, idType: IdType
       liftReason: x.lift_reason,
     })),
     facts,
-    recentSales: sales.map((s) => ({
-      reservationId: s.id,
-      shop: s.shop_code,
-      status: s.status,
-      amount: money(s.amount),
-      collection: s.collection,
-      createdAt: new Date(s.created_at).toISOString(),
-    })),
+    recentSales: sales,
   };
 }
 

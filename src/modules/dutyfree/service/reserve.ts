@@ -42,7 +42,7 @@ import {
 } from '../rules.ts';
 import type { ReserveBody } from '../wire.ts';
 import { expireOverdue } from './expire.ts';
-import { dutyfreeSaleRisk, tillSaleOf } from '../rings/risk.ts';
+import { dutyfreeSaleRisk, tillSaleOf, type RiskRefusal } from '../rings/risk.ts';
 import {
   actingShop,
   AGGREGATE,
@@ -463,7 +463,7 @@ async function reserveIn(
   // Hook: the risk engine's duty-free features (rings/risk.ts); the till hears only the rule that refused.
   const sale = tillSaleOf(row, buyer, trip.id, body, p.lines, state, usage, params.categories);
   const risk = await dutyfreeSaleRisk(tx, ctx, sale);
-  if (risk) throw refused([risk]);
+  if (risk) throw new RiskRefused(risk, row.id, p.amount);
   const change = {
     reservationId: row.id,
     shop: p.shop,
@@ -529,10 +529,73 @@ async function reserveIn(
   return firstAnswer(written);
 }
 
+/** Thrown out of the reservation's transaction (which rolls back): the risk engine refused the sale. */
+class RiskRefused extends Error {
+  constructor(
+    readonly risk: RiskRefusal,
+    readonly saleId: string,
+    readonly amount: string,
+  ) {
+    super(risk.refusal.message);
+  }
+}
+
+/**
+ * Keeps a refusal of the risk engine, after the reservation rolled back: the decision (facts, fired
+ * features, score) and its audit entry, in a transaction of its own. Nothing of the sale is written
+ * and no quota is held; a till's retry with the same requestId is the same attempt, kept once.
+ */
+async function recordRiskRefusal(ctx: AppContext, actor: Actor, body: ReserveBody, p: Prepared, e: RiskRefused) {
+  const d = e.risk.decision;
+  const change = {
+    saleId: e.saleId,
+    shop: p.shop,
+    buyer: {
+      idType: p.buyer.idType,
+      idNumber: p.buyer.idNumberMasked,
+      name: p.buyer.nameMasked,
+      idNumberHash: p.buyerHash,
+    },
+    amount: e.amount,
+    rule: d.rule,
+    featureSetVersion: d.featureSetVersion,
+  };
+  await runCommand(ctx, 'dutyfree.riskRefused', async (tx) => {
+    const [known] = await queryRows<{ id: string }>(
+      tx,
+      sql`select id from dutyfree_risk_refusals where shop_code = ${p.shop} and request_id = ${body.requestId ?? null}`,
+    );
+    if (known) return;
+    await appendAuditMany(
+      tx,
+      [
+        {
+          actor: actorLabel(actor),
+          action: 'dutyfree.riskRefused',
+          subject: `dutyfree-refusal:${e.saleId}`,
+          change,
+          at: p.now,
+          partitionKey: `dutyfree-refusals:${p.buyerHash.slice(0, 2)}`,
+        },
+      ],
+      ([entry]) =>
+        tx.execute(sql`insert into dutyfree_risk_refusals (id, shop_code, request_id, person_hash, id_type,
+            id_number_masked, name_masked, business_date, amount, rule, level, score, facts, fired, feature_set_version,
+            audit_seq, created_at)
+          values (${e.saleId}, ${p.shop}, ${body.requestId ?? null}, ${p.buyerHash}, ${p.buyer.idType},
+            ${p.buyer.idNumberMasked}, ${p.buyer.nameMasked}, ${p.purchaseDate}, ${e.amount}, ${d.rule}, ${d.level},
+            ${String(d.score)}, ${JSON.stringify(d.facts)}::jsonb, ${JSON.stringify(d.fired)}::jsonb,
+            ${d.featureSetVersion}, ${entry!.seq}, ${p.now.toISOString()})
+          on conflict do nothing`),
+    );
+  });
+}
+
 /**
  * Reserves quota for a sale. The same requestId and body return the first answer; the same
  * requestId with another body is a 409. A refusal is a 422 naming every rule that refused it and
- * writes nothing.
+ * writes nothing, but for a refusal of the risk engine, whose decision is kept for officers
+ * (dutyfree_risk_refusals, audited).
  */
 export async function reserve(ctx: AppContext, actor: Actor, body: ReserveBody): Promise<ReserveAnswer> {
   const shop = await actingShop(ctx, actor);
@@ -541,6 +604,10 @@ export async function reserve(ctx: AppContext, actor: Actor, body: ReserveBody):
   try {
     return await runCommand(ctx, 'dutyfree.reserve', (tx) => reserveIn(tx, ctx, actor, body, p));
   } catch (err) {
+    if (err instanceof RiskRefused) {
+      await recordRiskRefusal(ctx, actor, body, p, err);
+      throw refused([err.risk.refusal]);
+    }
     // Two different bodies under one requestId at the same moment (for different buyers, so not
     // serialised by a buyer's lock): the unique index lets one in; the other is told so.
     if (sqlState(err) === '23505' && body.requestId) {

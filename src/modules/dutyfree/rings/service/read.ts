@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../../platform/context.ts';
-import { queryRows, together } from '../../../../platform/db/client.ts';
+import { queryRows, together, type Executor } from '../../../../platform/db/client.ts';
 import { anyOf } from '../../../../platform/db/rows.ts';
 import { decrypt } from '../../../../platform/crypto.ts';
 import { seesPersonalData, type Actor } from '../../../../platform/auth/roles.ts';
@@ -18,6 +18,7 @@ import { scoreOfPerson } from '../../../personalcredit/service.ts';
 import { identifierHash } from '../graph.ts';
 import type { LinkKind, MemberFacts, ScorePart } from '../rules.ts';
 import type { Effect } from './cases.ts';
+import { recentSales } from '../../service/read.ts';
 
 type YellowStatus = 'OPEN' | 'PROPOSED' | 'CLEARED' | 'CONFIRMED';
 
@@ -336,18 +337,7 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
   const b = buyers.get(buyerId);
   if (!b) throw problems.notFound(`Duty-free buyer ${buyerId}`);
   const [sales, bans] = await together([
-    queryRows<{
-      id: string;
-      shop_code: string;
-      status: string;
-      amount: string;
-      collection: string;
-      created_at: Date | string;
-    }>(
-      ctx.db,
-      sql`select id, shop_code, status, (amount - returned_amount)::text as amount, collection, created_at
-          from dutyfree_reservations where buyer_id = ${buyerId} order by created_at desc limit 50`,
-    ),
+    recentSales(ctx.db, buyerId, 'kept'),
     queryRows<{ id: string; reason: string; valid_from: string; valid_to: string; lifted_at: Date | string | null }>(
       ctx.db,
       sql`select id, reason, valid_from::text as valid_from, valid_to::text as valid_to, lifted_at
@@ -395,7 +385,10 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
           where buyer_id = ${buyerId} order by opened_at desc`,
     ),
   ] as const);
-  const credit = await scoreOfPerson(ctx.db, b.hash, shanghaiDate(ctx.clock.now()));
+  const [credit, refused] = await together([
+    scoreOfPerson(ctx.db, b.hash, shanghaiDate(ctx.clock.now())),
+    riskRefusals(ctx.db, { personHash: b.hash }),
+  ] as const);
   const { hash: _hash, ...buyer } = b;
   return {
     buyer,
@@ -424,14 +417,7 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
       openedAt: new Date(e.opened_at).toISOString(),
       caseId: e.case_id,
     })),
-    sales: sales.map((s) => ({
-      reservationId: s.id,
-      shop: s.shop_code,
-      status: s.status,
-      amount: s.amount,
-      collection: s.collection,
-      createdAt: new Date(s.created_at).toISOString(),
-    })),
+    sales,
     bans: bans.map((b) => ({
       banId: b.id,
       reason: b.reason,
@@ -439,8 +425,57 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
       validTo: b.valid_to,
       liftedAt: b.lifted_at ? new Date(b.lifted_at).toISOString() : null,
     })),
+    riskRefusals: refused,
     credit,
   };
+}
+
+/**
+ * Sales the risk engine refused at the till (newest first, at most 200): of one person, or of a day
+ * (Asia/Shanghai) and optionally one shop.
+ */
+export async function riskRefusals(ex: Executor, by: { personHash: string } | { date: string; shop?: string }) {
+  const where =
+    'personHash' in by
+      ? sql`person_hash = ${by.personHash}`
+      : by.shop
+        ? sql`business_date = ${by.date} and shop_code = ${by.shop}`
+        : sql`business_date = ${by.date}`;
+  const rows = await queryRows<{
+    id: string;
+    shop_code: string;
+    id_type: string;
+    id_number_masked: string;
+    name_masked: string;
+    business_date: string;
+    amount: string;
+    rule: string;
+    level: string;
+    score: string;
+    facts: Record<string, unknown>;
+    fired: unknown[];
+    feature_set_version: number;
+    created_at: Date | string;
+  }>(
+    ex,
+    sql`select id, shop_code, id_type, id_number_masked, name_masked, business_date::text as business_date,
+          amount::text as amount, rule, level, score::text as score, facts, fired, feature_set_version, created_at
+        from dutyfree_risk_refusals where ${where} order by created_at desc, id limit 200`,
+  );
+  return rows.map((r) => ({
+    refusalId: r.id,
+    shop: r.shop_code,
+    buyer: { idType: r.id_type, idNumber: r.id_number_masked, name: r.name_masked },
+    businessDate: r.business_date,
+    amount: r.amount,
+    rule: r.rule,
+    level: r.level,
+    score: Number(r.score),
+    facts: r.facts,
+    fired: r.fired,
+    featureSetVersion: Number(r.feature_set_version),
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
 }
 
 /** Confirmed sales of a day (Asia/Shanghai) by shop and category: sales, units and amount kept. */
