@@ -27,23 +27,12 @@ import { createApiClient } from '../src/platform/auth/service.ts';
 import { systemActor } from '../src/platform/auth/roles.ts';
 import { residentIdCheckDigit } from '../src/kernel/residentId.ts';
 import { shanghaiDate } from '../src/kernel/clock.ts';
+import type { AppContext } from '../src/platform/context.ts';
 import { addDays } from '../src/modules/dutyfree/rules.ts';
+import { SHOPS as CATALOGUE_SHOPS } from '../src/modules/dutyfree/sim/catalogue.ts';
 
 const SECRET = 'bench-dutyfree-secret-0123456789abcdef01234';
-const SHOPS = [
-  'SANYA-PHOENIX',
-  'SANYA-HAITANG',
-  'SANYA-HAILV',
-  'SANYA-CNSC',
-  'HAIKOU-CDF',
-  'HAIKOU-MEILAN-T1',
-  'HAIKOU-MEILAN-T2',
-  'HAIKOU-RIYUE',
-  'HAIKOU-HAIKONG',
-  'HAIKOU-GUANLANHU',
-  'QIONGHAI-BOAO',
-  'WANNING-WANGFUJING',
-];
+const SHOPS = CATALOGUE_SHOPS.map((s) => s.code);
 const CLIENTS = 16;
 const BUYERS = 4000;
 const fmt = (r: LoadResult, what: string) =>
@@ -54,6 +43,59 @@ const buyerOf = (n: number) => {
   const first17 = `440301${1970 + (n % 30)}0${1 + (n % 9)}1${n % 10}${String(n % 1000).padStart(3, '0')}`;
   return { idType: 'RESIDENT_ID', idNumber: first17 + residentIdCheckDigit(first17), name: `旅客${n}` };
 };
+
+/** An API key of a `dutyfree_shop` client for each of the 12 shops, in the order of SHOPS. */
+export async function shopKeys(ctx: AppContext): Promise<string[]> {
+  const keys: string[] = [];
+  for (const shop of SHOPS) {
+    const { key } = await runCommand(ctx, 'apiClient.create', (tx) =>
+      createApiClient(
+        tx,
+        { name: `bench-${shop}`, role: 'dutyfree_shop', scope: { shop } },
+        systemActor('bench'),
+        new Date(),
+      ),
+    );
+    keys.push(key);
+  }
+  return keys;
+}
+
+type Poster = (path: string, body: unknown) => Promise<{ status: number; json: unknown }>;
+
+/**
+ * Sale `i`: two cosmetics and a watch, reserved and confirmed by shop `i mod 12` for buyer `i mod 4000`
+ * (departing on `date`, two days ahead). True when both answered as they should.
+ */
+export async function dutyfreeSale(posters: Poster[], i: number, date = addDays(shanghaiDate(new Date()), 2)) {
+  const shop = i % SHOPS.length;
+  const body = {
+    requestId: randomUUID(),
+    buyer: buyerOf(i % BUYERS),
+    departure: {
+      mode: 'FLIGHT',
+      number: `HU${7000 + (i % 300)}`,
+      date,
+      destination: i % 10 === 0 ? 'ABROAD' : 'MAINLAND',
+    },
+    collection: 'DEPARTURE_PICKUP',
+    items: [
+      { sku: 'LANCOME-ABS-50', name: '兰蔻菁纯面霜 50ml', category: 'COSMETICS', unitPrice: '2780.00', quantity: 2 },
+      {
+        sku: 'OMEGA-SEAMASTER',
+        name: '欧米茄海马腕表',
+        category: 'WATCHES',
+        unitPrice: `${3000 + (i % 997)}.50`,
+        quantity: 1,
+      },
+    ],
+  };
+  const r = await posters[shop]!('/api/v1/dutyfree/reservations', body);
+  if (r.status !== 201) return false;
+  const id = (r.json as { reservationId: string }).reservationId;
+  const c = await posters[shop]!(`/api/v1/dutyfree/reservations/${id}/confirm`, {});
+  return c.status === 200;
+}
 
 /** A lean keep-alive GET (the load generator shares the machine with the server and PostgreSQL). */
 function jsonGetter(baseUrl: string, headers: Record<string, string>) {
@@ -89,20 +131,10 @@ export async function benchDutyfree(opts: {
       dataDir: 'memory://',
       secret: SECRET,
     });
-    const keys: string[] = [];
+    let keys: string[];
     try {
       await bootstrap(ctx, 'bench-admin-password');
-      for (const shop of SHOPS) {
-        const { key } = await runCommand(ctx, 'apiClient.create', (tx) =>
-          createApiClient(
-            tx,
-            { name: `bench-${shop}`, role: 'dutyfree_shop', scope: { shop } },
-            systemActor('bench'),
-            new Date(),
-          ),
-        );
-        keys.push(key);
-      }
+      keys = await shopKeys(ctx);
     } finally {
       await ctx.database.close();
     }
@@ -117,43 +149,7 @@ export async function benchDutyfree(opts: {
     try {
       const posters = keys.map((k) => jsonPoster(server.url, { authorization: `ApiKey ${k}` }, 8));
       const date = addDays(shanghaiDate(new Date()), 2);
-      const sale = async (i: number) => {
-        const shop = i % SHOPS.length;
-        const body = {
-          requestId: randomUUID(),
-          buyer: buyerOf(i % BUYERS),
-          departure: {
-            mode: 'FLIGHT',
-            number: `HU${7000 + (i % 300)}`,
-            date,
-            destination: i % 10 === 0 ? 'ABROAD' : 'MAINLAND',
-          },
-          collection: 'DEPARTURE_PICKUP',
-          items: [
-            {
-              sku: 'LANCOME-ABS-50',
-              name: '兰蔻菁纯面霜 50ml',
-              category: 'COSMETICS',
-              unitPrice: '2780.00',
-              quantity: 2,
-            },
-            {
-              sku: 'OMEGA-SEAMASTER',
-              name: '欧米茄海马腕表',
-              category: 'WATCHES',
-              unitPrice: `${3000 + (i % 997)}.50`,
-              quantity: 1,
-            },
-          ],
-        };
-        const r = await posters[shop]!('/api/v1/dutyfree/reservations', body);
-        if (r.status !== 201) return false;
-        const c = await posters[shop]!(
-          `/api/v1/dutyfree/reservations/${(r.json as { reservationId: string }).reservationId}/confirm`,
-          {},
-        );
-        return c.status === 200;
-      };
+      const sale = (i: number) => dutyfreeSale(posters, i, date);
       let next = 0;
       await closedLoop('warm-up sales', 600, CLIENTS, () => sale(next++));
       // The warm-up filled empty tables: statistics as autovacuum would leave them.
