@@ -141,6 +141,19 @@ export async function seedDemo(ctx: AppContext, timings?: Timings): Promise<void
     validFrom: '2025-12-18',
     validTo: null,
   });
+  // The food processor also runs its ovens zero-tariff; the logistics company keeps goods of every kind it carries.
+  for (const [key, goodsCategory] of [
+    ['jerky', 'PRODUCTION_EQUIPMENT'],
+    ['logistics', 'RAW_AND_AUXILIARY_MATERIALS'],
+    ['logistics', 'PRODUCTION_EQUIPMENT'],
+  ] as const) {
+    await grantQualification(ctx, actor, uscc(key), {
+      kind: 'ZERO_TARIFF_BENEFICIARY',
+      goodsCategory,
+      validFrom: '2025-12-18',
+      validTo: null,
+    });
+  }
   await grantQualification(ctx, actor, uscc('equipment'), {
     kind: 'ZERO_TARIFF_BENEFICIARY',
     goodsCategory: 'PRODUCTION_EQUIPMENT',

@@ -24,7 +24,7 @@ import {
   verifyLedger,
   type DocumentInput,
 } from '../../src/modules/ledger/service.ts';
-import { createEnterprise } from '../../src/modules/subjects/service.ts';
+import { createEnterprise, grantQualification } from '../../src/modules/subjects/service.ts';
 import { randomUscc } from '../support/ledgerFixtures.ts';
 
 let t: TestApp;
@@ -83,6 +83,9 @@ describe('first-line import', () => {
       actor,
       'hsPrefix,description,validFrom,validTo\n8703,小汽车 motor cars,2025-12-18,2026-11-01',
     );
+    // A car is a vehicle (交通工具): the beneficiary must hold that kind of goods too (beneficiary.scope).
+    const vehicles = { kind: 'ZERO_TARIFF_BENEFICIARY', goodsCategory: 'TRANSPORT_VEHICLES_AND_YACHTS' } as const;
+    await grantQualification(t.ctx, actor, b.uscc, { ...vehicles, validFrom: '2025-12-18', validTo: null });
     const ok = await file({
       type: 'FIRST_LINE_IMPORT',
       documentId: uuidv7(),

@@ -14,6 +14,8 @@ import {
   findEnterpriseById,
   grantQualification,
   activeQualifications,
+  goodsCategoryOf,
+  zeroTariffScope,
 } from '../../src/modules/subjects/service.ts';
 import { addItems, fileDocument, openBook, type Regime } from '../../src/modules/ledger/service.ts';
 
@@ -80,6 +82,20 @@ export async function bookWithGoods(
       validFrom,
       validTo: null,
     });
+  if (opts.regime === 'ZERO_TARIFF') {
+    // A beneficiary takes in zero-tariff only the kinds of goods it holds: grant those the items are.
+    const scope = await zeroTariffScope(ctx.db, enterpriseId, entryDate);
+    const kinds = new Set(opts.items.flatMap((it) => goodsCategoryOf(it.hsCode, scope.map) ?? []));
+    for (const kind of kinds) {
+      if (scope.categories.includes(kind)) continue;
+      await grantQualification(ctx, actor, uscc, {
+        kind: 'ZERO_TARIFF_BENEFICIARY',
+        goodsCategory: kind,
+        validFrom,
+        validTo: null,
+      });
+    }
+  }
   // An enterprise keeps one book per regime: a second call for the same enterprise adds to it.
   const book = await openBook(ctx, actor, { enterpriseId, regime: opts.regime }).catch((err: unknown) => {
     const existing = err instanceof Problem ? (err.extra.bookId as string | undefined) : undefined;

@@ -18,7 +18,7 @@ import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems, type FieldError } from '../../kernel/problem.ts';
-import { activeQualifications, findEnterpriseById } from '../subjects/service.ts';
+import { activeQualifications, findEnterpriseById, scopeViolation, zeroTariffScope } from '../subjects/service.ts';
 import { cataloguePrefixes, fileDocumentTx, getBook, getItem, registerDirectRelease } from '../ledger/service.ts';
 import { assessDeclaration, type RiskDecision } from '../risk/service.ts';
 import { loadTaxParameters } from '../tax/service.ts';
@@ -273,6 +273,16 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
       const judged = body.lines.map((l, i) => ({ kind: l.kind, hsCode: codes[i]!, regime: facts[i]!.regime }));
       const bad = taxedCatalogueViolations(judged, prefixes, date);
       if (bad.length) throw refuse(bad);
+      if (book?.regime === 'ZERO_TARIFF') {
+        // Zero-tariff intake only of the kinds of goods the beneficiary holds on the day.
+        const scope = await zeroTariffScope(tx, enterpriseId, date);
+        const out = judged.flatMap((l, i) =>
+          l.kind === 'BOOK'
+            ? (scopeViolation(l.hsCode, scope.categories, scope.map, `lines[${i}].itemId`, 'the enterprise') ?? [])
+            : [],
+        );
+        if (out.length) throw refuse(out, 'Outside the beneficiary scope');
+      }
     }
 
     // The prohibited and restricted list, then the licences (written off now: the goods are declared under them).

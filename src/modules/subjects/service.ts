@@ -24,6 +24,7 @@ import {
   type QualificationKind,
 } from './rules.ts';
 import type { CreateEnterpriseBody } from './wire.ts';
+import type { CategoryPrefixes } from './scope.ts';
 
 /** How other modules mask personal data the way individuals are masked. */
 export { maskIdNumber, maskName } from './rules.ts';
@@ -431,3 +432,21 @@ export async function findIndividualByIdNumber(ctx: AppContext, actor: Actor, id
   if (!row) throw problems.notFound('An individual with this ID number');
   return individualView(ctx, actor, row);
 }
+
+/**
+ * The kinds of zero-tariff goods an enterprise holds on a day (its active beneficiary qualifications,
+ * a relinquished one no longer from its day) and the map that tells a code's kind; other modules judge
+ * with `scopeViolation` (scope.ts) on these.
+ */
+export async function zeroTariffScope(ex: Executor, enterpriseId: string, asOf: string) {
+  const [held, map] = await Promise.all([
+    activeQualifications(ex, enterpriseId, asOf),
+    getParameter<CategoryPrefixes>(ex, 'subjects.zeroTariffCategoryPrefixes', asOf),
+  ]);
+  return {
+    categories: held.filter((q) => q.kind === 'ZERO_TARIFF_BENEFICIARY').map((q) => q.goodsCategory),
+    map: map.value,
+    version: map.version,
+  };
+}
+export { scopeViolation, goodsCategoryOf, type CategoryPrefixes } from './scope.ts';

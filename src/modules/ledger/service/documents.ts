@@ -14,7 +14,7 @@ import { assertEnterpriseVisible } from '../../../platform/auth/scope.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
-import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
+import { activeQualifications, findEnterpriseById, scopeViolation, zeroTariffScope } from '../../subjects/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
 import { computeRoute, fen, type RouteLine } from '../../tax/rules.ts';
 import {
@@ -293,6 +293,18 @@ const linesOf = (input: DocumentInput): number =>
 async function regimeQualified(ex: Executor, enterpriseId: string, regime: Regime, date: string): Promise<boolean> {
   const held = await activeQualifications(ex, enterpriseId, date);
   return held.some((q) => q.kind === QUALIFICATION_FOR_REGIME[regime]);
+}
+
+/** Zero-tariff goods outside the kinds the enterprise holds on the day: refused, 422 beneficiary.scope. */
+function assertInScope(
+  lines: readonly { hsCode: string; path: string }[],
+  scope: Awaited<ReturnType<typeof zeroTariffScope>>,
+  who: string,
+): void {
+  const errors = lines.flatMap((l) => scopeViolation(l.hsCode, scope.categories, scope.map, l.path, who) ?? []);
+  if (errors.length) {
+    throw problems.rule('beneficiary-scope', 'Outside the beneficiary scope', errors[0]!.message, errors);
+  }
 }
 
 async function isBeneficiary(ex: Executor, enterpriseId: string, date: string): Promise<boolean> {
@@ -613,6 +625,13 @@ async function plan(
               `HS ${it.hsCode} is in the taxed catalogue (进口征税商品目录) on ${businessDate}: these goods pay import taxes and are not zero-tariff goods.`,
             );
         });
+        // The beneficiary's qualification covers a kind of goods (设备、原辅料、交通工具及游艇、消费品), judged by code.
+        const scope = await zeroTariffScope(tx, book.enterpriseId, businessDate);
+        assertInScope(
+          items.map((it, i) => ({ hsCode: it.hsCode, path: `lines[${i}].itemId` })),
+          scope,
+          'the enterprise',
+        );
       }
       const specs: MoveSpec[] = input.lines.map((l, i) => ({
         bookId: book.id,
@@ -755,6 +774,16 @@ async function planTransfer(
     specs,
     t,
   );
+  if (beneficiary && book.regime === 'ZERO_TARIFF') {
+    // Tax-free only for goods both sides hold the kind of: a category given up stops it from that day.
+    const [from, to] = await Promise.all([
+      zeroTariffScope(tx, book.enterpriseId, businessDate),
+      zeroTariffScope(tx, receiver.id, businessDate),
+    ]);
+    const lines = fromItems.map((it, i) => ({ hsCode: it.hsCode, path: `lines[${i}].itemId` }));
+    assertInScope(lines, from, 'the sender');
+    assertInScope(lines, to, 'the receiver');
+  }
   if (beneficiary) {
     if (!input.toBookId)
       throw problems.field(
