@@ -158,6 +158,9 @@ const zh = {
   'self.code': '溯源码',
   'self.quota': '{year} 年离岛免税额度',
   'self.left': '剩余 {left} 元（额度 {quota}，已用 {used}，占用 {reserved}）',
+  'self.purchases': '我的购物记录',
+  'self.purchase': '{at} · {shop} · {amount} 元',
+  'self.noPurchases': '暂无购物记录',
 } as const;
 
 export type DfKey = keyof typeof zh;
@@ -314,6 +317,9 @@ const en: Record<DfKey, string> = {
   'self.code': 'Traceability code',
   'self.quota': 'Offshore duty-free quota {year}',
   'self.left': '{left} CNY left (quota {quota}, used {used}, held {reserved})',
+  'self.purchases': 'My purchases',
+  'self.purchase': '{at} · {shop} · {amount} CNY',
+  'self.noPurchases': 'No purchases yet',
 };
 
 export function useDt() {

@@ -1,6 +1,6 @@
 /**
  * The person's own view (本人查询), no login: ID, name and a traceability code from the receipt give
- * this year's quota and the personal credit score with its reasons.
+ * this year's quota, the person's latest purchases and the personal credit score with its reasons.
  */
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
@@ -12,6 +12,13 @@ import { IdFields, type IdValue } from './IdFields.tsx';
 import { CreditCard } from './parts.tsx';
 import type { Credit, Quota } from './types.ts';
 
+interface Purchase {
+  reservationId: string;
+  shop: string;
+  amount: string;
+  createdAt: string;
+}
+
 export function SelfPage() {
   const dt = useDt();
   const { t, lang } = useI18n();
@@ -19,7 +26,12 @@ export function SelfPage() {
   const [name, setName] = useState('');
   const [code, setCode] = useState('');
   const ask = useMutation({
-    mutationFn: () => api<{ quota: Quota; credit: Credit }>('POST', '/api/v1/dutyfree/self', { ...id, name, code }),
+    mutationFn: () =>
+      api<{ quota: Quota; credit: Credit; purchases: Purchase[] }>('POST', '/api/v1/dutyfree/self', {
+        ...id,
+        name,
+        code,
+      }),
   });
   const a = ask.data;
   return (
@@ -51,6 +63,20 @@ export function SelfPage() {
           <section className="card" data-testid="self-quota">
             <div className="card-label">{dt('self.quota', { year: a.quota.year })}</div>
             <div className="card-value">{dt('self.left', { ...a.quota })}</div>
+          </section>
+          <section className="card" data-testid="self-purchases">
+            <div className="card-label">{dt('self.purchases')}</div>
+            {a.purchases.length === 0 ? (
+              <div>{dt('self.noPurchases')}</div>
+            ) : (
+              <ul>
+                {a.purchases.map((p) => (
+                  <li key={p.reservationId}>
+                    {dt('self.purchase', { at: p.createdAt.slice(0, 10), shop: p.shop, amount: p.amount })}
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
           <CreditCard credit={a.credit} lang={lang} />
         </>
