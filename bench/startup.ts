@@ -35,7 +35,7 @@ async function startOnce(dataDir: string): Promise<Start> {
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}): ${out.slice(-2000)}`);
-      if (performance.now() - started > 180_000) throw new Error('npm start did not become ready in 180 s');
+      if (performance.now() - started > 600_000) throw new Error('npm start did not become ready in 600 s');
       const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
         .then((r) => r.ok)
         .catch(() => false);

@@ -256,36 +256,40 @@ export async function setParameter(tx: Executor, input: SetParameterInput, actor
   return row!;
 }
 
-/** Seeds the defaults of every definition once (only versions not there yet). */
+/**
+ * Seeds the defaults of every definition once (only versions not there yet): one read of what is
+ * there, one multi-row insert of what is missing, and an audit entry for each version added.
+ */
 export async function seedDefaultParameters(tx: Executor, now: Date): Promise<number> {
-  let added = 0;
+  const present = await tx
+    .select({ name: policyParameters.name, validFrom: policyParameters.validFrom })
+    .from(policyParameters);
+  const seen = new Set(present.map((r) => `${r.name}\0${r.validFrom}`));
+  const missing = [];
   for (const p of parameterDefinitions().flatMap((d) => d.defaults)) {
-    const existing = await tx
-      .select({ id: policyParameters.id })
-      .from(policyParameters)
-      .where(and(eq(policyParameters.name, p.name), eq(policyParameters.validFrom, p.validFrom)))
-      .limit(1);
-    if (existing.length) continue;
-    const [row] = await tx
-      .insert(policyParameters)
-      .values({
-        name: p.name,
-        value: p.value,
-        validFrom: p.validFrom,
-        validTo: p.validTo ?? null,
-        setBy: 'system:seed',
-        reason: p.reason,
-        createdAt: now,
-      })
-      .returning();
+    const key = `${p.name}\0${p.validFrom}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    missing.push({
+      name: p.name,
+      value: p.value,
+      validFrom: p.validFrom,
+      validTo: p.validTo ?? null,
+      setBy: 'system:seed',
+      reason: p.reason,
+      createdAt: now,
+    });
+  }
+  if (!missing.length) return 0;
+  const rows = await tx.insert(policyParameters).values(missing).returning();
+  for (const row of rows.sort((a, b) => a.id - b.id)) {
     await appendAudit(tx, {
       actor: 'system:seed',
       action: 'parameter.set',
-      subject: `parameter:${p.name}`,
+      subject: `parameter:${row.name}`,
       change: row,
       at: now,
     });
-    added++;
   }
-  return added;
+  return rows.length;
 }
