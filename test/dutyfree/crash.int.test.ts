@@ -54,8 +54,9 @@ describe(`a crash between reserve and confirm (${testDbKind()})`, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // Two server starts on PGlite (about 50 s each on a quiet machine, minutes on a busy one) and the sales between.
   it('loses no acknowledged reservation or sale, confirms once, and the sweep releases what was held', {
-    timeout: 240_000,
+    timeout: 600_000,
   }, async () => {
     server = testDbKind() === 'postgres' ? await openTestDatabase() : undefined;
     const port = await freePort();
@@ -76,7 +77,7 @@ describe(`a crash between reserve and confirm (${testDbKind()})`, () => {
       const s = startServer(env);
       started.push(s);
       try {
-        await waitReady(url, s.child, 120_000);
+        await waitReady(url, s.child, 240_000);
       } catch (e) {
         throw new Error(`${(e as Error).message}; stderr: ${s.stderr()}`);
       }
