@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, session, type SessionUser } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -392,44 +392,7 @@ function DocumentForm({ bookId, items }: { bookId: string; items: Item[] }) {
           </thead>
           <tbody>
             {lines.map((l, i) => (
-              <tr key={i}>
-                <td>{i + 1}</td>
-                <td>
-                  <select
-                    value={l.itemId}
-                    onChange={(e) => update(i, { itemId: e.target.value })}
-                    data-testid={`doc-line${i}-item`}
-                  >
-                    {items.map((it) => (
-                      <option key={it.id} value={it.id}>
-                        {it.itemNo} {it.name}
-                      </option>
-                    ))}
-                  </select>
-                  {fieldError(`lines[${i}].itemId`, `doc-line${i}-item-error`)}
-                </td>
-                <td>
-                  <input
-                    value={l.quantity}
-                    onChange={(e) => update(i, { quantity: e.target.value })}
-                    data-testid={`doc-line${i}-quantity`}
-                  />
-                  {fieldError(
-                    type === 'ADJUSTMENT' ? `lines[${i}].delta` : `lines[${i}].quantity`,
-                    `doc-line${i}-quantity-error`,
-                  )}
-                </td>
-                {type === 'FIRST_LINE_IMPORT' && (
-                  <td>
-                    <input
-                      value={l.importedCny}
-                      onChange={(e) => update(i, { importedCny: e.target.value })}
-                      data-testid={`doc-line${i}-cost`}
-                    />
-                    {fieldError(`lines[${i}].importedCny`, `doc-line${i}-cost-error`)}
-                  </td>
-                )}
-              </tr>
+              <DocumentLineRow key={i} i={i} l={l} type={type} items={items} update={update} fieldError={fieldError} />
             ))}
           </tbody>
         </table>
@@ -537,5 +500,67 @@ function AuditorPanel() {
       )}
       {verify.error && <ErrorBox error={verify.error} />}
     </div>
+  );
+}
+
+/** One line of a book document: the item, its quantity (or change) and, for a first-line import, its cost. */
+function DocumentLineRow({
+  i,
+  l,
+  type,
+  items,
+  update,
+  fieldError,
+}: {
+  i: number;
+  l: LineDraft;
+  type: DocType;
+  items: Item[];
+  update: (i: number, patch: Partial<LineDraft>) => void;
+  fieldError: (path: string, testId: string) => ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <tr>
+      <td>{i + 1}</td>
+      <td>
+        <select
+          aria-label={t('ledger.item')}
+          value={l.itemId}
+          onChange={(e) => update(i, { itemId: e.target.value })}
+          data-testid={`doc-line${i}-item`}
+        >
+          {items.map((it) => (
+            <option key={it.id} value={it.id}>
+              {it.itemNo} {it.name}
+            </option>
+          ))}
+        </select>
+        {fieldError(`lines[${i}].itemId`, `doc-line${i}-item-error`)}
+      </td>
+      <td>
+        <input
+          aria-label={type === 'ADJUSTMENT' ? t('ledger.delta') : t('ledger.quantity')}
+          value={l.quantity}
+          onChange={(e) => update(i, { quantity: e.target.value })}
+          data-testid={`doc-line${i}-quantity`}
+        />
+        {fieldError(
+          type === 'ADJUSTMENT' ? `lines[${i}].delta` : `lines[${i}].quantity`,
+          `doc-line${i}-quantity-error`,
+        )}
+      </td>
+      {type === 'FIRST_LINE_IMPORT' && (
+        <td>
+          <input
+            aria-label={t('ledger.importedCny')}
+            value={l.importedCny}
+            onChange={(e) => update(i, { importedCny: e.target.value })}
+            data-testid={`doc-line${i}-cost`}
+          />
+          {fieldError(`lines[${i}].importedCny`, `doc-line${i}-cost-error`)}
+        </td>
+      )}
+    </tr>
   );
 }
