@@ -1,6 +1,6 @@
 /**
  * The law of second-line exit declarations (二线出岛), batch exit with centralized declaration
- * (分批出岛、集中申报) and their tax bills (税单), mission.md §4–5. Pure: dates, parameters and the
+ * (分批出岛、集中申报) and their tax bills (税单), ../shared/spec/mission.md §4–5. Pure: dates, parameters and the
  * facts read from the books come in as arguments; nothing here reads a clock or a database.
  */
 import {
@@ -229,7 +229,9 @@ export function formViolations(lines: readonly FormLine[], f: FormFacts): RuleVi
       v.push({
         path: `lines[${i}].itemId`,
         rule: 'declarations.itemOnce',
-        message: `Item ${l.itemId} is already line ${seen.get(l.itemId)}: declare each item once with its total quantity.`,
+        message:
+          `Item ${l.itemId} is already line ${seen.get(l.itemId)}: declare each item once ` +
+          `with its total quantity.`,
       });
     seen.set(l.itemId, i);
   });
@@ -238,7 +240,9 @@ export function formViolations(lines: readonly FormLine[], f: FormFacts): RuleVi
     v.push({
       path: 'transport.expectedGrossWeightKg',
       rule: 'declarations.grossAtLeastNet',
-      message: `The expected gross weight ${plain(f.expectedGrossWeightKg)} kg is below the goods' net weight ${plain(net)} kg.`,
+      message:
+        `The expected gross weight ${plain(f.expectedGrossWeightKg)} kg is below the goods' ` +
+        `net weight ${plain(net)} kg.`,
     });
   return v;
 }

@@ -7,10 +7,13 @@ import { runCommand } from '../../../platform/command.ts';
 import { lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { systemActor } from '../../../platform/auth/roles.ts';
 import type { OutboxEvent } from '../../../platform/outbox/service.ts';
+import type { z } from 'zod';
+import { readPayload } from '../../../platform/outbox/contract.ts';
+import { GATE_EVENTS } from '../../gate/events.ts';
 import { findEnterprisesByIds } from '../../subjects/service.ts';
 import { cancelReleaseOrdersFor } from '../../gate/service.ts';
 import { voidReservation } from '../../ledger/service.ts';
-import { TERMINAL_STATES, type DeclarationState, type LineCorrection } from '../rules.ts';
+import { TERMINAL_STATES, type DeclarationState } from '../rules.ts';
 import {
   declarationRows,
   partitionOf,
@@ -27,25 +30,26 @@ const OUR_DOCUMENTS = new Set(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DE
 const HANDLED_EVENTS: readonly string[] = ['ReleaseOrderPassed', 'InspectionCompleted'];
 const gateActor = systemActor('declarations-events');
 
-interface Passed {
-  releaseOrderId: string;
-  documentType: string;
-  documentId: string;
-  portCode: string;
-  passedAt: string;
-  complete: boolean;
-  gateEventId: string;
-}
-
-interface Completed {
-  taskId: string;
-  documentType: string;
-  documentId: string;
-  outcome: 'MATCH' | 'DISCREPANCY' | 'SEIZURE';
-  attended: boolean;
-  corrections: LineCorrection[];
-  completedAt: string;
-}
+/** What this module reads of the gate's events: those fields, parsed by the gate's schemas (gate/events.ts). */
+const PASSED = GATE_EVENTS.ReleaseOrderPassed.pick({
+  releaseOrderId: true,
+  documentType: true,
+  documentId: true,
+  portCode: true,
+  passedAt: true,
+  complete: true,
+  gateEventId: true,
+});
+const COMPLETED = GATE_EVENTS.InspectionCompleted.pick({
+  taskId: true,
+  documentType: true,
+  documentId: true,
+  outcome: true,
+  attended: true,
+  corrections: true,
+  completedAt: true,
+});
+type Completed = z.output<typeof COMPLETED>;
 
 /** Claims events for this module; returns those not handled before (at-least-once delivery). */
 async function claim(tx: Tx, ctx: AppContext, events: readonly OutboxEvent[]): Promise<Set<number>> {
@@ -123,7 +127,7 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
     for (const e of todo) {
       const row = rowOf(e);
       if (e.eventType === 'ReleaseOrderPassed') {
-        const p = e.payload as unknown as Passed;
+        const p = readPayload(PASSED, 'ReleaseOrderPassed', e);
         // A second complete pass of the same declaration in this batch finds it EXITED already.
         if (row.state !== 'RELEASED' || passes.some((x) => x.row.id === row.id)) continue;
         passes.push({
@@ -140,7 +144,7 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
         continue;
       }
       await flush();
-      await onInspected(tx, ctx, row, usccOf(row), e.payload as unknown as Completed);
+      await onInspected(tx, ctx, row, usccOf(row), readPayload(COMPLETED, 'InspectionCompleted', e));
       rows.set(row.id, (await lockedMany(tx, [row.id])).get(row.id)!);
     }
     await flush();

@@ -26,6 +26,8 @@ import { recordOutcome } from '../../risk/service.ts';
 import { findEnterprisesByIds } from '../../subjects/service.ts';
 import { gateReleaseOrders, inspectionEvidence, inspectionTasks } from '../schema.ts';
 import { holdOrders, refreshHolds } from './orders.ts';
+import { GATE_EVENTS, type Correction } from '../events.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
 
 export const TASK_SOURCES = ['RISK_SELECTION', 'GATE_DIVERT', 'OFFICER'] as const;
 /** What an inspection task can be about: a declaration of one of these kinds, or a diverted gate event. */
@@ -44,14 +46,7 @@ export const DISPOSITIONS = ['RELEASE', 'KEEP'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
 export type InspectionOutcome = (typeof OUTCOMES)[number];
 
-export interface Correction {
-  lineIndex: number;
-  hsCode?: string;
-  quantity?: string;
-  netWeightKg?: string;
-  valueCny?: string;
-  originCountry?: string;
-}
+export type { Correction };
 
 export interface InspectionTask {
   id: string;
@@ -536,10 +531,9 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
     at: now,
   });
   await enqueueEvents(tx, [
-    {
+    typedEvent(GATE_EVENTS, 'InspectionCompleted', {
       aggregateType: 'gate',
       aggregateId: row.id,
-      eventType: 'InspectionCompleted',
       payload: {
         taskId: row.id,
         documentType: row.documentType,
@@ -554,7 +548,7 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
       },
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
   return task;
 }

@@ -22,6 +22,8 @@ import { UUID_PATTERN } from '../../../kernel/ids.ts';
 import { getReservation } from '../../ledger/service.ts';
 import { gateReleaseOrders, inspectionTasks } from '../schema.ts';
 import { normalisePlate, type ContainerGoods, type OrderForGate } from '../rules.ts';
+import { GATE_EVENTS } from '../events.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
 
 export const RELEASE_DOCUMENT_TYPES = ['SECOND_LINE_EXIT', 'BATCH_EXIT'] as const;
 export type ReleaseDocumentType = (typeof RELEASE_DOCUMENT_TYPES)[number];
@@ -321,10 +323,9 @@ export async function issueReleaseOrder(
     change: order,
     at: now,
   };
-  const event = {
+  const event = typedEvent(GATE_EVENTS, 'ReleaseOrderIssued', {
     aggregateType: 'gate',
     aggregateId: order.id,
-    eventType: 'ReleaseOrderIssued',
     payload: {
       releaseOrderId: order.id,
       documentType: order.documentType,
@@ -334,7 +335,7 @@ export async function issueReleaseOrder(
       plate: order.plate,
     },
     occurredAt: now,
-  };
+  });
   if (opts.batch) {
     opts.batch.event(event, opts.batch.audit(entry));
     return order;
@@ -372,14 +373,13 @@ export async function cancelReleaseOrdersFor(
       at: now,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(GATE_EVENTS, 'ReleaseOrderCancelled', {
         aggregateType: 'gate',
         aggregateId: r.id,
-        eventType: 'ReleaseOrderCancelled',
         payload: { releaseOrderId: r.id, documentType: r.documentType, documentId: r.documentId, reason: input.reason },
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
   }
   return rows.length;

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { payloadOf, typedEvent } from './contract.ts';
+
+const GATE_EVENTS = {
+  InspectionCompleted: z.object({
+    taskId: z.string(),
+    documentType: z.string(),
+    documentId: z.string(),
+    releaseOrderId: z.string().nullable(),
+    portCode: z.string(),
+    outcome: z.enum(['MATCH', 'DISCREPANCY', 'SEIZURE']),
+    attended: z.boolean(),
+    disposition: z.enum(['RELEASE', 'KEEP']),
+    corrections: z.array(z.object({ lineIndex: z.number(), quantity: z.string().optional() })),
+    completedAt: z.string(),
+  }),
+  ReleaseOrderPassed: z.object({ releaseOrderId: z.string(), complete: z.boolean() }),
+};
+
+const completed = {
+  taskId: 't1',
+  documentType: 'SECOND_LINE_EXIT',
+  documentId: 'd1',
+  releaseOrderId: null,
+  portCode: 'CNHAK-XINHAI',
+  outcome: 'DISCREPANCY' as const,
+  attended: true,
+  disposition: 'RELEASE' as const,
+  corrections: [{ lineIndex: 0, quantity: '90' }],
+  completedAt: '2026-12-07T02:00:00.000Z',
+};
+
+describe('typed outbox contracts', () => {
+  it('builds an event of its type and reads it back by the publisher schema', () => {
+    const e = typedEvent(GATE_EVENTS, 'InspectionCompleted', {
+      aggregateType: 'gate',
+      aggregateId: 't1',
+      payload: completed,
+      occurredAt: new Date(),
+    });
+    expect(e.eventType).toBe('InspectionCompleted');
+    expect(payloadOf(GATE_EVENTS, 'InspectionCompleted', e)).toEqual(completed);
+  });
+
+  it('refuses a payload of another shape, and an event of another type', () => {
+    const drifted = { eventType: 'InspectionCompleted', payload: { ...completed, corrections: [{ line: 0 }] } };
+    expect(() => payloadOf(GATE_EVENTS, 'InspectionCompleted', drifted)).toThrow();
+    expect(() =>
+      payloadOf(GATE_EVENTS, 'ReleaseOrderPassed', { eventType: 'InspectionCompleted', payload: completed }),
+    ).toThrow(/Expected a ReleaseOrderPassed event/);
+  });
+});
