@@ -45,7 +45,10 @@ function write(value: unknown, out: string): string {
   return out + '}';
 }
 
-/** Insertion sort by UTF-16 code units (what `Array.prototype.sort` does with strings), without its scratch copy: key lists are short. */
+/**
+ * Insertion sort by UTF-16 code units (what `Array.prototype.sort` does with strings), without its scratch copy: key
+ * lists are short.
+ */
 function sortInPlace(keys: string[]): string[] {
   for (let i = 1; i < keys.length; i++) {
     const k = keys[i]!;

@@ -28,7 +28,8 @@ export function validateContainerNumber(input: unknown): Violation | null {
     return {
       rule: 'ISO6346.format',
       message:
-        'A container number is 3 letters of owner code, U, J or Z, 6 digits and a check digit (ISO 6346), e.g. CSQU3054383.',
+        'A container number is 3 letters of owner code, U, J or Z, 6 digits and a check digit (ISO ' +
+        '6346), e.g. CSQU3054383.',
     };
   }
   const expected = containerCheckDigit(input.slice(0, 10));

@@ -33,7 +33,9 @@ export function validateUscc(input: unknown): Violation | null {
     if (!USCC_CHARSET.includes(input[i]!)) {
       return {
         rule: 'GB32100.charset',
-        message: `Character ${i + 1} ('${input[i]}') is not allowed in a unified social credit code: use digits and capital letters except I, O, Z, S, V (GB 32100-2015).`,
+        message:
+          `Character ${i + 1} ('${input[i]}') is not allowed in a unified social credit code: ` +
+          `use digits and capital letters except I, O, Z, S, V (GB 32100-2015).`,
       };
     }
   }
@@ -41,7 +43,8 @@ export function validateUscc(input: unknown): Violation | null {
     return {
       rule: 'GB32100.divisionCode',
       message:
-        'Characters 3-8 of a unified social credit code are the administrative division code, 6 digits (GB 32100-2015).',
+        'Characters 3-8 of a unified social credit code are the administrative division code, 6 ' +
+        'digits (GB 32100-2015).',
     };
   const expected = usccCheckChar(input.slice(0, 17));
   if (input[17] !== expected)

@@ -7,7 +7,10 @@ import type { FieldError } from '../../kernel/problem.ts';
 import { addDays, type BusinessDate } from './dates.ts';
 import type { SubjectKind } from './rules.ts';
 
-/** How far ahead an input may be dated: a decision announced now for a later day, not a typo. A system limit, not policy. */
+/**
+ * How far ahead an input may be dated: a decision announced now for a later day, not a typo. A system limit, not
+ * policy.
+ */
 export const MAX_DAYS_AHEAD = 366;
 
 export const ADMISSION_RULES = {

@@ -33,8 +33,11 @@ export function registerCreditCommands(program: Command, open: () => Promise<App
   credit
     .command('import <file>')
     .description(
-      'Backfill credit inputs from NDJSON (one POST /api/v1/credit/inputs body per line) or a .csv file (header: inputId,subjectKind,subject,source,effectiveDate,reference,type,department,level,isLowestLevel,kind,action). ' +
-        'Checks every line first and writes nothing if one is bad; an interrupted import of the same file resumes where it stopped.',
+      'Backfill credit inputs from NDJSON (one POST /api/v1/credit/inputs body per line) or a .csv ' +
+        'file (header: ' +
+        'inputId,subjectKind,subject,source,effectiveDate,reference,type,department,level,isLowestLevel,kind,action). ' +
+        'Checks every line first and writes nothing if one is bad; an interrupted import of the same ' +
+        'file resumes where it stopped.',
     )
     .option('--skip-invalid', 'import the valid lines and list the others (default: one bad line refuses the file)')
     .option('--again', 'import a file that was already imported completely, once more')
@@ -77,17 +80,21 @@ export function registerCreditCommands(program: Command, open: () => Promise<App
           const s = result.seconds;
           if (result.importId === null)
             console.log(
-              `Refused: ${result.errorCount} errors in ${result.lines} lines; nothing was recorded. Fix the lines or pass --skip-invalid.`,
+              `Refused: ${result.errorCount} errors in ${result.lines} lines; nothing was recorded. ` +
+                `Fix the lines or pass --skip-invalid.`,
             );
           else {
             if (result.resumedAfterLine !== null)
               console.log(`Resumed import ${result.importId} after line ${result.resumedAfterLine}.`);
             console.log(
-              `Import ${result.importId}: ${result.imported} inputs recorded, ${result.alreadyRecorded} already recorded, ${result.skipped} lines skipped; ${result.subjectsRecomputed} subjects classified, ${result.classChanges} class changes.`,
+              `Import ${result.importId}: ${result.imported} inputs recorded, ` +
+                `${result.alreadyRecorded} already recorded, ${result.skipped} lines skipped; ` +
+                `${result.subjectsRecomputed} subjects classified, ${result.classChanges} class changes.`,
             );
           }
           console.log(
-            `Timings: check ${s.validate.toFixed(1)} s, record ${s.insert.toFixed(1)} s, classify ${s.recompute.toFixed(1)} s.`,
+            `Timings: check ${s.validate.toFixed(1)} s, record ${s.insert.toFixed(1)} s, classify ` +
+              `${s.recompute.toFixed(1)} s.`,
           );
           for (const e of result.errors.slice(0, 20))
             console.log(`  line ${e.line}: ${e.path ? `${e.path}: ` : ''}${e.message} [${e.rule}]`);

@@ -52,8 +52,10 @@ export const creditInputs = pgTable(
     check(
       'credit_inputs_shape',
       sql`(${t.type} = 'SECTOR_RATING' and ${t.department} is not null and ${t.level} is not null and ${t.isLowestLevel} is not null and ${t.eventKind} is null and ${t.aeoAction} is null)
-       or (${t.type} = 'EVENT' and ${t.eventKind} in ('SMUGGLING_PENALTY', 'SERIOUS_DISHONESTY_LISTING', 'OTHER_LEGAL_LISTING') and ${t.department} is null and ${t.aeoAction} is null)
-       or (${t.type} = 'AEO' and ${t.subjectKind} = 'ENTERPRISE' and ${t.aeoAction} in ('GRANTED', 'REVOKED', 'SUSPENDED') and ${t.department} is null and ${t.eventKind} is null)`,
+       or (${t.type} = 'EVENT' and ${t.eventKind} in ('SMUGGLING_PENALTY', 'SERIOUS_DISHONESTY_LISTING',
+         'OTHER_LEGAL_LISTING') and ${t.department} is null and ${t.aeoAction} is null)
+       or (${t.type} = 'AEO' and ${t.subjectKind} = 'ENTERPRISE' and ${t.aeoAction} in ('GRANTED', 'REVOKED',
+         'SUSPENDED') and ${t.department} is null and ${t.eventKind} is null)`,
     ),
   ],
 );

@@ -16,7 +16,8 @@ export const creditInputBody = z
       .regex(UUID_V7, 'Use a lower-case UUIDv7.')
       .optional()
       .describe(
-        'Your id for this input (UUIDv7): a retry with the same id and content returns the first result, other content is a 409. Inputs of one day count in id order.',
+        'Your id for this input (UUIDv7): a retry with the same id and content returns the first ' +
+          'result, other content is a 409. Inputs of one day count in id order.',
       ),
     subjectKind: z.enum(SUBJECT_KINDS),
     subject: text.min(1).max(64).describe('USCC of an enterprise, or the id of an individual'),

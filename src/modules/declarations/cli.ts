@@ -13,7 +13,8 @@ export function registerDeclarationsCommands(program: Command, open: () => Promi
   declarations
     .command('check')
     .description(
-      'Raise an alert and suspend batch exit for every month whose centralized declaration is overdue (also runs daily at 00:10 Asia/Shanghai)',
+      'Raise an alert and suspend batch exit for every month whose centralized declaration is ' +
+        'overdue (also runs daily at 00:10 Asia/Shanghai)',
     )
     .option('--date <YYYY-MM-DD>', 'check as of this date (default: today in Asia/Shanghai)')
     .action(async (opts: { date?: string }) => {
@@ -21,7 +22,8 @@ export function registerDeclarationsCommands(program: Command, open: () => Promi
       try {
         const result = await checkCentralizedDeadlines(ctx, opts.date ?? shanghaiDate(new Date()));
         console.log(
-          `Checked the centralized declarations due by ${result.date}: ${result.alerts} new overdue alert(s), facility suspended for each.`,
+          `Checked the centralized declarations due by ${result.date}: ${result.alerts} new overdue ` +
+            `alert(s), facility suspended for each.`,
         );
       } finally {
         await ctx.database.close();

@@ -27,36 +27,40 @@ const basis = (importedCny: string, domesticCny = '0', hainanMadeCny = '0') => (
 });
 
 describe('exit taxes (二线出岛), hand-computed', () => {
-  it('GACC example: beef 356,000 CNY into jerky sold for 500,000 CNY → 0.4045, duty exempt, VAT on the imported content', () => {
-    const line = { valueCny: '500000', costBasis: basis('356000') };
-    const va = chainValueAdded(valueAddedInputOf(line), '0.30');
-    expect(va.ok && va.value.result.ratio.toDecimalPlaces(4).toFixed(4)).toBe('0.4045');
-    expect(va.ok && va.value.meetsThreshold).toBe(true);
-    const r = exitTaxes(
-      'PROCESSING_VALUE_ADDED',
-      [
-        {
-          hsCode: '1602500090',
-          quantity: '10000',
-          dutyRate: '0.12',
-          vatRate: '0.09',
-          domesticVatPaid: false,
-          ...line,
-          valueAdded: { ratio: '0.4045', meetsThreshold: true, threshold: '0.30' },
-        },
-      ],
-      params,
-    );
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    const bill = billFigures(r.value, [{ dutyRate: '0.12', vatRate: '0.09' }], ['1602500090']);
-    // duty 0 (exempt); VAT = 356,000.00 × 9% = 32,040.00
-    expect(bill).toMatchObject({ duty: '0.00', consumptionTax: '0.00', vat: '32040.00', total: '32040.00' });
-    expect(bill.lines[0]!.steps.duty).toMatchObject({
-      status: 'EXEMPT',
-      rule: 'tax.secondLine.valueAddedDutyExemption',
-    });
-  });
+  it(
+    'GACC example: beef 356,000 CNY into jerky sold for 500,000 CNY → 0.4045, duty exempt, VAT on ' +
+      'the imported content',
+    () => {
+      const line = { valueCny: '500000', costBasis: basis('356000') };
+      const va = chainValueAdded(valueAddedInputOf(line), '0.30');
+      expect(va.ok && va.value.result.ratio.toDecimalPlaces(4).toFixed(4)).toBe('0.4045');
+      expect(va.ok && va.value.meetsThreshold).toBe(true);
+      const r = exitTaxes(
+        'PROCESSING_VALUE_ADDED',
+        [
+          {
+            hsCode: '1602500090',
+            quantity: '10000',
+            dutyRate: '0.12',
+            vatRate: '0.09',
+            domesticVatPaid: false,
+            ...line,
+            valueAdded: { ratio: '0.4045', meetsThreshold: true, threshold: '0.30' },
+          },
+        ],
+        params,
+      );
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      const bill = billFigures(r.value, [{ dutyRate: '0.12', vatRate: '0.09' }], ['1602500090']);
+      // duty 0 (exempt); VAT = 356,000.00 × 9% = 32,040.00
+      expect(bill).toMatchObject({ duty: '0.00', consumptionTax: '0.00', vat: '32040.00', total: '32040.00' });
+      expect(bill.lines[0]!.steps.duty).toMatchObject({
+        status: 'EXEMPT',
+        rule: 'tax.secondLine.valueAddedDutyExemption',
+      });
+    },
+  );
 
   it('below 30%: duty on the imported content, then VAT on value + duty', () => {
     // 356,000 × 12% = 42,720.00; VAT (356,000 + 42,720) × 9% = 35,884.80
@@ -129,7 +133,8 @@ describe('exit taxes (二线出岛), hand-computed', () => {
       total: '2034.50',
     });
     expect(r.ok && r.value.lines[0]!.dutiableValue.formula).toBe(
-      'imported materials 10000.00 CNY (account book cost basis; domestic 2000.00 and Hainan-made 3000.00 left out; price 30000.00 CNY)',
+      'imported materials 10000.00 CNY (account book cost basis; domestic 2000.00 and Hainan-made ' +
+        '3000.00 left out; price 30000.00 CNY)',
     );
   });
 
@@ -157,7 +162,8 @@ describe('exit taxes (二线出岛), hand-computed', () => {
   });
 
   it('the 50 CNY threshold for the whole declaration includes 50, half-up rounding at the half cent', () => {
-    // 0.05 × 1,000.10 = 50.005 → 50.01 collected (half-up); 0.05 × 999.90 = 49.995 → 50.00 not collected (以下 includes 50)
+    // 0.05 × 1,000.10 = 50.005 → 50.01 collected (half-up); 0.05 × 999.90 = 49.995 → 50.00 not collected (以下 includes
+    // 50)
     const at = (v: string) =>
       exitTaxes(
         'ZERO_TARIFF',

@@ -27,7 +27,8 @@ export function scheduleDeadlineCheck(ctx: AppContext): () => void {
     } catch (err) {
       ctx.log.error(
         { err },
-        'centralized-declaration deadline check failed; it runs again at the next 00:10 or with `tidegate declarations check`',
+        'centralized-declaration deadline check failed; it runs again at the next 00:10 or with ' +
+          '`tidegate declarations check`',
       );
     }
   };

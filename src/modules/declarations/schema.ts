@@ -143,7 +143,9 @@ export const batchFacilities = pgTable(
   (t) => [check('decl_batch_facilities_status_ck', sql`${t.status} in ('ACTIVE', 'SUSPENDED')`)],
 );
 
-/** Alerts raised by the declarations module (a centralized declaration overdue), one per enterprise, kind and period. */
+/**
+ * Alerts raised by the declarations module (a centralized declaration overdue), one per enterprise, kind and period.
+ */
 export const declarationAlerts = pgTable(
   'decl_alerts',
   {

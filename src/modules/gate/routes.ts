@@ -44,7 +44,9 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'A truck at a second-line lane: PASS when an open release order matches (plate, containers, weight within tolerance, seals intact, no inspection hold), else DIVERT with every reason. The same eventId always gets the same answer; a PASS posts the reserved book quantities.',
+        'A truck at a second-line lane: PASS when an open release order matches (plate, containers, ' +
+        'weight within tolerance, seals intact, no inspection hold), else DIVERT with every reason. ' +
+        'The same eventId always gets the same answer; a PASS posts the reserved book quantities.',
       body: gateEventBody,
       response: { 200: gateAnswerOut },
     },
@@ -71,7 +73,8 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Issue a release order (放行指令) over ledger reservations (declarations issue them on acceptance; officers for manual cases). Idempotent by releaseOrderId.',
+        'Issue a release order (放行指令) over ledger reservations (declarations issue them on ' +
+        'acceptance; officers for manual cases). Idempotent by releaseOrderId.',
       body: issueBody,
       response: { 200: orderOut },
     },
@@ -196,7 +199,8 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Command-centre port view over the 24 hours before `until` (default now): lanes, trucks passed and diverted per hour, divert reasons, open inspections',
+        'Command-centre port view over the 24 hours before `until` (default now): lanes, trucks ' +
+        'passed and diverted per hour, divert reasons, open inspections',
       params: z.object({ portCode: text.max(64) }),
       querystring: z.object({ until: isoDateTime.optional() }).strict(),
       response: { 200: portViewOut },
@@ -331,7 +335,8 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Record the outcome (MATCH, DISCREPANCY with corrected values, SEIZURE), whether the trader attended (无陪同查验 allowed), and release or keep the goods',
+        'Record the outcome (MATCH, DISCREPANCY with corrected values, SEIZURE), whether the trader ' +
+        'attended (无陪同查验 allowed), and release or keep the goods',
       params: taskParams,
       body: completeBody,
       response: { 200: taskOut },

@@ -121,7 +121,10 @@ export const gateDeviceKeys = pgTable('gate_device_keys', {
   previousPublicKeyPem: text('previous_public_key_pem'),
 });
 
-/** Officer queue: what a replayed offline decision could not do (reservation voided meanwhile, order cancelled, over-posting). */
+/**
+ * Officer queue: what a replayed offline decision could not do (reservation voided meanwhile, order cancelled,
+ * over-posting).
+ */
 export const gateReplayConflicts = pgTable(
   'gate_replay_conflicts',
   {

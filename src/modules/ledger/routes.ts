@@ -114,7 +114,8 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Import items from CSV (itemNo,hsCode,name,specification,unit,originCountry); any bad row refuses the file, each named as csv[line].field',
+        'Import items from CSV (itemNo,hsCode,name,specification,unit,originCountry); any bad row ' +
+        'refuses the file, each named as csv[line].field',
       params: bookParams,
       body: z.object({ csv: text.min(1).max(5_000_000) }).strict(),
       response: { 200: z.object({ rows: z.number(), imported: z.number(), items: z.array(itemOut) }) },
@@ -268,7 +269,8 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'File a document that moves a book (import, export, island transfer, processing, scrap, adjustment, reversal); all or nothing, the first failing line named',
+        'File a document that moves a book (import, export, island transfer, processing, scrap, ' +
+        'adjustment, reversal); all or nothing, the first failing line named',
       body: documentBody,
       response: { 201: documentOut },
     },
@@ -330,7 +332,8 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Record goods released directly at the first line (径予放行): they must be entered into the book (a first-line import naming directReleaseId) within ledger.directReleaseEntryDays, or an alert is raised',
+        'Record goods released directly at the first line (径予放行): they must be entered into the book ' +
+        '(a first-line import naming directReleaseId) within ledger.directReleaseEntryDays, or an alert is raised',
       body: z
         .object({ releaseId: z.uuid(), bookId: z.uuid(), reference: text.min(1).max(64), releasedOn: isoDate })
         .strict(),

@@ -1,5 +1,6 @@
 /**
- * The account book's pure rules (mission.md §3, architecture.md "The account book is a ledger of
+ * The account book's pure rules (../shared/spec/mission.md §3, ../shared/spec/architecture.md "The account book is a
+ * ledger of
  * goods"): how cost travels with quantity, which documents a regime allows, the direct-release
  * deadline, and the invariants every command is checked against. No I/O, no clock.
  */
@@ -14,7 +15,7 @@ export type Dec = InstanceType<typeof D>;
 export const REGIMES = ['ZERO_TARIFF', 'PROCESSING_VALUE_ADDED', 'RELAXED_TRADE'] as const;
 export type Regime = (typeof REGIMES)[number];
 
-/** The qualification an enterprise needs to keep a book of a regime (mission.md §1). */
+/** The qualification an enterprise needs to keep a book of a regime (../shared/spec/mission.md §1). */
 export const QUALIFICATION_FOR_REGIME: Record<
   Regime,
   'ZERO_TARIFF_BENEFICIARY' | 'PROCESSING_VALUE_ADDED' | 'RELAXED_TRADE_END_USER'
@@ -96,7 +97,10 @@ export function takeCost(onHand: Dec, stock: Cost, quantity: Dec): Cost {
   };
 }
 
-/** Splits a cost over shares (weights), half-up to the fen, the last share taking the remainder so the parts add up exactly. */
+/**
+ * Splits a cost over shares (weights), half-up to the fen, the last share taking the remainder so the parts add up
+ * exactly.
+ */
 export function splitCost(cost: Cost, shares: readonly Dec[]): Cost[] {
   const total = shares.reduce((s, x) => s.plus(x), new D(0));
   const out: Cost[] = [];

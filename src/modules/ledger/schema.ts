@@ -18,13 +18,15 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /**
- * Electronic account books (一企一账), designed as a ledger of goods (architecture.md): every
+ * Electronic account books (一企一账), designed as a ledger of goods (../shared/spec/architecture.md): every
  * movement moves a quantity (and the cost basis that travels with it) from one account to another
  * of the same ledger (book x item x legal unit). The database refuses what must never happen:
  * negative stock, reservations above stock, edits of movements.
  */
 
-/** One book per enterprise per regime. The book row is the unit of serialisation (locked FOR UPDATE by every command). */
+/**
+ * One book per enterprise per regime. The book row is the unit of serialisation (locked FOR UPDATE by every command).
+ */
 export const ledgerBooks = pgTable(
   'ledger_books',
   {

@@ -28,7 +28,8 @@ function rowProblem(errors: readonly ListFileError[]) {
   const fieldErrors = errors
     .slice(0, 200)
     .map((e) => ({ path: `csv[${e.line}].${e.path}`, message: `line ${e.line}: ${e.message}`, rule: e.rule }));
-  const detail = `${errors.length} row error(s); nothing was loaded. csv[N] is line N of the file (the header is line 1).`;
+  const detail =
+    `${errors.length} row error(s); nothing was loaded. csv[N] is line N of the file ` + `(the header is line 1).`;
   return problems.validation(fieldErrors, detail);
 }
 

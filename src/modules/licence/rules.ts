@@ -160,7 +160,8 @@ export function licenceUseViolation(l: LicenceFacts, u: LicenceUse): LicenceViol
     return {
       path: 'quantity',
       rule: 'licence.exhausted',
-      message: `Licence ${l.number} has ${left.toString()} left of ${new D(l.quantity).toString()}; ${u.quantity} asked.`,
+      message:
+        `Licence ${l.number} has ${left.toString()} left of ${new D(l.quantity).toString()}; ` + `${u.quantity} asked.`,
     };
   }
   return null;

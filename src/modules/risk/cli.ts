@@ -51,7 +51,8 @@ export function registerRiskCommands(risk: Command, openContext: () => Promise<A
   risk
     .command('simulate')
     .description(
-      'File simulated declarations with planted fraud through the risk engine, and report what simulated inspections find',
+      'File simulated declarations with planted fraud through the risk engine, and report what ' +
+        'simulated inspections find',
     )
     .option('--seed <n>', 'random seed (the same seed gives the same traffic)', '42')
     .option('--days <n>', 'days of traffic', '30')
@@ -113,7 +114,8 @@ export function registerRiskCommands(risk: Command, openContext: () => Promise<A
         });
         if (started) bar.stop();
         console.log(
-          `Model ${model.version} (${model.algorithm}) stored as a draft; validation ${JSON.stringify((model.metrics as { valid: unknown }).valid)}`,
+          `Model ${model.version} (${model.algorithm}) stored as a draft; validation ` +
+            `${JSON.stringify((model.metrics as { valid: unknown }).valid)}`,
         );
         console.log('Backtest it and have a second analyst approve it in the web app (or the API) to make it live.');
       }),

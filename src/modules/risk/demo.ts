@@ -61,7 +61,8 @@ export async function seedRiskDemo(ctx: AppContext, opts: RiskDemoOptions = {}):
           code: 'VALUE_ADDED_NARROW_MARGIN_LARGE_EXIT',
           name: '增值率贴线的大额出岛 Large exit with a value-added ratio just clearing the threshold',
           description:
-            'A processing exit over one million CNY whose value-added ratio clears the duty-exemption threshold by less than 5 points.',
+            'A processing exit over one million CNY whose value-added ratio clears the ' +
+            'duty-exemption threshold by less than 5 points.',
           category: 'VALUE_ADDED',
           scope: 'LINE',
           expression:
@@ -73,7 +74,8 @@ export async function seedRiskDemo(ctx: AppContext, opts: RiskDemoOptions = {}):
           code: 'LUXURY_GOODS_VIA_TRANSIT_HUB',
           name: '奢侈品经第三地中转 Luxury goods through a transit hub',
           description:
-            'Cosmetics, watches, jewellery or bags shipped through a transit country: watched in shadow mode before anyone relies on it.',
+            'Cosmetics, watches, jewellery or bags shipped through a transit country: watched in ' +
+            'shadow mode before anyone relies on it.',
           category: 'ROUTE',
           scope: 'LINE',
           expression: "decl.transshipped and line.hsHeading in ['3303', '3304', '9101', '9102', '7113', '4202']",

@@ -24,7 +24,8 @@ export const FIELD_CATALOGUE: readonly CatalogueField[] = [
     'decl.kind',
     'string',
     '申报类型',
-    'Declaration kind: FIRST_LINE_IMPORT, FIRST_LINE_EXPORT, ISLAND_TRANSFER, PROCESSING_REPORT, SECOND_LINE_EXIT, CENTRALIZED_DECLARATION',
+    'Declaration kind: FIRST_LINE_IMPORT, FIRST_LINE_EXPORT, ISLAND_TRANSFER, PROCESSING_REPORT, ' +
+      'SECOND_LINE_EXIT, CENTRALIZED_DECLARATION',
   ),
   f('decl.port', 'string', '口岸代码', 'Port code'),
   f('decl.transportMode', 'string', '运输方式', 'Transport mode: SEA, AIR, ROAD, RAIL, POST (empty when not given)'),

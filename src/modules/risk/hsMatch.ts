@@ -16,9 +16,11 @@ interface HsData {
 }
 
 const STOPWORDS = new Set(
-  'a an the and or of for with without in on at by to from not other others than whether thereof therefor such as be but its their which used kind kinds etc including excluding containing put up into this that those more less exceeding weight whole parts part new nes any all being have has having like similar articles article products product goods made type types based mainly solely principally'.split(
-    ' ',
-  ),
+  'a an the and or of for with without in on at by to from not other others than whether thereof ' +
+    'therefor such as be but its their which used kind kinds etc including excluding containing put ' +
+    'up into this that those more less exceeding weight whole parts part new nes any all being have ' +
+    'has having like similar articles article products product goods made type types based mainly ' +
+    'solely principally'.split(' '),
 );
 
 /** Trade words mapped to the nomenclature's vocabulary (stemmed forms). */

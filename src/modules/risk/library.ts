@@ -66,7 +66,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '35',
     '单价远低于参考价 Unit price far below the reference',
     'line.refCount >= 20 and line.priceRatio < 0.5',
-    'Unit price under half of the reference (geometric mean) price for the same HS subheading, origin and unit: the classic sign of under-valuation (低报价格).',
+    'Unit price under half of the reference (geometric mean) price for the same HS subheading, ' +
+      'origin and unit: the classic sign of under-valuation (低报价格).',
   ),
   line(
     'PRICE_BELOW_REFERENCE_Z',
@@ -90,7 +91,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '8',
     '无参考价的大额货物 Large value with no price reference',
     'line.refCount < 5 and line.valueCny >= 1000000',
-    'A line of 1 million CNY or more in goods the platform has almost never seen at this unit: nothing to compare the price with.',
+    'A line of 1 million CNY or more in goods the platform has almost never seen at this unit: ' +
+      'nothing to compare the price with.',
   ),
   line(
     'UNDERVALUED_ZERO_TARIFF_EXIT',
@@ -107,7 +109,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '25',
     '单位重量与商品不符 Weight per unit inconsistent with the goods',
     'line.weightCount >= 20 and (line.weightRatio < 0.5 or line.weightRatio > 2)',
-    'Net weight per unit under half or over twice what such goods weigh: other goods in the container, or a false quantity.',
+    'Net weight per unit under half or over twice what such goods weigh: other goods in the ' +
+      'container, or a false quantity.',
   ),
   line(
     'WEIGHT_PER_UNIT_OUTLIER',
@@ -147,15 +150,18 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     'CLASSIFICATION',
     '30',
     '品名与税号不符 HS code inconsistent with the description',
-    'line.hsKnownTerms >= 2 and line.hsMatchScore < 0.2 and line.hsBestScore >= 0.6 and line.hsBestChapter != line.hsChapter',
-    'The description is explained by another chapter of the HS 2022 nomenclature far better than by the declared code: a code chosen for its lower duty or to avoid a licence (伪报品名/归类).',
+    'line.hsKnownTerms >= 2 and line.hsMatchScore < 0.2 and line.hsBestScore >= 0.6 and ' +
+      'line.hsBestChapter != line.hsChapter',
+    'The description is explained by another chapter of the HS 2022 nomenclature far better than by ' +
+      'the declared code: a code chosen for its lower duty or to avoid a licence (伪报品名/归类).',
   ),
   line(
     'HS_DESCRIPTION_WEAK_MATCH',
     'CLASSIFICATION',
     '8',
     '品名与税号吻合度低 Description barely matches the HS code',
-    'line.hsKnownTerms >= 2 and line.hsMatchScore < 0.1 and not (line.hsBestScore >= 0.6 and line.hsBestChapter != line.hsChapter)',
+    'line.hsKnownTerms >= 2 and line.hsMatchScore < 0.1 and not (line.hsBestScore >= 0.6 and ' +
+      'line.hsBestChapter != line.hsChapter)',
     'Almost nothing of the description appears in the texts of the declared code.',
   ),
   line(
@@ -172,7 +178,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '40',
     '管制物品 Arms, explosives or precursor chemicals',
     "line.hsChapter in ['93', '36'] or line.hsHeading in ['2939', '2902', '2914', '2932']",
-    'Arms and ammunition, explosives, and chemicals used as drug precursors: licence goods that always get a document check.',
+    'Arms and ammunition, explosives, and chemicals used as drug precursors: licence goods that ' +
+      'always get a document check.',
     'YELLOW',
   ),
   line(
@@ -181,22 +188,26 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '25',
     '濒危物种及其制品 Endangered species material',
     "line.hsHeading in ['0106', '0507', '0508', '4301', '4302', '9601', '1211']",
-    'Live animals, ivory, tortoise-shell, coral, furs, carved animal material and medicinal plants: CITES permits (濒危物种).',
+    'Live animals, ivory, tortoise-shell, coral, furs, carved animal material and medicinal plants: ' +
+      'CITES permits (濒危物种).',
   ),
   line(
     'HIGH_TAX_CONSUMER_GOODS_EXIT',
     'GOODS',
     '12',
     '高税消费品出岛 High-tax consumer goods leaving for the mainland',
-    `${EXIT} and (line.hsChapter == '24' or line.hsHeading in ['2203', '2204', '2205', '2206', '2208', '3303', '3304', '7113', '9101', '9102', '4202', '8703'])`,
-    'Tobacco, liquor, cosmetics, jewellery, watches, bags and cars: the goods that smuggling from the free trade port targets.',
+    `${EXIT} and (line.hsChapter == '24' or line.hsHeading in ['2203', '2204', '2205', '2206', ` +
+      `'2208', '3303', '3304', '7113', '9101', '9102', '4202', '8703'])`,
+    'Tobacco, liquor, cosmetics, jewellery, watches, bags and cars: the goods that smuggling from ' +
+      'the free trade port targets.',
   ),
   line(
     'DUTY_FREE_GOODS_EXIT_BY_NON_PROCESSOR',
     'GOODS',
     '10',
     '免税店类商品由非加工企业出岛 Duty-free-type goods leaving with a non-processor',
-    `${EXIT} and line.hsHeading in ['3303', '3304', '9101', '9102', '7113', '4202'] and line.hs6 != '851713' and not enterprise.hasProcessingQualification`,
+    `${EXIT} and line.hsHeading in ['3303', '3304', '9101', '9102', '7113', '4202'] and line.hs6 != ` +
+      `'851713' and not enterprise.hasProcessingQualification`,
     'The goods resale rings buy in duty-free shops (套代购) leaving as trade goods.',
   ),
   // Value added (加工增值)
@@ -206,7 +217,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '25',
     '增值率略高于30% Value-added ratio just above the threshold',
     'line.valueAddedMargin between 0 and 0.03',
-    'A processing value-added ratio within 3 points above the duty-exemption threshold: inputs may be under-stated or the price over-stated to clear it.',
+    'A processing value-added ratio within 3 points above the duty-exemption threshold: inputs may ' +
+      'be under-stated or the price over-stated to clear it.',
   ),
   line(
     'VALUE_ADDED_WITHOUT_QUALIFICATION',
@@ -240,7 +252,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '30',
     '零关税货物入账后短期出岛 Zero-tariff goods leaving soon after entry',
     `${EXIT} and line.regime == 'ZERO_TARIFF' and line.daysSinceEntry < 30`,
-    'Zero-tariff goods are for use on the island; leaving for the mainland within a month of entry suggests they were imported to be sold on.',
+    'Zero-tariff goods are for use on the island; leaving for the mainland within a month of entry ' +
+      'suggests they were imported to be sold on.',
   ),
   line(
     'ZERO_TARIFF_QUICK_TRANSFER',
@@ -290,7 +303,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '12',
     '拆单规避起征点 Split shipments under the duty threshold',
     'decl.belowDutyThreshold and trader.recentActivity >= 10',
-    'Duty under the collection threshold is not collected: many small declarations in a week may be one shipment split up.',
+    'Duty under the collection threshold is not collected: many small declarations in a week may be ' +
+      'one shipment split up.',
   ),
   // The trader (企业行为)
   decl(
@@ -389,7 +403,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '20',
     '重点关注名单企业 Focus-list enterprise',
     "credit.class == 'FOCUS'",
-    'The enterprise is on the second-line focus list (重点关注名单) for a lowest department rating, a smuggling penalty or a listing.',
+    'The enterprise is on the second-line focus list (重点关注名单) for a lowest department rating, a ' +
+      'smuggling penalty or a listing.',
   ),
   decl(
     'PAST_VIOLATION_RECENT',
@@ -422,7 +437,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '30',
     '布控后未查验即撤回 Selected goods withdrawn before inspection',
     'trader.selectedNotInspected >= 1',
-    'Goods of this trader selected for inspection went back to the book before the inspection ended: the next declarations are looked at closely.',
+    'Goods of this trader selected for inspection went back to the book before the inspection ended: ' +
+      'the next declarations are looked at closely.',
     'YELLOW',
   ),
   decl(
@@ -472,7 +488,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '8',
     '转运且原产地与启运地不同 Transshipped, origin differs from departure',
     'decl.transshipped and decl.routeOrigin != line.origin',
-    'Goods transshipped through a third country and departing from a country other than their declared origin: origin laundering to reach a lower tariff.',
+    'Goods transshipped through a third country and departing from a country other than their ' +
+      'declared origin: origin laundering to reach a lower tariff.',
   ),
   decl(
     'MULTIPLE_TRANSITS',
@@ -488,7 +505,8 @@ export const BASELINE_LIBRARY: readonly LibraryFeature[] = [
     '15',
     '中国原产货物一线进口 Chinese-origin goods imported at the first line',
     "decl.kind == 'FIRST_LINE_IMPORT' and line.origin == 'CN'",
-    'Mainland goods exported and brought back through the first line to claim zero-tariff status or an export rebate (一日游).',
+    'Mainland goods exported and brought back through the first line to claim zero-tariff status or ' +
+      'an export rebate (一日游).',
   ),
   // First line (一线): restricted goods, preferential origin, undervaluation of taxed goods
   line(

@@ -74,7 +74,8 @@ export const RISK_PARAMETER_SEEDS: ParameterSeed[] = [
     value: { red: '60', yellow: '30' },
     validFrom: CLOSURE,
     reason:
-      'Risk score at or above red is RED (inspect; joint control), at or above yellow is YELLOW (document check or targeted inspection), below is BLUE.',
+      'Risk score at or above red is RED (inspect; joint control), at or above yellow is YELLOW ' +
+      '(document check or targeted inspection), below is BLUE.',
   },
   {
     name: 'risk.modelWeight',
@@ -94,14 +95,16 @@ export const RISK_PARAMETER_SEEDS: ParameterSeed[] = [
     value: '0.003',
     validFrom: CLOSURE,
     reason:
-      'Share of all declarations always inspected at random, whatever the capacity, so the models keep learning from an unbiased sample.',
+      'Share of all declarations always inspected at random, whatever the capacity, so the models ' +
+      'keep learning from an unbiased sample.',
   },
   {
     name: 'risk.yellowTargetedProbability',
     value: '0.5',
     validFrom: CLOSURE,
     reason:
-      'A YELLOW declaration at least this likely to be wrong (model) gets a targeted physical inspection while capacity lasts.',
+      'A YELLOW declaration at least this likely to be wrong (model) gets a targeted physical ' +
+      'inspection while capacity lasts.',
   },
   {
     name: 'risk.inspectionCapacityPerPortDay',

@@ -51,7 +51,8 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Alert queue (布控指令队列): risk decisions newest first, RED and YELLOW by default; filter by level, port, trader (USCC), dates, selection',
+        'Alert queue (布控指令队列): risk decisions newest first, RED and YELLOW by default; filter by ' +
+        'level, port, trader (USCC), dates, selection',
       querystring: alertQuery,
       response: {
         200: z.object({ items: z.array(alertItemOut), total: z.number(), page: z.number(), pageSize: z.number() }),
@@ -86,7 +87,8 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'A risk decision with its explanation: fired features and evidence, model score and drivers, random draw, selection, versions',
+        'A risk decision with its explanation: fired features and evidence, model score and drivers, ' +
+        'random draw, selection, versions',
       params: z.object({ declarationId: z.uuid() }),
       response: { 200: decisionDetailOut },
     },
@@ -169,7 +171,8 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Save a draft: a new feature, or a new version of an existing code. An expression that does not compile is refused with its column',
+        'Save a draft: a new feature, or a new version of an existing code. An expression that does ' +
+        'not compile is refused with its column',
       body: featureBody,
       response: { 201: featureVersionOut },
     },
@@ -233,7 +236,8 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Backtest a version over past declarations: hits, would-be inspection rate, precision and recall on known outcomes, revenue',
+        'Backtest a version over past declarations: hits, would-be inspection rate, precision and ' +
+        'recall on known outcomes, revenue',
       params: versionParams,
       body: backtestWindow,
       response: { 200: backtestOut },

@@ -1,5 +1,5 @@
 /**
- * Risk law (mission.md §6): how fired features and the model combine into a level, and who is
+ * Risk law (../shared/spec/mission.md §6): how fired features and the model combine into a level, and who is
  * selected for inspection. Pure: facts, parameters, the random draw and whether capacity was
  * granted all come in, so the same inputs and versions always give the same decision.
  */

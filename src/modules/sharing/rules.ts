@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 
-/** Retry back-off: 1 s, 2 s, 4 s … capped at 10 minutes. A department down for a day gets everything once it is back. */
+/**
+ * Retry back-off: 1 s, 2 s, 4 s … capped at 10 minutes. A department down for a day gets everything once it is back.
+ */
 export function backoffMs(failures: number): number {
   return Math.min(600_000, 1000 * 2 ** Math.min(Math.max(failures - 1, 0), 20));
 }

@@ -1,7 +1,7 @@
 import type { Role } from '../../platform/auth/roles.ts';
 
 /**
- * Who may hold which qualification (mission.md §1). Pure: dates and parameters come in.
+ * Who may hold which qualification (../shared/spec/mission.md §1). Pure: dates and parameters come in.
  */
 
 export const LEGAL_FORMS = ['INDEPENDENT_LEGAL_PERSON', 'BRANCH', 'PUBLIC_INSTITUTION', 'NON_PROFIT', 'OTHER'] as const;
@@ -87,7 +87,8 @@ export function eligibilityViolations(e: EnterpriseFacts, req: GrantRequest): Ru
           path: 'kind',
           rule: 'subjects.zeroTariff.legalForm',
           message:
-            'Zero-tariff beneficiaries must be an independent legal person, a public institution or an approved non-profit.',
+            'Zero-tariff beneficiaries must be an independent legal person, a public institution or ' +
+            'an approved non-profit.',
         });
       }
       break;
@@ -174,7 +175,9 @@ export function historyViolations(
         v.push({
           path: 'kind',
           rule: 'subjects.zeroTariff.reapplicationBar',
-          message: `Zero-tariff treatment for ${req.goodsCategory} was given up on ${lastGivenUp}; it cannot be applied for again before ${barredUntil} (${reapplicationBarMonths} months).`,
+          message:
+            `Zero-tariff treatment for ${req.goodsCategory} was given up on ${lastGivenUp}; ` +
+            `it cannot be applied for again before ${barredUntil} (${reapplicationBarMonths} months).`,
         });
       }
     }

@@ -16,7 +16,8 @@ export function registerTaxCommands(program: Command, open: () => Promise<AppCon
   rates
     .command('import <file>')
     .description(
-      'Load rates from CSV with the header currency,rateDate,rate[,unit][,quote][,source] (quote CNY_PER_UNIT or UNIT_PER_CNY); all or nothing: any bad row is reported by line and nothing is loaded',
+      'Load rates from CSV with the header currency,rateDate,rate[,unit][,quote][,source] (quote ' +
+        'CNY_PER_UNIT or UNIT_PER_CNY); all or nothing: any bad row is reported by line and nothing is loaded',
     )
     .option('--source <text>', 'source for rows that name none, e.g. "PBoC central parity"', 'CSV import')
     .action(async (file: string, opts: { source: string }) => {
@@ -50,7 +51,8 @@ export function registerTaxCommands(program: Command, open: () => Promise<AppCon
         );
         if (started) bar.stop();
         console.log(
-          `${result.rows} rows read: ${result.imported} new versions, ${result.unchanged} unchanged; currencies ${result.currencies.join(', ')}; ${result.from} to ${result.to}; batch ${result.batchId}.`,
+          `${result.rows} rows read: ${result.imported} new versions, ${result.unchanged} unchanged; ` +
+            `currencies ${result.currencies.join(', ')}; ${result.from} to ${result.to}; batch ${result.batchId}.`,
         );
       } finally {
         await ctx.database.close();

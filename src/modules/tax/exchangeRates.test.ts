@@ -35,15 +35,19 @@ describe('the rate day: third Wednesday of the previous month', () => {
     expect(day(date).date).toBe(expected);
   });
 
-  it('the Spring Festival 2026 covers the third Wednesday of February (the 18th): March declarations use the fourth, the 25th', () => {
-    const r = day('2026-03-10');
-    expect(r.date).toBe('2026-02-25');
-    expect(r.explanation).toBe(
-      'third Wednesday of 2026-02 (2026-02-18) is a public holiday (春节 Spring Festival): fourth Wednesday of 2026-02',
-    );
-    // Without the holiday calendar the plain rule would have said the 18th.
-    expect(day('2026-03-10', []).date).toBe('2026-02-18');
-  });
+  it(
+    'the Spring Festival 2026 covers the third Wednesday of February (the 18th): March declarations ' +
+      'use the fourth, the 25th',
+    () => {
+      const r = day('2026-03-10');
+      expect(r.date).toBe('2026-02-25');
+      expect(r.explanation).toBe(
+        'third Wednesday of 2026-02 (2026-02-18) is a public holiday (春节 Spring Festival): fourth Wednesday of 2026-02',
+      );
+      // Without the holiday calendar the plain rule would have said the 18th.
+      expect(day('2026-03-10', []).date).toBe('2026-02-18');
+    },
+  );
 
   it('when the fourth Wednesday is a holiday too, the day is undefined and says so', () => {
     const r = exchangeRateDay('2026-03-10', RULE, [{ from: '2026-02-15', to: '2026-02-26' }]);

@@ -82,12 +82,18 @@ export function exchangeRateDay(
     violation: {
       path: 'declarationDate',
       rule: 'tax.exchangeRateDay',
-      message: `Neither the ${name} nor the ${fallbackName} of ${ym} is a working day; the rate day for ${declarationDate} is undefined until an administrator corrects tax.publicHolidays or tax.exchangeRateDay.`,
+      message:
+        `Neither the ${name} nor the ${fallbackName} of ${ym} is a working day; the rate day ` +
+        `for ${declarationDate} is undefined until an administrator corrects tax.publicHolidays or ` +
+        `tax.exchangeRateDay.`,
     },
   };
 }
 
-/** The rule as mission.md states it, without a holiday calendar: the third Wednesday of the previous month. */
+/**
+ * The rule as ../shared/spec/mission.md states it, without a holiday calendar: the third Wednesday of the previous
+ * month.
+ */
 export function thirdWednesdayOfPreviousMonth(date: string): string {
   const { year, month } = monthsBefore(date, 1);
   return nthWeekdayOfMonth(year, month, 3, 3)!;
@@ -163,6 +169,8 @@ export function missingRate(currency: string, rateDate: string, declarationDate:
   return {
     path,
     rule: 'tax.exchangeRateMissing',
-    message: `No ${currency} exchange rate for ${rateDate}, the rate day of a declaration on ${declarationDate}; an administrator must load it.`,
+    message:
+      `No ${currency} exchange rate for ${rateDate}, the rate day of a declaration on ` +
+      `${declarationDate}; an administrator must load it.`,
   };
 }

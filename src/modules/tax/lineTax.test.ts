@@ -35,7 +35,8 @@ describe('each kind of duty and consumption tax, hand-computed', () => {
       { duty: '300.00', ct: '0.00', vat: '169.00', total: '469.00' },
       { duty: 'tax.duty.specific', ct: 'tax.consumptionTax.notApplicable' },
     ],
-    // 8000 × 0.1 + 50 × 2 = 900; CT (8000 + 900) ÷ 0.9 × 0.1 = 988.888… → 988.89; VAT (8000 + 900 + 988.89) × 0.13 = 1285.5557 → 1285.56
+    // 8000 × 0.1 + 50 × 2 = 900; CT (8000 + 900) ÷ 0.9 × 0.1 = 988.888… → 988.89; VAT (8000 + 900 + 988.89) × 0.13 =
+    // 1285.5557 → 1285.56
     [
       'compound duty and ad valorem consumption tax',
       {
@@ -50,7 +51,8 @@ describe('each kind of duty and consumption tax, hand-computed', () => {
       { duty: '900.00', ct: '988.89', vat: '1285.56', total: '3174.45' },
       { duty: 'tax.duty.compound', ct: 'tax.consumptionTax.adValorem' },
     ],
-    // fuel: duty 5000 × 0.05 = 250; CT 1000 litres × 1.52 = 1520 (specific only); VAT (5000 + 250 + 1520) × 0.13 = 880.10
+    // fuel: duty 5000 × 0.05 = 250; CT 1000 litres × 1.52 = 1520 (specific only); VAT (5000 + 250 + 1520) × 0.13 =
+    // 880.10
     [
       'specific consumption tax',
       {
@@ -65,7 +67,8 @@ describe('each kind of duty and consumption tax, hand-computed', () => {
       { duty: 'tax.duty.adValorem', ct: 'tax.consumptionTax.specific' },
     ],
     // cigarettes: duty 10000 × 0.25 = 2500; specific CT 10000 sticks × 0.003 = 30;
-    // CT (10000 + 2500 + 30) ÷ (1 − 0.56) × 0.56 + 30 = 15977.2727… → 15977.27; VAT (10000 + 2500 + 15977.27) × 0.13 = 3702.0451 → 3702.05
+    // CT (10000 + 2500 + 30) ÷ (1 − 0.56) × 0.56 + 30 = 15977.2727… → 15977.27; VAT (10000 + 2500 + 15977.27) × 0.13 =
+    // 3702.0451 → 3702.05
     [
       'compound consumption tax (组成计税价格)',
       {

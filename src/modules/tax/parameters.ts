@@ -74,11 +74,13 @@ export const TAX_PARAMETER_SEEDS: ParameterSeed[] = [
     value: { monthsBack: 1, weekday: 3, ordinal: 3, holidayOrdinal: 4 },
     validFrom: '2014-02-01',
     reason:
-      'Foreign values convert at the rate of the third Wednesday of the previous month; the fourth Wednesday when the third is a public holiday.',
+      'Foreign values convert at the rate of the third Wednesday of the previous month; the fourth ' +
+      'Wednesday when the third is a public holiday.',
   },
   {
     name: 'tax.publicHolidays',
-    // Mainland public holidays (State Council notices for 2024 to 2026); the exchange-rate day moves when one falls on it.
+    // Mainland public holidays (State Council notices for 2024 to 2026); the exchange-rate day moves when one falls on
+    // it.
     value: [
       { name: '元旦 New Year', from: '2024-01-01', to: '2024-01-01' },
       { name: '春节 Spring Festival', from: '2024-02-10', to: '2024-02-17' },

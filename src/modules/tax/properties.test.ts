@@ -204,7 +204,8 @@ describe('value-added properties', { timeout: SLOW }, () => {
             domesticMaterials: upDomestic,
             hainanMadeInputs: '0',
           };
-          // Each share is rounded to the fen on its own: the premise is that the price share covers the material shares.
+          // Each share is rounded to the fen on its own: the premise is that the price share covers the material
+          // shares.
           const share = (v: string) => new D(v).times(used).div(1000).toDecimalPlaces(2, D.ROUND_HALF_UP);
           fc.pre(share(record.salePrice).gte(share(upImported).plus(share(upDomestic))));
           const r = chainValueAdded(

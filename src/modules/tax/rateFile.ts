@@ -39,7 +39,9 @@ export function parseRateCsv(text: string, defaultSource?: string): ParsedRates 
           line: 1,
           path: 'header',
           rule: 'tax.rates.header',
-          message: `The header must name ${RATE_CSV_COLUMNS.join(', ')} (the first three required): ${problems.join('; ')}.`,
+          message:
+            `The header must name ${RATE_CSV_COLUMNS.join(', ')} (the first three required): ` +
+            `${problems.join('; ')}.`,
         },
       ],
     };

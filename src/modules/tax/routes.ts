@@ -44,7 +44,8 @@ export const taxRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags: calculators,
       summary:
-        'Processing value-added ratio (加工增值), with upstream cumulative numbers (累计编号), and whether it meets the threshold for duty-free sale to the mainland',
+        'Processing value-added ratio (加工增值), with upstream cumulative numbers (累计编号), and whether ' +
+        'it meets the threshold for duty-free sale to the mainland',
       body: calcValueAddedBody,
       response: { 200: calcValueAddedResponse },
     },
@@ -56,7 +57,8 @@ export const taxRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags: calculators,
       summary:
-        'Goods, values in a currency and a route (first line, island transfer, second line): which taxes apply, why, and how much, each with its formula',
+        'Goods, values in a currency and a route (first line, island transfer, second line): which ' +
+        'taxes apply, why, and how much, each with its formula',
       body: calcScenarioBody,
       response: { 200: calcScenarioResponse },
     },
@@ -105,7 +107,8 @@ export const taxRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags: rates,
       summary:
-        'Load exchange rates from CSV (currency,rateDate,rate[,unit][,quote][,source]); all or nothing, each bad row named by its line',
+        'Load exchange rates from CSV (currency,rateDate,rate[,unit][,quote][,source]); all or ' +
+        'nothing, each bad row named by its line',
       body: importRatesBody,
       response: { 200: importRatesResponse },
     },
@@ -116,7 +119,8 @@ export const taxRoutes: ApiPlugin = (app, ctx) => {
           parsed.errors
             .slice(0, 200)
             .map((e) => ({ path: `csv[${e.line}].${e.path}`, message: `line ${e.line}: ${e.message}`, rule: e.rule })),
-          `${parsed.errors.length} row error(s); nothing was loaded. csv[N] is line N of the file (the header is line 1).`,
+          `${parsed.errors.length} row error(s); nothing was loaded. csv[N] is line N of the file ` +
+            `(the header is line 1).`,
         );
       }
       return service.importExchangeRates(

@@ -34,7 +34,8 @@ describe('one line', () => {
       { hsCode: '100630', customsValue: '10000', dutyRate: '0.05', vatRate: '0.09' },
       { duty: '500.00', ct: '0.00', vat: '945.00', total: '1445.00' },
     ],
-    // cosmetics: duty 10000 × 0.05 = 500; CT (10500) ÷ 0.85 × 0.15 = 1852.941… → 1852.94; VAT (10000 + 500 + 1852.94) × 0.13 = 1605.8822 → 1605.88
+    // cosmetics: duty 10000 × 0.05 = 500; CT (10500) ÷ 0.85 × 0.15 = 1852.941… → 1852.94; VAT (10000 + 500 + 1852.94) ×
+    // 0.13 = 1605.8822 → 1605.88
     [
       'consumption tax ad valorem (composite base)',
       { hsCode: '330499', customsValue: '10000', dutyRate: '0.05', consumptionTaxRate: '0.15', vatRate: '0.13' },
@@ -66,7 +67,8 @@ describe('one line', () => {
       },
       { duty: '350.00', ct: '0.00', vat: '695.50', total: '1045.50' },
     ],
-    // beer-like compound CT: specific CT 100 × 0.25 = 25; base (1000 + 0 + 25) ÷ 0.9 = 1138.888…; ad valorem part 113.888…; CT = 138.888… → 138.89; VAT (1000 + 0 + 138.89) × 0.13 = 148.0557 → 148.06
+    // beer-like compound CT: specific CT 100 × 0.25 = 25; base (1000 + 0 + 25) ÷ 0.9 = 1138.888…; ad valorem part
+    // 113.888…; CT = 138.888… → 138.89; VAT (1000 + 0 + 138.89) × 0.13 = 148.0557 → 148.06
     [
       'compound consumption tax',
       {

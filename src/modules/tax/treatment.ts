@@ -1,5 +1,5 @@
 /**
- * Which taxes a route makes due, on what base, and why (mission.md §4–5). Pure: the facts (is the
+ * Which taxes a route makes due, on what base, and why (../shared/spec/mission.md §4–5). Pure: the facts (is the
  * importer a beneficiary, are the goods in the taxed catalogue, was domestic VAT paid, does the
  * value added meet the threshold) come in; the catalogue, qualifications and books live elsewhere.
  *
@@ -84,7 +84,8 @@ function firstLine(
     const relief = {
       rule: 'tax.firstLine.zeroTariff',
       reason:
-        'Goods outside the taxed catalogue imported by a zero-tariff beneficiary are exempt from duty, import VAT and consumption tax.',
+        'Goods outside the taxed catalogue imported by a zero-tariff beneficiary are exempt from ' +
+        'duty, import VAT and consumption tax.',
     };
     return { input: line, treatment: { base: { ...base, ...relief }, ...ALL_RELIEVED(relief) } };
   }
@@ -92,7 +93,8 @@ function firstLine(
     ? {
         rule: 'tax.firstLine.taxedCatalogue',
         reason:
-          'The goods are in the taxed catalogue: duty, import VAT and consumption tax are due at import, even for a beneficiary.',
+          'The goods are in the taxed catalogue: duty, import VAT and consumption tax are due at ' +
+          'import, even for a beneficiary.',
       }
     : {
         rule: 'tax.firstLine.nonBeneficiary',
@@ -202,7 +204,9 @@ export function routeNotes(route: Route): RouteNote[] {
         route.importerIsBeneficiary
           ? {
               rule: 'tax.firstLine.zeroTariff',
-              text: 'First-line import by a zero-tariff beneficiary: goods outside the taxed catalogue are exempt from all three taxes; goods in it pay.',
+              text:
+                'First-line import by a zero-tariff beneficiary: goods outside the taxed ' +
+                'catalogue are exempt from all three taxes; goods in it pay.',
             }
           : {
               rule: 'tax.firstLine.nonBeneficiary',
@@ -225,7 +229,9 @@ export function routeNotes(route: Route): RouteNote[] {
       const notes: RouteNote[] = [
         {
           rule: 'tax.secondLine.importedContent',
-          text: 'Goods entering the mainland pay duty, import VAT and consumption tax on their imported content (zero-tariff goods, their products, processed goods).',
+          text:
+            'Goods entering the mainland pay duty, import VAT and consumption tax on their ' +
+            'imported content (zero-tariff goods, their products, processed goods).',
         },
       ];
       if (route.goods === 'PROCESSED' && route.valueAdded) {
@@ -234,11 +240,15 @@ export function routeNotes(route: Route): RouteNote[] {
           va.meetsThreshold
             ? {
                 rule: 'tax.secondLine.valueAddedDutyExemption',
-                text: `Value added ${ratioString(va.ratio)} reaches ${plain(va.threshold)}: no duty; VAT and consumption tax are still due.`,
+                text:
+                  `Value added ${ratioString(va.ratio)} reaches ${plain(va.threshold)}: no duty; ` +
+                  `VAT and consumption tax are still due.`,
               }
             : {
                 rule: 'tax.secondLine.valueAddedBelowThreshold',
-                text: `Value added ${ratioString(va.ratio)} is below ${plain(va.threshold)}: duty is due on the imported content.`,
+                text:
+                  `Value added ${ratioString(va.ratio)} is below ${plain(va.threshold)}: duty is ` +
+                  `due on the imported content.`,
               },
         );
       }

@@ -158,7 +158,8 @@ describe('cumulation along a chain (累计编号)', () => {
       domesticMaterials: '5000.00',
       hainanMadeInputs: '3000.00',
     });
-    // C uses half of B's goods (share: price 67500, imported 50000, domestic 2500), adds 4000 domestic, sells for 80000.
+    // C uses half of B's goods (share: price 67500, imported 50000, domestic 2500), adds 4000 domestic, sells for
+    // 80000.
     // own (80000 − 67500 − 4000) ÷ 71500 = 0.1189; chain (80000 − 50000 − 6500) ÷ 56500 = 0.4159
     const c = chain({
       salePrice: '80000',

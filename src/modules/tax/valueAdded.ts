@@ -1,5 +1,5 @@
 /**
- * Processing value added (加工增值, mission.md §5).
+ * Processing value added (加工增值, ../shared/spec/mission.md §5).
  *
  * ratio = (mainland sale price − Σ imported materials − Σ domestic materials)
  *         ÷ (Σ imported materials + Σ domestic materials)
@@ -94,7 +94,9 @@ function breakdown(salePrice: Dec, imported: Dec, domestic: Dec, hainanMade: Dec
     imported,
     domestic,
     hainanMade,
-    formula: `(${fen(salePrice)} − ${fen(imported)} − ${fen(domestic)}) ÷ (${fen(imported)} + ${fen(domestic)}) = ${ratioString(ratio)}`,
+    formula:
+      `(${fen(salePrice)} − ${fen(imported)} − ${fen(domestic)}) ÷ (${fen(imported)} + ` +
+      `${fen(domestic)}) = ${ratioString(ratio)}`,
   };
 }
 
@@ -129,7 +131,9 @@ function upstreamViolations(upstream: readonly UpstreamUse[]): RuleViolation[] {
       v.push({
         path: `upstream[${i}].quantityUsed`,
         rule: 'valueAdded.quantityWithinRecord',
-        message: `The quantity used must be above 0 and at most the ${plain(u.record.quantity)} the cumulative number ${u.record.number} covers.`,
+        message:
+          `The quantity used must be above 0 and at most the ${plain(u.record.quantity)} the ` +
+          `cumulative number ${u.record.number} covers.`,
       });
     }
   });

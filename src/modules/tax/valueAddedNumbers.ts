@@ -58,7 +58,8 @@ export function parseValueAddedNumber(
       ok: false,
       rule: 'valueAdded.numberFormat',
       message:
-        'Use QR or LJ, the year, the 4-digit customs code, an 8-digit serial and 2 check digits, e.g. QR2026640100000001 followed by its check digits.',
+        'Use QR or LJ, the year, the 4-digit customs code, an 8-digit serial and 2 check digits, ' +
+        'e.g. QR2026640100000001 followed by its check digits.',
     };
   const kind: ValueAddedNumberKind = m[1] === 'QR' ? 'CONFIRMATION' : 'CUMULATIVE';
   if (expected && kind !== expected)
@@ -105,7 +106,9 @@ export function confirmationDecision(f: ConfirmationFacts): IssueDecision {
     {
       rule: 'valueAdded.processingQualification',
       met: f.processingQualification,
-      text: 'The seller is a processing value-added filing enterprise in an encouraged industry, in force on the sale date.',
+      text:
+        'The seller is a processing value-added filing enterprise in an encouraged industry, in ' +
+        'force on the sale date.',
     },
     {
       rule: 'valueAdded.saleToMainland',
@@ -115,7 +118,9 @@ export function confirmationDecision(f: ConfirmationFacts): IssueDecision {
     {
       rule: va.cumulationApplied ? 'valueAdded.thresholdWithCumulation' : 'valueAdded.threshold',
       met: va.meetsThreshold,
-      text: `Value added ${ratioString(va.result.ratio)} ${va.meetsThreshold ? '≥' : '<'} ${plain(va.threshold)}${va.cumulationApplied ? ' with the upstream cumulative numbers applied' : ''}: ${va.result.formula}.`,
+      text:
+        `Value added ${ratioString(va.result.ratio)} ${va.meetsThreshold ? '≥' : '<'} ` +
+        `${plain(va.threshold)}${va.cumulationApplied ? ' with the upstream cumulative numbers applied' : ''}: ${va.result.formula}.`,
     },
   ];
   return { issue: conditions.every((c) => c.met), conditions };
@@ -140,12 +145,16 @@ export function cumulativeNumberDecision(f: CumulativeFacts): IssueDecision {
     {
       rule: 'valueAdded.downstreamProcessingQualification',
       met: f.downstreamProcessingQualification,
-      text: 'The downstream enterprise is a processing value-added filing enterprise too: only it can count the value added further.',
+      text:
+        'The downstream enterprise is a processing value-added filing enterprise too: only it ' +
+        'can count the value added further.',
     },
     {
       rule: 'valueAdded.transferOnIsland',
       met: f.destination === 'ISLAND',
-      text: `The goods pass to the downstream enterprise on the island (price ${fen(new D(f.salePrice))} CNY), not across the second line.`,
+      text:
+        `The goods pass to the downstream enterprise on the island (price ` +
+        `${fen(new D(f.salePrice))} CNY), not across the second line.`,
     },
   ];
   return { issue: conditions.every((c) => c.met), conditions };

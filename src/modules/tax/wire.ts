@@ -227,7 +227,8 @@ export const calcScenarioBody = z
       ])
       .optional()
       .describe(
-        'Processed goods: the value-added ratio, or the figures (CNY) to compute it from, with any upstream cumulative numbers',
+        'Processed goods: the value-added ratio, or the figures (CNY) to compute it from, with any ' +
+          'upstream cumulative numbers',
       ),
   })
   .strict();
@@ -307,7 +308,8 @@ export const importRatesBody = z
       .min(1)
       .max(900_000)
       .describe(
-        'CSV with the header currency,rateDate,rate[,unit][,quote][,source]; quote is CNY_PER_UNIT (default) or UNIT_PER_CNY',
+        'CSV with the header currency,rateDate,rate[,unit][,quote][,source]; quote is CNY_PER_UNIT ' +
+          '(default) or UNIT_PER_CNY',
       ),
     source: text
       .trim()

@@ -37,7 +37,8 @@ export async function anchoredHeads(ex: Executor, anchorSeq: number, partitions:
   const rows = await queryRows<{ partition: number; pseq: string | null; hash: string | null }>(
     ex,
     sql`select p as partition, h.pseq::text as pseq, h.hash from generate_series(0, ${partitions - 1}::int) p
-        left join lateral (select ah.pseq, ah.hash from audit_anchor_heads ah where ah.partition = p and ah.anchor_seq <= ${anchorSeq}
+        left join lateral (select ah.pseq, ah.hash from audit_anchor_heads ah where ah.partition = p and ah.anchor_seq
+          <= ${anchorSeq}
                            order by ah.anchor_seq desc limit 1) h on true
         order by p`,
   );
@@ -99,7 +100,8 @@ export async function anchorAudit(db: Db, at: Date): Promise<AnchorResult | null
     const back = heads.find((h, i) => h.pseq < before[i]!.pseq);
     if (back) {
       throw problems.conflict(
-        `The head of audit partition ${back.partition} is at ${back.pseq}, behind anchor ${last!.seq} (${before[back.partition]!.pseq}); run \`tidegate audit verify\`.`,
+        `The head of audit partition ${back.partition} is at ${back.pseq}, behind anchor ` +
+          `${last!.seq} (${before[back.partition]!.pseq}); run \`tidegate audit verify\`.`,
       );
     }
     if (moved.length === 0) return last ? { anchor: last, created: false } : null;
@@ -124,7 +126,9 @@ export async function anchorAudit(db: Db, at: Date): Promise<AnchorResult | null
   });
 }
 
-/** Anchors every `intervalMs` while entries keep coming; several processes may run it, the lock makes them take turns. */
+/**
+ * Anchors every `intervalMs` while entries keep coming; several processes may run it, the lock makes them take turns.
+ */
 export function startAuditAnchoring(db: Db, clock: Clock, log: Logger, intervalMs: number): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -58,7 +58,8 @@ export async function inclusionProof(
     throw problems.rule(
       'anchor-before-entry',
       'Anchor made before the entry',
-      `Anchor ${anchor.seq} committed partition ${entry.partition} up to ${head.pseq}, before entry ${entry.seq} (${entry.partition}#${entry.pseq}); use a later anchor.`,
+      `Anchor ${anchor.seq} committed partition ${entry.partition} up to ${head.pseq}, before entry ` +
+        `${entry.seq} (${entry.partition}#${entry.pseq}); use a later anchor.`,
       [{ path: 'anchor', message: 'this anchor does not cover the entry', rule: 'audit.anchorCoversEntry' }],
     );
   }
@@ -68,7 +69,10 @@ export async function inclusionProof(
       status: 422,
       code: 'proof-too-long',
       title: 'Proof too long',
-      detail: `Entry ${entry.seq} is ${head.pseq - entry.pseq} entries behind the head anchor ${anchor.seq} committed (limit ${MAX_PROOF_LINKS}); ask for the proof against anchor ${first}, the first that covers it, and follow the anchors' prevHash from there.`,
+      detail:
+        `Entry ${entry.seq} is ${head.pseq - entry.pseq} entries behind the head anchor ` +
+        `${anchor.seq} committed (limit ${MAX_PROOF_LINKS}); ask for the proof against anchor ` +
+        `${first}, the first that covers it, and follow the anchors' prevHash from there.`,
       errors: [{ path: 'anchor', message: `use anchor=${first}`, rule: 'audit.maxProofLinks' }],
       extra: { firstCoveringAnchor: first },
     });

@@ -14,9 +14,13 @@ const tags = ['audit'];
 const readers = [...OFFICER_ROLES, 'department'] as const;
 
 const HASHES =
-  'format 2: hash = SHA-256(canonical JSON {body, format, partition, prevHash, pseq}) with body = SHA-256(canonical JSON {action, actor, at, change, seq, subject}); ' +
-  'format 1 (entries from before partitioning, partition 0): hash = SHA-256(canonical JSON {action, actor, at, change, prevHash, seq, subject}). ' +
-  'Anchors: hash = SHA-256(canonical JSON {at, partitionCount, prevHash, root, seq}); root = RFC 6962 Merkle root over leaves SHA-256(0x00 ‖ canonical JSON {hash, partition, pseq}) of every partition head, in partition order.';
+  'format 2: hash = SHA-256(canonical JSON {body, format, partition, prevHash, pseq}) with body = ' +
+  'SHA-256(canonical JSON {action, actor, at, change, seq, subject}); ' +
+  'format 1 (entries from before partitioning, partition 0): hash = SHA-256(canonical JSON {action, ' +
+  'actor, at, change, prevHash, seq, subject}). ' +
+  'Anchors: hash = SHA-256(canonical JSON {at, partitionCount, prevHash, root, seq}); root = RFC ' +
+  '6962 Merkle root over leaves SHA-256(0x00 ‖ canonical JSON {hash, partition, pseq}) of every ' +
+  'partition head, in partition order.';
 
 export const anchorOut = z.object({
   seq: z.number(),
@@ -111,8 +115,10 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
       summary:
         'One audit entry, the hashes that check it, and an inclusion proof against the latest anchor (or `anchor`)',
       description:
-        `${HASHES} To check the proof: recompute the entry's hash; fold each link in order (its prevHash is the hash before it); the result must be proof.head.hash; ` +
-        'fold proof.merklePath from the leaf of proof.head (a left sibling goes first) to get proof.anchor.root; recompute proof.anchor.hash and compare it with an anchor hash you trust. ' +
+        `${HASHES} To check the proof: recompute the entry's hash; fold each link in order (its ` +
+        `prevHash is the hash before it); the result must be proof.head.hash; ` +
+        'fold proof.merklePath from the leaf of proof.head (a left sibling goes first) to get ' +
+        'proof.anchor.root; recompute proof.anchor.hash and compare it with an anchor hash you trust. ' +
         '`proof` is null until an anchor covers the entry.',
       params: z.object({ seq: serialNumber }),
       querystring: z.object({ anchor: serialNumber.optional() }).strict(),

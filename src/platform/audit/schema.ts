@@ -16,7 +16,10 @@ import {
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
-/** Global entry numbers: increasing, not gap-free (a rolled-back command burns one). The chains are gap-free per partition. */
+/**
+ * Global entry numbers: increasing, not gap-free (a rolled-back command burns one). The chains are gap-free per
+ * partition.
+ */
 export const auditSeq = pgSequence('audit_entries_seq');
 
 /**

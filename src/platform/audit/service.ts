@@ -55,13 +55,16 @@ async function lockHeads(tx: Executor, keys: readonly number[], count: number) {
   const rows = await queryRows<{ key: string; partition: number; pseq: string; hash: string; seqs: string[] }>(
     tx,
     sql`with wanted as materialized (
-          select k, (k % c.partitions)::int as partition from audit_partitioning c, unnest(${pgArray(keys)}::bigint[]) k),
+          select k, (k % c.partitions)::int as partition from audit_partitioning c, unnest(${pgArray(keys)}::bigint[])
+            k),
         heads as materialized (
           select h.partition, h.pseq, h.hash from audit_heads h
           where h.partition in (select partition from wanted) order by h.partition for update of h),
         seqs as materialized (
-          select array_agg(s::text order by s) as seqs from (select nextval('audit_entries_seq') as s from (select count(*) from heads) locked, generate_series(1, ${count}::int)) drawn)
-        select w.k::text as key, h.partition, h.pseq::text as pseq, h.hash, seqs.seqs from wanted w join heads h using (partition) cross join seqs`,
+          select array_agg(s::text order by s) as seqs from (select nextval('audit_entries_seq') as s from (select
+            count(*) from heads) locked, generate_series(1, ${count}::int)) drawn)
+        select w.k::text as key, h.partition, h.pseq::text as pseq, h.hash, seqs.seqs from wanted w join heads h using
+          (partition) cross join seqs`,
   );
   if (rows.length === 0) return null;
   const heads = new Map<number, { partition: number; pseq: number; hash: string }>();
@@ -86,7 +89,8 @@ export async function lockAuditPartitions(tx: Executor, partitionKeys: readonly 
   if (keys.length === 0) return;
   await tx.execute(sql`
     select h.partition from audit_heads h
-    where h.partition in (select (k::bigint % c.partitions)::int from audit_partitioning c, unnest(${pgArray(keys)}::bigint[]) k)
+    where h.partition in (select (k::bigint % c.partitions)::int from audit_partitioning c,
+      unnest(${pgArray(keys)}::bigint[]) k)
     order by h.partition
     for update of h`);
 }
@@ -206,7 +210,8 @@ export async function ensurePartitioning(ex: Executor, wanted: number): Promise<
     insert into audit_heads (partition, pseq, hash, seq)
     select p, coalesce(last.pseq, 0), coalesce(last.hash, ${GENESIS_HASH}), last.seq
     from generate_series(0, (select partitions - 1 from audit_partitioning)) p
-    left join lateral (select e.pseq, e.hash, e.seq from audit_entries e where e.partition = p order by e.pseq desc limit 1) last on true
+    left join lateral (select e.pseq, e.hash, e.seq from audit_entries e where e.partition = p order by e.pseq desc
+      limit 1) last on true
     on conflict (partition) do nothing`);
   return (await partitionCount(ex))!;
 }

@@ -1,6 +1,7 @@
 /**
  * The lists an administrator keeps: the users, and the machine clients (departments, gate devices,
- * duty-free shops) with their revocation. Creation is POST /api/v1/api-clients (routes.ts). A revoked key is refused from then
+ * duty-free shops) with their revocation. Creation is POST /api/v1/api-clients (routes.ts). A revoked key is refused
+ * from then
  * on (in other server processes within API_KEY_CACHE_MS); the row stays, for the audit trail.
  */
 import { and, asc, eq, isNull, type SQL } from 'drizzle-orm';

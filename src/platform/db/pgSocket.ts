@@ -12,7 +12,8 @@
  *   packet train.
  *
  * postgres.js takes a connected socket from `options.socket` and runs its startup (and TLS, when
- * asked: the TLS socket it wraps this one in writes through the handle, uncoalesced) over it. Hosts are tried in the order given, as postgres.js does; a host that does not
+ * asked: the TLS socket it wraps this one in writes through the handle, uncoalesced) over it. Hosts are tried in the
+ * order given, as postgres.js does; a host that does not
  * answer within `connect_timeout` is given up.
  */
 import net from 'node:net';

@@ -57,7 +57,8 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     if (!actor) throw problems.unauthorized();
     if (!access.roles.includes(actor.role as Role)) {
       throw problems.forbidden(
-        `Role "${actor.role}" may not ${request.method} ${request.routeOptions.url}; allowed: ${access.roles.join(', ')}.`,
+        `Role "${actor.role}" may not ${request.method} ${request.routeOptions.url}; allowed: ` +
+          `${access.roles.join(', ')}.`,
       );
     }
     request.actor = actor;

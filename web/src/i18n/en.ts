@@ -311,7 +311,9 @@ export const en: Record<MessageKey, string> = {
   'tax.quick.title': 'Quick calculation (customs value in CNY, ordinary import)',
   'tax.scenario.title': 'By route: first-line import, island transfer, second-line exit',
   'tax.scenario.intro':
-    'Choose how the goods move and give their values (any currency, converted at the rate of the third Wednesday of the previous month) to see the duty, consumption tax and import VAT due, each with its formula and the rule behind it. An estimate only: nothing is declared.',
+    'Choose how the goods move and give their values (any currency, converted at the rate of the ' +
+    'third Wednesday of the previous month) to see the duty, consumption tax and import VAT due, ' +
+    'each with its formula and the rule behind it. An estimate only: nothing is declared.',
   'tax.example.jerky': 'Example: beef jerky, value added 40.4%',
   'tax.example.cosmetics': 'Example: zero-tariff cosmetics to the mainland (JPY, domestic VAT paid)',
   'tax.example.equipment': 'Example: a beneficiary imports a machine and a car (USD)',
@@ -373,7 +375,8 @@ export const en: Record<MessageKey, string> = {
     'Duty below the collection threshold (50 CNY) per declaration is not collected.',
   'tax.rule.tax.import': 'Ordinary import: duty, consumption tax and import VAT on the customs value.',
   'tax.rule.tax.firstLine.zeroTariff':
-    'Goods outside the taxed catalogue imported at the first line by a zero-tariff beneficiary are exempt from duty, import VAT and consumption tax.',
+    'Goods outside the taxed catalogue imported at the first line by a zero-tariff beneficiary are ' +
+    'exempt from duty, import VAT and consumption tax.',
   'tax.rule.tax.firstLine.taxedCatalogue':
     'The goods are in the taxed catalogue: taxes are due even for a beneficiary.',
   'tax.rule.tax.firstLine.nonBeneficiary': 'The importer is not a zero-tariff beneficiary: the import taxes are due.',
@@ -384,7 +387,8 @@ export const en: Record<MessageKey, string> = {
   'tax.rule.tax.secondLine.importedContent':
     'Entering the mainland, goods pay duty, import VAT and consumption tax on the imported materials they hold.',
   'tax.rule.tax.secondLine.valueAddedDutyExemption':
-    'Value added at or above 30%: the goods enter the mainland free of duty; import VAT and consumption tax are still due.',
+    'Value added at or above 30%: the goods enter the mainland free of duty; import VAT and ' +
+    'consumption tax are still due.',
   'tax.rule.tax.secondLine.valueAddedBelowThreshold': 'Value added below 30%: duty is due on the imported materials.',
   'tax.rule.tax.secondLine.domesticVatPaid':
     'Domestic VAT was already paid on the island: no import VAT at the second line.',

@@ -183,7 +183,8 @@ export async function importInputs(
       throw problems.rule(
         'credit-records-refused',
         'Records refused',
-        `${new Set(checked.errors.map((e) => e.line)).size} of ${records.length} records are refused; nothing was recorded.`,
+        `${new Set(checked.errors.map((e) => e.line)).size} of ${records.length} records are ` +
+          `refused; nothing was recorded.`,
         errors,
       );
     }

@@ -158,7 +158,9 @@ async function startOrResume(
     if (last?.status === 'RUNNING') return last;
     if (last?.status === 'DONE' && !again) {
       throw problems.conflict(
-        `This file (SHA-256 ${v.digest.slice(0, 12)}…) was imported on ${last.finishedAt?.toISOString()} (import ${last.id}); importing it again would record every input twice. Pass --again if that is meant.`,
+        `This file (SHA-256 ${v.digest.slice(0, 12)}…) was imported on ` +
+          `${last.finishedAt?.toISOString()} (import ${last.id}); importing it again would record ` +
+          `every input twice. Pass --again if that is meant.`,
       );
     }
     const now = ctx.clock.now();
@@ -226,7 +228,8 @@ async function insertChunk(
       throw problems.rule(
         'credit-records-refused',
         'Records refused',
-        `Line ${checked.errors[0]!.line}: ${checked.errors[0]!.message} The import stopped after line ${job.linesDone}; run it again to resume.`,
+        `Line ${checked.errors[0]!.line}: ${checked.errors[0]!.message} The import stopped after ` +
+          `line ${job.linesDone}; run it again to resume.`,
       );
     }
     const from = todo[0]?.line ?? lastLine;
@@ -280,7 +283,8 @@ async function recordFile(
     hash = createHash('sha256');
     if (digest !== v.chunkDigests[index])
       throw problems.conflict(
-        `${basename(path)} changed while it was being imported (lines up to ${lastLine}); nothing of that part was recorded. Run the import again to check and resume it.`,
+        `${basename(path)} changed while it was being imported (lines up to ${lastLine}); nothing of ` +
+          `that part was recorded. Run the import again to check and resume it.`,
       );
     const [records, skipped, through, done] = [chunk, bad, lastLine, read];
     chunk = [];
@@ -390,7 +394,8 @@ export async function importCreditFile(
     throw err instanceof Problem
       ? err
       : new Error(
-          `The inputs are recorded; recomputing their subjects failed (${(err as Error).message}). Run \`tidegate credit sweep\` to finish.`,
+          `The inputs are recorded; recomputing their subjects failed (${(err as Error).message}). ` +
+            `Run \`tidegate credit sweep\` to finish.`,
         );
   }
   seconds.recompute = (performance.now() - t0) / 1000;

@@ -213,7 +213,10 @@ export async function listInputs(ctx: AppContext, actor: Actor, kind: SubjectKin
   });
 }
 
-/** Stored classes by subject kind and class (the command centre). Subjects never classified are WHITELIST and not counted here. */
+/**
+ * Stored classes by subject kind and class (the command centre). Subjects never classified are WHITELIST and not
+ * counted here.
+ */
 export async function countsByClass(ctx: AppContext) {
   const rows = await ctx.db
     .select({ subjectKind: creditClasses.subjectKind, class: creditClasses.class, n: sql<number>`count(*)::int` })

@@ -131,11 +131,15 @@ export async function recomputeSubjects(
 async function upsertClasses(tx: Executor, rows: readonly Record<string, unknown>[]): Promise<void> {
   for (const slice of slices(rows, 5000)) {
     await tx.execute(sql`
-      insert into credit_classes (subject_id, subject_kind, class, reasons, as_of, valid_until, next_change, next_review, parameter_versions, computed_at)
-      select subject_id, subject_kind, class, reasons, as_of, valid_until, next_change, next_review, parameter_versions, computed_at
-      from jsonb_to_recordset(${JSON.stringify(slice)}::jsonb) as r(subject_id uuid, subject_kind text, class text, reasons jsonb, as_of date, valid_until date,
+      insert into credit_classes (subject_id, subject_kind, class, reasons, as_of, valid_until, next_change,
+        next_review, parameter_versions, computed_at)
+      select subject_id, subject_kind, class, reasons, as_of, valid_until, next_change, next_review,
+        parameter_versions, computed_at
+      from jsonb_to_recordset(${JSON.stringify(slice)}::jsonb) as r(subject_id uuid, subject_kind text, class text,
+        reasons jsonb, as_of date, valid_until date,
         next_change date, next_review date, parameter_versions jsonb, computed_at timestamptz)
-      on conflict (subject_id) do update set subject_kind = excluded.subject_kind, class = excluded.class, reasons = excluded.reasons, as_of = excluded.as_of,
+      on conflict (subject_id) do update set subject_kind = excluded.subject_kind, class = excluded.class, reasons =
+        excluded.reasons, as_of = excluded.as_of,
         valid_until = excluded.valid_until, next_change = excluded.next_change, next_review = excluded.next_review,
         parameter_versions = excluded.parameter_versions, computed_at = excluded.computed_at`);
   }
@@ -173,9 +177,12 @@ async function insertChangeRows(
       })),
     );
     await tx.execute(sql`
-      insert into credit_class_changes (subject_id, subject_kind, subject_code, effective_date, from_class, to_class, reasons, cause, recorded_at, audit_seq)
-      select subject_id, subject_kind, subject_code, effective_date, from_class, to_class, reasons, cause, recorded_at, ${auditSeq}
-      from jsonb_to_recordset(${json}::jsonb) as r(n int, subject_id uuid, subject_kind text, subject_code text, effective_date date, from_class text, to_class text, reasons jsonb, cause text, recorded_at timestamptz)
+      insert into credit_class_changes (subject_id, subject_kind, subject_code, effective_date, from_class, to_class,
+        reasons, cause, recorded_at, audit_seq)
+      select subject_id, subject_kind, subject_code, effective_date, from_class, to_class, reasons, cause,
+        recorded_at, ${auditSeq}
+      from jsonb_to_recordset(${json}::jsonb) as r(n int, subject_id uuid, subject_kind text, subject_code text,
+        effective_date date, from_class text, to_class text, reasons jsonb, cause text, recorded_at timestamptz)
       order by n`);
   }
 }

@@ -38,7 +38,8 @@ export async function recordInput(ctx: AppContext, actor: Actor, req: RecordInpu
         throw problems.rule(
           'input-id-reused',
           'Input id already used',
-          `Input ${req.inputId} was recorded on ${before.recordedAt.toISOString()} with other content; a correction is a withdrawal and a new input.`,
+          `Input ${req.inputId} was recorded on ${before.recordedAt.toISOString()} with other ` +
+            `content; a correction is a withdrawal and a new input.`,
           [
             {
               path: 'inputId',

@@ -27,7 +27,10 @@ export function slices<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** `column = any(values)` with the values as ONE text parameter: thousands of ids cost no bind parameters to build, describe and encode. */
+/**
+ * `column = any(values)` with the values as ONE text parameter: thousands of ids cost no bind parameters to build,
+ * describe and encode.
+ */
 export function anyOf(column: SQLWrapper, values: readonly string[], type: 'uuid' | 'text') {
   return sql`${column} = any(string_to_array(${values.join(',')}, ',')::${sql.raw(type)}[])`;
 }
@@ -193,9 +196,13 @@ export async function insertInputRows(tx: Executor, rows: readonly InputRow[]): 
       })),
     );
     await tx.execute(sql`
-      insert into credit_inputs (subject_id, id, subject_kind, type, source, effective_date, reference, department, level, is_lowest_level, event_kind, aeo_action, recorded_by, recorded_at, audit_seq)
-      select subject_id, id, subject_kind, type, source, effective_date, reference, department, level, is_lowest_level, event_kind, aeo_action, recorded_by, recorded_at, audit_seq
-      from jsonb_to_recordset(${json}::jsonb) as r(subject_id uuid, id uuid, subject_kind text, type text, source text, effective_date date, reference text, department text, level text,
-        is_lowest_level boolean, event_kind text, aeo_action text, recorded_by text, recorded_at timestamptz, audit_seq bigint)`);
+      insert into credit_inputs (subject_id, id, subject_kind, type, source, effective_date, reference, department,
+        level, is_lowest_level, event_kind, aeo_action, recorded_by, recorded_at, audit_seq)
+      select subject_id, id, subject_kind, type, source, effective_date, reference, department, level,
+        is_lowest_level, event_kind, aeo_action, recorded_by, recorded_at, audit_seq
+      from jsonb_to_recordset(${json}::jsonb) as r(subject_id uuid, id uuid, subject_kind text, type text, source
+        text, effective_date date, reference text, department text, level text,
+        is_lowest_level boolean, event_kind text, aeo_action text, recorded_by text, recorded_at timestamptz,
+          audit_seq bigint)`);
   }
 }

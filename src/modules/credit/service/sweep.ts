@@ -50,7 +50,8 @@ export async function countDue(ex: Executor, today: string): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     ex,
     sql`select count(*)::int as n from (select subject_id from credit_pending union
-        select subject_id from credit_classes where next_review <= ${today} or parameter_versions <> ${JSON.stringify(versions)}::jsonb) d`,
+        select subject_id from credit_classes where next_review <= ${today} or parameter_versions <>
+          ${JSON.stringify(versions)}::jsonb) d`,
   );
   return Number(row?.n ?? 0);
 }

@@ -239,7 +239,9 @@ export async function checkCentralizedDeadlines(ctx: AppContext, today: string) 
       const enterprise = await findEnterpriseById(tx, o.enterpriseId);
       const now = ctx.clock.now();
       const dueDate = centralizedDueDate(o.period!, due.day);
-      const detail = `The centralized declaration of the batch exits of ${o.period} was due by ${dueDate} and has not been filed: the batch-exit facility is suspended until an officer lifts it.`;
+      const detail =
+        `The centralized declaration of the batch exits of ${o.period} was due by ` +
+        `${dueDate} and has not been filed: the batch-exit facility is suspended until an officer lifts it.`;
       const { seq } = await appendAudit(tx, {
         actor: 'system:declarations-check',
         action: 'declarations.centralizedOverdue',
@@ -350,7 +352,10 @@ export async function liftSuspension(ctx: AppContext, actor: Actor, uscc: string
   });
 }
 
-/** The month as the enterprise portal shows it: its batches, the centralized declaration (filed or to file), the due date and the facility. */
+/**
+ * The month as the enterprise portal shows it: its batches, the centralized declaration (filed or to file), the due
+ * date and the facility.
+ */
 export async function monthOf(ctx: AppContext, actor: Actor, q: { uscc?: string; period?: string }) {
   const enterpriseId =
     actor.role === 'enterprise_user' ? actor.enterpriseId! : (await enterpriseByUscc(ctx, actor, q.uscc ?? '')).id;

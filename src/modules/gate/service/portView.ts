@@ -20,13 +20,15 @@ export async function portView(ex: Executor, portCode: string, until: Date) {
   const perLaneHour = await queryRows<{ lane: string; hour: number; decision: string; n: number }>(
     ex,
     sql`select lane_code as lane, floor(extract(epoch from (occurred_at - ${from.toISOString()}::timestamptz)) / 3600)::int as hour, decision, count(*)::int as n
-        from gate_events where port_code = ${portCode} and occurred_at >= ${from.toISOString()}::timestamptz and occurred_at < ${to.toISOString()}::timestamptz
+        from gate_events where port_code = ${portCode} and occurred_at >= ${from.toISOString()}::timestamptz and
+          occurred_at < ${to.toISOString()}::timestamptz
         group by 1, 2, 3`,
   );
   const reasons = await queryRows<{ code: string; n: number }>(
     ex,
     sql`select r->>'code' as code, count(*)::int as n from gate_events, jsonb_array_elements(reasons) r
-        where port_code = ${portCode} and decision = 'DIVERT' and occurred_at >= ${from.toISOString()}::timestamptz and occurred_at < ${to.toISOString()}::timestamptz group by 1 order by 2 desc, 1`,
+        where port_code = ${portCode} and decision = 'DIVERT' and occurred_at >= ${from.toISOString()}::timestamptz
+          and occurred_at < ${to.toISOString()}::timestamptz group by 1 order by 2 desc, 1`,
   );
   const hours = Array.from({ length: 24 }, (_, hour) => {
     const start = new Date(from.getTime() + hour * 3_600_000);

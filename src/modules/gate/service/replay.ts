@@ -355,7 +355,8 @@ export async function replayDeviceLog(ctx: AppContext, actor: Actor, entries: Lo
           await conflict(
             e,
             'DECISION_DIFFERS',
-            `the gate decided ${e.decision.decision} offline, the central service had answered ${storedAnswer(stored).decision}`,
+            `the gate decided ${e.decision.decision} offline, the central service had answered ` +
+              `${storedAnswer(stored).decision}`,
           );
         continue;
       }

@@ -347,7 +347,9 @@ export async function correctItemTx(tx: Tx, ctx: AppContext, actor: Actor, input
 /** A zero-tariff book holds no goods of the taxed catalogue (the import refuses them; so does a correction). */
 async function assertOutsideTaxedCatalogue(tx: Executor, hsCode: string, today: string) {
   if (!inCatalogue(hsCode, await cataloguePrefixes(tx, today, [hsCode]))) return;
-  const message = `HS ${hsCode} is in the taxed catalogue (进口征税商品目录) on ${today}: a zero-tariff book does not hold these goods.`;
+  const message =
+    `HS ${hsCode} is in the taxed catalogue (进口征税商品目录) on ${today}: a zero-tariff book ` +
+    `does not hold these goods.`;
   throw problems.field('hsCode', 'ledger.item.taxedCatalogue', message);
 }
 
@@ -356,7 +358,9 @@ async function assertNotReserved(tx: Executor, item: { id: string; itemNo: strin
   const open = await openReservationsOf(tx, item.id);
   if (!open.length) return;
   const held = open.map((r) => `${r.id} (${r.purposeType} ${r.purposeId})`).join(', ');
-  const detail = `Item ${item.itemNo} cannot be corrected while a reservation is open on it: ${held}. Correct it once the declaration has left, been cancelled or expired.`;
+  const detail =
+    `Item ${item.itemNo} cannot be corrected while a reservation is open on it: ` +
+    `${held}. Correct it once the declaration has left, been cancelled or expired.`;
   throw problems.rule('item-reserved', 'Item reserved', detail, [
     { path: 'itemId', rule: 'ledger.item.reserved', message: `reserved by ${held}` },
   ]);
@@ -417,7 +421,8 @@ export async function importItemsCsv(
       });
       throw problems.validation(
         mapped,
-        `${new Set(mapped.map((m) => m.path.split('.')[0])).size} of ${items.length} rows have errors; nothing was imported.`,
+        `${new Set(mapped.map((m) => m.path.split('.')[0])).size} of ${items.length} rows have ` +
+          `errors; nothing was imported.`,
       );
     }
     throw err;

@@ -245,7 +245,10 @@ export async function writeMoves(
   return writeMoveGroups(tx, w.businessDate, [{ w, moves }], reservedDelta, prelude);
 }
 
-/** `writeMoves` for several documents at once (each group its own document, posting and audit entry), still one statement. */
+/**
+ * `writeMoves` for several documents at once (each group its own document, posting and audit entry), still one
+ * statement.
+ */
 export async function writeMoveGroups(
   tx: Executor,
   businessDate: string,
@@ -278,7 +281,9 @@ export async function writeMoveGroups(
       })),
     );
     const columns =
-      'id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, business_date, created_at';
+      'id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, ' +
+      'hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, ' +
+      'business_date, created_at';
     ctes.push(
       sql`insert into ledger_movements (${sql.raw(columns)}) select ${sql.raw(columns)} from ${recordset(rows, 'id uuid, book_id uuid, item_id uuid, from_kind text, to_kind text, quantity numeric, imported_cny numeric, domestic_cny numeric, hainan_made_cny numeric, document_id uuid, document_type text, line_no int, posting_id uuid, reversal_of uuid, audit_seq bigint, business_date date, created_at timestamptz')}`,
     );
@@ -317,12 +322,15 @@ export async function writeMoveGroups(
     tx,
     sql`${withClause}update ledger_accounts a set
           on_hand = a.on_hand + v.dq, reserved = a.reserved + v.dr,
-          imported_cny = a.imported_cny + v.di, domestic_cny = a.domestic_cny + v.dd, hainan_made_cny = a.hainan_made_cny + v.dh,
+          imported_cny = a.imported_cny + v.di, domestic_cny = a.domestic_cny + v.dd, hainan_made_cny =
+            a.hainan_made_cny + v.dh,
           movements = a.movements + v.n,
-          first_entry_date = case when v.entry is null then a.first_entry_date else least(coalesce(a.first_entry_date, v.entry), v.entry) end
+          first_entry_date = case when v.entry is null then a.first_entry_date else least(coalesce(a.first_entry_date,
+            v.entry), v.entry) end
         from ${recordset(rows, 'item_id uuid, kind text, dq numeric, dr numeric, di numeric, dd numeric, dh numeric, n int, entry date')}
         where a.item_id = v.item_id and a.kind = v.kind
-        returning a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text, a.domestic_cny::text, a.hainan_made_cny::text`,
+        returning a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text, a.domestic_cny::text,
+          a.hainan_made_cny::text`,
   );
   if (updated.length !== deltas.size)
     throw new Error(`ledger accounts missing: updated ${updated.length} of ${deltas.size}`);

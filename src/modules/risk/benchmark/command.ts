@@ -65,11 +65,13 @@ export function registerRiskBenchmarkCommand(risk: Command): void {
 
       const r = run.report;
       process.stderr.write(
-        `model ${r.kind}: ${r.rounds} rounds kept of ${r.roundsRun} run, ${r.columns} encoded columns, trained in ${(r.trainMs / 1000).toFixed(1)} s\n`,
+        `model ${r.kind}: ${r.rounds} rounds kept of ${r.roundsRun} run, ${r.columns} encoded ` +
+          `columns, trained in ${(r.trainMs / 1000).toFixed(1)} s\n`,
       );
       if (run.refitReport)
         process.stderr.write(
-          `test scored by the model refitted on train + valid (${run.refitReport.rounds} rounds, ${(run.refitReport.trainMs / 1000).toFixed(1)} s)\n`,
+          `test scored by the model refitted on train + valid (${run.refitReport.rounds} rounds, ` +
+            `${(run.refitReport.trainMs / 1000).toFixed(1)} s)\n`,
         );
       process.stderr.write(
         `top features: ${r.importance

@@ -163,7 +163,10 @@ export class LogisticModel implements TrainedModel {
     return sigmoid(this.rawScore(features));
   }
 
-  /** Linear terms around the training means are the Shapley values of a linear model (missing values aside): both methods give them. */
+  /**
+   * Linear terms around the training means are the Shapley values of a linear model (missing values aside): both
+   * methods give them.
+   */
   explain(features: Record<string, FeatureValue>, _options?: { method?: ExplainMethod }): Explanation {
     const x = new Float64Array(this.encoder.columns.length);
     this.terms(features, x);

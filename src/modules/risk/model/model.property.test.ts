@@ -25,30 +25,34 @@ const dataSet = fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }).chain((ki
 });
 
 describe('learner properties', () => {
-  it('on any data: probabilities in (0, 1), contributions + bias = raw score (path and TreeSHAP), JSON round trip scores the same', () => {
-    fc.assert(
-      fc.property(dataSet, ([spec, rows, seed, algorithm]) => {
-        const { model } = trainModel(spec, rows, { seed, algorithm, rounds: 5, minDataInLeaf: 2, targetFolds: 3 });
-        const loaded = loadModel(JSON.parse(JSON.stringify(model.toJSON())));
-        for (const r of rows.slice(0, 10)) {
-          const p = model.predict(r.features);
-          expect(p).toBeGreaterThan(0);
-          expect(p).toBeLessThan(1);
-          expect(loaded.predict(r.features)).toBe(p);
-          const e = model.explain(r.features);
-          expect(e.contributions).toHaveLength(spec.length);
-          expect(e.bias + e.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(
-            model.rawScore(r.features),
-            8,
-          );
-          const shap = model.explain(r.features, { method: 'treeshap' });
-          expect(shap.bias + shap.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(
-            model.rawScore(r.features),
-            8,
-          );
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
+  it(
+    'on any data: probabilities in (0, 1), contributions + bias = raw score (path and TreeSHAP), ' +
+      'JSON round trip scores the same',
+    () => {
+      fc.assert(
+        fc.property(dataSet, ([spec, rows, seed, algorithm]) => {
+          const { model } = trainModel(spec, rows, { seed, algorithm, rounds: 5, minDataInLeaf: 2, targetFolds: 3 });
+          const loaded = loadModel(JSON.parse(JSON.stringify(model.toJSON())));
+          for (const r of rows.slice(0, 10)) {
+            const p = model.predict(r.features);
+            expect(p).toBeGreaterThan(0);
+            expect(p).toBeLessThan(1);
+            expect(loaded.predict(r.features)).toBe(p);
+            const e = model.explain(r.features);
+            expect(e.contributions).toHaveLength(spec.length);
+            expect(e.bias + e.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(
+              model.rawScore(r.features),
+              8,
+            );
+            const shap = model.explain(r.features, { method: 'treeshap' });
+            expect(shap.bias + shap.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(
+              model.rawScore(r.features),
+              8,
+            );
+          }
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 });

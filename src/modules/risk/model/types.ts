@@ -183,7 +183,10 @@ export interface SerializedLogistic {
   columns: string[];
   /** Per column: 1 when the column is taken as sign(x)·log(1+|x|) first (counts, masses, prices). */
   signedLog: number[];
-  /** Per column, after the transform: mean and scale of the standardisation (a missing value scores its indicator's weight instead). */
+  /**
+   * Per column, after the transform: mean and scale of the standardisation (a missing value scores its indicator's
+   * weight instead).
+   */
   mean: number[];
   scale: number[];
   weights: number[];

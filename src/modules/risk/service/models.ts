@@ -92,7 +92,10 @@ export interface TrainRequest {
   to?: string;
   algorithm?: 'gbdt' | 'logistic';
   onProgress?: (round: number, rounds: number) => void;
-  /** Store the model only if no version was trained on or after this date (the scheduled retrain, run by every API process). */
+  /**
+   * Store the model only if no version was trained on or after this date (the scheduled retrain, run by every API
+   * process).
+   */
   unlessTrainedSince?: string;
 }
 
@@ -115,7 +118,9 @@ export async function trainRiskModel(ctx: AppContext, actor: Actor, req: TrainRe
     throw problems.rule(
       'not-enough-labels',
       'Not enough labelled declarations',
-      `Training needs at least ${retrain.value.minLabelled} declarations with an inspection outcome, with both outcomes in the training and the validation part, from ${from} to ${to}; there are ${labelled.length} (${positives} found something).`,
+      `Training needs at least ${retrain.value.minLabelled} declarations with an inspection outcome, ` +
+        `with both outcomes in the training and the validation part, from ${from} to ${to}; there ` +
+        `are ${labelled.length} (${positives} found something).`,
     );
   }
   const seed = req.seed ?? 1;

@@ -160,7 +160,8 @@ export async function runRiskSimulation(base: AppContext, opts: RiskSimOptions):
       .flatMap((t) => traderDay(t, c))
       .filter((d) => ids.has(d.trader.index))
       .sort((a, b) => a.at.getTime() - b.at.getTime());
-    // Declarations are filed in batches per session (one transaction each); inspections and audits report at the end of the day.
+    // Declarations are filed in batches per session (one transaction each); inspections and audits report at the end of
+    // the day.
     const findings: { declarationId: string; found: ReturnType<typeof inspectionFinds>; by: string }[] = [];
     for (const slot of sessions(todays)) {
       clock.set(slot[slot.length - 1]!.at);

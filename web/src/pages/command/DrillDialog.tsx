@@ -188,7 +188,7 @@ export function DrillDialog({
   const title = request.subtitle ? `${panelTitle} · ${request.subtitle}` : panelTitle;
   const columns = COLUMNS[request.panel];
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: a click outside closes, as Escape does
+    // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: closes on a click outside
     <div className="cc-overlay" onClick={onClose}>
       {/* biome-ignore lint/a11y/useKeyWithClickEvents: only keeps a click inside the dialog from closing it */}
       <div
