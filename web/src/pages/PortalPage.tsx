@@ -36,7 +36,7 @@ export function PortalPage({ user }: { user: SessionUser }) {
       <h1>{t('portal.title')}</h1>
       {!e ? (
         <p data-testid="portal-no-enterprise">
-          {t('portal.noEnterprise')} ({user.username})
+          {t('portal.noEnterprise')} <span data-raw>({user.username})</span>
         </p>
       ) : (
         <>

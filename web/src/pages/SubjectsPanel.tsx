@@ -73,10 +73,10 @@ export function SubjectsPanel() {
               {list.data.items.map((e) => (
                 <tr key={e.id}>
                   <td className="mono">{e.uscc}</td>
-                  <td>{e.name}</td>
+                  <td data-raw>{e.name}</td>
                   <td>{e.registeredInHainan ? t('common.yes') : t('common.no')}</td>
                   <td>{t(`form.${e.legalForm}` as 'form.OTHER')}</td>
-                  <td>{e.industry ?? ''}</td>
+                  <td data-raw>{e.industry ?? ''}</td>
                 </tr>
               ))}
             </tbody>
