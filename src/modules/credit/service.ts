@@ -30,3 +30,6 @@ export {
 export { checkAuditedBatch, type BatchCheck } from './service/trace.ts';
 export type { RecordInputRequest, NewCreditInput } from './service/inputs.ts';
 export type { Subject } from './service/subjects.ts';
+
+// What a reader may see of a class change, by data class: for the sharing feeds.
+export { changesFor } from './classification.ts';

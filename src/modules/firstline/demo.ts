@@ -9,7 +9,7 @@ import { systemActor, type Actor } from '../../platform/auth/roles.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { listBooks, listItemsWithBalances } from '../ledger/service.ts';
 import { importTariff } from '../tariff/service.ts';
-import { parseTariffCsv } from '../tariff/tariffFile.ts';
+import { parseTariffCsv } from '../tariff/service.ts';
 import { fileFirstLine } from './service.ts';
 import type { FirstLineBody } from './wire.ts';
 

@@ -8,7 +8,7 @@ import { decrypt, encrypt } from '../../platform/crypto.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems } from '../../kernel/problem.ts';
 import { changesAfter, latestChangeSeq } from '../credit/service.ts';
-import { changesFor } from '../credit/classification.ts';
+import { changesFor } from '../credit/service.ts';
 import { FEED_NAME as JOINT_CONTROL_FEED, feedFor, latestFeedSeq } from '../jointcontrol/service.ts';
 import { apiClients } from '../../platform/auth/schema.ts';
 import { webhookSubscriptions } from './schema.ts';

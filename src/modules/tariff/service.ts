@@ -283,3 +283,6 @@ export async function withTariffRates<T extends TableLine>(
   if (errors.length) throw missingProblem(errors);
   return { lines: out, uses, parameterVersions };
 }
+
+// The tariff file's parser, for the demo data of the modules that load a table.
+export { parseTariffCsv } from './tariffFile.ts';
