@@ -1,5 +1,5 @@
 /**
- * Measures by credit class (mission.md §2): what a class means for inspection, batch exit and audit.
+ * Measures by credit class (../shared/spec/mission.md §2): what a class means for inspection, batch exit and audit.
  * Pure: the rates are policy parameters and come in; decimals are strings, as in policy_parameters.
  */
 import { Decimal } from 'decimal.js';

@@ -1,5 +1,5 @@
 /**
- * Credit classification at the second line (二线口岸通关信用, mission.md §2). Pure: inputs, the date
+ * Credit classification at the second line (二线口岸通关信用, ../shared/spec/mission.md §2). Pure: inputs, the date
  * (`asOf`) and the policy parameters come in; no I/O, no clock.
  *
  * Time model. Every input has a business `effectiveDate` and counts from that day on. The class on a

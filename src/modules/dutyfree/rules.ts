@@ -1,5 +1,5 @@
 /**
- * Offshore duty-free (离岛免税, mission.md §8) as pure functions: eligibility of the buyer, the
+ * Offshore duty-free (离岛免税, ../shared/spec/mission.md §8) as pure functions: eligibility of the buyer, the
  * departure, the collection method, per-trip category limits and the yearly quota. Values, the
  * purchase date and the parameters in force come in; refusals come out, each naming the request
  * field and the rule. No I/O, no clock.

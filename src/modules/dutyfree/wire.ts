@@ -1,6 +1,6 @@
 /**
  * Duty-free HTTP shapes: zod in (strict), zod out. The reservation body is the fixed contract of
- * mission.md ("Offshore duty-free, added 2026-12-07"), with optional fields a shop may add for mail
+ * ../shared/spec/mission.md ("Offshore duty-free, added 2026-12-07"), with optional fields a shop may add for mail
  * delivery and for linking sales (payer, phone, payment account, device): a body without them is
  * exactly the contract's. The service checks the rules and names the fields.
  */

@@ -1,5 +1,5 @@
 /**
- * Duty, consumption tax and import VAT of one goods line (mission.md §5), each step with the
+ * Duty, consumption tax and import VAT of one goods line (../shared/spec/mission.md §5), each step with the
  * formula that produced it and the rule behind it.
  *
  * Customs rounds every amount half-up to 0.01 CNY before it feeds the next step: dutiable value →

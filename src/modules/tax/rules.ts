@@ -1,5 +1,5 @@
 /**
- * The tax law of mission.md §5, pure and exact (decimal.js, parameters passed in, no clock). This
+ * The tax law of ../shared/spec/mission.md §5, pure and exact (decimal.js, parameters passed in, no clock). This
  * file is the module's rule surface that other modules import; the rules themselves live in:
  * - lineTax.ts: duty, consumption tax, VAT of one line, each step with formula and rule id;
  * - declaration.ts: a declaration's lines and the collection threshold (each tax of 50 CNY or less);

@@ -1,7 +1,7 @@
 /**
  * The taxable base (完税价格) of one goods line: the one place that decides what a line's duty,
  * consumption tax and import VAT are computed on, whatever the path (an exit, a batch declared
- * centrally, an island transfer, an inspection's re-tax, the calculators). mission.md §5 and
+ * centrally, an island transfer, an inspection's re-tax, the calculators). ../shared/spec/mission.md §5 and
  * decision 0006:
  *
  * - An import (ordinary, or at the first line): the customs value, in CNY.

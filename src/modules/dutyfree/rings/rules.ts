@@ -2,7 +2,7 @@
  * Resale rings (套代购): what makes a buyer and a group of linked buyers suspect. Pure integer
  * arithmetic on facts already counted (detector.ts counts them): no I/O, no clock, no floats.
  *
- * A buyer's facts (mission.md §8: "repeated purchases of the same goods, many buyers using the same
+ * A buyer's facts (../shared/spec/mission.md §8: "repeated purchases of the same goods, many buyers using the same
  * payer, address or phone, frequent short trips"):
  * - REPEAT_CATEGORY: a category bought again on another trip within `repeatWindowDays` of the last
  *   purchase of it — the yellow-list warning: tourists leave once, carriers come back for more;
