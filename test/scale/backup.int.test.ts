@@ -64,23 +64,27 @@ afterAll(async () => {
 });
 
 describe('tidegate backup / restore', () => {
-  it.runIf(testDbKind() === 'pglite')('PGlite: the data folder into a new folder; verifiers pass', async () => {
-    const file = join(folder, 'embedded.tar.gz');
-    const b = await backupDatabase(database, file);
-    expect(b.kind).toBe('pglite');
-    expect(await backupKindOf(file)).toBe('pglite');
-    const dataDir = join(folder, 'restored');
-    const r = await restoreDatabase(file, { dataDir });
-    expect(r.to).toBe('pglite');
-    const restored = await openDatabase({ dataDir });
-    try {
-      expect(await counts(restored)).toEqual(await counts(database));
-      await verifiersPass(restored);
-    } finally {
-      await restored.close();
-    }
-    await expect(restoreDatabase(file, { dataDir })).rejects.toThrow(/already holds a database/);
-  });
+  it.runIf(testDbKind() === 'pglite')(
+    'PGlite: the data folder into a new folder; verifiers pass',
+    async () => {
+      const file = join(folder, 'embedded.tar.gz');
+      const b = await backupDatabase(database, file);
+      expect(b.kind).toBe('pglite');
+      expect(await backupKindOf(file)).toBe('pglite');
+      const dataDir = join(folder, 'restored');
+      const r = await restoreDatabase(file, { dataDir });
+      expect(r.to).toBe('pglite');
+      const restored = await openDatabase({ dataDir });
+      try {
+        expect(await counts(restored)).toEqual(await counts(database));
+        await verifiersPass(restored);
+      } finally {
+        await restored.close();
+      }
+      await expect(restoreDatabase(file, { dataDir })).rejects.toThrow(/already holds a database/);
+    },
+    600_000,
+  );
 
   it.runIf(testDbKind() === 'pglite' && Boolean(process.env.DATABASE_URL))(
     'PGlite to PostgreSQL: the embedded database moves to a server; verifiers pass, sequences go on',
@@ -106,6 +110,7 @@ describe('tidegate backup / restore', () => {
       }
       await expect(restoreDatabase(file, { databaseUrl: url })).rejects.toThrow(/already holds tables/);
     },
+    600_000,
   );
 
   it.runIf(testDbKind() === 'postgres')(
@@ -127,5 +132,6 @@ describe('tidegate backup / restore', () => {
       }
       await expect(restoreDatabase(file, { databaseUrl: url })).rejects.toThrow(/already holds tables/);
     },
+    600_000,
   );
 });
