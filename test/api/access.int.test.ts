@@ -181,8 +181,11 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/dutyfree/buyers/:id/profile': OFFICERS,
   'GET /api/v1/dutyfree/sales/by-shop': OFFICERS,
   'GET /api/v1/dutyfree/sale-reviews': OFFICERS,
+  'GET /api/v1/dutyfree/risk-refusals': OFFICERS,
   'POST /api/v1/dutyfree/sale-reviews/:reservationId': ['admin', 'inspector', 'auditor', 'risk_analyst'],
   'POST /api/v1/dutyfree/self': 'public',
+  // Public as a route: the traveller's own token (header x-dutyfree-self-token) is checked in the handler.
+  'GET /api/v1/dutyfree/self': 'public',
   'POST /api/v1/personal-credit/lookup': OFFICERS,
   'POST /api/v1/personal-credit/records': ['admin', 'inspector', 'auditor'],
   'POST /api/v1/personal-credit/records/:id/withdraw': ['admin', 'inspector', 'auditor'],
@@ -275,15 +278,14 @@ describe('route x role access table', () => {
     ).json();
     const failures: string[] = [];
     for (const role of ALL_ROLES) {
-      // A shop's key names its shop (the duty-free routes refuse one that names none).
-      const auth = await t.authFor(
-        role,
-        role === 'enterprise_user'
-          ? { enterpriseId: ent.id }
-          : role === 'dutyfree_shop'
-            ? { scope: { shop: 'HAIKOU-RIYUE' } }
-            : {},
-      );
+      // A shop's key names its shop (the duty-free routes refuse one that names none); a department's
+      // key names its department (joint control refuses a department client that names none).
+      const scopes: Partial<Record<Role, object>> = {
+        enterprise_user: { enterpriseId: ent.id },
+        dutyfree_shop: { scope: { shop: 'HAIKOU-RIYUE' } },
+        department: { scope: { department: 'police' } },
+      };
+      const auth = await t.authFor(role, scopes[role] ?? {});
       for (const r of t.app.routeTable) {
         const expected = EXPECTED[`${r.method} ${r.url}`]!;
         const allowed = expected === 'public' || expected.includes(role);
