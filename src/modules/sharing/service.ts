@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, lt, lte, or } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
@@ -36,14 +37,15 @@ interface Subscriber {
 interface FeedSource {
   /** Why this subscriber may not have the feed, or null. */
   refuse(subscriber: Subscriber): string | null;
-  latest(ctx: AppContext, subscriber: Subscriber): Promise<number>;
+  /** Read inside the registering transaction (on PGlite a read beside it would wait for it forever). */
+  latest(ex: Executor, subscriber: Subscriber): Promise<number>;
   after(ctx: AppContext, subscriber: Subscriber, cursor: number, limit: number): Promise<{ seq: number }[]>;
 }
 
 const FEEDS: Record<string, FeedSource> = {
   'credit.classChanges': {
     refuse: () => null,
-    latest: (ctx) => latestChangeSeq(ctx.db),
+    latest: (ex) => latestChangeSeq(ex),
     // What a department may read of a change, by data class (credit/classification.ts).
     after: async (ctx, _s, cursor, limit) =>
       changesFor('department', await changesAfter(ctx.db, cursor, limit)).items as { seq: number }[],
@@ -51,7 +53,7 @@ const FEEDS: Record<string, FeedSource> = {
   [JOINT_CONTROL_FEED]: {
     refuse: (s) =>
       s.department ? null : 'Joint-control cases go to department clients whose scope names their department.',
-    latest: (ctx, s) => latestFeedSeq(ctx.db, s.department!),
+    latest: (ex, s) => latestFeedSeq(ex, s.department!),
     // A client revoked or moved out of its department since it subscribed is sent nothing.
     after: async (ctx, s, cursor, limit) =>
       s.department ? (await feedFor(ctx, s.department, cursor, limit)).items : [],
@@ -104,7 +106,7 @@ export async function registerWebhook(
   return runCommand(ctx, 'webhook.register', async (tx) => {
     const now = ctx.clock.now();
     const secret = randomBytes(32).toString('base64url');
-    const next = input.fromStart ? 0 : await source.latest(ctx, subscriber);
+    const next = input.fromStart ? 0 : await source.latest(tx, subscriber);
     const row: Subscription = {
       id: uuidv7(now.getTime()),
       clientId: actor.id,
