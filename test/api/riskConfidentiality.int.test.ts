@@ -221,6 +221,8 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/audit/anchors/:seq': ['/api/v1/audit/anchors/latest'],
     '/api/v1/dutyfree/codes/:code': ['/api/v1/dutyfree/codes/HNDF0000000000000000'],
     '/api/v1/personal-credit/points': ['/api/v1/personal-credit/points'],
+    // A traveller's own view needs the traveller's token: anyone else is answered 401, still scanned.
+    '/api/v1/dutyfree/self': ['/api/v1/dutyfree/self'],
     '/api/v1/jointcontrol/feed': ['/api/v1/jointcontrol/feed'],
     '/api/v1/jointcontrol/cases': ['/api/v1/jointcontrol/cases', '/api/v1/jointcontrol/cases?state=OPEN'],
     '/api/v1/jointcontrol/cases/:id': w.caseIds.map((id) => `/api/v1/jointcontrol/cases/${id}`),
@@ -252,6 +254,7 @@ const NOT_FOUND_OK = new Set([
   '/api/v1/firstline/declarations/:id',
   '/api/v1/firstline/bills/:id',
   '/api/v1/origin/certificates/:agreement/:number',
+  '/api/v1/dutyfree/self',
 ]);
 
 function getRoutesOf(role: Role): string[] {

@@ -365,6 +365,8 @@ describe('the person’s own view', () => {
     const late = async (tok: string) =>
       t.request({ method: 'GET', url: '/api/v1/dutyfree/self', headers: { 'x-dutyfree-self-token': tok } });
     expect((await late(forged)).statusCode).toBe(401);
+    // Without the token the traveller is told to prove who they are: 401, not a malformed request.
+    expect((await t.request({ method: 'GET', url: '/api/v1/dutyfree/self' })).statusCode).toBe(401);
     t.clock.advance(15 * 60_000 + 1000);
     try {
       const expired = await late(token);
