@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../../../platform/http/server.ts';
 import { actorOf } from '../../../platform/http/authHook.ts';
 import { OFFICER_ROLES, actorLabel, type Role } from '../../../platform/auth/roles.ts';
-import { isoDate, problemSchema } from '../../../kernel/wire.ts';
+import { isoDate, problemSchema, text } from '../../../kernel/wire.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { decideCase, proposeCase } from './service/cases.ts';
 import { detectRings } from './service/detect.ts';
@@ -134,7 +134,7 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary: 'Sales the risk engine refused at the till on a day (today by default), with rule, score and facts',
-      querystring: z.object({ date: isoDate.optional(), shop: z.string().min(1).max(40).optional() }).strict(),
+      querystring: z.object({ date: isoDate.optional(), shop: text.min(1).max(40).optional() }).strict(),
       response: { 200: z.object({ date: z.string(), items: z.array(w.riskRefusalOut) }) },
     },
     handler: async (req) => {
