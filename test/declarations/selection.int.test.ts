@@ -107,6 +107,9 @@ describe('cancelling does not dodge an inspection', () => {
     expect(held.state).toBe('HELD');
 
     const admin = await app.authFor('admin');
+    // The RED decision's consumers (a joint-control case, among others) write on their own: let them
+    // finish, so that what is counted below is only what the refused commands would write.
+    await app.ctx.dispatcher.drain();
     const before = {
       transitions: await count('decl_transitions'),
       audit: await count('audit_entries'),
