@@ -35,7 +35,8 @@ export function registerCreditCommands(program: Command, open: () => Promise<App
     .description(
       'Backfill credit inputs from NDJSON (one POST /api/v1/credit/inputs body per line) or a .csv ' +
         'file (header: ' +
-        'inputId,subjectKind,subject,source,effectiveDate,reference,type,department,level,isLowestLevel,kind,action). ' +
+        'inputId,subjectKind,subject,source,effectiveDate,reference,type,department,level,isLowestLevel,' +
+        'kind,action). ' +
         'Checks every line first and writes nothing if one is bad; an interrupted import of the same ' +
         'file resumes where it stopped.',
     )

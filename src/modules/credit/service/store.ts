@@ -135,7 +135,8 @@ export async function loadInputsOf(ex: Executor, subjectIds: readonly string[]):
   for (const ids of slices([...new Set(subjectIds)], IDS_PER_QUERY)) {
     const rows = await queryRows<FactRow>(
       ex,
-      sql`select i.subject_id, i.id, i.subject_kind, i.type, i.source, i.effective_date::text as effective_date, i.reference, i.department, i.level, i.is_lowest_level,
+      sql`select i.subject_id, i.id, i.subject_kind, i.type, i.source, i.effective_date::text as effective_date,
+                 i.reference, i.department, i.level, i.is_lowest_level,
                  i.event_kind, i.aeo_action, w.date::text as withdrawn_on, w.reason as withdrawn_reason
           from credit_inputs i left join credit_withdrawals w on w.input_id = i.id
           where ${anyOf(sql`i.subject_id`, ids, 'uuid')}`,

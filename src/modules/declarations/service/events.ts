@@ -56,7 +56,9 @@ async function claim(tx: Tx, ctx: AppContext, events: readonly OutboxEvent[]): P
   const rows = await queryRows<{ event_id: string }>(
     tx,
     sql`insert into decl_processed_events (event_id, event_type, processed_at)
-        select e.id, e.type, ${ctx.clock.now().toISOString()}::timestamptz from unnest(${pgArray(events.map((e) => e.id))}::bigint[], ${pgArray(events.map((e) => e.eventType))}::text[]) as e(id, type)
+        select e.id, e.type, ${ctx.clock.now().toISOString()}::timestamptz
+        from unnest(${pgArray(events.map((e) => e.id))}::bigint[], ${pgArray(events.map((e) => e.eventType))}::text[])
+          as e(id, type)
         on conflict do nothing returning event_id`,
   );
   return new Set(rows.map((r) => Number(r.event_id)));
@@ -97,7 +99,8 @@ export function handleEvent(ctx: AppContext, event: OutboxEvent): Promise<void> 
  * passes open no transaction, and an event about a declaration that does not exist is not claimed.
  */
 export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent[]): Promise<void> {
-  // An event given twice (a caller's retry within one batch) is handled once: its claim would not tell the copies apart.
+  // An event given twice (a caller's retry within one batch) is handled once: its claim would not tell the
+  // copies apart.
   const ids = new Set<number>();
   const ours = events.filter((e): e is Ours => isOurs(e) && !ids.has(e.id) && Boolean(ids.add(e.id)));
   if (ours.length === 0) return;
@@ -136,7 +139,9 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
           actor: gateActor,
           t: {
             to: 'EXITED',
-            reason: `Passed the gate at ${p.portCode} at ${p.passedAt} (release order ${p.releaseOrderId}); the book quantities are posted to the mainland.`,
+            reason:
+              `Passed the gate at ${p.portCode} at ${p.passedAt} (release order ${p.releaseOrderId}); ` +
+              'the book quantities are posted to the mainland.',
             rule: 'declarations.exited',
             change: { gateEventId: p.gateEventId, releaseOrderId: p.releaseOrderId },
           },
