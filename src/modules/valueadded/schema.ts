@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Cumulative numbers (累计编号) the platform issued for processed goods passed on the island from one
+ * processing enterprise's book to another's: the figures are the upstream book's cost of the goods
+ * moved (never declared by either side) and the price of the transfer. One number per transfer line.
+ */
+export const valueAddedCumulativeNumbers = pgTable(
+  'value_added_cumulative_numbers',
+  {
+    number: text('number').primaryKey(),
+    transferDocumentId: uuid('transfer_document_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+    upstreamEnterpriseId: uuid('upstream_enterprise_id').notNull(),
+    upstreamBookId: uuid('upstream_book_id').notNull(),
+    downstreamEnterpriseId: uuid('downstream_enterprise_id').notNull(),
+    downstreamBookId: uuid('downstream_book_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    quantity: numeric('quantity', { precision: 28, scale: 6 }).notNull(),
+    salePrice: numeric('sale_price', { precision: 18, scale: 2 }).notNull(),
+    importedCny: numeric('imported_cny', { precision: 18, scale: 2 }).notNull(),
+    domesticCny: numeric('domestic_cny', { precision: 18, scale: 2 }).notNull(),
+    hainanMadeCny: numeric('hainan_made_cny', { precision: 18, scale: 2 }).notNull(),
+    ratio: text('ratio').notNull(),
+    businessDate: date('business_date').notNull(),
+    issuedBy: text('issued_by').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    auditSeq: bigint('audit_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('value_added_cumulative_numbers_line_uq').on(t.transferDocumentId, t.lineNo),
+    index('value_added_cumulative_numbers_downstream_idx').on(t.downstreamEnterpriseId),
+    check('value_added_cumulative_numbers_quantity_ck', sql`${t.quantity} > 0`),
+  ],
+);
+
+/** The serial of the cumulative numbers, per year and issuing customs code. */
+export const valueAddedSerials = pgTable(
+  'value_added_serials',
+  {
+    scope: text('scope').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope] })],
+);
+
+/**
+ * Evidence of a value-added ratio (invoices, work hours, energy): what was uploaded, by whom, and the
+ * SHA-256 of its bytes (the bytes themselves are not kept here; the hash is in the audit log).
+ */
+export const valueAddedEvidence = pgTable(
+  'value_added_evidence',
+  {
+    id: uuid('id').primaryKey(),
+    enterpriseId: uuid('enterprise_id').notNull(),
+    kind: text('kind').notNull(),
+    reference: text('reference').notNull(),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    description: text('description'),
+    uploadedBy: text('uploaded_by').notNull(),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull(),
+    auditSeq: bigint('audit_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('value_added_evidence_enterprise_idx').on(t.enterpriseId, t.reference),
+    check('value_added_evidence_kind_ck', sql`${t.kind} in ('INVOICE', 'WORK_HOURS', 'ENERGY', 'OTHER')`),
+    check('value_added_evidence_sha_ck', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/**
+ * Ratios just above the threshold (within the review band, a parameter) wait for an officer: the
+ * queue of them, with the figures the ratio was computed on and the officer's decision.
+ */
+export const valueAddedReviews = pgTable(
+  'value_added_reviews',
+  {
+    id: uuid('id').primaryKey(),
+    enterpriseId: uuid('enterprise_id').notNull(),
+    bookId: uuid('book_id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    ratio: text('ratio').notNull(),
+    threshold: text('threshold').notNull(),
+    bandUpper: text('band_upper').notNull(),
+    figures: jsonb('figures').notNull(),
+    evidenceIds: jsonb('evidence_ids').$type<string[]>().notNull(),
+    status: text('status').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+  },
+  (t) => [
+    index('value_added_reviews_status_idx').on(t.status, t.requestedAt),
+    index('value_added_reviews_enterprise_idx').on(t.enterpriseId),
+    check('value_added_reviews_status_ck', sql`${t.status} in ('PENDING', 'APPROVED', 'REJECTED')`),
+  ],
+);
