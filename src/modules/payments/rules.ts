@@ -1,0 +1,187 @@
+/**
+ * The payment of tax bills (税款缴纳), pure: the due date, the state a notice or the clock moves a bill
+ * to, and whether goods wait for payment before release. Time and parameters are passed in.
+ * Law: ../shared/spec/mission.md §5 (bills) and §2 (measures by class); the 15-day period is the
+ * Customs Law's (《海关法》第六十条: pay within 15 days of the issue of the tax payment notice).
+ */
+import Decimal from 'decimal.js';
+
+export const PAYMENT_STATES = ['UNPAID', 'GUARANTEED', 'PAID', 'OVERDUE'] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
+export const NOTICE_KINDS = ['PAYMENT', 'GUARANTEE'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** The rules a refusal names (errors[].rule). */
+export const PAYMENT_RULES = {
+  amountMismatch: 'bill.amountMismatch',
+  amountPrecision: 'bill.amountPrecision',
+  guaranteeInsufficient: 'bill.guaranteeInsufficient',
+  guaranteeExpiry: 'bill.guaranteeExpiry',
+  alreadyPaid: 'bill.alreadyPaid',
+  alreadyGuaranteed: 'bill.alreadyGuaranteed',
+  overdueGuarantee: 'bill.overdueGuarantee',
+  nothingDue: 'bill.nothingDue',
+  noticeConflict: 'bill.noticeConflict',
+  notTreasury: 'bill.notTreasury',
+} as const;
+
+export interface Refusal {
+  rule: string;
+  path: string;
+  message: string;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The day a bill issued on `issueDate` must be paid by (inclusive): issue date + the due period in days. */
+export function dueDate(issueDate: string, dueDays: number): string {
+  if (!ISO.test(issueDate)) throw new Error(`not a date: ${issueDate}`);
+  if (!Number.isInteger(dueDays) || dueDays < 1) throw new Error(`not a due period: ${dueDays}`);
+  const d = new Date(`${issueDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + dueDays);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A bill of 0.00 owes nothing: it is PAID from its issue. Any other bill starts UNPAID. */
+export function initialState(total: string): PaymentState {
+  return new Decimal(total).isZero() ? 'PAID' : 'UNPAID';
+}
+
+/** Past its due date (the due day itself still counts as on time), a bill not paid is overdue. */
+export function isPastDue(due: string, today: string): boolean {
+  return today > due;
+}
+
+/** What the daily sweep does with a bill on `today`: mark it OVERDUE or leave it. */
+export function sweepTransition(state: PaymentState, due: string, today: string): PaymentState | null {
+  if ((state === 'UNPAID' || state === 'GUARANTEED') && isPastDue(due, today)) return 'OVERDUE';
+  return null;
+}
+
+/** An amount in CNY with at most two decimals (fen), positive; null when it is one. */
+export function amountViolation(amount: string, path = 'amount'): Refusal | null {
+  let d: Decimal;
+  try {
+    d = new Decimal(amount);
+  } catch {
+    return { rule: PAYMENT_RULES.amountPrecision, path, message: 'Give the amount as a decimal string in CNY.' };
+  }
+  if (!d.isFinite() || d.decimalPlaces() > 2 || d.lte(0))
+    return {
+      rule: PAYMENT_RULES.amountPrecision,
+      path,
+      message: 'An amount is a positive number of CNY with at most two decimals (fen).',
+    };
+  return null;
+}
+
+export interface NoticeInput {
+  kind: NoticeKind;
+  amount: string;
+  /** A guarantee's last day of validity. */
+  validUntil?: string | undefined;
+}
+
+export type NoticeOutcome = { ok: true; to: PaymentState } | { ok: false; refusal: Refusal; status: 409 | 422 };
+
+/**
+ * A treasury notice applied to a bill in `state` owing `total`, due on `due`, on `today`:
+ * a payment must equal the bill to the fen and settles any bill not yet paid (also an overdue one);
+ * a guarantee must cover the bill and be valid at least until the due date, and only secures an
+ * unpaid bill that is not yet overdue.
+ */
+export function applyNotice(
+  bill: { state: PaymentState; total: string; due: string },
+  notice: NoticeInput,
+  today: string,
+): NoticeOutcome {
+  const bad = amountViolation(notice.amount);
+  if (bad) return { ok: false, refusal: bad, status: 422 };
+  const total = new Decimal(bill.total);
+  if (total.isZero())
+    return {
+      ok: false,
+      status: 409,
+      refusal: { rule: PAYMENT_RULES.nothingDue, path: 'billId', message: 'The bill is 0.00 CNY: nothing is due.' },
+    };
+  if (bill.state === 'PAID')
+    return {
+      ok: false,
+      status: 409,
+      refusal: { rule: PAYMENT_RULES.alreadyPaid, path: 'billId', message: 'The bill is already paid.' },
+    };
+  const amount = new Decimal(notice.amount);
+  if (notice.kind === 'PAYMENT') {
+    if (!amount.eq(total))
+      return {
+        ok: false,
+        status: 422,
+        refusal: {
+          rule: PAYMENT_RULES.amountMismatch,
+          path: 'amount',
+          message: `The bill is ${total.toFixed(2)} CNY; a payment of ${amount.toFixed(2)} CNY does not settle it.`,
+        },
+      };
+    return { ok: true, to: 'PAID' };
+  }
+  if (bill.state === 'GUARANTEED')
+    return {
+      ok: false,
+      status: 409,
+      refusal: { rule: PAYMENT_RULES.alreadyGuaranteed, path: 'billId', message: 'The bill is already guaranteed.' },
+    };
+  if (bill.state === 'OVERDUE' || isPastDue(bill.due, today))
+    return {
+      ok: false,
+      status: 409,
+      refusal: {
+        rule: PAYMENT_RULES.overdueGuarantee,
+        path: 'billId',
+        message: `The bill was due on ${bill.due}: only payment settles it now.`,
+      },
+    };
+  if (amount.lt(total))
+    return {
+      ok: false,
+      status: 422,
+      refusal: {
+        rule: PAYMENT_RULES.guaranteeInsufficient,
+        path: 'amount',
+        message: `The guarantee of ${amount.toFixed(2)} CNY does not cover the bill of ${total.toFixed(2)} CNY.`,
+      },
+    };
+  if (!notice.validUntil || !ISO.test(notice.validUntil) || notice.validUntil < bill.due)
+    return {
+      ok: false,
+      status: 422,
+      refusal: {
+        rule: PAYMENT_RULES.guaranteeExpiry,
+        path: 'validUntil',
+        message: `A guarantee must be valid at least until the bill's due date ${bill.due}.`,
+      },
+    };
+  return { ok: true, to: 'GUARANTEED' };
+}
+
+/**
+ * Whether the goods of a bill wait for its payment or a guarantee before their release order is
+ * issued (先税后放): whenever something is due, unless the enterprise's class may pay after release
+ * (汇总征税-style, parameter payments.payLaterClasses) and it has no overdue bill.
+ */
+export function settlementBeforeRelease(q: {
+  total: string;
+  creditClass: string;
+  payLaterClasses: readonly string[];
+  overdueBills: number;
+}): { required: boolean; reason: string } {
+  if (new Decimal(q.total).isZero()) return { required: false, reason: 'nothing is due' };
+  if (q.overdueBills > 0)
+    return { required: true, reason: `the enterprise has ${q.overdueBills} overdue bill(s): pay before release` };
+  if (!q.payLaterClasses.includes(q.creditClass))
+    return { required: true, reason: `a ${q.creditClass} enterprise pays or gives a guarantee before release` };
+  return { required: false, reason: `a ${q.creditClass} enterprise may pay by the due date after release` };
+}
+
+/** Whether a settled bill (PAID or GUARANTEED) lets its goods go. */
+export const isSettled = (s: PaymentState) => s === 'PAID' || s === 'GUARANTEED';
