@@ -7,6 +7,7 @@
 import { DATA_CLASSES, DISCLOSURE, type DataClass, type ReaderRole } from '../kernel/dataClass.ts';
 import type { TableClasses } from '../platform/db/classify.ts';
 import { PLATFORM_CLASSIFICATION } from '../platform/classification.ts';
+import { CLASSIFICATION as command } from './command/classification.ts';
 import { CLASSIFICATION as credit } from './credit/classification.ts';
 import { CLASSIFICATION as declarations } from './declarations/classification.ts';
 import { CLASSIFICATION as dutyfree } from './dutyfree/classification.ts';
@@ -42,6 +43,7 @@ export const DATA_CLASSIFICATION: readonly { owner: string; tables: readonly Tab
   { owner: 'origin', tables: origin },
   { owner: 'firstline', tables: firstline },
   { owner: 'jointcontrol', tables: jointcontrol },
+  { owner: 'command', tables: command },
 ];
 
 const CLASS_ZH: Record<DataClass, string> = { CORE: '核心数据', IMPORTANT: '重要数据', GENERAL: '一般数据' };
