@@ -1,6 +1,6 @@
 /** The data class of every column of the licence tables (docs/data-classification.md). */
 import { classify, type TableClasses } from '../../platform/db/classify.ts';
-import { licenceUses, licences, restrictedGoods } from './schema.ts';
+import { licenceReturns, licenceUses, licences, restrictedGoods } from './schema.ts';
 
 export const CLASSIFICATION: readonly TableClasses[] = [
   classify(
@@ -21,6 +21,14 @@ export const CLASSIFICATION: readonly TableClasses[] = [
       ],
     },
     'Quantities written off.',
+  ),
+  classify(
+    licenceReturns,
+    {
+      important: ['quantity'],
+      general: ['useId', 'licenceId', 'reason', 'reference', 'auditSeq', 'createdBy', 'createdAt'],
+    },
+    'Quantities given back.',
   ),
   classify(
     licences,

@@ -106,3 +106,26 @@ export const licenceUses = pgTable(
     check('licence_uses_quantity_ck', sql`${t.quantity} > 0`),
   ],
 );
+
+/**
+ * A write-off given back (退还): the document it was used for was refused or withdrawn, so the quantity
+ * returns to the licence. One row per use at most (the use is the key), so a give-back replayed or
+ * raced writes nothing the second time and never returns more than was written off; append-only.
+ */
+export const licenceReturns = pgTable(
+  'licence_returns',
+  {
+    useId: uuid('use_id').primaryKey(),
+    licenceId: uuid('licence_id').notNull(),
+    quantity: qty('quantity').notNull(),
+    reason: text('reason').notNull(),
+    reference: text('reference'),
+    auditSeq: bigint('audit_seq', { mode: 'number' }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('licence_returns_licence_idx').on(t.licenceId, t.createdAt),
+    check('licence_returns_quantity_ck', sql`${t.quantity} > 0`),
+  ],
+);
