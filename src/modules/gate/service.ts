@@ -34,8 +34,8 @@ export {
   type CompleteInput,
   type Correction,
 } from './service/inspection.ts';
+export { recordGateEvent } from './service/batcher.ts';
 export {
-  recordGateEvent,
   getGateEvent,
   gateTolerance,
   assertDeviceScope,

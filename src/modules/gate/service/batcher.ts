@@ -28,6 +28,7 @@ import type { Actor } from '../../../platform/auth/roles.ts';
 import { outsideRequestScope } from '../../../platform/requestScope.ts';
 import { Problem } from '../../../kernel/problem.ts';
 import {
+  assertDeviceScope,
   decideEventsTx,
   plateKey,
   type EventItem,
@@ -175,4 +176,13 @@ export function gateBatcher(ctx: AppContext): GateBatcher {
   let b = batchers.get(ctx);
   if (!b) batchers.set(ctx, (b = new GateBatcher(ctx)));
   return b;
+}
+
+/**
+ * A gate device's event: the device's scope (port, lane) must be the event's. Decided in a batch
+ * with the events arriving at the same moment (gateBatcher), each with the answer it would get alone.
+ */
+export async function recordGateEvent(ctx: AppContext, actor: Actor, e: GateEventInput): Promise<GateAnswer> {
+  assertDeviceScope(actor, e.portCode, e.laneCode);
+  return gateBatcher(ctx).submit({ e, actor });
 }

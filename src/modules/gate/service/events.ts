@@ -10,6 +10,7 @@ import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { getParameters } from '../../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
@@ -19,6 +20,7 @@ import { problems, type Problem } from '../../../kernel/problem.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { openPostingSession, type PostInput, type PostResult, type PostingSession } from '../../ledger/service.ts';
 import { gateEvents } from '../schema.ts';
+import { GATE_EVENTS } from '../events.ts';
 import {
   decideGate,
   normalisePlate,
@@ -30,7 +32,6 @@ import {
 } from '../rules.ts';
 import { forGate, ordersOfPlates, savePassedOrders, type ReleaseOrder } from './orders.ts';
 import { findTasks, planInspectionTasks, type OpenTaskInput } from './inspection.ts';
-import { gateBatcher } from './batcher.ts';
 
 export interface GateEventInput {
   eventId: string;
@@ -449,39 +450,41 @@ function announcements(
     // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
     if (d.decision === 'PASS') {
       if (order && !opts?.skipPosting)
-        events.push({
+        events.push(
+          typedEvent(GATE_EVENTS, 'ReleaseOrderPassed', {
+            aggregateType: 'gate',
+            aggregateId: order.id,
+            payload: {
+              releaseOrderId: order.id,
+              documentType: order.documentType,
+              documentId: order.documentId,
+              enterpriseId: order.enterpriseId,
+              gateEventId: e.eventId,
+              portCode: e.portCode,
+              passedAt: e.at.toISOString(),
+              complete: d.complete,
+              postings: answer.postings,
+            },
+            occurredAt: now,
+            auditSeq,
+          }),
+        );
+    } else {
+      events.push(
+        typedEvent(GATE_EVENTS, 'ReleaseOrderDiverted', {
           aggregateType: 'gate',
-          aggregateId: order.id,
-          eventType: 'ReleaseOrderPassed',
+          aggregateId: d.releaseOrderId ?? e.eventId,
           payload: {
-            releaseOrderId: order.id,
-            documentType: order.documentType,
-            documentId: order.documentId,
-            enterpriseId: order.enterpriseId,
+            releaseOrderId: d.releaseOrderId,
             gateEventId: e.eventId,
             portCode: e.portCode,
-            passedAt: e.at.toISOString(),
-            complete: d.complete,
-            postings: answer.postings,
+            reasons: d.reasons,
+            inspectionTaskId: answer.inspectionTaskId,
           },
           occurredAt: now,
           auditSeq,
-        });
-    } else {
-      events.push({
-        aggregateType: 'gate',
-        aggregateId: d.releaseOrderId ?? e.eventId,
-        eventType: 'ReleaseOrderDiverted',
-        payload: {
-          releaseOrderId: d.releaseOrderId,
-          gateEventId: e.eventId,
-          portCode: e.portCode,
-          reasons: d.reasons,
-          inspectionTaskId: answer.inspectionTaskId,
-        },
-        occurredAt: now,
-        auditSeq,
-      });
+        }),
+      );
     }
   });
   return events;
@@ -501,15 +504,6 @@ export function storedAnswer(r: EventRow): GateAnswer {
     inspectionTaskId: r.inspectionTaskId,
     postings: p.list ?? [],
   };
-}
-
-/**
- * A gate device's event: the device's scope (port, lane) must be the event's. Decided in a batch
- * with the events arriving at the same moment (gateBatcher), each with the answer it would get alone.
- */
-export async function recordGateEvent(ctx: AppContext, actor: Actor, e: GateEventInput): Promise<GateAnswer> {
-  assertDeviceScope(actor, e.portCode, e.laneCode);
-  return gateBatcher(ctx).submit({ e, actor });
 }
 
 export function assertDeviceScope(actor: Actor, portCode: string, laneCode?: string): void {

@@ -1,20 +1,16 @@
 import { and, asc, eq, gt, gte, lte, or } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
-import { runCommand } from '../../../platform/command.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
-import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
-import { uuidv7 } from '../../../kernel/ids.ts';
-import { shanghaiDate } from '../../../kernel/clock.ts';
+import type { Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { BacktestAccumulator } from '../backtestMetrics.ts';
 import type { Facts } from '../facts.ts';
 import { evaluateFeatures, type FiredFeature, type Level } from '../rules.ts';
 import { riskBacktests, riskDecisions, riskFeatureVersions, riskOutcomes } from '../schema.ts';
-import { addDays } from '../stats.ts';
 import { compileRow } from './library.ts';
 import { riskParametersOn } from './parameters.ts';
 import { backtestSaleFeatures } from './sale.ts';
+import { backtestView, backtestWindowOf, recordBacktest } from './backtestRecord.ts';
 import { peopleWithRecord } from '../../personalcredit/service.ts';
 
 export type DecisionWithOutcome = { d: typeof riskDecisions.$inferSelect; o: typeof riskOutcomes.$inferSelect | null };
@@ -56,13 +52,6 @@ export async function* decisionsInWindow(
     after = { at: last.createdAt, id: last.declarationId };
     if (page.length < PAGE) return;
   }
-}
-
-export function backtestWindowOf(ctx: AppContext, w: { from?: string; to?: string }): { from: string; to: string } {
-  const to = w.to ?? shanghaiDate(ctx.clock.now());
-  const from = w.from ?? addDays(to, -180);
-  if (from > to) throw problems.field('from', 'risk.backtest.window', 'from must not be after to.');
-  return { from, to };
 }
 
 /**
@@ -152,67 +141,11 @@ export async function backtestFeature(
   return result!;
 }
 
-export async function recordBacktest(
-  ctx: AppContext,
-  actor: Actor,
-  b: {
-    targetKind: 'FEATURE' | 'MODEL';
-    code: string | null;
-    version: number;
-    from: string;
-    to: string;
-    declarations: number;
-    metrics: object;
-  },
-) {
-  return runCommand(ctx, 'risk.backtest', async (tx) => {
-    const now = ctx.clock.now();
-    const [row] = await tx
-      .insert(riskBacktests)
-      .values({
-        id: uuidv7(now.getTime()),
-        targetKind: b.targetKind,
-        code: b.code,
-        version: b.version,
-        fromDate: b.from,
-        toDate: b.to,
-        declarations: b.declarations,
-        metrics: b.metrics,
-        runBy: actorLabel(actor),
-        runAt: now,
-      })
-      .returning();
-    await appendAudit(tx, {
-      actor: actorLabel(actor),
-      action: 'risk.backtest',
-      subject: b.targetKind === 'FEATURE' ? `risk-feature:${b.code}@${b.version}` : `risk-model:${b.version}`,
-      change: { id: row!.id, from: b.from, to: b.to, declarations: b.declarations, metrics: b.metrics },
-      at: now,
-    });
-    return backtestView(row!);
-  });
-}
-
 /** The latest backtest of a version, as the feature and model lists show it. */
 export function backtestRef(r: typeof riskBacktests.$inferSelect | null | undefined) {
   return r
     ? { id: r.id, runAt: r.runAt.toISOString(), runBy: r.runBy, metrics: r.metrics as Record<string, unknown> }
     : null;
-}
-
-export function backtestView(r: typeof riskBacktests.$inferSelect) {
-  return {
-    id: r.id,
-    targetKind: r.targetKind,
-    code: r.code,
-    version: r.version,
-    fromDate: r.fromDate,
-    toDate: r.toDate,
-    declarations: r.declarations,
-    metrics: r.metrics as Record<string, unknown>,
-    runBy: r.runBy,
-    runAt: r.runAt.toISOString(),
-  };
 }
 
 export async function listBacktests(

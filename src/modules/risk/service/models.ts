@@ -16,7 +16,8 @@ import { riskBacktests, riskDecisions, riskLibraryState, riskModels, riskOutcome
 import { addDays } from '../stats.ts';
 import { libraryState } from './library.ts';
 import { scorerOf } from './modelCache.ts';
-import { backtestRef, backtestWindowOf, decisionsInWindow, recordBacktest } from './backtest.ts';
+import { backtestRef, decisionsInWindow } from './backtest.ts';
+import { backtestWindowOf, recordBacktest } from './backtestRecord.ts';
 import { riskParametersOn } from './parameters.ts';
 import { governanceStamp } from './governanceStamp.ts';
 

@@ -17,7 +17,7 @@ import type { Value } from '../expression.ts';
 import { combine, evaluateFeatures, type CompiledFeature, type FiredFeature, type Level } from '../rules.ts';
 import { riskSaleDecisions } from '../schema.ts';
 import { cachedLibrary, libraryState } from './library.ts';
-import { backtestWindowOf, recordBacktest } from './backtest.ts';
+import { backtestWindowOf, recordBacktest } from './backtestRecord.ts';
 
 export type SaleVerdictKind = 'ALLOW' | 'REVIEW' | 'REFUSE';
 
