@@ -21,6 +21,14 @@ const posting = z.object({
   lines: z.array(z.object({ itemId: z.string(), quantity: z.string() })),
 });
 
+/** Why a vehicle was diverted (the gate's rules: code, detail, and the container or excess weight it concerns). */
+const diversionReason = z.object({
+  code: z.string(),
+  detail: z.string(),
+  container: z.string().optional(),
+  byKg: z.string().optional(),
+});
+
 export const GATE_EVENTS = {
   ReleaseOrderIssued: z.object({
     releaseOrderId: z.string(),
@@ -51,7 +59,7 @@ export const GATE_EVENTS = {
     releaseOrderId: z.string().nullable(),
     gateEventId: z.string(),
     portCode: z.string(),
-    reasons: z.array(z.object({ code: z.string(), detail: z.string() }).loose()),
+    reasons: z.array(diversionReason),
     inspectionTaskId: z.string().nullable(),
   }),
   InspectionCompleted: z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { payloadOf, typedEvent } from './contract.ts';
+import { EventContractError, payloadOf, typedEvent } from './contract.ts';
 
 const GATE_EVENTS = {
   InspectionCompleted: z.object({
@@ -49,5 +49,45 @@ describe('typed outbox contracts', () => {
     expect(() =>
       payloadOf(GATE_EVENTS, 'ReleaseOrderPassed', { eventType: 'InspectionCompleted', payload: completed }),
     ).toThrow(/Expected a ReleaseOrderPassed event/);
+  });
+
+  it('refuses at the publisher a payload that got past the compiler, naming the type and the field', () => {
+    const cast = { ...completed, outcome: 'MAYBE', corrections: [{ lineIndex: -1 }] } as unknown as typeof completed;
+    const build = () =>
+      typedEvent(GATE_EVENTS, 'InspectionCompleted', {
+        aggregateType: 'gate',
+        aggregateId: 't1',
+        payload: cast,
+        occurredAt: new Date(),
+      });
+    expect(build).toThrow(EventContractError);
+    expect(build).toThrow(/^InspectionCompleted payload does not match its contract \(refused before it was written\)/);
+    expect(build).toThrow(/outcome: /);
+    expect(() =>
+      typedEvent(GATE_EVENTS, 'NoSuchEvent' as 'ReleaseOrderPassed', {
+        aggregateType: 'gate',
+        aggregateId: 'o1',
+        payload: { releaseOrderId: 'o1', complete: true },
+        occurredAt: new Date(),
+      }),
+    ).toThrow(/NoSuchEvent is not an event of this catalogue/);
+  });
+
+  it('writes the payload as the publisher built it, not as the schema parsed it', () => {
+    const extra = { ...completed, note: 'kept' };
+    const e = typedEvent(GATE_EVENTS, 'InspectionCompleted', {
+      aggregateType: 'gate',
+      aggregateId: 't1',
+      payload: extra,
+      occurredAt: new Date(),
+    });
+    expect(e.payload).toBe(extra);
+  });
+
+  it('names the event type and the field when a consumer cannot read a payload', () => {
+    const drifted = { eventType: 'ReleaseOrderPassed', payload: { releaseOrderId: 'o1', complete: 'yes' } };
+    expect(() => payloadOf(GATE_EVENTS, 'ReleaseOrderPassed', drifted)).toThrow(
+      /^ReleaseOrderPassed payload does not match its contract \(cannot be read\): complete: /,
+    );
   });
 });
