@@ -8,9 +8,8 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --import tsx bench/dutyfreeProfile.ts [n]
  */
 import pino from 'pino';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { withScratchDatabase } from './harness.ts';
+import { cpuProfile, perUnit, queryCounter, textLines } from './queryProfile.ts';
 import { startTidegate } from '../src/main.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
 import { dutyfreeSale, shopKeys } from './dutyfree.ts';
@@ -18,28 +17,7 @@ import { dutyfreeSale, shopKeys } from './dutyfree.ts';
 process.env.TIDEGATE_RATE_LIMITS = 'off';
 const n = Number(process.argv[2] ?? 100);
 const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-
-let statements = 0;
-let rounds = 0;
-let inTick = false;
-const texts = new Map<string, number>();
-const onQuery = (q: string) => {
-  statements++;
-  const key = q.replace(/\s+/g, ' ').slice(0, 110);
-  texts.set(key, (texts.get(key) ?? 0) + 1);
-  if (!inTick) {
-    rounds++;
-    inTick = true;
-    setImmediate(() => {
-      inTick = false;
-    });
-  }
-};
-const reset = () => {
-  statements = 0;
-  rounds = 0;
-  texts.clear();
-};
+const { onQuery, take } = queryCounter();
 
 await withScratchDatabase(url, 'tidegate_dutyfree_profile', async (dbUrl) => {
   const tg = await startTidegate({
@@ -68,45 +46,31 @@ await withScratchDatabase(url, 'tidegate_dutyfree_profile', async (dbUrl) => {
     await tg.ctx.dispatcher.drain();
     // The consumers wait until the sales are done, so the two are counted apart.
     await tg.ctx.dispatcher.stop();
-    reset();
-    const out = process.env.DUTYFREE_PROFILE_OUT;
-    const session = out ? new Session() : null;
-    if (session) {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 200 });
-      await session.post('Profiler.start');
-    }
+    take();
+    const profiler = await cpuProfile('DUTYFREE_PROFILE_OUT');
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) if (!(await dutyfreeSale(posters, 1000 + i))) throw new Error(`sale ${i} failed`);
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const till = { statements, rounds, texts: new Map(texts) };
-    reset();
+    const till = take();
     const cpu1 = process.cpuUsage();
     await tg.ctx.dispatcher.drain();
     const cpuAfter = process.cpuUsage(cpu1);
-    if (session && out) {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(out, JSON.stringify(profile));
-      session.disconnect();
-    }
+    const consumers = take();
+    await profiler.stop();
     console.log(
-      `${n} sales (reserve + confirm) one at a time: ${(till.statements / n).toFixed(1)} statements and ` +
-        `${(till.rounds / n).toFixed(1)} round trips per sale at the till; wall ${(wall / n).toFixed(2)} ms, ` +
-        `Node CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms per sale`,
+      `${n} sales (reserve + confirm) one at a time: ${perUnit(till, n, 'sale')} at the till; ` +
+        `wall ${(wall / n).toFixed(2)} ms, Node CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms per sale`,
     );
     console.log(
-      `afterwards, the outbox consumers: ${(statements / n).toFixed(1)} statements and ${(rounds / n).toFixed(1)} ` +
-        `round trips per sale, Node CPU ${((cpuAfter.user + cpuAfter.system) / 1000 / n).toFixed(2)} ms per sale`,
+      `afterwards, the outbox consumers: ${perUnit(consumers, n, 'sale')}, ` +
+        `Node CPU ${((cpuAfter.user + cpuAfter.system) / 1000 / n).toFixed(2)} ms per sale`,
     );
     console.log('at the till:');
-    for (const [text, count] of [...till.texts].sort((a, b) => b[1] - a[1]))
-      console.log(`${(count / n).toFixed(2).padStart(6)}  ${text}`);
+    for (const line of textLines(till, n)) console.log(line);
     console.log('consumers:');
-    for (const [text, count] of [...texts].sort((a, b) => b[1] - a[1]).slice(0, 40))
-      console.log(`${(count / n).toFixed(2).padStart(6)}  ${text}`);
+    for (const line of textLines(consumers, n, 40)) console.log(line);
   } finally {
     await tg.close();
     await tg.ctx.database.close();

@@ -7,9 +7,8 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --import tsx bench/exitProfile.ts [n]
  */
 import pino from 'pino';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { withScratchDatabase } from './harness.ts';
+import { cpuProfile, perUnit, queryCounter, textLines } from './queryProfile.ts';
 import { createContext } from '../src/main.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { openDatabase } from '../src/platform/db/client.ts';
@@ -18,23 +17,7 @@ import { benchTraders, exitBody } from './declarations.ts';
 
 const n = Number(process.argv[2] ?? 40);
 const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-
-let statements = 0;
-let rounds = 0;
-let inTick = false;
-const texts = new Map<string, number>();
-const onQuery = (q: string) => {
-  statements++;
-  const key = q.replace(/\s+/g, ' ').slice(0, 110);
-  texts.set(key, (texts.get(key) ?? 0) + 1);
-  if (!inTick) {
-    rounds++;
-    inTick = true;
-    setImmediate(() => {
-      inTick = false;
-    });
-  }
-};
+const { onQuery, take } = queryCounter();
 
 await withScratchDatabase(url, 'tidegate_exit_profile', async (dbUrl) => {
   const ctx = await createContext({
@@ -50,17 +33,8 @@ await withScratchDatabase(url, 'tidegate_exit_profile', async (dbUrl) => {
       const t = ts[i % ts.length]!;
       await submitExit(ctx, t.actor, exitBody(t, `warm-${i}`));
     }
-    statements = 0;
-    rounds = 0;
-    texts.clear();
-    const out = process.env.EXIT_PROFILE_OUT;
-    const session = out ? new Session() : null;
-    if (session) {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 200 });
-      await session.post('Profiler.start');
-    }
+    take();
+    const profiler = await cpuProfile('EXIT_PROFILE_OUT');
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
@@ -69,18 +43,13 @@ await withScratchDatabase(url, 'tidegate_exit_profile', async (dbUrl) => {
     }
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    if (session && out) {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(out, JSON.stringify(profile));
-      session.disconnect();
-    }
+    const sent = take();
+    await profiler.stop();
     console.log(
-      `${n} exits one at a time: ${(statements / n).toFixed(1)} statements and ` +
-        `${(rounds / n).toFixed(1)} round trips per exit; wall ${(wall / n).toFixed(2)} ms, ` +
+      `${n} exits one at a time: ${perUnit(sent, n, 'exit')}; wall ${(wall / n).toFixed(2)} ms, ` +
         `Node CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms per exit`,
     );
-    for (const [text, count] of [...texts].sort((a, b) => b[1] - a[1]))
-      console.log(`${(count / n).toFixed(2).padStart(6)}  ${text}`);
+    for (const line of textLines(sent, n)) console.log(line);
   } finally {
     await ctx.database.close();
   }

@@ -35,6 +35,12 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       console.log('\n' + [header, ...figures].join('\n'));
       return;
     }
+    if (opts.only === 'firstline') {
+      // One-line first-line declarations, where their time goes, beside pgbench TPC-B in the same run.
+      const figures = await (await import('./firstline.ts')).benchFirstLine({ quick: opts.quick, databaseUrl });
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
     if (opts.only === 'tax') {
       // The calculators against /healthz of the same server, on PGlite and PostgreSQL.
       const figures = await (await import('./tax.ts')).benchTax({ quick: opts.quick, databaseUrl });
@@ -61,7 +67,7 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       return;
     }
     if (opts.only !== 'ledger')
-      throw new Error(`--only knows: ledger, declarations, gate, dutyfree, tax, risk, startup, scale`);
+      throw new Error(`--only knows: ledger, declarations, gate, dutyfree, firstline, tax, risk, startup, scale`);
     const figures = await (await import('./ledger.ts')).benchLedger({ quick: opts.quick, databaseUrl });
     console.log('\n' + [header, ...figures].join('\n'));
     return;
