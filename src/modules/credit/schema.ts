@@ -51,7 +51,9 @@ export const creditInputs = pgTable(
     // Each type carries exactly its own fields, so a row can always be read back as a rule input.
     check(
       'credit_inputs_shape',
-      sql`(${t.type} = 'SECTOR_RATING' and ${t.department} is not null and ${t.level} is not null and ${t.isLowestLevel} is not null and ${t.eventKind} is null and ${t.aeoAction} is null)
+      sql`(${t.type} = 'SECTOR_RATING' and ${t.department} is not null and ${t.level} is not null and ${
+        t.isLowestLevel
+      } is not null and ${t.eventKind} is null and ${t.aeoAction} is null)
        or (${t.type} = 'EVENT' and ${t.eventKind} in ('SMUGGLING_PENALTY', 'SERIOUS_DISHONESTY_LISTING',
          'OTHER_LEGAL_LISTING') and ${t.department} is null and ${t.aeoAction} is null)
        or (${t.type} = 'AEO' and ${t.subjectKind} = 'ENTERPRISE' and ${t.aeoAction} in ('GRANTED', 'REVOKED',
@@ -93,7 +95,9 @@ export const creditClasses = pgTable(
     index('credit_classes_class_idx').on(t.class),
     check(
       'credit_classes_class',
-      sql`${t.class} in ('FOCUS', 'WHITELIST', 'ADVANCED_CERTIFIED') and (${t.subjectKind} = 'ENTERPRISE' or ${t.class} <> 'ADVANCED_CERTIFIED')`,
+      sql`${t.class} in ('FOCUS', 'WHITELIST', 'ADVANCED_CERTIFIED') and (${
+        t.subjectKind
+      } = 'ENTERPRISE' or ${t.class} <> 'ADVANCED_CERTIFIED')`,
     ),
   ],
 );

@@ -113,7 +113,9 @@ export const taxBills = pgTable(
     check('decl_tax_bills_kind_ck', sql`${t.kind} in ('ORIGINAL', 'SUPPLEMENTARY')`),
     check(
       'decl_tax_bills_nonneg_ck',
-      sql`${t.duty} >= 0 and ${t.consumptionTax} >= 0 and ${t.vat} >= 0 and ${t.total} = ${t.duty} + ${t.consumptionTax} + ${t.vat}`,
+      sql`${t.duty} >= 0 and ${t.consumptionTax} >= 0 and ${t.vat} >= 0 and ${t.total} = ${t.duty} + ${
+        t.consumptionTax
+      } + ${t.vat}`,
     ),
   ],
 );

@@ -80,7 +80,9 @@ export const jointControlShares = pgTable(
     check('joint_control_shares_state_ck', sql`${t.state} in ('OPEN', 'ACKNOWLEDGED', 'OUTCOME_REPORTED')`),
     check(
       'joint_control_shares_outcome_ck',
-      sql`(${t.state} = 'OUTCOME_REPORTED') = (${t.outcome} is not null) and (${t.state} = 'OPEN') = (${t.acknowledgedAt} is null)`,
+      sql`(${t.state} = 'OUTCOME_REPORTED') = (${t.outcome} is not null) and (${t.state} = 'OPEN') = (${
+        t.acknowledgedAt
+      } is null)`,
     ),
   ],
 );

@@ -179,7 +179,9 @@ export const ledgerReservationLines = pgTable(
     index('ledger_reservation_lines_item_idx').on(t.itemId),
     check(
       'ledger_reservation_lines_ck',
-      sql`${t.reserved} > 0 and ${t.posted} >= 0 and ${t.released} >= 0 and ${t.posted} + ${t.released} <= ${t.reserved}`,
+      sql`${t.reserved} > 0 and ${t.posted} >= 0 and ${t.released} >= 0 and ${t.posted} + ${t.released} <= ${
+        t.reserved
+      }`,
     ),
   ],
 );
