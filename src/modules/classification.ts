@@ -24,6 +24,7 @@ import { CLASSIFICATION as sharing } from './sharing/classification.ts';
 import { CLASSIFICATION as subjects } from './subjects/classification.ts';
 import { CLASSIFICATION as tariff } from './tariff/classification.ts';
 import { CLASSIFICATION as tax } from './tax/classification.ts';
+import { CLASSIFICATION as valueadded } from './valueadded/classification.ts';
 
 export const DATA_CLASSIFICATION: readonly { owner: string; tables: readonly TableClasses[] }[] = [
   { owner: 'platform', tables: PLATFORM_CLASSIFICATION },
@@ -44,6 +45,7 @@ export const DATA_CLASSIFICATION: readonly { owner: string; tables: readonly Tab
   { owner: 'firstline', tables: firstline },
   { owner: 'jointcontrol', tables: jointcontrol },
   { owner: 'command', tables: command },
+  { owner: 'valueadded', tables: valueadded },
 ];
 
 const CLASS_ZH: Record<DataClass, string> = { CORE: '核心数据', IMPORTANT: '重要数据', GENERAL: '一般数据' };

@@ -22,6 +22,7 @@ import { jointControlModule } from './jointcontrol/index.ts';
 import { licenceModule } from './licence/index.ts';
 import { originModule } from './origin/index.ts';
 import { firstLineModule } from './firstline/index.ts';
+import { valueAddedModule } from './valueadded/index.ts';
 
 export const MODULES: readonly TidegateModule[] = defineModules([
   subjectsModule,
@@ -41,6 +42,7 @@ export const MODULES: readonly TidegateModule[] = defineModules([
   originModule,
   firstLineModule,
   jointControlModule,
+  valueAddedModule,
 ]);
 
 /** What the platform asks of the modules (ports it defines), implemented by them. */

@@ -238,6 +238,11 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/firstline/bills': ['/api/v1/firstline/bills'],
     '/api/v1/firstline/bills/:id': ['/api/v1/firstline/bills/01900000-0000-7000-8000-000000000000'],
     '/api/v1/origin/certificates/:agreement/:number': ['/api/v1/origin/certificates/CHAFTA/CO-AU-2026-0001'],
+    // Value added: this world issues no cumulative number (its look-up answers 404, still scanned).
+    '/api/v1/value-added/cumulative-numbers': ['/api/v1/value-added/cumulative-numbers'],
+    '/api/v1/value-added/cumulative-numbers/:number': ['/api/v1/value-added/cumulative-numbers/LJ202664010000000125'],
+    '/api/v1/value-added/evidence': ['/api/v1/value-added/evidence'],
+    '/api/v1/value-added/reviews': ['/api/v1/value-added/reviews'],
   };
   return table[route];
 }
@@ -254,6 +259,7 @@ const NOT_FOUND_OK = new Set([
   '/api/v1/firstline/declarations/:id',
   '/api/v1/firstline/bills/:id',
   '/api/v1/origin/certificates/:agreement/:number',
+  '/api/v1/value-added/cumulative-numbers/:number',
   '/api/v1/dutyfree/self',
 ]);
 

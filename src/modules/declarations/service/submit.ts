@@ -26,6 +26,7 @@ import { issueBill } from './bills.ts';
 import { declarationView, transition } from './store.ts';
 import type { DeclarationRow } from './store.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
+import { checkCitedNumbers } from '../../valueadded/service.ts';
 
 export const requestHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
 
@@ -144,6 +145,8 @@ export async function prepare(
         if (!parsed.ok)
           throw problems.field(`lines[${i}].upstream[${j}].cumulativeNumber`, parsed.rule, parsed.message);
       });
+      // A cited number is one the platform issued to this enterprise, with the figures it was issued with.
+      await checkCitedNumbers(tx, enterpriseId, form.upstream ?? [], (j) => `lines[${i}].upstream[${j}]`);
       // Kept on the line: an inspection's correction decides the value added again with them.
       line.upstream = form.upstream ?? [];
       const processingQualification = qualifications.includes('PROCESSING_VALUE_ADDED');

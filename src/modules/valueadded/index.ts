@@ -1,0 +1,10 @@
+/** Cumulative value added (累计编号), evidence of a ratio and its review queue: the module's manifest. */
+import type { TidegateModule } from '../../platform/module.ts';
+import { VALUE_ADDED_PARAMETERS, VALUE_ADDED_PARAMETER_SEEDS } from './parameters.ts';
+import { valueAddedRoutes } from './routes.ts';
+
+export const valueAddedModule: TidegateModule = {
+  name: 'valueadded',
+  routes: [valueAddedRoutes],
+  parameters: { specs: VALUE_ADDED_PARAMETERS, seeds: VALUE_ADDED_PARAMETER_SEEDS },
+};

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { D } from '../tax/rules.ts';
+import {
+  citedNumberViolations,
+  cumulativeFigures,
+  downstreamValueAdded,
+  inReviewBand,
+  recordOf,
+  reviewDecisionViolations,
+  type IssuedNumber,
+  type TransferFacts,
+} from './rules.ts';
+
+const UP = 'book-up';
+const transfer = (o: Partial<TransferFacts> = {}): TransferFacts => ({
+  documentType: 'ISLAND_TRANSFER',
+  documentStatus: 'POSTED',
+  businessDate: '2026-11-20',
+  upstreamBookId: UP,
+  upstreamRegime: 'PROCESSING_VALUE_ADDED',
+  downstreamRegime: 'PROCESSING_VALUE_ADDED',
+  upstreamQualified: true,
+  downstreamQualified: true,
+  lineNo: 0,
+  movements: [
+    {
+      bookId: UP,
+      itemId: 'jerky',
+      from: 'stock',
+      to: 'island',
+      quantity: '400',
+      importedCny: '178000.00',
+      domesticCny: '0.00',
+      hainanMadeCny: '0.00',
+      lineNo: 0,
+    },
+    {
+      bookId: 'book-down',
+      itemId: 'jerky-down',
+      from: 'island',
+      to: 'stock',
+      quantity: '400',
+      importedCny: '178000.00',
+      domesticCny: '0.00',
+      hainanMadeCny: '0.00',
+      lineNo: 0,
+    },
+  ],
+  documentPrice: null,
+  askedPrice: '240000',
+  ...o,
+});
+
+describe('cumulative figures of an island transfer line', () => {
+  it('come from the upstream movement, the price from the transfer or the request', () => {
+    const r = cumulativeFigures(transfer());
+    expect(r.ok && r.value).toMatchObject({
+      itemId: 'jerky',
+      quantity: '400',
+      salePrice: '240000.00',
+      importedCny: '178000.00',
+      domesticCny: '0.00',
+      ratio: '0.3483',
+    });
+    const priced = cumulativeFigures(transfer({ documentPrice: '240000', askedPrice: null }));
+    expect(priced.ok && priced.value.salePrice).toBe('240000.00');
+  });
+
+  it.each([
+    ['not a transfer', { documentType: 'PROCESSING' }, 'valueAdded.transferRequired'],
+    ['not posted', { documentStatus: 'PENDING_APPROVAL' }, 'valueAdded.transferRequired'],
+    ['into no book (taxed transfer)', { downstreamRegime: null }, 'valueAdded.processingBooks'],
+    ['from a zero-tariff book', { upstreamRegime: 'ZERO_TARIFF' }, 'valueAdded.processingBooks'],
+    ['no such line', { lineNo: 3 }, 'valueAdded.transferLine'],
+    ['no price anywhere', { askedPrice: null }, 'valueAdded.salePriceRequired'],
+    ['another price than the transfer', { documentPrice: '250000' }, 'valueAdded.priceMismatch'],
+    ['upstream not qualified', { upstreamQualified: false }, 'valueAdded.processingQualification'],
+    ['downstream not qualified', { downstreamQualified: false }, 'valueAdded.downstreamProcessingQualification'],
+  ])('refused: %s', (_what, o, rule) => {
+    const r = cumulativeFigures(transfer(o as Partial<TransferFacts>));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.violations.map((v) => v.rule)).toEqual([rule]);
+  });
+});
+
+const issued: IssuedNumber = {
+  number: 'LJ202664010000000125',
+  downstreamEnterpriseId: 'down',
+  quantity: '400',
+  salePrice: '240000.00',
+  importedCny: '178000.00',
+  domesticCny: '0.00',
+  hainanMadeCny: '0.00',
+};
+const registry = new Map([[issued.number, issued]]);
+
+describe('a cited number against the registry', () => {
+  it.each([
+    ['no figures: accepted', {}, 'down', []],
+    [
+      'the issued figures: accepted',
+      { salePrice: '240000', importedMaterials: '178000.00', quantity: '400' },
+      'down',
+      [],
+    ],
+    ['a forged price', { salePrice: '300000' }, 'down', ['upstream[0].salePrice valueAdded.cumulativeMismatch']],
+    [
+      'forged materials',
+      { importedMaterials: '100000', domesticMaterials: '1' },
+      'down',
+      [
+        'upstream[0].importedMaterials valueAdded.cumulativeMismatch',
+        'upstream[0].domesticMaterials valueAdded.cumulativeMismatch',
+      ],
+    ],
+    ['cited by another enterprise', {}, 'other', ['upstream[0].cumulativeNumber valueAdded.cumulativeNotYours']],
+    [
+      'a number never issued',
+      { cumulativeNumber: 'LJ202664010000000222' },
+      'down',
+      ['upstream[0].cumulativeNumber valueAdded.cumulativeUnknown'],
+    ],
+  ])('%s', (_what, o, enterprise, expected) => {
+    const cited = [{ cumulativeNumber: issued.number, ...o }];
+    const v = citedNumberViolations(cited, registry, enterprise, (i) => `upstream[${i}]`);
+    expect(v.map((x) => `${x.path} ${x.rule}`)).toEqual(expected);
+  });
+});
+
+describe('the downstream ratio with the upstream value added', () => {
+  // The downstream bought 400 kg of jerky for 240,000 (upstream materials 178,000) and packs it with
+  // 20,000 of domestic materials, selling for 300,000. Its book holds 178,000 imported + 20,000 domestic.
+  const basis = { importedCny: '178000.00', domesticCny: '20000.00', hainanMadeCny: '0.00' };
+  const uses = [{ record: recordOf(issued), quantityUsed: '400' }];
+
+  it('without the number the upstream goods count at their price; with it, at their materials', () => {
+    const r = downstreamValueAdded({ salePrice: '300000', basis, uses }, '0.30');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    // Own: (300,000 − 240,000 − 20,000) ÷ 260,000 = 0.1538; chain: (300,000 − 178,000 − 20,000) ÷ 198,000 = 0.5152.
+    expect(r.value.own.ratio.toFixed(4)).toBe('0.1538');
+    expect(r.value.chain!.ratio.toFixed(4)).toBe('0.5152');
+    expect([r.value.cumulationApplied, r.value.meetsThreshold]).toEqual([true, true]);
+  });
+
+  it('a share of the number: half the quantity carries half the figures', () => {
+    const half = { importedCny: '89000.00', domesticCny: '10000.00', hainanMadeCny: '0.00' };
+    const r = downstreamValueAdded(
+      { salePrice: '150000', basis: half, uses: [{ record: recordOf(issued), quantityUsed: '200' }] },
+      '0.30',
+    );
+    expect(r.ok && r.value.result.ratio.toFixed(4)).toBe('0.5152');
+  });
+
+  it.each([
+    ['more cited than the book holds', { importedCny: '100000.00' }, '400', 'valueAdded.cumulativeExceedsBook'],
+    ['more used than the number covers', { importedCny: '300000.00' }, '500', 'valueAdded.quantityWithinRecord'],
+  ])('refused: %s', (_what, b, quantityUsed, rule) => {
+    const r = downstreamValueAdded(
+      { salePrice: '300000', basis: { ...basis, ...b }, uses: [{ record: recordOf(issued), quantityUsed }] },
+      '0.30',
+    );
+    expect(!r.ok && r.violations.map((v) => v.rule)).toEqual([rule]);
+  });
+});
+
+describe('the review band', () => {
+  it.each([
+    ['0.2999', false],
+    ['0.30', true],
+    ['0.3483', true],
+    ['0.3499', true],
+    ['0.35', false],
+    ['0.4045', false],
+  ])('ratio %s in [0.30, 0.35): %s', (ratio, expected) => {
+    expect(inReviewBand(new D(ratio), '0.30', '0.35')).toBe(expected);
+  });
+
+  it.each([
+    ['approve by another officer', { status: 'PENDING' }, 'APPROVE', 'user:li', undefined, null],
+    ['reject with a reason', { status: 'PENDING' }, 'REJECT', 'user:li', 'invoices do not cover it', null],
+    ['reject without a reason', { status: 'PENDING' }, 'REJECT', 'user:li', ' ', 'valueAdded.reasonRequired'],
+    ['the asker decides', { status: 'PENDING' }, 'APPROVE', 'user:wang', undefined, 'valueAdded.fourEyes'],
+    ['decided already', { status: 'APPROVED' }, 'REJECT', 'user:li', 'x', 'valueAdded.reviewDecided'],
+  ] as const)('%s', (_what, review, decision, officer, reason, rule) => {
+    const v = reviewDecisionViolations({ ...review, requestedBy: 'user:wang' }, { decision, officer, reason });
+    expect(v?.violation.rule ?? null).toBe(rule);
+  });
+});

@@ -1,0 +1,314 @@
+/**
+ * Cumulative value added (累计编号, ../shared/spec/mission.md §5): the pure law of this module. No
+ * clock and no I/O: the dates, the parameters and the figures read from the books come in.
+ *
+ * - A cumulative number is issued for a line of an island transfer (岛内流转) from one processing
+ *   value-added book to another's: its figures are the upstream book's cost of the goods moved (the
+ *   imported, domestic and Hainan-made materials the movement carried) and the transfer's price.
+ *   Nothing of them is declared by either enterprise.
+ * - A downstream enterprise citing a number gives the figures it was issued with, or none; any other
+ *   figure is refused (valueAdded.cumulativeMismatch).
+ * - The downstream's goods hold the upstream goods in its book at the upstream's cost; the book's
+ *   basis less the share of the cited numbers is its own materials, and the chain (tax
+ *   valueAdded.ts) counts the upstream's value added with the downstream's.
+ * - A ratio at or above the threshold but below the review band's upper bound (parameter
+ *   valueAdded.reviewBandUpper) goes to an officer's review instead of passing silently.
+ */
+import {
+  chainValueAdded,
+  cny,
+  cumulativeNumberDecision,
+  D,
+  fen,
+  ratioString,
+  type ChainResult,
+  type Condition,
+  type CumulativeRecord,
+  type Dec,
+  type UpstreamUse,
+} from '../tax/rules.ts';
+
+export interface Violation {
+  path: string;
+  rule: string;
+  message: string;
+}
+
+type Result<T> = { ok: true; value: T } | { ok: false; violations: Violation[] };
+
+/** A movement of a ledger document, as the ledger's document view gives it. */
+export interface TransferMovement {
+  bookId: string;
+  itemId: string;
+  from: string;
+  to: string;
+  quantity: string;
+  importedCny: string;
+  domesticCny: string;
+  hainanMadeCny: string;
+  lineNo: number;
+}
+
+/** The facts of an island transfer line a cumulative number is asked for. */
+export interface TransferFacts {
+  documentType: string;
+  documentStatus: string;
+  businessDate: string;
+  upstreamBookId: string;
+  upstreamRegime: string;
+  /** The book the goods entered; null when they left the books (a taxed transfer). */
+  downstreamRegime: string | null;
+  upstreamQualified: boolean;
+  downstreamQualified: boolean;
+  lineNo: number;
+  movements: readonly TransferMovement[];
+  /** The transfer line's price (valueCny), when the transfer document carries one. */
+  documentPrice: string | null;
+  /** The price the request gives; needed when the document carries none. */
+  askedPrice: string | null;
+}
+
+export interface IssuedFigures {
+  itemId: string;
+  quantity: string;
+  salePrice: string;
+  importedCny: string;
+  domesticCny: string;
+  hainanMadeCny: string;
+  /** The upstream's own ratio on the transfer, 4 places (informative). */
+  ratio: string;
+  conditions: Condition[];
+}
+
+const refuse = (path: string, rule: string, message: string): Result<never> => ({
+  ok: false,
+  violations: [{ path, rule, message }],
+});
+
+/**
+ * Whether a cumulative number is due for one line of an island transfer, and its figures: taken from
+ * the movement that took the goods out of the upstream book (its cost at the book's moving average).
+ */
+export function cumulativeFigures(f: TransferFacts): Result<IssuedFigures> {
+  if (f.documentType !== 'ISLAND_TRANSFER' || f.documentStatus !== 'POSTED')
+    return refuse(
+      'transferDocumentId',
+      'valueAdded.transferRequired',
+      'A cumulative number is issued for a posted island transfer (岛内流转) document.',
+    );
+  if (f.upstreamRegime !== 'PROCESSING_VALUE_ADDED' || f.downstreamRegime !== 'PROCESSING_VALUE_ADDED')
+    return refuse(
+      'transferDocumentId',
+      'valueAdded.processingBooks',
+      'The goods must pass from a processing value-added book into another processing value-added book.',
+    );
+  const out = f.movements.filter((m) => m.bookId === f.upstreamBookId && m.from === 'stock' && m.lineNo === f.lineNo);
+  if (!out.length)
+    return refuse('lineNo', 'valueAdded.transferLine', `The transfer has no line ${f.lineNo} leaving the book.`);
+  const price = f.documentPrice ?? f.askedPrice;
+  if (price === null)
+    return refuse(
+      'salePrice',
+      'valueAdded.salePriceRequired',
+      'The transfer document carries no price for this line: give the price the downstream pays.',
+    );
+  if (f.documentPrice !== null && f.askedPrice !== null && !new D(f.documentPrice).eq(f.askedPrice))
+    return refuse(
+      'salePrice',
+      'valueAdded.priceMismatch',
+      `The transfer document's price of this line is ${fen(cny(f.documentPrice))} CNY.`,
+    );
+  const decision = cumulativeNumberDecision({
+    upstreamProcessingQualification: f.upstreamQualified,
+    downstreamProcessingQualification: f.downstreamQualified,
+    destination: 'ISLAND',
+    salePrice: price,
+  });
+  const unmet = decision.conditions.filter((c) => !c.met);
+  if (unmet.length)
+    return { ok: false, violations: unmet.map((c) => ({ path: 'transferDocumentId', rule: c.rule, message: c.text })) };
+  const total = (pick: (m: TransferMovement) => string) => out.reduce((s, m) => s.plus(pick(m)), new D(0));
+  const imported = cny(total((m) => m.importedCny));
+  const domestic = cny(total((m) => m.domesticCny));
+  const materials = imported.plus(domestic);
+  const salePrice = cny(price);
+  const ratio = materials.isZero() ? null : salePrice.minus(materials).div(materials);
+  return {
+    ok: true,
+    value: {
+      itemId: out[0]!.itemId,
+      quantity: total((m) => m.quantity).toString(),
+      salePrice: fen(salePrice),
+      importedCny: fen(imported),
+      domesticCny: fen(domestic),
+      hainanMadeCny: fen(cny(total((m) => m.hainanMadeCny))),
+      ratio: ratio === null ? 'n/a' : ratioString(ratio),
+      conditions: decision.conditions,
+    },
+  };
+}
+
+/** A number as issued (what the registry holds). */
+export interface IssuedNumber {
+  number: string;
+  downstreamEnterpriseId: string;
+  quantity: string;
+  salePrice: string;
+  importedCny: string;
+  domesticCny: string;
+  hainanMadeCny: string;
+}
+
+/** A number as a downstream enterprise cites it: the figures are optional, and checked when given. */
+export interface CitedNumber {
+  cumulativeNumber: string;
+  salePrice?: string | undefined;
+  quantity?: string | undefined;
+  importedMaterials?: string | undefined;
+  domesticMaterials?: string | undefined;
+  hainanMadeInputs?: string | undefined;
+}
+
+const CITED_FIELDS = [
+  ['salePrice', 'salePrice'],
+  ['quantity', 'quantity'],
+  ['importedMaterials', 'importedCny'],
+  ['domesticMaterials', 'domesticCny'],
+  ['hainanMadeInputs', 'hainanMadeCny'],
+] as const;
+
+/**
+ * The refusals of cited numbers against the registry: unknown, issued to another enterprise, or a
+ * figure other than the issued one. `path(i)` names the citation (e.g. `upstream[0]`).
+ */
+export function citedNumberViolations(
+  cited: readonly CitedNumber[],
+  issued: ReadonlyMap<string, IssuedNumber>,
+  enterpriseId: string,
+  path: (i: number) => string,
+): Violation[] {
+  return cited.flatMap((c, i): Violation[] => {
+    const n = issued.get(c.cumulativeNumber);
+    if (!n)
+      return [
+        {
+          path: `${path(i)}.cumulativeNumber`,
+          rule: 'valueAdded.cumulativeUnknown',
+          message: `The platform issued no cumulative number ${c.cumulativeNumber}.`,
+        },
+      ];
+    if (n.downstreamEnterpriseId !== enterpriseId)
+      return [
+        {
+          path: `${path(i)}.cumulativeNumber`,
+          rule: 'valueAdded.cumulativeNotYours',
+          message: `Cumulative number ${c.cumulativeNumber} was issued to another downstream enterprise.`,
+        },
+      ];
+    return CITED_FIELDS.flatMap(([field, own]): Violation[] => {
+      const given = c[field];
+      if (given === undefined || new D(given).eq(n[own])) return [];
+      return [
+        {
+          path: `${path(i)}.${field}`,
+          rule: 'valueAdded.cumulativeMismatch',
+          message: `Cumulative number ${c.cumulativeNumber} was issued with ${field} ${n[own]}, not ${given}.`,
+        },
+      ];
+    });
+  });
+}
+
+/** The record of an issued number, as the chain of tax valueAdded.ts counts it. */
+export function recordOf(n: IssuedNumber): CumulativeRecord {
+  return {
+    number: n.number,
+    salePrice: n.salePrice,
+    quantity: n.quantity,
+    importedMaterials: n.importedCny,
+    domesticMaterials: n.domesticCny,
+    hainanMadeInputs: n.hainanMadeCny,
+  };
+}
+
+export interface BookBasis {
+  importedCny: string;
+  domesticCny: string;
+  hainanMadeCny: string;
+}
+
+const share = (amount: string, u: UpstreamUse): Dec => cny(new D(amount).times(u.quantityUsed).div(u.record.quantity));
+
+/**
+ * The downstream's value added of goods leaving its book: the book's cost basis holds the upstream
+ * goods at the upstream's cost, so its own materials are the basis less the cited shares; the chain
+ * then counts the upstream goods at their price (own ratio) or, with the numbers, at their materials.
+ */
+export function downstreamValueAdded(
+  input: { salePrice: string; basis: BookBasis; uses: readonly UpstreamUse[] },
+  threshold: string,
+): Result<ChainResult> {
+  const less = (own: string, pick: (r: CumulativeRecord) => string) =>
+    cny(own).minus(input.uses.reduce((s, u) => s.plus(share(pick(u.record), u)), new D(0)));
+  const imported = less(input.basis.importedCny, (r) => r.importedMaterials);
+  const domestic = less(input.basis.domesticCny, (r) => r.domesticMaterials);
+  const hainan = less(input.basis.hainanMadeCny, (r) => r.hainanMadeInputs);
+  if (imported.isNeg() || domestic.isNeg() || hainan.isNeg())
+    return refuse(
+      'upstream',
+      'valueAdded.cumulativeExceedsBook',
+      'The cited quantities carry more materials than the book holds for these goods: cite what went into them.',
+    );
+  const chain = chainValueAdded(
+    {
+      salePrice: input.salePrice,
+      importedMaterials: [fen(imported)],
+      domesticMaterials: [fen(domestic)],
+      hainanMadeInputs: [fen(hainan)],
+      upstream: input.uses,
+    },
+    threshold,
+  );
+  return chain.ok ? chain : { ok: false, violations: chain.violations };
+}
+
+/** The review band: [threshold, upper). A ratio in it passes only after an officer's review. */
+export function inReviewBand(ratio: Dec, threshold: string, upper: string): boolean {
+  return ratio.gte(threshold) && ratio.lt(upper);
+}
+
+export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+/**
+ * An officer's decision on a queued ratio: once, by a named officer who did not ask for the review
+ * (four eyes), with a reason when rejecting.
+ */
+export function reviewDecisionViolations(
+  review: { status: string; requestedBy: string },
+  decision: { decision: 'APPROVE' | 'REJECT'; officer: string; reason?: string | undefined },
+): { status: number; violation: Violation } | null {
+  if (review.status !== 'PENDING')
+    return {
+      status: 409,
+      violation: {
+        path: 'decision',
+        rule: 'valueAdded.reviewDecided',
+        message: `The review was already decided (${review.status}).`,
+      },
+    };
+  if (decision.officer === review.requestedBy)
+    return {
+      status: 422,
+      violation: {
+        path: 'decision',
+        rule: 'valueAdded.fourEyes',
+        message: 'The officer who asked for the review cannot decide it: another officer decides.',
+      },
+    };
+  if (decision.decision === 'REJECT' && !decision.reason?.trim())
+    return {
+      status: 400,
+      violation: { path: 'reason', rule: 'valueAdded.reasonRequired', message: 'A rejection gives its reason.' },
+    };
+  return null;
+}
