@@ -98,14 +98,19 @@ describe('batch exit, centralized declaration (分批出岛、集中申报)', ()
 
     app.clock.set(new Date('2026-12-02T02:00:00Z'));
     auth = await login('enterprise_user', b.enterpriseId);
-    const res = await app.request({
-      method: 'POST',
-      url: '/api/v1/declarations/centralized',
-      auth,
-      body: { requestId: 'central-2026-11-b', period: '2026-11' },
-    });
+    // The same request sent twice at once (a till that retries): both get the one declaration, neither "no batches".
+    const fileMonth = () =>
+      app.request({
+        method: 'POST',
+        url: '/api/v1/declarations/centralized',
+        auth,
+        body: { requestId: 'central-2026-11-b', period: '2026-11' },
+      });
+    const [res, twin] = await Promise.all([fileMonth(), fileMonth()]);
     expect(res.statusCode, res.body).toBe(201);
+    expect(twin.statusCode, twin.body).toBe(201);
     const c = res.json();
+    expect(twin.json().id).toBe(c.id);
     expect(c).toMatchObject({ kind: 'CENTRALIZED_DECLARATION', state: 'ACCEPTED', period: '2026-11' });
     // Taxed on the imported cost of the parts that left (900,000 for 6,000 kg: 225,000 and 150,000), not on their
     // prices of 240,000 and 160,000: duty 375,000 × 5% = 18,750.00 (11,250.00 + 7,500.00);

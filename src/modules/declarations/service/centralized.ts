@@ -44,6 +44,20 @@ function enterpriseOfActor(actor: Actor): string {
   return actor.enterpriseId;
 }
 
+/** The declaration an earlier request with this requestId filed, or a conflict when its body differed. */
+async function replayOf(tx: Tx, enterpriseId: string, requestId: string, hash: string) {
+  const [existing] = await tx
+    .select()
+    .from(declarations)
+    .where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.requestId, requestId)));
+  if (!existing) return null;
+  if (existing.requestHash !== hash)
+    throw problems.conflict(`requestId ${requestId} was already used for another declaration.`, {
+      rule: 'declarations.idempotencyConflict',
+    });
+  return declarationView(existing);
+}
+
 /**
  * The month's centralized declaration (集中申报): every batch of the period that left, its taxes
  * computed once over all their lines (the duty threshold applies to the whole), risk-scored, and
@@ -60,17 +74,8 @@ export async function fileCentralized(
     const enterprise = await findEnterpriseById(tx, enterpriseId);
     if (!enterprise) throw problems.notFound(`Enterprise ${enterpriseId}`);
     const hash = requestHash({ kind: 'CENTRALIZED_DECLARATION', body });
-    const [existing] = await tx
-      .select()
-      .from(declarations)
-      .where(and(eq(declarations.enterpriseId, enterpriseId), eq(declarations.requestId, body.requestId)));
-    if (existing) {
-      if (existing.requestHash !== hash)
-        throw problems.conflict(`requestId ${body.requestId} was already used for another declaration.`, {
-          rule: 'declarations.idempotencyConflict',
-        });
-      return declarationView(existing);
-    }
+    const replayed = await replayOf(tx, enterpriseId, body.requestId, hash);
+    if (replayed) return replayed;
     const now = ctx.clock.now();
     const today = shanghaiDate(now);
     const batches = await tx
@@ -86,6 +91,9 @@ export async function fileCentralized(
       )
       .orderBy(asc(declarations.businessDate), asc(declarations.createdAt))
       .for('update');
+    // A twin request that held these locks first has committed by now: answer as it did, not "no batches".
+    const replayedAfterLock = await replayOf(tx, enterpriseId, body.requestId, hash);
+    if (replayedAfterLock) return replayedAfterLock;
     const v = centralizedViolations(
       body.period,
       today,
