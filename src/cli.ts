@@ -43,12 +43,15 @@ program
     if (timings) console.log(timings.line());
     const lines = [
       '',
-      `Tidegate is ready at ${tg.url} (database: ${tg.ctx.database.kind === 'pglite' ? `embedded PGlite in ${tg.ctx.database.location}` : tg.ctx.database.location}; ready in ${Date.now() - started} ms)`,
+      `Tidegate is ready at ${tg.url} (database: ${
+        tg.ctx.database.kind === 'pglite' ? `embedded PGlite in ${tg.ctx.database.location}` : tg.ctx.database.location
+      }; ready in ${Date.now() - started} ms)`,
       `  API docs: ${tg.url}/docs   OpenAPI: ${tg.url}/openapi.json   health: ${tg.url}/readyz`,
     ];
     if (tg.boot.generatedAdminPassword) {
       lines.push(
-        `  admin password (generated, shown once — set TIDEGATE_ADMIN_PASSWORD to choose it): admin / ${tg.boot.generatedAdminPassword}`,
+        `  admin password (generated, shown once — set TIDEGATE_ADMIN_PASSWORD to choose it): admin / ` +
+          `${tg.boot.generatedAdminPassword}`,
       );
     } else {
       lines.push(
@@ -146,7 +149,8 @@ audit
     const cpuSeconds = (used.user + used.system) / 1e6;
     await ctx.database.close();
     console.log(
-      `${opts.incremental ? 'Incremental' : 'Full'} verification: ${result.checked} entries and ${result.anchors} anchors ` +
+      `${opts.incremental ? 'Incremental' : 'Full'} verification: ${result.checked} entries and ` +
+        `${result.anchors} anchors ` +
         `in ${seconds.toFixed(2)} s (${speed(result.checked)} entries/s; ` +
         `${Math.round(result.checked / Math.max(cpuSeconds, 0.001))} entries per CPU-second of this process).`,
     );
@@ -155,7 +159,8 @@ audit
       : 'no anchor yet';
     if (result.ok) {
       console.log(
-        `Audit log intact: ${result.checked} entries in ${result.partitions} partitions, ${result.anchors} anchors; ${anchor}`,
+        `Audit log intact: ${result.checked} entries in ${result.partitions} partitions, ${result.anchors} ` +
+          `anchors; ${anchor}`,
       );
       return;
     }
@@ -175,7 +180,8 @@ audit
 audit
   .command('anchor')
   .description(
-    'Anchor the audit log now: one root hash over the heads of all partitions (also done every TIDEGATE_AUDIT_ANCHOR_SECONDS by the server)',
+    'Anchor the audit log now: one root hash over the heads of all partitions (also done every ' +
+      'TIDEGATE_AUDIT_ANCHOR_SECONDS by the server)',
   )
   .action(async () => {
     const ctx = await createContext({ logger: quietLogger() });
@@ -184,7 +190,8 @@ audit
       if (!r) console.log('The audit log is empty: nothing to anchor.');
       else
         console.log(
-          `${r.created ? 'New anchor' : 'Nothing moved since anchor'} #${r.anchor.seq} at ${r.anchor.at.toISOString()}: root ${r.anchor.root}, hash ${r.anchor.hash}`,
+          `${r.created ? 'New anchor' : 'Nothing moved since anchor'} #${r.anchor.seq} at ` +
+            `${r.anchor.at.toISOString()}: root ${r.anchor.root}, hash ${r.anchor.hash}`,
         );
     } finally {
       await ctx.database.close();
@@ -291,7 +298,8 @@ program
     try {
       const r = await backupDatabase(database, file);
       console.log(
-        `Backed up ${describeDatabase()} to ${r.file} (${r.kind}, ${(r.bytes / 1048576).toFixed(1)} MiB) in ${r.seconds.toFixed(1)} s.`,
+        `Backed up ${describeDatabase()} to ${r.file} (${r.kind}, ${(r.bytes / 1048576).toFixed(1)} MiB) in ` +
+          `${r.seconds.toFixed(1)} s.`,
       );
     } finally {
       await database.close();
@@ -351,9 +359,11 @@ program
       bar.stop();
       console.log(
         `Simulated ${opts.year} at scale ${opts.scale} (seed ${opts.seed}) into ${describeDatabase()}: ` +
-          `${r.enterprises} enterprises, ${r.items} items, ${r.imports} first-line imports, ${r.exits} exit declarations, ` +
+          `${r.enterprises} enterprises, ${r.items} items, ${r.imports} first-line imports, ${r.exits} exit ` +
+          `declarations, ` +
           `${r.movements} movements, ${r.auditEntries} audit entries; ${r.rows} rows in ${r.seconds.toFixed(1)} s ` +
-          `(${Math.round(r.rows / r.seconds)} rows/s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB).`,
+          `(${Math.round(r.rows / r.seconds)} rows/s; peak RSS ` +
+          `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB).`,
       );
     } finally {
       await database.close();

@@ -26,16 +26,19 @@ describe('uuidv7Ordered', () => {
 });
 
 describe('uuidv7', () => {
-  it('is a well-formed version 7 UUID carrying the time, different every time (across refills of its random pool)', () => {
-    const at = Date.UTC(2031, 5, 30, 23, 59, 59, 999);
-    const ids = Array.from({ length: 1000 }, () => uuidv7(at));
-    for (const id of ids) {
-      expect(id).toMatch(UUID_PATTERN);
-      expect(id[14]).toBe('7');
-      expect(['8', '9', 'a', 'b']).toContain(id[19]);
-      expect(msOf(id)).toBe(at);
-    }
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(msOf(uuidv7(2 ** 48 - 1))).toBe(2 ** 48 - 1);
-  });
+  it(
+    'is a well-formed version 7 UUID carrying the time, different every time ' + '(across refills of its random pool)',
+    () => {
+      const at = Date.UTC(2031, 5, 30, 23, 59, 59, 999);
+      const ids = Array.from({ length: 1000 }, () => uuidv7(at));
+      for (const id of ids) {
+        expect(id).toMatch(UUID_PATTERN);
+        expect(id[14]).toBe('7');
+        expect(['8', '9', 'a', 'b']).toContain(id[19]);
+        expect(msOf(id)).toBe(at);
+      }
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(msOf(uuidv7(2 ** 48 - 1))).toBe(2 ** 48 - 1);
+    },
+  );
 });

@@ -85,6 +85,9 @@ export class Rng {
     const hex = (n: number, len: number) => Math.floor(n).toString(16).padStart(len, '0').slice(-len);
     const time = ms.toString(16).padStart(12, '0');
     const r = () => Math.floor(this.next() * 0x10000);
-    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(r() & 0xfff, 3)}-${hex(0x8000 | (r() & 0x3fff), 4)}-${hex(r(), 4)}${hex(r(), 4)}${hex(r(), 4)}`;
+    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(r() & 0xfff, 3)}-${hex(0x8000 | (r() & 0x3fff), 4)}-${hex(
+      r(),
+      4,
+    )}${hex(r(), 4)}${hex(r(), 4)}`;
   }
 }

@@ -64,7 +64,10 @@ describe('resident ID (GB 11643)', () => {
         fc.date({ min: new Date('1900-01-01'), max: new Date('2026-11-22'), noInvalidDate: true }),
         fc.integer({ min: 0, max: 9999 }),
         (prov, d, rest) => {
-          const p = `${prov}0100${d.toISOString().slice(0, 10).replaceAll('-', '')}${String(rest % 1000).padStart(3, '0')}`;
+          const p = `${prov}0100${d.toISOString().slice(0, 10).replaceAll('-', '')}${String(rest % 1000).padStart(
+            3,
+            '0',
+          )}`;
           expect(validateResidentId(p + residentIdCheckDigit(p), asOf)).toBeNull();
         },
       ),

@@ -35,7 +35,8 @@ export const creditRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Credit class (二线口岸通关信用) of an enterprise (USCC) or individual (id), with reasons; any past or future date with asOf',
+        'Credit class (二线口岸通关信用) of an enterprise (USCC) or individual (id), with reasons; any past or future ' +
+        'date with asOf',
       params: subjectParams,
       querystring: z.object({ asOf: isoDate.optional() }).strict(),
       response: { 200: creditOut },
@@ -49,7 +50,8 @@ export const creditRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Class changes of a subject: as published (items) and as the rules derive them from the inputs by effective date (timeline)',
+        'Class changes of a subject: as published (items) and as the rules derive them from the inputs by ' +
+        'effective date (timeline)',
       params: subjectParams,
       response: { 200: z.object({ items: z.array(changeOut), timeline: z.array(timelineOut) }) },
     },
@@ -104,7 +106,9 @@ export const creditRoutes: ApiPlugin = (app, ctx) => {
     config: { access: { roles: FEEDERS } },
     schema: {
       tags,
-      summary: `Record up to ${service.BULK_LIMIT} inputs at once, all or nothing: one bad record refuses the request, naming records[i] and the rule. For larger backfills use \`tidegate credit import\`.`,
+      summary:
+        `Record up to ${service.BULK_LIMIT} inputs at once, all or nothing: one bad record refuses the ` +
+        `request, naming records[i] and the rule. For larger backfills use \`tidegate credit import\`.`,
       body: z.object({ records: z.array(creditInputBody).min(1).max(service.BULK_LIMIT) }).strict(),
       response: { 200: bulkResultOut },
     },

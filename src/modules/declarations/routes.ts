@@ -34,7 +34,8 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'File a second-line exit declaration (二线出岛): reserves the book quantities, decides value added and taxes, risk-scores, then releases (release order) or holds (inspection)',
+        'File a second-line exit declaration (二线出岛): reserves the book quantities, decides value added and ' +
+        'taxes, risk-scores, then releases (release order) or holds (inspection)',
       body: exitDeclarationBody,
       response: { 201: declarationOut },
     },
@@ -47,7 +48,8 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Let a batch leave on its release list (分批出岛): ADVANCED_CERTIFIED and WHITELIST enterprises; declared with the month by the centralized declaration',
+        'Let a batch leave on its release list (分批出岛): ADVANCED_CERTIFIED and WHITELIST enterprises; declared ' +
+        'with the month by the centralized declaration',
       body: exitDeclarationBody,
       response: { 201: declarationOut },
     },
@@ -113,7 +115,8 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        'Amend: a new linked version; the old version is AMENDED, its reservation voided and the new one reserved in one transaction',
+        'Amend: a new linked version; the old version is AMENDED, its reservation voided and the new one ' +
+        'reserved in one transaction',
       params: idParams,
       body: exitDeclarationBody,
       response: { 201: declarationOut },

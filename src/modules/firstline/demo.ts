@@ -1,7 +1,8 @@
 /**
  * Demo data: first-line declarations a user can open — ovens into the port-equipment company's
  * zero-tariff book, Australian beef into the food processor's processing book (bonded), wine of the
- * taxed catalogue paying duty with its bill, beef at the ChAFTA rate on its certificate. Rates come from the sample tariff table, loaded if missing.
+ * taxed catalogue paying duty with its bill, beef at the ChAFTA rate on its certificate. Rates come from the
+ * sample tariff table, loaded if missing.
  */
 import { readFile } from 'node:fs/promises';
 import type { AppContext } from '../../platform/context.ts';

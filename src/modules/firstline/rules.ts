@@ -117,7 +117,9 @@ export function screeningViolations(
       v.push({
         path: `lines[${i}].licenceNumber`,
         rule: 'firstLine.licenceRequired',
-        message: `HS ${lines[i]!.hsCode}: ${r.description} ${way} only under a ${r.licenceType} licence; give its number.`,
+        message:
+          `HS ${lines[i]!.hsCode}: ${r.description} ${way} only under a ${r.licenceType} licence; give ` +
+          `its number.`,
       });
     }
   });

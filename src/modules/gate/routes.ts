@@ -96,7 +96,8 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        "Gate-side cache feed: the port's release orders changed after a version cursor (cancelled and passed ones too), with the weight tolerance in force",
+        "Gate-side cache feed: the port's release orders changed after a version cursor (cancelled and passed " +
+        'ones too), with the weight tolerance in force',
       querystring: z
         .object({
           portCode: text.max(64),
@@ -159,7 +160,8 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
     schema: {
       tags,
       summary:
-        "Replay the device's signed offline decision log when the link returns: the books are posted, conflicts go to the officer queue",
+        "Replay the device's signed offline decision log when the link returns: the books are posted, conflicts " +
+        'go to the officer queue',
       body: replayBody,
       response: { 200: replayOut },
     },

@@ -14,7 +14,8 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
   ledger
     .command('verify')
     .description(
-      'Recompute every balance from the movements and every reservation total, compare with the stored balances, check the invariants; names the first mismatch, exit code 1 if any',
+      'Recompute every balance from the movements and every reservation total, compare with the stored balances, ' +
+        'check the invariants; names the first mismatch, exit code 1 if any',
     )
     .option('--json', 'print the result as JSON')
     .option('--incremental', 'only the books that moved since the last successful verification (its checkpoint)')
@@ -50,12 +51,14 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
         if (opts.json) console.log(JSON.stringify(r, null, 2));
         else if (r.ok)
           console.log(
-            `OK: ${r.books} books, ${r.accounts} accounts, ${r.movements} movements; every balance matches its movements and every invariant holds.`,
+            `OK: ${r.books} books, ${r.accounts} accounts, ${r.movements} movements; every balance matches its ` +
+              `movements and every invariant holds.`,
           );
         else {
           console.error(`MISMATCH: ${r.firstProblem}`);
           console.error(
-            `${r.mismatches.length} mismatched balances, ${r.invariantViolations.length} invariant violations (first 100 of each kept).`,
+            `${r.mismatches.length} mismatched balances, ${r.invariantViolations.length} invariant violations ` +
+              `(first 100 of each kept).`,
           );
         }
         if (!r.ok) process.exitCode = 1;
@@ -67,7 +70,8 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
   ledger
     .command('sweep')
     .description(
-      'Expire reservations past their time and raise alerts for direct releases not entered by their due day (also every 5 minutes in every server process)',
+      'Expire reservations past their time and raise alerts for direct releases not entered by their due day ' +
+        '(also every 5 minutes in every server process)',
     )
     .action(async () => {
       const ctx = await open();
@@ -84,7 +88,8 @@ export function registerLedgerCommands(program: Command, open: () => Promise<App
     .description('The taxed catalogue (进口征税商品目录)')
     .command('import <file>')
     .description(
-      'Load catalogue versions from CSV with the header hsPrefix,description,validFrom[,validTo]; all or nothing, bad rows named by line',
+      'Load catalogue versions from CSV with the header hsPrefix,description,validFrom[,validTo]; all or ' +
+        'nothing, bad rows named by line',
     )
     .option('--source <text>', 'where the list comes from', 'CSV import')
     .action(async (file: string, opts: { source: string }) => {

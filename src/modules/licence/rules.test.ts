@@ -75,7 +75,9 @@ describe('licenceUseViolation', () => {
 describe('parseRestrictedCsv', () => {
   const header = 'hsPrefix,keywords,measure,licenceType,direction,validFrom,validTo,description,legalBasis';
   it('reads a good file', () => {
-    const csv = `${header}\n0507,象牙|ivory,PROHIBITED,,IMPORT,2025-01-01,,ivory,CITES\n8525,,RESTRICTED,RADIO,BOTH,2025-01-01,,radio,`;
+    const csv = `${
+      header
+    }\n0507,象牙|ivory,PROHIBITED,,IMPORT,2025-01-01,,ivory,CITES\n8525,,RESTRICTED,RADIO,BOTH,2025-01-01,,radio,`;
     const r = parseRestrictedCsv(csv);
     expect(r.errors).toEqual([]);
     expect(r.rows[0]).toMatchObject({ hsPrefix: '0507', keywords: ['象牙', 'ivory'], measure: 'PROHIBITED' });

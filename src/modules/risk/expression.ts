@@ -464,7 +464,9 @@ class Compiler {
           : 'decl., line., trader., credit., enterprise., route., origin. or party.';
       throw new Fail(
         pos,
-        `Unknown field "${name}".${hint || (prefix && !known.some((k) => k.startsWith(`${prefix}.`)) ? ` Fields start with ${prefixes}` : '')}`,
+        `Unknown field "${name}".${
+          hint || (prefix && !known.some((k) => k.startsWith(`${prefix}.`)) ? ` Fields start with ${prefixes}` : '')
+        }`,
         rule,
       );
     }
@@ -499,7 +501,8 @@ class Compiler {
     if (Array.isArray(def.args) ? args.length !== def.args.length : args.length < def.args.min) {
       throw new Fail(
         n.pos,
-        `${n.fn}() takes ${Array.isArray(def.args) ? def.args.length : `at least ${def.args.min}`} argument(s), got ${args.length}.`,
+        `${n.fn}() takes ${Array.isArray(def.args) ? def.args.length : `at least ${def.args.min}`} argument(s), ` +
+          `got ${args.length}.`,
         'risk.expression.arity',
       );
     }

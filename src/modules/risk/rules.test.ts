@@ -171,42 +171,45 @@ describe('random selection', () => {
     expect(planSelection('RED', 0, null, credit, selection).mandatory).toEqual(['RISK_RED']);
   });
 
-  it('RED and the random floor select whatever the capacity; the class rate and targeted YELLOW only with capacity', () => {
-    const w = CLASSES.WHITELIST!;
-    const red = planSelection('RED', 0.9, 0.9, w, selection);
-    expect(finalizeSelection('RED', red, false)).toEqual({
-      selected: true,
-      action: 'INSPECT',
-      reasons: ['RISK_RED'],
-      capacityExhausted: false,
-    });
-    const floor = planSelection('BLUE', 0.001, null, w, selection);
-    expect(finalizeSelection('BLUE', floor, false)).toMatchObject({ selected: true, reasons: ['RANDOM_FLOOR'] });
-    const classDraw = planSelection('BLUE', 0.01, null, w, selection);
-    expect(classDraw.capacityBound).toBe('RANDOM_CLASS_RATE');
-    expect(finalizeSelection('BLUE', classDraw, true)).toMatchObject({
-      selected: true,
-      reasons: ['RANDOM_CLASS_RATE'],
-    });
-    expect(finalizeSelection('BLUE', classDraw, false)).toEqual({
-      selected: false,
-      action: 'RELEASE',
-      reasons: [],
-      capacityExhausted: true,
-    });
-    const yellow = planSelection('YELLOW', 0.9, 0.7, w, selection);
-    expect(finalizeSelection('YELLOW', yellow, true)).toMatchObject({ selected: true, reasons: ['TARGETED_YELLOW'] });
-    expect(finalizeSelection('YELLOW', yellow, false)).toMatchObject({
-      selected: false,
-      action: 'DOCUMENT_CHECK',
-      capacityExhausted: true,
-    });
-    expect(finalizeSelection('YELLOW', planSelection('YELLOW', 0.9, 0.2, w, selection), true)).toMatchObject({
-      selected: false,
-      action: 'DOCUMENT_CHECK',
-      capacityExhausted: false,
-    });
-  });
+  it(
+    'RED and the random floor select whatever the capacity; the class rate and targeted YELLOW only with ' + 'capacity',
+    () => {
+      const w = CLASSES.WHITELIST!;
+      const red = planSelection('RED', 0.9, 0.9, w, selection);
+      expect(finalizeSelection('RED', red, false)).toEqual({
+        selected: true,
+        action: 'INSPECT',
+        reasons: ['RISK_RED'],
+        capacityExhausted: false,
+      });
+      const floor = planSelection('BLUE', 0.001, null, w, selection);
+      expect(finalizeSelection('BLUE', floor, false)).toMatchObject({ selected: true, reasons: ['RANDOM_FLOOR'] });
+      const classDraw = planSelection('BLUE', 0.01, null, w, selection);
+      expect(classDraw.capacityBound).toBe('RANDOM_CLASS_RATE');
+      expect(finalizeSelection('BLUE', classDraw, true)).toMatchObject({
+        selected: true,
+        reasons: ['RANDOM_CLASS_RATE'],
+      });
+      expect(finalizeSelection('BLUE', classDraw, false)).toEqual({
+        selected: false,
+        action: 'RELEASE',
+        reasons: [],
+        capacityExhausted: true,
+      });
+      const yellow = planSelection('YELLOW', 0.9, 0.7, w, selection);
+      expect(finalizeSelection('YELLOW', yellow, true)).toMatchObject({ selected: true, reasons: ['TARGETED_YELLOW'] });
+      expect(finalizeSelection('YELLOW', yellow, false)).toMatchObject({
+        selected: false,
+        action: 'DOCUMENT_CHECK',
+        capacityExhausted: true,
+      });
+      expect(finalizeSelection('YELLOW', planSelection('YELLOW', 0.9, 0.2, w, selection), true)).toMatchObject({
+        selected: false,
+        action: 'DOCUMENT_CHECK',
+        capacityExhausted: false,
+      });
+    },
+  );
 
   it('expected revenue is the taxes at stake times the probability, to the fen, half-up', () => {
     expect(expectedRevenue('1000.00', 0.12345)).toBe('123.45');

@@ -200,7 +200,9 @@ const rates = new Map<string, { classRate: string; classRateN: number; floorN: n
 /** The class rate (never below the floor) for a credit rule and parameters, computed exactly once per combination. */
 function ratesFor(credit: CreditForSelection, p: SelectionParameters) {
   const rule = credit.inspectionRate;
-  const key = `${rule.kind}|${rule.kind === 'MULTIPLIER' ? rule.multiplier : rule.minimumRate}|${p.routineRate}|${p.floorRate}`;
+  const key = `${rule.kind}|${rule.kind === 'MULTIPLIER' ? rule.multiplier : rule.minimumRate}|${p.routineRate}|${
+    p.floorRate
+  }`;
   let r = rates.get(key);
   if (!r) {
     const classRate = Decimal.max(p.floorRate, inspectionRate({ inspectionRate: rule }, p.routineRate));

@@ -157,7 +157,9 @@ export function historyViolations(
       v.push({
         path: 'validFrom',
         rule: 'subjects.overlappingQualification',
-        message: `The enterprise already holds ${req.kind}${req.goodsCategory ? ` (${req.goodsCategory})` : ''} from ${q.validFrom}${qEnd ? ` to ${qEnd}` : ''}.`,
+        message:
+          `The enterprise already holds ${req.kind}${req.goodsCategory ? ` (${req.goodsCategory})` : ''} ` +
+          `from ${q.validFrom}${qEnd ? ` to ${qEnd}` : ''}.`,
       });
       break;
     }

@@ -73,7 +73,9 @@ export function exchangeRateDay(
       ok: true,
       value: {
         date: fallback,
-        explanation: `${name} of ${ym} (${first}) is a public holiday${holiday?.name ? ` (${holiday.name})` : ''}: ${fallbackName} of ${ym}`,
+        explanation:
+          `${name} of ${ym} (${first}) is a public ` +
+          `holiday${holiday?.name ? ` (${holiday.name})` : ''}: ${fallbackName} of ${ym}`,
       },
     };
   }

@@ -120,7 +120,8 @@ export function confirmationDecision(f: ConfirmationFacts): IssueDecision {
       met: va.meetsThreshold,
       text:
         `Value added ${ratioString(va.result.ratio)} ${va.meetsThreshold ? '≥' : '<'} ` +
-        `${plain(va.threshold)}${va.cumulationApplied ? ' with the upstream cumulative numbers applied' : ''}: ${va.result.formula}.`,
+        `${plain(va.threshold)}${va.cumulationApplied ? ' with the upstream cumulative numbers applied' : ''}: ` +
+        `${va.result.formula}.`,
     },
   ];
   return { issue: conditions.every((c) => c.met), conditions };

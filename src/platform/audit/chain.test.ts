@@ -72,7 +72,8 @@ describe('partitioned chain', () => {
       change: '{"a":"1.50"}',
     };
     const digest = sha256Hex(
-      '{"action":"x.y","actor":"user:a","at":"2026-11-23T01:02:03.004Z","change":"{\\"a\\":\\"1.50\\"}","seq":7,"subject":"s:1"}',
+      '{"action":"x.y","actor":"user:a","at":"2026-11-23T01:02:03.004Z",' +
+        '"change":"{\\"a\\":\\"1.50\\"}","seq":7,"subject":"s:1"}',
     );
     expect(bodyDigest(body)).toBe(digest);
     expect(partitionedHash({ partition: 3, pseq: 2, prevHash: GENESIS_HASH }, digest)).toBe(
@@ -80,7 +81,9 @@ describe('partitioned chain', () => {
     );
     expect(legacyHash(body, GENESIS_HASH)).toBe(
       sha256Hex(
-        `{"action":"x.y","actor":"user:a","at":"2026-11-23T01:02:03.004Z","change":"{\\"a\\":\\"1.50\\"}","prevHash":"${GENESIS_HASH}","seq":7,"subject":"s:1"}`,
+        `{"action":"x.y","actor":"user:a","at":"2026-11-23T01:02:03.004Z","change":"{\\"a\\":\\"1.50\\"}","prevHash":"${
+          GENESIS_HASH
+        }","seq":7,"subject":"s:1"}`,
       ),
     );
   });

@@ -168,7 +168,8 @@ export function checkLink(e: StoredEntry, s: WalkState): ChainBreak | null {
   const recomputed = entryHash(e);
   if (recomputed !== e.hash)
     return here(
-      `${name} (seq ${e.seq}) was altered: its content hashes to ${recomputed.slice(0, 12)}…, stored ${e.hash.slice(0, 12)}…`,
+      `${name} (seq ${e.seq}) was altered: its content hashes to ${recomputed.slice(0, 12)}…, stored ` +
+        `${e.hash.slice(0, 12)}…`,
     );
   return null;
 }
@@ -265,7 +266,10 @@ export function checkInclusionProof(entry: StoredEntry, proof: InclusionProof): 
     pseq = link.pseq;
   }
   if (pseq !== proof.head.pseq || hash !== proof.head.hash)
-    return `the links end at ${entry.partition}#${pseq} ${hash}, not at the anchored head ${proof.head.pseq} ${proof.head.hash}`;
+    return (
+      `the links end at ${entry.partition}#${pseq} ${hash}, not at the anchored head ${proof.head.pseq} ` +
+      `${proof.head.hash}`
+    );
   const root = rootFromPath(headLeaf(proof.head), proof.merklePath);
   if (root !== proof.anchor.root)
     return `the Merkle path leads to ${root}, not to the anchor's root ${proof.anchor.root}`;
@@ -306,7 +310,8 @@ export function fastPartitionedHash(e: StreamedEntry, prevHash: string): string 
     )},"seq":${Number(e.seq)},"subject":${JSON.stringify(e.subject)}}`,
   );
   return oneShot(
-    `{"body":"${body}","format":${PARTITIONED_FORMAT},"partition":${e.partition},"prevHash":"${prevHash}","pseq":${Number(e.pseq)}}`,
+    `{"body":"${body}","format":${PARTITIONED_FORMAT},"partition":${e.partition},` +
+      `"prevHash":"${prevHash}","pseq":${Number(e.pseq)}}`,
   );
 }
 

@@ -183,11 +183,19 @@ async function appendNow(
   const last = new Map(out.map((e) => [e.partition, e]));
   const heads = [...last.values()].map((e) => ({ partition: e.partition, pseq: e.pseq, hash: e.hash, seq: e.seq }));
   await together([
-    tx.execute(sql`insert into audit_entries (seq, partition, pseq, format, at, actor, action, subject, change, prev_hash, hash)
+    tx.execute(sql`insert into audit_entries (seq, partition, pseq, format, at, actor, action, subject, change,
+        prev_hash, hash)
       select seq, partition, pseq, ${PARTITIONED_FORMAT}, at, actor, action, subject, change, prev_hash, hash
-      from ${recordset(rows, 'seq bigint, partition int, pseq bigint, at timestamptz, actor text, action text, subject text, change text, prev_hash text, hash text')}`),
+      from ${recordset(
+        rows,
+        'seq bigint, partition int, pseq bigint, at timestamptz, actor text, action text, ' +
+          'subject text, change text, prev_hash text, hash text',
+      )}`),
     tx.execute(
-      sql`update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq from ${recordset(heads, 'partition int, pseq bigint, hash text, seq bigint')} where h.partition = v.partition`,
+      sql`update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq from ${recordset(
+        heads,
+        'partition ' + 'int, pseq bigint, hash text, seq bigint',
+      )} where h.partition = v.partition`,
     ),
     // What the caller writes with the entries' seqs rides in the same round trip.
     andThen ? andThen(out) : Promise.resolve(),
@@ -204,7 +212,8 @@ export async function ensurePartitioning(ex: Executor, wanted: number): Promise<
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > 1024)
     throw new Error(`audit partitions must be a whole number from 1 to 1024, got ${wanted}`);
   await ex.execute(
-    sql`insert into audit_partitioning (id, partitions, chosen_at) values (true, ${wanted}, now()) on conflict do nothing`,
+    sql`insert into audit_partitioning (id, partitions, chosen_at) values (true, ${wanted}, now()) on conflict
+        do nothing`,
   );
   await ex.execute(sql`
     insert into audit_heads (partition, pseq, hash, seq)

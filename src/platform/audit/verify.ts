@@ -198,7 +198,8 @@ async function verifyPartition(
           partition,
           next.pseq,
           null,
-          `anchor ${next.anchorSeq} took partition ${partition} back to ${next.pseq} after an earlier anchor committed ${anchoredPseq}`,
+          `anchor ${next.anchorSeq} took partition ${partition} back to ${next.pseq} after an earlier anchor ` +
+            `committed ${anchoredPseq}`,
         );
       if (next.pseq === e.pseq && next.hash !== e.hash) {
         const from = { pseq: anchoredPseq, hash: anchoredHash };
@@ -222,7 +223,8 @@ async function verifyPartition(
         partition,
         state.pseq + 1,
         null,
-        `entry ${partition}#${state.pseq + 1} is missing: anchor ${next.anchorSeq} committed partition ${partition} up to ${next.pseq}, the chain ends at ${state.pseq}`,
+        `entry ${partition}#${state.pseq + 1} is missing: anchor ${next.anchorSeq} committed partition ` +
+          `${partition} up to ${next.pseq}, the chain ends at ${state.pseq}`,
       ),
     };
   }
@@ -234,7 +236,8 @@ async function verifyPartition(
         partition,
         state.pseq + 1,
         null,
-        `partition ${partition} ends at ${state.pseq} but its recorded head is at ${head.pseq}: entries were removed from its end, or the head was altered`,
+        `partition ${partition} ends at ${state.pseq} but its recorded head is at ${head.pseq}: entries were ` +
+          `removed from its end, or the head was altered`,
       ),
     };
   }
@@ -308,7 +311,10 @@ async function firstAlteredEntry(
   return null;
 }
 
-/** Walks the root chain: each anchor's link, its hash, and that its root is the Merkle root of the heads it committed. */
+/**
+ * Walks the root chain: each anchor's link, its hash, and that its root is the Merkle root of the heads it
+ * committed.
+ */
 async function verifyAnchors(
   ex: Executor,
   partitions: number,
@@ -332,7 +338,8 @@ async function verifyAnchors(
         latest,
         broken: anchorBreak(
           from.seq,
-          `anchor ${from.seq}, where the last verification ended, was altered or removed since (run a full verification)`,
+          `anchor ${from.seq}, where the last verification ended, was altered or removed since (run a full ` +
+            `verification)`,
         ),
       };
     expected = from.seq + 1;

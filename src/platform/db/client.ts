@@ -205,5 +205,6 @@ export function recordset(rows: readonly Record<string, unknown>[], columns: str
   // set-returning function, and for an `update … from` a recordset of a few rows it then hashed the
   // whole target table (a sequential scan of every release order, reservation or line, growing with
   // the table) instead of looking each row up by its key.
-  return sql`(select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columns)}) limit ${rows.length}) as v`;
+  return sql`(select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columns)})
+    limit ${rows.length}) as v`;
 }

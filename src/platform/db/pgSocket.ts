@@ -39,7 +39,8 @@ function connectOne(target: { path: string } | { host: string; port: number }, t
       reject(
         Object.assign(
           new Error(
-            `connecting to PostgreSQL at ${'path' in target ? target.path : `${target.host}:${target.port}`} timed out after ${timeoutMs / 1000} s`,
+            `connecting to PostgreSQL at ${'path' in target ? target.path : `${target.host}:${target.port}`} ` +
+              `timed out after ${timeoutMs / 1000} s`,
           ),
           { code: 'CONNECT_TIMEOUT' },
         ),

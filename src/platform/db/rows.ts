@@ -53,7 +53,8 @@ export function tableRows<T extends PgTable>(table: T): TableRows<T> {
     insert: (ex, rows) =>
       rows.length
         ? ex.execute(
-            sql`insert into ${name} (${sql.raw(list)}) select ${sql.raw(list)} from ${recordset(rows.map(encode), types)}`,
+            sql`insert into ${name} (${sql.raw(list)}) select ${sql.raw(list)}
+              from ${recordset(rows.map(encode), types)}`,
           )
         : Promise.resolve(),
   };

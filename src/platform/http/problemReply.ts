@@ -139,7 +139,8 @@ export function toProblem(err: unknown): Problem {
     code: 'internal',
     title: 'Internal error',
     detail:
-      'Something went wrong on our side; it has been logged. Retry later, or report the request id to an administrator.',
+      'Something went wrong on our side; it has been logged. Retry later, or report the request id to an ' +
+      'administrator.',
   });
 }
 

@@ -58,7 +58,11 @@ export async function enqueueEvents(tx: Executor, events: NewEvent[]): Promise<v
     insert into outbox_events (tx_id, aggregate_type, aggregate_id, event_type, payload, audit_seq, occurred_at)
     select xact.tx_id, v.aggregate_type, v.aggregate_id, v.event_type, v.payload, v.audit_seq, v.occurred_at
     from xact cross join
-      ${recordset(rows, 'aggregate_type text, aggregate_id text, event_type text, payload jsonb, audit_seq bigint, occurred_at timestamptz')}`);
+      ${recordset(
+        rows,
+        'aggregate_type text, aggregate_id text, event_type text, payload jsonb, audit_seq ' +
+          'bigint, occurred_at timestamptz',
+      )}`);
 }
 
 /**

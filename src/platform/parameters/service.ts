@@ -152,7 +152,8 @@ export async function getParameters(
   const rows = names.length
     ? await parameterRows.select(
         ex,
-        sql`select ${parameterRows.columns} from policy_parameters where name ${anyOf(names, 'text')} and valid_from <= ${asOf} and (valid_to is null or valid_to > ${asOf}) order by name, id desc`,
+        sql`select ${parameterRows.columns} from policy_parameters where name ${anyOf(names, 'text')} and
+            valid_from <= ${asOf} and (valid_to is null or valid_to > ${asOf}) order by name, id desc`,
       )
     : [];
   const found = new Map<string, ParameterValue>();

@@ -35,7 +35,10 @@ export async function writeCheckpoints(
     const rows = checkpoints.slice(i, i + 5000).map((c) => ({ ...c, verifier, verified_at: at.toISOString() }));
     await ex.execute(sql`insert into verify_checkpoints (verifier, key, position, hash, seq, flag, verified_at)
       select verifier, key, position, hash, seq, flag, verified_at
-      from ${recordset(rows, 'verifier text, key text, position bigint, hash text, seq bigint, flag boolean, verified_at timestamptz')}
+      from ${recordset(
+        rows,
+        'verifier text, key text, position bigint, hash text, seq bigint, flag boolean, ' + 'verified_at timestamptz',
+      )}
       on conflict (verifier, key) do update set position = excluded.position, hash = excluded.hash,
         seq = excluded.seq, flag = excluded.flag, verified_at = excluded.verified_at`);
   }

@@ -115,7 +115,8 @@ export const declarationRows = tableRows(declarations);
 const UPDATE_COLUMNS =
   'decl_id uuid, new_state text, new_reason text, new_release_order_id uuid, new_inspection_task_id uuid';
 const TRANSITION_COLUMNS =
-  'declaration_id uuid, enterprise_id uuid, from_state text, to_state text, reason text, rule text, actor text, at timestamptz, audit_seq bigint';
+  'declaration_id uuid, enterprise_id uuid, from_state text, to_state text, reason text, rule text, actor text, ' +
+  'at timestamptz, audit_seq bigint';
 
 /**
  * Moves locked declarations (each at most once) to new states with their reasons: checks the state

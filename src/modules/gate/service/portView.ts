@@ -19,7 +19,8 @@ export async function portView(ex: Executor, portCode: string, until: Date) {
   const lanes = await listLanes(ex, portCode);
   const perLaneHour = await queryRows<{ lane: string; hour: number; decision: string; n: number }>(
     ex,
-    sql`select lane_code as lane, floor(extract(epoch from (occurred_at - ${from.toISOString()}::timestamptz)) / 3600)::int as hour, decision, count(*)::int as n
+    sql`select lane_code as lane, floor(extract(epoch from (occurred_at - ${from.toISOString()}::timestamptz)) /
+        3600)::int as hour, decision, count(*)::int as n
         from gate_events where port_code = ${portCode} and occurred_at >= ${from.toISOString()}::timestamptz and
           occurred_at < ${to.toISOString()}::timestamptz
         group by 1, 2, 3`,

@@ -285,7 +285,14 @@ export async function writeMoveGroups(
       'hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, ' +
       'business_date, created_at';
     ctes.push(
-      sql`insert into ledger_movements (${sql.raw(columns)}) select ${sql.raw(columns)} from ${recordset(rows, 'id uuid, book_id uuid, item_id uuid, from_kind text, to_kind text, quantity numeric, imported_cny numeric, domestic_cny numeric, hainan_made_cny numeric, document_id uuid, document_type text, line_no int, posting_id uuid, reversal_of uuid, audit_seq bigint, business_date date, created_at timestamptz')}`,
+      sql`insert into ledger_movements (${sql.raw(columns)}) select ${sql.raw(columns)} from
+          ${recordset(
+            rows,
+            'id uuid, book_id uuid, item_id uuid, from_kind text, to_kind text, quantity ' +
+              'numeric, imported_cny numeric, domestic_cny numeric, hainan_made_cny numeric, document_id uuid, ' +
+              'document_type text, line_no int, posting_id uuid, reversal_of uuid, audit_seq bigint, ' +
+              'business_date date, created_at timestamptz',
+          )}`,
     );
   }
   const deltas = deltasOf(moves, reservedDelta);
@@ -327,7 +334,10 @@ export async function writeMoveGroups(
           movements = a.movements + v.n,
           first_entry_date = case when v.entry is null then a.first_entry_date else least(coalesce(a.first_entry_date,
             v.entry), v.entry) end
-        from ${recordset(rows, 'item_id uuid, kind text, dq numeric, dr numeric, di numeric, dd numeric, dh numeric, n int, entry date')}
+        from ${recordset(
+          rows,
+          'item_id uuid, kind text, dq numeric, dr numeric, di numeric, dd numeric, dh ' + 'numeric, n int, entry date',
+        )}
         where a.item_id = v.item_id and a.kind = v.kind
         returning a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text, a.domestic_cny::text,
           a.hainan_made_cny::text`,
@@ -423,7 +433,10 @@ function assertAfterWrite(
   ).filter((v) => v.rule !== 'ledger.invariant.balanced');
   if (unbalanced.length || violations.length) {
     throw new Error(
-      `ledger invariant violated: ${[...unbalanced.map(([itemId]) => `ledger.invariant.balanced (${itemId})`), ...violations.map((v) => `${v.rule} (${v.itemId}): ${v.message}`)].join('; ')}`,
+      `ledger invariant violated: ${[
+        ...unbalanced.map(([itemId]) => `ledger.invariant.balanced (${itemId})`),
+        ...violations.map((v) => `${v.rule} (${v.itemId}): ${v.message}`),
+      ].join('; ')}`,
     );
   }
 }

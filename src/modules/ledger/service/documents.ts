@@ -328,7 +328,8 @@ export async function cataloguePrefixes(ex: Executor, date: string, forCodes?: r
     .from(ledgerTaxedCatalogue)
     .where(
       candidates
-        ? sql`${ledgerTaxedCatalogue.validFrom} <= ${date} and ${ledgerTaxedCatalogue.hsPrefix} = any(string_to_array(${candidates.join(',')}, ','))`
+        ? sql`${ledgerTaxedCatalogue.validFrom} <= ${date} and ${ledgerTaxedCatalogue.hsPrefix} =
+            any(string_to_array(${candidates.join(',')}, ','))`
         : sql`${ledgerTaxedCatalogue.validFrom} <= ${date}`,
     )
     .orderBy(asc(ledgerTaxedCatalogue.id));
@@ -354,7 +355,8 @@ async function cataloguePrefixesForItems(ex: Executor, date: string, itemIds: re
     ex,
     sql`select c.hs_prefix, c.valid_to::text as valid_to from ledger_taxed_catalogue c
         where c.valid_from <= ${date}::date
-          and c.hs_prefix in (select left(i.hs_code, n) from ledger_items i cross join generate_series(2, 10) n where i.id = any(string_to_array(${ids.join(',')}, ',')::uuid[]))
+          and c.hs_prefix in (select left(i.hs_code, n) from ledger_items i cross join generate_series(2, 10) n
+          where i.id = any(string_to_array(${ids.join(',')}, ',')::uuid[]))
         order by c.id`,
   );
   return prefixesInForce(
@@ -501,16 +503,24 @@ export async function fileDocumentTx(
   };
   // The document, its lines, its movements and the balances: one statement.
   const prelude: SQL[] = [
-    sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date, counterparty_book_id, counterparty_enterprise_id, reversal_of, reason, body, tax, flags, created_by, created_at)
-        values (${row.id}::uuid, ${row.bookId}::uuid, ${row.type}, ${row.status}, ${row.contentHash}, ${row.reference}, ${row.businessDate}::date, ${row.counterpartyBookId}::uuid, ${row.counterpartyEnterpriseId}::uuid, ${row.reversalOf}::uuid, ${row.reason}, ${JSON.stringify(row.body)}::jsonb, ${row.tax === null ? null : JSON.stringify(row.tax)}::jsonb, ${JSON.stringify(row.flags)}::jsonb, ${row.createdBy}, ${row.createdAt.toISOString()}::timestamptz)`,
+    sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date,
+        counterparty_book_id, counterparty_enterprise_id, reversal_of, reason, body, tax, flags, created_by, created_at)
+        values (${row.id}::uuid, ${row.bookId}::uuid, ${row.type}, ${row.status}, ${row.contentHash},
+        ${row.reference}, ${row.businessDate}::date, ${row.counterpartyBookId}::uuid,
+        ${row.counterpartyEnterpriseId}::uuid, ${row.reversalOf}::uuid, ${row.reason},
+        ${JSON.stringify(row.body)}::jsonb, ${row.tax === null ? null : JSON.stringify(row.tax)}::jsonb,
+        ${JSON.stringify(row.flags)}::jsonb, ${row.createdBy}, ${row.createdAt.toISOString()}::timestamptz)`,
   ];
   if (p.lines.length) {
     const lineRows = p.lines.map(
       (l) =>
-        sql`(${row.id}::uuid, ${l.lineNo}::int, ${l.itemId}::uuid, ${l.direction}, ${l.quantity}::numeric, ${l.cost.importedCny.toFixed(2)}::numeric, ${l.cost.domesticCny.toFixed(2)}::numeric, ${l.cost.hainanMadeCny.toFixed(2)}::numeric)`,
+        sql`(${row.id}::uuid, ${l.lineNo}::int, ${l.itemId}::uuid, ${l.direction}, ${l.quantity}::numeric,
+            ${l.cost.importedCny.toFixed(2)}::numeric, ${l.cost.domesticCny.toFixed(2)}::numeric,
+            ${l.cost.hainanMadeCny.toFixed(2)}::numeric)`,
     );
     prelude.push(
-      sql`insert into ledger_document_lines (document_id, line_no, item_id, direction, quantity, imported_cny, domestic_cny, hainan_made_cny) values ${sql.join(lineRows, sql`, `)}`,
+      sql`insert into ledger_document_lines (document_id, line_no, item_id, direction, quantity, imported_cny,
+          domestic_cny, hainan_made_cny) values ${sql.join(lineRows, sql`, `)}`,
     );
   }
   const posted = status === 'POSTED' ? p.moves : [];
@@ -612,7 +622,8 @@ async function plan(
         throw problems.field(
           'bookId',
           book.regime === 'ZERO_TARIFF' ? 'ledger.import.notBeneficiary' : 'ledger.import.qualificationRequired',
-          `On ${businessDate} the enterprise holds no ${QUALIFICATION_FOR_REGIME[book.regime as Regime]} qualification: the goods cannot enter this book.`,
+          `On ${businessDate} the enterprise holds no ${QUALIFICATION_FOR_REGIME[book.regime as Regime]} ` +
+            `qualification: the goods cannot enter this book.`,
         );
       }
       if (book.regime === 'ZERO_TARIFF') {
@@ -622,7 +633,8 @@ async function plan(
             throw problems.field(
               `lines[${i}].itemId`,
               'ledger.import.taxedCatalogue',
-              `HS ${it.hsCode} is in the taxed catalogue (进口征税商品目录) on ${businessDate}: these goods pay import taxes and are not zero-tariff goods.`,
+              `HS ${it.hsCode} is in the taxed catalogue (进口征税商品目录) on ${businessDate}: these goods pay import ` +
+                `taxes and are not zero-tariff goods.`,
             );
         });
         // The beneficiary's qualification covers a kind of goods (设备、原辅料、交通工具及游艇、消费品), judged by code.
@@ -866,7 +878,8 @@ async function planTransfer(
       throw problems.field(
         `lines[${i}].${l.dutyRate ? 'vatRate' : 'dutyRate'}`,
         'ledger.transfer.ratesRequired',
-        'The receiver is not a zero-tariff beneficiary: the import taxes are due, give the duty and VAT rates of the goods.',
+        'The receiver is not a zero-tariff beneficiary: the import taxes are due, give the duty and VAT rates of ' +
+          'the goods.',
       );
     // Taxed on the imported content the goods carry out of the book (tax taxableBase.ts), never on the price.
     const price = l.valueCny ?? fen(totalCost(outMoves[i]!.cost));
@@ -997,7 +1010,8 @@ async function planReversal(
     .orderBy(desc(ledgerMovements.seq));
   const otherBooks = [...new Set(moves.map((m) => m.bookId))].filter((b) => b !== book.id);
   if (otherBooks.length) await lockBooks(tx, otherBooks);
-  // Undo in reverse order: goods that came in go back first, so a transfer's receiver gives them up before the sender gets them.
+  // Undo in reverse order: goods that came in go back first, so a transfer's receiver gives them up before the
+  // sender gets them.
   const specs: MoveSpec[] = moves.map((m) => ({
     bookId: m.bookId,
     itemId: m.itemId,

@@ -56,7 +56,8 @@ async function* bookIds(ex: Executor, afterMovement: number | null, upTo: number
         : await queryRows<{ id: string }>(
             ex,
             sql`select distinct book_id as id from ledger_movements
-                where seq > ${afterMovement} and seq <= ${upTo} and book_id > ${after}::uuid order by book_id limit 1000`,
+                where seq > ${afterMovement} and seq <= ${upTo} and book_id > ${after}::uuid order by book_id
+                limit 1000`,
           );
     for (const r of page) yield r.id;
     if (page.length < 1000) return;
@@ -115,16 +116,20 @@ export async function verifyLedger(ex: Executor, opts: VerifyLedgerOptions = {})
       ex,
       sql`with m as (
             select item_id, kind, sum(q) as q, sum(i) as i, sum(d) as d, sum(h) as h, sum(n) as n from (
-              select item_id, to_kind as kind, quantity as q, imported_cny as i, domestic_cny as d, hainan_made_cny as h, 1 as n from ledger_movements where book_id = ${b.id}
+              select item_id, to_kind as kind, quantity as q, imported_cny as i, domestic_cny as d,
+              hainan_made_cny as h, 1 as n from ledger_movements where book_id = ${b.id}
               union all
-              select item_id, from_kind, -quantity, -imported_cny, -domestic_cny, -hainan_made_cny, 1 from ledger_movements where book_id = ${b.id}) x
+              select item_id, from_kind, -quantity, -imported_cny, -domestic_cny, -hainan_made_cny, 1 from
+              ledger_movements where book_id = ${b.id}) x
             group by item_id, kind),
           r as (
             select l.item_id, sum(l.reserved - l.posted - l.released) as q from ledger_reservation_lines l
             join ledger_reservations res on res.id = l.reservation_id
             where res.book_id = ${b.id} and res.status = 'OPEN' group by l.item_id)
-          select a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text, a.domestic_cny::text, a.hainan_made_cny::text, a.movements::text,
-                 coalesce(m.q, 0)::text as m_q, coalesce(m.i, 0)::text as m_i, coalesce(m.d, 0)::text as m_d, coalesce(m.h, 0)::text as m_h, coalesce(m.n, 0)::text as m_n,
+          select a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text,
+          a.domestic_cny::text, a.hainan_made_cny::text, a.movements::text,
+                 coalesce(m.q, 0)::text as m_q, coalesce(m.i, 0)::text as m_i, coalesce(m.d, 0)::text as m_d,
+                 coalesce(m.h, 0)::text as m_h, coalesce(m.n, 0)::text as m_n,
                  (case when a.kind = 'stock' then coalesce(r.q, 0) else 0 end)::text as r_q
           from ledger_accounts a
           left join m on m.item_id = a.item_id and m.kind = a.kind
@@ -216,7 +221,8 @@ export async function verifyLedger(ex: Executor, opts: VerifyLedgerOptions = {})
   const m = result.mismatches[0];
   const v = result.invariantViolations[0];
   result.firstProblem = m
-    ? `book ${m.bookId} item ${m.itemId} account ${m.kind}: ${m.field} stored ${m.stored}, recomputed from movements ${m.recomputed}`
+    ? `book ${m.bookId} item ${m.itemId} account ${m.kind}: ${m.field} stored ${m.stored}, recomputed from ` +
+      `movements ${m.recomputed}`
     : v
       ? `${v.rule} on item ${v.itemId}${v.kind ? ` (${v.kind})` : ''}: ${v.message}`
       : null;

@@ -38,7 +38,8 @@ export function registerRiskBenchmarkCommand(risk: Command): void {
       const seed = Number.parseInt(flags.seed, 10);
       if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
       process.stderr.write(
-        `KCS benchmark: ${train.length} train, ${valid.length} valid${test ? `, ${test.length} test` : ''} declarations; seed ${seed}\n`,
+        `KCS benchmark: ${train.length} train, ${valid.length} valid${test ? `, ${test.length} test` : ''} ` +
+          `declarations; seed ${seed}\n`,
       );
 
       const bar = new cliProgress.SingleBar(
