@@ -26,6 +26,9 @@ const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx').then((m) =
 const GatePage = lazy(() => import('./pages/gate/GatePage.tsx').then((m) => ({ default: m.GatePage })));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 const AdminPage = lazy(() => import('./pages/admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
+const ValueAddedReviewsPage = lazy(() =>
+  import('./pages/valueadded/ValueAddedReviewsPage.tsx').then((m) => ({ default: m.ValueAddedReviewsPage })),
+);
 
 const OFFICERS = ['admin', 'risk_analyst', 'inspector', 'auditor', 'command_viewer'];
 
@@ -45,6 +48,7 @@ const TITLES: [prefix: string, key: MessageKey][] = [
   ['/self', 'dutyfree.self'],
   ['/audit', 'nav.audit'],
   ['/admin', 'nav.admin'],
+  ['/value-added', 'valueAdded.nav'],
 ];
 const areaOf = (route: string) =>
   TITLES.find(([prefix]) => route === prefix || route.startsWith(`${prefix}/`) || route.startsWith(`${prefix}?`));
@@ -177,11 +181,24 @@ function SignedIn({
       ? [{ to: '/audit', key: 'nav.audit' as const, id: 'nav-audit' }]
       : []),
     ...(can('GET', '/api/v1/users') ? [{ to: '/admin', key: 'nav.admin' as const, id: 'nav-admin' }] : []),
+    ...(can('GET', '/api/v1/value-added/reviews') && isOfficer
+      ? [{ to: '/value-added', key: 'valueAdded.nav' as const, id: 'nav-value-added' }]
+      : []),
     { to: '/declarations', key: 'nav.declarations' as const, id: 'nav-declarations' },
     { to: '/calculator', key: 'nav.calculator' as const, id: 'nav-calculator' },
   ];
   const area = areaOf(route)?.[0];
-  const officerOnly = ['/command', '/workbench', '/risk', '/gate', '/inspection', '/dutyfree', '/audit', '/admin'];
+  const officerOnly = [
+    '/command',
+    '/workbench',
+    '/risk',
+    '/gate',
+    '/inspection',
+    '/dutyfree',
+    '/audit',
+    '/admin',
+    '/value-added',
+  ];
   const page =
     route === '/' || route === '/login' ? (
       <Spinner />
@@ -207,6 +224,8 @@ function SignedIn({
       <DutyfreePage route={route} />
     ) : area === '/calculator' ? (
       <CalculatorPage />
+    ) : area === '/value-added' ? (
+      <ValueAddedReviewsPage />
     ) : (
       <PortalPage user={user} />
     );

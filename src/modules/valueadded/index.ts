@@ -7,4 +7,5 @@ export const valueAddedModule: TidegateModule = {
   name: 'valueadded',
   routes: [valueAddedRoutes],
   parameters: { specs: VALUE_ADDED_PARAMETERS, seeds: VALUE_ADDED_PARAMETER_SEEDS },
+  web: [{ path: '/value-added', nav: 'valueAdded.nav', officerOnly: true }],
 };
