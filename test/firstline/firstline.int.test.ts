@@ -9,6 +9,8 @@ import { queryRows } from '../../src/platform/db/client.ts';
 import { runCommand } from '../../src/platform/command.ts';
 import { setParameter } from '../../src/platform/parameters/service.ts';
 import { uuidv7 } from '../../src/kernel/ids.ts';
+import { returnLicenceUseTx } from '../../src/modules/licence/service.ts';
+import { systemActor } from '../../src/platform/auth/roles.ts';
 
 /**
  * First-line declarations end to end over HTTP: a zero-tariff import posted to the book, a prohibited
@@ -22,6 +24,7 @@ let officer: string;
 let trader: string;
 let world: { enterpriseId: string; uscc: string; bookId: string; itemIds: string[] };
 
+const officerActor = systemActor('test-officer');
 const post = (url: string, body: unknown, auth: string) => t.request({ method: 'POST', url, body, auth });
 const get = (url: string, auth: string) => t.request({ method: 'GET', url, auth });
 const count = async (table: string) =>
@@ -327,6 +330,65 @@ describe('a held declaration and an export', () => {
       officer,
     );
     expect([twice.statusCode, twice.json().errors[0].rule]).toEqual([422, 'firstLine.notHeld']);
+  });
+
+  it('a refused declaration gives its licence back: once, audited, never above what was granted', async () => {
+    const dept = await t.authFor('department', { scope: { department: 'commerce' } });
+    const licence = {
+      number: 'RT-FL-0002',
+      licenceType: 'RADIO_TYPE_APPROVAL',
+      holderUscc: world.uscc,
+      goods: 'radio transceivers',
+      hsPrefixes: ['8525'],
+      unit: 'SET',
+      quantity: '10',
+      validFrom: '2026-01-01',
+      validUntil: '2026-12-31',
+    };
+    expect((await post('/api/v1/licences', licence, dept)).statusCode).toBe(200);
+    const radios = world.itemIds[1]!;
+    const line = bookLine(radios, { description: 'radio transceivers', quantity: '6', licenceNumber: 'RT-FL-0002' });
+    const stop = await forceRed(t.ctx, "decl.kind == 'FIRST_LINE_IMPORT'");
+    const res = await post('/api/v1/firstline/declarations', declaration([line]), trader);
+    await stop();
+    expect(res.statusCode, res.body).toBe(201);
+    const d = res.json();
+    expect(d.state).toBe('HELD');
+    const read = async () => (await get('/api/v1/licences/RT-FL-0002', trader)).json().licence;
+    expect(await read()).toMatchObject({ used: '6', remaining: '4' });
+    const refused = await post(
+      `/api/v1/firstline/declarations/${d.id}/decide`,
+      { decision: 'REJECT', reason: 'inspected: goods differ from the licence' },
+      officer,
+    );
+    expect(refused.statusCode, refused.body).toBe(200);
+    expect(refused.json().state).toBe('REJECTED');
+    expect(await read()).toMatchObject({ used: '0', remaining: '10' });
+    const returns = () =>
+      queryRows<{ action: string; n: number }>(
+        t.ctx.db,
+        sql`select action, count(*)::int as n from audit_entries
+            where subject = 'licence:RT-FL-0002' group by action order by action`,
+      );
+    expect(await returns()).toEqual([
+      { action: 'licence.register', n: 1 },
+      { action: 'licence.return', n: 1 },
+      { action: 'licence.use', n: 1 },
+    ]);
+    // Given back again (a replay, another caller): nothing more returns, nothing more is written.
+    const useId = d.lines[0].licence.useId as string;
+    const again = await runCommand(t.ctx, 'licence.return', (tx) =>
+      returnLicenceUseTx(tx, t.ctx, officerActor, { useId, reason: 'replayed' }),
+    );
+    expect(again).toMatchObject({ returned: false, quantity: '6', licence: { used: '0', remaining: '10' } });
+    expect(await returns()).toHaveLength(3);
+    expect(await count('licence_returns')).toBe(1);
+    // The quantity came back for real: the full ten can be written off again, and not one more.
+    const full = await post('/api/v1/firstline/declarations', declaration([{ ...line, quantity: '10' }]), trader);
+    expect(full.statusCode, full.body).toBe(201);
+    expect(await read()).toMatchObject({ used: '10', remaining: '0' });
+    const over = await post('/api/v1/firstline/declarations', declaration([{ ...line, quantity: '1' }]), trader);
+    expect([over.statusCode, over.json().errors[0].rule]).toEqual([422, 'licence.exhausted']);
   });
 
   it('an export leaves the book', async () => {

@@ -12,6 +12,7 @@ import type { Tx } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
+import type { WriteBatch } from '../../platform/writeBatch.ts';
 import { actorLabel, seesRiskVerdicts, type Actor } from '../../platform/auth/roles.ts';
 import { enterpriseFilter } from '../../platform/auth/scope.ts';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
@@ -23,7 +24,7 @@ import { cataloguePrefixes, fileDocumentTx, getBook, getItem, registerDirectRele
 import { assessDeclaration, type RiskDecision } from '../risk/service.ts';
 import { loadTaxParameters } from '../tax/service.ts';
 import { computeRoute, fen, type RouteLine } from '../tax/rules.ts';
-import { screenGoods, useLicenceTx } from '../licence/service.ts';
+import { returnLicenceUseTx, screenGoods, useLicenceTx } from '../licence/service.ts';
 import { ratesWithOrigin } from '../origin/service.ts';
 import {
   billNumber,
@@ -147,12 +148,17 @@ export interface FirstLineView {
   risk?: unknown;
 }
 
-async function view(tx: Tx | AppContext['db'], r: Row, actor: Actor): Promise<FirstLineView> {
-  const [bill] = await tx
-    .select({ id: firstLineBills.id })
-    .from(firstLineBills)
-    .where(eq(firstLineBills.declarationId, r.id));
-  const e = await findEnterpriseById(tx, r.enterpriseId);
+/** A declaration as `actor` may read it; `known` skips the reads of what the caller has at hand. */
+async function view(
+  tx: Tx | AppContext['db'],
+  r: Row,
+  actor: Actor,
+  known?: { billId: string | null; uscc: string },
+): Promise<FirstLineView> {
+  const [bill] = known
+    ? [known.billId === null ? undefined : { id: known.billId }]
+    : await tx.select({ id: firstLineBills.id }).from(firstLineBills).where(eq(firstLineBills.declarationId, r.id));
+  const e = known ? { uscc: known.uscc } : await findEnterpriseById(tx, r.enterpriseId);
   const officer = seesRiskVerdicts(actor);
   return {
     id: r.id,
@@ -225,7 +231,7 @@ async function judgeBookLines(tx: Tx, enterpriseId: string, body: FirstLineBody)
 /** Files a first-line declaration: one transaction, all or nothing. */
 export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLineBody): Promise<FirstLineView> {
   const enterpriseId = declarantOf(actor);
-  return runCommand(ctx, 'firstline.declare', async (tx) => {
+  return runCommand(ctx, 'firstline.declare', async (tx, batch) => {
     const now = ctx.clock.now();
     const today = shanghaiDate(now);
     const date = body.declarationDate ?? today;
@@ -423,38 +429,44 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
     }));
 
     // Risk, by the same engine as the second line.
-    const decision = await assessDeclaration(tx, ctx, {
-      declarationId: id,
-      kind: body.direction === 'IMPORT' ? 'FIRST_LINE_IMPORT' : 'FIRST_LINE_EXPORT',
-      enterpriseId,
-      uscc: enterprise.uscc,
-      port: body.port,
-      ...(body.transportMode ? { transportMode: body.transportMode } : {}),
-      ...(body.counterpartCountry
-        ? {
-            route:
-              body.direction === 'IMPORT'
-                ? { origin: body.counterpartCountry }
-                : { destination: body.counterpartCountry },
-          }
-        : {}),
-      ...(body.foreignParty
-        ? { parties: body.direction === 'IMPORT' ? { seller: body.foreignParty } : { buyer: body.foreignParty } }
-        : {}),
-      lines: lines.map((l) => ({
-        hsCode: l.hsCode,
-        description: l.description,
-        quantity: l.quantity,
-        unit: unitCode(l.unit),
-        netWeightKg: l.netWeightKg,
-        valueCny: l.valueCny,
-        originCountry: l.originCountry,
-        regime: l.regime as 'ZERO_TARIFF' | 'BONDED' | 'RELAXED_TRADE' | 'GENERAL',
-        ...(l.tariff ? { dutyRate: l.tariff.dutyRate, vatRate: l.tariff.vatRate } : {}),
-        ...(l.licence ? { restricted: true } : {}),
-        ...(l.tariff?.certificate ? { preferenceAgreement: l.tariff.certificate.agreement } : {}),
-      })),
-    });
+    const decision = await assessDeclaration(
+      tx,
+      ctx,
+      {
+        declarationId: id,
+        kind: body.direction === 'IMPORT' ? 'FIRST_LINE_IMPORT' : 'FIRST_LINE_EXPORT',
+        enterpriseId,
+        uscc: enterprise.uscc,
+        port: body.port,
+        ...(body.transportMode ? { transportMode: body.transportMode } : {}),
+        ...(body.counterpartCountry
+          ? {
+              route:
+                body.direction === 'IMPORT'
+                  ? { origin: body.counterpartCountry }
+                  : { destination: body.counterpartCountry },
+            }
+          : {}),
+        ...(body.foreignParty
+          ? { parties: body.direction === 'IMPORT' ? { seller: body.foreignParty } : { buyer: body.foreignParty } }
+          : {}),
+        lines: lines.map((l) => ({
+          hsCode: l.hsCode,
+          description: l.description,
+          quantity: l.quantity,
+          unit: unitCode(l.unit),
+          netWeightKg: l.netWeightKg,
+          valueCny: l.valueCny,
+          originCountry: l.originCountry,
+          regime: l.regime as 'ZERO_TARIFF' | 'BONDED' | 'RELAXED_TRADE' | 'GENERAL',
+          ...(l.tariff ? { dutyRate: l.tariff.dutyRate, vatRate: l.tariff.vatRate } : {}),
+          ...(l.licence ? { restricted: true } : {}),
+          ...(l.tariff?.certificate ? { preferenceAgreement: l.tariff.certificate.agreement } : {}),
+        })),
+      },
+      // The verdict's audit entry and event go with the declaration's, in one append at the end.
+      { batch },
+    );
     const state = stateAfterRisk(decision);
     const row: Row = {
       id,
@@ -480,7 +492,7 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
       updatedAt: now,
     };
     await tx.insert(firstLineDeclarations).values(row);
-    const { seq } = await appendAudit(tx, {
+    const filed = batch.audit({
       actor: actorLabel(actor),
       action: 'firstline.declare',
       subject: `firstline:${id}`,
@@ -488,19 +500,19 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
       at: now,
       partitionKey: `enterprise:${enterprise.uscc}`,
     });
-    await enqueueEvents(tx, [
+    batch.event(
       {
         aggregateType: 'firstline',
         aggregateId: id,
         eventType: 'FirstLineDeclarationFiled',
         payload: { id, enterpriseId, direction: body.direction, port: body.port, declarationDate: date },
         occurredAt: now,
-        auditSeq: seq,
       },
-    ]);
-    const final =
-      state === 'RELEASED' ? await release(tx, ctx, actor, row, enterprise.uscc, 'risk.assessDeclaration') : row;
-    return view(tx, final, actor);
+      filed,
+    );
+    if (state !== 'RELEASED') return view(tx, row, actor, { billId: null, uscc: enterprise.uscc });
+    const released = await release(tx, ctx, actor, row, enterprise.uscc, 'risk.assessDeclaration', batch);
+    return view(tx, released.row, actor, { billId: released.billId, uscc: enterprise.uscc });
   });
 }
 
@@ -508,7 +520,15 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
  * Release: the book posted (a first-line import or export document) or, for a direct release, the
  * release registered for the book entry within the ledger's deadline; the bill issued for what is taxed.
  */
-async function release(tx: Tx, ctx: AppContext, actor: Actor, row: Row, uscc: string, by: string): Promise<Row> {
+async function release(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  row: Row,
+  uscc: string,
+  by: string,
+  batch: WriteBatch,
+): Promise<{ row: Row; billId: string | null }> {
   const now = ctx.clock.now();
   const lines = row.lines as JudgedLine[];
   const bookLines = lines.filter((l) => l.kind === 'BOOK');
@@ -554,9 +574,11 @@ async function release(tx: Tx, ctx: AppContext, actor: Actor, row: Row, uscc: st
     lines: unknown;
     parameterVersions: Record<string, number>;
   } | null;
+  let billId: string | null = null;
   if (taxes) {
+    billId = uuidv7(now.getTime());
     const bill: BillRow = {
-      id: uuidv7(now.getTime()),
+      id: billId,
       number: billNumber(row.declarationDate, row.id),
       declarationId: row.id,
       enterpriseId: row.enterpriseId,
@@ -585,7 +607,7 @@ async function release(tx: Tx, ctx: AppContext, actor: Actor, row: Row, uscc: st
     .update(firstLineDeclarations)
     .set({ state: 'RELEASED', stateReason, ledgerDocumentId, directReleaseId, decidedBy: by, updatedAt: now })
     .where(eq(firstLineDeclarations.id, row.id));
-  const { seq } = await appendAudit(tx, {
+  const audited = batch.audit({
     actor: actorLabel(actor),
     action: 'firstline.release',
     subject: `firstline:${row.id}`,
@@ -593,7 +615,7 @@ async function release(tx: Tx, ctx: AppContext, actor: Actor, row: Row, uscc: st
     at: now,
     partitionKey: `enterprise:${uscc}`,
   });
-  await enqueueEvents(tx, [
+  batch.event(
     {
       aggregateType: 'firstline',
       aggregateId: row.id,
@@ -606,10 +628,10 @@ async function release(tx: Tx, ctx: AppContext, actor: Actor, row: Row, uscc: st
         total: taxes?.total ?? null,
       },
       occurredAt: now,
-      auditSeq: seq,
     },
-  ]);
-  return next;
+    audited,
+  );
+  return { row: next, billId };
 }
 
 /** An officer's decision on a held declaration: release (the book posted, the bill issued) or refuse. */
@@ -619,7 +641,7 @@ export async function decideFirstLine(
   id: string,
   d: { decision: 'RELEASE' | 'REJECT'; reason: string },
 ): Promise<FirstLineView> {
-  return runCommand(ctx, 'firstline.decide', async (tx) => {
+  return runCommand(ctx, 'firstline.decide', async (tx, batch) => {
     const [row] = await tx.select().from(firstLineDeclarations).where(eq(firstLineDeclarations.id, id)).for('update');
     if (!row) throw problems.notFound(`First-line declaration ${id}`);
     if (row.state !== 'HELD') {
@@ -627,8 +649,22 @@ export async function decideFirstLine(
     }
     const uscc = (await findEnterpriseById(tx, row.enterpriseId))?.uscc ?? '';
     const by = `${actorLabel(actor)}: ${d.reason}`;
-    if (d.decision === 'RELEASE') return view(tx, await release(tx, ctx, actor, row, uscc, by), actor);
+    if (d.decision === 'RELEASE') {
+      const released = await release(tx, ctx, actor, row, uscc, by, batch);
+      return view(tx, released.row, actor, { billId: released.billId, uscc });
+    }
     const now = ctx.clock.now();
+    // The goods are not imported (or exported) under the licences written off on filing: each use goes back.
+    const licencesReturned = [];
+    for (const l of row.lines as JudgedLine[]) {
+      if (!l.licence) continue;
+      const back = await returnLicenceUseTx(tx, ctx, actor, {
+        useId: l.licence.useId,
+        reason: `first-line declaration ${id} refused: ${d.reason}`,
+        reference: `first-line declaration ${id} line ${l.index}`,
+      });
+      licencesReturned.push({ line: l.index, number: back.licenceNumber, quantity: back.quantity });
+    }
     await tx
       .update(firstLineDeclarations)
       .set({ state: 'REJECTED', stateReason: `Not released: ${d.reason}`, decidedBy: by, updatedAt: now })
@@ -637,7 +673,7 @@ export async function decideFirstLine(
       actor: actorLabel(actor),
       action: 'firstline.reject',
       subject: `firstline:${id}`,
-      change: { id, state: 'REJECTED', reason: d.reason },
+      change: { id, state: 'REJECTED', reason: d.reason, licencesReturned },
       at: now,
       partitionKey: `enterprise:${uscc}`,
     });

@@ -33,7 +33,7 @@ import {
   type Screening,
   type StoredEntry,
 } from './rules.ts';
-import { licenceUses, licences, restrictedGoods } from './schema.ts';
+import { licenceReturns, licenceUses, licences, restrictedGoods } from './schema.ts';
 
 /** Serialises list loads, so two loads of the same file never both add an entry. */
 const LIST_LOCK_ID = 7355613;
@@ -444,6 +444,109 @@ export async function useLicenceTx(tx: Tx, ctx: AppContext, actor: Actor, u: Use
     quantity: plainQty(u.quantity),
     usedOn: date,
     reference: u.reference ?? null,
+    licence: view,
+  };
+}
+
+export interface ReturnLicenceUseInput {
+  /** The write-off to give back (its id is the give-back's idempotency key: once per use). */
+  useId: string;
+  /** Why, e.g. the declaration was refused. */
+  reason: string;
+  /** The document that gives it back. */
+  reference?: string | undefined;
+}
+
+export interface LicenceReturnView {
+  useId: string;
+  licenceNumber: string;
+  quantity: string;
+  reason: string;
+  /** False when the use had been given back already (nothing written this time). */
+  returned: boolean;
+  licence: LicenceView;
+}
+
+/**
+ * Gives a write-off back to its licence (退还), inside the caller's transaction: the document the
+ * licence was used for was refused or withdrawn. At most once per use — the give-back is keyed by the
+ * use, so a replay (or a second caller) finds it and writes nothing — and exactly the quantity written
+ * off, so the licence never gets back more than it granted (the CHECK `used >= 0` holds the floor).
+ * The licence row is locked as for a use, so a give-back and concurrent uses serialise.
+ */
+export async function returnLicenceUseTx(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  r: ReturnLicenceUseInput,
+): Promise<LicenceReturnView> {
+  const now = ctx.clock.now();
+  const [use] = await tx.select().from(licenceUses).where(eq(licenceUses.id, r.useId));
+  if (!use) throw refused('licence.useUnknown', 'useId', `No write-off ${r.useId} is on record.`);
+  const [row] = await tx.select().from(licences).where(eq(licences.id, use.licenceId)).for('update');
+  const uscc = await usccOf(tx, row!.holderEnterpriseId);
+  const [earlier] = await tx.select().from(licenceReturns).where(eq(licenceReturns.useId, r.useId));
+  if (earlier) {
+    return {
+      useId: r.useId,
+      licenceNumber: row!.number,
+      quantity: plainQty(earlier.quantity),
+      reason: earlier.reason,
+      returned: false,
+      licence: licenceView(row!, uscc),
+    };
+  }
+  const [updated] = await tx
+    .update(licences)
+    .set({ used: sql`${licences.used} - ${use.quantity}::numeric`, updatedAt: now })
+    .where(and(eq(licences.id, row!.id), sql`${licences.used} - ${use.quantity}::numeric >= 0`))
+    .returning();
+  if (!updated) {
+    throw refused('licence.returnAboveUsed', 'useId', `Licence ${row!.number} has less written off than the use.`);
+  }
+  const view = licenceView(updated, uscc);
+  const change = {
+    useId: r.useId,
+    licenceNumber: row!.number,
+    quantity: plainQty(use.quantity),
+    reason: r.reason,
+    reference: r.reference ?? null,
+    used: view.used,
+  };
+  const { seq } = await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'licence.return',
+    subject: `licence:${row!.number}`,
+    change,
+    at: now,
+    partitionKey: `licence:${row!.number}`,
+  });
+  await tx.insert(licenceReturns).values({
+    useId: r.useId,
+    licenceId: row!.id,
+    quantity: use.quantity,
+    reason: r.reason,
+    reference: r.reference ?? null,
+    auditSeq: seq,
+    createdBy: actorLabel(actor),
+    createdAt: now,
+  });
+  await enqueueEvents(tx, [
+    {
+      aggregateType: 'licence',
+      aggregateId: row!.id,
+      eventType: 'LicenceReturned',
+      payload: { ...change, remaining: view.remaining },
+      occurredAt: now,
+      auditSeq: seq,
+    },
+  ]);
+  return {
+    useId: r.useId,
+    licenceNumber: row!.number,
+    quantity: plainQty(use.quantity),
+    reason: r.reason,
+    returned: true,
     licence: view,
   };
 }
