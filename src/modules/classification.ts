@@ -18,6 +18,7 @@ import { CLASSIFICATION as jointcontrol } from './jointcontrol/classification.ts
 import { CLASSIFICATION as ledger } from './ledger/classification.ts';
 import { CLASSIFICATION as licence } from './licence/classification.ts';
 import { CLASSIFICATION as origin } from './origin/classification.ts';
+import { CLASSIFICATION as payments } from './payments/classification.ts';
 import { CLASSIFICATION as personalcredit } from './personalcredit/classification.ts';
 import { CLASSIFICATION as risk } from './risk/classification.ts';
 import { CLASSIFICATION as sharing } from './sharing/classification.ts';
@@ -45,6 +46,7 @@ export const DATA_CLASSIFICATION: readonly { owner: string; tables: readonly Tab
   { owner: 'firstline', tables: firstline },
   { owner: 'jointcontrol', tables: jointcontrol },
   { owner: 'command', tables: command },
+  { owner: 'payments', tables: payments },
   { owner: 'valueadded', tables: valueadded },
 ];
 

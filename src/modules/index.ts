@@ -22,6 +22,7 @@ import { jointControlModule } from './jointcontrol/index.ts';
 import { licenceModule } from './licence/index.ts';
 import { originModule } from './origin/index.ts';
 import { firstLineModule } from './firstline/index.ts';
+import { paymentsModule } from './payments/index.ts';
 import { valueAddedModule } from './valueadded/index.ts';
 
 export const MODULES: readonly TidegateModule[] = defineModules([
@@ -42,6 +43,7 @@ export const MODULES: readonly TidegateModule[] = defineModules([
   originModule,
   firstLineModule,
   jointControlModule,
+  paymentsModule,
   valueAddedModule,
 ]);
 

@@ -14,5 +14,6 @@ export {
 } from './service/centralized.ts';
 export { listTaxBills, getTaxBill, taxBillsCsv } from './service/bills.ts';
 export { listDeclarations, getDeclaration } from './service/read.ts';
+export { releaseAfterSettlement } from './service/settlement.ts';
 export { handleEvent, subscribeDeclarations } from './service/events.ts';
 export type { DeclarationView } from './service/store.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paymentOut } from '../payments/wire.ts';
 import { checkedBy, isoDate, text } from '../../kernel/wire.ts';
 import { validateContainerNumber } from '../../kernel/iso6346.ts';
 import { validateSecondLinePortCode } from '../../kernel/ports.ts';
@@ -182,6 +183,7 @@ export const taxBillOut = z.object({
   businessDate: z.string(),
   issuedAt: z.string(),
   auditSeq: z.number(),
+  payment: paymentOut.optional().describe('Payment state (UNPAID, GUARANTEED, PAID, OVERDUE) and due date'),
 });
 
 export const transitionOut = z.object({

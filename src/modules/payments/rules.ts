@@ -4,7 +4,7 @@
  * Law: ../shared/spec/mission.md §5 (bills) and §2 (measures by class); the 15-day period is the
  * Customs Law's (《海关法》第六十条: pay within 15 days of the issue of the tax payment notice).
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 export const PAYMENT_STATES = ['UNPAID', 'GUARANTEED', 'PAID', 'OVERDUE'] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];

@@ -9,6 +9,7 @@ import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { findEnterpriseByUscc } from '../../subjects/service.ts';
+import { withPayment } from '../../payments/service.ts';
 import { billCsv, billNumber, type TaxBillFigures } from '../rules.ts';
 import { taxBills } from '../schema.ts';
 import { assertVisible, billView, nextSerial, partitionOf, type DeclarationRow, type TaxBillRow } from './store.ts';
@@ -113,14 +114,15 @@ export async function listTaxBills(
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
   const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(taxBills).where(where);
-  return { items: rows.map(billView), total: count?.n ?? 0 };
+  return { items: await withPayment(ctx.db, rows.map(billView)), total: count?.n ?? 0 };
 }
 
 export async function getTaxBill(ctx: AppContext, actor: Actor, id: string) {
   const [row] = await ctx.db.select().from(taxBills).where(eq(taxBills.id, id));
   if (!row) throw problems.notFound(`Tax bill ${id}`);
   assertVisible(actor, row.enterpriseId, `Tax bill ${id}`);
-  return billView(row);
+  const [view] = await withPayment(ctx.db, [billView(row)]);
+  return view!;
 }
 
 /** The trader's export: one bill, or all of its bills, as CSV. */

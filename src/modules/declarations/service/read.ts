@@ -5,6 +5,7 @@ import type { Actor } from '../../../platform/auth/roles.ts';
 import { findEnterpriseByUscc, findEnterprisesByIds } from '../../subjects/service.ts';
 import { getReservation } from '../../ledger/service.ts';
 import { declarations } from '../schema.ts';
+import { withPayment } from '../../payments/service.ts';
 import {
   assertVisible,
   batchesOf,
@@ -67,5 +68,12 @@ export async function getDeclaration(ctx: AppContext, actor: Actor, id: string) 
     row.kind === 'CENTRALIZED_DECLARATION' ? batchesOf(ctx.db, id) : Promise.resolve([]),
     row.reservationId ? getReservation(ctx.db, row.reservationId) : Promise.resolve(null),
   ]);
-  return { ...declarationView(row), transitions, taxBills, versions, batches, reservation: reservation ?? null };
+  return {
+    ...declarationView(row),
+    transitions,
+    taxBills: await withPayment(ctx.db, taxBills),
+    versions,
+    batches,
+    reservation: reservation ?? null,
+  };
 }

@@ -11,6 +11,7 @@ import type { Actor } from '../../../platform/auth/roles.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
 import { creditMeasuresOf } from '../../credit/service.ts';
+import { mustSettleBeforeRelease } from '../../payments/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
 import { withTariffRates, type TariffUse } from '../../tariff/service.ts';
 import { D, parseValueAddedNumber, ratioString } from '../../tax/rules.ts';
@@ -350,15 +351,19 @@ export async function acceptAndRelease(
   orderId?: string,
   batch?: WriteBatch,
 ) {
-  let d = await transition(
-    tx,
-    ctx,
-    row,
-    uscc,
-    actor,
-    { to: 'ACCEPTED', reason: reason.text, rule: reason.rule },
-    batch,
-  );
+  // Goods whose bill must be paid or guaranteed first (先税后放) wait ACCEPTED for the treasury's notice.
+  const owed = row.kind === 'SECOND_LINE_EXIT' && row.taxes ? (row.taxes as { total: string }).total : null;
+  const hold = owed
+    ? await mustSettleBeforeRelease(tx, {
+        enterpriseId: row.enterpriseId,
+        total: owed,
+        day: shanghaiDate(ctx.clock.now()),
+      })
+    : null;
+  const text = hold?.required
+    ? `${reason.text} Release waits for the payment or a guarantee of the tax bill: ${hold.reason}.`
+    : reason.text;
+  const d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: text, rule: reason.rule }, batch);
   if (d.kind === 'SECOND_LINE_EXIT' && d.taxes) {
     const t = d.taxes as ReturnType<typeof billFigures>;
     await issueBill(
@@ -386,6 +391,21 @@ export async function acceptAndRelease(
     });
     return d;
   }
+  if (hold?.required) return d;
+  return releaseAccepted(tx, ctx, d, uscc, actor, orderId, batch);
+}
+
+/** An accepted exit's release order for the gate; the declaration becomes RELEASED. */
+export async function releaseAccepted(
+  tx: Tx,
+  ctx: AppContext,
+  accepted: DeclarationRow,
+  uscc: string,
+  actor: Actor,
+  orderId?: string,
+  batch?: WriteBatch,
+) {
+  let d = accepted;
   const form = d.form as ExitDeclarationBody;
   const now = ctx.clock.now();
   const hours = await releaseValidityHours(tx, shanghaiDate(now));
