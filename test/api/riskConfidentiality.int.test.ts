@@ -201,6 +201,8 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/tax-bills/export.csv': ['/api/v1/tax-bills/export.csv'],
     '/api/v1/tax-bills/:id': [`/api/v1/tax-bills/${w.billId}`],
     '/api/v1/tax-bills/:id/csv': [`/api/v1/tax-bills/${w.billId}/csv`],
+    '/api/v1/tax-bills/:id/payment': [`/api/v1/tax-bills/${w.billId}/payment`],
+    '/api/v1/tax-bills/overdue-alerts': ['/api/v1/tax-bills/overdue-alerts'],
     '/api/v1/tax/exchange-rates': ['/api/v1/tax/exchange-rates'],
     '/api/v1/calc/exchange-rate': ['/api/v1/calc/exchange-rate?currency=USD&declarationDate=2026-12-01'],
     '/api/v1/ledger/books': ['/api/v1/ledger/books'],
