@@ -8,6 +8,7 @@ import { createEnterprise, createIndividual, grantQualification } from '../modul
 import type { DemoWorld } from '../platform/module.ts';
 import { MODULES } from '../modules/index.ts';
 import type { Timings } from '../platform/timings.ts';
+import type { Db } from '../platform/db/client.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -112,9 +113,16 @@ export const DEMO_USERS: {
 
 /**
  * The base demo (enterprises, qualifications, users, individuals), then each module's demo in the
- * order of the module list (src/modules/index.ts).
+ * order of the module list (src/modules/index.ts), all in one transaction: every command of the seed
+ * runs in a savepoint of it (runCommand's transaction nests), so the demo costs one commit instead of
+ * one per command, and a seed that fails leaves no half demo behind. Reads through the seed's handle
+ * go to the transaction, never to the reference cache (which serves only the database handle itself).
  */
 export async function seedDemo(ctx: AppContext, timings?: Timings): Promise<void> {
+  await ctx.db.transaction((tx) => seedDemoIn({ ...ctx, db: tx as unknown as Db }, timings));
+}
+
+async function seedDemoIn(ctx: AppContext, timings?: Timings): Promise<void> {
   const actor = systemActor('demo-seed');
   const ids = new Map<string, string>();
   for (const e of DEMO_ENTERPRISES) {
