@@ -1,39 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { navigate } from '../../router.ts';
 import type { FeatureVersion } from '../../api/wire.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { useExplain } from '../../errors.tsx';
-
-const CATEGORIES = [
-  'PRICE',
-  'WEIGHT',
-  'CLASSIFICATION',
-  'VALUE_ADDED',
-  'TIMING',
-  'TRADER',
-  'CREDIT',
-  'HISTORY',
-  'ROUTE',
-  'NETWORK',
-  'GOODS',
-] as const;
-
-interface Field {
-  name: string;
-  type: string;
-  scope: string;
-  zh: string;
-  en: string;
-}
-
-interface Check {
-  ok: boolean;
-  fields: string[];
-  errors: { message: string; rule: string; column: number }[];
-}
+import { FeatureSettings, useExpressionCheck, type FeatureForm } from './FeatureEditorParts.tsx';
+import { FieldCatalogue } from './FieldCatalogue.tsx';
 
 /**
  * The feature editor: a new feature, or a new version of one (the previous version's definition
@@ -41,8 +14,8 @@ interface Check {
  * error; saving makes a draft, never a live feature.
  */
 export function FeatureEditor({ base }: { base?: FeatureVersion }) {
-  const { t, lang } = useI18n();
-  const [form, setForm] = useState({
+  const { t } = useI18n();
+  const [form, setForm] = useState<FeatureForm>({
     code: base?.code ?? '',
     name: base?.name ?? '',
     description: base?.description ?? '',
@@ -53,43 +26,12 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
     forceLevel: base?.forceLevel ?? '',
     expiresOn: base?.expiresOn ?? '',
   });
-  const [check, setCheck] = useState<Check | null>(null);
+  const check = useExpressionCheck(form.expression, form.scope);
   const [error, setError] = useState<ApiError | null>(null);
   const explained = useExplain(error);
   const [saving, setSaving] = useState(false);
-  const [filter, setFilter] = useState('');
-  const fields = useQuery({
-    queryKey: ['risk-fields'],
-    queryFn: () => api<{ fields: Field[]; functions: string[] }>('GET', '/api/v1/risk/fields'),
-  });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
 
-  useEffect(() => {
-    if (!form.expression.trim()) return setCheck(null);
-    const timer = setTimeout(() => {
-      api<Check>('POST', '/api/v1/risk/features/validate', { scope: form.scope, expression: form.expression }).then(
-        setCheck,
-        () => setCheck(null),
-      );
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [form.expression, form.scope]);
-
-  const visible = useMemo(
-    () =>
-      (fields.data?.fields ?? []).filter(
-        (f) =>
-          // A SALE feature reads a duty-free sale's facts only; the others a declaration's (and a line's).
-          (form.scope === 'SALE'
-            ? f.scope === 'SALE'
-            : f.scope !== 'SALE' && (form.scope === 'LINE' || f.scope === 'DECLARATION')) &&
-          (!filter ||
-            f.name.includes(filter) ||
-            f.zh.includes(filter) ||
-            f.en.toLowerCase().includes(filter.toLowerCase())),
-      ),
-    [fields.data, form.scope, filter],
-  );
   const fieldError = (path: string) => explained?.at(path).join(' ') || undefined;
 
   const save = async (e: React.FormEvent) => {
@@ -110,66 +52,7 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
   return (
     <form className="card feature-editor" onSubmit={save} data-testid="risk-feature-editor">
       <h2>{base ? t('risk.newVersionOf', { code: base.code }) : t('risk.newFeature')}</h2>
-      <div className="grid2">
-        <label>
-          {t('risk.field.code')}
-          <input
-            className="mono"
-            value={form.code}
-            onChange={set('code')}
-            disabled={Boolean(base)}
-            data-testid="risk-field-code"
-            aria-invalid={Boolean(fieldError('code'))}
-          />
-          {fieldError('code') && <span className="field-error">{fieldError('code')}</span>}
-        </label>
-        <label>
-          {t('risk.field.name')}
-          <input value={form.name} onChange={set('name')} data-testid="risk-field-name" />
-        </label>
-        <label>
-          {t('risk.field.category')}
-          <select value={form.category} onChange={set('category')} data-testid="risk-field-category">
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {t(`risk.category.${c}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('risk.field.scope')}
-          <select value={form.scope} onChange={set('scope')} data-testid="risk-field-scope">
-            <option value="LINE">{t('risk.scope.LINE')}</option>
-            <option value="DECLARATION">{t('risk.scope.DECLARATION')}</option>
-            <option value="SALE">{t('risk.scope.SALE')}</option>
-          </select>
-        </label>
-        <label>
-          {t('risk.field.weight')}
-          <input
-            type="number"
-            min="0"
-            max="100"
-            step="0.5"
-            value={form.weight}
-            onChange={set('weight')}
-            data-testid="risk-field-weight"
-          />
-        </label>
-        <label>
-          {t('risk.field.forceLevel')}
-          <select value={form.forceLevel} onChange={set('forceLevel')} data-testid="risk-field-force">
-            <option value="">{t('risk.force.none')}</option>
-            <option value="YELLOW">{t('risk.level.YELLOW')}</option>
-            <option value="RED">{t('risk.level.RED')}</option>
-          </select>
-        </label>
-        <label>
-          {t('risk.field.expiresOn')}
-          <input type="date" value={form.expiresOn} onChange={set('expiresOn')} data-testid="risk-field-expires" />
-        </label>
-      </div>
+      <FeatureSettings form={form} set={set} fixedCode={Boolean(base)} fieldError={fieldError} />
       <label>
         {t('risk.field.description')}
         <textarea
@@ -207,24 +90,7 @@ export function FeatureEditor({ base }: { base?: FeatureVersion }) {
       <button type="submit" className="primary" disabled={saving} data-testid="risk-feature-save">
         {t('risk.saveDraft')}
       </button>
-      <details className="catalogue">
-        <summary>
-          {t('risk.catalogue', { n: visible.length })} · {t('risk.functions')}:{' '}
-          <span className="mono">{fields.data?.functions.join(', ')}</span>
-        </summary>
-        <input placeholder={t('risk.catalogueFilter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
-        <table className="table small">
-          <tbody>
-            {visible.map((f) => (
-              <tr key={f.name}>
-                <td className="mono">{f.name}</td>
-                <td>{f.type}</td>
-                <td>{lang === 'zh-CN' ? f.zh : f.en}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <FieldCatalogue scope={form.scope} />
     </form>
   );
 }
