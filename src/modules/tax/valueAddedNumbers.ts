@@ -1,6 +1,7 @@
 /**
  * The numbers of the value-added regime and when they are issued. The declarations module stores
- * and issues them; these rules say what a valid number looks like and whether one is due.
+ * and issues the confirmation numbers, the valueadded module the cumulative numbers (from the
+ * upstream book); these rules say what a valid number looks like and whether one is due.
  *
  * - 内销免关税确认编号 (confirmation number): issued on a sale to the mainland when the goods' value
  *   added, with any cumulation, reaches the threshold; it is what exempts the exit from duty.
