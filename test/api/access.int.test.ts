@@ -21,6 +21,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/v1/api-clients/:id/revoke': ['admin'],
   'GET /api/v1/audit/entries/:seq': [...OFFICERS, 'department'],
   'POST /api/v1/audit/verify': ['admin', 'auditor'],
+  'GET /api/v1/audit/anchors': [...OFFICERS, 'department'],
   'GET /api/v1/audit/anchors/:seq': [...OFFICERS, 'department'],
   'POST /api/v1/audit/anchors': ['admin', 'auditor'],
   'GET /api/v1/parameters': [...OFFICERS, 'department'],

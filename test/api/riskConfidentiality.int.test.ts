@@ -220,6 +220,7 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/parameters': ['/api/v1/parameters'],
     '/api/v1/parameters/:name/versions': ['/api/v1/parameters/risk.levelThresholds/versions'],
     '/api/v1/webhooks': ['/api/v1/webhooks'],
+    '/api/v1/audit/anchors': ['/api/v1/audit/anchors'],
     '/api/v1/audit/anchors/:seq': ['/api/v1/audit/anchors/latest'],
     '/api/v1/dutyfree/codes/:code': ['/api/v1/dutyfree/codes/HNDF0000000000000000'],
     '/api/v1/personal-credit/points': ['/api/v1/personal-credit/points'],

@@ -22,6 +22,16 @@ export async function latestAnchor(ex: Executor): Promise<Anchor | null> {
   return row ?? null;
 }
 
+/** One page of the root chain, newest first. */
+export async function listAnchors(ex: Executor, page: number, pageSize: number): Promise<Anchor[]> {
+  return ex
+    .select()
+    .from(auditAnchors)
+    .orderBy(desc(auditAnchors.seq))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+}
+
 export async function countAnchors(ex: Executor): Promise<number> {
   const [row] = await ex.select({ n: sql<number>`count(*)::int` }).from(auditAnchors);
   return Number(row?.n ?? 0);

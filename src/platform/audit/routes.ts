@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { ApiPlugin } from '../http/server.ts';
 import { OFFICER_ROLES } from '../auth/roles.ts';
 import { problems } from '../../kernel/problem.ts';
-import { serialNumber } from '../../kernel/wire.ts';
+import { pageQuery, serialNumber } from '../../kernel/wire.ts';
 import { entryHash, GENESIS_HASH, LEGACY_FORMAT, PARTITIONED_FORMAT, type AnchorMaterial } from './chain.ts';
 import { getAuditEntry, getPartitionEntry, verifyChain } from './service.ts';
-import { anchoredHeads, anchorAudit, getAnchor, latestAnchor } from './anchor.ts';
+import { anchoredHeads, anchorAudit, countAnchors, getAnchor, latestAnchor, listAnchors } from './anchor.ts';
 import { inclusionProof } from './proof.ts';
 import { entryContentFor, linksFor } from './readers.ts';
 import { actorOf } from '../http/authHook.ts';
@@ -144,6 +144,21 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
         algorithm: HASHES,
         proof: proof && { ...proof, links: linksFor(reader, proof.links), anchor: anchorView(proof.anchor) },
       };
+    },
+  });
+
+  app.get('/api/v1/audit/anchors', {
+    config: { access: { roles: readers } },
+    schema: {
+      tags,
+      summary: 'The anchors of the root chain, newest first (an empty page before the first anchor)',
+      querystring: z.object(pageQuery).strict(),
+      response: { 200: z.object({ items: z.array(anchorOut), total: z.number() }) },
+    },
+    handler: async (req) => {
+      const { page, pageSize } = req.query;
+      const [rows, total] = await Promise.all([listAnchors(ctx.db, page, pageSize), countAnchors(ctx.db)]);
+      return { items: rows.map(anchorView), total };
     },
   });
 

@@ -56,6 +56,9 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
       return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // Registering ~200 routes with their schemas on a busy 2-core machine can take longer than the
+    // default 10 s per plugin; a slow start is not a broken one (readiness is what /readyz answers).
+    pluginTimeout: 120_000,
     // Whose X-Forwarded-For/-Proto to believe (TIDEGATE_TRUST_PROXY): request.ip is what login
     // throttling and the calculators' limits count by.
     trustProxy: ctx.config.trustProxy,

@@ -102,7 +102,7 @@ export interface DrillRequest {
 
 // Platform: the audit chain, users and machine clients, policy parameters
 export type AuditEntry = Out<typeof audit.entryOut>;
-export type AuditAnchor = Out<typeof audit.anchorOut> & { heads: Out<typeof audit.headOut>[] };
+export type AuditAnchorPage = { items: Out<typeof audit.anchorOut>[]; total: number };
 export type VerifyResult = Out<typeof audit.verifyOut>;
 export type User = Out<typeof clients.userOut>;
 export type ApiClient = Out<typeof clients.clientOut>;

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError } from '../../api.ts';
-import type { AuditAnchor as Anchor } from '../../api/wire.ts';
+import { api } from '../../api.ts';
+import type { AuditAnchorPage } from '../../api/wire.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { formatDateTime } from '../../format.ts';
@@ -14,11 +14,8 @@ export function AnchorPanel({ canAnchor }: { canAnchor: boolean }) {
   const qc = useQueryClient();
   const latest = useQuery({
     queryKey: ['audit-anchor-latest'],
-    queryFn: () =>
-      api<Anchor>('GET', '/api/v1/audit/anchors/latest').catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }),
+    // The list, not anchors/latest: before the first anchor it is an empty page, not a 404 in the console.
+    queryFn: async () => (await api<AuditAnchorPage>('GET', '/api/v1/audit/anchors?pageSize=1')).items[0] ?? null,
   });
   const anchor = useMutation({
     mutationFn: () => api('POST', '/api/v1/audit/anchors'),
@@ -44,7 +41,7 @@ export function AnchorPanel({ canAnchor }: { canAnchor: boolean }) {
           <dt>{ot('audit.prevHash')}</dt>
           <dd className="mono hash">{a.prevHash}</dd>
           <dt>{ot('audit.anchors')}</dt>
-          <dd>{ot('audit.heads', { n: a.heads.length })}</dd>
+          <dd>{ot('audit.heads', { n: a.partitionCount })}</dd>
         </dl>
       )}
       {anchor.error && <ErrorBox error={anchor.error} />}
