@@ -6,11 +6,14 @@ import { queryRows } from '../../src/platform/db/client.ts';
 import { createEnterprise } from '../../src/modules/subjects/service.ts';
 import { systemActor } from '../../src/platform/auth/roles.ts';
 import { uuidv7 } from '../../src/kernel/ids.ts';
+import { runCommand } from '../../src/platform/command.ts';
+import { returnLicenceUseTx } from '../../src/modules/licence/service.ts';
 
 /**
  * Prohibited and restricted goods and licences over HTTP: the list loaded all or nothing, screening,
  * licences pushed by a department, written off per use, refused when exhausted or expired, and
- * 200 parallel uses of a 100-unit licence writing off exactly 100.
+ * 200 parallel uses of a 100-unit licence writing off exactly 100, and a write-off given back once however
+ * often it is asked.
  */
 let t: TestApp;
 let admin: string;
@@ -171,6 +174,35 @@ describe('licences', () => {
     const res = await post('/api/v1/licences', licence('RT-2026-0010', { quantity: '2' }), dept);
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0].rule).toBe('licence.belowUsed');
+  });
+
+  it('a write-off given back 20 times at once returns its quantity once; an unknown use is refused', async () => {
+    await post('/api/v1/licences', licence('RT-2026-0200', { quantity: '10' }), dept);
+    const first = use({ quantity: '7', date: '2026-11-23' });
+    expect((await post('/api/v1/licences/RT-2026-0200/uses', first, officer)).statusCode).toBe(201);
+    const giveBack = () =>
+      runCommand(t.ctx, 'licence.return', (tx) =>
+        returnLicenceUseTx(tx, t.ctx, systemActor('test'), { useId: first.useId, reason: 'document refused' }),
+      );
+    const results = await Promise.all(Array.from({ length: 20 }, giveBack));
+    expect(results.filter((r) => r.returned)).toHaveLength(1);
+    expect(results.every((r) => r.quantity === '7')).toBe(true);
+    const view = (await get('/api/v1/licences/RT-2026-0200', officer)).json();
+    expect(view.licence).toMatchObject({ used: '0', remaining: '10' });
+    const [n] = await queryRows<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from licence_returns r join licences l on l.id = r.licence_id
+          where l.number = 'RT-2026-0200'`,
+    );
+    expect(n!.n).toBe(1);
+    expect(await giveBack()).toMatchObject({ returned: false, licence: { used: '0' } });
+    const stranger = await runCommand(t.ctx, 'licence.return', (tx) =>
+      returnLicenceUseTx(tx, t.ctx, systemActor('test'), { useId: uuidv7(), reason: 'no such use' }),
+    ).then(
+      () => null,
+      (e: { errors?: { rule: string }[] }) => e.errors?.[0]?.rule,
+    );
+    expect(stranger).toBe('licence.useUnknown');
   });
 
   it('200 parallel uses of a licence for 100 units write off exactly 100', async () => {
