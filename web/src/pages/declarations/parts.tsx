@@ -35,6 +35,7 @@ export function BillTable({ bills }: { bills: TaxBill[] }) {
           <th className="num">{t('decl.bill.ct')}</th>
           <th className="num">{t('decl.bill.vat')}</th>
           <th className="num">{t('decl.bill.total')}</th>
+          <th>{t('decl.bill.payment')}</th>
           <th>{t('decl.bill.versions')}</th>
         </tr>
       </thead>
@@ -54,6 +55,14 @@ export function BillTable({ bills }: { bills: TaxBill[] }) {
             </td>
             <td className="num" data-testid="bill-total">
               {b.total}
+            </td>
+            <td data-testid="bill-payment">
+              {b.payment && (
+                <>
+                  {t(`decl.bill.pay.${b.payment.state}` as 'decl.bill.pay.UNPAID')}
+                  <span className="small"> · {t('decl.bill.due', { date: b.payment.dueDate })}</span>
+                </>
+              )}
             </td>
             <td className="mono small">
               {Object.entries((b.figures as { parameterVersions?: Record<string, number> }).parameterVersions ?? {})
