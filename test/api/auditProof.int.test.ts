@@ -115,6 +115,10 @@ describe('audit entries with inclusion proofs', () => {
     });
     const second = (await t.request({ method: 'GET', url: '/api/v1/audit/anchors/2', auth: department })).json();
     expect(second.prevHash).toBe(latest.hash);
+    const list = (await t.request({ method: 'GET', url: '/api/v1/audit/anchors?pageSize=1', auth: department })).json();
+    expect(list.total).toBe(2);
+    const { heads: _, ...secondAnchor } = second;
+    expect(list.items).toEqual([secondAnchor]);
 
     const old = (await t.request({ method: 'GET', url: `/api/v1/audit/entries/${seqs[0]}`, auth: department })).json();
     expect(old.proof.anchor.seq).toBe(2);
