@@ -1,16 +1,18 @@
 /** The events joint control consumes and publishes (payloads as zod schemas). */
 import { z } from 'zod';
+import { RISK_EVENTS } from '../risk/events.ts';
 import { OUTCOMES } from './rules.ts';
 
 /**
- * What joint control reads of the risk module's RiskAssessed event: a decision is a declaration's
- * (enterprise and declaration ids); only RED ones open a case. The rest of the payload is not read.
+ * What joint control reads of the risk module's RiskAssessed event, by the risk module's schema: a
+ * decision is a declaration's (enterprise and declaration ids, uuids: a case stores them as such);
+ * only RED ones open a case. The rest of the payload is not read.
  */
-export const riskAssessedPayload = z.looseObject({
-  declarationId: z.uuid(),
-  enterpriseId: z.uuid(),
-  level: z.enum(['RED', 'YELLOW', 'BLUE']),
-});
+export const riskAssessedPayload = RISK_EVENTS.RiskAssessed.pick({
+  declarationId: true,
+  enterpriseId: true,
+  level: true,
+}).extend({ declarationId: z.uuid(), enterpriseId: z.uuid() });
 
 const caseRef = { caseId: z.uuid(), declarationId: z.uuid(), enterpriseId: z.uuid() };
 

@@ -11,6 +11,8 @@ import type { Executor, Tx } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { typedEvent } from '../../platform/outbox/contract.ts';
+import type { z } from 'zod';
 import { settledHorizon } from '../../platform/outbox/horizon.ts';
 import type { OutboxEvent } from '../../platform/outbox/service.ts';
 import { getParameter } from '../../platform/parameters/service.ts';
@@ -32,7 +34,7 @@ import {
   type ShareState,
 } from './rules.ts';
 import { RECIPIENTS } from './parameters.ts';
-import { riskAssessedPayload, type JointControlEventType } from './events.ts';
+import { JOINT_CONTROL_EVENTS, riskAssessedPayload, type JointControlEventType } from './events.ts';
 import { CASE_FIELD_RULES, FEED_FIELD_RULES, type CaseView } from './wire.ts';
 
 type CaseRow = typeof jointControlCases.$inferSelect;
@@ -323,16 +325,22 @@ async function toFeed(
   if (entries.length) await tx.insert(jointControlFeed).values(entries.map((e) => ({ ...e, recordedAt: now })));
 }
 
-async function publish(tx: Tx, type: JointControlEventType, caseId: string, now: Date, seq: number, payload: object) {
+async function publish<K extends JointControlEventType>(
+  tx: Tx,
+  type: K,
+  caseId: string,
+  now: Date,
+  seq: number,
+  payload: z.input<(typeof JOINT_CONTROL_EVENTS)[K]>,
+) {
   await enqueueEvents(tx, [
-    {
+    typedEvent(JOINT_CONTROL_EVENTS, type, {
       aggregateType: 'jointControlCase',
       aggregateId: caseId,
-      eventType: type,
       payload,
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
 }
 

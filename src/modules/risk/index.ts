@@ -5,6 +5,7 @@ import { registerRiskCommands } from './cli.ts';
 import { seedRiskDemo } from './demo.ts';
 import { RISK_PARAMETER_SEEDS, RISK_PARAMETERS } from './parameters.ts';
 import { riskRoutes } from './routes.ts';
+import { RISK_EVENTS } from './events.ts';
 import { scheduleRetrain } from './scheduler.ts';
 
 export const riskModule: TidegateModule = {
@@ -19,6 +20,7 @@ export const riskModule: TidegateModule = {
   },
   schedules: [{ name: 'model retraining when due (risk.retrain)', start: scheduleRetrain }],
   parameters: { specs: RISK_PARAMETERS, seeds: RISK_PARAMETER_SEEDS },
+  events: RISK_EVENTS,
   seedDemo: (ctx) => seedRiskDemo(ctx),
   web: [
     { path: '/risk', nav: 'risk.nav', officerOnly: true },

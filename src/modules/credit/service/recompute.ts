@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { CREDIT_EVENTS } from '../events.ts';
 import { creditClasses, creditPending } from '../schema.ts';
 import { assess, type CreditClass } from '../rules.ts';
 import { classificationParameters } from './parameters.ts';
@@ -113,14 +115,25 @@ export async function recomputeSubjects(
   for (const slice of slices(rows, 2000)) {
     await enqueueEvents(
       tx,
-      slice.map((r) => ({
-        aggregateType: 'credit',
-        aggregateId: r.subjectId,
-        eventType: 'CreditClassChanged',
-        payload: { ...changeMaterial(r), parameterVersions: versions },
-        occurredAt: rc.now,
-        auditSeq: seq,
-      })),
+      slice.map((r) =>
+        typedEvent(CREDIT_EVENTS, 'CreditClassChanged', {
+          aggregateType: 'credit',
+          aggregateId: r.subjectId,
+          // changeMaterial's fields (the audit digest's), as typed here.
+          payload: {
+            subjectKind: r.subjectKind,
+            subject: r.subjectCode,
+            effectiveDate: r.effectiveDate,
+            from: r.fromClass,
+            to: r.toClass,
+            reasons: r.reasons,
+            cause: r.cause,
+            parameterVersions: versions,
+          },
+          occurredAt: rc.now,
+          auditSeq: seq,
+        }),
+      ),
     );
   }
   result.changes = rows.length;

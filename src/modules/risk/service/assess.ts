@@ -5,6 +5,8 @@ import { eager, together, type Executor } from '../../../platform/db/client.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { RISK_EVENTS } from '../events.ts';
 import { deriveKey } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
@@ -387,13 +389,14 @@ async function decideAndStore(
     at: now,
     ...(single ? { partitionKey: `enterprise:${views[0]!.uscc}` } : {}),
   };
-  const events = views.map((v, i) => ({
-    aggregateType: 'declaration',
-    aggregateId: v.declarationId,
-    eventType: 'RiskAssessed',
-    payload: { ...digests[i], enterpriseId: v.enterpriseId, uscc: v.uscc },
-    occurredAt: now,
-  }));
+  const events = views.map((v, i) =>
+    typedEvent(RISK_EVENTS, 'RiskAssessed', {
+      aggregateType: 'declaration',
+      aggregateId: v.declarationId,
+      payload: { ...digests[i]!, enterpriseId: v.enterpriseId, uscc: v.uscc },
+      occurredAt: now,
+    }),
+  );
   if (opts.batch) {
     const ref = opts.batch.audit(entry);
     for (const e of events) opts.batch.event(e, ref);

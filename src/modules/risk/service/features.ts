@@ -4,6 +4,8 @@ import type { Executor } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { RISK_EVENTS } from '../events.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems } from '../../../kernel/problem.ts';
@@ -149,7 +151,7 @@ async function governanceEvent(
   row: FeatureRow,
   setVersion: number,
   now: Date,
-  extra: Record<string, unknown> = {},
+  extra: { reason?: string } = {},
 ) {
   const change = { code: row.code, version: row.version, status: row.status, setVersion, ...extra };
   const { seq } = await appendAudit(tx, {
@@ -159,20 +161,20 @@ async function governanceEvent(
     change,
     at: now,
   });
+  const type =
+    action === 'risk.feature.approve'
+      ? 'RiskFeatureApproved'
+      : action === 'risk.feature.shadow'
+        ? 'RiskFeatureShadowed'
+        : 'RiskFeatureRetired';
   await enqueueEvents(tx, [
-    {
+    typedEvent(RISK_EVENTS, type, {
       aggregateType: 'risk-feature',
       aggregateId: `${row.code}@${row.version}`,
-      eventType:
-        action === 'risk.feature.approve'
-          ? 'RiskFeatureApproved'
-          : action === 'risk.feature.shadow'
-            ? 'RiskFeatureShadowed'
-            : 'RiskFeatureRetired',
       payload: change,
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
 }
 

@@ -4,6 +4,8 @@ import type { Executor } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { RISK_EVENTS } from '../events.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
@@ -205,14 +207,13 @@ export async function trainRiskModel(ctx: AppContext, actor: Actor, req: TrainRe
       at: now,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(RISK_EVENTS, 'RiskModelTrained', {
         aggregateType: 'risk-model',
         aggregateId: String(row!.version),
-        eventType: 'RiskModelTrained',
         payload: { version: row!.version, metrics },
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     return modelView(row!);
   });
@@ -234,14 +235,13 @@ async function modelEvent(tx: Executor, who: string, action: string, row: ModelR
         ? 'RiskModelShadowed'
         : 'RiskModelRetired';
   await enqueueEvents(tx, [
-    {
+    typedEvent(RISK_EVENTS, type, {
       aggregateType: 'risk-model',
       aggregateId: String(row.version),
-      eventType: type,
       payload: change,
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
 }
 

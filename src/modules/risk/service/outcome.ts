@@ -5,6 +5,8 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { RISK_EVENTS } from '../events.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems } from '../../../kernel/problem.ts';
@@ -298,13 +300,14 @@ async function learnFrom(
   });
   await enqueueEvents(
     tx,
-    changes.map((c, i) => ({
-      aggregateType: 'declaration',
-      aggregateId: c.declarationId,
-      eventType: 'RiskOutcomeRecorded',
-      payload: { ...c, enterpriseId: learning[i]!.decision.enterpriseId, level: learning[i]!.decision.level },
-      occurredAt: now,
-      auditSeq: seq,
-    })),
+    changes.map((c, i) =>
+      typedEvent(RISK_EVENTS, 'RiskOutcomeRecorded', {
+        aggregateType: 'declaration',
+        aggregateId: c.declarationId,
+        payload: { ...c, enterpriseId: learning[i]!.decision.enterpriseId, level: learning[i]!.decision.level },
+        occurredAt: now,
+        auditSeq: seq,
+      }),
+    ),
   );
 }
