@@ -7,7 +7,10 @@ import { StateBadge } from './parts.tsx';
 import type { DeclarationDetailView } from '../../api/wire.ts';
 import { DeclarationActions, DeclarationHistory, DeclarationLines, DeclarationTaxes } from './DetailSections.tsx';
 
-/** A declaration: state and reasons, the book movements it reserved and posted, taxes with formulas, bills, versions and the audit trail. */
+/**
+ * A declaration: state and reasons, the book movements it reserved and posted, taxes with formulas, bills,
+ * versions and the audit trail.
+ */
 export function DeclarationDetail({ id }: { id: string }) {
   const { t } = useI18n();
   const d = useQuery({

@@ -116,13 +116,15 @@ export function DeclarationTaxes({ x }: { x: DeclarationDetailView }) {
             </div>
           </div>
           <ul className="measures">
-            {x.taxes.lines.map((l) => (
-              <li key={l.lineIndex} className="formula" data-testid={`decl-formula-${l.lineIndex}`}>
-                #{l.lineIndex + 1} {t('decl.bill.duty')}:{' '}
-                {l.steps.duty.status === 'DUE' ? l.steps.duty.formula : l.steps.duty.reason} · {t('decl.bill.vat')}:{' '}
-                {l.steps.vat.status === 'DUE' ? l.steps.vat.formula : l.steps.vat.reason}
-              </li>
-            ))}
+            {x.taxes.lines.map((l) => {
+              const duty = l.steps.duty.status === 'DUE' ? l.steps.duty.formula : l.steps.duty.reason;
+              const vat = l.steps.vat.status === 'DUE' ? l.steps.vat.formula : l.steps.vat.reason;
+              return (
+                <li key={l.lineIndex} className="formula" data-testid={`decl-formula-${l.lineIndex}`}>
+                  #{l.lineIndex + 1} {t('decl.bill.duty')}: {duty} · {t('decl.bill.vat')}: {vat}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}

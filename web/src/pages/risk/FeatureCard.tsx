@@ -6,6 +6,8 @@ import { formatDateTime } from '../../format.ts';
 /** A feature version's card: code, status, category, scope, weight, expression, author and approver. */
 export function FeatureCard({ v }: { v: FeatureVersion }) {
   const { t, lang } = useI18n();
+  const category = t(`risk.category.${v.category}` as 'risk.category.PRICE');
+  const scope = t(`risk.scope.${v.scope}` as MessageKey);
   return (
     <div className="card">
       <div className="card-title">{v.name}</div>
@@ -14,8 +16,7 @@ export function FeatureCard({ v }: { v: FeatureVersion }) {
         <span className={`status status-${v.status}`} data-testid="risk-feature-status">
           {t(`risk.status.${v.status}` as MessageKey)}
         </span>{' '}
-        · {t(`risk.category.${v.category}` as 'risk.category.PRICE')} · {t(`risk.scope.${v.scope}` as MessageKey)} ·{' '}
-        {t('risk.field.weight')} {v.weight}
+        · {category} · {scope} · {t('risk.field.weight')} {v.weight}
         {v.forceLevel ? ` · ≥${t(`risk.level.${v.forceLevel as 'RED'}`)}` : ''}
       </div>
       <p>{v.description}</p>
