@@ -35,6 +35,12 @@ export async function runBenchmarks(opts: { quick: boolean; only?: string }): Pr
       console.log('\n' + [header, ...figures].join('\n'));
       return;
     }
+    if (opts.only === 'command') {
+      // The command centre's panels on a year of rollups, each beside a `select 1` round trip.
+      const figures = await (await import('./command.ts')).benchCommand({ quick: opts.quick, databaseUrl });
+      console.log('\n' + [header, ...figures].join('\n'));
+      return;
+    }
     if (opts.only === 'firstline') {
       // One-line first-line declarations, where their time goes, beside pgbench TPC-B in the same run.
       const figures = await (await import('./firstline.ts')).benchFirstLine({ quick: opts.quick, databaseUrl });

@@ -13,6 +13,8 @@ let viewer: string;
 beforeAll(async () => {
   t = await startTestApp({ seedDemo: true });
   viewer = await t.authFor('command_viewer');
+  // The panels read rollups the outbox consumers keep: the demo's events are applied first.
+  await t.ctx.dispatcher.drain();
 });
 afterAll(async () => {
   await t?.close();
@@ -102,6 +104,7 @@ describe('the command centre summary', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().decision).toBe('DIVERT');
+    await t.ctx.dispatcher.drain();
     const after = await get('/api/v1/command/summary?window=today');
     const port = (s: typeof before) => s.ports.find((p: { code: string }) => p.code === 'CNQHI-BOAO');
     expect(port(after).diverted).toBe(port(before).diverted + 1);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   ageBucketOf,
+  bucketBounds,
+  bucketPercentile,
+  clearanceBucket,
   hourBuckets,
   lastDays,
   PORT_LOCATIONS,
@@ -61,5 +64,29 @@ describe('the ports on the map', () => {
       expect(p.location[1]).toBeGreaterThan(18.1);
       expect(p.location[1]).toBeLessThan(20.2);
     }
+  });
+});
+
+describe('clearance-time buckets', () => {
+  it('put each time in the bucket whose bounds hold it, four to a doubling', () => {
+    for (const s of [0, 0.5, 1, 59, 60, 61, 3599, 3600, 86_400, 2_592_000]) {
+      const [from, to] = bucketBounds(clearanceBucket(s));
+      expect(s >= from && s < to, `${s} in [${from}, ${to})`).toBe(true);
+    }
+    expect(clearanceBucket(120) - clearanceBucket(60)).toBe(4);
+  });
+
+  it('give quantiles within a bucket or two of the exact order statistic', () => {
+    const times = Array.from({ length: 1000 }, (_, i) => 30 + ((i * 7919) % 1000) * 13.7);
+    const counts = new Map<number, number>();
+    for (const t of times) counts.set(clearanceBucket(t), (counts.get(clearanceBucket(t)) ?? 0) + 1);
+    const sorted = [...times].sort((a, b) => a - b);
+    for (const p of [0.5, 0.9]) {
+      const exact = sorted[Math.floor(p * (sorted.length - 1))]!;
+      const estimate = bucketPercentile(counts, p)!;
+      expect(estimate / exact).toBeGreaterThan(2 ** -0.5);
+      expect(estimate / exact).toBeLessThan(2 ** 0.5);
+    }
+    expect(bucketPercentile(new Map(), 0.5)).toBeNull();
   });
 });

@@ -109,3 +109,44 @@ export function lastDays(now: Date, days: number): string[] {
     new Date(start - (days - 1 - i) * DAY + SHANGHAI).toISOString().slice(0, 10),
   );
 }
+
+/**
+ * Clearance times are kept as counts in fixed log buckets, four to a doubling (each about 19 %
+ * wide): bucket 0 holds what took under a second, bucket b ≥ 1 holds [2^((b-1)/4), 2^(b/4)) seconds.
+ * 127 buckets reach far beyond any clearance (2^31.5 s).
+ */
+export const BUCKETS_PER_DOUBLING = 4;
+export const LAST_CLEARANCE_BUCKET = 127;
+
+export function clearanceBucket(seconds: number): number {
+  if (!(seconds >= 1)) return 0;
+  return Math.min(LAST_CLEARANCE_BUCKET, Math.floor(Math.log2(seconds) * BUCKETS_PER_DOUBLING) + 1);
+}
+
+/** The seconds a bucket covers: [from, to). */
+export function bucketBounds(bucket: number): [number, number] {
+  if (bucket <= 0) return [0, 1];
+  return [2 ** ((bucket - 1) / BUCKETS_PER_DOUBLING), 2 ** (bucket / BUCKETS_PER_DOUBLING)];
+}
+
+/**
+ * The p-quantile (0..1) of the times counted in buckets, as percentile_cont would rank it (rank
+ * p·(n−1) from 0), placed inside its bucket by linear interpolation; null with no count. It lies in
+ * the bucket of the exact value or next to it: within a factor 2^(1/2) of percentile_cont.
+ */
+export function bucketPercentile(counts: ReadonlyMap<number, number>, p: number): number | null {
+  const buckets = [...counts.entries()].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+  const total = buckets.reduce((s, [, n]) => s + n, 0);
+  if (total === 0) return null;
+  const rank = p * (total - 1);
+  let before = 0;
+  for (const [bucket, n] of buckets) {
+    if (rank < before + n) {
+      const [from, to] = bucketBounds(bucket);
+      return from + (to - from) * ((rank - before + 0.5) / n);
+    }
+    before += n;
+  }
+  const [from, to] = bucketBounds(buckets.at(-1)![0]);
+  return (from + to) / 2;
+}

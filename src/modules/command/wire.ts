@@ -105,6 +105,22 @@ export const summaryOut = z.object({
       }),
     ),
   }),
+  dutyfree: z.object({
+    day: z.string().describe('the Shanghai day of the figures (today)'),
+    sales: z.number(),
+    shops: z.array(
+      z.object({
+        shop: z.string(),
+        shopName: z.object({ zh: z.string(), en: z.string() }),
+        sales: z.number(),
+        units: z.number(),
+        amount: decimal,
+        returned: decimal,
+      }),
+    ),
+    categories: z.array(z.object({ category: z.string(), sales: z.number() })),
+    yellow: z.object({ open: z.number(), proposed: z.number(), queue: z.number() }),
+  }),
   tookMs: z.number(),
 });
 

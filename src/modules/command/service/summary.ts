@@ -1,14 +1,15 @@
 /**
- * The command centre's panels: one set-based statement per panel (grouped counts and ordered-set
- * percentiles in SQL, never a row per truck brought to Node), each over an indexed range of the
- * window. A read-only view across modules: it reads their tables and writes nothing.
+ * The command centre's panels, read from the rollups its outbox consumers keep (rollups.ts): a few
+ * hundred rows per panel however much traffic there was. Two panels read current work by index
+ * instead: the open inspection tasks (the queues and the backlog's ages, measured to now) and the
+ * yellow list's queue; the credit panel reads the risk engine's own daily rollup.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, pgArray, type Executor } from '../../../platform/db/client.ts';
 import { SECOND_LINE_PORTS } from '../../../kernel/ports.ts';
 import {
   AGE_BUCKETS,
-  CLEARANCE_LOOKBACK_DAYS,
+  bucketPercentile,
   CREDIT_RATE_DAYS,
   HELD_OVERDUE_HOURS,
   TREND_DAYS,
@@ -19,16 +20,12 @@ import {
   type Window,
 } from '../rules.ts';
 
-const PORT_CODES = pgArray(SECOND_LINE_PORTS.map((p) => p.code));
 const OPEN_TASKS = pgArray(['OPEN', 'ASSIGNED', 'IN_PROGRESS']);
 const STATES = ['SUBMITTED', 'ACCEPTED', 'HELD', 'REJECTED', 'RELEASED', 'EXITED', 'CANCELLED', 'AMENDED'] as const;
-/** Kinds that pass a gate (a centralized declaration is taxed, never released). */
-const EXIT_KINDS = pgArray(['SECOND_LINE_EXIT', 'BATCH_EXIT']);
 /** How long a hold may last before it is overdue, as an SQL interval (a constant, never input). */
 const OVERDUE = sql.raw(`interval '${HELD_OVERDUE_HOURS} hours'`);
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const n = (v: unknown) => Number(v ?? 0);
-const seconds = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
 
 /** `floor((at - from) / 1 h)`: the hour bucket of a timestamp column. */
 const hourOf = (column: string, from: Date) =>
@@ -42,16 +39,13 @@ function ageCase(until: Date) {
   return sql.raw(`case ${arms.join(' ')} else '${AGE_BUCKETS.at(-1)!.code}' end`);
 }
 
+/** Trucks per port and hour: the gate rollup's rows of the window (at most 10 ports × 24 hours). */
 async function gatePanel(ex: Executor, w: Window) {
   const rows = await queryRows<{ port: string; hour: number; passed: number; diverted: number }>(
     ex,
     sql`
-    select port_code as port, ${hourOf('occurred_at', w.from)} as hour,
-      count(*) filter (where decision = 'PASS')::int as passed,
-      count(*) filter (where decision = 'DIVERT')::int as diverted
-    from gate_events
-    where port_code = any(${PORT_CODES}::text[]) and occurred_at >= ${ts(w.from)} and occurred_at < ${ts(w.to)}
-    group by 1, 2`,
+    select port_code as port, ${hourOf('hour', w.from)} as hour, passed, diverted
+    from cmd_gate_hourly where hour >= ${ts(w.from)} and hour < ${ts(w.to)}`,
   );
   const hours = hourBuckets(w).map((h) => ({ hour: h.hour, label: h.label, passed: 0, diverted: 0 }));
   const perPort = new Map<string, { passed: number; diverted: number }>();
@@ -101,22 +95,20 @@ async function backlogPanel(ex: Executor, w: Window) {
   };
 }
 
+/** Declarations created in the window by their state now, and the holds (rollups of the declarations' events). */
 async function declarationsPanel(ex: Executor, w: Window) {
-  // `state = any(all states)` lets the (state, created_at) index serve the day's range.
   const [byState, [held]] = await Promise.all([
     queryRows<{ state: string; n: number }>(
       ex,
       sql`
-      select state, count(*)::int as n from decl_declarations
-      where state = any(${pgArray([...STATES])}::text[]) and created_at >= ${ts(w.from)} and created_at < ${ts(w.to)}
-      group by 1`,
+      select state, sum(n)::int as n from cmd_declaration_hourly
+      where hour >= ${ts(w.from)} and hour < ${ts(w.to)} group by 1`,
     ),
     queryRows<{ held: number; overdue: number }>(
       ex,
       sql`
-      select count(*)::int as held,
-        count(*) filter (where updated_at < ${ts(w.to)} - ${OVERDUE})::int as overdue
-      from decl_declarations where state = 'HELD'`,
+      select count(*)::int as held, count(*) filter (where since < ${ts(w.to)} - ${OVERDUE})::int as overdue
+      from cmd_held`,
     ),
   ]);
   const counts = STATES.map((state) => ({ state, count: n(byState.find((r) => r.state === state)?.n) }));
@@ -133,16 +125,14 @@ async function alertsPanel(ex: Executor, w: Window) {
   const rows = await queryRows<{ hour: number; level: string; n: number }>(
     ex,
     sql`
-    select ${hourOf('created_at', w.from)} as hour, level, count(*)::int as n from risk_decisions
-    where level = any(${pgArray(['RED', 'YELLOW'])}::text[])
-      and created_at >= ${ts(w.from)} and created_at < ${ts(w.to)}
-    group by 1, 2`,
+    select ${hourOf('hour', w.from)} as hour, level, n from cmd_alert_hourly
+    where hour >= ${ts(w.from)} and hour < ${ts(w.to)}`,
   );
   const hours = hourBuckets(w).map((h) => ({ hour: h.hour, label: h.label, red: 0, yellow: 0 }));
   for (const r of rows) {
     const h = hours[n(r.hour)];
     if (h && r.level === 'RED') h.red += n(r.n);
-    else if (h) h.yellow += n(r.n);
+    else if (h && r.level === 'YELLOW') h.yellow += n(r.n);
   }
   return { hours, red: hours.reduce((s, h) => s + h.red, 0), yellow: hours.reduce((s, h) => s + h.yellow, 0) };
 }
@@ -152,11 +142,11 @@ async function taxPanel(ex: Executor, w: Window) {
   const [r] = await queryRows<Record<string, string | number>>(
     ex,
     sql`
-    select count(*)::int as bills, count(*) filter (where kind = 'SUPPLEMENTARY')::int as supplementary,
+    select coalesce(sum(bills), 0)::int as bills, coalesce(sum(supplementary), 0)::int as supplementary,
       coalesce(sum(duty), 0)::numeric(18, 2)::text as duty,
       coalesce(sum(consumption_tax), 0)::numeric(18, 2)::text as consumption_tax,
       coalesce(sum(vat), 0)::numeric(18, 2)::text as vat, coalesce(sum(total), 0)::numeric(18, 2)::text as total
-    from decl_tax_bills where issued_at >= ${ts(w.from)} and issued_at < ${ts(w.to)}`,
+    from cmd_tax_hourly where hour >= ${ts(w.from)} and hour < ${ts(w.to)}`,
   );
   return {
     bills: n(r?.bills),
@@ -168,57 +158,61 @@ async function taxPanel(ex: Executor, w: Window) {
   };
 }
 
+type Counts = Map<number, number>;
+const addCount = (m: Map<string, Counts>, key: string, bucket: number, count: number) => {
+  const c = m.get(key) ?? new Map<number, number>();
+  c.set(bucket, (c.get(bucket) ?? 0) + count);
+  m.set(key, c);
+};
+const total = (c: Counts | undefined) => [...(c?.values() ?? [])].reduce((s, x) => s + x, 0);
+const pct = (c: Counts | undefined, p: number) => {
+  const v = c ? bucketPercentile(c, p) : null;
+  return v === null ? null : Math.round(v);
+};
+
 /**
- * Submission → release → exit of the declarations whose truck left: p50 / p90 per port over the
- * window, and per Shanghai day for the trend. The (state, created_at) index finds the exited ones
- * submitted within the look-back; their two transitions come by declaration id.
+ * Submission → release → exit of the declarations whose truck left, from the clearance buckets
+ * (rollups.ts): p50 / p90 per port over the window, and per Shanghai day for the trend.
  */
 async function clearancePanel(ex: Executor, w: Window) {
   const trendFrom = new Date(
     Math.min(w.from.getTime(), shanghaiDayStart(w.until).getTime() - (TREND_DAYS - 1) * 86_400_000),
   );
-  const lookback = new Date(trendFrom.getTime() - CLEARANCE_LOOKBACK_DAYS * 86_400_000);
-  const exited = sql`
-    with times as (
-      select d.port_code, d.created_at as submitted,
-        (select min(t.at) from decl_transitions t
-          where t.declaration_id = d.id and t.to_state = 'RELEASED') as released,
-        (select min(t.at) from decl_transitions t where t.declaration_id = d.id and t.to_state = 'EXITED') as exited
-      from decl_declarations d
-      where d.state = 'EXITED' and d.kind = any(${EXIT_KINDS}::text[])
-        and d.created_at >= ${ts(lookback)} and d.updated_at >= ${ts(trendFrom)})`;
-  const pct = (p: number, from: string) =>
-    sql.raw(`percentile_cont(${p}) within group (order by extract(epoch from (${from} - submitted)))`);
-  const [perPort, perDay] = await Promise.all([
-    queryRows<Record<string, unknown>>(
-      ex,
-      sql`${exited}
-      select port_code as port, count(*)::int as n,
-        ${pct(0.5, 'released')} as release_p50, ${pct(0.9, 'released')} as release_p90,
-        ${pct(0.5, 'exited')} as exit_p50, ${pct(0.9, 'exited')} as exit_p90
-      from times where exited >= ${ts(w.from)} and exited < ${ts(w.to)} group by rollup (port_code)`,
-    ),
-    queryRows<Record<string, unknown>>(
-      ex,
-      sql`${exited}
-      select to_char(exited at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, count(*)::int as n,
-        ${pct(0.5, 'exited')} as exit_p50, ${pct(0.9, 'exited')} as exit_p90
-      from times where exited < ${ts(w.to)} group by 1`,
-    ),
-  ]);
-  const figures = (r: Record<string, unknown> | undefined) => ({
-    n: n(r?.n),
-    releaseP50: seconds(r?.release_p50),
-    releaseP90: seconds(r?.release_p90),
-    exitP50: seconds(r?.exit_p50),
-    exitP90: seconds(r?.exit_p90),
-  });
+  const rows = await queryRows<{ port: string; day: string; inw: boolean; measure: string; bucket: number; n: number }>(
+    ex,
+    sql`
+    select port_code as port, to_char(hour at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day,
+      hour >= ${ts(w.from)} as inw, measure, bucket, sum(n)::int as n
+    from cmd_clearance_buckets where hour >= ${ts(trendFrom)} and hour < ${ts(w.to)} group by 1, 2, 3, 4, 5`,
+  );
+  const window = new Map<string, Counts>();
+  const days = new Map<string, Counts>();
+  for (const r of rows) {
+    const b = n(r.bucket);
+    const count = n(r.n);
+    if (r.inw) {
+      addCount(window, `${r.port}|${r.measure}`, b, count);
+      addCount(window, `*|${r.measure}`, b, count);
+    }
+    if (r.measure === 'EXIT') addCount(days, r.day, b, count);
+  }
+  const figures = (port: string) => {
+    const release = window.get(`${port}|RELEASE`);
+    const exit = window.get(`${port}|EXIT`);
+    return {
+      n: total(exit),
+      releaseP50: pct(release, 0.5),
+      releaseP90: pct(release, 0.9),
+      exitP50: pct(exit, 0.5),
+      exitP90: pct(exit, 0.9),
+    };
+  };
   return {
-    ports: SECOND_LINE_PORTS.map((p) => ({ code: p.code, ...figures(perPort.find((r) => r.port === p.code)) })),
-    overall: figures(perPort.find((r) => r.port === null)),
+    ports: SECOND_LINE_PORTS.map((p) => ({ code: p.code, ...figures(p.code) })),
+    overall: figures('*'),
     trend: lastDays(w.until, TREND_DAYS).map((day) => {
-      const r = perDay.find((x) => x.day === day);
-      return { day, n: n(r?.n), exitP50: seconds(r?.exit_p50), exitP90: seconds(r?.exit_p90) };
+      const c = days.get(day);
+      return { day, n: total(c), exitP50: pct(c, 0.5), exitP90: pct(c, 0.9) };
     }),
   };
 }
@@ -246,9 +240,71 @@ async function creditPanel(ex: Executor, w: Window) {
   return { days: CREDIT_RATE_DAYS, fromDay: days[0]!, toDay: days.at(-1)!, classes };
 }
 
+/**
+ * Duty-free today (the Shanghai day of `until`): sales and amounts per shop and the categories most
+ * sold, from the duty-free rollup; the yellow list's queue (entries open or proposed) by status,
+ * counted on its status index (the list changes by detection runs, which publish no event).
+ */
+async function dutyfreePanel(ex: Executor, w: Window) {
+  const day = lastDays(w.until, 1)[0]!;
+  const [rows, yellow] = await Promise.all([
+    queryRows<Record<string, string>>(
+      ex,
+      sql`
+      select d.shop, d.category, d.sales, d.units, d.amount::numeric(18, 2)::text as amount,
+        d.returned::numeric(18, 2)::text as returned, coalesce(s.name_zh, d.shop) as name_zh,
+        coalesce(s.name_en, d.shop) as name_en
+      from cmd_dutyfree_daily d left join dutyfree_shops s on s.code = d.shop where d.day = ${day}::date`,
+    ),
+    queryRows<{ status: string; n: number }>(
+      ex,
+      sql`
+      select status, count(*)::int as n from dutyfree_yellow_list
+      where status = any(${pgArray(['OPEN', 'PROPOSED'])}::text[]) group by 1`,
+    ),
+  ]);
+  const shops = rows
+    .filter((r) => r.category === '*')
+    .map((r) => ({
+      shop: r.shop!,
+      shopName: { zh: r.name_zh!, en: r.name_en! },
+      sales: n(r.sales),
+      units: n(r.units),
+      amount: r.amount!,
+      returned: r.returned!,
+    }))
+    .sort((a, b) => b.sales - a.sales || a.shop.localeCompare(b.shop));
+  const categories = new Map<string, number>();
+  for (const r of rows.filter((x) => x.category !== '*'))
+    categories.set(r.category!, (categories.get(r.category!) ?? 0) + n(r.sales));
+  const open = n(yellow.find((r) => r.status === 'OPEN')?.n);
+  const proposed = n(yellow.find((r) => r.status === 'PROPOSED')?.n);
+  return {
+    day,
+    sales: shops.reduce((s, x) => s + x.sales, 0),
+    shops,
+    categories: [...categories]
+      .map(([category, sales]) => ({ category, sales }))
+      .sort((a, b) => b.sales - a.sales || a.category.localeCompare(b.category)),
+    yellow: { open, proposed, queue: open + proposed },
+  };
+}
+
+/** Each panel on its own (what `npm run bench -- --only command` times). */
+export const PANELS = {
+  gate: gatePanel,
+  backlog: backlogPanel,
+  declarations: declarationsPanel,
+  alerts: alertsPanel,
+  tax: taxPanel,
+  clearance: clearancePanel,
+  credit: creditPanel,
+  dutyfree: dutyfreePanel,
+} as const;
+
 export async function commandSummary(ex: Executor, w: Window) {
   const started = performance.now();
-  const [gate, backlog, declarations, alerts, tax, clearance, credit] = await Promise.all([
+  const [gate, backlog, declarations, alerts, tax, clearance, credit, dutyfree] = await Promise.all([
     gatePanel(ex, w),
     backlogPanel(ex, w),
     declarationsPanel(ex, w),
@@ -256,6 +312,7 @@ export async function commandSummary(ex: Executor, w: Window) {
     taxPanel(ex, w),
     clearancePanel(ex, w),
     creditPanel(ex, w),
+    dutyfreePanel(ex, w),
   ]);
   const ports = portsForMap().map((p) => {
     const g = gate.perPort.get(p.code) ?? { passed: 0, diverted: 0 };
@@ -280,6 +337,7 @@ export async function commandSummary(ex: Executor, w: Window) {
     tax,
     clearance,
     credit,
+    dutyfree,
     tookMs: Math.round(performance.now() - started),
   };
 }
