@@ -26,6 +26,10 @@ export interface Config {
   gateBatchesInFlight: number;
   /** Gate events waiting for a batch per process; one more is refused with 503 (gate/service/batcher.ts). */
   gateQueueMax: number;
+  /** Duty-free reservations and confirmations share transactions across tills (dutyfree/service/group.ts). */
+  dutyfreeGroupCommit: boolean;
+  /** Duty-free requests waiting for a group per process; one more is refused with 503 (dutyfree/service/group.ts). */
+  dutyfreeQueueMax: number;
   /** The least time between two outbox delivery rounds (outbox/dispatcher.ts). */
   outboxRoundGapMs: number;
   /**
@@ -102,6 +106,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     auditAnchorSeconds: wholeNumber('TIDEGATE_AUDIT_ANCHOR_SECONDS', env.TIDEGATE_AUDIT_ANCHOR_SECONDS, 60, 1, 86_400),
     gateBatchesInFlight: wholeNumber('TIDEGATE_GATE_BATCHES_IN_FLIGHT', env.TIDEGATE_GATE_BATCHES_IN_FLIGHT, 1, 1, 16),
     gateQueueMax: wholeNumber('TIDEGATE_GATE_QUEUE_MAX', env.TIDEGATE_GATE_QUEUE_MAX, 2000, 1, 1_000_000),
+    dutyfreeGroupCommit:
+      oneOf('TIDEGATE_DUTYFREE_GROUP', env.TIDEGATE_DUTYFREE_GROUP, ['on', 'off'] as const, 'on') === 'on',
+    dutyfreeQueueMax: wholeNumber('TIDEGATE_DUTYFREE_QUEUE_MAX', env.TIDEGATE_DUTYFREE_QUEUE_MAX, 2000, 1, 1_000_000),
     outboxRoundGapMs: wholeNumber(
       'TIDEGATE_OUTBOX_ROUND_GAP_MS',
       env.TIDEGATE_OUTBOX_ROUND_GAP_MS,

@@ -14,7 +14,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, together, type Tx } from '../../../platform/db/client.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
-import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
@@ -42,6 +42,7 @@ import {
 } from '../rules.ts';
 import type { ReserveBody } from '../wire.ts';
 import { expireOverdue } from './expire.ts';
+import { decideInGroup } from './group.ts';
 import { dutyfreeSaleRisk, tillSaleOf, type RiskRefusal } from '../rings/risk.ts';
 import {
   actingShop,
@@ -390,6 +391,7 @@ async function writeItems(tx: Tx, reservationId: string, body: ReserveBody): Pro
 
 async function reserveIn(
   tx: Tx,
+  batch: WriteBatch,
   ctx: AppContext,
   actor: Actor,
   body: ReserveBody,
@@ -499,24 +501,22 @@ async function reserveIn(
     },
     occurredAt: p.now,
   };
-  // The quota row and the sale are written first, then the audit head is locked (the lock order),
-  // in one round trip; the audit entry and the event in the next.
-  const writes = together([writeReservation(tx, p, row, params.annualQuota), writeItems(tx, row.id, body)] as const);
-  const audit = appendAuditMany(
-    tx,
-    [
-      {
-        actor: actorLabel(actor),
-        action: 'dutyfree.reserve',
-        subject: `dutyfree-reservation:${row.id}`,
-        change,
-        at: p.now,
-        partitionKey: buyerAuditKey(buyer.id),
-      },
-    ],
-    ([entry]) => enqueueEvents(tx, [{ ...event, auditSeq: entry!.seq }]),
-  );
-  const [[written]] = await together([writes, audit] as const);
+  // The quota row and the sale are written in one round trip; the audit entry and the event go to the
+  // command's write batch, appended after every write of the transaction (the lock order: the audit
+  // heads last), one append for a whole group (group.ts).
+  const [written] = await together([
+    writeReservation(tx, p, row, params.annualQuota),
+    writeItems(tx, row.id, body),
+  ] as const);
+  const entry = batch.audit({
+    actor: actorLabel(actor),
+    action: 'dutyfree.reserve',
+    subject: `dutyfree-reservation:${row.id}`,
+    change,
+    at: p.now,
+    partitionKey: buyerAuditKey(buyer.id),
+  });
+  batch.event(event, entry);
   // The buyer's lock makes this unreachable; the CHECK on the quota row would refuse it anyway.
   if (!written)
     throw refused([
@@ -528,6 +528,15 @@ async function reserveIn(
     ]);
   return firstAnswer(written);
 }
+
+interface ReserveItem {
+  ctx: AppContext;
+  actor: Actor;
+  body: ReserveBody;
+  p: Prepared;
+}
+
+const decideReserve = (tx: Tx, batch: WriteBatch, i: ReserveItem) => reserveIn(tx, batch, i.ctx, i.actor, i.body, i.p);
 
 /** Thrown out of the reservation's transaction (which rolls back): the risk engine refused the sale. */
 class RiskRefused extends Error {
@@ -602,7 +611,9 @@ export async function reserve(ctx: AppContext, actor: Actor, body: ReserveBody):
   if (!shop) throw problems.forbidden('Only a duty-free shop client reserves quota.');
   const p = prepare(ctx, shop, body);
   try {
-    return await runCommand(ctx, 'dutyfree.reserve', (tx) => reserveIn(tx, ctx, actor, body, p));
+    // Reservations of different buyers share a transaction (group.ts); one buyer's wait for each other.
+    const keys = [`buyer:${p.buyerHash}`, ...(body.requestId ? [`request:${shop}:${body.requestId}`] : [])];
+    return await decideInGroup(ctx, 'dutyfree.reserve', decideReserve, { ctx, actor, body, p }, keys, p.buyerHash);
   } catch (err) {
     if (err instanceof RiskRefused) {
       await recordRiskRefusal(ctx, actor, body, p, err);

@@ -7,11 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand } from '../../../platform/command.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { money } from '../rules.ts';
 import { newTraceCode } from '../traceCode.ts';
+import { decideInGroup } from './group.ts';
 import {
   actingShop,
   AGGREGATE,
@@ -75,7 +77,14 @@ async function lockForSettling(tx: Tx, id: string, shop: string | null) {
   return { r, items };
 }
 
-async function confirmIn(tx: Tx, actor: Actor, id: string, shop: string | null, now: Date): Promise<SettleAnswer> {
+async function confirmIn(
+  tx: Tx,
+  batch: WriteBatch,
+  actor: Actor,
+  id: string,
+  shop: string | null,
+  now: Date,
+): Promise<SettleAnswer> {
   const { r, items } = await lockForSettling(tx, id, shop);
   if (r.status === 'CONFIRMED')
     return { reservationId: r.id, status: 'CONFIRMED', codes: await codesOf(tx, r.id, items) };
@@ -122,7 +131,9 @@ async function confirmIn(tx: Tx, actor: Actor, id: string, shop: string | null, 
     units,
     categories: [...new Set(items.map((i) => i.category))],
   };
-  // The writes, then the audit head's lock (the lock order), in one round trip; the entry and the event in the next.
+  // The writes in one round trip; the audit entry and the event go to the command's write batch,
+  // appended after every write of the transaction (the lock order: the audit heads last), one append
+  // for a whole group (group.ts).
   await together([
     tx.execute(
       sql`update dutyfree_reservations set status = 'CONFIRMED', confirmed_at = ${now.toISOString()}
@@ -136,19 +147,19 @@ async function confirmIn(tx: Tx, actor: Actor, id: string, shop: string | null, 
         collection, category, sold_at, status)
       select code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, 'SOLD'
       from ${recordset(codeRows, CODE_COLUMNS)}`),
-    auditWithEvent(
-      tx,
-      {
-        actor: actorLabel(actor),
-        action: 'dutyfree.confirm',
-        subject: `dutyfree-reservation:${r.id}`,
-        change,
-        at: now,
-        partitionKey: buyerAuditKey(r.buyerId),
-      },
-      { aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeConfirmed', payload, occurredAt: now },
-    ),
   ] as const);
+  const entry = batch.audit({
+    actor: actorLabel(actor),
+    action: 'dutyfree.confirm',
+    subject: `dutyfree-reservation:${r.id}`,
+    change,
+    at: now,
+    partitionKey: buyerAuditKey(r.buyerId),
+  });
+  batch.event(
+    { aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeConfirmed', payload, occurredAt: now },
+    entry,
+  );
   return { reservationId: r.id, status: 'CONFIRMED', codes };
 }
 
@@ -194,10 +205,21 @@ async function cancelIn(tx: Tx, actor: Actor, id: string, shop: string | null, n
   return { reservationId: r.id, status: 'CANCELLED' };
 }
 
+interface ConfirmItem {
+  actor: Actor;
+  id: string;
+  shop: string | null;
+  now: Date;
+}
+
+const decideConfirm = (tx: Tx, batch: WriteBatch, i: ConfirmItem) => confirmIn(tx, batch, i.actor, i.id, i.shop, i.now);
+
 /** Confirms a sale (idempotent: a confirmed one answers again with its codes); cancelled or expired is a 409. */
 export async function confirm(ctx: AppContext, actor: Actor, id: string): Promise<SettleAnswer> {
   const shop = await actingShop(ctx, actor);
-  return runCommand(ctx, 'dutyfree.confirm', (tx) => confirmIn(tx, actor, id, shop, ctx.clock.now()));
+  // Confirmations of different reservations share a transaction (group.ts).
+  const item = { actor, id, shop, now: ctx.clock.now() };
+  return decideInGroup(ctx, 'dutyfree.confirm', decideConfirm, item, [`reservation:${id}`], id);
 }
 
 /** Cancels an open reservation (idempotent); a confirmed or expired one is a 409. */
