@@ -7,6 +7,7 @@ import { registerDeclarationsCommands } from './cli.ts';
 import { seedDeclarationsDemo } from './demo.ts';
 import { DECLARATIONS_PARAMETER_SEEDS, DECLARATIONS_PARAMETERS } from './parameters.ts';
 import { declarationsRoutes } from './routes.ts';
+import { DECLARATIONS_EVENTS } from './events.ts';
 import { scheduleDeadlineCheck } from './scheduler.ts';
 import { subscribeDeclarations } from './service.ts';
 
@@ -17,6 +18,7 @@ export const declarationsModule: TidegateModule = {
   schedules: [{ name: 'centralized-declaration deadlines daily at 00:10', start: scheduleDeadlineCheck }],
   subscribers: [{ name: 'declarations', subscribe: subscribeDeclarations }],
   parameters: { specs: DECLARATIONS_PARAMETERS, seeds: DECLARATIONS_PARAMETER_SEEDS },
+  events: DECLARATIONS_EVENTS,
   seedDemo: (ctx, world) =>
     seedDeclarationsDemo(ctx, {
       jerky: world.enterpriseId('jerky'),

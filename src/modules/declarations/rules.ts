@@ -3,6 +3,7 @@
  * (分批出岛、集中申报) and their tax bills (税单), ../shared/spec/mission.md §4–5. Pure: dates, parameters and the
  * facts read from the books come in as arguments; nothing here reads a clock or a database.
  */
+import type { Correction } from '../gate/events.ts';
 import {
   chainValueAdded,
   computeDeclaration,
@@ -446,15 +447,8 @@ export function confirmationChanges(before: WithValueAdded, after: WithValueAdde
   return { withdrawn: [...was].filter((n) => !is.has(n)), issued: [...is].filter((n) => !was.has(n)) };
 }
 
-/** An inspection's correction of one line (the gate's InspectionCompleted event). */
-export interface LineCorrection {
-  lineIndex: number;
-  hsCode?: string;
-  quantity?: string;
-  netWeightKg?: string;
-  valueCny?: string;
-  originCountry?: string;
-}
+/** An inspection's correction of one line: the gate's InspectionCompleted event's, by its schema (gate/events.ts). */
+export type LineCorrection = Correction;
 
 /** The declaration's lines with the inspection's corrections; a quantity change scales the cost basis pro rata. */
 export function correctedLines<L extends ExitTaxLine>(lines: readonly L[], corrections: readonly LineCorrection[]) {

@@ -4,6 +4,7 @@ import { registerLedgerCommands } from './cli.ts';
 import { seedLedgerDemo } from './demo.ts';
 import { LEDGER_PARAMETER_SEEDS, LEDGER_PARAMETERS } from './parameters.ts';
 import { ledgerRoutes } from './routes.ts';
+import { LEDGER_EVENTS } from './events.ts';
 import { scheduleLedgerSweep } from './scheduler.ts';
 
 export const ledgerModule: TidegateModule = {
@@ -12,6 +13,7 @@ export const ledgerModule: TidegateModule = {
   cli: registerLedgerCommands,
   schedules: [{ name: 'expired reservations released periodically', start: (ctx) => scheduleLedgerSweep(ctx) }],
   parameters: { specs: LEDGER_PARAMETERS, seeds: LEDGER_PARAMETER_SEEDS },
+  events: LEDGER_EVENTS,
   seedDemo: (ctx, world) => seedLedgerDemo(ctx, (key) => world.enterpriseId(key)),
   web: [{ path: '/ledger', nav: 'ledger.nav' }],
 };

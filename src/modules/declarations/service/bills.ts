@@ -7,6 +7,8 @@ import { eager, type Executor } from '../../../platform/db/client.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DECLARATIONS_EVENTS } from '../events.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { findEnterpriseByUscc } from '../../subjects/service.ts';
 import { withPayment } from '../../payments/service.ts';
@@ -58,10 +60,9 @@ export async function issueBill(
     issuedAt: now,
     auditSeq,
   });
-  const event = {
+  const event = typedEvent(DECLARATIONS_EVENTS, 'TaxBillIssued', {
     aggregateType: 'declaration',
     aggregateId: d.id,
-    eventType: 'TaxBillIssued',
     payload: {
       billId: id,
       billNo,
@@ -71,7 +72,7 @@ export async function issueBill(
       ...bill.amounts,
     },
     occurredAt: now,
-  };
+  });
   if (batch) {
     // Written with the rest of the command at its end; the bill's number is drawn now.
     const ref = batch.audit(entry);

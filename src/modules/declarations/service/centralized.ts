@@ -7,6 +7,8 @@ import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DECLARATIONS_EVENTS } from '../events.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { findEnterpriseById, findEnterpriseByUscc } from '../../subjects/service.ts';
@@ -184,15 +186,14 @@ export async function fileCentralized(
     const risk = riskSummary(decision);
     await tx.update(declarations).set({ risk }).where(eq(declarations.id, id));
     d = { ...d, risk };
-    const x = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
-    if (x.selected || x.action === 'INSPECT') {
+    if (decision.selected || decision.action === 'INSPECT') {
       // The goods have left: the check is on the documents and the books (稽核查), opened as a task all the same.
       const task = await openInspectionTask(tx, ctx, {
         source: 'RISK_SELECTION',
         documentType: 'CENTRALIZED_DECLARATION',
         documentId: id,
         portCode,
-        reasons: (x.reasons ?? []).map((r) => ({ code: r, detail: `Risk ${x.level}: ${r}` })),
+        reasons: decision.reasons.map((r) => ({ code: r, detail: `Risk ${decision.level}: ${r}` })),
         actor,
       });
       d = await transition(tx, ctx, d, enterprise.uscc, actor, {
@@ -289,14 +290,13 @@ export async function checkCentralizedDeadlines(ctx: AppContext, today: string) 
           },
         });
       await enqueueEvents(tx, [
-        {
+        typedEvent(DECLARATIONS_EVENTS, 'CentralizedDeclarationOverdue', {
           aggregateType: 'declaration',
           aggregateId: o.enterpriseId,
-          eventType: 'CentralizedDeclarationOverdue',
           payload: { enterpriseId: o.enterpriseId, uscc: enterprise?.uscc, period: o.period, dueDate },
           occurredAt: now,
           auditSeq: seq,
-        },
+        }),
       ]);
       return true;
     });
@@ -347,14 +347,13 @@ export async function liftSuspension(ctx: AppContext, actor: Actor, uscc: string
       })
       .where(eq(batchFacilities.enterpriseId, e.id));
     await enqueueEvents(tx, [
-      {
+      typedEvent(DECLARATIONS_EVENTS, 'BatchFacilityRestored', {
         aggregateType: 'declaration',
         aggregateId: e.id,
-        eventType: 'BatchFacilityRestored',
         payload: { enterpriseId: e.id, uscc: e.uscc, period: f.period, reason },
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     return facilityOf(tx, e.id);
   });

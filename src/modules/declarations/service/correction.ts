@@ -11,6 +11,8 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { Tx } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DECLARATIONS_EVENTS } from '../events.ts';
 import { systemActor } from '../../../platform/auth/roles.ts';
 import { activeQualifications } from '../../subjects/service.ts';
 import { loadTaxParameters, type TaxParameterSet } from '../../tax/service.ts';
@@ -150,9 +152,14 @@ async function withdraw(job: Job, row: DeclarationRow, r: Redecided) {
     const change = { number, taskId: job.cause.taskId, ratio: va.ratio, threshold: va.threshold, reason };
     const { seq } = await audit(job, row, now, 'declarations.confirmationWithdrawn', change);
     const payload = { declarationId: row.id, enterpriseId: row.enterpriseId, ...change };
-    const eventType = 'ConfirmationNumberWithdrawn';
-    const event = { aggregateType: 'declaration', aggregateId: row.id, eventType, payload };
-    await enqueueEvents(job.tx, [{ ...event, occurredAt: now, auditSeq: seq }]);
+    const event = typedEvent(DECLARATIONS_EVENTS, 'ConfirmationNumberWithdrawn', {
+      aggregateType: 'declaration',
+      aggregateId: row.id,
+      payload,
+      occurredAt: now,
+      auditSeq: seq,
+    });
+    await enqueueEvents(job.tx, [event]);
   }
 }
 

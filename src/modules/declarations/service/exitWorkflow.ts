@@ -314,12 +314,11 @@ async function assessAndDecide(x: Exit, p: Prepared, r: Awaited<ReturnType<typeo
   // Nothing reads the summary back in this command: it is written with the batch, at the end.
   x.batch.defer(() => eager(x.tx.update(declarations).set({ risk }).where(eq(declarations.id, x.id))));
   const d = { ...r.d, risk };
-  const v = decision as unknown as { level: string; action: string; selected: boolean; reasons: string[] };
-  const selected = v.selected || v.action === 'INSPECT';
+  const selected = decision.selected || decision.action === 'INSPECT';
   if (selected || r.inherited.length) {
     const reasons = [
       ...inheritedReasons(r.inherited),
-      ...(selected ? (v.reasons ?? []).map((c) => ({ code: c, detail: `Risk ${v.level}: ${c}` })) : []),
+      ...(selected ? decision.reasons.map((c) => ({ code: c, detail: `Risk ${decision.level}: ${c}` })) : []),
     ];
     const rule = r.inherited.length ? 'declarations.selectionInherited' : 'declarations.heldForInspection';
     return holdForInspection(

@@ -4,6 +4,8 @@ import { eager, queryRows, recordset, together, type Executor } from '../../../p
 import { tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DECLARATIONS_EVENTS } from '../events.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
@@ -156,21 +158,22 @@ export async function transitionMany(
     at: now,
     partitionKey: partitionOf(uscc),
   }));
-  const events = items.map(({ row, t }) => ({
-    aggregateType: 'declaration',
-    aggregateId: row.id,
-    eventType: 'DeclarationStateChanged',
-    payload: {
-      declarationId: row.id,
-      kind: row.kind,
-      enterpriseId: row.enterpriseId,
-      from: row.state,
-      to: t.to,
-      reason: t.reason,
-      rule: t.rule,
-    },
-    occurredAt: now,
-  }));
+  const events = items.map(({ row, t }) =>
+    typedEvent(DECLARATIONS_EVENTS, 'DeclarationStateChanged', {
+      aggregateType: 'declaration',
+      aggregateId: row.id,
+      payload: {
+        declarationId: row.id,
+        kind: row.kind,
+        enterpriseId: row.enterpriseId,
+        from: row.state,
+        to: t.to,
+        reason: t.reason,
+        rule: t.rule,
+      },
+      occurredAt: now,
+    }),
+  );
   const write = async (seqs: readonly number[]) => {
     const transitions = items.map(({ row, actor, t }, i) => ({
       declaration_id: row.id,
@@ -263,10 +266,9 @@ export async function recordSubmission(
     at: now,
     auditSeq,
   });
-  const event = {
+  const event = typedEvent(DECLARATIONS_EVENTS, 'DeclarationSubmitted', {
     aggregateType: 'declaration',
     aggregateId: row.id,
-    eventType: 'DeclarationSubmitted',
     payload: {
       declarationId: row.id,
       kind: row.kind,
@@ -275,7 +277,7 @@ export async function recordSubmission(
       previousId: row.previousId,
     },
     occurredAt: now,
-  };
+  });
   if (batch) {
     const ref = batch.audit(entry);
     batch.defer((seqOf) => eager(tx.insert(declarationTransitions).values(transitionRow(seqOf(ref)))));

@@ -300,16 +300,15 @@ export function riskInput(
 }
 
 export function riskSummary(r: RiskDecision) {
-  const x = r as unknown as Record<string, unknown>;
   return {
-    level: x.level,
-    score: x.score,
-    action: x.action,
-    selected: x.selected,
-    reasons: x.reasons,
-    featureSetVersion: (x.versions as Record<string, unknown> | undefined)?.featureSet ?? null,
-    versions: x.versions,
-    model: x.model ? { version: (x.model as { version: unknown }).version } : null,
+    level: r.level,
+    score: r.score,
+    action: r.action,
+    selected: r.selected,
+    reasons: r.reasons,
+    featureSetVersion: r.versions.featureSet,
+    versions: r.versions,
+    model: r.model ? { version: r.model.version } : null,
     decidedBy: 'risk.assessDeclaration',
   };
 }

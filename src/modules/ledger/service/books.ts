@@ -4,6 +4,8 @@ import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { LEDGER_EVENTS } from '../events.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { assertEnterpriseVisible, enterpriseFilter } from '../../../platform/auth/scope.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
@@ -163,14 +165,13 @@ export async function openBookTx(
     partitionKey: auditPartition(row.id),
   });
   await enqueueEvents(tx, [
-    {
+    typedEvent(LEDGER_EVENTS, 'BookOpened', {
       aggregateType: 'ledger',
       aggregateId: row.id,
-      eventType: 'BookOpened',
       payload: view,
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
   return view;
 }
@@ -332,14 +333,13 @@ export async function correctItemTx(tx: Tx, ctx: AppContext, actor: Actor, input
   });
   const payload = { ...change, enterpriseId: book.enterpriseId };
   await enqueueEvents(tx, [
-    {
+    typedEvent(LEDGER_EVENTS, 'ItemCorrected', {
       aggregateType: 'ledger',
       aggregateId: book.id,
-      eventType: 'ItemCorrected',
       payload,
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
   return itemView(c.after);
 }

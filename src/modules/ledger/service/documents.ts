@@ -8,6 +8,8 @@ import { queryRows, together, type Executor, type Tx } from '../../../platform/d
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { LEDGER_EVENTS } from '../events.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { assertEnterpriseVisible } from '../../../platform/auth/scope.ts';
@@ -537,14 +539,13 @@ export async function fileDocumentTx(
     tax: p.tax ?? null,
   };
   const events = [
-    {
+    typedEvent(LEDGER_EVENTS, status === 'POSTED' ? 'DocumentPosted' : 'AdjustmentFiled', {
       aggregateType: 'ledger',
       aggregateId: book.id,
-      eventType: status === 'POSTED' ? 'DocumentPosted' : 'AdjustmentFiled',
       payload,
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ];
   const write = { documentId: row.id, documentType: input.type, auditSeq: seq, businessDate, now };
   if (!p.afterWrite && !p.alerts?.length) {
@@ -1097,14 +1098,13 @@ export async function decideAdjustment(
       .set({ status, decidedBy: who, decidedAt: now })
       .where(eq(ledgerDocuments.id, documentId));
     await enqueueEvents(tx, [
-      {
+      typedEvent(LEDGER_EVENTS, decision.approve ? 'AdjustmentApproved' : 'AdjustmentRejected', {
         aggregateType: 'ledger',
         aggregateId: book.id,
-        eventType: decision.approve ? 'AdjustmentApproved' : 'AdjustmentRejected',
         payload: { documentId, bookId: book.id, enterpriseId: book.enterpriseId, decidedBy: who },
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     const [after] = await tx.select().from(ledgerDocuments).where(eq(ledgerDocuments.id, documentId));
     return documentView(tx, after!);
@@ -1284,14 +1284,13 @@ async function raiseAlert(
     .returning({ id: ledgerAlerts.id });
   if (inserted.length)
     await enqueueEvents(tx, [
-      {
+      typedEvent(LEDGER_EVENTS, 'LedgerAlertRaised', {
         aggregateType: 'ledger',
         aggregateId: book.id,
-        eventType: 'LedgerAlertRaised',
         payload: { kind, bookId: book.id, enterpriseId: book.enterpriseId, reference, detail },
         occurredAt: now,
         auditSeq,
-      },
+      }),
     ]);
 }
 

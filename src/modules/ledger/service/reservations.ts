@@ -10,6 +10,8 @@ import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { LEDGER_EVENTS } from '../events.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
@@ -253,13 +255,12 @@ export async function reserveGoods(
     at: now,
     partitionKey: auditPartition(book.id),
   };
-  const event = {
+  const event = typedEvent(LEDGER_EVENTS, 'GoodsReserved', {
     aggregateType: 'ledger',
     aggregateId: book.id,
-    eventType: 'GoodsReserved',
     payload: eventPayload(res, book),
     occurredAt: now,
-  };
+  });
   if (opts.batch) {
     // The entry and the event go with the rest of the command's writes, at its end.
     opts.batch.event(event, opts.batch.audit(entry));
@@ -478,20 +479,21 @@ export async function openPostingSession(
         if (!planned.length) return Promise.resolve();
         if (seqs.length !== planned.length)
           throw new Error(`postings need one audit seq each: ${seqs.length} for ${planned.length}`);
-        const events: NewEvent[] = planned.map((p, k) => ({
-          aggregateType: 'ledger',
-          aggregateId: p.book.id,
-          eventType: 'ReservationPosted',
-          payload: {
-            ...eventPayload(p.reservation, p.book),
-            postingId: p.input.postingId,
-            to: p.input.to,
-            document: p.input.document,
-            posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })),
-          },
-          occurredAt: now,
-          auditSeq: seqs[k]!,
-        }));
+        const events: NewEvent[] = planned.map((p, k) =>
+          typedEvent(LEDGER_EVENTS, 'ReservationPosted', {
+            aggregateType: 'ledger',
+            aggregateId: p.book.id,
+            payload: {
+              ...eventPayload(p.reservation, p.book),
+              postingId: p.input.postingId,
+              to: p.input.to,
+              document: p.input.document,
+              posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })),
+            },
+            occurredAt: now,
+            auditSeq: seqs[k]!,
+          }),
+        );
         if (outbox) {
           outbox.push(...events);
           return writePostings(tx, planned, seqs, today, now);
@@ -782,14 +784,13 @@ async function close(
     partitionKey: auditPartition(book.id),
   });
   await enqueueEvents(tx, [
-    {
+    typedEvent(LEDGER_EVENTS, status === 'VOID' ? 'ReservationVoided' : 'ReservationExpired', {
       aggregateType: 'ledger',
       aggregateId: book.id,
-      eventType: status === 'VOID' ? 'ReservationVoided' : 'ReservationExpired',
       payload: { ...eventPayload(res, book), reason },
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
   return res;
 }
