@@ -4,37 +4,9 @@ import { useDt } from '../../i18n/dutyfree.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { IdFields, type IdValue } from './IdFields.tsx';
 import { shopApi } from './shopApi.ts';
+import { type COLLECTIONS, DepartureFields, type Departure } from './DepartureFields.tsx';
+import { SaleLines, emptyLine, type Line } from './SaleLines.tsx';
 
-const COLLECTIONS = ['DEPARTURE_PICKUP', 'MAIL', 'RETURN_PICKUP', 'GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT'] as const;
-const CATEGORIES = [
-  'COSMETICS',
-  'PERFUME',
-  'MOBILE_PHONE',
-  'ALCOHOL',
-  'WATCHES',
-  'JEWELLERY',
-  'BAGS',
-  'CLOTHING',
-  'ELECTRONICS',
-];
-
-interface Line {
-  sku: string;
-  name: string;
-  category: string;
-  unitPrice: string;
-  quantity: string;
-  volumeMl: string;
-}
-
-const emptyLine = (): Line => ({
-  sku: '',
-  name: '',
-  category: 'COSMETICS',
-  unitPrice: '',
-  quantity: '1',
-  volumeMl: '',
-});
 const inTwoDays = () => new Date(Date.now() + 8 * 3_600_000 + 2 * 86_400_000).toISOString().slice(0, 10);
 
 interface Reserved {
@@ -50,7 +22,7 @@ export function SaleForm() {
   const [id, setId] = useState<IdValue>({ idType: 'RESIDENT_ID', idNumber: '' });
   const [name, setName] = useState('');
   const [birthDate, setBirthDate] = useState('');
-  const [departure, setDeparture] = useState({
+  const [departure, setDeparture] = useState<Departure>({
     mode: 'FLIGHT',
     number: '',
     date: inTwoDays(),
@@ -106,121 +78,13 @@ export function SaleForm() {
             />
           )}
         </div>
-        <div className="search">
-          <strong>{dt('shop.departure')}</strong>
-          <select value={departure.mode} onChange={(e) => setDeparture({ ...departure, mode: e.target.value })}>
-            {(['FLIGHT', 'TRAIN', 'SHIP'] as const).map((m) => (
-              <option key={m} value={m}>
-                {dt(`shop.mode.${m}`)}
-              </option>
-            ))}
-          </select>
-          <input
-            className="mono"
-            value={departure.number}
-            onChange={(e) => setDeparture({ ...departure, number: e.target.value })}
-            data-testid="shop-sale-number"
-            placeholder="HU7181"
-          />
-          <input
-            type="date"
-            value={departure.date}
-            onChange={(e) => setDeparture({ ...departure, date: e.target.value })}
-            data-testid="shop-sale-date"
-          />
-          <select
-            value={departure.destination}
-            onChange={(e) => setDeparture({ ...departure, destination: e.target.value })}
-          >
-            {(['MAINLAND', 'ABROAD'] as const).map((d) => (
-              <option key={d} value={d}>
-                {dt(`shop.destination.${d}`)}
-              </option>
-            ))}
-          </select>
-          <select
-            value={collection}
-            onChange={(e) => setCollection(e.target.value as typeof collection)}
-            aria-label={dt('shop.collection')}
-            data-testid="shop-sale-collection"
-          >
-            {COLLECTIONS.map((c) => (
-              <option key={c} value={c}>
-                {dt(`shop.collection.${c}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{dt('shop.sku')}</th>
-              <th>{dt('shop.itemName')}</th>
-              <th>{dt('shop.category')}</th>
-              <th>{dt('shop.unitPrice')}</th>
-              <th>{dt('shop.quantity')}</th>
-              <th>{dt('shop.volumeMl')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l, i) => (
-              <tr key={i}>
-                <td>
-                  <input
-                    className="mono"
-                    value={l.sku}
-                    onChange={(e) => setLine(i, { sku: e.target.value })}
-                    data-testid={`shop-line-sku-${i}`}
-                  />
-                </td>
-                <td>
-                  <input
-                    value={l.name}
-                    onChange={(e) => setLine(i, { name: e.target.value })}
-                    data-testid={`shop-line-name-${i}`}
-                  />
-                </td>
-                <td>
-                  <input
-                    list="df-categories"
-                    className="mono"
-                    value={l.category}
-                    onChange={(e) => setLine(i, { category: e.target.value.toUpperCase() })}
-                    data-testid={`shop-line-category-${i}`}
-                  />
-                </td>
-                <td>
-                  <input
-                    className="num"
-                    value={l.unitPrice}
-                    onChange={(e) => setLine(i, { unitPrice: e.target.value })}
-                    data-testid={`shop-line-price-${i}`}
-                  />
-                </td>
-                <td>
-                  <input
-                    className="num"
-                    value={l.quantity}
-                    onChange={(e) => setLine(i, { quantity: e.target.value })}
-                    data-testid={`shop-line-quantity-${i}`}
-                  />
-                </td>
-                <td>
-                  <input
-                    className="num"
-                    value={l.volumeMl}
-                    onChange={(e) => setLine(i, { volumeMl: e.target.value })}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <datalist id="df-categories">
-          {CATEGORIES.map((c) => (
-            <option key={c} value={c} />
-          ))}
-        </datalist>
+        <DepartureFields
+          departure={departure}
+          setDeparture={setDeparture}
+          collection={collection}
+          setCollection={setCollection}
+        />
+        <SaleLines lines={lines} setLine={setLine} />
         <div className="actions">
           <button type="button" onClick={() => setLines([...lines, emptyLine()])}>
             {dt('shop.addItem')}
