@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 describe('bill payment over HTTP', () => {
-  it('a WHITELIST exit is released at once; its bill is UNPAID, due in 15 days; the exact notice marks it PAID, audited', async () => {
+  it('a WHITELIST exit is released at once; its bill, UNPAID and due in 15 days, is PAID by the exact notice', async () => {
     const { d, bill, auth } = await taxedExit();
     expect(d.state).toBe('RELEASED');
     expect(bill.total).not.toBe('0.00');
@@ -136,7 +136,7 @@ describe('bill payment over HTTP', () => {
     expect(await writes()).toEqual(before);
   });
 
-  it('refuses an amount that differs by a fen (bill.amountMismatch), a foreign department and a bad amount, writing nothing', async () => {
+  it('refuses a fen off (bill.amountMismatch), a foreign department and a bad amount, writing nothing', async () => {
     const { bill } = await taxedExit();
     const police = await app.authFor('department', { name: 'police-pay', scope: { department: 'police' } });
     const before = await writes();
@@ -192,7 +192,7 @@ describe('bill payment over HTTP', () => {
     expect(await count(`select count(*)::int as n from pay_notices where bill_id = '${other.bill.id}'`)).toBe(1);
   });
 
-  it('where the class may not pay later (payments.payLaterClasses), the exit waits ACCEPTED; a guarantee releases it', async () => {
+  it('a class that may not pay later (payments.payLaterClasses) waits ACCEPTED; a guarantee releases it', async () => {
     await setParam('payments.payLaterClasses', ['ADVANCED_CERTIFIED']);
     const { d, bill, auth } = await taxedExit();
     await setParam('payments.payLaterClasses', ['ADVANCED_CERTIFIED', 'WHITELIST']);
@@ -225,7 +225,7 @@ describe('bill payment over HTTP', () => {
     expect(released.taxBills[0].payment.state).toBe('GUARANTEED');
   });
 
-  it('the sweep (clock moved past the due date) marks unpaid bills OVERDUE once, alerts and counts in credit; paying clears it', async () => {
+  it('the sweep past the due date marks OVERDUE once, alerts and counts in credit; paying clears it', async () => {
     const { b, bill } = await taxedExit();
     app.clock.set(new Date('2026-12-08T15:00:00Z')); // 23:00 on the due day in Shanghai: still on time
     const admin = await login('admin');

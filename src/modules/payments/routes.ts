@@ -16,7 +16,8 @@ export const paymentRoutes: ApiPlugin = (app, ctx) => {
       tags,
       summary:
         'A treasury or bank notice (department client): PAYMENT equal to the bill to the fen marks it PAID, ' +
-        'GUARANTEE covering it marks it GUARANTEED; idempotent by noticeId; a refusal names its rule and writes nothing',
+        'GUARANTEE covering it marks it GUARANTEED; idempotent by noticeId; a refusal names its rule and writes ' +
+        'nothing',
       params: billIdParams,
       body: noticeBody,
       response: { 200: noticeOut },
