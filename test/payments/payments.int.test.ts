@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 describe('bill payment over HTTP', () => {
-  it('a WHITELIST exit is released at once; its bill, UNPAID and due in 15 days, is PAID by the exact notice', async () => {
+  it('a WHITELIST exit leaves at once; its bill, UNPAID and due in 15 days, is PAID by the exact notice', async () => {
     const { d, bill, auth } = await taxedExit();
     expect(d.state).toBe('RELEASED');
     expect(bill.total).not.toBe('0.00');
