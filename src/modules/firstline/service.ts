@@ -208,6 +208,7 @@ async function judgeBookLines(tx: Tx, enterpriseId: string, body: FirstLineBody)
         });
         return null;
       }
+      const AS_THE_BOOK_KEEPS_THEM = 'declare the goods as the book keeps them (or correct the item).';
       for (const [field, given, own] of [
         ['hsCode', l.hsCode, item.hsCode],
         ['originCountry', l.originCountry, item.originCountry],
@@ -217,7 +218,7 @@ async function judgeBookLines(tx: Tx, enterpriseId: string, body: FirstLineBody)
           errors.push({
             path: `lines[${i}].${field}`,
             rule: 'firstLine.differsFromItem',
-            message: `The book item has ${field} ${own}; declare the goods as the book keeps them (or correct the item).`,
+            message: `The book item has ${field} ${own}; ${AS_THE_BOOK_KEEPS_THEM}`,
           });
         }
       }

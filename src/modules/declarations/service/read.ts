@@ -56,7 +56,10 @@ export async function listDeclarations(
   };
 }
 
-/** A declaration with its transitions (each with the audit entry that records it), bills, versions, the book reservation and, for a centralized one, its batches. */
+/**
+ * A declaration with its transitions (each with the audit entry that records it), bills, versions, the book
+ * reservation and, for a centralized one, its batches.
+ */
 export async function getDeclaration(ctx: AppContext, actor: Actor, id: string) {
   const row = await findDeclaration(ctx.db, id);
   if (!row) throw problems.notFound(`Declaration ${id}`);

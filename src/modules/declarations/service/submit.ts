@@ -220,7 +220,8 @@ export async function assertBatchAllowed(tx: Tx, enterpriseId: string, today: st
     throw problems.rule(
       'batch-exit-not-allowed',
       'Batch exit not allowed',
-      `Batch exit with centralized declaration is for ADVANCED_CERTIFIED and WHITELIST enterprises; this enterprise is ${measures.class}.`,
+      `Batch exit with centralized declaration is for ADVANCED_CERTIFIED and WHITELIST enterprises; this ` +
+        `enterprise is ${measures.class}.`,
       [
         {
           path: 'bookId',
@@ -234,7 +235,8 @@ export async function assertBatchAllowed(tx: Tx, enterpriseId: string, today: st
     throw problems.rule(
       'batch-exit-suspended',
       'Batch exit suspended',
-      `The batch-exit facility is suspended: ${facility.reason}. An officer lifts it once the centralized declaration is filed.`,
+      `The batch-exit facility is suspended: ${facility.reason}. An officer lifts it once the centralized ` +
+        `declaration is filed.`,
       [{ path: 'bookId', rule: 'declarations.batch.suspended', message: facility.reason }],
     );
 }

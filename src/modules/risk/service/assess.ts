@@ -187,7 +187,8 @@ export async function assessDeclarations(
     const stored = existing.get(input.declarationId);
     if (stored && (stored.inputHash !== hashes[i] || stored.enterpriseId !== input.enterpriseId)) {
       throw problems.conflict(
-        `Declaration ${input.declarationId} was already assessed with other content; an amendment is a new declaration.`,
+        `Declaration ${input.declarationId} was already assessed with other content; an amendment is a new ` +
+          `declaration.`,
         { rule: 'risk.decisionExists' },
       );
     }
