@@ -112,15 +112,17 @@ describe("the command centre's rollups", () => {
       from times where exited >= ${w.from}::timestamptz and exited < ${w.to}::timestamptz`,
     );
     expect(summary.clearance.overall.n).toBe(Number(exact!.n));
-    expect(summary.clearance.overall.n).toBeGreaterThan(0);
-    for (const [mine, theirs] of [
-      [summary.clearance.overall.exitP50, exact!.p50],
-      [summary.clearance.overall.exitP90, exact!.p90],
-    ]) {
-      const ratio = Math.max(1, mine) / Math.max(1, Number(theirs));
-      expect(ratio).toBeGreaterThan(2 ** -0.5);
-      expect(ratio).toBeLessThan(2 ** 0.5);
-    }
+    // The demo's window may hold no exit: then both are empty, and there is no percentile to compare.
+    if (Number(exact!.n) === 0) expect(summary.clearance.overall.exitP50).toBeNull();
+    else
+      for (const [mine, theirs] of [
+        [summary.clearance.overall.exitP50, exact!.p50],
+        [summary.clearance.overall.exitP90, exact!.p90],
+      ]) {
+        const ratio = Math.max(1, mine) / Math.max(1, Number(theirs));
+        expect(ratio).toBeGreaterThan(2 ** -0.5);
+        expect(ratio).toBeLessThan(2 ** 0.5);
+      }
   });
 
   it('count an event once however often it is delivered', async () => {
