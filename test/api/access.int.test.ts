@@ -24,6 +24,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/v1/audit/anchors': [...OFFICERS, 'department'],
   'GET /api/v1/audit/anchors/:seq': [...OFFICERS, 'department'],
   'POST /api/v1/audit/anchors': ['admin', 'auditor'],
+  'POST /api/v1/audit/verify/stream': ['admin', 'auditor'],
   'GET /api/v1/parameters': [...OFFICERS, 'department'],
   'GET /api/v1/parameters/:name/versions': [...OFFICERS, 'department'],
   'POST /api/v1/parameters': ['admin'],

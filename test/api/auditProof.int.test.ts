@@ -149,5 +149,25 @@ describe('audit entries with inclusion proofs', () => {
     const res = (await t.request({ method: 'POST', url: '/api/v1/audit/verify', auth: admin })).json();
     expect(res).toMatchObject({ ok: true, partitions: 64, anchors: 2, breaks: [], firstBreak: null });
     expect(res.checked).toBeGreaterThan(seqs.length);
+
+    const streamed = await t.request({ method: 'POST', url: '/api/v1/audit/verify/stream', auth: admin });
+    expect(streamed.statusCode).toBe(200);
+    expect(streamed.headers['content-type']).toContain('application/x-ndjson');
+    const lines = streamed.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    // The total is the rows the log held when the walk began (entries and anchors), as the CLI's bar counts them.
+    expect(lines[0]).toMatchObject({ type: 'progress', checked: 0 });
+    expect(lines[0].total).toBeGreaterThanOrEqual(res.checked);
+    expect(lines.at(-1)).toEqual({ type: 'result', result: res });
+    const progress = lines.filter((l) => l.type === 'progress').map((l) => l.checked);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('the streamed walk is for those who may verify, and says so as problem+json', async () => {
+    const res = await t.request({ method: 'POST', url: '/api/v1/audit/verify/stream', auth: department });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['content-type']).toContain('application/problem+json');
   });
 });

@@ -1,10 +1,11 @@
+import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { ApiPlugin } from '../http/server.ts';
 import { OFFICER_ROLES } from '../auth/roles.ts';
 import { problems } from '../../kernel/problem.ts';
 import { pageQuery, serialNumber } from '../../kernel/wire.ts';
 import { entryHash, GENESIS_HASH, LEGACY_FORMAT, PARTITIONED_FORMAT, type AnchorMaterial } from './chain.ts';
-import { getAuditEntry, getPartitionEntry, verifyChain } from './service.ts';
+import { countAuditEntries, getAuditEntry, getPartitionEntry, verifyChain } from './service.ts';
 import { anchoredHeads, anchorAudit, countAnchors, getAnchor, latestAnchor, listAnchors } from './anchor.ts';
 import { inclusionProof } from './proof.ts';
 import { entryContentFor, linksFor } from './readers.ts';
@@ -87,6 +88,9 @@ export const entryOut = z.object({
     })
     .nullable(),
 });
+
+/** Entries per page of the streamed walk: small enough that the progress moves on a demo-sized log. */
+const VERIFY_STREAM_PAGE = 1000;
 
 export const verifyOut = z.object({
   ok: z.boolean(),
@@ -189,6 +193,45 @@ export const auditRoutes: ApiPlugin = (app, ctx) => {
       const r = await anchorAudit(ctx.db, ctx.clock.now());
       if (!r) throw problems.rule('audit-log-empty', 'Nothing to anchor', 'The audit log has no entries yet.');
       return { ...anchorView(r.anchor), created: r.created };
+    },
+  });
+
+  app.post('/api/v1/audit/verify/stream', {
+    config: { access: { roles: ['admin', 'auditor'] } },
+    // Sent line by line as the walk goes: a compressor would hold the lines back until it ends.
+    compress: false,
+    schema: {
+      tags,
+      summary: 'The same walk as POST /audit/verify, answered as it goes: one JSON object per line',
+      description:
+        'application/x-ndjson: `{"type":"progress","checked":n,"total":t}` lines while the walk runs ' +
+        '(`total` is the entries and anchors the log held when it began), then one ' +
+        '`{"type":"result","result":…}` line with what POST /audit/verify answers, or ' +
+        '`{"type":"error","detail":…}` when the walk could not finish.',
+    },
+    handler: async (_req, reply) => {
+      const total = (await countAuditEntries(ctx.db)) + (await countAnchors(ctx.db));
+      const out = new PassThrough();
+      const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
+      let lastSent = 0;
+      line({ type: 'progress', checked: 0, total });
+      const onProgress = (checked: number) => {
+        // At most ten lines a second: a fast walk must not spend its time writing progress.
+        if (Date.now() - lastSent < 100) return;
+        lastSent = Date.now();
+        line({ type: 'progress', checked, total });
+      };
+      verifyChain(ctx.db, onProgress, VERIFY_STREAM_PAGE)
+        .then((result) => line({ type: 'result', result }))
+        .catch((e: unknown) => {
+          ctx.log.error({ err: e }, 'audit verify stream failed');
+          line({
+            type: 'error',
+            detail: 'The walk stopped on a database error; run it again or use `tidegate audit verify`.',
+          });
+        })
+        .finally(() => out.end());
+      return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(out);
     },
   });
 

@@ -1,18 +1,47 @@
 import { useEffect, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../../api.ts';
+import { ApiError, apiLines } from '../../api.ts';
 import type { VerifyResult } from '../../api/wire.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { useOt } from '../../i18n/officer.ts';
 
+type VerifyLine =
+  | { type: 'progress'; checked: number; total: number }
+  | { type: 'result'; result: VerifyResult }
+  | { type: 'error'; detail: string };
+
+interface Progress {
+  checked: number;
+  total: number;
+}
+
+/** The streamed walk: progress lines as it goes, then its result (or why it stopped). */
+async function walk(onProgress: (p: Progress) => void): Promise<VerifyResult> {
+  let result: VerifyResult | null = null;
+  let stopped = '';
+  await apiLines<VerifyLine>('POST', '/api/v1/audit/verify/stream', (l) => {
+    if (l.type === 'progress') onProgress({ checked: l.checked, total: l.total });
+    else if (l.type === 'result') result = l.result;
+    else stopped = l.detail;
+  });
+  if (!result) throw new ApiError(500, 'audit verify', stopped || 'The answer ended before the walk did.');
+  return result;
+}
+
 /**
- * Re-walks every partition and anchor on the server. The walk answers once at the end, so the page
- * shows that it is under way and for how long; the figures come with the answer.
+ * Re-walks every partition and anchor on the server, showing how many entries are checked of how
+ * many as the server reports them, and for how long; the figures come with the answer.
  */
 export function VerifyPanel() {
   const ot = useOt();
   const [seconds, setSeconds] = useState(0);
-  const verify = useMutation({ mutationFn: () => api<VerifyResult>('POST', '/api/v1/audit/verify') });
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const verify = useMutation({
+    mutationFn: () => {
+      setProgress(null);
+      return walk(setProgress);
+    },
+  });
   useEffect(() => {
     if (!verify.isPending) return;
     setSeconds(0);
@@ -34,7 +63,16 @@ export function VerifyPanel() {
       </button>
       {verify.isPending && (
         <div role="status" data-testid="audit-verifying">
-          <progress aria-label={ot('audit.verifying')} /> {ot('audit.verifying')} {ot('audit.elapsed', { s: seconds })}
+          <progress
+            aria-label={ot('audit.verifying')}
+            data-testid="audit-verify-progress"
+            {...(progress && progress.total > 0 ? { value: Math.min(progress.checked, progress.total) } : {})}
+            max={progress?.total || 1}
+          />{' '}
+          {progress
+            ? ot('audit.progress', { checked: progress.checked, total: progress.total })
+            : ot('audit.verifying')}{' '}
+          {ot('audit.elapsed', { s: seconds })}
         </div>
       )}
       {verify.error && <ErrorBox error={verify.error} />}
