@@ -3,8 +3,9 @@
  * - the kernel imports nothing of ours outside the kernel;
  * - the platform imports no module (what it needs comes in as ports: src/platform/api.ts);
  * - a module imports another module only through its public files: index.ts (the manifest),
- *   service.ts (the use cases others may call), wire.ts (request and response schemas) and
- *   events.ts (its events: type → zod schema); a sub-module (dutyfree/rings) has the same four;
+ *   service.ts (the use cases others may call), wire.ts (request and response schemas),
+ *   events.ts (its events: type → zod schema) and rules.ts (its pure law); a sub-module
+ *   (dutyfree/rings) has the same five;
  * - no module imports the composition root (main.ts, cli.ts, seed/, modules/index.ts);
  * - nothing under src/ imports sim/, bench/ or test/ (they are dev-only).
  * Tests (*.test.ts) may reach into their own module and are left out of the module rule.
