@@ -36,6 +36,16 @@ const DEPARTMENT_CONSUMERS = [
   { name: 'police-credit', filter: 'tidegate.shared.credit.>' },
 ];
 
+/** Stop the test's nats-server and wait until it has exited (SIGKILL after 10 s), so its files are closed. */
+async function stopServer(server: ChildProcess | undefined) {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** Whether a request the server must refuse is refused (a permissions violation, or no answer at all). */
 async function refused(nc: NatsConnection, subject: string, body = ''): Promise<boolean> {
   try {
@@ -112,8 +122,9 @@ describe.skipIf(!NATS_SERVER)('NATS permissions per department (docs/nats/permis
     for (const nc of conns) await nc.close().catch(() => undefined);
     await publisher?.close();
     await t?.close();
-    server?.kill('SIGTERM');
-    if (store) rmSync(store, { recursive: true, force: true });
+    await stopServer(server);
+    // The server's last flush may still be landing as it exits: retry a directory that is not yet empty.
+    if (store) rmSync(store, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it('Tidegate wrote both streams: every event inside, the registration and qualification shared', async () => {
