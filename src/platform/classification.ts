@@ -4,6 +4,7 @@ import { auditAnchorHeads, auditAnchors, auditEntries, auditHeads, auditPartitio
 import { apiClients, loginThrottle, users } from './auth/schema.ts';
 import { platformMeta } from './db/schema.ts';
 import { idempotencyRecords } from './http/schema.ts';
+import { jobLeases } from './leases/schema.ts';
 import { outboxCursors, outboxEvents } from './outbox/schema.ts';
 import { policyParameters } from './parameters/schema.ts';
 import { referenceVersions } from './reference/schema.ts';
@@ -71,6 +72,11 @@ export const PLATFORM_CLASSIFICATION: readonly TableClasses[] = [
       ],
     },
     'Stored answers may hold anything a route answers.',
+  ),
+  classify(
+    jobLeases,
+    { general: ['job', 'holder', 'expiresAt', 'acquiredAt'] },
+    'Which process runs each scheduled job.',
   ),
   classify(outboxCursors, { general: ['consumer', 'position', 'lastError', 'updatedAt'] }, 'Consumer positions.'),
   classify(
