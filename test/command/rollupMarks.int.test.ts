@@ -5,7 +5,11 @@ import { queryRows, type Database } from '../../src/platform/db/client.ts';
 import { enqueueEvents, readEventsBetween, type NewEvent } from '../../src/platform/outbox/service.ts';
 import { fixedClock } from '../../src/kernel/clock.ts';
 import type { AppContext } from '../../src/platform/context.ts';
+import { typedEvent } from '../../src/platform/outbox/contract.ts';
 import { applyEvents, rebuildRollups, ROLLUP_STREAMS } from '../../src/modules/command/service.ts';
+import { RISK_EVENTS } from '../../src/modules/risk/events.ts';
+import { DECLARATIONS_EVENTS } from '../../src/modules/declarations/events.ts';
+import { DUTYFREE_EVENTS } from '../../src/modules/dutyfree/events.ts';
 
 // The rollups' processed-event marks on a bare database (no server, no demo): alerts, tax bills and
 // duty-free sales, whose events carry all the rollups need.
@@ -13,32 +17,69 @@ let database: Database;
 let ctx: AppContext;
 const at = (h: number) => new Date(Date.UTC(2026, 10, 23, h, 17));
 
+// The payloads are built by their publishers' catalogues (typedEvent), so they are the shapes the
+// owners emit: a payload the owner would refuse is refused here too.
+const riskAssessed = (level: 'RED' | 'YELLOW' | 'BLUE', n: number) => ({
+  declarationId: `d${n}`,
+  enterpriseId: 'e',
+  uscc: '91460000MA5T000000',
+  kind: 'SECOND_LINE_EXIT',
+  port: 'CNHAK-PORT',
+  level,
+  score: level === 'RED' ? '0.9' : '0.1',
+  features: [],
+  model: null,
+  selected: level === 'RED',
+  action: level === 'RED' ? ('INSPECT' as const) : ('RELEASE' as const),
+  reasons: level === 'RED' ? ['RISK_RED' as const] : [],
+  draw: 0.5,
+  expectedRevenue: '0.00',
+  versions: { featureSet: 1, model: null, shadowModel: null, parameters: {} },
+  inputHash: `h${n}`,
+});
+const bill = (kind: 'ORIGINAL' | 'SUPPLEMENTARY', duty: string, vat: string, total: string, n: number) => ({
+  billId: `b${n}`,
+  billNo: `B${n}`,
+  declarationId: `d${n}`,
+  enterpriseId: 'e',
+  kind,
+  duty,
+  consumptionTax: '0.00',
+  vat,
+  total,
+});
+
 beforeAll(async () => {
   database = await openTestDatabase();
   ctx = { db: database.db, clock: fixedClock(at(9)) } as unknown as AppContext;
   const events: NewEvent[] = [];
-  const add = (eventType: string, payload: unknown, hour: number) =>
-    events.push({
-      aggregateType: 'test',
-      aggregateId: String(events.length),
-      eventType,
-      payload,
-      occurredAt: at(hour),
-    });
+  const of = (aggregateType: string, hour: number) => ({
+    aggregateType,
+    aggregateId: String(events.length),
+    occurredAt: at(hour),
+  });
   for (const [level, hour] of [
     ['RED', 1],
     ['RED', 1],
     ['YELLOW', 1],
-    ['GREEN', 1],
+    ['BLUE', 1],
     ['YELLOW', 2],
   ] as const)
-    add('RiskAssessed', { level }, hour);
-  add('TaxBillIssued', { kind: 'ORIGINAL', duty: '10.10', consumptionTax: '0.00', vat: '1.31', total: '11.41' }, 3);
-  add('TaxBillIssued', { kind: 'SUPPLEMENTARY', duty: '0.20', consumptionTax: '0.00', vat: '0.03', total: '0.23' }, 3);
+    events.push(
+      typedEvent(RISK_EVENTS, 'RiskAssessed', {
+        ...of('declaration', hour),
+        payload: riskAssessed(level, events.length),
+      }),
+    );
+  for (const b of [bill('ORIGINAL', '10.10', '1.31', '11.41', 1), bill('SUPPLEMENTARY', '0.20', '0.03', '0.23', 2)])
+    events.push(typedEvent(DECLARATIONS_EVENTS, 'TaxBillIssued', { ...of('declaration', 3), payload: b }));
   const sale = { reservationId: 'r', buyerId: 'b', shop: 'S1', quotaYear: 2026, amount: '100.50', tripId: 't' };
   const confirmed = { ...sale, purchaseDate: '2026-11-23', collection: 'DEPARTURE', units: 2 };
-  add('DutyFreeConfirmed', { ...confirmed, categories: ['perfume', 'watches'] }, 4);
-  add('DutyFreeConfirmed', { ...confirmed, amount: '9.50', units: 1, categories: ['perfume'] }, 4);
+  for (const payload of [
+    { ...confirmed, categories: ['perfume', 'watches'] },
+    { ...confirmed, amount: '9.50', units: 1, categories: ['perfume'] },
+  ])
+    events.push(typedEvent(DUTYFREE_EVENTS, 'DutyFreeConfirmed', { ...of('dutyfree-buyer', 4), payload }));
   await database.db.transaction(async (tx) => enqueueEvents(tx as never, events));
 });
 afterAll(async () => {
