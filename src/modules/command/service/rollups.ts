@@ -8,13 +8,14 @@
  * and submission time of a declaration) is read by key from its owner's table, never by a scan.
  */
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.ts';
 import { pgArray, queryRows, recordset, type Tx } from '../../../platform/db/client.ts';
 import { latestEventId, readEventsBetween, type OutboxEvent } from '../../../platform/outbox/service.ts';
 import { readPayload } from '../../../platform/outbox/contract.ts';
 import { GATE_EVENTS } from '../../gate/events.ts';
 import { DUTYFREE_EVENTS } from '../../dutyfree/events.ts';
+import { DECLARATIONS_EVENTS } from '../../declarations/events.ts';
+import { RISK_EVENTS } from '../../risk/events.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { CLEARANCE_LOOKBACK_DAYS, clearanceBucket } from '../rules.ts';
 
@@ -59,8 +60,13 @@ const gate: Apply = async (tx, events) => {
 // ---------------------------------------------------------------------------------------------
 // Declarations: the count per creation hour and current state, the holds, the clearance times.
 
-const SUBMITTED = z.object({ declarationId: z.string() });
-const STATE_CHANGED = z.object({ declarationId: z.string(), kind: z.string(), from: z.string(), to: z.string() });
+const SUBMITTED = DECLARATIONS_EVENTS.DeclarationSubmitted.pick({ declarationId: true });
+const STATE_CHANGED = DECLARATIONS_EVENTS.DeclarationStateChanged.pick({
+  declarationId: true,
+  kind: true,
+  from: true,
+  to: true,
+});
 const EXIT_KINDS = new Set(['SECOND_LINE_EXIT', 'BATCH_EXIT']);
 const LOOKBACK_MS = CLEARANCE_LOOKBACK_DAYS * 86_400_000;
 
@@ -172,7 +178,7 @@ const declarations: Apply = async (tx, events) => {
 // ---------------------------------------------------------------------------------------------
 // Risk: RED and YELLOW decisions per hour.
 
-const ASSESSED = z.object({ level: z.string() });
+const ASSESSED = RISK_EVENTS.RiskAssessed.pick({ level: true });
 
 const alerts: Apply = async (tx, events) => {
   const rows = events
@@ -188,12 +194,12 @@ const alerts: Apply = async (tx, events) => {
 // ---------------------------------------------------------------------------------------------
 // Tax bills: count and sums per hour of issue (numeric in SQL, never floats).
 
-const BILL = z.object({
-  kind: z.string(),
-  duty: z.string(),
-  consumptionTax: z.string(),
-  vat: z.string(),
-  total: z.string(),
+const BILL = DECLARATIONS_EVENTS.TaxBillIssued.pick({
+  kind: true,
+  duty: true,
+  consumptionTax: true,
+  vat: true,
+  total: true,
 });
 
 const BILL_COLUMNS = 'hour timestamptz, kind text, duty numeric, consumption_tax numeric, vat numeric, total numeric';
