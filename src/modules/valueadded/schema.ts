@@ -32,6 +32,8 @@ export const valueAddedCumulativeNumbers = pgTable(
     downstreamBookId: uuid('downstream_book_id').notNull(),
     itemId: uuid('item_id').notNull(),
     quantity: numeric('quantity', { precision: 28, scale: 6 }).notNull(),
+    /** What exit declarations have written off (cited): never above the quantity, never below zero. */
+    quantityUsed: numeric('quantity_used', { precision: 28, scale: 6 }).notNull().default('0'),
     salePrice: numeric('sale_price', { precision: 18, scale: 2 }).notNull(),
     importedCny: numeric('imported_cny', { precision: 18, scale: 2 }).notNull(),
     domesticCny: numeric('domestic_cny', { precision: 18, scale: 2 }).notNull(),
@@ -46,6 +48,30 @@ export const valueAddedCumulativeNumbers = pgTable(
     uniqueIndex('value_added_cumulative_numbers_line_uq').on(t.transferDocumentId, t.lineNo),
     index('value_added_cumulative_numbers_downstream_idx').on(t.downstreamEnterpriseId),
     check('value_added_cumulative_numbers_quantity_ck', sql`${t.quantity} > 0`),
+    check('value_added_cumulative_numbers_used_ck', sql`${t.quantityUsed} >= 0 and ${t.quantityUsed} <= ${t.quantity}`),
+  ],
+);
+
+/**
+ * Each write-off of a cumulative number by an exit declaration's line (like a book's): the quantity
+ * cited, and when the declaration was cancelled or amended, when it was given back.
+ */
+export const valueAddedNumberUses = pgTable(
+  'value_added_number_uses',
+  {
+    id: uuid('id').primaryKey(),
+    number: text('number').notNull(),
+    declarationId: uuid('declaration_id').notNull(),
+    lineIndex: integer('line_index').notNull(),
+    quantity: numeric('quantity', { precision: 28, scale: 6 }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }).notNull(),
+    returnedAt: timestamp('returned_at', { withTimezone: true }),
+    auditSeq: bigint('audit_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('value_added_number_uses_line_uq').on(t.declarationId, t.lineIndex, t.number),
+    index('value_added_number_uses_number_idx').on(t.number),
+    check('value_added_number_uses_quantity_ck', sql`${t.quantity} > 0`),
   ],
 );
 
@@ -97,6 +123,9 @@ export const valueAddedReviews = pgTable(
     enterpriseId: uuid('enterprise_id').notNull(),
     bookId: uuid('book_id').notNull(),
     itemId: uuid('item_id').notNull(),
+    /** The exit declaration (and its line) held until the review is decided; null for an assessment. */
+    declarationId: uuid('declaration_id'),
+    lineIndex: integer('line_index'),
     ratio: text('ratio').notNull(),
     threshold: text('threshold').notNull(),
     bandUpper: text('band_upper').notNull(),
@@ -112,6 +141,7 @@ export const valueAddedReviews = pgTable(
   (t) => [
     index('value_added_reviews_status_idx').on(t.status, t.requestedAt),
     index('value_added_reviews_enterprise_idx').on(t.enterpriseId),
+    uniqueIndex('value_added_reviews_declaration_uq').on(t.declarationId, t.lineIndex),
     check('value_added_reviews_status_ck', sql`${t.status} in ('PENDING', 'APPROVED', 'REJECTED')`),
   ],
 );
