@@ -9,14 +9,17 @@ import { DECLARATIONS_PARAMETER_SEEDS, DECLARATIONS_PARAMETERS } from './paramet
 import { declarationsRoutes } from './routes.ts';
 import { DECLARATIONS_EVENTS } from './events.ts';
 import { scheduleDeadlineCheck } from './scheduler.ts';
-import { subscribeDeclarations } from './service.ts';
+import { subscribeDeclarations, subscribeTransferBills } from './service.ts';
 
 export const declarationsModule: TidegateModule = {
   name: 'declarations',
   routes: [declarationsRoutes],
   cli: registerDeclarationsCommands,
   schedules: [{ name: 'centralized-declaration deadlines daily at 00:10', start: scheduleDeadlineCheck }],
-  subscribers: [{ name: 'declarations', subscribe: subscribeDeclarations }],
+  subscribers: [
+    { name: 'declarations', subscribe: subscribeDeclarations },
+    { name: 'declarations-transfer-bills', events: ['DocumentPosted'], subscribe: subscribeTransferBills },
+  ],
   parameters: { specs: DECLARATIONS_PARAMETERS, seeds: DECLARATIONS_PARAMETER_SEEDS },
   events: DECLARATIONS_EVENTS,
   seedDemo: (ctx, world) =>

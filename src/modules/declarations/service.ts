@@ -16,4 +16,5 @@ export { listTaxBills, getTaxBill, taxBillsCsv } from './service/bills.ts';
 export { listDeclarations, getDeclaration } from './service/read.ts';
 export { releaseAfterSettlement } from './service/settlement.ts';
 export { handleEvent, subscribeDeclarations } from './service/events.ts';
+export { billTransfer, subscribeTransferBills } from './service/transferBills.ts';
 export type { DeclarationView } from './service/store.ts';

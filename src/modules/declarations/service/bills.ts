@@ -24,12 +24,14 @@ import { assertVisible, billView, nextSerial, partitionOf, type DeclarationRow, 
 export async function issueBill(
   tx: Executor,
   ctx: AppContext,
-  d: DeclarationRow,
+  d: Pick<DeclarationRow, 'id' | 'enterpriseId'>,
   uscc: string,
   actor: Actor,
   bill: {
     kind: 'ORIGINAL' | 'SUPPLEMENTARY';
     cause: string;
+    /** The audit subject, when the bill is not a declaration's (a taxable island transfer's ledger document). */
+    subject?: string;
     amounts: { duty: string; consumptionTax: string; vat: string; total: string };
     figures: TaxBillFigures | (TaxBillFigures & { supplementOf: unknown });
   },
@@ -42,7 +44,7 @@ export async function issueBill(
   const entry = {
     actor: actorLabel(actor),
     action: 'declarations.taxBill',
-    subject: `declaration:${d.id}`,
+    subject: bill.subject ?? `declaration:${d.id}`,
     change: { billNo, kind: bill.kind, cause: bill.cause, ...bill.amounts },
     at: now,
     partitionKey: partitionOf(uscc),

@@ -6,6 +6,8 @@ import { isSettled, paymentStatesOf } from '../../payments/service.ts';
 import { originalBillOf } from './bills.ts';
 import { declarationView, lockDeclaration } from './store.ts';
 import { releaseAccepted } from './submit.ts';
+import { declarations } from '../schema.ts';
+import { eq } from 'drizzle-orm';
 
 const settlementActor = systemActor('declarations-settlement');
 
@@ -16,6 +18,12 @@ const settlementActor = systemActor('declarations-settlement');
  */
 export async function releaseAfterSettlement(ctx: AppContext, declarationId: string) {
   return runCommand(ctx, 'declarations.releaseAfterSettlement', async (tx) => {
+    // A bill that is not a declaration's (a taxable island transfer's, a first-line bill) has nothing to release.
+    const [exists] = await tx
+      .select({ id: declarations.id })
+      .from(declarations)
+      .where(eq(declarations.id, declarationId));
+    if (!exists) return null;
     const row = await lockDeclaration(tx, declarationId);
     if (row.kind !== 'SECOND_LINE_EXIT' || row.state !== 'ACCEPTED') return null;
     const bill = await originalBillOf(tx, row.id);

@@ -18,7 +18,7 @@ import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
 import { activeQualifications, findEnterpriseById, scopeViolation, zeroTariffScope } from '../../subjects/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
-import { computeRoute, fen, type RouteLine } from '../../tax/rules.ts';
+import { carriedAtPrice, computeRoute, fen, type DeclarationComputation, type RouteLine } from '../../tax/rules.ts';
 import {
   ledgerAlerts,
   ledgerDirectReleases,
@@ -838,7 +838,7 @@ async function planTransfer(
       from: 'island',
       to: 'stock',
       quantity: m.quantity,
-      cost: m.cost,
+      cost: transferredCost(book, toBook, m.cost, input.lines[i]!.valueCny, i),
       lineNo: i,
       path: `lines[${i}].toItemId`,
     }));
@@ -896,14 +896,24 @@ async function planTransfer(
   const tax = {
     due: true,
     rule: 'tax.islandTransfer.toNonBeneficiary',
-    lines: c.lines.map((l) => ({
+    lines: c.lines.map((l, i) => ({
+      hsCode: routeLines[i]!.hsCode,
+      rates: ratesOf(routeLines[i]!),
       dutiableValue: fen(l.dutiableValue.amount),
       duty: fen(l.duty.amount),
       consumptionTax: fen(l.consumptionTax.amount),
       vat: fen(l.vat.amount),
       total: fen(l.total),
       formulas: { duty: l.duty.formula, consumptionTax: l.consumptionTax.formula, vat: l.vat.formula },
+      // Each step with its status and rule, so the tax bill issued for the transfer shows them.
+      steps: {
+        dutiableValue: stepOf(l.dutiableValue),
+        duty: stepOf(l.duty),
+        consumptionTax: stepOf(l.consumptionTax),
+        vat: stepOf(l.vat),
+      },
     })),
+    notCollected: c.waived,
     duty: fen(c.duty),
     consumptionTax: fen(c.consumptionTax),
     vat: fen(c.vat),
@@ -912,6 +922,39 @@ async function planTransfer(
     parameterVersions: c.parameterVersions,
   };
   return { moves: outMoves, lines: outLines(outMoves), counterpartyEnterpriseId: receiver.id, tax };
+}
+
+type TaxStep = DeclarationComputation['lines'][number]['duty'];
+const stepOf = (s: TaxStep) => ({
+  amount: fen(s.amount),
+  status: s.status,
+  formula: s.formula,
+  rule: s.rule,
+  ...(s.reason ? { reason: s.reason } : {}),
+});
+const ratesOf = (l: RouteLine) => ({
+  dutyRate: l.dutyRate,
+  vatRate: l.vatRate,
+  ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}),
+});
+
+/**
+ * The cost the receiving book enters for transferred goods. Between two processing value-added books
+ * the downstream bought processed goods, so its book carries them at the transfer price (the 30% rule
+ * of its own goods counts them at that price; tax `carriedAtPrice`), which the line must then give;
+ * anything else moves at the sender's cost.
+ */
+function transferredCost(from: BookRow, to: BookRow, cost: Cost, price: string | undefined, i: number): Cost {
+  if (from.regime !== 'PROCESSING_VALUE_ADDED' || to.regime !== 'PROCESSING_VALUE_ADDED') return cost;
+  if (price === undefined)
+    throw problems.field(
+      `lines[${i}].valueCny`,
+      'ledger.transfer.priceRequired',
+      'Processed goods pass between two processing value-added books at a price: give the price the receiver ' +
+        'pays for the line (valueCny); its book carries the goods at it.',
+    );
+  const carried = carriedAtPrice(cost.importedCny, price);
+  return { importedCny: carried.imported, domesticCny: carried.domestic, hainanMadeCny: new D(0) };
 }
 
 async function planProcessing(
