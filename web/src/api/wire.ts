@@ -7,11 +7,15 @@
 import type { z } from 'zod';
 import type * as credit from '../../../src/modules/credit/wire.ts';
 import type * as declarations from '../../../src/modules/declarations/wire.ts';
+import type * as dutyfree from '../../../src/modules/dutyfree/wire.ts';
+import type * as rings from '../../../src/modules/dutyfree/rings/wire.ts';
 import type * as gate from '../../../src/modules/gate/wire.ts';
 import type * as ledger from '../../../src/modules/ledger/wire.ts';
 import type { PreparedLine } from '../../../src/modules/declarations/service/submit.ts';
 import type { AssessmentInput } from '../../../src/modules/risk/input.ts';
+import type * as personalcredit from '../../../src/modules/personalcredit/wire.ts';
 import type * as risk from '../../../src/modules/risk/wire.ts';
+import type * as subjects from '../../../src/modules/subjects/wire.ts';
 import type * as tax from '../../../src/modules/tax/wire.ts';
 import type * as command from '../../../src/modules/command/wire.ts';
 import type * as audit from '../../../src/platform/audit/routes.ts';
@@ -33,6 +37,9 @@ export type Json<T> = T extends Date
 /** The answer a zod schema describes, as the browser receives it. */
 type Out<S extends z.ZodType> = Json<z.output<S>>;
 
+// Subjects (src/modules/subjects/wire.ts)
+export type Enterprise = Out<typeof subjects.enterpriseOut>;
+
 // Credit (src/modules/credit/wire.ts)
 export type Credit = Out<typeof credit.creditOut>;
 export type InputSummary = Out<typeof credit.inputSummaryOut>;
@@ -46,6 +53,8 @@ export type SubjectKindPath = 'enterprise' | 'individual';
 
 // Declarations (src/modules/declarations/wire.ts)
 export type Declaration = Out<typeof declarations.declarationOut>;
+/** A row of the declarations list: the declaration with its declarant's USCC and name. */
+export type DeclarationListItem = Out<typeof declarations.declarationListItemOut>;
 /** A line as the declaration stores it (the wire gives the lines as JSON objects; batch lines carry fewer fields). */
 export type DeclarationLine = Partial<Json<PreparedLine>> & { hsCode: string; quantity: string; valueCny: string };
 export type DeclarationDetailView = Omit<Out<typeof declarations.declarationDetailOut>, 'lines' | 'reservation'> & {
@@ -81,11 +90,35 @@ export type ModelPerformance = Out<typeof risk.modelPerformanceOut>;
 // Tax calculators (src/modules/tax/wire.ts)
 export type ScenarioResult = Out<typeof tax.calcScenarioResponse>;
 export type CalcTaxResult = Out<typeof tax.calcTaxResponse>;
+export type CalcValueAddedResult = Out<typeof tax.calcValueAddedResponse>;
 export type Step = Out<typeof tax.stepOut>;
 export type TaxStatus = Step['status'];
 export type ScenarioBody = z.input<typeof tax.calcScenarioBody>;
 export type RouteKind = ScenarioBody['route']['kind'];
 export type ExitGoods = Extract<ScenarioBody['route'], { kind: 'SECOND_LINE_EXIT' }>['goods'];
+
+// Duty-free (src/modules/dutyfree/wire.ts, its rings/wire.ts, the person's score of personalcredit/wire.ts)
+export type IdType = z.infer<typeof rings.selfBody>['idType'];
+export type Ring = Out<typeof rings.ringOut>;
+export type RingMember = Ring['members'][number];
+/** A buyer as officers' lists show one (the ID number masked unless the officer may see it). */
+export type BuyerLabel = RingMember['buyer'];
+/** One part of a score: the rule's code, its points and the value it was given for. */
+export type Part = RingMember['parts'][number];
+export type Facts = RingMember['facts'];
+export type YellowEntry = Out<typeof rings.yellowOut>['items'][number];
+export type Case = Out<typeof rings.caseOut>;
+export type BuyerProfile = Out<typeof rings.profileOut>;
+export type SaleReview = Out<typeof rings.reviewOut>;
+export type ShopCategorySales = Out<typeof rings.salesOfDayOut>['items'][number];
+export type SelfView = Out<typeof rings.selfOut>;
+export type Quota = Out<typeof dutyfree.quotaOut>;
+export type Reserved = Out<typeof dutyfree.reserveOut>;
+/** GET /api/v1/dutyfree/codes/:code: what anyone sees, and for officers the sale behind the code. */
+export type CodeAnswer = Out<typeof dutyfree.codePublicOut> &
+  Partial<Omit<Out<typeof dutyfree.codeOfficerOut>, keyof typeof dutyfree.codePublicOut.shape>>;
+/** A person's duty-free credit score with its reasons in both languages. */
+export type PersonalScore = Out<typeof personalcredit.scoreOut>;
 
 // Command centre (src/modules/command/wire.ts)
 export type Summary = Out<typeof command.summaryOut>;

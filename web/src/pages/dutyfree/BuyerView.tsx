@@ -9,32 +9,7 @@ import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { CreditCard } from './parts.tsx';
 import { IdFields, type IdValue } from './IdFields.tsx';
-import type { BuyerLabel, Credit } from './types.ts';
-
-interface Profile {
-  buyer: BuyerLabel;
-  trips: {
-    tripId: string;
-    mode: string;
-    number: string;
-    departureDate: string;
-    destination: string;
-    sales: number;
-    amount: string;
-    departure: string | null;
-  }[];
-  rings: { ringId: string; memberScore: number; ringScore: number; size: number; detectedAt: string }[];
-  sales: {
-    reservationId: string;
-    shop: string;
-    status: string;
-    amount: string;
-    collection: string;
-    createdAt: string;
-  }[];
-  bans: { banId: string; reason: string; validFrom: string; validTo: string; liftedAt: string | null }[];
-  credit: Credit;
-}
+import type { BuyerProfile as Profile } from '../../api/wire.ts';
 
 /** A buyer: found by ID, or reached from a ring; purchases, trips, bans, rings and personal credit. */
 export function BuyerView({ buyerId }: { buyerId: string | null }) {

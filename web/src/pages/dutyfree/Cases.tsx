@@ -7,7 +7,7 @@ import { useCan } from '../../permissions.tsx';
 import { formatDateTime } from '../../format.ts';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-import type { Case } from './types.ts';
+import type { Case } from '../../api/wire.ts';
 
 /** Cases: those awaiting a second officer first, then the decided ones with what they did. */
 export function Cases() {

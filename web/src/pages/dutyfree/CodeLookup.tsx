@@ -4,18 +4,7 @@ import { api } from '../../api.ts';
 import { useDt } from '../../i18n/dutyfree.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-
-interface CodeAnswer {
-  code: string;
-  valid: boolean;
-  status?: string;
-  soldOn?: string;
-  soldAt?: string;
-  shop?: string;
-  category?: string;
-  buyer?: { buyerId: string; name: string; idNumber: string };
-  findings?: { factId: string; occurredOn: string }[];
-}
+import type { CodeAnswer } from '../../api/wire.ts';
 
 /** Is this traceability code (免税品溯源码) genuine; an officer sees the sale and the buyer. */
 export function CodeLookup() {

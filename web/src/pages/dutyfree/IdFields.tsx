@@ -1,8 +1,12 @@
 import { useDt } from '../../i18n/dutyfree.ts';
-import { ID_TYPES } from './types.ts';
+import type { IdType } from '../../api/wire.ts';
+
+/** The server's ID types in the order the form offers them: one the server adds or drops breaks the type check. */
+const OFFERED: Record<IdType, true> = { RESIDENT_ID: true, PASSPORT: true, HK_MACAO_PERMIT: true, TAIWAN_PERMIT: true };
+const ID_TYPES = Object.keys(OFFERED) as IdType[];
 
 export interface IdValue {
-  idType: (typeof ID_TYPES)[number];
+  idType: IdType;
   idNumber: string;
 }
 

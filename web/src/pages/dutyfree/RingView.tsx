@@ -8,7 +8,7 @@ import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Chart } from './charts.tsx';
 import { FactsLine, Parts } from './parts.tsx';
 import { ProposeForm } from './ProposeForm.tsx';
-import type { Ring } from './types.ts';
+import type { Ring } from '../../api/wire.ts';
 
 const KINDS = ['PAYER', 'ACCOUNT', 'PHONE', 'ADDRESS', 'DEVICE'] as const;
 

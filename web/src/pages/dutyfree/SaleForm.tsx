@@ -4,17 +4,11 @@ import { useDt } from '../../i18n/dutyfree.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { IdFields, type IdValue } from './IdFields.tsx';
 import { shopApi } from './shopApi.ts';
+import type { Reserved } from '../../api/wire.ts';
 import { type COLLECTIONS, DepartureFields, type Departure } from './DepartureFields.tsx';
 import { SaleLines, emptyLine, type Line } from './SaleLines.tsx';
 
 const inTwoDays = () => new Date(Date.now() + 8 * 3_600_000 + 2 * 86_400_000).toISOString().slice(0, 10);
-
-interface Reserved {
-  reservationId: string;
-  amount: string;
-  quotaLeft: string;
-  expiresAt: string;
-}
 
 /** A sale at the till: reserve the quota, then confirm (the sale, with its codes) or cancel. */
 export function SaleForm() {

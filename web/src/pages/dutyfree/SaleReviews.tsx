@@ -5,17 +5,7 @@ import { useDt } from '../../i18n/dutyfree.ts';
 import { useCan } from '../../permissions.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-import type { BuyerLabel } from './types.ts';
-
-interface Review {
-  reservationId: string;
-  buyer: BuyerLabel;
-  shop: string;
-  level: string;
-  score: number;
-  amount: string;
-  status: string;
-}
+import type { SaleReview as Review } from '../../api/wire.ts';
 
 /** Sales reviewed because of the buyer's personal credit level (D: every sale). */
 export function SaleReviews() {

@@ -7,16 +7,7 @@ import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Chart } from './charts.tsx';
 import { fen, yuan } from './money.ts';
-
-interface Row {
-  shop: string;
-  shopName: { zh: string; en: string };
-  category: string;
-  categoryName: { zh: string; en: string };
-  sales: number;
-  units: number;
-  amount: string;
-}
+import type { ShopCategorySales } from '../../api/wire.ts';
 
 /** The day's confirmed sales by shop, stacked by category (the seven largest, the rest together). */
 export function SalesToday() {
@@ -27,7 +18,10 @@ export function SalesToday() {
   const q = useQuery({
     queryKey: ['df-sales', date],
     queryFn: () =>
-      api<{ date: string; items: Row[] }>('GET', `/api/v1/dutyfree/sales/by-shop${date ? `?date=${date}` : ''}`),
+      api<{ date: string; items: ShopCategorySales[] }>(
+        'GET',
+        `/api/v1/dutyfree/sales/by-shop${date ? `?date=${date}` : ''}`,
+      ),
   });
   // biome-ignore lint/correctness/useExhaustiveDependencies: `name` is new each render and changes with `lang`, listed.
   const option = useMemo(() => chartOf(q.data?.items ?? [], name), [q.data, lang]);
@@ -84,7 +78,7 @@ export function SalesToday() {
   );
 }
 
-function chartOf(rows: Row[], name: (n: { zh: string; en: string }) => string) {
+function chartOf(rows: ShopCategorySales[], name: (n: { zh: string; en: string }) => string) {
   const shops = [...new Set(rows.map((r) => r.shop))].sort();
   const shopName = (code: string) => name(rows.find((r) => r.shop === code)!.shopName);
   const categoryName = (code: string) =>

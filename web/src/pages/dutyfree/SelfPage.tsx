@@ -10,14 +10,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { IdFields, type IdValue } from './IdFields.tsx';
 import { CreditCard } from './parts.tsx';
-import type { Credit, Quota } from './types.ts';
-
-interface Purchase {
-  reservationId: string;
-  shop: string;
-  amount: string;
-  createdAt: string;
-}
+import type { SelfView } from '../../api/wire.ts';
 
 export function SelfPage() {
   const dt = useDt();
@@ -27,7 +20,7 @@ export function SelfPage() {
   const [code, setCode] = useState('');
   const ask = useMutation({
     mutationFn: () =>
-      api<{ quota: Quota; credit: Credit; purchases: Purchase[] }>('POST', '/api/v1/dutyfree/self', {
+      api<SelfView>('POST', '/api/v1/dutyfree/self', {
         ...id,
         name,
         code,

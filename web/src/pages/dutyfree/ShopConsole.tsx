@@ -9,7 +9,7 @@ import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { IdFields, type IdValue } from './IdFields.tsx';
 import { SaleForm } from './SaleForm.tsx';
 import { shopApi, shopKey } from './shopApi.ts';
-import type { Quota } from './types.ts';
+import type { Quota } from '../../api/wire.ts';
 
 export function ShopConsole() {
   const dt = useDt();

@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Parts } from './parts.tsx';
 import { ProposeForm } from './ProposeForm.tsx';
-import type { YellowEntry } from './types.ts';
+import type { YellowEntry } from '../../api/wire.ts';
 
 /** The yellow list (黄名单): open entries, heaviest first; select some and propose a case. */
 export function YellowQueue() {

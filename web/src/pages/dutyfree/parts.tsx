@@ -1,5 +1,5 @@
 import { useDt, useDtCode } from '../../i18n/dutyfree.ts';
-import type { Credit, Facts, Part } from './types.ts';
+import type { Facts, Part, PersonalScore } from '../../api/wire.ts';
 
 /** A score's parts as words: "每次接近单次限量 +30". */
 export function Parts({ parts, testId }: { parts: Part[]; testId?: string }) {
@@ -33,7 +33,7 @@ export function FactsLine({ facts }: { facts: Facts }) {
 }
 
 /** A person's score, level and the records behind it: what the person and officers are told. */
-export function CreditCard({ credit, lang }: { credit: Credit; lang: string }) {
+export function CreditCard({ credit, lang }: { credit: PersonalScore; lang: string }) {
   const dt = useDt();
   return (
     <section className="card" data-testid="df-credit">
