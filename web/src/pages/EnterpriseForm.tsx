@@ -4,19 +4,21 @@ import { useT } from '../i18n/index.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useExplain } from '../errors.tsx';
+import type { Enterprise } from '../api/wire.ts';
+import { EnterpriseFields, type EnterpriseDraft } from './EnterpriseFields.tsx';
 
 const FIELDS = ['uscc', 'name', 'legalForm', 'industry', 'registeredInHainan', 'encouragedIndustry'] as const;
 
-const LEGAL_FORMS = ['INDEPENDENT_LEGAL_PERSON', 'BRANCH', 'PUBLIC_INSTITUTION', 'NON_PROFIT', 'OTHER'] as const;
-const empty = {
+const empty: EnterpriseDraft = {
   uscc: '',
   name: '',
   registeredInHainan: true,
   industry: '',
   encouragedIndustry: false,
-  legalForm: 'INDEPENDENT_LEGAL_PERSON' as string,
+  legalForm: 'INDEPENDENT_LEGAL_PERSON',
 };
 
+/** Register an enterprise (USCC, name, legal form, industry): required fields checked here, the rest by the server. */
 export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
   const t = useT();
   const [form, setForm] = useState(empty);
@@ -28,7 +30,7 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
   // One key per attempt: a double click or a retry after a timeout never registers twice.
   const attemptKey = useRef<string | null>(null);
 
-  const set = (k: keyof typeof empty, v: string | boolean) => {
+  const set = (k: keyof EnterpriseDraft, v: string | boolean) => {
     setForm({ ...form, [k]: v });
     attemptKey.current = null;
   };
@@ -53,7 +55,7 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
         encouragedIndustry: form.encouragedIndustry,
         ...(form.industry.trim() ? { industry: form.industry.trim() } : {}),
       };
-      const created = await api<{ name: string }>('POST', '/api/v1/enterprises', body, {
+      const created = await api<Enterprise>('POST', '/api/v1/enterprises', body, {
         'idempotency-key': attemptKey.current,
       });
       setDone(t('subjects.created', { name: created.name }));
@@ -70,76 +72,11 @@ export function EnterpriseForm({ onCreated }: { onCreated: () => void }) {
 
   // The form's own check (required) first, else what the server said of the field, in words.
   const messageAt = (k: string) => fieldErrors[k] ?? explained?.at(k).join(' ') ?? '';
-  const err = (k: string) =>
-    messageAt(k) ? (
-      <span className="field-error" id={`enterprise-error-${k}`} data-testid={`field-error-${k}`}>
-        {messageAt(k)}
-      </span>
-    ) : null;
-  const invalid = (k: string) => ({
-    'aria-invalid': Boolean(messageAt(k)),
-    'aria-describedby': messageAt(k) ? `enterprise-error-${k}` : undefined,
-  });
 
   return (
     <form className="card form" onSubmit={submit} data-testid="enterprise-form" noValidate>
       <h3>{t('subjects.create')}</h3>
-      <label>
-        {t('field.uscc')}
-        <input
-          data-testid="field-uscc"
-          className="mono"
-          maxLength={18}
-          value={form.uscc}
-          onChange={(e) => set('uscc', e.target.value.toUpperCase())}
-          {...invalid('uscc')}
-        />
-        {err('uscc')}
-      </label>
-      <label>
-        {t('field.name')}
-        <input
-          data-testid="field-name"
-          value={form.name}
-          onChange={(e) => set('name', e.target.value)}
-          {...invalid('name')}
-        />
-        {err('name')}
-      </label>
-      <label>
-        {t('field.legalForm')}
-        <select data-testid="field-legalForm" value={form.legalForm} onChange={(e) => set('legalForm', e.target.value)}>
-          {LEGAL_FORMS.map((f) => (
-            <option key={f} value={f}>
-              {t(`form.${f}`)}
-            </option>
-          ))}
-        </select>
-        {err('legalForm')}
-      </label>
-      <label>
-        {t('field.industry')}
-        <input data-testid="field-industry" value={form.industry} onChange={(e) => set('industry', e.target.value)} />
-        {err('industry')}
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          data-testid="field-registeredInHainan"
-          checked={form.registeredInHainan}
-          onChange={(e) => set('registeredInHainan', e.target.checked)}
-        />
-        {t('field.registeredInHainan')}
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          data-testid="field-encouragedIndustry"
-          checked={form.encouragedIndustry}
-          onChange={(e) => set('encouragedIndustry', e.target.checked)}
-        />
-        {t('field.encouragedIndustry')}
-      </label>
+      <EnterpriseFields form={form} set={set} messageAt={messageAt} />
       {serverError ? <ErrorBox error={serverError} fieldsShown={FIELDS} /> : null}
       {done && (
         <div className="ok-box" data-testid="form-done">

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
-import type { Declaration, DeclarationKind, DeclarationState } from '../../api/wire.ts';
-import { PORT_CODES, portLabel } from '../../api/ports.ts';
+import type { DeclarationListItem } from '../../api/wire.ts';
+import { portLabel } from '../../api/ports.ts';
 import { DataTable, Pager, type Column } from '../../components/DataTable.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
@@ -11,12 +11,9 @@ import { useOt } from '../../i18n/officer.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { navigate } from '../../router.ts';
 import { routeParams, setParams } from '../../urlState.ts';
+import { DeclarationFilters, SORTS } from './DeclarationFilters.tsx';
 import { StateBadge } from './parts.tsx';
 
-type Row = Declaration & { enterprise: { uscc: string; name: string } | null };
-const STATES: DeclarationState[] = ['SUBMITTED', 'HELD', 'ACCEPTED', 'RELEASED', 'EXITED', 'REJECTED', 'CANCELLED'];
-const KINDS: DeclarationKind[] = ['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION'];
-const SORTS = ['-createdAt', 'createdAt', '-businessDate', 'businessDate'] as const;
 const PAGE_SIZE = 20;
 
 /** Declarations with search (USCC), filters, sort and paging, all in the URL; officers start on the held ones. */
@@ -32,10 +29,10 @@ export function DeclarationList({ route, officer }: { route: string; officer: bo
   for (const [k, v] of Object.entries(f)) if (v && v !== 'ALL') query.set(k, v);
   const list = useQuery({
     queryKey: ['declarations', query.toString()],
-    queryFn: () => api<{ items: Row[]; total: number }>('GET', `/api/v1/declarations?${query}`),
+    queryFn: () => api<{ items: DeclarationListItem[]; total: number }>('GET', `/api/v1/declarations?${query}`),
   });
   const set = (changes: Record<string, string | undefined>) => setParams(route, { ...changes, page: undefined });
-  const columns: Column<Row>[] = [
+  const columns: Column<DeclarationListItem>[] = [
     {
       key: 'no',
       header: t('decl.col.kind'),
@@ -61,69 +58,7 @@ export function DeclarationList({ route, officer }: { route: string; officer: bo
   const total = list.data?.total ?? 0;
   return (
     <>
-      <div className="search filters">
-        <select
-          aria-label={t('decl.col.state')}
-          value={state}
-          onChange={(e) => set({ state: e.target.value || 'ALL' })}
-          data-testid="decl-filter-state"
-        >
-          <option value="ALL">{t('decl.allStates')}</option>
-          {STATES.map((s) => (
-            <option key={s} value={s}>
-              {t(`decl.state.${s}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label={t('decl.col.kind')}
-          value={f.kind}
-          onChange={(e) => set({ kind: e.target.value })}
-          data-testid="decl-filter-kind"
-        >
-          <option value="">{ot('decl.allKinds')}</option>
-          {KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`decl.kind.${k}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label={t('decl.col.port')}
-          value={f.port}
-          onChange={(e) => set({ port: e.target.value })}
-          data-testid="decl-filter-port"
-        >
-          <option value="">{ot('insp.allPorts')}</option>
-          {PORT_CODES.map((c) => (
-            <option key={c} value={c}>
-              {portLabel(c, lang)}
-            </option>
-          ))}
-        </select>
-        {officer && (
-          <input
-            type="search"
-            aria-label={ot('decl.searchUscc')}
-            placeholder={ot('decl.searchUscc')}
-            defaultValue={f.uscc}
-            data-testid="decl-search"
-            onKeyDown={(e) => e.key === 'Enter' && set({ uscc: e.currentTarget.value.trim().toUpperCase() })}
-          />
-        )}
-        <select
-          aria-label={ot('decl.sort')}
-          value={sort}
-          onChange={(e) => set({ sort: e.target.value })}
-          data-testid="decl-sort"
-        >
-          {SORTS.map((s) => (
-            <option key={s} value={s}>
-              {ot(`decl.sort.${s}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <DeclarationFilters filters={f} sort={sort} officer={officer} set={set} />
       {list.isLoading && <Spinner />}
       {list.error && <ErrorBox error={list.error} onRetry={() => void list.refetch()} />}
       {list.data && (

@@ -1,6 +1,7 @@
 import { useT } from '../../i18n/index.tsx';
 import type { ExitGoods } from '../../api/wire.ts';
 import { CURRENCIES, type Form } from './scenarioForm.ts';
+import { ScenarioValueAdded } from './ScenarioValueAdded.tsx';
 
 /** The facts of the route (beneficiaries, goods, VAT paid), the currency, the day and the value added. */
 export function ScenarioFacts({
@@ -86,66 +87,7 @@ export function ScenarioFacts({
         </label>
       </div>
       {form.route === 'SECOND_LINE_EXIT' && form.goods === 'PROCESSED' && (
-        <fieldset className="va">
-          <legend>{t('tax.va.title')}</legend>
-          <label className="check">
-            <input
-              type="radio"
-              name="vaMode"
-              checked={form.vaMode === 'materials'}
-              onChange={() => set({ vaMode: 'materials' })}
-            />
-            {t('tax.va.modeMaterials')}
-          </label>
-          <label className="check">
-            <input
-              type="radio"
-              name="vaMode"
-              data-testid="sc-va-mode-ratio"
-              checked={form.vaMode === 'ratio'}
-              onChange={() => set({ vaMode: 'ratio' })}
-            />
-            {t('tax.va.modeRatio')}
-          </label>
-          {form.vaMode === 'ratio' ? (
-            <label>
-              {t('calc.va.ratio')}
-              <input
-                data-testid="sc-va-ratio"
-                value={form.vaRatio}
-                onChange={(e) => set({ vaRatio: e.target.value })}
-              />
-            </label>
-          ) : (
-            <div className="grid">
-              <label>
-                {t('calc.va.salePrice')}
-                <input
-                  data-testid="sc-va-salePrice"
-                  value={form.vaSalePrice}
-                  onChange={(e) => set({ vaSalePrice: e.target.value })}
-                />
-              </label>
-              <label>
-                {t('calc.va.imported')}
-                <input
-                  data-testid="sc-va-imported"
-                  value={form.vaImported}
-                  onChange={(e) => set({ vaImported: e.target.value })}
-                />
-              </label>
-              <label>
-                {t('calc.va.domestic')}
-                <input value={form.vaDomestic} onChange={(e) => set({ vaDomestic: e.target.value })} />
-              </label>
-              <label>
-                {t('calc.va.hainan')}
-                <input value={form.vaHainan} onChange={(e) => set({ vaHainan: e.target.value })} />
-              </label>
-            </div>
-          )}
-          {errorAt('valueAdded') && <span className="field-error">{errorAt('valueAdded')}</span>}
-        </fieldset>
+        <ScenarioValueAdded form={form} set={set} errorAt={errorAt} />
       )}
     </>
   );
