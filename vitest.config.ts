@@ -10,7 +10,14 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: integration, testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'],
+          exclude: integration,
+          testTimeout: 30_000,
+        },
+      },
       {
         test: {
           name: 'pglite',
