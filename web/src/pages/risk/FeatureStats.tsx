@@ -3,23 +3,14 @@ import { api } from '../../api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { LineChart } from './charts.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import type { FeatureVersion } from '../../api/wire.ts';
-
-interface StatPoint {
-  period: string;
-  fired: number;
-  inspected: number;
-  hits: number;
-  hitRate: number | null;
-  revenueRecovered: string;
-}
+import type { FeatureVersion, StatsPoint } from '../../api/wire.ts';
 
 /** A feature's hit rate, firings and inspections week by week. */
 export function FeatureStats({ code }: { code: string }) {
   const { t } = useI18n();
   const stats = useQuery({
     queryKey: ['risk-feature-stats', code],
-    queryFn: () => api<{ items: StatPoint[] }>('GET', `/api/v1/risk/features/${code}/stats?bucket=week`),
+    queryFn: () => api<{ items: StatsPoint[] }>('GET', `/api/v1/risk/features/${code}/stats?bucket=week`),
   });
   return (
     <>

@@ -2,18 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
 import { useT } from '../../i18n/index.tsx';
 import { LineChart } from './charts.tsx';
-import type { Model } from '../../api/wire.ts';
-
-interface Week {
-  week: string;
-  labelled: number;
-  positives: number;
-  versions: number[];
-  auc: number | null;
-  'precision@10%': number | null;
-  meanProbability: number;
-  hitRate: number;
-}
+import type { Model, ModelPerformance } from '../../api/wire.ts';
 
 /** Validation metrics by name (the wire keeps a model's metrics as an open JSON document). */
 export const metric = (m: Model, k: string) => (m.metrics.valid as Record<string, number> | undefined)?.[k] ?? null;
@@ -23,7 +12,7 @@ export function ModelCharts({ models }: { models: Model[] }) {
   const t = useT();
   const perf = useQuery({
     queryKey: ['risk-model-performance'],
-    queryFn: () => api<{ items: Week[] }>('GET', '/api/v1/risk/models/performance'),
+    queryFn: () => api<{ items: ModelPerformance[] }>('GET', '/api/v1/risk/models/performance'),
   });
   const byVersion = [...models].sort((a, b) => a.version - b.version);
   return (
