@@ -47,6 +47,7 @@ export {
   type RateQuote,
 } from './exchangeRates.ts';
 export {
+  carriedAtPrice,
   carriedRecord,
   chainValueAdded,
   meetsValueAddedThreshold,

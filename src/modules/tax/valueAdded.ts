@@ -69,6 +69,21 @@ export interface ChainResult {
   meetsThreshold: boolean;
 }
 
+/**
+ * How the downstream's book carries processed goods bought from an upstream processing enterprise on
+ * the island: at the transfer price, the price the downstream paid. Its untaxed imported content
+ * travels on as imported materials (the second line taxes it when the goods leave for the mainland);
+ * the rest of the price is bought material (domestic). None of it is the downstream's Hainan-made
+ * input or value added. The downstream's own ratio therefore counts the goods at their price; with
+ * the cumulative number, the chain takes the price out again and counts the upstream's materials.
+ * A price below the imported content carries the imported content alone (nothing is negative).
+ */
+export function carriedAtPrice(importedCny: Dec | string, price: Dec | string): { imported: Dec; domestic: Dec } {
+  const imported = cny(importedCny);
+  const rest = cny(price).minus(imported);
+  return { imported, domestic: rest.isNeg() ? new D(0) : rest };
+}
+
 /** The ratio as the contract shows it: 4 decimal places, half-up. */
 export function ratioString(ratio: Dec): string {
   return ratio.toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4);
