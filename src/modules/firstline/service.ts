@@ -12,6 +12,7 @@ import type { Tx } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { typedEvent } from '../../platform/outbox/contract.ts';
 import type { WriteBatch } from '../../platform/writeBatch.ts';
 import { actorLabel, seesRiskVerdicts, type Actor } from '../../platform/auth/roles.ts';
 import { enterpriseFilter } from '../../platform/auth/scope.ts';
@@ -42,6 +43,7 @@ import {
 } from './rules.ts';
 import { firstLineBills, firstLineDeclarations } from './schema.ts';
 import type { FirstLineBody } from './wire.ts';
+import { FIRST_LINE_EVENTS } from './events.ts';
 
 type Row = typeof firstLineDeclarations.$inferSelect;
 type BillRow = typeof firstLineBills.$inferSelect;
@@ -502,13 +504,12 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
       partitionKey: `enterprise:${enterprise.uscc}`,
     });
     batch.event(
-      {
+      typedEvent(FIRST_LINE_EVENTS, 'FirstLineDeclarationFiled', {
         aggregateType: 'firstline',
         aggregateId: id,
-        eventType: 'FirstLineDeclarationFiled',
         payload: { id, enterpriseId, direction: body.direction, port: body.port, declarationDate: date },
         occurredAt: now,
-      },
+      }),
       filed,
     );
     if (state !== 'RELEASED') return view(tx, row, actor, { billId: null, uscc: enterprise.uscc });
@@ -617,10 +618,9 @@ async function release(
     partitionKey: `enterprise:${uscc}`,
   });
   batch.event(
-    {
+    typedEvent(FIRST_LINE_EVENTS, 'FirstLineDeclarationReleased', {
       aggregateType: 'firstline',
       aggregateId: row.id,
-      eventType: 'FirstLineDeclarationReleased',
       payload: {
         id: row.id,
         enterpriseId: row.enterpriseId,
@@ -629,7 +629,7 @@ async function release(
         total: taxes?.total ?? null,
       },
       occurredAt: now,
-    },
+    }),
     audited,
   );
   return { row: next, billId };
@@ -679,14 +679,13 @@ export async function decideFirstLine(
       partitionKey: `enterprise:${uscc}`,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(FIRST_LINE_EVENTS, 'FirstLineDeclarationRejected', {
         aggregateType: 'firstline',
         aggregateId: id,
-        eventType: 'FirstLineDeclarationRejected',
         payload: { id, enterpriseId: row.enterpriseId },
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     const [after] = await tx.select().from(firstLineDeclarations).where(eq(firstLineDeclarations.id, id));
     return view(tx, after!, actor);

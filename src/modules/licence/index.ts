@@ -2,11 +2,13 @@
 import type { TidegateModule } from '../../platform/module.ts';
 import { registerLicenceCommands } from './cli.ts';
 import { seedLicenceDemo } from './demo.ts';
+import { LICENCE_EVENTS } from './events.ts';
 import { licenceRoutes } from './routes.ts';
 
 export const licenceModule: TidegateModule = {
   name: 'licence',
   routes: [licenceRoutes],
   cli: registerLicenceCommands,
+  events: LICENCE_EVENTS,
   seedDemo: (ctx, world) => seedLicenceDemo(ctx, (key) => world.uscc(key)),
 };

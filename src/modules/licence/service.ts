@@ -11,6 +11,7 @@ import type { Executor, Tx } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { typedEvent } from '../../platform/outbox/contract.ts';
 import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
 import { assertEnterpriseVisible, enterpriseFilter } from '../../platform/auth/scope.ts';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
@@ -34,6 +35,7 @@ import {
   type StoredEntry,
 } from './rules.ts';
 import { licenceReturns, licenceUses, licences, restrictedGoods } from './schema.ts';
+import { LICENCE_EVENTS } from './events.ts';
 
 /** Serialises list loads, so two loads of the same file never both add an entry. */
 const LIST_LOCK_ID = 7355613;
@@ -115,14 +117,13 @@ export async function importRestrictedList(
     });
     if (fresh.length) {
       await enqueueEvents(tx, [
-        {
+        typedEvent(LICENCE_EVENTS, 'RestrictedListLoaded', {
           aggregateType: 'restricted-goods',
           aggregateId: batchId,
-          eventType: 'RestrictedListLoaded',
           payload: result,
           occurredAt: now,
           auditSeq: seq,
-        },
+        }),
       ]);
     }
     return result;
@@ -275,14 +276,13 @@ export async function pushLicence(ctx: AppContext, actor: Actor, input: PushLice
       partitionKey: `enterprise:${holder.uscc}`,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(LICENCE_EVENTS, existing ? 'LicenceAmended' : 'LicenceRegistered', {
         aggregateType: 'licence',
         aggregateId: row.id,
-        eventType: existing ? 'LicenceAmended' : 'LicenceRegistered',
         payload: view,
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     return view;
   });
@@ -429,14 +429,13 @@ export async function useLicenceTx(tx: Tx, ctx: AppContext, actor: Actor, u: Use
     createdAt: now,
   });
   await enqueueEvents(tx, [
-    {
+    typedEvent(LICENCE_EVENTS, 'LicenceUsed', {
       aggregateType: 'licence',
       aggregateId: row.id,
-      eventType: 'LicenceUsed',
       payload: { ...change, remaining: view.remaining },
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
   return {
     useId: u.useId,
@@ -532,14 +531,13 @@ export async function returnLicenceUseTx(
     createdAt: now,
   });
   await enqueueEvents(tx, [
-    {
+    typedEvent(LICENCE_EVENTS, 'LicenceReturned', {
       aggregateType: 'licence',
       aggregateId: row!.id,
-      eventType: 'LicenceReturned',
       payload: { ...change, remaining: view.remaining },
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
   return {
     useId: r.useId,

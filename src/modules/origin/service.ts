@@ -11,6 +11,7 @@ import type { Executor } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { typedEvent } from '../../platform/outbox/contract.ts';
 import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
@@ -19,6 +20,7 @@ import { findEnterpriseById, findEnterpriseByUscc } from '../subjects/service.ts
 import { ratesFor, type RateQuery, type TariffRates } from '../tariff/service.ts';
 import { certificateViolation, type CertificateFacts, type CertificateGoods, type OriginViolation } from './rules.ts';
 import { originCertificates } from './schema.ts';
+import { ORIGIN_EVENTS } from './events.ts';
 
 type Row = typeof originCertificates.$inferSelect;
 
@@ -132,14 +134,13 @@ export async function recordCertificate(
       at: now,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(ORIGIN_EVENTS, existing ? 'OriginCertificateAmended' : 'OriginCertificateRecorded', {
         aggregateType: 'origin-certificate',
         aggregateId: row.id,
-        eventType: existing ? 'OriginCertificateAmended' : 'OriginCertificateRecorded',
         payload: out,
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     return out;
   });

@@ -4,6 +4,7 @@
  */
 import type { TidegateModule } from '../../platform/module.ts';
 import type { EnterpriseDirectory } from '../../platform/auth/routes.ts';
+import { SUBJECTS_EVENTS } from './events.ts';
 import { SUBJECTS_PARAMETER_SEEDS, SUBJECTS_PARAMETERS } from './parameters.ts';
 import { subjectsRoutes } from './routes.ts';
 import { enterpriseView, findEnterpriseById, findEnterpriseByUscc } from './service.ts';
@@ -11,6 +12,7 @@ import { enterpriseView, findEnterpriseById, findEnterpriseByUscc } from './serv
 export const subjectsModule: TidegateModule = {
   name: 'subjects',
   routes: [subjectsRoutes],
+  events: SUBJECTS_EVENTS,
   parameters: { specs: SUBJECTS_PARAMETERS, seeds: SUBJECTS_PARAMETER_SEEDS },
   web: [{ path: '/portal', nav: 'nav.portal' }],
 };

@@ -4,6 +4,7 @@ import type { Executor } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { typedEvent } from '../../platform/outbox/contract.ts';
 import { getParameter } from '../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
 import { assertEnterpriseVisible, enterpriseFilter } from '../../platform/auth/scope.ts';
@@ -13,6 +14,7 @@ import { shanghaiDate } from '../../kernel/clock.ts';
 import { problems } from '../../kernel/problem.ts';
 import { validateResidentId, validatePassportNumber, residentIdBirthDate } from '../../kernel/residentId.ts';
 import { enterprises, individuals, qualifications } from './schema.ts';
+import { SUBJECTS_EVENTS } from './events.ts';
 import {
   eligibilityViolations,
   historyViolations,
@@ -74,14 +76,13 @@ export async function createEnterprise(ctx: AppContext, actor: Actor, input: Cre
       at: now,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(SUBJECTS_EVENTS, 'EnterpriseRegistered', {
         aggregateType: 'enterprise',
         aggregateId: row.id,
-        eventType: 'EnterpriseRegistered',
         payload: view,
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     return view;
   });
@@ -259,14 +260,13 @@ export async function grantQualification(
       at: now,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(SUBJECTS_EVENTS, 'QualificationGranted', {
         aggregateType: 'enterprise',
         aggregateId: e.id,
-        eventType: 'QualificationGranted',
         payload: view,
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     return view;
   });
@@ -313,14 +313,13 @@ export async function relinquishQualification(
       at: now,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(SUBJECTS_EVENTS, 'QualificationRelinquished', {
         aggregateType: 'enterprise',
         aggregateId: e.id,
-        eventType: 'QualificationRelinquished',
         payload: view,
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     return view;
   });

@@ -10,6 +10,7 @@ import type { Executor } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { typedEvent } from '../../platform/outbox/contract.ts';
 import { getParameter } from '../../platform/parameters/service.ts';
 import { deepFreeze, referenceCacheOf } from '../../platform/reference/cache.ts';
 import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
@@ -20,6 +21,7 @@ import { plain } from '../../kernel/money.ts';
 import { needsTable, selectDuty, versionInForce, withTableRates } from './rules.ts';
 import type { Duty, OwnRates, SelectedDuty, StoredTariffLine, TariffLine } from './rules.ts';
 import { tariffLines } from './schema.ts';
+import { TARIFF_EVENTS } from './events.ts';
 
 /** Serialises tariff loads, so two loads of the same file never both add a version. */
 const TARIFF_LOCK_ID = 7355612;
@@ -133,8 +135,8 @@ export async function importTariff(
     const subject = `tariff:${batchId}`;
     const { seq } = await appendAudit(tx, { actor: loadedBy, action: 'tariff.import', subject, change, at: now });
     if (fresh.length) {
-      const event = { aggregateType: 'tariff', aggregateId: batchId, eventType: 'TariffLoaded', payload: result };
-      await enqueueEvents(tx, [{ ...event, occurredAt: now, auditSeq: seq }]);
+      const event = { aggregateType: 'tariff', aggregateId: batchId, payload: result, occurredAt: now, auditSeq: seq };
+      await enqueueEvents(tx, [typedEvent(TARIFF_EVENTS, 'TariffLoaded', event)]);
     }
     return result;
   });

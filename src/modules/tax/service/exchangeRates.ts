@@ -6,6 +6,7 @@ import { runCommand } from '../../../platform/command.ts';
 import { deepFreeze, referenceCacheOf } from '../../../platform/reference/cache.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
@@ -23,6 +24,7 @@ import type { RuleViolation } from '../lineTax.ts';
 import { exchangeRates } from '../schema.ts';
 import type { RateRow } from '../wire.ts';
 import { loadTaxParameters, type TaxParameterSet } from './parameters.ts';
+import { TAX_EVENTS } from '../events.ts';
 
 /** Serialises rate imports, so two loads of the same file never both add a version. */
 const RATES_LOCK_ID = 7355611;
@@ -273,14 +275,13 @@ export async function importExchangeRates(
     });
     if (fresh.length)
       await enqueueEvents(tx, [
-        {
+        typedEvent(TAX_EVENTS, 'ExchangeRatesLoaded', {
           aggregateType: 'exchange-rates',
           aggregateId: batchId,
-          eventType: 'ExchangeRatesLoaded',
           payload: result,
           occurredAt: now,
           auditSeq: seq,
-        },
+        }),
       ]);
     return result;
   });
