@@ -9,6 +9,8 @@ import { runCommand } from '../../../platform/command.ts';
 import { queryRows, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DUTYFREE_EVENTS } from '../events.ts';
 import { actorLabel, OFFICER_ROLES, type Actor } from '../../../platform/auth/roles.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
@@ -180,7 +182,7 @@ async function recordFindingIn(tx: Tx, actor: Actor, row: CodeRow, input: Findin
   const change = {
     factId: id,
     buyerId: row.buyer_id,
-    kind: 'CODE_FOUND_ON_MARKET',
+    kind: 'CODE_FOUND_ON_MARKET' as const,
     code: row.code,
     reservationId: row.reservation_id,
     shop: row.shop_code,
@@ -213,14 +215,13 @@ async function recordFindingIn(tx: Tx, actor: Actor, row: CodeRow, input: Findin
             returning ${factColumns}`,
         ),
         enqueueEvents(tx, [
-          {
+          typedEvent(DUTYFREE_EVENTS, 'DutyFreeCodeFoundOnMarket', {
             aggregateType: AGGREGATE,
             aggregateId: row.buyer_id,
-            eventType: 'DutyFreeCodeFoundOnMarket',
             payload: change,
             occurredAt: now,
             auditSeq: entry!.seq,
-          },
+          }),
         ]),
       ]);
       written = inserted[0];

@@ -10,6 +10,8 @@ import { runCommand } from '../../../platform/command.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
 import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DUTYFREE_EVENTS } from '../events.ts';
 import { anyOf } from '../../../platform/db/rows.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { SECOND_LINE_PORTS } from '../../../kernel/ports.ts';
@@ -87,13 +89,12 @@ function departureAudit(
       at: now,
       partitionKey: buyerAuditKey(d.buyerId),
     },
-    event: {
+    event: typedEvent(DUTYFREE_EVENTS, 'DutyFreeDeparted', {
       aggregateType: AGGREGATE,
       aggregateId: d.buyerId,
-      eventType: 'DutyFreeDeparted',
       payload: change,
       occurredAt: now,
-    },
+    }),
   };
 }
 
@@ -269,13 +270,12 @@ export async function recordPickup(ctx: AppContext, actor: Actor, input: { point
             at: now,
             partitionKey: buyerAuditKey(buyerId),
           },
-          event: {
+          event: typedEvent(DUTYFREE_EVENTS, 'DutyFreePickedUp', {
             aggregateType: AGGREGATE,
             aggregateId: buyerId,
-            eventType: 'DutyFreePickedUp',
             payload: change,
             occurredAt: now,
-          },
+          }),
         };
       }),
       ...newDepartures.map((d) => departureAudit(actor, d, now)),

@@ -10,6 +10,8 @@ import { runCommand } from '../../../platform/command.ts';
 import { queryRows, type Tx } from '../../../platform/db/client.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DUTYFREE_EVENTS } from '../events.ts';
 import { money } from '../rules.ts';
 import { AGGREGATE, buyerAuditKey } from './store.ts';
 
@@ -77,21 +79,22 @@ export async function expireOverdue(
   await appendAuditMany(tx, audit, (entries) =>
     enqueueEvents(
       tx,
-      expired.map((e, i) => ({
-        aggregateType: AGGREGATE,
-        aggregateId: e.buyerId,
-        eventType: 'DutyFreeExpired',
-        payload: {
-          reservationId: e.id,
-          buyerId: e.buyerId,
-          shop: e.shop,
-          quotaYear: Number(e.quotaYear),
-          amount: money(e.amount),
-          reason: 'not confirmed in time',
-        },
-        occurredAt: opts.now,
-        auditSeq: entries[i]!.seq,
-      })),
+      expired.map((e, i) =>
+        typedEvent(DUTYFREE_EVENTS, 'DutyFreeExpired', {
+          aggregateType: AGGREGATE,
+          aggregateId: e.buyerId,
+          payload: {
+            reservationId: e.id,
+            buyerId: e.buyerId,
+            shop: e.shop,
+            quotaYear: Number(e.quotaYear),
+            amount: money(e.amount),
+            reason: 'not confirmed in time',
+          },
+          occurredAt: opts.now,
+          auditSeq: entries[i]!.seq,
+        }),
+      ),
     ),
   );
   return expired.length;

@@ -14,7 +14,10 @@ import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, together, type Tx } from '../../../platform/db/client.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
+import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DUTYFREE_EVENTS } from '../events.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
@@ -484,10 +487,9 @@ async function reserveIn(
     expiresAt: expiresAt.toISOString(),
     parameterVersions: params.versions,
   };
-  const event = {
+  const event = typedEvent(DUTYFREE_EVENTS, 'DutyFreeReserved', {
     aggregateType: AGGREGATE,
     aggregateId: buyer.id,
-    eventType: 'DutyFreeReserved',
     payload: {
       reservationId: row.id,
       buyerId: buyer.id,
@@ -500,7 +502,7 @@ async function reserveIn(
       expiresAt: expiresAt.toISOString(),
     },
     occurredAt: p.now,
-  };
+  });
   // The quota row and the sale are written in one round trip; the audit entry and the event go to the
   // command's write batch, appended after every write of the transaction (the lock order: the audit
   // heads last), one append for a whole group (group.ts).
@@ -575,7 +577,7 @@ async function recordRiskRefusal(ctx: AppContext, actor: Actor, body: ReserveBod
       sql`select id from dutyfree_risk_refusals where shop_code = ${p.shop} and request_id = ${body.requestId ?? null}`,
     );
     if (known) return;
-    await appendAuditMany(
+    const [audited] = await appendAuditMany(
       tx,
       [
         {
@@ -597,6 +599,36 @@ async function recordRiskRefusal(ctx: AppContext, actor: Actor, body: ReserveBod
             ${d.featureSetVersion}, ${entry!.seq}, ${p.now.toISOString()})
           on conflict do nothing`),
     );
+    // Published with the refusal (a RED one opens a joint-control case): the buyer masked and hashed only.
+    await enqueueEvents(tx, [{ ...refusedEvent(body, p, e), auditSeq: audited!.seq }]);
+  });
+}
+
+function refusedEvent(body: ReserveBody, p: Prepared, e: RiskRefused) {
+  return typedEvent(DUTYFREE_EVENTS, 'DutyFreeSaleRiskRefused', {
+    aggregateType: 'dutyfree-sale',
+    aggregateId: e.saleId,
+    payload: {
+      saleId: e.saleId,
+      shop: p.shop,
+      businessDate: p.purchaseDate,
+      level: e.risk.decision.level,
+      rule: e.risk.decision.rule,
+      amount: e.amount,
+      buyer: {
+        idType: p.buyer.idType,
+        idNumberHash: p.buyerHash,
+        idNumberMasked: p.buyer.idNumberMasked,
+        nameMasked: p.buyer.nameMasked,
+      },
+      goods: body.items.map((i) => ({
+        category: i.category,
+        name: i.name,
+        quantity: String(i.quantity),
+        unitPrice: i.unitPrice,
+      })),
+    },
+    occurredAt: p.now,
   });
 }
 

@@ -9,6 +9,8 @@ import { runCommand } from '../../../platform/command.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DUTYFREE_EVENTS } from '../events.ts';
 import { anyOf } from '../../../platform/db/rows.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
@@ -118,14 +120,13 @@ async function returnIn(
     partitionKey: buyerAuditKey(r.buyerId),
   });
   await enqueueEvents(tx, [
-    {
+    typedEvent(DUTYFREE_EVENTS, 'DutyFreeReturned', {
       aggregateType: AGGREGATE,
       aggregateId: r.buyerId,
-      eventType: 'DutyFreeReturned',
       payload: change,
       occurredAt: now,
       auditSeq: seq,
-    },
+    }),
   ]);
   return {
     reservationId: r.id,

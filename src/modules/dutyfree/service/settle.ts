@@ -8,6 +8,8 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand } from '../../../platform/command.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DUTYFREE_EVENTS } from '../events.ts';
 import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
@@ -157,7 +159,12 @@ async function confirmIn(
     partitionKey: buyerAuditKey(r.buyerId),
   });
   batch.event(
-    { aggregateType: AGGREGATE, aggregateId: r.buyerId, eventType: 'DutyFreeConfirmed', payload, occurredAt: now },
+    typedEvent(DUTYFREE_EVENTS, 'DutyFreeConfirmed', {
+      aggregateType: AGGREGATE,
+      aggregateId: r.buyerId,
+      payload,
+      occurredAt: now,
+    }),
     entry,
   );
   return { reservationId: r.id, status: 'CONFIRMED', codes };
@@ -193,13 +200,12 @@ async function cancelIn(tx: Tx, actor: Actor, id: string, shop: string | null, n
         at: now,
         partitionKey: buyerAuditKey(r.buyerId),
       },
-      {
+      typedEvent(DUTYFREE_EVENTS, 'DutyFreeCancelled', {
         aggregateType: AGGREGATE,
         aggregateId: r.buyerId,
-        eventType: 'DutyFreeCancelled',
         payload: change,
         occurredAt: now,
-      },
+      }),
     ),
   ] as const);
   return { reservationId: r.id, status: 'CANCELLED' };

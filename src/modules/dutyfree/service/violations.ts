@@ -13,6 +13,8 @@ import { runCommand } from '../../../platform/command.ts';
 import { queryRows, type Tx } from '../../../platform/db/client.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../platform/outbox/contract.ts';
+import { DUTYFREE_EVENTS } from '../events.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
@@ -137,14 +139,13 @@ async function judgeBuyer(
       now,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(DUTYFREE_EVENTS, 'DutyFreeDepartureMissed', {
         aggregateType: AGGREGATE,
         aggregateId: buyerId,
-        eventType: 'DutyFreeDepartureMissed',
         payload: { buyerId, factId: id, reservationId: s.reservation_id, ...detail },
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     facts++;
   }
@@ -214,16 +215,15 @@ export async function ban(
     now: b.now,
   });
   // The individual's credit (个人信用) takes this as an input: the keyed hash is how it finds the person.
-  const payload = { buyerId: b.buyerId, idType: who?.id_type, idNumberHash: who?.id_number_hash, factId, ...detail };
+  const payload = { buyerId: b.buyerId, idType: who!.id_type, idNumberHash: who!.id_number_hash, factId, ...detail };
   await enqueueEvents(tx, [
-    {
+    typedEvent(DUTYFREE_EVENTS, 'DutyFreeBuyerBanned', {
       aggregateType: AGGREGATE,
       aggregateId: b.buyerId,
-      eventType: 'DutyFreeBuyerBanned',
       payload,
       occurredAt: b.now,
       auditSeq: seq,
-    },
+    }),
   ]);
   return { banId };
 }
@@ -302,14 +302,13 @@ export async function liftBan(ctx: AppContext, actor: Actor, banId: string, reas
       now,
     });
     await enqueueEvents(tx, [
-      {
+      typedEvent(DUTYFREE_EVENTS, 'DutyFreeBanLifted', {
         aggregateType: AGGREGATE,
         aggregateId: row.buyer_id,
-        eventType: 'DutyFreeBanLifted',
         payload: { buyerId: row.buyer_id, factId, ...detail },
         occurredAt: now,
         auditSeq: seq,
-      },
+      }),
     ]);
     return {
       banId,

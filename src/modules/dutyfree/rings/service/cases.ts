@@ -12,6 +12,7 @@ import { anyOf } from '../../../../platform/db/rows.ts';
 import { runCommand } from '../../../../platform/command.ts';
 import { appendAudit } from '../../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../../platform/outbox/service.ts';
+import { typedEvent } from '../../../../platform/outbox/contract.ts';
 import { getParameter } from '../../../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../../kernel/clock.ts';
@@ -20,7 +21,7 @@ import { problems } from '../../../../kernel/problem.ts';
 import { addYears } from '../../../../kernel/dates.ts';
 import { recordBehaviour } from '../../../personalcredit/service.ts';
 import { ban, DUTYFREE_AGGREGATE } from '../../service.ts';
-import type { RingEvent } from '../events.ts';
+import { RING_EVENTS, type RingEvent } from '../events.ts';
 
 export const CASE_RULES = {
   fourEyes: 'dutyfree.case.fourEyes',
@@ -167,13 +168,12 @@ async function confirmBuyer(
     confirmedOn: today,
   };
   await enqueueEvents(tx, [
-    {
+    typedEvent(RING_EVENTS, 'DutyFreeResaleCaseConfirmed', {
       aggregateType: DUTYFREE_AGGREGATE,
       aggregateId: buyerId,
-      eventType: 'DutyFreeResaleCaseConfirmed',
       payload,
       occurredAt: now,
-    },
+    }),
   ]);
   return { buyerId, ...banned, creditRecordId: record.id };
 }

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { AppContext } from '../../../../platform/context.ts';
 import { queryRows } from '../../../../platform/db/client.ts';
 import { anyOf } from '../../../../platform/db/rows.ts';
@@ -17,6 +18,7 @@ import { runCommand } from '../../../../platform/command.ts';
 import { decrypt } from '../../../../platform/crypto.ts';
 import { systemActor } from '../../../../platform/auth/roles.ts';
 import type { OutboxEvent } from '../../../../platform/outbox/service.ts';
+import { readPayload } from '../../../../platform/outbox/contract.ts';
 import { shanghaiDate } from '../../../../kernel/clock.ts';
 import { Problem } from '../../../../kernel/problem.ts';
 import { addDays } from '../../../../kernel/dates.ts';
@@ -24,31 +26,30 @@ import { levelsOf, recordBehaviour, withdrawBySource } from '../../../personalcr
 import { createIndividual, findIndividualByIdNumber } from '../../../subjects/service.ts';
 import { recordInput } from '../../../credit/service.ts';
 import { saleVerdicts } from '../../../risk/service.ts';
+import { DUTYFREE_EVENTS } from '../../events.ts';
+import { RING_EVENTS } from '../events.ts';
 
 const ACTOR = 'system:dutyfree-conduct';
 export const CONDUCT_EVENTS = ['DutyFreeBuyerBanned', 'DutyFreeDepartureMissed', 'DutyFreeBanLifted'] as const;
 
-interface Banned {
-  buyerId: string;
-  idType: string;
-  idNumberHash: string;
-  banId: string;
-  reason: string;
-  validFrom: string;
-  validTo: string;
-}
-interface Missed {
-  buyerId: string;
-  factId: string;
-  reservationId: string;
-  deadline: string;
-  purchaseDate: string;
-}
-interface Lifted {
-  buyerId: string;
-  banId: string;
-  liftReason: string;
-}
+// The payloads are read with their publishers' schemas, picked to the fields used here.
+const BANNED = DUTYFREE_EVENTS.DutyFreeBuyerBanned.pick({
+  buyerId: true,
+  idType: true,
+  idNumberHash: true,
+  banId: true,
+  reason: true,
+  validFrom: true,
+  validTo: true,
+});
+const MISSED = DUTYFREE_EVENTS.DutyFreeDepartureMissed.pick({
+  buyerId: true,
+  factId: true,
+  reservationId: true,
+  deadline: true,
+  purchaseDate: true,
+});
+const LIFTED = DUTYFREE_EVENTS.DutyFreeBanLifted.pick({ buyerId: true, banId: true, liftReason: true });
 
 async function buyerPersons(ctx: AppContext, ids: readonly string[]) {
   if (ids.length === 0) return new Map<string, { idType: string; hash: string }>();
@@ -61,13 +62,15 @@ async function buyerPersons(ctx: AppContext, ids: readonly string[]) {
 
 /** Personal credit records for a round of conduct events, in one transaction. */
 export async function handleConductEvents(ctx: AppContext, events: readonly OutboxEvent[]): Promise<void> {
-  const missed = events.filter((e) => e.eventType === 'DutyFreeDepartureMissed').map((e) => e.payload as Missed);
+  const missed = events
+    .filter((e) => e.eventType === 'DutyFreeDepartureMissed')
+    .map((e) => readPayload(MISSED, 'DutyFreeDepartureMissed', e));
   const persons = await buyerPersons(ctx, [...new Set(missed.map((m) => m.buyerId))]);
   await runCommand(ctx, 'personalCredit.fromDutyfree', async (tx) => {
     const today = shanghaiDate(ctx.clock.now());
     for (const e of events) {
       if (e.eventType === 'DutyFreeBuyerBanned') {
-        const b = e.payload as Banned;
+        const b = readPayload(BANNED, e.eventType, e);
         const reason = `离岛免税禁购 ${b.validFrom} – ${b.validTo} (${b.reason}) duty-free ban`;
         const base = {
           personHash: b.idNumberHash,
@@ -83,7 +86,7 @@ export async function handleConductEvents(ctx: AppContext, events: readonly Outb
           sourceRef: `ban:${b.banId}`,
         });
       } else if (e.eventType === 'DutyFreeDepartureMissed') {
-        const m = e.payload as Missed;
+        const m = readPayload(MISSED, e.eventType, e);
         const p = persons.get(m.buyerId);
         if (!p) continue;
         const occurredOn = addDays(m.deadline, 1) <= today ? addDays(m.deadline, 1) : today;
@@ -99,26 +102,29 @@ export async function handleConductEvents(ctx: AppContext, events: readonly Outb
           actor: ACTOR,
         });
       } else if (e.eventType === 'DutyFreeBanLifted') {
-        const l = e.payload as Lifted;
+        const l = readPayload(LIFTED, e.eventType, e);
         await withdrawBySource(tx, ctx, `ban:${l.banId}`, today, `禁购已解除 ban lifted: ${l.liftReason}`, ACTOR);
       }
     }
   });
 }
 
-interface Confirmed {
-  reservationId: string;
-  buyerId: string;
-  shop: string;
-  purchaseDate: string;
-}
+const CONFIRMED = DUTYFREE_EVENTS.DutyFreeConfirmed.pick({
+  reservationId: true,
+  buyerId: true,
+  shop: true,
+  purchaseDate: true,
+});
+type Confirmed = z.output<typeof CONFIRMED>;
 
 /**
  * Opens a review of every confirmed sale whose buyer's personal credit level on the purchase date
  * asks for one: a level that fell later (a case confirmed after the sale) does not reach back.
  */
 export async function handleConfirmedSales(ctx: AppContext, events: readonly OutboxEvent[]): Promise<void> {
-  const sales = events.filter((e) => e.eventType === 'DutyFreeConfirmed').map((e) => e.payload as Confirmed);
+  const sales = events
+    .filter((e) => e.eventType === 'DutyFreeConfirmed')
+    .map((e) => readPayload(CONFIRMED, 'DutyFreeConfirmed', e));
   if (sales.length === 0) return;
   const persons = await buyerPersons(ctx, [...new Set(sales.map((s) => s.buyerId))]);
   const hashOf = (s: Confirmed) => persons.get(s.buyerId)?.hash ?? '';
@@ -159,17 +165,17 @@ export function stableUuidv7(ms: number, key: string): string {
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${h.slice(0, 3)}-${variant}${h.slice(4, 7)}-${h.slice(7, 19)}`;
 }
 
-interface CaseConfirmed {
-  caseId: string;
-  buyerId: string;
-  idType: string;
-  confirmedOn: string;
-}
+const CASE_CONFIRMED = RING_EVENTS.DutyFreeResaleCaseConfirmed.pick({
+  caseId: true,
+  buyerId: true,
+  idType: true,
+  confirmedOn: true,
+});
 
 /** The individual's second-line credit input for a confirmed resale case (走私行为, FOCUS). */
 export async function handleCaseConfirmed(ctx: AppContext, event: OutboxEvent): Promise<void> {
   if (event.eventType !== 'DutyFreeResaleCaseConfirmed') return;
-  const c = event.payload as CaseConfirmed;
+  const c = readPayload(CASE_CONFIRMED, event.eventType, event);
   const [b] = await queryRows<{ id_type: string; id_number_encrypted: string; name_encrypted: string }>(
     ctx.db,
     sql`select id_type, id_number_encrypted, name_encrypted from dutyfree_buyers where id = ${c.buyerId}`,
