@@ -210,8 +210,10 @@ describe("the downstream's ratio", () => {
       review: null,
       reviewBand: { from: '0.30', to: '0.35' },
     });
+    // Without it the book counts the jerky at what the downstream paid (120,000 of 240,000), not at the
+    // upstream's cost: (150,000 − 94,000 imported − 31,000 bought) ÷ 125,000 = 0.2000.
     const without = await assess({});
-    expect(without.json()).toMatchObject({ ratio: (56000 / 94000).toFixed(4), cumulationApplied: false });
+    expect(without.json()).toMatchObject({ ratio: '0.2000', cumulationApplied: false, outcome: 'BELOW' });
   });
 
   it('a forged figure, a number never issued, a number of someone else: refused, nothing written', async () => {
@@ -341,10 +343,10 @@ describe('evidence and the review queue', () => {
   it('four eyes: the officer who asked for the review does not decide it', async () => {
     const res = await post(
       '/api/v1/value-added/assessments',
-      { bookId: down.bookId, itemId: down.packedId, quantity: '190', salePrice: '124000' },
+      { bookId: down.bookId, itemId: down.packedId, quantity: '190', salePrice: '165000' },
       inspector,
     );
-    // Without the number the ratio is (124,000 − 94,000) ÷ 94,000 from the book alone: in the band too.
+    // Without the number the ratio is (165,000 − 125,000) ÷ 125,000 = 0.3200 from the book alone: in the band.
     expect(res.json()).toMatchObject({ outcome: 'REVIEW' });
     const id = res.json().review.id;
     const self = await post(`/api/v1/value-added/reviews/${id}/decision`, { decision: 'APPROVE' }, inspector);

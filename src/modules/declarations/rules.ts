@@ -15,6 +15,8 @@ import {
   secondLineLine,
 } from '../tax/rules.ts';
 import type { ChainInput, ChainResult, Condition, DeclarationComputation, DeclarationLine } from '../tax/rules.ts';
+import type { UpstreamUse } from '../tax/rules.ts';
+import { downstreamValueAdded } from '../valueadded/rules.ts';
 import type { RuleViolation, SecondLineFacts, TaxParameters } from '../tax/rules.ts';
 
 const plain = (v: string | InstanceType<typeof D>): string => new D(v).toString();
@@ -331,6 +333,12 @@ export interface LineValueAdded {
   meetsThreshold: boolean;
   threshold: string;
   confirmationNumber?: string | null;
+  /**
+   * The ratio is in the review band (valueadded `exitReviewDue`): PENDING holds the release until an
+   * officer decides; REJECTED taxes the line as below the threshold.
+   */
+  review?: 'PENDING' | 'APPROVED' | 'REJECTED';
+  reviewId?: string;
   /** A number an inspection's correction took back: the ratio it was issued on no longer holds. */
   withdrawnConfirmationNumber?: string;
 }
@@ -396,18 +404,26 @@ export function dutyRateViolations(lines: readonly Rated[]) {
   });
 }
 
-/** The processed line's value-added input: the declared price, the book's cost basis and any upstream numbers. */
-export function valueAddedInputOf(l: Pick<ExitTaxLine, 'valueCny' | 'costBasis' | 'upstream'>): ChainInput {
+/**
+ * The processed line's value-added input from the book alone: the declared price and the book's cost
+ * basis. Cited numbers are never added on top of it: the book already holds the upstream goods (at
+ * their transfer price), so `valueAddedDecision` takes them out before counting the chain.
+ */
+export function valueAddedInputOf(l: Pick<ExitTaxLine, 'valueCny' | 'costBasis'>): ChainInput {
   return {
     salePrice: l.valueCny,
     importedMaterials: [l.costBasis.importedCny],
     domesticMaterials: [l.costBasis.domesticCny],
     hainanMadeInputs: [l.costBasis.hainanMadeCny],
-    upstream: (l.upstream ?? []).map(({ cumulativeNumber, quantityUsed, hainanMadeInputs, ...figures }) => ({
-      record: { number: cumulativeNumber, ...figures, hainanMadeInputs: hainanMadeInputs ?? '0' },
-      quantityUsed,
-    })),
   };
+}
+
+/** The line's cited numbers as the chain counts them (their issued figures, the quantity used). */
+export function upstreamUsesOf(l: Pick<ExitTaxLine, 'upstream'>): UpstreamUse[] {
+  return (l.upstream ?? []).map(({ cumulativeNumber, quantityUsed, hainanMadeInputs, ...figures }) => ({
+    record: { number: cumulativeNumber, ...figures, hainanMadeInputs: hainanMadeInputs ?? '0' },
+    quantityUsed,
+  }));
 }
 
 export interface ValueAddedDecision {
@@ -426,7 +442,11 @@ export function valueAddedDecision(
   l: Pick<ExitTaxLine, 'valueCny' | 'costBasis' | 'upstream'>,
   facts: { threshold: string; processingQualification: boolean },
 ): { ok: true; value: ValueAddedDecision } | { ok: false; violations: RuleViolation[] } {
-  const chain = chainValueAdded(valueAddedInputOf(l), facts.threshold);
+  // The book's basis less what it carries for the cited shares, then the chain: each figure counted once.
+  const uses = upstreamUsesOf(l);
+  const chain = uses.length
+    ? downstreamValueAdded({ salePrice: l.valueCny, basis: l.costBasis, uses }, facts.threshold)
+    : chainValueAdded(valueAddedInputOf(l), facts.threshold);
   if (!chain.ok) return chain;
   const { processingQualification } = facts;
   const decision = confirmationDecision({ processingQualification, destination: 'MAINLAND', valueAdded: chain.value });

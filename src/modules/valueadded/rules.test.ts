@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { D } from '../tax/rules.ts';
+import { carriedAtPrice, D } from '../tax/rules.ts';
 import {
+  carriedShare,
   citedNumberViolations,
   cumulativeFigures,
   downstreamValueAdded,
+  exitReviewDue,
   inReviewBand,
+  quantityLeft,
   recordOf,
   reviewDecisionViolations,
+  reviewedLine,
   type IssuedNumber,
   type TransferFacts,
 } from './rules.ts';
@@ -87,6 +91,7 @@ const issued: IssuedNumber = {
   number: 'LJ202664010000000125',
   downstreamEnterpriseId: 'down',
   quantity: '400',
+  quantityUsed: '0',
   salePrice: '240000.00',
   importedCny: '178000.00',
   domesticCny: '0.00',
@@ -125,13 +130,46 @@ describe('a cited number against the registry', () => {
     const v = citedNumberViolations(cited, registry, enterprise, (i) => `upstream[${i}]`);
     expect(v.map((x) => `${x.path} ${x.rule}`)).toEqual(expected);
   });
+
+  it.each([
+    ['all that is left', '0', '400', []],
+    ['what is left after 300 were written off', '300', '100', []],
+    ['more than is left', '300', '100.000001', ['upstream[0].quantityUsed valueAdded.cumulativeExhausted']],
+    ['anything of a number used up', '400', '1', ['upstream[0].quantityUsed valueAdded.cumulativeExhausted']],
+  ])('quantity: %s', (_what, used, quantityUsed, expected) => {
+    const n = { ...issued, quantityUsed: used };
+    const v = citedNumberViolations(
+      [{ cumulativeNumber: n.number, quantityUsed }],
+      new Map([[n.number, n]]),
+      'down',
+      (i) => `upstream[${i}]`,
+    );
+    expect(v.map((x) => `${x.path} ${x.rule}`)).toEqual(expected);
+    expect(quantityLeft(n).toString()).toBe(new D(400).minus(used).toString());
+  });
 });
 
 describe('the downstream ratio with the upstream value added', () => {
   // The downstream bought 400 kg of jerky for 240,000 (upstream materials 178,000) and packs it with
-  // 20,000 of domestic materials, selling for 300,000. Its book holds 178,000 imported + 20,000 domestic.
-  const basis = { importedCny: '178000.00', domesticCny: '20000.00', hainanMadeCny: '0.00' };
+  // 20,000 of domestic materials, selling for 300,000. Its book holds the jerky at its price: the
+  // 178,000 imported content as imported, the other 62,000 as bought material; + 20,000 domestic.
+  const basis = { importedCny: '178000.00', domesticCny: '82000.00', hainanMadeCny: '0.00' };
   const uses = [{ record: recordOf(issued), quantityUsed: '400' }];
+
+  it('the book carries bought processed goods at the transfer price, the imported content apart', () => {
+    expect(carriedShare(uses[0]!)).toEqual({ imported: new D('178000'), domestic: new D('62000') });
+    const c = carriedAtPrice('178000', '240000');
+    expect([c.imported.toFixed(2), c.domestic.toFixed(2)]).toEqual(['178000.00', '62000.00']);
+    // Sold at a loss: the imported content still travels on (the second line taxes it); nothing negative.
+    const loss = carriedAtPrice('178000', '150000');
+    expect([loss.imported.toFixed(2), loss.domestic.toFixed(2)]).toEqual(['178000.00', '0.00']);
+  });
+
+  it('the book alone (no number cited) counts the upstream goods at their price, not their cost', () => {
+    const r = downstreamValueAdded({ salePrice: '300000', basis, uses: [] }, '0.30');
+    expect(r.ok && r.value.result.ratio.toFixed(4)).toBe('0.1538');
+    expect(r.ok && r.value.meetsThreshold).toBe(false);
+  });
 
   it('without the number the upstream goods count at their price; with it, at their materials', () => {
     const r = downstreamValueAdded({ salePrice: '300000', basis, uses }, '0.30');
@@ -144,7 +182,7 @@ describe('the downstream ratio with the upstream value added', () => {
   });
 
   it('a share of the number: half the quantity carries half the figures', () => {
-    const half = { importedCny: '89000.00', domesticCny: '10000.00', hainanMadeCny: '0.00' };
+    const half = { importedCny: '89000.00', domesticCny: '41000.00', hainanMadeCny: '0.00' };
     const r = downstreamValueAdded(
       { salePrice: '150000', basis: half, uses: [{ record: recordOf(issued), quantityUsed: '200' }] },
       '0.30',
@@ -154,7 +192,12 @@ describe('the downstream ratio with the upstream value added', () => {
 
   it.each([
     ['more cited than the book holds', { importedCny: '100000.00' }, '400', 'valueAdded.cumulativeExceedsBook'],
-    ['more used than the number covers', { importedCny: '300000.00' }, '500', 'valueAdded.quantityWithinRecord'],
+    [
+      'more used than the number covers',
+      { importedCny: '300000.00', domesticCny: '100000.00' },
+      '500',
+      'valueAdded.quantityWithinRecord',
+    ],
   ])('refused: %s', (_what, b, quantityUsed, rule) => {
     const r = downstreamValueAdded(
       { salePrice: '300000', basis: { ...basis, ...b }, uses: [{ record: recordOf(issued), quantityUsed }] },
@@ -185,5 +228,19 @@ describe('the review band', () => {
   ] as const)('%s', (_what, review, decision, officer, reason, rule) => {
     const v = reviewDecisionViolations({ ...review, requestedBy: 'user:wang' }, { decision, officer, reason });
     expect(v?.violation.rule ?? null).toBe(rule);
+  });
+
+  it.each([
+    ['exempt in the band: waits', '0.3191', true, true],
+    ['exempt above the band: goes', '0.3500', true, false],
+    ['below the threshold: pays duty, nothing to wait for', '0.2999', false, false],
+  ])('an exit line %s', (_what, ratio, exempt, due) => {
+    expect(exitReviewDue({ ratio: new D(ratio), exempt }, '0.30', '0.35')).toBe(due);
+  });
+
+  it('a rejected review taxes the line as below the threshold; an approved one keeps the exemption', () => {
+    const va = { ratio: '0.3191', meetsThreshold: true, threshold: '0.30', confirmationNumber: null };
+    expect(reviewedLine(va, 'APPROVED')).toMatchObject({ meetsThreshold: true, review: 'APPROVED' });
+    expect(reviewedLine(va, 'REJECTED')).toMatchObject({ meetsThreshold: false, review: 'REJECTED' });
   });
 });

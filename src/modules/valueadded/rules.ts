@@ -8,13 +8,18 @@
  *   Nothing of them is declared by either enterprise.
  * - A downstream enterprise citing a number gives the figures it was issued with, or none; any other
  *   figure is refused (valueAdded.cumulativeMismatch).
- * - The downstream's goods hold the upstream goods in its book at the upstream's cost; the book's
- *   basis less the share of the cited numbers is its own materials, and the chain (tax
- *   valueAdded.ts) counts the upstream's value added with the downstream's.
+ * - The downstream's book holds the upstream goods at the transfer price (tax `carriedAtPrice`: the
+ *   imported content as imported, the rest as bought material), so its own ratio counts them at what
+ *   it paid. Citing a number takes the cited share of that price out of the book's basis and the
+ *   chain (tax valueAdded.ts) counts the upstream's materials instead: each figure is counted once.
+ * - A number covers a quantity; exit declarations write it off per use like a book, never below
+ *   zero (valueAdded.cumulativeExhausted).
  * - A ratio at or above the threshold but below the review band's upper bound (parameter
- *   valueAdded.reviewBandUpper) goes to an officer's review instead of passing silently.
+ *   valueAdded.reviewBandUpper) goes to an officer's review instead of passing silently; an exit
+ *   whose duty exemption rests on such a ratio waits for the review (`exitReviewDue`).
  */
 import {
+  carriedAtPrice,
   chainValueAdded,
   cny,
   cumulativeNumberDecision,
@@ -153,6 +158,8 @@ export interface IssuedNumber {
   number: string;
   downstreamEnterpriseId: string;
   quantity: string;
+  /** What exit declarations have written off so far. */
+  quantityUsed: string;
   salePrice: string;
   importedCny: string;
   domesticCny: string;
@@ -167,6 +174,27 @@ export interface CitedNumber {
   importedMaterials?: string | undefined;
   domesticMaterials?: string | undefined;
   hainanMadeInputs?: string | undefined;
+  /** How much of the number goes into these goods: at most what is left of it. */
+  quantityUsed?: string | undefined;
+}
+
+/** What is left of a number: its quantity less what was written off. */
+export const quantityLeft = (n: Pick<IssuedNumber, 'quantity' | 'quantityUsed'>): Dec =>
+  new D(n.quantity).minus(n.quantityUsed);
+
+/** The refusal of citing more of a number than is left of it. */
+export function exhaustedViolation(
+  n: Pick<IssuedNumber, 'number' | 'quantity' | 'quantityUsed'>,
+  asked: string,
+  path: string,
+): Violation {
+  return {
+    path,
+    rule: 'valueAdded.cumulativeExhausted',
+    message:
+      `Cumulative number ${n.number} covers ${new D(n.quantity).toString()}, of which ` +
+      `${quantityLeft(n).toString()} is left: ${new D(asked).toString()} cannot be written off.`,
+  };
 }
 
 const CITED_FIELDS = [
@@ -205,7 +233,7 @@ export function citedNumberViolations(
           message: `Cumulative number ${c.cumulativeNumber} was issued to another downstream enterprise.`,
         },
       ];
-    return CITED_FIELDS.flatMap(([field, own]): Violation[] => {
+    const mismatches = CITED_FIELDS.flatMap(([field, own]): Violation[] => {
       const given = c[field];
       if (given === undefined || new D(given).eq(n[own])) return [];
       return [
@@ -216,6 +244,11 @@ export function citedNumberViolations(
         },
       ];
     });
+    if (mismatches.length || c.quantityUsed === undefined) return mismatches;
+    // The same number cited twice is refused by the chain (valueAdded.numberOnce); here, what is left.
+    return new D(c.quantityUsed).gt(quantityLeft(n))
+      ? [exhaustedViolation(n, c.quantityUsed, `${path(i)}.quantityUsed`)]
+      : [];
   });
 }
 
@@ -237,23 +270,34 @@ export interface BookBasis {
   hainanMadeCny: string;
 }
 
-const share = (amount: string, u: UpstreamUse): Dec => cny(new D(amount).times(u.quantityUsed).div(u.record.quantity));
+const share = (amount: Dec, u: UpstreamUse): Dec => cny(amount.times(u.quantityUsed).div(u.record.quantity));
+
+/** What the downstream's book carries for the used share of a number: its price, split as tax `carriedAtPrice`. */
+export function carriedShare(u: UpstreamUse): { imported: Dec; domestic: Dec } {
+  const carried = carriedAtPrice(u.record.importedMaterials, u.record.salePrice);
+  return { imported: share(carried.imported, u), domestic: share(carried.domestic, u) };
+}
+
+/** Book figures are moving averages rounded to the fen: a few fen below zero after taking shares out is rounding. */
+const settle = (v: Dec, uses: number): Dec => (v.isNeg() && v.gte(-0.01 * uses) ? new D(0) : v);
 
 /**
- * The downstream's value added of goods leaving its book: the book's cost basis holds the upstream
- * goods at the upstream's cost, so its own materials are the basis less the cited shares; the chain
- * then counts the upstream goods at their price (own ratio) or, with the numbers, at their materials.
+ * The downstream's value added of goods leaving its book (an assessment, an exit, an inspection's
+ * re-decision). The book's cost basis holds the upstream goods at the transfer price, so its own
+ * materials are the basis less the cited shares of that price; the chain then counts the upstream
+ * goods at their price (own ratio) or, with the numbers, at their materials: each figure once.
  */
 export function downstreamValueAdded(
   input: { salePrice: string; basis: BookBasis; uses: readonly UpstreamUse[] },
   threshold: string,
 ): Result<ChainResult> {
-  const less = (own: string, pick: (r: CumulativeRecord) => string) =>
-    cny(own).minus(input.uses.reduce((s, u) => s.plus(share(pick(u.record), u)), new D(0)));
-  const imported = less(input.basis.importedCny, (r) => r.importedMaterials);
-  const domestic = less(input.basis.domesticCny, (r) => r.domesticMaterials);
-  const hainan = less(input.basis.hainanMadeCny, (r) => r.hainanMadeInputs);
-  if (imported.isNeg() || domestic.isNeg() || hainan.isNeg())
+  const n = input.uses.length;
+  const less = (own: string, pick: (c: { imported: Dec; domestic: Dec }) => Dec) =>
+    settle(cny(own).minus(input.uses.reduce((s, u) => s.plus(pick(carriedShare(u))), new D(0))), n);
+  const imported = less(input.basis.importedCny, (c) => c.imported);
+  const domestic = less(input.basis.domesticCny, (c) => c.domestic);
+  const hainan = cny(input.basis.hainanMadeCny);
+  if (imported.isNeg() || domestic.isNeg())
     return refuse(
       'upstream',
       'valueAdded.cumulativeExceedsBook',
@@ -275,6 +319,29 @@ export function downstreamValueAdded(
 /** The review band: [threshold, upper). A ratio in it passes only after an officer's review. */
 export function inReviewBand(ratio: Dec, threshold: string, upper: string): boolean {
   return ratio.gte(threshold) && ratio.lt(upper);
+}
+
+/**
+ * Whether an exit line waits for an officer's review before the goods may leave: its duty exemption
+ * rests on a ratio in the review band. A line below the threshold pays duty anyway: nothing to wait for.
+ */
+export function exitReviewDue(line: { ratio: Dec; exempt: boolean }, threshold: string, upper: string): boolean {
+  return line.exempt && inReviewBand(line.ratio, threshold, upper);
+}
+
+/**
+ * An exit line's value added once its review is decided: approved, the exemption stands (and its
+ * confirmation number is issued then); rejected, the ratio is not accepted and the line is taxed as
+ * goods below the threshold: duty on the imported content, with VAT and consumption tax
+ * (../shared/spec/mission.md §5).
+ */
+export function reviewedLine<V extends { meetsThreshold: boolean }>(
+  va: V,
+  decision: 'APPROVED' | 'REJECTED',
+): V & { review: 'APPROVED' | 'REJECTED' } {
+  return decision === 'APPROVED'
+    ? { ...va, review: decision }
+    : { ...va, meetsThreshold: false, confirmationNumber: null, review: decision };
 }
 
 export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED';

@@ -5,12 +5,14 @@
  * added counted, evidence of a ratio (SHA-256 of its bytes, in the audit log) and the officers'
  * review queue of ratios just above the threshold.
  */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
+import { enqueueEvents } from '../../platform/outbox/service.ts';
+import { typedEvent } from '../../platform/outbox/contract.ts';
 import { getParameter } from '../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
@@ -22,6 +24,7 @@ import { D, formatValueAddedNumber, ratioString } from '../tax/rules.ts';
 import {
   citedNumberViolations,
   cumulativeFigures,
+  exhaustedViolation,
   downstreamValueAdded,
   inReviewBand,
   recordOf,
@@ -30,7 +33,14 @@ import {
   type IssuedNumber,
   type TransferMovement,
 } from './rules.ts';
-import { valueAddedCumulativeNumbers, valueAddedEvidence, valueAddedReviews, valueAddedSerials } from './schema.ts';
+import {
+  valueAddedCumulativeNumbers,
+  valueAddedEvidence,
+  valueAddedNumberUses,
+  valueAddedReviews,
+  valueAddedSerials,
+} from './schema.ts';
+import { VALUE_ADDED_EVENTS } from './events.ts';
 
 type NumberRow = typeof valueAddedCumulativeNumbers.$inferSelect;
 type EvidenceRow = typeof valueAddedEvidence.$inferSelect;
@@ -62,6 +72,9 @@ export interface CumulativeNumberView {
   downstreamBookId: string;
   itemId: string;
   quantity: string;
+  /** Written off by exit declarations so far, and what is left. */
+  quantityUsed: string;
+  quantityLeft: string;
   salePrice: string;
   importedMaterials: string;
   domesticMaterials: string;
@@ -86,6 +99,8 @@ function numberView(r: NumberRow): CumulativeNumberView {
     downstreamBookId: r.downstreamBookId,
     itemId: r.itemId,
     quantity: new D(r.quantity).toString(),
+    quantityUsed: new D(r.quantityUsed).toString(),
+    quantityLeft: new D(r.quantity).minus(r.quantityUsed).toString(),
     salePrice: money(r.salePrice),
     importedMaterials: money(r.importedCny),
     domesticMaterials: money(r.domesticCny),
@@ -102,6 +117,7 @@ const issuedOf = (r: NumberRow): IssuedNumber => ({
   number: r.number,
   downstreamEnterpriseId: r.downstreamEnterpriseId,
   quantity: new D(r.quantity).toString(),
+  quantityUsed: new D(r.quantityUsed).toString(),
   salePrice: money(r.salePrice),
   importedCny: money(r.importedCny),
   domesticCny: money(r.domesticCny),
@@ -191,6 +207,7 @@ export async function issueCumulativeNumber(
       downstreamBookId: downstreamBook!.id,
       itemId: f.itemId,
       quantity: f.quantity,
+      quantityUsed: '0',
       salePrice: f.salePrice,
       importedCny: f.importedCny,
       domesticCny: f.domesticCny,
@@ -274,6 +291,153 @@ export async function checkCitedNumbers(
   if (violations.length)
     throw refused('value-added-cumulative-mismatch', 'Cumulative number does not match', violations);
   return cited.map((c) => issued.get(c.cumulativeNumber)!);
+}
+
+export interface NumberUse {
+  cumulativeNumber: string;
+  quantityUsed: string;
+}
+
+/**
+ * Writes off the numbers an exit declaration's line cites, like a book (inside the caller's
+ * transaction): each one only while enough of it is left, in one conditional update, so uses at the
+ * same moment never take it below zero; refused as valueAdded.cumulativeExhausted naming the citation.
+ * Each use is recorded and audited in the declarant's audit partition (`partitionKey`, locked by the caller).
+ */
+export async function writeOffCitedNumbers(
+  tx: Executor,
+  ctx: AppContext,
+  actor: Actor,
+  input: { declarationId: string; lineIndex: number; uses: readonly NumberUse[]; partitionKey: string },
+  path: (i: number) => string,
+): Promise<void> {
+  const now = ctx.clock.now();
+  for (const [i, u] of input.uses.entries()) {
+    const t = valueAddedCumulativeNumbers;
+    const [row] = await tx
+      .update(t)
+      .set({ quantityUsed: sql`${t.quantityUsed} + ${u.quantityUsed}::numeric` })
+      .where(
+        and(eq(t.number, u.cumulativeNumber), sql`${t.quantityUsed} + ${u.quantityUsed}::numeric <= ${t.quantity}`),
+      )
+      .returning({ quantity: t.quantity, quantityUsed: t.quantityUsed });
+    if (!row) {
+      const [n] = await tx.select().from(t).where(eq(t.number, u.cumulativeNumber));
+      const v = n
+        ? exhaustedViolation(issuedOf(n), u.quantityUsed, `${path(i)}.quantityUsed`)
+        : {
+            path: `${path(i)}.cumulativeNumber`,
+            rule: 'valueAdded.cumulativeUnknown',
+            message: `The platform issued no cumulative number ${u.cumulativeNumber}.`,
+          };
+      throw refused('value-added-cumulative-exhausted', 'Cumulative number used up', [v]);
+    }
+    const id = uuidv7(now.getTime());
+    const left = new D(row.quantity).minus(row.quantityUsed).toString();
+    const { seq } = await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'valueAdded.cumulativeNumber.used',
+      subject: `cumulative-number:${u.cumulativeNumber}`,
+      change: { id, declarationId: input.declarationId, lineIndex: input.lineIndex, quantity: u.quantityUsed, left },
+      at: now,
+      partitionKey: input.partitionKey,
+    });
+    await tx.insert(valueAddedNumberUses).values({
+      id,
+      number: u.cumulativeNumber,
+      declarationId: input.declarationId,
+      lineIndex: input.lineIndex,
+      quantity: u.quantityUsed,
+      usedAt: now,
+      auditSeq: seq,
+    });
+  }
+}
+
+/**
+ * Gives back what a declaration wrote off (it was cancelled or replaced by an amendment, whose new
+ * version writes off again): each use once, audited in the declarant's partition. Answers how many.
+ */
+export async function returnCitedNumbers(
+  tx: Executor,
+  ctx: AppContext,
+  actor: Actor,
+  input: { declarationId: string; reason: string; partitionKey: string },
+): Promise<number> {
+  const now = ctx.clock.now();
+  const u = valueAddedNumberUses;
+  const given = await tx
+    .update(u)
+    .set({ returnedAt: now })
+    .where(and(eq(u.declarationId, input.declarationId), isNull(u.returnedAt)))
+    .returning();
+  for (const use of given) {
+    const t = valueAddedCumulativeNumbers;
+    await tx
+      .update(t)
+      .set({ quantityUsed: sql`${t.quantityUsed} - ${use.quantity}::numeric` })
+      .where(eq(t.number, use.number));
+    await appendAudit(tx, {
+      actor: actorLabel(actor),
+      action: 'valueAdded.cumulativeNumber.returned',
+      subject: `cumulative-number:${use.number}`,
+      change: { useId: use.id, declarationId: input.declarationId, quantity: use.quantity, reason: input.reason },
+      at: now,
+      partitionKey: input.partitionKey,
+    });
+  }
+  return given.length;
+}
+
+/**
+ * Queues the review of an exit line whose duty exemption rests on a ratio in the review band: the
+ * declaration waits for it (declarations hold the release). Audited in the declarant's partition.
+ */
+export async function queueExitReview(
+  tx: Executor,
+  ctx: AppContext,
+  actor: Actor,
+  input: {
+    declarationId: string;
+    lineIndex: number;
+    enterpriseId: string;
+    bookId: string;
+    itemId: string;
+    ratio: string;
+    threshold: string;
+    bandUpper: string;
+    figures: Record<string, unknown>;
+    partitionKey: string;
+  },
+): Promise<{ id: string; status: 'PENDING' }> {
+  const now = ctx.clock.now();
+  const id = uuidv7(now.getTime());
+  const { partitionKey, ...rest } = input;
+  await appendAudit(tx, {
+    actor: actorLabel(actor),
+    action: 'valueAdded.review.requested',
+    subject: `value-added-review:${id}`,
+    change: { id, ...rest, band: { from: input.threshold, to: input.bandUpper } },
+    at: now,
+    partitionKey,
+  });
+  await tx.insert(valueAddedReviews).values({
+    id,
+    enterpriseId: input.enterpriseId,
+    bookId: input.bookId,
+    itemId: input.itemId,
+    declarationId: input.declarationId,
+    lineIndex: input.lineIndex,
+    ratio: input.ratio,
+    threshold: input.threshold,
+    bandUpper: input.bandUpper,
+    figures: input.figures,
+    evidenceIds: [],
+    status: 'PENDING',
+    requestedBy: actorLabel(actor),
+    requestedAt: now,
+  });
+  return { id, status: 'PENDING' };
 }
 
 export interface AssessmentInput {
@@ -487,6 +651,8 @@ const reviewView = (r: ReviewRow) => ({
   enterpriseId: r.enterpriseId,
   bookId: r.bookId,
   itemId: r.itemId,
+  declarationId: r.declarationId,
+  lineIndex: r.lineIndex,
   ratio: r.ratio,
   threshold: r.threshold,
   bandUpper: r.bandUpper,
@@ -539,13 +705,30 @@ export async function decideReview(
     }
     const now = ctx.clock.now();
     const status = input.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
-    await appendAudit(tx, {
+    const { seq } = await appendAudit(tx, {
       actor: officer,
       action: `valueAdded.review.${status.toLowerCase()}`,
       subject: `value-added-review:${id}`,
       change: { id, status, ratio: row.ratio, reason: input.reason ?? null, decidedBy: officer },
       at: now,
     });
+    // An exit waiting for it goes on (declarations consume the event): released, or taxed with duty.
+    const event = typedEvent(VALUE_ADDED_EVENTS, 'ValueAddedReviewDecided', {
+      aggregateType: 'value-added-review',
+      aggregateId: id,
+      payload: {
+        reviewId: id,
+        enterpriseId: row.enterpriseId,
+        declarationId: row.declarationId,
+        lineIndex: row.lineIndex,
+        decision: status,
+        ratio: row.ratio,
+        decidedBy: officer,
+        reason: input.reason ?? null,
+      },
+      occurredAt: now,
+    });
+    await enqueueEvents(tx, [{ ...event, auditSeq: seq }]);
     const [updated] = await tx
       .update(valueAddedReviews)
       .set({ status, decidedBy: officer, decidedAt: now, reason: input.reason ?? null })

@@ -24,6 +24,7 @@ import {
 } from './store.ts';
 import { acceptAndRelease } from './submit.ts';
 import { applyCorrection } from './correction.ts';
+import { onValueAddedReviewDecided } from './valueAddedReview.ts';
 
 const OUR_DOCUMENTS = new Set(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']);
 /** The gate's events this module acts on: the consumer reads only these. */
@@ -200,7 +201,13 @@ async function onInspected(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: s
   }
 }
 
-/** Subscribes the module to the gate's events (in-process dispatch). */
+/**
+ * Subscribes the module to the gate's events (in-process dispatch), and to the value-added module's
+ * review decisions: an exit that waited for one goes on (service/valueAddedReview.ts).
+ */
 export function subscribeDeclarations(ctx: AppContext): void {
   ctx.dispatcher.subscribeBatch('declarations', (events) => handleEvents(ctx, events), { eventTypes: HANDLED_EVENTS });
+  ctx.dispatcher.subscribe('declarations-value-added', (event) => onValueAddedReviewDecided(ctx, event), {
+    eventTypes: ['ValueAddedReviewDecided'],
+  });
 }

@@ -24,10 +24,16 @@ import type { ExitTaxLine, Regime } from '../rules.ts';
 import { declarations, batchFacilities } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
 import { issueBill } from './bills.ts';
-import { declarationView, transition } from './store.ts';
+import { declarationView, partitionOf, transition } from './store.ts';
 import type { DeclarationRow } from './store.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
-import { checkCitedNumbers } from '../../valueadded/service.ts';
+import {
+  checkCitedNumbers,
+  queueExitReview,
+  returnCitedNumbers,
+  writeOffCitedNumbers,
+} from '../../valueadded/service.ts';
+import { exitReviewDue } from '../../valueadded/rules.ts';
 
 export const requestHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
 
@@ -73,7 +79,15 @@ type Enterprise = Awaited<ReturnType<typeof findEnterpriseById>>;
 export async function prepare(
   tx: Tx,
   ctx: AppContext,
-  known: { book: Book | null; enterpriseId: string; enterprise: Enterprise },
+  known: {
+    book: Book | null;
+    enterpriseId: string;
+    enterprise: Enterprise;
+    /** The declaration being filed, its declarant's code and who files: the cited numbers are written off to it. */
+    id: string;
+    uscc: string;
+    actor: Actor;
+  },
   body: ExitDeclarationBody,
   kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
   reserve: () => Promise<unknown>,
@@ -113,6 +127,11 @@ export async function prepare(
     ),
   ] as const);
   const qualifications = active.map((q) => q.kind);
+  // The review band's upper bound: an exemption resting on a ratio in the band waits for an officer.
+  const bandUpper =
+    book.regime === 'PROCESSING_VALUE_ADDED'
+      ? await getParameter<string>(tx, 'valueAdded.reviewBandUpper', today)
+      : null;
   const notes: unknown[] = [];
   const lines: PreparedLine[] = [];
   for (const [i, form] of body.lines.entries()) {
@@ -146,21 +165,76 @@ export async function prepare(
         if (!parsed.ok)
           throw problems.field(`lines[${i}].upstream[${j}].cumulativeNumber`, parsed.rule, parsed.message);
       });
-      // A cited number is one the platform issued to this enterprise, with the figures it was issued with.
-      await checkCitedNumbers(tx, enterpriseId, form.upstream ?? [], (j) => `lines[${i}].upstream[${j}]`);
-      // Kept on the line: an inspection's correction decides the value added again with them.
-      line.upstream = form.upstream ?? [];
+      // A cited number is one the platform issued to this enterprise, with the figures it was issued with,
+      // and not more of it than is left.
+      const cited = form.upstream ?? [];
+      const path = (j: number) => `lines[${i}].upstream[${j}]`;
+      const issued = await checkCitedNumbers(tx, enterpriseId, cited, path);
+      // Kept on the line with the issued figures: an inspection's correction decides the value added again.
+      line.upstream = issued.map((n, j) => ({
+        cumulativeNumber: n.number,
+        salePrice: n.salePrice,
+        quantity: n.quantity,
+        importedMaterials: n.importedCny,
+        domesticMaterials: n.domesticCny,
+        hainanMadeInputs: n.hainanMadeCny,
+        quantityUsed: cited[j]!.quantityUsed,
+      }));
       const processingQualification = qualifications.includes('PROCESSING_VALUE_ADDED');
       const va = valueAddedDecision(line, { threshold: params.valueAddedThreshold, processingQualification });
       if (!va.ok) throw problems.validation(va.violations.map((x) => ({ ...x, path: `lines[${i}].${x.path}` })));
       const { chain, exempt, conditions } = va.value;
-      // A batch is declared, and its confirmation number issued, with the month's centralized declaration.
-      const confirmationNumber = exempt && kind === 'SECOND_LINE_EXIT' ? await newConfirmationNumber(tx, today) : null;
+      // Written off like a book, once per use: concurrent citations never take a number below zero.
+      const partitionKey = partitionOf(known.uscc);
+      const uses = { declarationId: known.id, lineIndex: i, uses: cited, partitionKey };
+      await writeOffCitedNumbers(tx, ctx, known.actor, uses, path);
+      // Single exits only: a batch is decided with the month's centralized declaration.
+      const review =
+        kind === 'SECOND_LINE_EXIT' &&
+        exitReviewDue({ ratio: chain.result.ratio, exempt }, params.valueAddedThreshold, bandUpper!.value);
+      // A batch is declared, and its confirmation number issued, with the month's centralized declaration;
+      // an exemption under review gets its number when approved.
+      const confirmationNumber =
+        exempt && kind === 'SECOND_LINE_EXIT' && !review ? await newConfirmationNumber(tx, today) : null;
       const ratio = ratioString(chain.result.ratio);
-      line.valueAdded = { ratio, meetsThreshold: exempt, threshold: params.valueAddedThreshold, confirmationNumber };
       const decided = { formula: chain.result.formula, cumulationApplied: chain.cumulationApplied, conditions };
-      const parameterVersions = params.versionsOf('valueAddedThreshold');
-      notes.push({ line: i, ...decided, confirmationNumber, parameterVersions });
+      const parameterVersions = {
+        ...params.versionsOf('valueAddedThreshold'),
+        ...(review ? { 'valueAdded.reviewBandUpper': bandUpper!.version } : {}),
+      };
+      // The officer's review queue holds the line; the declaration waits for it (acceptAndRelease).
+      const queued = review
+        ? await queueExitReview(tx, ctx, known.actor, {
+            declarationId: known.id,
+            lineIndex: i,
+            enterpriseId,
+            bookId: book.id,
+            itemId: line.itemId,
+            ratio,
+            threshold: params.valueAddedThreshold,
+            bandUpper: bandUpper!.value,
+            figures: {
+              salePrice: line.valueCny,
+              quantity: line.quantity,
+              basis: line.costBasis,
+              upstream: line.upstream,
+              ownRatio: ratioString(chain.own.ratio),
+              chainRatio: chain.chain ? ratioString(chain.chain.ratio) : null,
+              cumulationApplied: chain.cumulationApplied,
+              formula: chain.result.formula,
+              parameterVersions,
+            },
+            partitionKey,
+          })
+        : null;
+      line.valueAdded = {
+        ratio,
+        meetsThreshold: exempt,
+        threshold: params.valueAddedThreshold,
+        confirmationNumber,
+        ...(queued ? { review: 'PENDING' as const, reviewId: queued.id } : {}),
+      };
+      notes.push({ line: i, ...decided, confirmationNumber, parameterVersions, ...(review ? { review } : {}) });
     }
     lines.push(line);
   }
@@ -352,19 +426,58 @@ export async function acceptAndRelease(
   orderId?: string,
   batch?: WriteBatch,
 ) {
-  // Goods whose bill must be paid or guaranteed first (先税后放) wait ACCEPTED for the treasury's notice.
+  // An exemption resting on a ratio in the review band: accepted, but no bill and no release order
+  // until an officer decides (the value-added module's queue); then `afterValueAddedReview` goes on.
+  const pending = pendingReviewLines(row);
+  if (pending.length) {
+    const which = pending.map((i) => i + 1).join(', ');
+    const text =
+      `${reason.text} Release waits for customs' review of the value-added ratio (加工增值复核) of line ` +
+      `${which}; the tax bill follows the decision.`;
+    const to = { to: 'ACCEPTED' as const, reason: text, rule: 'declarations.valueAddedReviewPending' };
+    return transition(tx, ctx, row, uscc, actor, { ...to, change: { reviewLines: pending } }, batch);
+  }
+  const hold = await settleFirst(tx, ctx, row);
+  const text = hold?.required
+    ? `${reason.text} Release waits for the payment or a guarantee of the tax bill: ${hold.reason}.`
+    : reason.text;
+  const d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: text, rule: reason.rule }, batch);
+  return billAndRelease(tx, ctx, d, uscc, actor, { hold, orderId }, batch);
+}
+
+/** The lines of an exit whose duty exemption waits for an officer's review (indexes). */
+export function pendingReviewLines(row: Pick<DeclarationRow, 'kind' | 'lines'>): number[] {
+  if (row.kind !== 'SECOND_LINE_EXIT') return [];
+  return ((row.lines ?? []) as ExitTaxLine[]).flatMap((l, i) => (l.valueAdded?.review === 'PENDING' ? [i] : []));
+}
+
+/** Whether the exit's bill must be paid or guaranteed before release (先税后放), and why. */
+export async function settleFirst(tx: Tx, ctx: AppContext, row: DeclarationRow) {
   const owed = row.kind === 'SECOND_LINE_EXIT' && row.taxes ? (row.taxes as { total: string }).total : null;
-  const hold = owed
+  return owed
     ? await mustSettleBeforeRelease(tx, {
         enterpriseId: row.enterpriseId,
         total: owed,
         day: shanghaiDate(ctx.clock.now()),
       })
     : null;
-  const text = hold?.required
-    ? `${reason.text} Release waits for the payment or a guarantee of the tax bill: ${hold.reason}.`
-    : reason.text;
-  const d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: text, rule: reason.rule }, batch);
+}
+
+/**
+ * An accepted declaration's tax bill (single exits, centralized declarations), then its release order
+ * unless the bill must be paid or guaranteed first. Also where an exit goes on once its value-added
+ * review is decided.
+ */
+export async function billAndRelease(
+  tx: Tx,
+  ctx: AppContext,
+  d: DeclarationRow,
+  uscc: string,
+  actor: Actor,
+  o: { hold: Awaited<ReturnType<typeof settleFirst>>; orderId?: string | undefined },
+  batch?: WriteBatch,
+) {
+  const { hold, orderId } = o;
   if (d.kind === 'SECOND_LINE_EXIT' && d.taxes) {
     const t = d.taxes as ReturnType<typeof billFigures>;
     await issueBill(
@@ -473,11 +586,19 @@ export async function retireVersion(
     actor,
   });
   if (row.reservationId) await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: text, actor });
+  // What its lines wrote off of cumulative numbers is given back (an amendment's version writes off again).
+  const returnedNumbers = await returnCitedNumbers(tx, ctx, actor, {
+    declarationId: row.id,
+    reason: text,
+    partitionKey: partitionOf(uscc),
+  });
   return transition(tx, ctx, row, uscc, actor, {
     to,
     reason: text,
     rule: newId ? 'declarations.amended' : 'declarations.cancelled',
-    ...(newId ? { change: { newId } } : {}),
+    ...(newId || returnedNumbers
+      ? { change: { ...(newId ? { newId } : {}), ...(returnedNumbers ? { returnedNumbers } : {}) } }
+      : {}),
   });
 }
 
