@@ -54,10 +54,15 @@ export async function warmPlatform(ctx: AppContext, days: number, traders: numbe
 }
 
 /** Fresh declarations of the same population (next days), for scoring. */
-export function freshInputs(ids: Map<string, string>, traders: number, days: number, count: number): AssessmentInput[] {
+export function freshInputs(
+  ids: Map<string, string>,
+  traders: number,
+  days: number,
+  count: number,
+  start = shanghaiDate(new Date()),
+): AssessmentInput[] {
   const population = buildPopulation({ seed: 99, traders, days });
   const out: AssessmentInput[] = [];
-  const start = shanghaiDate(new Date());
   for (let day = days; out.length < count && day < days + 400; day++) {
     const date = addDays(start, day - days);
     const c = { rng: new Rng(7_000 + day), day, date, midnightUtc: Date.parse(`${date}T00:00:00Z`) - 8 * 3600_000 };
