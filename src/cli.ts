@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { createContext, startTidegate } from './main.ts';
+import { reportReady, servePrimary } from './cluster.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase, redactUrl } from './platform/db/client.ts';
 import { runMigrations } from './platform/db/migrate.ts';
@@ -36,11 +38,35 @@ program
   .option('--no-demo', 'do not seed demo data on first start')
   .option('--timings', 'print how long each phase of the start took (load, database, migrations, bootstrap, demo…)')
   .addOption(new Option('-p, --port <port>', 'port to listen on (env PORT)').argParser((v) => Number.parseInt(v, 10)))
-  .action(async (opts: { demo: boolean; port?: number; timings?: boolean }) => {
+  .addOption(
+    new Option('-w, --workers <n>', 'API processes sharing the port (PostgreSQL only; default 1)').argParser((v) =>
+      Number.parseInt(v, 10),
+    ),
+  )
+  .action(async (opts: { demo: boolean; port?: number; timings?: boolean; workers?: number }) => {
+    const workers = opts.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+      console.error('--workers must be a whole number from 1 to 64');
+      process.exitCode = 2;
+      return;
+    }
+    if (workers > 1 && cluster.isPrimary) return servePrimary(workers, { demo: opts.demo });
     const started = Date.now();
     const timings = opts.timings ? new Timings() : undefined;
-    const tg = await startTidegate({ seedDemo: opts.demo, port: opts.port, timings });
+    // A worker's primary already migrated, bootstrapped and seeded the database.
+    const tg = await startTidegate({ seedDemo: opts.demo && cluster.isPrimary, port: opts.port, timings });
     if (timings) console.log(timings.line());
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      if (cluster.isPrimary) console.log(`${signal} received: closing the server and the database…`);
+      await tg.close();
+      process.exit(0);
+    };
+    let stopping = false;
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    if (cluster.isWorker) return reportReady(tg.url);
     const lines = [
       '',
       `Tidegate is ready at ${tg.url} (database: ${
@@ -68,16 +94,6 @@ program
         `  keys: generated secret kept in ${tg.ctx.config.dataDir}/secret.key (set TIDEGATE_SECRET in production)`,
       );
     console.log(lines.join('\n') + '\n');
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`${signal} received: closing the server and the database…`);
-      await tg.close();
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
   });
 
 program

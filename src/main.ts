@@ -12,7 +12,8 @@ import { createMetrics } from './platform/http/metrics.ts';
 import { buildServer } from './platform/http/server.ts';
 import { bootstrap, instanceId, type BootstrapResult } from './platform/bootstrap.ts';
 import { apiPlugins } from './platform/api.ts';
-import { startSchedules } from './platform/module.ts';
+import { scheduledJobs } from './platform/module.ts';
+import { startElectedJobs, type ElectedJob } from './platform/leases/elector.ts';
 import { MODULES, PLATFORM_PORTS } from './modules/index.ts';
 import type { AppContext } from './platform/context.ts';
 import { seedDemo } from './seed/demo.ts';
@@ -70,10 +71,31 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
     keys: deriveKeys(config.secret),
     clock,
     log,
-    dispatcher: new Dispatcher(database.db, clock, log, { ...DEFAULT_DISPATCH, roundGapMs: config.outboxRoundGapMs }),
+    dispatcher: new Dispatcher(database.db, clock, log, {
+      ...DEFAULT_DISPATCH,
+      roundGapMs: config.outboxRoundGapMs,
+      exclusive: database.kind === 'postgres',
+    }),
     metrics: createMetrics(),
   };
   return ctx;
+}
+
+/**
+ * Starts the jobs this process wins (leases/elector.ts). On PostgreSQL the leases are renewed on a
+ * connection of their own: behind a pool saturated by requests waiting on a book's lock, a renewal
+ * would wait its turn and the lease could lapse while the holder is alive.
+ */
+async function electJobs(ctx: AppContext, jobs: ElectedJob[]): Promise<() => Promise<void>> {
+  const own = ctx.database.url ? await openDatabase({ databaseUrl: ctx.database.url, poolSize: 1 }) : undefined;
+  const stop = startElectedJobs(own?.db ?? ctx.db, jobs, {
+    leaseSeconds: ctx.config.scheduleLeaseSeconds,
+    log: ctx.log,
+  });
+  return async () => {
+    await stop();
+    await own?.close();
+  };
 }
 
 export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> {
@@ -92,11 +114,15 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   }
   for (const m of MODULES) for (const s of m.subscribers ?? []) s.subscribe(ctx);
   ctx.dispatcher.start();
-  const stopSchedules = opts.schedule === false ? async () => {} : startSchedules(MODULES, ctx);
-  const stopAnchoring =
-    opts.schedule === false
-      ? async () => {}
-      : startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000);
+  // Each job runs in one process of all those sharing the database: whichever holds its lease.
+  const jobs = [
+    ...scheduledJobs(MODULES, ctx),
+    {
+      name: 'audit: anchoring',
+      start: () => startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000),
+    },
+  ];
+  const stopSchedules = opts.schedule === false ? async () => {} : await electJobs(ctx, jobs);
   mark(opts.timings, 'subscribers and schedules');
   const app = await buildServer(ctx, apiPlugins(MODULES, PLATFORM_PORTS));
   mark(opts.timings, 'routes');
@@ -119,7 +145,6 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       if (closed) return;
       closed = true;
       await stopSchedules();
-      await stopAnchoring();
       await app.close();
       await ctx.dispatcher.stop();
       await nats?.close();

@@ -52,6 +52,8 @@ export interface Config {
   webhookAllow: string[];
   /** How long an Idempotency-Key claim outlives a silent process (renewed while its request runs). */
   idempotencyLeaseSeconds: number;
+  /** How long a process's lease on a scheduled job outlives it when it dies (leases/elector.ts). */
+  scheduleLeaseSeconds: number;
   /** 'production' closes what development leaves open: the API docs and /metrics (http/exposure.ts). */
   environment: 'development' | 'production';
   /** Who reads /docs and /openapi.json: anyone, a logged-in caller, or nobody (not served). */
@@ -122,6 +124,13 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     loginThrottle: loginThrottle(env),
     webhookAllow: overrides.webhookAllow ?? cidrs('TIDEGATE_WEBHOOK_ALLOW', env.TIDEGATE_WEBHOOK_ALLOW),
     idempotencyLeaseSeconds: leaseSeconds(env.TIDEGATE_IDEMPOTENCY_LEASE_SECONDS),
+    scheduleLeaseSeconds: wholeNumber(
+      'TIDEGATE_SCHEDULE_LEASE_SECONDS',
+      env.TIDEGATE_SCHEDULE_LEASE_SECONDS,
+      15,
+      1,
+      600,
+    ),
     ...exposure(overrides, env),
   };
 }

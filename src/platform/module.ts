@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import type { AppContext } from './context.ts';
 import type { ApiPlugin } from './http/server.ts';
+import type { ElectedJob } from './leases/elector.ts';
 import type { ParameterSpecs } from './parameters/definition.ts';
 import type { ParameterSeed } from './parameters/defaults.ts';
 
@@ -76,10 +77,9 @@ export function defineModules(modules: readonly TidegateModule[]): readonly Tide
   return modules;
 }
 
-/** Starts every module's schedules; the returned function stops them all, in the same order. */
-export function startSchedules(modules: readonly TidegateModule[], ctx: AppContext): () => Promise<void> {
-  const stops = modules.flatMap((m) => (m.schedules ?? []).map((s) => s.start(ctx)));
-  return async () => {
-    for (const stop of stops) await stop();
-  };
+/** Every module's schedules as jobs to elect (leases/elector.ts), named `<module>: <schedule>`. */
+export function scheduledJobs(modules: readonly TidegateModule[], ctx: AppContext): ElectedJob[] {
+  return modules.flatMap((m) =>
+    (m.schedules ?? []).map((s) => ({ name: `${m.name}: ${s.name}`, start: () => s.start(ctx) })),
+  );
 }

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
-import type { Executor } from '../db/client.ts';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db, type Executor } from '../db/client.ts';
+import { sha256Hex } from '../crypto.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { outsideRequestScope } from '../requestScope.ts';
 import { cursorOf, outboxHorizon, readEventsBetween, saveCursor, type OutboxEvent } from './service.ts';
@@ -68,7 +70,18 @@ export interface DispatcherOptions {
    * in one go: events wait at most this long more, and a consumer's batches grow with the load.
    */
   roundGapMs: number;
+  /**
+   * Several processes share the outbox (PostgreSQL): a consumer's round runs under a transaction-scoped
+   * advisory lock of that consumer, so two dispatchers never deliver the same events at once nor move
+   * one cursor back over the other's. Off on PGlite (one process, one connection: a transaction held
+   * over the handlers would block them).
+   */
+  exclusive?: boolean;
 }
+
+/** Advisory lock class of the per-consumer locks (the key is a hash of the consumer's name). */
+const CONSUMER_LOCK_CLASS = 7355650;
+const consumerLockKey = (name: string) => Buffer.from(sha256Hex(name).slice(0, 8), 'hex').readInt32BE(0);
 
 export const DEFAULT_DISPATCH: DispatcherOptions = {
   pollMs: 500,
@@ -93,7 +106,7 @@ export class Dispatcher {
   private lastRoundEnd = -Infinity;
 
   constructor(
-    private readonly db: Executor,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly opts: DispatcherOptions = DEFAULT_DISPATCH,
@@ -212,30 +225,55 @@ export class Dispatcher {
         consumer.live.position = Math.max(consumer.live.position ?? horizon, horizon);
         continue;
       }
-      const position = consumer.live ? consumer.live.position! : await cursorOf(this.db, consumer.name);
-      const events = await readEventsBetween(this.db, position, horizon, this.opts.batchSize, consumer.eventTypes);
-      const full = events.length === this.opts.batchSize;
-      const { handled, error } = await consumer.deliver(events);
-      let reached = handled > 0 ? events[handled - 1]!.id : position;
-      // A filtered read that was not full saw every event up to the horizon: the ones it left out
-      // are not this consumer's, so its cursor moves past them.
-      if (consumer.eventTypes && !full && !error) reached = Math.max(reached, horizon);
-      if (consumer.live) consumer.live.position = reached;
-      else if (reached !== position || error) {
-        await saveCursor(this.db, consumer.name, reached, error, this.clock.now());
-      }
-      if (error) {
-        consumer.failures++;
-        const backoff = Math.min(this.opts.maxBackoffMs, 250 * 2 ** Math.min(consumer.failures, 10));
-        consumer.retryAt = now + backoff;
-        this.log.warn({ consumer: consumer.name, error, retryInMs: backoff }, 'event delivery failed; will retry');
-      } else {
-        consumer.failures = 0;
-        consumer.retryAt = 0;
-      }
-      if (full && !error) progress = 'behind';
-      else if (reached !== position && progress === 'idle') progress = 'moved';
+      const step = consumer.live
+        ? await this.deliverTo(this.db, consumer, horizon, now)
+        : this.opts.exclusive
+          ? await this.db.transaction(async (tx) => {
+              // Held to the end of this consumer's round; taking it writes nothing (no transaction id),
+              // so it never holds back the outbox horizon of other processes.
+              const [lock] = await queryRows<{ got: boolean }>(
+                tx,
+                sql`select pg_try_advisory_xact_lock(${CONSUMER_LOCK_CLASS}::int, ${consumerLockKey(consumer.name)}::int) as got`,
+              );
+              // Another process is delivering to this consumer right now: its round covers these events.
+              return lock?.got ? this.deliverTo(tx, consumer, horizon, now) : ('idle' as const);
+            })
+          : await this.deliverTo(this.db, consumer, horizon, now);
+      if (step === 'behind') progress = 'behind';
+      else if (step === 'moved' && progress === 'idle') progress = 'moved';
     }
     return progress;
+  }
+
+  /** One consumer's share of a round: read from its cursor up to the horizon, deliver, move the cursor. */
+  private async deliverTo(
+    ex: Executor,
+    consumer: Consumer,
+    horizon: number,
+    now: number,
+  ): Promise<'idle' | 'moved' | 'behind'> {
+    const position = consumer.live ? consumer.live.position! : await cursorOf(ex, consumer.name);
+    const events = await readEventsBetween(ex, position, horizon, this.opts.batchSize, consumer.eventTypes);
+    const full = events.length === this.opts.batchSize;
+    const { handled, error } = await consumer.deliver(events);
+    let reached = handled > 0 ? events[handled - 1]!.id : position;
+    // A filtered read that was not full saw every event up to the horizon: the ones it left out
+    // are not this consumer's, so its cursor moves past them.
+    if (consumer.eventTypes && !full && !error) reached = Math.max(reached, horizon);
+    if (consumer.live) consumer.live.position = reached;
+    else if (reached !== position || error) {
+      await saveCursor(ex, consumer.name, reached, error, this.clock.now());
+    }
+    if (error) {
+      consumer.failures++;
+      const backoff = Math.min(this.opts.maxBackoffMs, 250 * 2 ** Math.min(consumer.failures, 10));
+      consumer.retryAt = now + backoff;
+      this.log.warn({ consumer: consumer.name, error, retryInMs: backoff }, 'event delivery failed; will retry');
+    } else {
+      consumer.failures = 0;
+      consumer.retryAt = 0;
+    }
+    if (full && !error) return 'behind';
+    return reached !== position ? 'moved' : 'idle';
   }
 }

@@ -148,10 +148,15 @@ export class GateBatcher {
   /**
    * One event alone failed. Two copies of one event id sent to two processes at the same moment
    * both found no stored answer; the second to commit hits the event's unique key. Once more, it
-   * finds the stored answer. Anything else is the event's own failure.
+   * finds the stored answer. The same holds for two events of one order (or one truck) decided in
+   * two processes at once: the second to commit hits the inspection task's or the passage's unique
+   * key, and once more it joins what the first wrote. The unique violation may surface as 25P02
+   * (transaction aborted): statements travel pipelined, and the one awaited first can be a later
+   * one than the statement that failed. Anything else is the event's own failure.
    */
   private async single(w: Waiting, err: unknown): Promise<void> {
-    if (sqlState(err) !== '23505') return w.reject(err);
+    const state = sqlState(err);
+    if (state !== '23505' && state !== '25P02') return w.reject(err);
     try {
       const [o] = await runCommand(this.ctx, 'gate.event', (tx) => decideEventsTx(tx, this.ctx, [w.item]));
       if ('problem' in o!) w.reject(o.problem);
