@@ -1,12 +1,18 @@
 /** The data class of every column of the value-added tables (docs/data-classification.md). */
 import { classify, type TableClasses } from '../../platform/db/classify.ts';
-import { valueAddedCumulativeNumbers, valueAddedEvidence, valueAddedReviews, valueAddedSerials } from './schema.ts';
+import {
+  valueAddedCumulativeNumbers,
+  valueAddedEvidence,
+  valueAddedNumberUses,
+  valueAddedReviews,
+  valueAddedSerials,
+} from './schema.ts';
 
 export const CLASSIFICATION: readonly TableClasses[] = [
   classify(
     valueAddedCumulativeNumbers,
     {
-      important: ['salePrice', 'importedCny', 'domesticCny', 'hainanMadeCny', 'ratio', 'quantity'],
+      important: ['salePrice', 'importedCny', 'domesticCny', 'hainanMadeCny', 'ratio', 'quantity', 'quantityUsed'],
       general: [
         'number',
         'transferDocumentId',
@@ -23,6 +29,14 @@ export const CLASSIFICATION: readonly TableClasses[] = [
       ],
     },
     "Prices and materials of an enterprise's goods.",
+  ),
+  classify(
+    valueAddedNumberUses,
+    {
+      important: ['quantity'],
+      general: ['id', 'number', 'declarationId', 'lineIndex', 'usedAt', 'returnedAt', 'auditSeq'],
+    },
+    "What an enterprise's exits wrote off of its cumulative numbers.",
   ),
   classify(valueAddedSerials, { general: ['scope', 'last'] }, 'Serial counters.'),
   classify(
@@ -53,6 +67,8 @@ export const CLASSIFICATION: readonly TableClasses[] = [
         'enterpriseId',
         'bookId',
         'itemId',
+        'declarationId',
+        'lineIndex',
         'threshold',
         'bandUpper',
         'evidenceIds',
