@@ -42,6 +42,9 @@ export type DeclarationState = (typeof STATES)[number];
 /**
  * SUBMITTED → ACCEPTED | HELD | REJECTED; HELD → ACCEPTED | REJECTED (an officer, or the inspection);
  * ACCEPTED → RELEASED (release order issued) → EXITED (the gate passed the last vehicle).
+ * ACCEPTED → HELD: the risk step after acceptance selects it (an exit held for inspection, a
+ * centralized declaration held for a check of its documents and books). RELEASED → REJECTED: an
+ * inspection of the released goods ends in a seizure (the release orders are cancelled).
  * CANCELLED from any state before EXITED that holds goods; AMENDED when a newer version replaces it.
  * A centralized declaration is taxed, not released: it ends ACCEPTED (its batches have already left).
  */
