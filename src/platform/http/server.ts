@@ -70,8 +70,23 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  // A mirror of the routes, to tell "wrong method" (405) from "no such path" (404).
-  const routeMirror = FindMyWay();
+  // A mirror of the routes, to tell "wrong method" (405) from "no such path" (404). Built at the first
+  // request no route matched, not at start: inserting every route into a second router is a tenth of
+  // building the server, and most processes never answer a 404.
+  const mirrored: { method: string; url: string }[] = [];
+  let routeMirror: ReturnType<typeof FindMyWay> | undefined;
+  const mirror = () => {
+    if (routeMirror) return routeMirror;
+    routeMirror = FindMyWay();
+    for (const { method, url } of mirrored) {
+      try {
+        routeMirror.on(method as 'GET', url, () => {});
+      } catch {
+        /* duplicates (HEAD for GET) are fine */
+      }
+    }
+    return routeMirror;
+  };
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
@@ -80,13 +95,8 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
       for (const m of methods)
         if (m !== 'HEAD') routeTable.push({ method: m, url: route.url, access: route.config?.access });
     }
-    for (const m of methods) {
-      try {
-        routeMirror.on(m as 'GET', route.url, () => {});
-      } catch {
-        /* duplicates (HEAD for GET) are fine */
-      }
-    }
+    for (const m of methods) mirrored.push({ method: m, url: route.url });
+    routeMirror = undefined;
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -112,7 +122,7 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0]!;
-    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => routeMirror.find(m, path));
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => mirror().find(m, path));
     if (allowed.length) {
       const problem = new Problem({
         status: 405,
