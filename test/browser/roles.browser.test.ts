@@ -172,6 +172,7 @@ describe(`every role's pages in Chromium (${browserDbKind()})`, { timeout: 600_0
       { route: await firstTask(page, 'open'), ready: 'task-status' },
       { route: '/gate', ready: 'gate-port-view' },
       { route: '/audit', ready: 'audit-page' },
+      { route: '/firstline', ready: 'fl-table' },
       ...COMMON,
     ]);
     expect(problems).toEqual([]);
@@ -216,11 +217,18 @@ describe(`every role's pages in Chromium (${browserDbKind()})`, { timeout: 600_0
     expect(problems).toEqual([]);
   });
 
-  it('enterprise user: the portal, its ledger and declarations', async () => {
+  it('enterprise user: the portal, its ledger, declarations and the first line', async () => {
     const problems = await asRole(
       'enterprise_user',
       ['demo-ent', 'demo-ent-pass-2026'],
-      [{ route: '/portal', ready: 'nav-portal' }, { route: '/ledger', ready: 'ledger-page' }, ...COMMON],
+      [
+        { route: '/portal', ready: 'nav-portal' },
+        { route: '/ledger', ready: 'ledger-page' },
+        { route: '/firstline', ready: 'fl-table' },
+        { route: '/firstline?tab=new', ready: 'fl-form' },
+        { route: '/firstline?tab=bills', ready: 'fl-bills' },
+        ...COMMON,
+      ],
     );
     expect(problems).toEqual([]);
   });

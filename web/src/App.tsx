@@ -26,6 +26,9 @@ const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx').then((m) =
 const GatePage = lazy(() => import('./pages/gate/GatePage.tsx').then((m) => ({ default: m.GatePage })));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 const AdminPage = lazy(() => import('./pages/admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
+const FirstLinePage = lazy(() =>
+  import('./pages/firstline/FirstLinePage.tsx').then((m) => ({ default: m.FirstLinePage })),
+);
 const ValueAddedReviewsPage = lazy(() =>
   import('./pages/valueadded/ValueAddedReviewsPage.tsx').then((m) => ({ default: m.ValueAddedReviewsPage })),
 );
@@ -49,6 +52,7 @@ const TITLES: [prefix: string, key: MessageKey][] = [
   ['/audit', 'nav.audit'],
   ['/admin', 'nav.admin'],
   ['/value-added', 'valueAdded.nav'],
+  ['/firstline', 'fl.nav'],
 ];
 const areaOf = (route: string) =>
   TITLES.find(([prefix]) => route === prefix || route.startsWith(`${prefix}/`) || route.startsWith(`${prefix}?`));
@@ -184,6 +188,9 @@ function SignedIn({
     ...(can('GET', '/api/v1/value-added/reviews') && isOfficer
       ? [{ to: '/value-added', key: 'valueAdded.nav' as const, id: 'nav-value-added' }]
       : []),
+    ...(can('GET', '/api/v1/firstline/declarations')
+      ? [{ to: '/firstline', key: 'fl.nav' as const, id: 'nav-firstline' }]
+      : []),
     { to: '/declarations', key: 'nav.declarations' as const, id: 'nav-declarations' },
     { to: '/calculator', key: 'nav.calculator' as const, id: 'nav-calculator' },
   ];
@@ -204,6 +211,8 @@ function SignedIn({
       <Spinner />
     ) : !area || (officerOnly.includes(area) && !isOfficer) ? (
       <NotFoundPage />
+    ) : area === '/firstline' ? (
+      <FirstLinePage route={route} />
     ) : area === '/declarations' ? (
       <DeclarationsPage route={route} />
     ) : area === '/gate' || area === '/inspection' ? (

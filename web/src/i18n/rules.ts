@@ -404,6 +404,60 @@ export const RULE_TEXTS: Record<string, Text> = {
   // Policy parameters
   'parameters.knownName': ['没有该政策参数。', 'Unknown policy parameter.'],
   'parameters.validRange': ['生效止日须晚于起日。', 'The end must be after the start.'],
+  // The first line: prohibited and restricted goods, licences, the tariff table, certificates of origin
+  'firstLine.prohibited': [
+    '该商品属于禁止进出境货物，不予申报。',
+    'These goods are prohibited: they cannot be declared.',
+  ],
+  'firstLine.licenceRequired': [
+    '该商品属于限制进出境货物，请填写许可证编号。',
+    'These goods are restricted: give the number of the licence they are declared under.',
+  ],
+  'firstLine.required': ['征税进口或一般出口的商品须填写此项。', 'A taxed or general line needs this field.'],
+  'firstLine.kind': ['此申报方式不适用于该进出境方向。', 'This line kind does not fit the direction.'],
+  'firstLine.bookRequired': ['账册项商品须选择账册。', 'Book lines need the account book.'],
+  'firstLine.bookUnknown': ['账册不存在或不属于本企业。', 'The book is unknown or not yours.'],
+  'firstLine.itemRequired': ['账册项须选择账册商品。', 'A book line needs its book item.'],
+  'firstLine.itemNotInBook': ['该商品不在所选账册中。', 'The item is not on the chosen book.'],
+  'firstLine.itemOnBookLine': ['只有账册项可以选择账册商品。', 'Only book lines name a book item.'],
+  'firstLine.differsFromItem': ['申报内容与账册商品不一致。', 'The line differs from the book item.'],
+  'firstLine.directReleaseBookOnly': [
+    '径予放行仅适用于全部为账册项的进境申报。',
+    'Direct release is for imports whose every line enters the book.',
+  ],
+  'firstLine.qualificationRequired': [
+    '企业在申报日不具备该账册监管方式的资格。',
+    'The enterprise does not hold the qualification for this regime on the day.',
+  ],
+  'firstLine.taxedCatalogue': [
+    '列入进口征税商品目录的货物不能进入零关税账册，请按征税进口申报。',
+    'Goods of the taxed catalogue cannot enter a zero-tariff book: declare them as a taxed import.',
+  ],
+  'firstLine.certificateOnTaxedLine': ['只有征税进口的商品可附原产地证书。', 'Only taxed lines carry a certificate.'],
+  'firstLine.dateFuture': ['申报日期不能晚于今天。', 'The declaration date cannot be a day to come.'],
+  'firstLine.positive': ['请填写大于零的数值。', 'Enter a value above zero.'],
+  'firstLine.notHeld': ['该申报单已处置，不能再次处置。', 'The declaration was already decided.'],
+  'firstLine.idempotencyConflict': [
+    '同一申报编号已用于内容不同的申报。',
+    'The same request id was used for a different declaration.',
+  ],
+  'licence.unknown': ['许可证不存在。', 'The licence is unknown.'],
+  'licence.exhausted': ['许可证剩余数量不足。', 'The licence has not enough quantity left.'],
+  'licence.expired': ['许可证已过期。', 'The licence has expired.'],
+  'licence.notYetValid': ['许可证尚未生效。', 'The licence is not valid yet.'],
+  'licence.revoked': ['许可证已撤销。', 'The licence was revoked.'],
+  'licence.scope': ['许可证的商品范围不包括该商品。', "The goods are outside the licence's scope."],
+  'licence.holder': ['许可证持证人不是本企业。', 'The licence belongs to another holder.'],
+  'licence.type': ['许可证类型与该商品要求不符。', 'The licence is not of the type these goods need.'],
+  'origin.certificateInvalid': [
+    '原产地证书无效（不存在、已过期或与商品、原产国不符），不能适用协定税率。',
+    'The certificate of origin is invalid (unknown, expired or not for these goods): no conventional rate.',
+  ],
+  'tariff.lineMissing': [
+    '税则中没有此商品编码在申报日期的税目。',
+    'The tariff table has no line for this code on the day.',
+  ],
+  'tariff.codeNeedsTenDigits': ['请填写 10 位商品编码。', 'Enter the 10-digit tariff code.'],
 };
 
 /** The problem `type` of an answer (urn:tidegate:error:<code>): what happened, in general. */
