@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
 import { FieldMessage } from '../../errors.tsx';
@@ -7,63 +7,8 @@ import { navigate } from '../../router.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import type { Declaration } from '../../api/wire.ts';
 import { PORT_CODES, portLabel } from '../../api/ports.ts';
-
-interface Line {
-  itemId: string;
-  quantity: string;
-  valueCny: string;
-  netWeightKg: string;
-  dutyRate: string;
-  vatRate: string;
-  consumptionTaxRate: string;
-  domesticVatPaid: boolean;
-}
-
-interface Book {
-  id: string;
-  regime: string;
-  bookNo: string;
-}
-interface Item {
-  id: string;
-  itemNo: string;
-  name: string;
-  hsCode: string;
-  unit: string;
-  available?: string;
-}
-
-// No duty rate is assumed: left empty, the tariff table's applies; a 0 typed on goods that owe duty is refused.
-const emptyLine = (): Line => ({
-  itemId: '',
-  quantity: '',
-  valueCny: '',
-  netWeightKg: '',
-  dutyRate: '',
-  vatRate: '0.13',
-  consumptionTaxRate: '',
-  domesticVatPaid: false,
-});
-
-/** The fields the form shows the server's findings at (the rest are listed under it). */
-function shownFields(lineCount: number): string[] {
-  return [
-    'bookId',
-    'portCode',
-    'destination.province',
-    'consignee.name',
-    'transport.plate',
-    'transport.containers',
-    'transport.seals',
-    'transport.expectedGrossWeightKg',
-    'packages',
-    ...Array.from({ length: lineCount }).flatMap((_, i) =>
-      ['itemId', 'quantity', 'valueCny', 'netWeightKg', 'dutyRate', 'consumptionTaxRate'].map(
-        (k) => `lines[${i}].${k}`,
-      ),
-    ),
-  ];
-}
+import { type Book, type Item, type Line, emptyLine, lineBody, shownFields } from './exitDraft.ts';
+import { ExitLineFields } from './ExitLineFields.tsx';
 
 /** The simplified exit form (简化申报): book and items, values, destination, port and the release order's vehicle data. */
 export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) {
@@ -105,16 +50,7 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
           expectedGrossWeightKg: gross,
         },
         packages: { count: Number(packages) || 1, kind: '箱' },
-        lines: lines.map((l) => ({
-          itemId: l.itemId,
-          quantity: l.quantity,
-          valueCny: l.valueCny,
-          netWeightKg: l.netWeightKg,
-          ...(l.dutyRate ? { dutyRate: l.dutyRate } : {}),
-          vatRate: l.vatRate,
-          ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}),
-          domesticVatPaid: l.domesticVatPaid,
-        })),
+        lines: lines.map(lineBody),
       }),
     onSuccess: (d) => navigate(`/declarations/${d.id}`),
   });
@@ -209,112 +145,5 @@ export function ExitForm({ kind }: { kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT' }) 
       </div>
       {submit.error && <ErrorBox error={submit.error} fieldsShown={shown} />}
     </form>
-  );
-}
-
-/** One goods line of the form: the book item, quantity, value, weight, rates and whether domestic VAT was paid. */
-function ExitLineFields({
-  i,
-  line,
-  items,
-  set,
-  field,
-}: {
-  i: number;
-  line: Line;
-  items: Item[];
-  set: (i: number, patch: Partial<Line>) => void;
-  field: (path: string) => ReactNode;
-}) {
-  const { t } = useI18n();
-  return (
-    <fieldset data-testid={`exit-line-${i}`}>
-      {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the select or the input chosen inside */}
-      <label>
-        {t('decl.item')}
-        {items.length > 0 ? (
-          <select
-            value={line.itemId}
-            onChange={(e) => set(i, { itemId: e.target.value })}
-            data-testid={`exit-line-${i}-item`}
-          >
-            <option value="">—</option>
-            {items.map((it) => (
-              <option key={it.id} value={it.id}>
-                {it.itemNo} {it.name} ({it.hsCode}) {it.available ? `· ${it.available} ${it.unit}` : ''}
-              </option>
-            ))}
-          </select>
-        ) : (
-          <input
-            className="mono"
-            value={line.itemId}
-            onChange={(e) => set(i, { itemId: e.target.value })}
-            data-testid={`exit-line-${i}-item`}
-          />
-        )}
-        {field(`lines[${i}].itemId`)}
-      </label>
-      <label>
-        {t('decl.quantity')}
-        <input
-          value={line.quantity}
-          onChange={(e) => set(i, { quantity: e.target.value })}
-          data-testid={`exit-line-${i}-quantity`}
-        />
-        {field(`lines[${i}].quantity`)}
-      </label>
-      <label>
-        {t('decl.value')}
-        <input
-          value={line.valueCny}
-          onChange={(e) => set(i, { valueCny: e.target.value })}
-          data-testid={`exit-line-${i}-value`}
-        />
-        {field(`lines[${i}].valueCny`)}
-      </label>
-      <label>
-        {t('decl.form.net')}
-        <input
-          value={line.netWeightKg}
-          onChange={(e) => set(i, { netWeightKg: e.target.value })}
-          data-testid={`exit-line-${i}-net`}
-        />
-        {field(`lines[${i}].netWeightKg`)}
-      </label>
-      <label>
-        {t('decl.form.dutyRate')}
-        <input
-          value={line.dutyRate}
-          onChange={(e) => set(i, { dutyRate: e.target.value })}
-          data-testid={`exit-line-${i}-duty`}
-        />
-        {field(`lines[${i}].dutyRate`)}
-      </label>
-      <label>
-        {t('decl.form.vatRate')}
-        <select
-          value={line.vatRate}
-          onChange={(e) => set(i, { vatRate: e.target.value })}
-          data-testid={`exit-line-${i}-vat`}
-        >
-          <option value="0.13">13%</option>
-          <option value="0.09">9%</option>
-        </select>
-      </label>
-      <label>
-        {t('decl.form.ctRate')}
-        <input value={line.consumptionTaxRate} onChange={(e) => set(i, { consumptionTaxRate: e.target.value })} />
-        {field(`lines[${i}].consumptionTaxRate`)}
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={line.domesticVatPaid}
-          onChange={(e) => set(i, { domesticVatPaid: e.target.checked })}
-        />
-        {t('decl.form.domesticVatPaid')}
-      </label>
-    </fieldset>
   );
 }
