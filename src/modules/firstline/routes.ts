@@ -3,6 +3,7 @@ import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
 import { OFFICER_ROLES } from '../../platform/auth/roles.ts';
 import * as service from './service.ts';
+import { billWithPayment, listBillsWithPayment } from './billPayments.ts';
 import { billOut, decideBody, firstLineBody, firstLineOut, idParams, listQuery } from './wire.ts';
 
 const tags = ['first line'];
@@ -60,12 +61,12 @@ export const firstLineRoutes: ApiPlugin = (app, ctx) => {
       summary: 'Tax bills of first-line declarations',
       response: { 200: z.object({ items: z.array(billOut) }) },
     },
-    handler: async (req) => service.listFirstLineBills(ctx, actorOf(req)),
+    handler: async (req) => listBillsWithPayment(ctx, actorOf(req)),
   });
 
   app.get('/api/v1/firstline/bills/:id', {
     config: { access: { roles: [...READERS] } },
     schema: { tags, summary: 'One first-line tax bill', params: idParams, response: { 200: billOut } },
-    handler: async (req) => service.getFirstLineBill(ctx, actorOf(req), req.params.id),
+    handler: async (req) => billWithPayment(ctx, actorOf(req), req.params.id),
   });
 };

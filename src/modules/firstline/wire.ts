@@ -4,6 +4,7 @@ import { validateHsCode } from '../../kernel/hsCode.ts';
 import { validateCountryCode } from '../../kernel/country.ts';
 import { SECOND_LINE_PORTS } from '../../kernel/ports.ts';
 import { DIRECTIONS, LINE_KINDS } from './rules.ts';
+import { paymentOut } from '../payments/wire.ts';
 
 /** The first-line open ports (一线口岸): every second-line port but Xinhai and Nangang. */
 export const FIRST_LINE_PORTS = SECOND_LINE_PORTS.filter((p) => p.alsoFirstLine).map((p) => p.code);
@@ -173,4 +174,6 @@ export const billOut = z.object({
   parameterVersions: z.record(z.string(), z.number()),
   issuedOn: z.string(),
   issuedAt: z.string(),
+  /** Its payment state (payments module): UNPAID, GUARANTEED, PAID or OVERDUE, due date, surcharge. */
+  payment: paymentOut,
 });

@@ -1,11 +1,13 @@
 /** The bill-payment policy parameters: their schemas and first seeds. */
 import { z } from 'zod';
-import { wholeNumber, type ParameterSpecs } from '../../platform/parameters/definition.ts';
+import { decimalString, rate, wholeNumber, type ParameterSpecs } from '../../platform/parameters/definition.ts';
 import type { ParameterSeed } from '../../platform/parameters/defaults.ts';
 
 export const DUE_DAYS = 'payments.dueDays';
 export const PAY_LATER_CLASSES = 'payments.payLaterClasses';
 export const NOTICE_DEPARTMENTS = 'payments.noticeDepartments';
+export const SURCHARGE_RATE = 'payments.surchargeRate';
+export const SURCHARGE_MINIMUM = 'payments.surchargeMinimum';
 
 // The classes of ../shared/spec/mission.md §2 (credit's own list is private to it).
 const CREDIT_CLASSES = ['ADVANCED_CERTIFIED', 'WHITELIST', 'FOCUS'] as const;
@@ -28,6 +30,16 @@ export const PAYMENT_PARAMETERS: ParameterSpecs = {
   [NOTICE_DEPARTMENTS]: {
     description: 'Departments (API client scope) whose payment and guarantee notices settle tax bills.',
     schema: z.array(department).min(1).max(10),
+  },
+  [SURCHARGE_RATE]: {
+    description:
+      'Late-payment surcharge (滞纳金) per day overdue, as a share of the unpaid tax; each overdue day takes the ' +
+      'version in force on that day.',
+    schema: rate('the daily surcharge rate'),
+  },
+  [SURCHARGE_MINIMUM]: {
+    description: 'A late-payment surcharge below this amount (CNY) is not collected (滞纳金起征额).',
+    schema: decimalString('0', '10000', 'an amount in CNY'),
   },
 };
 
@@ -52,5 +64,19 @@ export const PAYMENT_PARAMETER_SEEDS: ParameterSeed[] = [
     value: ['treasury', 'bank'],
     validFrom: '2025-12-18',
     reason: 'The state treasury (国库) and the collecting banks send payment and guarantee notices.',
+  },
+  {
+    name: SURCHARGE_RATE,
+    value: '0.0005',
+    validFrom: '2024-12-01',
+    reason:
+      'Tariff Law art. 50 (《关税法》第五十条, in force 2024-12-01) with Customs Law art. 60: 0.05% (万分之五) of the ' +
+      'unpaid tax per day from the day after the due date to the day of payment.',
+  },
+  {
+    name: SURCHARGE_MINIMUM,
+    value: '50.00',
+    validFrom: '2024-12-01',
+    reason: 'Customs collection rules: a surcharge under 50 CNY is not collected (滞纳金起征额为人民币50元).',
   },
 ];

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  amountDue,
   amountViolation,
   applyNotice,
+  lateSurcharge,
   dueDate,
   initialState,
   isPastDue,
@@ -114,5 +116,69 @@ describe('release before payment', () => {
     expect(
       settlementBeforeRelease({ total: '1', creditClass: 'WHITELIST', payLaterClasses: [], overdueBills: 0 }).required,
     ).toBe(true);
+  });
+});
+
+describe('lateSurcharge (滞纳金)', () => {
+  const rates = [{ from: '2024-12-01', rate: '0.0005', version: 7 }];
+  const base = { unpaid: '100000.00', due: '2026-12-08', rates, minimum: '50.00' };
+
+  it('is nothing on the due day, and counts from the day after it up to the day of payment', () => {
+    expect(lateSurcharge({ ...base, asOf: '2026-12-08' })).toMatchObject({ days: 0, amount: '0.00', periods: [] });
+    // 100,000 × 0.0005 × 1 = 50.00: exactly the minimum, collected.
+    expect(lateSurcharge({ ...base, asOf: '2026-12-09' })).toMatchObject({
+      days: 1,
+      amount: '50.00',
+      collected: true,
+      periods: [{ from: '2026-12-09', to: '2026-12-09', days: 1, rate: '0.0005', version: 7 }],
+    });
+    // Across a month end: 2026-12-09 .. 2027-01-07 is 30 days → 1,500.00.
+    expect(lateSurcharge({ ...base, asOf: '2027-01-07' })).toMatchObject({ days: 30, amount: '1500.00' });
+  });
+
+  it('under the minimum is not collected', () => {
+    const s = lateSurcharge({ ...base, unpaid: '99980.00', asOf: '2026-12-09' });
+    expect(s).toMatchObject({ days: 1, amount: '0.00', collected: false, exact: '49.99' });
+    // The minimum is judged on the amount to the fen: 49.99999 rounds to 50.00 and is collected.
+    expect(lateSurcharge({ ...base, unpaid: '99999.98', asOf: '2026-12-09' })).toMatchObject({
+      amount: '50.00',
+      collected: true,
+    });
+  });
+
+  it('rounds the exact sum once, half-up to the fen (never day by day)', () => {
+    // 123,456.79 × 0.0005 = 61.728395 a day; 3 days = 185.185185 → 185.19 (day by day 61.73 × 3 = 185.19 too),
+    // 7 days = 432.098765 → 432.10, where rounding each day would give 61.73 × 7 = 432.11.
+    expect(lateSurcharge({ ...base, unpaid: '123456.79', asOf: '2026-12-11' }).amount).toBe('185.19');
+    expect(lateSurcharge({ ...base, unpaid: '123456.79', asOf: '2026-12-15' })).toMatchObject({
+      days: 7,
+      amount: '432.10',
+      exact: '432.098765',
+    });
+    // Half-up at the boundary: 10,001 × 0.0005 × 10 = 50.005 → 50.01.
+    expect(lateSurcharge({ ...base, unpaid: '10001.00', asOf: '2026-12-18' }).amount).toBe('50.01');
+  });
+
+  it('each day takes the rate in force that day (a dated parameter)', () => {
+    const changed = [...rates, { from: '2026-12-11', rate: '0.001', version: 8 }];
+    // 2 days at 0.0005 (100) + 3 days at 0.001 (300) = 400.00.
+    expect(lateSurcharge({ ...base, rates: changed, asOf: '2026-12-13' })).toMatchObject({
+      days: 5,
+      amount: '400.00',
+      periods: [
+        { from: '2026-12-09', to: '2026-12-10', days: 2, rate: '0.0005', version: 7 },
+        { from: '2026-12-11', to: '2026-12-13', days: 3, rate: '0.001', version: 8 },
+      ],
+    });
+  });
+
+  it('a payment must cover the tax and the surcharge of its day, to the fen', () => {
+    const bill = { state: 'OVERDUE' as const, total: '100000.00', due: '2026-12-08', surcharge: '50.00' };
+    expect(applyNotice(bill, { kind: 'PAYMENT', amount: '100000.00' }, '2026-12-09')).toMatchObject({
+      ok: false,
+      refusal: { rule: 'bill.amountMismatch', path: 'amount' },
+    });
+    expect(applyNotice(bill, { kind: 'PAYMENT', amount: '100050.00' }, '2026-12-09')).toEqual({ ok: true, to: 'PAID' });
+    expect(amountDue('100000.00', { amount: '50.00' })).toBe('100050.00');
   });
 });

@@ -5,6 +5,7 @@
  * Customs Law's (《海关法》第六十条: pay within 15 days of the issue of the tax payment notice).
  */
 import { Decimal } from 'decimal.js';
+import { addDays, daysBetween } from '../../kernel/dates.ts';
 
 export const PAYMENT_STATES = ['UNPAID', 'GUARANTEED', 'PAID', 'OVERDUE'] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
@@ -76,6 +77,100 @@ export function amountViolation(amount: string, path = 'amount'): Refusal | null
   return null;
 }
 
+/** The surcharge rate in force from a day on (a version of payments.surchargeRate). */
+export interface SurchargeRate {
+  from: string;
+  rate: string;
+  version: number | null;
+}
+
+export interface SurchargePeriod {
+  from: string;
+  to: string;
+  days: number;
+  rate: string;
+  version: number | null;
+}
+
+export interface Surcharge {
+  /** The day it is computed for (the day of payment). */
+  asOf: string;
+  /** Days overdue: from the day after the due date up to and including asOf (0 when on time). */
+  days: number;
+  /** What is due, to the fen: 0.00 on time or under the minimum. */
+  amount: string;
+  /** The exact sum before rounding, for the record. */
+  exact: string;
+  /** Below payments.surchargeMinimum it is not collected. */
+  collected: boolean;
+  minimum: string;
+  periods: SurchargePeriod[];
+}
+
+const ZERO_SURCHARGE = (asOf: string, minimum: string): Surcharge => ({
+  asOf,
+  days: 0,
+  amount: '0.00',
+  exact: '0',
+  collected: false,
+  minimum,
+  periods: [],
+});
+
+/**
+ * The late-payment surcharge (滞纳金) on a bill not paid by its due date: the unpaid tax × the daily rate
+ * (payments.surchargeRate, 0.05% = 万分之五) × the days overdue, counted from the day after the due date
+ * up to and including the day of payment, `asOf` (《海关法》第六十条: 逾期缴纳的由海关征收滞纳金;
+ * 《关税法》第五十条: 自缴纳期限届满之日起至实际缴纳税款之日止，按日加收滞纳税款万分之五的滞纳金).
+ * Each day takes the rate in force on that day (`rates`: versions by the day they start, any order).
+ * Rounding: the exact sum over the periods is rounded once, half-up, to the fen (0.01 CNY) — never day
+ * by day, so no fen is made or lost across days. A surcharge under `minimum` (payments.surchargeMinimum,
+ * 50 CNY: 滞纳金起征额) is not collected: 0.00.
+ */
+export function lateSurcharge(q: {
+  unpaid: string;
+  due: string;
+  asOf: string;
+  rates: readonly SurchargeRate[];
+  minimum: string;
+}): Surcharge {
+  if (!ISO.test(q.due) || !ISO.test(q.asOf)) throw new Error(`not a date: ${q.due} / ${q.asOf}`);
+  if (!isPastDue(q.due, q.asOf)) return ZERO_SURCHARGE(q.asOf, q.minimum);
+  const first = addDays(q.due, 1);
+  const sorted = [...q.rates].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const starts = sorted.filter((r) => r.from > first && r.from <= q.asOf);
+  const opening = sorted.filter((r) => r.from <= first).at(-1);
+  if (!opening) throw new Error(`no surcharge rate in force on ${first}`);
+  const periods: SurchargePeriod[] = [];
+  const segments = [{ ...opening, from: first }, ...starts];
+  let exact = new Decimal(0);
+  const unpaid = new Decimal(q.unpaid);
+  segments.forEach((seg, i) => {
+    const next = segments[i + 1];
+    const to = next ? addDays(next.from, -1) : q.asOf;
+    const days = daysBetween(seg.from, to) + 1;
+    if (days <= 0) return;
+    exact = exact.plus(unpaid.times(seg.rate).times(days));
+    periods.push({ from: seg.from, to, days, rate: seg.rate, version: seg.version });
+  });
+  const rounded = exact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const collected = rounded.gte(q.minimum);
+  return {
+    asOf: q.asOf,
+    days: daysBetween(q.due, q.asOf),
+    amount: collected ? rounded.toFixed(2) : '0.00',
+    exact: exact.toString(),
+    collected,
+    minimum: q.minimum,
+    periods,
+  };
+}
+
+/** What settles a bill on a day: its tax and the surcharge due that day. */
+export function amountDue(total: string, surcharge: Pick<Surcharge, 'amount'> | null): string {
+  return new Decimal(total).plus(surcharge?.amount ?? '0').toFixed(2);
+}
+
 export interface NoticeInput {
   kind: NoticeKind;
   amount: string;
@@ -92,7 +187,7 @@ export type NoticeOutcome = { ok: true; to: PaymentState } | { ok: false; refusa
  * unpaid bill that is not yet overdue.
  */
 export function applyNotice(
-  bill: { state: PaymentState; total: string; due: string },
+  bill: { state: PaymentState; total: string; due: string; surcharge?: string },
   notice: NoticeInput,
   today: string,
 ): NoticeOutcome {
@@ -113,16 +208,23 @@ export function applyNotice(
     };
   const amount = new Decimal(notice.amount);
   if (notice.kind === 'PAYMENT') {
-    if (!amount.eq(total))
+    // A payment covers the tax and the late-payment surcharge due on the day it is made, to the fen.
+    const surcharge = new Decimal(bill.surcharge ?? '0');
+    const due = total.plus(surcharge);
+    if (!amount.eq(due)) {
+      const late = surcharge.isZero() ? '' : ` plus a late-payment surcharge of ${surcharge.toFixed(2)} CNY`;
       return {
         ok: false,
         status: 422,
         refusal: {
           rule: PAYMENT_RULES.amountMismatch,
           path: 'amount',
-          message: `The bill is ${total.toFixed(2)} CNY; a payment of ${amount.toFixed(2)} CNY does not settle it.`,
+          message:
+            `The bill is ${total.toFixed(2)} CNY${late} (${due.toFixed(2)} CNY on ${today}); a payment of ` +
+            `${amount.toFixed(2)} CNY does not settle it.`,
         },
       };
+    }
     return { ok: true, to: 'PAID' };
   }
   if (bill.state === 'GUARANTEED')

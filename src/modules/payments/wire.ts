@@ -11,6 +11,30 @@ export const paymentOut = z.object({
   guaranteeReference: z.string().nullable(),
   guaranteedUntil: z.string().nullable(),
   overdueAt: z.string().nullable(),
+  surcharge: z
+    .object({
+      asOf: z.string(),
+      days: z.number().int(),
+      amount: z.string(),
+      exact: z.string(),
+      collected: z.boolean(),
+      minimum: z.string(),
+      periods: z.array(
+        z.object({
+          from: z.string(),
+          to: z.string(),
+          days: z.number().int(),
+          rate: z.string(),
+          version: z.number().nullable(),
+        }),
+      ),
+    })
+    .nullable()
+    .describe(
+      'Late-payment surcharge (滞纳金): 0.05% of the tax per day overdue (payments.surchargeRate), rounded once ' +
+        'half-up to the fen, not collected under payments.surchargeMinimum; for a paid bill what its payment covered',
+    ),
+  amountDue: z.string().describe('What a PAYMENT notice must be today: the tax plus the surcharge (0.00 once paid)'),
 });
 
 export const billIdParams = z.object({ id: z.uuid() }).strict();

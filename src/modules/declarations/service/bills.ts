@@ -117,14 +117,14 @@ export async function listTaxBills(
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
   const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(taxBills).where(where);
-  return { items: await withPayment(ctx.db, rows.map(billView)), total: count?.n ?? 0 };
+  return { items: await withPayment(ctx.db, rows.map(billView), shanghaiDate(ctx.clock.now())), total: count?.n ?? 0 };
 }
 
 export async function getTaxBill(ctx: AppContext, actor: Actor, id: string) {
   const [row] = await ctx.db.select().from(taxBills).where(eq(taxBills.id, id));
   if (!row) throw problems.notFound(`Tax bill ${id}`);
   assertVisible(actor, row.enterpriseId, `Tax bill ${id}`);
-  const [view] = await withPayment(ctx.db, [billView(row)]);
+  const [view] = await withPayment(ctx.db, [billView(row)], shanghaiDate(ctx.clock.now()));
   return view!;
 }
 

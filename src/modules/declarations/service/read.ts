@@ -6,6 +6,7 @@ import { findEnterpriseByUscc, findEnterprisesByIds } from '../../subjects/servi
 import { getReservation } from '../../ledger/service.ts';
 import { declarations } from '../schema.ts';
 import { withPayment } from '../../payments/service.ts';
+import { shanghaiDate } from '../../../kernel/clock.ts';
 import {
   assertVisible,
   batchesOf,
@@ -74,7 +75,7 @@ export async function getDeclaration(ctx: AppContext, actor: Actor, id: string) 
   return {
     ...declarationView(row),
     transitions,
-    taxBills: await withPayment(ctx.db, taxBills),
+    taxBills: await withPayment(ctx.db, taxBills, shanghaiDate(ctx.clock.now())),
     versions,
     batches,
     reservation: reservation ?? null,

@@ -15,7 +15,16 @@ import { PAYMENT_EVENTS } from '../events.ts';
 import { NOTICE_DEPARTMENTS } from '../parameters.ts';
 import { applyNotice, PAYMENT_RULES, type NoticeKind, type PaymentState } from '../rules.ts';
 import { billPaymentStates, paymentNotices } from '../schema.ts';
-import { billById, dueDates, viewOf, type BillRow, type PaymentView, type StateRow } from './store.ts';
+import {
+  billById,
+  dueDates,
+  paymentStatesOf,
+  surcharges,
+  viewOf,
+  type BillRow,
+  type PaymentView,
+  type StateRow,
+} from './store.ts';
 
 export interface NoticeBody {
   noticeId: string;
@@ -137,11 +146,17 @@ export async function receiveNotice(
         from: seen.fromState as PaymentState,
         state: seen.toState as PaymentState,
         alreadyApplied: true,
-        payment: viewOf(bill, state, { due: state.dueDate, version: state.dueParameterVersion ?? null }),
+        payment: (await paymentStatesOf(tx, [bill], today)).get(billId)!,
       };
     }
     const from = state.state as PaymentState;
-    const outcome = applyNotice({ state: from, total: bill.total, due: state.dueDate }, body, today);
+    // The late-payment surcharge due today (滞纳金): a payment covers it with the tax.
+    const surcharge = await surcharges(tx, today)(bill.total, state.dueDate);
+    const outcome = applyNotice(
+      { state: from, total: bill.total, due: state.dueDate, surcharge: surcharge.amount },
+      body,
+      today,
+    );
     if (!outcome.ok) throw refusal(outcome.status, outcome.refusal.rule, outcome.refusal.path, outcome.refusal.message);
     const to = outcome.to;
     const change = {
@@ -154,6 +169,17 @@ export async function receiveNotice(
       validUntil: body.validUntil ?? null,
       from,
       to,
+      ...(body.kind === 'PAYMENT'
+        ? {
+            tax: bill.total,
+            surcharge: {
+              amount: surcharge.amount,
+              days: surcharge.days,
+              exact: surcharge.exact,
+              periods: surcharge.periods,
+            },
+          }
+        : {}),
     };
     const { seq } = await appendAudit(tx, {
       actor: actorLabel(actor),
@@ -162,7 +188,7 @@ export async function receiveNotice(
       change,
       at: now,
     });
-    const [updated] = await tx
+    await tx
       .update(billPaymentStates)
       .set({
         state: to,
@@ -173,8 +199,7 @@ export async function receiveNotice(
           ? { guaranteeReference: body.reference ?? body.noticeId, guaranteedUntil: body.validUntil }
           : {}),
       })
-      .where(eq(billPaymentStates.billId, billId))
-      .returning();
+      .where(eq(billPaymentStates.billId, billId));
     await tx.insert(paymentNotices).values({
       department,
       noticeId: body.noticeId,
@@ -219,7 +244,7 @@ export async function receiveNotice(
       from,
       state: to,
       alreadyApplied: false,
-      payment: viewOf(bill, updated, { due: state.dueDate, version: state.dueParameterVersion ?? null }),
+      payment: (await paymentStatesOf(tx, [bill], today)).get(billId)!,
     };
   });
 }

@@ -1,4 +1,5 @@
 import { desc } from 'drizzle-orm';
+import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems } from '../../../kernel/problem.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { assertEnterpriseVisible } from '../../../platform/auth/scope.ts';
@@ -13,7 +14,7 @@ export async function billPayment(ctx: AppContext, actor: Actor, billId: string)
   if (!bill) throw problems.notFound(`Tax bill ${billId}`);
   if (!(actor.kind === 'client' && actor.role === 'department'))
     assertEnterpriseVisible(actor, bill.enterpriseId, `Tax bill ${billId}`);
-  const states = await paymentStatesOf(ctx.db, [bill]);
+  const states = await paymentStatesOf(ctx.db, [bill], shanghaiDate(ctx.clock.now()));
   return {
     billId,
     billNo: bill.billNo,
