@@ -107,11 +107,20 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
     await seedDemo(ctx, opts.timings);
     demoSeeded = true;
   }
-  // The routes are built before any outbox consumer is subscribed: after a first start the demo's
-  // thousands of outbox events would otherwise be delivered on the same thread while the routes'
-  // schemas are compiled, doubling that phase. Nothing is lost: the events wait in the outbox.
+  // The routes are built and the server listens before any outbox consumer is subscribed: after a
+  // first start the demo's thousands of outbox events would otherwise be delivered on the same thread
+  // while the routes' schemas are compiled and before the port opens. Nothing is lost: the events wait
+  // in the outbox, and the consumers (subscribed a moment later) read from their cursors.
   const app = await buildServer(ctx, apiPlugins(MODULES, PLATFORM_PORTS));
   mark(opts.timings, 'routes');
+  let url = '';
+  if (opts.listen !== false) {
+    await app.listen({ port: ctx.config.port, host: ctx.config.host });
+    mark(opts.timings, 'listen');
+    const port = (app.server.address() as { port: number }).port;
+    const host = ['0.0.0.0', '::'].includes(ctx.config.host) ? 'localhost' : ctx.config.host;
+    url = `http://${host}:${port}`;
+  }
   let nats: NatsPublisher | undefined;
   if (ctx.config.natsUrl) {
     nats = await NatsPublisher.connect(ctx.config.natsUrl, await instanceId(ctx), { log: ctx.log });
@@ -129,14 +138,6 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   ];
   const stopSchedules = opts.schedule === false ? async () => {} : await electJobs(ctx, jobs);
   mark(opts.timings, 'subscribers and schedules');
-  let url = '';
-  if (opts.listen !== false) {
-    await app.listen({ port: ctx.config.port, host: ctx.config.host });
-    mark(opts.timings, 'listen');
-    const port = (app.server.address() as { port: number }).port;
-    const host = ['0.0.0.0', '::'].includes(ctx.config.host) ? 'localhost' : ctx.config.host;
-    url = `http://${host}:${port}`;
-  }
   let closed = false;
   return {
     url,
