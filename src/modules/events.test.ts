@@ -20,7 +20,7 @@ const quoted = (expression: string) =>
  * given as a literal or a choice of literals), the types it builds with `typedEvent`, and the types it
  * reads with `readPayload`/`payloadOf`.
  */
-export function eventMentions(text: string) {
+function eventMentions(text: string) {
   const untyped = [...text.matchAll(/\beventType:\s*([^,\n}]*'[A-Za-z]+'[^,\n}]*)/g)].flatMap((m) => quoted(m[1]!));
   const built = [...text.matchAll(/\btypedEvent\(\s*\w+,\s*([^,]+),/g)].flatMap((m) => quoted(m[1]!));
   const read = [...text.matchAll(/\b(?:readPayload|payloadOf)\((?:[^()]|\([^()]*\))*?,\s*'([A-Za-z]+)'/g)].map(
