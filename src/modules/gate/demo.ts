@@ -9,13 +9,14 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { systemActor } from '../../platform/auth/roles.ts';
 import { runCommand } from '../../platform/command.ts';
+import type { Tx } from '../../platform/db/client.ts';
 import { createApiClient } from '../../platform/auth/service.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { containerCheckDigit } from '../../kernel/iso6346.ts';
 import { laneCode, LANES_PER_PORT } from '../../kernel/ports.ts';
 import { addItems, fileDocument, openBook, reserveGoods } from '../ledger/service.ts';
 import { issueReleaseOrder, openInspectionTask } from './service.ts';
-import { decideEventTx } from './service/events.ts';
+import { decideEventsTx, type EventItem } from './service/events.ts';
 
 const PORT = 'CNHAK-XINHAI';
 const TRUCKS = 96;
@@ -112,7 +113,14 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
   });
   // Inside the port view's rolling day (from the hour 23 hours before this one), none in the future.
   const start = Math.floor(now.getTime() / 3600_000) * 3600_000 - 23 * 3600_000;
-  for (let i = 0; i < TRUCKS; i++) {
+  // The trucks' release orders in one command, then their gate events decided in one batch through the
+  // gate's group-commit path (decideEventsTx): each event gets the answer it would get alone (distinct
+  // ids and plates), with a fixed number of statements instead of some twenty per truck.
+  const events: EventItem[] = [];
+  await runCommand(ctx, 'gate.demo.orders', async (tx) => {
+    for (let i = 0; i < TRUCKS; i++) await truck(tx, i);
+  });
+  async function truck(tx: Tx, i: number): Promise<void> {
     const kind = kinds[i]!;
     const at = new Date(start + i * 14 * 60_000 + 7 * 60_000);
     const device = devices[i % devices.length]!;
@@ -121,44 +129,42 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
     const item = items[i % 3]!;
     const documentId = uuidv7(at.getTime());
     if (kind !== 'UNKNOWN_PLATE') {
-      await runCommand(ctx, 'gate.demo.order', async (tx) => {
-        const reservationId = uuidv7(at.getTime());
-        await reserveGoods(tx, ctx, {
-          reservationId,
-          bookId: book.id,
-          lines: [{ itemId: item.id, quantity: String(200 + (i % 7) * 50) }],
-          purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
-          actor,
-        });
-        const expired = kind === 'ORDER_EXPIRED';
-        await issueReleaseOrder(tx, ctx, {
-          releaseOrderId: uuidv7(at.getTime()),
-          enterpriseId,
+      const reservationId = uuidv7(at.getTime());
+      await reserveGoods(tx, ctx, {
+        reservationId,
+        bookId: book.id,
+        lines: [{ itemId: item.id, quantity: String(200 + (i % 7) * 50) }],
+        purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
+        actor,
+      });
+      const expired = kind === 'ORDER_EXPIRED';
+      await issueReleaseOrder(tx, ctx, {
+        releaseOrderId: uuidv7(at.getTime()),
+        enterpriseId,
+        documentType: 'SECOND_LINE_EXIT',
+        documentId,
+        portCode: PORT,
+        plate,
+        containers: [container],
+        seals: [`HNXH-${String(800000 + i)}`],
+        expectedGrossWeightKg: String(18000 + (i % 9) * 1000),
+        validFrom: new Date(at.getTime() - (expired ? 30 : 2) * 3600_000),
+        validTo: new Date(at.getTime() + (expired ? -3600_000 : 12 * 3600_000)),
+        reservationIds: [reservationId],
+        actor,
+      });
+      if (kind === 'INSPECTION_HOLD') {
+        await openInspectionTask(tx, ctx, {
+          source: 'RISK_SELECTION',
           documentType: 'SECOND_LINE_EXIT',
           documentId,
           portCode: PORT,
-          plate,
-          containers: [container],
-          seals: [`HNXH-${String(800000 + i)}`],
-          expectedGrossWeightKg: String(18000 + (i % 9) * 1000),
-          validFrom: new Date(at.getTime() - (expired ? 30 : 2) * 3600_000),
-          validTo: new Date(at.getTime() + (expired ? -3600_000 : 12 * 3600_000)),
-          reservationIds: [reservationId],
+          reasons: [
+            { code: 'RISK_RED', detail: '风险布控 risk level RED: declared value far below the reference price' },
+          ],
           actor,
         });
-        if (kind === 'INSPECTION_HOLD') {
-          await openInspectionTask(tx, ctx, {
-            source: 'RISK_SELECTION',
-            documentType: 'SECOND_LINE_EXIT',
-            documentId,
-            portCode: PORT,
-            reasons: [
-              { code: 'RISK_RED', detail: '风险布控 risk level RED: declared value far below the reference price' },
-            ],
-            actor,
-          });
-        }
-      });
+      }
     }
     const weight = 18000 + (i % 9) * 1000 + (kind === 'OVERWEIGHT' ? 2400 : (i % 5) * 40);
     const containers =
@@ -167,23 +173,23 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
         : kind === 'CONTAINER_CHECK_DIGIT'
           ? [container.slice(0, 10) + String((Number(container[10]) + 1) % 10)]
           : [container];
-    await runCommand(ctx, 'gate.event', (tx) =>
-      decideEventTx(
-        tx,
-        ctx,
-        {
-          eventId: `XH-${at.toISOString()}-${i}`,
-          portCode: PORT,
-          laneCode: String(device.scope!.laneCode),
-          direction: 'OUT',
-          plate,
-          containers,
-          weightKg: String(weight),
-          sealState: kind === 'SEAL_BROKEN' ? 'BROKEN' : 'INTACT',
-          at,
-        },
-        device,
-      ),
-    );
+    events.push({
+      e: {
+        eventId: `XH-${at.toISOString()}-${i}`,
+        portCode: PORT,
+        laneCode: String(device.scope!.laneCode),
+        direction: 'OUT',
+        plate,
+        containers,
+        weightKg: String(weight),
+        sealState: kind === 'SEAL_BROKEN' ? 'BROKEN' : 'INTACT',
+        at,
+      },
+      actor: device,
+      opts: { source: 'LIVE' },
+    });
   }
+  await runCommand(ctx, 'gate.events', async (tx) => {
+    for (const outcome of await decideEventsTx(tx, ctx, events)) if ('problem' in outcome) throw outcome.problem;
+  });
 }
