@@ -121,8 +121,11 @@ async function redecide(tx: Tx, row: DeclarationRow, corrected: Line[], params: 
     }
     const d = valueAddedDecision(l, facts);
     if (!d.ok) return { ok: false, violations: d.violations.map((v) => ({ ...v, path: `lines[${i}].${v.path}` })) };
-    const { exempt, chain } = d.value;
-    const confirmationNumber = exempt ? await numberFor(tx, row, l, month) : null;
+    const { chain } = d.value;
+    // An officer's value-added review stands: rejected, no exemption; pending, no number before the decision.
+    const review = l.valueAdded?.review;
+    const exempt = d.value.exempt && review !== 'REJECTED';
+    const confirmationNumber = exempt && review !== 'PENDING' ? await numberFor(tx, row, l, month) : null;
     const ratio = ratioString(chain.result.ratio);
     out.push({ ...l, valueAdded: { ...l.valueAdded, ratio, meetsThreshold: exempt, threshold, confirmationNumber } });
   }
