@@ -135,11 +135,14 @@ describe('joint control of RED, end to end over HTTP', () => {
         'id',
         'openedAt',
         'policyVersion',
+        'sale',
         'share',
         'state',
+        'subject',
         'totalValue',
       ].sort(),
     );
+    expect(entry.case).toMatchObject({ subject: 'DECLARATION', sale: null });
     expect(entry.case.totalValue).toBe('10000-100000');
     expect(entry.case.goods).toEqual([
       {

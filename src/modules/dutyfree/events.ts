@@ -85,6 +85,26 @@ export const DUTYFREE_EVENTS = {
     channel: z.string(),
     place: z.string(),
   }),
+  /**
+   * A sale the risk engine refused at the till (aggregate `dutyfree-sale`, id = the sale's): the decision's
+   * level and rule, the shop, the goods; the buyer only by keyed hash and masked ID and name. A RED one
+   * opens a joint-control case (jointcontrol).
+   */
+  DutyFreeSaleRiskRefused: z.object({
+    saleId: z.string(),
+    shop: z.string(),
+    businessDate: z.string(),
+    level: z.string(),
+    rule: z.string(),
+    amount: money,
+    buyer: z.object({
+      idType: z.string(),
+      idNumberHash: z.string(),
+      idNumberMasked: z.string(),
+      nameMasked: z.string(),
+    }),
+    goods: z.array(z.object({ category: z.string(), name: z.string(), quantity: z.string(), unitPrice: z.string() })),
+  }),
 } as const;
 
 export type DutyfreeEventType = keyof typeof DUTYFREE_EVENTS;

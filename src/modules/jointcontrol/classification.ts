@@ -6,9 +6,14 @@ export const CLASSIFICATION: readonly TableClasses[] = [
   classify(
     jointControlCases,
     {
+      // A duty-free sale's buyer, as the duty-free module classes it (dutyfree_risk_refusals).
+      core: ['buyerHash', 'buyerIdMasked', 'buyerNameMasked'],
       important: ['goods', 'totalValue', 'grounds', 'closedBy', 'closeReason'],
       general: [
         'id',
+        'subjectKind',
+        'saleId',
+        'buyerIdType',
         'enterpriseId',
         'declarationId',
         'uscc',
@@ -23,7 +28,7 @@ export const CLASSIFICATION: readonly TableClasses[] = [
         'auditSeq',
       ],
     },
-    "Goods and values, the risk grounds, an officer's name and words.",
+    "Goods and values, the risk grounds, an officer's name and words; a duty-free buyer's masked identity.",
   ),
   classify(
     jointControlFeed,

@@ -1,6 +1,7 @@
 /** The events joint control consumes and publishes (payloads as zod schemas). */
 import { z } from 'zod';
 import { RISK_EVENTS } from '../risk/events.ts';
+import { DUTYFREE_EVENTS } from '../dutyfree/events.ts';
 import { OUTCOMES } from './rules.ts';
 
 /**
@@ -14,7 +15,19 @@ export const riskAssessedPayload = RISK_EVENTS.RiskAssessed.pick({
   level: true,
 }).extend({ declarationId: z.uuid(), enterpriseId: z.uuid() });
 
-const caseRef = { caseId: z.uuid(), declarationId: z.uuid(), enterpriseId: z.uuid() };
+/**
+ * What joint control reads of the duty-free module's DutyFreeSaleRiskRefused, by its schema: only RED
+ * ones open a case; the buyer comes masked and hashed.
+ */
+export const saleRefusedPayload = DUTYFREE_EVENTS.DutyFreeSaleRiskRefused.extend({ saleId: z.uuid() });
+
+/** A case is about a declaration (its enterprise and id) or a duty-free sale (its id): the other is null. */
+const caseRef = {
+  caseId: z.uuid(),
+  declarationId: z.uuid().nullable(),
+  enterpriseId: z.uuid().nullable(),
+  saleId: z.uuid().nullable().optional(),
+};
 
 /** No level, score or ground in any of them: consumers outside customs may be given these events. */
 export const JOINT_CONTROL_EVENTS = {

@@ -9,7 +9,9 @@ import { subscribeJointControl } from './service.ts';
 export const jointControlModule: TidegateModule = {
   name: 'jointcontrol',
   routes: [jointControlRoutes],
-  subscribers: [{ name: 'jointcontrol', events: ['RiskAssessed'], subscribe: subscribeJointControl }],
+  subscribers: [
+    { name: 'jointcontrol', events: ['RiskAssessed', 'DutyFreeSaleRiskRefused'], subscribe: subscribeJointControl },
+  ],
   events: JOINT_CONTROL_EVENTS,
   parameters: { specs: JOINT_CONTROL_PARAMETERS, seeds: JOINT_CONTROL_PARAMETER_SEEDS },
   seedDemo: (ctx) => seedJointControlDemo(ctx),

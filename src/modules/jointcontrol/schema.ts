@@ -26,11 +26,25 @@ export const jointControlCases = pgTable(
   'joint_control_cases',
   {
     id: uuid('id').primaryKey(),
-    enterpriseId: uuid('enterprise_id').notNull(),
-    declarationId: uuid('declaration_id').notNull(),
-    uscc: text('uscc').notNull(),
-    enterpriseName: text('enterprise_name').notNull(),
+    /**
+     * What the case is about: a declaration of an enterprise (DECLARATION), or a duty-free sale the risk
+     * engine refused at RED (DUTYFREE_SALE: the buyer, by keyed hash and masked identity, and the shop).
+     */
+    subjectKind: text('subject_kind').notNull().default('DECLARATION'),
+    enterpriseId: uuid('enterprise_id'),
+    declarationId: uuid('declaration_id'),
+    uscc: text('uscc'),
+    enterpriseName: text('enterprise_name'),
+    /** A duty-free sale: the id the refused reservation would have had (dutyfree_risk_refusals.id). */
+    saleId: uuid('sale_id'),
+    /** The buyer: keyed hash of `<idType>:<idNumber>` (never sent), ID type, masked ID number and name. */
+    buyerHash: text('buyer_hash'),
+    buyerIdType: text('buyer_id_type'),
+    buyerIdMasked: text('buyer_id_masked'),
+    buyerNameMasked: text('buyer_name_masked'),
+    /** The declaration's kind, or DUTYFREE_SALE. */
     declarationKind: text('declaration_kind').notNull(),
+    /** The declaration's port, or the duty-free shop's code. */
     port: text('port').notNull(),
     businessDate: date('business_date').notNull(),
     // [{ hsCode, description, quantity, unit, valueCny, originCountry }]
@@ -50,6 +64,14 @@ export const jointControlCases = pgTable(
   (t) => [
     // One case per decision, however often the decision's event is delivered.
     uniqueIndex('joint_control_cases_decision_uq').on(t.enterpriseId, t.declarationId),
+    uniqueIndex('joint_control_cases_sale_uq').on(t.saleId),
+    check(
+      'joint_control_cases_subject_ck',
+      sql`(${t.subjectKind} = 'DECLARATION' and ${t.enterpriseId} is not null and ${t.declarationId} is not null
+        and ${t.uscc} is not null and ${t.enterpriseName} is not null and ${t.saleId} is null)
+        or (${t.subjectKind} = 'DUTYFREE_SALE' and ${t.saleId} is not null and ${t.buyerHash} is not null
+        and ${t.buyerIdMasked} is not null and ${t.enterpriseId} is null and ${t.declarationId} is null)`,
+    ),
     index('joint_control_cases_opened_idx').on(t.openedAt),
     index('joint_control_cases_state_idx').on(t.state, t.openedAt),
     check('joint_control_cases_state_ck', sql`${t.state} in ('OPEN', 'ACKNOWLEDGED', 'OUTCOME_REPORTED', 'CLOSED')`),
@@ -63,7 +85,8 @@ export const jointControlShares = pgTable(
   {
     caseId: uuid('case_id').notNull(),
     department: text('department').notNull(),
-    enterpriseId: uuid('enterprise_id').notNull(),
+    /** The case's enterprise; null for a duty-free sale's case. */
+    enterpriseId: uuid('enterprise_id'),
     state: text('state').notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     acknowledgedBy: text('acknowledged_by'),

@@ -5,6 +5,7 @@
  * audited and published; departments read their cases through a cursor feed (and the sharing
  * module's signed webhooks, feed `jointControl.cases`), desensitised by class.
  */
+import { Decimal } from 'decimal.js';
 import { and, asc, count, desc, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.ts';
 import type { Executor, Tx } from '../../platform/db/client.ts';
@@ -34,7 +35,7 @@ import {
   type ShareState,
 } from './rules.ts';
 import { RECIPIENTS } from './parameters.ts';
-import { JOINT_CONTROL_EVENTS, riskAssessedPayload, type JointControlEventType } from './events.ts';
+import { JOINT_CONTROL_EVENTS, riskAssessedPayload, saleRefusedPayload, type JointControlEventType } from './events.ts';
 import { CASE_FIELD_RULES, FEED_FIELD_RULES, type CaseView } from './wire.ts';
 
 type CaseRow = typeof jointControlCases.$inferSelect;
@@ -137,11 +138,112 @@ export async function openCaseForDecision(
       caseId: id,
       declarationId: decision.declarationId,
       enterpriseId: decision.enterpriseId,
+      saleId: null,
       departments,
       policyVersion: policy.version,
     });
     return { caseId: id, created: true };
   });
+}
+
+/**
+ * Opens the joint-control case of a duty-free sale the risk engine refused at RED, once (the unique index
+ * on the sale decides). The buyer is kept as the duty-free module sent it: keyed hash (never shown) and
+ * masked ID number and name. The recipients are the policy's for kind DUTYFREE_SALE and the shop.
+ */
+export async function openCaseForSale(
+  ctx: AppContext,
+  sale: z.output<typeof saleRefusedPayload>,
+): Promise<{ caseId: string; created: boolean } | null> {
+  if (sale.level !== 'RED') return null;
+  const goods = sale.goods.map((g) => ({
+    hsCode: '',
+    description: `${g.category} ${g.name}`,
+    quantity: g.quantity,
+    unit: 'PCS',
+    originCountry: '',
+    valueCny: new Decimal(g.unitPrice).times(g.quantity).toFixed(2),
+  }));
+  return runCommand(ctx, 'jointControl.open', async (tx) => {
+    const now = ctx.clock.now();
+    const policy = await getParameter<RecipientPolicy>(tx, RECIPIENTS, sale.businessDate);
+    const departments = recipientsFor(policy.value, { kind: 'DUTYFREE_SALE', port: sale.shop, hsCodes: [] });
+    const id = uuidv7(now.getTime());
+    const [row] = await tx
+      .insert(jointControlCases)
+      .values({
+        id,
+        subjectKind: 'DUTYFREE_SALE',
+        saleId: sale.saleId,
+        buyerHash: sale.buyer.idNumberHash,
+        buyerIdType: sale.buyer.idType,
+        buyerIdMasked: sale.buyer.idNumberMasked,
+        buyerNameMasked: sale.buyer.nameMasked,
+        declarationKind: 'DUTYFREE_SALE',
+        port: sale.shop,
+        businessDate: sale.businessDate,
+        goods,
+        totalValue: sale.amount,
+        grounds: [{ code: sale.rule, name: null }],
+        state: 'OPEN',
+        policyVersion: policy.version,
+        openedAt: now,
+        auditSeq: 0,
+      })
+      .onConflictDoNothing()
+      .returning({ id: jointControlCases.id });
+    if (!row) {
+      const [other] = await tx
+        .select({ id: jointControlCases.id })
+        .from(jointControlCases)
+        .where(eq(jointControlCases.saleId, sale.saleId));
+      return { caseId: other!.id, created: false };
+    }
+    if (departments.length) {
+      await tx
+        .insert(jointControlShares)
+        .values(departments.map((department) => ({ caseId: id, department, enterpriseId: null, state: 'OPEN' })));
+    }
+    const { seq } = await appendAudit(tx, {
+      actor: ENGINE,
+      action: 'jointControl.open',
+      subject: `jointControlCase:${id}`,
+      change: {
+        caseId: id,
+        saleId: sale.saleId,
+        shop: sale.shop,
+        buyer: { idType: sale.buyer.idType, idNumber: sale.buyer.idNumberMasked, name: sale.buyer.nameMasked },
+        departments,
+        policy: { name: RECIPIENTS, version: policy.version },
+      },
+      at: now,
+    });
+    await tx.update(jointControlCases).set({ auditSeq: seq }).where(eq(jointControlCases.id, id));
+    await toFeed(
+      tx,
+      departments.map((department) => ({ department, caseId: id, type: 'CASE_OPENED' as const })),
+      now,
+    );
+    await publish(tx, 'JointControlCaseOpened', id, now, seq, {
+      caseId: id,
+      declarationId: null,
+      enterpriseId: null,
+      saleId: sale.saleId,
+      departments,
+      policyVersion: policy.version,
+    });
+    return { caseId: id, created: true };
+  });
+}
+
+/** The outbox consumer of the duty-free refusals: a RED one opens its case. */
+export async function handleSaleRefused(ctx: AppContext, event: OutboxEvent): Promise<void> {
+  const parsed = saleRefusedPayload.safeParse(event.payload);
+  if (!parsed.success) {
+    ctx.log.warn({ event: event.id }, 'joint control: a DutyFreeSaleRiskRefused event it cannot read; passed over');
+    return;
+  }
+  await openCaseForSale(ctx, parsed.data);
 }
 
 /** The outbox consumer: every RED RiskAssessed opens its case (other levels are passed over). */
@@ -159,6 +261,9 @@ export async function handleRiskAssessed(ctx: AppContext, event: OutboxEvent): P
 export function subscribeJointControl(ctx: AppContext): void {
   ctx.dispatcher.subscribe('jointcontrol', (event) => handleRiskAssessed(ctx, event), {
     eventTypes: ['RiskAssessed'],
+  });
+  ctx.dispatcher.subscribe('jointcontrol-dutyfree', (event) => handleSaleRefused(ctx, event), {
+    eventTypes: ['DutyFreeSaleRiskRefused'],
   });
 }
 
@@ -264,7 +369,13 @@ async function moveShare(ctx: AppContext, actor: Actor, id: string, cmd: ShareCo
       change,
       at: now,
     });
-    const ref = { caseId: id, declarationId: c.declarationId, enterpriseId: c.enterpriseId, department };
+    const ref = {
+      caseId: id,
+      declarationId: c.declarationId,
+      enterpriseId: c.enterpriseId,
+      saleId: c.saleId,
+      department,
+    };
     if (cmd.command === 'acknowledge') await publish(tx, 'JointControlCaseAcknowledged', id, now, seq, ref);
     else await publish(tx, 'JointControlOutcomeReported', id, now, seq, { ...ref, outcome: cmd.outcome });
     return viewFor(actor, row, after);
@@ -309,6 +420,7 @@ export async function closeCase(ctx: AppContext, actor: Actor, id: string, body:
       caseId: id,
       declarationId: c.declarationId,
       enterpriseId: c.enterpriseId,
+      saleId: c.saleId,
       reason: body.reason,
     });
     return viewFor(actor, row!, shares);
@@ -383,8 +495,25 @@ function fullView(c: CaseRow, shares: readonly ShareRow[]): CaseView {
     closedAt: iso(c.closedAt),
     closedBy: c.closedBy,
     closeReason: c.closeReason,
-    enterprise: { uscc: c.uscc, name: c.enterpriseName },
-    declaration: { id: c.declarationId, kind: c.declarationKind, port: c.port, businessDate: c.businessDate },
+    subject: c.subjectKind as CaseView['subject'],
+    enterprise: c.uscc === null ? null : { uscc: c.uscc, name: c.enterpriseName ?? c.uscc },
+    declaration:
+      c.declarationId === null
+        ? null
+        : { id: c.declarationId, kind: c.declarationKind, port: c.port, businessDate: c.businessDate },
+    sale:
+      c.saleId === null
+        ? null
+        : {
+            id: c.saleId,
+            shop: c.port,
+            businessDate: c.businessDate,
+            buyer: {
+              idType: c.buyerIdType ?? '',
+              idNumber: c.buyerIdMasked ?? '',
+              name: c.buyerNameMasked ?? '',
+            },
+          },
     goods: c.goods as CaseView['goods'],
     totalValue: c.totalValue,
     grounds: c.grounds as NonNullable<CaseView['grounds']>,

@@ -69,8 +69,22 @@ export const caseOut = z.object({
   closedAt: z.string().nullable(),
   closedBy: z.string().nullable().optional(),
   closeReason: z.string().nullable().optional(),
-  enterprise: z.object({ uscc: z.string(), name: z.string() }),
-  declaration: z.object({ id: z.string(), kind: z.string(), port: z.string(), businessDate: z.string() }),
+  subject: z.enum(['DECLARATION', 'DUTYFREE_SALE']).describe('What the case is about'),
+  enterprise: z.object({ uscc: z.string(), name: z.string() }).nullable(),
+  declaration: z.object({ id: z.string(), kind: z.string(), port: z.string(), businessDate: z.string() }).nullable(),
+  sale: z
+    .object({
+      id: z.string(),
+      shop: z.string(),
+      businessDate: z.string(),
+      buyer: z.object({
+        idType: z.string(),
+        idNumber: z.string().optional().describe('Masked as kept; a department reads it masked again (4**)'),
+        name: z.string().optional().describe('Masked as kept; a department reads it masked again'),
+      }),
+    })
+    .nullable()
+    .describe('A duty-free sale refused at RED: the shop and the buyer, never in clear'),
   goods: z.array(goodsLine),
   totalValue: z.string(),
   grounds: z
@@ -112,6 +126,16 @@ export const CASE_FIELD_RULES: FieldRules = {
   closedAt: G,
   closedBy: HIDE,
   closeReason: HIDE,
+  subject: G,
+  sale: G,
+  'sale.id': G,
+  'sale.shop': G,
+  'sale.businessDate': G,
+  'sale.buyer': G,
+  'sale.buyer.idType': G,
+  // A person's identity: kept masked (the duty-free module's masking); a department reads it masked again.
+  'sale.buyer.idNumber': { class: 'IMPORTANT', redact: 'mask' },
+  'sale.buyer.name': { class: 'IMPORTANT', redact: 'mask' },
   enterprise: G,
   'enterprise.uscc': G,
   'enterprise.name': G,
