@@ -74,7 +74,12 @@ export function FirstLineHead({
         </label>
         <label>
           {t('fl.form.book')}
-          <select value={head.bookId} onChange={(e) => onChange({ bookId: e.target.value })} data-testid="fl-book">
+          <select
+            value={head.bookId}
+            onChange={(e) => onChange({ bookId: e.target.value })}
+            data-testid="fl-book"
+            data-raw
+          >
             <option value="">{t('fl.form.noBook')}</option>
             {(books.data?.items ?? []).map((b) => (
               <option key={b.id} value={b.id}>

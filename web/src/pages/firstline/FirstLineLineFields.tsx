@@ -60,6 +60,7 @@ export function LineFields({
             value={line.itemId}
             onChange={(e) => onChange({ itemId: e.target.value })}
             data-testid={`fl-line-item-${index}`}
+            data-raw
           >
             <option value="">{t('fl.form.chooseItem')}</option>
             {items.map((i) => (
