@@ -482,7 +482,17 @@ class Compiler {
     return {
       type: def.type,
       constant: false,
-      fn: lineField ? (env) => env.line?.[name] ?? null : (env) => env.decl[name] ?? null,
+      fn: lineField
+        ? (env) => {
+            const line = env.line;
+            if (line === null || line === undefined) return null;
+            const v = line[name];
+            return v === undefined ? null : v;
+          }
+        : (env) => {
+            const v = env.decl[name];
+            return v === undefined ? null : v;
+          },
     };
   }
 
@@ -520,7 +530,21 @@ class Compiler {
     }
     const type = def.returns === 'first' ? (args[0]!.type ?? args[1]!.type) : def.returns;
     const fns = args.map((a) => a.fn);
-    return { type, constant: false, fn: (env) => def.impl(fns.map((f) => f(env))) };
+    if (n.fn === 'abs') {
+      const f = fns[0]!;
+      return { type, constant: false, fn: (env) => abs(f(env)) };
+    }
+    // One argument array per call site, refilled on each evaluation: an implementation never keeps it,
+    // and a call site is never inside its own arguments.
+    const values: Value[] = new Array(fns.length);
+    return {
+      type,
+      constant: false,
+      fn: (env) => {
+        for (let i = 0; i < fns.length; i++) values[i] = fns[i]!(env);
+        return def.impl(values);
+      },
+    };
   }
 
   private membership(n: Extract<Node, { k: 'in' }>): Typed {
@@ -554,14 +578,38 @@ class Compiler {
     if (n.op === 'and' || n.op === 'or') {
       const l = this.want(n.l, 'boolean', `"${n.op}" joins conditions.`);
       const r = this.want(n.r, 'boolean', `"${n.op}" joins conditions.`);
-      const f = n.op === 'and' ? kleeneAnd : kleeneOr;
-      return { type: 'boolean', constant: l.constant && r.constant, fn: (env) => f(l.fn(env), () => r.fn(env)) };
+      const lf = l.fn;
+      const rf = r.fn;
+      const constant = l.constant && r.constant;
+      // Kleene logic: null and false is false, null or true is true; the right side only when needed.
+      if (n.op === 'and')
+        return {
+          type: 'boolean',
+          constant,
+          fn: (env) => {
+            const a = lf(env);
+            if (a === false) return false;
+            const b = rf(env);
+            if (b === false) return false;
+            return a === null || b === null ? null : true;
+          },
+        };
+      return {
+        type: 'boolean',
+        constant,
+        fn: (env) => {
+          const a = lf(env);
+          if (a === true) return true;
+          const b = rf(env);
+          if (b === true) return true;
+          return a === null || b === null ? null : false;
+        },
+      };
     }
     if (['+', '-', '*', '/'].includes(n.op)) {
       const l = this.want(n.l, 'number', `"${n.op}" needs numbers.`);
       const r = this.want(n.r, 'number', `"${n.op}" needs numbers.`);
-      const op = ARITHMETIC[n.op]!;
-      return { type: 'number', constant: l.constant && r.constant, fn: (env) => op(num(l.fn(env)), num(r.fn(env))) };
+      return { type: 'number', constant: l.constant && r.constant, fn: arithmetic(n.op, l.fn, r.fn) };
     }
     const l = this.compile(n.l);
     const r = this.compile(n.r);
@@ -577,34 +625,135 @@ class Compiler {
     }
     if (l.type === 'boolean' && n.op !== '==' && n.op !== '!=')
       throw new Fail(n.pos, `"${n.op}" does not order true and false.`, 'risk.expression.type');
-    const cmp = COMPARISONS[n.op]!;
-    return {
-      type: 'boolean',
-      constant: false,
-      fn: (env) => {
-        const a = l.fn(env);
-        const b = r.fn(env);
-        return a === null || b === null ? null : cmp(a, b);
-      },
-    };
+    return { type: 'boolean', constant: false, fn: comparison(n.op, l, r) };
   }
 }
 
-const ARITHMETIC: Record<string, (a: number | null, b: number | null) => Value> = {
-  '+': (a, b) => (a === null || b === null ? null : a + b),
-  '-': (a, b) => (a === null || b === null ? null : a - b),
-  '*': (a, b) => (a === null || b === null ? null : a * b),
-  '/': (a, b) => (a === null || b === null || b === 0 ? null : a / b),
-};
+/**
+ * Arithmetic on two operands: null when either is not a finite number (or on division by zero). One
+ * closure per operator, so each call site evaluates without a table lookup or an indirect call.
+ */
+function arithmetic(op: string, l: Fn, r: Fn): Fn {
+  switch (op) {
+    case '+':
+      return (env) => {
+        const a = num(l(env));
+        const b = num(r(env));
+        return a === null || b === null ? null : a + b;
+      };
+    case '-':
+      return (env) => {
+        const a = num(l(env));
+        const b = num(r(env));
+        return a === null || b === null ? null : a - b;
+      };
+    case '*':
+      return (env) => {
+        const a = num(l(env));
+        const b = num(r(env));
+        return a === null || b === null ? null : a * b;
+      };
+    case '/':
+      return (env) => {
+        const a = num(l(env));
+        const b = num(r(env));
+        return a === null || b === null || b === 0 ? null : a / b;
+      };
+  }
+  throw new Error(`unknown operator ${op}`);
+}
 
-const COMPARISONS: Record<string, (a: number | string | boolean, b: number | string | boolean) => boolean> = {
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-  '==': (a, b) => a === b,
-  '!=': (a, b) => a !== b,
-};
+type Ordered = number | string | boolean;
+
+/**
+ * A comparison: null when either side is null, else the comparison. A constant right-hand side (the
+ * usual `field < 0.5`) is read once at compile time; the operator is fixed per call site.
+ */
+function comparison(op: string, l: Typed, r: Typed): Fn {
+  const lf = l.fn;
+  if (r.constant) {
+    const c = r.fn({ decl: {}, line: null });
+    if (c !== null) {
+      const k = c as Ordered;
+      switch (op) {
+        case '<':
+          return (env) => {
+            const a = lf(env);
+            return a === null ? null : (a as Ordered) < k;
+          };
+        case '<=':
+          return (env) => {
+            const a = lf(env);
+            return a === null ? null : (a as Ordered) <= k;
+          };
+        case '>':
+          return (env) => {
+            const a = lf(env);
+            return a === null ? null : (a as Ordered) > k;
+          };
+        case '>=':
+          return (env) => {
+            const a = lf(env);
+            return a === null ? null : (a as Ordered) >= k;
+          };
+        case '==':
+          return (env) => {
+            const a = lf(env);
+            return a === null ? null : a === k;
+          };
+        case '!=':
+          return (env) => {
+            const a = lf(env);
+            return a === null ? null : a !== k;
+          };
+      }
+    }
+  }
+  const rf = r.fn;
+  switch (op) {
+    case '<':
+      return (env) => {
+        const a = lf(env);
+        const b = rf(env);
+        return a === null || b === null ? null : a < b;
+      };
+    case '<=':
+      return (env) => {
+        const a = lf(env);
+        const b = rf(env);
+        return a === null || b === null ? null : a <= b;
+      };
+    case '>':
+      return (env) => {
+        const a = lf(env);
+        const b = rf(env);
+        return a === null || b === null ? null : a > b;
+      };
+    case '>=':
+      return (env) => {
+        const a = lf(env);
+        const b = rf(env);
+        return a === null || b === null ? null : a >= b;
+      };
+    case '==':
+      return (env) => {
+        const a = lf(env);
+        const b = rf(env);
+        return a === null || b === null ? null : a === b;
+      };
+    case '!=':
+      return (env) => {
+        const a = lf(env);
+        const b = rf(env);
+        return a === null || b === null ? null : a !== b;
+      };
+  }
+  throw new Error(`unknown comparison ${op}`);
+}
+
+function abs(v: Value): Value {
+  return num(v) === null ? null : Math.abs(v as number);
+}
 
 function negate(v: Value): Value {
   return typeof v === 'number' ? -v : null;
@@ -612,19 +761,6 @@ function negate(v: Value): Value {
 function kleeneNot(v: Value): Value {
   return v === null ? null : !v;
 }
-function kleeneAnd(a: Value, b: () => Value): Value {
-  if (a === false) return false;
-  const r = b();
-  if (r === false) return false;
-  return a === null || r === null ? null : true;
-}
-function kleeneOr(a: Value, b: () => Value): Value {
-  if (a === true) return true;
-  const r = b();
-  if (r === true) return true;
-  return a === null || r === null ? null : false;
-}
-
 function article(t: ValueType | null): string {
   return t === null ? 'null' : t === 'number' ? 'a number' : t === 'string' ? 'a string' : 'a condition (true/false)';
 }
