@@ -3,7 +3,7 @@
  * selected for inspection. Pure: facts, parameters, the random draw and whether capacity was
  * granted all come in, so the same inputs and versions always give the same decision.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { inspectionRate, type InspectionRateRule } from '../credit/rules.ts';
 import {
@@ -92,23 +92,28 @@ export function evaluateFeatures(features: readonly CompiledFeature[], facts: Fa
   const fired: FiredFeature[] = [];
   // One environment per line, shared by every feature: the library runs dozens of features per declaration.
   const declEnv: Env = { decl: facts.decl, line: null };
-  const lineEnvs: Env[] = facts.lines.map((line) => ({ decl: facts.decl, line }));
-  for (const feature of features) {
+  const lineEnvs: Env[] = new Array(facts.lines.length);
+  for (let i = 0; i < lineEnvs.length; i++) lineEnvs[i] = { decl: facts.decl, line: facts.lines[i]! };
+  for (let f = 0; f < features.length; f++) {
+    const feature = features[f]!;
     if (feature.expiresOn !== null && asOf >= feature.expiresOn) continue;
+    const evaluate = feature.compiled.evaluate;
     let evidence: Record<string, Value> | null = null;
-    const lines: number[] = [];
+    let lines: number[];
     if (feature.scope !== 'LINE') {
       // A SALE feature reads its sale's facts as a DECLARATION feature reads its declaration's.
-      if (feature.compiled.evaluate(declEnv) === true) evidence = evidenceOf(feature, declEnv);
+      if (evaluate(declEnv) !== true) continue;
+      evidence = evidenceOf(feature, declEnv);
+      lines = [];
     } else {
-      for (let i = 0; i < lineEnvs.length; i++) {
-        const env = lineEnvs[i]!;
-        if (feature.compiled.evaluate(env) !== true) continue;
-        lines.push(i);
-        evidence ??= evidenceOf(feature, env);
-      }
+      // Most features fire on no line: nothing is allocated until one does.
+      let first = 0;
+      while (first < lineEnvs.length && evaluate(lineEnvs[first]!) !== true) first++;
+      if (first === lineEnvs.length) continue;
+      evidence = evidenceOf(feature, lineEnvs[first]!);
+      lines = [first];
+      for (let i = first + 1; i < lineEnvs.length; i++) if (evaluate(lineEnvs[i]!) === true) lines.push(i);
     }
-    if (evidence === null) continue;
     fired.push({
       code: feature.code,
       version: feature.version,
@@ -163,7 +168,20 @@ export function combine(fired: readonly FiredFeature[], modelProbability: number
  * the same draw) yet unpredictable to a trader, who does not hold the key.
  */
 export function selectionDraw(key: Uint8Array, declarationId: string): number {
-  return createHmac('sha256', key).update(`risk-selection:${declarationId}`).digest().readUIntBE(0, 6) / 2 ** 48;
+  return (
+    createHmac('sha256', keyObject(key)).update(`risk-selection:${declarationId}`).digest().readUIntBE(0, 6) / 2 ** 48
+  );
+}
+
+/** The draw key as a KeyObject, made once per key (the same HMAC, without copying the key on every draw). */
+const keyObjects = new WeakMap<Uint8Array, { bytes: Uint8Array; key: KeyObject }>();
+function keyObject(key: Uint8Array): KeyObject {
+  const hit = keyObjects.get(key);
+  // A caller could change the bytes of the array it passed: the cached key is used only while they match.
+  if (hit && Buffer.compare(hit.bytes, key) === 0) return hit.key;
+  const made = { bytes: Uint8Array.from(key), key: createSecretKey(key) };
+  keyObjects.set(key, made);
+  return made.key;
 }
 
 export interface SelectionParameters {
@@ -195,14 +213,24 @@ export interface SelectionPlan {
   unbiasedSample: boolean;
 }
 
-const rates = new Map<string, { classRate: string; classRateN: number; floorN: number }>();
+type Rates = { classRate: string; classRateN: number; floorN: number };
+const rates = new Map<string, Rates>();
+/** The last combination asked for, field by field: declarations in a row mostly share it. */
+let last: { kind: string; value: string; routine: string; floor: string; r: Rates } | null = null;
 
 /** The class rate (never below the floor) for a credit rule and parameters, computed exactly once per combination. */
 function ratesFor(credit: CreditForSelection, p: SelectionParameters) {
   const rule = credit.inspectionRate;
-  const key = `${rule.kind}|${rule.kind === 'MULTIPLIER' ? rule.multiplier : rule.minimumRate}|${p.routineRate}|${
-    p.floorRate
-  }`;
+  const value = rule.kind === 'MULTIPLIER' ? rule.multiplier : rule.minimumRate;
+  if (
+    last !== null &&
+    last.kind === rule.kind &&
+    last.value === value &&
+    last.routine === p.routineRate &&
+    last.floor === p.floorRate
+  )
+    return last.r;
+  const key = `${rule.kind}|${value}|${p.routineRate}|${p.floorRate}`;
   let r = rates.get(key);
   if (!r) {
     const classRate = Decimal.max(p.floorRate, inspectionRate({ inspectionRate: rule }, p.routineRate));
@@ -213,6 +241,7 @@ function ratesFor(credit: CreditForSelection, p: SelectionParameters) {
       (r = { classRate: classRate.toString(), classRateN: classRate.toNumber(), floorN: Number(p.floorRate) }),
     );
   }
+  last = { kind: rule.kind, value, routine: p.routineRate, floor: p.floorRate, r };
   return r;
 }
 
