@@ -102,17 +102,35 @@ function reference(ctx: FactContext, hs6: string, origin: string, unit: string):
   return { count: Math.max(own?.n ?? 0, all?.n ?? 0), scope: 'NONE', mean: null, sd: null };
 }
 
-const burdens = new Map<string, Decimal>();
+const burdens = new Map<string, { burden: Decimal; fact: number | null }>();
 
-/** Combined import tax burden of a line: duty + VAT on (value + duty), plus consumption tax when given. */
-export function taxBurden(line: AssessmentLine, defaultBurden: string): Decimal {
+/** The burden of a line's rates and its fact (rounded double), computed once per combination of rates. */
+function burdenOf(line: AssessmentLine, defaultBurden: string): { burden: Decimal; fact: number | null } {
   const key = `${line.dutyRate}|${line.vatRate}|${line.consumptionTaxRate}|${defaultBurden}`;
   let b = burdens.get(key);
   if (!b) {
     if (burdens.size > 10_000) burdens.clear();
-    burdens.set(key, (b = computeBurden(line, defaultBurden)));
+    const burden = computeBurden(line, defaultBurden);
+    burdens.set(key, (b = { burden, fact: nullable(burden.toNumber()) }));
   }
   return b;
+}
+
+/** Combined import tax burden of a line: duty + VAT on (value + duty), plus consumption tax when given. */
+export function taxBurden(line: AssessmentLine, defaultBurden: string): Decimal {
+  return burdenOf(line, defaultBurden).burden;
+}
+
+const decimals = new Map<string, Decimal>();
+
+/** A rate or parameter as a decimal, parsed once: rates repeat across lines (a decimal never changes). */
+function decimalOf(text: string): Decimal {
+  let d = decimals.get(text);
+  if (!d) {
+    if (decimals.size > 10_000) decimals.clear();
+    decimals.set(text, (d = new Decimal(text)));
+  }
+  return d;
 }
 
 function computeBurden(line: AssessmentLine, defaultBurden: string): Decimal {
@@ -140,7 +158,7 @@ function nullable(x: number | null | undefined): number | null {
  * reference unit price is a statistical estimate (the exponent of a log-normal mean, a double); it
  * enters the money arithmetic once, as a decimal of 6 places, and everything after is decimal.
  */
-function undervaluationGap(refPrice: number | null, unitPrice: number, quantity: string, valueCny: string): Decimal {
+function undervaluationGap(refPrice: number | null, unitPrice: number, quantity: string, valueCny: Decimal): Decimal {
   if (refPrice === null || !(unitPrice < refPrice)) return ZERO;
   const expected = new Decimal(refPrice).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).times(quantity);
   return Decimal.max(ZERO, expected.minus(valueCny)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
@@ -152,13 +170,16 @@ export function computeFacts(
 ): { facts: Facts; revenue: LineRevenue[]; revenueAtStake: Decimal; totalValue: Decimal } {
   const n = input.lines.length;
   const values = new Array<number>(n);
+  // Each line's value parsed once as a decimal, for the total, the revenue at stake and the duty estimate.
+  const valuesD = new Array<Decimal>(n);
   let totalN = 0;
   let total = ZERO;
   for (let i = 0; i < n; i++) {
     const v = input.lines[i]!.valueCny;
     values[i] = Number(v);
     totalN += values[i]!;
-    total = total.plus(v);
+    valuesD[i] = new Decimal(v);
+    total = total.plus(valuesD[i]!);
   }
   const min = ctx.params.referenceMinSamples;
   const vaThreshold = Number(ctx.params.valueAddedThreshold);
@@ -186,16 +207,14 @@ export function computeFacts(
     const wSd = weightKnown ? momentsSd(weightStats) : null;
     const hs = matchHsDescription(line.hsCode, line.description);
     const origin = ctx.origins.get(line.originCountry);
-    const burden = taxBurden(line, ctx.params.defaultTaxBurden);
-    const gap = undervaluationGap(refPrice, unitPrice, line.quantity, line.valueCny);
-    const atStake = burden
-      .times(gap.isZero() ? line.valueCny : gap.plus(line.valueCny))
-      .toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const { burden, fact: burdenFact } = burdenOf(line, ctx.params.defaultTaxBurden);
+    const valueD = valuesD[index]!;
+    const gap = undervaluationGap(refPrice, unitPrice, line.quantity, valueD);
+    const atStake = burden.times(gap.isZero() ? valueD : gap.plus(valueD)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
     revenue[index] = { atStake, undervaluationGap: gap };
     revenueAtStake = revenueAtStake.plus(atStake);
     if (estimatedDuty !== null)
-      estimatedDuty =
-        line.dutyRate !== undefined ? estimatedDuty.plus(new Decimal(line.valueCny).times(line.dutyRate)) : null;
+      estimatedDuty = line.dutyRate !== undefined ? estimatedDuty.plus(valueD.times(decimalOf(line.dutyRate))) : null;
     const va = line.valueAddedRatio !== undefined ? Number(line.valueAddedRatio) : null;
     lines[index] = {
       'line.index': index,
@@ -232,14 +251,14 @@ export function computeFacts(
       'line.valueAddedMargin': va !== null ? nullable(va - vaThreshold) : null,
       'line.daysSinceEntry': line.bookEntryDate ? daysBetween(line.bookEntryDate, ctx.asOf) : null,
       'line.dutyRate': line.dutyRate !== undefined ? Number(line.dutyRate) : null,
-      'line.taxBurden': nullable(burden.toNumber()),
+      'line.taxBurden': burdenFact,
       'line.originInspected': origin?.inspected ?? 0,
       'line.originHitRate': round4(smoothedRate(origin?.hits ?? 0, origin?.inspected ?? 0)),
       'line.restricted': line.restricted ?? false,
       'line.preferenceClaimed': line.preferenceAgreement !== undefined,
     };
   }
-  const duty = estimatedDuty === null ? null : estimatedDuty.lte(ctx.params.notCollectedAtOrBelowCny);
+  const duty = estimatedDuty === null ? null : estimatedDuty.lte(decimalOf(ctx.params.notCollectedAtOrBelowCny));
   return {
     facts: { decl: declarationFacts(input, ctx, lines, totalN, revenueAtStake.toNumber(), duty), lines },
     revenue,
@@ -247,6 +266,8 @@ export function computeFacts(
     totalValue: total,
   };
 }
+
+const lower = (cur: number | null, v: Value) => (typeof v === 'number' && (cur === null || v < cur) ? v : cur);
 
 /** Smallest and largest line facts, in one pass (null when no line has the fact). */
 function lineExtremes(lines: Record<string, Value>[]) {
@@ -257,7 +278,6 @@ function lineExtremes(lines: Record<string, Value>[]) {
   let main = lines[0]!;
   let zeroTariff = false;
   let valueAdded = false;
-  const lower = (cur: number | null, v: Value) => (typeof v === 'number' && (cur === null || v < cur) ? v : cur);
   for (const l of lines) {
     if ((l['line.valueCny'] as number) > (main['line.valueCny'] as number)) main = l;
     minPriceRatio = lower(minPriceRatio, l['line.priceRatio']!);
@@ -295,6 +315,8 @@ function declarationFacts(
   const shanghai = new Date(ctx.now.getTime() + 8 * 3600_000);
   const via = input.route?.via ?? [];
   const origin = ctx.origins.get(mainOrigin);
+  // Written key by key (no spread): one object of one shape for every declaration.
+  const t = traderFacts(input, ctx, lines, total);
   return {
     'decl.kind': input.kind,
     'decl.port': input.port,
@@ -325,7 +347,23 @@ function declarationFacts(
     'enterprise.hasZeroTariffQualification': ctx.enterprise.qualifications.includes('ZERO_TARIFF_BENEFICIARY'),
     'enterprise.hasProcessingQualification': ctx.enterprise.qualifications.includes('PROCESSING_VALUE_ADDED'),
     'enterprise.hasRelaxedTradeQualification': ctx.enterprise.qualifications.includes('RELAXED_TRADE_END_USER'),
-    ...traderFacts(input, ctx, lines, total),
+    'trader.declarations': t['trader.declarations']!,
+    'trader.daysSinceFirst': t['trader.daysSinceFirst']!,
+    'trader.daysSinceLast': t['trader.daysSinceLast']!,
+    'trader.typicalValueCny': t['trader.typicalValueCny']!,
+    'trader.valueZ': t['trader.valueZ']!,
+    'trader.newChapterShare': t['trader.newChapterShare']!,
+    'trader.newOriginShare': t['trader.newOriginShare']!,
+    'trader.newPort': t['trader.newPort']!,
+    'trader.recentActivity': t['trader.recentActivity']!,
+    'trader.activityRatio': t['trader.activityRatio']!,
+    'trader.inspected': t['trader.inspected']!,
+    'trader.violations': t['trader.violations']!,
+    'trader.seizures': t['trader.seizures']!,
+    'trader.daysSinceViolation': t['trader.daysSinceViolation']!,
+    'trader.hitRate': t['trader.hitRate']!,
+    'trader.cancellations': t['trader.cancellations']!,
+    'trader.selectedNotInspected': t['trader.selectedNotInspected']!,
     'route.inspected': ctx.route?.inspected ?? 0,
     'route.hitRate': round4(smoothedRate(ctx.route?.hits ?? 0, ctx.route?.inspected ?? 0)),
     'origin.inspected': origin?.inspected ?? 0,
