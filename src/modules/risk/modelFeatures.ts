@@ -140,7 +140,21 @@ export function modelRow(
   facts: Facts,
   spec: readonly ModelFeatureSpec[] = MODEL_FEATURE_SPEC,
 ): Record<string, ModelValue> {
+  const { names, extractors } = columnsOf(spec);
   const row: Record<string, ModelValue> = {};
-  for (const s of spec) row[s.name] = BY_NAME.get(s.name)?.(facts) ?? null;
+  for (let i = 0; i < names.length; i++) row[names[i]!] = extractors[i]!(facts) ?? null;
   return row;
+}
+
+const MISSING: Extractor = () => null;
+const columns = new WeakMap<readonly ModelFeatureSpec[], { names: string[]; extractors: Extractor[] }>();
+
+/** A spec's column names and extractors, looked up once per spec: a model's spec is fixed for its life. */
+function columnsOf(spec: readonly ModelFeatureSpec[]) {
+  let c = columns.get(spec);
+  if (!c) {
+    c = { names: spec.map((s) => s.name), extractors: spec.map((s) => BY_NAME.get(s.name) ?? MISSING) };
+    columns.set(spec, c);
+  }
+  return c;
 }

@@ -31,6 +31,7 @@ export class ForestModel implements TrainedModel {
   private readonly nodeCover: Float64Array;
   private readonly leafCover: Float64Array;
   private readonly buffer: Float64Array;
+  private readonly perFeature: Float64Array;
 
   constructor(private readonly json: SerializedGbdt) {
     this.kind = json.kind;
@@ -69,6 +70,7 @@ export class ForestModel implements TrainedModel {
       leafBase += t.leafValue.length;
     });
     this.buffer = new Float64Array(this.encoder.columns.length);
+    this.perFeature = new Float64Array(this.spec.length);
   }
 
   rawScore(features: Record<string, FeatureValue>): number {
@@ -118,33 +120,45 @@ export class ForestModel implements TrainedModel {
         contributions: rankContributions(this.spec, perFeature),
       };
     }
+    const { bias, raw } = this.saabas(x, perFeature);
+    return { probability: sigmoid(raw), bias, contributions: rankContributions(this.spec, perFeature) };
+  }
+
+  contributions(features: Record<string, FeatureValue>): { probability: number; perFeature: Float64Array } {
+    const x = this.buffer;
+    this.encoder.encodeInto(features, x);
+    const perFeature = this.perFeature;
+    perFeature.fill(0);
+    return { probability: sigmoid(this.saabas(x, perFeature).raw), perFeature };
+  }
+
+  /** Walks every tree for the encoded row `x`, adding each split's move to its feature in `perFeature`. */
+  private saabas(x: Float64Array, perFeature: Float64Array): { bias: number; raw: number } {
     const owner = this.encoder.columnFeature;
+    const { links, threshold, nodeValue, leafValue, roots } = this;
     let bias = this.json.initScore;
     let raw = this.json.initScore;
-    for (let k = 0; k < this.roots.length; k++) {
-      let node = this.roots[k]!;
+    for (let k = 0; k < roots.length; k++) {
+      let node = roots[k]!;
       if (node < 0) {
-        bias += this.leafValue[~node]!;
-        raw += this.leafValue[~node]!;
+        bias += leafValue[~node]!;
+        raw += leafValue[~node]!;
         continue;
       }
-      bias += this.nodeValue[node]!;
+      bias += nodeValue[node]!;
       while (node >= 0) {
         const at = node * 3;
-        const packed = this.links[at]!;
+        const packed = links[at]!;
         const c = packed >> 1;
         const v = x[c]!;
-        const next =
-          v <= this.threshold[node]! || (Number.isNaN(v) && (packed & 1) === 1)
-            ? this.links[at + 1]!
-            : this.links[at + 2]!;
-        const nextValue = next < 0 ? this.leafValue[~next]! : this.nodeValue[next]!;
-        perFeature[owner[c]!]! += nextValue - this.nodeValue[node]!;
+        const next = v <= threshold[node]! || (Number.isNaN(v) && (packed & 1) === 1) ? links[at + 1]! : links[at + 2]!;
+        const nextValue = next < 0 ? leafValue[~next]! : nodeValue[next]!;
+        perFeature[owner[c]!]! += nextValue - nodeValue[node]!;
         node = next;
       }
-      raw += this.leafValue[~node]!;
+      raw += leafValue[~node]!;
     }
-    return { probability: sigmoid(raw), bias, contributions: rankContributions(this.spec, perFeature) };
+    return { bias, raw };
   }
 
   toJSON(): SerializedGbdt {

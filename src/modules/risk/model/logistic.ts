@@ -168,6 +168,11 @@ export class LogisticModel implements TrainedModel {
    * methods give them.
    */
   explain(features: Record<string, FeatureValue>, _options?: { method?: ExplainMethod }): Explanation {
+    const { probability, perFeature } = this.contributions(features);
+    return { probability, bias: this.json.intercept, contributions: rankContributions(this.spec, perFeature) };
+  }
+
+  contributions(features: Record<string, FeatureValue>): { probability: number; perFeature: Float64Array } {
     const x = new Float64Array(this.encoder.columns.length);
     this.terms(features, x);
     const perFeature = new Float64Array(this.spec.length);
@@ -176,11 +181,7 @@ export class LogisticModel implements TrainedModel {
       perFeature[this.encoder.columnFeature[c]!]! += x[c]!;
       z += x[c]!;
     }
-    return {
-      probability: sigmoid(z),
-      bias: this.json.intercept,
-      contributions: rankContributions(this.spec, perFeature),
-    };
+    return { probability: sigmoid(z), perFeature };
   }
 
   toJSON(): SerializedLogistic {

@@ -102,6 +102,12 @@ export interface TrainedModel {
   /** The raw score (log-odds) behind predict. */
   rawScore(features: Record<string, FeatureValue>): number;
   explain(features: Record<string, FeatureValue>, options?: { method?: ExplainMethod }): Explanation;
+  /**
+   * explain's probability and contributions (the default method) per feature of `spec`, in spec order
+   * and unranked: for a caller that wants only the largest few. The array is the model's own and is
+   * overwritten by the next call.
+   */
+  contributions(features: Record<string, FeatureValue>): { probability: number; perFeature: Float64Array };
   toJSON(): SerializedModel;
 }
 

@@ -10,11 +10,16 @@ type ModelRow = typeof riskModels.$inferSelect;
 /** A stored model version, ready to score. */
 export function scorerOf(row: ModelRow): ScoringModel {
   const model = loadModel(row.model as SerializedModel);
+  const names = model.spec.map((s) => s.name);
   return {
     version: row.version,
     spec: row.spec as ModelFeatureSpec[],
     predict: (f) => model.predict(f),
     explain: (f) => model.explain(f),
+    contributions: (f) => {
+      const c = model.contributions(f);
+      return { probability: c.probability, names, perFeature: c.perFeature };
+    },
   };
 }
 
