@@ -19,6 +19,9 @@ let till: string;
 let police: string;
 let officer: string;
 const receivers: Server[] = [];
+// The receiver listens on loopback, which webhooks may call only when allowed (department networks).
+const allowBefore = process.env.TIDEGATE_WEBHOOK_ALLOW;
+process.env.TIDEGATE_WEBHOOK_ALLOW = '127.0.0.1/32';
 const post = (url: string, auth: string, body?: unknown) =>
   t.request({ method: 'POST', url, auth, ...(body !== undefined ? { body } : {}) });
 const get = (url: string, auth: string) => t.request({ method: 'GET', url, auth });
@@ -50,7 +53,12 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  for (const s of receivers) s.close();
+  if (allowBefore === undefined) delete process.env.TIDEGATE_WEBHOOK_ALLOW;
+  else process.env.TIDEGATE_WEBHOOK_ALLOW = allowBefore;
+  for (const s of receivers) {
+    s.closeAllConnections();
+    s.close();
+  }
   await t?.close();
 });
 
