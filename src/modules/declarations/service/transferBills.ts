@@ -52,6 +52,10 @@ function taxOf(p: Posted): TransferTax | null {
   if (p.type !== 'ISLAND_TRANSFER') return null;
   const t = p.tax as Partial<TransferTax> | null | undefined;
   if (t?.due !== true || t.rule !== TRANSFER_BILL_RULE || typeof t.total !== 'string') return null;
+  // Transfers posted before transfers were billed carry no code or steps per line: a consumer that
+  // starts from the outbox's beginning on an older database passes them over rather than billing
+  // them on the day it runs with figures it cannot show (an officer raises those by supplementary bill).
+  if (!Array.isArray(t.lines) || t.lines.some((l) => typeof l?.hsCode !== 'string' || !l.steps)) return null;
   return t as TransferTax;
 }
 
