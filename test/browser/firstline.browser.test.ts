@@ -95,7 +95,8 @@ describe(`the first-line pages in Chromium (${browserDbKind()})`, { timeout: 300
     await page.getByTestId('fl-bill-link').click();
     await page.getByTestId('fl-bill').waitFor();
     expect(await text('fl-bill-total')).toBe(total);
-    expect(await text('fl-bill-payment')).toMatch(/未缴|已担保|已缴|逾期|尚无缴款记录/);
+    // Just issued: unpaid, with its due date.
+    expect(await text('fl-bill-payment')).toMatch(/^未缴 · 缴款期限 \d{4}-\d{2}-\d{2}$/);
     await page.getByTestId('fl-bill-declaration').click();
     await page.getByTestId('fl-detail').waitFor();
   });

@@ -19,8 +19,8 @@ export type FirstLineLineKind = FirstLineLineBody['kind'];
 export type FirstLineState = NonNullable<z.input<typeof firstline.listQuery>['state']>;
 export type FirstLine = Out<typeof firstline.firstLineOut>;
 export type JudgedLine = FirstLine['lines'][number];
-/** A bill; `payment` once the payments module gives first-line bills a payment state. */
-export type FirstLineBill = Out<typeof firstline.billOut> & { payment?: Out<typeof payments.paymentOut> };
+/** A bill with its payment state (the payments module's). */
+export type FirstLineBill = Out<typeof firstline.billOut>;
 export type PaymentState = Out<typeof payments.paymentOut>['state'];
 export type TariffRates = Out<typeof tariff.ratesResponse>;
 export type Book = Out<typeof ledger.bookOut>;

@@ -842,7 +842,6 @@ export const en: Record<MessageKey, string> = {
   'fl.bill.pay.PAID': 'Paid',
   'fl.bill.pay.OVERDUE': 'Overdue',
   'fl.bill.due': 'due {date}',
-  'fl.bill.noPayment': 'No payment recorded yet',
   'fl.bill.versions': 'Parameter versions',
   'fl.bill.declaration': 'Declaration',
   'fl.bills.empty': 'No first-line tax bill yet.',

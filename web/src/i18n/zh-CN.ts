@@ -825,7 +825,6 @@ export const zhCN = {
   'fl.bill.pay.PAID': '已缴',
   'fl.bill.pay.OVERDUE': '逾期',
   'fl.bill.due': '缴款期限 {date}',
-  'fl.bill.noPayment': '尚无缴款记录',
   'fl.bill.versions': '参数版本',
   'fl.bill.declaration': '对应申报单',
   'fl.bills.empty': '还没有一线税单。',

@@ -15,10 +15,9 @@ export function FlStateBadge({ state }: { state: string }) {
   );
 }
 
-/** A bill's payment state and due date; a bill the payments module has not seen yet says so. */
+/** A bill's payment state and due date. */
 export function PaymentState({ bill }: { bill: FirstLineBill }) {
   const { t } = useI18n();
-  if (!bill.payment) return <span className="muted">{t('fl.bill.noPayment')}</span>;
   return (
     <span data-testid="fl-bill-payment-state" data-state={bill.payment.state}>
       {t(`fl.bill.pay.${bill.payment.state}` as MessageKey)}
