@@ -45,7 +45,8 @@ export async function servePrimary(workers: number, opts: { demo: boolean }): Pr
   await ctx.database.close();
   if (boot.generatedAdminPassword)
     console.log(
-      `admin password (generated, shown once — set TIDEGATE_ADMIN_PASSWORD to choose it): admin / ${boot.generatedAdminPassword}`,
+      'admin password (generated, shown once — set TIDEGATE_ADMIN_PASSWORD to choose it): ' +
+        `admin / ${boot.generatedAdminPassword}`,
     );
 
   let stopping = false;

@@ -231,9 +231,10 @@ export class Dispatcher {
           ? await this.db.transaction(async (tx) => {
               // Held to the end of this consumer's round; taking it writes nothing (no transaction id),
               // so it never holds back the outbox horizon of other processes.
+              const key = consumerLockKey(consumer.name);
               const [lock] = await queryRows<{ got: boolean }>(
                 tx,
-                sql`select pg_try_advisory_xact_lock(${CONSUMER_LOCK_CLASS}::int, ${consumerLockKey(consumer.name)}::int) as got`,
+                sql`select pg_try_advisory_xact_lock(${CONSUMER_LOCK_CLASS}::int, ${key}::int) as got`,
               );
               // Another process is delivering to this consumer right now: its round covers these events.
               return lock?.got ? this.deliverTo(tx, consumer, horizon, now) : ('idle' as const);

@@ -103,7 +103,9 @@ export async function billTransfer(
     const ref = p.reference ? ` (${p.reference})` : '';
     const bill = await issueBill(tx, ctx, { id: p.documentId, enterpriseId: p.enterpriseId }, uscc, billActor, {
       kind: 'ORIGINAL',
-      cause: `Island transfer${ref} of zero-tariff goods to a non-beneficiary: the import taxes are due (${TRANSFER_BILL_RULE})`,
+      cause:
+        `Island transfer${ref} of zero-tariff goods to a non-beneficiary: ` +
+        `the import taxes are due (${TRANSFER_BILL_RULE})`,
       subject: `ledger-document:${p.documentId}`,
       amounts: { duty: tax.duty, consumptionTax: tax.consumptionTax, vat: tax.vat, total: tax.total },
       figures: figuresOf(tax),
