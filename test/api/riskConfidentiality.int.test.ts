@@ -236,7 +236,10 @@ function urlsFor(route: string): string[] | undefined {
     '/api/v1/licences': ['/api/v1/licences'],
     '/api/v1/licences/:number': ['/api/v1/licences/RT-2026-0001'],
     // First-line filings are scanned with real held and released data in test/firstline/firstline.int.test.ts.
-    '/api/v1/firstline/declarations': ['/api/v1/firstline/declarations', '/api/v1/firstline/declarations?state=HELD'],
+    '/api/v1/firstline/declarations': [
+      '/api/v1/firstline/declarations',
+      '/api/v1/firstline/declarations?state=HELD&direction=IMPORT&pageSize=200',
+    ],
     '/api/v1/firstline/declarations/:id': ['/api/v1/firstline/declarations/01900000-0000-7000-8000-000000000000'],
     '/api/v1/firstline/bills': ['/api/v1/firstline/bills'],
     '/api/v1/firstline/bills/:id': ['/api/v1/firstline/bills/01900000-0000-7000-8000-000000000000'],

@@ -14,6 +14,7 @@ import { setParameter } from '../../src/platform/parameters/service.ts';
 import { launchChromium, signIn, stopDemoServer } from '../support/browser.ts';
 import { browserDbKind, startBrowserServer } from '../support/browserServer.ts';
 import { forceRed } from '../support/riskFixtures.ts';
+import { randomUscc } from '../support/ledgerFixtures.ts';
 
 let tg: Tidegate;
 let browser: Browser;
@@ -145,13 +146,31 @@ describe(`the first-line pages in Chromium (${browserDbKind()})`, { timeout: 300
       expect(answer).toContain(id);
       expect(answer).not.toMatch(/"risk"|RED|Held for inspection: risk/);
 
+      const [{ uscc }] = (await queryRows<{ uscc: string }>(
+        tg.ctx.db,
+        sql`select e.uscc from firstline_declarations d join enterprises e on e.id = d.enterprise_id
+            where d.id = ${id}`,
+      )) as [{ uscc: string }];
+      // The officer's filters are asked of the server, not applied in the browser.
+      const asked: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/api/v1/firstline/declarations?')) asked.push(decodeURIComponent(r.url()));
+      });
       await signIn(page, tg.url, 'officer', 'officer-pass-2026');
       await page.getByTestId('nav-firstline').click();
       await page.getByTestId('fl-filter-state').selectOption('HELD');
       await page.getByTestId('fl-filter-dir').selectOption('IMPORT');
-      await expect.poll(() => page.getByTestId('fl-table').locator(`a[href="#/firstline/${id}"]`).count()).toBe(1);
+      const link = page.getByTestId('fl-table').locator(`a[href="#/firstline/${id}"]`);
+      await expect.poll(() => link.count()).toBe(1);
       expect(page.url()).toContain('state=HELD');
-      await page.getByTestId('fl-table').locator(`a[href="#/firstline/${id}"]`).click();
+      await page.getByTestId('fl-filter-uscc').fill(randomUscc());
+      await expect.poll(() => page.getByTestId('fl-open').count()).toBe(0);
+      await page.getByTestId('fl-filter-uscc').fill(uscc);
+      await expect.poll(() => link.count()).toBe(1);
+      expect(asked.some((u) => /state=HELD/.test(u) && /direction=IMPORT/.test(u) && u.includes(`uscc=${uscc}`))).toBe(
+        true,
+      );
+      await link.click();
       await expect.poll(() => text('fl-risk-level')).toContain('RED');
       expect(await text('fl-reason')).toContain('risk RED');
       // A reason is required: too short is refused at its field.

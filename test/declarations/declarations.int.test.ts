@@ -472,6 +472,15 @@ describe('second-line exit (二线出岛) over HTTP', () => {
     ).toBe(404);
     const list = (await app.request({ method: 'GET', url: '/api/v1/declarations', auth: otherAuth })).json();
     expect(list.items.every((d: { enterpriseId: string }) => d.enterpriseId === other.enterpriseId)).toBe(true);
+    // A trader that names another enterprise's USCC still reads its own: the list and the bills reveal nothing.
+    for (const url of ['/api/v1/declarations', '/api/v1/tax-bills']) {
+      const own = (await app.request({ method: 'GET', url, auth: otherAuth })).json();
+      const asked = await app.request({ method: 'GET', url: `${url}?uscc=${z.uscc}`, auth: otherAuth });
+      expect(asked.json(), url).toEqual(own);
+    }
+    const officer = await app.authFor('inspector');
+    const theirs = await app.request({ method: 'GET', url: `/api/v1/declarations?uscc=${z.uscc}`, auth: officer });
+    expect(theirs.json().items.map((d: { id: string }) => d.id)).toContain(a.json().id);
 
     const first = a.json();
     const amended = await app.request({

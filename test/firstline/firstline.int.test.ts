@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { bookWithGoods } from '../support/ledgerFixtures.ts';
+import { bookWithGoods, randomUscc } from '../support/ledgerFixtures.ts';
 import { forceRed } from '../support/riskFixtures.ts';
 import { riskLeaks } from '../support/riskLeaks.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
@@ -305,6 +305,7 @@ describe('a held declaration and an export', () => {
     expect(await onHand(parts)).toBe('110');
     const seen = (await get(`/api/v1/firstline/declarations/${d.id}`, officer)).json();
     expect(seen.risk).toMatchObject({ level: 'RED', selected: true });
+    expect(Object.keys(seen.risk).sort()).toEqual(['action', 'features', 'level', 'reasons', 'score', 'selected']);
     expect(
       (await get('/api/v1/firstline/declarations?state=HELD', officer)).json().items.map((x: { id: string }) => x.id),
     ).toContain(d.id);
@@ -401,5 +402,90 @@ describe('a held declaration and an export', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ state: 'RELEASED', direction: 'EXPORT' });
     expect(await onHand(parts)).toBe('100');
+  });
+});
+
+describe('the list: filters by state, direction and enterprise, a page at a time', () => {
+  type Item = { id: string; uscc: string; direction: string; state: string };
+  const list = async (query: string, auth: string) => {
+    const res = await get(`/api/v1/firstline/declarations${query}`, auth);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { items: Item[]; total: number };
+  };
+  const ids = (l: { items: Item[] }) => l.items.map((d) => d.id);
+  let other: { uscc: string; trader: string; id: string };
+
+  beforeAll(async () => {
+    const w = await bookWithGoods(t.ctx, {
+      regime: 'ZERO_TARIFF',
+      entryDate: '2026-11-02',
+      items: [
+        { hsCode: '8431490000', name: 'crane parts', unit: 'KG', originCountry: 'DE', quantity: '1', importedCny: '1' },
+      ],
+    });
+    const auth = await t.authFor('enterprise_user', { enterpriseId: w.enterpriseId });
+    const res = await post('/api/v1/firstline/declarations', declaration([wine], { bookId: undefined }), auth);
+    expect(res.statusCode, res.body).toBe(201);
+    other = { uscc: w.uscc, trader: auth, id: res.json().id };
+  });
+
+  it('an officer filters by enterprise and direction on the server; an unregistered USCC finds none', async () => {
+    const theirs = await list(`?uscc=${other.uscc}&pageSize=200`, officer);
+    expect([ids(theirs), theirs.total]).toEqual([[other.id], 1]);
+    const mine = await list(`?uscc=${world.uscc}&pageSize=200`, officer);
+    expect(mine.total).toBeGreaterThan(5);
+    expect(mine.items.every((d) => d.uscc === world.uscc)).toBe(true);
+    const exports = await list(`?uscc=${world.uscc}&direction=EXPORT&pageSize=200`, officer);
+    const imports = await list(`?uscc=${world.uscc}&direction=IMPORT&pageSize=200`, officer);
+    expect(exports.total).toBeGreaterThanOrEqual(1);
+    expect(exports.items.every((d) => d.direction === 'EXPORT')).toBe(true);
+    expect(imports.items.every((d) => d.direction === 'IMPORT')).toBe(true);
+    expect(exports.total + imports.total).toBe(mine.total);
+    expect(new Set([...ids(exports), ...ids(imports)])).toEqual(new Set(ids(mine)));
+    const heldImports = await list(`?direction=IMPORT&state=REJECTED&pageSize=200`, officer);
+    expect(heldImports.total).toBeGreaterThanOrEqual(1);
+    expect(heldImports.items.every((d) => d.direction === 'IMPORT' && d.state === 'REJECTED')).toBe(true);
+    expect(await list(`?uscc=${randomUscc()}`, officer)).toEqual({ items: [], total: 0 });
+  });
+
+  it("a trader reads its own only: another enterprise's USCC reveals nothing", async () => {
+    const own = await list('?pageSize=200', trader);
+    expect(own.items.every((d) => d.uscc === world.uscc)).toBe(true);
+    expect(ids(own)).not.toContain(other.id);
+    expect(await list(`?uscc=${other.uscc}&pageSize=200`, trader)).toEqual(own);
+    expect(await list(`?uscc=${randomUscc()}&pageSize=200`, trader)).toEqual(own);
+    const theirs = await list(`?uscc=${world.uscc}`, other.trader);
+    expect([ids(theirs), theirs.total]).toEqual([[other.id], 1]);
+    expect(riskLeaks(own)).toEqual([]);
+  });
+
+  it('pages newest first, each row once', async () => {
+    const all = await list(`?uscc=${world.uscc}&pageSize=200`, officer);
+    const pages: string[] = [];
+    for (let page = 1; page <= Math.ceil(all.total / 2); page++) {
+      const p = await list(`?uscc=${world.uscc}&pageSize=2&page=${page}`, officer);
+      expect(p.total).toBe(all.total);
+      expect(p.items.length).toBeLessThanOrEqual(2);
+      pages.push(...ids(p));
+    }
+    expect(pages).toEqual(ids(all));
+    expect((await list('?pageSize=200', officer)).items.length).toBe(all.total + 1);
+    expect((await list(`?uscc=${world.uscc}&pageSize=2&page=${all.total}`, officer)).items).toEqual([]);
+  });
+
+  it('a bad filter is refused with a problem naming the field', async () => {
+    for (const [query, field] of [
+      ['?direction=SIDEWAYS', 'direction'],
+      ['?uscc=91460000ABC', 'uscc'],
+      ['?state=DONE', 'state'],
+      ['?pageSize=500', 'pageSize'],
+    ] as const) {
+      for (const auth of [officer, trader]) {
+        const res = await get(`/api/v1/firstline/declarations${query}`, auth);
+        expect(res.statusCode, query).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.json().errors[0].path, query).toBe(field);
+      }
+    }
   });
 });

@@ -29,9 +29,9 @@ export const firstLineRoutes: ApiPlugin = (app, ctx) => {
     config: { access: { roles: [...READERS] } },
     schema: {
       tags,
-      summary: 'First-line declarations (an enterprise sees its own)',
+      summary: 'First-line declarations, newest first, by state, direction and enterprise (a trader sees its own)',
       querystring: listQuery,
-      response: { 200: z.object({ items: z.array(firstLineOut) }) },
+      response: { 200: z.object({ items: z.array(firstLineOut), total: z.number() }) },
     },
     handler: async (req) => service.listFirstLine(ctx, actorOf(req), req.query),
   });

@@ -5,7 +5,7 @@
  * — the book posted or the direct release registered, the bill issued), an officer's decision on a
  * held one, and the reads.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/client.ts';
@@ -20,7 +20,13 @@ import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
 import { problems, type FieldError } from '../../kernel/problem.ts';
-import { activeQualifications, findEnterpriseById, scopeViolation, zeroTariffScope } from '../subjects/service.ts';
+import {
+  activeQualifications,
+  findEnterpriseById,
+  listEnterpriseScope,
+  scopeViolation,
+  zeroTariffScope,
+} from '../subjects/service.ts';
 import { cataloguePrefixes, fileDocumentTx, getBook, getItem, registerDirectRelease } from '../ledger/service.ts';
 import { assessDeclaration, type RiskDecision } from '../risk/service.ts';
 import { loadTaxParameters } from '../tax/service.ts';
@@ -42,7 +48,7 @@ import {
   type State,
 } from './rules.ts';
 import { firstLineBills, firstLineDeclarations } from './schema.ts';
-import type { FirstLineBody } from './wire.ts';
+import type { FirstLineBody, FirstLineRisk, ListQuery } from './wire.ts';
 import { FIRST_LINE_EVENTS } from './events.ts';
 
 type Row = typeof firstLineDeclarations.$inferSelect;
@@ -93,7 +99,7 @@ function declarantOf(actor: Actor): string {
 const hash = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
 
 /** The risk verdict as officers read it; never part of what a trader is shown. */
-function riskSummary(d: RiskDecision) {
+function riskSummary(d: RiskDecision): FirstLineRisk {
   return {
     level: d.level,
     score: d.score,
@@ -147,7 +153,7 @@ export interface FirstLineView {
   decidedBy: string | null;
   createdAt: string;
   updatedAt: string;
-  risk?: unknown;
+  risk?: FirstLineRisk | null;
 }
 
 /** A declaration as `actor` may read it; `known` skips the reads of what the caller has at hand. */
@@ -183,7 +189,7 @@ async function view(
     decidedBy: officer ? r.decidedBy : null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    ...(officer ? { risk: r.risk } : {}),
+    ...(officer ? { risk: r.risk as FirstLineRisk | null } : {}),
   };
 }
 
@@ -699,20 +705,27 @@ export async function getFirstLine(ctx: AppContext, actor: Actor, id: string): P
   return view(ctx.db, row, actor);
 }
 
-export async function listFirstLine(ctx: AppContext, actor: Actor, q: { state?: State | undefined }) {
-  const own = enterpriseFilter(actor);
+/**
+ * A page of first-line declarations, newest first, by state, direction and (officers) enterprise: a trader
+ * reads its own whatever USCC it sends; an officer's unregistered USCC finds none.
+ */
+export async function listFirstLine(ctx: AppContext, actor: Actor, q: ListQuery) {
+  const scope = await listEnterpriseScope(ctx.db, actor, q.uscc);
+  if (scope === 'none') return { items: [], total: 0 };
+  const cond = and(
+    scope ? eq(firstLineDeclarations.enterpriseId, scope) : undefined,
+    q.state ? eq(firstLineDeclarations.state, q.state) : undefined,
+    q.direction ? eq(firstLineDeclarations.direction, q.direction) : undefined,
+  );
   const rows = await ctx.db
     .select()
     .from(firstLineDeclarations)
-    .where(
-      and(
-        own ? eq(firstLineDeclarations.enterpriseId, own) : undefined,
-        q.state ? eq(firstLineDeclarations.state, q.state) : undefined,
-      ),
-    )
-    .orderBy(desc(firstLineDeclarations.createdAt))
-    .limit(200);
-  return { items: await Promise.all(rows.map((r) => view(ctx.db, r, actor))) };
+    .where(cond)
+    .orderBy(desc(firstLineDeclarations.createdAt), desc(firstLineDeclarations.id))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
+  const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(firstLineDeclarations).where(cond);
+  return { items: await Promise.all(rows.map((r) => view(ctx.db, r, actor))), total: n?.n ?? 0 };
 }
 
 function billView(b: BillRow) {

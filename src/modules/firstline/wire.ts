@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { checkedBy, isoDate, text } from '../../kernel/wire.ts';
+import { checkedBy, isoDate, pageQuery, text } from '../../kernel/wire.ts';
 import { validateHsCode } from '../../kernel/hsCode.ts';
 import { validateCountryCode } from '../../kernel/country.ts';
 import { SECOND_LINE_PORTS } from '../../kernel/ports.ts';
 import { DIRECTIONS, LINE_KINDS } from './rules.ts';
 import { paymentOut } from '../payments/wire.ts';
+import { usccField } from '../subjects/wire.ts';
+import { LEVELS } from '../risk/rules.ts';
 
 /** The first-line open ports (一线口岸): every second-line port but Xinhai and Nangang. */
 export const FIRST_LINE_PORTS = SECOND_LINE_PORTS.filter((p) => p.alsoFirstLine).map((p) => p.code);
@@ -130,6 +132,17 @@ const taxesOut = z
   })
   .nullable();
 
+/** The risk verdict as officers read it: the summary of the engine's decision kept with a held declaration. */
+export const firstLineRiskOut = z.object({
+  level: z.enum(LEVELS),
+  score: z.string().describe('Decimal string'),
+  action: z.enum(['INSPECT', 'DOCUMENT_CHECK', 'RELEASE']),
+  selected: z.boolean(),
+  reasons: z.array(z.string()).describe('Why it was selected: RISK_RED, RANDOM_FLOOR, ...'),
+  features: z.array(z.object({ code: z.string(), contribution: z.number() })),
+});
+export type FirstLineRisk = z.infer<typeof firstLineRiskOut>;
+
 export const firstLineOut = z.object({
   id: z.string(),
   requestId: z.string(),
@@ -150,15 +163,23 @@ export const firstLineOut = z.object({
   decidedBy: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  /** Officers only: the risk verdict. */
-  risk: z.unknown().optional(),
+  /** Officers only: the risk verdict (null when none held it); never in a trader's answer. */
+  risk: firstLineRiskOut.nullable().optional(),
 });
 
 export const decideBody = z
   .object({ decision: z.enum(['RELEASE', 'REJECT']), reason: text.trim().min(3).max(500) })
   .strict();
 
-export const listQuery = z.object({ state: z.enum(['HELD', 'RELEASED', 'REJECTED']).optional() }).strict();
+export const listQuery = z
+  .object({
+    state: z.enum(['HELD', 'RELEASED', 'REJECTED']).optional(),
+    direction: z.enum(DIRECTIONS).optional(),
+    uscc: usccField.optional().describe("Officers: one enterprise's declarations (a trader always reads its own)"),
+    ...pageQuery,
+  })
+  .strict();
+export type ListQuery = z.output<typeof listQuery>;
 export const idParams = z.object({ id: z.uuid() }).strict();
 
 export const billOut = z.object({

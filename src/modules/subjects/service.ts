@@ -93,6 +93,18 @@ export async function findEnterpriseByUscc(ex: Executor, uscc: string): Promise<
   return row ?? null;
 }
 
+/**
+ * The enterprise a list route narrows to: a trader's own, whatever `uscc` it sends (another enterprise's
+ * code reveals nothing, not even whether it is registered); an officer's by `uscc`, or every enterprise
+ * (`null`) without one. `'none'` when the officer's code is not registered: the list is empty.
+ */
+export async function listEnterpriseScope(ex: Executor, actor: Actor, uscc?: string): Promise<string | null | 'none'> {
+  const own = enterpriseFilter(actor);
+  if (own) return own;
+  if (!uscc) return null;
+  return (await findEnterpriseByUscc(ex, uscc))?.id ?? 'none';
+}
+
 export async function findEnterpriseById(ex: Executor, id: string): Promise<EnterpriseRow | null> {
   const [row] = await ex.select().from(enterprises).where(eq(enterprises.id, id)).limit(1);
   return row ?? null;

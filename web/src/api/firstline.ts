@@ -26,15 +26,5 @@ export type TariffRates = Out<typeof tariff.ratesResponse>;
 export type Book = Out<typeof ledger.bookOut>;
 export type BookItem = Out<typeof ledger.itemBalanceOut>;
 
-/**
- * The risk verdict officers read (the wire says `unknown`: the service's summary of the decision).
- * A trader's answers never carry it.
- */
-export interface FirstLineRisk {
-  level: string;
-  score: number | string;
-  action: string;
-  selected: boolean;
-  reasons?: string[];
-  features?: { code: string; contribution: number | string }[];
-}
+/** The risk verdict officers read (firstLineRiskOut); a trader's answers never carry it. */
+export type FirstLineRisk = Out<typeof firstline.firstLineRiskOut>;

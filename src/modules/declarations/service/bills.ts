@@ -10,7 +10,7 @@ import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { DECLARATIONS_EVENTS } from '../events.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
-import { findEnterpriseByUscc } from '../../subjects/service.ts';
+import { listEnterpriseScope } from '../../subjects/service.ts';
 import { withPayment } from '../../payments/service.ts';
 import { billCsv, billNumber, type TaxBillFigures } from '../rules.ts';
 import { taxBills } from '../schema.ts';
@@ -102,13 +102,9 @@ export async function listTaxBills(
   actor: Actor,
   q: { uscc?: string; page: number; pageSize: number },
 ) {
-  let enterpriseId: string | null = actor.role === 'enterprise_user' ? actor.enterpriseId : null;
-  if (!enterpriseId && q.uscc) {
-    const row = await findEnterpriseByUscc(ctx.db, q.uscc);
-    if (!row) return { items: [], total: 0 };
-    enterpriseId = row.id;
-  }
-  const where = enterpriseId ? eq(taxBills.enterpriseId, enterpriseId) : undefined;
+  const scope = await listEnterpriseScope(ctx.db, actor, q.uscc);
+  if (scope === 'none') return { items: [], total: 0 };
+  const where = scope ? eq(taxBills.enterpriseId, scope) : undefined;
   const rows = await ctx.db
     .select()
     .from(taxBills)

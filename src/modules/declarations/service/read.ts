@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { problems } from '../../../kernel/problem.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
-import { findEnterpriseByUscc, findEnterprisesByIds } from '../../subjects/service.ts';
+import { findEnterprisesByIds, listEnterpriseScope } from '../../subjects/service.ts';
 import { getReservation } from '../../ledger/service.ts';
 import { declarations } from '../schema.ts';
 import { withPayment } from '../../payments/service.ts';
@@ -23,13 +23,9 @@ export async function listDeclarations(
   q: { kind?: string; state?: string; uscc?: string; port?: string; sort?: string; page: number; pageSize: number },
 ) {
   const where: SQL[] = [];
-  if (actor.role === 'enterprise_user')
-    where.push(eq(declarations.enterpriseId, actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000'));
-  else if (q.uscc) {
-    const e = await findEnterpriseByUscc(ctx.db, q.uscc);
-    if (!e) return { items: [], total: 0 };
-    where.push(eq(declarations.enterpriseId, e.id));
-  }
+  const scope = await listEnterpriseScope(ctx.db, actor, q.uscc);
+  if (scope === 'none') return { items: [], total: 0 };
+  if (scope) where.push(eq(declarations.enterpriseId, scope));
   if (q.kind) where.push(eq(declarations.kind, q.kind));
   if (q.state) where.push(eq(declarations.state, q.state));
   if (q.port) where.push(eq(declarations.portCode, q.port));

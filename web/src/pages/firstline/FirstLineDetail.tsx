@@ -64,7 +64,7 @@ export function FirstLineDetail({ id }: { id: string }) {
           </div>
         )}
         {/* Officers only: the API gives a trader no verdict, and the page shows none. */}
-        {officer && <RiskCard risk={x.risk} />}
+        {officer && <RiskCard risk={x.risk ?? null} />}
       </div>
       <FirstLineGoods x={x} />
       <FirstLineTaxes x={x} />

@@ -2,36 +2,43 @@ import { useQuery } from '@tanstack/react-query';
 import { api, session } from '../../api.ts';
 import type { FirstLine, FirstLineDirection, FirstLineState } from '../../api/firstline.ts';
 import { portLabel } from '../../api/ports.ts';
-import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { DataTable, Pager, type Column } from '../../components/DataTable.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { formatDate, formatMoney } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { useOt } from '../../i18n/officer.ts';
 import { routeParams, setParams } from '../../urlState.ts';
 import { FlStateBadge } from './parts.tsx';
 
 const STATES: FirstLineState[] = ['HELD', 'RELEASED', 'REJECTED'];
 const DIRECTIONS: FirstLineDirection[] = ['IMPORT', 'EXPORT'];
 
+const PAGE_SIZE = 20;
+/** A USCC has 18 characters: the filter is asked of the server once the code is whole. */
+const USCC_LENGTH = 18;
+
 /**
- * First-line declarations with their filters in the URL: the state asked of the server, the direction
- * and (officers) the enterprise's USCC applied to the newest 200 it answers.
+ * First-line declarations with their filters in the URL, all asked of the server: the state, the direction
+ * and (officers) the enterprise's USCC, a page at a time.
  */
 export function FirstLineList({ route }: { route: string }) {
   const { t, lang } = useI18n();
+  const ot = useOt();
   const officer = session.user()?.role !== 'enterprise_user';
   const p = routeParams(route);
   const state = STATES.find((s) => s === p.get('state')) ?? '';
   const direction = DIRECTIONS.find((d) => d === p.get('direction')) ?? '';
-  const uscc = officer ? (p.get('uscc') ?? '').trim().toUpperCase() : '';
+  const typed = officer ? (p.get('uscc') ?? '').trim().toUpperCase() : '';
+  const uscc = typed.length === USCC_LENGTH ? typed : '';
+  const page = Math.max(1, Number(p.get('page')) || 1);
+  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
+  for (const [k, v] of Object.entries({ state, direction, uscc })) if (v) query.set(k, v);
   const list = useQuery({
-    queryKey: ['firstline', state],
-    queryFn: () =>
-      api<{ items: FirstLine[] }>('GET', `/api/v1/firstline/declarations${state ? `?state=${state}` : ''}`),
+    queryKey: ['firstline', query.toString()],
+    queryFn: () => api<{ items: FirstLine[]; total: number }>('GET', `/api/v1/firstline/declarations?${query}`),
   });
-  const rows = (list.data?.items ?? []).filter(
-    (d) => (!direction || d.direction === direction) && (!uscc || d.uscc.includes(uscc)),
-  );
+  const total = list.data?.total ?? 0;
   const columns: Column<FirstLine>[] = [
     {
       key: 'no',
@@ -55,7 +62,8 @@ export function FirstLineList({ route }: { route: string }) {
       cell: (d) => (d.taxes ? formatMoney(d.taxes.total, lang) : '—'),
     },
   ];
-  const set = (changes: Record<string, string>) => setParams(route, changes, { replace: 'uscc' in changes });
+  const set = (changes: Record<string, string>) =>
+    setParams(route, { ...changes, page: undefined }, { replace: 'uscc' in changes });
   return (
     <div data-testid="fl-list">
       <div className="filters">
@@ -96,15 +104,28 @@ export function FirstLineList({ route }: { route: string }) {
       {list.isLoading && <Spinner />}
       {list.error && <ErrorBox error={list.error} onRetry={() => void list.refetch()} />}
       {list.data && (
-        <DataTable
-          columns={columns}
-          rows={rows}
-          rowKey={(d) => d.id}
-          caption={t('fl.caption')}
-          empty={t('fl.empty')}
-          testId="fl-table"
-          rowTestId={(_, i) => `fl-row-${i}`}
-        />
+        <>
+          <DataTable
+            columns={columns}
+            rows={list.data.items}
+            rowKey={(d) => d.id}
+            caption={t('fl.caption')}
+            empty={t('fl.empty')}
+            testId="fl-table"
+            rowTestId={(_, i) => `fl-row-${i}`}
+          />
+          <Pager
+            page={page}
+            pageSize={PAGE_SIZE}
+            total={total}
+            onPage={(n) => setParams(route, { page: n })}
+            label={{
+              prev: ot('pager.prev'),
+              next: ot('pager.next'),
+              status: ot('pager.status', { page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), total }),
+            }}
+          />
+        </>
       )}
     </div>
   );
