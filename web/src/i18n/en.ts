@@ -476,9 +476,6 @@ export const en: Record<MessageKey, string> = {
   'decl.form.gross': 'Expected gross weight (kg)',
   'decl.form.packages': 'Packages',
   'decl.form.net': 'Net weight (kg)',
-  'decl.form.dutyRate': 'Duty rate',
-  'decl.form.vatRate': 'VAT rate',
-  'decl.form.ctRate': 'Consumption tax rate',
   'decl.form.domesticVatPaid': 'Domestic VAT paid on the island',
   'decl.form.addLine': 'Add goods',
   'decl.form.submit': 'Submit',
@@ -863,4 +860,5 @@ export const en: Record<MessageKey, string> = {
   'fl.risk.features': 'Features fired',
   'fl.decided': 'Decided',
   'fl.rates.unit': 'tariff unit {unit}',
+  'fl.rates.perUnit': '{amount} CNY per {unit}',
 };

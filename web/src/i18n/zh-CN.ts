@@ -462,9 +462,6 @@ export const zhCN = {
   'decl.form.gross': '预计毛重（千克）',
   'decl.form.packages': '件数',
   'decl.form.net': '净重（千克）',
-  'decl.form.dutyRate': '关税税率',
-  'decl.form.vatRate': '增值税税率',
-  'decl.form.ctRate': '消费税税率',
   'decl.form.domesticVatPaid': '已在岛内缴纳国内增值税',
   'decl.form.addLine': '添加商品',
   'decl.form.submit': '提交申报',
@@ -846,6 +843,7 @@ export const zhCN = {
   'fl.risk.features': '命中规则',
   'fl.decided': '已处置',
   'fl.rates.unit': '税则计量单位 {unit}',
+  'fl.rates.perUnit': '每{unit} {amount} 元',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

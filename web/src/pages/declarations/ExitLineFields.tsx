@@ -1,8 +1,12 @@
 import type { ReactNode } from 'react';
+import { RatesHint } from '../../components/RatesHint.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { Item, Line } from './exitDraft.ts';
 
-/** One goods line of the form: the book item, quantity, value, weight, rates and whether domestic VAT was paid. */
+/**
+ * One goods line of the form: the book item, quantity, value, weight and whether domestic VAT was paid, with
+ * the tariff table's rates for the item shown read-only (the server applies those; none is typed).
+ */
 export function ExitLineFields({
   i,
   line,
@@ -17,6 +21,7 @@ export function ExitLineFields({
   field: (path: string) => ReactNode;
 }) {
   const { t } = useI18n();
+  const item = items.find((it) => it.id === line.itemId);
   return (
     <fieldset data-testid={`exit-line-${i}`}>
       {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the select or the input chosen inside */}
@@ -72,31 +77,10 @@ export function ExitLineFields({
         />
         {field(`lines[${i}].netWeightKg`)}
       </label>
-      <label>
-        {t('decl.form.dutyRate')}
-        <input
-          value={line.dutyRate}
-          onChange={(e) => set(i, { dutyRate: e.target.value })}
-          data-testid={`exit-line-${i}-duty`}
-        />
+      {/* No rate is asked: the platform's, by the item's code and origin on the day, read-only. */}
+      <RatesHint code={item?.hsCode ?? ''} origin={item?.originCountry ?? ''} testId={`exit-line-${i}-rates`}>
         {field(`lines[${i}].dutyRate`)}
-      </label>
-      <label>
-        {t('decl.form.vatRate')}
-        <select
-          value={line.vatRate}
-          onChange={(e) => set(i, { vatRate: e.target.value })}
-          data-testid={`exit-line-${i}-vat`}
-        >
-          <option value="0.13">13%</option>
-          <option value="0.09">9%</option>
-        </select>
-      </label>
-      <label>
-        {t('decl.form.ctRate')}
-        <input value={line.consumptionTaxRate} onChange={(e) => set(i, { consumptionTaxRate: e.target.value })} />
-        {field(`lines[${i}].consumptionTaxRate`)}
-      </label>
+      </RatesHint>
       <label className="check">
         <input
           type="checkbox"

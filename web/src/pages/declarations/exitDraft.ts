@@ -4,9 +4,6 @@ export interface Line {
   quantity: string;
   valueCny: string;
   netWeightKg: string;
-  dutyRate: string;
-  vatRate: string;
-  consumptionTaxRate: string;
   domesticVatPaid: boolean;
 }
 
@@ -22,18 +19,16 @@ export interface Item {
   name: string;
   hsCode: string;
   unit: string;
+  originCountry?: string;
   available?: string;
 }
 
-// No duty rate is assumed: left empty, the tariff table's applies; a 0 typed on goods that owe duty is refused.
+// No rate is typed: the tariff table's apply, by the item's code and origin on the day (shown on the line).
 export const emptyLine = (): Line => ({
   itemId: '',
   quantity: '',
   valueCny: '',
   netWeightKg: '',
-  dutyRate: '',
-  vatRate: '0.13',
-  consumptionTaxRate: '',
   domesticVatPaid: false,
 });
 
@@ -50,21 +45,17 @@ export function shownFields(lineCount: number): string[] {
     'transport.expectedGrossWeightKg',
     'packages',
     ...Array.from({ length: lineCount }).flatMap((_, i) =>
-      ['itemId', 'quantity', 'valueCny', 'netWeightKg', 'dutyRate', 'consumptionTaxRate'].map(
-        (k) => `lines[${i}].${k}`,
-      ),
+      // The table's refusal of a line's rates (no tariff line on the day) is shown at its rates, as dutyRate.
+      ['itemId', 'quantity', 'valueCny', 'netWeightKg', 'dutyRate'].map((k) => `lines[${i}].${k}`),
     ),
   ];
 }
 
-/** A line as the server takes it: an empty duty or consumption tax rate is left out (the tariff table's applies). */
+/** A line as the server takes it: no rates (the server takes every rate from the tariff table). */
 export const lineBody = (l: Line) => ({
   itemId: l.itemId,
   quantity: l.quantity,
   valueCny: l.valueCny,
   netWeightKg: l.netWeightKg,
-  ...(l.dutyRate ? { dutyRate: l.dutyRate } : {}),
-  vatRate: l.vatRate,
-  ...(l.consumptionTaxRate ? { consumptionTaxRate: l.consumptionTaxRate } : {}),
   domesticVatPaid: l.domesticVatPaid,
 });

@@ -2,7 +2,7 @@ import type { BookItem, FirstLineDirection, FirstLineLineKind } from '../../api/
 import { FieldMessage } from '../../errors.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { kindsFor, type LineDraft } from './formBody.ts';
-import { RatesHint } from './RatesHint.tsx';
+import { RatesHint } from '../../components/RatesHint.tsx';
 
 /**
  * A line's fields. A book line names its book item (code, unit and origin are the item's); a taxed or
@@ -84,7 +84,9 @@ export function LineFields({
       {field('valueCny', t('fl.form.value'), { mode: 'decimal' })}
       {field('licenceNumber', t('fl.form.licence'), { mono: true })}
       {line.kind === 'TAXED' && field('certificateNumber', t('fl.form.certificate'), { mono: true })}
-      {line.kind !== 'BOOK' && <RatesHint code={line.hsCode} origin={line.originCountry} index={index} />}
+      {line.kind !== 'BOOK' && (
+        <RatesHint code={line.hsCode} origin={line.originCountry} testId={`fl-line-rates-${index}`} />
+      )}
     </div>
   );
 }
