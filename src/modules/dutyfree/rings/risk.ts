@@ -105,8 +105,9 @@ export async function saleRiskFacts(tx: Tx, s: TillSale): Promise<Record<string,
   const held = new Decimal(s.quota.used).plus(s.quota.reserved);
   const hour = (s.now.getUTCHours() + 8) % 24;
   return {
-    // Risk expressions read numbers, as the declarations' facts do; the largest price is picked exactly.
-    'sale.amountCny': Number(s.amount),
+    // Risk expressions compare numbers, as the declarations' facts do: a fact for thresholds, never money
+    // that is computed or stored (the quota check above stays decimal); the largest price is picked exactly.
+    'sale.amountCny': new Decimal(s.amount).toNumber(),
     'sale.units': s.lines.reduce((n, l) => n + l.quantity, 0),
     'sale.lineCount': s.lines.length,
     'sale.maxUnitPriceCny': Decimal.max(...s.lines.map((l) => l.unitPrice)).toNumber(),

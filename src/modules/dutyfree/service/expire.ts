@@ -5,6 +5,7 @@
  * exactly once, because both take the reservation's row lock and look at its status again.
  */
 import { sql } from 'drizzle-orm';
+import { wholeNumber } from '../../../kernel/wholeNumber.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { queryRows, type Tx } from '../../../platform/db/client.ts';
@@ -69,7 +70,7 @@ export async function expireOverdue(
       reservationId: e.id,
       buyerId: e.buyerId,
       shop: e.shop,
-      quotaYear: Number(e.quotaYear),
+      quotaYear: wholeNumber(e.quotaYear, 'quotaYear'),
       amount: money(e.amount),
       expiresAt: e.expiresAt,
     },
@@ -87,7 +88,7 @@ export async function expireOverdue(
             reservationId: e.id,
             buyerId: e.buyerId,
             shop: e.shop,
-            quotaYear: Number(e.quotaYear),
+            quotaYear: wholeNumber(e.quotaYear, 'quotaYear'),
             amount: money(e.amount),
             reason: 'not confirmed in time',
           },

@@ -12,6 +12,7 @@ import { appendAuditMany, type AuditInput } from '../../../platform/audit/servic
 import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
 import { seesPersonalData, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
+import { wholeNumber } from '../../../kernel/wholeNumber.ts';
 import { maskIdNumber, maskName } from '../../subjects/service.ts';
 import { categoryTable, type CategoryTable, type IdType } from '../rules.ts';
 import {
@@ -147,7 +148,7 @@ export async function parametersOn(ex: Executor, date: string): Promise<Dutyfree
   const v = (name: (typeof PARAMETER_NAMES)[number]) => found.get(name)!.value;
   return {
     annualQuota: String(v('dutyfree.annualQuotaCny')),
-    minimumAge: Number(v('dutyfree.minimumAge')),
+    minimumAge: wholeNumber(v('dutyfree.minimumAge'), 'dutyfree.minimumAge'),
     categories: categoryTable(v('dutyfree.perTripLimits')),
     destinations: v('dutyfree.destinations') as string[],
     windowDays: Number(v('dutyfree.departureWindowDays')),

@@ -15,6 +15,7 @@ import { getParameter } from '../../../../platform/parameters/service.ts';
 import { shanghaiDate } from '../../../../kernel/clock.ts';
 import { uuidv7 } from '../../../../kernel/ids.ts';
 import { addDays, toDayNumber } from '../../../../kernel/dates.ts';
+import { wholeNumber } from '../../../../kernel/wholeNumber.ts';
 import { RingDetector, type DetectionResult, type SaleObservation } from '../detector.ts';
 import { RING_PARAMETER } from '../parameters.ts';
 import type { LinkKind, RingParameters } from '../rules.ts';
@@ -127,7 +128,7 @@ function observation(row: SaleRow, buyer: number, plan: ReturnType<typeof catego
     // The trip's UUID ends in random bits: its last 32 tell a buyer's trips apart.
     trip: Number.parseInt(row.trip_id.slice(-8), 16) | 0,
     departureDay: toDayNumber(row.departure_date),
-    year: Number(row.quota_year),
+    year: wholeNumber(row.quota_year, 'quota_year'),
     amountFen: new Decimal(row.kept).times(100).toNumber(),
     lines: items
       .filter(([, quantity]) => quantity > 0)
