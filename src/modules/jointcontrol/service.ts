@@ -105,42 +105,14 @@ export async function openCaseForDecision(
       const other = await findByDecision(tx, ref);
       return { caseId: other!.id, created: false };
     }
-    if (departments.length) {
-      await tx.insert(jointControlShares).values(
-        departments.map((department) => ({
-          caseId: id,
-          department,
-          enterpriseId: decision.enterpriseId,
-          state: 'OPEN',
-        })),
-      );
-    }
-    const { seq } = await appendAudit(tx, {
-      actor: ENGINE,
-      action: 'jointControl.open',
-      subject: `jointControlCase:${id}`,
-      change: {
-        caseId: id,
-        declarationId: decision.declarationId,
-        uscc: decision.uscc,
-        departments,
-        policy: { name: RECIPIENTS, version: policy.version },
-      },
-      at: now,
-    });
-    await tx.update(jointControlCases).set({ auditSeq: seq }).where(eq(jointControlCases.id, id));
-    await toFeed(
-      tx,
-      departments.map((department) => ({ department, caseId: id, type: 'CASE_OPENED' as const })),
-      now,
-    );
-    await publish(tx, 'JointControlCaseOpened', id, now, seq, {
+    await recordOpening(tx, now, {
       caseId: id,
-      declarationId: decision.declarationId,
       enterpriseId: decision.enterpriseId,
-      saleId: null,
       departments,
       policyVersion: policy.version,
+      audited: { declarationId: decision.declarationId, uscc: decision.uscc },
+      declarationId: decision.declarationId,
+      saleId: null,
     });
     return { caseId: id, created: true };
   });
@@ -199,38 +171,18 @@ export async function openCaseForSale(
         .where(eq(jointControlCases.saleId, sale.saleId));
       return { caseId: other!.id, created: false };
     }
-    if (departments.length) {
-      await tx
-        .insert(jointControlShares)
-        .values(departments.map((department) => ({ caseId: id, department, enterpriseId: null, state: 'OPEN' })));
-    }
-    const { seq } = await appendAudit(tx, {
-      actor: ENGINE,
-      action: 'jointControl.open',
-      subject: `jointControlCase:${id}`,
-      change: {
-        caseId: id,
+    await recordOpening(tx, now, {
+      caseId: id,
+      enterpriseId: null,
+      departments,
+      policyVersion: policy.version,
+      audited: {
         saleId: sale.saleId,
         shop: sale.shop,
         buyer: { idType: sale.buyer.idType, idNumber: sale.buyer.idNumberMasked, name: sale.buyer.nameMasked },
-        departments,
-        policy: { name: RECIPIENTS, version: policy.version },
       },
-      at: now,
-    });
-    await tx.update(jointControlCases).set({ auditSeq: seq }).where(eq(jointControlCases.id, id));
-    await toFeed(
-      tx,
-      departments.map((department) => ({ department, caseId: id, type: 'CASE_OPENED' as const })),
-      now,
-    );
-    await publish(tx, 'JointControlCaseOpened', id, now, seq, {
-      caseId: id,
       declarationId: null,
-      enterpriseId: null,
       saleId: sale.saleId,
-      departments,
-      policyVersion: policy.version,
     });
     return { caseId: id, created: true };
   });
@@ -424,6 +376,52 @@ export async function closeCase(ctx: AppContext, actor: Actor, id: string, body:
       reason: body.reason,
     });
     return viewFor(actor, row!, shares);
+  });
+}
+
+/**
+ * What every opening of a case writes once its row is in (a declaration's or a sale's): the departments' shares, the audit entry
+ * (the case's subject fields, then its departments and policy), the feed and JointControlCaseOpened.
+ */
+async function recordOpening(
+  tx: Tx,
+  now: Date,
+  o: {
+    caseId: string;
+    enterpriseId: string | null;
+    departments: string[];
+    policyVersion: number;
+    audited: Record<string, unknown>;
+    declarationId: string | null;
+    saleId: string | null;
+  },
+): Promise<void> {
+  const { caseId, departments } = o;
+  if (departments.length) {
+    await tx
+      .insert(jointControlShares)
+      .values(departments.map((department) => ({ caseId, department, enterpriseId: o.enterpriseId, state: 'OPEN' })));
+  }
+  const { seq } = await appendAudit(tx, {
+    actor: ENGINE,
+    action: 'jointControl.open',
+    subject: `jointControlCase:${caseId}`,
+    change: { caseId, ...o.audited, departments, policy: { name: RECIPIENTS, version: o.policyVersion } },
+    at: now,
+  });
+  await tx.update(jointControlCases).set({ auditSeq: seq }).where(eq(jointControlCases.id, caseId));
+  await toFeed(
+    tx,
+    departments.map((department) => ({ department, caseId, type: 'CASE_OPENED' as const })),
+    now,
+  );
+  await publish(tx, 'JointControlCaseOpened', caseId, now, seq, {
+    caseId,
+    declarationId: o.declarationId,
+    enterpriseId: o.enterpriseId,
+    saleId: o.saleId,
+    departments,
+    policyVersion: o.policyVersion,
   });
 }
 
