@@ -258,3 +258,13 @@ export function useRoleName() {
   const ot = useOt();
   return (role: string) => (`role.${role}` in zh ? ot(`role.${role}` as OtKey) : role);
 }
+
+/** The labels of a `Pager` in the officer's language: previous, next, and page n of m with the total. */
+export function usePagerLabel() {
+  const ot = useOt();
+  return (page: number, pageSize: number, total: number) => ({
+    prev: ot('pager.prev'),
+    next: ot('pager.next'),
+    status: ot('pager.status', { page, pages: Math.max(1, Math.ceil(total / pageSize)), total }),
+  });
+}

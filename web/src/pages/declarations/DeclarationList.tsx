@@ -7,7 +7,7 @@ import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { formatDate } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { useOt } from '../../i18n/officer.ts';
+import { useOt, usePagerLabel } from '../../i18n/officer.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { navigate } from '../../router.ts';
 import { routeParams, setParams } from '../../urlState.ts';
@@ -20,6 +20,7 @@ const PAGE_SIZE = 20;
 export function DeclarationList({ route, officer }: { route: string; officer: boolean }) {
   const { t, lang } = useI18n();
   const ot = useOt();
+  const pagerLabel = usePagerLabel();
   const p = routeParams(route);
   const state = p.get('state') ?? (officer ? 'HELD' : '');
   const f = { state, kind: p.get('kind') ?? '', port: p.get('port') ?? '', uscc: p.get('uscc') ?? '' };
@@ -78,11 +79,7 @@ export function DeclarationList({ route, officer }: { route: string; officer: bo
             pageSize={PAGE_SIZE}
             total={total}
             onPage={(n) => setParams(route, { page: n })}
-            label={{
-              prev: ot('pager.prev'),
-              next: ot('pager.next'),
-              status: ot('pager.status', { page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), total }),
-            }}
+            label={pagerLabel(page, PAGE_SIZE, total)}
           />
         </>
       )}

@@ -7,7 +7,7 @@ import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { formatDate, formatMoney } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { useOt } from '../../i18n/officer.ts';
+import { usePagerLabel } from '../../i18n/officer.ts';
 import { routeParams, setParams } from '../../urlState.ts';
 import { FlStateBadge } from './parts.tsx';
 
@@ -24,7 +24,7 @@ const USCC_LENGTH = 18;
  */
 export function FirstLineList({ route }: { route: string }) {
   const { t, lang } = useI18n();
-  const ot = useOt();
+  const pagerLabel = usePagerLabel();
   const officer = session.user()?.role !== 'enterprise_user';
   const p = routeParams(route);
   const state = STATES.find((s) => s === p.get('state')) ?? '';
@@ -119,11 +119,7 @@ export function FirstLineList({ route }: { route: string }) {
             pageSize={PAGE_SIZE}
             total={total}
             onPage={(n) => setParams(route, { page: n })}
-            label={{
-              prev: ot('pager.prev'),
-              next: ot('pager.next'),
-              status: ot('pager.status', { page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), total }),
-            }}
+            label={pagerLabel(page, PAGE_SIZE, total)}
           />
         </>
       )}
