@@ -2,6 +2,7 @@ import type { AppContext } from './context.ts';
 import type { Tx } from './db/client.ts';
 import { outsideRequestScope, requestScope } from './requestScope.ts';
 import { WriteBatch } from './writeBatch.ts';
+import { bindTransactionCache } from './reference/cache.ts';
 
 /**
  * Deadlock (two commands locking the same rows or audit partitions in opposite order, e.g. a bulk
@@ -42,6 +43,7 @@ export async function runCommand<T>(
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await ctx.db.transaction(async (tx) => {
+        bindTransactionCache(tx, ctx.db);
         const batch = new WriteBatch();
         const value = await fn(tx as unknown as Tx, batch);
         await batch.flush(tx as unknown as Tx);

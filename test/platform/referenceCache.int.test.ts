@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.ts';
 import { openTestDatabase, testDbKind } from '../support/db.ts';
 import { freePort, waitReady } from '../support/process.ts';
-import { getParameter, getParameters, listParameters } from '../../src/platform/parameters/service.ts';
+import { getParameter, getParameters, listParameters, setParameter } from '../../src/platform/parameters/service.ts';
+import { runCommand } from '../../src/platform/command.ts';
 import { referenceCacheOf } from '../../src/platform/reference/cache.ts';
 import { shanghaiDate } from '../../src/kernel/clock.ts';
 import type { Database } from '../../src/platform/db/client.ts';
@@ -103,6 +104,52 @@ describe('reference data cached by version, in one process', () => {
     const holidays = (await getParameter<unknown[]>(t.ctx.db, 'tax.publicHolidays', today)).value;
     expect(() => (holidays as unknown[]).push('x')).toThrow(TypeError);
   });
+
+  it('inside a command: the process entry of the counter it reads, its own change seen, a rollback kept out', async () => {
+    const before = await getParameter<string>(t.ctx.db, NAME, today); // the process holds the table now
+    const cache = referenceCacheOf(t.ctx.db)!;
+    const hits = cache.stats.hits;
+    const change = (value: string) => ({ name: NAME, value, validFrom: '2020-01-01', reason: 'changed in a command' });
+    const seen = await runCommand(t.ctx, 'test.parameters', async (tx) => {
+      const [one, many] = await Promise.all([getParameter<string>(tx, NAME, today), getParameters(tx, [NAME], today)]);
+      await setParameter(tx, change('4321'), 'test', t.ctx.clock.now());
+      return { one, many: many.get(NAME)!, own: await getParameter<string>(tx, NAME, today) };
+    });
+    expect(seen.one).toEqual(before);
+    expect(seen.many).toEqual(before);
+    expect(cache.stats.hits).toBe(hits + 1); // both reads from the entry the process held, found once
+    expect(seen.own.value).toBe('4321'); // its own change, read through the transaction
+    expect(seen.own.version).toBeGreaterThan(before.version);
+
+    const rolledBack = runCommand(t.ctx, 'test.parameters', async (tx) => {
+      await getParameter(tx, NAME, today);
+      await setParameter(tx, change('9999'), 'test', t.ctx.clock.now());
+      expect((await getParameter<string>(tx, NAME, today)).value).toBe('9999');
+      throw new Error('roll back');
+    });
+    await expect(rolledBack).rejects.toThrow('roll back');
+    expect((await getParameter<string>(t.ctx.db, NAME, today)).value).toBe('4321');
+    const next = await runCommand(t.ctx, 'test.parameters', (tx) => getParameter<string>(tx, NAME, today));
+    expect(next).toEqual(seen.own);
+  });
+
+  it.skipIf(testDbKind() !== 'postgres')(
+    'a command keeps the version it read first; the next command sees a change',
+    async () => {
+      const first = await getParameter<string>(t.ctx.db, NAME, today);
+      let committedMeanwhile = 0;
+      const during = await runCommand(t.ctx, 'test.parameters', async (tx) => {
+        const a = await getParameter<string>(tx, NAME, today);
+        committedMeanwhile = await setThreshold('6543'); // another connection of the pool commits it
+        return { a, b: await getParameter<string>(tx, NAME, today) };
+      });
+      expect(during.a).toEqual(first);
+      expect(during.b).toEqual(first); // one version of the parameters for the whole command
+      const after = await runCommand(t.ctx, 'test.parameters', (tx) => getParameter<string>(tx, NAME, today));
+      expect(after.version).toBe(committedMeanwhile);
+      expect(after.value).toBe('6543');
+    },
+  );
 });
 
 async function login(url: string): Promise<string> {

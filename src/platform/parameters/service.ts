@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.ts';
+import { queryRows, type Executor } from '../db/client.ts';
 import { anyOf, tableRows } from '../db/rows.ts';
 import { appendAudit } from '../audit/service.ts';
 import { policyParameters } from './schema.ts';
 import { problems } from '../../kernel/problem.ts';
 import { validateDefinitions, valueViolations, type ParameterDefinition } from './definition.ts';
-import { deepFreeze, referenceCacheOf } from '../reference/cache.ts';
+import { deepFreeze, referenceCacheOf, transactionCacheOf, type ReferenceCache } from '../reference/cache.ts';
+import { referenceVersions } from '../reference/schema.ts';
 
 export interface ParameterValue<T = unknown> {
   name: string;
@@ -73,20 +74,53 @@ interface ParameterTable {
 
 async function cachedTable(ex: Executor): Promise<ParameterTable | null> {
   const cache = referenceCacheOf(ex);
-  if (!cache) return null;
-  return cache.get('parameters', 'table', async () => {
-    const rows = await ex
-      .select()
-      .from(policyParameters)
-      .orderBy(asc(policyParameters.name), desc(policyParameters.id));
-    const byName = new Map<string, Row[]>();
-    for (const row of rows) {
-      const list = byName.get(row.name);
-      if (list) list.push(row);
-      else byName.set(row.name, [row]);
-    }
-    return { byName, parsed: new Map() };
-  });
+  if (cache) return cache.get('parameters', 'table', () => loadTable(ex));
+  return transactionTable(ex);
+}
+
+async function loadTable(ex: Executor): Promise<ParameterTable> {
+  const rows = await ex.select().from(policyParameters).orderBy(asc(policyParameters.name), desc(policyParameters.id));
+  const byName = new Map<string, Row[]>();
+  for (const row of rows) {
+    const list = byName.get(row.name);
+    if (list) list.push(row);
+    else byName.set(row.name, [row]);
+  }
+  return { byName, parsed: new Map() };
+}
+
+/**
+ * Inside a command's transaction: the table as the transaction first found it, for the rest of the
+ * command. The exit read parameters ten times, one statement each; now one small read of the counter
+ * (through the transaction, so it sees what the transaction sees, its own change included) and the
+ * process's entry of that very counter, or the table read through the transaction when none is held.
+ * A command so decides on one version of the parameters throughout, where separate reads could each
+ * see a different one under read-committed. The transaction's own change of a parameter drops what it
+ * held (setParameter, seedDefaultParameters). A transaction not opened by runCommand is not bound to a
+ * cache and reads the table each time, as before.
+ */
+const transactionTables = new WeakMap<object, Promise<ParameterTable | null>>();
+
+function transactionTable(tx: Executor): Promise<ParameterTable | null> {
+  const cache = transactionCacheOf(tx);
+  if (!cache) return Promise.resolve(null);
+  // The promise is held, not the table: a command's reads travel side by side (pipelined), and the
+  // first one's counter read serves them all.
+  let table = transactionTables.get(tx);
+  if (!table) {
+    table = readTransactionTable(tx, cache);
+    transactionTables.set(tx, table);
+  }
+  return table;
+}
+
+async function readTransactionTable(tx: Executor, cache: ReferenceCache): Promise<ParameterTable | null> {
+  const [counter] = await queryRows<{ version: string }>(
+    tx,
+    sql`select version::text as version from ${referenceVersions} where kind = 'parameters'`,
+  );
+  if (!counter) return null;
+  return cache.peek<ParameterTable>('parameters', 'table', Number(counter.version)) ?? (await loadTable(tx));
 }
 
 /** The row in force on `asOf` (valid_from <= asOf < valid_to, the highest id), as the SQL picks it. */
@@ -241,6 +275,7 @@ export async function setParameter(tx: Executor, input: SetParameterInput, actor
   const violations = parameterChecks.flatMap((check) => check(input.name, input.value) ?? []);
   if (violations.length)
     throw problems.validation(violations.map((v) => ({ path: 'value', rule: v.rule, message: v.message })));
+  transactionTables.delete(tx);
   const [row] = await tx
     .insert(policyParameters)
     .values({
@@ -282,6 +317,7 @@ export async function seedDefaultParameters(tx: Executor, now: Date): Promise<nu
     });
   }
   if (!missing.length) return 0;
+  transactionTables.delete(tx);
   const rows = await tx.insert(policyParameters).values(missing).returning();
   for (const row of rows.sort((a, b) => a.id - b.id)) {
     await appendAudit(tx, {

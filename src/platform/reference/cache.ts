@@ -38,7 +38,7 @@ interface Entry {
 
 export class ReferenceCache {
   private readonly entries = new Map<ReferenceKind, Map<string, Entry>>(KINDS.map((k) => [k, new Map()]));
-  /** PGlite: the counters as the notifications left them (the database's own counters are not needed). */
+  /** PGlite: the database's counters, read at start and then as the notifications left them. */
   private readonly local = new Map<ReferenceKind, number>(KINDS.map((k) => [k, 0]));
   /** PostgreSQL: the read on its way, and the one that will leave after it (for requests arriving meanwhile). */
   private inFlight: Promise<Versions> | null = null;
@@ -56,6 +56,13 @@ export class ReferenceCache {
   static async attach(database: Database): Promise<ReferenceCache | null> {
     if (database.kind === 'pglite' && database.pglite) {
       const cache = new ReferenceCache(database, true);
+      // The database's own counters to start from, so an entry's tag is the counter a transaction
+      // reads (peek); the notifications carry each new value.
+      const { rows } = await database.pglite.query<{ kind: string; version: string }>(
+        'select kind, version::text as version from reference_versions',
+      );
+      for (const r of rows)
+        if (KINDS.includes(r.kind as ReferenceKind)) cache.local.set(r.kind as ReferenceKind, +r.version);
       await database.pglite.listen(REFERENCE_CHANNEL, (payload) => cache.notified(payload));
       return cache;
     }
@@ -70,15 +77,19 @@ export class ReferenceCache {
   private notified(payload: string): void {
     this.stats.notifications++;
     const [kind, version] = payload.split(':');
-    const kinds = KINDS.includes(kind as ReferenceKind) ? [kind as ReferenceKind] : KINDS;
-    for (const k of kinds) {
-      if (this.inProcess) this.local.set(k, this.local.get(k)! + 1);
-      else {
-        // Drop what the new version supersedes; the per-request read stays the guarantee.
-        const v = Number(version);
-        const memo = this.entries.get(k)!;
-        for (const [key, e] of memo) if (!(e.version >= v)) memo.delete(key);
-      }
+    const v = Number(version);
+    if (!KINDS.includes(kind as ReferenceKind) || !Number.isSafeInteger(v)) {
+      // Not a notification of ours (someone's NOTIFY by hand): forget everything, to be safe.
+      for (const memo of this.entries.values()) memo.clear();
+      return;
+    }
+    const k = kind as ReferenceKind;
+    // PGlite: the counter this commit left (a commit's notifications arrive in order, in this process).
+    if (this.inProcess) this.local.set(k, Math.max(this.local.get(k)!, v));
+    else {
+      // Drop what the new version supersedes; the per-request read stays the guarantee.
+      const memo = this.entries.get(k)!;
+      for (const [key, e] of memo) if (!(e.version >= v)) memo.delete(key);
     }
   }
 
@@ -144,6 +155,18 @@ export class ReferenceCache {
     memo.set(key, { version, value });
     return value;
   }
+
+  /**
+   * The value of `key` if it is held under exactly `version`, without loading: for a transaction,
+   * which learns the counter itself (it may see its own uncommitted change, which no entry is ever
+   * kept under: entries are kept only under counters read through the handle, i.e. committed ones).
+   */
+  peek<T>(kind: ReferenceKind, key: string, version: number): T | undefined {
+    const hit = this.entries.get(kind)!.get(key);
+    if (!hit || hit.version !== version) return undefined;
+    this.stats.hits++;
+    return hit.value as T;
+  }
 }
 
 /** Cached values are shared by every request of a version: frozen, so changing one in place fails loudly. */
@@ -167,4 +190,20 @@ export async function useReferenceCache(database: Database): Promise<void> {
 /** The cache of a database handle, or null for a transaction or a handle without one. */
 export function referenceCacheOf(ex: Executor): ReferenceCache | null {
   return caches.get(ex as Db) ?? null;
+}
+
+const transactionCaches = new WeakMap<object, ReferenceCache>();
+
+/**
+ * Ties a transaction to the cache of the handle it was opened on (the transaction itself does not
+ * say which database it belongs to, and two databases' counters are unrelated): src/platform/command.ts.
+ */
+export function bindTransactionCache(tx: object, db: Executor): void {
+  const cache = caches.get(db as Db);
+  if (cache) transactionCaches.set(tx, cache);
+}
+
+/** The cache of the handle a transaction was opened on, or null (not bound, or a handle without one). */
+export function transactionCacheOf(tx: Executor): ReferenceCache | null {
+  return transactionCaches.get(tx) ?? null;
 }
