@@ -1,7 +1,9 @@
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig, type ConfigOverrides } from './platform/config.ts';
+import { loadConfig, type Config, type ConfigOverrides } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/client.ts';
+import { ReadRouter } from './platform/db/reads.ts';
+import type { Metrics } from './platform/http/metrics.ts';
 import { runMigrations } from './platform/db/migrate.ts';
 import { seedDataDirFromTemplate } from './platform/db/pgliteTemplate.ts';
 import { deriveKeys } from './platform/crypto.ts';
@@ -64,10 +66,12 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
   // Parameters, tariff lines and rates held by version; a committed change applies to the next request.
   await useReferenceCache(database);
   const clock = opts.clock ?? systemClock;
+  const metrics = createMetrics();
   const ctx: AppContext = {
     config,
     database,
     db: database.db,
+    reads: await readRouter(config, database, log, metrics),
     keys: deriveKeys(config.secret),
     clock,
     log,
@@ -76,9 +80,32 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
       roundGapMs: config.outboxRoundGapMs,
       exclusive: database.kind === 'postgres',
     }),
-    metrics: createMetrics(),
+    metrics,
   };
   return ctx;
+}
+
+/**
+ * The read replica's pool, when DATABASE_READ_URL names one and the primary is a PostgreSQL server
+ * (PGlite is one process's files: it has no replica, every read runs on it). Its connections open
+ * on the first read; a replica that is down at start is reported and routed around, not fatal.
+ */
+async function readRouter(config: Config, database: Database, log: Logger, metrics: Metrics): Promise<ReadRouter> {
+  const opts = {
+    ownWriteSeconds: config.readPrimaryAfterWriteSeconds,
+    maxLagSeconds: config.replicaMaxLagSeconds,
+    log,
+    onRead: (target: string, reason: string) => metrics.reads.inc({ target, reason }),
+    onLag: (seconds: number | null) => metrics.replicaLag.set(seconds ?? -1),
+  };
+  if (!config.databaseReadUrl) return new ReadRouter(database, undefined, opts);
+  if (database.kind !== 'postgres') {
+    log.warn('DATABASE_READ_URL is ignored without DATABASE_URL: the embedded database has no replica');
+    return new ReadRouter(database, undefined, opts);
+  }
+  const replica = await openDatabase({ databaseUrl: config.databaseReadUrl, connectTimeoutSeconds: 5 });
+  log.info({ replica: replica.location }, 'lists, command-centre panels and exports read from the replica');
+  return new ReadRouter(database, replica, opts);
 }
 
 /**
@@ -128,6 +155,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   }
   for (const m of MODULES) for (const s of m.subscribers ?? []) s.subscribe(ctx);
   ctx.dispatcher.start();
+  ctx.reads.start();
   // Each job runs in one process of all those sharing the database: whichever holds its lease.
   const jobs = [
     ...scheduledJobs(MODULES, ctx),
@@ -151,6 +179,7 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
       await stopSchedules();
       await app.close();
       await ctx.dispatcher.stop();
+      await ctx.reads.close();
       await nats?.close();
       if (!opts.database) await ctx.database.close();
     },

@@ -9,6 +9,15 @@ export interface Config {
   host: string;
   /** PostgreSQL server; when absent Tidegate runs on embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * A streaming replica of `databaseUrl` for lag-tolerant reads (lists, command-centre panels,
+   * exports; platform/db/reads.ts). Unset, every read goes to the primary; ignored on PGlite.
+   */
+  databaseReadUrl: string | undefined;
+  /** After a caller's write, its reads stay on the primary this long (at least the replica's lag + 1 s). */
+  readPrimaryAfterWriteSeconds: number;
+  /** A replica further behind than this serves no reads until it catches up. */
+  replicaMaxLagSeconds: number;
   natsUrl: string | undefined;
   /** PGlite files and the generated secret live here. `memory://` keeps PGlite in memory. */
   dataDir: string;
@@ -66,6 +75,7 @@ export interface ConfigOverrides {
   port?: number;
   host?: string;
   databaseUrl?: string;
+  databaseReadUrl?: string;
   natsUrl?: string;
   dataDir?: string;
   secret?: string;
@@ -91,6 +101,21 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     port,
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
     databaseUrl: emptyToUndefined(overrides.databaseUrl ?? env.DATABASE_URL),
+    databaseReadUrl: emptyToUndefined(overrides.databaseReadUrl ?? env.DATABASE_READ_URL),
+    readPrimaryAfterWriteSeconds: wholeNumber(
+      'TIDEGATE_READ_PRIMARY_AFTER_WRITE_SECONDS',
+      env.TIDEGATE_READ_PRIMARY_AFTER_WRITE_SECONDS,
+      5,
+      0,
+      3600,
+    ),
+    replicaMaxLagSeconds: wholeNumber(
+      'TIDEGATE_REPLICA_MAX_LAG_SECONDS',
+      env.TIDEGATE_REPLICA_MAX_LAG_SECONDS,
+      30,
+      1,
+      86_400,
+    ),
     natsUrl: emptyToUndefined(overrides.natsUrl ?? env.NATS_URL),
     dataDir,
     secret,

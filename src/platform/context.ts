@@ -3,6 +3,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { Config } from './config.ts';
 import type { Keys } from './crypto.ts';
 import type { Database, Db } from './db/client.ts';
+import type { ReadRouter } from './db/reads.ts';
 import type { Dispatcher } from './outbox/dispatcher.ts';
 import type { Metrics } from './http/metrics.ts';
 
@@ -11,6 +12,8 @@ export interface AppContext {
   config: Config;
   database: Database;
   db: Db;
+  /** Where lag-tolerant reads run: the read replica when one is configured and may serve them, else `db`. */
+  reads: ReadRouter;
   keys: Keys;
   clock: Clock;
   log: Logger;

@@ -34,11 +34,20 @@ export interface TestApp extends Tidegate {
 }
 
 /** A Tidegate on a fresh test database, driven in-process with inject() (no port). */
-export async function startTestApp(opts: { seedDemo?: boolean; at?: Date } = {}): Promise<TestApp> {
-  const database = await openTestDatabase();
+export async function startTestApp(
+  opts: {
+    seedDemo?: boolean;
+    at?: Date;
+    /** A server of the test's own (migrated on start, closed with the app) instead of a fresh test database. */
+    databaseUrl?: string;
+    databaseReadUrl?: string;
+  } = {},
+): Promise<TestApp> {
+  const own = opts.databaseUrl ? { databaseUrl: opts.databaseUrl, databaseReadUrl: opts.databaseReadUrl } : undefined;
+  const database = own ? undefined : await openTestDatabase();
   const clock = fixedClock(opts.at ?? new Date('2026-11-23T02:00:00Z'));
   const tg = await startTidegate({
-    database,
+    ...(database ? { database, databaseReadUrl: '' } : own),
     clock,
     listen: false,
     schedule: false,

@@ -1,5 +1,7 @@
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { OFFICER_ROLES } from '../../platform/auth/roles.ts';
+import type { Db } from '../../platform/db/client.ts';
+import { replicaRead } from '../../platform/http/reads.ts';
 import { windowOf, type WindowName } from './rules.ts';
 import { commandSummary, drill, singleFlight, startLiveFeed } from './service.ts';
 import { drillOut, drillQuery, summaryOut, summaryQuery } from './wire.ts';
@@ -11,11 +13,20 @@ export const commandRoutes: ApiPlugin = (app, ctx) => {
   const feed = startLiveFeed(ctx);
   // Open streams would hold the server open: end them before it closes.
   app.addHook('preClose', async () => feed.closeAll());
-  // Every open centre reads again on the same `changed`: one computation serves those that overlap.
-  const summary = singleFlight(
-    (w: WindowName) => commandSummary(ctx.db, windowOf(w, ctx.clock.now())),
-    () => feed.version,
-  );
+  // Every open centre reads again on the same `changed`: one computation serves those that overlap,
+  // one per database the reads run on (a replica's answer never goes to a request that must read the primary).
+  const flights = new Map<Db, (w: WindowName) => ReturnType<typeof commandSummary>>();
+  const summary = (db: Db, w: WindowName) => {
+    let flight = flights.get(db);
+    if (!flight) {
+      flight = singleFlight(
+        (k: WindowName) => commandSummary(db, windowOf(k, ctx.clock.now())),
+        () => feed.version,
+      );
+      flights.set(db, flight);
+    }
+    return flight(w);
+  };
 
   app.get('/api/v1/command/summary', {
     config: { access: { roles: OFFICER_ROLES } },
@@ -28,7 +39,7 @@ export const commandRoutes: ApiPlugin = (app, ctx) => {
       querystring: summaryQuery,
       response: { 200: summaryOut },
     },
-    handler: async (req) => summary(req.query.window),
+    handler: async (req) => replicaRead(ctx, req, (c) => summary(c.db, req.query.window)),
   });
 
   app.get('/api/v1/command/drill', {
@@ -41,7 +52,7 @@ export const commandRoutes: ApiPlugin = (app, ctx) => {
     },
     handler: async (req) => {
       const { window, ...q } = req.query;
-      return drill(ctx.db, windowOf(window, ctx.clock.now()), q);
+      return replicaRead(ctx, req, (c) => drill(c.db, windowOf(window, ctx.clock.now()), q));
     },
   });
 

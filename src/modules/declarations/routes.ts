@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
+import { replicaRead } from '../../platform/http/reads.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { isoDate, text } from '../../kernel/wire.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
@@ -96,7 +97,8 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
       querystring: listQuery,
       response: { 200: z.object({ items: z.array(declarationListItemOut), total: z.number() }) },
     },
-    handler: async (req) => reader(req).list(await service.listDeclarations(ctx, actorOf(req), req.query)),
+    handler: async (req) =>
+      reader(req).list(await replicaRead(ctx, req, (c) => service.listDeclarations(c, actorOf(req), req.query))),
   });
 
   app.get('/api/v1/declarations/:id', {
@@ -219,7 +221,7 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
         .strict(),
       response: { 200: z.object({ items: z.array(taxBillOut), total: z.number() }) },
     },
-    handler: async (req) => service.listTaxBills(ctx, actorOf(req), req.query),
+    handler: async (req) => replicaRead(ctx, req, (c) => service.listTaxBills(c, actorOf(req), req.query)),
   });
 
   app.get('/api/v1/tax-bills/export.csv', {
@@ -233,7 +235,7 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="tax-bills.csv"')
-        .send(await service.taxBillsCsv(ctx, actorOf(req), { uscc: req.query.uscc })),
+        .send(await replicaRead(ctx, req, (c) => service.taxBillsCsv(c, actorOf(req), { uscc: req.query.uscc }))),
   });
 
   app.get('/api/v1/tax-bills/:id', {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
+import { replicaRead } from '../../platform/http/reads.ts';
 import { OFFICER_ROLES } from '../../platform/auth/roles.ts';
 import * as service from './service.ts';
 import { billWithPayment, listBillsWithPayment } from './billPayments.ts';
@@ -33,7 +34,7 @@ export const firstLineRoutes: ApiPlugin = (app, ctx) => {
       querystring: listQuery,
       response: { 200: z.object({ items: z.array(firstLineOut), total: z.number() }) },
     },
-    handler: async (req) => service.listFirstLine(ctx, actorOf(req), req.query),
+    handler: async (req) => replicaRead(ctx, req, (c) => service.listFirstLine(c, actorOf(req), req.query)),
   });
 
   app.get('/api/v1/firstline/declarations/:id', {
@@ -61,7 +62,7 @@ export const firstLineRoutes: ApiPlugin = (app, ctx) => {
       summary: 'Tax bills of first-line declarations',
       response: { 200: z.object({ items: z.array(billOut) }) },
     },
-    handler: async (req) => listBillsWithPayment(ctx, actorOf(req)),
+    handler: async (req) => replicaRead(ctx, req, (c) => listBillsWithPayment(c, actorOf(req))),
   });
 
   app.get('/api/v1/firstline/bills/:id', {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
+import { replicaRead } from '../../platform/http/reads.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../kernel/clock.ts';
 import { problems } from '../../kernel/problem.ts';
@@ -181,7 +182,8 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
         200: z.object({ items: z.array(movementOut), total: z.number(), page: z.number(), pageSize: z.number() }),
       },
     },
-    handler: async (req) => service.listMovements(ctx.db, actorOf(req), req.params.bookId, req.query),
+    handler: async (req) =>
+      replicaRead(ctx, req, (c) => service.listMovements(c.db, actorOf(req), req.params.bookId, req.query)),
   });
 
   app.get('/api/v1/ledger/books/:bookId/movements.csv', {
@@ -213,15 +215,18 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
         'createdAt',
       ] as const;
       const lines: string[] = [cols.join(',')];
-      for (let page = 1; page <= 500; page++) {
-        const r = await service.listMovements(ctx.db, actorOf(req), req.params.bookId, {
-          ...req.query,
-          page,
-          pageSize: 200,
-        });
-        for (const m of r.items) lines.push(cols.map((c) => csvCell(m[c])).join(','));
-        if (page * 200 >= r.total) break;
-      }
+      await replicaRead(ctx, req, async (rc) => {
+        lines.length = 1; // a read handed from a failed replica to the primary starts again
+        for (let page = 1; page <= 500; page++) {
+          const r = await service.listMovements(rc.db, actorOf(req), req.params.bookId, {
+            ...req.query,
+            page,
+            pageSize: 200,
+          });
+          for (const m of r.items) lines.push(cols.map((c) => csvCell(m[c])).join(','));
+          if (page * 200 >= r.total) break;
+        }
+      });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="movements-${req.params.bookId}.csv"`)

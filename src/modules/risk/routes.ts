@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiPlugin } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/http/authHook.ts';
+import { replicaRead } from '../../platform/http/reads.ts';
 import { OFFICER_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { isoDate, text } from '../../kernel/wire.ts';
 import * as service from './service.ts';
@@ -58,7 +59,7 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
         200: z.object({ items: z.array(alertItemOut), total: z.number(), page: z.number(), pageSize: z.number() }),
       },
     },
-    handler: async (req) => service.listAlerts(ctx, req.query),
+    handler: async (req) => replicaRead(ctx, req, (c) => service.listAlerts(c, req.query)),
   });
 
   app.get('/api/v1/risk/overview', {
@@ -79,7 +80,7 @@ export const riskRoutes: ApiPlugin = (app, ctx) => {
         }),
       },
     },
-    handler: async (req) => service.riskOverview(ctx, req.query),
+    handler: async (req) => replicaRead(ctx, req, (c) => service.riskOverview(c, req.query)),
   });
 
   app.get('/api/v1/risk/decisions/:declarationId', {

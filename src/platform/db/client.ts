@@ -31,6 +31,8 @@ export interface OpenOptions {
   /** A migrated PGlite data dir dump (tests clone one instead of migrating each time). */
   pgliteLoadDataDir?: Blob | File;
   poolSize?: number;
+  /** How long to wait for a connection (postgres.js `connect_timeout`; its default is 30 s). */
+  connectTimeoutSeconds?: number;
   /** Called with every statement sent to PostgreSQL (postgres.js `debug`): profiles count them. */
   onQuery?: (query: string) => void;
 }
@@ -40,6 +42,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const client = postgres(opts.databaseUrl, {
       max: opts.poolSize ?? 10,
       onnotice: () => {},
+      ...(opts.connectTimeoutSeconds ? { connect_timeout: opts.connectTimeoutSeconds } : {}),
       ...(opts.onQuery ? { debug: (_c: number, query: string) => opts.onQuery!(query) } : {}),
       // Connected without Nagle's delay, each tick's writes in one system call (pgSocket.ts). A
       // documented option ("Custom socket" in postgres.js's README) that its types do not list.

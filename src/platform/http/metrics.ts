@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -7,6 +7,10 @@ export interface Metrics {
   /** Gate group commit: events per batch and a batch's time in the database (see gate/service/batcher.ts). */
   gateBatchEvents: Histogram;
   gateBatchSeconds: Histogram;
+  /** Replica-tolerant reads by where they ran and why (platform/db/reads.ts). */
+  reads: Counter<'target' | 'reason'>;
+  /** The read replica's replay lag in seconds; -1 while it is unreachable. */
+  replicaLag: Gauge;
 }
 
 export function createMetrics(): Metrics {
@@ -37,6 +41,17 @@ export function createMetrics(): Metrics {
       name: 'tidegate_gate_batch_seconds',
       help: 'Time of one batch of gate events, from begin to commit',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    reads: new Counter({
+      name: 'tidegate_reads_total',
+      help: 'Reads that may run on the read replica, by where they ran and why',
+      labelNames: ['target', 'reason'],
+      registers: [registry],
+    }),
+    replicaLag: new Gauge({
+      name: 'tidegate_replica_lag_seconds',
+      help: "The read replica's replay lag in seconds (-1 while unreachable)",
       registers: [registry],
     }),
   };

@@ -17,6 +17,7 @@ import type { AppContext } from '../context.ts';
 import { ping } from '../db/client.ts';
 import { registerAuth, type RouteAccess } from './authHook.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerReadRouting } from './reads.ts';
 import { registerRateLimits, registerSecurityHeaders } from './security.ts';
 import { DATA_EXCEPTION_RULE, sendProblem, toProblem } from './problemReply.ts';
 import { registerCompression, registerWebApp, sendNotFoundPage } from './webAssets.ts';
@@ -169,13 +170,16 @@ export async function buildServer(ctx: AppContext, plugins: ApiPlugin[]): Promis
 
   registerAuth(app, ctx);
   registerIdempotency(app, ctx);
+  registerReadRouting(app, ctx);
 
   const api = app.withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
   api.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   api.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     try {
       await ping(ctx.db);
-      return { status: 'ready', database: ctx.database.kind };
+      // The replica is reported, not required: while it is down its reads run on the primary.
+      const replica = ctx.reads.status();
+      return { status: 'ready', database: ctx.database.kind, ...(replica ? { replica } : {}) };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: ctx.database.kind });
     }

@@ -41,19 +41,29 @@ export function startLiveFeed(ctx: AppContext, opts: { coalesceMs?: number } = {
   let timer: NodeJS.Timeout | undefined;
   let seq = 0;
   let version = 0;
+  let closed = false;
 
   const send = (chunk: string) => {
     for (const res of streams) res.write(chunk);
   };
-  const flush = () => {
-    timer = undefined;
-    if (pending.size === 0) return;
+  const flush = async () => {
+    if (pending.size === 0) {
+      timer = undefined;
+      return;
+    }
     const counts = Object.fromEntries(pending);
     pending = new Map();
+    // The page reads the summary again on `changed`, from the read replica when there is one: told
+    // once the replica has replayed these events (or after 2 s, late rather than never). Events
+    // arriving meanwhile wait in `pending` (the timer is still set) for the next message.
+    await ctx.reads.caughtUp();
+    timer = undefined;
+    if (closed) return;
     send(
       `id: ${++seq}\nevent: changed\n` +
         `data: ${JSON.stringify({ events: counts, at: ctx.clock.now().toISOString() })}\n\n`,
     );
+    if (pending.size) timer = setTimeout(() => void flush(), coalesceMs);
   };
   ctx.dispatcher.subscribeBatch(
     'command-centre-live',
@@ -61,7 +71,7 @@ export function startLiveFeed(ctx: AppContext, opts: { coalesceMs?: number } = {
       if (events.length) version++;
       for (const e of events) pending.set(e.eventType, (pending.get(e.eventType) ?? 0) + 1);
       // Many commits a second at a busy port: one message per interval, not one per truck.
-      timer ??= setTimeout(flush, coalesceMs);
+      timer ??= setTimeout(() => void flush(), coalesceMs);
     },
     { eventTypes: LIVE_EVENT_TYPES, live: { listening: () => streams.size > 0 } },
   );
@@ -83,6 +93,7 @@ export function startLiveFeed(ctx: AppContext, opts: { coalesceMs?: number } = {
       return version;
     },
     closeAll() {
+      closed = true;
       clearInterval(heartbeat);
       if (timer) clearTimeout(timer);
       for (const res of streams) res.end();

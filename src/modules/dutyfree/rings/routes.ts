@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiPlugin } from '../../../platform/http/server.ts';
 import { actorOf } from '../../../platform/http/authHook.ts';
+import { replicaRead } from '../../../platform/http/reads.ts';
 import { OFFICER_ROLES, actorLabel, type Role } from '../../../platform/auth/roles.ts';
 import { isoDate, problemSchema, text } from '../../../kernel/wire.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
@@ -46,7 +47,7 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
       summary: 'The latest detection runs with what each read and found',
       response: { 200: z.object({ items: z.array(w.runOut) }) },
     },
-    handler: async () => ({ items: await listRuns(ctx) }),
+    handler: async (req) => ({ items: await replicaRead(ctx, req, (c) => listRuns(c)) }),
   });
 
   app.get('/api/v1/dutyfree/rings/:id', {
@@ -68,7 +69,7 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
       querystring: w.yellowQuery,
       response: { 200: w.yellowOut },
     },
-    handler: async (req) => listYellow(ctx, actorOf(req), req.query),
+    handler: async (req) => replicaRead(ctx, req, (c) => listYellow(c, actorOf(req), req.query)),
   });
 
   app.post('/api/v1/dutyfree/cases', {
@@ -90,7 +91,7 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
       querystring: z.object({ status: z.enum(['PROPOSED', 'APPROVED', 'REJECTED']).optional() }).strict(),
       response: { 200: z.object({ items: z.array(w.caseOut) }) },
     },
-    handler: async (req) => ({ items: await listCases(ctx, req.query) }),
+    handler: async (req) => ({ items: await replicaRead(ctx, req, (c) => listCases(c, req.query)) }),
   });
 
   app.post('/api/v1/dutyfree/cases/:id/decision', {
@@ -126,7 +127,7 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
       querystring: z.object({ date: isoDate.optional() }).strict(),
       response: { 200: w.salesOfDayOut },
     },
-    handler: async (req) => salesOfDay(ctx, req.query.date),
+    handler: async (req) => replicaRead(ctx, req, (c) => salesOfDay(c, req.query.date)),
   });
 
   app.get('/api/v1/dutyfree/risk-refusals', {
@@ -139,7 +140,7 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
     },
     handler: async (req) => {
       const date = req.query.date ?? shanghaiDate(ctx.clock.now());
-      return { date, items: await riskRefusals(ctx.db, { date, shop: req.query.shop }) };
+      return { date, items: await replicaRead(ctx, req, (c) => riskRefusals(c.db, { date, shop: req.query.shop })) };
     },
   });
 
@@ -151,7 +152,9 @@ export const ringRoutes: ApiPlugin = (app, ctx) => {
       querystring: z.object({ status: z.enum(['OPEN', 'DONE']).default('OPEN') }).strict(),
       response: { 200: z.object({ items: z.array(w.reviewOut) }) },
     },
-    handler: async (req) => ({ items: await listSaleReviews(ctx, actorOf(req), req.query) }),
+    handler: async (req) => ({
+      items: await replicaRead(ctx, req, (c) => listSaleReviews(c, actorOf(req), req.query)),
+    }),
   });
 
   app.post('/api/v1/dutyfree/sale-reviews/:reservationId', {
