@@ -28,7 +28,6 @@ describe.skipIf(!onPostgres || 'missing' in binaries)(`lists from a streaming re
   let officer: string;
   let trader: string;
   let world: Awaited<ReturnType<typeof bookWithGoods>>;
-  const started = Date.now();
   const lagWas = process.env.TIDEGATE_REPLICA_MAX_LAG_SECONDS;
 
   const list = (auth: string, headers: Record<string, string> = {}) =>
@@ -100,7 +99,6 @@ describe.skipIf(!onPostgres || 'missing' in binaries)(`lists from a streaming re
     await pair?.close();
     if (lagWas === undefined) delete process.env.TIDEGATE_REPLICA_MAX_LAG_SECONDS;
     else process.env.TIDEGATE_REPLICA_MAX_LAG_SECONDS = lagWas;
-    console.log(`read replica test: ${((Date.now() - started) / 1000).toFixed(1)} s with cluster set-up`);
   });
 
   it('serves the officer list from the replica, own writes and details from the primary', async () => {
