@@ -17,7 +17,7 @@ import { shanghaiDate } from '../../../kernel/clock.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { checkTraceCode, normaliseTraceCode } from '../traceCode.ts';
-import { dutyfreeBuyers } from '../schema.ts';
+import { dutyfreeBuyerFacts, dutyfreeBuyers, dutyfreeCodes, dutyfreeTrips } from '../schema.ts';
 import { AGGREGATE, buyerAuditKey, buyerIdentity, shops } from './store.ts';
 import { eq } from 'drizzle-orm';
 
@@ -47,7 +47,7 @@ async function findCode(ex: Executor, code: string): Promise<CodeRow | null> {
     sql`select c.code, c.reservation_id, c.buyer_id, c.shop_code, c.collection, c.category, c.sold_at, c.status,
         c.returned_at,
           c.picked_up_at, c.pickup_point, t.mode, t.number, t.departure_date::text as departure_date, t.destination
-        from dutyfree_codes c join dutyfree_trips t on t.id = c.trip_id where c.code = ${code}`,
+        from ${dutyfreeCodes} c join ${dutyfreeTrips} t on t.id = c.trip_id where c.code = ${code}`,
   );
   return row ?? null;
 }
@@ -105,7 +105,7 @@ export async function factsWhere(ex: Executor, where: ReturnType<typeof sql>): P
   return (
     await queryRows<FactRow>(
       ex,
-      sql`select ${factColumns} from dutyfree_buyer_facts where ${where} order by occurred_on, created_at`,
+      sql`select ${factColumns} from ${dutyfreeBuyerFacts} where ${where} order by occurred_on, created_at`,
     )
   ).map(factView);
 }
@@ -164,7 +164,7 @@ async function recordFindingIn(tx: Tx, actor: Actor, row: CodeRow, input: Findin
   if (requestKey) {
     const [prior] = await queryRows<FactRow>(
       tx,
-      sql`select ${factColumns} from dutyfree_buyer_facts where request_key = ${requestKey}`,
+      sql`select ${factColumns} from ${dutyfreeBuyerFacts} where request_key = ${requestKey}`,
     );
     if (prior) {
       const same =
@@ -206,7 +206,7 @@ async function recordFindingIn(tx: Tx, actor: Actor, row: CodeRow, input: Findin
       const [inserted] = await Promise.all([
         queryRows<FactRow>(
           tx,
-          sql`insert into dutyfree_buyer_facts (id, buyer_id, kind, occurred_on, reservation_id, code, shop_code,
+          sql`insert into ${dutyfreeBuyerFacts} (id, buyer_id, kind, occurred_on, reservation_id, code, shop_code,
               detail, source, request_key, audit_seq, created_at)
             values (${id}, ${row.buyer_id}, 'CODE_FOUND_ON_MARKET', ${input.foundOn}, ${row.reservation_id},
               ${row.code}, ${row.shop_code},

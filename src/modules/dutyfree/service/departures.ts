@@ -21,6 +21,7 @@ import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
 import { RULES, type DepartureMode, type IdType } from '../rules.ts';
 import { normaliseTraceCode } from '../traceCode.ts';
 import { actingShop, AGGREGATE, buyerAuditKey, personHash } from './store.ts';
+import { dutyfreeBuyers, dutyfreeCodes, dutyfreeDepartures, dutyfreeTrips } from '../schema.ts';
 
 /** Where goods are picked up when leaving: the airports and seaports, and the two stations trains leave from. */
 export const PICKUP_POINTS: readonly string[] = [
@@ -55,7 +56,7 @@ async function insertDepartures(tx: Tx, rows: NewDeparture[], reportedBy: string
   }));
   const inserted = await queryRows<{ buyer_id: string; mode: string; number: string; departure_date: string }>(
     tx,
-    sql`insert into dutyfree_departures (id, buyer_id, mode, number, departure_date, departed_at, source, reported_by,
+    sql`insert into ${dutyfreeDepartures} (id, buyer_id, mode, number, departure_date, departed_at, source, reported_by,
         created_at)
         select id, buyer_id, mode, number, departure_date, departed_at, source, ${reportedBy}, ${now.toISOString()}
         from ${recordset(values, DEPARTURE_COLUMNS)}
@@ -133,7 +134,7 @@ export async function recordDepartures(ctx: AppContext, actor: Actor, list: Carr
     const now = ctx.clock.now();
     const buyers = await queryRows<{ id: string; id_number_hash: string }>(
       tx,
-      sql`select id, id_number_hash from dutyfree_buyers where id_number_hash ${anyOf(hashes, 'text')}`,
+      sql`select id, id_number_hash from ${dutyfreeBuyers} where id_number_hash ${anyOf(hashes, 'text')}`,
     );
     const byHash = new Map(buyers.map((b) => [b.id_number_hash, b.id]));
     const rows: NewDeparture[] = [];
@@ -219,7 +220,7 @@ export async function recordPickup(ctx: AppContext, actor: Actor, input: { point
       tx,
       sql`select c.code, c.shop_code, c.status, c.collection, c.picked_up_at::text as picked_up_at, c.buyer_id, t.mode,
           t.number
-          from dutyfree_codes c join dutyfree_trips t on t.id = c.trip_id
+          from ${dutyfreeCodes} c join ${dutyfreeTrips} t on t.id = c.trip_id
           where c.code ${anyOf(given, 'text')} for update of c`,
     );
     const found = new Map(rows.map((r) => [r.code, r]));
@@ -249,7 +250,7 @@ export async function recordPickup(ctx: AppContext, actor: Actor, input: { point
     const [, newDepartures] = await together([
       fresh.length
         ? tx.execute(
-            sql`update dutyfree_codes set picked_up_at = ${now.toISOString()}, pickup_point = ${input.point}
+            sql`update ${dutyfreeCodes} set picked_up_at = ${now.toISOString()}, pickup_point = ${input.point}
                 where code ${anyOf(fresh, 'text')}`,
           )
         : Promise.resolve(),

@@ -15,6 +15,7 @@ import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { DUTYFREE_EVENTS } from '../events.ts';
 import { money } from '../rules.ts';
 import { AGGREGATE, buyerAuditKey } from './store.ts';
+import { dutyfreeQuotas, dutyfreeReservations } from '../schema.ts';
 
 /** Reservations expired per transaction by the sweep. */
 export const EXPIRY_BATCH = 500;
@@ -43,9 +44,9 @@ export async function expireOverdue(
   const expired = await queryRows<Expired>(
     tx,
     sql`with expired as (
-          update dutyfree_reservations r set status = 'EXPIRED', closed_at = ${now}
+          update ${dutyfreeReservations} r set status = 'EXPIRED', closed_at = ${now}
           where r.id in (
-              select id from dutyfree_reservations
+              select id from ${dutyfreeReservations}
               where status = 'RESERVED' and expires_at <= ${now} ${byBuyer}
               order by expires_at limit ${opts.limit ?? EXPIRY_BATCH}
               for update skip locked)
@@ -53,7 +54,7 @@ export async function expireOverdue(
           returning r.id, r.buyer_id, r.quota_year, r.amount, r.shop_code, r.expires_at),
         totals as (select buyer_id, quota_year, sum(amount) as total from expired group by buyer_id, quota_year),
         released as (
-          update dutyfree_quotas q set reserved = q.reserved - t.total, updated_at = ${now}
+          update ${dutyfreeQuotas} q set reserved = q.reserved - t.total, updated_at = ${now}
           from totals t where q.buyer_id = t.buyer_id and q.year = t.quota_year
           returning q.buyer_id)
         select e.id, e.buyer_id as "buyerId", e.quota_year as "quotaYear", e.amount::text as amount,

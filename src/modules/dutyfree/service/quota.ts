@@ -10,6 +10,7 @@ import { getParameter } from '../../../platform/parameters/service.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { D, money, quotaYear, type IdType } from '../rules.ts';
 import { personHash } from './store.ts';
+import { dutyfreeBuyers, dutyfreeQuotas, dutyfreeReservations } from '../schema.ts';
 
 export interface QuotaAnswer {
   year: number;
@@ -42,10 +43,10 @@ export async function quotaOf(
     queryRows<{ used: string; reserved: string; overdue: string }>(
       ctx.db,
       sql`select q.used::text as used, q.reserved::text as reserved,
-            coalesce((select sum(r.amount) from dutyfree_reservations r
+            coalesce((select sum(r.amount) from ${dutyfreeReservations} r
                       where r.buyer_id = b.id and r.quota_year = ${year} and r.status = 'RESERVED'
                         and r.expires_at <= ${now.toISOString()}), 0)::text as overdue
-          from dutyfree_buyers b join dutyfree_quotas q on q.buyer_id = b.id and q.year = ${year}
+          from ${dutyfreeBuyers} b join ${dutyfreeQuotas} q on q.buyer_id = b.id and q.year = ${year}
           where b.id_number_hash = ${hash}`,
     ),
   ] as const);

@@ -5,7 +5,7 @@ import { queryRows, together, type Executor } from '../../../platform/db/client.
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { money, type IdType } from '../rules.ts';
-import { dutyfreeBuyers, dutyfreeTrips } from '../schema.ts';
+import { dutyfreeBans, dutyfreeBuyers, dutyfreeQuotas, dutyfreeReservations, dutyfreeTrips } from '../schema.ts';
 import { factsWhere } from './codes.ts';
 import { quotaOf } from './quota.ts';
 import { actingShop, assertShopVisible, buyerIdentity, findBuyer, loadItems, loadReservation, shops } from './store.ts';
@@ -64,7 +64,7 @@ export async function recentSales(ex: Executor, buyerId: string, amount: 'sold' 
     sql`select id, shop_code, status,
           (${amount === 'kept' ? sql`amount - returned_amount` : sql`amount`})::text as amount,
           collection, created_at
-        from dutyfree_reservations where buyer_id = ${buyerId} order by created_at desc limit 50`,
+        from ${dutyfreeReservations} where buyer_id = ${buyerId} order by created_at desc limit 50`,
   );
   return rows.map((s) => ({
     reservationId: s.id,
@@ -83,7 +83,7 @@ export async function buyerDossier(ctx: AppContext, actor: Actor, idType: IdType
   const [years, bans, facts, sales] = await together([
     queryRows<{ year: number }>(
       ctx.db,
-      sql`select year from dutyfree_quotas where buyer_id = ${b.id} order by year desc limit 5`,
+      sql`select year from ${dutyfreeQuotas} where buyer_id = ${b.id} order by year desc limit 5`,
     ),
     queryRows<{
       id: string;
@@ -95,7 +95,7 @@ export async function buyerDossier(ctx: AppContext, actor: Actor, idType: IdType
     }>(
       ctx.db,
       sql`select id, reason, valid_from::text as valid_from, valid_to::text as valid_to, lifted_at, lift_reason
-          from dutyfree_bans where buyer_id = ${b.id} order by valid_from`,
+          from ${dutyfreeBans} where buyer_id = ${b.id} order by valid_from`,
     ),
     factsWhere(ctx.db, sql`buyer_id = ${b.id}`),
     recentSales(ctx.db, b.id, 'sold'),

@@ -64,6 +64,15 @@ import {
   type DutyfreeParameters,
   type ReservationRow,
 } from './store.ts';
+import {
+  dutyfreeBans,
+  dutyfreeBuyers,
+  dutyfreeQuotas,
+  dutyfreeReservationItems,
+  dutyfreeReservations,
+  dutyfreeRiskRefusals,
+  dutyfreeTrips,
+} from '../schema.ts';
 
 export interface ReserveAnswer {
   reservationId: string;
@@ -176,11 +185,11 @@ function prepare(ctx: AppContext, shop: string, body: ReserveBody): Prepared {
 async function lockBuyer(tx: Tx, row: BuyerRow): Promise<BuyerRow> {
   const rows = await buyerRows.select(
     tx,
-    sql`insert into dutyfree_buyers (${buyerRows.columns})
+    sql`insert into ${dutyfreeBuyers} (${buyerRows.columns})
         values (${row.id}, ${row.idType}, ${row.idNumberHash}, ${row.idNumberEncrypted}, ${row.nameEncrypted},
           ${row.idNumberMasked},
                 ${row.nameMasked}, ${row.birthDate}, ${row.islandResident}, ${row.createdAt.toISOString()})
-        on conflict (id_number_hash) do update set id_type = dutyfree_buyers.id_type
+        on conflict (id_number_hash) do update set id_type = ${dutyfreeBuyers}.id_type
         returning ${buyerRows.columns}`,
   );
   return rows[0]!;
@@ -196,12 +205,12 @@ interface QuotaRead {
  * The buyer's id by the keyed hash. The reads after the buyer's upsert name the buyer this way, so
  * they travel in the same round trip as the upsert (pipelined, run in order: they see its row).
  */
-const buyerIdOf = (hash: string) => sql`(select id from dutyfree_buyers where id_number_hash = ${hash})`;
+const buyerIdOf = (hash: string) => sql`(select id from ${dutyfreeBuyers} where id_number_hash = ${hash})`;
 
 async function readQuota(tx: Tx, buyerHash: string, year: number): Promise<QuotaRead | null> {
   const [row] = await queryRows<QuotaRead>(
     tx,
-    sql`select quota::text as quota, used::text as used, reserved::text as reserved from dutyfree_quotas
+    sql`select quota::text as quota, used::text as used, reserved::text as reserved from ${dutyfreeQuotas}
         where buyer_id = ${buyerIdOf(buyerHash)} and year = ${year}`,
   );
   return row ?? null;
@@ -219,9 +228,9 @@ async function tripUsage(
     sql`select i.category,
           sum((i.quantity - i.returned_quantity) * i.pieces_per_unit)::int as pieces,
           sum((i.quantity - i.returned_quantity) * coalesce(i.volume_ml, 0))::int as millilitres
-        from dutyfree_trips t
-        join dutyfree_reservations r on r.trip_id = t.id
-        join dutyfree_reservation_items i on i.reservation_id = r.id
+        from ${dutyfreeTrips} t
+        join ${dutyfreeReservations} r on r.trip_id = t.id
+        join ${dutyfreeReservationItems} i on i.reservation_id = r.id
         where t.buyer_id = ${buyerIdOf(buyerHash)} and t.mode = ${dep.mode} and t.number = ${dep.number}
           and t.departure_date = ${dep.date}
           and (r.status = 'CONFIRMED' or (r.status = 'RESERVED' and r.expires_at > ${now.toISOString()}))
@@ -241,14 +250,14 @@ async function upsertTrip(
   const [row] = await queryRows<{ id: string; destination: string }>(
     tx,
     sql`with ins as (
-          insert into dutyfree_trips (id, buyer_id, mode, number, departure_date, destination, created_at)
+          insert into ${dutyfreeTrips} (id, buyer_id, mode, number, departure_date, destination, created_at)
           select ${id}, b.id, ${dep.mode}, ${dep.number}, ${dep.date}, ${dep.destination}, ${now.toISOString()}
-          from dutyfree_buyers b where b.id_number_hash = ${buyerHash}
+          from ${dutyfreeBuyers} b where b.id_number_hash = ${buyerHash}
           on conflict (buyer_id, mode, number, departure_date) do nothing
           returning id, destination)
         select id, destination from ins
         union all
-        select id, destination from dutyfree_trips
+        select id, destination from ${dutyfreeTrips}
         where buyer_id = ${buyerIdOf(buyerHash)} and mode = ${dep.mode} and number = ${dep.number}
           and departure_date = ${dep.date}
         limit 1`,
@@ -259,7 +268,7 @@ async function upsertTrip(
 async function bansInForce(tx: Tx, buyerHash: string, date: string) {
   return queryRows<{ validFrom: string; validTo: string; reason: string }>(
     tx,
-    sql`select valid_from::text as "validFrom", valid_to::text as "validTo", reason from dutyfree_bans
+    sql`select valid_from::text as "validFrom", valid_to::text as "validTo", reason from ${dutyfreeBans}
         where buyer_id = ${buyerIdOf(buyerHash)} and lifted_at is null and valid_from <= ${date}
           and valid_to > ${date}`,
   );
@@ -269,7 +278,7 @@ async function priorRequest(tx: Tx, shop: string, requestId: string | undefined)
   if (!requestId) return null;
   const rows = await reservationRows.select(
     tx,
-    sql`select ${reservationRows.columns} from dutyfree_reservations where shop_code = ${shop}
+    sql`select ${reservationRows.columns} from ${dutyfreeReservations} where shop_code = ${shop}
         and request_id = ${requestId}`,
   );
   return rows[0] ?? null;
@@ -350,13 +359,13 @@ async function writeReservation(
   const rows = await reservationRows.select(
     tx,
     sql`with q as (
-          insert into dutyfree_quotas as q (buyer_id, year, quota, used, reserved, updated_at)
+          insert into ${dutyfreeQuotas} as q (buyer_id, year, quota, used, reserved, updated_at)
           values (${row.buyerId}, ${row.quotaYear}, ${quota}, 0, ${row.amount}, ${p.now.toISOString()})
           on conflict (buyer_id, year) do update
             set reserved = q.reserved + excluded.reserved, quota = excluded.quota, updated_at = excluded.updated_at
             where q.used + q.reserved + excluded.reserved <= excluded.quota
           returning q.quota - q.used - q.reserved as left_after)
-        insert into dutyfree_reservations (${reservationRows.columns})
+        insert into ${dutyfreeReservations} (${reservationRows.columns})
         select ${row.id}, ${row.shopCode}, ${row.requestId}, ${row.requestHash}, ${row.buyerId}, ${row.tripId},
           ${row.quotaYear},
                ${row.purchaseDate}, ${row.collection}, ${row.status}, ${row.amount}, 0, q.left_after,
@@ -384,7 +393,7 @@ async function writeItems(tx: Tx, reservationId: string, body: ReserveBody): Pro
     volume_ml: i.volumeMl ?? null,
     amount: money(saleAmount([i])),
   }));
-  await tx.execute(sql`insert into dutyfree_reservation_items (reservation_id, line_no, sku, name, category,
+  await tx.execute(sql`insert into ${dutyfreeReservationItems} (reservation_id, line_no, sku, name, category,
       unit_price, quantity, pieces_per_unit, volume_ml, amount)
     select reservation_id, line_no, sku, name, category, unit_price, quantity, pieces_per_unit, volume_ml, amount
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -574,7 +583,7 @@ async function recordRiskRefusal(ctx: AppContext, actor: Actor, body: ReserveBod
   await runCommand(ctx, 'dutyfree.riskRefused', async (tx) => {
     const [known] = await queryRows<{ id: string }>(
       tx,
-      sql`select id from dutyfree_risk_refusals where shop_code = ${p.shop} and request_id = ${body.requestId ?? null}`,
+      sql`select id from ${dutyfreeRiskRefusals} where shop_code = ${p.shop} and request_id = ${body.requestId ?? null}`,
     );
     if (known) return;
     const [audited] = await appendAuditMany(
@@ -590,7 +599,7 @@ async function recordRiskRefusal(ctx: AppContext, actor: Actor, body: ReserveBod
         },
       ],
       ([entry]) =>
-        tx.execute(sql`insert into dutyfree_risk_refusals (id, shop_code, request_id, person_hash, id_type,
+        tx.execute(sql`insert into ${dutyfreeRiskRefusals} (id, shop_code, request_id, person_hash, id_type,
             id_number_masked, name_masked, business_date, amount, rule, level, score, facts, fired, feature_set_version,
             audit_seq, created_at)
           values (${e.saleId}, ${p.shop}, ${body.requestId ?? null}, ${p.buyerHash}, ${p.buyer.idType},

@@ -17,6 +17,7 @@ import { Problem, problems, type FieldError } from '../../../kernel/problem.ts';
 import { D, money } from '../rules.ts';
 import { normaliseTraceCode } from '../traceCode.ts';
 import { actingShop, AGGREGATE, assertShopVisible, buyerAuditKey, loadItems, loadReservation } from './store.ts';
+import { dutyfreeCodes, dutyfreeQuotas, dutyfreeReservationItems, dutyfreeReservations } from '../schema.ts';
 
 export interface ReturnAnswer {
   reservationId: string;
@@ -62,7 +63,7 @@ async function returnIn(
     });
   const rows = await queryRows<{ code: string; line_no: number; status: string }>(
     tx,
-    sql`select code, line_no, status from dutyfree_codes where reservation_id = ${r.id}
+    sql`select code, line_no, status from ${dutyfreeCodes} where reservation_id = ${r.id}
         and code ${anyOf(given, 'text')} for update`,
   );
   const found = new Map(rows.map((c) => [c.code, { lineNo: Number(c.line_no), status: c.status }]));
@@ -86,18 +87,18 @@ async function returnIn(
   const at = now.toISOString();
   await together([
     tx.execute(
-      sql`update dutyfree_codes set status = 'RETURNED', returned_at = ${at} where reservation_id = ${r.id}
+      sql`update ${dutyfreeCodes} set status = 'RETURNED', returned_at = ${at} where reservation_id = ${r.id}
           and code ${anyOf(given, 'text')}`,
     ),
     tx.execute(
-      sql`update dutyfree_reservation_items i set returned_quantity = i.returned_quantity + v.n
+      sql`update ${dutyfreeReservationItems} i set returned_quantity = i.returned_quantity + v.n
           from ${recordset(lines, 'line_no int, n int')} where i.reservation_id = ${r.id} and i.line_no = v.line_no`,
     ),
     tx.execute(
-      sql`update dutyfree_reservations set returned_amount = returned_amount + ${money(amount)} where id = ${r.id}`,
+      sql`update ${dutyfreeReservations} set returned_amount = returned_amount + ${money(amount)} where id = ${r.id}`,
     ),
     tx.execute(
-      sql`update dutyfree_quotas set used = used - ${money(amount)}, updated_at = ${at} where buyer_id = ${r.buyerId}
+      sql`update ${dutyfreeQuotas} set used = used - ${money(amount)}, updated_at = ${at} where buyer_id = ${r.buyerId}
           and year = ${r.quotaYear}`,
     ),
   ] as const);

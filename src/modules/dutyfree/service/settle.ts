@@ -27,6 +27,7 @@ import {
   type ItemRow,
   type ReservationRow,
 } from './store.ts';
+import { dutyfreeCodes, dutyfreeQuotas, dutyfreeReservations } from '../schema.ts';
 
 export interface LineCodes {
   lineNo: number;
@@ -63,7 +64,7 @@ const CODE_COLUMNS =
 async function codesOf(tx: Tx, reservationId: string, items: ItemRow[]): Promise<LineCodes[]> {
   const rows = await queryRows<{ line_no: number; code: string }>(
     tx,
-    sql`select line_no, code from dutyfree_codes where reservation_id = ${reservationId} order by line_no, unit_no`,
+    sql`select line_no, code from ${dutyfreeCodes} where reservation_id = ${reservationId} order by line_no, unit_no`,
   );
   return items.map((i) => ({
     lineNo: i.lineNo,
@@ -138,14 +139,14 @@ async function confirmIn(
   // for a whole group (group.ts).
   await together([
     tx.execute(
-      sql`update dutyfree_reservations set status = 'CONFIRMED', confirmed_at = ${now.toISOString()}
+      sql`update ${dutyfreeReservations} set status = 'CONFIRMED', confirmed_at = ${now.toISOString()}
           where id = ${r.id}`,
     ),
     tx.execute(
-      sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, used = used + ${r.amount},
+      sql`update ${dutyfreeQuotas} set reserved = reserved - ${r.amount}, used = used + ${r.amount},
           updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`,
     ),
-    tx.execute(sql`insert into dutyfree_codes (code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id,
+    tx.execute(sql`insert into ${dutyfreeCodes} (code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id,
         collection, category, sold_at, status)
       select code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, 'SOLD'
       from ${recordset(codeRows, CODE_COLUMNS)}`),
@@ -184,10 +185,10 @@ async function cancelIn(tx: Tx, actor: Actor, id: string, shop: string | null, n
   };
   await together([
     tx.execute(
-      sql`update dutyfree_reservations set status = 'CANCELLED', closed_at = ${now.toISOString()} where id = ${r.id}`,
+      sql`update ${dutyfreeReservations} set status = 'CANCELLED', closed_at = ${now.toISOString()} where id = ${r.id}`,
     ),
     tx.execute(
-      sql`update dutyfree_quotas set reserved = reserved - ${r.amount}, updated_at = ${now.toISOString()}
+      sql`update ${dutyfreeQuotas} set reserved = reserved - ${r.amount}, updated_at = ${now.toISOString()}
           where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`,
     ),
     auditWithEvent(

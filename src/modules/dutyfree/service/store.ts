@@ -201,7 +201,7 @@ export function assertShopVisible(shop: string | null, r: { shopCode: string; id
 export async function loadReservation(ex: Executor, id: string, lock: boolean): Promise<ReservationRow | null> {
   const rows = await reservationRows.select(
     ex,
-    sql`select ${reservationRows.columns} from dutyfree_reservations
+    sql`select ${reservationRows.columns} from ${dutyfreeReservations}
         where id = ${id}${lock ? sql` for update` : sql``}`,
   );
   return rows[0] ?? null;
@@ -210,7 +210,7 @@ export async function loadReservation(ex: Executor, id: string, lock: boolean): 
 export async function loadItems(ex: Executor, reservationId: string): Promise<ItemRow[]> {
   return itemRows.select(
     ex,
-    sql`select ${itemRows.columns} from dutyfree_reservation_items where reservation_id = ${reservationId}
+    sql`select ${itemRows.columns} from ${dutyfreeReservationItems} where reservation_id = ${reservationId}
         order by line_no`,
   );
 }

@@ -23,6 +23,13 @@ import { problems } from '../../../kernel/problem.ts';
 import { addDays, addYears, money } from '../rules.ts';
 import { AGGREGATE, buyerAuditKey } from './store.ts';
 import { factView, factColumns, type FactView } from './codes.ts';
+import {
+  dutyfreeBans,
+  dutyfreeBuyerFacts,
+  dutyfreeBuyers,
+  dutyfreeDepartures,
+  dutyfreeReservations,
+} from '../schema.ts';
 
 /** How far back the check looks for sales not yet judged (it runs daily; this covers long outages). */
 export const LOOKBACK_DAYS = 400;
@@ -42,13 +49,13 @@ async function overdueSales(ctx: AppContext, purchaseDate: string, deadline: str
     ctx.db,
     sql`select r.id as reservation_id, r.buyer_id, r.shop_code, r.purchase_date::text as purchase_date,
         r.amount::text as amount, r.collection
-        from dutyfree_reservations r
+        from ${dutyfreeReservations} r
         where r.status = 'CONFIRMED' and r.collection in ('GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')
           and r.purchase_date = ${purchaseDate} and r.returned_amount < r.amount
-          and not exists (select 1 from dutyfree_departures d
+          and not exists (select 1 from ${dutyfreeDepartures} d
                           where d.buyer_id = r.buyer_id and d.departure_date >= r.purchase_date
                             and d.departure_date <= ${deadline})
-          and not exists (select 1 from dutyfree_buyer_facts f where f.kind = 'MISSED_DEPARTURE'
+          and not exists (select 1 from ${dutyfreeBuyerFacts} f where f.kind = 'MISSED_DEPARTURE'
             and f.reservation_id = r.id)
         order by r.buyer_id, r.id`,
   );
@@ -58,11 +65,11 @@ async function overdueSales(ctx: AppContext, purchaseDate: string, deadline: str
 async function pendingDates(ctx: AppContext, today: string): Promise<string[]> {
   const rows = await queryRows<{ d: string }>(
     ctx.db,
-    sql`select distinct r.purchase_date::text as d from dutyfree_reservations r
+    sql`select distinct r.purchase_date::text as d from ${dutyfreeReservations} r
         where r.status = 'CONFIRMED' and r.collection in ('GUARANTEE_AND_COLLECT', 'BUY_AND_COLLECT')
           and r.purchase_date >= ${addDays(today, -LOOKBACK_DAYS)} and r.purchase_date < ${today}
           and r.returned_amount < r.amount
-          and not exists (select 1 from dutyfree_buyer_facts f where f.kind = 'MISSED_DEPARTURE'
+          and not exists (select 1 from ${dutyfreeBuyerFacts} f where f.kind = 'MISSED_DEPARTURE'
             and f.reservation_id = r.id)
         order by 1`,
   );
@@ -86,7 +93,7 @@ async function insertFact(
 ): Promise<FactView> {
   const [row] = await queryRows<Parameters<typeof factView>[0]>(
     tx,
-    sql`insert into dutyfree_buyer_facts (id, buyer_id, kind, occurred_on, reservation_id, code, shop_code, detail,
+    sql`insert into ${dutyfreeBuyerFacts} (id, buyer_id, kind, occurred_on, reservation_id, code, shop_code, detail,
         source, request_key, audit_seq, created_at)
         values (${f.id}, ${f.buyerId}, ${f.kind}, ${f.occurredOn}, ${f.reservationId}, null, ${f.shop},
           ${JSON.stringify(f.detail)}::jsonb, ${f.source}, null, ${f.auditSeq}, ${f.now.toISOString()})
@@ -102,13 +109,13 @@ async function judgeBuyer(
   sales: (Overdue & { deadline: string })[],
   now: Date,
 ): Promise<{ facts: number; banned: boolean }> {
-  await tx.execute(sql`select id from dutyfree_buyers where id = ${buyerId} for update`);
+  await tx.execute(sql`select id from ${dutyfreeBuyers} where id = ${buyerId} for update`);
   const actor = 'system:dutyfree-departure-check';
   let facts = 0;
   for (const s of sales) {
     const already = await queryRows(
       tx,
-      sql`select 1 from dutyfree_buyer_facts where kind = 'MISSED_DEPARTURE' and reservation_id = ${s.reservation_id}`,
+      sql`select 1 from ${dutyfreeBuyerFacts} where kind = 'MISSED_DEPARTURE' and reservation_id = ${s.reservation_id}`,
     );
     if (already.length) continue;
     const id = uuidv7(now.getTime());
@@ -153,7 +160,7 @@ async function judgeBuyer(
   const first = sales.map((s) => addDays(s.deadline, 1)).sort()[0]!;
   const inForce = await queryRows(
     tx,
-    sql`select 1 from dutyfree_bans where buyer_id = ${buyerId} and lifted_at is null and valid_from <= ${first}
+    sql`select 1 from ${dutyfreeBans} where buyer_id = ${buyerId} and lifted_at is null and valid_from <= ${first}
         and valid_to > ${first}`,
   );
   if (inForce.length) return { facts, banned: false };
@@ -187,7 +194,7 @@ export async function ban(
   const factId = uuidv7(b.now.getTime());
   const [who] = await queryRows<{ id_type: string; id_number_hash: string }>(
     tx,
-    sql`select id_type, id_number_hash from dutyfree_buyers where id = ${b.buyerId}`,
+    sql`select id_type, id_number_hash from ${dutyfreeBuyers} where id = ${b.buyerId}`,
   );
   const detail = { banId, reason: b.reason, validFrom: b.validFrom, validTo: b.validTo, basis: b.basis };
   const { seq } = await appendAudit(tx, {
@@ -198,7 +205,7 @@ export async function ban(
     at: b.now,
     partitionKey: buyerAuditKey(b.buyerId),
   });
-  await tx.execute(sql`insert into dutyfree_bans (id, buyer_id, reason, valid_from, valid_to, fact_id, created_by,
+  await tx.execute(sql`insert into ${dutyfreeBans} (id, buyer_id, reason, valid_from, valid_to, fact_id, created_by,
       created_at)
     values (${banId}, ${b.buyerId}, ${b.reason}, ${b.validFrom}, ${b.validTo}, ${factId}, ${b.actor},
       ${b.now.toISOString()})`);
@@ -270,10 +277,10 @@ export async function liftBan(ctx: AppContext, actor: Actor, banId: string, reas
     }>(
       tx,
       sql`select buyer_id, lifted_at, reason, valid_from::text as valid_from, valid_to::text as valid_to
-          from dutyfree_bans where id = ${banId}`,
+          from ${dutyfreeBans} where id = ${banId}`,
     );
     if (!row) throw problems.notFound(`Ban ${banId}`);
-    await tx.execute(sql`select id from dutyfree_buyers where id = ${row.buyer_id} for update`);
+    await tx.execute(sql`select id from ${dutyfreeBuyers} where id = ${row.buyer_id} for update`);
     if (row.lifted_at) throw problems.conflict(`Ban ${banId} was already lifted.`, { rule: 'dutyfree.banLifted' });
     const factId = uuidv7(now.getTime());
     const detail = { banId, reason: row.reason, validFrom: row.valid_from, validTo: row.valid_to, liftReason: reason };
@@ -286,7 +293,7 @@ export async function liftBan(ctx: AppContext, actor: Actor, banId: string, reas
       partitionKey: buyerAuditKey(row.buyer_id),
     });
     await tx.execute(
-      sql`update dutyfree_bans set lifted_at = ${now.toISOString()}, lifted_by = ${actorLabel(actor)},
+      sql`update ${dutyfreeBans} set lifted_at = ${now.toISOString()}, lifted_by = ${actorLabel(actor)},
           lift_reason = ${reason} where id = ${banId}`,
     );
     await insertFact(tx, {
