@@ -13,6 +13,8 @@ import { assessSale, saleLibrary } from '../../risk/service.ts';
 import { levelsOf } from '../../personalcredit/service.ts';
 import { addDays, daysBetween } from '../../../kernel/dates.ts';
 import { ageOn, type CategoryTable, type CategoryUsage, type Refusal, type SaleLine } from '../rules.ts';
+import { dutyfreeBuyerFacts, dutyfreeReservationItems, dutyfreeReservations } from '../schema.ts';
+import { dutyfreeRingMembers, dutyfreeRings, dutyfreeYellowList } from './schema.ts';
 
 export interface TillSale {
   saleId: string;
@@ -66,7 +68,7 @@ async function history(tx: Tx, s: TillSale) {
       ? Promise.resolve([{ n: 0 }])
       : queryRows<{ n: number }>(
           tx,
-          sql`select count(distinct buyer_id)::int as n from dutyfree_reservations
+          sql`select count(distinct buyer_id)::int as n from ${dutyfreeReservations}
               where ${sql.raw(column)} = ${value} and buyer_id <> ${s.buyer.id}
                 and status in ('RESERVED', 'CONFIRMED') and purchase_date >= ${since90}`,
         );
@@ -76,16 +78,16 @@ async function history(tx: Tx, s: TillSale) {
       sql`select count(distinct r.id)::int as sales, count(distinct r.trip_id)::int as trips,
                  count(distinct i.category) filter (where r.trip_id <> ${s.tripId}
                    and i.category = any(${pgArray(categories)}::text[]))::int as repeated
-          from dutyfree_reservations r join dutyfree_reservation_items i on i.reservation_id = r.id
+          from ${dutyfreeReservations} r join ${dutyfreeReservationItems} i on i.reservation_id = r.id
           where r.buyer_id = ${s.buyer.id} and r.status = 'CONFIRMED' and r.purchase_date >= ${since30}`,
     ),
     queryRows<{ codes: number; yellow: boolean; ring: number | null }>(
       tx,
-      sql`select (select count(*)::int from dutyfree_buyer_facts f
+      sql`select (select count(*)::int from ${dutyfreeBuyerFacts} f
                   where f.buyer_id = ${s.buyer.id} and f.kind = 'CODE_FOUND_ON_MARKET') as codes,
-                 exists (select 1 from dutyfree_yellow_list y
+                 exists (select 1 from ${dutyfreeYellowList} y
                          where y.buyer_id = ${s.buyer.id} and y.status in ('OPEN', 'PROPOSED')) as yellow,
-                 (select r.score from dutyfree_ring_members m join dutyfree_rings r on r.id = m.ring_id
+                 (select r.score from ${dutyfreeRingMembers} m join ${dutyfreeRings} r on r.id = m.ring_id
                    where m.buyer_id = ${s.buyer.id} order by r.created_at desc limit 1) as ring`,
     ),
     linkCount('payer_hash', s.links.payer === s.buyer.idNumberHash ? null : s.links.payer),

@@ -22,6 +22,8 @@ import { addYears } from '../../../../kernel/dates.ts';
 import { recordBehaviour } from '../../../personalcredit/service.ts';
 import { ban, DUTYFREE_AGGREGATE } from '../../service.ts';
 import { RING_EVENTS, type RingEvent } from '../events.ts';
+import { dutyfreeRingCases, dutyfreeYellowList } from '../schema.ts';
+import { dutyfreeBans, dutyfreeBuyers } from '../../schema.ts';
 
 export const CASE_RULES = {
   fourEyes: 'dutyfree.case.fourEyes',
@@ -50,7 +52,7 @@ export async function proposeCase(ctx: AppContext, actor: Actor, body: ProposeBo
     const ids = [...new Set(body.entryIds)].sort();
     const rows = await queryRows<EntryRow>(
       tx,
-      sql`select id, buyer_id, status from dutyfree_yellow_list where id ${anyOf(ids, 'uuid')} order by id for update`,
+      sql`select id, buyer_id, status from ${dutyfreeYellowList} where id ${anyOf(ids, 'uuid')} order by id for update`,
     );
     const found = new Map(rows.map((r) => [r.id, r]));
     const errors = body.entryIds.flatMap((id, i) => {
@@ -74,13 +76,13 @@ export async function proposeCase(ctx: AppContext, actor: Actor, body: ProposeBo
     const id = uuidv7Ordered(now.getTime());
     const buyerIds = [...new Set(rows.map((r) => r.buyer_id))].sort();
     const by = actorLabel(actor);
-    await tx.execute(sql`insert into dutyfree_ring_cases
+    await tx.execute(sql`insert into ${dutyfreeRingCases}
         (id, proposal, ring_id, buyer_ids, entry_ids, note, status, proposed_by, proposed_at)
       values (${id}, ${body.proposal}, ${body.ringId ?? null}, ${JSON.stringify(buyerIds)}::jsonb,
               ${JSON.stringify(ids)}::jsonb, ${body.note},
               'PROPOSED', ${by}, ${now.toISOString()})`);
     await tx.execute(
-      sql`update dutyfree_yellow_list set status = 'PROPOSED', case_id = ${id}, updated_at = ${now.toISOString()}
+      sql`update ${dutyfreeYellowList} set status = 'PROPOSED', case_id = ${id}, updated_at = ${now.toISOString()}
           where id ${anyOf(ids, 'uuid')}`,
     );
     const change = {
@@ -127,12 +129,12 @@ async function confirmBuyer(
   const today = shanghaiDate(now);
   const [buyer] = await queryRows<{ id_type: string; id_number_hash: string }>(
     tx,
-    sql`select id_type, id_number_hash from dutyfree_buyers where id = ${buyerId} for update`,
+    sql`select id_type, id_number_hash from ${dutyfreeBuyers} where id = ${buyerId} for update`,
   );
   if (!buyer) throw problems.notFound(`Duty-free buyer ${buyerId}`);
   const inForce = await queryRows(
     tx,
-    sql`select 1 from dutyfree_bans
+    sql`select 1 from ${dutyfreeBans}
         where buyer_id = ${buyerId} and lifted_at is null and valid_from <= ${today} and valid_to > ${today}`,
   );
   let banned: Pick<Effect, 'banId' | 'banFrom' | 'banTo'> = { banId: null, banFrom: null, banTo: null };
@@ -189,7 +191,7 @@ export async function decideCase(
     const by = actorLabel(actor);
     const [c] = await queryRows<CaseRow>(
       tx,
-      sql`select id, proposal, status, proposed_by, buyer_ids, entry_ids from dutyfree_ring_cases
+      sql`select id, proposal, status, proposed_by, buyer_ids, entry_ids from ${dutyfreeRingCases}
           where id = ${caseId} for update`,
     );
     if (!c) throw problems.notFound(`Case ${caseId}`);
@@ -208,13 +210,13 @@ export async function decideCase(
     const effects: Effect[] = [];
     if (body.decision === 'REJECT') {
       await tx.execute(
-        sql`update dutyfree_yellow_list set status = 'OPEN', case_id = null, updated_at = ${at}
+        sql`update ${dutyfreeYellowList} set status = 'OPEN', case_id = null, updated_at = ${at}
             where id ${anyOf(entries, 'uuid')}`,
       );
     } else {
       const closed = c.proposal === 'CONFIRM' ? 'CONFIRMED' : 'CLEARED';
       await tx.execute(
-        sql`update dutyfree_yellow_list set status = ${closed}, closed_at = ${at}, updated_at = ${at}
+        sql`update ${dutyfreeYellowList} set status = ${closed}, closed_at = ${at}, updated_at = ${at}
             where id ${anyOf(entries, 'uuid')}`,
       );
       if (c.proposal === 'CONFIRM') {
@@ -222,7 +224,7 @@ export async function decideCase(
           effects.push(await confirmBuyer(tx, ctx, caseId, buyerId, by, now));
       }
     }
-    await tx.execute(sql`update dutyfree_ring_cases
+    await tx.execute(sql`update ${dutyfreeRingCases}
       set status = ${status}, decided_by = ${by}, decided_at = ${at}, decision_note = ${body.note},
       effects = ${JSON.stringify(effects)}::jsonb where id = ${caseId}`);
     await appendAudit(tx, {

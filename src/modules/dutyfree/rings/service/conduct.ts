@@ -28,6 +28,8 @@ import { recordInput } from '../../../credit/service.ts';
 import { saleVerdicts } from '../../../risk/service.ts';
 import { DUTYFREE_EVENTS } from '../../events.ts';
 import { RING_EVENTS } from '../events.ts';
+import { dutyfreeBuyers } from '../../schema.ts';
+import { dutyfreeSaleReviews } from '../schema.ts';
 
 const ACTOR = 'system:dutyfree-conduct';
 export const CONDUCT_EVENTS = ['DutyFreeBuyerBanned', 'DutyFreeDepartureMissed', 'DutyFreeBanLifted'] as const;
@@ -55,7 +57,7 @@ async function buyerPersons(ctx: AppContext, ids: readonly string[]) {
   if (ids.length === 0) return new Map<string, { idType: string; hash: string }>();
   const rows = await queryRows<{ id: string; id_type: string; id_number_hash: string }>(
     ctx.db,
-    sql`select id, id_type, id_number_hash from dutyfree_buyers where id ${anyOf(ids, 'uuid')}`,
+    sql`select id, id_type, id_number_hash from ${dutyfreeBuyers} where id ${anyOf(ids, 'uuid')}`,
   );
   return new Map(rows.map((r) => [r.id, { idType: r.id_type, hash: r.id_number_hash }]));
 }
@@ -149,7 +151,7 @@ export async function handleConfirmedSales(ctx: AppContext, events: readonly Out
   const now = ctx.clock.now().toISOString();
   await runCommand(ctx, 'dutyfree.saleReviewOpened', async (tx) => {
     for (const r of reviews) {
-      await tx.execute(sql`insert into dutyfree_sale_reviews
+      await tx.execute(sql`insert into ${dutyfreeSaleReviews}
           (reservation_id, buyer_id, shop_code, level, score, reason, status, opened_at)
         values (${r.reservationId}, ${r.buyerId}, ${r.shop}, ${r.level}, ${r.score}, ${r.reason}, 'OPEN', ${now})
         on conflict do nothing`);
@@ -178,7 +180,7 @@ export async function handleCaseConfirmed(ctx: AppContext, event: OutboxEvent): 
   const c = readPayload(CASE_CONFIRMED, event.eventType, event);
   const [b] = await queryRows<{ id_type: string; id_number_encrypted: string; name_encrypted: string }>(
     ctx.db,
-    sql`select id_type, id_number_encrypted, name_encrypted from dutyfree_buyers where id = ${c.buyerId}`,
+    sql`select id_type, id_number_encrypted, name_encrypted from ${dutyfreeBuyers} where id = ${c.buyerId}`,
   );
   if (!b) return;
   const actor = systemActor('dutyfree-cases');

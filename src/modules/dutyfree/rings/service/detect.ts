@@ -22,6 +22,7 @@ import type { LinkKind, RingParameters } from '../rules.ts';
 import { dutyfreeRingMembers, dutyfreeRingRuns, dutyfreeRings } from '../schema.ts';
 import { refreshYellowList } from './yellow.ts';
 import { hasRunFor, lockRuns } from './runs.ts';
+import { dutyfreeBuyerFacts, dutyfreeReservationItems, dutyfreeReservations, dutyfreeTrips } from '../../schema.ts';
 
 /** Buyers read per round trip: their sales of the window come in one statement. */
 const BUYERS_PER_PAGE = 2_000;
@@ -69,8 +70,8 @@ async function salesOfBuyers(ex: Executor, buyerIds: readonly string[], from: st
                (select coalesce(json_agg(json_build_array(i.category, i.quantity - i.returned_quantity,
                                                           i.pieces_per_unit, i.volume_ml)
                                          order by i.line_no), '[]'::json)
-                  from dutyfree_reservation_items i where i.reservation_id = r.id) as items
-        from dutyfree_reservations r join dutyfree_trips t on t.id = r.trip_id
+                  from ${dutyfreeReservationItems} i where i.reservation_id = r.id) as items
+        from ${dutyfreeReservations} r join ${dutyfreeTrips} t on t.id = r.trip_id
         where r.buyer_id ${anyOf(buyerIds, 'uuid')} and r.status = 'CONFIRMED'
           and r.purchase_date between ${from} and ${to} and r.returned_amount < r.amount
         order by r.buyer_id, r.purchase_date, r.confirmed_at, r.id`,
@@ -80,7 +81,7 @@ async function salesOfBuyers(ex: Executor, buyerIds: readonly string[], from: st
 async function nextBuyers(ex: Executor, after: string | null, from: string, to: string): Promise<string[]> {
   const rows = await queryRows<{ buyer_id: string }>(
     ex,
-    sql`select distinct r.buyer_id from dutyfree_reservations r
+    sql`select distinct r.buyer_id from ${dutyfreeReservations} r
         where r.status = 'CONFIRMED' and r.purchase_date between ${from} and ${to}
           and (${after}::uuid is null or r.buyer_id > ${after}::uuid)
         order by r.buyer_id limit ${BUYERS_PER_PAGE}`,
@@ -91,7 +92,7 @@ async function nextBuyers(ex: Executor, after: string | null, from: string, to: 
 async function countBuyers(ex: Executor, from: string, to: string): Promise<number> {
   const [row] = await queryRows<{ n: number | string }>(
     ex,
-    sql`select count(distinct buyer_id)::int as n from dutyfree_reservations
+    sql`select count(distinct buyer_id)::int as n from ${dutyfreeReservations}
         where status = 'CONFIRMED' and purchase_date between ${from} and ${to}`,
   );
   return Number(row?.n ?? 0);
@@ -100,7 +101,7 @@ async function countBuyers(ex: Executor, from: string, to: string): Promise<numb
 async function marketCodes(ex: Executor, from: string, to: string): Promise<Map<string, number>> {
   const rows = await queryRows<{ buyer_id: string; n: number | string }>(
     ex,
-    sql`select buyer_id, count(*)::int as n from dutyfree_buyer_facts
+    sql`select buyer_id, count(*)::int as n from ${dutyfreeBuyerFacts}
         where kind = 'CODE_FOUND_ON_MARKET' and occurred_on between ${from} and ${to} group by buyer_id`,
   );
   return new Map(rows.map((r) => [r.buyer_id, Number(r.n)]));
@@ -276,7 +277,7 @@ export async function storeRun(
       })),
     });
     await tx.execute(
-      sql`update dutyfree_ring_runs set yellow = ${yellow.opened + yellow.refreshed + yellow.reopened}
+      sql`update ${dutyfreeRingRuns} set yellow = ${yellow.opened + yellow.refreshed + yellow.reopened}
           where id = ${runId}`,
     );
     const summary: RunSummary = {

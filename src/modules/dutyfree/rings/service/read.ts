@@ -19,6 +19,24 @@ import { identifierHash } from '../graph.ts';
 import type { LinkKind, MemberFacts, ScorePart } from '../rules.ts';
 import type { Effect } from './cases.ts';
 import { recentSales } from '../../service/read.ts';
+import {
+  dutyfreeBans,
+  dutyfreeBuyers,
+  dutyfreeDepartures,
+  dutyfreeReservationItems,
+  dutyfreeReservations,
+  dutyfreeRiskRefusals,
+  dutyfreeShops,
+  dutyfreeTrips,
+} from '../../schema.ts';
+import {
+  dutyfreeRingCases,
+  dutyfreeRingMembers,
+  dutyfreeRingRuns,
+  dutyfreeRings,
+  dutyfreeSaleReviews,
+  dutyfreeYellowList,
+} from '../schema.ts';
 
 type YellowStatus = 'OPEN' | 'PROPOSED' | 'CLEARED' | 'CONFIRMED';
 
@@ -49,7 +67,7 @@ async function buyersById(
   const rows = await queryRows<BuyerRow>(
     ctx.db,
     sql`select id, id_type, id_number_masked, name_masked, id_number_encrypted, name_encrypted, id_number_hash
-        from dutyfree_buyers where id ${anyOf(ids, 'uuid')}`,
+        from ${dutyfreeBuyers} where id ${anyOf(ids, 'uuid')}`,
   );
   const full = seesPersonalData(actor);
   return new Map(
@@ -88,14 +106,14 @@ export async function listYellow(ctx: AppContext, actor: Actor, q: { status: str
       ctx.db,
       sql`select y.id, y.buyer_id, y.ring_id, y.ring_score, y.score, y.parts, y.status, y.opened_at, y.updated_at,
                  y.case_id, r.size as ring_size
-          from dutyfree_yellow_list y left join dutyfree_rings r on r.id = y.ring_id
+          from ${dutyfreeYellowList} y left join ${dutyfreeRings} r on r.id = y.ring_id
           where y.status = ${q.status}
           order by greatest(y.score, coalesce(y.ring_score, 0)) desc, y.opened_at, y.id
           limit ${q.pageSize} offset ${offset}`,
     ),
     queryRows<{ n: number | string }>(
       ctx.db,
-      sql`select count(*)::int as n from dutyfree_yellow_list where status = ${q.status}`,
+      sql`select count(*)::int as n from ${dutyfreeYellowList} where status = ${q.status}`,
     ),
   ] as const);
   const buyers = await buyersById(
@@ -171,7 +189,7 @@ async function linkLabels(
   const rows = await queryRows<Record<string, string | null> & { buyer_id: string; personal_encrypted: string | null }>(
     ctx.db,
     sql`select buyer_id, payer_hash, account_hash, phone_hash, address_hash, device_hash, personal_encrypted
-        from dutyfree_reservations where buyer_id ${anyOf(members, 'uuid')} and status = 'CONFIRMED'
+        from ${dutyfreeReservations} where buyer_id ${anyOf(members, 'uuid')} and status = 'CONFIRMED'
         order by created_at desc limit 2000`,
   );
   const labels = new Map<string, string>();
@@ -205,7 +223,7 @@ export async function getRing(ctx: AppContext, actor: Actor, ringId: string) {
     ctx.db,
     sql`select r.id, r.run_id, r.score, r.behaviour, r.structure, r.size, r.parts, r.links, r.created_at,
                u.window_from::text as window_from, u.window_to::text as window_to
-        from dutyfree_rings r join dutyfree_ring_runs u on u.id = r.run_id where r.id = ${ringId}`,
+        from ${dutyfreeRings} r join ${dutyfreeRingRuns} u on u.id = r.run_id where r.id = ${ringId}`,
   );
   if (!ring) throw problems.notFound(`Ring ${ringId}`);
   const members = await queryRows<{
@@ -218,8 +236,8 @@ export async function getRing(ctx: AppContext, actor: Actor, ringId: string) {
   }>(
     ctx.db,
     sql`select m.buyer_id, m.score, m.parts, m.facts, y.id as entry_id, y.status as entry_status
-        from dutyfree_ring_members m
-        left join lateral (select id, status from dutyfree_yellow_list
+        from ${dutyfreeRingMembers} m
+        left join lateral (select id, status from ${dutyfreeYellowList}
                            where buyer_id = m.buyer_id order by opened_at desc limit 1) y on true
         where m.ring_id = ${ringId} order by m.score desc, m.buyer_id`,
   );
@@ -280,7 +298,7 @@ export async function listCases(ctx: AppContext, q: { status?: string }) {
     ctx.db,
     sql`select id, proposal, ring_id, buyer_ids, entry_ids, note, status, proposed_by, proposed_at,
                decided_by, decided_at, decision_note, effects
-        from dutyfree_ring_cases where (${q.status ?? null}::text is null or status = ${q.status ?? null})
+        from ${dutyfreeRingCases} where (${q.status ?? null}::text is null or status = ${q.status ?? null})
         order by proposed_at desc, id desc limit 200`,
   );
   return rows.map((c) => ({
@@ -316,7 +334,7 @@ export async function listRuns(ctx: AppContext) {
     ctx.db,
     sql`select id, window_from::text as window_from, window_to::text as window_to, parameter_version, stats,
                rings, yellow, run_by, started_at, finished_at
-        from dutyfree_ring_runs order by started_at desc limit 50`,
+        from ${dutyfreeRingRuns} order by started_at desc limit 50`,
   );
   return rows.map((r) => ({
     runId: r.id,
@@ -341,7 +359,7 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
     queryRows<{ id: string; reason: string; valid_from: string; valid_to: string; lifted_at: Date | string | null }>(
       ctx.db,
       sql`select id, reason, valid_from::text as valid_from, valid_to::text as valid_to, lifted_at
-          from dutyfree_bans where buyer_id = ${buyerId} order by valid_from desc`,
+          from ${dutyfreeBans} where buyer_id = ${buyerId} order by valid_from desc`,
     ),
   ] as const);
   const [trips, rings, entries] = await together([
@@ -357,19 +375,19 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
     }>(
       ctx.db,
       sql`select t.id, t.mode, t.number, t.departure_date::text as departure_date, t.destination,
-                 (select count(*)::int from dutyfree_reservations r
+                 (select count(*)::int from ${dutyfreeReservations} r
                   where r.trip_id = t.id and r.status = 'CONFIRMED') as sales,
-                 (select sum(r.amount - r.returned_amount)::text from dutyfree_reservations r
+                 (select sum(r.amount - r.returned_amount)::text from ${dutyfreeReservations} r
                   where r.trip_id = t.id and r.status = 'CONFIRMED') as amount,
-                 (select d.source from dutyfree_departures d
+                 (select d.source from ${dutyfreeDepartures} d
                   where d.buyer_id = t.buyer_id and d.mode = t.mode and d.number = t.number
                     and d.departure_date = t.departure_date limit 1) as departed
-          from dutyfree_trips t where t.buyer_id = ${buyerId} order by t.departure_date desc limit 100`,
+          from ${dutyfreeTrips} t where t.buyer_id = ${buyerId} order by t.departure_date desc limit 100`,
     ),
     queryRows<{ ring_id: string; score: number; ring_score: number; size: number; created_at: Date | string }>(
       ctx.db,
       sql`select m.ring_id, m.score, r.score as ring_score, r.size, r.created_at
-          from dutyfree_ring_members m join dutyfree_rings r on r.id = m.ring_id
+          from ${dutyfreeRingMembers} m join ${dutyfreeRings} r on r.id = m.ring_id
           where m.buyer_id = ${buyerId} order by r.created_at desc limit 20`,
     ),
     queryRows<{
@@ -381,7 +399,7 @@ export async function buyerProfile(ctx: AppContext, actor: Actor, buyerId: strin
       case_id: string | null;
     }>(
       ctx.db,
-      sql`select id, status, score, ring_score, opened_at, case_id from dutyfree_yellow_list
+      sql`select id, status, score, ring_score, opened_at, case_id from ${dutyfreeYellowList}
           where buyer_id = ${buyerId} order by opened_at desc`,
     ),
   ] as const);
@@ -460,7 +478,7 @@ export async function riskRefusals(ex: Executor, by: { personHash: string } | { 
     ex,
     sql`select id, shop_code, id_type, id_number_masked, name_masked, business_date::text as business_date,
           amount::text as amount, rule, level, score::text as score, facts, fired, feature_set_version, created_at
-        from dutyfree_risk_refusals where ${where} order by created_at desc, id limit 200`,
+        from ${dutyfreeRiskRefusals} where ${where} order by created_at desc, id limit 200`,
   );
   return rows.map((r) => ({
     refusalId: r.id,
@@ -494,8 +512,8 @@ export async function salesOfDay(ctx: AppContext, date?: string) {
     sql`select r.shop_code, s.name_zh, s.name_en, i.category, count(distinct r.id)::int as sales,
                sum(i.quantity - i.returned_quantity)::int as units,
                sum((i.quantity - i.returned_quantity) * i.unit_price)::text as amount
-        from dutyfree_reservations r join dutyfree_reservation_items i on i.reservation_id = r.id
-        join dutyfree_shops s on s.code = r.shop_code
+        from ${dutyfreeReservations} r join ${dutyfreeReservationItems} i on i.reservation_id = r.id
+        join ${dutyfreeShops} s on s.code = r.shop_code
         where r.status = 'CONFIRMED' and r.purchase_date = ${day}
         group by r.shop_code, s.name_zh, s.name_en, i.category order by r.shop_code, i.category`,
   );
@@ -539,7 +557,7 @@ export async function listSaleReviews(ctx: AppContext, actor: Actor, q: { status
     ctx.db,
     sql`select v.reservation_id, v.buyer_id, v.shop_code, v.level, v.score, v.reason, v.status, v.opened_at,
                v.reviewed_by, v.outcome, v.note, r.amount::text as amount
-        from dutyfree_sale_reviews v join dutyfree_reservations r on r.id = v.reservation_id
+        from ${dutyfreeSaleReviews} v join ${dutyfreeReservations} r on r.id = v.reservation_id
         where v.status = ${q.status} order by v.opened_at limit 200`,
   );
   const buyers = await buyersById(ctx, actor, [...new Set(rows.map((r) => r.buyer_id))]);

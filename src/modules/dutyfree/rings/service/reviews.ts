@@ -6,6 +6,7 @@ import { runCommand } from '../../../../platform/command.ts';
 import { appendAudit } from '../../../../platform/audit/service.ts';
 import { actorLabel, type Actor } from '../../../../platform/auth/roles.ts';
 import { problems } from '../../../../kernel/problem.ts';
+import { dutyfreeSaleReviews } from '../schema.ts';
 
 export async function reviewSale(
   ctx: AppContext,
@@ -18,11 +19,11 @@ export async function reviewSale(
     const by = actorLabel(actor);
     const [row] = await queryRows<{ status: string; buyer_id: string }>(
       tx,
-      sql`select status, buyer_id from dutyfree_sale_reviews where reservation_id = ${reservationId} for update`,
+      sql`select status, buyer_id from ${dutyfreeSaleReviews} where reservation_id = ${reservationId} for update`,
     );
     if (!row) throw problems.notFound(`Review of sale ${reservationId}`);
     if (row.status !== 'OPEN') throw problems.conflict(`The review of sale ${reservationId} is closed.`);
-    await tx.execute(sql`update dutyfree_sale_reviews
+    await tx.execute(sql`update ${dutyfreeSaleReviews}
       set status = 'DONE', reviewed_by = ${by}, reviewed_at = ${now.toISOString()},
       outcome = ${body.outcome}, note = ${body.note} where reservation_id = ${reservationId}`);
     const change = { reservationId, buyerId: row.buyer_id, outcome: body.outcome, note: body.note };

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../../../platform/db/client.ts';
+import { dutyfreeRingRuns } from '../schema.ts';
 
 /** Whether a run already covered the window ending on `to`. */
 export async function hasRunFor(ex: Executor, to: string): Promise<boolean> {
-  const rows = await queryRows(ex, sql`select 1 from dutyfree_ring_runs where window_to = ${to} limit 1`);
+  const rows = await queryRows(ex, sql`select 1 from ${dutyfreeRingRuns} where window_to = ${to} limit 1`);
   return rows.length > 0;
 }
 

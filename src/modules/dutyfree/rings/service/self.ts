@@ -18,6 +18,7 @@ import { scoreOfPerson } from '../../../personalcredit/service.ts';
 import { personHash, quotaOf } from '../../service.ts';
 import { recentSales } from '../../service/read.ts';
 import type { IdType } from '../../rules.ts';
+import { dutyfreeBuyers, dutyfreeCodes } from '../../schema.ts';
 
 export interface SelfBody {
   idType: IdType;
@@ -50,8 +51,8 @@ export async function selfView(ctx: AppContext, body: SelfBody) {
   const hash = personHash(ctx, body.idType, body.idNumber);
   const [row] = await queryRows<{ id: string; name_encrypted: string; code: string | null }>(
     ctx.db,
-    sql`select b.id, b.name_encrypted, c.code from dutyfree_buyers b
-        left join dutyfree_codes c on c.buyer_id = b.id and c.code = ${body.code}
+    sql`select b.id, b.name_encrypted, c.code from ${dutyfreeBuyers} b
+        left join ${dutyfreeCodes} c on c.buyer_id = b.id and c.code = ${body.code}
         where b.id_number_hash = ${hash}`,
   );
   if (!row || !row.code || !sameName(decrypt(ctx.keys.personalData, row.name_encrypted), body.name)) {

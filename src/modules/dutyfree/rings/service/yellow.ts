@@ -51,7 +51,7 @@ export async function refreshYellowList(tx: Tx, input: YellowInput) {
     ring_score: number | null;
   }>(
     tx,
-    sql`select distinct on (buyer_id) id, buyer_id, status, score, ring_score from dutyfree_yellow_list
+    sql`select distinct on (buyer_id) id, buyer_id, status, score, ring_score from ${dutyfreeYellowList}
         where buyer_id ${anyOf([...wanted.keys()], 'uuid')} order by buyer_id, opened_at desc, id desc`,
   );
   const before = new Map(latest.map((r) => [r.buyer_id, r]));
@@ -84,7 +84,7 @@ export async function refreshYellowList(tx: Tx, input: YellowInput) {
   }
   for (let i = 0; i < updates.length; i += 2000) {
     const rows = updates.slice(i, i + 2000);
-    await tx.execute(sql`update dutyfree_yellow_list y
+    await tx.execute(sql`update ${dutyfreeYellowList} y
       set score = v.score, parts = v.parts, ring_id = v.ring_id, ring_score = v.ring_score,
           last_run_id = ${input.runId}, updated_at = ${input.now.toISOString()}
       from ${recordset(rows, 'id uuid, score int, parts jsonb, ring_id uuid, ring_score int')}
