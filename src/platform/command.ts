@@ -3,6 +3,7 @@ import type { Tx } from './db/client.ts';
 import { outsideRequestScope, requestScope } from './requestScope.ts';
 import { WriteBatch } from './writeBatch.ts';
 import { bindTransactionCache } from './reference/cache.ts';
+import { openCommandMemo } from './commandMemo.ts';
 
 /**
  * Deadlock (two commands locking the same rows or audit partitions in opposite order, e.g. a bulk
@@ -44,6 +45,7 @@ export async function runCommand<T>(
     try {
       const result = await ctx.db.transaction(async (tx) => {
         bindTransactionCache(tx, ctx.db);
+        openCommandMemo(tx);
         const batch = new WriteBatch();
         const value = await fn(tx as unknown as Tx, batch);
         await batch.flush(tx as unknown as Tx);

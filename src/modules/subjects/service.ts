@@ -2,6 +2,7 @@ import { and, asc, count, eq, ilike, or, sql, type SQLWrapper } from 'drizzle-or
 import type { AppContext } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/client.ts';
 import { runCommand } from '../../platform/command.ts';
+import { forgetInCommand, memoInCommand } from '../../platform/commandMemo.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
 import { typedEvent } from '../../platform/outbox/contract.ts';
@@ -66,6 +67,7 @@ export async function createEnterprise(ctx: AppContext, actor: Actor, input: Cre
       encouragedIndustry: input.encouragedIndustry,
       createdAt: now,
     };
+    forgetInCommand(tx, `subjects.enterprise:${row.id}`);
     await tx.insert(enterprises).values(row);
     const view = enterpriseView(row);
     const { seq } = await appendAudit(tx, {
@@ -105,9 +107,12 @@ export async function listEnterpriseScope(ex: Executor, actor: Actor, uscc?: str
   return (await findEnterpriseByUscc(ex, uscc))?.id ?? 'none';
 }
 
+/** Once per command (platform/commandMemo.ts): the exit's modules asked for it four times. */
 export async function findEnterpriseById(ex: Executor, id: string): Promise<EnterpriseRow | null> {
-  const [row] = await ex.select().from(enterprises).where(eq(enterprises.id, id)).limit(1);
-  return row ?? null;
+  return memoInCommand(ex, `subjects.enterprise:${id}`, async () => {
+    const [row] = await ex.select().from(enterprises).where(eq(enterprises.id, id)).limit(1);
+    return row ?? null;
+  });
 }
 
 // Many keys as ONE text parameter (codes and ids never contain a comma): thousands of keys cost no
@@ -201,9 +206,14 @@ export async function listQualifications(ctx: AppContext, actor: Actor, uscc: st
   return rows.map((q) => qualificationView(q, today));
 }
 
+const qualificationsKey = (enterpriseId: string) => `subjects.qualifications:${enterpriseId}`;
+
 /** Qualifications of an enterprise in force on a date; other modules ask this, never the table. */
 export async function activeQualifications(ex: Executor, enterpriseId: string, asOf: string) {
-  const rows = await ex.select().from(qualifications).where(eq(qualifications.enterpriseId, enterpriseId));
+  // Once per command (platform/commandMemo.ts): a first-line declaration's rules asked five times.
+  const rows = await memoInCommand(ex, qualificationsKey(enterpriseId), () =>
+    ex.select().from(qualifications).where(eq(qualifications.enterpriseId, enterpriseId)),
+  );
   return rows
     .filter((q) => isActiveOn({ ...q, kind: q.kind as QualificationKind }, asOf))
     .map((q) => ({ id: q.id, kind: q.kind as QualificationKind, goodsCategory: q.goodsCategory }));
@@ -262,6 +272,7 @@ export async function grantQualification(
       grantedBy: actorLabel(actor),
       createdAt: now,
     };
+    forgetInCommand(tx, qualificationsKey(e.id));
     await tx.insert(qualifications).values(row);
     const view = qualificationView(row, today);
     const { seq } = await appendAudit(tx, {
@@ -312,6 +323,7 @@ export async function relinquishQualification(
     }
     if (date < today)
       throw problems.field('date', 'subjects.relinquishNotBackdated', 'Treatment cannot be given up retroactively.');
+    forgetInCommand(tx, qualificationsKey(e.id));
     await tx
       .update(qualifications)
       .set({ relinquishedOn: date, relinquishReason: input.reason })

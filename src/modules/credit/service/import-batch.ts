@@ -12,6 +12,8 @@ import { recomputeSubjects } from './recompute.ts';
 import { insertInputRows, lockCreditWrites, slices, type InputRow } from './store.ts';
 import { resolveSubjects, subjectKey, unknownSubjectError, type Subject } from './subjects.ts';
 import { inputsDigest } from './trace.ts';
+import { forgetAllInCommand } from '../../../platform/commandMemo.ts';
+import { CREDIT_MEMO } from './memo.ts';
 
 export interface LineRecord {
   /** Line number in a file, or index in a request's list. */
@@ -135,6 +137,7 @@ export async function queueRecompute(
   now: Date,
 ): Promise<void> {
   const unique = [...new Map([...subjects].map((s) => [s.id, s])).values()];
+  forgetAllInCommand(tx, CREDIT_MEMO); // a pending subject's class is computed afresh (read.ts)
   for (const slice of slices(unique, 5000)) {
     const json = JSON.stringify(slice.map((s) => ({ subject_id: s.id, subject_kind: s.kind, subject_code: s.code })));
     await tx.execute(sql`

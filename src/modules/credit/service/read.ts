@@ -11,6 +11,8 @@ import { addDays } from '../dates.ts';
 import { classificationParameters, measureParameters, sameVersions } from './parameters.ts';
 import { inputSummary, loadInputs, withEvidence, type ReasonView } from './store.ts';
 import { resolveSubject, subjectsByIds, type Subject } from './subjects.ts';
+import { memoInCommand } from '../../../platform/commandMemo.ts';
+import { CREDIT_MEMO } from './memo.ts';
 
 export interface CreditView {
   subjectKind: SubjectKind;
@@ -97,7 +99,9 @@ async function subjectOf(tx: Executor, ref: SubjectRef): Promise<Subject> {
  * subject on a date, with its reasons.
  */
 export async function creditClassOf(tx: Executor, ref: SubjectRef, asOf: string): Promise<CreditView> {
-  return classificationOn(tx, await subjectOf(tx, ref), asOf);
+  // Once per command (platform/commandMemo.ts): an exit's selection and its payment check both ask.
+  const key = `${CREDIT_MEMO}${'code' in ref ? `${ref.kind}:${ref.code}` : `ENTERPRISE_ID:${ref.enterpriseId}`}:${asOf}`;
+  return memoInCommand(tx, key, async () => classificationOn(tx, await subjectOf(tx, ref), asOf));
 }
 
 export type MeasuresView = CreditMeasures & { parameterVersions: Record<string, number> };

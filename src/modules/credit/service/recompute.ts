@@ -10,6 +10,8 @@ import { classificationParameters } from './parameters.ts';
 import { anyOf, loadInputsOf, slices, withEvidence, type ReasonView } from './store.ts';
 import { changeMaterial, digestOf } from './trace.ts';
 import type { Subject } from './subjects.ts';
+import { forgetAllInCommand } from '../../../platform/commandMemo.ts';
+import { CREDIT_MEMO } from './memo.ts';
 
 export interface RecomputeContext {
   /** The business day (Asia/Shanghai) the classes are computed for. */
@@ -142,6 +144,7 @@ export async function recomputeSubjects(
 }
 
 async function upsertClasses(tx: Executor, rows: readonly Record<string, unknown>[]): Promise<void> {
+  forgetAllInCommand(tx, CREDIT_MEMO);
   for (const slice of slices(rows, 5000)) {
     await tx.execute(sql`
       insert into credit_classes (subject_id, subject_kind, class, reasons, as_of, valid_until, next_change,

@@ -2,6 +2,8 @@ import { sql, type SQLWrapper } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../../platform/db/client.ts';
 import type { creditInputs, creditWithdrawals } from '../schema.ts';
 import type { CreditInput, CreditReason, SubjectKind } from '../rules.ts';
+import { forgetAllInCommand } from '../../../platform/commandMemo.ts';
+import { CREDIT_MEMO } from './memo.ts';
 
 export type InputRow = typeof creditInputs.$inferSelect;
 export type WithdrawalRow = typeof creditWithdrawals.$inferSelect;
@@ -196,6 +198,7 @@ export async function insertInputRows(tx: Executor, rows: readonly InputRow[]): 
         audit_seq: r.auditSeq,
       })),
     );
+    forgetAllInCommand(tx, CREDIT_MEMO);
     await tx.execute(sql`
       insert into credit_inputs (subject_id, id, subject_kind, type, source, effective_date, reference, department,
         level, is_lowest_level, event_kind, aeo_action, recorded_by, recorded_at, audit_seq)

@@ -12,6 +12,8 @@ import { callerDepartment } from './inputs.ts';
 import { recomputeSubjects } from './recompute.ts';
 import { lockCreditWrites } from './store.ts';
 import { subjectsByIds } from './subjects.ts';
+import { forgetAllInCommand } from '../../../platform/commandMemo.ts';
+import { CREDIT_MEMO } from './memo.ts';
 
 export interface WithdrawResult {
   inputId: string;
@@ -60,6 +62,7 @@ export async function withdrawInput(
       change: { inputId, date, reason: body.reason },
       at: now,
     });
+    forgetAllInCommand(tx, CREDIT_MEMO);
     await tx.insert(creditWithdrawals).values({
       inputId,
       subjectId: input.subjectId,
