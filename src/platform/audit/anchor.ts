@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { problems } from '../../kernel/problem.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { queryRows, recordset, type Db, type Executor } from '../db/client.ts';
-import { auditAnchorHeads, auditAnchors, auditHeads } from './schema.ts';
+import { auditAnchorHeads, auditAnchors, auditHeads, auditEntries } from './schema.ts';
 import { anchorHash, emptyHead, GENESIS_HASH, headsRoot, type Head } from './chain.ts';
 import { partitionCount } from './service.ts';
 
@@ -47,7 +47,7 @@ export async function anchoredHeads(ex: Executor, anchorSeq: number, partitions:
   const rows = await queryRows<{ partition: number; pseq: string | null; hash: string | null }>(
     ex,
     sql`select p as partition, h.pseq::text as pseq, h.hash from generate_series(0, ${partitions - 1}::int) p
-        left join lateral (select ah.pseq, ah.hash from audit_anchor_heads ah where ah.partition = p and ah.anchor_seq
+        left join lateral (select ah.pseq, ah.hash from ${auditAnchorHeads} ah where ah.partition = p and ah.anchor_seq
           <= ${anchorSeq}
                            order by ah.anchor_seq desc limit 1) h on true
         order by p`,
@@ -127,9 +127,9 @@ export async function anchorAudit(db: Db, at: Date): Promise<AnchorResult | null
     // Each moved head with the hashes of the entries it covers since the previous anchored head,
     // gathered by the database (a minute of a busy port is tens of thousands of entries).
     const rows = moved.map((h) => ({ ...h, since: before[h.partition]!.pseq }));
-    await tx.execute(sql`insert into audit_anchor_heads (anchor_seq, partition, pseq, hash, hashes)
+    await tx.execute(sql`insert into ${auditAnchorHeads} (anchor_seq, partition, pseq, hash, hashes)
       select ${anchor.seq}::bigint, v.partition, v.pseq, v.hash,
-        (select string_agg(decode(e.hash, 'hex'), ''::bytea order by e.pseq) from audit_entries e
+        (select string_agg(decode(e.hash, 'hex'), ''::bytea order by e.pseq) from ${auditEntries} e
          where e.partition = v.partition and e.pseq > v.since and e.pseq <= v.pseq)
       from ${recordset(rows, 'partition int, pseq bigint, hash text, since bigint')}`);
     return { anchor, created: true };

@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { canonicalJson } from '../../kernel/canonicalJson.ts';
 import { pgArray, queryRows, recordset, together, type Executor } from '../db/client.ts';
-import { auditEntries, auditPartitioning } from './schema.ts';
+import { auditEntries, auditPartitioning, auditHeads } from './schema.ts';
 import {
   bodyDigest,
   GENESIS_HASH,
@@ -55,10 +55,10 @@ async function lockHeads(tx: Executor, keys: readonly number[], count: number) {
   const rows = await queryRows<{ key: string; partition: number; pseq: string; hash: string; seqs: string[] }>(
     tx,
     sql`with wanted as materialized (
-          select k, (k % c.partitions)::int as partition from audit_partitioning c, unnest(${pgArray(keys)}::bigint[])
+          select k, (k % c.partitions)::int as partition from ${auditPartitioning} c, unnest(${pgArray(keys)}::bigint[])
             k),
         heads as materialized (
-          select h.partition, h.pseq, h.hash from audit_heads h
+          select h.partition, h.pseq, h.hash from ${auditHeads} h
           where h.partition in (select partition from wanted) order by h.partition for update of h),
         seqs as materialized (
           select array_agg(s::text order by s) as seqs from (select nextval('audit_entries_seq') as s from (select
@@ -88,8 +88,8 @@ export async function lockAuditPartitions(tx: Executor, partitionKeys: readonly 
   const keys = [...new Set(partitionKeys.map((k) => partitionHash(k)))];
   if (keys.length === 0) return;
   await tx.execute(sql`
-    select h.partition from audit_heads h
-    where h.partition in (select (k::bigint % c.partitions)::int from audit_partitioning c,
+    select h.partition from ${auditHeads} h
+    where h.partition in (select (k::bigint % c.partitions)::int from ${auditPartitioning} c,
       unnest(${pgArray(keys)}::bigint[]) k)
     order by h.partition
     for update of h`);
@@ -183,7 +183,7 @@ async function appendNow(
   const last = new Map(out.map((e) => [e.partition, e]));
   const heads = [...last.values()].map((e) => ({ partition: e.partition, pseq: e.pseq, hash: e.hash, seq: e.seq }));
   await together([
-    tx.execute(sql`insert into audit_entries (seq, partition, pseq, format, at, actor, action, subject, change,
+    tx.execute(sql`insert into ${auditEntries} (seq, partition, pseq, format, at, actor, action, subject, change,
         prev_hash, hash)
       select seq, partition, pseq, ${PARTITIONED_FORMAT}, at, actor, action, subject, change, prev_hash, hash
       from ${recordset(
@@ -192,7 +192,7 @@ async function appendNow(
           'subject text, change text, prev_hash text, hash text',
       )}`),
     tx.execute(
-      sql`update audit_heads h set pseq = v.pseq, hash = v.hash, seq = v.seq from ${recordset(
+      sql`update ${auditHeads} h set pseq = v.pseq, hash = v.hash, seq = v.seq from ${recordset(
         heads,
         'partition ' + 'int, pseq bigint, hash text, seq bigint',
       )} where h.partition = v.partition`,
@@ -212,14 +212,14 @@ export async function ensurePartitioning(ex: Executor, wanted: number): Promise<
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > 1024)
     throw new Error(`audit partitions must be a whole number from 1 to 1024, got ${wanted}`);
   await ex.execute(
-    sql`insert into audit_partitioning (id, partitions, chosen_at) values (true, ${wanted}, now()) on conflict
+    sql`insert into ${auditPartitioning} (id, partitions, chosen_at) values (true, ${wanted}, now()) on conflict
         do nothing`,
   );
   await ex.execute(sql`
-    insert into audit_heads (partition, pseq, hash, seq)
+    insert into ${auditHeads} (partition, pseq, hash, seq)
     select p, coalesce(last.pseq, 0), coalesce(last.hash, ${GENESIS_HASH}), last.seq
-    from generate_series(0, (select partitions - 1 from audit_partitioning)) p
-    left join lateral (select e.pseq, e.hash, e.seq from audit_entries e where e.partition = p order by e.pseq desc
+    from generate_series(0, (select partitions - 1 from ${auditPartitioning})) p
+    left join lateral (select e.pseq, e.hash, e.seq from ${auditEntries} e where e.partition = p order by e.pseq desc
       limit 1) last on true
     on conflict (partition) do nothing`);
   return (await partitionCount(ex))!;

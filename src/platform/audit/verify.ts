@@ -91,7 +91,7 @@ async function verifyPartition(
     // there with the hash it had, and the walk goes on from it.
     const [kept] = await queryRows<{ hash: string; seq: string }>(
       ex,
-      sql`select hash, seq::text as seq from audit_entries where partition = ${partition} and pseq = ${from.pseq}`,
+      sql`select hash, seq::text as seq from ${auditEntries} where partition = ${partition} and pseq = ${from.pseq}`,
     );
     if (!kept || kept.hash !== from.hash || Number(kept.seq) !== from.seq)
       return {
@@ -108,7 +108,7 @@ async function verifyPartition(
     state = { partition, pseq: from.pseq, prevHash: from.hash, seq: from.seq, partitionedSeen: from.partitionedSeen };
     const [anchoredBefore] = await queryRows<{ pseq: string; hash: string }>(
       ex,
-      sql`select pseq::text as pseq, hash from audit_anchor_heads
+      sql`select pseq::text as pseq, hash from ${auditAnchorHeads}
           where partition = ${partition} and pseq <= ${from.pseq} and anchor_seq <= ${lastAnchor}
           order by pseq desc limit 1`,
     );
@@ -149,7 +149,7 @@ async function verifyPartition(
       sql`select seq, partition, pseq, format,
             to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
             actor, action, subject, change, prev_hash, hash
-          from audit_entries
+          from ${auditEntries}
           where partition = ${partition} and pseq > ${after} and pseq <= ${head.pseq}
           order by pseq, seq limit ${pageSize}`,
     );
@@ -274,7 +274,7 @@ async function firstAlteredEntry(
 ): Promise<ChainBreak | null> {
   const [row] = await queryRows<{ hashes: string | null }>(
     ex,
-    sql`select encode(hashes, 'hex') as hashes from audit_anchor_heads
+    sql`select encode(hashes, 'hex') as hashes from ${auditAnchorHeads}
         where partition = ${partition} and anchor_seq = ${head.anchorSeq}`,
   );
   const recorded = row?.hashes ?? null;

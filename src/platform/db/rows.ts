@@ -23,11 +23,17 @@ export interface TableRows<T extends PgTable> {
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * A table's name from its Drizzle schema, quoted, for SQL sent as a plain string (a prepared
+ * statement built once at module load: its text stays the same from call to call).
+ */
+export const quotedTableName = (table: PgTable): string => quote(getTableName(table));
+
 export function tableRows<T extends PgTable>(table: T): TableRows<T> {
   const columns = Object.entries(getTableColumns(table)) as [string, PgColumn][];
   const list = columns.map(([, c]) => quote(c.name)).join(', ');
   const types = columns.map(([, c]) => `${quote(c.name)} ${c.getSQLType()}`).join(', ');
-  const name = sql.raw(quote(getTableName(table)));
+  const name = sql.raw(quotedTableName(table));
   const decode = (raw: Record<string, unknown>) => {
     const row: Record<string, unknown> = {};
     for (const [key, c] of columns) {

@@ -168,7 +168,7 @@ async function takeOver(
 ): Promise<RecordedResults | null> {
   const rows = await queryRows<{ results: { i: number; v: string | null }[] | string | null }>(
     ctx.db,
-    sql`update idempotency_records set owner = ${claim.owner}, lease_until = ${leaseUntil.toISOString()}::timestamptz
+    sql`update ${idempotencyRecords} set owner = ${claim.owner}, lease_until = ${leaseUntil.toISOString()}::timestamptz
         where actor = ${claim.actor} and key = ${claim.key} and status is null
           and owner is not distinct from ${previousOwner}::text
           and (lease_until is null or lease_until <= ${now.toISOString()}::timestamptz)
@@ -205,7 +205,7 @@ export function recorderFor(
       const at = ctx.clock.now().toISOString();
       const marked = await queryRows(
         tx,
-        sql`update idempotency_records set committed_at = coalesce(committed_at, ${at}::timestamptz),
+        sql`update ${idempotencyRecords} set committed_at = coalesce(committed_at, ${at}::timestamptz),
               results = coalesce(results, '[]'::jsonb) || ${entry}::jsonb
             where actor = ${claim.actor} and key = ${claim.key} and owner = ${claim.owner} and status is null
             returning key`,
@@ -269,7 +269,7 @@ class Leases {
     if (this.held.size === 0) return this.stop();
     try {
       const until = this.until(this.ctx.clock.now()).toISOString();
-      await this.ctx.db.execute(sql`update idempotency_records set lease_until = ${until}::timestamptz
+      await this.ctx.db.execute(sql`update ${idempotencyRecords} set lease_until = ${until}::timestamptz
         where owner = any(${pgArray([...this.held.keys()])}::text[]) and status is null`);
     } catch (err) {
       this.ctx.log.warn({ err }, 'could not renew the leases of running idempotent requests');

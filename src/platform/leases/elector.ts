@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { pgArray, queryRows, type Db } from '../db/client.ts';
+import { jobLeases } from './schema.ts';
 
 /** Stops what a job started; awaited before its lease is given up. */
 export type StopJob = () => void | Promise<void>;
@@ -36,19 +37,19 @@ export async function claimLeases(db: Db, holder: string, jobs: readonly string[
   if (jobs.length === 0) return [];
   const rows = await queryRows<{ job: string }>(
     db,
-    sql`insert into job_leases (job, holder, expires_at, acquired_at)
+    sql`insert into ${jobLeases} (job, holder, expires_at, acquired_at)
         select j, ${holder}, now() + make_interval(secs => ${seconds}), now() from unnest(${pgArray(jobs)}::text[]) j
         on conflict (job) do update set holder = excluded.holder, expires_at = excluded.expires_at,
-          acquired_at = case when job_leases.holder = excluded.holder then job_leases.acquired_at
+          acquired_at = case when ${jobLeases}.holder = excluded.holder then ${jobLeases}.acquired_at
                              else excluded.acquired_at end
-        where job_leases.holder = excluded.holder or job_leases.expires_at < now()
+        where ${jobLeases}.holder = excluded.holder or ${jobLeases}.expires_at < now()
         returning job`,
   );
   return rows.map((r) => r.job);
 }
 
 export async function releaseLeases(db: Db, holder: string): Promise<void> {
-  await db.execute(sql`delete from job_leases where holder = ${holder}`);
+  await db.execute(sql`delete from ${jobLeases} where holder = ${holder}`);
 }
 
 /**

@@ -55,7 +55,7 @@ export async function enqueueEvents(tx: Executor, events: NewEvent[]): Promise<v
     with locked as materialized (
       select pg_advisory_xact_lock(${AGGREGATE_LOCK_CLASS}::int, k) from unnest(${pgArray(keys)}::int[]) as keys(k)),
     xact as materialized (select pg_current_xact_id() as tx_id from (select count(*) from locked) l)
-    insert into outbox_events (tx_id, aggregate_type, aggregate_id, event_type, payload, audit_seq, occurred_at)
+    insert into ${outboxEvents} (tx_id, aggregate_type, aggregate_id, event_type, payload, audit_seq, occurred_at)
     select xact.tx_id, v.aggregate_type, v.aggregate_id, v.event_type, v.payload, v.audit_seq, v.occurred_at
     from xact cross join
       ${recordset(

@@ -186,7 +186,7 @@ export async function getParameters(
   const rows = names.length
     ? await parameterRows.select(
         ex,
-        sql`select ${parameterRows.columns} from policy_parameters where name ${anyOf(names, 'text')} and
+        sql`select ${parameterRows.columns} from ${policyParameters} where name ${anyOf(names, 'text')} and
             valid_from <= ${asOf} and (valid_to is null or valid_to > ${asOf}) order by name, id desc`,
       )
     : [];

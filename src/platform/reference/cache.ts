@@ -21,10 +21,15 @@
  * database as before (it must see what its transaction sees).
  */
 import type { Database, Db, Executor } from '../db/client.ts';
+import { quotedTableName } from '../db/rows.ts';
+import { referenceVersions } from './schema.ts';
 
 export type ReferenceKind = 'parameters' | 'tariff' | 'exchange_rates';
 const KINDS: readonly ReferenceKind[] = ['parameters', 'tariff', 'exchange_rates'];
 export const REFERENCE_CHANNEL = 'tidegate_reference';
+
+/** The counters' read, on every request on PostgreSQL: one text, built once, prepared per connection. */
+const READ_VERSIONS = `select kind, version::text as version from ${quotedTableName(referenceVersions)}`;
 
 /** Entries per kind before the kind's memo is emptied (a tariff of 10,000 codes asked at random). */
 const MAX_ENTRIES = 20_000;
@@ -126,7 +131,7 @@ export class ReferenceCache {
   private async readVersions(): Promise<Versions> {
     this.stats.versionReads++;
     const rows = await this.database.postgres!.unsafe<{ kind: string; version: string }[]>(
-      'select kind, version::text as version from reference_versions',
+      READ_VERSIONS,
       [],
       { prepare: true },
     );

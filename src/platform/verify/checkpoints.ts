@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, recordset, type Executor } from '../db/client.ts';
+import { verifyCheckpoints } from './schema.ts';
 
 /** Where a verification ended in one chain (see schema.ts). */
 export interface Checkpoint {
@@ -13,7 +14,7 @@ export interface Checkpoint {
 export async function readCheckpoints(ex: Executor, verifier: string): Promise<Map<string, Checkpoint>> {
   const rows = await queryRows<{ key: string; position: string; hash: string; seq: string; flag: boolean }>(
     ex,
-    sql`select key, position::text as position, hash, seq::text as seq, flag from verify_checkpoints
+    sql`select key, position::text as position, hash, seq::text as seq, flag from ${verifyCheckpoints}
         where verifier = ${verifier}`,
   );
   return new Map(
@@ -33,7 +34,7 @@ export async function writeCheckpoints(
 ): Promise<void> {
   for (let i = 0; i < checkpoints.length; i += 5000) {
     const rows = checkpoints.slice(i, i + 5000).map((c) => ({ ...c, verifier, verified_at: at.toISOString() }));
-    await ex.execute(sql`insert into verify_checkpoints (verifier, key, position, hash, seq, flag, verified_at)
+    await ex.execute(sql`insert into ${verifyCheckpoints} (verifier, key, position, hash, seq, flag, verified_at)
       select verifier, key, position, hash, seq, flag, verified_at
       from ${recordset(
         rows,
