@@ -39,18 +39,29 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
+    const watch: ConnectionWatch = { closes: new Map(), begun: new Map() };
     const client = postgres(opts.databaseUrl, {
       max: opts.poolSize ?? 10,
       onnotice: () => {},
       ...(opts.connectTimeoutSeconds ? { connect_timeout: opts.connectTimeoutSeconds } : {}),
-      ...(opts.onQuery ? { debug: (_c: number, query: string) => opts.onQuery!(query) } : {}),
+      // Which connection each statement is built for, and each connection's closes: a transaction
+      // learns that its reserved connection has gone (see `beginReserved`).
+      debug: (connection: number, query: string) => {
+        const begin = BEGIN_MARK.exec(query);
+        if (begin) {
+          watch.begun.set(begin[1]!, { connection, closes: watch.closes.get(connection) ?? 0 });
+          query = query.slice(0, begin.index).trimEnd();
+        }
+        opts.onQuery?.(query);
+      },
+      onclose: (connection: number) => watch.closes.set(connection, (watch.closes.get(connection) ?? 0) + 1),
       // Connected without Nagle's delay, each tick's writes in one system call (pgSocket.ts). A
       // documented option ("Custom socket" in postgres.js's README) that its types do not list.
       ...({ socket: (o: unknown) => pgSocket(o as PgSocketOptions) } as object),
       // Numeric stays a string: money and quantities must never pass through a JS float.
       types: { numeric: { to: 1700, from: [1700], serialize: (v: unknown) => String(v), parse: (v: string) => v } },
     });
-    const db = drizzlePostgres({ client: preparedStatements(client) }) as unknown as Db;
+    const db = drizzlePostgres({ client: preparedStatements(client, watch) }) as unknown as Db;
     return {
       kind: 'postgres',
       db,
@@ -85,23 +96,76 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
  * UNSAFE_TRANSACTION, leaving that connection inside a transaction for other queries (postgres.js
  * 3.4.9, porsager/postgres#823 and #1189; seen with a thousand tills' reservations at once).
  */
-export function preparedStatements(client: postgres.Sql): postgres.Sql {
-  const wrap = <T extends object>(target: T, reserved?: postgres.ReservedSql): T =>
+export function preparedStatements(client: postgres.Sql, watch?: ConnectionWatch): postgres.Sql {
+  const wrap = <T extends object>(target: T, reserved?: postgres.ReservedSql, held?: HeldConnection): T =>
     new Proxy(target, {
       get(t, prop) {
         const value = Reflect.get(t, prop, t) as unknown;
         if (prop === 'unsafe')
           return (query: string, params?: unknown[], opts?: Record<string, unknown>) =>
-            (value as (...a: unknown[]) => unknown).call(t, query, params, { ...opts, prepare: true });
+            held?.lost()
+              ? lostQuery()
+              : (value as (...a: unknown[]) => unknown).call(t, query, params, { ...opts, prepare: true });
         if (prop === 'begin' && !reserved)
           return (...args: unknown[]) =>
-            beginReserved(client, args, (tx) => wrap(tx as unknown as object, tx) as unknown as postgres.ReservedSql);
+            beginReserved(
+              client,
+              args,
+              (tx, h) => wrap(tx as unknown as object, tx, h) as unknown as postgres.ReservedSql,
+              watch,
+            );
         if (prop === 'savepoint' && reserved)
-          return (body: (tx: object) => unknown) => savepoint(reserved, () => body(wrap(reserved, reserved)));
+          return (body: (tx: object) => unknown) =>
+            savepoint(reserved, held, () => body(wrap(reserved, reserved, held)));
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
       },
     });
   return wrap(client);
+}
+
+/** Per pool: how many times each connection closed, and which connection each transaction's BEGIN was built for. */
+interface ConnectionWatch {
+  closes: Map<number, number>;
+  begun: Map<string, { connection: number; closes: number }>;
+}
+
+/** The mark a transaction's BEGIN carries, so that the watch can tell which connection it went to. */
+const BEGIN_MARK = /\/\* (tg-tx-\d+) \*\/$/;
+let transactions = 0;
+
+/** A transaction's reserved connection: `lost()` once it has closed (it may already serve someone else). */
+interface HeldConnection {
+  lost(): boolean;
+}
+
+/**
+ * postgres.js 3.4.9 sends a reserved connection's statements to it whatever its state: once its
+ * socket has closed (the server killed in a failover, the network broken) the next statement's
+ * write is scheduled for a socket it has dropped and throws from a timer callback, which no caller
+ * can catch and which ends the process (porsager/postgres#1154, #1208). Releasing such a connection
+ * would also put a closed connection among the open ones, with the same end. So a transaction notes
+ * which connection it holds (the one its BEGIN was built for) and how many times that connection had
+ * closed; once the count moves, its statements fail here with CONNECTION_CLOSED, nothing is sent,
+ * and the connection is not released (postgres.js moved it to its closed ones and reconnects it).
+ */
+function holdConnection(watch: ConnectionWatch | undefined, mark: string): HeldConnection {
+  const begun = watch?.begun.get(mark);
+  if (!watch || !begun) return { lost: () => false };
+  watch.begun.delete(mark);
+  return { lost: () => (watch.closes.get(begun.connection) ?? 0) !== begun.closes };
+}
+
+function connectionClosedError(): Error {
+  return Object.assign(new Error('write CONNECTION_CLOSED: the connection of this transaction has closed'), {
+    code: 'CONNECTION_CLOSED',
+  });
+}
+
+/** What a statement on a lost connection returns: a failed query, with the methods Drizzle calls on one. */
+function lostQuery(): unknown {
+  const failed = Promise.reject(connectionClosedError());
+  failed.catch(() => {});
+  return Object.assign(failed, { values: () => failed, raw: () => failed, execute: () => failed });
 }
 
 let savepoints = 0;
@@ -110,40 +174,82 @@ let savepoints = 0;
 async function beginReserved(
   client: postgres.Sql,
   args: unknown[],
-  scoped: (tx: postgres.ReservedSql) => postgres.ReservedSql,
+  scoped: (tx: postgres.ReservedSql, held: HeldConnection) => postgres.ReservedSql,
+  watch: ConnectionWatch | undefined,
 ): Promise<unknown> {
   const body = args[args.length - 1] as (tx: postgres.ReservedSql) => unknown;
   const options = args.length > 1 ? String(args[0]).replace(/[^a-z ]/gi, '') : '';
   const tx = await client.reserve();
   let open = false;
+  let held: HeldConnection = { lost: () => false };
+  let beginFailed: unknown;
+  const mark = `tg-tx-${transactions++}`;
   try {
-    await tx.unsafe(`begin ${options}`);
+    // Marked (an unnamed statement, not one more prepared per transaction) so that the watch notes
+    // the connection it is built for; a BEGIN that failed because the connection went is not released.
+    await tx.unsafe(`begin ${options} /* ${mark} */`, [], { prepare: false }).catch((err: unknown) => {
+      beginFailed = err;
+      throw err;
+    });
+    held = holdConnection(watch, mark);
     open = true;
-    const result = await body(scoped(tx));
+    const result = await body(scoped(tx, held));
     open = false;
+    if (held.lost()) throw connectionClosedError();
     await tx.unsafe('commit');
     return result;
   } catch (err) {
-    // A failed COMMIT has ended the transaction already; otherwise roll it back before the connection is released.
-    if (open) await tx.unsafe('rollback');
+    // A failed COMMIT has ended the transaction already; otherwise roll it back before the connection
+    // is released. Not on a connection that is gone: the server rolled back when it went.
+    if (open && !held.lost() && !connectionLost(err)) await tx.unsafe('rollback');
     throw err;
   } finally {
-    tx.release();
+    watch?.begun.delete(mark);
+    if (!held.lost() && !connectionLost(beginFailed)) tx.release();
   }
 }
 
 /** A nested transaction of Drizzle's (`tx.transaction`): a savepoint on the reserved connection. */
-async function savepoint(tx: postgres.ReservedSql, body: () => unknown): Promise<unknown> {
+async function savepoint(tx: postgres.ReservedSql, held: HeldConnection | undefined, body: () => unknown) {
   const name = `s${savepoints++}`;
+  if (held?.lost()) throw connectionClosedError();
   await tx.unsafe(`savepoint ${name}`);
   try {
     const result = await body();
+    if (held?.lost()) throw connectionClosedError();
     await tx.unsafe(`release savepoint ${name}`);
     return result;
   } catch (err) {
-    await tx.unsafe(`rollback to savepoint ${name}`);
+    if (!held?.lost() && !connectionLost(err)) await tx.unsafe(`rollback to savepoint ${name}`);
     throw err;
   }
+}
+
+/** postgres.js's codes for a connection that broke or never came (its own, and Node's socket errors). */
+const CONNECTION_LOST_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * Whether an error says the connection to PostgreSQL is gone or never came (the server died, was
+ * killed in a failover, or the network broke), looking through the wrappers the drivers put around
+ * it; also SQLSTATE 57P01/57P02, the server terminating the session (shutdown, crash) as it closes it.
+ */
+export function connectionLost(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_LOST_CODES.has(code) || code === '57P01' || code === '57P02'))
+      return true;
+  }
+  return false;
 }
 
 export function redactUrl(url: string): string {

@@ -20,8 +20,25 @@ describe('toProblem, the last resort', () => {
   });
 
   it('other database failures stay 500s with nothing of the error in the reply', () => {
-    const p = toProblem(Object.assign(new Error('connection reset: secret host 10.0.0.5'), { code: '08006' }));
+    const p = toProblem(Object.assign(new Error('internal error: secret host 10.0.0.5'), { code: 'XX000' }));
     expect(p.status).toBe(500);
     expect(JSON.stringify(p.toBody())).not.toContain('10.0.0.5');
+  });
+
+  it.each([
+    ['08006', 'connection failure'],
+    ['57P01', 'administrator shutdown (a primary stopped for a switchover)'],
+    ['25006', 'read-only transaction (a demoted primary)'],
+    ['CONNECTION_CLOSED', "postgres.js's connection closed during the query"],
+    ['ECONNREFUSED', 'no server on the port'],
+  ])('a lost or refused database (%s, %s) is a 503 to send again, naming nothing of the server', (code) => {
+    const cause = Object.assign(new Error('connection reset: secret host 10.0.0.5'), { code });
+    for (const err of [cause, Object.assign(new Error('Failed query'), { cause })]) {
+      const p = toProblem(err);
+      expect(p.status).toBe(503);
+      expect(p.type).toMatch(/database-unavailable$/);
+      expect(p.extra.retryAfterSeconds).toBe(1);
+      expect(JSON.stringify(p.toBody())).not.toContain('10.0.0.5');
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { Problem, problems, type FieldError, type ProblemBody } from '../../kernel/problem.ts';
+import { connectionLost } from '../db/client.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -123,6 +124,21 @@ export function toProblem(err: unknown): Problem {
       'The change would break a database invariant and was refused.',
     );
   }
+  if (databaseUnavailable(err)) {
+    // The connection broke during the command, or the server is a standby or shutting down (a
+    // failover under way). The transaction either never committed or committed before the answer
+    // was lost; sending the same request again (same requestId or Idempotency-Key) is safe and
+    // says which: the client retries, it does not treat this as a refusal of its request.
+    return new Problem({
+      status: 503,
+      code: 'database-unavailable',
+      title: 'Database unavailable',
+      detail:
+        'The database connection was lost or the database is not accepting writes (a failover may be under way). ' +
+        'Send the same request again, with the same requestId or Idempotency-Key.',
+      extra: { retryAfterSeconds: 1 },
+    });
+  }
   if (e && typeof e === 'object' && isResponseSerializationError(e as never)) {
     return new Problem({
       status: 500,
@@ -142,6 +158,21 @@ export function toProblem(err: unknown): Problem {
       'Something went wrong on our side; it has been logged. Retry later, or report the request id to an ' +
       'administrator.',
   });
+}
+
+/**
+ * Whether an error says the database could not be reached or could not take the command now: a
+ * lost or refused connection (`connectionLost`), SQLSTATE class 08 (connection exception), a server
+ * still starting (57P03), or a write on a read-only server (25006, a primary that became a standby).
+ * Looks through the wrappers the drivers put around it.
+ */
+export function databaseUnavailable(err: unknown): boolean {
+  if (connectionLost(err)) return true;
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('08') || code === '57P03' || code === '25006')) return true;
+  }
+  return false;
 }
 
 export function sendProblem(
