@@ -87,6 +87,37 @@ describe('postgres.js sockets (pgSocket)', () => {
     }
   });
 
+  it('starts each connection at the host after the last one given (a standby first is not taken forever)', async () => {
+    // postgres.js turns down a standby when `target_session_attrs=primary` and connects again with
+    // the same options: the next socket must come from the other host, whichever answered first before.
+    const other = await recordingServer();
+    const options = { host: ['127.0.0.1', '127.0.0.1'], port: [srv.port, other.port] };
+    const sockets: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 4; i++) sockets.push(await pgSocket(options));
+      expect(sockets.map((s) => s.remotePort)).toEqual([srv.port, other.port, srv.port, other.port]);
+      // Another pool (another options object) starts at the first host again.
+      sockets.push(await pgSocket({ host: ['127.0.0.1', '127.0.0.1'], port: [srv.port, other.port] }));
+      expect(sockets[4]!.remotePort).toBe(srv.port);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => other.server.close(r));
+    }
+  });
+
+  it('skips a host that does not answer and goes on from the one that did', async () => {
+    const dead = await closedPort();
+    const options = { host: ['127.0.0.1', '127.0.0.1'], port: [srv.port, dead] };
+    const first = await pgSocket(options);
+    const second = await pgSocket(options);
+    try {
+      expect([first.remotePort, second.remotePort]).toEqual([srv.port, srv.port]);
+    } finally {
+      first.destroy();
+      second.destroy();
+    }
+  });
+
   it('refuses with the last error when no host answers', async () => {
     const dead = await closedPort();
     await expect(pgSocket({ host: ['127.0.0.1'], port: [dead] })).rejects.toMatchObject({ code: 'ECONNREFUSED' });

@@ -79,17 +79,55 @@ export function coalesceWrites(socket: net.Socket): net.Socket {
   return socket;
 }
 
+/**
+ * Where each pool's next connection starts among its hosts. postgres.js turns down a server that is
+ * not what `target_session_attrs` asks (a standby when `read-write` is asked) and connects again; if
+ * the first host that answers were always taken, a standby listed before the primary would be taken
+ * every time and the pool would never reach the primary. So each connection starts at the host after
+ * the one the last connection of the pool was given, as postgres.js does when it connects itself.
+ * Keyed by the pool's options object, which postgres.js shares between the pool's connections.
+ */
+const nextHost = new WeakMap<object, { index: number; attempts: number[] }>();
+
+/**
+ * Connections a pool may open per second and host before it waits. While a failover is under way no
+ * host is what `target_session_attrs` asks (the old primary refuses, the standby is not promoted yet)
+ * and postgres.js connects again at once each time it turns a server down: without a budget, each of
+ * the pool's connections spins on the standby's connection setup for as long as the promotion takes.
+ */
+const ATTEMPTS_PER_SECOND_PER_HOST = 20;
+
+async function withinBudget(state: { attempts: number[] }, hosts: number): Promise<void> {
+  for (;;) {
+    const now = performance.now();
+    while (state.attempts.length && now - state.attempts[0]! > 1000) state.attempts.shift();
+    if (state.attempts.length < ATTEMPTS_PER_SECOND_PER_HOST * hosts) {
+      state.attempts.push(now);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 1000 - (now - state.attempts[0]!) + 1));
+  }
+}
+
 /** `options.socket` for postgres.js: a connected, write-coalescing socket without Nagle's delay. */
 export async function pgSocket(options: PgSocketOptions): Promise<net.Socket> {
   const timeoutMs = (options.connect_timeout ?? 30) * 1000;
   if (options.path) return coalesceWrites(await connectOne({ path: options.path }, timeoutMs));
+  const hosts = options.host.length;
+  let state = nextHost.get(options);
+  if (!state) nextHost.set(options, (state = { index: 0, attempts: [] }));
+  if (hosts > 1) await withinBudget(state, hosts);
   let lastError: unknown = new Error('no PostgreSQL host given');
-  for (let i = 0; i < options.host.length; i++) {
+  const start = hosts > 1 ? state.index % hosts : 0;
+  for (let k = 0; k < hosts; k++) {
+    const i = (start + k) % hosts;
     const target = { host: options.host[i]!, port: options.port[i] ?? options.port[0] ?? 5432 };
     try {
       // postgres.js reads `host` and `port` off its socket: the TLS server name (SNI and certificate
       // check) and its connection errors' text.
-      return Object.assign(coalesceWrites(await connectOne(target, timeoutMs)), target);
+      const socket = Object.assign(coalesceWrites(await connectOne(target, timeoutMs)), target);
+      state.index = i + 1;
+      return socket;
     } catch (err) {
       lastError = err;
     }
