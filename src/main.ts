@@ -150,7 +150,10 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   }
   let nats: NatsPublisher | undefined;
   if (ctx.config.natsUrl) {
-    nats = await NatsPublisher.connect(ctx.config.natsUrl, await instanceId(ctx), { log: ctx.log });
+    nats = await NatsPublisher.connect(ctx.config.natsUrl, await instanceId(ctx), {
+      log: ctx.log,
+      layout: { replicas: ctx.config.natsReplicas },
+    });
     ctx.dispatcher.subscribe('nats', (event) => nats!.publish(event));
   }
   for (const m of MODULES) for (const s of m.subscribers ?? []) s.subscribe(ctx);

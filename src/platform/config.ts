@@ -19,6 +19,8 @@ export interface Config {
   /** A replica further behind than this serves no reads until it catches up. */
   replicaMaxLagSeconds: number;
   natsUrl: string | undefined;
+  /** Copies of each JetStream stream Tidegate creates (3 on a three-server NATS cluster; nats.ts). */
+  natsReplicas: number;
   /** PGlite files and the generated secret live here. `memory://` keeps PGlite in memory. */
   dataDir: string;
   /** Root of encryption and signing keys (derived per purpose with HKDF). */
@@ -117,6 +119,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       86_400,
     ),
     natsUrl: emptyToUndefined(overrides.natsUrl ?? env.NATS_URL),
+    natsReplicas: wholeNumber('TIDEGATE_NATS_REPLICAS', env.TIDEGATE_NATS_REPLICAS, 1, 1, 5),
     dataDir,
     secret,
     secretSource: source,

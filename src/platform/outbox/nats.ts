@@ -21,6 +21,11 @@ export interface NatsLayout {
   sharedStream: string;
   /** How long each stream remembers message ids to drop a second copy. */
   duplicateWindowMs: number;
+  /**
+   * Copies of each stream in a NATS cluster (1, or 3 for a stream that outlives the loss of a
+   * server: JetStream replicates it by Raft and acknowledges a publish once a majority holds it). Default 1.
+   */
+  replicas?: number;
 }
 
 /**
@@ -41,6 +46,7 @@ export const DEFAULT_LAYOUT: NatsLayout = {
   internalStream: 'TIDEGATE_INTERNAL',
   sharedStream: 'TIDEGATE_SHARED',
   duplicateWindowMs: DUPLICATE_WINDOW_MS,
+  replicas: 1,
 };
 
 /** The stream of releases before the split: every event on `tidegate.events.>`, verdicts among them. Not written. */
@@ -70,11 +76,26 @@ export function sharedSubject(e: Routed, layout: NatsLayout = DEFAULT_LAYOUT): s
   return `${layout.root}.shared.${e.aggregateType}.${e.eventType}`;
 }
 
-/** `nats://user:password@host:port`: the client takes the user and password apart from the address. */
-export function serverOptions(url: string): { servers: string; user?: string; pass?: string } {
-  const m = /^([a-z]+:\/\/)([^:@/]+):([^@/]*)@(.+)$/.exec(url);
-  if (!m) return { servers: url };
-  return { servers: `${m[1]}${m[4]}`, user: decodeURIComponent(m[2]!), pass: decodeURIComponent(m[3]!) };
+/**
+ * `nats://user:password@host:port`: the client takes the user and password apart from the address.
+ * Several servers of a cluster are given comma-separated (`nats://a:4222,nats://b:4222,nats://c:4222`):
+ * the client starts at one and moves to another when the one it is connected to goes away (it also
+ * learns the cluster's other servers from the one it reaches, but a list still lets it start while
+ * one of them is down). Credentials on any of them are taken for all.
+ */
+export function serverOptions(url: string): { servers: string[]; user?: string; pass?: string } {
+  let credentials: { user: string; pass: string } | undefined;
+  const servers = url
+    .split(',')
+    .map((one) => one.trim())
+    .filter((one) => one !== '')
+    .map((one) => {
+      const m = /^([a-z]+:\/\/)([^:@/]+):([^@/]*)@(.+)$/.exec(one);
+      if (!m) return one;
+      credentials ??= { user: decodeURIComponent(m[2]!), pass: decodeURIComponent(m[3]!) };
+      return `${m[1]}${m[4]}`;
+    });
+  return { servers, ...credentials };
 }
 
 const apiErrorCode = (err: unknown) => (err as NatsError).api_error?.err_code;
@@ -82,21 +103,37 @@ const STREAM_NOT_FOUND = 10059;
 const STREAM_NAME_IN_USE = 10058;
 const NO_MESSAGE_FOUND = 10037;
 
-/** Creates the stream, or raises the duplicate window of one created with less. */
-async function ensureStream(jsm: JetStreamManager, name: string, subject: string, windowMs: number): Promise<void> {
+/** Creates the stream, or raises the duplicate window and the replicas of one created with less. */
+async function ensureStream(
+  jsm: JetStreamManager,
+  name: string,
+  subject: string,
+  windowMs: number,
+  replicas: number,
+): Promise<void> {
   const window = windowMs * 1_000_000;
   for (let attempt = 0; ; attempt++) {
     try {
       const info = await jsm.streams.info(name);
-      if (info.config.duplicate_window < window) {
-        await jsm.streams.update(name, { ...info.config, duplicate_window: window });
+      if (info.config.duplicate_window < window || info.config.num_replicas < replicas) {
+        await jsm.streams.update(name, {
+          ...info.config,
+          duplicate_window: Math.max(window, info.config.duplicate_window),
+          num_replicas: Math.max(replicas, info.config.num_replicas),
+        });
       }
       return;
     } catch (err) {
       if (apiErrorCode(err) !== STREAM_NOT_FOUND || attempt > 0) throw err;
     }
     try {
-      await jsm.streams.add({ name, subjects: [subject], retention: RetentionPolicy.Limits, duplicate_window: window });
+      await jsm.streams.add({
+        name,
+        subjects: [subject],
+        retention: RetentionPolicy.Limits,
+        duplicate_window: window,
+        num_replicas: replicas,
+      });
       return;
     } catch (err) {
       // Another process created it meanwhile: check its window on the next turn.
@@ -128,10 +165,14 @@ export class NatsPublisher {
 
   static async connect(url: string, sourceId: string, opts: { layout?: Partial<NatsLayout>; log?: Logger } = {}) {
     const layout = { ...DEFAULT_LAYOUT, ...opts.layout };
-    const nc = await connect({ ...serverOptions(url), name: 'tidegate', timeout: 5000 });
+    // Reconnects without end (the client's default gives up after ten tries, some twenty seconds):
+    // a cluster's server restarting, or all of them for longer, must not leave the outbox without
+    // a connection until the process restarts; meanwhile the publish fails and the outbox retries.
+    const nc = await connect({ ...serverOptions(url), name: 'tidegate', timeout: 5000, maxReconnectAttempts: -1 });
     const jsm = await nc.jetstreamManager();
-    await ensureStream(jsm, layout.internalStream, `${layout.root}.internal.>`, layout.duplicateWindowMs);
-    await ensureStream(jsm, layout.sharedStream, `${layout.root}.shared.>`, layout.duplicateWindowMs);
+    const { duplicateWindowMs: window, replicas = 1 } = layout;
+    await ensureStream(jsm, layout.internalStream, `${layout.root}.internal.>`, window, replicas);
+    await ensureStream(jsm, layout.sharedStream, `${layout.root}.shared.>`, window, replicas);
     if (layout.root === DEFAULT_LAYOUT.root) await warnOfLegacyStream(jsm, opts.log);
     return new NatsPublisher(nc, jsm, nc.jetstream(), sourceId, layout);
   }
