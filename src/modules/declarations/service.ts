@@ -18,3 +18,9 @@ export { releaseAfterSettlement } from './service/settlement.ts';
 export { handleEvent, subscribeDeclarations } from './service/events.ts';
 export { billTransfer, subscribeTransferBills } from './service/transferBills.ts';
 export type { DeclarationView } from './service/store.ts';
+
+/**
+ * Tables read by the command centre's rollups and drill-downs: its SQL names them
+ * from these objects, never as text. Read-only there; only this module writes them.
+ */
+export { declarations, declarationTransitions, taxBills } from './schema.ts';

@@ -51,3 +51,9 @@ export {
 } from './service/replay.ts';
 export { portView, listLanes } from './service/portView.ts';
 export { releaseOrderAuditKey, inspectionTaskAuditKey } from './service/auditKeys.ts';
+
+/**
+ * Tables read by the command centre's panels and drill-downs: its SQL names them
+ * from these objects, never as text. Read-only there; only this module writes them.
+ */
+export { gateEvents, inspectionTasks } from './schema.ts';

@@ -51,3 +51,9 @@ export {
   listModels,
   modelPerformance,
 } from './service/models.ts';
+
+/**
+ * Tables read by the command centre's credit panel and drill-downs: its SQL names them
+ * from these objects, never as text. Read-only there; only this module writes them.
+ */
+export { riskDailyTotals, riskDecisions, riskOutcomes } from './schema.ts';

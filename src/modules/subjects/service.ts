@@ -473,3 +473,9 @@ export async function zeroTariffScope(ex: Executor, enterpriseId: string, asOf: 
   };
 }
 export { scopeViolation, goodsCategoryOf, type CategoryPrefixes } from './scope.ts';
+
+/**
+ * Tables read by the command centre's drill-downs (an enterprise's name): its SQL names them
+ * from these objects, never as text. Read-only there; only this module writes them.
+ */
+export { enterprises } from './schema.ts';

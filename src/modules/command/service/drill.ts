@@ -4,6 +4,14 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, pgArray, type Executor } from '../../../platform/db/client.ts';
+import { gateEvents, inspectionTasks } from '../../gate/service.ts';
+import {
+  declarations as declarationsTable,
+  declarationTransitions,
+  taxBills as taxBillsTable,
+} from '../../declarations/service.ts';
+import { riskDecisions, riskOutcomes } from '../../risk/service.ts';
+import { enterprises } from '../../subjects/service.ts';
 import {
   AGE_BUCKETS,
   CLEARANCE_LOOKBACK_DAYS,
@@ -80,7 +88,7 @@ function gate(w: Window, q: DrillQuery): SQL {
       lane_code as "laneCode", plate, decision,
       (select string_agg(r->>'code', ',') from jsonb_array_elements(reasons) r) as reasons,
       release_order_id as "releaseOrderId", inspection_task_id as "inspectionTaskId"
-    from gate_events where ${and([
+    from ${gateEvents} where ${and([
       q.port ? sql`port_code = ${q.port}` : sql`port_code is not null`,
       sql`occurred_at >= ${ts(from)} and occurred_at < ${ts(until)}`,
       q.decision ? sql`decision = ${q.decision}` : undefined,
@@ -91,7 +99,8 @@ const declarationColumns = sql`d.id, d.created_at as "createdAt", d.updated_at a
   e.uscc, d.kind, d.port_code as "portCode", d.state, d.state_reason as "stateReason"`;
 
 function declarations(w: Window, q: DrillQuery): SQL {
-  return sql`select ${declarationColumns} from decl_declarations d left join enterprises e on e.id = d.enterprise_id
+  return sql`select ${declarationColumns}
+    from ${declarationsTable} d left join ${enterprises} e on e.id = d.enterprise_id
     where ${and([
       sql`d.created_at >= ${ts(w.from)} and d.created_at < ${ts(w.to)}`,
       q.state ? sql`d.state = ${q.state}` : undefined,
@@ -101,7 +110,8 @@ function declarations(w: Window, q: DrillQuery): SQL {
 }
 
 function held(w: Window, q: DrillQuery): SQL {
-  return sql`select ${declarationColumns} from decl_declarations d left join enterprises e on e.id = d.enterprise_id
+  return sql`select ${declarationColumns}
+    from ${declarationsTable} d left join ${enterprises} e on e.id = d.enterprise_id
     where ${and([sql`d.state = 'HELD'`, q.overdue ? sql`d.updated_at < ${ts(w.to)} - ${OVERDUE}` : undefined])}
     order by d.updated_at`;
 }
@@ -116,7 +126,7 @@ function inspections(w: Window, q: DrillQuery): SQL {
   return sql`select id, created_at as "createdAt", port_code as "portCode", source, status, assignee,
       document_type as "documentType", document_id as "documentId",
       (select string_agg(r->>'code', ',') from jsonb_array_elements(reasons) r) as reasons
-    from inspection_tasks where ${and([
+    from ${inspectionTasks} where ${and([
       q.status ? sql`status = ${q.status}` : sql`status = any(${pgArray(['OPEN', 'ASSIGNED', 'IN_PROGRESS'])}::text[])`,
       q.port ? sql`port_code = ${q.port}` : undefined,
       ageFrom,
@@ -128,7 +138,7 @@ function alerts(w: Window, q: DrillQuery): SQL {
   const [from, until] = range(w, q.hour);
   return sql`select r.declaration_id as "declarationId", r.created_at as "createdAt", e.name as enterprise, r.uscc,
       r.port as "portCode", r.level, r.score::text as score, r.credit_class as "creditClass", r.selected
-    from risk_decisions r left join enterprises e on e.id = r.enterprise_id
+    from ${riskDecisions} r left join ${enterprises} e on e.id = r.enterprise_id
     where ${and([
       q.level ? sql`r.level = ${q.level}` : sql`r.level = any(${pgArray(['RED', 'YELLOW'])}::text[])`,
       sql`r.created_at >= ${ts(from)} and r.created_at < ${ts(until)}`,
@@ -140,7 +150,7 @@ function taxBills(w: Window): SQL {
   return sql`select b.id, b.bill_no as "billNo", b.issued_at as "issuedAt", b.declaration_id as "declarationId",
       e.name as enterprise, b.kind,
       b.duty::text as duty, b.consumption_tax::text as "consumptionTax", b.vat::text as vat, b.total::text as total
-    from decl_tax_bills b left join enterprises e on e.id = b.enterprise_id
+    from ${taxBillsTable} b left join ${enterprises} e on e.id = b.enterprise_id
     where b.issued_at >= ${ts(w.from)} and b.issued_at < ${ts(w.to)} order by b.issued_at desc`;
 }
 
@@ -148,10 +158,11 @@ function clearance(w: Window, q: DrillQuery): SQL {
   const lookback = new Date(w.from.getTime() - CLEARANCE_LOOKBACK_DAYS * 86_400_000);
   return sql`select * from (
       select d.id, d.port_code as "portCode", e.name as enterprise, d.created_at as "submittedAt",
-        (select min(t.at) from decl_transitions t
+        (select min(t.at) from ${declarationTransitions} t
           where t.declaration_id = d.id and t.to_state = 'RELEASED') as "releasedAt",
-        (select min(t.at) from decl_transitions t where t.declaration_id = d.id and t.to_state = 'EXITED') as "exitedAt"
-      from decl_declarations d left join enterprises e on e.id = d.enterprise_id
+        (select min(t.at) from ${declarationTransitions} t
+          where t.declaration_id = d.id and t.to_state = 'EXITED') as "exitedAt"
+      from ${declarationsTable} d left join ${enterprises} e on e.id = d.enterprise_id
       where ${and([
         sql`d.state = 'EXITED' and d.kind = any(${pgArray(['SECOND_LINE_EXIT', 'BATCH_EXIT'])}::text[])`,
         sql`d.created_at >= ${ts(lookback)} and d.updated_at >= ${ts(w.from)}`,
@@ -164,8 +175,8 @@ function credit(w: Window, q: DrillQuery): SQL {
   const days = lastDays(w.until, CREDIT_RATE_DAYS);
   return sql`select r.declaration_id as "declarationId", r.created_at as "createdAt", e.name as enterprise, r.uscc,
       r.port as "portCode", r.level, r.credit_class as "creditClass", r.selected, o.outcome
-    from risk_decisions r left join enterprises e on e.id = r.enterprise_id
-      left join risk_outcomes o on o.enterprise_id = r.enterprise_id and o.declaration_id = r.declaration_id
+    from ${riskDecisions} r left join ${enterprises} e on e.id = r.enterprise_id
+      left join ${riskOutcomes} o on o.enterprise_id = r.enterprise_id and o.declaration_id = r.declaration_id
     where ${and([
       sql`r.business_date >= ${days[0]}::date and r.business_date <= ${days.at(-1)}::date`,
       q.creditClass ? sql`r.credit_class = ${q.creditClass}` : undefined,

@@ -17,6 +17,19 @@ import { DUTYFREE_EVENTS } from '../../dutyfree/events.ts';
 import { DECLARATIONS_EVENTS } from '../../declarations/events.ts';
 import { RISK_EVENTS } from '../../risk/events.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
+import { outboxEvents } from '../../../platform/outbox/schema.ts';
+import { gateEvents } from '../../gate/service.ts';
+import { declarations as declarationsTable, declarationTransitions } from '../../declarations/service.ts';
+import {
+  commandAlertHourly,
+  commandClearanceBuckets,
+  commandDeclarationHourly,
+  commandDutyfreeDaily,
+  commandGateHourly,
+  commandHeld,
+  commandRollupMarks,
+  commandTaxHourly,
+} from '../schema.ts';
 import { CLEARANCE_LOOKBACK_DAYS, clearanceBucket } from '../rules.ts';
 
 type Apply = (tx: Tx, events: readonly OutboxEvent[]) => Promise<void>;
@@ -49,12 +62,12 @@ const gate: Apply = async (tx, events) => {
   );
   // A pass and a diversion of the same gate event never both happen; one event is one truck.
   await tx.execute(sql`
-    insert into cmd_gate_hourly (port_code, hour, passed, diverted)
+    insert into ${commandGateHourly} (port_code, hour, passed, diverted)
     select port_code, ${TRUNC('occurred_at')}, count(*) filter (where decision = 'PASS'),
       count(*) filter (where decision = 'DIVERT')
-    from gate_events where event_id = any(${ids(gateIds)}::text[]) group by 1, 2
-    on conflict (hour, port_code) do update set passed = cmd_gate_hourly.passed + excluded.passed,
-      diverted = cmd_gate_hourly.diverted + excluded.diverted`);
+    from ${gateEvents} where event_id = any(${ids(gateIds)}::text[]) group by 1, 2
+    on conflict (hour, port_code) do update set passed = ${commandGateHourly}.passed + excluded.passed,
+      diverted = ${commandGateHourly}.diverted + excluded.diverted`);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -84,9 +97,9 @@ async function declarationFacts(tx: Tx, declarationIds: readonly string[], exite
     sql`
     select d.id, d.created_at, d.port_code,
       case when d.id = any(${ids([...exited])}::uuid[]) then
-        (select min(t.at) from decl_transitions t where t.declaration_id = d.id and t.to_state = 'RELEASED')
+        (select min(t.at) from ${declarationTransitions} t where t.declaration_id = d.id and t.to_state = 'RELEASED')
       end as released
-    from decl_declarations d where d.id = any(${ids(declarationIds)}::uuid[])`,
+    from ${declarationsTable} d where d.id = any(${ids(declarationIds)}::uuid[])`,
   );
   return new Map(rows.map((r) => [r.id, r]));
 }
@@ -152,15 +165,15 @@ const declarations: Apply = async (tx, events) => {
     .map(([k, n]) => ({ hour: k.split('|')[0], state: k.split('|')[1], n }));
   if (hourly.length > 0)
     await tx.execute(sql`
-      insert into cmd_declaration_hourly (hour, state, n) select hour, state, n
+      insert into ${commandDeclarationHourly} (hour, state, n) select hour, state, n
       from ${recordset(hourly, 'hour timestamptz, state text, n int')}
-      on conflict (hour, state) do update set n = cmd_declaration_hourly.n + excluded.n`);
+      on conflict (hour, state) do update set n = ${commandDeclarationHourly}.n + excluded.n`);
   if (released.size > 0)
-    await tx.execute(sql`delete from cmd_held where declaration_id = any(${ids([...released])}::uuid[])`);
+    await tx.execute(sql`delete from ${commandHeld} where declaration_id = any(${ids([...released])}::uuid[])`);
   const held = [...heldFrom].map(([declaration_id, since]) => ({ declaration_id, since }));
   if (held.length > 0)
     await tx.execute(sql`
-      insert into cmd_held (declaration_id, since) select declaration_id, since
+      insert into ${commandHeld} (declaration_id, since) select declaration_id, since
       from ${recordset(held, 'declaration_id uuid, since timestamptz')}
       on conflict (declaration_id) do update set since = excluded.since`);
   const buckets = [...clearance].map(([k, n]) => {
@@ -169,10 +182,10 @@ const declarations: Apply = async (tx, events) => {
   });
   if (buckets.length > 0)
     await tx.execute(sql`
-      insert into cmd_clearance_buckets (port_code, hour, measure, bucket, n)
+      insert into ${commandClearanceBuckets} (port_code, hour, measure, bucket, n)
       select port_code, hour, measure, bucket, n
       from ${recordset(buckets, 'port_code text, hour timestamptz, measure text, bucket smallint, n int')}
-      on conflict (hour, port_code, measure, bucket) do update set n = cmd_clearance_buckets.n + excluded.n`);
+      on conflict (hour, port_code, measure, bucket) do update set n = ${commandClearanceBuckets}.n + excluded.n`);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -186,9 +199,9 @@ const alerts: Apply = async (tx, events) => {
     .filter((r) => r.level === 'RED' || r.level === 'YELLOW');
   if (rows.length === 0) return;
   await tx.execute(sql`
-    insert into cmd_alert_hourly (hour, level, n) select hour, level, count(*)
+    insert into ${commandAlertHourly} (hour, level, n) select hour, level, count(*)
     from ${recordset(rows, 'hour timestamptz, level text')} group by 1, 2
-    on conflict (hour, level) do update set n = cmd_alert_hourly.n + excluded.n`);
+    on conflict (hour, level) do update set n = ${commandAlertHourly}.n + excluded.n`);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -211,16 +224,16 @@ const tax: Apply = async (tx, events) => {
     return { hour: hourOf(e.occurredAt), kind, duty, consumption_tax: b.consumptionTax, vat, total };
   });
   await tx.execute(sql`
-    insert into cmd_tax_hourly (hour, bills, supplementary, duty, consumption_tax, vat, total)
+    insert into ${commandTaxHourly} (hour, bills, supplementary, duty, consumption_tax, vat, total)
     select hour, count(*), count(*) filter (where kind = 'SUPPLEMENTARY'), sum(duty), sum(consumption_tax), sum(vat),
       sum(total)
     from ${recordset(rows, BILL_COLUMNS)}
     group by 1
-    on conflict (hour) do update set bills = cmd_tax_hourly.bills + excluded.bills,
-      supplementary = cmd_tax_hourly.supplementary + excluded.supplementary,
-      duty = cmd_tax_hourly.duty + excluded.duty,
-      consumption_tax = cmd_tax_hourly.consumption_tax + excluded.consumption_tax,
-      vat = cmd_tax_hourly.vat + excluded.vat, total = cmd_tax_hourly.total + excluded.total`);
+    on conflict (hour) do update set bills = ${commandTaxHourly}.bills + excluded.bills,
+      supplementary = ${commandTaxHourly}.supplementary + excluded.supplementary,
+      duty = ${commandTaxHourly}.duty + excluded.duty,
+      consumption_tax = ${commandTaxHourly}.consumption_tax + excluded.consumption_tax,
+      vat = ${commandTaxHourly}.vat + excluded.vat, total = ${commandTaxHourly}.total + excluded.total`);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -269,13 +282,14 @@ const dutyfree: Apply = async (tx, events) => {
   }
   if (rows.length === 0) return;
   await tx.execute(sql`
-    insert into cmd_dutyfree_daily (day, shop, category, sales, units, amount, returned)
+    insert into ${commandDutyfreeDaily} (day, shop, category, sales, units, amount, returned)
     select day, shop, category, sum(sales), sum(units), sum(amount), sum(returned)
     from ${recordset(rows, SALE_COLUMNS)}
     group by 1, 2, 3
-    on conflict (day, shop, category) do update set sales = cmd_dutyfree_daily.sales + excluded.sales,
-      units = cmd_dutyfree_daily.units + excluded.units, amount = cmd_dutyfree_daily.amount + excluded.amount,
-      returned = cmd_dutyfree_daily.returned + excluded.returned`);
+    on conflict (day, shop, category) do update set sales = ${commandDutyfreeDaily}.sales + excluded.sales,
+      units = ${commandDutyfreeDaily}.units + excluded.units,
+      amount = ${commandDutyfreeDaily}.amount + excluded.amount,
+      returned = ${commandDutyfreeDaily}.returned + excluded.returned`);
 };
 
 export const ROLLUP_STREAMS: readonly RollupStream[] = [
@@ -292,13 +306,13 @@ export const ROLLUP_STREAMS: readonly RollupStream[] = [
 
 /** Every rollup table, emptied by a rebuild. */
 export const ROLLUP_TABLES = [
-  'cmd_gate_hourly',
-  'cmd_declaration_hourly',
-  'cmd_held',
-  'cmd_alert_hourly',
-  'cmd_tax_hourly',
-  'cmd_clearance_buckets',
-  'cmd_dutyfree_daily',
+  commandGateHourly,
+  commandDeclarationHourly,
+  commandHeld,
+  commandAlertHourly,
+  commandTaxHourly,
+  commandClearanceBuckets,
+  commandDutyfreeDaily,
 ] as const;
 
 /**
@@ -314,7 +328,7 @@ export async function applyEvents(ctx: AppContext, stream: RollupStream, events:
     const [mark] = await queryRows<{ last_event_id: string | number }>(
       tx,
       sql`
-      insert into cmd_rollup_marks (consumer, last_event_id, updated_at)
+      insert into ${commandRollupMarks} (consumer, last_event_id, updated_at)
       values (${stream.consumer}, 0, ${iso(ctx.clock.now())}::timestamptz)
       on conflict (consumer) do update set consumer = excluded.consumer returning last_event_id`,
     );
@@ -328,7 +342,7 @@ export async function applyEvents(ctx: AppContext, stream: RollupStream, events:
     if (fresh.length === 0) return 0;
     await stream.apply(tx, fresh);
     await tx.execute(sql`
-      update cmd_rollup_marks set last_event_id = ${last}, updated_at = ${iso(ctx.clock.now())}::timestamptz
+      update ${commandRollupMarks} set last_event_id = ${last}, updated_at = ${iso(ctx.clock.now())}::timestamptz
       where consumer = ${stream.consumer}`);
     return fresh.length;
   });
@@ -367,14 +381,14 @@ export async function rebuildRollups(
     const marks = ROLLUP_STREAMS.map((s) => ({ consumer: s.consumer, last_event_id: horizon, updated_at: now }));
     // The marks first: a server's consumer waits on them until this commits.
     await tx.execute(sql`
-      insert into cmd_rollup_marks (consumer, last_event_id, updated_at)
+      insert into ${commandRollupMarks} (consumer, last_event_id, updated_at)
       select consumer, last_event_id, updated_at
       from ${recordset(marks, 'consumer text, last_event_id bigint, updated_at timestamptz')}
       on conflict (consumer) do update set last_event_id = excluded.last_event_id, updated_at = excluded.updated_at`);
-    for (const table of ROLLUP_TABLES) await tx.execute(sql.raw(`delete from ${table}`));
+    for (const table of ROLLUP_TABLES) await tx.execute(sql`delete from ${table}`);
     const [count] = await queryRows<{ n: number }>(
       tx,
-      sql`select count(*)::int as n from outbox_events
+      sql`select count(*)::int as n from ${outboxEvents}
           where id <= ${horizon} and event_type = any(${pgArray(types)}::text[])`,
     );
     const total = Number(count?.n ?? 0);
