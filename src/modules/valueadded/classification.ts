@@ -34,9 +34,9 @@ export const CLASSIFICATION: readonly TableClasses[] = [
     valueAddedNumberUses,
     {
       important: ['quantity'],
-      general: ['id', 'number', 'declarationId', 'lineIndex', 'usedAt', 'returnedAt', 'auditSeq'],
+      general: ['id', 'number', 'declarationId', 'carriedBy', 'lineIndex', 'usedAt', 'returnedAt', 'auditSeq'],
     },
-    "What an enterprise's exits wrote off of its cumulative numbers.",
+    'What exits, and the numbers issued to the next link of a chain, wrote off of cumulative numbers.',
   ),
   classify(valueAddedSerials, { general: ['scope', 'last'] }, 'Serial counters.'),
   classify(

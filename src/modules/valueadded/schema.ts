@@ -53,15 +53,19 @@ export const valueAddedCumulativeNumbers = pgTable(
 );
 
 /**
- * Each write-off of a cumulative number by an exit declaration's line (like a book's): the quantity
- * cited, and when the declaration was cancelled or amended, when it was given back.
+ * Each write-off of a cumulative number (like a book's): by an exit declaration's line (the quantity
+ * cited, and when the declaration was cancelled or amended, when it was given back), or carried on by
+ * the number the platform issued to the next link of a chain (`carriedBy`, its transfer line in
+ * `lineIndex`): the middle enterprise's number then holds the first link's figures.
  */
 export const valueAddedNumberUses = pgTable(
   'value_added_number_uses',
   {
     id: uuid('id').primaryKey(),
     number: text('number').notNull(),
-    declarationId: uuid('declaration_id').notNull(),
+    declarationId: uuid('declaration_id'),
+    /** The cumulative number issued downstream that carries this use on (instead of a declaration). */
+    carriedBy: text('carried_by'),
     lineIndex: integer('line_index').notNull(),
     quantity: numeric('quantity', { precision: 28, scale: 6 }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }).notNull(),
@@ -70,8 +74,10 @@ export const valueAddedNumberUses = pgTable(
   },
   (t) => [
     uniqueIndex('value_added_number_uses_line_uq').on(t.declarationId, t.lineIndex, t.number),
+    uniqueIndex('value_added_number_uses_carried_uq').on(t.carriedBy, t.number),
     index('value_added_number_uses_number_idx').on(t.number),
     check('value_added_number_uses_quantity_ck', sql`${t.quantity} > 0`),
+    check('value_added_number_uses_by_ck', sql`(${t.declarationId} is null) <> (${t.carriedBy} is null)`),
   ],
 );
 
@@ -141,7 +147,11 @@ export const valueAddedReviews = pgTable(
   (t) => [
     index('value_added_reviews_status_idx').on(t.status, t.requestedAt),
     index('value_added_reviews_enterprise_idx').on(t.enterpriseId),
-    uniqueIndex('value_added_reviews_declaration_uq').on(t.declarationId, t.lineIndex),
-    check('value_added_reviews_status_ck', sql`${t.status} in ('PENDING', 'APPROVED', 'REJECTED')`),
+    // One open review per exit line; a correction may queue a new one once the old is decided or closed.
+    uniqueIndex('value_added_reviews_declaration_uq')
+      .on(t.declarationId, t.lineIndex)
+      .where(sql`${t.status} = 'PENDING'`),
+    // CLOSED: the exit it held was cancelled, amended or seized, or a correction took the ratio out of the band.
+    check('value_added_reviews_status_ck', sql`${t.status} in ('PENDING', 'APPROVED', 'REJECTED', 'CLOSED')`),
   ],
 );
