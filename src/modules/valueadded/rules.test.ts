@@ -225,6 +225,7 @@ describe('the review band', () => {
     ['reject without a reason', { status: 'PENDING' }, 'REJECT', 'user:li', ' ', 'valueAdded.reasonRequired'],
     ['the asker decides', { status: 'PENDING' }, 'APPROVE', 'user:wang', undefined, 'valueAdded.fourEyes'],
     ['decided already', { status: 'APPROVED' }, 'REJECT', 'user:li', 'x', 'valueAdded.reviewDecided'],
+    ['closed with its exit', { status: 'CLOSED' }, 'APPROVE', 'user:li', undefined, 'valueAdded.reviewDecided'],
   ] as const)('%s', (_what, review, decision, officer, reason, rule) => {
     const v = reviewDecisionViolations({ ...review, requestedBy: 'user:wang' }, { decision, officer, reason });
     expect(v?.violation.rule ?? null).toBe(rule);

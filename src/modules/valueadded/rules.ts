@@ -344,14 +344,15 @@ export function reviewedLine<V extends { meetsThreshold: boolean }>(
     : { ...va, meetsThreshold: false, confirmationNumber: null, review: decision };
 }
 
-export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+/** CLOSED: the exit it held is gone (cancelled, amended, rejected, seized) or no longer needs it. */
+export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CLOSED';
 
 /**
  * An officer's decision on a queued ratio: once, by a named officer who did not ask for the review
  * (four eyes), with a reason when rejecting.
  */
 export function reviewDecisionViolations(
-  review: { status: string; requestedBy: string },
+  review: { status: string; requestedBy: string; reason?: string | null },
   decision: { decision: 'APPROVE' | 'REJECT'; officer: string; reason?: string | undefined },
 ): { status: number; violation: Violation } | null {
   if (review.status !== 'PENDING')
@@ -360,7 +361,10 @@ export function reviewDecisionViolations(
       violation: {
         path: 'decision',
         rule: 'valueAdded.reviewDecided',
-        message: `The review was already decided (${review.status}).`,
+        message:
+          review.status === 'CLOSED'
+            ? `The review was closed without a decision: ${review.reason ?? 'its exit no longer waits for it'}.`
+            : `The review was already decided (${review.status}).`,
       },
     };
   if (decision.officer === review.requestedBy)

@@ -440,6 +440,50 @@ export async function queueExitReview(
   return { id, status: 'PENDING' };
 }
 
+/**
+ * Closes the pending reviews of an exit that no longer waits for them (cancelled, replaced by an
+ * amendment, rejected or seized; or a line a correction took out of the review band): they leave the
+ * officers' queue, CLOSED with the reason, each audited in the declarant's partition, and can no longer
+ * be decided (valueAdded.reviewDecided). `lineIndex` closes one line's only. Answers the reviews closed.
+ */
+export async function closeExitReviews(
+  tx: Executor,
+  ctx: AppContext,
+  actor: Actor,
+  input: { declarationId: string; lineIndex?: number; reason: string; partitionKey: string },
+): Promise<string[]> {
+  const r = valueAddedReviews;
+  const now = ctx.clock.now();
+  const by = actorLabel(actor);
+  const closed = await tx
+    .update(r)
+    .set({ status: 'CLOSED', decidedBy: by, decidedAt: now, reason: input.reason })
+    .where(
+      and(
+        eq(r.declarationId, input.declarationId),
+        eq(r.status, 'PENDING'),
+        ...(input.lineIndex === undefined ? [] : [eq(r.lineIndex, input.lineIndex)]),
+      ),
+    )
+    .returning({ id: r.id, lineIndex: r.lineIndex, ratio: r.ratio });
+  for (const c of closed)
+    await appendAudit(tx, {
+      actor: by,
+      action: 'valueAdded.review.closed',
+      subject: `value-added-review:${c.id}`,
+      change: {
+        id: c.id,
+        declarationId: input.declarationId,
+        lineIndex: c.lineIndex,
+        ratio: c.ratio,
+        reason: input.reason,
+      },
+      at: now,
+      partitionKey: input.partitionKey,
+    });
+  return closed.map((c) => c.id);
+}
+
 export interface AssessmentInput {
   bookId: string;
   itemId: string;

@@ -138,7 +138,9 @@ export const reviewOut = z.object({
   reason: z.string().nullable(),
 });
 
-export const reviewsQuery = z.object({ status: z.enum(['PENDING', 'APPROVED', 'REJECTED']).optional() }).strict();
+export const reviewsQuery = z
+  .object({ status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'CLOSED']).optional() })
+  .strict();
 export const reviewParams = z.object({ id: z.uuid() }).strict();
 export const decisionBody = z
   .object({

@@ -13,6 +13,7 @@ import { GATE_EVENTS } from '../../gate/events.ts';
 import { findEnterprisesByIds } from '../../subjects/service.ts';
 import { cancelReleaseOrdersFor } from '../../gate/service.ts';
 import { voidReservation } from '../../ledger/service.ts';
+import { closeExitReviews } from '../../valueadded/service.ts';
 import { TERMINAL_STATES, type DeclarationState } from '../rules.ts';
 import {
   declarationRows,
@@ -173,6 +174,8 @@ async function onInspected(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: s
         reason: `Seizure at inspection ${e.taskId}`,
         actor: gateActor,
       });
+    const reason = `Seizure at inspection ${e.taskId}: the goods do not leave`;
+    await closeExitReviews(tx, ctx, gateActor, { declarationId: row.id, reason, partitionKey: partitionOf(uscc) });
     await transition(tx, ctx, row, uscc, gateActor, {
       to: 'REJECTED',
       reason: `Inspection ${e.taskId} ended in a seizure: the goods do not leave.`,

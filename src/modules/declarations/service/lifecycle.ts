@@ -6,7 +6,8 @@ import type { Actor } from '../../../platform/auth/roles.ts';
 import { findEnterpriseById } from '../../subjects/service.ts';
 import { hasOpenInspectionHold, cancelReleaseOrdersFor } from '../../gate/service.ts';
 import { voidReservation } from '../../ledger/service.ts';
-import { declarationView, lockDeclaration, transition } from './store.ts';
+import { closeExitReviews } from '../../valueadded/service.ts';
+import { declarationView, lockDeclaration, partitionOf, transition } from './store.ts';
 import { acceptAndRelease, retireVersion } from './submit.ts';
 import { assertNoOpenInspection, leaveSelectionOnGoods, recordCancellation } from './selection.ts';
 
@@ -72,6 +73,13 @@ export async function decideHeld(
     });
     if (row.reservationId)
       await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: `Rejected: ${reason}`, actor });
+    // The goods do not leave: no value-added review waits for them any more.
+    const reviews = {
+      declarationId: row.id,
+      reason: `Declaration rejected: ${reason}`,
+      partitionKey: partitionOf(uscc),
+    };
+    await closeExitReviews(tx, ctx, actor, reviews);
     const rejected = await transition(tx, ctx, row, uscc, actor, {
       to: 'REJECTED',
       reason: `Rejected by officer: ${reason}`,

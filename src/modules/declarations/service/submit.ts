@@ -29,6 +29,7 @@ import type { DeclarationRow } from './store.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
 import {
   checkCitedNumbers,
+  closeExitReviews,
   queueExitReview,
   returnCitedNumbers,
   writeOffCitedNumbers,
@@ -592,13 +593,22 @@ export async function retireVersion(
     reason: text,
     partitionKey: partitionOf(uscc),
   });
+  // Its value-added reviews still pending leave the officers' queue (an amendment's version queues its own).
+  const closedReviews = await closeExitReviews(tx, ctx, actor, {
+    declarationId: row.id,
+    reason: `Declaration ${newId ? 'amended' : 'cancelled'}: ${text}`,
+    partitionKey: partitionOf(uscc),
+  });
+  const change = {
+    ...(newId ? { newId } : {}),
+    ...(returnedNumbers ? { returnedNumbers } : {}),
+    ...(closedReviews.length ? { closedReviews } : {}),
+  };
   return transition(tx, ctx, row, uscc, actor, {
     to,
     reason: text,
     rule: newId ? 'declarations.amended' : 'declarations.cancelled',
-    ...(newId || returnedNumbers
-      ? { change: { ...(newId ? { newId } : {}), ...(returnedNumbers ? { returnedNumbers } : {}) } }
-      : {}),
+    ...(Object.keys(change).length ? { change } : {}),
   });
 }
 

@@ -6,7 +6,7 @@ import { useCan } from '../../permissions.tsx';
 import { Spinner } from '../../components/Spinner.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 
-type Status = 'PENDING' | 'APPROVED' | 'REJECTED';
+type Status = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CLOSED';
 
 interface Upstream {
   number: string;
@@ -31,7 +31,7 @@ interface Review {
   reason: string | null;
 }
 
-const STATUSES: Status[] = ['PENDING', 'APPROVED', 'REJECTED'];
+const STATUSES: Status[] = ['PENDING', 'APPROVED', 'REJECTED', 'CLOSED'];
 
 /** The officers' queue of value-added ratios just above the threshold (加工增值复核). */
 export function ValueAddedReviewsPage() {

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { exitBody, jerkyMaker } from '../declarations/helpers.ts';
+import { runCommand } from '../../src/platform/command.ts';
+import { queryRows } from '../../src/platform/db/client.ts';
+import { setParameter } from '../../src/platform/parameters/service.ts';
+import { verifyChain } from '../../src/platform/audit/service.ts';
+
+/**
+ * The value-added review (加工增值复核) along an exit's life: the GACC example's jerky maker (356,000 CNY
+ * of beef made into 800 kg of jerky) sells at prices whose ratio is in the review band [0.30, 0.35)
+ * (463,000 → 0.3006), above it (500,000 → 0.4045) or below the threshold (450,000 → 0.2640).
+ * A review leaves the queue when its exit is cancelled or amended, a batch exit waits for it as a
+ * single exit does, and an inspection's correction asks again whether the ratio needs one.
+ */
+let app: TestApp;
+let inspector: string;
+let logins = 0;
+
+async function setParam(name: string, value: string) {
+  await runCommand(app.ctx, 'parameter.set', (tx) =>
+    setParameter(tx, { name, value, validFrom: '2025-12-18', reason: 'test' }, 'system:test', app.clock.now()),
+  );
+}
+
+beforeAll(async () => {
+  app = await startTestApp({ at: new Date('2026-11-23T02:00:00Z') });
+  await setParam('risk.randomFloorRate', '0');
+  await setParam('risk.routineInspectionRate', '0');
+  inspector = await app.authFor('inspector', { name: 'inspector-lin' });
+}, 600_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const post = (url: string, body: unknown, auth: string) => app.request({ method: 'POST', url, body, auth });
+const get = async (url: string, auth: string) => (await app.request({ method: 'GET', url, auth })).json();
+
+/** A jerky maker, its login and an exit body of all 800 kg at `price`. */
+async function maker() {
+  const m = await jerkyMaker(app);
+  const auth = await app.authFor('enterprise_user', { enterpriseId: m.enterpriseId, name: `jerky-${++logins}` });
+  const body = (price: string) =>
+    exitBody(m.bookId, [{ itemId: m.jerkyId, quantity: '800', valueCny: price, netWeightKg: '800' }]);
+  return { ...m, auth, body };
+}
+
+async function reviewsOf(declarationId: string, status = 'PENDING') {
+  const items = (await get(`/api/v1/value-added/reviews?status=${status}`, inspector)).items;
+  return items.filter((r: { declarationId: string | null }) => r.declarationId === declarationId);
+}
+
+async function auditOf(subject: string) {
+  return queryRows<{ action: string; change: string }>(
+    app.ctx.db,
+    sql`select action, change from audit_entries where subject = ${subject} order by seq`,
+  );
+}
+
+describe('a review whose exit is withdrawn leaves the queue', () => {
+  it('cancelled: the review is CLOSED with the reason, audited, and cannot be decided any more', async () => {
+    const m = await maker();
+    const res = await post('/api/v1/declarations/exits', m.body('463000'), m.auth);
+    expect(res.statusCode, res.body).toBe(201);
+    const d = res.json();
+    expect(d.state).toBe('ACCEPTED');
+    expect(d.lines[0].valueAdded).toMatchObject({ ratio: '0.3006', review: 'PENDING' });
+    const [review] = await reviewsOf(d.id);
+    expect(review).toBeTruthy();
+
+    const cancel = await post(`/api/v1/declarations/${d.id}/cancel`, { reason: 'buyer withdrew' }, m.auth);
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(await reviewsOf(d.id)).toEqual([]);
+    const [closed] = await reviewsOf(d.id, 'CLOSED');
+    expect(closed).toMatchObject({ id: review!.id, status: 'CLOSED' });
+    expect(closed!.reason).toContain('buyer withdrew');
+    const audit = await auditOf(`value-added-review:${review!.id}`);
+    expect(audit.map((a) => a.action)).toEqual(['valueAdded.review.requested', 'valueAdded.review.closed']);
+    expect(JSON.parse(audit[1]!.change)).toMatchObject({ declarationId: d.id, lineIndex: 0, ratio: '0.3006' });
+
+    const late = await post(`/api/v1/value-added/reviews/${review!.id}/decision`, { decision: 'APPROVE' }, inspector);
+    expect(late.statusCode, late.body).toBe(409);
+    expect(late.headers['content-type']).toContain('application/problem+json');
+    expect(late.json().errors[0]).toMatchObject({ rule: 'valueAdded.reviewDecided' });
+    await app.ctx.dispatcher.drain();
+    expect((await get(`/api/v1/declarations/${d.id}`, m.auth)).state).toBe('CANCELLED');
+    expect((await verifyChain(app.ctx.db)).ok).toBe(true);
+  });
+
+  it("amended: the old version's review is closed; the new version, above the band, is released", async () => {
+    const m = await maker();
+    const d = (await post('/api/v1/declarations/exits', m.body('463000'), m.auth)).json();
+    expect(d.state).toBe('ACCEPTED');
+    const [review] = await reviewsOf(d.id);
+    const amended = await post(`/api/v1/declarations/${d.id}/amend`, m.body('500000'), m.auth);
+    expect(amended.statusCode, amended.body).toBe(201);
+    expect(amended.json()).toMatchObject({ state: 'RELEASED' });
+    expect(await reviewsOf(d.id)).toEqual([]);
+    const [closed] = await reviewsOf(d.id, 'CLOSED');
+    expect(closed).toMatchObject({ id: review!.id });
+    expect(closed!.reason).toMatch(/amended/);
+  });
+});
