@@ -103,3 +103,58 @@ describe('a review whose exit is withdrawn leaves the queue', () => {
     expect(closed!.reason).toMatch(/amended/);
   });
 });
+
+describe('a batch exit (分批出岛) whose exemption rests on a ratio in the review band', () => {
+  it('waits ACCEPTED without a release list until the officer decides; approved, it leaves duty-exempt', async () => {
+    const m = await maker();
+    const res = await post('/api/v1/declarations/batches', m.body('463000'), m.auth);
+    expect(res.statusCode, res.body).toBe(201);
+    const d = res.json();
+    expect(d).toMatchObject({ kind: 'BATCH_EXIT', state: 'ACCEPTED', taxes: null });
+    expect(d.releaseOrderId ?? null).toBeNull();
+    expect(d.lines[0].valueAdded).toMatchObject({ ratio: '0.3006', review: 'PENDING', confirmationNumber: null });
+    expect(d.stateReason).toMatch(/review of the value-added ratio/);
+    const [review] = await reviewsOf(d.id);
+    expect(review).toMatchObject({ ratio: '0.3006', lineIndex: 0 });
+
+    const ok = await post(`/api/v1/value-added/reviews/${review.id}/decision`, { decision: 'APPROVE' }, inspector);
+    expect(ok.statusCode, ok.body).toBe(200);
+    await app.ctx.dispatcher.drain();
+    const after = await get(`/api/v1/declarations/${d.id}`, m.auth);
+    expect(after.state).toBe('RELEASED');
+    expect(after.releaseOrderId).toBeTruthy();
+    // Exempt; its confirmation number and taxes come with the month's centralized declaration.
+    expect(after.lines[0].valueAdded).toMatchObject({
+      review: 'APPROVED',
+      meetsThreshold: true,
+      confirmationNumber: null,
+    });
+    expect(after.taxes).toBeNull();
+    expect(after.taxBills ?? []).toHaveLength(0);
+  });
+
+  it('rejected: it leaves on its release list with the line below the threshold (duty with the month)', async () => {
+    const m = await maker();
+    const d = (await post('/api/v1/declarations/batches', m.body('463000'), m.auth)).json();
+    expect(d.state).toBe('ACCEPTED');
+    const [review] = await reviewsOf(d.id);
+    const no = await post(
+      `/api/v1/value-added/reviews/${review.id}/decision`,
+      { decision: 'REJECT', reason: 'energy records do not support the ratio' },
+      inspector,
+    );
+    expect(no.statusCode, no.body).toBe(200);
+    await app.ctx.dispatcher.drain();
+    const after = await get(`/api/v1/declarations/${d.id}`, m.auth);
+    expect(after.state).toBe('RELEASED');
+    expect(after.lines[0].valueAdded).toMatchObject({ review: 'REJECTED', meetsThreshold: false });
+    expect(after.taxes).toBeNull();
+  });
+
+  it('above the band, a batch is released at once, as before', async () => {
+    const m = await maker();
+    const d = (await post('/api/v1/declarations/batches', m.body('500000'), m.auth)).json();
+    expect(d.state).toBe('RELEASED');
+    expect(await reviewsOf(d.id)).toEqual([]);
+  });
+});

@@ -189,10 +189,8 @@ export async function prepare(
       const partitionKey = partitionOf(known.uscc);
       const uses = { declarationId: known.id, lineIndex: i, uses: cited, partitionKey };
       await writeOffCitedNumbers(tx, ctx, known.actor, uses, path);
-      // Single exits only: a batch is decided with the month's centralized declaration.
-      const review =
-        kind === 'SECOND_LINE_EXIT' &&
-        exitReviewDue({ ratio: chain.result.ratio, exempt }, params.valueAddedThreshold, bandUpper!.value);
+      // A batch too: its goods leave on its release list, so an exemption in the band waits before they do.
+      const review = exitReviewDue({ ratio: chain.result.ratio, exempt }, params.valueAddedThreshold, bandUpper!.value);
       // A batch is declared, and its confirmation number issued, with the month's centralized declaration;
       // an exemption under review gets its number when approved.
       const confirmationNumber =
@@ -432,9 +430,14 @@ export async function acceptAndRelease(
   const pending = pendingReviewLines(row);
   if (pending.length) {
     const which = pending.map((i) => i + 1).join(', ');
+    // A batch has no bill of its own: it is taxed with the month's centralized declaration.
+    const then =
+      row.kind === 'BATCH_EXIT'
+        ? "the release list follows the decision, the taxes the month's centralized declaration"
+        : 'the tax bill follows the decision';
     const text =
       `${reason.text} Release waits for customs' review of the value-added ratio (加工增值复核) of line ` +
-      `${which}; the tax bill follows the decision.`;
+      `${which}; ${then}.`;
     const to = { to: 'ACCEPTED' as const, reason: text, rule: 'declarations.valueAddedReviewPending' };
     return transition(tx, ctx, row, uscc, actor, { ...to, change: { reviewLines: pending } }, batch);
   }
@@ -446,9 +449,9 @@ export async function acceptAndRelease(
   return billAndRelease(tx, ctx, d, uscc, actor, { hold, orderId }, batch);
 }
 
-/** The lines of an exit whose duty exemption waits for an officer's review (indexes). */
+/** The lines of an exit (single or batch) whose duty exemption waits for an officer's review (indexes). */
 export function pendingReviewLines(row: Pick<DeclarationRow, 'kind' | 'lines'>): number[] {
-  if (row.kind !== 'SECOND_LINE_EXIT') return [];
+  if (row.kind !== 'SECOND_LINE_EXIT' && row.kind !== 'BATCH_EXIT') return [];
   return ((row.lines ?? []) as ExitTaxLine[]).flatMap((l, i) => (l.valueAdded?.review === 'PENDING' ? [i] : []));
 }
 

@@ -9,6 +9,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
+import type { Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit, lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { actorLabel, systemActor } from '../../../platform/auth/roles.ts';
@@ -20,7 +21,7 @@ import { VALUE_ADDED_EVENTS } from '../../valueadded/events.ts';
 import { reviewedLine } from '../../valueadded/rules.ts';
 import { billFigures, exitTaxes, type ExitTaxLine, type Regime } from '../rules.ts';
 import { declarations } from '../schema.ts';
-import { declarationView, lockDeclaration, partitionOf } from './store.ts';
+import { declarationView, lockDeclaration, partitionOf, type DeclarationRow } from './store.ts';
 import { billAndRelease, pendingReviewLines, ratesOf, settleFirst } from './submit.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
 
@@ -45,9 +46,14 @@ export async function afterValueAddedReview(ctx: AppContext, p: Decided) {
     await lockAuditPartitions(tx, [partitionOf(uscc)]);
     const now = ctx.clock.now();
     const reviewed = reviewedLine(va, p.decision);
+    // A batch's number, and its taxes, come with the month's centralized declaration.
+    const batch = row.kind === 'BATCH_EXIT';
     const confirmationNumber =
-      p.decision === 'APPROVED' && reviewed.meetsThreshold ? await newConfirmationNumber(tx, row.businessDate) : null;
+      p.decision === 'APPROVED' && reviewed.meetsThreshold && !batch
+        ? await newConfirmationNumber(tx, row.businessDate)
+        : null;
     lines[p.lineIndex!] = { ...line, valueAdded: { ...reviewed, confirmationNumber } };
+    if (batch) return goOnWithBatch(tx, ctx, row, { lines, uscc, p });
     // Taxed again on the law of the filing day: a rejection owes the duty the exemption spared.
     const params = await loadTaxParameters(tx, row.businessDate);
     const computed = exitTaxes(row.regime as Regime, lines, params.tax);
@@ -92,4 +98,40 @@ export async function afterValueAddedReview(ctx: AppContext, p: Decided) {
     }
     return declarationView(await billAndRelease(tx, ctx, d, uscc, reviewActor, { hold }));
   });
+}
+
+/**
+ * A batch whose review is decided: its lines keep the outcome (approved, exempt; rejected, taxed with
+ * the month's centralized declaration as goods below the threshold) and, once no line waits, it goes
+ * out on its release list.
+ */
+async function goOnWithBatch(
+  tx: Tx,
+  ctx: AppContext,
+  row: DeclarationRow,
+  o: { lines: ExitTaxLine[]; uscc: string; p: Decided },
+) {
+  const { lines, uscc, p } = o;
+  await appendAudit(tx, {
+    actor: actorLabel(reviewActor),
+    action: `declarations.valueAddedReview.${p.decision.toLowerCase()}`,
+    subject: `declaration:${row.id}`,
+    change: {
+      declarationId: row.id,
+      line: p.lineIndex,
+      reviewId: p.reviewId,
+      decision: p.decision,
+      decidedBy: p.decidedBy,
+    },
+    at: ctx.clock.now(),
+    partitionKey: partitionOf(uscc),
+  });
+  const [updated] = await tx
+    .update(declarations)
+    .set({ lines, updatedAt: ctx.clock.now() })
+    .where(eq(declarations.id, row.id))
+    .returning();
+  const d = updated!;
+  if (d.state !== 'ACCEPTED' || pendingReviewLines(d).length) return declarationView(d);
+  return declarationView(await billAndRelease(tx, ctx, d, uscc, reviewActor, { hold: null }));
 }
