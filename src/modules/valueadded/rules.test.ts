@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { carriedAtPrice, D } from '../tax/rules.ts';
 import {
+  carriedFigures,
   carriedShare,
   citedNumberViolations,
   cumulativeFigures,
@@ -243,5 +244,64 @@ describe('the review band', () => {
     const va = { ratio: '0.3191', meetsThreshold: true, threshold: '0.30', confirmationNumber: null };
     expect(reviewedLine(va, 'APPROVED')).toMatchObject({ meetsThreshold: true, review: 'APPROVED' });
     expect(reviewedLine(va, 'REJECTED')).toMatchObject({ meetsThreshold: false, review: 'REJECTED' });
+  });
+});
+
+describe('the number of the middle of a chain (carriedFigures)', () => {
+  // A's number: 20 kg at 12,000, A's materials 8,900 imported. B's book: the 20 kg at 12,000 (8,900 + 3,100) plus
+  // 1,000 of B's packaging; B sells to C for 16,000.
+  const a = {
+    record: {
+      number: 'LJA',
+      salePrice: '12000.00',
+      quantity: '20',
+      importedMaterials: '8900.00',
+      domesticMaterials: '0.00',
+      hainanMadeInputs: '0.00',
+    },
+    quantityUsed: '20',
+  };
+  const book = { importedCny: '8900.00', domesticCny: '4100.00', hainanMadeCny: '0.00' };
+  const goods = { salePrice: '16000', quantity: '20' };
+  it.each([
+    ['no number cited: the book as it is', [], { importedCny: '8900.00', domesticCny: '4100.00' }],
+    ["A's number cited: B's 1,000 and A's 8,900", [a], { importedCny: '8900.00', domesticCny: '1000.00' }],
+    [
+      "half of A's number: half the price out, half of A's materials in",
+      [{ ...a, quantityUsed: '10' }],
+      { importedCny: '8900.00', domesticCny: '2550.00' },
+    ],
+  ] as const)('%s', (_what, uses, figures) => {
+    const r = carriedFigures(book, uses, goods);
+    expect(r).toEqual({ ok: true, value: { ...figures, hainanMadeCny: '0.00' } });
+  });
+
+  it('more cited than the goods carry is refused (valueAdded.cumulativeExceedsBook)', () => {
+    const r = carriedFigures({ importedCny: '8900.00', domesticCny: '0.00', hainanMadeCny: '0.00' }, [a], goods);
+    expect(r.ok ? null : r.violations[0]!.rule).toBe('valueAdded.cumulativeExceedsBook');
+  });
+
+  it("cumulativeFigures: the number's ratio counts A's value added as value added, (16,000 − 9,900) ÷ 9,900", () => {
+    const r = cumulativeFigures(
+      transfer({
+        documentPrice: '16000',
+        askedPrice: null,
+        movements: [
+          {
+            bookId: UP,
+            itemId: 'box',
+            from: 'stock',
+            to: 'island',
+            quantity: '20',
+            importedCny: '8900.00',
+            domesticCny: '4100.00',
+            hainanMadeCny: '0.00',
+            lineNo: 0,
+          },
+        ],
+        uses: [a],
+      }),
+    );
+    expect(r.ok && r.value).toMatchObject({ importedCny: '8900.00', domesticCny: '1000.00', ratio: '0.6162' });
   });
 });

@@ -20,6 +20,7 @@
  */
 import {
   carriedAtPrice,
+  carriedRecord,
   chainValueAdded,
   cny,
   cumulativeNumberDecision,
@@ -71,6 +72,11 @@ export interface TransferFacts {
   documentPrice: string | null;
   /** The price the request gives; needed when the document carries none. */
   askedPrice: string | null;
+  /**
+   * The numbers the upstream (the middle of a chain) itself received for goods that went into these,
+   * cited with the quantity used: checked against the registry by the caller, their figures as issued.
+   */
+  uses?: readonly UpstreamUse[];
 }
 
 export interface IssuedFigures {
@@ -133,23 +139,68 @@ export function cumulativeFigures(f: TransferFacts): Result<IssuedFigures> {
   if (unmet.length)
     return { ok: false, violations: unmet.map((c) => ({ path: 'transferDocumentId', rule: c.rule, message: c.text })) };
   const total = (pick: (m: TransferMovement) => string) => out.reduce((s, m) => s.plus(pick(m)), new D(0));
-  const imported = cny(total((m) => m.importedCny));
-  const domestic = cny(total((m) => m.domesticCny));
-  const materials = imported.plus(domestic);
+  const quantity = total((m) => m.quantity).toString();
+  const book = {
+    importedCny: fen(cny(total((m) => m.importedCny))),
+    domesticCny: fen(cny(total((m) => m.domesticCny))),
+    hainanMadeCny: fen(cny(total((m) => m.hainanMadeCny))),
+  };
+  // The middle of a chain: its book holds what it bought at the price it paid; the number it passes on
+  // carries, instead, the materials of the numbers it received (each link's value added counted once).
+  const carried = carriedFigures(book, f.uses ?? [], { salePrice: price, quantity });
+  if (!carried.ok) return carried;
+  const { importedCny, domesticCny, hainanMadeCny } = carried.value;
+  const materials = new D(importedCny).plus(domesticCny);
   const salePrice = cny(price);
   const ratio = materials.isZero() ? null : salePrice.minus(materials).div(materials);
   return {
     ok: true,
     value: {
       itemId: out[0]!.itemId,
-      quantity: total((m) => m.quantity).toString(),
+      quantity,
       salePrice: fen(salePrice),
-      importedCny: fen(imported),
-      domesticCny: fen(domestic),
-      hainanMadeCny: fen(cny(total((m) => m.hainanMadeCny))),
+      importedCny,
+      domesticCny,
+      hainanMadeCny,
       ratio: ratio === null ? 'n/a' : ratioString(ratio),
       conditions: decision.conditions,
     },
+  };
+}
+
+/**
+ * The figures a number passes on for goods taken out of a book (`book`: their cost there). Without
+ * cited numbers, the book's cost. With them (the middle of a chain), the book's cost less what it
+ * carries for the cited shares (their price, tax `carriedAtPrice`), plus the cited records' own
+ * materials (tax `carriedRecord`): the next link counts the first link's value added as value added,
+ * not as material bought at its price. Refused when the cited shares carry more than the goods do.
+ */
+export function carriedFigures(
+  book: BookBasis,
+  uses: readonly UpstreamUse[],
+  goods: { salePrice: string; quantity: string },
+): Result<BookBasis> {
+  const own = ownMaterials(book, uses);
+  if (!own)
+    return refuse(
+      'upstream',
+      'valueAdded.cumulativeExceedsBook',
+      'The cited quantities carry more materials than the book holds for these goods: cite what went into them.',
+    );
+  const record = carriedRecord('', {
+    salePrice: goods.salePrice,
+    quantity: goods.quantity,
+    importedMaterials: [fen(own.imported)],
+    domesticMaterials: [fen(own.domestic)],
+    hainanMadeInputs: [fen(own.hainan)],
+    upstream: uses,
+  });
+  if (!record.ok)
+    return { ok: false, violations: record.violations.map((v) => ({ ...v, path: `upstream.${v.path}` })) };
+  const r = record.value;
+  return {
+    ok: true,
+    value: { importedCny: r.importedMaterials, domesticCny: r.domesticMaterials, hainanMadeCny: r.hainanMadeInputs },
   };
 }
 
@@ -287,17 +338,22 @@ const settle = (v: Dec, uses: number): Dec => (v.isNeg() && v.gte(-0.01 * uses) 
  * materials are the basis less the cited shares of that price; the chain then counts the upstream
  * goods at their price (own ratio) or, with the numbers, at their materials: each figure once.
  */
+/** A book's figures less what it carries for the cited shares; null when that would go below zero. */
+function ownMaterials(basis: BookBasis, uses: readonly UpstreamUse[]) {
+  const less = (own: string, pick: (c: { imported: Dec; domestic: Dec }) => Dec) =>
+    settle(cny(own).minus(uses.reduce((s, u) => s.plus(pick(carriedShare(u))), new D(0))), uses.length);
+  const imported = less(basis.importedCny, (c) => c.imported);
+  const domestic = less(basis.domesticCny, (c) => c.domestic);
+  if (imported.isNeg() || domestic.isNeg()) return null;
+  return { imported, domestic, hainan: cny(basis.hainanMadeCny) };
+}
+
 export function downstreamValueAdded(
   input: { salePrice: string; basis: BookBasis; uses: readonly UpstreamUse[] },
   threshold: string,
 ): Result<ChainResult> {
-  const n = input.uses.length;
-  const less = (own: string, pick: (c: { imported: Dec; domestic: Dec }) => Dec) =>
-    settle(cny(own).minus(input.uses.reduce((s, u) => s.plus(pick(carriedShare(u))), new D(0))), n);
-  const imported = less(input.basis.importedCny, (c) => c.imported);
-  const domestic = less(input.basis.domesticCny, (c) => c.domestic);
-  const hainan = cny(input.basis.hainanMadeCny);
-  if (imported.isNeg() || domestic.isNeg())
+  const own = ownMaterials(input.basis, input.uses);
+  if (!own)
     return refuse(
       'upstream',
       'valueAdded.cumulativeExceedsBook',
@@ -306,9 +362,9 @@ export function downstreamValueAdded(
   const chain = chainValueAdded(
     {
       salePrice: input.salePrice,
-      importedMaterials: [fen(imported)],
-      domesticMaterials: [fen(domestic)],
-      hainanMadeInputs: [fen(hainan)],
+      importedMaterials: [fen(own.imported)],
+      domesticMaterials: [fen(own.domestic)],
+      hainanMadeInputs: [fen(own.hainan)],
       upstream: input.uses,
     },
     threshold,

@@ -84,12 +84,15 @@ export interface CumulativeNumberView {
   issuedBy: string;
   issuedAt: string;
   auditSeq: number;
+  /** The numbers its seller received that it carries on (the middle of a chain), with the quantity. */
+  carries?: NumberUse[];
 }
 
 const money = (v: string) => new D(v).toFixed(2);
 
-function numberView(r: NumberRow): CumulativeNumberView {
+function numberView(r: NumberRow, carries?: NumberUse[]): CumulativeNumberView {
   return {
+    ...(carries ? { carries } : {}),
     number: r.number,
     transferDocumentId: r.transferDocumentId,
     lineNo: r.lineNo,
@@ -137,7 +140,29 @@ export interface IssueInput {
   transferDocumentId: string;
   lineNo?: number | undefined;
   salePrice?: string | undefined;
+  /** Numbers the seller itself received for goods that went into these (the middle of a chain). */
+  upstream?: (CitedNumber & { quantityUsed: string })[] | undefined;
 }
+
+/** What a number carries on of the numbers its seller received: each cited number and the quantity. */
+async function carriesOf(ex: Executor, number: string): Promise<NumberUse[]> {
+  const u = valueAddedNumberUses;
+  const rows = await ex
+    .select({ number: u.number, quantity: u.quantity })
+    .from(u)
+    .where(eq(u.carriedBy, number))
+    .orderBy(asc(u.number));
+  return rows.map((r) => ({ cumulativeNumber: r.number, quantityUsed: new D(r.quantity).toString() }));
+}
+
+const sameCarries = (a: readonly NumberUse[], b: readonly NumberUse[]) => {
+  const key = (l: readonly NumberUse[]) =>
+    l
+      .map((x) => `${x.cumulativeNumber}:${new D(x.quantityUsed).toString()}`)
+      .sort()
+      .join(',');
+  return key(a) === key(b);
+};
 
 /**
  * Issues the cumulative number of one line of a posted island transfer between two processing
@@ -169,7 +194,13 @@ export async function issueCumulativeNumber(
           `Cumulative number ${existing.number} was issued for this line with sale price ${money(existing.salePrice)}.`,
           { number: existing.number },
         );
-      return numberView(existing);
+      const carries = await carriesOf(tx, existing.number);
+      if (input.upstream !== undefined && !sameCarries(carries, input.upstream))
+        throw problems.conflict(
+          `Cumulative number ${existing.number} was issued for this line carrying other upstream numbers.`,
+          { number: existing.number },
+        );
+      return numberView(existing, carries);
     }
     const downstreamBook = doc.counterpartyBookId ? await getBook(tx, doc.counterpartyBookId) : null;
     const [upQ, downQ] = await Promise.all([
@@ -177,6 +208,10 @@ export async function issueCumulativeNumber(
       downstreamBook ? activeQualifications(tx, downstreamBook.enterpriseId, doc.businessDate) : Promise.resolve([]),
     ]);
     const body = doc.body as { lines?: { valueCny?: string }[] };
+    // The seller's own numbers, cited for goods that went into these: issued to it, as issued, not used up.
+    const cited = input.upstream ?? [];
+    const received = await checkCitedNumbers(tx, upstreamBook.enterpriseId, cited, (i) => `upstream[${i}]`);
+    const uses = cited.map((c, i) => ({ record: recordOf(received[i]!), quantityUsed: c.quantityUsed }));
     const figures = cumulativeFigures({
       documentType: doc.type,
       documentStatus: doc.status,
@@ -190,6 +225,7 @@ export async function issueCumulativeNumber(
       movements: doc.movements as TransferMovement[],
       documentPrice: body.lines?.[lineNo]?.valueCny ?? null,
       askedPrice: input.salePrice ?? null,
+      uses,
     });
     if (!figures.ok) throw refused('value-added-cumulative-refused', 'No cumulative number', figures.violations);
     const f = figures.value;
@@ -221,7 +257,7 @@ export async function issueCumulativeNumber(
       actor: actorLabel(actor),
       action: 'valueAdded.cumulativeNumber.issued',
       subject: `cumulative-number:${number}`,
-      change: { ...row, issuedAt: now.toISOString(), conditions: f.conditions },
+      change: { ...row, issuedAt: now.toISOString(), conditions: f.conditions, carries: cited },
       at: now,
     });
     const inserted = await tx
@@ -232,7 +268,10 @@ export async function issueCumulativeNumber(
       })
       .returning();
     if (!inserted[0]) throw problems.conflict('A cumulative number is being issued for this line: ask again.');
-    return numberView(inserted[0]);
+    // The cited numbers are written off to the new one, like an exit's: never below zero, never twice.
+    const carried = { carriedBy: number, lineIndex: lineNo, uses: cited, partitionKey: `cumulative-number:${number}` };
+    await writeOffCitedNumbers(tx, ctx, actor, carried, (i) => `upstream[${i}]`);
+    return numberView(inserted[0], await carriesOf(tx, number));
   });
 }
 
@@ -240,7 +279,7 @@ export async function getCumulativeNumber(ex: Executor, actor: Actor, number: st
   const [r] = await ex.select().from(valueAddedCumulativeNumbers).where(eq(valueAddedCumulativeNumbers.number, number));
   if (!r) throw problems.notFound(`Cumulative number ${number}`);
   assertSees(actor, [r.upstreamEnterpriseId, r.downstreamEnterpriseId], `Cumulative number ${number}`);
-  return numberView(r);
+  return numberView(r, await carriesOf(ex, number));
 }
 
 export async function listCumulativeNumbers(ex: Executor, actor: Actor) {
@@ -261,7 +300,7 @@ export async function listCumulativeNumbers(ex: Executor, actor: Actor) {
     : [];
   const seen = new Set<string>();
   return {
-    items: [...rows, ...up].filter((r) => !seen.has(r.number) && seen.add(r.number)).map(numberView),
+    items: [...rows, ...up].filter((r) => !seen.has(r.number) && seen.add(r.number)).map((r) => numberView(r)),
   };
 }
 
@@ -308,7 +347,11 @@ export async function writeOffCitedNumbers(
   tx: Executor,
   ctx: AppContext,
   actor: Actor,
-  input: { declarationId: string; lineIndex: number; uses: readonly NumberUse[]; partitionKey: string },
+  input: ({ declarationId: string; carriedBy?: undefined } | { declarationId?: undefined; carriedBy: string }) & {
+    lineIndex: number;
+    uses: readonly NumberUse[];
+    partitionKey: string;
+  },
   path: (i: number) => string,
 ): Promise<void> {
   const now = ctx.clock.now();
@@ -338,14 +381,21 @@ export async function writeOffCitedNumbers(
       actor: actorLabel(actor),
       action: 'valueAdded.cumulativeNumber.used',
       subject: `cumulative-number:${u.cumulativeNumber}`,
-      change: { id, declarationId: input.declarationId, lineIndex: input.lineIndex, quantity: u.quantityUsed, left },
+      change: {
+        id,
+        ...(input.carriedBy ? { carriedBy: input.carriedBy } : { declarationId: input.declarationId }),
+        lineIndex: input.lineIndex,
+        quantity: u.quantityUsed,
+        left,
+      },
       at: now,
       partitionKey: input.partitionKey,
     });
     await tx.insert(valueAddedNumberUses).values({
       id,
       number: u.cumulativeNumber,
-      declarationId: input.declarationId,
+      declarationId: input.declarationId ?? null,
+      carriedBy: input.carriedBy ?? null,
       lineIndex: input.lineIndex,
       quantity: u.quantityUsed,
       usedAt: now,

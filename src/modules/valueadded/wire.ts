@@ -13,16 +13,6 @@ const cumulativeNumber = z
   .string()
   .regex(/^LJ\d{18}$/, 'A cumulative number (累计编号): LJ, the year, the customs code, the serial, 2 check digits.');
 
-export const issueBody = z
-  .object({
-    transferDocumentId: z.uuid().describe('The posted island transfer (岛内流转) between two processing books'),
-    lineNo: z.number().int().min(0).max(4999).optional().describe('The transfer line (from 0); default 0'),
-    salePrice: money('salePrice')
-      .optional()
-      .describe('The price the downstream pays for the line; only when the transfer carries none (its valueCny)'),
-  })
-  .strict();
-
 export const numberOut = z.object({
   number: z.string(),
   transferDocumentId: z.string(),
@@ -44,6 +34,10 @@ export const numberOut = z.object({
   issuedBy: z.string(),
   issuedAt: z.string(),
   auditSeq: z.number(),
+  carries: z
+    .array(z.object({ cumulativeNumber: z.string(), quantityUsed: z.string() }))
+    .optional()
+    .describe("The seller's own cumulative numbers this one carries on, with the quantity written off to it"),
 });
 
 export const numberParams = z.object({ number: cumulativeNumber }).strict();
@@ -60,6 +54,24 @@ export const citedUse = z
   })
   .strict()
   .describe('A cited number; any figure given must be the one issued');
+
+export const issueBody = z
+  .object({
+    transferDocumentId: z.uuid().describe('The posted island transfer (岛内流转) between two processing books'),
+    lineNo: z.number().int().min(0).max(4999).optional().describe('The transfer line (from 0); default 0'),
+    salePrice: money('salePrice')
+      .optional()
+      .describe('The price the downstream pays for the line; only when the transfer carries none (its valueCny)'),
+    upstream: z
+      .array(citedUse)
+      .max(20)
+      .optional()
+      .describe(
+        'The middle of a chain: cumulative numbers the seller received for goods that went into these, and how ' +
+          'much of each; the number then carries their materials, not the price the seller paid',
+      ),
+  })
+  .strict();
 
 export const assessmentBody = z
   .object({
