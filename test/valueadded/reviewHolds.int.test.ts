@@ -59,6 +59,16 @@ async function auditOf(subject: string) {
   );
 }
 
+async function inspect(taskId: string, corrections: unknown[]) {
+  for (const step of ['start', 'complete']) {
+    const body =
+      step === 'start' ? {} : { attended: true, outcome: 'DISCREPANCY', corrections, disposition: 'RELEASE' };
+    const res = await post(`/api/v1/inspection/tasks/${taskId}/${step}`, body, inspector);
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  await app.ctx.dispatcher.drain();
+}
+
 describe('a review whose exit is withdrawn leaves the queue', () => {
   it('cancelled: the review is CLOSED with the reason, audited, and cannot be decided any more', async () => {
     const m = await maker();
@@ -156,5 +166,99 @@ describe('a batch exit (分批出岛) whose exemption rests on a ratio in the re
     const d = (await post('/api/v1/declarations/batches', m.body('500000'), m.auth)).json();
     expect(d.state).toBe('RELEASED');
     expect(await reviewsOf(d.id)).toEqual([]);
+  });
+});
+
+describe("an inspection's correction asks again whether the ratio needs a review", () => {
+  /** An exit the risk engine holds for inspection (every declaration selected while it is filed). */
+  async function held(m: Awaited<ReturnType<typeof maker>>, price: string) {
+    await setParam('risk.randomFloorRate', '1');
+    const res = await post('/api/v1/declarations/exits', m.body(price), m.auth);
+    await setParam('risk.randomFloorRate', '0');
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().state).toBe('HELD');
+    return res.json();
+  }
+
+  it('corrected into the band: the number is withdrawn, a review is queued and the exit waits for it', async () => {
+    const m = await maker();
+    const d = await held(m, '500000');
+    const number = d.lines[0].valueAdded.confirmationNumber;
+    expect(number).toBeTruthy();
+    await inspect(d.inspectionTaskId, [{ lineIndex: 0, valueCny: '463000' }]);
+    const after = await get(`/api/v1/declarations/${d.id}`, m.auth);
+    expect(after.state).toBe('ACCEPTED');
+    expect(after.releaseOrderId ?? null).toBeNull();
+    expect(after.lines[0].valueAdded).toMatchObject({ ratio: '0.3006', review: 'PENDING', confirmationNumber: null });
+    const [review] = await reviewsOf(d.id);
+    expect(review).toMatchObject({ ratio: '0.3006', lineIndex: 0, id: after.lines[0].valueAdded.reviewId });
+
+    const ok = await post(`/api/v1/value-added/reviews/${review.id}/decision`, { decision: 'APPROVE' }, inspector);
+    expect(ok.statusCode, ok.body).toBe(200);
+    await app.ctx.dispatcher.drain();
+    const released = await get(`/api/v1/declarations/${d.id}`, m.auth);
+    expect(released.state).toBe('RELEASED');
+    expect(released.lines[0].valueAdded).toMatchObject({ review: 'APPROVED', meetsThreshold: true });
+    expect(released.lines[0].valueAdded.confirmationNumber).toBeTruthy();
+    expect(released.taxBills.map((b: { duty: string }) => b.duty)).toEqual(['0.00']);
+  });
+
+  it('corrected out of the band: the pending review is closed and the exit goes on on its new ratio', async () => {
+    const m = await maker();
+    const d = await held(m, '463000');
+    expect(d.lines[0].valueAdded).toMatchObject({ ratio: '0.3006', review: 'PENDING' });
+    const [review] = await reviewsOf(d.id);
+    await inspect(d.inspectionTaskId, [{ lineIndex: 0, valueCny: '500000' }]);
+    const after = await get(`/api/v1/declarations/${d.id}`, m.auth);
+    expect(after.state).toBe('RELEASED');
+    expect(after.lines[0].valueAdded).toMatchObject({ ratio: '0.4045', meetsThreshold: true });
+    expect(after.lines[0].valueAdded.review).toBeUndefined();
+    expect(after.lines[0].valueAdded.confirmationNumber).toBeTruthy();
+    expect(await reviewsOf(d.id)).toEqual([]);
+    const [closed] = await reviewsOf(d.id, 'CLOSED');
+    expect(closed).toMatchObject({ id: review.id });
+    expect(closed.reason).toMatch(/out of the review band/);
+    const late = await post(
+      `/api/v1/value-added/reviews/${review.id}/decision`,
+      { decision: 'REJECT', reason: 'x' },
+      inspector,
+    );
+    expect(late.statusCode).toBe(409);
+  });
+
+  it('a released exit corrected into the band and then rejected owes the duty on a supplementary bill', async () => {
+    const m = await maker();
+    const d = (await post('/api/v1/declarations/exits', m.body('500000'), m.auth)).json();
+    expect(d.state).toBe('RELEASED');
+    const opened = await post(
+      '/api/v1/inspection/tasks',
+      {
+        documentType: 'SECOND_LINE_EXIT',
+        documentId: d.id,
+        portCode: d.portCode,
+        reasons: [{ code: 'PRICE_CHECK', detail: 'invoice price above the buyer contract' }],
+      },
+      inspector,
+    );
+    expect(opened.statusCode, opened.body).toBe(200);
+    await inspect(opened.json().taskId, [{ lineIndex: 0, valueCny: '463000' }]);
+    const after = await get(`/api/v1/declarations/${d.id}`, m.auth);
+    expect(after.lines[0].valueAdded).toMatchObject({ ratio: '0.3006', review: 'PENDING', confirmationNumber: null });
+    const [review] = await reviewsOf(d.id);
+    expect(review).toBeTruthy();
+    const no = await post(
+      `/api/v1/value-added/reviews/${review.id}/decision`,
+      { decision: 'REJECT', reason: 'work hours do not support the ratio' },
+      inspector,
+    );
+    expect(no.statusCode, no.body).toBe(200);
+    await app.ctx.dispatcher.drain();
+    const billed = await get(`/api/v1/declarations/${d.id}`, m.auth);
+    expect(billed.lines[0].valueAdded).toMatchObject({ review: 'REJECTED', meetsThreshold: false });
+    // Duty 356,000 × 12% = 42,720.00, and the VAT on it 42,720 × 9% = 3,844.80, owed beyond the first bill.
+    expect(billed.taxBills.map((b: { kind: string; total: string }) => `${b.kind} ${b.total}`)).toEqual([
+      'ORIGINAL 32040.00',
+      'SUPPLEMENTARY 46564.80',
+    ]);
   });
 });

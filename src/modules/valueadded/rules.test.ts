@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { carriedAtPrice, D } from '../tax/rules.ts';
 import {
+  correctionReviewStep,
   carriedFigures,
   carriedShare,
   citedNumberViolations,
@@ -303,5 +304,27 @@ describe('the number of the middle of a chain (carriedFigures)', () => {
       }),
     );
     expect(r.ok && r.value).toMatchObject({ importedCny: '8900.00', domesticCny: '1000.00', ratio: '0.6162' });
+  });
+});
+
+describe("an inspection's correction and the line's review (correctionReviewStep)", () => {
+  it.each([
+    ['no review, corrected into the band: asked', undefined, true, { keep: false, queue: true, close: null }],
+    ['pending, same ratio, still in the band: kept', 'PENDING', true, { keep: true, queue: false, close: null }],
+    ['approved, same ratio, still in the band: kept', 'APPROVED', true, { keep: true, queue: false, close: null }],
+    ['rejected: the rejection stands', 'REJECTED', false, { keep: true, queue: false, close: null }],
+    ['approved, out of the band: nothing to ask', 'APPROVED', false, { keep: true, queue: false, close: null }],
+    ['no review, out of the band: nothing', undefined, false, { keep: false, queue: false, close: null }],
+  ] as const)('%s', (_what, review, due, step) => {
+    expect(correctionReviewStep({ review, ratio: '0.3006' }, { due, ratio: '0.3006' })).toEqual(step);
+  });
+
+  it('a pending review is closed when the ratio leaves the band, and asked again when it moved within it', () => {
+    const out = correctionReviewStep({ review: 'PENDING', ratio: '0.3006' }, { due: false, ratio: '0.4045' });
+    expect(out).toMatchObject({ keep: false, queue: false, close: expect.stringContaining('out of the review band') });
+    const moved = correctionReviewStep({ review: 'PENDING', ratio: '0.3006' }, { due: true, ratio: '0.3200' });
+    expect(moved).toMatchObject({ keep: false, queue: true, close: expect.stringContaining('0.3006 to 0.3200') });
+    const approvedMoved = correctionReviewStep({ review: 'APPROVED', ratio: '0.3006' }, { due: true, ratio: '0.3200' });
+    expect(approvedMoved).toEqual({ keep: false, queue: true, close: null });
   });
 });

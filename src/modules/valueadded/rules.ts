@@ -386,6 +386,29 @@ export function exitReviewDue(line: { ratio: Dec; exempt: boolean }, threshold: 
 }
 
 /**
+ * What an inspection's correction does to a line's review, given whether the corrected ratio is due
+ * for one (`exitReviewDue`): a rejection stands; into the band, a review is asked (again, closing the
+ * pending one, when the ratio moved; an approval of the same ratio stands); out of the band, a pending
+ * review is closed (`close` says why) and the line is decided on its ratio alone.
+ */
+export function correctionReviewStep(
+  was: { review?: ReviewStatus | undefined; ratio?: string | undefined },
+  now: { due: boolean; ratio: string },
+): { keep: boolean; queue: boolean; close: string | null } {
+  const moved = was.ratio !== now.ratio;
+  if (was.review === 'REJECTED') return { keep: true, queue: false, close: null };
+  if (now.due) {
+    if ((was.review === 'PENDING' || was.review === 'APPROVED') && !moved)
+      return { keep: true, queue: false, close: null };
+    const close = was.review === 'PENDING' ? `the ratio moved from ${was.ratio} to ${now.ratio}; reviewed again` : null;
+    return { keep: false, queue: true, close };
+  }
+  if (was.review === 'PENDING')
+    return { keep: false, queue: false, close: `the ratio ${now.ratio} is out of the review band; no review needed` };
+  return { keep: was.review === 'APPROVED', queue: false, close: null };
+}
+
+/**
  * An exit line's value added once its review is decided: approved, the exemption stands (and its
  * confirmation number is issued then); rejected, the ratio is not accepted and the line is taxed as
  * goods below the threshold: duty on the imported content, with VAT and consumption tax

@@ -16,7 +16,7 @@ import { DECLARATIONS_EVENTS } from '../events.ts';
 import { systemActor } from '../../../platform/auth/roles.ts';
 import { activeQualifications } from '../../subjects/service.ts';
 import { loadTaxParameters, type TaxParameterSet } from '../../tax/service.ts';
-import { D, ratioString, type RuleViolation } from '../../tax/rules.ts';
+import { D, ratioString, type ChainResult, type RuleViolation } from '../../tax/rules.ts';
 import {
   billFigures,
   confirmationChanges,
@@ -32,6 +32,9 @@ import { issueBill } from './bills.ts';
 import { partitionOf, type DeclarationRow } from './store.ts';
 import { ratesOf, type PreparedLine } from './submit.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
+import { getParameter } from '../../../platform/parameters/service.ts';
+import { closeExitReviews, queueExitReview } from '../../valueadded/service.ts';
+import { correctionReviewStep as reviewStep, exitReviewDue } from '../../valueadded/rules.ts';
 
 const actor = systemActor('declarations-events');
 const ACTOR = 'system:declarations-events';
@@ -101,18 +104,78 @@ async function numberFor(tx: Tx, row: DeclarationRow, l: Line, month: { number: 
   return null;
 }
 
+const REVIEWED_KINDS = ['SECOND_LINE_EXIT', 'BATCH_EXIT'];
+type Va = NonNullable<Line['valueAdded']>;
+
+/** Carries out what `correctionReviewStep` (valueadded rules) decided for a line: a review closed or queued, audited. */
+async function applyReviewStep(
+  job: Job,
+  row: DeclarationRow,
+  o: {
+    line: Line;
+    index: number;
+    step: ReturnType<typeof reviewStep>;
+    ratio: string;
+    threshold: string;
+    band: string | null;
+    chain: ChainResult;
+  },
+): Promise<Partial<Va>> {
+  const { line: l, index, step } = o;
+  const { review: _r, reviewId: _id, ...rest } = l.valueAdded ?? ({} as Partial<Va>);
+  const partitionKey = partitionOf(job.uscc);
+  if (step.close && l.valueAdded?.reviewId)
+    await closeExitReviews(job.tx, job.ctx, actor, {
+      declarationId: row.id,
+      lineIndex: index,
+      reason: `Inspection ${job.cause.taskId} corrected the line: ${step.close}`,
+      partitionKey,
+    });
+  if (step.queue) {
+    const queued = await queueExitReview(job.tx, job.ctx, actor, {
+      declarationId: row.id,
+      lineIndex: index,
+      enterpriseId: row.enterpriseId,
+      bookId: row.bookId ?? '',
+      itemId: l.itemId,
+      ratio: o.ratio,
+      threshold: o.threshold,
+      bandUpper: o.band!,
+      figures: {
+        salePrice: l.valueCny,
+        quantity: l.quantity,
+        basis: l.costBasis,
+        upstream: l.upstream ?? [],
+        ownRatio: ratioString(o.chain.own.ratio),
+        chainRatio: o.chain.chain ? ratioString(o.chain.chain.ratio) : null,
+        cumulationApplied: o.chain.cumulationApplied,
+        formula: o.chain.result.formula,
+        correctedBy: job.cause.taskId,
+      },
+      partitionKey,
+    });
+    return { ...rest, review: 'PENDING', reviewId: queued.id };
+  }
+  return step.keep ? { ...rest, review: l.valueAdded!.review!, reviewId: l.valueAdded!.reviewId! } : rest;
+}
+
 /**
  * The value added of every processed line decided again on the corrected figures, by the rule the
  * filing used. A line still exempt keeps its number; one newly exempt gets one; a number no line
  * holds any more is withdrawn.
  */
-async function redecide(tx: Tx, row: DeclarationRow, corrected: Line[], params: TaxParameterSet): Promise<Decided> {
+async function redecide(job: Job, row: DeclarationRow, corrected: Line[], params: TaxParameterSet): Promise<Decided> {
+  const { tx } = job;
   const lines = await withUpstream(tx, row, corrected);
   if (!lines.some((l) => isProcessed(row, l))) return { ok: true, value: { lines, withdrawn: [], issued: [] } };
   const held = await activeQualifications(tx, row.enterpriseId, row.businessDate);
   const threshold = params.valueAddedThreshold;
   const facts = { threshold, processingQualification: held.some((q) => q.kind === 'PROCESSING_VALUE_ADDED') };
   const month = { number: lines.map(numberOf).find((n) => n !== null) ?? null };
+  // The review band of the filing day: exits and batches wait for an officer when a correction lands in it.
+  const band = REVIEWED_KINDS.includes(row.kind)
+    ? (await getParameter<string>(tx, 'valueAdded.reviewBandUpper', row.businessDate)).value
+    : null;
   const out: Line[] = [];
   for (const [i, l] of lines.entries()) {
     if (!isProcessed(row, l)) {
@@ -122,12 +185,15 @@ async function redecide(tx: Tx, row: DeclarationRow, corrected: Line[], params: 
     const d = valueAddedDecision(l, facts);
     if (!d.ok) return { ok: false, violations: d.violations.map((v) => ({ ...v, path: `lines[${i}].${v.path}` })) };
     const { chain } = d.value;
-    // An officer's value-added review stands: rejected, no exemption; pending, no number before the decision.
-    const review = l.valueAdded?.review;
-    const exempt = d.value.exempt && review !== 'REJECTED';
-    const confirmationNumber = exempt && review !== 'PENDING' ? await numberFor(tx, row, l, month) : null;
     const ratio = ratioString(chain.result.ratio);
-    out.push({ ...l, valueAdded: { ...l.valueAdded, ratio, meetsThreshold: exempt, threshold, confirmationNumber } });
+    // Is a review needed for the corrected ratio? Into the band, one is asked (again when the ratio moved);
+    // out of it, a pending one is closed. An officer's rejection stands.
+    const due = band !== null && exitReviewDue({ ratio: chain.result.ratio, exempt: d.value.exempt }, threshold, band);
+    const step = reviewStep({ review: l.valueAdded?.review, ratio: l.valueAdded?.ratio }, { due, ratio });
+    const va = await applyReviewStep(job, row, { line: l, index: i, step, ratio, threshold, band, chain });
+    const exempt = d.value.exempt && va.review !== 'REJECTED';
+    const confirmationNumber = exempt && va.review !== 'PENDING' ? await numberFor(tx, row, l, month) : null;
+    out.push({ ...l, valueAdded: { ...va, ratio, meetsThreshold: exempt, threshold, confirmationNumber } });
   }
   const { withdrawn, issued } = confirmationChanges(lines, out);
   const marked = out.map((l, i) => {
@@ -149,9 +215,12 @@ async function withdraw(job: Job, row: DeclarationRow, r: Redecided) {
   for (const number of r.withdrawn) {
     const va = r.lines.find((l) => l.valueAdded?.withdrawnConfirmationNumber === number)!.valueAdded!;
     const reason =
-      `Inspection ${job.cause.taskId} corrected the declaration: the value added decided again ` +
-      `(${va.ratio}, threshold ${new D(va.threshold).toString()}) no longer earns the exemption, so ` +
-      `confirmation ${number} is withdrawn; duty is due.`;
+      va.review === 'PENDING'
+        ? `Inspection ${job.cause.taskId} corrected the declaration: the value added decided again ` +
+          `(${va.ratio}) is in the review band, so confirmation ${number} is withdrawn until an officer decides.`
+        : `Inspection ${job.cause.taskId} corrected the declaration: the value added decided again ` +
+          `(${va.ratio}, threshold ${new D(va.threshold).toString()}) no longer earns the exemption, so ` +
+          `confirmation ${number} is withdrawn; duty is due.`;
     const change = { number, taskId: job.cause.taskId, ratio: va.ratio, threshold: va.threshold, reason };
     const { seq } = await audit(job, row, now, 'declarations.confirmationWithdrawn', change);
     const payload = { declarationId: row.id, enterpriseId: row.enterpriseId, ...change };
@@ -182,7 +251,7 @@ async function supplement(job: Job, row: DeclarationRow, { before, after }: Befo
 async function retax(job: Job, row: DeclarationRow, corrected: Line[]): Promise<DeclarationRow> {
   const { tx, ctx, cause } = job;
   const params = await loadTaxParameters(tx, row.businessDate);
-  const decided = await redecide(tx, row, corrected, params);
+  const decided = await redecide(job, row, corrected, params);
   const regime = (row.regime ?? 'ZERO_TARIFF') as Regime;
   const computed = decided.ok ? exitTaxes(regime, decided.value.lines, params.tax) : decided;
   if (!decided.ok || !computed.ok) {
@@ -217,7 +286,7 @@ async function retax(job: Job, row: DeclarationRow, corrected: Line[]): Promise<
 /** A batch's lines corrected and their value added decided again; its month's declaration, if filed, taxed again. */
 async function correctBatch(job: Job, row: DeclarationRow, corrected: Line[]): Promise<DeclarationRow> {
   const { tx, ctx, cause } = job;
-  const decided = await redecide(tx, row, corrected, await loadTaxParameters(tx, row.businessDate));
+  const decided = await redecide(job, row, corrected, await loadTaxParameters(tx, row.businessDate));
   if (!decided.ok) {
     const what = { declarationId: row.id, taskId: cause.taskId, violations: decided.violations };
     ctx.log.error(what, 'inspection corrections cannot be used; batch left as declared');

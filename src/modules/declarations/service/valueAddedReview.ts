@@ -19,7 +19,12 @@ import { loadTaxParameters } from '../../tax/service.ts';
 import { findEnterpriseById } from '../../subjects/service.ts';
 import { VALUE_ADDED_EVENTS } from '../../valueadded/events.ts';
 import { reviewedLine } from '../../valueadded/rules.ts';
-import { billFigures, exitTaxes, type ExitTaxLine, type Regime } from '../rules.ts';
+import { billFigures, exitTaxes, supplementaryFigures, type ExitTaxLine, type Regime } from '../rules.ts';
+import type { TaxBillFigures } from '../rules.ts';
+import { D } from '../../tax/rules.ts';
+import { issueBill } from './bills.ts';
+
+const pick = (f: TaxBillFigures) => ({ duty: f.duty, consumptionTax: f.consumptionTax, vat: f.vat, total: f.total });
 import { declarations } from '../schema.ts';
 import { declarationView, lockDeclaration, partitionOf, type DeclarationRow } from './store.ts';
 import { billAndRelease, pendingReviewLines, ratesOf, settleFirst } from './submit.ts';
@@ -40,7 +45,8 @@ export async function afterValueAddedReview(ctx: AppContext, p: Decided) {
     const line = lines[p.lineIndex!];
     const va = line?.valueAdded;
     if (!line || !va || va.review !== 'PENDING' || va.reviewId !== p.reviewId) return null;
-    if (!['ACCEPTED', 'HELD', 'SUBMITTED'].includes(row.state)) return null;
+    // Released or gone already: a correction after release asked for the review, the bills follow it.
+    if (!['ACCEPTED', 'HELD', 'SUBMITTED', 'RELEASED', 'EXITED'].includes(row.state)) return null;
     const enterprise = await findEnterpriseById(tx, row.enterpriseId);
     const uscc = enterprise?.uscc ?? row.enterpriseId;
     await lockAuditPartitions(tx, [partitionOf(uscc)]);
@@ -89,6 +95,16 @@ export async function afterValueAddedReview(ctx: AppContext, p: Decided) {
       .where(eq(declarations.id, row.id))
       .returning();
     const d = updated!;
+    if (d.state === 'RELEASED' || d.state === 'EXITED') {
+      // Billed already: a rejection owes the duty the exemption spared, on a supplementary bill (补税).
+      const extra = supplementaryFigures(before as TaxBillFigures, taxes);
+      if (new D(extra.total).gt(0)) {
+        const cause = `Value-added review ${p.reviewId} rejected the ratio ${p.ratio}: duty on the imported content`;
+        const figures = { ...taxes, supplementOf: pick(before as TaxBillFigures) };
+        await issueBill(tx, ctx, d, uscc, reviewActor, { kind: 'SUPPLEMENTARY', cause, amounts: extra, figures });
+      }
+      return declarationView(d);
+    }
     if (d.state !== 'ACCEPTED' || pendingReviewLines(d).length) return declarationView(d);
     const hold = await settleFirst(tx, ctx, d);
     if (hold?.required) {
