@@ -46,8 +46,9 @@ const transfer = (o: Partial<TransferFacts> = {}): TransferFacts => ({
       from: 'island',
       to: 'stock',
       quantity: '400',
+      // At the price of 240,000 (tax carriedAtPrice): the imported content, the rest bought material.
       importedCny: '178000.00',
-      domesticCny: '0.00',
+      domesticCny: '62000.00',
       hainanMadeCny: '0.00',
       lineNo: 0,
     },
@@ -80,6 +81,11 @@ describe('cumulative figures of an island transfer line', () => {
     ['no such line', { lineNo: 3 }, 'valueAdded.transferLine'],
     ['no price anywhere', { askedPrice: null }, 'valueAdded.salePriceRequired'],
     ['another price than the transfer', { documentPrice: '250000' }, 'valueAdded.priceMismatch'],
+    [
+      'entered at the seller cost (a transfer recorded before the price was carried)',
+      { movements: transfer().movements.map((m) => (m.from === 'island' ? { ...m, domesticCny: '0.00' } : m)) },
+      'valueAdded.transferAtCost',
+    ],
     ['upstream not qualified', { upstreamQualified: false }, 'valueAdded.processingQualification'],
     ['downstream not qualified', { downstreamQualified: false }, 'valueAdded.downstreamProcessingQualification'],
   ])('refused: %s', (_what, o, rule) => {

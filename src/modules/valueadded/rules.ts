@@ -129,6 +129,8 @@ export function cumulativeFigures(f: TransferFacts): Result<IssuedFigures> {
       'valueAdded.priceMismatch',
       `The transfer document's price of this line is ${fen(cny(f.documentPrice))} CNY.`,
     );
+  const atCost = enteredAtCost(f, out, price);
+  if (atCost) return refuse('transferDocumentId', 'valueAdded.transferAtCost', atCost);
   const decision = cumulativeNumberDecision({
     upstreamProcessingQualification: f.upstreamQualified,
     downstreamProcessingQualification: f.downstreamQualified,
@@ -166,6 +168,35 @@ export function cumulativeFigures(f: TransferFacts): Result<IssuedFigures> {
       conditions: decision.conditions,
     },
   };
+}
+
+/**
+ * Transfers between processing books recorded before the receiving book carried them at the price
+ * (ledger `transferredCost`) entered the goods at the seller's cost: the receiver's book then already
+ * counts the seller's value added as its own, so a number for them would count it a second time.
+ * Answers why, or null when the receiving book holds the goods at the price (or the movement is not known).
+ */
+function enteredAtCost(f: TransferFacts, out: readonly TransferMovement[], price: string): string | null {
+  const entered = f.movements.filter(
+    (m) => m.bookId !== f.upstreamBookId && m.from === 'island' && m.to === 'stock' && m.lineNo === f.lineNo,
+  );
+  if (!entered.length) return null;
+  const sum = (l: readonly TransferMovement[], pick: (m: TransferMovement) => string) =>
+    cny(l.reduce((s, m) => s.plus(pick(m)), new D(0)));
+  const expected = carriedAtPrice(
+    sum(out, (m) => m.importedCny),
+    price,
+  );
+  const imported = sum(entered, (m) => m.importedCny);
+  const domestic = sum(entered, (m) => m.domesticCny);
+  const hainan = sum(entered, (m) => m.hainanMadeCny);
+  if (imported.eq(expected.imported) && domestic.eq(expected.domestic) && hainan.isZero()) return null;
+  return (
+    `The receiving book entered this line at the seller's cost (imported ${fen(imported)}, domestic ` +
+    `${fen(domestic)}, Hainan-made ${fen(hainan)} CNY), not at the price of ${fen(cny(price))} CNY: it was ` +
+    "recorded before transfers between processing books carried the price. The receiver's book must be " +
+    'corrected (an adjustment approved by customs) before a number can be issued for it.'
+  );
 }
 
 /**
