@@ -20,6 +20,20 @@ describe('due date: issue date + the due period (Customs Law art. 60: 15 days)',
     ['2026-11-30', 1, '2026-12-01'],
   ])('%s + %i days → %s', (issued, days, due) => expect(dueDate(issued, days)).toBe(due));
 
+  const holidays = [
+    { name: '元旦 New Year', from: '2027-01-01', to: '2027-01-01' },
+    { name: '春节 Spring Festival', from: '2027-02-06', to: '2027-02-13' },
+    { name: '国庆节 National Day', from: '2026-10-01', to: '2026-10-07' },
+  ];
+  it.each([
+    ['a weekday: unchanged', '2026-11-23', 15, '2026-12-08'],
+    ['a Saturday: the Monday after', '2026-11-13', 15, '2026-11-30'],
+    ['a Sunday: the Monday after', '2026-11-14', 15, '2026-11-30'],
+    ['New Year (Friday): the Monday after the weekend', '2026-12-17', 15, '2027-01-04'],
+    ['inside the Spring Festival: the first working day after it', '2027-01-25', 15, '2027-02-15'],
+    ['the last day of National Day: the next day', '2026-09-22', 15, '2026-10-08'],
+  ])('%s: %s + %i days → %s', (_what, issued, days, due) => expect(dueDate(issued, days, holidays)).toBe(due));
+
   it('the due day itself is on time, the next day is late', () => {
     expect(isPastDue('2026-12-08', '2026-12-08')).toBe(false);
     expect(isPastDue('2026-12-08', '2026-12-09')).toBe(true);

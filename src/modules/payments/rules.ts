@@ -35,12 +35,29 @@ export interface Refusal {
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The day a bill issued on `issueDate` must be paid by (inclusive): issue date + the due period in days. */
-export function dueDate(issueDate: string, dueDays: number): string {
+/** A run of public holidays, both ends included (parameter tax.publicHolidays). */
+export interface HolidayRange {
+  from: string;
+  to: string;
+  name?: string | undefined;
+}
+
+/**
+ * The day a bill issued on `issueDate` must be paid by (inclusive): issue date + the due period in days,
+ * moved to the next working day when it falls on a Saturday, a Sunday or a public holiday (a period
+ * ending on a rest day ends on the next working day, as the Customs Law's periods are counted).
+ * Working weekends (调休) are not in the calendar: a due date is never moved onto a Saturday or Sunday.
+ */
+export function dueDate(issueDate: string, dueDays: number, holidays: readonly HolidayRange[] = []): string {
   if (!ISO.test(issueDate)) throw new Error(`not a date: ${issueDate}`);
   if (!Number.isInteger(dueDays) || dueDays < 1) throw new Error(`not a due period: ${dueDays}`);
   const d = new Date(`${issueDate}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + dueDays);
+  const restDay = (day: string, dow: number) =>
+    dow === 0 || dow === 6 || holidays.some((h) => h.from <= day && day <= h.to);
+  // Bounded: a calendar of runs of holidays cannot keep a date off work for a year.
+  for (let i = 0; i < 366 && restDay(d.toISOString().slice(0, 10), d.getUTCDay()); i++)
+    d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
 }
 

@@ -10,10 +10,14 @@ import {
   initialState,
   isPastDue,
   lateSurcharge,
+  type HolidayRange,
   type PaymentState,
   type Surcharge,
   type SurchargeRate,
 } from '../rules.ts';
+
+/** The public holiday calendar (a tax parameter, read by name: this module imports nothing of tax). */
+const HOLIDAYS = 'tax.publicHolidays';
 import { billPaymentStates, paymentNotices } from '../schema.ts';
 
 /** What this module reads of a tax bill (declarations' decl_tax_bills, read by its columns). */
@@ -53,10 +57,17 @@ export function dueDates(ex: Executor) {
   return (issueDate: string) => {
     let p = cache.get(issueDate);
     if (!p) {
-      p = getParameter<number>(ex, DUE_DAYS, issueDate).then(
-        (v) => ({ due: dueDate(issueDate, Number(v.value)), version: v.version ?? null }),
-        // Bills issued before the parameter existed: the Customs Law's 15 days.
-        () => ({ due: dueDate(issueDate, 15), version: null }),
+      // The due date moves off weekends and the public holidays of the calendar (tax.publicHolidays).
+      const holidays = getParameter<HolidayRange[]>(ex, HOLIDAYS, issueDate).then(
+        (h) => h.value,
+        () => [],
+      );
+      p = holidays.then((h) =>
+        getParameter<number>(ex, DUE_DAYS, issueDate).then(
+          (v) => ({ due: dueDate(issueDate, Number(v.value), h), version: v.version ?? null }),
+          // Bills issued before the parameter existed: the Customs Law's 15 days.
+          () => ({ due: dueDate(issueDate, 15, h), version: null }),
+        ),
       );
       cache.set(issueDate, p);
     }
