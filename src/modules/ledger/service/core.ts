@@ -10,7 +10,7 @@ import { sha256Hex } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { Problem, problems } from '../../../kernel/problem.ts';
 import { UUID_PATTERN, uuidv7 } from '../../../kernel/ids.ts';
-import { ledgerAccounts, ledgerBooks, ledgerItems } from '../schema.ts';
+import { ledgerAccounts, ledgerBooks, ledgerItems, ledgerMovements } from '../schema.ts';
 import {
   addCost,
   costOf,
@@ -285,7 +285,7 @@ export async function writeMoveGroups(
       'hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, ' +
       'business_date, created_at';
     ctes.push(
-      sql`insert into ledger_movements (${sql.raw(columns)}) select ${sql.raw(columns)} from
+      sql`insert into ${ledgerMovements} (${sql.raw(columns)}) select ${sql.raw(columns)} from
           ${recordset(
             rows,
             'id uuid, book_id uuid, item_id uuid, from_kind text, to_kind text, quantity ' +
@@ -327,7 +327,7 @@ export async function writeMoveGroups(
     hainan_made_cny: string;
   }>(
     tx,
-    sql`${withClause}update ledger_accounts a set
+    sql`${withClause}update ${ledgerAccounts} a set
           on_hand = a.on_hand + v.dq, reserved = a.reserved + v.dr,
           imported_cny = a.imported_cny + v.di, domestic_cny = a.domestic_cny + v.dd, hainan_made_cny =
             a.hainan_made_cny + v.dh,

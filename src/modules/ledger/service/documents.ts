@@ -25,6 +25,8 @@ import {
   ledgerDocuments,
   ledgerMovements,
   ledgerTaxedCatalogue,
+  ledgerItems,
+  ledgerDocumentLines,
 } from '../schema.ts';
 import {
   isCalendarDate,
@@ -355,9 +357,9 @@ async function cataloguePrefixesForItems(ex: Executor, date: string, itemIds: re
   if (!ids.length) return [];
   const rows = await queryRows<{ hs_prefix: string; valid_to: string | null }>(
     ex,
-    sql`select c.hs_prefix, c.valid_to::text as valid_to from ledger_taxed_catalogue c
+    sql`select c.hs_prefix, c.valid_to::text as valid_to from ${ledgerTaxedCatalogue} c
         where c.valid_from <= ${date}::date
-          and c.hs_prefix in (select left(i.hs_code, n) from ledger_items i cross join generate_series(2, 10) n
+          and c.hs_prefix in (select left(i.hs_code, n) from ${ledgerItems} i cross join generate_series(2, 10) n
           where i.id = any(string_to_array(${ids.join(',')}, ',')::uuid[]))
         order by c.id`,
   );
@@ -505,7 +507,7 @@ export async function fileDocumentTx(
   };
   // The document, its lines, its movements and the balances: one statement.
   const prelude: SQL[] = [
-    sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date,
+    sql`insert into ${ledgerDocuments} (id, book_id, type, status, content_hash, reference, business_date,
         counterparty_book_id, counterparty_enterprise_id, reversal_of, reason, body, tax, flags, created_by, created_at)
         values (${row.id}::uuid, ${row.bookId}::uuid, ${row.type}, ${row.status}, ${row.contentHash},
         ${row.reference}, ${row.businessDate}::date, ${row.counterpartyBookId}::uuid,
@@ -521,7 +523,7 @@ export async function fileDocumentTx(
             ${l.cost.hainanMadeCny.toFixed(2)}::numeric)`,
     );
     prelude.push(
-      sql`insert into ledger_document_lines (document_id, line_no, item_id, direction, quantity, imported_cny,
+      sql`insert into ${ledgerDocumentLines} (document_id, line_no, item_id, direction, quantity, imported_cny,
           domestic_cny, hainan_made_cny) values ${sql.join(lineRows, sql`, `)}`,
     );
   }

@@ -17,7 +17,14 @@ import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
-import { ledgerAccounts, ledgerBooks, ledgerPostings, ledgerReservationLines, ledgerReservations } from '../schema.ts';
+import {
+  ledgerAccounts,
+  ledgerBooks,
+  ledgerPostings,
+  ledgerReservationLines,
+  ledgerReservations,
+  ledgerDocuments,
+} from '../schema.ts';
 import { D, POST_DESTINATIONS, quantityViolation, type Dec, type PostDestination } from '../rules.ts';
 import {
   assertBookActive,
@@ -382,18 +389,18 @@ export async function openPostingSession(
     const [locked, rows, lines, accounts] = await together([
       q.books.select(
         tx,
-        sql`select ${q.books.columns} from ledger_books where id in (select book_id from ledger_reservations
+        sql`select ${q.books.columns} from ${ledgerBooks} where id in (select book_id from ${ledgerReservations}
             where id ${list}) order by id for update`,
       ),
-      q.reservations.select(tx, sql`select ${q.reservations.columns} from ledger_reservations where id ${list}`),
+      q.reservations.select(tx, sql`select ${q.reservations.columns} from ${ledgerReservations} where id ${list}`),
       q.lines.select(
         tx,
-        sql`select ${q.lines.columns} from ledger_reservation_lines where reservation_id ${list} order by line_no`,
+        sql`select ${q.lines.columns} from ${ledgerReservationLines} where reservation_id ${list} order by line_no`,
       ),
       q.accounts.select(
         tx,
-        sql`select ${q.accounts.columns} from ledger_accounts where kind = 'stock' and item_id in (select
-            item_id from ledger_reservation_lines where reservation_id ${list})`,
+        sql`select ${q.accounts.columns} from ${ledgerAccounts} where kind = 'stock' and item_id in (select
+            item_id from ${ledgerReservationLines} where reservation_id ${list})`,
       ),
     ] as const);
     for (const b of locked) books.set(b.id, b);
@@ -677,7 +684,7 @@ async function writePostings(
     for (const [itemId, q] of p.reservedDelta)
       reservedDelta.set(itemId, (reservedDelta.get(itemId) ?? new D(0)).plus(q));
   const prelude: SQL[] = [
-    sql`insert into ledger_documents (id, book_id, type, status, content_hash, reference, business_date, body,
+    sql`insert into ${ledgerDocuments} (id, book_id, type, status, content_hash, reference, business_date, body,
         created_by, created_at)
         select id, book_id, 'RESERVATION_POSTING', 'POSTED', content_hash, reference, ${today}::date, body,
         created_by, ${at}::timestamptz
@@ -685,7 +692,7 @@ async function writePostings(
           documents,
           'id uuid, book_id uuid, content_hash text, reference text, body jsonb, ' + 'created_by text',
         )}`,
-    sql`insert into ledger_postings (id, reservation_id, content_hash, to_kind, document_type, document_id,
+    sql`insert into ${ledgerPostings} (id, reservation_id, content_hash, to_kind, document_type, document_id,
         release_rest, lines, movement_ids, created_by, created_at)
         select id, reservation_id, content_hash, to_kind, document_type, document_id, release_rest, lines,
         movement_ids, created_by, ${at}::timestamptz
@@ -694,9 +701,9 @@ async function writePostings(
           'id uuid, reservation_id uuid, content_hash text, to_kind text, document_type ' +
             'text, document_id text, release_rest boolean, lines jsonb, movement_ids jsonb, created_by text',
         )}`,
-    sql`update ledger_reservations r set status = v.status, closed_at = v.closed_at from
+    sql`update ${ledgerReservations} r set status = v.status, closed_at = v.closed_at from
         ${recordset(reservations, 'id uuid, status text, closed_at timestamptz')} where r.id = v.id`,
-    sql`update ledger_reservation_lines l set posted = v.posted, released = v.released from
+    sql`update ${ledgerReservationLines} l set posted = v.posted, released = v.released from
         ${recordset(lines, 'reservation_id uuid, line_no int, posted numeric, released numeric')} where
         l.reservation_id = v.reservation_id and l.line_no = v.line_no`,
   ];

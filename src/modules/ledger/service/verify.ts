@@ -8,6 +8,7 @@ import { queryRows, type Executor } from '../../../platform/db/client.ts';
 import { settledHorizon } from '../../../platform/outbox/horizon.ts';
 import { readCheckpoints, writeCheckpoints } from '../../../platform/verify/checkpoints.ts';
 import { D, invariantViolations } from '../rules.ts';
+import { ledgerAccounts, ledgerBooks, ledgerMovements, ledgerReservationLines, ledgerReservations } from '../schema.ts';
 
 export interface Mismatch {
   bookId: string;
@@ -51,11 +52,11 @@ async function* bookIds(ex: Executor, afterMovement: number | null, upTo: number
       afterMovement === null
         ? await queryRows<{ id: string }>(
             ex,
-            sql`select id from ledger_books where id > ${after}::uuid order by id limit 1000`,
+            sql`select id from ${ledgerBooks} where id > ${after}::uuid order by id limit 1000`,
           )
         : await queryRows<{ id: string }>(
             ex,
-            sql`select distinct book_id as id from ledger_movements
+            sql`select distinct book_id as id from ${ledgerMovements}
                 where seq > ${afterMovement} and seq <= ${upTo} and book_id > ${after}::uuid order by book_id
                 limit 1000`,
           );
@@ -71,15 +72,16 @@ export async function verifyLedger(ex: Executor, opts: VerifyLedgerOptions = {})
   const horizon =
     (await settledHorizon(ex, 'ledger_movements_seq_seq').catch(() => null)) ??
     Number(
-      (await queryRows<{ n: string }>(ex, sql`select coalesce(max(seq), 0)::text as n from ledger_movements`))[0]!.n,
+      (await queryRows<{ n: string }>(ex, sql`select coalesce(max(seq), 0)::text as n from ${ledgerMovements}`))[0]!.n,
     );
   const checkpoint = opts.incremental ? (await readCheckpoints(ex, 'ledger')).get('movements') : undefined;
   const from = opts.incremental ? (checkpoint?.position ?? 0) : null;
   const [{ n: bookCount }] = (await queryRows<{ n: string }>(
     ex,
     from === null
-      ? sql`select count(*)::text as n from ledger_books`
-      : sql`select count(distinct book_id)::text as n from ledger_movements where seq > ${from} and seq <= ${horizon}`,
+      ? sql`select count(*)::text as n from ${ledgerBooks}`
+      : sql`select count(distinct book_id)::text as n from ${ledgerMovements}
+          where seq > ${from} and seq <= ${horizon}`,
   )) as [{ n: string }];
   const total = Number(bookCount);
   const result: VerifyResult = {
@@ -117,21 +119,21 @@ export async function verifyLedger(ex: Executor, opts: VerifyLedgerOptions = {})
       sql`with m as (
             select item_id, kind, sum(q) as q, sum(i) as i, sum(d) as d, sum(h) as h, sum(n) as n from (
               select item_id, to_kind as kind, quantity as q, imported_cny as i, domestic_cny as d,
-              hainan_made_cny as h, 1 as n from ledger_movements where book_id = ${b.id}
+              hainan_made_cny as h, 1 as n from ${ledgerMovements} where book_id = ${b.id}
               union all
               select item_id, from_kind, -quantity, -imported_cny, -domestic_cny, -hainan_made_cny, 1 from
-              ledger_movements where book_id = ${b.id}) x
+              ${ledgerMovements} where book_id = ${b.id}) x
             group by item_id, kind),
           r as (
-            select l.item_id, sum(l.reserved - l.posted - l.released) as q from ledger_reservation_lines l
-            join ledger_reservations res on res.id = l.reservation_id
+            select l.item_id, sum(l.reserved - l.posted - l.released) as q from ${ledgerReservationLines} l
+            join ${ledgerReservations} res on res.id = l.reservation_id
             where res.book_id = ${b.id} and res.status = 'OPEN' group by l.item_id)
           select a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text,
           a.domestic_cny::text, a.hainan_made_cny::text, a.movements::text,
                  coalesce(m.q, 0)::text as m_q, coalesce(m.i, 0)::text as m_i, coalesce(m.d, 0)::text as m_d,
                  coalesce(m.h, 0)::text as m_h, coalesce(m.n, 0)::text as m_n,
                  (case when a.kind = 'stock' then coalesce(r.q, 0) else 0 end)::text as r_q
-          from ledger_accounts a
+          from ${ledgerAccounts} a
           left join m on m.item_id = a.item_id and m.kind = a.kind
           left join r on r.item_id = a.item_id
           where a.book_id = ${b.id}
@@ -165,7 +167,7 @@ export async function verifyLedger(ex: Executor, opts: VerifyLedgerOptions = {})
     }
     const [{ n }] = (await queryRows<{ n: string }>(
       ex,
-      sql`select count(*)::text as n from ledger_movements where book_id = ${b.id}`,
+      sql`select count(*)::text as n from ${ledgerMovements} where book_id = ${b.id}`,
     )) as [{ n: string }];
     result.movements += Number(n);
     const v = invariantViolations(
@@ -191,10 +193,10 @@ export async function verifyLedger(ex: Executor, opts: VerifyLedgerOptions = {})
     const rows = await queryRows<{ book_id: string; item_id: string; reserved: string; r_q: string }>(
       ex,
       sql`with r as (
-            select l.item_id, sum(l.reserved - l.posted - l.released) as q from ledger_reservation_lines l
-            join ledger_reservations res on res.id = l.reservation_id where res.status = 'OPEN' group by l.item_id)
+            select l.item_id, sum(l.reserved - l.posted - l.released) as q from ${ledgerReservationLines} l
+            join ${ledgerReservations} res on res.id = l.reservation_id where res.status = 'OPEN' group by l.item_id)
           select a.book_id, a.item_id, a.reserved::text, coalesce(r.q, 0)::text as r_q
-          from ledger_accounts a left join r on r.item_id = a.item_id
+          from ${ledgerAccounts} a left join r on r.item_id = a.item_id
           where a.kind = 'stock' and (a.reserved <> 0 or r.item_id is not null) and a.reserved <> coalesce(r.q, 0)
           order by a.book_id, a.item_id limit ${max}`,
     );
