@@ -14,6 +14,7 @@ import { resolveSubjects, subjectKey, unknownSubjectError, type Subject } from '
 import { inputsDigest } from './trace.ts';
 import { forgetAllInCommand } from '../../../platform/commandMemo.ts';
 import { CREDIT_MEMO } from './memo.ts';
+import { creditPending } from '../schema.ts';
 
 export interface LineRecord {
   /** Line number in a file, or index in a request's list. */
@@ -141,7 +142,7 @@ export async function queueRecompute(
   for (const slice of slices(unique, 5000)) {
     const json = JSON.stringify(slice.map((s) => ({ subject_id: s.id, subject_kind: s.kind, subject_code: s.code })));
     await tx.execute(sql`
-      insert into credit_pending (subject_id, subject_kind, subject_code, cause, queued_at)
+      insert into ${creditPending} (subject_id, subject_kind, subject_code, cause, queued_at)
       select subject_id, subject_kind, subject_code, ${cause}, ${now.toISOString()}::timestamptz
       from jsonb_to_recordset(${json}::jsonb) as r(subject_id uuid, subject_kind text, subject_code text)
       on conflict (subject_id) do nothing`);

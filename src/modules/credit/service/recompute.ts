@@ -4,7 +4,7 @@ import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { CREDIT_EVENTS } from '../events.ts';
-import { creditClasses, creditPending } from '../schema.ts';
+import { creditClasses, creditPending, creditClassChanges } from '../schema.ts';
 import { assess, type CreditClass } from '../rules.ts';
 import { classificationParameters } from './parameters.ts';
 import { anyOf, loadInputsOf, slices, withEvidence, type ReasonView } from './store.ts';
@@ -147,7 +147,7 @@ async function upsertClasses(tx: Executor, rows: readonly Record<string, unknown
   forgetAllInCommand(tx, CREDIT_MEMO);
   for (const slice of slices(rows, 5000)) {
     await tx.execute(sql`
-      insert into credit_classes (subject_id, subject_kind, class, reasons, as_of, valid_until, next_change,
+      insert into ${creditClasses} (subject_id, subject_kind, class, reasons, as_of, valid_until, next_change,
         next_review, parameter_versions, computed_at)
       select subject_id, subject_kind, class, reasons, as_of, valid_until, next_change, next_review,
         parameter_versions, computed_at
@@ -193,7 +193,7 @@ async function insertChangeRows(
       })),
     );
     await tx.execute(sql`
-      insert into credit_class_changes (subject_id, subject_kind, subject_code, effective_date, from_class, to_class,
+      insert into ${creditClassChanges} (subject_id, subject_kind, subject_code, effective_date, from_class, to_class,
         reasons, cause, recorded_at, audit_seq)
       select subject_id, subject_kind, subject_code, effective_date, from_class, to_class, reasons, cause,
         recorded_at, ${auditSeq}

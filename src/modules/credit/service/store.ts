@@ -1,6 +1,6 @@
 import { sql, type SQLWrapper } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../../platform/db/client.ts';
-import type { creditInputs, creditWithdrawals } from '../schema.ts';
+import { creditInputs, creditWithdrawals } from '../schema.ts';
 import type { CreditInput, CreditReason, SubjectKind } from '../rules.ts';
 import { forgetAllInCommand } from '../../../platform/commandMemo.ts';
 import { CREDIT_MEMO } from './memo.ts';
@@ -140,7 +140,7 @@ export async function loadInputsOf(ex: Executor, subjectIds: readonly string[]):
       sql`select i.subject_id, i.id, i.subject_kind, i.type, i.source, i.effective_date::text as effective_date,
                  i.reference, i.department, i.level, i.is_lowest_level,
                  i.event_kind, i.aeo_action, w.date::text as withdrawn_on, w.reason as withdrawn_reason
-          from credit_inputs i left join credit_withdrawals w on w.input_id = i.id
+          from ${creditInputs} i left join ${creditWithdrawals} w on w.input_id = i.id
           where ${anyOf(sql`i.subject_id`, ids, 'uuid')}`,
     );
     for (const r of rows) {
@@ -200,7 +200,7 @@ export async function insertInputRows(tx: Executor, rows: readonly InputRow[]): 
     );
     forgetAllInCommand(tx, CREDIT_MEMO);
     await tx.execute(sql`
-      insert into credit_inputs (subject_id, id, subject_kind, type, source, effective_date, reference, department,
+      insert into ${creditInputs} (subject_id, id, subject_kind, type, source, effective_date, reference, department,
         level, is_lowest_level, event_kind, aeo_action, recorded_by, recorded_at, audit_seq)
       select subject_id, id, subject_kind, type, source, effective_date, reference, department, level,
         is_lowest_level, event_kind, aeo_action, recorded_by, recorded_at, audit_seq

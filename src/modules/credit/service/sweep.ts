@@ -8,6 +8,7 @@ import { classificationParameters } from './parameters.ts';
 import { RECOMPUTE_CHUNK, recomputeSubjects } from './recompute.ts';
 import { lockCreditWrites } from './store.ts';
 import { subjectsByIds, type Subject } from './subjects.ts';
+import { creditClasses, creditPending } from '../schema.ts';
 
 export const SWEEP_ACTOR = 'system:credit-sweep';
 const SWEEP_CAUSE = 'automatic (daily sweep)';
@@ -34,11 +35,11 @@ async function dueAfter(
   return queryRows<DueRow>(
     ex,
     sql`select d.subject_id, d.subject_kind, p.subject_code as pending_code, p.cause as pending_cause
-        from (select subject_id, subject_kind from credit_pending
+        from (select subject_id, subject_kind from ${creditPending}
               union
-              select subject_id, subject_kind from credit_classes
+              select subject_id, subject_kind from ${creditClasses}
               where next_review <= ${today} or parameter_versions <> ${JSON.stringify(versions)}::jsonb) d
-        left join credit_pending p on p.subject_id = d.subject_id
+        left join ${creditPending} p on p.subject_id = d.subject_id
         where d.subject_id > ${after}::uuid
         order by d.subject_id
         limit ${limit}`,
@@ -49,8 +50,8 @@ export async function countDue(ex: Executor, today: string): Promise<number> {
   const { versions } = await classificationParameters(ex, today);
   const [row] = await queryRows<{ n: number }>(
     ex,
-    sql`select count(*)::int as n from (select subject_id from credit_pending union
-        select subject_id from credit_classes where next_review <= ${today} or parameter_versions <>
+    sql`select count(*)::int as n from (select subject_id from ${creditPending} union
+        select subject_id from ${creditClasses} where next_review <= ${today} or parameter_versions <>
           ${JSON.stringify(versions)}::jsonb) d`,
   );
   return Number(row?.n ?? 0);
