@@ -463,6 +463,9 @@ async function sendUntilAcknowledged(
       outcome = `HTTP ${r.status}`;
     } catch (err) {
       outcome = (err as Error).name === 'TimeoutError' ? 'timeout' : 'connection error';
+      // A request left without any answer is worth finding in the server's log: say which and when.
+      if (outcome === 'timeout')
+        say(`no answer within 60 s to ${kind} ${id}, first sent at ${secs(firstSentAt - t0)} s`);
     }
     load.failedAttempts.set(outcome, (load.failedAttempts.get(outcome) ?? 0) + 1);
     await sleep(250);
