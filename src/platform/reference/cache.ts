@@ -130,11 +130,9 @@ export class ReferenceCache {
 
   private async readVersions(): Promise<Versions> {
     this.stats.versionReads++;
-    const rows = await this.database.postgres!.unsafe<{ kind: string; version: string }[]>(
-      READ_VERSIONS,
-      [],
-      { prepare: true },
-    );
+    const rows = await this.database.postgres!.unsafe<{ kind: string; version: string }[]>(READ_VERSIONS, [], {
+      prepare: true,
+    });
     return new Map(rows.map((r) => [r.kind as ReferenceKind, Number(r.version)]));
   }
 
