@@ -47,7 +47,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       // Which connection each statement is built for, and each connection's closes: a transaction
       // learns that its reserved connection has gone (see `beginReserved`).
       debug: (connection: number, query: string) => {
-        const begin = BEGIN_MARK.exec(query);
+        // Every statement passes here: the cheap test first, the pattern only on a marked one.
+        const begin = query.endsWith(' */') ? BEGIN_MARK.exec(query) : null;
         if (begin) {
           watch.begun.set(begin[1]!, { connection, closes: watch.closes.get(connection) ?? 0 });
           query = query.slice(0, begin.index).trimEnd();
