@@ -26,6 +26,7 @@ import {
 import { acceptAndRelease } from './submit.ts';
 import { applyCorrection } from './correction.ts';
 import { onValueAddedReviewDecided } from './valueAddedReview.ts';
+import { declarations, processedEvents } from '../schema.ts';
 
 const OUR_DOCUMENTS = new Set(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']);
 /** The gate's events this module acts on: the consumer reads only these. */
@@ -57,7 +58,7 @@ type Completed = z.output<typeof COMPLETED>;
 async function claim(tx: Tx, ctx: AppContext, events: readonly OutboxEvent[]): Promise<Set<number>> {
   const rows = await queryRows<{ event_id: string }>(
     tx,
-    sql`insert into decl_processed_events (event_id, event_type, processed_at)
+    sql`insert into ${processedEvents} (event_id, event_type, processed_at)
         select e.id, e.type, ${ctx.clock.now().toISOString()}::timestamptz
         from unnest(${pgArray(events.map((e) => e.id))}::bigint[], ${pgArray(events.map((e) => e.eventType))}::text[])
           as e(id, type)
@@ -70,7 +71,7 @@ async function claim(tx: Tx, ctx: AppContext, events: readonly OutboxEvent[]): P
 async function lockedMany(tx: Tx, ids: readonly string[]): Promise<Map<string, DeclarationRow>> {
   const rows = await declarationRows.select(
     tx,
-    sql`select ${declarationRows.columns} from decl_declarations where id ${anyOf(ids, 'uuid')} order by id for update`,
+    sql`select ${declarationRows.columns} from ${declarations} where id ${anyOf(ids, 'uuid')} order by id for update`,
   );
   return new Map(rows.map((r) => [r.id, r]));
 }

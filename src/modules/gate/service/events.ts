@@ -170,7 +170,7 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
   const eventIds = items.map((i) => i.e.eventId);
   // One round trip: the stored answers, the plates' orders locked (in id order), the tolerance.
   const [priors, orders, tolerance] = await together([
-    eventRows.select(tx, sql`select ${eventRows.columns} from gate_events where event_id ${anyOf(eventIds, 'text')}`),
+    eventRows.select(tx, sql`select ${eventRows.columns} from ${gateEvents} where event_id ${anyOf(eventIds, 'text')}`),
     ordersOfPlates(
       tx,
       items.map((i) => i.e),

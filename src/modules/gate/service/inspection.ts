@@ -203,7 +203,7 @@ export function findTasks(
   const docIds = documents ? [...new Set(documents.ids)] : [];
   return taskRows.select(
     tx,
-    sql`select ${taskRows.columns} from inspection_tasks where id ${anyOf(ids, 'uuid')}
+    sql`select ${taskRows.columns} from ${inspectionTasks} where id ${anyOf(ids, 'uuid')}
         or (status <> 'COMPLETED' and document_type ${anyOf(types, 'text')} and document_id ${anyOf(docIds, 'text')})`,
   );
 }

@@ -437,7 +437,7 @@ export async function ordersOfPlates(
   const wanted = new Set(keys.map((k) => `${k.portCode}|${normalisePlate(k.plate)}`));
   const rows = await orderRows.select(
     ex,
-    sql`select ${orderRows.columns} from gate_release_orders where port_code ${anyOf(ports, 'text')} and plate
+    sql`select ${orderRows.columns} from ${gateReleaseOrders} where port_code ${anyOf(ports, 'text')} and plate
         ${anyOf(plates, 'text')}
         and (status = 'OPEN' or (status = 'PASSED' and closed_at > ${since}::timestamptz)) order by id
         ${sql.raw(lock ? 'for update' : '')}`,
@@ -462,7 +462,7 @@ export async function savePassedOrders(
     closed_at: u.complete ? now.toISOString() : null,
   }));
   await tx.execute(sql`
-    update gate_release_orders o set passed_containers = v.passed, status = v.status, closed_at = v.closed_at,
+    update ${gateReleaseOrders} o set passed_containers = v.passed, status = v.status, closed_at = v.closed_at,
     version = nextval('gate_order_version_seq')
     from ${recordset(rows, 'id uuid, passed jsonb, status text, closed_at timestamptz')} where o.id = v.id`);
 }

@@ -2,7 +2,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../../platform/db/client.ts';
 import { queryRows } from '../../../platform/db/client.ts';
-import { gateLanes, gateReplayConflicts, inspectionTasks, gateReleaseOrders } from '../schema.ts';
+import { gateLanes, gateReplayConflicts, inspectionTasks, gateReleaseOrders, gateEvents } from '../schema.ts';
 
 export async function listLanes(ex: Executor, portCode?: string) {
   return ex
@@ -21,13 +21,13 @@ export async function portView(ex: Executor, portCode: string, until: Date) {
     ex,
     sql`select lane_code as lane, floor(extract(epoch from (occurred_at - ${from.toISOString()}::timestamptz)) /
         3600)::int as hour, decision, count(*)::int as n
-        from gate_events where port_code = ${portCode} and occurred_at >= ${from.toISOString()}::timestamptz and
+        from ${gateEvents} where port_code = ${portCode} and occurred_at >= ${from.toISOString()}::timestamptz and
           occurred_at < ${to.toISOString()}::timestamptz
         group by 1, 2, 3`,
   );
   const reasons = await queryRows<{ code: string; n: number }>(
     ex,
-    sql`select r->>'code' as code, count(*)::int as n from gate_events, jsonb_array_elements(reasons) r
+    sql`select r->>'code' as code, count(*)::int as n from ${gateEvents}, jsonb_array_elements(reasons) r
         where port_code = ${portCode} and decision = 'DIVERT' and occurred_at >= ${from.toISOString()}::timestamptz
           and occurred_at < ${to.toISOString()}::timestamptz group by 1 order by 2 desc, 1`,
   );
