@@ -11,6 +11,16 @@ import { openDatabase, type Database } from '../src/platform/db/client.ts';
 import { runMigrations } from '../src/platform/db/migrate.ts';
 import { PANELS } from '../src/modules/command/service/summary.ts';
 import { windowOf } from '../src/modules/command/rules.ts';
+import {
+  commandAlertHourly,
+  commandClearanceBuckets,
+  commandDeclarationHourly,
+  commandDutyfreeDaily,
+  commandGateHourly,
+  commandHeld,
+  commandTaxHourly,
+} from '../src/modules/command/schema.ts';
+import { riskDailyTotals } from '../src/modules/risk/schema.ts';
 
 const NOW = new Date('2026-11-23T06:00:00Z');
 
@@ -20,22 +30,25 @@ async function fill(ctx: { db: Database['db'] }, days: number) {
   const hours = sql`generate_series(${from}::timestamptz, ${to}::timestamptz, interval '1 hour') as h`;
   const ports = sql`unnest(array['CNHAK-PORT','CNHAK-XINHAI','CNHAK-NANGANG','CNHAK-MEILAN','CNYPG-PORT',
     'CNBSP-PORT','CNSYX-PORT','CNSYX-PHOENIX','CNQLN-PORT','CNQHI-BOAO']) as p`;
-  await ctx.db.execute(sql`insert into cmd_gate_hourly select p, h, 120 + (random() * 80)::int, (random() * 12)::int
+  await ctx.db.execute(sql`insert into ${commandGateHourly}
+    select p, h, 120 + (random() * 80)::int, (random() * 12)::int
     from ${hours}, ${ports}`);
-  await ctx.db.execute(sql`insert into cmd_declaration_hourly select h, s, (random() * 200)::int from ${hours},
+  await ctx.db.execute(sql`insert into ${commandDeclarationHourly} select h, s, (random() * 200)::int from ${hours},
     unnest(array['SUBMITTED','ACCEPTED','HELD','REJECTED','RELEASED','EXITED','CANCELLED','AMENDED']) as s`);
-  await ctx.db.execute(sql`insert into cmd_alert_hourly select h, l, (random() * 30)::int from ${hours},
+  await ctx.db.execute(sql`insert into ${commandAlertHourly} select h, l, (random() * 30)::int from ${hours},
     unnest(array['RED','YELLOW']) as l`);
-  await ctx.db.execute(sql`insert into cmd_tax_hourly select h, 40, 2, 1234.56, 234.5, 3456.78, 4925.84 from ${hours}`);
-  await ctx.db.execute(sql`insert into cmd_clearance_buckets select p, h, m, b, (random() * 20)::int + 1
+  await ctx.db.execute(
+    sql`insert into ${commandTaxHourly} select h, 40, 2, 1234.56, 234.5, 3456.78, 4925.84 from ${hours}`,
+  );
+  await ctx.db.execute(sql`insert into ${commandClearanceBuckets} select p, h, m, b, (random() * 20)::int + 1
     from ${hours}, ${ports}, unnest(array['RELEASE','EXIT']) as m, generate_series(40, 52) as b`);
-  await ctx.db.execute(sql`insert into cmd_held select gen_random_uuid(), h from ${hours} where random() < 0.05`);
-  await ctx.db.execute(sql`insert into cmd_dutyfree_daily
+  await ctx.db.execute(sql`insert into ${commandHeld} select gen_random_uuid(), h from ${hours} where random() < 0.05`);
+  await ctx.db.execute(sql`insert into ${commandDutyfreeDaily}
     select d::date, 'SHOP' || s, c, (random() * 3000)::int, (random() * 9000)::int,
       (random() * 4000000)::numeric(18, 2), 0
     from generate_series(${from}::timestamptz, ${to}::timestamptz, interval '1 day') as d, generate_series(1, 12) as s,
       unnest(array['*','cosmetics','perfume','watches','jewellery','liquor','electronics','handbags']) as c`);
-  await ctx.db.execute(sql`insert into risk_daily_totals
+  await ctx.db.execute(sql`insert into ${riskDailyTotals}
     select d::date, p, l, c, 900, 60, 9, 50, 12, 8, 2, 1000.00, 2000.00
     from generate_series(${from}::timestamptz, ${to}::timestamptz, interval '1 day') as d, ${ports},
       unnest(array['GREEN','YELLOW','RED']) as l, unnest(array['ADVANCED_CERTIFIED','WHITELIST','FOCUS']) as c`);
@@ -65,9 +78,9 @@ export async function benchCommand(opts: { quick: boolean; databaseUrl: string }
       const fillS = (performance.now() - t0) / 1000;
       await analyzeDatabase(url);
       const [rows] = (await ctx.db.execute(sql`select
-        (select count(*) from cmd_gate_hourly) + (select count(*) from cmd_declaration_hourly)
-        + (select count(*) from cmd_alert_hourly) + (select count(*) from cmd_clearance_buckets)
-        + (select count(*) from cmd_dutyfree_daily) as n`)) as unknown as { n: string }[];
+        (select count(*) from ${commandGateHourly}) + (select count(*) from ${commandDeclarationHourly})
+        + (select count(*) from ${commandAlertHourly}) + (select count(*) from ${commandClearanceBuckets})
+        + (select count(*) from ${commandDutyfreeDaily}) as n`)) as unknown as { n: string }[];
       const yard = await timed(rounds, () => ctx.db.execute(sql`select 1`));
       const lines = [
         `command centre panels on ${days} days of rollups (${Number(rows?.n ?? 0).toLocaleString('en')} rows, ` +

@@ -12,10 +12,13 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { getTableName } from 'drizzle-orm';
 import { closedLoop, pgbenchTps, startServerProcess, type LoadResult } from './harness.ts';
 import { USCC_CHARSET, usccCheckChar } from '../src/kernel/uscc.ts';
 import { uuidv7 } from '../src/kernel/ids.ts';
 import { addDays } from '../src/modules/credit/dates.ts';
+import { creditClasses } from '../src/modules/credit/schema.ts';
+import { enterprises } from '../src/modules/subjects/schema.ts';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 const DB = 'tidegate_bench_credit';
@@ -122,7 +125,8 @@ export async function createEnterprises(sql: postgres.Sql, subjects: number): Pr
         created_at: now.toISOString(),
       });
     }
-    await sql`insert into enterprises (id, uscc, name, registered_in_hainan, legal_form, encouraged_industry, created_at)
+    await sql`insert into ${sql(getTableName(enterprises))}
+      (id, uscc, name, registered_in_hainan, legal_form, encouraged_industry, created_at)
       select id, uscc, name, registered_in_hainan, legal_form, encouraged_industry, created_at
       from jsonb_to_recordset(${sql.json(rows)}) as r(id uuid, uscc text, name text, registered_in_hainan boolean, legal_form text, encouraged_industry boolean, created_at timestamptz)`;
   }
@@ -187,7 +191,8 @@ export async function runCreditBenchmark(opts: CreditBenchOptions): Promise<stri
     const r = JSON.parse(out.trim().split('\n').pop()!) as ImportFigures;
     const [counts] = await bench<
       { focus: number; aeo: number }[]
-    >`select count(*) filter (where class = 'FOCUS')::int as focus, count(*) filter (where class = 'ADVANCED_CERTIFIED')::int as aeo from credit_classes`;
+    >`select count(*) filter (where class = 'FOCUS')::int as focus,
+      count(*) filter (where class = 'ADVANCED_CERTIFIED')::int as aeo from ${bench(getTableName(creditClasses))}`;
     await bench.end();
     const work = r.seconds.validate + r.seconds.insert + r.seconds.recompute;
     lines.push(

@@ -251,7 +251,7 @@ async function exitsCaughtUp(url: string, passed: number): Promise<string> {
         (
           await queryRows<{ n: string }>(
             database.db,
-            sql`select count(*) as n from decl_declarations where state = 'EXITED'`,
+            sql`select count(*) as n from ${declarations} where state = 'EXITED'`,
           )
         )[0]!.n,
       );

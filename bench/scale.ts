@@ -1,8 +1,8 @@
 import postgres from 'postgres';
 import pino from 'pino';
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { createContext } from '../src/main.ts';
-import { queryRows } from '../src/platform/db/client.ts';
+import { pgArray, queryRows } from '../src/platform/db/client.ts';
 import { systemActor } from '../src/platform/auth/roles.ts';
 import { listItemsWithBalances, listMovements } from '../src/modules/ledger/service.ts';
 import { listDeclarations } from '../src/modules/declarations/service/read.ts';
@@ -10,6 +10,13 @@ import { creditClassOf } from '../src/modules/credit/service/read.ts';
 import { simulate } from '../sim/scale/simulate.ts';
 import { bootstrap } from '../src/platform/bootstrap.ts';
 import { benchDatabaseName, percentile } from './harness.ts';
+import { ledgerAccounts, ledgerBooks, ledgerDocuments, ledgerMovements } from '../src/modules/ledger/schema.ts';
+import { auditEntries } from '../src/platform/audit/schema.ts';
+import { declarations } from '../src/modules/declarations/schema.ts';
+import { gateEvents } from '../src/modules/gate/schema.ts';
+
+/** The big tables whose rows and size the report shows (by name: query_to_xml and regclass take text). */
+const SIZED = [ledgerMovements, auditEntries, declarations, gateEvents, ledgerDocuments, ledgerAccounts];
 
 /**
  * The read goals of issue 21 at a simulated dataset size (`npm run bench -- --only scale`): a
@@ -34,7 +41,7 @@ export async function benchScale(opts: { quick: boolean; databaseUrl: string }):
     await bootstrap(ctx, ctx.config.adminPassword);
     const [{ n: books }] = (await queryRows<{ n: string }>(
       ctx.db,
-      sql`select count(*)::text as n from ledger_books where book_no like 'SIM%'`,
+      sql`select count(*)::text as n from ${ledgerBooks} where book_no like 'SIM%'`,
     )) as [{ n: string }];
     if (Number(books) === 0) {
       const r = await simulate(ctx.database, { year: 2026, scale, seed: 1 });
@@ -49,8 +56,7 @@ export async function benchScale(opts: { quick: boolean; databaseUrl: string }):
                  (xpath('/row/n/text()',
                    query_to_xml('select count(*) as n from ' || t, false, true, '')))[1]::text as rows,
                  pg_total_relation_size(t::regclass)::text as bytes
-          from unnest(array['ledger_movements', 'audit_entries', 'decl_declarations', 'gate_events',
-                            'ledger_documents', 'ledger_accounts']) t`,
+          from unnest(${pgArray(SIZED.map((table) => getTableName(table)))}::text[]) t`,
     );
     for (const s of sizes)
       lines.push(
@@ -66,7 +72,7 @@ export async function benchScale(opts: { quick: boolean; databaseUrl: string }):
     const officer = { ...systemActor('bench'), role: 'admin' as const, kind: 'user' as const };
     const bookRows = await queryRows<{ id: string; enterprise_id: string }>(
       ctx.db,
-      sql`select id, enterprise_id from ledger_books where book_no like 'SIM%' order by id`,
+      sql`select id, enterprise_id from ${ledgerBooks} where book_no like 'SIM%' order by id`,
     );
     const n = opts.quick ? 60 : 300;
     const pick = (i: number) => bookRows[(i * 7919) % bookRows.length]!;
