@@ -28,7 +28,7 @@ export type ReferenceKind = 'parameters' | 'tariff' | 'exchange_rates';
 const KINDS: readonly ReferenceKind[] = ['parameters', 'tariff', 'exchange_rates'];
 export const REFERENCE_CHANNEL = 'tidegate_reference';
 
-/** The counters' read, on every request on PostgreSQL: one text, built once, prepared per connection. */
+/** The counters' read (on every request on PostgreSQL, at start on PGlite): one text, built once. */
 const READ_VERSIONS = `select kind, version::text as version from ${quotedTableName(referenceVersions)}`;
 
 /** Entries per kind before the kind's memo is emptied (a tariff of 10,000 codes asked at random). */
@@ -63,9 +63,7 @@ export class ReferenceCache {
       const cache = new ReferenceCache(database, true);
       // The database's own counters to start from, so an entry's tag is the counter a transaction
       // reads (peek); the notifications carry each new value.
-      const { rows } = await database.pglite.query<{ kind: string; version: string }>(
-        'select kind, version::text as version from reference_versions',
-      );
+      const { rows } = await database.pglite.query<{ kind: string; version: string }>(READ_VERSIONS);
       for (const r of rows)
         if (KINDS.includes(r.kind as ReferenceKind)) cache.local.set(r.kind as ReferenceKind, +r.version);
       await database.pglite.listen(REFERENCE_CHANNEL, (payload) => cache.notified(payload));
