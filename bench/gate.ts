@@ -96,7 +96,7 @@ export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
       const book = books[i % books.length]!;
       const plate = `琼B${String(10000 + i).padStart(5, '0')}`;
       const containers = [containerNo(100000 + i)];
-      await runCommand(ctx, 'bench.order', async (tx) => {
+      await runCommand(ctx, 'bench.order', async (tx, batch) => {
         const reservationId = uuidv7();
         const documentId = uuidv7();
         const releaseOrderId = uuidv7();
@@ -104,13 +104,18 @@ export async function prepare(ctx: AppContext, n: number): Promise<Truck[]> {
         // set-up commands never hold a partition each and wait for the other's.
         await lockBooks(tx, [book.bookId]);
         await lockAuditPartitions(tx, [bookAuditKey(book.bookId), releaseOrderAuditKey(releaseOrderId)]);
-        await reserveGoods(tx, ctx, {
-          reservationId,
-          bookId: book.bookId,
-          lines: [{ itemId: book.itemIds[0]!, quantity: '3' }],
-          purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
-          actor,
-        });
+        await reserveGoods(
+          tx,
+          ctx,
+          {
+            reservationId,
+            bookId: book.bookId,
+            lines: [{ itemId: book.itemIds[0]!, quantity: '3' }],
+            purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
+            actor,
+          },
+          batch,
+        );
         await issueReleaseOrder(tx, ctx, {
           releaseOrderId,
           enterpriseId: book.enterpriseId,

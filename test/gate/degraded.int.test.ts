@@ -108,20 +108,30 @@ describe('gate degraded mode', () => {
     await expect(edge.replay()).rejects.toThrow();
 
     // Meanwhile, centrally: C's declaration is cancelled, D's reservation voided, B passes at another lane.
-    await runCommand(t.ctx, 'x', (tx) =>
-      cancelReleaseOrdersFor(tx, t.ctx, {
-        documentType: 'SECOND_LINE_EXIT',
-        documentId: c.input.documentId,
-        reason: 'declaration withdrawn',
-        actor: systemActor('test'),
-      }),
+    await runCommand(t.ctx, 'x', (tx, batch) =>
+      cancelReleaseOrdersFor(
+        tx,
+        t.ctx,
+        {
+          documentType: 'SECOND_LINE_EXIT',
+          documentId: c.input.documentId,
+          reason: 'declaration withdrawn',
+          actor: systemActor('test'),
+        },
+        batch,
+      ),
     );
-    await runCommand(t.ctx, 'x', (tx) =>
-      voidReservation(tx, t.ctx, {
-        reservationId: d.reservation.id,
-        reason: 'expired paperwork',
-        actor: systemActor('test'),
-      }),
+    await runCommand(t.ctx, 'x', (tx, batch) =>
+      voidReservation(
+        tx,
+        t.ctx,
+        {
+          reservationId: d.reservation.id,
+          reason: 'expired paperwork',
+          actor: systemActor('test'),
+        },
+        batch,
+      ),
     );
     const bLive = await t.request({
       method: 'POST',

@@ -266,13 +266,18 @@ describe('the contract functions', () => {
 
   it('cancelReleaseOrdersFor cancels the open orders of the document; a cancelled order no longer matches', async () => {
     const { input, order } = await orderWithGoods(t.ctx);
-    const n = await runCommand(t.ctx, 'x', (tx) =>
-      cancelReleaseOrdersFor(tx, t.ctx, {
-        documentType: 'SECOND_LINE_EXIT',
-        documentId: input.documentId,
-        reason: 'declaration cancelled',
-        actor: systemActor('test'),
-      }),
+    const n = await runCommand(t.ctx, 'x', (tx, batch) =>
+      cancelReleaseOrdersFor(
+        tx,
+        t.ctx,
+        {
+          documentType: 'SECOND_LINE_EXIT',
+          documentId: input.documentId,
+          reason: 'declaration cancelled',
+          actor: systemActor('test'),
+        },
+        batch,
+      ),
     );
     expect(n).toBe(1);
     expect((await getReleaseOrder(t.ctx.db, order.id))!.status).toBe('CANCELLED');
@@ -297,8 +302,13 @@ describe('the contract functions', () => {
     const held = await post(event({ plate: input.plate, containers: input.containers }));
     expect(held.json().reasons.map((r: { code: string }) => r.code)).toEqual(['INSPECTION_HOLD']);
     const second = await orderWithGoods(t.ctx);
-    await runCommand(t.ctx, 'x', (tx) =>
-      voidReservation(tx, t.ctx, { reservationId: second.reservation.id, reason: 'test', actor: systemActor('test') }),
+    await runCommand(t.ctx, 'x', (tx, batch) =>
+      voidReservation(
+        tx,
+        t.ctx,
+        { reservationId: second.reservation.id, reason: 'test', actor: systemActor('test') },
+        batch,
+      ),
     );
     const voided = await post(event({ plate: second.input.plate, containers: second.input.containers }));
     expect(voided.json().reasons.map((r: { code: string }) => r.code)).toEqual(['RESERVATION_NOT_OPEN']);

@@ -44,14 +44,19 @@ export async function reserve(
   quantity: string,
   documentId: string,
 ) {
-  return runCommand(ctx, 'ledger.reserve', (tx) =>
-    reserveGoods(tx, ctx, {
-      reservationId: uuidv7(),
-      bookId: book.bookId,
-      lines: [{ itemId: book.itemIds[0]!, quantity }],
-      purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
-      actor: systemActor('test'),
-    }),
+  return runCommand(ctx, 'ledger.reserve', (tx, batch) =>
+    reserveGoods(
+      tx,
+      ctx,
+      {
+        reservationId: uuidv7(),
+        bookId: book.bookId,
+        lines: [{ itemId: book.itemIds[0]!, quantity }],
+        purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
+        actor: systemActor('test'),
+      },
+      batch,
+    ),
   );
 }
 

@@ -25,14 +25,19 @@ afterAll(async () => {
 
 async function attempt(bookId: string, itemId: string, reservationId: string): Promise<'ok' | 'short'> {
   try {
-    await runCommand(t.ctx, 'test.reserve', (tx) =>
-      reserveGoods(tx, t.ctx, {
-        reservationId,
-        bookId,
-        lines: [{ itemId, quantity: '1' }],
-        purpose: { documentType: 'TEST', documentId: reservationId },
-        actor,
-      }),
+    await runCommand(t.ctx, 'test.reserve', (tx, batch) =>
+      reserveGoods(
+        tx,
+        t.ctx,
+        {
+          reservationId,
+          bookId,
+          lines: [{ itemId, quantity: '1' }],
+          purpose: { documentType: 'TEST', documentId: reservationId },
+          actor,
+        },
+        batch,
+      ),
     );
     return 'ok';
   } catch (err) {
@@ -78,15 +83,20 @@ describe('200 parallel reservations against 100 units', () => {
     );
     await Promise.all(
       open.map((r) =>
-        runCommand(t.ctx, 'test.post', (tx) =>
-          postReservation(tx, t.ctx, {
-            postingId: uuidv7(),
-            reservationId: r.id,
-            to: 'mainland',
-            document: { type: 'TEST', id: r.id },
-            releaseRest: true,
-            actor,
-          }),
+        runCommand(t.ctx, 'test.post', (tx, batch) =>
+          postReservation(
+            tx,
+            t.ctx,
+            {
+              postingId: uuidv7(),
+              reservationId: r.id,
+              to: 'mainland',
+              document: { type: 'TEST', id: r.id },
+              releaseRest: true,
+              actor,
+            },
+            batch,
+          ),
         ),
       ),
     );

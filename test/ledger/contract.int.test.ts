@@ -26,27 +26,37 @@ const actor = systemActor('test');
 let book: Awaited<ReturnType<typeof bookWithGoods>>;
 
 const reserve = (lines: GoodsLine[], opts: { reservationId?: string; expiresAt?: Date; bookId?: string } = {}) =>
-  runCommand(t.ctx, 'test.reserve', (tx) =>
-    reserveGoods(tx, t.ctx, {
-      reservationId: opts.reservationId ?? uuidv7(),
-      bookId: opts.bookId ?? book.bookId,
-      lines,
-      purpose: { documentType: 'SECOND_LINE_EXIT', documentId: 'D-1' },
-      ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}),
-      actor,
-    }),
+  runCommand(t.ctx, 'test.reserve', (tx, batch) =>
+    reserveGoods(
+      tx,
+      t.ctx,
+      {
+        reservationId: opts.reservationId ?? uuidv7(),
+        bookId: opts.bookId ?? book.bookId,
+        lines,
+        purpose: { documentType: 'SECOND_LINE_EXIT', documentId: 'D-1' },
+        ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}),
+        actor,
+      },
+      batch,
+    ),
   );
 const post = (reservationId: string, extra: { lines?: GoodsLine[]; releaseRest?: boolean; postingId?: string } = {}) =>
-  runCommand(t.ctx, 'test.post', (tx) =>
-    postReservation(tx, t.ctx, {
-      postingId: extra.postingId ?? uuidv7(),
-      reservationId,
-      to: 'mainland',
-      document: { type: 'RELEASE_ORDER', id: 'RO-1' },
-      releaseRest: extra.releaseRest ?? false,
-      ...(extra.lines ? { lines: extra.lines } : {}),
-      actor,
-    }),
+  runCommand(t.ctx, 'test.post', (tx, batch) =>
+    postReservation(
+      tx,
+      t.ctx,
+      {
+        postingId: extra.postingId ?? uuidv7(),
+        reservationId,
+        to: 'mainland',
+        document: { type: 'RELEASE_ORDER', id: 'RO-1' },
+        releaseRest: extra.releaseRest ?? false,
+        ...(extra.lines ? { lines: extra.lines } : {}),
+        actor,
+      },
+      batch,
+    ),
   );
 
 async function problemOf(p: Promise<unknown>): Promise<Problem> {
@@ -149,7 +159,9 @@ describe('two-phase reservations', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.errors?.[0]).toMatchObject({ path: 'reservationId', rule: 'ledger.idempotencyConflict' });
     expect(await balanceOf(t.ctx.db, book.bookId, book.itemIds[1]!)).toMatchObject({ reserved: '40' });
-    await runCommand(t.ctx, 'v', (tx) => voidReservation(tx, t.ctx, { reservationId: id, reason: 'test', actor }));
+    await runCommand(t.ctx, 'v', (tx, batch) =>
+      voidReservation(tx, t.ctx, { reservationId: id, reason: 'test', actor }, batch),
+    );
   });
 
   it('a shortfall names the first failing line and writes nothing', async () => {
@@ -245,19 +257,21 @@ describe('two-phase reservations', () => {
 
   it('void releases and is idempotent; a posted reservation cannot be voided', async () => {
     const r = await reserve([{ itemId: book.itemIds[0]!, quantity: '2' }]);
-    const v = await runCommand(t.ctx, 'v', (tx) =>
-      voidReservation(tx, t.ctx, { reservationId: r.id, reason: 'declaration cancelled', actor }),
+    const v = await runCommand(t.ctx, 'v', (tx, batch) =>
+      voidReservation(tx, t.ctx, { reservationId: r.id, reason: 'declaration cancelled', actor }, batch),
     );
     expect(v).toMatchObject({ status: 'VOID', lines: [{ reserved: '2', released: '2' }] });
-    const again = await runCommand(t.ctx, 'v', (tx) =>
-      voidReservation(tx, t.ctx, { reservationId: r.id, reason: 'again', actor }),
+    const again = await runCommand(t.ctx, 'v', (tx, batch) =>
+      voidReservation(tx, t.ctx, { reservationId: r.id, reason: 'again', actor }, batch),
     );
     expect(again.status).toBe('VOID');
     expect(await balanceOf(t.ctx.db, book.bookId, book.itemIds[0]!)).toMatchObject({ reserved: '0' });
     const posted = await reserve([{ itemId: book.itemIds[0]!, quantity: '1' }]);
     await post(posted.id);
     const p = await problemOf(
-      runCommand(t.ctx, 'v', (tx) => voidReservation(tx, t.ctx, { reservationId: posted.id, reason: 'x', actor })),
+      runCommand(t.ctx, 'v', (tx, batch) =>
+        voidReservation(tx, t.ctx, { reservationId: posted.id, reason: 'x', actor }, batch),
+      ),
     );
     expect(p.errors?.[0]).toMatchObject({ rule: 'ledger.reservationNotOpen' });
   });
@@ -274,8 +288,8 @@ describe('two-phase reservations', () => {
     expect(await expireReservations(t.ctx)).toEqual({ expired: 1 });
     expect((await getReservation(t.ctx.db, soon.id))!.status).toBe('EXPIRED');
     // Voiding it afterwards (a declaration cancelled late) changes nothing and does not fail.
-    const voided = await runCommand(t.ctx, 'v', (tx) =>
-      voidReservation(tx, t.ctx, { reservationId: soon.id, reason: 'cancelled', actor }),
+    const voided = await runCommand(t.ctx, 'v', (tx, batch) =>
+      voidReservation(tx, t.ctx, { reservationId: soon.id, reason: 'cancelled', actor }, batch),
     );
     expect(voided).toMatchObject({ status: 'EXPIRED', lines: [{ reserved: '1', released: '1' }] });
     expect((await getReservation(t.ctx.db, r.id))!.status).toBe('OPEN');

@@ -200,23 +200,33 @@ describe('first-line import', () => {
     });
     const onTime = uuidv7();
     const late = uuidv7();
-    await runCommand(t.ctx, 'r', (tx) =>
-      registerDirectRelease(tx, t.ctx, {
-        releaseId: onTime,
-        bookId: b.bookId,
-        reference: 'DR-1',
-        releasedOn: '2026-11-20',
-        actor,
-      }),
+    await runCommand(t.ctx, 'r', (tx, batch) =>
+      registerDirectRelease(
+        tx,
+        t.ctx,
+        {
+          releaseId: onTime,
+          bookId: b.bookId,
+          reference: 'DR-1',
+          releasedOn: '2026-11-20',
+          actor,
+        },
+        batch,
+      ),
     );
-    await runCommand(t.ctx, 'r', (tx) =>
-      registerDirectRelease(tx, t.ctx, {
-        releaseId: late,
-        bookId: b.bookId,
-        reference: 'DR-2',
-        releasedOn: '2026-11-01',
-        actor,
-      }),
+    await runCommand(t.ctx, 'r', (tx, batch) =>
+      registerDirectRelease(
+        tx,
+        t.ctx,
+        {
+          releaseId: late,
+          bookId: b.bookId,
+          reference: 'DR-2',
+          releasedOn: '2026-11-01',
+          actor,
+        },
+        batch,
+      ),
     );
     const doc = await file({
       type: 'FIRST_LINE_IMPORT',

@@ -130,14 +130,19 @@ describe('random sequences of ledger commands', () => {
               expectOk = c.q <= available(c.item);
               const id = uuidv7();
               run = () =>
-                runCommand(t.ctx, 'p', (tx) =>
-                  reserveGoods(tx, t.ctx, {
-                    reservationId: id,
-                    bookId: b.bookId,
-                    lines: [{ itemId: b.itemIds[c.item]!, quantity: String(c.q) }],
-                    purpose: { documentType: 'P', documentId: id },
-                    actor,
-                  }),
+                runCommand(t.ctx, 'p', (tx, batch) =>
+                  reserveGoods(
+                    tx,
+                    t.ctx,
+                    {
+                      reservationId: id,
+                      bookId: b.bookId,
+                      lines: [{ itemId: b.itemIds[c.item]!, quantity: String(c.q) }],
+                      purpose: { documentType: 'P', documentId: id },
+                      actor,
+                    },
+                    batch,
+                  ),
                 );
               onOk = () => {
                 model[c.item]!.reserved += c.q;
@@ -151,16 +156,21 @@ describe('random sequences of ledger commands', () => {
               expectOk = r.open;
               const q = Math.max(1, Math.floor((r.left * c.part) / 4));
               run = () =>
-                runCommand(t.ctx, 'p', (tx) =>
-                  postReservation(tx, t.ctx, {
-                    postingId: uuidv7(),
-                    reservationId: r.id,
-                    lines: [{ itemId: b.itemIds[r.itemIdx]!, quantity: String(q) }],
-                    to: 'mainland',
-                    document: { type: 'P', id: r.id },
-                    releaseRest: c.releaseRest,
-                    actor,
-                  }),
+                runCommand(t.ctx, 'p', (tx, batch) =>
+                  postReservation(
+                    tx,
+                    t.ctx,
+                    {
+                      postingId: uuidv7(),
+                      reservationId: r.id,
+                      lines: [{ itemId: b.itemIds[r.itemIdx]!, quantity: String(q) }],
+                      to: 'mainland',
+                      document: { type: 'P', id: r.id },
+                      releaseRest: c.releaseRest,
+                      actor,
+                    },
+                    batch,
+                  ),
                 );
               onOk = () => {
                 const released = c.releaseRest ? r.left - q : 0;
@@ -177,8 +187,8 @@ describe('random sequences of ledger commands', () => {
               // Voiding is idempotent on a void reservation; only a fully posted one refuses.
               expectOk = r.open || r.voided;
               run = () =>
-                runCommand(t.ctx, 'p', (tx) =>
-                  voidReservation(tx, t.ctx, { reservationId: r.id, reason: 'random', actor }),
+                runCommand(t.ctx, 'p', (tx, batch) =>
+                  voidReservation(tx, t.ctx, { reservationId: r.id, reason: 'random', actor }, batch),
                 );
               onOk = () => {
                 model[r.itemIdx]!.reserved -= r.left;

@@ -547,13 +547,18 @@ async function release(
   const declarant: Actor = { ...actor, role: 'system', kind: 'system', name: `firstline:${row.id}` };
   if (bookLines.length && row.directRelease === 'YES') {
     directReleaseId = uuidv7(now.getTime());
-    await registerDirectRelease(tx, ctx, {
-      releaseId: directReleaseId,
-      bookId: row.bookId!,
-      reference,
-      releasedOn: shanghaiDate(now),
-      actor: declarant,
-    });
+    await registerDirectRelease(
+      tx,
+      ctx,
+      {
+        releaseId: directReleaseId,
+        bookId: row.bookId!,
+        reference,
+        releasedOn: shanghaiDate(now),
+        actor: declarant,
+      },
+      batch,
+    );
   } else if (bookLines.length) {
     ledgerDocumentId = uuidv7(now.getTime());
     const base = { documentId: ledgerDocumentId, bookId: row.bookId!, reference, businessDate: shanghaiDate(now) };
@@ -572,6 +577,7 @@ async function release(
             type: 'FIRST_LINE_EXPORT',
             lines: bookLines.map((l) => ({ itemId: l.itemId!, quantity: l.quantity })),
           },
+      batch,
     );
   }
   const taxes = row.taxes as {

@@ -9,6 +9,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Actor } from '../../platform/auth/roles.ts';
 import { systemActor } from '../../platform/auth/roles.ts';
 import { runCommand } from '../../platform/command.ts';
+import type { WriteBatch } from '../../platform/writeBatch.ts';
 import type { Tx } from '../../platform/db/client.ts';
 import { createApiClient } from '../../platform/auth/service.ts';
 import { uuidv7 } from '../../kernel/ids.ts';
@@ -117,10 +118,10 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
   // gate's group-commit path (decideEventsTx): each event gets the answer it would get alone (distinct
   // ids and plates), with a fixed number of statements instead of some twenty per truck.
   const events: EventItem[] = [];
-  await runCommand(ctx, 'gate.demo.orders', async (tx) => {
-    for (let i = 0; i < TRUCKS; i++) await truck(tx, i);
+  await runCommand(ctx, 'gate.demo.orders', async (tx, batch) => {
+    for (let i = 0; i < TRUCKS; i++) await truck(tx, batch, i);
   });
-  async function truck(tx: Tx, i: number): Promise<void> {
+  async function truck(tx: Tx, batch: WriteBatch, i: number): Promise<void> {
     const kind = kinds[i]!;
     const at = new Date(start + i * 14 * 60_000 + 7 * 60_000);
     const device = devices[i % devices.length]!;
@@ -130,13 +131,18 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
     const documentId = uuidv7(at.getTime());
     if (kind !== 'UNKNOWN_PLATE') {
       const reservationId = uuidv7(at.getTime());
-      await reserveGoods(tx, ctx, {
-        reservationId,
-        bookId: book.id,
-        lines: [{ itemId: item.id, quantity: String(200 + (i % 7) * 50) }],
-        purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
-        actor,
-      });
+      await reserveGoods(
+        tx,
+        ctx,
+        {
+          reservationId,
+          bookId: book.id,
+          lines: [{ itemId: item.id, quantity: String(200 + (i % 7) * 50) }],
+          purpose: { documentType: 'SECOND_LINE_EXIT', documentId },
+          actor,
+        },
+        batch,
+      );
       const expired = kind === 'ORDER_EXPIRED';
       await issueReleaseOrder(tx, ctx, {
         releaseOrderId: uuidv7(at.getTime()),
@@ -189,7 +195,7 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
       opts: { source: 'LIVE' },
     });
   }
-  await runCommand(ctx, 'gate.events', async (tx) => {
-    for (const outcome of await decideEventsTx(tx, ctx, events)) if ('problem' in outcome) throw outcome.problem;
+  await runCommand(ctx, 'gate.events', async (tx, batch) => {
+    for (const outcome of await decideEventsTx(tx, ctx, events, batch)) if ('problem' in outcome) throw outcome.problem;
   });
 }

@@ -344,8 +344,8 @@ export const gateRoutes: ApiPlugin = (app, ctx) => {
       response: { 200: taskOut },
     },
     handler: async (req) =>
-      runCommand(ctx, 'inspection.complete', (tx) =>
-        service.completeTask(tx, ctx, { taskId: req.params.taskId, ...req.body, actor: actorOf(req) }),
+      runCommand(ctx, 'inspection.complete', (tx, batch) =>
+        service.completeTask(tx, ctx, { taskId: req.params.taskId, ...req.body, actor: actorOf(req) }, batch),
       ),
   });
 };

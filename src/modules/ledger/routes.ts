@@ -345,8 +345,8 @@ export const ledgerRoutes: ApiPlugin = (app, ctx) => {
       response: { 201: directReleaseOut },
     },
     handler: async (req, reply) => {
-      const r = await runCommand(ctx, 'ledger.directRelease', (tx) =>
-        service.registerDirectRelease(tx, ctx, { ...req.body, actor: actorOf(req) }),
+      const r = await runCommand(ctx, 'ledger.directRelease', (tx, batch) =>
+        service.registerDirectRelease(tx, ctx, { ...req.body, actor: actorOf(req) }, batch),
       );
       return reply.code(201).send({
         id: r.id,

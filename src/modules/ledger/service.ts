@@ -42,7 +42,6 @@ export {
   type PostInput,
   type PostResult,
   type PostingSession,
-  type PreparedPostings,
 } from './service/reservations.ts';
 export {
   fileDocument,

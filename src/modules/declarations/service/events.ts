@@ -4,6 +4,7 @@ import { pgArray, queryRows, type Tx } from '../../../platform/db/client.ts';
 import { anyOf } from '../../../platform/db/rows.ts';
 import { UUID_PATTERN } from '../../../kernel/ids.ts';
 import { runCommand } from '../../../platform/command.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { lockAuditPartitions } from '../../../platform/audit/service.ts';
 import { systemActor } from '../../../platform/auth/roles.ts';
 import type { OutboxEvent } from '../../../platform/outbox/service.ts';
@@ -107,7 +108,7 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
   const ids = new Set<number>();
   const ours = events.filter((e): e is Ours => isOurs(e) && !ids.has(e.id) && Boolean(ids.add(e.id)));
   if (ours.length === 0) return;
-  await runCommand(ctx, 'declarations.onGateEvents', async (tx) => {
+  await runCommand(ctx, 'declarations.onGateEvents', async (tx, batch) => {
     const rows = await lockedMany(tx, [...new Set(ours.map((e) => e.payload.documentId))]);
     const known = ours.filter((e) => rows.has(e.payload.documentId));
     if (known.length === 0) return;
@@ -152,29 +153,42 @@ export async function handleEvents(ctx: AppContext, events: readonly OutboxEvent
         continue;
       }
       await flush();
-      await onInspected(tx, ctx, row, usccOf(row), readPayload(COMPLETED, 'InspectionCompleted', e));
+      await onInspected(tx, ctx, row, usccOf(row), readPayload(COMPLETED, 'InspectionCompleted', e), batch);
       rows.set(row.id, (await lockedMany(tx, [row.id])).get(row.id)!);
     }
     await flush();
   });
 }
 
-async function onInspected(tx: Tx, ctx: AppContext, row: DeclarationRow, uscc: string, e: Completed) {
+async function onInspected(
+  tx: Tx,
+  ctx: AppContext,
+  row: DeclarationRow,
+  uscc: string,
+  e: Completed,
+  batch: WriteBatch,
+) {
   const state = row.state as DeclarationState;
   if (e.outcome === 'SEIZURE') {
     if (TERMINAL_STATES.includes(state)) return;
-    await cancelReleaseOrdersFor(tx, ctx, {
-      documentType: row.kind as 'SECOND_LINE_EXIT',
-      documentId: row.id,
-      reason: `Seizure at inspection ${e.taskId}`,
-      actor: gateActor,
-    });
-    if (row.reservationId)
-      await voidReservation(tx, ctx, {
-        reservationId: row.reservationId,
+    await cancelReleaseOrdersFor(
+      tx,
+      ctx,
+      {
+        documentType: row.kind as 'SECOND_LINE_EXIT',
+        documentId: row.id,
         reason: `Seizure at inspection ${e.taskId}`,
         actor: gateActor,
-      });
+      },
+      batch,
+    );
+    if (row.reservationId)
+      await voidReservation(
+        tx,
+        ctx,
+        { reservationId: row.reservationId, reason: `Seizure at inspection ${e.taskId}`, actor: gateActor },
+        batch,
+      );
     const reason = `Seizure at inspection ${e.taskId}: the goods do not leave`;
     await closeExitReviews(tx, ctx, gateActor, { declarationId: row.id, reason, partitionKey: partitionOf(uscc) });
     await transition(tx, ctx, row, uscc, gateActor, {

@@ -96,7 +96,7 @@ export async function submitExit(
     const replay = await lockBookAndChains(x);
     if (replay) return replay;
     // An amendment first releases the old version's goods, so the new version can reserve them again.
-    if (x.previous) await retireVersion(tx, ctx, x.previous, x.uscc, actor, x.id);
+    if (x.previous) await retireVersion(tx, ctx, x.previous, x.uscc, actor, x.id, batch);
     const p = await reserveAndPrice(x);
     const recorded = await record(x, p);
     if (kind === 'BATCH_EXIT') return declarationView(await batchExit(x, recorded));
@@ -200,7 +200,7 @@ function reserveAndPrice(x: Exit): Promise<Prepared> {
         purpose: { documentType: x.kind, documentId: x.id },
         actor: x.actor,
       },
-      { batch: x.batch },
+      x.batch,
     ),
   );
 }

@@ -21,12 +21,12 @@ async function usccOf(ex: Executor, enterpriseId: string) {
  * against the trader in risk.
  */
 export async function cancelDeclaration(ctx: AppContext, actor: Actor, id: string, reason: string) {
-  return runCommand(ctx, 'declarations.cancel', async (tx) => {
+  return runCommand(ctx, 'declarations.cancel', async (tx, batch) => {
     const row = await lockDeclaration(tx, id);
     if (actor.role === 'enterprise_user' && actor.enterpriseId !== row.enterpriseId)
       throw problems.notFound(`Declaration ${id}`);
     await assertNoOpenInspection(tx, row, 'cancelled');
-    const d = await retireVersion(tx, ctx, row, await usccOf(tx, row.enterpriseId), actor, null, reason);
+    const d = await retireVersion(tx, ctx, row, await usccOf(tx, row.enterpriseId), actor, null, batch, reason);
     // Risk's row last, after the declaration's, the book's and the audit chains' locks.
     await recordCancellation(tx, ctx, row);
     return declarationView(d);
@@ -45,7 +45,7 @@ export async function decideHeld(
   decision: 'ACCEPT' | 'REJECT',
   reason: string,
 ) {
-  return runCommand(ctx, `declarations.${decision.toLowerCase()}`, async (tx) => {
+  return runCommand(ctx, `declarations.${decision.toLowerCase()}`, async (tx, batch) => {
     const row = await lockDeclaration(tx, id);
     if (row.state !== 'HELD')
       throw problems.conflict(`Declaration ${id} is ${row.state}: officers act on HELD declarations.`, {
@@ -65,14 +65,19 @@ export async function decideHeld(
         }),
       );
     }
-    await cancelReleaseOrdersFor(tx, ctx, {
-      documentType: row.kind as 'SECOND_LINE_EXIT',
-      documentId: row.id,
-      reason,
-      actor,
-    });
+    await cancelReleaseOrdersFor(
+      tx,
+      ctx,
+      {
+        documentType: row.kind as 'SECOND_LINE_EXIT',
+        documentId: row.id,
+        reason,
+        actor,
+      },
+      batch,
+    );
     if (row.reservationId)
-      await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: `Rejected: ${reason}`, actor });
+      await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: `Rejected: ${reason}`, actor }, batch);
     // The goods do not leave: no value-added review waits for them any more.
     const reviews = {
       declarationId: row.id,

@@ -575,6 +575,7 @@ export async function retireVersion(
   uscc: string,
   actor: Actor,
   newId: string | null,
+  batch: WriteBatch,
   reason?: string,
 ) {
   if (row.kind === 'CENTRALIZED_DECLARATION')
@@ -583,13 +584,19 @@ export async function retireVersion(
     });
   const to = newId ? 'AMENDED' : 'CANCELLED';
   const text = newId ? `Replaced by version ${row.version + 1} (${newId}).` : (reason ?? 'Cancelled.');
-  await cancelReleaseOrdersFor(tx, ctx, {
-    documentType: row.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
-    documentId: row.id,
-    reason: text,
-    actor,
-  });
-  if (row.reservationId) await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: text, actor });
+  await cancelReleaseOrdersFor(
+    tx,
+    ctx,
+    {
+      documentType: row.kind as 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
+      documentId: row.id,
+      reason: text,
+      actor,
+    },
+    batch,
+  );
+  if (row.reservationId)
+    await voidReservation(tx, ctx, { reservationId: row.reservationId, reason: text, actor }, batch);
   // What its lines wrote off of cumulative numbers is given back (an amendment's version writes off again).
   const returnedNumbers = await returnCitedNumbers(tx, ctx, actor, {
     declarationId: row.id,

@@ -124,11 +124,12 @@ export class GateBatcher {
     let outcomes: EventOutcome[];
     const t0 = performance.now();
     try {
-      outcomes = await runCommand(this.ctx, 'gate.event', (tx) =>
+      outcomes = await runCommand(this.ctx, 'gate.event', (tx, writes) =>
         decideEventsTx(
           tx,
           this.ctx,
           batch.map((w) => w.item),
+          writes,
         ),
       );
     } catch (err) {
@@ -158,7 +159,9 @@ export class GateBatcher {
     const state = sqlState(err);
     if (state !== '23505' && state !== '25P02') return w.reject(err);
     try {
-      const [o] = await runCommand(this.ctx, 'gate.event', (tx) => decideEventsTx(tx, this.ctx, [w.item]));
+      const [o] = await runCommand(this.ctx, 'gate.event', (tx, writes) =>
+        decideEventsTx(tx, this.ctx, [w.item], writes),
+      );
       if ('problem' in o!) w.reject(o.problem);
       else w.resolve(o!.answer);
     } catch (again) {

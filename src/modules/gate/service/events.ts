@@ -7,9 +7,8 @@ import { Decimal } from 'decimal.js';
 import type { AppContext } from '../../../platform/context.ts';
 import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { anyOf, tableRows } from '../../../platform/db/rows.ts';
-import { appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { releaseOrderAuditKey } from './auditKeys.ts';
-import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
+import { WriteBatch, type AuditRef } from '../../../platform/writeBatch.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { getParameters } from '../../../platform/parameters/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
@@ -136,7 +135,9 @@ export const plateKey = (e: Pick<GateEventInput, 'portCode' | 'plate'>): string 
   `${e.portCode}|${normalisePlate(e.plate)}`;
 
 /**
- * Decides and records one event inside the caller's transaction (a refusal is thrown).
+ * Decides and records one event inside the caller's transaction (a refusal is thrown), written
+ * before it returns: a replay decides its events one after another, each reading what the one
+ * before it wrote, so the event has a write batch of its own, flushed here.
  */
 export async function decideEventTx(
   tx: Tx,
@@ -145,7 +146,9 @@ export async function decideEventTx(
   actor: Actor,
   opts: DecideOptions = { source: 'LIVE' },
 ): Promise<{ answer: GateAnswer; replayed: boolean }> {
-  const [outcome] = await decideEventsTx(tx, ctx, [{ e, actor, opts }]);
+  const batch = new WriteBatch();
+  const [outcome] = await decideEventsTx(tx, ctx, [{ e, actor, opts }], batch);
+  await batch.flush(tx);
   if ('problem' in outcome!) throw outcome.problem;
   return outcome!;
 }
@@ -156,9 +159,16 @@ export async function decideEventTx(
  * rules, is what limits a gate). Each event gets exactly the answer it would get alone: the
  * events of a batch have different ids and different plates (the batcher sees to it, asserted
  * here), so no two of them read or write the same release order. An event refused on its own
- * (same id, other content) gets its problem and writes nothing; the others go on.
+ * (same id, other content) gets its problem and writes nothing; the others go on. What the events
+ * write (postings, tasks, passed orders, stored answers, audit entries, outbox events) goes in the
+ * command's write batch: nothing of the command may read it before the batch is flushed.
  */
-export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly EventItem[]): Promise<EventOutcome[]> {
+export async function decideEventsTx(
+  tx: Tx,
+  ctx: AppContext,
+  items: readonly EventItem[],
+  batch: WriteBatch,
+): Promise<EventOutcome[]> {
   if (
     new Set(items.map((i) => i.e.eventId)).size !== items.length ||
     new Set(items.map((i) => plateKey(i.e))).size !== items.length
@@ -221,9 +231,13 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
     now,
   );
 
-  // The postings planned (their ids are minted here, so there is no earlier posting to look up)
-  // and the tasks opened or joined: no statement until the audit append.
-  const prepared = postInputs.length ? await session.prepare(postInputs, { newIds: true }) : null;
+  // Everything below goes in the write batch, written in its last round trip in this order: the
+  // orders passed, the postings (their ids are minted here, so there is no earlier posting to look
+  // up), the tasks opened or joined, the stored answers; the audit entries (the postings', the
+  // tasks', the decisions') in one append, which locks their partitions in order; the postings'
+  // events and the decisions' in one outbox statement.
+  batch.defer(() => savePassedOrders(tx, passedOrders, now));
+  const posted = postInputs.length ? await session.post(postInputs, batch, { newIds: true }) : [];
   const tasks = planInspectionTasks(tx, ctx, taskInputs, openTasks);
 
   const { rows, answers } = storedRows(
@@ -231,38 +245,25 @@ export async function decideEventsTx(tx: Tx, ctx: AppContext, items: readonly Ev
     decided,
     hashes,
     now,
-    (index) => prepared!.results[index]!,
+    (index) => posted[index]!,
     (index) => tasks.tasks[index]!.taskId,
   );
   decided.forEach(({ k }, n) => (outcomes[k] = { answer: answers[n]!, replayed: false }));
-  const ledgerAudit = prepared?.audit ?? [];
+  for (const entry of tasks.audit) batch.audit(entry);
+  batch.defer(() => tasks.write());
+  batch.defer(() => eventRows.insert(tx, rows));
   // A decision's entry: the hash of the event as sent, and what was decided (decisionEntry).
-  const gateAudit: AuditInput[] = rows.map((row, n) => ({
-    actor: actorLabel(items[decided[n]!.k]!.actor),
-    action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert',
-    subject: `gate-event:${row.eventId}`,
-    change: decisionEntry(row),
-    at: now,
-    partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}`,
-  }));
-  // Every audit entry of the batch (the postings', the tasks', the decisions') in one append, which
-  // locks their partitions in order; everything written after it rides in its last round trip:
-  // the books, the tasks, the stored answers and the outbox.
-  await appendAuditMany(tx, [...ledgerAudit, ...tasks.audit, ...gateAudit], (entries) => {
-    const seqs = entries.map((x) => x.seq);
-    const gateSeqs = seqs.slice(ledgerAudit.length + tasks.audit.length);
-    // The postings' events and the decisions' go to the outbox in one statement.
-    const outbox: NewEvent[] = [];
-    const ledgerWrite = prepared ? prepared.write(seqs.slice(0, ledgerAudit.length), outbox) : Promise.resolve();
-    outbox.push(...announcements(items, decided, answers, gateSeqs, now));
-    return together([
-      savePassedOrders(tx, passedOrders, now),
-      ledgerWrite,
-      tasks.write(),
-      eventRows.insert(tx, rows),
-      enqueueEvents(tx, outbox),
-    ] as const);
-  });
+  const gateAudit = rows.map((row, n) =>
+    batch.audit({
+      actor: actorLabel(items[decided[n]!.k]!.actor),
+      action: row.decision === 'PASS' ? 'gate.event.pass' : 'gate.event.divert',
+      subject: `gate-event:${row.eventId}`,
+      change: decisionEntry(row),
+      at: now,
+      partitionKey: row.releaseOrderId ? releaseOrderAuditKey(row.releaseOrderId) : `gate-event:${row.eventId}`,
+    }),
+  );
+  announce(batch, items, decided, answers, gateAudit, now);
   return outcomes as EventOutcome[];
 }
 
@@ -434,23 +435,23 @@ function storedRows(
   return { rows, answers };
 }
 
-/** The outbox events of the decided events, each after its decision's audit entry (`seqs[n]`). */
-function announcements(
+/** The outbox events of the decided events, each with its decision's audit entry (`audit[n]`). */
+function announce(
+  batch: WriteBatch,
   items: readonly EventItem[],
   decided: readonly Decided[],
   answers: readonly GateAnswer[],
-  seqs: readonly number[],
+  audit: readonly AuditRef[],
   now: Date,
-): NewEvent[] {
-  const events: NewEvent[] = [];
+): void {
   decided.forEach(({ k, d, order }, n) => {
     const { e, opts } = items[k]!;
     const answer = answers[n]!;
-    const auditSeq = seqs[n]!;
+    const entry = audit[n]!;
     // An offline PASS the books could not take (skipPosting) announces nothing: the officer queue settles it.
     if (d.decision === 'PASS') {
       if (order && !opts?.skipPosting)
-        events.push(
+        batch.event(
           typedEvent(GATE_EVENTS, 'ReleaseOrderPassed', {
             aggregateType: 'gate',
             aggregateId: order.id,
@@ -466,11 +467,11 @@ function announcements(
               postings: answer.postings,
             },
             occurredAt: now,
-            auditSeq,
           }),
+          entry,
         );
     } else {
-      events.push(
+      batch.event(
         typedEvent(GATE_EVENTS, 'ReleaseOrderDiverted', {
           aggregateType: 'gate',
           aggregateId: d.releaseOrderId ?? e.eventId,
@@ -482,12 +483,11 @@ function announcements(
             inspectionTaskId: answer.inspectionTaskId,
           },
           occurredAt: now,
-          auditSeq,
         }),
+        entry,
       );
     }
   });
-  return events;
 }
 
 /** Gate events read and written on the hot path without the query builder. */

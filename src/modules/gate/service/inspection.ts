@@ -12,7 +12,6 @@ import { together, type Executor, type Tx } from '../../../platform/db/client.ts
 import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
 import { inspectionTaskAuditKey } from './auditKeys.ts';
-import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { findUserById } from '../../../platform/auth/service.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
@@ -28,6 +27,7 @@ import { gateReleaseOrders, inspectionEvidence, inspectionTasks } from '../schem
 import { holdOrders, refreshHolds } from './orders.ts';
 import { GATE_EVENTS, type Correction } from '../events.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 
 export const TASK_SOURCES = ['RISK_SELECTION', 'GATE_DIVERT', 'OFFICER'] as const;
 /** What an inspection task can be about: a declaration of one of these kinds, or a diverted gate event. */
@@ -405,8 +405,14 @@ export interface CompleteInput {
 /**
  * Records the outcome. A SEIZURE keeps the goods. Declarations feed risk (`recordOutcome`, when
  * risk assessed the document) and emit InspectionCompleted (declarations re-computes the taxes).
+ * The audit entry and the event go in the command's write batch.
  */
-export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput): Promise<InspectionTask> {
+export async function completeTask(
+  tx: Tx,
+  ctx: AppContext,
+  input: CompleteInput,
+  batch: WriteBatch,
+): Promise<InspectionTask> {
   const errors: FieldError[] = [];
   if (!OUTCOMES.includes(input.outcome))
     errors.push({
@@ -517,7 +523,7 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
     }
   }
   const task = taskView(u!);
-  const { seq } = await appendAudit(tx, {
+  const audited = batch.audit({
     actor: actorLabel(input.actor),
     action: 'inspection.complete',
     subject: inspectionTaskAuditKey(row.id),
@@ -530,7 +536,7 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
     },
     at: now,
   });
-  await enqueueEvents(tx, [
+  batch.event(
     typedEvent(GATE_EVENTS, 'InspectionCompleted', {
       aggregateType: 'gate',
       aggregateId: row.id,
@@ -547,9 +553,9 @@ export async function completeTask(tx: Tx, ctx: AppContext, input: CompleteInput
         completedAt: now.toISOString(),
       },
       occurredAt: now,
-      auditSeq: seq,
     }),
-  ]);
+    audited,
+  );
   return task;
 }
 

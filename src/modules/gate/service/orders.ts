@@ -345,11 +345,15 @@ export async function issueReleaseOrder(
   return order;
 }
 
-/** Cancels the document's open release orders (the declaration was cancelled); returns how many. */
+/**
+ * Cancels the document's open release orders (the declaration was cancelled); returns how many. The
+ * orders are updated at once; their audit entries and events go in the command's write batch.
+ */
 export async function cancelReleaseOrdersFor(
   tx: Tx,
   ctx: AppContext,
   input: { documentType: string; documentId: string; reason: string; actor: Actor },
+  batch: WriteBatch,
 ): Promise<number> {
   if (!input.reason?.trim()) throw problems.field('reason', 'gate.reasonRequired', 'a cancellation gives a reason');
   const now = ctx.clock.now();
@@ -365,22 +369,22 @@ export async function cancelReleaseOrdersFor(
     )
     .returning();
   for (const r of rows) {
-    const { seq } = await appendAudit(tx, {
+    const audited = batch.audit({
       actor: actorLabel(input.actor),
       action: 'gate.releaseOrder.cancel',
       subject: releaseOrderAuditKey(r.id),
       change: { releaseOrderId: r.id, reason: input.reason },
       at: now,
     });
-    await enqueueEvents(tx, [
+    batch.event(
       typedEvent(GATE_EVENTS, 'ReleaseOrderCancelled', {
         aggregateType: 'gate',
         aggregateId: r.id,
         payload: { releaseOrderId: r.id, documentType: r.documentType, documentId: r.documentId, reason: input.reason },
         occurredAt: now,
-        auditSeq: seq,
       }),
-    ]);
+      audited,
+    );
   }
   return rows.length;
 }

@@ -2,8 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-or
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor, Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
-import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { LEDGER_EVENTS } from '../events.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
@@ -107,7 +106,7 @@ export async function costBasisOf(ex: Executor, q: { bookId: string; itemId: str
 
 /** Opens the enterprise's book of a regime; it must hold the qualification the regime needs on that day. */
 export async function openBook(ctx: AppContext, actor: Actor, input: { enterpriseId: string; regime: Regime }) {
-  return runCommand(ctx, 'ledger.openBook', (tx) => openBookTx(tx, ctx, actor, input));
+  return runCommand(ctx, 'ledger.openBook', (tx, batch) => openBookTx(tx, ctx, actor, input, batch));
 }
 
 export async function openBookTx(
@@ -115,6 +114,7 @@ export async function openBookTx(
   ctx: AppContext,
   actor: Actor,
   input: { enterpriseId: string; regime: Regime },
+  batch: WriteBatch,
 ) {
   const enterprise = await findEnterpriseById(tx, input.enterpriseId);
   if (!enterprise)
@@ -156,7 +156,7 @@ export async function openBookTx(
   };
   await tx.insert(ledgerBooks).values(row);
   const view = bookView(row);
-  const { seq } = await appendAudit(tx, {
+  const audited = batch.audit({
     actor: actorLabel(actor),
     action: 'ledger.openBook',
     subject: `ledger-book:${row.id}`,
@@ -164,15 +164,15 @@ export async function openBookTx(
     at: now,
     partitionKey: auditPartition(row.id),
   });
-  await enqueueEvents(tx, [
+  batch.event(
     typedEvent(LEDGER_EVENTS, 'BookOpened', {
       aggregateType: 'ledger',
       aggregateId: row.id,
       payload: view,
       occurredAt: now,
-      auditSeq: seq,
     }),
-  ]);
+    audited,
+  );
   return view;
 }
 
@@ -185,6 +185,7 @@ export async function addItemsTx(
   actor: Actor,
   bookId: string,
   items: readonly NewItem[],
+  batch: WriteBatch,
   pathPrefix = 'items',
 ) {
   const books = await lockBooks(tx, [bookId]);
@@ -246,7 +247,7 @@ export async function addItemsTx(
     );
   }
   const views = rows.map(itemView);
-  await appendAudit(tx, {
+  batch.audit({
     actor: actorLabel(actor),
     action: 'ledger.addItems',
     subject: `ledger-book:${bookId}`,
@@ -258,7 +259,7 @@ export async function addItemsTx(
 }
 
 export async function addItems(ctx: AppContext, actor: Actor, bookId: string, items: readonly NewItem[]) {
-  return runCommand(ctx, 'ledger.addItems', (tx) => addItemsTx(tx, ctx, actor, bookId, items));
+  return runCommand(ctx, 'ledger.addItems', (tx, batch) => addItemsTx(tx, ctx, actor, bookId, items, batch));
 }
 
 export interface ItemCorrectionInput {
@@ -292,10 +293,16 @@ async function openReservationsOf(tx: Executor, itemId: string) {
  * values before and after; a correction that changes nothing writes nothing.
  */
 export async function correctItem(ctx: AppContext, actor: Actor, input: ItemCorrectionInput) {
-  return runCommand(ctx, 'ledger.correctItem', (tx) => correctItemTx(tx, ctx, actor, input));
+  return runCommand(ctx, 'ledger.correctItem', (tx, batch) => correctItemTx(tx, ctx, actor, input, batch));
 }
 
-export async function correctItemTx(tx: Tx, ctx: AppContext, actor: Actor, input: ItemCorrectionInput) {
+export async function correctItemTx(
+  tx: Tx,
+  ctx: AppContext,
+  actor: Actor,
+  input: ItemCorrectionInput,
+  batch: WriteBatch,
+) {
   const book = (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
   assertEnterpriseVisible(actor, book.enterpriseId, `Book ${input.bookId}`);
   const [item] = UUID.test(input.itemId)
@@ -323,7 +330,7 @@ export async function correctItemTx(tx: Tx, ctx: AppContext, actor: Actor, input
     reason: input.reason,
   };
   const partitionKey = auditPartition(book.id);
-  const { seq } = await appendAudit(tx, {
+  const audited = batch.audit({
     actor: actorLabel(actor),
     action: 'ledger.correctItem',
     subject: `ledger-book:${book.id}`,
@@ -332,15 +339,15 @@ export async function correctItemTx(tx: Tx, ctx: AppContext, actor: Actor, input
     partitionKey,
   });
   const payload = { ...change, enterpriseId: book.enterpriseId };
-  await enqueueEvents(tx, [
+  batch.event(
     typedEvent(LEDGER_EVENTS, 'ItemCorrected', {
       aggregateType: 'ledger',
       aggregateId: book.id,
       payload,
       occurredAt: now,
-      auditSeq: seq,
     }),
-  ]);
+    audited,
+  );
   return itemView(c.after);
 }
 
@@ -406,8 +413,8 @@ export async function importItemsCsv(
   if (!items.length)
     throw problems.validation([{ path: 'csv', rule: 'ledger.items.empty', message: 'the file has no rows' }]);
   try {
-    const views = await runCommand(ctx, 'ledger.importItems', (tx) =>
-      addItemsTx(tx, ctx, actor, bookId, items, 'rows'),
+    const views = await runCommand(ctx, 'ledger.importItems', (tx, batch) =>
+      addItemsTx(tx, ctx, actor, bookId, items, batch, 'rows'),
     );
     return { rows: items.length, imported: views.length, errors: [], items: views };
   } catch (err) {

@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, recordset, type Executor } from '../../../platform/db/client.ts';
+import type { AuditRef, SeqOf, WriteBatch } from '../../../platform/writeBatch.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
 import { Problem, problems } from '../../../kernel/problem.ts';
@@ -222,7 +223,8 @@ export interface WriteContext {
   documentId: string;
   documentType: string;
   postingId?: string | null;
-  auditSeq: number;
+  /** The audit entry that records the document: its movements carry the entry's seq. */
+  audit: AuditRef;
   businessDate: string;
   now: Date;
 }
@@ -231,36 +233,69 @@ export interface WriteContext {
 export type ReservedDelta = Map<string, Dec>;
 
 /**
- * Writes planned movements and all balance deltas (including reservation changes) in one statement,
- * after the caller's own inserts (`prelude`, e.g. the document and its lines) as CTEs of the same
- * statement: one round trip for the whole write. Then asserts the invariants on what it touched.
+ * Writes a document's planned movements and all balance deltas in the command's final round trip
+ * (its write batch), after the caller's own inserts (`prelude`, e.g. the document and its lines) as
+ * CTEs of the same statement: one statement for the whole write, issued with the audit entries.
+ * The movements carry the seq of the document's entry, which the batch draws at its flush, so no
+ * caller passes it. A movement's own seq is drawn in that statement, after the transaction has
+ * its id (the books were locked FOR UPDATE and the audit heads are locked by then), which is what
+ * the verifier's settled horizon relies on. Nothing of the command may read these rows before its end.
  */
-export async function writeMoves(
+export function deferMoves(
   tx: Executor,
+  batch: WriteBatch,
   w: WriteContext,
   moves: readonly PlannedMove[],
   reservedDelta: ReservedDelta = new Map(),
   prelude: SQL[] = [],
-): Promise<void> {
-  return writeMoveGroups(tx, w.businessDate, [{ w, moves }], reservedDelta, prelude);
+): void {
+  deferMoveGroups(tx, batch, w.businessDate, [{ w, moves }], reservedDelta, prelude);
 }
 
 /**
- * `writeMoves` for several documents at once (each group its own document, posting and audit entry), still one
+ * `deferMoves` for several documents at once (each group its own document, posting and audit entry), still one
  * statement.
  */
-export async function writeMoveGroups(
+export function deferMoveGroups(
   tx: Executor,
+  batch: WriteBatch,
   businessDate: string,
   groups: readonly { w: WriteContext; moves: readonly PlannedMove[] }[],
   reservedDelta: ReservedDelta = new Map(),
   prelude: SQL[] = [],
+): void {
+  batch.defer((seqOf) => writeMoveGroups(tx, businessDate, groups, reservedDelta, prelude, seqOf));
+}
+
+/**
+ * Writes reserved-quantity changes that move nothing (reserve, release) at once, after the caller's
+ * own inserts (`prelude`) as CTEs of the same statement, and asserts the invariants on what it touched.
+ */
+export function writeReserved(
+  tx: Executor,
+  businessDate: string,
+  reservedDelta: ReservedDelta,
+  prelude: SQL[] = [],
+): Promise<void> {
+  return writeMoveGroups(tx, businessDate, [], reservedDelta, prelude, () => {
+    throw new Error('a write without movements records no audit seq');
+  });
+}
+
+async function writeMoveGroups(
+  tx: Executor,
+  businessDate: string,
+  groups: readonly { w: WriteContext; moves: readonly PlannedMove[] }[],
+  reservedDelta: ReservedDelta,
+  prelude: SQL[],
+  seqOf: SeqOf,
 ): Promise<void> {
   const ctes: SQL[] = [...prelude];
   const moves = groups.flatMap((g) => g.moves);
   if (moves.length) {
-    const rows = groups.flatMap(({ w, moves: ms }) =>
-      ms.map((m) => ({
+    const rows = groups.flatMap(({ w, moves: ms }) => {
+      const auditSeq = seqOf(w.audit);
+      return ms.map((m) => ({
         id: m.id,
         book_id: m.bookId,
         item_id: m.itemId,
@@ -275,11 +310,11 @@ export async function writeMoveGroups(
         line_no: m.lineNo,
         posting_id: w.postingId ?? null,
         reversal_of: m.reversalOf ?? null,
-        audit_seq: w.auditSeq,
+        audit_seq: auditSeq,
         business_date: w.businessDate,
         created_at: w.now.toISOString(),
-      })),
-    );
+      }));
+    });
     const columns =
       'id, book_id, item_id, from_kind, to_kind, quantity, imported_cny, domestic_cny, ' +
       'hainan_made_cny, document_id, document_type, line_no, posting_id, reversal_of, audit_seq, ' +

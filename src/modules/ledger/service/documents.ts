@@ -6,8 +6,8 @@ import { and, asc, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
-import { enqueueEvents } from '../../../platform/outbox/service.ts';
+import type { AuditInput } from '../../../platform/audit/service.ts';
+import type { AuditRef, WriteBatch } from '../../../platform/writeBatch.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { LEDGER_EVENTS } from '../events.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
@@ -59,7 +59,7 @@ import {
   lockBooks,
   planMoves,
   plainQty,
-  writeMoves,
+  deferMoves,
   type BookRow,
   type ItemRow,
   type MoveSpec,
@@ -380,7 +380,10 @@ interface Planned {
   reversalOf?: string | null;
   reason?: string | null;
   alerts?: { kind: string; reference: string; detail: unknown }[];
-  afterWrite?: (tx: Tx, documentId: string) => Promise<void>;
+  /** Audit entries after the document's own (another book's partition). */
+  audit?: AuditInput[];
+  /** A write deferred after the document's (it issues its statement at once; nothing reads it before the end). */
+  afterWrite?: (tx: Tx, documentId: string) => Promise<unknown>;
   extraBooks?: BookRow[];
 }
 
@@ -406,14 +409,17 @@ const inLines = (moves: PlannedMove[]) =>
     }));
 
 /**
- * Files a document inside the caller's transaction. Other modules (declarations) call this; the
- * HTTP route and CLI call `fileDocument`.
+ * Files a document inside the caller's transaction. Other modules (first-line release) call this;
+ * the HTTP route and CLI call `fileDocument`. Its audit entries, its write (document, lines,
+ * movements, balances) and its events go in the command's write batch, written at the command's
+ * end: nothing of the command may read the document's rows before then.
  */
 export async function fileDocumentTx(
   tx: Tx,
   ctx: AppContext,
   actor: Actor,
   input: DocumentInput,
+  batch: WriteBatch,
 ): Promise<DocumentView> {
   const errors = shapeErrors(input);
   if (errors.length) throw problems.validation(errors);
@@ -463,7 +469,7 @@ export async function fileDocumentTx(
     throw problems.field('lines', 'ledger.tooManyLines', `at most ${maxLines.value} lines per document`);
   const p = await plan(tx, ctx, book, books, input, businessDate, now, settledValue(importRead));
   const status = p.status ?? 'POSTED';
-  const { seq } = await appendAudit(tx, {
+  const audited = batch.audit({
     actor: actorLabel(actor),
     action: `ledger.document.${input.type}`,
     subject: `ledger-document:${input.documentId}`,
@@ -485,6 +491,7 @@ export async function fileDocumentTx(
     at: now,
     partitionKey: auditPartition(book.id),
   });
+  for (const entry of p.audit ?? []) batch.audit(entry);
   const row: DocumentRow = {
     id: input.documentId,
     bookId: book.id,
@@ -540,25 +547,29 @@ export async function fileDocumentTx(
     lines: p.lines.map((l) => ({ lineNo: l.lineNo, itemId: l.itemId, direction: l.direction, quantity: l.quantity })),
     tax: p.tax ?? null,
   };
-  const events = [
+  // The document, its lines, its movements and the balances: one statement, in the final round trip.
+  deferMoves(
+    tx,
+    batch,
+    { documentId: row.id, documentType: input.type, audit: audited, businessDate, now },
+    posted,
+    new Map(),
+    prelude,
+  );
+  if (p.afterWrite) {
+    const afterWrite = p.afterWrite;
+    batch.defer(() => afterWrite(tx, row.id));
+  }
+  for (const a of p.alerts ?? []) await raiseAlert(tx, ctx, book, a.kind, a.reference, a.detail, batch, audited);
+  batch.event(
     typedEvent(LEDGER_EVENTS, status === 'POSTED' ? 'DocumentPosted' : 'AdjustmentFiled', {
       aggregateType: 'ledger',
       aggregateId: book.id,
       payload,
       occurredAt: now,
-      auditSeq: seq,
     }),
-  ];
-  const write = { documentId: row.id, documentType: input.type, auditSeq: seq, businessDate, now };
-  if (!p.afterWrite && !p.alerts?.length) {
-    // The write and the outbox event, pipelined (they run in this order on the connection).
-    await together([writeMoves(tx, write, posted, new Map(), prelude), enqueueEvents(tx, events)]);
-  } else {
-    await writeMoves(tx, write, posted, new Map(), prelude);
-    await p.afterWrite?.(tx, row.id);
-    for (const a of p.alerts ?? []) await raiseAlert(tx, ctx, book, a.kind, a.reference, a.detail, seq);
-    await enqueueEvents(tx, events);
-  }
+    audited,
+  );
   return viewOf(row, posted);
 }
 
@@ -580,7 +591,7 @@ function viewOf(d: DocumentRow, moves: readonly PlannedMove[]): DocumentView {
 }
 
 export async function fileDocument(ctx: AppContext, actor: Actor, input: DocumentInput): Promise<DocumentView> {
-  return runCommand(ctx, `ledger.document.${input.type}`, (tx) => fileDocumentTx(tx, ctx, actor, input));
+  return runCommand(ctx, `ledger.document.${input.type}`, (tx, batch) => fileDocumentTx(tx, ctx, actor, input, batch));
 }
 
 interface ImportReads {
@@ -862,17 +873,17 @@ async function planTransfer(
         rule: 'tax.islandTransfer.betweenBeneficiaries',
         reason: 'Zero-tariff goods pass between beneficiaries on their account books: no tax is due.',
       },
-      afterWrite: async (tx2, documentId) => {
-        // The receiver's book gets its own entry in its audit partition, pointing at the document.
-        await appendAudit(tx2, {
+      // The receiver's book gets its own entry in its audit partition, pointing at the document.
+      audit: [
+        {
           actor: 'system:ledger',
           action: 'ledger.document.ISLAND_TRANSFER.in',
-          subject: `ledger-document:${documentId}`,
-          change: { documentId, bookId: toBook.id, fromBookId: book.id },
+          subject: `ledger-document:${input.documentId}`,
+          change: { documentId: input.documentId, bookId: toBook.id, fromBookId: book.id },
           at: new Date(t),
           partitionKey: auditPartition(toBook.id),
-        });
-      },
+        },
+      ],
     };
   }
   // Not a beneficiary: the goods leave the book and the import taxes they were spared become due.
@@ -1095,7 +1106,7 @@ export async function decideAdjustment(
   documentId: string,
   decision: { approve: boolean; note?: string },
 ): Promise<DocumentView> {
-  return runCommand(ctx, 'ledger.decideAdjustment', async (tx) => {
+  return runCommand(ctx, 'ledger.decideAdjustment', async (tx, batch) => {
     const [first] = UUID.test(documentId)
       ? await tx.select().from(ledgerDocuments).where(eq(ledgerDocuments.id, documentId)).limit(1)
       : [];
@@ -1114,7 +1125,7 @@ export async function decideAdjustment(
       );
     const now = ctx.clock.now();
     const status = decision.approve ? 'POSTED' : 'REJECTED';
-    const { seq } = await appendAudit(tx, {
+    const audited = batch.audit({
       actor: who,
       action: decision.approve ? 'ledger.approveAdjustment' : 'ledger.rejectAdjustment',
       subject: `ledger-document:${documentId}`,
@@ -1122,9 +1133,10 @@ export async function decideAdjustment(
       at: now,
       partitionKey: auditPartition(book.id),
     });
+    let moves: PlannedMove[] = [];
     if (decision.approve) {
       const body = doc!.body as { lines: { itemId: string; delta: string; importedCny?: string }[] };
-      const moves = planMoves(
+      moves = planMoves(
         await loadStock(
           tx,
           body.lines.map((l) => l.itemId),
@@ -1132,9 +1144,10 @@ export async function decideAdjustment(
         adjustmentSpecs(book, body.lines),
         now.getTime(),
       );
-      await writeMoves(
+      deferMoves(
         tx,
-        { documentId, documentType: 'ADJUSTMENT', auditSeq: seq, businessDate: shanghaiDate(now), now },
+        batch,
+        { documentId, documentType: 'ADJUSTMENT', audit: audited, businessDate: shanghaiDate(now), now },
         moves,
       );
     }
@@ -1142,17 +1155,17 @@ export async function decideAdjustment(
       .update(ledgerDocuments)
       .set({ status, decidedBy: who, decidedAt: now })
       .where(eq(ledgerDocuments.id, documentId));
-    await enqueueEvents(tx, [
+    batch.event(
       typedEvent(LEDGER_EVENTS, decision.approve ? 'AdjustmentApproved' : 'AdjustmentRejected', {
         aggregateType: 'ledger',
         aggregateId: book.id,
         payload: { documentId, bookId: book.id, enterpriseId: book.enterpriseId, decidedBy: who },
         occurredAt: now,
-        auditSeq: seq,
       }),
-    ]);
-    const [after] = await tx.select().from(ledgerDocuments).where(eq(ledgerDocuments.id, documentId));
-    return documentView(tx, after!);
+      audited,
+    );
+    // The view from what was decided and planned: the movements are written at the command's end.
+    return viewOf({ ...doc!, status, decidedBy: who, decidedAt: now }, moves);
   });
 }
 
@@ -1209,6 +1222,7 @@ export async function registerDirectRelease(
   tx: Tx,
   ctx: AppContext,
   input: { releaseId: string; bookId: string; reference: string; releasedOn: string; actor: Actor },
+  batch: WriteBatch,
 ) {
   if (!UUID.test(input.releaseId ?? '')) throw problems.field('releaseId', 'ledger.id', 'releaseId must be a UUID');
   if (!isCalendarDate(input.releasedOn ?? '')) throw problems.field('releasedOn', 'ledger.date', 'a date YYYY-MM-DD');
@@ -1246,7 +1260,7 @@ export async function registerDirectRelease(
     createdAt: now,
   };
   await tx.insert(ledgerDirectReleases).values(row);
-  await appendAudit(tx, {
+  batch.audit({
     actor: actorLabel(input.actor),
     action: 'ledger.directRelease',
     subject: `ledger-book:${book.id}`,
@@ -1312,6 +1326,10 @@ async function directReleaseEntry(
   void ctx;
 }
 
+/**
+ * Raises an alert once (kind and reference are unique); its event, with the seq of the entry that
+ * records why, goes in the command's write batch.
+ */
 async function raiseAlert(
   tx: Tx,
   ctx: AppContext,
@@ -1319,7 +1337,8 @@ async function raiseAlert(
   kind: string,
   reference: string,
   detail: unknown,
-  auditSeq: number,
+  batch: WriteBatch,
+  audit: AuditRef,
 ): Promise<void> {
   const now = ctx.clock.now();
   const inserted = await tx
@@ -1328,15 +1347,15 @@ async function raiseAlert(
     .onConflictDoNothing()
     .returning({ id: ledgerAlerts.id });
   if (inserted.length)
-    await enqueueEvents(tx, [
+    batch.event(
       typedEvent(LEDGER_EVENTS, 'LedgerAlertRaised', {
         aggregateType: 'ledger',
         aggregateId: book.id,
         payload: { kind, bookId: book.id, enterpriseId: book.enterpriseId, reference, detail },
         occurredAt: now,
-        auditSeq,
       }),
-    ]);
+      audit,
+    );
 }
 
 /** The overdue sweep: direct releases not entered by their due day raise one alert each. */
@@ -1354,7 +1373,7 @@ export async function raiseOverdueAlerts(ctx: AppContext): Promise<{ alerted: nu
     );
   let alerted = 0;
   for (const rel of due) {
-    await runCommand(ctx, 'ledger.overdueAlert', async (tx) => {
+    await runCommand(ctx, 'ledger.overdueAlert', async (tx, batch) => {
       const book = (await lockBooks(tx, [rel.bookId])).get(rel.bookId)!;
       const now = ctx.clock.now();
       const detail = {
@@ -1364,7 +1383,7 @@ export async function raiseOverdueAlerts(ctx: AppContext): Promise<{ alerted: nu
         dueOn: rel.dueOn,
         asOf: today,
       };
-      const { seq } = await appendAudit(tx, {
+      const audited = batch.audit({
         actor: actorLabel(systemActor('ledger-overdue')),
         action: 'ledger.directReleaseOverdue',
         subject: `ledger-book:${book.id}`,
@@ -1372,7 +1391,7 @@ export async function raiseOverdueAlerts(ctx: AppContext): Promise<{ alerted: nu
         at: now,
         partitionKey: auditPartition(book.id),
       });
-      await raiseAlert(tx, ctx, book, 'DIRECT_RELEASE_OVERDUE', rel.id, detail, seq);
+      await raiseAlert(tx, ctx, book, 'DIRECT_RELEASE_OVERDUE', rel.id, detail, batch, audited);
       await tx.update(ledgerDirectReleases).set({ overdueAlertedAt: now }).where(eq(ledgerDirectReleases.id, rel.id));
       alerted++;
     });

@@ -8,12 +8,11 @@ import type { AppContext } from '../../../platform/context.ts';
 import { recordset, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { anyOf, tableRows } from '../../../platform/db/rows.ts';
 import { runCommand } from '../../../platform/command.ts';
-import { appendAudit, appendAuditMany, type AuditInput } from '../../../platform/audit/service.ts';
-import { enqueueEvents, type NewEvent } from '../../../platform/outbox/service.ts';
+import type { AuditInput } from '../../../platform/audit/service.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { LEDGER_EVENTS } from '../events.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
-import type { WriteBatch } from '../../../platform/writeBatch.ts';
+import type { AuditRef, WriteBatch } from '../../../platform/writeBatch.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
@@ -39,8 +38,8 @@ import {
   planMoves,
   plainQty,
   stockStates,
-  writeMoveGroups,
-  writeMoves,
+  deferMoveGroups,
+  writeReserved,
   type BookRow,
   type MoveSpec,
   type PlannedMove,
@@ -139,12 +138,16 @@ export interface ReserveInput {
   actor: Actor;
 }
 
-/** Reserves quantity on a book; the first line short of available stock fails the whole reservation. */
+/**
+ * Reserves quantity on a book; the first line short of available stock fails the whole reservation.
+ * The reservation and the reserved quantities are written at once (a later step of the command may
+ * reserve again on the book); its audit entry and event go in the command's write batch.
+ */
 export async function reserveGoods(
   tx: Tx,
   ctx: AppContext,
   input: ReserveInput,
-  opts: { batch?: WriteBatch } = {},
+  batch: WriteBatch,
 ): Promise<Reservation> {
   const errors: FieldError[] = [];
   if (!UUID.test(input.reservationId ?? ''))
@@ -246,12 +249,7 @@ export async function reserveGoods(
   await together([
     tx.insert(ledgerReservations).values(row),
     tx.insert(ledgerReservationLines).values(lines),
-    writeMoves(
-      tx,
-      { documentId: row.id, documentType: 'RESERVATION', auditSeq: 0, businessDate: today, now },
-      [],
-      delta,
-    ),
+    writeReserved(tx, today, delta),
   ] as const);
   const res = view(row, lines);
   const entry: AuditInput = {
@@ -268,13 +266,8 @@ export async function reserveGoods(
     payload: eventPayload(res, book),
     occurredAt: now,
   });
-  if (opts.batch) {
-    // The entry and the event go with the rest of the command's writes, at its end.
-    opts.batch.event(event, opts.batch.audit(entry));
-    return res;
-  }
-  const { seq } = await appendAudit(tx, entry);
-  await enqueueEvents(tx, [{ ...event, auditSeq: seq }]);
+  // The entry and the event go with the rest of the command's writes, at its end.
+  batch.event(event, batch.audit(entry));
   return res;
 }
 
@@ -298,20 +291,17 @@ export interface PostResult {
  * Posting several reservations in one transaction, the way the gate does it for a batch of trucks:
  * the books behind the reservations are locked and the reservations, their lines and their stock
  * read in one round trip (`openPostingSession`); the caller looks at them (`reservation`), then
- * `post` plans every posting against the stock in memory and writes them all in a few statements,
- * whatever their number. A session serves one transaction.
+ * `post` plans every posting against the stock in memory and puts them all in the write batch: their
+ * audit entries, one deferred statement for the documents, postings, movements (each carrying its
+ * posting's entry's seq, filled at the flush), balances and reservation lines, and their events.
+ * A session serves one transaction; what it posted is written when the batch is flushed, and the
+ * session (not the database) is what a later posting in it sees.
  */
 export interface PostingSession {
   /** The reservation as it stands now, its book locked; null when it does not exist. */
   reservation(id: string): Reservation | null;
   /** Posts in order (a later posting sees what an earlier one took); throws on the first refusal. */
-  post(inputs: readonly PostInput[]): Promise<PostResult[]>;
-  /**
-   * `post` in two halves, for a caller that appends its own audit entries in the same statement:
-   * plans the postings (throwing on the first refusal) and returns their audit entries and the
-   * write, which takes the entries' seqs (`appendAuditMany(tx, [...audit, ...own], (e) => write(seqs))`).
-   */
-  prepare(inputs: readonly PostInput[], opts?: PrepareOptions): Promise<PreparedPostings>;
+  post(inputs: readonly PostInput[], batch: WriteBatch, opts?: PrepareOptions): Promise<PostResult[]>;
 }
 
 export interface PrepareOptions {
@@ -320,16 +310,6 @@ export interface PrepareOptions {
    * idempotency key): there is no earlier posting to look up, and the statement doing so is skipped.
    */
   newIds?: boolean;
-}
-
-export interface PreparedPostings {
-  results: PostResult[];
-  audit: AuditInput[];
-  /**
-   * Writes the postings with the entries' seqs. With `outbox`, their events are added to it for the
-   * caller to enqueue with its own in one statement; without, they are enqueued here.
-   */
-  write(seqs: readonly number[], outbox?: NewEvent[]): Promise<unknown>;
 }
 
 function postInputErrors(input: PostInput): FieldError[] {
@@ -412,12 +392,7 @@ export async function openPostingSession(
       const r = state.get(id.toLowerCase());
       return r ? view(r.row, [...r.lines]) : null;
     },
-    post: async (inputs) => {
-      const p = await session.prepare(inputs);
-      await appendAuditMany(tx, p.audit, (entries) => p.write(entries.map((e) => e.seq)));
-      return p.results;
-    },
-    prepare: async (inputs, opts) => {
+    post: async (inputs, batch, opts) => {
       for (const input of inputs) {
         const errors = postInputErrors(input);
         if (errors.length) throw problems.validation(errors);
@@ -428,7 +403,7 @@ export async function openPostingSession(
             `Reservation ${input.reservationId} does not exist.`,
           );
       }
-      if (!inputs.length) return { results: [], audit: [], write: () => Promise.resolve() };
+      if (!inputs.length) return [];
       const done = new Map(
         opts?.newIds
           ? []
@@ -466,27 +441,27 @@ export async function openPostingSession(
         planned.push(p);
         results.push({ postingId: input.postingId, reservation: p.reservation, movementIds: p.moves.map((m) => m.id) });
       }
-      const audit: AuditInput[] = planned.map((p) => ({
-        actor: actorLabel(p.input.actor),
-        action: 'ledger.postReservation',
-        subject: `ledger-reservation:${p.row.id}`,
-        change: {
-          postingId: p.input.postingId,
-          reservationId: p.row.id,
-          to: p.input.to,
-          document: p.input.document,
-          releaseRest: p.input.releaseRest,
-          movements: p.moves.map((m) => ({ id: m.id, itemId: m.itemId, quantity: m.quantity.toString(), to: m.to })),
-          status: p.row.status,
-        },
-        at: now,
-        partitionKey: auditPartition(p.book.id),
-      }));
-      const write = (seqs: readonly number[], outbox?: NewEvent[]) => {
-        if (!planned.length) return Promise.resolve();
-        if (seqs.length !== planned.length)
-          throw new Error(`postings need one audit seq each: ${seqs.length} for ${planned.length}`);
-        const events: NewEvent[] = planned.map((p, k) =>
+      const audit: AuditRef[] = planned.map((p) =>
+        batch.audit({
+          actor: actorLabel(p.input.actor),
+          action: 'ledger.postReservation',
+          subject: `ledger-reservation:${p.row.id}`,
+          change: {
+            postingId: p.input.postingId,
+            reservationId: p.row.id,
+            to: p.input.to,
+            document: p.input.document,
+            releaseRest: p.input.releaseRest,
+            movements: p.moves.map((m) => ({ id: m.id, itemId: m.itemId, quantity: m.quantity.toString(), to: m.to })),
+            status: p.row.status,
+          },
+          at: now,
+          partitionKey: auditPartition(p.book.id),
+        }),
+      );
+      if (planned.length) deferPostings(tx, batch, planned, audit, today, now);
+      planned.forEach((p, k) =>
+        batch.event(
           typedEvent(LEDGER_EVENTS, 'ReservationPosted', {
             aggregateType: 'ledger',
             aggregateId: p.book.id,
@@ -498,16 +473,11 @@ export async function openPostingSession(
               posted: p.moves.map((m) => ({ itemId: m.itemId, quantity: m.quantity.toString() })),
             },
             occurredAt: now,
-            auditSeq: seqs[k]!,
           }),
-        );
-        if (outbox) {
-          outbox.push(...events);
-          return writePostings(tx, planned, seqs, today, now);
-        }
-        return together([writePostings(tx, planned, seqs, today, now), enqueueEvents(tx, events)] as const);
-      };
-      return { results, audit, write };
+          audit[k]!,
+        ),
+      );
+      return results;
     },
   };
   return session;
@@ -629,14 +599,18 @@ function planPosting(
   };
 }
 
-/** Every planned posting's document, posting row, movements, balances and reservation lines: one statement. */
-async function writePostings(
+/**
+ * Every planned posting's document, posting row, movements, balances and reservation lines: one
+ * statement, deferred to the batch's flush (each posting's movements carry its entry's seq).
+ */
+function deferPostings(
   tx: Executor,
+  batch: WriteBatch,
   planned: readonly Planned[],
-  seqs: readonly number[],
+  audit: readonly AuditRef[],
   today: string,
   now: Date,
-): Promise<void> {
+): void {
   const at = now.toISOString();
   const documents = planned.map((p) => ({
     id: p.input.postingId,
@@ -707,15 +681,16 @@ async function writePostings(
         ${recordset(lines, 'reservation_id uuid, line_no int, posted numeric, released numeric')} where
         l.reservation_id = v.reservation_id and l.line_no = v.line_no`,
   ];
-  await writeMoveGroups(
+  deferMoveGroups(
     tx,
+    batch,
     today,
     planned.map((p, k) => ({
       w: {
         documentId: p.input.postingId,
         documentType: 'RESERVATION_POSTING',
         postingId: p.input.postingId,
-        auditSeq: seqs[k]!,
+        audit: audit[k]!,
         businessDate: today,
         now,
       },
@@ -730,11 +705,16 @@ async function writePostings(
  * Posts a reservation: moves the posted quantities from stock to `to` (cost at moving average) and,
  * with releaseRest, releases what remains. Cannot fail on balance: the quantity was reserved.
  */
-export async function postReservation(tx: Tx, ctx: AppContext, input: PostInput): Promise<PostResult> {
+export async function postReservation(
+  tx: Tx,
+  ctx: AppContext,
+  input: PostInput,
+  batch: WriteBatch,
+): Promise<PostResult> {
   const errors = postInputErrors(input);
   if (errors.length) throw problems.validation(errors);
   const session = await openPostingSession(tx, ctx, [input.reservationId]);
-  return (await session.post([input]))[0]!;
+  return (await session.post([input], batch))[0]!;
 }
 
 async function saveLines(tx: Executor, row: ReservationRow, lines: LineRow[]): Promise<void> {
@@ -759,6 +739,7 @@ async function close(
   status: 'VOID' | 'EXPIRED',
   reason: string,
   actor: Actor,
+  batch: WriteBatch,
 ): Promise<Reservation> {
   const now = ctx.clock.now();
   const delta = new Map<string, Dec>();
@@ -768,16 +749,12 @@ async function close(
     return { ...l, released: new D(l.released).plus(rest).toString() };
   });
   const newRow: ReservationRow = { ...r.row, status, closedAt: now, voidReason: reason };
-  await writeMoves(
-    tx,
-    { documentId: r.row.id, documentType: 'RESERVATION', auditSeq: 0, businessDate: shanghaiDate(now), now },
-    [],
-    delta,
-  );
+  // Written at once: a later step of the command may read the book (its entry and event wait for the end).
+  await writeReserved(tx, shanghaiDate(now), delta);
   await saveLines(tx, newRow, newLines);
   const res = view(newRow, newLines);
   const action = status === 'VOID' ? 'ledger.voidReservation' : 'ledger.expireReservation';
-  const { seq } = await appendAudit(tx, {
+  const audited = batch.audit({
     actor: actorLabel(actor),
     action,
     subject: `ledger-reservation:${r.row.id}`,
@@ -790,15 +767,15 @@ async function close(
     at: now,
     partitionKey: auditPartition(book.id),
   });
-  await enqueueEvents(tx, [
+  batch.event(
     typedEvent(LEDGER_EVENTS, status === 'VOID' ? 'ReservationVoided' : 'ReservationExpired', {
       aggregateType: 'ledger',
       aggregateId: book.id,
       payload: { ...eventPayload(res, book), reason },
       occurredAt: now,
-      auditSeq: seq,
     }),
-  ]);
+    audited,
+  );
   return res;
 }
 
@@ -810,6 +787,7 @@ export async function voidReservation(
   tx: Tx,
   ctx: AppContext,
   input: { reservationId: string; reason: string; actor: Actor },
+  batch: WriteBatch,
 ): Promise<Reservation> {
   const first = await load(tx, input.reservationId);
   if (!first)
@@ -831,11 +809,16 @@ export async function voidReservation(
       [{ path: 'reservationId', rule: 'ledger.reservationNotOpen', message: `the reservation is ${r.row.status}` }],
     );
   }
-  return close(tx, ctx, r, book, 'VOID', input.reason || 'voided', input.actor);
+  return close(tx, ctx, r, book, 'VOID', input.reason || 'voided', input.actor, batch);
 }
 
 /** Expires one reservation if it is still open and past its time; returns whether it did. */
-export async function expireReservationTx(tx: Tx, ctx: AppContext, reservationId: string): Promise<boolean> {
+export async function expireReservationTx(
+  tx: Tx,
+  ctx: AppContext,
+  reservationId: string,
+  batch: WriteBatch,
+): Promise<boolean> {
   const first = await load(tx, reservationId);
   if (!first) return false;
   const book = (await lockBooks(tx, [first.row.bookId])).get(first.row.bookId)!;
@@ -849,6 +832,7 @@ export async function expireReservationTx(tx: Tx, ctx: AppContext, reservationId
     'EXPIRED',
     `not posted by ${r.row.expiresAt.toISOString()}`,
     systemActor('ledger-expiry'),
+    batch,
   );
   return true;
 }
@@ -867,7 +851,8 @@ export async function expireReservations(
     .limit(opts.limit ?? 100_000);
   let expired = 0;
   for (const [i, d] of due.entries()) {
-    if (await runCommand(ctx, 'ledger.expireReservation', (tx) => expireReservationTx(tx, ctx, d.id))) expired++;
+    if (await runCommand(ctx, 'ledger.expireReservation', (tx, batch) => expireReservationTx(tx, ctx, d.id, batch)))
+      expired++;
     opts.onProgress?.(i + 1, due.length);
   }
   return { expired };
