@@ -21,12 +21,12 @@ import { closedLoop, pgbenchTps, type LoadResult, withScratchDatabase } from './
  */
 const actor = systemActor('bench');
 
-interface Fixture {
+export interface Fixture {
   bookId: string;
   itemIds: string[];
 }
 
-async function fixtures(ctx: AppContext, books: number, itemsPerBook: number): Promise<Fixture[]> {
+export async function fixtures(ctx: AppContext, books: number, itemsPerBook: number): Promise<Fixture[]> {
   const out: Fixture[] = [];
   for (let b = 0; b < books; b++) {
     const first17 = `91460100BENCH${String(b).padStart(4, '0')}`.slice(0, 17).replace(/[IOZSV]/g, '1');
