@@ -3,9 +3,11 @@
  * process (inject): statements and round trips per sale (counted on the client: statements sent in
  * one tick travel together, one round trip), split into the till's requests and the work the outbox
  * consumers do for it afterwards, the texts sent most often, wall time and Node CPU per sale. For a
- * CPU profile, set DUTYFREE_PROFILE_OUT=file.cpuprofile.
+ * CPU profile, set DUTYFREE_PROFILE_OUT=file.cpuprofile. With `tills` above 1 that many tills sell at
+ * once (each one sale at a time), so reservations and confirmations are decided in groups
+ * (service/group.ts): the statements per sale then show what a group shares.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --import tsx bench/dutyfreeProfile.ts [n]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --import tsx bench/dutyfreeProfile.ts [n] [tills]
  */
 import pino from 'pino';
 import { withScratchDatabase } from './harness.ts';
@@ -16,6 +18,7 @@ import { dutyfreeSale, shopKeys } from './dutyfree.ts';
 
 process.env.TIDEGATE_RATE_LIMITS = 'off';
 const n = Number(process.argv[2] ?? 100);
+const tills = Number(process.argv[3] ?? 1);
 const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const { onQuery, take } = queryCounter();
 
@@ -50,17 +53,23 @@ await withScratchDatabase(url, 'tidegate_dutyfree_profile', async (dbUrl) => {
     const profiler = await cpuProfile('DUTYFREE_PROFILE_OUT');
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) if (!(await dutyfreeSale(posters, 1000 + i))) throw new Error(`sale ${i} failed`);
+    let next = 0;
+    const till = async () => {
+      for (let i = next++; i < n; i = next++)
+        if (!(await dutyfreeSale(posters, 1000 + i))) throw new Error(`sale ${i} failed`);
+    };
+    await Promise.all(Array.from({ length: tills }, till));
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const till = take();
+    const atTill = take();
     const cpu1 = process.cpuUsage();
     await tg.ctx.dispatcher.drain();
     const cpuAfter = process.cpuUsage(cpu1);
     const consumers = take();
     await profiler.stop();
     console.log(
-      `${n} sales (reserve + confirm) one at a time: ${perUnit(till, n, 'sale')} at the till; ` +
+      `${n} sales (reserve + confirm), ${tills === 1 ? 'one at a time' : `${tills} tills at once`}: ` +
+        `${perUnit(atTill, n, 'sale')} at the till; ` +
         `wall ${(wall / n).toFixed(2)} ms, Node CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms per sale`,
     );
     console.log(
@@ -68,7 +77,7 @@ await withScratchDatabase(url, 'tidegate_dutyfree_profile', async (dbUrl) => {
         `Node CPU ${((cpuAfter.user + cpuAfter.system) / 1000 / n).toFixed(2)} ms per sale`,
     );
     console.log('at the till:');
-    for (const line of textLines(till, n)) console.log(line);
+    for (const line of textLines(atTill, n)) console.log(line);
     console.log('consumers:');
     for (const line of textLines(consumers, n, 40)) console.log(line);
   } finally {
