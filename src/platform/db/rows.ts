@@ -19,6 +19,11 @@ export interface TableRows<T extends PgTable> {
   select(ex: Executor, query: SQL): Promise<T['$inferSelect'][]>;
   /** One statement inserting the rows (any number), carried as one JSON parameter. */
   insert(ex: Executor, rows: readonly T['$inferSelect'][]): Promise<unknown>;
+  /**
+   * The rows as a relation `v` with the table's columns (one JSON parameter), for set-based statements
+   * that do more than insert: `insert into … select ${r.columns} from ${r.values(rows)} order by … on conflict …`.
+   */
+  values(rows: readonly T['$inferSelect'][]): SQL;
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -63,6 +68,7 @@ export function tableRows<T extends PgTable>(table: T): TableRows<T> {
               from ${recordset(rows.map(encode), types)}`,
           )
         : Promise.resolve(),
+    values: (rows) => recordset(rows.map(encode), types),
   };
 }
 

@@ -11,7 +11,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import { queryRows, together, type Tx } from '../../../platform/db/client.ts';
+import { queryRows, type Tx } from '../../../platform/db/client.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
 import { appendAuditMany } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -46,33 +46,23 @@ import {
 import type { ReserveBody } from '../wire.ts';
 import { expireOverdue } from './expire.ts';
 import { decideInGroup } from './group.ts';
+import { readForReservation, writeReservation, type QuotaRead } from './reserveStatements.ts';
 import { dutyfreeSaleRisk, tillSaleOf, type RiskRefusal } from '../rings/risk.ts';
 import {
   actingShop,
   AGGREGATE,
   buyerAuditKey,
-  buyerRows,
   linkHash,
   newBuyerRow,
   normaliseAddress,
   normalisePhone,
-  parametersOn,
   personHash,
-  reservationRows,
   seal,
   type BuyerRow,
   type DutyfreeParameters,
   type ReservationRow,
 } from './store.ts';
-import {
-  dutyfreeBans,
-  dutyfreeBuyers,
-  dutyfreeQuotas,
-  dutyfreeReservationItems,
-  dutyfreeReservations,
-  dutyfreeRiskRefusals,
-  dutyfreeTrips,
-} from '../schema.ts';
+import { dutyfreeQuotas, dutyfreeRiskRefusals } from '../schema.ts';
 
 export interface ReserveAnswer {
   reservationId: string;
@@ -181,107 +171,14 @@ function prepare(ctx: AppContext, shop: string, body: ReserveBody): Prepared {
   };
 }
 
-/** Inserts the buyer or, when known, locks the row: `do update` takes the row lock and returns the row. */
-async function lockBuyer(tx: Tx, row: BuyerRow): Promise<BuyerRow> {
-  const rows = await buyerRows.select(
-    tx,
-    sql`insert into ${dutyfreeBuyers} (${buyerRows.columns})
-        values (${row.id}, ${row.idType}, ${row.idNumberHash}, ${row.idNumberEncrypted}, ${row.nameEncrypted},
-          ${row.idNumberMasked},
-                ${row.nameMasked}, ${row.birthDate}, ${row.islandResident}, ${row.createdAt.toISOString()})
-        on conflict (id_number_hash) do update set id_type = ${dutyfreeBuyers}.id_type
-        returning ${buyerRows.columns}`,
-  );
-  return rows[0]!;
-}
-
-interface QuotaRead {
-  quota: string;
-  used: string;
-  reserved: string;
-}
-
-/**
- * The buyer's id by the keyed hash. The reads after the buyer's upsert name the buyer this way, so
- * they travel in the same round trip as the upsert (pipelined, run in order: they see its row).
- */
-const buyerIdOf = (hash: string) => sql`(select id from ${dutyfreeBuyers} where id_number_hash = ${hash})`;
-
-async function readQuota(tx: Tx, buyerHash: string, year: number): Promise<QuotaRead | null> {
+/** The buyer's quota row again, after overdue reservations gave quota back (rare: reserveIn). */
+async function readQuota(tx: Tx, buyerId: string, year: number): Promise<QuotaRead | null> {
   const [row] = await queryRows<QuotaRead>(
     tx,
     sql`select quota::text as quota, used::text as used, reserved::text as reserved from ${dutyfreeQuotas}
-        where buyer_id = ${buyerIdOf(buyerHash)} and year = ${year}`,
+        where buyer_id = ${buyerId} and year = ${year}`,
   );
   return row ?? null;
-}
-
-/** What the trip's other sales count per category: confirmed and not returned, or held and not yet expired. */
-async function tripUsage(
-  tx: Tx,
-  buyerHash: string,
-  dep: ReserveBody['departure'],
-  now: Date,
-): Promise<Map<string, CategoryUsage>> {
-  const rows = await queryRows<{ category: string; pieces: number | string; millilitres: number | string }>(
-    tx,
-    sql`select i.category,
-          sum((i.quantity - i.returned_quantity) * i.pieces_per_unit)::int as pieces,
-          sum((i.quantity - i.returned_quantity) * coalesce(i.volume_ml, 0))::int as millilitres
-        from ${dutyfreeTrips} t
-        join ${dutyfreeReservations} r on r.trip_id = t.id
-        join ${dutyfreeReservationItems} i on i.reservation_id = r.id
-        where t.buyer_id = ${buyerIdOf(buyerHash)} and t.mode = ${dep.mode} and t.number = ${dep.number}
-          and t.departure_date = ${dep.date}
-          and (r.status = 'CONFIRMED' or (r.status = 'RESERVED' and r.expires_at > ${now.toISOString()}))
-        group by i.category`,
-  );
-  return new Map(rows.map((r) => [r.category, { pieces: Number(r.pieces), millilitres: Number(r.millilitres) }]));
-}
-
-/** The buyer's trip for this departure, created on first use (the buyer's lock is held, so no race). */
-async function upsertTrip(
-  tx: Tx,
-  buyerHash: string,
-  dep: ReserveBody['departure'],
-  now: Date,
-): Promise<{ id: string; destination: string }> {
-  const id = uuidv7(now.getTime());
-  const [row] = await queryRows<{ id: string; destination: string }>(
-    tx,
-    sql`with ins as (
-          insert into ${dutyfreeTrips} (id, buyer_id, mode, number, departure_date, destination, created_at)
-          select ${id}, b.id, ${dep.mode}, ${dep.number}, ${dep.date}, ${dep.destination}, ${now.toISOString()}
-          from ${dutyfreeBuyers} b where b.id_number_hash = ${buyerHash}
-          on conflict (buyer_id, mode, number, departure_date) do nothing
-          returning id, destination)
-        select id, destination from ins
-        union all
-        select id, destination from ${dutyfreeTrips}
-        where buyer_id = ${buyerIdOf(buyerHash)} and mode = ${dep.mode} and number = ${dep.number}
-          and departure_date = ${dep.date}
-        limit 1`,
-  );
-  return row!;
-}
-
-async function bansInForce(tx: Tx, buyerHash: string, date: string) {
-  return queryRows<{ validFrom: string; validTo: string; reason: string }>(
-    tx,
-    sql`select valid_from::text as "validFrom", valid_to::text as "validTo", reason from ${dutyfreeBans}
-        where buyer_id = ${buyerIdOf(buyerHash)} and lifted_at is null and valid_from <= ${date}
-          and valid_to > ${date}`,
-  );
-}
-
-async function priorRequest(tx: Tx, shop: string, requestId: string | undefined): Promise<ReservationRow | null> {
-  if (!requestId) return null;
-  const rows = await reservationRows.select(
-    tx,
-    sql`select ${reservationRows.columns} from ${dutyfreeReservations} where shop_code = ${shop}
-        and request_id = ${requestId}`,
-  );
-  return rows[0] ?? null;
 }
 
 export function firstAnswer(r: ReservationRow): ReserveAnswer {
@@ -349,58 +246,6 @@ function ruleRefusals(
   return out;
 }
 
-/** Raises the quota row and writes the reservation in one statement; no row when the quota would be exceeded. */
-async function writeReservation(
-  tx: Tx,
-  p: Prepared,
-  row: Omit<ReservationRow, 'quotaLeft'>,
-  quota: string,
-): Promise<ReservationRow | null> {
-  const rows = await reservationRows.select(
-    tx,
-    sql`with q as (
-          insert into ${dutyfreeQuotas} as q (buyer_id, year, quota, used, reserved, updated_at)
-          values (${row.buyerId}, ${row.quotaYear}, ${quota}, 0, ${row.amount}, ${p.now.toISOString()})
-          on conflict (buyer_id, year) do update
-            set reserved = q.reserved + excluded.reserved, quota = excluded.quota, updated_at = excluded.updated_at
-            where q.used + q.reserved + excluded.reserved <= excluded.quota
-          returning q.quota - q.used - q.reserved as left_after)
-        insert into ${dutyfreeReservations} (${reservationRows.columns})
-        select ${row.id}, ${row.shopCode}, ${row.requestId}, ${row.requestHash}, ${row.buyerId}, ${row.tripId},
-          ${row.quotaYear},
-               ${row.purchaseDate}, ${row.collection}, ${row.status}, ${row.amount}, 0, q.left_after,
-                 ${row.expiresAt.toISOString()},
-               ${row.createdBy}, ${row.createdAt.toISOString()}, null, null, ${row.payerHash}, ${row.phoneHash},
-                 ${row.addressHash},
-               ${row.accountHash}, ${row.deviceHash}, ${row.personalEncrypted},
-                 ${JSON.stringify(row.parameterVersions)}::jsonb
-        from q
-        returning ${reservationRows.columns}`,
-  );
-  return rows[0] ?? null;
-}
-
-async function writeItems(tx: Tx, reservationId: string, body: ReserveBody): Promise<void> {
-  const rows = body.items.map((i, lineNo) => ({
-    reservation_id: reservationId,
-    line_no: lineNo,
-    sku: i.sku,
-    name: i.name,
-    category: i.category,
-    unit_price: i.unitPrice,
-    quantity: i.quantity,
-    pieces_per_unit: i.piecesPerUnit ?? 1,
-    volume_ml: i.volumeMl ?? null,
-    amount: money(saleAmount([i])),
-  }));
-  await tx.execute(sql`insert into ${dutyfreeReservationItems} (reservation_id, line_no, sku, name, category,
-      unit_price, quantity, pieces_per_unit, volume_ml, amount)
-    select reservation_id, line_no, sku, name, category, unit_price, quantity, pieces_per_unit, volume_ml, amount
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as v(reservation_id uuid, line_no int, sku text, name text, category text, unit_price numeric, quantity int,
-        pieces_per_unit int, volume_ml int, amount numeric)`);
-}
-
 async function reserveIn(
   tx: Tx,
   batch: WriteBatch,
@@ -409,17 +254,26 @@ async function reserveIn(
   body: ReserveBody,
   p: Prepared,
 ): Promise<ReserveAnswer> {
-  // One round trip: the parameters, the buyer's upsert (which locks the row), then what the rules
-  // read about the buyer, which the server runs after the upsert.
-  const [params, buyer, bans, trip, usage, prior, quotaRow] = await together([
-    parametersOn(tx, p.purchaseDate),
-    lockBuyer(tx, p.buyer),
-    bansInForce(tx, p.buyerHash, p.purchaseDate),
-    upsertTrip(tx, p.buyerHash, body.departure, p.now),
-    tripUsage(tx, p.buyerHash, body.departure, p.now),
-    priorRequest(tx, p.shop, body.requestId),
-    readQuota(tx, p.buyerHash, p.year),
-  ] as const);
+  // The parameters, the buyer's upsert (which locks the row) and what the rules read about the buyer,
+  // in one round trip and one statement each for the whole group (reserveStatements.ts).
+  const {
+    params,
+    buyer,
+    bans,
+    trip,
+    usage,
+    prior,
+    quota: quotaRow,
+  } = await readForReservation(tx, {
+    buyer: p.buyer,
+    shop: p.shop,
+    requestId: body.requestId,
+    purchaseDate: p.purchaseDate,
+    year: p.year,
+    now: p.now,
+    departure: body.departure,
+    newTripId: uuidv7(p.now.getTime()),
+  });
   if (buyer.birthDate !== p.buyer.birthDate) {
     throw problems.field(
       'buyer.birthDate',
@@ -442,7 +296,7 @@ async function reserveIn(
   let state = { quota: params.annualQuota, used: quotaRow?.used ?? '0', reserved: quotaRow?.reserved ?? '0' };
   if (quotaRefusal(state, p.amount) && (await expireOverdue(tx, ctx, { now: p.now, buyerId: buyer.id })) > 0) {
     // Held quota past its time is given back first: a crashed till's reservation never blocks the buyer.
-    const again = await readQuota(tx, p.buyerHash, p.year);
+    const again = await readQuota(tx, buyer.id, p.year);
     state = { quota: params.annualQuota, used: again?.used ?? '0', reserved: again?.reserved ?? '0' };
   }
   const overQuota = quotaRefusal(state, p.amount);
@@ -512,13 +366,27 @@ async function reserveIn(
     },
     occurredAt: p.now,
   });
-  // The quota row and the sale are written in one round trip; the audit entry and the event go to the
+  // The quota row, the sale and its lines in one round trip, one statement each for the group's sales
+  // that reach this step together (reserveStatements.ts); the audit entry and the event go to the
   // command's write batch, appended after every write of the transaction (the lock order: the audit
   // heads last), one append for a whole group (group.ts).
-  const [written] = await together([
-    writeReservation(tx, p, row, params.annualQuota),
-    writeItems(tx, row.id, body),
-  ] as const);
+  const written = await writeReservation(tx, {
+    row: { ...row, quotaLeft: '0' },
+    annualQuota: params.annualQuota,
+    items: body.items.map((i, lineNo) => ({
+      reservationId: row.id,
+      lineNo,
+      sku: i.sku,
+      name: i.name,
+      category: i.category,
+      unitPrice: i.unitPrice,
+      quantity: i.quantity,
+      piecesPerUnit: i.piecesPerUnit ?? 1,
+      volumeMl: i.volumeMl ?? null,
+      amount: money(saleAmount([i])),
+      returnedQuantity: 0,
+    })),
+  });
   const entry = batch.audit({
     actor: actorLabel(actor),
     action: 'dutyfree.reserve',
