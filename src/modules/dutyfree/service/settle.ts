@@ -10,20 +10,19 @@ import { runCommand } from '../../../platform/command.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { DUTYFREE_EVENTS } from '../events.ts';
-import { queryRows, recordset, together, type Tx } from '../../../platform/db/client.ts';
+import { queryRows, together, type Tx } from '../../../platform/db/client.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { money } from '../rules.ts';
 import { newTraceCode } from '../traceCode.ts';
 import { decideInGroup } from './group.ts';
+import { lockReservation, writeConfirmation, type CodeRow } from './settleStatements.ts';
 import {
   actingShop,
   AGGREGATE,
   assertShopVisible,
   auditWithEvent,
   buyerAuditKey,
-  loadItems,
-  loadReservation,
   type ItemRow,
   type ReservationRow,
 } from './store.ts';
@@ -57,10 +56,6 @@ function closedProblem(r: ReservationRow, wanted: 'confirm' | 'cancel') {
   return problems.conflict(`Reservation ${r.id} ${state}; ${then}.`, { rule: 'dutyfree.reservationClosed', status });
 }
 
-const CODE_COLUMNS =
-  'code text, reservation_id uuid, line_no int, unit_no int, buyer_id uuid, shop_code text, trip_id uuid, ' +
-  'collection text, category text, sold_at timestamptz';
-
 async function codesOf(tx: Tx, reservationId: string, items: ItemRow[]): Promise<LineCodes[]> {
   const rows = await queryRows<{ line_no: number; code: string }>(
     tx,
@@ -74,7 +69,8 @@ async function codesOf(tx: Tx, reservationId: string, items: ItemRow[]): Promise
 }
 
 async function lockForSettling(tx: Tx, id: string, shop: string | null) {
-  const [r, items] = await together([loadReservation(tx, id, true), loadItems(tx, id)] as const);
+  // One statement for the group's reservations (locked in id order) and one for their lines.
+  const { r, items } = await lockReservation(tx, id);
   if (!r) throw problems.notFound(`Reservation ${id}`);
   assertShopVisible(shop, r);
   return { r, items };
@@ -100,7 +96,7 @@ async function confirmIn(
     sku: i.sku,
     codes: Array.from({ length: i.quantity }, () => newTraceCode(random.subarray(13 * k, 13 * ++k))),
   }));
-  const codeRows = items.flatMap((i, n) =>
+  const codeRows: CodeRow[] = items.flatMap((i, n) =>
     codes[n]!.codes.map((code, unitNo) => ({
       code,
       reservation_id: r.id,
@@ -134,23 +130,11 @@ async function confirmIn(
     units,
     categories: [...new Set(items.map((i) => i.category))],
   };
-  // The writes in one round trip; the audit entry and the event go to the command's write batch,
+  // The writes in one round trip, one statement each for the group's confirmations that reach this step
+  // together (settleStatements.ts); the audit entry and the event go to the command's write batch,
   // appended after every write of the transaction (the lock order: the audit heads last), one append
   // for a whole group (group.ts).
-  await together([
-    tx.execute(
-      sql`update ${dutyfreeReservations} set status = 'CONFIRMED', confirmed_at = ${now.toISOString()}
-          where id = ${r.id}`,
-    ),
-    tx.execute(
-      sql`update ${dutyfreeQuotas} set reserved = reserved - ${r.amount}, used = used + ${r.amount},
-          updated_at = ${now.toISOString()} where buyer_id = ${r.buyerId} and year = ${r.quotaYear}`,
-    ),
-    tx.execute(sql`insert into ${dutyfreeCodes} (code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id,
-        collection, category, sold_at, status)
-      select code, reservation_id, line_no, unit_no, buyer_id, shop_code, trip_id, collection, category, sold_at, 'SOLD'
-      from ${recordset(codeRows, CODE_COLUMNS)}`),
-  ] as const);
+  await writeConfirmation(tx, { r, now, codes: codeRows });
   const entry = batch.audit({
     actor: actorLabel(actor),
     action: 'dutyfree.confirm',
