@@ -295,6 +295,13 @@ describe('batch periods and the centralized declaration', () => {
       'declarations.centralized.noBatches',
     ]);
   });
+
+  it('refuses a month with a batch whose value-added review is still pending', () => {
+    const batches = [{ id: 'a', businessDate: '2026-11-03', state: 'EXITED' as const, reviewPending: true }];
+    expect(centralizedViolations('2026-11', '2026-12-02', batches).map((v) => v.rule)).toEqual([
+      'declarations.centralized.reviewPending',
+    ]);
+  });
 });
 
 describe('the form against the book', () => {

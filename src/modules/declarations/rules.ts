@@ -119,7 +119,7 @@ export function periodClosed(period: string, today: string): boolean {
 export function centralizedViolations(
   period: string,
   today: string,
-  batches: readonly { id: string; businessDate: string; state: DeclarationState }[],
+  batches: readonly { id: string; businessDate: string; state: DeclarationState; reviewPending?: boolean }[],
 ): RuleViolation[] {
   const v: RuleViolation[] = [];
   if (!isPeriod(period))
@@ -154,6 +154,16 @@ export function centralizedViolations(
         path: 'period',
         rule: 'declarations.centralized.batchNotExited',
         message: `Batch ${b.id} is ${b.state}: it must pass the gate (or be cancelled) before the month is declared.`,
+      });
+    // A batch an inspection's correction put back into the value-added review band after it left: the
+    // month's taxes and confirmation number wait for the officer's decision.
+    else if (b.reviewPending)
+      v.push({
+        path: 'period',
+        rule: 'declarations.centralized.reviewPending',
+        message:
+          `Batch ${b.id} waits for customs' review of its value-added ratio: declare the month once it ` +
+          'is decided.',
       });
   });
   if (v.length === 0 && live.length === 0)

@@ -30,7 +30,15 @@ import type { CentralizedBody } from '../wire.ts';
 import { declarationView, partitionOf, recordSubmission, transition } from './store.ts';
 import { newConfirmationNumber } from './valueAdded.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
-import { acceptAndRelease, ratesOf, requestHash, riskInput, riskSummary, type PreparedLine } from './submit.ts';
+import {
+  acceptAndRelease,
+  pendingReviewLines,
+  ratesOf,
+  requestHash,
+  riskInput,
+  riskSummary,
+  type PreparedLine,
+} from './submit.ts';
 
 const DUE_DAY = 'declarations.centralizedDeclarationDueDay';
 const DEAD: DeclarationState[] = ['CANCELLED', 'AMENDED', 'REJECTED'];
@@ -99,7 +107,12 @@ export async function fileCentralized(
     const v = centralizedViolations(
       body.period,
       today,
-      batches.map((b) => ({ id: b.id, businessDate: b.businessDate, state: b.state as DeclarationState })),
+      batches.map((b) => ({
+        id: b.id,
+        businessDate: b.businessDate,
+        state: b.state as DeclarationState,
+        reviewPending: pendingReviewLines(b).length > 0,
+      })),
     );
     if (v.length) throw problems.validation(v);
     const live = batches.filter((b) => !DEAD.includes(b.state as DeclarationState));
