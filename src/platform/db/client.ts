@@ -76,8 +76,52 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const pg = await PGlite.create(dataDir.startsWith('memory://') ? undefined : dataDir, {
     loadDataDir: opts.pgliteLoadDataDir,
   });
-  const db = drizzlePglite({ client: pg }) as unknown as Db;
+  const db = drizzlePglite({ client: withInstanceParsers(pg) }) as unknown as Db;
   return { kind: 'pglite', db, pglite: pg, location: dataDir, close: () => pg.close() };
+}
+
+/**
+ * The types Drizzle's PGlite driver asks to receive as the text PostgreSQL sent (timestamps,
+ * intervals, dates and their arrays, numeric arrays): drizzle-orm/pglite/session.js passes an
+ * identity parser for each of these OIDs with every query.
+ */
+const DRIZZLE_TEXT_TYPES = [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182];
+
+/**
+ * Drizzle hands PGlite its parsers with every query, and PGlite then merges them into a copy of its
+ * own table of some 320 types (`{ ...this.parsers, ...options.parsers }` in parseResults) for each
+ * statement: a few hundred microseconds of the CPU of every query, most of PGlite's JavaScript time
+ * in a demo seed of some ten thousand statements. The same identity parsers are installed once on
+ * the instance instead, and the client Drizzle is given drops them from each query's options: every
+ * value parses exactly as before. Only a query whose parsers are all among those is changed; any
+ * other options go through as given.
+ */
+function withInstanceParsers(pg: PGlite): PGlite {
+  for (const oid of DRIZZLE_TEXT_TYPES) pg.parsers[oid] = (value: string) => value;
+  type Query = PGlite['query'];
+  const installed = new Set(DRIZZLE_TEXT_TYPES.map(String));
+  const strip =
+    (query: Query): Query =>
+    (text, params, options) =>
+      query(
+        text,
+        params,
+        options?.parsers && Object.keys(options.parsers).every((oid) => installed.has(oid))
+          ? { ...options, parsers: undefined }
+          : options,
+      );
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop) {
+        const value = Reflect.get(t, prop, t) as unknown;
+        if (prop === 'query') return strip((value as Query).bind(t));
+        if (prop === 'transaction')
+          return <R>(fn: (tx: object) => Promise<R>) =>
+            (value as (f: (tx: object) => Promise<R>) => Promise<R>).call(t, (tx) => fn(wrap(tx)));
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+      },
+    });
+  return wrap(pg);
 }
 
 /**
