@@ -14,7 +14,9 @@ import {
   backtestFeatures,
   installBaselineLibrary,
   approveFeatures,
+  createFeatureDraft,
   listFeatures,
+  shadowFeature,
   recordOutcome,
   type AssessmentInput,
 } from '../../src/modules/risk/service.ts';
@@ -22,8 +24,10 @@ import {
   riskCapacityUsage,
   riskDecisions,
   riskFeatureDaily,
+  riskFeatureVersions,
   riskReferenceStats,
 } from '../../src/modules/risk/schema.ts';
+import { pgArray, queryRows } from '../../src/platform/db/client.ts';
 import { runRiskSimulation } from '../../sim/risk/run.ts';
 import { retrainIfDue } from '../../src/modules/risk/scheduler.ts';
 
@@ -642,5 +646,98 @@ describe('inspection capacity', () => {
       .from(riskCapacityUsage)
       .where(and(eq(riskCapacityUsage.port, 'CNQLN-PORT'), eq(riskCapacityUsage.day, results[0]!.businessDate)));
     expect(usage!.used).toBe(bound.length + mandatory.length);
+  });
+});
+
+describe('approving several versions at once', () => {
+  const actorB = { ...actorA, id: 'b', name: 'analyst-b' };
+  // Features on goods no test declares (live animals from Antarctica): approving them changes no other test's scores.
+  const draft = (code: string) =>
+    createFeatureDraft(t.ctx, actorA, {
+      code,
+      name: '测试批量审批 Batch approval test',
+      description: 'A feature that never fires, to test approving versions together.',
+      category: 'GOODS',
+      scope: 'LINE',
+      weight: '3',
+      expression: "line.hsHeading == '0106' and line.origin == 'AQ'",
+    });
+  const version = async (code: string, v: number) =>
+    (
+      await t.ctx.db
+        .select()
+        .from(riskFeatureVersions)
+        .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, v)))
+    )[0]!;
+  const approvals = async (subjects: string[]) =>
+    (
+      await queryRows<{ subject: string; change: { status: string; setVersion: number } }>(
+        t.ctx.db,
+        sql`select subject, change::jsonb as change from audit_entries
+          where action = 'risk.feature.approve' and subject = any(${pgArray(subjects)}::text[]) order by seq`,
+      )
+    ).map((r) => [r.subject, r.change.status, r.change.setVersion]);
+
+  it('supersedes the live versions and ends the shadow, as one by one; a missing backtest stops all', async () => {
+    await draft('TEST_BATCH_X');
+    await backtestFeatures(t.ctx, actorA, [{ code: 'TEST_BATCH_X', version: 1 }]);
+    await approveFeatures(t.ctx, actorB, [{ code: 'TEST_BATCH_X', version: 1 }]);
+    await draft('TEST_BATCH_X');
+    await draft('TEST_BATCH_Y');
+    await shadowFeature(t.ctx, actorA, 'TEST_BATCH_Y', 1);
+    await draft('TEST_BATCH_Z');
+    const both = [
+      { code: 'TEST_BATCH_X', version: 2 },
+      { code: 'TEST_BATCH_Y', version: 1 },
+    ];
+    await backtestFeatures(t.ctx, actorA, both);
+
+    // One version without a backtest: the same problem as alone, and nothing of the others is written.
+    const refused = await approveFeatures(t.ctx, actorB, [...both, { code: 'TEST_BATCH_Z', version: 1 }]).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ status: 422, type: 'urn:tidegate:error:backtest-required' });
+    expect((await version('TEST_BATCH_X', 2)).status).toBe('DRAFT');
+    expect((await version('TEST_BATCH_Y', 1)).status).toBe('SHADOW');
+
+    const approved = await approveFeatures(t.ctx, actorB, both);
+    expect(approved.map((f) => [f.code, f.version, f.status])).toEqual([
+      ['TEST_BATCH_X', 2, 'LIVE'],
+      ['TEST_BATCH_Y', 1, 'LIVE'],
+    ]);
+    const [x1, x2, y1] = [
+      await version('TEST_BATCH_X', 1),
+      await version('TEST_BATCH_X', 2),
+      await version('TEST_BATCH_Y', 1),
+    ];
+    const set = x2.liveFromSet!;
+    expect(x1).toMatchObject({
+      status: 'RETIRED',
+      liveToSet: set,
+      retiredBy: 'user:analyst-b',
+      retireReason: 'superseded by version 2',
+    });
+    expect(x2).toMatchObject({ status: 'LIVE', approvedBy: 'user:analyst-b', liveToSet: null });
+    expect(y1).toMatchObject({ status: 'LIVE', liveFromSet: set, shadowToSet: set });
+    expect(await approvals(['risk-feature:TEST_BATCH_X@2', 'risk-feature:TEST_BATCH_Y@1'])).toEqual([
+      ['risk-feature:TEST_BATCH_X@2', 'LIVE', set],
+      ['risk-feature:TEST_BATCH_Y@1', 'LIVE', set],
+    ]);
+
+    // Two versions of one feature in one call: the second supersedes the first, one by one.
+    await draft('TEST_BATCH_X');
+    await draft('TEST_BATCH_X');
+    const pair = [
+      { code: 'TEST_BATCH_X', version: 3 },
+      { code: 'TEST_BATCH_X', version: 4 },
+    ];
+    await backtestFeatures(t.ctx, actorA, pair);
+    await approveFeatures(t.ctx, actorB, pair);
+    expect((await version('TEST_BATCH_X', 2)).status).toBe('RETIRED');
+    expect(await version('TEST_BATCH_X', 3)).toMatchObject({
+      status: 'RETIRED',
+      retireReason: 'superseded by version 4',
+    });
+    expect((await version('TEST_BATCH_X', 4)).status).toBe('LIVE');
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, or } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Executor } from '../../../platform/db/client.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
@@ -10,7 +10,7 @@ import { riskBacktests, riskDecisions, riskFeatureVersions, riskOutcomes } from 
 import { compileRow } from './library.ts';
 import { riskParametersOn } from './parameters.ts';
 import { backtestSaleFeatures } from './sale.ts';
-import { backtestView, backtestWindowOf, recordBacktest } from './backtestRecord.ts';
+import { backtestView, backtestWindowOf, recordBacktests } from './backtestRecord.ts';
 import { peopleWithRecord } from '../../personalcredit/service.ts';
 
 export type DecisionWithOutcome = { d: typeof riskDecisions.$inferSelect; o: typeof riskOutcomes.$inferSelect | null };
@@ -68,11 +68,14 @@ export async function backtestFeatures(
   const params = await riskParametersOn(ctx.db, to);
   const targets = [];
   const saleTargets = [];
+  // Every version asked for in one read (the versions of their codes), checked in the order given.
+  const codes = [...new Set(items.map((i) => i.code))];
+  const rows = codes.length
+    ? await ctx.db.select().from(riskFeatureVersions).where(inArray(riskFeatureVersions.code, codes))
+    : [];
+  const byKey = new Map(rows.map((r) => [`${r.code}@${r.version}`, r]));
   for (const { code, version } of items) {
-    const [row] = await ctx.db
-      .select()
-      .from(riskFeatureVersions)
-      .where(and(eq(riskFeatureVersions.code, code), eq(riskFeatureVersions.version, version)));
+    const row = byKey.get(`${code}@${version}`);
     if (!row) throw problems.notFound(`Risk feature ${code} version ${version}`);
     const feature = { ...compileRow(row, 'LIVE'), expiresOn: null };
     // A duty-free sale feature is backtested over past sales, not declarations.
@@ -112,21 +115,22 @@ export async function backtestFeatures(
       }
     }
   }
-  const out = [];
-  for (const { feature, acc } of targets) {
-    const metrics = acc.result();
-    out.push(
-      await recordBacktest(ctx, actor, {
-        targetKind: 'FEATURE',
+  const out = await recordBacktests(
+    ctx,
+    actor,
+    targets.map(({ feature, acc }) => {
+      const metrics = acc.result();
+      return {
+        targetKind: 'FEATURE' as const,
         code: feature.code,
         version: feature.version,
         from,
         to,
         declarations: metrics.declarations,
         metrics,
-      }),
-    );
-  }
+      };
+    }),
+  );
   return [...out, ...sales];
 }
 

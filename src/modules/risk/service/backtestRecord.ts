@@ -4,7 +4,6 @@
  */
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand } from '../../../platform/command.ts';
-import { appendAudit } from '../../../platform/audit/service.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { uuidv7 } from '../../../kernel/ids.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
@@ -19,44 +18,59 @@ export function backtestWindowOf(ctx: AppContext, w: { from?: string; to?: strin
   return { from, to };
 }
 
-export async function recordBacktest(
-  ctx: AppContext,
-  actor: Actor,
-  b: {
-    targetKind: 'FEATURE' | 'MODEL';
-    code: string | null;
-    version: number;
-    from: string;
-    to: string;
-    declarations: number;
-    metrics: object;
-  },
-) {
-  return runCommand(ctx, 'risk.backtest', async (tx) => {
+export interface BacktestRecord {
+  targetKind: 'FEATURE' | 'MODEL';
+  code: string | null;
+  version: number;
+  from: string;
+  to: string;
+  declarations: number;
+  metrics: object;
+}
+
+export async function recordBacktest(ctx: AppContext, actor: Actor, b: BacktestRecord) {
+  return (await recordBacktests(ctx, actor, [b]))[0]!;
+}
+
+/**
+ * Records backtests run together (a library's versions over one window) as one command: one insert
+ * and one audit append whatever their number, an audit entry per backtest, in the order given.
+ */
+export async function recordBacktests(ctx: AppContext, actor: Actor, items: readonly BacktestRecord[]) {
+  if (items.length === 0) return [];
+  return runCommand(ctx, 'risk.backtest', async (tx, batch) => {
     const now = ctx.clock.now();
-    const [row] = await tx
+    const ids = items.map(() => uuidv7(now.getTime()));
+    const inserted = await tx
       .insert(riskBacktests)
-      .values({
-        id: uuidv7(now.getTime()),
-        targetKind: b.targetKind,
-        code: b.code,
-        version: b.version,
-        fromDate: b.from,
-        toDate: b.to,
-        declarations: b.declarations,
-        metrics: b.metrics,
-        runBy: actorLabel(actor),
-        runAt: now,
-      })
+      .values(
+        items.map((b, i) => ({
+          id: ids[i]!,
+          targetKind: b.targetKind,
+          code: b.code,
+          version: b.version,
+          fromDate: b.from,
+          toDate: b.to,
+          declarations: b.declarations,
+          metrics: b.metrics,
+          runBy: actorLabel(actor),
+          runAt: now,
+        })),
+      )
       .returning();
-    await appendAudit(tx, {
-      actor: actorLabel(actor),
-      action: 'risk.backtest',
-      subject: b.targetKind === 'FEATURE' ? `risk-feature:${b.code}@${b.version}` : `risk-model:${b.version}`,
-      change: { id: row!.id, from: b.from, to: b.to, declarations: b.declarations, metrics: b.metrics },
-      at: now,
+    const byId = new Map(inserted.map((r) => [r.id, r]));
+    const rows = ids.map((id) => byId.get(id)!);
+    rows.forEach((row, i) => {
+      const b = items[i]!;
+      batch.audit({
+        actor: actorLabel(actor),
+        action: 'risk.backtest',
+        subject: b.targetKind === 'FEATURE' ? `risk-feature:${b.code}@${b.version}` : `risk-model:${b.version}`,
+        change: { id: row.id, from: b.from, to: b.to, declarations: b.declarations, metrics: b.metrics },
+        at: now,
+      });
     });
-    return backtestView(row!);
+    return rows.map(backtestView);
   });
 }
 

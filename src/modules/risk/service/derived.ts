@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { createHmac } from 'node:crypto';
 import type { Executor } from '../../../platform/db/client.ts';
-import { eager, pgArray, queryRows, together } from '../../../platform/db/client.ts';
+import { eager, pgArray, queryRows, recordset, together } from '../../../platform/db/client.ts';
 import { anyOf } from '../../../platform/db/rows.ts';
 import {
   priceKey,
@@ -115,6 +115,11 @@ const EMPTY_PROFILE = (asOf: string): TraderProfile => ({
 });
 
 const sorted = <T>(xs: Iterable<T>) => [...xs].sort();
+
+const PROFILE_COLUMNS =
+  'enterprise_id uuid, declarations int, first_on date, last_on date, log_value_n int, ' +
+  'log_value_sum double precision, log_value_sum_sq double precision, chapters jsonb, origins jsonb, ports jsonb, ' +
+  'recent_activity double precision, inspected int, violations int, seizures int, last_violation_on date';
 
 function statKeysOf(input: AssessmentInput, parties: PartyKeys): StatKey[] {
   const keys = input.lines.map((l) => `ORIGIN|${l.originCountry}`);
@@ -413,41 +418,49 @@ export class DerivedState {
 
   /** Writes every change back: absolute values for the rows this batch holds locked, increments for the rest. */
   async flush(tx: Executor): Promise<void> {
-    // Every write in one round trip (pipelined, in this order).
+    // Every write in one round trip (pipelined, in this order). The profiles and the capacity rows
+    // are held locked since the load: each table's rows are written by one statement however many
+    // traders or ports the batch touched (it was one statement per row). Doubles travel as their
+    // shortest round-trip text, which reads back as the same double.
     const writes: PromiseLike<unknown>[] = [];
-    for (const id of sorted(this.dirtyProfiles)) {
+    const profiles = sorted(this.dirtyProfiles).map((id) => {
       const p = this.profiles.get(id)!;
+      return {
+        enterprise_id: id,
+        declarations: p.declarations,
+        first_on: p.firstOn,
+        last_on: p.lastOn,
+        log_value_n: p.logValue.n,
+        log_value_sum: String(p.logValue.sum),
+        log_value_sum_sq: String(p.logValue.sumSq),
+        chapters: p.chapters,
+        origins: p.origins,
+        ports: p.ports,
+        recent_activity: String(p.recentActivity),
+        inspected: p.inspected,
+        violations: p.violations,
+        seizures: p.seizures,
+        last_violation_on: p.lastViolationOn,
+      };
+    });
+    if (profiles.length)
       writes.push(
-        tx
-          .update(riskTraderProfiles)
-          .set({
-            declarations: p.declarations,
-            firstOn: p.firstOn,
-            lastOn: p.lastOn,
-            logValueN: p.logValue.n,
-            logValueSum: p.logValue.sum,
-            logValueSumSq: p.logValue.sumSq,
-            chapters: p.chapters,
-            origins: p.origins,
-            ports: p.ports,
-            recentActivity: p.recentActivity,
-            inspected: p.inspected,
-            violations: p.violations,
-            seizures: p.seizures,
-            lastViolationOn: p.lastViolationOn,
-          })
-          .where(sql`${riskTraderProfiles.enterpriseId} = ${id}`),
+        tx.execute(sql`update ${riskTraderProfiles} t set declarations = v.declarations, first_on = v.first_on,
+            last_on = v.last_on, log_value_n = v.log_value_n, log_value_sum = v.log_value_sum,
+            log_value_sum_sq = v.log_value_sum_sq, chapters = v.chapters, origins = v.origins, ports = v.ports,
+            recent_activity = v.recent_activity, inspected = v.inspected, violations = v.violations,
+            seizures = v.seizures, last_violation_on = v.last_violation_on
+          from ${recordset(profiles, PROFILE_COLUMNS)} where t.enterprise_id = v.enterprise_id`),
       );
-    }
-    for (const [port, c] of [...this.capacity.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (c.changed)
-        writes.push(
-          tx
-            .update(riskCapacityUsage)
-            .set({ used: c.used })
-            .where(sql`${riskCapacityUsage.port} = ${port} and ${riskCapacityUsage.day} = ${this.asOf}`),
-        );
-    }
+    const capacity = [...this.capacity.entries()]
+      .filter(([, c]) => c.changed)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([port, c]) => ({ port, used: c.used }));
+    if (capacity.length)
+      writes.push(
+        tx.execute(sql`update ${riskCapacityUsage} c set used = v.used
+          from ${recordset(capacity, 'port text, used int')} where c.port = v.port and c.day = ${this.asOf}`),
+      );
     await together([
       ...writes.map((w) => eager(w)),
       this.flushLinks(tx),

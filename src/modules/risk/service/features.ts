@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/client.ts';
+import { eager, together, type Executor } from '../../../platform/db/client.ts';
+import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { runCommand } from '../../../platform/command.ts';
 import { appendAudit } from '../../../platform/audit/service.ts';
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
@@ -153,29 +154,48 @@ async function governanceEvent(
   now: Date,
   extra: { reason?: string } = {},
 ) {
+  const { entry, event } = governanceRecord(actor, action, row, setVersion, now, extra);
+  const { seq } = await appendAudit(tx, entry);
+  await enqueueEvents(tx, [{ ...event, auditSeq: seq }]);
+}
+
+/** `governanceEvent` through the command's write batch: the same entry and event, written at its end. */
+function governanceEntry(
+  batch: WriteBatch,
+  actor: string,
+  action: string,
+  row: FeatureRow,
+  setVersion: number,
+  now: Date,
+) {
+  const { entry, event } = governanceRecord(actor, action, row, setVersion, now);
+  batch.event(event, batch.audit(entry));
+}
+
+function governanceRecord(
+  actor: string,
+  action: string,
+  row: FeatureRow,
+  setVersion: number,
+  now: Date,
+  extra: { reason?: string } = {},
+) {
   const change = { code: row.code, version: row.version, status: row.status, setVersion, ...extra };
-  const { seq } = await appendAudit(tx, {
-    actor,
-    action,
-    subject: `risk-feature:${row.code}@${row.version}`,
-    change,
-    at: now,
-  });
   const type =
     action === 'risk.feature.approve'
       ? 'RiskFeatureApproved'
       : action === 'risk.feature.shadow'
         ? 'RiskFeatureShadowed'
         : 'RiskFeatureRetired';
-  await enqueueEvents(tx, [
-    typedEvent(RISK_EVENTS, type, {
+  return {
+    entry: { actor, action, subject: `risk-feature:${row.code}@${row.version}`, change, at: now },
+    event: typedEvent(RISK_EVENTS, type, {
       aggregateType: 'risk-feature',
       aggregateId: `${row.code}@${row.version}`,
       payload: change,
       occurredAt: now,
-      auditSeq: seq,
     }),
-  ]);
+  };
 }
 
 /** Shadow mode: the version is scored with every declaration and recorded, never acted on. No approval needed. */
@@ -209,15 +229,12 @@ export async function shadowFeature(ctx: AppContext, actor: Actor, code: string,
   });
 }
 
-async function approveInTx(
-  tx: Executor,
-  who: string,
-  code: string,
-  version: number,
-  now: Date,
-  setVersion: number,
-): Promise<FeatureRow> {
-  const row = await lockVersion(tx, code, version);
+/**
+ * What approving a version requires, checked in this order: a draft or shadow version, an approver
+ * other than its author, a backtest of it.
+ */
+function checkApproval(row: FeatureRow, who: string, backtested: boolean): void {
+  const { code, version } = row;
   if (row.status !== 'DRAFT' && row.status !== 'SHADOW')
     throw problems.conflict(`${code} v${version} is ${row.status}; only a draft or shadow version can be approved.`);
   if (row.createdBy === who) {
@@ -228,6 +245,24 @@ async function approveInTx(
       [{ path: 'approvedBy', message: 'The author cannot approve their own feature.', rule: 'risk.fourEyes' }],
     );
   }
+  if (!backtested)
+    throw problems.rule(
+      'backtest-required',
+      'Backtest required',
+      `Backtest ${code} v${version} over past declarations before approving it.`,
+      [{ path: 'version', message: 'No backtest of this version yet.', rule: 'risk.backtestRequired' }],
+    );
+}
+
+async function approveInTx(
+  tx: Executor,
+  who: string,
+  code: string,
+  version: number,
+  now: Date,
+  setVersion: number,
+): Promise<FeatureRow> {
+  const row = await lockVersion(tx, code, version);
   const [bt] = await tx
     .select({ id: riskBacktests.id })
     .from(riskBacktests)
@@ -235,13 +270,7 @@ async function approveInTx(
       and(eq(riskBacktests.targetKind, 'FEATURE'), eq(riskBacktests.code, code), eq(riskBacktests.version, version)),
     )
     .limit(1);
-  if (!bt)
-    throw problems.rule(
-      'backtest-required',
-      'Backtest required',
-      `Backtest ${code} v${version} over past declarations before approving it.`,
-      [{ path: 'version', message: 'No backtest of this version yet.', rule: 'risk.backtestRequired' }],
-    );
+  checkApproval(row, who, bt !== undefined);
   const live = await tx
     .select()
     .from(riskFeatureVersions)
@@ -276,12 +305,22 @@ async function approveInTx(
 
 /** Four eyes: an analyst other than the author, after a backtest, makes a version live (superseding the live one). */
 export async function approveFeatures(ctx: AppContext, actor: Actor, items: { code: string; version: number }[]) {
-  return runCommand(ctx, 'risk.feature.approve', async (tx) => {
+  return runCommand(ctx, 'risk.feature.approve', async (tx, batch) => {
     const now = ctx.clock.now();
     const who = actorLabel(actor);
     await libraryState(tx, true);
     const n = await bumpSet(tx, who, now);
     const out = [];
+    // Versions of distinct features (a library's drafts) are approved set-based; two versions of one
+    // feature in one call keep the one-by-one path, where the second supersedes the first.
+    if (new Set(items.map((i) => i.code)).size === items.length) {
+      const rows = await approveAllInTx(tx, who, items, now, n);
+      for (const row of rows) {
+        governanceEntry(batch, who, 'risk.feature.approve', row, n, now);
+        out.push(featureVersionView(row, shanghaiDate(now)));
+      }
+      return out;
+    }
     for (const { code, version } of items) {
       const row = await approveInTx(tx, who, code, version, now, n);
       await governanceEvent(tx, who, 'risk.feature.approve', row, n, now);
@@ -289,6 +328,73 @@ export async function approveFeatures(ctx: AppContext, actor: Actor, items: { co
     }
     return out;
   });
+}
+
+/**
+ * `approveInTx` for versions of distinct features, in a fixed number of statements: every version
+ * locked in one read (in key order), each checked in the order given exactly as one by one (so the
+ * same item fails with the same problem), their live versions retired and they made live in one
+ * statement each.
+ */
+async function approveAllInTx(
+  tx: Executor,
+  who: string,
+  items: { code: string; version: number }[],
+  now: Date,
+  setVersion: number,
+): Promise<FeatureRow[]> {
+  if (items.length === 0) return [];
+  const pairs = sql.join(
+    items.map((i) => sql`(${i.code}, ${i.version}::int)`),
+    sql`, `,
+  );
+  const codes = items.map((i) => i.code);
+  const [locked, backtested] = await together([
+    eager(
+      tx
+        .select()
+        .from(riskFeatureVersions)
+        .where(sql`(${riskFeatureVersions.code}, ${riskFeatureVersions.version}) in (${pairs})`)
+        .orderBy(asc(riskFeatureVersions.code), asc(riskFeatureVersions.version))
+        .for('update'),
+    ),
+    eager(
+      tx
+        .selectDistinct({ code: riskBacktests.code, version: riskBacktests.version })
+        .from(riskBacktests)
+        .where(and(eq(riskBacktests.targetKind, 'FEATURE'), inArray(riskBacktests.code, codes))),
+    ),
+  ] as const);
+  const byKey = new Map(locked.map((r) => [`${r.code}@${r.version}`, r]));
+  const hasBacktest = new Set(backtested.map((b) => `${b.code}@${b.version}`));
+  const shadows: string[] = [];
+  for (const { code, version } of items) {
+    const row = byKey.get(`${code}@${version}`);
+    if (!row) throw problems.notFound(`Risk feature ${code} version ${version}`);
+    checkApproval(row, who, hasBacktest.has(`${code}@${version}`));
+    if (row.status === 'SHADOW') shadows.push(code);
+  }
+  // The live version of each feature is superseded by the one approved, as one by one.
+  await tx.execute(sql`update ${riskFeatureVersions} f set status = 'RETIRED', live_to_set = ${setVersion}::int,
+      retired_by = ${who}, retired_at = ${now.toISOString()}::timestamptz,
+      retire_reason = 'superseded by version ' || v.version
+    from (values ${pairs}) as v(code, version)
+    where f.code = v.code and f.status = 'LIVE'`);
+  const updated = await tx
+    .update(riskFeatureVersions)
+    .set({
+      status: 'LIVE',
+      approvedBy: who,
+      approvedAt: now,
+      liveFromSet: setVersion,
+      liveToSet: null,
+      shadowToSet: sql`case when ${riskFeatureVersions.status} = 'SHADOW' then ${setVersion}::int
+        else ${riskFeatureVersions.shadowToSet} end`,
+    })
+    .where(sql`(${riskFeatureVersions.code}, ${riskFeatureVersions.version}) in (${pairs})`)
+    .returning();
+  const after = new Map(updated.map((r) => [`${r.code}@${r.version}`, r]));
+  return items.map((i) => after.get(`${i.code}@${i.version}`)!);
 }
 
 export async function retireFeature(ctx: AppContext, actor: Actor, code: string, version: number, reason: string) {

@@ -17,7 +17,7 @@ import type { Value } from '../expression.ts';
 import { combine, evaluateFeatures, type CompiledFeature, type FiredFeature, type Level } from '../rules.ts';
 import { riskSaleDecisions } from '../schema.ts';
 import { cachedLibrary, libraryState } from './library.ts';
-import { backtestWindowOf, recordBacktest } from './backtestRecord.ts';
+import { backtestWindowOf, recordBacktests } from './backtestRecord.ts';
 
 export type SaleVerdictKind = 'ALLOW' | 'REVIEW' | 'REFUSE';
 
@@ -185,33 +185,33 @@ export async function backtestSaleFeatures(
     }
     if (rows.length < PAGE) break;
   }
-  const out = [];
-  for (const [i, feature] of targets.entries()) {
-    const a = acc[i]!;
-    const truePositives = [...a.hitPeople].filter((p) => positives.has(p)).length;
-    const metrics = {
-      scope: 'SALE',
-      sales: a.sales,
-      hits: a.hits,
-      hitRate: a.sales ? a.hits / a.sales : 0,
-      wouldRefuse: a.refused,
-      wouldReview: a.reviewed,
-      people: a.hitPeople.size,
-      labelledPeople: positives.size,
-      precision: a.hitPeople.size ? truePositives / a.hitPeople.size : null,
-      recall: positives.size ? truePositives / positives.size : null,
-    };
-    out.push(
-      await recordBacktest(ctx, actor, {
-        targetKind: 'FEATURE',
+  return recordBacktests(
+    ctx,
+    actor,
+    targets.map((feature, i) => {
+      const a = acc[i]!;
+      const truePositives = [...a.hitPeople].filter((p) => positives.has(p)).length;
+      const metrics = {
+        scope: 'SALE',
+        sales: a.sales,
+        hits: a.hits,
+        hitRate: a.sales ? a.hits / a.sales : 0,
+        wouldRefuse: a.refused,
+        wouldReview: a.reviewed,
+        people: a.hitPeople.size,
+        labelledPeople: positives.size,
+        precision: a.hitPeople.size ? truePositives / a.hitPeople.size : null,
+        recall: positives.size ? truePositives / positives.size : null,
+      };
+      return {
+        targetKind: 'FEATURE' as const,
         code: feature.code,
         version: feature.version,
         from,
         to,
         declarations: a.sales,
         metrics,
-      }),
-    );
-  }
-  return out;
+      };
+    }),
+  );
 }
