@@ -116,7 +116,8 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
   const start = Math.floor(now.getTime() / 3600_000) * 3600_000 - 23 * 3600_000;
   // The trucks' release orders in one command, then their gate events decided in one batch through the
   // gate's group-commit path (decideEventsTx): each event gets the answer it would get alone (distinct
-  // ids and plates), with a fixed number of statements instead of some twenty per truck.
+  // ids and plates), with a fixed number of statements instead of some twenty per truck. The reservations' and
+  // orders' audit entries and events go through the command's write batch: one audit append at its end.
   const events: EventItem[] = [];
   await runCommand(ctx, 'gate.demo.orders', async (tx, batch) => {
     for (let i = 0; i < TRUCKS; i++) await truck(tx, batch, i);
@@ -144,21 +145,26 @@ export async function seedGateDemo(ctx: AppContext, enterpriseId: string): Promi
         batch,
       );
       const expired = kind === 'ORDER_EXPIRED';
-      await issueReleaseOrder(tx, ctx, {
-        releaseOrderId: uuidv7(at.getTime()),
-        enterpriseId,
-        documentType: 'SECOND_LINE_EXIT',
-        documentId,
-        portCode: PORT,
-        plate,
-        containers: [container],
-        seals: [`HNXH-${String(800000 + i)}`],
-        expectedGrossWeightKg: String(18000 + (i % 9) * 1000),
-        validFrom: new Date(at.getTime() - (expired ? 30 : 2) * 3600_000),
-        validTo: new Date(at.getTime() + (expired ? -3600_000 : 12 * 3600_000)),
-        reservationIds: [reservationId],
-        actor,
-      });
+      await issueReleaseOrder(
+        tx,
+        ctx,
+        {
+          releaseOrderId: uuidv7(at.getTime()),
+          enterpriseId,
+          documentType: 'SECOND_LINE_EXIT',
+          documentId,
+          portCode: PORT,
+          plate,
+          containers: [container],
+          seals: [`HNXH-${String(800000 + i)}`],
+          expectedGrossWeightKg: String(18000 + (i % 9) * 1000),
+          validFrom: new Date(at.getTime() - (expired ? 30 : 2) * 3600_000),
+          validTo: new Date(at.getTime() + (expired ? -3600_000 : 12 * 3600_000)),
+          reservationIds: [reservationId],
+          actor,
+        },
+        { batch },
+      );
       if (kind === 'INSPECTION_HOLD') {
         await openInspectionTask(tx, ctx, {
           source: 'RISK_SELECTION',
