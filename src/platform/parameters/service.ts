@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 import { anyOf, tableRows } from '../db/rows.ts';
-import { appendAudit } from '../audit/service.ts';
+import { appendAudit, appendAuditMany } from '../audit/service.ts';
 import { policyParameters } from './schema.ts';
 import { problems } from '../../kernel/problem.ts';
 import { validateDefinitions, valueViolations, type ParameterDefinition } from './definition.ts';
@@ -319,14 +319,18 @@ export async function seedDefaultParameters(tx: Executor, now: Date): Promise<nu
   if (!missing.length) return 0;
   transactionTables.delete(tx);
   const rows = await tx.insert(policyParameters).values(missing).returning();
-  for (const row of rows.sort((a, b) => a.id - b.id)) {
-    await appendAudit(tx, {
-      actor: 'system:seed',
-      action: 'parameter.set',
-      subject: `parameter:${row.name}`,
-      change: row,
-      at: now,
-    });
-  }
+  // One entry per parameter, in id order as before, appended together (one append, not one each).
+  await appendAuditMany(
+    tx,
+    rows
+      .sort((a, b) => a.id - b.id)
+      .map((row) => ({
+        actor: 'system:seed',
+        action: 'parameter.set',
+        subject: `parameter:${row.name}`,
+        change: row,
+        at: now,
+      })),
+  );
   return rows.length;
 }
