@@ -433,17 +433,31 @@ export async function installBaselineLibrary(ctx: AppContext, actorName = 'syste
     const present = new Set(
       (await tx.select({ code: riskFeatureVersions.code }).from(riskFeatureVersions)).map((r) => r.code),
     );
-    let added = 0;
-    for (const f of BASELINE_LIBRARY) {
-      if (present.has(f.code)) continue;
-      await insertVersion(
-        tx,
-        { ...f, forceLevel: f.forceLevel ?? null, expiresOn: null, owner: '风险分析处 Risk analysis division' },
-        actorName,
-        now,
-      );
-      added++;
-    }
+    // The features missing are inserted as drafts in one statement: a code with no version at all
+    // starts at version 1 (what insertVersion gives it), and a code listed twice would count on.
+    const versions = new Map<string, number>();
+    const rows = BASELINE_LIBRARY.filter((f) => !present.has(f.code)).map((f) => {
+      const version = (versions.get(f.code) ?? 0) + 1;
+      versions.set(f.code, version);
+      return {
+        code: f.code,
+        version,
+        status: 'DRAFT',
+        name: f.name,
+        description: f.description,
+        category: f.category,
+        scope: f.scope,
+        expression: f.expression,
+        weight: f.weight,
+        forceLevel: f.forceLevel ?? null,
+        expiresOn: null,
+        owner: '风险分析处 Risk analysis division',
+        createdBy: actorName,
+        createdAt: now,
+      };
+    });
+    if (rows.length) await tx.insert(riskFeatureVersions).values(rows);
+    const added = rows.length;
     await appendAudit(tx, {
       actor: actorName,
       action: 'risk.library.install',
