@@ -24,10 +24,6 @@ const TABLES = new Set(
  * entry needs a reason that the schema's own object cannot serve.
  */
 const ALLOWED: Readonly<Record<string, string>> = {
-  // Duty-free's public service exports none of its tables yet, and only its own files may import its
-  // schema (docs/modules.md): the command centre's duty-free panel names these two until it does.
-  './modules/command/service/summary.ts: dutyfree_shops': 'duty-free exports no table yet',
-  './modules/command/service/summary.ts: dutyfree_yellow_list': 'duty-free exports no table yet',
   // Payments reads every bill in one documented union; declarations and the first line import
   // payments' service, so importing their tables back would make the modules import each other.
   './modules/payments/service/store.ts: decl_tax_bills': 'no import back into declarations (cycle)',

@@ -12,3 +12,9 @@ export { lookupCode, recordFinding, type FactView, type FindingInput } from './s
 export { checkMissedDepartures, liftBan, ban } from './service/violations.ts';
 export { getReservation, buyerDossier, listShops } from './service/read.ts';
 export { personHash, linkHash, buyerAuditKey, AGGREGATE as DUTYFREE_AGGREGATE } from './service/store.ts';
+/**
+ * Tables read by the command centre's duty-free panel: its SQL names them from these objects, never
+ * as text. Read-only there; only this module writes them.
+ */
+export { dutyfreeShops } from './schema.ts';
+export { dutyfreeYellowList } from './rings/schema.ts';

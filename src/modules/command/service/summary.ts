@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, pgArray, type Executor } from '../../../platform/db/client.ts';
 import { inspectionTasks } from '../../gate/service.ts';
 import { riskDailyTotals } from '../../risk/service.ts';
+import { dutyfreeShops, dutyfreeYellowList } from '../../dutyfree/service.ts';
 import {
   commandAlertHourly,
   commandClearanceBuckets,
@@ -258,8 +259,6 @@ async function creditPanel(ex: Executor, w: Window) {
  */
 async function dutyfreePanel(ex: Executor, w: Window) {
   const day = lastDays(w.until, 1)[0]!;
-  // dutyfree_shops and dutyfree_yellow_list stay named as text: duty-free's public service exports
-  // no table yet (allowed in src/sqlTables.test.ts until it does).
   const [rows, yellow] = await Promise.all([
     queryRows<Record<string, string>>(
       ex,
@@ -267,12 +266,12 @@ async function dutyfreePanel(ex: Executor, w: Window) {
       select d.shop, d.category, d.sales, d.units, d.amount::numeric(18, 2)::text as amount,
         d.returned::numeric(18, 2)::text as returned, coalesce(s.name_zh, d.shop) as name_zh,
         coalesce(s.name_en, d.shop) as name_en
-      from ${commandDutyfreeDaily} d left join dutyfree_shops s on s.code = d.shop where d.day = ${day}::date`,
+      from ${commandDutyfreeDaily} d left join ${dutyfreeShops} s on s.code = d.shop where d.day = ${day}::date`,
     ),
     queryRows<{ status: string; n: number }>(
       ex,
       sql`
-      select status, count(*)::int as n from dutyfree_yellow_list
+      select status, count(*)::int as n from ${dutyfreeYellowList}
       where status = any(${pgArray(['OPEN', 'PROPOSED'])}::text[]) group by 1`,
     ),
   ]);
