@@ -95,7 +95,9 @@ describe('ReadRouter', () => {
     expect(await where(r)).toBe('replica');
   });
 
-  it("a read's own failure (a refused filter, a missing row) is the answer, not a reason to try the primary", async () => {
+  const ownFailure =
+    "a read's own failure (a refused filter, a missing row) is the answer, not a reason to try the primary";
+  it(ownFailure, async () => {
     const { r } = router();
     const ran: string[] = [];
     const notFound = Object.assign(new Error('not found'), { status: 404 });

@@ -100,7 +100,8 @@ async function subjectOf(tx: Executor, ref: SubjectRef): Promise<Subject> {
  */
 export async function creditClassOf(tx: Executor, ref: SubjectRef, asOf: string): Promise<CreditView> {
   // Once per command (platform/commandMemo.ts): an exit's selection and its payment check both ask.
-  const key = `${CREDIT_MEMO}${'code' in ref ? `${ref.kind}:${ref.code}` : `ENTERPRISE_ID:${ref.enterpriseId}`}:${asOf}`;
+  const subject = 'code' in ref ? `${ref.kind}:${ref.code}` : `ENTERPRISE_ID:${ref.enterpriseId}`;
+  const key = `${CREDIT_MEMO}${subject}:${asOf}`;
   return memoInCommand(tx, key, async () => classificationOn(tx, await subjectOf(tx, ref), asOf));
 }
 

@@ -107,7 +107,10 @@ async function numberFor(tx: Tx, row: DeclarationRow, l: Line, month: { number: 
 const REVIEWED_KINDS = ['SECOND_LINE_EXIT', 'BATCH_EXIT'];
 type Va = NonNullable<Line['valueAdded']>;
 
-/** Carries out what `correctionReviewStep` (valueadded rules) decided for a line: a review closed or queued, audited. */
+/**
+ * Carries out what `correctionReviewStep` (valueadded rules) decided for a line: a review closed or
+ * queued, audited.
+ */
 async function applyReviewStep(
   job: Job,
   row: DeclarationRow,

@@ -72,22 +72,10 @@ export async function afterValueAddedReview(ctx: AppContext, p: Decided) {
     );
     const previous = (before as { parameterVersions?: Record<string, number> } | null)?.parameterVersions ?? {};
     taxes.parameterVersions = { ...previous, ...taxes.parameterVersions, ...params.versionsOf('valueAddedThreshold') };
-    await appendAudit(tx, {
-      actor: actorLabel(reviewActor),
-      action: `declarations.valueAddedReview.${p.decision.toLowerCase()}`,
-      subject: `declaration:${row.id}`,
-      change: {
-        declarationId: row.id,
-        line: p.lineIndex,
-        reviewId: p.reviewId,
-        decision: p.decision,
-        decidedBy: p.decidedBy,
-        confirmationNumber,
-        totalBefore: before?.total ?? null,
-        totalAfter: taxes.total,
-      },
-      at: now,
-      partitionKey: partitionOf(uscc),
+    await auditReviewDecision(tx, row.id, uscc, p, now, {
+      confirmationNumber,
+      totalBefore: before?.total ?? null,
+      totalAfter: taxes.total,
     });
     const [updated] = await tx
       .update(declarations)
@@ -116,6 +104,32 @@ export async function afterValueAddedReview(ctx: AppContext, p: Decided) {
   });
 }
 
+/** The declaration's audit entry of a review decision (an exit's adds its confirmation number and totals). */
+function auditReviewDecision(
+  tx: Tx,
+  declarationId: string,
+  uscc: string,
+  p: Decided,
+  at: Date,
+  more: Record<string, unknown>,
+) {
+  return appendAudit(tx, {
+    actor: actorLabel(reviewActor),
+    action: `declarations.valueAddedReview.${p.decision.toLowerCase()}`,
+    subject: `declaration:${declarationId}`,
+    change: {
+      declarationId,
+      line: p.lineIndex,
+      reviewId: p.reviewId,
+      decision: p.decision,
+      decidedBy: p.decidedBy,
+      ...more,
+    },
+    at,
+    partitionKey: partitionOf(uscc),
+  });
+}
+
 /**
  * A batch whose review is decided: its lines keep the outcome (approved, exempt; rejected, taxed with
  * the month's centralized declaration as goods below the threshold) and, once no line waits, it goes
@@ -128,20 +142,7 @@ async function goOnWithBatch(
   o: { lines: ExitTaxLine[]; uscc: string; p: Decided },
 ) {
   const { lines, uscc, p } = o;
-  await appendAudit(tx, {
-    actor: actorLabel(reviewActor),
-    action: `declarations.valueAddedReview.${p.decision.toLowerCase()}`,
-    subject: `declaration:${row.id}`,
-    change: {
-      declarationId: row.id,
-      line: p.lineIndex,
-      reviewId: p.reviewId,
-      decision: p.decision,
-      decidedBy: p.decidedBy,
-    },
-    at: ctx.clock.now(),
-    partitionKey: partitionOf(uscc),
-  });
+  await auditReviewDecision(tx, row.id, uscc, p, ctx.clock.now(), {});
   const [updated] = await tx
     .update(declarations)
     .set({ lines, updatedAt: ctx.clock.now() })

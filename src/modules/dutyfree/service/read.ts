@@ -9,6 +9,7 @@ import { dutyfreeBans, dutyfreeBuyers, dutyfreeQuotas, dutyfreeReservations, dut
 import { factsWhere } from './codes.ts';
 import { quotaOf } from './quota.ts';
 import { actingShop, assertShopVisible, buyerIdentity, findBuyer, loadItems, loadReservation, shops } from './store.ts';
+import { wholeNumber } from '../../../kernel/wholeNumber.ts';
 
 export async function getReservation(ctx: AppContext, actor: Actor, id: string) {
   const shop = await actingShop(ctx, actor);
@@ -100,7 +101,9 @@ export async function buyerDossier(ctx: AppContext, actor: Actor, idType: IdType
     factsWhere(ctx.db, sql`buyer_id = ${b.id}`),
     recentSales(ctx.db, b.id, 'sold'),
   ] as const);
-  const quotas = await Promise.all(years.map((y) => quotaOf(ctx, { idType, idNumber, year: Number(y.year) })));
+  const quotas = await Promise.all(
+    years.map((y) => quotaOf(ctx, { idType, idNumber, year: wholeNumber(y.year, 'quota year') })),
+  );
   return {
     buyerId: b.id,
     ...buyerIdentity(ctx, actor, b),

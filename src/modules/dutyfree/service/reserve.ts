@@ -451,7 +451,8 @@ async function recordRiskRefusal(ctx: AppContext, actor: Actor, body: ReserveBod
   await runCommand(ctx, 'dutyfree.riskRefused', async (tx) => {
     const [known] = await queryRows<{ id: string }>(
       tx,
-      sql`select id from ${dutyfreeRiskRefusals} where shop_code = ${p.shop} and request_id = ${body.requestId ?? null}`,
+      sql`select id from ${dutyfreeRiskRefusals}
+          where shop_code = ${p.shop} and request_id = ${body.requestId ?? null}`,
     );
     if (known) return;
     const [audited] = await appendAuditMany(

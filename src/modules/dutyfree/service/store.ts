@@ -151,11 +151,11 @@ export async function parametersOn(ex: Executor, date: string): Promise<Dutyfree
     minimumAge: wholeNumber(v('dutyfree.minimumAge'), 'dutyfree.minimumAge'),
     categories: categoryTable(v('dutyfree.perTripLimits')),
     destinations: v('dutyfree.destinations') as string[],
-    windowDays: Number(v('dutyfree.departureWindowDays')),
-    ttlMinutes: Number(v('dutyfree.reservationTtlMinutes')),
+    windowDays: wholeNumber(v('dutyfree.departureWindowDays'), 'dutyfree.departureWindowDays'),
+    ttlMinutes: wholeNumber(v('dutyfree.reservationTtlMinutes'), 'dutyfree.reservationTtlMinutes'),
     guaranteeMinUnitPrice: String(v('dutyfree.guaranteeCollectMinUnitPriceCny')),
     buyAndCollectMaxUnitPrice: String(v('dutyfree.buyAndCollectMaxUnitPriceCny')),
-    departureDeadlineDays: Number(v('dutyfree.departureDeadlineDays')),
+    departureDeadlineDays: wholeNumber(v('dutyfree.departureDeadlineDays'), 'dutyfree.departureDeadlineDays'),
     versions: Object.fromEntries([...found.values()].map((p) => [p.name, p.version])),
   };
 }
