@@ -18,6 +18,7 @@ import { Problem } from './kernel/problem.ts';
 import { MODULES } from './modules/index.ts';
 import { Timings } from './platform/timings.ts';
 import pino from 'pino';
+import { withSafeErrors } from './platform/db/errors.ts';
 
 const program = new Command();
 program
@@ -25,7 +26,7 @@ program
   .description('Tidegate — smart customs supervision for the free trade port (海关智慧监管平台)')
   .showHelpAfterError();
 
-const quietLogger = () => pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+const quietLogger = () => withSafeErrors(pino({ level: process.env.LOG_LEVEL ?? 'warn' }));
 
 function describeDatabase(): string {
   const c = loadConfig();

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config, type ConfigOverrides } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/client.ts';
 import { ReadRouter } from './platform/db/reads.ts';
+import { withSafeErrors } from './platform/db/errors.ts';
 import type { Metrics } from './platform/http/metrics.ts';
 import { runMigrations } from './platform/db/migrate.ts';
 import { seedDataDirFromTemplate } from './platform/db/pgliteTemplate.ts';
@@ -54,7 +55,7 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
   const config = loadConfig(opts);
   // Before anything is opened: a seed that breaks its parameter's schema stops the start here.
   useParameterDefinitions(PARAMETER_DEFINITIONS);
-  const log = opts.logger ?? pino({ level: config.logLevel, base: { service: 'tidegate' } });
+  const log = withSafeErrors(opts.logger ?? pino({ level: config.logLevel, base: { service: 'tidegate' } }));
   mark(opts.timings, 'load');
   // A first start on PGlite copies the migrated template made at install instead of running initdb.
   if (!opts.database && !config.databaseUrl) seedDataDirFromTemplate(config.dataDir);

@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTidegate, type Tidegate } from '../../src/main.ts';
 import { fixedClock } from '../../src/kernel/clock.ts';
@@ -41,6 +41,8 @@ export async function startTestApp(
     /** A server of the test's own (migrated on start, closed with the app) instead of a fresh test database. */
     databaseUrl?: string;
     databaseReadUrl?: string;
+    /** Where the application logs (a test that reads the log); silent by default. */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const own = opts.databaseUrl ? { databaseUrl: opts.databaseUrl, databaseReadUrl: opts.databaseReadUrl } : undefined;
@@ -56,7 +58,7 @@ export async function startTestApp(
     secret: TEST_SECRET,
     dataDir: 'memory://',
     natsUrl: '',
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const cache = new Map<string, string>();
   let counter = 0;

@@ -4,6 +4,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
+import { keepParametersOffQueryErrors } from './errors.ts';
 import { pgSocket, type PgSocketOptions } from './pgSocket.ts';
 
 /** The same Drizzle surface on both drivers; services only ever see this. */
@@ -38,6 +39,8 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  // A failed statement's error carries no parameters, whoever prints it (errors.ts).
+  keepParametersOffQueryErrors();
   if (opts.databaseUrl) {
     const watch: ConnectionWatch = { closes: new Map(), begun: new Map() };
     const client = postgres(opts.databaseUrl, {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Executor } from '../db/client.ts';
+import { safeMessage } from '../db/errors.ts';
 import { sha256Hex } from '../crypto.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { outsideRequestScope } from '../requestScope.ts';
@@ -28,7 +29,8 @@ interface Delivery {
   error: string | null;
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+// Stored as the consumer's last error and logged: without the values a database error may quote.
+const messageOf = (err: unknown) => safeMessage(err);
 
 /** Handles events in order and stops at the first failure. */
 async function oneByOne(handle: EventHandler, events: readonly OutboxEvent[]): Promise<Delivery> {

@@ -24,6 +24,7 @@
  */
 import type { AppContext } from '../../../platform/context.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
+import { safeMessage } from '../../../platform/db/errors.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { outsideRequestScope } from '../../../platform/requestScope.ts';
 import { Problem } from '../../../kernel/problem.ts';
@@ -170,11 +171,14 @@ export class GateBatcher {
   }
 }
 
-/** The innermost message (a driver error wrapped by the query builder names the rule broken). */
+/**
+ * The innermost message (a driver error wrapped by the query builder names the rule broken), without
+ * the values a database error may quote: it goes to the log as a string, past the `err` serializer.
+ */
 function rootMessage(err: unknown): string {
   let e = err;
   while (e && typeof e === 'object' && (e as { cause?: unknown }).cause) e = (e as { cause?: unknown }).cause;
-  return e instanceof Error ? e.message : String(e);
+  return safeMessage(e);
 }
 
 const batchers = new WeakMap<AppContext, GateBatcher>();
