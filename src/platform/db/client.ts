@@ -153,7 +153,9 @@ export function preparedStatements(client: postgres.Sql, watch?: ConnectionWatch
           return (query: string, params?: unknown[], opts?: Record<string, unknown>) =>
             held?.lost()
               ? lostQuery()
-              : (value as (...a: unknown[]) => unknown).call(t, query, params, { ...opts, prepare: true });
+              : withoutOrigin(() =>
+                  (value as (...a: unknown[]) => object).call(t, query, params, { ...opts, prepare: true }),
+                );
         if (prop === 'begin' && !reserved)
           return (...args: unknown[]) =>
             beginReserved(
@@ -169,6 +171,37 @@ export function preparedStatements(client: postgres.Sql, watch?: ConnectionWatch
       },
     });
   return wrap(client);
+}
+
+/** The property under which postgres.js keeps a query's origin (found on the first query). */
+let originKey: symbol | undefined;
+const NO_ORIGIN = { stack: '' };
+
+/**
+ * Makes a query without the stack trace postgres.js takes for each one while `debug` is set (a
+ * `new Error()` in every query's constructor, appended to the stack of the query's error). `debug`
+ * is set here only to learn which connection a statement is built for, and the trace cost some
+ * 30 µs of the server's CPU per statement under load (5 % of the server's time at the duty-free till,
+ * 10 % of a quota look-up's). No frames are captured and the query keeps no origin, as postgres.js
+ * does without `debug` for queries sent as text (`unsafe`), which is how Drizzle sends every one.
+ */
+function withoutOrigin<Q extends object>(make: () => Q): Q {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let query: Q;
+  try {
+    query = make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  originKey ??= Object.getOwnPropertySymbols(query).find((s) => s.description === 'OriginError');
+  if (originKey) (query as Record<symbol, unknown>)[originKey] = NO_ORIGIN;
+  return query;
+}
+
+/** A statement of the transaction's own (BEGIN, COMMIT, savepoints) on its reserved connection. */
+function control(tx: postgres.ReservedSql, text: string, opts?: { prepare: boolean }) {
+  return withoutOrigin(() => (opts ? tx.unsafe(text, [], opts) : tx.unsafe(text)));
 }
 
 /** Per pool: how many times each connection closed, and which connection each transaction's BEGIN was built for. */
@@ -235,7 +268,7 @@ async function beginReserved(
   try {
     // Marked (an unnamed statement, not one more prepared per transaction) so that the watch notes
     // the connection it is built for; a BEGIN that failed because the connection went is not released.
-    await tx.unsafe(`begin ${options} /* ${mark} */`, [], { prepare: false }).catch((err: unknown) => {
+    await control(tx, `begin ${options} /* ${mark} */`, { prepare: false }).catch((err: unknown) => {
       beginFailed = err;
       throw err;
     });
@@ -244,12 +277,12 @@ async function beginReserved(
     const result = await body(scoped(tx, held));
     open = false;
     if (held.lost()) throw connectionClosedError();
-    await tx.unsafe('commit');
+    await control(tx, 'commit');
     return result;
   } catch (err) {
     // A failed COMMIT has ended the transaction already; otherwise roll it back before the connection
     // is released. Not on a connection that is gone: the server rolled back when it went.
-    if (open && !held.lost() && !connectionLost(err)) await tx.unsafe('rollback');
+    if (open && !held.lost() && !connectionLost(err)) await control(tx, 'rollback');
     throw err;
   } finally {
     watch?.begun.delete(mark);
@@ -261,14 +294,14 @@ async function beginReserved(
 async function savepoint(tx: postgres.ReservedSql, held: HeldConnection | undefined, body: () => unknown) {
   const name = `s${savepoints++}`;
   if (held?.lost()) throw connectionClosedError();
-  await tx.unsafe(`savepoint ${name}`);
+  await control(tx, `savepoint ${name}`);
   try {
     const result = await body();
     if (held?.lost()) throw connectionClosedError();
-    await tx.unsafe(`release savepoint ${name}`);
+    await control(tx, `release savepoint ${name}`);
     return result;
   } catch (err) {
-    if (!held?.lost() && !connectionLost(err)) await tx.unsafe(`rollback to savepoint ${name}`);
+    if (!held?.lost() && !connectionLost(err)) await control(tx, `rollback to savepoint ${name}`);
     throw err;
   }
 }
