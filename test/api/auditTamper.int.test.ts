@@ -308,6 +308,55 @@ describe('audit log tamper detection, in any partition', () => {
     expect(breakOf((await verifyChain(database.db)).breaks, m.partition)).toMatchObject({ seq: m.seq, pseq: m.pseq });
   });
 
+  it('texts that need escaping verify, and an edit to one is found, however the entries are read', async () => {
+    // On PostgreSQL the walk reads each partition as one binary COPY stream and hashes the bytes;
+    // `stream: false` reads pages of rows as strings (as on PGlite). Both must agree everywhere.
+    const odd = ['quote " and backslash \\', 'controls \u0001\u001f\n\t\r', 'é € 😀 \u2028', ''];
+    for (const [i, text] of odd.entries())
+      await database.db.transaction((tx) =>
+        appendAudit(tx, {
+          actor: `user:${text}`,
+          action: 'thing.do',
+          subject: `thing:${text}`,
+          change: { text, nested: { list: [text, i] } },
+          at: new Date(Date.UTC(2026, 10, 23, 3, 0, i)),
+        }),
+      );
+    const both = async () => {
+      const [streamed, paged] = [
+        await verifyChain(database.db),
+        await verifyChain(database.db, undefined, 3, { stream: false }),
+      ];
+      expect(streamed).toEqual(paged);
+      return streamed;
+    };
+    expect(await both()).toMatchObject({ ok: true, checked: 32 + odd.length });
+    const [e] = await queryRows<{ seq: number; partition: number; pseq: number }>(
+      database.db,
+      sql`select seq::int as seq, partition, pseq::int as pseq from audit_entries where subject like '%😀%'`,
+    );
+    await asTamperer(sql`update audit_entries set change = replace(change, '😀', '😁') where seq = ${e!.seq}`);
+    expect(breakOf((await both()).breaks, e!.partition)).toMatchObject({ seq: e!.seq, pseq: e!.pseq });
+  });
+
+  it('an entry whose change was set to null (its not-null constraint dropped) is a break', async () => {
+    const m = (await middles())[2]!;
+    await asTamperer(
+      sql`alter table audit_entries alter column change drop not null`,
+      sql`update audit_entries set change = null where seq = ${m.seq}`,
+    );
+    try {
+      for (const stream of [true, false])
+        expect(breakOf((await verifyChain(database.db, undefined, 3, { stream })).breaks, m.partition)).toMatchObject({
+          seq: m.seq,
+          pseq: m.pseq,
+        });
+    } finally {
+      await asTamperer(sql`delete from audit_entries where change is null`);
+      await database.db.execute(sql`alter table audit_entries alter column change set not null`);
+    }
+  });
+
   it('altering the root of an anchor is detected at that anchor', async () => {
     await anchorAudit(database.db, new Date(Date.UTC(2026, 10, 23, 2)));
     expect((await verifyChain(database.db)).ok).toBe(true);

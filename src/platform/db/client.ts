@@ -66,6 +66,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       types: { numeric: { to: 1700, from: [1700], serialize: (v: unknown) => String(v), parse: (v: string) => v } },
     });
     const db = drizzlePostgres({ client: preparedStatements(client, watch) }) as unknown as Db;
+    serverClients.set(db, client);
     return {
       kind: 'postgres',
       db,
@@ -81,6 +82,18 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   });
   const db = drizzlePglite({ client: withInstanceParsers(pg) }) as unknown as Db;
   return { kind: 'pglite', db, pglite: pg, location: dataDir, close: () => pg.close() };
+}
+
+/** The postgres.js client behind each database opened on a server, for what Drizzle cannot do (COPY streams). */
+const serverClients = new WeakMap<object, postgres.Sql>();
+
+/**
+ * The PostgreSQL client of a database opened by `openDatabase`, for a COPY stream; undefined on
+ * PGlite and for a transaction (a stream runs on another connection, which would not see the
+ * transaction's snapshot or its uncommitted rows).
+ */
+export function serverClientOf(ex: Executor): postgres.Sql | undefined {
+  return serverClients.get(ex);
 }
 
 /**
