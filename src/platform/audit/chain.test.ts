@@ -266,6 +266,29 @@ describe('the verifier fast path', () => {
     );
   });
 
+  it('escapes each byte below 0x80 at any position, between any neighbours', () => {
+    const at = new Date(Date.UTC(2026, 11, 7, 23, 59, 59, 999));
+    const base = { seq: 7, partition: 3, pseq: 5, at, format: PARTITIONED_FORMAT, prevHash: 'c'.repeat(64) };
+    for (const pad of ['a', ' ', '!', '#', '[', ']', '\u007f', 'é', '\u001f'])
+      for (let b = 0; b < 0x80; b++)
+        for (let position = 0; position < 4; position++) {
+          const change = `${pad.repeat(position)}${String.fromCharCode(b)}${pad.repeat(7 - position)}`;
+          const entry = { ...base, actor: change, action: 'a', subject: 's', change };
+          const bytes = [entry.actor, entry.action, entry.subject, entry.change].map((t) => Buffer.from(t));
+          const src = Buffer.concat(bytes);
+          const spans = new Int32Array(8);
+          let o = 0;
+          bytes.forEach((x, i) => {
+            spans[2 * i] = o;
+            spans[2 * i + 1] = x.length;
+            o += x.length;
+          });
+          expect(bytesPartitionedHash({ src, spans, at: 0 }, at.getTime(), 7, 3, 5, base.prevHash)).toBe(
+            partitionedHash(entry, bodyDigest(entry)),
+          );
+        }
+  });
+
   it('matches no hash for a null text, a time no Date holds or a previous hash that is not one', () => {
     const src = Buffer.from('abcd');
     const spans = Int32Array.from([0, 1, 1, 1, 2, 1, 3, 1]);

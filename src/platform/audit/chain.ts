@@ -363,31 +363,43 @@ const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 let scratch = Buffer.allocUnsafe(1 << 16);
 const link = Buffer.allocUnsafe(256);
 
+/** 1 for the bytes JSON.stringify escapes: the quote, the backslash and the controls below 0x20. */
+const ESCAPED = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) ESCAPED[b] = 1;
+ESCAPED[0x22] = ESCAPED[0x5c] = 1;
+
+/** The escape of one byte at `o`, as JSON.stringify writes it. */
+function writeEscape(out: Buffer, b: number, o: number): number {
+  out[o++] = 0x5c;
+  const letter = SHORT_ESCAPES[b]!;
+  if (letter !== 0) {
+    out[o] = letter;
+    return o + 1;
+  }
+  out[o++] = 0x75;
+  out[o++] = 0x30;
+  out[o++] = 0x30;
+  out[o++] = HEX_DIGITS[b >> 4]!;
+  out[o] = HEX_DIGITS[b & 15]!;
+  return o + 1;
+}
+
 /**
  * `JSON.stringify` of the text in `src[start, start + length)`, written as UTF-8 at `o` of the
  * scratch buffer: the quote, the backslash and the controls below 0x20 escaped as it does them, all
  * else (UTF-8 sequences included) as is. A PostgreSQL text in UTF-8 holds no lone surrogate, the one
- * thing JSON.stringify escapes above 0x1f besides those.
+ * thing JSON.stringify escapes above 0x1f besides those. A plain loop over the bytes: faster here
+ * than decoding to a string for the native JSON.stringify and encoding back (about 2.5 times), and
+ * than copying the runs between escapes or testing four bytes at a time (JSON has a quote every few
+ * bytes).
  */
 function writeJsonString(src: Uint8Array, start: number, length: number, o: number): number {
   const out = scratch;
   out[o++] = 0x22;
   for (let i = start, end = start + length; i < end; i++) {
     const b = src[i]!;
-    if (b >= 0x20 && b !== 0x22 && b !== 0x5c) {
-      out[o++] = b;
-      continue;
-    }
-    out[o++] = 0x5c;
-    const letter = SHORT_ESCAPES[b]!;
-    if (letter !== 0) out[o++] = letter;
-    else {
-      out[o++] = 0x75;
-      out[o++] = 0x30;
-      out[o++] = 0x30;
-      out[o++] = HEX_DIGITS[b >> 4]!;
-      out[o++] = HEX_DIGITS[b & 15]!;
-    }
+    if (ESCAPED[b] === 0) out[o++] = b;
+    else o = writeEscape(out, b, o);
   }
   out[o++] = 0x22;
   return o;
@@ -412,6 +424,52 @@ function writeInteger(out: Buffer, n: number, o: number): number {
     n = Math.floor(n / 10);
   }
   return o + digits;
+}
+
+/** Two, three or four decimal digits of `n` at `o`. */
+function writeDigits(out: Buffer, n: number, digits: number, o: number): number {
+  for (let i = o + digits - 1; i >= o; i--) {
+    out[i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return o + digits;
+}
+
+/**
+ * `new Date(ms).toISOString()` at `o`, without the Date and the string, for the years 0 to 9999
+ * (the others through the Date: they take a sign and six digits). The civil date of a day number
+ * is Howard Hinnant's `civil_from_days`.
+ */
+function writeIsoTime(out: Buffer, ms: number, o: number): number {
+  const day = Math.floor(ms / 86_400_000);
+  let rest = ms - day * 86_400_000;
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 0 || y > 9999) return writeAscii(out, new Date(ms).toISOString(), o);
+  o = writeDigits(out, y, 4, o);
+  out[o++] = 0x2d;
+  o = writeDigits(out, m, 2, o);
+  out[o++] = 0x2d;
+  o = writeDigits(out, d, 2, o);
+  out[o++] = 0x54;
+  o = writeDigits(out, Math.floor(rest / 3_600_000), 2, o);
+  rest %= 3_600_000;
+  out[o++] = 0x3a;
+  o = writeDigits(out, Math.floor(rest / 60_000), 2, o);
+  rest %= 60_000;
+  out[o++] = 0x3a;
+  o = writeDigits(out, Math.floor(rest / 1000), 2, o);
+  out[o++] = 0x2e;
+  o = writeDigits(out, rest % 1000, 3, o);
+  out[o] = 0x5a;
+  return o + 1;
 }
 
 /**
@@ -450,7 +508,7 @@ export function bytesPartitionedHash(
   o = writeAscii(out, ',"actor":', o);
   o = writeJsonString(src, actor, actorLength, o);
   o = writeAscii(out, ',"at":"', o);
-  o = writeAscii(out, new Date(atMillis).toISOString(), o);
+  o = writeIsoTime(out, atMillis, o);
   o = writeAscii(out, '","change":', o);
   o = writeJsonString(src, change, changeLength, o);
   o = writeAscii(out, ',"seq":', o);
@@ -460,11 +518,11 @@ export function bytesPartitionedHash(
   out[o++] = 0x7d;
   const body = nodeHash('sha256', out.subarray(0, o), 'hex');
   o = writeAscii(link, '{"body":"', 0);
-  o = writeAscii(link, body, o);
+  o += link.write(body, o, 'latin1');
   o = writeAscii(link, `","format":${PARTITIONED_FORMAT},"partition":`, o);
   o = writeInteger(link, partition, o);
   o = writeAscii(link, ',"prevHash":"', o);
-  o = writeAscii(link, prevHash, o);
+  o += link.write(prevHash, o, 'latin1');
   o = writeAscii(link, '","pseq":', o);
   o = writeInteger(link, pseq, o);
   link[o++] = 0x7d;
