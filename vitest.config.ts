@@ -5,10 +5,17 @@ import { defineConfig } from 'vitest/config';
 const integration = ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'];
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
+// The suite runs on two cores often shared at load 20–30: a set-up that seeds the demo (some 12 s of
+// CPU on PGlite) then takes minutes, past the 120 s hooks had, and a test's work takes ten times its
+// quiet time or more. Timeouts only bound a hung test; the tests wait for conditions, not for times
+// (a poll for a consumer or another process gives up after 120 s, within the test's timeout).
+const HOOK_TIMEOUT = 600_000;
+const INTEGRATION_TEST_TIMEOUT = 180_000;
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: HOOK_TIMEOUT,
     projects: [
       {
         test: {
@@ -23,8 +30,8 @@ export default defineConfig({
           name: 'pglite',
           include: integration,
           env: { TIDEGATE_TEST_DB: 'pglite' },
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: INTEGRATION_TEST_TIMEOUT,
+          hookTimeout: HOOK_TIMEOUT,
         },
       },
       ...(onPostgres
@@ -35,8 +42,8 @@ export default defineConfig({
                 include: integration,
                 env: { TIDEGATE_TEST_DB: 'postgres' },
                 globalSetup: ['test/support/postgresTemplate.ts'],
-                testTimeout: 60_000,
-                hookTimeout: 120_000,
+                testTimeout: INTEGRATION_TEST_TIMEOUT,
+                hookTimeout: HOOK_TIMEOUT,
               },
             },
           ]
@@ -46,7 +53,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.browser.test.ts'],
           testTimeout: 90_000,
-          hookTimeout: 120_000,
+          hookTimeout: HOOK_TIMEOUT,
           fileParallelism: false,
         },
       },

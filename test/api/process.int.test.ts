@@ -31,8 +31,9 @@ describe.skipIf(testDbKind() !== 'pglite')('the tidegate server process', () => 
     });
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
-    await waitReady(url, child, 90_000);
-  });
+    // A first start seeds the demo: some 12 s of CPU, minutes on a loaded machine (load 30 on two cores).
+    await waitReady(url, child, 540_000);
+  }, 600_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) {

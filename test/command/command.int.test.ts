@@ -179,7 +179,12 @@ describe('live updates', () => {
     });
     expect(post.statusCode).toBe(200);
     await d.drain();
-    await new Promise((r) => setTimeout(r, 60));
+    // The message leaves after the coalescing interval (20 ms) and the replica check: waited for, not
+    // a fixed time; then a few intervals more, in which no second message may follow.
+    const changedSoFar = () => chunks.filter((c) => c.includes('event: changed'));
+    for (const deadline = Date.now() + 60_000; changedSoFar().length === 0 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
     const changed = chunks.filter((c) => c.includes('event: changed'));
     expect(changed).toHaveLength(1);
     expect(changed[0]).toContain('"ReleaseOrderDiverted":1');

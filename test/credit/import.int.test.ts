@@ -314,8 +314,9 @@ describe.skipIf(testDbKind() !== 'pglite')('the tidegate credit import command',
       NATS_URL: '',
       LOG_LEVEL: 'warn',
     };
+    // Each a process start (`seed --demo` some 12 s of CPU): minutes on a loaded machine.
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['bin/tidegate.mjs', ...args], { env, encoding: 'utf8', timeout: 120_000 });
+      spawnSync(process.execPath, ['bin/tidegate.mjs', ...args], { env, encoding: 'utf8', timeout: 600_000 });
     try {
       expect(cli('seed', '--demo').status).toBe(0);
       const cosmetics = DEMO_ENTERPRISES.find((e) => e.key === 'cosmetics')!.uscc;
@@ -342,5 +343,5 @@ describe.skipIf(testDbKind() !== 'pglite')('the tidegate credit import command',
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 240_000); // three process starts
+  }, 1_200_000); // three process starts
 });

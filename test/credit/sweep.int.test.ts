@@ -146,14 +146,15 @@ describe('day boundaries in Asia/Shanghai', () => {
       t.clock.set(new Date('2029-02-19T15:00:00Z')); // 23:00 on 2029-02-19 in Shanghai
       const stop = scheduleDailySweep(t.ctx, { set: (fn, ms) => timers.push({ fn, ms }), clear: () => {} });
       // It sweeps once at start (catching up), then waits for 00:05.
-      await vi.waitFor(() => expect(timers).toHaveLength(1));
+      // The sweep's statements run first: waited for as long as a loaded machine needs (not timed).
+      await vi.waitFor(() => expect(timers).toHaveLength(1), { timeout: 60_000 });
       expect(timers[0]!.ms).toBe(65 * 60_000);
       expect(timers[0]!.ms).toBe(msUntilNextRun(t.clock.now()));
       expect(await classOn(uscc)).toBe('FOCUS');
 
       t.clock.set(new Date('2029-02-19T16:05:00Z')); // the timer fires at 00:05 on 2029-02-20
       timers[0]!.fn();
-      await vi.waitFor(() => expect(timers).toHaveLength(2));
+      await vi.waitFor(() => expect(timers).toHaveLength(2), { timeout: 60_000 });
       expect(timers[1]!.ms).toBe(24 * 3600_000);
       expect(
         (await feed())

@@ -7,6 +7,7 @@ import { deliverWebhooks, startWebhookDelivery } from '../../src/modules/sharing
 import { verifySignature } from '../../src/modules/sharing/rules.ts';
 import { postWebhook, webhookUrlViolation } from '../../src/modules/sharing/outbound.ts';
 import { queryRows } from '../../src/platform/db/client.ts';
+import { deferred } from '../support/async.ts';
 
 interface Receiver {
   url: string;
@@ -14,8 +15,10 @@ interface Receiver {
   failing: boolean;
   /** Answer every delivery with this status and a body that must never reach lastError. */
   answer?: { status: number; location?: string };
-  /** Answer after this many milliseconds (a slow department). */
+  /** Answer after this many milliseconds (the cost of an answer). */
   delayMs: number;
+  /** Answer only once this settles (a slow department: held until the test lets it answer). */
+  hold?: Promise<void>;
   server: Server;
   secret?: string;
 }
@@ -27,6 +30,7 @@ async function receiver(): Promise<Receiver> {
     req.on('data', (d) => (body += d));
     req.on('end', async () => {
       if (r.delayMs) await new Promise((done) => setTimeout(done, r.delayMs));
+      if (r.hold) await r.hold;
       if (r.failing) {
         res.statusCode = 503;
         return res.end('down for maintenance');
@@ -146,23 +150,34 @@ describe('signed webhooks for credit class changes', () => {
   it('a slow department never delays another: each subscription is served by its own pass', async () => {
     const slow = await subscribed('slow-bureau');
     const quick = await subscribed('quick-bureau');
-    slow.delayMs = 1200;
+    // The slow department answers nothing until both changes have reached the quick one: no fixed
+    // delay that a loaded machine could outlast. Its delivery's deadline (5 s) is stretched for the
+    // test, so that on a loaded machine the hold, not the timeout, decides when it answers.
+    const answer = deferred();
+    let asked = 0;
+    slow.server.prependListener('request', () => void asked++);
+    slow.hold = answer.promise;
+    const realTimeout = AbortSignal.timeout.bind(AbortSignal);
+    const stretched = vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => realTimeout(ms * 24));
     const stop = startWebhookDelivery(t.ctx, 50);
+    const waiting = { timeout: 60_000, interval: 20 };
     try {
       await penalise('MA5THK004');
-      await vi.waitFor(() => expect(quick.received.map((x) => x.to)).toEqual(['FOCUS']), {
-        timeout: 2000,
-        interval: 20,
-      });
+      await vi.waitFor(() => expect(quick.received.map((x) => x.to)).toEqual(['FOCUS']), waiting);
       await penalise('MA5THK005');
-      await vi.waitFor(() => expect(quick.received).toHaveLength(2), { timeout: 2000, interval: 20 });
-      // The slow department is still answering its first delivery.
+      await vi.waitFor(() => expect(quick.received).toHaveLength(2), waiting);
+      // The slow department was asked for the first change (once) and is still answering it.
+      await vi.waitFor(() => expect(asked).toBeGreaterThan(0), waiting);
+      expect(asked).toBe(1);
       expect(slow.received).toEqual([]);
-      await vi.waitFor(() => expect(slow.received).toHaveLength(2), { timeout: 8000, interval: 50 });
+      answer.resolve();
+      await vi.waitFor(() => expect(slow.received).toHaveLength(2), waiting);
       expect(slow.received.map((x) => x.seq)).toEqual(quick.received.map((x) => x.seq));
     } finally {
+      answer.resolve();
       await stop();
-      slow.delayMs = 0;
+      stretched.mockRestore();
+      slow.hold = undefined;
     }
   });
 
@@ -304,13 +319,14 @@ describe('signed webhooks for credit class changes', () => {
     receivers.push(r);
     r.secret = 'unused';
     const port = new URL(r.url).port;
-    await expect(postWebhook(`http://localhost:${port}/hook`, {}, '{}', [], 2000)).rejects.toThrow(
+    // Deadlines far above a loopback answer's time, even on a loaded machine: the checks are not timed.
+    await expect(postWebhook(`http://localhost:${port}/hook`, {}, '{}', [], 30_000)).rejects.toThrow(
       'refused: the receiver resolves to a loopback address',
     );
     expect(r.received).toEqual([]);
     // Allowed, the connection goes to the address the check resolved.
     r.answer = { status: 204 };
-    expect(await postWebhook(`http://localhost:${port}/hook`, {}, '{}', ['127.0.0.1/32', '::1/128'], 2000)).toBe(204);
+    expect(await postWebhook(`http://localhost:${port}/hook`, {}, '{}', ['127.0.0.1/32', '::1/128'], 30_000)).toBe(204);
     expect(r.received).toHaveLength(1);
   });
 });

@@ -40,8 +40,8 @@ async function sell(shop: string, buyer: Buyer, items: ReturnType<typeof item>[]
   };
 }
 
-/** Waits until the outbox consumers caught up with `check`. */
-async function eventually<T>(check: () => Promise<T | null | undefined>, ms = 20_000): Promise<NonNullable<T>> {
+/** Waits until the outbox consumers caught up with `check` (for as long as a loaded machine may need). */
+async function eventually<T>(check: () => Promise<T | null | undefined>, ms = 120_000): Promise<NonNullable<T>> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await check();
@@ -81,7 +81,7 @@ beforeAll(async () => {
   inspectorA = await t.authFor('inspector', { name: 'inspector-a' });
   inspectorB = await t.authFor('inspector', { name: 'inspector-b' });
   viewer = await t.authFor('command_viewer');
-}, 120_000);
+}, 600_000);
 afterAll(async () => {
   await t?.close();
 });
@@ -308,7 +308,8 @@ describe('personal credit: level D puts every sale under review', () => {
       reason: '处罚已撤销 penalty annulled',
     });
     const after = await sell(riyue, b, [cosmetics(1)]);
-    await sleep(500);
+    // Every consumer has read the sale's events (not a fixed wait, which a loaded machine outlasts).
+    await t.ctx.dispatcher.drain();
     const rows = await queryRows(
       t.ctx.db,
       sql`select 1 from dutyfree_sale_reviews where reservation_id = ${after.reservationId}`,

@@ -137,7 +137,8 @@ describe('duty-free sales scored by SALE features of the risk library', () => {
     const id = again.json().reservationId;
     await post(`/api/v1/dutyfree/reservations/${id}/confirm`, till);
     let review: { reason: string } | undefined;
-    for (let i = 0; i < 100 && !review; i++) {
+    // Polled until the consumers have opened it, for as long as a loaded machine may need.
+    for (const deadline = Date.now() + 120_000; !review && Date.now() < deadline; ) {
       t.ctx.dispatcher.kick();
       await sleep(100);
       const items = (await t.request({ method: 'GET', url: '/api/v1/dutyfree/sale-reviews', auth: inspector })).json()

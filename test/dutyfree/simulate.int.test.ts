@@ -71,5 +71,5 @@ describe('tidegate dutyfree simulate, through the service', () => {
     );
     expect(run.rings).toBeGreaterThan(0);
     for (const f of flagged) expect(carriers.has(f.h)).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });

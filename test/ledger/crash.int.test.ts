@@ -42,7 +42,7 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
-    await waitReady(url, child, 90_000);
+    await waitReady(url, child, 300_000);
     const call = async (method: string, path: string, body: unknown, token?: string, key?: string, base = url) => {
       const res = await fetch(`${base}${path}`, {
         method,
@@ -178,7 +178,7 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
     const verify = spawnSync(process.execPath, ['bin/tidegate.mjs', 'ledger', 'verify'], {
       env,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 300_000,
     });
     expect(verify.status, verify.stderr + verify.stdout).toBe(0);
     expect(verify.stdout).toContain('OK:');
@@ -216,7 +216,7 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
       env: { ...env, PORT: String(port2), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    await waitReady(url2, child, 90_000);
+    await waitReady(url2, child, 300_000);
     const token2 = (
       await call(
         'POST',
@@ -276,10 +276,10 @@ describe.skipIf(testDbKind() !== 'pglite')('a crash in the middle of a stream of
     const tampered = spawnSync(process.execPath, ['bin/tidegate.mjs', 'ledger', 'verify'], {
       env,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 300_000,
     });
     expect(tampered.status).toBe(1);
     expect(tampered.stderr).toContain(`item ${items[0]!.id} account stock: onHand stored`);
     void output;
-  }, 240_000);
+  }, 900_000); // two process starts, each minutes on a loaded machine
 });

@@ -50,9 +50,10 @@ describe.skipIf(testDbKind() !== 'postgres')('audit partitions under concurrency
     });
     await appended.promise;
 
+    // Blocked, it would wait for `release` for ever: a minute tells the two apart on any load.
     const other = await Promise.race([
       t.ctx.db.transaction((tx) => appendAudit(tx, input(b))),
-      sleep(3000).then(() => 'waited' as const),
+      sleep(60_000).then(() => 'waited' as const),
     ]);
     expect(other).not.toBe('waited');
 

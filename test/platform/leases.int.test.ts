@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Database } from '../../src/platform/db/client.ts';
 import { claimLeases, releaseLeases, startElectedJobs } from '../../src/platform/leases/elector.ts';
 import { openTestDatabase, testDbKind } from '../support/db.ts';
@@ -11,6 +11,15 @@ import { openTestDatabase, testDbKind } from '../support/db.ts';
  */
 const log = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for a condition, polling, for as long as a loaded machine may need (a minute). */
+async function until(condition: () => boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within a minute');
+    await sleep(20);
+  }
+}
 
 describe(`job leases on ${testDbKind()}`, () => {
   let database: Database;
@@ -47,15 +56,30 @@ describe(`job leases on ${testDbKind()}`, () => {
         return () => void runs.push(`stop ${who}`);
       },
     });
-    const stopFirst = startElectedJobs(database.db, [job('first')], { leaseSeconds: 1, log, holder: 'first' });
-    await sleep(300);
-    const stopSecond = startElectedJobs(database.db, [job('second')], { leaseSeconds: 1, log, holder: 'second' });
-    await sleep(1200);
+    // A lease long enough that a renewal a loaded machine delays never lets it lapse (the holder
+    // renews every third of it): what is checked is who runs and in what order, not how fast.
+    const leaseSeconds = 6;
+    const stopFirst = startElectedJobs(database.db, [job('first')], { leaseSeconds, log, holder: 'first' });
+    await until(() => runs.includes('start first'));
+    // The second elector's claims, counted as they come back.
+    let claims = 0;
+    const counted = new Proxy(database.db, {
+      get: (db, prop) =>
+        prop === 'execute'
+          ? async (query: SQL) => {
+              const result = await db.execute(query);
+              claims += 1;
+              return result;
+            }
+          : Reflect.get(db, prop, db),
+    });
+    const stopSecond = startElectedJobs(counted, [job('second')], { leaseSeconds, log, holder: 'second' });
+    // Two claims of the second have come back while the first holds the lease: it runs nowhere else.
+    await until(() => claims >= 2);
     expect(runs).toEqual(['start first']);
     await stopFirst();
     // The second claims at its next renewal (a third of the lease).
-    const deadline = Date.now() + 3000;
-    while (!runs.includes('start second') && Date.now() < deadline) await sleep(50);
+    await until(() => runs.includes('start second'));
     await stopSecond();
     expect(runs).toEqual(['start first', 'stop first', 'start second', 'stop second']);
     // Both gave their leases up as they stopped.

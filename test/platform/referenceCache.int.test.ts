@@ -188,10 +188,10 @@ describe.skipIf(testDbKind() !== 'postgres')('reference data cached by version, 
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       children.push(child);
-      await waitReady(url, child, 110_000);
+      await waitReady(url, child, 280_000);
       urls.push(url);
     }
-  }, 240_000);
+  }, 600_000); // two process starts, each minutes on a loaded machine
 
   afterAll(async () => {
     for (const child of children)

@@ -32,8 +32,8 @@ describe.skipIf(testDbKind() !== 'pglite')('npm start (scripts/start.mjs)', () =
     });
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
-    await waitReady(url, child, 300_000);
-  }, 320_000);
+    await waitReady(url, child, 540_000);
+  }, 600_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) {

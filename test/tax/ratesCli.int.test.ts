@@ -16,8 +16,9 @@ describe.skipIf(testDbKind() !== 'pglite')('tidegate tax rates import / list', (
     NATS_URL: '',
     LOG_LEVEL: 'warn',
   };
+  // Each a process start: minutes on a loaded machine (load 30 on two cores).
   const tidegate = (...args: string[]) =>
-    spawnSync(process.execPath, ['bin/tidegate.mjs', ...args], { env, encoding: 'utf8', timeout: 120_000 });
+    spawnSync(process.execPath, ['bin/tidegate.mjs', ...args], { env, encoding: 'utf8', timeout: 300_000 });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads a CSV, reports row errors by line without loading anything, and lists what is in force', () => {
