@@ -23,10 +23,14 @@ const SIZED = [ledgerMovements, auditEntries, declarations, gateEvents, ledgerDo
  * year of traffic at `TIDEGATE_BENCH_SCALE` (default 0.01; 0.001 with --quick) is loaded once into
  * a database of its own on the server of DATABASE_URL (kept for the next run), then each read runs
  * warm, one client at a time, and its p95 is reported with the dataset size and bytes per row.
+ * `TIDEGATE_BENCH_SCALE_DATABASE` measures a database of that name instead (loaded at that scale if empty).
  */
 export async function benchScale(opts: { quick: boolean; databaseUrl: string }): Promise<string[]> {
   const scale = Number(process.env.TIDEGATE_BENCH_SCALE ?? (opts.quick ? '0.001' : '0.01'));
-  const name = `${benchDatabaseName('tidegate_bench_scale')}_${String(scale).replace('.', '_')}`;
+  // TIDEGATE_BENCH_SCALE_DATABASE names a database already loaded (e.g. by `tidegate simulate`) to measure.
+  const name =
+    process.env.TIDEGATE_BENCH_SCALE_DATABASE ??
+    `${benchDatabaseName('tidegate_bench_scale')}_${String(scale).replace('.', '_')}`;
   const server = new URL(opts.databaseUrl);
   const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
   const exists = await admin`select 1 from pg_database where datname = ${name}`;
