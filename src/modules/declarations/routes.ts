@@ -11,7 +11,7 @@ import { forReader } from './audience.ts';
 import {
   centralizedBody,
   declarationDetailOut,
-  declarationListItemOut,
+  declarationListOut,
   declarationOut,
   exitDeclarationBody,
   listQuery,
@@ -95,7 +95,7 @@ export const declarationsRoutes: ApiPlugin = (app, ctx) => {
       tags,
       summary: 'Declarations, newest first (an enterprise user sees its own)',
       querystring: listQuery,
-      response: { 200: z.object({ items: z.array(declarationListItemOut), total: z.number() }) },
+      response: { 200: declarationListOut },
     },
     handler: async (req) =>
       reader(req).list(await replicaRead(ctx, req, (c) => service.listDeclarations(c, actorOf(req), req.query))),

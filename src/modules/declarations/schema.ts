@@ -58,6 +58,8 @@ export const declarations = pgTable(
     uniqueIndex('decl_declarations_request_uq').on(t.enterpriseId, t.requestId),
     index('decl_declarations_enterprise_idx').on(t.enterpriseId, t.createdAt),
     index('decl_declarations_state_idx').on(t.state, t.createdAt),
+    // An officer's list by port and state, newest first: the page and its capped count read the index alone.
+    index('decl_declarations_port_state_idx').on(t.portCode, t.state, t.createdAt, t.id),
     index('decl_declarations_period_idx').on(t.enterpriseId, t.kind, t.period),
     index('decl_declarations_root_idx').on(t.rootId, t.version),
     check('decl_declarations_kind_ck', sql`${t.kind} in ('SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION')`),

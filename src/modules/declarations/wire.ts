@@ -240,6 +240,15 @@ export const declarationListItemOut = declarationOut.extend({
   enterprise: z.object({ uscc: z.string(), name: z.string() }).nullable(),
 });
 
+/** A page of declarations; the count stops 10,000 matches past the page's start (service/read.ts). */
+export const declarationListOut = z.object({
+  items: z.array(declarationListItemOut),
+  total: z
+    .number()
+    .describe('Matching declarations; a lower bound when totalExact is false (more than 10,000 past the page)'),
+  totalExact: z.boolean().describe('Whether total counts every match'),
+});
+
 export const listQuery = z
   .object({
     kind: z.enum(['SECOND_LINE_EXIT', 'BATCH_EXIT', 'CENTRALIZED_DECLARATION']).optional(),

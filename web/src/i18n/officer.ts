@@ -121,6 +121,7 @@ const zh = {
   'pager.prev': '上一页',
   'pager.next': '下一页',
   'pager.status': '第 {page} / {pages} 页，共 {total} 条',
+  'pager.statusAtLeast': '第 {page} / {pages}+ 页，超过 {total} 条',
 };
 export type OtKey = keyof typeof zh;
 
@@ -239,6 +240,7 @@ const en: Record<OtKey, string> = {
   'pager.prev': 'Previous',
   'pager.next': 'Next',
   'pager.status': 'Page {page} of {pages}, {total} in all',
+  'pager.statusAtLeast': 'Page {page} of {pages}+, more than {total}',
 };
 
 export function useOt() {
@@ -262,9 +264,12 @@ export function useRoleName() {
 /** The labels of a `Pager` in the officer's language: previous, next, and page n of m with the total. */
 export function usePagerLabel() {
   const ot = useOt();
-  return (page: number, pageSize: number, total: number) => ({
+  // `exact` false: the server stopped counting, `total` is one past the bound it counted to.
+  return (page: number, pageSize: number, total: number, exact = true) => ({
     prev: ot('pager.prev'),
     next: ot('pager.next'),
-    status: ot('pager.status', { page, pages: Math.max(1, Math.ceil(total / pageSize)), total }),
+    status: exact
+      ? ot('pager.status', { page, pages: Math.max(1, Math.ceil(total / pageSize)), total })
+      : ot('pager.statusAtLeast', { page, pages: Math.floor((total - 1) / pageSize), total: total - 1 }),
   });
 }

@@ -17,6 +17,13 @@ import {
   versionsOf,
 } from './store.ts';
 
+/**
+ * How far past a page's start the list counts its matches. Counting every match cost more than the
+ * page itself at a year's size (a busy port has hundreds of thousands of exits); past this bound
+ * `total` is a lower bound and `totalExact` is false. Any page up to the bound can be reached.
+ */
+export const LIST_COUNT_LOOKAHEAD = 10_000;
+
 export async function listDeclarations(
   ctx: AppContext,
   actor: Actor,
@@ -24,7 +31,7 @@ export async function listDeclarations(
 ) {
   const where: SQL[] = [];
   const scope = await listEnterpriseScope(ctx.db, actor, q.uscc);
-  if (scope === 'none') return { items: [], total: 0 };
+  if (scope === 'none') return { items: [], total: 0, totalExact: true };
   if (scope) where.push(eq(declarations.enterpriseId, scope));
   if (q.kind) where.push(eq(declarations.kind, q.kind));
   if (q.state) where.push(eq(declarations.state, q.state));
@@ -32,14 +39,26 @@ export async function listDeclarations(
   const cond = where.length ? and(...where) : undefined;
   const by = q.sort?.replace(/^-/, '') === 'businessDate' ? declarations.businessDate : declarations.createdAt;
   const dir = q.sort?.startsWith('-') === false ? asc : desc;
-  const rows = await ctx.db
-    .select()
+  const offset = (q.page - 1) * q.pageSize;
+  const cap = offset + LIST_COUNT_LOOKAHEAD;
+  // The page and its count side by side; the count stops one row past the bound.
+  const matches = ctx.db
+    .select({ one: sql<number>`1`.as('one') })
     .from(declarations)
     .where(cond)
-    .orderBy(dir(by), dir(declarations.createdAt), dir(declarations.id))
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize);
-  const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(declarations).where(cond);
+    .limit(cap + 1)
+    .as('matches');
+  const [rows, [count]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(declarations)
+      .where(cond)
+      .orderBy(dir(by), dir(declarations.createdAt), dir(declarations.id))
+      .limit(q.pageSize)
+      .offset(offset),
+    ctx.db.select({ n: sql<number>`count(*)::int` }).from(matches),
+  ]);
+  const n = count?.n ?? 0;
   // The declarant's name and USCC on each row: one read for the page.
   const named = new Map(
     (await findEnterprisesByIds(ctx.db, [...new Set(rows.map((r) => r.enterpriseId))])).map((e) => [
@@ -49,7 +68,8 @@ export async function listDeclarations(
   );
   return {
     items: rows.map((r) => ({ ...declarationView(r), enterprise: named.get(r.enterpriseId) ?? null })),
-    total: count?.n ?? 0,
+    total: n,
+    totalExact: n <= cap,
   };
 }
 

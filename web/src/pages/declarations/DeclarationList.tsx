@@ -30,7 +30,8 @@ export function DeclarationList({ route, officer }: { route: string; officer: bo
   for (const [k, v] of Object.entries(f)) if (v && v !== 'ALL') query.set(k, v);
   const list = useQuery({
     queryKey: ['declarations', query.toString()],
-    queryFn: () => api<{ items: DeclarationListItem[]; total: number }>('GET', `/api/v1/declarations?${query}`),
+    queryFn: () =>
+      api<{ items: DeclarationListItem[]; total: number; totalExact: boolean }>('GET', `/api/v1/declarations?${query}`),
   });
   const set = (changes: Record<string, string | undefined>) => setParams(route, { ...changes, page: undefined });
   const columns: Column<DeclarationListItem>[] = [
@@ -79,7 +80,7 @@ export function DeclarationList({ route, officer }: { route: string; officer: bo
             pageSize={PAGE_SIZE}
             total={total}
             onPage={(n) => setParams(route, { page: n })}
-            label={pagerLabel(page, PAGE_SIZE, total)}
+            label={pagerLabel(page, PAGE_SIZE, total, list.data.totalExact)}
           />
         </>
       )}

@@ -1,0 +1,1 @@
+CREATE INDEX "decl_declarations_port_state_idx" ON "decl_declarations" USING btree ("port_code","state","created_at","id");
