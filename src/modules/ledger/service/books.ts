@@ -458,8 +458,11 @@ export async function listBooks(ex: Executor, actor: Actor, q: { enterpriseId?: 
   return withNames;
 }
 
+/** A book's id as the routes accept it: anything else is simply not found, without a query. */
+const BOOK_ID = /^[0-9a-f-]{36}$/i;
+
 export async function visibleBook(ex: Executor, actor: Actor, bookId: string): Promise<BookRow> {
-  const [row] = /^[0-9a-f-]{36}$/i.test(bookId)
+  const [row] = BOOK_ID.test(bookId)
     ? await ex.select().from(ledgerBooks).where(eq(ledgerBooks.id, bookId)).limit(1)
     : [];
   if (!row) throw problems.notFound(`Book ${bookId}`);
@@ -467,25 +470,38 @@ export async function visibleBook(ex: Executor, actor: Actor, bookId: string): P
   return row;
 }
 
-/** Items of a book with their stock balance and cost basis. */
+/**
+ * Items of a book with their stock balance and cost basis. One statement: the book's row comes back
+ * (with no item) even for an empty book, so its visibility is checked without a read of its own.
+ */
 export async function listItemsWithBalances(ex: Executor, actor: Actor, bookId: string) {
-  await visibleBook(ex, actor, bookId);
-  const rows = await ex
-    .select({ item: ledgerItems, account: ledgerAccounts })
-    .from(ledgerItems)
-    .innerJoin(ledgerAccounts, and(eq(ledgerAccounts.itemId, ledgerItems.id), eq(ledgerAccounts.kind, 'stock')))
-    .where(eq(ledgerItems.bookId, bookId))
-    .orderBy(asc(ledgerItems.itemNo));
-  return rows.map(({ item, account }) => ({
-    ...itemView(item),
-    onHand: plainQty(account.onHand),
-    reserved: plainQty(account.reserved),
-    available: plainQty(new D(account.onHand).minus(account.reserved)),
-    importedCny: new D(account.importedCny).toFixed(2),
-    domesticCny: new D(account.domesticCny).toFixed(2),
-    hainanMadeCny: new D(account.hainanMadeCny).toFixed(2),
-    firstEntryDate: account.firstEntryDate,
-  }));
+  const rows = BOOK_ID.test(bookId)
+    ? await ex
+        .select({ enterpriseId: ledgerBooks.enterpriseId, item: ledgerItems, account: ledgerAccounts })
+        .from(ledgerBooks)
+        .leftJoin(ledgerItems, eq(ledgerItems.bookId, ledgerBooks.id))
+        .leftJoin(ledgerAccounts, and(eq(ledgerAccounts.itemId, ledgerItems.id), eq(ledgerAccounts.kind, 'stock')))
+        .where(eq(ledgerBooks.id, bookId))
+        .orderBy(asc(ledgerItems.itemNo))
+    : [];
+  if (!rows.length) throw problems.notFound(`Book ${bookId}`);
+  assertEnterpriseVisible(actor, rows[0]!.enterpriseId, `Book ${bookId}`);
+  return rows.flatMap(({ item, account }) =>
+    item && account
+      ? [
+          {
+            ...itemView(item),
+            onHand: plainQty(account.onHand),
+            reserved: plainQty(account.reserved),
+            available: plainQty(new D(account.onHand).minus(account.reserved)),
+            importedCny: new D(account.importedCny).toFixed(2),
+            domesticCny: new D(account.domesticCny).toFixed(2),
+            hainanMadeCny: new D(account.hainanMadeCny).toFixed(2),
+            firstEntryDate: account.firstEntryDate,
+          },
+        ]
+      : [],
+  );
 }
 
 export interface MovementQuery {
