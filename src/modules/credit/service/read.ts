@@ -45,12 +45,24 @@ function servable(row: ClassRow, pending: boolean, date: string, versions: Recor
  * for that date, otherwise derived from the inputs; both give the same answer.
  */
 export async function classificationOn(ex: Executor, subject: Subject, date: string): Promise<CreditView> {
-  const { params, versions } = await classificationParameters(ex, date);
-  const [hit] = await ex
-    .select({ row: creditClasses, pending: creditPending.subjectId })
-    .from(creditClasses)
-    .leftJoin(creditPending, eq(creditPending.subjectId, creditClasses.subjectId))
-    .where(eq(creditClasses.subjectId, subject.id));
+  return classify(ex, subject.id, Promise.resolve(subject), date);
+}
+
+/**
+ * The parameters, the stored class and (for a caller that knows only the id) the subject are read side by
+ * side: one round trip's wait where there were three. The inputs are read only when the stored class
+ * cannot answer (a date before it was computed or from its review day on, or a recomputation pending).
+ */
+async function classify(ex: Executor, subjectId: string, named: Promise<Subject>, date: string): Promise<CreditView> {
+  const [subject, { params, versions }, [hit]] = await Promise.all([
+    named,
+    classificationParameters(ex, date),
+    ex
+      .select({ row: creditClasses, pending: creditPending.subjectId })
+      .from(creditClasses)
+      .leftJoin(creditPending, eq(creditPending.subjectId, creditClasses.subjectId))
+      .where(eq(creditClasses.subjectId, subjectId)),
+  ]);
   const base = { subjectKind: subject.kind, subject: subject.code, asOf: date, parameterVersions: versions };
   if (hit && servable(hit.row, hit.pending !== null, date, versions)) {
     return {
@@ -102,7 +114,11 @@ export async function creditClassOf(tx: Executor, ref: SubjectRef, asOf: string)
   // Once per command (platform/commandMemo.ts): an exit's selection and its payment check both ask.
   const subject = 'code' in ref ? `${ref.kind}:${ref.code}` : `ENTERPRISE_ID:${ref.enterpriseId}`;
   const key = `${CREDIT_MEMO}${subject}:${asOf}`;
-  return memoInCommand(tx, key, async () => classificationOn(tx, await subjectOf(tx, ref), asOf));
+  return memoInCommand(tx, key, async () =>
+    'code' in ref
+      ? classificationOn(tx, await subjectOf(tx, ref), asOf)
+      : classify(tx, ref.enterpriseId, subjectOf(tx, ref), asOf),
+  );
 }
 
 export type MeasuresView = CreditMeasures & { parameterVersions: Record<string, number> };
