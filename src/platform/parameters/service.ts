@@ -164,6 +164,22 @@ export async function getParameter<T = unknown>(ex: Executor, name: string, asOf
   return toValue<T>(row);
 }
 
+/**
+ * A version read by a caller's own statement, checked as getParameter checks it: for a hot read that
+ * joins the version in force on `asOf` (valid_from <= asOf < valid_to, the highest id, as the queries
+ * here pick it) beside its own rows, one statement instead of the cache's counter read and its own
+ * (the duty-free quota look-up). `value` is the column's JSON text; none read is the missing problem.
+ */
+export function parameterRead<T = unknown>(
+  read: { id: number; value: string; validFrom: string; validTo: string | null } | undefined,
+  name: string,
+  asOf: string,
+): ParameterValue<T> {
+  if (!read) throw missingProblem(name, asOf);
+  const row = { name, id: read.id, value: JSON.parse(read.value) as unknown } as Row;
+  return { ...toValue<T>(row), validFrom: read.validFrom, validTo: read.validTo };
+}
+
 /** Read without the query builder: every gate batch reads its weight tolerance. */
 const parameterRows = tableRows(policyParameters);
 
