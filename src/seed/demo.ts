@@ -1,6 +1,7 @@
 import type { AppContext } from '../platform/context.ts';
 import { runCommand } from '../platform/command.ts';
 import { createUser } from '../platform/auth/service.ts';
+import { hashPassword } from '../platform/auth/credentials.ts';
 import { systemActor, type UserRole } from '../platform/auth/roles.ts';
 import { usccCheckChar } from '../kernel/uscc.ts';
 import { residentIdCheckDigit } from '../kernel/residentId.ts';
@@ -9,6 +10,7 @@ import type { DemoWorld } from '../platform/module.ts';
 import { MODULES } from '../modules/index.ts';
 import type { Timings } from '../platform/timings.ts';
 import type { Db } from '../platform/db/client.ts';
+import { bindTransactionCache } from '../platform/reference/cache.ts';
 
 /** Builds a valid code from its first 17 characters (GB 32100-2015 check character). */
 export function demoUscc(first17: string): string {
@@ -119,11 +121,21 @@ export const DEMO_USERS: {
  * go to the transaction, never to the reference cache (which serves only the database handle itself).
  */
 export async function seedDemo(ctx: AppContext, timings?: Timings): Promise<void> {
-  await ctx.db.transaction((tx) => seedDemoIn({ ...ctx, db: tx as unknown as Db }, timings));
+  await ctx.db.transaction((tx) => {
+    // The seed's commands read the policy parameters the seed's transaction holds (one read for the
+    // whole seed, not one per command: platform/parameters/service.ts).
+    bindTransactionCache(tx, ctx.db);
+    return seedDemoIn({ ...ctx, db: tx as unknown as Db }, timings);
+  });
 }
 
 async function seedDemoIn(ctx: AppContext, timings?: Timings): Promise<void> {
   const actor = systemActor('demo-seed');
+  // The demo users' argon2 hashes are started first: they run on the thread pool (another core) while
+  // the enterprises below are written, where one after the other they kept this thread waiting.
+  const passwordHashes = DEMO_USERS.map((u) => hashPassword(u.password));
+  // A hash that fails is reported by the user's command; none is left unhandled meanwhile.
+  for (const h of passwordHashes) h.catch(() => {});
   const ids = new Map<string, string>();
   for (const e of DEMO_ENTERPRISES) {
     const view = await createEnterprise(ctx, actor, {
@@ -180,7 +192,7 @@ async function seedDemoIn(ctx: AppContext, timings?: Timings): Promise<void> {
     validFrom: '2025-12-18',
     validTo: null,
   });
-  for (const u of DEMO_USERS) {
+  for (const [i, u] of DEMO_USERS.entries()) {
     await runCommand(ctx, 'user.create', (tx) =>
       createUser(
         tx,
@@ -193,6 +205,7 @@ async function seedDemoIn(ctx: AppContext, timings?: Timings): Promise<void> {
         },
         actor,
         ctx.clock.now(),
+        { passwordHash: passwordHashes[i] },
       ),
     );
   }

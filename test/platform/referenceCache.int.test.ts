@@ -8,7 +8,7 @@ import { getParameter, getParameters, listParameters, setParameter } from '../..
 import { runCommand } from '../../src/platform/command.ts';
 import { referenceCacheOf } from '../../src/platform/reference/cache.ts';
 import { shanghaiDate } from '../../src/kernel/clock.ts';
-import type { Database } from '../../src/platform/db/client.ts';
+import type { Database, Db } from '../../src/platform/db/client.ts';
 
 // Parameters (and tariff lines, exchange rates) are held in each process by the version of their
 // table (decision 0009): a committed change must apply to the very next request, in every process.
@@ -131,6 +131,37 @@ describe('reference data cached by version, in one process', () => {
     expect((await getParameter<string>(t.ctx.db, NAME, today)).value).toBe('4321');
     const next = await runCommand(t.ctx, 'test.parameters', (tx) => getParameter<string>(tx, NAME, today));
     expect(next).toEqual(seen.own);
+  });
+
+  it('commands inside a command read the table it holds; their change is seen once committed', async () => {
+    const change = (value: string) => ({
+      name: NAME,
+      value,
+      validFrom: '2020-01-01',
+      reason: 'changed in a savepoint',
+    });
+    await runCommand(t.ctx, 'test.outer', async (outer) => {
+      // Commands run with this context are savepoints of the outer command's transaction (as in the demo seed).
+      const ctx = { ...t.ctx, db: outer as unknown as Db };
+      const read = () => runCommand(ctx, 'test.inner', (tx) => getParameter<string>(tx, NAME, today));
+      const held = await getParameter<string>(outer, NAME, today);
+      expect(await read()).toBe(held); // the very value the outer command holds: no read of its own
+      await runCommand(ctx, 'test.inner', async (tx) => {
+        await setParameter(tx, change('7777'), 'test', t.ctx.clock.now());
+        expect((await getParameter<string>(tx, NAME, today)).value).toBe('7777');
+      });
+      expect((await getParameter<string>(outer, NAME, today)).value).toBe('7777');
+      expect((await read()).value).toBe('7777');
+      const rolledBack = runCommand(ctx, 'test.inner', async (tx) => {
+        await setParameter(tx, change('8888'), 'test', t.ctx.clock.now());
+        expect((await getParameter<string>(tx, NAME, today)).value).toBe('8888');
+        throw new Error('roll back');
+      });
+      await expect(rolledBack).rejects.toThrow('roll back');
+      expect((await getParameter<string>(outer, NAME, today)).value).toBe('7777');
+      expect((await read()).value).toBe('7777');
+    });
+    expect((await getParameter<string>(t.ctx.db, NAME, today)).value).toBe('7777');
   });
 
   it.skipIf(testDbKind() !== 'postgres')(

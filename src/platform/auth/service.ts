@@ -38,7 +38,21 @@ export interface CreateUserInput {
   enterpriseId?: string | null;
 }
 
-export async function createUser(tx: Executor, input: CreateUserInput, actor: Actor, now: Date): Promise<UserRow> {
+export interface CreateUserOptions {
+  /**
+   * The hash of `input.password`, already under way: a caller creating several users starts their
+   * hashes together (argon2 runs on the thread pool, on another core) instead of one per command.
+   */
+  passwordHash?: Promise<string>;
+}
+
+export async function createUser(
+  tx: Executor,
+  input: CreateUserInput,
+  actor: Actor,
+  now: Date,
+  opts: CreateUserOptions = {},
+): Promise<UserRow> {
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw problems.field(
       'password',
@@ -66,7 +80,7 @@ export async function createUser(tx: Executor, input: CreateUserInput, actor: Ac
     id: uuidv7(now.getTime()),
     username: input.username,
     displayName: input.displayName ?? input.username,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await (opts.passwordHash ?? hashPassword(input.password)),
     role: input.role,
     enterpriseId: input.enterpriseId ?? null,
     disabled: false,

@@ -5,7 +5,13 @@ import { appendAudit, appendAuditMany } from '../audit/service.ts';
 import { policyParameters } from './schema.ts';
 import { problems } from '../../kernel/problem.ts';
 import { validateDefinitions, valueViolations, type ParameterDefinition } from './definition.ts';
-import { deepFreeze, referenceCacheOf, transactionCacheOf, type ReferenceCache } from '../reference/cache.ts';
+import {
+  deepFreeze,
+  enclosingTransaction,
+  referenceCacheOf,
+  transactionCacheOf,
+  type ReferenceCache,
+} from '../reference/cache.ts';
 import { referenceVersions } from '../reference/schema.ts';
 
 export interface ParameterValue<T = unknown> {
@@ -96,14 +102,21 @@ async function loadTable(ex: Executor): Promise<ParameterTable> {
  * process's entry of that very counter, or the table read through the transaction when none is held.
  * A command so decides on one version of the parameters throughout, where separate reads could each
  * see a different one under read-committed. The transaction's own change of a parameter drops what it
- * held (setParameter, seedDefaultParameters). A transaction not opened by runCommand is not bound to a
- * cache and reads the table each time, as before.
+ * held (setParameter, seedDefaultParameters), and what every transaction enclosing it held. A transaction
+ * not opened by runCommand is not bound to a cache and reads the table each time, as before.
+ *
+ * A command run inside another command's transaction (a savepoint of it: every command of the demo
+ * seed runs inside the seed's one transaction) reads the table its enclosing transaction holds: nothing
+ * but that transaction's own writes can change what it sees, and those drop it. The demo seed read the
+ * table some 600 times, a statement each, because its commands' transactions were bound to no cache.
  */
 const transactionTables = new WeakMap<object, Promise<ParameterTable | null>>();
 
 function transactionTable(tx: Executor): Promise<ParameterTable | null> {
   const cache = transactionCacheOf(tx);
   if (!cache) return Promise.resolve(null);
+  const outer = enclosingTransaction(tx);
+  if (outer && !writers.has(tx)) return transactionTable(outer);
   // The promise is held, not the table: a command's reads travel side by side (pipelined), and the
   // first one's counter read serves them all.
   let table = transactionTables.get(tx);
@@ -112,6 +125,18 @@ function transactionTable(tx: Executor): Promise<ParameterTable | null> {
     transactionTables.set(tx, table);
   }
   return table;
+}
+
+/** Transactions that wrote parameters: they read the table themselves from then on. */
+const writers = new WeakSet<object>();
+
+/**
+ * Before a transaction writes parameters: it and every transaction enclosing it read the table again
+ * (the enclosing ones once it has ended, committed or rolled back; meanwhile it reads its own).
+ */
+function forgetTransactionTables(tx: Executor): void {
+  writers.add(tx);
+  for (let t: Executor | null = tx; t; t = enclosingTransaction(t)) transactionTables.delete(t);
 }
 
 async function readTransactionTable(tx: Executor, cache: ReferenceCache): Promise<ParameterTable | null> {
@@ -291,7 +316,7 @@ export async function setParameter(tx: Executor, input: SetParameterInput, actor
   const violations = parameterChecks.flatMap((check) => check(input.name, input.value) ?? []);
   if (violations.length)
     throw problems.validation(violations.map((v) => ({ path: 'value', rule: v.rule, message: v.message })));
-  transactionTables.delete(tx);
+  forgetTransactionTables(tx);
   const [row] = await tx
     .insert(policyParameters)
     .values({
@@ -333,7 +358,7 @@ export async function seedDefaultParameters(tx: Executor, now: Date): Promise<nu
     });
   }
   if (!missing.length) return 0;
-  transactionTables.delete(tx);
+  forgetTransactionTables(tx);
   const rows = await tx.insert(policyParameters).values(missing).returning();
   // One entry per parameter, in id order as before, appended together (one append, not one each).
   await appendAuditMany(

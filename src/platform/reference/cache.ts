@@ -195,13 +195,31 @@ export function referenceCacheOf(ex: Executor): ReferenceCache | null {
 
 const transactionCaches = new WeakMap<object, ReferenceCache>();
 
+/** A bound transaction opened inside another bound one (a savepoint): the one it was opened in. */
+const enclosing = new WeakMap<object, object>();
+
 /**
  * Ties a transaction to the cache of the handle it was opened on (the transaction itself does not
  * say which database it belongs to, and two databases' counters are unrelated): src/platform/command.ts.
+ * A transaction opened inside a bound transaction (a command run inside another, as every command of
+ * the demo seed runs inside the seed's one transaction) shares its cache and remembers it as the one
+ * enclosing it (`enclosingTransaction`).
  */
 export function bindTransactionCache(tx: object, db: Executor): void {
   const cache = caches.get(db as Db);
-  if (cache) transactionCaches.set(tx, cache);
+  if (cache) {
+    transactionCaches.set(tx, cache);
+    return;
+  }
+  const outer = transactionCaches.get(db);
+  if (!outer) return;
+  transactionCaches.set(tx, outer);
+  enclosing.set(tx, db);
+}
+
+/** The bound transaction `tx` was opened in (it is a savepoint of it), or null. */
+export function enclosingTransaction(tx: Executor): Executor | null {
+  return (enclosing.get(tx) as Executor | undefined) ?? null;
 }
 
 /** The cache of the handle a transaction was opened on, or null (not bound, or a handle without one). */
