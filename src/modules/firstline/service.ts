@@ -8,7 +8,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
-import type { Tx } from '../../platform/db/client.ts';
+import { eager, together, type Tx } from '../../platform/db/client.ts';
+import { tableRows } from '../../platform/db/rows.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
@@ -27,11 +28,18 @@ import {
   scopeViolation,
   zeroTariffScope,
 } from '../subjects/service.ts';
-import { cataloguePrefixes, fileDocumentTx, getBook, getItem, registerDirectRelease } from '../ledger/service.ts';
+import {
+  cataloguePrefixes,
+  cataloguePrefixesForItems,
+  fileDocumentTx,
+  getBook,
+  loadItems,
+  registerDirectRelease,
+} from '../ledger/service.ts';
 import { assessDeclaration, type RiskDecision } from '../risk/service.ts';
 import { loadTaxParameters } from '../tax/service.ts';
 import { computeRoute, fen, type RouteLine } from '../tax/rules.ts';
-import { returnLicenceUseTx, screenGoods, useLicenceTx } from '../licence/service.ts';
+import { restrictedListOn, returnLicenceUseTx, screenAgainst, useLicenceTx } from '../licence/service.ts';
 import { ratesWithOrigin } from '../origin/service.ts';
 import {
   billNumber,
@@ -193,46 +201,78 @@ async function view(
   };
 }
 
+/** The declaration's rows, read and written through statements built once (the hot path). */
+const declarationRows = tableRows(firstLineDeclarations);
+const billRows = tableRows(firstLineBills);
+
+/**
+ * What the declaration's checks read, issued together (pipelined on PostgreSQL: one round trip): the
+ * declarant, its book, the items of BOOK lines, its qualifications, the taxed catalogue's entries
+ * that could cover the goods, the prohibited and restricted list, and a zero-tariff import's
+ * beneficiary scope. None of them depends on another's answer (a BOOK line's code comes from its
+ * item, and the catalogue is read by item id); the answers are judged afterwards in the order the
+ * rules always were, so the first failing rule is the one refused. Each is read inside the
+ * transaction: the book, items, qualifications and enterprise are kept for the rest of the command
+ * (platform/commandMemo.ts), so the risk assessment and the release's ledger document read them no more.
+ */
+async function checkReads(tx: Tx, enterpriseId: string, body: FirstLineBody, date: string) {
+  const itemIds = body.lines.flatMap((l) => (l.kind === 'BOOK' && l.itemId ? [l.itemId] : []));
+  const codes = body.lines.flatMap((l) => (l.kind !== 'BOOK' && l.hsCode ? [l.hsCode] : []));
+  const [enterprise, book, items, held, itemPrefixes, codePrefixes, restricted, scope] = await together([
+    findEnterpriseById(tx, enterpriseId),
+    body.bookId ? getBook(tx, body.bookId) : Promise.resolve(null),
+    loadItems(tx, itemIds),
+    activeQualifications(tx, enterpriseId, date),
+    cataloguePrefixesForItems(tx, date, itemIds),
+    codes.length ? cataloguePrefixes(tx, date, codes) : Promise.resolve([]),
+    restrictedListOn(tx, date),
+    body.bookId && body.direction === 'IMPORT' ? zeroTariffScope(tx, enterpriseId, date) : Promise.resolve(null),
+  ]);
+  // Entries that cover a BOOK line's code or a TAXED line's: a line is judged only against prefixes of its own code.
+  const prefixes = [...new Set([...itemPrefixes, ...codePrefixes])];
+  return { enterprise, book, items, held, prefixes, restricted, scope };
+}
+
+type CheckReads = Awaited<ReturnType<typeof checkReads>>;
+
 /** Book and items of BOOK lines: the declarant's own book, each item on it; code, unit and origin from the item. */
-async function judgeBookLines(tx: Tx, enterpriseId: string, body: FirstLineBody) {
-  const book = body.bookId ? await getBook(tx, body.bookId) : null;
+function judgeBookLines(enterpriseId: string, body: FirstLineBody, read: CheckReads) {
+  const { book, items } = read;
   if (body.bookId && (!book || book.enterpriseId !== enterpriseId)) {
     throw refuse([
       { path: 'bookId', rule: 'firstLine.bookUnknown', message: 'No such account book of the declarant.' },
     ]);
   }
   const errors: RuleViolation[] = [];
-  const lines = await Promise.all(
-    body.lines.map(async (l, i) => {
-      if (l.kind !== 'BOOK') {
-        return { hsCode: l.hsCode!, unit: l.unit!, originCountry: l.originCountry!, regime: null as string | null };
-      }
-      const item = await getItem(tx, l.itemId!);
-      if (!item || item.bookId !== book!.id) {
+  const lines = body.lines.map((l, i) => {
+    if (l.kind !== 'BOOK') {
+      return { hsCode: l.hsCode!, unit: l.unit!, originCountry: l.originCountry!, regime: null as string | null };
+    }
+    const item = items.get(l.itemId!);
+    if (!item || item.bookId !== book!.id) {
+      errors.push({
+        path: `lines[${i}].itemId`,
+        rule: 'firstLine.itemNotInBook',
+        message: 'Not an item of this book.',
+      });
+      return null;
+    }
+    const AS_THE_BOOK_KEEPS_THEM = 'declare the goods as the book keeps them (or correct the item).';
+    for (const [field, given, own] of [
+      ['hsCode', l.hsCode, item.hsCode],
+      ['originCountry', l.originCountry, item.originCountry],
+      ['unit', l.unit, item.unit],
+    ] as const) {
+      if (given !== undefined && given !== own) {
         errors.push({
-          path: `lines[${i}].itemId`,
-          rule: 'firstLine.itemNotInBook',
-          message: 'Not an item of this book.',
+          path: `lines[${i}].${field}`,
+          rule: 'firstLine.differsFromItem',
+          message: `The book item has ${field} ${own}; ${AS_THE_BOOK_KEEPS_THEM}`,
         });
-        return null;
       }
-      const AS_THE_BOOK_KEEPS_THEM = 'declare the goods as the book keeps them (or correct the item).';
-      for (const [field, given, own] of [
-        ['hsCode', l.hsCode, item.hsCode],
-        ['originCountry', l.originCountry, item.originCountry],
-        ['unit', l.unit, item.unit],
-      ] as const) {
-        if (given !== undefined && given !== own) {
-          errors.push({
-            path: `lines[${i}].${field}`,
-            rule: 'firstLine.differsFromItem',
-            message: `The book item has ${field} ${own}; ${AS_THE_BOOK_KEEPS_THEM}`,
-          });
-        }
-      }
-      return { hsCode: item.hsCode, unit: item.unit, originCountry: item.originCountry ?? '', regime: book!.regime };
-    }),
-  );
+    }
+    return { hsCode: item.hsCode, unit: item.unit, originCountry: item.originCountry ?? '', regime: book!.regime };
+  });
   if (errors.length) throw refuse(errors);
   return { book, lines: lines as NonNullable<(typeof lines)[number]>[] };
 }
@@ -245,12 +285,16 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
     const today = shanghaiDate(now);
     const date = body.declarationDate ?? today;
     const contentHash = hash(body);
-    const [earlier] = await tx
-      .select()
-      .from(firstLineDeclarations)
-      .where(
-        and(eq(firstLineDeclarations.enterpriseId, enterpriseId), eq(firstLineDeclarations.requestId, body.requestId)),
-      );
+    // The request id looked up first; beside it, unless the form is refused anyway, every read the checks need.
+    const form = formViolations(body);
+    const [[earlier], read] = await together([
+      declarationRows.select(
+        tx,
+        sql`select ${declarationRows.columns} from ${declarationRows.table}
+            where enterprise_id = ${enterpriseId}::uuid and request_id = ${body.requestId}`,
+      ),
+      date <= today && !form.length ? checkReads(tx, enterpriseId, body, date) : Promise.resolve(null),
+    ]);
     if (earlier) {
       if (earlier.contentHash !== contentHash) {
         throw problems.conflict(`Request ${body.requestId} was filed with other content.`, {
@@ -262,11 +306,10 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
     if (date > today) {
       throw refuse([{ path: 'declarationDate', rule: 'firstLine.dateFuture', message: 'A day that has not come.' }]);
     }
-    const form = formViolations(body);
-    if (form.length) throw refuse(form);
-    const enterprise = (await findEnterpriseById(tx, enterpriseId))!;
-    const { book, lines: facts } = await judgeBookLines(tx, enterpriseId, body);
-    const held = await activeQualifications(tx, enterpriseId, date);
+    if (form.length || !read) throw refuse(form);
+    const enterprise = read.enterprise!;
+    const { book, lines: facts } = judgeBookLines(enterpriseId, body, read);
+    const held = read.held;
     if (book && body.direction === 'IMPORT') {
       const needed =
         { ZERO_TARIFF: 'ZERO_TARIFF_BENEFICIARY', PROCESSING_VALUE_ADDED: 'PROCESSING_VALUE_ADDED' }[
@@ -283,14 +326,14 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
       }
     }
     const codes = facts.map((f) => f.hsCode);
-    const prefixes = await cataloguePrefixes(tx, date, codes);
+    const prefixes = read.prefixes;
     if (body.direction === 'IMPORT') {
       const judged = body.lines.map((l, i) => ({ kind: l.kind, hsCode: codes[i]!, regime: facts[i]!.regime }));
       const bad = taxedCatalogueViolations(judged, prefixes, date);
       if (bad.length) throw refuse(bad);
       if (book?.regime === 'ZERO_TARIFF') {
         // Zero-tariff intake only of the kinds of goods the beneficiary holds on the day.
-        const scope = await zeroTariffScope(tx, enterpriseId, date);
+        const scope = read.scope!;
         const out = judged.flatMap((l, i) =>
           l.kind === 'BOOK'
             ? (scopeViolation(l.hsCode, scope.categories, scope.map, `lines[${i}].itemId`, 'the enterprise') ?? [])
@@ -302,7 +345,7 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
 
     // The prohibited and restricted list, then the licences (written off now: the goods are declared under them).
     const goods = body.lines.map((l, i) => ({ hsCode: codes[i]!, description: l.description }));
-    const screenings = await screenGoods(tx, { lines: goods, direction: body.direction, date });
+    const screenings = screenAgainst(read.restricted, { lines: goods, direction: body.direction, date });
     const listed = screeningViolations(
       body.lines.map((l, i) => ({ hsCode: codes[i]!, licenceNumber: l.licenceNumber })),
       screenings,
@@ -500,7 +543,6 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
       createdAt: now,
       updatedAt: now,
     };
-    await tx.insert(firstLineDeclarations).values(row);
     const filed = batch.audit({
       actor: actorLabel(actor),
       action: 'firstline.declare',
@@ -518,9 +560,18 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
       }),
       filed,
     );
-    if (state !== 'RELEASED') return view(tx, row, actor, { billId: null, uscc: enterprise.uscc });
-    const released = await release(tx, ctx, actor, row, enterprise.uscc, 'risk.assessDeclaration', batch);
-    return view(tx, released.row, actor, { billId: released.billId, uscc: enterprise.uscc });
+    // The row is written once, as it ends (held, or released with its document and bill), with the
+    // command's other writes at its end: nothing of the command reads it back. A concurrent filing of
+    // the same request id meets the unique index there and fails, as it did on an earlier insert.
+    const released =
+      state === 'RELEASED'
+        ? await release(ctx, actor, row, enterprise.uscc, 'risk.assessDeclaration', tx, batch)
+        : null;
+    const final = released?.row ?? row;
+    const bill = released?.bill ?? null;
+    batch.defer(() => eager(declarationRows.insert(tx, [final])));
+    if (bill) batch.defer(() => eager(billRows.insert(tx, [bill])));
+    return view(tx, final, actor, { billId: bill?.id ?? null, uscc: enterprise.uscc });
   });
 }
 
@@ -529,14 +580,14 @@ export async function fileFirstLine(ctx: AppContext, actor: Actor, body: FirstLi
  * release registered for the book entry within the ledger's deadline; the bill issued for what is taxed.
  */
 async function release(
-  tx: Tx,
   ctx: AppContext,
   actor: Actor,
   row: Row,
   uscc: string,
   by: string,
+  tx: Tx,
   batch: WriteBatch,
-): Promise<{ row: Row; billId: string | null }> {
+): Promise<{ row: Row; bill: BillRow | null }> {
   const now = ctx.clock.now();
   const lines = row.lines as JudgedLine[];
   const bookLines = lines.filter((l) => l.kind === 'BOOK');
@@ -588,11 +639,10 @@ async function release(
     lines: unknown;
     parameterVersions: Record<string, number>;
   } | null;
-  let billId: string | null = null;
+  let bill: BillRow | null = null;
   if (taxes) {
-    billId = uuidv7(now.getTime());
-    const bill: BillRow = {
-      id: billId,
+    bill = {
+      id: uuidv7(now.getTime()),
       number: billNumber(row.declarationDate, row.id),
       declarationId: row.id,
       enterpriseId: row.enterpriseId,
@@ -605,10 +655,9 @@ async function release(
       issuedOn: shanghaiDate(now),
       issuedAt: now,
     };
-    await tx.insert(firstLineBills).values(bill);
   }
   const stateReason = `Released (${by}).`;
-  const next = {
+  const next: Row = {
     ...row,
     state: 'RELEASED',
     stateReason,
@@ -617,10 +666,6 @@ async function release(
     decidedBy: by,
     updatedAt: now,
   };
-  await tx
-    .update(firstLineDeclarations)
-    .set({ state: 'RELEASED', stateReason, ledgerDocumentId, directReleaseId, decidedBy: by, updatedAt: now })
-    .where(eq(firstLineDeclarations.id, row.id));
   const audited = batch.audit({
     actor: actorLabel(actor),
     action: 'firstline.release',
@@ -644,7 +689,7 @@ async function release(
     }),
     audited,
   );
-  return { row: next, billId };
+  return { row: next, bill };
 }
 
 /** An officer's decision on a held declaration: release (the book posted, the bill issued) or refuse. */
@@ -663,8 +708,20 @@ export async function decideFirstLine(
     const uscc = (await findEnterpriseById(tx, row.enterpriseId))?.uscc ?? '';
     const by = `${actorLabel(actor)}: ${d.reason}`;
     if (d.decision === 'RELEASE') {
-      const released = await release(tx, ctx, actor, row, uscc, by, batch);
-      return view(tx, released.row, actor, { billId: released.billId, uscc });
+      const { row: next, bill } = await release(ctx, actor, row, uscc, by, tx, batch);
+      if (bill) await tx.insert(firstLineBills).values(bill);
+      await tx
+        .update(firstLineDeclarations)
+        .set({
+          state: next.state,
+          stateReason: next.stateReason,
+          ledgerDocumentId: next.ledgerDocumentId,
+          directReleaseId: next.directReleaseId,
+          decidedBy: next.decidedBy,
+          updatedAt: next.updatedAt,
+        })
+        .where(eq(firstLineDeclarations.id, id));
+      return view(tx, next, actor, { billId: bill?.id ?? null, uscc });
     }
     const now = ctx.clock.now();
     // The goods are not imported (or exported) under the licences written off on filing: each use goes back.

@@ -54,9 +54,11 @@ export {
   raiseOverdueAlerts,
   listAlerts,
   cataloguePrefixes,
+  cataloguePrefixesForItems,
   type DocumentInput,
   type DocumentView,
 } from './service/documents.ts';
 export { importCatalogue, listCatalogue } from './service/catalogue.ts';
+export { loadItems } from './service/core.ts';
 export { verifyLedger, type VerifyResult, type Mismatch } from './service/verify.ts';
 export { lockBooks, auditPartition as bookAuditKey } from './service/core.ts';

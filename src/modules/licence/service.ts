@@ -8,6 +8,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import type { Executor, Tx } from '../../platform/db/client.ts';
+import { tableRows } from '../../platform/db/rows.ts';
 import { runCommand } from '../../platform/command.ts';
 import { appendAudit } from '../../platform/audit/service.ts';
 import { enqueueEvents } from '../../platform/outbox/service.ts';
@@ -67,12 +68,15 @@ const entryContent = (e: RestrictedEntry | StoredEntry) => {
   return canonicalJson({ ...rest, keywords: [...e.keywords].sort(), legalBasis: e.legalBasis ?? null });
 };
 
+const entryRows = tableRows(restrictedGoods);
+
 /** The current version of every entry ever loaded (the newest row of each key), oldest key first. */
 export async function restrictedEntries(ex: Executor): Promise<StoredEntry[]> {
-  const rows = await ex
-    .selectDistinctOn([restrictedGoods.entryKey])
-    .from(restrictedGoods)
-    .orderBy(asc(restrictedGoods.entryKey), desc(restrictedGoods.id));
+  // Read whole by every first-line declaration: its statement built once (platform/db/rows.ts).
+  const rows = await entryRows.select(
+    ex,
+    sql`select distinct on (entry_key) ${entryRows.columns} from ${entryRows.table} order by entry_key, id desc`,
+  );
   return rows.map(storedEntry).sort((a, b) => a.version - b.version);
 }
 
@@ -140,7 +144,17 @@ export async function screenGoods(
   ex: Executor,
   q: { lines: readonly GoodsLine[]; direction: 'IMPORT' | 'EXPORT'; date: string },
 ): Promise<Screening[]> {
-  const entries = await restrictedListOn(ex, q.date);
+  return screenAgainst(await restrictedListOn(ex, q.date), q);
+}
+
+/**
+ * Screens goods against the entries in force (`restrictedListOn`) a caller read already, beside its
+ * other reads in one round trip: a first-line declaration reads the list before it knows its codes.
+ */
+export function screenAgainst(
+  entries: readonly StoredEntry[],
+  q: { lines: readonly GoodsLine[]; direction: 'IMPORT' | 'EXPORT'; date: string },
+): Screening[] {
   return q.lines.map((l) => screenLine(entries, l, q.direction, q.date));
 }
 

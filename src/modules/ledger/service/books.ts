@@ -33,7 +33,18 @@ import {
   correctedItem,
 } from '../rules.ts';
 import type { ItemCorrection, ItemMasterData, Regime } from '../rules.ts';
-import { auditPartition, bookView, createAccounts, itemView, lockBooks, plainQty, type BookRow } from './core.ts';
+import {
+  auditPartition,
+  bookRow,
+  bookView,
+  createAccounts,
+  forgetItemsInCommand,
+  itemView,
+  loadItems,
+  lockBooks,
+  plainQty,
+  type BookRow,
+} from './core.ts';
 import { cataloguePrefixes } from './documents.ts';
 
 const UUID = /^[0-9a-f-]{36}$/i;
@@ -41,14 +52,12 @@ const UUID = /^[0-9a-f-]{36}$/i;
 const REGIME_CODE: Record<Regime, string> = { ZERO_TARIFF: 'ZT', PROCESSING_VALUE_ADDED: 'PV', RELAXED_TRADE: 'RT' };
 
 export async function getBook(ex: Executor, bookId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(bookId)) return null;
-  const [row] = await ex.select().from(ledgerBooks).where(eq(ledgerBooks.id, bookId)).limit(1);
+  const row = await bookRow(ex, bookId);
   return row ? bookView(row) : null;
 }
 
 export async function getItem(ex: Executor, itemId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(itemId)) return null;
-  const [row] = await ex.select().from(ledgerItems).where(eq(ledgerItems.id, itemId)).limit(1);
+  const row = (await loadItems(ex, [itemId])).get(itemId);
   return row ? itemView(row) : null;
 }
 
@@ -239,6 +248,7 @@ export async function addItemsTx(
     createdAt: now,
   }));
   if (rows.length) {
+    forgetItemsInCommand(tx);
     await tx.insert(ledgerItems).values(rows);
     await createAccounts(
       tx,
@@ -320,6 +330,7 @@ export async function correctItemTx(
   if (book.regime === 'ZERO_TARIFF' && c.changed.includes('hsCode'))
     await assertOutsideTaxedCatalogue(tx, c.after.hsCode, shanghaiDate(now));
   await assertNotReserved(tx, item);
+  forgetItemsInCommand(tx);
   await tx.update(ledgerItems).set(c.values).where(eq(ledgerItems.id, item.id));
   const change = {
     bookId: book.id,

@@ -10,6 +10,8 @@ import { uuidv7 } from '../../../kernel/ids.ts';
 import { problems, type FieldError } from '../../../kernel/problem.ts';
 import { ledgerTaxedCatalogue } from '../schema.ts';
 import { cataloguePrefixes } from './documents.ts';
+import { CATALOGUE_FOR_ITEMS_MEMO } from './core.ts';
+import { forgetAllInCommand } from '../../../platform/commandMemo.ts';
 import { isCalendarDate } from '../rules.ts';
 
 /**
@@ -56,6 +58,7 @@ export async function importCatalogue(ctx: AppContext, actor: Actor, csv: string
   return runCommand(ctx, 'ledger.importCatalogue', async (tx) => {
     const now = ctx.clock.now();
     const batchId = uuidv7(now.getTime());
+    forgetAllInCommand(tx, CATALOGUE_FOR_ITEMS_MEMO);
     await tx.insert(ledgerTaxedCatalogue).values(
       records.map((r) => ({
         hsPrefix: r.cells.hsPrefix!,

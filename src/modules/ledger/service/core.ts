@@ -4,8 +4,10 @@
  * anything is written), write movements and balance deltas in a few statements, then assert the
  * invariants on what was touched.
  */
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, recordset, type Executor } from '../../../platform/db/client.ts';
+import { anyOf, tableRows } from '../../../platform/db/rows.ts';
+import { forgetAllInCommand, memoInCommand } from '../../../platform/commandMemo.ts';
 import type { AuditRef, SeqOf, WriteBatch } from '../../../platform/writeBatch.ts';
 import { sha256Hex } from '../../../platform/crypto.ts';
 import { canonicalJson } from '../../../kernel/canonicalJson.ts';
@@ -65,12 +67,10 @@ export async function lockBooks(tx: Executor, ids: readonly string[], path = 'bo
   const bad = unique.find((id) => !UUID_PATTERN.test(id));
   if (bad !== undefined) throw problems.field(path, 'ledger.bookUnknown', `Book ${bad} does not exist.`);
   const rows = unique.length
-    ? await tx
-        .select()
-        .from(ledgerBooks)
-        .where(inArray(ledgerBooks.id, unique))
-        .orderBy(asc(ledgerBooks.id))
-        .for('update')
+    ? await bookRows.select(
+        tx,
+        sql`select ${bookRows.columns} from ${bookRows.table} where id ${anyOf(unique, 'uuid')} order by id for update`,
+      )
     : [];
   const out = new Map(rows.map((r) => [r.id, r]));
   const missing = unique.find((id) => !out.has(id));
@@ -82,15 +82,50 @@ export function assertBookActive(book: BookRow, path = 'bookId'): void {
   if (book.status !== 'ACTIVE') throw problems.field(path, 'ledger.bookClosed', `Book ${book.bookNo} is closed.`);
 }
 
-/** Items by id, many at once. */
+/** Statements of the hot path (every document, reservation and first-line declaration), built once. */
+const bookRows = tableRows(ledgerBooks);
+const itemRows = tableRows(ledgerItems);
+
+const ITEMS_MEMO = 'ledger.items:';
+
+/**
+ * Items by id, many at once. Once per command (platform/commandMemo.ts): a first-line declaration
+ * judges its lines against the items and its release's document reads them again. Only the ledger
+ * writes items; `forgetItemsInCommand` is called before it does.
+ */
 export async function loadItems(ex: Executor, ids: readonly string[]): Promise<Map<string, ItemRow>> {
-  const wellFormed = [...new Set(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))];
+  const wellFormed = [...new Set(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))].sort();
   if (!wellFormed.length) return new Map();
-  const rows = await ex
-    .select()
-    .from(ledgerItems)
-    .where(sql`${ledgerItems.id} = any(string_to_array(${wellFormed.join(',')}, ',')::uuid[])`);
+  const rows = await memoInCommand(ex, `${ITEMS_MEMO}${wellFormed.join(',')}`, () =>
+    itemRows.select(ex, sql`select ${itemRows.columns} from ${itemRows.table} where id ${anyOf(wellFormed, 'uuid')}`),
+  );
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Before the ledger adds or corrects items: what the command read of items (and of their codes) goes. */
+export function forgetItemsInCommand(ex: Executor): void {
+  forgetAllInCommand(ex, ITEMS_MEMO);
+  forgetAllInCommand(ex, CATALOGUE_FOR_ITEMS_MEMO);
+}
+
+/** The memo of the catalogue entries read by item id (documents.ts), which an item's new code changes. */
+export const CATALOGUE_FOR_ITEMS_MEMO = 'ledger.catalogueForItems:';
+
+/**
+ * A book's row, unlocked; once per command (platform/commandMemo.ts). Nothing updates a book once it
+ * is opened (its owner and regime are fixed, its stock lives in accounts), and a new book has a new
+ * id, so a command's reading stays true to its end: a first-line declaration's checks and its
+ * release's document read it once.
+ */
+export async function bookRow(ex: Executor, bookId: string): Promise<BookRow | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(bookId)) return null;
+  return memoInCommand(ex, `ledger.book:${bookId}`, async () => {
+    const [row] = await bookRows.select(
+      ex,
+      sql`select ${bookRows.columns} from ${bookRows.table} where id = ${bookId}::uuid`,
+    );
+    return row ?? null;
+  });
 }
 
 /** Every line's item must exist and belong to the book. */

@@ -5,6 +5,8 @@
 import { and, asc, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, together, type Executor, type Tx } from '../../../platform/db/client.ts';
+import { tableRows } from '../../../platform/db/rows.ts';
+import { memoInCommand } from '../../../platform/commandMemo.ts';
 import { runCommand } from '../../../platform/command.ts';
 import type { AuditInput } from '../../../platform/audit/service.ts';
 import type { AuditRef, WriteBatch } from '../../../platform/writeBatch.ts';
@@ -49,6 +51,8 @@ import {
 } from '../rules.ts';
 import {
   assertBookActive,
+  bookRow,
+  CATALOGUE_FOR_ITEMS_MEMO,
   emptyStock,
   auditPartition,
   contentHash,
@@ -350,18 +354,26 @@ function prefixesInForce(rows: readonly { hsPrefix: string; validTo: string | nu
 /**
  * The catalogue entries that could cover the HS codes of some items (every prefix of 2 to 10
  * digits of each code), in force on a date, read by item id so that it needs no earlier read of the
- * items: it runs beside the item read, in the same round trip.
+ * items: it runs beside the item read, in the same round trip. Once per command
+ * (platform/commandMemo.ts): a first-line declaration reads it with its items for its own checks,
+ * and its release's document asks again; the catalogue's import and the ledger's item writers forget it.
  */
-async function cataloguePrefixesForItems(ex: Executor, date: string, itemIds: readonly string[]): Promise<string[]> {
-  const ids = [...new Set(itemIds.filter((id) => UUID.test(id)))];
+export async function cataloguePrefixesForItems(
+  ex: Executor,
+  date: string,
+  itemIds: readonly string[],
+): Promise<string[]> {
+  const ids = [...new Set(itemIds.filter((id) => UUID.test(id)))].sort();
   if (!ids.length) return [];
-  const rows = await queryRows<{ hs_prefix: string; valid_to: string | null }>(
-    ex,
-    sql`select c.hs_prefix, c.valid_to::text as valid_to from ${ledgerTaxedCatalogue} c
+  const rows = await memoInCommand(ex, `${CATALOGUE_FOR_ITEMS_MEMO}${date}:${ids.join(',')}`, () =>
+    queryRows<{ hs_prefix: string; valid_to: string | null }>(
+      ex,
+      sql`select c.hs_prefix, c.valid_to::text as valid_to from ${ledgerTaxedCatalogue} c
         where c.valid_from <= ${date}::date
           and c.hs_prefix in (select left(i.hs_code, n) from ${ledgerItems} i cross join generate_series(2, 10) n
           where i.id = any(string_to_array(${ids.join(',')}, ',')::uuid[]))
         order by c.id`,
+    ),
   );
   return prefixesInForce(
     rows.map((r) => ({ hsPrefix: r.hs_prefix, validTo: r.valid_to })),
@@ -434,30 +446,38 @@ export async function fileDocumentTx(
     );
   const { documentId: _id, ...content } = input;
   const hash = contentHash(content);
-  // Lock the books first (an island transfer locks both, in id order), then look for the id.
+  // Lock the books first (an island transfer locks both, in id order), then look for the id. The
+  // reads the document needs go out with the lock (pipelined on PostgreSQL: one round trip, run in
+  // the order sent, so each sees what committed before the lock): the id look-up, the line limit
+  // and, for a first-line import, its items, qualifications and catalogue entries. What those need of
+  // the book (its owner and regime, which never change once it is opened) comes from an unlocked read,
+  // once per command: a first-line declaration has read it already. Nothing is cached across
+  // commands, so a parameter or catalogue version that takes effect applies to the next document.
+  // The answers are then judged in the order they always were.
   const bookIds = [input.bookId];
   if (input.type === 'ISLAND_TRANSFER' && input.toBookId) bookIds.push(input.toBookId);
-  const books = await lockBooks(
-    tx,
-    bookIds.filter((b, i) => i === 0 || UUID.test(b)),
-    'bookId',
-  );
-  const book = books.get(input.bookId)!;
-  assertEnterpriseVisible(actor, book.enterpriseId, `Book ${input.bookId}`);
-  // After the lock, the reads the document needs go out together (pipelined on PostgreSQL: one
-  // round trip): the id look-up, the line limit and, for a first-line import, its items,
-  // qualifications and catalogue entries. Each is read inside the transaction, after the lock, on
-  // every document: nothing is cached, so a parameter or catalogue version that takes effect
-  // applies to the next document. The answers are then judged in the order they always were.
-  const [existingRead, maxLinesRead, importRead] = await Promise.allSettled([
-    tx.select().from(ledgerDocuments).where(eq(ledgerDocuments.id, input.documentId)).limit(1),
+  const importLines = input.type === 'FIRST_LINE_IMPORT' ? input.lines : null;
+  const known = importLines ? await bookRow(tx, input.bookId) : null;
+  const [booksRead, existingRead, maxLinesRead, importRead] = await Promise.allSettled([
+    lockBooks(
+      tx,
+      bookIds.filter((b, i) => i === 0 || UUID.test(b)),
+      'bookId',
+    ),
+    documentRows.select(
+      tx,
+      sql`select ${documentRows.columns} from ${documentRows.table} where id = ${input.documentId}::uuid`,
+    ),
     getParameter<number>(tx, 'ledger.maxLinesPerDocument', today),
-    input.type === 'FIRST_LINE_IMPORT' ? importReads(tx, book, input.lines, businessDate) : Promise.resolve(undefined),
+    known && importLines ? importReads(tx, known, importLines, businessDate) : Promise.resolve(undefined),
   ]);
   const settledValue = <T>(r: PromiseSettledResult<T>): T => {
     if (r.status === 'rejected') throw r.reason;
     return r.value;
   };
+  const books = settledValue(booksRead);
+  const book = books.get(input.bookId)!;
+  assertEnterpriseVisible(actor, book.enterpriseId, `Book ${input.bookId}`);
   const [existing] = settledValue(existingRead);
   if (existing) {
     if (existing.contentHash !== hash) throw idempotencyConflict('documentId', `Document ${input.documentId}`);
@@ -593,6 +613,9 @@ function viewOf(d: DocumentRow, moves: readonly PlannedMove[]): DocumentView {
 export async function fileDocument(ctx: AppContext, actor: Actor, input: DocumentInput): Promise<DocumentView> {
   return runCommand(ctx, `ledger.document.${input.type}`, (tx, batch) => fileDocumentTx(tx, ctx, actor, input, batch));
 }
+
+/** The document's row, read by id before filing (idempotency): its statement built once. */
+const documentRows = tableRows(ledgerDocuments);
 
 interface ImportReads {
   items: Map<string, ItemRow>;
