@@ -16,6 +16,7 @@ import { seedDemo, DEMO_USERS } from './seed/demo.ts';
 import { findUserByName } from './platform/auth/service.ts';
 import { Problem } from './kernel/problem.ts';
 import { MODULES } from './modules/index.ts';
+import { partitionedTables } from './platform/module.ts';
 import { Timings } from './platform/timings.ts';
 import pino from 'pino';
 import { withSafeErrors } from './platform/db/errors.ts';
@@ -299,6 +300,95 @@ program
       await ctx.database.close();
     }
   });
+
+program
+  .command('archive')
+  .description(
+    'Archive whole old months of a partitioned table (ledger_movements): each written to <dir>/<partition>.jsonl, ' +
+      'its SHA-256 in the archive register and the audit log, then dropped; or bring one back with --restore',
+  )
+  .requiredOption(
+    '--table <table>',
+    `the partitioned table (${partitionedTables(MODULES)
+      .map((t) => t.table)
+      .join(', ')})`,
+  )
+  .option('--before <month>', 'archive every month before this one (YYYY-MM)')
+  .option('--dir <dir>', 'where the archive files go', '.')
+  .option('--restore <month>', 'restore this archived month (YYYY-MM) from its file')
+  .option('--file <file>', 'with --restore: the archive file, if it moved since')
+  .option('--list', 'list the months now partitioned and the archive register')
+  .action(
+    async (opts: { table: string; before?: string; dir: string; restore?: string; file?: string; list?: boolean }) => {
+      const spec = partitionedTables(MODULES).find((t) => t.table === opts.table);
+      if (!spec || [opts.before, opts.restore, opts.list].filter(Boolean).length !== 1) {
+        console.error(
+          spec
+            ? 'Give one of --before <YYYY-MM>, --restore <YYYY-MM> or --list.'
+            : `${opts.table} is not partitioned by month; these are: ` +
+                partitionedTables(MODULES)
+                  .map((t) => t.table)
+                  .join(', '),
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const ctx = await createContext({ logger: quietLogger() });
+      const actor = 'system:archive';
+      const bar = new cliProgress.SingleBar(
+        { format: '{partition} [{bar}] {value}/{total} rows', hideCursor: true, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      );
+      try {
+        const p = await import('./platform/partitions/service.ts');
+        if (opts.list) {
+          for (const m of await p.listMonthPartitions(ctx.db, spec.table)) console.log(`${m.name}  ${m.rows} rows`);
+          for (const r of await p.listArchived(ctx.db, spec.table))
+            console.log(
+              `archived ${r.partitionName}  ${r.rows} rows  sha256 ${r.sha256}  ${r.fileName}` +
+                `${r.restoredAt ? `  (restored ${r.restoredAt.toISOString()})` : ''}`,
+            );
+          return;
+        }
+        if (opts.restore) {
+          bar.start(1, 0, { partition: `${spec.table} ${opts.restore}` });
+          const r = await p.restorePartition(ctx.db, spec, opts.restore, {
+            file: opts.file,
+            actor,
+            now: ctx.clock.now(),
+            onProgress: (done, total) => bar.update(done, { total }),
+          });
+          bar.stop();
+          console.log(`Restored ${r.partition}: ${r.rows} rows from a file with SHA-256 ${r.sha256}.`);
+          return;
+        }
+        let current = '';
+        const done = await p.archivePartitions(ctx.db, spec, opts.before!, {
+          dir: opts.dir,
+          actor,
+          now: ctx.clock.now(),
+          onProgress: (partition, n, total) => {
+            if (partition !== current) {
+              if (current) bar.stop();
+              current = partition;
+              bar.start(Math.max(total, 1), 0, { partition });
+            }
+            bar.update(n);
+          },
+        });
+        if (current) bar.stop();
+        if (!done.length) console.log(`No month of ${spec.table} before ${opts.before} is partitioned: nothing to do.`);
+        for (const r of done)
+          console.log(`Archived ${r.partition}: ${r.rows} rows, ${r.bytes} bytes to ${r.file}, SHA-256 ${r.sha256}.`);
+      } catch (err) {
+        bar.stop();
+        console.error((err as Error).message);
+        process.exitCode = 1;
+      } finally {
+        await ctx.database.close();
+      }
+    },
+  );
 
 // Each module's commands (tidegate credit …, declarations …, tax …), in the order of the module list.
 for (const m of MODULES) m.cli?.(program, () => createContext({ logger: quietLogger() }));

@@ -15,7 +15,8 @@ import { createMetrics } from './platform/http/metrics.ts';
 import { buildServer } from './platform/http/server.ts';
 import { bootstrap, instanceId, type BootstrapResult } from './platform/bootstrap.ts';
 import { apiPlugins } from './platform/api.ts';
-import { scheduledJobs } from './platform/module.ts';
+import { partitionedTables, scheduledJobs } from './platform/module.ts';
+import { ensureMonthPartitions, schedulePartitions } from './platform/partitions/service.ts';
 import { startElectedJobs, type ElectedJob } from './platform/leases/elector.ts';
 import { MODULES, PLATFORM_PORTS } from './modules/index.ts';
 import type { AppContext } from './platform/context.ts';
@@ -64,9 +65,11 @@ export async function createContext(opts: StartOptions = {}): Promise<AppContext
   await runMigrations(database);
   await choosePartitioning(database.db, config.auditPartitions, log);
   mark(opts.timings, 'migrations');
+  const clock = opts.clock ?? systemClock;
+  // This month's and the coming months' partitions exist before their rows arrive (also a scheduled job).
+  await ensureMonthPartitions(database.db, partitionedTables(MODULES), clock.now());
   // Parameters, tariff lines and rates held by version; a committed change applies to the next request.
   await useReferenceCache(database);
-  const clock = opts.clock ?? systemClock;
   const metrics = createMetrics();
   const ctx: AppContext = {
     config,
@@ -163,6 +166,10 @@ export async function startTidegate(opts: StartOptions = {}): Promise<Tidegate> 
   // Each job runs in one process of all those sharing the database: whichever holds its lease.
   const jobs = [
     ...scheduledJobs(MODULES, ctx),
+    {
+      name: 'platform: month partitions made ahead',
+      start: () => schedulePartitions(ctx.db, partitionedTables(MODULES), ctx.clock, ctx.log),
+    },
     {
       name: 'audit: anchoring',
       start: () => startAuditAnchoring(ctx.db, ctx.clock, ctx.log, ctx.config.auditAnchorSeconds * 1000),

@@ -6,6 +6,8 @@ import type { Database } from '../../src/platform/db/client.ts';
 import { bodyDigest, partitionedHash, partitionOf } from '../../src/platform/audit/chain.ts';
 import { ensurePartitioning, DEFAULT_AUDIT_PARTITIONS } from '../../src/platform/audit/service.ts';
 import { anchorAudit } from '../../src/platform/audit/anchor.ts';
+import { ensureMonthPartitions } from '../../src/platform/partitions/service.ts';
+import { LEDGER_MOVEMENT_PARTITIONS } from '../../src/modules/ledger/service/archive.ts';
 import { auditPartition, contentHash } from '../../src/modules/ledger/service/core.ts';
 import { costOf, D, QUALIFICATION_FOR_REGIME, takeCost } from '../../src/modules/ledger/rules.ts';
 import { Rng } from '../random.ts';
@@ -93,6 +95,8 @@ export async function simulate(database: Database, opts: SimulateOptions): Promi
   const rng = new Rng(opts.seed);
   const writer = bulkWriter(database);
   const partitions = await ensurePartitioning(database.db, DEFAULT_AUDIT_PARTITIONS);
+  // The year's movements go straight into their months' partitions, not into the default one.
+  await ensureMonthPartitions(database.db, [LEDGER_MOVEMENT_PARTITIONS], new Date(Date.UTC(opts.year, 0, 1)), 11);
   const days = daysOf(opts.year);
   const factorSum = days.reduce((s, d) => s + dayFactor(d), 0);
   const importsPerYear = Math.round(2_000_000 * opts.scale);

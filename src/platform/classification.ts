@@ -9,6 +9,7 @@ import { outboxCursors, outboxEvents } from './outbox/schema.ts';
 import { policyParameters } from './parameters/schema.ts';
 import { referenceVersions } from './reference/schema.ts';
 import { verifyCheckpoints } from './verify/schema.ts';
+import { archivedPartitions } from './partitions/schema.ts';
 
 export const PLATFORM_CLASSIFICATION: readonly TableClasses[] = [
   classify(
@@ -72,6 +73,27 @@ export const PLATFORM_CLASSIFICATION: readonly TableClasses[] = [
       ],
     },
     'Stored answers may hold anything a route answers.',
+  ),
+  classify(
+    archivedPartitions,
+    {
+      general: [
+        'id',
+        'tableName',
+        'partitionName',
+        'rangeFrom',
+        'rangeTo',
+        'rows',
+        'fileName',
+        'bytes',
+        'sha256',
+        'archivedBy',
+        'archivedAt',
+        'restoredBy',
+        'restoredAt',
+      ],
+    },
+    'The archive register: which months left for which file.',
   ),
   classify(
     jobLeases,

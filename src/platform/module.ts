@@ -10,6 +10,7 @@ import type { ApiPlugin } from './http/server.ts';
 import type { ElectedJob } from './leases/elector.ts';
 import type { ParameterSpecs } from './parameters/definition.ts';
 import type { ParameterSeed } from './parameters/defaults.ts';
+import type { PartitionedTable } from './partitions/service.ts';
 
 /** Stops what a schedule started (timers, loops); awaited when the server closes. */
 export type Stop = () => void | Promise<void>;
@@ -57,6 +58,8 @@ export interface TidegateModule {
   /** `tidegate <module> …` commands; `open` gives a context on the configured database. */
   cli?: (program: Command, open: () => Promise<AppContext>) => void;
   schedules?: readonly ModuleSchedule[];
+  /** Its tables partitioned by month (platform/partitions): made ahead by the platform, archived by `tidegate archive`. */
+  partitioned?: readonly PartitionedTable[];
   subscribers?: readonly ModuleSubscriber[];
   /** The events it publishes: type → zod schema of the payload. */
   events?: Readonly<Record<string, z.ZodType>>;
@@ -82,4 +85,9 @@ export function scheduledJobs(modules: readonly TidegateModule[], ctx: AppContex
   return modules.flatMap((m) =>
     (m.schedules ?? []).map((s) => ({ name: `${m.name}: ${s.name}`, start: () => s.start(ctx) })),
   );
+}
+
+/** Every module's month-partitioned tables. */
+export function partitionedTables(modules: readonly TidegateModule[]): PartitionedTable[] {
+  return modules.flatMap((m) => [...(m.partitioned ?? [])]);
 }

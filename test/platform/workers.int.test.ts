@@ -32,7 +32,11 @@ interface Server {
   output: string;
 }
 
-const jobNames = [...scheduledJobs(MODULES, {} as never).map((j) => j.name), 'audit: anchoring'].sort();
+const jobNames = [
+  ...scheduledJobs(MODULES, {} as never).map((j) => j.name),
+  'platform: month partitions made ahead',
+  'audit: anchoring',
+].sort();
 
 // Two processes sharing one database need a server: PGlite is one process's files.
 describe.skipIf(!onPostgres)(

@@ -2,6 +2,7 @@
 import { classify, type TableClasses } from '../../platform/db/classify.ts';
 import {
   gateDeviceKeys,
+  gateEventIds,
   gateEvents,
   gateLanes,
   gateReleaseOrders,
@@ -26,6 +27,7 @@ export const CLASSIFICATION: readonly TableClasses[] = [
     },
     'Public keys of gate devices.',
   ),
+  classify(gateEventIds, { general: ['eventId', 'decidedAt'] }, 'Which event ids were decided, and when.'),
   classify(
     gateEvents,
     {

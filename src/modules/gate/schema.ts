@@ -10,6 +10,7 @@ import {
   numeric,
   pgSequence,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uuid,
@@ -79,10 +80,15 @@ export const gateReleaseOrders = pgTable(
   ],
 );
 
+/**
+ * Decided gate events, partitioned by month of `decided_at` (migration 0050; platform/partitions):
+ * server time, so no row ever arrives in a month already archived. The key includes it; that an event id is decided
+ * once is held by gate_event_ids, which a trigger fills on every insert.
+ */
 export const gateEvents = pgTable(
   'gate_events',
   {
-    eventId: text('event_id').primaryKey(),
+    eventId: text('event_id').notNull(),
     deviceId: text('device_id').notNull(),
     portCode: text('port_code').notNull(),
     laneCode: text('lane_code').notNull(),
@@ -103,10 +109,21 @@ export const gateEvents = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
   },
   (t) => [
+    primaryKey({ columns: [t.eventId, t.decidedAt] }),
     index('gate_events_port_time_idx').on(t.portCode, t.occurredAt),
     check('gate_events_decision_ck', sql`${t.decision} in ('PASS', 'DIVERT')`),
   ],
 );
+
+/**
+ * Every event id ever decided, with the time it was decided: the global uniqueness gate_events cannot hold once
+ * partitioned. Filled by the trigger gate_events_id_once; kept when a month of events is archived, so an archived
+ * event id is still refused as a duplicate (and the same rows may come back from their archive).
+ */
+export const gateEventIds = pgTable('gate_event_ids', {
+  eventId: text('event_id').primaryKey(),
+  decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
+});
 
 /** A gate device's public key (Ed25519) for its signed local decision log, and how far its log was replayed. */
 export const gateDeviceKeys = pgTable('gate_device_keys', {

@@ -2,6 +2,8 @@
  * The gate module's public service (二线卡口 and 查验): the only file other modules import. The
  * contract with declarations (release orders, inspection tasks, holds, events) is in README.md.
  */
+import type { PartitionedTable } from '../../platform/partitions/service.ts';
+
 export {
   issueReleaseOrder,
   cancelReleaseOrdersFor,
@@ -57,3 +59,13 @@ export { releaseOrderAuditKey, inspectionTaskAuditKey } from './service/auditKey
  * from these objects, never as text. Read-only there; only this module writes them.
  */
 export { gateEvents, inspectionTasks } from './schema.ts';
+
+/**
+ * gate_events by month of decided_at (platform/partitions): an archived month keeps its event ids in gate_event_ids,
+ * so a device resending one is still refused as a duplicate rather than decided again.
+ */
+export const GATE_EVENT_PARTITIONS: PartitionedTable = {
+  table: 'gate_events',
+  column: 'decided_at',
+  key: { column: 'event_id', type: 'text' },
+};

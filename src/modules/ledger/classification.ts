@@ -3,6 +3,7 @@ import { classify, type TableClasses } from '../../platform/db/classify.ts';
 import {
   ledgerAccounts,
   ledgerAlerts,
+  ledgerArchivedTotals,
   ledgerBooks,
   ledgerDirectReleases,
   ledgerDocumentLines,
@@ -28,6 +29,14 @@ export const CLASSIFICATION: readonly TableClasses[] = [
     ledgerAlerts,
     { important: ['detail'], general: ['id', 'kind', 'bookId', 'reference', 'raisedAt'] },
     'Alert details.',
+  ),
+  classify(
+    ledgerArchivedTotals,
+    {
+      important: ['quantity', 'importedCny', 'domesticCny', 'hainanMadeCny'],
+      general: ['partitionName', 'itemId', 'kind', 'bookId', 'movements'],
+    },
+    'What archived months of movements added to each account.',
   ),
   classify(
     ledgerBooks,

@@ -13,6 +13,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -106,12 +107,17 @@ export const ledgerAccounts = pgTable(
   ],
 );
 
-/** Double-entry movements. Append-only (trigger in migration ledger_append_only). */
+/**
+ * Double-entry movements. Append-only (trigger in migration ledger_append_only). Partitioned by month of
+ * `created_at` (migration 0050; platform/partitions): every key includes it, so `seq`
+ * and `id` are unique by construction (a sequence, a fresh UUID) rather than by a global index, and old
+ * months can be archived whole once verified (`tidegate archive`).
+ */
 export const ledgerMovements = pgTable(
   'ledger_movements',
   {
-    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
-    id: uuid('id').notNull().unique(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    id: uuid('id').notNull(),
     bookId: uuid('book_id').notNull(),
     itemId: uuid('item_id').notNull(),
     fromKind: text('from_kind').notNull(),
@@ -130,13 +136,41 @@ export const ledgerMovements = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
+    primaryKey({ columns: [t.seq, t.createdAt] }),
+    unique('ledger_movements_id_unique').on(t.id, t.createdAt),
     index('ledger_movements_book_idx').on(t.bookId, t.seq),
     index('ledger_movements_item_idx').on(t.itemId, t.seq),
     index('ledger_movements_document_idx').on(t.documentId),
-    uniqueIndex('ledger_movements_reversal_uq').on(t.reversalOf),
+    // One reversal per movement is held by ledger_documents_reversal_uq (one reversal document per
+    // original, under the book's lock): a unique index here would have to include created_at.
+    index('ledger_movements_reversal_idx').on(t.reversalOf),
     check('ledger_movements_quantity_ck', sql`${t.quantity} > 0`),
     check('ledger_movements_cost_ck', sql`${t.importedCny} >= 0 and ${t.domesticCny} >= 0 and ${t.hainanMadeCny} >= 0`),
     check('ledger_movements_accounts_ck', sql`${t.fromKind} <> ${t.toKind}`),
+  ],
+);
+
+/**
+ * What archived months of movements added to each account (one row per archived partition and account):
+ * the verifier adds it to what the live movements sum to, so `ledger verify` still holds after an archive.
+ * A restore deletes the partition's rows again.
+ */
+export const ledgerArchivedTotals = pgTable(
+  'ledger_archived_totals',
+  {
+    partitionName: text('partition_name').notNull(),
+    itemId: uuid('item_id').notNull(),
+    kind: text('kind').notNull(),
+    bookId: uuid('book_id').notNull(),
+    quantity: numeric('quantity', { precision: 24, scale: 6 }).notNull(),
+    importedCny: numeric('imported_cny', { precision: 20, scale: 2 }).notNull(),
+    domesticCny: numeric('domestic_cny', { precision: 20, scale: 2 }).notNull(),
+    hainanMadeCny: numeric('hainan_made_cny', { precision: 20, scale: 2 }).notNull(),
+    movements: bigint('movements', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partitionName, t.itemId, t.kind] }),
+    index('ledger_archived_totals_book_idx').on(t.bookId),
   ],
 );
 

@@ -62,3 +62,4 @@ export { importCatalogue, listCatalogue } from './service/catalogue.ts';
 export { loadItems } from './service/core.ts';
 export { verifyLedger, type VerifyResult, type Mismatch } from './service/verify.ts';
 export { lockBooks, auditPartition as bookAuditKey } from './service/core.ts';
+export { LEDGER_MOVEMENT_PARTITIONS } from './service/archive.ts';

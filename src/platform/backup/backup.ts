@@ -166,9 +166,23 @@ async function moveToPostgres(file: string, url: string): Promise<{ tables: numb
     const tables = (
       await source.query<{ table_name: string }>(
         `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'
+         and table_name not in (select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid)
          order by table_name`,
       )
     ).rows.map((r) => r.table_name);
+    // A table partitioned by month is copied through its parent, into the same months' partitions made first.
+    const months = (
+      await source.query<{ parent: string; name: string; key: string }>(
+        `select p.relname as parent, c.relname as name, pg_get_partkeydef(p.oid) as key from pg_inherits i
+         join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+         join pg_namespace n on n.oid = p.relnamespace
+         where n.nspname = 'public' and p.relkind = 'p' order by 1, 2`,
+      )
+    ).rows.flatMap((r) => {
+      const m = /_p(\d{4})_(\d{2})$/.exec(r.name);
+      const col = /^RANGE \((\w+)\)$/.exec(r.key)?.[1];
+      return m && col ? [{ parent: r.parent, col, month: `${m[1]}-${m[2]}-01T00:00:00Z` }] : [];
+    });
     const sequences = (
       await source.query<{ name: string }>(
         `select sequencename as name from pg_sequences where schemaname = 'public' order by 1`,
@@ -180,6 +194,8 @@ async function moveToPostgres(file: string, url: string): Promise<{ tables: numb
       // (append-only, heads moving forward) for this transaction's copy only.
       await sql.unsafe(`set local session_replication_role = replica`);
       await sql.unsafe(`truncate ${tables.map((t) => `"${t}"`).join(', ')}`);
+      for (const m of months)
+        await sql`select tidegate_month_partition(${m.parent}::text, ${m.col}::text, ${m.month}::timestamptz)`;
       for (const table of tables) {
         const columns = (
           await source.query<{ column_name: string }>(
@@ -194,7 +210,8 @@ async function moveToPostgres(file: string, url: string): Promise<{ tables: numb
           { n: string },
         ];
         if (Number(n) === 0) continue;
-        const out = await source.query(`copy "${table}" (${columns}) to '/dev/blob'`);
+        // COPY of a query: a partitioned table is copied with its partitions' rows.
+        const out = await source.query(`copy (select ${columns} from "${table}") to '/dev/blob'`);
         if (!out.blob) throw new Error(`PGlite gave no COPY output for ${table}`);
         const text = Buffer.from(await out.blob.arrayBuffer());
         rows += Number(n);

@@ -22,12 +22,15 @@
  * once with 503 and Retry-After, written nowhere, instead of waiting longer than a lane can use the
  * answer; the gate's edge client sends it again (same event id, so at most once).
  */
+import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
+import { queryRows } from '../../../platform/db/client.ts';
+import { gateEventIds, gateEvents } from '../schema.ts';
 import { runCommand, sqlState } from '../../../platform/command.ts';
 import { safeMessage } from '../../../platform/db/errors.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { outsideRequestScope } from '../../../platform/requestScope.ts';
-import { Problem } from '../../../kernel/problem.ts';
+import { Problem, problems } from '../../../kernel/problem.ts';
 import {
   assertDeviceScope,
   decideEventsTx,
@@ -166,9 +169,27 @@ export class GateBatcher {
       if ('problem' in o!) w.reject(o.problem);
       else w.resolve(o!.answer);
     } catch (again) {
-      w.reject(again);
+      // Failing again with no stored answer to find: if the event id was decided in a month since archived
+      // (gate_event_ids keeps it), that is why. It is not decided twice.
+      w.reject(
+        (await decidedAndArchived(this.ctx, w.item.e.eventId).catch(() => false))
+          ? problems.conflict(`Gate event ${w.item.e.eventId} was already decided; its record is archived.`, {
+              errors: [{ path: 'eventId', rule: 'gate.eventArchived', message: 'event id decided before, archived' }],
+            })
+          : again,
+      );
     }
   }
+}
+
+/** Whether the event id was decided (gate_event_ids) but its row is no longer live: its month was archived. */
+async function decidedAndArchived(ctx: AppContext, eventId: string): Promise<boolean> {
+  const [r] = await queryRows<{ archived: boolean }>(
+    ctx.db,
+    sql`select exists (select 1 from ${gateEventIds} where event_id = ${eventId})
+          and not exists (select 1 from ${gateEvents} where event_id = ${eventId}) as archived`,
+  );
+  return Boolean(r?.archived);
 }
 
 /**

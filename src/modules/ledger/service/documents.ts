@@ -2,7 +2,7 @@
  * Documents that move a book (核注清单 and its kin). Each is one transaction, all or nothing; the
  * error names the first failing line. Idempotent by the client's document id.
  */
-import { and, asc, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { tableRows } from '../../../platform/db/rows.ts';
@@ -13,6 +13,7 @@ import type { AuditRef, WriteBatch } from '../../../platform/writeBatch.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { LEDGER_EVENTS } from '../events.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
+import { archivedPartitions } from '../../../platform/partitions/schema.ts';
 import { actorLabel, systemActor, type Actor } from '../../../platform/auth/roles.ts';
 import { assertEnterpriseVisible } from '../../../platform/auth/scope.ts';
 import { shanghaiDate } from '../../../kernel/clock.ts';
@@ -1045,6 +1046,23 @@ async function planProcessing(
   return { moves: [...consumed, ...produced], lines: [...outLines(consumed), ...inLines(produced)] };
 }
 
+/** Whether the month of movements written at `at` now lives in an archive file (platform/partitions). */
+async function movementsArchived(tx: Tx, at: Date): Promise<boolean> {
+  const [hit] = await tx
+    .select({ id: archivedPartitions.id })
+    .from(archivedPartitions)
+    .where(
+      and(
+        eq(archivedPartitions.tableName, 'ledger_movements'),
+        lte(archivedPartitions.rangeFrom, at),
+        gt(archivedPartitions.rangeTo, at),
+        isNull(archivedPartitions.restoredAt),
+      ),
+    )
+    .limit(1);
+  return Boolean(hit);
+}
+
 async function planReversal(
   tx: Tx,
   book: BookRow,
@@ -1088,6 +1106,12 @@ async function planReversal(
     .from(ledgerMovements)
     .where(eq(ledgerMovements.documentId, orig.id))
     .orderBy(desc(ledgerMovements.seq));
+  if (!moves.length && (await movementsArchived(tx, orig.createdAt)))
+    throw problems.field(
+      'reversalOf',
+      'ledger.reversal.archived',
+      `The movements of document ${orig.id} were archived (tidegate archive): restore their month to reverse it.`,
+    );
   const otherBooks = [...new Set(moves.map((m) => m.bookId))].filter((b) => b !== book.id);
   if (otherBooks.length) await lockBooks(tx, otherBooks);
   // Undo in reverse order: goods that came in go back first, so a transfer's receiver gives them up before the

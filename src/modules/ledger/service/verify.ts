@@ -1,5 +1,6 @@
 /**
- * The verifier (`tidegate ledger verify`): recomputes every balance from the movements and every
+ * The verifier (`tidegate ledger verify`): recomputes every balance from the movements (plus the totals
+ * carried forward from archived months, service/archive.ts) and every
  * reserved quantity from the open reservations, compares them with the materialised balances, and
  * checks the invariants. Reads book by book, so a large database shows progress.
  */
@@ -9,7 +10,14 @@ import { queryRows, type Executor } from '../../../platform/db/client.ts';
 import { settledHorizon } from '../../../platform/outbox/horizon.ts';
 import { readCheckpoints, writeCheckpoints } from '../../../platform/verify/checkpoints.ts';
 import { D, invariantViolations } from '../rules.ts';
-import { ledgerAccounts, ledgerBooks, ledgerMovements, ledgerReservationLines, ledgerReservations } from '../schema.ts';
+import {
+  ledgerAccounts,
+  ledgerArchivedTotals,
+  ledgerBooks,
+  ledgerMovements,
+  ledgerReservationLines,
+  ledgerReservations,
+} from '../schema.ts';
 
 export interface Mismatch {
   bookId: string;
@@ -129,18 +137,25 @@ export async function verifyLedger(ex: Executor, opts: VerifyLedgerOptions = {})
               select item_id, from_kind, -quantity, -imported_cny, -domestic_cny, -hainan_made_cny, 1 from
               ${ledgerMovements} where book_id = ${b.id}) x
             group by item_id, kind),
+          -- What archived months of movements added to each account (service/archive.ts).
+          t as (
+            select item_id, kind, sum(quantity) as q, sum(imported_cny) as i, sum(domestic_cny) as d,
+                   sum(hainan_made_cny) as h, sum(movements) as n
+            from ${ledgerArchivedTotals} where book_id = ${b.id} group by item_id, kind),
           r as (
             select l.item_id, sum(l.reserved - l.posted - l.released) as q from ${ledgerReservationLines} l
             join ${ledgerReservations} res on res.id = l.reservation_id
             where res.book_id = ${b.id} and res.status = 'OPEN' group by l.item_id)
           select a.item_id, a.kind, a.on_hand::text, a.reserved::text, a.imported_cny::text,
           a.domestic_cny::text, a.hainan_made_cny::text, a.movements::text,
-                 coalesce(m.q, 0)::text as m_q, coalesce(m.i, 0)::text as m_i, coalesce(m.d, 0)::text as m_d,
-                 coalesce(m.h, 0)::text as m_h, coalesce(m.n, 0)::text as m_n,
+                 (coalesce(m.q, 0) + coalesce(t.q, 0))::text as m_q, (coalesce(m.i, 0) + coalesce(t.i, 0))::text as m_i,
+                 (coalesce(m.d, 0) + coalesce(t.d, 0))::text as m_d, (coalesce(m.h, 0) + coalesce(t.h, 0))::text as m_h,
+                 (coalesce(m.n, 0) + coalesce(t.n, 0))::text as m_n,
                  (case when a.kind = 'stock' then coalesce(r.q, 0) else 0 end)::text as r_q,
                  (select coalesce(sum(n), 0) from m)::text as book_n
           from ${ledgerAccounts} a
           left join m on m.item_id = a.item_id and m.kind = a.kind
+          left join t on t.item_id = a.item_id and t.kind = a.kind
           left join r on r.item_id = a.item_id
           where a.book_id = ${b.id}
           order by a.item_id, a.kind`,
