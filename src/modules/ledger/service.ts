@@ -9,6 +9,8 @@ export {
   getItem,
   balanceOf,
   costBasisOf,
+  costBasisFrom,
+  goodsOfLines,
   openBook,
   openBookTx,
   addItems,
@@ -39,6 +41,7 @@ export {
   type GoodsLine,
   type Reservation,
   type ReserveInput,
+  type ReserveOptions,
   type PostInput,
   type PostResult,
   type PostingSession,
@@ -61,5 +64,5 @@ export {
 export { importCatalogue, listCatalogue } from './service/catalogue.ts';
 export { loadItems } from './service/core.ts';
 export { verifyLedger, type VerifyResult, type Mismatch } from './service/verify.ts';
-export { lockBooks, auditPartition as bookAuditKey } from './service/core.ts';
+export { lockBooks, itemView, auditPartition as bookAuditKey } from './service/core.ts';
 export { LEDGER_MOVEMENT_PARTITIONS } from './service/archive.ts';

@@ -5,7 +5,7 @@
  */
 export { receiveNotice, noticesOf, type NoticeBody, type NoticeResult } from './service/notices.ts';
 export { sweepOverdue, creditAfterPayment, CREDIT_DEPARTMENT, type SweepResult } from './service/sweep.ts';
-export { mustSettleBeforeRelease } from './service/hold.ts';
+export { mustSettleBeforeRelease, overdueBills } from './service/hold.ts';
 export { paymentStatesOf, withPayment, type PaymentView } from './service/store.ts';
 export { listAlerts, billPayment } from './service/read.ts';
 export { isSettled, type PaymentState } from './rules.ts';

@@ -1,6 +1,7 @@
 /**
  * The risk module's public service (风险管理). Other modules call only what this file exports:
- * - `assessDeclaration(tx, ctx, input)` at submission, inside the declaration's transaction;
+ * - `assessDeclaration(tx, ctx, input)` at submission, inside the declaration's transaction
+ *   (`prefetchAssessment(tx)` first lets its input-free reads share the caller's round trip);
  * - `recordOutcome(tx, ctx, outcome)` when an inspection finishes, inside the inspection's.
  * - `recordWithdrawal(tx, ctx, w)` when a declaration is cancelled, or its selected goods go back uninspected.
  * The rest serves the API, the CLI and the web app. See README.md for the input shape.
@@ -9,6 +10,7 @@ export {
   assessDeclaration,
   assessDeclarations,
   createAssessMemo,
+  prefetchAssessment,
   MAX_BATCH,
   type AssessOptions,
   type AssessMemo,

@@ -10,7 +10,8 @@ import { measuresFor, type CreditMeasures } from '../measures.ts';
 import { addDays } from '../dates.ts';
 import { classificationParameters, measureParameters, sameVersions } from './parameters.ts';
 import { inputSummary, loadInputs, withEvidence, type ReasonView } from './store.ts';
-import { resolveSubject, subjectsByIds, type Subject } from './subjects.ts';
+import { resolveSubject, type Subject } from './subjects.ts';
+import { findEnterpriseById } from '../../subjects/service.ts';
 import { memoInCommand } from '../../../platform/commandMemo.ts';
 import { CREDIT_MEMO } from './memo.ts';
 
@@ -101,9 +102,10 @@ export type SubjectRef = { kind: SubjectKind; code: string } | { enterpriseId: s
 
 async function subjectOf(tx: Executor, ref: SubjectRef): Promise<Subject> {
   if ('code' in ref) return resolveSubject(tx, null, ref.kind, ref.code);
-  const [subject] = await subjectsByIds(tx, [{ subjectId: ref.enterpriseId, subjectKind: 'ENTERPRISE' }]);
-  if (!subject) throw problems.notFound(`Enterprise ${ref.enterpriseId}`);
-  return subject;
+  // The enterprise as the command already read it (subjects memoises it per command).
+  const e = await findEnterpriseById(tx, ref.enterpriseId);
+  if (!e) throw problems.notFound(`Enterprise ${ref.enterpriseId}`);
+  return { kind: 'ENTERPRISE', id: e.id, code: e.uscc };
 }
 
 /**

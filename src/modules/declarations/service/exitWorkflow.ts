@@ -29,16 +29,25 @@ import { runCommand } from '../../../platform/command.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { lockAuditPartitions } from '../../../platform/audit/service.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
-import { findEnterpriseById } from '../../subjects/service.ts';
+import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
+import { overdueBills } from '../../payments/service.ts';
 import { creditMeasuresOf } from '../../credit/service.ts';
-import { assessDeclaration } from '../../risk/service.ts';
-import { bookAuditKey, getBook, lockBooks, reserveGoods } from '../../ledger/service.ts';
+import { assessDeclaration, prefetchAssessment } from '../../risk/service.ts';
+import { bookAuditKey, getBook, lockBooks, reserveGoods, type Reservation } from '../../ledger/service.ts';
 import { inspectionTaskAuditKey, releaseOrderAuditKey } from '../../gate/service.ts';
 import { periodOf } from '../rules.ts';
 import { declarations } from '../schema.ts';
 import type { ExitDeclarationBody } from '../wire.ts';
 import { assertNoOpenInspection, inheritedReasons, inheritSelections } from './selection.ts';
-import { declarationView, lockDeclaration, partitionOf, recordSubmission, type DeclarationRow } from './store.ts';
+import {
+  createDeclaration,
+  declarationView,
+  lockDeclaration,
+  partitionOf,
+  recordSubmission,
+  updateAtEnd,
+  type DeclarationRow,
+} from './store.ts';
 import {
   acceptAndRelease,
   declarantOf,
@@ -75,6 +84,10 @@ interface Exit {
   taskId: string;
   reservationId: string;
   previous: DeclarationRow | null;
+  /** The reservation this command made (reserveAndPrice). */
+  reservation: Reservation | null;
+  /** The book's row as locked by lockBookAndChains. */
+  lockedBook: Awaited<ReturnType<typeof lockBooks>> extends Map<string, infer B> ? B | null : never;
 }
 
 /**
@@ -115,14 +128,19 @@ async function identify(
   amend: { previousId: string } | undefined,
 ): Promise<{ replay: ReturnType<typeof declarationView> } | { exit: Exit }> {
   const hash = requestHash({ kind, amend: amend?.previousId ?? null, body });
-  const book = await getBook(tx, body.bookId);
+  // An enterprise's user declares for its own enterprise: the book, a repeated request and the
+  // enterprise are read in one round trip. Anyone else declares for the book's enterprise.
+  const own = actor.role === 'enterprise_user' ? declarantOf(actor, '') : null;
+  const early = own
+    ? together([getBook(tx, body.bookId), findByRequest(tx, own, body.requestId), findEnterpriseById(tx, own)] as const)
+    : null;
+  const book = early ? (await early)[0] : await getBook(tx, body.bookId);
   if (!book && actor.role !== 'enterprise_user')
     throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
-  const enterpriseId = declarantOf(actor, book?.enterpriseId ?? '');
-  const [existing, enterprise] = await together([
-    findByRequest(tx, enterpriseId, body.requestId),
-    findEnterpriseById(tx, enterpriseId),
-  ] as const);
+  const enterpriseId = own ?? declarantOf(actor, book?.enterpriseId ?? '');
+  const [existing, enterprise] = early
+    ? ([(await early)[1], (await early)[2]] as const)
+    : await together([findByRequest(tx, enterpriseId, body.requestId), findEnterpriseById(tx, enterpriseId)] as const);
   if (existing) return { replay: sameRequest(existing, hash, body.requestId) };
   let previous: DeclarationRow | null = null;
   if (amend) {
@@ -157,6 +175,8 @@ async function identify(
       taskId: uuidv7(now.getTime()),
       reservationId: uuidv7(now.getTime()),
       previous,
+      lockedBook: null,
+      reservation: null,
     },
   };
 }
@@ -170,7 +190,7 @@ async function identify(
  */
 async function lockBookAndChains(x: Exit) {
   if (!x.book) return null;
-  const [, first] = await together([
+  const [locked, first] = await together([
     lockBooks(x.tx, [x.book.id]),
     // Identical submissions sent at once all found no declaration before and queued on the book's
     // lock; each one after the first finds the first one's declaration now (every statement reads
@@ -184,13 +204,29 @@ async function lockBookAndChains(x: Exit) {
       ...(x.previous?.releaseOrderId ? [releaseOrderAuditKey(x.previous.releaseOrderId)] : []),
     ]),
   ] as const);
+  x.lockedBook = locked.get(x.book.id) ?? null;
   return first ? sameRequest(first, x.hash, x.body.requestId) : null;
+}
+
+/**
+ * Reads later steps make (pricing, risk, the payment hold), started beside the goods' read so they
+ * share its round trip. Each owner memoises its read for the command (platform/commandMemo.ts), so
+ * the step that needs it later finds it there; a failure surfaces there too, not here.
+ */
+function prefetchDeclarantFacts(x: Exit): void {
+  const quiet = (p: Promise<unknown>) => void p.catch(() => {});
+  quiet(activeQualifications(x.tx, x.enterpriseId, x.today));
+  quiet(creditMeasuresOf(x.tx, { enterpriseId: x.enterpriseId }, x.today));
+  if (x.kind !== 'SECOND_LINE_EXIT') return;
+  quiet(overdueBills(x.tx, x.enterpriseId));
+  prefetchAssessment(x.tx);
 }
 
 /** Step reserveAndPrice: the form against the book, the goods reserved, cost basis, value added, taxes. */
 function reserveAndPrice(x: Exit): Promise<Prepared> {
-  return prepare(x.tx, x.ctx, x, x.body, x.kind, () =>
-    reserveGoods(
+  if (x.book && x.enterprise) prefetchDeclarantFacts(x);
+  return prepare(x.tx, x.ctx, x, x.body, x.kind, async (goods) => {
+    x.reservation = await reserveGoods(
       x.tx,
       x.ctx,
       {
@@ -201,8 +237,10 @@ function reserveAndPrice(x: Exit): Promise<Prepared> {
         actor: x.actor,
       },
       x.batch,
-    ),
-  );
+      // The book locked by this command and the goods prepare read after the lock; the id is new.
+      { newId: true, ...(x.lockedBook ? { known: { book: x.lockedBook, ...goods } } : {}) },
+    );
+  });
 }
 
 /** Step record: the declaration row (SUBMITTED) and the selections it inherits, claimed. */
@@ -233,16 +271,19 @@ async function record(x: Exit, p: Prepared) {
     createdAt: x.now,
     updatedAt: x.now,
   };
+  // Written at the command's end in the state it reaches, with its transitions (createDeclaration).
+  const d = createDeclaration(x.tx, x.batch, {
+    ...values,
+    releaseOrderId: null,
+    inspectionTaskId: null,
+    centralizedId: null,
+  });
   // Goods whose earlier selection was never served are inspected now, whatever the new verdict.
-  const [[row], inherited] = await together([
-    eager(x.tx.insert(declarations).values(values).returning()),
-    inheritSelections(x.tx, x.ctx, {
-      id: x.id,
-      enterpriseId: x.enterpriseId,
-      itemIds: x.body.lines.map((l) => l.itemId),
-    }),
-  ] as const);
-  const d = row!;
+  const inherited = await inheritSelections(x.tx, x.ctx, {
+    id: x.id,
+    enterpriseId: x.enterpriseId,
+    itemIds: x.body.lines.map((l) => l.itemId),
+  });
   await recordSubmission(
     x.tx,
     x.ctx,
@@ -287,6 +328,7 @@ async function batchExit(x: Exit, r: Awaited<ReturnType<typeof record>>) {
     { text, rule: 'declarations.batch.accepted' },
     x.releaseOrderId,
     x.batch,
+    x.reservation ? { reservations: [x.reservation] } : undefined,
   );
 }
 
@@ -308,11 +350,12 @@ async function assessAndDecide(x: Exit, p: Prepared, r: Awaited<ReturnType<typeo
       },
       p.lines,
     ),
-    { batch: x.batch },
+    // The declaration was created by this command: no decision can be stored for it yet.
+    { batch: x.batch, newDeclarations: true },
   );
   const risk = riskSummary(decision);
   // Nothing reads the summary back in this command: it is written with the batch, at the end.
-  x.batch.defer(() => eager(x.tx.update(declarations).set({ risk }).where(eq(declarations.id, x.id))));
+  updateAtEnd(x.tx, x.batch, x.id, { risk });
   const d = { ...r.d, risk };
   const selected = decision.selected || decision.action === 'INSPECT';
   if (selected || r.inherited.length) {
@@ -340,5 +383,6 @@ async function assessAndDecide(x: Exit, p: Prepared, r: Awaited<ReturnType<typeo
     { text: 'Accepted.', rule: 'declarations.acceptedByRisk' },
     x.releaseOrderId,
     x.batch,
+    x.reservation ? { reservations: [x.reservation] } : undefined,
   );
 }

@@ -6,7 +6,7 @@ import { appendAudit, appendAuditMany } from '../../../platform/audit/service.ts
 import { enqueueEvents } from '../../../platform/outbox/service.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
 import { DECLARATIONS_EVENTS } from '../events.ts';
-import type { WriteBatch } from '../../../platform/writeBatch.ts';
+import type { SeqOf, WriteBatch } from '../../../platform/writeBatch.ts';
 import { actorLabel, type Actor } from '../../../platform/auth/roles.ts';
 import { problems } from '../../../kernel/problem.ts';
 import { declarations, declarationSerials, declarationTransitions, taxBills } from '../schema.ts';
@@ -143,13 +143,6 @@ export async function transitionMany(
   }
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const updates = items.map(({ row, t }) => ({
-    decl_id: row.id,
-    new_state: t.to,
-    new_reason: t.reason,
-    new_release_order_id: t.set?.releaseOrderId ?? null,
-    new_inspection_task_id: t.set?.inspectionTaskId ?? null,
-  }));
   const audit = items.map(({ row, uscc, actor, t }) => ({
     actor: actorLabel(actor),
     action: `declarations.${t.to.toLowerCase()}`,
@@ -174,18 +167,17 @@ export async function transitionMany(
       occurredAt: now,
     }),
   );
-  const write = async (seqs: readonly number[]) => {
-    const transitions = items.map(({ row, actor, t }, i) => ({
-      declaration_id: row.id,
-      enterprise_id: row.enterpriseId,
-      from_state: row.state,
-      to_state: t.to,
-      reason: t.reason,
-      rule: t.rule,
-      actor: actorLabel(actor),
-      at,
-      audit_seq: seqs[i]!,
+  const pending = batch ? pendingIn(batch) : undefined;
+  const isPending = (id: string) => pending?.has(id) ?? false;
+  const write = async (subset: readonly Transition[], seqs: readonly number[]) => {
+    const updates = subset.map(({ row, t }) => ({
+      decl_id: row.id,
+      new_state: t.to,
+      new_reason: t.reason,
+      new_release_order_id: t.set?.releaseOrderId ?? null,
+      new_inspection_task_id: t.set?.inspectionTaskId ?? null,
     }));
+    const transitions = subset.map(({ row, actor, t }, i) => transitionRow(row, actor, t, at, seqs[i]!));
     const [rows] = await together([
       queryRows<{ id: string }>(
         tx,
@@ -204,17 +196,31 @@ export async function transitionMany(
       ),
     ] as const);
     const updated = new Set(rows.map((r) => r.id));
-    for (const { row } of items)
+    for (const { row } of subset)
       if (!updated.has(row.id)) throw new Error(`transitionMany: declaration ${row.id} was not updated`);
   };
   if (batch) {
     const refs = audit.map((a) => batch.audit(a));
-    batch.defer((seqOf) => write(refs.map(seqOf)));
+    // A declaration this command created is written once, in the state it reaches (createDeclaration).
+    items.forEach(({ row, actor, t }, i) =>
+      pending?.get(row.id)?.transitions.push((seqOf) => transitionRow(row, actor, t, at, seqOf(refs[i]!))),
+    );
+    const stored = items.flatMap((item, i) => (isPending(item.row.id) ? [] : [{ item, ref: refs[i]! }]));
+    if (stored.length)
+      batch.defer((seqOf) =>
+        write(
+          stored.map((s) => s.item),
+          stored.map((s) => seqOf(s.ref)),
+        ),
+      );
     events.forEach((e, i) => batch.event(e, refs[i]!));
   } else {
     await appendAuditMany(tx, audit, (entries) =>
       together([
-        write(entries.map((e) => e.seq)),
+        write(
+          items,
+          entries.map((e) => e.seq),
+        ),
         enqueueEvents(
           tx,
           events.map((e, i) => ({ ...e, auditSeq: entries[i]!.seq })),
@@ -224,7 +230,7 @@ export async function transitionMany(
   }
   // The rows as written, without reading back their forms and lines.
   return items.map(({ row, t }) => {
-    return {
+    const next = {
       ...row,
       state: t.to,
       stateReason: t.reason,
@@ -232,7 +238,88 @@ export async function transitionMany(
       releaseOrderId: t.set?.releaseOrderId ?? row.releaseOrderId,
       inspectionTaskId: t.set?.inspectionTaskId ?? row.inspectionTaskId,
     };
+    const created = pending?.get(row.id);
+    if (created) created.row = { ...created.row, ...pick(next, TRANSITION_FIELDS) };
+    return next;
   });
+}
+
+const TRANSITION_FIELDS = ['state', 'stateReason', 'updatedAt', 'releaseOrderId', 'inspectionTaskId'] as const;
+const pick = <T, K extends keyof T>(o: T, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+
+/** One row of decl_transitions, as the set-based insert takes it. */
+function transitionRow(row: DeclarationRow, actor: Actor, t: TransitionInput, at: string, auditSeq: number) {
+  return {
+    declaration_id: row.id,
+    enterprise_id: row.enterpriseId,
+    from_state: row.state,
+    to_state: t.to,
+    reason: t.reason,
+    rule: t.rule,
+    actor: actorLabel(actor),
+    at,
+    audit_seq: auditSeq,
+  };
+}
+
+type TransitionRowOf = (seqOf: SeqOf) => ReturnType<typeof transitionRow> | Record<string, unknown>;
+
+/**
+ * Declarations this command created, by id, per write batch: each is inserted once at the command's
+ * end, in the state its command left it, with every transition it went through (SUBMITTED, then
+ * ACCEPTED and RELEASED, or HELD) in one more statement. An exit used to insert the row, then update
+ * its risk and its state twice and insert its transitions one statement each: five statements more.
+ * Nothing in the command reads the row back from the database (no module does: they are handed it).
+ */
+interface CreatedDeclaration {
+  row: DeclarationRow;
+  transitions: TransitionRowOf[];
+}
+const created = new WeakMap<WriteBatch, Map<string, CreatedDeclaration>>();
+
+function pendingIn(batch: WriteBatch): Map<string, CreatedDeclaration> {
+  let map = created.get(batch);
+  if (!map) {
+    map = new Map();
+    created.set(batch, map);
+  }
+  return map;
+}
+
+/** A new declaration row, written with the command's batch in its final state (see CreatedDeclaration). */
+export function createDeclaration(tx: Executor, batch: WriteBatch, row: DeclarationRow): DeclarationRow {
+  const entry: CreatedDeclaration = { row, transitions: [] };
+  pendingIn(batch).set(row.id, entry);
+  batch.defer((seqOf) => {
+    const transitions = entry.transitions.map((t) => t(seqOf));
+    return together([
+      // Through the schema's column mappings: form, lines, taxes and risk are stored as their JSON text.
+      eager(tx.insert(declarations).values(entry.row)),
+      transitions.length
+        ? tx.execute(
+            sql`insert into ${declarationTransitions}
+                  (declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq)
+                select declaration_id, enterprise_id, from_state, to_state, reason, rule, actor, at, audit_seq
+                from ${recordset(transitions, TRANSITION_COLUMNS)} order by audit_seq`,
+          )
+        : Promise.resolve(),
+    ] as const);
+  });
+  return row;
+}
+
+/**
+ * Sets columns of a declaration at the command's end: on the created row when this command created
+ * it, else by an update in the batch.
+ */
+export function updateAtEnd(tx: Executor, batch: WriteBatch, id: string, set: Partial<DeclarationRow>): void {
+  const entry = pendingIn(batch).get(id);
+  if (entry) {
+    entry.row = { ...entry.row, ...set };
+    return;
+  }
+  batch.defer(() => eager(tx.update(declarations).set(set).where(eq(declarations.id, id))));
 }
 
 /** The first transition (nothing → SUBMITTED) of a new declaration row; with a batch, written at the command's end. */
@@ -255,7 +342,7 @@ export async function recordSubmission(
     at: now,
     partitionKey: partitionOf(uscc),
   };
-  const transitionRow = (auditSeq: number) => ({
+  const submittedRow = (auditSeq: number) => ({
     declarationId: row.id,
     enterpriseId: row.enterpriseId,
     fromState: null,
@@ -280,12 +367,19 @@ export async function recordSubmission(
   });
   if (batch) {
     const ref = batch.audit(entry);
-    batch.defer((seqOf) => eager(tx.insert(declarationTransitions).values(transitionRow(seqOf(ref)))));
+    const created = pendingIn(batch).get(row.id);
+    if (created)
+      created.transitions.push((seqOf) => ({
+        ...transitionRow(row, actor, { to: 'SUBMITTED', reason, rule: 'declarations.submitted' }, now.toISOString(), 0),
+        from_state: null,
+        audit_seq: seqOf(ref),
+      }));
+    else batch.defer((seqOf) => eager(tx.insert(declarationTransitions).values(submittedRow(seqOf(ref)))));
     batch.event(event, ref);
     return;
   }
   const { seq } = await appendAudit(tx, entry);
-  await tx.insert(declarationTransitions).values(transitionRow(seq));
+  await tx.insert(declarationTransitions).values(submittedRow(seq));
   await enqueueEvents(tx, [{ ...event, auditSeq: seq }]);
 }
 

@@ -9,14 +9,17 @@ import { together, type Executor, type Tx } from '../../../platform/db/client.ts
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import type { Actor } from '../../../platform/auth/roles.ts';
 import { getParameter } from '../../../platform/parameters/service.ts';
-import { activeQualifications, findEnterpriseById } from '../../subjects/service.ts';
+import { activeQualifications, type findEnterpriseById } from '../../subjects/service.ts';
 import { creditMeasuresOf } from '../../credit/service.ts';
 import { mustSettleBeforeRelease } from '../../payments/service.ts';
 import { loadTaxParameters } from '../../tax/service.ts';
 import { withTariffRates, type TariffUse } from '../../tariff/service.ts';
 import { D, parseValueAddedNumber, ratioString } from '../../tax/rules.ts';
 import type { RiskDecision } from '../../risk/service.ts';
-import { costBasisOf, getBook, getItem, voidReservation } from '../../ledger/service.ts';
+import { costBasisFrom, type getBook, goodsOfLines, itemView, voidReservation } from '../../ledger/service.ts';
+import type { Reservation } from '../../ledger/service.ts';
+
+type Goods = Awaited<ReturnType<typeof goodsOfLines>>;
 import { cancelReleaseOrdersFor, issueReleaseOrder, openInspectionTask } from '../../gate/service.ts';
 import { billFigures, dutyRateViolations, exitTaxes, formViolations, unitCode } from '../rules.ts';
 import { valueAddedDecision } from '../rules.ts';
@@ -91,13 +94,22 @@ export async function prepare(
   },
   body: ExitDeclarationBody,
   kind: 'SECOND_LINE_EXIT' | 'BATCH_EXIT',
-  reserve: () => Promise<unknown>,
+  reserve: (goods: Goods) => Promise<unknown>,
 ): Promise<Prepared> {
   const { book, enterpriseId, enterprise } = known;
   if (!book) throw problems.field('bookId', 'declarations.bookUnknown', `No account book ${body.bookId}.`);
   if (!enterprise)
     throw problems.field('bookId', 'declarations.enterpriseUnknown', 'The declaring enterprise is not registered.');
-  const items = await Promise.all(body.lines.map((l) => getItem(tx, l.itemId)));
+  // The lines' items and stock accounts in one round trip, after the book's lock (the caller's): the
+  // form checks, the reservation and the cost basis all work from this one reading.
+  const goods = await goodsOfLines(
+    tx,
+    body.lines.map((l) => l.itemId),
+  );
+  const items = body.lines.map((l) => {
+    const row = goods.items.get(l.itemId);
+    return row ? itemView(row) : null;
+  });
   const v = formViolations(body.lines, {
     regime: book.regime,
     bookStatus: book.status,
@@ -112,8 +124,8 @@ export async function prepare(
   const today = shanghaiDate(ctx.clock.now());
   if (kind === 'BATCH_EXIT') await assertBatchAllowed(tx, enterpriseId, today);
   // The book refuses a shortfall here, naming the line, before the cost basis is asked for.
-  await reserve();
-  const [params, active, table, bases] = await together([
+  await reserve(goods);
+  const [params, active, table] = await together([
     loadTaxParameters(tx, today),
     activeQualifications(tx, enterpriseId, today),
     tableRates(
@@ -122,11 +134,12 @@ export async function prepare(
       items.map((it) => it!),
       today,
     ),
-    // By the form's item and quantity (what the table keeps of them): the same reads as line by line.
-    Promise.all(
-      body.lines.map((l) => costBasisOf(tx, { bookId: book.id, itemId: l.itemId, quantity: String(l.quantity) })),
-    ),
   ] as const);
+  // By the form's item and quantity (what the table keeps of them), from the accounts read above: a
+  // reservation moves only the reserved quantity, never on-hand stock or its cost.
+  const bases = body.lines.map((l) =>
+    costBasisFrom(goods.accounts.get(l.itemId), { bookId: book.id, itemId: l.itemId, quantity: String(l.quantity) }),
+  );
   const qualifications = active.map((q) => q.kind);
   // The review band's upper bound: an exemption resting on a ratio in the band waits for an officer.
   const bandUpper =
@@ -256,7 +269,7 @@ export async function prepare(
   return { enterprise, regime: book.regime, lines, taxes, valueAddedNotes: notes };
 }
 
-type Item = NonNullable<Awaited<ReturnType<typeof getItem>>>;
+type Item = ReturnType<typeof itemView>;
 
 /**
  * Lines without their rates take them from the tariff table by the item's code and origin on the
@@ -424,6 +437,7 @@ export async function acceptAndRelease(
   reason: { text: string; rule: string },
   orderId?: string,
   batch?: WriteBatch,
+  fresh?: FreshRelease,
 ) {
   // An exemption resting on a ratio in the review band: accepted, but no bill and no release order
   // until an officer decides (the value-added module's queue); then `afterValueAddedReview` goes on.
@@ -446,8 +460,11 @@ export async function acceptAndRelease(
     ? `${reason.text} Release waits for the payment or a guarantee of the tax bill: ${hold.reason}.`
     : reason.text;
   const d = await transition(tx, ctx, row, uscc, actor, { to: 'ACCEPTED', reason: text, rule: reason.rule }, batch);
-  return billAndRelease(tx, ctx, d, uscc, actor, { hold, orderId }, batch);
+  return billAndRelease(tx, ctx, d, uscc, actor, { hold, orderId, fresh }, batch);
 }
+
+/** An exit released by the command that filed it: its reservation as made (issueReleaseOrder's `fresh`). */
+export type FreshRelease = { reservations: readonly Reservation[] };
 
 /** The lines of an exit (single or batch) whose duty exemption waits for an officer's review (indexes). */
 export function pendingReviewLines(row: Pick<DeclarationRow, 'kind' | 'lines'>): number[] {
@@ -478,7 +495,7 @@ export async function billAndRelease(
   d: DeclarationRow,
   uscc: string,
   actor: Actor,
-  o: { hold: Awaited<ReturnType<typeof settleFirst>>; orderId?: string | undefined },
+  o: { hold: Awaited<ReturnType<typeof settleFirst>>; orderId?: string | undefined; fresh?: FreshRelease | undefined },
   batch?: WriteBatch,
 ) {
   const { hold, orderId } = o;
@@ -510,7 +527,7 @@ export async function billAndRelease(
     return d;
   }
   if (hold?.required) return d;
-  return releaseAccepted(tx, ctx, d, uscc, actor, orderId, batch);
+  return releaseAccepted(tx, ctx, d, uscc, actor, orderId, batch, o.fresh);
 }
 
 /** An accepted exit's release order for the gate; the declaration becomes RELEASED. */
@@ -522,6 +539,7 @@ export async function releaseAccepted(
   actor: Actor,
   orderId?: string,
   batch?: WriteBatch,
+  fresh?: FreshRelease,
 ) {
   let d = accepted;
   const form = d.form as ExitDeclarationBody;
@@ -545,7 +563,7 @@ export async function releaseAccepted(
       reservationIds: d.reservationId ? [d.reservationId] : [],
       actor,
     },
-    { batch },
+    { batch, ...(fresh && orderId ? { fresh } : {}) },
   );
   const releaseOrderId =
     (order as { id?: string; releaseOrderId?: string }).releaseOrderId ?? (order as { id: string }).id;

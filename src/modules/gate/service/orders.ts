@@ -19,7 +19,7 @@ import { problems, type FieldError } from '../../../kernel/problem.ts';
 import { validateContainerNumber } from '../../../kernel/iso6346.ts';
 import { validateSecondLinePortCode } from '../../../kernel/ports.ts';
 import { UUID_PATTERN } from '../../../kernel/ids.ts';
-import { getReservation } from '../../ledger/service.ts';
+import { getReservation, type Reservation } from '../../ledger/service.ts';
 import { gateReleaseOrders, inspectionTasks } from '../schema.ts';
 import { normalisePlate, type ContainerGoods, type OrderForGate } from '../rules.ts';
 import { GATE_EVENTS } from '../events.ts';
@@ -243,11 +243,24 @@ export async function holdOrders(
     );
 }
 
+/** The fresh reservations in the order of the ids; an id the caller did not make is absent (refused below). */
+function freshReservations(ids: readonly string[], made: readonly Reservation[]): (Reservation | null)[] {
+  return ids.map((id) => made.find((r) => r.id === id) ?? null);
+}
+
 export async function issueReleaseOrder(
   tx: Tx,
   ctx: AppContext,
   input: IssueReleaseOrderInput,
-  opts: { batch?: WriteBatch } = {},
+  opts: {
+    batch?: WriteBatch;
+    /**
+     * The caller minted `releaseOrderId` and the document in this command and made its reservations
+     * in it too (an exit released at filing): there is no order to answer with, no inspection task on
+     * the document, and the reservations are these. The three reads are skipped.
+     */
+    fresh?: { reservations: readonly Reservation[] };
+  } = {},
 ): Promise<ReleaseOrder> {
   const errors = inputErrors(input);
   if (errors.length) throw problems.validation(errors);
@@ -270,11 +283,13 @@ export async function issueReleaseOrder(
   );
   // The id, the reservations and the inspection holds read together (one round trip, two for the
   // reservations' lines).
-  const [[existing], reservations, held] = await together([
-    tx.select().from(gateReleaseOrders).where(eq(gateReleaseOrders.id, input.releaseOrderId)).limit(1),
-    Promise.all(input.reservationIds.map((id) => getReservation(tx, id))),
-    hasOpenInspectionHold(tx, input),
-  ] as const);
+  const [[existing], reservations, held] = opts.fresh
+    ? [[], freshReservations(input.reservationIds, opts.fresh.reservations), false]
+    : await together([
+        tx.select().from(gateReleaseOrders).where(eq(gateReleaseOrders.id, input.releaseOrderId)).limit(1),
+        Promise.all(input.reservationIds.map((id) => getReservation(tx, id))),
+        hasOpenInspectionHold(tx, input),
+      ] as const);
   if (existing) {
     if (existing.contentHash !== hash)
       throw problems.conflict(`Release order ${input.releaseOrderId} was issued with other content.`, {

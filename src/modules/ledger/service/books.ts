@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor, Tx } from '../../../platform/db/client.ts';
+import { together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { runCommand } from '../../../platform/command.ts';
 import type { WriteBatch } from '../../../platform/writeBatch.ts';
 import { typedEvent } from '../../../platform/outbox/contract.ts';
@@ -41,8 +41,10 @@ import {
   forgetItemsInCommand,
   itemView,
   loadItems,
+  loadStockAccounts,
   lockBooks,
   plainQty,
+  type AccountRow,
   type BookRow,
 } from './core.ts';
 import { cataloguePrefixes } from './documents.ts';
@@ -98,7 +100,25 @@ export async function costBasisOf(ex: Executor, q: { bookId: string; itemId: str
         )
         .limit(1)
     : [];
-  if (!row) throw problems.field('itemId', 'ledger.itemUnknown', `Item ${q.itemId} is not on book ${q.bookId}.`);
+  return costBasisFrom(row, q);
+}
+
+/**
+ * `costBasisOf` from a stock account row the caller already read (after the book's lock, so nothing
+ * moved it since): the same checks and figures without a statement.
+ */
+export function costBasisFrom(
+  row: AccountRow | undefined,
+  q: { bookId: string; itemId: string; quantity: string },
+): {
+  quantity: string;
+  importedCny: string;
+  domesticCny: string;
+  hainanMadeCny: string;
+  firstEntryDate: string | null;
+} {
+  if (!row || row.bookId !== q.bookId)
+    throw problems.field('itemId', 'ledger.itemUnknown', `Item ${q.itemId} is not on book ${q.bookId}.`);
   let quantity: InstanceType<typeof D>;
   try {
     quantity = new D(q.quantity);
@@ -111,6 +131,15 @@ export async function costBasisOf(ex: Executor, q: { bookId: string; itemId: str
     throw problems.field('quantity', 'ledger.costBasisExceedsOnHand', `Only ${onHand.toString()} on hand.`);
   const cost = costStrings(takeCost(onHand, costOf(row), quantity));
   return { quantity: quantity.toString(), ...cost, firstEntryDate: row.firstEntryDate };
+}
+
+/**
+ * An exit's goods, read at once after the book's lock: its lines' items (as `getItem` gives them)
+ * and their stock accounts, for the form checks, the reservation and the cost basis alike.
+ */
+export async function goodsOfLines(ex: Executor, itemIds: readonly string[]) {
+  const [items, accounts] = await together([loadItems(ex, itemIds), loadStockAccounts(ex, itemIds)] as const);
+  return { items, accounts };
 }
 
 /** Opens the enterprise's book of a regime; it must hold the qualification the regime needs on that day. */

@@ -152,6 +152,14 @@ export interface StockState {
 /** The stock accounts of some items, as the plan starts from them. */
 export async function loadStock(ex: Executor, itemIds: readonly string[]): Promise<Map<string, StockState>> {
   const ids = [...new Set(itemIds)];
+  return stockStates([...(await loadStockAccounts(ex, ids)).values()], ids);
+}
+
+export type AccountRow = typeof ledgerAccounts.$inferSelect;
+
+/** The stock account rows of some items, by item (an item without one is absent). */
+export async function loadStockAccounts(ex: Executor, itemIds: readonly string[]): Promise<Map<string, AccountRow>> {
+  const ids = [...new Set(itemIds)];
   if (!ids.length) return new Map();
   const rows = await ex
     .select()
@@ -162,7 +170,7 @@ export async function loadStock(ex: Executor, itemIds: readonly string[]): Promi
         sql`${ledgerAccounts.itemId} = any(string_to_array(${ids.join(',')}, ',')::uuid[])`,
       ),
     );
-  return stockStates(rows, ids);
+  return new Map(rows.map((r) => [r.itemId, r]));
 }
 
 /** The plan state of an item with no stock account yet. */

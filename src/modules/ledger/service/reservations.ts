@@ -40,7 +40,9 @@ import {
   stockStates,
   deferMoveGroups,
   writeReserved,
+  type AccountRow,
   type BookRow,
+  type ItemRow,
   type MoveSpec,
   type PlannedMove,
   type StockState,
@@ -143,11 +145,23 @@ export interface ReserveInput {
  * The reservation and the reserved quantities are written at once (a later step of the command may
  * reserve again on the book); its audit entry and event go in the command's write batch.
  */
+export interface ReserveOptions {
+  /**
+   * The book, the lines' items and their stock accounts as the caller read them after locking the
+   * book itself in this transaction (an exit: `lockBooks`, then `goodsOfLines`): the reservation
+   * neither locks nor reads them again. The lock is what makes them current.
+   */
+  known?: { book: BookRow; items: Map<string, ItemRow>; accounts: Map<string, AccountRow> };
+  /** The caller minted `reservationId` in this transaction: there is no earlier reservation to answer with. */
+  newId?: boolean;
+}
+
 export async function reserveGoods(
   tx: Tx,
   ctx: AppContext,
   input: ReserveInput,
   batch: WriteBatch,
+  opts: ReserveOptions = {},
 ): Promise<Reservation> {
   const errors: FieldError[] = [];
   if (!UUID.test(input.reservationId ?? ''))
@@ -168,8 +182,9 @@ export async function reserveGoods(
     purpose: input.purpose,
     expiresAt: input.expiresAt?.toISOString() ?? null,
   });
-  const book = (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
-  const existing = await load(tx, input.reservationId);
+  const known = opts.known?.book.id === input.bookId ? opts.known : undefined;
+  const book = known?.book ?? (await lockBooks(tx, [input.bookId])).get(input.bookId)!;
+  const existing = opts.newId ? null : await load(tx, input.reservationId);
   if (existing) {
     if (existing.row.contentHash !== hash)
       throw idempotencyConflict('reservationId', `Reservation ${input.reservationId}`);
@@ -186,13 +201,13 @@ export async function reserveGoods(
   const [ttl, maxLines, items, open, maxOpen, stock] = await together([
     input.expiresAt ? Promise.resolve(null) : getParameter<number>(tx, 'ledger.reservationTtlHours', today),
     getParameter<number>(tx, 'ledger.maxLinesPerDocument', today),
-    loadItems(tx, itemIds),
+    known ? Promise.resolve(known.items) : loadItems(tx, itemIds),
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(ledgerReservations)
       .where(and(eq(ledgerReservations.bookId, book.id), eq(ledgerReservations.status, 'OPEN'))),
     getParameter<number>(tx, 'ledger.maxOpenReservationsPerBook', today),
-    loadStock(tx, itemIds),
+    known ? Promise.resolve(stockStates([...known.accounts.values()], itemIds)) : loadStock(tx, itemIds),
   ] as const);
   const versions: Record<string, number> = {};
   let expiresAt = input.expiresAt;

@@ -5,6 +5,26 @@ import { creditClassOf } from '../../credit/service.ts';
 import { PAY_LATER_CLASSES } from '../parameters.ts';
 import { settlementBeforeRelease } from '../rules.ts';
 import { billPaymentStates } from '../schema.ts';
+import { forgetAllInCommand, memoInCommand } from '../../../platform/commandMemo.ts';
+
+const OVERDUE_MEMO = 'payments.overdue:';
+
+/**
+ * The enterprise's overdue bills, once per command (platform/commandMemo.ts): an exit asks for it with
+ * its goods, in their round trip, and decides on it after pricing. Writers of payment states forget it.
+ */
+export function overdueBills(tx: Executor, enterpriseId: string): Promise<number> {
+  return memoInCommand(tx, OVERDUE_MEMO + enterpriseId, async () => {
+    const [overdue] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(billPaymentStates)
+      .where(and(eq(billPaymentStates.enterpriseId, enterpriseId), eq(billPaymentStates.state, 'OVERDUE')));
+    return overdue?.n ?? 0;
+  });
+}
+
+/** Before writing payment states: what the command held of overdue counts is dropped. */
+export const forgetOverdueBills = (tx: Executor): void => forgetAllInCommand(tx, OVERDUE_MEMO);
 
 /**
  * Whether an accepted declaration's goods wait for its bill to be paid or guaranteed before the
@@ -24,15 +44,11 @@ export async function mustSettleBeforeRelease(
   } catch {
     // not seeded on this database: the seed's classes
   }
-  const [overdue] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(billPaymentStates)
-    .where(and(eq(billPaymentStates.enterpriseId, q.enterpriseId), eq(billPaymentStates.state, 'OVERDUE')));
   const decision = settlementBeforeRelease({
     total: q.total,
     creditClass: credit.class,
     payLaterClasses: payLater,
-    overdueBills: overdue?.n ?? 0,
+    overdueBills: await overdueBills(tx, q.enterpriseId),
   });
   return { ...decision, creditClass: credit.class, parameterVersion };
 }

@@ -25,6 +25,7 @@ import {
   type PaymentView,
   type StateRow,
 } from './store.ts';
+import { forgetOverdueBills } from './hold.ts';
 
 export interface NoticeBody {
   noticeId: string;
@@ -80,6 +81,7 @@ async function noticeDepartment(ex: Executor, actor: Actor, today: string): Prom
 async function lockedState(tx: Tx, bill: BillRow, now: Date): Promise<StateRow> {
   const due = await dueDates(tx)(bill.businessDate);
   const initial = viewOf(bill, undefined, due);
+  forgetOverdueBills(tx);
   await tx
     .insert(billPaymentStates)
     .values({
@@ -188,6 +190,7 @@ export async function receiveNotice(
       change,
       at: now,
     });
+    forgetOverdueBills(tx);
     await tx
       .update(billPaymentStates)
       .set({

@@ -14,6 +14,7 @@ import { sweepTransition, type PaymentState } from '../rules.ts';
 import { billPaymentStates, paymentAlerts } from '../schema.ts';
 import { auditSubjectOf } from './notices.ts';
 import { billById, dueDates, unsettledBills } from './store.ts';
+import { forgetOverdueBills } from './hold.ts';
 
 const SWEEPER = 'system:payments-sweep';
 /** The department code under which overdue bills count in credit (a sector rating, mission.md §2). */
@@ -50,6 +51,7 @@ async function markOverdue(ctx: AppContext, billId: string, today: string): Prom
     const bill = await billById(tx, billId);
     if (!bill) return false;
     const due = await dueDates(tx)(bill.businessDate);
+    forgetOverdueBills(tx);
     await tx
       .insert(billPaymentStates)
       .values({
@@ -78,6 +80,7 @@ async function markOverdue(ctx: AppContext, billId: string, today: string): Prom
       change: { billNo: bill.billNo, from, to, dueDate: row!.dueDate, today },
       at: now,
     });
+    forgetOverdueBills(tx);
     await tx
       .update(billPaymentStates)
       .set({ state: to, overdueAt: now, updatedAt: now, auditSeq: seq, creditInputId: uuidv7(now.getTime()) })

@@ -131,6 +131,20 @@ export interface AssessOptions {
   memo?: AssessMemo;
   /** The command's write batch: the audit entry and the events are written at the command's end. */
   batch?: WriteBatch;
+  /**
+   * Every declaration was created in the caller's transaction (an exit at filing): none can have a
+   * stored decision yet, so the look-up that makes a repeated call idempotent is skipped.
+   */
+  newDeclarations?: boolean;
+}
+
+/**
+ * Starts the reads an assessment in this command will make and that do not depend on its input (the
+ * library's state), so a caller can send them beside its own reads; the assessment finds them in the
+ * command's memo. Errors surface at the assessment.
+ */
+export function prefetchAssessment(tx: Executor): void {
+  libraryState(tx).catch(() => {});
 }
 
 export function inputHash(input: AssessmentInput): string {
@@ -171,16 +185,17 @@ export async function assessDeclarations(
   });
   const hashes = inputs.map(inputHash);
   const existing = new Map(
-    (
-      await tx
-        .select()
-        .from(riskDecisions)
-        .where(
-          inArray(
-            riskDecisions.declarationId,
-            inputs.map((i) => i.declarationId),
-          ),
-        )
+    (opts.newDeclarations
+      ? []
+      : await tx
+          .select()
+          .from(riskDecisions)
+          .where(
+            inArray(
+              riskDecisions.declarationId,
+              inputs.map((i) => i.declarationId),
+            ),
+          )
     ).map((r) => [r.declarationId, r]),
   );
   inputs.forEach((input, i) => {

@@ -15,7 +15,7 @@ import { catalogueOf } from '../fields.ts';
 import { BASELINE_LIBRARY } from '../library.ts';
 import { riskBacktests, riskFeatureDaily, riskFeatureVersions, riskLibraryState } from '../schema.ts';
 import { featureBody, type FeatureBody } from '../wire.ts';
-import { libraryState, type FeatureRow } from './library.ts';
+import { forgetLibraryState, libraryState, type FeatureRow } from './library.ts';
 import { parseOrProblem } from './validate.ts';
 import { governanceStamp } from './governanceStamp.ts';
 import { backtestRef } from './backtest.ts';
@@ -138,6 +138,7 @@ async function lockVersion(tx: Executor, code: string, version: number): Promise
 async function bumpSet(tx: Executor, actor: string, now: Date): Promise<number> {
   const state = await libraryState(tx, true);
   const next = state.setVersion + 1;
+  forgetLibraryState(tx);
   await tx
     .update(riskLibraryState)
     .set({ setVersion: next, updatedAt: now, updatedBy: actor })

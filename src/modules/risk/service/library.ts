@@ -4,16 +4,30 @@ import type { Executor } from '../../../platform/db/client.ts';
 import { compileFeature, type CompiledFeature, type FeatureCategory, type FeatureDefinition } from '../rules.ts';
 import type { Scope } from '../expression.ts';
 import { riskFeatureVersions, riskLibraryState } from '../schema.ts';
+import { forgetInCommand, memoInCommand } from '../../../platform/commandMemo.ts';
 
 export type FeatureRow = typeof riskFeatureVersions.$inferSelect;
 export type LibraryState = typeof riskLibraryState.$inferSelect;
 
+const LIBRARY_STATE_MEMO = 'risk.libraryState';
+
+/**
+ * The library's state row. Read once per command unless locked (platform/commandMemo.ts): an exit
+ * asks for it beside its goods, risk finds it there. Its writers lock it first, which drops what the
+ * command held, and forget it again before they write.
+ */
 export async function libraryState(ex: Executor, lock = false): Promise<LibraryState> {
-  const q = ex.select().from(riskLibraryState).where(eq(riskLibraryState.id, 1));
-  const [row] = lock ? await q.for('update') : await q;
-  if (!row) throw new Error('risk_library_state has no row: run the migrations.');
-  return row;
+  if (lock) forgetLibraryState(ex);
+  const read = async () => {
+    const q = ex.select().from(riskLibraryState).where(eq(riskLibraryState.id, 1));
+    const [row] = lock ? await q.for('update') : await q;
+    if (!row) throw new Error('risk_library_state has no row: run the migrations.');
+    return row;
+  };
+  return lock ? read() : memoInCommand(ex, LIBRARY_STATE_MEMO, read);
 }
+
+export const forgetLibraryState = (ex: Executor): void => forgetInCommand(ex, LIBRARY_STATE_MEMO);
 
 export function definitionOf(row: FeatureRow, mode: 'LIVE' | 'SHADOW'): FeatureDefinition {
   return {

@@ -16,7 +16,7 @@ import type { Facts } from '../facts.ts';
 import type { FiredFeature, Level } from '../rules.ts';
 import { riskBacktests, riskDecisions, riskLibraryState, riskModels, riskOutcomes } from '../schema.ts';
 import { addDays } from '../stats.ts';
-import { libraryState } from './library.ts';
+import { forgetLibraryState, libraryState } from './library.ts';
 import { scorerOf } from './modelCache.ts';
 import { backtestRef, decisionsInWindow } from './backtest.ts';
 import { backtestWindowOf, recordBacktest } from './backtestRecord.ts';
@@ -261,6 +261,7 @@ export async function shadowModel(ctx: AppContext, actor: Actor, version: number
       .set({ status: 'SHADOW' })
       .where(eq(riskModels.version, version))
       .returning();
+    forgetLibraryState(tx);
     await tx
       .update(riskLibraryState)
       .set({ shadowModelVersion: version, updatedAt: now, updatedBy: who })
@@ -308,6 +309,7 @@ export async function approveModel(ctx: AppContext, actor: Actor, version: numbe
       .set({ status: 'LIVE', approvedBy: who, approvedAt: now })
       .where(eq(riskModels.version, version))
       .returning();
+    forgetLibraryState(tx);
     await tx
       .update(riskLibraryState)
       .set({
@@ -338,11 +340,11 @@ export async function retireModel(ctx: AppContext, actor: Actor, version: number
       ...(state.liveModelVersion === version ? { liveModelVersion: null } : {}),
       ...(state.shadowModelVersion === version ? { shadowModelVersion: null } : {}),
     };
-    if (Object.keys(clear).length)
-      await tx
-        .update(riskLibraryState)
-        .set({ ...clear, updatedAt: now, updatedBy: who })
-        .where(eq(riskLibraryState.id, 1));
+    if (Object.keys(clear).length) forgetLibraryState(tx);
+    await tx
+      .update(riskLibraryState)
+      .set({ ...clear, updatedAt: now, updatedBy: who })
+      .where(eq(riskLibraryState.id, 1));
     await modelEvent(tx, who, 'risk.model.retire', updated!, now);
     return modelView(updated!);
   });
