@@ -3,6 +3,8 @@
  * contract with declarations (release orders, inspection tasks, holds, events) is in README.md.
  */
 import type { PartitionedTable } from '../../platform/partitions/service.ts';
+import { getTableName } from 'drizzle-orm';
+import { gateEvents as gateEventsTable } from './schema.ts';
 
 export {
   issueReleaseOrder,
@@ -65,7 +67,7 @@ export { gateEvents, inspectionTasks } from './schema.ts';
  * so a device resending one is still refused as a duplicate rather than decided again.
  */
 export const GATE_EVENT_PARTITIONS: PartitionedTable = {
-  table: 'gate_events',
+  table: getTableName(gateEventsTable),
   column: 'decided_at',
   key: { column: 'event_id', type: 'text' },
 };

@@ -4,11 +4,11 @@
  * forward in ledger_archived_totals, where the verifier finds it: balances recomputed from the live movements
  * plus those totals still equal the stored ones, and a restore takes the totals back out.
  */
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../../platform/db/client.ts';
 import type { MonthPartition, PartitionedTable } from '../../../platform/partitions/service.ts';
 import { readCheckpoints } from '../../../platform/verify/checkpoints.ts';
-import { ledgerArchivedTotals } from '../schema.ts';
+import { ledgerArchivedTotals, ledgerMovements } from '../schema.ts';
 
 const table = (p: MonthPartition) => sql.raw(`"${p.name}"`);
 
@@ -45,7 +45,7 @@ async function dropTotals(tx: Executor, p: MonthPartition): Promise<void> {
 }
 
 export const LEDGER_MOVEMENT_PARTITIONS: PartitionedTable = {
-  table: 'ledger_movements',
+  table: getTableName(ledgerMovements),
   column: 'created_at',
   key: { column: 'seq', type: 'bigint' },
   beforeArchive: verifiedFirst,

@@ -2,7 +2,7 @@
  * Documents that move a book (核注清单 and its kin). Each is one transaction, all or nothing; the
  * error names the first failing line. Idempotent by the client's document id.
  */
-import { and, asc, desc, eq, gt, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableName, gt, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.ts';
 import { queryRows, together, type Executor, type Tx } from '../../../platform/db/client.ts';
 import { tableRows } from '../../../platform/db/rows.ts';
@@ -1053,7 +1053,7 @@ async function movementsArchived(tx: Tx, at: Date): Promise<boolean> {
     .from(archivedPartitions)
     .where(
       and(
-        eq(archivedPartitions.tableName, 'ledger_movements'),
+        eq(archivedPartitions.tableName, getTableName(ledgerMovements)),
         lte(archivedPartitions.rangeFrom, at),
         gt(archivedPartitions.rangeTo, at),
         isNull(archivedPartitions.restoredAt),
