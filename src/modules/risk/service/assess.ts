@@ -259,16 +259,14 @@ async function decideAndStore(
     input,
     parties: partyKeysOf(keys.party, input),
   }));
-  const derived = await DerivedState.load(
-    tx,
-    items,
-    asOf,
-    items.map((i) => i.input.port),
-  );
+  // A batch locks its ports' capacity rows up front (its declarations book in order); one declaration
+  // takes its port's row only if it books an inspection (below), so that the many that book none do
+  // not queue on one row per port and day until they commit.
+  const derived = await DerivedState.load(tx, items, asOf, items.length > 1 ? items.map((i) => i.input.port) : []);
   const tallies = new Tallies();
   const rows: (typeof riskDecisions.$inferInsert)[] = [];
 
-  fresh.forEach(({ input, hash }, i) => {
+  for (const [i, { input, hash }] of fresh.entries()) {
     const { enterprise, credit, qualifications } = declarants[i]!;
     const item = items[i]!;
     const factContext: FactContext = {
@@ -300,6 +298,7 @@ async function decideAndStore(
     });
     const mandatory = decided.plan.mandatory.length > 0;
     const capacityRequested = mandatory || decided.plan.capacityBound !== null;
+    if (capacityRequested && !derived.hasCapacity(input.port)) await derived.loadCapacity(tx, input.port);
     const capacityGranted = capacityRequested
       ? derived.bookInspection(input.port, capacityOf(params, input.port), mandatory)
       : false;
@@ -361,9 +360,12 @@ async function decideAndStore(
       facts,
       referenceIncluded: included,
     });
-  });
+  }
 
   // The decisions, the derived facts and the tallies written in one round trip (pipelined, in order).
+  // With the command's write batch the tallies (counters nothing in the command reads back) are added
+  // at its end instead: their rows, one per port, level and class a day, are shared by every
+  // declaration there and stay locked from the upsert to the commit, so the later the shorter.
   const chunks: PromiseLike<DecisionRow[]>[] = [];
   for (let i = 0; i < rows.length; i += 250)
     chunks.push(
@@ -375,8 +377,9 @@ async function decideAndStore(
   const [inserted] = await together([
     Promise.all(chunks.map((c) => eager(c))),
     derived.flush(tx),
-    tallies.flush(tx),
+    opts.batch ? Promise.resolve() : tallies.flush(tx),
   ] as const);
+  if (opts.batch) opts.batch.defer(() => tallies.flush(tx));
   const stored: DecisionRow[] = inserted.flat();
 
   const views = stored.map(decisionView);

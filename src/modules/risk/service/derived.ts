@@ -142,6 +142,18 @@ export interface BatchItem {
   parties: PartyKeys;
 }
 
+/** The no-op upsert takes each port's row lock for the day and returns the row, new or not. */
+function lockCapacity(tx: Executor, ports: readonly string[], asOf: string) {
+  return tx
+    .insert(riskCapacityUsage)
+    .values(ports.map((port) => ({ port, day: asOf, used: 0 })))
+    .onConflictDoUpdate({
+      target: [riskCapacityUsage.port, riskCapacityUsage.day],
+      set: { used: sql`${riskCapacityUsage.used}` },
+    })
+    .returning();
+}
+
 export class DerivedState {
   private readonly profiles = new Map<string, TraderProfile>();
   private readonly prices = new Map<string, Moments>();
@@ -206,18 +218,7 @@ export class DerivedState {
               })
               .returning(),
           ),
-      !ports.length
-        ? none
-        : eager(
-            tx
-              .insert(riskCapacityUsage)
-              .values(ports.map((port) => ({ port, day: asOf, used: 0 })))
-              .onConflictDoUpdate({
-                target: [riskCapacityUsage.port, riskCapacityUsage.day],
-                set: { used: sql`${riskCapacityUsage.used}` },
-              })
-              .returning(),
-          ),
+      !ports.length ? none : eager(lockCapacity(tx, ports, asOf)),
       !linkKeys.length
         ? none
         : queryRows<{
@@ -266,30 +267,28 @@ export class DerivedState {
                   ${pgArray(statParts.map((p) => p[0]))}::text[], ${pgArray(statParts.map((p) => p[1]))}::text[]))`,
           ),
     ] as const);
-    {
-      for (const r of profileRows) {
-        const withdrawals = { cancellations: r.cancellations, selectedNotInspected: r.selectedNotInspected };
-        s.profiles.set(
-          r.enterpriseId,
-          r.declarations === 0 && r.inspected === 0
-            ? { ...EMPTY_PROFILE(asOf), ...withdrawals }
-            : {
-                ...withdrawals,
-                declarations: r.declarations,
-                firstOn: r.firstOn,
-                lastOn: r.lastOn,
-                logValue: { n: r.logValueN, sum: r.logValueSum, sumSq: r.logValueSumSq },
-                chapters: r.chapters as Record<string, number>,
-                origins: r.origins as Record<string, number>,
-                ports: r.ports as Record<string, number>,
-                recentActivity: r.recentActivity,
-                inspected: r.inspected,
-                violations: r.violations,
-                seizures: r.seizures,
-                lastViolationOn: r.lastViolationOn,
-              },
-        );
-      }
+    for (const r of profileRows) {
+      const withdrawals = { cancellations: r.cancellations, selectedNotInspected: r.selectedNotInspected };
+      s.profiles.set(
+        r.enterpriseId,
+        r.declarations === 0 && r.inspected === 0
+          ? { ...EMPTY_PROFILE(asOf), ...withdrawals }
+          : {
+              ...withdrawals,
+              declarations: r.declarations,
+              firstOn: r.firstOn,
+              lastOn: r.lastOn,
+              logValue: { n: r.logValueN, sum: r.logValueSum, sumSq: r.logValueSumSq },
+              chapters: r.chapters as Record<string, number>,
+              origins: r.origins as Record<string, number>,
+              ports: r.ports as Record<string, number>,
+              recentActivity: r.recentActivity,
+              inspected: r.inspected,
+              violations: r.violations,
+              seizures: r.seizures,
+              lastViolationOn: r.lastViolationOn,
+            },
+      );
     }
     for (const r of capacityRows) s.capacity.set(r.port, { used: r.used, changed: false });
     for (const r of linkRows)
@@ -339,6 +338,21 @@ export class DerivedState {
       seller: party(parties.seller ? `SELLER|${parties.seller}` : null),
       buyer: party(parties.buyer ? `BUYER|${parties.buyer}` : null),
     };
+  }
+
+  /** Whether the port's capacity row of the day is loaded (and locked) for this batch. */
+  hasCapacity(port: string): boolean {
+    return this.capacity.has(port);
+  }
+
+  /**
+   * Locks and loads a port's capacity row of the day when a declaration turns out to need an
+   * inspection booked: a single declaration's assessment takes this row only then, so assessments at
+   * one port that book nothing (most) no longer queue behind each other on it until they commit.
+   */
+  async loadCapacity(tx: Executor, port: string): Promise<void> {
+    for (const r of await lockCapacity(tx, [port], this.asOf))
+      this.capacity.set(r.port, { used: r.used, changed: false });
   }
 
   /** Books one physical inspection: mandatory ones always, the others only under the capacity. */
