@@ -58,7 +58,10 @@ export interface TidegateModule {
   /** `tidegate <module> …` commands; `open` gives a context on the configured database. */
   cli?: (program: Command, open: () => Promise<AppContext>) => void;
   schedules?: readonly ModuleSchedule[];
-  /** Its tables partitioned by month (platform/partitions): made ahead by the platform, archived by `tidegate archive`. */
+  /**
+   * Its tables partitioned by month (platform/partitions): made ahead by the platform, archived by
+   * `tidegate archive`.
+   */
   partitioned?: readonly PartitionedTable[];
   subscribers?: readonly ModuleSubscriber[];
   /** The events it publishes: type → zod schema of the payload. */
